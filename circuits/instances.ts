@@ -1,0 +1,29 @@
+// Every circuit instance the project builds, in one place. The circuit pipeline (`npx hardhat circuits`,
+// src/circuits/) compiles each with circom2 --O2, runs the ceremony, and exports its verifying key and
+// a Solidity verifier named `<name>Verifier` into contracts/verifiers/.
+//
+// Public signals of every instance are public *inputs* (no outputs), in the order listed here; that
+// order is the order of the verifier's `_pubSignals` array.
+
+export interface CircuitInstance {
+  /** Instance name, PascalCase; the verifier contract is `<name>Verifier`. */
+  name: string;
+  /** Template file, relative to circuits/. */
+  file: string;
+  /** Template name inside the file. */
+  template: string;
+  /** Template parameters, in order. */
+  params: number[];
+  /** Public input signals, in the order the verifier takes them. */
+  publicInputs: string[];
+}
+
+export const circuitInstances: CircuitInstance[] = [
+  {
+    name: "MerkleSumInclusion8",
+    file: "merkle-sum.circom",
+    template: "MerkleSumInclusion",
+    params: [8],
+    publicInputs: ["rootHash", "rootSum"],
+  },
+];
