@@ -26,4 +26,12 @@ export const circuitInstances: CircuitInstance[] = [
     params: [8],
     publicInputs: ["rootHash", "rootSum"],
   },
+  {
+    // The fraud proof (docs/protocol.md, "Fraud-proof circuit"); production depth 32.
+    name: "LeafMismatch32",
+    file: "leaf-mismatch.circom",
+    template: "LeafMismatch",
+    params: [32],
+    publicInputs: ["rootHash", "keyHash", "member", "context", "nullifier", "recipient"],
+  },
 ];
