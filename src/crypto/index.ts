@@ -1,0 +1,247 @@
+// The project's crypto facade: Poseidon, tree-level hashing, record keys, EdDSA-Poseidon signing and verification.
+// Uses the native addon (src/crypto/native.ts) when it is built and passes its self-test, else pure JavaScript
+// (circomlibjs's WebAssembly Poseidon, our own fixed-base Baby Jubjub) spread over worker threads.
+import { availableParallelism } from "node:os";
+
+import { type Point } from "./babyjub.js";
+import { expandKey, signManyJs, verifyJs, type Signature } from "./eddsa-js.js";
+import { readLE32, writeLE32 } from "./field.js";
+import { NODE_BYTES, hashLeavesJs, hashLevelJs, signManyBytesJs } from "./kernels.js";
+import { WorkerPool } from "./pool.js";
+import { loadJsPoseidon, type PoseidonFn } from "./poseidon-js.js";
+
+export * from "./field.js";
+export { BASE8, inCurve, type Point } from "./babyjub.js";
+export { blake512, type Signature } from "./eddsa-js.js";
+export { NODE_BYTES } from "./kernels.js";
+
+/** A synchronous Poseidon over 1..16 field elements. */
+export type PoseidonLike = PoseidonFn;
+
+/** The native backend's interface (implemented by src/crypto/native.ts; see its docs). */
+export interface NativeCrypto {
+  poseidon(inputs: bigint[]): bigint;
+  hashLevel(children: Uint8Array): Uint8Array;
+  hashLeaves(pairs: Uint8Array): Uint8Array;
+  publicKey(privateKey: Uint8Array): [bigint, bigint];
+  signMany(privateKey: Uint8Array, messages: Uint8Array): Uint8Array;
+}
+
+/** Which implementation to use: `auto` picks native when available. */
+export type BackendChoice = "auto" | "js" | "native";
+
+/** Options of {@link loadCrypto}. */
+export interface CryptoOptions {
+  /** Backend selection (default `auto`, overridable with the env var `POR_CRYPTO_BACKEND`). */
+  backend?: BackendChoice;
+  /** Worker threads for the JS backend (default: all cores; 0 runs everything on the calling thread). */
+  threads?: number;
+}
+
+/** The crypto operations the liabilities engine needs. Batch operations take and return the byte layouts below. */
+export interface Crypto {
+  /** `native` or `js`. */
+  readonly backend: "native" | "js";
+  /** circomlib Poseidon over 1..16 field elements. */
+  poseidon(inputs: readonly bigint[]): bigint;
+  /** 2n nodes (64 bytes: h, s LE) -> n parents `h = Poseidon(hL, sL, hR, sR)`, `s = sL + sR`. No range checks. */
+  hashLevel(children: Uint8Array): Promise<Uint8Array>;
+  /** n (accountKey, balance) 64-byte pairs -> n 32-byte leaf hashes `Poseidon(k, b)`. */
+  hashLeaves(pairs: Uint8Array): Promise<Uint8Array>;
+  /** Public key `(Ax, Ay)` of a 32-byte record private key (circomlibjs `prv2pub`). */
+  publicKey(privateKey: Uint8Array): Point;
+  /** Signs n 32-byte LE messages; returns n 96-byte signatures (R8x, R8y, S, LE). */
+  signMany(privateKey: Uint8Array, messages: Uint8Array): Promise<Uint8Array>;
+  /** Signs one message. */
+  sign(privateKey: Uint8Array, message: bigint): Signature;
+  /** Verifies an EdDSA-Poseidon signature as circomlib's EdDSAPoseidonVerifier does. */
+  verify(message: bigint, signature: Signature, publicKey: Point): boolean;
+  /** Stops worker threads (safe to call twice). */
+  close(): Promise<void>;
+}
+
+/** Loads the native backend if its module exists and returns one; never throws. */
+export async function tryLoadNative(): Promise<NativeCrypto | undefined> {
+  try {
+    const spec = "./native.js";
+    const mod = (await import(spec)) as { loadNative?: () => NativeCrypto | undefined };
+    return typeof mod.loadNative === "function" ? mod.loadNative() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits a buffer of `unit`-byte items into at most `parts` chunks on item boundaries. */
+function split(buf: Uint8Array, unit: number, parts: number): Uint8Array[] {
+  const items = buf.length / unit;
+  const per = Math.ceil(items / parts);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < items; i += per) out.push(buf.slice(i * unit, Math.min(items, i + per) * unit));
+  return out;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((a, c) => a + c.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** Below this many items a batch runs on the calling thread (messaging would cost more than it saves). */
+const PARALLEL_MIN_ITEMS = 256;
+/** Items per worker job: small enough to balance, large enough to amortise messaging. */
+const JOB_ITEMS = 4096;
+
+class JsCrypto implements Crypto {
+  readonly backend = "js" as const;
+  private pool: WorkerPool | undefined;
+
+  constructor(
+    private readonly hash: PoseidonFn,
+    private readonly threads: number,
+  ) {}
+
+  poseidon(inputs: readonly bigint[]): bigint {
+    return this.hash(inputs);
+  }
+
+  private getPool(): WorkerPool | undefined {
+    if (this.threads <= 0) return undefined;
+    this.pool ??= new WorkerPool(this.threads);
+    return this.pool;
+  }
+
+  private async parallel(
+    buf: Uint8Array,
+    unit: number,
+    inline: (b: Uint8Array) => Uint8Array,
+    job: (pool: WorkerPool, b: Uint8Array) => Promise<Uint8Array>,
+  ): Promise<Uint8Array> {
+    const items = buf.length / unit;
+    const pool = items >= PARALLEL_MIN_ITEMS ? this.getPool() : undefined;
+    if (pool === undefined) return inline(buf);
+    const parts = Math.max(pool.size, Math.ceil(items / JOB_ITEMS));
+    return concat(await Promise.all(split(buf, unit, parts).map((c) => job(pool, c))));
+  }
+
+  hashLevel(children: Uint8Array): Promise<Uint8Array> {
+    if (children.length % (2 * NODE_BYTES) !== 0) throw new RangeError("hashLevel: children must hold 2n nodes");
+    return this.parallel(
+      children,
+      2 * NODE_BYTES,
+      (b) => hashLevelJs(b, this.hash),
+      (p, b) => p.run({ op: "level", data: b }),
+    );
+  }
+
+  hashLeaves(pairs: Uint8Array): Promise<Uint8Array> {
+    if (pairs.length % 64 !== 0) throw new RangeError("hashLeaves: pairs must hold n 64-byte pairs");
+    return this.parallel(
+      pairs,
+      64,
+      (b) => hashLeavesJs(b, this.hash),
+      (p, b) => p.run({ op: "leaves", data: b }),
+    );
+  }
+
+  publicKey(privateKey: Uint8Array): Point {
+    return expandKey(privateKey).publicKey;
+  }
+
+  signMany(privateKey: Uint8Array, messages: Uint8Array): Promise<Uint8Array> {
+    expandKey(privateKey); // validates the key before any work is queued
+    if (messages.length % 32 !== 0) throw new RangeError("signMany: messages must hold n 32-byte field elements");
+    return this.parallel(
+      messages,
+      32,
+      (b) => signManyBytesJs(privateKey, b, this.hash),
+      (p, b) => p.run({ op: "sign", data: b, key: privateKey }),
+    );
+  }
+
+  sign(privateKey: Uint8Array, message: bigint): Signature {
+    return signManyJs(expandKey(privateKey), [message], this.hash)[0];
+  }
+
+  verify(message: bigint, signature: Signature, publicKey: Point): boolean {
+    return verifyJs(message, signature, publicKey, this.hash);
+  }
+
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = undefined;
+    if (p !== undefined) await p.close();
+  }
+}
+
+class NativeBackedCrypto implements Crypto {
+  readonly backend = "native" as const;
+
+  constructor(
+    private readonly native: NativeCrypto,
+    private readonly js: JsCrypto,
+  ) {}
+
+  poseidon(inputs: readonly bigint[]): bigint {
+    return this.native.poseidon([...inputs]);
+  }
+
+  async hashLevel(children: Uint8Array): Promise<Uint8Array> {
+    return this.native.hashLevel(children);
+  }
+
+  async hashLeaves(pairs: Uint8Array): Promise<Uint8Array> {
+    return this.native.hashLeaves(pairs);
+  }
+
+  publicKey(privateKey: Uint8Array): Point {
+    const [x, y] = this.native.publicKey(privateKey);
+    return [x, y];
+  }
+
+  async signMany(privateKey: Uint8Array, messages: Uint8Array): Promise<Uint8Array> {
+    return this.native.signMany(privateKey, messages);
+  }
+
+  sign(privateKey: Uint8Array, message: bigint): Signature {
+    const m = new Uint8Array(32);
+    writeLE32(m, 0, message);
+    const s = this.native.signMany(privateKey, m);
+    return { R8x: readLE32(s, 0), R8y: readLE32(s, 32), S: readLE32(s, 64) };
+  }
+
+  verify(message: bigint, signature: Signature, publicKey: Point): boolean {
+    return verifyJs(message, signature, publicKey, (i) => this.native.poseidon([...i]));
+  }
+
+  close(): Promise<void> {
+    return this.js.close();
+  }
+}
+
+/**
+ * Loads the crypto backend. `auto` (default) uses the native addon when built, else pure JS; `native` fails if the
+ * addon is missing. The environment variable `POR_CRYPTO_BACKEND` (js|native|auto) overrides the default.
+ */
+export async function loadCrypto(options: CryptoOptions = {}): Promise<Crypto> {
+  const envChoice = process.env.POR_CRYPTO_BACKEND;
+  const choice: BackendChoice =
+    options.backend ??
+    (envChoice === "js" || envChoice === "native" || envChoice === "auto" ? envChoice : undefined) ??
+    "auto";
+  const js = new JsCrypto(await loadJsPoseidon(), options.threads ?? availableParallelism());
+  if (choice === "js") return js;
+  const native = await tryLoadNative();
+  if (native !== undefined) return new NativeBackedCrypto(native, js);
+  if (choice === "native") throw new Error("the native crypto backend is not built (run `node native/build.mjs`)");
+  return js;
+}
+
+/** Signature bytes (96, LE) -> a {@link Signature}. */
+export function decodeSignature(bytes: Uint8Array, offset = 0): Signature {
+  return { R8x: readLE32(bytes, offset), R8y: readLE32(bytes, offset + 32), S: readLE32(bytes, offset + 64) };
+}

@@ -1,0 +1,51 @@
+// Batch kernels on byte buffers (the layout the native backend uses), in pure JavaScript. Run inline or in workers.
+import { expandKey, signManyJs } from "./eddsa-js.js";
+import { readLE32, writeLE32, FIELD_P } from "./field.js";
+import type { PoseidonFn } from "./poseidon-js.js";
+
+/** Size of one tree node in bytes: `h` then `s`, each 32 bytes little-endian. */
+export const NODE_BYTES = 64;
+
+/** Hashes one tree level: 2n child nodes -> n parents, `h = Poseidon(hL, sL, hR, sR)`, `s = sL + sR mod p`. */
+export function hashLevelJs(children: Uint8Array, poseidon: PoseidonFn): Uint8Array {
+  if (children.length % (2 * NODE_BYTES) !== 0) throw new RangeError("hashLevel: children must hold 2n 64-byte nodes");
+  const n = children.length / (2 * NODE_BYTES);
+  const out = new Uint8Array(n * NODE_BYTES);
+  for (let i = 0; i < n; i++) {
+    const o = i * 2 * NODE_BYTES;
+    const hL = readLE32(children, o);
+    const sL = readLE32(children, o + 32);
+    const hR = readLE32(children, o + 64);
+    const sR = readLE32(children, o + 96);
+    writeLE32(out, i * NODE_BYTES, poseidon([hL, sL, hR, sR]));
+    writeLE32(out, i * NODE_BYTES + 32, (sL + sR) % FIELD_P);
+  }
+  return out;
+}
+
+/** Leaf hashes: n (accountKey, balance) pairs of 64 bytes -> n hashes `Poseidon(k, b)` of 32 bytes. */
+export function hashLeavesJs(pairs: Uint8Array, poseidon: PoseidonFn): Uint8Array {
+  if (pairs.length % 64 !== 0) throw new RangeError("hashLeaves: pairs must hold n 64-byte pairs");
+  const n = pairs.length / 64;
+  const out = new Uint8Array(n * 32);
+  for (let i = 0; i < n; i++) {
+    writeLE32(out, i * 32, poseidon([readLE32(pairs, i * 64), readLE32(pairs, i * 64 + 32)]));
+  }
+  return out;
+}
+
+/** Signs n 32-byte LE messages; returns n signatures of 96 bytes (R8x, R8y, S; LE). */
+export function signManyBytesJs(privateKey: Uint8Array, messages: Uint8Array, poseidon: PoseidonFn): Uint8Array {
+  if (messages.length % 32 !== 0) throw new RangeError("signMany: messages must hold n 32-byte field elements");
+  const n = messages.length / 32;
+  const ms: bigint[] = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) ms[i] = readLE32(messages, i * 32);
+  const sigs = signManyJs(expandKey(privateKey), ms, poseidon);
+  const out = new Uint8Array(n * 96);
+  for (let i = 0; i < n; i++) {
+    writeLE32(out, i * 96, sigs[i].R8x);
+    writeLE32(out, i * 96 + 32, sigs[i].R8y);
+    writeLE32(out, i * 96 + 64, sigs[i].S);
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+// A small pool of worker threads running the pure-JS kernels, one worker per core.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+import type { WorkerJob, WorkerResult } from "./worker.js";
+
+type JobSpec = { op: "level" | "leaves"; data: Uint8Array } | { op: "sign"; data: Uint8Array; key: Uint8Array };
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+/** Spreads batch jobs over worker threads; workers are unreferenced while idle so they never hold the process. */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private rr = 0;
+
+  /** Starts `size` workers (default: the number of cores). */
+  constructor(size: number = availableParallelism()) {
+    const self = import.meta.url;
+    const isTs = self.endsWith(".ts");
+    const url = new URL(isTs ? "./worker.ts" : "./worker.js", self);
+    // Under TypeScript sources (tests, tsx), the worker needs the same loader as the main thread.
+    const execArgv = isTs ? ["--import", import.meta.resolve("tsx")] : [];
+    for (let i = 0; i < Math.max(1, size); i++) {
+      const worker = new Worker(url, { execArgv });
+      worker.unref();
+      worker.on("message", (res: WorkerResult) => this.onResult(slot, res));
+      worker.on("error", (e: Error) => this.failAll(e));
+      const slot: Slot = { worker, busy: 0 };
+      this.slots.push(slot);
+    }
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private onResult(slot: Slot, res: WorkerResult): void {
+    slot.busy--;
+    if (slot.busy === 0) slot.worker.unref();
+    const p = this.pending.get(res.id);
+    if (p === undefined) return;
+    this.pending.delete(res.id);
+    if (res.ok) p.resolve(res.data);
+    else p.reject(new Error(res.error));
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Runs one job on the next worker. */
+  run(spec: JobSpec): Promise<Uint8Array> {
+    const slot = this.slots[this.rr++ % this.slots.length];
+    const id = this.nextId++;
+    const job = { id, ...spec } as WorkerJob;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (slot.busy === 0) slot.worker.ref();
+      slot.busy++;
+      slot.worker.postMessage(job);
+    });
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+}

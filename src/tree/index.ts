@@ -1,0 +1,252 @@
+// Sparse Merkle-sum tree (docs/protocol.md section 4): built level by level over populated nodes only, with
+// precomputed empty subtrees, a 2^d slot space lifted to depth D, range checks on every sum, and inclusion proofs.
+import {
+  FIELD_P,
+  MAX_BALANCE,
+  MAX_SUM,
+  NODE_BYTES,
+  readLE32,
+  writeLE32,
+  type Crypto,
+  type PoseidonLike,
+} from "../crypto/index.js";
+
+/** Production tree depth. */
+export const PRODUCTION_DEPTH = 32;
+
+/** A tree node: hash and sum. */
+export interface TreeNode {
+  h: bigint;
+  s: bigint;
+}
+
+/** Populated leaves of one tree, sorted by slot. `nodes` holds 64 bytes per leaf (h, s little-endian). */
+export interface LeafSet {
+  slots: Uint32Array;
+  nodes: Uint8Array;
+}
+
+/** One level's populated nodes: sorted indices and their 64-byte nodes. */
+interface Level {
+  index: Uint32Array;
+  nodes: Uint8Array;
+}
+
+/** An inclusion proof of the leaf at `slot`, siblings bottom-up for all D levels. */
+export interface InclusionProof {
+  slot: number;
+  leaf: TreeNode;
+  siblings: TreeNode[];
+}
+
+/** Raised when input violates a range or shape rule; the message says which leaf or node. */
+export class TreeError extends Error {
+  override name = "TreeError";
+}
+
+const cache = new Map<string, TreeNode[]>();
+
+/** Empty-subtree nodes `E_0..E_D`: `E_0 = (0,0)`, `E_{k+1} = (Poseidon(E_k.h, 0, E_k.h, 0), 0)`. */
+export function emptySubtrees(poseidon: PoseidonLike, depth: number): TreeNode[] {
+  const key = String(depth);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const out: TreeNode[] = [{ h: 0n, s: 0n }];
+  for (let k = 0; k < depth; k++) out.push({ h: poseidon([out[k].h, 0n, out[k].h, 0n]), s: 0n });
+  cache.set(key, out);
+  return out;
+}
+
+/** Parent of two nodes with the range rule enforced. */
+export function hashNode(poseidon: PoseidonLike, l: TreeNode, r: TreeNode): TreeNode {
+  if (l.s < 0n || r.s < 0n || l.s >= MAX_SUM || r.s >= MAX_SUM) throw new TreeError("child sum out of range");
+  const s = l.s + r.s;
+  if (s >= MAX_SUM) throw new TreeError("node sum reaches 2^128");
+  return { h: poseidon([l.h, l.s, r.h, r.s]), s };
+}
+
+function nodeAt(buf: Uint8Array, i: number): TreeNode {
+  return { h: readLE32(buf, i * NODE_BYTES), s: readLE32(buf, i * NODE_BYTES + 32) };
+}
+
+function writeNode(buf: Uint8Array, i: number, n: TreeNode): void {
+  writeLE32(buf, i * NODE_BYTES, n.h);
+  writeLE32(buf, i * NODE_BYTES + 32, n.s);
+}
+
+/** Creates a leaf set from (slot, accountKey-hash, balance) triples; validates and sorts by slot. */
+export function leafSetFrom(leaves: readonly { slot: number; h: bigint; s: bigint }[]): LeafSet {
+  const sorted = [...leaves].sort((a, b) => a.slot - b.slot);
+  const slots = new Uint32Array(sorted.length);
+  const nodes = new Uint8Array(sorted.length * NODE_BYTES);
+  sorted.forEach((l, i) => {
+    slots[i] = l.slot;
+    if (l.h < 0n || l.h >= FIELD_P) throw new TreeError(`leaf at slot ${l.slot}: hash is not a field element`);
+    if (l.s < 0n || l.s >= MAX_BALANCE) throw new TreeError(`leaf at slot ${l.slot}: balance must be in [0, 2^96)`);
+    writeNode(nodes, i, { h: l.h, s: l.s });
+  });
+  return { slots, nodes };
+}
+
+/** A built tree: its levels 0..d (populated nodes only) and its root at depth D. */
+export class SumTree {
+  private constructor(
+    /** Depth D of the tree. */
+    readonly depth: number,
+    /** Slot-space bits d (slots are < 2^d). */
+    readonly slotBits: number,
+    private readonly levels: Level[],
+    private readonly empties: TreeNode[],
+    /** The root commitment. */
+    readonly root: TreeNode,
+  ) {}
+
+  /** Number of populated leaves. */
+  get size(): number {
+    return this.levels[0].index.length;
+  }
+
+  /** Bytes held by the levels (a memory estimate). */
+  get byteSize(): number {
+    return this.levels.reduce((a, l) => a + l.nodes.length + l.index.byteLength, 0);
+  }
+
+  /**
+   * Builds the tree from populated leaves (sorted by slot, unique, slot < 2^d, balance < 2^96).
+   * Each level is hashed as one batch through the crypto backend (native or worker threads).
+   */
+  static async build(crypto: Crypto, leaves: LeafSet, slotBits: number, depth = PRODUCTION_DEPTH): Promise<SumTree> {
+    if (!Number.isInteger(depth) || depth < 1 || depth > 32) throw new TreeError(`depth D must be 1..32, got ${depth}`);
+    if (!Number.isInteger(slotBits) || slotBits < 0 || slotBits > depth) {
+      throw new TreeError(`slot bits d must be 0..D (${depth}), got ${slotBits}`);
+    }
+    const n = leaves.slots.length;
+    if (leaves.nodes.length !== n * NODE_BYTES) throw new TreeError("leaf set: nodes and slots differ in length");
+    const space = 2 ** slotBits;
+    for (let i = 0; i < n; i++) {
+      const slot = leaves.slots[i];
+      if (slot >= space) throw new TreeError(`leaf ${i}: slot ${slot} is outside the slot space 2^${slotBits}`);
+      if (i > 0 && slot <= leaves.slots[i - 1]) {
+        throw new TreeError(`leaf ${i}: slot ${slot} is not above the previous slot (duplicate or unsorted)`);
+      }
+      const o = i * NODE_BYTES;
+      // balance < 2^96: bytes 12..31 of s are zero; hash < p.
+      for (let b = 32 + 12; b < 64; b++) {
+        if (leaves.nodes[o + b] !== 0) throw new TreeError(`leaf at slot ${slot}: balance must be below 2^96`);
+      }
+      if (readLE32(leaves.nodes, o) >= FIELD_P) throw new TreeError(`leaf at slot ${slot}: hash is not a field element`);
+    }
+    const empties = emptySubtrees((i) => crypto.poseidon(i), depth);
+    const levels: Level[] = [{ index: Uint32Array.from(leaves.slots), nodes: leaves.nodes }];
+    for (let k = 0; k < slotBits; k++) {
+      const cur = levels[k];
+      const m = cur.index.length;
+      const parentIndex = new Uint32Array(m);
+      const children = new Uint8Array(m * 2 * NODE_BYTES);
+      const empty = new Uint8Array(NODE_BYTES);
+      writeNode(empty, 0, empties[k]);
+      let p = 0;
+      for (let i = 0; i < m; i++) {
+        const idx = cur.index[i];
+        const o = p * 2 * NODE_BYTES;
+        const self = cur.nodes.subarray(i * NODE_BYTES, (i + 1) * NODE_BYTES);
+        if ((idx & 1) === 0) {
+          children.set(self, o);
+          if (i + 1 < m && cur.index[i + 1] === idx + 1) {
+            children.set(cur.nodes.subarray((i + 1) * NODE_BYTES, (i + 2) * NODE_BYTES), o + NODE_BYTES);
+            i++;
+          } else {
+            children.set(empty, o + NODE_BYTES);
+          }
+        } else {
+          children.set(empty, o);
+          children.set(self, o + NODE_BYTES);
+        }
+        parentIndex[p++] = Math.floor(idx / 2);
+      }
+      const parents = await crypto.hashLevel(children.subarray(0, p * 2 * NODE_BYTES));
+      for (let j = 0; j < p; j++) {
+        for (let b = 48; b < 64; b++) {
+          if (parents[j * NODE_BYTES + b] !== 0) {
+            throw new TreeError(`node sum at level ${k + 1}, index ${parentIndex[j]} reaches 2^128`);
+          }
+        }
+      }
+      levels.push({ index: parentIndex.slice(0, p), nodes: parents });
+    }
+    const top = levels[slotBits];
+    let node: TreeNode = top.index.length > 0 ? nodeAt(top.nodes, 0) : empties[slotBits];
+    for (let k = slotBits; k < depth; k++) node = hashNode((i) => crypto.poseidon(i), node, empties[k]);
+    return new SumTree(depth, slotBits, levels, empties, node);
+  }
+
+  private find(level: number, index: number): TreeNode | undefined {
+    const lv = this.levels[level];
+    let lo = 0;
+    let hi = lv.index.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = lv.index[mid];
+      if (v === index) return nodeAt(lv.nodes, mid);
+      if (v < index) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** The leaf at `slot` ((0, 0) if empty). */
+  leaf(slot: number): TreeNode {
+    return this.find(0, slot) ?? { h: 0n, s: 0n };
+  }
+
+  /** An inclusion (or emptiness) proof for `slot`, with siblings for all D levels. */
+  proof(slot: number): InclusionProof {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= 2 ** this.slotBits) {
+      throw new TreeError(`slot ${slot} is outside the slot space 2^${this.slotBits}`);
+    }
+    const siblings: TreeNode[] = [];
+    for (let k = 0; k < this.depth; k++) {
+      if (k < this.slotBits) {
+        const sib = Math.floor(slot / 2 ** k) ^ 1;
+        siblings.push(this.find(k, sib) ?? this.empties[k]);
+      } else {
+        siblings.push(this.empties[k]);
+      }
+    }
+    return { slot, leaf: this.leaf(slot), siblings };
+  }
+
+  /** Iterates populated leaves in slot order. */
+  *leaves(): Generator<{ slot: number } & TreeNode> {
+    const l0 = this.levels[0];
+    for (let i = 0; i < l0.index.length; i++) yield { slot: l0.index[i], ...nodeAt(l0.nodes, i) };
+  }
+
+  /** The populated leaves as a {@link LeafSet}. */
+  leafSet(): LeafSet {
+    return { slots: this.levels[0].index, nodes: this.levels[0].nodes };
+  }
+}
+
+/**
+ * Recomputes the root from a proof and compares it with `root`. Enforces the range rules at every level
+ * (every sum < 2^128) and that the path index fits the depth. Returns false on any mismatch.
+ */
+export function verifyProof(poseidon: PoseidonLike, proof: InclusionProof, root: TreeNode): boolean {
+  const depth = proof.siblings.length;
+  if (depth < 1 || depth > 32) return false;
+  if (!Number.isInteger(proof.slot) || proof.slot < 0 || proof.slot >= 2 ** depth) return false;
+  const inRange = (n: TreeNode) => n.h >= 0n && n.h < FIELD_P && n.s >= 0n && n.s < MAX_SUM;
+  if (!inRange(proof.leaf) || !proof.siblings.every(inRange)) return false;
+  let node = proof.leaf;
+  try {
+    for (let k = 0; k < depth; k++) {
+      const bit = Math.floor(proof.slot / 2 ** k) & 1;
+      node = bit === 0 ? hashNode(poseidon, node, proof.siblings[k]) : hashNode(poseidon, proof.siblings[k], node);
+    }
+  } catch (e) {
+    if (e instanceof TreeError) return false;
+    throw e;
+  }
+  return node.h === root.h && node.s === root.s;
+}
