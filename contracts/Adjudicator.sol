@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
+import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
+import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IRestitutionFund} from "./interfaces/IRestitutionFund.sol";
+import {IReputation} from "./interfaces/IReputation.sol";
+import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
+import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
+
+/// @title Adjudicator
+/// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency.
+/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), vault (slash), fund (bookClaim) and reputation
+/// (recordSlash), and must be set as the ledger's adjudicator. Every external entry point is non-reentrant; the
+/// only untrusted call (the vault paying the bounty) comes after all bookkeeping.
+contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
+    using LeafMismatchProof for ILeafMismatchVerifier;
+
+    uint16 private constant _MAX_BPS = 10_000;
+
+    ICommitmentLedger private immutable _LEDGER;
+    IConsortiumRegistry private immutable _REGISTRY;
+    ICollateralVault private immutable _VAULT;
+    IRestitutionFund private immutable _FUND;
+    IReputation private immutable _REPUTATION;
+    ILeafMismatchVerifier private immutable _VERIFIER;
+
+    SlashParams private _slashParams;
+    mapping(uint256 nullifier => bool spent) private _spent;
+
+    /// @notice The contracts the adjudicator works with.
+    struct Wiring {
+        ICommitmentLedger ledger;
+        IConsortiumRegistry registry;
+        ICollateralVault vault;
+        IRestitutionFund fund;
+        IReputation reputation;
+        ILeafMismatchVerifier verifier;
+    }
+
+    /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
+    /// @param wiring_ The contracts (all non-zero).
+    /// @param params The initial slash shares.
+    constructor(address admin, Wiring memory wiring_, SlashParams memory params) {
+        if (
+            admin == address(0) ||
+            address(wiring_.ledger) == address(0) ||
+            address(wiring_.registry) == address(0) ||
+            address(wiring_.vault) == address(0) ||
+            address(wiring_.fund) == address(0) ||
+            address(wiring_.reputation) == address(0) ||
+            address(wiring_.verifier) == address(0)
+        ) revert AdjudicatorZeroAddress();
+        _LEDGER = wiring_.ledger;
+        _REGISTRY = wiring_.registry;
+        _VAULT = wiring_.vault;
+        _FUND = wiring_.fund;
+        _REPUTATION = wiring_.reputation;
+        _VERIFIER = wiring_.verifier;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setSlashParams(params);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function proveFraud(FraudProof calldata proof) external nonReentrant {
+        address member = proof.member;
+        uint256 committed = _LEDGER.commitmentOf(member, proof.asset, proof.t).rootHash;
+        if (committed == 0) revert AdjudicatorUnknownCommitment(member, proof.asset, proof.t);
+        if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
+        // Reverts ConsortiumRegistryNoKeyAt when no key was valid at t.
+        uint256 registered = _REGISTRY.keyHashAt(member, proof.t);
+        if (registered != proof.keyHash) revert AdjudicatorKeyMismatch(registered, proof.keyHash);
+        if (_spent[proof.nullifier]) revert AdjudicatorNullifierSpent(proof.nullifier);
+        if (proof.recipient == address(0)) revert AdjudicatorZeroRecipient();
+        if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
+
+        _spent[proof.nullifier] = true;
+        _LEDGER.markFraudulent(member, proof.asset, proof.t);
+        _FUND.bookClaim(proof.nullifier, member, proof.asset, proof.claim, proof.recipient);
+        uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
+        emit FraudProven(
+            member,
+            keccak256(abi.encode(member, proof.asset, proof.t)),
+            proof.nullifier,
+            proof.claim,
+            proof.recipient,
+            msg.sender,
+            slashed
+        );
+    }
+
+    /// @inheritdoc IAdjudicator
+    function reportMissedDeadline(uint256 requestId) external nonReentrant {
+        (address member, ) = _LEDGER.markRequestMissed(requestId);
+        uint256 slashed = _slash(member, _slashParams.missedDeadlineBps, msg.sender);
+        emit MissedDeadlineSlashed(member, requestId, msg.sender, slashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function slashInsolvency(address member, uint64 t, bytes32 subject, address submitter) external nonReentrant {
+        if (msg.sender != address(_LEDGER)) revert AdjudicatorNotLedger(msg.sender);
+        uint256 slashed = _slash(member, _slashParams.insolvencyBps, submitter);
+        emit InsolvencySlashed(member, t, subject, submitter, slashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function setSlashParams(SlashParams calldata params) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setSlashParams(params);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function slashParams() external view returns (SlashParams memory) {
+        return _slashParams;
+    }
+
+    /// @inheritdoc IAdjudicator
+    function isNullifierSpent(uint256 nullifier) external view returns (bool) {
+        return _spent[nullifier];
+    }
+
+    /// @notice The contracts this adjudicator is wired to.
+    function wiring() external view returns (Wiring memory) {
+        return Wiring(_LEDGER, _REGISTRY, _VAULT, _FUND, _REPUTATION, _VERIFIER);
+    }
+
+    /// @dev Slashes `bps` (skipped at 0, which the vault refuses), records the slash in reputation (after the vault,
+    /// so the post-slash stake is sampled) and ejects a member left below its minimum collateral.
+    function _slash(address member, uint16 bps, address bountyRecipient) private returns (uint256 slashed) {
+        if (bps != 0) slashed = _VAULT.slash(member, bps, bountyRecipient);
+        _REPUTATION.recordSlash(member);
+        IConsortiumRegistry.MemberStatus status = _REGISTRY.statusOf(member);
+        if (
+            status != IConsortiumRegistry.MemberStatus.Probation &&
+            status != IConsortiumRegistry.MemberStatus.Active &&
+            status != IConsortiumRegistry.MemberStatus.Exiting
+        ) return slashed;
+        uint256 stake = _VAULT.stakeOf(member);
+        uint256 minimum = _REGISTRY.slaOf(member).minCollateral;
+        if (stake >= minimum) return slashed;
+        // A failing ejection must never block the slash itself.
+        try _REGISTRY.eject(member) {
+            emit MemberEjectedAfterSlash(member, stake, minimum);
+        } catch {
+            emit EjectionFailed(member);
+        }
+    }
+
+    function _setSlashParams(SlashParams memory params) private {
+        if (params.fraudBps > _MAX_BPS) revert AdjudicatorBadBps(params.fraudBps);
+        if (params.missedDeadlineBps > _MAX_BPS) revert AdjudicatorBadBps(params.missedDeadlineBps);
+        if (params.insolvencyBps > _MAX_BPS) revert AdjudicatorBadBps(params.insolvencyBps);
+        _slashParams = params;
+        emit SlashParamsSet(params.fraudBps, params.missedDeadlineBps, params.insolvencyBps);
+    }
+}

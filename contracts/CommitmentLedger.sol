@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
+import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IReputation} from "./interfaces/IReputation.sol";
+import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
+
+/// @title CommitmentLedger
+/// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
+/// @dev Storage per commitment set: two slots; per asset: two slots; per member: one slot. The quorum check is
+/// O(signers): an absolute governance weight threshold (see docs/protocol.md), no iteration over all operators.
+contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
+    /// @notice EIP-712 type hash of an operator's attestation.
+    bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(bytes32 subject,uint8 verdict,bytes32 rootsDigest,bytes32 blobDigest)"
+    );
+    /// @notice Maximum number of assets in one commitment set.
+    uint256 public constant MAX_ASSETS = 256;
+
+    uint256 private constant _FIELD_MODULUS =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 private constant _SIGNATURE_LENGTH = 65;
+
+    IConsortiumRegistry private immutable _REGISTRY;
+    ICollateralVault private immutable _VAULT;
+    IReputation private immutable _REPUTATION;
+
+    address private _adjudicator;
+    QuorumParams private _quorumParams;
+    uint256 private _requestCount;
+
+    mapping(address member => uint64 lastT) private _lastSnapshot;
+    mapping(bytes32 setId => CommitmentSet set) private _sets;
+    mapping(bytes32 commitmentId => AssetRoot root) private _roots;
+    mapping(bytes32 commitmentId => bool fraudulent) private _fraudulent;
+    mapping(uint256 requestId => Request request) private _requests;
+    mapping(bytes32 setId => uint256 requestId) private _requestOfSet;
+    mapping(address account => uint256 amount) private _fees;
+
+    modifier onlyAdjudicator() {
+        if (msg.sender != _adjudicator) revert CommitmentLedgerNotAdjudicator(msg.sender);
+        _;
+    }
+
+    /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
+    /// @param registry The consortium registry (membership, SLAs, assets).
+    /// @param vault The collateral vault (signer weights).
+    /// @param reputation The reputation contract (this ledger needs its LEDGER_ROLE).
+    /// @param params The initial quorum and request parameters.
+    constructor(
+        address admin,
+        IConsortiumRegistry registry,
+        ICollateralVault vault,
+        IReputation reputation,
+        QuorumParams memory params
+    ) EIP712("PorCommitmentLedger", "1") {
+        if (
+            admin == address(0) ||
+            address(registry) == address(0) ||
+            address(vault) == address(0) ||
+            address(reputation) == address(0)
+        ) revert CommitmentLedgerZeroAddress();
+        _REGISTRY = registry;
+        _VAULT = vault;
+        _REPUTATION = reputation;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setQuorumParams(params);
+    }
+
+    // ------------------------------------------------------------------ commitments
+
+    /// @inheritdoc ICommitmentLedger
+    function commit(uint64 t, AssetCommitment[] calldata commitments) external {
+        address member = msg.sender;
+        if (!_REGISTRY.canCommit(member)) revert CommitmentLedgerNotCommitter(member);
+        if (t > block.timestamp) revert CommitmentLedgerFutureSnapshot(t, block.timestamp);
+        uint64 lastT = _lastSnapshot[member];
+        if (t <= lastT) revert CommitmentLedgerSnapshotNotIncreasing(t, lastT);
+        _storeSet(member, t, commitments);
+        _lastSnapshot[member] = t;
+
+        IConsortiumRegistry.Sla memory sla = _REGISTRY.slaOf(member);
+        uint64 met;
+        uint64 missed;
+        if (lastT != 0 && sla.snapshotInterval != 0 && t - lastT > sla.snapshotInterval) {
+            missed = (t - lastT - 1) / sla.snapshotInterval;
+        }
+        if (block.timestamp - t <= sla.responseWindow) met = 1;
+        else missed += 1;
+        emit DutiesRecorded(member, met, missed);
+        _REPUTATION.recordDuties(member, met, missed);
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /// @inheritdoc ICommitmentLedger
+    function requestProof(address member, uint64 t) external payable returns (uint256 requestId) {
+        uint96 fee = _quorumParams.requestFee;
+        if (msg.value != fee) revert CommitmentLedgerWrongFee(msg.value, fee);
+        if (t >= block.timestamp) revert CommitmentLedgerSnapshotNotPast(t, block.timestamp);
+        IConsortiumRegistry.MemberStatus status = _REGISTRY.statusOf(member);
+        if (
+            status != IConsortiumRegistry.MemberStatus.Probation &&
+            status != IConsortiumRegistry.MemberStatus.Active &&
+            status != IConsortiumRegistry.MemberStatus.Exiting
+        ) revert CommitmentLedgerNotRequestable(member);
+        bytes32 setId = setSubject(member, t);
+        uint256 existing = _requestOfSet[setId];
+        if (existing != 0) revert CommitmentLedgerRequestExists(member, t, existing);
+
+        requestId = ++_requestCount;
+        uint64 deadline = uint64(block.timestamp) + _REGISTRY.slaOf(member).responseWindow;
+        _requests[requestId] = Request({
+            member: member,
+            t: t,
+            deadline: deadline,
+            status: RequestStatus.Open,
+            requester: msg.sender,
+            fee: fee
+        });
+        _requestOfSet[setId] = requestId;
+        emit ProofRequested(requestId, member, t, msg.sender, deadline, fee);
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function respondToRequest(uint256 requestId, AssetCommitment[] calldata commitments) external {
+        Request storage request = _requests[requestId];
+        if (request.status == RequestStatus.None) revert CommitmentLedgerUnknownRequest(requestId);
+        if (request.status != RequestStatus.Open) revert CommitmentLedgerBadRequestStatus(requestId, request.status);
+        address member = request.member;
+        if (msg.sender != member) revert CommitmentLedgerNotRequestedMember(requestId, msg.sender);
+        if (block.timestamp > request.deadline) revert CommitmentLedgerDeadlinePassed(requestId, request.deadline);
+        uint64 t = request.t;
+        bool exists = _sets[setSubject(member, t)].status != SetStatus.None;
+        if (exists == (commitments.length != 0)) revert CommitmentLedgerBadAnswer(requestId, commitments.length);
+        if (!exists) {
+            _storeSet(member, t, commitments);
+            if (t > _lastSnapshot[member]) _lastSnapshot[member] = t;
+        }
+        request.status = RequestStatus.Answered;
+        _fees[member] += request.fee;
+        emit RequestAnswered(requestId, member, t);
+        _REPUTATION.recordDuties(member, 1, 0);
+    }
+
+    // ------------------------------------------------------------------ quorum
+
+    /// @inheritdoc ICommitmentLedger
+    function attestCommitment(
+        address member,
+        uint64 t,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest,
+        bytes calldata signatures
+    ) external nonReentrant {
+        bytes32 subject = setSubject(member, t);
+        CommitmentSet storage set = _sets[subject];
+        if (set.status != SetStatus.Pending) revert CommitmentLedgerBadSetStatus(member, t, set.status);
+        _checkVerdict(set, member, t, verdict, rootsDigest, blobDigest);
+        (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
+
+        emit QuorumAttested(subject, member, t, verdict, weight, count);
+        if (verdict == Verdict.Solvent) {
+            _setStatus(set, member, t, SetStatus.Finalized);
+        } else {
+            _setStatus(set, member, t, SetStatus.Insolvent);
+            _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
+        }
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function attestRequest(
+        uint256 requestId,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest,
+        bytes calldata signatures
+    ) external nonReentrant {
+        Request storage request = _requests[requestId];
+        if (request.status == RequestStatus.None) revert CommitmentLedgerUnknownRequest(requestId);
+        if (request.status != RequestStatus.Answered) {
+            revert CommitmentLedgerBadRequestStatus(requestId, request.status);
+        }
+        address member = request.member;
+        uint64 t = request.t;
+        CommitmentSet storage set = _sets[setSubject(member, t)];
+        _checkVerdict(set, member, t, verdict, rootsDigest, blobDigest);
+        bytes32 subject = requestSubject(requestId);
+        (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
+
+        emit QuorumAttested(subject, member, t, verdict, weight, count);
+        SetStatus previous = set.status;
+        if (verdict == Verdict.Solvent) {
+            request.status = RequestStatus.Finalized;
+            emit RequestStatusChanged(requestId, RequestStatus.Finalized);
+            if (previous == SetStatus.Pending) _setStatus(set, member, t, SetStatus.Finalized);
+        } else {
+            request.status = RequestStatus.Insolvent;
+            emit RequestStatusChanged(requestId, RequestStatus.Insolvent);
+            if (previous != SetStatus.Insolvent) {
+                if (previous != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Insolvent);
+                _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ adjudicator hooks
+
+    /// @inheritdoc ICommitmentLedger
+    function markFraudulent(address member, uint32 asset, uint64 t) external onlyAdjudicator returns (uint256) {
+        bytes32 commitmentId = keccak256(abi.encode(member, asset, t));
+        uint256 rootHash = _roots[commitmentId].rootHash;
+        if (rootHash == 0) revert CommitmentLedgerUnknownCommitment(member, asset, t);
+        _fraudulent[commitmentId] = true;
+        emit CommitmentMarkedFraudulent(member, asset, t);
+        CommitmentSet storage set = _sets[setSubject(member, t)];
+        if (set.status != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Fraudulent);
+        return rootHash;
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function markRequestMissed(uint256 requestId) external onlyAdjudicator returns (address member, uint64 t) {
+        Request storage request = _requests[requestId];
+        if (request.status == RequestStatus.None) revert CommitmentLedgerUnknownRequest(requestId);
+        if (request.status != RequestStatus.Open) revert CommitmentLedgerBadRequestStatus(requestId, request.status);
+        if (block.timestamp <= request.deadline) {
+            revert CommitmentLedgerDeadlineNotPassed(requestId, request.deadline);
+        }
+        member = request.member;
+        t = request.t;
+        request.status = RequestStatus.Missed;
+        _fees[request.requester] += request.fee;
+        emit RequestMissed(requestId, member, t);
+        _REPUTATION.recordDuties(member, 0, 1);
+    }
+
+    // ------------------------------------------------------------------ fees and governance
+
+    /// @inheritdoc ICommitmentLedger
+    function withdrawFees() external nonReentrant {
+        uint256 amount = _fees[msg.sender];
+        if (amount == 0) revert CommitmentLedgerNothingToWithdraw(msg.sender);
+        _fees[msg.sender] = 0;
+        emit FeesWithdrawn(msg.sender, amount);
+        (bool ok, ) = msg.sender.call{value: amount}("");
+        if (!ok) revert CommitmentLedgerTransferFailed(msg.sender, amount);
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function setQuorumParams(QuorumParams calldata params) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setQuorumParams(params);
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function setAdjudicator(address adjudicator_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (adjudicator_ == address(0)) revert CommitmentLedgerZeroAddress();
+        _adjudicator = adjudicator_;
+        emit AdjudicatorSet(adjudicator_);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ICommitmentLedger
+    function commitmentOf(address member, uint32 asset, uint64 t) external view returns (AssetRoot memory) {
+        return _roots[keccak256(abi.encode(member, asset, t))];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function isFraudulent(address member, uint32 asset, uint64 t) external view returns (bool) {
+        return _fraudulent[keccak256(abi.encode(member, asset, t))];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function setOf(address member, uint64 t) external view returns (CommitmentSet memory) {
+        return _sets[setSubject(member, t)];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function requestOf(uint256 requestId) external view returns (Request memory) {
+        return _requests[requestId];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function requestIdOf(address member, uint64 t) external view returns (uint256) {
+        return _requestOfSet[setSubject(member, t)];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function requestCount() external view returns (uint256) {
+        return _requestCount;
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function lastSnapshotOf(address member) external view returns (uint64) {
+        return _lastSnapshot[member];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function feesOf(address account) external view returns (uint256) {
+        return _fees[account];
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function quorumParams() external view returns (QuorumParams memory) {
+        return _quorumParams;
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function adjudicator() external view returns (address) {
+        return _adjudicator;
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function attestationDigest(
+        bytes32 subject,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest
+    ) public view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(abi.encode(ATTESTATION_TYPEHASH, subject, uint8(verdict), rootsDigest, blobDigest))
+            );
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function setSubject(address member, uint64 t) public pure returns (bytes32) {
+        return keccak256(abi.encode(member, t));
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function requestSubject(uint256 requestId) public view returns (bytes32) {
+        Request storage request = _requests[requestId];
+        return keccak256(abi.encode(request.member, request.t, requestId));
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Validates and stores a commitment set; emits per-asset and per-set events.
+    function _storeSet(address member, uint64 t, AssetCommitment[] calldata commitments) private {
+        uint256 count = commitments.length;
+        if (count == 0 || count > MAX_ASSETS) revert CommitmentLedgerBadAssetCount(count, MAX_ASSETS);
+        bytes32 setId = setSubject(member, t);
+        CommitmentSet storage set = _sets[setId];
+        if (set.status != SetStatus.None) revert CommitmentLedgerSetExists(member, t);
+
+        bool declaredInsolvent = false;
+        bytes memory blobDigests = new bytes(count * 32);
+        uint256 previousAsset = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            AssetCommitment calldata c = commitments[i];
+            if (i != 0 && c.asset <= previousAsset) revert CommitmentLedgerAssetsNotAscending(i, c.asset);
+            previousAsset = c.asset;
+            if (c.rootHash == 0 || c.rootHash >= _FIELD_MODULUS) {
+                revert CommitmentLedgerBadRootHash(c.asset, c.rootHash);
+            }
+            // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.
+            _REGISTRY.assetToken(c.asset);
+            _roots[keccak256(abi.encode(member, c.asset, t))] = AssetRoot({
+                rootHash: c.rootHash,
+                rootSum: c.rootSum,
+                reserves: c.reserves
+            });
+            bytes32 blob = c.blobDigest;
+            assembly ("memory-safe") {
+                mstore(add(add(blobDigests, 32), mul(i, 32)), blob)
+            }
+            emit RootCommitted(member, c.asset, t, c.rootHash, c.rootSum, c.reserves, c.blobDigest);
+            if (c.reserves < c.rootSum) {
+                declaredInsolvent = true;
+                emit InsolvencyDeclared(member, c.asset, t, c.reserves, c.rootSum);
+            }
+        }
+        bytes32 rootsDigest = keccak256(abi.encode(commitments));
+        bytes32 blobDigest = keccak256(blobDigests);
+        set.status = SetStatus.Pending;
+        set.committedAt = uint64(block.timestamp);
+        set.assetCount = uint16(count);
+        set.declaredInsolvent = declaredInsolvent;
+        set.digest = keccak256(abi.encode(rootsDigest, blobDigest));
+        emit SetCommitted(member, t, rootsDigest, blobDigest, uint16(count));
+    }
+
+    /// @dev Checks the verdict value and that the attested digests are the stored set's.
+    function _checkVerdict(
+        CommitmentSet storage set,
+        address member,
+        uint64 t,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest
+    ) private view {
+        if (set.status == SetStatus.None) revert CommitmentLedgerUnknownSet(member, t);
+        if (verdict != Verdict.Solvent && verdict != Verdict.Insolvent)
+            revert CommitmentLedgerBadVerdict(uint8(verdict));
+        if (keccak256(abi.encode(rootsDigest, blobDigest)) != set.digest) {
+            revert CommitmentLedgerDigestMismatch(rootsDigest, blobDigest);
+        }
+        if (verdict == Verdict.Solvent && set.declaredInsolvent) revert CommitmentLedgerDeclaredInsolvent(member, t);
+    }
+
+    /// @dev Recovers each signer (strictly ascending), checks it may co-sign and is not the member, sums weights.
+    function _checkQuorum(
+        bytes32 subject,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest,
+        address member,
+        bytes calldata signatures
+    ) private view returns (uint256 weight, uint256 count) {
+        uint256 length = signatures.length;
+        if (length == 0 || length % _SIGNATURE_LENGTH != 0) revert CommitmentLedgerMalformedSignatures(length);
+        bytes32 digest = attestationDigest(subject, verdict, rootsDigest, blobDigest);
+        count = length / _SIGNATURE_LENGTH;
+        address previous = address(0);
+        for (uint256 i = 0; i < count; ++i) {
+            bytes32 r;
+            bytes32 s;
+            uint8 v;
+            assembly ("memory-safe") {
+                let offset := add(signatures.offset, mul(i, 65))
+                r := calldataload(offset)
+                s := calldataload(add(offset, 32))
+                v := byte(0, calldataload(add(offset, 64)))
+            }
+            (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, v, r, s);
+            if (err != ECDSA.RecoverError.NoError) revert CommitmentLedgerInvalidSignature(i);
+            if (signer <= previous) revert CommitmentLedgerSignersNotSorted(i, signer, previous);
+            previous = signer;
+            if (signer == member) revert CommitmentLedgerSelfAttestation(member);
+            if (!_REGISTRY.canCoSign(signer)) revert CommitmentLedgerNotCoSigner(signer);
+            weight += _VAULT.stakeOf(signer);
+        }
+        QuorumParams storage params = _quorumParams;
+        if (weight < params.quorumWeight || count < params.minSigners) {
+            revert CommitmentLedgerQuorumNotReached(weight, params.quorumWeight, count, params.minSigners);
+        }
+    }
+
+    function _setStatus(CommitmentSet storage set, address member, uint64 t, SetStatus status) private {
+        set.status = status;
+        emit SetStatusChanged(member, t, status);
+    }
+
+    function _adjudicatorOrRevert() private view returns (IAdjudicator) {
+        address adjudicator_ = _adjudicator;
+        if (adjudicator_ == address(0)) revert CommitmentLedgerNotAdjudicator(address(0));
+        return IAdjudicator(adjudicator_);
+    }
+
+    function _setQuorumParams(QuorumParams memory params) private {
+        if (params.quorumWeight == 0 || params.minSigners == 0) {
+            revert CommitmentLedgerBadQuorumParams(params.quorumWeight, params.minSigners);
+        }
+        _quorumParams = params;
+        emit QuorumParamsSet(params.quorumWeight, params.minSigners, params.requestFee);
+    }
+}

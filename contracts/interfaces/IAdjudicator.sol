@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IAdjudicator
+/// @notice Turns proven misbehaviour into slashing (A10, D1): a Groth16 fraud proof against a committed root, a
+/// missed proof-request deadline, and a quorum verdict of insolvency. Each slashes the member's collateral by a
+/// governance share, pays the bounty through the vault, and updates reputation; a fraud proof also books the
+/// affected record's balance as a restitution claim keyed by its nullifier.
+interface IAdjudicator {
+    /// @notice A fraud proof: the semantic public inputs of the `LeafMismatch` circuit plus the Groth16 proof.
+    /// @param rootHash The committed root hash the proof walks to.
+    /// @param keyHash `Poseidon(KEY_DOMAIN, Ax, Ay)` of the record key that signed the record.
+    /// @param member The member that signed the record.
+    /// @param asset The record's asset id.
+    /// @param t The record's snapshot time.
+    /// @param claim The record's signed balance, booked as restitution.
+    /// @param nullifier `Poseidon(NULLIFIER_DOMAIN, m)` of the record; pays once.
+    /// @param recipient Who the restitution claim is paid to (bound into the proof).
+    /// @param a The proof's A point.
+    /// @param b The proof's B point, in the verifier's calldata order (snarkjs `exportSolidityCallData`).
+    /// @param c The proof's C point.
+    struct FraudProof {
+        uint256 rootHash;
+        uint256 keyHash;
+        address member;
+        uint32 asset;
+        uint64 t;
+        uint96 claim;
+        uint256 nullifier;
+        address recipient;
+        uint256[2] a;
+        uint256[2][2] b;
+        uint256[2] c;
+    }
+
+    /// @notice Slash shares (basis points of the member's collateral) per offence.
+    struct SlashParams {
+        uint16 fraudBps;
+        uint16 missedDeadlineBps;
+        uint16 insolvencyBps;
+    }
+
+    /// @notice No commitment of (member, asset, t) exists.
+    error AdjudicatorUnknownCommitment(address member, uint32 asset, uint64 t);
+    /// @notice The proof's root hash is not the one committed for (member, asset, t).
+    error AdjudicatorRootMismatch(uint256 committed, uint256 proven);
+    /// @notice The proof's key hash is not the member's record key valid at t.
+    error AdjudicatorKeyMismatch(uint256 registered, uint256 proven);
+    /// @notice The nullifier was already spent by an accepted fraud proof.
+    error AdjudicatorNullifierSpent(uint256 nullifier);
+    /// @notice The recipient is the zero address.
+    error AdjudicatorZeroRecipient();
+    /// @notice The Groth16 proof does not verify for these public inputs.
+    error AdjudicatorInvalidProof();
+    /// @notice Only the commitment ledger may call.
+    error AdjudicatorNotLedger(address caller);
+    /// @notice A slash share above 10000 basis points.
+    error AdjudicatorBadBps(uint16 bps);
+    /// @notice A zero address where one is required.
+    error AdjudicatorZeroAddress();
+
+    /// @notice Emitted when a fraud proof against a committed root is accepted.
+    /// @param member The member whose commitment was proven fraudulent.
+    /// @param commitmentId `keccak256(abi.encode(member, asset, t))`.
+    /// @param nullifier The spent nullifier (the restitution claim's key).
+    /// @param claim The restitution booked for the affected account, in base units.
+    /// @param recipient Who the claim pays.
+    /// @param prover Who submitted the proof (bounty recipient).
+    /// @param weightSlashed The collateral weight slashed.
+    event FraudProven(
+        address indexed member,
+        bytes32 indexed commitmentId,
+        uint256 indexed nullifier,
+        uint256 claim,
+        address recipient,
+        address prover,
+        uint256 weightSlashed
+    );
+    /// @notice Emitted when a missed proof-request deadline is punished.
+    event MissedDeadlineSlashed(
+        address indexed member,
+        uint256 indexed requestId,
+        address reporter,
+        uint256 weightSlashed
+    );
+    /// @notice Emitted when a quorum verdict of insolvency is punished.
+    event InsolvencySlashed(
+        address indexed member,
+        uint64 indexed t,
+        bytes32 indexed subject,
+        address submitter,
+        uint256 weightSlashed
+    );
+    /// @notice Emitted when a slash left the member below its minimum collateral and it was ejected.
+    event MemberEjectedAfterSlash(address indexed member, uint256 stake, uint256 minCollateral);
+    /// @notice Emitted when ejecting an under-collateralised member failed (slashing itself went through).
+    event EjectionFailed(address indexed member);
+    /// @notice Emitted when governance sets the slash shares.
+    event SlashParamsSet(uint16 fraudBps, uint16 missedDeadlineBps, uint16 insolvencyBps);
+
+    /// @notice Submits a fraud proof (anyone). Binds `rootHash` to the stored commitment of (member, asset, t) and
+    /// `keyHash` to `registry.keyHashAt(member, t)`, refuses a spent nullifier, verifies the Groth16 proof, then
+    /// marks the commitment fraudulent, books the claim, slashes `fraudBps` (bounty to the caller) and records the
+    /// slash in reputation.
+    /// @param proof The fraud proof.
+    function proveFraud(FraudProof calldata proof) external;
+
+    /// @notice Punishes an open request whose deadline passed (anyone; bounty to the caller).
+    /// @param requestId The request.
+    function reportMissedDeadline(uint256 requestId) external;
+
+    /// @notice Ledger only: punishes a quorum verdict of insolvency.
+    /// @param member The insolvent member.
+    /// @param t The snapshot time.
+    /// @param subject The attestation subject.
+    /// @param submitter Who posted the verdict (bounty recipient).
+    function slashInsolvency(address member, uint64 t, bytes32 subject, address submitter) external;
+
+    /// @notice Governance: sets the slash shares.
+    function setSlashParams(SlashParams calldata params) external;
+
+    /// @notice The slash shares.
+    function slashParams() external view returns (SlashParams memory);
+
+    /// @notice True once a fraud proof with this nullifier was accepted.
+    function isNullifierSpent(uint256 nullifier) external view returns (bool);
+}

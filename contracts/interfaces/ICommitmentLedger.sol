@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title ICommitmentLedger
+/// @notice The ledger of a member's per-asset liability commitments (B4), proof requests for past snapshots (B3)
+/// and the stake-weighted quorum of co-signers that finalizes them (A4).
+/// @dev Identifiers used throughout:
+/// - set id (also the attestation subject of a commitment set): `keccak256(abi.encode(member, t))`;
+/// - commitment id of one asset: `keccak256(abi.encode(member, asset, t))`;
+/// - attestation subject of a request: `keccak256(abi.encode(member, t, requestId))`;
+/// - `rootsDigest = keccak256(abi.encode(AssetCommitment[] commitments))` over the committed array as submitted
+///   (asset ids strictly ascending); `blobDigest = keccak256(abi.encodePacked(commitments[i].blobDigest ...))`.
+/// Quorum signatures are EIP-712 `Attestation(bytes32 subject,uint8 verdict,bytes32 rootsDigest,bytes32 blobDigest)`
+/// under this contract's domain, ECDSA by the operator's (member's) address, concatenated as 65-byte `r || s || v`
+/// in strictly ascending signer order.
+interface ICommitmentLedger {
+    /// @notice One asset's commitment for a snapshot.
+    /// @param asset The 32-bit asset id of the registry's asset list.
+    /// @param rootHash The liability tree's root hash (a BN254 field element, non-zero).
+    /// @param rootSum The liability tree's root sum (total liabilities in base units).
+    /// @param reserves The member's reserves total for the asset at the snapshot, in base units.
+    /// @param blobDigest keccak256 of the data-availability blob holding the snapshot's data for this asset.
+    struct AssetCommitment {
+        uint32 asset;
+        uint256 rootHash;
+        uint128 rootSum;
+        uint128 reserves;
+        bytes32 blobDigest;
+    }
+
+    /// @notice What is stored for one asset of a commitment set.
+    struct AssetRoot {
+        uint256 rootHash;
+        uint128 rootSum;
+        uint128 reserves;
+    }
+
+    /// @notice Lifecycle of a commitment set: Pending until a quorum verdict; Fraudulent once a fraud proof against
+    /// any of its assets is accepted (also after finalization: the challenge window stays open).
+    enum SetStatus {
+        None,
+        Pending,
+        Finalized,
+        Fraudulent,
+        Insolvent
+    }
+
+    /// @notice Lifecycle of a proof request.
+    enum RequestStatus {
+        None,
+        Open,
+        Answered,
+        Finalized,
+        Insolvent,
+        Missed
+    }
+
+    /// @notice A quorum's verdict. `None` is never accepted.
+    enum Verdict {
+        None,
+        Solvent,
+        Insolvent
+    }
+
+    /// @notice A commitment set: every asset a member committed for one snapshot time.
+    /// @param status The set's lifecycle state.
+    /// @param committedAt The block time of the commitment.
+    /// @param assetCount How many assets the set holds.
+    /// @param declaredInsolvent True when some asset was committed with `reserves < rootSum`.
+    /// @param digest `keccak256(abi.encode(rootsDigest, blobDigest))`, what the quorum attests to.
+    struct CommitmentSet {
+        SetStatus status;
+        uint64 committedAt;
+        uint16 assetCount;
+        bool declaredInsolvent;
+        bytes32 digest;
+    }
+
+    /// @notice A proof request.
+    struct Request {
+        address member;
+        uint64 t;
+        uint64 deadline;
+        RequestStatus status;
+        address requester;
+        uint96 fee;
+    }
+
+    /// @notice Governance parameters of the quorum and of requests.
+    /// @param quorumWeight Minimum summed `ICollateralVault.stakeOf` weight of the signers (absolute, see docs).
+    /// @param minSigners Minimum number of distinct signers.
+    /// @param requestFee Exact ETH fee a requester pays; paid to the member on an answer, refunded on a miss.
+    struct QuorumParams {
+        uint256 quorumWeight;
+        uint16 minSigners;
+        uint96 requestFee;
+    }
+
+    /// @notice The caller may not commit (not on probation or active in the registry).
+    error CommitmentLedgerNotCommitter(address member);
+    /// @notice The commitment array is empty or longer than the maximum.
+    error CommitmentLedgerBadAssetCount(uint256 count, uint256 max);
+    /// @notice The snapshot time lies in the future.
+    error CommitmentLedgerFutureSnapshot(uint64 t, uint256 nowTime);
+    /// @notice The snapshot time does not exceed the member's last committed snapshot time.
+    error CommitmentLedgerSnapshotNotIncreasing(uint64 t, uint64 lastT);
+    /// @notice A commitment set already exists for this member and snapshot time.
+    error CommitmentLedgerSetExists(address member, uint64 t);
+    /// @notice No commitment set exists for this member and snapshot time.
+    error CommitmentLedgerUnknownSet(address member, uint64 t);
+    /// @notice Asset ids are not strictly ascending (which also rules out duplicates).
+    error CommitmentLedgerAssetsNotAscending(uint256 index, uint32 asset);
+    /// @notice The root hash is zero or not a BN254 field element (no fraud proof could ever refer to it).
+    error CommitmentLedgerBadRootHash(uint32 asset, uint256 rootHash);
+    /// @notice The snapshot time of a request is not in the past.
+    error CommitmentLedgerSnapshotNotPast(uint64 t, uint256 nowTime);
+    /// @notice The member is not in a state that can be asked for proofs.
+    error CommitmentLedgerNotRequestable(address member);
+    /// @notice The request fee sent does not equal the governance fee.
+    error CommitmentLedgerWrongFee(uint256 sent, uint256 fee);
+    /// @notice A request for this member and snapshot time already exists.
+    error CommitmentLedgerRequestExists(address member, uint64 t, uint256 requestId);
+    /// @notice No such request.
+    error CommitmentLedgerUnknownRequest(uint256 requestId);
+    /// @notice The request is not in the state this call needs.
+    error CommitmentLedgerBadRequestStatus(uint256 requestId, RequestStatus status);
+    /// @notice Only the requested member may answer.
+    error CommitmentLedgerNotRequestedMember(uint256 requestId, address caller);
+    /// @notice The response deadline has passed.
+    error CommitmentLedgerDeadlinePassed(uint256 requestId, uint64 deadline);
+    /// @notice The response deadline has not passed yet.
+    error CommitmentLedgerDeadlineNotPassed(uint256 requestId, uint64 deadline);
+    /// @notice A set already exists for the request's snapshot, so the answer must be empty; or none exists and the
+    /// answer is empty.
+    error CommitmentLedgerBadAnswer(uint256 requestId, uint256 count);
+    /// @notice The set is not in the state this call needs.
+    error CommitmentLedgerBadSetStatus(address member, uint64 t, SetStatus status);
+    /// @notice The verdict is not Solvent or Insolvent.
+    error CommitmentLedgerBadVerdict(uint8 verdict);
+    /// @notice The member itself declared an asset insolvent, so the set cannot be attested solvent.
+    error CommitmentLedgerDeclaredInsolvent(address member, uint64 t);
+    /// @notice The attested digests do not match the stored set.
+    error CommitmentLedgerDigestMismatch(bytes32 rootsDigest, bytes32 blobDigest);
+    /// @notice The signature blob is empty or not a multiple of 65 bytes.
+    error CommitmentLedgerMalformedSignatures(uint256 length);
+    /// @notice A signature does not recover to an address.
+    error CommitmentLedgerInvalidSignature(uint256 index);
+    /// @notice Signers are not in strictly ascending order (a duplicate is refused the same way).
+    error CommitmentLedgerSignersNotSorted(uint256 index, address signer, address previous);
+    /// @notice The member cannot attest to its own commitments.
+    error CommitmentLedgerSelfAttestation(address member);
+    /// @notice The signer is not an operator that may co-sign (probation or active).
+    error CommitmentLedgerNotCoSigner(address signer);
+    /// @notice The summed weight or the signer count is below the governance threshold.
+    error CommitmentLedgerQuorumNotReached(uint256 weight, uint256 quorumWeight, uint256 signers, uint256 minSigners);
+    /// @notice Only the adjudicator may call.
+    error CommitmentLedgerNotAdjudicator(address caller);
+    /// @notice No asset commitment exists for this member, asset and snapshot time.
+    error CommitmentLedgerUnknownCommitment(address member, uint32 asset, uint64 t);
+    /// @notice A zero address where one is required.
+    error CommitmentLedgerZeroAddress();
+    /// @notice Quorum parameters with a zero weight threshold or zero minimum signers.
+    error CommitmentLedgerBadQuorumParams(uint256 quorumWeight, uint16 minSigners);
+    /// @notice Nothing to withdraw.
+    error CommitmentLedgerNothingToWithdraw(address account);
+    /// @notice An ETH transfer failed.
+    error CommitmentLedgerTransferFailed(address to, uint256 amount);
+
+    /// @notice Emitted per asset when a member commits a root.
+    event RootCommitted(
+        address indexed member,
+        uint32 indexed asset,
+        uint64 indexed t,
+        uint256 rootHash,
+        uint128 rootSum,
+        uint128 reserves,
+        bytes32 blobDigest
+    );
+    /// @notice Emitted when a committed asset shows reserves below liabilities (visible at once; D5: per asset).
+    event InsolvencyDeclared(
+        address indexed member,
+        uint32 indexed asset,
+        uint64 indexed t,
+        uint128 reserves,
+        uint128 rootSum
+    );
+    /// @notice Emitted once per commitment set after its assets.
+    event SetCommitted(
+        address indexed member,
+        uint64 indexed t,
+        bytes32 rootsDigest,
+        bytes32 blobDigest,
+        uint16 assetCount
+    );
+    /// @notice Emitted when a commit fulfils or misses the member's cadence (duties reported to reputation).
+    event DutiesRecorded(address indexed member, uint64 met, uint64 missed);
+    /// @notice Emitted when a verifier asks a member for a proof of a past snapshot.
+    event ProofRequested(
+        uint256 indexed requestId,
+        address indexed member,
+        uint64 indexed t,
+        address requester,
+        uint64 deadline,
+        uint96 fee
+    );
+    /// @notice Emitted when the member answers a request.
+    event RequestAnswered(uint256 indexed requestId, address indexed member, uint64 indexed t);
+    /// @notice Emitted when a request's deadline passed unanswered and it was reported.
+    event RequestMissed(uint256 indexed requestId, address indexed member, uint64 indexed t);
+    /// @notice Emitted when a quorum verdict is accepted.
+    event QuorumAttested(
+        bytes32 indexed subject,
+        address indexed member,
+        uint64 indexed t,
+        Verdict verdict,
+        uint256 weight,
+        uint256 signers
+    );
+    /// @notice Emitted when a set's status changes.
+    event SetStatusChanged(address indexed member, uint64 indexed t, SetStatus status);
+    /// @notice Emitted when a request's status changes through a quorum verdict.
+    event RequestStatusChanged(uint256 indexed requestId, RequestStatus status);
+    /// @notice Emitted when an asset commitment is proven fraudulent.
+    event CommitmentMarkedFraudulent(address indexed member, uint32 indexed asset, uint64 indexed t);
+    /// @notice Emitted when governance sets the quorum and request parameters.
+    event QuorumParamsSet(uint256 quorumWeight, uint16 minSigners, uint96 requestFee);
+    /// @notice Emitted when governance sets the adjudicator.
+    event AdjudicatorSet(address adjudicator);
+    /// @notice Emitted when fees credited to an account are withdrawn.
+    event FeesWithdrawn(address indexed account, uint256 amount);
+
+    /// @notice Commits the caller's roots for snapshot time `t`, one entry per asset (asset ids strictly ascending).
+    /// @dev Requires `registry.canCommit(msg.sender)`, `lastT < t <= block.timestamp`, non-zero root hashes below the
+    /// BN254 modulus, known assets. Reports cadence duties to reputation: the commit is met when `t` is within
+    /// `snapshotInterval` of the last one and posted within `responseWindow` of `t`; skipped intervals count missed.
+    /// @param t The snapshot time (Unix seconds).
+    /// @param commitments The per-asset commitments.
+    function commit(uint64 t, AssetCommitment[] calldata commitments) external;
+
+    /// @notice Asks `member` to prove its snapshot at past time `t`; pays exactly the governance request fee.
+    /// @param member The member asked.
+    /// @param t The snapshot time, strictly in the past.
+    /// @return requestId The new request's id (counting from 1).
+    function requestProof(address member, uint64 t) external payable returns (uint256 requestId);
+
+    /// @notice The member answers a request before its deadline: with the commitments for `t` when none exist yet,
+    /// or with an empty array when the set for `t` is already committed.
+    /// @param requestId The request answered.
+    /// @param commitments The commitments for the request's `t` (or empty).
+    function respondToRequest(uint256 requestId, AssetCommitment[] calldata commitments) external;
+
+    /// @notice Posts a quorum verdict on a commitment set (subject `keccak256(abi.encode(member, t))`).
+    /// @dev The set must be Pending. Solvent finalizes; Insolvent marks it insolvent and asks the adjudicator to
+    /// slash (bounty to the caller).
+    /// @param member The member whose set is attested.
+    /// @param t The snapshot time of the set.
+    /// @param verdict Solvent or Insolvent.
+    /// @param rootsDigest The set's roots digest.
+    /// @param blobDigest The set's blob digest.
+    /// @param signatures Concatenated 65-byte ECDSA signatures, signers strictly ascending.
+    function attestCommitment(
+        address member,
+        uint64 t,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest,
+        bytes calldata signatures
+    ) external;
+
+    /// @notice Posts a quorum verdict on an answered request (subject `keccak256(abi.encode(member, t, requestId))`).
+    /// @dev Solvent finalizes the request (and its set when pending). Insolvent marks both insolvent and slashes
+    /// unless the set was already insolvent.
+    /// @param requestId The answered request.
+    /// @param verdict Solvent or Insolvent.
+    /// @param rootsDigest The set's roots digest.
+    /// @param blobDigest The set's blob digest.
+    /// @param signatures Concatenated 65-byte ECDSA signatures, signers strictly ascending.
+    function attestRequest(
+        uint256 requestId,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest,
+        bytes calldata signatures
+    ) external;
+
+    /// @notice Adjudicator only: marks an asset commitment (and its set) fraudulent after an accepted fraud proof.
+    /// @return rootHash The stored root hash (for the caller's records).
+    function markFraudulent(address member, uint32 asset, uint64 t) external returns (uint256 rootHash);
+
+    /// @notice Adjudicator only: marks an open request whose deadline passed as missed.
+    /// @return member The requested member.
+    /// @return t The requested snapshot time.
+    function markRequestMissed(uint256 requestId) external returns (address member, uint64 t);
+
+    /// @notice Withdraws request fees credited to the caller (answered requests pay the member; missed ones refund
+    /// the requester).
+    function withdrawFees() external;
+
+    /// @notice Governance: sets the quorum and request parameters.
+    function setQuorumParams(QuorumParams calldata params) external;
+
+    /// @notice Governance: sets the adjudicator contract.
+    function setAdjudicator(address adjudicator) external;
+
+    /// @notice The stored root of (member, asset, t); a zero rootHash means none.
+    function commitmentOf(address member, uint32 asset, uint64 t) external view returns (AssetRoot memory);
+
+    /// @notice True once a fraud proof against (member, asset, t) was accepted.
+    function isFraudulent(address member, uint32 asset, uint64 t) external view returns (bool);
+
+    /// @notice The commitment set of (member, t).
+    function setOf(address member, uint64 t) external view returns (CommitmentSet memory);
+
+    /// @notice A request by id.
+    function requestOf(uint256 requestId) external view returns (Request memory);
+
+    /// @notice The request id for (member, t), zero when none.
+    function requestIdOf(address member, uint64 t) external view returns (uint256);
+
+    /// @notice The number of requests so far (the last id).
+    function requestCount() external view returns (uint256);
+
+    /// @notice The member's last committed snapshot time on its cadence (zero before its first commit).
+    function lastSnapshotOf(address member) external view returns (uint64);
+
+    /// @notice ETH fees credited to an account, withdrawable with `withdrawFees`.
+    function feesOf(address account) external view returns (uint256);
+
+    /// @notice The quorum and request parameters.
+    function quorumParams() external view returns (QuorumParams memory);
+
+    /// @notice The adjudicator contract.
+    function adjudicator() external view returns (address);
+
+    /// @notice The EIP-712 digest an operator signs for an attestation.
+    function attestationDigest(
+        bytes32 subject,
+        Verdict verdict,
+        bytes32 rootsDigest,
+        bytes32 blobDigest
+    ) external view returns (bytes32);
+
+    /// @notice The attestation subject of a commitment set.
+    function setSubject(address member, uint64 t) external pure returns (bytes32);
+
+    /// @notice The attestation subject of a request.
+    function requestSubject(uint256 requestId) external view returns (bytes32);
+}
