@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+
+/// @title CollateralVault
+/// @notice Holds the members' collateral; unbonding withdrawals; slashing by the adjudicator only.
+contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice Role of the adjudication contract (the only slasher).
+    bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
+    /// @notice Most collateral tokens the vault accepts (bounds the loops of stakeOf and slash).
+    uint256 public constant MAX_TOKENS = 16;
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _WEIGHT_UNIT = 1e18;
+
+    struct Totals {
+        uint256 deposited;
+        uint256 balance;
+        uint256 pending;
+        uint256 slashed;
+        uint256 withdrawn;
+        uint256 unclaimedBounty;
+    }
+
+    IConsortiumRegistry private immutable _registry;
+    address private immutable _fund;
+
+    mapping(address member => mapping(address token => uint256 amount)) private _balances;
+    mapping(address member => mapping(address token => PendingWithdrawal withdrawal)) private _pending;
+    mapping(address recipient => mapping(address token => uint256 amount)) private _bounties;
+    mapping(address token => uint256 weight) private _weights;
+    mapping(address token => bool listed) private _listed;
+    mapping(address token => Totals totals) private _totals;
+    address[] private _tokens;
+    uint16 private _bountyShareBps;
+
+    /// @param admin Governance (DEFAULT_ADMIN_ROLE).
+    /// @param registry_ The consortium registry.
+    /// @param fund The restitution fund receiving slashed collateral.
+    /// @param ethWeight Weight of ETH (1e18 = one wei counts one weight unit); 0 disables ETH deposits.
+    /// @param bountyShareBps_ Share of each slash paid to the bounty recipient, in basis points.
+    constructor(address admin, address registry_, address fund, uint256 ethWeight, uint16 bountyShareBps_) {
+        if (admin == address(0) || registry_ == address(0) || fund == address(0)) {
+            revert CollateralVaultZeroAddress();
+        }
+        if (bountyShareBps_ > _BPS) revert CollateralVaultInvalidBps(bountyShareBps_);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _registry = IConsortiumRegistry(registry_);
+        _fund = fund;
+        _setTokenWeight(address(0), ethWeight);
+        _bountyShareBps = bountyShareBps_;
+        emit BountyShareSet(bountyShareBps_);
+    }
+
+    // ------------------------------------------------------------------ member operations
+
+    /// @inheritdoc ICollateralVault
+    function deposit(address member, address token, uint256 amount) external payable nonReentrant {
+        if (amount == 0) revert CollateralVaultZeroAmount();
+        if (_weights[token] == 0) revert CollateralVaultTokenNotApproved(token);
+        IConsortiumRegistry.MemberStatus status = _registry.statusOf(member);
+        if (
+            status != IConsortiumRegistry.MemberStatus.Applied &&
+            status != IConsortiumRegistry.MemberStatus.Probation &&
+            status != IConsortiumRegistry.MemberStatus.Active
+        ) revert CollateralVaultNotMember(member);
+        uint256 received;
+        if (token == address(0)) {
+            if (msg.value != amount) revert CollateralVaultValueMismatch(amount, msg.value);
+            received = amount;
+        } else {
+            if (msg.value != 0) revert CollateralVaultValueMismatch(amount, msg.value);
+            IERC20 erc20 = IERC20(token);
+            uint256 before = erc20.balanceOf(address(this));
+            erc20.safeTransferFrom(msg.sender, address(this), amount);
+            received = erc20.balanceOf(address(this)) - before;
+            if (received == 0) revert CollateralVaultZeroAmount();
+        }
+        _balances[member][token] += received;
+        Totals storage totals_ = _totals[token];
+        totals_.deposited += received;
+        totals_.balance += received;
+        emit CollateralDeposited(member, token, msg.sender, received);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function requestWithdrawal(address token, uint256 amount) external nonReentrant {
+        if (amount == 0) revert CollateralVaultZeroAmount();
+        uint256 balance = _balances[msg.sender][token];
+        if (balance < amount) revert CollateralVaultInsufficientBalance(msg.sender, token, balance, amount);
+        _balances[msg.sender][token] = balance - amount;
+        if (_registry.statusOf(msg.sender) == IConsortiumRegistry.MemberStatus.Active) {
+            uint256 stakeAfter = _stakeOf(msg.sender);
+            uint256 minimum = _registry.slaOf(msg.sender).minCollateral;
+            if (stakeAfter < minimum) revert CollateralVaultBelowMinimum(msg.sender, stakeAfter, minimum);
+        }
+        PendingWithdrawal storage pending = _pending[msg.sender][token];
+        uint256 pendingTotal = pending.amount + amount;
+        uint64 executableAt = uint64(block.timestamp) + _registry.unbondingDelay();
+        pending.amount = pendingTotal;
+        pending.executableAt = executableAt;
+        Totals storage totals_ = _totals[token];
+        totals_.balance -= amount;
+        totals_.pending += amount;
+        emit WithdrawalRequested(msg.sender, token, amount, pendingTotal, executableAt);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function cancelWithdrawal(address token) external nonReentrant {
+        PendingWithdrawal storage pending = _pending[msg.sender][token];
+        uint256 amount = pending.amount;
+        if (amount == 0) revert CollateralVaultNoPendingWithdrawal(msg.sender, token);
+        delete _pending[msg.sender][token];
+        _balances[msg.sender][token] += amount;
+        Totals storage totals_ = _totals[token];
+        totals_.pending -= amount;
+        totals_.balance += amount;
+        emit WithdrawalCancelled(msg.sender, token, amount);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function withdraw(address token) external nonReentrant {
+        PendingWithdrawal storage pending = _pending[msg.sender][token];
+        uint256 amount = pending.amount;
+        if (amount == 0) revert CollateralVaultNoPendingWithdrawal(msg.sender, token);
+        if (block.timestamp < pending.executableAt) {
+            revert CollateralVaultWithdrawalLocked(msg.sender, token, pending.executableAt);
+        }
+        delete _pending[msg.sender][token];
+        Totals storage totals_ = _totals[token];
+        totals_.pending -= amount;
+        totals_.withdrawn += amount;
+        emit CollateralWithdrawn(msg.sender, token, amount);
+        _send(token, msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ slashing
+
+    /// @inheritdoc ICollateralVault
+    function slash(
+        address member,
+        uint16 bps,
+        address bountyRecipient
+    ) external onlyRole(ADJUDICATOR_ROLE) nonReentrant returns (uint256 weightSlashed) {
+        if (bps == 0 || bps > _BPS) revert CollateralVaultInvalidBps(bps);
+        uint256 share = bountyRecipient == address(0) ? 0 : _bountyShareBps;
+        uint256 count = _tokens.length;
+        for (uint256 i = 0; i < count; ++i) {
+            weightSlashed += _slashToken(member, _tokens[i], bps, share, bountyRecipient);
+        }
+    }
+
+    /// @inheritdoc ICollateralVault
+    function claimBounty(address token) external nonReentrant {
+        uint256 amount = _bounties[msg.sender][token];
+        if (amount == 0) revert CollateralVaultNoBounty(msg.sender, token);
+        delete _bounties[msg.sender][token];
+        _totals[token].unclaimedBounty -= amount;
+        emit BountyClaimed(msg.sender, token, amount);
+        _send(token, msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ICollateralVault
+    function stakeOf(address member) external view returns (uint256 weight) {
+        return _stakeOf(member);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function balanceOf(address member, address token) external view returns (uint256) {
+        return _balances[member][token];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function pendingOf(address member, address token) external view returns (PendingWithdrawal memory) {
+        return _pending[member][token];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function bountyOf(address recipient, address token) external view returns (uint256) {
+        return _bounties[recipient][token];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function tokenWeight(address token) external view returns (uint256) {
+        return _weights[token];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function collateralTokens() external view returns (address[] memory) {
+        return _tokens;
+    }
+
+    /// @inheritdoc ICollateralVault
+    function bountyShareBps() external view returns (uint16) {
+        return _bountyShareBps;
+    }
+
+    /// @inheritdoc ICollateralVault
+    function restitutionFund() external view returns (address) {
+        return _fund;
+    }
+
+    /// @inheritdoc ICollateralVault
+    function registry() external view returns (address) {
+        return address(_registry);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function totals(
+        address token
+    )
+        external
+        view
+        returns (
+            uint256 deposited,
+            uint256 balance,
+            uint256 pending,
+            uint256 slashed,
+            uint256 withdrawn,
+            uint256 unclaimedBounty
+        )
+    {
+        Totals storage t = _totals[token];
+        return (t.deposited, t.balance, t.pending, t.slashed, t.withdrawn, t.unclaimedBounty);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @inheritdoc ICollateralVault
+    function setTokenWeight(address token, uint256 weight) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTokenWeight(token, weight);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function setBountyShareBps(uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bps > _BPS) revert CollateralVaultInvalidBps(bps);
+        _bountyShareBps = bps;
+        emit BountyShareSet(bps);
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _setTokenWeight(address token, uint256 weight) private {
+        if (!_listed[token]) {
+            if (_tokens.length >= MAX_TOKENS) revert CollateralVaultTooManyTokens(MAX_TOKENS);
+            _listed[token] = true;
+            _tokens.push(token);
+        }
+        _weights[token] = weight;
+        emit TokenWeightSet(token, weight);
+    }
+
+    function _stakeOf(address member) private view returns (uint256 weight) {
+        uint256 count = _tokens.length;
+        for (uint256 i = 0; i < count; ++i) {
+            address token = _tokens[i];
+            uint256 balance = _balances[member][token];
+            if (balance != 0) weight += (balance * _weights[token]) / _WEIGHT_UNIT;
+        }
+    }
+
+    /// @dev Slash `bps` of one token's balance and pending withdrawal; returns the slashed stake weight.
+    function _slashToken(
+        address member,
+        address token,
+        uint256 bps,
+        uint256 share,
+        address bountyRecipient
+    ) private returns (uint256 weight) {
+        (uint256 fromBalance, uint256 fromPending) = _take(member, token, bps);
+        uint256 taken = fromBalance + fromPending;
+        if (taken == 0) return 0;
+        uint256 bounty = (taken * share) / _BPS;
+        emit CollateralSlashed(member, token, fromBalance, fromPending, bounty, taken - bounty, bountyRecipient);
+        if (taken > bounty) _send(token, _fund, taken - bounty);
+        if (bounty > 0) _pushBounty(token, bountyRecipient, bounty);
+        return (taken * _weights[token]) / _WEIGHT_UNIT;
+    }
+
+    /// @dev Remove `bps` of a member's balance and pending withdrawal of `token` from the books (rounding down, so
+    /// never more than held) and count it as slashed.
+    function _take(
+        address member,
+        address token,
+        uint256 bps
+    ) private returns (uint256 fromBalance, uint256 fromPending) {
+        uint256 balance = _balances[member][token];
+        PendingWithdrawal storage pending = _pending[member][token];
+        uint256 pendingAmount = pending.amount;
+        fromBalance = (balance * bps) / _BPS;
+        fromPending = (pendingAmount * bps) / _BPS;
+        _balances[member][token] = balance - fromBalance;
+        pending.amount = pendingAmount - fromPending;
+        Totals storage totals_ = _totals[token];
+        totals_.balance -= fromBalance;
+        totals_.pending -= fromPending;
+        totals_.slashed += fromBalance + fromPending;
+    }
+
+    /// @dev Push a bounty; if the recipient (or token) refuses it, credit it for claimBounty instead, so a
+    /// hostile recipient can never block a slash.
+    function _pushBounty(address token, address recipient, uint256 amount) private {
+        bool ok;
+        if (token == address(0)) {
+            // Gas-capped so a recipient cannot burn the slasher's gas; a refusal falls back to a credit.
+            (ok, ) = recipient.call{value: amount, gas: 50_000}("");
+        } else {
+            ok = IERC20(token).trySafeTransfer(recipient, amount);
+        }
+        if (!ok) {
+            _bounties[recipient][token] += amount;
+            _totals[token].unclaimedBounty += amount;
+            emit BountyCredited(recipient, token, amount);
+        }
+    }
+
+    function _send(address token, address to, uint256 amount) private {
+        if (token == address(0)) {
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert CollateralVaultEthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+
+/// @title ConsortiumRegistry
+/// @notice Membership lifecycle, record keys, SLAs and the governance asset list of the consortium.
+contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
+    /// @notice Role of the auditors who approve a member's genesis.
+    bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
+    /// @notice Role of the adjudication contract (may eject).
+    bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
+
+    /// @dev The BN254 scalar field modulus; key hashes and coordinates are field elements.
+    uint256 private constant _FIELD_MODULUS =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    mapping(address member => MemberInfo info) private _members;
+    mapping(address member => Sla sla) private _slas;
+    mapping(address member => RecordKey[] keys) private _keys;
+    mapping(uint32 assetId => Asset asset) private _assets;
+    uint32[] private _assetIds;
+    Sla private _defaultSla;
+    uint64 private _unbondingDelay;
+    uint64 private _probationPeriod;
+    address private _vault;
+
+    /// @param admin Governance (DEFAULT_ADMIN_ROLE).
+    /// @param defaultSla_ SLA given to new applicants.
+    /// @param unbondingDelay_ Exit and withdrawal delay, in seconds.
+    /// @param probationPeriod_ Probation after which anyone may activate a collateralised member, in seconds.
+    constructor(address admin, Sla memory defaultSla_, uint64 unbondingDelay_, uint64 probationPeriod_) {
+        if (admin == address(0)) revert ConsortiumRegistryZeroAddress();
+        _checkSla(defaultSla_);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _defaultSla = defaultSla_;
+        emit DefaultSlaSet(defaultSla_);
+        _unbondingDelay = unbondingDelay_;
+        emit UnbondingDelaySet(unbondingDelay_);
+        _probationPeriod = probationPeriod_;
+        emit ProbationPeriodSet(probationPeriod_);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /// @inheritdoc IConsortiumRegistry
+    function applyForMembership(bytes32 profileDigest) external {
+        MemberInfo storage info = _members[msg.sender];
+        if (info.status != MemberStatus.None) revert ConsortiumRegistryWrongStatus(msg.sender, info.status);
+        info.status = MemberStatus.Applied;
+        info.appliedAt = uint64(block.timestamp);
+        info.profileDigest = profileDigest;
+        Sla memory sla = _defaultSla;
+        _slas[msg.sender] = sla;
+        emit MemberApplied(msg.sender, profileDigest, sla);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function approveGenesis(address member, bytes32 genesisDigest) external onlyRole(AUDITOR_ROLE) {
+        if (genesisDigest == bytes32(0)) revert ConsortiumRegistryZeroDigest();
+        MemberInfo storage info = _members[member];
+        if (info.status != MemberStatus.Applied) revert ConsortiumRegistryWrongStatus(member, info.status);
+        info.status = MemberStatus.Probation;
+        info.probationSince = uint64(block.timestamp);
+        info.genesisAuditor = msg.sender;
+        info.genesisDigest = genesisDigest;
+        emit GenesisApproved(member, msg.sender, genesisDigest);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function activate(address member) external {
+        MemberInfo storage info = _members[member];
+        if (info.status != MemberStatus.Probation) revert ConsortiumRegistryWrongStatus(member, info.status);
+        if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            uint64 endsAt = info.probationSince + _probationPeriod;
+            if (block.timestamp < endsAt) revert ConsortiumRegistryProbationNotOver(member, endsAt);
+        }
+        uint256 stake = _stakeOf(member);
+        uint256 minimum = _slas[member].minCollateral;
+        if (stake < minimum) revert ConsortiumRegistryInsufficientCollateral(member, stake, minimum);
+        info.status = MemberStatus.Active;
+        info.activeSince = uint64(block.timestamp);
+        emit MemberActivated(member, msg.sender, stake);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function requestExit() external {
+        MemberInfo storage info = _members[msg.sender];
+        if (info.status != MemberStatus.Probation && info.status != MemberStatus.Active) {
+            revert ConsortiumRegistryWrongStatus(msg.sender, info.status);
+        }
+        uint64 exitableAt = uint64(block.timestamp) + _unbondingDelay;
+        info.status = MemberStatus.Exiting;
+        info.exitableAt = exitableAt;
+        emit MemberExitRequested(msg.sender, exitableAt);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function completeExit(address member) external {
+        MemberInfo storage info = _members[member];
+        if (info.status != MemberStatus.Exiting) revert ConsortiumRegistryWrongStatus(member, info.status);
+        if (block.timestamp < info.exitableAt) revert ConsortiumRegistryExitNotReady(member, info.exitableAt);
+        info.status = MemberStatus.Exited;
+        emit MemberExited(member);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function eject(address member) external {
+        if (!hasRole(ADJUDICATOR_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert ConsortiumRegistryNotEjector(msg.sender);
+        }
+        MemberInfo storage info = _members[member];
+        MemberStatus previous = info.status;
+        if (previous == MemberStatus.None || previous == MemberStatus.Exited || previous == MemberStatus.Ejected)
+            revert ConsortiumRegistryWrongStatus(member, previous);
+        info.status = MemberStatus.Ejected;
+        emit MemberEjected(member, msg.sender, previous);
+    }
+
+    // ------------------------------------------------------------------ record keys
+
+    /// @inheritdoc IConsortiumRegistry
+    function registerKey(uint256 keyHash, uint256 ax, uint256 ay, uint64 validFrom) external {
+        MemberStatus status = _members[msg.sender].status;
+        if (status != MemberStatus.Applied && status != MemberStatus.Probation && status != MemberStatus.Active) {
+            revert ConsortiumRegistryWrongStatus(msg.sender, status);
+        }
+        if (keyHash == 0 || keyHash >= _FIELD_MODULUS || ax >= _FIELD_MODULUS || ay >= _FIELD_MODULUS) {
+            revert ConsortiumRegistryInvalidKey();
+        }
+        RecordKey[] storage keys = _keys[msg.sender];
+        uint256 count = keys.length;
+        uint64 earliest = uint64(block.timestamp);
+        if (count > 0) {
+            uint64 afterPrevious = keys[count - 1].validFrom + 1;
+            if (afterPrevious > earliest) earliest = afterPrevious;
+        }
+        if (validFrom < earliest) revert ConsortiumRegistryKeyNotInFuture(validFrom, earliest);
+        if (count > 0) {
+            uint64 validUntil = validFrom - 1;
+            keys[count - 1].validUntil = validUntil;
+            emit RecordKeyClosed(msg.sender, count - 1, validUntil);
+        }
+        keys.push(RecordKey({keyHash: keyHash, ax: ax, ay: ay, validFrom: validFrom, validUntil: type(uint64).max}));
+        emit RecordKeyRegistered(msg.sender, count, keyHash, ax, ay, validFrom);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function keyHashAt(address member, uint64 t) external view returns (uint256 keyHash) {
+        RecordKey[] storage keys = _keys[member];
+        // validFrom is strictly increasing: binary search for the last key with validFrom <= t.
+        uint256 low = 0;
+        uint256 high = keys.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (keys[mid].validFrom <= t) low = mid + 1;
+            else high = mid;
+        }
+        if (low == 0) revert ConsortiumRegistryNoKeyAt(member, t);
+        RecordKey storage key = keys[low - 1];
+        if (t > key.validUntil) revert ConsortiumRegistryNoKeyAt(member, t);
+        return key.keyHash;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function keyCount(address member) external view returns (uint256) {
+        return _keys[member].length;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function keyAt(address member, uint256 index) external view returns (RecordKey memory) {
+        return _keys[member][index];
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IConsortiumRegistry
+    function statusOf(address member) external view returns (MemberStatus) {
+        return _members[member].status;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function memberInfo(address member) external view returns (MemberInfo memory) {
+        return _members[member];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function canCoSign(address operator) external view returns (bool) {
+        return _isProbationOrActive(operator);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function canCommit(address member) external view returns (bool) {
+        return _isProbationOrActive(member);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function canSendZeroConf(address member) external view returns (bool) {
+        return _members[member].status == MemberStatus.Active;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function slaOf(address member) external view returns (Sla memory) {
+        if (_members[member].status == MemberStatus.None) return _defaultSla;
+        return _slas[member];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function meetsMinCollateral(address member) external view returns (bool) {
+        Sla memory sla = _members[member].status == MemberStatus.None ? _defaultSla : _slas[member];
+        return _stakeOf(member) >= sla.minCollateral;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function assetToken(uint32 assetId) external view returns (address token) {
+        Asset storage asset = _assets[assetId];
+        if (!asset.listed) revert ConsortiumRegistryUnknownAsset(assetId);
+        return asset.token;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function assetInfo(uint32 assetId) external view returns (Asset memory) {
+        Asset storage asset = _assets[assetId];
+        if (!asset.listed) revert ConsortiumRegistryUnknownAsset(assetId);
+        return asset;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function assetIds() external view returns (uint32[] memory) {
+        return _assetIds;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function defaultSla() external view returns (Sla memory) {
+        return _defaultSla;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function unbondingDelay() external view returns (uint64) {
+        return _unbondingDelay;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function probationPeriod() external view returns (uint64) {
+        return _probationPeriod;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function collateralVault() external view returns (address) {
+        return _vault;
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @inheritdoc IConsortiumRegistry
+    function setSla(address member, Sla calldata sla) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        MemberStatus status = _members[member].status;
+        if (status == MemberStatus.None) revert ConsortiumRegistryWrongStatus(member, status);
+        _checkSla(sla);
+        _slas[member] = sla;
+        emit MemberSlaSet(member, sla);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setDefaultSla(Sla calldata sla) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _checkSla(sla);
+        _defaultSla = sla;
+        emit DefaultSlaSet(sla);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function listAsset(
+        uint32 assetId,
+        address token,
+        string calldata symbol,
+        uint8 decimals
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Asset storage asset = _assets[assetId];
+        if (asset.listed) revert ConsortiumRegistryAssetExists(assetId);
+        asset.token = token;
+        asset.decimals = decimals;
+        asset.listed = true;
+        asset.symbol = symbol;
+        _assetIds.push(assetId);
+        emit AssetListed(assetId, token, symbol, decimals);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setUnbondingDelay(uint64 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unbondingDelay = delay;
+        emit UnbondingDelaySet(delay);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setProbationPeriod(uint64 period) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _probationPeriod = period;
+        emit ProbationPeriodSet(period);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function setCollateralVault(address vault) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (vault == address(0)) revert ConsortiumRegistryZeroAddress();
+        _vault = vault;
+        emit CollateralVaultSet(vault);
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _isProbationOrActive(address member) private view returns (bool) {
+        MemberStatus status = _members[member].status;
+        return status == MemberStatus.Probation || status == MemberStatus.Active;
+    }
+
+    function _stakeOf(address member) private view returns (uint256) {
+        address vault = _vault;
+        if (vault == address(0)) revert ConsortiumRegistryVaultNotSet();
+        return ICollateralVault(vault).stakeOf(member);
+    }
+
+    function _checkSla(Sla memory sla) private pure {
+        if (sla.snapshotInterval == 0 || sla.responseWindow == 0) revert ConsortiumRegistryInvalidSla();
+    }
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {IRestitutionFund} from "./interfaces/IRestitutionFund.sol";
+
+/// @title RestitutionFund
+/// @notice Books restitution claims per proven record and pays them from slashed collateral.
+contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice Role of the adjudication contract (the only one that books claims).
+    bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
+
+    IConsortiumRegistry private immutable _registry;
+
+    mapping(uint256 nullifier => Claim claim) private _claims;
+    mapping(address token => uint256 amount) private _booked;
+    mapping(address token => uint256 amount) private _paid;
+
+    /// @param admin Governance (DEFAULT_ADMIN_ROLE).
+    /// @param registry_ The consortium registry (asset list).
+    constructor(address admin, address registry_) {
+        if (admin == address(0) || registry_ == address(0)) revert RestitutionFundZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _registry = IConsortiumRegistry(registry_);
+    }
+
+    /// @notice Accepts ETH (slashed collateral, donations).
+    receive() external payable {
+        emit EthReceived(msg.sender, msg.value);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function bookClaim(
+        uint256 nullifier,
+        address member,
+        uint32 asset,
+        uint256 amount,
+        address recipient
+    ) external onlyRole(ADJUDICATOR_ROLE) {
+        if (recipient == address(0) || member == address(0)) revert RestitutionFundZeroAddress();
+        Claim storage claim = _claims[nullifier];
+        if (claim.bookedAt != 0) revert RestitutionFundClaimExists(nullifier);
+        address token = _registry.assetToken(asset);
+        claim.member = member;
+        claim.asset = asset;
+        claim.token = token;
+        claim.recipient = recipient;
+        claim.amount = amount;
+        claim.bookedAt = uint64(block.timestamp);
+        _booked[token] += amount;
+        emit ClaimBooked(nullifier, member, asset, amount, recipient);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function payClaim(uint256 nullifier) external nonReentrant {
+        Claim storage claim = _claims[nullifier];
+        if (claim.bookedAt == 0) revert RestitutionFundUnknownClaim(nullifier);
+        uint256 remaining = claim.amount - claim.paid;
+        if (remaining == 0) revert RestitutionFundClaimSettled(nullifier);
+        address token = claim.token;
+        uint256 available = _holdings(token);
+        if (available == 0) revert RestitutionFundEmpty(token);
+        uint256 payment = remaining < available ? remaining : available;
+        claim.paid += payment;
+        _paid[token] += payment;
+        address recipient = claim.recipient;
+        emit ClaimPaid(nullifier, recipient, token, payment, remaining - payment);
+        _send(token, recipient, payment);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function withdrawSurplus(
+        address token,
+        address to,
+        uint256 amount
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (to == address(0)) revert RestitutionFundZeroAddress();
+        uint256 holdings = _holdings(token);
+        uint256 owed = _booked[token] - _paid[token];
+        uint256 surplus = holdings > owed ? holdings - owed : 0;
+        if (amount > surplus) revert RestitutionFundExceedsSurplus(token, amount, surplus);
+        emit SurplusWithdrawn(token, to, amount);
+        _send(token, to, amount);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function claimOf(
+        uint256 nullifier
+    ) external view returns (address member, uint32 asset, uint256 amount, uint256 paid, address recipient) {
+        Claim storage claim = _claims[nullifier];
+        return (claim.member, claim.asset, claim.amount, claim.paid, claim.recipient);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function claimDetails(uint256 nullifier) external view returns (Claim memory) {
+        return _claims[nullifier];
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function outstanding(address token) external view returns (uint256) {
+        return _booked[token] - _paid[token];
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function totals(address token) external view returns (uint256 booked, uint256 paid) {
+        return (_booked[token], _paid[token]);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function registry() external view returns (address) {
+        return address(_registry);
+    }
+
+    function _holdings(address token) private view returns (uint256) {
+        return token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
+    }
+
+    function _send(address token, address to, uint256 amount) private {
+        if (token == address(0)) {
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert RestitutionFundEthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+}
