@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { type Point } from "./babyjub.js";
 import { expandKey, signManyJs, verifyJs, type Signature } from "./eddsa-js.js";
 import { readLE32, writeLE32 } from "./field.js";
-import { NODE_BYTES, hashLeavesJs, hashLevelJs, signManyBytesJs } from "./kernels.js";
+import { NODE_BYTES, hashLeavesJs, hashLevelJs, poseidonManyJs, signManyBytesJs } from "./kernels.js";
 import { WorkerPool } from "./pool.js";
 import { loadJsPoseidon, type PoseidonFn } from "./poseidon-js.js";
 
@@ -44,6 +44,8 @@ export interface Crypto {
   readonly backend: "native" | "js";
   /** circomlib Poseidon over 1..16 field elements. */
   poseidon(inputs: readonly bigint[]): bigint;
+  /** Hashes n tuples of `arity` elements (32 bytes LE each, tuple after tuple) -> n 32-byte LE hashes. */
+  poseidonMany(arity: number, inputs: Uint8Array): Promise<Uint8Array>;
   /** 2n nodes (64 bytes: h, s LE) -> n parents `h = Poseidon(hL, sL, hR, sR)`, `s = sL + sR`. No range checks. */
   hashLevel(children: Uint8Array): Promise<Uint8Array>;
   /** n (accountKey, balance) 64-byte pairs -> n 32-byte leaf hashes `Poseidon(k, b)`. */
@@ -128,6 +130,17 @@ class JsCrypto implements Crypto {
     return concat(await Promise.all(split(buf, unit, parts).map((c) => job(pool, c))));
   }
 
+  poseidonMany(arity: number, inputs: Uint8Array): Promise<Uint8Array> {
+    if (!Number.isInteger(arity) || arity < 1 || arity > 16) throw new RangeError("poseidonMany: arity must be 1..16");
+    if (inputs.length % (arity * 32) !== 0) throw new RangeError("poseidonMany: inputs must hold whole tuples");
+    return this.parallel(
+      inputs,
+      arity * 32,
+      (b) => poseidonManyJs(arity, b, this.hash),
+      (p, b) => p.run({ op: "poseidon", data: b, arity }),
+    );
+  }
+
   hashLevel(children: Uint8Array): Promise<Uint8Array> {
     if (children.length % (2 * NODE_BYTES) !== 0) throw new RangeError("hashLevel: children must hold 2n nodes");
     return this.parallel(
@@ -188,6 +201,10 @@ class NativeBackedCrypto implements Crypto {
 
   poseidon(inputs: readonly bigint[]): bigint {
     return this.native.poseidon([...inputs]);
+  }
+
+  async poseidonMany(arity: number, inputs: Uint8Array): Promise<Uint8Array> {
+    return poseidonManyJs(arity, inputs, (i) => this.native.poseidon([...i]));
   }
 
   async hashLevel(children: Uint8Array): Promise<Uint8Array> {

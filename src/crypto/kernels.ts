@@ -49,3 +49,18 @@ export function signManyBytesJs(privateKey: Uint8Array, messages: Uint8Array, po
   }
   return out;
 }
+
+/** Hashes n tuples of `arity` field elements (each 32 bytes LE, tuple after tuple) -> n 32-byte hashes. */
+export function poseidonManyJs(arity: number, inputs: Uint8Array, poseidon: PoseidonFn): Uint8Array {
+  if (!Number.isInteger(arity) || arity < 1 || arity > 16) throw new RangeError("poseidonMany: arity must be 1..16");
+  const unit = arity * 32;
+  if (inputs.length % unit !== 0) throw new RangeError(`poseidonMany: inputs must hold n tuples of ${arity} elements`);
+  const n = inputs.length / unit;
+  const out = new Uint8Array(n * 32);
+  const tuple: bigint[] = new Array<bigint>(arity);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < arity; j++) tuple[j] = readLE32(inputs, i * unit + j * 32);
+    writeLE32(out, i * 32, poseidon(tuple));
+  }
+  return out;
+}

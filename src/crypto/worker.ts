@@ -2,14 +2,15 @@
 import { createRequire } from "node:module";
 import { parentPort } from "node:worker_threads";
 
-import { hashLeavesJs, hashLevelJs, signManyBytesJs } from "./kernels.js";
+import { hashLeavesJs, hashLevelJs, poseidonManyJs, signManyBytesJs } from "./kernels.js";
 import { loadJsPoseidon } from "./poseidon-js.js";
 
 /** A job sent to a worker. */
 export type WorkerJob =
   | { id: number; op: "level"; data: Uint8Array }
   | { id: number; op: "leaves"; data: Uint8Array }
-  | { id: number; op: "sign"; data: Uint8Array; key: Uint8Array };
+  | { id: number; op: "sign"; data: Uint8Array; key: Uint8Array }
+  | { id: number; op: "poseidon"; data: Uint8Array; arity: number };
 
 /** A worker's answer. */
 export type WorkerResult = { id: number; ok: true; data: Uint8Array } | { id: number; ok: false; error: string };
@@ -40,6 +41,7 @@ if (port !== null) {
         let data: Uint8Array;
         if (job.op === "level") data = hashLevelJs(job.data, poseidon);
         else if (job.op === "leaves") data = hashLeavesJs(job.data, poseidon);
+        else if (job.op === "poseidon") data = poseidonManyJs(job.arity, job.data, poseidon);
         else data = signManyBytesJs(job.key, job.data, poseidon);
         const res: WorkerResult = { id: job.id, ok: true, data };
         port.postMessage(res, [data.buffer as ArrayBuffer]);

@@ -1,0 +1,192 @@
+// The per-user record file (version 1): one self-contained JSON with the record, its signature, the record key,
+// the inclusion path at depth D and the root. Also its verification, with a verdict a non-expert can read.
+import { readFile } from "node:fs/promises";
+
+import { z } from "zod";
+
+import { FIELD_P, MAX_BALANCE, SUBGROUP_ORDER, type Crypto, type Point } from "../crypto/index.js";
+import { InputError, zodIssue } from "../ledger/index.js";
+import { verifyProof, type InclusionProof, type TreeNode } from "../tree/index.js";
+import {
+  accountKeyOf,
+  leafHash,
+  recordKeyHash,
+  recordMessage,
+  recordNullifier,
+  type BalanceRecord,
+} from "./index.js";
+
+const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
+const field = dec.refine((s) => BigInt(s) < FIELD_P, "must be below the field modulus p");
+const node = z.strictObject({ h: field, s: dec });
+
+/** Record file schema, version 1. */
+export const recordFileSchema = z.strictObject({
+  format: z.literal("por.record"),
+  version: z.literal(1),
+  accountId: z.string().min(1).max(256),
+  accountSalt: field,
+  assetSymbol: z.string().min(1).max(32),
+  record: z.strictObject({
+    member: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed address"),
+    asset: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    t: dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64"),
+    slot: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    accountKey: field,
+    balance: dec.refine((s) => BigInt(s) < MAX_BALANCE, "must be below 2^96"),
+  }),
+  message: field,
+  nullifier: field,
+  signature: z.strictObject({ R8x: field, R8y: field, S: dec }),
+  recordKey: z.strictObject({ Ax: field, Ay: field, keyHash: field }),
+  tree: z.strictObject({
+    D: z.number().int().min(1).max(32),
+    d: z.number().int().min(1).max(32),
+    rootHash: field,
+    rootSum: dec,
+    leaf: node,
+    siblings: z.array(node).min(1).max(32),
+  }),
+});
+
+/** A parsed record file. */
+export type RecordFile = z.infer<typeof recordFileSchema>;
+
+/** Parses and validates a record file's JSON text. */
+export function parseRecordFile(text: string, file = "record.json"): RecordFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, undefined, undefined, `not valid JSON (${(e as Error).message})`);
+  }
+  const r = recordFileSchema.safeParse(json);
+  if (!r.success) {
+    const { field: f, reason } = zodIssue(r.error);
+    throw new InputError(file, undefined, f, reason);
+  }
+  return r.data;
+}
+
+/** Reads a record file from disk. */
+export async function readRecordFile(path: string): Promise<RecordFile> {
+  return parseRecordFile(await readFile(path, "utf8"), path);
+}
+
+/** Converts the file's record to a {@link BalanceRecord}. */
+export function recordOf(f: RecordFile): BalanceRecord {
+  return {
+    member: BigInt(f.record.member),
+    asset: f.record.asset,
+    t: BigInt(f.record.t),
+    slot: f.record.slot,
+    accountKey: BigInt(f.record.accountKey),
+    balance: BigInt(f.record.balance),
+  };
+}
+
+/** The file's inclusion proof. */
+export function proofOf(f: RecordFile): InclusionProof {
+  const n = (x: { h: string; s: string }): TreeNode => ({ h: BigInt(x.h), s: BigInt(x.s) });
+  return { slot: f.record.slot, leaf: n(f.tree.leaf), siblings: f.tree.siblings.map(n) };
+}
+
+/** What the verifier compares against, besides the file itself. */
+export interface VerifyExpectations {
+  /** The root published for this (member, asset, t), e.g. read from chain. Without it only self-consistency. */
+  root?: TreeNode;
+  /** The registered record key hash (or public key) of the member at t. */
+  keyHash?: bigint;
+  /** The user's own account id: the file must be about this account. */
+  accountId?: string;
+}
+
+/** One check and its outcome. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Result of verifying a record file. */
+export interface Verdict {
+  ok: boolean;
+  checks: Check[];
+  /** A short summary for a non-expert. */
+  summary: string;
+}
+
+/** Verifies a record file: account key, message, signature, key hash, leaf, inclusion path, and expectations. */
+export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyExpectations = {}): Verdict {
+  const poseidon = (i: readonly bigint[]) => crypto.poseidon(i);
+  const checks: Check[] = [];
+  const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
+  const rec = recordOf(f);
+  const D = f.tree.D;
+
+  if (expect.accountId !== undefined) {
+    add("account", f.accountId === expect.accountId, `the record is for account "${f.accountId}"`);
+  }
+  const key = accountKeyOf(poseidon, f.accountId, BigInt(f.accountSalt), rec.t);
+  add(
+    "account key",
+    key === rec.accountKey,
+    key === rec.accountKey
+      ? "the record's account key is derived from your account id and salt, so no one else shares it"
+      : "the record's account key does NOT match your account id and salt",
+  );
+  const m = recordMessage(poseidon, rec);
+  add("message", m === BigInt(f.message), "the signed message encodes exactly this record");
+  add("nullifier", recordNullifier(poseidon, m) === BigInt(f.nullifier), "the nullifier matches the message");
+  const A: Point = [BigInt(f.recordKey.Ax), BigInt(f.recordKey.Ay)];
+  const sig = { R8x: BigInt(f.signature.R8x), R8y: BigInt(f.signature.R8y), S: BigInt(f.signature.S) };
+  const sigOk = sig.S < SUBGROUP_ORDER && crypto.verify(m, sig, A);
+  add("signature", sigOk, sigOk ? "the member's record key signed this record" : "the signature is NOT valid");
+  const kh = recordKeyHash(poseidon, A[0], A[1]);
+  add("key hash", kh === BigInt(f.recordKey.keyHash), "the record key hashes to the key hash in the file");
+  if (expect.keyHash !== undefined) {
+    add(
+      "registered key",
+      kh === expect.keyHash,
+      kh === expect.keyHash
+        ? "the record key is the one registered for this member"
+        : "the record key is NOT the registered key: this record may not be from the member",
+    );
+  }
+  const shapeOk = f.tree.d <= D && f.tree.siblings.length === D && rec.slot < 2 ** f.tree.d;
+  add("tree shape", shapeOk, `depth D = ${D}, slot space 2^${f.tree.d}, ${f.tree.siblings.length} siblings`);
+  const lh = leafHash(poseidon, rec.accountKey, rec.balance);
+  const leafOk = BigInt(f.tree.leaf.h) === lh && BigInt(f.tree.leaf.s) === rec.balance;
+  add("leaf", leafOk, leafOk ? "the tree's leaf holds your account and balance" : "the leaf does NOT hold your balance");
+  const root: TreeNode = { h: BigInt(f.tree.rootHash), s: BigInt(f.tree.rootSum) };
+  const pathOk = shapeOk && verifyProof(poseidon, proofOf(f), root);
+  add("inclusion", pathOk, pathOk ? "the path from your leaf reaches the root" : "the path does NOT reach the root");
+  if (expect.root !== undefined) {
+    const same = expect.root.h === root.h && expect.root.s === root.s;
+    add(
+      "published root",
+      same,
+      same ? "the root equals the published root" : "the root differs from the published root",
+    );
+  } else {
+    add("published root", true, "not compared: no published root was given (pass one to complete the check)");
+  }
+  const ok = checks.every((c) => c.ok);
+  const summary = ok
+    ? `VALID: your balance of ${rec.balance} base units (asset ${f.assetSymbol}) is signed by the member and included ` +
+      `in its liabilities tree for time ${rec.t}` +
+      (expect.root === undefined ? " (root not compared with a published one)." : ".")
+    : `INVALID: ${checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join(", ")} failed. Keep this file: it may be evidence against the member.`;
+  return { ok, checks, summary };
+}

@@ -1,0 +1,183 @@
+// Signed balance records (docs/protocol.md section 3 and section 5): account keys, slot assignment, the record
+// message, nullifier and key hash.
+import { createHash, createHmac } from "node:crypto";
+
+import {
+  ACCOUNT_DOMAIN,
+  FIELD_P,
+  KEY_DOMAIN,
+  MAX_BALANCE,
+  NULLIFIER_DOMAIN,
+  RECORD_DOMAIN,
+  type PoseidonLike,
+} from "../crypto/index.js";
+
+/** A balance record `{member, asset, t, slot, accountKey, balance}`. */
+export interface BalanceRecord {
+  /** The member's Ethereum address as a 160-bit integer. */
+  member: bigint;
+  /** 32-bit asset id. */
+  asset: number;
+  /** Snapshot time, Unix seconds, < 2^64. */
+  t: bigint;
+  /** Leaf index, < 2^d. */
+  slot: number;
+  /** Opaque per-snapshot account key (a field element). */
+  accountKey: bigint;
+  /** Balance in base units, < 2^96. */
+  balance: bigint;
+}
+
+/** Domain-separation labels of the member-secret derivations (HMAC-SHA256 messages start with these bytes). */
+export const SALT_LABEL = "por.salt.v1";
+export const SLOT_LABEL = "por.slot.v1";
+export const FILE_LABEL = "por.file.v1";
+
+/** Validates the ranges of a record's fields; throws a RangeError naming the field. */
+export function checkRecord(r: BalanceRecord): void {
+  if (r.member < 0n || r.member >= 1n << 160n) throw new RangeError("record.member must be a 160-bit address");
+  if (!Number.isInteger(r.asset) || r.asset < 0 || r.asset >= 2 ** 32) throw new RangeError("record.asset must be u32");
+  if (r.t < 0n || r.t >= 1n << 64n) throw new RangeError("record.t must be below 2^64");
+  if (!Number.isInteger(r.slot) || r.slot < 0 || r.slot >= 2 ** 32) throw new RangeError("record.slot must be u32");
+  if (r.accountKey < 0n || r.accountKey >= FIELD_P) throw new RangeError("record.accountKey must be a field element");
+  if (r.balance < 0n || r.balance >= MAX_BALANCE) throw new RangeError("record.balance must be in [0, 2^96)");
+}
+
+/** `accountIdField = uint256(sha256(utf8(accountId))) >> 8`. */
+export function accountIdField(accountId: string): bigint {
+  return BigInt("0x" + createHash("sha256").update(accountId, "utf8").digest("hex")) >> 8n;
+}
+
+function u32be(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v);
+  return b;
+}
+
+function u64be(v: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(v);
+  return b;
+}
+
+function checkSecret(memberSecret: Uint8Array): void {
+  if (memberSecret.length !== 32) throw new TypeError("the member secret must be 32 bytes");
+}
+
+/**
+ * `accountSalt = uint256(HMAC-SHA256(memberSecret, "por.salt.v1" || asset u32 BE || utf8(accountId))) >> 8`:
+ * secret, stable per (account, asset), different across assets so one account's keys do not link its assets.
+ */
+export function deriveAccountSalt(memberSecret: Uint8Array, asset: number, accountId: string): bigint {
+  checkSecret(memberSecret);
+  const mac = createHmac("sha256", memberSecret)
+    .update(SALT_LABEL)
+    .update(u32be(asset))
+    .update(accountId, "utf8")
+    .digest("hex");
+  return BigInt("0x" + mac) >> 8n;
+}
+
+/** `accountKey = Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t)`. */
+export function accountKeyOf(poseidon: PoseidonLike, accountId: string, salt: bigint, t: bigint): bigint {
+  return poseidon([ACCOUNT_DOMAIN, accountIdField(accountId), salt, t]);
+}
+
+/** Default slot-space bits for n accounts: `ceil(log2(n)) + 4`, capped at `maxDepth`. */
+export function defaultSlotBits(n: number, maxDepth = 32): number {
+  const lg = n <= 1 ? 0 : Math.ceil(Math.log2(n));
+  return Math.min(maxDepth, lg + 4);
+}
+
+/** Candidate slot number `counter` for an account: the top d bits of an HMAC (see docs/protocol.md 5.2). */
+export function slotCandidate(
+  memberSecret: Uint8Array,
+  t: bigint,
+  asset: number,
+  accountKey: bigint,
+  counter: number,
+  d: number,
+): number {
+  const key = Buffer.from(accountKey.toString(16).padStart(64, "0"), "hex");
+  const mac = createHmac("sha256", memberSecret)
+    .update(SLOT_LABEL)
+    .update(u64be(t))
+    .update(u32be(asset))
+    .update(key)
+    .update(u32be(counter))
+    .digest();
+  return d === 0 ? 0 : Math.floor(mac.readUInt32BE(0) / 2 ** (32 - d));
+}
+
+/**
+ * Assigns collision-free pseudo-random slots in `[0, 2^d)`. Accounts are processed in ascending accountKey order;
+ * each takes its first candidate (counter 0, 1, ...) not yet taken. The result depends only on the set of
+ * accountKeys, never on input order. Refuses more than 2^(d-1) accounts (keeps the expected retries below 1).
+ * Returns slots in the order of `accountKeys`.
+ */
+export function assignSlots(
+  memberSecret: Uint8Array,
+  t: bigint,
+  asset: number,
+  accountKeys: readonly bigint[],
+  d: number,
+): Uint32Array {
+  checkSecret(memberSecret);
+  if (!Number.isInteger(d) || d < 1 || d > 32) throw new RangeError(`slot bits d must be 1..32, got ${d}`);
+  const n = accountKeys.length;
+  if (n > 2 ** (d - 1)) {
+    throw new RangeError(`${n} accounts do not fit a slot space of 2^${d} (at most 2^${d - 1}); choose a larger d`);
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    accountKeys[a] < accountKeys[b] ? -1 : accountKeys[a] > accountKeys[b] ? 1 : 0,
+  );
+  for (let i = 1; i < n; i++) {
+    if (accountKeys[order[i]] === accountKeys[order[i - 1]]) throw new RangeError("two accounts share an accountKey");
+  }
+  const taken = new Set<number>();
+  const out = new Uint32Array(n);
+  for (const i of order) {
+    for (let counter = 0; ; counter++) {
+      const s = slotCandidate(memberSecret, t, asset, accountKeys[i], counter, d);
+      if (!taken.has(s)) {
+        taken.add(s);
+        out[i] = s;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Record message `m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance)`. */
+export function recordMessage(poseidon: PoseidonLike, r: BalanceRecord): bigint {
+  checkRecord(r);
+  return poseidon([RECORD_DOMAIN, r.member, BigInt(r.asset), r.t, BigInt(r.slot), r.accountKey, r.balance]);
+}
+
+/** The message's inputs as one 7-element tuple (for batch hashing). */
+export function recordMessageInputs(r: BalanceRecord): bigint[] {
+  checkRecord(r);
+  return [RECORD_DOMAIN, r.member, BigInt(r.asset), r.t, BigInt(r.slot), r.accountKey, r.balance];
+}
+
+/** Nullifier `Poseidon(NULLIFIER_DOMAIN, m)`. */
+export function recordNullifier(poseidon: PoseidonLike, message: bigint): bigint {
+  return poseidon([NULLIFIER_DOMAIN, message]);
+}
+
+/** Record key hash `Poseidon(KEY_DOMAIN, Ax, Ay)` as the registry stores it. */
+export function recordKeyHash(poseidon: PoseidonLike, ax: bigint, ay: bigint): bigint {
+  return poseidon([KEY_DOMAIN, ax, ay]);
+}
+
+/** Leaf hash `Poseidon(accountKey, balance)`. */
+export function leafHash(poseidon: PoseidonLike, accountKey: bigint, balance: bigint): bigint {
+  return poseidon([accountKey, balance]);
+}
+
+/** A stable, non-reversible file name for an account's record: hex of HMAC(memberSecret, "por.file.v1" || id). */
+export function accountFileRef(memberSecret: Uint8Array, accountId: string): string {
+  checkSecret(memberSecret);
+  return createHmac("sha256", memberSecret).update(FILE_LABEL).update(accountId, "utf8").digest("hex").slice(0, 32);
+}

@@ -1,0 +1,330 @@
+// The snapshot pipeline: ledger + member keys + time -> signed records for every account, one tree per asset,
+// the leaves payloads and a summary, written atomically (temporary directory renamed into place at the end).
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import { z } from "zod";
+
+import { ACCOUNT_DOMAIN, NODE_BYTES, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
+import { loadLedger, readAssetList, type AssetLedger } from "../ledger/index.js";
+import type { MemberKeys } from "../keys/index.js";
+import {
+  accountFileRef,
+  accountIdField,
+  assignSlots,
+  defaultSlotBits,
+  deriveAccountSalt,
+  recordKeyHash,
+  recordMessageInputs,
+  recordNullifier,
+} from "../records/index.js";
+import type { RecordFile } from "../records/file.js";
+import { PRODUCTION_DEPTH, SumTree, type TreeNode } from "../tree/index.js";
+import { encodeLeaves } from "../tree/leaves.js";
+
+/** Progress callback: a phase name, items done and total. */
+export type Progress = (phase: string, done: number, total: number) => void;
+
+/** Options of {@link runSnapshot}. */
+export interface SnapshotOptions {
+  ledgerPath: string;
+  assetsPath: string;
+  keys: MemberKeys;
+  /** Member address (0x...). */
+  member: string;
+  /** Snapshot time, Unix seconds. */
+  t: bigint;
+  /** Parent directory; the snapshot goes to `<outDir>/<member>-<t>`. */
+  outDir: string;
+  /** Tree depth D (default 32). */
+  depth?: number;
+  /** Slot bits d for every asset (default ceil(log2(n)) + 4 per asset, capped at D). */
+  slotBits?: number;
+  /** Write per-user record files (default true). */
+  writeRecords?: boolean;
+  onProgress?: Progress;
+}
+
+const dec = z.string().regex(/^(0|[1-9][0-9]*)$/);
+
+/** Snapshot summary, version 1. */
+export const summarySchema = z.strictObject({
+  format: z.literal("por.snapshot"),
+  version: z.literal(1),
+  member: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  t: dec,
+  D: z.number().int().min(1).max(32),
+  recordKey: z.strictObject({ Ax: dec, Ay: dec, keyHash: dec }),
+  assets: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      symbol: z.string(),
+      decimals: z.number().int(),
+      d: z.number().int(),
+      accounts: z.number().int(),
+      total: dec,
+      rootHash: dec,
+      rootSum: dec,
+      leavesFile: z.string(),
+      leavesSha256: z.string(),
+    }),
+  ),
+});
+
+/** A snapshot summary. */
+export type SnapshotSummary = z.infer<typeof summarySchema>;
+
+/** Result of a snapshot run. */
+export interface SnapshotResult {
+  dir: string;
+  summary: SnapshotSummary;
+}
+
+/** Signed records, tree and leaves of one asset. */
+export interface AssetSnapshot {
+  tree: SumTree;
+  d: number;
+  slots: Uint32Array;
+  accountKeys: bigint[];
+  salts: bigint[];
+  messages: Uint8Array;
+  signatures: Uint8Array;
+}
+
+const CHUNK = 16384;
+
+async function inChunks(
+  total: number,
+  unit: number,
+  buf: Uint8Array,
+  fn: (b: Uint8Array) => Promise<Uint8Array>,
+  outUnit: number,
+  progress: (done: number) => void,
+): Promise<Uint8Array> {
+  const out = new Uint8Array(total * outUnit);
+  for (let i = 0; i < total; i += CHUNK) {
+    const end = Math.min(total, i + CHUNK);
+    out.set(await fn(buf.subarray(i * unit, end * unit)), i * outUnit);
+    progress(end);
+  }
+  return out;
+}
+
+/**
+ * Computes account keys, slots, messages, signatures and the tree for one asset's ledger.
+ * Batches go through the crypto backend (native, or worker threads on every core).
+ */
+export async function snapshotAsset(
+  crypto: Crypto,
+  keys: MemberKeys,
+  member: bigint,
+  t: bigint,
+  ledger: AssetLedger,
+  opts: { depth: number; slotBits?: number; onProgress?: Progress },
+): Promise<AssetSnapshot> {
+  const n = ledger.accountIds.length;
+  const asset = ledger.asset.id;
+  const d = opts.slotBits ?? defaultSlotBits(n, opts.depth);
+  if (d > opts.depth) throw new RangeError(`slot bits d = ${d} exceed the depth D = ${opts.depth}`);
+  const progress = (phase: string) => (done: number) => opts.onProgress?.(`${ledger.asset.symbol}: ${phase}`, done, n);
+  // Account keys: Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t), batched.
+  const salts = ledger.accountIds.map((id) => deriveAccountSalt(keys.memberSecret, asset, id));
+  const keyInputs = new Uint8Array(n * 4 * 32);
+  ledger.accountIds.forEach((id, i) => {
+    writeLE32(keyInputs, i * 128, ACCOUNT_DOMAIN);
+    writeLE32(keyInputs, i * 128 + 32, accountIdField(id));
+    writeLE32(keyInputs, i * 128 + 64, salts[i]);
+    writeLE32(keyInputs, i * 128 + 96, t);
+  });
+  const keyBytes = await inChunks(n, 128, keyInputs, (b) => crypto.poseidonMany(4, b), 32, progress("account keys"));
+  const accountKeys = Array.from({ length: n }, (_, i) => readLE32(keyBytes, i * 32));
+
+  opts.onProgress?.(`${ledger.asset.symbol}: slots`, 0, n);
+  const slots = assignSlots(keys.memberSecret, t, asset, accountKeys, d);
+
+  // Messages.
+  const msgInputs = new Uint8Array(n * 7 * 32);
+  for (let i = 0; i < n; i++) {
+    const inputs = recordMessageInputs({ member, asset, t, slot: slots[i], accountKey: accountKeys[i], balance: ledger.balances[i] });
+    inputs.forEach((v, j) => writeLE32(msgInputs, i * 224 + j * 32, v));
+  }
+  const messages = await inChunks(n, 224, msgInputs, (b) => crypto.poseidonMany(7, b), 32, progress("messages"));
+
+  // Signatures.
+  const signatures = await inChunks(
+    n,
+    32,
+    messages,
+    (b) => crypto.signMany(keys.recordKey, b),
+    96,
+    progress("signatures"),
+  );
+
+  // Leaves, sorted by slot.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
+  const pairs = new Uint8Array(n * 64);
+  order.forEach((i, k) => {
+    writeLE32(pairs, k * 64, accountKeys[i]);
+    writeLE32(pairs, k * 64 + 32, ledger.balances[i]);
+  });
+  const leafHashes = await inChunks(n, 64, pairs, (b) => crypto.hashLeaves(b), 32, progress("leaves"));
+  const leafNodes = new Uint8Array(n * NODE_BYTES);
+  const sortedSlots = new Uint32Array(n);
+  order.forEach((i, k) => {
+    leafNodes.set(leafHashes.subarray(k * 32, k * 32 + 32), k * NODE_BYTES);
+    leafNodes.set(pairs.subarray(k * 64 + 32, k * 64 + 64), k * NODE_BYTES + 32);
+    sortedSlots[k] = slots[i];
+  });
+  opts.onProgress?.(`${ledger.asset.symbol}: tree`, 0, n);
+  const tree = await SumTree.build(crypto, { slots: sortedSlots, nodes: leafNodes }, d, opts.depth);
+  opts.onProgress?.(`${ledger.asset.symbol}: tree`, n, n);
+  if (tree.root.s !== ledger.total) throw new Error("internal: root sum differs from the ledger total");
+  return { tree, d, slots, accountKeys, salts, messages, signatures };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sha256hex = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+const nodeJson = (n: TreeNode) => ({ h: n.h.toString(), s: n.s.toString() });
+
+/**
+ * Runs a snapshot. All validation happens before anything is written; output goes to a temporary directory
+ * inside `outDir` that is renamed to `<member>-<t>` only when complete, so an interrupted or failed run leaves
+ * no snapshot behind (and never overwrites an existing one).
+ */
+export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<SnapshotResult> {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(o.member)) throw new Error("member must be a 0x-prefixed 20-byte address");
+  if (o.t < 0n || o.t >= 1n << 64n) throw new Error("t must be a Unix time below 2^64");
+  const depth = o.depth ?? PRODUCTION_DEPTH;
+  const member = BigInt(o.member);
+  const memberLc = o.member.toLowerCase();
+  const finalDir = join(o.outDir, `${memberLc}-${o.t}`);
+  if (await exists(finalDir)) throw new Error(`snapshot ${finalDir} already exists; refusing to overwrite`);
+
+  const assets = await readAssetList(o.assetsPath);
+  const ledger = await loadLedger(o.ledgerPath, assets);
+  const [ax, ay] = crypto.publicKey(o.keys.recordKey);
+  const keyHash = recordKeyHash((i) => crypto.poseidon(i), ax, ay);
+
+  await mkdir(o.outDir, { recursive: true });
+  const tmp = join(o.outDir, `.tmp-${memberLc}-${o.t}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(tmp);
+  const cleanup = () => rm(tmp, { recursive: true, force: true });
+  const onSignal = () => {
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const summary: SnapshotSummary = {
+      format: "por.snapshot",
+      version: 1,
+      member: memberLc,
+      t: o.t.toString(),
+      D: depth,
+      recordKey: { Ax: ax.toString(), Ay: ay.toString(), keyHash: keyHash.toString() },
+      assets: [],
+    };
+    for (const l of [...ledger.values()].sort((a, b) => a.asset.id - b.asset.id)) {
+      const snap = await snapshotAsset(crypto, o.keys, member, o.t, l, {
+        depth,
+        slotBits: o.slotBits,
+        onProgress: o.onProgress,
+      });
+      const leaves = encodeLeaves(snap.tree, { member, asset: l.asset.id, t: o.t });
+      const leavesFile = `leaves-${l.asset.id}.bin`;
+      await writeFile(join(tmp, leavesFile), leaves);
+      summary.assets.push({
+        id: l.asset.id,
+        symbol: l.asset.symbol,
+        decimals: l.asset.decimals,
+        d: snap.d,
+        accounts: l.accountIds.length,
+        total: l.total.toString(),
+        rootHash: snap.tree.root.h.toString(),
+        rootSum: snap.tree.root.s.toString(),
+        leavesFile,
+        leavesSha256: sha256hex(leaves),
+      });
+      if (o.writeRecords !== false) await writeRecordFiles(tmp, o, l, snap, { memberLc, ax, ay, keyHash, crypto });
+    }
+    await writeFile(join(tmp, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+    await rename(tmp, finalDir);
+    return { dir: finalDir, summary };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function writeRecordFiles(
+  dir: string,
+  o: SnapshotOptions,
+  l: AssetLedger,
+  snap: AssetSnapshot,
+  k: { memberLc: string; ax: bigint; ay: bigint; keyHash: bigint; crypto: Crypto },
+): Promise<void> {
+  const recDir = join(dir, "records", String(l.asset.id));
+  await mkdir(recDir, { recursive: true });
+  const n = l.accountIds.length;
+  const poseidon = (i: readonly bigint[]) => k.crypto.poseidon(i);
+  const root = snap.tree.root;
+  const PARALLEL_WRITES = 64;
+  let inflight: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const proof = snap.tree.proof(snap.slots[i]);
+    const m = readLE32(snap.messages, i * 32);
+    const file: RecordFile = {
+      format: "por.record",
+      version: 1,
+      accountId: l.accountIds[i],
+      accountSalt: snap.salts[i].toString(),
+      assetSymbol: l.asset.symbol,
+      record: {
+        member: k.memberLc,
+        asset: l.asset.id,
+        t: o.t.toString(),
+        slot: snap.slots[i],
+        accountKey: snap.accountKeys[i].toString(),
+        balance: l.balances[i].toString(),
+      },
+      message: m.toString(),
+      nullifier: recordNullifier(poseidon, m).toString(),
+      signature: {
+        R8x: readLE32(snap.signatures, i * 96).toString(),
+        R8y: readLE32(snap.signatures, i * 96 + 32).toString(),
+        S: readLE32(snap.signatures, i * 96 + 64).toString(),
+      },
+      recordKey: { Ax: k.ax.toString(), Ay: k.ay.toString(), keyHash: k.keyHash.toString() },
+      tree: {
+        D: snap.tree.depth,
+        d: snap.d,
+        rootHash: root.h.toString(),
+        rootSum: root.s.toString(),
+        leaf: nodeJson(proof.leaf),
+        siblings: proof.siblings.map(nodeJson),
+      },
+    };
+    const name = `${accountFileRef(o.keys.memberSecret, l.accountIds[i])}.json`;
+    inflight.push(writeFile(join(recDir, name), JSON.stringify(file, null, 2) + "\n", { flag: "wx" }));
+    if (inflight.length >= PARALLEL_WRITES) {
+      await Promise.all(inflight);
+      inflight = [];
+      o.onProgress?.(`${l.asset.symbol}: record files`, i + 1, n);
+    }
+  }
+  await Promise.all(inflight);
+  o.onProgress?.(`${l.asset.symbol}: record files`, n, n);
+}

@@ -1,0 +1,107 @@
+// The populated-leaves payload (public-mode DA blob, docs/protocol.md section 5.4): a canonical binary encoding
+// of every populated leaf, from which anyone rebuilds the identical root.
+import { FIELD_P, MAX_BALANCE, NODE_BYTES, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
+import { SumTree, TreeError, type LeafSet } from "./index.js";
+
+/** Magic bytes "PORL". */
+export const LEAVES_MAGIC = 0x504f524c;
+/** Format version. */
+export const LEAVES_VERSION = 1;
+/** Header size in bytes. */
+export const LEAVES_HEADER_BYTES = 4 + 1 + 1 + 1 + 1 + 20 + 4 + 8 + 4;
+/** Bytes per leaf: slot u32, h 32 bytes, s 12 bytes (all big-endian). */
+export const LEAF_RECORD_BYTES = 4 + 32 + 12;
+
+/** Header of a leaves payload. */
+export interface LeavesHeader {
+  member: bigint;
+  asset: number;
+  t: bigint;
+  /** Depth D. */
+  depth: number;
+  /** Slot bits d. */
+  slotBits: number;
+  count: number;
+}
+
+function putBE(buf: Buffer, off: number, len: number, v: bigint): void {
+  let x = v;
+  for (let i = len - 1; i >= 0; i--) {
+    buf[off + i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  if (x !== 0n) throw new RangeError("value does not fit");
+}
+
+function getBE(buf: Uint8Array, off: number, len: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < len; i++) v = (v << 8n) | BigInt(buf[off + i]);
+  return v;
+}
+
+/** Encodes the populated leaves of a tree with its context header. */
+export function encodeLeaves(tree: SumTree, ctx: { member: bigint; asset: number; t: bigint }): Buffer {
+  const set = tree.leafSet();
+  const n = set.slots.length;
+  const out = Buffer.alloc(LEAVES_HEADER_BYTES + n * LEAF_RECORD_BYTES);
+  out.writeUInt32BE(LEAVES_MAGIC, 0);
+  out[4] = LEAVES_VERSION;
+  out[5] = tree.depth;
+  out[6] = tree.slotBits;
+  out[7] = 0;
+  putBE(out, 8, 20, ctx.member);
+  out.writeUInt32BE(ctx.asset, 28);
+  out.writeBigUInt64BE(ctx.t, 32);
+  out.writeUInt32BE(n, 40);
+  for (let i = 0; i < n; i++) {
+    const o = LEAVES_HEADER_BYTES + i * LEAF_RECORD_BYTES;
+    out.writeUInt32BE(set.slots[i], o);
+    putBE(out, o + 4, 32, readLE32(set.nodes, i * NODE_BYTES));
+    putBE(out, o + 36, 12, readLE32(set.nodes, i * NODE_BYTES + 32));
+  }
+  return out;
+}
+
+/** Decodes and validates a leaves payload (sorted unique slots inside 2^d, h < p, s < 2^96). */
+export function decodeLeaves(bytes: Uint8Array): { header: LeavesHeader; leaves: LeafSet } {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < LEAVES_HEADER_BYTES) throw new TreeError("leaves payload: shorter than its header");
+  if (b.readUInt32BE(0) !== LEAVES_MAGIC) throw new TreeError("leaves payload: bad magic (not a PORL payload)");
+  if (b[4] !== LEAVES_VERSION) throw new TreeError(`leaves payload: unsupported version ${b[4]}`);
+  const header: LeavesHeader = {
+    depth: b[5],
+    slotBits: b[6],
+    member: getBE(b, 8, 20),
+    asset: b.readUInt32BE(28),
+    t: b.readBigUInt64BE(32),
+    count: b.readUInt32BE(40),
+  };
+  if (b[7] !== 0) throw new TreeError("leaves payload: reserved byte must be zero");
+  if (header.depth < 1 || header.depth > 32 || header.slotBits < 1 || header.slotBits > header.depth) {
+    throw new TreeError("leaves payload: invalid depth or slot bits");
+  }
+  if (b.length !== LEAVES_HEADER_BYTES + header.count * LEAF_RECORD_BYTES) {
+    throw new TreeError(`leaves payload: length does not match ${header.count} leaves`);
+  }
+  const slots = new Uint32Array(header.count);
+  const nodes = new Uint8Array(header.count * NODE_BYTES);
+  for (let i = 0; i < header.count; i++) {
+    const o = LEAVES_HEADER_BYTES + i * LEAF_RECORD_BYTES;
+    slots[i] = b.readUInt32BE(o);
+    if (i > 0 && slots[i] <= slots[i - 1]) throw new TreeError(`leaves payload: leaf ${i} is unsorted or a duplicate`);
+    if (slots[i] >= 2 ** header.slotBits) throw new TreeError(`leaves payload: leaf ${i} is outside the slot space`);
+    const h = getBE(b, o + 4, 32);
+    const s = getBE(b, o + 36, 12);
+    if (h >= FIELD_P) throw new TreeError(`leaves payload: leaf ${i} hash is not a field element`);
+    if (s >= MAX_BALANCE) throw new TreeError(`leaves payload: leaf ${i} balance out of range`);
+    writeLE32(nodes, i * NODE_BYTES, h);
+    writeLE32(nodes, i * NODE_BYTES + 32, s);
+  }
+  return { header, leaves: { slots, nodes } };
+}
+
+/** Rebuilds the tree from a leaves payload. */
+export async function rebuildFromLeaves(crypto: Crypto, bytes: Uint8Array): Promise<{ header: LeavesHeader; tree: SumTree }> {
+  const { header, leaves } = decodeLeaves(bytes);
+  return { header, tree: await SumTree.build(crypto, leaves, header.slotBits, header.depth) };
+}
