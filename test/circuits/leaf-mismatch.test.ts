@@ -1,0 +1,352 @@
+// Witness tests of LeafMismatch(4) (same templates as the production LeafMismatch(32)): the frauds it must
+// prove, one failing case per constraint family (witness-calculator asserts), mutated witnesses a malicious
+// prover could write (each must violate the R1CS), and a sweep showing no single wire is free.
+import { expect } from "chai";
+
+import {
+  KEY_DOMAIN,
+  NULLIFIER_DOMAIN,
+  P,
+  SUBGROUP_ORDER,
+  buildTree,
+  compileTestCircuit,
+  freeWires,
+  loadCrypto,
+  mutate,
+  packContext,
+  pathOf,
+  recordMessage,
+  violations,
+  witness,
+  type Crypto,
+  type Node,
+  type Record6,
+  type Signals,
+  type TestCircuit,
+} from "./helpers.js";
+
+const D = 4;
+const PRV_MEMBER = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+const PRV_OTHER = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
+const RECIPIENT = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
+
+interface Case {
+  record: Record6;
+  /** The tree node at record.slot in the committed tree. */
+  leaf: Node;
+  /** Other populated leaves. */
+  others?: Map<number, Node>;
+  /** Sign with this key instead of the member's. */
+  signer?: Uint8Array;
+}
+
+let crypto: Crypto;
+let circuit: TestCircuit;
+
+function baseRecord(): Record6 {
+  return {
+    member: 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n,
+    asset: 7n,
+    t: 1_700_000_000n,
+    slot: 5n,
+    accountKey: 123456789012345678901234567890n,
+    balance: 1000n,
+  };
+}
+
+/** Circuit input for a case: the record signed by the member, the leaf and path in a tree with other users. */
+function inputFor(k: Case): Signals {
+  const r = k.record;
+  const leaves = new Map<number, Node>(k.others ?? defaultOthers());
+  leaves.set(Number(r.slot), k.leaf);
+  const levels = buildTree(crypto, D, leaves);
+  const root = levels[D][0];
+  const siblings = pathOf(levels, Number(r.slot));
+  const [Ax, Ay] = crypto.publicKey(PRV_MEMBER);
+  const m = recordMessage(crypto, r);
+  const sig = crypto.sign(k.signer ?? PRV_MEMBER, m);
+  return {
+    rootHash: root.h,
+    keyHash: crypto.poseidon([KEY_DOMAIN, Ax, Ay]),
+    member: r.member,
+    context: packContext(r.asset, r.t, r.balance),
+    nullifier: crypto.poseidon([NULLIFIER_DOMAIN, m]),
+    recipient: RECIPIENT,
+    slot: r.slot,
+    accountKey: r.accountKey,
+    Ax,
+    Ay,
+    R8x: sig.R8x,
+    R8y: sig.R8y,
+    S: sig.S,
+    leafHash: k.leaf.h,
+    leafSum: k.leaf.s,
+    siblingHashes: siblings.map((n) => n.h),
+    siblingSums: siblings.map((n) => n.s),
+  };
+}
+
+function defaultOthers(): Map<number, Node> {
+  return new Map([
+    [0, { h: crypto.poseidon([111n, 50n]), s: 50n }],
+    [4, { h: crypto.poseidon([222n, 70n]), s: 70n }],
+    [9, { h: crypto.poseidon([333n, 900n]), s: 900n }],
+  ]);
+}
+
+function honestLeaf(r: Record6, s = r.balance): Node {
+  return { h: crypto.poseidon([r.accountKey, s]), s };
+}
+
+/** Expects the witness calculator to reject the input, naming the template whose assert failed. */
+async function expectRejected(input: Signals, template: RegExp): Promise<void> {
+  let message = "";
+  try {
+    await witness(circuit, input);
+  } catch (e) {
+    message = String(e);
+  }
+  expect(message, "the witness calculator accepted the input").to.match(/Assert Failed/);
+  expect(message).to.match(template);
+}
+
+describe("LeafMismatch circuit (D = 4)", function () {
+  this.timeout(180_000);
+  let valid: Signals;
+  let validWitness: bigint[];
+
+  before(async function () {
+    crypto = await loadCrypto();
+    circuit = await compileTestCircuit(
+      "leaf-mismatch-4",
+      "leaf-mismatch.circom",
+      "component main {public [rootHash, keyHash, member, context, nullifier, recipient]} = LeafMismatch(4);",
+    );
+    const r = baseRecord();
+    valid = inputFor({ record: r, leaf: honestLeaf(r, 400n) });
+    validWitness = await witness(circuit, valid);
+  });
+
+  describe("proves fraud", function () {
+    it("for a missing user: the slot is empty", async function () {
+      const w = await witness(circuit, inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n } }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("for a missing user: the slot holds another account", async function () {
+      const leaf = { h: crypto.poseidon([999n, 1000n]), s: 1000n };
+      const w = await witness(circuit, inputFor({ record: baseRecord(), leaf }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("for a missing user with a zero balance in an empty slot", async function () {
+      const r = { ...baseRecord(), balance: 0n };
+      const w = await witness(circuit, inputFor({ record: r, leaf: { h: 0n, s: 0n } }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("for an under-reported balance (leaf sum one below the signed balance)", async function () {
+      const r = baseRecord();
+      const w = await witness(circuit, inputFor({ record: r, leaf: honestLeaf(r, r.balance - 1n) }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("for a leaf whose hash carries the signed balance but whose sum does not", async function () {
+      const r = baseRecord();
+      const leaf = { h: crypto.poseidon([r.accountKey, r.balance]), s: 0n };
+      const w = await witness(circuit, inputFor({ record: r, leaf }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("at the highest slot with the largest balance and sums near 2^128", async function () {
+      const r = { ...baseRecord(), slot: 15n, balance: (1n << 96n) - 1n, asset: 2n ** 32n - 1n, t: 2n ** 64n - 1n };
+      const big = { h: 42n, s: (1n << 126n) + 5n };
+      const others = new Map([[3, big]]);
+      const w = await witness(circuit, inputFor({ record: r, leaf: honestLeaf(r, r.balance - 10n), others }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("the valid witness leaves no wire free (every single-wire change breaks a constraint)", function () {
+      expect(violations(circuit.r1cs, validWitness)).to.deep.equal([]);
+      // The one benign freedom: IsZero's hint `inv` when its input is 0 (then out = 1 whatever inv is, and inv
+      // feeds nothing else). It occurs in ForceEqualIfEnabled (equal points) and in the IsEqual of an own leaf.
+      const names = new Map([...circuit.wires].map(([name, wire]) => [wire, name]));
+      const free = freeWires(circuit.r1cs, validWitness).map((w) => names.get(w) ?? `wire ${w}`);
+      expect(free.filter((n) => !n.endsWith(".isz.inv"))).to.deep.equal([]);
+      expect(free).to.have.length(3);
+    });
+  });
+
+  describe("rejects (witness calculator)", function () {
+    it("an honest leaf", async function () {
+      const r = baseRecord();
+      await expectRejected(inputFor({ record: r, leaf: honestLeaf(r) }), /LeafMismatchCondition/);
+    });
+
+    it("an honest leaf holding more than the signed balance", async function () {
+      const r = baseRecord();
+      await expectRejected(inputFor({ record: r, leaf: honestLeaf(r, r.balance + 1n) }), /LeafMismatchCondition/);
+    });
+
+    it("a record signed by another key", async function () {
+      const k = { record: baseRecord(), leaf: { h: 0n, s: 0n }, signer: PRV_OTHER };
+      await expectRejected(inputFor(k), /ForceEqualIfEnabled|EdDSAPoseidonVerifier/);
+    });
+
+    it("another key that signed the record but does not hash to keyHash", async function () {
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, signer: PRV_OTHER });
+      const [Bx, By] = crypto.publicKey(PRV_OTHER);
+      await expectRejected({ ...input, Ax: Bx, Ay: By }, /LeafMismatch_/);
+    });
+
+    for (const field of ["member", "asset", "t", "slot", "accountKey", "balance"] as const) {
+      it(`a tampered record field: ${field}`, async function () {
+        const r = baseRecord();
+        const input = inputFor({ record: r, leaf: { h: 0n, s: 0n } });
+        const t = { ...r, [field]: r[field] + 1n };
+        const tampered: Signals = {
+          ...input,
+          member: t.member,
+          context: packContext(t.asset, t.t, t.balance),
+          slot: t.slot,
+          accountKey: t.accountKey,
+        };
+        await expectRejected(tampered, /ForceEqualIfEnabled|EdDSAPoseidonVerifier/);
+      });
+    }
+
+    it("a signature with S + l (S not below the subgroup order)", async function () {
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n } });
+      await expectRejected({ ...input, S: BigInt(input.S as bigint) + SUBGROUP_ORDER }, /EdDSAPoseidonVerifier/);
+    });
+
+    it("a nullifier that is not the record's", async function () {
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n } });
+      await expectRejected({ ...input, nullifier: BigInt(input.nullifier as bigint) + 1n }, /LeafMismatch_/);
+    });
+
+    it("a path that does not reach the root", async function () {
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n } });
+      const hs = [...(input.siblingHashes as bigint[])];
+      hs[2] += 1n;
+      await expectRejected({ ...input, siblingHashes: hs }, /LeafMismatch_/);
+    });
+
+    it("a leaf other than the one the path commits to", async function () {
+      const r = baseRecord();
+      const input = inputFor({ record: r, leaf: honestLeaf(r) });
+      await expectRejected({ ...input, leafSum: 400n, leafHash: honestLeaf(r, 400n).h }, /LeafMismatch_/);
+    });
+
+    it("a sibling sum >= 2^128, even when the tree is built over it", async function () {
+      const others = new Map([[4, { h: 1n, s: 1n << 128n }]]);
+      await expectRejected(inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others }), /Num2Bits/);
+    });
+
+    it("a negative (wrapped) sibling sum that cancels the leaf's", async function () {
+      const r = baseRecord();
+      const others = new Map([[4, { h: 1n, s: P - 600n }]]);
+      await expectRejected(inputFor({ record: r, leaf: honestLeaf(r, 600n), others }), /Num2Bits/);
+    });
+
+    it("a leaf sum >= 2^128", async function () {
+      const r = baseRecord();
+      await expectRejected(inputFor({ record: r, leaf: { h: 5n, s: 1n << 128n } }), /Num2Bits/);
+    });
+
+    it("a root sum >= 2^128 from siblings each below 2^128", async function () {
+      const half = 1n << 127n;
+      const others = new Map([
+        [4, { h: 1n, s: half }],
+        [8, { h: 2n, s: half }],
+      ]);
+      await expectRejected(inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others }), /MerkleSumRoot/);
+    });
+
+    it("a balance >= 2^96", async function () {
+      const r = { ...baseRecord(), balance: 1n << 96n };
+      await expectRejected(inputFor({ record: r, leaf: { h: 0n, s: 0n } }), /Num2Bits/);
+    });
+
+    it("a slot outside the tree (slot = 2^D)", async function () {
+      const r = baseRecord();
+      const input = inputFor({ record: r, leaf: { h: 0n, s: 0n } });
+      // Re-sign the record at slot 2^D; slot 0 is the path the bits would pick.
+      const out = { ...r, slot: 16n };
+      const m = recordMessage(crypto, out);
+      const sig = crypto.sign(PRV_MEMBER, m);
+      const moved: Signals = {
+        ...input,
+        slot: 16n,
+        nullifier: crypto.poseidon([NULLIFIER_DOMAIN, m]),
+        R8x: sig.R8x,
+        R8y: sig.R8y,
+        S: sig.S,
+      };
+      await expectRejected(moved, /Num2Bits/);
+    });
+
+    it("R8 off the curve", async function () {
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n } });
+      await expectRejected({ ...input, R8x: BigInt(input.R8x as bigint) + 1n }, /BabyCheck/);
+    });
+
+    it("A off the curve", async function () {
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n } });
+      await expectRejected({ ...input, Ax: BigInt(input.Ax as bigint) + 1n }, /BabyCheck/);
+    });
+  });
+
+  describe("rejects mutated witnesses (R1CS)", function () {
+    function expectViolated(changes: Record<string, bigint>): void {
+      expect(violations(circuit.r1cs, validWitness)).to.deep.equal([]);
+      const bad = violations(circuit.r1cs, mutate(circuit, validWitness, changes));
+      expect(bad, "the mutated witness satisfies every constraint").to.not.be.empty;
+    }
+
+    it("an honest leaf: the leaf sum raised to the signed balance", function () {
+      const r = baseRecord();
+      expectViolated({ "main.leafSum": r.balance, "main.leafHash": honestLeaf(r).h });
+    });
+
+    it("the mismatch flags flipped (honest and under of LeafMismatchCondition)", function () {
+      for (const flag of ["honest", "under"]) {
+        const names = [...circuit.wires.keys()].filter(
+          (n) => n.endsWith(`.${flag}`) && n.includes("LeafMismatchCondition"),
+        );
+        expect(names, `signal ${flag} not found in the witness`).to.have.length(1);
+        const v = validWitness[circuit.wires.get(names[0])!];
+        expect(v).to.equal(1n);
+        expectViolated({ [names[0]]: 0n });
+      }
+    });
+
+    it("another recipient", function () {
+      expectViolated({ "main.recipient": RECIPIENT + 1n });
+    });
+
+    it("another claim (context)", function () {
+      const r = baseRecord();
+      expectViolated({ "main.context": packContext(r.asset, r.t, r.balance + 1n) });
+    });
+
+    it("another nullifier, key hash, member or root", function () {
+      for (const name of ["main.nullifier", "main.keyHash", "main.member", "main.rootHash"]) {
+        expectViolated({ [name]: validWitness[circuit.wires.get(name)!] + 1n });
+      }
+    });
+
+    it("a sibling sum moved by 2^128 or wrapped below zero", function () {
+      const name = "main.siblingSums[1]";
+      const v = validWitness[circuit.wires.get(name)!];
+      expectViolated({ [name]: v + (1n << 128n) });
+      expectViolated({ [name]: v - 1n });
+    });
+
+    it("R8 or A moved off the curve", function () {
+      for (const name of ["main.R8x", "main.Ax"]) {
+        expectViolated({ [name]: validWitness[circuit.wires.get(name)!] + 1n });
+      }
+    });
+  });
+});
