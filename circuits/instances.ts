@@ -5,6 +5,12 @@
 // Public signals of every instance are public *inputs* (no outputs), in the order listed here; that
 // order is the order of the verifier's `_pubSignals` array.
 
+/**
+ * Size of the development powers of tau: 2^PTAU_POWER must hold the largest instance's constraints plus its
+ * public inputs. Changing it changes every development key and verifier.
+ */
+export const PTAU_POWER = 15;
+
 export interface CircuitInstance {
   /** Instance name, PascalCase; the verifier contract is `<name>Verifier`. */
   name: string;

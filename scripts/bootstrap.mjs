@@ -74,16 +74,22 @@ if (ready()) process.exit(0);
 
 const fresh = !existsSync(join(root, "node_modules"));
 const ciMode = fresh && existsSync(join(root, "package-lock.json"));
-npm(ciMode ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
+const installArgs = ciMode ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"];
 
 let nodeBin = hardhatNode();
-if (nodeBin === undefined) {
-  log("no Node >= 22.13 found: the npm package `node` did not install. Install Node 22 and retry.");
-  process.exit(1);
-}
-if (!edrLoads(nodeBin)) {
-  // Second phase: npm itself running on Node 22 installs the native packages it skipped before.
-  npm(["install", "--no-audit", "--no-fund"], dirname(nodeBin));
+if (nodeBin !== undefined) {
+  // A Node >= 22.13 is at hand already: one install, with npm running on it.
+  npm(installArgs, nodeBin === process.execPath ? undefined : dirname(nodeBin));
+} else {
+  // First phase on the Node we have: brings the npm package `node` (Node 22).
+  npm(installArgs);
+  nodeBin = hardhatNode();
+  if (nodeBin === undefined) {
+    log("no Node >= 22.13 found: the npm package `node` did not install. Install Node 22 and retry.");
+    process.exit(1);
+  }
+  // Second phase, npm running on Node 22: installs the native packages the first phase skipped.
+  if (!edrLoads(nodeBin)) npm(["install", "--no-audit", "--no-fund"], dirname(nodeBin));
 }
 if (!edrLoads(nodeBin)) {
   log("Hardhat's EDR runtime still does not load; check `npm ls @nomicfoundation/edr`.");

@@ -1,0 +1,22 @@
+import { describeStale, runPipeline } from "../src/circuits/index.js";
+
+interface CircuitsArgs {
+  check: boolean;
+  only: string;
+}
+
+/** `hardhat circuits`: compile, run the cached development ceremony, export (or, with --check, compare) verifiers. */
+export default async function circuits(args: CircuitsArgs): Promise<void> {
+  const only = args.only ? args.only.split(",").map((s) => s.trim()) : undefined;
+  const result = await runPipeline({ check: args.check, only });
+  if (result.stale.length > 0) {
+    process.stderr.write(`${describeStale(result.stale)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stderr.write(
+    args.check
+      ? `[circuits] committed verifiers and keys are current (${result.compiled.length} circuits)\n`
+      : `[circuits] exported ${result.compiled.length} verifiers to contracts/verifiers/ and keys to circuits/keys/\n`,
+  );
+}
