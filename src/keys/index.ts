@@ -92,7 +92,11 @@ export async function encryptKeystore(
     format: "por.keystore" as const,
     version: 1 as const,
     member,
-    publicKey: { Ax: ax.toString(), Ay: ay.toString(), keyHash: recordKeyHash((i) => crypto.poseidon(i), ax, ay).toString() },
+    publicKey: {
+      Ax: ax.toString(),
+      Ay: ay.toString(),
+      keyHash: recordKeyHash((i) => crypto.poseidon(i), ax, ay).toString(),
+    },
     kdf: { name: "scrypt" as const, ...params, salt: salt.toString("hex") },
   };
   const key = await scrypt(password, salt, params);
@@ -101,7 +105,12 @@ export async function encryptKeystore(
   const ct = Buffer.concat([cipher.update(Buffer.concat([keys.recordKey, keys.memberSecret])), cipher.final()]);
   return {
     ...header,
-    cipher: { name: "aes-256-gcm", iv: iv.toString("hex"), tag: cipher.getAuthTag().toString("hex"), ciphertext: ct.toString("hex") },
+    cipher: {
+      name: "aes-256-gcm",
+      iv: iv.toString("hex"),
+      tag: cipher.getAuthTag().toString("hex"),
+      ciphertext: ct.toString("hex"),
+    },
   };
 }
 

@@ -33,7 +33,11 @@ export function zodIssue(e: z.ZodError): { field: string | undefined; reason: st
 // Asset list
 
 const assetSchema = z.strictObject({
-  id: z.number().int().min(0).max(2 ** 32 - 1),
+  id: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   symbol: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "symbol must be 1-32 letters, digits, '.', '_' or '-'"),
   chainId: z.number().int().min(1),
   token: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "token must be a 0x-prefixed 20-byte address (0x0...0 for native)"),
@@ -161,7 +165,12 @@ export async function* readLedger(path: string, assets: readonly Asset[]): Async
           }
           const h = ledgerJsonlHeaderSchema.safeParse(json);
           if (!h.success) {
-            throw new InputError(path, lineNo, zodIssue(h.error).field, 'header must be {"format":"por.ledger","version":1}');
+            throw new InputError(
+              path,
+              lineNo,
+              zodIssue(h.error).field,
+              'header must be {"format":"por.ledger","version":1}',
+            );
           }
         }
         continue;
@@ -241,7 +250,12 @@ export async function loadLedger(path: string, assets: readonly Asset[]): Promis
     }
     const prev = s.get(e.accountId);
     if (prev !== undefined) {
-      throw new InputError(path, e.line, "account", `duplicate account for asset ${e.asset.symbol} (first at line ${prev})`);
+      throw new InputError(
+        path,
+        e.line,
+        "account",
+        `duplicate account for asset ${e.asset.symbol} (first at line ${prev})`,
+      );
     }
     s.set(e.accountId, e.line);
     l.accountIds.push(e.accountId);

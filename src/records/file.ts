@@ -7,14 +7,7 @@ import { z } from "zod";
 import { FIELD_P, MAX_BALANCE, SUBGROUP_ORDER, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
 import { verifyProof, type InclusionProof, type TreeNode } from "../tree/index.js";
-import {
-  accountKeyOf,
-  leafHash,
-  recordKeyHash,
-  recordMessage,
-  recordNullifier,
-  type BalanceRecord,
-} from "./index.js";
+import { accountKeyOf, leafHash, recordKeyHash, recordMessage, recordNullifier, type BalanceRecord } from "./index.js";
 
 const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
 const field = dec.refine((s) => BigInt(s) < FIELD_P, "must be below the field modulus p");
@@ -165,7 +158,11 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
   add("tree shape", shapeOk, `depth D = ${D}, slot space 2^${f.tree.d}, ${f.tree.siblings.length} siblings`);
   const lh = leafHash(poseidon, rec.accountKey, rec.balance);
   const leafOk = BigInt(f.tree.leaf.h) === lh && BigInt(f.tree.leaf.s) === rec.balance;
-  add("leaf", leafOk, leafOk ? "the tree's leaf holds your account and balance" : "the leaf does NOT hold your balance");
+  add(
+    "leaf",
+    leafOk,
+    leafOk ? "the tree's leaf holds your account and balance" : "the leaf does NOT hold your balance",
+  );
   const root: TreeNode = { h: BigInt(f.tree.rootHash), s: BigInt(f.tree.rootSum) };
   const pathOk = shapeOk && verifyProof(poseidon, proofOf(f), root);
   add("inclusion", pathOk, pathOk ? "the path from your leaf reaches the root" : "the path does NOT reach the root");
@@ -180,13 +177,22 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
     add("published root", true, "not compared: no published root was given (pass one to complete the check)");
   }
   const ok = checks.every((c) => c.ok);
-  const summary = ok
-    ? `VALID: your balance of ${rec.balance} base units (asset ${f.assetSymbol}) is signed by the member and included ` +
-      `in its liabilities tree for time ${rec.t}` +
-      (expect.root === undefined ? " (root not compared with a published one)." : ".")
-    : `INVALID: ${checks
-        .filter((c) => !c.ok)
-        .map((c) => c.name)
-        .join(", ")} failed. Keep this file: it may be evidence against the member.`;
+  const failed = checks.filter((c) => !c.ok).map((c) => c.name);
+  const signed = checks.find((c) => c.name === "signature")?.ok === true;
+  let summary: string;
+  if (ok) {
+    summary =
+      `VALID: your balance of ${rec.balance} base units (asset ${f.assetSymbol}) is signed by the member and ` +
+      `included in its liabilities tree for time ${rec.t}` +
+      (expect.root === undefined ? " (root not compared with a published one)." : ".");
+  } else if (!signed) {
+    summary = `INVALID: ${failed.join(", ")} failed. This file is not a record signed by the member.`;
+  } else if (failed.length === 1 && failed[0] === "account") {
+    summary = `INVALID: this record is about another account ("${f.accountId}"), not yours.`;
+  } else {
+    summary =
+      `INVALID: ${failed.join(", ")} failed. The member signed this record, so keep the file: ` +
+      "it may be evidence for a fraud proof against the member.";
+  }
   return { ok, checks, summary };
 }

@@ -146,7 +146,14 @@ export async function snapshotAsset(
   // Messages.
   const msgInputs = new Uint8Array(n * 7 * 32);
   for (let i = 0; i < n; i++) {
-    const inputs = recordMessageInputs({ member, asset, t, slot: slots[i], accountKey: accountKeys[i], balance: ledger.balances[i] });
+    const inputs = recordMessageInputs({
+      member,
+      asset,
+      t,
+      slot: slots[i],
+      accountKey: accountKeys[i],
+      balance: ledger.balances[i],
+    });
     inputs.forEach((v, j) => writeLE32(msgInputs, i * 224 + j * 32, v));
   }
   const messages = await inChunks(n, 224, msgInputs, (b) => crypto.poseidonMany(7, b), 32, progress("messages"));

@@ -134,7 +134,8 @@ export class SumTree {
       for (let b = 32 + 12; b < 64; b++) {
         if (leaves.nodes[o + b] !== 0) throw new TreeError(`leaf at slot ${slot}: balance must be below 2^96`);
       }
-      if (readLE32(leaves.nodes, o) >= FIELD_P) throw new TreeError(`leaf at slot ${slot}: hash is not a field element`);
+      if (readLE32(leaves.nodes, o) >= FIELD_P)
+        throw new TreeError(`leaf at slot ${slot}: hash is not a field element`);
     }
     const empties = emptySubtrees((i) => crypto.poseidon(i), depth);
     const levels: Level[] = [{ index: Uint32Array.from(leaves.slots), nodes: leaves.nodes }];

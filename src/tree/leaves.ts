@@ -101,7 +101,10 @@ export function decodeLeaves(bytes: Uint8Array): { header: LeavesHeader; leaves:
 }
 
 /** Rebuilds the tree from a leaves payload. */
-export async function rebuildFromLeaves(crypto: Crypto, bytes: Uint8Array): Promise<{ header: LeavesHeader; tree: SumTree }> {
+export async function rebuildFromLeaves(
+  crypto: Crypto,
+  bytes: Uint8Array,
+): Promise<{ header: LeavesHeader; tree: SumTree }> {
   const { header, leaves } = decodeLeaves(bytes);
   return { header, tree: await SumTree.build(crypto, leaves, header.slotBits, header.depth) };
 }

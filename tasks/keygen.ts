@@ -1,0 +1,29 @@
+import { loadCrypto } from "../src/crypto/index.js";
+import { encryptKeystore, generateMemberKeys, writeKeystoreFile } from "../src/keys/index.js";
+import { readPassword } from "../src/keys/password.js";
+
+interface KeygenArgs {
+  keystore: string;
+  member: string;
+}
+
+/** `hardhat keygen`: generate a member's record key and secret into a new encrypted keystore file. */
+export default async function keygen(args: KeygenArgs): Promise<void> {
+  const crypto = await loadCrypto({ threads: 0 });
+  try {
+    if (args.keystore === "") throw new Error("--keystore <file> is required");
+    if (!/^0x[0-9a-fA-F]{40}$/.test(args.member)) throw new Error("--member must be the member's 0x address");
+    const password = await readPassword("New keystore password: ");
+    const ks = await encryptKeystore(crypto, generateMemberKeys(), args.member, password);
+    await writeKeystoreFile(args.keystore, ks);
+    process.stdout.write(
+      `Wrote ${args.keystore}\nrecord key Ax ${ks.publicKey.Ax}\nrecord key Ay ${ks.publicKey.Ay}\n` +
+        `keyHash      ${ks.publicKey.keyHash} (register this on-chain)\n`,
+    );
+  } catch (e) {
+    process.stderr.write(`keygen failed: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await crypto.close();
+  }
+}
