@@ -1,0 +1,281 @@
+// Node-API bindings of the native crypto backend (see native/README.md and src/crypto/native.ts).
+// Every function validates its arguments and throws TypeError/RangeError with a message naming the
+// function, the argument and the offending element; nothing is silently reduced modulo p.
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "blake512.hpp"
+#include "eddsa.hpp"
+#include "parallel.hpp"
+#include "poseidon.hpp"
+
+namespace por {
+namespace {
+
+constexpr size_t kWord = 32;
+
+bool throw_type(napi_env env, const std::string& msg) {
+  napi_throw_type_error(env, "ERR_POR_NATIVE_TYPE", msg.c_str());
+  return false;
+}
+
+bool throw_range(napi_env env, const std::string& msg) {
+  napi_throw_range_error(env, "ERR_POR_NATIVE_RANGE", msg.c_str());
+  return false;
+}
+
+/** Reads `count` arguments; fails if fewer were given. */
+bool get_args(napi_env env, napi_callback_info info, size_t count, napi_value* argv, const char* fn) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  if (argc < count) return throw_type(env, std::string(fn) + ": expected " + std::to_string(count) + " argument(s)");
+  return true;
+}
+
+/** The bytes of a Uint8Array (a Buffer is one too). */
+bool get_bytes(napi_env env, napi_value v, const char* fn, const char* arg, const uint8_t** data, size_t* len) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) {
+    return throw_type(env, std::string(fn) + ": " + arg + " must be a Uint8Array");
+  }
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* ptr = nullptr;
+  napi_value ab;
+  size_t offset = 0;
+  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, &ab, &offset) != napi_ok) return false;
+  if (type != napi_uint8_array) return throw_type(env, std::string(fn) + ": " + arg + " must be a Uint8Array");
+  *data = static_cast<const uint8_t*>(ptr);
+  *len = length;
+  return true;
+}
+
+/** A new Uint8Array of `len` bytes; *out receives its memory. */
+bool new_bytes(napi_env env, size_t len, uint8_t** out, napi_value* result) {
+  void* mem = nullptr;
+  napi_value ab;
+  if (napi_create_arraybuffer(env, len, &mem, &ab) != napi_ok) return false;
+  if (napi_create_typedarray(env, napi_uint8_array, len, ab, 0, result) != napi_ok) return false;
+  *out = static_cast<uint8_t*>(mem);
+  return true;
+}
+
+/**
+ * Checks that each of the `count` 32-byte little-endian words at `data` is below p. On failure throws a
+ * RangeError naming word `i` as `<fn>: <describe(i)> is not a canonical field element (must be < p)`.
+ */
+template <class Describe>
+bool check_words(napi_env env, const uint8_t* data, size_t count, const char* fn, Describe describe) {
+  for (size_t i = 0; i < count; i++) {
+    if (!Fr::is_canonical(u256_from_le(data + i * kWord))) {
+      return throw_range(env, std::string(fn) + ": " + describe(i) + " is not a canonical field element (must be < p)");
+    }
+  }
+  return true;
+}
+
+napi_value bigint_from(napi_env env, const U256& v) {
+  napi_value r = nullptr;
+  napi_create_bigint_words(env, 0, 4, v.l, &r);
+  return r;
+}
+
+/** poseidon(inputs: bigint[]): bigint */
+napi_value Poseidon(napi_env env, napi_callback_info info) {
+  const char* fn = "poseidon";
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, fn)) return nullptr;
+  bool is_array = false;
+  napi_is_array(env, argv[0], &is_array);
+  if (!is_array) return throw_type(env, "poseidon: inputs must be an array of bigint"), nullptr;
+  uint32_t n = 0;
+  napi_get_array_length(env, argv[0], &n);
+  if (n < 1 || n > kPoseidonMaxInputs) {
+    throw_range(env, "poseidon: expected 1 to 16 inputs, got " + std::to_string(n));
+    return nullptr;
+  }
+  U256 in[kPoseidonMaxInputs];
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    if (napi_get_element(env, argv[0], i, &el) != napi_ok) return nullptr;
+    napi_valuetype t;
+    napi_typeof(env, el, &t);
+    if (t != napi_bigint) return throw_type(env, "poseidon: input " + std::to_string(i) + " must be a bigint"), nullptr;
+    int sign = 0;
+    size_t words = 0;
+    napi_get_value_bigint_words(env, el, &sign, &words, nullptr);
+    if (sign != 0) {  // BigInt has no negative zero: a set sign bit means a negative value
+      throw_range(env, "poseidon: input " + std::to_string(i) + " is negative");
+      return nullptr;
+    }
+    if (words > 4) {
+      throw_range(env, "poseidon: input " + std::to_string(i) + " is not a canonical field element (must be < p)");
+      return nullptr;
+    }
+    U256 v{{0, 0, 0, 0}};
+    size_t cap = 4;
+    napi_get_value_bigint_words(env, el, &sign, &cap, v.l);
+    if (!Fr::is_canonical(v)) {
+      throw_range(env, "poseidon: input " + std::to_string(i) + " is not a canonical field element (must be < p)");
+      return nullptr;
+    }
+    in[i] = Fr::to_mont(v);
+  }
+  return bigint_from(env, Fr::from_mont(poseidon_mont(in, n)));
+}
+
+/** hashLevel(children: Uint8Array): Uint8Array — 2n nodes (h, s) of 64 bytes in, n parents out. */
+napi_value HashLevel(napi_env env, napi_callback_info info) {
+  const char* fn = "hashLevel";
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, fn)) return nullptr;
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "children", &in, &len)) return nullptr;
+  if (len % 128 != 0) {
+    throw_range(env, "hashLevel: children must hold an even number of 64-byte nodes (a multiple of 128 bytes), got " +
+                         std::to_string(len) + " bytes");
+    return nullptr;
+  }
+  if (!check_words(env, in, len / kWord, fn, [](size_t w) {
+        return std::string("node ") + std::to_string(w / 2) + (w % 2 == 0 ? " hash" : " sum");
+      })) {
+    return nullptr;
+  }
+  const size_t n = len / 128;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 64, &out, &result)) return nullptr;
+  parallel_for(n, 256, [in, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const uint8_t* c = in + i * 128;
+      const U256 sl = u256_from_le(c + 32);
+      const U256 sr = u256_from_le(c + 96);
+      const U256 x[4] = {Fr::to_mont(u256_from_le(c)), Fr::to_mont(sl), Fr::to_mont(u256_from_le(c + 64)),
+                         Fr::to_mont(sr)};
+      u256_to_le(Fr::from_mont(poseidon_mont(x, 4)), out + i * 64);
+      U256 s;
+      Fr::add(s, sl, sr);  // plain canonical values: the same sum mod p
+      u256_to_le(s, out + i * 64 + 32);
+    }
+  });
+  return result;
+}
+
+/** hashLeaves(pairs: Uint8Array): Uint8Array — n (key, balance) pairs in, n Poseidon(key, balance) out. */
+napi_value HashLeaves(napi_env env, napi_callback_info info) {
+  const char* fn = "hashLeaves";
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, fn)) return nullptr;
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "pairs", &in, &len)) return nullptr;
+  if (len % 64 != 0) {
+    throw_range(env, "hashLeaves: pairs must be a multiple of 64 bytes, got " + std::to_string(len) + " bytes");
+    return nullptr;
+  }
+  if (!check_words(env, in, len / kWord, fn, [](size_t w) {
+        return std::string("pair ") + std::to_string(w / 2) + (w % 2 == 0 ? " accountKey" : " balance");
+      })) {
+    return nullptr;
+  }
+  const size_t n = len / 64;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  parallel_for(n, 256, [in, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const U256 x[2] = {Fr::to_mont(u256_from_le(in + i * 64)), Fr::to_mont(u256_from_le(in + i * 64 + 32))};
+      u256_to_le(Fr::from_mont(poseidon_mont(x, 2)), out + i * 32);
+    }
+  });
+  return result;
+}
+
+bool get_private_key(napi_env env, napi_value v, const char* fn, const uint8_t** prv) {
+  size_t len = 0;
+  if (!get_bytes(env, v, fn, "privateKey", prv, &len)) return false;
+  if (len != 32) return throw_range(env, std::string(fn) + ": privateKey must be 32 bytes, got " + std::to_string(len));
+  return true;
+}
+
+/** publicKey(privateKey: Uint8Array): [bigint, bigint] */
+napi_value PublicKey(napi_env env, napi_callback_info info) {
+  const char* fn = "publicKey";
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, fn)) return nullptr;
+  const uint8_t* prv = nullptr;
+  if (!get_private_key(env, argv[0], fn, &prv)) return nullptr;
+  const SigningKey key = expand_key(prv);
+  napi_value arr;
+  napi_create_array_with_length(env, 2, &arr);
+  napi_set_element(env, arr, 0, bigint_from(env, Fr::from_mont(key.a.x)));
+  napi_set_element(env, arr, 1, bigint_from(env, Fr::from_mont(key.a.y)));
+  return arr;
+}
+
+/** signMany(privateKey: Uint8Array, messages: Uint8Array): Uint8Array — 96 bytes (R8x, R8y, S) per message. */
+napi_value SignMany(napi_env env, napi_callback_info info) {
+  const char* fn = "signMany";
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, fn)) return nullptr;
+  const uint8_t* prv = nullptr;
+  if (!get_private_key(env, argv[0], fn, &prv)) return nullptr;
+  const uint8_t* msgs = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[1], fn, "messages", &msgs, &len)) return nullptr;
+  if (len % kWord != 0) {
+    throw_range(env, "signMany: messages must be a multiple of 32 bytes, got " + std::to_string(len) + " bytes");
+    return nullptr;
+  }
+  const size_t n = len / kWord;
+  if (!check_words(env, msgs, n, fn, [](size_t w) { return std::string("message ") + std::to_string(w); })) {
+    return nullptr;
+  }
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 96, &out, &result)) return nullptr;
+  const SigningKey key = expand_key(prv);
+  parallel_for(n, 16, [&key, msgs, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) sign_poseidon(key, u256_from_le(msgs + i * kWord), out + i * 96);
+  });
+  return result;
+}
+
+/** blake512(data: Uint8Array): Uint8Array (64 bytes). Exposed for tests against `blake-hash`. */
+napi_value Blake512(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "blake512")) return nullptr;
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], "blake512", "data", &in, &len)) return nullptr;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, 64, &out, &result)) return nullptr;
+  blake512(in, len, out);
+  return result;
+}
+
+}  // namespace
+}  // namespace por
+
+NAPI_MODULE_INIT() {
+  using namespace por;
+  napi_value threads;
+  napi_create_uint32(env, thread_count(), &threads);
+  const napi_property_descriptor props[] = {
+      {"poseidon", nullptr, Poseidon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"hashLevel", nullptr, HashLevel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"hashLeaves", nullptr, HashLeaves, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"publicKey", nullptr, PublicKey, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"signMany", nullptr, SignMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"blake512", nullptr, Blake512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}

@@ -1,0 +1,21 @@
+// Baby Jubjub (twisted Edwards a*x^2 + y^2 = 1 + d*x^2*y^2 over the BN254 scalar field, circomlib's
+// parameters): fixed-base scalar multiplication of Base8 with a precomputed table.
+#pragma once
+
+#include "field.hpp"
+
+namespace por {
+
+/** Affine point, coordinates in Montgomery form. */
+struct Affine {
+  U256 x;
+  U256 y;
+};
+
+/** k * Base8 for any 256-bit integer k (plain, not Montgomery). The result is affine, reduced mod p. */
+Affine mul_base8(const U256& k);
+
+/** Builds the fixed-base table now (otherwise the first mul_base8 does; thread-safe either way). */
+void babyjub_init();
+
+}  // namespace por

@@ -1,0 +1,211 @@
+// Prime-field arithmetic in Montgomery form with four 64-bit limbs (R = 2^256), for the BN254 scalar field
+// (hashes, Baby Jubjub coordinates) and Baby Jubjub's subgroup order (EdDSA scalars). Not constant time:
+// every value handled here belongs to the member running the code.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "por_params.h"
+
+namespace por {
+
+using u64 = uint64_t;
+using u128 = unsigned __int128;
+
+/** 256-bit value as little-endian limbs (plain integer or Montgomery form, depending on context). */
+using U256 = gen::U256;
+
+inline U256 u256_from_le(const uint8_t* b) {
+  U256 r;
+  for (int i = 0; i < 4; i++) {
+    u64 w = 0;
+    for (int k = 7; k >= 0; k--) w = (w << 8) | b[8 * i + k];
+    r.l[i] = w;
+  }
+  return r;
+}
+
+inline void u256_to_le(const U256& a, uint8_t* b) {
+  for (int i = 0; i < 4; i++) {
+    u64 w = a.l[i];
+    for (int k = 0; k < 8; k++) {
+      b[8 * i + k] = static_cast<uint8_t>(w);
+      w >>= 8;
+    }
+  }
+}
+
+/** a < b as 256-bit integers. */
+inline bool u256_lt(const U256& a, const U256& b) {
+  for (int i = 3; i >= 0; i--) {
+    if (a.l[i] != b.l[i]) return a.l[i] < b.l[i];
+  }
+  return false;
+}
+
+inline bool u256_is_zero(const U256& a) { return (a.l[0] | a.l[1] | a.l[2] | a.l[3]) == 0; }
+
+/** a >> k for 0 < k < 64. */
+inline U256 u256_shr(const U256& a, unsigned k) {
+  U256 r;
+  for (int i = 0; i < 3; i++) r.l[i] = (a.l[i] >> k) | (a.l[i + 1] << (64 - k));
+  r.l[3] = a.l[3] >> k;
+  return r;
+}
+
+/**
+ * Arithmetic modulo MP.m (odd, below 2^254 so that a + b never overflows 256 bits). Elements in Montgomery
+ * form are kept fully reduced (< m) by every operation.
+ */
+template <const gen::ModParams& MP>
+struct Field {
+  static constexpr const u64* M = MP.m.l;
+
+  /** Montgomery product a * b / R mod m. Valid for any a < 2^256 and b < m (the result is then < m). */
+  static inline void mul(U256& r, const U256& a, const U256& b) {
+    u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+    for (int i = 0; i < 4; i++) {
+      const u64 bi = b.l[i];
+      u128 c = static_cast<u128>(a.l[0]) * bi + t0;
+      t0 = static_cast<u64>(c);
+      c = (c >> 64) + static_cast<u128>(a.l[1]) * bi + t1;
+      t1 = static_cast<u64>(c);
+      c = (c >> 64) + static_cast<u128>(a.l[2]) * bi + t2;
+      t2 = static_cast<u64>(c);
+      c = (c >> 64) + static_cast<u128>(a.l[3]) * bi + t3;
+      t3 = static_cast<u64>(c);
+      c = (c >> 64) + t4;
+      t4 = static_cast<u64>(c);
+      const u64 t5 = static_cast<u64>(c >> 64);
+
+      const u64 q = t0 * MP.neg_inv;
+      c = static_cast<u128>(q) * M[0] + t0;
+      c = (c >> 64) + static_cast<u128>(q) * M[1] + t1;
+      t0 = static_cast<u64>(c);
+      c = (c >> 64) + static_cast<u128>(q) * M[2] + t2;
+      t1 = static_cast<u64>(c);
+      c = (c >> 64) + static_cast<u128>(q) * M[3] + t3;
+      t2 = static_cast<u64>(c);
+      c = (c >> 64) + t4;
+      t3 = static_cast<u64>(c);
+      t4 = t5 + static_cast<u64>(c >> 64);
+    }
+    // The value (t4:t3..t0) is below 2m: one conditional subtraction reduces it.
+    u64 d0, d1, d2, d3, borrow;
+    u128 s = static_cast<u128>(t0) - M[0];
+    d0 = static_cast<u64>(s);
+    borrow = static_cast<u64>(s >> 64) & 1;
+    s = static_cast<u128>(t1) - M[1] - borrow;
+    d1 = static_cast<u64>(s);
+    borrow = static_cast<u64>(s >> 64) & 1;
+    s = static_cast<u128>(t2) - M[2] - borrow;
+    d2 = static_cast<u64>(s);
+    borrow = static_cast<u64>(s >> 64) & 1;
+    s = static_cast<u128>(t3) - M[3] - borrow;
+    d3 = static_cast<u64>(s);
+    borrow = static_cast<u64>(s >> 64) & 1;
+    if (t4 != 0 || borrow == 0) {
+      r.l[0] = d0;
+      r.l[1] = d1;
+      r.l[2] = d2;
+      r.l[3] = d3;
+    } else {
+      r.l[0] = t0;
+      r.l[1] = t1;
+      r.l[2] = t2;
+      r.l[3] = t3;
+    }
+  }
+
+  static inline void sqr(U256& r, const U256& a) { mul(r, a, a); }
+
+  /** a + b mod m for a, b < m. */
+  static inline void add(U256& r, const U256& a, const U256& b) {
+    u64 s0, s1, s2, s3;
+    u128 c = static_cast<u128>(a.l[0]) + b.l[0];
+    s0 = static_cast<u64>(c);
+    c = (c >> 64) + a.l[1] + b.l[1];
+    s1 = static_cast<u64>(c);
+    c = (c >> 64) + a.l[2] + b.l[2];
+    s2 = static_cast<u64>(c);
+    c = (c >> 64) + a.l[3] + b.l[3];
+    s3 = static_cast<u64>(c);  // no carry out: a + b < 2m < 2^256
+    reduce_once(r, s0, s1, s2, s3);
+  }
+
+  /** a - b mod m for a, b < m. */
+  static inline void sub(U256& r, const U256& a, const U256& b) {
+    u64 d[4];
+    u64 borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      const u128 s = static_cast<u128>(a.l[i]) - b.l[i] - borrow;
+      d[i] = static_cast<u64>(s);
+      borrow = static_cast<u64>(s >> 64) & 1;
+    }
+    if (borrow) {
+      u128 c = 0;
+      for (int i = 0; i < 4; i++) {
+        c = (c >> 64) + d[i] + M[i];
+        d[i] = static_cast<u64>(c);
+      }
+    }
+    std::memcpy(r.l, d, sizeof d);
+  }
+
+  /** Plain integer a (any value below 2^256) to Montgomery form of a mod m. */
+  static inline U256 to_mont(const U256& a) {
+    U256 r;
+    mul(r, a, MP.r2);
+    return r;
+  }
+
+  /** Montgomery form to the canonical plain integer in [0, m). */
+  static inline U256 from_mont(const U256& a) {
+    static constexpr U256 kOne = {{1, 0, 0, 0}};
+    U256 r;
+    mul(r, a, kOne);
+    return r;
+  }
+
+  /** Montgomery one. */
+  static inline U256 one() { return MP.r1; }
+
+  /** a^(m-2) = a^-1 for a != 0 (Fermat; 0 maps to 0). Montgomery in, Montgomery out. */
+  static U256 inv(const U256& a) {
+    U256 r = one();
+    for (int i = 3; i >= 0; i--) {
+      const u64 e = MP.m_minus_2.l[i];
+      for (int b = 63; b >= 0; b--) {
+        sqr(r, r);
+        if ((e >> b) & 1) mul(r, r, a);
+      }
+    }
+    return r;
+  }
+
+  /** True if the plain integer a is a canonical residue (a < m). */
+  static inline bool is_canonical(const U256& a) { return u256_lt(a, MP.m); }
+
+ private:
+  static inline void reduce_once(U256& r, u64 s0, u64 s1, u64 s2, u64 s3) {
+    u64 d[4];
+    const u64 s[4] = {s0, s1, s2, s3};
+    u64 borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      const u128 x = static_cast<u128>(s[i]) - M[i] - borrow;
+      d[i] = static_cast<u64>(x);
+      borrow = static_cast<u64>(x >> 64) & 1;
+    }
+    if (borrow) {
+      std::memcpy(r.l, s, sizeof s);
+    } else {
+      std::memcpy(r.l, d, sizeof d);
+    }
+  }
+};
+
+using Fr = Field<gen::FR>;
+using Fl = Field<gen::FL>;
+
+}  // namespace por

@@ -1,0 +1,114 @@
+// Loader of the native crypto backend: the C++ Node-API addon built by `node native/build.mjs` into
+// native/build/por_native.node (see native/README.md). It computes circomlib Poseidon, Merkle-sum tree
+// levels and circomlibjs-compatible EdDSA-Poseidon signatures bit for bit as circomlibjs does, on all cores.
+// If the addon is missing, fails to load or fails its self-test, loadNative() returns undefined and callers
+// use pure JavaScript. Set POR_NATIVE=0 to force that fallback.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The native backend. Every function validates its input and throws TypeError or RangeError on bad input. */
+export interface NativeCrypto {
+  /** circomlib Poseidon over 1..16 field elements. */
+  poseidon(inputs: bigint[]): bigint;
+  /** Hash one tree level: `children` holds 2n nodes, each 64 bytes (h then s, each 32-byte little-endian);
+   *  returns n parent nodes in the same layout: h = Poseidon(hL, sL, hR, sR), s = sL + sR. */
+  hashLevel(children: Uint8Array): Uint8Array;
+  /** Leaves: `pairs` holds n (accountKey, balance) pairs, each 64 bytes LE; returns n leaf hashes Poseidon(k, b), 32 bytes LE each. */
+  hashLeaves(pairs: Uint8Array): Uint8Array;
+  /** circomlibjs-compatible EdDSA-Poseidon: public key of a 32-byte private key. */
+  publicKey(privateKey: Uint8Array): [bigint, bigint];
+  /** circomlibjs-compatible signPoseidon over many messages (32-byte LE each); returns per message R8x,R8y,S (96 bytes LE). */
+  signMany(privateKey: Uint8Array, messages: Uint8Array): Uint8Array;
+}
+
+/** The raw addon: the interface plus test helpers. */
+interface NativeAddon extends NativeCrypto {
+  /** BLAKE-512 (as the `blake-hash` package computes it), exposed for tests. */
+  blake512(data: Uint8Array): Uint8Array;
+  /** Worker threads the batch functions use (POR_NATIVE_THREADS or the core count). */
+  threads: number;
+}
+
+/** Where `node native/build.mjs` writes the addon. */
+export const NATIVE_ADDON_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "native",
+  "build",
+  "por_native.node",
+);
+
+/** circomlibjs: Poseidon(1, 2). */
+const SELF_TEST_EXPECTED = 7853200120776062878684798364095072458815029376092732009249414926327459813530n;
+const ADDON_FUNCTIONS = ["poseidon", "hashLevel", "hashLeaves", "publicKey", "signMany", "blake512"] as const;
+
+interface LoadResult {
+  addon?: NativeAddon;
+  reason?: string;
+}
+
+let cached: LoadResult | undefined;
+
+function tryLoad(path: string): LoadResult {
+  if (process.env.POR_NATIVE === "0") return { reason: "disabled by POR_NATIVE=0" };
+  if (!existsSync(path)) return { reason: `${path} not found (run \`node native/build.mjs\`)` };
+  let mod: unknown;
+  try {
+    mod = createRequire(import.meta.url)(path);
+  } catch (err) {
+    return { reason: `${path} failed to load: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (typeof mod !== "object" || mod === null) return { reason: `${path} did not export an object` };
+  const obj = mod as Record<string, unknown>;
+  for (const name of ADDON_FUNCTIONS) {
+    if (typeof obj[name] !== "function") return { reason: `${path} lacks the function ${name}` };
+  }
+  const addon = mod as NativeAddon;
+  try {
+    const got = addon.poseidon([1n, 2n]);
+    if (got !== SELF_TEST_EXPECTED) return { reason: `${path} failed its self-test: Poseidon(1, 2) = ${got}` };
+  } catch (err) {
+    return { reason: `${path} failed its self-test: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return { addon };
+}
+
+function wrap(addon: NativeAddon): NativeCrypto {
+  return Object.freeze({
+    poseidon: (inputs: bigint[]) => addon.poseidon(inputs),
+    hashLevel: (children: Uint8Array) => addon.hashLevel(children),
+    hashLeaves: (pairs: Uint8Array) => addon.hashLeaves(pairs),
+    publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),
+    signMany: (privateKey: Uint8Array, messages: Uint8Array) => addon.signMany(privateKey, messages),
+  });
+}
+
+/**
+ * Loads the native backend (once per process) from native/build/por_native.node and checks it against a
+ * known Poseidon vector. Returns undefined, never throws, if it is disabled (POR_NATIVE=0), not built,
+ * not loadable on this platform, or wrong; {@link nativeUnavailableReason} then says why.
+ * @param options.path load this addon file instead (uncached; for tests and tools)
+ */
+export function loadNative(options?: { path?: string }): NativeCrypto | undefined {
+  if (options?.path !== undefined) {
+    const r = tryLoad(options.path);
+    return r.addon === undefined ? undefined : wrap(r.addon);
+  }
+  cached ??= tryLoad(NATIVE_ADDON_PATH);
+  return cached.addon === undefined ? undefined : wrap(cached.addon);
+}
+
+/** Why {@link loadNative} returns undefined (undefined if the native backend is available). */
+export function nativeUnavailableReason(): string | undefined {
+  cached ??= tryLoad(NATIVE_ADDON_PATH);
+  return cached.reason;
+}
+
+/** The raw addon with its test helpers (blake512, threads), or undefined. Not part of the stable interface. */
+export function loadNativeAddonForTests(): NativeAddon | undefined {
+  cached ??= tryLoad(NATIVE_ADDON_PATH);
+  return cached.addon;
+}
