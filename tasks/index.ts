@@ -80,4 +80,30 @@ const liabilityTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
-export const taskDefinitions: NewTaskDefinition[] = [...circuitTasks, ...liabilityTasks];
+// --- fraud proofs (src/prover) ---
+const proverTasks: NewTaskDefinition[] = [
+  task("prove-fraud", "Prove that a member's committed tree does not honour a user's signed record (LeafMismatch)")
+    .addOption({ name: "record", description: "The user's record file (por.record v1)", defaultValue: "" })
+    .addOption({
+      name: "leaves",
+      description: "The member's published leaves payload for the record's tree",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "path",
+      description: "Or: an inclusion response for the slot (por.slot-path v1)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "rootHash",
+      description: "The committed root hash (decimal); the path must reach it",
+      defaultValue: "",
+    })
+    .addOption({ name: "recipient", description: "0x address the restitution claim is paid to", defaultValue: "" })
+    .addOption({ name: "out", description: "Output proof file", defaultValue: "fraud-proof.json" })
+    .addOption({ name: "circuit", description: "Circuit instance (default LeafMismatch32)", defaultValue: "" })
+    .setAction(() => import("./prove-fraud.js"))
+    .build(),
+];
+
+export const taskDefinitions: NewTaskDefinition[] = [...circuitTasks, ...liabilityTasks, ...proverTasks];

@@ -1,0 +1,74 @@
+// The hashes and signature check the prover needs before it proves anything, from circomlibjs (the same
+// constants and arithmetic as circomlib's templates), loaded once per process.
+
+/** BN254 scalar field modulus (docs/protocol.md section 1). */
+export const FIELD_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+/** Order of Baby Jubjub's prime-order subgroup: EdDSA's S must be below it. */
+export const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
+/** Domain tags (docs/protocol.md section 1). */
+export const RECORD_DOMAIN = 8908045074570304022795481151025n;
+export const NULLIFIER_DOMAIN = 149452196352583542995247387895126718001n;
+export const KEY_DOMAIN = 530960862305234845595185n;
+
+interface WasmField {
+  e(v: bigint): Uint8Array;
+  toObject(v: Uint8Array): bigint;
+}
+interface CircomlibPoseidon {
+  (inputs: bigint[]): Uint8Array;
+  F: WasmField;
+}
+interface CircomlibEddsa {
+  F: WasmField;
+  babyJub: { inCurve(p: [Uint8Array, Uint8Array]): boolean };
+  verifyPoseidon(
+    msg: Uint8Array,
+    sig: { R8: [Uint8Array, Uint8Array]; S: bigint },
+    A: [Uint8Array, Uint8Array],
+  ): boolean;
+}
+
+/** Poseidon, the curve check and the EdDSA-Poseidon verification, over BigInts. */
+export interface ProverCrypto {
+  /** circomlib's Poseidon over 1..16 field elements. */
+  poseidon(inputs: readonly bigint[]): bigint;
+  /** True when (x, y) lies on Baby Jubjub. */
+  onCurve(x: bigint, y: bigint): boolean;
+  /** True when (R8, S) is a valid EdDSA-Poseidon signature of msg under A (curve and S range checked). */
+  verify(msg: bigint, sig: { R8x: bigint; R8y: bigint; S: bigint }, A: { Ax: bigint; Ay: bigint }): boolean;
+}
+
+let loading: Promise<ProverCrypto> | undefined;
+
+/** Loads circomlibjs's Poseidon and EdDSA once. */
+export function loadProverCrypto(): Promise<ProverCrypto> {
+  loading ??= (async () => {
+    // A variable specifier keeps TypeScript from asking for declarations of the untyped package.
+    const spec = "circomlibjs";
+    const lib = (await import(spec)) as {
+      buildPoseidon(): Promise<CircomlibPoseidon>;
+      buildEddsa(): Promise<CircomlibEddsa>;
+    };
+    const poseidon = await lib.buildPoseidon();
+    const eddsa = await lib.buildEddsa();
+    const F = eddsa.F;
+    const fe = (v: bigint): Uint8Array => {
+      if (v < 0n || v >= FIELD_P) throw new RangeError("value is not a field element");
+      return F.e(v);
+    };
+    return {
+      poseidon: (xs) => {
+        for (const x of xs) if (x < 0n || x >= FIELD_P) throw new RangeError("Poseidon input is not a field element");
+        return poseidon.F.toObject(poseidon([...xs]));
+      },
+      onCurve: (x, y) => x < FIELD_P && y < FIELD_P && eddsa.babyJub.inCurve([fe(x), fe(y)]),
+      verify: (msg, sig, A) =>
+        sig.R8x < FIELD_P &&
+        sig.R8y < FIELD_P &&
+        A.Ax < FIELD_P &&
+        A.Ay < FIELD_P &&
+        eddsa.verifyPoseidon(fe(msg), { R8: [fe(sig.R8x), fe(sig.R8y)], S: sig.S }, [fe(A.Ax), fe(A.Ay)]),
+    };
+  })();
+  return loading;
+}

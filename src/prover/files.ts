@@ -1,0 +1,161 @@
+// File formats of the fraud prover: the slot-path input (an inclusion response for one slot) and the proof
+// output (`por.fraud-proof` version 1, docs/protocol.md "Fraud-proof file"). Both validated with zod; errors
+// name the file and the field.
+import { z } from "zod";
+
+import { FIELD_P } from "./crypto.js";
+import type { FraudKind, SlotPath } from "./statement.js";
+
+/** Raised for malformed input files; the message names the file and field. */
+export class ProverInputError extends Error {
+  override name = "ProverInputError";
+}
+
+const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
+const field = dec.refine((s) => BigInt(s) < FIELD_P, "must be below the field modulus p");
+const uint256 = dec.refine((s) => BigInt(s) < 1n << 256n, "must be below 2^256");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const node = z.strictObject({ h: field, s: dec });
+
+/** An inclusion response for one slot: the node there and its siblings, bottom-up. Version 1. */
+export const slotPathFileSchema = z.strictObject({
+  format: z.literal("por.slot-path"),
+  version: z.literal(1),
+  slot: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  /** The root hash the path should reach (the committed one), if the responder states it. */
+  rootHash: field.optional(),
+  leaf: node,
+  siblings: z.array(node).min(1).max(64),
+});
+
+/** A parsed slot-path file. */
+export type SlotPathFile = z.infer<typeof slotPathFileSchema>;
+
+/** The Groth16 proof in the verifier's calldata order (B's coordinates already swapped for Solidity). */
+export const calldataProofSchema = z.strictObject({
+  a: z.tuple([uint256, uint256]),
+  b: z.tuple([z.tuple([uint256, uint256]), z.tuple([uint256, uint256])]),
+  c: z.tuple([uint256, uint256]),
+});
+
+/** The fraud-proof file, version 1: what `prove-fraud` writes and a submitter reads. */
+export const fraudProofFileSchema = z.strictObject({
+  format: z.literal("por.fraud-proof"),
+  version: z.literal(1),
+  /** Circuit instance the proof is for (its verifier is `<circuit>Verifier`). */
+  circuit: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/),
+  kind: z.enum(["missing-user-empty-slot", "missing-user-other-account", "under-reported"]),
+  proof: calldataProofSchema,
+  publicSignals: z.strictObject({
+    rootHash: field,
+    keyHash: field,
+    member: address,
+    asset: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    t: dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64"),
+    claim: dec.refine((s) => BigInt(s) < 1n << 96n, "must be below 2^96"),
+    context: dec.refine((s) => BigInt(s) < 1n << 192n, "must be below 2^192"),
+    nullifier: field,
+    recipient: address,
+  }),
+  /** The six public signals as the verifier takes them: rootHash, keyHash, member, context, nullifier, recipient. */
+  pubSignals: z.tuple([field, field, field, field, field, field]),
+});
+
+/** A parsed fraud-proof file. */
+export type FraudProofFile = z.infer<typeof fraudProofFileSchema>;
+
+/** Narrowing helper: the fraud kinds of the file format. */
+export const FRAUD_KINDS: readonly FraudKind[] = [
+  "missing-user-empty-slot",
+  "missing-user-other-account",
+  "under-reported",
+];
+
+function parseJson<T>(schema: z.ZodType<T>, text: string, file: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ProverInputError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    throw new ProverInputError(`${file}: ${where}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** Parses a slot-path file into a {@link SlotPath} and the root hash it claims, if any. */
+export function parseSlotPathFile(text: string, file = "path.json"): { path: SlotPath; rootHash?: bigint } {
+  const f = parseJson(slotPathFileSchema, text, file);
+  const n = (x: { h: string; s: string }) => ({ h: BigInt(x.h), s: BigInt(x.s) });
+  return {
+    path: { slot: BigInt(f.slot), leaf: n(f.leaf), siblings: f.siblings.map(n) },
+    rootHash: f.rootHash === undefined ? undefined : BigInt(f.rootHash),
+  };
+}
+
+/** Parses and validates a fraud-proof file, and checks that its packed and semantic fields agree. */
+export function parseFraudProofFile(text: string, file = "fraud-proof.json"): FraudProofFile {
+  const f = parseJson(fraudProofFileSchema, text, file);
+  const p = f.publicSignals;
+  const context = BigInt(p.asset) + (BigInt(p.t) << 32n) + (BigInt(p.claim) << 96n);
+  const expected = [p.rootHash, p.keyHash, BigInt(p.member).toString(), context.toString(), p.nullifier];
+  expected.push(BigInt(p.recipient).toString());
+  if (p.context !== context.toString()) {
+    throw new ProverInputError(`${file}: publicSignals.context: is not asset + t * 2^32 + claim * 2^96`);
+  }
+  expected.forEach((v, i) => {
+    if (f.pubSignals[i] !== v) {
+      throw new ProverInputError(`${file}: pubSignals.${i}: disagrees with publicSignals`);
+    }
+  });
+  return f;
+}
+
+/** The Adjudicator's `FraudProof` struct (contracts/interfaces/IAdjudicator.sol) for a proof file. */
+export interface FraudProofStruct {
+  rootHash: bigint;
+  keyHash: bigint;
+  member: string;
+  asset: number;
+  t: bigint;
+  claim: bigint;
+  nullifier: bigint;
+  recipient: string;
+  a: [bigint, bigint];
+  b: [[bigint, bigint], [bigint, bigint]];
+  c: [bigint, bigint];
+}
+
+/** Converts a proof file to the struct `IAdjudicator.proveFraud` takes. */
+export function toFraudProofStruct(f: FraudProofFile): FraudProofStruct {
+  const p = f.publicSignals;
+  const b = f.proof.b;
+  return {
+    rootHash: BigInt(p.rootHash),
+    keyHash: BigInt(p.keyHash),
+    member: p.member,
+    asset: p.asset,
+    t: BigInt(p.t),
+    claim: BigInt(p.claim),
+    nullifier: BigInt(p.nullifier),
+    recipient: p.recipient,
+    a: [BigInt(f.proof.a[0]), BigInt(f.proof.a[1])],
+    b: [
+      [BigInt(b[0][0]), BigInt(b[0][1])],
+      [BigInt(b[1][0]), BigInt(b[1][1])],
+    ],
+    c: [BigInt(f.proof.c[0]), BigInt(f.proof.c[1])],
+  };
+}

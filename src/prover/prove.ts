@@ -1,0 +1,141 @@
+// Proves a LeafMismatch statement with snarkjs Groth16 and formats the result for the verifier contract.
+import { readFile } from "node:fs/promises";
+
+import * as snarkjs from "snarkjs";
+
+import { circuitArtifacts, findInstance } from "../circuits/index.js";
+import { loadProverCrypto } from "./crypto.js";
+import type { FraudProofFile } from "./files.js";
+import {
+  FraudProofRefused,
+  buildStatement,
+  type FraudStatement,
+  type SignedRecord,
+  type SlotPath,
+} from "./statement.js";
+
+/** The production fraud-proof circuit instance (circuits/instances.ts). */
+export const FRAUD_CIRCUIT = "LeafMismatch32";
+
+/** Proving artifacts: the witness generator, proving key and verifying key (absolute paths). */
+export interface ProverArtifacts {
+  wasm: string;
+  zkey: string;
+  vkey: string;
+}
+
+/** What to prove. */
+export interface ProveFraudInput {
+  record: SignedRecord;
+  /** The node at the record's slot in the committed tree and its siblings (D levels). */
+  path: SlotPath;
+  /** The Ethereum address the restitution claim is paid to, as an integer. */
+  recipient: bigint;
+  /** The committed root hash, when known: the path must reach it. */
+  expectedRoot?: bigint;
+}
+
+/** Options of {@link proveFraud}. */
+export interface ProveFraudOptions {
+  /** Circuit instance name (default LeafMismatch32); its first parameter is the depth D. */
+  circuit?: string;
+  /** Artifacts to use instead of the pipeline's cached development ones. */
+  artifacts?: ProverArtifacts;
+}
+
+/** Timings of one proof, in milliseconds. */
+export interface ProofTimings {
+  witnessAndProve: number;
+  verify: number;
+}
+
+function address(v: bigint): string {
+  return `0x${v.toString(16).padStart(40, "0")}`;
+}
+
+/** The Groth16 proof in the verifier's calldata order: B's coordinate pairs swapped as Solidity expects. */
+export function calldataProof(proof: snarkjs.Groth16Proof): FraudProofFile["proof"] {
+  const [a, b, c] = [proof.pi_a, proof.pi_b, proof.pi_c];
+  return {
+    a: [a[0], a[1]],
+    b: [
+      [b[0][1], b[0][0]],
+      [b[1][1], b[1][0]],
+    ],
+    c: [c[0], c[1]],
+  };
+}
+
+/** The six public signals in the verifier's order: rootHash, keyHash, member, context, nullifier, recipient. */
+export function pubSignalsOf(s: FraudStatement): FraudProofFile["pubSignals"] {
+  return [s.rootHash, s.keyHash, s.member, s.context, s.nullifier, s.recipient].map((v) => v.toString()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+}
+
+/** Checks the statement (refusing when there is no fraud) without proving. */
+export async function checkFraud(input: ProveFraudInput, circuit = FRAUD_CIRCUIT): Promise<FraudStatement> {
+  const depth = findInstance(circuit).params[0];
+  const crypto = await loadProverCrypto();
+  return buildStatement(crypto, depth, input.record, input.path, input.recipient, input.expectedRoot);
+}
+
+/**
+ * Proves that the committed tree does not honour a signed record: checks the statement first (throws
+ * {@link FraudProofRefused} with a reason when there is no fraud or the inputs can never verify), proves with
+ * Groth16, verifies the proof against the verifying key, and returns the `por.fraud-proof` v1 document.
+ */
+export async function proveFraud(
+  input: ProveFraudInput,
+  options: ProveFraudOptions = {},
+): Promise<{ file: FraudProofFile; statement: FraudStatement; timings: ProofTimings }> {
+  const circuit = options.circuit ?? FRAUD_CIRCUIT;
+  const statement = await checkFraud(input, circuit);
+  const artifacts = options.artifacts ?? (await circuitArtifacts(circuit));
+
+  const t0 = performance.now();
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+    statement.circuitInput,
+    artifacts.wasm,
+    artifacts.zkey,
+  );
+  const t1 = performance.now();
+  const pubSignals = pubSignalsOf(statement);
+  if (publicSignals.length !== 6 || publicSignals.some((v, i) => v !== pubSignals[i])) {
+    throw new Error(`circuit ${circuit} returned public signals in an unexpected order: ${publicSignals.join(", ")}`);
+  }
+  const vkey = JSON.parse(await readFile(artifacts.vkey, "utf8")) as snarkjs.VerificationKey;
+  if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) {
+    throw new FraudProofRefused(
+      "no-fraud",
+      "the proof does not verify against the verifying key (artifacts mismatch?)",
+    );
+  }
+  const t2 = performance.now();
+
+  const file: FraudProofFile = {
+    format: "por.fraud-proof",
+    version: 1,
+    circuit,
+    kind: statement.kind,
+    proof: calldataProof(proof),
+    publicSignals: {
+      rootHash: statement.rootHash.toString(),
+      keyHash: statement.keyHash.toString(),
+      member: address(statement.member),
+      asset: Number(statement.asset),
+      t: statement.t.toString(),
+      claim: statement.claim.toString(),
+      context: statement.context.toString(),
+      nullifier: statement.nullifier.toString(),
+      recipient: address(statement.recipient),
+    },
+    pubSignals,
+  };
+  return { file, statement, timings: { witnessAndProve: t1 - t0, verify: t2 - t1 } };
+}

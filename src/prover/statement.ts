@@ -1,0 +1,222 @@
+// The LeafMismatch statement in TypeScript: checks, before any proving, that a signed record and the tree
+// node at its slot really are a fraud the circuit can prove, and says why not when they are not.
+import { FIELD_P, KEY_DOMAIN, NULLIFIER_DOMAIN, RECORD_DOMAIN, SUBGROUP_ORDER, type ProverCrypto } from "./crypto.js";
+
+/** A signed balance record with its signature and the record key (docs/protocol.md section 3). */
+export interface SignedRecord {
+  member: bigint;
+  asset: bigint;
+  t: bigint;
+  slot: bigint;
+  accountKey: bigint;
+  balance: bigint;
+  signature: { R8x: bigint; R8y: bigint; S: bigint };
+  publicKey: { Ax: bigint; Ay: bigint };
+}
+
+/** A tree node `(h, s)`. */
+export interface TreeNode {
+  h: bigint;
+  s: bigint;
+}
+
+/** The node at a slot and its siblings, bottom-up (level 0 is the leaf's sibling). */
+export interface SlotPath {
+  slot: bigint;
+  leaf: TreeNode;
+  siblings: TreeNode[];
+}
+
+/** What kind of fraud the node at the record's slot shows. */
+export type FraudKind = "missing-user-empty-slot" | "missing-user-other-account" | "under-reported";
+
+/** Why a proof was refused: each is a case the circuit would reject. */
+export type RefusalReason =
+  "no-fraud" | "bad-signature" | "out-of-range" | "wrong-slot" | "wrong-depth" | "root-mismatch" | "bad-recipient";
+
+/** Raised when there is no fraud to prove, or the inputs could never make a valid proof. */
+export class FraudProofRefused extends Error {
+  override name = "FraudProofRefused";
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The checked statement: public values, the fraud kind, and the circuit's input signals. */
+export interface FraudStatement {
+  kind: FraudKind;
+  rootHash: bigint;
+  rootSum: bigint;
+  keyHash: bigint;
+  member: bigint;
+  asset: bigint;
+  t: bigint;
+  claim: bigint;
+  context: bigint;
+  nullifier: bigint;
+  recipient: bigint;
+  /** Input signals of LeafMismatch(D), by name, as decimal strings. */
+  circuitInput: Record<string, string | string[]>;
+}
+
+/** `context = asset + t * 2^32 + claim * 2^96` (asset < 2^32, t < 2^64, claim < 2^96). */
+export function packContext(asset: bigint, t: bigint, claim: bigint): bigint {
+  if (asset < 0n || asset >= 1n << 32n) throw new RangeError("asset must be below 2^32");
+  if (t < 0n || t >= 1n << 64n) throw new RangeError("t must be below 2^64");
+  if (claim < 0n || claim >= 1n << 96n) throw new RangeError("claim must be below 2^96");
+  return asset + (t << 32n) + (claim << 96n);
+}
+
+/** Splits a context back into (asset, t, claim). */
+export function unpackContext(context: bigint): { asset: bigint; t: bigint; claim: bigint } {
+  if (context < 0n || context >= 1n << 192n) throw new RangeError("context must be below 2^192");
+  return { asset: context & 0xffffffffn, t: (context >> 32n) & 0xffffffffffffffffn, claim: context >> 96n };
+}
+
+function requireBelow(value: bigint, bits: number, what: string): void {
+  if (value < 0n || value >= 1n << BigInt(bits)) {
+    throw new FraudProofRefused("out-of-range", `${what} must be a non-negative integer below 2^${bits}, got ${value}`);
+  }
+}
+
+/** The record message `m` (docs/protocol.md section 3). */
+export function recordMessage(c: ProverCrypto, r: SignedRecord): bigint {
+  return c.poseidon([RECORD_DOMAIN, r.member, r.asset, r.t, r.slot, r.accountKey, r.balance]);
+}
+
+/** `keyHash = Poseidon(KEY_DOMAIN, Ax, Ay)`. */
+export function keyHashOf(c: ProverCrypto, key: { Ax: bigint; Ay: bigint }): bigint {
+  return c.poseidon([KEY_DOMAIN, key.Ax, key.Ay]);
+}
+
+/** `nullifier = Poseidon(NULLIFIER_DOMAIN, m)`. */
+export function nullifierOf(c: ProverCrypto, m: bigint): bigint {
+  return c.poseidon([NULLIFIER_DOMAIN, m]);
+}
+
+/**
+ * Checks everything LeafMismatch(depth) checks and builds its input, or throws FraudProofRefused with a reason
+ * a user can act on. `expectedRoot`, when given (the committed root hash), must be what the path reaches.
+ */
+export function buildStatement(
+  c: ProverCrypto,
+  depth: number,
+  record: SignedRecord,
+  path: SlotPath,
+  recipient: bigint,
+  expectedRoot?: bigint,
+): FraudStatement {
+  // Ranges of the record (the circuit's Num2Bits checks).
+  requireBelow(record.member, 160, "record member");
+  requireBelow(record.asset, 32, "record asset");
+  requireBelow(record.t, 64, "record t");
+  requireBelow(record.balance, 96, "record balance");
+  requireBelow(record.accountKey, 254, "record accountKey");
+  if (record.accountKey >= FIELD_P)
+    throw new FraudProofRefused("out-of-range", "record accountKey is not a field element");
+  if (record.slot < 0n || record.slot >= 1n << BigInt(depth)) {
+    throw new FraudProofRefused("out-of-range", `record slot ${record.slot} is outside a tree of depth ${depth}`);
+  }
+  if (recipient <= 0n || recipient >= 1n << 160n) {
+    throw new FraudProofRefused("bad-recipient", "the recipient must be a non-zero Ethereum address");
+  }
+
+  // The signature by the record key, with the curve checks the circuit adds.
+  const { signature: sig, publicKey: key } = record;
+  if (!c.onCurve(key.Ax, key.Ay))
+    throw new FraudProofRefused("bad-signature", "the record key A is not on Baby Jubjub");
+  if (!c.onCurve(sig.R8x, sig.R8y))
+    throw new FraudProofRefused("bad-signature", "the signature's R8 is not on Baby Jubjub");
+  if (sig.S < 0n || sig.S >= SUBGROUP_ORDER) {
+    throw new FraudProofRefused("bad-signature", "the signature's S is not below the subgroup order");
+  }
+  const m = recordMessage(c, record);
+  if (!c.verify(m, sig, key)) {
+    throw new FraudProofRefused(
+      "bad-signature",
+      "the signature does not verify for this record under this key (a changed field, or another key)",
+    );
+  }
+
+  // The path.
+  if (path.slot !== record.slot) {
+    throw new FraudProofRefused("wrong-slot", `the path is for slot ${path.slot}, the record's slot is ${record.slot}`);
+  }
+  if (path.siblings.length !== depth) {
+    throw new FraudProofRefused("wrong-depth", `the path has ${path.siblings.length} levels, the circuit ${depth}`);
+  }
+  const nodes = [path.leaf, ...path.siblings];
+  nodes.forEach((n, i) => {
+    const what = i === 0 ? "the leaf" : `sibling ${i - 1}`;
+    if (n.h < 0n || n.h >= FIELD_P)
+      throw new FraudProofRefused("out-of-range", `${what}'s hash is not a field element`);
+    requireBelow(n.s, 128, `${what}'s sum`);
+  });
+  let cur = path.leaf;
+  path.siblings.forEach((sib, i) => {
+    const [l, r] = (record.slot >> BigInt(i)) & 1n ? [sib, cur] : [cur, sib];
+    cur = { h: c.poseidon([l.h, l.s, r.h, r.s]), s: l.s + r.s };
+  });
+  requireBelow(cur.s, 128, "the root sum");
+  if (expectedRoot !== undefined && cur.h !== expectedRoot) {
+    throw new FraudProofRefused(
+      "root-mismatch",
+      `the path reaches root hash ${cur.h}, not the committed ${expectedRoot}: it is not a path of that tree`,
+    );
+  }
+
+  // The mismatch.
+  const leaf = path.leaf;
+  const own = c.poseidon([record.accountKey, leaf.s]) === leaf.h;
+  if (own && leaf.s >= record.balance) {
+    throw new FraudProofRefused(
+      "no-fraud",
+      `no fraud: slot ${record.slot} holds this account with ${leaf.s} >= the signed balance ${record.balance}`,
+    );
+  }
+  const kind: FraudKind = !own
+    ? leaf.h === 0n && leaf.s === 0n
+      ? "missing-user-empty-slot"
+      : "missing-user-other-account"
+    : "under-reported";
+
+  const context = packContext(record.asset, record.t, record.balance);
+  const keyHash = keyHashOf(c, key);
+  const nullifier = nullifierOf(c, m);
+  const dec = (v: bigint) => v.toString();
+  return {
+    kind,
+    rootHash: cur.h,
+    rootSum: cur.s,
+    keyHash,
+    member: record.member,
+    asset: record.asset,
+    t: record.t,
+    claim: record.balance,
+    context,
+    nullifier,
+    recipient,
+    circuitInput: {
+      rootHash: dec(cur.h),
+      keyHash: dec(keyHash),
+      member: dec(record.member),
+      context: dec(context),
+      nullifier: dec(nullifier),
+      recipient: dec(recipient),
+      slot: dec(record.slot),
+      accountKey: dec(record.accountKey),
+      Ax: dec(key.Ax),
+      Ay: dec(key.Ay),
+      R8x: dec(sig.R8x),
+      R8y: dec(sig.R8y),
+      S: dec(sig.S),
+      leafHash: dec(leaf.h),
+      leafSum: dec(leaf.s),
+      siblingHashes: path.siblings.map((n) => dec(n.h)),
+      siblingSums: path.siblings.map((n) => dec(n.s)),
+    },
+  };
+}
