@@ -1,0 +1,5 @@
+// The consortium's ledger-side library: commitment digests, quorum attestations, fraud-proof input, summaries,
+// and the deployment wiring of the contracts.
+export * from "./attestation.js";
+export * from "./fraud.js";
+export * from "./summary.js";

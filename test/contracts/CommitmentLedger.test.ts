@@ -1,0 +1,568 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { Wallet } from "ethers";
+
+import {
+  Verdict,
+  attestationDigest,
+  packSignatures,
+  requestSubject,
+  rootsDigest,
+  setBlobDigest,
+  setSubject,
+  signAttestation,
+} from "../../src/consortium/index.js";
+import {
+  ETH_ASSET,
+  MEMBER_STAKE,
+  OPERATOR_STAKE,
+  SLA,
+  SLASH,
+  TOKEN_ASSET,
+  commitmentOf,
+  deployLedgerSystem,
+} from "./ledger-fixture.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { time } = networkHelpers;
+
+const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const SetStatus = { None: 0n, Pending: 1n, Finalized: 2n, Fraudulent: 3n, Insolvent: 4n };
+const RequestStatus = { None: 0n, Open: 1n, Answered: 2n, Finalized: 3n, Insolvent: 4n, Missed: 5n };
+const FEE = 10n ** 16n;
+
+async function system() {
+  return deployLedgerSystem(ethers, networkHelpers);
+}
+
+/** System plus one committed set of two assets at `t`. */
+async function committed() {
+  const f = await system();
+  const t = BigInt(await time.latest()) - 10n;
+  const commitments = [commitmentOf(ETH_ASSET, 1n), commitmentOf(TOKEN_ASSET, 1n)];
+  await f.ledger.connect(f.member).commit(t, commitments);
+  const attestation = (verdict: Verdict) => ({
+    subject: setSubject(f.member.address, t),
+    verdict,
+    rootsDigest: rootsDigest(commitments),
+    blobDigest: setBlobDigest(commitments),
+  });
+  return { ...f, t, commitments, attestation };
+}
+
+/** System plus an insolvent-declared set. */
+async function committedInsolvent() {
+  const f = await system();
+  const t = BigInt(await time.latest()) - 10n;
+  const commitments = [commitmentOf(ETH_ASSET, 1n, false)];
+  await f.ledger.connect(f.member).commit(t, commitments);
+  return { ...f, t, commitments };
+}
+
+/** System plus an open request for a past snapshot `t` that has no commitments yet. */
+async function requested() {
+  const f = await system();
+  const t = BigInt(await time.latest()) - 50n;
+  await f.ledger.connect(f.other).requestProof(f.member.address, t, { value: FEE });
+  return { ...f, t, requestId: 1n };
+}
+
+describe("CommitmentLedger", function () {
+  describe("constructor and governance", function () {
+    it("reverts with CommitmentLedgerBadQuorumParams for a zero weight threshold", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      await expect(f.ledger.connect(f.governance).setQuorumParams({ quorumWeight: 0n, minSigners: 1, requestFee: 0n }))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams")
+        .withArgs(0n, 1n);
+      await expect(
+        f.ledger.connect(f.governance).setQuorumParams({ quorumWeight: 1n, minSigners: 0, requestFee: 0n }),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams");
+    });
+    it("reverts with AccessControlUnauthorizedAccount when a non-admin sets parameters or the adjudicator", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      await expect(
+        f.ledger.connect(f.other).setQuorumParams({ quorumWeight: 1n, minSigners: 1, requestFee: 0n }),
+      ).to.be.revertedWithCustomError(f.ledger, "AccessControlUnauthorizedAccount");
+      await expect(f.ledger.connect(f.other).setAdjudicator(f.other.address)).to.be.revertedWithCustomError(
+        f.ledger,
+        "AccessControlUnauthorizedAccount",
+      );
+    });
+    it("reverts with CommitmentLedgerNotAdjudicator when anyone else marks fraud or a missed request", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await expect(f.ledger.connect(f.other).markFraudulent(f.member.address, ETH_ASSET, f.t))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotAdjudicator")
+        .withArgs(f.other.address);
+      await expect(f.ledger.connect(f.member).markRequestMissed(1n)).to.be.revertedWithCustomError(
+        f.ledger,
+        "CommitmentLedgerNotAdjudicator",
+      );
+    });
+  });
+
+  describe("commit", function () {
+    it("stores each asset's root, emits RootCommitted and SetCommitted with the documented digests", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t = BigInt(await time.latest()) - 10n;
+      const commitments = [commitmentOf(ETH_ASSET, 3n), commitmentOf(TOKEN_ASSET, 3n)];
+      const tx = f.ledger.connect(f.member).commit(t, commitments);
+      await expect(tx)
+        .to.emit(f.ledger, "RootCommitted")
+        .withArgs(
+          f.member.address,
+          ETH_ASSET,
+          t,
+          commitments[0].rootHash,
+          commitments[0].rootSum,
+          commitments[0].reserves,
+          commitments[0].blobDigest,
+        );
+      await expect(tx)
+        .to.emit(f.ledger, "SetCommitted")
+        .withArgs(f.member.address, t, rootsDigest(commitments), setBlobDigest(commitments), 2n);
+      await expect(tx).not.to.emit(f.ledger, "InsolvencyDeclared");
+      const root = await f.ledger.commitmentOf(f.member.address, TOKEN_ASSET, t);
+      expect(root.rootHash).to.equal(commitments[1].rootHash);
+      expect(root.rootSum).to.equal(commitments[1].rootSum);
+      expect(root.reserves).to.equal(commitments[1].reserves);
+      const set = await f.ledger.setOf(f.member.address, t);
+      expect(set.status).to.equal(SetStatus.Pending);
+      expect(set.assetCount).to.equal(2n);
+      expect(set.declaredInsolvent).to.equal(false);
+      expect(await f.ledger.lastSnapshotOf(f.member.address)).to.equal(t);
+      expect(await f.ledger.setSubject(f.member.address, t)).to.equal(setSubject(f.member.address, t));
+    });
+    it("makes a per-asset shortfall visible at once with InsolvencyDeclared", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t = BigInt(await time.latest()) - 10n;
+      const solvent = commitmentOf(ETH_ASSET, 2n);
+      const short = commitmentOf(TOKEN_ASSET, 2n, false);
+      await expect(f.ledger.connect(f.member).commit(t, [solvent, short]))
+        .to.emit(f.ledger, "InsolvencyDeclared")
+        .withArgs(f.member.address, TOKEN_ASSET, t, short.reserves, short.rootSum);
+      expect((await f.ledger.setOf(f.member.address, t)).declaredInsolvent).to.equal(true);
+    });
+    it("reverts with CommitmentLedgerNotCommitter for an address that is not a member", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t = BigInt(await time.latest());
+      await expect(f.ledger.connect(f.other).commit(t, [commitmentOf(ETH_ASSET, 1n)]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCommitter")
+        .withArgs(f.other.address);
+    });
+    it("reverts with CommitmentLedgerFutureSnapshot for a time in the future", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t = BigInt(await time.latest()) + 1000n;
+      await expect(f.ledger.connect(f.member).commit(t, [commitmentOf(ETH_ASSET, 1n)])).to.be.revertedWithCustomError(
+        f.ledger,
+        "CommitmentLedgerFutureSnapshot",
+      );
+    });
+    it("reverts with CommitmentLedgerSnapshotNotIncreasing for the same or an earlier time (no replay across t)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await expect(f.ledger.connect(f.member).commit(f.t, [commitmentOf(ETH_ASSET, 9n)]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSnapshotNotIncreasing")
+        .withArgs(f.t, f.t);
+      await expect(
+        f.ledger.connect(f.member).commit(f.t - 1n, [commitmentOf(ETH_ASSET, 9n)]),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSnapshotNotIncreasing");
+    });
+    it("reverts with CommitmentLedgerBadAssetCount for an empty set", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      await expect(f.ledger.connect(f.member).commit(BigInt(await time.latest()), []))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadAssetCount")
+        .withArgs(0n, 256n);
+    });
+    it("reverts with CommitmentLedgerAssetsNotAscending for a duplicate or unsorted asset", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t = BigInt(await time.latest());
+      await expect(f.ledger.connect(f.member).commit(t, [commitmentOf(ETH_ASSET, 1n), commitmentOf(ETH_ASSET, 2n)]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerAssetsNotAscending")
+        .withArgs(1n, ETH_ASSET);
+      await expect(
+        f.ledger.connect(f.member).commit(t, [commitmentOf(TOKEN_ASSET, 1n), commitmentOf(ETH_ASSET, 2n)]),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerAssetsNotAscending");
+    });
+    it("reverts with CommitmentLedgerBadRootHash for a zero root or one outside the field", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t = BigInt(await time.latest());
+      await expect(f.ledger.connect(f.member).commit(t, [{ ...commitmentOf(ETH_ASSET, 1n), rootHash: 0n }]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRootHash")
+        .withArgs(ETH_ASSET, 0n);
+      await expect(
+        f.ledger.connect(f.member).commit(t, [{ ...commitmentOf(ETH_ASSET, 1n), rootHash: FIELD }]),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRootHash");
+    });
+    it("reverts with ConsortiumRegistryUnknownAsset for an asset governance never listed", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      await expect(f.ledger.connect(f.member).commit(BigInt(await time.latest()), [commitmentOf(77, 1n)]))
+        .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryUnknownAsset")
+        .withArgs(77n);
+    });
+    it("records a duty met for a timely commit and missed duties for skipped intervals and late posting", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const t1 = BigInt(await time.latest()) - 10n;
+      await expect(f.ledger.connect(f.member).commit(t1, [commitmentOf(ETH_ASSET, 1n)]))
+        .to.emit(f.ledger, "DutiesRecorded")
+        .withArgs(f.member.address, 1n, 0n);
+      // Skip two intervals, and post the third snapshot later than the response window allows.
+      const t2 = t1 + 3n * SLA.snapshotInterval;
+      await time.increaseTo(t2 + SLA.responseWindow + 10n);
+      await expect(f.ledger.connect(f.member).commit(t2, [commitmentOf(ETH_ASSET, 2n)]))
+        .to.emit(f.ledger, "DutiesRecorded")
+        .withArgs(f.member.address, 0n, 3n);
+      const rep = await f.reputation.reputationOf(f.member.address);
+      expect(rep.dutiesMet).to.equal(1n);
+      expect(rep.dutiesTotal).to.equal(4n);
+    });
+  });
+
+  describe("requestProof", function () {
+    it("opens a request with the member's response window and emits ProofRequested", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const tx = f.ledger.connect(f.other).requestProof(f.member.address, f.t, { value: FEE });
+      const now = BigInt(await time.latest()) + 1n;
+      await expect(tx)
+        .to.emit(f.ledger, "ProofRequested")
+        .withArgs(1n, f.member.address, f.t, f.other.address, now + SLA.responseWindow, FEE);
+      const request = await f.ledger.requestOf(1n);
+      expect(request.status).to.equal(RequestStatus.Open);
+      expect(await f.ledger.requestIdOf(f.member.address, f.t)).to.equal(1n);
+      expect(await f.ledger.requestCount()).to.equal(1n);
+      expect(await ethers.provider.getBalance(await f.ledger.getAddress())).to.equal(FEE);
+    });
+    it("reverts with CommitmentLedgerWrongFee when the fee differs", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await expect(f.ledger.connect(f.other).requestProof(f.member.address, f.t, { value: FEE - 1n }))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerWrongFee")
+        .withArgs(FEE - 1n, FEE);
+    });
+    it("reverts with CommitmentLedgerSnapshotNotPast for the current or a future time", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const future = BigInt(await time.latest()) + 100n;
+      await expect(
+        f.ledger.connect(f.other).requestProof(f.member.address, future, { value: FEE }),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSnapshotNotPast");
+    });
+    it("reverts with CommitmentLedgerNotRequestable for a non-member", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await expect(f.ledger.connect(f.other).requestProof(f.user.address, f.t, { value: FEE }))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotRequestable")
+        .withArgs(f.user.address);
+    });
+    it("reverts with CommitmentLedgerRequestExists for a second request of the same snapshot", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      await expect(f.ledger.connect(f.user).requestProof(f.member.address, f.t, { value: FEE }))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerRequestExists")
+        .withArgs(f.member.address, f.t, 1n);
+    });
+  });
+
+  describe("respondToRequest", function () {
+    it("commits a past snapshot that had no set, credits the fee to the member and records a duty", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      // The member already committed a later snapshot on its cadence; the answer may still fill an earlier t.
+      await f.ledger.connect(f.member).commit(f.t + 20n, [commitmentOf(ETH_ASSET, 5n)]);
+      const answer = [commitmentOf(ETH_ASSET, 6n)];
+      await expect(f.ledger.connect(f.member).respondToRequest(1n, answer))
+        .to.emit(f.ledger, "RequestAnswered")
+        .withArgs(1n, f.member.address, f.t);
+      expect((await f.ledger.requestOf(1n)).status).to.equal(RequestStatus.Answered);
+      expect((await f.ledger.commitmentOf(f.member.address, ETH_ASSET, f.t)).rootHash).to.equal(answer[0].rootHash);
+      expect(await f.ledger.lastSnapshotOf(f.member.address)).to.equal(f.t + 20n);
+      expect(await f.ledger.feesOf(f.member.address)).to.equal(FEE);
+      await expect(f.ledger.connect(f.member).withdrawFees()).to.changeEtherBalances(
+        ethers,
+        [f.member, f.ledger],
+        [FEE, -FEE],
+      );
+      await expect(f.ledger.connect(f.member).withdrawFees()).to.be.revertedWithCustomError(
+        f.ledger,
+        "CommitmentLedgerNothingToWithdraw",
+      );
+      expect((await f.reputation.reputationOf(f.member.address)).dutiesMet).to.equal(2n);
+    });
+    it("accepts an empty answer when the set already exists", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await f.ledger.connect(f.other).requestProof(f.member.address, f.t, { value: FEE });
+      await expect(f.ledger.connect(f.member).respondToRequest(1n, [])).to.emit(f.ledger, "RequestAnswered");
+    });
+    it("reverts with CommitmentLedgerBadAnswer for commitments when the set exists, or none when it does not", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await f.ledger.connect(f.other).requestProof(f.member.address, f.t, { value: FEE });
+      await expect(f.ledger.connect(f.member).respondToRequest(1n, [commitmentOf(ETH_ASSET, 9n)]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadAnswer")
+        .withArgs(1n, 1n);
+      const g = await networkHelpers.loadFixture(requested);
+      await expect(g.ledger.connect(g.member).respondToRequest(1n, []))
+        .to.be.revertedWithCustomError(g.ledger, "CommitmentLedgerBadAnswer")
+        .withArgs(1n, 0n);
+    });
+    it("reverts with CommitmentLedgerNotRequestedMember for anyone but the member", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      await expect(f.ledger.connect(f.other).respondToRequest(1n, [commitmentOf(ETH_ASSET, 1n)]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotRequestedMember")
+        .withArgs(1n, f.other.address);
+    });
+    it("reverts with CommitmentLedgerDeadlinePassed after the deadline", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      const deadline = (await f.ledger.requestOf(1n)).deadline;
+      await time.increaseTo(deadline + 1n);
+      await expect(f.ledger.connect(f.member).respondToRequest(1n, [commitmentOf(ETH_ASSET, 1n)]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerDeadlinePassed")
+        .withArgs(1n, deadline);
+    });
+    it("reverts with CommitmentLedgerUnknownRequest and CommitmentLedgerBadRequestStatus", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      await expect(f.ledger.connect(f.member).respondToRequest(7n, []))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownRequest")
+        .withArgs(7n);
+      await f.ledger.connect(f.member).respondToRequest(1n, [commitmentOf(ETH_ASSET, 1n)]);
+      await expect(f.ledger.connect(f.member).respondToRequest(1n, []))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRequestStatus")
+        .withArgs(1n, RequestStatus.Answered);
+    });
+  });
+
+  describe("attestCommitment", function () {
+    it("finalizes a set with a Solvent quorum and emits QuorumAttested with the summed weight", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const signatures = await f.sign(a, f.operators.slice(0, 3));
+      await expect(
+        f.ledger
+          .connect(f.other)
+          .attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, signatures),
+      )
+        .to.emit(f.ledger, "QuorumAttested")
+        .withArgs(a.subject, f.member.address, f.t, Verdict.Solvent, 3n * OPERATOR_STAKE, 3n)
+        .and.to.emit(f.ledger, "SetStatusChanged")
+        .withArgs(f.member.address, f.t, SetStatus.Finalized);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Finalized);
+    });
+    it("matches the EIP-712 digest computed off-chain", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      expect(await f.ledger.attestationDigest(a.subject, a.verdict, a.rootsDigest, a.blobDigest)).to.equal(
+        attestationDigest(f.domain, a),
+      );
+    });
+    it("reverts with CommitmentLedgerBadSetStatus when replayed after finalization", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const signatures = await f.sign(a);
+      await f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, signatures);
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, signatures))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadSetStatus")
+        .withArgs(f.member.address, f.t, SetStatus.Finalized);
+    });
+    it("reverts with CommitmentLedgerBadSetStatus for a snapshot without a set", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t + 1n, a.verdict, a.rootsDigest, a.blobDigest, "0x"),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadSetStatus");
+    });
+    it("reverts with CommitmentLedgerDigestMismatch when the attested digests are not the stored set's", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = { ...f.attestation(Verdict.Solvent), blobDigest: ethers.ZeroHash };
+      const signatures = await f.sign(a);
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, signatures),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerDigestMismatch");
+    });
+    it("reverts with CommitmentLedgerBadVerdict for verdict None", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.None);
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a)),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadVerdict")
+        .withArgs(0n);
+    });
+    it("reverts with CommitmentLedgerDeclaredInsolvent when a self-declared shortfall is attested Solvent", async function () {
+      const f = await networkHelpers.loadFixture(committedInsolvent);
+      const a = {
+        subject: setSubject(f.member.address, f.t),
+        verdict: Verdict.Solvent,
+        rootsDigest: rootsDigest(f.commitments),
+        blobDigest: setBlobDigest(f.commitments),
+      };
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a)),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerDeclaredInsolvent");
+    });
+    it("reverts with CommitmentLedgerMalformedSignatures for an empty or truncated signature blob", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, "0x"))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerMalformedSignatures")
+        .withArgs(0n);
+      const truncated = (await f.sign(a)).slice(0, -2);
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, truncated),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerMalformedSignatures");
+    });
+    it("reverts with CommitmentLedgerInvalidSignature for a signature that does not recover", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const bad = "0x" + "11".repeat(32) + "ff".repeat(32) + "1b"; // s above n/2: refused
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, bad))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerInvalidSignature")
+        .withArgs(0n);
+    });
+    it("reverts with CommitmentLedgerSignersNotSorted for descending or duplicate signers", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const packed = await f.sign(a, f.operators.slice(0, 3));
+      const sigs = [0, 1, 2].map((i) => packed.slice(2 + i * 130, 2 + (i + 1) * 130));
+      const reversed = "0x" + [...sigs].reverse().join("");
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, reversed),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSignersNotSorted");
+      const duplicate = "0x" + sigs[0] + sigs[1] + sigs[1] + sigs[2];
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, duplicate))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSignersNotSorted")
+        .withArgs(2n, f.operators[1].address, f.operators[1].address);
+    });
+    it("reverts with CommitmentLedgerSelfAttestation when the member signs its own set", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const withMember = packSignatures([
+        ...(await Promise.all(f.operators.slice(0, 3).map((o) => signAttestation(o, f.domain, a)))),
+        await signAttestation(f.member, f.domain, a),
+      ]);
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, withMember))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSelfAttestation")
+        .withArgs(f.member.address);
+    });
+    it("reverts with CommitmentLedgerNotCoSigner for a signer outside the consortium (or a signature on other data)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const stranger = Wallet.createRandom();
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, [stranger]),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner")
+        .withArgs(stranger.address);
+      // Operators' Solvent signatures posted as an Insolvent verdict recover to unrelated addresses.
+      const solventSigs = await f.sign(a, f.operators.slice(0, 1));
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, Verdict.Insolvent, a.rootsDigest, a.blobDigest, solventSigs),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner");
+    });
+    it("reverts with CommitmentLedgerNotCoSigner for an ejected (stale) operator", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await f.registry.connect(f.governance).eject(f.operators[0].address);
+      const a = f.attestation(Verdict.Solvent);
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a)),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner")
+        .withArgs(f.operators[0].address);
+    });
+    it("reverts with CommitmentLedgerQuorumNotReached below the weight threshold or signer minimum", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, f.operators.slice(0, 2)),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached")
+        .withArgs(2n * OPERATOR_STAKE, 3n * OPERATOR_STAKE, 2n, 3n);
+      // Weight is read at submission: a slashed operator no longer carries the threshold.
+      await f.ledger
+        .connect(f.governance)
+        .setQuorumParams({ quorumWeight: 4n * OPERATOR_STAKE, minSigners: 1, requestFee: FEE });
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, f.operators.slice(0, 3)),
+        ),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached");
+    });
+    it("marks the set Insolvent on an Insolvent quorum and slashes with the insolvency share, bounty to the submitter", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Insolvent);
+      const signatures = await f.sign(a);
+      const slashed = (MEMBER_STAKE * BigInt(SLASH.insolvencyBps)) / 10_000n;
+      const bounty = (slashed * 1_000n) / 10_000n;
+      const tx = f.ledger
+        .connect(f.prover)
+        .attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, signatures);
+      await expect(tx)
+        .to.emit(f.adjudicator, "InsolvencySlashed")
+        .withArgs(f.member.address, f.t, a.subject, f.prover.address, slashed);
+      await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.fund], [bounty, slashed - bounty]);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Insolvent);
+      expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE - slashed);
+      expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);
+    });
+  });
+
+  describe("attestRequest", function () {
+    async function answered() {
+      const f = await requested();
+      const commitments = [commitmentOf(ETH_ASSET, 4n)];
+      await f.ledger.connect(f.member).respondToRequest(1n, commitments);
+      const attestation = (verdict: Verdict) => ({
+        subject: requestSubject(f.member.address, f.t, 1n),
+        verdict,
+        rootsDigest: rootsDigest(commitments),
+        blobDigest: setBlobDigest(commitments),
+      });
+      return { ...f, commitments, attestation };
+    }
+    it("finalizes the request and its pending set on a Solvent quorum", async function () {
+      const f = await networkHelpers.loadFixture(answered);
+      const a = f.attestation(Verdict.Solvent);
+      expect(await f.ledger.requestSubject(1n)).to.equal(a.subject);
+      await expect(f.ledger.attestRequest(1n, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a)))
+        .to.emit(f.ledger, "RequestStatusChanged")
+        .withArgs(1n, RequestStatus.Finalized);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Finalized);
+      await expect(
+        f.ledger.attestRequest(1n, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a)),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRequestStatus");
+    });
+    it("refuses a set attestation's signatures for the request (subjects differ)", async function () {
+      const f = await networkHelpers.loadFixture(answered);
+      const a = { ...f.attestation(Verdict.Solvent), subject: setSubject(f.member.address, f.t) };
+      await expect(
+        f.ledger.attestRequest(1n, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a, f.operators.slice(0, 1))),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner");
+    });
+    it("slashes on an Insolvent quorum and marks request and set insolvent", async function () {
+      const f = await networkHelpers.loadFixture(answered);
+      const a = f.attestation(Verdict.Insolvent);
+      await expect(f.ledger.attestRequest(1n, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a))).to.emit(
+        f.adjudicator,
+        "InsolvencySlashed",
+      );
+      expect((await f.ledger.requestOf(1n)).status).to.equal(RequestStatus.Insolvent);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Insolvent);
+    });
+    it("reverts with CommitmentLedgerBadRequestStatus for a request not answered yet", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      await expect(f.ledger.attestRequest(1n, Verdict.Solvent, ethers.ZeroHash, ethers.ZeroHash, "0x"))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRequestStatus")
+        .withArgs(1n, RequestStatus.Open);
+    });
+  });
+});
