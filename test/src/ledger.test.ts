@@ -1,0 +1,131 @@
+// Ledger and asset-list parsing: every bad input is a clear error naming the file, line and field.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import { InputError, loadLedger, parseAssetList, parseBalance, type Asset } from "../../src/ledger/index.js";
+
+const ASSETS_JSON = JSON.stringify({
+  format: "por.assets",
+  version: 1,
+  assets: [
+    { id: 1, symbol: "BTC", chainId: 1, token: "0x0000000000000000000000000000000000000000", decimals: 8 },
+    { id: 2, symbol: "USDC", chainId: 1, token: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", decimals: 6 },
+  ],
+});
+
+describe("ledger formats", () => {
+  let dir: string;
+  let assets: Asset[];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "por-ledger-"));
+    assets = parseAssetList(ASSETS_JSON);
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  async function load(name: string, text: string) {
+    const p = join(dir, name);
+    await writeFile(p, text);
+    return loadLedger(p, assets);
+  }
+  async function fails(name: string, text: string, line: number | undefined, field: string | undefined, re: RegExp) {
+    try {
+      await load(name, text);
+    } catch (e) {
+      expect(e).to.be.instanceOf(InputError);
+      const err = e as InputError;
+      expect(err.line, err.message).to.equal(line);
+      expect(err.field, err.message).to.equal(field);
+      expect(err.message).to.match(re);
+      expect(err.message).to.contain(name);
+      return;
+    }
+    expect.fail("expected an InputError");
+  }
+
+  describe("CSV", () => {
+    it("reads entries grouped by asset with totals", async () => {
+      const l = await load("ok.csv", "account_id,asset,balance\r\na,BTC,1\nb,BTC,2\n\na,USDC,300\n");
+      expect(l.get(1)?.accountIds).to.deep.equal(["a", "b"]);
+      expect(l.get(1)?.total).to.equal(3n);
+      expect(l.get(2)?.balances).to.deep.equal([300n]);
+    });
+    it("rejects duplicate accounts within one asset (not across assets)", async () => {
+      await fails(
+        "dup.csv",
+        "account_id,asset,balance\na,BTC,1\na,USDC,1\na,BTC,2\n",
+        4,
+        "account",
+        /duplicate.*line 2/,
+      );
+    });
+    it("rejects negative, fractional, non-numeric and oversized balances", async () => {
+      const h = "account_id,asset,balance\n";
+      await fails("neg.csv", h + "a,BTC,-1\n", 2, "balance", /negative/);
+      await fails("frac.csv", h + "a,BTC,1.5\n", 2, "balance", /fractional/);
+      await fails("exp.csv", h + "a,BTC,1e5\n", 2, "balance", /fractional|exponent/);
+      await fails("nan.csv", h + "a,BTC,abc\n", 2, "balance", /not a non-negative integer/);
+      await fails("empty-balance.csv", h + "a,BTC,\n", 2, "balance", /not a non-negative integer/);
+      await fails("big.csv", h + `a,BTC,${2n ** 96n}\n`, 2, "balance", /2\^96/);
+      expect((await load("max.csv", h + `a,BTC,${2n ** 96n - 1n}\n`)).get(1)?.total).to.equal(2n ** 96n - 1n);
+    });
+    it("rejects unknown assets, malformed lines, a bad header and an empty ledger", async () => {
+      const h = "account_id,asset,balance\n";
+      await fails("unk.csv", h + "a,DOGE,1\n", 2, "asset", /unknown asset "DOGE"/);
+      await fails("cols.csv", h + "a,BTC\n", 2, undefined, /3 comma-separated/);
+      await fails("cols4.csv", h + "a,BTC,1,2\n", 2, undefined, /3 comma-separated/);
+      await fails("noid.csv", h + ",BTC,1\n", 2, "account_id", /empty/);
+      await fails("hdr.csv", "id,asset,amount\na,BTC,1\n", 1, undefined, /header/);
+      await fails("empty.csv", "", undefined, undefined, /empty/);
+      await fails("onlyhdr.csv", h, undefined, undefined, /no entries/);
+    });
+  });
+
+  describe("JSONL", () => {
+    const h = '{"format":"por.ledger","version":1}\n';
+    it("reads string and safe-integer balances", async () => {
+      const l = await load(
+        "ok.jsonl",
+        h + '{"account":"x","asset":"BTC","balance":"5"}\n{"account":"y","asset":"BTC","balance":7}\n',
+      );
+      expect(l.get(1)?.balances).to.deep.equal([5n, 7n]);
+    });
+    it("rejects bad JSON, missing or extra fields, unsafe numbers and a missing header", async () => {
+      await fails("bad.jsonl", h + "{nope\n", 2, undefined, /not valid JSON/);
+      await fails("miss.jsonl", h + '{"account":"x","asset":"BTC"}\n', 2, "balance", /.+/);
+      await fails("extra.jsonl", h + '{"account":"x","asset":"BTC","balance":"1","note":1}\n', 2, undefined, /note/);
+      await fails(
+        "unsafe.jsonl",
+        h + '{"account":"x","asset":"BTC","balance":12345678901234567890}\n',
+        2,
+        "balance",
+        /safe/,
+      );
+      await fails("float.jsonl", h + '{"account":"x","asset":"BTC","balance":1.5}\n', 2, "balance", /safe|fractional/);
+      await fails("nohdr.jsonl", '{"account":"x","asset":"BTC","balance":"1"}\n', 1, "format", /header/);
+      await fails("ver.jsonl", '{"format":"por.ledger","version":2}\n', 1, "version", /header/);
+    });
+    it("rejects a file name that is neither .csv nor .jsonl", async () => {
+      await fails("ledger.txt", "x", undefined, undefined, /\.csv or \.jsonl/);
+    });
+  });
+
+  describe("asset list", () => {
+    it("rejects duplicates, bad addresses, wrong versions and bad JSON", () => {
+      const base = JSON.parse(ASSETS_JSON) as { assets: Record<string, unknown>[] };
+      const dupe = { ...base, assets: [base.assets[0], { ...base.assets[1], id: 1 }] };
+      expect(() => parseAssetList(JSON.stringify(dupe), "a.json")).to.throw(InputError, /duplicate asset id/);
+      const badTok = { ...base, assets: [{ ...base.assets[0], token: "0x12" }] };
+      expect(() => parseAssetList(JSON.stringify(badTok), "a.json")).to.throw(InputError, /assets\.0\.token/);
+      expect(() => parseAssetList(JSON.stringify({ ...base, version: 2 }), "a.json")).to.throw(InputError, /version/);
+      expect(() => parseAssetList("{", "a.json")).to.throw(InputError, /a\.json: not valid JSON/);
+    });
+    it("parseBalance accepts only canonical non-negative integers", () => {
+      expect(parseBalance("0")).to.equal(0n);
+      expect(parseBalance("007")).to.equal(7n);
+      for (const bad of ["", " 1", "+1", "0x10", "1_000", "١"]) expect(() => parseBalance(bad), bad).to.throw();
+    });
+  });
+});
