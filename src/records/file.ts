@@ -187,6 +187,8 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
       (expect.root === undefined ? " (root not compared with a published one)." : ".");
   } else if (!signed) {
     summary = `INVALID: ${failed.join(", ")} failed. This file is not a record signed by the member.`;
+  } else if (failed.includes("registered key")) {
+    summary = `INVALID: ${failed.join(", ")} failed. The record key is not the member's registered key, so this file proves nothing about the member.`;
   } else if (failed.length === 1 && failed[0] === "account") {
     summary = `INVALID: this record is about another account ("${f.accountId}"), not yours.`;
   } else {

@@ -1,0 +1,250 @@
+// The snapshot pipeline end to end: signed record files that verify, leaves that rebuild the roots, tampering
+// detected, bad input refused with nothing written, and the Hardhat task actions' exit codes.
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import fc from "fast-check";
+
+import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
+import { encryptKeystore, generateMemberKeys, writeKeystoreFile, type MemberKeys } from "../../src/keys/index.js";
+import { parseRecordFile, verifyRecordFile, type RecordFile } from "../../src/records/file.js";
+import { runSnapshot, summarySchema, type SnapshotOptions } from "../../src/snapshot/index.js";
+import { rebuildFromLeaves } from "../../src/tree/leaves.js";
+import snapshotTask from "../../tasks/snapshot.js";
+import verifyRecordTask from "../../tasks/verify-record.js";
+
+const ASSETS = JSON.stringify({
+  format: "por.assets",
+  version: 1,
+  assets: [
+    { id: 1, symbol: "BTC", chainId: 1, token: "0x0000000000000000000000000000000000000000", decimals: 8 },
+    { id: 7, symbol: "USDC", chainId: 1, token: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", decimals: 6 },
+  ],
+});
+const MEMBER = "0x00000000000000000000000000000000000000Aa";
+const LEDGER_ROWS = [
+  ["alice", "BTC", "150000000"],
+  ["bob", "BTC", "1"],
+  ["carol", "BTC", "0"],
+  ["dave", "BTC", "79228162514264337593543950335"], // 2^96 - 1
+  ["alice", "USDC", "2500000"],
+  ["erin", "USDC", "7"],
+];
+
+describe("snapshot", function () {
+  this.timeout(300_000);
+  let crypto: Crypto;
+  let dir: string;
+  let keys: MemberKeys;
+  let assetsPath: string;
+  let ledgerPath: string;
+  const T = 1_700_000_000n;
+
+  const csv = (rows: string[][]) => "account_id,asset,balance\n" + rows.map((r) => r.join(",")).join("\n") + "\n";
+  const opts = (over: Partial<SnapshotOptions> = {}): SnapshotOptions => ({
+    ledgerPath,
+    assetsPath,
+    keys,
+    member: MEMBER,
+    t: T,
+    outDir: join(dir, "out"),
+    depth: 32,
+    ...over,
+  });
+
+  before(async () => {
+    crypto = await loadCrypto({ backend: "js", threads: 2 });
+    dir = await mkdtemp(join(tmpdir(), "por-snap-"));
+    keys = generateMemberKeys();
+    assetsPath = join(dir, "assets.json");
+    ledgerPath = join(dir, "ledger.csv");
+    await writeFile(assetsPath, ASSETS);
+    await writeFile(ledgerPath, csv(LEDGER_ROWS));
+  });
+  after(async () => {
+    await crypto.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("writes verifiable records, rebuildable leaves and a valid summary", async () => {
+    const r = await runSnapshot(crypto, opts());
+    const summary = summarySchema.parse(JSON.parse(await readFile(join(r.dir, "summary.json"), "utf8")));
+    expect(summary.assets.map((a) => [a.id, a.accounts, a.total])).to.deep.equal([
+      [1, 4, (150000000n + 1n + 2n ** 96n - 1n).toString()],
+      [7, 2, "2500007"],
+    ]);
+    for (const a of summary.assets) {
+      expect(a.rootSum).to.equal(a.total);
+      const { header, tree } = await rebuildFromLeaves(crypto, await readFile(join(r.dir, a.leavesFile)));
+      expect(header.count).to.equal(a.accounts);
+      expect(tree.root.h.toString()).to.equal(a.rootHash);
+      const root = { h: BigInt(a.rootHash), s: BigInt(a.rootSum) };
+      const files = await readdir(join(r.dir, "records", String(a.id)));
+      expect(files).to.have.length(a.accounts);
+      const slots = new Set<number>();
+      for (const f of files) {
+        const rec = parseRecordFile(await readFile(join(r.dir, "records", String(a.id), f), "utf8"));
+        const v = verifyRecordFile(crypto, rec, {
+          root,
+          keyHash: BigInt(summary.recordKey.keyHash),
+          accountId: rec.accountId,
+        });
+        expect(v.ok, v.summary).to.equal(true);
+        expect(rec.tree.siblings).to.have.length(32);
+        slots.add(rec.record.slot);
+        expect(rec.record.slot).to.be.below(2 ** a.d);
+      }
+      expect(slots.size).to.equal(a.accounts);
+    }
+    // No temporary directory is left behind.
+    expect((await readdir(join(dir, "out"))).filter((n) => n.startsWith("."))).to.deep.equal([]);
+  });
+
+  it("produces the same roots whatever the ledger order", async () => {
+    const shuffled = join(dir, "shuffled.csv");
+    await writeFile(shuffled, csv([...LEDGER_ROWS].reverse()));
+    const a = await runSnapshot(crypto, opts({ outDir: join(dir, "order-a"), writeRecords: false }));
+    const b = await runSnapshot(
+      crypto,
+      opts({ outDir: join(dir, "order-b"), ledgerPath: shuffled, writeRecords: false }),
+    );
+    expect(b.summary.assets.map((x) => x.rootHash)).to.deep.equal(a.summary.assets.map((x) => x.rootHash));
+  });
+
+  it("detects any change to a record file's record, signature or proof", async () => {
+    const r = await runSnapshot(crypto, opts({ outDir: join(dir, "tamper"), t: T + 1n }));
+    const recDir = join(r.dir, "records", "1");
+    const text = await readFile(join(recDir, (await readdir(recDir))[0]), "utf8");
+    const file = parseRecordFile(text);
+    const root = { h: BigInt(file.tree.rootHash), s: BigInt(file.tree.rootSum) };
+    // Every decimal field of the file, as a path, so the property can pick one and change a digit.
+    const paths: string[][] = [];
+    const walk = (o: unknown, p: string[]) => {
+      if (typeof o === "string" && /^[0-9]+$/.test(o)) paths.push(p);
+      else if (typeof o === "number") paths.push(p);
+      else if (o !== null && typeof o === "object") for (const [k, v] of Object.entries(o)) walk(v, [...p, k]);
+    };
+    walk(file, []);
+    expect(paths.length).to.be.greaterThan(70);
+    fc.assert(
+      fc.property(fc.nat(paths.length - 1), fc.integer({ min: 1, max: 9 }), fc.nat(), (pi, add, pos) => {
+        const copy = JSON.parse(text) as Record<string, unknown>;
+        const path = paths[pi];
+        let o = copy as Record<string, unknown>;
+        for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+        const last = path[path.length - 1];
+        const v = o[last];
+        if (typeof v === "number") o[last] = v + add;
+        else {
+          const s = v as string;
+          const i = pos % s.length;
+          const digit = (Number(s[i]) + add) % 10;
+          o[last] = s.slice(0, i) + String(digit) + s.slice(i + 1);
+        }
+        let parsed: RecordFile;
+        try {
+          parsed = parseRecordFile(JSON.stringify(copy));
+        } catch {
+          return true; // the schema refused it
+        }
+        return !verifyRecordFile(crypto, parsed, { root }).ok;
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("refuses bad input with a clear error and writes nothing", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["dup", csv([...LEDGER_ROWS, ["bob", "BTC", "5"]]), /line 8, field account: duplicate/],
+      ["neg", csv([["x", "BTC", "-5"]]), /line 2, field balance: balance is negative/],
+      ["frac", csv([["x", "BTC", "0.5"]]), /fractional/],
+      ["nan", csv([["x", "BTC", "lots"]]), /not a non-negative integer/],
+      ["big", csv([["x", "BTC", (2n ** 96n).toString()]]), /below 2\^96/],
+      ["unknown", csv([["x", "ETH", "1"]]), /unknown asset "ETH"/],
+      ["empty", "account_id,asset,balance\n", /no entries/],
+      ["malformed", csv([["x", "BTC"]]), /line 2: expected 3/],
+    ];
+    for (const [name, text, re] of cases) {
+      const p = join(dir, `${name}.csv`);
+      await writeFile(p, text);
+      const out = join(dir, `bad-${name}`);
+      await expectReject(runSnapshot(crypto, opts({ ledgerPath: p, outDir: out })), re);
+      expect(await readdir(out).catch(() => [])).to.deep.equal([]);
+    }
+    await expectReject(runSnapshot(crypto, opts({ outDir: join(dir, "bad-d"), slotBits: 2 })), /larger d/);
+    expect(await readdir(join(dir, "bad-d"))).to.deep.equal([]);
+    await expectReject(runSnapshot(crypto, opts({ member: "0x12" })), /member/);
+  });
+
+  it("never overwrites an existing snapshot", async () => {
+    const o = opts({ outDir: join(dir, "twice"), writeRecords: false });
+    await runSnapshot(crypto, o);
+    await expectReject(runSnapshot(crypto, o), /already exists/);
+  });
+
+  describe("tasks", () => {
+    let ksPath: string;
+    const saved = process.env.POR_KEYSTORE_PASSWORD;
+    before(async () => {
+      ksPath = join(dir, "ks.json");
+      await writeKeystoreFile(
+        ksPath,
+        await encryptKeystore(crypto, keys, MEMBER, "password-123", { N: 1024, r: 8, p: 1 }),
+      );
+    });
+    afterEach(() => {
+      process.exitCode = undefined;
+      if (saved === undefined) delete process.env.POR_KEYSTORE_PASSWORD;
+      else process.env.POR_KEYSTORE_PASSWORD = saved;
+    });
+    const args = (over: Record<string, unknown> = {}) => ({
+      ledger: ledgerPath,
+      assets: assetsPath,
+      keystore: ksPath,
+      time: "1700000100",
+      out: join(dir, "task-out"),
+      depth: 32,
+      slotBits: 0,
+      noRecords: false,
+      ...over,
+    });
+
+    it("snapshot with the wrong keystore password exits non-zero and writes nothing", async () => {
+      process.env.POR_KEYSTORE_PASSWORD = "wrong-password";
+      await snapshotTask(args({ out: join(dir, "task-wrong") }));
+      expect(process.exitCode).to.equal(1);
+      expect(await readdir(join(dir, "task-wrong")).catch(() => [])).to.deep.equal([]);
+    });
+
+    it("snapshot then verify-record succeed; a wrong root makes verify-record exit non-zero", async () => {
+      process.env.POR_KEYSTORE_PASSWORD = "password-123";
+      await snapshotTask(args());
+      expect(process.exitCode).to.equal(undefined);
+      const snapDir = join(dir, "task-out", `${MEMBER.toLowerCase()}-1700000100`);
+      const summary = summarySchema.parse(JSON.parse(await readFile(join(snapDir, "summary.json"), "utf8")));
+      const recDir = join(snapDir, "records", "7");
+      const file = join(recDir, (await readdir(recDir))[0]);
+      const a = summary.assets[1];
+      const base = { file, rootHash: a.rootHash, rootSum: a.rootSum, keyHash: summary.recordKey.keyHash, account: "" };
+      await verifyRecordTask(base);
+      expect(process.exitCode).to.equal(undefined);
+      await verifyRecordTask({ ...base, rootSum: (BigInt(a.rootSum) + 1n).toString() });
+      expect(process.exitCode).to.equal(1);
+      process.exitCode = undefined;
+      await verifyRecordTask({ ...base, keyHash: "1" });
+      expect(process.exitCode).to.equal(1);
+    });
+  });
+});
+
+async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    expect((e as Error).message).to.match(re);
+    return;
+  }
+  expect.fail(`expected a rejection matching ${re}`);
+}
