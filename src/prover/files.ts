@@ -11,9 +11,12 @@ export class ProverInputError extends Error {
   override name = "ProverInputError";
 }
 
-const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
-const field = dec.refine((s) => BigInt(s) < FIELD_P, "must be below the field modulus p");
-const uint256 = dec.refine((s) => BigInt(s) < 1n << 256n, "must be below 2^256");
+const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
+const dec = z.string().regex(DECIMAL, "must be a decimal integer string");
+/** A decimal below `limit` (zod runs refinements even after a failed regex: guard the BigInt conversion). */
+const below = (limit: bigint) => (s: string) => DECIMAL.test(s) && BigInt(s) < limit;
+const field = dec.refine(below(FIELD_P), "must be below the field modulus p");
+const uint256 = dec.refine(below(1n << 256n), "must be below 2^256");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const node = z.strictObject({ h: field, s: dec });
 
@@ -59,9 +62,9 @@ export const fraudProofFileSchema = z.strictObject({
       .int()
       .min(0)
       .max(2 ** 32 - 1),
-    t: dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64"),
-    claim: dec.refine((s) => BigInt(s) < 1n << 96n, "must be below 2^96"),
-    context: dec.refine((s) => BigInt(s) < 1n << 192n, "must be below 2^192"),
+    t: dec.refine(below(1n << 64n), "must be below 2^64"),
+    claim: dec.refine(below(1n << 96n), "must be below 2^96"),
+    context: dec.refine(below(1n << 192n), "must be below 2^192"),
     nullifier: field,
     recipient: address,
   }),

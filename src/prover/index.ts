@@ -5,9 +5,10 @@ import { readFile } from "node:fs/promises";
 
 import { loadCrypto } from "../crypto/index.js";
 import { readRecordFile, recordOf } from "../records/file.js";
+import { emptySubtrees, hashNode } from "../tree/index.js";
 import { rebuildFromLeaves, type LeavesHeader } from "../tree/leaves.js";
 import { parseSlotPathFile } from "./files.js";
-import type { SignedRecord, SlotPath } from "./statement.js";
+import type { SignedRecord, SlotPath, TreeNode } from "./statement.js";
 
 export { loadProverCrypto, type ProverCrypto } from "./crypto.js";
 export {
@@ -83,9 +84,22 @@ export async function slotPathFromLeaves(
     if (slot >= 1n << BigInt(header.depth)) {
       throw new RangeError(`${path}: slot ${slot} is outside the tree's depth ${header.depth}`);
     }
-    const proof = tree.proof(Number(slot));
+    let slotPath: SlotPath;
+    if (slot < 1n << BigInt(header.slotBits)) {
+      const proof = tree.proof(Number(slot));
+      slotPath = { slot, leaf: proof.leaf, siblings: proof.siblings };
+    } else {
+      // A slot beyond the 2^d slot space (a signed slot there is itself a missing user): its subtree is empty up
+      // to the level where it meets the slot space's subtree, whose nodes the path of slot 0 gives.
+      const empties = emptySubtrees(crypto.poseidon, header.depth);
+      const p0 = tree.proof(0);
+      const left: TreeNode[] = [p0.leaf];
+      p0.siblings.forEach((sib, k) => left.push(hashNode(crypto.poseidon, left[k], sib)));
+      const siblings = empties.slice(0, header.depth).map((e, k) => (slot >> BigInt(k) === 1n ? left[k] : e));
+      slotPath = { slot, leaf: { h: 0n, s: 0n }, siblings };
+    }
     return {
-      path: { slot, leaf: proof.leaf, siblings: proof.siblings },
+      path: slotPath,
       rootHash: tree.root.h,
       header,
     };
