@@ -438,7 +438,7 @@ describe("CommitmentLedger", function () {
     it("reverts with CommitmentLedgerNotCoSigner for a signer outside the consortium (or a signature on other data)", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const a = f.attestation(Verdict.Solvent);
-      const stranger = Wallet.createRandom();
+      const stranger = new Wallet(Wallet.createRandom().privateKey);
       await expect(
         f.ledger.attestCommitment(
           f.member.address,
