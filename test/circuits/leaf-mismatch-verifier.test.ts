@@ -1,0 +1,201 @@
+// End to end: a LeafMismatch32 proof generated in TypeScript (src/prover, the pipeline's development keys)
+// verified by the generated LeafMismatch32Verifier on Hardhat's chain; any change to a public input, or a
+// public input at or above the field modulus, makes it fail. Also the prove-fraud task over files.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+
+import { circuitArtifacts, releaseCurves } from "../../src/circuits/index.js";
+import {
+  FraudProofRefused,
+  parseFraudProofFile,
+  proveFraud,
+  toFraudProofStruct,
+  type FraudProofFile,
+} from "../../src/prover/index.js";
+import { MEMBER_PRV, signed, treeWith, userRecord } from "./fixtures.js";
+import { KEY_DOMAIN, NULLIFIER_DOMAIN, P, loadCrypto, recordMessage, type Crypto } from "./helpers.js";
+
+const { ethers } = await network.create();
+
+type Proof = FraudProofFile["proof"];
+type Signals = FraudProofFile["pubSignals"];
+
+describe("LeafMismatch32Verifier (end to end)", function () {
+  this.timeout(1_800_000);
+  let c: Crypto;
+  let verifier: Awaited<ReturnType<typeof ethers.deployContract>>;
+  let file: FraudProofFile;
+  const recipient = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+
+  async function verify(proof: Proof, signals: readonly (string | bigint)[]): Promise<boolean> {
+    return (await verifier.getFunction("verifyProof")(proof.a, proof.b, proof.c, signals)) as boolean;
+  }
+
+  before(async function () {
+    c = await loadCrypto();
+    await circuitArtifacts("LeafMismatch32"); // builds and caches the development keys on a first run
+    verifier = await ethers.deployContract("LeafMismatch32Verifier");
+    const r = userRecord();
+    const { path, root } = await treeWith(c, r, { h: c.poseidon([r.accountKey, 1_000n]), s: 1_000n });
+    ({ file } = await proveFraud({ record: signed(c, r), path, recipient: BigInt(recipient), expectedRoot: root.h }));
+  });
+
+  after(async function () {
+    await releaseCurves();
+  });
+
+  it("accepts the proof of an under-reported balance, with public inputs the record determines", async function () {
+    const r = userRecord();
+    const m = recordMessage(c, r);
+    const [Ax, Ay] = c.publicKey(MEMBER_PRV);
+    expect(file.kind).to.equal("under-reported");
+    expect(file.publicSignals.claim).to.equal(r.balance.toString());
+    expect(BigInt(file.publicSignals.nullifier)).to.equal(c.poseidon([NULLIFIER_DOMAIN, m]));
+    expect(BigInt(file.publicSignals.keyHash)).to.equal(c.poseidon([KEY_DOMAIN, Ax, Ay]));
+    expect(BigInt(file.publicSignals.recipient)).to.equal(BigInt(recipient));
+    expect(parseFraudProofFile(JSON.stringify(file))).to.deep.equal(file);
+    expect(await verify(file.proof, file.pubSignals)).to.equal(true);
+  });
+
+  it("rejects the proof for another recipient (no front-running redirect)", async function () {
+    const s = [...file.pubSignals] as Signals;
+    s[5] = BigInt("0x70997970C51812dc3A010C7d01b50e0d17dc79C8").toString();
+    expect(await verify(file.proof, s)).to.equal(false);
+  });
+
+  it("rejects the proof for another claim, asset or time (context)", async function () {
+    for (const delta of [1n, 1n << 32n, 1n << 96n]) {
+      const s = [...file.pubSignals] as Signals;
+      s[3] = (BigInt(s[3]) + delta).toString();
+      expect(await verify(file.proof, s)).to.equal(false);
+    }
+  });
+
+  it("rejects the proof for another root, key, member or nullifier", async function () {
+    for (const i of [0, 1, 2, 4]) {
+      const s = [...file.pubSignals] as Signals;
+      s[i] = (BigInt(s[i]) + 1n).toString();
+      expect(await verify(file.proof, s), `signal ${i}`).to.equal(false);
+    }
+  });
+
+  it("rejects every public input shifted by the field modulus (same value mod p)", async function () {
+    for (let i = 0; i < 6; i++) {
+      const s: bigint[] = file.pubSignals.map((v) => BigInt(v));
+      s[i] += P;
+      expect(await verify(file.proof, s), `signal ${i}`).to.equal(false);
+    }
+  });
+
+  it("rejects a proof with B's coordinates in snarkjs's (unswapped) order", async function () {
+    const b = file.proof.b;
+    const unswapped: Proof = {
+      ...file.proof,
+      b: [
+        [b[0][1], b[0][0]],
+        [b[1][1], b[1][0]],
+      ],
+    };
+    expect(await verify(unswapped, file.pubSignals)).to.equal(false);
+  });
+
+  it("gives the Adjudicator's FraudProof struct the same fields", function () {
+    const st = toFraudProofStruct(file);
+    expect(st.claim).to.equal(userRecord().balance);
+    expect(st.asset).to.equal(Number(userRecord().asset));
+    expect(st.member.toLowerCase()).to.equal(file.publicSignals.member.toLowerCase());
+  });
+
+  it("refuses to prove an honest leaf", async function () {
+    const r = userRecord();
+    const { path } = await treeWith(c, r, { h: c.poseidon([r.accountKey, r.balance]), s: r.balance });
+    let err: unknown;
+    try {
+      await proveFraud({ record: signed(c, r), path, recipient: BigInt(recipient) });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(FraudProofRefused);
+    expect((err as FraudProofRefused).reason).to.equal("no-fraud");
+  });
+
+  it("prove-fraud task: a slot-path file -> a proof file the verifier accepts; refusal sets the exit code", async function () {
+    const dir = await mkdtemp(join(tmpdir(), "prove-fraud-"));
+    try {
+      const r = userRecord({ slot: 9n, balance: 5n });
+      // Slot 9 holds another account in the fixture tree: a missing user.
+      const { path, root } = await treeWith(c, { ...r, slot: 9n }, undefined);
+      const rec = signed(c, r);
+      const recordFile = {
+        format: "por.record",
+        version: 1,
+        accountId: "alice",
+        accountSalt: "1",
+        assetSymbol: "ETH",
+        record: {
+          member: `0x${r.member.toString(16).padStart(40, "0")}`,
+          asset: Number(r.asset),
+          t: r.t.toString(),
+          slot: Number(r.slot),
+          accountKey: r.accountKey.toString(),
+          balance: r.balance.toString(),
+        },
+        message: recordMessage(c, r).toString(),
+        nullifier: c.poseidon([NULLIFIER_DOMAIN, recordMessage(c, r)]).toString(),
+        signature: { R8x: `${rec.signature.R8x}`, R8y: `${rec.signature.R8y}`, S: `${rec.signature.S}` },
+        recordKey: {
+          Ax: `${rec.publicKey.Ax}`,
+          Ay: `${rec.publicKey.Ay}`,
+          keyHash: `${c.poseidon([KEY_DOMAIN, rec.publicKey.Ax, rec.publicKey.Ay])}`,
+        },
+        tree: { D: 32, d: 4, rootHash: "1", rootSum: "0", leaf: { h: "0", s: "0" }, siblings: [{ h: "0", s: "0" }] },
+      };
+      const slotPath = {
+        format: "por.slot-path",
+        version: 1,
+        slot: 9,
+        rootHash: root.h.toString(),
+        leaf: { h: path.leaf.h.toString(), s: path.leaf.s.toString() },
+        siblings: path.siblings.map((n) => ({ h: n.h.toString(), s: n.s.toString() })),
+      };
+      await writeFile(join(dir, "record.json"), JSON.stringify(recordFile));
+      await writeFile(join(dir, "path.json"), JSON.stringify(slotPath));
+      const task = hre.tasks.getTask("prove-fraud");
+      const args = {
+        record: join(dir, "record.json"),
+        path: join(dir, "path.json"),
+        recipient,
+        out: join(dir, "p.json"),
+      };
+      process.exitCode = 0;
+      await task.run(args);
+      expect(process.exitCode).to.equal(0);
+      const out = parseFraudProofFile(await readFile(join(dir, "p.json"), "utf8"));
+      expect(out.kind).to.equal("missing-user-other-account");
+      expect(await verify(out.proof, out.pubSignals)).to.equal(true);
+
+      // The same record against a tree that honours it: refused, exit code 1, no file written.
+      const honest = await treeWith(c, r, { h: c.poseidon([r.accountKey, r.balance]), s: r.balance });
+      const honestPath = {
+        ...slotPath,
+        rootHash: honest.root.h.toString(),
+        leaf: { h: honest.path.leaf.h.toString(), s: honest.path.leaf.s.toString() },
+        siblings: honest.path.siblings.map((n) => ({ h: n.h.toString(), s: n.s.toString() })),
+      };
+      await writeFile(join(dir, "path.json"), JSON.stringify(honestPath));
+      await task.run({ ...args, out: join(dir, "q.json") });
+      expect(process.exitCode).to.equal(1);
+      process.exitCode = 0;
+      let written = true;
+      await readFile(join(dir, "q.json")).catch(() => (written = false));
+      expect(written).to.equal(false);
+    } finally {
+      process.exitCode = 0;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
