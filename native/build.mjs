@@ -41,8 +41,15 @@ function log(msg) {
   if (!quiet) process.stderr.write(`[native] ${msg}\n`);
 }
 
-/** Stops without an addon: a note, exit 0 (or 1 with --strict). */
-function giveUp(reason) {
+/**
+ * Stops without an addon: a note, exit 0 (or 1 with --strict). After a failed build attempt (`removeStale`),
+ * an addon left from older sources is removed, so what loads always matches the sources.
+ */
+function giveUp(reason, removeStale = false) {
+  if (removeStale) {
+    rmSync(output, { force: true });
+    rmSync(stampPath, { force: true });
+  }
   process.stderr.write(
     `[native] ${reason}\n[native] The native crypto backend is NOT built; the project falls back to pure JavaScript ` +
       `(correct, but 10-100x slower for tree builds and signing).\n`,
@@ -148,21 +155,13 @@ async function main() {
       }
     }),
   );
-  if (failures.length > 0) giveUp(`Compilation failed:\n${failures.join("\n")}`);
+  if (failures.length > 0) giveUp(`Compilation failed:\n${failures.join("\n")}`, true);
 
   const tmp = join(buildDir, `por_native.tmp-${process.pid}.node`);
-  const link = await run(cxx, [
-    "-shared",
-    "-pthread",
-    "-O3",
-    ...jobs.map((j) => j.obj),
-    ...linkExtra,
-    "-o",
-    tmp,
-  ]);
+  const link = await run(cxx, ["-shared", "-pthread", "-O3", ...jobs.map((j) => j.obj), ...linkExtra, "-o", tmp]);
   if (!link.ok) {
     rmSync(tmp, { force: true });
-    giveUp(`Linking failed:\n${link.stderr}`);
+    giveUp(`Linking failed:\n${link.stderr}`, true);
   }
 
   // Smoke test in a child process: the addon loads and agrees with circomlibjs on Poseidon(1, 2).
@@ -178,7 +177,7 @@ async function main() {
   );
   if (check.status !== 0) {
     rmSync(tmp, { force: true });
-    giveUp(`The built addon failed its load/self-test:\n${check.stderr}`);
+    giveUp(`The built addon failed its load/self-test:\n${check.stderr}`, true);
   }
   renameSync(tmp, output);
   writeFileSync(stampPath, digest);

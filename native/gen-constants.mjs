@@ -24,17 +24,6 @@ const FULL_ROUNDS = 8;
 const MASK64 = (1n << 64n) - 1n;
 const R = 1n << 256n;
 
-function modPow(b, e, m) {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r;
-}
-
 /** Little-endian 64-bit limbs of a 256-bit value, as a C++ initializer. */
 function limbs(v) {
   if (v < 0n || v >= R) throw new Error(`value out of 256-bit range: ${v}`);
@@ -96,7 +85,8 @@ function blakeConstants() {
   const frac = (pi & ((1n << bits) - 1n)) >> guard; // 1024 fractional bits
   const c = [];
   for (let i = 0; i < 16; i++) c.push((frac >> BigInt(1024 - 64 * (i + 1))) & MASK64);
-  if (iv[0] !== 0x6a09e667f3bcc908n || c[0] !== 0x243f6a8885a308d3n) throw new Error("BLAKE constant derivation failed");
+  if (iv[0] !== 0x6a09e667f3bcc908n || c[0] !== 0x243f6a8885a308d3n)
+    throw new Error("BLAKE constant derivation failed");
   const hex = (v) => `0x${v.toString(16).padStart(16, "0")}ULL`;
   return [
     `inline constexpr uint64_t BLAKE512_IV[8] = {${iv.map(hex).join(", ")}};`,
@@ -144,7 +134,7 @@ export async function generate(outDir) {
   if (P !== 21888242871839275222246405745257275088548364400416034343698204186575808495617n) {
     throw new Error("circomlibjs babyjub.js: unexpected field modulus");
   }
-  const mont = (v) => limbs((((v % P) + P) % P) * (R % P) % P);
+  const mont = (v) => limbs(((((v % P) + P) % P) * (R % P)) % P);
   // Base8 must lie on the curve a*x^2 + y^2 = 1 + d*x^2*y^2.
   const x2 = (bj.bx * bj.bx) % P;
   const y2 = (bj.by * bj.by) % P;
@@ -196,7 +186,7 @@ export async function generate(outDir) {
   const pos = [
     banner,
     "#pragma once",
-    "#include \"por_params.h\"",
+    '#include "por_params.h"',
     "",
     "namespace por::gen {",
     "",

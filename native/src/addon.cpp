@@ -28,10 +28,22 @@ bool throw_range(napi_env env, const std::string& msg) {
   return false;
 }
 
+/**
+ * True if an N-API call succeeded; otherwise makes sure an exception is pending (a failed call does not
+ * always set one) so that the JavaScript caller gets an error, never a silent `undefined`.
+ */
+bool ok(napi_env env, napi_status status, const char* what) {
+  if (status == napi_ok) return true;
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) napi_throw_error(env, "ERR_POR_NATIVE_INTERNAL", (std::string("N-API call failed: ") + what).c_str());
+  return false;
+}
+
 /** Reads `count` arguments; fails if fewer were given. */
 bool get_args(napi_env env, napi_callback_info info, size_t count, napi_value* argv, const char* fn) {
   size_t argc = count;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  if (!ok(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info")) return false;
   if (argc < count) return throw_type(env, std::string(fn) + ": expected " + std::to_string(count) + " argument(s)");
   return true;
 }
@@ -39,7 +51,8 @@ bool get_args(napi_env env, napi_callback_info info, size_t count, napi_value* a
 /** The bytes of a Uint8Array (a Buffer is one too). */
 bool get_bytes(napi_env env, napi_value v, const char* fn, const char* arg, const uint8_t** data, size_t* len) {
   bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) {
+  if (!ok(env, napi_is_typedarray(env, v, &is_ta), "is_typedarray")) return false;
+  if (!is_ta) {
     return throw_type(env, std::string(fn) + ": " + arg + " must be a Uint8Array");
   }
   napi_typedarray_type type;
@@ -47,7 +60,9 @@ bool get_bytes(napi_env env, napi_value v, const char* fn, const char* arg, cons
   void* ptr = nullptr;
   napi_value ab;
   size_t offset = 0;
-  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, &ab, &offset) != napi_ok) return false;
+  if (!ok(env, napi_get_typedarray_info(env, v, &type, &length, &ptr, &ab, &offset), "get_typedarray_info")) {
+    return false;
+  }
   if (type != napi_uint8_array) return throw_type(env, std::string(fn) + ": " + arg + " must be a Uint8Array");
   *data = static_cast<const uint8_t*>(ptr);
   *len = length;
@@ -58,8 +73,8 @@ bool get_bytes(napi_env env, napi_value v, const char* fn, const char* arg, cons
 bool new_bytes(napi_env env, size_t len, uint8_t** out, napi_value* result) {
   void* mem = nullptr;
   napi_value ab;
-  if (napi_create_arraybuffer(env, len, &mem, &ab) != napi_ok) return false;
-  if (napi_create_typedarray(env, napi_uint8_array, len, ab, 0, result) != napi_ok) return false;
+  if (!ok(env, napi_create_arraybuffer(env, len, &mem, &ab), "create_arraybuffer")) return false;
+  if (!ok(env, napi_create_typedarray(env, napi_uint8_array, len, ab, 0, result), "create_typedarray")) return false;
   *out = static_cast<uint8_t*>(mem);
   return true;
 }
@@ -80,8 +95,7 @@ bool check_words(napi_env env, const uint8_t* data, size_t count, const char* fn
 
 napi_value bigint_from(napi_env env, const U256& v) {
   napi_value r = nullptr;
-  napi_create_bigint_words(env, 0, 4, v.l, &r);
-  return r;
+  return ok(env, napi_create_bigint_words(env, 0, 4, v.l, &r), "create_bigint_words") ? r : nullptr;
 }
 
 /** poseidon(inputs: bigint[]): bigint */
@@ -90,10 +104,10 @@ napi_value Poseidon(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv, fn)) return nullptr;
   bool is_array = false;
-  napi_is_array(env, argv[0], &is_array);
+  if (!ok(env, napi_is_array(env, argv[0], &is_array), "is_array")) return nullptr;
   if (!is_array) return throw_type(env, "poseidon: inputs must be an array of bigint"), nullptr;
   uint32_t n = 0;
-  napi_get_array_length(env, argv[0], &n);
+  if (!ok(env, napi_get_array_length(env, argv[0], &n), "get_array_length")) return nullptr;
   if (n < 1 || n > kPoseidonMaxInputs) {
     throw_range(env, "poseidon: expected 1 to 16 inputs, got " + std::to_string(n));
     return nullptr;
@@ -101,25 +115,24 @@ napi_value Poseidon(napi_env env, napi_callback_info info) {
   U256 in[kPoseidonMaxInputs];
   for (uint32_t i = 0; i < n; i++) {
     napi_value el;
-    if (napi_get_element(env, argv[0], i, &el) != napi_ok) return nullptr;
+    if (!ok(env, napi_get_element(env, argv[0], i, &el), "get_element")) return nullptr;
     napi_valuetype t;
-    napi_typeof(env, el, &t);
+    if (!ok(env, napi_typeof(env, el, &t), "typeof")) return nullptr;
     if (t != napi_bigint) return throw_type(env, "poseidon: input " + std::to_string(i) + " must be a bigint"), nullptr;
+    // First call: the number of 64-bit words; second call: the words and the sign (set only then).
+    size_t count = 0;
     int sign = 0;
-    size_t words = 0;
-    napi_get_value_bigint_words(env, el, &sign, &words, nullptr);
+    if (!ok(env, napi_get_value_bigint_words(env, el, nullptr, &count, nullptr), "bigint_words")) return nullptr;
+    uint64_t words[64] = {0};
+    if (count > 64) count = 64;  // such a value is rejected below anyway; its sign is in any word prefix
+    size_t got = count == 0 ? 1 : count;
+    if (!ok(env, napi_get_value_bigint_words(env, el, &sign, &got, words), "bigint_words")) return nullptr;
     if (sign != 0) {  // BigInt has no negative zero: a set sign bit means a negative value
       throw_range(env, "poseidon: input " + std::to_string(i) + " is negative");
       return nullptr;
     }
-    if (words > 4) {
-      throw_range(env, "poseidon: input " + std::to_string(i) + " is not a canonical field element (must be < p)");
-      return nullptr;
-    }
-    U256 v{{0, 0, 0, 0}};
-    size_t cap = 4;
-    napi_get_value_bigint_words(env, el, &sign, &cap, v.l);
-    if (!Fr::is_canonical(v)) {
+    const U256 v{{words[0], words[1], words[2], words[3]}};
+    if (count > 4 || !Fr::is_canonical(v)) {
       throw_range(env, "poseidon: input " + std::to_string(i) + " is not a canonical field element (must be < p)");
       return nullptr;
     }
@@ -212,9 +225,11 @@ napi_value PublicKey(napi_env env, napi_callback_info info) {
   if (!get_private_key(env, argv[0], fn, &prv)) return nullptr;
   const SigningKey key = expand_key(prv);
   napi_value arr;
-  napi_create_array_with_length(env, 2, &arr);
-  napi_set_element(env, arr, 0, bigint_from(env, Fr::from_mont(key.a.x)));
-  napi_set_element(env, arr, 1, bigint_from(env, Fr::from_mont(key.a.y)));
+  if (!ok(env, napi_create_array_with_length(env, 2, &arr), "create_array")) return nullptr;
+  napi_value x = bigint_from(env, Fr::from_mont(key.a.x));
+  if (x == nullptr || !ok(env, napi_set_element(env, arr, 0, x), "set_element")) return nullptr;
+  napi_value y = bigint_from(env, Fr::from_mont(key.a.y));
+  if (y == nullptr || !ok(env, napi_set_element(env, arr, 1, y), "set_element")) return nullptr;
   return arr;
 }
 
@@ -266,7 +281,7 @@ napi_value Blake512(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   using namespace por;
   napi_value threads;
-  napi_create_uint32(env, thread_count(), &threads);
+  if (napi_create_uint32(env, thread_count(), &threads) != napi_ok) return nullptr;
   const napi_property_descriptor props[] = {
       {"poseidon", nullptr, Poseidon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"hashLevel", nullptr, HashLevel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -276,6 +291,6 @@ NAPI_MODULE_INIT() {
       {"blake512", nullptr, Blake512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
   };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
   return exports;
 }
