@@ -103,7 +103,10 @@ const accountIdSchema = z
   .string()
   .min(1, "account id is empty")
   .max(256, "account id is longer than 256 characters")
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "account id contains control characters");
+  .refine(
+    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    "account id contains control characters",
+  );
 
 /** Parses a balance string: a non-negative integer in base units below 2^96, decimal digits only. */
 export function parseBalance(raw: string): bigint {

@@ -106,6 +106,11 @@ export class SumTree {
     return this.levels[0].index.length;
   }
 
+  /** Populated nodes on levels 0..d (leaves included). */
+  get populatedNodes(): number {
+    return this.levels.reduce((a, l) => a + l.index.length, 0);
+  }
+
   /** Bytes held by the levels (a memory estimate). */
   get byteSize(): number {
     return this.levels.reduce((a, l) => a + l.nodes.length + l.index.byteLength, 0);
