@@ -1,0 +1,97 @@
+// Hardhat Ignition module: deploys the whole consortium and wires it.
+//
+//   npx hardhat ignition deploy deploy/Consortium.ts --network localhost
+//   npx hardhat ignition deploy deploy/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
+//
+// Contracts: ConsortiumRegistry, RestitutionFund, CollateralVault, ReserveRegistry (engineer C1), Reputation,
+// CommitmentLedger, the fraud-proof verifier LeafMismatch32Verifier (generated into contracts/verifiers/ by
+// `npx hardhat circuits`) and the Adjudicator. Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
+// to the Adjudicator on registry, vault, fund and reputation; LEDGER_ROLE to the ledger on reputation; the ledger's
+// adjudicator is the Adjudicator. Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
+// a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { id } from "ethers";
+
+/** keccak256 of the role names, as the contracts define them. */
+export const ROLES = {
+  AUDITOR_ROLE: id("AUDITOR_ROLE"),
+  ADJUDICATOR_ROLE: id("ADJUDICATOR_ROLE"),
+  LEDGER_ROLE: id("LEDGER_ROLE"),
+} as const;
+
+/** The verifier contract of the production fraud-proof circuit. */
+export const FRAUD_VERIFIER = "LeafMismatch32Verifier";
+
+/**
+ * Builds the consortium module with `verifierContract` as the fraud-proof verifier. The default export uses the
+ * real `LeafMismatch32Verifier`; tests of non-proof logic may pass `MockLeafMismatchVerifier` under another id.
+ */
+export function buildConsortiumModule(moduleId: string, verifierContract: string) {
+  return buildModule(moduleId, (m) => {
+    const admin = m.getAccount(0);
+    const auditor = m.getParameter("auditor", admin);
+
+    const sla = {
+      snapshotInterval: m.getParameter("snapshotInterval", 86_400n),
+      responseWindow: m.getParameter("responseWindow", 86_400n),
+      minCollateral: m.getParameter("minCollateral", 10n ** 18n),
+    };
+    const registry = m.contract("ConsortiumRegistry", [
+      admin,
+      sla,
+      m.getParameter("unbondingDelay", 7n * 86_400n),
+      m.getParameter("probationPeriod", 14n * 86_400n),
+    ]);
+    const fund = m.contract("RestitutionFund", [admin, registry]);
+    const vault = m.contract("CollateralVault", [
+      admin,
+      registry,
+      fund,
+      m.getParameter("ethWeight", 10n ** 18n),
+      m.getParameter("bountyShareBps", 1_000n),
+    ]);
+    const reserveRegistry = m.contract("ReserveRegistry", [registry]);
+    const reputation = m.contract("Reputation", [admin, vault, m.getParameter("slashPenaltyBps", 5_000n)]);
+    const ledger = m.contract("CommitmentLedger", [
+      admin,
+      registry,
+      vault,
+      reputation,
+      {
+        quorumWeight: m.getParameter("quorumWeight", 3n * 10n ** 18n),
+        minSigners: m.getParameter("minSigners", 2n),
+        requestFee: m.getParameter("requestFee", 0n),
+      },
+    ]);
+    const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
+    const adjudicator = m.contract("Adjudicator", [
+      admin,
+      { ledger, registry, vault, fund, reputation, verifier },
+      {
+        fraudBps: m.getParameter("fraudBps", 5_000n),
+        missedDeadlineBps: m.getParameter("missedDeadlineBps", 1_000n),
+        insolvencyBps: m.getParameter("insolvencyBps", 2_000n),
+      },
+    ]);
+
+    // Wiring (the deployer is governance on every contract, so it may make these calls).
+    m.call(registry, "setCollateralVault", [vault]);
+    m.call(registry, "grantRole", [ROLES.AUDITOR_ROLE, auditor], { id: "registry_grant_auditor" });
+    m.call(registry, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "registry_grant_adjudicator" });
+    m.call(registry, "listAsset", [
+      m.getParameter("ethAssetId", 1n),
+      "0x0000000000000000000000000000000000000000",
+      "ETH",
+      18n,
+    ]);
+    m.call(ledger, "setAdjudicator", [adjudicator]);
+    m.call(vault, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "vault_grant_adjudicator" });
+    m.call(fund, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "fund_grant_adjudicator" });
+    m.call(reputation, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "reputation_grant_adjudicator" });
+    m.call(reputation, "grantRole", [ROLES.LEDGER_ROLE, ledger], { id: "reputation_grant_ledger" });
+
+    return { registry, fund, vault, reserveRegistry, reputation, ledger, verifier, adjudicator };
+  });
+}
+
+export default buildConsortiumModule("Consortium", FRAUD_VERIFIER);
