@@ -91,10 +91,11 @@ export async function slotPathFromLeaves(
     } else {
       // A slot beyond the 2^d slot space (a signed slot there is itself a missing user): its subtree is empty up
       // to the level where it meets the slot space's subtree, whose nodes the path of slot 0 gives.
-      const empties = emptySubtrees(crypto.poseidon, header.depth);
+      const poseidon = (xs: readonly bigint[]): bigint => crypto.poseidon(xs);
+      const empties = emptySubtrees(poseidon, header.depth);
       const p0 = tree.proof(0);
       const left: TreeNode[] = [p0.leaf];
-      p0.siblings.forEach((sib, k) => left.push(hashNode(crypto.poseidon, left[k], sib)));
+      p0.siblings.forEach((sib, k) => left.push(hashNode(poseidon, left[k], sib)));
       const siblings = empties.slice(0, header.depth).map((e, k) => (slot >> BigInt(k) === 1n ? left[k] : e));
       slotPath = { slot, leaf: { h: 0n, s: 0n }, siblings };
     }

@@ -1,12 +1,19 @@
 // The prover's statement checks (no proving): it classifies real frauds and refuses, with a reason, everything
 // the circuit would reject, before spending seconds on a proof.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
+
+import { encodeLeaves } from "../../src/tree/leaves.js";
 
 import {
   FraudProofRefused,
   ProverInputError,
   checkFraud,
   packContext,
+  slotPathFromLeaves,
   parseFraudProofFile,
   parseSlotPathFile,
   unpackContext,
@@ -99,6 +106,45 @@ describe("src/prover", function () {
       const big = { ...path, siblings: path.siblings.map((n, i) => (i === 3 ? { ...n, s: 1n << 128n } : n)) };
       expect(await refusal({ record: rec, path: big, recipient: RECIPIENT })).to.equal("out-of-range");
       expect(await refusal({ record: rec, path, recipient: 0n })).to.equal("bad-recipient");
+    });
+  });
+
+  describe("slotPathFromLeaves", function () {
+    it("rebuilds the published leaves and gives paths to the root, also for slots beyond the slot space", async function () {
+      const dir = await mkdtemp(join(tmpdir(), "leaves-"));
+      try {
+        const r = userRecord();
+        const { tree, root } = await treeWith(c, r, { h: c.poseidon([r.accountKey, 10n]), s: 10n });
+        const file = join(dir, "leaves.bin");
+        await writeFile(file, encodeLeaves(tree, { member: r.member, asset: Number(r.asset), t: r.t }));
+
+        const inside = await slotPathFromLeaves(file, r.slot);
+        expect(inside.rootHash).to.equal(root.h);
+        expect(inside.header.member).to.equal(r.member);
+        const s1 = await checkFraud({
+          record: signed(c, r),
+          path: inside.path,
+          recipient: RECIPIENT,
+          expectedRoot: root.h,
+        });
+        expect(s1.kind).to.equal("under-reported");
+
+        // Slots 16, 17, 2^20 + 3 and 2^32 - 1 lie outside the 2^4 slot space: empty, yet on a path to the root.
+        for (const slot of [16n, 17n, (1n << 20n) + 3n, (1n << 32n) - 1n]) {
+          const rr = userRecord({ slot });
+          const out = await slotPathFromLeaves(file, slot);
+          expect(out.path.leaf).to.deep.equal({ h: 0n, s: 0n });
+          const st = await checkFraud({
+            record: signed(c, rr),
+            path: out.path,
+            recipient: RECIPIENT,
+            expectedRoot: root.h,
+          });
+          expect(st.kind, `slot ${slot}`).to.equal("missing-user-empty-slot");
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 
