@@ -1,0 +1,9 @@
+// Member-side library of the consortium contracts: deployment addresses, task context, record keys, signature
+// files, formatting and the member status report.
+export * from "./context.js";
+export * from "./deployment.js";
+export * from "./format.js";
+export * from "./record-key.js";
+export * from "./signature-file.js";
+export * from "./status.js";
+export * from "./token.js";
