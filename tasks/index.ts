@@ -106,4 +106,119 @@ const proverTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
-export const taskDefinitions: NewTaskDefinition[] = [...circuitTasks, ...liabilityTasks, ...proverTasks];
+// --- membership, reserves, collateral, restitution (src/members, src/chain) ---
+// Common options: --from (account index or address; default the first account), --address (contract address;
+// default from ignition/deployments/chain-<id>/deployed_addresses.json).
+const fromOption = {
+  name: "from" as const,
+  description: "Signing account: index or address (default: first)",
+  defaultValue: "",
+};
+const addressOption = (contract: string) => ({
+  name: "address" as const,
+  description: `${contract} address (default: from the Ignition deployment)`,
+  defaultValue: "",
+});
+const memberTasks: NewTaskDefinition[] = [
+  task("member:apply", "Apply for membership (the signer becomes an Applied member)")
+    .addOption({ name: "profile", description: "Profile: a 32-byte hex digest, or text to hash", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("ConsortiumRegistry"))
+    .setAction(() => import("./member-apply.js"))
+    .build(),
+  task("member:approve-genesis", "Auditor: approve a member's genesis (Applied -> Probation)")
+    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
+    .addOption({ name: "digest", description: "Genesis report digest (0x, 32 bytes)", defaultValue: "" })
+    .addOption({ name: "report", description: "Or: the report file (digest = keccak256 of it)", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("ConsortiumRegistry"))
+    .setAction(() => import("./member-approve-genesis.js"))
+    .build(),
+  task("member:activate", "Probation -> Active (governance any time; anyone after the probation period)")
+    .addOption({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("ConsortiumRegistry"))
+    .setAction(() => import("./member-activate.js"))
+    .build(),
+  task("member:register-key", "Register the signer's next record key (rotation closes the previous one)")
+    .addOption({ name: "keystore", description: "por.keystore file (public key read, no password)", defaultValue: "" })
+    .addOption({ name: "ax", description: "Or: key Ax (decimal)", defaultValue: "" })
+    .addOption({ name: "ay", description: "Or: key Ay (decimal)", defaultValue: "" })
+    .addOption({ name: "validFrom", description: "First valid second (default: latest block + 120)", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("ConsortiumRegistry"))
+    .setAction(() => import("./member-register-key.js"))
+    .build(),
+  task("member:status", "Show a member's lifecycle state, SLA, keys, collateral and reserves")
+    .addOption({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
+    .addFlag({ name: "json", description: "Print JSON" })
+    .addOption(fromOption)
+    .addOption(addressOption("ConsortiumRegistry"))
+    .setAction(() => import("./member-status.js"))
+    .build(),
+  task("reserve:register", "Register a reserve wallet for the signer, signed by the wallet (EIP-712)")
+    .addOption({ name: "wallet", description: "Reserve wallet address (a Hardhat account signs)", defaultValue: "" })
+    .addOption({
+      name: "walletKeyVar",
+      description: "Or: config variable / keystore key with its key",
+      defaultValue: "",
+    })
+    .addOption({ name: "signatureFile", description: "Or: signature file (contract wallets)", defaultValue: "" })
+    .addOption({
+      name: "writeRequest",
+      description: "Write the message to sign to this file and stop",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "deadlineMinutes",
+      description: "Signature validity in minutes",
+      type: ArgumentType.INT,
+      defaultValue: 60,
+    })
+    .addOption(fromOption)
+    .addOption(addressOption("ReserveRegistry"))
+    .setAction(() => import("./reserve-register.js"))
+    .build(),
+  task("collateral:deposit", "Deposit ETH or an approved ERC-20 as collateral")
+    .addOption({ name: "token", description: "ETH or the token address", defaultValue: "ETH" })
+    .addOption({
+      name: "amount",
+      description: "Amount in whole units (1.5) or base units (1500units)",
+      defaultValue: "",
+    })
+    .addOption({ name: "member", description: "Member credited (default: the signer)", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("CollateralVault"))
+    .setAction(() => import("./collateral-deposit.js"))
+    .build(),
+  task("collateral:request-withdrawal", "Start the unbonding delay for part of the signer's collateral")
+    .addOption({ name: "token", description: "ETH or the token address", defaultValue: "ETH" })
+    .addOption({
+      name: "amount",
+      description: "Amount in whole units (1.5) or base units (1500units)",
+      defaultValue: "",
+    })
+    .addOption(fromOption)
+    .addOption(addressOption("CollateralVault"))
+    .setAction(() => import("./collateral-request-withdrawal.js"))
+    .build(),
+  task("collateral:withdraw", "Pay out the signer's pending withdrawal after the unbonding delay")
+    .addOption({ name: "token", description: "ETH or the token address", defaultValue: "ETH" })
+    .addOption(fromOption)
+    .addOption(addressOption("CollateralVault"))
+    .setAction(() => import("./collateral-withdraw.js"))
+    .build(),
+  task("fund:pay-claim", "Pay a booked restitution claim (anyone; the money goes to its recipient)")
+    .addOption({ name: "nullifier", description: "The record's nullifier (decimal or 0x)", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("RestitutionFund"))
+    .setAction(() => import("./fund-pay-claim.js"))
+    .build(),
+];
+
+export const taskDefinitions: NewTaskDefinition[] = [
+  ...circuitTasks,
+  ...liabilityTasks,
+  ...proverTasks,
+  ...memberTasks,
+];
