@@ -8,7 +8,7 @@ import { expandKey, signManyJs, verifyJs, type Signature } from "./eddsa-js.js";
 import { readLE32, writeLE32 } from "./field.js";
 import { NODE_BYTES, hashLeavesJs, hashLevelJs, poseidonManyJs, signManyBytesJs } from "./kernels.js";
 import { WorkerPool } from "./pool.js";
-import { loadJsPoseidon, type PoseidonFn } from "./poseidon-js.js";
+import { loadJsPoseidon, type JsPoseidon, type PoseidonFn } from "./poseidon-js.js";
 
 export * from "./field.js";
 export { BASE8, inCurve, type Point } from "./babyjub.js";
@@ -103,7 +103,7 @@ class JsCrypto implements Crypto {
   private pool: WorkerPool | undefined;
 
   constructor(
-    private readonly hash: PoseidonFn,
+    private readonly hash: JsPoseidon,
     private readonly threads: number,
   ) {}
 
@@ -204,7 +204,16 @@ class NativeBackedCrypto implements Crypto {
   }
 
   async poseidonMany(arity: number, inputs: Uint8Array): Promise<Uint8Array> {
-    return poseidonManyJs(arity, inputs, (i) => this.native.poseidon([...i]));
+    if (!Number.isInteger(arity) || arity < 1 || arity > 16) throw new RangeError("poseidonMany: arity must be 1..16");
+    if (inputs.length % (arity * 32) !== 0) throw new RangeError("poseidonMany: inputs must hold whole tuples");
+    const n = inputs.length / (arity * 32);
+    const out = new Uint8Array(n * 32);
+    const tuple: bigint[] = new Array<bigint>(arity);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < arity; j++) tuple[j] = readLE32(inputs, (i * arity + j) * 32);
+      writeLE32(out, i * 32, this.native.poseidon(tuple));
+    }
+    return out;
   }
 
   async hashLevel(children: Uint8Array): Promise<Uint8Array> {

@@ -155,6 +155,17 @@ describe("crypto facade", function () {
           expect(readLE32(leaves, i * 32)).to.equal(refHash([vals[i * 2], vals[i * 2 + 1]]));
         }
       }
+      // s = sL + sR is computed mod p (the tree builder range-checks sums; the kernel never truncates).
+      const wrap = new Uint8Array(128);
+      writeLE32(wrap, 32, FIELD_P - 1n);
+      writeLE32(wrap, 96, 5n);
+      const w = await js.hashLevel(wrap);
+      expect(readLE32(w, 32)).to.equal(4n);
+      expect(readLE32(w, 0)).to.equal(refHash([0n, FIELD_P - 1n, 0n, 5n]));
+      // Inputs outside the field are refused, not reduced.
+      const outside = new Uint8Array(128);
+      writeLE32(outside, 0, FIELD_P);
+      await expectReject(js.hashLevel(outside), /not a field element/);
       expect(() => js.hashLevel(new Uint8Array(64))).to.throw(RangeError);
       expect(() => js.hashLeaves(new Uint8Array(65))).to.throw(RangeError);
     });
@@ -185,3 +196,13 @@ describe("crypto facade", function () {
     });
   });
 });
+
+async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    expect((e as Error).message).to.match(re);
+    return;
+  }
+  expect.fail(`expected a rejection matching ${re}`);
+}
