@@ -216,9 +216,92 @@ const memberTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
+// --- commitments, requests, quorum, adjudication, reputation (src/consortium; engineer C2) ---
+// Common options: --from (account index or address; default the first), --deployment (Ignition deployment dir;
+// default ignition/deployments/chain-<id>).
+const consortiumFrom = {
+  name: "from" as const,
+  description: "Sending/signing account: index or address (default: first)",
+  defaultValue: "",
+};
+const consortiumDeployment = {
+  name: "deployment" as const,
+  description: "Ignition deployment directory (default: ignition/deployments/chain-<chainId>)",
+  defaultValue: "",
+};
+const consortiumTasks: NewTaskDefinition[] = [
+  task("commit-roots", "Member: commit a snapshot's per-asset roots from the engine's summary.json")
+    .addOption({ name: "summary", description: "The snapshot's summary.json", defaultValue: "" })
+    .addOption({ name: "reserves", description: "Reserves per asset: <id>=<base units>,...", defaultValue: "" })
+    .addOption({
+      name: "blobDigests",
+      description: "DA blob digests: <id>=0x<keccak256>,... (default: keccak256 of the leaves file)",
+      defaultValue: "",
+    })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./commit-roots.js"))
+    .build(),
+  task("request-proof", "Verifier: ask a member to prove a past snapshot (pays the request fee)")
+    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
+    .addOption({ name: "t", description: "Snapshot time (Unix seconds, in the past)", defaultValue: "" })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./request-proof.js"))
+    .build(),
+  task("submit-fraud", "Anyone: submit a prove-fraud output to the Adjudicator (bounty to the sender)")
+    .addOption({
+      name: "proof",
+      description: "The fraud-proof file (por.fraud-proof v1)",
+      defaultValue: "",
+    })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./submit-fraud.js"))
+    .build(),
+  task("report-missed-deadline", "Anyone: slash a member that missed a proof request's deadline")
+    .addOption({
+      name: "request",
+      description: "Request id",
+      defaultValue: "",
+    })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./report-missed-deadline.js"))
+    .build(),
+  task("attest", "Operator: sign a quorum attestation on a commitment set or an answered request")
+    .addOption({ name: "member", description: "Member (with --t) whose set is attested", defaultValue: "" })
+    .addOption({ name: "t", description: "Snapshot time of the set", defaultValue: "" })
+    .addOption({ name: "request", description: "Or: an answered request id", defaultValue: "" })
+    .addOption({ name: "verdict", description: "solvent or insolvent", defaultValue: "" })
+    .addOption({ name: "out", description: "Output file (default attestation-<signer>.json)", defaultValue: "" })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./attest.js"))
+    .build(),
+  task("submit-quorum", "Aggregator: post operators' attestations (sorted signatures) to the ledger")
+    .addOption({
+      name: "files",
+      description: "Comma-separated attestation files",
+      defaultValue: "",
+    })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./submit-quorum.js"))
+    .build(),
+  task("consortium:status", "A member's status, commitments, requests and reputation")
+    .addOption({ name: "member", description: "The member's 0x address (default: --from)", defaultValue: "" })
+    .addOption({ name: "limit", description: "How many recent sets/requests", type: ArgumentType.INT, defaultValue: 5 })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./consortium-status.js"))
+    .build(),
+];
+
 export const taskDefinitions: NewTaskDefinition[] = [
   ...circuitTasks,
   ...liabilityTasks,
   ...proverTasks,
   ...memberTasks,
+  ...consortiumTasks,
 ];

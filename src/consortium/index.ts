@@ -3,3 +3,5 @@
 export * from "./attestation.js";
 export * from "./fraud.js";
 export * from "./summary.js";
+export * from "./deployment.js";
+export * from "./bundle.js";

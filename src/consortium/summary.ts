@@ -1,44 +1,16 @@
-// Snapshot summary input of `commit-roots`: the liabilities engine's summary.json (version 1).
+// Snapshot summary input of `commit-roots`: the liabilities engine's summary.json (`por.snapshot` version 1,
+// schema in src/snapshot), turned into the ledger's per-asset commitments.
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
-import { z } from "zod";
+import { keccak256 } from "ethers";
 
+import { summarySchema, type SnapshotSummary } from "../snapshot/index.js";
 import type { AssetCommitment } from "./attestation.js";
 
-const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-const MAX_SUM = 1n << 128n;
-const ZERO_DIGEST = `0x${"0".repeat(64)}`;
+export type { SnapshotSummary } from "../snapshot/index.js";
 
-const bigintString = z
-  .union([
-    z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, "must be a decimal or 0x-hex integer"),
-    z.number().int().nonnegative(),
-  ])
-  .transform((v) => BigInt(v));
-const digest = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex string");
-
-/** Schema of a snapshot summary (only the fields commit-roots reads; others are ignored). */
-export const snapshotSummarySchema = z.object({
-  version: z.literal(1),
-  member: z.string().optional(),
-  t: bigintString.refine((v) => v > 0n && v < 1n << 64n, "must be a positive 64-bit time"),
-  assets: z
-    .array(
-      z.object({
-        asset: z.number().int().nonnegative().max(0xffffffff),
-        rootHash: bigintString.refine((v) => v > 0n && v < FIELD_MODULUS, "must be a non-zero field element"),
-        rootSum: bigintString.refine((v) => v < MAX_SUM, "must be below 2^128"),
-        reserves: bigintString.refine((v) => v < MAX_SUM, "must be below 2^128").optional(),
-        blobDigest: digest.optional(),
-      }),
-    )
-    .min(1, "must list at least one asset"),
-});
-
-/** A parsed summary. */
-export type SnapshotSummary = z.infer<typeof snapshotSummarySchema>;
-
-/** Per-asset overrides from the command line (reserves totals, blob digests), keyed by asset id. */
+/** Per-asset values from the command line (reserves totals, blob digests), keyed by asset id. */
 export interface CommitOverrides {
   reserves?: Map<number, bigint>;
   blobDigest?: Map<number, string>;
@@ -46,10 +18,10 @@ export interface CommitOverrides {
 
 /** Validate a parsed summary; errors name the file and the field. */
 export function parseSnapshotSummary(json: unknown, file = "summary.json"): SnapshotSummary {
-  const parsed = snapshotSummarySchema.safeParse(json);
+  const parsed = summarySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file}: field ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+    throw new Error(`${file}: field ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -66,25 +38,39 @@ export async function readSnapshotSummary(file: string): Promise<SnapshotSummary
 }
 
 /**
- * The commitments to post for a summary, sorted by asset id; reserves and blob digest come from the overrides
- * first, then the summary. A missing reserves total is an error (committing zero reserves declares insolvency).
+ * The commitments to post for a summary, sorted by asset id. Reserves come from the overrides (required: the
+ * engine knows liabilities only); the blob digest from the overrides, else keccak256 of the asset's leaves file
+ * next to the summary (the public-mode DA blob), read through `readBlob`.
  */
-export function commitmentsFromSummary(summary: SnapshotSummary, overrides: CommitOverrides = {}): AssetCommitment[] {
+export async function commitmentsFromSummary(
+  summary: SnapshotSummary,
+  summaryFile: string,
+  overrides: CommitOverrides = {},
+  readBlob: (path: string) => Promise<Uint8Array> = (p) => readFile(p),
+): Promise<AssetCommitment[]> {
   const seen = new Set<number>();
-  const out = summary.assets.map((a) => {
-    if (seen.has(a.asset)) throw new Error(`summary lists asset ${a.asset} twice`);
-    seen.add(a.asset);
-    const reserves = overrides.reserves?.get(a.asset) ?? a.reserves;
-    if (reserves === undefined)
-      throw new Error(`no reserves total for asset ${a.asset} (pass --reserves ${a.asset}=<amount>)`);
-    return {
-      asset: a.asset,
-      rootHash: a.rootHash,
-      rootSum: a.rootSum,
-      reserves,
-      blobDigest: overrides.blobDigest?.get(a.asset) ?? a.blobDigest ?? ZERO_DIGEST,
-    };
-  });
+  const out: AssetCommitment[] = [];
+  for (const a of summary.assets) {
+    if (seen.has(a.id)) throw new Error(`${summaryFile}: asset ${a.id} is listed twice`);
+    seen.add(a.id);
+    const reserves = overrides.reserves?.get(a.id);
+    if (reserves === undefined) {
+      throw new Error(`no reserves total for asset ${a.id} (pass --reserves ${a.id}=<base units>)`);
+    }
+    let blobDigest = overrides.blobDigest?.get(a.id);
+    if (blobDigest === undefined) {
+      const path = join(dirname(summaryFile), a.leavesFile);
+      try {
+        blobDigest = keccak256(await readBlob(path));
+      } catch (e) {
+        throw new Error(
+          `asset ${a.id}: cannot read ${path} for the blob digest (${e instanceof Error ? e.message : String(e)}); ` +
+            `pass --blob-digests ${a.id}=0x<keccak256 of the DA blob>`,
+        );
+      }
+    }
+    out.push({ asset: a.id, rootHash: BigInt(a.rootHash), rootSum: BigInt(a.rootSum), reserves, blobDigest });
+  }
   return out.sort((x, y) => x.asset - y.asset);
 }
 

@@ -1,0 +1,62 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { memberStatusName } from "../src/members/index.js";
+import { addressOption, consortiumContext, runTask, type CommonArgs } from "./consortium-context.js";
+
+interface Args extends CommonArgs {
+  member: string;
+  limit: number;
+}
+
+const SET_STATUS = ["None", "Pending", "Finalized", "Fraudulent", "Insolvent"];
+const REQUEST_STATUS = ["None", "Open", "Answered", "Finalized", "Insolvent", "Missed"];
+
+/** `hardhat consortium:status`: a member's lifecycle, collateral, commitments, requests and reputation. */
+export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask(async () => {
+    const ctx = await consortiumContext(args, hre);
+    const member = args.member === "" ? ctx.signer.address : addressOption("member", args.member);
+    const status = await ctx.registry.statusOf(member);
+    const sla = await ctx.registry.slaOf(member);
+    const stake = await ctx.vault.stakeOf(member);
+    console.log(`member ${member}: ${memberStatusName(status)}`);
+    console.log(
+      `  SLA: snapshot every ${sla.snapshotInterval} s, respond within ${sla.responseWindow} s, ` +
+        `min collateral ${sla.minCollateral}; stake ${stake}`,
+    );
+    console.log(`  last snapshot t ${await ctx.ledger.lastSnapshotOf(member)}`);
+
+    const sets = await ctx.ledger.queryFilter(ctx.ledger.filters.SetCommitted(member));
+    const roots = await ctx.ledger.queryFilter(ctx.ledger.filters.RootCommitted(member));
+    console.log(`  commitment sets: ${sets.length} (showing the last ${Math.min(args.limit, sets.length)})`);
+    for (const log of sets.slice(-args.limit)) {
+      const t = log.args.t;
+      const set = await ctx.ledger.setOf(member, t);
+      console.log(
+        `    t ${t}: ${SET_STATUS[Number(set.status)]}${set.declaredInsolvent ? " (declared insolvent)" : ""}`,
+      );
+      for (const r of roots.filter((x) => x.args.t === t)) {
+        const fraud = await ctx.ledger.isFraudulent(member, r.args.asset, t);
+        const solvency = r.args.reserves >= r.args.rootSum ? "reserves >= liabilities" : "RESERVES BELOW LIABILITIES";
+        console.log(
+          `      asset ${r.args.asset}: rootHash ${r.args.rootHash} rootSum ${r.args.rootSum} ` +
+            `reserves ${r.args.reserves} (${solvency})${fraud ? " FRAUD PROVEN" : ""}`,
+        );
+      }
+    }
+    const requests = await ctx.ledger.queryFilter(ctx.ledger.filters.ProofRequested(undefined, member));
+    console.log(`  proof requests: ${requests.length}`);
+    for (const log of requests.slice(-args.limit)) {
+      const request = await ctx.ledger.requestOf(log.args.requestId);
+      console.log(
+        `    #${log.args.requestId} t ${request.t}: ${REQUEST_STATUS[Number(request.status)]}, deadline ${request.deadline}`,
+      );
+    }
+    const rep = await ctx.reputation.reputationOf(member);
+    console.log(
+      `  reputation: duties met ${rep.dutiesMet}/${rep.dutiesTotal}, slashes ${rep.slashCount}, ` +
+        `time-weighted collateral ${await ctx.reputation.timeWeightedCollateral(member)}, ` +
+        `score ${await ctx.reputation.scoreOf(member)}`,
+    );
+  });
+}
