@@ -1,8 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskError, contractAddress, openContext, runTask, sendAndReport } from "../src/members/index.js";
+import {
+  TaskError,
+  contractAddress,
+  openContext,
+  runTask,
+  sendAndReport,
+  type TaskContext,
+} from "../src/members/index.js";
 
-interface Args {
+export interface Args {
   nullifier: string;
   from: string;
   address: string;
@@ -10,19 +17,21 @@ interface Args {
 
 /** `hardhat fund:pay-claim`: pay (what the fund can of) the restitution claim booked under a nullifier. */
 export default async function fundPayClaim(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await runTask("fund:pay-claim", async () => {
-    if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(args.nullifier)) {
-      throw new TaskError("--nullifier must be the record's nullifier (decimal or 0x-hex)");
-    }
-    const nullifier = BigInt(args.nullifier);
-    const ctx = await openContext(hre, args.from);
-    const fund = await ctx.ethers.getContractAt(
-      "RestitutionFund",
-      await contractAddress(ctx, "RestitutionFund", args.address),
-      ctx.signer,
-    );
-    await sendAndReport(ctx, "payClaim", () => fund.payClaim(nullifier));
-    const [member, asset, amount, paid, recipient] = await fund.claimOf(nullifier);
-    ctx.print(`claim against ${member}, asset ${asset}: paid ${paid} of ${amount} to ${recipient}`);
-  });
+  await runTask("fund:pay-claim", async () => runFundPayClaim(await openContext(hre, args.from), args));
+}
+
+/** The body of `fund:pay-claim` on an open context (tests and scripts call it directly). */
+export async function runFundPayClaim(ctx: TaskContext, args: Args): Promise<void> {
+  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(args.nullifier)) {
+    throw new TaskError("--nullifier must be the record's nullifier (decimal or 0x-hex)");
+  }
+  const nullifier = BigInt(args.nullifier);
+  const fund = await ctx.ethers.getContractAt(
+    "RestitutionFund",
+    await contractAddress(ctx, "RestitutionFund", args.address),
+    ctx.signer,
+  );
+  await sendAndReport(ctx, "payClaim", () => fund.payClaim(nullifier));
+  const [member, asset, amount, paid, recipient] = await fund.claimOf(nullifier);
+  ctx.print(`claim against ${member}, asset ${asset}: paid ${paid} of ${amount} to ${recipient}`);
 }

@@ -1,7 +1,6 @@
 import { writeFile } from "node:fs/promises";
 
 import { Wallet, getAddress, isAddress } from "ethers";
-import { configVariable } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { reserveOwnershipDigest, reserveRegistryDomain, signReserveOwnership } from "../src/chain/index.js";
@@ -15,7 +14,7 @@ import {
   type TaskContext,
 } from "../src/members/index.js";
 
-interface Args {
+export interface Args {
   wallet: string;
   walletKeyVar: string;
   signatureFile: string;
@@ -25,20 +24,9 @@ interface Args {
   address: string;
 }
 
-/** Read a configuration variable (environment first, then Hardhat's keystore) holding a wallet's private key. */
-async function readWalletKey(hre: HardhatRuntimeEnvironment, name: string): Promise<string> {
-  const value = await hre.hooks.runHandlerChain(
-    "configurationVariables",
-    "fetchValue",
-    [configVariable(name)],
-    async (_context, variable) => {
-      const env = process.env[variable.name];
-      if (env === undefined) {
-        throw new TaskError(`--wallet-key-var ${name}: not set (npx hardhat keystore set ${name}, or the env var)`);
-      }
-      return env;
-    },
-  );
+/** Read a wallet's private key from a configuration variable (environment, then Hardhat's keystore). */
+async function readWalletKey(ctx: TaskContext, name: string): Promise<string> {
+  const value = await ctx.readConfigVariable(name);
   const key = value.startsWith("0x") ? value : `0x${value}`;
   if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new TaskError(`--wallet-key-var ${name}: not a 32-byte private key`);
   return key;
@@ -58,74 +46,76 @@ async function deadlineFrom(ctx: TaskContext, minutes: number): Promise<bigint> 
  * its signers (--signature-file; --write-request writes the message to sign).
  */
 export default async function reserveRegister(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await runTask("reserve:register", async () => {
-    const ctx = await openContext(hre, args.from);
-    const reservesAddress = await contractAddress(ctx, "ReserveRegistry", args.address);
-    const reserves = await ctx.ethers.getContractAt("ReserveRegistry", reservesAddress, ctx.signer);
-    const domain = reserveRegistryDomain(ctx.chainId, reservesAddress);
-    const member = ctx.signer.address;
+  await runTask("reserve:register", async () => runReserveRegister(await openContext(hre, args.from), args));
+}
 
-    let wallet: string;
-    let deadline: bigint;
-    let signature: string;
-    if (args.signatureFile !== "") {
-      const file = await readReserveSignatureFile(args.signatureFile).catch((e: Error) => {
-        throw new TaskError(e.message);
-      });
-      if (file.member !== getAddress(member)) {
-        throw new TaskError(`${args.signatureFile}: signed for member ${file.member}, but the sender is ${member}`);
-      }
-      const nonce = await reserves.nonceOf(file.wallet);
-      if (file.nonce !== nonce) {
-        throw new TaskError(`${args.signatureFile}: nonce ${file.nonce}, but the wallet's current nonce is ${nonce}`);
-      }
-      ({ wallet, deadline, signature } = file);
-    } else {
-      let signer: Wallet | Awaited<ReturnType<typeof ctx.ethers.getSigner>>;
-      if (args.walletKeyVar !== "") {
-        signer = new Wallet(await readWalletKey(hre, args.walletKeyVar));
-        if (args.wallet !== "" && getAddress(args.wallet) !== signer.address) {
-          throw new TaskError(
-            `--wallet ${args.wallet} does not match the key in ${args.walletKeyVar} (${signer.address})`,
-          );
-        }
-      } else {
-        if (!isAddress(args.wallet)) throw new TaskError("--wallet must be the reserve wallet's 0x address");
-        const accounts = await ctx.ethers.getSigners();
-        const account = accounts.find((a) => a.address.toLowerCase() === args.wallet.toLowerCase());
-        if (args.writeRequest === "" && account === undefined) {
-          throw new TaskError(
-            `--wallet ${args.wallet} is not an account of this network: use --wallet-key-var, or --write-request ` +
-              "and --signature-file for a contract wallet",
-          );
-        }
-        signer = account ?? ctx.signer;
-      }
-      wallet = args.wallet !== "" ? getAddress(args.wallet) : (signer as Wallet).address;
-      deadline = await deadlineFrom(ctx, args.deadlineMinutes);
-      const nonce = await reserves.nonceOf(wallet);
-      const message = { member, wallet, deadline, nonce };
-      if (args.writeRequest !== "") {
-        const digest = reserveOwnershipDigest(domain, message);
-        const request = {
-          format: "por.reserve-signature",
-          version: 1,
-          member,
-          wallet,
-          deadline: deadline.toString(),
-          nonce: nonce.toString(),
-          signature: "0x",
-          digest,
-          typedData: { domain: { ...domain, chainId: ctx.chainId.toString() }, primaryType: "ReserveOwnership" },
-        };
-        await writeFile(args.writeRequest, `${JSON.stringify(request, null, 2)}\n`);
-        ctx.print(`wrote ${args.writeRequest}: have the wallet sign EIP-712 digest ${digest}, put the signature in`);
-        ctx.print(`  "signature", delete "digest" and "typedData", then run with --signature-file`);
-        return;
-      }
-      signature = await signReserveOwnership(signer, domain, message);
+/** The body of `reserve:register` on an open context (tests and scripts call it directly). */
+export async function runReserveRegister(ctx: TaskContext, args: Args): Promise<void> {
+  const reservesAddress = await contractAddress(ctx, "ReserveRegistry", args.address);
+  const reserves = await ctx.ethers.getContractAt("ReserveRegistry", reservesAddress, ctx.signer);
+  const domain = reserveRegistryDomain(ctx.chainId, reservesAddress);
+  const member = ctx.signer.address;
+
+  let wallet: string;
+  let deadline: bigint;
+  let signature: string;
+  if (args.signatureFile !== "") {
+    const file = await readReserveSignatureFile(args.signatureFile).catch((e: Error) => {
+      throw new TaskError(e.message);
+    });
+    if (file.member !== getAddress(member)) {
+      throw new TaskError(`${args.signatureFile}: signed for member ${file.member}, but the sender is ${member}`);
     }
-    ctx.print(`member ${member} registers reserve ${wallet} (signature valid until ${deadline})`);
-    await sendAndReport(ctx, "registerReserve", () => reserves.registerReserve(wallet, deadline, signature));
-  });
+    const nonce = await reserves.nonceOf(file.wallet);
+    if (file.nonce !== nonce) {
+      throw new TaskError(`${args.signatureFile}: nonce ${file.nonce}, but the wallet's current nonce is ${nonce}`);
+    }
+    ({ wallet, deadline, signature } = file);
+  } else {
+    let signer: Wallet | Awaited<ReturnType<typeof ctx.ethers.getSigner>>;
+    if (args.walletKeyVar !== "") {
+      signer = new Wallet(await readWalletKey(ctx, args.walletKeyVar));
+      if (args.wallet !== "" && getAddress(args.wallet) !== signer.address) {
+        throw new TaskError(
+          `--wallet ${args.wallet} does not match the key in ${args.walletKeyVar} (${signer.address})`,
+        );
+      }
+    } else {
+      if (!isAddress(args.wallet)) throw new TaskError("--wallet must be the reserve wallet's 0x address");
+      const accounts = await ctx.ethers.getSigners();
+      const account = accounts.find((a) => a.address.toLowerCase() === args.wallet.toLowerCase());
+      if (args.writeRequest === "" && account === undefined) {
+        throw new TaskError(
+          `--wallet ${args.wallet} is not an account of this network: use --wallet-key-var, or --write-request ` +
+            "and --signature-file for a contract wallet",
+        );
+      }
+      signer = account ?? ctx.signer;
+    }
+    wallet = args.wallet !== "" ? getAddress(args.wallet) : (signer as Wallet).address;
+    deadline = await deadlineFrom(ctx, args.deadlineMinutes);
+    const nonce = await reserves.nonceOf(wallet);
+    const message = { member, wallet, deadline, nonce };
+    if (args.writeRequest !== "") {
+      const digest = reserveOwnershipDigest(domain, message);
+      const request = {
+        format: "por.reserve-signature",
+        version: 1,
+        member,
+        wallet,
+        deadline: deadline.toString(),
+        nonce: nonce.toString(),
+        signature: "0x",
+        digest,
+        typedData: { domain: { ...domain, chainId: ctx.chainId.toString() }, primaryType: "ReserveOwnership" },
+      };
+      await writeFile(args.writeRequest, `${JSON.stringify(request, null, 2)}\n`);
+      ctx.print(`wrote ${args.writeRequest}: have the wallet sign EIP-712 digest ${digest}, put the signature in`);
+      ctx.print(`  "signature", delete "digest" and "typedData", then run with --signature-file`);
+      return;
+    }
+    signature = await signReserveOwnership(signer, domain, message);
+  }
+  ctx.print(`member ${member} registers reserve ${wallet} (signature valid until ${deadline})`);
+  await sendAndReport(ctx, "registerReserve", () => reserves.registerReserve(wallet, deadline, signature));
 }

@@ -2,6 +2,7 @@
 // events, and one way to send a transaction and print what happened.
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse, Interface, TransactionReceipt } from "ethers";
+import { configVariable } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { combinedInterface, describeReceipt, explainError, loadProjectAbis } from "../chain/index.js";
@@ -21,6 +22,8 @@ export interface TaskContext {
   root: string;
   /** Print one line. */
   print: (line: string) => void;
+  /** Read a configuration variable (environment first, then Hardhat's keystore plugin). */
+  readConfigVariable: (name: string) => Promise<string>;
 }
 
 /**
@@ -54,6 +57,38 @@ export async function openContext(hre: HardhatRuntimeEnvironment, from: string):
     iface,
     root: hre.config.paths.root,
     print: (line) => process.stdout.write(`${line}\n`),
+    readConfigVariable: (name) =>
+      hre.hooks.runHandlerChain("configurationVariables", "fetchValue", [configVariable(name)], async (_c, v) => {
+        const env = process.env[v.name];
+        if (env === undefined) throw new TaskError(`configuration variable ${name} is not set (keystore or env)`);
+        return env;
+      }),
+  };
+}
+
+/**
+ * A context over an existing connection (tests, scripts): output goes to `print`, configuration variables come
+ * from `variables` (else the environment).
+ */
+export async function contextFromConnection(
+  ethers: HardhatEthers,
+  signer: HardhatEthersSigner,
+  options: { artifactsDir: string; root: string; print: (line: string) => void; variables?: Record<string, string> },
+): Promise<TaskContext> {
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const iface = combinedInterface(await loadProjectAbis(options.artifactsDir));
+  return {
+    ethers,
+    chainId,
+    signer,
+    iface,
+    root: options.root,
+    print: options.print,
+    readConfigVariable: async (name) => {
+      const value = options.variables?.[name] ?? process.env[name];
+      if (value === undefined) throw new TaskError(`configuration variable ${name} is not set`);
+      return value;
+    },
   };
 }
 
