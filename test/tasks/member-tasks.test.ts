@@ -1,0 +1,239 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+
+import { BASE8, loadCrypto, KEY_DOMAIN } from "../../src/crypto/index.js";
+import { TaskError, contextFromConnection, type TaskContext } from "../../src/members/index.js";
+import { runCollateralDeposit } from "../../tasks/collateral-deposit.js";
+import { runCollateralRequestWithdrawal } from "../../tasks/collateral-request-withdrawal.js";
+import { runCollateralWithdraw } from "../../tasks/collateral-withdraw.js";
+import { runFundPayClaim } from "../../tasks/fund-pay-claim.js";
+import { runMemberActivate } from "../../tasks/member-activate.js";
+import { runMemberApply } from "../../tasks/member-apply.js";
+import { runMemberApproveGenesis } from "../../tasks/member-approve-genesis.js";
+import { runMemberRegisterKey } from "../../tasks/member-register-key.js";
+import { runMemberStatus } from "../../tasks/member-status.js";
+import { runReserveRegister } from "../../tasks/reserve-register.js";
+import { ETH_ASSET, UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+/** A context for `signer` whose printed lines are collected. */
+async function context(signer: HardhatEthersSigner, variables: Record<string, string> = {}) {
+  const lines: string[] = [];
+  const ctx: TaskContext = await contextFromConnection(ethers, signer, {
+    artifactsDir: hre.config.paths.artifacts,
+    root: await mkdtemp(path.join(tmpdir(), "por-tasks-")),
+    print: (line) => lines.push(line),
+    variables,
+  });
+  return { ctx, lines };
+}
+
+async function expectTaskError(promise: Promise<void>, words: string): Promise<void> {
+  try {
+    await promise;
+  } catch (e) {
+    expect(e).to.be.instanceOf(TaskError);
+    expect((e as Error).message).to.contain(words);
+    return;
+  }
+  expect.fail(`expected a TaskError containing "${words}"`);
+}
+
+async function deployed() {
+  const f = await deployConsortium(ethers);
+  return {
+    ...f,
+    registryAddress: await f.registry.getAddress(),
+    vaultAddress: await f.vault.getAddress(),
+    reservesAddress: await f.reserves.getAddress(),
+    fundAddress: await f.fund.getAddress(),
+  };
+}
+
+describe("member, reserve, collateral and fund tasks", function () {
+  it("walk a member from application to active, with keys, reserves and collateral", async function () {
+    const f = await networkHelpers.loadFixture(deployed);
+    const m = await context(f.member);
+    const common = { from: "", address: f.registryAddress };
+
+    await runMemberApply(m.ctx, { ...common, profile: "Acme Exchange Ltd" });
+    expect(m.lines.some((l) => l.startsWith("tx 0x"))).to.equal(true);
+    expect(m.lines.some((l) => l.includes("event MemberApplied(member=" + f.member.address))).to.equal(true);
+    await expectTaskError(
+      runMemberApply(m.ctx, { ...common, profile: "again" }),
+      `applyForMembership failed: ConsortiumRegistry: wrong status (member ${f.member.address}, status 1)`,
+    );
+
+    const a = await context(f.auditor);
+    await expectTaskError(
+      runMemberApproveGenesis(a.ctx, { ...common, member: f.member.address, digest: "0x12", report: "" }),
+      "--digest must be",
+    );
+    const report = path.join(a.ctx.root, "genesis-report.txt");
+    await writeFile(report, "trusted setup transcript ok\n");
+    await runMemberApproveGenesis(a.ctx, { ...common, member: f.member.address, digest: "", report });
+    expect(a.lines.some((l) => l.includes("event GenesisApproved"))).to.equal(true);
+    expect((await f.registry.memberInfo(f.member.address)).genesisDigest).to.equal(
+      ethers.keccak256(await readFile(report)),
+    );
+
+    await runCollateralDeposit(m.ctx, {
+      token: "ETH",
+      amount: "1.5",
+      member: "",
+      from: "",
+      address: f.vaultAddress,
+    });
+    expect(await f.vault.balanceOf(f.member.address, ethers.ZeroAddress)).to.equal(15n * 10n ** 17n);
+    expect(m.lines.some((l) => l.includes("event CollateralDeposited"))).to.equal(true);
+
+    await expectTaskError(
+      runMemberActivate(m.ctx, { ...common, member: "" }),
+      `activate failed: ConsortiumRegistry: probation not over (member ${f.member.address}, endsAt`,
+    );
+    const g = await context(f.governance);
+    await runMemberActivate(g.ctx, { ...common, member: f.member.address });
+    expect(g.lines.some((l) => l.includes("event MemberActivated"))).to.equal(true);
+
+    // Record key: Base8 is a valid Baby Jubjub point; the task computes Poseidon(KEY_DOMAIN, Ax, Ay).
+    await runMemberRegisterKey(m.ctx, {
+      ...common,
+      keystore: "",
+      ax: BASE8[0].toString(),
+      ay: BASE8[1].toString(),
+      validFrom: "",
+    });
+    const crypto = await loadCrypto({ threads: 0 });
+    const expectedHash = crypto.poseidon([KEY_DOMAIN, BASE8[0], BASE8[1]]);
+    await crypto.close();
+    expect((await f.registry.keyAt(f.member.address, 0n)).keyHash).to.equal(expectedHash);
+    await expectTaskError(
+      runMemberRegisterKey(m.ctx, { ...common, keystore: "", ax: "1", ay: "2", validFrom: "" }),
+      "not a point on Baby Jubjub",
+    );
+
+    // Reserve wallets: a key from a configuration variable, a Hardhat account, and a contract wallet.
+    const keyWallet = ethers.Wallet.createRandom();
+    const mv = await context(f.member, { RESERVE_KEY: keyWallet.privateKey });
+    const reserveCommon = {
+      from: "",
+      address: f.reservesAddress,
+      deadlineMinutes: 60,
+      signatureFile: "",
+      writeRequest: "",
+    };
+    await runReserveRegister(mv.ctx, { ...reserveCommon, wallet: "", walletKeyVar: "RESERVE_KEY" });
+    expect(mv.lines.some((l) => l.includes("event ReserveRegistered"))).to.equal(true);
+    await runReserveRegister(m.ctx, { ...reserveCommon, wallet: f.other.address, walletKeyVar: "" });
+    const owner = ethers.Wallet.createRandom();
+    const contractWallet = await ethers.deployContract("TestERC1271Wallet", [owner.address]);
+    const contractWalletAddress = await contractWallet.getAddress();
+    const requestFile = path.join(m.ctx.root, "reserve-request.json");
+    await runReserveRegister(m.ctx, {
+      ...reserveCommon,
+      wallet: contractWalletAddress,
+      walletKeyVar: "",
+      writeRequest: requestFile,
+    });
+    const request = JSON.parse(await readFile(requestFile, "utf8")) as Record<string, unknown>;
+    const signature = owner.signingKey.sign(request.digest as string).serialized;
+    const signed = { ...request, signature };
+    delete signed.digest;
+    delete signed.typedData;
+    const signatureFile = path.join(m.ctx.root, "reserve-signature.json");
+    await writeFile(signatureFile, JSON.stringify(signed));
+    await runReserveRegister(m.ctx, { ...reserveCommon, wallet: "", walletKeyVar: "", signatureFile });
+    expect([...(await f.reserves.reservesOf(f.member.address))].sort()).to.deep.equal(
+      [keyWallet.address, f.other.address, contractWalletAddress].sort(),
+    );
+    await expectTaskError(
+      runReserveRegister(m.ctx, { ...reserveCommon, wallet: "", walletKeyVar: "", signatureFile }),
+      "nonce 0, but the wallet's current nonce is 1",
+    );
+    await expectTaskError(
+      runReserveRegister(m.ctx, { ...reserveCommon, wallet: ethers.Wallet.createRandom().address, walletKeyVar: "" }),
+      "is not an account of this network",
+    );
+
+    // Collateral: the minimum is enforced with the vault's words; then a withdrawal within limits.
+    await expectTaskError(
+      runCollateralRequestWithdrawal(m.ctx, { token: "ETH", amount: "1", from: "", address: f.vaultAddress }),
+      `requestWithdrawal failed: CollateralVault: below minimum (member ${f.member.address}, stakeAfter ${5n * 10n ** 17n}, minimum ${10n ** 18n})`,
+    );
+    await runCollateralRequestWithdrawal(m.ctx, { token: "ETH", amount: "0.25", from: "", address: f.vaultAddress });
+    await expectTaskError(
+      runCollateralWithdraw(m.ctx, { token: "ETH", from: "", address: f.vaultAddress }),
+      "withdraw failed: CollateralVault: withdrawal locked",
+    );
+    await networkHelpers.time.increase(UNBONDING_DELAY);
+    await runCollateralWithdraw(m.ctx, { token: "ETH", from: "", address: f.vaultAddress });
+    expect(m.lines.some((l) => l.includes("event CollateralWithdrawn"))).to.equal(true);
+
+    // Status report.
+    const s = await context(f.other);
+    await runMemberStatus(s.ctx, { member: f.member.address, json: false, from: "", address: f.registryAddress });
+    expect(s.lines.join("\n")).to.contain("status Active");
+    expect(s.lines.join("\n")).to.contain(`keyHash ${expectedHash}`);
+    await runMemberStatus(s.ctx, { member: f.member.address, json: true, from: "", address: f.registryAddress });
+    const json = JSON.parse(s.lines.slice(s.lines.findIndex((l) => l.startsWith("{"))).join("\n")) as {
+      status: string;
+      stake: string;
+    };
+    expect(json.status).to.equal("Active");
+    expect(json.stake).to.equal((125n * 10n ** 16n).toString());
+  });
+
+  it("pays a booked claim with fund:pay-claim and explains an unknown one", async function () {
+    const f = await networkHelpers.loadFixture(deployed);
+    await f.fund.connect(f.adjudicator).bookClaim(77n, f.member.address, ETH_ASSET, 40n, f.user.address);
+    await f.other.sendTransaction({ to: f.fundAddress, value: 25n });
+    const o = await context(f.other);
+    await runFundPayClaim(o.ctx, { nullifier: "77", from: "", address: f.fundAddress });
+    expect(o.lines.some((l) => l.includes("event ClaimPaid(nullifier=77"))).to.equal(true);
+    expect(o.lines.at(-1)).to.contain("paid 25 of 40");
+    await expectTaskError(
+      runFundPayClaim(o.ctx, { nullifier: "77", from: "", address: f.fundAddress }),
+      `payClaim failed: RestitutionFund: empty (token ${ethers.ZeroAddress})`,
+    );
+    await expectTaskError(
+      runFundPayClaim(o.ctx, { nullifier: "0x05", from: "", address: f.fundAddress }),
+      "payClaim failed: RestitutionFund: unknown claim (nullifier 5)",
+    );
+    await expectTaskError(runFundPayClaim(o.ctx, { nullifier: "x", from: "", address: f.fundAddress }), "--nullifier");
+  });
+
+  it("finds addresses in the Ignition deployment, and says which file or key is missing", async function () {
+    const f = await networkHelpers.loadFixture(deployed);
+    const o = await context(f.other);
+    await expectTaskError(
+      runMemberStatus(o.ctx, { member: f.member.address, json: false, from: "", address: "" }),
+      "deployed_addresses.json: not found",
+    );
+    const dir = path.join(o.ctx.root, "ignition", "deployments", `chain-${o.ctx.chainId}`);
+    await (await import("node:fs/promises")).mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, "deployed_addresses.json"),
+      JSON.stringify({ "Consortium#Other": f.registryAddress }),
+    );
+    await expectTaskError(
+      runMemberStatus(o.ctx, { member: f.member.address, json: false, from: "", address: "" }),
+      'no key "Consortium#ConsortiumRegistry"',
+    );
+    await writeFile(
+      path.join(dir, "deployed_addresses.json"),
+      JSON.stringify({
+        "Consortium#ConsortiumRegistry": f.registryAddress,
+        "Consortium#ReserveRegistry": f.reservesAddress,
+      }),
+    );
+    await runMemberStatus(o.ctx, { member: f.member.address, json: false, from: "", address: "" });
+    expect(o.lines[0]).to.equal(`member ${f.member.address}`);
+    expect(o.lines.join("\n")).to.contain("status None");
+  });
+});
