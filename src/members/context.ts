@@ -46,7 +46,7 @@ export async function selectSigner(ethers: HardhatEthers, from: string): Promise
 
 /** Connect to the task's network and prepare the decoder. */
 export async function openContext(hre: HardhatRuntimeEnvironment, from: string): Promise<TaskContext> {
-  const { ethers } = await hre.network.connect();
+  const { ethers } = await hre.network.getOrCreate();
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const signer = await selectSigner(ethers, from);
   const iface = combinedInterface(await loadProjectAbis(hre.config.paths.artifacts));
@@ -94,11 +94,16 @@ export async function contextFromConnection(
 
 /** The address of one of C1's contracts (from --address or the Ignition deployment). */
 export async function contractAddress(ctx: TaskContext, name: C1ContractName, override: string): Promise<string> {
+  let address: string;
   try {
-    return await resolveContractAddress(ctx.root, ctx.chainId, name, override);
+    address = await resolveContractAddress(ctx.root, ctx.chainId, name, override);
   } catch (e) {
     throw new TaskError((e as Error).message);
   }
+  if ((await ctx.ethers.provider.getCode(address)) === "0x") {
+    throw new TaskError(`no contract at ${address} on chain ${ctx.chainId} (expected the ${name})`);
+  }
+  return address;
 }
 
 /**

@@ -143,7 +143,7 @@ describe("member, reserve, collateral and fund tasks", function () {
     });
     const request = JSON.parse(await readFile(requestFile, "utf8")) as Record<string, unknown>;
     const signature = owner.signingKey.sign(request.digest as string).serialized;
-    const signed = { ...request, signature };
+    const signed: Record<string, unknown> = { ...request, signature };
     delete signed.digest;
     delete signed.typedData;
     const signatureFile = path.join(m.ctx.root, "reserve-signature.json");
