@@ -1,0 +1,291 @@
+// The verifier service's HTTP API (node:http). Public: POST /records, GET /health, GET /snapshots. Operator only
+// (Authorization: Bearer <token>): GET /records/<nullifier>, GET /requests, PUT /populations. Every refusal is a 4xx
+// with `{"error": {"code", "message", "where"}}`; nothing is stored unless the whole request is valid.
+// Privacy (B12): the answer to POST /records is the same whether a record was new or already held, so a member
+// cannot probe which of its users forwarded records; per-record lookups and payout addresses are operator-only.
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+
+import { getAddress } from "ethers";
+import { z } from "zod";
+
+import { coverageOf } from "./coverage.js";
+import type { Logger } from "./logger.js";
+import type { RecordStore } from "./store.js";
+import { ApiError, type RecordValidator } from "./validate.js";
+
+/** Limits of the HTTP API. */
+export interface HttpLimits {
+  /** Largest body of a single record, bytes (default 64 KiB). */
+  maxRecordBytes: number;
+  /** Largest body of any request, bytes (default 2 MiB). */
+  maxBodyBytes: number;
+  /** Most records in one batch (default 500). */
+  maxBatch: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = { maxRecordBytes: 64 * 1024, maxBodyBytes: 2 * 1024 * 1024, maxBatch: 500 };
+
+/** What the API handlers need. */
+export interface ApiContext {
+  store: RecordStore;
+  validator: RecordValidator;
+  logger: Logger;
+  limits?: Partial<HttpLimits>;
+  /** Bearer token of the operator endpoints; without one they answer 404. */
+  adminToken?: string;
+  /** Extra health facts (e.g. chain reachability). */
+  healthExtra?: () => Promise<Record<string, unknown>>;
+}
+
+const populationSchema = z.strictObject({
+  member: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address"),
+  asset: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  t: z.number().int().min(0),
+  n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  source: z.enum(["leaves", "declared"]),
+});
+
+const batchSchema = z.strictObject({ records: z.array(z.unknown()) });
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Reads a body up to `limit` bytes; throws 413 beyond it (checked on Content-Length first). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new ApiError(413, "body_too_large", `the body has ${declared} bytes; the limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const c of req) {
+    total += (c as Buffer).length;
+    if (total > limit) throw new ApiError(413, "body_too_large", `the body exceeds the limit of ${limit} bytes`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) throw new ApiError(400, "empty_body", "the request body is empty");
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch (e) {
+    throw new ApiError(400, "malformed_json", `the body is not valid UTF-8 JSON: ${(e as Error).message}`);
+  }
+}
+
+function requireJson(req: IncomingMessage): void {
+  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got "${type}"`);
+  }
+}
+
+/** The request handler of the API plus the bookkeeping graceful shutdown needs. */
+export class VerifierApi {
+  private readonly limits: HttpLimits;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+  /** Set when shutting down: new requests get 503. */
+  draining = false;
+
+  constructor(private readonly ctx: ApiContext) {
+    this.limits = { ...DEFAULT_LIMITS, ...ctx.limits };
+  }
+
+  /** Resolves once no request is being handled. */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idle = resolve;
+    });
+  }
+
+  /** node:http listener. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.draining) {
+      send(res, 503, { error: { code: "shutting_down", message: "the service is shutting down" } }, { connection: "close" });
+      return;
+    }
+    this.inFlight++;
+    const started = performance.now();
+    this.handle(req, res)
+      .catch((e: unknown) => {
+        if (e instanceof ApiError) {
+          if (e.status === 413) res.setHeader("connection", "close");
+          send(res, e.status, { error: { code: e.code, message: e.message, where: e.where } });
+        } else {
+          this.ctx.logger.error("request failed", { error: (e as Error).message, stack: (e as Error).stack });
+          send(res, 500, { error: { code: "internal", message: "internal error" } });
+        }
+      })
+      .finally(() => {
+        this.ctx.logger.debug("request", {
+          method: req.method,
+          path: (req.url ?? "").split("?")[0].replace(/\/records\/[0-9]+$/, "/records/:nullifier"),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        });
+        if (--this.inFlight === 0 && this.idle !== undefined) {
+          const resolve = this.idle;
+          this.idle = undefined;
+          resolve();
+        }
+      });
+  };
+
+  private isOperator(req: IncomingMessage): boolean {
+    const token = this.ctx.adminToken;
+    if (token === undefined || token === "") return false;
+    const given = Buffer.from((req.headers.authorization ?? "").replace(/^Bearer\s+/i, ""));
+    const want = Buffer.from(token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  }
+
+  private requireOperator(req: IncomingMessage): void {
+    if (this.ctx.adminToken === undefined || this.ctx.adminToken === "") {
+      throw new ApiError(404, "not_found", "operator endpoints are disabled (no admin token configured)");
+    }
+    if (!this.isOperator(req)) throw new ApiError(401, "unauthorized", "operator endpoint: a valid bearer token is required");
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    const method = req.method ?? "GET";
+    const route = (m: string) => {
+      if (method !== m) throw new ApiError(405, "method_not_allowed", `${path} accepts ${m} only`);
+    };
+    if (path === "/records") {
+      route("POST");
+      return this.postRecords(req, res);
+    }
+    if (path === "/health") {
+      route("GET");
+      return this.health(res);
+    }
+    if (path === "/snapshots") {
+      route("GET");
+      return this.snapshots(res);
+    }
+    const rec = /^\/records\/([0-9]{1,78})$/.exec(path);
+    if (rec !== null) {
+      route("GET");
+      this.requireOperator(req);
+      const row = await this.ctx.store.getRecord(rec[1]);
+      if (row === undefined) throw new ApiError(404, "not_found", "no record with this nullifier", "nullifier");
+      return send(res, 200, row);
+    }
+    if (path === "/requests") {
+      route("GET");
+      this.requireOperator(req);
+      return send(res, 200, { requests: await this.ctx.store.requests() });
+    }
+    if (path === "/populations") {
+      route("PUT");
+      this.requireOperator(req);
+      requireJson(req);
+      const json = parseJson(await readBody(req, this.limits.maxRecordBytes));
+      const r = populationSchema.safeParse(json);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw new ApiError(400, "schema", issue.message, issue.path.map(String).join(".") || "(body)");
+      }
+      await this.ctx.store.setPopulation({ ...r.data, member: getAddress(r.data.member.toLowerCase()) });
+      return send(res, 200, { ok: true });
+    }
+    throw new ApiError(404, "not_found", `no route ${path}`);
+  }
+
+  private async postRecords(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    requireJson(req);
+    const body = await readBody(req, this.limits.maxBodyBytes);
+    const json = parseJson(body);
+    let items: unknown[];
+    let prefix: string;
+    if (typeof json === "object" && json !== null && !Array.isArray(json) && "records" in json) {
+      const b = batchSchema.safeParse(json);
+      if (!b.success) {
+        const issue = b.error.issues[0];
+        throw new ApiError(400, "schema", issue.message, issue.path.map(String).join(".") || "(body)");
+      }
+      items = b.data.records;
+      prefix = "records";
+      if (items.length === 0) throw new ApiError(400, "empty_batch", "the batch holds no records", "records");
+      if (items.length > this.limits.maxBatch) {
+        throw new ApiError(413, "batch_too_large", `${items.length} records; at most ${this.limits.maxBatch} per batch`, "records");
+      }
+    } else {
+      if (body.length > this.limits.maxRecordBytes) {
+        throw new ApiError(413, "body_too_large", `a single record body is limited to ${this.limits.maxRecordBytes} bytes`);
+      }
+      items = [json];
+      prefix = "";
+    }
+    const receivedAt = Math.floor(Date.now() / 3_600_000) * 3600;
+    const rows = await this.ctx.validator.validate(items, prefix, receivedAt);
+    const inserted = await this.ctx.store.insertRecords(rows);
+    // Not logged: which nullifiers were new (the operator's own logs should not link users either).
+    this.ctx.logger.info("records accepted", { count: rows.length, inserted });
+    send(res, 200, { accepted: rows.length, nullifiers: rows.map((r) => r.nullifier) });
+  }
+
+  private async health(res: ServerResponse): Promise<void> {
+    let db = "ok";
+    try {
+      await this.ctx.store.ping();
+    } catch (e) {
+      db = `error: ${(e as Error).message}`;
+    }
+    const extra = this.ctx.healthExtra === undefined ? {} : await this.ctx.healthExtra().catch((e: Error) => ({ chain: `error: ${e.message}` }));
+    const ok = db === "ok";
+    send(res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", store: this.ctx.store.kind, db, ...extra });
+  }
+
+  private async snapshots(res: ServerResponse): Promise<void> {
+    const [stats, pops, reqs] = await Promise.all([
+      this.ctx.store.snapshotStats(),
+      this.ctx.store.populations(),
+      this.ctx.store.requests(),
+    ]);
+    const popOf = new Map(pops.map((p) => [`${p.member}:${p.asset}:${p.t}`, p]));
+    const reqOf = new Map(reqs.map((r) => [`${r.member}:${r.t}`, r]));
+    const snapshots = stats.map((s) => {
+      const pop = popOf.get(`${s.member}:${s.asset}:${s.t}`);
+      const req = reqOf.get(`${s.member}:${s.t}`);
+      return {
+        member: s.member,
+        asset: s.asset,
+        t: s.t,
+        records: s.records,
+        checked: s.checked,
+        population: pop === undefined ? null : { n: pop.n, source: pop.source },
+        coverage: coverageOf(s.records, pop?.n ?? null),
+        checkedCoverage: coverageOf(s.checked, pop?.n ?? null),
+        request: req === undefined ? null : { status: req.status, requestId: req.requestId },
+      };
+    });
+    send(res, 200, { snapshots });
+  }
+}
+
+/** Creates the HTTP server (not yet listening). */
+export function createApiServer(api: VerifierApi): Server {
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, api.listener);
+  server.keepAliveTimeout = 5_000;
+  return server;
+}

@@ -1,0 +1,437 @@
+// The verifier's storage (docs/protocol.md "Verifier service", storage): one schema and one migration list shared by
+// SQLite (node:sqlite, the embedded default) and PostgreSQL (pg, by URL). Records are keyed by nullifier: inserting
+// a record twice is a no-op, and a batch is inserted in one transaction (all or nothing).
+
+/** One stored record (numbers as decimal strings; `member` a checksummed address). */
+export interface StoredRecord {
+  nullifier: string;
+  member: string;
+  asset: number;
+  t: number;
+  slot: number;
+  accountKey: string;
+  balance: string;
+  message: string;
+  r8x: string;
+  r8y: string;
+  s: string;
+  ax: string;
+  ay: string;
+  keyHash: string;
+  /** Restitution payout address the user gave, or null. Operator-only. */
+  payout: string | null;
+  /** Unix seconds, rounded down to the hour (coarse on purpose: see docs, B12). */
+  receivedAt: number;
+  /** When the record was checked against the member's tree (operator node), or null. */
+  checkedAt: number | null;
+  /** Outcome of that check: `ok` or `mismatch`, or null. */
+  checkResult: "ok" | "mismatch" | null;
+}
+
+/** Record counts of one tree `(member, asset, t)`. */
+export interface SnapshotStats {
+  member: string;
+  asset: number;
+  t: number;
+  /** Valid records collected. */
+  records: number;
+  /** Records already checked against the member's published tree. */
+  checked: number;
+}
+
+/** The population size `n` of one tree and where it came from. */
+export interface Population {
+  member: string;
+  asset: number;
+  t: number;
+  n: number;
+  /** `leaves` (the committed tree's published leaf count) or `declared` (the member's declared count). */
+  source: "leaves" | "declared";
+}
+
+/** Lifecycle of a back-in-time proof request this verifier decided to make. */
+export type RequestStatus = "pending" | "sent" | "exists" | "failed";
+
+/** A proof request as persisted (one per `(member, t)`). */
+export interface ProofRequestRow {
+  member: string;
+  t: number;
+  status: RequestStatus;
+  requestId: string | null;
+  txHash: string | null;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The storage interface of the verifier service. */
+export interface RecordStore {
+  /** `sqlite` or `postgres`. */
+  readonly kind: "sqlite" | "postgres";
+  /** Inserts records in one transaction, skipping nullifiers already stored; returns how many were new. */
+  insertRecords(rows: readonly StoredRecord[]): Promise<number>;
+  /** The record with this nullifier, if stored. */
+  getRecord(nullifier: string): Promise<StoredRecord | undefined>;
+  /** Total stored records. */
+  countRecords(): Promise<number>;
+  /** Counts per tree, ordered by member, t, asset. */
+  snapshotStats(): Promise<SnapshotStats[]>;
+  /** Records (or replaces) the population size of a tree. */
+  setPopulation(p: Population): Promise<void>;
+  /** Every known population size. */
+  populations(): Promise<Population[]>;
+  /** Marks records as checked against the tree (by the operator node). Returns how many rows changed. */
+  markChecked(nullifiers: readonly string[], result: "ok" | "mismatch", at: number): Promise<number>;
+  /** Persists the intent to request `(member, t)`; false if a row already exists (never request twice). */
+  addRequestIntent(member: string, t: number, now: number): Promise<boolean>;
+  /** Updates a request row. */
+  updateRequest(
+    member: string,
+    t: number,
+    update: { status: RequestStatus; requestId?: string | null; txHash?: string | null; error?: string | null },
+    now: number,
+  ): Promise<void>;
+  /** Request rows, optionally only those with this status. */
+  requests(status?: RequestStatus): Promise<ProofRequestRow[]>;
+  /** Throws if the database is unreachable. */
+  ping(): Promise<void>;
+  /** Closes the connection(s). */
+  close(): Promise<void>;
+}
+
+/** A query runner; `?` placeholders (the PostgreSQL driver rewrites them to `$n`). */
+export interface Querier {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<{ rows: T[]; changes: number }>;
+}
+
+/** Values bound to placeholders. */
+export type SqlValue = string | number | bigint | null;
+
+/** What a dialect provides to {@link SqlRecordStore}. */
+export interface SqlDriver extends Querier {
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs `fn` in one transaction (serialised with other transactions); rolls back if it throws. */
+  transaction<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
+  /** Takes the migration lock inside a migration transaction (PostgreSQL: an advisory lock; SQLite: no-op). */
+  lockForMigration(q: Querier): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One schema migration (portable SQL: TEXT, BIGINT and composite primary keys mean the same in both dialects). */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** The migrations, in order. Never edit a released one: append. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "records, populations, proof requests",
+    statements: [
+      `CREATE TABLE records (
+        nullifier TEXT PRIMARY KEY,
+        member TEXT NOT NULL,
+        asset BIGINT NOT NULL,
+        t BIGINT NOT NULL,
+        slot BIGINT NOT NULL,
+        account_key TEXT NOT NULL,
+        balance TEXT NOT NULL,
+        message TEXT NOT NULL,
+        r8x TEXT NOT NULL,
+        r8y TEXT NOT NULL,
+        s TEXT NOT NULL,
+        ax TEXT NOT NULL,
+        ay TEXT NOT NULL,
+        key_hash TEXT NOT NULL,
+        payout TEXT,
+        received_at BIGINT NOT NULL,
+        checked_at BIGINT,
+        check_result TEXT
+      )`,
+      `CREATE INDEX records_by_tree ON records (member, t, asset)`,
+      `CREATE TABLE populations (
+        member TEXT NOT NULL,
+        asset BIGINT NOT NULL,
+        t BIGINT NOT NULL,
+        n BIGINT NOT NULL,
+        source TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (member, asset, t)
+      )`,
+      `CREATE TABLE proof_requests (
+        member TEXT NOT NULL,
+        t BIGINT NOT NULL,
+        status TEXT NOT NULL,
+        request_id TEXT,
+        tx_hash TEXT,
+        error TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (member, t)
+      )`,
+    ],
+  },
+];
+
+/** Applies pending migrations in one transaction under the migration lock; returns the versions applied. */
+export async function migrate(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return driver.transaction(async (q) => {
+    await driver.lockForMigration(q);
+    await q.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    );
+    const { rows } = await q.query<{ version: number | string }>("SELECT version FROM schema_migrations");
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      for (const s of m.statements) await q.query(s);
+      await q.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+        m.version,
+        m.name,
+        Math.floor(Date.now() / 1000),
+      ]);
+      applied.push(m.version);
+    }
+    const newest = Math.max(0, ...done);
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if (newest > known) {
+      throw new Error(`the database has schema version ${newest}, newer than this software knows (${known})`);
+    }
+    return applied;
+  });
+}
+
+const RECORD_COLUMNS =
+  "nullifier, member, asset, t, slot, account_key, balance, message, r8x, r8y, s, ax, ay, key_hash, payout, " +
+  "received_at, checked_at, check_result";
+
+interface RecordRow {
+  nullifier: string;
+  member: string;
+  asset: number | string;
+  t: number | string;
+  slot: number | string;
+  account_key: string;
+  balance: string;
+  message: string;
+  r8x: string;
+  r8y: string;
+  s: string;
+  ax: string;
+  ay: string;
+  key_hash: string;
+  payout: string | null;
+  received_at: number | string;
+  checked_at: number | string | null;
+  check_result: string | null;
+}
+
+interface RequestRow {
+  member: string;
+  t: number | string;
+  status: string;
+  request_id: string | null;
+  tx_hash: string | null;
+  error: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+const num = (v: number | string | bigint): number => Number(v);
+
+/** The store logic on top of a dialect driver; both SQLite and PostgreSQL use it. */
+export class SqlRecordStore implements RecordStore {
+  constructor(private readonly driver: SqlDriver) {}
+
+  get kind(): "sqlite" | "postgres" {
+    return this.driver.dialect;
+  }
+
+  async insertRecords(rows: readonly StoredRecord[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    return this.driver.transaction(async (q) => {
+      let inserted = 0;
+      for (const r of rows) {
+        const res = await q.query(
+          `INSERT INTO records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ` +
+            "ON CONFLICT (nullifier) DO NOTHING",
+          [
+            r.nullifier,
+            r.member,
+            r.asset,
+            r.t,
+            r.slot,
+            r.accountKey,
+            r.balance,
+            r.message,
+            r.r8x,
+            r.r8y,
+            r.s,
+            r.ax,
+            r.ay,
+            r.keyHash,
+            r.payout,
+            r.receivedAt,
+            r.checkedAt,
+            r.checkResult,
+          ],
+        );
+        inserted += res.changes;
+      }
+      return inserted;
+    });
+  }
+
+  async getRecord(nullifier: string): Promise<StoredRecord | undefined> {
+    const { rows } = await this.driver.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE nullifier = ?`, [
+      nullifier,
+    ]);
+    const r = rows[0];
+    if (r === undefined) return undefined;
+    return {
+      nullifier: r.nullifier,
+      member: r.member,
+      asset: num(r.asset),
+      t: num(r.t),
+      slot: num(r.slot),
+      accountKey: r.account_key,
+      balance: r.balance,
+      message: r.message,
+      r8x: r.r8x,
+      r8y: r.r8y,
+      s: r.s,
+      ax: r.ax,
+      ay: r.ay,
+      keyHash: r.key_hash,
+      payout: r.payout,
+      receivedAt: num(r.received_at),
+      checkedAt: r.checked_at === null ? null : num(r.checked_at),
+      checkResult: r.check_result === "ok" || r.check_result === "mismatch" ? r.check_result : null,
+    };
+  }
+
+  async countRecords(): Promise<number> {
+    const { rows } = await this.driver.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM records");
+    return num(rows[0].n);
+  }
+
+  async snapshotStats(): Promise<SnapshotStats[]> {
+    const { rows } = await this.driver.query<{
+      member: string;
+      asset: number | string;
+      t: number | string;
+      records: number | string;
+      checked: number | string;
+    }>(
+      "SELECT member, asset, t, COUNT(*) AS records, COUNT(checked_at) AS checked FROM records " +
+        "GROUP BY member, asset, t ORDER BY member, t, asset",
+    );
+    return rows.map((r) => ({
+      member: r.member,
+      asset: num(r.asset),
+      t: num(r.t),
+      records: num(r.records),
+      checked: num(r.checked),
+    }));
+  }
+
+  async setPopulation(p: Population): Promise<void> {
+    await this.driver.transaction((q) =>
+      q.query(
+        "INSERT INTO populations (member, asset, t, n, source, updated_at) VALUES (?, ?, ?, ?, ?, ?) " +
+          "ON CONFLICT (member, asset, t) DO UPDATE SET n = excluded.n, source = excluded.source, " +
+          "updated_at = excluded.updated_at",
+        [p.member, p.asset, p.t, p.n, p.source, Math.floor(Date.now() / 1000)],
+      ),
+    );
+  }
+
+  async populations(): Promise<Population[]> {
+    const { rows } = await this.driver.query<{
+      member: string;
+      asset: number | string;
+      t: number | string;
+      n: number | string;
+      source: string;
+    }>("SELECT member, asset, t, n, source FROM populations ORDER BY member, t, asset");
+    return rows.map((r) => ({
+      member: r.member,
+      asset: num(r.asset),
+      t: num(r.t),
+      n: num(r.n),
+      source: r.source === "leaves" ? "leaves" : "declared",
+    }));
+  }
+
+  async markChecked(nullifiers: readonly string[], result: "ok" | "mismatch", at: number): Promise<number> {
+    return this.driver.transaction(async (q) => {
+      let changed = 0;
+      for (const n of nullifiers) {
+        const res = await q.query("UPDATE records SET checked_at = ?, check_result = ? WHERE nullifier = ?", [
+          at,
+          result,
+          n,
+        ]);
+        changed += res.changes;
+      }
+      return changed;
+    });
+  }
+
+  async addRequestIntent(member: string, t: number, now: number): Promise<boolean> {
+    return this.driver.transaction(async (q) => {
+      const res = await q.query(
+        "INSERT INTO proof_requests (member, t, status, request_id, tx_hash, error, created_at, updated_at) " +
+          "VALUES (?, ?, 'pending', NULL, NULL, NULL, ?, ?) ON CONFLICT (member, t) DO NOTHING",
+        [member, t, now, now],
+      );
+      return res.changes === 1;
+    });
+  }
+
+  async updateRequest(
+    member: string,
+    t: number,
+    update: { status: RequestStatus; requestId?: string | null; txHash?: string | null; error?: string | null },
+    now: number,
+  ): Promise<void> {
+    await this.driver.transaction((q) =>
+      q.query(
+        "UPDATE proof_requests SET status = ?, request_id = COALESCE(?, request_id), " +
+          "tx_hash = COALESCE(?, tx_hash), error = ?, updated_at = ? WHERE member = ? AND t = ?",
+        [update.status, update.requestId ?? null, update.txHash ?? null, update.error ?? null, now, member, t],
+      ),
+    );
+  }
+
+  async requests(status?: RequestStatus): Promise<ProofRequestRow[]> {
+    const where = status === undefined ? "" : " WHERE status = ?";
+    const { rows } = await this.driver.query<RequestRow>(
+      "SELECT member, t, status, request_id, tx_hash, error, created_at, updated_at FROM proof_requests" +
+        where +
+        " ORDER BY created_at, member, t",
+      status === undefined ? [] : [status],
+    );
+    return rows.map((r) => ({
+      member: r.member,
+      t: num(r.t),
+      status: r.status as RequestStatus,
+      requestId: r.request_id,
+      txHash: r.tx_hash,
+      error: r.error,
+      createdAt: num(r.created_at),
+      updatedAt: num(r.updated_at),
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await this.driver.query("SELECT 1 AS ok");
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}

@@ -1,0 +1,117 @@
+// Validation of forwarded records (docs/protocol.md "Verifier service"): schema, ranges, then against the chain
+// (member known, t strictly in the past, a key registered for the member at t that hashes from the record key,
+// optionally a committed set), then the EdDSA-Poseidon signature. Nothing is stored unless every check passes.
+import type { Crypto } from "../crypto/index.js";
+import { recordKeyHash, recordMessage, recordNullifier } from "../records/index.js";
+import type { ChainView } from "./chain.js";
+import { forwardedRecordSchema, memberAddress, parseForwarded } from "./forwarded.js";
+import type { StoredRecord } from "./store.js";
+
+/** A refusal the HTTP API turns into a 4xx (or 503 when the chain is unreachable). */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Where in the request: e.g. `records[3].record.balance`. */
+    readonly where?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Options of {@link RecordValidator}. */
+export interface ValidatorOptions {
+  /** Refuse records whose (member, t) has no committed set on-chain (default false: t in the past suffices). */
+  requireCommitted?: boolean;
+}
+
+/** Validates forwarded records and turns them into rows to store. */
+export class RecordValidator {
+  constructor(
+    private readonly crypto: Crypto,
+    private readonly chain: ChainView,
+    private readonly options: ValidatorOptions = {},
+  ) {}
+
+  /**
+   * Validates every item (JSON values); throws the first {@link ApiError} (its `where` names `prefix[i]...`).
+   * @param prefix how items are named in errors (`records` for a batch, `` for a single record).
+   */
+  async validate(items: readonly unknown[], prefix: string, receivedAt: number): Promise<StoredRecord[]> {
+    const at = (i: number, field?: string) =>
+      [prefix === "" ? "" : `${prefix}[${i}]`, field ?? ""].filter((s) => s !== "").join(".") || "(body)";
+    const parsed = items.map((item, i) => {
+      const r = forwardedRecordSchema.safeParse(item);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw new ApiError(400, "schema", issue.message, at(i, issue.path.map(String).join(".")));
+      }
+      return parseForwarded(r.data);
+    });
+    const now = await this.chainCall(() => this.chain.now());
+    const rows: StoredRecord[] = [];
+    for (const [i, p] of parsed.entries()) {
+      const { record: rec } = p;
+      const member = memberAddress(rec.member);
+      if (rec.t >= BigInt(now)) {
+        throw new ApiError(422, "snapshot_not_past", `t = ${rec.t} is not in the past (chain time ${now})`, at(i, "record.t"));
+      }
+      const t = Number(rec.t);
+      const status = await this.chainCall(() => this.chain.memberStatus(member));
+      if (status === 0) throw new ApiError(422, "unknown_member", `${member} is not a consortium member`, at(i, "record.member"));
+      const registered = await this.chainCall(() => this.chain.keyHashAt(member, t));
+      if (registered === null) {
+        throw new ApiError(422, "no_key_at_t", `${member} had no record key registered at t = ${t}`, at(i, "record.t"));
+      }
+      const poseidon = (x: readonly bigint[]) => this.crypto.poseidon(x);
+      const keyHash = recordKeyHash(poseidon, p.recordKey[0], p.recordKey[1]);
+      if (keyHash !== registered) {
+        throw new ApiError(
+          422,
+          "wrong_key",
+          `the record key is not the key ${member} registered for t = ${t}`,
+          at(i, "recordKey"),
+        );
+      }
+      if (this.options.requireCommitted === true && !(await this.chainCall(() => this.chain.setCommitted(member, t)))) {
+        throw new ApiError(422, "snapshot_not_committed", `${member} committed no set for t = ${t}`, at(i, "record.t"));
+      }
+      const message = recordMessage(poseidon, rec);
+      if (!this.crypto.verify(message, p.signature, p.recordKey)) {
+        throw new ApiError(422, "bad_signature", "the signature does not verify for this record and key", at(i, "signature"));
+      }
+      rows.push({
+        nullifier: recordNullifier(poseidon, message).toString(),
+        member,
+        asset: rec.asset,
+        t,
+        slot: rec.slot,
+        accountKey: rec.accountKey.toString(),
+        balance: rec.balance.toString(),
+        message: message.toString(),
+        r8x: p.signature.R8x.toString(),
+        r8y: p.signature.R8y.toString(),
+        s: p.signature.S.toString(),
+        ax: p.recordKey[0].toString(),
+        ay: p.recordKey[1].toString(),
+        keyHash: keyHash.toString(),
+        payout: p.payout ?? null,
+        receivedAt,
+        checkedAt: null,
+        checkResult: null,
+      });
+    }
+    return rows;
+  }
+
+  /** A chain call whose failure (after its retries) is the service's fault: 503, never 4xx. */
+  private async chainCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw new ApiError(503, "chain_unavailable", `the chain could not be read: ${(e as Error).message.slice(0, 200)}`);
+    }
+  }
+}
