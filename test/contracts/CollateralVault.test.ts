@@ -202,8 +202,7 @@ describe("CollateralVault", function () {
 
   describe("slash", function () {
     it("takes bps of balances and pending withdrawals, splits bounty and fund exactly", async function () {
-      const { vault, fund, member, adjudicator, prover, token } =
-        await networkHelpers.loadFixture(funded);
+      const { vault, fund, member, adjudicator, prover, token } = await networkHelpers.loadFixture(funded);
       await vault.connect(member).requestWithdrawal(ETH, ONE / 2n);
       const bps = 3_333n;
       const fromBalance = ((2n * ONE - ONE / 2n) * bps) / 10_000n;
