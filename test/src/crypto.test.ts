@@ -50,6 +50,9 @@ describe("crypto facade", function () {
         expect(js.poseidon(xs)).to.equal(refHash(xs));
       }
       expect(js.poseidon([1n, 2n])).to.equal(poseidon2([1n, 2n]));
+      expect(js.poseidon([1n, 2n])).to.equal(
+        7853200120776062878684798364095072458815029376092732009249414926327459813530n,
+      );
       expect(js.poseidon([FIELD_P - 1n, 0n, 5n, 7n])).to.equal(poseidon4([FIELD_P - 1n, 0n, 5n, 7n]));
     });
     it("rejects inputs outside the field and bad arity", () => {
@@ -79,6 +82,19 @@ describe("crypto facade", function () {
       Buffer.from("0001020304050607080910111213141516171819202122232425262728293031", "hex"),
     ];
     const messages = [0n, 1n, 42n, FIELD_P - 1n, 0x1234567890abcdef1234567890abcdef1234567890abcdefn];
+
+    it("matches a fixed vector recorded from circomlibjs 0.1.7 (key 0x00..1f, message 42)", () => {
+      const k = Buffer.from("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "hex");
+      expect(js.publicKey(k)).to.deep.equal([
+        1120771572304984668855649788542860110303223894298952018121329196339919157573n,
+        20197087425205130352574209034729275460185533126585197591053247747830393653846n,
+      ]);
+      expect(js.sign(k, 42n)).to.deep.equal({
+        R8x: 15819747960633054021279824933334551758214263842547342905644814214286039962729n,
+        R8y: 14447648472608564294318883752367653137573274850671749878243867627204812484296n,
+        S: 2056210705939170921886359585422313227183017909331290957345799280197436416561n,
+      });
+    });
 
     it("derives the same public key as circomlibjs prv2pub", () => {
       for (const k of keys) {

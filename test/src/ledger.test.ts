@@ -107,6 +107,16 @@ describe("ledger formats", () => {
       await fails("nohdr.jsonl", '{"account":"x","asset":"BTC","balance":"1"}\n', 1, "format", /header/);
       await fails("ver.jsonl", '{"format":"por.ledger","version":2}\n', 1, "version", /header/);
     });
+    it("rejects account ids with control characters or over 256 characters", async () => {
+      await fails("ctl.jsonl", h + '{"account":"a\\u0007b","asset":"BTC","balance":"1"}\n', 2, "account", /control/);
+      await fails(
+        "long.jsonl",
+        h + `{"account":"${"x".repeat(257)}","asset":"BTC","balance":"1"}\n`,
+        2,
+        "account",
+        /256/,
+      );
+    });
     it("rejects a file name that is neither .csv nor .jsonl", async () => {
       await fails("ledger.txt", "x", undefined, undefined, /\.csv or \.jsonl/);
     });
