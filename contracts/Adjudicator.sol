@@ -30,7 +30,6 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     ILeafMismatchVerifier private immutable _VERIFIER;
 
     SlashParams private _slashParams;
-    mapping(uint256 nullifier => bool spent) private _spent;
 
     /// @notice The contracts the adjudicator works with.
     struct Wiring {
@@ -68,17 +67,17 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc IAdjudicator
     function proveFraud(FraudProof calldata proof) external nonReentrant {
         address member = proof.member;
-        uint256 committed = _LEDGER.commitmentOf(member, proof.asset, proof.t).rootHash;
+        uint256 committed = _LEDGER.rootOf(member, proof.asset, proof.t);
         if (committed == 0) revert AdjudicatorUnknownCommitment(member, proof.asset, proof.t);
         if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
         // Reverts ConsortiumRegistryNoKeyAt when no key was valid at t.
         uint256 registered = _REGISTRY.keyHashAt(member, proof.t);
         if (registered != proof.keyHash) revert AdjudicatorKeyMismatch(registered, proof.keyHash);
-        if (_spent[proof.nullifier]) revert AdjudicatorNullifierSpent(proof.nullifier);
+        if (isNullifierSpent(proof.nullifier)) revert AdjudicatorNullifierSpent(proof.nullifier);
         if (proof.recipient == address(0)) revert AdjudicatorZeroRecipient();
         if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
 
-        _spent[proof.nullifier] = true;
+        // The nullifier is spent by booking its claim: the fund refuses a second booking of the same nullifier.
         _LEDGER.markFraudulent(member, proof.asset, proof.t);
         _FUND.bookClaim(proof.nullifier, member, proof.asset, proof.claim, proof.recipient);
         uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
@@ -118,8 +117,9 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAdjudicator
-    function isNullifierSpent(uint256 nullifier) external view returns (bool) {
-        return _spent[nullifier];
+    function isNullifierSpent(uint256 nullifier) public view returns (bool) {
+        (address member, , , , ) = _FUND.claimOf(nullifier);
+        return member != address(0);
     }
 
     /// @notice The contracts this adjudicator is wired to.

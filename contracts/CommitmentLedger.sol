@@ -13,8 +13,8 @@ import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: two slots; per asset: two slots; per member: one slot. The quorum check is
-/// O(signers): an absolute governance weight threshold (see docs/protocol.md), no iteration over all operators.
+/// @dev Storage per commitment set: two slots; per asset: one slot (the root hash); per member: one slot. The quorum
+/// check is O(signers): an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
     /// @notice EIP-712 type hash of an operator's attestation.
     bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
@@ -26,6 +26,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 private constant _FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant _SIGNATURE_LENGTH = 65;
+    uint256 private constant _FRAUD_FLAG = 1 << 255;
 
     IConsortiumRegistry private immutable _REGISTRY;
     ICollateralVault private immutable _VAULT;
@@ -37,8 +38,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     mapping(address member => uint64 lastT) private _lastSnapshot;
     mapping(bytes32 setId => CommitmentSet set) private _sets;
-    mapping(bytes32 commitmentId => AssetRoot root) private _roots;
-    mapping(bytes32 commitmentId => bool fraudulent) private _fraudulent;
+    /// @dev Root hash of each asset commitment; bit 255 (never set in a field element) flags it fraudulent.
+    mapping(bytes32 commitmentId => uint256 root) private _roots;
     mapping(uint256 requestId => Request request) private _requests;
     mapping(bytes32 setId => uint256 requestId) private _requestOfSet;
     mapping(address account => uint256 amount) private _fees;
@@ -216,9 +217,10 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @inheritdoc ICommitmentLedger
     function markFraudulent(address member, uint32 asset, uint64 t) external onlyAdjudicator returns (uint256) {
         bytes32 commitmentId = keccak256(abi.encode(member, asset, t));
-        uint256 rootHash = _roots[commitmentId].rootHash;
-        if (rootHash == 0) revert CommitmentLedgerUnknownCommitment(member, asset, t);
-        _fraudulent[commitmentId] = true;
+        uint256 stored = _roots[commitmentId];
+        if (stored == 0) revert CommitmentLedgerUnknownCommitment(member, asset, t);
+        uint256 rootHash = stored & ~_FRAUD_FLAG;
+        if (stored == rootHash) _roots[commitmentId] = stored | _FRAUD_FLAG;
         emit CommitmentMarkedFraudulent(member, asset, t);
         CommitmentSet storage set = _sets[setSubject(member, t)];
         if (set.status != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Fraudulent);
@@ -268,13 +270,13 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc ICommitmentLedger
-    function commitmentOf(address member, uint32 asset, uint64 t) external view returns (AssetRoot memory) {
-        return _roots[keccak256(abi.encode(member, asset, t))];
+    function rootOf(address member, uint32 asset, uint64 t) external view returns (uint256) {
+        return _roots[keccak256(abi.encode(member, asset, t))] & ~_FRAUD_FLAG;
     }
 
     /// @inheritdoc ICommitmentLedger
     function isFraudulent(address member, uint32 asset, uint64 t) external view returns (bool) {
-        return _fraudulent[keccak256(abi.encode(member, asset, t))];
+        return _roots[keccak256(abi.encode(member, asset, t))] & _FRAUD_FLAG != 0;
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -363,11 +365,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             }
             // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.
             _REGISTRY.assetToken(c.asset);
-            _roots[keccak256(abi.encode(member, c.asset, t))] = AssetRoot({
-                rootHash: c.rootHash,
-                rootSum: c.rootSum,
-                reserves: c.reserves
-            });
+            _roots[keccak256(abi.encode(member, c.asset, t))] = c.rootHash;
             bytes32 blob = c.blobDigest;
             assembly ("memory-safe") {
                 mstore(add(add(blobDigests, 32), mul(i, 32)), blob)

@@ -70,7 +70,7 @@ contract Reputation is IReputation, AccessControl {
         if (rep.lastUpdate == 0) return 0;
         uint256 elapsed = block.timestamp - rep.since;
         if (elapsed == 0) return rep.lastStake;
-        uint256 total = rep.stakeSeconds + rep.lastStake * (block.timestamp - rep.lastUpdate);
+        uint256 total = uint256(rep.stakeSeconds) + uint256(rep.lastStake) * (block.timestamp - rep.lastUpdate);
         return total / elapsed;
     }
 
@@ -96,12 +96,19 @@ contract Reputation is IReputation, AccessControl {
         if (rep.lastUpdate == 0) {
             rep.since = nowTime;
         } else {
-            rep.stakeSeconds += rep.lastStake * (nowTime - rep.lastUpdate);
+            rep.stakeSeconds = _saturate(
+                uint256(rep.stakeSeconds) + uint256(rep.lastStake) * (nowTime - rep.lastUpdate)
+            );
         }
         rep.lastUpdate = nowTime;
         uint256 stake = _VAULT.stakeOf(member);
-        rep.lastStake = stake;
+        rep.lastStake = _saturate(stake);
         emit StakeCheckpointed(member, stake, rep.stakeSeconds);
+    }
+
+    /// @dev Clamps to the uint128 range (reputation saturates rather than blocking the duty or slash that updates it).
+    function _saturate(uint256 value) private pure returns (uint128) {
+        return value > type(uint128).max ? type(uint128).max : uint128(value);
     }
 
     /// @dev `base ^ exponent` in 1e18 fixed point, by squaring (O(log exponent)).

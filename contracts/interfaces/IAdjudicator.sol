@@ -122,6 +122,7 @@ interface IAdjudicator {
     /// @notice The slash shares.
     function slashParams() external view returns (SlashParams memory);
 
-    /// @notice True once a fraud proof with this nullifier was accepted.
+    /// @notice True once a fraud proof with this nullifier was accepted (its claim is booked in the fund, which
+    /// keys claims by nullifier: the one registry of spent nullifiers).
     function isNullifierSpent(uint256 nullifier) external view returns (bool);
 }

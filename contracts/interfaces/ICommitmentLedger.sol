@@ -28,13 +28,6 @@ interface ICommitmentLedger {
         bytes32 blobDigest;
     }
 
-    /// @notice What is stored for one asset of a commitment set.
-    struct AssetRoot {
-        uint256 rootHash;
-        uint128 rootSum;
-        uint128 reserves;
-    }
-
     /// @notice Lifecycle of a commitment set: Pending until a quorum verdict; Fraudulent once a fraud proof against
     /// any of its assets is accepted (also after finalization: the challenge window stays open).
     enum SetStatus {
@@ -302,8 +295,10 @@ interface ICommitmentLedger {
     /// @notice Governance: sets the adjudicator contract.
     function setAdjudicator(address adjudicator) external;
 
-    /// @notice The stored root of (member, asset, t); a zero rootHash means none.
-    function commitmentOf(address member, uint32 asset, uint64 t) external view returns (AssetRoot memory);
+    /// @notice The committed root hash of (member, asset, t); zero means none.
+    /// @dev Only the root hash is stored per asset (one slot); root sum, reserves and blob digest are in the
+    /// `RootCommitted` event and bound by the set's digest, which the quorum attests.
+    function rootOf(address member, uint32 asset, uint64 t) external view returns (uint256 rootHash);
 
     /// @notice True once a fraud proof against (member, asset, t) was accepted.
     function isFraudulent(address member, uint32 asset, uint64 t) external view returns (bool);

@@ -9,15 +9,16 @@ pragma solidity 0.8.30;
 /// where each interval uses the stake sampled at its start. Anyone may `checkpoint` a member to resample its stake.
 /// score = twc * met / total * ((10000 - slashPenaltyBps) / 10000) ^ slashCount; zero without duties.
 interface IReputation {
-    /// @notice What is stored per member.
+    /// @notice What is stored per member (two slots). `lastStake` saturates at 2^128 - 1 and `stakeSeconds` at
+    /// 2^128 - 1 (e.g. 10^9 ETH of weight for 10^10 seconds still fits).
     struct MemberReputation {
         uint64 dutiesMet;
         uint64 dutiesTotal;
         uint32 slashCount;
         uint40 since;
         uint40 lastUpdate;
-        uint256 lastStake;
-        uint256 stakeSeconds;
+        uint128 lastStake;
+        uint128 stakeSeconds;
     }
 
     /// @notice A penalty above 10000 basis points.

@@ -100,11 +100,18 @@ describe("Adjudicator", function () {
       expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(true);
       expect(await f.ledger.isFraudulent(f.member.address, ETH_ASSET, f.t1)).to.equal(true);
       expect(await f.ledger.isFraudulent(f.member.address, TOKEN_ASSET, f.t1)).to.equal(false);
+      // The flag never disturbs the stored root: a second record against the same root still binds to it.
+      expect(await f.ledger.rootOf(f.member.address, ETH_ASSET, f.t1)).to.equal(f.eth.rootHash);
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ nullifier: NULLIFIER + 5n }))).to.emit(
+        f.adjudicator,
+        "FraudProven",
+      );
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
       const claim = await f.fund.claimOf(NULLIFIER);
       expect(claim.amount).to.equal(CLAIM);
       expect(claim.recipient).to.equal(f.user.address);
-      expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);
+      // Two accepted proofs (two records) above: two slashes.
+      expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(2n);
     });
     it("accepts a fraud proof after finalization (the challenge window stays open)", async function () {
       const f = await networkHelpers.loadFixture(committed);

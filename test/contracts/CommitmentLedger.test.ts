@@ -121,10 +121,9 @@ describe("CommitmentLedger", function () {
         .to.emit(f.ledger, "SetCommitted")
         .withArgs(f.member.address, t, rootsDigest(commitments), setBlobDigest(commitments), 2n);
       await expect(tx).not.to.emit(f.ledger, "InsolvencyDeclared");
-      const root = await f.ledger.commitmentOf(f.member.address, TOKEN_ASSET, t);
-      expect(root.rootHash).to.equal(commitments[1].rootHash);
-      expect(root.rootSum).to.equal(commitments[1].rootSum);
-      expect(root.reserves).to.equal(commitments[1].reserves);
+      expect(await f.ledger.rootOf(f.member.address, TOKEN_ASSET, t)).to.equal(commitments[1].rootHash);
+      expect(await f.ledger.rootOf(f.member.address, ETH_ASSET, t)).to.equal(commitments[0].rootHash);
+      expect(await f.ledger.isFraudulent(f.member.address, ETH_ASSET, t)).to.equal(false);
       const set = await f.ledger.setOf(f.member.address, t);
       expect(set.status).to.equal(SetStatus.Pending);
       expect(set.assetCount).to.equal(2n);
@@ -267,7 +266,7 @@ describe("CommitmentLedger", function () {
         .to.emit(f.ledger, "RequestAnswered")
         .withArgs(1n, f.member.address, f.t);
       expect((await f.ledger.requestOf(1n)).status).to.equal(RequestStatus.Answered);
-      expect((await f.ledger.commitmentOf(f.member.address, ETH_ASSET, f.t)).rootHash).to.equal(answer[0].rootHash);
+      expect(await f.ledger.rootOf(f.member.address, ETH_ASSET, f.t)).to.equal(answer[0].rootHash);
       expect(await f.ledger.lastSnapshotOf(f.member.address)).to.equal(f.t + 20n);
       expect(await f.ledger.feesOf(f.member.address)).to.equal(FEE);
       await expect(f.ledger.connect(f.member).withdrawFees()).to.changeEtherBalances(
