@@ -1,0 +1,251 @@
+// The operator node's own database (node:sqlite): the chain cursor, one job per attestation subject and one row per
+// fraud proof (keyed by nullifier). Every state change is one transaction, so a crash at any point leaves either the
+// old or the new state, and a restart resumes from it: jobs are keyed by subject and fraud rows by nullifier, so
+// nothing is done twice and nothing is lost.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+/** Lifecycle of a job: pending -> signed (verdict and signature stored) -> sent (aggregator acknowledged). */
+export type JobStatus = "pending" | "signed" | "sent";
+
+/** One attestation job. */
+export interface Job {
+  subject: string;
+  kind: "set" | "request";
+  member: string;
+  t: bigint;
+  requestId: bigint;
+  block: number;
+  status: JobStatus;
+  attempts: number;
+  nextAt: number;
+  verdict: number | null;
+  rootsDigest: string | null;
+  blobDigest: string | null;
+  signature: string | null;
+  reasons: string[];
+}
+
+/** Lifecycle of a fraud proof: submitted (tx sent) -> done (nullifier spent) | refused (nothing to prove). */
+export type FraudStatus = "submitted" | "done" | "refused" | "failed";
+
+/** One fraud-proof row. */
+export interface FraudRow {
+  nullifier: string;
+  member: string;
+  asset: number;
+  t: bigint;
+  status: FraudStatus;
+  txHash: string | null;
+  error: string | null;
+}
+
+interface JobRow {
+  subject: string;
+  kind: string;
+  member: string;
+  t: string;
+  request_id: string;
+  block: number;
+  status: string;
+  attempts: number;
+  next_at: number;
+  verdict: number | null;
+  roots_digest: string | null;
+  blob_digest: string | null;
+  signature: string | null;
+  reasons: string;
+}
+
+const SCHEMA = [
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  `CREATE TABLE IF NOT EXISTS jobs (
+    subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
+    block INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0,
+    verdict INTEGER, roots_digest TEXT, blob_digest TEXT, signature TEXT, reasons TEXT NOT NULL DEFAULT '[]',
+    updated_at INTEGER NOT NULL)`,
+  "CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, next_at)",
+  `CREATE TABLE IF NOT EXISTS fraud (
+    nullifier TEXT PRIMARY KEY, member TEXT NOT NULL, asset INTEGER NOT NULL, t TEXT NOT NULL, status TEXT NOT NULL,
+    tx_hash TEXT, error TEXT, updated_at INTEGER NOT NULL)`,
+];
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The node's database. */
+export class NodeDb {
+  private readonly db: DatabaseSync;
+
+  /** Opens (creating) the database at `path` (`:memory:` for tests). */
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec("PRAGMA journal_mode = WAL");
+    this.db.exec("PRAGMA synchronous = FULL");
+    this.db.exec("PRAGMA busy_timeout = 5000");
+    for (const s of SCHEMA) this.db.exec(s);
+  }
+
+  /** Runs `fn` in one transaction. */
+  tx<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      this.db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
+  /** The last block fully processed, with its hash; undefined before the first poll. */
+  cursor(): { block: number; hash: string } | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'cursor'").get() as { value: string } | undefined;
+    if (row === undefined) return undefined;
+    return JSON.parse(row.value) as { block: number; hash: string };
+  }
+
+  /** Sets the cursor (call inside the transaction that stored the range's jobs). */
+  setCursor(block: number, hash: string): void {
+    this.db
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(JSON.stringify({ block, hash }));
+  }
+
+  /** Adds a job unless one exists for the subject; true when added. */
+  addJob(j: Pick<Job, "subject" | "kind" | "member" | "t" | "requestId" | "block">): boolean {
+    const r = this.db
+      .prepare(
+        "INSERT INTO jobs (subject, kind, member, t, request_id, block, status, updated_at) " +
+          "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (subject) DO NOTHING",
+      )
+      .run(j.subject, j.kind, j.member, j.t.toString(), j.requestId.toString(), j.block, now());
+    return Number(r.changes) === 1;
+  }
+
+  /** Pending or signed jobs due at `at` (unix seconds), oldest block first. */
+  dueJobs(at: number, limit = 20): Job[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM jobs WHERE status IN ('pending', 'signed') AND next_at <= ? ORDER BY block, subject LIMIT ?",
+      )
+      .all(at, limit) as unknown as JobRow[];
+    return rows.map(toJob);
+  }
+
+  /** A job by subject. */
+  job(subject: string): Job | undefined {
+    const row = this.db.prepare("SELECT * FROM jobs WHERE subject = ?").get(subject) as unknown as JobRow | undefined;
+    return row === undefined ? undefined : toJob(row);
+  }
+
+  /** Every job (tests, health). */
+  jobs(): Job[] {
+    return (this.db.prepare("SELECT * FROM jobs ORDER BY block, subject").all() as unknown as JobRow[]).map(toJob);
+  }
+
+  /** Counts per status. */
+  jobCounts(): Record<string, number> {
+    const rows = this.db.prepare("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status").all() as Array<{
+      status: string;
+      n: number;
+    }>;
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Stores the verdict and signature of a pending job (pending -> signed). */
+  markSigned(
+    subject: string,
+    v: { verdict: number; rootsDigest: string; blobDigest: string; signature: string; reasons: string[] },
+  ): void {
+    this.db
+      .prepare(
+        "UPDATE jobs SET status = 'signed', verdict = ?, roots_digest = ?, blob_digest = ?, signature = ?, reasons = ?, " +
+          "updated_at = ? WHERE subject = ? AND status = 'pending'",
+      )
+      .run(v.verdict, v.rootsDigest, v.blobDigest, v.signature, JSON.stringify(v.reasons), now(), subject);
+  }
+
+  /** The aggregator acknowledged the attestation (signed -> sent). */
+  markSent(subject: string): void {
+    this.db.prepare("UPDATE jobs SET status = 'sent', updated_at = ? WHERE subject = ?").run(now(), subject);
+  }
+
+  /** Postpones a job after a failure. */
+  postpone(subject: string, delaySeconds: number, reason: string): void {
+    this.db
+      .prepare("UPDATE jobs SET attempts = attempts + 1, next_at = ?, reasons = ?, updated_at = ? WHERE subject = ?")
+      .run(now() + delaySeconds, JSON.stringify([reason]), now(), subject);
+  }
+
+  /** A fraud row by nullifier. */
+  fraud(nullifier: string): FraudRow | undefined {
+    const r = this.db.prepare("SELECT * FROM fraud WHERE nullifier = ?").get(nullifier) as
+      | {
+          nullifier: string;
+          member: string;
+          asset: number;
+          t: string;
+          status: string;
+          tx_hash: string | null;
+          error: string | null;
+        }
+      | undefined;
+    if (r === undefined) return undefined;
+    return {
+      nullifier: r.nullifier,
+      member: r.member,
+      asset: Number(r.asset),
+      t: BigInt(r.t),
+      status: r.status as FraudStatus,
+      txHash: r.tx_hash,
+      error: r.error,
+    };
+  }
+
+  /** Every fraud row. */
+  frauds(): FraudRow[] {
+    const rows = this.db.prepare("SELECT nullifier FROM fraud ORDER BY nullifier").all() as Array<{
+      nullifier: string;
+    }>;
+    return rows.map((r) => this.fraud(r.nullifier) as FraudRow);
+  }
+
+  /** Inserts or updates a fraud row. */
+  setFraud(f: FraudRow): void {
+    this.db
+      .prepare(
+        "INSERT INTO fraud (nullifier, member, asset, t, status, tx_hash, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) " +
+          "ON CONFLICT (nullifier) DO UPDATE SET status = excluded.status, tx_hash = COALESCE(excluded.tx_hash, fraud.tx_hash), " +
+          "error = excluded.error, updated_at = excluded.updated_at",
+      )
+      .run(f.nullifier, f.member, f.asset, f.t.toString(), f.status, f.txHash, f.error, now());
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+function toJob(r: JobRow): Job {
+  return {
+    subject: r.subject,
+    kind: r.kind === "request" ? "request" : "set",
+    member: r.member,
+    t: BigInt(r.t),
+    requestId: BigInt(r.request_id),
+    block: Number(r.block),
+    status: r.status as JobStatus,
+    attempts: Number(r.attempts),
+    nextAt: Number(r.next_at),
+    verdict: r.verdict === null ? null : Number(r.verdict),
+    rootsDigest: r.roots_digest,
+    blobDigest: r.blob_digest,
+    signature: r.signature,
+    reasons: JSON.parse(r.reasons) as string[],
+  };
+}

@@ -1,0 +1,11 @@
+// The operator node (docs/protocol.md "Operator node"): chain follower, verification checks, watchtower, attestation
+// signing and delivery, health endpoint, structured logs.
+export * from "./log.js";
+export * from "./retry.js";
+export * from "./db.js";
+export * from "./checks.js";
+export * from "./blobs.js";
+export * from "./records.js";
+export * from "./verify.js";
+export * from "./watchtower.js";
+export * from "./node.js";

@@ -1,0 +1,401 @@
+// The operator node: follows the CommitmentLedger (poll-based, a confirmation depth, a persisted cursor), verifies
+// each commitment set and answered request, runs the watchtower, signs the EIP-712 attestation and sends it to the
+// aggregator; serves a health endpoint; shuts down gracefully; resumes from its database after a crash.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { Contract, getAddress, type Provider, type Wallet } from "ethers";
+
+import { Verdict, ledgerDomain, requestSubject, setSubject, signAttestation } from "../consortium/attestation.js";
+import type { Crypto } from "../crypto/index.js";
+import type { ProverArtifacts } from "../prover/index.js";
+import { LEDGER_ABI, REQUEST_STATUS, SET_STATUS } from "../poa/abi.js";
+import type { BlobSource } from "./blobs.js";
+import { NodeDb, type Job } from "./db.js";
+import type { Logger } from "./log.js";
+import type { HeldRecords } from "./records.js";
+import { sleep, withRetry } from "./retry.js";
+import { BlobUnavailable, verifySubject, type NodeAddresses } from "./verify.js";
+import { proveAndSubmitFraud } from "./watchtower.js";
+
+/** Configuration of an operator node. */
+export interface OperatorNodeOptions {
+  provider: Provider;
+  /** The operator key (an ethers Wallet connected to `provider`). */
+  wallet: Wallet;
+  addresses: NodeAddresses;
+  crypto: Crypto;
+  blobs: BlobSource;
+  held?: HeldRecords;
+  /** Path of the node's SQLite database. */
+  dbPath: string;
+  /** Aggregator base URL (`http://host:port`); attestations are POSTed to `<url>/attestations`. */
+  aggregatorUrl: string;
+  /** Blocks a log must be buried under before the node acts on it (default 2). */
+  confirmations?: number;
+  /** Poll interval in ms (default 2000). */
+  pollMs?: number;
+  /** First block to scan when the database has no cursor (default 0). */
+  startBlock?: number;
+  /** Largest block range per getLogs call (default 2000). */
+  maxRange?: number;
+  /** Fraud-proof tree depth (default 32). */
+  depth?: number;
+  /** Attempts at fetching a blob before it counts as unavailable (a failed check). Default 10. */
+  blobAttempts?: number;
+  /** Health endpoint port (0: any free port; undefined: no endpoint). */
+  healthPort?: number;
+  circuit?: string;
+  artifacts?: ProverArtifacts;
+  log: Logger;
+  /** Test hook: called after each job step ("verified", "signed", "sent"). */
+  onStep?: (step: string, job: Job) => void | Promise<void>;
+}
+
+/** Health snapshot. */
+export interface NodeHealth {
+  status: "ok" | "degraded" | "stopping";
+  operator: string;
+  cursor: number | null;
+  head: number | null;
+  lag: number | null;
+  jobs: Record<string, number>;
+  frauds: number;
+  lastError: string | null;
+}
+
+const msg = (e: unknown) => (e instanceof Error ? e.message.split("\n")[0] : String(e));
+
+/** The operator node. `start()` runs it until `stop()`. */
+export class OperatorNode {
+  readonly db: NodeDb;
+  private readonly ledger: Contract;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private server: Server | undefined;
+  private chainId = 0n;
+  private operator = "";
+  private head: number | null = null;
+  private lastError: string | null = null;
+  private readonly confirmations: number;
+
+  constructor(private readonly o: OperatorNodeOptions) {
+    this.db = new NodeDb(o.dbPath);
+    this.ledger = new Contract(o.addresses.ledger, LEDGER_ABI, o.provider);
+    this.confirmations = o.confirmations ?? 2;
+  }
+
+  /** The health endpoint's port, once started. */
+  get healthPort(): number | undefined {
+    const a = this.server?.address();
+    return a !== null && typeof a === "object" ? (a as AddressInfo).port : undefined;
+  }
+
+  /** Current health. */
+  health(): NodeHealth {
+    const cursor = this.db.cursor()?.block ?? null;
+    return {
+      status: this.abort.signal.aborted ? "stopping" : this.lastError === null ? "ok" : "degraded",
+      operator: this.operator,
+      cursor,
+      head: this.head,
+      lag: this.head !== null && cursor !== null ? this.head - cursor : null,
+      jobs: this.db.jobCounts(),
+      frauds: this.db.frauds().length,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Starts following the chain (and the health endpoint). */
+  async start(): Promise<void> {
+    this.chainId = (await withRetry(() => this.o.provider.getNetwork(), { log: this.o.log })).chainId;
+    this.operator = getAddress(await this.o.wallet.getAddress());
+    this.o.log.info("operator node starting", {
+      operator: this.operator,
+      chainId: this.chainId,
+      ledger: this.o.addresses.ledger,
+      cursor: this.db.cursor()?.block ?? null,
+      confirmations: this.confirmations,
+    });
+    if (this.o.healthPort !== undefined) {
+      this.server = createServer((req, res) => {
+        if (req.method === "GET" && (req.url === "/health" || req.url === "/healthz")) {
+          const h = this.health();
+          res.writeHead(h.status === "ok" ? 200 : 503, { "content-type": "application/json" });
+          res.end(JSON.stringify(h));
+        } else {
+          res.writeHead(404, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: "not found" }));
+        }
+      });
+      await new Promise<void>((resolve) => this.server?.listen(this.o.healthPort, "127.0.0.1", resolve));
+    }
+    this.loop = this.run();
+  }
+
+  /** Stops after the current step, closes the health endpoint and the database. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop?.catch(() => undefined);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.db.close();
+    this.o.log.info("operator node stopped");
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      try {
+        await this.pollOnce();
+        await this.processDue();
+        this.lastError = null;
+      } catch (e) {
+        if (signal.aborted) break;
+        this.lastError = msg(e);
+        this.o.log.error("node step failed", { error: this.lastError });
+      }
+      try {
+        await sleep(this.o.pollMs ?? 2_000, signal);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  /** Scans confirmed blocks after the cursor for ledger events and stores a job per subject (one transaction). */
+  async pollOnce(): Promise<number> {
+    const { provider, log } = this.o;
+    const signal = this.abort.signal;
+    const latest = await withRetry(() => provider.getBlockNumber(), { log, what: "blockNumber", signal });
+    this.head = latest;
+    const safe = latest - this.confirmations;
+    let cursor = this.db.cursor();
+    if (cursor !== undefined) {
+      // A reorg deeper than the confirmation depth replaced the cursor block: rescan from before it (idempotent).
+      const b = await withRetry(() => provider.getBlock(cursor!.block), { log, what: "cursor block", signal });
+      if (b === null || b.hash !== cursor.hash) {
+        const back = Math.max(-1, cursor.block - Math.max(this.confirmations, 1) * 4);
+        log.warn("cursor block is no longer canonical: rescanning", { cursor: cursor.block, rescanFrom: back + 1 });
+        cursor = back < 0 ? undefined : { block: back, hash: "" };
+        if (cursor !== undefined) {
+          const nb = await provider.getBlock(cursor.block);
+          cursor = nb?.hash ? { block: nb.number, hash: nb.hash } : undefined;
+        }
+      }
+    }
+    let from = cursor === undefined ? (this.o.startBlock ?? 0) : cursor.block + 1;
+    let added = 0;
+    while (from <= safe && !signal.aborted) {
+      const to = Math.min(safe, from + (this.o.maxRange ?? 2_000) - 1);
+      const [sets, answered, attested] = await withRetry(
+        () =>
+          Promise.all([
+            this.ledger.queryFilter(this.ledger.filters.SetCommitted(), from, to),
+            this.ledger.queryFilter(this.ledger.filters.RequestAnswered(), from, to),
+            this.ledger.queryFilter(this.ledger.filters.QuorumAttested(), from, to),
+          ]),
+        { log, what: `logs ${from}-${to}`, signal },
+      );
+      const toBlock = await withRetry(() => provider.getBlock(to), { log, what: "range end block", signal });
+      if (toBlock?.hash == null) throw new Error(`block ${to} is not available`);
+      const jobs: Array<Parameters<NodeDb["addJob"]>[0]> = [];
+      for (const e of sets) {
+        if (!("args" in e)) continue;
+        const member = getAddress(e.args[0] as string);
+        const t = e.args[1] as bigint;
+        jobs.push({ subject: setSubject(member, t), kind: "set", member, t, requestId: 0n, block: e.blockNumber });
+      }
+      for (const e of answered) {
+        if (!("args" in e)) continue;
+        const requestId = e.args[0] as bigint;
+        const member = getAddress(e.args[1] as string);
+        const t = e.args[2] as bigint;
+        jobs.push({
+          subject: requestSubject(member, t, requestId),
+          kind: "request",
+          member,
+          t,
+          requestId,
+          block: e.blockNumber,
+        });
+      }
+      this.db.tx(() => {
+        for (const j of jobs) {
+          if (j.member === this.operator) continue; // never attest to one's own commitments
+          if (this.db.addJob(j)) added++;
+        }
+        this.db.setCursor(to, toBlock.hash as string);
+      });
+      for (const j of jobs)
+        log.info("job queued", { subject: j.subject, kind: j.kind, member: j.member, t: j.t, block: j.block });
+      if (attested.length > 0) log.info("quorum attestations seen", { count: attested.length, from, to });
+      from = to + 1;
+    }
+    return added;
+  }
+
+  /** Processes every due job once. */
+  async processDue(): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    for (const job of this.db.dueJobs(now)) {
+      if (this.abort.signal.aborted) return;
+      try {
+        await this.processJob(job);
+      } catch (e) {
+        const reason = msg(e);
+        const delay = Math.min(300, 2 ** Math.min(job.attempts, 8));
+        this.db.postpone(job.subject, delay, reason);
+        this.o.log.warn("job postponed", {
+          subject: job.subject,
+          attempts: job.attempts + 1,
+          delaySeconds: delay,
+          reason,
+        });
+      }
+    }
+  }
+
+  private async isOpen(job: Job): Promise<boolean> {
+    if (job.kind === "set") {
+      const s = (await withRetry(() => this.ledger.getFunction("setOf")(job.member, job.t), { log: this.o.log })) as {
+        status: bigint;
+      };
+      return Number(s.status) === SET_STATUS.Pending;
+    }
+    const r = (await withRetry(() => this.ledger.getFunction("requestOf")(job.requestId), { log: this.o.log })) as {
+      status: bigint;
+    };
+    return Number(r.status) === REQUEST_STATUS.Answered;
+  }
+
+  private async processJob(job: Job): Promise<void> {
+    const log = this.o.log.child({ subject: job.subject, kind: job.kind, member: job.member, t: job.t });
+    if (job.status === "pending") {
+      let v;
+      try {
+        v = await verifySubject(
+          {
+            provider: this.o.provider,
+            chainId: this.chainId,
+            addresses: this.o.addresses,
+            crypto: this.o.crypto,
+            blobs: this.o.blobs,
+            held: this.o.held,
+            depth: this.o.depth ?? 32,
+            log,
+          },
+          { kind: job.kind, member: job.member, t: job.t, requestId: job.requestId },
+          { blobUnavailableIsFailure: job.attempts + 1 >= (this.o.blobAttempts ?? 10) },
+        );
+      } catch (e) {
+        if (e instanceof BlobUnavailable) log.warn("blob not available yet", { error: e.message });
+        throw e;
+      }
+      for (const c of v.checks) {
+        if (c.ok) log.debug("check passed", { asset: c.asset, check: c.name });
+        else log.warn("check failed", { asset: c.asset, check: c.name, reason: c.reason });
+      }
+      // Watchtower first: a contradicted record is proven and submitted before anything is signed.
+      const at = Math.floor(Date.now() / 1000);
+      for (const c of v.contradictions) {
+        const outcomes = await proveAndSubmitFraud(
+          {
+            db: this.db,
+            provider: this.o.provider,
+            signer: this.o.wallet,
+            adjudicator: this.o.addresses.adjudicator,
+            poseidon: (xs) => this.o.crypto.poseidon(xs),
+            log,
+            circuit: this.o.circuit,
+            artifacts: this.o.artifacts,
+          },
+          c.tree,
+          c.rootHash,
+          c.records,
+        );
+        if ([...outcomes.values()].includes("failed")) throw new Error("a fraud-proof submission failed; will retry");
+        await this.o.held?.markChecked(
+          c.records.map((r) => r.nullifier),
+          "mismatch",
+          at,
+        );
+      }
+      await this.o.held?.markChecked(
+        v.honoured.map((r) => r.nullifier),
+        "ok",
+        at,
+      );
+      await this.o.onStep?.("verified", job);
+      if (!(await this.isOpen(job))) {
+        log.info("subject already closed on-chain: nothing to sign", { verdict: Verdict[v.verdict] });
+        this.db.markSigned(job.subject, {
+          verdict: v.verdict,
+          rootsDigest: v.rootsDigest,
+          blobDigest: v.blobDigest,
+          signature: "",
+          reasons: v.reasons,
+        });
+        this.db.markSent(job.subject);
+        return;
+      }
+      const attestation = {
+        subject: job.subject,
+        verdict: v.verdict,
+        rootsDigest: v.rootsDigest,
+        blobDigest: v.blobDigest,
+      };
+      const signed = await signAttestation(
+        this.o.wallet,
+        ledgerDomain(this.chainId, this.o.addresses.ledger),
+        attestation,
+      );
+      this.db.markSigned(job.subject, { ...attestation, signature: signed.signature, reasons: v.reasons });
+      log.info("attestation signed", { verdict: Verdict[v.verdict], reasons: v.reasons });
+      job = this.db.job(job.subject) as Job;
+      await this.o.onStep?.("signed", job);
+    }
+    if (job.status === "signed") {
+      if (job.signature === "" || job.signature === null) {
+        this.db.markSent(job.subject);
+        return;
+      }
+      await this.send(job);
+      this.db.markSent(job.subject);
+      log.info("attestation sent to the aggregator");
+      await this.o.onStep?.("sent", this.db.job(job.subject) as Job);
+    }
+  }
+
+  /** POSTs a signed attestation; accepted and duplicate answers both count as delivered. */
+  private async send(job: Job): Promise<void> {
+    const body = JSON.stringify({
+      format: "por.attestation-submission",
+      version: 1,
+      kind: job.kind,
+      member: job.member,
+      t: job.t.toString(),
+      ...(job.kind === "request" ? { requestId: job.requestId.toString() } : {}),
+      verdict: job.verdict === Verdict.Solvent ? "solvent" : "insolvent",
+      rootsDigest: job.rootsDigest,
+      blobDigest: job.blobDigest,
+      signer: this.operator,
+      signature: job.signature,
+    });
+    const res = await withRetry(
+      async () => {
+        const r = await fetch(`${this.o.aggregatorUrl.replace(/\/$/, "")}/attestations`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+          signal: AbortSignal.timeout(15_000),
+        });
+        if (r.status >= 500) throw Object.assign(new Error(`aggregator answered ${r.status}`), { status: r.status });
+        return r;
+      },
+      { log: this.o.log, what: "POST attestation", attempts: 4 },
+    );
+    if (res.status !== 200 && res.status !== 201) {
+      throw new Error(`aggregator refused the attestation: ${res.status} ${await res.text()}`);
+    }
+  }
+}

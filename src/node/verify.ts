@@ -1,0 +1,217 @@
+// Verification of one attestation subject (a commitment set, or an answered request): every asset's blob through
+// the named checks of checks.ts, the watchtower's held-record check, and the resulting verdict.
+import { Contract, ZeroAddress, getAddress, keccak256, AbiCoder, type Provider } from "ethers";
+
+import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
+import { rootsDigest, setBlobDigest, Verdict, type AssetCommitment } from "../consortium/attestation.js";
+import type { Crypto } from "../crypto/index.js";
+import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI } from "../poa/abi.js";
+import type { SumTree } from "../tree/index.js";
+import type { StoredRecord } from "../verifier-service/store.js";
+import type { BlobSource } from "./blobs.js";
+import {
+  checkBalances,
+  checkBlobDigest,
+  checkBlobFormat,
+  checkCommittedReserves,
+  checkHeldRecords,
+  checkLeaves,
+  checkOwnershipSignatures,
+  checkPoaBinding,
+  checkRegistrations,
+  checkSnapshotBlock,
+  checkSolvency,
+  type AssetContext,
+  type CheckResult,
+} from "./checks.js";
+import type { HeldRecords } from "./records.js";
+import { withRetry } from "./retry.js";
+import type { Logger } from "./log.js";
+
+/** Deployment addresses the node reads. */
+export interface NodeAddresses {
+  ledger: string;
+  registry: string;
+  reserveRegistry: string;
+  adjudicator: string;
+}
+
+/** What verification needs. */
+export interface VerifyDeps {
+  provider: Provider;
+  chainId: bigint;
+  addresses: NodeAddresses;
+  crypto: Crypto;
+  blobs: BlobSource;
+  held?: HeldRecords;
+  /** Tree depth the fraud circuit proves (32 in production). */
+  depth: number;
+  log: Logger;
+}
+
+/** One subject to verify. */
+export interface Subject {
+  kind: "set" | "request";
+  member: string;
+  t: bigint;
+  requestId: bigint;
+}
+
+/** A tree whose held records it contradicts. */
+export interface Contradiction {
+  asset: number;
+  rootHash: bigint;
+  tree: SumTree;
+  records: StoredRecord[];
+}
+
+/** The outcome of verifying one subject. */
+export interface SubjectVerification {
+  verdict: Verdict.Solvent | Verdict.Insolvent;
+  rootsDigest: string;
+  blobDigest: string;
+  commitments: AssetCommitment[];
+  checks: Array<CheckResult<unknown> & { asset: number }>;
+  /** Failure reasons (empty when solvent). */
+  reasons: string[];
+  contradictions: Contradiction[];
+  /** Held records that sit in their slots, by asset. */
+  honoured: StoredRecord[];
+}
+
+/** Raised when a blob is not available yet: the caller retries later. */
+export class BlobUnavailable extends Error {
+  override name = "BlobUnavailable";
+}
+
+/** The commitments of `(member, t)` from the ledger's RootCommitted events, ascending by asset. */
+export async function commitmentsOf(
+  provider: Provider,
+  ledger: string,
+  member: string,
+  t: bigint,
+): Promise<AssetCommitment[]> {
+  const l = new Contract(ledger, LEDGER_ABI, provider);
+  const logs = await l.queryFilter(l.filters.RootCommitted(member, null, t), 0, "latest");
+  const out: AssetCommitment[] = [];
+  for (const log of logs) {
+    if (!("args" in log)) continue;
+    const a = log.args;
+    out.push({
+      asset: Number(a[1]),
+      rootHash: a[3] as bigint,
+      rootSum: a[4] as bigint,
+      reserves: a[5] as bigint,
+      blobDigest: a[6] as string,
+    });
+  }
+  return out.sort((x, y) => x.asset - y.asset);
+}
+
+/** Verifies a subject: every check on every asset. Throws {@link BlobUnavailable} when a blob cannot be fetched yet. */
+export async function verifySubject(
+  deps: VerifyDeps,
+  s: Subject,
+  options: { blobUnavailableIsFailure?: boolean } = {},
+): Promise<SubjectVerification> {
+  const { provider, addresses } = deps;
+  const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
+  const ledger = new Contract(addresses.ledger, LEDGER_ABI, provider);
+  const registry = new Contract(addresses.registry, CONSORTIUM_REGISTRY_ABI, provider);
+
+  const commitments = await rpc("RootCommitted logs", () => commitmentsOf(provider, addresses.ledger, s.member, s.t));
+  const set = (await rpc("setOf", () => ledger.getFunction("setOf")(s.member, s.t))) as {
+    digest: string;
+    assetCount: bigint;
+  };
+  const rd = rootsDigest(commitments);
+  const bd = setBlobDigest(commitments);
+  const onChain = keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [rd, bd]));
+  if (commitments.length === 0 || Number(set.assetCount) !== commitments.length || onChain !== set.digest) {
+    throw new Error(
+      `the RootCommitted events of ${s.member} at t = ${s.t} (${commitments.length}) do not match the stored set (${set.assetCount} assets)`,
+    );
+  }
+  const keyHash = (await rpc("keyHashAt", () =>
+    registry
+      .getFunction("keyHashAt")(s.member, s.t)
+      .catch(() => 0n),
+  )) as bigint;
+
+  const checks: SubjectVerification["checks"] = [];
+  const contradictions: Contradiction[] = [];
+  const honoured: StoredRecord[] = [];
+  const record = <T>(asset: number, c: CheckResult<T>): c is CheckResult<T> & { ok: true } => {
+    checks.push({ ...(c as CheckResult<unknown>), asset });
+    return c.ok;
+  };
+
+  for (const c of commitments) {
+    const ctx: AssetContext = {
+      chainId: deps.chainId,
+      ledger: addresses.ledger,
+      reserveRegistry: addresses.reserveRegistry,
+      member: getAddress(s.member),
+      t: s.t,
+      requestId: s.requestId,
+      asset: c.asset,
+      rootHash: c.rootHash,
+      rootSum: c.rootSum,
+      reserves: c.reserves,
+      blobDigest: c.blobDigest,
+    };
+    let bytes: Uint8Array;
+    try {
+      bytes = await deps.blobs.fetch(c.blobDigest);
+    } catch (e) {
+      if (!(e instanceof BlobNotFoundError)) throw e;
+      if (options.blobUnavailableIsFailure !== true) throw new BlobUnavailable(`asset ${c.asset}: ${e.message}`);
+      record(c.asset, { name: "blob-available", ok: false, reason: e.message });
+      continue;
+    }
+    if (!record(c.asset, checkBlobDigest(bytes, c.blobDigest, blobDigest))) continue;
+    const format = checkBlobFormat(bytes);
+    if (!record(c.asset, format)) continue;
+    const { poa, leaves } = format.value;
+
+    // The tree first: held records are checked even when the reserves side fails.
+    const tree = await checkLeaves(deps.crypto, leaves, ctx, deps.depth);
+    if (record(c.asset, tree) && deps.held !== undefined) {
+      const held = await deps.held.recordsFor(getAddress(s.member), c.asset, s.t);
+      const h = checkHeldRecords((xs) => deps.crypto.poseidon(xs), tree.value, held, keyHash);
+      record(c.asset, h.check);
+      honoured.push(...h.ok);
+      if (h.mismatched.length > 0) {
+        contradictions.push({ asset: c.asset, rootHash: c.rootHash, tree: tree.value, records: h.mismatched });
+      }
+    }
+
+    if (!record(c.asset, checkPoaBinding(poa, ctx))) continue;
+    if (!record(c.asset, await rpc("snapshot block", () => checkSnapshotBlock(provider, poa, s.t)))) continue;
+    if (!record(c.asset, await rpc("ownership", () => checkOwnershipSignatures(provider, poa)))) continue;
+    if (
+      !record(c.asset, await rpc("registrations", () => checkRegistrations(provider, poa, addresses.reserveRegistry)))
+    ) {
+      continue;
+    }
+    const info = (await rpc("assetInfo", () => registry.getFunction("assetInfo")(c.asset))) as { token: string };
+    const balances = await rpc("balances", () => checkBalances(provider, poa, info.token ?? ZeroAddress));
+    if (!record(c.asset, balances)) continue;
+    record(c.asset, checkCommittedReserves(balances.value, c.reserves));
+    record(c.asset, checkSolvency(balances.value, c.rootSum));
+  }
+
+  const reasons = checks
+    .filter((c) => !c.ok)
+    .map((c) => `asset ${c.asset}: ${c.name}: ${(c as { reason: string }).reason}`);
+  return {
+    verdict: reasons.length === 0 ? Verdict.Solvent : Verdict.Insolvent,
+    rootsDigest: rd,
+    blobDigest: bd,
+    commitments,
+    checks,
+    reasons,
+    contradictions,
+    honoured,
+  };
+}

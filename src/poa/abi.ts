@@ -1,0 +1,64 @@
+// Minimal human-readable ABIs of the contracts the proof-of-assets tool, the operator node and the aggregator call.
+// They mirror contracts/interfaces (IReserveRegistry, IConsortiumRegistry, ICommitmentLedger, ICollateralVault,
+// IAdjudicator) and the ERC-20 / ERC-1271 standards; only the functions and events used off-chain are listed.
+
+/** ERC-20 balance read. */
+export const ERC20_ABI = ["function balanceOf(address owner) view returns (uint256)"] as const;
+
+/** ERC-1271 signature check (magic value 0x1626ba7e). */
+export const ERC1271_ABI = ["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"] as const;
+
+/** The ERC-1271 magic value a contract wallet returns for a valid signature. */
+export const ERC1271_MAGIC = "0x1626ba7e";
+
+/** IReserveRegistry views. */
+export const RESERVE_REGISTRY_ABI = [
+  "function reservesOf(address member) view returns (address[])",
+  "function ownerOf(address wallet) view returns (address member, uint64 registeredAt)",
+  "function ownerAt(address wallet, uint64 t) view returns (address)",
+  "function registrationsOf(address wallet) view returns (tuple(address member, uint64 registeredAt, uint64 removedAt)[])",
+  "event ReserveRegistered(address indexed member, address indexed wallet, uint256 nonce, uint64 registeredAt)",
+] as const;
+
+/** IConsortiumRegistry views. */
+export const CONSORTIUM_REGISTRY_ABI = [
+  "function assetInfo(uint32 assetId) view returns (tuple(address token, uint8 decimals, bool listed, string symbol))",
+  "function assetIds() view returns (uint32[])",
+  "function canCoSign(address operator) view returns (bool)",
+  "function keyHashAt(address member, uint64 t) view returns (uint256)",
+] as const;
+
+/** ICollateralVault views. */
+export const VAULT_ABI = ["function stakeOf(address member) view returns (uint256)"] as const;
+
+const COMMITMENT = "tuple(uint32 asset, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)";
+
+/** ICommitmentLedger: what the node follows and the aggregator submits. */
+export const LEDGER_ABI = [
+  `function commit(uint64 t, ${COMMITMENT}[] commitments)`,
+  `function respondToRequest(uint256 requestId, ${COMMITMENT}[] commitments)`,
+  "function requestProof(address member, uint64 t) payable returns (uint256)",
+  "function attestCommitment(address member, uint64 t, uint8 verdict, bytes32 rootsDigest, bytes32 blobDigest, bytes signatures)",
+  "function attestRequest(uint256 requestId, uint8 verdict, bytes32 rootsDigest, bytes32 blobDigest, bytes signatures)",
+  "function setOf(address member, uint64 t) view returns (tuple(uint8 status, uint64 committedAt, uint16 assetCount, bool declaredInsolvent, bytes32 digest))",
+  "function requestOf(uint256 requestId) view returns (tuple(address member, uint64 t, uint64 deadline, uint8 status, address requester, uint96 fee))",
+  "function commitmentOf(address member, uint32 asset, uint64 t) view returns (tuple(uint256 rootHash, uint128 rootSum, uint128 reserves))",
+  "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee))",
+  "function adjudicator() view returns (address)",
+  "event RootCommitted(address indexed member, uint32 indexed asset, uint64 indexed t, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)",
+  "event SetCommitted(address indexed member, uint64 indexed t, bytes32 rootsDigest, bytes32 blobDigest, uint16 assetCount)",
+  "event ProofRequested(uint256 indexed requestId, address indexed member, uint64 indexed t, address requester, uint64 deadline, uint96 fee)",
+  "event RequestAnswered(uint256 indexed requestId, address indexed member, uint64 indexed t)",
+  "event QuorumAttested(bytes32 indexed subject, address indexed member, uint64 indexed t, uint8 verdict, uint256 weight, uint256 signers)",
+] as const;
+
+/** IAdjudicator: fraud-proof submission. */
+export const ADJUDICATOR_ABI = [
+  "function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, address recipient, uint256[2] a, uint256[2][2] b, uint256[2] c) proof)",
+  "function isNullifierSpent(uint256 nullifier) view returns (bool)",
+] as const;
+
+/** `ICommitmentLedger.SetStatus`. */
+export const SET_STATUS = { None: 0, Pending: 1, Finalized: 2, Fraudulent: 3, Insolvent: 4 } as const;
+/** `ICommitmentLedger.RequestStatus`. */
+export const REQUEST_STATUS = { None: 0, Open: 1, Answered: 2, Finalized: 3, Insolvent: 4, Missed: 5 } as const;

@@ -1,0 +1,9 @@
+// Proof of assets (docs/protocol.md "Proof of assets"): the block of a snapshot time, reserve wallets registered
+// before it, EIP-712 ownership signatures (ECDSA or ERC-1271), balances at that block, the PoA document and the
+// per-asset DA blob that carries it with the tree's populated leaves.
+export * from "./abi.js";
+export * from "./block.js";
+export * from "./ownership.js";
+export * from "./document.js";
+export * from "./build.js";
+export * from "./blob.js";
