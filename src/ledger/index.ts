@@ -103,6 +103,7 @@ const accountIdSchema = z
   .string()
   .min(1, "account id is empty")
   .max(256, "account id is longer than 256 characters")
+  .refine((s) => s.trim() === s, "account id has leading or trailing whitespace")
   .refine(
     (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
     "account id contains control characters",
@@ -204,6 +205,9 @@ export async function* readLedger(path: string, assets: readonly Asset[]): Async
         accountId = e.data.account;
         symbol = e.data.asset;
         if (typeof e.data.balance === "number") {
+          if (!Number.isInteger(e.data.balance)) {
+            throw new InputError(path, lineNo, "balance", "balance is fractional or not a finite number");
+          }
           if (!Number.isSafeInteger(e.data.balance)) {
             throw new InputError(path, lineNo, "balance", "numeric balances must be safe integers; use a string");
           }
