@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
@@ -22,20 +23,27 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
     uint256 private constant _BPS = 10_000;
     uint256 private constant _WEIGHT_UNIT = 1e18;
 
+    /// @dev One member's holding of one token; balance and pending share a slot so a slash writes it once.
+    struct Position {
+        uint128 balance;
+        uint128 pending;
+        uint64 executableAt;
+    }
+
+    /// @dev Per-token totals, packed in the pairs the hot paths update together (slash: slot 0 and 1).
     struct Totals {
-        uint256 deposited;
-        uint256 balance;
-        uint256 pending;
-        uint256 slashed;
-        uint256 withdrawn;
-        uint256 unclaimedBounty;
+        uint128 balance;
+        uint128 pending;
+        uint128 slashed;
+        uint128 withdrawn;
+        uint128 deposited;
+        uint128 unclaimedBounty;
     }
 
     IConsortiumRegistry private immutable _registry;
     address private immutable _fund;
 
-    mapping(address member => mapping(address token => uint256 amount)) private _balances;
-    mapping(address member => mapping(address token => PendingWithdrawal withdrawal)) private _pending;
+    mapping(address member => mapping(address token => Position position)) private _positions;
     mapping(address recipient => mapping(address token => uint256 amount)) private _bounties;
     mapping(address token => uint256 weight) private _weights;
     mapping(address token => bool listed) private _listed;
@@ -85,42 +93,45 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
             received = erc20.balanceOf(address(this)) - before;
             if (received == 0) revert CollateralVaultZeroAmount();
         }
-        _balances[member][token] += received;
+        uint128 credited = SafeCast.toUint128(received);
+        _positions[member][token].balance += credited;
         Totals storage totals_ = _totals[token];
-        totals_.deposited += received;
-        totals_.balance += received;
+        totals_.deposited += credited;
+        totals_.balance += credited;
         emit CollateralDeposited(member, token, msg.sender, received);
     }
 
     /// @inheritdoc ICollateralVault
     function requestWithdrawal(address token, uint256 amount) external nonReentrant {
         if (amount == 0) revert CollateralVaultZeroAmount();
-        uint256 balance = _balances[msg.sender][token];
+        Position storage position = _positions[msg.sender][token];
+        uint256 balance = position.balance;
         if (balance < amount) revert CollateralVaultInsufficientBalance(msg.sender, token, balance, amount);
-        _balances[msg.sender][token] = balance - amount;
+        // amount <= balance < 2^128, so the casts below are exact.
+        position.balance = uint128(balance - amount);
         if (_registry.statusOf(msg.sender) == IConsortiumRegistry.MemberStatus.Active) {
             uint256 stakeAfter = _stakeOf(msg.sender);
             uint256 minimum = _registry.slaOf(msg.sender).minCollateral;
             if (stakeAfter < minimum) revert CollateralVaultBelowMinimum(msg.sender, stakeAfter, minimum);
         }
-        PendingWithdrawal storage pending = _pending[msg.sender][token];
-        uint256 pendingTotal = pending.amount + amount;
+        uint128 pendingTotal = position.pending + uint128(amount);
         uint64 executableAt = uint64(block.timestamp) + _registry.unbondingDelay();
-        pending.amount = pendingTotal;
-        pending.executableAt = executableAt;
+        position.pending = pendingTotal;
+        position.executableAt = executableAt;
         Totals storage totals_ = _totals[token];
-        totals_.balance -= amount;
-        totals_.pending += amount;
+        totals_.balance -= uint128(amount);
+        totals_.pending += uint128(amount);
         emit WithdrawalRequested(msg.sender, token, amount, pendingTotal, executableAt);
     }
 
     /// @inheritdoc ICollateralVault
     function cancelWithdrawal(address token) external nonReentrant {
-        PendingWithdrawal storage pending = _pending[msg.sender][token];
-        uint256 amount = pending.amount;
+        Position storage position = _positions[msg.sender][token];
+        uint128 amount = position.pending;
         if (amount == 0) revert CollateralVaultNoPendingWithdrawal(msg.sender, token);
-        delete _pending[msg.sender][token];
-        _balances[msg.sender][token] += amount;
+        position.pending = 0;
+        position.executableAt = 0;
+        position.balance += amount;
         Totals storage totals_ = _totals[token];
         totals_.pending -= amount;
         totals_.balance += amount;
@@ -129,13 +140,14 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc ICollateralVault
     function withdraw(address token) external nonReentrant {
-        PendingWithdrawal storage pending = _pending[msg.sender][token];
-        uint256 amount = pending.amount;
+        Position storage position = _positions[msg.sender][token];
+        uint128 amount = position.pending;
         if (amount == 0) revert CollateralVaultNoPendingWithdrawal(msg.sender, token);
-        if (block.timestamp < pending.executableAt) {
-            revert CollateralVaultWithdrawalLocked(msg.sender, token, pending.executableAt);
+        if (block.timestamp < position.executableAt) {
+            revert CollateralVaultWithdrawalLocked(msg.sender, token, position.executableAt);
         }
-        delete _pending[msg.sender][token];
+        position.pending = 0;
+        position.executableAt = 0;
         Totals storage totals_ = _totals[token];
         totals_.pending -= amount;
         totals_.withdrawn += amount;
@@ -164,7 +176,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         uint256 amount = _bounties[msg.sender][token];
         if (amount == 0) revert CollateralVaultNoBounty(msg.sender, token);
         delete _bounties[msg.sender][token];
-        _totals[token].unclaimedBounty -= amount;
+        _totals[token].unclaimedBounty -= uint128(amount);
         emit BountyClaimed(msg.sender, token, amount);
         _send(token, msg.sender, amount);
     }
@@ -178,12 +190,13 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc ICollateralVault
     function balanceOf(address member, address token) external view returns (uint256) {
-        return _balances[member][token];
+        return _positions[member][token].balance;
     }
 
     /// @inheritdoc ICollateralVault
     function pendingOf(address member, address token) external view returns (PendingWithdrawal memory) {
-        return _pending[member][token];
+        Position storage position = _positions[member][token];
+        return PendingWithdrawal({amount: position.pending, executableAt: position.executableAt});
     }
 
     /// @inheritdoc ICollateralVault
@@ -265,7 +278,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         uint256 count = _tokens.length;
         for (uint256 i = 0; i < count; ++i) {
             address token = _tokens[i];
-            uint256 balance = _balances[member][token];
+            uint256 balance = _positions[member][token].balance;
             if (balance != 0) weight += (balance * _weights[token]) / _WEIGHT_UNIT;
         }
     }
@@ -295,17 +308,19 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         address token,
         uint256 bps
     ) private returns (uint256 fromBalance, uint256 fromPending) {
-        uint256 balance = _balances[member][token];
-        PendingWithdrawal storage pending = _pending[member][token];
-        uint256 pendingAmount = pending.amount;
-        fromBalance = (balance * bps) / _BPS;
-        fromPending = (pendingAmount * bps) / _BPS;
-        _balances[member][token] = balance - fromBalance;
-        pending.amount = pendingAmount - fromPending;
+        Position storage position = _positions[member][token];
+        uint128 balance = position.balance;
+        uint128 pending = position.pending;
+        // Rounding down, so never more than held; both results are <= their uint128 operands.
+        fromBalance = (uint256(balance) * bps) / _BPS;
+        fromPending = (uint256(pending) * bps) / _BPS;
+        if (fromBalance == 0 && fromPending == 0) return (0, 0);
+        position.balance = balance - uint128(fromBalance);
+        position.pending = pending - uint128(fromPending);
         Totals storage totals_ = _totals[token];
-        totals_.balance -= fromBalance;
-        totals_.pending -= fromPending;
-        totals_.slashed += fromBalance + fromPending;
+        totals_.balance -= uint128(fromBalance);
+        totals_.pending -= uint128(fromPending);
+        totals_.slashed += uint128(fromBalance + fromPending);
     }
 
     /// @dev Push a bounty; if the recipient (or token) refuses it, credit it for claimBounty instead, so a
@@ -320,7 +335,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         }
         if (!ok) {
             _bounties[recipient][token] += amount;
-            _totals[token].unclaimedBounty += amount;
+            _totals[token].unclaimedBounty += uint128(amount);
             emit BountyCredited(recipient, token, amount);
         }
     }

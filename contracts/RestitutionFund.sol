@@ -17,11 +17,27 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
     /// @notice Role of the adjudication contract (the only one that books claims).
     bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
 
+    /// @dev A claim in three slots: (member, asset, bookedAt), (recipient, amount), (paid). The token is not stored:
+    /// asset listings are permanent, so the registry always maps the asset to the token it had at booking.
+    struct StoredClaim {
+        address member;
+        uint32 asset;
+        uint64 bookedAt;
+        address recipient;
+        uint96 amount;
+        uint96 paid;
+    }
+
+    /// @dev Booked and paid totals of one token, in one slot.
+    struct TokenTotals {
+        uint128 booked;
+        uint128 paid;
+    }
+
     IConsortiumRegistry private immutable _registry;
 
-    mapping(uint256 nullifier => Claim claim) private _claims;
-    mapping(address token => uint256 amount) private _booked;
-    mapping(address token => uint256 amount) private _paid;
+    mapping(uint256 nullifier => StoredClaim claim) private _claims;
+    mapping(address token => TokenTotals totals) private _totals;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param registry_ The consortium registry (asset list).
@@ -45,31 +61,32 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
         address recipient
     ) external onlyRole(ADJUDICATOR_ROLE) {
         if (recipient == address(0) || member == address(0)) revert RestitutionFundZeroAddress();
-        Claim storage claim = _claims[nullifier];
+        if (amount > type(uint96).max) revert RestitutionFundAmountTooLarge(amount);
+        StoredClaim storage claim = _claims[nullifier];
         if (claim.bookedAt != 0) revert RestitutionFundClaimExists(nullifier);
         address token = _registry.assetToken(asset);
         claim.member = member;
         claim.asset = asset;
-        claim.token = token;
-        claim.recipient = recipient;
-        claim.amount = amount;
         claim.bookedAt = uint64(block.timestamp);
-        _booked[token] += amount;
+        claim.recipient = recipient;
+        claim.amount = uint96(amount);
+        _totals[token].booked += uint128(amount);
         emit ClaimBooked(nullifier, member, asset, amount, recipient);
     }
 
     /// @inheritdoc IRestitutionFund
     function payClaim(uint256 nullifier) external nonReentrant {
-        Claim storage claim = _claims[nullifier];
+        StoredClaim storage claim = _claims[nullifier];
         if (claim.bookedAt == 0) revert RestitutionFundUnknownClaim(nullifier);
         uint256 remaining = claim.amount - claim.paid;
         if (remaining == 0) revert RestitutionFundClaimSettled(nullifier);
-        address token = claim.token;
+        address token = _registry.assetToken(claim.asset);
         uint256 available = _holdings(token);
         if (available == 0) revert RestitutionFundEmpty(token);
+        // payment <= remaining < 2^96.
         uint256 payment = remaining < available ? remaining : available;
-        claim.paid += payment;
-        _paid[token] += payment;
+        claim.paid += uint96(payment);
+        _totals[token].paid += uint128(payment);
         address recipient = claim.recipient;
         emit ClaimPaid(nullifier, recipient, token, payment, remaining - payment);
         _send(token, recipient, payment);
@@ -83,7 +100,8 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
     ) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
         if (to == address(0)) revert RestitutionFundZeroAddress();
         uint256 holdings = _holdings(token);
-        uint256 owed = _booked[token] - _paid[token];
+        TokenTotals storage totals_ = _totals[token];
+        uint256 owed = totals_.booked - totals_.paid;
         uint256 surplus = holdings > owed ? holdings - owed : 0;
         if (amount > surplus) revert RestitutionFundExceedsSurplus(token, amount, surplus);
         emit SurplusWithdrawn(token, to, amount);
@@ -94,23 +112,36 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
     function claimOf(
         uint256 nullifier
     ) external view returns (address member, uint32 asset, uint256 amount, uint256 paid, address recipient) {
-        Claim storage claim = _claims[nullifier];
+        StoredClaim storage claim = _claims[nullifier];
         return (claim.member, claim.asset, claim.amount, claim.paid, claim.recipient);
     }
 
     /// @inheritdoc IRestitutionFund
     function claimDetails(uint256 nullifier) external view returns (Claim memory) {
-        return _claims[nullifier];
+        StoredClaim storage claim = _claims[nullifier];
+        if (claim.bookedAt == 0) return Claim(address(0), 0, address(0), address(0), 0, 0, 0);
+        return
+            Claim({
+                member: claim.member,
+                asset: claim.asset,
+                token: _registry.assetToken(claim.asset),
+                recipient: claim.recipient,
+                amount: claim.amount,
+                paid: claim.paid,
+                bookedAt: claim.bookedAt
+            });
     }
 
     /// @inheritdoc IRestitutionFund
     function outstanding(address token) external view returns (uint256) {
-        return _booked[token] - _paid[token];
+        TokenTotals storage totals_ = _totals[token];
+        return totals_.booked - totals_.paid;
     }
 
     /// @inheritdoc IRestitutionFund
     function totals(address token) external view returns (uint256 booked, uint256 paid) {
-        return (_booked[token], _paid[token]);
+        TokenTotals storage totals_ = _totals[token];
+        return (totals_.booked, totals_.paid);
     }
 
     /// @inheritdoc IRestitutionFund

@@ -29,6 +29,8 @@ interface IRestitutionFund {
 
     /// @notice A claim with this nullifier is already booked.
     error RestitutionFundClaimExists(uint256 nullifier);
+    /// @notice The claim amount does not fit in 96 bits (record balances are below 2^96).
+    error RestitutionFundAmountTooLarge(uint256 amount);
     /// @notice No claim with this nullifier is booked.
     error RestitutionFundUnknownClaim(uint256 nullifier);
     /// @notice The claim is fully paid.
@@ -75,7 +77,7 @@ interface IRestitutionFund {
 
     /// @notice Book a restitution claim (ADJUDICATOR_ROLE).
     /// @dev Reverts RestitutionFundClaimExists(nullifier) if already booked; the asset must be listed in the
-    /// registry.
+    /// registry; amount must be below 2^96 (RestitutionFundAmountTooLarge).
     /// @param nullifier The record's nullifier, Poseidon(NULLIFIER_DOMAIN, m).
     /// @param member The member at fault.
     /// @param asset The asset id.

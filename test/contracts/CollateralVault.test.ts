@@ -99,6 +99,14 @@ describe("CollateralVault", function () {
         .to.be.revertedWithCustomError(vault, "CollateralVaultNotMember")
         .withArgs(member.address);
     });
+    it("reverts with SafeCastOverflowedUintDowncast for a deposit that does not fit in 128 bits", async function () {
+      const { vault, member, token } = await networkHelpers.loadFixture(probation);
+      await token.mint(member.address, 2n ** 128n);
+      await token.connect(member).approve(await vault.getAddress(), 2n ** 128n);
+      await expect(vault.connect(member).deposit(member.address, await token.getAddress(), 2n ** 128n))
+        .to.be.revertedWithCustomError(vault, "SafeCastOverflowedUintDowncast")
+        .withArgs(128, 2n ** 128n);
+    });
     it("reverts with ERC20InsufficientAllowance without approval", async function () {
       const { vault, member, token } = await networkHelpers.loadFixture(probation);
       await token.mint(member.address, 10n);

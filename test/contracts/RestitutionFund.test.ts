@@ -42,7 +42,10 @@ describe("RestitutionFund", function () {
         0n,
         user.address,
       ]);
-      expect((await fund.claimDetails(NULLIFIER)).token).to.equal(await token.getAddress());
+      const details = await fund.claimDetails(NULLIFIER);
+      expect(details.token).to.equal(await token.getAddress());
+      expect(details.bookedAt).to.equal(BigInt(await networkHelpers.time.latest()));
+      expect((await fund.claimDetails(NULLIFIER + 9n)).bookedAt).to.equal(0n);
       expect(await fund.outstanding(await token.getAddress())).to.equal(77n);
     });
     it("reverts with RestitutionFundClaimExists for a nullifier booked before", async function () {
@@ -57,6 +60,14 @@ describe("RestitutionFund", function () {
       await expect(fund.connect(adjudicator).bookClaim(5n, member.address, ETH_ASSET, 9n, user.address))
         .to.be.revertedWithCustomError(fund, "RestitutionFundClaimExists")
         .withArgs(5n);
+    });
+    it("reverts with RestitutionFundAmountTooLarge at 2^96", async function () {
+      const { fund, adjudicator, member, user } = await networkHelpers.loadFixture(base);
+      await expect(fund.connect(adjudicator).bookClaim(NULLIFIER, member.address, ETH_ASSET, 2n ** 96n, user.address))
+        .to.be.revertedWithCustomError(fund, "RestitutionFundAmountTooLarge")
+        .withArgs(2n ** 96n);
+      await fund.connect(adjudicator).bookClaim(NULLIFIER, member.address, ETH_ASSET, 2n ** 96n - 1n, user.address);
+      expect((await fund.claimOf(NULLIFIER))[2]).to.equal(2n ** 96n - 1n);
     });
     it("reverts with AccessControlUnauthorizedAccount for anyone but the adjudicator", async function () {
       const { fund, governance, member, user } = await networkHelpers.loadFixture(base);

@@ -171,7 +171,7 @@ contract RestitutionFundFuzzTest {
     }
 
     function testFuzz_partialPaymentsSumToClaim(uint96 claim, uint64[5] memory tranches) public {
-        uint256 amount = 1 + uint256(claim);
+        uint256 amount = claim == 0 ? 1 : uint256(claim);
         fund.bookClaim(7, address(0x1001), 2, amount, address(0xCAFE));
         uint256 funded = 0;
         for (uint256 i = 0; i < tranches.length; ++i) {
