@@ -1,0 +1,178 @@
+// The aggregator's database (node:sqlite): every accepted attestation (keyed by subject, ballot and signer, so a
+// re-sent attestation is stored once) and one row per subject with its submission state. A subject in `submitting`
+// after a crash is resolved on restart by reading the chain before anything is sent again.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+/** Submission state of a subject. */
+export type SubjectStatus = "collecting" | "submitting" | "finalized";
+
+/** A stored attestation. */
+export interface StoredAttestation {
+  subject: string;
+  kind: "set" | "request";
+  member: string;
+  t: bigint;
+  requestId: bigint;
+  verdict: number;
+  rootsDigest: string;
+  blobDigest: string;
+  signer: string;
+  signature: string;
+}
+
+/** A subject row. */
+export interface SubjectRow {
+  subject: string;
+  kind: "set" | "request";
+  member: string;
+  t: bigint;
+  requestId: bigint;
+  status: SubjectStatus;
+  txHash: string | null;
+  verdict: number | null;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+interface AttRow {
+  subject: string;
+  kind: string;
+  member: string;
+  t: string;
+  request_id: string;
+  verdict: number;
+  roots_digest: string;
+  blob_digest: string;
+  signer: string;
+  signature: string;
+}
+
+/** The aggregator's store. */
+export class AggregatorDb {
+  private readonly db: DatabaseSync;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec("PRAGMA journal_mode = WAL");
+    this.db.exec("PRAGMA synchronous = FULL");
+    this.db.exec(`CREATE TABLE IF NOT EXISTS attestations (
+      subject TEXT NOT NULL, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
+      verdict INTEGER NOT NULL, roots_digest TEXT NOT NULL, blob_digest TEXT NOT NULL, signer TEXT NOT NULL,
+      signature TEXT NOT NULL, received_at INTEGER NOT NULL,
+      PRIMARY KEY (subject, verdict, roots_digest, blob_digest, signer))`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS subjects (
+      subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
+      status TEXT NOT NULL, tx_hash TEXT, verdict INTEGER, updated_at INTEGER NOT NULL)`);
+  }
+
+  /** Stores an attestation (and its subject row) in one transaction; false when it was already stored. */
+  addAttestation(a: StoredAttestation): boolean {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const r = this.db
+        .prepare(
+          "INSERT INTO attestations (subject, kind, member, t, request_id, verdict, roots_digest, blob_digest, signer, " +
+            "signature, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .run(
+          a.subject,
+          a.kind,
+          a.member,
+          a.t.toString(),
+          a.requestId.toString(),
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          a.signer,
+          a.signature,
+          now(),
+        );
+      this.db
+        .prepare(
+          "INSERT INTO subjects (subject, kind, member, t, request_id, status, updated_at) " +
+            "VALUES (?, ?, ?, ?, ?, 'collecting', ?) ON CONFLICT (subject) DO NOTHING",
+        )
+        .run(a.subject, a.kind, a.member, a.t.toString(), a.requestId.toString(), now());
+      this.db.exec("COMMIT");
+      return Number(r.changes) === 1;
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
+  /** Attestations of a subject. */
+  attestations(subject: string): StoredAttestation[] {
+    const rows = this.db
+      .prepare("SELECT * FROM attestations WHERE subject = ? ORDER BY signer")
+      .all(subject) as unknown as AttRow[];
+    return rows.map((r) => ({
+      subject: r.subject,
+      kind: r.kind === "request" ? "request" : "set",
+      member: r.member,
+      t: BigInt(r.t),
+      requestId: BigInt(r.request_id),
+      verdict: Number(r.verdict),
+      rootsDigest: r.roots_digest,
+      blobDigest: r.blob_digest,
+      signer: r.signer,
+      signature: r.signature,
+    }));
+  }
+
+  /** Total attestations stored. */
+  countAttestations(): number {
+    return Number((this.db.prepare("SELECT COUNT(*) AS n FROM attestations").get() as { n: number }).n);
+  }
+
+  /** A subject row. */
+  subject(subject: string): SubjectRow | undefined {
+    const r = this.db.prepare("SELECT * FROM subjects WHERE subject = ?").get(subject) as
+      | {
+          subject: string;
+          kind: string;
+          member: string;
+          t: string;
+          request_id: string;
+          status: string;
+          tx_hash: string | null;
+          verdict: number | null;
+        }
+      | undefined;
+    if (r === undefined) return undefined;
+    return {
+      subject: r.subject,
+      kind: r.kind === "request" ? "request" : "set",
+      member: r.member,
+      t: BigInt(r.t),
+      requestId: BigInt(r.request_id),
+      status: r.status as SubjectStatus,
+      txHash: r.tx_hash,
+      verdict: r.verdict === null ? null : Number(r.verdict),
+    };
+  }
+
+  /** Subjects not finalized yet. */
+  openSubjects(): SubjectRow[] {
+    const rows = this.db
+      .prepare("SELECT subject FROM subjects WHERE status != 'finalized' ORDER BY updated_at, subject")
+      .all() as Array<{ subject: string }>;
+    return rows.map((r) => this.subject(r.subject) as SubjectRow);
+  }
+
+  /** Sets a subject's status (and the tx hash / verdict when known). */
+  setStatus(subject: string, status: SubjectStatus, txHash: string | null = null, verdict: number | null = null): void {
+    this.db
+      .prepare(
+        "UPDATE subjects SET status = ?, tx_hash = COALESCE(?, tx_hash), verdict = COALESCE(?, verdict), updated_at = ? WHERE subject = ?",
+      )
+      .run(status, txHash, verdict, now(), subject);
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}

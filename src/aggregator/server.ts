@@ -1,0 +1,360 @@
+// The aggregator: an HTTP service that collects operators' EIP-712 attestations per subject, validates each one
+// (schema, signature, signer eligibility, the subject and digests on-chain), persists it, and submits the quorum to
+// the CommitmentLedger once the stake threshold is reached. Retry-safe: on restart, and before every submission, it
+// reads the subject's on-chain state, so a crash between collecting and submitting loses nothing and never submits
+// a finalized subject twice.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { AbiCoder, Contract, getAddress, keccak256, verifyTypedData, type Provider, type Wallet } from "ethers";
+import { z } from "zod";
+
+import {
+  ATTESTATION_TYPES,
+  Verdict,
+  ledgerDomain,
+  packSignatures,
+  requestSubject,
+  setSubject,
+} from "../consortium/attestation.js";
+import { withRetry } from "../node/retry.js";
+import type { Logger } from "../node/log.js";
+import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, REQUEST_STATUS, SET_STATUS, VAULT_ABI } from "../poa/abi.js";
+import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";
+
+const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x hex");
+
+/** Schema of what an operator POSTs to `/attestations` (`por.attestation-submission` v1). */
+export const submissionSchema = z.strictObject({
+  format: z.literal("por.attestation-submission"),
+  version: z.literal(1),
+  kind: z.enum(["set", "request"]),
+  member: address,
+  t: dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64"),
+  requestId: dec.optional(),
+  verdict: z.enum(["solvent", "insolvent"]),
+  rootsDigest: bytes32,
+  blobDigest: bytes32,
+  signer: address,
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature"),
+});
+
+/** A submission. */
+export type Submission = z.infer<typeof submissionSchema>;
+
+/** Options of the aggregator. */
+export interface AggregatorOptions {
+  provider: Provider;
+  /** The key that sends quorum transactions (connected to `provider`). */
+  wallet: Wallet;
+  ledger: string;
+  registry: string;
+  vault: string;
+  dbPath: string;
+  log: Logger;
+  /** Largest accepted request body in bytes (default 16 KiB). */
+  maxBodyBytes?: number;
+}
+
+/** An HTTP error with a status and a message for the client. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ABI = AbiCoder.defaultAbiCoder();
+const msg = (e: unknown) => (e instanceof Error ? e.message.split("\n")[0] : String(e));
+
+/** The aggregator service. */
+export class Aggregator {
+  readonly db: AggregatorDb;
+  private readonly ledger: Contract;
+  private readonly registry: Contract;
+  private readonly vault: Contract;
+  private server: Server | undefined;
+  private chainId = 0n;
+  /** Serialises submissions (one nonce stream, one decision per subject at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
+  constructor(private readonly o: AggregatorOptions) {
+    this.db = new AggregatorDb(o.dbPath);
+    this.ledger = new Contract(o.ledger, LEDGER_ABI, o.wallet);
+    this.registry = new Contract(o.registry, CONSORTIUM_REGISTRY_ABI, o.provider);
+    this.vault = new Contract(o.vault, VAULT_ABI, o.provider);
+  }
+
+  /** The base URL once listening. */
+  get url(): string {
+    const a = this.server?.address() as AddressInfo | undefined;
+    return `http://127.0.0.1:${a?.port ?? 0}`;
+  }
+
+  /** Starts listening on `port` (0: any) and resumes every open subject. */
+  async start(port = 0, host = "127.0.0.1"): Promise<void> {
+    this.chainId = (await withRetry(() => this.o.provider.getNetwork(), { log: this.o.log })).chainId;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.requestTimeout = 30_000;
+    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+    this.o.log.info("aggregator listening", { url: this.url, ledger: this.o.ledger, chainId: this.chainId });
+    await this.resume();
+  }
+
+  /** Stops accepting requests, waits for a submission in flight, closes the database. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections?.();
+    await this.queue.catch(() => undefined);
+    this.db.close();
+    this.o.log.info("aggregator stopped");
+  }
+
+  /** Re-examines every subject that is not finalized (after a restart). */
+  async resume(): Promise<void> {
+    for (const s of this.db.openSubjects()) await this.enqueue(s.subject);
+  }
+
+  private enqueue(subject: string): Promise<void> {
+    const next = this.queue.then(() => this.trySubmit(subject));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? "/", "http://x");
+      if (req.method === "GET" && url.pathname === "/health") {
+        return this.send(res, this.stopping ? 503 : 200, {
+          status: this.stopping ? "stopping" : "ok",
+          attestations: this.db.countAttestations(),
+          openSubjects: this.db.openSubjects().length,
+        });
+      }
+      const m = /^\/subjects\/(0x[0-9a-fA-F]{64})$/.exec(url.pathname);
+      if (req.method === "GET" && m) {
+        const s = this.db.subject(m[1].toLowerCase());
+        if (s === undefined) throw new HttpError(404, "unknown subject");
+        return this.send(res, 200, {
+          subject: s.subject,
+          status: s.status,
+          txHash: s.txHash,
+          signers: this.db.attestations(s.subject).map((a) => ({ signer: a.signer, verdict: Verdict[a.verdict] })),
+        });
+      }
+      if (url.pathname === "/attestations") {
+        if (req.method !== "POST") throw new HttpError(405, "use POST");
+        const body = await this.readJson(req);
+        const { status, result } = await this.accept(body);
+        return this.send(res, status, result);
+      }
+      throw new HttpError(404, "not found");
+    } catch (e) {
+      if (e instanceof HttpError) return this.send(res, e.status, { error: e.message });
+      this.o.log.error("request failed", { error: msg(e) });
+      return this.send(res, 500, { error: "internal error" });
+    }
+  }
+
+  private async readJson(req: IncomingMessage): Promise<unknown> {
+    const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    if (type !== "application/json") throw new HttpError(415, "content-type must be application/json");
+    const max = this.o.maxBodyBytes ?? 16 * 1024;
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > max) {
+      req.resume();
+      throw new HttpError(413, `body larger than ${max} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > max) {
+        req.resume();
+        throw new HttpError(413, `body larger than ${max} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch (e) {
+      throw new HttpError(400, `malformed JSON: ${msg(e)}`);
+    }
+  }
+
+  /** Validates and stores one submission; starts a submission attempt when it may complete a quorum. */
+  async accept(body: unknown): Promise<{ status: number; result: Record<string, unknown> }> {
+    const parsed = submissionSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(422, `field ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`);
+    }
+    const s = parsed.data;
+    if ((s.kind === "request") !== (s.requestId !== undefined)) {
+      throw new HttpError(422, 'field requestId: required exactly when kind is "request"');
+    }
+    const member = getAddress(s.member.toLowerCase());
+    const signer = getAddress(s.signer.toLowerCase());
+    const t = BigInt(s.t);
+    const requestId = BigInt(s.requestId ?? "0");
+    const verdict = s.verdict === "solvent" ? Verdict.Solvent : Verdict.Insolvent;
+    const subject = s.kind === "set" ? setSubject(member, t) : requestSubject(member, t, requestId);
+    const message = {
+      subject,
+      verdict,
+      rootsDigest: s.rootsDigest.toLowerCase(),
+      blobDigest: s.blobDigest.toLowerCase(),
+    };
+    let recovered: string;
+    try {
+      recovered = verifyTypedData(ledgerDomain(this.chainId, this.o.ledger), ATTESTATION_TYPES, message, s.signature);
+    } catch (e) {
+      throw new HttpError(422, `bad signature: ${msg(e)}`);
+    }
+    if (getAddress(recovered) !== signer)
+      throw new HttpError(422, `bad signature: signed by ${recovered}, not ${signer}`);
+    if (signer === member) throw new HttpError(403, "a member cannot attest to its own commitments");
+    const eligible = (await withRetry(() => this.registry.getFunction("canCoSign")(signer), {
+      log: this.o.log,
+    })) as boolean;
+    if (!eligible) throw new HttpError(403, `signer ${signer} may not co-sign (not on probation or active)`);
+
+    // The subject must exist on-chain, be open, and carry these digests.
+    const set = (await withRetry(() => this.ledger.getFunction("setOf")(member, t), { log: this.o.log })) as {
+      status: bigint;
+      digest: string;
+    };
+    if (Number(set.status) === SET_STATUS.None) throw new HttpError(404, `no commitment set of ${member} at t = ${t}`);
+    if (s.kind === "request") {
+      const r = (await withRetry(() => this.ledger.getFunction("requestOf")(requestId), { log: this.o.log })) as {
+        member: string;
+        t: bigint;
+      };
+      if (getAddress(r.member) !== member || r.t !== t) {
+        throw new HttpError(404, `request ${requestId} is not a request of ${member} at t = ${t}`);
+      }
+    }
+    const digest = keccak256(ABI.encode(["bytes32", "bytes32"], [message.rootsDigest, message.blobDigest]));
+    if (digest !== set.digest) throw new HttpError(409, "rootsDigest/blobDigest do not match the committed set");
+
+    const added = this.db.addAttestation({
+      subject,
+      kind: s.kind,
+      member,
+      t,
+      requestId,
+      verdict,
+      rootsDigest: message.rootsDigest,
+      blobDigest: message.blobDigest,
+      signer,
+      signature: s.signature,
+    });
+    this.o.log.info(added ? "attestation accepted" : "duplicate attestation", { subject, signer, verdict: s.verdict });
+    void this.enqueue(subject).catch((e: unknown) => this.o.log.error("submission failed", { subject, error: msg(e) }));
+    return { status: added ? 201 : 200, result: { status: added ? "accepted" : "duplicate", subject } };
+  }
+
+  /** True when the subject can no longer take a verdict on-chain. */
+  private async closedOnChain(s: SubjectRow): Promise<boolean> {
+    if (s.kind === "set") {
+      const set = (await withRetry(() => this.ledger.getFunction("setOf")(s.member, s.t), { log: this.o.log })) as {
+        status: bigint;
+      };
+      return Number(set.status) !== SET_STATUS.Pending;
+    }
+    const r = (await withRetry(() => this.ledger.getFunction("requestOf")(s.requestId), { log: this.o.log })) as {
+      status: bigint;
+    };
+    return Number(r.status) !== REQUEST_STATUS.Answered;
+  }
+
+  /** Submits the subject's quorum if a ballot reached the threshold; resolves a crashed submission from the chain. */
+  async trySubmit(subject: string): Promise<void> {
+    const s = this.db.subject(subject);
+    if (s === undefined || s.status === "finalized") return;
+    const log = this.o.log.child({ subject, kind: s.kind, member: s.member, t: s.t });
+    if (await this.closedOnChain(s)) {
+      this.db.setStatus(subject, "finalized");
+      log.info("subject already closed on-chain");
+      return;
+    }
+    const params = (await withRetry(() => this.ledger.getFunction("quorumParams")(), { log: this.o.log })) as {
+      quorumWeight: bigint;
+      minSigners: bigint;
+    };
+    const ballots = new Map<string, StoredAttestation[]>();
+    for (const a of this.db.attestations(subject)) {
+      const key = `${a.verdict}:${a.rootsDigest}:${a.blobDigest}`;
+      ballots.set(key, [...(ballots.get(key) ?? []), a]);
+    }
+    for (const votes of ballots.values()) {
+      let weight = 0n;
+      const signers: StoredAttestation[] = [];
+      for (const v of votes) {
+        if (
+          !((await withRetry(() => this.registry.getFunction("canCoSign")(v.signer), { log: this.o.log })) as boolean)
+        ) {
+          continue;
+        }
+        weight += (await withRetry(() => this.vault.getFunction("stakeOf")(v.signer), { log: this.o.log })) as bigint;
+        signers.push(v);
+      }
+      if (weight < params.quorumWeight || BigInt(signers.length) < params.minSigners) {
+        log.debug("ballot below quorum", { verdict: Verdict[votes[0].verdict], weight, signers: signers.length });
+        continue;
+      }
+      const v = votes[0];
+      const packed = packSignatures(signers.map((x) => ({ signer: x.signer, signature: x.signature })));
+      this.db.setStatus(subject, "submitting", null, v.verdict);
+      log.info("quorum reached: submitting", { verdict: Verdict[v.verdict], weight, signers: signers.length });
+      try {
+        const tx = (
+          s.kind === "set"
+            ? await this.ledger.getFunction("attestCommitment")(
+                s.member,
+                s.t,
+                v.verdict,
+                v.rootsDigest,
+                v.blobDigest,
+                packed,
+              )
+            : await this.ledger.getFunction("attestRequest")(
+                s.requestId,
+                v.verdict,
+                v.rootsDigest,
+                v.blobDigest,
+                packed,
+              )
+        ) as {
+          hash: string;
+          wait(): Promise<{ status: number | null } | null>;
+        };
+        this.db.setStatus(subject, "submitting", tx.hash);
+        const receipt = await tx.wait();
+        if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
+        this.db.setStatus(subject, "finalized", tx.hash);
+        log.info("quorum submitted", { tx: tx.hash, verdict: Verdict[v.verdict] });
+      } catch (e) {
+        if (await this.closedOnChain(s)) {
+          this.db.setStatus(subject, "finalized");
+          log.info("subject closed on-chain meanwhile", { error: msg(e) });
+        } else {
+          this.db.setStatus(subject, "collecting");
+          log.error("quorum submission failed", { error: msg(e) });
+        }
+      }
+      return;
+    }
+  }
+}
