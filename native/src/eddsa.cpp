@@ -38,7 +38,7 @@ void sign_poseidon(const SigningKey& key, const U256& msg, uint8_t out[96]) {
   const U256 hi = u256_from_le(rdig + 32);
   U256 r_m = Fl::to_mont(lo);
   U256 hi_m;
-  Fl::mul(hi_m, hi, gen::FL.r3);
+  Fl::mul_wide(hi_m, hi, gen::FL.r3);
   Fl::add(r_m, r_m, hi_m);
   const U256 r = Fl::from_mont(r_m);
 

@@ -2,6 +2,8 @@
 // matrix M, the last of them followed by the pre-sparse matrix P, then the partial rounds with one
 // sparse matrix each (row 0 dense, the rest identity plus a column), then the second half of the full
 // rounds. All constants come from circomlibjs's own tables (see gen-constants.mjs).
+// Each width is its own template instance, so the compiler unrolls every loop over the state, and every
+// matrix-vector product reduces once per output element (Field::dot), not once per product.
 #include "poseidon.hpp"
 
 #include "poseidon_constants.h"
@@ -16,84 +18,83 @@ inline void pow5(U256& x) {
   Fr::mul(x, x4, x);
 }
 
-/** state <- state * mat, where new[i] = sum_j mat[j][i] * state[j] (mat row-major, t x t). */
-inline void mix(U256* state, const U256* mat, unsigned t) {
-  U256 out[kPoseidonMaxInputs + 1];
-  for (unsigned i = 0; i < t; i++) {
-    U256 acc;
-    Fr::mul(acc, state[0], mat[i]);
-    for (unsigned j = 1; j < t; j++) {
-      U256 prod;
-      Fr::mul(prod, state[j], mat[j * t + i]);
-      Fr::add(acc, acc, prod);
-    }
-    out[i] = acc;
+/** state <- state * mat, where new[i] = sum_j mat[j][i] * state[j] (mat row-major, T x T). */
+template <unsigned T>
+inline void mix(U256* state, const U256* mat) {
+  U256 out[T];
+  for (unsigned i = 0; i < T; i++) {
+    Fr::dot<T>(out[i], state, [mat, i](unsigned j) -> const U256& { return mat[j * T + i]; }, nullptr);
   }
-  for (unsigned i = 0; i < t; i++) state[i] = out[i];
+  for (unsigned i = 0; i < T; i++) state[i] = out[i];
 }
 
-inline void add_constants(U256* state, const U256* c, unsigned t) {
-  for (unsigned i = 0; i < t; i++) Fr::add(state[i], state[i], c[i]);
+template <unsigned T>
+inline void full_round(U256* state, const U256* c, const U256* mat) {
+  for (unsigned i = 0; i < T; i++) pow5(state[i]);
+  if (c != nullptr) {
+    for (unsigned i = 0; i < T; i++) Fr::add(state[i], state[i], c[i]);
+  }
+  mix<T>(state, mat);
 }
+
+template <unsigned T>
+U256 poseidon_t(const U256* inputs) {
+  const gen::PoseidonParams& prm = gen::POSEIDON[T - 2];
+  constexpr unsigned half = gen::POSEIDON_FULL_ROUNDS / 2;
+  const U256* C = prm.c;
+
+  U256 state[T];
+  state[0] = U256{{0, 0, 0, 0}};
+  for (unsigned i = 1; i < T; i++) state[i] = inputs[i - 1];
+
+  for (unsigned i = 0; i < T; i++) Fr::add(state[i], state[i], C[i]);
+  for (unsigned r = 0; r + 1 < half; r++) full_round<T>(state, C + (r + 1) * T, prm.m);
+  full_round<T>(state, C + half * T, prm.p);
+
+  const U256* pc = C + (half + 1) * T;
+  const U256* S = prm.s;
+  for (unsigned r = 0; r < prm.partial_rounds; r++, S += 2 * T - 1) {
+    pow5(state[0]);
+    Fr::add(state[0], state[0], pc[r]);
+    U256 s0;
+    Fr::dot<T>(s0, state, [S](unsigned j) -> const U256& { return S[j]; }, nullptr);
+    for (unsigned k = 1; k < T; k++) Fr::mul_add(state[k], state[0], S[T + k - 1], state[k]);
+    state[0] = s0;
+  }
+
+  const U256* fc = C + (half + 1) * T + prm.partial_rounds;
+  for (unsigned r = 0; r + 1 < half; r++) full_round<T>(state, fc + r * T, prm.m);
+  // Last round: no constants, and only output 0 of the final mix is needed.
+  for (unsigned i = 0; i < T; i++) pow5(state[i]);
+  U256 out;
+  const U256* m = prm.m;
+  Fr::dot<T>(out, state, [m](unsigned j) -> const U256& { return m[j * T]; }, nullptr);
+  return out;
+}
+
 
 }  // namespace
 
 U256 poseidon_mont(const U256* inputs, unsigned n) {
-  const gen::PoseidonParams& prm = gen::POSEIDON[n - 1];
-  const unsigned t = prm.t;
-  const unsigned half = gen::POSEIDON_FULL_ROUNDS / 2;
-  const U256* C = prm.c;
-
-  U256 state[kPoseidonMaxInputs + 1];
-  state[0] = U256{{0, 0, 0, 0}};
-  for (unsigned i = 0; i < n; i++) state[i + 1] = inputs[i];
-
-  add_constants(state, C, t);
-  for (unsigned r = 0; r + 1 < half; r++) {
-    for (unsigned i = 0; i < t; i++) pow5(state[i]);
-    add_constants(state, C + (r + 1) * t, t);
-    mix(state, prm.m, t);
+  switch (n + 1) {
+    case 2: return poseidon_t<2>(inputs);
+    case 3: return poseidon_t<3>(inputs);
+    case 4: return poseidon_t<4>(inputs);
+    case 5: return poseidon_t<5>(inputs);
+    case 6: return poseidon_t<6>(inputs);
+    case 7: return poseidon_t<7>(inputs);
+    case 8: return poseidon_t<8>(inputs);
+    case 9: return poseidon_t<9>(inputs);
+    case 10: return poseidon_t<10>(inputs);
+    case 11: return poseidon_t<11>(inputs);
+    case 12: return poseidon_t<12>(inputs);
+    case 13: return poseidon_t<13>(inputs);
+    case 14: return poseidon_t<14>(inputs);
+    case 15: return poseidon_t<15>(inputs);
+    case 16: return poseidon_t<16>(inputs);
+    case 17: return poseidon_t<17>(inputs);
+    default: return U256{{0, 0, 0, 0}};  // unreachable: callers check 1 <= n <= 16
   }
-  for (unsigned i = 0; i < t; i++) pow5(state[i]);
-  add_constants(state, C + half * t, t);
-  mix(state, prm.p, t);
-
-  const U256* pc = C + (half + 1) * t;
-  for (unsigned r = 0; r < prm.partial_rounds; r++) {
-    pow5(state[0]);
-    Fr::add(state[0], state[0], pc[r]);
-    const U256* S = prm.s + (2 * t - 1) * r;
-    U256 s0;
-    Fr::mul(s0, state[0], S[0]);
-    for (unsigned j = 1; j < t; j++) {
-      U256 prod;
-      Fr::mul(prod, state[j], S[j]);
-      Fr::add(s0, s0, prod);
-    }
-    for (unsigned k = 1; k < t; k++) {
-      U256 prod;
-      Fr::mul(prod, state[0], S[t + k - 1]);
-      Fr::add(state[k], state[k], prod);
-    }
-    state[0] = s0;
-  }
-
-  const U256* fc = C + (half + 1) * t + prm.partial_rounds;
-  for (unsigned r = 0; r + 1 < half; r++) {
-    for (unsigned i = 0; i < t; i++) pow5(state[i]);
-    add_constants(state, fc + r * t, t);
-    mix(state, prm.m, t);
-  }
-  for (unsigned i = 0; i < t; i++) pow5(state[i]);
-  // Only output 0 of the final mix is needed.
-  U256 out;
-  Fr::mul(out, state[0], prm.m[0]);
-  for (unsigned j = 1; j < t; j++) {
-    U256 prod;
-    Fr::mul(prod, state[j], prm.m[j * t]);
-    Fr::add(out, out, prod);
-  }
-  return out;
 }
 
 }  // namespace por
