@@ -298,10 +298,38 @@ const consortiumTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
+// --- proof of assets, operator node, aggregator (src/poa, src/node, src/aggregator) ---
+const operatorTasks: NewTaskDefinition[] = [
+  task("poa:build", "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
+    .addOption({ name: "member", description: "The member (default: the first account)", defaultValue: "" })
+    .addOption({ name: "t", description: "Snapshot time, Unix seconds", defaultValue: "" })
+    .addOption({ name: "requestId", description: "Request answered (0: own snapshot)", defaultValue: "0" })
+    .addOption({ name: "assets", description: "Comma-separated asset ids", defaultValue: "1" })
+    .addFlag({ name: "hardhatAccounts", description: "Sign with the network's accounts (wallets they control)" })
+    .addOption({ name: "keystores", description: "Ethereum JSON keystores of wallets (POR_WALLET_PASSWORD)", defaultValue: "" })
+    .addOption({ name: "signatures", description: "por.poa-signatures files (comma-separated)", defaultValue: "" })
+    .addFlag({ name: "skipUnsigned", description: "Leave out wallets without a signature instead of failing" })
+    .addOption({ name: "leaves", description: "Build blobs: <assetId>=<leaves-N.bin>,...", defaultValue: "" })
+    .addOption({ name: "blobDir", description: "Local blob store directory for --leaves", defaultValue: "" })
+    .addOption({ name: "out", description: "Write the PoA here (default: stdout)", defaultValue: "" })
+    .addOption({ name: "deployment", description: "Ignition deployment directory", defaultValue: "" })
+    .setAction(() => import("./poa-build.js"))
+    .build(),
+  task("node:run", "Operator: run the operator node (follower, verifier, watchtower) from a por.node-config file")
+    .addOption({ name: "config", description: "Node configuration file", defaultValue: "" })
+    .setAction(() => import("./node-run.js"))
+    .build(),
+  task("aggregator:serve", "Run the attestation aggregator from a por.aggregator-config file")
+    .addOption({ name: "config", description: "Aggregator configuration file", defaultValue: "" })
+    .setAction(() => import("./aggregator-serve.js"))
+    .build(),
+];
+
 export const taskDefinitions: NewTaskDefinition[] = [
   ...circuitTasks,
   ...liabilityTasks,
   ...proverTasks,
   ...memberTasks,
   ...consortiumTasks,
+  ...operatorTasks,
 ];

@@ -9,3 +9,5 @@ export * from "./records.js";
 export * from "./verify.js";
 export * from "./watchtower.js";
 export * from "./node.js";
+export * from "./config.js";
+export * from "./run.js";

@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { Contract, getAddress, type Provider, type Wallet } from "ethers";
+import { Contract, getAddress, type Provider, type Signer } from "ethers";
 
 import { Verdict, ledgerDomain, requestSubject, setSubject, signAttestation } from "../consortium/attestation.js";
 import type { Crypto } from "../crypto/index.js";
@@ -22,7 +22,7 @@ import { proveAndSubmitFraud } from "./watchtower.js";
 export interface OperatorNodeOptions {
   provider: Provider;
   /** The operator key (an ethers Wallet connected to `provider`). */
-  wallet: Wallet;
+  wallet: Signer;
   addresses: NodeAddresses;
   crypto: Crypto;
   blobs: BlobSource;

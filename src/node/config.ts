@@ -1,0 +1,100 @@
+// Configuration files of the operator node (`por.node-config` v1) and the aggregator (`por.aggregator-config` v1),
+// validated with zod; keys come from environment variables only (never a file or the command line).
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+
+import { z } from "zod";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const url = z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL");
+const port = z.number().int().min(0).max(65_535);
+
+/** Schema of an operator node's configuration. */
+export const nodeConfigSchema = z.strictObject({
+  format: z.literal("por.node-config"),
+  version: z.literal(1),
+  rpcUrl: url,
+  ledger: address,
+  registry: address,
+  reserveRegistry: address,
+  adjudicator: address,
+  /** The node's SQLite database file. */
+  db: z.string().min(1),
+  /** Local blob store directory. */
+  blobDir: z.string().min(1),
+  /** The operator's verifier-service store (SQLite path or postgres:// URL); omit to hold no records. */
+  records: z.string().min(1).optional(),
+  aggregatorUrl: url,
+  confirmations: z.number().int().min(0).max(1_000).default(2),
+  pollMs: z.number().int().min(50).max(600_000).default(2_000),
+  startBlock: z.number().int().min(0).default(0),
+  depth: z.number().int().min(1).max(32).default(32),
+  blobAttempts: z.number().int().min(1).max(1_000).default(10),
+  healthPort: port.optional(),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** An operator node's configuration (paths resolved against the file's directory). */
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+
+/** Schema of the aggregator's configuration. */
+export const aggregatorConfigSchema = z.strictObject({
+  format: z.literal("por.aggregator-config"),
+  version: z.literal(1),
+  rpcUrl: url,
+  ledger: address,
+  registry: address,
+  vault: address,
+  db: z.string().min(1),
+  port: port.default(8650),
+  host: z.string().min(1).default("127.0.0.1"),
+  maxBodyBytes: z.number().int().min(256).max(1_048_576).default(16_384),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** The aggregator's configuration. */
+export type AggregatorConfig = z.infer<typeof aggregatorConfigSchema>;
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: not readable JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, json: unknown, file: string): T {
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(`${file}: field ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** Reads a node configuration; relative paths are taken from the file's directory. */
+export async function readNodeConfig(file: string): Promise<NodeConfig> {
+  const c = parseWith(nodeConfigSchema, await readJson(file), file);
+  const base = dirname(resolve(file));
+  const local = (p: string) => (p === ":memory:" ? p : resolve(base, p));
+  return {
+    ...c,
+    db: local(c.db),
+    blobDir: local(c.blobDir),
+    records: c.records === undefined || /^postgres(ql)?:\/\//i.test(c.records) ? c.records : local(c.records),
+  };
+}
+
+/** Reads an aggregator configuration. */
+export async function readAggregatorConfig(file: string): Promise<AggregatorConfig> {
+  const c = parseWith(aggregatorConfigSchema, await readJson(file), file);
+  return { ...c, db: c.db === ":memory:" ? c.db : resolve(dirname(resolve(file)), c.db) };
+}
+
+/** A 32-byte private key from the environment variable `name`; the error never shows the value. */
+export function keyFromEnv(name: string): string {
+  const v = process.env[name];
+  if (v === undefined || v === "") throw new Error(`set the operator key in the environment variable ${name}`);
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(v)) throw new Error(`${name} must hold a 32-byte hex private key`);
+  return v.startsWith("0x") ? v : `0x${v}`;
+}
