@@ -306,7 +306,11 @@ const operatorTasks: NewTaskDefinition[] = [
     .addOption({ name: "requestId", description: "Request answered (0: own snapshot)", defaultValue: "0" })
     .addOption({ name: "assets", description: "Comma-separated asset ids", defaultValue: "1" })
     .addFlag({ name: "hardhatAccounts", description: "Sign with the network's accounts (wallets they control)" })
-    .addOption({ name: "keystores", description: "Ethereum JSON keystores of wallets (POR_WALLET_PASSWORD)", defaultValue: "" })
+    .addOption({
+      name: "keystores",
+      description: "Ethereum JSON keystores of wallets (POR_WALLET_PASSWORD)",
+      defaultValue: "",
+    })
     .addOption({ name: "signatures", description: "por.poa-signatures files (comma-separated)", defaultValue: "" })
     .addFlag({ name: "skipUnsigned", description: "Leave out wallets without a signature instead of failing" })
     .addOption({ name: "leaves", description: "Build blobs: <assetId>=<leaves-N.bin>,...", defaultValue: "" })
