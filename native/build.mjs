@@ -13,7 +13,8 @@
 // Never breaks an install: if the compiler or Node's headers are missing, or the build fails, it prints
 // a note and exits 0 (the JavaScript side then falls back to pure JS). With --strict it exits 1 instead.
 // Environment: CXX (compiler, default g++), NODE_API_HEADERS_DIR (directory holding node_api.h),
-// POR_NATIVE_SKIP=1 (do nothing). Runs on Node >= 20 with no dependencies.
+// POR_NATIVE_SKIP=1 (do nothing), POR_NATIVE_PORTABLE=1 (no x86-64 inline assembly: the portable C++
+// arithmetic that non-x86 machines use, for testing it on x86). Runs on Node >= 20 with no dependencies.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -116,6 +117,7 @@ async function main() {
     "-fvisibility=hidden",
     "-Wall",
     "-Wextra",
+    ...(process.env.POR_NATIVE_PORTABLE === "1" ? ["-DPOR_NO_ASM"] : []),
     // Reproducible objects: no absolute paths of this checkout in debug info or macros.
     `-ffile-prefix-map=${root}=.`,
     `-I${genDir}`,
