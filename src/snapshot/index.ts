@@ -106,6 +106,7 @@ async function inChunks(
   for (let i = 0; i < total; i += CHUNK) {
     const end = Math.min(total, i + CHUNK);
     out.set(await fn(buf.subarray(i * unit, end * unit)), i * outUnit);
+    await new Promise((r) => setImmediate(r)); // let signals and timers in between chunks
     progress(end);
   }
   return out;
@@ -226,11 +227,24 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
   const tmp = join(o.outDir, `.tmp-${memberLc}-${o.t}-${process.pid}-${randomBytes(4).toString("hex")}`);
   await mkdir(tmp);
   const cleanup = () => rm(tmp, { recursive: true, force: true });
+  // On SIGINT/SIGTERM the pipeline stops at its next checkpoint (every progress report, taken when no write is in
+  // flight), removes the temporary directory and exits with 130. A stage without checkpoints (a tree build) is
+  // cut short after 10 s by removing the directory directly; the final rename never happens either way.
+  let interrupted = false;
   const onSignal = () => {
-    void cleanup().finally(() => process.exit(130));
+    if (interrupted) return;
+    interrupted = true;
+    setTimeout(() => void cleanup().finally(() => process.exit(130)), 10_000).unref();
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const stopIfInterrupted = () => {
+    if (interrupted) throw new Error("snapshot interrupted by a signal");
+  };
+  const checkpoint: Progress = (phase, done, total) => {
+    stopIfInterrupted();
+    o.onProgress?.(phase, done, total);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     const summary: SnapshotSummary = {
       format: "por.snapshot",
@@ -245,7 +259,7 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
       const snap = await snapshotAsset(crypto, o.keys, member, o.t, l, {
         depth,
         slotBits: o.slotBits,
-        onProgress: o.onProgress,
+        onProgress: checkpoint,
       });
       const leaves = encodeLeaves(snap.tree, { member, asset: l.asset.id, t: o.t });
       const leavesFile = `leaves-${l.asset.id}.bin`;
@@ -262,13 +276,18 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
         leavesFile,
         leavesSha256: sha256hex(leaves),
       });
-      if (o.writeRecords !== false) await writeRecordFiles(tmp, o, l, snap, { memberLc, ax, ay, keyHash, crypto });
+      if (o.writeRecords !== false) {
+        await writeRecordFiles(tmp, { ...o, onProgress: checkpoint }, l, snap, { memberLc, ax, ay, keyHash, crypto });
+      }
+      stopIfInterrupted();
     }
     await writeFile(join(tmp, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+    stopIfInterrupted();
     await rename(tmp, finalDir);
     return { dir: finalDir, summary };
   } catch (e) {
     await cleanup();
+    if (interrupted) process.exit(130);
     throw e;
   } finally {
     process.off("SIGINT", onSignal);

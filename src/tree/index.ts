@@ -171,6 +171,7 @@ export class SumTree {
         parentIndex[p++] = Math.floor(idx / 2);
       }
       const parents = await crypto.hashLevel(children.subarray(0, p * 2 * NODE_BYTES));
+      await new Promise((r) => setImmediate(r)); // keep the event loop (signals, progress) alive between levels
       for (let j = 0; j < p; j++) {
         for (let b = 48; b < 64; b++) {
           if (parents[j * NODE_BYTES + b] !== 0) {
