@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { FIELD_P, MAX_BALANCE, SUBGROUP_ORDER, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
-import { verifyProof, type InclusionProof, type TreeNode } from "../tree/index.js";
+import { emptySubtrees, verifyProof, type InclusionProof, type TreeNode } from "../tree/index.js";
 import { accountKeyOf, leafHash, recordKeyHash, recordMessage, recordNullifier, type BalanceRecord } from "./index.js";
 
 const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
@@ -154,8 +154,19 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
         : "the record key is NOT the registered key: this record may not be from the member",
     );
   }
-  const shapeOk = f.tree.d <= D && f.tree.siblings.length === D && rec.slot < 2 ** f.tree.d;
-  add("tree shape", shapeOk, `depth D = ${D}, slot space 2^${f.tree.d}, ${f.tree.siblings.length} siblings`);
+  // The slot space 2^d is lifted to depth D through empty subtrees: every sibling at a level >= d is E_level.
+  const empties = emptySubtrees(poseidon, D);
+  const liftOk = f.tree.siblings.every(
+    (sib, k) => k < f.tree.d || (BigInt(sib.h) === empties[k].h && BigInt(sib.s) === 0n),
+  );
+  const shapeOk = f.tree.d <= D && f.tree.siblings.length === D && rec.slot < 2 ** f.tree.d && liftOk;
+  add(
+    "tree shape",
+    shapeOk,
+    shapeOk
+      ? `depth D = ${D}, slot space 2^${f.tree.d} lifted through empty subtrees, slot inside it`
+      : `the path does not fit depth D = ${D} with slot space 2^${f.tree.d}`,
+  );
   const lh = leafHash(poseidon, rec.accountKey, rec.balance);
   const leafOk = BigInt(f.tree.leaf.h) === lh && BigInt(f.tree.leaf.s) === rec.balance;
   add(
