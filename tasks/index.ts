@@ -320,11 +320,11 @@ const operatorTasks: NewTaskDefinition[] = [
     .setAction(() => import("./poa-build.js"))
     .build(),
   task("node:run", "Operator: run the operator node (follower, verifier, watchtower) from a por.node-config file")
-    .addOption({ name: "config", description: "Node configuration file", defaultValue: "" })
+    .addOption({ name: "configFile", description: "Node configuration file (por.node-config)", defaultValue: "" })
     .setAction(() => import("./node-run.js"))
     .build(),
   task("aggregator:serve", "Run the attestation aggregator from a por.aggregator-config file")
-    .addOption({ name: "config", description: "Aggregator configuration file", defaultValue: "" })
+    .addOption({ name: "configFile", description: "Aggregator configuration file", defaultValue: "" })
     .setAction(() => import("./aggregator-serve.js"))
     .build(),
 ];

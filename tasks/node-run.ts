@@ -1,18 +1,18 @@
 import { keyFromEnv, readNodeConfig, startOperatorNode, untilSignal } from "../src/node/index.js";
 
 export interface Args {
-  config: string;
+  configFile: string;
 }
 
 /**
- * `hardhat node:run --config node.json`: runs an operator node until SIGINT/SIGTERM. The operator key comes from
+ * `hardhat node:run --config-file node.json`: runs an operator node until SIGINT/SIGTERM. The operator key comes from
  * POR_OPERATOR_KEY. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup)
  * right after the first job reaches that step, to prove that a restart loses and duplicates nothing.
  */
 export default async function nodeRun(args: Args): Promise<void> {
   try {
-    if (args.config === "") throw new Error("--config <node.json> is required");
-    const config = await readNodeConfig(args.config);
+    if (args.configFile === "") throw new Error("--config-file <node.json> is required");
+    const config = await readNodeConfig(args.configFile);
     const crashAfter = process.env.POR_NODE_CRASH_AFTER;
     const { close } = await startOperatorNode(config, keyFromEnv("POR_OPERATOR_KEY"), {
       onStep: (step) => {

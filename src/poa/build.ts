@@ -121,7 +121,9 @@ export async function buildPoa(o: BuildPoaOptions): Promise<PoaDocument> {
   const registry = new Contract(o.registry, CONSORTIUM_REGISTRY_ABI, o.provider);
   const assetEntries: PoaDocument["assets"] = [];
   for (const asset of assets) {
-    const info = (await registry.getFunction("assetInfo")(asset)) as { token: string; listed: boolean };
+    const info = (await registry
+      .getFunction("assetInfo")(asset)
+      .catch(() => ({ token: ZeroAddress, listed: false }))) as { token: string; listed: boolean };
     if (!info.listed) throw new PoaBuildError(`asset ${asset} is not listed in the registry`);
     const balances: PoaDocument["assets"][number]["balances"] = [];
     let total = 0n;

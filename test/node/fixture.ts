@@ -1,0 +1,295 @@
+// Shared fixtures of the node, PoA and aggregator tests: a consortium deployed through the Ignition module, members
+// and operators onboarded, reserve wallets registered, and member snapshots (signed records, tree, leaves, PoA, blob)
+// committed. Works on the in-process chain and on a `hardhat node` child process alike.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+import { Wallet, getAddress, type JsonRpcProvider, type Signer } from "ethers";
+
+import { buildConsortiumModule } from "../../deploy/Consortium.js";
+import { LocalBlobStore } from "../../src/blobstore/index.js";
+import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
+import type { AssetCommitment } from "../../src/consortium/index.js";
+import type { Crypto } from "../../src/crypto/index.js";
+import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
+import {
+  leafHash,
+  recordKeyHash,
+  recordMessage,
+  recordNullifier,
+  type BalanceRecord,
+} from "../../src/records/index.js";
+import { SumTree, leafSetFrom } from "../../src/tree/index.js";
+import { encodeLeaves } from "../../src/tree/leaves.js";
+import type { StoredRecord } from "../../src/verifier-service/store.js";
+
+export const E18 = 10n ** 18n;
+export const ETH = 1;
+
+/** A free loopback TCP port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a !== null ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `hardhat node` as a child process on a free port; resolves once it answers JSON-RPC. */
+export async function startHardhatNode(): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [join(process.cwd(), "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(port)],
+    {
+      cwd: process.cwd(),
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}): ${stderr}`);
+    try {
+      const r = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (r.ok) return { url, child, stop: () => child.kill("SIGTERM") };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`hardhat node did not start: ${stderr}`);
+}
+
+/** The parts of a Hardhat network connection the fixtures use. */
+export interface Conn {
+  ethers: {
+    provider: JsonRpcProvider | import("ethers").Provider;
+    getSigners(): Promise<Array<Signer & { address: string }>>;
+    getContractAt(name: string, address: string): Promise<import("ethers").Contract>;
+  };
+  ignition: { deploy(module: unknown, options: unknown): Promise<Record<string, { getAddress(): Promise<string> }>> };
+  networkHelpers: {
+    time: { latest(): Promise<number>; increase(s: number): Promise<number> };
+    mine(n?: number): Promise<void>;
+  };
+}
+
+/** Deployed contract addresses. */
+export interface Deployment {
+  registry: string;
+  vault: string;
+  reserveRegistry: string;
+  ledger: string;
+  adjudicator: string;
+}
+
+/** Deploys the consortium (verifier contract by name) with a quorum of 4 units of stake and 2 signers. */
+export async function deploy(conn: Conn, moduleId: string, verifier: string): Promise<Deployment> {
+  const d = await conn.ignition.deploy(buildConsortiumModule(moduleId, verifier), {
+    parameters: { [moduleId]: { responseWindow: 3_600n, quorumWeight: 4n * E18, minSigners: 2n, requestFee: 0n } },
+  });
+  return {
+    registry: await d.registry.getAddress(),
+    vault: await d.vault.getAddress(),
+    reserveRegistry: await d.reserveRegistry.getAddress(),
+    ledger: await d.ledger.getAddress(),
+    adjudicator: await d.adjudicator.getAddress(),
+  };
+}
+
+/** Applies, approves, funds collateral and activates `account`. */
+export async function onboard(
+  conn: Conn,
+  d: Deployment,
+  account: Signer & { address: string },
+  stake: bigint,
+): Promise<void> {
+  const [governance] = await conn.ethers.getSigners();
+  const registry = await conn.ethers.getContractAt("ConsortiumRegistry", d.registry);
+  const vault = await conn.ethers.getContractAt("CollateralVault", d.vault);
+  const c = (x: import("ethers").Contract, s: Signer) => x.connect(s) as import("ethers").Contract;
+  await (await c(registry, account).getFunction("applyForMembership")("0x" + "11".repeat(32))).wait();
+  await (await c(registry, governance).getFunction("approveGenesis")(account.address, "0x" + "22".repeat(32))).wait();
+  await (
+    await c(vault, account).getFunction("deposit")(account.address, "0x" + "00".repeat(20), stake, { value: stake })
+  ).wait();
+  await (await c(registry, governance).getFunction("activate")(account.address)).wait();
+}
+
+/** A funded random wallet on the connection's provider. */
+export async function fundedWallet(conn: Conn, value: bigint): Promise<Wallet> {
+  const [governance] = await conn.ethers.getSigners();
+  const w = new Wallet(Wallet.createRandom().privateKey, conn.ethers.provider as import("ethers").Provider);
+  await (await governance.sendTransaction({ to: w.address, value })).wait();
+  return w;
+}
+
+/** Registers `wallet` as a reserve of `member` with the wallet's EIP-712 ownership signature. */
+export async function registerReserve(conn: Conn, d: Deployment, member: Signer, wallet: Wallet): Promise<void> {
+  const rr = await conn.ethers.getContractAt("ReserveRegistry", d.reserveRegistry);
+  const chainId = (await conn.ethers.provider.getNetwork()).chainId;
+  const memberAddress = await member.getAddress();
+  const deadline = BigInt(await conn.networkHelpers.time.latest()) + 3_600n;
+  const nonce = (await rr.getFunction("nonceOf")(wallet.address)) as bigint;
+  const sig = await signReserveOwnership(wallet, reserveRegistryDomain(chainId, d.reserveRegistry), {
+    member: memberAddress,
+    wallet: wallet.address,
+    deadline,
+    nonce,
+  });
+  await (
+    await (rr.connect(member) as import("ethers").Contract).getFunction("registerReserve")(
+      wallet.address,
+      deadline,
+      sig,
+    )
+  ).wait();
+}
+
+/** A record key: registered for `member` from a near-future time. */
+export async function registerRecordKey(
+  conn: Conn,
+  d: Deployment,
+  crypto: Crypto,
+  member: Signer,
+): Promise<Uint8Array> {
+  const prv = randomBytes(32);
+  const [ax, ay] = crypto.publicKey(prv);
+  const registry = await conn.ethers.getContractAt("ConsortiumRegistry", d.registry);
+  const from = BigInt(await conn.networkHelpers.time.latest()) + 5n;
+  await (
+    await (registry.connect(member) as import("ethers").Contract).getFunction("registerKey")(
+      recordKeyHash((x) => crypto.poseidon(x), ax, ay),
+      ax,
+      ay,
+      from,
+    )
+  ).wait();
+  return prv;
+}
+
+/** A member's snapshot of one asset: signed records, the tree over the included ones, the leaves payload. */
+export interface MemberSnapshot {
+  records: StoredRecord[];
+  tree: SumTree;
+  leaves: Buffer;
+}
+
+/**
+ * Signs one record per balance (slots 1, 4, 7, ... in a 2^4 slot space) and builds the depth-`depth` tree over all
+ * but the `omit` indexes (a member hiding those users).
+ */
+export async function makeSnapshot(
+  crypto: Crypto,
+  prv: Uint8Array,
+  member: string,
+  t: bigint,
+  balances: readonly bigint[],
+  omit: readonly number[] = [],
+  depth = 32,
+): Promise<MemberSnapshot> {
+  const poseidon = (x: readonly bigint[]) => crypto.poseidon(x);
+  const [ax, ay] = crypto.publicKey(prv);
+  const keyHash = recordKeyHash(poseidon, ax, ay);
+  const records: StoredRecord[] = [];
+  const leaves: Array<{ slot: number; h: bigint; s: bigint }> = [];
+  balances.forEach((balance, i) => {
+    const r: BalanceRecord = {
+      member: BigInt(member),
+      asset: ETH,
+      t,
+      slot: 1 + 3 * i,
+      accountKey: poseidon([BigInt(i + 1), BigInt(member) & 0xffffffffn, t]),
+      balance,
+    };
+    const m = recordMessage(poseidon, r);
+    const sig = crypto.sign(prv, m);
+    records.push({
+      nullifier: recordNullifier(poseidon, m).toString(),
+      member: getAddress(member),
+      asset: ETH,
+      t: Number(t),
+      slot: r.slot,
+      accountKey: r.accountKey.toString(),
+      balance: balance.toString(),
+      message: m.toString(),
+      r8x: sig.R8x.toString(),
+      r8y: sig.R8y.toString(),
+      s: sig.S.toString(),
+      ax: ax.toString(),
+      ay: ay.toString(),
+      keyHash: keyHash.toString(),
+      payout: null,
+      receivedAt: Math.floor(Date.now() / 3_600_000) * 3_600,
+      checkedAt: null,
+      checkResult: null,
+    });
+    if (!omit.includes(i)) leaves.push({ slot: r.slot, h: leafHash(poseidon, r.accountKey, balance), s: balance });
+  });
+  const tree = await SumTree.build(crypto, leafSetFrom(leaves), 4, depth);
+  return { records, tree, leaves: encodeLeaves(tree, { member: BigInt(member), asset: ETH, t }) };
+}
+
+/**
+ * Builds the member's PoA at t (signing with `reserveWallets`), stores the asset's blob in `blobs`, and commits
+ * `(rootHash, rootSum, reserves, blobDigest)`; `reservesOverride` lets a test commit a false reserves figure.
+ */
+export async function commitSnapshot(
+  conn: Conn,
+  d: Deployment,
+  member: Signer,
+  t: bigint,
+  snap: MemberSnapshot,
+  reserveWallets: Wallet[],
+  blobs: LocalBlobStore,
+  reservesOverride?: bigint,
+): Promise<{ poa: PoaDocument; commitment: AssetCommitment }> {
+  const poa = await buildPoa({
+    provider: conn.ethers.provider as import("ethers").Provider,
+    ledger: d.ledger,
+    reserveRegistry: d.reserveRegistry,
+    registry: d.registry,
+    member: await member.getAddress(),
+    t,
+    assets: [ETH],
+    signers: reserveWallets,
+  });
+  const ref = await blobs.put(encodeAssetBlob(poa, ETH, snap.leaves));
+  const commitment: AssetCommitment = {
+    asset: ETH,
+    rootHash: snap.tree.root.h,
+    rootSum: snap.tree.root.s,
+    reserves: reservesOverride ?? BigInt(poa.assets[0].total),
+    blobDigest: ref.keccak256,
+  };
+  const ledger = await conn.ethers.getContractAt("CommitmentLedger", d.ledger);
+  await (await (ledger.connect(member) as import("ethers").Contract).getFunction("commit")(t, [commitment])).wait();
+  return { poa, commitment };
+}
+
+/** Asserts that `p` rejects with a message matching `re` (and, when given, an instance of `cls`). */
+export async function rejects(p: Promise<unknown>, re: RegExp, cls?: new (...a: never[]) => Error): Promise<void> {
+  let error: unknown;
+  try {
+    await p;
+  } catch (e) {
+    error = e;
+  }
+  if (error === undefined) throw new Error(`expected a rejection matching ${re}`);
+  if (cls !== undefined && !(error instanceof cls)) throw new Error(`expected a ${cls.name}, got ${String(error)}`);
+  const m = error instanceof Error ? error.message : String(error);
+  if (!re.test(m)) throw new Error(`rejection "${m}" does not match ${re}`);
+}
