@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import * as snarkjs from "snarkjs";
@@ -19,6 +19,13 @@ export const KEY_DOMAIN = 530960862305234845595185n;
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BUILD = join(REPO, "build", "test-circuits");
+/**
+ * Templates under test: circuits/, or a (mutated) copy under the repository named by POR_TEST_CIRCUITS_DIR, so a
+ * mutation run can check that these tests fail when a constraint is dropped.
+ */
+const CIRCUITS = process.env.POR_TEST_CIRCUITS_DIR
+  ? resolve(REPO, process.env.POR_TEST_CIRCUITS_DIR)
+  : join(REPO, "circuits");
 const require = createRequire(import.meta.url);
 const CIRCOM_CLI = require.resolve("circom2/cli.js");
 
@@ -37,8 +44,8 @@ export interface TestCircuit {
 
 function sourcesHash(main: string): string {
   const h = createHash("sha256").update(main);
-  for (const f of readdirSync(join(REPO, "circuits")).sort()) {
-    if (f.endsWith(".circom")) h.update(f).update(readFileSync(join(REPO, "circuits", f)));
+  for (const f of readdirSync(CIRCUITS).sort()) {
+    if (f.endsWith(".circom")) h.update(f).update(readFileSync(join(CIRCUITS, f)));
   }
   h.update(readFileSync(join(REPO, "node_modules", "circom2", "package.json")));
   return h.digest("hex").slice(0, 16);
@@ -60,8 +67,10 @@ function run(cmd: string, args: string[]): Promise<void> {
  * build/test-circuits/<name>-<hash>/ (skipped when that directory exists: the hash covers every template).
  */
 export async function compileTestCircuit(name: string, file: string, mainLine: string): Promise<TestCircuit> {
-  const main = `pragma circom 2.1.9;\ninclude "../../../circuits/${file}";\n${mainLine}\n`;
-  const dir = join(BUILD, `${name}-${sourcesHash(main)}`);
+  const dir0 = join(BUILD, name);
+  const include = relative(dir0, join(CIRCUITS, file)).split("\\").join("/");
+  const main = `pragma circom 2.1.9;\ninclude "${include}";\n${mainLine}\n`;
+  const dir = `${dir0}-${sourcesHash(main)}`;
   if (!existsSync(join(dir, "done"))) {
     const tmp = `${dir}.tmp-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
