@@ -94,10 +94,10 @@ export interface AssetSnapshot {
 
 const CHUNK = 16384;
 
+/** Runs `fn` over chunks of items whose input bytes `input(start, end)` builds, so only one chunk of input exists. */
 async function inChunks(
   total: number,
-  unit: number,
-  buf: Uint8Array,
+  input: (start: number, end: number) => Uint8Array,
   fn: (b: Uint8Array) => Promise<Uint8Array>,
   outUnit: number,
   progress: (done: number) => void,
@@ -105,7 +105,7 @@ async function inChunks(
   const out = new Uint8Array(total * outUnit);
   for (let i = 0; i < total; i += CHUNK) {
     const end = Math.min(total, i + CHUNK);
-    out.set(await fn(buf.subarray(i * unit, end * unit)), i * outUnit);
+    out.set(await fn(input(i, end)), i * outUnit);
     await new Promise((r) => setImmediate(r)); // let signals and timers in between chunks
     progress(end);
   }
@@ -131,39 +131,45 @@ export async function snapshotAsset(
   const progress = (phase: string) => (done: number) => opts.onProgress?.(`${ledger.asset.symbol}: ${phase}`, done, n);
   // Account keys: Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t), batched.
   const salts = ledger.accountIds.map((id) => deriveAccountSalt(keys.memberSecret, asset, id));
-  const keyInputs = new Uint8Array(n * 4 * 32);
-  ledger.accountIds.forEach((id, i) => {
-    writeLE32(keyInputs, i * 128, ACCOUNT_DOMAIN);
-    writeLE32(keyInputs, i * 128 + 32, accountIdField(id));
-    writeLE32(keyInputs, i * 128 + 64, salts[i]);
-    writeLE32(keyInputs, i * 128 + 96, t);
-  });
-  const keyBytes = await inChunks(n, 128, keyInputs, (b) => crypto.poseidonMany(4, b), 32, progress("account keys"));
+  const keyInputs = (start: number, end: number) => {
+    const b = new Uint8Array((end - start) * 128);
+    for (let i = start; i < end; i++) {
+      const o = (i - start) * 128;
+      writeLE32(b, o, ACCOUNT_DOMAIN);
+      writeLE32(b, o + 32, accountIdField(ledger.accountIds[i]));
+      writeLE32(b, o + 64, salts[i]);
+      writeLE32(b, o + 96, t);
+    }
+    return b;
+  };
+  const keyBytes = await inChunks(n, keyInputs, (b) => crypto.poseidonMany(4, b), 32, progress("account keys"));
   const accountKeys = Array.from({ length: n }, (_, i) => readLE32(keyBytes, i * 32));
 
   opts.onProgress?.(`${ledger.asset.symbol}: slots`, 0, n);
   const slots = assignSlots(keys.memberSecret, t, asset, accountKeys, d);
 
   // Messages.
-  const msgInputs = new Uint8Array(n * 7 * 32);
-  for (let i = 0; i < n; i++) {
-    const inputs = recordMessageInputs({
-      member,
-      asset,
-      t,
-      slot: slots[i],
-      accountKey: accountKeys[i],
-      balance: ledger.balances[i],
-    });
-    inputs.forEach((v, j) => writeLE32(msgInputs, i * 224 + j * 32, v));
-  }
-  const messages = await inChunks(n, 224, msgInputs, (b) => crypto.poseidonMany(7, b), 32, progress("messages"));
+  const msgInputs = (start: number, end: number) => {
+    const b = new Uint8Array((end - start) * 224);
+    for (let i = start; i < end; i++) {
+      const inputs = recordMessageInputs({
+        member,
+        asset,
+        t,
+        slot: slots[i],
+        accountKey: accountKeys[i],
+        balance: ledger.balances[i],
+      });
+      inputs.forEach((v, j) => writeLE32(b, (i - start) * 224 + j * 32, v));
+    }
+    return b;
+  };
+  const messages = await inChunks(n, msgInputs, (b) => crypto.poseidonMany(7, b), 32, progress("messages"));
 
   // Signatures.
   const signatures = await inChunks(
     n,
-    32,
-    messages,
+    (start, end) => messages.subarray(start * 32, end * 32),
     (b) => crypto.signMany(keys.recordKey, b),
     96,
     progress("signatures"),
@@ -176,7 +182,13 @@ export async function snapshotAsset(
     writeLE32(pairs, k * 64, accountKeys[i]);
     writeLE32(pairs, k * 64 + 32, ledger.balances[i]);
   });
-  const leafHashes = await inChunks(n, 64, pairs, (b) => crypto.hashLeaves(b), 32, progress("leaves"));
+  const leafHashes = await inChunks(
+    n,
+    (start, end) => pairs.subarray(start * 64, end * 64),
+    (b) => crypto.hashLeaves(b),
+    32,
+    progress("leaves"),
+  );
   const leafNodes = new Uint8Array(n * NODE_BYTES);
   const sortedSlots = new Uint32Array(n);
   order.forEach((i, k) => {
