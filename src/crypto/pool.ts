@@ -1,5 +1,7 @@
 // A small pool of worker threads running the pure-JS kernels, one worker per core.
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 import type { WorkerJob, WorkerResult } from "./worker.js";
@@ -20,6 +22,9 @@ export class WorkerPool {
   private readonly pending = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private rr = 0;
+  private closing = false;
+  /** Set once a worker failed: the pool refuses further jobs instead of waiting forever. */
+  private broken: Error | undefined;
 
   /** Starts `size` workers (default: the number of cores). */
   constructor(size: number = availableParallelism()) {
@@ -27,12 +32,15 @@ export class WorkerPool {
     const isTs = self.endsWith(".ts");
     const url = new URL(isTs ? "./worker.ts" : "./worker.js", self);
     // Under TypeScript sources (tests, tsx), the worker needs the same loader as the main thread.
-    const execArgv = isTs ? ["--import", import.meta.resolve("tsx")] : [];
+    const execArgv = isTs ? ["--import", pathToFileURL(createRequire(self).resolve("tsx")).href] : [];
     for (let i = 0; i < Math.max(1, size); i++) {
       const worker = new Worker(url, { execArgv });
       worker.unref();
       worker.on("message", (res: WorkerResult) => this.onResult(slot, res));
       worker.on("error", (e: Error) => this.failAll(e));
+      worker.on("exit", (code) => {
+        if (!this.closing) this.failAll(new Error(`a crypto worker thread exited (code ${code})`));
+      });
       const slot: Slot = { worker, busy: 0 };
       this.slots.push(slot);
     }
@@ -54,12 +62,15 @@ export class WorkerPool {
   }
 
   private failAll(e: Error): void {
+    this.broken ??= e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
 
   /** Runs one job on the next worker. */
   run(spec: JobSpec): Promise<Uint8Array> {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (this.closing) return Promise.reject(new Error("the crypto worker pool is closed"));
     const slot = this.slots[this.rr++ % this.slots.length];
     const id = this.nextId++;
     const job = { id, ...spec } as WorkerJob;
@@ -73,6 +84,7 @@ export class WorkerPool {
 
   /** Stops every worker. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
   }

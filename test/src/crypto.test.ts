@@ -143,6 +143,16 @@ describe("crypto facade", function () {
       expect(js.verify(99n, sig, [0n, 1n])).to.equal(false); // identity key
     });
 
+    it("reports errors raised inside worker threads and keeps working afterwards", async () => {
+      const n = 600; // large enough to go to the workers
+      const msgs = new Uint8Array(n * 32);
+      writeLE32(msgs, 599 * 32, FIELD_P); // the last message is not a field element
+      await expectReject(js.signMany(keys[1], msgs), /not a field element/);
+      writeLE32(msgs, 599 * 32, 5n);
+      const sigs = await js.signMany(keys[1], msgs);
+      expect(decodeSignature(sigs, 599 * 96)).to.deep.equal(js.sign(keys[1], 5n));
+    });
+
     it("rejects private keys that are not 32 bytes", async () => {
       expect(() => js.publicKey(new Uint8Array(31))).to.throw(TypeError);
       expect(() => js.sign(new Uint8Array(33), 1n)).to.throw(TypeError);
