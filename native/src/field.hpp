@@ -54,6 +54,14 @@ inline U256 u256_shr(const U256& a, unsigned k) {
   return r;
 }
 
+// Full unrolling of Field::dot pays off with the 4-instruction assembly step; with the portable
+// __int128 step it makes compile times explode (minutes) for little gain, so it is left to the compiler.
+#if defined(__x86_64__) && !defined(POR_NO_ASM)
+#define POR_UNROLL_TERMS _Pragma("GCC unroll 17")
+#else
+#define POR_UNROLL_TERMS _Pragma("GCC unroll 1")
+#endif
+
 /** (c2:c1:c0) += a * b. */
 inline void mac3(u64& c0, u64& c1, u64& c2, u64 a, u64 b) {
 #if defined(__x86_64__) && !defined(POR_NO_ASM)
@@ -174,7 +182,7 @@ struct Field {
     u64 out[4];
 #pragma GCC unroll 4
     for (unsigned k = 0; k < 4; k++) {
-#pragma GCC unroll 17
+      POR_UNROLL_TERMS
       for (unsigned j = 0; j < N; j++) {
         const U256& bj = b(j);
 #pragma GCC unroll 4
@@ -190,7 +198,7 @@ struct Field {
     }
 #pragma GCC unroll 4
     for (unsigned k = 4; k < 7; k++) {
-#pragma GCC unroll 17
+      POR_UNROLL_TERMS
       for (unsigned j = 0; j < N; j++) {
         const U256& bj = b(j);
 #pragma GCC unroll 4
