@@ -2,11 +2,13 @@
 // 1..16 inputs, tree levels and leaves, BLAKE-512 (vs blake-hash), public keys and EdDSA-Poseidon signatures
 // (byte-equal to signPoseidon, and accepted by verifyPoseidon); plus every rejection path.
 // Skips, with a visible note, when the addon is not built (`node native/build.mjs`).
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { expect } from "chai";
 import { buildEddsa, buildPoseidon, type CircomlibEddsa, type CircomlibPoseidon } from "circomlibjs";
@@ -398,6 +400,29 @@ describe("native crypto backend", function () {
         TypeError,
         "signMany: expected 2 argument(s)",
       );
+    });
+  });
+
+  describe("native/build.mjs", () => {
+    const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "native", "build.mjs");
+    const runBuild = (args: string[]) =>
+      spawnSync(process.execPath, [script, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, CXX: "/nonexistent/c++" },
+      });
+
+    it("without a compiler prints a note and exits 0, keeping the built addon", () => {
+      const r = runBuild([]);
+      expect(r.status).to.equal(0);
+      expect(r.stderr).to.include('No C++ compiler found (tried "/nonexistent/c++"');
+      expect(r.stderr).to.include("falls back to pure JavaScript");
+      expect(existsSync(NATIVE_ADDON_PATH)).to.equal(true);
+    });
+
+    it("without a compiler exits 1 with --strict", () => {
+      const r = runBuild(["--strict"]);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.include("No C++ compiler found");
     });
   });
 
