@@ -52,7 +52,7 @@ export interface RetryOptions {
 
 /** Whether an error is transient (worth retrying): network trouble, timeouts, server errors; not reverts. */
 export function isTransientRpcError(e: unknown): boolean {
-  if (isError(e, "CALL_EXCEPTION") || isError(e, "INVALID_ARGUMENT") || isError(e, "INSUFFICIENT_FUNDS")) return false;
+  if (isRevert(e) || isError(e, "INVALID_ARGUMENT") || isError(e, "INSUFFICIENT_FUNDS")) return false;
   if (isError(e, "NETWORK_ERROR") || isError(e, "TIMEOUT") || isError(e, "SERVER_ERROR")) return true;
   const code = (e as { code?: unknown }).code;
   if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "EPIPE") return true;
@@ -76,11 +76,24 @@ export async function withRetry<T>(op: string, fn: () => Promise<T>, options: Re
   }
 }
 
+/** Revert data of an error, whichever provider threw it (ethers CALL_EXCEPTION, JSON-RPC code 3, Hardhat in-process). */
+function revertData(e: unknown): string | undefined {
+  const x = e as { data?: unknown; info?: { error?: { data?: unknown } }; error?: { data?: unknown } };
+  for (const d of [x?.data, x?.info?.error?.data, x?.error?.data]) {
+    if (typeof d === "string" && /^0x[0-9a-fA-F]{8}/.test(d)) return d;
+  }
+  return undefined;
+}
+
+/** Whether an error is a revert (an answer of the chain), not a transport problem. */
+export function isRevert(e: unknown): boolean {
+  return isError(e, "CALL_EXCEPTION") || (e as { code?: unknown })?.code === 3 || revertData(e) !== undefined;
+}
+
 /** The error name of a revert, if it is one of the ABI's custom errors. */
 function revertName(iface: Interface, e: unknown): string | undefined {
-  if (!isError(e, "CALL_EXCEPTION")) return undefined;
-  const data = e.data;
-  if (typeof data !== "string" || data.length < 10) return e.revert?.name ?? undefined;
+  const data = revertData(e);
+  if (data === undefined) return isError(e, "CALL_EXCEPTION") ? (e.revert?.name ?? undefined) : undefined;
   try {
     return iface.parseError(data)?.name;
   } catch {

@@ -118,7 +118,12 @@ export class VerifierApi {
   /** node:http listener. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (this.draining) {
-      send(res, 503, { error: { code: "shutting_down", message: "the service is shutting down" } }, { connection: "close" });
+      send(
+        res,
+        503,
+        { error: { code: "shutting_down", message: "the service is shutting down" } },
+        { connection: "close" },
+      );
       return;
     }
     this.inFlight++;
@@ -160,7 +165,8 @@ export class VerifierApi {
     if (this.ctx.adminToken === undefined || this.ctx.adminToken === "") {
       throw new ApiError(404, "not_found", "operator endpoints are disabled (no admin token configured)");
     }
-    if (!this.isOperator(req)) throw new ApiError(401, "unauthorized", "operator endpoint: a valid bearer token is required");
+    if (!this.isOperator(req))
+      throw new ApiError(401, "unauthorized", "operator endpoint: a valid bearer token is required");
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -227,11 +233,20 @@ export class VerifierApi {
       prefix = "records";
       if (items.length === 0) throw new ApiError(400, "empty_batch", "the batch holds no records", "records");
       if (items.length > this.limits.maxBatch) {
-        throw new ApiError(413, "batch_too_large", `${items.length} records; at most ${this.limits.maxBatch} per batch`, "records");
+        throw new ApiError(
+          413,
+          "batch_too_large",
+          `${items.length} records; at most ${this.limits.maxBatch} per batch`,
+          "records",
+        );
       }
     } else {
       if (body.length > this.limits.maxRecordBytes) {
-        throw new ApiError(413, "body_too_large", `a single record body is limited to ${this.limits.maxRecordBytes} bytes`);
+        throw new ApiError(
+          413,
+          "body_too_large",
+          `a single record body is limited to ${this.limits.maxRecordBytes} bytes`,
+        );
       }
       items = [json];
       prefix = "";
@@ -251,7 +266,10 @@ export class VerifierApi {
     } catch (e) {
       db = `error: ${(e as Error).message}`;
     }
-    const extra = this.ctx.healthExtra === undefined ? {} : await this.ctx.healthExtra().catch((e: Error) => ({ chain: `error: ${e.message}` }));
+    const extra =
+      this.ctx.healthExtra === undefined
+        ? {}
+        : await this.ctx.healthExtra().catch((e: Error) => ({ chain: `error: ${e.message}` }));
     const ok = db === "ok";
     send(res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", store: this.ctx.store.kind, db, ...extra });
   }

@@ -39,7 +39,8 @@ const int = (name: string, v: string): number => {
 try {
   const provider = new JsonRpcProvider(need("rpc"), undefined, { staticNetwork: true });
   const key = process.env.POR_VERIFIER_PRIVATE_KEY;
-  if (values.schedule && (key === undefined || key === "")) throw new Error("--schedule needs POR_VERIFIER_PRIVATE_KEY");
+  if (values.schedule && (key === undefined || key === ""))
+    throw new Error("--schedule needs POR_VERIFIER_PRIVATE_KEY");
   const runner: ContractRunner = key ? new Wallet(key, provider) : provider;
   const { stop } = await runVerifier(
     {

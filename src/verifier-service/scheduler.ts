@@ -2,7 +2,7 @@
 // snapshots to request, persists each choice BEFORE sending CommitmentLedger.requestProof, and records the outcome.
 // On start (and every round) it settles rows left `pending` by a crash: if the chain already has a request for that
 // (member, t) the row becomes `sent`, otherwise the request is sent again. So a restart neither loses nor repeats one.
-import type { ChainView } from "./chain.js";
+import { isRevert, type ChainView } from "./chain.js";
 import type { Logger } from "./logger.js";
 import { pickRequests, type Candidate, type RandomInt, type RequestPolicy } from "./policy.js";
 import type { ProofRequestRow, RecordStore } from "./store.js";
@@ -47,7 +47,12 @@ export class RequestScheduler {
         return;
       }
       const { requestId, txHash } = await this.o.chain.requestProof(member, t);
-      await this.o.store.updateRequest(member, t, { status: "sent", requestId: requestId.toString(), txHash }, nowSeconds());
+      await this.o.store.updateRequest(
+        member,
+        t,
+        { status: "sent", requestId: requestId.toString(), txHash },
+        nowSeconds(),
+      );
       log.info("proof requested", { requestId, txHash });
     } catch (e) {
       if (this.o.isRequestExists?.(e) === true) {
@@ -56,8 +61,7 @@ export class RequestScheduler {
         return;
       }
       const message = (e as Error).message.slice(0, 300);
-      const revert = (e as { code?: unknown }).code === "CALL_EXCEPTION";
-      if (revert) {
+      if (isRevert(e)) {
         await this.o.store.updateRequest(member, t, { status: "failed", error: message }, nowSeconds());
         log.warn("proof request reverted; not retried", { error: message });
       } else {

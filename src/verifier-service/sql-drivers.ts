@@ -51,7 +51,9 @@ export class SqliteDriver implements SqlDriver {
 
   transaction<T>(fn: (q: Querier) => Promise<T>): Promise<T> {
     return this.serial(async () => {
-      const inner: Querier = { query: async <R>(sql: string, params: readonly SqlValue[] = []) => this.exec<R>(sql, params) };
+      const inner: Querier = {
+        query: async <R>(sql: string, params: readonly SqlValue[] = []) => this.exec<R>(sql, params),
+      };
       this.db.exec("BEGIN IMMEDIATE");
       try {
         const out = await fn(inner);

@@ -101,7 +101,10 @@ export interface RecordStore {
 
 /** A query runner; `?` placeholders (the PostgreSQL driver rewrites them to `$n`). */
 export interface Querier {
-  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<{ rows: T[]; changes: number }>;
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlValue[],
+  ): Promise<{ rows: T[]; changes: number }>;
 }
 
 /** Values bound to placeholders. */

@@ -56,11 +56,17 @@ export class RecordValidator {
       const { record: rec } = p;
       const member = memberAddress(rec.member);
       if (rec.t >= BigInt(now)) {
-        throw new ApiError(422, "snapshot_not_past", `t = ${rec.t} is not in the past (chain time ${now})`, at(i, "record.t"));
+        throw new ApiError(
+          422,
+          "snapshot_not_past",
+          `t = ${rec.t} is not in the past (chain time ${now})`,
+          at(i, "record.t"),
+        );
       }
       const t = Number(rec.t);
       const status = await this.chainCall(() => this.chain.memberStatus(member));
-      if (status === 0) throw new ApiError(422, "unknown_member", `${member} is not a consortium member`, at(i, "record.member"));
+      if (status === 0)
+        throw new ApiError(422, "unknown_member", `${member} is not a consortium member`, at(i, "record.member"));
       const registered = await this.chainCall(() => this.chain.keyHashAt(member, t));
       if (registered === null) {
         throw new ApiError(422, "no_key_at_t", `${member} had no record key registered at t = ${t}`, at(i, "record.t"));
@@ -80,7 +86,12 @@ export class RecordValidator {
       }
       const message = recordMessage(poseidon, rec);
       if (!this.crypto.verify(message, p.signature, p.recordKey)) {
-        throw new ApiError(422, "bad_signature", "the signature does not verify for this record and key", at(i, "signature"));
+        throw new ApiError(
+          422,
+          "bad_signature",
+          "the signature does not verify for this record and key",
+          at(i, "signature"),
+        );
       }
       rows.push({
         nullifier: recordNullifier(poseidon, message).toString(),
@@ -111,7 +122,11 @@ export class RecordValidator {
     try {
       return await fn();
     } catch (e) {
-      throw new ApiError(503, "chain_unavailable", `the chain could not be read: ${(e as Error).message.slice(0, 200)}`);
+      throw new ApiError(
+        503,
+        "chain_unavailable",
+        `the chain could not be read: ${(e as Error).message.slice(0, 200)}`,
+      );
     }
   }
 }

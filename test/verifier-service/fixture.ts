@@ -1,0 +1,149 @@
+// Shared fixture of the verifier-service tests: the real contracts (deployLedgerSystem), a second member `other`
+// onboarded with a real EdDSA record key, signed forwarded records, and fresh stores on SQLite or PostgreSQL.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
+import pg from "pg";
+
+import type { Crypto } from "../../src/crypto/index.js";
+import { recordKeyHash, recordMessage, type BalanceRecord } from "../../src/records/index.js";
+import {
+  EthersChainView,
+  FORWARDED_FORMAT,
+  openRecordStore,
+  type ForwardedRecord,
+  type SqlRecordStore,
+} from "../../src/verifier-service/index.js";
+import { commitmentOf, deployLedgerSystem, ETH_ASSET, MEMBER_STAKE } from "../contracts/ledger-fixture.js";
+import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
+
+export const RECORD_KEY = new Uint8Array(32).fill(0x42);
+export const OTHER_KEY = new Uint8Array(32).fill(0x43);
+
+/** Deploys everything; `other` becomes a member with RECORD_KEY valid from `keyFrom`; a set is committed at `tCommitted`. */
+export async function deployVerifierFixture(ethers: HardhatEthers, helpers: NetworkHelpers, crypto: Crypto) {
+  const sys = await deployLedgerSystem(ethers, helpers, { operators: 0, minSigners: 1, quorumWeight: 1n });
+  const member = sys.other;
+  await sys.onboard(member, MEMBER_STAKE);
+  const [ax, ay] = crypto.publicKey(RECORD_KEY);
+  const keyHash = recordKeyHash((i) => crypto.poseidon(i), ax, ay);
+  const keyFrom = BigInt(await helpers.time.latest()) + 10n;
+  await sys.registry.connect(member).registerKey(keyHash, ax, ay, keyFrom);
+  await helpers.time.increaseTo(keyFrom + 1000n);
+  const tCommitted = Number(keyFrom) + 100;
+  await sys.ledger.connect(member).commit(tCommitted, [commitmentOf(ETH_ASSET, 1n)]);
+  await helpers.time.increase(10);
+  const chain = new EthersChainView(await sys.registry.getAddress(), await sys.ledger.getAddress(), sys.user, {
+    nowCacheMs: 0,
+    statusCacheMs: 0,
+    retries: 1,
+    backoff: 1,
+  });
+  return { ...sys, memberSigner: member, memberAddress: member.address, keyFrom: Number(keyFrom), tCommitted, chain };
+}
+
+/** A signed forwarded record (signed by `key`, default RECORD_KEY). */
+export function signedRecord(
+  crypto: Crypto,
+  r: { member: string; asset?: number; t: number; slot: number; accountKey?: bigint; balance?: bigint },
+  options: { key?: Uint8Array; payout?: string } = {},
+): ForwardedRecord {
+  const rec: BalanceRecord = {
+    member: BigInt(r.member),
+    asset: r.asset ?? ETH_ASSET,
+    t: BigInt(r.t),
+    slot: r.slot,
+    accountKey: r.accountKey ?? 1000n + BigInt(r.slot),
+    balance: r.balance ?? 5000n + BigInt(r.slot),
+  };
+  const key = options.key ?? RECORD_KEY;
+  const sig = crypto.sign(
+    key,
+    recordMessage((i) => crypto.poseidon(i), rec),
+  );
+  const [ax, ay] = crypto.publicKey(key);
+  const out: ForwardedRecord = {
+    format: FORWARDED_FORMAT,
+    version: 1,
+    record: {
+      member: r.member,
+      asset: rec.asset,
+      t: rec.t.toString(),
+      slot: rec.slot,
+      accountKey: rec.accountKey.toString(),
+      balance: rec.balance.toString(),
+    },
+    signature: { R8x: sig.R8x.toString(), R8y: sig.R8y.toString(), S: sig.S.toString() },
+    recordKey: { Ax: ax.toString(), Ay: ay.toString() },
+  };
+  if (options.payout !== undefined) out.payout = options.payout;
+  return out;
+}
+
+/** Makes fresh, migrated stores of one backend. */
+export interface StoreFactory {
+  kind: "sqlite" | "postgres";
+  /** A new empty store, and its location (file path or URL) to reopen it. */
+  fresh(): Promise<{ store: SqlRecordStore; location: string }>;
+  /** Frees everything. */
+  dispose(): Promise<void>;
+}
+
+/** SQLite stores in a temp dir. */
+export function sqliteFactory(): StoreFactory {
+  const dir = mkdtempSync(join(tmpdir(), "por-verifier-"));
+  let n = 0;
+  return {
+    kind: "sqlite",
+    fresh: async () => {
+      const location = join(dir, `db-${n++}.sqlite`);
+      return { store: await openRecordStore(location), location };
+    },
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** PostgreSQL stores: one throwaway cluster, one database per store. */
+export async function postgresFactory(): Promise<StoreFactory> {
+  const server: TestPostgres = await startPostgres();
+  let n = 0;
+  return {
+    kind: "postgres",
+    fresh: async () => {
+      const name = `verifier_${n++}`;
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const location = server.url.replace(/\/postgres$/, `/${name}`);
+      return { store: await openRecordStore(location), location };
+    },
+    dispose: async () => server.stop(),
+  };
+}
+
+/** POST helper: returns status and parsed JSON. */
+export async function post(
+  url: string,
+  body: unknown,
+  options: { raw?: string | Uint8Array; contentType?: string; token?: string; method?: string } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: options.method ?? "POST",
+    headers: {
+      "content-type": options.contentType ?? "application/json",
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.raw ?? JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** GET helper. */
+export async function get(url: string, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
