@@ -329,6 +329,40 @@ const operatorTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
+// --- verifier service (src/verifier-service) ---
+const verifierTasks: NewTaskDefinition[] = [
+  task("verifier:serve", "Run the verifier service: collect forwarded records, report coverage, request proofs")
+    .addOption({ name: "port", description: "HTTP port", type: ArgumentType.INT, defaultValue: 8787 })
+    .addOption({ name: "host", description: "Interface to listen on", defaultValue: "127.0.0.1" })
+    .addOption({ name: "db", description: "SQLite file path or postgres:// URL", defaultValue: "verifier.db" })
+    .addOption({ name: "rpcNetwork", description: "Network to read (default: --network)", defaultValue: "" })
+    .addOption({ name: "registry", description: "ConsortiumRegistry address", defaultValue: "" })
+    .addOption({ name: "ledger", description: "CommitmentLedger address", defaultValue: "" })
+    .addFlag({ name: "schedule", description: "Request back-in-time proofs (signs with the network's first account)" })
+    .addOption({
+      name: "intervalSeconds",
+      description: "Seconds between request rounds",
+      type: ArgumentType.INT,
+      defaultValue: 3600,
+    })
+    .addOption({
+      name: "minRecords",
+      description: "Records needed to request a snapshot",
+      type: ArgumentType.INT,
+      defaultValue: 10,
+    })
+    .addOption({
+      name: "minAgeSeconds",
+      description: "Only request snapshots at least this old",
+      type: ArgumentType.INT,
+      defaultValue: 86_400,
+    })
+    .addFlag({ name: "requireCommitted", description: "Refuse records of snapshots not committed on-chain" })
+    .addOption({ name: "logLevel", description: "debug, info, warn or error", defaultValue: "info" })
+    .setAction(() => import("./verifier-serve.js"))
+    .build(),
+];
+
 export const taskDefinitions: NewTaskDefinition[] = [
   ...circuitTasks,
   ...liabilityTasks,
@@ -336,4 +370,5 @@ export const taskDefinitions: NewTaskDefinition[] = [
   ...memberTasks,
   ...consortiumTasks,
   ...operatorTasks,
+  ...verifierTasks,
 ];
