@@ -14,8 +14,8 @@ import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
 
 /// @title Adjudicator
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency.
-/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), vault (slash), fund (bookClaim) and reputation
-/// (recordSlash), and must be set as the ledger's adjudicator. Every external entry point is non-reentrant; the
+/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), vault (slash) and fund (bookClaim), and must be set as the
+/// ledger's adjudicator (which counts each slash for `Reputation`). Every external entry point is non-reentrant; the
 /// only untrusted call (the vault paying the bounty) comes after all bookkeeping.
 contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     using LeafMismatchProof for ILeafMismatchVerifier;
@@ -67,18 +67,19 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     /// @inheritdoc IAdjudicator
     function proveFraud(FraudProof calldata proof) external nonReentrant {
         address member = proof.member;
-        uint256 committed = _LEDGER.rootOf(member, proof.asset, proof.t);
-        if (committed == 0) revert AdjudicatorUnknownCommitment(member, proof.asset, proof.t);
-        if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
+        if (proof.recipient == address(0)) revert AdjudicatorZeroRecipient();
         // Reverts ConsortiumRegistryNoKeyAt when no key was valid at t.
         uint256 registered = _REGISTRY.keyHashAt(member, proof.t);
         if (registered != proof.keyHash) revert AdjudicatorKeyMismatch(registered, proof.keyHash);
-        if (isNullifierSpent(proof.nullifier)) revert AdjudicatorNullifierSpent(proof.nullifier);
-        if (proof.recipient == address(0)) revert AdjudicatorZeroRecipient();
+        if (_FUND.isBooked(proof.nullifier)) revert AdjudicatorNullifierSpent(proof.nullifier);
         if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
 
+        // One ledger call reads the commitment and marks it; a missing or different root reverts the whole
+        // transaction, so nothing stays marked.
+        uint256 committed = _LEDGER.markFraudulent(member, proof.asset, proof.t);
+        if (committed == 0) revert AdjudicatorUnknownCommitment(member, proof.asset, proof.t);
+        if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
         // The nullifier is spent by booking its claim: the fund refuses a second booking of the same nullifier.
-        _LEDGER.markFraudulent(member, proof.asset, proof.t);
         _FUND.bookClaim(proof.nullifier, member, proof.asset, proof.claim, proof.recipient);
         uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
         emit FraudProven(
@@ -117,9 +118,8 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAdjudicator
-    function isNullifierSpent(uint256 nullifier) public view returns (bool) {
-        (address member, , , , ) = _FUND.claimOf(nullifier);
-        return member != address(0);
+    function isNullifierSpent(uint256 nullifier) external view returns (bool) {
+        return _FUND.isBooked(nullifier);
     }
 
     /// @notice The contracts this adjudicator is wired to.
@@ -127,19 +127,13 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
         return Wiring(_LEDGER, _REGISTRY, _VAULT, _FUND, _REPUTATION, _VERIFIER);
     }
 
-    /// @dev Slashes `bps` (skipped at 0, which the vault refuses), records the slash in reputation (after the vault,
-    /// so the post-slash stake is sampled) and ejects a member left below its minimum collateral.
+    /// @dev Slashes `bps` (skipped at 0, which the vault refuses) and ejects a member left below its minimum
+    /// collateral. The ledger counted the slash for reputation; the vault integrates the new stake.
     function _slash(address member, uint16 bps, address bountyRecipient) private returns (uint256 slashed) {
         if (bps != 0) slashed = _VAULT.slash(member, bps, bountyRecipient);
-        _REPUTATION.recordSlash(member);
-        IConsortiumRegistry.MemberStatus status = _REGISTRY.statusOf(member);
-        if (
-            status != IConsortiumRegistry.MemberStatus.Probation &&
-            status != IConsortiumRegistry.MemberStatus.Active &&
-            status != IConsortiumRegistry.MemberStatus.Exiting
-        ) return slashed;
+        (bool ejectable, uint256 minimum) = _REGISTRY.ejectionTermsOf(member);
+        if (!ejectable) return slashed;
         uint256 stake = _VAULT.stakeOf(member);
-        uint256 minimum = _REGISTRY.slaOf(member).minCollateral;
         if (stake >= minimum) return slashed;
         // A failing ejection must never block the slash itself.
         try _REGISTRY.eject(member) {

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
@@ -12,7 +12,7 @@ import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 
 /// @title CollateralVault
 /// @notice Holds the members' collateral; unbonding withdrawals; slashing by the adjudicator only.
-contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
+contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice Role of the adjudication contract (the only slasher).
@@ -30,14 +30,35 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         uint64 executableAt;
     }
 
-    /// @dev Per-token totals, packed in the pairs the hot paths update together (slash: slot 0 and 1).
+    /// @dev Per-token totals, packed in the pairs the hot paths update together (a slash without pending
+    /// withdrawals writes slot 0 only).
     struct Totals {
         uint128 balance;
-        uint128 pending;
         uint128 slashed;
+        uint128 pending;
         uint128 withdrawn;
         uint128 deposited;
         uint128 unclaimedBounty;
+    }
+
+    /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch).
+    struct Stake {
+        uint128 weight;
+        uint40 lastUpdate;
+        uint32 epoch;
+        bool coSigner;
+    }
+
+    /// @dev The time integral of a member's cached weight.
+    struct StakeTime {
+        uint216 weightSeconds;
+        uint40 since;
+    }
+
+    /// @dev Governance values read together, in one slot.
+    struct Config {
+        uint32 weightEpoch;
+        uint16 bountyShareBps;
     }
 
     IConsortiumRegistry private immutable _registry;
@@ -48,8 +69,10 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
     mapping(address token => uint256 weight) private _weights;
     mapping(address token => bool listed) private _listed;
     mapping(address token => Totals totals) private _totals;
+    mapping(address member => Stake stake) private _stakes;
+    mapping(address member => StakeTime stakeTime) private _stakeTimes;
     address[] private _tokens;
-    uint16 private _bountyShareBps;
+    Config private _config;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param registry_ The consortium registry.
@@ -65,7 +88,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         _registry = IConsortiumRegistry(registry_);
         _fund = fund;
         _setTokenWeight(address(0), ethWeight);
-        _bountyShareBps = bountyShareBps_;
+        _config.bountyShareBps = bountyShareBps_;
         emit BountyShareSet(bountyShareBps_);
     }
 
@@ -98,6 +121,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         Totals storage totals_ = _totals[token];
         totals_.deposited += credited;
         totals_.balance += credited;
+        _cacheStake(member, _stakeOf(member));
         emit CollateralDeposited(member, token, msg.sender, received);
     }
 
@@ -109,11 +133,12 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         if (balance < amount) revert CollateralVaultInsufficientBalance(msg.sender, token, balance, amount);
         // amount <= balance < 2^128, so the casts below are exact.
         position.balance = uint128(balance - amount);
+        uint256 stakeAfter = _stakeOf(msg.sender);
         if (_registry.statusOf(msg.sender) == IConsortiumRegistry.MemberStatus.Active) {
-            uint256 stakeAfter = _stakeOf(msg.sender);
             uint256 minimum = _registry.slaOf(msg.sender).minCollateral;
             if (stakeAfter < minimum) revert CollateralVaultBelowMinimum(msg.sender, stakeAfter, minimum);
         }
+        _cacheStake(msg.sender, stakeAfter);
         uint128 pendingTotal = position.pending + uint128(amount);
         uint64 executableAt = uint64(block.timestamp) + _registry.unbondingDelay();
         position.pending = pendingTotal;
@@ -135,6 +160,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         Totals storage totals_ = _totals[token];
         totals_.pending -= amount;
         totals_.balance += amount;
+        _cacheStake(msg.sender, _stakeOf(msg.sender));
         emit WithdrawalCancelled(msg.sender, token, amount);
     }
 
@@ -164,11 +190,17 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         address bountyRecipient
     ) external onlyRole(ADJUDICATOR_ROLE) nonReentrant returns (uint256 weightSlashed) {
         if (bps == 0 || bps > _BPS) revert CollateralVaultInvalidBps(bps);
-        uint256 share = bountyRecipient == address(0) ? 0 : _bountyShareBps;
+        uint256 share = bountyRecipient == address(0) ? 0 : _config.bountyShareBps;
         uint256 count = _tokens.length;
+        uint256 remaining = 0;
         for (uint256 i = 0; i < count; ++i) {
-            weightSlashed += _slashToken(member, _tokens[i], bps, share, bountyRecipient);
+            address token = _tokens[i];
+            uint256 weight = _weights[token];
+            (uint256 taken, uint256 balanceAfter) = _slashToken(member, token, bps, share, bountyRecipient);
+            if (taken != 0) weightSlashed += (taken * weight) / _WEIGHT_UNIT;
+            if (balanceAfter != 0) remaining += (balanceAfter * weight) / _WEIGHT_UNIT;
         }
+        _cacheStake(member, remaining);
     }
 
     /// @inheritdoc ICollateralVault
@@ -185,7 +217,52 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc ICollateralVault
     function stakeOf(address member) external view returns (uint256 weight) {
-        return _stakeOf(member);
+        Stake memory stake = _stakes[member];
+        return stake.epoch == _config.weightEpoch ? stake.weight : _stakeOf(member);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function weightsOf(address[] calldata signers) external view returns (uint256[] memory weights) {
+        uint32 epoch = _config.weightEpoch;
+        uint256 count = signers.length;
+        weights = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            address signer = signers[i];
+            Stake memory stake = _stakes[signer];
+            if (!stake.coSigner) continue;
+            weights[i] = stake.epoch == epoch ? stake.weight : _stakeOf(signer);
+        }
+    }
+
+    /// @inheritdoc ICollateralVault
+    function setCoSigner(address member, bool coSigner) external {
+        if (msg.sender != address(_registry)) revert CollateralVaultNotRegistry(msg.sender);
+        _stakes[member].coSigner = coSigner;
+        emit CoSignerSet(member, coSigner);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function refreshStake(address member) external {
+        _cacheStake(member, _stakeOf(member));
+    }
+
+    /// @inheritdoc ICollateralVault
+    function stakeHistoryOf(address member) external view returns (StakeHistory memory) {
+        Stake memory stake = _stakes[member];
+        StakeTime memory time = _stakeTimes[member];
+        return
+            StakeHistory({
+                weight: stake.weight,
+                weightSeconds: time.weightSeconds,
+                since: time.since,
+                lastUpdate: stake.lastUpdate,
+                current: stake.epoch == _config.weightEpoch
+            });
+    }
+
+    /// @inheritdoc ICollateralVault
+    function isCoSigner(address member) external view returns (bool) {
+        return _stakes[member].coSigner;
     }
 
     /// @inheritdoc ICollateralVault
@@ -216,7 +293,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
 
     /// @inheritdoc ICollateralVault
     function bountyShareBps() external view returns (uint16) {
-        return _bountyShareBps;
+        return _config.bountyShareBps;
     }
 
     /// @inheritdoc ICollateralVault
@@ -258,7 +335,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
     /// @inheritdoc ICollateralVault
     function setBountyShareBps(uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (bps > _BPS) revert CollateralVaultInvalidBps(bps);
-        _bountyShareBps = bps;
+        _config.bountyShareBps = bps;
         emit BountyShareSet(bps);
     }
 
@@ -271,7 +348,26 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
             _tokens.push(token);
         }
         _weights[token] = weight;
+        // Every cached stake weight of an older epoch is now stale (views recompute it until refreshed).
+        _config.weightEpoch += 1;
         emit TokenWeightSet(token, weight);
+    }
+
+    /// @dev Integrates the previous cached weight up to now, then caches `weight` under the current epoch.
+    function _cacheStake(address member, uint256 weight) private {
+        Stake memory stake = _stakes[member];
+        uint40 nowTime = uint40(block.timestamp);
+        if (stake.lastUpdate == 0) {
+            _stakeTimes[member].since = nowTime;
+        } else if (stake.weight != 0 && nowTime != stake.lastUpdate) {
+            StakeTime storage time = _stakeTimes[member];
+            uint256 total = uint256(time.weightSeconds) + uint256(stake.weight) * (nowTime - stake.lastUpdate);
+            time.weightSeconds = total > type(uint216).max ? type(uint216).max : uint216(total);
+        }
+        stake.weight = SafeCast.toUint128(weight);
+        stake.lastUpdate = nowTime;
+        stake.epoch = _config.weightEpoch;
+        _stakes[member] = stake;
     }
 
     function _stakeOf(address member) private view returns (uint256 weight) {
@@ -283,22 +379,23 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         }
     }
 
-    /// @dev Slash `bps` of one token's balance and pending withdrawal; returns the slashed stake weight.
+    /// @dev Slash `bps` of one token's balance and pending withdrawal; returns the amount taken and the balance left.
     function _slashToken(
         address member,
         address token,
         uint256 bps,
         uint256 share,
         address bountyRecipient
-    ) private returns (uint256 weight) {
-        (uint256 fromBalance, uint256 fromPending) = _take(member, token, bps);
-        uint256 taken = fromBalance + fromPending;
-        if (taken == 0) return 0;
+    ) private returns (uint256 taken, uint256 balanceAfter) {
+        uint256 fromBalance;
+        uint256 fromPending;
+        (fromBalance, fromPending, balanceAfter) = _take(member, token, bps);
+        taken = fromBalance + fromPending;
+        if (taken == 0) return (0, balanceAfter);
         uint256 bounty = (taken * share) / _BPS;
         emit CollateralSlashed(member, token, fromBalance, fromPending, bounty, taken - bounty, bountyRecipient);
         if (taken > bounty) _send(token, _fund, taken - bounty);
         if (bounty > 0) _pushBounty(token, bountyRecipient, bounty);
-        return (taken * _weights[token]) / _WEIGHT_UNIT;
     }
 
     /// @dev Remove `bps` of a member's balance and pending withdrawal of `token` from the books (rounding down, so
@@ -307,19 +404,20 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuard {
         address member,
         address token,
         uint256 bps
-    ) private returns (uint256 fromBalance, uint256 fromPending) {
+    ) private returns (uint256 fromBalance, uint256 fromPending, uint256 balanceAfter) {
         Position storage position = _positions[member][token];
         uint128 balance = position.balance;
         uint128 pending = position.pending;
         // Rounding down, so never more than held; both results are <= their uint128 operands.
         fromBalance = (uint256(balance) * bps) / _BPS;
         fromPending = (uint256(pending) * bps) / _BPS;
-        if (fromBalance == 0 && fromPending == 0) return (0, 0);
-        position.balance = balance - uint128(fromBalance);
+        balanceAfter = balance - fromBalance;
+        if (fromBalance == 0 && fromPending == 0) return (0, 0, balanceAfter);
+        position.balance = uint128(balanceAfter);
         position.pending = pending - uint128(fromPending);
         Totals storage totals_ = _totals[token];
         totals_.balance -= uint128(fromBalance);
-        totals_.pending -= uint128(fromPending);
+        if (fromPending != 0) totals_.pending -= uint128(fromPending);
         totals_.slashed += uint128(fromBalance + fromPending);
     }
 

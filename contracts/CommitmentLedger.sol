@@ -8,13 +8,13 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
-import {IReputation} from "./interfaces/IReputation.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: two slots; per asset: one slot (the root hash); per member: one slot. The quorum
-/// check is O(signers): an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
+/// @dev Storage per commitment set: two slots; per asset: one slot (the root hash); per member: one slot (last snapshot,
+/// duty and slash counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
+/// weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
     /// @notice EIP-712 type hash of an operator's attestation.
     bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
@@ -30,13 +30,12 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     IConsortiumRegistry private immutable _REGISTRY;
     ICollateralVault private immutable _VAULT;
-    IReputation private immutable _REPUTATION;
 
     address private _adjudicator;
     QuorumParams private _quorumParams;
     uint256 private _requestCount;
 
-    mapping(address member => uint64 lastT) private _lastSnapshot;
+    mapping(address member => MemberRecord record) private _memberRecords;
     mapping(bytes32 setId => CommitmentSet set) private _sets;
     /// @dev Root hash of each asset commitment; bit 255 (never set in a field element) flags it fraudulent.
     mapping(bytes32 commitmentId => uint256 root) private _roots;
@@ -52,24 +51,18 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
     /// @param registry The consortium registry (membership, SLAs, assets).
     /// @param vault The collateral vault (signer weights).
-    /// @param reputation The reputation contract (this ledger needs its LEDGER_ROLE).
     /// @param params The initial quorum and request parameters.
     constructor(
         address admin,
         IConsortiumRegistry registry,
         ICollateralVault vault,
-        IReputation reputation,
         QuorumParams memory params
     ) EIP712("PorCommitmentLedger", "1") {
-        if (
-            admin == address(0) ||
-            address(registry) == address(0) ||
-            address(vault) == address(0) ||
-            address(reputation) == address(0)
-        ) revert CommitmentLedgerZeroAddress();
+        if (admin == address(0) || address(registry) == address(0) || address(vault) == address(0)) {
+            revert CommitmentLedgerZeroAddress();
+        }
         _REGISTRY = registry;
         _VAULT = vault;
-        _REPUTATION = reputation;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setQuorumParams(params);
     }
@@ -79,23 +72,25 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @inheritdoc ICommitmentLedger
     function commit(uint64 t, AssetCommitment[] calldata commitments) external {
         address member = msg.sender;
-        if (!_REGISTRY.canCommit(member)) revert CommitmentLedgerNotCommitter(member);
+        // One registry call for the status check and the cadence terms.
+        (bool allowed, uint64 interval, uint64 window) = _REGISTRY.commitTermsOf(member);
+        if (!allowed) revert CommitmentLedgerNotCommitter(member);
         if (t > block.timestamp) revert CommitmentLedgerFutureSnapshot(t, block.timestamp);
-        uint64 lastT = _lastSnapshot[member];
+        MemberRecord memory record = _memberRecords[member];
+        uint64 lastT = record.lastSnapshot;
         if (t <= lastT) revert CommitmentLedgerSnapshotNotIncreasing(t, lastT);
         _storeSet(member, t, commitments);
-        _lastSnapshot[member] = t;
 
-        IConsortiumRegistry.Sla memory sla = _REGISTRY.slaOf(member);
         uint64 met;
         uint64 missed;
-        if (lastT != 0 && sla.snapshotInterval != 0 && t - lastT > sla.snapshotInterval) {
-            missed = (t - lastT - 1) / sla.snapshotInterval;
-        }
-        if (block.timestamp - t <= sla.responseWindow) met = 1;
+        if (lastT != 0 && interval != 0 && t - lastT > interval) missed = (t - lastT - 1) / interval;
+        if (block.timestamp - t <= window) met = 1;
         else missed += 1;
+        record.lastSnapshot = t;
+        record.dutiesMet += met;
+        record.dutiesTotal += met + missed;
+        _memberRecords[member] = record;
         emit DutiesRecorded(member, met, missed);
-        _REPUTATION.recordDuties(member, met, missed);
     }
 
     // ------------------------------------------------------------------ requests
@@ -140,14 +135,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint64 t = request.t;
         bool exists = _sets[setSubject(member, t)].status != SetStatus.None;
         if (exists == (commitments.length != 0)) revert CommitmentLedgerBadAnswer(requestId, commitments.length);
-        if (!exists) {
-            _storeSet(member, t, commitments);
-            if (t > _lastSnapshot[member]) _lastSnapshot[member] = t;
-        }
+        if (!exists) _storeSet(member, t, commitments);
+        MemberRecord storage record = _memberRecords[member];
+        if (t > record.lastSnapshot) record.lastSnapshot = t;
+        record.dutiesMet += 1;
+        record.dutiesTotal += 1;
         request.status = RequestStatus.Answered;
         _fees[member] += request.fee;
         emit RequestAnswered(requestId, member, t);
-        _REPUTATION.recordDuties(member, 1, 0);
+        emit DutiesRecorded(member, 1, 0);
     }
 
     // ------------------------------------------------------------------ quorum
@@ -172,6 +168,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             _setStatus(set, member, t, SetStatus.Finalized);
         } else {
             _setStatus(set, member, t, SetStatus.Insolvent);
+            _countSlash(member);
             _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
         }
     }
@@ -207,6 +204,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             emit RequestStatusChanged(requestId, RequestStatus.Insolvent);
             if (previous != SetStatus.Insolvent) {
                 if (previous != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Insolvent);
+                _countSlash(member);
                 _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
             }
         }
@@ -218,12 +216,13 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     function markFraudulent(address member, uint32 asset, uint64 t) external onlyAdjudicator returns (uint256) {
         bytes32 commitmentId = keccak256(abi.encode(member, asset, t));
         uint256 stored = _roots[commitmentId];
-        if (stored == 0) revert CommitmentLedgerUnknownCommitment(member, asset, t);
+        if (stored == 0) return 0;
         uint256 rootHash = stored & ~_FRAUD_FLAG;
         if (stored == rootHash) _roots[commitmentId] = stored | _FRAUD_FLAG;
         emit CommitmentMarkedFraudulent(member, asset, t);
         CommitmentSet storage set = _sets[setSubject(member, t)];
         if (set.status != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Fraudulent);
+        _countSlash(member);
         return rootHash;
     }
 
@@ -240,7 +239,10 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         request.status = RequestStatus.Missed;
         _fees[request.requester] += request.fee;
         emit RequestMissed(requestId, member, t);
-        _REPUTATION.recordDuties(member, 0, 1);
+        MemberRecord storage record = _memberRecords[member];
+        record.dutiesTotal += 1;
+        emit DutiesRecorded(member, 0, 1);
+        _countSlash(member);
     }
 
     // ------------------------------------------------------------------ fees and governance
@@ -301,7 +303,12 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function lastSnapshotOf(address member) external view returns (uint64) {
-        return _lastSnapshot[member];
+        return _memberRecords[member].lastSnapshot;
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function memberRecordOf(address member) external view returns (MemberRecord memory) {
+        return _memberRecords[member];
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -417,6 +424,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (length == 0 || length % _SIGNATURE_LENGTH != 0) revert CommitmentLedgerMalformedSignatures(length);
         bytes32 digest = attestationDigest(subject, verdict, rootsDigest, blobDigest);
         count = length / _SIGNATURE_LENGTH;
+        address[] memory signers = new address[](count);
         address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {
             bytes32 r;
@@ -433,13 +441,27 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             if (signer <= previous) revert CommitmentLedgerSignersNotSorted(i, signer, previous);
             previous = signer;
             if (signer == member) revert CommitmentLedgerSelfAttestation(member);
-            if (!_REGISTRY.canCoSign(signer)) revert CommitmentLedgerNotCoSigner(signer);
-            weight += _VAULT.stakeOf(signer);
+            signers[i] = signer;
+        }
+        // One call for every signer: the vault answers zero for an address that may not co-sign (or has no stake).
+        uint256[] memory weights = _VAULT.weightsOf(signers);
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 w = weights[i];
+            if (w == 0) revert CommitmentLedgerNotCoSigner(signers[i]);
+            weight += w;
         }
         QuorumParams storage params = _quorumParams;
         if (weight < params.quorumWeight || count < params.minSigners) {
             revert CommitmentLedgerQuorumNotReached(weight, params.quorumWeight, count, params.minSigners);
         }
+    }
+
+    /// @dev Counts a slash against `member` (read by `Reputation`).
+    function _countSlash(address member) private {
+        MemberRecord storage record = _memberRecords[member];
+        uint32 slashCount = record.slashCount + 1;
+        record.slashCount = slashCount;
+        emit SlashCounted(member, slashCount);
     }
 
     function _setStatus(CommitmentSet storage set, address member, uint64 t, SetStatus status) private {

@@ -68,6 +68,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         info.genesisAuditor = msg.sender;
         info.genesisDigest = genesisDigest;
         emit GenesisApproved(member, msg.sender, genesisDigest);
+        _pushCoSigner(member, true);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -96,6 +97,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         info.status = MemberStatus.Exiting;
         info.exitableAt = exitableAt;
         emit MemberExitRequested(msg.sender, exitableAt);
+        _pushCoSigner(msg.sender, false);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -118,6 +120,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
             revert ConsortiumRegistryWrongStatus(member, previous);
         info.status = MemberStatus.Ejected;
         emit MemberEjected(member, msg.sender, previous);
+        if (previous == MemberStatus.Probation || previous == MemberStatus.Active) _pushCoSigner(member, false);
     }
 
     // ------------------------------------------------------------------ record keys
@@ -195,6 +198,24 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @inheritdoc IConsortiumRegistry
     function canCommit(address member) external view returns (bool) {
         return _isProbationOrActive(member);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral) {
+        MemberStatus status = _members[member].status;
+        if (status != MemberStatus.Probation && status != MemberStatus.Active && status != MemberStatus.Exiting) {
+            return (false, 0);
+        }
+        return (true, _slas[member].minCollateral);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function commitTermsOf(
+        address member
+    ) external view returns (bool allowed, uint64 snapshotInterval, uint64 responseWindow) {
+        if (!_isProbationOrActive(member)) return (false, 0, 0);
+        Sla storage sla = _slas[member];
+        return (true, sla.snapshotInterval, sla.responseWindow);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -303,6 +324,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @inheritdoc IConsortiumRegistry
     function setCollateralVault(address vault) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (vault == address(0)) revert ConsortiumRegistryZeroAddress();
+        // The vault caches which members may co-sign: a second vault would not know the members approved before.
+        if (_vault != address(0)) revert ConsortiumRegistryVaultAlreadySet(_vault);
         _vault = vault;
         emit CollateralVaultSet(vault);
     }
@@ -312,6 +335,13 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     function _isProbationOrActive(address member) private view returns (bool) {
         MemberStatus status = _members[member].status;
         return status == MemberStatus.Probation || status == MemberStatus.Active;
+    }
+
+    /// @dev The vault caches co-signer eligibility next to each stake weight, so the quorum reads one slot per signer.
+    function _pushCoSigner(address member, bool coSigner) private {
+        address vault = _vault;
+        if (vault == address(0)) revert ConsortiumRegistryVaultNotSet();
+        ICollateralVault(vault).setCoSigner(member, coSigner);
     }
 
     function _stakeOf(address member) private view returns (uint256) {

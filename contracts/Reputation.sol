@@ -5,51 +5,32 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 
 /// @title Reputation
-/// @notice Per-member reputation score (A9 v1), see `IReputation`.
+/// @notice Per-member reputation score (A9 v1), see `IReputation`: a view over the ledger's counters and the vault's
+/// stake history.
 contract Reputation is IReputation, AccessControl {
-    /// @notice Role of the commitment ledger: reports duties met and missed.
-    bytes32 public constant LEDGER_ROLE = keccak256("LEDGER_ROLE");
-    /// @notice Role of the adjudicator: reports slashes.
-    bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
-
     uint256 private constant _BPS = 10_000;
     uint256 private constant _ONE = 1e18;
 
     ICollateralVault private immutable _VAULT;
+    ICommitmentLedger private immutable _LEDGER;
     uint16 private _slashPenaltyBps;
-    mapping(address member => MemberReputation reputation) private _reputation;
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
-    /// @param vault The collateral vault whose `stakeOf` is sampled.
+    /// @param vault_ The collateral vault (stake history).
+    /// @param ledger_ The commitment ledger (duty and slash counters).
     /// @param slashPenaltyBps_ The initial penalty per slash.
-    constructor(address admin, ICollateralVault vault, uint16 slashPenaltyBps_) {
-        if (admin == address(0) || address(vault) == address(0)) revert ReputationZeroAddress();
+    constructor(address admin, ICollateralVault vault_, ICommitmentLedger ledger_, uint16 slashPenaltyBps_) {
+        if (admin == address(0) || address(vault_) == address(0) || address(ledger_) == address(0)) {
+            revert ReputationZeroAddress();
+        }
         if (slashPenaltyBps_ > _BPS) revert ReputationBadBps(slashPenaltyBps_);
-        _VAULT = vault;
+        _VAULT = vault_;
+        _LEDGER = ledger_;
         _slashPenaltyBps = slashPenaltyBps_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-    }
-
-    /// @inheritdoc IReputation
-    function recordDuties(address member, uint64 met, uint64 missed) external onlyRole(LEDGER_ROLE) {
-        MemberReputation storage rep = _checkpoint(member);
-        rep.dutiesMet += met;
-        rep.dutiesTotal += met + missed;
-        emit DutiesRecorded(member, met, missed, rep.dutiesMet, rep.dutiesTotal);
-    }
-
-    /// @inheritdoc IReputation
-    function recordSlash(address member) external onlyRole(ADJUDICATOR_ROLE) {
-        MemberReputation storage rep = _checkpoint(member);
-        rep.slashCount += 1;
-        emit SlashRecorded(member, rep.slashCount);
-    }
-
-    /// @inheritdoc IReputation
-    function checkpoint(address member) external {
-        _checkpoint(member);
     }
 
     /// @inheritdoc IReputation
@@ -60,25 +41,32 @@ contract Reputation is IReputation, AccessControl {
     }
 
     /// @inheritdoc IReputation
-    function reputationOf(address member) external view returns (MemberReputation memory) {
-        return _reputation[member];
+    function reputationOf(address member) public view returns (MemberReputation memory) {
+        ICommitmentLedger.MemberRecord memory record = _LEDGER.memberRecordOf(member);
+        ICollateralVault.StakeHistory memory history = _VAULT.stakeHistoryOf(member);
+        return
+            MemberReputation({
+                dutiesMet: record.dutiesMet,
+                dutiesTotal: record.dutiesTotal,
+                slashCount: record.slashCount,
+                since: history.since,
+                lastUpdate: history.lastUpdate,
+                lastStake: history.weight,
+                stakeSeconds: history.weightSeconds
+            });
     }
 
     /// @inheritdoc IReputation
     function timeWeightedCollateral(address member) public view returns (uint256) {
-        MemberReputation storage rep = _reputation[member];
-        if (rep.lastUpdate == 0) return 0;
-        uint256 elapsed = block.timestamp - rep.since;
-        if (elapsed == 0) return rep.lastStake;
-        uint256 total = uint256(rep.stakeSeconds) + uint256(rep.lastStake) * (block.timestamp - rep.lastUpdate);
-        return total / elapsed;
+        return _timeWeighted(_VAULT.stakeHistoryOf(member));
     }
 
     /// @inheritdoc IReputation
     function scoreOf(address member) external view returns (uint256) {
-        MemberReputation storage rep = _reputation[member];
+        MemberReputation memory rep = reputationOf(member);
         if (rep.dutiesTotal == 0) return 0;
-        uint256 score = Math.mulDiv(timeWeightedCollateral(member), rep.dutiesMet, rep.dutiesTotal);
+        uint256 twc = _timeWeighted(_VAULT.stakeHistoryOf(member));
+        uint256 score = Math.mulDiv(twc, rep.dutiesMet, rep.dutiesTotal);
         if (rep.slashCount == 0) return score;
         uint256 factor = _pow(((_BPS - _slashPenaltyBps) * _ONE) / _BPS, rep.slashCount);
         return Math.mulDiv(score, factor, _ONE);
@@ -89,26 +77,23 @@ contract Reputation is IReputation, AccessControl {
         return _slashPenaltyBps;
     }
 
-    /// @dev Accumulates stake x seconds since the last update and samples the current stake.
-    function _checkpoint(address member) private returns (MemberReputation storage rep) {
-        rep = _reputation[member];
-        uint40 nowTime = uint40(block.timestamp);
-        if (rep.lastUpdate == 0) {
-            rep.since = nowTime;
-        } else {
-            rep.stakeSeconds = _saturate(
-                uint256(rep.stakeSeconds) + uint256(rep.lastStake) * (nowTime - rep.lastUpdate)
-            );
-        }
-        rep.lastUpdate = nowTime;
-        uint256 stake = _VAULT.stakeOf(member);
-        rep.lastStake = _saturate(stake);
-        emit StakeCheckpointed(member, stake, rep.stakeSeconds);
+    /// @inheritdoc IReputation
+    function ledger() external view returns (address) {
+        return address(_LEDGER);
     }
 
-    /// @dev Clamps to the uint128 range (reputation saturates rather than blocking the duty or slash that updates it).
-    function _saturate(uint256 value) private pure returns (uint128) {
-        return value > type(uint128).max ? type(uint128).max : uint128(value);
+    /// @inheritdoc IReputation
+    function vault() external view returns (address) {
+        return address(_VAULT);
+    }
+
+    /// @dev (weight x seconds up to now) / (seconds since the first change); the cached weight at the first instant.
+    function _timeWeighted(ICollateralVault.StakeHistory memory history) private view returns (uint256) {
+        if (history.since == 0) return 0;
+        uint256 elapsed = block.timestamp - history.since;
+        if (elapsed == 0) return history.weight;
+        uint256 total = history.weightSeconds + history.weight * (block.timestamp - history.lastUpdate);
+        return total / elapsed;
     }
 
     /// @dev `base ^ exponent` in 1e18 fixed point, by squaring (O(log exponent)).

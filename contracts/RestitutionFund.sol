@@ -4,14 +4,14 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IRestitutionFund} from "./interfaces/IRestitutionFund.sol";
 
 /// @title RestitutionFund
 /// @notice Books restitution claims per proven record and pays them from slashed collateral.
-contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
+contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice Role of the adjudication contract (the only one that books claims).
@@ -114,6 +114,11 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuard {
     ) external view returns (address member, uint32 asset, uint256 amount, uint256 paid, address recipient) {
         StoredClaim storage claim = _claims[nullifier];
         return (claim.member, claim.asset, claim.amount, claim.paid, claim.recipient);
+    }
+
+    /// @inheritdoc IRestitutionFund
+    function isBooked(uint256 nullifier) external view returns (bool) {
+        return _claims[nullifier].bookedAt != 0;
     }
 
     /// @inheritdoc IRestitutionFund

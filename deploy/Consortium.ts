@@ -6,8 +6,8 @@
 // Contracts: ConsortiumRegistry, RestitutionFund, CollateralVault, ReserveRegistry (engineer C1), Reputation,
 // CommitmentLedger, the fraud-proof verifier LeafMismatch32Verifier (generated into contracts/verifiers/ by
 // `npx hardhat circuits`) and the Adjudicator. Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
-// to the Adjudicator on registry, vault, fund and reputation; LEDGER_ROLE to the ledger on reputation; the ledger's
-// adjudicator is the Adjudicator. Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
+// to the Adjudicator on registry, vault and fund; the ledger's adjudicator is the Adjudicator (Reputation needs no
+// role: it reads the ledger's counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
 // a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { id } from "ethers";
@@ -16,7 +16,6 @@ import { id } from "ethers";
 export const ROLES = {
   AUDITOR_ROLE: id("AUDITOR_ROLE"),
   ADJUDICATOR_ROLE: id("ADJUDICATOR_ROLE"),
-  LEDGER_ROLE: id("LEDGER_ROLE"),
 } as const;
 
 /** The verifier contract of the production fraud-proof circuit. */
@@ -51,18 +50,17 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
       m.getParameter("bountyShareBps", 1_000n),
     ]);
     const reserveRegistry = m.contract("ReserveRegistry", [registry]);
-    const reputation = m.contract("Reputation", [admin, vault, m.getParameter("slashPenaltyBps", 5_000n)]);
     const ledger = m.contract("CommitmentLedger", [
       admin,
       registry,
       vault,
-      reputation,
       {
         quorumWeight: m.getParameter("quorumWeight", 3n * 10n ** 18n),
         minSigners: m.getParameter("minSigners", 2n),
         requestFee: m.getParameter("requestFee", 0n),
       },
     ]);
+    const reputation = m.contract("Reputation", [admin, vault, ledger, m.getParameter("slashPenaltyBps", 5_000n)]);
     const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
     const adjudicator = m.contract("Adjudicator", [
       admin,
@@ -87,8 +85,6 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
     m.call(ledger, "setAdjudicator", [adjudicator]);
     m.call(vault, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "vault_grant_adjudicator" });
     m.call(fund, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "fund_grant_adjudicator" });
-    m.call(reputation, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "reputation_grant_adjudicator" });
-    m.call(reputation, "grantRole", [ROLES.LEDGER_ROLE, ledger], { id: "reputation_grant_ledger" });
 
     return { registry, fund, vault, reserveRegistry, reputation, ledger, verifier, adjudicator };
   });

@@ -11,7 +11,26 @@ pragma solidity 0.8.30;
 /// totalDeposited = totalBalance + totalPending + totalSlashed + totalWithdrawn, and the vault holds exactly
 /// totalBalance + totalPending + totalUnclaimedBounty. A bounty that cannot be pushed (reverting recipient or token)
 /// is credited and claimed later with claimBounty.
+/// Stake weights are cached per member (one slot, with the member's co-signer flag that the registry pushes), so the
+/// quorum reads one slot per signer (`weightsOf`). A governance change of any token weight starts a new weight
+/// epoch: cached weights of an older epoch are never used (views recompute them from the balances) until
+/// `refreshStake` or the member's next balance change caches the new value. The vault also integrates each member's
+/// cached weight over time (`stakeHistoryOf`), which `Reputation` reads as time-weighted collateral.
 interface ICollateralVault {
+    /// @notice A member's cached stake and its time integral.
+    /// @param weight The cached stake weight (as of `lastUpdate`).
+    /// @param weightSeconds Sum of cached weight x seconds from `since` to `lastUpdate` (saturates at 2^216 - 1).
+    /// @param since The member's first stake change (zero: none yet).
+    /// @param lastUpdate The last stake change.
+    /// @param current False when token weights changed since `weight` was cached.
+    struct StakeHistory {
+        uint256 weight;
+        uint256 weightSeconds;
+        uint64 since;
+        uint64 lastUpdate;
+        bool current;
+    }
+
     /// @notice A pending withdrawal.
     /// @param amount Amount pending, in the token's base units.
     /// @param executableAt Time from which withdraw may pay it.
@@ -46,6 +65,8 @@ interface ICollateralVault {
     error CollateralVaultNoBounty(address recipient, address token);
     /// @notice A zero address where an address is needed.
     error CollateralVaultZeroAddress();
+    /// @notice Only the registry may push a member's co-signer flag.
+    error CollateralVaultNotRegistry(address caller);
 
     /// @notice Emitted after a deposit.
     /// @param member The member credited.
@@ -95,6 +116,8 @@ interface ICollateralVault {
     event TokenWeightSet(address indexed token, uint256 weight);
     /// @notice Emitted when governance set the bounty share.
     event BountyShareSet(uint16 bps);
+    /// @notice Emitted when the registry pushed whether a member may co-sign attestations.
+    event CoSignerSet(address indexed member, bool coSigner);
 
     /// @notice Deposit `amount` of `token` as collateral of `member` (Applied, Probation or Active).
     /// @param member The member credited.
@@ -126,6 +149,24 @@ interface ICollateralVault {
 
     /// @notice The member's stake weight: sum over tokens of balance * weight / 1e18 (pending withdrawals excluded).
     function stakeOf(address member) external view returns (uint256 weight);
+
+    /// @notice Stake weights of many addresses in one call (the quorum's only vault call): `stakeOf(signer)` for an
+    /// address the registry lets co-sign (Probation or Active), zero for any other.
+    /// @param signers The addresses.
+    /// @return weights One weight per address, in order.
+    function weightsOf(address[] calldata signers) external view returns (uint256[] memory weights);
+
+    /// @notice Registry only: records whether `member` may co-sign (pushed on every status change that alters it).
+    function setCoSigner(address member, bool coSigner) external;
+
+    /// @notice Anyone: re-caches `member`'s stake weight under the current token weights (after a weight change).
+    function refreshStake(address member) external;
+
+    /// @notice The member's cached stake and its time integral (time-weighted collateral for `Reputation`).
+    function stakeHistoryOf(address member) external view returns (StakeHistory memory);
+
+    /// @notice Whether the registry last pushed `member` as a co-signer.
+    function isCoSigner(address member) external view returns (bool);
 
     /// @notice The member's balance of `token` (excluding pending withdrawals).
     function balanceOf(address member, address token) external view returns (uint256);

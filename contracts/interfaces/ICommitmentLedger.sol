@@ -69,6 +69,19 @@ interface ICommitmentLedger {
         bytes32 digest;
     }
 
+    /// @notice What the ledger keeps per member, in one slot: the cadence anchor and the reputation counters that
+    /// `Reputation` reads (duties met within SLA and in total, slashes).
+    /// @param lastSnapshot The member's last committed snapshot time (zero before its first commit).
+    /// @param dutiesMet Duties met within the SLA (commits on cadence and in time, answered requests).
+    /// @param dutiesTotal Duties met plus missed (skipped cadence intervals, late commits, missed requests).
+    /// @param slashCount Slashes recorded against the member (fraud, missed deadline, insolvency).
+    struct MemberRecord {
+        uint64 lastSnapshot;
+        uint64 dutiesMet;
+        uint64 dutiesTotal;
+        uint32 slashCount;
+    }
+
     /// @notice A proof request.
     struct Request {
         address member;
@@ -80,7 +93,7 @@ interface ICommitmentLedger {
     }
 
     /// @notice Governance parameters of the quorum and of requests.
-    /// @param quorumWeight Minimum summed `ICollateralVault.stakeOf` weight of the signers (absolute, see docs).
+    /// @param quorumWeight Minimum summed `ICollateralVault.weightsOf` weight of the signers (absolute, see docs).
     /// @param minSigners Minimum number of distinct signers.
     /// @param requestFee Exact ETH fee a requester pays; paid to the member on an answer, refunded on a miss.
     struct QuorumParams {
@@ -142,7 +155,7 @@ interface ICommitmentLedger {
     error CommitmentLedgerSignersNotSorted(uint256 index, address signer, address previous);
     /// @notice The member cannot attest to its own commitments.
     error CommitmentLedgerSelfAttestation(address member);
-    /// @notice The signer is not an operator that may co-sign (probation or active).
+    /// @notice The signer is not an operator that may co-sign (probation or active) or has no stake weight.
     error CommitmentLedgerNotCoSigner(address signer);
     /// @notice The summed weight or the signer count is below the governance threshold.
     error CommitmentLedgerQuorumNotReached(uint256 weight, uint256 quorumWeight, uint256 signers, uint256 minSigners);
@@ -185,8 +198,11 @@ interface ICommitmentLedger {
         bytes32 blobDigest,
         uint16 assetCount
     );
-    /// @notice Emitted when a commit fulfils or misses the member's cadence (duties reported to reputation).
+    /// @notice Emitted when a commit, an answer or a missed request counts duties met or missed (the counters
+    /// `Reputation` reads).
     event DutiesRecorded(address indexed member, uint64 met, uint64 missed);
+    /// @notice Emitted when a slash against the member is counted (fraud, missed deadline or insolvency).
+    event SlashCounted(address indexed member, uint32 slashCount);
     /// @notice Emitted when a verifier asks a member for a proof of a past snapshot.
     event ProofRequested(
         uint256 indexed requestId,
@@ -224,8 +240,8 @@ interface ICommitmentLedger {
 
     /// @notice Commits the caller's roots for snapshot time `t`, one entry per asset (asset ids strictly ascending).
     /// @dev Requires `registry.canCommit(msg.sender)`, `lastT < t <= block.timestamp`, non-zero root hashes below the
-    /// BN254 modulus, known assets. Reports cadence duties to reputation: the commit is met when `t` is within
-    /// `snapshotInterval` of the last one and posted within `responseWindow` of `t`; skipped intervals count missed.
+    /// BN254 modulus, known assets. Counts cadence duties in the member's record: the commit is met when posted
+    /// within `responseWindow` of `t`; skipped `snapshotInterval`s since the last one count missed.
     /// @param t The snapshot time (Unix seconds).
     /// @param commitments The per-asset commitments.
     function commit(uint64 t, AssetCommitment[] calldata commitments) external;
@@ -276,11 +292,14 @@ interface ICommitmentLedger {
         bytes calldata signatures
     ) external;
 
-    /// @notice Adjudicator only: marks an asset commitment (and its set) fraudulent after an accepted fraud proof.
-    /// @return rootHash The stored root hash (for the caller's records).
+    /// @notice Adjudicator only: marks an asset commitment (and its set) fraudulent after an accepted fraud proof and
+    /// counts a slash. Marks nothing and returns zero when no such commitment exists.
+    /// @return rootHash The stored root hash, which the caller must compare with the proven one (the whole
+    /// transaction reverts on a mismatch, so nothing stays marked).
     function markFraudulent(address member, uint32 asset, uint64 t) external returns (uint256 rootHash);
 
-    /// @notice Adjudicator only: marks an open request whose deadline passed as missed.
+    /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty) and counts a
+    /// slash.
     /// @return member The requested member.
     /// @return t The requested snapshot time.
     function markRequestMissed(uint256 requestId) external returns (address member, uint64 t);
@@ -317,6 +336,9 @@ interface ICommitmentLedger {
 
     /// @notice The member's last committed snapshot time on its cadence (zero before its first commit).
     function lastSnapshotOf(address member) external view returns (uint64);
+
+    /// @notice The member's record: last snapshot, duty and slash counters.
+    function memberRecordOf(address member) external view returns (MemberRecord memory);
 
     /// @notice ETH fees credited to an account, withdrawable with `withdrawFees`.
     function feesOf(address account) external view returns (uint256);

@@ -107,6 +107,8 @@ interface IConsortiumRegistry {
     error ConsortiumRegistryZeroDigest();
     /// @notice No collateral vault is configured yet.
     error ConsortiumRegistryVaultNotSet();
+    /// @notice The collateral vault is set once (it caches which members may co-sign).
+    error ConsortiumRegistryVaultAlreadySet(address vault);
 
     /// @notice Emitted when `member` applied for membership.
     /// @param member The applicant.
@@ -230,6 +232,16 @@ interface IConsortiumRegistry {
     /// @notice Whether `member` may commit snapshots (Probation or Active).
     function canCommit(address member) external view returns (bool);
 
+    /// @notice What the adjudicator needs after a slash, in one call: whether `member` can still be ejected
+    /// (Probation, Active or Exiting) and its SLA's minimum collateral weight (zero when not ejectable).
+    function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral);
+
+    /// @notice What the ledger needs to accept a commit, in one call: whether `member` may commit (Probation or
+    /// Active) and its SLA's cadence terms (zeros when it may not commit).
+    function commitTermsOf(
+        address member
+    ) external view returns (bool allowed, uint64 snapshotInterval, uint64 responseWindow);
+
     /// @notice Whether `member` may send 0-conf transfers (Active only; probation members may not).
     function canSendZeroConf(address member) external view returns (bool);
 
@@ -279,6 +291,7 @@ interface IConsortiumRegistry {
     /// @notice Set the probation period (governance).
     function setProbationPeriod(uint64 period) external;
 
-    /// @notice Set the collateral vault (governance).
+    /// @notice Set the collateral vault, once (governance). Genesis approval, exit and ejection push the member's
+    /// co-signer flag to it, so it must be set before the first genesis approval.
     function setCollateralVault(address vault) external;
 }

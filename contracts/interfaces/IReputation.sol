@@ -3,22 +3,30 @@ pragma solidity 0.8.30;
 
 /// @title IReputation
 /// @notice A member's reputation score (A9, v1): time-weighted collateral times the share of duties met within the
-/// SLA, reduced by a penalty per slash. Duties come from the commitment ledger (LEDGER_ROLE), slashes from the
-/// adjudicator (ADJUDICATOR_ROLE); collateral is sampled from the vault's `stakeOf` at each update.
-/// @dev Time-weighted collateral = (sum over intervals of stake x seconds) / (seconds since the first update),
-/// where each interval uses the stake sampled at its start. Anyone may `checkpoint` a member to resample its stake.
+/// SLA, reduced by a penalty per slash. Computed on read from what the contracts that observe the member keep
+/// anyway: duty and slash counters in the commitment ledger (`memberRecordOf`), the stake weight integrated over
+/// time in the collateral vault (`stakeHistoryOf`). Nothing is written on the hot paths (commit, slash) for it.
+/// @dev Time-weighted collateral = (weight x seconds since the member's first stake change) / (those seconds), the
+/// weight counted as cached by the vault at each change (after a token-weight change, until the member's next
+/// change or `refreshStake`, at the weight cached before).
 /// score = twc * met / total * ((10000 - slashPenaltyBps) / 10000) ^ slashCount; zero without duties.
 interface IReputation {
-    /// @notice What is stored per member (two slots). `lastStake` saturates at 2^128 - 1 and `stakeSeconds` at
-    /// 2^128 - 1 (e.g. 10^9 ETH of weight for 10^10 seconds still fits).
+    /// @notice A member's reputation inputs, as read from the ledger and the vault.
+    /// @param dutiesMet Duties met within the SLA.
+    /// @param dutiesTotal Duties met plus missed.
+    /// @param slashCount Slashes counted by the ledger.
+    /// @param since The member's first stake change (zero: none).
+    /// @param lastUpdate The member's last stake change.
+    /// @param lastStake The stake weight cached at `lastUpdate`.
+    /// @param stakeSeconds Weight x seconds from `since` to `lastUpdate`.
     struct MemberReputation {
         uint64 dutiesMet;
         uint64 dutiesTotal;
         uint32 slashCount;
-        uint40 since;
-        uint40 lastUpdate;
-        uint128 lastStake;
-        uint128 stakeSeconds;
+        uint64 since;
+        uint64 lastUpdate;
+        uint256 lastStake;
+        uint256 stakeSeconds;
     }
 
     /// @notice A penalty above 10000 basis points.
@@ -26,31 +34,16 @@ interface IReputation {
     /// @notice A zero address where one is required.
     error ReputationZeroAddress();
 
-    /// @notice Emitted when duties are recorded.
-    event DutiesRecorded(address indexed member, uint64 met, uint64 missed, uint64 dutiesMet, uint64 dutiesTotal);
-    /// @notice Emitted when a slash is recorded.
-    event SlashRecorded(address indexed member, uint32 slashCount);
-    /// @notice Emitted when the member's stake was sampled.
-    event StakeCheckpointed(address indexed member, uint256 stake, uint256 stakeSeconds);
     /// @notice Emitted when governance sets the slash penalty.
     event SlashPenaltySet(uint16 slashPenaltyBps);
-
-    /// @notice LEDGER_ROLE: records duties met within SLA and missed.
-    function recordDuties(address member, uint64 met, uint64 missed) external;
-
-    /// @notice ADJUDICATOR_ROLE: records a slash (call after the vault slashed, so the new stake is sampled).
-    function recordSlash(address member) external;
-
-    /// @notice Anyone: accumulates stake x seconds up to now and resamples the member's stake.
-    function checkpoint(address member) external;
 
     /// @notice Governance: the penalty per slash in basis points (multiplicative).
     function setSlashPenalty(uint16 slashPenaltyBps) external;
 
-    /// @notice The stored reputation record of a member.
+    /// @notice The member's reputation inputs.
     function reputationOf(address member) external view returns (MemberReputation memory);
 
-    /// @notice Time-weighted collateral up to now (the pending interval counts at the last sampled stake).
+    /// @notice Time-weighted collateral up to now (the interval since the last change counts at the cached weight).
     function timeWeightedCollateral(address member) external view returns (uint256);
 
     /// @notice The score, in stake-weight units.
@@ -58,4 +51,10 @@ interface IReputation {
 
     /// @notice The penalty per slash in basis points.
     function slashPenaltyBps() external view returns (uint16);
+
+    /// @notice The ledger whose counters are read.
+    function ledger() external view returns (address);
+
+    /// @notice The vault whose stake history is read.
+    function vault() external view returns (address);
 }

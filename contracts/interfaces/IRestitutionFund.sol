@@ -96,6 +96,9 @@ interface IRestitutionFund {
         uint256 nullifier
     ) external view returns (address member, uint32 asset, uint256 amount, uint256 paid, address recipient);
 
+    /// @notice Whether a claim was booked for `nullifier` (a booked nullifier is spent; one slot read).
+    function isBooked(uint256 nullifier) external view returns (bool);
+
     /// @notice The full stored claim under `nullifier` (all zero if none).
     function claimDetails(uint256 nullifier) external view returns (Claim memory);
 

@@ -156,9 +156,14 @@ describe("Adjudicator", function () {
     });
     it("reverts with AdjudicatorUnknownCommitment when replayed against another member or a time without roots", async function () {
       const f = await networkHelpers.loadFixture(committed);
+      // Another member: it has no record key at t1 (and no roots), so the replay is refused at the key.
       await expect(f.adjudicator.proveFraud(await f.proofFor({ member: f.operators[0].address })))
+        .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryNoKeyAt")
+        .withArgs(f.operators[0].address, f.t1);
+      // The same member and key at t2, where only ETH was committed: the TOKEN commitment does not exist.
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ asset: BigInt(TOKEN_ASSET), t: f.t2 })))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
-        .withArgs(f.operators[0].address, ETH_ASSET, f.t1);
+        .withArgs(f.member.address, TOKEN_ASSET, f.t2);
       await expect(f.adjudicator.proveFraud(await f.proofFor({ t: f.t1 + 1n }))).to.be.revertedWithCustomError(
         f.adjudicator,
         "AdjudicatorUnknownCommitment",
@@ -300,13 +305,9 @@ describe("Adjudicator", function () {
 });
 
 describe("Reputation", function () {
-  it("reverts with AccessControlUnauthorizedAccount when others record duties or slashes", async function () {
+  it("reverts with AccessControlUnauthorizedAccount when anyone but governance sets the penalty, ReputationBadBps above 10000", async function () {
     const f = await networkHelpers.loadFixture(committed);
-    await expect(f.reputation.connect(f.other).recordDuties(f.member.address, 1, 0)).to.be.revertedWithCustomError(
-      f.reputation,
-      "AccessControlUnauthorizedAccount",
-    );
-    await expect(f.reputation.connect(f.other).recordSlash(f.member.address)).to.be.revertedWithCustomError(
+    await expect(f.reputation.connect(f.other).setSlashPenalty(1)).to.be.revertedWithCustomError(
       f.reputation,
       "AccessControlUnauthorizedAccount",
     );
@@ -335,10 +336,24 @@ describe("Reputation", function () {
     // score = twc * 2/2 * 0.5 (one slash at 5000 bps).
     expect(await f.reputation.scoreOf(f.member.address)).to.equal(twc / 2n);
 
-    await f.reputation.connect(f.other).checkpoint(f.member.address);
+    // Anyone may re-cache the stake: the interval since the slash is integrated at the slashed weight.
+    await f.vault.connect(f.other).refreshStake(f.member.address);
     const rep1 = await f.reputation.reputationOf(f.member.address);
     expect(rep1.stakeSeconds).to.equal(MEMBER_STAKE * 1000n + half * 1001n);
     expect(rep1.lastStake).to.equal(half);
+    expect(rep1.slashCount).to.equal(1n);
+  });
+  it("counts missed cadence intervals and late commits as missed duties", async function () {
+    const f = await networkHelpers.loadFixture(committed);
+    // Two intervals skipped after t2, and posted later than the response window: 3 missed, none met.
+    const t3 = f.t2 + 3n * SLA.snapshotInterval;
+    await time.increaseTo(t3 + SLA.responseWindow + 10n);
+    await f.ledger.connect(f.member).commit(t3, [f.eth]);
+    const rep = await f.reputation.reputationOf(f.member.address);
+    expect(rep.dutiesMet).to.equal(2n);
+    expect(rep.dutiesTotal).to.equal(5n);
+    const twc = await f.reputation.timeWeightedCollateral(f.member.address);
+    expect(await f.reputation.scoreOf(f.member.address)).to.equal((twc * 2n) / 5n);
   });
   it("scores zero without duties", async function () {
     const f = await networkHelpers.loadFixture(committed);

@@ -157,10 +157,14 @@ describe("ConsortiumRegistry", function () {
       ]);
       await registry.grantRole(await registry.AUDITOR_ROLE(), auditor.address);
       await registry.connect(m).applyForMembership(PROFILE);
-      await registry.connect(auditor).approveGenesis(m.address, GENESIS_DIGEST);
-      await expect(registry.activate(m.address)).to.be.revertedWithCustomError(
+      // Genesis approval already needs the vault: it records there that the member may co-sign.
+      await expect(registry.connect(auditor).approveGenesis(m.address, GENESIS_DIGEST)).to.be.revertedWithCustomError(
         registry,
         "ConsortiumRegistryVaultNotSet",
+      );
+      await expect(registry.activate(m.address)).to.be.revertedWithCustomError(
+        registry,
+        "ConsortiumRegistryWrongStatus",
       );
     });
   });

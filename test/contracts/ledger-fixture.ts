@@ -57,21 +57,21 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
     BOUNTY_SHARE_BPS,
   ]);
   const reserveRegistry = await ethers.deployContract("ReserveRegistry", [registryAddress]);
-  const reputation = await ethers.deployContract("Reputation", [
-    governance.address,
-    await vault.getAddress(),
-    SLASH_PENALTY_BPS,
-  ]);
   const ledger = await ethers.deployContract("CommitmentLedger", [
     governance.address,
     registryAddress,
     await vault.getAddress(),
-    await reputation.getAddress(),
     {
       quorumWeight: options.quorumWeight ?? 3n * OPERATOR_STAKE,
       minSigners: options.minSigners ?? 3,
       requestFee: options.requestFee ?? 10n ** 16n,
     },
+  ]);
+  const reputation = await ethers.deployContract("Reputation", [
+    governance.address,
+    await vault.getAddress(),
+    await ledger.getAddress(),
+    SLASH_PENALTY_BPS,
   ]);
   const verifier = await ethers.deployContract(options.verifier ?? "MockLeafMismatchVerifier");
   const adjudicator = await ethers.deployContract("Adjudicator", [
@@ -93,8 +93,6 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
   await registry.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
   await vault.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
   await fund.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
-  await reputation.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
-  await reputation.grantRole(await reputation.LEDGER_ROLE(), await ledger.getAddress());
   await ledger.setAdjudicator(adjudicatorAddress);
   await registry.listAsset(ETH_ASSET, ethers.ZeroAddress, "ETH", 18);
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);

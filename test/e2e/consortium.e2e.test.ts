@@ -60,8 +60,8 @@ describe("Consortium end to end", function () {
     expect(await c.registry.hasRole(ROLES.AUDITOR_ROLE, governance.address)).to.equal(true);
     expect(await c.vault.hasRole(ROLES.ADJUDICATOR_ROLE, adjudicator)).to.equal(true);
     expect(await c.fund.hasRole(ROLES.ADJUDICATOR_ROLE, adjudicator)).to.equal(true);
-    expect(await c.reputation.hasRole(ROLES.ADJUDICATOR_ROLE, adjudicator)).to.equal(true);
-    expect(await c.reputation.hasRole(ROLES.LEDGER_ROLE, await c.ledger.getAddress())).to.equal(true);
+    expect(await c.reputation.ledger()).to.equal(await c.ledger.getAddress());
+    expect(await c.reputation.vault()).to.equal(await c.vault.getAddress());
     expect(await c.ledger.adjudicator()).to.equal(adjudicator);
     expect(await c.registry.collateralVault()).to.equal(await c.vault.getAddress());
     expect(await c.registry.assetToken(ETH)).to.equal(ethers.ZeroAddress);
