@@ -174,8 +174,8 @@ struct Field {
    * accumulator. Needs a[j], b(j) < m; the sum of products stays below 17 m^2 (N <= 17), so the result is
    * below 5m (2.2m with an addend, which is only used with N = 1) and a few subtractions reduce it.
    */
-  template <unsigned N, class B>
-  static inline void dot(U256& r, const U256* a, B b, const U256* addend) {
+  template <unsigned N, class B, bool kAddend = false>
+  static inline void dot(U256& r, const U256* a, B b, const U256* addend = nullptr) {
     static_assert(N >= 1 && N <= 17, "dot: 1..17 terms");
     u64 c0 = 0, c1 = 0, c2 = 0;
     u64 q[4];
@@ -206,29 +206,62 @@ struct Field {
       }
 #pragma GCC unroll 4
       for (unsigned i = k - 3; i < 4; i++) mac3(c0, c1, c2, q[i], M[k - i]);
-      if (addend != nullptr) add3(c0, c1, c2, addend->l[k - 4]);
+      if constexpr (kAddend) add3(c0, c1, c2, addend->l[k - 4]);
       out[k - 4] = c0;
       c0 = c1;
       c1 = c2;
       c2 = 0;
     }
-    if (addend != nullptr) add3(c0, c1, c2, addend->l[3]);
+    if constexpr (kAddend) add3(c0, c1, c2, addend->l[3]);
     out[3] = c0;  // c1 is 0: the result is below 2^256
     U256 v{{out[0], out[1], out[2], out[3]}};
-    while (!u256_lt(v, MP.m)) {
-      u64 borrow = 0;
-      for (int i = 0; i < 4; i++) {
-        const u128 x = static_cast<u128>(v.l[i]) - M[i] - borrow;
-        v.l[i] = static_cast<u64>(x);
-        borrow = static_cast<u64>(x >> 64) & 1;
-      }
-    }
+    // v < m * (N * m / R + 1 (+ 1 with the addend)) and m / R < (m.l[3] + 1) / 2^64: that many
+    // conditional subtractions, minus one, reduce it (no data-dependent branches).
+    constexpr u128 kTop = static_cast<u128>(N) * (MP.m.l[3] + 1);
+    constexpr u128 kOne64 = static_cast<u128>(1) << 64;
+    constexpr unsigned kSubs = static_cast<unsigned>((kTop + kOne64 - 1) >> 64) + (kAddend ? 1 : 0);
+    for (unsigned i = 0; i < kSubs; i++) cond_sub(v);
     r = v;
   }
 
   /** r = a * b / R + c mod m (a, b, c < m): a Montgomery product fused with an addition. */
   static inline void mul_add(U256& r, const U256& a, const U256& b, const U256& c) {
-    dot<1>(r, &a, [&b](unsigned) -> const U256& { return b; }, &c);
+    const auto get = [&b](unsigned) -> const U256& { return b; };
+    dot<1, decltype(get), true>(r, &a, get, &c);
+  }
+
+  /** v -= m if v >= m, without branches (v < 2^256; the caller knows how many times to apply it). */
+  static inline void cond_sub(U256& v) {
+#if defined(__x86_64__) && !defined(POR_NO_ASM)
+    u64 d0, d1, d2, d3;
+    __asm__(
+        "movq %[v0], %[d0]\n\t"
+        "subq %[m0], %[d0]\n\t"
+        "movq %[v1], %[d1]\n\t"
+        "sbbq %[m1], %[d1]\n\t"
+        "movq %[v2], %[d2]\n\t"
+        "sbbq %[m2], %[d2]\n\t"
+        "movq %[v3], %[d3]\n\t"
+        "sbbq %[m3], %[d3]\n\t"
+        "cmovncq %[d0], %[v0]\n\t"
+        "cmovncq %[d1], %[v1]\n\t"
+        "cmovncq %[d2], %[v2]\n\t"
+        "cmovncq %[d3], %[v3]"
+        : [v0] "+r"(v.l[0]), [v1] "+r"(v.l[1]), [v2] "+r"(v.l[2]), [v3] "+r"(v.l[3]), [d0] "=&r"(d0),
+          [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3)
+        : [m0] "m"(MP.m.l[0]), [m1] "m"(MP.m.l[1]), [m2] "m"(MP.m.l[2]), [m3] "m"(MP.m.l[3])
+        : "cc");
+#else
+    u64 d[4];
+    u64 borrow = 0;
+    for (int i = 0; i < 4; i++) {
+      const u128 x = static_cast<u128>(v.l[i]) - M[i] - borrow;
+      d[i] = static_cast<u64>(x);
+      borrow = static_cast<u64>(x >> 64) & 1;
+    }
+    const u64 keep = 0 - borrow;  // all ones: v < m, keep v
+    for (int i = 0; i < 4; i++) v.l[i] = (v.l[i] & keep) | (d[i] & ~keep);
+#endif
   }
 
   /** a + b mod m for a, b < m. */
@@ -242,7 +275,8 @@ struct Field {
     s2 = static_cast<u64>(c);
     c = (c >> 64) + a.l[3] + b.l[3];
     s3 = static_cast<u64>(c);  // no carry out: a + b < 2m < 2^256
-    reduce_once(r, s0, s1, s2, s3);
+    r = U256{{s0, s1, s2, s3}};
+    cond_sub(r);
   }
 
   /** a - b mod m for a, b < m. */
@@ -298,22 +332,6 @@ struct Field {
   /** True if the plain integer a is a canonical residue (a < m). */
   static inline bool is_canonical(const U256& a) { return u256_lt(a, MP.m); }
 
- private:
-  static inline void reduce_once(U256& r, u64 s0, u64 s1, u64 s2, u64 s3) {
-    u64 d[4];
-    const u64 s[4] = {s0, s1, s2, s3};
-    u64 borrow = 0;
-    for (int i = 0; i < 4; i++) {
-      const u128 x = static_cast<u128>(s[i]) - M[i] - borrow;
-      d[i] = static_cast<u64>(x);
-      borrow = static_cast<u64>(x >> 64) & 1;
-    }
-    if (borrow) {
-      std::memcpy(r.l, s, sizeof s);
-    } else {
-      std::memcpy(r.l, d, sizeof d);
-    }
-  }
 };
 
 using Fr = Field<gen::FR>;
