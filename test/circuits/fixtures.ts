@@ -27,18 +27,25 @@ export function signed(c: Crypto, r: Record6, prv = MEMBER_PRV): SignedRecord {
   return { ...r, signature: c.sign(prv, recordMessage(c, r)), publicKey: { Ax, Ay } };
 }
 
-/** A depth-32 tree (d = 4) with three other users and `atSlot` at the record's slot (omitted if undefined). */
+/**
+ * A depth-32 tree (d = 4) with users at slots 0, 9 and 14, and `atSlot` at the record's slot (replacing the
+ * fixture's user there; the fixture's node, or an empty slot, if `atSlot` is undefined).
+ */
 export async function treeWith(
   c: Crypto,
   r: Record6,
   atSlot: Node | undefined,
 ): Promise<{ tree: SumTree; path: SlotPath; root: Node }> {
-  const leaves = [
+  let leaves = [
     { slot: 0, h: c.poseidon([11n, 40n]), s: 40n },
     { slot: 9, h: c.poseidon([22n, 7_000n]), s: 7_000n },
     { slot: 14, h: c.poseidon([33n, 123n]), s: 123n },
   ];
-  if (atSlot !== undefined) leaves.push({ slot: Number(r.slot), ...atSlot });
+  if (atSlot !== undefined) {
+    // The node given for the record's slot replaces whatever the fixture put there.
+    leaves = leaves.filter((l) => l.slot !== Number(r.slot));
+    leaves.push({ slot: Number(r.slot), ...atSlot });
+  }
   const crypto = await loadTreeCrypto({ threads: 0 });
   try {
     const tree = await SumTree.build(crypto, leafSetFrom(leaves), 4, 32);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import type { BaseContract } from "ethers";
 import hre, { network } from "hardhat";
 
 import { circuitArtifacts, releaseCurves } from "../../src/circuits/index.js";
@@ -27,7 +28,7 @@ type Signals = FraudProofFile["pubSignals"];
 describe("LeafMismatch32Verifier (end to end)", function () {
   this.timeout(1_800_000);
   let c: Crypto;
-  let verifier: Awaited<ReturnType<typeof ethers.deployContract>>;
+  let verifier: BaseContract;
   let file: FraudProofFile;
   const recipient = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 
