@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 
 import { expect } from "chai";
 import { buildEddsa, buildPoseidon, type CircomlibEddsa, type CircomlibPoseidon } from "circomlibjs";
@@ -84,6 +85,29 @@ describe("native crypto backend", function () {
     const major = Number(process.versions.node.split(".")[0]);
     expect(major).to.be.at.least(20);
     expect(loadNativeAddonForTests()?.threads).to.be.a("number").and.at.least(1);
+  });
+
+  it("loads and computes inside worker threads too (a context-aware addon), concurrently", async () => {
+    const code =
+      `const { parentPort, workerData } = require("node:worker_threads");` +
+      `const m = require(workerData.path);` +
+      `const level = new Uint8Array(128 * 300).fill(1);` +
+      `parentPort.postMessage({ h: m.poseidon([1n, 2n]), level: m.hashLevel(level) });`;
+    const run = () =>
+      new Promise<{ h: bigint; level: Uint8Array }>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { path: NATIVE_ADDON_PATH } });
+        w.once("message", (msg: { h: bigint; level: Uint8Array }) => {
+          resolve(msg);
+          void w.terminate();
+        });
+        w.once("error", reject);
+      });
+    const results = await Promise.all([run(), run(), run()]);
+    const want = native.hashLevel(new Uint8Array(128 * 300).fill(1));
+    for (const r of results) {
+      expect(r.h).to.equal(7853200120776062878684798364095072458815029376092732009249414926327459813530n);
+      expect(Buffer.from(r.level).equals(Buffer.from(want))).to.equal(true);
+    }
   });
 
   describe("poseidon", () => {
