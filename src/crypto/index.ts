@@ -207,6 +207,15 @@ class NativeBackedCrypto implements Crypto {
     if (!Number.isInteger(arity) || arity < 1 || arity > 16) throw new RangeError("poseidonMany: arity must be 1..16");
     if (inputs.length % (arity * 32) !== 0) throw new RangeError("poseidonMany: inputs must hold whole tuples");
     const n = inputs.length / (arity * 32);
+    // The addon's multi-threaded batches are Poseidon(2) (hashLeaves) and Poseidon(4) (hashLevel: a node pair
+    // (hL, sL, hR, sR) is any four field elements; its sum half is ignored here). Other arities go one by one.
+    if (arity === 2) return this.native.hashLeaves(inputs);
+    if (arity === 4) {
+      const parents = this.native.hashLevel(inputs);
+      const out = new Uint8Array(n * 32);
+      for (let i = 0; i < n; i++) out.set(parents.subarray(i * NODE_BYTES, i * NODE_BYTES + 32), i * 32);
+      return out;
+    }
     const out = new Uint8Array(n * 32);
     const tuple: bigint[] = new Array<bigint>(arity);
     for (let i = 0; i < n; i++) {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 import { z } from "zod";
 
-import { ACCOUNT_DOMAIN, NODE_BYTES, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
+import { ACCOUNT_DOMAIN, NODE_BYTES, NULLIFIER_DOMAIN, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
 import { loadLedger, readAssetList, type AssetLedger } from "../ledger/index.js";
 import type { MemberKeys } from "../keys/index.js";
 import {
@@ -17,7 +17,6 @@ import {
   deriveAccountSalt,
   recordKeyHash,
   recordMessageInputs,
-  recordNullifier,
 } from "../records/index.js";
 import type { RecordFile } from "../records/file.js";
 import { PRODUCTION_DEPTH, SumTree, type TreeNode } from "../tree/index.js";
@@ -317,7 +316,21 @@ async function writeRecordFiles(
   const recDir = join(dir, "records", String(l.asset.id));
   await mkdir(recDir, { recursive: true });
   const n = l.accountIds.length;
-  const poseidon = (i: readonly bigint[]) => k.crypto.poseidon(i);
+  // Nullifiers Poseidon(NULLIFIER_DOMAIN, m), batched.
+  const nullifiers = await inChunks(
+    n,
+    (start, end) => {
+      const b = new Uint8Array((end - start) * 64);
+      for (let i = start; i < end; i++) {
+        writeLE32(b, (i - start) * 64, NULLIFIER_DOMAIN);
+        b.set(snap.messages.subarray(i * 32, i * 32 + 32), (i - start) * 64 + 32);
+      }
+      return b;
+    },
+    (b) => k.crypto.poseidonMany(2, b),
+    32,
+    () => undefined,
+  );
   const root = snap.tree.root;
   const PARALLEL_WRITES = 64;
   let inflight: Promise<void>[] = [];
@@ -339,7 +352,7 @@ async function writeRecordFiles(
         balance: l.balances[i].toString(),
       },
       message: m.toString(),
-      nullifier: recordNullifier(poseidon, m).toString(),
+      nullifier: readLE32(nullifiers, i * 32).toString(),
       signature: {
         R8x: readLE32(snap.signatures, i * 96).toString(),
         R8y: readLE32(snap.signatures, i * 96 + 32).toString(),

@@ -216,6 +216,12 @@ describe("crypto facade", function () {
         expect(Buffer.from(await nc.hashLevel(children))).to.deep.equal(Buffer.from(await js.hashLevel(children)));
         expect(Buffer.from(await nc.hashLeaves(children))).to.deep.equal(Buffer.from(await js.hashLeaves(children)));
         expect(nc.poseidon([1n, 2n, 3n])).to.equal(js.poseidon([1n, 2n, 3n]));
+        for (const arity of [2, 4, 7]) {
+          const tuples = children.subarray(0, 10 * arity * 32);
+          expect(Buffer.from(await nc.poseidonMany(arity, tuples)), `arity ${arity}`).to.deep.equal(
+            Buffer.from(await js.poseidonMany(arity, tuples)),
+          );
+        }
       } finally {
         await nc.close();
       }
