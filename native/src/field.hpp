@@ -156,9 +156,10 @@ struct Field {
     }
   }
 
-  // dot's bounds (17 products of values below m, plus an addend, stay below 2^512 and the result below
-  // 2^256) need m < 2^254: true for both moduli used here.
-  static_assert(MP.m.l[3] < (1ULL << 62), "modulus too large for Field::dot");
+  // dot's bounds: with u = m / R, a sum of 17 products plus the reduction term stays below (17u^2 + u) R^2
+  // and the result below (17u + 1) m = (17u^2 + u) R; both fit while 17u^2 + u < 1, i.e. u < 0.2135. Requiring
+  // m's top limb below 0x36 << 56 gives u < 0.211 (BN254 Fr: u = 0.189; Baby Jubjub order: u = 0.024).
+  static_assert(MP.m.l[3] < 0x3600000000000000ULL, "modulus too large for Field::dot's bounds");
 
   /** Montgomery product a * b / R mod m for a, b < m (see dot; measured faster here than CIOS). */
   static inline void mul(U256& r, const U256& a, const U256& b) {
@@ -172,7 +173,7 @@ struct Field {
    * one reduction for the whole sum. Product scanning (Comba) with Montgomery reduction folded into the
    * same column pass: column k collects every a[j].l[i] * b(j).l[k - i] and q[i] * m[k - i] in a 192-bit
    * accumulator. Needs a[j], b(j) < m; the sum of products stays below 17 m^2 (N <= 17), so the result is
-   * below 5m (2.2m with an addend, which is only used with N = 1) and a few subtractions reduce it.
+   * below 4.3m (2.2m with an addend, which is only used with N = 1) and a few subtractions reduce it.
    */
   template <unsigned N, class B, bool kAddend = false>
   static inline void dot(U256& r, const U256* a, B b, const U256* addend = nullptr) {
