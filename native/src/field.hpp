@@ -178,6 +178,7 @@ struct Field {
   template <unsigned N, class B, bool kAddend = false>
   static inline void dot(U256& r, const U256* a, B b, const U256* addend = nullptr) {
     static_assert(N >= 1 && N <= 17, "dot: 1..17 terms");
+    static_assert(!kAddend || N == 1, "dot: the addend bound is proven for one product only");
     u64 c0 = 0, c1 = 0, c2 = 0;
     u64 q[4];
     u64 out[4];
