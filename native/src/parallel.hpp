@@ -1,8 +1,9 @@
-// Splits a batch over the machine's cores with std::thread. The calling (JavaScript) thread takes one
-// share itself and joins the others, so a call is synchronous and JS memory stays valid throughout.
+// Splits a batch over the machine's cores with std::thread. The calling (JavaScript) thread works too and
+// joins the others before returning, so a call is synchronous and JS memory stays valid throughout.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <system_error>
@@ -25,32 +26,39 @@ inline unsigned thread_count() {
 }
 
 /**
- * Calls fn(begin, end) over [0, n) in contiguous chunks, one per thread, using no more threads than
- * n / min_per_thread. fn must not throw. If a thread cannot be started, its chunk runs on this thread.
+ * Calls fn(begin, end) over [0, n) in blocks handed out from a shared counter, on up to
+ * n / min_per_thread threads (the calling thread is one of them). Threads that get more CPU take more
+ * blocks, which matters on shared machines where a static split waits for the slowest core. fn must not
+ * throw. If a helper thread cannot be started, the others (at least the calling thread) do its share.
  */
 template <class Fn>
 void parallel_for(size_t n, size_t min_per_thread, Fn fn) {
-  size_t threads = std::min<size_t>(thread_count(), std::max<size_t>(1, n / std::max<size_t>(1, min_per_thread)));
+  const size_t threads =
+      std::min<size_t>(thread_count(), std::max<size_t>(1, n / std::max<size_t>(1, min_per_thread)));
   if (threads <= 1) {
     if (n > 0) fn(size_t{0}, n);
     return;
   }
-  const size_t chunk = (n + threads - 1) / threads;
-  std::vector<std::thread> workers;
-  std::vector<std::pair<size_t, size_t>> inline_chunks;
+  const size_t block = std::max<size_t>(1, n / (threads * 64));
+  std::atomic<size_t> next{0};
+  auto work = [&next, &fn, n, block] {
+    for (;;) {
+      const size_t b = next.fetch_add(block, std::memory_order_relaxed);
+      if (b >= n) return;
+      fn(b, std::min(n, b + block));
+    }
+  };
+  std::vector<std::thread> helpers;
+  helpers.reserve(threads - 1);
   for (size_t t = 1; t < threads; t++) {
-    const size_t b = t * chunk;
-    const size_t e = std::min(n, b + chunk);
-    if (b >= e) break;
     try {
-      workers.emplace_back([=] { fn(b, e); });
+      helpers.emplace_back(work);
     } catch (const std::system_error&) {
-      inline_chunks.emplace_back(b, e);
+      break;  // fewer helpers; the blocks still all get done
     }
   }
-  fn(size_t{0}, std::min(n, chunk));
-  for (auto& c : inline_chunks) fn(c.first, c.second);
-  for (auto& w : workers) w.join();
+  work();
+  for (auto& h : helpers) h.join();
 }
 
 }  // namespace por
