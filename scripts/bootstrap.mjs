@@ -70,7 +70,16 @@ function npm(args, extraPath) {
   }
 }
 
-if (ready()) process.exit(0);
+/** Builds the optional native crypto backend (cached; never fails the install: a pure-JS fallback exists). */
+function buildNative() {
+  const nodeBin = hardhatNode() ?? process.execPath;
+  spawnSync(nodeBin, [join(root, "native", "build.mjs"), "--quiet"], { cwd: root, stdio: "inherit" });
+}
+
+if (ready()) {
+  buildNative();
+  process.exit(0);
+}
 
 const fresh = !existsSync(join(root, "node_modules"));
 const ciMode = fresh && existsSync(join(root, "package-lock.json"));
@@ -96,4 +105,5 @@ if (!edrLoads(nodeBin)) {
   process.exit(1);
 }
 writeFileSync(stampPath, lockHash());
+buildNative();
 log(`ready: Hardhat runs on Node ${spawnSync(nodeBin, ["--version"], { encoding: "utf8" }).stdout.trim()}`);
