@@ -81,9 +81,9 @@ if (ready()) {
   process.exit(0);
 }
 
-const fresh = !existsSync(join(root, "node_modules"));
-const ciMode = fresh && existsSync(join(root, "package-lock.json"));
-const installArgs = ciMode ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"];
+// `npm install`, not `npm ci`: npm writes the lockfile without the other platforms' EDR packages, which `npm ci`
+// then reports as out of sync. With the lockfile present `npm install` still installs its exact versions.
+const installArgs = ["install", "--no-audit", "--no-fund"];
 
 let nodeBin = hardhatNode();
 if (nodeBin !== undefined) {
