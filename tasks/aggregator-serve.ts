@@ -8,7 +8,10 @@ export interface Args {
 export default async function aggregatorServe(args: Args): Promise<void> {
   try {
     if (args.configFile === "") throw new Error("--config-file <aggregator.json> is required");
-    const { close } = await startAggregator(await readAggregatorConfig(args.configFile), keyFromEnv("POR_AGGREGATOR_KEY"));
+    const { close } = await startAggregator(
+      await readAggregatorConfig(args.configFile),
+      keyFromEnv("POR_AGGREGATOR_KEY"),
+    );
     const sig = await untilSignal();
     console.error(`aggregator:serve: ${sig}, shutting down`);
     await close();
