@@ -235,6 +235,32 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
+    function quorumWeightOf(address[] calldata signers) external view returns (uint256 total, uint256 refused) {
+        uint32 epoch = _config.weightEpoch;
+        uint256 count = signers.length;
+        for (uint256 i = 0; i < count;) {
+            address signer = signers[i];
+            // One SLOAD per signer: the Stake word is (weight: bits 0-127, lastUpdate: 128-167, epoch: 168-199,
+            // coSigner: 200-207), the layout Solidity gives the struct.
+            uint256 word;
+            assembly ("memory-safe") {
+                mstore(0x00, signer)
+                mstore(0x20, _stakes.slot)
+                word := sload(keccak256(0x00, 0x40))
+            }
+            uint256 weight = 0;
+            if ((word >> 200) & 0xff != 0) {
+                weight = uint32(word >> 168) == epoch ? uint128(word) : _stakeOf(signer);
+            }
+            unchecked {
+                ++i;
+            }
+            if (weight == 0) return (total, i);
+            total += weight;
+        }
+    }
+
+    /// @inheritdoc ICollateralVault
     function setCoSigner(address member, bool coSigner) external {
         if (msg.sender != address(_registry)) revert CollateralVaultNotRegistry(msg.sender);
         _stakes[member].coSigner = coSigner;

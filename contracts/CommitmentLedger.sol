@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
@@ -27,12 +26,21 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant _SIGNATURE_LENGTH = 65;
     uint256 private constant _FRAUD_FLAG = 1 << 255;
+    /// @dev Half the secp256k1 group order: signatures with a higher `s` are refused (EIP-2 malleability).
+    uint256 private constant _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     IConsortiumRegistry private immutable _REGISTRY;
     ICollateralVault private immutable _VAULT;
 
     address private _adjudicator;
-    QuorumParams private _quorumParams;
+    /// @dev The quorum parameters in one slot (the weight threshold is bounded to 128 bits when set).
+    struct PackedQuorum {
+        uint128 quorumWeight;
+        uint16 minSigners;
+        uint96 requestFee;
+    }
+
+    PackedQuorum private _quorum;
     uint256 private _requestCount;
 
     mapping(address member => MemberRecord record) private _memberRecords;
@@ -97,7 +105,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function requestProof(address member, uint64 t) external payable returns (uint256 requestId) {
-        uint96 fee = _quorumParams.requestFee;
+        uint96 fee = _quorum.requestFee;
         if (msg.value != fee) revert CommitmentLedgerWrongFee(msg.value, fee);
         if (t >= block.timestamp) revert CommitmentLedgerSnapshotNotPast(t, block.timestamp);
         IConsortiumRegistry.MemberStatus status = _REGISTRY.statusOf(member);
@@ -318,7 +326,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function quorumParams() external view returns (QuorumParams memory) {
-        return _quorumParams;
+        PackedQuorum memory q = _quorum;
+        return QuorumParams({quorumWeight: q.quorumWeight, minSigners: q.minSigners, requestFee: q.requestFee});
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -427,32 +436,35 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         address[] memory signers = new address[](count);
         address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {
-            bytes32 r;
-            bytes32 s;
-            uint8 v;
+            address signer;
+            bool valid;
+            // ecrecover straight from calldata through scratch memory past the free pointer (never allocated):
+            // input (digest, v, r, s); a high s (malleable twin) or a failed recovery yields no signer.
             assembly ("memory-safe") {
+                let input := mload(0x40)
                 let offset := add(signatures.offset, mul(i, 65))
-                r := calldataload(offset)
-                s := calldataload(add(offset, 32))
-                v := byte(0, calldataload(add(offset, 64)))
+                let s := calldataload(add(offset, 32))
+                mstore(input, digest)
+                mstore(add(input, 32), byte(0, calldataload(add(offset, 64))))
+                calldatacopy(add(input, 64), offset, 64)
+                mstore(0x00, 0)
+                valid := and(iszero(gt(s, _HALF_ORDER)), staticcall(gas(), 0x01, input, 128, 0x00, 32))
+                signer := mload(0x00)
             }
-            (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, v, r, s);
-            if (err != ECDSA.RecoverError.NoError) revert CommitmentLedgerInvalidSignature(i);
+            if (!valid || signer == address(0)) revert CommitmentLedgerInvalidSignature(i);
             if (signer <= previous) revert CommitmentLedgerSignersNotSorted(i, signer, previous);
             previous = signer;
             if (signer == member) revert CommitmentLedgerSelfAttestation(member);
             signers[i] = signer;
         }
-        // One call for every signer: the vault answers zero for an address that may not co-sign (or has no stake).
-        uint256[] memory weights = _VAULT.weightsOf(signers);
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 w = weights[i];
-            if (w == 0) revert CommitmentLedgerNotCoSigner(signers[i]);
-            weight += w;
-        }
-        QuorumParams storage params = _quorumParams;
-        if (weight < params.quorumWeight || count < params.minSigners) {
-            revert CommitmentLedgerQuorumNotReached(weight, params.quorumWeight, count, params.minSigners);
+        // One call for every signer: the vault sums the weights and names the first signer that may not co-sign
+        // (or has no stake).
+        uint256 refused;
+        (weight, refused) = _VAULT.quorumWeightOf(signers);
+        if (refused != 0) revert CommitmentLedgerNotCoSigner(signers[refused - 1]);
+        PackedQuorum memory q = _quorum;
+        if (weight < q.quorumWeight || count < q.minSigners) {
+            revert CommitmentLedgerQuorumNotReached(weight, q.quorumWeight, count, q.minSigners);
         }
     }
 
@@ -476,10 +488,14 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     }
 
     function _setQuorumParams(QuorumParams memory params) private {
-        if (params.quorumWeight == 0 || params.minSigners == 0) {
+        if (params.quorumWeight == 0 || params.quorumWeight > type(uint128).max || params.minSigners == 0) {
             revert CommitmentLedgerBadQuorumParams(params.quorumWeight, params.minSigners);
         }
-        _quorumParams = params;
+        _quorum = PackedQuorum({
+            quorumWeight: uint128(params.quorumWeight),
+            minSigners: params.minSigners,
+            requestFee: params.requestFee
+        });
         emit QuorumParamsSet(params.quorumWeight, params.minSigners, params.requestFee);
     }
 }

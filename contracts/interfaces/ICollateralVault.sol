@@ -156,6 +156,13 @@ interface ICollateralVault {
     /// @return weights One weight per address, in order.
     function weightsOf(address[] calldata signers) external view returns (uint256[] memory weights);
 
+    /// @notice The quorum's one vault call: the summed `weightsOf` of `signers`, stopping at the first signer whose
+    /// weight is zero (not a co-signer, or no stake).
+    /// @param signers The recovered signers.
+    /// @return total The summed weight (of the signers before `refused`, when one is refused).
+    /// @return refused One plus the index of the first zero-weight signer; zero when every signer counts.
+    function quorumWeightOf(address[] calldata signers) external view returns (uint256 total, uint256 refused);
+
     /// @notice Registry only: records whether `member` may co-sign (pushed on every status change that alters it).
     function setCoSigner(address member, bool coSigner) external;
 

@@ -93,7 +93,8 @@ interface ICommitmentLedger {
     }
 
     /// @notice Governance parameters of the quorum and of requests.
-    /// @param quorumWeight Minimum summed `ICollateralVault.weightsOf` weight of the signers (absolute, see docs).
+    /// @param quorumWeight Minimum summed `ICollateralVault.weightsOf` weight of the signers (absolute, see docs;
+    /// at most 2^128 - 1).
     /// @param minSigners Minimum number of distinct signers.
     /// @param requestFee Exact ETH fee a requester pays; paid to the member on an answer, refunded on a miss.
     struct QuorumParams {
@@ -165,7 +166,7 @@ interface ICommitmentLedger {
     error CommitmentLedgerUnknownCommitment(address member, uint32 asset, uint64 t);
     /// @notice A zero address where one is required.
     error CommitmentLedgerZeroAddress();
-    /// @notice Quorum parameters with a zero weight threshold or zero minimum signers.
+    /// @notice Quorum parameters with a zero (or above 2^128 - 1) weight threshold or zero minimum signers.
     error CommitmentLedgerBadQuorumParams(uint256 quorumWeight, uint16 minSigners);
     /// @notice Nothing to withdraw.
     error CommitmentLedgerNothingToWithdraw(address account);

@@ -1,18 +1,23 @@
-// End to end on the in-process chain, deployed with the Ignition module (deploy/Consortium.ts): members join,
-// a member commits a root that omits a user, operators attest it solvent, the user's fraud proof slashes the
-// member (bounty to the prover, claim booked), and the claim is paid from the restitution fund. A proof request
-// that goes unanswered is slashed too.
-//
-// The fraud proof here goes through MockLeafMismatchVerifier: the generated LeafMismatch32Verifier and a real
-// Groth16 proof replace it once contracts/verifiers/LeafMismatch32Verifier.sol exists (see the final report).
+// End to end on the in-process chain, deployed with the Ignition module (deploy/Consortium.ts) and the REAL
+// fraud-proof verifier (contracts/verifiers/LeafMismatch32Verifier.sol): members join; a member snapshots its
+// ledger with the liabilities engine, commits a root whose tree omits one user, and operators attest it solvent;
+// the user's record file and the published leaves go through the fraud prover to a Groth16 proof; the proof
+// slashes the member (bounty to the prover), books the user's claim, and the restitution fund pays it. A proof
+// request that goes unanswered is slashed too.
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 import { network } from "hardhat";
 import { Wallet } from "ethers";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { buildConsortiumModule, ROLES } from "../../deploy/Consortium.js";
+import { buildConsortiumModule, FRAUD_VERIFIER, ROLES } from "../../deploy/Consortium.js";
+import { releaseCurves } from "../../src/circuits/index.js";
 import {
   Verdict,
+  commitmentId,
   fraudPublicSignals,
   ledgerDomain,
   packSignatures,
@@ -21,38 +26,49 @@ import {
   setSubject,
   signAttestation,
   type AssetCommitment,
-  type FraudProofStruct,
 } from "../../src/consortium/index.js";
+import { FRAUD_ASSET, omissionSnapshot, proveOmission } from "./omission-fraud.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
-const ETH = 1n;
 const E18 = 10n ** 18n;
+const SetStatus = { Pending: 1n, Finalized: 2n, Fraudulent: 3n };
 
 async function deployed() {
-  const module = buildConsortiumModule("ConsortiumE2E", "MockLeafMismatchVerifier");
+  const module = buildConsortiumModule("ConsortiumE2E", FRAUD_VERIFIER);
   const d = await ignition.deploy(module, {
     parameters: {
       ConsortiumE2E: { responseWindow: 3_600n, quorumWeight: 4n * E18, minSigners: 2n, requestFee: 0n },
     },
   });
-  const at = async <T extends string>(name: T, address: { getAddress(): Promise<string> }) =>
-    ethers.getContractAt(name, await address.getAddress());
+  const at = async (address: { getAddress(): Promise<string> }) => address.getAddress();
   return {
-    registry: await ethers.getContractAt("ConsortiumRegistry", await d.registry.getAddress()),
-    vault: await ethers.getContractAt("CollateralVault", await d.vault.getAddress()),
-    fund: await ethers.getContractAt("RestitutionFund", await d.fund.getAddress()),
-    reputation: await ethers.getContractAt("Reputation", await d.reputation.getAddress()),
-    ledger: await ethers.getContractAt("CommitmentLedger", await d.ledger.getAddress()),
-    adjudicator: await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress()),
-    verifier: await ethers.getContractAt("MockLeafMismatchVerifier", await d.verifier.getAddress()),
-    reserveRegistry: await at("ReserveRegistry", d.reserveRegistry),
+    registry: await ethers.getContractAt("ConsortiumRegistry", await at(d.registry)),
+    vault: await ethers.getContractAt("CollateralVault", await at(d.vault)),
+    fund: await ethers.getContractAt("RestitutionFund", await at(d.fund)),
+    reputation: await ethers.getContractAt("Reputation", await at(d.reputation)),
+    ledger: await ethers.getContractAt("CommitmentLedger", await at(d.ledger)),
+    adjudicator: await ethers.getContractAt("Adjudicator", await at(d.adjudicator)),
+    verifier: await ethers.getContractAt("LeafMismatch32Verifier", await at(d.verifier)),
+    reserveRegistry: await ethers.getContractAt("ReserveRegistry", await at(d.reserveRegistry)),
   };
 }
 
-describe("Consortium end to end", function () {
-  it("wires every role as documented", async function () {
+describe("Consortium end to end (real Groth16 fraud proof)", function () {
+  // Snapshot at D = 32 and one Groth16 proof (~2-4 s here; the ceremony is cached by the circuit pipeline).
+  this.timeout(300_000);
+  let workDir: string;
+  before(async function () {
+    workDir = await mkdtemp(join(tmpdir(), "por-e2e-"));
+  });
+  after(async function () {
+    await rm(workDir, { recursive: true, force: true });
+    // snarkjs keeps worker threads for its curve: release them so the test process can exit.
+    await releaseCurves();
+  });
+
+  it("wires every role as documented, with the generated verifier", async function () {
     const c = await networkHelpers.loadFixture(deployed);
     const [governance] = await ethers.getSigners();
     const adjudicator = await c.adjudicator.getAddress();
@@ -64,15 +80,14 @@ describe("Consortium end to end", function () {
     expect(await c.reputation.vault()).to.equal(await c.vault.getAddress());
     expect(await c.ledger.adjudicator()).to.equal(adjudicator);
     expect(await c.registry.collateralVault()).to.equal(await c.vault.getAddress());
-    expect(await c.registry.assetToken(ETH)).to.equal(ethers.ZeroAddress);
-    const wiring = await c.adjudicator.wiring();
-    expect(wiring.verifier).to.equal(await c.verifier.getAddress());
+    expect(await c.registry.assetToken(FRAUD_ASSET)).to.equal(ethers.ZeroAddress);
+    expect((await c.adjudicator.wiring()).verifier).to.equal(await c.verifier.getAddress());
     expect((await c.ledger.quorumParams()).quorumWeight).to.equal(4n * E18);
   });
 
   it("slashes a member whose committed root omits a user, pays the bounty and the user's claim", async function () {
     const c = await networkHelpers.loadFixture(deployed);
-    const [governance, member, user, prover] = await ethers.getSigners();
+    const [governance, member, user, prover, requester] = await ethers.getSigners();
 
     // Onboarding: the member and three operators apply, are approved, post collateral and become active.
     const operators = [0, 1, 2].map(() => new Wallet(Wallet.createRandom().privateKey, ethers.provider));
@@ -83,19 +98,23 @@ describe("Consortium end to end", function () {
       await c.vault.connect(account).deposit(account.address, ethers.ZeroAddress, stake, { value: stake });
       await c.registry.connect(governance).activate(account.address);
     }
-    const keyHash = 987654321n;
-    const keyFrom = BigInt(await time.latest()) + 5n;
-    await c.registry.connect(member).registerKey(keyHash, 3n, 4n, keyFrom);
-    await time.increaseTo(keyFrom + 60n);
 
-    // The member commits a root for t (the tree omits the user's record).
-    const t = BigInt(await time.latest()) - 30n;
-    const commitments: AssetCommitment[] = [
-      { asset: 1, rootHash: 55555n, rootSum: 40n * E18, reserves: 41n * E18, blobDigest: ethers.id("blob") },
-    ];
+    // The member's snapshot at t: four accounts, every record signed; the published tree omits "bob" (1.5 ETH).
+    const keyFrom = BigInt(await time.latest()) + 5n;
+    const t = keyFrom + 30n;
+    const balances = { alice: 2n * E18, bob: 15n * 10n ** 17n, carol: 7n * 10n ** 17n, dave: 123_456_789n };
+    const snap = await omissionSnapshot({ workDir, member: member.address, t, balances, victim: "bob" });
+    expect(snap.commitment.rootHash).to.not.equal(snap.honestRootHash);
+    expect(snap.commitment.rootSum).to.equal(balances.alice + balances.carol + balances.dave);
+    // The record key the engine signed with, registered before t (the registry binds the key valid at t).
+    await c.registry.connect(member).registerKey(snap.key.keyHash, snap.key.ax, snap.key.ay, keyFrom);
+    await time.increaseTo(t + 40n);
+
+    const commitments: AssetCommitment[] = [snap.commitment];
     await c.ledger.connect(member).commit(t, commitments);
 
-    // Operators verify and attest it solvent (they only hold records they were forwarded).
+    // Operators verify the published leaves against the root and attest the set solvent (they never saw bob's
+    // record).
     const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await c.ledger.getAddress());
     const attestation = {
       subject: setSubject(member.address, t),
@@ -112,56 +131,103 @@ describe("Consortium end to end", function () {
       attestation.blobDigest,
       signatures,
     );
-    expect((await c.ledger.setOf(member.address, t)).status).to.equal(2n);
+    expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Finalized);
 
-    // The user's record (1.5 ETH) is missing: a fraud proof names the user as the claim's recipient.
-    const claim = 15n * 10n ** 17n;
-    const proof: FraudProofStruct = {
-      rootHash: 55555n,
-      keyHash,
-      member: member.address,
-      asset: ETH,
-      t,
-      claim,
-      nullifier: 31337n,
-      recipient: user.address,
-      a: [0n, 0n],
-      b: [
-        [0n, 0n],
-        [0n, 0n],
-      ],
-      c: [0n, 0n],
-    };
-    proof.a = [await c.verifier.expectedA0(fraudPublicSignals(proof)), 0n];
+    // Bob proves the omission from his record file and the published leaves; the claim is paid to him.
+    const { file, proof } = await proveOmission(snap, user.address);
+    expect(file.kind).to.equal("missing-user-empty-slot");
+    expect(proof.claim).to.equal(balances.bob);
+    expect(proof.rootHash).to.equal(snap.commitment.rootHash);
+    // The generated verifier accepts exactly these public signals, and no others.
+    const signals = fraudPublicSignals(proof);
+    expect(await c.verifier.verifyProof(proof.a, proof.b, proof.c, signals)).to.equal(true);
+    const redirected = fraudPublicSignals({ ...proof, recipient: prover.address });
+    expect(await c.verifier.verifyProof(proof.a, proof.b, proof.c, redirected)).to.equal(false);
+    // A front-runner who copies the proof cannot redirect the claim: the recipient is bound into it.
+    await expect(
+      c.adjudicator.connect(prover).proveFraud({ ...proof, recipient: prover.address }),
+    ).to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorInvalidProof");
+    // Nor inflate the claim.
+    await expect(
+      c.adjudicator.connect(prover).proveFraud({ ...proof, claim: proof.claim + 1n }),
+    ).to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorInvalidProof");
+
     const slashed = 5n * E18; // fraudBps 5000 of 10 ETH
     const bounty = slashed / 10n; // bountyShareBps 1000
     const tx = c.adjudicator.connect(prover).proveFraud(proof);
-    await expect(tx).to.emit(c.adjudicator, "FraudProven");
+    await expect(tx)
+      .to.emit(c.adjudicator, "FraudProven")
+      .withArgs(
+        member.address,
+        commitmentId(member.address, FRAUD_ASSET, t),
+        proof.nullifier,
+        balances.bob,
+        user.address,
+        prover.address,
+        slashed,
+      );
     await expect(tx).to.changeEtherBalances(ethers, [prover, c.fund], [bounty, slashed - bounty]);
+    const receipt = await (await tx).wait();
+    console.log(`      proveFraud with the real Groth16 verifier: ${receipt?.gasUsed} gas`);
     expect(await c.vault.stakeOf(member.address)).to.equal(5n * E18);
-    expect((await c.ledger.setOf(member.address, t)).status).to.equal(3n);
+    expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Fraudulent);
+    expect(await c.ledger.isFraudulent(member.address, FRAUD_ASSET, t)).to.equal(true);
+    const booked = await c.fund.claimOf(proof.nullifier);
+    expect(booked.member).to.equal(member.address);
+    expect(booked.amount).to.equal(balances.bob);
+    expect(booked.recipient).to.equal(user.address);
 
-    // The claim is paid from the fund to the user, once.
-    await expect(c.fund.connect(prover).payClaim(31337n)).to.changeEtherBalances(
+    // The claim is paid from the fund to bob's address, once; the same record never proves twice.
+    await expect(c.fund.connect(prover).payClaim(proof.nullifier)).to.changeEtherBalances(
       ethers,
       [user, c.fund],
-      [claim, -claim],
+      [balances.bob, -balances.bob],
     );
-    const booked = await c.fund.claimOf(31337n);
-    expect(booked.paid).to.equal(claim);
-    await expect(c.adjudicator.proveFraud(proof)).to.be.revertedWithCustomError(
-      c.adjudicator,
-      "AdjudicatorNullifierSpent",
-    );
+    expect((await c.fund.claimOf(proof.nullifier)).paid).to.equal(balances.bob);
+    await expect(c.fund.payClaim(proof.nullifier)).to.be.revertedWithCustomError(c.fund, "RestitutionFundClaimSettled");
+    await expect(c.adjudicator.proveFraud(proof))
+      .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorNullifierSpent")
+      .withArgs(proof.nullifier);
 
     // A request back in time goes unanswered: anyone reports it after the deadline and the member is slashed again.
-    await c.ledger.connect(user).requestProof(member.address, t - 1_000n);
+    await c.ledger.connect(requester).requestProof(member.address, t - 1_000n);
     await time.increase(3_601n);
-    await expect(c.adjudicator.connect(user).reportMissedDeadline(1n)).to.emit(c.adjudicator, "MissedDeadlineSlashed");
+    await expect(c.adjudicator.connect(requester).reportMissedDeadline(1n)).to.emit(
+      c.adjudicator,
+      "MissedDeadlineSlashed",
+    );
     const rep = await c.reputation.reputationOf(member.address);
     expect(rep.slashCount).to.equal(2n);
     expect(rep.dutiesMet).to.equal(1n);
     expect(rep.dutiesTotal).to.equal(2n);
     expect(await c.reputation.scoreOf(member.address)).to.be.greaterThan(0n);
+  });
+
+  it("refuses the proof against an honest commitment of the same snapshot (the root binds it)", async function () {
+    const c = await networkHelpers.loadFixture(deployed);
+    const [governance, member, user] = await ethers.getSigners();
+    await c.registry.connect(member).applyForMembership(ethers.id("profile"));
+    await c.registry.connect(governance).approveGenesis(member.address, ethers.id("genesis"));
+    await c.vault.connect(member).deposit(member.address, ethers.ZeroAddress, 2n * E18, { value: 2n * E18 });
+    const keyFrom = BigInt(await time.latest()) + 5n;
+    const t = keyFrom + 30n;
+    await mkdir(join(workDir, "honest"));
+    const balances = { erin: 3n * E18, frank: 4n * E18 };
+    const snap = await omissionSnapshot({
+      workDir: join(workDir, "honest"),
+      member: member.address,
+      t,
+      balances,
+      victim: "frank",
+    });
+    await c.registry.connect(member).registerKey(snap.key.keyHash, snap.key.ax, snap.key.ay, keyFrom);
+    await time.increaseTo(t + 40n);
+    // This time the member commits the honest root: the proof (made against the doctored tree) walks to another
+    // root, so the ledger refuses to bind it.
+    await c.ledger.connect(member).commit(t, [{ ...snap.commitment, rootHash: snap.honestRootHash }]);
+    const { proof } = await proveOmission(snap, user.address);
+    await expect(c.adjudicator.proveFraud(proof))
+      .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorRootMismatch")
+      .withArgs(snap.honestRootHash, proof.rootHash);
   });
 });
