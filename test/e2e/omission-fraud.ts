@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { keccak256 } from "ethers";
 
 import { loadCrypto } from "../../src/crypto/index.js";
-import { generateMemberKeys } from "../../src/keys/index.js";
+import { generateMemberKeys, type MemberKeys } from "../../src/keys/index.js";
 import {
   proveFraud,
   readSignedRecord,
@@ -33,6 +33,8 @@ export interface RecordKeyInfo {
 
 /** What the member computed at snapshot time `t`. */
 export interface OmissionSnapshot {
+  /** The member's engine keys (record key and member secret). */
+  keys: MemberKeys;
   key: RecordKeyInfo;
   /** The commitment of the tree WITHOUT the victim's leaf (what the member commits on-chain). */
   commitment: AssetCommitment;
@@ -57,6 +59,8 @@ export async function omissionSnapshot(o: {
   t: bigint;
   balances: Record<string, bigint>;
   victim: string;
+  /** The member's engine keys (default: fresh ones). */
+  keys?: MemberKeys;
 }): Promise<OmissionSnapshot> {
   const assetsPath = join(o.workDir, "assets.json");
   const ledgerPath = join(o.workDir, "ledger.csv");
@@ -81,7 +85,7 @@ export async function omissionSnapshot(o: {
 
   const crypto = await loadCrypto({ threads: 0 });
   try {
-    const keys = generateMemberKeys();
+    const keys = o.keys ?? generateMemberKeys();
     const { dir, summary } = await runSnapshot(crypto, {
       ledgerPath,
       assetsPath,
@@ -128,6 +132,7 @@ export async function omissionSnapshot(o: {
     await writeFile(publishedLeavesFile, encodeLeaves(tree, { member: BigInt(o.member), asset: FRAUD_ASSET, t: o.t }));
 
     return {
+      keys,
       key,
       commitment: {
         asset: FRAUD_ASSET,
