@@ -78,6 +78,7 @@ export class OperatorNode {
   private head: number | null = null;
   private lastError: string | null = null;
   private readonly confirmations: number;
+  private closed = false;
 
   constructor(private readonly o: OperatorNodeOptions) {
     this.db = new NodeDb(o.dbPath);
@@ -93,6 +94,18 @@ export class OperatorNode {
 
   /** Current health. */
   health(): NodeHealth {
+    if (this.closed) {
+      return {
+        status: "stopping",
+        operator: this.operator,
+        cursor: null,
+        head: this.head,
+        lag: null,
+        jobs: {},
+        frauds: 0,
+        lastError: null,
+      };
+    }
     const cursor = this.db.cursor()?.block ?? null;
     return {
       status: this.abort.signal.aborted ? "stopping" : this.lastError === null ? "ok" : "degraded",
@@ -106,10 +119,16 @@ export class OperatorNode {
     };
   }
 
-  /** Starts following the chain (and the health endpoint). */
-  async start(): Promise<void> {
+  /** Reads the chain id and the operator address once. */
+  private async init(): Promise<void> {
+    if (this.operator !== "") return;
     this.chainId = (await withRetry(() => this.o.provider.getNetwork(), { log: this.o.log })).chainId;
     this.operator = getAddress(await this.o.wallet.getAddress());
+  }
+
+  /** Starts following the chain (and the health endpoint). */
+  async start(): Promise<void> {
+    await this.init();
     this.o.log.info("operator node starting", {
       operator: this.operator,
       chainId: this.chainId,
@@ -138,6 +157,7 @@ export class OperatorNode {
     this.abort.abort();
     await this.loop?.catch(() => undefined);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.closed = true;
     this.db.close();
     this.o.log.info("operator node stopped");
   }
@@ -164,6 +184,7 @@ export class OperatorNode {
 
   /** Scans confirmed blocks after the cursor for ledger events and stores a job per subject (one transaction). */
   async pollOnce(): Promise<number> {
+    await this.init();
     const { provider, log } = this.o;
     const signal = this.abort.signal;
     const latest = await withRetry(() => provider.getBlockNumber(), { log, what: "blockNumber", signal });
@@ -236,6 +257,7 @@ export class OperatorNode {
 
   /** Processes every due job once. */
   async processDue(): Promise<void> {
+    await this.init();
     const now = Math.floor(Date.now() / 1000);
     for (const job of this.db.dueJobs(now)) {
       if (this.abort.signal.aborted) return;

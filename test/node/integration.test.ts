@@ -265,8 +265,10 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
       await until("the aggregator settled every subject", async () => aggregator.db.openSubjects().length === 0);
     } finally {
       o3.child.kill("SIGTERM");
-      await o3.exited;
     }
+    // Graceful shutdown: SIGTERM finishes the current step, closes everything and the process exits on its own.
+    expect(await o3.exited, o3.output()).to.deep.equal({ code: 0, signal: null });
+    expect(o3.output()).to.match(/"msg":"operator node stopped"|SIGTERM, shutting down/);
     // Health endpoint of an in-process node.
     const h = (await (await fetch(`http://127.0.0.1:${inProcess[0].node.healthPort}/health`)).json()) as {
       status: string;
