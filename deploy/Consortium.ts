@@ -1,7 +1,8 @@
-// Hardhat Ignition module: deploys the whole consortium and wires it.
+// Hardhat Ignition module: deploys the whole consortium and wires it. Ignition loads modules only from
+// ignition/modules/, where ignition/modules/Consortium.ts re-exports this one:
 //
-//   npx hardhat ignition deploy deploy/Consortium.ts --network localhost
-//   npx hardhat ignition deploy deploy/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
+//   npx hardhat ignition deploy ignition/modules/Consortium.ts --network localhost
+//   npx hardhat ignition deploy ignition/modules/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
 //
 // Contracts: ConsortiumRegistry, RestitutionFund, CollateralVault, ReserveRegistry (engineer C1), Reputation,
 // CommitmentLedger, the fraud-proof verifier LeafMismatch32Verifier (generated into contracts/verifiers/ by

@@ -39,7 +39,7 @@ export async function readConsortiumAddresses(dir: string, moduleId = "Consortiu
   } catch (e) {
     throw new Error(
       `${file}: not readable (${e instanceof Error ? e.message : String(e)}); deploy first with ` +
-        "`npx hardhat ignition deploy deploy/Consortium.ts --network <name>` or pass --deployment <dir>",
+        "`npx hardhat ignition deploy ignition/modules/Consortium.ts --network <name>` or pass --deployment <dir>",
     );
   }
   const parsed = addressesSchema.safeParse(json);

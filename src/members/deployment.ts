@@ -41,7 +41,7 @@ export async function resolveContractAddress(
     text = await readFile(file, "utf8");
   } catch {
     throw new Error(
-      `${file}: not found; deploy with \`npx hardhat ignition deploy deploy/Consortium.ts\` or pass --address`,
+      `${file}: not found; deploy with \`npx hardhat ignition deploy ignition/modules/Consortium.ts\` or pass --address`,
     );
   }
   let json: unknown;
