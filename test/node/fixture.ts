@@ -97,9 +97,15 @@ export interface Deployment {
 }
 
 /** Deploys the consortium (verifier contract by name) with a quorum of 4 units of stake and 2 signers. */
-export async function deploy(conn: Conn, moduleId: string, verifier: string): Promise<Deployment> {
+export async function deploy(
+  conn: Conn,
+  moduleId: string,
+  verifier: string,
+  deploymentId?: string,
+): Promise<Deployment> {
   const d = await conn.ignition.deploy(buildConsortiumModule(moduleId, verifier), {
     parameters: { [moduleId]: { responseWindow: 3_600n, quorumWeight: 4n * E18, minSigners: 2n, requestFee: 0n } },
+    ...(deploymentId === undefined ? {} : { deploymentId }),
   });
   return {
     registry: await d.registry.getAddress(),

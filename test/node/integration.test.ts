@@ -4,7 +4,7 @@
 // omits a user is caught by the watchtower and slashed with no human action; an operator killed (SIGKILL) between
 // signing and sending is restarted and loses and duplicates nothing.
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, rmdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -45,6 +45,7 @@ import {
 } from "./fixture.js";
 
 const VERBOSE = process.env.POR_TEST_LOGS === "1";
+const deploymentId = `por-node-it-${process.pid}-${Date.now()}`;
 
 async function until(what: string, cond: () => Promise<boolean>, ms = 600_000): Promise<void> {
   const end = Date.now() + ms;
@@ -111,7 +112,8 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
     provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true, polling: true });
     provider.pollingInterval = 200;
 
-    d = await deploy(conn, "NodeIT", "LeafMismatch32Verifier");
+    // Ignition journals deployments on an HTTP network: under a throwaway id, removed in `after`.
+    d = await deploy(conn, "NodeIT", "LeafMismatch32Verifier", deploymentId);
     ledger = new Contract(
       d.ledger,
       ["function setOf(address,uint64) view returns (tuple(uint8,uint64,uint16,bool,bytes32))"],
@@ -208,6 +210,8 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
     pg?.stop();
     await releaseCurves();
     if (dir) await rm(dir, { recursive: true, force: true });
+    await rm(join(process.cwd(), "ignition", "deployments", deploymentId), { recursive: true, force: true });
+    await rmdir(join(process.cwd(), "ignition", "deployments")).catch(() => undefined); // only when left empty
   });
 
   it("operator 3 is killed (SIGKILL) after signing its first attestation and before sending it", async function () {
