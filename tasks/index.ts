@@ -48,6 +48,11 @@ const liabilityTasks: NewTaskDefinition[] = [
   task("keygen", "Generate a member's record key and member secret into a new encrypted keystore file")
     .addOption({ name: "keystore", description: "Keystore file to create", defaultValue: "" })
     .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
+    .addOption({
+      name: "passwordVar",
+      description: "Read the password from this configuration variable (Hardhat keystore or env)",
+      defaultValue: "",
+    })
     .setAction(() => import("./keygen.js"))
     .build(),
   task("snapshot", "Sign every user's balance record, build the liability trees, write leaves and a summary")
@@ -68,6 +73,11 @@ const liabilityTasks: NewTaskDefinition[] = [
       defaultValue: 0,
     })
     .addFlag({ name: "noRecords", description: "Skip the per-user record files" })
+    .addOption({
+      name: "passwordVar",
+      description: "Read the keystore password from this configuration variable (Hardhat keystore or env)",
+      defaultValue: "",
+    })
     .setAction(() => import("./snapshot.js"))
     .build(),
   task("verify-record", "Check a user's record file: signature, key, inclusion, and the published root")

@@ -1,3 +1,5 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
 import { loadCrypto } from "../src/crypto/index.js";
 import { encryptKeystore, generateMemberKeys, writeKeystoreFile } from "../src/keys/index.js";
 import { readPassword } from "../src/keys/password.js";
@@ -5,15 +7,21 @@ import { readPassword } from "../src/keys/password.js";
 interface KeygenArgs {
   keystore: string;
   member: string;
+  passwordVar?: string;
 }
 
 /** `hardhat keygen`: generate a member's record key and secret into a new encrypted keystore file. */
-export default async function keygen(args: KeygenArgs): Promise<void> {
+export default async function keygen(args: KeygenArgs, hre?: HardhatRuntimeEnvironment): Promise<void> {
   const crypto = await loadCrypto({ threads: 0 });
   try {
     if (args.keystore === "") throw new Error("--keystore <file> is required");
     if (!/^0x[0-9a-fA-F]{40}$/.test(args.member)) throw new Error("--member must be the member's 0x address");
-    const password = await readPassword("New keystore password: ");
+    const name = args.passwordVar ?? "";
+    if (name !== "" && hre === undefined) throw new Error("--password-var needs the Hardhat runtime");
+    const password = await readPassword(
+      "New keystore password: ",
+      name !== "" && hre !== undefined ? { hre, name } : undefined,
+    );
     const ks = await encryptKeystore(crypto, generateMemberKeys(), args.member, password);
     await writeKeystoreFile(args.keystore, ks);
     process.stdout.write(

@@ -1,3 +1,5 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
 import { loadCrypto } from "../src/crypto/index.js";
 import { loadKeystoreFile } from "../src/keys/index.js";
 import { readPassword } from "../src/keys/password.js";
@@ -12,10 +14,19 @@ interface SnapshotArgs {
   depth: number;
   slotBits: number;
   noRecords: boolean;
+  passwordVar?: string;
+}
+
+function password(name: string | undefined, hre: HardhatRuntimeEnvironment | undefined): Promise<string> {
+  if (name !== undefined && name !== "") {
+    if (hre === undefined) throw new Error("--password-var needs the Hardhat runtime");
+    return readPassword(undefined, { hre, name });
+  }
+  return readPassword();
 }
 
 /** `hardhat snapshot`: ledger + member keystore + time -> signed records, trees, leaves and a summary. */
-export default async function snapshot(args: SnapshotArgs): Promise<void> {
+export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeEnvironment): Promise<void> {
   const crypto = await loadCrypto();
   let last = 0;
   const onProgress = (phase: string, done: number, total: number) => {
@@ -33,7 +44,7 @@ export default async function snapshot(args: SnapshotArgs): Promise<void> {
       if (v === "") throw new Error(`${name} is required`);
     }
     const t = args.time === "" ? BigInt(Math.floor(Date.now() / 1000)) : BigInt(args.time);
-    const { file, keys } = await loadKeystoreFile(crypto, args.keystore, await readPassword());
+    const { file, keys } = await loadKeystoreFile(crypto, args.keystore, await password(args.passwordVar, hre));
     process.stderr.write(`[snapshot] crypto backend: ${crypto.backend}\n`);
     const started = performance.now();
     const r = await runSnapshot(crypto, {
