@@ -10,7 +10,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
-import { Verdict, setSubject } from "../../src/consortium/index.js";
+import { Aggregator } from "../../src/aggregator/index.js";
+import { Verdict, requestSubject, setSubject } from "../../src/consortium/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import {
   NodeDb,
@@ -188,6 +189,45 @@ describe("OperatorNode", function () {
     expect(db.jobs()).to.have.length(1);
     db.close();
     await new Promise((r) => agg.server.close(r));
+  });
+
+  it("attests an answered proof request (request subject) through the aggregator", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const [, member, requester, submitter] = await ethers.getSigners();
+    const op2 = await fundedWallet(conn, 5n * E18);
+    await onboard(conn, s.d, op2, 2n * E18);
+    const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
+    await ledger.connect(requester).requestProof(member.address, s.t);
+    await ledger.connect(member).respondToRequest(1n, []);
+    await networkHelpers.mine(3);
+    const aggregator = new Aggregator({
+      provider: ethers.provider,
+      wallet: submitter,
+      ledger: s.d.ledger,
+      registry: s.d.registry,
+      vault: s.d.vault,
+      dbPath: join(s.dir, `agg-${++dbCounter}.sqlite`),
+      log: silentLogger,
+    });
+    await aggregator.start(0);
+    const nodes = [make(s, { aggregatorUrl: aggregator.url }), make(s, { aggregatorUrl: aggregator.url, wallet: op2 })];
+    for (const n of nodes) {
+      await n.pollOnce();
+      await n.processDue();
+    }
+    const subject = requestSubject(member.address, s.t, 1n);
+    for (const n of nodes) {
+      const jobs = n.db.jobs();
+      expect(jobs.map((j) => j.kind).sort()).to.deep.equal(["request", "set"]);
+      expect(jobs.every((j) => j.status === "sent" && j.verdict === Verdict.Solvent)).to.equal(true);
+      await n.stop();
+    }
+    await aggregator.trySubmit(subject);
+    await aggregator.trySubmit(setSubject(member.address, s.t));
+    expect((await ledger.requestOf(1n)).status).to.equal(3n); // Finalized
+    expect((await ledger.setOf(member.address, s.t)).status).to.equal(2n);
+    expect(aggregator.db.attestations(subject)).to.have.length(2);
+    await aggregator.stop();
   });
 
   it("never queues the operator's own commitments", async function () {
