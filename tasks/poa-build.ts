@@ -31,7 +31,9 @@ const list = (s: string) =>
 /** `hardhat poa:build`: the member's PoA for snapshot time t, and optionally its per-asset DA blobs. */
 export default async function poaBuild(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
   try {
-    const { ethers } = await hre.network.connect();
+    if (!/^[0-9]+$/.test(args.t)) throw new Error("--t must be a Unix time in seconds");
+    if (!/^[0-9]+$/.test(args.requestId)) throw new Error("--request-id must be a non-negative integer");
+    const { ethers } = await hre.network.create();
     const provider = ethers.provider;
     const chainId = (await provider.getNetwork()).chainId;
     const addresses = await readConsortiumAddresses(
@@ -47,8 +49,6 @@ export default async function poaBuild(args: Args, hre: HardhatRuntimeEnvironmen
     }
     const member = args.member !== "" ? args.member : (await ethers.getSigners())[0].address;
     if (!isAddress(member)) throw new Error("--member must be a 0x address");
-    if (!/^[0-9]+$/.test(args.t)) throw new Error("--t must be a Unix time in seconds");
-    if (!/^[0-9]+$/.test(args.requestId)) throw new Error("--request-id must be a non-negative integer");
     const assets = list(args.assets).map((a) => {
       if (!/^[0-9]+$/.test(a)) throw new Error(`--assets: "${a}" is not an asset id`);
       return Number(a);
