@@ -128,9 +128,11 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @dev Slashes `bps` (skipped at 0, which the vault refuses) and ejects a member left below its minimum
-    /// collateral. The ledger counted the slash for reputation; the vault integrates the new stake.
+    /// collateral. The vault counts the slash and integrates the new stake for reputation.
     function _slash(address member, uint16 bps, address bountyRecipient) private returns (uint256 slashed) {
+        // The vault counts the slash for reputation (in the slot the slash rewrites anyway).
         if (bps != 0) slashed = _VAULT.slash(member, bps, bountyRecipient);
+        else _VAULT.countSlash(member);
         (bool ejectable, uint256 minimum) = _REGISTRY.ejectionTermsOf(member);
         if (!ejectable) return slashed;
         uint256 stake = _VAULT.stakeOf(member);

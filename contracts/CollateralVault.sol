@@ -41,12 +41,14 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint128 unclaimedBounty;
     }
 
-    /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch).
+    /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch)
+    /// and the slash counter (a slash rewrites this slot anyway).
     struct Stake {
         uint128 weight;
         uint40 lastUpdate;
         uint32 epoch;
         bool coSigner;
+        uint32 slashCount;
     }
 
     /// @dev The time integral of a member's cached weight.
@@ -121,7 +123,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         Totals storage totals_ = _totals[token];
         totals_.deposited += credited;
         totals_.balance += credited;
-        _cacheStake(member, _stakeOf(member));
+        _cacheStake(member, _stakeOf(member), 0);
         emit CollateralDeposited(member, token, msg.sender, received);
     }
 
@@ -138,7 +140,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
             uint256 minimum = _registry.slaOf(msg.sender).minCollateral;
             if (stakeAfter < minimum) revert CollateralVaultBelowMinimum(msg.sender, stakeAfter, minimum);
         }
-        _cacheStake(msg.sender, stakeAfter);
+        _cacheStake(msg.sender, stakeAfter, 0);
         uint128 pendingTotal = position.pending + uint128(amount);
         uint64 executableAt = uint64(block.timestamp) + _registry.unbondingDelay();
         position.pending = pendingTotal;
@@ -160,7 +162,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         Totals storage totals_ = _totals[token];
         totals_.pending -= amount;
         totals_.balance += amount;
-        _cacheStake(msg.sender, _stakeOf(msg.sender));
+        _cacheStake(msg.sender, _stakeOf(msg.sender), 0);
         emit WithdrawalCancelled(msg.sender, token, amount);
     }
 
@@ -200,7 +202,13 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
             if (taken != 0) weightSlashed += (taken * weight) / _WEIGHT_UNIT;
             if (balanceAfter != 0) remaining += (balanceAfter * weight) / _WEIGHT_UNIT;
         }
-        _cacheStake(member, remaining);
+        _cacheStake(member, remaining, 1);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function countSlash(address member) external onlyRole(ADJUDICATOR_ROLE) {
+        Stake storage stake = _stakes[member];
+        stake.slashCount += 1;
     }
 
     /// @inheritdoc ICollateralVault
@@ -269,7 +277,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function refreshStake(address member) external {
-        _cacheStake(member, _stakeOf(member));
+        _cacheStake(member, _stakeOf(member), 0);
     }
 
     /// @inheritdoc ICollateralVault
@@ -282,6 +290,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
                 weightSeconds: time.weightSeconds,
                 since: time.since,
                 lastUpdate: stake.lastUpdate,
+                slashCount: stake.slashCount,
                 current: stake.epoch == _config.weightEpoch
             });
     }
@@ -379,8 +388,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         emit TokenWeightSet(token, weight);
     }
 
-    /// @dev Integrates the previous cached weight up to now, then caches `weight` under the current epoch.
-    function _cacheStake(address member, uint256 weight) private {
+    /// @dev Integrates the previous cached weight up to now, then caches `weight` under the current epoch and adds
+    /// `slashes` to the slash counter (same slot).
+    function _cacheStake(address member, uint256 weight, uint32 slashes) private {
         Stake memory stake = _stakes[member];
         uint40 nowTime = uint40(block.timestamp);
         if (stake.lastUpdate == 0) {
@@ -393,6 +403,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         stake.weight = SafeCast.toUint128(weight);
         stake.lastUpdate = nowTime;
         stake.epoch = _config.weightEpoch;
+        stake.slashCount += slashes;
         _stakes[member] = stake;
     }
 

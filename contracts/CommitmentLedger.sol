@@ -11,8 +11,8 @@ import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: two slots; per asset: one slot (the root hash); per member: one slot (last snapshot,
-/// duty and slash counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
+/// @dev Storage per commitment set: two slots; per asset: one slot (the root hash); per member: one slot (last snapshot
+/// and duty counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
 /// weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
     /// @notice EIP-712 type hash of an operator's attestation.
@@ -176,7 +176,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             _setStatus(set, member, t, SetStatus.Finalized);
         } else {
             _setStatus(set, member, t, SetStatus.Insolvent);
-            _countSlash(member);
             _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
         }
     }
@@ -212,7 +211,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             emit RequestStatusChanged(requestId, RequestStatus.Insolvent);
             if (previous != SetStatus.Insolvent) {
                 if (previous != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Insolvent);
-                _countSlash(member);
                 _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
             }
         }
@@ -230,7 +228,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         emit CommitmentMarkedFraudulent(member, asset, t);
         CommitmentSet storage set = _sets[setSubject(member, t)];
         if (set.status != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Fraudulent);
-        _countSlash(member);
         return rootHash;
     }
 
@@ -250,7 +247,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         MemberRecord storage record = _memberRecords[member];
         record.dutiesTotal += 1;
         emit DutiesRecorded(member, 0, 1);
-        _countSlash(member);
     }
 
     // ------------------------------------------------------------------ fees and governance
@@ -466,14 +462,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (weight < q.quorumWeight || count < q.minSigners) {
             revert CommitmentLedgerQuorumNotReached(weight, q.quorumWeight, count, q.minSigners);
         }
-    }
-
-    /// @dev Counts a slash against `member` (read by `Reputation`).
-    function _countSlash(address member) private {
-        MemberRecord storage record = _memberRecords[member];
-        uint32 slashCount = record.slashCount + 1;
-        record.slashCount = slashCount;
-        emit SlashCounted(member, slashCount);
     }
 
     function _setStatus(CommitmentSet storage set, address member, uint64 t, SetStatus status) private {

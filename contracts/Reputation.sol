@@ -48,7 +48,7 @@ contract Reputation is IReputation, AccessControl {
             MemberReputation({
                 dutiesMet: record.dutiesMet,
                 dutiesTotal: record.dutiesTotal,
-                slashCount: record.slashCount,
+                slashCount: history.slashCount,
                 since: history.since,
                 lastUpdate: history.lastUpdate,
                 lastStake: history.weight,

@@ -22,12 +22,14 @@ interface ICollateralVault {
     /// @param weightSeconds Sum of cached weight x seconds from `since` to `lastUpdate` (saturates at 2^216 - 1).
     /// @param since The member's first stake change (zero: none yet).
     /// @param lastUpdate The last stake change.
+    /// @param slashCount Slashes counted against the member (each `slash`, and `countSlash` for zero-share ones).
     /// @param current False when token weights changed since `weight` was cached.
     struct StakeHistory {
         uint256 weight;
         uint256 weightSeconds;
         uint64 since;
         uint64 lastUpdate;
+        uint32 slashCount;
         bool current;
     }
 
@@ -143,6 +145,10 @@ interface ICollateralVault {
     /// fund.
     /// @return weightSlashed Stake weight of the slashed amounts (same units as stakeOf).
     function slash(address member, uint16 bps, address bountyRecipient) external returns (uint256 weightSlashed);
+
+    /// @notice Counts a slash that took nothing (a zero governance share) so reputation still sees it
+    /// (ADJUDICATOR_ROLE).
+    function countSlash(address member) external;
 
     /// @notice Claim bounty credited when a push failed.
     function claimBounty(address token) external;

@@ -69,17 +69,15 @@ interface ICommitmentLedger {
         bytes32 digest;
     }
 
-    /// @notice What the ledger keeps per member, in one slot: the cadence anchor and the reputation counters that
-    /// `Reputation` reads (duties met within SLA and in total, slashes).
+    /// @notice What the ledger keeps per member, in one slot: the cadence anchor and the duty counters that
+    /// `Reputation` reads (slashes are counted by the vault, which a slash writes anyway).
     /// @param lastSnapshot The member's last committed snapshot time (zero before its first commit).
     /// @param dutiesMet Duties met within the SLA (commits on cadence and in time, answered requests).
     /// @param dutiesTotal Duties met plus missed (skipped cadence intervals, late commits, missed requests).
-    /// @param slashCount Slashes recorded against the member (fraud, missed deadline, insolvency).
     struct MemberRecord {
         uint64 lastSnapshot;
         uint64 dutiesMet;
         uint64 dutiesTotal;
-        uint32 slashCount;
     }
 
     /// @notice A proof request.
@@ -202,8 +200,6 @@ interface ICommitmentLedger {
     /// @notice Emitted when a commit, an answer or a missed request counts duties met or missed (the counters
     /// `Reputation` reads).
     event DutiesRecorded(address indexed member, uint64 met, uint64 missed);
-    /// @notice Emitted when a slash against the member is counted (fraud, missed deadline or insolvency).
-    event SlashCounted(address indexed member, uint32 slashCount);
     /// @notice Emitted when a verifier asks a member for a proof of a past snapshot.
     event ProofRequested(
         uint256 indexed requestId,
@@ -293,14 +289,13 @@ interface ICommitmentLedger {
         bytes calldata signatures
     ) external;
 
-    /// @notice Adjudicator only: marks an asset commitment (and its set) fraudulent after an accepted fraud proof and
-    /// counts a slash. Marks nothing and returns zero when no such commitment exists.
+    /// @notice Adjudicator only: marks an asset commitment (and its set) fraudulent after an accepted fraud proof.
+    /// Marks nothing and returns zero when no such commitment exists.
     /// @return rootHash The stored root hash, which the caller must compare with the proven one (the whole
     /// transaction reverts on a mismatch, so nothing stays marked).
     function markFraudulent(address member, uint32 asset, uint64 t) external returns (uint256 rootHash);
 
-    /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty) and counts a
-    /// slash.
+    /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty).
     /// @return member The requested member.
     /// @return t The requested snapshot time.
     function markRequestMissed(uint256 requestId) external returns (address member, uint64 t);
@@ -338,7 +333,7 @@ interface ICommitmentLedger {
     /// @notice The member's last committed snapshot time on its cadence (zero before its first commit).
     function lastSnapshotOf(address member) external view returns (uint64);
 
-    /// @notice The member's record: last snapshot, duty and slash counters.
+    /// @notice The member's record: last snapshot and duty counters.
     function memberRecordOf(address member) external view returns (MemberRecord memory);
 
     /// @notice ETH fees credited to an account, withdrawable with `withdrawFees`.

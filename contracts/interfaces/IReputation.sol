@@ -4,8 +4,9 @@ pragma solidity 0.8.30;
 /// @title IReputation
 /// @notice A member's reputation score (A9, v1): time-weighted collateral times the share of duties met within the
 /// SLA, reduced by a penalty per slash. Computed on read from what the contracts that observe the member keep
-/// anyway: duty and slash counters in the commitment ledger (`memberRecordOf`), the stake weight integrated over
-/// time in the collateral vault (`stakeHistoryOf`). Nothing is written on the hot paths (commit, slash) for it.
+/// anyway: duty counters in the commitment ledger (`memberRecordOf`), the slash counter and the stake weight
+/// integrated over time in the collateral vault (`stakeHistoryOf`). Nothing is written on the hot paths (commit,
+/// slash) for it.
 /// @dev Time-weighted collateral = (weight x seconds since the member's first stake change) / (those seconds), the
 /// weight counted as cached by the vault at each change (after a token-weight change, until the member's next
 /// change or `refreshStake`, at the weight cached before).
@@ -14,7 +15,7 @@ interface IReputation {
     /// @notice A member's reputation inputs, as read from the ledger and the vault.
     /// @param dutiesMet Duties met within the SLA.
     /// @param dutiesTotal Duties met plus missed.
-    /// @param slashCount Slashes counted by the ledger.
+    /// @param slashCount Slashes counted by the vault.
     /// @param since The member's first stake change (zero: none).
     /// @param lastUpdate The member's last stake change.
     /// @param lastStake The stake weight cached at `lastUpdate`.

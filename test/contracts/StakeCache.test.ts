@@ -61,6 +61,19 @@ describe("CollateralVault stake cache", function () {
     });
   });
 
+  describe("slash counter", function () {
+    it("counts each slash and each zero-share slash, and only the adjudicator may count", async function () {
+      const f = await networkHelpers.loadFixture(funded);
+      await f.vault.connect(f.adjudicator).slash(f.member.address, 100, f.prover.address);
+      await f.vault.connect(f.adjudicator).countSlash(f.member.address);
+      expect((await f.vault.stakeHistoryOf(f.member.address)).slashCount).to.equal(2n);
+      await expect(f.vault.connect(f.member).countSlash(f.member.address)).to.be.revertedWithCustomError(
+        f.vault,
+        "AccessControlUnauthorizedAccount",
+      );
+    });
+  });
+
   describe("token weight changes", function () {
     it("never serves a weight cached under the old token weights, and refreshStake re-caches it", async function () {
       const f = await networkHelpers.loadFixture(funded);
