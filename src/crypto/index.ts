@@ -209,6 +209,8 @@ class NativeBackedCrypto implements Crypto {
     const n = inputs.length / (arity * 32);
     // The addon's multi-threaded batches are Poseidon(2) (hashLeaves) and Poseidon(4) (hashLevel: a node pair
     // (hL, sL, hR, sR) is any four field elements; its sum half is ignored here). Other arities go one by one.
+    const batch = (this.native as { poseidonMany?: (arity: number, inputs: Uint8Array) => Uint8Array }).poseidonMany;
+    if (typeof batch === "function") return batch.call(this.native, arity, inputs); // if the addon grows one
     if (arity === 2) return this.native.hashLeaves(inputs);
     if (arity === 4) {
       const parents = this.native.hashLevel(inputs);
