@@ -243,6 +243,17 @@ describe("snapshot", function () {
       process.exitCode = undefined;
       await verifyRecordTask({ ...base, keyHash: "1" });
       expect(process.exitCode).to.equal(1);
+      // A malformed file: the error names the file and the field, and the exit code is non-zero.
+      const broken = JSON.parse(await readFile(file, "utf8")) as { record: { balance: string } };
+      broken.record.balance = "-5";
+      const brokenPath = join(dir, "broken-record.json");
+      await writeFile(brokenPath, JSON.stringify(broken));
+      expect(() => parseRecordFile(JSON.stringify(broken), brokenPath)).to.throw(
+        /broken-record\.json, field record\.balance/,
+      );
+      process.exitCode = undefined;
+      await verifyRecordTask({ ...base, file: brokenPath });
+      expect(process.exitCode).to.equal(1);
     });
   });
 });
