@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { AbiCoder, Contract, getAddress, keccak256, verifyTypedData, type Provider, type Wallet } from "ethers";
+import { AbiCoder, Contract, getAddress, keccak256, verifyTypedData, type Provider, type Signer } from "ethers";
 import { z } from "zod";
 
 import {
@@ -48,7 +48,7 @@ export type Submission = z.infer<typeof submissionSchema>;
 export interface AggregatorOptions {
   provider: Provider;
   /** The key that sends quorum transactions (connected to `provider`). */
-  wallet: Wallet;
+  wallet: Signer;
   ledger: string;
   registry: string;
   vault: string;
@@ -109,8 +109,9 @@ export class Aggregator {
   /** Stops accepting requests, waits for a submission in flight, closes the database. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections?.();
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeIdleConnections();
+    await closed;
     await this.queue.catch(() => undefined);
     this.db.close();
     this.o.log.info("aggregator stopped");
@@ -276,7 +277,17 @@ export class Aggregator {
     const r = (await withRetry(() => this.ledger.getFunction("requestOf")(s.requestId), { log: this.o.log })) as {
       status: bigint;
     };
-    return Number(r.status) !== REQUEST_STATUS.Answered;
+    // Open: not answered yet (kept, submitted once answered); Finalized, Insolvent or Missed: closed.
+    return Number(r.status) >= REQUEST_STATUS.Finalized;
+  }
+
+  /** True when the subject can take a verdict now (a set Pending, a request Answered). */
+  private async submittable(s: SubjectRow): Promise<boolean> {
+    if (s.kind === "set") return true;
+    const r = (await withRetry(() => this.ledger.getFunction("requestOf")(s.requestId), { log: this.o.log })) as {
+      status: bigint;
+    };
+    return Number(r.status) === REQUEST_STATUS.Answered;
   }
 
   /** Submits the subject's quorum if a ballot reached the threshold; resolves a crashed submission from the chain. */
@@ -287,6 +298,10 @@ export class Aggregator {
     if (await this.closedOnChain(s)) {
       this.db.setStatus(subject, "finalized");
       log.info("subject already closed on-chain");
+      return;
+    }
+    if (!(await this.submittable(s))) {
+      log.info("request not answered yet: attestations kept");
       return;
     }
     const params = (await withRetry(() => this.ledger.getFunction("quorumParams")(), { log: this.o.log })) as {

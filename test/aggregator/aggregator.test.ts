@@ -15,6 +15,7 @@ import {
   Verdict,
   ledgerDomain,
   packSignatures,
+  requestSubject,
   rootsDigest,
   setBlobDigest,
   setSubject,
@@ -234,6 +235,38 @@ describe("Aggregator", function () {
       expect((await s.ledger.setOf(s.member.address, s.t2)).status).to.equal(2n);
       expect(a.db.subject(subject)?.status).to.equal("finalized");
       expect(a.db.subject(subject)?.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    });
+
+    it("keeps attestations on an open request and submits them once the member answered", async function () {
+      const s = await networkHelpers.loadFixture(setup);
+      const a = await start(s);
+      await s.ledger.connect(s.outsider).requestProof(s.member.address, s.t1);
+      const subject = requestSubject(s.member.address, s.t1, 1n);
+      const att = {
+        subject,
+        verdict: Verdict.Solvent,
+        rootsDigest: rootsDigest(s.c1),
+        blobDigest: setBlobDigest(s.c1),
+      };
+      for (const op of [s.op1, s.op2]) {
+        const signed = await signAttestation(op, ledgerDomain(s.chainId, s.d.ledger), att);
+        const body = {
+          ...(await submission(s, op, s.t1, s.c1)),
+          kind: "request",
+          requestId: "1",
+          signature: signed.signature,
+        };
+        expect((await http(a.url, "POST", "/attestations", JSON.stringify(body))).status).to.equal(201);
+      }
+      const wrong = { ...(await submission(s, s.op3, s.t2, s.c2)), kind: "request", requestId: "1" };
+      expect((await http(a.url, "POST", "/attestations", JSON.stringify(wrong))).status).to.be.oneOf([404, 422]);
+      await a.trySubmit(subject);
+      expect(a.db.subject(subject)?.status).to.equal("collecting");
+      expect((await s.ledger.requestOf(1n)).status).to.equal(1n); // Open
+      await s.ledger.connect(s.member).respondToRequest(1n, []);
+      await a.trySubmit(subject);
+      expect((await s.ledger.requestOf(1n)).status).to.equal(3n); // Finalized
+      expect(a.db.subject(subject)?.status).to.equal("finalized");
     });
 
     it("never submits a subject that was finalized elsewhere", async function () {
