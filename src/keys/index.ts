@@ -151,6 +151,8 @@ export async function writeKeystoreFile(path: string, ks: KeystoreFile): Promise
   try {
     await link(tmp, path); // atomic, and fails if the target exists
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw new Error(`keystore ${basename(path)} already exists; refusing to overwrite it`);
     throw new Error(`cannot write keystore ${basename(path)}: ${(e as Error).message}`);
   } finally {
     await rm(tmp, { force: true });

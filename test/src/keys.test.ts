@@ -72,7 +72,7 @@ describe("keystore", function () {
     const path = join(dir, "exists.json");
     await writeFile(path, "{}");
     const ks = await encryptKeystore(crypto, generateMemberKeys(), MEMBER, "password-123", FAST);
-    await expectReject(writeKeystoreFile(path, ks), /cannot write keystore/);
+    await expectReject(writeKeystoreFile(path, ks), /already exists; refusing to overwrite/);
     expect(await readFile(path, "utf8")).to.equal("{}");
     await expectReject(loadKeystoreFile(crypto, path, "password-123"), /exists\.json, field format/);
   });

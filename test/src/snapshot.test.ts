@@ -8,10 +8,17 @@ import { expect } from "chai";
 import fc from "fast-check";
 
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
-import { encryptKeystore, generateMemberKeys, writeKeystoreFile, type MemberKeys } from "../../src/keys/index.js";
+import {
+  encryptKeystore,
+  generateMemberKeys,
+  parseKeystore,
+  writeKeystoreFile,
+  type MemberKeys,
+} from "../../src/keys/index.js";
 import { parseRecordFile, verifyRecordFile, type RecordFile } from "../../src/records/file.js";
 import { runSnapshot, summarySchema, type SnapshotOptions } from "../../src/snapshot/index.js";
 import { rebuildFromLeaves } from "../../src/tree/leaves.js";
+import keygenTask from "../../tasks/keygen.js";
 import snapshotTask from "../../tasks/snapshot.js";
 import verifyRecordTask from "../../tasks/verify-record.js";
 
@@ -217,6 +224,22 @@ describe("snapshot", function () {
       slotBits: 0,
       noRecords: false,
       ...over,
+    });
+
+    it("keygen writes an encrypted keystore, refuses to overwrite it and refuses a bad member", async () => {
+      process.env.POR_KEYSTORE_PASSWORD = "password-123";
+      const path = join(dir, "keygen.json");
+      await keygenTask({ keystore: path, member: MEMBER });
+      expect(process.exitCode).to.equal(undefined);
+      const file = parseKeystore(JSON.parse(await readFile(path, "utf8")), path);
+      expect(file.member).to.equal(MEMBER);
+      const before = await readFile(path, "utf8");
+      await keygenTask({ keystore: path, member: MEMBER });
+      expect(process.exitCode).to.equal(1);
+      expect(await readFile(path, "utf8")).to.equal(before);
+      process.exitCode = undefined;
+      await keygenTask({ keystore: join(dir, "keygen2.json"), member: "0x1234" });
+      expect(process.exitCode).to.equal(1);
     });
 
     it("snapshot with the wrong keystore password exits non-zero and writes nothing", async () => {
