@@ -246,6 +246,7 @@ export async function loadLedger(path: string, assets: readonly Asset[]): Promis
   const out = new Map<number, AssetLedger>();
   const seen = new Map<number, Map<string, number>>();
   let count = 0;
+  const idField = ledgerFormatOf(path) === "csv" ? "account_id" : "account";
   for await (const e of readLedger(path, assets)) {
     let l = out.get(e.asset.id);
     let s = seen.get(e.asset.id);
@@ -260,7 +261,7 @@ export async function loadLedger(path: string, assets: readonly Asset[]): Promis
       throw new InputError(
         path,
         e.line,
-        "account",
+        idField,
         `duplicate account for asset ${e.asset.symbol} (first at line ${prev})`,
       );
     }

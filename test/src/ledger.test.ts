@@ -57,7 +57,7 @@ describe("ledger formats", () => {
         "dup.csv",
         "account_id,asset,balance\na,BTC,1\na,USDC,1\na,BTC,2\n",
         4,
-        "account",
+        "account_id",
         /duplicate.*line 2/,
       );
     });
@@ -117,6 +117,10 @@ describe("ledger formats", () => {
         "account",
         /256/,
       );
+    });
+    it("rejects a duplicate account, naming the JSONL field", async () => {
+      const row = '{"account":"x","asset":"BTC","balance":"1"}\n';
+      await fails("dup.jsonl", h + row + row, 3, "account", /duplicate account for asset BTC \(first at line 2\)/);
     });
     it("rejects a file name that is neither .csv nor .jsonl", async () => {
       await fails("ledger.txt", "x", undefined, undefined, /\.csv or \.jsonl/);

@@ -172,7 +172,7 @@ describe("snapshot", function () {
 
   it("refuses bad input with a clear error and writes nothing", async () => {
     const cases: [string, string, RegExp][] = [
-      ["dup", csv([...LEDGER_ROWS, ["bob", "BTC", "5"]]), /line 8, field account: duplicate/],
+      ["dup", csv([...LEDGER_ROWS, ["bob", "BTC", "5"]]), /line 8, field account_id: duplicate/],
       ["neg", csv([["x", "BTC", "-5"]]), /line 2, field balance: balance is negative/],
       ["frac", csv([["x", "BTC", "0.5"]]), /fractional/],
       ["nan", csv([["x", "BTC", "lots"]]), /not a non-negative integer/],
