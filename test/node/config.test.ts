@@ -1,0 +1,87 @@
+// Configuration files of the node and the aggregator (zod, errors naming file and field), keys from the environment,
+// and the JSON-lines logger.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import { jsonLogger, keyFromEnv, readAggregatorConfig, readNodeConfig } from "../../src/node/index.js";
+import { rejects } from "./fixture.js";
+
+const A = "0x" + "11".repeat(20);
+
+describe("node configuration", function () {
+  let dir: string;
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), "por-cfg-"));
+  });
+  after(async function () {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const node = {
+    format: "por.node-config",
+    version: 1,
+    rpcUrl: "http://127.0.0.1:8545",
+    ledger: A,
+    registry: A,
+    reserveRegistry: A,
+    adjudicator: A,
+    db: "node.sqlite",
+    blobDir: "blobs",
+    records: "postgres://u:p@db/x",
+    aggregatorUrl: "http://127.0.0.1:8650",
+  };
+
+  it("reads a node configuration with defaults and paths relative to the file", async function () {
+    const file = join(dir, "node.json");
+    await writeFile(file, JSON.stringify(node));
+    const c = await readNodeConfig(file);
+    expect(c.db).to.equal(join(dir, "node.sqlite"));
+    expect(c.blobDir).to.equal(join(dir, "blobs"));
+    expect(c.records).to.equal("postgres://u:p@db/x");
+    expect([c.confirmations, c.pollMs, c.depth, c.logLevel]).to.deep.equal([2, 2000, 32, "info"]);
+  });
+
+  it("names the file and the field of a bad configuration", async function () {
+    const file = join(dir, "bad.json");
+    await writeFile(file, JSON.stringify({ ...node, ledger: "0x12" }));
+    await rejects(readNodeConfig(file), /bad\.json: field ledger: must be a 0x-prefixed 20-byte address/);
+    await writeFile(file, JSON.stringify({ ...node, confirmations: -1 }));
+    await rejects(readNodeConfig(file), /field confirmations/);
+    await writeFile(file, JSON.stringify({ ...node, privateKey: "0x00" }));
+    await rejects(readNodeConfig(file), /bad\.json: field \(top level\)|privateKey/);
+    await writeFile(file, "{");
+    await rejects(readNodeConfig(file), /not readable JSON/);
+    await writeFile(file, JSON.stringify({ format: "por.aggregator-config", version: 1, rpcUrl: "ftp://x" }));
+    await rejects(readAggregatorConfig(file), /field rpcUrl: must be an http\(s\) URL/);
+  });
+
+  it("takes keys from the environment only, never echoing a bad value", function () {
+    process.env.POR_TEST_KEY = "ab".repeat(32);
+    expect(keyFromEnv("POR_TEST_KEY")).to.equal("0x" + "ab".repeat(32));
+    process.env.POR_TEST_KEY = "secret-not-hex";
+    expect(() => keyFromEnv("POR_TEST_KEY")).to.throw("POR_TEST_KEY must hold a 32-byte hex private key");
+    delete process.env.POR_TEST_KEY;
+    expect(() => keyFromEnv("POR_TEST_KEY")).to.throw(/set the operator key/);
+  });
+
+  it("logs one JSON object per line with level filtering and child fields", function () {
+    const lines: string[] = [];
+    const log = jsonLogger("node", { level: "info", out: { write: (s: string) => lines.push(s) } });
+    log.debug("hidden");
+    log.child({ subject: "0xab" }).warn("blob missing", { attempt: 2, amount: 5n });
+    expect(lines).to.have.length(1);
+    const o = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(o).to.include({
+      level: "warn",
+      component: "node",
+      subject: "0xab",
+      msg: "blob missing",
+      attempt: 2,
+      amount: "5",
+    });
+    expect(lines[0].endsWith("\n")).to.equal(true);
+  });
+});
