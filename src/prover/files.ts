@@ -3,7 +3,8 @@
 // name the file and the field.
 import { z } from "zod";
 
-import { FIELD_P } from "./crypto.js";
+import { address, decimal, decimalBelow, fieldElement, u256String, u64String, u96String } from "../schema/index.js";
+
 import type { FraudKind, SlotPath } from "./statement.js";
 
 /** Raised for malformed input files; the message names the file and field. */
@@ -11,13 +12,9 @@ export class ProverInputError extends Error {
   override name = "ProverInputError";
 }
 
-const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
-const dec = z.string().regex(DECIMAL, "must be a decimal integer string");
-/** A decimal below `limit` (zod runs refinements even after a failed regex: guard the BigInt conversion). */
-const below = (limit: bigint) => (s: string) => DECIMAL.test(s) && BigInt(s) < limit;
-const field = dec.refine(below(FIELD_P), "must be below the field modulus p");
-const uint256 = dec.refine(below(1n << 256n), "must be below 2^256");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const dec = decimal;
+const field = fieldElement;
+const uint256 = u256String;
 const node = z.strictObject({ h: field, s: dec });
 
 /** An inclusion response for one slot: the node there and its siblings, bottom-up. Version 1. */
@@ -62,9 +59,9 @@ export const fraudProofFileSchema = z.strictObject({
       .int()
       .min(0)
       .max(2 ** 32 - 1),
-    t: dec.refine(below(1n << 64n), "must be below 2^64"),
-    claim: dec.refine(below(1n << 96n), "must be below 2^96"),
-    context: dec.refine(below(1n << 192n), "must be below 2^192"),
+    t: u64String,
+    claim: u96String,
+    context: decimalBelow(1n << 192n, "must be below 2^192"),
     nullifier: field,
     recipient: address,
   }),

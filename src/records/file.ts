@@ -4,13 +4,15 @@ import { readFile } from "node:fs/promises";
 
 import { z } from "zod";
 
-import { FIELD_P, MAX_BALANCE, SUBGROUP_ORDER, type Crypto, type Point } from "../crypto/index.js";
+import { address, decimal, fieldElement, u64String, u96String } from "../schema/index.js";
+
+import { SUBGROUP_ORDER, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
 import { emptySubtrees, verifyProof, type InclusionProof, type TreeNode } from "../tree/index.js";
 import { accountKeyOf, leafHash, recordKeyHash, recordMessage, recordNullifier, type BalanceRecord } from "./index.js";
 
-const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
-const field = dec.refine((s) => BigInt(s) < FIELD_P, "must be below the field modulus p");
+const dec = decimal;
+const field = fieldElement;
 const node = z.strictObject({ h: field, s: dec });
 
 /** Record file schema, version 1. */
@@ -21,20 +23,20 @@ export const recordFileSchema = z.strictObject({
   accountSalt: field,
   assetSymbol: z.string().min(1).max(32),
   record: z.strictObject({
-    member: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed address"),
+    member: address,
     asset: z
       .number()
       .int()
       .min(0)
       .max(2 ** 32 - 1),
-    t: dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64"),
+    t: u64String,
     slot: z
       .number()
       .int()
       .min(0)
       .max(2 ** 32 - 1),
     accountKey: field,
-    balance: dec.refine((s) => BigInt(s) < MAX_BALANCE, "must be below 2^96"),
+    balance: u96String,
   }),
   message: field,
   nullifier: field,

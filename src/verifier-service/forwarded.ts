@@ -4,13 +4,14 @@
 import { getAddress } from "ethers";
 import { z } from "zod";
 
-import { FIELD_P, MAX_BALANCE, type Point, type Signature } from "../crypto/index.js";
+import { address, decimal, fieldElement, u64String, u96String } from "../schema/index.js";
+
+import type { Point, Signature } from "../crypto/index.js";
 import type { BalanceRecord } from "../records/index.js";
 import type { RecordFile } from "../records/file.js";
 
-const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
-const field = dec.refine((s) => BigInt(s) < FIELD_P, "must be below the field modulus p");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const dec = decimal;
+const field = fieldElement;
 const u32 = z
   .number()
   .int("must be an integer")
@@ -28,10 +29,10 @@ export const forwardedRecordSchema = z.strictObject({
   record: z.strictObject({
     member: address,
     asset: u32,
-    t: dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64"),
+    t: u64String,
     slot: u32,
     accountKey: field,
-    balance: dec.refine((s) => BigInt(s) < MAX_BALANCE, "must be below 2^96"),
+    balance: u96String,
   }),
   signature: z.strictObject({ R8x: field, R8y: field, S: dec }),
   recordKey: z.strictObject({ Ax: field, Ay: field }),

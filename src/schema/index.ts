@@ -1,0 +1,32 @@
+// Shared zod building blocks for every file and HTTP body the project reads: decimal integers with an upper
+// bound, field elements, addresses, 32-byte hex. One definition, so every reader refuses the same things.
+import { z } from "zod";
+
+/** BN254 scalar field modulus (docs/protocol.md section 1). */
+const FIELD_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
+
+/** A non-negative decimal integer string without leading zeros. */
+export const decimal = z.string().regex(DECIMAL, "must be a decimal integer string");
+
+/**
+ * A decimal integer string below `limit`. zod 4 runs refinements even after a failed regex, so the refinement
+ * re-checks the pattern before converting (a bare `BigInt("x")` would throw instead of reporting the field).
+ */
+export function decimalBelow(limit: bigint, message = `must be below ${limit}`) {
+  return decimal.refine((s) => DECIMAL.test(s) && BigInt(s) < limit, message);
+}
+
+/** An element of the BN254 scalar field, as a decimal string. */
+export const fieldElement = decimalBelow(FIELD_P, "must be below the field modulus p");
+export const u64String = decimalBelow(1n << 64n, "must be below 2^64");
+export const u96String = decimalBelow(1n << 96n, "must be below 2^96");
+export const u128String = decimalBelow(1n << 128n, "must be below 2^128");
+export const u256String = decimalBelow(1n << 256n, "must be below 2^256");
+
+/** A 0x-prefixed 20-byte address (any case; callers checksum it where they need to). */
+export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+
+/** A 0x-prefixed 32-byte hex string. */
+export const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits");
