@@ -244,27 +244,30 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function quorumWeightOf(address[] calldata signers) external view returns (uint256 total, uint256 refused) {
-        uint32 epoch = _config.weightEpoch;
+        uint256 epoch = _config.weightEpoch;
         uint256 count = signers.length;
         for (uint256 i = 0; i < count;) {
-            address signer = signers[i];
-            // One SLOAD per signer: the Stake word is (weight: bits 0-127, lastUpdate: 128-167, epoch: 168-199,
-            // coSigner: 200-207), the layout Solidity gives the struct.
+            address signer;
             uint256 word;
+            // One SLOAD per signer, no bounds or cleanup checks in the hot loop (i < count, the address is masked):
+            // the Stake word is (weight: bits 0-127, lastUpdate: 128-167, epoch: 168-199, coSigner: 200-207,
+            // slashCount: 208-239), the layout Solidity gives the struct.
             assembly ("memory-safe") {
+                signer := and(calldataload(add(signers.offset, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
                 mstore(0x00, signer)
                 mstore(0x20, _stakes.slot)
                 word := sload(keccak256(0x00, 0x40))
             }
             uint256 weight = 0;
             if ((word >> 200) & 0xff != 0) {
-                weight = uint32(word >> 168) == epoch ? uint128(word) : _stakeOf(signer);
+                weight = (word >> 168) & 0xffffffff == epoch ? word & type(uint128).max : _stakeOf(signer);
             }
             unchecked {
                 ++i;
+                if (weight == 0) return (total, i);
+                // At most 2^128 - 1 per signer and far fewer than 2^128 signers: no overflow.
+                total += weight;
             }
-            if (weight == 0) return (total, i);
-            total += weight;
         }
     }
 

@@ -171,11 +171,14 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         _checkVerdict(set, member, t, verdict, rootsDigest, blobDigest);
         (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
 
-        emit QuorumAttested(subject, member, t, verdict, weight, count);
+        // The subject is the set itself, so QuorumAttested states its new status (Solvent: Finalized, Insolvent:
+        // Insolvent); no SetStatusChanged on this path.
         if (verdict == Verdict.Solvent) {
-            _setStatus(set, member, t, SetStatus.Finalized);
+            set.status = SetStatus.Finalized;
+            emit QuorumAttested(subject, member, t, verdict, weight, count);
         } else {
-            _setStatus(set, member, t, SetStatus.Insolvent);
+            set.status = SetStatus.Insolvent;
+            emit QuorumAttested(subject, member, t, verdict, weight, count);
             _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
         }
     }
@@ -429,30 +432,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (length == 0 || length % _SIGNATURE_LENGTH != 0) revert CommitmentLedgerMalformedSignatures(length);
         bytes32 digest = attestationDigest(subject, verdict, rootsDigest, blobDigest);
         count = length / _SIGNATURE_LENGTH;
-        address[] memory signers = new address[](count);
-        address previous = address(0);
-        for (uint256 i = 0; i < count; ++i) {
-            address signer;
-            bool valid;
-            // ecrecover straight from calldata through scratch memory past the free pointer (never allocated):
-            // input (digest, v, r, s); a high s (malleable twin) or a failed recovery yields no signer.
-            assembly ("memory-safe") {
-                let input := mload(0x40)
-                let offset := add(signatures.offset, mul(i, 65))
-                let s := calldataload(add(offset, 32))
-                mstore(input, digest)
-                mstore(add(input, 32), byte(0, calldataload(add(offset, 64))))
-                calldatacopy(add(input, 64), offset, 64)
-                mstore(0x00, 0)
-                valid := and(iszero(gt(s, _HALF_ORDER)), staticcall(gas(), 0x01, input, 128, 0x00, 32))
-                signer := mload(0x00)
-            }
-            if (!valid || signer == address(0)) revert CommitmentLedgerInvalidSignature(i);
-            if (signer <= previous) revert CommitmentLedgerSignersNotSorted(i, signer, previous);
-            previous = signer;
-            if (signer == member) revert CommitmentLedgerSelfAttestation(member);
-            signers[i] = signer;
-        }
+        address[] memory signers = _recoverSigners(digest, member, signatures, count);
         // One call for every signer: the vault sums the weights and names the first signer that may not co-sign
         // (or has no stake).
         uint256 refused;
@@ -462,6 +442,54 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (weight < q.quorumWeight || count < q.minSigners) {
             revert CommitmentLedgerQuorumNotReached(weight, q.quorumWeight, count, q.minSigners);
         }
+    }
+
+    /// @dev Recovers the signers of `count` 65-byte signatures over `digest` in assembly (per signer: ecrecover from
+    /// calldata, strictly ascending, not the member). Stops at the first failure with `failure` = 1 (no signer: bad
+    /// signature or high s), 2 (not ascending) or 3 (the member itself), which the custom errors report.
+    function _recoverSigners(
+        bytes32 digest,
+        address member,
+        bytes calldata signatures,
+        uint256 count
+    ) private view returns (address[] memory signers) {
+        signers = new address[](count);
+        uint256 failure = 0;
+        uint256 at = 0;
+        address signer = address(0);
+        address previous = address(0);
+        assembly ("memory-safe") {
+            // Scratch past the free pointer (never allocated): the precompile input (digest, v, r, s).
+            let input := mload(0x40)
+            mstore(input, digest)
+            for {} lt(at, count) {
+                at := add(at, 1)
+            } {
+                let offset := add(signatures.offset, mul(at, 65))
+                mstore(add(input, 32), byte(0, calldataload(add(offset, 64))))
+                calldatacopy(add(input, 64), offset, 64)
+                mstore(0x00, 0)
+                let ok := and(
+                    iszero(gt(calldataload(add(offset, 32)), _HALF_ORDER)),
+                    staticcall(gas(), 0x01, input, 128, 0x00, 32)
+                )
+                signer := mload(0x00)
+                // A zero signer (failed recovery) is never above `previous`: one comparison catches both.
+                if iszero(and(ok, gt(signer, previous))) {
+                    failure := add(1, and(ok, iszero(iszero(signer))))
+                    break
+                }
+                if eq(signer, member) {
+                    failure := 3
+                    break
+                }
+                mstore(add(add(signers, 32), shl(5, at)), signer)
+                previous := signer
+            }
+        }
+        if (failure == 1) revert CommitmentLedgerInvalidSignature(at);
+        if (failure == 2) revert CommitmentLedgerSignersNotSorted(at, signer, previous);
+        if (failure == 3) revert CommitmentLedgerSelfAttestation(member);
     }
 
     function _setStatus(CommitmentSet storage set, address member, uint64 t, SetStatus status) private {

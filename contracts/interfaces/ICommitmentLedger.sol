@@ -222,7 +222,8 @@ interface ICommitmentLedger {
         uint256 weight,
         uint256 signers
     );
-    /// @notice Emitted when a set's status changes.
+    /// @notice Emitted when a set's status changes, except by `attestCommitment`, whose `QuorumAttested` (subject = the
+    /// set) implies it: Solvent -> Finalized, Insolvent -> Insolvent.
     event SetStatusChanged(address indexed member, uint64 indexed t, SetStatus status);
     /// @notice Emitted when a request's status changes through a quorum verdict.
     event RequestStatusChanged(uint256 indexed requestId, RequestStatus status);

@@ -334,8 +334,7 @@ describe("CommitmentLedger", function () {
       )
         .to.emit(f.ledger, "QuorumAttested")
         .withArgs(a.subject, f.member.address, f.t, Verdict.Solvent, 3n * OPERATOR_STAKE, 3n)
-        .and.to.emit(f.ledger, "SetStatusChanged")
-        .withArgs(f.member.address, f.t, SetStatus.Finalized);
+        .and.not.to.emit(f.ledger, "SetStatusChanged");
       expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Finalized);
     });
     it("matches the EIP-712 digest computed off-chain", async function () {
@@ -465,6 +464,62 @@ describe("CommitmentLedger", function () {
       )
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner")
         .withArgs(f.operators[0].address);
+    });
+    it("reverts with CommitmentLedgerInvalidSignature at the index of a signature that recovers no address", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const packed = await f.sign(a, f.operators.slice(0, 3));
+      // v = 0 makes the precompile return nothing (a low s, so only the recovery itself fails).
+      const broken = packed.slice(0, 2 + 130 + 128) + "00" + packed.slice(2 + 260);
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, broken))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerInvalidSignature")
+        .withArgs(1n);
+    });
+    it("reverts with CommitmentLedgerNotCoSigner for an exiting operator and for a co-signer without stake", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      await f.registry.connect(f.operators[1]).requestExit();
+      await expect(
+        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a)),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner")
+        .withArgs(f.operators[1].address);
+      // A member on probation may co-sign, but with no collateral it carries no weight and is refused.
+      const fresh = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
+      await f.governance.sendTransaction({ to: fresh.address, value: 10n ** 17n });
+      await f.registry.connect(fresh).applyForMembership("0x" + "03".repeat(32));
+      await f.registry.connect(f.auditor).approveGenesis(fresh.address, "0x" + "ab".repeat(32));
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, [fresh]),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotCoSigner")
+        .withArgs(fresh.address);
+    });
+    it("counts each signer at the current token weights, even right after governance changed them", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      // ETH now weighs 3x: every operator's cached weight is stale, the quorum must see 3x.
+      await f.vault.connect(f.governance).setTokenWeight(ethers.ZeroAddress, 3n * 10n ** 18n);
+      const signers = f.operators.slice(0, 3);
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, signers),
+        ),
+      )
+        .to.emit(f.ledger, "QuorumAttested")
+        .withArgs(a.subject, f.member.address, f.t, Verdict.Solvent, 9n * OPERATOR_STAKE, 3n);
     });
     it("reverts with CommitmentLedgerQuorumNotReached below the weight threshold or signer minimum", async function () {
       const f = await networkHelpers.loadFixture(committed);
