@@ -30,6 +30,7 @@ export const nodeConfigSchema = z.strictObject({
   startBlock: z.number().int().min(0).default(0),
   depth: z.number().int().min(1).max(32).default(32),
   blobAttempts: z.number().int().min(1).max(1_000).default(10),
+  sweepMs: z.number().int().min(100).max(86_400_000).default(30_000),
   healthPort: port.optional(),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });

@@ -15,7 +15,8 @@ import { NodeDb, type Job } from "./db.js";
 import type { Logger } from "./log.js";
 import type { HeldRecords } from "./records.js";
 import { sleep, withRetry } from "./retry.js";
-import { BlobUnavailable, verifySubject, type NodeAddresses } from "./verify.js";
+import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type VerifyDeps } from "./verify.js";
+import type { Contradiction } from "./verify.js";
 import { proveAndSubmitFraud } from "./watchtower.js";
 
 /** Configuration of an operator node. */
@@ -43,6 +44,8 @@ export interface OperatorNodeOptions {
   depth?: number;
   /** Attempts at fetching a blob before it counts as unavailable (a failed check). Default 10. */
   blobAttempts?: number;
+  /** How often held records forwarded after their subject was verified are checked, in ms (default 30000). */
+  sweepMs?: number;
   /** Health endpoint port (0: any free port; undefined: no endpoint). */
   healthPort?: number;
   circuit?: string;
@@ -164,10 +167,15 @@ export class OperatorNode {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
+    let lastSweep = 0;
     while (!signal.aborted) {
       try {
         await this.pollOnce();
         await this.processDue();
+        if (Date.now() - lastSweep >= (this.o.sweepMs ?? 30_000)) {
+          await this.sweepHeldRecords();
+          lastSweep = Date.now();
+        }
         this.lastError = null;
       } catch (e) {
         if (signal.aborted) break;
@@ -277,6 +285,75 @@ export class OperatorNode {
     }
   }
 
+  private verifyDeps(log: Logger): VerifyDeps {
+    return {
+      provider: this.o.provider,
+      chainId: this.chainId,
+      addresses: this.o.addresses,
+      crypto: this.o.crypto,
+      blobs: this.o.blobs,
+      held: this.o.held,
+      depth: this.o.depth ?? 32,
+      log,
+    };
+  }
+
+  private async watch(log: Logger, c: Contradiction): Promise<void> {
+    const outcomes = await proveAndSubmitFraud(
+      {
+        db: this.db,
+        provider: this.o.provider,
+        signer: this.o.wallet,
+        adjudicator: this.o.addresses.adjudicator,
+        poseidon: (xs) => this.o.crypto.poseidon(xs),
+        log,
+        circuit: this.o.circuit,
+        artifacts: this.o.artifacts,
+      },
+      c.tree,
+      c.rootHash,
+      c.records,
+    );
+    if ([...outcomes.values()].includes("failed")) throw new Error("a fraud-proof submission failed; will retry");
+    await this.o.held?.markChecked(
+      c.records.map((r) => r.nullifier),
+      "mismatch",
+      Math.floor(Date.now() / 1000),
+    );
+  }
+
+  /**
+   * The watchtower's sweep: records forwarded after their subject was verified (or of trees no job covered) are
+   * checked against the committed tree, and every contradicted one is proven. Trees whose subject is still pending
+   * in this node are left to the job. Returns how many records were checked.
+   */
+  async sweepHeldRecords(): Promise<number> {
+    await this.init();
+    if (this.o.held === undefined) return 0;
+    let checked = 0;
+    for (const tree of await this.o.held.uncheckedTrees()) {
+      if (this.abort.signal.aborted) break;
+      const member = getAddress(tree.member);
+      const job = this.db.job(setSubject(member, tree.t));
+      if (job !== undefined && job.status === "pending") continue;
+      const log = this.o.log.child({ sweep: true, member, asset: tree.asset, t: tree.t });
+      const r = await checkHeldTree(this.verifyDeps(log), member, tree.asset, tree.t);
+      if (r === undefined) continue;
+      if (r.contradiction !== undefined) {
+        log.warn("held record contradicted by the committed tree", { records: r.contradiction.records.length });
+        await this.watch(log, r.contradiction);
+        checked += r.contradiction.records.length;
+      }
+      await this.o.held.markChecked(
+        r.honoured.map((x) => x.nullifier),
+        "ok",
+        Math.floor(Date.now() / 1000),
+      );
+      checked += r.honoured.length;
+    }
+    return checked;
+  }
+
   private async isOpen(job: Job): Promise<boolean> {
     if (job.kind === "set") {
       const s = (await withRetry(() => this.ledger.getFunction("setOf")(job.member, job.t), { log: this.o.log })) as {
@@ -296,16 +373,7 @@ export class OperatorNode {
       let v;
       try {
         v = await verifySubject(
-          {
-            provider: this.o.provider,
-            chainId: this.chainId,
-            addresses: this.o.addresses,
-            crypto: this.o.crypto,
-            blobs: this.o.blobs,
-            held: this.o.held,
-            depth: this.o.depth ?? 32,
-            log,
-          },
+          this.verifyDeps(log),
           { kind: job.kind, member: job.member, t: job.t, requestId: job.requestId },
           { blobUnavailableIsFailure: job.attempts + 1 >= (this.o.blobAttempts ?? 10) },
         );
@@ -319,29 +387,7 @@ export class OperatorNode {
       }
       // Watchtower first: a contradicted record is proven and submitted before anything is signed.
       const at = Math.floor(Date.now() / 1000);
-      for (const c of v.contradictions) {
-        const outcomes = await proveAndSubmitFraud(
-          {
-            db: this.db,
-            provider: this.o.provider,
-            signer: this.o.wallet,
-            adjudicator: this.o.addresses.adjudicator,
-            poseidon: (xs) => this.o.crypto.poseidon(xs),
-            log,
-            circuit: this.o.circuit,
-            artifacts: this.o.artifacts,
-          },
-          c.tree,
-          c.rootHash,
-          c.records,
-        );
-        if ([...outcomes.values()].includes("failed")) throw new Error("a fraud-proof submission failed; will retry");
-        await this.o.held?.markChecked(
-          c.records.map((r) => r.nullifier),
-          "mismatch",
-          at,
-        );
-      }
+      for (const c of v.contradictions) await this.watch(log, c);
       await this.o.held?.markChecked(
         v.honoured.map((r) => r.nullifier),
         "ok",

@@ -8,6 +8,8 @@ import { SqlRecordStore, migrate, type SqlDriver, type StoredRecord } from "../v
 export interface HeldRecords {
   /** Every stored record of `(member, asset, t)`; `member` checksummed. */
   recordsFor(member: string, asset: number, t: bigint): Promise<StoredRecord[]>;
+  /** Trees `(member, asset, t)` holding records not yet checked against a committed tree. */
+  uncheckedTrees(): Promise<Array<{ member: string; asset: number; t: bigint }>>;
   /** Marks records as checked against the tree (`ok` or `mismatch`). */
   markChecked(nullifiers: readonly string[], result: "ok" | "mismatch", at: number): Promise<void>;
   close(): Promise<void>;
@@ -33,6 +35,12 @@ export async function openHeldRecords(location: string): Promise<HeldRecords> {
       }
       return out;
     },
+    async uncheckedTrees() {
+      const { rows } = await driver.query<{ member: string; asset: number | string; t: number | string }>(
+        "SELECT DISTINCT member, asset, t FROM records WHERE checked_at IS NULL ORDER BY t, member, asset",
+      );
+      return rows.map((r) => ({ member: r.member, asset: Number(r.asset), t: BigInt(r.t) }));
+    },
     async markChecked(nullifiers, result, at) {
       if (nullifiers.length > 0) await store.markChecked(nullifiers, result, at);
     },
@@ -51,6 +59,14 @@ export function memoryHeldRecords(records: StoredRecord[]): HeldRecords & { mark
           (r) => r.member.toLowerCase() === member.toLowerCase() && r.asset === asset && BigInt(r.t) === t,
         ),
       ),
+    uncheckedTrees: () => {
+      const seen = new Map<string, { member: string; asset: number; t: bigint }>();
+      for (const r of records) {
+        if (marks.has(r.nullifier)) continue;
+        seen.set(`${r.member}:${r.asset}:${r.t}`, { member: r.member, asset: r.asset, t: BigInt(r.t) });
+      }
+      return Promise.resolve([...seen.values()]);
+    },
     markChecked: (ns, result) => {
       for (const n of ns) marks.set(n, result);
       return Promise.resolve();

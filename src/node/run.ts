@@ -41,6 +41,7 @@ export async function startOperatorNode(
     startBlock: c.startBlock,
     depth: c.depth,
     blobAttempts: c.blobAttempts,
+    sweepMs: c.sweepMs,
     healthPort: c.healthPort,
     log,
     ...hooks,

@@ -1,9 +1,9 @@
 // Verification of one attestation subject (a commitment set, or an answered request): every asset's blob through
 // the named checks of checks.ts, the watchtower's held-record check, and the resulting verdict.
-import { Contract, ZeroAddress, getAddress, keccak256, AbiCoder, type Provider } from "ethers";
+import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 
 import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
-import { rootsDigest, setBlobDigest, Verdict, type AssetCommitment } from "../consortium/attestation.js";
+import { rootsDigest, setBlobDigest, setDigest, Verdict, type AssetCommitment } from "../consortium/attestation.js";
 import type { Crypto } from "../crypto/index.js";
 import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI } from "../poa/abi.js";
 import type { SumTree } from "../tree/index.js";
@@ -126,7 +126,8 @@ export async function verifySubject(
   };
   const rd = rootsDigest(commitments);
   const bd = setBlobDigest(commitments);
-  const onChain = keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "bytes32"], [rd, bd]));
+  // The ledger stores the set digest without its low 72 bits (setDigest).
+  const onChain = setDigest(rd, bd);
   if (commitments.length === 0 || Number(set.assetCount) !== commitments.length || onChain !== set.digest) {
     throw new Error(
       `the RootCommitted events of ${s.member} at t = ${s.t} (${commitments.length}) do not match the stored set (${set.assetCount} assets)`,
@@ -213,5 +214,63 @@ export async function verifySubject(
     reasons,
     contradictions,
     honoured,
+  };
+}
+
+/**
+ * The held records of one committed tree `(member, asset, t)` checked on their own (records forwarded after the
+ * subject was verified): fetch and check the blob, rebuild the tree, check the records. Returns undefined when the
+ * tree cannot be judged yet (no commitment, blob unavailable) or is itself invalid (the subject's verdict covers that).
+ */
+export async function checkHeldTree(
+  deps: VerifyDeps,
+  member: string,
+  asset: number,
+  t: bigint,
+): Promise<{ honoured: StoredRecord[]; contradiction?: Contradiction } | undefined> {
+  if (deps.held === undefined) return undefined;
+  const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
+  const commitments = await rpc("RootCommitted logs", () =>
+    commitmentsOf(deps.provider, deps.addresses.ledger, member, t),
+  );
+  const c = commitments.find((x) => x.asset === asset);
+  if (c === undefined) return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await deps.blobs.fetch(c.blobDigest);
+  } catch (e) {
+    if (e instanceof BlobNotFoundError) return undefined;
+    throw e;
+  }
+  if (!checkBlobDigest(bytes, c.blobDigest, blobDigest).ok) return undefined;
+  const format = checkBlobFormat(bytes);
+  if (!format.ok) return undefined;
+  const ctx: AssetContext = {
+    chainId: deps.chainId,
+    ledger: deps.addresses.ledger,
+    reserveRegistry: deps.addresses.reserveRegistry,
+    member: getAddress(member),
+    t,
+    requestId: 0n,
+    asset,
+    rootHash: c.rootHash,
+    rootSum: c.rootSum,
+    reserves: c.reserves,
+    blobDigest: c.blobDigest,
+  };
+  const tree = await checkLeaves(deps.crypto, format.value.leaves, ctx, deps.depth);
+  if (!tree.ok) return undefined;
+  const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
+  const keyHash = (await rpc("keyHashAt", () =>
+    registry
+      .getFunction("keyHashAt")(member, t)
+      .catch(() => 0n),
+  )) as bigint;
+  const held = await deps.held.recordsFor(getAddress(member), asset, t);
+  const h = checkHeldRecords((xs) => deps.crypto.poseidon(xs), tree.value, held, keyHash);
+  return {
+    honoured: h.ok,
+    contradiction:
+      h.mismatched.length > 0 ? { asset, rootHash: c.rootHash, tree: tree.value, records: h.mismatched } : undefined,
   };
 }

@@ -91,6 +91,7 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
   let members: Array<{ address: string }>;
   let t: bigint;
   let snaps: MemberSnapshot[];
+  let keys: Uint8Array[];
   let ledger: Contract;
   let o3Config: string;
   let crashedSubject: string;
@@ -130,7 +131,7 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
     for (const m of members) stakeBefore.push((await vault.getFunction("stakeOf")(m.address)) as bigint);
 
     // Record keys and reserve wallets: A and C hold 10 ETH, B holds 1 ETH.
-    const keys: Uint8Array[] = [];
+    keys = [];
     for (const m of [memberA, memberB, memberC]) keys.push(await registerRecordKey(conn, d, crypto, m));
     const reserves = [
       await fundedWallet(conn, 10n * E18),
@@ -247,6 +248,7 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
         aggregatorUrl: aggregator.url,
         confirmations: 2,
         pollMs: 300,
+        sweepMs: 500,
         healthPort: 0,
         log: VERBOSE ? jsonLogger("node", { level: "debug", fields: { operator: i + 1 } }) : silentLogger,
       });
@@ -323,6 +325,26 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
     const job = inProcess[0].node.db.job(setSubject(members[2].address, t));
     expect(job?.verdict).to.equal(2);
     expect(job?.reasons.join(" ")).to.contain("held-records");
+  });
+
+  it("proves a record forwarded after its subject was verified (the watchtower's sweep)", async function () {
+    // Member C signed user 1 a balance of 2 ETH; its committed tree holds 1 ETH in that slot (under-reported).
+    const late = (await makeSnapshot(crypto, keys[2], members[2].address, t, [2n * E18, 2n * E18, 15n * 10n ** 17n]))
+      .records[0];
+    expect(late.slot).to.equal(snaps[2].records[0].slot);
+    const store = await openRecordStore(pg.url);
+    await store.insertRecords([late]);
+    const adj = new Contract(d.adjudicator, ["function isNullifierSpent(uint256) view returns (bool)"], provider);
+    await until(
+      "operator 2's sweep proved the late record",
+      async () => (await adj.getFunction("isNullifierSpent")(BigInt(late.nullifier))) as boolean,
+    );
+    await until(
+      "the late record is marked",
+      async () => (await store.getRecord(late.nullifier))?.checkResult === "mismatch",
+    );
+    await store.close();
+    expect(inProcess[1].node.db.fraud(late.nullifier)?.status).to.equal("done");
   });
 
   it("after the restart operator 3 lost nothing and duplicated nothing", async function () {
