@@ -12,11 +12,14 @@
 #include "eddsa.hpp"
 #include "parallel.hpp"
 #include "poseidon.hpp"
+#include "poseidon_ifma.hpp"
 
 namespace por {
 namespace {
 
 constexpr size_t kWord = 32;
+/** Batches are split into blocks of whole multiples of this many items (the SIMD kernel's lane count). */
+constexpr size_t kSimdGrain = 8;
 
 bool throw_type(napi_env env, const std::string& msg) {
   napi_throw_type_error(env, "ERR_POR_NATIVE_TYPE", msg.c_str());
@@ -163,19 +166,18 @@ napi_value HashLevel(napi_env env, napi_callback_info info) {
   uint8_t* out = nullptr;
   napi_value result;
   if (!new_bytes(env, n * 64, &out, &result)) return nullptr;
-  parallel_for(n, 256, [in, out](size_t b, size_t e) {
-    for (size_t i = b; i < e; i++) {
-      const uint8_t* c = in + i * 128;
-      const U256 sl = u256_from_le(c + 32);
-      const U256 sr = u256_from_le(c + 96);
-      const U256 x[4] = {Fr::to_mont(u256_from_le(c)), Fr::to_mont(sl), Fr::to_mont(u256_from_le(c + 64)),
-                         Fr::to_mont(sr)};
-      u256_to_le(Fr::from_mont(poseidon_mont(x, 4)), out + i * 64);
-      U256 s;
-      Fr::add(s, sl, sr);  // plain canonical values: the same sum mod p
-      u256_to_le(s, out + i * 64 + 32);
-    }
-  });
+  // A node pair (hL, sL, hR, sR) is already Poseidon's input order: four words at a stride of 128 bytes.
+  parallel_for(
+      n, 256,
+      [in, out](size_t b, size_t e) {
+        poseidon_many(4, in + b * 128, 128, out + b * 64, 64, e - b);
+        for (size_t i = b; i < e; i++) {
+          U256 s;
+          Fr::add(s, u256_from_le(in + i * 128 + 32), u256_from_le(in + i * 128 + 96));  // plain, canonical: mod p
+          u256_to_le(s, out + i * 64 + 32);
+        }
+      },
+      kSimdGrain);
   return result;
 }
 
@@ -200,12 +202,9 @@ napi_value HashLeaves(napi_env env, napi_callback_info info) {
   uint8_t* out = nullptr;
   napi_value result;
   if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
-  parallel_for(n, 256, [in, out](size_t b, size_t e) {
-    for (size_t i = b; i < e; i++) {
-      const U256 x[2] = {Fr::to_mont(u256_from_le(in + i * 64)), Fr::to_mont(u256_from_le(in + i * 64 + 32))};
-      u256_to_le(Fr::from_mont(poseidon_mont(x, 2)), out + i * 32);
-    }
-  });
+  parallel_for(
+      n, 256, [in, out](size_t b, size_t e) { poseidon_many(2, in + b * 64, 64, out + b * 32, 32, e - b); },
+      kSimdGrain);
   return result;
 }
 
@@ -275,6 +274,24 @@ napi_value Blake512(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/** poseidonKernel(): string — the kernel hashLevel/hashLeaves use now ("avx512ifma" or "scalar"). */
+napi_value PoseidonKernel(napi_env env, napi_callback_info) {
+  napi_value r = nullptr;
+  return ok(env, napi_create_string_utf8(env, poseidon_kernel(), NAPI_AUTO_LENGTH, &r), "create_string") ? r : nullptr;
+}
+
+/** setPoseidonSimd(enabled: boolean): boolean — process-wide switch for tests; returns the previous state. */
+napi_value SetPoseidonSimd(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "setPoseidonSimd")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    return throw_type(env, "setPoseidonSimd: enabled must be a boolean"), nullptr;
+  }
+  napi_value r = nullptr;
+  return ok(env, napi_get_boolean(env, set_poseidon_simd(enabled), &r), "get_boolean") ? r : nullptr;
+}
+
 }  // namespace
 }  // namespace por
 
@@ -289,6 +306,8 @@ NAPI_MODULE_INIT() {
       {"publicKey", nullptr, PublicKey, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"signMany", nullptr, SignMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"blake512", nullptr, Blake512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"poseidonKernel", nullptr, PoseidonKernel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setPoseidonSimd", nullptr, SetPoseidonSimd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;

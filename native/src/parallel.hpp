@@ -28,18 +28,20 @@ inline unsigned thread_count() {
 /**
  * Calls fn(begin, end) over [0, n) in blocks handed out from a shared counter, on up to
  * n / min_per_thread threads (the calling thread is one of them). Threads that get more CPU take more
- * blocks, which matters on shared machines where a static split waits for the slowest core. fn must not
+ * blocks, which matters on shared machines where a static split waits for the slowest core. Blocks are whole
+ * multiples of `grain` items (except the last), for kernels that work on several items at once. fn must not
  * throw. If a helper thread cannot be started, the others (at least the calling thread) do its share.
  */
 template <class Fn>
-void parallel_for(size_t n, size_t min_per_thread, Fn fn) {
+void parallel_for(size_t n, size_t min_per_thread, Fn fn, size_t grain = 1) {
   const size_t threads =
       std::min<size_t>(thread_count(), std::max<size_t>(1, n / std::max<size_t>(1, min_per_thread)));
   if (threads <= 1) {
     if (n > 0) fn(size_t{0}, n);
     return;
   }
-  const size_t block = std::max<size_t>(1, n / (threads * 64));
+  const size_t g = std::max<size_t>(1, grain);
+  const size_t block = (std::max<size_t>(1, n / (threads * 64)) + g - 1) / g * g;
   std::atomic<size_t> next{0};
   auto work = [&next, &fn, n, block] {
     for (;;) {

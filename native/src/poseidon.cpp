@@ -6,7 +6,12 @@
 // matrix-vector product reduces once per output element (Field::dot), not once per product.
 #include "poseidon.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
 #include "poseidon_constants.h"
+#include "poseidon_ifma.hpp"
 
 namespace por {
 namespace {
@@ -73,7 +78,33 @@ U256 poseidon_t(const U256* inputs) {
 }
 
 
+std::atomic<bool>& simd_flag() {
+  static std::atomic<bool> flag{[] {
+    const char* env = std::getenv("POR_NATIVE_SIMD");
+    return !(env != nullptr && std::strcmp(env, "0") == 0);
+  }()};
+  return flag;
+}
+
 }  // namespace
+
+bool set_poseidon_simd(bool enabled) { return simd_flag().exchange(enabled); }
+
+const char* poseidon_kernel() {
+  return simd_flag().load(std::memory_order_relaxed) && poseidon_ifma_supported() ? "avx512ifma" : "scalar";
+}
+
+void poseidon_many(unsigned n, const uint8_t* in, size_t in_stride, uint8_t* out, size_t out_stride, size_t count) {
+  if (simd_flag().load(std::memory_order_relaxed) && poseidon_ifma_many(n, in, in_stride, out, out_stride, count)) {
+    return;
+  }
+  U256 x[kPoseidonMaxInputs];
+  for (size_t k = 0; k < count; k++) {
+    const uint8_t* item = in + k * in_stride;
+    for (unsigned i = 0; i < n; i++) x[i] = Fr::to_mont(u256_from_le(item + i * 32));
+    u256_to_le(Fr::from_mont(poseidon_mont(x, n)), out + k * out_stride);
+  }
+}
 
 U256 poseidon_mont(const U256* inputs, unsigned n) {
   switch (n + 1) {
