@@ -11,7 +11,7 @@ import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: two slots; per asset: one slot (the root hash); per member: one slot (last snapshot
+/// @dev Storage per commitment set: one slot; per asset: one slot (the root hash); per member: one slot (last snapshot
 /// and duty counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
 /// weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
@@ -26,6 +26,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant _SIGNATURE_LENGTH = 65;
     uint256 private constant _FRAUD_FLAG = 1 << 255;
+    /// @dev The low bits of a set word that hold its metadata; the digest keeps the bits above.
+    uint256 private constant _SET_META_MASK = (1 << 72) - 1;
     /// @dev Half the secp256k1 group order: signatures with a higher `s` are refused (EIP-2 malleability).
     uint256 private constant _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
@@ -44,7 +46,9 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 private _requestCount;
 
     mapping(address member => MemberRecord record) private _memberRecords;
-    mapping(bytes32 setId => CommitmentSet set) private _sets;
+    /// @dev One word per commitment set: status (bits 0-7), declaredInsolvent (bit 8), assetCount (bits 16-31),
+    /// committedAt (bits 32-71) and the top 184 bits of `keccak256(abi.encode(rootsDigest, blobDigest))` (72-255).
+    mapping(bytes32 setId => uint256 word) private _sets;
     /// @dev Root hash of each asset commitment; bit 255 (never set in a field element) flags it fraudulent.
     mapping(bytes32 commitmentId => uint256 root) private _roots;
     mapping(uint256 requestId => Request request) private _requests;
@@ -141,7 +145,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (msg.sender != member) revert CommitmentLedgerNotRequestedMember(requestId, msg.sender);
         if (block.timestamp > request.deadline) revert CommitmentLedgerDeadlinePassed(requestId, request.deadline);
         uint64 t = request.t;
-        bool exists = _sets[setSubject(member, t)].status != SetStatus.None;
+        bool exists = _sets[setSubject(member, t)] != 0;
         if (exists == (commitments.length != 0)) revert CommitmentLedgerBadAnswer(requestId, commitments.length);
         if (!exists) _storeSet(member, t, commitments);
         MemberRecord storage record = _memberRecords[member];
@@ -166,18 +170,18 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         bytes calldata signatures
     ) external nonReentrant {
         bytes32 subject = setSubject(member, t);
-        CommitmentSet storage set = _sets[subject];
-        if (set.status != SetStatus.Pending) revert CommitmentLedgerBadSetStatus(member, t, set.status);
-        _checkVerdict(set, member, t, verdict, rootsDigest, blobDigest);
+        uint256 word = _sets[subject];
+        if (_statusOf(word) != SetStatus.Pending) revert CommitmentLedgerBadSetStatus(member, t, _statusOf(word));
+        _checkVerdict(word, member, t, verdict, rootsDigest, blobDigest);
         (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
 
         // The subject is the set itself, so QuorumAttested states its new status (Solvent: Finalized, Insolvent:
         // Insolvent); no SetStatusChanged on this path.
         if (verdict == Verdict.Solvent) {
-            set.status = SetStatus.Finalized;
+            _sets[subject] = _withStatus(word, SetStatus.Finalized);
             emit QuorumAttested(subject, member, t, verdict, weight, count);
         } else {
-            set.status = SetStatus.Insolvent;
+            _sets[subject] = _withStatus(word, SetStatus.Insolvent);
             emit QuorumAttested(subject, member, t, verdict, weight, count);
             _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
         }
@@ -198,25 +202,11 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         }
         address member = request.member;
         uint64 t = request.t;
-        CommitmentSet storage set = _sets[setSubject(member, t)];
-        _checkVerdict(set, member, t, verdict, rootsDigest, blobDigest);
+        _checkVerdict(_sets[setSubject(member, t)], member, t, verdict, rootsDigest, blobDigest);
         bytes32 subject = requestSubject(requestId);
         (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
-
         emit QuorumAttested(subject, member, t, verdict, weight, count);
-        SetStatus previous = set.status;
-        if (verdict == Verdict.Solvent) {
-            request.status = RequestStatus.Finalized;
-            emit RequestStatusChanged(requestId, RequestStatus.Finalized);
-            if (previous == SetStatus.Pending) _setStatus(set, member, t, SetStatus.Finalized);
-        } else {
-            request.status = RequestStatus.Insolvent;
-            emit RequestStatusChanged(requestId, RequestStatus.Insolvent);
-            if (previous != SetStatus.Insolvent) {
-                if (previous != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Insolvent);
-                _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
-            }
-        }
+        _settleRequest(request, requestId, member, t, verdict, subject);
     }
 
     // ------------------------------------------------------------------ adjudicator hooks
@@ -229,8 +219,9 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint256 rootHash = stored & ~_FRAUD_FLAG;
         if (stored == rootHash) _roots[commitmentId] = stored | _FRAUD_FLAG;
         emit CommitmentMarkedFraudulent(member, asset, t);
-        CommitmentSet storage set = _sets[setSubject(member, t)];
-        if (set.status != SetStatus.Fraudulent) _setStatus(set, member, t, SetStatus.Fraudulent);
+        bytes32 setId = setSubject(member, t);
+        uint256 word = _sets[setId];
+        if (_statusOf(word) != SetStatus.Fraudulent) _setStatus(setId, word, member, t, SetStatus.Fraudulent);
         return rootHash;
     }
 
@@ -290,7 +281,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function setOf(address member, uint64 t) external view returns (CommitmentSet memory) {
-        return _sets[setSubject(member, t)];
+        uint256 word = _sets[setSubject(member, t)];
+        return
+            CommitmentSet({
+                status: _statusOf(word),
+                committedAt: uint64((word >> 32) & type(uint40).max),
+                assetCount: uint16(word >> 16),
+                declaredInsolvent: (word >> 8) & 1 == 1,
+                digest: bytes32(word & ~_SET_META_MASK)
+            });
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -365,8 +364,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint256 count = commitments.length;
         if (count == 0 || count > MAX_ASSETS) revert CommitmentLedgerBadAssetCount(count, MAX_ASSETS);
         bytes32 setId = setSubject(member, t);
-        CommitmentSet storage set = _sets[setId];
-        if (set.status != SetStatus.None) revert CommitmentLedgerSetExists(member, t);
+        if (_sets[setId] != 0) revert CommitmentLedgerSetExists(member, t);
 
         bool declaredInsolvent = false;
         bytes memory blobDigests = new bytes(count * 32);
@@ -393,30 +391,58 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         }
         bytes32 rootsDigest = keccak256(abi.encode(commitments));
         bytes32 blobDigest = keccak256(blobDigests);
-        set.status = SetStatus.Pending;
-        set.committedAt = uint64(block.timestamp);
-        set.assetCount = uint16(count);
-        set.declaredInsolvent = declaredInsolvent;
-        set.digest = keccak256(abi.encode(rootsDigest, blobDigest));
+        // count <= 256 and block.timestamp < 2^40 fit their fields.
+        _sets[setId] =
+            (uint256(keccak256(abi.encode(rootsDigest, blobDigest))) & ~_SET_META_MASK) |
+            (uint256(uint40(block.timestamp)) << 32) |
+            (count << 16) |
+            (declaredInsolvent ? 1 << 8 : 0) |
+            uint256(uint8(SetStatus.Pending));
         emit SetCommitted(member, t, rootsDigest, blobDigest, uint16(count));
+    }
+
+    /// @dev Applies an accepted request verdict to the request and its set (and slashes an insolvency once per set).
+    function _settleRequest(
+        Request storage request,
+        uint256 requestId,
+        address member,
+        uint64 t,
+        Verdict verdict,
+        bytes32 subject
+    ) private {
+        bytes32 setId = setSubject(member, t);
+        uint256 word = _sets[setId];
+        SetStatus previous = _statusOf(word);
+        if (verdict == Verdict.Solvent) {
+            request.status = RequestStatus.Finalized;
+            emit RequestStatusChanged(requestId, RequestStatus.Finalized);
+            if (previous == SetStatus.Pending) _setStatus(setId, word, member, t, SetStatus.Finalized);
+        } else {
+            request.status = RequestStatus.Insolvent;
+            emit RequestStatusChanged(requestId, RequestStatus.Insolvent);
+            if (previous != SetStatus.Insolvent) {
+                if (previous != SetStatus.Fraudulent) _setStatus(setId, word, member, t, SetStatus.Insolvent);
+                _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
+            }
+        }
     }
 
     /// @dev Checks the verdict value and that the attested digests are the stored set's.
     function _checkVerdict(
-        CommitmentSet storage set,
+        uint256 word,
         address member,
         uint64 t,
         Verdict verdict,
         bytes32 rootsDigest,
         bytes32 blobDigest
-    ) private view {
-        if (set.status == SetStatus.None) revert CommitmentLedgerUnknownSet(member, t);
+    ) private pure {
+        if (word == 0) revert CommitmentLedgerUnknownSet(member, t);
         if (verdict != Verdict.Solvent && verdict != Verdict.Insolvent)
             revert CommitmentLedgerBadVerdict(uint8(verdict));
-        if (keccak256(abi.encode(rootsDigest, blobDigest)) != set.digest) {
+        if ((uint256(keccak256(abi.encode(rootsDigest, blobDigest))) ^ word) & ~_SET_META_MASK != 0) {
             revert CommitmentLedgerDigestMismatch(rootsDigest, blobDigest);
         }
-        if (verdict == Verdict.Solvent && set.declaredInsolvent) revert CommitmentLedgerDeclaredInsolvent(member, t);
+        if (verdict == Verdict.Solvent && (word >> 8) & 1 == 1) revert CommitmentLedgerDeclaredInsolvent(member, t);
     }
 
     /// @dev Recovers each signer (strictly ascending), checks it may co-sign and is not the member, sums weights.
@@ -492,9 +518,17 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (failure == 3) revert CommitmentLedgerSelfAttestation(member);
     }
 
-    function _setStatus(CommitmentSet storage set, address member, uint64 t, SetStatus status) private {
-        set.status = status;
+    function _setStatus(bytes32 setId, uint256 word, address member, uint64 t, SetStatus status) private {
+        _sets[setId] = _withStatus(word, status);
         emit SetStatusChanged(member, t, status);
+    }
+
+    function _statusOf(uint256 word) private pure returns (SetStatus) {
+        return SetStatus(uint8(word));
+    }
+
+    function _withStatus(uint256 word, SetStatus status) private pure returns (uint256) {
+        return (word & ~uint256(0xff)) | uint256(uint8(status));
     }
 
     function _adjudicatorOrRevert() private view returns (IAdjudicator) {

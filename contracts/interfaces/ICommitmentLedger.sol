@@ -60,7 +60,8 @@ interface ICommitmentLedger {
     /// @param committedAt The block time of the commitment.
     /// @param assetCount How many assets the set holds.
     /// @param declaredInsolvent True when some asset was committed with `reserves < rootSum`.
-    /// @param digest `keccak256(abi.encode(rootsDigest, blobDigest))`, what the quorum attests to.
+    /// @param digest `keccak256(abi.encode(rootsDigest, blobDigest))` with its low 72 bits cleared (the set's storage
+    /// word keeps the metadata there; 184 bits still bind the attested digests), what the quorum attests to.
     struct CommitmentSet {
         SetStatus status;
         uint64 committedAt;

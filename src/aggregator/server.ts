@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { AbiCoder, Contract, getAddress, keccak256, verifyTypedData, type Provider, type Signer } from "ethers";
+import { Contract, getAddress, verifyTypedData, type Provider, type Signer } from "ethers";
 import { z } from "zod";
 
 import {
@@ -15,6 +15,7 @@ import {
   ledgerDomain,
   packSignatures,
   requestSubject,
+  setDigest,
   setSubject,
 } from "../consortium/attestation.js";
 import { withRetry } from "../node/retry.js";
@@ -68,7 +69,6 @@ class HttpError extends Error {
   }
 }
 
-const ABI = AbiCoder.defaultAbiCoder();
 const msg = (e: unknown) => (e instanceof Error ? e.message.split("\n")[0] : String(e));
 
 /** The aggregator service. */
@@ -246,7 +246,8 @@ export class Aggregator {
         throw new HttpError(404, `request ${requestId} is not a request of ${member} at t = ${t}`);
       }
     }
-    const digest = keccak256(ABI.encode(["bytes32", "bytes32"], [message.rootsDigest, message.blobDigest]));
+    // The ledger stores the set digest without its low 72 bits (setDigest).
+    const digest = setDigest(message.rootsDigest, message.blobDigest);
     if (digest !== set.digest) throw new HttpError(409, "rootsDigest/blobDigest do not match the committed set");
 
     const added = this.db.addAttestation({

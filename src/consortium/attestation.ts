@@ -74,6 +74,18 @@ export function setBlobDigest(commitments: readonly AssetCommitment[]): string {
   return keccak256(concat(commitments.map((c) => c.blobDigest)));
 }
 
+/** Bits the ledger keeps of a set's digest: all but the low 72, where its storage word holds the set's metadata. */
+const SET_DIGEST_MASK = ((1n << 256n) - 1n) ^ ((1n << 72n) - 1n);
+
+/**
+ * The digest `CommitmentLedger.setOf(member, t).digest` returns for a set with these digests:
+ * `keccak256(abi.encode(rootsDigest, blobDigest))` with its low 72 bits cleared (184 bits bind the attestation).
+ */
+export function setDigest(rootsDigest: string, blobDigest: string): string {
+  const full = BigInt(keccak256(coder.encode(["bytes32", "bytes32"], [rootsDigest, blobDigest])));
+  return "0x" + (full & SET_DIGEST_MASK).toString(16).padStart(64, "0");
+}
+
 /** The attestation subject of a commitment set: `keccak256(abi.encode(member, t))`. */
 export function setSubject(member: string, t: bigint): string {
   return keccak256(coder.encode(["address", "uint64"], [member, t]));

@@ -9,6 +9,7 @@ import {
   requestSubject,
   rootsDigest,
   setBlobDigest,
+  setDigest,
   setSubject,
   signAttestation,
 } from "../../src/consortium/index.js";
@@ -128,6 +129,10 @@ describe("CommitmentLedger", function () {
       expect(set.status).to.equal(SetStatus.Pending);
       expect(set.assetCount).to.equal(2n);
       expect(set.declaredInsolvent).to.equal(false);
+      expect(set.committedAt).to.equal(BigInt(await time.latest()));
+      // One storage word per set: the digest keeps its top 184 bits, the low 72 hold the fields above.
+      expect(set.digest).to.equal(setDigest(rootsDigest(commitments), setBlobDigest(commitments)));
+      expect(BigInt(set.digest) & ((1n << 72n) - 1n)).to.equal(0n);
       expect(await f.ledger.lastSnapshotOf(f.member.address)).to.equal(t);
       expect(await f.ledger.setSubject(f.member.address, t)).to.equal(setSubject(f.member.address, t));
     });
