@@ -267,6 +267,26 @@ export class Aggregator {
     return { status: added ? 201 : 200, result: { status: added ? "accepted" : "duplicate", subject } };
   }
 
+  /** Stake weights as the ledger counts them: `vault.weightsOf`, or `canCoSign` and `stakeOf` on an older vault. */
+  private async weightsOf(signers: readonly string[]): Promise<bigint[]> {
+    try {
+      const w = (await withRetry(() => this.vault.getFunction("weightsOf")([...signers]), {
+        log: this.o.log,
+      })) as bigint[];
+      return [...w];
+    } catch (e) {
+      if ((e as { code?: string }).code !== "CALL_EXCEPTION" && (e as { code?: string }).code !== "BAD_DATA") throw e;
+    }
+    const out: bigint[] = [];
+    for (const s of signers) {
+      const ok = (await withRetry(() => this.registry.getFunction("canCoSign")(s), { log: this.o.log })) as boolean;
+      out.push(
+        ok ? ((await withRetry(() => this.vault.getFunction("stakeOf")(s), { log: this.o.log })) as bigint) : 0n,
+      );
+    }
+    return out;
+  }
+
   /** True when the subject can no longer take a verdict on-chain. */
   private async closedOnChain(s: SubjectRow): Promise<boolean> {
     if (s.kind === "set") {
@@ -315,17 +335,15 @@ export class Aggregator {
       ballots.set(key, [...(ballots.get(key) ?? []), a]);
     }
     for (const votes of ballots.values()) {
+      // The ledger's own weighing: zero for an address that may not co-sign or has no stake (it would refuse it).
+      const weights = await this.weightsOf(votes.map((v) => v.signer));
       let weight = 0n;
       const signers: StoredAttestation[] = [];
-      for (const v of votes) {
-        if (
-          !((await withRetry(() => this.registry.getFunction("canCoSign")(v.signer), { log: this.o.log })) as boolean)
-        ) {
-          continue;
-        }
-        weight += (await withRetry(() => this.vault.getFunction("stakeOf")(v.signer), { log: this.o.log })) as bigint;
+      votes.forEach((v, i) => {
+        if (weights[i] === 0n) return;
+        weight += weights[i];
         signers.push(v);
-      }
+      });
       if (weight < params.quorumWeight || BigInt(signers.length) < params.minSigners) {
         log.debug("ballot below quorum", { verdict: Verdict[votes[0].verdict], weight, signers: signers.length });
         continue;

@@ -29,7 +29,10 @@ export const CONSORTIUM_REGISTRY_ABI = [
 ] as const;
 
 /** ICollateralVault views. */
-export const VAULT_ABI = ["function stakeOf(address member) view returns (uint256)"] as const;
+export const VAULT_ABI = [
+  "function stakeOf(address member) view returns (uint256)",
+  "function weightsOf(address[] signers) view returns (uint256[])",
+] as const;
 
 const COMMITMENT = "tuple(uint32 asset, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)";
 
