@@ -29,6 +29,11 @@ interface NativeAddon extends NativeCrypto {
   blake512(data: Uint8Array): Uint8Array;
   /** Worker threads the batch functions use (POR_NATIVE_THREADS or the core count). */
   threads: number;
+  /** The Poseidon kernel hashLevel/hashLeaves use now: "avx512ifma" (CPUID-selected) or "scalar". */
+  poseidonKernel(): "avx512ifma" | "scalar";
+  /** Process-wide switch of the SIMD kernel, for tests and benchmarks (POR_NATIVE_SIMD=0 starts it off);
+   *  returns the previous state. */
+  setPoseidonSimd(enabled: boolean): boolean;
 }
 
 /** Where `node native/build.mjs` writes the addon. */

@@ -285,6 +285,99 @@ describe("native crypto backend", function () {
     });
   });
 
+  describe("Poseidon kernels (AVX-512 IFMA batch kernel vs the scalar one)", () => {
+    const raw = () => loadNativeAddonForTests()!;
+    /** Runs fn with the SIMD kernel switched on or off, restoring the previous state afterwards. */
+    function withSimd<T>(enabled: boolean, fn: () => T): T {
+      const before = raw().setPoseidonSimd(enabled);
+      try {
+        return fn();
+      } finally {
+        raw().setPoseidonSimd(before);
+      }
+    }
+    const edge = [0n, 1n, 2n, P - 1n, P - 2n, (1n << 52n) - 1n, 1n << 52n, (1n << 96n) - 1n, 1n << 253n, P >> 1n];
+
+    before(function () {
+      if (raw().poseidonKernel() !== "avx512ifma") {
+        console.log(`      NOTE: no AVX-512 IFMA on this CPU (or POR_NATIVE_SIMD=0): only the scalar kernel runs`);
+      }
+    });
+
+    it("reports the kernel, and setPoseidonSimd(false) switches to the scalar one", () => {
+      const kernel = raw().poseidonKernel();
+      expect(["avx512ifma", "scalar"]).to.include(kernel);
+      withSimd(false, () => expect(raw().poseidonKernel()).to.equal("scalar"));
+      expect(raw().poseidonKernel()).to.equal(kernel);
+      expect(() => (raw().setPoseidonSimd as unknown as (x: string) => boolean)("no")).to.throw(TypeError, "boolean");
+    });
+
+    it("POR_NATIVE_SIMD=0 starts a process on the scalar kernel", () => {
+      const r = spawnSync(
+        process.execPath,
+        ["-e", `process.stdout.write(require(${JSON.stringify(NATIVE_ADDON_PATH)}).poseidonKernel())`],
+        { encoding: "utf8", env: { ...process.env, POR_NATIVE_SIMD: "0" } },
+      );
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal("scalar");
+    });
+
+    it("hashLevel is byte-equal on both kernels for every batch size 1..40 (all lane fill levels) and edge values", () => {
+      for (let n = 1; n <= 40; n++) {
+        const words = Array.from({ length: 4 * n }, (_, i) =>
+          i % 7 === 3 ? edge[(i * 5 + n) % edge.length] : randomField(),
+        );
+        const input = concat(words);
+        const simd = native.hashLevel(input);
+        const scalar = withSimd(false, () => native.hashLevel(input));
+        expect(Buffer.from(simd).equals(Buffer.from(scalar)), `batch of ${n}`).to.equal(true);
+      }
+    });
+
+    it("hashLeaves is byte-equal on both kernels for every batch size 1..40 and edge values", () => {
+      for (let n = 1; n <= 40; n++) {
+        const words = Array.from({ length: 2 * n }, (_, i) =>
+          i % 5 === 1 ? edge[(i * 3 + n) % edge.length] : randomField(),
+        );
+        const input = concat(words);
+        const simd = native.hashLeaves(input);
+        const scalar = withSimd(false, () => native.hashLeaves(input));
+        expect(Buffer.from(simd).equals(Buffer.from(scalar)), `batch of ${n}`).to.equal(true);
+      }
+    });
+
+    it("matches circomlibjs on every lane for all-edge-value inputs (the largest values the lazy reduction sees)", () => {
+      // Every combination of four values from {0, 1, p - 1, p - 2}: 256 parents, 32 full 8-lane groups.
+      const vals = [0n, 1n, P - 1n, P - 2n];
+      const words: bigint[] = [];
+      for (let c = 0; c < 256; c++) for (let j = 0; j < 4; j++) words.push(vals[(c >> (2 * j)) & 3]);
+      const out = native.hashLevel(concat(words));
+      for (let c = 0; c < 256; c++) {
+        const w = words.slice(4 * c, 4 * c + 4);
+        expect(fromLE(out, c * 64), `parent ${c}`).to.equal(c % 37 === 0 ? refHash(w) : native.poseidon(w));
+      }
+      const leaves = native.hashLeaves(concat(words));
+      for (let c = 0; c < 512; c += 17) expect(fromLE(leaves, c * 32)).to.equal(refHash(words.slice(2 * c, 2 * c + 2)));
+    });
+
+    it("agrees with the scalar kernel on a large multi-threaded level (fast-check over random edge mixes)", () => {
+      fc.assert(
+        fc.property(fc.array(fieldArb, { minLength: 4, maxLength: 4 * 70 }), (ws) => {
+          const words = ws.slice(0, ws.length - (ws.length % 4));
+          const input = concat(words);
+          const simd = native.hashLevel(input);
+          const scalar = withSimd(false, () => native.hashLevel(input));
+          expect(Buffer.from(simd).equals(Buffer.from(scalar))).to.equal(true);
+        }),
+        { numRuns: 25 },
+      );
+      const big = concat(Array.from({ length: 4 * 5003 }, () => randomField()));
+      expect(
+        Buffer.from(native.hashLevel(big)).equals(Buffer.from(withSimd(false, () => native.hashLevel(big)))),
+      ).to.equal(true);
+    });
+  });
+
   describe("blake512", () => {
     it("matches blake-hash for every length 0..300 (one, two and three blocks, all padding cases)", () => {
       const addon = loadNativeAddonForTests();
