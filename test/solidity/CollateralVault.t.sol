@@ -173,6 +173,16 @@ contract VaultHandler {
         vault.setBountyShareBps(uint16(bps % 10_001));
     }
 
+    /// @notice Governance reprices the token (never to 0 here, so deposits stay possible): every cached weight goes
+    /// stale at once.
+    function setTokenWeight(uint64 weight) external {
+        vault.setTokenWeight(address(token), 1 + (uint256(weight) % 2e18));
+    }
+
+    function refreshStake(uint256 who) external {
+        vault.refreshStake(_members[who % _members.length]);
+    }
+
     function warp(uint32 seconds_) external {
         VM.warp(block.timestamp + (seconds_ % 30 days));
     }
@@ -192,6 +202,9 @@ contract CollateralVaultInvariantTest is VaultSetup {
 
     function setUp() public {
         _deploy(address(this));
+        // Two of the three members may co-sign (the registry pushes that to the vault); the third stays Applied.
+        registry.approveGenesis(members[0], bytes32(uint256(1)));
+        registry.approveGenesis(members[1], bytes32(uint256(2)));
         handler = new VaultHandler(vault, fund, token, members);
         vault.grantRole(vault.ADJUDICATOR_ROLE(), address(handler));
         vault.grantRole(vault.DEFAULT_ADMIN_ROLE(), address(handler));
@@ -252,10 +265,28 @@ contract CollateralVaultInvariantTest is VaultSetup {
     /// forge-config: default.invariant.runs = 48
     /// forge-config: default.invariant.depth = 40
     function invariant_stakeIsWeightedBalance() public view {
+        uint256 tokenWeight = vault.tokenWeight(address(token));
+        uint256[] memory weights = vault.weightsOf(members);
+        uint256 cosigned = 0;
         for (uint256 m = 0; m < members.length; ++m) {
             uint256 expected =
-                vault.balanceOf(members[m], address(0)) + (vault.balanceOf(members[m], address(token)) * 3e17) / 1e18;
+                vault.balanceOf(members[m], address(0)) +
+                    (vault.balanceOf(members[m], address(token)) * tokenWeight) / 1e18;
+            // Whatever the cache holds (also right after a token-weight change), the views answer the true weight.
             require(vault.stakeOf(members[m]) == expected, "stakeOf != weighted balances");
+            require(weights[m] == (m < 2 ? expected : 0), "weightsOf != weight of a co-signer, 0 otherwise");
+            ICollateralVault.StakeHistory memory h = vault.stakeHistoryOf(members[m]);
+            require(!h.current || h.weight == expected, "a current cached weight is stale");
+            if (m < 2) cosigned += expected;
+        }
+        address[] memory pair = new address[](2);
+        pair[0] = members[0];
+        pair[1] = members[1];
+        (uint256 total, uint256 refused) = vault.quorumWeightOf(pair);
+        if (weights[0] != 0 && weights[1] != 0) {
+            require(refused == 0 && total == cosigned, "quorumWeightOf != sum of the co-signers' weights");
+        } else {
+            require(refused == (weights[0] == 0 ? 1 : 2), "quorumWeightOf did not name the first zero weight");
         }
     }
 }
