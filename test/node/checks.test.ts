@@ -265,7 +265,7 @@ describe("operator node checks", function () {
     const s = await networkHelpers.loadFixture(setup);
     const [, , , liar] = await ethers.getSigners();
     await onboard(conn, s.d, liar, 2n * E18);
-    const prv = await (await import("./fixture.js")).registerRecordKey(conn, s.d, crypto, liar);
+    const prv = await registerRecordKey(conn, s.d, crypto, liar);
     const reserve = await fundedWallet(conn, 10n * E18);
     await registerReserve(conn, s.d, liar, reserve);
     await networkHelpers.time.increase(60);
