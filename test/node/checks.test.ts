@@ -1,7 +1,7 @@
 // Unit tests of every verification check of the operator node (src/node/checks.ts) with a passing and a failing case
 // each, and of verifySubject's verdict: on the in-process chain with a deployed consortium, a member's committed
 // snapshot (signed records, a depth-8 tree, PoA and blob) and held records.
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -53,6 +53,7 @@ const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<ty
 const { ethers, networkHelpers } = conn;
 const DEPTH = 8;
 let crypto: Crypto;
+const emptyDirs: string[] = [];
 
 const failed = (c: CheckResult<unknown>, re: RegExp) => {
   expect(c.ok, JSON.stringify(c)).to.equal(false);
@@ -97,6 +98,9 @@ describe("operator node checks", function () {
   });
   after(async function () {
     await crypto.close();
+    const s = await networkHelpers.loadFixture(setup);
+    await rm(s.blobs.dir, { recursive: true, force: true });
+    for (const d of emptyDirs) await rm(d, { recursive: true, force: true });
   });
 
   it("checkBlobDigest: passes for the committed digest, fails for one changed byte", async function () {
@@ -299,7 +303,9 @@ describe("operator node checks", function () {
       omitting.leaves,
     );
 
-    const empty = localBlobSource(new LocalBlobStore(await mkdtemp(join(tmpdir(), "por-empty-"))));
+    const emptyDir = await mkdtemp(join(tmpdir(), "por-empty-"));
+    emptyDirs.push(emptyDir);
+    const empty = localBlobSource(new LocalBlobStore(emptyDir));
     let unavailable: unknown;
     await verifySubject({ ...deps, blobs: empty }, { kind: "set", member: liar.address, t, requestId: 0n }).catch(
       (e: unknown) => (unavailable = e),
