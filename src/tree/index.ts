@@ -65,6 +65,18 @@ export function hashNode(poseidon: PoseidonLike, l: TreeNode, r: TreeNode): Tree
   return { h: poseidon([l.h, l.s, r.h, r.s]), s };
 }
 
+/** The most significant byte of p (little-endian byte 31). */
+const P_TOP_BYTE = Number(FIELD_P >> 248n);
+
+/** 32-bit words per node. */
+const NODE_WORDS = NODE_BYTES / 4;
+
+/** The node bytes as 32-bit words: a view when aligned, else an aligned copy. */
+function wordsOf(nodes: Uint8Array): Uint32Array {
+  if (nodes.byteOffset % 4 === 0) return new Uint32Array(nodes.buffer, nodes.byteOffset, nodes.length / 4);
+  return new Uint32Array(Uint8Array.from(nodes).buffer);
+}
+
 function nodeAt(buf: Uint8Array, i: number): TreeNode {
   return { h: readLE32(buf, i * NODE_BYTES), s: readLE32(buf, i * NODE_BYTES + 32) };
 }
@@ -139,44 +151,51 @@ export class SumTree {
       for (let b = 32 + 12; b < 64; b++) {
         if (leaves.nodes[o + b] !== 0) throw new TreeError(`leaf at slot ${slot}: balance must be below 2^96`);
       }
-      if (readLE32(leaves.nodes, o) >= FIELD_P)
+      // hash < p: p's top byte is 0x30, so a smaller top byte settles it without reading the whole word.
+      if (leaves.nodes[o + 31] >= P_TOP_BYTE && readLE32(leaves.nodes, o) >= FIELD_P) {
         throw new TreeError(`leaf at slot ${slot}: hash is not a field element`);
+      }
     }
     const empties = emptySubtrees((i) => crypto.poseidon(i), depth);
     const levels: Level[] = [{ index: Uint32Array.from(leaves.slots), nodes: leaves.nodes }];
+    // Nodes are moved as 16 32-bit words (a 64-byte node) through Uint32Array views: no per-node allocation.
+    // Only whole words are copied or tested for zero, so the platform's byte order does not matter.
+    let words = wordsOf(leaves.nodes);
+    const empty = new Uint8Array(NODE_BYTES);
     for (let k = 0; k < slotBits; k++) {
       const cur = levels[k];
       const m = cur.index.length;
       const parentIndex = new Uint32Array(m);
-      const children = new Uint8Array(m * 2 * NODE_BYTES);
-      const empty = new Uint8Array(NODE_BYTES);
+      const children = new Uint32Array(m * 2 * NODE_WORDS);
       writeNode(empty, 0, empties[k]);
+      const ew = new Uint32Array(empty.buffer, 0, NODE_WORDS);
       let p = 0;
       for (let i = 0; i < m; i++) {
         const idx = cur.index[i];
-        const o = p * 2 * NODE_BYTES;
-        const self = cur.nodes.subarray(i * NODE_BYTES, (i + 1) * NODE_BYTES);
+        const o = p * 2 * NODE_WORDS;
+        const so = i * NODE_WORDS;
         if ((idx & 1) === 0) {
-          children.set(self, o);
+          for (let w = 0; w < NODE_WORDS; w++) children[o + w] = words[so + w];
           if (i + 1 < m && cur.index[i + 1] === idx + 1) {
-            children.set(cur.nodes.subarray((i + 1) * NODE_BYTES, (i + 2) * NODE_BYTES), o + NODE_BYTES);
+            for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = words[so + NODE_WORDS + w];
             i++;
           } else {
-            children.set(empty, o + NODE_BYTES);
+            for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = ew[w];
           }
         } else {
-          children.set(empty, o);
-          children.set(self, o + NODE_BYTES);
+          for (let w = 0; w < NODE_WORDS; w++) children[o + w] = ew[w];
+          for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = words[so + w];
         }
-        parentIndex[p++] = Math.floor(idx / 2);
+        parentIndex[p++] = idx >>> 1;
       }
-      const parents = await crypto.hashLevel(children.subarray(0, p * 2 * NODE_BYTES));
+      const parents = await crypto.hashLevel(new Uint8Array(children.buffer, 0, p * 2 * NODE_BYTES));
       await new Promise((r) => setImmediate(r)); // keep the event loop (signals, progress) alive between levels
+      words = wordsOf(parents);
       for (let j = 0; j < p; j++) {
-        for (let b = 48; b < 64; b++) {
-          if (parents[j * NODE_BYTES + b] !== 0) {
-            throw new TreeError(`node sum at level ${k + 1}, index ${parentIndex[j]} reaches 2^128`);
-          }
+        // s < 2^128: bytes 48..63 of the node, i.e. words 12..15, are zero.
+        const b = j * NODE_WORDS;
+        if ((words[b + 12] | words[b + 13] | words[b + 14] | words[b + 15]) !== 0) {
+          throw new TreeError(`node sum at level ${k + 1}, index ${parentIndex[j]} reaches 2^128`);
         }
       }
       levels.push({ index: parentIndex.slice(0, p), nodes: parents });
