@@ -269,6 +269,15 @@ const consortiumTasks: NewTaskDefinition[] = [
     .addOption(consortiumDeployment)
     .setAction(() => import("./submit-fraud.js"))
     .build(),
+  task("respond-request", "Member: answer a proof request (the committed set, or --summary for an uncommitted t)")
+    .addOption({ name: "request", description: "Request id", defaultValue: "" })
+    .addOption({ name: "summary", description: "summary.json of the requested t, if not committed", defaultValue: "" })
+    .addOption({ name: "reserves", description: "With --summary: <id>=<base units>,...", defaultValue: "" })
+    .addOption({ name: "blobDigests", description: "With --summary: <id>=0x<keccak256>,...", defaultValue: "" })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./respond-request.js"))
+    .build(),
   task("report-missed-deadline", "Anyone: slash a member that missed a proof request's deadline")
     .addOption({
       name: "request",
