@@ -172,7 +172,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
         recipient,
         out: join(dir, "p.json"),
       };
-      process.exitCode = 0;
+      process.exitCode = undefined;
       await task.run(args);
       expect(process.exitCode).to.equal(0);
       const out = parseFraudProofFile(await readFile(join(dir, "p.json"), "utf8"));
@@ -190,12 +190,12 @@ describe("LeafMismatch32Verifier (end to end)", function () {
       await writeFile(join(dir, "path.json"), JSON.stringify(honestPath));
       await task.run({ ...args, out: join(dir, "q.json") });
       expect(process.exitCode).to.equal(1);
-      process.exitCode = 0;
+      process.exitCode = undefined;
       let written = true;
       await readFile(join(dir, "q.json")).catch(() => (written = false));
       expect(written).to.equal(false);
     } finally {
-      process.exitCode = 0;
+      process.exitCode = undefined;
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -228,6 +228,7 @@ describe("snapshot", function () {
 
     it("keygen writes an encrypted keystore, refuses to overwrite it and refuses a bad member", async () => {
       process.env.POR_KEYSTORE_PASSWORD = "password-123";
+      process.exitCode = undefined;
       const path = join(dir, "keygen.json");
       await keygenTask({ keystore: path, member: MEMBER });
       expect(process.exitCode).to.equal(undefined);
