@@ -174,7 +174,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
       };
       process.exitCode = undefined;
       await task.run(args);
-      expect(process.exitCode).to.equal(0);
+      expect(process.exitCode ?? 0).to.equal(0);
       const out = parseFraudProofFile(await readFile(join(dir, "p.json"), "utf8"));
       expect(out.kind).to.equal("missing-user-other-account");
       expect(await verify(out.proof, out.pubSignals)).to.equal(true);
