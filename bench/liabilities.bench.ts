@@ -12,6 +12,7 @@ import { buildEddsa } from "circomlibjs";
 import { poseidon2 } from "poseidon-lite";
 
 import { FIELD_P, loadCrypto, readLE32, tryLoadNative, writeLE32, type Crypto } from "../src/crypto/index.js";
+import { loadNativeAddonForTests } from "../src/crypto/native.js";
 import { assignSlots, defaultSlotBits } from "../src/records/index.js";
 import { SumTree } from "../src/tree/index.js";
 
@@ -30,17 +31,26 @@ function fieldElements(n: number, seed: string): bigint[] {
   return out;
 }
 
-/** Runs `fn` while sampling RSS; returns its result, wall seconds and peak RSS in MiB. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakMiB: number }> {
+/** Runs `fn` while sampling RSS; returns its result, wall seconds, process CPU seconds (all threads) and peak RSS. */
+async function measure<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; seconds: number; cpuSeconds: number; peakMiB: number }> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     const value = await fn();
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { value, seconds: (performance.now() - started) / 1000, peakMiB: peak / 2 ** 20 };
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      value,
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakMiB: peak / 2 ** 20,
+    };
   } finally {
     clearInterval(timer);
   }
@@ -50,9 +60,11 @@ interface Row {
   n: number;
   d: number;
   treeS: number;
+  treeCpu: number;
   treePeak: number;
   hashes: number;
   signS: number;
+  signCpu: number;
   signPeak: number;
   leanRate: number;
   leanSample: number;
@@ -114,17 +126,29 @@ async function candidates(n: number, privateKey: Uint8Array): Promise<string[]> 
     ],
     [`JS, ${availableParallelism()} worker threads`, () => loadCrypto({ backend: "js" })],
     [
-      "native addon (C++, its own threads)",
+      "native addon, scalar Poseidon kernel (as before the SIMD kernel; POR_NATIVE_SIMD=0)",
+      async () => ((await tryLoadNative()) === undefined ? undefined : loadCrypto({ backend: "native" })),
+    ],
+    [
+      `native addon (C++, its own threads; Poseidon kernel ${loadNativeAddonForTests()?.poseidonKernel() ?? "n/a"})`,
       async () => ((await tryLoadNative()) === undefined ? undefined : loadCrypto({ backend: "native" })),
     ],
   ];
   const out: string[] = [];
+  const addon = loadNativeAddonForTests();
   for (const [name, make] of configs) {
     const c = await make();
     if (c === undefined) {
-      out.push(`| ${name} | not built | | | |`);
+      out.push(`| ${name} | not built | | | | |`);
       continue;
     }
+    const scalar = name.includes("scalar Poseidon kernel");
+    if (scalar && addon?.poseidonKernel() === "scalar") {
+      out.push(`| ${name} | the default here (no SIMD kernel) | | | | |`);
+      await c.close();
+      continue;
+    }
+    const simdBefore = scalar ? addon?.setPoseidonSimd(false) : undefined;
     try {
       process.stderr.write(`[bench liabilities] candidate: ${name}\n`);
       await warmUp(c, privateKey);
@@ -132,9 +156,10 @@ async function candidates(n: number, privateKey: Uint8Array): Promise<string[]> 
       const sign = await measure(() => signAll(c, privateKey, keys));
       const f = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 2 });
       out.push(
-        `| ${name} | ${f(tree.seconds)} | ${f(n / tree.seconds)} | ${f(sign.seconds)} | ${f(n / sign.seconds)} |`,
+        `| ${name} | ${f(tree.seconds)} | ${f(tree.cpuSeconds)} | ${f(n / tree.seconds)} | ${f(sign.seconds)} | ${f(n / sign.seconds)} |`,
       );
     } finally {
+      if (simdBefore !== undefined) addon?.setPoseidonSimd(simdBefore);
       await c.close();
     }
   }
@@ -183,9 +208,11 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
         n,
         d,
         treeS: tree.seconds,
+        treeCpu: tree.cpuSeconds,
         treePeak: tree.peakMiB,
         hashes: tree.value,
         signS: sign.seconds,
+        signCpu: sign.cpuSeconds,
         signPeak: sign.peakMiB,
         leanRate: leanSample / lean.seconds,
         leanSample,
@@ -204,17 +231,18 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       `- Machine: ${cpu}, ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`,
       `- Crypto backend: **${crypto.backend}**${crypto.backend === "js" ? " (circomlibjs WASM Poseidon and our fixed-base Baby Jubjub, worker threads on every core)" : " (native addon)"}`,
       `- Mode: ${opts.quick ? "quick (small sizes, a smoke test)" : "full"}; one asset, default d = ceil(log2 n) + 4, D = 32`,
-      "- Tree time includes slot assignment, leaf hashing and every level up to the root; peak = sampled process RSS.",
+      "- Tree time includes slot assignment, leaf hashing and every level up to the root; peak = sampled process RSS; " +
+        "CPU = user + system time of the whole process (all threads): the machine is shared, so CPU time is the steadier number.",
       "- Baselines measured in the same run: @zk-kit/lean-imt + poseidon-lite (a plain binary Poseidon(2) tree over the " +
         `same leaf values, first ${fmt(rows[0]?.leanSample ?? 0, 0)}+ leaves), circomlibjs \`signPoseidon\` and ` +
         `@zk-kit/eddsa-poseidon \`signMessage\` (${sigSample} signatures each).`,
       "",
-      "| users | d | tree build (s) | tree users/s | tree peak RSS (MiB) | Poseidon calls | baseline lean-imt users/s | tree ratio | signing (s) | signatures/s | signing peak RSS (MiB) | vs circomlibjs | vs zk-kit |",
-      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| users | d | tree build (s) | tree CPU (s) | tree users/s | tree peak RSS (MiB) | Poseidon calls | baseline lean-imt users/s | tree ratio | signing (s) | signing CPU (s) | signatures/s | signing peak RSS (MiB) | vs circomlibjs | vs zk-kit |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...rows.map((r) => {
         const treeRate = r.n / r.treeS;
         const sigRate = r.n / r.signS;
-        return `| ${fmt(r.n, 0)} | ${r.d} | ${fmt(r.treeS, 2)} | ${fmt(treeRate, 0)} | ${fmt(r.treePeak, 0)} | ${fmt(r.hashes, 0)} | ${fmt(r.leanRate, 0)} | ${fmt(treeRate / r.leanRate, 2)}x | ${fmt(r.signS, 2)} | ${fmt(sigRate, 0)} | ${fmt(r.signPeak, 0)} | ${fmt(sigRate / circRate, 0)}x | ${fmt(sigRate / zkRate, 0)}x |`;
+        return `| ${fmt(r.n, 0)} | ${r.d} | ${fmt(r.treeS, 2)} | ${fmt(r.treeCpu, 2)} | ${fmt(treeRate, 0)} | ${fmt(r.treePeak, 0)} | ${fmt(r.hashes, 0)} | ${fmt(r.leanRate, 0)} | ${fmt(treeRate / r.leanRate, 2)}x | ${fmt(r.signS, 2)} | ${fmt(r.signCpu, 2)} | ${fmt(sigRate, 0)} | ${fmt(r.signPeak, 0)} | ${fmt(sigRate / circRate, 0)}x | ${fmt(sigRate / zkRate, 0)}x |`;
       }),
       "",
       `Baseline signing rates: circomlibjs ${fmt(circRate)}/s, @zk-kit/eddsa-poseidon ${fmt(zkRate)}/s (one thread each).`,
@@ -223,8 +251,8 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       "",
       `Candidates on the same ${fmt(candN, 0)} users (tree: slots, leaves and all levels; signing: one signature per user):`,
       "",
-      "| implementation | tree (s) | tree users/s | signing (s) | signatures/s |",
-      "|---|---:|---:|---:|---:|",
+      "| implementation | tree (s) | tree CPU (s) | tree users/s | signing (s) | signatures/s |",
+      "|---|---:|---:|---:|---:|---:|",
       ...candRows,
       "",
       "`loadCrypto()` picks the native addon when it is built and passes its self-test, else JS with worker threads.",

@@ -65,6 +65,9 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   }
   const threads = loadNativeAddonForTests()?.threads ?? 1;
   head.push(`- native addon threads: ${threads} (POR_NATIVE_THREADS overrides)`);
+  head.push(
+    `- batch Poseidon kernel: ${loadNativeAddonForTests()?.poseidonKernel() ?? "scalar"} (chosen by CPUID; POR_NATIVE_SIMD=0 forces scalar)`,
+  );
 
   const ref = await buildPoseidon();
   const eddsa = await buildEddsa();
@@ -100,6 +103,21 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   const level = randomWords(4 * parents);
   const natLevel = measure(parents, () => native.hashLevel(level));
 
+  // The same batches on the scalar kernel (the path before the SIMD kernel, and on CPUs without AVX-512 IFMA).
+  const addon = loadNativeAddonForTests();
+  const kernel = addon?.poseidonKernel() ?? "scalar";
+  let scalarLeaves: Rate | undefined;
+  let scalarLevel: Rate | undefined;
+  if (addon !== undefined && kernel !== "scalar") {
+    const before = addon.setPoseidonSimd(false);
+    try {
+      scalarLeaves = measure(leaves, () => native.hashLeaves(pairs));
+      scalarLevel = measure(parents, () => native.hashLevel(level));
+    } finally {
+      addon.setPoseidonSimd(before);
+    }
+  }
+
   // Signatures
   const prv = randomBytes(32);
   const refSigs = n(40);
@@ -124,17 +142,24 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     row("Poseidon(2) circomlibjs (WASM)", refP2),
     row("Poseidon(2) poseidon-lite", liteP2, refP2),
     row("Poseidon(2) native, one call per hash", natP2, refP2),
-    row(`Poseidon(2) native hashLeaves, batch of ${leaves}`, natLeaves, refP2),
+    row(`Poseidon(2) native hashLeaves, batch of ${leaves} (${kernel})`, natLeaves, refP2),
+    ...(scalarLeaves ? [row(`Poseidon(2) native hashLeaves, same batch, scalar kernel`, scalarLeaves, refP2)] : []),
     row("Poseidon(4) circomlibjs (WASM)", refP4),
     row("Poseidon(4) poseidon-lite", liteP4, refP4),
     row("Poseidon(4) native, one call per hash", natP4, refP4),
-    row(`Poseidon(4) native hashLevel, ${parents} parents`, natLevel, refP4),
+    row(`Poseidon(4) native hashLevel, ${parents} parents (${kernel})`, natLevel, refP4),
+    ...(scalarLevel ? [row(`Poseidon(4) native hashLevel, same level, scalar kernel`, scalarLevel, refP4)] : []),
     row("signPoseidon circomlibjs", refSign),
     row(`signPoseidon native signMany, batch of ${sigs}`, natSign, refSign),
     "",
     "Projections for a 1M-user snapshot (5M Poseidon(4) + 1M Poseidon(2) tree hashes; 1M signatures), from this " +
       `run's wall rates / from CPU rate x ${threads} threads (what an otherwise idle machine would give): ` +
       `tree ~${projTreeWall.toFixed(0)} s / ~${projTreeIdle.toFixed(0)} s (goal <= 60 s); ` +
-      `signing ~${projSignWall.toFixed(0)} s / ~${projSignIdle.toFixed(0)} s (goal <= 120 s).`,
+      `signing ~${projSignWall.toFixed(0)} s / ~${projSignIdle.toFixed(0)} s (goal <= 120 s).` +
+      (scalarLevel && scalarLeaves
+        ? ` Tree hashing on the scalar kernel, same run: ~${treeSeconds(scalarLevel.wall, scalarLeaves.wall).toFixed(0)} s / ` +
+          `~${treeSeconds(scalarLevel.cpu * threads, scalarLeaves.cpu * threads).toFixed(0)} s; SIMD speed-up per CPU-second: ` +
+          `Poseidon(4) ${ratio(natLevel.cpu, scalarLevel.cpu)}, Poseidon(2) ${ratio(natLeaves.cpu, scalarLeaves.cpu)}.`
+        : ""),
   ].join("\n");
 }
