@@ -1,7 +1,10 @@
-// The consortium tasks run in-process against a deployment made with the Ignition module: commit-roots from an
-// engine summary, attest by three operators, submit-quorum, request-proof, report-missed-deadline (too early: a
-// decoded custom error and a non-zero exit code), submit-fraud from a por.fraud-proof file, consortium:status.
-import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
+// The consortium tasks run in-process against a deployment made with the Ignition module and the generated
+// fraud-proof verifier: commit-roots from an engine summary (a real snapshot whose published tree omits a user),
+// attest by three operators, submit-quorum, request-proof, report-missed-deadline (too early: a decoded custom error
+// and a non-zero exit code), submit-fraud from the prover's por.fraud-proof file (a real Groth16 proof),
+// consortium:status.
+import { createHash } from "node:crypto";
+import { copyFile, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,8 +14,10 @@ import { network } from "hardhat";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { buildConsortiumModule } from "../../deploy/Consortium.js";
-import { CONSORTIUM_FUTURES, fraudPublicSignals, setSubject } from "../../src/consortium/index.js";
+import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
+import { releaseCurves } from "../../src/circuits/index.js";
+import { CONSORTIUM_FUTURES, setSubject } from "../../src/consortium/index.js";
+import { omissionSnapshot, proveOmission } from "./omission-fraud.js";
 import attest from "../../tasks/attest.js";
 import commitRoots from "../../tasks/commit-roots.js";
 import consortiumStatus from "../../tasks/consortium-status.js";
@@ -46,7 +51,7 @@ async function capture(run: () => Promise<void>): Promise<{ out: string; code: n
 }
 
 async function setup() {
-  const d = await ignition.deploy(buildConsortiumModule("ConsortiumTasks", "MockLeafMismatchVerifier"), {
+  const d = await ignition.deploy(buildConsortiumModule("ConsortiumTasks", FRAUD_VERIFIER), {
     parameters: { ConsortiumTasks: { responseWindow: 3_600n, quorumWeight: 6n * E18, minSigners: 3n } },
   });
   const dir = await mkdtemp(join(tmpdir(), "por-tasks-"));
@@ -75,47 +80,45 @@ async function setup() {
     await vault.connect(account).deposit(account.address, ethers.ZeroAddress, stake, { value: stake });
     await registry.connect(governance).activate(account.address);
   }
+  // The member's engine snapshot at t (base units: alice 1000, bob 1500, carol 2000); the tree it publishes and
+  // commits omits bob. Its record key is registered before t.
   const keyFrom = BigInt(await networkHelpers.time.latest()) + 5n;
-  await registry.connect(member).registerKey(777n, 1n, 2n, keyFrom);
-  await networkHelpers.time.increaseTo(keyFrom + 100n);
+  const t = keyFrom + 30n;
+  const snapDir = join(dir, "engine");
+  await mkdir(snapDir);
+  const snap = await omissionSnapshot({
+    workDir: snapDir,
+    member: member.address,
+    t,
+    balances: { alice: 1_000n, bob: 1_500n, carol: 2_000n },
+    victim: "bob",
+  });
+  await registry.connect(member).registerKey(snap.key.keyHash, snap.key.ax, snap.key.ay, keyFrom);
+  await networkHelpers.time.increaseTo(t + 10n);
 
-  // An engine summary (por.snapshot v1) with one ETH tree and its leaves file.
-  const t = BigInt(await networkHelpers.time.latest()) - 10n;
-  const leaves = Buffer.from("populated leaves of the ETH tree");
-  await writeFile(join(dir, "leaves-1.bin"), leaves);
+  // commit-roots reads the engine's summary: the member's doctored copy names the published tree and leaves.
+  const summary = JSON.parse(await readFile(join(snap.dir, "summary.json"), "utf8")) as {
+    assets: { rootHash: string; rootSum: string; leavesFile: string; leavesSha256: string }[];
+  };
+  await copyFile(snap.publishedLeavesFile, join(dir, "leaves-1.bin"));
+  const leaves = await readFile(join(dir, "leaves-1.bin"));
+  summary.assets[0].rootHash = snap.commitment.rootHash.toString();
+  summary.assets[0].rootSum = snap.commitment.rootSum.toString();
+  summary.assets[0].leavesFile = "leaves-1.bin";
+  summary.assets[0].leavesSha256 = createHash("sha256").update(leaves).digest("hex");
   const summaryFile = join(dir, "summary.json");
-  await writeFile(
-    summaryFile,
-    JSON.stringify({
-      format: "por.snapshot",
-      version: 1,
-      member: member.address,
-      t: t.toString(),
-      D: 32,
-      recordKey: { Ax: "1", Ay: "2", keyHash: "777" },
-      assets: [
-        {
-          id: 1,
-          symbol: "ETH",
-          decimals: 18,
-          d: 8,
-          accounts: 3,
-          total: "5000",
-          rootHash: "123456789",
-          rootSum: "5000",
-          leavesFile: "leaves-1.bin",
-          leavesSha256: "00",
-        },
-      ],
-    }),
-  );
+  await writeFile(summaryFile, JSON.stringify(summary));
   const ledger = await ethers.getContractAt("CommitmentLedger", addresses["Consortium#CommitmentLedger"]);
   const adjudicator = await ethers.getContractAt("Adjudicator", addresses["Consortium#Adjudicator"]);
-  const verifier = await ethers.getContractAt("MockLeafMismatchVerifier", addresses["Consortium#FraudVerifier"]);
-  return { hre, dir, deployment, member, user, operators, t, summaryFile, leaves, ledger, adjudicator, verifier };
+  return { hre, dir, deployment, member, user, operators, t, summaryFile, leaves, ledger, adjudicator, snap };
 }
 
 describe("consortium tasks", function () {
+  // One snapshot at D = 32 and one Groth16 proof.
+  this.timeout(300_000);
+  after(async function () {
+    await releaseCurves();
+  });
   it("commit, attest, submit a quorum, request, report too early, submit a fraud proof, show status", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const common = { deployment: s.deployment };
@@ -126,7 +129,7 @@ describe("consortium tasks", function () {
     expect(committed.code, committed.out).to.equal(0);
     expect(committed.out).to.match(/^tx 0x[0-9a-f]{64}/m);
     expect(committed.out).to.contain("event SetCommitted(");
-    expect(await s.ledger.rootOf(s.member.address, 1, s.t)).to.equal(123456789n);
+    expect(await s.ledger.rootOf(s.member.address, 1, s.t)).to.equal(s.snap.commitment.rootHash);
     const logs = await s.ledger.queryFilter(s.ledger.filters.RootCommitted(s.member.address));
     expect(logs[0].args.blobDigest).to.equal(keccak256(s.leaves));
     expect(logs[0].args.reserves).to.equal(6000n);
@@ -175,58 +178,17 @@ describe("consortium tasks", function () {
     expect(early.code).to.equal(1);
     expect(early.out).to.contain("CommitmentLedger: deadline not passed (requestId 1");
 
-    const proof = {
-      rootHash: 123456789n,
-      keyHash: 777n,
-      member: s.member.address,
-      asset: 1,
-      t: s.t,
-      claim: 42n,
-      nullifier: 99n,
-      recipient: s.user.address,
-      a: [0n, 0n] as [bigint, bigint],
-      b: [
-        [0n, 0n],
-        [0n, 0n],
-      ] as [[bigint, bigint], [bigint, bigint]],
-      c: [0n, 0n] as [bigint, bigint],
-    };
-    const signals = fraudPublicSignals(proof);
-    proof.a = [await s.verifier.expectedA0(signals), 0n];
+    // Bob's record file and the published leaves through the prover: the por.fraud-proof file submit-fraud reads.
+    const { file } = await proveOmission(s.snap, s.user.address);
     const proofFile = join(s.dir, "fraud-proof.json");
-    await writeFile(
-      proofFile,
-      JSON.stringify({
-        format: "por.fraud-proof",
-        version: 1,
-        circuit: "LeafMismatch32",
-        kind: "missing-user-empty-slot",
-        proof: {
-          a: proof.a.map(String),
-          b: proof.b.map((r) => r.map(String)),
-          c: proof.c.map(String),
-        },
-        publicSignals: {
-          rootHash: "123456789",
-          keyHash: "777",
-          member: s.member.address,
-          asset: 1,
-          t: s.t.toString(),
-          claim: "42",
-          context: signals[3].toString(),
-          nullifier: "99",
-          recipient: s.user.address,
-        },
-        pubSignals: signals.map(String),
-      }),
-    );
+    await writeFile(proofFile, JSON.stringify(file, null, 2));
     const fraud = await capture(() => submitFraud({ ...common, from: "2", proof: proofFile }, s.hre));
     expect(fraud.code, fraud.out).to.equal(0);
     expect(fraud.out).to.contain("event FraudProven(");
     expect(fraud.out).to.contain("event ClaimBooked(");
     const again = await capture(() => submitFraud({ ...common, from: "2", proof: proofFile }, s.hre));
     expect(again.code).to.equal(1);
-    expect(again.out).to.contain("Adjudicator: nullifier spent (nullifier 99)");
+    expect(again.out).to.contain(`Adjudicator: nullifier spent (nullifier ${file.publicSignals.nullifier})`);
 
     const status = await capture(() =>
       consortiumStatus({ ...common, from: "", member: s.member.address, limit: 5 }, s.hre),
@@ -236,5 +198,6 @@ describe("consortium tasks", function () {
     expect(status.out).to.contain("FRAUD PROVEN");
     expect(status.out).to.contain("#1 t");
     expect(status.out).to.contain("slashes 1");
+    await rm(s.dir, { recursive: true, force: true });
   });
 });
