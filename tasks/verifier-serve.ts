@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { jsonLogger, type LogLevel } from "../src/verifier-service/logger.js";
+import { jsonLogger, type LogLevel } from "../src/log/index.js";
 import { runVerifier, stopOnSignals } from "../src/verifier-service/run.js";
 
 interface VerifierServeArgs {
@@ -26,7 +26,7 @@ const LEVELS = ["debug", "info", "warn", "error"];
  */
 export default async function verifierServe(args: VerifierServeArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
   if (!LEVELS.includes(args.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
-  const logger = jsonLogger({ level: args.logLevel as LogLevel, out: process.stdout });
+  const logger = jsonLogger("verifier-service", { level: args.logLevel as LogLevel, out: process.stdout });
   try {
     if (!/^0x[0-9a-fA-F]{40}$/.test(args.registry))
       throw new Error("--registry <ConsortiumRegistry address> is required");

@@ -19,7 +19,7 @@ import {
   setSubject,
 } from "../consortium/attestation.js";
 import { withRetry } from "../node/retry.js";
-import type { Logger } from "../node/log.js";
+import type { Logger } from "../log/index.js";
 import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, REQUEST_STATUS, SET_STATUS, VAULT_ABI } from "../poa/abi.js";
 import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";
 

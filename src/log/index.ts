@@ -1,4 +1,5 @@
-// Structured logs: one JSON object per line ({ts, level, component, msg, ...fields}) on a writable stream.
+// Structured logs for every long-running service (operator node, aggregator, verifier service): one JSON object
+// per line ({ts, level, component, msg, ...fields}) on a writable stream.
 
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -12,7 +12,7 @@ import type { ProverArtifacts } from "../prover/index.js";
 import { LEDGER_ABI, REQUEST_STATUS, SET_STATUS } from "../poa/abi.js";
 import type { BlobSource } from "./blobs.js";
 import { NodeDb, type Job } from "./db.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../log/index.js";
 import type { HeldRecords } from "./records.js";
 import { sleep, withRetry } from "./retry.js";
 import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type VerifyDeps } from "./verify.js";

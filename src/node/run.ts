@@ -7,7 +7,7 @@ import { LocalBlobStore } from "../blobstore/index.js";
 import { loadCrypto } from "../crypto/index.js";
 import { localBlobSource } from "./blobs.js";
 import type { AggregatorConfig, NodeConfig } from "./config.js";
-import { jsonLogger } from "./log.js";
+import { jsonLogger } from "../log/index.js";
 import { OperatorNode, type OperatorNodeOptions } from "./node.js";
 import { openHeldRecords } from "./records.js";
 

@@ -26,7 +26,7 @@ import {
 } from "./checks.js";
 import type { HeldRecords } from "./records.js";
 import { withRetry } from "./retry.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../log/index.js";
 
 /** Deployment addresses the node reads. */
 export interface NodeAddresses {

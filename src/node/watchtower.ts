@@ -14,7 +14,7 @@ import type { StoredRecord } from "../verifier-service/store.js";
 import { ADJUDICATOR_ABI } from "../poa/abi.js";
 import { slotPathOf } from "./checks.js";
 import type { NodeDb } from "./db.js";
-import type { Logger } from "./log.js";
+import type { Logger } from "../log/index.js";
 import { withRetry } from "./retry.js";
 
 /** What the watchtower needs. */

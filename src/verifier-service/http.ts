@@ -10,7 +10,7 @@ import { getAddress } from "ethers";
 import { z } from "zod";
 
 import { coverageOf } from "./coverage.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../log/index.js";
 import type { RecordStore } from "./store.js";
 import { ApiError, type RecordValidator } from "./validate.js";
 

@@ -5,7 +5,7 @@ export * from "./chain.js";
 export * from "./coverage.js";
 export * from "./forwarded.js";
 export * from "./http.js";
-export * from "./logger.js";
+export * from "../log/index.js";
 export * from "./policy.js";
 export * from "./scheduler.js";
 export * from "./service.js";

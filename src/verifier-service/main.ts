@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 
 import { JsonRpcProvider, Wallet, type ContractRunner } from "ethers";
 
-import { jsonLogger, type LogLevel } from "./logger.js";
+import { jsonLogger, type LogLevel } from "../log/index.js";
 import { runVerifier, stopOnSignals } from "./run.js";
 
 const { values } = parseArgs({
@@ -25,7 +25,7 @@ const { values } = parseArgs({
   },
 });
 
-const logger = jsonLogger({ level: values["log-level"] as LogLevel, out: process.stdout });
+const logger = jsonLogger("verifier-service", { level: values["log-level"] as LogLevel, out: process.stdout });
 const need = (name: "rpc" | "registry" | "ledger"): string => {
   const v = values[name];
   if (v === undefined || v === "") throw new Error(`--${name} is required`);

@@ -4,7 +4,7 @@ import type { ContractRunner } from "ethers";
 
 import { loadCrypto } from "../crypto/index.js";
 import { EthersChainView } from "./chain.js";
-import { jsonLogger, type LogLevel, type Logger } from "./logger.js";
+import { jsonLogger, type LogLevel, type Logger } from "../log/index.js";
 import type { RequestPolicy } from "./policy.js";
 import { startVerifierService, type VerifierService } from "./service.js";
 import { openRecordStore, redactLocation } from "./sql-drivers.js";
@@ -30,7 +30,7 @@ export interface RunConfig {
 export async function runVerifier(
   config: RunConfig,
   runner: ContractRunner,
-  logger: Logger = jsonLogger({ level: config.logLevel, out: process.stdout }),
+  logger: Logger = jsonLogger("verifier-service", { level: config.logLevel, out: process.stdout }),
 ): Promise<{ service: VerifierService; stop: () => Promise<void> }> {
   const chain = new EthersChainView(config.registry, config.ledger, runner, {
     onRetry: (i) => logger.warn("RPC call failed; retrying", i),

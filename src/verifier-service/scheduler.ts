@@ -3,7 +3,7 @@
 // On start (and every round) it settles rows left `pending` by a crash: if the chain already has a request for that
 // (member, t) the row becomes `sent`, otherwise the request is sent again. So a restart neither loses nor repeats one.
 import { isRevert, type ChainView } from "./chain.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../log/index.js";
 import { pickRequests, type Candidate, type RandomInt, type RequestPolicy } from "./policy.js";
 import type { ProofRequestRow, RecordStore } from "./store.js";
 

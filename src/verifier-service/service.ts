@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Crypto } from "../crypto/index.js";
 import type { ChainView } from "./chain.js";
 import { createApiServer, VerifierApi, type HttpLimits } from "./http.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../log/index.js";
 import type { RequestPolicy } from "./policy.js";
 import { RequestScheduler } from "./scheduler.js";
 import type { RecordStore } from "./store.js";
