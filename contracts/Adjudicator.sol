@@ -14,9 +14,10 @@ import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
 
 /// @title Adjudicator
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency.
-/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), vault (slash) and fund (bookClaim), and must be set as the
-/// ledger's adjudicator (which counts each slash for `Reputation`). Every external entry point is non-reentrant; the
-/// only untrusted call (the vault paying the bounty) comes after all bookkeeping.
+/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), vault (slash, countSlash) and fund (bookClaim), and must be
+/// set as the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is kept in `wiring`
+/// only for discovery). Every external entry point is non-reentrant; the only untrusted call (the vault paying the
+/// bounty) comes after all bookkeeping.
 contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     using LeafMismatchProof for ILeafMismatchVerifier;
 

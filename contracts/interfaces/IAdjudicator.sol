@@ -98,10 +98,11 @@ interface IAdjudicator {
     /// @notice Emitted when governance sets the slash shares.
     event SlashParamsSet(uint16 fraudBps, uint16 missedDeadlineBps, uint16 insolvencyBps);
 
-    /// @notice Submits a fraud proof (anyone). Binds `rootHash` to the stored commitment of (member, asset, t) and
-    /// `keyHash` to `registry.keyHashAt(member, t)`, refuses a spent nullifier, verifies the Groth16 proof, then
-    /// marks the commitment fraudulent, books the claim, slashes `fraudBps` (bounty to the caller) and records the
-    /// slash in reputation.
+    /// @notice Submits a fraud proof (anyone). Refuses a zero recipient, binds `keyHash` to
+    /// `registry.keyHashAt(member, t)`, refuses a spent nullifier, verifies the Groth16 proof, then marks the
+    /// commitment of (member, asset, t) fraudulent in one ledger call that must return `rootHash` (else the whole
+    /// call reverts), books the claim and slashes `fraudBps` (bounty to the caller; the vault counts the slash for
+    /// reputation).
     /// @param proof The fraud proof.
     function proveFraud(FraudProof calldata proof) external;
 
