@@ -21,7 +21,7 @@ U256 poseidon_mont(const U256* inputs, unsigned n);
 /**
  * Hashes `count` independent items of `n` (1..16) inputs each: item k's inputs are n canonical 32-byte
  * little-endian words at `in + k * in_stride`, its hash (canonical, 32 bytes LE) goes to `out + k * out_stride`.
- * Uses the AVX-512 IFMA kernel (poseidon_ifma.hpp) for n = 2 and 4 when the CPU has it and SIMD is enabled,
+ * Uses the AVX-512 IFMA kernel (poseidon_ifma.hpp) for n <= 8 when the CPU has it and SIMD is enabled,
  * else poseidon_mont item by item. Inputs must already be checked (< p).
  */
 void poseidon_many(unsigned n, const uint8_t* in, size_t in_stride, uint8_t* out, size_t out_stride, size_t count);
@@ -32,7 +32,7 @@ void poseidon_many(unsigned n, const uint8_t* in, size_t in_stride, uint8_t* out
  */
 bool set_poseidon_simd(bool enabled);
 
-/** The kernel poseidon_many uses for 2 and 4 inputs now: "avx512ifma" or "scalar". */
+/** The kernel poseidon_many uses for up to 8 inputs now: "avx512ifma" or "scalar". */
 const char* poseidon_kernel();
 
 }  // namespace por

@@ -85,7 +85,7 @@ constexpr uint64_t kN0 = gen::FR.neg_inv & kMask52;  // -p^-1 mod 2^52
 struct Globals {
   L52 r2;            // 2^520 mod p: plain x -> x * 2^260 mod p
   L52 one;           // 2^260 mod p: Montgomery one
-  Tables tables[2];  // t = 3 and t = 5
+  Tables tables[kIfmaMaxInputs];  // index n - 1 for n inputs (t = n + 1)
 };
 
 Tables make_tables(unsigned t) {
@@ -109,8 +109,7 @@ const Globals& globals() {
     Globals r;
     r.r2 = to_l52(pow2_mod_p(520));
     r.one = to_l52(pow2_mod_p(260));
-    r.tables[0] = make_tables(3);
-    r.tables[1] = make_tables(5);
+    for (unsigned n = 1; n <= kIfmaMaxInputs; n++) r.tables[n - 1] = make_tables(n + 1);
     return r;
   }();
   return g;
@@ -379,16 +378,20 @@ bool poseidon_ifma_supported() {
 
 bool poseidon_ifma_many(unsigned n, const uint8_t* in, size_t in_stride, uint8_t* out, size_t out_stride,
                         size_t count) {
-  if (!poseidon_ifma_supported()) return false;
-  if (n == 2) {
-    hash_many<3>(in, in_stride, out, out_stride, count, globals().tables[0]);
-    return true;
+  if (!poseidon_ifma_supported() || n < 1 || n > kIfmaMaxInputs) return false;
+  const Tables& tb = globals().tables[n - 1];
+  switch (n) {
+    case 1: hash_many<2>(in, in_stride, out, out_stride, count, tb); break;
+    case 2: hash_many<3>(in, in_stride, out, out_stride, count, tb); break;
+    case 3: hash_many<4>(in, in_stride, out, out_stride, count, tb); break;
+    case 4: hash_many<5>(in, in_stride, out, out_stride, count, tb); break;
+    case 5: hash_many<6>(in, in_stride, out, out_stride, count, tb); break;
+    case 6: hash_many<7>(in, in_stride, out, out_stride, count, tb); break;
+    case 7: hash_many<8>(in, in_stride, out, out_stride, count, tb); break;
+    case 8: hash_many<9>(in, in_stride, out, out_stride, count, tb); break;
+    default: return false;
   }
-  if (n == 4) {
-    hash_many<5>(in, in_stride, out, out_stride, count, globals().tables[1]);
-    return true;
-  }
-  return false;
+  return true;
 }
 
 void poseidon_ifma_init() {

@@ -15,6 +15,8 @@ export interface NativeCrypto {
   /** Hash one tree level: `children` holds 2n nodes, each 64 bytes (h then s, each 32-byte little-endian);
    *  returns n parent nodes in the same layout: h = Poseidon(hL, sL, hR, sR), s = sL + sR. */
   hashLevel(children: Uint8Array): Uint8Array;
+  /** n tuples of `arity` (1..16) field elements, 32 bytes LE each, tuple after tuple -> n 32-byte LE hashes. */
+  poseidonMany(arity: number, inputs: Uint8Array): Uint8Array;
   /** Leaves: `pairs` holds n (accountKey, balance) pairs, each 64 bytes LE; returns n leaf hashes Poseidon(k, b), 32 bytes LE each. */
   hashLeaves(pairs: Uint8Array): Uint8Array;
   /** circomlibjs-compatible EdDSA-Poseidon: public key of a 32-byte private key. */
@@ -48,7 +50,15 @@ export const NATIVE_ADDON_PATH = join(
 
 /** circomlibjs: Poseidon(1, 2). */
 const SELF_TEST_EXPECTED = 7853200120776062878684798364095072458815029376092732009249414926327459813530n;
-const ADDON_FUNCTIONS = ["poseidon", "hashLevel", "hashLeaves", "publicKey", "signMany", "blake512"] as const;
+const ADDON_FUNCTIONS = [
+  "poseidon",
+  "poseidonMany",
+  "hashLevel",
+  "hashLeaves",
+  "publicKey",
+  "signMany",
+  "blake512",
+] as const;
 
 interface LoadResult {
   addon?: NativeAddon;
@@ -84,6 +94,7 @@ function tryLoad(path: string): LoadResult {
 function wrap(addon: NativeAddon): NativeCrypto {
   return Object.freeze({
     poseidon: (inputs: bigint[]) => addon.poseidon(inputs),
+    poseidonMany: (arity: number, inputs: Uint8Array) => addon.poseidonMany(arity, inputs),
     hashLevel: (children: Uint8Array) => addon.hashLevel(children),
     hashLeaves: (pairs: Uint8Array) => addon.hashLeaves(pairs),
     publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),

@@ -246,6 +246,55 @@ describe("native crypto backend", function () {
     });
   });
 
+  describe("poseidonMany", () => {
+    it("equals poseidon() tuple by tuple for every arity 1..16 (batches of 1..19 and 300, both kernels)", () => {
+      const raw = loadNativeAddonForTests()!;
+      for (let arity = 1; arity <= 16; arity++) {
+        for (const n of [1, 7, 8, 9, 19, 300]) {
+          const words = Array.from({ length: arity * n }, (_, i) => (i % 11 === 5 ? P - 1n : randomField()));
+          const out = native.poseidonMany(arity, concat(words));
+          expect(out.length).to.equal(n * 32);
+          const before = raw.setPoseidonSimd(false);
+          let scalar: Uint8Array;
+          try {
+            scalar = native.poseidonMany(arity, concat(words));
+          } finally {
+            raw.setPoseidonSimd(before);
+          }
+          expect(Buffer.from(out).equals(Buffer.from(scalar)), `arity ${arity}, n ${n}`).to.equal(true);
+          for (const i of [0, n - 1, n >> 1]) {
+            const tuple = words.slice(arity * i, arity * (i + 1));
+            expect(fromLE(out, i * 32), `arity ${arity}, tuple ${i}`).to.equal(native.poseidon(tuple));
+          }
+        }
+        const tuple = Array.from({ length: arity }, () => randomField());
+        expect(fromLE(native.poseidonMany(arity, concat(tuple)), 0), `arity ${arity} vs circomlibjs`).to.equal(
+          refHash(tuple),
+        );
+      }
+      expect(native.poseidonMany(3, new Uint8Array(0)).length).to.equal(0);
+    });
+
+    it("rejects a bad arity, partial tuples, non-canonical elements and wrong types", () => {
+      for (const arity of [0, 17, 1.5, -1, Number.NaN]) {
+        expect(() => native.poseidonMany(arity, new Uint8Array(64)), `arity ${arity}`).to.throw(
+          RangeError,
+          "poseidonMany: arity must be an integer from 1 to 16",
+        );
+      }
+      expect(() => native.poseidonMany("2" as unknown as number, new Uint8Array(64))).to.throw(TypeError, "number");
+      expect(() => native.poseidonMany(3, new Uint8Array(64))).to.throw(
+        RangeError,
+        "poseidonMany: inputs must hold whole tuples of 3 32-byte words (96 bytes each), got 64 bytes",
+      );
+      expect(() => native.poseidonMany(2, concat([1n, 2n, 3n, P]))).to.throw(
+        RangeError,
+        "poseidonMany: tuple 1 element 1 is not a canonical field element",
+      );
+      expect(() => native.poseidonMany(2, [1, 2] as unknown as Uint8Array)).to.throw(TypeError, "Uint8Array");
+    });
+  });
+
   describe("hashLeaves", () => {
     it("matches circomlibjs Poseidon(accountKey, balance) for random pairs and edge values", () => {
       const pairs: Array<[bigint, bigint]> = [
