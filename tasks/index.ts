@@ -382,6 +382,16 @@ const verifierTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
+// --- the end-to-end demo (src/demo, scripts/demo.ts; docs/demo.md) ---
+const demoTasks: NewTaskDefinition[] = [
+  task("demo", "The end-to-end demo: chain, consortium, snapshots, operators, a cheat caught by a fraud proof, report")
+    .addOption({ name: "users", description: "Users per member", type: ArgumentType.INT, defaultValue: 2000 })
+    .addOption({ name: "members", description: "Members (2-8)", type: ArgumentType.INT, defaultValue: 3 })
+    .addOption({ name: "seed", description: "Scenario seed (same seed, same scenario)", defaultValue: "por-demo" })
+    .setAction(() => import("../scripts/demo.js"))
+    .build(),
+];
+
 export const taskDefinitions: NewTaskDefinition[] = [
   ...circuitTasks,
   ...liabilityTasks,

@@ -1,0 +1,52 @@
+// `npm run demo` (= `hardhat demo`): the end-to-end demo. Thin: validates the options, runs src/demo, prints the
+// summary and where the report is. Options: --users N (per member), --members N, --seed S.
+// Ctrl-C stops every component, removes the temporary files and exits with 130.
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { DemoAborted, formatSummary, runDemo, scenarioOptionsSchema, writeReport } from "../src/demo/index.js";
+
+/** The task's options as Hardhat parses them. */
+export interface DemoArgs {
+  users: number;
+  members: number;
+  seed: string;
+}
+
+export default async function demo(args: DemoArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const parsed = scenarioOptionsSchema.safeParse({ users: args.users, members: args.members, seed: args.seed });
+  if (!parsed.success) {
+    console.error(`demo: ${parsed.error.issues[0].message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) {
+      console.error(`demo: ${sig} again: exiting without cleanup`);
+      process.exit(130);
+    }
+    console.error(`demo: ${sig}: stopping every component and removing temporary files (Ctrl-C again to force)`);
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await runDemo(hre, { ...parsed.data, signal: abort.signal });
+    const { html } = await writeReport(result);
+    for (const line of formatSummary(result)) console.log(line);
+    console.log(`\nreport: ${html}`);
+  } catch (e) {
+    if (e instanceof DemoAborted || abort.signal.aborted) {
+      console.error("demo: interrupted; cleaned up");
+      process.exitCode = 130;
+    } else {
+      console.error(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

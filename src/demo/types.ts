@@ -1,0 +1,145 @@
+// The demo's result: everything the summary and the HTML report show, written as `data.json` next to the report
+// (`por.demo-report` v1). Amounts are decimal strings of base units; gas is a number.
+import type { StepGas } from "./gas.js";
+import type { StepTiming } from "./progress.js";
+
+/** Reputation views of one member at one moment (Reputation.reputationOf, scoreOf, timeWeightedCollateral). */
+export interface ReputationView {
+  score: string;
+  timeWeightedCollateral: string;
+  dutiesMet: number;
+  dutiesTotal: number;
+  slashCount: number;
+}
+
+/** One member in the result. */
+export interface MemberResult {
+  name: string;
+  address: string;
+  cheater: boolean;
+  users: number;
+  collateral: { eth: string; usdc: string };
+  /** Stake weight (1e18 = 1 ETH) after onboarding and at the end. */
+  stakeBefore: string;
+  stakeAfter: string;
+  statusAfter: string;
+  reserves: { eth: string; usdc: string };
+  reputationBefore: ReputationView;
+  reputationAfter: ReputationView;
+  /** Bounties received by this member's operator key (ETH and USDC base units). */
+  bounties: { eth: string; usdc: string };
+}
+
+/** One asset of one committed set. */
+export interface AssetResult {
+  asset: number;
+  symbol: string;
+  /** Accounts in the member's ledger and leaves in the published tree. */
+  accounts: number;
+  leaves: number;
+  rootHash: string;
+  rootSum: string;
+  /** The true total of the ledger (differs from rootSum only for the cheat). */
+  trueTotal: string;
+  reserves: string;
+  blobDigest: string;
+}
+
+/** One commitment set and what became of it. */
+export interface SetResult {
+  member: string;
+  name: string;
+  t: string;
+  assets: AssetResult[];
+  /** None, Pending, Finalized, Fraudulent or Insolvent. */
+  status: string;
+  /** The quorum's verdict (Solvent / Insolvent) if one was submitted. */
+  verdict: string | null;
+  signers: string[];
+  quorumTx: string | null;
+  forwarded: number;
+}
+
+/** A snapshot round. */
+export interface RoundResult {
+  round: number;
+  t: string;
+  sets: SetResult[];
+}
+
+/** The back-in-time proof request. */
+export interface RequestResult {
+  requestId: string;
+  member: string;
+  name: string;
+  t: string;
+  status: string;
+  verdict: string | null;
+  signers: string[];
+}
+
+/** One fraud proven by an operator's watchtower. */
+export interface FraudResult {
+  kind: string;
+  member: string;
+  asset: number;
+  symbol: string;
+  nullifier: string;
+  claim: string;
+  recipient: string;
+  prover: string;
+  proverName: string;
+  weightSlashed: string;
+  gasUsed: number;
+  txHash: string;
+  paid: string;
+}
+
+/** Coverage of one tree at the verifier service (docs/protocol.md, D6). */
+export interface CoverageResult {
+  member: string;
+  name: string;
+  asset: number;
+  t: string;
+  records: number;
+  population: number | null;
+  /** Detection probability of one omitted user, and of 1% of users, from the records held. */
+  pOne: number | null;
+  pOnePercent: number | null;
+}
+
+/** The demo's whole result. */
+export interface DemoResult {
+  format: "por.demo-report";
+  version: 1;
+  startedAt: string;
+  wallSeconds: number;
+  options: { users: number; members: number; seed: string };
+  chain: { chainId: string; blocks: number; rpcCalls: number };
+  contracts: Record<string, string>;
+  params: {
+    quorumWeight: string;
+    minSigners: number;
+    minCollateral: string;
+    fraudBps: number;
+    bountyShareBps: number;
+    snapshotInterval: number;
+    responseWindow: number;
+  };
+  members: MemberResult[];
+  rounds: RoundResult[];
+  request: RequestResult | null;
+  frauds: FraudResult[];
+  cheat: {
+    member: string;
+    name: string;
+    omitted: { user: string; balance: string };
+    underReported: { user: string; balance: string; reported: string };
+    hiddenShortfall: { eth: string; usdc: string };
+  };
+  coverage: CoverageResult[];
+  steps: Array<StepTiming & { gas: StepGas }>;
+  totals: { gas: number; txs: number; recordsForwarded: number; proofs: number };
+  /** Set when the report was written. */
+  reportDir?: string;
+}
