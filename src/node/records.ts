@@ -1,8 +1,7 @@
-// The records this operator's verifier service holds (src/verifier-service): read per tree and marked as checked.
-// Opens the service's own store (SQLite file or PostgreSQL URL) through its drivers and migrations; the one query the
-// RecordStore interface lacks (records of one tree) runs on the same driver.
-import { PostgresDriver, SqliteDriver } from "../verifier-service/sql-drivers.js";
-import { SqlRecordStore, migrate, type SqlDriver, type StoredRecord } from "../verifier-service/store.js";
+// The records this operator's verifier service holds (src/verifier-service): read per tree and marked as checked,
+// through the service's own RecordStore (SQLite file or PostgreSQL URL).
+import { openRecordStore } from "../verifier-service/sql-drivers.js";
+import type { StoredRecord } from "../verifier-service/store.js";
 
 /** Records held for a tree, and the check marks the node writes back. */
 export interface HeldRecords {
@@ -17,30 +16,10 @@ export interface HeldRecords {
 
 /** Opens the verifier service's store at `location` (`postgres://…` or a SQLite path) as {@link HeldRecords}. */
 export async function openHeldRecords(location: string): Promise<HeldRecords> {
-  const driver: SqlDriver = /^postgres(ql)?:\/\//i.test(location)
-    ? new PostgresDriver(location, { max: 2 })
-    : new SqliteDriver(location.replace(/^sqlite:/i, ""));
-  await migrate(driver);
-  const store = new SqlRecordStore(driver);
+  const store = await openRecordStore(location);
   return {
-    async recordsFor(member, asset, t) {
-      const { rows } = await driver.query<{ nullifier: string }>(
-        "SELECT nullifier FROM records WHERE member = ? AND asset = ? AND t = ? ORDER BY slot, nullifier",
-        [member, asset, Number(t)],
-      );
-      const out: StoredRecord[] = [];
-      for (const r of rows) {
-        const rec = await store.getRecord(r.nullifier);
-        if (rec !== undefined) out.push(rec);
-      }
-      return out;
-    },
-    async uncheckedTrees() {
-      const { rows } = await driver.query<{ member: string; asset: number | string; t: number | string }>(
-        "SELECT DISTINCT member, asset, t FROM records WHERE checked_at IS NULL ORDER BY t, member, asset",
-      );
-      return rows.map((r) => ({ member: r.member, asset: Number(r.asset), t: BigInt(r.t) }));
-    },
+    recordsFor: (member, asset, t) => store.recordsOf(member, asset, t),
+    uncheckedTrees: () => store.uncheckedTrees(),
     async markChecked(nullifiers, result, at) {
       if (nullifiers.length > 0) await store.markChecked(nullifiers, result, at);
     },

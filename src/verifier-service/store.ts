@@ -80,6 +80,10 @@ export interface RecordStore {
   setPopulation(p: Population): Promise<void>;
   /** Every known population size. */
   populations(): Promise<Population[]>;
+  /** Every stored record of one tree `(member, asset, t)`, by slot (for the operator node). */
+  recordsOf(member: string, asset: number, t: bigint): Promise<StoredRecord[]>;
+  /** Trees `(member, asset, t)` holding records not yet checked against a committed tree. */
+  uncheckedTrees(): Promise<Array<{ member: string; asset: number; t: bigint }>>;
   /** Marks records as checked against the tree (by the operator node). Returns how many rows changed. */
   markChecked(nullifiers: readonly string[], result: "ok" | "mismatch", at: number): Promise<number>;
   /** Persists the intent to request `(member, t)`; false if a row already exists (never request twice). */
@@ -292,28 +296,22 @@ export class SqlRecordStore implements RecordStore {
     const { rows } = await this.driver.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE nullifier = ?`, [
       nullifier,
     ]);
-    const r = rows[0];
-    if (r === undefined) return undefined;
-    return {
-      nullifier: r.nullifier,
-      member: r.member,
-      asset: num(r.asset),
-      t: num(r.t),
-      slot: num(r.slot),
-      accountKey: r.account_key,
-      balance: r.balance,
-      message: r.message,
-      r8x: r.r8x,
-      r8y: r.r8y,
-      s: r.s,
-      ax: r.ax,
-      ay: r.ay,
-      keyHash: r.key_hash,
-      payout: r.payout,
-      receivedAt: num(r.received_at),
-      checkedAt: r.checked_at === null ? null : num(r.checked_at),
-      checkResult: r.check_result === "ok" || r.check_result === "mismatch" ? r.check_result : null,
-    };
+    return rows[0] === undefined ? undefined : storedRecordOf(rows[0]);
+  }
+
+  async recordsOf(member: string, asset: number, t: bigint): Promise<StoredRecord[]> {
+    const { rows } = await this.driver.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records WHERE member = ? AND asset = ? AND t = ? ORDER BY slot, nullifier`,
+      [member, asset, Number(t)],
+    );
+    return rows.map(storedRecordOf);
+  }
+
+  async uncheckedTrees(): Promise<Array<{ member: string; asset: number; t: bigint }>> {
+    const { rows } = await this.driver.query<{ member: string; asset: number | string; t: number | string }>(
+      "SELECT DISTINCT member, asset, t FROM records WHERE checked_at IS NULL ORDER BY t, member, asset",
+    );
+    return rows.map((r) => ({ member: r.member, asset: Number(r.asset), t: BigInt(r.t) }));
   }
 
   async countRecords(): Promise<number> {
@@ -437,4 +435,27 @@ export class SqlRecordStore implements RecordStore {
   close(): Promise<void> {
     return this.driver.close();
   }
+}
+
+function storedRecordOf(r: RecordRow): StoredRecord {
+  return {
+    nullifier: r.nullifier,
+    member: r.member,
+    asset: num(r.asset),
+    t: num(r.t),
+    slot: num(r.slot),
+    accountKey: r.account_key,
+    balance: r.balance,
+    message: r.message,
+    r8x: r.r8x,
+    r8y: r.r8y,
+    s: r.s,
+    ax: r.ax,
+    ay: r.ay,
+    keyHash: r.key_hash,
+    payout: r.payout,
+    receivedAt: num(r.received_at),
+    checkedAt: r.checked_at === null ? null : num(r.checked_at),
+    checkResult: r.check_result === "ok" || r.check_result === "mismatch" ? r.check_result : null,
+  };
 }
