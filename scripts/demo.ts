@@ -48,5 +48,8 @@ export default async function demo(args: DemoArgs, hre: HardhatRuntimeEnvironmen
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    if (process.env.POR_DEMO_DEBUG_HANDLES === "1") {
+      setTimeout(() => console.error("active resources:", process.getActiveResourcesInfo()), 3000).unref();
+    }
   }
 }

@@ -99,7 +99,7 @@ export class GasBook {
           hash: tx.hash,
           from,
           sender: this.roles.get(from) ?? from,
-          action: this.actionOf(tx, receipt),
+          action: `${this.actionOf(tx, receipt)}${Number(receipt.status) === 1 ? "" : " (reverted)"}`,
           gasUsed: Number(receipt.gasUsed),
           status: Number(receipt.status),
         });

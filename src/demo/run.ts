@@ -19,6 +19,7 @@ import {
   type Signer,
 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import * as snarkjs from "snarkjs";
 
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
 import { Aggregator } from "../aggregator/index.js";
@@ -214,6 +215,9 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       res.add("crypto", () => c.close());
       const e = await loadCrypto();
       res.add("engine crypto", () => e.close());
+      // Build snarkjs's BN254 curve (and its worker threads) once, now: operator nodes that start proving at the
+      // same moment would otherwise each build one, and only the one cached globally is released at the end.
+      await snarkjs.curves.getCurveFromName("bn128");
       res.add("snarkjs curves", () => releaseCurves());
       note(`crypto backend: ${c.backend}`);
       return { crypto: c, engine: e };

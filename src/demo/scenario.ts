@@ -250,15 +250,30 @@ export function buildScenario(input: ScenarioOptions): Scenario {
   // The cheat: in round 2 a user of the cheater deposits a large ETH amount that its tree leaves out, and another
   // user's USDC top-up is reported at the old balance. Both deposits stay within what the slashes refund.
   const cheater = members[cheaterIndex];
-  const omittedUser = rng.int(options.users);
-  let underUser = rng.int(options.users - 1);
-  if (underUser >= omittedUser) underUser++;
+  // Victims hold at most 10% of the cheater's collateral before their deposit (30%), so each claim stays below what
+  // the two fraud slashes move into the restitution fund (90% of 75% of each collateral token).
+  const smallEth = cheater.users
+    .map((_, i) => i)
+    .filter((i) => cheater.users[i].eth[0] <= cheater.collateral.eth / 10n);
+  const omittedUser = smallEth.length > 0 ? smallEth[rng.int(smallEth.length)] : rng.int(options.users);
+  if (cheater.users[omittedUser].eth[0] > cheater.collateral.eth / 10n) cheater.users[omittedUser].eth[0] = 0n;
+  // The under-reported user held USDC already (its leaf keeps the old balance); any other user if none did.
+  const holders = cheater.users
+    .map((_, i) => i)
+    .filter(
+      (i) =>
+        i !== omittedUser && cheater.users[i].usdc[0] > 0n && cheater.users[i].usdc[0] <= cheater.collateral.usdc / 10n,
+    );
+  const others = cheater.users.map((_, i) => i).filter((i) => i !== omittedUser);
+  const pool = holders.length > 0 ? holders : others;
+  const underUser = pool[rng.int(pool.length)];
   const ethDeposit = ((cheater.collateral.eth * 3n) / 10n / ethStep) * ethStep;
   const usdcDeposit = ((cheater.collateral.usdc * 3n) / 10n / usdcStep) * usdcStep;
   const w = cheater.users[omittedUser];
   w.eth = [w.eth[0], w.eth[0] + ethDeposit];
   w.forwards = [w.forwards[0], true];
   const u = cheater.users[underUser];
+  if (u.usdc[0] > cheater.collateral.usdc / 10n) u.usdc[0] = 0n;
   u.usdc = [u.usdc[0], u.usdc[0] + usdcDeposit];
   u.forwards = [u.forwards[0], true];
   const omittedKey = derivedKey(seed, "victim-omitted");

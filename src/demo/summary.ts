@@ -142,7 +142,7 @@ export function formatSummary(r: DemoResult): string[] {
     ...table(
       ["step", "time", "txs", "gas", "main actions"],
       r.steps.map((s) => [
-        s.title.length > 60 ? `${s.title.slice(0, 57)}...` : s.title,
+        s.id,
         `${s.seconds.toFixed(1)} s`,
         String(s.gas.txs),
         s.gas.gas.toLocaleString("en-US"),

@@ -1,0 +1,335 @@
+// The end-to-end demo (src/demo, scripts/demo.ts): the scenario builder's guarantees, the report and summary
+// writers, the JSON-RPC bridge, and the whole demo at a tiny size on the real components (embedded chain, Ignition
+// deployment, liabilities engine, verifier service, operator nodes, aggregator, Groth16 fraud proofs).
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import fc from "fast-check";
+import hre from "hardhat";
+
+import {
+  DemoAborted,
+  ETH_ASSET,
+  USDC_ASSET,
+  barChart,
+  buildScenario,
+  esc,
+  formatSummary,
+  formatUnits,
+  ledgerCsv,
+  liabilities,
+  renderReport,
+  runDemo,
+  startRpcBridge,
+  writeReport,
+  type DemoResult,
+} from "../../src/demo/index.js";
+
+const E18 = 10n ** 18n;
+
+async function demoTmpDirs(): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((n) => n.startsWith("por-demo-"));
+}
+
+describe("demo: scenario", function () {
+  it("is a pure function of its options (same seed, same scenario; another seed, another one)", function () {
+    const a = buildScenario({ users: 30, members: 3, seed: "alpha" });
+    const b = buildScenario({ users: 30, members: 3, seed: "alpha" });
+    const c = buildScenario({ users: 30, members: 3, seed: "beta" });
+    const key = (s: typeof a) =>
+      JSON.stringify(s, (_k, v: unknown) =>
+        typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+      );
+    expect(key(a)).to.equal(key(b));
+    expect(key(a)).to.not.equal(key(c));
+    expect(a.members.map((m) => m.address)).to.not.deep.equal(c.members.map((m) => m.address));
+  });
+
+  it("refuses out-of-range options, naming the option", function () {
+    expect(() => buildScenario({ users: 3, members: 3, seed: "x" })).to.throw(RangeError, /--users must be at least 4/);
+    expect(() => buildScenario({ users: 50_001, members: 3, seed: "x" })).to.throw(RangeError, /--users/);
+    expect(() => buildScenario({ users: 10.5, members: 3, seed: "x" })).to.throw(RangeError, /--users must be a whole/);
+    expect(() => buildScenario({ users: 10, members: 1, seed: "x" })).to.throw(
+      RangeError,
+      /--members must be at least 2/,
+    );
+    expect(() => buildScenario({ users: 10, members: 9, seed: "x" })).to.throw(
+      RangeError,
+      /--members must be at most 8/,
+    );
+    expect(() => buildScenario({ users: 10, members: 2, seed: "" })).to.throw(RangeError, /--seed must not be empty/);
+  });
+
+  it("makes exactly one cheater whose cheat passes the solvency check but is payable from the slashes", function () {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 60 }),
+        fc.integer({ min: 2, max: 8 }),
+        fc.string({ minLength: 1, maxLength: 12 }),
+        (users, members, seed) => {
+          const s = buildScenario({ users, members, seed });
+          expect(s.members.filter((m) => m.cheater)).to.have.length(1);
+          const cheater = s.members[s.cheat.member];
+          expect(cheater.cheater).to.equal(true);
+          expect(s.cheat.omitted.user).to.not.equal(s.cheat.underReported.user);
+          const w = cheater.users[s.cheat.omitted.user];
+          const u = cheater.users[s.cheat.underReported.user];
+          // Both victims forward their round-2 records, with the balances the cheat is about.
+          expect(w.forwards[1] && u.forwards[1]).to.equal(true);
+          expect(w.eth[1]).to.equal(s.cheat.omitted.balance);
+          expect(u.usdc[1]).to.equal(s.cheat.underReported.balance);
+          expect(s.cheat.underReported.reported).to.equal(u.usdc[0]);
+          expect(s.cheat.underReported.reported < s.cheat.underReported.balance).to.equal(true);
+          // The doctored trees are covered by the reserves (the quorum's solvency check alone would not catch it)...
+          const true2 = liabilities(cheater, 1);
+          expect(cheater.reserves.eth >= true2.eth - s.cheat.omitted.balance).to.equal(true);
+          expect(
+            cheater.reserves.usdc >= true2.usdc - s.cheat.underReported.balance + s.cheat.underReported.reported,
+          ).to.equal(true);
+          // ... and each claim fits what two 50% slashes move to the fund (90% of 75% of the collateral).
+          expect(s.cheat.omitted.balance * 100n <= (cheater.collateral.eth * 675n) / 10n).to.equal(true);
+          expect(s.cheat.underReported.balance * 100n <= (cheater.collateral.usdc * 675n) / 10n).to.equal(true);
+          // Honest members hold at least their liabilities in both rounds.
+          for (const m of s.members.filter((x) => !x.cheater)) {
+            for (const r of [0, 1] as const) {
+              const l = liabilities(m, r);
+              expect(m.reserves.eth >= l.eth && m.reserves.usdc >= l.usdc).to.equal(true);
+            }
+          }
+          // Every ledger lists both assets, no account twice per asset.
+          for (const m of s.members) {
+            for (const r of [0, 1] as const) {
+              const lines = ledgerCsv(m, r).trim().split("\n");
+              expect(lines[0]).to.equal("account_id,asset,balance");
+              expect(lines.some((l) => l.includes(",ETH,"))).to.equal(true);
+              expect(lines.some((l) => l.includes(",USDC,"))).to.equal(true);
+              expect(new Set(lines).size).to.equal(lines.length);
+            }
+          }
+          expect(new Set(s.members.flatMap((m) => m.users.map((x) => x.id))).size).to.equal(users * members);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("demo: summary and report", function () {
+  it("formats base units with rounding and separators", function () {
+    expect(formatUnits(1_234_567n * 10n ** 16n, E18)).to.equal("12,345.67");
+    expect(formatUnits(5n * 10n ** 15n, E18)).to.equal("0.01");
+    expect(formatUnits(0n, E18)).to.equal("0.00");
+    expect(formatUnits(-15n * 10n ** 17n, E18, 1)).to.equal("-1.5");
+    expect(formatUnits("2500000", 10n ** 6n, 0)).to.equal("3");
+  });
+
+  it("escapes everything it puts into HTML, and draws one bar per value", function () {
+    expect(esc(`<script>"x" & 'y'</script>`)).to.equal("&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;");
+    const svg = barChart(
+      "T <1>",
+      ["a", "b"],
+      [
+        { label: "<m>", values: [2, 0] },
+        { label: "n", values: [1, 4] },
+      ],
+      String,
+    );
+    expect(svg).to.match(/^<svg /);
+    expect(svg).to.contain("T &lt;1&gt;").and.to.contain("&lt;m&gt;").and.not.contain("<m>");
+    // 2 legend swatches + 4 bars.
+    expect(svg.match(/<rect /g)).to.have.length(6);
+    // The largest value fills the bar width; a zero value draws an empty bar.
+    expect(svg).to.contain('width="420"').and.to.contain('width="0"');
+  });
+});
+
+describe("demo: JSON-RPC bridge", function () {
+  it("forwards single and batched calls, and answers errors as JSON-RPC errors", async function () {
+    const calls: string[] = [];
+    const bridge = await startRpcBridge({
+      request: async ({ method }) => {
+        calls.push(method);
+        if (method === "boom") throw Object.assign(new Error("reverted"), { code: 3, data: "0x1234" });
+        return method === "eth_chainId" ? "0x7a69" : 42n;
+      },
+    });
+    try {
+      const post = async (body: string) =>
+        (await fetch(bridge.url, { method: "POST", headers: { "content-type": "application/json" }, body })).json();
+      expect(await post('{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}')).to.deep.equal({
+        jsonrpc: "2.0",
+        id: 1,
+        result: "0x7a69",
+      });
+      const batch = (await post(
+        '[{"jsonrpc":"2.0","id":2,"method":"x"},{"jsonrpc":"2.0","id":3,"method":"boom","params":[]}]',
+      )) as Array<{ id: number; result?: unknown; error?: { code: number; message: string; data: string } }>;
+      expect(batch[0]).to.deep.include({ id: 2, result: "0x2a" });
+      expect(batch[1].error).to.deep.equal({ code: 3, message: "reverted", data: "0x1234" });
+      expect(await post("{not json")).to.deep.include({ error: { code: -32700, message: "parse error" } });
+      expect(await post('{"id":4}')).to.deep.include({ id: 4, error: { code: -32600, message: "invalid request" } });
+      expect((await fetch(bridge.url)).status).to.equal(405);
+      expect(calls).to.deep.equal(["eth_chainId", "x", "boom"]);
+      expect(bridge.calls()).to.equal(4);
+    } finally {
+      await bridge.close();
+    }
+  });
+});
+
+describe("demo: npm run demo passes its options to the task", function () {
+  it("refuses --users 3 with the option's rule (exit 1) before starting anything", function () {
+    this.timeout(120_000);
+    // --ignore-scripts skips `predemo` (the install bootstrap); the command line is the documented one.
+    const r = spawnSync("npm", ["run", "--ignore-scripts", "demo", "--", "--users", "3", "--members", "2"], {
+      cwd: process.cwd(),
+      encoding: "utf8",
+    });
+    expect(r.status, r.stdout + r.stderr).to.equal(1);
+    expect(r.stderr).to.contain("demo: --users must be at least 4");
+  });
+});
+
+describe("demo: end to end at a tiny size (--users 20 --members 3)", function () {
+  this.timeout(900_000);
+  let reportsDir: string;
+  let result: DemoResult;
+  const lines: string[] = [];
+  let tmpBefore: string[];
+
+  before(async function () {
+    reportsDir = await mkdtemp(join(tmpdir(), "por-demotest-reports-"));
+    tmpBefore = await demoTmpDirs();
+    result = await runDemo(hre, { users: 20, members: 3, seed: "demo-test", out: (l) => lines.push(l), reportsDir });
+    await writeReport(result);
+  });
+  after(async function () {
+    if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
+  });
+
+  it("shows progress for every step", function () {
+    for (let i = 1; i <= 14; i++)
+      expect(lines.some((l) => l.includes(`step ${i}/14`) && l.includes(" done in "))).to.equal(true);
+  });
+
+  it("attests every honest set solvent and finalizes it by quorum, in both rounds", function () {
+    for (const round of result.rounds) {
+      for (const set of round.sets) {
+        const cheater = result.members.find((m) => m.address === set.member)!.cheater;
+        if (cheater && round.round === 2) continue;
+        expect(set.status, `${set.name} round ${round.round}`).to.equal("Finalized");
+        expect(set.verdict).to.equal("Solvent");
+        expect(set.signers.length).to.be.at.least(result.params.minSigners);
+        expect(set.signers).to.not.include(set.name);
+        for (const a of set.assets) {
+          expect(a.rootSum).to.equal(a.trueTotal);
+          expect(BigInt(a.reserves) >= BigInt(a.rootSum)).to.equal(true);
+          expect(a.leaves).to.equal(a.accounts);
+        }
+      }
+    }
+    expect(result.request?.status).to.equal("Finalized");
+    expect(result.request?.verdict).to.equal("Solvent");
+  });
+
+  it("catches the cheater with two Groth16 fraud proofs: slashed, ejected, claims booked and paid", function () {
+    const cheater = result.members.find((m) => m.cheater)!;
+    const set = result.rounds[1].sets.find((s) => s.member === cheater.address)!;
+    expect(set.status).to.equal("Fraudulent");
+    const eth = set.assets.find((a) => a.asset === ETH_ASSET)!;
+    const usdc = set.assets.find((a) => a.asset === USDC_ASSET)!;
+    expect(eth.leaves).to.equal(eth.accounts - 1); // the omitted user
+    expect(BigInt(eth.rootSum)).to.equal(BigInt(eth.trueTotal) - BigInt(result.cheat.omitted.balance));
+    expect(BigInt(usdc.rootSum)).to.equal(
+      BigInt(usdc.trueTotal) - BigInt(result.cheat.underReported.balance) + BigInt(result.cheat.underReported.reported),
+    );
+    expect(result.frauds.map((f) => f.kind).sort()).to.deep.equal(["missing user (omitted)", "under-reported balance"]);
+    for (const f of result.frauds) {
+      expect(f.member).to.equal(cheater.address);
+      expect(f.paid).to.equal(f.claim);
+      expect(BigInt(f.weightSlashed) > 0n).to.equal(true);
+      expect(f.proverName).to.not.equal(cheater.name);
+      expect(f.gasUsed).to.be.greaterThan(200_000);
+    }
+    expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.claim).to.equal(result.cheat.omitted.balance);
+    expect(result.frauds.find((f) => f.asset === USDC_ASSET)?.claim).to.equal(result.cheat.underReported.balance);
+    // Two 50% slashes leave a quarter of the stake; below the minimum collateral, so the member is ejected.
+    expect(BigInt(cheater.stakeAfter)).to.equal(BigInt(cheater.stakeBefore) / 4n);
+    expect(cheater.statusAfter).to.equal("Ejected");
+    expect(cheater.reputationAfter.slashCount).to.equal(2);
+    expect(BigInt(cheater.reputationAfter.score) < BigInt(cheater.reputationBefore.score)).to.equal(true);
+    // The provers earned the bounties; honest members kept their stake and status.
+    const bounties = result.members.reduce((a, m) => a + BigInt(m.bounties.eth), 0n);
+    expect(bounties > 0n).to.equal(true);
+    for (const m of result.members.filter((x) => !x.cheater)) {
+      expect(m.stakeAfter).to.equal(m.stakeBefore);
+      expect(m.statusAfter).to.equal("Active");
+      expect(m.reputationAfter.slashCount).to.equal(0);
+      expect(m.reputationAfter.dutiesMet).to.equal(m.reputationAfter.dutiesTotal);
+    }
+  });
+
+  it("books gas per step from receipts", function () {
+    const step = (id: string) => result.steps.find((s) => s.id === id)!;
+    expect(step("deploy").gas.gas).to.be.greaterThan(1_000_000);
+    expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.proveFraud")).to.equal(true);
+    expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["RestitutionFund.payClaim"]);
+    expect(step("round1-snapshot").gas.txs).to.equal(0);
+    expect(result.totals.gas).to.equal(result.steps.reduce((a, s) => a + s.gas.gas, 0));
+  });
+
+  it("writes the report and its data, mentioning each member, and prints the summary", async function () {
+    const dir = result.reportDir!;
+    const html = await readFile(join(dir, "report.html"), "utf8");
+    for (const m of result.members) {
+      expect(html).to.contain(m.name);
+      expect(html).to.contain(m.address);
+    }
+    expect(html).to.contain("<svg").and.to.contain("Fraudulent");
+    expect(html).to.not.match(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    const data = JSON.parse(await readFile(join(dir, "data.json"), "utf8")) as DemoResult;
+    expect(data.format).to.equal("por.demo-report");
+    expect(data.frauds).to.have.length(2);
+    expect((await stat(join(dir, "logs", "nodes.jsonl"))).size).to.be.greaterThan(0);
+    const summary = formatSummary(result).join("\n");
+    for (const m of result.members) expect(summary).to.contain(m.name);
+    expect(summary).to.contain("Ejected");
+    expect(renderReport(result)).to.equal(html);
+  });
+
+  it("leaves no temporary directory behind", async function () {
+    expect(await demoTmpDirs()).to.deep.equal(tmpBefore);
+  });
+});
+
+describe("demo: interrupted", function () {
+  this.timeout(300_000);
+  it("stops and cleans up when aborted, rejecting with DemoAborted", async function () {
+    const before = await demoTmpDirs();
+    const reportsDir = await mkdtemp(join(tmpdir(), "por-demotest-reports-"));
+    const abort = new AbortController();
+    abort.abort();
+    try {
+      let error: unknown;
+      try {
+        await runDemo(hre, {
+          users: 4,
+          members: 2,
+          seed: "abort",
+          out: () => undefined,
+          reportsDir,
+          signal: abort.signal,
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(DemoAborted);
+      expect(await demoTmpDirs()).to.deep.equal(before);
+    } finally {
+      await rm(reportsDir, { recursive: true, force: true });
+    }
+  });
+});
