@@ -4,7 +4,7 @@
 // real aggregator finalizing quorums, one member's cheat caught by the operators' watchtower with Groth16 proofs,
 // the slash, the claims booked and paid, and the report.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, rmSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -177,6 +177,11 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
   const tmp = await mkdtemp(join(tmpdir(), "por-demo-"));
   const res = new Resources();
   res.add("temporary directory", () => rm(tmp, { recursive: true, force: true }));
+  // Last resort: a library step that exits the process on a signal (the snapshot pipeline does) skips the cleanup
+  // above; the temporary directory is still removed on the way out.
+  const removeOnExit = () => rmSync(tmp, { recursive: true, force: true });
+  process.on("exit", removeOnExit);
+  res.add("exit hook", () => process.off("exit", removeOnExit));
   const logStreams: WriteStream[] = [];
   const logFile = (name: string) => {
     const s = createWriteStream(join(reportDir, "logs", `${name}.jsonl`), { flags: "a" });
