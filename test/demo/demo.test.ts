@@ -1,7 +1,7 @@
 // The end-to-end demo (src/demo, scripts/demo.ts): the scenario builder's guarantees, the report and summary
 // writers, the JSON-RPC bridge, and the whole demo at a tiny size on the real components (embedded chain, Ignition
 // deployment, liabilities engine, verifier service, operator nodes, aggregator, Groth16 fraud proofs).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -330,6 +330,56 @@ describe("demo: interrupted", function () {
       expect(await demoTmpDirs()).to.deep.equal(before);
     } finally {
       await rm(reportsDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("demo: Ctrl-C on the command line", function () {
+  this.timeout(300_000);
+  it("stops every component on SIGINT while operators work, removes its files and exits with 130", async function () {
+    const before = await demoTmpDirs();
+    const reportsBefore = new Set(await readdir(join(process.cwd(), "reports")).catch(() => [] as string[]));
+    const child = spawn(
+      process.execPath,
+      [
+        join(process.cwd(), "node_modules/hardhat/dist/src/cli.js"),
+        "demo",
+        "--users",
+        "6",
+        "--members",
+        "2",
+        "--seed",
+        "sigint",
+      ],
+      { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    let sent = false;
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      // Interrupt in the middle: the operators are verifying round 1.
+      if (!sent && out.includes("step 8/14")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(sent, out).to.equal(true);
+    expect(code, out).to.equal(130);
+    expect(out).to.contain("demo: interrupted; cleaned up");
+    expect(out).to.not.contain("warning: cleanup");
+    expect(await demoTmpDirs()).to.deep.equal(before);
+    // The interrupted run's report directory holds only its logs (no report).
+    const fresh = (await readdir(join(process.cwd(), "reports"))).filter((n) => !reportsBefore.has(n));
+    for (const name of fresh) {
+      const entries = await readdir(join(process.cwd(), "reports", name));
+      expect(entries).to.not.include("report.html");
+      await rm(join(process.cwd(), "reports", name), { recursive: true, force: true });
     }
   });
 });
