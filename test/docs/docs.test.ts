@@ -243,6 +243,14 @@ describe("docs", function () {
       }
       ws = await workspace();
       const port = await freePort();
+      // The guides' services listen on ports from these variables (defaults 8787, 8650-8652): free ones here, so
+      // two runs (or anything else on the machine) never collide.
+      const servicePorts = {
+        VERIFIER_PORT: String(await freePort()),
+        AGGREGATOR_PORT: String(await freePort()),
+        NODE_A_HEALTH_PORT: String(await freePort()),
+        NODE_B_HEALTH_PORT: String(await freePort()),
+      };
       const url = `http://127.0.0.1:${port}`;
       // The test runner's own HARDHAT_* variables (HARDHAT_CONFIG above all) would point the guides' Hardhat at the
       // checkout instead of the workspace.
@@ -251,6 +259,7 @@ describe("docs", function () {
         ...inherited,
         PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
         POR_LOCALHOST_URL: url,
+        ...servicePorts,
         DOCTEST_TMP: join(ws, ".doctest"),
         FORCE_COLOR: "0",
         NO_COLOR: "1",
