@@ -10,6 +10,7 @@ import { join } from "node:path";
 
 import {
   Contract,
+  Interface,
   JsonRpcProvider,
   Wallet,
   ZeroAddress,
@@ -24,7 +25,13 @@ import * as snarkjs from "snarkjs";
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
 import { Aggregator } from "../aggregator/index.js";
 import { LocalBlobStore } from "../blobstore/index.js";
-import { reserveRegistryDomain, signReserveOwnership } from "../chain/index.js";
+import {
+  combinedInterface,
+  explainError,
+  loadProjectAbis,
+  reserveRegistryDomain,
+  signReserveOwnership,
+} from "../chain/index.js";
 import { circuitArtifacts, releaseCurves } from "../circuits/index.js";
 import type { Progress as CeremonyProgress } from "../circuits/ceremony.js";
 import { setSubject, requestSubject, type AssetCommitment } from "../consortium/index.js";
@@ -203,6 +210,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     // ---------------------------------------------------------------- 1. prepare
     const { crypto, engine } = await p.step("prepare", "prepare: contracts, fraud-proof keys, crypto", async (note) => {
       await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+      projectErrors = combinedInterface(await loadProjectAbis(hre.config.paths.artifacts));
       if (!(await hre.artifacts.artifactExists("LeafMismatch32Verifier"))) {
         throw new Error("contracts/verifiers/LeafMismatch32Verifier.sol is missing: run `npm run circuits` first");
       }
@@ -253,12 +261,13 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     const gas = new GasBook(eip);
     await gas.skipTo();
     const stepGas = new Map<string, ReturnType<GasBook["totals"]>>();
+    /** Books the gas of the blocks mined during step `id` and prints it. */
     const booked = async (id: string) => {
       const g = await gas.book(id);
       stepGas.set(id, g);
+      p.line(`  ${id}: ${g.txs} transactions, ${(g.gas / 1e6).toFixed(2)}M gas`);
       return g;
     };
-    const gasNote = (g: { gas: number; txs: number }) => `${g.txs} txs, ${(g.gas / 1e6).toFixed(2)}M gas`;
     const mine = () => eip.request({ method: "evm_mine", params: [] });
     const increaseTime = async (s: number) => {
       await eip.request({ method: "evm_increaseTime", params: [s] });
@@ -359,11 +368,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
         return dep;
       },
     );
-    function stepGasSync(id: string) {
-      return stepGas.get(id) ?? { gas: 0, txs: 0 };
-    }
     await booked("deploy");
-    p.line(`  deploy: ${gasNote(stepGasSync("deploy"))}`);
     checkAbort();
 
     const at = (c: Contract, s: Signer) => c.connect(s) as Contract;
@@ -433,7 +438,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       },
     );
     await booked("onboard");
-    p.line(`  onboard: ${gasNote(stepGasSync("onboard"))}`);
     checkAbort();
 
     // ---------------------------------------------------------------- 5. services
@@ -787,7 +791,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       },
     );
     await booked("round1-commit");
-    p.line(`  round 1: ${gasNote(stepGasSync("round1-commit"))}`);
     checkAbort();
 
     // ---------------------------------------------------------------- 9. back-in-time request
@@ -815,7 +818,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       },
     );
     await booked("request");
-    p.line(`  request: ${gasNote(stepGasSync("request"))}`);
     const reputationBefore = await readReputation();
     checkAbort();
 
@@ -840,7 +842,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       for (const m of honest) note(`${m.name}: set ${SET_STATUS[await setStatus(m.address, roundTimes[1])]}`);
     });
     await booked("round2-commit");
-    p.line(`  round 2: ${gasNote(stepGasSync("round2-commit"))}`);
     checkAbort();
 
     const victims = [
@@ -878,7 +879,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       },
     );
     await booked("fraud");
-    p.line(`  fraud: ${gasNote(stepGasSync("fraud"))}`);
     checkAbort();
 
     // ---------------------------------------------------------------- 14. claims
@@ -924,17 +924,31 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     result.wallSeconds = Math.round(p.elapsedSeconds() * 10) / 10;
     result.reportDir = reportDir;
     return result;
+  } catch (e) {
+    if (!(e instanceof DemoAborted)) sink(`the components' logs of this run: ${join(reportDir, "logs")}`);
+    throw e;
   } finally {
     const errors = await res.close();
     for (const e of errors) sink(`warning: cleanup: ${e}`);
   }
 }
 
-/** Awaits a transaction and its receipt; throws if it reverted. */
+/** The project's ABIs (errors of every contract), for reverts explained in words. */
+let projectErrors: Interface | undefined;
+
+/** Awaits a transaction and its receipt; a revert throws with the custom error decoded (src/chain). */
 async function send(tx: Promise<unknown>): Promise<void> {
-  const t = (await tx) as { wait(): Promise<{ status: number | null } | null> };
-  const r = await t.wait();
-  if (r?.status !== 1) throw new Error("a transaction failed");
+  let hash = "";
+  try {
+    const t = (await tx) as { hash: string; wait(): Promise<{ status: number | null } | null> };
+    hash = t.hash;
+    const r = await t.wait();
+    if (r?.status !== 1) throw new Error(`transaction ${hash} reverted`);
+  } catch (e) {
+    const why =
+      projectErrors === undefined ? (e instanceof Error ? e.message : String(e)) : explainError(e, projectErrors);
+    throw new Error(`transaction ${hash || "(not sent)"} failed: ${why}`, { cause: e });
+  }
 }
 
 /** Rebuilds a tree from leaves bytes with one leaf removed (`replace` null) or replaced by (accountKey, balance). */
