@@ -123,7 +123,7 @@ export function renderReport(r: DemoResult): string {
         "ledger total",
         "reserves (PoA)",
         "set",
-        "co-signers",
+        "attested by (operators)",
         "records forwarded",
       ],
       rows,
@@ -224,7 +224,7 @@ ${rounds.join("\n")}
 ${
   r.request === null
     ? ""
-    : `<h3>Back-in-time proof request</h3><p>The verifier's scheduler picked ${esc(r.request.name)}'s snapshot at t = ${esc(r.request.t)} at random (request ${esc(r.request.requestId)}). The member answered; the operators re-verified it with the records they hold now: <span class="${r.request.status === "Finalized" ? "good" : "bad"}">${esc(r.request.status)}</span>${r.request.verdict ? ` (${esc(r.request.verdict)})` : ""}, co-signed by ${esc(r.request.signers.join(", ") || "–")}.</p>`
+    : `<h3>Back-in-time proof request</h3><p>The verifier's scheduler picked ${esc(r.request.name)}'s snapshot at t = ${esc(r.request.t)} at random (request ${esc(r.request.requestId)}). The member answered; the operators re-verified it with the records they hold now: <span class="${r.request.status === "Finalized" ? "good" : "bad"}">${esc(r.request.status)}</span>${r.request.verdict ? ` (${esc(r.request.verdict)})` : ""}, attested by ${esc(r.request.signers.join(", ") || "–")}.</p>`
 }
 
 <h2>The cheat and its fraud proofs</h2>

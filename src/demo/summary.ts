@@ -82,7 +82,7 @@ export function formatSummary(r: DemoResult): string[] {
       }
     }
     out.push(
-      ...table(["member", "asset", "leaves", "root", "root sum", "ledger", "reserves", "set", "co-signers"], rows),
+      ...table(["member", "asset", "leaves", "root", "root sum", "ledger", "reserves", "set", "attested by"], rows),
     );
   }
 
@@ -90,7 +90,7 @@ export function formatSummary(r: DemoResult): string[] {
     section("Back-in-time proof request");
     out.push(
       `request ${r.request.requestId}: ${r.request.name} at t = ${r.request.t}: ${r.request.status}` +
-        `${r.request.verdict ? ` (${r.request.verdict})` : ""}, co-signed by ${r.request.signers.join(", ") || "-"}`,
+        `${r.request.verdict ? ` (${r.request.verdict})` : ""}, attested by ${r.request.signers.join(", ") || "-"}`,
     );
   }
 
