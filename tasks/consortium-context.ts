@@ -20,7 +20,7 @@ export interface CommonArgs {
 
 /** Connect to the selected network and bind the deployed contracts to the chosen account. */
 export async function consortiumContext(args: CommonArgs, hre: HardhatRuntimeEnvironment) {
-  const { ethers } = await hre.network.connect();
+  const { ethers } = await hre.network.getOrCreate();
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const dir = args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId);
   const addresses = await readConsortiumAddresses(dir);

@@ -86,6 +86,8 @@ const liabilityTasks: NewTaskDefinition[] = [
     .addOption({ name: "rootSum", description: "Published root sum (decimal)", defaultValue: "" })
     .addOption({ name: "keyHash", description: "Registered record key hash (decimal)", defaultValue: "" })
     .addOption({ name: "account", description: "Your account id (the file must be about it)", defaultValue: "" })
+    .addFlag({ name: "chain", description: "Read the committed root and the registered key hash from the network" })
+    .addOption({ name: "deployment", description: "Ignition deployment directory (with --chain)", defaultValue: "" })
     .setAction(() => import("./verify-record.js"))
     .build(),
 ];
@@ -400,4 +402,5 @@ export const taskDefinitions: NewTaskDefinition[] = [
   ...consortiumTasks,
   ...operatorTasks,
   ...verifierTasks,
+  ...demoTasks,
 ];

@@ -5,3 +5,4 @@ export * from "./fraud.js";
 export * from "./summary.js";
 export * from "./deployment.js";
 export * from "./bundle.js";
+export * from "./published.js";

@@ -16,7 +16,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
 import { releaseCurves } from "../../src/circuits/index.js";
-import { CONSORTIUM_FUTURES, setSubject } from "../../src/consortium/index.js";
+import { CONSORTIUM_FUTURES, publishedTree, setSubject } from "../../src/consortium/index.js";
 import { omissionSnapshot, proveOmission } from "./omission-fraud.js";
 import attest from "../../tasks/attest.js";
 import commitRoots from "../../tasks/commit-roots.js";
@@ -25,6 +25,7 @@ import reportMissedDeadline from "../../tasks/report-missed-deadline.js";
 import requestProof from "../../tasks/request-proof.js";
 import submitFraud from "../../tasks/submit-fraud.js";
 import submitQuorum from "../../tasks/submit-quorum.js";
+import verifyRecord from "../../tasks/verify-record.js";
 
 const connection = await network.create();
 const { ethers, ignition, networkHelpers } = connection;
@@ -65,7 +66,7 @@ async function setup() {
   }
   await writeFile(join(deployment, "deployed_addresses.json"), JSON.stringify(addresses));
   const hre = {
-    network: { connect: async () => connection },
+    network: { connect: async () => connection, getOrCreate: async () => connection },
     config: { paths: { root: dir, artifacts: join(process.cwd(), "artifacts") } },
   } as unknown as HardhatRuntimeEnvironment;
 
@@ -110,7 +111,7 @@ async function setup() {
   await writeFile(summaryFile, JSON.stringify(summary));
   const ledger = await ethers.getContractAt("CommitmentLedger", addresses["Consortium#CommitmentLedger"]);
   const adjudicator = await ethers.getContractAt("Adjudicator", addresses["Consortium#Adjudicator"]);
-  return { hre, dir, deployment, member, user, operators, t, summaryFile, leaves, ledger, adjudicator, snap };
+  return { hre, dir, deployment, member, user, operators, t, summaryFile, leaves, ledger, adjudicator, snap, registry };
 }
 
 describe("consortium tasks", function () {
@@ -133,6 +134,14 @@ describe("consortium tasks", function () {
     const logs = await s.ledger.queryFilter(s.ledger.filters.RootCommitted(s.member.address));
     expect(logs[0].args.blobDigest).to.equal(keccak256(s.leaves));
     expect(logs[0].args.reserves).to.equal(6000n);
+
+    // The user checks the record against what the member published on-chain: the root omits them.
+    const published = await publishedTree(s.ledger, s.registry, s.member.address, 1, s.t);
+    expect(published.root).to.deep.equal({ h: s.snap.commitment.rootHash, s: s.snap.commitment.rootSum });
+    expect(published.keyHash).to.equal(s.snap.key.keyHash);
+    const check = { rootHash: "", rootSum: "", keyHash: "", account: "", deployment: s.deployment, chain: true };
+    const victim = await capture(() => verifyRecord({ ...check, file: s.snap.victimRecordFile }, s.hre));
+    expect(victim.code, victim.out).to.equal(1);
 
     const wrongMember = await capture(() =>
       commitRoots({ ...common, from: "2", summary: s.summaryFile, reserves: "1=6000", blobDigests: "" }, s.hre),

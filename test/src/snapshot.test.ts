@@ -259,7 +259,15 @@ describe("snapshot", function () {
       const recDir = join(snapDir, "records", "7");
       const file = join(recDir, (await readdir(recDir))[0]);
       const a = summary.assets[1];
-      const base = { file, rootHash: a.rootHash, rootSum: a.rootSum, keyHash: summary.recordKey.keyHash, account: "" };
+      const base = {
+        file,
+        rootHash: a.rootHash,
+        rootSum: a.rootSum,
+        keyHash: summary.recordKey.keyHash,
+        account: "",
+        chain: false,
+        deployment: "",
+      };
       await verifyRecordTask(base);
       expect(process.exitCode).to.equal(undefined);
       await verifyRecordTask({ ...base, rootSum: (BigInt(a.rootSum) + 1n).toString() });
