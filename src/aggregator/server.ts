@@ -57,6 +57,11 @@ export interface AggregatorOptions {
   log: Logger;
   /** Largest accepted request body in bytes (default 16 KiB). */
   maxBodyBytes?: number;
+  /**
+   * How often open subjects are re-examined (default 15 000 ms; 0 turns it off), so a submission that failed
+   * (RPC down, nonce race, no gas money) is retried even when no new attestation arrives.
+   */
+  retryIntervalMs?: number;
 }
 
 /** An HTTP error with a status and a message for the client. */
@@ -82,6 +87,7 @@ export class Aggregator {
   /** Serialises submissions (one nonce stream, one decision per subject at a time). */
   private queue: Promise<unknown> = Promise.resolve();
   private stopping = false;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: AggregatorOptions) {
     this.db = new AggregatorDb(o.dbPath);
@@ -104,11 +110,19 @@ export class Aggregator {
     await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
     this.o.log.info("aggregator listening", { url: this.url, ledger: this.o.ledger, chainId: this.chainId });
     await this.resume();
+    const every = this.o.retryIntervalMs ?? 15_000;
+    if (every > 0) {
+      this.retryTimer = setInterval(() => {
+        if (!this.stopping) this.resume().catch((e) => this.o.log.warn("retry pass failed", { error: msg(e) }));
+      }, every);
+      this.retryTimer.unref();
+    }
   }
 
   /** Stops accepting requests, waits for a submission in flight, closes the database. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.retryTimer);
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeIdleConnections();
     await closed;
@@ -119,7 +133,10 @@ export class Aggregator {
 
   /** Re-examines every subject that is not finalized (after a restart). */
   async resume(): Promise<void> {
-    for (const s of this.db.openSubjects()) await this.enqueue(s.subject);
+    for (const s of this.db.openSubjects()) {
+      if (this.stopping) return;
+      await this.enqueue(s.subject);
+    }
   }
 
   private enqueue(subject: string): Promise<void> {

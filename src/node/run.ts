@@ -18,7 +18,7 @@ export async function startOperatorNode(
   hooks: Pick<OperatorNodeOptions, "onStep"> = {},
 ): Promise<{ node: OperatorNode; close: () => Promise<void> }> {
   const log = jsonLogger("node", { level: c.logLevel });
-  const provider = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true, polling: true });
+  const provider = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true, polling: true, cacheTimeout: -1 });
   const wallet = new Wallet(privateKey, provider);
   const crypto = await loadCrypto({ threads: 0 });
   const held = c.records === undefined ? undefined : await openHeldRecords(c.records);
@@ -64,7 +64,7 @@ export async function startAggregator(
   privateKey: string,
 ): Promise<{ aggregator: Aggregator; close: () => Promise<void> }> {
   const log = jsonLogger("aggregator", { level: c.logLevel });
-  const provider = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true, polling: true });
+  const provider = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true, polling: true, cacheTimeout: -1 });
   const aggregator = new Aggregator({
     provider,
     wallet: new Wallet(privateKey, provider),

@@ -37,7 +37,7 @@ const int = (name: string, v: string): number => {
 };
 
 try {
-  const provider = new JsonRpcProvider(need("rpc"), undefined, { staticNetwork: true });
+  const provider = new JsonRpcProvider(need("rpc"), undefined, { staticNetwork: true, cacheTimeout: -1 });
   const key = process.env.POR_VERIFIER_PRIVATE_KEY;
   if (values.schedule && (key === undefined || key === ""))
     throw new Error("--schedule needs POR_VERIFIER_PRIVATE_KEY");

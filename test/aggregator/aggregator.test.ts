@@ -109,8 +109,9 @@ describe("Aggregator", function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const start = async (s: Setup) => {
+  const start = async (s: Setup, retryIntervalMs = 0) => {
     agg = new Aggregator({
+      retryIntervalMs,
       provider: ethers.provider,
       wallet: s.submitter,
       ledger: s.d.ledger,
@@ -207,6 +208,29 @@ describe("Aggregator", function () {
       const view = await http(a.url, "GET", `/subjects/${subject}`);
       expect(view.json.status).to.equal("finalized");
       expect(a.db.countAttestations()).to.equal(3);
+    });
+
+    it("retries a failed submission on its own, with no new attestation arriving", async function () {
+      const s = await networkHelpers.loadFixture(setup);
+      const subject = setSubject(s.member.address, s.t1);
+      // The submitter cannot pay for gas: the quorum is reached but the transaction cannot be sent.
+      const funds = await ethers.provider.getBalance(s.submitter.address);
+      await networkHelpers.setBalance(s.submitter.address, 0n);
+      const a = await start(s, 200);
+      const post = async (b: unknown) => http(a.url, "POST", "/attestations", JSON.stringify(b));
+      expect((await post(await submission(s, s.op1, s.t1, s.c1))).status).to.equal(201);
+      expect((await post(await submission(s, s.op2, s.t1, s.c1))).status).to.equal(201);
+      await a.trySubmit(subject);
+      expect((await s.ledger.setOf(s.member.address, s.t1)).status).to.equal(1n);
+      expect(a.db.subject(subject)?.status).to.not.equal("finalized");
+      // Money arrives; the periodic pass submits without any further request.
+      await networkHelpers.setBalance(s.submitter.address, funds);
+      const deadline = Date.now() + 10_000;
+      while (a.db.subject(subject)?.status !== "finalized" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(a.db.subject(subject)?.status).to.equal("finalized");
+      expect((await s.ledger.setOf(s.member.address, s.t1)).status).to.equal(2n);
     });
 
     it("after a crash between collecting and submitting, a restart submits from the database", async function () {
