@@ -125,8 +125,20 @@ export function snarkjsVersion(): string {
   return `snarkjs@${pkg.version}`;
 }
 
+let curveBuild: Promise<unknown> | undefined;
+
+/**
+ * Builds snarkjs's BN254 curve (and its worker threads) once per process. ffjavascript caches the curve only after
+ * building it, so two proofs started at the same moment would each build one and leave the extra workers running;
+ * callers that may prove concurrently await this first.
+ */
+export function sharedCurve(): Promise<unknown> {
+  return (curveBuild ??= snarkjs.curves.getCurveFromName("bn128"));
+}
+
 /** Releases snarkjs's worker threads so the process can exit. */
 export async function releaseCurves(): Promise<void> {
+  curveBuild = undefined;
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
   if (g.curve_bn128) {
     await g.curve_bn128.terminate();

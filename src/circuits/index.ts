@@ -26,7 +26,7 @@ import {
 
 export { cacheRoot } from "./cache.js";
 export { compileInstance, mainSource, type CompiledCircuit } from "./compile.js";
-export { releaseCurves } from "./ceremony.js";
+export { releaseCurves, sharedCurve } from "./ceremony.js";
 export { circuitInstances, PTAU_POWER, type CircuitInstance };
 
 export interface CircuitArtifacts {

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 
 import * as snarkjs from "snarkjs";
 
-import { circuitArtifacts, findInstance } from "../circuits/index.js";
+import { circuitArtifacts, findInstance, sharedCurve } from "../circuits/index.js";
 import { loadProverCrypto } from "./crypto.js";
 import type { FraudProofFile } from "./files.js";
 import {
@@ -98,6 +98,7 @@ export async function proveFraud(
   const statement = await checkFraud(input, circuit);
   const artifacts = options.artifacts ?? (await circuitArtifacts(circuit));
 
+  await sharedCurve(); // one curve per process, even when several proofs start at once
   const t0 = performance.now();
   const { proof, publicSignals } = await snarkjs.groth16.fullProve(
     statement.circuitInput,

@@ -12,6 +12,7 @@ import {
   findInstance,
   releaseCurves,
   runPipeline,
+  sharedCurve,
 } from "../../src/circuits/index.js";
 
 const { ethers } = await network.create();
@@ -102,6 +103,12 @@ describe("circuit pipeline", function () {
       failed = true;
     }
     expect(failed, "a proof for a wrong root sum must not be possible").to.equal(true);
+  });
+
+  it("builds one BN254 curve for proofs started at the same moment", async function () {
+    await releaseCurves();
+    const [a, b] = await Promise.all([sharedCurve(), sharedCurve()]);
+    expect(a).to.equal(b);
   });
 
   it("serves a second build from the cache", async function () {
