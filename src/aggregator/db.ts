@@ -1,9 +1,9 @@
 // The aggregator's database (node:sqlite): every accepted attestation (keyed by subject, ballot and signer, so a
 // re-sent attestation is stored once) and one row per subject with its submission state. A subject in `submitting`
 // after a crash is resolved on restart by reading the chain before anything is sent again.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+
+import { inTransaction, openSqlite } from "../sqlite/index.js";
 
 /** Submission state of a subject. */
 export type SubjectStatus = "collecting" | "submitting" | "finalized";
@@ -54,10 +54,7 @@ export class AggregatorDb {
   private readonly db: DatabaseSync;
 
   constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode = WAL");
-    this.db.exec("PRAGMA synchronous = FULL");
+    this.db = openSqlite(path);
     this.db.exec(`CREATE TABLE IF NOT EXISTS attestations (
       subject TEXT NOT NULL, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
       verdict INTEGER NOT NULL, roots_digest TEXT NOT NULL, blob_digest TEXT NOT NULL, signer TEXT NOT NULL,
@@ -70,8 +67,7 @@ export class AggregatorDb {
 
   /** Stores an attestation (and its subject row) in one transaction; false when it was already stored. */
   addAttestation(a: StoredAttestation): boolean {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
+    return inTransaction(this.db, () => {
       const r = this.db
         .prepare(
           "INSERT INTO attestations (subject, kind, member, t, request_id, verdict, roots_digest, blob_digest, signer, " +
@@ -96,12 +92,8 @@ export class AggregatorDb {
             "VALUES (?, ?, ?, ?, ?, 'collecting', ?) ON CONFLICT (subject) DO NOTHING",
         )
         .run(a.subject, a.kind, a.member, a.t.toString(), a.requestId.toString(), now());
-      this.db.exec("COMMIT");
       return Number(r.changes) === 1;
-    } catch (e) {
-      this.db.exec("ROLLBACK");
-      throw e;
-    }
+    });
   }
 
   /** Attestations of a subject. */

@@ -2,9 +2,9 @@
 // fraud proof (keyed by nullifier). Every state change is one transaction, so a crash at any point leaves either the
 // old or the new state, and a restart resumes from it: jobs are keyed by subject and fraud rows by nullifier, so
 // nothing is done twice and nothing is lost.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+
+import { inTransaction, openSqlite } from "../sqlite/index.js";
 
 /** Lifecycle of a job: pending -> signed (verdict and signature stored) -> sent (aggregator acknowledged). */
 export type JobStatus = "pending" | "signed" | "sent";
@@ -79,25 +79,12 @@ export class NodeDb {
 
   /** Opens (creating) the database at `path` (`:memory:` for tests). */
   constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode = WAL");
-    this.db.exec("PRAGMA synchronous = FULL");
-    this.db.exec("PRAGMA busy_timeout = 5000");
-    for (const s of SCHEMA) this.db.exec(s);
+    this.db = openSqlite(path, SCHEMA);
   }
 
   /** Runs `fn` in one transaction. */
   tx<T>(fn: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.db.exec("COMMIT");
-      return out;
-    } catch (e) {
-      this.db.exec("ROLLBACK");
-      throw e;
-    }
+    return inTransaction(this.db, fn);
   }
 
   /** The last block fully processed, with its hash; undefined before the first poll. */

@@ -1,11 +1,10 @@
 // The two SQL drivers of the verifier's store: SQLite through Node's built-in node:sqlite (embedded default) and
 // PostgreSQL through pg. Both expose `?` placeholders and serialisable transactions to SqlRecordStore.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 import pg from "pg";
 
+import { inTransactionAsync, openSqlite } from "../sqlite/index.js";
 import { SqlRecordStore, migrate, type Querier, type SqlDriver, type SqlValue } from "./store.js";
 
 const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql);
@@ -19,11 +18,7 @@ export class SqliteDriver implements SqlDriver {
   private closed = false;
 
   constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode = WAL");
-    this.db.exec("PRAGMA synchronous = FULL");
-    this.db.exec("PRAGMA busy_timeout = 5000");
+    this.db = openSqlite(path);
   }
 
   /** Runs `fn` after every operation queued before it. */
@@ -54,15 +49,7 @@ export class SqliteDriver implements SqlDriver {
       const inner: Querier = {
         query: async <R>(sql: string, params: readonly SqlValue[] = []) => this.exec<R>(sql, params),
       };
-      this.db.exec("BEGIN IMMEDIATE");
-      try {
-        const out = await fn(inner);
-        this.db.exec("COMMIT");
-        return out;
-      } catch (e) {
-        if (this.db.isTransaction) this.db.exec("ROLLBACK");
-        throw e;
-      }
+      return inTransactionAsync(this.db, () => fn(inner));
     });
   }
 
