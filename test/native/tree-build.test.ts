@@ -6,30 +6,8 @@ import fc from "fast-check";
 
 import { FIELD_P, MAX_BALANCE, MAX_SUM, loadCrypto, tryLoadNative, type Crypto } from "../../src/crypto/index.js";
 import { loadNativeAddonForTests } from "../../src/crypto/native.js";
-import { SumTree, TreeError, leafSetFrom, type LeafSet, type TreeNode } from "../../src/tree/index.js";
-
-type Leaf = { slot: number; h: bigint; s: bigint };
-
-/** Dense reference root: every node of the 2^d subtree, then the lift to D with empty right siblings. */
-function denseRoot(poseidon: (x: readonly bigint[]) => bigint, leaves: Leaf[], d: number, D: number): TreeNode {
-  let level: TreeNode[] = Array.from({ length: 2 ** d }, () => ({ h: 0n, s: 0n }));
-  for (const l of leaves) level[l.slot] = { h: l.h, s: l.s };
-  let empty: TreeNode = { h: 0n, s: 0n };
-  for (let k = 0; k < D; k++) {
-    if (k < d) {
-      const next: TreeNode[] = [];
-      for (let i = 0; i < level.length; i += 2) {
-        const [a, b] = [level[i], level[i + 1]];
-        next.push({ h: poseidon([a.h, a.s, b.h, b.s]), s: a.s + b.s });
-      }
-      level = next;
-    } else {
-      level = [{ h: poseidon([level[0].h, level[0].s, empty.h, 0n]), s: level[0].s }];
-    }
-    empty = { h: poseidon([empty.h, 0n, empty.h, 0n]), s: 0n };
-  }
-  return level[0];
-}
+import { SumTree, TreeError, leafSetFrom, type LeafSet } from "../../src/tree/index.js";
+import { denseRoot, type Leaf } from "../helpers/dense-tree.js";
 
 /** The same leaf set with its node bytes at byte offset `shift` of a larger buffer. */
 function shifted(set: LeafSet, shift: number): LeafSet {

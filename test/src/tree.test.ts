@@ -11,32 +11,9 @@ import {
   leafSetFrom,
   verifyProof,
   type InclusionProof,
-  type TreeNode,
 } from "../../src/tree/index.js";
 import { decodeLeaves, encodeLeaves, rebuildFromLeaves } from "../../src/tree/leaves.js";
-
-type Leaf = { slot: number; h: bigint; s: bigint };
-
-/** Dense reference: hashes every node of the 2^d subtree, then lifts with empty right siblings. */
-function referenceRoot(poseidon: (x: readonly bigint[]) => bigint, leaves: Leaf[], d: number, D: number): TreeNode {
-  let level: TreeNode[] = Array.from({ length: 2 ** d }, () => ({ h: 0n, s: 0n }));
-  for (const l of leaves) level[l.slot] = { h: l.h, s: l.s };
-  let empty: TreeNode = { h: 0n, s: 0n };
-  for (let k = 0; k < D; k++) {
-    if (k < d) {
-      const next: TreeNode[] = [];
-      for (let i = 0; i < level.length; i += 2) {
-        const [a, b] = [level[i], level[i + 1]];
-        next.push({ h: poseidon([a.h, a.s, b.h, b.s]), s: a.s + b.s });
-      }
-      level = next;
-    } else {
-      level = [{ h: poseidon([level[0].h, level[0].s, empty.h, 0n]), s: level[0].s }];
-    }
-    empty = { h: poseidon([empty.h, 0n, empty.h, 0n]), s: 0n };
-  }
-  return level[0];
-}
+import { denseRoot } from "../helpers/dense-tree.js";
 
 const leavesArb = (d: number, maxLen: number) =>
   fc.uniqueArray(
@@ -70,7 +47,7 @@ describe("SumTree", function () {
       await fc.assert(
         fc.asyncProperty(leavesArb(5, 12), fc.integer({ min: 5, max: 9 }), async (leaves, D) => {
           const tree = await SumTree.build(crypto, leafSetFrom(leaves), 5, D);
-          const ref = referenceRoot(H, leaves, 5, D);
+          const ref = denseRoot(H, leaves, 5, D);
           expect(tree.root).to.deep.equal(ref);
           expect(tree.root.s).to.equal(leaves.reduce((a, l) => a + l.s, 0n));
         }),
