@@ -21,6 +21,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     );
     /// @notice Maximum number of assets in one commitment set.
     uint256 public constant MAX_ASSETS = 256;
+    /// @notice Maximum length of a published blob reference (an EigenDA certificate is well below it).
+    uint256 public constant MAX_BLOB_REF_LENGTH = 16_384;
 
     uint256 private constant _FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -241,6 +243,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         MemberRecord storage record = _memberRecords[member];
         record.dutiesTotal += 1;
         emit DutiesRecorded(member, 0, 1);
+    }
+
+    // ------------------------------------------------------------------ data availability
+
+    /// @inheritdoc ICommitmentLedger
+    function publishBlobRef(uint64 t, uint32 asset, bytes calldata ref) external {
+        if (ref.length == 0 || ref.length > MAX_BLOB_REF_LENGTH) revert CommitmentLedgerBadBlobRef(ref.length);
+        if (_sets[setSubject(msg.sender, t)] == 0) revert CommitmentLedgerUnknownSet(msg.sender, t);
+        emit BlobRefPublished(msg.sender, t, asset, ref);
     }
 
     // ------------------------------------------------------------------ fees and governance

@@ -114,6 +114,8 @@ interface ICommitmentLedger {
     error CommitmentLedgerSetExists(address member, uint64 t);
     /// @notice No commitment set exists for this member and snapshot time.
     error CommitmentLedgerUnknownSet(address member, uint64 t);
+    /// @notice A blob reference is empty or longer than `MAX_BLOB_REF_LENGTH` bytes.
+    error CommitmentLedgerBadBlobRef(uint256 length);
     /// @notice Asset ids are not strictly ascending (which also rules out duplicates).
     error CommitmentLedgerAssetsNotAscending(uint256 index, uint32 asset);
     /// @notice The root hash is zero or not a BN254 field element (no fraud proof could ever refer to it).
@@ -236,6 +238,9 @@ interface ICommitmentLedger {
     event AdjudicatorSet(address adjudicator);
     /// @notice Emitted when fees credited to an account are withdrawn.
     event FeesWithdrawn(address indexed account, uint256 amount);
+    /// @notice Emitted when a member says where the blob of one of its committed assets can be fetched (for example
+    /// an EigenDA certificate). Only an event: readers fetch the blob and check it against the committed blob digest.
+    event BlobRefPublished(address indexed member, uint64 indexed t, uint32 indexed asset, bytes ref);
 
     /// @notice Commits the caller's roots for snapshot time `t`, one entry per asset (asset ids strictly ascending).
     /// @dev Requires `registry.canCommit(msg.sender)`, `lastT < t <= block.timestamp`, non-zero root hashes below the
@@ -301,6 +306,14 @@ interface ICommitmentLedger {
     /// @return member The requested member.
     /// @return t The requested snapshot time.
     function markRequestMissed(uint256 requestId) external returns (address member, uint64 t);
+
+    /// @notice Publishes where the blob of the caller's commitment for `asset` at `t` can be fetched, as the event
+    /// `BlobRefPublished` (no storage). The set `(msg.sender, t)` must exist; a member may publish again (for example
+    /// after dispersing the blob anew): readers try every reference and keep the blob whose keccak256 matches.
+    /// @param t The snapshot time of a committed set of the caller.
+    /// @param asset The asset id whose blob the reference locates.
+    /// @param ref The reference (1 to `MAX_BLOB_REF_LENGTH` bytes), opaque to the contract.
+    function publishBlobRef(uint64 t, uint32 asset, bytes calldata ref) external;
 
     /// @notice Withdraws request fees credited to the caller (answered requests pay the member; missed ones refund
     /// the requester).

@@ -220,6 +220,40 @@ describe("CommitmentLedger", function () {
     });
   });
 
+  describe("publishBlobRef", function () {
+    it("emits BlobRefPublished with the reference for a committed set of the caller", async function () {
+      const f = await committed();
+      const ref = "0x01020304aabbccdd";
+      await expect(f.ledger.connect(f.member).publishBlobRef(f.t, ETH_ASSET, ref))
+        .to.emit(f.ledger, "BlobRefPublished")
+        .withArgs(f.member.address, f.t, ETH_ASSET, ref);
+    });
+
+    it("reverts with CommitmentLedgerUnknownSet for a set the caller never committed", async function () {
+      const f = await committed();
+      await expect(f.ledger.connect(f.other).publishBlobRef(f.t, ETH_ASSET, "0x01"))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
+        .withArgs(f.other.address, f.t);
+      await expect(f.ledger.connect(f.member).publishBlobRef(f.t + 1n, ETH_ASSET, "0x01"))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
+        .withArgs(f.member.address, f.t + 1n);
+    });
+
+    it("reverts with CommitmentLedgerBadBlobRef for an empty or oversized reference", async function () {
+      const f = await committed();
+      await expect(f.ledger.connect(f.member).publishBlobRef(f.t, ETH_ASSET, "0x"))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadBlobRef")
+        .withArgs(0n);
+      const max = await f.ledger.MAX_BLOB_REF_LENGTH();
+      await expect(f.ledger.connect(f.member).publishBlobRef(f.t, ETH_ASSET, new Uint8Array(Number(max) + 1)))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadBlobRef")
+        .withArgs(max + 1n);
+      await expect(
+        f.ledger.connect(f.member).publishBlobRef(f.t, ETH_ASSET, new Uint8Array(Number(max)).fill(7)),
+      ).to.emit(f.ledger, "BlobRefPublished");
+    });
+  });
+
   describe("requestProof", function () {
     it("opens a request with the member's response window and emits ProofRequested", async function () {
       const f = await networkHelpers.loadFixture(committed);
