@@ -146,8 +146,8 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     await f.ledger.connect(f.member).commit(tB, [snapB.commitment]);
     const first = (await proveOmission(snapA, f.user.address)).proof;
     const second = (await proveOmission(snapB, f.user.address)).proof;
-    const gFirst = await gasOf(f.adjudicator.connect(f.prover).proveFraud(first));
-    const gSecond = await gasOf(f.adjudicator.connect(f.prover).proveFraud(second));
+    const gFirst = await gasOf(f.adjudicator.connect(f.prover).proveFraud(first, [snapA.commitment]));
+    const gSecond = await gasOf(f.adjudicator.connect(f.prover).proveFraud(second, [snapB.commitment]));
     const verify = await f.verifier.verifyProof.estimateGas(first.a, first.b, first.c, fraudPublicSignals(first));
     rows.push({
       operation: "proveFraud (real Groth16 verifier), first claim in the token",

@@ -11,6 +11,7 @@ import {IRestitutionFund} from "./interfaces/IRestitutionFund.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
+import {CommitmentSets} from "./libraries/CommitmentSets.sol";
 
 /// @title Adjudicator
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency.
@@ -66,20 +67,23 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAdjudicator
-    function proveFraud(FraudProof calldata proof) external nonReentrant {
+    function proveFraud(
+        FraudProof calldata proof,
+        ICommitmentLedger.AssetCommitment[] calldata set
+    ) external nonReentrant {
         address member = proof.member;
         if (proof.recipient == address(0)) revert AdjudicatorZeroRecipient();
         // Reverts ConsortiumRegistryNoKeyAt when no key was valid at t.
         uint256 registered = _REGISTRY.keyHashAt(member, proof.t);
         if (registered != proof.keyHash) revert AdjudicatorKeyMismatch(registered, proof.keyHash);
         if (_FUND.isBooked(proof.nullifier)) revert AdjudicatorNullifierSpent(proof.nullifier);
+        uint256 committed = _rootIn(set, member, proof.asset, proof.t);
+        if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
         if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
 
-        // One ledger call reads the commitment and marks it; a missing or different root reverts the whole
+        // The ledger checks `set` against the committed digest and marks the set; a different set reverts the whole
         // transaction, so nothing stays marked.
-        uint256 committed = _LEDGER.markFraudulent(member, proof.asset, proof.t);
-        if (committed == 0) revert AdjudicatorUnknownCommitment(member, proof.asset, proof.t);
-        if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
+        _LEDGER.markFraudulent(member, proof.asset, proof.t, CommitmentSets.hashOf(set));
         // The nullifier is spent by booking its claim: the fund refuses a second booking of the same nullifier.
         _FUND.bookClaim(proof.nullifier, member, proof.asset, proof.claim, proof.recipient);
         uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
@@ -126,6 +130,22 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     /// @notice The contracts this adjudicator is wired to.
     function wiring() external view returns (Wiring memory) {
         return Wiring(_LEDGER, _REGISTRY, _VAULT, _FUND, _REPUTATION, _VERIFIER);
+    }
+
+    /// @dev The root hash `set` holds for `asset` (asset ids ascend, so a linear scan stops early).
+    function _rootIn(
+        ICommitmentLedger.AssetCommitment[] calldata set,
+        address member,
+        uint32 asset,
+        uint64 t
+    ) private pure returns (uint256) {
+        uint256 count = set.length;
+        for (uint256 i = 0; i < count; ++i) {
+            uint32 id = set[i].asset;
+            if (id == asset) return set[i].rootHash;
+            if (id > asset) break;
+        }
+        revert AdjudicatorUnknownCommitment(member, asset, t);
     }
 
     /// @dev Slashes `bps` (skipped at 0, which the vault refuses) and ejects a member left below its minimum

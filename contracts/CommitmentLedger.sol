@@ -8,11 +8,14 @@ import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
+import {CommitmentSets} from "./libraries/CommitmentSets.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: one slot; per asset: one slot (the root hash); per member: one slot (last snapshot
-/// and duty counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
+/// @dev Storage per commitment set: one slot (its metadata and the top 184 bits of its digest, which binds every asset's
+/// root hash, root sum, reserves and blob digest: the per-asset values live in `RootCommitted` events, and a fraud proof
+/// supplies the set, which is checked against the digest); per member: one slot (last snapshot and duty counters, read
+/// by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
 /// weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
     /// @notice EIP-712 type hash of an operator's attestation.
@@ -27,7 +30,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 private constant _FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 private constant _SIGNATURE_LENGTH = 65;
-    uint256 private constant _FRAUD_FLAG = 1 << 255;
     /// @dev The low bits of a set word that hold its metadata; the digest keeps the bits above.
     uint256 private constant _SET_META_MASK = (1 << 72) - 1;
     /// @dev Half the secp256k1 group order: signatures with a higher `s` are refused (EIP-2 malleability).
@@ -51,8 +53,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @dev One word per commitment set: status (bits 0-7), declaredInsolvent (bit 8), assetCount (bits 16-31),
     /// committedAt (bits 32-71) and the top 184 bits of `keccak256(abi.encode(rootsDigest, blobDigest))` (72-255).
     mapping(bytes32 setId => uint256 word) private _sets;
-    /// @dev Root hash of each asset commitment; bit 255 (never set in a field element) flags it fraudulent.
-    mapping(bytes32 commitmentId => uint256 root) private _roots;
     mapping(uint256 requestId => Request request) private _requests;
     mapping(bytes32 setId => uint256 requestId) private _requestOfSet;
     mapping(address account => uint256 amount) private _fees;
@@ -214,17 +214,14 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     // ------------------------------------------------------------------ adjudicator hooks
 
     /// @inheritdoc ICommitmentLedger
-    function markFraudulent(address member, uint32 asset, uint64 t) external onlyAdjudicator returns (uint256) {
-        bytes32 commitmentId = keccak256(abi.encode(member, asset, t));
-        uint256 stored = _roots[commitmentId];
-        if (stored == 0) return 0;
-        uint256 rootHash = stored & ~_FRAUD_FLAG;
-        if (stored == rootHash) _roots[commitmentId] = stored | _FRAUD_FLAG;
-        emit CommitmentMarkedFraudulent(member, asset, t);
+    function markFraudulent(address member, uint32 asset, uint64 t, bytes32 setHash) external onlyAdjudicator {
         bytes32 setId = setSubject(member, t);
         uint256 word = _sets[setId];
-        if (_statusOf(word) != SetStatus.Fraudulent) _setStatus(setId, word, member, t, SetStatus.Fraudulent);
-        return rootHash;
+        if (word == 0) revert CommitmentLedgerUnknownSet(member, t);
+        if ((uint256(setHash) ^ word) & ~_SET_META_MASK != 0) revert CommitmentLedgerSetMismatch(member, t);
+        // CommitmentMarkedFraudulent implies the set's status: no SetStatusChanged on this path.
+        if (_statusOf(word) != SetStatus.Fraudulent) _sets[setId] = _withStatus(word, SetStatus.Fraudulent);
+        emit CommitmentMarkedFraudulent(member, asset, t);
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -279,16 +276,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     }
 
     // ------------------------------------------------------------------ views
-
-    /// @inheritdoc ICommitmentLedger
-    function rootOf(address member, uint32 asset, uint64 t) external view returns (uint256) {
-        return _roots[keccak256(abi.encode(member, asset, t))] & ~_FRAUD_FLAG;
-    }
-
-    /// @inheritdoc ICommitmentLedger
-    function isFraudulent(address member, uint32 asset, uint64 t) external view returns (bool) {
-        return _roots[keccak256(abi.encode(member, asset, t))] & _FRAUD_FLAG != 0;
-    }
 
     /// @inheritdoc ICommitmentLedger
     function setOf(address member, uint64 t) external view returns (CommitmentSet memory) {
@@ -378,7 +365,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (_sets[setId] != 0) revert CommitmentLedgerSetExists(member, t);
 
         bool declaredInsolvent = false;
-        bytes memory blobDigests = new bytes(count * 32);
         uint256 previousAsset = 0;
         for (uint256 i = 0; i < count; ++i) {
             AssetCommitment calldata c = commitments[i];
@@ -389,22 +375,16 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             }
             // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.
             _REGISTRY.assetToken(c.asset);
-            _roots[keccak256(abi.encode(member, c.asset, t))] = c.rootHash;
-            bytes32 blob = c.blobDigest;
-            assembly ("memory-safe") {
-                mstore(add(add(blobDigests, 32), mul(i, 32)), blob)
-            }
             emit RootCommitted(member, c.asset, t, c.rootHash, c.rootSum, c.reserves, c.blobDigest);
             if (c.reserves < c.rootSum) {
                 declaredInsolvent = true;
                 emit InsolvencyDeclared(member, c.asset, t, c.reserves, c.rootSum);
             }
         }
-        bytes32 rootsDigest = keccak256(abi.encode(commitments));
-        bytes32 blobDigest = keccak256(blobDigests);
+        (bytes32 rootsDigest, bytes32 blobDigest) = CommitmentSets.digests(commitments);
         // count <= 256 and block.timestamp < 2^40 fit their fields.
         _sets[setId] =
-            (uint256(keccak256(abi.encode(rootsDigest, blobDigest))) & ~_SET_META_MASK) |
+            (uint256(CommitmentSets.setHash(rootsDigest, blobDigest)) & ~_SET_META_MASK) |
             (uint256(uint40(block.timestamp)) << 32) |
             (count << 16) |
             (declaredInsolvent ? 1 << 8 : 0) |
@@ -450,7 +430,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (word == 0) revert CommitmentLedgerUnknownSet(member, t);
         if (verdict != Verdict.Solvent && verdict != Verdict.Insolvent)
             revert CommitmentLedgerBadVerdict(uint8(verdict));
-        if ((uint256(keccak256(abi.encode(rootsDigest, blobDigest))) ^ word) & ~_SET_META_MASK != 0) {
+        if ((uint256(CommitmentSets.setHash(rootsDigest, blobDigest)) ^ word) & ~_SET_META_MASK != 0) {
             revert CommitmentLedgerDigestMismatch(rootsDigest, blobDigest);
         }
         if (verdict == Verdict.Solvent && (word >> 8) & 1 == 1) revert CommitmentLedgerDeclaredInsolvent(member, t);

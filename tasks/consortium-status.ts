@@ -28,6 +28,7 @@ export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEn
 
     const sets = await ctx.ledger.queryFilter(ctx.ledger.filters.SetCommitted(member));
     const roots = await ctx.ledger.queryFilter(ctx.ledger.filters.RootCommitted(member));
+    const frauds = await ctx.ledger.queryFilter(ctx.ledger.filters.CommitmentMarkedFraudulent(member));
     console.log(`  commitment sets: ${sets.length} (showing the last ${Math.min(args.limit, sets.length)})`);
     for (const log of sets.slice(-args.limit)) {
       const t = log.args.t;
@@ -36,7 +37,7 @@ export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEn
         `    t ${t}: ${SET_STATUS[Number(set.status)]}${set.declaredInsolvent ? " (declared insolvent)" : ""}`,
       );
       for (const r of roots.filter((x) => x.args.t === t)) {
-        const fraud = await ctx.ledger.isFraudulent(member, r.args.asset, t);
+        const fraud = frauds.some((f) => f.args.t === t && f.args.asset === r.args.asset);
         const solvency = r.args.reserves >= r.args.rootSum ? "reserves >= liabilities" : "RESERVES BELOW LIABILITIES";
         console.log(
           `      asset ${r.args.asset}: rootHash ${r.args.rootHash} rootSum ${r.args.rootSum} ` +

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { readFraudProof } from "../src/consortium/index.js";
+import { committedSet, readFraudProof } from "../src/consortium/index.js";
 import { TaskFailure, consortiumContext, runTask, sendAndDescribe, type CommonArgs } from "./consortium-context.js";
 
 interface Args extends CommonArgs {
@@ -17,6 +17,9 @@ export default async function submitFraud(args: Args, hre: HardhatRuntimeEnviron
       `fraud proof against member ${proof.member}, asset ${proof.asset}, t ${proof.t}: claim ${proof.claim} ` +
         `to ${proof.recipient}, nullifier ${proof.nullifier}`,
     );
-    await sendAndDescribe(ctx, "proveFraud", () => ctx.adjudicator.proveFraud(proof));
+    // The ledger stores only the set's digest: the proof goes with the member's whole set at t, as committed.
+    const ledger = await ctx.ledger.getAddress();
+    const set = await committedSet(ctx.ledger.runner, ledger, proof.member, proof.t);
+    await sendAndDescribe(ctx, "proveFraud", () => ctx.adjudicator.proveFraud(proof, set.commitments));
   });
 }

@@ -40,7 +40,13 @@ export default async function verifyRecord(args: VerifyRecordArgs, hre?: Hardhat
       if (hre === undefined) throw new Error("--chain needs a Hardhat network connection");
       const ctx = await consortiumContext({ deployment: args.deployment, from: "" }, hre);
       const { member, asset, t } = file.record;
-      const published = await publishedTree(ctx.ledger, ctx.registry, member, asset, BigInt(t));
+      const published = await publishedTree(
+        ctx.ledger.runner,
+        { ledger: await ctx.ledger.getAddress(), registry: await ctx.registry.getAddress() },
+        member,
+        asset,
+        BigInt(t),
+      );
       expect.root = published.root;
       expect.keyHash = published.keyHash;
       process.stdout.write(

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ICommitmentLedger} from "./ICommitmentLedger.sol";
+
 /// @title IAdjudicator
 /// @notice Turns proven misbehaviour into slashing (A10, D1): a Groth16 fraud proof against a committed root, a
 /// missed proof-request deadline, and a quorum verdict of insolvency. Each slashes the member's collateral by a
@@ -40,9 +42,9 @@ interface IAdjudicator {
         uint16 insolvencyBps;
     }
 
-    /// @notice No commitment of (member, asset, t) exists.
+    /// @notice The given commitment set has no commitment for the proof's asset.
     error AdjudicatorUnknownCommitment(address member, uint32 asset, uint64 t);
-    /// @notice The proof's root hash is not the one committed for (member, asset, t).
+    /// @notice The proof's root hash is not the one the given set holds for its asset.
     error AdjudicatorRootMismatch(uint256 committed, uint256 proven);
     /// @notice The proof's key hash is not the member's record key valid at t.
     error AdjudicatorKeyMismatch(uint256 registered, uint256 proven);
@@ -99,12 +101,14 @@ interface IAdjudicator {
     event SlashParamsSet(uint16 fraudBps, uint16 missedDeadlineBps, uint16 insolvencyBps);
 
     /// @notice Submits a fraud proof (anyone). Refuses a zero recipient, binds `keyHash` to
-    /// `registry.keyHashAt(member, t)`, refuses a spent nullifier, verifies the Groth16 proof, then marks the
-    /// commitment of (member, asset, t) fraudulent in one ledger call that must return `rootHash` (else the whole
-    /// call reverts), books the claim and slashes `fraudBps` (bounty to the caller; the vault counts the slash for
-    /// reputation).
+    /// `registry.keyHashAt(member, t)`, refuses a spent nullifier, takes the committed root of `asset` from `set`
+    /// (which must hold `rootHash` for it), verifies the Groth16 proof, then marks the set fraudulent in one ledger call
+    /// that checks `set` against the committed digest (else the whole call reverts), books the claim and slashes
+    /// `fraudBps` (bounty to the caller; the vault counts the slash for reputation).
     /// @param proof The fraud proof.
-    function proveFraud(FraudProof calldata proof) external;
+    /// @param set The member's whole commitment set at `t`, exactly as committed (from its `RootCommitted` events, in
+    /// asset order): the ledger stores only the set's digest.
+    function proveFraud(FraudProof calldata proof, ICommitmentLedger.AssetCommitment[] calldata set) external;
 
     /// @notice Punishes an open request whose deadline passed (anyone; bounty to the caller).
     /// @param requestId The request.

@@ -114,6 +114,8 @@ interface ICommitmentLedger {
     error CommitmentLedgerSetExists(address member, uint64 t);
     /// @notice No commitment set exists for this member and snapshot time.
     error CommitmentLedgerUnknownSet(address member, uint64 t);
+    /// @notice The commitments given for a set are not the ones committed (their hash differs from the stored digest).
+    error CommitmentLedgerSetMismatch(address member, uint64 t);
     /// @notice A blob reference is empty or longer than `MAX_BLOB_REF_LENGTH` bytes.
     error CommitmentLedgerBadBlobRef(uint256 length);
     /// @notice Asset ids are not strictly ascending (which also rules out duplicates).
@@ -230,7 +232,7 @@ interface ICommitmentLedger {
     event SetStatusChanged(address indexed member, uint64 indexed t, SetStatus status);
     /// @notice Emitted when a request's status changes through a quorum verdict.
     event RequestStatusChanged(uint256 indexed requestId, RequestStatus status);
-    /// @notice Emitted when an asset commitment is proven fraudulent.
+    /// @notice Emitted when an asset commitment is proven fraudulent; its set's status is Fraudulent from then on.
     event CommitmentMarkedFraudulent(address indexed member, uint32 indexed asset, uint64 indexed t);
     /// @notice Emitted when governance sets the quorum and request parameters.
     event QuorumParamsSet(uint256 quorumWeight, uint16 minSigners, uint96 requestFee);
@@ -296,11 +298,12 @@ interface ICommitmentLedger {
         bytes calldata signatures
     ) external;
 
-    /// @notice Adjudicator only: marks an asset commitment (and its set) fraudulent after an accepted fraud proof.
-    /// Marks nothing and returns zero when no such commitment exists.
-    /// @return rootHash The stored root hash, which the caller must compare with the proven one (the whole
-    /// transaction reverts on a mismatch, so nothing stays marked).
-    function markFraudulent(address member, uint32 asset, uint64 t) external returns (uint256 rootHash);
+    /// @notice Adjudicator only: marks the set `(member, t)` fraudulent after an accepted fraud proof against its
+    /// commitment for `asset`, and emits `CommitmentMarkedFraudulent` (which implies the set's new status).
+    /// @dev The adjudicator took the proven root hash from the set it was given; `setHash` (see `CommitmentSets`) must be
+    /// that set's hash, which binds it to what was committed. Reverts `CommitmentLedgerUnknownSet` when there is no set,
+    /// `CommitmentLedgerSetMismatch` when `setHash` is not the committed set's.
+    function markFraudulent(address member, uint32 asset, uint64 t, bytes32 setHash) external;
 
     /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty).
     /// @return member The requested member.
@@ -324,14 +327,6 @@ interface ICommitmentLedger {
 
     /// @notice Governance: sets the adjudicator contract.
     function setAdjudicator(address adjudicator) external;
-
-    /// @notice The committed root hash of (member, asset, t); zero means none.
-    /// @dev Only the root hash is stored per asset (one slot); root sum, reserves and blob digest are in the
-    /// `RootCommitted` event and bound by the set's digest, which the quorum attests.
-    function rootOf(address member, uint32 asset, uint64 t) external view returns (uint256 rootHash);
-
-    /// @notice True once a fraud proof against (member, asset, t) was accepted.
-    function isFraudulent(address member, uint32 asset, uint64 t) external view returns (bool);
 
     /// @notice The commitment set of (member, t).
     function setOf(address member, uint64 t) external view returns (CommitmentSet memory);

@@ -1,8 +1,77 @@
-// What a member published on-chain for one tree: the committed root (hash from storage, sum from the
-// RootCommitted event) and the record key hash valid at the snapshot time. Users check their record file
-// against these instead of trusting numbers the member sends them.
-import type { CommitmentLedger, ConsortiumRegistry } from "../../types/ethers-contracts/index.js";
+// What a member published on-chain. The ledger stores one word per commitment set (its status and the top 184 bits
+// of its digest); every asset's root hash, root sum, reserves and blob digest are in the RootCommitted events, which
+// are read here and checked against that digest, so a reader never trusts an event the ledger did not commit to.
+import { Contract, type ContractRunner } from "ethers";
 
+import { LEDGER_ABI, SET_STATUS } from "../poa/abi.js";
+import { rootsDigest, setBlobDigest, setDigest, type AssetCommitment } from "./attestation.js";
+
+/** The commitments of `(member, t)` from the ledger's RootCommitted events, ascending by asset (not yet checked). */
+export async function commitmentsOf(
+  runner: ContractRunner | null,
+  ledger: string,
+  member: string,
+  t: bigint,
+): Promise<AssetCommitment[]> {
+  const l = new Contract(ledger, LEDGER_ABI, runner);
+  const logs = await l.queryFilter(l.filters.RootCommitted(member, null, t), 0, "latest");
+  const out: AssetCommitment[] = [];
+  for (const log of logs) {
+    if (!("args" in log)) continue;
+    const a = log.args;
+    out.push({
+      asset: Number(a[1]),
+      rootHash: a[3] as bigint,
+      rootSum: a[4] as bigint,
+      reserves: a[5] as bigint,
+      blobDigest: a[6] as string,
+    });
+  }
+  return out.sort((x, y) => x.asset - y.asset);
+}
+
+/** A commitment set as committed: its events, checked against the stored digest, and its status. */
+export interface CommittedSet {
+  commitments: AssetCommitment[];
+  /** `ICommitmentLedger.SetStatus` (see SET_STATUS). */
+  status: number;
+  /** Asset ids proven fraudulent (CommitmentMarkedFraudulent events), ascending. */
+  fraudulentAssets: number[];
+}
+
+/**
+ * Reads the set `(member, t)` and checks its RootCommitted events against the ledger's stored digest; throws in words
+ * when there is no set or the events do not match it (an incomplete or reorganised log view: try again later).
+ */
+export async function committedSet(
+  runner: ContractRunner | null,
+  ledger: string,
+  member: string,
+  t: bigint,
+): Promise<CommittedSet> {
+  const l = new Contract(ledger, LEDGER_ABI, runner);
+  const set = (await l.getFunction("setOf")(member, t)) as { status: bigint; assetCount: bigint; digest: string };
+  if (Number(set.status) === SET_STATUS.None) {
+    throw new Error(`member ${member} committed no set at t ${t} on this chain`);
+  }
+  const commitments = await commitmentsOf(runner, ledger, member, t);
+  if (
+    commitments.length !== Number(set.assetCount) ||
+    setDigest(rootsDigest(commitments), setBlobDigest(commitments)) !== set.digest.toLowerCase()
+  ) {
+    throw new Error(
+      `the RootCommitted events of member ${member} at t ${t} (${commitments.length} assets) do not match the ` +
+        `set the ledger stores (${set.assetCount} assets, digest ${set.digest})`,
+    );
+  }
+  const marked = await l.queryFilter(l.filters.CommitmentMarkedFraudulent(member, null, t), 0, "latest");
+  const fraudulentAssets = [...new Set(marked.flatMap((log) => ("args" in log ? [Number(log.args[1])] : [])))].sort(
+    (x, y) => x - y,
+  );
+  return { commitments, status: Number(set.status), fraudulentAssets };
+}
+
+/** What a member published for one tree: the committed root, its reserves, and the key hash valid at `t`. */
 export interface PublishedTree {
   root: { h: bigint; s: bigint };
   keyHash: bigint;
@@ -12,24 +81,32 @@ export interface PublishedTree {
 
 /** Reads the published commitment of `(member, asset, t)`; throws in words when there is none. */
 export async function publishedTree(
-  ledger: CommitmentLedger,
-  registry: ConsortiumRegistry,
+  runner: ContractRunner | null,
+  addresses: { ledger: string; registry: string },
   member: string,
   asset: number,
   t: bigint,
 ): Promise<PublishedTree> {
-  const rootHash = await ledger.rootOf(member, asset, t);
-  if (rootHash === 0n) {
-    throw new Error(`member ${member} committed no root for asset ${asset} at t ${t} on this chain`);
+  let set: CommittedSet;
+  try {
+    set = await committedSet(runner, addresses.ledger, member, t);
+  } catch (e) {
+    if (e instanceof Error && e.message.includes("committed no set")) {
+      throw new Error(`member ${member} committed no root for asset ${asset} at t ${t} on this chain`);
+    }
+    throw e;
   }
-  const logs = await ledger.queryFilter(ledger.filters.RootCommitted(member, asset, t));
-  const log = logs.find((l) => l.args.rootHash === rootHash);
-  if (log === undefined)
-    throw new Error(`the RootCommitted event of member ${member}, asset ${asset}, t ${t} is missing`);
+  const c = set.commitments.find((x) => x.asset === asset);
+  if (c === undefined) throw new Error(`member ${member} committed no root for asset ${asset} at t ${t} on this chain`);
+  const registry = new Contract(
+    addresses.registry,
+    ["function keyHashAt(address member, uint64 t) view returns (uint256)"],
+    runner,
+  );
   return {
-    root: { h: rootHash, s: log.args.rootSum },
-    keyHash: await registry.keyHashAt(member, t),
-    reserves: log.args.reserves,
-    fraudulent: await ledger.isFraudulent(member, asset, t),
+    root: { h: c.rootHash, s: c.rootSum },
+    keyHash: (await registry.getFunction("keyHashAt")(member, t)) as bigint,
+    reserves: c.reserves,
+    fraudulent: set.fraudulentAssets.includes(asset),
   };
 }

@@ -313,6 +313,7 @@ export class OperatorNode {
       c.tree,
       c.rootHash,
       c.records,
+      c.set,
     );
     if ([...outcomes.values()].includes("failed")) throw new Error("a fraud-proof submission failed; will retry");
     await this.o.held?.markChecked(

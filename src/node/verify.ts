@@ -3,9 +3,10 @@
 import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 
 import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
-import { rootsDigest, setBlobDigest, setDigest, Verdict, type AssetCommitment } from "../consortium/attestation.js";
+import { rootsDigest, setBlobDigest, Verdict, type AssetCommitment } from "../consortium/attestation.js";
+import { committedSet } from "../consortium/published.js";
 import type { Crypto } from "../crypto/index.js";
-import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI } from "../poa/abi.js";
+import { CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
 import type { SumTree } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
 import type { BlobSource } from "./blobs.js";
@@ -63,6 +64,8 @@ export interface Contradiction {
   rootHash: bigint;
   tree: SumTree;
   records: StoredRecord[];
+  /** The member's whole commitment set at t, as committed (the Adjudicator takes it with the proof). */
+  set: AssetCommitment[];
 }
 
 /** The outcome of verifying one subject. */
@@ -84,30 +87,6 @@ export class BlobUnavailable extends Error {
   override name = "BlobUnavailable";
 }
 
-/** The commitments of `(member, t)` from the ledger's RootCommitted events, ascending by asset. */
-export async function commitmentsOf(
-  provider: Provider,
-  ledger: string,
-  member: string,
-  t: bigint,
-): Promise<AssetCommitment[]> {
-  const l = new Contract(ledger, LEDGER_ABI, provider);
-  const logs = await l.queryFilter(l.filters.RootCommitted(member, null, t), 0, "latest");
-  const out: AssetCommitment[] = [];
-  for (const log of logs) {
-    if (!("args" in log)) continue;
-    const a = log.args;
-    out.push({
-      asset: Number(a[1]),
-      rootHash: a[3] as bigint,
-      rootSum: a[4] as bigint,
-      reserves: a[5] as bigint,
-      blobDigest: a[6] as string,
-    });
-  }
-  return out.sort((x, y) => x.asset - y.asset);
-}
-
 /** Verifies a subject: every check on every asset. Throws {@link BlobUnavailable} when a blob cannot be fetched yet. */
 export async function verifySubject(
   deps: VerifyDeps,
@@ -116,23 +95,12 @@ export async function verifySubject(
 ): Promise<SubjectVerification> {
   const { provider, addresses } = deps;
   const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
-  const ledger = new Contract(addresses.ledger, LEDGER_ABI, provider);
   const registry = new Contract(addresses.registry, CONSORTIUM_REGISTRY_ABI, provider);
 
-  const commitments = await rpc("RootCommitted logs", () => commitmentsOf(provider, addresses.ledger, s.member, s.t));
-  const set = (await rpc("setOf", () => ledger.getFunction("setOf")(s.member, s.t))) as {
-    digest: string;
-    assetCount: bigint;
-  };
+  // The RootCommitted events, checked against the digest the ledger stores (throws on a mismatch).
+  const { commitments } = await rpc("commitment set", () => committedSet(provider, addresses.ledger, s.member, s.t));
   const rd = rootsDigest(commitments);
   const bd = setBlobDigest(commitments);
-  // The ledger stores the set digest without its low 72 bits (setDigest).
-  const onChain = setDigest(rd, bd);
-  if (commitments.length === 0 || Number(set.assetCount) !== commitments.length || onChain !== set.digest) {
-    throw new Error(
-      `the RootCommitted events of ${s.member} at t = ${s.t} (${commitments.length}) do not match the stored set (${set.assetCount} assets)`,
-    );
-  }
   const keyHash = (await rpc("keyHashAt", () =>
     registry
       .getFunction("keyHashAt")(s.member, s.t)
@@ -183,7 +151,13 @@ export async function verifySubject(
       record(c.asset, h.check);
       honoured.push(...h.ok);
       if (h.mismatched.length > 0) {
-        contradictions.push({ asset: c.asset, rootHash: c.rootHash, tree: tree.value, records: h.mismatched });
+        contradictions.push({
+          asset: c.asset,
+          rootHash: c.rootHash,
+          tree: tree.value,
+          records: h.mismatched,
+          set: commitments,
+        });
       }
     }
 
@@ -230,8 +204,8 @@ export async function checkHeldTree(
 ): Promise<{ honoured: StoredRecord[]; contradiction?: Contradiction } | undefined> {
   if (deps.held === undefined) return undefined;
   const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
-  const commitments = await rpc("RootCommitted logs", () =>
-    commitmentsOf(deps.provider, deps.addresses.ledger, member, t),
+  const { commitments } = await rpc("commitment set", () =>
+    committedSet(deps.provider, deps.addresses.ledger, member, t),
   );
   const c = commitments.find((x) => x.asset === asset);
   if (c === undefined) return undefined;
@@ -271,6 +245,8 @@ export async function checkHeldTree(
   return {
     honoured: h.ok,
     contradiction:
-      h.mismatched.length > 0 ? { asset, rootHash: c.rootHash, tree: tree.value, records: h.mismatched } : undefined,
+      h.mismatched.length > 0
+        ? { asset, rootHash: c.rootHash, tree: tree.value, records: h.mismatched, set: commitments }
+        : undefined,
   };
 }

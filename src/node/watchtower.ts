@@ -11,6 +11,7 @@ import {
 } from "../prover/index.js";
 import type { SumTree } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
+import type { AssetCommitment } from "../consortium/attestation.js";
 import { ADJUDICATOR_ABI } from "../poa/abi.js";
 import { slotPathOf } from "./checks.js";
 import type { NodeDb } from "./db.js";
@@ -58,6 +59,7 @@ export async function proveAndSubmitFraud(
   tree: SumTree,
   rootHash: bigint,
   records: readonly StoredRecord[],
+  set: readonly AssetCommitment[],
 ): Promise<Map<string, FraudOutcome>> {
   const out = new Map<string, FraudOutcome>();
   const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
@@ -125,8 +127,20 @@ export async function proveAndSubmitFraud(
       }
       throw e;
     }
+    // Proving takes seconds: another watchtower may have spent the nullifier meanwhile. Check again right before
+    // sending, so a lost race costs a view call, not a reverted transaction.
+    const spentMeanwhile = await withRetry(
+      () => adj.getFunction("isNullifierSpent")(BigInt(r.nullifier)) as Promise<boolean>,
+      { log, what: "isNullifierSpent" },
+    );
+    if (spentMeanwhile) {
+      deps.db.setFraud({ ...base, status: "done" });
+      log.info("fraud proven on-chain by someone else while this node was proving");
+      out.set(r.nullifier, "already-spent");
+      continue;
+    }
     try {
-      const tx = (await adj.getFunction("proveFraud")(struct)) as {
+      const tx = (await adj.getFunction("proveFraud")(struct, set)) as {
         hash: string;
         wait(): Promise<{ status: number | null } | null>;
       };

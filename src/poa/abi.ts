@@ -45,11 +45,11 @@ export const LEDGER_ABI = [
   "function attestRequest(uint256 requestId, uint8 verdict, bytes32 rootsDigest, bytes32 blobDigest, bytes signatures)",
   "function setOf(address member, uint64 t) view returns (tuple(uint8 status, uint64 committedAt, uint16 assetCount, bool declaredInsolvent, bytes32 digest))",
   "function requestOf(uint256 requestId) view returns (tuple(address member, uint64 t, uint64 deadline, uint8 status, address requester, uint96 fee))",
-  "function commitmentOf(address member, uint32 asset, uint64 t) view returns (tuple(uint256 rootHash, uint128 rootSum, uint128 reserves))",
   "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee))",
   "function adjudicator() view returns (address)",
   "event RootCommitted(address indexed member, uint32 indexed asset, uint64 indexed t, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)",
   "event SetCommitted(address indexed member, uint64 indexed t, bytes32 rootsDigest, bytes32 blobDigest, uint16 assetCount)",
+  "event CommitmentMarkedFraudulent(address indexed member, uint32 indexed asset, uint64 indexed t)",
   "event ProofRequested(uint256 indexed requestId, address indexed member, uint64 indexed t, address requester, uint64 deadline, uint96 fee)",
   "event RequestAnswered(uint256 indexed requestId, address indexed member, uint64 indexed t)",
   "event QuorumAttested(bytes32 indexed subject, address indexed member, uint64 indexed t, uint8 verdict, uint256 weight, uint256 signers)",
@@ -57,7 +57,7 @@ export const LEDGER_ABI = [
 
 /** IAdjudicator: fraud-proof submission. */
 export const ADJUDICATOR_ABI = [
-  "function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, address recipient, uint256[2] a, uint256[2][2] b, uint256[2] c) proof)",
+  `function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, address recipient, uint256[2] a, uint256[2][2] b, uint256[2] c) proof, ${COMMITMENT}[] set)`,
   "function isNullifierSpent(uint256 nullifier) view returns (bool)",
 ] as const;
 

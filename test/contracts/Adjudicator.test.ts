@@ -8,6 +8,7 @@ import {
   rootsDigest,
   setBlobDigest,
   setSubject,
+  type AssetCommitment,
   type FraudProofStruct,
 } from "../../src/consortium/index.js";
 import {
@@ -71,7 +72,17 @@ async function committed() {
     ];
     return { ...p, a: [await f.verifier.expectedA0(signals), 0n] };
   }
-  return { ...f, t1, t2, eth, tok, proofFor, withValidA };
+  /** The committed set at `t` (empty where nothing was committed), which proveFraud takes with the proof. */
+  function setAt(t: bigint): AssetCommitment[] {
+    if (t === t1) return [eth, tok];
+    if (t === t2) return [eth];
+    return [];
+  }
+  /** proveFraud's arguments: the proof and the member's set at the proof's t. */
+  function args(p: FraudProofStruct, set = setAt(p.t)): [FraudProofStruct, AssetCommitment[]] {
+    return [p, set];
+  }
+  return { ...f, t1, t2, eth, tok, proofFor, withValidA, setAt, args };
 }
 
 describe("Adjudicator", function () {
@@ -81,7 +92,7 @@ describe("Adjudicator", function () {
       const proof = await f.proofFor();
       const slashed = (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n;
       const bounty = slashed / 10n;
-      const tx = f.adjudicator.connect(f.prover).proveFraud(proof);
+      const tx = f.adjudicator.connect(f.prover).proveFraud(...f.args(proof));
       await expect(tx)
         .to.emit(f.adjudicator, "FraudProven")
         .withArgs(
@@ -97,12 +108,11 @@ describe("Adjudicator", function () {
       await expect(tx)
         .to.emit(f.fund, "ClaimBooked")
         .withArgs(NULLIFIER, f.member.address, ETH_ASSET, CLAIM, f.user.address);
+      await expect(tx).to.emit(f.ledger, "CommitmentMarkedFraudulent").withArgs(f.member.address, ETH_ASSET, f.t1);
+      await expect(tx).not.to.emit(f.ledger, "SetStatusChanged");
       expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(true);
-      expect(await f.ledger.isFraudulent(f.member.address, ETH_ASSET, f.t1)).to.equal(true);
-      expect(await f.ledger.isFraudulent(f.member.address, TOKEN_ASSET, f.t1)).to.equal(false);
-      // The flag never disturbs the stored root: a second record against the same root still binds to it.
-      expect(await f.ledger.rootOf(f.member.address, ETH_ASSET, f.t1)).to.equal(f.eth.rootHash);
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ nullifier: NULLIFIER + 5n }))).to.emit(
+      // The set stays bound to its digest: a second record against the same root still proves.
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 5n })))).to.emit(
         f.adjudicator,
         "FraudProven",
       );
@@ -124,32 +134,53 @@ describe("Adjudicator", function () {
         blobDigest: setBlobDigest(set),
       };
       await f.ledger.attestCommitment(f.member.address, f.t1, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a));
-      await f.adjudicator.proveFraud(await f.proofFor());
+      await f.adjudicator.proveFraud(...f.args(await f.proofFor()));
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
     });
     it("reverts with AdjudicatorNullifierSpent when the same record is proven twice", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
-      await f.adjudicator.proveFraud(proof);
-      await expect(f.adjudicator.proveFraud(proof))
+      await f.adjudicator.proveFraud(...f.args(proof));
+      await expect(f.adjudicator.proveFraud(...f.args(proof)))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent")
         .withArgs(NULLIFIER);
       // Same nullifier moved to another commitment: still refused.
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ t: f.t2 }))).to.be.revertedWithCustomError(
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t2 })))).to.be.revertedWithCustomError(
         f.adjudicator,
         "AdjudicatorNullifierSpent",
       );
     });
     it("reverts with AdjudicatorRootMismatch when the proof is replayed against another asset", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ asset: BigInt(TOKEN_ASSET) })))
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ asset: BigInt(TOKEN_ASSET) }))))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorRootMismatch")
         .withArgs(f.tok.rootHash, f.eth.rootHash);
+    });
+    it("reverts with CommitmentLedgerSetMismatch for a set other than the committed one, and marks nothing", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      // A forged root for the proven asset, a changed field of another asset, a missing and an extra asset: each set
+      // hashes differently from the committed digest.
+      const forgedRoot = 99n;
+      const forged = await f.proofFor({ rootHash: forgedRoot });
+      const cases: [FraudProofStruct, AssetCommitment[]][] = [
+        [forged, [{ ...f.eth, rootHash: forgedRoot }, f.tok]],
+        [await f.proofFor(), [f.eth, { ...f.tok, reserves: f.tok.reserves + 1n }]],
+        [await f.proofFor(), [f.eth, { ...f.tok, blobDigest: ethers.ZeroHash }]],
+        [await f.proofFor(), [f.eth]],
+        [await f.proofFor(), [f.eth, f.tok, commitmentOf(3, 1n)]],
+      ];
+      for (const [proof, set] of cases) {
+        await expect(f.adjudicator.proveFraud(proof, set))
+          .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch")
+          .withArgs(f.member.address, f.t1);
+      }
+      expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Pending);
+      expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(false);
     });
     it("reverts with AdjudicatorInvalidProof when replayed at another t with the same root (t is bound in the proof)", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
-      await expect(f.adjudicator.proveFraud({ ...proof, t: f.t2 })).to.be.revertedWithCustomError(
+      await expect(f.adjudicator.proveFraud(...f.args({ ...proof, t: f.t2 }))).to.be.revertedWithCustomError(
         f.adjudicator,
         "AdjudicatorInvalidProof",
       );
@@ -157,21 +188,20 @@ describe("Adjudicator", function () {
     it("reverts with AdjudicatorUnknownCommitment when replayed against another member or a time without roots", async function () {
       const f = await networkHelpers.loadFixture(committed);
       // Another member: it has no record key at t1 (and no roots), so the replay is refused at the key.
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ member: f.operators[0].address })))
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ member: f.operators[0].address }))))
         .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryNoKeyAt")
         .withArgs(f.operators[0].address, f.t1);
       // The same member and key at t2, where only ETH was committed: the TOKEN commitment does not exist.
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ asset: BigInt(TOKEN_ASSET), t: f.t2 })))
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ asset: BigInt(TOKEN_ASSET), t: f.t2 }))))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
         .withArgs(f.member.address, TOKEN_ASSET, f.t2);
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ t: f.t1 + 1n }))).to.be.revertedWithCustomError(
-        f.adjudicator,
-        "AdjudicatorUnknownCommitment",
-      );
+      await expect(
+        f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t1 + 1n }))),
+      ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment");
     });
     it("reverts with AdjudicatorKeyMismatch for a key that is not the member's key at t", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ keyHash: KEY_HASH + 1n })))
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ keyHash: KEY_HASH + 1n }))))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyMismatch")
         .withArgs(KEY_HASH, KEY_HASH + 1n);
     });
@@ -182,14 +212,14 @@ describe("Adjudicator", function () {
       const t = BigInt(await time.latest()) - 1n;
       await f.registry.connect(late).registerKey(KEY_HASH, 1n, 2n, t + 100n);
       await f.ledger.connect(late).commit(t, [f.eth]);
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ member: late.address, t })))
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ member: late.address, t }))))
         .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryNoKeyAt")
         .withArgs(late.address, t);
     });
     it("reverts with AdjudicatorZeroRecipient for a zero recipient", async function () {
       const f = await networkHelpers.loadFixture(committed);
       await expect(
-        f.adjudicator.proveFraud(await f.proofFor({ recipient: ethers.ZeroAddress })),
+        f.adjudicator.proveFraud(...f.args(await f.proofFor({ recipient: ethers.ZeroAddress }))),
       ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorZeroRecipient");
     });
     it("reverts with AdjudicatorInvalidProof when a public input was changed (claim, recipient, nullifier)", async function () {
@@ -201,7 +231,7 @@ describe("Adjudicator", function () {
         { ...proof, nullifier: NULLIFIER + 1n },
         { ...proof, a: [proof.a[0] + 1n, 0n] as [bigint, bigint] },
       ]) {
-        await expect(f.adjudicator.proveFraud(changed)).to.be.revertedWithCustomError(
+        await expect(f.adjudicator.proveFraud(...f.args(changed))).to.be.revertedWithCustomError(
           f.adjudicator,
           "AdjudicatorInvalidProof",
         );
@@ -213,12 +243,12 @@ describe("Adjudicator", function () {
         .connect(f.governance)
         .setSlashParams({ fraudBps: 9_500, missedDeadlineBps: 0, insolvencyBps: 0 });
       const left = MEMBER_STAKE - (MEMBER_STAKE * 9_500n) / 10_000n;
-      await expect(f.adjudicator.proveFraud(await f.proofFor()))
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor())))
         .to.emit(f.adjudicator, "MemberEjectedAfterSlash")
         .withArgs(f.member.address, left, SLA.minCollateral);
       expect(await f.registry.statusOf(f.member.address)).to.equal(6n);
       // A later proof still books its claim against the ejected member.
-      await expect(f.adjudicator.proveFraud(await f.proofFor({ nullifier: NULLIFIER + 1n }))).to.emit(
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 1n })))).to.emit(
         f.fund,
         "ClaimBooked",
       );
@@ -297,7 +327,7 @@ describe("Adjudicator", function () {
     it("skips the vault at a zero share but still records the slash", async function () {
       const f = await networkHelpers.loadFixture(committed);
       await f.adjudicator.connect(f.governance).setSlashParams({ fraudBps: 0, missedDeadlineBps: 0, insolvencyBps: 0 });
-      await expect(f.adjudicator.proveFraud(await f.proofFor())).not.to.emit(f.vault, "CollateralSlashed");
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor()))).not.to.emit(f.vault, "CollateralSlashed");
       expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);
     });
@@ -327,7 +357,7 @@ describe("Reputation", function () {
     // 1000 s at the full stake, then a fraud slash halves it.
     const proof = await f.proofFor();
     await time.setNextBlockTimestamp(since + 1000n);
-    await f.adjudicator.proveFraud(proof);
+    await f.adjudicator.proveFraud(...f.args(proof));
     const half = MEMBER_STAKE / 2n;
     await time.increaseTo(since + 2000n);
     // twc over 2000 s = (10 ETH * 1000 + 5 ETH * 1000) / 2000 = 7.5 ETH.

@@ -91,7 +91,7 @@ describe("CommitmentLedger", function () {
     });
     it("reverts with CommitmentLedgerNotAdjudicator when anyone else marks fraud or a missed request", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      await expect(f.ledger.connect(f.other).markFraudulent(f.member.address, ETH_ASSET, f.t))
+      await expect(f.ledger.connect(f.other).markFraudulent(f.member.address, ETH_ASSET, f.t, ethers.ZeroHash))
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotAdjudicator")
         .withArgs(f.other.address);
       await expect(f.ledger.connect(f.member).markRequestMissed(1n)).to.be.revertedWithCustomError(
@@ -122,9 +122,6 @@ describe("CommitmentLedger", function () {
         .to.emit(f.ledger, "SetCommitted")
         .withArgs(f.member.address, t, rootsDigest(commitments), setBlobDigest(commitments), 2n);
       await expect(tx).not.to.emit(f.ledger, "InsolvencyDeclared");
-      expect(await f.ledger.rootOf(f.member.address, TOKEN_ASSET, t)).to.equal(commitments[1].rootHash);
-      expect(await f.ledger.rootOf(f.member.address, ETH_ASSET, t)).to.equal(commitments[0].rootHash);
-      expect(await f.ledger.isFraudulent(f.member.address, ETH_ASSET, t)).to.equal(false);
       const set = await f.ledger.setOf(f.member.address, t);
       expect(set.status).to.equal(SetStatus.Pending);
       expect(set.assetCount).to.equal(2n);
@@ -305,7 +302,9 @@ describe("CommitmentLedger", function () {
         .to.emit(f.ledger, "RequestAnswered")
         .withArgs(1n, f.member.address, f.t);
       expect((await f.ledger.requestOf(1n)).status).to.equal(RequestStatus.Answered);
-      expect(await f.ledger.rootOf(f.member.address, ETH_ASSET, f.t)).to.equal(answer[0].rootHash);
+      expect((await f.ledger.setOf(f.member.address, f.t)).digest).to.equal(
+        setDigest(rootsDigest(answer), setBlobDigest(answer)),
+      );
       expect(await f.ledger.lastSnapshotOf(f.member.address)).to.equal(f.t + 20n);
       expect(await f.ledger.feesOf(f.member.address)).to.equal(FEE);
       await expect(f.ledger.connect(f.member).withdrawFees()).to.changeEtherBalances(

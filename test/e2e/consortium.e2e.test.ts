@@ -25,7 +25,9 @@ import {
   setBlobDigest,
   setSubject,
   signAttestation,
+  committedSet,
   type AssetCommitment,
+  type FraudProofStruct,
 } from "../../src/consortium/index.js";
 import { FRAUD_ASSET, omissionSnapshot, proveOmission } from "./omission-fraud.js";
 
@@ -34,6 +36,15 @@ const { time } = networkHelpers;
 
 const E18 = 10n ** 18n;
 const SetStatus = { Pending: 1n, Finalized: 2n, Fraudulent: 3n };
+
+/** proveFraud's arguments: the proof and the member's set at its t, read from the chain and checked (committedSet). */
+async function withSet(
+  ledger: { getAddress(): Promise<string> },
+  proof: FraudProofStruct,
+): Promise<[FraudProofStruct, AssetCommitment[]]> {
+  const set = await committedSet(ethers.provider, await ledger.getAddress(), proof.member, proof.t);
+  return [proof, set.commitments];
+}
 
 async function deployed() {
   const module = buildConsortiumModule("ConsortiumE2E", FRAUD_VERIFIER);
@@ -145,16 +156,16 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     expect(await c.verifier.verifyProof(proof.a, proof.b, proof.c, redirected)).to.equal(false);
     // A front-runner who copies the proof cannot redirect the claim: the recipient is bound into it.
     await expect(
-      c.adjudicator.connect(prover).proveFraud({ ...proof, recipient: prover.address }),
+      c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, { ...proof, recipient: prover.address }))),
     ).to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorInvalidProof");
     // Nor inflate the claim.
     await expect(
-      c.adjudicator.connect(prover).proveFraud({ ...proof, claim: proof.claim + 1n }),
+      c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, { ...proof, claim: proof.claim + 1n }))),
     ).to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorInvalidProof");
 
     const slashed = 5n * E18; // fraudBps 5000 of 10 ETH
     const bounty = slashed / 10n; // bountyShareBps 1000
-    const tx = c.adjudicator.connect(prover).proveFraud(proof);
+    const tx = c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, proof)));
     await expect(tx)
       .to.emit(c.adjudicator, "FraudProven")
       .withArgs(
@@ -171,7 +182,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     console.log(`      proveFraud with the real Groth16 verifier: ${receipt?.gasUsed} gas`);
     expect(await c.vault.stakeOf(member.address)).to.equal(5n * E18);
     expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Fraudulent);
-    expect(await c.ledger.isFraudulent(member.address, FRAUD_ASSET, t)).to.equal(true);
+    await expect(tx).to.emit(c.ledger, "CommitmentMarkedFraudulent").withArgs(member.address, FRAUD_ASSET, t);
     const booked = await c.fund.claimOf(proof.nullifier);
     expect(booked.member).to.equal(member.address);
     expect(booked.amount).to.equal(balances.bob);
@@ -185,7 +196,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     );
     expect((await c.fund.claimOf(proof.nullifier)).paid).to.equal(balances.bob);
     await expect(c.fund.payClaim(proof.nullifier)).to.be.revertedWithCustomError(c.fund, "RestitutionFundClaimSettled");
-    await expect(c.adjudicator.proveFraud(proof))
+    await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorNullifierSpent")
       .withArgs(proof.nullifier);
 
@@ -226,7 +237,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     // root, so the ledger refuses to bind it.
     await c.ledger.connect(member).commit(t, [{ ...snap.commitment, rootHash: snap.honestRootHash }]);
     const { proof } = await proveOmission(snap, user.address);
-    await expect(c.adjudicator.proveFraud(proof))
+    await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorRootMismatch")
       .withArgs(snap.honestRootHash, proof.rootHash);
   });
