@@ -17,15 +17,13 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuardTran
     /// @notice Role of the adjudication contract (the only one that books claims).
     bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
 
-    /// @dev A claim in three slots: (member, asset, bookedAt), (recipient, amount), (paid). The token is not stored:
-    /// asset listings are permanent, so the registry always maps the asset to the token it had at booking.
+    /// @dev A claim in one slot: the recipient's tag (never zero once booked), the amount still owed (below 2^96: record
+    /// balances are) and the asset. The token is not stored: asset listings are permanent, so the registry always maps
+    /// the asset to the token it had at booking.
     struct StoredClaim {
-        address member;
+        bytes16 recipientTag;
+        uint96 remaining;
         uint32 asset;
-        uint64 bookedAt;
-        address recipient;
-        uint96 amount;
-        uint96 paid;
     }
 
     /// @dev Booked and paid totals of one token, in one slot.
@@ -63,31 +61,31 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuardTran
         if (recipient == address(0) || member == address(0)) revert RestitutionFundZeroAddress();
         if (amount > type(uint96).max) revert RestitutionFundAmountTooLarge(amount);
         StoredClaim storage claim = _claims[nullifier];
-        if (claim.bookedAt != 0) revert RestitutionFundClaimExists(nullifier);
+        if (claim.recipientTag != 0) revert RestitutionFundClaimExists(nullifier);
         address token = _registry.assetToken(asset);
-        claim.member = member;
-        claim.asset = asset;
-        claim.bookedAt = uint64(block.timestamp);
-        claim.recipient = recipient;
-        claim.amount = uint96(amount);
+        _claims[nullifier] = StoredClaim({
+            recipientTag: recipientTagOf(recipient),
+            remaining: uint96(amount),
+            asset: asset
+        });
         _totals[token].booked += uint128(amount);
         emit ClaimBooked(nullifier, member, asset, amount, recipient);
     }
 
     /// @inheritdoc IRestitutionFund
-    function payClaim(uint256 nullifier) external nonReentrant {
-        StoredClaim storage claim = _claims[nullifier];
-        if (claim.bookedAt == 0) revert RestitutionFundUnknownClaim(nullifier);
-        uint256 remaining = claim.amount - claim.paid;
+    function payClaim(uint256 nullifier, address recipient) external nonReentrant {
+        StoredClaim memory claim = _claims[nullifier];
+        if (claim.recipientTag == 0) revert RestitutionFundUnknownClaim(nullifier);
+        if (claim.recipientTag != recipientTagOf(recipient)) revert RestitutionFundWrongRecipient(nullifier, recipient);
+        uint256 remaining = claim.remaining;
         if (remaining == 0) revert RestitutionFundClaimSettled(nullifier);
         address token = _registry.assetToken(claim.asset);
         uint256 available = _holdings(token);
         if (available == 0) revert RestitutionFundEmpty(token);
         // payment <= remaining < 2^96.
         uint256 payment = remaining < available ? remaining : available;
-        claim.paid += uint96(payment);
+        _claims[nullifier].remaining = uint96(remaining - payment);
         _totals[token].paid += uint128(payment);
-        address recipient = claim.recipient;
         emit ClaimPaid(nullifier, recipient, token, payment, remaining - payment);
         _send(token, recipient, payment);
     }
@@ -109,32 +107,20 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc IRestitutionFund
-    function claimOf(
-        uint256 nullifier
-    ) external view returns (address member, uint32 asset, uint256 amount, uint256 paid, address recipient) {
-        StoredClaim storage claim = _claims[nullifier];
-        return (claim.member, claim.asset, claim.amount, claim.paid, claim.recipient);
+    function claimOf(uint256 nullifier) external view returns (Claim memory) {
+        StoredClaim memory claim = _claims[nullifier];
+        if (claim.recipientTag == 0) return Claim(false, 0, address(0), 0, 0);
+        return Claim(true, claim.asset, _registry.assetToken(claim.asset), claim.remaining, claim.recipientTag);
     }
 
     /// @inheritdoc IRestitutionFund
     function isBooked(uint256 nullifier) external view returns (bool) {
-        return _claims[nullifier].bookedAt != 0;
+        return _claims[nullifier].recipientTag != 0;
     }
 
     /// @inheritdoc IRestitutionFund
-    function claimDetails(uint256 nullifier) external view returns (Claim memory) {
-        StoredClaim storage claim = _claims[nullifier];
-        if (claim.bookedAt == 0) return Claim(address(0), 0, address(0), address(0), 0, 0, 0);
-        return
-            Claim({
-                member: claim.member,
-                asset: claim.asset,
-                token: _registry.assetToken(claim.asset),
-                recipient: claim.recipient,
-                amount: claim.amount,
-                paid: claim.paid,
-                bookedAt: claim.bookedAt
-            });
+    function recipientTagOf(address recipient) public pure returns (bytes16) {
+        return bytes16(keccak256(abi.encode(recipient))) | bytes16(uint128(1));
     }
 
     /// @inheritdoc IRestitutionFund

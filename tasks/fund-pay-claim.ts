@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { bookedClaim } from "../src/consortium/index.js";
 import {
   TaskError,
   contractAddress,
@@ -26,12 +27,14 @@ export async function runFundPayClaim(ctx: TaskContext, args: Args): Promise<voi
     throw new TaskError("--nullifier must be the record's nullifier (decimal or 0x-hex)");
   }
   const nullifier = BigInt(args.nullifier);
-  const fund = await ctx.ethers.getContractAt(
-    "RestitutionFund",
-    await contractAddress(ctx, "RestitutionFund", args.address),
-    ctx.signer,
+  const fundAddress = await contractAddress(ctx, "RestitutionFund", args.address);
+  const fund = await ctx.ethers.getContractAt("RestitutionFund", fundAddress, ctx.signer);
+  // The fund keeps a tag of the recipient; the address itself is in the ClaimBooked event.
+  const before = await bookedClaim(fund.runner, fundAddress, nullifier);
+  if (before === undefined) throw new TaskError(`no claim is booked under nullifier ${nullifier}`);
+  await sendAndReport(ctx, "payClaim", () => fund.payClaim(nullifier, before.recipient));
+  const after = (await bookedClaim(fund.runner, fundAddress, nullifier)) ?? before;
+  ctx.print(
+    `claim against ${after.member}, asset ${after.asset}: paid ${after.paid} of ${after.amount} to ${after.recipient}`,
   );
-  await sendAndReport(ctx, "payClaim", () => fund.payClaim(nullifier));
-  const [member, asset, amount, paid, recipient] = await fund.claimOf(nullifier);
-  ctx.print(`claim against ${member}, asset ${asset}: paid ${paid} of ${amount} to ${recipient}`);
 }

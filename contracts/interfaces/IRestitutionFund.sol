@@ -8,23 +8,23 @@ pragma solidity 0.8.30;
 /// nor more than it holds.
 /// @dev Holdings are one pool per token (ETH = address(0)) shared by all claims. Governance may move out only the
 /// surplus over the outstanding (booked, unpaid) claims of a token, e.g. to convert slashed ETH into a claim token.
+/// A claim is stored in ONE slot (booking is on the fraud proof's path): the asset, the amount still owed and a 128-bit
+/// tag of the recipient, `recipientTagOf(recipient)`. Member, booked amount and recipient are in `ClaimBooked`;
+/// `payClaim` names the recipient, which must match the tag (a different address would need a 128-bit second preimage
+/// of keccak256).
 interface IRestitutionFund {
-    /// @notice Stored data of a claim.
-    /// @param member The member whose fraud caused the claim.
-    /// @param asset The asset id (registry asset list).
-    /// @param token The asset's token, fixed at booking (address(0) = ETH).
-    /// @param recipient Who is paid.
-    /// @param amount Booked amount in base units.
-    /// @param paid Amount paid so far.
-    /// @param bookedAt Booking time.
+    /// @notice A claim as stored.
+    /// @param booked Whether a claim was booked under the nullifier (a booked nullifier is spent).
+    /// @param asset The asset id (registry asset list); the claim is paid in its token.
+    /// @param token The asset's token (address(0) = ETH).
+    /// @param remaining The amount still owed, in base units (the booked amount is in `ClaimBooked`).
+    /// @param recipientTag `recipientTagOf(recipient)`.
     struct Claim {
-        address member;
+        bool booked;
         uint32 asset;
         address token;
-        address recipient;
-        uint256 amount;
-        uint256 paid;
-        uint64 bookedAt;
+        uint256 remaining;
+        bytes16 recipientTag;
     }
 
     /// @notice A claim with this nullifier is already booked.
@@ -33,6 +33,8 @@ interface IRestitutionFund {
     error RestitutionFundAmountTooLarge(uint256 amount);
     /// @notice No claim with this nullifier is booked.
     error RestitutionFundUnknownClaim(uint256 nullifier);
+    /// @notice `payClaim` named another recipient than the one booked.
+    error RestitutionFundWrongRecipient(uint256 nullifier, address recipient);
     /// @notice The claim is fully paid.
     error RestitutionFundClaimSettled(uint256 nullifier);
     /// @notice The fund holds nothing (free) of the claim's token.
@@ -85,22 +87,24 @@ interface IRestitutionFund {
     /// @param recipient Who is paid (bound into the fraud proof).
     function bookClaim(uint256 nullifier, address member, uint32 asset, uint256 amount, address recipient) external;
 
-    /// @notice Pay what the fund can of claim `nullifier` (anyone may call; the money goes to the recipient).
-    function payClaim(uint256 nullifier) external;
+    /// @notice Pay what the fund can of claim `nullifier` to its recipient (anyone may call; the money only ever goes
+    /// to the booked recipient, which the caller names: see `ClaimBooked`).
+    /// @dev Reverts RestitutionFundUnknownClaim, RestitutionFundWrongRecipient, RestitutionFundClaimSettled,
+    /// RestitutionFundEmpty.
+    function payClaim(uint256 nullifier, address recipient) external;
 
     /// @notice Move surplus (holdings beyond outstanding claims) of `token` to `to` (governance).
     function withdrawSurplus(address token, address to, uint256 amount) external;
 
-    /// @notice The claim booked under `nullifier` (all zero if none).
-    function claimOf(
-        uint256 nullifier
-    ) external view returns (address member, uint32 asset, uint256 amount, uint256 paid, address recipient);
+    /// @notice The claim booked under `nullifier` (all zero, `booked` false, if none).
+    function claimOf(uint256 nullifier) external view returns (Claim memory);
 
     /// @notice Whether a claim was booked for `nullifier` (a booked nullifier is spent; one slot read).
     function isBooked(uint256 nullifier) external view returns (bool);
 
-    /// @notice The full stored claim under `nullifier` (all zero if none).
-    function claimDetails(uint256 nullifier) external view returns (Claim memory);
+    /// @notice The tag a claim keeps of its recipient: the top 128 bits of `keccak256(abi.encode(recipient))`, lowest
+    /// bit forced to 1 (so a stored tag is never zero).
+    function recipientTagOf(address recipient) external pure returns (bytes16);
 
     /// @notice Booked amounts not yet paid, in `token`.
     function outstanding(address token) external view returns (uint256);

@@ -6,3 +6,4 @@ export * from "./summary.js";
 export * from "./deployment.js";
 export * from "./bundle.js";
 export * from "./published.js";
+export * from "./claims.js";

@@ -34,7 +34,7 @@ import {
 } from "../chain/index.js";
 import { circuitArtifacts, releaseCurves } from "../circuits/index.js";
 import type { Progress as CeremonyProgress } from "../circuits/ceremony.js";
-import { setSubject, requestSubject, type AssetCommitment } from "../consortium/index.js";
+import { bookedClaim, setSubject, requestSubject, type AssetCommitment } from "../consortium/index.js";
 import { loadCrypto, writeLE32, NODE_BYTES, type Crypto } from "../crypto/index.js";
 import { OperatorNode, jsonLogger, localBlobSource, openHeldRecords, type HeldRecords } from "../node/index.js";
 import { buildPoa, encodeAssetBlob } from "../poa/index.js";
@@ -887,8 +887,9 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       for (const [i, v] of victims.entries()) {
         const w = wallet(v.payoutKey);
         await setBalance(w.address, ETH_UNIT);
-        await send(at(d.fund, w).getFunction("payClaim")(nullifiers[i]));
-        const c = (await d.fund.getFunction("claimOf")(nullifiers[i])) as { amount: bigint; paid: bigint };
+        await send(at(d.fund, w).getFunction("payClaim")(nullifiers[i], w.address));
+        const c = await bookedClaim(conn.ethers.provider, await d.fund.getAddress(), nullifiers[i]);
+        if (c === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
         out.set(nullifiers[i], c.paid);
         const f = v.asset === ETH_ASSET ? eth : usdc;
         note(`claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${w.address}`);

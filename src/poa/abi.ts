@@ -61,6 +61,13 @@ export const ADJUDICATOR_ABI = [
   "function isNullifierSpent(uint256 nullifier) view returns (bool)",
 ] as const;
 
+/** IRestitutionFund: claims (one slot each; the booked amount and recipient are in ClaimBooked). */
+export const RESTITUTION_FUND_ABI = [
+  "function payClaim(uint256 nullifier, address recipient)",
+  "function claimOf(uint256 nullifier) view returns (tuple(bool booked, uint32 asset, address token, uint256 remaining, bytes16 recipientTag))",
+  "event ClaimBooked(uint256 indexed nullifier, address indexed member, uint32 indexed asset, uint256 amount, address recipient)",
+] as const;
+
 /** `ICommitmentLedger.SetStatus`. */
 export const SET_STATUS = { None: 0, Pending: 1, Finalized: 2, Fraudulent: 3, Insolvent: 4 } as const;
 /** `ICommitmentLedger.RequestStatus`. */

@@ -118,8 +118,8 @@ describe("Adjudicator", function () {
       );
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
       const claim = await f.fund.claimOf(NULLIFIER);
-      expect(claim.amount).to.equal(CLAIM);
-      expect(claim.recipient).to.equal(f.user.address);
+      expect(claim.remaining).to.equal(CLAIM);
+      expect(claim.recipientTag).to.equal(await f.fund.recipientTagOf(f.user.address));
       // Two accepted proofs (two records) above: two slashes.
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(2n);
     });

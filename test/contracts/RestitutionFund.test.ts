@@ -34,18 +34,17 @@ describe("RestitutionFund", function () {
       await expect(fund.connect(adjudicator).bookClaim(NULLIFIER, member.address, TOKEN_ASSET, 77n, user.address))
         .to.emit(fund, "ClaimBooked")
         .withArgs(NULLIFIER, member.address, TOKEN_ASSET, 77n, user.address);
-      const [m, asset, amount, paid, recipient] = await fund.claimOf(NULLIFIER);
-      expect([m, asset, amount, paid, recipient]).to.deep.equal([
-        member.address,
-        BigInt(TOKEN_ASSET),
-        77n,
-        0n,
-        user.address,
-      ]);
-      const details = await fund.claimDetails(NULLIFIER);
-      expect(details.token).to.equal(await token.getAddress());
-      expect(details.bookedAt).to.equal(BigInt(await networkHelpers.time.latest()));
-      expect((await fund.claimDetails(NULLIFIER + 9n)).bookedAt).to.equal(0n);
+      const claim = await fund.claimOf(NULLIFIER);
+      expect(claim.booked).to.equal(true);
+      expect(claim.asset).to.equal(BigInt(TOKEN_ASSET));
+      expect(claim.token).to.equal(await token.getAddress());
+      expect(claim.remaining).to.equal(77n);
+      expect(claim.recipientTag).to.equal(await fund.recipientTagOf(user.address));
+      // The tag is the top 128 bits of keccak256(abi.encode(recipient)) with the lowest bit set: never zero.
+      const hash = BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address"], [user.address])));
+      expect(BigInt(claim.recipientTag)).to.equal((hash >> 128n) | 1n);
+      expect((await fund.claimOf(NULLIFIER + 9n)).booked).to.equal(false);
+      expect(await fund.isBooked(NULLIFIER)).to.equal(true);
       expect(await fund.outstanding(await token.getAddress())).to.equal(77n);
     });
     it("reverts with RestitutionFundClaimExists for a nullifier booked before", async function () {
@@ -67,7 +66,7 @@ describe("RestitutionFund", function () {
         .to.be.revertedWithCustomError(fund, "RestitutionFundAmountTooLarge")
         .withArgs(2n ** 96n);
       await fund.connect(adjudicator).bookClaim(NULLIFIER, member.address, ETH_ASSET, 2n ** 96n - 1n, user.address);
-      expect((await fund.claimOf(NULLIFIER))[2]).to.equal(2n ** 96n - 1n);
+      expect((await fund.claimOf(NULLIFIER)).remaining).to.equal(2n ** 96n - 1n);
     });
     it("reverts with AccessControlUnauthorizedAccount for anyone but the adjudicator", async function () {
       const { fund, governance, member, user } = await networkHelpers.loadFixture(base);
@@ -96,10 +95,10 @@ describe("RestitutionFund", function () {
     it("pays in full when the fund holds enough, then refuses to pay again", async function () {
       const { fund, other, user } = await networkHelpers.loadFixture(booked);
       await other.sendTransaction({ to: await fund.getAddress(), value: 100n });
-      const tx = fund.connect(other).payClaim(NULLIFIER);
+      const tx = fund.connect(other).payClaim(NULLIFIER, user.address);
       await expect(tx).to.emit(fund, "ClaimPaid").withArgs(NULLIFIER, user.address, ETH, 10n, 0n);
       await expect(tx).to.changeEtherBalances(ethers, [fund, user], [-10n, 10n]);
-      await expect(fund.payClaim(NULLIFIER))
+      await expect(fund.payClaim(NULLIFIER, user.address))
         .to.be.revertedWithCustomError(fund, "RestitutionFundClaimSettled")
         .withArgs(NULLIFIER);
       expect(await fund.totals(ETH)).to.deep.equal([10n, 10n]);
@@ -108,34 +107,45 @@ describe("RestitutionFund", function () {
       const { fund, token, user } = await networkHelpers.loadFixture(booked);
       const fundAddress = await fund.getAddress();
       await token.mint(fundAddress, 200n);
-      await expect(fund.payClaim(NULLIFIER + 1n))
+      await expect(fund.payClaim(NULLIFIER + 1n, user.address))
         .to.emit(fund, "ClaimPaid")
         .withArgs(NULLIFIER + 1n, user.address, await token.getAddress(), 200n, 300n);
-      expect((await fund.claimOf(NULLIFIER + 1n))[3]).to.equal(200n);
-      await expect(fund.payClaim(NULLIFIER + 1n))
+      expect((await fund.claimOf(NULLIFIER + 1n)).remaining).to.equal(300n);
+      await expect(fund.payClaim(NULLIFIER + 1n, user.address))
         .to.be.revertedWithCustomError(fund, "RestitutionFundEmpty")
         .withArgs(await token.getAddress());
       await token.mint(fundAddress, 1_000n);
-      await fund.payClaim(NULLIFIER + 1n);
+      await fund.payClaim(NULLIFIER + 1n, user.address);
       expect(await token.balanceOf(user.address)).to.equal(500n);
       expect(await token.balanceOf(fundAddress)).to.equal(700n);
       expect(await fund.outstanding(await token.getAddress())).to.equal(0n);
     });
     it("reverts with RestitutionFundUnknownClaim for an unbooked nullifier", async function () {
-      const { fund } = await networkHelpers.loadFixture(booked);
-      await expect(fund.payClaim(42n)).to.be.revertedWithCustomError(fund, "RestitutionFundUnknownClaim").withArgs(42n);
+      const { fund, user } = await networkHelpers.loadFixture(booked);
+      await expect(fund.payClaim(42n, user.address))
+        .to.be.revertedWithCustomError(fund, "RestitutionFundUnknownClaim")
+        .withArgs(42n);
+    });
+    it("reverts with RestitutionFundWrongRecipient when the caller names anyone but the booked recipient", async function () {
+      const { fund, other } = await networkHelpers.loadFixture(booked);
+      await other.sendTransaction({ to: await fund.getAddress(), value: 100n });
+      await expect(fund.connect(other).payClaim(NULLIFIER, other.address))
+        .to.be.revertedWithCustomError(fund, "RestitutionFundWrongRecipient")
+        .withArgs(NULLIFIER, other.address);
     });
     it("reverts with RestitutionFundClaimSettled for a zero-amount claim", async function () {
       const { fund, adjudicator, member, user } = await networkHelpers.loadFixture(base);
       await fund.connect(adjudicator).bookClaim(5n, member.address, ETH_ASSET, 0n, user.address);
-      await expect(fund.payClaim(5n)).to.be.revertedWithCustomError(fund, "RestitutionFundClaimSettled").withArgs(5n);
+      await expect(fund.payClaim(5n, user.address))
+        .to.be.revertedWithCustomError(fund, "RestitutionFundClaimSettled")
+        .withArgs(5n);
     });
     it("reverts with RestitutionFundEthTransferFailed when the recipient refuses ETH", async function () {
       const { fund, adjudicator, member, other } = await networkHelpers.loadFixture(base);
       const refuser = await ethers.deployContract("TestRejectingReceiver");
       await fund.connect(adjudicator).bookClaim(7n, member.address, ETH_ASSET, 3n, await refuser.getAddress());
       await other.sendTransaction({ to: await fund.getAddress(), value: 3n });
-      await expect(fund.payClaim(7n))
+      await expect(fund.payClaim(7n, await refuser.getAddress()))
         .to.be.revertedWithCustomError(fund, "RestitutionFundEthTransferFailed")
         .withArgs(await refuser.getAddress(), 3n);
     });
@@ -143,7 +153,7 @@ describe("RestitutionFund", function () {
 
   describe("withdrawSurplus", function () {
     it("moves only the surplus over outstanding claims, governance only", async function () {
-      const { fund, governance, other } = await networkHelpers.loadFixture(booked);
+      const { fund, governance, other, user } = await networkHelpers.loadFixture(booked);
       await other.sendTransaction({ to: await fund.getAddress(), value: 25n });
       await expect(fund.connect(other).withdrawSurplus(ETH, other.address, 1n)).to.be.revertedWithCustomError(
         fund,
@@ -157,7 +167,7 @@ describe("RestitutionFund", function () {
         [fund, other],
         [-15n, 15n],
       );
-      await expect(fund.payClaim(NULLIFIER)).to.changeEtherBalance(ethers, fund, -10n);
+      await expect(fund.payClaim(NULLIFIER, user.address)).to.changeEtherBalance(ethers, fund, -10n);
       await expect(fund.connect(governance).withdrawSurplus(ETH, ETH, 0n)).to.be.revertedWithCustomError(
         fund,
         "RestitutionFundZeroAddress",
@@ -173,7 +183,7 @@ describe("RestitutionFund", function () {
     await expect(f.vault.connect(f.adjudicator).slash(f.member.address, 10_000, f.prover.address))
       .to.emit(f.fund, "EthReceived")
       .withArgs(await f.vault.getAddress(), 900n);
-    await expect(f.fund.payClaim(NULLIFIER)).to.changeEtherBalance(ethers, f.user, 900n);
-    expect((await f.fund.claimOf(NULLIFIER))[3]).to.equal(900n);
+    await expect(f.fund.payClaim(NULLIFIER, f.user.address)).to.changeEtherBalance(ethers, f.user, 900n);
+    expect((await f.fund.claimOf(NULLIFIER)).remaining).to.equal(50n);
   });
 });

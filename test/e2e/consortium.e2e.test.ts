@@ -25,6 +25,7 @@ import {
   setBlobDigest,
   setSubject,
   signAttestation,
+  bookedClaim,
   committedSet,
   type AssetCommitment,
   type FraudProofStruct,
@@ -183,19 +184,27 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     expect(await c.vault.stakeOf(member.address)).to.equal(5n * E18);
     expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Fraudulent);
     await expect(tx).to.emit(c.ledger, "CommitmentMarkedFraudulent").withArgs(member.address, FRAUD_ASSET, t);
-    const booked = await c.fund.claimOf(proof.nullifier);
-    expect(booked.member).to.equal(member.address);
-    expect(booked.amount).to.equal(balances.bob);
-    expect(booked.recipient).to.equal(user.address);
+    const fundAddress = await c.fund.getAddress();
+    const booked = await bookedClaim(ethers.provider, fundAddress, proof.nullifier);
+    expect(booked?.member).to.equal(member.address);
+    expect(booked?.amount).to.equal(balances.bob);
+    expect(booked?.recipient).to.equal(user.address);
 
     // The claim is paid from the fund to bob's address, once; the same record never proves twice.
-    await expect(c.fund.connect(prover).payClaim(proof.nullifier)).to.changeEtherBalances(
+    await expect(c.fund.connect(prover).payClaim(proof.nullifier, prover.address)).to.be.revertedWithCustomError(
+      c.fund,
+      "RestitutionFundWrongRecipient",
+    );
+    await expect(c.fund.connect(prover).payClaim(proof.nullifier, user.address)).to.changeEtherBalances(
       ethers,
       [user, c.fund],
       [balances.bob, -balances.bob],
     );
-    expect((await c.fund.claimOf(proof.nullifier)).paid).to.equal(balances.bob);
-    await expect(c.fund.payClaim(proof.nullifier)).to.be.revertedWithCustomError(c.fund, "RestitutionFundClaimSettled");
+    expect((await bookedClaim(ethers.provider, fundAddress, proof.nullifier))?.paid).to.equal(balances.bob);
+    await expect(c.fund.payClaim(proof.nullifier, user.address)).to.be.revertedWithCustomError(
+      c.fund,
+      "RestitutionFundClaimSettled",
+    );
     await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorNullifierSpent")
       .withArgs(proof.nullifier);

@@ -20,11 +20,14 @@ contract FundHandler {
 
     mapping(uint256 nullifier => uint256 amount) public receivedFor;
     mapping(uint256 nullifier => bool booked) public isBooked;
+    mapping(uint256 nullifier => uint256 amount) public bookedAmount;
     mapping(address token => uint256 amount) public ghostIn;
     mapping(address token => uint256 amount) public ghostPaid;
     mapping(address token => uint256 amount) public ghostSurplusOut;
     /// @notice Set when a second booking of a nullifier did not revert with RestitutionFundClaimExists.
     bool public doubleBooked;
+    /// @notice Set when a payment to another address than the booked recipient did not revert.
+    bool public paidWrongRecipient;
 
     constructor(RestitutionFund fund_, TestToken token_) {
         fund = fund_;
@@ -46,6 +49,7 @@ contract FundHandler {
         }
         fund.bookClaim(nullifier, address(0x1001), asset, amount, recipient);
         isBooked[nullifier] = true;
+        bookedAmount[nullifier] = amount;
     }
 
     function fundPool(bool inToken, uint96 amount) external {
@@ -62,12 +66,22 @@ contract FundHandler {
 
     function pay(uint256 n) external {
         uint256 nullifier = 1 + (n % NULLIFIERS);
-        IRestitutionFund.Claim memory claim = fund.claimDetails(nullifier);
-        uint256 before = _holding(claim.token, claim.recipient);
-        fund.payClaim(nullifier);
-        uint256 received = _holding(claim.token, claim.recipient) - before;
+        IRestitutionFund.Claim memory claim = fund.claimOf(nullifier);
+        address recipient = _recipient(nullifier);
+        uint256 before = _holding(claim.token, recipient);
+        fund.payClaim(nullifier, recipient);
+        uint256 received = _holding(claim.token, recipient) - before;
         receivedFor[nullifier] += received;
         ghostPaid[claim.token] += received;
+    }
+
+    /// @notice Tries to pay a claim to someone else; it must always revert.
+    function payOther(uint256 n, address other) external {
+        uint256 nullifier = 1 + (n % NULLIFIERS);
+        if (other == _recipient(nullifier)) return;
+        try fund.payClaim(nullifier, other) {
+            paidWrongRecipient = true;
+        } catch {}
     }
 
     function moveSurplus(bool inToken, uint96 amount) external {
@@ -128,10 +142,13 @@ contract RestitutionFundInvariantTest {
     /// forge-config: default.invariant.depth = 40
     function invariant_nullifierNeverPaysTwice() public view {
         require(!handler.doubleBooked(), "a nullifier was booked twice");
+        require(!handler.paidWrongRecipient(), "a claim paid another address than its recipient");
         for (uint256 n = 1; n <= handler.nullifierCount(); ++n) {
-            (, , uint256 amount, uint256 paid, ) = fund.claimOf(n);
-            require(paid <= amount, "paid more than booked");
-            require(handler.receivedFor(n) == paid, "recipient received != recorded paid");
+            IRestitutionFund.Claim memory claim = fund.claimOf(n);
+            uint256 amount = handler.bookedAmount(n);
+            require(claim.booked == handler.isBooked(n), "booked flag wrong");
+            require(claim.remaining <= amount, "owes more than booked");
+            require(handler.receivedFor(n) == amount - claim.remaining, "recipient received != booked - remaining");
         }
     }
 
@@ -177,14 +194,14 @@ contract RestitutionFundFuzzTest {
         for (uint256 i = 0; i < tranches.length; ++i) {
             token.mint(address(fund), tranches[i]);
             funded += tranches[i];
-            (, , , uint256 paidBefore, ) = fund.claimOf(7);
-            if (paidBefore == amount || token.balanceOf(address(fund)) == 0) continue;
-            fund.payClaim(7);
+            if (fund.claimOf(7).remaining == 0 || token.balanceOf(address(fund)) == 0) continue;
+            fund.payClaim(7, address(0xCAFE));
             uint256 expected = funded < amount ? funded : amount;
             require(token.balanceOf(address(0xCAFE)) == expected, "recipient got the wrong amount");
         }
-        (, , , uint256 paid, ) = fund.claimOf(7);
-        require(paid <= amount, "paid more than booked");
+        uint256 remaining = fund.claimOf(7).remaining;
+        require(remaining <= amount, "owes more than booked");
+        uint256 paid = amount - remaining;
         require(token.balanceOf(address(0xCAFE)) == paid, "paid != received");
         require(token.balanceOf(address(fund)) + paid == funded, "value created or lost");
         (uint256 booked, ) = fund.totals(address(token));
