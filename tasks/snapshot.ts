@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { loadCrypto } from "../src/crypto/index.js";
 import { loadKeystoreFile } from "../src/keys/index.js";
 import { readPassword } from "../src/keys/password.js";
-import { runSnapshot } from "../src/snapshot/index.js";
+import { SnapshotInterrupted, interruptOnSignals, runSnapshot } from "../src/snapshot/index.js";
 
 interface SnapshotArgs {
   ledger: string;
@@ -28,6 +28,7 @@ function password(name: string | undefined, hre: HardhatRuntimeEnvironment | und
 /** `hardhat snapshot`: ledger + member keystore + time -> signed records, trees, leaves and a summary. */
 export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeEnvironment): Promise<void> {
   const crypto = await loadCrypto();
+  const interrupt = interruptOnSignals();
   let last = 0;
   const onProgress = (phase: string, done: number, total: number) => {
     const now = Date.now();
@@ -48,6 +49,7 @@ export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeE
     process.stderr.write(`[snapshot] crypto backend: ${crypto.backend}\n`);
     const started = performance.now();
     const r = await runSnapshot(crypto, {
+      signal: interrupt.signal,
       ledgerPath: args.ledger,
       assetsPath: args.assets,
       keys,
@@ -65,8 +67,9 @@ export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeE
     }
   } catch (e) {
     process.stderr.write(`\nsnapshot failed, nothing written: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = e instanceof SnapshotInterrupted ? 130 : 1;
   } finally {
+    interrupt.dispose();
     await crypto.close();
   }
 }

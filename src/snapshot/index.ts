@@ -43,6 +43,41 @@ export interface SnapshotOptions {
   /** Write per-user record files (default true). */
   writeRecords?: boolean;
   onProgress?: Progress;
+  /**
+   * Stops the run: at its next checkpoint (every progress report, taken when no write is in flight) it removes the
+   * temporary directory and throws {@link SnapshotInterrupted}. A stage without checkpoints (a tree build) is cut
+   * short 10 s after the abort by removing the temporary directory directly. The final rename never happens either
+   * way. `interruptOnSignals()` gives a signal that SIGINT/SIGTERM abort.
+   */
+  signal?: AbortSignal;
+}
+
+/** Thrown by {@link runSnapshot} when its `signal` aborted the run; nothing was written. */
+export class SnapshotInterrupted extends Error {
+  override name = "SnapshotInterrupted";
+}
+
+/**
+ * For command-line runs: an AbortSignal that SIGINT or SIGTERM aborts, and a hard stop (exit 130) 11 s later should
+ * the run not wind down by itself (runSnapshot has removed its temporary directory by then). `dispose` removes the
+ * handlers.
+ */
+export function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) return;
+    controller.abort();
+    setTimeout(() => process.exit(130), 11_000).unref();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
 }
 
 const dec = z.string().regex(/^(0|[1-9][0-9]*)$/);
@@ -238,25 +273,18 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
   const tmp = join(o.outDir, `.tmp-${memberLc}-${o.t}-${process.pid}-${randomBytes(4).toString("hex")}`);
   await mkdir(tmp);
   const cleanup = () => rm(tmp, { recursive: true, force: true });
-  // On SIGINT/SIGTERM the pipeline stops at its next checkpoint (every progress report, taken when no write is in
-  // flight), removes the temporary directory and exits with 130. A stage without checkpoints (a tree build) is
-  // cut short after 10 s by removing the directory directly; the final rename never happens either way.
-  let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) return;
-    interrupted = true;
-    setTimeout(() => void cleanup().finally(() => process.exit(130)), 10_000).unref();
-  };
+  // See SnapshotOptions.signal: stop at the next checkpoint; a stage without checkpoints loses its directory 10 s on.
+  const onAbort = () => setTimeout(() => void cleanup(), 10_000).unref();
+  o.signal?.addEventListener("abort", onAbort, { once: true });
   const stopIfInterrupted = () => {
-    if (interrupted) throw new Error("snapshot interrupted by a signal");
+    if (o.signal?.aborted === true) throw new SnapshotInterrupted("snapshot interrupted; nothing was written");
   };
   const checkpoint: Progress = (phase, done, total) => {
     stopIfInterrupted();
     o.onProgress?.(phase, done, total);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   try {
+    stopIfInterrupted();
     const summary: SnapshotSummary = {
       format: "por.snapshot",
       version: 1,
@@ -298,11 +326,12 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
     return { dir: finalDir, summary };
   } catch (e) {
     await cleanup();
-    if (interrupted) process.exit(130);
+    if (o.signal?.aborted === true && !(e instanceof SnapshotInterrupted)) {
+      throw new SnapshotInterrupted(`snapshot interrupted (${(e as Error).message}); nothing was written`);
+    }
     throw e;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    o.signal?.removeEventListener("abort", onAbort);
   }
 }
 
