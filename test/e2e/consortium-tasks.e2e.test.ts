@@ -23,6 +23,7 @@ import commitRoots from "../../tasks/commit-roots.js";
 import consortiumStatus from "../../tasks/consortium-status.js";
 import reportMissedDeadline from "../../tasks/report-missed-deadline.js";
 import requestProof from "../../tasks/request-proof.js";
+import respondRequest from "../../tasks/respond-request.js";
 import submitFraud from "../../tasks/submit-fraud.js";
 import submitQuorum from "../../tasks/submit-quorum.js";
 import verifyRecord from "../../tasks/verify-record.js";
@@ -191,6 +192,34 @@ describe("consortium tasks", function () {
     const early = await capture(() => reportMissedDeadline({ ...common, from: "2", request: "1" }, s.hre));
     expect(early.code).to.equal(1);
     expect(early.out).to.contain("CommitmentLedger: deadline not passed (requestId 1");
+
+    // respond-request: only the requested member answers; with no set at t it needs that snapshot's summary; with
+    // the set committed it answers without one.
+    const answer = (from: string, request: string, summary = "") =>
+      capture(() => respondRequest({ ...common, from, request, summary, reserves: "", blobDigests: "" }, s.hre));
+    const notMine = await answer("2", "1");
+    expect(notMine.code).to.equal(1);
+    expect(notMine.out).to.contain(`request 1 is addressed to ${s.member.address}`);
+    const noSummary = await answer("1", "1");
+    expect(noSummary.code).to.equal(1);
+    expect(noSummary.out).to.contain(`no set is committed for t ${s.t - 500n}: pass --summary`);
+    const otherSnapshot = await answer("1", "1", s.summaryFile);
+    expect(otherSnapshot.code).to.equal(1);
+    expect(otherSnapshot.out).to.contain(`is not member ${s.member.address}'s snapshot at t ${s.t - 500n}`);
+    const second = await capture(() =>
+      requestProof({ ...common, from: "2", member: s.member.address, t: s.t.toString() }, s.hre),
+    );
+    expect(second.code, second.out).to.equal(0);
+    const withSummary = await answer("1", "2", s.summaryFile);
+    expect(withSummary.code).to.equal(1);
+    expect(withSummary.out).to.contain(`the set for t ${s.t} is already committed: answer without --summary`);
+    const answered = await answer("1", "2");
+    expect(answered.code, answered.out).to.equal(0);
+    expect(answered.out).to.contain("answers request 2");
+    expect(answered.out).to.contain("event RequestAnswered(");
+    const twice = await answer("1", "2");
+    expect(twice.code).to.equal(1);
+    expect(twice.out).to.contain("request 2 is not open: Answered");
 
     // Bob's record file and the published leaves through the prover: the por.fraud-proof file submit-fraud reads.
     const { file } = await proveOmission(s.snap, s.user.address);
