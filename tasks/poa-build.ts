@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 
 import { Wallet, getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -92,6 +93,9 @@ export default async function poaBuild(args: Args, hre: HardhatRuntimeEnvironmen
     if (store !== undefined && refsFile === "") {
       if (args.out === "") throw new Error("--leaves needs --out or --refs: the blob-refs file is written there");
       refsFile = blobRefsPathFor(args.out);
+    }
+    if (store !== undefined && args.out !== "" && resolve(refsFile) === resolve(args.out)) {
+      throw new Error("--refs must not be the --out file");
     }
     if (args.out !== "") refuseExisting(args.out, "PoA file");
     if (store !== undefined) refuseExisting(refsFile, "blob-refs file");

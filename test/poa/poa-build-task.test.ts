@@ -187,6 +187,10 @@ describe("poa:build task", function () {
           /blob-refs file .*da-refs\.json already exists; refusing to overwrite it/,
         ],
         [
+          { t: t.toString(), leaves: "1=x.bin", blobDir: "b", out: join(dir, "n.json"), refs: join(dir, "n.json") },
+          /--refs must not be the --out file/,
+        ],
+        [
           { t: t.toString(), leaves: "1=x.bin", eigendaUrl: "ftp://da", out: join(dir, "n.json") },
           /EigenDA proxy URL must be http\(s\)/,
         ],
