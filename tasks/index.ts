@@ -254,6 +254,12 @@ const consortiumTasks: NewTaskDefinition[] = [
     .addOption(consortiumDeployment)
     .setAction(() => import("./commit-roots.js"))
     .build(),
+  task("publish-blob-refs", "Member: publish on-chain where each committed asset's DA blob is (poa:build's refs)")
+    .addOption({ name: "refs", description: "The blob-refs file poa:build wrote (por.blob-refs)", defaultValue: "" })
+    .addOption(consortiumFrom)
+    .addOption(consortiumDeployment)
+    .setAction(() => import("./publish-blob-refs.js"))
+    .build(),
   task("request-proof", "Verifier: ask a member to prove a past snapshot (pays the request fee)")
     .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
     .addOption({ name: "t", description: "Snapshot time (Unix seconds, in the past)", defaultValue: "" })
@@ -336,6 +342,12 @@ const operatorTasks: NewTaskDefinition[] = [
     .addFlag({ name: "skipUnsigned", description: "Leave out wallets without a signature instead of failing" })
     .addOption({ name: "leaves", description: "Build blobs: <assetId>=<leaves-N.bin>,...", defaultValue: "" })
     .addOption({ name: "blobDir", description: "Local blob store directory for --leaves", defaultValue: "" })
+    .addOption({ name: "eigendaUrl", description: "Or: EigenDA proxy URL for --leaves' blobs", defaultValue: "" })
+    .addOption({
+      name: "refs",
+      description: "Write the blobs' refs (por.blob-refs) here (default: <out>.blob-refs.json)",
+      defaultValue: "",
+    })
     .addOption({ name: "out", description: "Write the PoA here (default: stdout)", defaultValue: "" })
     .addOption({ name: "deployment", description: "Ignition deployment directory", defaultValue: "" })
     .setAction(() => import("./poa-build.js"))

@@ -10,30 +10,44 @@ const url = z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL");
 const port = z.number().int().min(0).max(65_535);
 
 /** Schema of an operator node's configuration. */
-export const nodeConfigSchema = z.strictObject({
-  format: z.literal("por.node-config"),
-  version: z.literal(1),
-  rpcUrl: url,
-  ledger: address,
-  registry: address,
-  reserveRegistry: address,
-  adjudicator: address,
-  /** The node's SQLite database file. */
-  db: z.string().min(1),
-  /** Local blob store directory. */
-  blobDir: z.string().min(1),
-  /** The operator's verifier-service store (SQLite path or postgres:// URL); omit to hold no records. */
-  records: z.string().min(1).optional(),
-  aggregatorUrl: url,
-  confirmations: z.number().int().min(0).max(1_000).default(2),
-  pollMs: z.number().int().min(50).max(600_000).default(2_000),
-  startBlock: z.number().int().min(0).default(0),
-  depth: z.number().int().min(1).max(32).default(32),
-  blobAttempts: z.number().int().min(1).max(1_000).default(10),
-  sweepMs: z.number().int().min(100).max(86_400_000).default(30_000),
-  healthPort: port.optional(),
-  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+export const nodeConfigSchema = z
+  .strictObject({
+    format: z.literal("por.node-config"),
+    version: z.literal(1),
+    rpcUrl: url,
+    ledger: address,
+    registry: address,
+    reserveRegistry: address,
+    adjudicator: address,
+    /** The node's SQLite database file. */
+    db: z.string().min(1),
+    /** Local blob store directory: blobs fetched by their digest (set this or eigendaUrl). */
+    blobDir: z.string().min(1).optional(),
+    /** EigenDA proxy URL: blobs fetched with the refs members publish on-chain (set this or blobDir). */
+    eigendaUrl: url.optional(),
+    /** The operator's verifier-service store (SQLite path or postgres:// URL); omit to hold no records. */
+    records: z.string().min(1).optional(),
+    aggregatorUrl: url,
+    confirmations: z.number().int().min(0).max(1_000).default(2),
+    pollMs: z.number().int().min(50).max(600_000).default(2_000),
+    startBlock: z.number().int().min(0).default(0),
+    depth: z.number().int().min(1).max(32).default(32),
+    blobAttempts: z.number().int().min(1).max(1_000).default(10),
+    sweepMs: z.number().int().min(100).max(86_400_000).default(30_000),
+    healthPort: port.optional(),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.blobDir === undefined && c.eigendaUrl === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["blobDir"],
+        message: "set blobDir (local blob store) or eigendaUrl (EigenDA proxy): where the node fetches blobs",
+      });
+    } else if (c.blobDir !== undefined && c.eigendaUrl !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["eigendaUrl"], message: "set blobDir or eigendaUrl, not both" });
+    }
+  });
 
 /** An operator node's configuration (paths resolved against the file's directory). */
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
@@ -81,7 +95,7 @@ export async function readNodeConfig(file: string): Promise<NodeConfig> {
   return {
     ...c,
     db: local(c.db),
-    blobDir: local(c.blobDir),
+    blobDir: c.blobDir === undefined ? undefined : local(c.blobDir),
     records: c.records === undefined || /^postgres(ql)?:\/\//i.test(c.records) ? c.records : local(c.records),
   };
 }

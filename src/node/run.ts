@@ -1,15 +1,34 @@
 // Process entry points shared by the Hardhat tasks: build a node or an aggregator from a configuration file, run it
 // until SIGINT/SIGTERM, then shut down gracefully (finish the current step, close servers and databases).
-import { JsonRpcProvider, Wallet } from "ethers";
+import { JsonRpcProvider, Wallet, type Provider } from "ethers";
 
 import { Aggregator } from "../aggregator/server.js";
-import { LocalBlobStore } from "../blobstore/index.js";
+import { EigenDaProxyClient, LocalBlobStore } from "../blobstore/index.js";
 import { loadCrypto } from "../crypto/index.js";
-import { localBlobSource } from "./blobs.js";
+import { localBlobSource, publishedRefBlobSource, type BlobSource } from "./blobs.js";
 import type { AggregatorConfig, NodeConfig } from "./config.js";
-import { jsonLogger } from "../log/index.js";
+import { jsonLogger, type Logger } from "../log/index.js";
 import { OperatorNode, type OperatorNodeOptions } from "./node.js";
 import { openHeldRecords } from "./records.js";
+
+/**
+ * Where a node configured with `c` fetches blobs: with `eigendaUrl`, the EigenDA proxy through the refs members
+ * publish on the ledger (`BlobRefPublished`); otherwise the local store `blobDir`, by digest.
+ */
+export function blobSourceFor(
+  c: Pick<NodeConfig, "blobDir" | "eigendaUrl" | "ledger">,
+  provider: Provider,
+  log: Logger,
+): BlobSource {
+  if (c.eigendaUrl !== undefined) {
+    const client = new EigenDaProxyClient(c.eigendaUrl, {
+      onRetry: (r) => log.warn("EigenDA proxy unavailable: retrying", { ...r }),
+    });
+    return publishedRefBlobSource(client, provider, c.ledger, { log });
+  }
+  if (c.blobDir === undefined) throw new Error("the node configuration sets neither blobDir nor eigendaUrl");
+  return localBlobSource(new LocalBlobStore(c.blobDir));
+}
 
 /** Starts an operator node from its configuration; returns it and a `close` that stops everything. */
 export async function startOperatorNode(
@@ -32,7 +51,7 @@ export async function startOperatorNode(
       adjudicator: c.adjudicator,
     },
     crypto,
-    blobs: localBlobSource(new LocalBlobStore(c.blobDir)),
+    blobs: blobSourceFor(c, provider, log),
     held,
     dbPath: c.db,
     aggregatorUrl: c.aggregatorUrl,

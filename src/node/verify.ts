@@ -131,7 +131,7 @@ export async function verifySubject(
     };
     let bytes: Uint8Array;
     try {
-      bytes = await deps.blobs.fetch(c.blobDigest);
+      bytes = await deps.blobs.fetch(c.blobDigest, { member: ctx.member, t: s.t, asset: c.asset });
     } catch (e) {
       if (!(e instanceof BlobNotFoundError)) throw e;
       if (options.blobUnavailableIsFailure !== true) throw new BlobUnavailable(`asset ${c.asset}: ${e.message}`);
@@ -211,7 +211,7 @@ export async function checkHeldTree(
   if (c === undefined) return undefined;
   let bytes: Uint8Array;
   try {
-    bytes = await deps.blobs.fetch(c.blobDigest);
+    bytes = await deps.blobs.fetch(c.blobDigest, { member: getAddress(member), t, asset });
   } catch (e) {
     if (e instanceof BlobNotFoundError) return undefined;
     throw e;

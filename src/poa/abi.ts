@@ -47,12 +47,14 @@ export const LEDGER_ABI = [
   "function requestOf(uint256 requestId) view returns (tuple(address member, uint64 t, uint64 deadline, uint8 status, address requester, uint96 fee))",
   "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee))",
   "function adjudicator() view returns (address)",
+  "function publishBlobRef(uint64 t, uint32 asset, bytes ref)",
   "event RootCommitted(address indexed member, uint32 indexed asset, uint64 indexed t, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)",
   "event SetCommitted(address indexed member, uint64 indexed t, bytes32 rootsDigest, bytes32 blobDigest, uint16 assetCount)",
   "event CommitmentMarkedFraudulent(address indexed member, uint32 indexed asset, uint64 indexed t)",
   "event ProofRequested(uint256 indexed requestId, address indexed member, uint64 indexed t, address requester, uint64 deadline, uint96 fee)",
   "event RequestAnswered(uint256 indexed requestId, address indexed member, uint64 indexed t)",
   "event QuorumAttested(bytes32 indexed subject, address indexed member, uint64 indexed t, uint8 verdict, uint256 weight, uint256 signers)",
+  "event BlobRefPublished(address indexed member, uint64 indexed t, uint32 indexed asset, bytes ref)",
 ] as const;
 
 /** IAdjudicator: fraud-proof submission. */

@@ -58,6 +58,20 @@ describe("node configuration", function () {
     await rejects(readAggregatorConfig(file), /field rpcUrl: must be an http\(s\) URL/);
   });
 
+  it("takes either a local blob directory or an EigenDA proxy URL, never both or neither", async function () {
+    const file = join(dir, "da.json");
+    const { blobDir: _, ...withoutBlobDir } = node;
+    await writeFile(file, JSON.stringify({ ...withoutBlobDir, eigendaUrl: "http://127.0.0.1:3100" }));
+    const c = await readNodeConfig(file);
+    expect([c.eigendaUrl, c.blobDir]).to.deep.equal(["http://127.0.0.1:3100", undefined]);
+    await writeFile(file, JSON.stringify(withoutBlobDir));
+    await rejects(readNodeConfig(file), /da\.json: field blobDir: set blobDir \(local blob store\) or eigendaUrl/);
+    await writeFile(file, JSON.stringify({ ...node, eigendaUrl: "http://127.0.0.1:3100" }));
+    await rejects(readNodeConfig(file), /da\.json: field eigendaUrl: set blobDir or eigendaUrl, not both/);
+    await writeFile(file, JSON.stringify({ ...withoutBlobDir, eigendaUrl: "127.0.0.1:3100" }));
+    await rejects(readNodeConfig(file), /da\.json: field eigendaUrl: must be an http\(s\) URL/);
+  });
+
   it("takes keys from the environment only, never echoing a bad value", function () {
     process.env.POR_TEST_KEY = "ab".repeat(32);
     expect(keyFromEnv("POR_TEST_KEY")).to.equal("0x" + "ab".repeat(32));

@@ -3,15 +3,17 @@
 // committed. Works on the in-process chain and on a `hardhat node` child process alike.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { Wallet, getAddress, type JsonRpcProvider, type Signer } from "ethers";
 
 import { buildConsortiumModule } from "../../deploy/Consortium.js";
-import { LocalBlobStore } from "../../src/blobstore/index.js";
+import type { BlobRef, BlobStore } from "../../src/blobstore/index.js";
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
-import type { AssetCommitment } from "../../src/consortium/index.js";
+import { CONSORTIUM_FUTURES, type AssetCommitment, type ConsortiumAddresses } from "../../src/consortium/index.js";
 import type { Crypto } from "../../src/crypto/index.js";
 import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
 import {
@@ -88,13 +90,7 @@ export interface Conn {
 }
 
 /** Deployed contract addresses. */
-export interface Deployment {
-  registry: string;
-  vault: string;
-  reserveRegistry: string;
-  ledger: string;
-  adjudicator: string;
-}
+export type Deployment = ConsortiumAddresses;
 
 /** Deploys the consortium (verifier contract by name) with a quorum of 4 units of stake and 2 signers. */
 export async function deploy(
@@ -107,13 +103,19 @@ export async function deploy(
     parameters: { [moduleId]: { responseWindow: 3_600n, quorumWeight: 4n * E18, minSigners: 2n, requestFee: 0n } },
     ...(deploymentId === undefined ? {} : { deploymentId }),
   });
-  return {
-    registry: await d.registry.getAddress(),
-    vault: await d.vault.getAddress(),
-    reserveRegistry: await d.reserveRegistry.getAddress(),
-    ledger: await d.ledger.getAddress(),
-    adjudicator: await d.adjudicator.getAddress(),
-  };
+  const out = {} as Deployment;
+  for (const key of Object.keys(CONSORTIUM_FUTURES) as Array<keyof Deployment>) out[key] = await d[key].getAddress();
+  return out;
+}
+
+/** Writes `d` as an Ignition deployment directory (`<dir>/deployed_addresses.json`) for the tasks' --deployment. */
+export async function writeDeploymentDir(dir: string, d: Deployment): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const addresses = Object.fromEntries(
+    Object.entries(CONSORTIUM_FUTURES).map(([key, future]) => [`Consortium#${future}`, d[key as keyof Deployment]]),
+  );
+  await writeFile(join(dir, "deployed_addresses.json"), JSON.stringify(addresses));
+  return dir;
 }
 
 /** Applies, approves, funds collateral and activates `account`. */
@@ -250,8 +252,8 @@ export async function makeSnapshot(
 }
 
 /**
- * Builds the member's PoA at t (signing with `reserveWallets`), stores the asset's blob in `blobs`, and commits
- * `(rootHash, rootSum, reserves, blobDigest)`; `reservesOverride` lets a test commit a false reserves figure.
+ * Builds the member's PoA at t (signing with `reserveWallets`), stores the asset's blob in `blobs` (any store), and
+ * commits `(rootHash, rootSum, reserves, blobDigest)`; `reservesOverride` lets a test commit a false reserves figure.
  */
 export async function commitSnapshot(
   conn: Conn,
@@ -260,9 +262,9 @@ export async function commitSnapshot(
   t: bigint,
   snap: MemberSnapshot,
   reserveWallets: Wallet[],
-  blobs: LocalBlobStore,
+  blobs: BlobStore,
   reservesOverride?: bigint,
-): Promise<{ poa: PoaDocument; commitment: AssetCommitment }> {
+): Promise<{ poa: PoaDocument; commitment: AssetCommitment; ref: BlobRef }> {
   const poa = await buildPoa({
     provider: conn.ethers.provider as import("ethers").Provider,
     ledger: d.ledger,
@@ -283,7 +285,38 @@ export async function commitSnapshot(
   };
   const ledger = await conn.ethers.getContractAt("CommitmentLedger", d.ledger);
   await (await (ledger.connect(member) as import("ethers").Contract).getFunction("commit")(t, [commitment])).wait();
-  return { poa, commitment };
+  return { poa, commitment, ref };
+}
+
+/**
+ * One member with a committed snapshot of one asset and one operator, on a fresh deployment (module `moduleId`, mock
+ * fraud verifier): member (account 1) and operator (a funded wallet) onboarded with 2 units of stake each, a record
+ * key, a reserve wallet holding 10 units, records of 2 + 3 units at `t`, the blob stored in `store(dir)` (`dir` a new
+ * temporary directory) and committed. For `networkHelpers.loadFixture`.
+ */
+export async function committedMember<S extends BlobStore>(
+  conn: Conn,
+  crypto: Crypto,
+  moduleId: string,
+  store: (dir: string) => S,
+) {
+  const d = await deploy(conn, moduleId, "MockLeafMismatchVerifier");
+  const [, member] = await conn.ethers.getSigners();
+  await onboard(conn, d, member, 2n * E18);
+  const operator = await fundedWallet(conn, 5n * E18);
+  await onboard(conn, d, operator, 2n * E18);
+  const prv = await registerRecordKey(conn, d, crypto, member);
+  const reserve = await fundedWallet(conn, 10n * E18);
+  await registerReserve(conn, d, member, reserve);
+  await conn.networkHelpers.time.increase(60);
+  const t = BigInt(await conn.networkHelpers.time.latest());
+  await conn.networkHelpers.time.increase(10);
+  await conn.networkHelpers.mine(1);
+  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18]);
+  const dir = await mkdtemp(join(tmpdir(), "por-node-"));
+  const blobs = store(dir);
+  const { poa, commitment, ref } = await commitSnapshot(conn, d, member, t, snap, [reserve], blobs);
+  return { d, member, operator, reserve, t, dir, blobs, poa, commitment, ref };
 }
 
 /** Asserts that `p` rejects with a message matching `re` (and, when given, an instance of `cls`). */

@@ -1,9 +1,8 @@
 // The operator node's follower and job lifecycle on the in-process chain: the confirmation depth, idempotent polling,
 // a replaced cursor block (reorg) rescanned without duplicates, a missing blob postponed then judged, an unreachable
 // aggregator never losing a signed attestation, the health endpoint, graceful stop; and the RPC retry policy.
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
@@ -22,17 +21,7 @@ import {
   withRetry,
   type OperatorNodeOptions,
 } from "../../src/node/index.js";
-import {
-  E18,
-  commitSnapshot,
-  deploy,
-  fundedWallet,
-  makeSnapshot,
-  onboard,
-  registerRecordKey,
-  registerReserve,
-  type Conn,
-} from "./fixture.js";
+import { E18, committedMember, fundedWallet, onboard, type Conn } from "./fixture.js";
 
 const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
 const { ethers, networkHelpers } = conn;
@@ -60,24 +49,8 @@ function fakeAggregator(): Promise<{ server: Server; url: string; bodies: string
   );
 }
 
-async function setup() {
-  const d = await deploy(conn, "NodeTest", "MockLeafMismatchVerifier");
-  const [, member] = await ethers.getSigners();
-  await onboard(conn, d, member, 2n * E18);
-  const operator = await fundedWallet(conn, 5n * E18);
-  await onboard(conn, d, operator, 2n * E18);
-  const prv = await registerRecordKey(conn, d, crypto, member);
-  const reserve = await fundedWallet(conn, 10n * E18);
-  await registerReserve(conn, d, member, reserve);
-  await networkHelpers.time.increase(60);
-  const t = BigInt(await networkHelpers.time.latest());
-  await networkHelpers.time.increase(10);
-  await networkHelpers.mine(1);
-  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18]);
-  const dir = await mkdtemp(join(tmpdir(), "por-node-"));
-  const blobs = new LocalBlobStore(join(dir, "blobs"));
-  const { commitment } = await commitSnapshot(conn, d, member, t, snap, [reserve], blobs);
-  return { d, member, operator, t, dir, blobs, commitment };
+function setup() {
+  return committedMember(conn, crypto, "NodeTest", (dir) => new LocalBlobStore(join(dir, "blobs")));
 }
 
 describe("OperatorNode", function () {
