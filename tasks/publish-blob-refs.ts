@@ -2,7 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { encodeBlobRef } from "../src/blobstore/ref-encoding.js";
 import { publishedBlobRefs } from "../src/node/blobs.js";
-import { commitmentsOf } from "../src/node/verify.js";
+import { committedSet, type AssetCommitment } from "../src/consortium/index.js";
 import { readBlobRefsFile } from "../src/poa/index.js";
 import { TaskFailure, consortiumContext, runTask, sendAndDescribe, type CommonArgs } from "./consortium-context.js";
 
@@ -34,9 +34,15 @@ export default async function publishBlobRefs(args: Args, hre: HardhatRuntimeEnv
     }
     const t = BigInt(file.t);
     const provider = ctx.ethers.provider;
-    const committed = await commitmentsOf(provider, ctx.addresses.ledger, file.member, t);
-    if (committed.length === 0) {
-      throw new TaskFailure(`member ${file.member} has no committed set at t ${t}: run commit-roots first`);
+    let committed: AssetCommitment[];
+    try {
+      // The RootCommitted events, checked against the digest the ledger stores.
+      committed = (await committedSet(provider, ctx.addresses.ledger, file.member, t)).commitments;
+    } catch (e) {
+      if (e instanceof Error && e.message.includes("committed no set")) {
+        throw new TaskFailure(`member ${file.member} has no committed set at t ${t}: run commit-roots first`);
+      }
+      throw e;
     }
     // Check every ref before sending anything: all of them or none.
     const plan = file.blobs.map(({ asset, ref }) => {
