@@ -12,13 +12,11 @@ import {CommitmentSets} from "./libraries/CommitmentSets.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: one slot (its metadata and the top 184 bits of its digest, which binds
-/// every asset's
-/// root hash, root sum, reserves and blob digest: the per-asset values live in `RootCommitted` events, and a
-/// fraud proof
-/// supplies the set, which is checked against the digest); per member: one slot (last snapshot and duty counters, read
-/// by `Reputation`). The quorum check is O(signers) with one vault call for all signers'
-/// weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
+/// @dev Storage per commitment set: one slot (its metadata and the top 184 bits of its digest, which binds every
+/// asset's root hash, root sum, reserves and blob digest: the per-asset values live in `RootCommitted` events, and a
+/// fraud proof supplies the set, which is checked against the digest); per member: one slot (last snapshot and duty
+/// counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers' weights: an
+/// absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
     /// @notice EIP-712 type hash of an operator's attestation.
     bytes32 public constant ATTESTATION_TYPEHASH = keccak256(

@@ -17,10 +17,9 @@ contract RestitutionFund is IRestitutionFund, AccessControl, ReentrancyGuardTran
     /// @notice Role of the adjudication contract (the only one that books claims).
     bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
 
-    /// @dev A claim in one slot: the recipient's tag (never zero once booked), the amount still owed (below
-    /// 2^96: record
-    /// balances are) and the asset. The token is not stored: asset listings are permanent, so the registry always maps
-    /// the asset to the token it had at booking.
+    /// @dev A claim in one slot: the recipient's tag (never zero once booked), the amount still owed (below 2^96:
+    /// record balances are) and the asset. The token is not stored: asset listings are permanent, so the registry
+    /// always maps the asset to the token it had at booking.
     struct StoredClaim {
         bytes16 recipientTag;
         uint96 remaining;

@@ -2,7 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { encodeBlobRef } from "../src/blobstore/ref-encoding.js";
 import { publishedBlobRefs } from "../src/node/blobs.js";
-import { committedSet, type AssetCommitment } from "../src/consortium/index.js";
+import { NoCommittedSetError, committedSet, type AssetCommitment } from "../src/consortium/index.js";
 import { readBlobRefsFile } from "../src/poa/index.js";
 import { TaskFailure, consortiumContext, runTask, sendAndDescribe, type CommonArgs } from "./consortium-context.js";
 
@@ -39,7 +39,7 @@ export default async function publishBlobRefs(args: Args, hre: HardhatRuntimeEnv
       // The RootCommitted events, checked against the digest the ledger stores.
       committed = (await committedSet(provider, ctx.addresses.ledger, file.member, t)).commitments;
     } catch (e) {
-      if (e instanceof Error && e.message.includes("committed no set")) {
+      if (e instanceof NoCommittedSetError) {
         throw new TaskFailure(`member ${file.member} has no committed set at t ${t}: run commit-roots first`);
       }
       throw e;

@@ -102,9 +102,8 @@ interface IAdjudicator {
 
     /// @notice Submits a fraud proof (anyone). Refuses a zero recipient, binds `keyHash` to
     /// `registry.keyHashAt(member, t)`, refuses a spent nullifier, takes the committed root of `asset` from `set`
-    /// (which must hold `rootHash` for it), verifies the Groth16 proof, then marks the set fraudulent in one
-    /// ledger call
-    /// that checks `set` against the committed digest (else the whole call reverts), books the claim and slashes
+    /// (which must hold `rootHash` for it), verifies the Groth16 proof, then marks the set fraudulent in one ledger
+    /// call that checks `set` against the committed digest (else the whole call reverts), books the claim and slashes
     /// `fraudBps` (bounty to the caller; the vault counts the slash for reputation).
     /// @param proof The fraud proof.
     /// @param set The member's whole commitment set at `t`, exactly as committed (from its `RootCommitted` events, in

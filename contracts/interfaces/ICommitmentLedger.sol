@@ -300,11 +300,9 @@ interface ICommitmentLedger {
 
     /// @notice Adjudicator only: marks the set `(member, t)` fraudulent after an accepted fraud proof against its
     /// commitment for `asset`, and emits `CommitmentMarkedFraudulent` (which implies the set's new status).
-    /// @dev The adjudicator took the proven root hash from the set it was given; `setHash` (see
-    /// `CommitmentSets`) must be
-    /// that set's hash, which binds it to what was committed. Reverts `CommitmentLedgerUnknownSet` when there
-    /// is no set,
-    /// `CommitmentLedgerSetMismatch` when `setHash` is not the committed set's.
+    /// @dev The adjudicator took the proven root hash from the set it was given; `setHash` (see `CommitmentSets`) must
+    /// be that set's hash, which binds it to what was committed. Reverts `CommitmentLedgerUnknownSet` when there is no
+    /// set, `CommitmentLedgerSetMismatch` when `setHash` is not the committed set's.
     function markFraudulent(address member, uint32 asset, uint64 t, bytes32 setHash) external;
 
     /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty).

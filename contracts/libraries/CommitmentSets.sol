@@ -4,10 +4,9 @@ pragma solidity 0.8.30;
 import {ICommitmentLedger} from "../interfaces/ICommitmentLedger.sol";
 
 /// @title CommitmentSets
-/// @notice The digests of a commitment set, as the ledger stores them and the quorum attests them:
-/// `rootsDigest = keccak256(abi.encode(AssetCommitment[]))`, `blobDigest =
-/// keccak256(abi.encodePacked(blobDigest_i...))`
-/// and the set hash `keccak256(abi.encode(rootsDigest, blobDigest))`, whose top 184 bits the ledger keeps.
+/// @notice The digests of a commitment set, as the ledger stores them and the quorum attests them: `rootsDigest =
+/// keccak256(abi.encode(AssetCommitment[]))`, `blobDigest = keccak256(abi.encodePacked(blobDigest_i...))` and the set
+/// hash `keccak256(abi.encode(rootsDigest, blobDigest))`, whose top 184 bits the ledger keeps.
 library CommitmentSets {
     /// @notice The set's roots digest and blob digest.
     /// @param set The asset commitments, in the order committed (asset ids ascending).

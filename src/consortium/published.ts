@@ -30,9 +30,17 @@ export async function commitmentsOf(
   return out.sort((x, y) => x.asset - y.asset);
 }
 
+/** Thrown by {@link committedSet} when the member committed no set at `t` on this chain. */
+export class NoCommittedSetError extends Error {
+  override name = "NoCommittedSetError";
+}
+
 /** A commitment set as committed: its events, checked against the stored digest, and its status. */
 export interface CommittedSet {
   commitments: AssetCommitment[];
+  /** The set's digests (what an attestation signs), computed from the commitments. */
+  rootsDigest: string;
+  blobDigest: string;
   /** `ICommitmentLedger.SetStatus` (see SET_STATUS). */
   status: number;
   /** Asset ids proven fraudulent (CommitmentMarkedFraudulent events), ascending. */
@@ -52,13 +60,12 @@ export async function committedSet(
   const l = new Contract(ledger, LEDGER_ABI, runner);
   const set = (await l.getFunction("setOf")(member, t)) as { status: bigint; assetCount: bigint; digest: string };
   if (Number(set.status) === SET_STATUS.None) {
-    throw new Error(`member ${member} committed no set at t ${t} on this chain`);
+    throw new NoCommittedSetError(`member ${member} committed no set at t ${t} on this chain`);
   }
   const commitments = await commitmentsOf(runner, ledger, member, t);
-  if (
-    commitments.length !== Number(set.assetCount) ||
-    setDigest(rootsDigest(commitments), setBlobDigest(commitments)) !== set.digest.toLowerCase()
-  ) {
+  const rd = rootsDigest(commitments);
+  const bd = setBlobDigest(commitments);
+  if (commitments.length !== Number(set.assetCount) || setDigest(rd, bd) !== set.digest.toLowerCase()) {
     throw new Error(
       `the RootCommitted events of member ${member} at t ${t} (${commitments.length} assets) do not match the ` +
         `set the ledger stores (${set.assetCount} assets, digest ${set.digest})`,
@@ -68,7 +75,7 @@ export async function committedSet(
   const fraudulentAssets = [...new Set(marked.flatMap((log) => ("args" in log ? [Number(log.args[1])] : [])))].sort(
     (x, y) => x - y,
   );
-  return { commitments, status: Number(set.status), fraudulentAssets };
+  return { commitments, rootsDigest: rd, blobDigest: bd, status: Number(set.status), fraudulentAssets };
 }
 
 /** What a member published for one tree: the committed root, its reserves, and the key hash valid at `t`. */
@@ -91,7 +98,7 @@ export async function publishedTree(
   try {
     set = await committedSet(runner, addresses.ledger, member, t);
   } catch (e) {
-    if (e instanceof Error && e.message.includes("committed no set")) {
+    if (e instanceof NoCommittedSetError) {
       throw new Error(`member ${member} committed no root for asset ${asset} at t ${t} on this chain`);
     }
     throw e;

@@ -3,7 +3,7 @@
 import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 
 import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
-import { rootsDigest, setBlobDigest, Verdict, type AssetCommitment } from "../consortium/attestation.js";
+import { Verdict, type AssetCommitment } from "../consortium/attestation.js";
 import { committedSet } from "../consortium/published.js";
 import type { Crypto } from "../crypto/index.js";
 import { CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
@@ -98,9 +98,11 @@ export async function verifySubject(
   const registry = new Contract(addresses.registry, CONSORTIUM_REGISTRY_ABI, provider);
 
   // The RootCommitted events, checked against the digest the ledger stores (throws on a mismatch).
-  const { commitments } = await rpc("commitment set", () => committedSet(provider, addresses.ledger, s.member, s.t));
-  const rd = rootsDigest(commitments);
-  const bd = setBlobDigest(commitments);
+  const {
+    commitments,
+    rootsDigest: rd,
+    blobDigest: bd,
+  } = await rpc("commitment set", () => committedSet(provider, addresses.ledger, s.member, s.t));
   const keyHash = (await rpc("keyHashAt", () =>
     registry
       .getFunction("keyHashAt")(s.member, s.t)

@@ -27,30 +27,13 @@ import respondRequest from "../../tasks/respond-request.js";
 import submitFraud from "../../tasks/submit-fraud.js";
 import submitQuorum from "../../tasks/submit-quorum.js";
 import verifyRecord from "../../tasks/verify-record.js";
+import { captureTask } from "../helpers/capture.js";
 
 const connection = await network.create();
 const { ethers, ignition, networkHelpers } = connection;
 const E18 = 10n ** 18n;
 
-/** Run a task body, capturing what it prints and its exit code (restored afterwards). */
-async function capture(run: () => Promise<void>): Promise<{ out: string; code: number }> {
-  const lines: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
-  console.error = (...a: unknown[]) => void lines.push(a.join(" "));
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await run();
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = before;
-  return { out: lines.join("\n"), code };
-}
+const capture = captureTask;
 
 async function setup() {
   const d = await ignition.deploy(buildConsortiumModule("ConsortiumTasks", FRAUD_VERIFIER), {
