@@ -177,6 +177,13 @@ describe("Adjudicator", function () {
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Pending);
       expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(false);
     });
+    it("reverts with CommitmentLedgerUnknownSet for a set given at a time the member never committed", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const t = f.t1 + 1n;
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ t }), [f.eth]))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
+        .withArgs(f.member.address, t);
+    });
     it("reverts with AdjudicatorInvalidProof when replayed at another t with the same root (t is bound in the proof)", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
