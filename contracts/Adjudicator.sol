@@ -2,24 +2,24 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
-import {IRestitutionFund} from "./interfaces/IRestitutionFund.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
+import {RestitutionClaims} from "./RestitutionClaims.sol";
 
 /// @title Adjudicator
-/// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency.
-/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), vault (slash, countSlash) and fund (bookClaim), and must be
-/// set as the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is kept in `wiring`
-/// only for discovery). Every external entry point is non-reentrant; the only untrusted call (the vault paying the
-/// bounty) comes after all bookkeeping.
-contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
+/// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency; keeps the
+/// restitution claims fraud proofs book and pays them from the vault's restitution pool.
+/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the vault's adjudicator (slash, countSlash,
+/// releaseRestitution) and the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is kept in
+/// `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the vault
+/// paying the bounty or a claim) come after all bookkeeping.
+contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     using LeafMismatchProof for ILeafMismatchVerifier;
 
     uint16 private constant _MAX_BPS = 10_000;
@@ -27,7 +27,6 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
     ICommitmentLedger private immutable _LEDGER;
     IConsortiumRegistry private immutable _REGISTRY;
     ICollateralVault private immutable _VAULT;
-    IRestitutionFund private immutable _FUND;
     IReputation private immutable _REPUTATION;
     ILeafMismatchVerifier private immutable _VERIFIER;
 
@@ -38,7 +37,6 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
         ICommitmentLedger ledger;
         IConsortiumRegistry registry;
         ICollateralVault vault;
-        IRestitutionFund fund;
         IReputation reputation;
         ILeafMismatchVerifier verifier;
     }
@@ -52,14 +50,12 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
             address(wiring_.ledger) == address(0) ||
             address(wiring_.registry) == address(0) ||
             address(wiring_.vault) == address(0) ||
-            address(wiring_.fund) == address(0) ||
             address(wiring_.reputation) == address(0) ||
             address(wiring_.verifier) == address(0)
         ) revert AdjudicatorZeroAddress();
         _LEDGER = wiring_.ledger;
         _REGISTRY = wiring_.registry;
         _VAULT = wiring_.vault;
-        _FUND = wiring_.fund;
         _REPUTATION = wiring_.reputation;
         _VERIFIER = wiring_.verifier;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -72,30 +68,24 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
         ICommitmentLedger.AssetCommitment[] calldata set
     ) external nonReentrant {
         address member = proof.member;
-        if (proof.recipient == address(0)) revert AdjudicatorZeroRecipient();
-        // Reverts ConsortiumRegistryNoKeyAt when no key was valid at t.
-        uint256 registered = _REGISTRY.keyHashAt(member, proof.t);
-        if (registered != proof.keyHash) revert AdjudicatorKeyMismatch(registered, proof.keyHash);
-        if (_FUND.isBooked(proof.nullifier)) revert AdjudicatorNullifierSpent(proof.nullifier);
+        address recipient = proof.recipient;
+        if (recipient == address(0)) revert AdjudicatorZeroRecipient();
+        if (!_REGISTRY.isKeyValidAt(member, proof.keyHash, proof.t)) {
+            revert AdjudicatorKeyNotValid(member, proof.keyHash, proof.t);
+        }
         uint256 committed = _rootIn(set, member, proof.asset, proof.t);
         if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
+        // The nullifier is spent by booking its claim (one slot); any later revert undoes the booking.
+        if (!_bookClaim(proof.nullifier, proof.asset, proof.claim, recipient)) {
+            revert AdjudicatorNullifierSpent(proof.nullifier);
+        }
         if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
 
         // The ledger checks `set` against the committed digest and marks the set; a different set reverts the whole
-        // transaction, so nothing stays marked.
+        // transaction, so nothing stays marked or booked.
         _LEDGER.markFraudulent(member, proof.asset, proof.t, CommitmentSets.hashOf(set));
-        // The nullifier is spent by booking its claim: the fund refuses a second booking of the same nullifier.
-        _FUND.bookClaim(proof.nullifier, member, proof.asset, proof.claim, proof.recipient);
         uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
-        emit FraudProven(
-            member,
-            keccak256(abi.encode(member, proof.asset, proof.t)),
-            proof.nullifier,
-            proof.claim,
-            proof.recipient,
-            msg.sender,
-            slashed
-        );
+        emit FraudProven(member, proof.nullifier, proof.asset, proof.t, proof.claim, recipient, msg.sender, slashed);
     }
 
     /// @inheritdoc IAdjudicator
@@ -122,14 +112,9 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
         return _slashParams;
     }
 
-    /// @inheritdoc IAdjudicator
-    function isNullifierSpent(uint256 nullifier) external view returns (bool) {
-        return _FUND.isBooked(nullifier);
-    }
-
     /// @notice The contracts this adjudicator is wired to.
     function wiring() external view returns (Wiring memory) {
-        return Wiring(_LEDGER, _REGISTRY, _VAULT, _FUND, _REPUTATION, _VERIFIER);
+        return Wiring(_LEDGER, _REGISTRY, _VAULT, _REPUTATION, _VERIFIER);
     }
 
     /// @dev The root hash `set` holds for `asset` (asset ids ascend, so a linear scan stops early).
@@ -148,22 +133,34 @@ contract Adjudicator is IAdjudicator, AccessControl, ReentrancyGuardTransient {
         revert AdjudicatorUnknownCommitment(member, asset, t);
     }
 
-    /// @dev Slashes `bps` (skipped at 0, which the vault refuses) and ejects a member left below its minimum
-    /// collateral. The vault counts the slash and integrates the new stake for reputation.
+    /// @inheritdoc IAdjudicator
+    function ejectUndercollateralized(address member) external nonReentrant {
+        (bool ejectable, uint256 minimum) = _REGISTRY.ejectionTermsOf(member);
+        if (!ejectable) revert AdjudicatorNotEjectable(member);
+        uint256 stake = _VAULT.stakeOf(member);
+        if (stake >= minimum) revert AdjudicatorCollateralSufficient(member, stake, minimum);
+        _REGISTRY.eject(member);
+        emit MemberEjectedUndercollateralized(member, stake, minimum, msg.sender);
+    }
+
+    /// @dev Slashes `bps` (at 0, which the vault refuses, only counts the slash). The vault counts the slash and
+    /// integrates the new stake for reputation. Ejecting a member the slash left below its minimum is a separate
+    /// call (`ejectUndercollateralized`), off the fraud proof's path.
     function _slash(address member, uint16 bps, address bountyRecipient) private returns (uint256 slashed) {
-        // The vault counts the slash for reputation (in the slot the slash rewrites anyway).
         if (bps != 0) slashed = _VAULT.slash(member, bps, bountyRecipient);
         else _VAULT.countSlash(member);
-        (bool ejectable, uint256 minimum) = _REGISTRY.ejectionTermsOf(member);
-        if (!ejectable) return slashed;
-        uint256 stake = _VAULT.stakeOf(member);
-        if (stake >= minimum) return slashed;
-        // A failing ejection must never block the slash itself.
-        try _REGISTRY.eject(member) {
-            emit MemberEjectedAfterSlash(member, stake, minimum);
-        } catch {
-            emit EjectionFailed(member);
-        }
+    }
+
+    function _claimToken(uint32 asset) internal view override returns (address) {
+        return _REGISTRY.assetToken(asset);
+    }
+
+    function _poolHolding(address token) internal view override returns (uint256 held) {
+        (held, ) = _VAULT.restitutionOf(token);
+    }
+
+    function _releaseFromPool(address token, address to, uint256 amount) internal override {
+        _VAULT.releaseRestitution(token, to, amount);
     }
 
     function _setSlashParams(SlashParams memory params) private {

@@ -15,8 +15,6 @@ import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice Role of the adjudication contract (the only slasher).
-    bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
     /// @notice Most collateral tokens the vault accepts (bounds the loops of stakeOf and slash).
     uint256 public constant MAX_TOKENS = 16;
 
@@ -31,14 +29,21 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @dev Per-token totals, packed in the pairs the hot paths update together (a slash without pending
-    /// withdrawals writes slot 0 only).
+    /// withdrawals writes slot 0 only). The slashed total is derived, not stored.
     struct Totals {
         uint128 balance;
-        uint128 slashed;
+        uint128 restitution;
         uint128 pending;
         uint128 withdrawn;
         uint128 deposited;
         uint128 unclaimedBounty;
+        uint128 released;
+    }
+
+    /// @dev A collateral token and its weight, one slot (slashing reads the list).
+    struct TokenInfo {
+        address token;
+        uint96 weight;
     }
 
     /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch)
@@ -57,41 +62,44 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint40 since;
     }
 
-    /// @dev Governance values read together, in one slot.
+    /// @dev Governance values read together, in one slot (a slash reads it once: the slasher, the share and the
+    /// token count).
     struct Config {
+        address adjudicator;
         uint32 weightEpoch;
         uint16 bountyShareBps;
+        uint8 tokenCount;
     }
 
     IConsortiumRegistry private immutable _registry;
-    address private immutable _fund;
 
     mapping(address member => mapping(address token => Position position)) private _positions;
     mapping(address recipient => mapping(address token => uint256 amount)) private _bounties;
-    mapping(address token => uint256 weight) private _weights;
-    mapping(address token => bool listed) private _listed;
+    /// @dev One plus the token's index in `_tokenList`; zero for a token never listed.
+    mapping(address token => uint256 indexPlusOne) private _tokenIndex;
     mapping(address token => Totals totals) private _totals;
     mapping(address member => Stake stake) private _stakes;
     mapping(address member => StakeTime stakeTime) private _stakeTimes;
-    address[] private _tokens;
+    TokenInfo[MAX_TOKENS] private _tokenList;
     Config private _config;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param registry_ The consortium registry.
-    /// @param fund The restitution fund receiving slashed collateral.
     /// @param ethWeight Weight of ETH (1e18 = one wei counts one weight unit); 0 disables ETH deposits.
     /// @param bountyShareBps_ Share of each slash paid to the bounty recipient, in basis points.
-    constructor(address admin, address registry_, address fund, uint256 ethWeight, uint16 bountyShareBps_) {
-        if (admin == address(0) || registry_ == address(0) || fund == address(0)) {
-            revert CollateralVaultZeroAddress();
-        }
+    constructor(address admin, address registry_, uint256 ethWeight, uint16 bountyShareBps_) {
+        if (admin == address(0) || registry_ == address(0)) revert CollateralVaultZeroAddress();
         if (bountyShareBps_ > _BPS) revert CollateralVaultInvalidBps(bountyShareBps_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _registry = IConsortiumRegistry(registry_);
-        _fund = fund;
         _setTokenWeight(address(0), ethWeight);
         _config.bountyShareBps = bountyShareBps_;
         emit BountyShareSet(bountyShareBps_);
+    }
+
+    modifier onlyAdjudicator() {
+        if (msg.sender != _config.adjudicator) revert CollateralVaultNotAdjudicator(msg.sender);
+        _;
     }
 
     // ------------------------------------------------------------------ member operations
@@ -99,7 +107,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @inheritdoc ICollateralVault
     function deposit(address member, address token, uint256 amount) external payable nonReentrant {
         if (amount == 0) revert CollateralVaultZeroAmount();
-        if (_weights[token] == 0) revert CollateralVaultTokenNotApproved(token);
+        if (_weightOf(token) == 0) revert CollateralVaultTokenNotApproved(token);
         IConsortiumRegistry.MemberStatus status = _registry.statusOf(member);
         if (
             status != IConsortiumRegistry.MemberStatus.Applied &&
@@ -190,25 +198,48 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         address member,
         uint16 bps,
         address bountyRecipient
-    ) external onlyRole(ADJUDICATOR_ROLE) nonReentrant returns (uint256 weightSlashed) {
+    ) external nonReentrant returns (uint256 weightSlashed) {
         if (bps == 0 || bps > _BPS) revert CollateralVaultInvalidBps(bps);
-        uint256 share = bountyRecipient == address(0) ? 0 : _config.bountyShareBps;
-        uint256 count = _tokens.length;
+        uint256 share;
+        uint256 count;
+        {
+            Config memory config = _config;
+            if (msg.sender != config.adjudicator) revert CollateralVaultNotAdjudicator(msg.sender);
+            share = bountyRecipient == address(0) ? 0 : config.bountyShareBps;
+            count = config.tokenCount;
+        }
         uint256 remaining = 0;
         for (uint256 i = 0; i < count; ++i) {
-            address token = _tokens[i];
-            uint256 weight = _weights[token];
-            (uint256 taken, uint256 balanceAfter) = _slashToken(member, token, bps, share, bountyRecipient);
-            if (taken != 0) weightSlashed += (taken * weight) / _WEIGHT_UNIT;
-            if (balanceAfter != 0) remaining += (balanceAfter * weight) / _WEIGHT_UNIT;
+            TokenInfo memory info = _tokenList[i];
+            (uint256 taken, uint256 balanceAfter) = _slashToken(member, info.token, bps, share, bountyRecipient);
+            if (taken != 0) weightSlashed += (taken * info.weight) / _WEIGHT_UNIT;
+            if (balanceAfter != 0) remaining += (balanceAfter * info.weight) / _WEIGHT_UNIT;
         }
         _cacheStake(member, remaining, 1);
     }
 
     /// @inheritdoc ICollateralVault
-    function countSlash(address member) external onlyRole(ADJUDICATOR_ROLE) {
+    function countSlash(address member) external onlyAdjudicator {
         Stake storage stake = _stakes[member];
         stake.slashCount += 1;
+    }
+
+    /// @inheritdoc ICollateralVault
+    function releaseRestitution(
+        address token,
+        address to,
+        uint256 amount
+    ) external onlyAdjudicator nonReentrant {
+        if (to == address(0)) revert CollateralVaultZeroAddress();
+        if (amount == 0) revert CollateralVaultZeroAmount();
+        Totals storage totals_ = _totals[token];
+        uint256 held = totals_.restitution;
+        if (held < amount) revert CollateralVaultRestitutionShort(token, held, amount);
+        // amount <= held < 2^128.
+        totals_.restitution = uint128(held - amount);
+        totals_.released += uint128(amount);
+        emit RestitutionReleased(token, to, amount);
+        _send(token, to, amount);
     }
 
     /// @inheritdoc ICollateralVault
@@ -321,12 +352,14 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function tokenWeight(address token) external view returns (uint256) {
-        return _weights[token];
+        return _weightOf(token);
     }
 
     /// @inheritdoc ICollateralVault
-    function collateralTokens() external view returns (address[] memory) {
-        return _tokens;
+    function collateralTokens() external view returns (address[] memory tokens) {
+        uint256 count = _config.tokenCount;
+        tokens = new address[](count);
+        for (uint256 i = 0; i < count; ++i) tokens[i] = _tokenList[i].token;
     }
 
     /// @inheritdoc ICollateralVault
@@ -335,8 +368,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function restitutionFund() external view returns (address) {
-        return _fund;
+    function restitutionOf(address token) external view returns (uint256 held, uint256 released) {
+        Totals storage totals_ = _totals[token];
+        return (totals_.restitution, totals_.released);
     }
 
     /// @inheritdoc ICollateralVault
@@ -360,7 +394,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         )
     {
         Totals storage t = _totals[token];
-        return (t.deposited, t.balance, t.pending, t.slashed, t.withdrawn, t.unclaimedBounty);
+        // Every deposit is in a balance, a pending withdrawal, withdrawn, or slashed.
+        uint256 slashed_ = uint256(t.deposited) - t.balance - t.pending - t.withdrawn;
+        return (t.deposited, t.balance, t.pending, slashed_, t.withdrawn, t.unclaimedBounty);
     }
 
     // ------------------------------------------------------------------ governance
@@ -368,6 +404,18 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @inheritdoc ICollateralVault
     function setTokenWeight(address token, uint256 weight) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setTokenWeight(token, weight);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function setAdjudicator(address adjudicator_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (adjudicator_ == address(0)) revert CollateralVaultZeroAddress();
+        _config.adjudicator = adjudicator_;
+        emit AdjudicatorSet(adjudicator_);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function adjudicator() external view returns (address) {
+        return _config.adjudicator;
     }
 
     /// @inheritdoc ICollateralVault
@@ -380,12 +428,16 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     // ------------------------------------------------------------------ internal
 
     function _setTokenWeight(address token, uint256 weight) private {
-        if (!_listed[token]) {
-            if (_tokens.length >= MAX_TOKENS) revert CollateralVaultTooManyTokens(MAX_TOKENS);
-            _listed[token] = true;
-            _tokens.push(token);
+        if (weight > type(uint96).max) revert CollateralVaultWeightTooLarge(weight);
+        uint256 index = _tokenIndex[token];
+        if (index == 0) {
+            uint256 count = _config.tokenCount;
+            if (count >= MAX_TOKENS) revert CollateralVaultTooManyTokens(MAX_TOKENS);
+            index = count + 1;
+            _tokenIndex[token] = index;
+            _config.tokenCount = uint8(index);
         }
-        _weights[token] = weight;
+        _tokenList[index - 1] = TokenInfo({token: token, weight: uint96(weight)});
         // Every cached stake weight of an older epoch is now stale (views recompute it until refreshed).
         _config.weightEpoch += 1;
         emit TokenWeightSet(token, weight);
@@ -411,12 +463,18 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     function _stakeOf(address member) private view returns (uint256 weight) {
-        uint256 count = _tokens.length;
+        uint256 count = _config.tokenCount;
         for (uint256 i = 0; i < count; ++i) {
-            address token = _tokens[i];
-            uint256 balance = _positions[member][token].balance;
-            if (balance != 0) weight += (balance * _weights[token]) / _WEIGHT_UNIT;
+            TokenInfo memory info = _tokenList[i];
+            uint256 balance = _positions[member][info.token].balance;
+            if (balance != 0) weight += (balance * info.weight) / _WEIGHT_UNIT;
         }
+    }
+
+    /// @dev The weight of `token`; zero for a token never listed.
+    function _weightOf(address token) private view returns (uint256) {
+        uint256 index = _tokenIndex[token];
+        return index == 0 ? 0 : _tokenList[index - 1].weight;
     }
 
     /// @dev Slash `bps` of one token's balance and pending withdrawal; returns the amount taken and the balance left.
@@ -429,21 +487,21 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     ) private returns (uint256 taken, uint256 balanceAfter) {
         uint256 fromBalance;
         uint256 fromPending;
-        (fromBalance, fromPending, balanceAfter) = _take(member, token, bps);
+        (fromBalance, fromPending, balanceAfter) = _take(member, token, bps, share);
         taken = fromBalance + fromPending;
         if (taken == 0) return (0, balanceAfter);
-        uint256 bounty = (taken * share) / _BPS;
+        uint256 bounty = _bountyOf(taken, share);
         emit CollateralSlashed(member, token, fromBalance, fromPending, bounty, taken - bounty, bountyRecipient);
-        if (taken > bounty) _send(token, _fund, taken - bounty);
         if (bounty > 0) _pushBounty(token, bountyRecipient, bounty);
     }
 
     /// @dev Remove `bps` of a member's balance and pending withdrawal of `token` from the books (rounding down, so
-    /// never more than held) and count it as slashed.
+    /// never more than held) and put all but the bounty (`share` of it) in the restitution pool.
     function _take(
         address member,
         address token,
-        uint256 bps
+        uint256 bps,
+        uint256 share
     ) private returns (uint256 fromBalance, uint256 fromPending, uint256 balanceAfter) {
         Position storage position = _positions[member][token];
         uint128 balance = position.balance;
@@ -458,7 +516,13 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         Totals storage totals_ = _totals[token];
         totals_.balance -= uint128(fromBalance);
         if (fromPending != 0) totals_.pending -= uint128(fromPending);
-        totals_.slashed += uint128(fromBalance + fromPending);
+        uint256 taken = fromBalance + fromPending;
+        totals_.restitution += uint128(taken - _bountyOf(taken, share));
+    }
+
+    /// @dev The bounty part (`share` basis points, rounded down) of a slashed amount; the rest is restitution.
+    function _bountyOf(uint256 taken, uint256 share) private pure returns (uint256) {
+        return (taken * share) / _BPS;
     }
 
     /// @dev Push a bounty; if the recipient (or token) refuses it, credit it for claimBounty instead, so a

@@ -17,10 +17,21 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @dev The BN254 scalar field modulus; key hashes and coordinates are field elements.
     uint256 private constant _FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev Stored validUntil of a key not yet closed.
+    uint48 private constant _OPEN = type(uint48).max;
+
+    /// @dev A key hash's member and validity interval, in one slot.
+    struct KeyHolder {
+        address member;
+        uint48 validFrom;
+        uint48 validUntil;
+    }
 
     mapping(address member => MemberInfo info) private _members;
     mapping(address member => Sla sla) private _slas;
     mapping(address member => RecordKey[] keys) private _keys;
+    /// @dev Every registered key hash, its member and validity in one slot (the fraud-proof path reads one word).
+    mapping(uint256 keyHash => KeyHolder holder) private _keyHolders;
     mapping(uint32 assetId => Asset asset) private _assets;
     uint32[] private _assetIds;
     Sla private _defaultSla;
@@ -134,6 +145,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         if (keyHash == 0 || keyHash >= _FIELD_MODULUS || ax >= _FIELD_MODULUS || ay >= _FIELD_MODULUS) {
             revert ConsortiumRegistryInvalidKey();
         }
+        // A key hash belongs to one member, once: a fraud proof names the member through it.
+        address holder = _keyHolders[keyHash].member;
+        if (holder != address(0)) revert ConsortiumRegistryKeyTaken(keyHash, holder);
         RecordKey[] storage keys = _keys[msg.sender];
         uint256 count = keys.length;
         uint64 earliest = uint64(block.timestamp);
@@ -142,13 +156,35 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
             if (afterPrevious > earliest) earliest = afterPrevious;
         }
         if (validFrom < earliest) revert ConsortiumRegistryKeyNotInFuture(validFrom, earliest);
+        if (validFrom >= _OPEN) revert ConsortiumRegistryInvalidKey();
         if (count > 0) {
             uint64 validUntil = validFrom - 1;
-            keys[count - 1].validUntil = validUntil;
+            RecordKey storage previous = keys[count - 1];
+            previous.validUntil = validUntil;
+            // validUntil < validFrom < 2^48.
+            _keyHolders[previous.keyHash].validUntil = uint48(validUntil);
             emit RecordKeyClosed(msg.sender, count - 1, validUntil);
         }
         keys.push(RecordKey({keyHash: keyHash, ax: ax, ay: ay, validFrom: validFrom, validUntil: type(uint64).max}));
+        _keyHolders[keyHash] = KeyHolder({member: msg.sender, validFrom: uint48(validFrom), validUntil: _OPEN});
         emit RecordKeyRegistered(msg.sender, count, keyHash, ax, ay, validFrom);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function isKeyValidAt(address member, uint256 keyHash, uint64 t) external view returns (bool) {
+        KeyHolder memory holder = _keyHolders[keyHash];
+        return
+            holder.member == member &&
+            member != address(0) &&
+            holder.validFrom <= t &&
+            (holder.validUntil == _OPEN || t <= holder.validUntil);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function keyHolderOf(uint256 keyHash) external view returns (address member, uint64 validFrom, uint64 validUntil) {
+        KeyHolder memory holder = _keyHolders[keyHash];
+        if (holder.member == address(0)) return (address(0), 0, 0);
+        return (holder.member, holder.validFrom, holder.validUntil == _OPEN ? type(uint64).max : holder.validUntil);
     }
 
     /// @inheritdoc IConsortiumRegistry

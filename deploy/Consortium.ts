@@ -4,10 +4,10 @@
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network localhost
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
 //
-// Contracts: ConsortiumRegistry, RestitutionFund, CollateralVault, ReserveRegistry (engineer C1), Reputation,
+// Contracts: ConsortiumRegistry, CollateralVault (with the restitution pool), ReserveRegistry (engineer C1), Reputation,
 // CommitmentLedger, the fraud-proof verifier LeafMismatch32Verifier (generated into contracts/verifiers/ by
-// `npx hardhat circuits`) and the Adjudicator. Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
-// to the Adjudicator on registry, vault and fund; the ledger's adjudicator is the Adjudicator (Reputation needs no
+// `npx hardhat circuits`) and the Adjudicator (which keeps the restitution claims). Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
+// to the Adjudicator on the registry; the vault's and the ledger's adjudicator is the Adjudicator (Reputation needs no
 // role: it reads the ledger's counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
 // a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
@@ -42,11 +42,9 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
       m.getParameter("unbondingDelay", 7n * 86_400n),
       m.getParameter("probationPeriod", 14n * 86_400n),
     ]);
-    const fund = m.contract("RestitutionFund", [admin, registry]);
     const vault = m.contract("CollateralVault", [
       admin,
       registry,
-      fund,
       m.getParameter("ethWeight", 10n ** 18n),
       m.getParameter("bountyShareBps", 1_000n),
     ]);
@@ -65,7 +63,7 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
     const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
     const adjudicator = m.contract("Adjudicator", [
       admin,
-      { ledger, registry, vault, fund, reputation, verifier },
+      { ledger, registry, vault, reputation, verifier },
       {
         fraudBps: m.getParameter("fraudBps", 5_000n),
         missedDeadlineBps: m.getParameter("missedDeadlineBps", 1_000n),
@@ -84,10 +82,9 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
       18n,
     ]);
     m.call(ledger, "setAdjudicator", [adjudicator]);
-    m.call(vault, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "vault_grant_adjudicator" });
-    m.call(fund, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "fund_grant_adjudicator" });
+    m.call(vault, "setAdjudicator", [adjudicator]);
 
-    return { registry, fund, vault, reserveRegistry, reputation, ledger, verifier, adjudicator };
+    return { registry, vault, reserveRegistry, reputation, ledger, verifier, adjudicator };
   });
 }
 

@@ -2,13 +2,15 @@
 pragma solidity 0.8.30;
 
 import {ICommitmentLedger} from "./ICommitmentLedger.sol";
+import {IRestitutionClaims} from "./IRestitutionClaims.sol";
 
 /// @title IAdjudicator
 /// @notice Turns proven misbehaviour into slashing (A10, D1): a Groth16 fraud proof against a committed root, a
 /// missed proof-request deadline, and a quorum verdict of insolvency. Each slashes the member's collateral by a
 /// governance share, pays the bounty through the vault, and updates reputation; a fraud proof also books the
-/// affected record's balance as a restitution claim keyed by its nullifier.
-interface IAdjudicator {
+/// affected record's balance as a restitution claim keyed by its nullifier (`IRestitutionClaims`), paid from the
+/// vault's restitution pool.
+interface IAdjudicator is IRestitutionClaims {
     /// @notice A fraud proof: the semantic public inputs of the `LeafMismatch` circuit plus the Groth16 proof.
     /// @param rootHash The committed root hash the proof walks to.
     /// @param keyHash `Poseidon(KEY_DOMAIN, Ax, Ay)` of the record key that signed the record.
@@ -46,8 +48,8 @@ interface IAdjudicator {
     error AdjudicatorUnknownCommitment(address member, uint32 asset, uint64 t);
     /// @notice The proof's root hash is not the one the given set holds for its asset.
     error AdjudicatorRootMismatch(uint256 committed, uint256 proven);
-    /// @notice The proof's key hash is not the member's record key valid at t.
-    error AdjudicatorKeyMismatch(uint256 registered, uint256 proven);
+    /// @notice `keyHash` is not a record key of `member` valid at `t`.
+    error AdjudicatorKeyNotValid(address member, uint256 keyHash, uint64 t);
     /// @notice The nullifier was already spent by an accepted fraud proof.
     error AdjudicatorNullifierSpent(uint256 nullifier);
     /// @notice The recipient is the zero address.
@@ -60,19 +62,25 @@ interface IAdjudicator {
     error AdjudicatorBadBps(uint16 bps);
     /// @notice A zero address where one is required.
     error AdjudicatorZeroAddress();
+    /// @notice The member's status cannot be ejected (only Probation, Active and Exiting members can).
+    error AdjudicatorNotEjectable(address member);
+    /// @notice The member's stake weight is not below its SLA minimum.
+    error AdjudicatorCollateralSufficient(address member, uint256 stake, uint256 minCollateral);
 
-    /// @notice Emitted when a fraud proof against a committed root is accepted.
+    /// @notice Emitted when a fraud proof against a committed root is accepted: the record of the booked claim.
     /// @param member The member whose commitment was proven fraudulent.
-    /// @param commitmentId `keccak256(abi.encode(member, asset, t))`.
     /// @param nullifier The spent nullifier (the restitution claim's key).
+    /// @param asset The asset whose committed root the proof contradicts.
+    /// @param t The snapshot time.
     /// @param claim The restitution booked for the affected account, in base units.
     /// @param recipient Who the claim pays.
     /// @param prover Who submitted the proof (bounty recipient).
     /// @param weightSlashed The collateral weight slashed.
     event FraudProven(
         address indexed member,
-        bytes32 indexed commitmentId,
         uint256 indexed nullifier,
+        uint32 indexed asset,
+        uint64 t,
         uint256 claim,
         address recipient,
         address prover,
@@ -93,18 +101,26 @@ interface IAdjudicator {
         address submitter,
         uint256 weightSlashed
     );
-    /// @notice Emitted when a slash left the member below its minimum collateral and it was ejected.
-    event MemberEjectedAfterSlash(address indexed member, uint256 stake, uint256 minCollateral);
-    /// @notice Emitted when ejecting an under-collateralised member failed (slashing itself went through).
-    event EjectionFailed(address indexed member);
+    /// @notice Emitted when a member below its minimum collateral was ejected.
+    /// @param member The ejected member.
+    /// @param stake Its stake weight.
+    /// @param minCollateral Its SLA minimum.
+    /// @param caller Who called `ejectUndercollateralized`.
+    event MemberEjectedUndercollateralized(
+        address indexed member,
+        uint256 stake,
+        uint256 minCollateral,
+        address indexed caller
+    );
     /// @notice Emitted when governance sets the slash shares.
     event SlashParamsSet(uint16 fraudBps, uint16 missedDeadlineBps, uint16 insolvencyBps);
 
-    /// @notice Submits a fraud proof (anyone). Refuses a zero recipient, binds `keyHash` to
-    /// `registry.keyHashAt(member, t)`, refuses a spent nullifier, takes the committed root of `asset` from `set`
-    /// (which must hold `rootHash` for it), verifies the Groth16 proof, then marks the set fraudulent in one ledger
-    /// call that checks `set` against the committed digest (else the whole call reverts), books the claim and slashes
-    /// `fraudBps` (bounty to the caller; the vault counts the slash for reputation).
+    /// @notice Submits a fraud proof (anyone). Refuses a zero recipient, requires `keyHash` to be `member`'s record
+    /// key valid at `t` (`registry.isKeyValidAt`), takes the committed root of `asset` from `set` (which must hold
+    /// `rootHash` for it), books the claim under the nullifier (a spent one reverts), verifies the Groth16 proof, then
+    /// marks the set fraudulent in one ledger call that checks `set` against the committed digest (else the whole
+    /// call reverts) and slashes `fraudBps` (bounty to the caller; the restitution share stays in the vault's pool;
+    /// the vault counts the slash for reputation).
     /// @param proof The fraud proof.
     /// @param set The member's whole commitment set at `t`, exactly as committed (from its `RootCommitted` events, in
     /// asset order): the ledger stores only the set's digest.
@@ -121,13 +137,14 @@ interface IAdjudicator {
     /// @param submitter Who posted the verdict (bounty recipient).
     function slashInsolvency(address member, uint64 t, bytes32 subject, address submitter) external;
 
+    /// @notice Ejects a Probation, Active or Exiting member whose stake weight is below its SLA minimum (anyone: a
+    /// slash that leaves a member short does not eject it in the same transaction; watchtowers call this next).
+    /// @param member The member.
+    function ejectUndercollateralized(address member) external;
+
     /// @notice Governance: sets the slash shares.
     function setSlashParams(SlashParams calldata params) external;
 
     /// @notice The slash shares.
     function slashParams() external view returns (SlashParams memory);
-
-    /// @notice True once a fraud proof with this nullifier was accepted (its claim is booked in the fund, which
-    /// keys claims by nullifier: the one registry of spent nullifiers).
-    function isNullifierSpent(uint256 nullifier) external view returns (bool);
 }

@@ -4,13 +4,16 @@ pragma solidity 0.8.30;
 /// @title ICollateralVault
 /// @notice Members' collateral in ETH and governance-approved ERC-20 tokens. Withdrawals are requested, then
 /// executable after the registry's unbonding delay; pending withdrawals stay slashable. Only the adjudicator
-/// (ADJUDICATOR_ROLE) slashes; slashed funds go to the prover's bounty (bountyShareBps) and the restitution fund
-/// (the rest, exactly: no rounding loss).
+/// (`adjudicator()`, set by governance) slashes; slashed funds go to the prover's bounty (bountyShareBps) and the restitution pool
+/// (the rest, exactly: no rounding loss). The pool stays in the vault (a slash moves no money between contracts); only
+/// the adjudicator releases it, to pay restitution claims.
 /// @dev Token address(0) is ETH. Per (member, token) the vault keeps a balance and at most one pending withdrawal;
 /// a new request adds to the pending amount and restarts its delay. Accounting per token:
-/// totalDeposited = totalBalance + totalPending + totalSlashed + totalWithdrawn, and the vault holds exactly
-/// totalBalance + totalPending + totalUnclaimedBounty. A bounty that cannot be pushed (reverting recipient or token)
-/// is credited and claimed later with claimBounty.
+/// the vault holds exactly totalBalance + totalPending + restitution + totalUnclaimedBounty, and everything slashed is
+/// bounty (pushed or credited) + restitution + released. A slash writes only the member's position and the token's
+/// (balance, restitution) word; the slashed total is derived (deposited - balance - pending - withdrawn). A bounty that
+/// cannot be pushed (reverting recipient or token) is credited and claimed later with claimBounty.
+/// Collateral tokens and their weights sit in a fixed list of at most MAX_TOKENS entries, one slot each.
 /// Stake weights are cached per member (one slot, with the member's co-signer flag that the registry pushes), so the
 /// quorum reads one slot per signer (`weightsOf`). A governance change of any token weight starts a new weight
 /// epoch: cached weights of an older epoch are never used (views recompute them from the balances) until
@@ -69,6 +72,12 @@ interface ICollateralVault {
     error CollateralVaultZeroAddress();
     /// @notice Only the registry may push a member's co-signer flag.
     error CollateralVaultNotRegistry(address caller);
+    /// @notice Only the adjudicator may slash or release restitution.
+    error CollateralVaultNotAdjudicator(address caller);
+    /// @notice A token weight must fit in 96 bits.
+    error CollateralVaultWeightTooLarge(uint256 weight);
+    /// @notice The restitution pool of `token` holds less than the release asks for.
+    error CollateralVaultRestitutionShort(address token, uint256 held, uint256 amount);
 
     /// @notice Emitted after a deposit.
     /// @param member The member credited.
@@ -99,7 +108,7 @@ interface ICollateralVault {
     /// @param fromBalance Amount taken from the balance.
     /// @param fromPending Amount taken from the pending withdrawal.
     /// @param bounty Amount for the bounty recipient.
-    /// @param toFund Amount sent to the restitution fund (fromBalance + fromPending - bounty).
+    /// @param toRestitution Amount added to the restitution pool (fromBalance + fromPending - bounty).
     /// @param bountyRecipient The bounty recipient.
     event CollateralSlashed(
         address indexed member,
@@ -107,15 +116,19 @@ interface ICollateralVault {
         uint256 fromBalance,
         uint256 fromPending,
         uint256 bounty,
-        uint256 toFund,
+        uint256 toRestitution,
         address bountyRecipient
     );
+    /// @notice Emitted when the adjudicator released restitution (a claim payment) to `to`.
+    event RestitutionReleased(address indexed token, address indexed to, uint256 amount);
     /// @notice Emitted when a bounty could not be pushed and was credited to `recipient` instead.
     event BountyCredited(address indexed recipient, address indexed token, uint256 amount);
     /// @notice Emitted when a credited bounty was claimed.
     event BountyClaimed(address indexed recipient, address indexed token, uint256 amount);
     /// @notice Emitted when governance set a collateral token's weight (0 disables new deposits).
     event TokenWeightSet(address indexed token, uint256 weight);
+    /// @notice Emitted when governance set the adjudicator (the only slasher).
+    event AdjudicatorSet(address indexed adjudicator);
     /// @notice Emitted when governance set the bounty share.
     event BountyShareSet(uint16 bps);
     /// @notice Emitted when the registry pushed whether a member may co-sign attestations.
@@ -138,17 +151,21 @@ interface ICollateralVault {
     /// @notice Pay the caller's pending `token` withdrawal once its delay elapsed.
     function withdraw(address token) external;
 
-    /// @notice Slash `bps` of every collateral balance of `member`, pending withdrawals included (ADJUDICATOR_ROLE).
+    /// @notice Slash `bps` of every collateral balance of `member`, pending withdrawals included (adjudicator only).
     /// @param member The member.
     /// @param bps Basis points in (0, 10000].
-    /// @param bountyRecipient Receives bountyShareBps of each slashed amount; address(0) sends everything to the
-    /// fund.
+    /// @param bountyRecipient Receives bountyShareBps of each slashed amount; address(0) puts everything in the
+    /// restitution pool.
     /// @return weightSlashed Stake weight of the slashed amounts (same units as stakeOf).
     function slash(address member, uint16 bps, address bountyRecipient) external returns (uint256 weightSlashed);
 
     /// @notice Counts a slash that took nothing (a zero governance share) so reputation still sees it
-    /// (ADJUDICATOR_ROLE).
+    /// (adjudicator only).
     function countSlash(address member) external;
+
+    /// @notice Pay `amount` of `token` from the restitution pool to `to` (adjudicator only: claim payments).
+    /// @dev Reverts CollateralVaultRestitutionShort if the pool holds less.
+    function releaseRestitution(address token, address to, uint256 amount) external;
 
     /// @notice Claim bounty credited when a push failed.
     function claimBounty(address token) external;
@@ -199,8 +216,8 @@ interface ICollateralVault {
     /// @notice Share of each slash paid as bounty, in basis points.
     function bountyShareBps() external view returns (uint16);
 
-    /// @notice The restitution fund that receives slashed funds.
-    function restitutionFund() external view returns (address);
+    /// @notice The restitution pool of `token`: held now (slashed, not yet released) and released so far.
+    function restitutionOf(address token) external view returns (uint256 held, uint256 released);
 
     /// @notice The consortium registry (member status, SLA minimum, unbonding delay).
     function registry() external view returns (address);
@@ -209,7 +226,8 @@ interface ICollateralVault {
     /// @return deposited Sum of all deposits.
     /// @return balance Sum of all member balances.
     /// @return pending Sum of all pending withdrawals.
-    /// @return slashed Sum of all slashed amounts (bounty + fund).
+    /// @return slashed Sum of all slashed amounts (bounty + restitution), derived as deposited - balance - pending -
+    /// withdrawn.
     /// @return withdrawn Sum of all executed withdrawals.
     /// @return unclaimedBounty Bounty credited and not yet claimed.
     function totals(
@@ -228,6 +246,12 @@ interface ICollateralVault {
 
     /// @notice Set a collateral token's weight (governance); 0 stops new deposits (balances stay slashable).
     function setTokenWeight(address token, uint256 weight) external;
+
+    /// @notice Set the adjudicator, the only contract that slashes and releases restitution (governance).
+    function setAdjudicator(address adjudicator) external;
+
+    /// @notice The adjudicator (zero until governance sets it).
+    function adjudicator() external view returns (address);
 
     /// @notice Set the bounty share in basis points, at most 10000 (governance).
     function setBountyShareBps(uint16 bps) external;

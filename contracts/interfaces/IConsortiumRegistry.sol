@@ -95,6 +95,8 @@ interface IConsortiumRegistry {
     error ConsortiumRegistryInvalidKey();
     /// @notice A new key's `validFrom` lies in the past or not after the previous key's `validFrom`.
     error ConsortiumRegistryKeyNotInFuture(uint64 validFrom, uint64 earliest);
+    /// @notice `keyHash` is already registered (to `holder`): a key hash belongs to one member, once.
+    error ConsortiumRegistryKeyTaken(uint256 keyHash, address holder);
     /// @notice The member's collateral weight is below the minimum it needs.
     error ConsortiumRegistryInsufficientCollateral(address member, uint256 stake, uint256 minimum);
     /// @notice The probation period has not elapsed and the caller is not governance.
@@ -201,16 +203,24 @@ interface IConsortiumRegistry {
 
     /// @notice Register the caller's next record key (Applied, Probation or Active). Rotation: the previous key's
     /// interval closes at `validFrom - 1`.
-    /// @param keyHash Poseidon(KEY_DOMAIN, ax, ay); non-zero and below the field modulus.
+    /// @param keyHash Poseidon(KEY_DOMAIN, ax, ay); non-zero, below the field modulus and never registered before
+    /// by anyone (ConsortiumRegistryKeyTaken).
     /// @param ax Key x coordinate (below the field modulus).
     /// @param ay Key y coordinate (below the field modulus).
     /// @param validFrom First valid second; not in the past and after the previous key's validFrom (no key can
-    /// be backdated, so the key valid at a past time never changes).
+    /// be backdated, so the key valid at a past time never changes); below 2^48 - 1.
     function registerKey(uint256 keyHash, uint256 ax, uint256 ay, uint64 validFrom) external;
 
     /// @notice The key hash valid for `member` at time `t`.
     /// @dev Reverts ConsortiumRegistryNoKeyAt(member, t) when no key's validity interval contains t.
     function keyHashAt(address member, uint64 t) external view returns (uint256 keyHash);
+
+    /// @notice Whether `keyHash` is `member`'s record key and valid at `t` (one storage read: the fraud-proof path).
+    function isKeyValidAt(address member, uint256 keyHash, uint64 t) external view returns (bool);
+
+    /// @notice The member `keyHash` is registered to and its validity interval (validUntil is 2^64 - 1 while the
+    /// key is current); all zero for an unregistered hash.
+    function keyHolderOf(uint256 keyHash) external view returns (address member, uint64 validFrom, uint64 validUntil);
 
     /// @notice Number of record keys `member` has registered.
     function keyCount(address member) external view returns (uint256);

@@ -1,4 +1,4 @@
-// Shared fixture of engineer C1's contracts: registry, reserve registry, collateral vault, restitution fund,
+// Shared fixture of engineer C1's contracts: registry, reserve registry, collateral vault (with the restitution pool),
 // wired the way deploy/Consortium.ts wires them, with an EOA standing in for the adjudicator.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
@@ -18,7 +18,7 @@ export const GENESIS_DIGEST = "0x" + "ab".repeat(32);
 /** Weight of the test token: half of ETH's. */
 export const TOKEN_WEIGHT = 5n * 10n ** 17n;
 
-/** Deploy and wire the four contracts, a test token, and name the actors. */
+/** Deploy and wire the three contracts, a test token, and name the actors. */
 export async function deployConsortium(ethers: HardhatEthers) {
   const [governance, auditor, adjudicator, member, other, user, prover] = await ethers.getSigners();
   const registry = await ethers.deployContract("ConsortiumRegistry", [
@@ -27,11 +27,9 @@ export async function deployConsortium(ethers: HardhatEthers) {
     UNBONDING_DELAY,
     PROBATION_PERIOD,
   ]);
-  const fund = await ethers.deployContract("RestitutionFund", [governance.address, await registry.getAddress()]);
   const vault = await ethers.deployContract("CollateralVault", [
     governance.address,
     await registry.getAddress(),
-    await fund.getAddress(),
     10n ** 18n,
     BOUNTY_SHARE_BPS,
   ]);
@@ -40,12 +38,11 @@ export async function deployConsortium(ethers: HardhatEthers) {
   await registry.setCollateralVault(await vault.getAddress());
   await registry.grantRole(await registry.AUDITOR_ROLE(), auditor.address);
   await registry.grantRole(await registry.ADJUDICATOR_ROLE(), adjudicator.address);
-  await vault.grantRole(await vault.ADJUDICATOR_ROLE(), adjudicator.address);
-  await fund.grantRole(await fund.ADJUDICATOR_ROLE(), adjudicator.address);
+  await vault.setAdjudicator(adjudicator.address);
   await vault.setTokenWeight(await token.getAddress(), TOKEN_WEIGHT);
   await registry.listAsset(ETH_ASSET, ethers.ZeroAddress, "ETH", 18);
   await registry.listAsset(TOKEN_ASSET, await token.getAddress(), "TUSD", 6);
-  return { registry, fund, vault, reserves, token, governance, auditor, adjudicator, member, other, user, prover };
+  return { registry, vault, reserves, token, governance, auditor, adjudicator, member, other, user, prover };
 }
 
 /** The fixture plus `member` applied and on probation (genesis approved). */

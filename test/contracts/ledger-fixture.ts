@@ -1,5 +1,5 @@
 // Fixture of the whole contract system with engineer C2's contracts (ledger, adjudicator, reputation) wired to
-// engineer C1's (registry, reserve registry, vault, fund) exactly like deploy/Consortium.ts, a stand-in verifier
+// engineer C1's (registry, reserve registry, vault) exactly like deploy/Consortium.ts, a stand-in verifier
 // (MockLeafMismatchVerifier) unless told otherwise, a record key for `member`, and `operators` funded co-signers.
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
@@ -48,11 +48,9 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
   const operatorCount = options.operators ?? 4;
   const registry = await ethers.deployContract("ConsortiumRegistry", [governance.address, SLA, UNBONDING_DELAY, 0n]);
   const registryAddress = await registry.getAddress();
-  const fund = await ethers.deployContract("RestitutionFund", [governance.address, registryAddress]);
   const vault = await ethers.deployContract("CollateralVault", [
     governance.address,
     registryAddress,
-    await fund.getAddress(),
     10n ** 18n,
     BOUNTY_SHARE_BPS,
   ]);
@@ -80,7 +78,6 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
       ledger: await ledger.getAddress(),
       registry: registryAddress,
       vault: await vault.getAddress(),
-      fund: await fund.getAddress(),
       reputation: await reputation.getAddress(),
       verifier: await verifier.getAddress(),
     },
@@ -91,8 +88,7 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
   await registry.setCollateralVault(await vault.getAddress());
   await registry.grantRole(await registry.AUDITOR_ROLE(), auditor.address);
   await registry.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
-  await vault.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
-  await fund.grantRole(ADJUDICATOR_ROLE, adjudicatorAddress);
+  await vault.setAdjudicator(adjudicatorAddress);
   await ledger.setAdjudicator(adjudicatorAddress);
   await registry.listAsset(ETH_ASSET, ethers.ZeroAddress, "ETH", 18);
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);
@@ -130,7 +126,6 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
 
   return {
     registry,
-    fund,
     vault,
     reserveRegistry,
     reputation,

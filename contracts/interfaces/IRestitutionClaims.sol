@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IRestitutionClaims
+/// @notice The restitution claims booked by accepted fraud proofs, one per proven record (keyed by the record's
+/// nullifier, so a booked nullifier is spent), paid from the vault's restitution pool. A claim is paid in its asset's
+/// token as far as the pool holds that token; partial payments are allowed and the remainder stays payable. No claim
+/// is ever paid more than its amount, and nothing is paid beyond what the pool holds.
+/// @dev The pool is one per token (ETH = address(0)) in the collateral vault, shared by all claims; only the
+/// adjudicator releases it. A claim is stored in ONE slot (booking is on the fraud proof's path): the asset, the
+/// amount still owed and a 128-bit tag of the recipient, `recipientTagOf(recipient)`. Member, snapshot, booked amount
+/// and recipient are in the adjudicator's `FraudProven` event; `payClaim` names the recipient, which must match the
+/// tag (a different address would need a 128-bit second preimage of keccak256).
+interface IRestitutionClaims {
+    /// @notice A claim as stored.
+    /// @param booked Whether a claim was booked under the nullifier (a booked nullifier is spent).
+    /// @param asset The asset id (registry asset list); the claim is paid in its token.
+    /// @param token The asset's token (address(0) = ETH).
+    /// @param remaining The amount still owed, in base units (the booked amount is in `FraudProven`).
+    /// @param recipientTag `recipientTagOf(recipient)`.
+    struct Claim {
+        bool booked;
+        uint32 asset;
+        address token;
+        uint256 remaining;
+        bytes16 recipientTag;
+    }
+
+    /// @notice No claim with this nullifier is booked.
+    error RestitutionUnknownClaim(uint256 nullifier);
+    /// @notice `payClaim` named another recipient than the one booked.
+    error RestitutionWrongRecipient(uint256 nullifier, address recipient);
+    /// @notice The claim is fully paid.
+    error RestitutionClaimSettled(uint256 nullifier);
+    /// @notice The restitution pool holds nothing of the claim's token.
+    error RestitutionPoolEmpty(address token);
+
+    /// @notice Emitted when (part of) a claim was paid.
+    /// @param nullifier The record's nullifier.
+    /// @param recipient Who was paid.
+    /// @param token The token paid in.
+    /// @param amount Amount paid now.
+    /// @param remaining Amount still owed afterwards.
+    event ClaimPaid(
+        uint256 indexed nullifier,
+        address indexed recipient,
+        address indexed token,
+        uint256 amount,
+        uint256 remaining
+    );
+
+    /// @notice Pay what the pool can of claim `nullifier` to its recipient (anyone may call; the money only ever goes
+    /// to the booked recipient, which the caller names: see `FraudProven`).
+    /// @dev Reverts RestitutionUnknownClaim, RestitutionWrongRecipient, RestitutionClaimSettled,
+    /// RestitutionPoolEmpty.
+    function payClaim(uint256 nullifier, address recipient) external;
+
+    /// @notice The claim booked under `nullifier` (all zero, `booked` false, if none).
+    function claimOf(uint256 nullifier) external view returns (Claim memory);
+
+    /// @notice True once a fraud proof with this nullifier was accepted (its claim is booked: the one registry of
+    /// spent nullifiers).
+    function isNullifierSpent(uint256 nullifier) external view returns (bool);
+
+    /// @notice The tag a claim keeps of its recipient: the top 128 bits of `keccak256(abi.encode(recipient))`, lowest
+    /// bit forced to 1 (so a stored tag is never zero).
+    function recipientTagOf(address recipient) external pure returns (bytes16);
+}
