@@ -38,6 +38,6 @@ export const circuitInstances: CircuitInstance[] = [
     file: "leaf-mismatch.circom",
     template: "LeafMismatch",
     params: [32],
-    publicInputs: ["rootHash", "keyHash", "member", "context", "nullifier", "recipient"],
+    publicInputs: ["rootHash", "keyHash", "context", "nullifier", "recipient"],
   },
 ];

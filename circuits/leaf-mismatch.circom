@@ -42,20 +42,23 @@ template LeafMismatchCondition() {
 //   5. that node is not this account's leaf with at least `balance` (LeafMismatchCondition);
 //   6. recipient is bound to the proof (it appears in a constraint), so a copied proof cannot be
 //      replayed for another recipient.
-// Public inputs, in the verifier's order: rootHash, keyHash, member, context, nullifier, recipient.
-// Assumes: member < 2^160 and recipient < 2^160 are the contract's to ensure (it passes addresses);
-// the contract binds rootHash to the member's commitment for (asset, t) and keyHash to the key valid
-// at t. The root sum is not an input: the path fixes it through rootHash.
+// Public inputs, in the verifier's order: rootHash, keyHash, context, nullifier, recipient.
+// The member is private: the record message binds it, and the contract names the member through keyHash (the
+// registry gives every key hash to one member, once) and binds rootHash to that member's commitment for
+// (asset, t) and keyHash to its key valid at t. A signature by the member's key convicts the member whatever
+// member field the signed message holds.
+// Assumes: recipient < 2^160 is the contract's to ensure (it passes an address). The root sum is not an
+// input: the path fixes it through rootHash.
 template LeafMismatch(D) {
     // Public.
     signal input rootHash;
     signal input keyHash;
-    signal input member;
     signal input context;
     signal input nullifier;
     signal input recipient;
 
-    // Private: the record (its member, asset, t and balance are public or packed in context).
+    // Private: the record (its asset, t and balance are packed in context).
+    signal input member;
     signal input slot;
     signal input accountKey;
     signal input Ax;

@@ -83,7 +83,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
         // The ledger checks `set` against the committed digest and marks the set; a different set reverts the whole
         // transaction, so nothing stays marked or booked.
-        _LEDGER.markFraudulent(member, proof.asset, proof.t, CommitmentSets.hashOf(set));
+        _LEDGER.markFraudulent(member, proof.t, CommitmentSets.hashOf(set));
         uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
         emit FraudProven(member, proof.nullifier, proof.asset, proof.t, proof.claim, recipient, msg.sender, slashed);
     }

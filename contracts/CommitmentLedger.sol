@@ -214,14 +214,13 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     // ------------------------------------------------------------------ adjudicator hooks
 
     /// @inheritdoc ICommitmentLedger
-    function markFraudulent(address member, uint32 asset, uint64 t, bytes32 setHash) external onlyAdjudicator {
+    function markFraudulent(address member, uint64 t, bytes32 setHash) external onlyAdjudicator {
         bytes32 setId = setSubject(member, t);
         uint256 word = _sets[setId];
         if (word == 0) revert CommitmentLedgerUnknownSet(member, t);
         if ((uint256(setHash) ^ word) & ~_SET_META_MASK != 0) revert CommitmentLedgerSetMismatch(member, t);
-        // CommitmentMarkedFraudulent implies the set's status: no SetStatusChanged on this path.
+        // The adjudicator's FraudProven implies the set's status: no SetStatusChanged on this path.
         if (_statusOf(word) != SetStatus.Fraudulent) _sets[setId] = _withStatus(word, SetStatus.Fraudulent);
-        emit CommitmentMarkedFraudulent(member, asset, t);
     }
 
     /// @inheritdoc ICommitmentLedger

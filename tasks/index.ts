@@ -270,7 +270,7 @@ const consortiumTasks: NewTaskDefinition[] = [
   task("submit-fraud", "Anyone: submit a prove-fraud output to the Adjudicator (bounty to the sender)")
     .addOption({
       name: "proof",
-      description: "The fraud-proof file (por.fraud-proof v1)",
+      description: "The fraud-proof file (por.fraud-proof v2)",
       defaultValue: "",
     })
     .addOption(consortiumFrom)

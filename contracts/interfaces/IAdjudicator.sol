@@ -14,7 +14,8 @@ interface IAdjudicator is IRestitutionClaims {
     /// @notice A fraud proof: the semantic public inputs of the `LeafMismatch` circuit plus the Groth16 proof.
     /// @param rootHash The committed root hash the proof walks to.
     /// @param keyHash `Poseidon(KEY_DOMAIN, Ax, Ay)` of the record key that signed the record.
-    /// @param member The member that signed the record.
+    /// @param member The member accused: `keyHash` must be registered to it and valid at `t` (the circuit keeps the
+    /// member private; a key hash belongs to one member, so the key names it).
     /// @param asset The record's asset id.
     /// @param t The record's snapshot time.
     /// @param claim The record's signed balance, booked as restitution.

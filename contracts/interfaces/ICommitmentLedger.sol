@@ -232,8 +232,6 @@ interface ICommitmentLedger {
     event SetStatusChanged(address indexed member, uint64 indexed t, SetStatus status);
     /// @notice Emitted when a request's status changes through a quorum verdict.
     event RequestStatusChanged(uint256 indexed requestId, RequestStatus status);
-    /// @notice Emitted when an asset commitment is proven fraudulent; its set's status is Fraudulent from then on.
-    event CommitmentMarkedFraudulent(address indexed member, uint32 indexed asset, uint64 indexed t);
     /// @notice Emitted when governance sets the quorum and request parameters.
     event QuorumParamsSet(uint256 quorumWeight, uint16 minSigners, uint96 requestFee);
     /// @notice Emitted when governance sets the adjudicator.
@@ -298,12 +296,12 @@ interface ICommitmentLedger {
         bytes calldata signatures
     ) external;
 
-    /// @notice Adjudicator only: marks the set `(member, t)` fraudulent after an accepted fraud proof against its
-    /// commitment for `asset`, and emits `CommitmentMarkedFraudulent` (which implies the set's new status).
+    /// @notice Adjudicator only: marks the set `(member, t)` fraudulent after an accepted fraud proof against one of
+    /// its commitments. Emits nothing: the adjudicator's `FraudProven` (member, asset, t) implies the new status.
     /// @dev The adjudicator took the proven root hash from the set it was given; `setHash` (see `CommitmentSets`) must
     /// be that set's hash, which binds it to what was committed. Reverts `CommitmentLedgerUnknownSet` when there is no
     /// set, `CommitmentLedgerSetMismatch` when `setHash` is not the committed set's.
-    function markFraudulent(address member, uint32 asset, uint64 t, bytes32 setHash) external;
+    function markFraudulent(address member, uint64 t, bytes32 setHash) external;
 
     /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty).
     /// @return member The requested member.

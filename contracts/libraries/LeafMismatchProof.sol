@@ -5,8 +5,8 @@ import {IAdjudicator} from "../interfaces/IAdjudicator.sol";
 import {ILeafMismatchVerifier} from "../interfaces/ILeafMismatchVerifier.sol";
 
 /// @title LeafMismatchProof
-/// @notice Encodes a fraud proof's semantic public inputs into the `LeafMismatch` circuit's six public signals and
-/// verifies it: `[rootHash, keyHash, member, context, nullifier, recipient]` with
+/// @notice Encodes a fraud proof's semantic public inputs into the `LeafMismatch` circuit's five public signals and
+/// verifies it: `[rootHash, keyHash, context, nullifier, recipient]` with
 /// `context = asset + t * 2^32 + claim * 2^96` (asset < 2^32, t < 2^64, claim < 2^96 hold by type, so the packing is
 /// injective and below the field modulus).
 library LeafMismatchProof {
@@ -19,16 +19,15 @@ library LeafMismatchProof {
         return uint256(asset) | (uint256(t) << 32) | (uint256(claim) << 96);
     }
 
-    /// @notice The six public signals, in the verifier's order.
+    /// @notice The five public signals, in the verifier's order.
     /// @param proof The fraud proof.
-    /// @return signals `[rootHash, keyHash, member, context, nullifier, recipient]`.
-    function publicSignals(IAdjudicator.FraudProof calldata proof) internal pure returns (uint256[6] memory signals) {
+    /// @return signals `[rootHash, keyHash, context, nullifier, recipient]`.
+    function publicSignals(IAdjudicator.FraudProof calldata proof) internal pure returns (uint256[5] memory signals) {
         signals[0] = proof.rootHash;
         signals[1] = proof.keyHash;
-        signals[2] = uint256(uint160(proof.member));
-        signals[3] = packContext(proof.asset, proof.t, proof.claim);
-        signals[4] = proof.nullifier;
-        signals[5] = uint256(uint160(proof.recipient));
+        signals[2] = packContext(proof.asset, proof.t, proof.claim);
+        signals[3] = proof.nullifier;
+        signals[4] = uint256(uint160(proof.recipient));
     }
 
     /// @notice Verifies the proof for its public inputs through `verifier`.

@@ -17,18 +17,18 @@ contract MockLeafMismatchVerifier is ILeafMismatchVerifier {
         uint256[2] calldata _pA,
         uint256[2][2] calldata,
         uint256[2] calldata,
-        uint256[6] calldata _pubSignals
+        uint256[5] calldata _pubSignals
     ) external pure returns (bool) {
-        for (uint256 i = 0; i < 6; ++i) {
+        for (uint256 i = 0; i < 5; ++i) {
             if (_pubSignals[i] >= _FIELD_MODULUS) return false;
         }
         return _pA[0] == expectedA0(_pubSignals);
     }
 
     /// @notice The `_pA[0]` this stand-in accepts for the given public signals.
-    /// @param pubSignals The six public signals.
+    /// @param pubSignals The five public signals.
     /// @return The accepted value.
-    function expectedA0(uint256[6] calldata pubSignals) public pure returns (uint256) {
+    function expectedA0(uint256[5] calldata pubSignals) public pure returns (uint256) {
         return uint256(keccak256(abi.encode(pubSignals))) >> 8;
     }
 }

@@ -1,4 +1,4 @@
-// Fraud-proof input of the Adjudicator. The file format (`por.fraud-proof` v1) belongs to the prover (src/prover);
+// Fraud-proof input of the Adjudicator. The file format (`por.fraud-proof` v2) belongs to the prover (src/prover);
 // this module reads it into `IAdjudicator.FraudProof` and packs the circuit's `context` signal the way
 // contracts/libraries/LeafMismatchProof.sol does.
 import { readFile } from "node:fs/promises";
@@ -29,16 +29,10 @@ export function packContext(asset: bigint | number, t: bigint, claim: bigint): b
   return a + (t << 32n) + (claim << 96n);
 }
 
-/** The six public signals `[rootHash, keyHash, member, context, nullifier, recipient]` of a fraud proof. */
-export function fraudPublicSignals(p: FraudProofStruct): [bigint, bigint, bigint, bigint, bigint, bigint] {
-  return [
-    p.rootHash,
-    p.keyHash,
-    BigInt(p.member),
-    packContext(p.asset, p.t, p.claim),
-    p.nullifier,
-    BigInt(p.recipient),
-  ];
+/** The five public signals `[rootHash, keyHash, context, nullifier, recipient]` of a fraud proof (the member is
+ * private in the circuit: the registry names it through the key hash). */
+export function fraudPublicSignals(p: FraudProofStruct): [bigint, bigint, bigint, bigint, bigint] {
+  return [p.rootHash, p.keyHash, packContext(p.asset, p.t, p.claim), p.nullifier, BigInt(p.recipient)];
 }
 
 /** Parse a `prove-fraud` output (text) into the contract struct; errors name the file and the field. */

@@ -42,10 +42,13 @@ export const calldataProofSchema = z.strictObject({
   c: z.tuple([uint256, uint256]),
 });
 
-/** The fraud-proof file, version 1: what `prove-fraud` writes and a submitter reads. */
+/**
+ * The fraud-proof file, version 2: what `prove-fraud` writes and a submitter reads. Version 1 carried the member as
+ * a sixth public signal (circuits before the member became private); its proofs do not verify any more.
+ */
 export const fraudProofFileSchema = z.strictObject({
   format: z.literal("por.fraud-proof"),
-  version: z.literal(1),
+  version: z.literal(2),
   /** Circuit instance the proof is for (its verifier is `<circuit>Verifier`). */
   circuit: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/),
   kind: z.enum(["missing-user-empty-slot", "missing-user-other-account", "under-reported"]),
@@ -65,8 +68,11 @@ export const fraudProofFileSchema = z.strictObject({
     nullifier: field,
     recipient: address,
   }),
-  /** The six public signals as the verifier takes them: rootHash, keyHash, member, context, nullifier, recipient. */
-  pubSignals: z.tuple([field, field, field, field, field, field]),
+  /**
+   * The five public signals as the verifier takes them: rootHash, keyHash, context, nullifier, recipient (`member`
+   * above is the accused member, which the circuit keeps private: the registry names it through the key hash).
+   */
+  pubSignals: z.tuple([field, field, field, field, field]),
 });
 
 /** A parsed fraud-proof file. */
@@ -110,8 +116,7 @@ export function parseFraudProofFile(text: string, file = "fraud-proof.json"): Fr
   const f = parseJson(fraudProofFileSchema, text, file);
   const p = f.publicSignals;
   const context = BigInt(p.asset) + (BigInt(p.t) << 32n) + (BigInt(p.claim) << 96n);
-  const expected = [p.rootHash, p.keyHash, BigInt(p.member).toString(), context.toString(), p.nullifier];
-  expected.push(BigInt(p.recipient).toString());
+  const expected = [p.rootHash, p.keyHash, context.toString(), p.nullifier, BigInt(p.recipient).toString()];
   if (p.context !== context.toString()) {
     throw new ProverInputError(`${file}: publicSignals.context: is not asset + t * 2^32 + claim * 2^96`);
   }

@@ -68,8 +68,7 @@ export function calldataProof(proof: snarkjs.Groth16Proof): FraudProofFile["proo
 
 /** The six public signals in the verifier's order: rootHash, keyHash, member, context, nullifier, recipient. */
 export function pubSignalsOf(s: FraudStatement): FraudProofFile["pubSignals"] {
-  return [s.rootHash, s.keyHash, s.member, s.context, s.nullifier, s.recipient].map((v) => v.toString()) as [
-    string,
+  return [s.rootHash, s.keyHash, s.context, s.nullifier, s.recipient].map((v) => v.toString()) as [
     string,
     string,
     string,
@@ -88,7 +87,7 @@ export async function checkFraud(input: ProveFraudInput, circuit = FRAUD_CIRCUIT
 /**
  * Proves that the committed tree does not honour a signed record: checks the statement first (throws
  * {@link FraudProofRefused} with a reason when there is no fraud or the inputs can never verify), proves with
- * Groth16, verifies the proof against the verifying key, and returns the `por.fraud-proof` v1 document.
+ * Groth16, verifies the proof against the verifying key, and returns the `por.fraud-proof` v2 document.
  */
 export async function proveFraud(
   input: ProveFraudInput,
@@ -107,7 +106,7 @@ export async function proveFraud(
   );
   const t1 = performance.now();
   const pubSignals = pubSignalsOf(statement);
-  if (publicSignals.length !== 6 || publicSignals.some((v, i) => v !== pubSignals[i])) {
+  if (publicSignals.length !== pubSignals.length || publicSignals.some((v, i) => v !== pubSignals[i])) {
     throw new Error(`circuit ${circuit} returned public signals in an unexpected order: ${publicSignals.join(", ")}`);
   }
   const vkey = JSON.parse(await readFile(artifacts.vkey, "utf8")) as snarkjs.VerificationKey;
@@ -121,7 +120,7 @@ export async function proveFraud(
 
   const file: FraudProofFile = {
     format: "por.fraud-proof",
-    version: 1,
+    version: 2,
     circuit,
     kind: statement.kind,
     proof: calldataProof(proof),
