@@ -120,7 +120,7 @@ describe("LeafMismatch circuit (D = 4)", function () {
     circuit = await compileTestCircuit(
       "leaf-mismatch-4",
       "leaf-mismatch.circom",
-      "component main {public [rootHash, keyHash, member, context, nullifier, recipient]} = LeafMismatch(4);",
+      "component main {public [rootHash, keyHash, context, nullifier, recipient]} = LeafMismatch(4);",
     );
     const r = baseRecord();
     valid = inputFor({ record: r, leaf: honestLeaf(r, 400n) });
@@ -330,7 +330,7 @@ describe("LeafMismatch circuit (D = 4)", function () {
       expectViolated({ "main.context": packContext(r.asset, r.t, r.balance + 1n) });
     });
 
-    it("another nullifier, key hash, member or root", function () {
+    it("another nullifier, key hash, member (private, bound by the signed message) or root", function () {
       for (const name of ["main.nullifier", "main.keyHash", "main.member", "main.rootHash"]) {
         expectViolated({ [name]: validWitness[circuit.wires.get(name)!] + 1n });
       }

@@ -165,7 +165,7 @@ describe("src/prover", function () {
         siblings: [],
       });
       expect(() => parseSlotPathFile(bad, "p.json")).to.throw(ProverInputError, /p\.json: leaf\.h:/);
-      expect(() => parseFraudProofFile(JSON.stringify({ format: "por.fraud-proof", version: 2 }), "f.json")).to.throw(
+      expect(() => parseFraudProofFile(JSON.stringify({ format: "por.fraud-proof", version: 1 }), "f.json")).to.throw(
         ProverInputError,
         /f\.json: version/,
       );
