@@ -31,7 +31,7 @@ const BEFORE: Record<string, string> = {
   "respondToRequest (set exists)": "93,960",
   "attestCommitment, 4 signers": "102,198",
   "attestCommitment, 16 signers": "247,297",
-  "proveFraud (real Groth16 verifier), first claim in the token": "~530,000 (estimate)",
+  "proveFraud (real Groth16 verifier), first proof": "~530,000 (estimate)",
   "proveFraud (real Groth16 verifier), steady state": "~530,000 (estimate)",
 };
 
@@ -115,8 +115,8 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
 
   // Fraud proofs with the REAL generated verifier and real Groth16 proofs: the member rotates to the record key its
   // engine signs with, commits two snapshots whose trees each omit one user, and each user's proof is submitted.
-  // The first claim ever booked in a token also creates that token's claim totals (a fresh slot); the second shows
-  // the steady state.
+  // The first proof is also the first slash of the member and the first restitution in the token; the second shows the
+  // steady state.
   const workDir = await mkdtemp(join(tmpdir(), "por-gas-"));
   try {
     const keyFrom = BigInt(await time.latest()) + 5n;
@@ -150,10 +150,10 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     const gSecond = await gasOf(f.adjudicator.connect(f.prover).proveFraud(second, [snapB.commitment]));
     const verify = await f.verifier.verifyProof.estimateGas(first.a, first.b, first.c, fraudPublicSignals(first));
     rows.push({
-      operation: "proveFraud (real Groth16 verifier), first claim in the token",
+      operation: "proveFraud (real Groth16 verifier), first proof",
       gas: gFirst,
       goal: "<= 350,000",
-      note: "creates the token's claim totals",
+      note: "first slash of the member, first restitution in the token",
     });
     rows.push({
       operation: "proveFraud (real Groth16 verifier), steady state",
