@@ -103,9 +103,10 @@ contract ClaimsHandler {
     function payOther(uint256 n, address other) external {
         uint256 nullifier = 1 + (n % NULLIFIERS);
         if (other == _recipient(nullifier)) return;
-        bytes memory expected = isBooked[nullifier]
-            ? abi.encodeWithSelector(IRestitutionClaims.RestitutionWrongRecipient.selector, nullifier, other)
-            : abi.encodeWithSelector(IRestitutionClaims.RestitutionUnknownClaim.selector, nullifier);
+        bytes memory expected =
+            isBooked[nullifier]
+                ? abi.encodeWithSelector(IRestitutionClaims.RestitutionWrongRecipient.selector, nullifier, other)
+                : abi.encodeWithSelector(IRestitutionClaims.RestitutionUnknownClaim.selector, nullifier);
         try claims.payClaim(nullifier, other) {
             paidWrongRecipient = true;
         } catch (bytes memory reason) {
