@@ -164,9 +164,10 @@ describe("Adjudicator", function () {
       await f.adjudicator.proveFraud(...f.args(proof));
       const state = async () => ({
         stake: await f.vault.stakeOf(f.member.address),
-        pool: await f.vault.restitutionOf(ethers.ZeroAddress),
+        pool: [...(await f.vault.restitutionOf(ethers.ZeroAddress))],
         slashed: (await f.vault.totals(ethers.ZeroAddress)).slashed,
-        claim: await f.adjudicator.claimOf(NULLIFIER),
+        vaultEth: await ethers.provider.getBalance(await f.vault.getAddress()),
+        claim: [...(await f.adjudicator.claimOf(NULLIFIER))],
         slashCount: (await f.reputation.reputationOf(f.member.address)).slashCount,
         status: (await f.ledger.setOf(f.member.address, f.t2)).status,
       });
@@ -182,8 +183,14 @@ describe("Adjudicator", function () {
         await expect(tx).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent").withArgs(NULLIFIER);
       }
       expect(await state()).to.deep.equal(before);
-      expect(before.claim.recipientTag).to.equal(await f.adjudicator.recipientTagOf(f.user.address));
-      expect(before.claim.remaining).to.equal(CLAIM);
+      // [booked, asset, token, remaining, recipientTag]: still the first booking.
+      expect(before.claim).to.deep.equal([
+        true,
+        BigInt(ETH_ASSET),
+        ethers.ZeroAddress,
+        CLAIM,
+        await f.adjudicator.recipientTagOf(f.user.address),
+      ]);
       expect(before.status).to.equal(SetStatus.Pending);
     });
     it("leaves the nullifier unspent when the proof does not verify (the booking is undone)", async function () {
