@@ -3,8 +3,7 @@ import { network } from "hardhat";
 
 import {
   Verdict,
-  commitmentId,
-  packContext,
+  fraudPublicSignals,
   rootsDigest,
   setBlobDigest,
   setSubject,
@@ -13,11 +12,14 @@ import {
 } from "../../src/consortium/index.js";
 import {
   ETH_ASSET,
+  GENESIS_DIGEST,
   KEY_HASH,
   MEMBER_STAKE,
+  OPERATOR_STAKE,
   SLA,
   SLASH,
   TOKEN_ASSET,
+  UNBONDING_DELAY,
   commitmentOf,
   deployLedgerSystem,
 } from "./ledger-fixture.js";
@@ -26,9 +28,12 @@ const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
 const SetStatus = { None: 0n, Pending: 1n, Finalized: 2n, Fraudulent: 3n, Insolvent: 4n };
+const Status = { None: 0n, Applied: 1n, Probation: 2n, Active: 3n, Exiting: 4n, Exited: 5n, Ejected: 6n };
 const FEE = 10n ** 16n;
 const CLAIM = 777n;
 const NULLIFIER = 4242n;
+/** A record key hash other than the fixture member's. */
+const OTHER_KEY_HASH = KEY_HASH + 1000n;
 
 /** Member commits ETH and TOKEN at t1 and the same ETH root again at t2 (to test replay across t). */
 async function committed() {
@@ -62,15 +67,7 @@ async function committed() {
     return withValidA(p);
   }
   async function withValidA(p: FraudProofStruct): Promise<FraudProofStruct> {
-    const signals: [bigint, bigint, bigint, bigint, bigint, bigint] = [
-      p.rootHash,
-      p.keyHash,
-      BigInt(p.member),
-      packContext(p.asset, p.t, p.claim),
-      p.nullifier,
-      BigInt(p.recipient),
-    ];
-    return { ...p, a: [await f.verifier.expectedA0(signals), 0n] };
+    return { ...p, a: [await f.verifier.expectedA0(fraudPublicSignals(p)), 0n] };
   }
   /** The committed set at `t` (empty where nothing was committed), which proveFraud takes with the proof. */
   function setAt(t: bigint): AssetCommitment[] {
@@ -82,12 +79,14 @@ async function committed() {
   function args(p: FraudProofStruct, set = setAt(p.t)): [FraudProofStruct, AssetCommitment[]] {
     return [p, set];
   }
-  return { ...f, t1, t2, eth, tok, proofFor, withValidA, setAt, args };
+  // The default sender of calls not connected to anyone (signer 0, governance).
+  const owner = f.governance;
+  return { ...f, t1, t2, eth, tok, owner, proofFor, withValidA, setAt, args };
 }
 
 describe("Adjudicator", function () {
   describe("proveFraud", function () {
-    it("marks the commitment fraudulent, books the claim, slashes with the fraud share and pays the bounty", async function () {
+    it("marks the set fraudulent, books the claim, slashes with the fraud share and pays only the bounty out", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
       const slashed = (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n;
@@ -95,33 +94,55 @@ describe("Adjudicator", function () {
       const tx = f.adjudicator.connect(f.prover).proveFraud(...f.args(proof));
       await expect(tx)
         .to.emit(f.adjudicator, "FraudProven")
-        .withArgs(
-          f.member.address,
-          commitmentId(f.member.address, ETH_ASSET, f.t1),
-          NULLIFIER,
-          CLAIM,
-          f.user.address,
-          f.prover.address,
-          slashed,
-        );
-      await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.fund], [bounty, slashed - bounty]);
+        .withArgs(f.member.address, NULLIFIER, ETH_ASSET, f.t1, CLAIM, f.user.address, f.prover.address, slashed);
+      // The restitution share stays in the vault's pool: only the bounty leaves it.
+      await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.vault, f.adjudicator], [bounty, -bounty, 0n]);
       await expect(tx)
-        .to.emit(f.fund, "ClaimBooked")
-        .withArgs(NULLIFIER, f.member.address, ETH_ASSET, CLAIM, f.user.address);
-      await expect(tx).to.emit(f.ledger, "CommitmentMarkedFraudulent").withArgs(f.member.address, ETH_ASSET, f.t1);
+        .to.emit(f.vault, "CollateralSlashed")
+        .withArgs(f.member.address, ethers.ZeroAddress, slashed, 0n, bounty, slashed - bounty, f.prover.address);
       await expect(tx).not.to.emit(f.ledger, "SetStatusChanged");
+      // A slash no longer ejects (this one leaves 5 ETH, above the minimum anyway).
+      await expect(tx).not.to.emit(f.registry, "MemberEjected");
+      expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([slashed - bounty, 0n]);
       expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(true);
+      const claim = await f.adjudicator.claimOf(NULLIFIER);
+      expect(claim.booked).to.equal(true);
+      expect(claim.asset).to.equal(BigInt(ETH_ASSET));
+      expect(claim.token).to.equal(ethers.ZeroAddress);
+      expect(claim.remaining).to.equal(CLAIM);
+      expect(claim.recipientTag).to.equal(await f.adjudicator.recipientTagOf(f.user.address));
+      expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
       // The set stays bound to its digest: a second record against the same root still proves.
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 5n })))).to.emit(
         f.adjudicator,
         "FraudProven",
       );
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
-      const claim = await f.fund.claimOf(NULLIFIER);
-      expect(claim.remaining).to.equal(CLAIM);
-      expect(claim.recipientTag).to.equal(await f.fund.recipientTagOf(f.user.address));
       // Two accepted proofs (two records) above: two slashes.
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(2n);
+    });
+    it("books a token record's claim in the token", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const proof = await f.proofFor({ asset: BigInt(TOKEN_ASSET), rootHash: f.tok.rootHash, claim: 2n ** 96n - 1n });
+      await expect(f.adjudicator.proveFraud(...f.args(proof)))
+        .to.emit(f.adjudicator, "FraudProven")
+        .withArgs(
+          f.member.address,
+          NULLIFIER,
+          TOKEN_ASSET,
+          f.t1,
+          2n ** 96n - 1n,
+          f.user.address,
+          f.owner.address,
+          (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n,
+        );
+      const claim = await f.adjudicator.claimOf(NULLIFIER);
+      expect([claim.booked, claim.asset, claim.token, claim.remaining]).to.deep.equal([
+        true,
+        BigInt(TOKEN_ASSET),
+        await f.token.getAddress(),
+        2n ** 96n - 1n,
+      ]);
     });
     it("accepts a fraud proof after finalization (the challenge window stays open)", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -137,18 +158,50 @@ describe("Adjudicator", function () {
       await f.adjudicator.proveFraud(...f.args(await f.proofFor()));
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
     });
-    it("reverts with AdjudicatorNullifierSpent when the same record is proven twice", async function () {
+    it("reverts with AdjudicatorNullifierSpent for a second proof with a spent nullifier, and changes nothing", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
       await f.adjudicator.proveFraud(...f.args(proof));
-      await expect(f.adjudicator.proveFraud(...f.args(proof)))
-        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent")
-        .withArgs(NULLIFIER);
-      // Same nullifier moved to another commitment: still refused.
-      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t2 })))).to.be.revertedWithCustomError(
-        f.adjudicator,
-        "AdjudicatorNullifierSpent",
-      );
+      const state = async () => ({
+        stake: await f.vault.stakeOf(f.member.address),
+        pool: [...(await f.vault.restitutionOf(ethers.ZeroAddress))],
+        slashed: (await f.vault.totals(ethers.ZeroAddress)).slashed,
+        vaultEth: await ethers.provider.getBalance(await f.vault.getAddress()),
+        claim: [...(await f.adjudicator.claimOf(NULLIFIER))],
+        slashCount: (await f.reputation.reputationOf(f.member.address)).slashCount,
+        status: (await f.ledger.setOf(f.member.address, f.t2)).status,
+      });
+      const before = await state();
+      // The same proof; the same nullifier with another recipient and claim; moved to another committed set (t2).
+      const replays = [
+        proof,
+        await f.proofFor({ recipient: f.other.address, claim: CLAIM * 2n }),
+        await f.proofFor({ t: f.t2 }),
+      ];
+      for (const replay of replays) {
+        const tx = f.adjudicator.connect(f.prover).proveFraud(...f.args(replay));
+        await expect(tx).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent").withArgs(NULLIFIER);
+      }
+      expect(await state()).to.deep.equal(before);
+      // [booked, asset, token, remaining, recipientTag]: still the first booking.
+      expect(before.claim).to.deep.equal([
+        true,
+        BigInt(ETH_ASSET),
+        ethers.ZeroAddress,
+        CLAIM,
+        await f.adjudicator.recipientTagOf(f.user.address),
+      ]);
+      expect(before.status).to.equal(SetStatus.Pending);
+    });
+    it("leaves the nullifier unspent when the proof does not verify (the booking is undone)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const proof = await f.proofFor();
+      await expect(
+        f.adjudicator.proveFraud(...f.args({ ...proof, a: [proof.a[0] + 1n, 0n] })),
+      ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorInvalidProof");
+      expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(false);
+      expect((await f.adjudicator.claimOf(NULLIFIER)).booked).to.equal(false);
+      await expect(f.adjudicator.proveFraud(...f.args(proof))).to.emit(f.adjudicator, "FraudProven");
     });
     it("reverts with AdjudicatorRootMismatch when the proof is replayed against another asset", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -192,12 +245,8 @@ describe("Adjudicator", function () {
         "AdjudicatorInvalidProof",
       );
     });
-    it("reverts with AdjudicatorUnknownCommitment when replayed against another member or a time without roots", async function () {
+    it("reverts with AdjudicatorUnknownCommitment for an asset or a time without roots", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      // Another member: it has no record key at t1 (and no roots), so the replay is refused at the key.
-      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ member: f.operators[0].address }))))
-        .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryNoKeyAt")
-        .withArgs(f.operators[0].address, f.t1);
       // The same member and key at t2, where only ETH was committed: the TOKEN commitment does not exist.
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ asset: BigInt(TOKEN_ASSET), t: f.t2 }))))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
@@ -206,22 +255,75 @@ describe("Adjudicator", function () {
         f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t1 + 1n }))),
       ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment");
     });
-    it("reverts with AdjudicatorKeyMismatch for a key that is not the member's key at t", async function () {
+    it("reverts with AdjudicatorKeyNotValid when the proof is replayed against another member (the key is not its)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const op = f.operators[0].address;
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ member: op }))))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
+        .withArgs(op, KEY_HASH, f.t1);
+    });
+    it("reverts with AdjudicatorKeyNotValid for a key hash nobody registered", async function () {
       const f = await networkHelpers.loadFixture(committed);
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ keyHash: KEY_HASH + 1n }))))
-        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyMismatch")
-        .withArgs(KEY_HASH, KEY_HASH + 1n);
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
+        .withArgs(f.member.address, KEY_HASH + 1n, f.t1);
     });
-    it("reverts with ConsortiumRegistryNoKeyAt for a snapshot outside every key's validity interval", async function () {
+    it("reverts with AdjudicatorKeyNotValid for a key registered to another member, valid at t", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const op = f.operators[0];
+      const from = BigInt(await time.latest()) + 10n;
+      await f.registry.connect(op).registerKey(OTHER_KEY_HASH, 3n, 4n, from);
+      await time.increaseTo(from + 10n);
+      const t3 = from + 5n;
+      await f.ledger.connect(f.member).commit(t3, [f.eth]);
+      expect(await f.registry.isKeyValidAt(op.address, OTHER_KEY_HASH, t3)).to.equal(true);
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ keyHash: OTHER_KEY_HASH, t: t3 }), [f.eth]))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
+        .withArgs(f.member.address, OTHER_KEY_HASH, t3);
+      // The member's own key at t3 proves.
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ t: t3 }), [f.eth])).to.emit(
+        f.adjudicator,
+        "FraudProven",
+      );
+    });
+    it("reverts with AdjudicatorKeyNotValid for the member's own key outside its validity interval", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      // The member rotates: KEY_HASH closes at `from - 1`.
+      const from = BigInt(await time.latest()) + 10n;
+      await f.registry.connect(f.member).registerKey(OTHER_KEY_HASH, 3n, 4n, from);
+      await time.increaseTo(from + 10n);
+      await f.ledger.connect(f.member).commit(from - 1n, [f.eth]);
+      await f.ledger.connect(f.member).commit(from, [f.eth]);
+      // Last second of the old key: valid; first second of the new one: the old key is refused, the new one proves.
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ t: from - 1n }), [f.eth])).to.emit(
+        f.adjudicator,
+        "FraudProven",
+      );
+      await expect(f.adjudicator.proveFraud(await f.proofFor({ t: from, nullifier: NULLIFIER + 1n }), [f.eth]))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
+        .withArgs(f.member.address, KEY_HASH, from);
+      await expect(
+        f.adjudicator.proveFraud(await f.proofFor({ t: from, keyHash: OTHER_KEY_HASH, nullifier: NULLIFIER + 1n }), [
+          f.eth,
+        ]),
+      ).to.emit(f.adjudicator, "FraudProven");
+      // Before its validFrom, the new key is refused at an older snapshot.
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ keyHash: OTHER_KEY_HASH, nullifier: 9n }))))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
+        .withArgs(f.member.address, OTHER_KEY_HASH, f.t1);
+    });
+    it("reverts with AdjudicatorKeyNotValid for a snapshot before the member's first key is valid", async function () {
       const f = await networkHelpers.loadFixture(committed);
       // A fresh member commits before its first key becomes valid.
       const late = f.operators[0];
       const t = BigInt(await time.latest()) - 1n;
-      await f.registry.connect(late).registerKey(KEY_HASH, 1n, 2n, t + 100n);
+      await f.registry.connect(late).registerKey(OTHER_KEY_HASH, 1n, 2n, t + 100n);
       await f.ledger.connect(late).commit(t, [f.eth]);
-      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ member: late.address, t }))))
-        .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryNoKeyAt")
-        .withArgs(late.address, t);
+      await expect(
+        f.adjudicator.proveFraud(...f.args(await f.proofFor({ member: late.address, keyHash: OTHER_KEY_HASH, t }))),
+      )
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
+        .withArgs(late.address, OTHER_KEY_HASH, t);
     });
     it("reverts with AdjudicatorZeroRecipient for a zero recipient", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -244,21 +346,108 @@ describe("Adjudicator", function () {
         );
       }
     });
-    it("ejects a member whose collateral falls below its minimum after the slash", async function () {
+    it("does not eject on a slash that leaves the member below its minimum (ejection is a separate call)", async function () {
       const f = await networkHelpers.loadFixture(committed);
       await f.adjudicator
         .connect(f.governance)
         .setSlashParams({ fraudBps: 9_500, missedDeadlineBps: 0, insolvencyBps: 0 });
-      const left = MEMBER_STAKE - (MEMBER_STAKE * 9_500n) / 10_000n;
-      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor())))
-        .to.emit(f.adjudicator, "MemberEjectedAfterSlash")
-        .withArgs(f.member.address, left, SLA.minCollateral);
-      expect(await f.registry.statusOf(f.member.address)).to.equal(6n);
-      // A later proof still books its claim against the ejected member.
-      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 1n })))).to.emit(
-        f.fund,
-        "ClaimBooked",
-      );
+      const tx = f.adjudicator.proveFraud(...f.args(await f.proofFor()));
+      await expect(tx).to.emit(f.adjudicator, "FraudProven");
+      await expect(tx).not.to.emit(f.registry, "MemberEjected");
+      await expect(tx).not.to.emit(f.adjudicator, "MemberEjectedUndercollateralized");
+      expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
+      expect(await f.vault.stakeOf(f.member.address)).to.be.lessThan(SLA.minCollateral);
+    });
+  });
+
+  describe("ejectUndercollateralized", function () {
+    /** The committed fixture after a 95% fraud slash: 0.5 ETH left of a 1 ETH minimum, still Active. */
+    async function slashedBelowMinimum() {
+      const f = await committed();
+      await f.adjudicator
+        .connect(f.governance)
+        .setSlashParams({ fraudBps: 9_500, missedDeadlineBps: 0, insolvencyBps: 0 });
+      await f.adjudicator.proveFraud(...f.args(await f.proofFor()));
+      return { ...f, left: MEMBER_STAKE - (MEMBER_STAKE * 9_500n) / 10_000n };
+    }
+    it("lets anyone eject an Active member below its minimum", async function () {
+      const f = await networkHelpers.loadFixture(slashedBelowMinimum);
+      const tx = f.adjudicator.connect(f.other).ejectUndercollateralized(f.member.address);
+      await expect(tx)
+        .to.emit(f.adjudicator, "MemberEjectedUndercollateralized")
+        .withArgs(f.member.address, f.left, SLA.minCollateral, f.other.address);
+      await expect(tx)
+        .to.emit(f.registry, "MemberEjected")
+        .withArgs(f.member.address, await f.adjudicator.getAddress(), Status.Active);
+      expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Ejected);
+      expect(await f.vault.isCoSigner(f.member.address)).to.equal(false);
+      // Its collateral stays in the vault, slashable: a later proof still books its claim and slashes.
+      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 1n }))))
+        .to.emit(f.adjudicator, "FraudProven")
+        .and.to.emit(f.vault, "CollateralSlashed");
+      expect((await f.adjudicator.claimOf(NULLIFIER + 1n)).remaining).to.equal(CLAIM);
+      // Once ejected, not again.
+      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(f.member.address);
+    });
+    it("reverts with AdjudicatorCollateralSufficient at or above the minimum (the edge included)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorCollateralSufficient")
+        .withArgs(f.member.address, MEMBER_STAKE, SLA.minCollateral);
+      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: MEMBER_STAKE });
+      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorCollateralSufficient")
+        .withArgs(f.member.address, MEMBER_STAKE, MEMBER_STAKE);
+      expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
+      // One wei of weight more and it is short.
+      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: MEMBER_STAKE + 1n });
+      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
+        .to.emit(f.adjudicator, "MemberEjectedUndercollateralized")
+        .withArgs(f.member.address, MEMBER_STAKE, MEMBER_STAKE + 1n, f.owner.address);
+    });
+    it("reverts with AdjudicatorNotEjectable for a non-member, an applicant and an exited member", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await expect(f.adjudicator.ejectUndercollateralized(f.other.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(f.other.address);
+      await f.registry.connect(f.other).applyForMembership(ethers.ZeroHash);
+      await expect(f.adjudicator.ejectUndercollateralized(f.other.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(f.other.address);
+      const op = f.operators[0];
+      await f.registry.connect(op).requestExit();
+      await time.increase(UNBONDING_DELAY);
+      await f.registry.completeExit(op.address);
+      await expect(f.adjudicator.ejectUndercollateralized(op.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(op.address);
+      expect(await f.registry.statusOf(op.address)).to.equal(Status.Exited);
+    });
+    it("ejects a Probation member without collateral and an Exiting member that withdrew below its minimum", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await f.registry.connect(f.other).applyForMembership(ethers.ZeroHash);
+      await f.registry.connect(f.auditor).approveGenesis(f.other.address, GENESIS_DIGEST);
+      await expect(f.adjudicator.ejectUndercollateralized(f.other.address))
+        .to.emit(f.adjudicator, "MemberEjectedUndercollateralized")
+        .withArgs(f.other.address, 0n, SLA.minCollateral, f.owner.address);
+      expect(await f.registry.statusOf(f.other.address)).to.equal(Status.Ejected);
+      const op = f.operators[0];
+      await f.registry.connect(op).requestExit();
+      await f.vault.connect(op).requestWithdrawal(ethers.ZeroAddress, OPERATOR_STAKE - SLA.minCollateral / 2n);
+      await expect(f.adjudicator.ejectUndercollateralized(op.address))
+        .to.emit(f.registry, "MemberEjected")
+        .withArgs(op.address, await f.adjudicator.getAddress(), Status.Exiting);
+    });
+    it("reverts with ConsortiumRegistryNotEjector when the adjudicator lost its registry role", async function () {
+      const f = await networkHelpers.loadFixture(slashedBelowMinimum);
+      const adjudicator = await f.adjudicator.getAddress();
+      await f.registry.connect(f.governance).revokeRole(await f.registry.ADJUDICATOR_ROLE(), adjudicator);
+      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
+        .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryNotEjector")
+        .withArgs(adjudicator);
+      expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
     });
   });
 
@@ -336,6 +525,9 @@ describe("Adjudicator", function () {
       await f.adjudicator.connect(f.governance).setSlashParams({ fraudBps: 0, missedDeadlineBps: 0, insolvencyBps: 0 });
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor()))).not.to.emit(f.vault, "CollateralSlashed");
       expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE);
+      expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([0n, 0n]);
+      // The claim is booked all the same (paid once the pool holds something).
+      expect((await f.adjudicator.claimOf(NULLIFIER)).remaining).to.equal(CLAIM);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);
     });
   });

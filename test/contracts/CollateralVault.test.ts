@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import type { CollateralVault, TestToken } from "../../types/ethers-contracts/index.js";
 import {
   BOUNTY_SHARE_BPS,
   TOKEN_WEIGHT,
@@ -30,18 +31,62 @@ async function funded() {
   return { ...f, tokenAddress };
 }
 
+/**
+ * The vault's books of `token` against what it actually holds: the holding is exactly balances + pending + restitution
+ * held + unclaimed bounty, and everything slashed is bounty (pushed, given; or credited) + restitution held + released.
+ */
+async function expectConserved(
+  vault: CollateralVault,
+  tokenAddress: string,
+  { pushedBounty = 0n, token }: { pushedBounty?: bigint; token?: TestToken },
+): Promise<void> {
+  const vaultAddress = await vault.getAddress();
+  const holding = token ? await token.balanceOf(vaultAddress) : await ethers.provider.getBalance(vaultAddress);
+  const t = await vault.totals(tokenAddress);
+  const [held, released] = await vault.restitutionOf(tokenAddress);
+  expect(holding).to.equal(t.balance + t.pending + held + t.unclaimedBounty);
+  expect(t.deposited).to.equal(t.balance + t.pending + t.slashed + t.withdrawn);
+  // Claimed credits left the vault like pushed bounties; `pushedBounty` counts both.
+  expect(t.slashed).to.equal(pushedBounty + t.unclaimedBounty + held + released);
+}
+
 describe("CollateralVault", function () {
   describe("constructor", function () {
-    it("reverts with CollateralVaultZeroAddress and CollateralVaultInvalidBps", async function () {
+    it("reverts with CollateralVaultZeroAddress, CollateralVaultInvalidBps and CollateralVaultWeightTooLarge", async function () {
       const [a] = await ethers.getSigners();
       const factory = await ethers.getContractFactory("CollateralVault");
-      await expect(factory.deploy(ETH, a.address, a.address, ONE, 0)).to.be.revertedWithCustomError(
+      await expect(factory.deploy(ETH, a.address, ONE, 0)).to.be.revertedWithCustomError(
         factory,
         "CollateralVaultZeroAddress",
       );
-      await expect(factory.deploy(a.address, a.address, a.address, ONE, 10_001))
+      await expect(factory.deploy(a.address, ETH, ONE, 0)).to.be.revertedWithCustomError(
+        factory,
+        "CollateralVaultZeroAddress",
+      );
+      await expect(factory.deploy(a.address, a.address, ONE, 10_001))
         .to.be.revertedWithCustomError(factory, "CollateralVaultInvalidBps")
         .withArgs(10_001);
+      await expect(factory.deploy(a.address, a.address, 2n ** 96n, 0))
+        .to.be.revertedWithCustomError(factory, "CollateralVaultWeightTooLarge")
+        .withArgs(2n ** 96n);
+    });
+    it("starts without an adjudicator: nobody can slash, count or release until governance sets one", async function () {
+      const [a, b] = await ethers.getSigners();
+      const vault = await ethers.deployContract("CollateralVault", [a.address, a.address, 2n ** 96n - 1n, 10_000]);
+      expect(await vault.adjudicator()).to.equal(ETH);
+      expect(await vault.tokenWeight(ETH)).to.equal(2n ** 96n - 1n);
+      expect(await vault.registry()).to.equal(a.address);
+      for (const caller of [a, b]) {
+        await expect(vault.connect(caller).slash(b.address, 1, ETH))
+          .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+          .withArgs(caller.address);
+        await expect(vault.connect(caller).countSlash(b.address))
+          .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+          .withArgs(caller.address);
+        await expect(vault.connect(caller).releaseRestitution(ETH, b.address, 1n))
+          .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+          .withArgs(caller.address);
+      }
     });
   });
 
@@ -209,27 +254,52 @@ describe("CollateralVault", function () {
   });
 
   describe("slash", function () {
-    it("takes bps of balances and pending withdrawals, splits bounty and fund exactly", async function () {
-      const { vault, fund, member, adjudicator, prover, token } = await networkHelpers.loadFixture(funded);
+    it("takes bps of balances and pending withdrawals, pays the bounty and keeps the rest in the pool", async function () {
+      const { vault, member, adjudicator, prover, token, tokenAddress } = await networkHelpers.loadFixture(funded);
       await vault.connect(member).requestWithdrawal(ETH, ONE / 2n);
       const bps = 3_333n;
       const fromBalance = ((2n * ONE - ONE / 2n) * bps) / 10_000n;
       const fromPending = ((ONE / 2n) * bps) / 10_000n;
       const taken = fromBalance + fromPending;
       const bounty = (taken * BOUNTY_SHARE_BPS) / 10_000n;
+      const vaultAddress = await vault.getAddress();
+      const tokenHeld = await token.balanceOf(vaultAddress);
       const tx = vault.connect(adjudicator).slash(member.address, bps, prover.address);
       await expect(tx)
         .to.emit(vault, "CollateralSlashed")
         .withArgs(member.address, ETH, fromBalance, fromPending, bounty, taken - bounty, prover.address);
-      await expect(tx).to.changeEtherBalances(ethers, [vault, fund, prover], [-taken, taken - bounty, bounty]);
+      // No money moves to another contract: only the bounty leaves the vault.
+      await expect(tx).to.changeEtherBalances(ethers, [vault, prover, adjudicator], [-bounty, bounty, 0n]);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([taken - bounty, 0n]);
       const tokenTaken = (1_000n * 10n ** 6n * bps) / 10_000n;
       const tokenBounty = (tokenTaken * BOUNTY_SHARE_BPS) / 10_000n;
       expect(await token.balanceOf(prover.address)).to.equal(tokenBounty);
-      expect(await token.balanceOf(await fund.getAddress())).to.equal(tokenTaken - tokenBounty);
+      expect(await token.balanceOf(vaultAddress)).to.equal(tokenHeld - tokenBounty);
+      expect(await vault.restitutionOf(tokenAddress)).to.deep.equal([tokenTaken - tokenBounty, 0n]);
       expect((await vault.pendingOf(member.address, ETH)).amount).to.equal(ONE / 2n - fromPending);
       const t = await vault.totals(ETH);
       expect(t.deposited).to.equal(t.balance + t.pending + t.slashed + t.withdrawn);
       expect(t.slashed).to.equal(taken);
+      expect((await vault.totals(tokenAddress)).slashed).to.equal(tokenTaken);
+      await expectConserved(vault, ETH, { pushedBounty: bounty });
+      await expectConserved(vault, tokenAddress, { pushedBounty: tokenBounty, token });
+    });
+    it("adds every further slash to the same pool and never takes a member below zero", async function () {
+      const { vault, member, adjudicator, prover } = await networkHelpers.loadFixture(funded);
+      let pushed = 0n;
+      for (const bps of [10_000n, 5_000n, 10_000n]) {
+        const before = await vault.balanceOf(member.address, ETH);
+        const taken = (before * bps) / 10_000n;
+        pushed += (taken * BOUNTY_SHARE_BPS) / 10_000n;
+        await vault.connect(adjudicator).slash(member.address, Number(bps), prover.address);
+        expect(await vault.balanceOf(member.address, ETH)).to.equal(before - taken);
+      }
+      expect(await vault.balanceOf(member.address, ETH)).to.equal(0n);
+      expect(await vault.stakeOf(member.address)).to.equal(0n);
+      const [held] = await vault.restitutionOf(ETH);
+      expect(held).to.equal(2n * ONE - pushed);
+      expect((await vault.stakeHistoryOf(member.address)).slashCount).to.equal(3n);
+      await expectConserved(vault, ETH, { pushedBounty: pushed });
     });
     it("returns the slashed weight", async function () {
       const { vault, member, adjudicator, prover } = await networkHelpers.loadFixture(funded);
@@ -239,13 +309,15 @@ describe("CollateralVault", function () {
       await vault.connect(adjudicator).slash(member.address, 10_000, prover.address);
       expect(await vault.stakeOf(member.address)).to.equal(0n);
     });
-    it("sends everything to the fund when the bounty recipient is zero", async function () {
-      const { vault, fund, member, adjudicator } = await networkHelpers.loadFixture(funded);
-      await expect(vault.connect(adjudicator).slash(member.address, 10_000, ETH)).to.changeEtherBalances(
-        ethers,
-        [vault, fund],
-        [-2n * ONE, 2n * ONE],
-      );
+    it("keeps everything in the pool when the bounty recipient is zero (no ETH leaves the vault)", async function () {
+      const { vault, member, adjudicator } = await networkHelpers.loadFixture(funded);
+      const tx = vault.connect(adjudicator).slash(member.address, 10_000, ETH);
+      await expect(tx).to.changeEtherBalances(ethers, [vault, adjudicator], [0n, 0n]);
+      await expect(tx)
+        .to.emit(vault, "CollateralSlashed")
+        .withArgs(member.address, ETH, 2n * ONE, 0n, 0n, 2n * ONE, ETH);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+      await expectConserved(vault, ETH, {});
     });
     it("credits a bounty the recipient refuses, and lets it be claimed later", async function () {
       const { vault, member, adjudicator, tokenAddress, token } = await networkHelpers.loadFixture(funded);
@@ -253,30 +325,37 @@ describe("CollateralVault", function () {
       const addr = await refuser.getAddress();
       await token.setBlocked(addr, true);
       const ethBounty = (2n * ONE * BOUNTY_SHARE_BPS) / 10_000n;
-      await expect(vault.connect(adjudicator).slash(member.address, 10_000, addr))
-        .to.emit(vault, "BountyCredited")
-        .withArgs(addr, ETH, ethBounty);
+      const slash = vault.connect(adjudicator).slash(member.address, 10_000, addr);
+      await expect(slash).to.emit(vault, "BountyCredited").withArgs(addr, ETH, ethBounty);
+      await expect(slash).to.changeEtherBalance(ethers, vault, 0n);
       expect(await vault.bountyOf(addr, ETH)).to.equal(ethBounty);
       expect((await vault.totals(ETH)).unclaimedBounty).to.equal(ethBounty);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE - ethBounty, 0n]);
       expect(await vault.bountyOf(addr, tokenAddress)).to.be.greaterThan(0n);
+      await expectConserved(vault, ETH, {});
+      await expectConserved(vault, tokenAddress, { token });
       await refuser.setRejecting(false);
       const claim = refuser.execute(await vault.getAddress(), vault.interface.encodeFunctionData("claimBounty", [ETH]));
       await expect(claim).to.changeEtherBalances(ethers, [vault, refuser], [-ethBounty, ethBounty]);
       await expect(claim).to.emit(vault, "BountyClaimed").withArgs(addr, ETH, ethBounty);
       expect((await vault.totals(ETH)).unclaimedBounty).to.equal(0n);
+      await expectConserved(vault, ETH, { pushedBounty: ethBounty });
       await expect(refuser.execute(await vault.getAddress(), vault.interface.encodeFunctionData("claimBounty", [ETH])))
         .to.be.revertedWithCustomError(vault, "CollateralVaultNoBounty")
         .withArgs(addr, ETH);
     });
-    it("reverts with AccessControlUnauthorizedAccount for anyone but the adjudicator", async function () {
+    it("reverts with CollateralVaultNotAdjudicator for anyone but the adjudicator (governance included)", async function () {
       const { vault, member, governance } = await networkHelpers.loadFixture(funded);
       await expect(vault.connect(governance).slash(member.address, 100, governance.address))
-        .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
-        .withArgs(governance.address, await vault.ADJUDICATOR_ROLE());
-      await expect(vault.connect(member).slash(member.address, 100, member.address)).to.be.revertedWithCustomError(
-        vault,
-        "AccessControlUnauthorizedAccount",
-      );
+        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+        .withArgs(governance.address);
+      await expect(vault.connect(member).slash(member.address, 100, member.address))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+        .withArgs(member.address);
+      await expect(vault.connect(governance).countSlash(member.address))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+        .withArgs(governance.address);
+      expect(await vault.balanceOf(member.address, ETH)).to.equal(2n * ONE);
     });
     it("reverts with CollateralVaultInvalidBps for 0 and above 10000", async function () {
       const { vault, member, adjudicator } = await networkHelpers.loadFixture(funded);
@@ -289,10 +368,133 @@ describe("CollateralVault", function () {
     });
     it("slashes nothing and returns zero for a member without collateral", async function () {
       const { vault, other, adjudicator } = await networkHelpers.loadFixture(funded);
+      expect(await vault.connect(adjudicator).slash.staticCall(other.address, 5_000, adjudicator.address)).to.equal(0n);
       await expect(vault.connect(adjudicator).slash(other.address, 5_000, adjudicator.address)).not.to.emit(
         vault,
         "CollateralSlashed",
       );
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([0n, 0n]);
+    });
+  });
+
+  describe("releaseRestitution", function () {
+    /** The funded member slashed in full with no bounty: 2 ETH and 1000 TUSD in the pool. */
+    async function pooled() {
+      const f = await funded();
+      await f.vault.connect(f.adjudicator).slash(f.member.address, 10_000, ETH);
+      return f;
+    }
+    it("pays from the pool: held falls and released rises by exactly the amount, the slashed total stays", async function () {
+      const { vault, adjudicator, user } = await networkHelpers.loadFixture(pooled);
+      const slashedBefore = (await vault.totals(ETH)).slashed;
+      const tx = vault.connect(adjudicator).releaseRestitution(ETH, user.address, ONE / 4n);
+      await expect(tx)
+        .to.emit(vault, "RestitutionReleased")
+        .withArgs(ETH, user.address, ONE / 4n);
+      await expect(tx).to.changeEtherBalances(ethers, [vault, user], [-ONE / 4n, ONE / 4n]);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE - ONE / 4n, ONE / 4n]);
+      expect((await vault.totals(ETH)).slashed).to.equal(slashedBefore);
+      await expectConserved(vault, ETH, {});
+      // The whole rest can go, then nothing more.
+      await vault.connect(adjudicator).releaseRestitution(ETH, user.address, 2n * ONE - ONE / 4n);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([0n, 2n * ONE]);
+      await expect(vault.connect(adjudicator).releaseRestitution(ETH, user.address, 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(ETH, 0n, 1n);
+      await expectConserved(vault, ETH, {});
+    });
+    it("pays a token pool in the token", async function () {
+      const { vault, adjudicator, user, token, tokenAddress } = await networkHelpers.loadFixture(pooled);
+      const all = 1_000n * 10n ** 6n;
+      await expect(vault.connect(adjudicator).releaseRestitution(tokenAddress, user.address, 300n))
+        .to.emit(vault, "RestitutionReleased")
+        .withArgs(tokenAddress, user.address, 300n);
+      expect(await token.balanceOf(user.address)).to.equal(300n);
+      expect(await vault.restitutionOf(tokenAddress)).to.deep.equal([all - 300n, 300n]);
+      // The ETH pool is a separate one.
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+      await expectConserved(vault, tokenAddress, { token });
+    });
+    it("reverts with CollateralVaultRestitutionShort past what the pool holds, and changes nothing", async function () {
+      const { vault, adjudicator, user } = await networkHelpers.loadFixture(pooled);
+      await expect(vault.connect(adjudicator).releaseRestitution(ETH, user.address, 2n * ONE + 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(ETH, 2n * ONE, 2n * ONE + 1n);
+      // A token never slashed has an empty pool.
+      const stray = ethers.toBeHex(0x1234n, 20);
+      await expect(vault.connect(adjudicator).releaseRestitution(stray, user.address, 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(ethers.getAddress(stray), 0n, 1n);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+    });
+    it("reverts with CollateralVaultZeroAmount and CollateralVaultZeroAddress", async function () {
+      const { vault, adjudicator, user } = await networkHelpers.loadFixture(pooled);
+      await expect(vault.connect(adjudicator).releaseRestitution(ETH, user.address, 0n)).to.be.revertedWithCustomError(
+        vault,
+        "CollateralVaultZeroAmount",
+      );
+      await expect(vault.connect(adjudicator).releaseRestitution(ETH, ETH, 1n)).to.be.revertedWithCustomError(
+        vault,
+        "CollateralVaultZeroAddress",
+      );
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+    });
+    it("reverts with CollateralVaultNotAdjudicator for anyone but the adjudicator (governance included)", async function () {
+      const { vault, governance, member, user } = await networkHelpers.loadFixture(pooled);
+      for (const caller of [governance, member, user]) {
+        await expect(vault.connect(caller).releaseRestitution(ETH, caller.address, 1n))
+          .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+          .withArgs(caller.address);
+      }
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+    });
+    it("reverts with CollateralVaultEthTransferFailed when the receiver refuses ETH, keeping the pool", async function () {
+      const { vault, adjudicator } = await networkHelpers.loadFixture(pooled);
+      const refuser = await ethers.deployContract("TestRejectingReceiver");
+      const addr = await refuser.getAddress();
+      await expect(vault.connect(adjudicator).releaseRestitution(ETH, addr, 5n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultEthTransferFailed")
+        .withArgs(addr, 5n);
+      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+    });
+  });
+
+  describe("setAdjudicator", function () {
+    it("hands slashing and releasing to the new adjudicator only", async function () {
+      const { vault, governance, member, adjudicator, other } = await networkHelpers.loadFixture(funded);
+      expect(await vault.adjudicator()).to.equal(adjudicator.address);
+      await expect(vault.connect(governance).setAdjudicator(other.address))
+        .to.emit(vault, "AdjudicatorSet")
+        .withArgs(other.address);
+      expect(await vault.adjudicator()).to.equal(other.address);
+      await expect(vault.connect(adjudicator).slash(member.address, 100, ETH))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+        .withArgs(adjudicator.address);
+      await expect(vault.connect(adjudicator).releaseRestitution(ETH, adjudicator.address, 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
+        .withArgs(adjudicator.address);
+      await expect(vault.connect(other).slash(member.address, 100, ETH)).to.emit(vault, "CollateralSlashed");
+      await expect(vault.connect(other).releaseRestitution(ETH, other.address, 1n)).to.emit(
+        vault,
+        "RestitutionReleased",
+      );
+    });
+    it("reverts with AccessControlUnauthorizedAccount for anyone but governance (the adjudicator included)", async function () {
+      const { vault, adjudicator, other } = await networkHelpers.loadFixture(funded);
+      for (const caller of [adjudicator, other]) {
+        await expect(vault.connect(caller).setAdjudicator(caller.address))
+          .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, await vault.DEFAULT_ADMIN_ROLE());
+      }
+      expect(await vault.adjudicator()).to.equal(adjudicator.address);
+    });
+    it("reverts with CollateralVaultZeroAddress for the zero address", async function () {
+      const { vault, governance, adjudicator } = await networkHelpers.loadFixture(funded);
+      await expect(vault.connect(governance).setAdjudicator(ETH)).to.be.revertedWithCustomError(
+        vault,
+        "CollateralVaultZeroAddress",
+      );
+      expect(await vault.adjudicator()).to.equal(adjudicator.address);
     });
   });
 
@@ -314,6 +516,16 @@ describe("CollateralVault", function () {
       expect(await vault.bountyShareBps()).to.equal(2_500n);
       expect(await vault.collateralTokens()).to.deep.equal([ETH, await token.getAddress()]);
       expect(await vault.tokenWeight(await token.getAddress())).to.equal(TOKEN_WEIGHT);
+    });
+    it("reverts with CollateralVaultWeightTooLarge for a weight that does not fit in 96 bits", async function () {
+      const { vault, governance, token } = await networkHelpers.loadFixture(base);
+      const tokenAddress = await token.getAddress();
+      await expect(vault.connect(governance).setTokenWeight(tokenAddress, 2n ** 96n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultWeightTooLarge")
+        .withArgs(2n ** 96n);
+      expect(await vault.tokenWeight(tokenAddress)).to.equal(TOKEN_WEIGHT);
+      await vault.connect(governance).setTokenWeight(tokenAddress, 2n ** 96n - 1n);
+      expect(await vault.tokenWeight(tokenAddress)).to.equal(2n ** 96n - 1n);
     });
     it("reverts with CollateralVaultTooManyTokens past MAX_TOKENS", async function () {
       const { vault, governance } = await networkHelpers.loadFixture(base);

@@ -91,13 +91,50 @@ describe("CommitmentLedger", function () {
     });
     it("reverts with CommitmentLedgerNotAdjudicator when anyone else marks fraud or a missed request", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      await expect(f.ledger.connect(f.other).markFraudulent(f.member.address, ETH_ASSET, f.t, ethers.ZeroHash))
+      await expect(
+        f.ledger
+          .connect(f.other)
+          .markFraudulent(f.member.address, f.t, setDigest(rootsDigest(f.commitments), setBlobDigest(f.commitments))),
+      )
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotAdjudicator")
         .withArgs(f.other.address);
       await expect(f.ledger.connect(f.member).markRequestMissed(1n)).to.be.revertedWithCustomError(
         f.ledger,
         "CommitmentLedgerNotAdjudicator",
       );
+    });
+  });
+
+  describe("markFraudulent", function () {
+    /** The committed fixture with governance standing in as the ledger's adjudicator. */
+    async function adjudicatedByGovernance() {
+      const f = await committed();
+      await f.ledger.connect(f.governance).setAdjudicator(f.governance.address);
+      const hash = setDigest(rootsDigest(f.commitments), setBlobDigest(f.commitments));
+      return { ...f, hash };
+    }
+    it("marks the whole set Fraudulent for its committed hash, emitting nothing (FraudProven implies it)", async function () {
+      const f = await networkHelpers.loadFixture(adjudicatedByGovernance);
+      const tx = f.ledger.connect(f.governance).markFraudulent(f.member.address, f.t, f.hash);
+      await expect(tx).not.to.emit(f.ledger, "SetStatusChanged");
+      expect((await (await tx).wait())!.logs).to.have.length(0);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Fraudulent);
+      // Marking again (a second record of the same set) keeps the status.
+      await f.ledger.connect(f.governance).markFraudulent(f.member.address, f.t, f.hash);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Fraudulent);
+    });
+    it("reverts with CommitmentLedgerSetMismatch for another hash and CommitmentLedgerUnknownSet for no set", async function () {
+      const f = await networkHelpers.loadFixture(adjudicatedByGovernance);
+      await expect(f.ledger.connect(f.governance).markFraudulent(f.member.address, f.t, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch")
+        .withArgs(f.member.address, f.t);
+      await expect(f.ledger.connect(f.governance).markFraudulent(f.member.address, f.t + 1n, f.hash))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
+        .withArgs(f.member.address, f.t + 1n);
+      await expect(f.ledger.connect(f.governance).markFraudulent(f.other.address, f.t, f.hash))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
+        .withArgs(f.other.address, f.t);
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Pending);
     });
   });
 
@@ -601,7 +638,9 @@ describe("CommitmentLedger", function () {
       await expect(tx)
         .to.emit(f.adjudicator, "InsolvencySlashed")
         .withArgs(f.member.address, f.t, a.subject, f.prover.address, slashed);
-      await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.fund], [bounty, slashed - bounty]);
+      // The bounty is the only money that leaves the vault; the rest stays in its restitution pool.
+      await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.vault], [bounty, -bounty]);
+      expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([slashed - bounty, 0n]);
       expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Insolvent);
       expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE - slashed);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);

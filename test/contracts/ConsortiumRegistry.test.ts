@@ -307,6 +307,21 @@ describe("ConsortiumRegistry", function () {
         );
       }
     });
+    it("reverts with ConsortiumRegistryInvalidKey for a validFrom at or past 2^48 - 1", async function () {
+      const { registry, member } = await networkHelpers.loadFixture(probation);
+      for (const from of [2n ** 48n - 1n, 2n ** 48n, 2n ** 64n - 1n]) {
+        await expect(registry.connect(member).registerKey(11n, 1n, 2n, from)).to.be.revertedWithCustomError(
+          registry,
+          "ConsortiumRegistryInvalidKey",
+        );
+      }
+      expect(await registry.keyCount(member.address)).to.equal(0n);
+      // The last start that fits: the key is open (validUntil 2^64 - 1 in both views).
+      await registry.connect(member).registerKey(11n, 1n, 2n, 2n ** 48n - 2n);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, 2n ** 48n - 2n, 2n ** 64n - 1n]);
+      expect(await registry.isKeyValidAt(member.address, 11n, 2n ** 64n - 1n)).to.equal(true);
+      expect(await registry.isKeyValidAt(member.address, 11n, 2n ** 48n - 3n)).to.equal(false);
+    });
     it("reverts with ConsortiumRegistryWrongStatus for a non-member or an ejected member", async function () {
       const { registry, member, other, adjudicator } = await networkHelpers.loadFixture(active);
       const from = BigInt(await networkHelpers.time.latest()) + 100n;
@@ -317,6 +332,100 @@ describe("ConsortiumRegistry", function () {
       await expect(registry.connect(member).registerKey(1n, 1n, 2n, from))
         .to.be.revertedWithCustomError(registry, "ConsortiumRegistryWrongStatus")
         .withArgs(member.address, Status.Ejected);
+    });
+  });
+
+  describe("key ownership: keyHolderOf, isKeyValidAt and uniqueness", function () {
+    it("answers keyHolderOf and isKeyValidAt for an open key, at the edges of its interval", async function () {
+      const { registry, member, other } = await networkHelpers.loadFixture(probation);
+      const from = BigInt(await networkHelpers.time.latest()) + 100n;
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([ethers.ZeroAddress, 0n, 0n]);
+      expect(await registry.isKeyValidAt(member.address, 11n, from)).to.equal(false);
+      await registry.connect(member).registerKey(11n, 1n, 2n, from);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, from, 2n ** 64n - 1n]);
+      expect(await registry.isKeyValidAt(member.address, 11n, from - 1n)).to.equal(false);
+      expect(await registry.isKeyValidAt(member.address, 11n, from)).to.equal(true);
+      expect(await registry.isKeyValidAt(member.address, 11n, 2n ** 64n - 1n)).to.equal(true);
+      // The key names its member only: another member, the zero address, another hash are refused.
+      expect(await registry.isKeyValidAt(other.address, 11n, from)).to.equal(false);
+      expect(await registry.isKeyValidAt(ethers.ZeroAddress, 11n, from)).to.equal(false);
+      expect(await registry.isKeyValidAt(member.address, 12n, from)).to.equal(false);
+    });
+    it("never validates an unregistered hash for the zero address (its holder slot is empty)", async function () {
+      const { registry } = await networkHelpers.loadFixture(base);
+      for (const t of [0n, 1n, 2n ** 64n - 1n]) {
+        expect(await registry.isKeyValidAt(ethers.ZeroAddress, 77n, t)).to.equal(false);
+      }
+    });
+    it("closes the previous key on rotation in keyAt, keyHolderOf and isKeyValidAt alike", async function () {
+      const { registry, member } = await networkHelpers.loadFixture(probation);
+      const now = BigInt(await networkHelpers.time.latest());
+      await registry.connect(member).registerKey(11n, 1n, 2n, now + 10n);
+      await registry.connect(member).registerKey(22n, 3n, 4n, now + 1000n);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, now + 10n, now + 999n]);
+      expect(await registry.keyHolderOf(22n)).to.deep.equal([member.address, now + 1000n, 2n ** 64n - 1n]);
+      expect((await registry.keyAt(member.address, 0n)).validUntil).to.equal(now + 999n);
+      expect(await registry.isKeyValidAt(member.address, 11n, now + 10n)).to.equal(true);
+      expect(await registry.isKeyValidAt(member.address, 11n, now + 999n)).to.equal(true);
+      expect(await registry.isKeyValidAt(member.address, 11n, now + 1000n)).to.equal(false);
+      expect(await registry.isKeyValidAt(member.address, 11n, 2n ** 64n - 1n)).to.equal(false);
+      expect(await registry.isKeyValidAt(member.address, 22n, now + 999n)).to.equal(false);
+      expect(await registry.isKeyValidAt(member.address, 22n, now + 1000n)).to.equal(true);
+      // A third key closes the second one and leaves the first one's interval alone.
+      await registry.connect(member).registerKey(33n, 5n, 6n, now + 1001n);
+      expect(await registry.keyHolderOf(22n)).to.deep.equal([member.address, now + 1000n, now + 1000n]);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, now + 10n, now + 999n]);
+      expect(await registry.isKeyValidAt(member.address, 22n, now + 1000n)).to.equal(true);
+      expect(await registry.isKeyValidAt(member.address, 22n, now + 1001n)).to.equal(false);
+      expect(await registry.isKeyValidAt(member.address, 33n, now + 1001n)).to.equal(true);
+    });
+    it("reverts with ConsortiumRegistryKeyTaken when the member registers a hash it used before", async function () {
+      const { registry, member } = await networkHelpers.loadFixture(probation);
+      const now = BigInt(await networkHelpers.time.latest());
+      await registry.connect(member).registerKey(11n, 1n, 2n, now + 10n);
+      // The current key again, then (after a rotation) the closed one: a closed interval is never reopened.
+      await expect(registry.connect(member).registerKey(11n, 1n, 2n, now + 20n))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryKeyTaken")
+        .withArgs(11n, member.address);
+      await registry.connect(member).registerKey(22n, 3n, 4n, now + 1000n);
+      await expect(registry.connect(member).registerKey(11n, 1n, 2n, now + 2000n))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryKeyTaken")
+        .withArgs(11n, member.address);
+      expect(await registry.keyCount(member.address)).to.equal(2n);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, now + 10n, now + 999n]);
+      expect(await registry.keyHolderOf(22n)).to.deep.equal([member.address, now + 1000n, 2n ** 64n - 1n]);
+      expect(await registry.isKeyValidAt(member.address, 11n, now + 2000n)).to.equal(false);
+    });
+    it("reverts with ConsortiumRegistryKeyTaken when another member registers a taken hash", async function () {
+      const { registry, member, other } = await networkHelpers.loadFixture(probation);
+      const from = BigInt(await networkHelpers.time.latest()) + 100n;
+      await registry.connect(member).registerKey(11n, 1n, 2n, from);
+      await registry.connect(other).applyForMembership(PROFILE);
+      // The same hash with other coordinates is still the same key hash.
+      await expect(registry.connect(other).registerKey(11n, 7n, 8n, from + 1n))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryKeyTaken")
+        .withArgs(11n, member.address);
+      expect(await registry.keyCount(other.address)).to.equal(0n);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, from, 2n ** 64n - 1n]);
+      expect(await registry.isKeyValidAt(other.address, 11n, from + 1n)).to.equal(false);
+      // A hash of its own is fine.
+      await expect(registry.connect(other).registerKey(12n, 7n, 8n, from + 1n)).to.emit(
+        registry,
+        "RecordKeyRegistered",
+      );
+      expect(await registry.isKeyValidAt(other.address, 12n, from + 1n)).to.equal(true);
+    });
+    it("keeps an ejected member's keys taken and valid over their intervals", async function () {
+      const { registry, member, other, adjudicator } = await networkHelpers.loadFixture(active);
+      const from = BigInt(await networkHelpers.time.latest()) + 100n;
+      await registry.connect(member).registerKey(11n, 1n, 2n, from);
+      await registry.connect(adjudicator).eject(member.address);
+      // Fraud committed under the key stays provable after ejection.
+      expect(await registry.isKeyValidAt(member.address, 11n, from)).to.equal(true);
+      await registry.connect(other).applyForMembership(PROFILE);
+      await expect(registry.connect(other).registerKey(11n, 1n, 2n, from + 1n))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryKeyTaken")
+        .withArgs(11n, member.address);
     });
   });
 

@@ -67,10 +67,10 @@ describe("CollateralVault stake cache", function () {
       await f.vault.connect(f.adjudicator).slash(f.member.address, 100, f.prover.address);
       await f.vault.connect(f.adjudicator).countSlash(f.member.address);
       expect((await f.vault.stakeHistoryOf(f.member.address)).slashCount).to.equal(2n);
-      await expect(f.vault.connect(f.member).countSlash(f.member.address)).to.be.revertedWithCustomError(
-        f.vault,
-        "AccessControlUnauthorizedAccount",
-      );
+      await expect(f.vault.connect(f.member).countSlash(f.member.address))
+        .to.be.revertedWithCustomError(f.vault, "CollateralVaultNotAdjudicator")
+        .withArgs(f.member.address);
+      expect((await f.vault.stakeHistoryOf(f.member.address)).slashCount).to.equal(2n);
     });
   });
 

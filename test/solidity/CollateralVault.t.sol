@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+
+import {CollateralVault} from "../../contracts/CollateralVault.sol";
+import {ConsortiumRegistry} from "../../contracts/ConsortiumRegistry.sol";
+import {ICollateralVault} from "../../contracts/interfaces/ICollateralVault.sol";
+import {IConsortiumRegistry} from "../../contracts/interfaces/IConsortiumRegistry.sol";
+import {TestRejectingReceiver} from "../../contracts/mocks/TestRejectingReceiver.sol";
+import {TestToken} from "../../contracts/mocks/TestToken.sol";
+import {Vm, VM_ADDRESS} from "../../contracts/test/Vm.sol";
+
+/// @dev Deploys registry and vault with the caller as governance; members applied.
+abstract contract VaultSetup {
+    Vm internal constant VM = Vm(VM_ADDRESS);
+    uint64 internal constant UNBONDING = 7 days;
+
+    ConsortiumRegistry internal registry;
+    CollateralVault internal vault;
+    TestToken internal token;
+    address[] internal members;
+
+    function _deploy(address auditor) internal {
+        registry = new ConsortiumRegistry(
+            address(this),
+            IConsortiumRegistry.Sla({snapshotInterval: 1 days, responseWindow: 1 days, minCollateral: 1 ether}),
+            UNBONDING,
+            14 days
+        );
+        vault = new CollateralVault(address(this), address(registry), 1e18, 1_000);
+        token = new TestToken("Test USD", "TUSD", 6);
+        registry.setCollateralVault(address(vault));
+        vault.setTokenWeight(address(token), 3e17);
+        registry.grantRole(registry.AUDITOR_ROLE(), auditor);
+        members.push(address(0x1001));
+        members.push(address(0x1002));
+        members.push(address(0x1003));
+        for (uint256 i = 0; i < members.length; ++i) {
+            VM.prank(members[i]);
+            registry.applyForMembership(bytes32(i + 1));
+        }
+    }
+
+    /// @dev What `account` holds of `t` (ETH for address(0)).
+    function _holdingOf(address t, address account) internal view returns (uint256) {
+        return t == address(0) ? account.balance : token.balanceOf(account);
+    }
+
+    /// @dev The restitution pool of `t` still held.
+    function _poolHeld(address t) internal view returns (uint256 held) {
+        (held, ) = vault.restitutionOf(t);
+    }
+}
+
+/// @notice Drives the vault, as its adjudicator and governance, with random deposits, withdrawals, cancellations,
+/// slashes, restitution releases, bounty claims and calls by strangers, keeping ghost totals the invariants compare
+/// against. Slashed amounts are observed as drops of the member's books, not read from the vault.
+contract VaultHandler {
+    Vm internal constant VM = Vm(VM_ADDRESS);
+
+    CollateralVault public immutable vault;
+    TestToken public immutable token;
+    TestRejectingReceiver public immutable refuser;
+    address public constant PROVER = address(0xB0B);
+    address public constant CLAIMANT = address(0xC1A1);
+    address[] internal _members;
+    address[2] internal _tokens;
+
+    mapping(address token => uint256 amount) public ghostDeposited;
+    mapping(address token => uint256 amount) public ghostWithdrawn;
+    mapping(address token => uint256 amount) public ghostSlashed;
+    mapping(address token => uint256 amount) public ghostToPool;
+    mapping(address token => uint256 amount) public ghostReleased;
+    mapping(address token => uint256 amount) public ghostBountyPushed;
+    mapping(address token => uint256 amount) public ghostBountyClaimed;
+    /// @notice Set when a slash reverted, took more than bps of a holding, or its parts did not add up.
+    bool public slashWentWrong;
+    /// @notice Set when a slash moved value out of the vault other than the pushed bounty.
+    bool public slashLeaked;
+    /// @notice Set when a withdrawal paid a different amount than pending.
+    bool public withdrawalWentWrong;
+    /// @notice Set when a release within the pool failed or paid wrongly, or one beyond it did not revert as it must.
+    bool public releaseWentWrong;
+    /// @notice Set when anyone but the adjudicator slashed, counted a slash or released restitution.
+    bool public strangerActed;
+    uint256 public slashes;
+    uint256 public releases;
+
+    constructor(CollateralVault vault_, TestToken token_, address[] memory members_) {
+        vault = vault_;
+        token = token_;
+        _members = members_;
+        _tokens = [address(0), address(token_)];
+        refuser = new TestRejectingReceiver();
+        token_.setBlocked(address(refuser), true);
+    }
+
+    receive() external payable {}
+
+    function deposit(uint256 who, uint256 tok, uint256 amount) external {
+        address member = _members[who % _members.length];
+        address t = _tokens[tok % 2];
+        amount = 1 + (amount % 1e24);
+        if (t == address(0)) {
+            VM.deal(address(this), address(this).balance + amount);
+            vault.deposit{value: amount}(member, t, amount);
+        } else {
+            token.mint(address(this), amount);
+            token.approve(address(vault), amount);
+            vault.deposit(member, t, amount);
+        }
+        ghostDeposited[t] += amount;
+    }
+
+    function requestWithdrawal(uint256 who, uint256 tok, uint256 amount) external {
+        address member = _members[who % _members.length];
+        address t = _tokens[tok % 2];
+        uint256 balance = vault.balanceOf(member, t);
+        if (balance == 0) return;
+        amount = 1 + (amount % balance);
+        VM.prank(member);
+        vault.requestWithdrawal(t, amount);
+    }
+
+    function cancelWithdrawal(uint256 who, uint256 tok) external {
+        address member = _members[who % _members.length];
+        address t = _tokens[tok % 2];
+        if (vault.pendingOf(member, t).amount == 0) return;
+        VM.prank(member);
+        vault.cancelWithdrawal(t);
+    }
+
+    function withdraw(uint256 who, uint256 tok) external {
+        address member = _members[who % _members.length];
+        address t = _tokens[tok % 2];
+        ICollateralVault.PendingWithdrawal memory pending = vault.pendingOf(member, t);
+        if (pending.amount == 0) return;
+        if (block.timestamp < pending.executableAt) VM.warp(pending.executableAt);
+        uint256 before = _holding(t, member);
+        VM.prank(member);
+        vault.withdraw(t);
+        if (_holding(t, member) - before != pending.amount) withdrawalWentWrong = true;
+        ghostWithdrawn[t] += pending.amount;
+    }
+
+    /// @dev What a slash may change for one member and token.
+    struct Books {
+        uint256 balance;
+        uint256 pending;
+        uint256 pool;
+        uint256 vaultHolding;
+        uint256 recipientHolding;
+        uint256 credit;
+    }
+
+    function slash(uint256 who, uint16 bps, bool toRefuser) external {
+        address member = _members[who % _members.length];
+        bps = uint16(1 + (bps % 10_000));
+        address recipient = toRefuser ? address(refuser) : PROVER;
+        Books[2] memory before;
+        for (uint256 i = 0; i < 2; ++i) before[i] = _books(member, _tokens[i], recipient);
+        try vault.slash(member, bps, recipient) {
+            ++slashes;
+        } catch {
+            slashWentWrong = true;
+            return;
+        }
+        for (uint256 i = 0; i < 2; ++i) _checkSlash(member, _tokens[i], recipient, bps, before[i]);
+    }
+
+    function _books(address member, address t, address recipient) internal view returns (Books memory books) {
+        books.balance = vault.balanceOf(member, t);
+        books.pending = vault.pendingOf(member, t).amount;
+        (books.pool, ) = vault.restitutionOf(t);
+        books.vaultHolding = _holding(t, address(vault));
+        books.recipientHolding = _holding(t, recipient);
+        books.credit = vault.bountyOf(recipient, t);
+    }
+
+    /// @dev Records what a slash took of `t` (observed as a drop of the member's books) and where it went.
+    function _checkSlash(address member, address t, address recipient, uint256 bps, Books memory before) internal {
+        Books memory afterwards = _books(member, t, recipient);
+        // Never below zero, never added to.
+        if (afterwards.balance > before.balance || afterwards.pending > before.pending) {
+            slashWentWrong = true;
+            return;
+        }
+        uint256 taken = (before.balance - afterwards.balance) + (before.pending - afterwards.pending);
+        if (afterwards.balance != before.balance - (before.balance * bps) / 10_000) slashWentWrong = true;
+        if (afterwards.pending != before.pending - (before.pending * bps) / 10_000) slashWentWrong = true;
+        ghostSlashed[t] += taken;
+        uint256 toPool = afterwards.pool - before.pool;
+        uint256 pushed = afterwards.recipientHolding - before.recipientHolding;
+        uint256 credited = afterwards.credit - before.credit;
+        ghostToPool[t] += toPool;
+        ghostBountyPushed[t] += pushed;
+        if (toPool + pushed + credited != taken) slashWentWrong = true;
+        // The restitution share stays in the vault: only the pushed bounty leaves it.
+        if (before.vaultHolding - afterwards.vaultHolding != pushed) slashLeaked = true;
+    }
+
+    /// @notice Releases up to twice what the pool holds: within it the claimant is paid exactly, beyond it the call
+    /// reverts with CollateralVaultRestitutionShort.
+    function release(uint256 tok, uint256 amount) external {
+        address t = _tokens[tok % 2];
+        (uint256 held, uint256 released) = vault.restitutionOf(t);
+        amount = 1 + (amount % (2 * held + 1));
+        uint256 before = _holding(t, CLAIMANT);
+        if (amount > held) {
+            try vault.releaseRestitution(t, CLAIMANT, amount) {
+                releaseWentWrong = true;
+            } catch (bytes memory reason) {
+                bytes memory expected = abi.encodeWithSelector(
+                    ICollateralVault.CollateralVaultRestitutionShort.selector,
+                    t,
+                    held,
+                    amount
+                );
+                if (keccak256(reason) != keccak256(expected)) releaseWentWrong = true;
+            }
+            return;
+        }
+        try vault.releaseRestitution(t, CLAIMANT, amount) {
+            ++releases;
+        } catch {
+            releaseWentWrong = true;
+            return;
+        }
+        (uint256 heldAfter, uint256 releasedAfter) = vault.restitutionOf(t);
+        if (heldAfter != held - amount || releasedAfter != released + amount) releaseWentWrong = true;
+        if (_holding(t, CLAIMANT) - before != amount) releaseWentWrong = true;
+        ghostReleased[t] += amount;
+    }
+
+    /// @notice Someone other than the adjudicator tries to slash, count a slash or release restitution.
+    function actAsStranger(address caller, uint256 action, uint256 who) external {
+        if (caller == address(this)) return;
+        address member = _members[who % _members.length];
+        bytes memory call;
+        if (action % 3 == 0) call = abi.encodeCall(vault.slash, (member, 10_000, caller));
+        else if (action % 3 == 1) call = abi.encodeCall(vault.countSlash, (member));
+        else call = abi.encodeCall(vault.releaseRestitution, (address(0), caller, 1));
+        VM.prank(caller);
+        (bool ok, bytes memory reason) = address(vault).call(call);
+        bytes memory expected = abi.encodeWithSelector(ICollateralVault.CollateralVaultNotAdjudicator.selector, caller);
+        if (ok || keccak256(reason) != keccak256(expected)) strangerActed = true;
+    }
+
+    function claimRefusedBounty(uint256 tok) external {
+        address t = _tokens[tok % 2];
+        uint256 credited = vault.bountyOf(address(refuser), t);
+        if (credited == 0) return;
+        refuser.setRejecting(false);
+        token.setBlocked(address(refuser), false);
+        refuser.execute(address(vault), abi.encodeCall(vault.claimBounty, (t)));
+        refuser.setRejecting(true);
+        token.setBlocked(address(refuser), true);
+        ghostBountyClaimed[t] += credited;
+    }
+
+    function setBountyShare(uint16 bps) external {
+        vault.setBountyShareBps(uint16(bps % 10_001));
+    }
+
+    /// @notice Governance reprices the token (never to 0 here, so deposits stay possible): every cached weight goes
+    /// stale at once.
+    function setTokenWeight(uint64 weight) external {
+        vault.setTokenWeight(address(token), 1 + (uint256(weight) % 2e18));
+    }
+
+    function refreshStake(uint256 who) external {
+        vault.refreshStake(_members[who % _members.length]);
+    }
+
+    function warp(uint32 seconds_) external {
+        VM.warp(block.timestamp + (seconds_ % 30 days));
+    }
+
+    function tokens() external view returns (address[2] memory) {
+        return _tokens;
+    }
+
+    function _holding(address t, address account) internal view returns (uint256) {
+        return t == address(0) ? account.balance : token.balanceOf(account);
+    }
+}
+
+/// @notice Invariants of the collateral vault and its restitution pool under random operation sequences.
+contract CollateralVaultInvariantTest is VaultSetup {
+    VaultHandler internal handler;
+
+    function setUp() public {
+        _deploy(address(this));
+        // Two of the three members may co-sign (the registry pushes that to the vault); the third stays Applied.
+        registry.approveGenesis(members[0], bytes32(uint256(1)));
+        registry.approveGenesis(members[1], bytes32(uint256(2)));
+        handler = new VaultHandler(vault, token, members);
+        vault.setAdjudicator(address(handler));
+        vault.grantRole(vault.DEFAULT_ADMIN_ROLE(), address(handler));
+    }
+
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /// @notice Every deposit is in a balance, a pending withdrawal, withdrawn, or slashed (observed drops).
+    /// forge-config: default.invariant.runs = 48
+    /// forge-config: default.invariant.depth = 40
+    function invariant_conservation() public view {
+        address[2] memory tokens = handler.tokens();
+        for (uint256 i = 0; i < 2; ++i) {
+            (uint256 deposited, uint256 balance, uint256 pending, uint256 slashed, uint256 withdrawn, ) = vault.totals(
+                tokens[i]
+            );
+            require(deposited == handler.ghostDeposited(tokens[i]), "deposits differ from the ghost");
+            require(deposited == balance + pending + slashed + withdrawn, "deposits != balances+pending+slashed+out");
+            require(slashed == handler.ghostSlashed(tokens[i]), "slashed differs from the observed drops");
+            require(withdrawn == handler.ghostWithdrawn(tokens[i]), "withdrawn differs from the ghost");
+        }
+    }
+
+    /// @notice The vault holds exactly balances + pending + restitution held + unclaimed bounty, and everything
+    /// slashed is bounty (pushed, credited) + restitution held + released.
+    /// forge-config: default.invariant.runs = 48
+    /// forge-config: default.invariant.depth = 40
+    function invariant_holdingsMatchBooks() public view {
+        address[2] memory tokens = handler.tokens();
+        for (uint256 i = 0; i < 2; ++i) {
+            address t = tokens[i];
+            (, uint256 balance, uint256 pending, uint256 slashed, , uint256 unclaimed) = vault.totals(t);
+            (uint256 held, uint256 released) = vault.restitutionOf(t);
+            require(
+                _holdingOf(t, address(vault)) == balance + pending + held + unclaimed,
+                "vault holdings != balances+pending+restitution+unclaimed bounty"
+            );
+            uint256 sum = 0;
+            for (uint256 m = 0; m < members.length; ++m) {
+                sum += vault.balanceOf(members[m], t) + vault.pendingOf(members[m], t).amount;
+            }
+            require(sum == balance + pending, "member books != totals");
+            require(released == handler.ghostReleased(t), "released differs from what the claimant received");
+            require(held + released == handler.ghostToPool(t), "pool != what slashes put in");
+            require(
+                slashed == handler.ghostBountyPushed(t) + unclaimed + handler.ghostBountyClaimed(t) + held + released,
+                "slashed != bounties + restitution held + released"
+            );
+        }
+    }
+
+    /// @notice Slashes, withdrawals and releases are exact; only the adjudicator slashes and releases.
+    /// forge-config: default.invariant.runs = 48
+    /// forge-config: default.invariant.depth = 40
+    function invariant_slashesReleasesAndWithdrawalsExact() public view {
+        require(!handler.slashWentWrong(), "a slash took the wrong amount or reverted");
+        require(!handler.slashLeaked(), "a slash moved more than the bounty out of the vault");
+        require(!handler.withdrawalWentWrong(), "a withdrawal paid the wrong amount");
+        require(!handler.releaseWentWrong(), "a release paid wrongly or exceeded the pool");
+        require(!handler.strangerActed(), "someone but the adjudicator slashed, counted or released");
+    }
+
+    /// forge-config: default.invariant.runs = 48
+    /// forge-config: default.invariant.depth = 40
+    function invariant_stakeIsWeightedBalance() public view {
+        uint256 tokenWeight = vault.tokenWeight(address(token));
+        uint256[] memory weights = vault.weightsOf(members);
+        uint256 cosigned = 0;
+        for (uint256 m = 0; m < members.length; ++m) {
+            uint256 expected =
+                vault.balanceOf(members[m], address(0)) +
+                    (vault.balanceOf(members[m], address(token)) * tokenWeight) / 1e18;
+            // Whatever the cache holds (also right after a token-weight change), the views answer the true weight.
+            require(vault.stakeOf(members[m]) == expected, "stakeOf != weighted balances");
+            require(weights[m] == (m < 2 ? expected : 0), "weightsOf != weight of a co-signer, 0 otherwise");
+            ICollateralVault.StakeHistory memory h = vault.stakeHistoryOf(members[m]);
+            require(!h.current || h.weight == expected, "a current cached weight is stale");
+            if (m < 2) cosigned += expected;
+        }
+        address[] memory pair = new address[](2);
+        pair[0] = members[0];
+        pair[1] = members[1];
+        (uint256 total, uint256 refused) = vault.quorumWeightOf(pair);
+        if (weights[0] != 0 && weights[1] != 0) {
+            require(refused == 0 && total == cosigned, "quorumWeightOf != sum of the co-signers' weights");
+        } else {
+            require(refused == (weights[0] == 0 ? 1 : 2), "quorumWeightOf did not name the first zero weight");
+        }
+    }
+}
+/// @notice Fuzz tests of slashing and releasing.
+contract CollateralVaultFuzzTest is VaultSetup {
+    address internal constant ADJUDICATOR = address(0xAD);
+    address internal constant PROVER = address(0xB0B);
+
+    function setUp() public {
+        _deploy(address(this));
+        vault.setAdjudicator(ADJUDICATOR);
+    }
+
+    /// @notice Anyone but the adjudicator is refused slash, countSlash and releaseRestitution, governance included.
+    function testFuzz_onlyAdjudicatorSlashesAndReleases(address caller, uint16 bps, uint256 amount) public {
+        VM.assume(caller != ADJUDICATOR);
+        bps = uint16(1 + (bps % 10_000));
+        vault.deposit{value: 1 ether}(members[0], address(0), 1 ether);
+        VM.prank(ADJUDICATOR);
+        vault.slash(members[0], 5_000, address(0));
+        bytes memory expected = abi.encodeWithSelector(ICollateralVault.CollateralVaultNotAdjudicator.selector, caller);
+        VM.prank(caller);
+        VM.expectRevert(expected);
+        vault.slash(members[0], bps, caller);
+        VM.prank(caller);
+        VM.expectRevert(expected);
+        vault.countSlash(members[0]);
+        VM.prank(caller);
+        VM.expectRevert(expected);
+        vault.releaseRestitution(address(0), caller, 1 + (amount % 0.5 ether));
+        require(vault.balanceOf(members[0], address(0)) == 0.5 ether, "balance changed");
+        require(_poolHeld(address(0)) == 0.5 ether, "pool changed");
+        require(vault.stakeHistoryOf(members[0]).slashCount == 1, "slash counted");
+    }
+
+    /// @notice Only governance sets the adjudicator, never to zero; the old one loses the power at once.
+    function testFuzz_setAdjudicator(address caller, address next) public {
+        VM.assume(caller != address(this) && next != address(0) && next != ADJUDICATOR);
+        bytes memory unauthorized = abi.encodeWithSelector(
+            IAccessControl.AccessControlUnauthorizedAccount.selector,
+            caller,
+            vault.DEFAULT_ADMIN_ROLE()
+        );
+        VM.prank(caller);
+        VM.expectRevert(unauthorized);
+        vault.setAdjudicator(next);
+        VM.expectRevert(ICollateralVault.CollateralVaultZeroAddress.selector);
+        vault.setAdjudicator(address(0));
+        require(vault.adjudicator() == ADJUDICATOR, "adjudicator changed");
+        vault.setAdjudicator(next);
+        require(vault.adjudicator() == next, "adjudicator not set");
+        VM.prank(ADJUDICATOR);
+        VM.expectRevert(abi.encodeWithSelector(ICollateralVault.CollateralVaultNotAdjudicator.selector, ADJUDICATOR));
+        vault.countSlash(members[0]);
+        VM.prank(next);
+        vault.countSlash(members[0]);
+    }
+
+    /// @notice Repeated slashes never take more than is held and never underflow; what they take goes to the
+    /// bounty and the pool only, and no ETH leaves the vault but the bounty; a full slash empties the member.
+    function testFuzz_slashNeverBelowZero(uint96 deposit, uint96 pendingPart, uint16[4] memory bpsList) public {
+        uint256 amount = 1 + uint256(deposit);
+        VM.deal(address(this), amount);
+        vault.deposit{value: amount}(members[1], address(0), amount);
+        uint256 pend = uint256(pendingPart) % (amount + 1);
+        if (pend > 0) {
+            VM.prank(members[1]);
+            vault.requestWithdrawal(address(0), pend);
+        }
+        uint256 held = amount;
+        for (uint256 i = 0; i < 4; ++i) {
+            uint16 bps = uint16(1 + (bpsList[i] % 10_000));
+            uint256 poolBefore = _poolHeld(address(0));
+            uint256 proverBefore = PROVER.balance;
+            uint256 vaultBefore = address(vault).balance;
+            VM.prank(ADJUDICATOR);
+            vault.slash(members[1], bps, PROVER);
+            uint256 left = vault.balanceOf(members[1], address(0)) + vault.pendingOf(members[1], address(0)).amount;
+            require(left <= held, "a slash added to the member");
+            uint256 taken = held - left;
+            uint256 bounty = PROVER.balance - proverBefore;
+            require(_poolHeld(address(0)) - poolBefore + bounty == taken, "taken != pool + bounty");
+            require(vaultBefore - address(vault).balance == bounty, "ETH left the vault beyond the bounty");
+            held = left;
+        }
+        VM.prank(ADJUDICATOR);
+        vault.slash(members[1], 10_000, PROVER);
+        require(vault.balanceOf(members[1], address(0)) == 0, "full slash left a balance");
+        require(vault.pendingOf(members[1], address(0)).amount == 0, "full slash left a pending withdrawal");
+        require(vault.stakeOf(members[1]) == 0, "stake after full slash");
+        // Slashing an empty member takes nothing.
+        uint256 pool = _poolHeld(address(0));
+        VM.prank(ADJUDICATOR);
+        require(vault.slash(members[1], 10_000, PROVER) == 0, "slashed weight from nothing");
+        require(_poolHeld(address(0)) == pool, "pool grew from nothing");
+    }
+
+    /// @notice The bounty / pool split has no rounding loss: bounty + toPool == taken, for any share.
+    function testFuzz_splitExact(uint128 amount, uint16 bps, uint16 share) public {
+        vault.setBountyShareBps(uint16(share % 10_001));
+        uint256 a = 1 + uint256(amount >> 1);
+        VM.deal(address(this), a);
+        vault.deposit{value: a}(members[2], address(0), a);
+        bps = uint16(1 + (bps % 10_000));
+        uint256 expectedTaken = (a * bps) / 10_000;
+        VM.prank(ADJUDICATOR);
+        uint256 weight = vault.slash(members[2], bps, PROVER);
+        uint256 toPool = _poolHeld(address(0));
+        uint256 bounty = PROVER.balance;
+        require(toPool + bounty == expectedTaken, "split lost or created wei");
+        require(bounty == (expectedTaken * vault.bountyShareBps()) / 10_000, "bounty share wrong");
+        require(weight == expectedTaken, "weight slashed wrong");
+        require(address(vault).balance == a - bounty, "ETH left the vault beyond the bounty");
+    }
+
+    /// @notice A release never exceeds what the pool holds: beyond it reverts, within it pays exactly.
+    function testFuzz_releaseNeverExceedsHeld(uint96 deposit, uint16 bps, uint256 amount, bool inToken) public {
+        address t = inToken ? address(token) : address(0);
+        uint256 a = 1 + uint256(deposit);
+        if (inToken) {
+            token.mint(address(this), a);
+            token.approve(address(vault), a);
+            vault.deposit(members[0], t, a);
+        } else {
+            VM.deal(address(this), a);
+            vault.deposit{value: a}(members[0], t, a);
+        }
+        VM.prank(ADJUDICATOR);
+        vault.slash(members[0], uint16(1 + (bps % 10_000)), address(0));
+        uint256 held = _poolHeld(t);
+        amount = amount % (2 * held + 2);
+        address to = address(0xC1A1);
+        VM.prank(ADJUDICATOR);
+        if (amount == 0) {
+            VM.expectRevert(ICollateralVault.CollateralVaultZeroAmount.selector);
+        } else if (amount > held) {
+            VM.expectRevert(
+                abi.encodeWithSelector(ICollateralVault.CollateralVaultRestitutionShort.selector, t, held, amount)
+            );
+        }
+        vault.releaseRestitution(t, to, amount);
+        bool paid = amount != 0 && amount <= held;
+        (uint256 heldAfter, uint256 released) = vault.restitutionOf(t);
+        require(heldAfter == (paid ? held - amount : held), "held wrong");
+        require(released == (paid ? amount : 0), "released wrong");
+        require(_holdingOf(t, to) == released, "recipient got the wrong amount");
+        require(_holdingOf(t, address(vault)) == vault.balanceOf(members[0], t) + heldAfter, "vault books wrong");
+    }
+
+    receive() external payable {}
+}
