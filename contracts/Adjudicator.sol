@@ -16,9 +16,9 @@ import {RestitutionClaims} from "./RestitutionClaims.sol";
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency; keeps the
 /// restitution claims fraud proofs book and pays them from the vault's restitution pool.
 /// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the vault's adjudicator (slash, countSlash,
-/// releaseRestitution) and the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is kept in
-/// `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the vault
-/// paying the bounty or a claim) come after all bookkeeping.
+/// releaseRestitution) and the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is
+/// kept in `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the
+/// vault paying the bounty or a claim) come after all bookkeeping.
 contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     using LeafMismatchProof for ILeafMismatchVerifier;
 

@@ -238,10 +238,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @inheritdoc IConsortiumRegistry
     function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral) {
-        MemberStatus status = _members[member].status;
-        if (status != MemberStatus.Probation && status != MemberStatus.Active && status != MemberStatus.Exiting) {
-            return (false, 0);
-        }
+        // Only an Active member is held to its minimum (activation and withdrawals enforce it): a Probation member
+        // may not have deposited yet, and an Exiting one has withdrawn by design.
+        if (_members[member].status != MemberStatus.Active) return (false, 0);
         return (true, _slas[member].minCollateral);
     }
 

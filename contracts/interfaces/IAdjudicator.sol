@@ -63,7 +63,7 @@ interface IAdjudicator is IRestitutionClaims {
     error AdjudicatorBadBps(uint16 bps);
     /// @notice A zero address where one is required.
     error AdjudicatorZeroAddress();
-    /// @notice The member's status cannot be ejected (only Probation, Active and Exiting members can).
+    /// @notice The member is not Active (only Active members are held to their minimum collateral).
     error AdjudicatorNotEjectable(address member);
     /// @notice The member's stake weight is not below its SLA minimum.
     error AdjudicatorCollateralSufficient(address member, uint256 stake, uint256 minCollateral);
@@ -138,8 +138,9 @@ interface IAdjudicator is IRestitutionClaims {
     /// @param submitter Who posted the verdict (bounty recipient).
     function slashInsolvency(address member, uint64 t, bytes32 subject, address submitter) external;
 
-    /// @notice Ejects a Probation, Active or Exiting member whose stake weight is below its SLA minimum (anyone: a
-    /// slash that leaves a member short does not eject it in the same transaction; watchtowers call this next).
+    /// @notice Ejects an Active member whose stake weight is below its SLA minimum (anyone: a slash that leaves a
+    /// member short does not eject it in the same transaction; watchtowers call this next). Probation members (not yet
+    /// held to the minimum) and Exiting members (withdrawing by design) are not ejectable here.
     /// @param member The member.
     function ejectUndercollateralized(address member) external;
 

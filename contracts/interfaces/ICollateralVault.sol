@@ -4,9 +4,9 @@ pragma solidity 0.8.30;
 /// @title ICollateralVault
 /// @notice Members' collateral in ETH and governance-approved ERC-20 tokens. Withdrawals are requested, then
 /// executable after the registry's unbonding delay; pending withdrawals stay slashable. Only the adjudicator
-/// (`adjudicator()`, set by governance) slashes; slashed funds go to the prover's bounty (bountyShareBps) and the restitution pool
-/// (the rest, exactly: no rounding loss). The pool stays in the vault (a slash moves no money between contracts); only
-/// the adjudicator releases it, to pay restitution claims.
+/// (`adjudicator()`, set by governance) slashes; slashed funds go to the prover's bounty (bountyShareBps) and the
+/// restitution pool (the rest, exactly: no rounding loss). The pool stays in the vault (a slash moves no money between
+/// contracts); only the adjudicator releases it, to pay restitution claims.
 /// @dev Token address(0) is ETH. Per (member, token) the vault keeps a balance and at most one pending withdrawal;
 /// a new request adds to the pending amount and restarts its delay. Accounting per token:
 /// the vault holds exactly totalBalance + totalPending + restitution + totalUnclaimedBounty, and everything slashed is

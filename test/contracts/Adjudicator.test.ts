@@ -425,20 +425,25 @@ describe("Adjudicator", function () {
         .withArgs(op.address);
       expect(await f.registry.statusOf(op.address)).to.equal(Status.Exited);
     });
-    it("ejects a Probation member without collateral and an Exiting member that withdrew below its minimum", async function () {
+    it("refuses a Probation member without collateral and an Exiting member that withdrew (not held to the minimum)", async function () {
       const f = await networkHelpers.loadFixture(committed);
       await f.registry.connect(f.other).applyForMembership(ethers.ZeroHash);
       await f.registry.connect(f.auditor).approveGenesis(f.other.address, GENESIS_DIGEST);
+      expect(await f.vault.stakeOf(f.other.address)).to.equal(0n);
       await expect(f.adjudicator.ejectUndercollateralized(f.other.address))
-        .to.emit(f.adjudicator, "MemberEjectedUndercollateralized")
-        .withArgs(f.other.address, 0n, SLA.minCollateral, f.owner.address);
-      expect(await f.registry.statusOf(f.other.address)).to.equal(Status.Ejected);
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(f.other.address);
+      expect(await f.registry.statusOf(f.other.address)).to.equal(Status.Probation);
       const op = f.operators[0];
       await f.registry.connect(op).requestExit();
-      await f.vault.connect(op).requestWithdrawal(ethers.ZeroAddress, OPERATOR_STAKE - SLA.minCollateral / 2n);
+      await f.vault.connect(op).requestWithdrawal(ethers.ZeroAddress, OPERATOR_STAKE);
+      expect(await f.vault.stakeOf(op.address)).to.equal(0n);
       await expect(f.adjudicator.ejectUndercollateralized(op.address))
-        .to.emit(f.registry, "MemberEjected")
-        .withArgs(op.address, await f.adjudicator.getAddress(), Status.Exiting);
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(op.address);
+      await time.increase(UNBONDING_DELAY);
+      await f.registry.completeExit(op.address);
+      expect(await f.registry.statusOf(op.address)).to.equal(Status.Exited);
     });
     it("reverts with ConsortiumRegistryNotEjector when the adjudicator lost its registry role", async function () {
       const f = await networkHelpers.loadFixture(slashedBelowMinimum);

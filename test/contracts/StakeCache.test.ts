@@ -135,9 +135,11 @@ describe("ConsortiumRegistry vault wiring", function () {
     ]);
     expect(await f.registry.commitTermsOf(f.other.address)).to.deep.equal([false, 0n, 0n]);
     expect(await f.registry.ejectionTermsOf(f.member.address)).to.deep.equal([true, sla.minCollateral]);
+    expect(await f.registry.ejectionTermsOf(f.other.address)).to.deep.equal([false, 0n]);
+    // Only an Active member is held to its minimum: not an Exiting one (nor, after it, an ejected one).
     await f.registry.connect(f.member).requestExit();
     expect(await f.registry.commitTermsOf(f.member.address)).to.deep.equal([false, 0n, 0n]);
-    expect(await f.registry.ejectionTermsOf(f.member.address)).to.deep.equal([true, sla.minCollateral]);
+    expect(await f.registry.ejectionTermsOf(f.member.address)).to.deep.equal([false, 0n]);
     await f.registry.connect(f.adjudicator).eject(f.member.address);
     expect(await f.registry.ejectionTermsOf(f.member.address)).to.deep.equal([false, 0n]);
   });
