@@ -27,7 +27,6 @@ export const CONSORTIUM_REGISTRY_ABI = [
   "function assetIds() view returns (uint32[])",
   "function canCoSign(address operator) view returns (bool)",
   "function keyHashAt(address member, uint64 t) view returns (uint256)",
-  "function isKeyValidAt(address member, uint256 keyHash, uint64 t) view returns (bool)",
   "function ejectionTermsOf(address member) view returns (bool ejectable, uint256 minCollateral)",
   "function collateralVault() view returns (address)",
 ] as const;
