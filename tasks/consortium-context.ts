@@ -34,7 +34,6 @@ export async function consortiumContext(args: CommonArgs, hre: HardhatRuntimeEnv
     iface,
     registry: await ethers.getContractAt("ConsortiumRegistry", addresses.registry, signer),
     vault: await ethers.getContractAt("CollateralVault", addresses.vault, signer),
-    fund: await ethers.getContractAt("RestitutionFund", addresses.fund, signer),
     reputation: await ethers.getContractAt("Reputation", addresses.reputation, signer),
     ledger: await ethers.getContractAt("CommitmentLedger", addresses.ledger, signer),
     adjudicator: await ethers.getContractAt("Adjudicator", addresses.adjudicator, signer),

@@ -24,11 +24,16 @@ export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEn
       `  SLA: snapshot every ${sla.snapshotInterval} s, respond within ${sla.responseWindow} s, ` +
         `min collateral ${sla.minCollateral}; stake ${stake}`,
     );
+    const [ejectable, minimum] = await ctx.registry.ejectionTermsOf(member);
+    if (ejectable && stake < minimum) {
+      console.log("  stake below the SLA minimum: anyone may eject it (member:eject-undercollateralized)");
+    }
     console.log(`  last snapshot t ${await ctx.ledger.lastSnapshotOf(member)}`);
 
     const sets = await ctx.ledger.queryFilter(ctx.ledger.filters.SetCommitted(member));
     const roots = await ctx.ledger.queryFilter(ctx.ledger.filters.RootCommitted(member));
-    const frauds = await ctx.ledger.queryFilter(ctx.ledger.filters.CommitmentMarkedFraudulent(member));
+    // Which assets of a set were proven fraudulent: the adjudicator's FraudProven events (t is in their data).
+    const frauds = await ctx.adjudicator.queryFilter(ctx.adjudicator.filters.FraudProven(member));
     console.log(`  commitment sets: ${sets.length} (showing the last ${Math.min(args.limit, sets.length)})`);
     for (const log of sets.slice(-args.limit)) {
       const t = log.args.t;

@@ -118,7 +118,7 @@ const proverTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
-// --- membership, reserves, collateral, restitution (src/members, src/chain) ---
+// --- membership, reserves, collateral, restitution claims, ejection (src/members, src/chain) ---
 // Common options: --from (account index or address; default the first account), --address (contract address;
 // default from ignition/deployments/chain-<id>/deployed_addresses.json).
 const fromOption = {
@@ -220,10 +220,19 @@ const memberTasks: NewTaskDefinition[] = [
     .addOption(addressOption("CollateralVault"))
     .setAction(() => import("./collateral-withdraw.js"))
     .build(),
-  task("fund:pay-claim", "Pay a booked restitution claim (anyone; the money goes to its recipient)")
+  task("member:eject-undercollateralized", "Anyone: eject a member whose stake weight is below its SLA minimum")
+    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
+    .addOption(fromOption)
+    .addOption(addressOption("Adjudicator"))
+    .setAction(() => import("./member-eject-undercollateralized.js"))
+    .build(),
+  task(
+    "fund:pay-claim",
+    "Pay a booked restitution claim from the vault's pool (anyone; the money goes to its recipient)",
+  )
     .addOption({ name: "nullifier", description: "The record's nullifier (decimal or 0x)", defaultValue: "" })
     .addOption(fromOption)
-    .addOption(addressOption("RestitutionFund"))
+    .addOption(addressOption("Adjudicator"))
     .setAction(() => import("./fund-pay-claim.js"))
     .build(),
 ];

@@ -23,7 +23,7 @@ const KNOWN_PREFIXES = [
   "ConsortiumRegistry",
   "ReserveRegistry",
   "CollateralVault",
-  "RestitutionFund",
+  "Restitution",
   "CommitmentLedger",
   "QuorumVerifier",
   "Adjudicator",

@@ -1,14 +1,17 @@
-// Restitution claims as the fund books them: the fund stores one slot per claim (asset, amount still owed, a tag of
-// the recipient); who is owed what, against which member, is in its ClaimBooked event. This reads both.
+// Restitution claims as the Adjudicator books them (its claim book, IRestitutionClaims): one slot per claim (asset,
+// amount still owed, a tag of the recipient); who is owed what, against which member and snapshot, is in the
+// FraudProven event of the proof that booked it. This reads both. Claims are paid from the vault's restitution pool.
 import { Contract, getAddress, type ContractRunner } from "ethers";
 
-import { RESTITUTION_FUND_ABI } from "../poa/abi.js";
+import { ADJUDICATOR_ABI } from "../poa/abi.js";
 
 /** A booked restitution claim. */
 export interface BookedClaim {
   nullifier: bigint;
   member: string;
   asset: number;
+  /** The snapshot time of the proven record. */
+  t: bigint;
   /** The asset's token (the zero address for ETH). */
   token: string;
   recipient: string;
@@ -16,36 +19,40 @@ export interface BookedClaim {
   amount: bigint;
   remaining: bigint;
   paid: bigint;
+  /** Who proved the fraud (the bounty recipient). */
+  prover: string;
 }
 
-/** The claim booked under `nullifier`, or undefined when none was booked. */
+/** The claim booked under `nullifier` in the Adjudicator at `adjudicator`, or undefined when none was booked. */
 export async function bookedClaim(
   runner: ContractRunner | null,
-  fund: string,
+  adjudicator: string,
   nullifier: bigint,
 ): Promise<BookedClaim | undefined> {
-  const f = new Contract(fund, RESTITUTION_FUND_ABI, runner);
-  const stored = (await f.getFunction("claimOf")(nullifier)) as {
+  const a = new Contract(adjudicator, ADJUDICATOR_ABI, runner);
+  const stored = (await a.getFunction("claimOf")(nullifier)) as {
     booked: boolean;
     asset: bigint;
     token: string;
     remaining: bigint;
   };
   if (!stored.booked) return undefined;
-  const logs = await f.queryFilter(f.filters.ClaimBooked(nullifier), 0, "latest");
+  const logs = await a.queryFilter(a.filters.FraudProven(null, nullifier), 0, "latest");
   const log = logs.find((l) => "args" in l);
   if (log === undefined || !("args" in log)) {
-    throw new Error(`the ClaimBooked event of nullifier ${nullifier} is missing from this node's logs`);
+    throw new Error(`the FraudProven event of nullifier ${nullifier} is missing from this node's logs`);
   }
-  const amount = log.args[3] as bigint;
+  const amount = log.args[4] as bigint;
   return {
     nullifier,
-    member: getAddress(String(log.args[1])),
+    member: getAddress(String(log.args[0])),
     asset: Number(stored.asset),
+    t: log.args[3] as bigint,
     token: getAddress(stored.token),
-    recipient: getAddress(String(log.args[4])),
+    recipient: getAddress(String(log.args[5])),
     amount,
     remaining: stored.remaining,
     paid: amount - stored.remaining,
+    prover: getAddress(String(log.args[6])),
   };
 }

@@ -8,7 +8,6 @@ import { z } from "zod";
 /** Ignition future ids of the Consortium module (deploy/Consortium.ts), by role. */
 export const CONSORTIUM_FUTURES = {
   registry: "ConsortiumRegistry",
-  fund: "RestitutionFund",
   vault: "CollateralVault",
   reserveRegistry: "ReserveRegistry",
   reputation: "Reputation",

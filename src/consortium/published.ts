@@ -3,7 +3,7 @@
 // are read here and checked against that digest, so a reader never trusts an event the ledger did not commit to.
 import { Contract, type ContractRunner } from "ethers";
 
-import { LEDGER_ABI, SET_STATUS } from "../poa/abi.js";
+import { ADJUDICATOR_ABI, LEDGER_ABI, SET_STATUS } from "../poa/abi.js";
 import { rootsDigest, setBlobDigest, setDigest, type AssetCommitment } from "./attestation.js";
 
 /** The commitments of `(member, t)` from the ledger's RootCommitted events, ascending by asset (not yet checked). */
@@ -43,7 +43,7 @@ export interface CommittedSet {
   blobDigest: string;
   /** `ICommitmentLedger.SetStatus` (see SET_STATUS). */
   status: number;
-  /** Asset ids proven fraudulent (CommitmentMarkedFraudulent events), ascending. */
+  /** Asset ids proven fraudulent (the ledger's adjudicator's FraudProven events of the set), ascending. */
   fraudulentAssets: number[];
 }
 
@@ -71,11 +71,30 @@ export async function committedSet(
         `set the ledger stores (${set.assetCount} assets, digest ${set.digest})`,
     );
   }
-  const marked = await l.queryFilter(l.filters.CommitmentMarkedFraudulent(member, null, t), 0, "latest");
-  const fraudulentAssets = [...new Set(marked.flatMap((log) => ("args" in log ? [Number(log.args[1])] : [])))].sort(
-    (x, y) => x - y,
-  );
+  // Only a Fraudulent set has any (a proven fraud is the only way in, and the status never leaves it).
+  const fraudulentAssets =
+    Number(set.status) === SET_STATUS.Fraudulent
+      ? await fraudulentAssetsOf(runner, (await l.getFunction("adjudicator")()) as string, member, t)
+      : [];
   return { commitments, rootsDigest: rd, blobDigest: bd, status: Number(set.status), fraudulentAssets };
+}
+
+/**
+ * Asset ids of the set `(member, t)` proven fraudulent, ascending: from the FraudProven events of `adjudicator` (the
+ * ledger's `adjudicator()`), which index the member and the asset and carry t in their data. A zero adjudicator (none
+ * set yet) has proven nothing.
+ */
+export async function fraudulentAssetsOf(
+  runner: ContractRunner | null,
+  adjudicator: string,
+  member: string,
+  t: bigint,
+): Promise<number[]> {
+  if (BigInt(adjudicator) === 0n) return [];
+  const a = new Contract(adjudicator, ADJUDICATOR_ABI, runner);
+  const proven = await a.queryFilter(a.filters.FraudProven(member), 0, "latest");
+  const assets = proven.flatMap((log) => ("args" in log && (log.args[3] as bigint) === t ? [Number(log.args[2])] : []));
+  return [...new Set(assets)].sort((x, y) => x - y);
 }
 
 /** What a member published for one tree: the committed root, its reserves, and the key hash valid at `t`. */

@@ -2,7 +2,8 @@
 // thousands of users in two assets, two snapshot rounds through the real liabilities engine, users forwarding records
 // to the real verifier service over HTTP, a back-in-time proof request from its scheduler, real operator nodes and the
 // real aggregator finalizing quorums, one member's cheat caught by the operators' watchtower with Groth16 proofs,
-// the slash, the claims booked and paid, and the report.
+// the slash, the watchtower's ejection of the member left below its minimum collateral, the claims booked in the
+// Adjudicator and paid from the vault's restitution pool, and the report.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createWriteStream, rmSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
@@ -145,7 +146,6 @@ class Resources {
 interface Deployment {
   registry: Contract;
   vault: Contract;
-  fund: Contract;
   reserveRegistry: Contract;
   reputation: Contract;
   ledger: Contract;
@@ -319,16 +319,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
           },
         })) as unknown as Record<string, { getAddress(): Promise<string> }>;
         const addresses: Record<string, string> = {};
-        for (const k of [
-          "registry",
-          "fund",
-          "vault",
-          "reserveRegistry",
-          "reputation",
-          "ledger",
-          "verifier",
-          "adjudicator",
-        ]) {
+        for (const k of ["registry", "vault", "reserveRegistry", "reputation", "ledger", "verifier", "adjudicator"]) {
           addresses[k] = await deployed[k].getAddress();
         }
         const token = await conn.ethers.deployContract("TestToken", ["Demo USD Coin", "USDC", 6], gov as never);
@@ -336,7 +327,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
         addresses.usdc = await token.getAddress();
         const names: Record<string, string> = {
           registry: "ConsortiumRegistry",
-          fund: "RestitutionFund",
           vault: "CollateralVault",
           reserveRegistry: "ReserveRegistry",
           reputation: "Reputation",
@@ -354,7 +344,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
         const dep: Deployment = {
           registry: contracts.registry,
           vault: contracts.vault,
-          fund: contracts.fund,
           reserveRegistry: contracts.reserveRegistry,
           reputation: contracts.reputation,
           ledger: contracts.ledger,
@@ -855,7 +844,8 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     }
     await p.step(
       "fraud",
-      `the cheat: ${cheater.name} commits doctored roots; the watchtower proves it (Groth16) and the member is slashed`,
+      `the cheat: ${cheater.name} commits doctored roots; the watchtower proves it (Groth16), the member is slashed ` +
+        "and, left below its minimum collateral, ejected",
       async (note) => {
         await commitSet(cheater, 1);
         note(`${cheater.name} committed at t = ${roundTimes[1]}; the operators rebuild its trees from the DA blobs`);
@@ -871,10 +861,26 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
           },
           () => `nodes: ${nodeStatus()}; fraud proofs: ${fraudStatus()}`,
         );
+        // A slash does not eject by itself: the watchtower that proved the fraud asks the Adjudicator to eject a
+        // member its proof left below the minimum collateral (ejectUndercollateralized), right after the proof.
+        const memberStatus = async () =>
+          MEMBER_STATUS[Number((await d.registry.getFunction("statusOf")(cheater.address)) as bigint)];
+        const stake = (await d.vault.getFunction("stakeOf")(cheater.address)) as bigint;
+        const [ejectable, minimum] = (await d.registry.getFunction("ejectionTermsOf")(cheater.address)) as [
+          boolean,
+          bigint,
+        ];
+        note(`${cheater.name}: stake weight ${eth(stake)} after the slashes, minimum ${eth(minimum)}`);
+        if (ejectable && stake < minimum) {
+          let last = "";
+          await waitFor(
+            "the watchtower's ejection",
+            async () => (last = await memberStatus()) === "Ejected",
+            () => `${cheater.name} is ${last || "not yet ejected"}`,
+          );
+        }
         note(
-          `${cheater.name}: set ${SET_STATUS[await setStatus(cheater.address, roundTimes[1])]}, status ${
-            MEMBER_STATUS[Number((await d.registry.getFunction("statusOf")(cheater.address)) as bigint)]
-          }`,
+          `${cheater.name}: set ${SET_STATUS[await setStatus(cheater.address, roundTimes[1])]}, status ${await memberStatus()}`,
         );
       },
     );
@@ -882,20 +888,28 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     checkAbort();
 
     // ---------------------------------------------------------------- 14. claims
-    const paid = await p.step("claims", "the restitution fund pays the booked claims to the users", async (note) => {
-      const out = new Map<bigint, bigint>();
-      for (const [i, v] of victims.entries()) {
-        const w = wallet(v.payoutKey);
-        await setBalance(w.address, ETH_UNIT);
-        await send(at(d.fund, w).getFunction("payClaim")(nullifiers[i], w.address));
-        const c = await bookedClaim(conn.ethers.provider, await d.fund.getAddress(), nullifiers[i]);
-        if (c === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
-        out.set(nullifiers[i], c.paid);
-        const f = v.asset === ETH_ASSET ? eth : usdc;
-        note(`claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${w.address}`);
-      }
-      return out;
-    });
+    const paid = await p.step(
+      "claims",
+      "the Adjudicator pays the booked claims to the users from the vault's restitution pool",
+      async (note) => {
+        const out = new Map<bigint, bigint>();
+        for (const [i, v] of victims.entries()) {
+          const w = wallet(v.payoutKey);
+          await setBalance(w.address, ETH_UNIT);
+          await send(at(d.adjudicator, w).getFunction("payClaim")(nullifiers[i], w.address));
+          const c = await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i]);
+          if (c === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
+          out.set(nullifiers[i], c.paid);
+          const f = v.asset === ETH_ASSET ? eth : usdc;
+          const [held] = (await d.vault.getFunction("restitutionOf")(c.token)) as [bigint, bigint];
+          note(
+            `claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${w.address}; ` +
+              `the pool still holds ${f(held)}`,
+          );
+        }
+        return out;
+      },
+    );
     await booked("claims");
 
     // ---------------------------------------------------------------- collect the facts
@@ -1114,21 +1128,22 @@ async function collect(x: CollectInput): Promise<DemoResult> {
   ]);
   for (const e of proven) {
     if (!("args" in e)) continue;
-    const nullifier = (e.args[2] as bigint).toString();
-    const claim = (await d.fund.getFunction("claimOf")(BigInt(nullifier))) as { asset: bigint };
+    // FraudProven(member, nullifier, asset, t, claim, recipient, prover, weightSlashed): the claim's booking record.
+    const nullifier = (e.args[1] as bigint).toString();
+    const asset = Number(e.args[2]);
     const receipt = await e.getTransactionReceipt();
-    const prover = getAddress(String(e.args[5]));
+    const prover = getAddress(String(e.args[6]));
     frauds.push({
       kind: kinds.get(nullifier) ?? "fraud",
       member: getAddress(String(e.args[0])),
-      asset: Number(claim.asset),
-      symbol: symbol(Number(claim.asset)),
+      asset,
+      symbol: symbol(asset),
       nullifier,
-      claim: (e.args[3] as bigint).toString(),
-      recipient: getAddress(String(e.args[4])),
+      claim: (e.args[4] as bigint).toString(),
+      recipient: getAddress(String(e.args[5])),
       prover,
       proverName: nameOf.get(prover) ?? prover,
-      weightSlashed: (e.args[6] as bigint).toString(),
+      weightSlashed: (e.args[7] as bigint).toString(),
       gasUsed: Number(receipt.gasUsed),
       txHash: e.transactionHash,
       paid: (x.paid.get(BigInt(nullifier)) ?? 0n).toString(),

@@ -1,4 +1,4 @@
-// What every member / reserve / collateral / fund task needs: a connection, a signer, the project's errors and
+// What every member / reserve / collateral / restitution task needs: a connection, a signer, the project's errors and
 // events, and one way to send a transaction and print what happened.
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse, Interface, TransactionReceipt } from "ethers";

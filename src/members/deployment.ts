@@ -8,8 +8,8 @@ import { z } from "zod";
 /** The Ignition module id of deploy/Consortium.ts. */
 export const CONSORTIUM_MODULE = "Consortium";
 
-/** Contracts the member tasks talk to. */
-export type C1ContractName = "ConsortiumRegistry" | "ReserveRegistry" | "CollateralVault" | "RestitutionFund";
+/** Contracts the member tasks talk to (the Adjudicator for its restitution claims and ejections). */
+export type C1ContractName = "ConsortiumRegistry" | "ReserveRegistry" | "CollateralVault" | "Adjudicator";
 
 const deployedAddressesSchema = z.record(
   z.string(),

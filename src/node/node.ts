@@ -305,6 +305,7 @@ export class OperatorNode {
         provider: this.o.provider,
         signer: this.o.wallet,
         adjudicator: this.o.addresses.adjudicator,
+        registry: this.o.addresses.registry,
         poseidon: (xs) => this.o.crypto.poseidon(xs),
         log,
         circuit: this.o.circuit,

@@ -1,6 +1,10 @@
 // The watchtower (D9): for every held record the committed tree contradicts, build the LeafMismatch32 Groth16 proof
-// (src/prover) and submit it to the Adjudicator, once per nullifier, surviving restarts (src/node/db.ts).
-import { Contract, getAddress, type ContractRunner, type Provider } from "ethers";
+// (src/prover) and submit it to the Adjudicator, once per nullifier, surviving restarts (src/node/db.ts). A slash no
+// longer ejects a member it leaves below its minimum collateral: after its own proof is mined, the watchtower asks the
+// Adjudicator to eject such a member (best effort: a failure is logged and never stops the watchtower).
+import { Contract, getAddress, type ContractRunner, type Interface, type Provider } from "ethers";
+
+import { combinedInterface, explainError } from "../chain/errors.js";
 
 import {
   FraudProofRefused,
@@ -12,7 +16,7 @@ import {
 import type { SumTree } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
 import type { AssetCommitment } from "../consortium/attestation.js";
-import { ADJUDICATOR_ABI } from "../poa/abi.js";
+import { ADJUDICATOR_ABI, CONSORTIUM_REGISTRY_ABI, VAULT_ABI } from "../poa/abi.js";
 import { slotPathOf } from "./checks.js";
 import type { NodeDb } from "./db.js";
 import type { Logger } from "../log/index.js";
@@ -25,11 +29,15 @@ export interface WatchtowerDeps {
   /** The operator's key, connected (pays gas, receives the bounty). */
   signer: ContractRunner & { getAddress(): Promise<string> };
   adjudicator: string;
+  /** The ConsortiumRegistry (ejection terms; the vault's address). */
+  registry: string;
   poseidon: (xs: readonly bigint[]) => bigint;
   log: Logger;
   /** Fraud circuit instance (default LeafMismatch32) and its artifacts (default: the cached development keys). */
   circuit?: string;
   artifacts?: ProverArtifacts;
+  /** Longest wait for an ejection transaction to be mined, ms (default 300000); then the watchtower moves on. */
+  ejectWaitMs?: number;
 }
 
 /** The prover's view of a stored record. */
@@ -98,6 +106,7 @@ export async function proveAndSubmitFraud(
         if (mined?.status === 1) {
           deps.db.setFraud({ ...base, status: "done", txHash: row.txHash });
           out.set(r.nullifier, "submitted");
+          await ejectIfUndercollateralized(deps, r.member, log);
           continue;
         }
       }
@@ -157,6 +166,70 @@ export async function proveAndSubmitFraud(
       log.error("fraud submission failed", { error: message, spent: nowSpent });
       out.set(r.nullifier, nowSpent ? "already-spent" : "failed");
     }
+    if (out.get(r.nullifier) === "submitted") await ejectIfUndercollateralized(deps, r.member, log);
   }
   return out;
+}
+
+/** What {@link ejectIfUndercollateralized} did. */
+export type EjectionOutcome = "ejected" | "not-needed" | "failed";
+
+let adjudicatorErrors: Interface | undefined;
+
+/**
+ * After this watchtower's fraud proof against `member` was mined: when the registry says the member can be ejected
+ * (`ejectionTermsOf`) and its stake weight (`vault.stakeOf`) is below its minimum, call the Adjudicator's
+ * `ejectUndercollateralized(member)`. Best effort and never throws: a failed read, a reverted or unmined transaction
+ * (someone else ejected first, the stake was topped up meanwhile) is logged and the watchtower carries on; nothing is
+ * retried beyond the RPC retry of the reads (the next proof against the member checks again).
+ */
+export async function ejectIfUndercollateralized(
+  deps: Pick<WatchtowerDeps, "provider" | "signer" | "adjudicator" | "registry" | "log" | "ejectWaitMs">,
+  member: string,
+  log: Logger = deps.log,
+): Promise<EjectionOutcome> {
+  adjudicatorErrors ??= combinedInterface([ADJUDICATOR_ABI]);
+  const why = (e: unknown) => explainError(e, adjudicatorErrors as Interface).split("\n")[0];
+  let ejectable: boolean;
+  let minimum: bigint;
+  let stake: bigint;
+  try {
+    const registry = new Contract(deps.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
+    [ejectable, minimum] = (await withRetry(() => registry.getFunction("ejectionTermsOf")(member), {
+      log,
+      what: "ejectionTermsOf",
+    })) as [boolean, bigint];
+    if (!ejectable) {
+      log.debug("member not ejectable after the slash", { member });
+      return "not-needed";
+    }
+    const vaultAddress = (await withRetry(() => registry.getFunction("collateralVault")(), {
+      log,
+      what: "collateralVault",
+    })) as string;
+    const vault = new Contract(vaultAddress, VAULT_ABI, deps.provider);
+    stake = (await withRetry(() => vault.getFunction("stakeOf")(member), { log, what: "stakeOf" })) as bigint;
+  } catch (e) {
+    log.warn("could not read the member's collateral after the slash; not ejecting", { member, error: why(e) });
+    return "failed";
+  }
+  if (stake >= minimum) {
+    log.debug("member still meets its minimum collateral after the slash", { member, stake, minimum });
+    return "not-needed";
+  }
+  try {
+    const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
+    const tx = (await adj.getFunction("ejectUndercollateralized")(member)) as {
+      hash: string;
+      wait(confirms?: number, timeout?: number): Promise<{ status: number | null } | null>;
+    };
+    log.info("ejecting the member left below its minimum collateral", { member, stake, minimum, tx: tx.hash });
+    const receipt = await tx.wait(1, deps.ejectWaitMs ?? 300_000);
+    if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
+    log.info("member ejected", { member, tx: tx.hash });
+    return "ejected";
+  } catch (e) {
+    log.warn("ejection failed; carrying on", { member, stake, minimum, error: why(e) });
+    return "failed";
+  }
 }

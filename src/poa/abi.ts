@@ -1,6 +1,7 @@
 // Minimal human-readable ABIs of the contracts the proof-of-assets tool, the operator node and the aggregator call.
 // They mirror contracts/interfaces (IReserveRegistry, IConsortiumRegistry, ICommitmentLedger, ICollateralVault,
-// IAdjudicator) and the ERC-20 / ERC-1271 standards; only the functions and events used off-chain are listed.
+// IAdjudicator with its IRestitutionClaims) and the ERC-20 / ERC-1271 standards; only the functions and events used
+// off-chain are listed.
 
 /** ERC-20 balance read. */
 export const ERC20_ABI = ["function balanceOf(address owner) view returns (uint256)"] as const;
@@ -26,12 +27,15 @@ export const CONSORTIUM_REGISTRY_ABI = [
   "function assetIds() view returns (uint32[])",
   "function canCoSign(address operator) view returns (bool)",
   "function keyHashAt(address member, uint64 t) view returns (uint256)",
+  "function ejectionTermsOf(address member) view returns (bool ejectable, uint256 minCollateral)",
+  "function collateralVault() view returns (address)",
 ] as const;
 
 /** ICollateralVault views. */
 export const VAULT_ABI = [
   "function stakeOf(address member) view returns (uint256)",
   "function weightsOf(address[] signers) view returns (uint256[])",
+  "function restitutionOf(address token) view returns (uint256 held, uint256 released)",
 ] as const;
 
 const COMMITMENT = "tuple(uint32 asset, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)";
@@ -50,24 +54,33 @@ export const LEDGER_ABI = [
   "function publishBlobRef(uint64 t, uint32 asset, bytes ref)",
   "event RootCommitted(address indexed member, uint32 indexed asset, uint64 indexed t, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)",
   "event SetCommitted(address indexed member, uint64 indexed t, bytes32 rootsDigest, bytes32 blobDigest, uint16 assetCount)",
-  "event CommitmentMarkedFraudulent(address indexed member, uint32 indexed asset, uint64 indexed t)",
   "event ProofRequested(uint256 indexed requestId, address indexed member, uint64 indexed t, address requester, uint64 deadline, uint96 fee)",
   "event RequestAnswered(uint256 indexed requestId, address indexed member, uint64 indexed t)",
   "event QuorumAttested(bytes32 indexed subject, address indexed member, uint64 indexed t, uint8 verdict, uint256 weight, uint256 signers)",
   "event BlobRefPublished(address indexed member, uint64 indexed t, uint32 indexed asset, bytes ref)",
 ] as const;
 
-/** IAdjudicator: fraud-proof submission. */
+/**
+ * IAdjudicator: fraud-proof submission, the restitution claims it books (IRestitutionClaims: one slot per claim, the
+ * booked amount and recipient are in FraudProven, paid from the vault's restitution pool) and the ejection of a member
+ * left below its minimum collateral.
+ */
 export const ADJUDICATOR_ABI = [
   `function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, address recipient, uint256[2] a, uint256[2][2] b, uint256[2] c) proof, ${COMMITMENT}[] set)`,
   "function isNullifierSpent(uint256 nullifier) view returns (bool)",
-] as const;
-
-/** IRestitutionFund: claims (one slot each; the booked amount and recipient are in ClaimBooked). */
-export const RESTITUTION_FUND_ABI = [
   "function payClaim(uint256 nullifier, address recipient)",
   "function claimOf(uint256 nullifier) view returns (tuple(bool booked, uint32 asset, address token, uint256 remaining, bytes16 recipientTag))",
-  "event ClaimBooked(uint256 indexed nullifier, address indexed member, uint32 indexed asset, uint256 amount, address recipient)",
+  "function recipientTagOf(address recipient) pure returns (bytes16)",
+  "function ejectUndercollateralized(address member)",
+  "event FraudProven(address indexed member, uint256 indexed nullifier, uint32 indexed asset, uint64 t, uint256 claim, address recipient, address prover, uint256 weightSlashed)",
+  "event ClaimPaid(uint256 indexed nullifier, address indexed recipient, address indexed token, uint256 amount, uint256 remaining)",
+  "event MemberEjectedUndercollateralized(address indexed member, uint256 stake, uint256 minCollateral, address indexed caller)",
+  "error RestitutionUnknownClaim(uint256 nullifier)",
+  "error RestitutionWrongRecipient(uint256 nullifier, address recipient)",
+  "error RestitutionClaimSettled(uint256 nullifier)",
+  "error RestitutionPoolEmpty(address token)",
+  "error AdjudicatorNotEjectable(address member)",
+  "error AdjudicatorCollateralSufficient(address member, uint256 stake, uint256 minCollateral)",
 ] as const;
 
 /** `ICommitmentLedger.SetStatus`. */

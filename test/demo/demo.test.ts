@@ -89,7 +89,8 @@ describe("demo: scenario", function () {
           expect(
             cheater.reserves.usdc >= true2.usdc - s.cheat.underReported.balance + s.cheat.underReported.reported,
           ).to.equal(true);
-          // ... and each claim fits what two 50% slashes move to the fund (90% of 75% of the collateral).
+          // ... and each claim fits what two 50% slashes leave in the vault's restitution pool (90% of 75% of the
+          // collateral).
           expect(s.cheat.omitted.balance * 100n <= (cheater.collateral.eth * 675n) / 10n).to.equal(true);
           expect(s.cheat.underReported.balance * 100n <= (cheater.collateral.usdc * 675n) / 10n).to.equal(true);
           // Honest members hold at least their liabilities in both rounds.
@@ -256,7 +257,7 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     }
     expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.claim).to.equal(result.cheat.omitted.balance);
     expect(result.frauds.find((f) => f.asset === USDC_ASSET)?.claim).to.equal(result.cheat.underReported.balance);
-    // Two 50% slashes leave a quarter of the stake; below the minimum collateral, so the member is ejected.
+    // Two 50% slashes leave a quarter of the stake; below the minimum collateral, so the watchtower ejected the member.
     expect(BigInt(cheater.stakeAfter)).to.equal(BigInt(cheater.stakeBefore) / 4n);
     expect(cheater.statusAfter).to.equal("Ejected");
     expect(cheater.reputationAfter.slashCount).to.equal(2);
@@ -276,7 +277,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     const step = (id: string) => result.steps.find((s) => s.id === id)!;
     expect(step("deploy").gas.gas).to.be.greaterThan(1_000_000);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.proveFraud")).to.equal(true);
-    expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["RestitutionFund.payClaim"]);
+    expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.ejectUndercollateralized")).to.equal(true);
+    expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["Adjudicator.payClaim"]);
     expect(step("round1-snapshot").gas.txs).to.equal(0);
     expect(result.totals.gas).to.equal(result.steps.reduce((a, s) => a + s.gas.gas, 0));
   });

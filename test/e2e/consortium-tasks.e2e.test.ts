@@ -1,8 +1,8 @@
 // The consortium tasks run in-process against a deployment made with the Ignition module and the generated
 // fraud-proof verifier: commit-roots from an engine summary (a real snapshot whose published tree omits a user),
 // attest by three operators, submit-quorum, request-proof, report-missed-deadline (too early: a decoded custom error
-// and a non-zero exit code), submit-fraud from the prover's por.fraud-proof file (a real Groth16 proof),
-// consortium:status.
+// and a non-zero exit code), submit-fraud from the prover's por.fraud-proof file (a real Groth16 proof), fund:pay-claim
+// (the Adjudicator pays the booked claim from the vault's restitution pool), consortium:status.
 import { createHash } from "node:crypto";
 import { copyFile, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,11 +16,13 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
 import { releaseCurves } from "../../src/circuits/index.js";
-import { CONSORTIUM_FUTURES, publishedTree, setSubject } from "../../src/consortium/index.js";
+import { CONSORTIUM_FUTURES, bookedClaim, publishedTree, setSubject } from "../../src/consortium/index.js";
+import { contextFromConnection } from "../../src/members/index.js";
 import { omissionSnapshot, proveOmission } from "./omission-fraud.js";
 import attest from "../../tasks/attest.js";
 import commitRoots from "../../tasks/commit-roots.js";
 import consortiumStatus from "../../tasks/consortium-status.js";
+import { runFundPayClaim } from "../../tasks/fund-pay-claim.js";
 import reportMissedDeadline from "../../tasks/report-missed-deadline.js";
 import requestProof from "../../tasks/request-proof.js";
 import respondRequest from "../../tasks/respond-request.js";
@@ -95,7 +97,22 @@ async function setup() {
   await writeFile(summaryFile, JSON.stringify(summary));
   const ledger = await ethers.getContractAt("CommitmentLedger", addresses["Consortium#CommitmentLedger"]);
   const adjudicator = await ethers.getContractAt("Adjudicator", addresses["Consortium#Adjudicator"]);
-  return { hre, dir, deployment, member, user, operators, t, summaryFile, leaves, ledger, adjudicator, snap, registry };
+  return {
+    hre,
+    dir,
+    deployment,
+    member,
+    user,
+    operators,
+    t,
+    summaryFile,
+    leaves,
+    ledger,
+    adjudicator,
+    vault,
+    snap,
+    registry,
+  };
 }
 
 describe("consortium tasks", function () {
@@ -210,11 +227,32 @@ describe("consortium tasks", function () {
     await writeFile(proofFile, JSON.stringify(file, null, 2));
     const fraud = await capture(() => submitFraud({ ...common, from: "2", proof: proofFile }, s.hre));
     expect(fraud.code, fraud.out).to.equal(0);
-    expect(fraud.out).to.contain("event FraudProven(");
-    expect(fraud.out).to.contain("event ClaimBooked(");
+    expect(fraud.out).to.contain(
+      `event FraudProven(member=${s.member.address}, nullifier=${file.publicSignals.nullifier}, asset=1, t=${s.t}, ` +
+        `claim=1500, recipient=${s.user.address}`,
+    );
     const again = await capture(() => submitFraud({ ...common, from: "2", proof: proofFile }, s.hre));
     expect(again.code).to.equal(1);
     expect(again.out).to.contain(`Adjudicator: nullifier spent (nullifier ${file.publicSignals.nullifier})`);
+
+    // fund:pay-claim: anyone pays bob's booked claim from the vault's restitution pool (to bob, whoever sends it).
+    const printed: string[] = [];
+    const [, , , , , , payer] = await ethers.getSigners();
+    const ctx = await contextFromConnection(ethers, payer, {
+      artifactsDir: join(process.cwd(), "artifacts"),
+      root: s.dir,
+      print: (line) => printed.push(line),
+    });
+    const adjudicatorAddress = await s.adjudicator.getAddress();
+    const [poolBefore] = await s.vault.restitutionOf(ethers.ZeroAddress);
+    await runFundPayClaim(ctx, { nullifier: file.publicSignals.nullifier, from: "", address: adjudicatorAddress });
+    expect(printed.join("\n")).to.contain(
+      `event ClaimPaid(nullifier=${file.publicSignals.nullifier}, recipient=${s.user.address}`,
+    );
+    expect(printed.at(-1)).to.contain(`paid 1500 of 1500 to ${s.user.address}`);
+    expect(printed.at(-1)).to.contain(`restitution pool now holds ${poolBefore - 1_500n}`);
+    const claim = await bookedClaim(ethers.provider, adjudicatorAddress, BigInt(file.publicSignals.nullifier));
+    expect(claim?.remaining).to.equal(0n);
 
     const status = await capture(() =>
       consortiumStatus({ ...common, from: "", member: s.member.address, limit: 5 }, s.hre),

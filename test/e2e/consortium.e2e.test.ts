@@ -2,8 +2,8 @@
 // fraud-proof verifier (contracts/verifiers/LeafMismatch32Verifier.sol): members join; a member snapshots its
 // ledger with the liabilities engine, commits a root whose tree omits one user, and operators attest it solvent;
 // the user's record file and the published leaves go through the fraud prover to a Groth16 proof; the proof
-// slashes the member (bounty to the prover), books the user's claim, and the restitution fund pays it. A proof
-// request that goes unanswered is slashed too.
+// slashes the member (bounty to the prover, the rest into the vault's restitution pool), books the user's claim in the
+// Adjudicator, which pays it from the pool. A proof request that goes unanswered is slashed too.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,6 @@ import { buildConsortiumModule, FRAUD_VERIFIER, ROLES } from "../../deploy/Conso
 import { releaseCurves } from "../../src/circuits/index.js";
 import {
   Verdict,
-  commitmentId,
   fraudPublicSignals,
   ledgerDomain,
   packSignatures,
@@ -58,7 +57,6 @@ async function deployed() {
   return {
     registry: await ethers.getContractAt("ConsortiumRegistry", await at(d.registry)),
     vault: await ethers.getContractAt("CollateralVault", await at(d.vault)),
-    fund: await ethers.getContractAt("RestitutionFund", await at(d.fund)),
     reputation: await ethers.getContractAt("Reputation", await at(d.reputation)),
     ledger: await ethers.getContractAt("CommitmentLedger", await at(d.ledger)),
     adjudicator: await ethers.getContractAt("Adjudicator", await at(d.adjudicator)),
@@ -86,8 +84,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     const adjudicator = await c.adjudicator.getAddress();
     expect(await c.registry.hasRole(ROLES.ADJUDICATOR_ROLE, adjudicator)).to.equal(true);
     expect(await c.registry.hasRole(ROLES.AUDITOR_ROLE, governance.address)).to.equal(true);
-    expect(await c.vault.hasRole(ROLES.ADJUDICATOR_ROLE, adjudicator)).to.equal(true);
-    expect(await c.fund.hasRole(ROLES.ADJUDICATOR_ROLE, adjudicator)).to.equal(true);
+    expect(await c.vault.adjudicator()).to.equal(adjudicator);
     expect(await c.reputation.ledger()).to.equal(await c.ledger.getAddress());
     expect(await c.reputation.vault()).to.equal(await c.vault.getAddress());
     expect(await c.ledger.adjudicator()).to.equal(adjudicator);
@@ -97,7 +94,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     expect((await c.ledger.quorumParams()).quorumWeight).to.equal(4n * E18);
   });
 
-  it("slashes a member whose committed root omits a user, pays the bounty and the user's claim", async function () {
+  it("slashes a member whose committed root omits a user, pays the bounty and the user's claim from the pool", async function () {
     const c = await networkHelpers.loadFixture(deployed);
     const [governance, member, user, prover, requester] = await ethers.getSigners();
 
@@ -167,44 +164,50 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     const slashed = 5n * E18; // fraudBps 5000 of 10 ETH
     const bounty = slashed / 10n; // bountyShareBps 1000
     const tx = c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, proof)));
+    // FraudProven is the claim's booking record: member, nullifier, asset, t, claim, recipient, prover, slash.
     await expect(tx)
       .to.emit(c.adjudicator, "FraudProven")
-      .withArgs(
-        member.address,
-        commitmentId(member.address, FRAUD_ASSET, t),
-        proof.nullifier,
-        balances.bob,
-        user.address,
-        prover.address,
-        slashed,
-      );
-    await expect(tx).to.changeEtherBalances(ethers, [prover, c.fund], [bounty, slashed - bounty]);
+      .withArgs(member.address, proof.nullifier, FRAUD_ASSET, t, balances.bob, user.address, prover.address, slashed);
+    // The bounty leaves the vault; the restitution share stays in it, in the pool.
+    await expect(tx).to.changeEtherBalances(ethers, [prover, c.vault], [bounty, -bounty]);
     const receipt = await (await tx).wait();
     console.log(`      proveFraud with the real Groth16 verifier: ${receipt?.gasUsed} gas`);
     expect(await c.vault.stakeOf(member.address)).to.equal(5n * E18);
+    expect(await c.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([slashed - bounty, 0n]);
     expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Fraudulent);
-    await expect(tx).to.emit(c.ledger, "CommitmentMarkedFraudulent").withArgs(member.address, FRAUD_ASSET, t);
-    const fundAddress = await c.fund.getAddress();
-    const booked = await bookedClaim(ethers.provider, fundAddress, proof.nullifier);
+    const set = await committedSet(ethers.provider, await c.ledger.getAddress(), member.address, t);
+    expect(set.fraudulentAssets).to.deep.equal([FRAUD_ASSET]);
+    const adjudicatorAddress = await c.adjudicator.getAddress();
+    const booked = await bookedClaim(ethers.provider, adjudicatorAddress, proof.nullifier);
     expect(booked?.member).to.equal(member.address);
+    expect(booked?.asset).to.equal(FRAUD_ASSET);
+    expect(booked?.t).to.equal(t);
     expect(booked?.amount).to.equal(balances.bob);
+    expect(booked?.remaining).to.equal(balances.bob);
     expect(booked?.recipient).to.equal(user.address);
+    expect(booked?.prover).to.equal(prover.address);
+    // Half the stake is left, above the 1 ETH minimum: the member is not ejectable.
+    await expect(c.adjudicator.ejectUndercollateralized(member.address))
+      .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorCollateralSufficient")
+      .withArgs(member.address, 5n * E18, E18);
 
-    // The claim is paid from the fund to bob's address, once; the same record never proves twice.
-    await expect(c.fund.connect(prover).payClaim(proof.nullifier, prover.address)).to.be.revertedWithCustomError(
-      c.fund,
-      "RestitutionFundWrongRecipient",
-    );
-    await expect(c.fund.connect(prover).payClaim(proof.nullifier, user.address)).to.changeEtherBalances(
-      ethers,
-      [user, c.fund],
-      [balances.bob, -balances.bob],
-    );
-    expect((await bookedClaim(ethers.provider, fundAddress, proof.nullifier))?.paid).to.equal(balances.bob);
-    await expect(c.fund.payClaim(proof.nullifier, user.address)).to.be.revertedWithCustomError(
-      c.fund,
-      "RestitutionFundClaimSettled",
-    );
+    // The claim is paid from the pool to bob's address, once; the same record never proves twice.
+    await expect(c.adjudicator.connect(prover).payClaim(proof.nullifier, prover.address))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongRecipient")
+      .withArgs(proof.nullifier, prover.address);
+    const paying = c.adjudicator.connect(prover).payClaim(proof.nullifier, user.address);
+    await expect(paying).to.changeEtherBalances(ethers, [user, c.vault], [balances.bob, -balances.bob]);
+    await expect(paying)
+      .to.emit(c.adjudicator, "ClaimPaid")
+      .withArgs(proof.nullifier, user.address, ethers.ZeroAddress, balances.bob, 0n);
+    expect((await bookedClaim(ethers.provider, adjudicatorAddress, proof.nullifier))?.paid).to.equal(balances.bob);
+    expect(await c.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([
+      slashed - bounty - balances.bob,
+      balances.bob,
+    ]);
+    await expect(c.adjudicator.payClaim(proof.nullifier, user.address))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionClaimSettled")
+      .withArgs(proof.nullifier);
     await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorNullifierSpent")
       .withArgs(proof.nullifier);

@@ -6,6 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 
+import { fraudPublicSignals, type FraudProofStruct } from "../../src/consortium/index.js";
 import { BASE8, loadCrypto, KEY_DOMAIN } from "../../src/crypto/index.js";
 import { TaskError, contextFromConnection, type TaskContext } from "../../src/members/index.js";
 import { runCollateralDeposit } from "../../tasks/collateral-deposit.js";
@@ -15,10 +16,19 @@ import { runFundPayClaim } from "../../tasks/fund-pay-claim.js";
 import { runMemberActivate } from "../../tasks/member-activate.js";
 import { runMemberApply } from "../../tasks/member-apply.js";
 import { runMemberApproveGenesis } from "../../tasks/member-approve-genesis.js";
+import { runMemberEjectUndercollateralized } from "../../tasks/member-eject-undercollateralized.js";
 import { runMemberRegisterKey } from "../../tasks/member-register-key.js";
 import { runMemberStatus } from "../../tasks/member-status.js";
 import { runReserveRegister } from "../../tasks/reserve-register.js";
-import { ETH_ASSET, UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
+import { UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
+import {
+  ETH_ASSET,
+  KEY_HASH,
+  MEMBER_STAKE,
+  SLA,
+  commitmentOf,
+  deployLedgerSystem,
+} from "../contracts/ledger-fixture.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -52,11 +62,46 @@ async function deployed() {
     registryAddress: await f.registry.getAddress(),
     vaultAddress: await f.vault.getAddress(),
     reservesAddress: await f.reserves.getAddress(),
-    fundAddress: await f.fund.getAddress(),
   };
 }
 
-describe("member, reserve, collateral and fund tasks", function () {
+/** Claim of the fraud proof {@link withClaim} submits: above what its slash leaves in the restitution pool. */
+const CLAIM = 5n * 10n ** 18n;
+/** Its nullifier. */
+const NULLIFIER = 77n;
+
+/**
+ * The whole system (stand-in fraud verifier) with `member` (10 ETH of collateral) committed at t and proven
+ * fraudulent once: half its stake slashed (a tenth of it as the prover's bounty, the rest into the vault's restitution
+ * pool) and a claim of {@link CLAIM} booked under {@link NULLIFIER} for `user`.
+ */
+async function withClaim() {
+  const f = await deployLedgerSystem(ethers, networkHelpers);
+  const t = BigInt(await networkHelpers.time.latest()) - 20n;
+  const eth = commitmentOf(ETH_ASSET, 1n);
+  await f.ledger.connect(f.member).commit(t, [eth]);
+  const proof: FraudProofStruct = {
+    rootHash: eth.rootHash,
+    keyHash: KEY_HASH,
+    member: f.member.address,
+    asset: BigInt(ETH_ASSET),
+    t,
+    claim: CLAIM,
+    nullifier: NULLIFIER,
+    recipient: f.user.address,
+    a: [0n, 0n],
+    b: [
+      [0n, 0n],
+      [0n, 0n],
+    ],
+    c: [0n, 0n],
+  };
+  proof.a = [await f.verifier.expectedA0(fraudPublicSignals(proof)), 0n];
+  await f.adjudicator.connect(f.prover).proveFraud(proof, [eth]);
+  return { ...f, t, adjudicatorAddress: await f.adjudicator.getAddress() };
+}
+
+describe("member, reserve, collateral, restitution and ejection tasks", function () {
   it("walk a member from application to active, with keys, reserves and collateral", async function () {
     const f = await networkHelpers.loadFixture(deployed);
     const m = await context(f.member);
@@ -189,23 +234,70 @@ describe("member, reserve, collateral and fund tasks", function () {
     expect(json.stake).to.equal((125n * 10n ** 16n).toString());
   });
 
-  it("pays a booked claim with fund:pay-claim and explains an unknown one", async function () {
-    const f = await networkHelpers.loadFixture(deployed);
-    await f.fund.connect(f.adjudicator).bookClaim(77n, f.member.address, ETH_ASSET, 40n, f.user.address);
-    await f.other.sendTransaction({ to: f.fundAddress, value: 25n });
+  it("pays a booked claim from the vault's pool with fund:pay-claim and explains an unknown one", async function () {
+    const f = await networkHelpers.loadFixture(withClaim);
+    const pool = MEMBER_STAKE / 2n - MEMBER_STAKE / 20n; // the slashed half less the bounty
+    expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([pool, 0n]);
     const o = await context(f.other);
-    await runFundPayClaim(o.ctx, { nullifier: "77", from: "", address: f.fundAddress });
-    expect(o.lines.some((l) => l.includes("event ClaimPaid(nullifier=77"))).to.equal(true);
-    expect(o.lines.at(-1)).to.contain("paid 25 of 40");
+    const address = f.adjudicatorAddress;
+    const userBalance = await ethers.provider.getBalance(f.user.address);
+    await runFundPayClaim(o.ctx, { nullifier: NULLIFIER.toString(), from: "", address });
+    expect(
+      o.lines.some((l) => l.includes(`event ClaimPaid(nullifier=${NULLIFIER}, recipient=${f.user.address}`)),
+    ).to.equal(true);
+    expect(o.lines.at(-1)).to.equal(
+      `claim against ${f.member.address}, asset ${ETH_ASSET}: paid ${pool} of ${CLAIM} to ${f.user.address} ` +
+        `(restitution pool now holds 0 of token ${ethers.ZeroAddress})`,
+    );
+    expect(await ethers.provider.getBalance(f.user.address)).to.equal(userBalance + pool);
+    expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([0n, pool]);
     await expectTaskError(
-      runFundPayClaim(o.ctx, { nullifier: "77", from: "", address: f.fundAddress }),
-      `payClaim failed: RestitutionFund: empty (token ${ethers.ZeroAddress})`,
+      runFundPayClaim(o.ctx, { nullifier: NULLIFIER.toString(), from: "", address }),
+      `payClaim failed: Restitution: pool empty (token ${ethers.ZeroAddress})`,
     );
     await expectTaskError(
-      runFundPayClaim(o.ctx, { nullifier: "0x05", from: "", address: f.fundAddress }),
+      runFundPayClaim(o.ctx, { nullifier: "0x05", from: "", address }),
       "no claim is booked under nullifier 5",
     );
-    await expectTaskError(runFundPayClaim(o.ctx, { nullifier: "x", from: "", address: f.fundAddress }), "--nullifier");
+    await expectTaskError(runFundPayClaim(o.ctx, { nullifier: "x", from: "", address }), "--nullifier");
+  });
+
+  it("ejects a member below its minimum collateral with member:eject-undercollateralized, refusing otherwise", async function () {
+    const f = await networkHelpers.loadFixture(withClaim);
+    const o = await context(f.other);
+    const address = f.adjudicatorAddress;
+    const stake = MEMBER_STAKE / 2n;
+    expect(await f.vault.stakeOf(f.member.address)).to.equal(stake);
+    // The slash left half the stake, above the 1 ETH minimum: nothing to eject, said in the Adjudicator's words.
+    await expectTaskError(
+      runMemberEjectUndercollateralized(o.ctx, { member: f.member.address, from: "", address }),
+      `ejectUndercollateralized failed: Adjudicator: collateral sufficient (member ${f.member.address}, ` +
+        `stake ${stake}, minCollateral ${SLA.minCollateral})`,
+    );
+    // Governance raises the member's minimum above its stake: now anyone may eject it.
+    const minimum = stake + 1n;
+    await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: minimum });
+    await runMemberEjectUndercollateralized(o.ctx, { member: f.member.address, from: "", address });
+    expect(o.lines.some((l) => /^ejectUndercollateralized: sent 0x[0-9a-f]{64}$/.test(l))).to.equal(true);
+    expect(o.lines.some((l) => l.startsWith("tx 0x"))).to.equal(true);
+    expect(
+      o.lines.some((l) =>
+        l.includes(
+          `event MemberEjectedUndercollateralized(member=${f.member.address}, stake=${stake}, ` +
+            `minCollateral=${minimum}, caller=${f.other.address})`,
+        ),
+      ),
+    ).to.equal(true);
+    expect(o.lines.some((l) => l.includes(`event MemberEjected(member=${f.member.address}`))).to.equal(true);
+    expect(await f.registry.statusOf(f.member.address)).to.equal(6n); // Ejected
+    await expectTaskError(
+      runMemberEjectUndercollateralized(o.ctx, { member: f.member.address, from: "", address }),
+      `ejectUndercollateralized failed: Adjudicator: not ejectable (member ${f.member.address})`,
+    );
+    await expectTaskError(
+      runMemberEjectUndercollateralized(o.ctx, { member: "0x12", from: "", address }),
+      "--member must be the member's 0x address",
+    );
   });
 
   it("finds addresses in the Ignition deployment, and says which file or key is missing", async function () {
