@@ -225,11 +225,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function releaseRestitution(
-        address token,
-        address to,
-        uint256 amount
-    ) external onlyAdjudicator nonReentrant {
+    function releaseRestitution(address token, address to, uint256 amount) external onlyAdjudicator nonReentrant {
         if (to == address(0)) revert CollateralVaultZeroAddress();
         if (amount == 0) revert CollateralVaultZeroAmount();
         Totals storage totals_ = _totals[token];
