@@ -14,7 +14,7 @@ import {RestitutionClaims} from "./RestitutionClaims.sol";
 
 /// @title Adjudicator
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency; keeps the
-/// restitution claims fraud proofs book and pays them from the vault's restitution pool.
+/// restitution claims fraud proofs book and pays each from the accused member's restitution pool in the vault.
 /// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the vault's adjudicator (slash, countSlash,
 /// releaseRestitution) and the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is
 /// kept in `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the
@@ -76,7 +76,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         uint256 committed = _rootIn(set, member, proof.asset, proof.t);
         if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
         // The nullifier is spent by booking its claim (one slot); any later revert undoes the booking.
-        if (!_bookClaim(proof.nullifier, proof.asset, proof.claim, recipient)) {
+        if (!_bookClaim(proof.nullifier, member, proof.asset, proof.claim, recipient)) {
             revert AdjudicatorNullifierSpent(proof.nullifier);
         }
         if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
@@ -155,12 +155,12 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         return _REGISTRY.assetToken(asset);
     }
 
-    function _poolHolding(address token) internal view override returns (uint256 held) {
-        (held, ) = _VAULT.restitutionOf(token);
+    function _poolHolding(address member, address token) internal view override returns (uint256) {
+        return _VAULT.restitutionOf(member, token);
     }
 
-    function _releaseFromPool(address token, address to, uint256 amount) internal override {
-        _VAULT.releaseRestitution(token, to, amount);
+    function _releaseFromPool(address member, address token, address to, uint256 amount) internal override {
+        _VAULT.releaseRestitution(member, token, to, amount);
     }
 
     function _setSlashParams(SlashParams memory params) private {

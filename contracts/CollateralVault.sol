@@ -21,18 +21,20 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     uint256 private constant _BPS = 10_000;
     uint256 private constant _WEIGHT_UNIT = 1e18;
 
-    /// @dev One member's holding of one token; balance and pending share a slot so a slash writes it once.
+    /// @dev One member's holding of one token; balance and pending share a slot so a slash writes it once. The second
+    /// slot holds the member's restitution pool in the token; `opened` (set at the first deposit) keeps that slot
+    /// non-zero, so a slash never pays for a fresh slot on the fraud proof's path.
     struct Position {
         uint128 balance;
         uint128 pending;
         uint64 executableAt;
+        uint128 restitution;
+        bool opened;
     }
 
-    /// @dev Per-token totals, packed in the pairs the hot paths update together (a slash without pending
-    /// withdrawals writes slot 0 only). The slashed total is derived, not stored.
+    /// @dev Per-token totals, none of them written by a slash without pending withdrawals (member balances and
+    /// restitution pools are per member; their sums are the invariant tests' to check).
     struct Totals {
-        uint128 balance;
-        uint128 restitution;
         uint128 pending;
         uint128 withdrawn;
         uint128 deposited;
@@ -127,10 +129,10 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
             if (received == 0) revert CollateralVaultZeroAmount();
         }
         uint128 credited = SafeCast.toUint128(received);
-        _positions[member][token].balance += credited;
-        Totals storage totals_ = _totals[token];
-        totals_.deposited += credited;
-        totals_.balance += credited;
+        Position storage position = _positions[member][token];
+        position.balance += credited;
+        if (!position.opened) position.opened = true;
+        _totals[token].deposited += credited;
         _cacheStake(member, _stakeOf(member), 0);
         emit CollateralDeposited(member, token, msg.sender, received);
     }
@@ -153,9 +155,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint64 executableAt = uint64(block.timestamp) + _registry.unbondingDelay();
         position.pending = pendingTotal;
         position.executableAt = executableAt;
-        Totals storage totals_ = _totals[token];
-        totals_.balance -= uint128(amount);
-        totals_.pending += uint128(amount);
+        _totals[token].pending += uint128(amount);
         emit WithdrawalRequested(msg.sender, token, amount, pendingTotal, executableAt);
     }
 
@@ -167,9 +167,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         position.pending = 0;
         position.executableAt = 0;
         position.balance += amount;
-        Totals storage totals_ = _totals[token];
-        totals_.pending -= amount;
-        totals_.balance += amount;
+        _totals[token].pending -= amount;
         _cacheStake(msg.sender, _stakeOf(msg.sender), 0);
         emit WithdrawalCancelled(msg.sender, token, amount);
     }
@@ -225,16 +223,21 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function releaseRestitution(address token, address to, uint256 amount) external onlyAdjudicator nonReentrant {
+    function releaseRestitution(
+        address member,
+        address token,
+        address to,
+        uint256 amount
+    ) external onlyAdjudicator nonReentrant {
         if (to == address(0)) revert CollateralVaultZeroAddress();
         if (amount == 0) revert CollateralVaultZeroAmount();
-        Totals storage totals_ = _totals[token];
-        uint256 held = totals_.restitution;
-        if (held < amount) revert CollateralVaultRestitutionShort(token, held, amount);
+        Position storage position = _positions[member][token];
+        uint256 held = position.restitution;
+        if (held < amount) revert CollateralVaultRestitutionShort(member, token, held, amount);
         // amount <= held < 2^128.
-        totals_.restitution = uint128(held - amount);
-        totals_.released += uint128(amount);
-        emit RestitutionReleased(token, to, amount);
+        position.restitution = uint128(held - amount);
+        _totals[token].released += uint128(amount);
+        emit RestitutionReleased(member, token, to, amount);
         _send(token, to, amount);
     }
 
@@ -364,9 +367,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function restitutionOf(address token) external view returns (uint256 held, uint256 released) {
-        Totals storage totals_ = _totals[token];
-        return (totals_.restitution, totals_.released);
+    function restitutionOf(address member, address token) external view returns (uint256) {
+        return _positions[member][token].restitution;
     }
 
     /// @inheritdoc ICollateralVault
@@ -375,24 +377,16 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function totals(
-        address token
-    )
-        external
-        view
-        returns (
-            uint256 deposited,
-            uint256 balance,
-            uint256 pending,
-            uint256 slashed,
-            uint256 withdrawn,
-            uint256 unclaimedBounty
-        )
-    {
+    function totals(address token) external view returns (TokenTotals memory) {
         Totals storage t = _totals[token];
-        // Every deposit is in a balance, a pending withdrawal, withdrawn, or slashed.
-        uint256 slashed_ = uint256(t.deposited) - t.balance - t.pending - t.withdrawn;
-        return (t.deposited, t.balance, t.pending, slashed_, t.withdrawn, t.unclaimedBounty);
+        return
+            TokenTotals({
+                deposited: t.deposited,
+                pending: t.pending,
+                withdrawn: t.withdrawn,
+                unclaimedBounty: t.unclaimedBounty,
+                released: t.released
+            });
     }
 
     // ------------------------------------------------------------------ governance
@@ -405,6 +399,10 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @inheritdoc ICollateralVault
     function setAdjudicator(address adjudicator_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (adjudicator_ == address(0)) revert CollateralVaultZeroAddress();
+        // Once: the adjudicator keeps the spent nullifiers and the claims the pools pay; another one would not know
+        // them (and governance could release the pools to itself).
+        address current = _config.adjudicator;
+        if (current != address(0)) revert CollateralVaultAdjudicatorAlreadySet(current);
         _config.adjudicator = adjudicator_;
         emit AdjudicatorSet(adjudicator_);
     }
@@ -492,7 +490,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @dev Remove `bps` of a member's balance and pending withdrawal of `token` from the books (rounding down, so
-    /// never more than held) and put all but the bounty (`share` of it) in the restitution pool.
+    /// never more than held) and put all but the bounty (`share` of it) in the member's restitution pool.
     function _take(
         address member,
         address token,
@@ -509,11 +507,11 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         if (fromBalance == 0 && fromPending == 0) return (0, 0, balanceAfter);
         position.balance = uint128(balanceAfter);
         position.pending = pending - uint128(fromPending);
-        Totals storage totals_ = _totals[token];
-        totals_.balance -= uint128(fromBalance);
-        if (fromPending != 0) totals_.pending -= uint128(fromPending);
+        if (fromPending != 0) _totals[token].pending -= uint128(fromPending);
         uint256 taken = fromBalance + fromPending;
-        totals_.restitution += uint128(taken - _bountyOf(taken, share));
+        // The member's pool: its slot is non-zero since the first deposit (`opened`). Restitution never exceeds what
+        // the member deposited, so it fits 128 bits.
+        position.restitution += uint128(taken - _bountyOf(taken, share));
     }
 
     /// @dev The bounty part (`share` basis points, rounded down) of a slashed amount; the rest is restitution.

@@ -270,6 +270,9 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @inheritdoc ICommitmentLedger
     function setAdjudicator(address adjudicator_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (adjudicator_ == address(0)) revert CommitmentLedgerZeroAddress();
+        // Once, like the vault's: the adjudicator keeps the spent nullifiers.
+        address current = _adjudicator;
+        if (current != address(0)) revert CommitmentLedgerAdjudicatorAlreadySet(current);
         _adjudicator = adjudicator_;
         emit AdjudicatorSet(adjudicator_);
     }

@@ -138,10 +138,10 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @inheritdoc IConsortiumRegistry
     function registerKey(uint256 keyHash, uint256 ax, uint256 ay, uint64 validFrom) external {
-        MemberStatus status = _members[msg.sender].status;
-        if (status != MemberStatus.Applied && status != MemberStatus.Probation && status != MemberStatus.Active) {
-            revert ConsortiumRegistryWrongStatus(msg.sender, status);
-        }
+        // Only auditor-approved members (Probation, Active) register keys: a key hash belongs to one member, once, so
+        // a mere applicant must not be able to squat hashes it sees in the mempool.
+        if (!_isProbationOrActive(msg.sender))
+            revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
         if (keyHash == 0 || keyHash >= _FIELD_MODULUS || ax >= _FIELD_MODULUS || ay >= _FIELD_MODULUS) {
             revert ConsortiumRegistryInvalidKey();
         }

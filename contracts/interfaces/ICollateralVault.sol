@@ -4,15 +4,17 @@ pragma solidity 0.8.30;
 /// @title ICollateralVault
 /// @notice Members' collateral in ETH and governance-approved ERC-20 tokens. Withdrawals are requested, then
 /// executable after the registry's unbonding delay; pending withdrawals stay slashable. Only the adjudicator
-/// (`adjudicator()`, set by governance) slashes; slashed funds go to the prover's bounty (bountyShareBps) and the
-/// restitution pool (the rest, exactly: no rounding loss). The pool stays in the vault (a slash moves no money between
-/// contracts); only the adjudicator releases it, to pay restitution claims.
+/// (`adjudicator()`, set once by governance) slashes; slashed funds go to the prover's bounty (bountyShareBps) and the
+/// member's own restitution pool in that token (the rest, exactly: no rounding loss). The pools stay in the vault (a
+/// slash moves no money between contracts); only the adjudicator releases a member's pool, to pay claims against
+/// that member: one member's slashed collateral never pays another member's victims (so no member can drain what
+/// others were slashed by proving fraud against itself).
 /// @dev Token address(0) is ETH. Per (member, token) the vault keeps a balance and at most one pending withdrawal;
-/// a new request adds to the pending amount and restarts its delay. Accounting per token:
-/// the vault holds exactly totalBalance + totalPending + restitution + totalUnclaimedBounty, and everything slashed is
-/// bounty (pushed or credited) + restitution + released. A slash writes only the member's position and the token's
-/// (balance, restitution) word; the slashed total is derived (deposited - balance - pending - withdrawn). A bounty that
-/// cannot be pushed (reverting recipient or token) is credited and claimed later with claimBounty.
+/// a new request adds to the pending amount and restarts its delay. Accounting per token: the vault holds exactly
+/// the sum over members of (balance + pending + restitution) + unclaimedBounty, and every deposit is in a balance, a
+/// pending withdrawal, withdrawn, or slashed; everything slashed is bounty (pushed or credited) + restitution held +
+/// released. A slash without pending withdrawals writes only the member's two position slots (no per-token total).
+/// A bounty that cannot be pushed (reverting recipient or token) is credited and claimed later with claimBounty.
 /// Collateral tokens and their weights sit in a fixed list of at most MAX_TOKENS entries, one slot each.
 /// Stake weights are cached per member (one slot, with the member's co-signer flag that the registry pushes), so the
 /// quorum reads one slot per signer (`weightsOf`). A governance change of any token weight starts a new weight
@@ -34,6 +36,21 @@ interface ICollateralVault {
         uint64 lastUpdate;
         uint32 slashCount;
         bool current;
+    }
+
+    /// @notice Per-token totals (member balances and restitution pools are per member: `balanceOf`,
+    /// `restitutionOf`).
+    /// @param deposited Sum of all deposits.
+    /// @param pending Sum of all pending withdrawals.
+    /// @param withdrawn Sum of all executed withdrawals.
+    /// @param unclaimedBounty Bounty credited and not yet claimed.
+    /// @param released Restitution paid out to claims.
+    struct TokenTotals {
+        uint256 deposited;
+        uint256 pending;
+        uint256 withdrawn;
+        uint256 unclaimedBounty;
+        uint256 released;
     }
 
     /// @notice A pending withdrawal.
@@ -76,8 +93,10 @@ interface ICollateralVault {
     error CollateralVaultNotAdjudicator(address caller);
     /// @notice A token weight must fit in 96 bits.
     error CollateralVaultWeightTooLarge(uint256 weight);
-    /// @notice The restitution pool of `token` holds less than the release asks for.
-    error CollateralVaultRestitutionShort(address token, uint256 held, uint256 amount);
+    /// @notice `member`'s restitution pool of `token` holds less than the release asks for.
+    error CollateralVaultRestitutionShort(address member, address token, uint256 held, uint256 amount);
+    /// @notice The adjudicator is set once.
+    error CollateralVaultAdjudicatorAlreadySet(address adjudicator);
 
     /// @notice Emitted after a deposit.
     /// @param member The member credited.
@@ -108,7 +127,7 @@ interface ICollateralVault {
     /// @param fromBalance Amount taken from the balance.
     /// @param fromPending Amount taken from the pending withdrawal.
     /// @param bounty Amount for the bounty recipient.
-    /// @param toRestitution Amount added to the restitution pool (fromBalance + fromPending - bounty).
+    /// @param toRestitution Amount added to the member's restitution pool (fromBalance + fromPending - bounty).
     /// @param bountyRecipient The bounty recipient.
     event CollateralSlashed(
         address indexed member,
@@ -119,8 +138,8 @@ interface ICollateralVault {
         uint256 toRestitution,
         address bountyRecipient
     );
-    /// @notice Emitted when the adjudicator released restitution (a claim payment) to `to`.
-    event RestitutionReleased(address indexed token, address indexed to, uint256 amount);
+    /// @notice Emitted when the adjudicator released restitution from `member`'s pool (a claim payment) to `to`.
+    event RestitutionReleased(address indexed member, address indexed token, address indexed to, uint256 amount);
     /// @notice Emitted when a bounty could not be pushed and was credited to `recipient` instead.
     event BountyCredited(address indexed recipient, address indexed token, uint256 amount);
     /// @notice Emitted when a credited bounty was claimed.
@@ -155,7 +174,7 @@ interface ICollateralVault {
     /// @param member The member.
     /// @param bps Basis points in (0, 10000].
     /// @param bountyRecipient Receives bountyShareBps of each slashed amount; address(0) puts everything in the
-    /// restitution pool.
+    /// member's restitution pool.
     /// @return weightSlashed Stake weight of the slashed amounts (same units as stakeOf).
     function slash(address member, uint16 bps, address bountyRecipient) external returns (uint256 weightSlashed);
 
@@ -163,9 +182,10 @@ interface ICollateralVault {
     /// (adjudicator only).
     function countSlash(address member) external;
 
-    /// @notice Pay `amount` of `token` from the restitution pool to `to` (adjudicator only: claim payments).
+    /// @notice Pay `amount` of `token` from `member`'s restitution pool to `to` (adjudicator only: claims against
+    /// `member`).
     /// @dev Reverts CollateralVaultRestitutionShort if the pool holds less.
-    function releaseRestitution(address token, address to, uint256 amount) external;
+    function releaseRestitution(address member, address token, address to, uint256 amount) external;
 
     /// @notice Claim bounty credited when a push failed.
     function claimBounty(address token) external;
@@ -216,38 +236,20 @@ interface ICollateralVault {
     /// @notice Share of each slash paid as bounty, in basis points.
     function bountyShareBps() external view returns (uint16);
 
-    /// @notice The restitution pool of `token`: held now (slashed, not yet released) and released so far.
-    function restitutionOf(address token) external view returns (uint256 held, uint256 released);
+    /// @notice What `member`'s restitution pool holds of `token` (slashed from it, not yet released to its victims).
+    function restitutionOf(address member, address token) external view returns (uint256);
 
     /// @notice The consortium registry (member status, SLA minimum, unbonding delay).
     function registry() external view returns (address);
 
     /// @notice Accounting totals of `token` across all members.
-    /// @return deposited Sum of all deposits.
-    /// @return balance Sum of all member balances.
-    /// @return pending Sum of all pending withdrawals.
-    /// @return slashed Sum of all slashed amounts (bounty + restitution), derived as deposited - balance - pending -
-    /// withdrawn.
-    /// @return withdrawn Sum of all executed withdrawals.
-    /// @return unclaimedBounty Bounty credited and not yet claimed.
-    function totals(
-        address token
-    )
-        external
-        view
-        returns (
-            uint256 deposited,
-            uint256 balance,
-            uint256 pending,
-            uint256 slashed,
-            uint256 withdrawn,
-            uint256 unclaimedBounty
-        );
+    function totals(address token) external view returns (TokenTotals memory);
 
     /// @notice Set a collateral token's weight (governance); 0 stops new deposits (balances stay slashable).
     function setTokenWeight(address token, uint256 weight) external;
 
-    /// @notice Set the adjudicator, the only contract that slashes and releases restitution (governance).
+    /// @notice Set the adjudicator, the only contract that slashes and releases restitution (governance, once:
+    /// CollateralVaultAdjudicatorAlreadySet).
     function setAdjudicator(address adjudicator) external;
 
     /// @notice The adjudicator (zero until governance sets it).

@@ -169,6 +169,8 @@ interface ICommitmentLedger {
     error CommitmentLedgerUnknownCommitment(address member, uint32 asset, uint64 t);
     /// @notice A zero address where one is required.
     error CommitmentLedgerZeroAddress();
+    /// @notice The adjudicator is set once.
+    error CommitmentLedgerAdjudicatorAlreadySet(address adjudicator);
     /// @notice Quorum parameters with a zero (or above 2^128 - 1) weight threshold or zero minimum signers.
     error CommitmentLedgerBadQuorumParams(uint256 quorumWeight, uint16 minSigners);
     /// @notice Nothing to withdraw.
@@ -323,7 +325,7 @@ interface ICommitmentLedger {
     /// @notice Governance: sets the quorum and request parameters.
     function setQuorumParams(QuorumParams calldata params) external;
 
-    /// @notice Governance: sets the adjudicator contract.
+    /// @notice Governance: sets the adjudicator contract, once (CommitmentLedgerAdjudicatorAlreadySet).
     function setAdjudicator(address adjudicator) external;
 
     /// @notice The commitment set of (member, t).

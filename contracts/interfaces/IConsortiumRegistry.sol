@@ -201,8 +201,8 @@ interface IConsortiumRegistry {
 
     // ------------------------------------------------------------------ record keys
 
-    /// @notice Register the caller's next record key (Applied, Probation or Active). Rotation: the previous key's
-    /// interval closes at `validFrom - 1`.
+    /// @notice Register the caller's next record key (Probation or Active: approved members only). Rotation: the
+    /// previous key's interval closes at `validFrom - 1`.
     /// @param keyHash Poseidon(KEY_DOMAIN, ax, ay); non-zero, below the field modulus and never registered before
     /// by anyone (ConsortiumRegistryKeyTaken).
     /// @param ax Key x coordinate (below the field modulus).

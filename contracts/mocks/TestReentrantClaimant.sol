@@ -12,6 +12,8 @@ contract TestReentrantClaimant {
     IRestitutionClaims public claimBook;
     /// @notice The claim to re-enter with.
     uint256 public nullifier;
+    /// @notice The member the claim is against.
+    address public member;
     /// @notice Whether a failed re-entry makes the claimant refuse the payment.
     bool public strict;
     /// @notice Re-entrant calls that succeeded.
@@ -25,16 +27,17 @@ contract TestReentrantClaimant {
     error TestReentrantClaimantReentryFailed(bytes reason);
 
     /// @notice Set the claim book and claim to re-enter, and whether to refuse the payment on a failed re-entry.
-    function arm(IRestitutionClaims claimBook_, uint256 nullifier_, bool strict_) external {
+    function arm(IRestitutionClaims claimBook_, uint256 nullifier_, address member_, bool strict_) external {
         claimBook = claimBook_;
         nullifier = nullifier_;
+        member = member_;
         strict = strict_;
     }
 
     receive() external payable {
         if (address(claimBook) == address(0) || attempts != 0) return;
         attempts += 1;
-        try claimBook.payClaim(nullifier, address(this)) {
+        try claimBook.payClaim(nullifier, member, address(this)) {
             reentered += 1;
         } catch (bytes memory reason) {
             lastError = reason;

@@ -7,8 +7,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {RestitutionClaims} from "../RestitutionClaims.sol";
 
 /// @title TestRestitutionClaims
-/// @notice Test harness of the claim book alone: the pool is this contract's own balance of ETH (asset 1, funded by
-/// plain transfers) or of one ERC-20 (asset 2, funded by minting to it), and anyone may book a claim.
+/// @notice Test harness of the claim book alone: each member's pool is a ledger entry of this contract's own ETH
+/// (asset 1, funded with `fundEth`) or of one ERC-20 (asset 2, funded with `fundToken`), and anyone may book a claim.
 contract TestRestitutionClaims is RestitutionClaims {
     using SafeERC20 for IERC20;
 
@@ -16,6 +16,7 @@ contract TestRestitutionClaims is RestitutionClaims {
     uint32 public constant TOKEN_ASSET = 2;
 
     address private immutable _TOKEN;
+    mapping(address member => mapping(address token => uint256 amount)) private _pools;
 
     /// @notice `book` was given the zero address as recipient (the adjudicator refuses it before booking).
     error TestRestitutionClaimsZeroRecipient();
@@ -27,14 +28,28 @@ contract TestRestitutionClaims is RestitutionClaims {
         _TOKEN = token_;
     }
 
-    /// @notice Accepts ETH into the pool.
-    receive() external payable {}
+    /// @notice Adds the ETH sent to `member`'s pool.
+    function fundEth(address member) external payable {
+        _pools[member][address(0)] += msg.value;
+    }
 
-    /// @notice Books `amount` of `asset` for `recipient` under `nullifier` (anyone; a test harness).
+    /// @notice Pulls `amount` of the token from the caller into `member`'s pool (approve first).
+    function fundToken(address member, uint256 amount) external {
+        IERC20(_TOKEN).safeTransferFrom(msg.sender, address(this), amount);
+        _pools[member][_TOKEN] += amount;
+    }
+
+    /// @notice Books `amount` of `asset` against `member` for `recipient` under `nullifier` (anyone; a test harness).
     /// @return booked False, with nothing written, when the nullifier already has a claim.
-    function book(uint256 nullifier, uint32 asset, uint96 amount, address recipient) external returns (bool booked) {
+    function book(
+        uint256 nullifier,
+        address member,
+        uint32 asset,
+        uint96 amount,
+        address recipient
+    ) external returns (bool booked) {
         if (recipient == address(0)) revert TestRestitutionClaimsZeroRecipient();
-        return _bookClaim(nullifier, asset, amount, recipient);
+        return _bookClaim(nullifier, member, asset, amount, recipient);
     }
 
     /// @notice The token claims in `asset` are paid in.
@@ -42,20 +57,21 @@ contract TestRestitutionClaims is RestitutionClaims {
         return _claimToken(asset);
     }
 
-    /// @notice What the pool holds of `token`.
-    function poolHolding(address token) external view returns (uint256) {
-        return _poolHolding(token);
+    /// @notice What `member`'s pool holds of `token`.
+    function poolHolding(address member, address token) external view returns (uint256) {
+        return _poolHolding(member, token);
     }
 
     function _claimToken(uint32 asset) internal view override returns (address) {
         return asset == TOKEN_ASSET ? _TOKEN : address(0);
     }
 
-    function _poolHolding(address token) internal view override returns (uint256) {
-        return token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
+    function _poolHolding(address member, address token) internal view override returns (uint256) {
+        return _pools[member][token];
     }
 
-    function _releaseFromPool(address token, address to, uint256 amount) internal override {
+    function _releaseFromPool(address member, address token, address to, uint256 amount) internal override {
+        _pools[member][token] -= amount;
         if (token == address(0)) {
             (bool ok, ) = to.call{value: amount}("");
             if (!ok) revert TestRestitutionClaimsEthTransferFailed(to, amount);
