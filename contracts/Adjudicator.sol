@@ -136,7 +136,9 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     /// @inheritdoc IAdjudicator
     function ejectUndercollateralized(address member) external nonReentrant {
         (bool ejectable, uint256 minimum) = _REGISTRY.ejectionTermsOf(member);
-        if (!ejectable) revert AdjudicatorNotEjectable(member);
+        // Only a slash makes a member ejectable here: a governance change (a higher minimum, a lower token weight)
+        // must not let anyone eject members that did nothing wrong.
+        if (!ejectable || _VAULT.stakeHistoryOf(member).slashCount == 0) revert AdjudicatorNotEjectable(member);
         uint256 stake = _VAULT.stakeOf(member);
         if (stake >= minimum) revert AdjudicatorCollateralSufficient(member, stake, minimum);
         _REGISTRY.eject(member);

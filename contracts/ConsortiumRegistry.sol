@@ -238,9 +238,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @inheritdoc IConsortiumRegistry
     function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral) {
-        // Only an Active member is held to its minimum (activation and withdrawals enforce it): a Probation member
-        // may not have deposited yet, and an Exiting one has withdrawn by design.
-        if (_members[member].status != MemberStatus.Active) return (false, 0);
+        // Only a co-signing member (Probation, Active) is ejected for low collateral: an Exiting one withdraws by
+        // design.
+        if (!_isProbationOrActive(member)) return (false, 0);
         return (true, _slas[member].minCollateral);
     }
 

@@ -63,7 +63,8 @@ interface IAdjudicator is IRestitutionClaims {
     error AdjudicatorBadBps(uint16 bps);
     /// @notice A zero address where one is required.
     error AdjudicatorZeroAddress();
-    /// @notice The member is not Active (only Active members are held to their minimum collateral).
+    /// @notice The member is not Probation or Active, or was never slashed (only a slashed co-signing member can be
+    /// ejected for low collateral).
     error AdjudicatorNotEjectable(address member);
     /// @notice The member's stake weight is not below its SLA minimum.
     error AdjudicatorCollateralSufficient(address member, uint256 stake, uint256 minCollateral);
@@ -138,9 +139,10 @@ interface IAdjudicator is IRestitutionClaims {
     /// @param submitter Who posted the verdict (bounty recipient).
     function slashInsolvency(address member, uint64 t, bytes32 subject, address submitter) external;
 
-    /// @notice Ejects an Active member whose stake weight is below its SLA minimum (anyone: a slash that leaves a
-    /// member short does not eject it in the same transaction; watchtowers call this next). Probation members (not yet
-    /// held to the minimum) and Exiting members (withdrawing by design) are not ejectable here.
+    /// @notice Ejects a slashed Probation or Active member whose stake weight is below its SLA minimum (anyone: a slash
+    /// that leaves a member short does not eject it in the same transaction; watchtowers call this next). A member
+    /// never slashed is not ejectable here (governance raising a minimum or lowering a token weight must not let
+    /// anyone eject it), nor is an Exiting one (withdrawing by design).
     /// @param member The member.
     function ejectUndercollateralized(address member) external;
 

@@ -242,8 +242,8 @@ interface IConsortiumRegistry {
     /// @notice Whether `member` may commit snapshots (Probation or Active).
     function canCommit(address member) external view returns (bool);
 
-    /// @notice What `Adjudicator.ejectUndercollateralized` needs, in one call: whether `member` is held to its
-    /// minimum collateral (Active only) and its SLA's minimum collateral weight (zero when not).
+    /// @notice What `Adjudicator.ejectUndercollateralized` needs, in one call: whether `member` may be ejected for low
+    /// collateral (Probation or Active) and its SLA's minimum collateral weight (zero when not).
     function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral);
 
     /// @notice What the ledger needs to accept a commit, in one call: whether `member` may commit (Probation or
