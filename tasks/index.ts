@@ -152,7 +152,10 @@ const memberTasks: NewTaskDefinition[] = [
     .addOption(addressOption("ConsortiumRegistry"))
     .setAction(() => import("./member-activate.js"))
     .build(),
-  task("member:register-key", "Register the signer's next record key (rotation closes the previous one)")
+  task(
+    "member:register-key",
+    "Register the signer's next record key (Probation or Active members; rotation closes the previous one)",
+  )
     .addOption({ name: "keystore", description: "por.keystore file (public key read, no password)", defaultValue: "" })
     .addOption({ name: "ax", description: "Or: key Ax (decimal)", defaultValue: "" })
     .addOption({ name: "ay", description: "Or: key Ay (decimal)", defaultValue: "" })
