@@ -94,7 +94,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     expect((await c.ledger.quorumParams()).quorumWeight).to.equal(4n * E18);
   });
 
-  it("slashes a member whose committed root omits a user, pays the bounty and the user's claim from the pool", async function () {
+  it("slashes a member whose committed root omits a user, pays the bounty and the user's claim from the member's own pool", async function () {
     const c = await networkHelpers.loadFixture(deployed);
     const [governance, member, user, prover, requester] = await ethers.getSigners();
 
