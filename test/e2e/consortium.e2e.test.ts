@@ -2,8 +2,8 @@
 // fraud-proof verifier (contracts/verifiers/LeafMismatch32Verifier.sol): members join; a member snapshots its
 // ledger with the liabilities engine, commits a root whose tree omits one user, and operators attest it solvent;
 // the user's record file and the published leaves go through the fraud prover to a Groth16 proof; the proof
-// slashes the member (bounty to the prover, the rest into the vault's restitution pool), books the user's claim in the
-// Adjudicator, which pays it from the pool. A proof request that goes unanswered is slashed too.
+// slashes the member (bounty to the prover, the rest into the member's own restitution pool in the vault), books the
+// user's claim in the Adjudicator, which pays it from that pool. A proof request that goes unanswered is slashed too.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
