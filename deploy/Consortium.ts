@@ -4,10 +4,10 @@
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network localhost
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
 //
-// Contracts: ConsortiumRegistry, CollateralVault (with the restitution pool), ReserveRegistry (engineer C1), Reputation,
+// Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry (engineer C1), Reputation,
 // CommitmentLedger, the fraud-proof verifier LeafMismatch32Verifier (generated into contracts/verifiers/ by
 // `npx hardhat circuits`) and the Adjudicator (which keeps the restitution claims). Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
-// to the Adjudicator on the registry; the vault's and the ledger's adjudicator is the Adjudicator (Reputation needs no
+// to the Adjudicator on the registry; the vault's and the ledger's adjudicator is the Adjudicator, set once (Reputation needs no
 // role: it reads the ledger's counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
 // a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";

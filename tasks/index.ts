@@ -152,7 +152,10 @@ const memberTasks: NewTaskDefinition[] = [
     .addOption(addressOption("ConsortiumRegistry"))
     .setAction(() => import("./member-activate.js"))
     .build(),
-  task("member:register-key", "Register the signer's next record key (rotation closes the previous one)")
+  task(
+    "member:register-key",
+    "Register the signer's next record key (Probation or Active members; rotation closes the previous one)",
+  )
     .addOption({ name: "keystore", description: "por.keystore file (public key read, no password)", defaultValue: "" })
     .addOption({ name: "ax", description: "Or: key Ax (decimal)", defaultValue: "" })
     .addOption({ name: "ay", description: "Or: key Ay (decimal)", defaultValue: "" })
@@ -220,7 +223,7 @@ const memberTasks: NewTaskDefinition[] = [
     .addOption(addressOption("CollateralVault"))
     .setAction(() => import("./collateral-withdraw.js"))
     .build(),
-  task("member:eject-undercollateralized", "Anyone: eject a member whose stake weight is below its SLA minimum")
+  task("member:eject-undercollateralized", "Anyone: eject an Active member whose stake weight is below its SLA minimum")
     .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
     .addOption(fromOption)
     .addOption(addressOption("Adjudicator"))
@@ -228,7 +231,7 @@ const memberTasks: NewTaskDefinition[] = [
     .build(),
   task(
     "fund:pay-claim",
-    "Pay a booked restitution claim from the vault's pool (anyone; the money goes to its recipient)",
+    "Pay a booked restitution claim from the accused member's pool (anyone; the money goes to its recipient)",
   )
     .addOption({ name: "nullifier", description: "The record's nullifier (decimal or 0x)", defaultValue: "" })
     .addOption(fromOption)

@@ -27,8 +27,9 @@ export interface Args {
 const DEFAULT_LEAD_SECONDS = 120n;
 
 /**
- * `hardhat member:register-key`: register the member's (next) record key. The key comes from a por.keystore file
- * (public part only, no password) or --ax/--ay; its hash Poseidon(KEY_DOMAIN, Ax, Ay) is computed here.
+ * `hardhat member:register-key`: register the member's (next) record key; only an approved member (Probation or
+ * Active) may. The key comes from a por.keystore file (public part only, no password) or --ax/--ay; its hash
+ * Poseidon(KEY_DOMAIN, Ax, Ay) is computed here.
  */
 export default async function memberRegisterKey(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
   await runTask("member:register-key", async () => runMemberRegisterKey(await openContext(hre, args.from), args));

@@ -1,6 +1,8 @@
 // Restitution claims as the Adjudicator books them (its claim book, IRestitutionClaims): one slot per claim (asset,
-// amount still owed, a tag of the recipient); who is owed what, against which member and snapshot, is in the
-// FraudProven event of the proof that booked it. This reads both. Claims are paid from the vault's restitution pool.
+// amount still owed, a tag of the member and the recipient); who is owed what, against which member and snapshot, is
+// in the FraudProven event of the proof that booked it. This reads both. A claim is paid only from the accused
+// member's own restitution pool in the vault (`restitutionOf(member, token)`), and `payClaim` names both the member
+// and the recipient.
 import { Contract, getAddress, type ContractRunner } from "ethers";
 
 import { ADJUDICATOR_ABI } from "../poa/abi.js";
@@ -8,6 +10,7 @@ import { ADJUDICATOR_ABI } from "../poa/abi.js";
 /** A booked restitution claim. */
 export interface BookedClaim {
   nullifier: bigint;
+  /** The accused member: its restitution pool pays the claim (`payClaim(nullifier, member, recipient)`). */
   member: string;
   asset: number;
   /** The snapshot time of the proven record. */

@@ -3,7 +3,7 @@
 // to the real verifier service over HTTP, a back-in-time proof request from its scheduler, real operator nodes and the
 // real aggregator finalizing quorums, one member's cheat caught by the operators' watchtower with Groth16 proofs,
 // the slash, the watchtower's ejection of the member left below its minimum collateral, the claims booked in the
-// Adjudicator and paid from the vault's restitution pool, and the report.
+// Adjudicator and paid from the slashed member's own restitution pool in the vault, and the report.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createWriteStream, rmSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
@@ -890,21 +890,24 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     // ---------------------------------------------------------------- 14. claims
     const paid = await p.step(
       "claims",
-      "the Adjudicator pays the booked claims to the users from the vault's restitution pool",
+      "the Adjudicator pays the booked claims to the users from the slashed member's own restitution pool",
       async (note) => {
         const out = new Map<bigint, bigint>();
         for (const [i, v] of victims.entries()) {
           const w = wallet(v.payoutKey);
           await setBalance(w.address, ETH_UNIT);
-          await send(at(d.adjudicator, w).getFunction("payClaim")(nullifiers[i], w.address));
-          const c = await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i]);
-          if (c === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
+          // A claim is paid only from the pool of the member it was proven against: payClaim names that member and
+          // the recipient, both read from the FraudProven event that booked it.
+          const booked = await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i]);
+          if (booked === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
+          await send(at(d.adjudicator, w).getFunction("payClaim")(nullifiers[i], booked.member, w.address));
+          const c = (await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i])) ?? booked;
           out.set(nullifiers[i], c.paid);
           const f = v.asset === ETH_ASSET ? eth : usdc;
-          const [held] = (await d.vault.getFunction("restitutionOf")(c.token)) as [bigint, bigint];
+          const held = (await d.vault.getFunction("restitutionOf")(c.member, c.token)) as bigint;
           note(
             `claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${w.address}; ` +
-              `the pool still holds ${f(held)}`,
+              `${cheater.name}'s restitution pool still holds ${f(held)}`,
           );
         }
         return out;

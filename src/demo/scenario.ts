@@ -251,7 +251,7 @@ export function buildScenario(input: ScenarioOptions): Scenario {
   // user's USDC top-up is reported at the old balance. Both deposits stay within what the slashes refund.
   const cheater = members[cheaterIndex];
   // Victims hold at most 10% of the cheater's collateral before their deposit (30%), so each claim stays below what
-  // the two fraud slashes leave in the vault's restitution pool (90% of 75% of each collateral token).
+  // the two fraud slashes leave in the cheater's own restitution pool (90% of 75% of each collateral token).
   const smallEth = cheater.users
     .map((_, i) => i)
     .filter((i) => cheater.users[i].eth[0] <= cheater.collateral.eth / 10n);

@@ -1,8 +1,9 @@
 // The watchtower (D9): for every held record the committed tree contradicts, build the LeafMismatch32 Groth16 proof
 // (src/prover) and submit it to the Adjudicator, once per nullifier, surviving restarts (src/node/db.ts). A slash no
 // longer ejects a member it leaves below its minimum collateral: after its own proof is mined, the watchtower asks the
-// Adjudicator to eject such a member (best effort: a failure is logged and never stops the watchtower).
-import { Contract, getAddress, type ContractRunner, type Interface, type Provider } from "ethers";
+// Adjudicator to eject such a member (best effort: a failure is logged and never stops the watchtower). Every wait
+// for a transaction is bounded, so neither a slow ejection nor a transaction stuck behind it stalls the proving loop.
+import { Contract, getAddress, isError, type ContractRunner, type Interface, type Provider } from "ethers";
 
 import { combinedInterface, explainError } from "../chain/errors.js";
 
@@ -36,9 +37,39 @@ export interface WatchtowerDeps {
   /** Fraud circuit instance (default LeafMismatch32) and its artifacts (default: the cached development keys). */
   circuit?: string;
   artifacts?: ProverArtifacts;
-  /** Longest wait for an ejection transaction to be mined, ms (default 300000); then the watchtower moves on. */
+  /**
+   * Longest wait for an ejection transaction to be mined, ms (default 5000); then the watchtower carries on proving
+   * (the transaction stays sent).
+   */
   ejectWaitMs?: number;
+  /**
+   * Longest wait for a fraud-proof transaction to be mined, ms (default 300000); then the submission counts as failed
+   * (the node retries later, and first waits for that same transaction again rather than sending a second one).
+   */
+  txWaitMs?: number;
 }
+
+/** A sent transaction, as ethers returns it. */
+interface SentTx {
+  hash: string;
+  wait(confirms?: number, timeout?: number): Promise<{ status: number | null } | null>;
+}
+
+/**
+ * The receipt of `tx` once mined, waiting at most `ms`; undefined when it was not mined in time. A reverted
+ * transaction (ethers throws CALL_EXCEPTION) and other errors are thrown.
+ */
+async function minedWithin(tx: SentTx, ms: number): Promise<{ status: number | null } | null | undefined> {
+  try {
+    return await tx.wait(1, ms);
+  } catch (e) {
+    if (isError(e, "TIMEOUT")) return undefined;
+    throw e;
+  }
+}
+
+const DEFAULT_TX_WAIT_MS = 300_000;
+const DEFAULT_EJECT_WAIT_MS = 5_000;
 
 /** The prover's view of a stored record. */
 export function signedRecordOf(r: StoredRecord): SignedRecord {
@@ -60,7 +91,11 @@ export type FraudOutcome = "submitted" | "already-spent" | "refused" | "failed" 
 /**
  * Proves and submits fraud for each contradicted record of one tree, sequentially (one nonce stream). A nullifier
  * already spent on-chain, or already finished in the node's database, is skipped; a refused proof (nothing to prove)
- * is recorded and never retried.
+ * is recorded and never retried. After each of its own proofs is mined (also one sent before a restart and mined
+ * since), the watchtower may eject the member ({@link ejectIfUndercollateralized}): at most one ejection is attempted
+ * per member per batch (a member whose stake still met its minimum is checked again after the next proof against it),
+ * and its wait is short (`ejectWaitMs`); a fraud-proof transaction not mined within `txWaitMs` (stuck behind a
+ * pending ejection, say) counts as failed.
  */
 export async function proveAndSubmitFraud(
   deps: WatchtowerDeps,
@@ -72,6 +107,26 @@ export async function proveAndSubmitFraud(
   const out = new Map<string, FraudOutcome>();
   const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
   const me = getAddress(await deps.signer.getAddress());
+  const txWaitMs = deps.txWaitMs ?? DEFAULT_TX_WAIT_MS;
+  const isSpent = (nullifier: string, log: Logger) =>
+    withRetry(() => adj.getFunction("isNullifierSpent")(BigInt(nullifier)) as Promise<boolean>, {
+      log,
+      what: "isNullifierSpent",
+    });
+  // Whether our own transaction `txHash` was mined and succeeded.
+  const minedOk = async (txHash: string, log: Logger) =>
+    (await withRetry(() => deps.provider.getTransactionReceipt(txHash), { log }))?.status === 1;
+  // Members an ejection was attempted for in this batch (sent, or failed): several proofs against one member send
+  // one ejection at most.
+  const ejectionTried = new Set<string>();
+  const ejectOnce = async (member: string, log: Logger): Promise<void> => {
+    const m = getAddress(member);
+    if (ejectionTried.has(m)) {
+      log.debug("ejection already attempted for this member in this batch", { member: m });
+      return;
+    }
+    if ((await ejectIfUndercollateralized(deps, m, log)) !== "not-needed") ejectionTried.add(m);
+  };
   for (const r of records) {
     const log = deps.log.child({ nullifier: r.nullifier, member: r.member, asset: r.asset, t: r.t, slot: r.slot });
     const row = deps.db.fraud(r.nullifier);
@@ -87,26 +142,44 @@ export async function proveAndSubmitFraud(
       txHash: null,
       error: null,
     };
-    const spent = await withRetry(() => adj.getFunction("isNullifierSpent")(BigInt(r.nullifier)) as Promise<boolean>, {
-      log,
-      what: "isNullifierSpent",
-    });
-    if (spent) {
+    const sentBefore = row?.status === "submitted" ? row.txHash : null;
+    if (await isSpent(r.nullifier, log)) {
       deps.db.setFraud({ ...base, status: "done" });
+      if (sentBefore !== null && (await minedOk(sentBefore, log))) {
+        // An earlier attempt (before a restart, or one whose wait gave up) sent this proof and it was mined since:
+        // finish it as our own, ejection included.
+        log.info("fraud proof sent earlier was mined", { tx: sentBefore });
+        out.set(r.nullifier, "submitted");
+        await ejectOnce(r.member, log);
+        continue;
+      }
       log.info("fraud already proven on-chain for this record");
       out.set(r.nullifier, "already-spent");
       continue;
     }
-    if (row?.status === "submitted" && row.txHash !== null) {
-      // A previous run sent a transaction: wait for it rather than sending a second one.
-      const receipt = await withRetry(() => deps.provider.getTransactionReceipt(row.txHash as string), { log });
-      const pending = receipt === null ? await deps.provider.getTransaction(row.txHash) : null;
+    if (sentBefore !== null) {
+      // A previous run sent a transaction: wait for it (bounded) rather than sending a second one.
+      const receipt = await withRetry(() => deps.provider.getTransactionReceipt(sentBefore), { log });
+      const pending =
+        receipt === null ? await withRetry(() => deps.provider.getTransaction(sentBefore), { log }) : null;
       if (pending !== null) {
-        const mined = await pending.wait();
+        let mined: { status: number | null } | null | undefined;
+        try {
+          mined = await minedWithin(pending, txWaitMs);
+        } catch {
+          mined = null; // reverted (someone else's proof came first, say): prove again below if still unspent
+        }
+        if (mined === undefined) {
+          const message = `transaction ${sentBefore} not mined within ${txWaitMs} ms`;
+          deps.db.setFraud({ ...base, status: "submitted", error: message });
+          log.error("fraud proof sent earlier is still not mined; will wait for it again", { tx: sentBefore });
+          out.set(r.nullifier, "failed");
+          continue;
+        }
         if (mined?.status === 1) {
-          deps.db.setFraud({ ...base, status: "done", txHash: row.txHash });
+          deps.db.setFraud({ ...base, status: "done", txHash: sentBefore });
           out.set(r.nullifier, "submitted");
-          await ejectIfUndercollateralized(deps, r.member, log);
+          await ejectOnce(r.member, log);
           continue;
         }
       }
@@ -138,50 +211,63 @@ export async function proveAndSubmitFraud(
     }
     // Proving takes seconds: another watchtower may have spent the nullifier meanwhile. Check again right before
     // sending, so a lost race costs a view call, not a reverted transaction.
-    const spentMeanwhile = await withRetry(
-      () => adj.getFunction("isNullifierSpent")(BigInt(r.nullifier)) as Promise<boolean>,
-      { log, what: "isNullifierSpent" },
-    );
-    if (spentMeanwhile) {
+    if (await isSpent(r.nullifier, log)) {
       deps.db.setFraud({ ...base, status: "done" });
       log.info("fraud proven on-chain by someone else while this node was proving");
       out.set(r.nullifier, "already-spent");
       continue;
     }
+    let sent: string | null = null;
+    let inFlight = false;
     try {
-      const tx = (await adj.getFunction("proveFraud")(struct, set)) as {
-        hash: string;
-        wait(): Promise<{ status: number | null } | null>;
-      };
+      const tx = (await adj.getFunction("proveFraud")(struct, set)) as SentTx;
+      sent = tx.hash;
       deps.db.setFraud({ ...base, status: "submitted", txHash: tx.hash });
       log.info("fraud proof submitted", { tx: tx.hash, recipient });
-      const receipt = await tx.wait();
+      const receipt = await minedWithin(tx, txWaitMs);
+      if (receipt === undefined) {
+        inFlight = true;
+        throw new Error(`transaction ${tx.hash} not mined within ${txWaitMs} ms`);
+      }
       if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
       deps.db.setFraud({ ...base, status: "done", txHash: tx.hash });
       out.set(r.nullifier, "submitted");
     } catch (e) {
       const message = e instanceof Error ? e.message.split("\n")[0] : String(e);
-      const nowSpent = (await adj.getFunction("isNullifierSpent")(BigInt(r.nullifier))) as boolean;
-      deps.db.setFraud({ ...base, status: nowSpent ? "done" : "failed", error: message });
-      log.error("fraud submission failed", { error: message, spent: nowSpent });
-      out.set(r.nullifier, nowSpent ? "already-spent" : "failed");
+      const nowSpent = await isSpent(r.nullifier, log);
+      // Ours after all (mined just after the wait gave up)?
+      const ours = nowSpent && sent !== null && (await minedOk(sent, log));
+      // A transaction still in flight stays "submitted": the next attempt waits for it instead of sending another.
+      const status = nowSpent ? "done" : inFlight ? "submitted" : "failed";
+      deps.db.setFraud({ ...base, status, error: ours ? null : message });
+      if (ours) {
+        log.info("fraud proof mined after the wait gave up", { tx: sent });
+        out.set(r.nullifier, "submitted");
+      } else {
+        log.error("fraud submission failed", { error: message, spent: nowSpent });
+        out.set(r.nullifier, nowSpent ? "already-spent" : "failed");
+      }
     }
-    if (out.get(r.nullifier) === "submitted") await ejectIfUndercollateralized(deps, r.member, log);
+    if (out.get(r.nullifier) === "submitted") await ejectOnce(r.member, log);
   }
   return out;
 }
 
-/** What {@link ejectIfUndercollateralized} did. */
-export type EjectionOutcome = "ejected" | "not-needed" | "failed";
+/**
+ * What {@link ejectIfUndercollateralized} did: `sent` is an ejection transaction not mined within `ejectWaitMs` (it
+ * stays sent; the watchtower does not wait longer).
+ */
+export type EjectionOutcome = "ejected" | "sent" | "not-needed" | "failed";
 
 let adjudicatorErrors: Interface | undefined;
 
 /**
  * After this watchtower's fraud proof against `member` was mined: when the registry says the member can be ejected
  * (`ejectionTermsOf`) and its stake weight (`vault.stakeOf`) is below its minimum, call the Adjudicator's
- * `ejectUndercollateralized(member)`. Best effort and never throws: a failed read, a reverted or unmined transaction
- * (someone else ejected first, the stake was topped up meanwhile) is logged and the watchtower carries on; nothing is
- * retried beyond the RPC retry of the reads (the next proof against the member checks again).
+ * `ejectUndercollateralized(member)`, and wait at most `ejectWaitMs` (default 5 s) for it to be mined. Best effort and
+ * never throws: a failed read or a reverted transaction (someone else ejected first, the stake was topped up
+ * meanwhile) is logged and the watchtower carries on, as it does when the transaction is not mined in time; nothing is
+ * retried beyond the RPC retry of the reads (a later batch's proof against the member checks again).
  */
 export async function ejectIfUndercollateralized(
   deps: Pick<WatchtowerDeps, "provider" | "signer" | "adjudicator" | "registry" | "log" | "ejectWaitMs">,
@@ -219,12 +305,14 @@ export async function ejectIfUndercollateralized(
   }
   try {
     const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
-    const tx = (await adj.getFunction("ejectUndercollateralized")(member)) as {
-      hash: string;
-      wait(confirms?: number, timeout?: number): Promise<{ status: number | null } | null>;
-    };
+    const tx = (await adj.getFunction("ejectUndercollateralized")(member)) as SentTx;
     log.info("ejecting the member left below its minimum collateral", { member, stake, minimum, tx: tx.hash });
-    const receipt = await tx.wait(1, deps.ejectWaitMs ?? 300_000);
+    const waitMs = deps.ejectWaitMs ?? DEFAULT_EJECT_WAIT_MS;
+    const receipt = await minedWithin(tx, waitMs);
+    if (receipt === undefined) {
+      log.info("ejection sent, not mined yet; carrying on", { member, tx: tx.hash, waitedMs: waitMs });
+      return "sent";
+    }
     if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
     log.info("member ejected", { member, tx: tx.hash });
     return "ejected";

@@ -31,11 +31,12 @@ export const CONSORTIUM_REGISTRY_ABI = [
   "function collateralVault() view returns (address)",
 ] as const;
 
-/** ICollateralVault views. */
+/** ICollateralVault views (restitution pools are per member and token) and the event of a pool paying a claim. */
 export const VAULT_ABI = [
   "function stakeOf(address member) view returns (uint256)",
   "function weightsOf(address[] signers) view returns (uint256[])",
-  "function restitutionOf(address token) view returns (uint256 held, uint256 released)",
+  "function restitutionOf(address member, address token) view returns (uint256)",
+  "event RestitutionReleased(address indexed member, address indexed token, address indexed to, uint256 amount)",
 ] as const;
 
 const COMMITMENT = "tuple(uint32 asset, uint256 rootHash, uint128 rootSum, uint128 reserves, bytes32 blobDigest)";
@@ -62,23 +63,23 @@ export const LEDGER_ABI = [
 
 /**
  * IAdjudicator: fraud-proof submission, the restitution claims it books (IRestitutionClaims: one slot per claim, the
- * booked amount and recipient are in FraudProven, paid from the vault's restitution pool) and the ejection of a member
- * left below its minimum collateral.
+ * member, booked amount and recipient are in FraudProven; each claim is paid from the accused member's own restitution
+ * pool in the vault) and the ejection of a member left below its minimum collateral.
  */
 export const ADJUDICATOR_ABI = [
   `function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, address recipient, uint256[2] a, uint256[2][2] b, uint256[2] c) proof, ${COMMITMENT}[] set)`,
   "function isNullifierSpent(uint256 nullifier) view returns (bool)",
-  "function payClaim(uint256 nullifier, address recipient)",
-  "function claimOf(uint256 nullifier) view returns (tuple(bool booked, uint32 asset, address token, uint256 remaining, bytes16 recipientTag))",
-  "function recipientTagOf(address recipient) pure returns (bytes16)",
+  "function payClaim(uint256 nullifier, address member, address recipient)",
+  "function claimOf(uint256 nullifier) view returns (tuple(bool booked, uint32 asset, address token, uint256 remaining, bytes16 tag))",
+  "function claimTagOf(address member, address recipient) pure returns (bytes16)",
   "function ejectUndercollateralized(address member)",
   "event FraudProven(address indexed member, uint256 indexed nullifier, uint32 indexed asset, uint64 t, uint256 claim, address recipient, address prover, uint256 weightSlashed)",
-  "event ClaimPaid(uint256 indexed nullifier, address indexed recipient, address indexed token, uint256 amount, uint256 remaining)",
+  "event ClaimPaid(uint256 indexed nullifier, address indexed member, address indexed recipient, address token, uint256 amount, uint256 remaining)",
   "event MemberEjectedUndercollateralized(address indexed member, uint256 stake, uint256 minCollateral, address indexed caller)",
   "error RestitutionUnknownClaim(uint256 nullifier)",
-  "error RestitutionWrongRecipient(uint256 nullifier, address recipient)",
+  "error RestitutionWrongClaimant(uint256 nullifier, address member, address recipient)",
   "error RestitutionClaimSettled(uint256 nullifier)",
-  "error RestitutionPoolEmpty(address token)",
+  "error RestitutionPoolEmpty(address member, address token)",
   "error AdjudicatorNotEjectable(address member)",
   "error AdjudicatorCollateralSufficient(address member, uint256 stake, uint256 minCollateral)",
 ] as const;

@@ -66,7 +66,10 @@ export function calldataProof(proof: snarkjs.Groth16Proof): FraudProofFile["proo
   };
 }
 
-/** The six public signals in the verifier's order: rootHash, keyHash, member, context, nullifier, recipient. */
+/**
+ * The five public signals in the verifier's order: rootHash, keyHash, context, nullifier, recipient (the accused
+ * member is not one: the circuit keeps it private and the registry names it through the key hash).
+ */
 export function pubSignalsOf(s: FraudStatement): FraudProofFile["pubSignals"] {
   return [s.rootHash, s.keyHash, s.context, s.nullifier, s.recipient].map((v) => v.toString()) as [
     string,

@@ -89,7 +89,7 @@ describe("demo: scenario", function () {
           expect(
             cheater.reserves.usdc >= true2.usdc - s.cheat.underReported.balance + s.cheat.underReported.reported,
           ).to.equal(true);
-          // ... and each claim fits what two 50% slashes leave in the vault's restitution pool (90% of 75% of the
+          // ... and each claim fits what two 50% slashes leave in the cheater's own restitution pool (90% of 75% of the
           // collateral).
           expect(s.cheat.omitted.balance * 100n <= (cheater.collateral.eth * 675n) / 10n).to.equal(true);
           expect(s.cheat.underReported.balance * 100n <= (cheater.collateral.usdc * 675n) / 10n).to.equal(true);

@@ -235,7 +235,8 @@ describe("consortium tasks", function () {
     expect(again.code).to.equal(1);
     expect(again.out).to.contain(`Adjudicator: nullifier spent (nullifier ${file.publicSignals.nullifier})`);
 
-    // fund:pay-claim: anyone pays bob's booked claim from the vault's restitution pool (to bob, whoever sends it).
+    // fund:pay-claim: anyone pays bob's booked claim from the member's own restitution pool (to bob, whoever sends
+    // it; the task names the member and the recipient from the FraudProven event).
     const printed: string[] = [];
     const [, , , , , , payer] = await ethers.getSigners();
     const ctx = await contextFromConnection(ethers, payer, {
@@ -244,13 +245,13 @@ describe("consortium tasks", function () {
       print: (line) => printed.push(line),
     });
     const adjudicatorAddress = await s.adjudicator.getAddress();
-    const [poolBefore] = await s.vault.restitutionOf(ethers.ZeroAddress);
+    const poolBefore = await s.vault.restitutionOf(s.member.address, ethers.ZeroAddress);
     await runFundPayClaim(ctx, { nullifier: file.publicSignals.nullifier, from: "", address: adjudicatorAddress });
     expect(printed.join("\n")).to.contain(
-      `event ClaimPaid(nullifier=${file.publicSignals.nullifier}, recipient=${s.user.address}`,
+      `event ClaimPaid(nullifier=${file.publicSignals.nullifier}, member=${s.member.address}, recipient=${s.user.address}`,
     );
     expect(printed.at(-1)).to.contain(`paid 1500 of 1500 to ${s.user.address}`);
-    expect(printed.at(-1)).to.contain(`restitution pool now holds ${poolBefore - 1_500n}`);
+    expect(printed.at(-1)).to.contain(`${s.member.address}'s restitution pool now holds ${poolBefore - 1_500n}`);
     const claim = await bookedClaim(ethers.provider, adjudicatorAddress, BigInt(file.publicSignals.nullifier));
     expect(claim?.remaining).to.equal(0n);
 

@@ -2,8 +2,8 @@
 // fraud-proof verifier (contracts/verifiers/LeafMismatch32Verifier.sol): members join; a member snapshots its
 // ledger with the liabilities engine, commits a root whose tree omits one user, and operators attest it solvent;
 // the user's record file and the published leaves go through the fraud prover to a Groth16 proof; the proof
-// slashes the member (bounty to the prover, the rest into the vault's restitution pool), books the user's claim in the
-// Adjudicator, which pays it from the pool. A proof request that goes unanswered is slashed too.
+// slashes the member (bounty to the prover, the rest into the member's own restitution pool in the vault), books the
+// user's claim in the Adjudicator, which pays it from that pool. A proof request that goes unanswered is slashed too.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,7 +94,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     expect((await c.ledger.quorumParams()).quorumWeight).to.equal(4n * E18);
   });
 
-  it("slashes a member whose committed root omits a user, pays the bounty and the user's claim from the pool", async function () {
+  it("slashes a member whose committed root omits a user, pays the bounty and the user's claim from the member's own pool", async function () {
     const c = await networkHelpers.loadFixture(deployed);
     const [governance, member, user, prover, requester] = await ethers.getSigners();
 
@@ -168,12 +168,13 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     await expect(tx)
       .to.emit(c.adjudicator, "FraudProven")
       .withArgs(member.address, proof.nullifier, FRAUD_ASSET, t, balances.bob, user.address, prover.address, slashed);
-    // The bounty leaves the vault; the restitution share stays in it, in the pool.
+    // The bounty leaves the vault; the restitution share stays in it, in the member's own pool.
     await expect(tx).to.changeEtherBalances(ethers, [prover, c.vault], [bounty, -bounty]);
     const receipt = await (await tx).wait();
     console.log(`      proveFraud with the real Groth16 verifier: ${receipt?.gasUsed} gas`);
     expect(await c.vault.stakeOf(member.address)).to.equal(5n * E18);
-    expect(await c.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([slashed - bounty, 0n]);
+    expect(await c.vault.restitutionOf(member.address, ethers.ZeroAddress)).to.equal(slashed - bounty);
+    expect(await c.vault.restitutionOf(operators[0].address, ethers.ZeroAddress)).to.equal(0n);
     expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Fraudulent);
     const set = await committedSet(ethers.provider, await c.ledger.getAddress(), member.address, t);
     expect(set.fraudulentAssets).to.deep.equal([FRAUD_ASSET]);
@@ -191,21 +192,26 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorCollateralSufficient")
       .withArgs(member.address, 5n * E18, E18);
 
-    // The claim is paid from the pool to bob's address, once; the same record never proves twice.
-    await expect(c.adjudicator.connect(prover).payClaim(proof.nullifier, prover.address))
-      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongRecipient")
-      .withArgs(proof.nullifier, prover.address);
-    const paying = c.adjudicator.connect(prover).payClaim(proof.nullifier, user.address);
+    // The claim is paid from the member's pool to bob's address, once; the same record never proves twice. The
+    // caller names the member and the recipient the claim was booked for (FraudProven): any other pair is refused.
+    await expect(c.adjudicator.connect(prover).payClaim(proof.nullifier, member.address, prover.address))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongClaimant")
+      .withArgs(proof.nullifier, member.address, prover.address);
+    await expect(c.adjudicator.connect(prover).payClaim(proof.nullifier, operators[0].address, user.address))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongClaimant")
+      .withArgs(proof.nullifier, operators[0].address, user.address);
+    const paying = c.adjudicator.connect(prover).payClaim(proof.nullifier, member.address, user.address);
     await expect(paying).to.changeEtherBalances(ethers, [user, c.vault], [balances.bob, -balances.bob]);
     await expect(paying)
       .to.emit(c.adjudicator, "ClaimPaid")
-      .withArgs(proof.nullifier, user.address, ethers.ZeroAddress, balances.bob, 0n);
+      .withArgs(proof.nullifier, member.address, user.address, ethers.ZeroAddress, balances.bob, 0n);
+    await expect(paying)
+      .to.emit(c.vault, "RestitutionReleased")
+      .withArgs(member.address, ethers.ZeroAddress, user.address, balances.bob);
     expect((await bookedClaim(ethers.provider, adjudicatorAddress, proof.nullifier))?.paid).to.equal(balances.bob);
-    expect(await c.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([
-      slashed - bounty - balances.bob,
-      balances.bob,
-    ]);
-    await expect(c.adjudicator.payClaim(proof.nullifier, user.address))
+    expect(await c.vault.restitutionOf(member.address, ethers.ZeroAddress)).to.equal(slashed - bounty - balances.bob);
+    expect((await c.vault.totals(ethers.ZeroAddress)).released).to.equal(balances.bob);
+    await expect(c.adjudicator.payClaim(proof.nullifier, member.address, user.address))
       .to.be.revertedWithCustomError(c.adjudicator, "RestitutionClaimSettled")
       .withArgs(proof.nullifier);
     await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))

@@ -72,8 +72,8 @@ const NULLIFIER = 77n;
 
 /**
  * The whole system (stand-in fraud verifier) with `member` (10 ETH of collateral) committed at t and proven
- * fraudulent once: half its stake slashed (a tenth of it as the prover's bounty, the rest into the vault's restitution
- * pool) and a claim of {@link CLAIM} booked under {@link NULLIFIER} for `user`.
+ * fraudulent once: half its stake slashed (a tenth of it as the prover's bounty, the rest into the member's own
+ * restitution pool) and a claim of {@link CLAIM} booked under {@link NULLIFIER} for `user`.
  */
 async function withClaim() {
   const f = await deployLedgerSystem(ethers, networkHelpers);
@@ -113,6 +113,18 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     await expectTaskError(
       runMemberApply(m.ctx, { ...common, profile: "again" }),
       `applyForMembership failed: ConsortiumRegistry: wrong status (member ${f.member.address}, status 1)`,
+    );
+
+    // An applicant registers no record key: only approved members (Probation, Active) may.
+    await expectTaskError(
+      runMemberRegisterKey(m.ctx, {
+        ...common,
+        keystore: "",
+        ax: BASE8[0].toString(),
+        ay: BASE8[1].toString(),
+        validFrom: "",
+      }),
+      `registerKey failed: ConsortiumRegistry: wrong status (member ${f.member.address}, status 1)`,
     );
 
     const a = await context(f.auditor);
@@ -234,26 +246,29 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     expect(json.stake).to.equal((125n * 10n ** 16n).toString());
   });
 
-  it("pays a booked claim from the vault's pool with fund:pay-claim and explains an unknown one", async function () {
+  it("pays a booked claim from the member's pool with fund:pay-claim and explains an unknown one", async function () {
     const f = await networkHelpers.loadFixture(withClaim);
     const pool = MEMBER_STAKE / 2n - MEMBER_STAKE / 20n; // the slashed half less the bounty
-    expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([pool, 0n]);
+    expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(pool);
     const o = await context(f.other);
     const address = f.adjudicatorAddress;
     const userBalance = await ethers.provider.getBalance(f.user.address);
     await runFundPayClaim(o.ctx, { nullifier: NULLIFIER.toString(), from: "", address });
     expect(
-      o.lines.some((l) => l.includes(`event ClaimPaid(nullifier=${NULLIFIER}, recipient=${f.user.address}`)),
+      o.lines.some((l) =>
+        l.includes(`event ClaimPaid(nullifier=${NULLIFIER}, member=${f.member.address}, recipient=${f.user.address}`),
+      ),
     ).to.equal(true);
     expect(o.lines.at(-1)).to.equal(
       `claim against ${f.member.address}, asset ${ETH_ASSET}: paid ${pool} of ${CLAIM} to ${f.user.address} ` +
-        `(restitution pool now holds 0 of token ${ethers.ZeroAddress})`,
+        `(${f.member.address}'s restitution pool now holds 0 of token ${ethers.ZeroAddress})`,
     );
     expect(await ethers.provider.getBalance(f.user.address)).to.equal(userBalance + pool);
-    expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([0n, pool]);
+    expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(0n);
+    expect((await f.vault.totals(ethers.ZeroAddress)).released).to.equal(pool);
     await expectTaskError(
       runFundPayClaim(o.ctx, { nullifier: NULLIFIER.toString(), from: "", address }),
-      `payClaim failed: Restitution: pool empty (token ${ethers.ZeroAddress})`,
+      `payClaim failed: Restitution: pool empty (member ${f.member.address}, token ${ethers.ZeroAddress})`,
     );
     await expectTaskError(
       runFundPayClaim(o.ctx, { nullifier: "0x05", from: "", address }),
