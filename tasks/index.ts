@@ -223,7 +223,7 @@ const memberTasks: NewTaskDefinition[] = [
     .addOption(addressOption("CollateralVault"))
     .setAction(() => import("./collateral-withdraw.js"))
     .build(),
-  task("member:eject-undercollateralized", "Anyone: eject an Active member whose stake weight is below its SLA minimum")
+  task("member:eject-undercollateralized", "Anyone: eject a slashed member whose stake weight is below its SLA minimum")
     .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
     .addOption(fromOption)
     .addOption(addressOption("Adjudicator"))

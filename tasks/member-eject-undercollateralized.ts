@@ -18,9 +18,9 @@ export interface Args {
 }
 
 /**
- * `hardhat member:eject-undercollateralized`: eject an Active member whose stake weight is below its SLA minimum
- * (anyone may call; only Active members are ejectable, the registry's `ejectionTermsOf`; a slash that leaves a member
- * short does not eject it by itself).
+ * `hardhat member:eject-undercollateralized`: eject a slashed Probation or Active member whose stake weight is below
+ * its SLA minimum (anyone may call; the Adjudicator refuses a member never slashed or not Probation/Active; a slash
+ * that leaves a member short does not eject it by itself).
  */
 export default async function memberEjectUndercollateralized(
   args: Args,
