@@ -103,14 +103,18 @@ describe("Adjudicator", function () {
       await expect(tx).not.to.emit(f.ledger, "SetStatusChanged");
       // A slash no longer ejects (this one leaves 5 ETH, above the minimum anyway).
       await expect(tx).not.to.emit(f.registry, "MemberEjected");
-      expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([slashed - bounty, 0n]);
+      // In the member's own pool, nobody else's.
+      expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(slashed - bounty);
+      expect(await f.vault.restitutionOf(f.user.address, ethers.ZeroAddress)).to.equal(0n);
+      expect(await f.vault.restitutionOf(f.operators[0].address, ethers.ZeroAddress)).to.equal(0n);
       expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(true);
       const claim = await f.adjudicator.claimOf(NULLIFIER);
       expect(claim.booked).to.equal(true);
       expect(claim.asset).to.equal(BigInt(ETH_ASSET));
       expect(claim.token).to.equal(ethers.ZeroAddress);
       expect(claim.remaining).to.equal(CLAIM);
-      expect(claim.recipientTag).to.equal(await f.adjudicator.recipientTagOf(f.user.address));
+      // The claim is bound to the accused member and the recipient.
+      expect(claim.tag).to.equal(await f.adjudicator.claimTagOf(f.member.address, f.user.address));
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
       // The set stays bound to its digest: a second record against the same root still proves.
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 5n })))).to.emit(
@@ -164,8 +168,9 @@ describe("Adjudicator", function () {
       await f.adjudicator.proveFraud(...f.args(proof));
       const state = async () => ({
         stake: await f.vault.stakeOf(f.member.address),
-        pool: [...(await f.vault.restitutionOf(ethers.ZeroAddress))],
-        slashed: (await f.vault.totals(ethers.ZeroAddress)).slashed,
+        pool: await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress),
+        balance: await f.vault.balanceOf(f.member.address, ethers.ZeroAddress),
+        totals: [...(await f.vault.totals(ethers.ZeroAddress))],
         vaultEth: await ethers.provider.getBalance(await f.vault.getAddress()),
         claim: [...(await f.adjudicator.claimOf(NULLIFIER))],
         slashCount: (await f.reputation.reputationOf(f.member.address)).slashCount,
@@ -183,13 +188,13 @@ describe("Adjudicator", function () {
         await expect(tx).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent").withArgs(NULLIFIER);
       }
       expect(await state()).to.deep.equal(before);
-      // [booked, asset, token, remaining, recipientTag]: still the first booking.
+      // [booked, asset, token, remaining, tag]: still the first booking.
       expect(before.claim).to.deep.equal([
         true,
         BigInt(ETH_ASSET),
         ethers.ZeroAddress,
         CLAIM,
-        await f.adjudicator.recipientTagOf(f.user.address),
+        await f.adjudicator.claimTagOf(f.member.address, f.user.address),
       ]);
       expect(before.status).to.equal(SetStatus.Pending);
     });
@@ -530,7 +535,7 @@ describe("Adjudicator", function () {
       await f.adjudicator.connect(f.governance).setSlashParams({ fraudBps: 0, missedDeadlineBps: 0, insolvencyBps: 0 });
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor()))).not.to.emit(f.vault, "CollateralSlashed");
       expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE);
-      expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([0n, 0n]);
+      expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(0n);
       // The claim is booked all the same (paid once the pool holds something).
       expect((await f.adjudicator.claimOf(NULLIFIER)).remaining).to.equal(CLAIM);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);

@@ -30,24 +30,52 @@ async function funded() {
   await f.vault.connect(f.member).deposit(f.member.address, tokenAddress, 1_000n * 10n ** 6n);
   return { ...f, tokenAddress };
 }
+/** `funded`, plus `other` applied (Applied members may deposit) with 3 ETH of its own. */
+async function twoMembers() {
+  const f = await funded();
+  await f.registry.connect(f.other).applyForMembership("0x" + "02".repeat(32));
+  await f.vault.connect(f.other).deposit(f.other.address, ETH, 3n * ONE, { value: 3n * ONE });
+  return f;
+}
+
+/** Everyone who could hold collateral or a pool in these tests (the fixture's signers): the sums below run over them. */
+const holders = (await ethers.getSigners()).slice(0, 8).map((s) => s.address);
 
 /**
- * The vault's books of `token` against what it actually holds: the holding is exactly balances + pending + restitution
- * held + unclaimed bounty, and everything slashed is bounty (pushed, given; or credited) + restitution held + released.
+ * The vault's books of `token` against what it actually holds, summing the members' positions (the vault keeps no
+ * per-token total of balances or pools): the holding is exactly balances + pending + pools + unclaimed bounty; every
+ * deposit is in a balance, a pending withdrawal, withdrawn, or slashed; and everything slashed is bounty (pushed,
+ * given; or credited) + restitution held + released. `slashed` is what the test slashed (the vault no longer derives
+ * it).
  */
 async function expectConserved(
   vault: CollateralVault,
   tokenAddress: string,
-  { pushedBounty = 0n, token }: { pushedBounty?: bigint; token?: TestToken },
+  { slashed = 0n, pushedBounty = 0n, token }: { slashed?: bigint; pushedBounty?: bigint; token?: TestToken },
 ): Promise<void> {
   const vaultAddress = await vault.getAddress();
   const holding = token ? await token.balanceOf(vaultAddress) : await ethers.provider.getBalance(vaultAddress);
   const t = await vault.totals(tokenAddress);
-  const [held, released] = await vault.restitutionOf(tokenAddress);
-  expect(holding).to.equal(t.balance + t.pending + held + t.unclaimedBounty);
-  expect(t.deposited).to.equal(t.balance + t.pending + t.slashed + t.withdrawn);
+  let balances = 0n;
+  let pending = 0n;
+  let pools = 0n;
+  for (const holder of holders) {
+    balances += await vault.balanceOf(holder, tokenAddress);
+    pending += (await vault.pendingOf(holder, tokenAddress)).amount;
+    pools += await vault.restitutionOf(holder, tokenAddress);
+  }
+  expect(t.pending).to.equal(pending);
+  expect(holding).to.equal(balances + pending + pools + t.unclaimedBounty);
+  expect(t.deposited).to.equal(balances + pending + t.withdrawn + slashed);
   // Claimed credits left the vault like pushed bounties; `pushedBounty` counts both.
-  expect(t.slashed).to.equal(pushedBounty + t.unclaimedBounty + held + released);
+  expect(slashed).to.equal(pushedBounty + t.unclaimedBounty + pools + t.released);
+}
+
+/** The storage slot of `_positions[member][token]` (mapping at slot 1). */
+function positionSlot(member: string, token: string): string {
+  const coder = ethers.AbiCoder.defaultAbiCoder();
+  const inner = ethers.keccak256(coder.encode(["address", "uint256"], [member, 1n]));
+  return ethers.keccak256(coder.encode(["address", "bytes32"], [token, inner]));
 }
 
 describe("CollateralVault", function () {
@@ -83,7 +111,7 @@ describe("CollateralVault", function () {
         await expect(vault.connect(caller).countSlash(b.address))
           .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
           .withArgs(caller.address);
-        await expect(vault.connect(caller).releaseRestitution(ETH, b.address, 1n))
+        await expect(vault.connect(caller).releaseRestitution(b.address, ETH, b.address, 1n))
           .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
           .withArgs(caller.address);
       }
@@ -96,9 +124,10 @@ describe("CollateralVault", function () {
       expect(await vault.balanceOf(member.address, ETH)).to.equal(2n * ONE);
       expect(await vault.balanceOf(member.address, tokenAddress)).to.equal(1_000n * 10n ** 6n);
       expect(await vault.stakeOf(member.address)).to.equal(2n * ONE + (1_000n * 10n ** 6n * TOKEN_WEIGHT) / ONE);
-      const totals = await vault.totals(ETH);
-      expect(totals.deposited).to.equal(2n * ONE);
-      expect(totals.balance).to.equal(2n * ONE);
+      // [deposited, pending, withdrawn, unclaimedBounty, released]: no per-token balance any more.
+      expect(await vault.totals(ETH)).to.deep.equal([2n * ONE, 0n, 0n, 0n, 0n]);
+      expect(await vault.totals(tokenAddress)).to.deep.equal([1_000n * 10n ** 6n, 0n, 0n, 0n, 0n]);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(0n);
     });
     it("lets anyone top up a member and emits CollateralDeposited", async function () {
       const { vault, member, other } = await networkHelpers.loadFixture(funded);
@@ -254,8 +283,9 @@ describe("CollateralVault", function () {
   });
 
   describe("slash", function () {
-    it("takes bps of balances and pending withdrawals, pays the bounty and keeps the rest in the pool", async function () {
-      const { vault, member, adjudicator, prover, token, tokenAddress } = await networkHelpers.loadFixture(funded);
+    it("takes bps of balances and pending withdrawals, pays the bounty and keeps the rest in the member's pool", async function () {
+      const { vault, member, other, adjudicator, prover, token, tokenAddress } =
+        await networkHelpers.loadFixture(funded);
       await vault.connect(member).requestWithdrawal(ETH, ONE / 2n);
       const bps = 3_333n;
       const fromBalance = ((2n * ONE - ONE / 2n) * bps) / 10_000n;
@@ -270,19 +300,19 @@ describe("CollateralVault", function () {
         .withArgs(member.address, ETH, fromBalance, fromPending, bounty, taken - bounty, prover.address);
       // No money moves to another contract: only the bounty leaves the vault.
       await expect(tx).to.changeEtherBalances(ethers, [vault, prover, adjudicator], [-bounty, bounty, 0n]);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([taken - bounty, 0n]);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(taken - bounty);
       const tokenTaken = (1_000n * 10n ** 6n * bps) / 10_000n;
       const tokenBounty = (tokenTaken * BOUNTY_SHARE_BPS) / 10_000n;
       expect(await token.balanceOf(prover.address)).to.equal(tokenBounty);
       expect(await token.balanceOf(vaultAddress)).to.equal(tokenHeld - tokenBounty);
-      expect(await vault.restitutionOf(tokenAddress)).to.deep.equal([tokenTaken - tokenBounty, 0n]);
+      expect(await vault.restitutionOf(member.address, tokenAddress)).to.equal(tokenTaken - tokenBounty);
+      // Nobody else's pool (the pools are the member's own, per token).
+      expect(await vault.restitutionOf(other.address, ETH)).to.equal(0n);
+      expect(await vault.restitutionOf(prover.address, ETH)).to.equal(0n);
       expect((await vault.pendingOf(member.address, ETH)).amount).to.equal(ONE / 2n - fromPending);
-      const t = await vault.totals(ETH);
-      expect(t.deposited).to.equal(t.balance + t.pending + t.slashed + t.withdrawn);
-      expect(t.slashed).to.equal(taken);
-      expect((await vault.totals(tokenAddress)).slashed).to.equal(tokenTaken);
-      await expectConserved(vault, ETH, { pushedBounty: bounty });
-      await expectConserved(vault, tokenAddress, { pushedBounty: tokenBounty, token });
+      expect((await vault.totals(ETH)).pending).to.equal(ONE / 2n - fromPending);
+      await expectConserved(vault, ETH, { slashed: taken, pushedBounty: bounty });
+      await expectConserved(vault, tokenAddress, { slashed: tokenTaken, pushedBounty: tokenBounty, token });
     });
     it("adds every further slash to the same pool and never takes a member below zero", async function () {
       const { vault, member, adjudicator, prover } = await networkHelpers.loadFixture(funded);
@@ -296,10 +326,9 @@ describe("CollateralVault", function () {
       }
       expect(await vault.balanceOf(member.address, ETH)).to.equal(0n);
       expect(await vault.stakeOf(member.address)).to.equal(0n);
-      const [held] = await vault.restitutionOf(ETH);
-      expect(held).to.equal(2n * ONE - pushed);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE - pushed);
       expect((await vault.stakeHistoryOf(member.address)).slashCount).to.equal(3n);
-      await expectConserved(vault, ETH, { pushedBounty: pushed });
+      await expectConserved(vault, ETH, { slashed: 2n * ONE, pushedBounty: pushed });
     });
     it("returns the slashed weight", async function () {
       const { vault, member, adjudicator, prover } = await networkHelpers.loadFixture(funded);
@@ -309,15 +338,29 @@ describe("CollateralVault", function () {
       await vault.connect(adjudicator).slash(member.address, 10_000, prover.address);
       expect(await vault.stakeOf(member.address)).to.equal(0n);
     });
-    it("keeps everything in the pool when the bounty recipient is zero (no ETH leaves the vault)", async function () {
+    it("keeps everything in the member's pool when the bounty recipient is zero (no ETH leaves the vault)", async function () {
       const { vault, member, adjudicator } = await networkHelpers.loadFixture(funded);
       const tx = vault.connect(adjudicator).slash(member.address, 10_000, ETH);
       await expect(tx).to.changeEtherBalances(ethers, [vault, adjudicator], [0n, 0n]);
       await expect(tx)
         .to.emit(vault, "CollateralSlashed")
         .withArgs(member.address, ETH, 2n * ONE, 0n, 0n, 2n * ONE, ETH);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
-      await expectConserved(vault, ETH, {});
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
+      expect((await vault.totals(ETH)).released).to.equal(0n);
+      await expectConserved(vault, ETH, { slashed: 2n * ONE });
+    });
+    it("fills each member's own pool: one member's slash never reaches another's pool", async function () {
+      const { vault, member, other, adjudicator, prover } = await networkHelpers.loadFixture(twoMembers);
+      await vault.connect(adjudicator).slash(other.address, 5_000, prover.address);
+      const otherTaken = (3n * ONE) / 2n;
+      const otherPool = otherTaken - (otherTaken * BOUNTY_SHARE_BPS) / 10_000n;
+      expect(await vault.restitutionOf(other.address, ETH)).to.equal(otherPool);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(0n);
+      await vault.connect(adjudicator).slash(member.address, 2_500, ETH);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(ONE / 2n);
+      expect(await vault.restitutionOf(other.address, ETH)).to.equal(otherPool);
+      const otherBounty = (otherTaken * BOUNTY_SHARE_BPS) / 10_000n;
+      await expectConserved(vault, ETH, { slashed: otherTaken + ONE / 2n, pushedBounty: otherBounty });
     });
     it("credits a bounty the recipient refuses, and lets it be claimed later", async function () {
       const { vault, member, adjudicator, tokenAddress, token } = await networkHelpers.loadFixture(funded);
@@ -330,16 +373,18 @@ describe("CollateralVault", function () {
       await expect(slash).to.changeEtherBalance(ethers, vault, 0n);
       expect(await vault.bountyOf(addr, ETH)).to.equal(ethBounty);
       expect((await vault.totals(ETH)).unclaimedBounty).to.equal(ethBounty);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE - ethBounty, 0n]);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE - ethBounty);
+      // The refused bounty is not the refuser's pool either.
+      expect(await vault.restitutionOf(addr, ETH)).to.equal(0n);
       expect(await vault.bountyOf(addr, tokenAddress)).to.be.greaterThan(0n);
-      await expectConserved(vault, ETH, {});
-      await expectConserved(vault, tokenAddress, { token });
+      await expectConserved(vault, ETH, { slashed: 2n * ONE });
+      await expectConserved(vault, tokenAddress, { slashed: 1_000n * 10n ** 6n, token });
       await refuser.setRejecting(false);
       const claim = refuser.execute(await vault.getAddress(), vault.interface.encodeFunctionData("claimBounty", [ETH]));
       await expect(claim).to.changeEtherBalances(ethers, [vault, refuser], [-ethBounty, ethBounty]);
       await expect(claim).to.emit(vault, "BountyClaimed").withArgs(addr, ETH, ethBounty);
       expect((await vault.totals(ETH)).unclaimedBounty).to.equal(0n);
-      await expectConserved(vault, ETH, { pushedBounty: ethBounty });
+      await expectConserved(vault, ETH, { slashed: 2n * ONE, pushedBounty: ethBounty });
       await expect(refuser.execute(await vault.getAddress(), vault.interface.encodeFunctionData("claimBounty", [ETH])))
         .to.be.revertedWithCustomError(vault, "CollateralVaultNoBounty")
         .withArgs(addr, ETH);
@@ -367,117 +412,195 @@ describe("CollateralVault", function () {
         .withArgs(10_001);
     });
     it("slashes nothing and returns zero for a member without collateral", async function () {
-      const { vault, other, adjudicator } = await networkHelpers.loadFixture(funded);
+      const { vault, member, other, adjudicator } = await networkHelpers.loadFixture(funded);
       expect(await vault.connect(adjudicator).slash.staticCall(other.address, 5_000, adjudicator.address)).to.equal(0n);
       await expect(vault.connect(adjudicator).slash(other.address, 5_000, adjudicator.address)).not.to.emit(
         vault,
         "CollateralSlashed",
       );
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([0n, 0n]);
+      expect(await vault.restitutionOf(other.address, ETH)).to.equal(0n);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(0n);
     });
   });
 
   describe("releaseRestitution", function () {
-    /** The funded member slashed in full with no bounty: 2 ETH and 1000 TUSD in the pool. */
+    /** The funded member slashed in full with no bounty: 2 ETH and 1000 TUSD in its pool. */
     async function pooled() {
       const f = await funded();
       await f.vault.connect(f.adjudicator).slash(f.member.address, 10_000, ETH);
       return f;
     }
-    it("pays from the pool: held falls and released rises by exactly the amount, the slashed total stays", async function () {
-      const { vault, adjudicator, user } = await networkHelpers.loadFixture(pooled);
-      const slashedBefore = (await vault.totals(ETH)).slashed;
-      const tx = vault.connect(adjudicator).releaseRestitution(ETH, user.address, ONE / 4n);
+    /** `pooled`, plus `other` (3 ETH) slashed in half with a bounty: its own pool holds the rest. */
+    async function twoPools() {
+      const f = await twoMembers();
+      await f.vault.connect(f.adjudicator).slash(f.member.address, 10_000, ETH);
+      await f.vault.connect(f.adjudicator).slash(f.other.address, 5_000, f.prover.address);
+      const otherTaken = (3n * ONE) / 2n;
+      const otherBounty = (otherTaken * BOUNTY_SHARE_BPS) / 10_000n;
+      return { ...f, otherTaken, otherBounty, otherPool: otherTaken - otherBounty };
+    }
+    it("pays from the member's pool: held falls and released rises by exactly the amount", async function () {
+      const { vault, member, adjudicator, user } = await networkHelpers.loadFixture(pooled);
+      const tx = vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, ONE / 4n);
       await expect(tx)
         .to.emit(vault, "RestitutionReleased")
-        .withArgs(ETH, user.address, ONE / 4n);
+        .withArgs(member.address, ETH, user.address, ONE / 4n);
       await expect(tx).to.changeEtherBalances(ethers, [vault, user], [-ONE / 4n, ONE / 4n]);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE - ONE / 4n, ONE / 4n]);
-      expect((await vault.totals(ETH)).slashed).to.equal(slashedBefore);
-      await expectConserved(vault, ETH, {});
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE - ONE / 4n);
+      expect((await vault.totals(ETH)).released).to.equal(ONE / 4n);
+      await expectConserved(vault, ETH, { slashed: 2n * ONE });
       // The whole rest can go, then nothing more.
-      await vault.connect(adjudicator).releaseRestitution(ETH, user.address, 2n * ONE - ONE / 4n);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([0n, 2n * ONE]);
-      await expect(vault.connect(adjudicator).releaseRestitution(ETH, user.address, 1n))
+      await vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, 2n * ONE - ONE / 4n);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(0n);
+      expect((await vault.totals(ETH)).released).to.equal(2n * ONE);
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, 1n))
         .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
-        .withArgs(ETH, 0n, 1n);
-      await expectConserved(vault, ETH, {});
+        .withArgs(member.address, ETH, 0n, 1n);
+      await expectConserved(vault, ETH, { slashed: 2n * ONE });
     });
     it("pays a token pool in the token", async function () {
-      const { vault, adjudicator, user, token, tokenAddress } = await networkHelpers.loadFixture(pooled);
+      const { vault, member, adjudicator, user, token, tokenAddress } = await networkHelpers.loadFixture(pooled);
       const all = 1_000n * 10n ** 6n;
-      await expect(vault.connect(adjudicator).releaseRestitution(tokenAddress, user.address, 300n))
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, tokenAddress, user.address, 300n))
         .to.emit(vault, "RestitutionReleased")
-        .withArgs(tokenAddress, user.address, 300n);
+        .withArgs(member.address, tokenAddress, user.address, 300n);
       expect(await token.balanceOf(user.address)).to.equal(300n);
-      expect(await vault.restitutionOf(tokenAddress)).to.deep.equal([all - 300n, 300n]);
+      expect(await vault.restitutionOf(member.address, tokenAddress)).to.equal(all - 300n);
+      expect((await vault.totals(tokenAddress)).released).to.equal(300n);
       // The ETH pool is a separate one.
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
-      await expectConserved(vault, tokenAddress, { token });
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
+      expect((await vault.totals(ETH)).released).to.equal(0n);
+      await expectConserved(vault, tokenAddress, { slashed: all, token });
     });
     it("reverts with CollateralVaultRestitutionShort past what the pool holds, and changes nothing", async function () {
-      const { vault, adjudicator, user } = await networkHelpers.loadFixture(pooled);
-      await expect(vault.connect(adjudicator).releaseRestitution(ETH, user.address, 2n * ONE + 1n))
+      const { vault, member, other, adjudicator, user } = await networkHelpers.loadFixture(pooled);
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, 2n * ONE + 1n))
         .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
-        .withArgs(ETH, 2n * ONE, 2n * ONE + 1n);
-      // A token never slashed has an empty pool.
+        .withArgs(member.address, ETH, 2n * ONE, 2n * ONE + 1n);
+      // A token never slashed has an empty pool; so has a member never slashed.
       const stray = ethers.toBeHex(0x1234n, 20);
-      await expect(vault.connect(adjudicator).releaseRestitution(stray, user.address, 1n))
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, stray, user.address, 1n))
         .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
-        .withArgs(ethers.getAddress(stray), 0n, 1n);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+        .withArgs(member.address, ethers.getAddress(stray), 0n, 1n);
+      await expect(vault.connect(adjudicator).releaseRestitution(other.address, ETH, user.address, 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(other.address, ETH, 0n, 1n);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
+      expect((await vault.totals(ETH)).released).to.equal(0n);
+    });
+    it("keeps the pools apart: a release from one member's pool never draws on another's", async function () {
+      const { vault, member, other, adjudicator, user, otherPool, otherTaken, otherBounty } =
+        await networkHelpers.loadFixture(twoPools);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
+      expect(await vault.restitutionOf(other.address, ETH)).to.equal(otherPool);
+      // One wei beyond `other`'s pool is refused although the vault holds member's 2 ETH of restitution too.
+      await expect(vault.connect(adjudicator).releaseRestitution(other.address, ETH, user.address, otherPool + 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(other.address, ETH, otherPool, otherPool + 1n);
+      // `other`'s whole pool is paid; the member's stays whole.
+      const tx = vault.connect(adjudicator).releaseRestitution(other.address, ETH, user.address, otherPool);
+      await expect(tx).to.emit(vault, "RestitutionReleased").withArgs(other.address, ETH, user.address, otherPool);
+      await expect(tx).to.changeEtherBalances(ethers, [vault, user], [-otherPool, otherPool]);
+      expect(await vault.restitutionOf(other.address, ETH)).to.equal(0n);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
+      await expect(vault.connect(adjudicator).releaseRestitution(other.address, ETH, user.address, 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(other.address, ETH, 0n, 1n);
+      // And the member's pool pays only up to its own 2 ETH.
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, 2n * ONE + 1n))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultRestitutionShort")
+        .withArgs(member.address, ETH, 2n * ONE, 2n * ONE + 1n);
+      expect((await vault.totals(ETH)).released).to.equal(otherPool);
+      await expectConserved(vault, ETH, { slashed: 2n * ONE + otherTaken, pushedBounty: otherBounty });
     });
     it("reverts with CollateralVaultZeroAmount and CollateralVaultZeroAddress", async function () {
-      const { vault, adjudicator, user } = await networkHelpers.loadFixture(pooled);
-      await expect(vault.connect(adjudicator).releaseRestitution(ETH, user.address, 0n)).to.be.revertedWithCustomError(
-        vault,
-        "CollateralVaultZeroAmount",
-      );
-      await expect(vault.connect(adjudicator).releaseRestitution(ETH, ETH, 1n)).to.be.revertedWithCustomError(
-        vault,
-        "CollateralVaultZeroAddress",
-      );
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+      const { vault, member, adjudicator, user } = await networkHelpers.loadFixture(pooled);
+      await expect(
+        vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, 0n),
+      ).to.be.revertedWithCustomError(vault, "CollateralVaultZeroAmount");
+      await expect(
+        vault.connect(adjudicator).releaseRestitution(member.address, ETH, ETH, 1n),
+      ).to.be.revertedWithCustomError(vault, "CollateralVaultZeroAddress");
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
     });
     it("reverts with CollateralVaultNotAdjudicator for anyone but the adjudicator (governance included)", async function () {
       const { vault, governance, member, user } = await networkHelpers.loadFixture(pooled);
       for (const caller of [governance, member, user]) {
-        await expect(vault.connect(caller).releaseRestitution(ETH, caller.address, 1n))
+        await expect(vault.connect(caller).releaseRestitution(member.address, ETH, caller.address, 1n))
           .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
           .withArgs(caller.address);
       }
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
     });
     it("reverts with CollateralVaultEthTransferFailed when the receiver refuses ETH, keeping the pool", async function () {
-      const { vault, adjudicator } = await networkHelpers.loadFixture(pooled);
+      const { vault, member, adjudicator } = await networkHelpers.loadFixture(pooled);
       const refuser = await ethers.deployContract("TestRejectingReceiver");
       const addr = await refuser.getAddress();
-      await expect(vault.connect(adjudicator).releaseRestitution(ETH, addr, 5n))
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, ETH, addr, 5n))
         .to.be.revertedWithCustomError(vault, "CollateralVaultEthTransferFailed")
         .withArgs(addr, 5n);
-      expect(await vault.restitutionOf(ETH)).to.deep.equal([2n * ONE, 0n]);
+      expect(await vault.restitutionOf(member.address, ETH)).to.equal(2n * ONE);
+      expect((await vault.totals(ETH)).released).to.equal(0n);
+    });
+    it("keeps the pool's slot open from the first deposit, so a slash never writes a fresh slot", async function () {
+      const { vault, member, other, adjudicator, user } = await networkHelpers.loadFixture(twoMembers);
+      // `_positions` sits at slot 1 (after AccessControl's `_roles`); a position is two slots: (balance, pending),
+      // then (executableAt, restitution, opened).
+      const vaultAddress = await vault.getAddress();
+      const base = (who: string) => BigInt(positionSlot(who, ETH));
+      const word = async (slot: bigint) => BigInt(await ethers.provider.getStorage(vaultAddress, slot));
+      // The layout assumed above, checked against the views: slot 0 is balance | pending << 128.
+      expect(await word(base(member.address))).to.equal(await vault.balanceOf(member.address, ETH));
+      const opened = 1n << 192n;
+      expect(await word(base(member.address) + 1n)).to.equal(opened);
+      expect(await word(base(other.address) + 1n)).to.equal(opened);
+      // Never deposited: both slots empty.
+      expect(await word(base(user.address))).to.equal(0n);
+      expect(await word(base(user.address) + 1n)).to.equal(0n);
+      await vault.connect(adjudicator).slash(member.address, 10_000, ETH);
+      expect(await word(base(member.address) + 1n)).to.equal(opened | ((2n * ONE) << 64n));
+      // Emptied again, the slot stays open.
+      await vault.connect(adjudicator).releaseRestitution(member.address, ETH, user.address, 2n * ONE);
+      expect(await word(base(member.address))).to.equal(0n);
+      expect(await word(base(member.address) + 1n)).to.equal(opened);
     });
   });
 
   describe("setAdjudicator", function () {
-    it("hands slashing and releasing to the new adjudicator only", async function () {
+    it("is set once: a second call reverts with the current adjudicator, which keeps slashing and releasing", async function () {
       const { vault, governance, member, adjudicator, other } = await networkHelpers.loadFixture(funded);
       expect(await vault.adjudicator()).to.equal(adjudicator.address);
-      await expect(vault.connect(governance).setAdjudicator(other.address))
-        .to.emit(vault, "AdjudicatorSet")
+      for (const next of [other.address, adjudicator.address, governance.address]) {
+        await expect(vault.connect(governance).setAdjudicator(next))
+          .to.be.revertedWithCustomError(vault, "CollateralVaultAdjudicatorAlreadySet")
+          .withArgs(adjudicator.address);
+      }
+      expect(await vault.adjudicator()).to.equal(adjudicator.address);
+      await expect(vault.connect(other).slash(member.address, 100, ETH))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
         .withArgs(other.address);
-      expect(await vault.adjudicator()).to.equal(other.address);
-      await expect(vault.connect(adjudicator).slash(member.address, 100, ETH))
+      await expect(vault.connect(adjudicator).slash(member.address, 100, ETH)).to.emit(vault, "CollateralSlashed");
+      await expect(vault.connect(other).releaseRestitution(member.address, ETH, other.address, 1n))
         .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
-        .withArgs(adjudicator.address);
-      await expect(vault.connect(adjudicator).releaseRestitution(ETH, adjudicator.address, 1n))
-        .to.be.revertedWithCustomError(vault, "CollateralVaultNotAdjudicator")
-        .withArgs(adjudicator.address);
-      await expect(vault.connect(other).slash(member.address, 100, ETH)).to.emit(vault, "CollateralSlashed");
-      await expect(vault.connect(other).releaseRestitution(ETH, other.address, 1n)).to.emit(
+        .withArgs(other.address);
+      await expect(vault.connect(adjudicator).releaseRestitution(member.address, ETH, other.address, 1n)).to.emit(
         vault,
         "RestitutionReleased",
       );
+    });
+    it("sets the first adjudicator of a fresh vault, refusing zero before and after", async function () {
+      const [a, b, c] = await ethers.getSigners();
+      const vault = await ethers.deployContract("CollateralVault", [a.address, a.address, ONE, 0]);
+      expect(await vault.adjudicator()).to.equal(ETH);
+      await expect(vault.setAdjudicator(ETH)).to.be.revertedWithCustomError(vault, "CollateralVaultZeroAddress");
+      expect(await vault.adjudicator()).to.equal(ETH);
+      await expect(vault.setAdjudicator(b.address)).to.emit(vault, "AdjudicatorSet").withArgs(b.address);
+      expect(await vault.adjudicator()).to.equal(b.address);
+      await expect(vault.setAdjudicator(c.address))
+        .to.be.revertedWithCustomError(vault, "CollateralVaultAdjudicatorAlreadySet")
+        .withArgs(b.address);
+      await expect(vault.setAdjudicator(ETH)).to.be.revertedWithCustomError(vault, "CollateralVaultZeroAddress");
+      expect(await vault.adjudicator()).to.equal(b.address);
     });
     it("reverts with AccessControlUnauthorizedAccount for anyone but governance (the adjudicator included)", async function () {
       const { vault, adjudicator, other } = await networkHelpers.loadFixture(funded);

@@ -51,6 +51,16 @@ async function committed() {
   return { ...f, t, commitments, attestation };
 }
 
+/** A ledger wired to the system's registry and vault like the fixture's, but without an adjudicator yet. */
+async function freshLedger(f: Awaited<ReturnType<typeof system>>) {
+  return ethers.deployContract("CommitmentLedger", [
+    f.governance.address,
+    await f.registry.getAddress(),
+    await f.vault.getAddress(),
+    { quorumWeight: 3n * OPERATOR_STAKE, minSigners: 3, requestFee: FEE },
+  ]);
+}
+
 /** System plus an insolvent-declared set. */
 async function committedInsolvent() {
   const f = await system();
@@ -89,6 +99,47 @@ describe("CommitmentLedger", function () {
         "AccessControlUnauthorizedAccount",
       );
     });
+    it("sets the adjudicator once: a second call reverts with CommitmentLedgerAdjudicatorAlreadySet(current)", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const current = await f.adjudicator.getAddress();
+      expect(await f.ledger.adjudicator()).to.equal(current);
+      // Another address, the same one again, governance itself: all refused, naming the current adjudicator.
+      for (const next of [f.other.address, current, f.governance.address]) {
+        await expect(f.ledger.connect(f.governance).setAdjudicator(next))
+          .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerAdjudicatorAlreadySet")
+          .withArgs(current);
+      }
+      await expect(f.ledger.connect(f.governance).setAdjudicator(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        f.ledger,
+        "CommitmentLedgerZeroAddress",
+      );
+      expect(await f.ledger.adjudicator()).to.equal(current);
+      // Governance still cannot act as the adjudicator.
+      await expect(f.ledger.connect(f.governance).markRequestMissed(1n))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerNotAdjudicator")
+        .withArgs(f.governance.address);
+    });
+    it("sets the first adjudicator of a fresh ledger, refusing zero before and after", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const ledger = await freshLedger(f);
+      expect(await ledger.adjudicator()).to.equal(ethers.ZeroAddress);
+      await expect(ledger.connect(f.governance).setAdjudicator(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        ledger,
+        "CommitmentLedgerZeroAddress",
+      );
+      await expect(ledger.connect(f.governance).setAdjudicator(f.other.address))
+        .to.emit(ledger, "AdjudicatorSet")
+        .withArgs(f.other.address);
+      expect(await ledger.adjudicator()).to.equal(f.other.address);
+      await expect(ledger.connect(f.governance).setAdjudicator(f.user.address))
+        .to.be.revertedWithCustomError(ledger, "CommitmentLedgerAdjudicatorAlreadySet")
+        .withArgs(f.other.address);
+      await expect(ledger.connect(f.governance).setAdjudicator(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        ledger,
+        "CommitmentLedgerZeroAddress",
+      );
+      expect(await ledger.adjudicator()).to.equal(f.other.address);
+    });
     it("reverts with CommitmentLedgerNotAdjudicator when anyone else marks fraud or a missed request", async function () {
       const f = await networkHelpers.loadFixture(committed);
       await expect(
@@ -106,12 +157,17 @@ describe("CommitmentLedger", function () {
   });
 
   describe("markFraudulent", function () {
-    /** The committed fixture with governance standing in as the ledger's adjudicator. */
+    /**
+     * The committed fixture on a fresh ledger whose adjudicator is governance (the fixture's ledger has the
+     * Adjudicator contract, set once for good).
+     */
     async function adjudicatedByGovernance() {
       const f = await committed();
-      await f.ledger.connect(f.governance).setAdjudicator(f.governance.address);
+      const ledger = await freshLedger(f);
+      await ledger.connect(f.governance).setAdjudicator(f.governance.address);
+      await ledger.connect(f.member).commit(f.t, f.commitments);
       const hash = setDigest(rootsDigest(f.commitments), setBlobDigest(f.commitments));
-      return { ...f, hash };
+      return { ...f, ledger, hash };
     }
     it("marks the whole set Fraudulent for its committed hash, emitting nothing (FraudProven implies it)", async function () {
       const f = await networkHelpers.loadFixture(adjudicatedByGovernance);
@@ -640,7 +696,8 @@ describe("CommitmentLedger", function () {
         .withArgs(f.member.address, f.t, a.subject, f.prover.address, slashed);
       // The bounty is the only money that leaves the vault; the rest stays in its restitution pool.
       await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.vault], [bounty, -bounty]);
-      expect(await f.vault.restitutionOf(ethers.ZeroAddress)).to.deep.equal([slashed - bounty, 0n]);
+      expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(slashed - bounty);
+      expect((await f.vault.totals(ethers.ZeroAddress)).released).to.equal(0n);
       expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Insolvent);
       expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE - slashed);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);

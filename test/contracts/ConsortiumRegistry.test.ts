@@ -322,6 +322,42 @@ describe("ConsortiumRegistry", function () {
       expect(await registry.isKeyValidAt(member.address, 11n, 2n ** 64n - 1n)).to.equal(true);
       expect(await registry.isKeyValidAt(member.address, 11n, 2n ** 48n - 3n)).to.equal(false);
     });
+    it("reverts with ConsortiumRegistryWrongStatus for an applicant (approved members only), then accepts it on probation", async function () {
+      const { registry, member, auditor } = await networkHelpers.loadFixture(base);
+      await registry.connect(member).applyForMembership(PROFILE);
+      const from = BigInt(await networkHelpers.time.latest()) + 100n;
+      await expect(registry.connect(member).registerKey(11n, 1n, 2n, from))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryWrongStatus")
+        .withArgs(member.address, Status.Applied);
+      // Nothing registered, the hash not taken (an applicant cannot squat it).
+      expect(await registry.keyCount(member.address)).to.equal(0n);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([ethers.ZeroAddress, 0n, 0n]);
+      await registry.connect(auditor).approveGenesis(member.address, GENESIS_DIGEST);
+      expect(await registry.statusOf(member.address)).to.equal(Status.Probation);
+      await expect(registry.connect(member).registerKey(11n, 1n, 2n, from))
+        .to.emit(registry, "RecordKeyRegistered")
+        .withArgs(member.address, 0n, 11n, 1n, 2n, from);
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, from, 2n ** 64n - 1n]);
+    });
+    it("refuses an applicant squatting a key hash before its member registers it (ConsortiumRegistryWrongStatus)", async function () {
+      const { registry, member, other } = await networkHelpers.loadFixture(active);
+      // An applicant sees the member's key registration coming and tries to take the hash first: refused.
+      await registry.connect(other).applyForMembership(PROFILE);
+      const from = BigInt(await networkHelpers.time.latest()) + 100n;
+      await expect(registry.connect(other).registerKey(11n, 1n, 2n, from))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryWrongStatus")
+        .withArgs(other.address, Status.Applied);
+      await expect(registry.connect(member).registerKey(11n, 1n, 2n, from)).to.emit(registry, "RecordKeyRegistered");
+      expect(await registry.keyHolderOf(11n)).to.deep.equal([member.address, from, 2n ** 64n - 1n]);
+    });
+    it("reverts with ConsortiumRegistryWrongStatus for an exiting member", async function () {
+      const { registry, member } = await networkHelpers.loadFixture(active);
+      await registry.connect(member).requestExit();
+      const from = BigInt(await networkHelpers.time.latest()) + 100n;
+      await expect(registry.connect(member).registerKey(11n, 1n, 2n, from))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryWrongStatus")
+        .withArgs(member.address, Status.Exiting);
+    });
     it("reverts with ConsortiumRegistryWrongStatus for a non-member or an ejected member", async function () {
       const { registry, member, other, adjudicator } = await networkHelpers.loadFixture(active);
       const from = BigInt(await networkHelpers.time.latest()) + 100n;
@@ -397,10 +433,11 @@ describe("ConsortiumRegistry", function () {
       expect(await registry.isKeyValidAt(member.address, 11n, now + 2000n)).to.equal(false);
     });
     it("reverts with ConsortiumRegistryKeyTaken when another member registers a taken hash", async function () {
-      const { registry, member, other } = await networkHelpers.loadFixture(probation);
+      const { registry, member, other, auditor } = await networkHelpers.loadFixture(probation);
       const from = BigInt(await networkHelpers.time.latest()) + 100n;
       await registry.connect(member).registerKey(11n, 1n, 2n, from);
       await registry.connect(other).applyForMembership(PROFILE);
+      await registry.connect(auditor).approveGenesis(other.address, GENESIS_DIGEST);
       // The same hash with other coordinates is still the same key hash.
       await expect(registry.connect(other).registerKey(11n, 7n, 8n, from + 1n))
         .to.be.revertedWithCustomError(registry, "ConsortiumRegistryKeyTaken")
@@ -416,13 +453,14 @@ describe("ConsortiumRegistry", function () {
       expect(await registry.isKeyValidAt(other.address, 12n, from + 1n)).to.equal(true);
     });
     it("keeps an ejected member's keys taken and valid over their intervals", async function () {
-      const { registry, member, other, adjudicator } = await networkHelpers.loadFixture(active);
+      const { registry, member, other, adjudicator, auditor } = await networkHelpers.loadFixture(active);
       const from = BigInt(await networkHelpers.time.latest()) + 100n;
       await registry.connect(member).registerKey(11n, 1n, 2n, from);
       await registry.connect(adjudicator).eject(member.address);
       // Fraud committed under the key stays provable after ejection.
       expect(await registry.isKeyValidAt(member.address, 11n, from)).to.equal(true);
       await registry.connect(other).applyForMembership(PROFILE);
+      await registry.connect(auditor).approveGenesis(other.address, GENESIS_DIGEST);
       await expect(registry.connect(other).registerKey(11n, 1n, 2n, from + 1n))
         .to.be.revertedWithCustomError(registry, "ConsortiumRegistryKeyTaken")
         .withArgs(11n, member.address);

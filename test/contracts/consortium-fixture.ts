@@ -1,5 +1,5 @@
-// Shared fixture of engineer C1's contracts: registry, reserve registry, collateral vault (with the restitution pool),
-// wired the way deploy/Consortium.ts wires them, with an EOA standing in for the adjudicator.
+// Shared fixture of engineer C1's contracts: registry, reserve registry, collateral vault (with the members'
+// restitution pools), wired the way deploy/Consortium.ts wires them, with an EOA standing in for the adjudicator.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
 /** Default SLA: daily snapshots, one-day response window, 1 ETH of weight. */
