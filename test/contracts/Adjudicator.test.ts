@@ -396,21 +396,32 @@ describe("Adjudicator", function () {
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
         .withArgs(f.member.address);
     });
+    it("refuses a member never slashed, even below a raised minimum (a governance change ejects nobody)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: MEMBER_STAKE + 1n });
+      expect(await f.registry.meetsMinCollateral(f.member.address)).to.equal(false);
+      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(f.member.address);
+      expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
+    });
     it("reverts with AdjudicatorCollateralSufficient at or above the minimum (the edge included)", async function () {
       const f = await networkHelpers.loadFixture(committed);
+      await f.adjudicator
+        .connect(f.governance)
+        .setSlashParams({ fraudBps: 1_000, missedDeadlineBps: 0, insolvencyBps: 0 });
+      await f.adjudicator.proveFraud(...f.args(await f.proofFor()));
+      const left = MEMBER_STAKE - (MEMBER_STAKE * 1_000n) / 10_000n;
+      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: left });
       await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorCollateralSufficient")
-        .withArgs(f.member.address, MEMBER_STAKE, SLA.minCollateral);
-      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: MEMBER_STAKE });
-      await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
-        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorCollateralSufficient")
-        .withArgs(f.member.address, MEMBER_STAKE, MEMBER_STAKE);
+        .withArgs(f.member.address, left, left);
       expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
       // One wei of weight more and it is short.
-      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: MEMBER_STAKE + 1n });
+      await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: left + 1n });
       await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
         .to.emit(f.adjudicator, "MemberEjectedUndercollateralized")
-        .withArgs(f.member.address, MEMBER_STAKE, MEMBER_STAKE + 1n, f.owner.address);
+        .withArgs(f.member.address, left, left + 1n, f.owner.address);
     });
     it("reverts with AdjudicatorNotEjectable for a non-member, an applicant and an exited member", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -429,6 +440,27 @@ describe("Adjudicator", function () {
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
         .withArgs(op.address);
       expect(await f.registry.statusOf(op.address)).to.equal(Status.Exited);
+    });
+    it("ejects a slashed Probation member below its minimum", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      await f.registry.connect(f.user).applyForMembership(ethers.ZeroHash);
+      await f.registry.connect(f.auditor).approveGenesis(f.user.address, GENESIS_DIGEST);
+      const stake = SLA.minCollateral / 2n;
+      await f.vault.connect(f.user).deposit(f.user.address, ethers.ZeroAddress, stake, { value: stake });
+      // Never slashed: not ejectable although short.
+      await expect(f.adjudicator.ejectUndercollateralized(f.user.address))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
+        .withArgs(f.user.address);
+      const t = BigInt(await time.latest()) - 10n;
+      await f.ledger.connect(f.other).requestProof(f.user.address, t, { value: FEE });
+      const id = await f.ledger.requestCount();
+      await time.increaseTo((await f.ledger.requestOf(id)).deadline + 1n);
+      await f.adjudicator.reportMissedDeadline(id);
+      const left = stake - (stake * BigInt(SLASH.missedDeadlineBps)) / 10_000n;
+      await expect(f.adjudicator.connect(f.other).ejectUndercollateralized(f.user.address))
+        .to.emit(f.adjudicator, "MemberEjectedUndercollateralized")
+        .withArgs(f.user.address, left, SLA.minCollateral, f.other.address);
+      expect(await f.registry.statusOf(f.user.address)).to.equal(Status.Ejected);
     });
     it("refuses a Probation member without collateral and an Exiting member that withdrew (not held to the minimum)", async function () {
       const f = await networkHelpers.loadFixture(committed);
