@@ -900,13 +900,20 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
           // the recipient, both read from the FraudProven event that booked it.
           const booked = await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i]);
           if (booked === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
-          await send(at(d.adjudicator, w).getFunction("payClaim")(nullifiers[i], booked.member, w.address));
+          // The watchtower that proved the fraud pays the claim right after its proof (claims against a member are
+          // paid first come, first served from its pool); the user pays what is left, if anything.
+          const byWatchtower = booked.paid;
+          const pool = (await d.vault.getFunction("restitutionOf")(booked.member, booked.token)) as bigint;
+          if (booked.remaining > 0n && pool > 0n) {
+            await send(at(d.adjudicator, w).getFunction("payClaim")(nullifiers[i], booked.member, w.address));
+          }
           const c = (await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i])) ?? booked;
           out.set(nullifiers[i], c.paid);
           const f = v.asset === ETH_ASSET ? eth : usdc;
           const held = (await d.vault.getFunction("restitutionOf")(c.member, c.token)) as bigint;
           note(
-            `claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${w.address}; ` +
+            `claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${c.recipient} ` +
+              `(${f(byWatchtower)} by the watchtower right after its proof); ` +
               `${cheater.name}'s restitution pool still holds ${f(held)}`,
           );
         }

@@ -127,6 +127,12 @@ export async function proveAndSubmitFraud(
     }
     if ((await ejectIfUndercollateralized(deps, m, log)) !== "not-needed") ejectionTried.add(m);
   };
+  // After each of our own proofs: pay its claim at once (claims against a member are paid first come, first served
+  // from its pool, and a convicted member could race its victims with a fake claim against itself), then eject.
+  const afterOwnProof = async (r: StoredRecord, log: Logger): Promise<void> => {
+    await payClaimAtOnce(deps, BigInt(r.nullifier), r.member, r.payout ?? me, log);
+    await ejectOnce(r.member, log);
+  };
   for (const r of records) {
     const log = deps.log.child({ nullifier: r.nullifier, member: r.member, asset: r.asset, t: r.t, slot: r.slot });
     const row = deps.db.fraud(r.nullifier);
@@ -150,7 +156,7 @@ export async function proveAndSubmitFraud(
         // finish it as our own, ejection included.
         log.info("fraud proof sent earlier was mined", { tx: sentBefore });
         out.set(r.nullifier, "submitted");
-        await ejectOnce(r.member, log);
+        await afterOwnProof(r, log);
         continue;
       }
       log.info("fraud already proven on-chain for this record");
@@ -179,7 +185,7 @@ export async function proveAndSubmitFraud(
         if (mined?.status === 1) {
           deps.db.setFraud({ ...base, status: "done", txHash: sentBefore });
           out.set(r.nullifier, "submitted");
-          await ejectOnce(r.member, log);
+          await afterOwnProof(r, log);
           continue;
         }
       }
@@ -248,9 +254,51 @@ export async function proveAndSubmitFraud(
         out.set(r.nullifier, nowSpent ? "already-spent" : "failed");
       }
     }
-    if (out.get(r.nullifier) === "submitted") await ejectOnce(r.member, log);
+    if (out.get(r.nullifier) === "submitted") await afterOwnProof(r, log);
   }
   return out;
+}
+
+/** What {@link payClaimAtOnce} did: `sent` is a payment not mined within the short wait (it stays sent). */
+export type PaymentOutcome = "paid" | "sent" | "nothing-to-pay" | "failed";
+
+/**
+ * Right after this watchtower's fraud proof was mined: pay the claim it booked (`payClaim(nullifier, member,
+ * recipient)`) from the member's pool, waiting at most `ejectWaitMs` (default 5 s). Best effort and never throws: an
+ * empty pool (the member holds no collateral in the claim's token, or others were paid first) or a settled claim is
+ * logged, as is any other failure; the claim stays payable by anyone (`fund:pay-claim`).
+ */
+export async function payClaimAtOnce(
+  deps: Pick<WatchtowerDeps, "signer" | "adjudicator" | "log" | "ejectWaitMs">,
+  nullifier: bigint,
+  member: string,
+  recipient: string,
+  log: Logger = deps.log,
+): Promise<PaymentOutcome> {
+  adjudicatorErrors ??= combinedInterface([ADJUDICATOR_ABI]);
+  const errors = adjudicatorErrors;
+  try {
+    const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
+    const tx = (await adj.getFunction("payClaim")(nullifier, member, recipient)) as SentTx;
+    log.info("paying the claim the proof booked", { member, recipient, tx: tx.hash });
+    const waitMs = deps.ejectWaitMs ?? DEFAULT_EJECT_WAIT_MS;
+    const receipt = await minedWithin(tx, waitMs);
+    if (receipt === undefined) {
+      log.info("claim payment sent, not mined yet; carrying on", { tx: tx.hash, waitedMs: waitMs });
+      return "sent";
+    }
+    if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
+    log.info("claim paid", { tx: tx.hash });
+    return "paid";
+  } catch (e) {
+    const reason = explainError(e, errors).split("\n")[0];
+    if (/pool empty|claim settled/i.test(reason)) {
+      log.info("nothing to pay on the claim now", { member, reason });
+      return "nothing-to-pay";
+    }
+    log.warn("claim payment failed; carrying on (anyone may pay it later)", { member, error: reason });
+    return "failed";
+  }
 }
 
 /**

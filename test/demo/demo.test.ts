@@ -278,7 +278,9 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(step("deploy").gas.gas).to.be.greaterThan(1_000_000);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.proveFraud")).to.equal(true);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.ejectUndercollateralized")).to.equal(true);
-    expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["Adjudicator.payClaim"]);
+    // The watchtower pays each claim right after its proof; the claims step pays only what is left, if anything.
+    expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.payClaim")).to.equal(true);
+    for (const a of step("claims").gas.byAction) expect(a.action).to.equal("Adjudicator.payClaim");
     expect(step("round1-snapshot").gas.txs).to.equal(0);
     expect(result.totals.gas).to.equal(result.steps.reduce((a, s) => a + s.gas.gas, 0));
   });

@@ -223,6 +223,13 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
     }
     for (const r of omitted) expect(await s.adjudicator.isNullifierSpent(BigInt(r.nullifier))).to.equal(true);
     expect(held.marks.get(omitted[0].nullifier)).to.equal("mismatch");
+    // Each proof's claim was paid at once from the member's own pool (in full, or all the pool held).
+    for (const r of omitted) {
+      const claim = await s.adjudicator.claimOf(BigInt(r.nullifier));
+      const pool = await s.vault.restitutionOf(r.member, ethers.ZeroAddress);
+      expect(claim.remaining === 0n || pool === 0n, `claim ${r.nullifier} paid`).to.equal(true);
+    }
+    expect(lines().filter((l) => l.msg === "claim paid")).to.have.length(2);
 
     // 1.5 ETH slashed by half: 0.75 < 1 ETH, so the watchtower that proved it ejected the member.
     expect(await s.vault.stakeOf(s.short.address)).to.equal(75n * 10n ** 16n);
