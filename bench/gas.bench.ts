@@ -159,7 +159,7 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       operation: "proveFraud (real Groth16 verifier), steady state",
       gas: gSecond,
       goal: "<= 350,000",
-      note: `of which verifyProof ~${(verify - 21_000n).toLocaleString("en-US")} (estimateGas - 21,000)`,
+      note: `verifyProof called alone: ~${(verify - 21_000n).toLocaleString("en-US")} (estimateGas - 21,000, its calldata included)`,
     });
   } finally {
     await rm(workDir, { recursive: true, force: true });
