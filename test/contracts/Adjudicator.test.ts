@@ -3,6 +3,7 @@ import { network } from "hardhat";
 
 import {
   Verdict,
+  committedSet,
   fraudPublicSignals,
   rootsDigest,
   setBlobDigest,
@@ -86,6 +87,21 @@ async function committed() {
 
 describe("Adjudicator", function () {
   describe("proveFraud", function () {
+    it("lists, per set, only the assets proven at its own t (committedSet reads FraudProven by member, then t)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const ledger = await f.ledger.getAddress();
+      // The token at t1 and ETH at t2: the member's FraudProven events name both assets, each at its own t.
+      await f.adjudicator.proveFraud(
+        ...f.args(await f.proofFor({ asset: BigInt(TOKEN_ASSET), rootHash: f.tok.rootHash, nullifier: 101n })),
+      );
+      await f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t2, nullifier: 102n })));
+      expect((await committedSet(ethers.provider, ledger, f.member.address, f.t1)).fraudulentAssets).to.deep.equal([
+        TOKEN_ASSET,
+      ]);
+      expect((await committedSet(ethers.provider, ledger, f.member.address, f.t2)).fraudulentAssets).to.deep.equal([
+        ETH_ASSET,
+      ]);
+    });
     it("marks the set fraudulent, books the claim, slashes with the fraud share and pays only the bounty out", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
