@@ -96,11 +96,6 @@ export function requestSubject(member: string, t: bigint, requestId: bigint): st
   return keccak256(coder.encode(["address", "uint64", "uint256"], [member, t, requestId]));
 }
 
-/** The commitment id of one asset: `keccak256(abi.encode(member, asset, t))`. */
-export function commitmentId(member: string, asset: number, t: bigint): string {
-  return keccak256(coder.encode(["address", "uint32", "uint64"], [member, asset, t]));
-}
-
 /** The CommitmentLedger's EIP-712 domain on `chainId` at `ledger`. */
 export function ledgerDomain(chainId: bigint, ledger: string): TypedDataDomain {
   return { name: LEDGER_DOMAIN_NAME, version: LEDGER_DOMAIN_VERSION, chainId, verifyingContract: ledger };
