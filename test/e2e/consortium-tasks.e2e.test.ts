@@ -259,8 +259,17 @@ describe("consortium tasks", function () {
       consortiumStatus({ ...common, from: "", member: s.member.address, limit: 5 }, s.hre),
     );
     expect(status.code, status.out).to.equal(0);
-    expect(status.out).to.contain("Fraudulent");
-    expect(status.out).to.contain("FRAUD PROVEN");
+    // Exactly the proven asset's row is marked, under the set of the proof's t.
+    const lines = status.out.split("\n");
+    const marked = lines.filter((l) => l.includes("FRAUD PROVEN"));
+    expect(marked, status.out).to.have.length(1);
+    const p = file.publicSignals;
+    expect(marked[0]).to.contain(`asset ${p.asset}: rootHash ${p.rootHash} `);
+    const header = lines
+      .slice(0, lines.indexOf(marked[0]))
+      .reverse()
+      .find((l) => /^\s+t \d+:/.test(l));
+    expect(header).to.contain(`t ${p.t}: Fraudulent`);
     expect(status.out).to.contain("#1 t");
     expect(status.out).to.contain("slashes 1");
     await rm(s.dir, { recursive: true, force: true });
