@@ -201,6 +201,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint256 share;
         uint256 count;
         {
+            // The adjudicator check of `onlyAdjudicator`, inline: the slash reads the whole config slot once.
             Config memory config = _config;
             if (msg.sender != config.adjudicator) revert CollateralVaultNotAdjudicator(msg.sender);
             share = bountyRecipient == address(0) ? 0 : config.bountyShareBps;
@@ -481,21 +482,23 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     ) private returns (uint256 taken, uint256 balanceAfter) {
         uint256 fromBalance;
         uint256 fromPending;
-        (fromBalance, fromPending, balanceAfter) = _take(member, token, bps, share);
+        (fromBalance, fromPending, balanceAfter) = _take(member, token, bps);
         taken = fromBalance + fromPending;
         if (taken == 0) return (0, balanceAfter);
-        uint256 bounty = _bountyOf(taken, share);
+        uint256 bounty = (taken * share) / _BPS;
+        // All but the bounty goes to the member's own pool. Its slot is non-zero since the first deposit (`opened`);
+        // restitution never exceeds what the member deposited, so it fits 128 bits.
+        _positions[member][token].restitution += uint128(taken - bounty);
         emit CollateralSlashed(member, token, fromBalance, fromPending, bounty, taken - bounty, bountyRecipient);
         if (bounty > 0) _pushBounty(token, bountyRecipient, bounty);
     }
 
     /// @dev Remove `bps` of a member's balance and pending withdrawal of `token` from the books (rounding down, so
-    /// never more than held) and put all but the bounty (`share` of it) in the member's restitution pool.
+    /// never more than held).
     function _take(
         address member,
         address token,
-        uint256 bps,
-        uint256 share
+        uint256 bps
     ) private returns (uint256 fromBalance, uint256 fromPending, uint256 balanceAfter) {
         Position storage position = _positions[member][token];
         uint128 balance = position.balance;
@@ -508,15 +511,6 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         position.balance = uint128(balanceAfter);
         position.pending = pending - uint128(fromPending);
         if (fromPending != 0) _totals[token].pending -= uint128(fromPending);
-        uint256 taken = fromBalance + fromPending;
-        // The member's pool: its slot is non-zero since the first deposit (`opened`). Restitution never exceeds what
-        // the member deposited, so it fits 128 bits.
-        position.restitution += uint128(taken - _bountyOf(taken, share));
-    }
-
-    /// @dev The bounty part (`share` basis points, rounded down) of a slashed amount; the rest is restitution.
-    function _bountyOf(uint256 taken, uint256 share) private pure returns (uint256) {
-        return (taken * share) / _BPS;
     }
 
     /// @dev Push a bounty; if the recipient (or token) refuses it, credit it for claimBounty instead, so a
