@@ -1,0 +1,28 @@
+// Payout commitments (docs/protocol.md section 3): where a record's restitution goes, chosen by the user, signed by
+// the member inside the record message, opened only when the claim is paid.
+import { AbiCoder, getAddress, id, keccak256 } from "ethers";
+
+/** `PAYOUT_DOMAIN = keccak256("por.payout.v1")`, the first word of the payout commitment's preimage. */
+export const PAYOUT_DOMAIN = id("por.payout.v1");
+
+/** A payout commitment's opening: the address paid and the per-record salt that hides it. */
+export interface PayoutOpening {
+  /** The address the claim is paid to (checksummed or lowercase 0x-hex). */
+  address: string;
+  /** The salt, `0 <= salt < 2^256`. */
+  salt: bigint;
+}
+
+/**
+ * `payoutHash = uint256(keccak256(abi.encode(PAYOUT_DOMAIN, payoutAddress, payoutSalt))) >> 8`: 248 bits, so a
+ * field element of the record message. The Adjudicator computes the same when a claim is paid. `0` means "no payout
+ * registered" and is never the hash of an opening (a keccak256 output with 248 zero top bits is not findable).
+ */
+export function payoutHashOf(opening: PayoutOpening): bigint {
+  if (opening.salt < 0n || opening.salt >= 1n << 256n) throw new RangeError("payout salt must be in [0, 2^256)");
+  const encoded = AbiCoder.defaultAbiCoder().encode(
+    ["bytes32", "address", "uint256"],
+    [PAYOUT_DOMAIN, getAddress(opening.address), opening.salt],
+  );
+  return BigInt(keccak256(encoded)) >> 8n;
+}
