@@ -38,6 +38,14 @@ export const circuitInstances: CircuitInstance[] = [
     file: "leaf-mismatch.circom",
     template: "LeafMismatch",
     params: [32],
-    publicInputs: ["rootHash", "keyHash", "context", "nullifier", "recipient"],
+    publicInputs: ["rootHash", "keyHash", "context", "nullifier", "payoutHash"],
+  },
+  {
+    // The root-sum fraud proof (docs/protocol.md, "Root-sum circuit"): a committed root sum the root hash does not bind.
+    name: "RootSumMismatch",
+    file: "root-sum.circom",
+    template: "RootSumMismatch",
+    params: [],
+    publicInputs: ["rootHash", "rootSum"],
   },
 ];

@@ -7,6 +7,7 @@ pragma circom 2.1.9;
 
 include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/bitify.circom";
+include "circomlib/circuits/comparators.circom";
 
 // Proves: (parentHash, parentSum) is the inner node over the current node (hash, sum) and its
 // sibling (siblingHash, siblingSum), the current node being the right child when isRight = 1 and
@@ -30,6 +31,35 @@ template MerkleSumLevel() {
     parentSum <== sum + siblingSum;
 }
 
+// Computes: the path from the node (leafHash, leafSum) at index `slot` of a Merkle-sum tree of depth DEPTH, with
+// the sibling nodes (siblingHashes[i], siblingSums[i]) from level 0 (the leaf's sibling) upwards: hashes[i] and
+// sums[i] are the node on the path at level i (hashes[0], sums[0] the leaf; hashes[DEPTH], sums[DEPTH] the root).
+// Proves: slot < 2^DEPTH and each level is the inner node over the one below and its sibling.
+// Assumes: nothing of its inputs, and checks no range: sums are added in the field. The caller range-checks
+// (MerkleSumRoot) or proves a sum out of range (LeafMismatch's malformed mode).
+template MerkleSumPath(DEPTH) {
+    assert(DEPTH >= 1 && DEPTH <= 64);
+
+    signal input leafHash;
+    signal input leafSum;
+    signal input slot;
+    signal input siblingHashes[DEPTH];
+    signal input siblingSums[DEPTH];
+    signal output hashes[DEPTH + 1];
+    signal output sums[DEPTH + 1];
+
+    // slot < 2^DEPTH, and its bits, least significant first, are the directions.
+    signal pathBits[DEPTH] <== Num2Bits(DEPTH)(slot);
+
+    hashes[0] <== leafHash;
+    sums[0] <== leafSum;
+    for (var i = 0; i < DEPTH; i++) {
+        (hashes[i + 1], sums[i + 1]) <== MerkleSumLevel()(
+            hashes[i], sums[i], siblingHashes[i], siblingSums[i], pathBits[i]
+        );
+    }
+}
+
 // Proves: the node (leafHash, leafSum) at index `slot` of a Merkle-sum tree of depth DEPTH, with the
 // sibling nodes (siblingHashes[i], siblingSums[i]) from level 0 (the leaf's sibling) upwards, hashes
 // up to (rootHash, rootSum); slot < 2^DEPTH; leafSum, every sibling sum and rootSum are < 2^128.
@@ -39,8 +69,6 @@ template MerkleSumLevel() {
 // every intermediate sum below 2^128 as well. Every child sum at every level is therefore < 2^128.
 // Assumes: nothing of its inputs (slot's range and all sums are enforced here).
 template MerkleSumRoot(DEPTH) {
-    assert(DEPTH >= 1 && DEPTH <= 64);
-
     signal input leafHash;
     signal input leafSum;
     signal input slot;
@@ -49,22 +77,14 @@ template MerkleSumRoot(DEPTH) {
     signal output rootHash;
     signal output rootSum;
 
-    // slot < 2^DEPTH, and its bits, least significant first, are the directions.
-    signal pathBits[DEPTH] <== Num2Bits(DEPTH)(slot);
-
-    _ <== Num2Bits(128)(leafSum);
-
     signal hashes[DEPTH + 1];
     signal sums[DEPTH + 1];
-    hashes[0] <== leafHash;
-    sums[0] <== leafSum;
+    (hashes, sums) <== MerkleSumPath(DEPTH)(leafHash, leafSum, slot, siblingHashes, siblingSums);
+
+    _ <== Num2Bits(128)(leafSum);
     for (var i = 0; i < DEPTH; i++) {
         _ <== Num2Bits(128)(siblingSums[i]);
-        (hashes[i + 1], sums[i + 1]) <== MerkleSumLevel()(
-            hashes[i], sums[i], siblingHashes[i], siblingSums[i], pathBits[i]
-        );
     }
-
     _ <== Num2Bits(128)(sums[DEPTH]);
 
     rootHash <== hashes[DEPTH];
@@ -90,4 +110,20 @@ template MerkleSumInclusion(DEPTH) {
 
     rootHash === computedHash;
     rootSum === computedSum;
+}
+
+// Proves: `value` >= 2^128 as an integer in [0, p) (big = 1) or not (big = 0), through the unique (strict)
+// 254-bit decomposition of `value`.
+// Assumes: nothing.
+template AtLeast2To128() {
+    signal input value;
+    signal output big;
+
+    signal bits[254] <== Num2Bits_strict()(value);
+    var high = 0;
+    for (var i = 128; i < 254; i++) {
+        high += bits[i] * (1 << (i - 128));
+    }
+    signal highIsZero <== IsZero()(high);
+    big <== 1 - highIsZero;
 }

@@ -8,13 +8,14 @@ include "circomlib/circuits/babyjub.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
 
 // Domain tags: the ASCII strings read as big-endian integers (docs/protocol.md section 1).
-function RECORD_DOMAIN() { return 8908045074570304022795481151025; }       // "por.record.v1"
+function RECORD_DOMAIN() { return 8908045074570304022795481151026; }       // "por.record.v2"
 function NULLIFIER_DOMAIN() { return 149452196352583542995247387895126718001; } // "por.nullifier.v1"
 function KEY_DOMAIN() { return 530960862305234845595185; }                  // "por.key.v1"
 
-// Proves: m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance).
+// Proves: m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance, payoutHash) (record message v2:
+// payoutHash commits to where the record's restitution is paid).
 // Assumes: nothing; the ranges of the fields (asset < 2^32, t < 2^64, slot < 2^D, balance < 2^96) are
-// the caller's to enforce where they matter.
+// the caller's to enforce where they matter; payoutHash is any field element (0: no payout registered).
 template RecordMessage() {
     signal input member;
     signal input asset;
@@ -22,9 +23,10 @@ template RecordMessage() {
     signal input slot;
     signal input accountKey;
     signal input balance;
+    signal input payoutHash;
     signal output m;
 
-    m <== Poseidon(7)([RECORD_DOMAIN(), member, asset, t, slot, accountKey, balance]);
+    m <== Poseidon(8)([RECORD_DOMAIN(), member, asset, t, slot, accountKey, balance, payoutHash]);
 }
 
 // Proves: nullifier = Poseidon(NULLIFIER_DOMAIN, m).

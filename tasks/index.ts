@@ -95,7 +95,7 @@ const liabilityTasks: NewTaskDefinition[] = [
 // --- fraud proofs (src/prover) ---
 const proverTasks: NewTaskDefinition[] = [
   task("prove-fraud", "Prove that a member's committed tree does not honour a user's signed record (LeafMismatch)")
-    .addOption({ name: "record", description: "The user's record file (por.record v1)", defaultValue: "" })
+    .addOption({ name: "record", description: "The user's record file (por.record v2)", defaultValue: "" })
     .addOption({
       name: "leaves",
       description: "The member's published leaves payload for the record's tree",
@@ -111,10 +111,22 @@ const proverTasks: NewTaskDefinition[] = [
       description: "The committed root hash (decimal); the path must reach it",
       defaultValue: "",
     })
-    .addOption({ name: "recipient", description: "0x address the restitution claim is paid to", defaultValue: "" })
     .addOption({ name: "out", description: "Output proof file", defaultValue: "fraud-proof.json" })
     .addOption({ name: "circuit", description: "Circuit instance (default LeafMismatch32)", defaultValue: "" })
     .setAction(() => import("./prove-fraud.js"))
+    .build(),
+  task(
+    "prove-root-sum",
+    "Prove that a member's committed root sum is not the sum its committed root hash binds (RootSumMismatch)",
+  )
+    .addOption({ name: "leaves", description: "The member's published leaves payload of the tree", defaultValue: "" })
+    .addOption({ name: "path", description: "Or: any slot path of the tree (por.slot-path v1)", defaultValue: "" })
+    .addOption({ name: "member", description: "With --path: the member's 0x address", defaultValue: "" })
+    .addOption({ name: "asset", description: "With --path: the asset id", defaultValue: "" })
+    .addOption({ name: "t", description: "With --path: the snapshot time", defaultValue: "" })
+    .addOption({ name: "rootSum", description: "The root sum the member committed (decimal)", defaultValue: "" })
+    .addOption({ name: "out", description: "Output proof file", defaultValue: "root-sum-proof.json" })
+    .setAction(() => import("./prove-root-sum.js"))
     .build(),
 ];
 

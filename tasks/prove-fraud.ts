@@ -16,7 +16,6 @@ interface ProveFraudArgs {
   leaves: string;
   path: string;
   rootHash: string;
-  recipient: string;
   out: string;
   circuit: string;
 }
@@ -25,6 +24,7 @@ const KIND_TEXT = {
   "missing-user-empty-slot": "the record's slot is empty in the committed tree (missing user)",
   "missing-user-other-account": "the record's slot holds another account (missing user)",
   "under-reported": "the record's leaf holds less than the signed balance (under-reported)",
+  "malformed-path": "a sum on the record's path is out of range or wrapped (malformed tree)",
 } as const;
 
 function decimal(name: string, v: string): bigint {
@@ -41,9 +41,6 @@ export default async function proveFraudTask(args: ProveFraudArgs): Promise<void
     if (args.record === "") throw new Error("--record <record.json> is required");
     if ((args.leaves === "") === (args.path === "")) {
       throw new Error("give exactly one of --leaves <published leaves payload> or --path <slot-path.json>");
-    }
-    if (!/^0x[0-9a-fA-F]{40}$/.test(args.recipient)) {
-      throw new Error("--recipient must be the 0x address the restitution is paid to");
     }
     const record = await readSignedRecord(args.record);
     let path: SlotPath;
@@ -72,17 +69,17 @@ export default async function proveFraudTask(args: ProveFraudArgs): Promise<void
     }
 
     const circuit = args.circuit === "" ? FRAUD_CIRCUIT : args.circuit;
-    const { file, timings } = await proveFraud(
-      { record, path, recipient: BigInt(args.recipient), expectedRoot: root },
-      { circuit },
-    );
+    const { file, timings } = await proveFraud({ record, path, expectedRoot: root }, { circuit });
     const tmp = `${args.out}.tmp-${process.pid}`;
     await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`);
     await rename(tmp, args.out);
     process.stdout.write(
       `Fraud proven: ${KIND_TEXT[file.kind]}.\n` +
         `  member ${file.publicSignals.member}, asset ${file.publicSignals.asset}, t ${file.publicSignals.t}\n` +
-        `  claim ${file.publicSignals.claim} base units, paid to ${file.publicSignals.recipient}\n` +
+        `  claim ${file.publicSignals.claim} base units, booked to the record's payout ` +
+        (BigInt(file.publicSignals.payoutHash) === 0n
+          ? "(none registered: it waits for governance to assign one)\n"
+          : `(payout hash ${file.publicSignals.payoutHash})\n`) +
         `  nullifier ${file.publicSignals.nullifier}\n` +
         `  proof (${circuit}) written to ${args.out} in ${(timings.witnessAndProve / 1000).toFixed(2)} s\n`,
     );

@@ -3,7 +3,7 @@
 // MerkleSumInclusion(8) from circuits/merkle-sum.circom, public inputs [rootHash, rootSum].
 // Ceremony: development (public beacon, INSECURE; see docs/ceremony.md).
 // Do not edit by hand.
-// compile hash: 74b7564be123d18719d7a2735bc5a4ed535656aed4d07e02563ea05c743d3cbb
+// compile hash: 834b1543843b779ad445e71bfd67124ed84793c49ce55215b84b51ff451dffcd
 /*
     Copyright 2021 0KIMS association.
 

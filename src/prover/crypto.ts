@@ -6,7 +6,8 @@ export const FIELD_P = 218882428718392752222464057452572750885483644004160343436
 /** Order of Baby Jubjub's prime-order subgroup: EdDSA's S must be below it. */
 export const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
 /** Domain tags (docs/protocol.md section 1). */
-export const RECORD_DOMAIN = 8908045074570304022795481151025n;
+/** "por.record.v2": the record message with the payout commitment. */
+export const RECORD_DOMAIN = 8908045074570304022795481151026n;
 export const NULLIFIER_DOMAIN = 149452196352583542995247387895126718001n;
 export const KEY_DOMAIN = 530960862305234845595185n;
 
@@ -20,7 +21,10 @@ interface CircomlibPoseidon {
 }
 interface CircomlibEddsa {
   F: WasmField;
-  babyJub: { inCurve(p: [Uint8Array, Uint8Array]): boolean };
+  babyJub: {
+    inCurve(p: [Uint8Array, Uint8Array]): boolean;
+    inSubgroup(p: [Uint8Array, Uint8Array]): boolean;
+  };
   verifyPoseidon(
     msg: Uint8Array,
     sig: { R8: [Uint8Array, Uint8Array]; S: bigint },
@@ -34,6 +38,8 @@ export interface ProverCrypto {
   poseidon(inputs: readonly bigint[]): bigint;
   /** True when (x, y) lies on Baby Jubjub. */
   onCurve(x: bigint, y: bigint): boolean;
+  /** True when (x, y) is in Baby Jubjub's prime-order subgroup and is not the identity. */
+  inSubgroup(x: bigint, y: bigint): boolean;
   /** True when (R8, S) is a valid EdDSA-Poseidon signature of msg under A (curve and S range checked). */
   verify(msg: bigint, sig: { R8x: bigint; R8y: bigint; S: bigint }, A: { Ax: bigint; Ay: bigint }): boolean;
 }
@@ -62,6 +68,8 @@ export function loadProverCrypto(): Promise<ProverCrypto> {
         return poseidon.F.toObject(poseidon([...xs]));
       },
       onCurve: (x, y) => x < FIELD_P && y < FIELD_P && eddsa.babyJub.inCurve([fe(x), fe(y)]),
+      inSubgroup: (x, y) =>
+        x < FIELD_P && y < FIELD_P && !(x === 0n && y === 1n) && eddsa.babyJub.inSubgroup([fe(x), fe(y)]),
       verify: (msg, sig, A) =>
         sig.R8x < FIELD_P &&
         sig.R8y < FIELD_P &&

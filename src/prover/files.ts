@@ -1,6 +1,6 @@
 // File formats of the fraud prover: the slot-path input (an inclusion response for one slot) and the proof
-// output (`por.fraud-proof` version 1, docs/protocol.md "Fraud-proof file"). Both validated with zod; errors
-// name the file and the field.
+// outputs (`por.fraud-proof` version 3 and `por.root-sum-proof` version 1, docs/protocol.md "Fraud-proof file").
+// All validated with zod; errors name the file and the field.
 import { z } from "zod";
 
 import { address, decimal, decimalBelow, fieldElement, u256String, u64String, u96String } from "../schema/index.js";
@@ -42,16 +42,19 @@ export const calldataProofSchema = z.strictObject({
   c: z.tuple([uint256, uint256]),
 });
 
+const circuitName = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/);
+
 /**
- * The fraud-proof file, version 2: what `prove-fraud` writes and a submitter reads. Version 1 carried the member as
- * a sixth public signal (circuits before the member became private); its proofs do not verify any more.
+ * The fraud-proof file, version 3: what `prove-fraud` writes and a submitter reads. Version 2 proved the record
+ * message v1 with a free recipient (anyone proving first could take the claim); version 1 carried the member as a
+ * sixth public signal. Their proofs do not verify any more.
  */
 export const fraudProofFileSchema = z.strictObject({
   format: z.literal("por.fraud-proof"),
-  version: z.literal(2),
+  version: z.literal(3),
   /** Circuit instance the proof is for (its verifier is `<circuit>Verifier`). */
-  circuit: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/),
-  kind: z.enum(["missing-user-empty-slot", "missing-user-other-account", "under-reported"]),
+  circuit: circuitName,
+  kind: z.enum(["missing-user-empty-slot", "missing-user-other-account", "under-reported", "malformed-path"]),
   proof: calldataProofSchema,
   publicSignals: z.strictObject({
     rootHash: field,
@@ -66,14 +69,37 @@ export const fraudProofFileSchema = z.strictObject({
     claim: u96String,
     context: decimalBelow(1n << 192n, "must be below 2^192"),
     nullifier: field,
-    recipient: address,
+    /** The payout commitment signed in the record: the claim is paid only to its opening. */
+    payoutHash: field,
   }),
   /**
-   * The five public signals as the verifier takes them: rootHash, keyHash, context, nullifier, recipient (`member`
+   * The five public signals as the verifier takes them: rootHash, keyHash, context, nullifier, payoutHash (`member`
    * above is the accused member, which the circuit keeps private: the registry names it through the key hash).
    */
   pubSignals: z.tuple([field, field, field, field, field]),
 });
+
+/** The root-sum proof file, version 1: what `prove-root-sum` writes (a root sum the root hash does not bind). */
+export const rootSumProofFileSchema = z.strictObject({
+  format: z.literal("por.root-sum-proof"),
+  version: z.literal(1),
+  circuit: circuitName,
+  kind: z.enum(["root-sum-mismatch", "malformed-root"]),
+  proof: calldataProofSchema,
+  /** The commitment proven wrong: the member's (asset, t) in its set at t. */
+  member: address,
+  asset: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  t: u64String,
+  publicSignals: z.strictObject({ rootHash: field, rootSum: decimalBelow(1n << 128n, "must be below 2^128") }),
+  pubSignals: z.tuple([field, field]),
+});
+
+/** A parsed root-sum proof file. */
+export type RootSumProofFile = z.infer<typeof rootSumProofFileSchema>;
 
 /** A parsed fraud-proof file. */
 export type FraudProofFile = z.infer<typeof fraudProofFileSchema>;
@@ -83,6 +109,7 @@ export const FRAUD_KINDS: readonly FraudKind[] = [
   "missing-user-empty-slot",
   "missing-user-other-account",
   "under-reported",
+  "malformed-path",
 ];
 
 function parseJson<T>(schema: z.ZodType<T>, text: string, file: string): T {
@@ -116,7 +143,7 @@ export function parseFraudProofFile(text: string, file = "fraud-proof.json"): Fr
   const f = parseJson(fraudProofFileSchema, text, file);
   const p = f.publicSignals;
   const context = BigInt(p.asset) + (BigInt(p.t) << 32n) + (BigInt(p.claim) << 96n);
-  const expected = [p.rootHash, p.keyHash, context.toString(), p.nullifier, BigInt(p.recipient).toString()];
+  const expected = [p.rootHash, p.keyHash, context.toString(), p.nullifier, p.payoutHash];
   if (p.context !== context.toString()) {
     throw new ProverInputError(`${file}: publicSignals.context: is not asset + t * 2^32 + claim * 2^96`);
   }
@@ -125,6 +152,15 @@ export function parseFraudProofFile(text: string, file = "fraud-proof.json"): Fr
       throw new ProverInputError(`${file}: pubSignals.${i}: disagrees with publicSignals`);
     }
   });
+  return f;
+}
+
+/** Parses and validates a root-sum proof file, and checks that its public signals agree with its fields. */
+export function parseRootSumProofFile(text: string, file = "root-sum-proof.json"): RootSumProofFile {
+  const f = parseJson(rootSumProofFileSchema, text, file);
+  if (f.pubSignals[0] !== f.publicSignals.rootHash || f.pubSignals[1] !== f.publicSignals.rootSum) {
+    throw new ProverInputError(`${file}: pubSignals: disagree with publicSignals`);
+  }
   return f;
 }
 
@@ -137,7 +173,7 @@ export interface FraudProofStruct {
   t: bigint;
   claim: bigint;
   nullifier: bigint;
-  recipient: string;
+  payoutHash: bigint;
   a: [bigint, bigint];
   b: [[bigint, bigint], [bigint, bigint]];
   c: [bigint, bigint];
@@ -155,7 +191,7 @@ export function toFraudProofStruct(f: FraudProofFile): FraudProofStruct {
     t: BigInt(p.t),
     claim: BigInt(p.claim),
     nullifier: BigInt(p.nullifier),
-    recipient: p.recipient,
+    payoutHash: BigInt(p.payoutHash),
     a: [BigInt(f.proof.a[0]), BigInt(f.proof.a[1])],
     b: [
       [BigInt(b[0][0]), BigInt(b[0][1])],

@@ -15,41 +15,51 @@ export {
   ProverInputError,
   fraudProofFileSchema,
   parseFraudProofFile,
+  parseRootSumProofFile,
   parseSlotPathFile,
+  rootSumProofFileSchema,
   slotPathFileSchema,
   toFraudProofStruct,
   type FraudProofFile,
   type FraudProofStruct,
+  type RootSumProofFile,
   type SlotPathFile,
 } from "./files.js";
 export {
   FRAUD_CIRCUIT,
+  ROOT_SUM_CIRCUIT,
   calldataProof,
   checkFraud,
   proveFraud,
+  proveRootSum,
   pubSignalsOf,
   type ProofTimings,
   type ProveFraudInput,
   type ProveFraudOptions,
+  type ProveRootSumInput,
   type ProverArtifacts,
 } from "./prove.js";
 export {
   FraudProofRefused,
+  buildRootSumStatement,
   buildStatement,
   keyHashOf,
+  malformedIndex,
   nullifierOf,
   packContext,
+  pathNodes,
   recordMessage,
   unpackContext,
   type FraudKind,
   type FraudStatement,
   type RefusalReason,
+  type RootSumStatement,
   type SignedRecord,
   type SlotPath,
   type TreeNode,
 } from "./statement.js";
 
-/** Reads a user's record file (`por.record` v1, src/records) as the signed record the prover needs. */
+/** Reads a user's record file (`por.record` v2, src/records) as the signed record the prover needs. */
 export async function readSignedRecord(path: string): Promise<SignedRecord> {
   const f = await readRecordFile(path);
   const r = recordOf(f);
@@ -60,6 +70,7 @@ export async function readSignedRecord(path: string): Promise<SignedRecord> {
     slot: BigInt(r.slot),
     accountKey: r.accountKey,
     balance: r.balance,
+    payoutHash: r.payoutHash,
     signature: { R8x: BigInt(f.signature.R8x), R8y: BigInt(f.signature.R8y), S: BigInt(f.signature.S) },
     publicKey: { Ax: BigInt(f.recordKey.Ax), Ay: BigInt(f.recordKey.Ay) },
   };

@@ -1,21 +1,26 @@
-// Proves a LeafMismatch statement with snarkjs Groth16 and formats the result for the verifier contract.
+// Proves a LeafMismatch or RootSumMismatch statement with snarkjs Groth16 and formats the result for the verifier
+// contract.
 import { readFile } from "node:fs/promises";
 
 import * as snarkjs from "snarkjs";
 
 import { circuitArtifacts, findInstance, sharedCurve } from "../circuits/index.js";
 import { loadProverCrypto } from "./crypto.js";
-import type { FraudProofFile } from "./files.js";
+import type { FraudProofFile, RootSumProofFile } from "./files.js";
 import {
   FraudProofRefused,
+  buildRootSumStatement,
   buildStatement,
   type FraudStatement,
+  type RootSumStatement,
   type SignedRecord,
   type SlotPath,
 } from "./statement.js";
 
 /** The production fraud-proof circuit instance (circuits/instances.ts). */
 export const FRAUD_CIRCUIT = "LeafMismatch32";
+/** The root-sum fraud-proof circuit instance. */
+export const ROOT_SUM_CIRCUIT = "RootSumMismatch";
 
 /** Proving artifacts: the witness generator, proving key and verifying key (absolute paths). */
 export interface ProverArtifacts {
@@ -29,8 +34,6 @@ export interface ProveFraudInput {
   record: SignedRecord;
   /** The node at the record's slot in the committed tree and its siblings (D levels). */
   path: SlotPath;
-  /** The Ethereum address the restitution claim is paid to, as an integer. */
-  recipient: bigint;
   /** The committed root hash, when known: the path must reach it. */
   expectedRoot?: bigint;
 }
@@ -67,11 +70,11 @@ export function calldataProof(proof: snarkjs.Groth16Proof): FraudProofFile["proo
 }
 
 /**
- * The five public signals in the verifier's order: rootHash, keyHash, context, nullifier, recipient (the accused
+ * The five public signals in the verifier's order: rootHash, keyHash, context, nullifier, payoutHash (the accused
  * member is not one: the circuit keeps it private and the registry names it through the key hash).
  */
 export function pubSignalsOf(s: FraudStatement): FraudProofFile["pubSignals"] {
-  return [s.rootHash, s.keyHash, s.context, s.nullifier, s.recipient].map((v) => v.toString()) as [
+  return [s.rootHash, s.keyHash, s.context, s.nullifier, s.payoutHash].map((v) => v.toString()) as [
     string,
     string,
     string,
@@ -84,7 +87,34 @@ export function pubSignalsOf(s: FraudStatement): FraudProofFile["pubSignals"] {
 export async function checkFraud(input: ProveFraudInput, circuit = FRAUD_CIRCUIT): Promise<FraudStatement> {
   const depth = findInstance(circuit).params[0];
   const crypto = await loadProverCrypto();
-  return buildStatement(crypto, depth, input.record, input.path, input.recipient, input.expectedRoot);
+  return buildStatement(crypto, depth, input.record, input.path, input.expectedRoot);
+}
+
+/**
+ * Proves `circuitInput` with Groth16, checks that the circuit returns exactly `expected` as its public signals and
+ * that the proof verifies against the verifying key.
+ */
+async function groth16(
+  circuit: string,
+  circuitInput: Record<string, string | string[]>,
+  expected: readonly string[],
+  artifacts: ProverArtifacts,
+): Promise<{ proof: snarkjs.Groth16Proof; timings: ProofTimings }> {
+  await sharedCurve(); // one curve per process, even when several proofs start at once
+  const t0 = performance.now();
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(circuitInput, artifacts.wasm, artifacts.zkey);
+  const t1 = performance.now();
+  if (publicSignals.length !== expected.length || publicSignals.some((v, i) => v !== expected[i])) {
+    throw new Error(`circuit ${circuit} returned public signals in an unexpected order: ${publicSignals.join(", ")}`);
+  }
+  const vkey = JSON.parse(await readFile(artifacts.vkey, "utf8")) as snarkjs.VerificationKey;
+  if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) {
+    throw new FraudProofRefused(
+      "no-fraud",
+      "the proof does not verify against the verifying key (artifacts mismatch?)",
+    );
+  }
+  return { proof, timings: { witnessAndProve: t1 - t0, verify: performance.now() - t1 } };
 }
 
 /**
@@ -100,30 +130,12 @@ export async function proveFraud(
   const statement = await checkFraud(input, circuit);
   const artifacts = options.artifacts ?? (await circuitArtifacts(circuit));
 
-  await sharedCurve(); // one curve per process, even when several proofs start at once
-  const t0 = performance.now();
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve(
-    statement.circuitInput,
-    artifacts.wasm,
-    artifacts.zkey,
-  );
-  const t1 = performance.now();
   const pubSignals = pubSignalsOf(statement);
-  if (publicSignals.length !== pubSignals.length || publicSignals.some((v, i) => v !== pubSignals[i])) {
-    throw new Error(`circuit ${circuit} returned public signals in an unexpected order: ${publicSignals.join(", ")}`);
-  }
-  const vkey = JSON.parse(await readFile(artifacts.vkey, "utf8")) as snarkjs.VerificationKey;
-  if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) {
-    throw new FraudProofRefused(
-      "no-fraud",
-      "the proof does not verify against the verifying key (artifacts mismatch?)",
-    );
-  }
-  const t2 = performance.now();
+  const { proof, timings } = await groth16(circuit, statement.circuitInput, pubSignals, artifacts);
 
   const file: FraudProofFile = {
     format: "por.fraud-proof",
-    version: 2,
+    version: 3,
     circuit,
     kind: statement.kind,
     proof: calldataProof(proof),
@@ -136,9 +148,53 @@ export async function proveFraud(
       claim: statement.claim.toString(),
       context: statement.context.toString(),
       nullifier: statement.nullifier.toString(),
-      recipient: address(statement.recipient),
+      payoutHash: statement.payoutHash.toString(),
     },
     pubSignals,
   };
-  return { file, statement, timings: { witnessAndProve: t1 - t0, verify: t2 - t1 } };
+  return { file, statement, timings };
+}
+
+/** What to prove against a committed root sum. */
+export interface ProveRootSumInput {
+  /** The commitment: its member, asset and t (for the contract call; the circuit sees only the root). */
+  member: bigint;
+  asset: number;
+  t: bigint;
+  /** The committed root sum of (member, asset, t). */
+  rootSum: bigint;
+  /** Any path of the committed tree (the root's two children are its top node and top sibling). */
+  path: SlotPath;
+  /** The committed root hash, when known: the path must reach it. */
+  expectedRoot?: bigint;
+}
+
+/**
+ * Proves that a committed root sum is not what the committed root hash binds (or that the root's children are out of
+ * range): checks the statement first (FraudProofRefused "no-fraud" for an honest root), proves with Groth16 and
+ * returns the `por.root-sum-proof` v1 document.
+ */
+export async function proveRootSum(
+  input: ProveRootSumInput,
+  options: ProveFraudOptions = {},
+): Promise<{ file: RootSumProofFile; statement: RootSumStatement; timings: ProofTimings }> {
+  const circuit = options.circuit ?? ROOT_SUM_CIRCUIT;
+  const crypto = await loadProverCrypto();
+  const statement = buildRootSumStatement(crypto, input.path, input.rootSum, input.expectedRoot);
+  const artifacts = options.artifacts ?? (await circuitArtifacts(circuit));
+  const pubSignals: [string, string] = [statement.rootHash.toString(), statement.rootSum.toString()];
+  const { proof, timings } = await groth16(circuit, statement.circuitInput, pubSignals, artifacts);
+  const file: RootSumProofFile = {
+    format: "por.root-sum-proof",
+    version: 1,
+    circuit,
+    kind: statement.kind,
+    proof: calldataProof(proof),
+    member: address(input.member),
+    asset: input.asset,
+    t: input.t.toString(),
+    publicSignals: { rootHash: pubSignals[0], rootSum: pubSignals[1] },
+    pubSignals,
+  };
+  return { file, statement, timings };
 }

@@ -2,11 +2,16 @@
 // (slot space 2^4 lifted to D = 32), and records signed with circomlibjs.
 import { loadCrypto as loadTreeCrypto } from "../../src/crypto/index.js";
 import type { SignedRecord, SlotPath } from "../../src/prover/index.js";
+import { payoutHashOf } from "../../src/records/payout.js";
 import { SumTree, leafSetFrom } from "../../src/tree/index.js";
 import { loadCrypto, recordMessage, type Crypto, type Node, type Record6 } from "./helpers.js";
 
 export const MEMBER_PRV = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 0xff);
 export const MEMBER = 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bcn;
+
+/** The user's payout: address and salt, and the payout hash the member signs in the user's record. */
+export const USER_PAYOUT = { address: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", salt: 0x5a17n };
+export const USER_PAYOUT_HASH = payoutHashOf(USER_PAYOUT);
 
 /** The user's record of the fixtures (slot 5 of a 2^4 slot space). */
 export function userRecord(overrides: Partial<Record6> = {}): Record6 {
@@ -17,6 +22,7 @@ export function userRecord(overrides: Partial<Record6> = {}): Record6 {
     slot: 5n,
     accountKey: 98765432109876543210n,
     balance: 2_500_000n,
+    payoutHash: USER_PAYOUT_HASH,
     ...overrides,
   };
 }

@@ -13,7 +13,8 @@ import * as snarkjs from "snarkjs";
 
 export const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 export const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
-export const RECORD_DOMAIN = 8908045074570304022795481151025n;
+/** "por.record.v2" (the record message with the payout commitment). */
+export const RECORD_DOMAIN = 8908045074570304022795481151026n;
 export const NULLIFIER_DOMAIN = 149452196352583542995247387895126718001n;
 export const KEY_DOMAIN = 530960862305234845595185n;
 
@@ -325,7 +326,7 @@ export function loadCrypto(): Promise<Crypto> {
   return cryptoPromise;
 }
 
-/** A record as the member signs it (docs/protocol.md section 3). */
+/** A record as the member signs it (docs/protocol.md section 3, message v2). */
 export interface Record6 {
   member: bigint;
   asset: bigint;
@@ -333,6 +334,8 @@ export interface Record6 {
   slot: bigint;
   accountKey: bigint;
   balance: bigint;
+  /** The payout commitment (0: none registered). */
+  payoutHash: bigint;
 }
 
 /** A tree node. */
@@ -352,7 +355,7 @@ export function buildTree(c: Crypto, depth: number, leaves: Map<number, Node>): 
     for (let i = 0; i < level.length; i += 2) {
       const l = level[i];
       const r = level[i + 1];
-      next.push({ h: c.poseidon([l.h, l.s, r.h, r.s]), s: l.s + r.s });
+      next.push({ h: c.poseidon([l.h, l.s % P, r.h, r.s % P]), s: (l.s + r.s) % P });
     }
     levels.push(next);
     level = next;
@@ -382,9 +385,9 @@ export function rootFrom(c: Crypto, leaf: Node, slot: bigint, siblings: Node[]):
   return cur;
 }
 
-/** m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance). */
+/** m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance, payoutHash). */
 export function recordMessage(c: Crypto, r: Record6): bigint {
-  return c.poseidon([RECORD_DOMAIN, r.member, r.asset, r.t, r.slot, r.accountKey, r.balance]);
+  return c.poseidon([RECORD_DOMAIN, r.member, r.asset, r.t, r.slot, r.accountKey, r.balance, r.payoutHash]);
 }
 
 /** context = asset + t * 2^32 + claim * 2^96. */

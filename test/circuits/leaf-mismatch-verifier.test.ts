@@ -13,11 +13,13 @@ import { circuitArtifacts, releaseCurves } from "../../src/circuits/index.js";
 import {
   FraudProofRefused,
   parseFraudProofFile,
+  parseRootSumProofFile,
   proveFraud,
+  proveRootSum,
   toFraudProofStruct,
   type FraudProofFile,
 } from "../../src/prover/index.js";
-import { MEMBER_PRV, signed, treeWith, userRecord } from "./fixtures.js";
+import { MEMBER_PRV, USER_PAYOUT, signed, treeWith, userRecord } from "./fixtures.js";
 import { KEY_DOMAIN, NULLIFIER_DOMAIN, P, loadCrypto, recordMessage, type Crypto } from "./helpers.js";
 
 const { ethers } = await network.create();
@@ -30,7 +32,6 @@ describe("LeafMismatch32Verifier (end to end)", function () {
   let c: Crypto;
   let verifier: BaseContract;
   let file: FraudProofFile;
-  const recipient = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 
   async function verify(proof: Proof, signals: readonly (string | bigint)[]): Promise<boolean> {
     return (await verifier.getFunction("verifyProof")(proof.a, proof.b, proof.c, signals)) as boolean;
@@ -42,7 +43,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
     verifier = await ethers.deployContract("LeafMismatch32Verifier");
     const r = userRecord();
     const { path, root } = await treeWith(c, r, { h: c.poseidon([r.accountKey, 1_000n]), s: 1_000n });
-    ({ file } = await proveFraud({ record: signed(c, r), path, recipient: BigInt(recipient), expectedRoot: root.h }));
+    ({ file } = await proveFraud({ record: signed(c, r), path, expectedRoot: root.h }));
   });
 
   after(async function () {
@@ -54,18 +55,35 @@ describe("LeafMismatch32Verifier (end to end)", function () {
     const m = recordMessage(c, r);
     const [Ax, Ay] = c.publicKey(MEMBER_PRV);
     expect(file.kind).to.equal("under-reported");
-    expect(file.publicSignals.claim).to.equal(r.balance.toString());
+    // The shortfall: the leaf holds 1,000 of the signed balance.
+    expect(file.publicSignals.claim).to.equal((r.balance - 1_000n).toString());
     expect(BigInt(file.publicSignals.nullifier)).to.equal(c.poseidon([NULLIFIER_DOMAIN, m]));
     expect(BigInt(file.publicSignals.keyHash)).to.equal(c.poseidon([KEY_DOMAIN, Ax, Ay]));
-    expect(BigInt(file.publicSignals.recipient)).to.equal(BigInt(recipient));
+    expect(BigInt(file.publicSignals.payoutHash)).to.equal(r.payoutHash);
     expect(parseFraudProofFile(JSON.stringify(file))).to.deep.equal(file);
     expect(await verify(file.proof, file.pubSignals)).to.equal(true);
   });
 
-  it("rejects the proof for another recipient (no front-running redirect)", async function () {
-    const s = [...file.pubSignals] as Signals;
-    s[4] = BigInt("0x70997970C51812dc3A010C7d01b50e0d17dc79C8").toString();
-    expect(await verify(file.proof, s)).to.equal(false);
+  it("rejects the proof for another payout hash (nobody can redirect the claim)", async function () {
+    for (const other of [0n, BigInt(file.pubSignals[4]) + 1n]) {
+      const s = [...file.pubSignals] as Signals;
+      s[4] = other.toString();
+      expect(await verify(file.proof, s)).to.equal(false);
+    }
+  });
+
+  it("accepts the proof of a malformed path (a wrapped sibling sum) for the whole balance", async function () {
+    const r = userRecord({ slot: 2n, balance: 77n });
+    // Build the path by hand: SumTree refuses wrapped sums. Slot 2's own leaf, a wrapped sibling at level 0, and
+    // empty subtrees above; the root is whatever they hash to.
+    const empties = [{ h: 0n, s: 0n }];
+    for (let i = 0; i < 32; i++) empties.push({ h: c.poseidon([empties[i].h, 0n, empties[i].h, 0n]), s: 0n });
+    const siblings = empties.slice(0, 32).map((e, i) => (i === 0 ? { h: 5n, s: P - 77n } : e));
+    const leaf = { h: c.poseidon([r.accountKey, r.balance]), s: r.balance };
+    const { file: bad } = await proveFraud({ record: signed(c, r), path: { slot: r.slot, leaf, siblings } });
+    expect(bad.kind).to.equal("malformed-path");
+    expect(bad.publicSignals.claim).to.equal("77");
+    expect(await verify(bad.proof, bad.pubSignals)).to.equal(true);
   });
 
   it("rejects the proof for another claim, asset or time (context)", async function () {
@@ -106,7 +124,8 @@ describe("LeafMismatch32Verifier (end to end)", function () {
 
   it("gives the Adjudicator's FraudProof struct the same fields", function () {
     const st = toFraudProofStruct(file);
-    expect(st.claim).to.equal(userRecord().balance);
+    expect(st.claim).to.equal(userRecord().balance - 1_000n);
+    expect(st.payoutHash).to.equal(userRecord().payoutHash);
     expect(st.asset).to.equal(Number(userRecord().asset));
     expect(st.member.toLowerCase()).to.equal(file.publicSignals.member.toLowerCase());
   });
@@ -116,7 +135,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
     const { path } = await treeWith(c, r, { h: c.poseidon([r.accountKey, r.balance]), s: r.balance });
     let err: unknown;
     try {
-      await proveFraud({ record: signed(c, r), path, recipient: BigInt(recipient) });
+      await proveFraud({ record: signed(c, r), path });
     } catch (e) {
       err = e;
     }
@@ -133,7 +152,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
       const rec = signed(c, r);
       const recordFile = {
         format: "por.record",
-        version: 1,
+        version: 2,
         accountId: "alice",
         accountSalt: "1",
         assetSymbol: "ETH",
@@ -144,7 +163,9 @@ describe("LeafMismatch32Verifier (end to end)", function () {
           slot: Number(r.slot),
           accountKey: r.accountKey.toString(),
           balance: r.balance.toString(),
+          payoutHash: r.payoutHash.toString(),
         },
+        payout: { address: USER_PAYOUT.address, salt: USER_PAYOUT.salt.toString() },
         message: recordMessage(c, r).toString(),
         nullifier: c.poseidon([NULLIFIER_DOMAIN, recordMessage(c, r)]).toString(),
         signature: { R8x: `${rec.signature.R8x}`, R8y: `${rec.signature.R8y}`, S: `${rec.signature.S}` },
@@ -169,7 +190,6 @@ describe("LeafMismatch32Verifier (end to end)", function () {
       const args = {
         record: join(dir, "record.json"),
         path: join(dir, "path.json"),
-        recipient,
         out: join(dir, "p.json"),
       };
       process.exitCode = undefined;
@@ -198,5 +218,41 @@ describe("LeafMismatch32Verifier (end to end)", function () {
       process.exitCode = undefined;
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("RootSumMismatchVerifier (end to end)", function () {
+  this.timeout(1_800_000);
+
+  after(async function () {
+    await releaseCurves();
+  });
+
+  it("accepts the proof of an understated root sum from any path, and nothing else", async function () {
+    const c = await loadCrypto();
+    await circuitArtifacts("RootSumMismatch");
+    const verifier = await ethers.deployContract("RootSumMismatchVerifier");
+    const r = userRecord();
+    const { path, root } = await treeWith(c, r, undefined);
+    const verify = async (p: { a: string[]; b: string[][]; c: string[] }, s: readonly (string | bigint)[]) =>
+      (await verifier.getFunction("verifyProof")(p.a, p.b, p.c, s)) as boolean;
+    const { file } = await proveRootSum({
+      member: r.member,
+      asset: Number(r.asset),
+      t: r.t,
+      rootSum: root.s - 1n,
+      path,
+      expectedRoot: root.h,
+    });
+    expect(file.kind).to.equal("root-sum-mismatch");
+    expect(parseRootSumProofFile(JSON.stringify(file))).to.deep.equal(file);
+    expect(await verify(file.proof, file.pubSignals)).to.equal(true);
+    // The honest sum, another root, or the same value plus p: refused.
+    expect(await verify(file.proof, [file.pubSignals[0], root.s.toString()])).to.equal(false);
+    expect(await verify(file.proof, [(root.h + 1n).toString(), file.pubSignals[1]])).to.equal(false);
+    expect(await verify(file.proof, [root.h + P, BigInt(file.pubSignals[1])])).to.equal(false);
+    let refused: unknown;
+    await proveRootSum({ member: r.member, asset: 3, t: r.t, rootSum: root.s, path }).catch((e) => (refused = e));
+    expect(refused).to.be.instanceOf(FraudProofRefused);
   });
 });

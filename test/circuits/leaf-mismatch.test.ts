@@ -28,7 +28,8 @@ import {
 const D = 4;
 const PRV_MEMBER = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const PRV_OTHER = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
-const RECIPIENT = 0x70997970c51812dc3a010c7d01b50e0d17dc79c8n;
+/** A payout commitment (any field element: the contract opens it with keccak256). */
+const PAYOUT_HASH = 0x0c0ffee70997970c51812dc3a010c7d01b50e0d17dc79c8aaaabbbbccccn;
 
 interface Case {
   record: Record6;
@@ -38,6 +39,10 @@ interface Case {
   others?: Map<number, Node>;
   /** Sign with this key instead of the member's. */
   signer?: Uint8Array;
+  /** Malformed mode: the index of the out-of-range sum (0 leaf, 1..D siblings, D+1..2D path sums). */
+  badIndex?: number;
+  /** The claim to put in the context (default: what the circuit computes). */
+  claim?: bigint;
 }
 
 let crypto: Crypto;
@@ -51,7 +56,14 @@ function baseRecord(): Record6 {
     slot: 5n,
     accountKey: 123456789012345678901234567890n,
     balance: 1000n,
+    payoutHash: PAYOUT_HASH,
   };
+}
+
+/** The claim the circuit books: the shortfall of this account's own leaf, else the balance. */
+function claimOf(r: Record6, leaf: Node, malformed: boolean): bigint {
+  const own = !malformed && crypto.poseidon([r.accountKey, leaf.s]) === leaf.h;
+  return own ? r.balance - leaf.s : r.balance;
 }
 
 /** Circuit input for a case: the record signed by the member, the leaf and path in a tree with other users. */
@@ -65,15 +77,17 @@ function inputFor(k: Case): Signals {
   const [Ax, Ay] = crypto.publicKey(PRV_MEMBER);
   const m = recordMessage(crypto, r);
   const sig = crypto.sign(k.signer ?? PRV_MEMBER, m);
+  const malformed = k.badIndex !== undefined;
   return {
     rootHash: root.h,
     keyHash: crypto.poseidon([KEY_DOMAIN, Ax, Ay]),
     member: r.member,
-    context: packContext(r.asset, r.t, r.balance),
+    context: packContext(r.asset, r.t, k.claim ?? claimOf(r, k.leaf, malformed)),
     nullifier: crypto.poseidon([NULLIFIER_DOMAIN, m]),
-    recipient: RECIPIENT,
+    payoutHash: r.payoutHash,
     slot: r.slot,
     accountKey: r.accountKey,
+    balance: r.balance,
     Ax,
     Ay,
     R8x: sig.R8x,
@@ -82,7 +96,9 @@ function inputFor(k: Case): Signals {
     leafHash: k.leaf.h,
     leafSum: k.leaf.s,
     siblingHashes: siblings.map((n) => n.h),
-    siblingSums: siblings.map((n) => n.s),
+    siblingSums: siblings.map((n) => n.s % P),
+    malformed: malformed ? 1n : 0n,
+    badIndex: BigInt(k.badIndex ?? 0),
   };
 }
 
@@ -120,7 +136,7 @@ describe("LeafMismatch circuit (D = 4)", function () {
     circuit = await compileTestCircuit(
       "leaf-mismatch-4",
       "leaf-mismatch.circom",
-      "component main {public [rootHash, keyHash, context, nullifier, recipient]} = LeafMismatch(4);",
+      "component main {public [rootHash, keyHash, context, nullifier, payoutHash]} = LeafMismatch(4);",
     );
     const r = baseRecord();
     valid = inputFor({ record: r, leaf: honestLeaf(r, 400n) });
@@ -166,14 +182,84 @@ describe("LeafMismatch circuit (D = 4)", function () {
       expect(violations(circuit.r1cs, w)).to.deep.equal([]);
     });
 
+    it("books the shortfall of an under-reported leaf, not the balance", async function () {
+      const r = baseRecord();
+      const leaf = honestLeaf(r, 400n);
+      await expectRejected(inputFor({ record: r, leaf, claim: r.balance }), /LeafMismatch_/);
+      const w = await witness(circuit, inputFor({ record: r, leaf, claim: 600n }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
     it("the valid witness leaves no wire free (every single-wire change breaks a constraint)", function () {
       expect(violations(circuit.r1cs, validWitness)).to.deep.equal([]);
       // The one benign freedom: IsZero's hint `inv` when its input is 0 (then out = 1 whatever inv is, and inv
-      // feeds nothing else). It occurs in ForceEqualIfEnabled (equal points) and in the IsEqual of an own leaf.
+      // feeds nothing else). It occurs in ForceEqualIfEnabled (equal points), in the IsEqual of an own leaf, in the
+      // malformed-mode selector of index 0 and in the high-part test of the selected sum.
       const names = new Map([...circuit.wires].map(([name, wire]) => [wire, name]));
       const free = freeWires(circuit.r1cs, validWitness).map((w) => names.get(w) ?? `wire ${w}`);
-      expect(free.filter((n) => !n.endsWith(".isz.inv"))).to.deep.equal([]);
-      expect(free).to.have.length(3);
+      expect(free.filter((n) => !n.endsWith(".inv"))).to.deep.equal([]);
+      expect(free).to.have.length(5);
+    });
+  });
+
+  describe("proves a malformed path (malformed = 1): every record under it is owed its balance", function () {
+    it("a sibling sum >= 2^128 (badIndex of that sibling)", async function () {
+      const others = new Map([[4, { h: 1n, s: 1n << 128n }]]);
+      const w = await witness(circuit, inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others, badIndex: 1 }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("a wrapped (negative) sibling sum that cancels the leaf's, with the account's own leaf", async function () {
+      const r = baseRecord();
+      const others = new Map([[4, { h: 1n, s: P - 600n }]]);
+      const w = await witness(circuit, inputFor({ record: r, leaf: honestLeaf(r), others, badIndex: 1 }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("a leaf sum >= 2^128 (badIndex 0)", async function () {
+      const w = await witness(circuit, inputFor({ record: baseRecord(), leaf: { h: 5n, s: 1n << 128n }, badIndex: 0 }));
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("a path sum >= 2^128 from siblings each below 2^128 (badIndex of the root sum)", async function () {
+      const half = 1n << 127n;
+      const others = new Map([
+        [4, { h: 1n, s: half }],
+        [8, { h: 2n, s: half }],
+      ]);
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others, badIndex: 2 * D });
+      const w = await witness(circuit, input);
+      expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    });
+
+    it("refuses the malformed mode on a well-formed path, whatever the index", async function () {
+      const r = baseRecord();
+      for (let i = 0; i <= 2 * D; i++) {
+        await expectRejected(inputFor({ record: r, leaf: honestLeaf(r), badIndex: i }), /LeafMismatch_/);
+      }
+    });
+
+    it("refuses an index that points at an in-range sum of a malformed path", async function () {
+      const others = new Map([[4, { h: 1n, s: 1n << 128n }]]);
+      // Index 2 is the sibling at level 1, which is in range.
+      const input = inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others, badIndex: 2 });
+      await expectRejected(input, /LeafMismatch_/);
+    });
+
+    it("refuses an index outside [0, 2D], a mode other than 0 or 1, and an index in the well-formed mode", async function () {
+      const r = baseRecord();
+      const others = new Map([[4, { h: 1n, s: 1n << 128n }]]);
+      const bad = inputFor({ record: r, leaf: { h: 0n, s: 0n }, others, badIndex: 1 });
+      await expectRejected({ ...bad, badIndex: BigInt(2 * D + 1) }, /LeafMismatch_/);
+      await expectRejected({ ...bad, malformed: 2n }, /LeafMismatch_/);
+      await expectRejected({ ...valid, badIndex: 3n }, /LeafMismatch_/);
+    });
+
+    it("refuses a malformed-mode claim other than the balance", async function () {
+      const r = baseRecord();
+      const others = new Map([[4, { h: 1n, s: 1n << 128n }]]);
+      const input = inputFor({ record: r, leaf: honestLeaf(r, 400n), others, badIndex: 1, claim: 600n });
+      await expectRejected(input, /LeafMismatch_/);
     });
   });
 
@@ -185,7 +271,8 @@ describe("LeafMismatch circuit (D = 4)", function () {
 
     it("an honest leaf holding more than the signed balance", async function () {
       const r = baseRecord();
-      await expectRejected(inputFor({ record: r, leaf: honestLeaf(r, r.balance + 1n) }), /LeafMismatchCondition/);
+      const input = inputFor({ record: r, leaf: honestLeaf(r, r.balance + 1n), claim: r.balance });
+      await expectRejected(input, /LeafMismatchCondition/);
     });
 
     it("a record signed by another key", async function () {
@@ -199,7 +286,7 @@ describe("LeafMismatch circuit (D = 4)", function () {
       await expectRejected({ ...input, Ax: Bx, Ay: By }, /LeafMismatch_/);
     });
 
-    for (const field of ["member", "asset", "t", "slot", "accountKey", "balance"] as const) {
+    for (const field of ["member", "asset", "t", "slot", "accountKey", "balance", "payoutHash"] as const) {
       it(`a tampered record field: ${field}`, async function () {
         const r = baseRecord();
         const input = inputFor({ record: r, leaf: { h: 0n, s: 0n } });
@@ -210,6 +297,8 @@ describe("LeafMismatch circuit (D = 4)", function () {
           context: packContext(t.asset, t.t, t.balance),
           slot: t.slot,
           accountKey: t.accountKey,
+          balance: t.balance,
+          payoutHash: t.payoutHash,
         };
         await expectRejected(tampered, /ForceEqualIfEnabled|EdDSAPoseidonVerifier/);
       });
@@ -238,7 +327,7 @@ describe("LeafMismatch circuit (D = 4)", function () {
       await expectRejected({ ...input, leafSum: 400n, leafHash: honestLeaf(r, 400n).h }, /LeafMismatch_/);
     });
 
-    it("a sibling sum >= 2^128, even when the tree is built over it", async function () {
+    it("a sibling sum >= 2^128 in the well-formed mode, even when the tree is built over it", async function () {
       const others = new Map([[4, { h: 1n, s: 1n << 128n }]]);
       await expectRejected(inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others }), /Num2Bits/);
     });
@@ -260,12 +349,17 @@ describe("LeafMismatch circuit (D = 4)", function () {
         [4, { h: 1n, s: half }],
         [8, { h: 2n, s: half }],
       ]);
-      await expectRejected(inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others }), /MerkleSumRoot/);
+      await expectRejected(inputFor({ record: baseRecord(), leaf: { h: 0n, s: 0n }, others }), /Num2Bits/);
     });
 
     it("a balance >= 2^96", async function () {
       const r = { ...baseRecord(), balance: 1n << 96n };
       await expectRejected(inputFor({ record: r, leaf: { h: 0n, s: 0n } }), /Num2Bits/);
+    });
+
+    it("a balance >= 2^96 behind a small shortfall claim", async function () {
+      const r = { ...baseRecord(), balance: 1n << 96n };
+      await expectRejected(inputFor({ record: r, leaf: honestLeaf(r, r.balance - 5n) }), /Num2Bits/);
     });
 
     it("a slot outside the tree (slot = 2^D)", async function () {
@@ -321,8 +415,12 @@ describe("LeafMismatch circuit (D = 4)", function () {
       }
     });
 
-    it("another recipient", function () {
-      expectViolated({ "main.recipient": RECIPIENT + 1n });
+    it("another payout hash (bound by the signed message)", function () {
+      expectViolated({ "main.payoutHash": PAYOUT_HASH + 1n });
+    });
+
+    it("the malformed mode switched on for the valid (well-formed) witness", function () {
+      expectViolated({ "main.malformed": 1n });
     });
 
     it("another claim (context)", function () {

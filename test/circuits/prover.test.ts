@@ -11,7 +11,9 @@ import { encodeLeaves } from "../../src/tree/leaves.js";
 import {
   FraudProofRefused,
   ProverInputError,
+  buildRootSumStatement,
   checkFraud,
+  loadProverCrypto,
   packContext,
   slotPathFromLeaves,
   parseFraudProofFile,
@@ -23,7 +25,6 @@ import {
 import { signed, treeWith, userRecord } from "./fixtures.js";
 import { loadCrypto, type Crypto } from "./helpers.js";
 
-const RECIPIENT = 0x90f79bf6eb2c4f870365e785982e1f101e93b906n;
 let c: Crypto;
 
 async function refusal(input: ProveFraudInput): Promise<RefusalReason | "accepted"> {
@@ -46,14 +47,14 @@ describe("src/prover", function () {
     it("classifies an empty slot, another account's leaf and an under-reported leaf", async function () {
       const r = userRecord();
       const empty = await treeWith(c, r, undefined);
-      const s1 = await checkFraud({ record: signed(c, r), path: empty.path, recipient: RECIPIENT });
+      const s1 = await checkFraud({ record: signed(c, r), path: empty.path });
       expect(s1.kind).to.equal("missing-user-empty-slot");
       expect(s1.rootHash).to.equal(empty.root.h);
       expect(s1.claim).to.equal(r.balance);
       expect(s1.context).to.equal(packContext(r.asset, r.t, r.balance));
 
       const other = await treeWith(c, r, { h: c.poseidon([1n, r.balance]), s: r.balance });
-      expect((await checkFraud({ record: signed(c, r), path: other.path, recipient: RECIPIENT })).kind).to.equal(
+      expect((await checkFraud({ record: signed(c, r), path: other.path })).kind).to.equal(
         "missing-user-other-account",
       );
 
@@ -61,17 +62,20 @@ describe("src/prover", function () {
       const s3 = await checkFraud({
         record: signed(c, r),
         path: under.path,
-        recipient: RECIPIENT,
         expectedRoot: under.root.h,
       });
       expect(s3.kind).to.equal("under-reported");
+      // An under-reported account is owed the shortfall, not its whole balance.
+      expect(s3.claim).to.equal(r.balance - 10n);
+      expect(s3.context).to.equal(packContext(r.asset, r.t, r.balance - 10n));
+      expect(s3.payoutHash).to.equal(r.payoutHash);
     });
 
     it("refuses an honest leaf (no-fraud), also when it holds more than signed", async function () {
       const r = userRecord();
       for (const s of [r.balance, r.balance + 1n]) {
         const honest = await treeWith(c, r, { h: c.poseidon([r.accountKey, s]), s });
-        expect(await refusal({ record: signed(c, r), path: honest.path, recipient: RECIPIENT })).to.equal("no-fraud");
+        expect(await refusal({ record: signed(c, r), path: honest.path })).to.equal("no-fraud");
       }
     });
 
@@ -79,33 +83,87 @@ describe("src/prover", function () {
       const r = userRecord();
       const { path } = await treeWith(c, r, undefined);
       const other = Uint8Array.from({ length: 32 }, () => 9);
-      expect(await refusal({ record: signed(c, r, other), path, recipient: RECIPIENT })).to.equal("bad-signature");
+      expect(await refusal({ record: signed(c, r, other), path })).to.equal("bad-signature");
       const tampered = { ...signed(c, r), balance: r.balance + 1n };
-      expect(await refusal({ record: tampered, path, recipient: RECIPIENT })).to.equal("bad-signature");
+      expect(await refusal({ record: tampered, path })).to.equal("bad-signature");
       const offCurve = signed(c, r);
       offCurve.signature = { ...offCurve.signature, R8x: offCurve.signature.R8x + 1n };
-      expect(await refusal({ record: offCurve, path, recipient: RECIPIENT })).to.equal("bad-signature");
+      expect(await refusal({ record: offCurve, path })).to.equal("bad-signature");
     });
 
     it("refuses a path for another slot, of the wrong depth, or not reaching the committed root", async function () {
       const r = userRecord();
       const { path, root } = await treeWith(c, r, undefined);
       const rec = signed(c, r);
-      expect(await refusal({ record: rec, path: { ...path, slot: 6n }, recipient: RECIPIENT })).to.equal("wrong-slot");
+      expect(await refusal({ record: rec, path: { ...path, slot: 6n } })).to.equal("wrong-slot");
       const short = { ...path, siblings: path.siblings.slice(1) };
-      expect(await refusal({ record: rec, path: short, recipient: RECIPIENT })).to.equal("wrong-depth");
-      expect(await refusal({ record: rec, path, recipient: RECIPIENT, expectedRoot: root.h + 1n })).to.equal(
-        "root-mismatch",
-      );
+      expect(await refusal({ record: rec, path: short })).to.equal("wrong-depth");
+      expect(await refusal({ record: rec, path, expectedRoot: root.h + 1n })).to.equal("root-mismatch");
     });
 
-    it("refuses sums >= 2^128 and a zero recipient", async function () {
+    it("proves a malformed path (a sum >= 2^128 or wrapped) instead of refusing, naming the bad index", async function () {
+      const r = userRecord();
+      const { path } = await treeWith(c, r, { h: c.poseidon([r.accountKey, r.balance]), s: r.balance });
+      const rec = signed(c, r);
+      // The honest path: no fraud. The same path with one sibling sum moved out of range: malformed, whole balance.
+      expect(await refusal({ record: rec, path })).to.equal("no-fraud");
+      const big = { ...path, siblings: path.siblings.map((n, i) => (i === 3 ? { ...n, s: 1n << 128n } : n)) };
+      const s1 = await checkFraud({ record: rec, path: big });
+      expect(s1.kind).to.equal("malformed-path");
+      expect(s1.badIndex).to.equal(1 + 3);
+      expect(s1.claim).to.equal(r.balance);
+      expect(s1.circuitInput.malformed).to.equal("1");
+      const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+      const wrapped = { ...path, siblings: path.siblings.map((n, i) => (i === 0 ? { ...n, s: P - 5n } : n)) };
+      expect((await checkFraud({ record: rec, path: wrapped })).badIndex).to.equal(1);
+      // Two in-range siblings whose sum is not: the first path sum out of range.
+      const half = 1n << 127n;
+      const two = { ...path, siblings: path.siblings.map((n, i) => (i === 1 || i === 2 ? { ...n, s: half } : n)) };
+      expect((await checkFraud({ record: rec, path: two })).badIndex).to.equal(32 + 3);
+      const notField = { ...path, siblings: path.siblings.map((n, i) => (i === 3 ? { ...n, s: P } : n)) };
+      expect(await refusal({ record: rec, path: notField })).to.equal("out-of-range");
+    });
+
+    it("refuses a record key outside the prime-order subgroup (weak-key), before any signature check", async function () {
+      const spec = "circomlibjs";
+      const lib = (await import(spec)) as {
+        buildBabyjub(): Promise<{
+          F: { toObject(v: Uint8Array): bigint };
+          Generator: [Uint8Array, Uint8Array];
+          Base8: [Uint8Array, Uint8Array];
+          subOrder: bigint;
+          addPoint(a: [Uint8Array, Uint8Array], b: [Uint8Array, Uint8Array]): [Uint8Array, Uint8Array];
+          mulPointEscalar(p: [Uint8Array, Uint8Array], e: bigint): [Uint8Array, Uint8Array];
+        }>;
+      };
+      const bj = await lib.buildBabyjub();
+      // The full group's generator has order 8l: l times it has order 8 (anyone can sign under it).
+      const order8 = bj.mulPointEscalar(bj.Generator, bj.subOrder);
+      const mixed = bj.addPoint(bj.mulPointEscalar(bj.Base8, 12345n), order8);
       const r = userRecord();
       const { path } = await treeWith(c, r, undefined);
-      const rec = signed(c, r);
-      const big = { ...path, siblings: path.siblings.map((n, i) => (i === 3 ? { ...n, s: 1n << 128n } : n)) };
-      expect(await refusal({ record: rec, path: big, recipient: RECIPIENT })).to.equal("out-of-range");
-      expect(await refusal({ record: rec, path, recipient: 0n })).to.equal("bad-recipient");
+      for (const point of [order8, mixed]) {
+        const rec = { ...signed(c, r), publicKey: { Ax: bj.F.toObject(point[0]), Ay: bj.F.toObject(point[1]) } };
+        expect(await refusal({ record: rec, path })).to.equal("weak-key");
+      }
+      const identity = { ...signed(c, r), publicKey: { Ax: 0n, Ay: 1n } };
+      expect(await refusal({ record: identity, path })).to.equal("weak-key");
+    });
+
+    it("builds the root-sum statement from any path, and refuses an honest root", async function () {
+      const pc = await loadProverCrypto();
+      const r = userRecord();
+      const { path, root } = await treeWith(c, r, undefined);
+      expect(() => buildRootSumStatement(pc, path, root.s, root.h)).to.throw(FraudProofRefused, /no fraud/);
+      const under = buildRootSumStatement(pc, path, root.s - 1n, root.h);
+      expect(under.kind).to.equal("root-sum-mismatch");
+      expect(under.left.s + under.right.s).to.equal(root.s);
+      expect(under.circuitInput.rootSum).to.equal((root.s - 1n).toString());
+      expect(() => buildRootSumStatement(pc, path, root.s, root.h + 1n)).to.throw(
+        FraudProofRefused,
+        /not the committed/,
+      );
+      expect(() => buildRootSumStatement(pc, path, 1n << 128n)).to.throw(FraudProofRefused, /root sum/);
     });
   });
 
@@ -124,7 +182,6 @@ describe("src/prover", function () {
         const s1 = await checkFraud({
           record: signed(c, r),
           path: inside.path,
-          recipient: RECIPIENT,
           expectedRoot: root.h,
         });
         expect(s1.kind).to.equal("under-reported");
@@ -137,7 +194,6 @@ describe("src/prover", function () {
           const st = await checkFraud({
             record: signed(c, rr),
             path: out.path,
-            recipient: RECIPIENT,
             expectedRoot: root.h,
           });
           expect(st.kind, `slot ${slot}`).to.equal("missing-user-empty-slot");
@@ -165,10 +221,12 @@ describe("src/prover", function () {
         siblings: [],
       });
       expect(() => parseSlotPathFile(bad, "p.json")).to.throw(ProverInputError, /p\.json: leaf\.h:/);
-      expect(() => parseFraudProofFile(JSON.stringify({ format: "por.fraud-proof", version: 1 }), "f.json")).to.throw(
-        ProverInputError,
-        /f\.json: version/,
-      );
+      for (const version of [1, 2]) {
+        expect(() => parseFraudProofFile(JSON.stringify({ format: "por.fraud-proof", version }), "f.json")).to.throw(
+          ProverInputError,
+          /f\.json: version/,
+        );
+      }
     });
   });
 });
