@@ -298,8 +298,9 @@ export function buildScenario(input: ScenarioOptions): Scenario {
     },
   };
 
-  // Reserves: honest members hold 105-140% of their largest liabilities; the cheater holds just over what its
-  // doctored round-2 trees claim (and round 1's true totals), so the cheat hides a shortfall.
+  // Reserves: honest members hold 105-140% of their largest liabilities; the cheater holds exactly what it needs to
+  // look solvent (round 1's true totals and what its doctored round-2 trees claim, rounded up to 0.01), never what
+  // its users really hold in round 2: the victims' deposits are the shortfall the cheat hides.
   for (const m of members) {
     const totals = (pick: (x: DemoUser) => [bigint, bigint]) => [0, 1].map((r) => sum(m.users.map((x) => pick(x)[r])));
     const [eth1, eth2] = totals((x) => x.eth);
@@ -308,9 +309,12 @@ export function buildScenario(input: ScenarioOptions): Scenario {
       const ethClaimed = eth2 - cheat.omitted.balance;
       const usdcClaimed = usdc2 - cheat.underReported.balance + cheat.underReported.reported;
       m.reserves = {
-        eth: ceilTo(((eth1 > ethClaimed ? eth1 : ethClaimed) * 101n) / 100n, ETH_UNIT),
-        usdc: ceilTo(((usdc1 > usdcClaimed ? usdc1 : usdcClaimed) * 101n) / 100n, USDC_UNIT),
+        eth: ceilTo(eth1 > ethClaimed ? eth1 : ethClaimed, ETH_UNIT / 100n),
+        usdc: ceilTo(usdc1 > usdcClaimed ? usdc1 : usdcClaimed, USDC_UNIT / 100n),
       };
+      if (m.reserves.eth >= eth2 || m.reserves.usdc >= usdc2) {
+        throw new Error(`demo scenario: the cheater's reserves would cover its true round-2 totals (seed "${seed}")`);
+      }
     } else {
       const ratio = BigInt(Math.round(rng.between(105, 140)));
       m.reserves = {

@@ -3,7 +3,7 @@
 // unreachable RPC endpoint, which the caller retries), so every failure carries a reason an operator can read.
 import { Contract, getAddress, type Provider } from "ethers";
 
-import type { Crypto } from "../crypto/index.js";
+import { KEY_DOMAIN, type Crypto } from "../crypto/index.js";
 import { checkBlockAtTime } from "../poa/block.js";
 import { decodeAssetBlob, type AssetBlob } from "../poa/blob.js";
 import type { PoaDocument } from "../poa/document.js";
@@ -197,6 +197,31 @@ export function checkSolvency(reserves: bigint, liabilities: bigint): CheckResul
     return fail("solvency", `reserves ${reserves} are below liabilities ${liabilities}`);
   }
   return pass("solvency", undefined);
+}
+
+/**
+ * The member's record key valid at t is usable: its registered coordinates hash to the registered key hash
+ * (`Poseidon(KEY_DOMAIN, Ax, Ay)`; the registry stores both without checking) and lie in Baby Jubjub's prime-order
+ * subgroup. Under a key of small order anyone can sign any record and no fraud proof can exist, so a set under such a
+ * key proves nothing to its users: the operator votes Insolvent on that evidence.
+ */
+export function checkRecordKey(
+  poseidon: (xs: readonly bigint[]) => bigint,
+  inSubgroup: (x: bigint, y: bigint) => boolean,
+  key: { keyHash: bigint; ax: bigint; ay: bigint } | undefined,
+): CheckResult {
+  if (key === undefined) return fail("record-key", "no record key is registered for t");
+  if (poseidon([KEY_DOMAIN, key.ax, key.ay]) !== key.keyHash) {
+    return fail("record-key", `the registered key (Ax, Ay) does not hash to the registered key hash ${key.keyHash}`);
+  }
+  if (!inSubgroup(key.ax, key.ay)) {
+    return fail(
+      "record-key",
+      "the registered record key is not in Baby Jubjub's prime-order subgroup: anyone can sign under it and no fraud " +
+        "proof of its records can exist",
+    );
+  }
+  return pass("record-key", undefined);
 }
 
 /** True when the node at the record's slot holds the record's account with at least its balance. */

@@ -5,9 +5,9 @@ import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
 import { Verdict, type AssetCommitment } from "../consortium/attestation.js";
 import { committedSet } from "../consortium/published.js";
-import type { Crypto } from "../crypto/index.js";
+import { isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
 import { CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
-import type { SumTree } from "../tree/index.js";
+import { SumTree, leafSetFrom } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
 import type { BlobSource } from "./blobs.js";
 import {
@@ -19,6 +19,7 @@ import {
   checkLeaves,
   checkOwnershipSignatures,
   checkPoaBinding,
+  checkRecordKey,
   checkRegistrations,
   checkSnapshotBlock,
   checkSolvency,
@@ -58,9 +59,10 @@ export interface Subject {
   requestId: bigint;
 }
 
-/** A tree whose held records it contradicts. */
+/** A tree whose held records it contradicts (the empty tree for an asset the set leaves out). */
 export interface Contradiction {
   asset: number;
+  /** The committed root hash, or the empty tree's root when the set has no entry for the asset. */
   rootHash: bigint;
   tree: SumTree;
   records: StoredRecord[];
@@ -116,6 +118,16 @@ export async function verifySubject(
     checks.push({ ...(c as CheckResult<unknown>), asset });
     return c.ok;
   };
+
+  // The registered key valid at t must be usable (it hashes to its key hash and is of prime order): a set under a
+  // weak key cannot be held to its records.
+  if (commitments.length > 0) {
+    const key = await registeredKey(deps, registry, s.member, keyHash);
+    record(
+      commitments[0].asset,
+      checkRecordKey((xs) => deps.crypto.poseidon(xs), isInPrimeSubgroup, key),
+    );
+  }
 
   for (const c of commitments) {
     const ctx: AssetContext = {
@@ -178,6 +190,15 @@ export async function verifySubject(
     record(c.asset, checkSolvency(balances.value, c.rootSum));
   }
 
+  // Held records of listed assets the set leaves out: the set counts as the empty tree there, so each such record
+  // convicts the member (the watchtower proves it against the empty root).
+  if (deps.held !== undefined) {
+    for (const m of await missingAssetRecords(deps, registry, s.member, s.t, commitments, keyHash)) {
+      record(m.asset, m.check);
+      contradictions.push(m.contradiction);
+    }
+  }
+
   const reasons = checks
     .filter((c) => !c.ok)
     .map((c) => `asset ${c.asset}: ${c.name}: ${(c as { reason: string }).reason}`);
@@ -191,6 +212,73 @@ export async function verifySubject(
     contradictions,
     honoured,
   };
+}
+
+/** The registered record key of `member` whose hash is `keyHash` (undefined when none is). */
+async function registeredKey(
+  deps: VerifyDeps,
+  registry: Contract,
+  member: string,
+  keyHash: bigint,
+): Promise<{ keyHash: bigint; ax: bigint; ay: bigint } | undefined> {
+  if (keyHash === 0n) return undefined;
+  const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
+  const count = (await rpc("keyCount", () => registry.getFunction("keyCount")(member))) as bigint;
+  for (let i = count - 1n; i >= 0n; i--) {
+    const k = (await rpc("keyAt", () => registry.getFunction("keyAt")(member, i))) as {
+      keyHash: bigint;
+      ax: bigint;
+      ay: bigint;
+    };
+    if (k.keyHash === keyHash) return { keyHash: k.keyHash, ax: k.ax, ay: k.ay };
+  }
+  return undefined;
+}
+
+let emptyTreeOf: Promise<SumTree> | undefined;
+
+/** The empty tree of depth `depth` (what a set that leaves an asset out commits to for it). */
+function emptyTree(crypto: Crypto, depth: number): Promise<SumTree> {
+  emptyTreeOf ??= SumTree.build(crypto, leafSetFrom([]), 0, depth);
+  return emptyTreeOf;
+}
+
+/**
+ * The held records, under the member's key valid at t, of listed assets that `commitments` leaves out: each is a
+ * contradiction against the empty tree (whose root the Adjudicator uses for a missing asset).
+ */
+async function missingAssetRecords(
+  deps: VerifyDeps,
+  registry: Contract,
+  member: string,
+  t: bigint,
+  commitments: readonly AssetCommitment[],
+  keyHash: bigint,
+): Promise<Array<{ asset: number; check: CheckResult<unknown>; contradiction: Contradiction }>> {
+  if (deps.held === undefined) return [];
+  const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
+  const listed = ((await rpc("assetIds", () => registry.getFunction("assetIds")())) as bigint[]).map(Number);
+  const out: Array<{ asset: number; check: CheckResult<unknown>; contradiction: Contradiction }> = [];
+  for (const asset of listed) {
+    if (commitments.some((c) => c.asset === asset)) continue;
+    const held = (await deps.held.recordsFor(getAddress(member), asset, t)).filter(
+      (r) => BigInt(r.keyHash) === keyHash,
+    );
+    if (held.length === 0) continue;
+    const tree = await emptyTree(deps.crypto, deps.depth);
+    out.push({
+      asset,
+      check: {
+        name: "held-records",
+        ok: false,
+        reason:
+          `${held.length} held record(s) of asset ${asset}, which the set leaves out (the empty tree, slots ` +
+          `${held.map((r) => r.slot).join(", ")})`,
+      },
+      contradiction: { asset, rootHash: tree.root.h, tree, records: held, set: [...commitments] },
+    });
+  }
+  return out;
 }
 
 /**
@@ -210,7 +298,18 @@ export async function checkHeldTree(
     committedSet(deps.provider, deps.addresses.ledger, member, t),
   );
   const c = commitments.find((x) => x.asset === asset);
-  if (c === undefined) return undefined;
+  if (c === undefined) {
+    // The set leaves the asset out: the empty tree stands for it, and every held record of it is contradicted.
+    const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
+    const keyHash = (await rpc("keyHashAt", () =>
+      registry
+        .getFunction("keyHashAt")(member, t)
+        .catch(() => 0n),
+    )) as bigint;
+    const missing = await missingAssetRecords(deps, registry, member, t, commitments, keyHash);
+    const m = missing.find((x) => x.asset === asset);
+    return { honoured: [], contradiction: m?.contradiction };
+  }
   let bytes: Uint8Array;
   try {
     bytes = await deps.blobs.fetch(c.blobDigest, { member: getAddress(member), t, asset });

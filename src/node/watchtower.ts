@@ -80,6 +80,7 @@ export function signedRecordOf(r: StoredRecord): SignedRecord {
     slot: BigInt(r.slot),
     accountKey: BigInt(r.accountKey),
     balance: BigInt(r.balance),
+    payoutHash: BigInt(r.payoutHash),
     signature: { R8x: BigInt(r.r8x), R8y: BigInt(r.r8y), S: BigInt(r.s) },
     publicKey: { Ax: BigInt(r.ax), Ay: BigInt(r.ay) },
   };
@@ -106,13 +107,13 @@ export async function proveAndSubmitFraud(
 ): Promise<Map<string, FraudOutcome>> {
   const out = new Map<string, FraudOutcome>();
   const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
-  const me = getAddress(await deps.signer.getAddress());
   const txWaitMs = deps.txWaitMs ?? DEFAULT_TX_WAIT_MS;
-  const isSpent = (nullifier: string, log: Logger) =>
-    withRetry(() => adj.getFunction("isNullifierSpent")(BigInt(nullifier)) as Promise<boolean>, {
-      log,
-      what: "isNullifierSpent",
-    });
+  // Spent nullifiers are kept per accused member (another member's proof never spends this one).
+  const isSpent = (r: StoredRecord, log: Logger) =>
+    withRetry(
+      () => adj.getFunction("isNullifierSpent")(getAddress(r.member), BigInt(r.nullifier)) as Promise<boolean>,
+      { log, what: "isNullifierSpent" },
+    );
   // Whether our own transaction `txHash` was mined and succeeded.
   const minedOk = async (txHash: string, log: Logger) =>
     (await withRetry(() => deps.provider.getTransactionReceipt(txHash), { log }))?.status === 1;
@@ -127,10 +128,10 @@ export async function proveAndSubmitFraud(
     }
     if ((await ejectIfUndercollateralized(deps, m, log)) !== "not-needed") ejectionTried.add(m);
   };
-  // After each of our own proofs: pay its claim at once (claims against a member are paid first come, first served
-  // from its pool, and a convicted member could race its victims with a fake claim against itself), then eject.
+  // After each of our own proofs: eject the member if the slash left it below its minimum. The claim the proof booked
+  // is the user's: it is paid after the claim window, pro rata, to the payout the record commits to, by whoever holds
+  // the opening (the user); the watchtower holds only the payout hash.
   const afterOwnProof = async (r: StoredRecord, log: Logger): Promise<void> => {
-    await payClaimAtOnce(deps, BigInt(r.nullifier), r.member, r.payout ?? me, log);
     await ejectOnce(r.member, log);
   };
   for (const r of records) {
@@ -149,7 +150,7 @@ export async function proveAndSubmitFraud(
       error: null,
     };
     const sentBefore = row?.status === "submitted" ? row.txHash : null;
-    if (await isSpent(r.nullifier, log)) {
+    if (await isSpent(r, log)) {
       deps.db.setFraud({ ...base, status: "done" });
       if (sentBefore !== null && (await minedOk(sentBefore, log))) {
         // An earlier attempt (before a restart, or one whose wait gave up) sent this proof and it was mined since:
@@ -190,7 +191,6 @@ export async function proveAndSubmitFraud(
         }
       }
     }
-    const recipient = r.payout ?? me;
     const path = slotPathOf(deps.poseidon, tree, r.slot);
     let struct;
     try {
@@ -199,7 +199,6 @@ export async function proveAndSubmitFraud(
         {
           record: signedRecordOf(r),
           path: { slot: BigInt(r.slot), ...path },
-          recipient: BigInt(recipient),
           expectedRoot: rootHash,
         },
         { circuit: deps.circuit, artifacts: deps.artifacts },
@@ -217,7 +216,7 @@ export async function proveAndSubmitFraud(
     }
     // Proving takes seconds: another watchtower may have spent the nullifier meanwhile. Check again right before
     // sending, so a lost race costs a view call, not a reverted transaction.
-    if (await isSpent(r.nullifier, log)) {
+    if (await isSpent(r, log)) {
       deps.db.setFraud({ ...base, status: "done" });
       log.info("fraud proven on-chain by someone else while this node was proving");
       out.set(r.nullifier, "already-spent");
@@ -229,7 +228,7 @@ export async function proveAndSubmitFraud(
       const tx = (await adj.getFunction("proveFraud")(struct, set)) as SentTx;
       sent = tx.hash;
       deps.db.setFraud({ ...base, status: "submitted", txHash: tx.hash });
-      log.info("fraud proof submitted", { tx: tx.hash, recipient });
+      log.info("fraud proof submitted", { tx: tx.hash, payoutHash: r.payoutHash });
       const receipt = await minedWithin(tx, txWaitMs);
       if (receipt === undefined) {
         inFlight = true;
@@ -240,7 +239,7 @@ export async function proveAndSubmitFraud(
       out.set(r.nullifier, "submitted");
     } catch (e) {
       const message = e instanceof Error ? e.message.split("\n")[0] : String(e);
-      const nowSpent = await isSpent(r.nullifier, log);
+      const nowSpent = await isSpent(r, log);
       // Ours after all (mined just after the wait gave up)?
       const ours = nowSpent && sent !== null && (await minedOk(sent, log));
       // A transaction still in flight stays "submitted": the next attempt waits for it instead of sending another.
@@ -257,48 +256,6 @@ export async function proveAndSubmitFraud(
     if (out.get(r.nullifier) === "submitted") await afterOwnProof(r, log);
   }
   return out;
-}
-
-/** What {@link payClaimAtOnce} did: `sent` is a payment not mined within the short wait (it stays sent). */
-export type PaymentOutcome = "paid" | "sent" | "nothing-to-pay" | "failed";
-
-/**
- * Right after this watchtower's fraud proof was mined: pay the claim it booked (`payClaim(nullifier, member,
- * recipient)`) from the member's pool, waiting at most `ejectWaitMs` (default 5 s). Best effort and never throws: an
- * empty pool (the member holds no collateral in the claim's token, or others were paid first) or a settled claim is
- * logged, as is any other failure; the claim stays payable by anyone (`fund:pay-claim`).
- */
-export async function payClaimAtOnce(
-  deps: Pick<WatchtowerDeps, "signer" | "adjudicator" | "log" | "ejectWaitMs">,
-  nullifier: bigint,
-  member: string,
-  recipient: string,
-  log: Logger = deps.log,
-): Promise<PaymentOutcome> {
-  adjudicatorErrors ??= combinedInterface([ADJUDICATOR_ABI]);
-  const errors = adjudicatorErrors;
-  try {
-    const adj = new Contract(deps.adjudicator, ADJUDICATOR_ABI, deps.signer);
-    const tx = (await adj.getFunction("payClaim")(nullifier, member, recipient)) as SentTx;
-    log.info("paying the claim the proof booked", { member, recipient, tx: tx.hash });
-    const waitMs = deps.ejectWaitMs ?? DEFAULT_EJECT_WAIT_MS;
-    const receipt = await minedWithin(tx, waitMs);
-    if (receipt === undefined) {
-      log.info("claim payment sent, not mined yet; carrying on", { tx: tx.hash, waitedMs: waitMs });
-      return "sent";
-    }
-    if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
-    log.info("claim paid", { tx: tx.hash });
-    return "paid";
-  } catch (e) {
-    const reason = explainError(e, errors).split("\n")[0];
-    if (/pool empty|claim settled/i.test(reason)) {
-      log.info("nothing to pay on the claim now", { member, reason });
-      return "nothing-to-pay";
-    }
-    log.warn("claim payment failed; carrying on (anyone may pay it later)", { member, error: reason });
-    return "failed";
-  }
 }
 
 /**
