@@ -150,22 +150,18 @@ export function ledgerFormatOf(path: string): "csv" | "jsonl" {
 const NOT_UTF8 = "not valid UTF-8";
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** The offset of the first byte that makes `bytes` invalid UTF-8 (`bytes.length` if it ends mid-character), or -1. */
-function invalidUtf8Offset(bytes: Uint8Array): number {
+/** The text before the first invalid UTF-8 sequence of `bytes` (a partial character at its end left out). */
+function validUtf8Prefix(bytes: Uint8Array): string {
   const d = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let text = "";
   for (let i = 0; i < bytes.length; i++) {
     try {
-      d.decode(bytes.subarray(i, i + 1), { stream: true });
+      text += d.decode(bytes.subarray(i, i + 1), { stream: true });
     } catch {
-      return i;
+      break;
     }
   }
-  try {
-    d.decode();
-  } catch {
-    return bytes.length;
-  }
-  return -1;
+  return text;
 }
 
 /** The lines of a file as raw bytes (without the `\n` and a trailing `\r`), streamed; a leading UTF-8 BOM is dropped. */
@@ -206,8 +202,7 @@ function decodeLine(
   try {
     return utf8.decode(bytes);
   } catch {
-    const prefix = utf8.decode(bytes.subarray(0, Math.max(0, invalidUtf8Offset(bytes))));
-    throw new InputError(path, lineNo, fieldAt(prefix), NOT_UTF8);
+    throw new InputError(path, lineNo, fieldAt(validUtf8Prefix(bytes)), NOT_UTF8);
   }
 }
 
