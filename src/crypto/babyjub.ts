@@ -107,9 +107,20 @@ export const WEAK_KEY_REASON = "record key is not in the prime-order subgroup";
 export function isInPrimeSubgroup(p: Point): boolean {
   if (!inCurve(p)) return false;
   if (p[0] === 0n && p[1] === 1n) return false;
+  // A record key is checked once per record it signs, and a member has one key at a time: remember the answers
+  // (a scalar multiplication by l costs as much as the rest of a signature verification).
+  const id = `${p[0]},${p[1]}`;
+  const known = subgroupMemo.get(id);
+  if (known !== undefined) return known;
   const q = mulPoint(p, SUBGROUP_ORDER);
-  return q[0] === 0n && q[1] === 1n;
+  const ok = q[0] === 0n && q[1] === 1n;
+  if (subgroupMemo.size >= SUBGROUP_MEMO_SIZE) subgroupMemo.clear();
+  subgroupMemo.set(id, ok);
+  return ok;
 }
+
+const SUBGROUP_MEMO_SIZE = 1024;
+const subgroupMemo = new Map<string, boolean>();
 
 /** Adds two affine points. */
 export function addPoint(p: Point, q: Point): Point {

@@ -2,7 +2,16 @@
 // circomlib's EdDSAPoseidonVerifier, but with a fixed-base table and batch inversion for speed.
 import { createRequire } from "node:module";
 
-import { BASE8, addPoint, inCurve, isInPrimeSubgroup, mulBase8, mulBase8Many, mulPoint, type Point } from "./babyjub.js";
+import {
+  BASE8,
+  addPoint,
+  inCurve,
+  isInPrimeSubgroup,
+  mulBase8,
+  mulBase8Many,
+  mulPoint,
+  type Point,
+} from "./babyjub.js";
 import { FIELD_P, SUBGROUP_ORDER, readLE, writeLE32 } from "./field.js";
 import type { PoseidonFn } from "./poseidon-js.js";
 

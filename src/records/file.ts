@@ -81,7 +81,7 @@ export const recordFileSchema = z.strictObject({
 /** A parsed record file. */
 export type RecordFile = z.infer<typeof recordFileSchema>;
 
-/** Parses and validates a record file's JSON text. */
+/** Parses and validates a record file's JSON text; a version 1 file is refused with {@link RECORD_FILE_V1_REFUSAL}. */
 export function parseRecordFile(text: string, file = "record.json"): RecordFile {
   let json: unknown;
   try {
@@ -157,7 +157,11 @@ export interface Verdict {
   summary: string;
 }
 
-/** Verifies a record file: account key, message, signature, key hash, leaf, inclusion path, and expectations. */
+/**
+ * Verifies a record file: account key, message (v2) and nullifier, record key in the prime-order subgroup,
+ * signature, payout opening (a warning when none is registered), key hash, tree shape, leaf, inclusion path, and the
+ * expectations (published root, registered key hash, the user's account id and payout address).
+ */
 export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyExpectations = {}): Verdict {
   const poseidon = (i: readonly bigint[]) => crypto.poseidon(i);
   const checks: Check[] = [];

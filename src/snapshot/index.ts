@@ -188,7 +188,9 @@ export async function snapshotAsset(
   const slots = assignSlots(keys.memberSecret, t, asset, accountKeys, d);
 
   // Payout commitments, then messages (v2: the payout hash is the last input).
-  const payouts = ledger.accountIds.map((id, i) => payoutCommitment(keys.memberSecret, t, asset, id, ledger.payouts[i]));
+  const payouts = ledger.accountIds.map((id, i) =>
+    payoutCommitment(keys.memberSecret, t, asset, id, ledger.payouts[i]),
+  );
   const unit = RECORD_MESSAGE_ARITY * 32;
   const msgInputs = (start: number, end: number) => {
     const b = new Uint8Array((end - start) * unit);

@@ -31,7 +31,13 @@ describe("ledger formats", () => {
     await writeFile(p, text);
     return loadLedger(p, assets);
   }
-  async function fails(name: string, text: string | Uint8Array, line: number | undefined, field: string | undefined, re: RegExp) {
+  async function fails(
+    name: string,
+    text: string | Uint8Array,
+    line: number | undefined,
+    field: string | undefined,
+    re: RegExp,
+  ) {
     try {
       await load(name, text);
     } catch (e) {
@@ -98,7 +104,13 @@ describe("ledger formats", () => {
     });
     it("rejects a payout that is not an address, and rows that do not match the header's columns", async () => {
       const h = "account_id,asset,balance,payout\n";
-      await fails("badpay.csv", h + "a,BTC,1,0x1234\n", 2, "payout", /payout "0x1234" must be a 0x-prefixed 20-byte address/);
+      await fails(
+        "badpay.csv",
+        h + "a,BTC,1,0x1234\n",
+        2,
+        "payout",
+        /payout "0x1234" must be a 0x-prefixed 20-byte address/,
+      );
       await fails("badpay2.csv", h + `a,BTC,1,${"ab".repeat(20)}\n`, 2, "payout", /20-byte address/);
       await fails("cols3.csv", h + "a,BTC,1\n", 2, undefined, /expected 4 comma-separated fields, found 3/);
       await fails("cols5.csv", h + "a,BTC,1,,x\n", 2, undefined, /expected 4 comma-separated fields, found 5/);
@@ -114,7 +126,13 @@ describe("ledger formats", () => {
       await fails("utf8.csv", twoIds, 3, "account_id", /utf8\.csv line 3, field account_id: not valid UTF-8$/);
       // A truncated multi-byte sequence, an overlong encoding and a UTF-16 surrogate are refused too.
       for (const bad of [[0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
-        await fails("seq.csv", Buffer.concat([h, row(Buffer.from([0x61, ...bad]), 1)]), 2, "account_id", /not valid UTF-8/);
+        await fails(
+          "seq.csv",
+          Buffer.concat([h, row(Buffer.from([0x61, ...bad]), 1)]),
+          2,
+          "account_id",
+          /not valid UTF-8/,
+        );
       }
       const badBalance = Buffer.concat([h, Buffer.from("a,BTC,1"), Buffer.from([0xff]), Buffer.from("\n")]);
       await fails("utf8-balance.csv", badBalance, 2, "balance", /not valid UTF-8/);
@@ -173,7 +191,13 @@ describe("ledger formats", () => {
           '{"account":"y","asset":"BTC","balance":"6","payout":""}\n{"account":"z","asset":"BTC","balance":"7"}\n',
       );
       expect(l.get(1)?.payouts).to.deep.equal([getAddress(bob), undefined, undefined]);
-      await fails("badpay.jsonl", h + '{"account":"x","asset":"BTC","balance":"5","payout":"bob"}\n', 2, "payout", /address/);
+      await fails(
+        "badpay.jsonl",
+        h + '{"account":"x","asset":"BTC","balance":"5","payout":"bob"}\n',
+        2,
+        "payout",
+        /address/,
+      );
       await fails("numpay.jsonl", h + '{"account":"x","asset":"BTC","balance":"5","payout":1}\n', 2, "payout", /.+/);
     });
     it("refuses bytes that are not UTF-8, naming the field whose value holds them", async () => {
@@ -183,7 +207,11 @@ describe("ledger formats", () => {
         if (field === "account") {
           return Buffer.concat([pre, Buffer.from([0xff]), Buffer.from('","asset":"BTC","balance":"1"}\n')]);
         }
-        return Buffer.concat([Buffer.from('{"account":"x","asset":"BT'), Buffer.from([0xc3]), Buffer.from('","balance":"1"}\n')]);
+        return Buffer.concat([
+          Buffer.from('{"account":"x","asset":"BT'),
+          Buffer.from([0xc3]),
+          Buffer.from('","balance":"1"}\n'),
+        ]);
       };
       await fails("utf8.jsonl", Buffer.concat([Buffer.from(h), line("account")]), 2, "account", /not valid UTF-8/);
       await fails("utf8-asset.jsonl", Buffer.concat([Buffer.from(h), line("asset")]), 2, "asset", /not valid UTF-8/);

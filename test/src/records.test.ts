@@ -188,10 +188,21 @@ describe("records", function () {
     };
     it("follow docs/protocol.md sections 2 and 3 (message v2: eight inputs, the payout hash last)", () => {
       const m = recordMessage(H, rec);
-      expect(recordMessageInputs(rec)).to.deep.equal([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n, 777n]);
+      expect(recordMessageInputs(rec)).to.deep.equal([
+        RECORD_DOMAIN,
+        0x1234n,
+        2n,
+        1_700_000_000n,
+        17n,
+        99n,
+        5000n,
+        777n,
+      ]);
       expect(m).to.equal(H([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n, 777n]));
       expect(recordMessage(H, { ...rec, payoutHash: 0n })).to.not.equal(m); // the payout is signed
-      expect(recordMessage(H, { ...rec, payoutHash: 0n })).to.not.equal(H([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n]));
+      expect(recordMessage(H, { ...rec, payoutHash: 0n })).to.not.equal(
+        H([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n]),
+      );
       expect(recordNullifier(H, m)).to.equal(H([NULLIFIER_DOMAIN, m]));
       expect(recordKeyHash(H, 1n, 2n)).to.equal(H([KEY_DOMAIN, 1n, 2n]));
     });

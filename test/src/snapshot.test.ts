@@ -418,8 +418,12 @@ describe("snapshot", function () {
         verifyRecordTask({ ...base, file: nonePath, rootHash: b.rootHash, rootSum: b.rootSum }),
       );
       expect(process.exitCode).to.equal(undefined);
-      expect(noneOut).to.match(/\[warn\] payout: none registered\. The record is still valid, but a claim on it would be held until governance assigns a payout/);
-      expect(noneOut).to.match(/^VALID: .*No payout is registered: restitution for this record would wait for governance/m);
+      expect(noneOut).to.match(
+        /\[warn\] payout: none registered\. The record is still valid, but a claim on it would be held until governance assigns a payout/,
+      );
+      expect(noneOut).to.match(
+        /^VALID: .*No payout is registered: restitution for this record would wait for governance/m,
+      );
       await verifyRecordTask({ ...base, rootSum: (BigInt(a.rootSum) + 1n).toString() });
       expect(process.exitCode).to.equal(1);
       process.exitCode = undefined;

@@ -37,8 +37,10 @@ for (const backend of ["sqlite", "postgres"] as const) {
     let store: SqlRecordStore;
     let service: VerifierService;
     const T = () => fx.tCommitted; // a committed past snapshot
-    const rec = (slot: number, extra: Partial<{ t: number; balance: bigint; asset: number; payoutHash: bigint }> = {}) =>
-      signedRecord(crypto, { member: fx.memberAddress, t: extra.t ?? T(), slot, ...extra });
+    const rec = (
+      slot: number,
+      extra: Partial<{ t: number; balance: bigint; asset: number; payoutHash: bigint }> = {},
+    ) => signedRecord(crypto, { member: fx.memberAddress, t: extra.t ?? T(), slot, ...extra });
 
     before(async () => {
       crypto = await loadCrypto({ threads: 0 });
