@@ -86,6 +86,12 @@ const liabilityTasks: NewTaskDefinition[] = [
     .addOption({ name: "rootSum", description: "Published root sum (decimal)", defaultValue: "" })
     .addOption({ name: "keyHash", description: "Registered record key hash (decimal)", defaultValue: "" })
     .addOption({ name: "account", description: "Your account id (the file must be about it)", defaultValue: "" })
+    .addOption({
+      name: "payout",
+      description: "Your payout address (0x): the record's payout must open to it",
+      defaultValue: "",
+    })
+    .addFlag({ name: "json", description: "Print the verdict as JSON (checks and summary)" })
     .addFlag({ name: "chain", description: "Read the committed root and the registered key hash from the network" })
     .addOption({ name: "deployment", description: "Ignition deployment directory (with --chain)", defaultValue: "" })
     .setAction(() => import("./verify-record.js"))

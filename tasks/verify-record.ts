@@ -13,6 +13,8 @@ interface VerifyRecordArgs {
   rootSum: string;
   keyHash: string;
   account: string;
+  payout?: string;
+  json?: boolean;
 }
 
 const decimal = (name: string, v: string): bigint => {
@@ -36,6 +38,10 @@ export default async function verifyRecord(args: VerifyRecordArgs, hre?: Hardhat
     }
     if (args.keyHash !== "") expect.keyHash = decimal("--key-hash", args.keyHash);
     if (args.account !== "") expect.accountId = args.account;
+    if (args.payout !== undefined && args.payout !== "") {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(args.payout)) throw new Error("--payout must be a 0x-prefixed 20-byte address");
+      expect.payout = args.payout;
+    }
     if (args.chain) {
       if (hre === undefined) throw new Error("--chain needs a Hardhat network connection");
       const ctx = await consortiumContext({ deployment: args.deployment, from: "" }, hre);
@@ -49,14 +55,22 @@ export default async function verifyRecord(args: VerifyRecordArgs, hre?: Hardhat
       );
       expect.root = published.root;
       expect.keyHash = published.keyHash;
-      process.stdout.write(
-        `On-chain (chain ${ctx.chainId}): root ${published.root.h} sum ${published.root.s}, key hash ${published.keyHash}` +
-          `${published.fraudulent ? " (this commitment has been PROVEN FRAUDULENT)" : ""}\n`,
-      );
+      if (args.json !== true) {
+        process.stdout.write(
+          `On-chain (chain ${ctx.chainId}): root ${published.root.h} sum ${published.root.s}, key hash ${published.keyHash}` +
+            `${published.fraudulent ? " (this commitment has been PROVEN FRAUDULENT)" : ""}\n`,
+        );
+      }
     }
     const verdict = verifyRecordFile(crypto, file, expect);
-    for (const c of verdict.checks) process.stdout.write(`  [${c.ok ? "ok" : "FAIL"}] ${c.name}: ${c.detail}\n`);
-    process.stdout.write(`\n${verdict.summary}\n`);
+    if (args.json === true) {
+      process.stdout.write(JSON.stringify(verdict, null, 2) + "\n");
+    } else {
+      for (const c of verdict.checks) {
+        process.stdout.write(`  [${c.ok ? (c.warning === true ? "warn" : "ok") : "FAIL"}] ${c.name}: ${c.detail}\n`);
+      }
+      process.stdout.write(`\n${verdict.summary}\n`);
+    }
     if (!verdict.ok) process.exitCode = 1;
   } catch (e) {
     process.stderr.write(`verify-record failed: ${(e as Error).message}\n`);

@@ -15,7 +15,7 @@ export function domainTag(tag: string): bigint {
 }
 
 /** Domain tags of docs/protocol.md section 1. */
-export const RECORD_DOMAIN = domainTag("por.record.v1");
+export const RECORD_DOMAIN = domainTag("por.record.v2");
 export const ACCOUNT_DOMAIN = domainTag("por.account.v1");
 export const NULLIFIER_DOMAIN = domainTag("por.nullifier.v1");
 export const KEY_DOMAIN = domainTag("por.key.v1");

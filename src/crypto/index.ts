@@ -11,7 +11,7 @@ import { WorkerPool } from "./pool.js";
 import { loadJsPoseidon, type JsPoseidon, type PoseidonFn } from "./poseidon-js.js";
 
 export * from "./field.js";
-export { BASE8, inCurve, type Point } from "./babyjub.js";
+export { BASE8, WEAK_KEY_REASON, inCurve, isInPrimeSubgroup, type Point } from "./babyjub.js";
 export { blake512, type Signature } from "./eddsa-js.js";
 export { NODE_BYTES } from "./kernels.js";
 

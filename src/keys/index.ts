@@ -7,7 +7,7 @@ import { basename } from "node:path";
 
 import { z } from "zod";
 
-import { type Crypto } from "../crypto/index.js";
+import { WEAK_KEY_REASON, isInPrimeSubgroup, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
 import { recordKeyHash } from "../records/index.js";
 
@@ -86,6 +86,7 @@ export async function encryptKeystore(
   if (password.length < 8) throw new Error("the keystore password must have at least 8 characters");
   if (!/^0x[0-9a-fA-F]{40}$/.test(member)) throw new Error("member must be a 0x-prefixed address");
   const [ax, ay] = crypto.publicKey(keys.recordKey);
+  if (!isInPrimeSubgroup([ax, ay])) throw new Error(`the ${WEAK_KEY_REASON}; refusing to store it`);
   const salt = randomBytes(32);
   const iv = randomBytes(12);
   const header = {
@@ -114,13 +115,15 @@ export async function encryptKeystore(
   };
 }
 
-/** Validates a keystore object read from `file`. */
+/** Validates a keystore object read from `file`; refuses a public key outside the prime-order subgroup. */
 export function parseKeystore(json: unknown, file = "keystore.json"): KeystoreFile {
   const r = keystoreSchema.safeParse(json);
   if (!r.success) {
     const { field, reason } = zodIssue(r.error);
     throw new InputError(file, undefined, field, reason);
   }
+  const A: Point = [BigInt(r.data.publicKey.Ax), BigInt(r.data.publicKey.Ay)];
+  if (!isInPrimeSubgroup(A)) throw new InputError(file, undefined, "publicKey", WEAK_KEY_REASON);
   return r.data;
 }
 

@@ -3,11 +3,12 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { createInterface } from "node:readline";
 
+import { getAddress } from "ethers";
 import { z } from "zod";
 
 import { MAX_BALANCE } from "../crypto/index.js";
+import { address } from "../schema/index.js";
 
 /** An input error that names where it happened. */
 export class InputError extends Error {
@@ -91,11 +92,15 @@ export interface LedgerEntry {
   accountId: string;
   asset: Asset;
   balance: bigint;
+  /** The user's registered payout address (checksummed), or undefined when none is registered. */
+  payout: string | undefined;
   line: number;
 }
 
-/** CSV header of ledger version 1. */
+/** CSV header of ledger version 1 (no payout column). */
 export const LEDGER_CSV_HEADER = "account_id,asset,balance";
+/** CSV header of ledger version 1 with the optional payout column. */
+export const LEDGER_CSV_HEADER_PAYOUT = "account_id,asset,balance,payout";
 /** JSONL first line of ledger version 1. */
 export const ledgerJsonlHeaderSchema = z.strictObject({ format: z.literal("por.ledger"), version: z.literal(1) });
 
@@ -120,16 +125,20 @@ export function parseBalance(raw: string): bigint {
   return v;
 }
 
+/** Parses a payout cell: empty means none registered, else a 0x-prefixed 20-byte address (returned checksummed). */
+export function parsePayout(raw: string): string | undefined {
+  if (raw === "") return undefined;
+  const r = address.safeParse(raw);
+  if (!r.success) throw new Error(`payout "${raw.slice(0, 44)}" ${r.error.issues[0].message}`);
+  return getAddress(raw.toLowerCase());
+}
+
 const jsonlEntrySchema = z.strictObject({
   account: accountIdSchema,
   asset: z.string().min(1, "asset is empty"),
   balance: z.union([z.string(), z.number()]),
+  payout: z.string().optional(),
 });
-
-function splitCsv(line: string): string[] {
-  // Version 1 allows no quoting: account ids with commas or quotes belong in JSONL.
-  return line.split(",");
-}
 
 /** The ledger format, from the file name: `.csv` or `.jsonl`. */
 export function ledgerFormatOf(path: string): "csv" | "jsonl" {
@@ -138,96 +147,178 @@ export function ledgerFormatOf(path: string): "csv" | "jsonl" {
   throw new InputError(path, undefined, undefined, "ledger file name must end in .csv or .jsonl");
 }
 
+const NOT_UTF8 = "not valid UTF-8";
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The text before the first invalid UTF-8 sequence of `bytes` (a partial character at its end left out). */
+function validUtf8Prefix(bytes: Uint8Array): string {
+  const d = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  let text = "";
+  for (let i = 0; i < bytes.length; i++) {
+    try {
+      text += d.decode(bytes.subarray(i, i + 1), { stream: true });
+    } catch {
+      break;
+    }
+  }
+  return text;
+}
+
+/** The lines of a file as raw bytes (without the `\n` and a trailing `\r`), streamed; a leading UTF-8 BOM is dropped. */
+async function* byteLines(path: string): AsyncGenerator<Uint8Array> {
+  let carry: Buffer = Buffer.alloc(0);
+  let first = true;
+  const strip = (line: Buffer): Buffer => {
+    let l = line;
+    if (first) {
+      first = false;
+      if (l.length >= 3 && l[0] === 0xef && l[1] === 0xbb && l[2] === 0xbf) l = l.subarray(3);
+    }
+    return l.length > 0 && l[l.length - 1] === 0x0d ? l.subarray(0, l.length - 1) : l;
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let buf = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+    let nl: number;
+    while ((nl = buf.indexOf(0x0a)) !== -1) {
+      yield strip(buf.subarray(0, nl));
+      buf = buf.subarray(nl + 1);
+    }
+    carry = Buffer.from(buf);
+  }
+  if (carry.length > 0) yield strip(carry);
+}
+
 /**
- * Streams a ledger file (CSV with header `account_id,asset,balance`, or JSONL whose first line is
- * `{"format":"por.ledger","version":1}` and then `{"account":..,"asset":..,"balance":..}` per line).
- * Assets are named by symbol and must be in the asset list. Blank lines are skipped.
+ * Decodes one line as UTF-8 (fatal: an invalid sequence is an error, never a replacement character, so two ids that
+ * differ only in invalid bytes cannot collapse into one). The error names the field holding the invalid bytes:
+ * `fieldAt(prefix)` gets the valid text before them.
+ */
+function decodeLine(
+  path: string,
+  lineNo: number,
+  bytes: Uint8Array,
+  fieldAt: (prefix: string) => string | undefined,
+): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new InputError(path, lineNo, fieldAt(validUtf8Prefix(bytes)), NOT_UTF8);
+  }
+}
+
+/** The JSONL field whose string value is open at the end of `prefix` (the key before an unterminated string). */
+function jsonFieldAt(prefix: string): string | undefined {
+  return /"((?:[^"\\]|\\.)*)"\s*:\s*"(?:[^"\\]|\\.)*$/.exec(prefix)?.[1];
+}
+
+/**
+ * Streams a ledger file (CSV with header `account_id,asset,balance` or `account_id,asset,balance,payout`, or JSONL
+ * whose first line is `{"format":"por.ledger","version":1}` and then `{"account":..,"asset":..,"balance":..}` per
+ * line, with an optional `"payout"`). Lines are read as bytes and must be valid UTF-8. Assets are named by symbol and
+ * must be in the asset list; a payout is empty (none registered) or an address. Blank lines are skipped.
  */
 export async function* readLedger(path: string, assets: readonly Asset[]): AsyncGenerator<LedgerEntry> {
   const format = ledgerFormatOf(path);
   const bySymbol = new Map(assets.map((a) => [a.symbol, a]));
-  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   let lineNo = 0;
-  let sawHeader = false;
-  try {
-    for await (const rawLine of rl) {
-      lineNo++;
-      const line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, "") : rawLine;
-      if (line.trim() === "") continue;
-      if (!sawHeader) {
-        sawHeader = true;
-        if (format === "csv") {
-          if (line.trim() !== LEDGER_CSV_HEADER) {
-            throw new InputError(path, lineNo, undefined, `the first line must be the header "${LEDGER_CSV_HEADER}"`);
-          }
-        } else {
-          let json: unknown;
-          try {
-            json = JSON.parse(line);
-          } catch {
-            throw new InputError(path, lineNo, undefined, "the first line must be the JSON header");
-          }
-          const h = ledgerJsonlHeaderSchema.safeParse(json);
-          if (!h.success) {
-            throw new InputError(
-              path,
-              lineNo,
-              zodIssue(h.error).field,
-              'header must be {"format":"por.ledger","version":1}',
-            );
-          }
-        }
-        continue;
-      }
-      let accountId: string;
-      let symbol: string;
-      let rawBalance: string;
+  let columns: string[] | undefined;
+  const csvFieldAt = (prefix: string) => (columns ?? [])[prefix.split(",").length - 1];
+  for await (const bytes of byteLines(path)) {
+    lineNo++;
+    const line = decodeLine(path, lineNo, bytes, format === "csv" ? csvFieldAt : jsonFieldAt);
+    if (line.trim() === "") continue;
+    if (columns === undefined) {
       if (format === "csv") {
-        const cells = splitCsv(line);
-        if (cells.length !== 3) {
-          throw new InputError(path, lineNo, undefined, `expected 3 comma-separated fields, found ${cells.length}`);
+        const header = line.trim();
+        if (header !== LEDGER_CSV_HEADER && header !== LEDGER_CSV_HEADER_PAYOUT) {
+          throw new InputError(
+            path,
+            lineNo,
+            undefined,
+            `the first line must be the header "${LEDGER_CSV_HEADER}" or "${LEDGER_CSV_HEADER_PAYOUT}"`,
+          );
         }
-        const id = accountIdSchema.safeParse(cells[0]);
-        if (!id.success) throw new InputError(path, lineNo, "account_id", zodIssue(id.error).reason);
-        [accountId, symbol, rawBalance] = [id.data, cells[1].trim(), cells[2].trim()];
+        columns = header.split(",");
       } else {
         let json: unknown;
         try {
           json = JSON.parse(line);
         } catch {
-          throw new InputError(path, lineNo, undefined, "not valid JSON");
+          throw new InputError(path, lineNo, undefined, "the first line must be the JSON header");
         }
-        const e = jsonlEntrySchema.safeParse(json);
-        if (!e.success) {
-          const { field, reason } = zodIssue(e.error);
-          throw new InputError(path, lineNo, field, reason);
+        const h = ledgerJsonlHeaderSchema.safeParse(json);
+        if (!h.success) {
+          throw new InputError(
+            path,
+            lineNo,
+            zodIssue(h.error).field,
+            'header must be {"format":"por.ledger","version":1}',
+          );
         }
-        accountId = e.data.account;
-        symbol = e.data.asset;
-        if (typeof e.data.balance === "number") {
-          if (!Number.isInteger(e.data.balance)) {
-            throw new InputError(path, lineNo, "balance", "balance is fractional or not a finite number");
-          }
-          if (!Number.isSafeInteger(e.data.balance)) {
-            throw new InputError(path, lineNo, "balance", "numeric balances must be safe integers; use a string");
-          }
-          rawBalance = String(e.data.balance);
-        } else rawBalance = e.data.balance;
+        columns = [];
       }
-      const asset = bySymbol.get(symbol);
-      if (asset === undefined) throw new InputError(path, lineNo, "asset", `unknown asset "${symbol.slice(0, 40)}"`);
-      let balance: bigint;
-      try {
-        balance = parseBalance(rawBalance);
-      } catch (e) {
-        throw new InputError(path, lineNo, "balance", (e as Error).message);
-      }
-      yield { accountId, asset, balance, line: lineNo };
+      continue;
     }
-  } finally {
-    rl.close();
+    let accountId: string;
+    let symbol: string;
+    let rawBalance: string;
+    let rawPayout: string;
+    if (format === "csv") {
+      // Version 1 allows no quoting: account ids with commas or quotes belong in JSONL.
+      const cells = line.split(",");
+      if (cells.length !== columns.length) {
+        throw new InputError(
+          path,
+          lineNo,
+          undefined,
+          `expected ${columns.length} comma-separated fields, found ${cells.length}`,
+        );
+      }
+      const id = accountIdSchema.safeParse(cells[0]);
+      if (!id.success) throw new InputError(path, lineNo, "account_id", zodIssue(id.error).reason);
+      [accountId, symbol, rawBalance, rawPayout] = [id.data, cells[1].trim(), cells[2].trim(), (cells[3] ?? "").trim()];
+    } else {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new InputError(path, lineNo, undefined, "not valid JSON");
+      }
+      const e = jsonlEntrySchema.safeParse(json);
+      if (!e.success) {
+        const { field, reason } = zodIssue(e.error);
+        throw new InputError(path, lineNo, field, reason);
+      }
+      accountId = e.data.account;
+      symbol = e.data.asset;
+      rawPayout = e.data.payout ?? "";
+      if (typeof e.data.balance === "number") {
+        if (!Number.isInteger(e.data.balance)) {
+          throw new InputError(path, lineNo, "balance", "balance is fractional or not a finite number");
+        }
+        if (!Number.isSafeInteger(e.data.balance)) {
+          throw new InputError(path, lineNo, "balance", "numeric balances must be safe integers; use a string");
+        }
+        rawBalance = String(e.data.balance);
+      } else rawBalance = e.data.balance;
+    }
+    const asset = bySymbol.get(symbol);
+    if (asset === undefined) throw new InputError(path, lineNo, "asset", `unknown asset "${symbol.slice(0, 40)}"`);
+    let balance: bigint;
+    try {
+      balance = parseBalance(rawBalance);
+    } catch (e) {
+      throw new InputError(path, lineNo, "balance", (e as Error).message);
+    }
+    let payout: string | undefined;
+    try {
+      payout = parsePayout(rawPayout);
+    } catch (e) {
+      throw new InputError(path, lineNo, "payout", (e as Error).message);
+    }
+    yield { accountId, asset, balance, payout, line: lineNo };
   }
-  if (!sawHeader) throw new InputError(path, undefined, undefined, "the ledger is empty");
+  if (columns === undefined) throw new InputError(path, undefined, undefined, "the ledger is empty");
 }
 
 /** Ledger entries of one asset, columnar. */
@@ -235,6 +326,8 @@ export interface AssetLedger {
   asset: Asset;
   accountIds: string[];
   balances: bigint[];
+  /** Per account: its payout address (checksummed), or undefined when none is registered. */
+  payouts: (string | undefined)[];
   total: bigint;
 }
 
@@ -251,7 +344,7 @@ export async function loadLedger(path: string, assets: readonly Asset[]): Promis
     let l = out.get(e.asset.id);
     let s = seen.get(e.asset.id);
     if (l === undefined || s === undefined) {
-      l = { asset: e.asset, accountIds: [], balances: [], total: 0n };
+      l = { asset: e.asset, accountIds: [], balances: [], payouts: [], total: 0n };
       s = new Map();
       out.set(e.asset.id, l);
       seen.set(e.asset.id, s);
@@ -268,6 +361,7 @@ export async function loadLedger(path: string, assets: readonly Asset[]): Promis
     s.set(e.accountId, e.line);
     l.accountIds.push(e.accountId);
     l.balances.push(e.balance);
+    l.payouts.push(e.payout);
     l.total += e.balance;
     count++;
   }

@@ -1,24 +1,46 @@
-// The per-user record file (version 1): one self-contained JSON with the record, its signature, the record key,
-// the inclusion path at depth D and the root. Also its verification, with a verdict a non-expert can read.
+// The per-user record file (version 2): one self-contained JSON with the record, its signature, the record key,
+// the inclusion path at depth D, the root and the opening of the record's payout commitment. Also its
+// verification, with a verdict a non-expert can read.
 import { readFile } from "node:fs/promises";
 
 import { z } from "zod";
 
-import { address, decimal, fieldElement, u64String, u96String } from "../schema/index.js";
+import { getAddress } from "ethers";
 
-import { SUBGROUP_ORDER, type Crypto, type Point } from "../crypto/index.js";
+import { address, decimal, fieldElement, u248String, u256String, u64String, u96String } from "../schema/index.js";
+
+import { SUBGROUP_ORDER, isInPrimeSubgroup, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
 import { emptySubtrees, verifyProof, type InclusionProof, type TreeNode } from "../tree/index.js";
-import { accountKeyOf, leafHash, recordKeyHash, recordMessage, recordNullifier, type BalanceRecord } from "./index.js";
+import {
+  accountKeyOf,
+  leafHash,
+  payoutHashOf,
+  recordKeyHash,
+  recordMessage,
+  recordNullifier,
+  type BalanceRecord,
+} from "./index.js";
 
 const dec = decimal;
 const field = fieldElement;
 const node = z.strictObject({ h: field, s: dec });
 
-/** Record file schema, version 1. */
+/** Format tag and version of a record file. */
+export const RECORD_FILE_FORMAT = "por.record";
+export const RECORD_FILE_VERSION = 2;
+
+/** Why a version 1 record file is refused. */
+export const RECORD_FILE_V1_REFUSAL =
+  "record file version 1 predates payout commitments; ask the member for a version 2 record";
+
+/** The opening of a payout commitment: the address paid and its salt. */
+export const payoutOpeningSchema = z.strictObject({ address, salt: u256String });
+
+/** Record file schema, version 2. */
 export const recordFileSchema = z.strictObject({
-  format: z.literal("por.record"),
-  version: z.literal(1),
+  format: z.literal(RECORD_FILE_FORMAT),
+  version: z.literal(RECORD_FILE_VERSION),
   accountId: z.string().min(1).max(256),
   accountSalt: field,
   assetSymbol: z.string().min(1).max(32),
@@ -37,7 +59,11 @@ export const recordFileSchema = z.strictObject({
       .max(2 ** 32 - 1),
     accountKey: field,
     balance: u96String,
+    /** `payoutHashOf(payout)`, or "0" when no payout is registered. */
+    payoutHash: u248String,
   }),
+  /** The opening of `record.payoutHash`, or null when the record registers no payout (payoutHash 0). */
+  payout: payoutOpeningSchema.nullable(),
   message: field,
   nullifier: field,
   signature: z.strictObject({ R8x: field, R8y: field, S: dec }),
@@ -55,7 +81,7 @@ export const recordFileSchema = z.strictObject({
 /** A parsed record file. */
 export type RecordFile = z.infer<typeof recordFileSchema>;
 
-/** Parses and validates a record file's JSON text. */
+/** Parses and validates a record file's JSON text; a version 1 file is refused with {@link RECORD_FILE_V1_REFUSAL}. */
 export function parseRecordFile(text: string, file = "record.json"): RecordFile {
   let json: unknown;
   try {
@@ -63,12 +89,19 @@ export function parseRecordFile(text: string, file = "record.json"): RecordFile 
   } catch (e) {
     throw new InputError(file, undefined, undefined, `not valid JSON (${(e as Error).message})`);
   }
+  if (isVersion1(json)) throw new InputError(file, undefined, "version", RECORD_FILE_V1_REFUSAL);
   const r = recordFileSchema.safeParse(json);
   if (!r.success) {
     const { field: f, reason } = zodIssue(r.error);
     throw new InputError(file, undefined, f, reason);
   }
   return r.data;
+}
+
+function isVersion1(json: unknown): boolean {
+  if (typeof json !== "object" || json === null) return false;
+  const o = json as { format?: unknown; version?: unknown };
+  return o.format === RECORD_FILE_FORMAT && o.version === 1;
 }
 
 /** Reads a record file from disk. */
@@ -85,6 +118,7 @@ export function recordOf(f: RecordFile): BalanceRecord {
     slot: f.record.slot,
     accountKey: BigInt(f.record.accountKey),
     balance: BigInt(f.record.balance),
+    payoutHash: BigInt(f.record.payoutHash),
   };
 }
 
@@ -102,6 +136,8 @@ export interface VerifyExpectations {
   keyHash?: bigint;
   /** The user's own account id: the file must be about this account. */
   accountId?: string;
+  /** The user's own payout address: the record's payout commitment must open to it. */
+  payout?: string;
 }
 
 /** One check and its outcome. */
@@ -109,6 +145,8 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /** A passed check the reader should still act on (e.g. no payout registered). */
+  warning?: boolean;
 }
 
 /** Result of verifying a record file. */
@@ -119,7 +157,11 @@ export interface Verdict {
   summary: string;
 }
 
-/** Verifies a record file: account key, message, signature, key hash, leaf, inclusion path, and expectations. */
+/**
+ * Verifies a record file: account key, message (v2) and nullifier, record key in the prime-order subgroup,
+ * signature, payout opening (a warning when none is registered), key hash, tree shape, leaf, inclusion path, and the
+ * expectations (published root, registered key hash, the user's account id and payout address).
+ */
 export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyExpectations = {}): Verdict {
   const poseidon = (i: readonly bigint[]) => crypto.poseidon(i);
   const checks: Check[] = [];
@@ -142,9 +184,18 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
   add("message", m === BigInt(f.message), "the signed message encodes exactly this record");
   add("nullifier", recordNullifier(poseidon, m) === BigInt(f.nullifier), "the nullifier matches the message");
   const A: Point = [BigInt(f.recordKey.Ax), BigInt(f.recordKey.Ay)];
+  const strongKey = isInPrimeSubgroup(A);
+  add(
+    "record key",
+    strongKey,
+    strongKey
+      ? "the record key is a point of the prime-order subgroup"
+      : "the record key is NOT in the prime-order subgroup: anyone can sign under such a key",
+  );
   const sig = { R8x: BigInt(f.signature.R8x), R8y: BigInt(f.signature.R8y), S: BigInt(f.signature.S) };
   const sigOk = sig.S < SUBGROUP_ORDER && crypto.verify(m, sig, A);
   add("signature", sigOk, sigOk ? "the member's record key signed this record" : "the signature is NOT valid");
+  checks.push(payoutCheck(f, rec.payoutHash, expect.payout));
   const kh = recordKeyHash(poseidon, A[0], A[1]);
   add("key hash", kh === BigInt(f.recordKey.keyHash), "the record key hashes to the key hash in the file");
   if (expect.keyHash !== undefined) {
@@ -197,11 +248,23 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
     summary =
       `VALID: your balance of ${rec.balance} base units (asset ${f.assetSymbol}) is signed by the member and ` +
       `included in its liabilities tree for time ${rec.t}` +
-      (expect.root === undefined ? " (root not compared with a published one)." : ".");
+      (expect.root === undefined ? " (root not compared with a published one)." : ".") +
+      (rec.payoutHash === 0n
+        ? " No payout is registered: restitution for this record would wait for governance to assign a payout."
+        : "");
+  } else if (failed.includes("record key")) {
+    summary =
+      `INVALID: ${failed.join(", ")} failed. The record key is not in the prime-order subgroup, so anyone can sign ` +
+      "under it and this file proves nothing about the member; report the member's key to the operators.";
   } else if (!signed) {
     summary = `INVALID: ${failed.join(", ")} failed. This file is not a record signed by the member.`;
   } else if (failed.includes("registered key")) {
     summary = `INVALID: ${failed.join(", ")} failed. The record key is not the member's registered key, so this file proves nothing about the member.`;
+  } else if (failed.length === 1 && failed[0] === "payout") {
+    const detail = checks.find((c) => c.name === "payout")?.detail ?? "";
+    summary =
+      `INVALID: payout: ${detail}. The member signed this record, so keep the file (it is evidence for a fraud ` +
+      "proof), but its restitution is not yours to claim as it stands: ask the member for the right payout opening.";
   } else if (failed.length === 1 && failed[0] === "account") {
     summary = `INVALID: this record is about another account ("${f.accountId}"), not yours.`;
   } else {
@@ -210,4 +273,40 @@ export function verifyRecordFile(crypto: Crypto, f: RecordFile, expect: VerifyEx
       "it may be evidence for a fraud proof against the member.";
   }
   return { ok, checks, summary };
+}
+
+/**
+ * The payout check: a record with a payout commitment must carry its opening, and the opening must hash to it (and
+ * name `expected`, the user's own address, when given); a record without one (payoutHash 0) passes with a warning.
+ */
+function payoutCheck(f: RecordFile, payoutHash: bigint, expected: string | undefined): Check {
+  const name = "payout";
+  const want = expected === undefined ? undefined : getAddress(expected.toLowerCase());
+  if (payoutHash === 0n) {
+    if (f.payout !== null) {
+      return { name, ok: false, detail: "the file gives a payout opening but the record registers no payout" };
+    }
+    if (want !== undefined) {
+      return { name, ok: false, detail: `none registered, so restitution would NOT be paid to ${want}` };
+    }
+    return {
+      name,
+      ok: true,
+      warning: true,
+      detail:
+        "none registered. The record is still valid, but a claim on it would be held until governance assigns " +
+        "a payout (after an identity check); give the member a payout address for future snapshots",
+    };
+  }
+  if (f.payout === null) {
+    return { name, ok: false, detail: "the record commits to a payout but the file does not open it" };
+  }
+  const addr = getAddress(f.payout.address.toLowerCase());
+  if (payoutHashOf({ address: addr, salt: BigInt(f.payout.salt) }) !== payoutHash) {
+    return { name, ok: false, detail: `the payout opening (${addr}) does NOT match the record's payout hash` };
+  }
+  if (want !== undefined && want !== addr) {
+    return { name, ok: false, detail: `restitution goes to ${addr}, NOT to your address ${want}` };
+  }
+  return { name, ok: true, detail: `restitution for this record is paid to ${addr}` };
 }

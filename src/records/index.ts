@@ -1,5 +1,5 @@
-// Signed balance records (docs/protocol.md section 3 and section 5): account keys, slot assignment, the record
-// message, nullifier and key hash.
+// Signed balance records (docs/protocol.md section 3 and section 5): account keys, slot assignment, payout
+// commitments, the record message, nullifier and key hash.
 import { createHash, createHmac, hash as nodeHash } from "node:crypto";
 
 import {
@@ -11,8 +11,11 @@ import {
   RECORD_DOMAIN,
   type PoseidonLike,
 } from "../crypto/index.js";
+import { payoutHashOf, type PayoutOpening } from "./payout.js";
 
-/** A balance record `{member, asset, t, slot, accountKey, balance}`. */
+export { PAYOUT_DOMAIN, payoutHashOf, type PayoutOpening } from "./payout.js";
+
+/** A balance record `{member, asset, t, slot, accountKey, balance, payoutHash}`. */
 export interface BalanceRecord {
   /** The member's Ethereum address as a 160-bit integer. */
   member: bigint;
@@ -26,12 +29,18 @@ export interface BalanceRecord {
   accountKey: bigint;
   /** Balance in base units, < 2^96. */
   balance: bigint;
+  /** Commitment to where restitution is paid ({@link payoutHashOf}), < 2^248; `0` = no payout registered. */
+  payoutHash: bigint;
 }
 
 /** Domain-separation labels of the member-secret derivations (HMAC-SHA256 messages start with these bytes). */
 export const SALT_LABEL = "por.salt.v1";
 export const SLOT_LABEL = "por.slot.v1";
 export const FILE_LABEL = "por.file.v1";
+export const PAYOUT_LABEL = "por.payout.v1";
+
+/** Upper bound (exclusive) of a payout hash: keccak256 shifted right by 8 bits. */
+export const MAX_PAYOUT_HASH = 1n << 248n;
 
 /** Validates the ranges of a record's fields; throws a RangeError naming the field. */
 export function checkRecord(r: BalanceRecord): void {
@@ -41,6 +50,9 @@ export function checkRecord(r: BalanceRecord): void {
   if (!Number.isInteger(r.slot) || r.slot < 0 || r.slot >= 2 ** 32) throw new RangeError("record.slot must be u32");
   if (r.accountKey < 0n || r.accountKey >= FIELD_P) throw new RangeError("record.accountKey must be a field element");
   if (r.balance < 0n || r.balance >= MAX_BALANCE) throw new RangeError("record.balance must be in [0, 2^96)");
+  if (typeof r.payoutHash !== "bigint" || r.payoutHash < 0n || r.payoutHash >= MAX_PAYOUT_HASH) {
+    throw new RangeError("record.payoutHash must be in [0, 2^248) (0: no payout registered)");
+  }
 }
 
 /** `accountIdField = uint256(sha256(utf8(accountId))) >> 8`. */
@@ -70,6 +82,45 @@ export function deriveAccountSalt(memberSecret: Uint8Array, asset: number, accou
     .update(accountId, "utf8")
     .digest("hex");
   return BigInt("0x" + mac) >> 8n;
+}
+
+/**
+ * `payoutSalt = uint256(HMAC-SHA256(memberSecret, "por.payout.v1" || u64(t) BE || u32(asset) BE || utf8(accountId)))`
+ * (all 256 bits): secret, fresh per record, so one user's payout commitments do not link across snapshots or assets.
+ */
+export function derivePayoutSalt(memberSecret: Uint8Array, t: bigint, asset: number, accountId: string): bigint {
+  checkSecret(memberSecret);
+  const tBytes = Buffer.alloc(8);
+  tBytes.writeBigUInt64BE(t);
+  const mac = createHmac("sha256", memberSecret)
+    .update(PAYOUT_LABEL)
+    .update(tBytes)
+    .update(u32be(asset))
+    .update(accountId, "utf8")
+    .digest("hex");
+  return BigInt("0x" + mac);
+}
+
+/** A record's payout commitment: the opening the user receives (null if none registered) and its hash. */
+export interface PayoutCommitment {
+  payout: PayoutOpening | null;
+  payoutHash: bigint;
+}
+
+/**
+ * The payout commitment of one record: with a payout address, the opening `{address, salt = derivePayoutSalt(...)}`
+ * and `payoutHashOf(opening)`; without one, `{payout: null, payoutHash: 0}`.
+ */
+export function payoutCommitment(
+  memberSecret: Uint8Array,
+  t: bigint,
+  asset: number,
+  accountId: string,
+  address: string | undefined,
+): PayoutCommitment {
+  if (address === undefined) return { payout: null, payoutHash: 0n };
+  const payout = { address, salt: derivePayoutSalt(memberSecret, t, asset, accountId) };
+  return { payout, payoutHash: payoutHashOf(payout) };
 }
 
 /** `accountKey = Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t)`. */
@@ -194,16 +245,18 @@ export function assignSlots(
   return out;
 }
 
-/** Record message `m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance)`. */
-export function recordMessage(poseidon: PoseidonLike, r: BalanceRecord): bigint {
-  checkRecord(r);
-  return poseidon([RECORD_DOMAIN, r.member, BigInt(r.asset), r.t, BigInt(r.slot), r.accountKey, r.balance]);
-}
+/** Number of inputs of the record message's Poseidon. */
+export const RECORD_MESSAGE_ARITY = 8;
 
-/** The message's inputs as one 7-element tuple (for batch hashing). */
+/** The message's inputs `[RECORD_DOMAIN, member, asset, t, slot, accountKey, balance, payoutHash]` (range-checked). */
 export function recordMessageInputs(r: BalanceRecord): bigint[] {
   checkRecord(r);
-  return [RECORD_DOMAIN, r.member, BigInt(r.asset), r.t, BigInt(r.slot), r.accountKey, r.balance];
+  return [RECORD_DOMAIN, r.member, BigInt(r.asset), r.t, BigInt(r.slot), r.accountKey, r.balance, r.payoutHash];
+}
+
+/** Record message v2 `m = Poseidon(RECORD_DOMAIN, member, asset, t, slot, accountKey, balance, payoutHash)`. */
+export function recordMessage(poseidon: PoseidonLike, r: BalanceRecord): bigint {
+  return poseidon(recordMessageInputs(r));
 }
 
 /** Nullifier `Poseidon(NULLIFIER_DOMAIN, m)`. */

@@ -1,9 +1,11 @@
 // Payout commitments (docs/protocol.md section 3): where a record's restitution goes, chosen by the user, signed by
 // the member inside the record message, opened only when the claim is paid.
-import { AbiCoder, getAddress, id, keccak256 } from "ethers";
+import { getAddress, getBytes, id, keccak256 } from "ethers";
 
 /** `PAYOUT_DOMAIN = keccak256("por.payout.v1")`, the first word of the payout commitment's preimage. */
 export const PAYOUT_DOMAIN = id("por.payout.v1");
+
+const DOMAIN_BYTES = getBytes(PAYOUT_DOMAIN);
 
 /** A payout commitment's opening: the address paid and the per-record salt that hides it. */
 export interface PayoutOpening {
@@ -20,9 +22,11 @@ export interface PayoutOpening {
  */
 export function payoutHashOf(opening: PayoutOpening): bigint {
   if (opening.salt < 0n || opening.salt >= 1n << 256n) throw new RangeError("payout salt must be in [0, 2^256)");
-  const encoded = AbiCoder.defaultAbiCoder().encode(
-    ["bytes32", "address", "uint256"],
-    [PAYOUT_DOMAIN, getAddress(opening.address), opening.salt],
-  );
+  // abi.encode of (bytes32, address, uint256): three 32-byte words, the address right-aligned. Built by hand: the
+  // snapshot computes one per account, and AbiCoder costs more than the hash.
+  const encoded = new Uint8Array(96);
+  encoded.set(DOMAIN_BYTES, 0);
+  encoded.set(getBytes(getAddress(opening.address)), 44);
+  encoded.set(getBytes("0x" + opening.salt.toString(16).padStart(64, "0")), 64);
   return BigInt(keccak256(encoded)) >> 8n;
 }

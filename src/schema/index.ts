@@ -23,6 +23,8 @@ export const fieldElement = decimalBelow(FIELD_P, "must be below the field modul
 export const u64String = decimalBelow(1n << 64n, "must be below 2^64");
 export const u96String = decimalBelow(1n << 96n, "must be below 2^96");
 export const u128String = decimalBelow(1n << 128n, "must be below 2^128");
+/** A payout hash (keccak256 >> 8) is below 2^248. */
+export const u248String = decimalBelow(1n << 248n, "must be below 2^248");
 export const u256String = decimalBelow(1n << 256n, "must be below 2^256");
 
 /** A 0x-prefixed 20-byte address (any case; callers checksum it where they need to). */

@@ -15,10 +15,13 @@ import {
   assignSlots,
   defaultSlotBits,
   deriveAccountSalt,
+  payoutCommitment,
   recordKeyHash,
   recordMessageInputs,
+  RECORD_MESSAGE_ARITY,
+  type PayoutCommitment,
 } from "../records/index.js";
-import type { RecordFile } from "../records/file.js";
+import { RECORD_FILE_FORMAT, RECORD_FILE_VERSION, type RecordFile } from "../records/file.js";
 import { PRODUCTION_DEPTH, SumTree, type TreeNode } from "../tree/index.js";
 import { encodeLeaves } from "../tree/leaves.js";
 
@@ -122,6 +125,8 @@ export interface AssetSnapshot {
   slots: Uint32Array;
   accountKeys: bigint[];
   salts: bigint[];
+  /** Per account: the payout opening given to the user (or null) and the payout hash signed in the record. */
+  payouts: PayoutCommitment[];
   messages: Uint8Array;
   signatures: Uint8Array;
 }
@@ -182,9 +187,13 @@ export async function snapshotAsset(
   opts.onProgress?.(`${ledger.asset.symbol}: slots`, 0, n);
   const slots = assignSlots(keys.memberSecret, t, asset, accountKeys, d);
 
-  // Messages.
+  // Payout commitments, then messages (v2: the payout hash is the last input).
+  const payouts = ledger.accountIds.map((id, i) =>
+    payoutCommitment(keys.memberSecret, t, asset, id, ledger.payouts[i]),
+  );
+  const unit = RECORD_MESSAGE_ARITY * 32;
   const msgInputs = (start: number, end: number) => {
-    const b = new Uint8Array((end - start) * 224);
+    const b = new Uint8Array((end - start) * unit);
     for (let i = start; i < end; i++) {
       const inputs = recordMessageInputs({
         member,
@@ -193,12 +202,19 @@ export async function snapshotAsset(
         slot: slots[i],
         accountKey: accountKeys[i],
         balance: ledger.balances[i],
+        payoutHash: payouts[i].payoutHash,
       });
-      inputs.forEach((v, j) => writeLE32(b, (i - start) * 224 + j * 32, v));
+      inputs.forEach((v, j) => writeLE32(b, (i - start) * unit + j * 32, v));
     }
     return b;
   };
-  const messages = await inChunks(n, msgInputs, (b) => crypto.poseidonMany(7, b), 32, progress("messages"));
+  const messages = await inChunks(
+    n,
+    msgInputs,
+    (b) => crypto.poseidonMany(RECORD_MESSAGE_ARITY, b),
+    32,
+    progress("messages"),
+  );
 
   // Signatures.
   const signatures = await inChunks(
@@ -234,7 +250,7 @@ export async function snapshotAsset(
   const tree = await SumTree.build(crypto, { slots: sortedSlots, nodes: leafNodes }, d, opts.depth);
   opts.onProgress?.(`${ledger.asset.symbol}: tree`, n, n);
   if (tree.root.s !== ledger.total) throw new Error("internal: root sum differs from the ledger total");
-  return { tree, d, slots, accountKeys, salts, messages, signatures };
+  return { tree, d, slots, accountKeys, salts, payouts, messages, signatures };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -366,9 +382,10 @@ async function writeRecordFiles(
   for (let i = 0; i < n; i++) {
     const proof = snap.tree.proof(snap.slots[i]);
     const m = readLE32(snap.messages, i * 32);
+    const { payout, payoutHash } = snap.payouts[i];
     const file: RecordFile = {
-      format: "por.record",
-      version: 1,
+      format: RECORD_FILE_FORMAT,
+      version: RECORD_FILE_VERSION,
       accountId: l.accountIds[i],
       accountSalt: snap.salts[i].toString(),
       assetSymbol: l.asset.symbol,
@@ -379,7 +396,9 @@ async function writeRecordFiles(
         slot: snap.slots[i],
         accountKey: snap.accountKeys[i].toString(),
         balance: l.balances[i].toString(),
+        payoutHash: payoutHash.toString(),
       },
+      payout: payout === null ? null : { address: payout.address, salt: payout.salt.toString() },
       message: m.toString(),
       nullifier: readLE32(nullifiers, i * 32).toString(),
       signature: {

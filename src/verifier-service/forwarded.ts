@@ -1,10 +1,11 @@
-// The forwarded record (format `por.forwarded-record` v1): what a user sends to a verifier. Only the record, its
-// signature and the member's record key, plus an optional payout address for restitution; never the account id or
-// salt (B7/B12), never the inclusion path. See docs/protocol.md "Verifier service".
+// The forwarded record (format `por.forwarded-record` v2): what a user sends to a verifier. Only the record (with its
+// payout hash), its signature and the member's record key; never the account id or salt (B7/B12), never the
+// inclusion path, never the payout opening (the record's payout hash already fixes where restitution goes, and the
+// opening would link the user's records). See docs/protocol.md "Verifier service".
 import { getAddress } from "ethers";
 import { z } from "zod";
 
-import { address, decimal, fieldElement, u64String, u96String } from "../schema/index.js";
+import { address, decimal, fieldElement, u248String, u64String, u96String } from "../schema/index.js";
 
 import type { Point, Signature } from "../crypto/index.js";
 import type { BalanceRecord } from "../records/index.js";
@@ -20,9 +21,9 @@ const u32 = z
 
 /** Format tag and version of a forwarded record. */
 export const FORWARDED_FORMAT = "por.forwarded-record";
-export const FORWARDED_VERSION = 1;
+export const FORWARDED_VERSION = 2;
 
-/** zod schema of a forwarded record, version 1 (strict: unknown fields are refused). */
+/** zod schema of a forwarded record, version 2 (strict: unknown fields are refused). */
 export const forwardedRecordSchema = z.strictObject({
   format: z.literal(FORWARDED_FORMAT),
   version: z.literal(FORWARDED_VERSION),
@@ -33,10 +34,10 @@ export const forwardedRecordSchema = z.strictObject({
     slot: u32,
     accountKey: field,
     balance: u96String,
+    payoutHash: u248String,
   }),
   signature: z.strictObject({ R8x: field, R8y: field, S: dec }),
   recordKey: z.strictObject({ Ax: field, Ay: field }),
-  payout: address.optional(),
 });
 
 /** A forwarded record as JSON. */
@@ -47,27 +48,20 @@ export interface ParsedForwarded {
   record: BalanceRecord;
   signature: Signature;
   recordKey: Point;
-  /** Checksummed payout address, if the user gave one. */
-  payout: string | undefined;
 }
 
 /**
- * Derives the forwarded record from a user's record file (por.record v1): drops the account id, salt, path and root.
- * @param payout optional address where restitution for this record should be paid.
+ * Derives the forwarded record from a user's record file (por.record v2): keeps the record (with its payout hash),
+ * signature and record key; drops the account id, salt, payout opening, path and root.
  */
-export function forwardedFromRecordFile(file: RecordFile, payout?: string): ForwardedRecord {
-  const out: ForwardedRecord = {
+export function forwardedFromRecordFile(file: RecordFile): ForwardedRecord {
+  return forwardedRecordSchema.parse({
     format: FORWARDED_FORMAT,
     version: FORWARDED_VERSION,
     record: { ...file.record, member: getAddress(file.record.member) },
     signature: { ...file.signature },
     recordKey: { Ax: file.recordKey.Ax, Ay: file.recordKey.Ay },
-  };
-  if (payout !== undefined) {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(payout)) throw new TypeError("payout must be a 0x-prefixed 20-byte address");
-    out.payout = getAddress(payout.toLowerCase());
-  }
-  return forwardedRecordSchema.parse(out);
+  });
 }
 
 /** Converts a schema-valid forwarded record to numbers. */
@@ -80,10 +74,10 @@ export function parseForwarded(f: ForwardedRecord): ParsedForwarded {
       slot: f.record.slot,
       accountKey: BigInt(f.record.accountKey),
       balance: BigInt(f.record.balance),
+      payoutHash: BigInt(f.record.payoutHash),
     },
     signature: { R8x: BigInt(f.signature.R8x), R8y: BigInt(f.signature.R8y), S: BigInt(f.signature.S) },
     recordKey: [BigInt(f.recordKey.Ax), BigInt(f.recordKey.Ay)],
-    payout: f.payout === undefined ? undefined : getAddress(f.payout.toLowerCase()),
   };
 }
 

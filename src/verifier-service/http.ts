@@ -2,7 +2,7 @@
 // (Authorization: Bearer <token>): GET /records/<nullifier>, GET /requests, PUT /populations. Every refusal is a 4xx
 // with `{"error": {"code", "message", "where"}}`; nothing is stored unless the whole request is valid.
 // Privacy (B12): the answer to POST /records is the same whether a record was new or already held, so a member
-// cannot probe which of its users forwarded records; per-record lookups and payout addresses are operator-only.
+// cannot probe which of its users forwarded records; per-record lookups are operator-only.
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 

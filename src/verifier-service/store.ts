@@ -11,6 +11,11 @@ export interface StoredRecord {
   slot: number;
   accountKey: string;
   balance: string;
+  /**
+   * The record's payout hash (decimal; "0" = no payout registered). Null only for rows stored before schema
+   * version 2: their `message` is a record message v1, which no fraud proof accepts any more.
+   */
+  payoutHash: string | null;
   message: string;
   r8x: string;
   r8y: string;
@@ -18,8 +23,6 @@ export interface StoredRecord {
   ax: string;
   ay: string;
   keyHash: string;
-  /** Restitution payout address the user gave, or null. Operator-only. */
-  payout: string | null;
   /** Unix seconds, rounded down to the hour (coarse on purpose: see docs, B12). */
   receivedAt: number;
   /** When the record was checked against the member's tree (operator node), or null. */
@@ -180,6 +183,13 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "record message v2: payout hash",
+    // Forwarded records v2 carry the payout hash (signed in the message) instead of a payout address; the old
+    // column `payout` stays for the rows stored before and is no longer written.
+    statements: [`ALTER TABLE records ADD COLUMN payout_hash TEXT`],
+  },
 ];
 
 /** Applies pending migrations in one transaction under the migration lock; returns the versions applied. */
@@ -212,7 +222,7 @@ export async function migrate(driver: SqlDriver, migrations: readonly Migration[
 }
 
 const RECORD_COLUMNS =
-  "nullifier, member, asset, t, slot, account_key, balance, message, r8x, r8y, s, ax, ay, key_hash, payout, " +
+  "nullifier, member, asset, t, slot, account_key, balance, payout_hash, message, r8x, r8y, s, ax, ay, key_hash, " +
   "received_at, checked_at, check_result";
 
 interface RecordRow {
@@ -223,6 +233,7 @@ interface RecordRow {
   slot: number | string;
   account_key: string;
   balance: string;
+  payout_hash: string | null;
   message: string;
   r8x: string;
   r8y: string;
@@ -230,7 +241,6 @@ interface RecordRow {
   ax: string;
   ay: string;
   key_hash: string;
-  payout: string | null;
   received_at: number | string;
   checked_at: number | string | null;
   check_result: string | null;
@@ -273,6 +283,7 @@ export class SqlRecordStore implements RecordStore {
             r.slot,
             r.accountKey,
             r.balance,
+            r.payoutHash,
             r.message,
             r.r8x,
             r.r8y,
@@ -280,7 +291,6 @@ export class SqlRecordStore implements RecordStore {
             r.ax,
             r.ay,
             r.keyHash,
-            r.payout,
             r.receivedAt,
             r.checkedAt,
             r.checkResult,
@@ -446,6 +456,7 @@ function storedRecordOf(r: RecordRow): StoredRecord {
     slot: num(r.slot),
     accountKey: r.account_key,
     balance: r.balance,
+    payoutHash: r.payout_hash,
     message: r.message,
     r8x: r.r8x,
     r8y: r.r8y,
@@ -453,7 +464,6 @@ function storedRecordOf(r: RecordRow): StoredRecord {
     ax: r.ax,
     ay: r.ay,
     keyHash: r.key_hash,
-    payout: r.payout,
     receivedAt: num(r.received_at),
     checkedAt: r.checked_at === null ? null : num(r.checked_at),
     checkResult: r.check_result === "ok" || r.check_result === "mismatch" ? r.check_result : null,

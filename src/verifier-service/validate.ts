@@ -1,7 +1,8 @@
 // Validation of forwarded records (docs/protocol.md "Verifier service"): schema, ranges, then against the chain
 // (member known, t strictly in the past, a key registered for the member at t that hashes from the record key,
-// optionally a committed set), then the EdDSA-Poseidon signature. Nothing is stored unless every check passes.
-import type { Crypto } from "../crypto/index.js";
+// optionally a committed set), then the record key's subgroup, then the EdDSA-Poseidon signature on the record
+// message v2. Nothing is stored unless every check passes.
+import { WEAK_KEY_REASON, isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
 import { recordKeyHash, recordMessage, recordNullifier } from "../records/index.js";
 import type { ChainView } from "./chain.js";
 import { forwardedRecordSchema, memberAddress, parseForwarded } from "./forwarded.js";
@@ -84,6 +85,14 @@ export class RecordValidator {
       if (this.options.requireCommitted === true && !(await this.chainCall(() => this.chain.setCommitted(member, t)))) {
         throw new ApiError(422, "snapshot_not_committed", `${member} committed no set for t = ${t}`, at(i, "record.t"));
       }
+      if (!isInPrimeSubgroup(p.recordKey)) {
+        throw new ApiError(
+          422,
+          "weak_key",
+          `the ${WEAK_KEY_REASON}: anyone can sign under it, so its records prove nothing`,
+          at(i, "recordKey"),
+        );
+      }
       const message = recordMessage(poseidon, rec);
       if (!this.crypto.verify(message, p.signature, p.recordKey)) {
         throw new ApiError(
@@ -101,6 +110,7 @@ export class RecordValidator {
         slot: rec.slot,
         accountKey: rec.accountKey.toString(),
         balance: rec.balance.toString(),
+        payoutHash: rec.payoutHash.toString(),
         message: message.toString(),
         r8x: p.signature.R8x.toString(),
         r8y: p.signature.R8y.toString(),
@@ -108,7 +118,6 @@ export class RecordValidator {
         ax: p.recordKey[0].toString(),
         ay: p.recordKey[1].toString(),
         keyHash: keyHash.toString(),
-        payout: p.payout ?? null,
         receivedAt,
         checkedAt: null,
         checkResult: null,

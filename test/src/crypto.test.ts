@@ -7,18 +7,22 @@ import { poseidon2, poseidon4 } from "poseidon-lite";
 
 import {
   ACCOUNT_DOMAIN,
+  BASE8,
   FIELD_P,
   KEY_DOMAIN,
   NULLIFIER_DOMAIN,
   RECORD_DOMAIN,
   SUBGROUP_ORDER,
   decodeSignature,
+  isInPrimeSubgroup,
   loadCrypto,
   readLE32,
   tryLoadNative,
   writeLE32,
   type Crypto,
+  type Point,
 } from "../../src/crypto/index.js";
+import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "./weak-keys.js";
 
 describe("crypto facade", function () {
   this.timeout(120_000);
@@ -36,7 +40,7 @@ describe("crypto facade", function () {
 
   describe("domain tags", () => {
     it("match the decimal values of docs/protocol.md section 1", () => {
-      expect(RECORD_DOMAIN).to.equal(8908045074570304022795481151025n);
+      expect(RECORD_DOMAIN).to.equal(8908045074570304022795481151026n); // "por.record.v2"
       expect(ACCOUNT_DOMAIN).to.equal(2280459539009680706142054441186865n);
       expect(NULLIFIER_DOMAIN).to.equal(149452196352583542995247387895126718001n);
       expect(KEY_DOMAIN).to.equal(530960862305234845595185n);
@@ -143,6 +147,31 @@ describe("crypto facade", function () {
       expect(js.verify(99n, sig, [0n, 1n])).to.equal(false); // identity key
     });
 
+    it("refuses signatures under keys outside the prime-order subgroup that circomlib accepts", () => {
+      const A = js.publicKey(keys[2]);
+      expect(isInPrimeSubgroup(A)).to.equal(true);
+      expect(isInPrimeSubgroup(BASE8)).to.equal(true);
+      expect(isInPrimeSubgroup([0n, 1n])).to.equal(false); // identity
+      expect(isInPrimeSubgroup([0n, FIELD_P - 1n])).to.equal(false); // order 2
+      expect(isInPrimeSubgroup(ORDER8)).to.equal(false);
+      expect(isInPrimeSubgroup(MIXED)).to.equal(false);
+      expect(isInPrimeSubgroup([A[0], A[1] + 1n])).to.equal(false); // off the curve
+      expect(isInPrimeSubgroup([A[0] + FIELD_P, A[1]])).to.equal(false); // not canonical
+      const H = (x: readonly bigint[]) => js.poseidon(x);
+      const F = eddsa.babyJub.F;
+      const circomlibAccepts = (m: bigint, s: { R8x: bigint; R8y: bigint; S: bigint }, key: Point) =>
+        eddsa.verifyPoseidon(F.e(m), { R8: [F.e(s.R8x), F.e(s.R8y)], S: s.S }, [F.e(key[0]), F.e(key[1])]);
+      // Anyone can sign any message under the order-8 key: circomlib (and this verifier before issue 12) accepts.
+      const forged = forgeUnderOrder8(99n);
+      expect(circomlibAccepts(99n, forged, ORDER8)).to.equal(true);
+      expect(circomlibAccepts(123456n, forged, ORDER8)).to.equal(true);
+      expect(js.verify(99n, forged, ORDER8)).to.equal(false);
+      // The mixed-order key's signatures verify in circomlib too; refused here.
+      const mixed = signUnderMixed(H, 99n);
+      expect(circomlibAccepts(99n, mixed, MIXED)).to.equal(true);
+      expect(js.verify(99n, mixed, MIXED)).to.equal(false);
+    });
+
     it("reports errors raised inside worker threads and keeps working afterwards", async () => {
       const n = 600; // large enough to go to the workers
       const msgs = new Uint8Array(n * 32);
@@ -216,7 +245,8 @@ describe("crypto facade", function () {
         expect(Buffer.from(await nc.hashLevel(children))).to.deep.equal(Buffer.from(await js.hashLevel(children)));
         expect(Buffer.from(await nc.hashLeaves(children))).to.deep.equal(Buffer.from(await js.hashLeaves(children)));
         expect(nc.poseidon([1n, 2n, 3n])).to.equal(js.poseidon([1n, 2n, 3n]));
-        for (const arity of [2, 4, 7]) {
+        expect(nc.verify(99n, forgeUnderOrder8(99n), ORDER8)).to.equal(false);
+        for (const arity of [2, 4, 7, 8]) {
           const tuples = children.subarray(0, 10 * arity * 32);
           expect(Buffer.from(await nc.poseidonMany(arity, tuples)), `arity ${arity}`).to.deep.equal(
             Buffer.from(await js.poseidonMany(arity, tuples)),

@@ -14,6 +14,7 @@ import {
   parseKeystore,
   writeKeystoreFile,
 } from "../../src/keys/index.js";
+import { MIXED, ORDER8 } from "./weak-keys.js";
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const MEMBER = "0x00000000000000000000000000000000000000aa";
@@ -75,6 +76,28 @@ describe("keystore", function () {
     await expectReject(writeKeystoreFile(path, ks), /already exists; refusing to overwrite/);
     expect(await readFile(path, "utf8")).to.equal("{}");
     await expectReject(loadKeystoreFile(crypto, path, "password-123"), /exists\.json, field format/);
+  });
+
+  it("refuses record keys outside the prime-order subgroup (a torsion point, a mixed-order point)", async () => {
+    const ks = await encryptKeystore(crypto, generateMemberKeys(), MEMBER, "password-123", FAST);
+    for (const [name, A] of [
+      ["order 8", ORDER8],
+      ["mixed order", MIXED],
+    ] as const) {
+      const weak = { ...ks, publicKey: { ...ks.publicKey, Ax: A[0].toString(), Ay: A[1].toString() } };
+      expect(() => parseKeystore(JSON.parse(JSON.stringify(weak)), "k.json"), name).to.throw(
+        "k.json, field publicKey: record key is not in the prime-order subgroup",
+      );
+      const path = join(dir, `weak-${A[0] % 1000n}.json`);
+      await writeFile(path, JSON.stringify(weak));
+      await expectReject(loadKeystoreFile(crypto, path, "password-123"), /field publicKey: record key is not in/);
+      // keygen (encryptKeystore) refuses to store a key whose public key is weak.
+      const weakCrypto = Object.create(crypto, { publicKey: { value: () => A } }) as Crypto;
+      await expectReject(
+        encryptKeystore(weakCrypto, generateMemberKeys(), MEMBER, "password-123", FAST),
+        /record key is not in the prime-order subgroup; refusing to store it/,
+      );
+    }
   });
 });
 

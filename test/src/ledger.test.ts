@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { getAddress } from "ethers";
 
 import { InputError, loadLedger, parseAssetList, parseBalance, type Asset } from "../../src/ledger/index.js";
 
@@ -25,12 +26,18 @@ describe("ledger formats", () => {
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
-  async function load(name: string, text: string) {
+  async function load(name: string, text: string | Uint8Array) {
     const p = join(dir, name);
     await writeFile(p, text);
     return loadLedger(p, assets);
   }
-  async function fails(name: string, text: string, line: number | undefined, field: string | undefined, re: RegExp) {
+  async function fails(
+    name: string,
+    text: string | Uint8Array,
+    line: number | undefined,
+    field: string | undefined,
+    re: RegExp,
+  ) {
     try {
       await load(name, text);
     } catch (e) {
@@ -82,6 +89,59 @@ describe("ledger formats", () => {
       await fails("empty.csv", "", undefined, undefined, /empty/);
       await fails("onlyhdr.csv", h, undefined, undefined, /no entries/);
     });
+    it("drops a UTF-8 byte order mark before the header", async () => {
+      const l = await load("bom.csv", "\uFEFFaccount_id,asset,balance\na,BTC,1\n");
+      expect(l.get(1)?.accountIds).to.deep.equal(["a"]);
+    });
+    it("reads the optional payout column: an address (checksummed) or empty for none", async () => {
+      const alice = "0x" + "ab".repeat(20);
+      const l = await load("payout.csv", `account_id,asset,balance,payout\na,BTC,1,${alice}\nb,BTC,2,\nc,USDC,3, \n`);
+      expect(l.get(1)?.payouts).to.deep.equal([getAddress(alice), undefined]);
+      expect(l.get(2)?.payouts).to.deep.equal([undefined]);
+      expect((await load("nopayout.csv", "account_id,asset,balance\na,BTC,1\n")).get(1)?.payouts).to.deep.equal([
+        undefined,
+      ]);
+    });
+    it("rejects a payout that is not an address, and rows that do not match the header's columns", async () => {
+      const h = "account_id,asset,balance,payout\n";
+      await fails(
+        "badpay.csv",
+        h + "a,BTC,1,0x1234\n",
+        2,
+        "payout",
+        /payout "0x1234" must be a 0x-prefixed 20-byte address/,
+      );
+      await fails("badpay2.csv", h + `a,BTC,1,${"ab".repeat(20)}\n`, 2, "payout", /20-byte address/);
+      await fails("cols3.csv", h + "a,BTC,1\n", 2, undefined, /expected 4 comma-separated fields, found 3/);
+      await fails("cols5.csv", h + "a,BTC,1,,x\n", 2, undefined, /expected 4 comma-separated fields, found 5/);
+    });
+    it("refuses bytes that are not UTF-8, naming line and field, where replacement characters would merge two ids", async () => {
+      const h = Buffer.from("account_id,asset,balance\n");
+      const id1 = Buffer.from([0x63, 0x61, 0x66, 0xff]); // "caf" + 0xff
+      const id2 = Buffer.from([0x63, 0x61, 0x66, 0xfe]); // "caf" + 0xfe
+      // A replacing decoder (what the ledger reader used before) turns both into "caf\uFFFD": one account.
+      expect(new TextDecoder().decode(id1)).to.equal(new TextDecoder().decode(id2));
+      const row = (id: Buffer, n: number) => Buffer.concat([id, Buffer.from(`,BTC,${n}\n`)]);
+      const twoIds = Buffer.concat([h, row(Buffer.from("ok"), 1), row(id1, 2), row(id2, 3)]);
+      await fails("utf8.csv", twoIds, 3, "account_id", /utf8\.csv line 3, field account_id: not valid UTF-8$/);
+      // A truncated multi-byte sequence, an overlong encoding and a UTF-16 surrogate are refused too.
+      for (const bad of [[0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+        await fails(
+          "seq.csv",
+          Buffer.concat([h, row(Buffer.from([0x61, ...bad]), 1)]),
+          2,
+          "account_id",
+          /not valid UTF-8/,
+        );
+      }
+      const badBalance = Buffer.concat([h, Buffer.from("a,BTC,1"), Buffer.from([0xff]), Buffer.from("\n")]);
+      await fails("utf8-balance.csv", badBalance, 2, "balance", /not valid UTF-8/);
+      const badHeader = Buffer.concat([Buffer.from("account_id,asset,bal"), Buffer.from([0xff]), Buffer.from("\n")]);
+      await fails("utf8-header.csv", badHeader, 1, undefined, /line 1: not valid UTF-8/);
+      // Valid multi-byte ids are read as they are.
+      const l = await load("utf8-ok.csv", Buffer.concat([h, Buffer.from("café,BTC,1\n日本,BTC,2\n", "utf8")]));
+      expect(l.get(1)?.accountIds).to.deep.equal(["café", "日本"]);
+    });
   });
 
   describe("JSONL", () => {
@@ -121,6 +181,40 @@ describe("ledger formats", () => {
     it("rejects a duplicate account, naming the JSONL field", async () => {
       const row = '{"account":"x","asset":"BTC","balance":"1"}\n';
       await fails("dup.jsonl", h + row + row, 3, "account", /duplicate account for asset BTC \(first at line 2\)/);
+    });
+    it("reads an optional payout; empty means none, anything else must be an address", async () => {
+      const bob = "0x" + "cd".repeat(20);
+      const l = await load(
+        "payout.jsonl",
+        h +
+          `{"account":"x","asset":"BTC","balance":"5","payout":"${bob}"}\n` +
+          '{"account":"y","asset":"BTC","balance":"6","payout":""}\n{"account":"z","asset":"BTC","balance":"7"}\n',
+      );
+      expect(l.get(1)?.payouts).to.deep.equal([getAddress(bob), undefined, undefined]);
+      await fails(
+        "badpay.jsonl",
+        h + '{"account":"x","asset":"BTC","balance":"5","payout":"bob"}\n',
+        2,
+        "payout",
+        /address/,
+      );
+      await fails("numpay.jsonl", h + '{"account":"x","asset":"BTC","balance":"5","payout":1}\n', 2, "payout", /.+/);
+    });
+    it("refuses bytes that are not UTF-8, naming the field whose value holds them", async () => {
+      const line = (field: string) => {
+        const parts = { account: "x", asset: "BTC", balance: "1" } as Record<string, string>;
+        const pre = Buffer.from(`{"account":"${field === "account" ? "ca" : parts.account}`);
+        if (field === "account") {
+          return Buffer.concat([pre, Buffer.from([0xff]), Buffer.from('","asset":"BTC","balance":"1"}\n')]);
+        }
+        return Buffer.concat([
+          Buffer.from('{"account":"x","asset":"BT'),
+          Buffer.from([0xc3]),
+          Buffer.from('","balance":"1"}\n'),
+        ]);
+      };
+      await fails("utf8.jsonl", Buffer.concat([Buffer.from(h), line("account")]), 2, "account", /not valid UTF-8/);
+      await fails("utf8-asset.jsonl", Buffer.concat([Buffer.from(h), line("asset")]), 2, "asset", /not valid UTF-8/);
     });
     it("rejects a file name that is neither .csv nor .jsonl", async () => {
       await fails("ledger.txt", "x", undefined, undefined, /\.csv or \.jsonl/);

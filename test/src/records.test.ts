@@ -1,7 +1,9 @@
-// Records: account keys, slot assignment, message, nullifier and key hash encodings (docs/protocol.md 3 and 5).
+// Records: account keys, slot assignment, payout commitments, message, nullifier and key hash encodings
+// (docs/protocol.md 3 and 5).
 import { createHash, createHmac } from "node:crypto";
 
 import { expect } from "chai";
+import { AbiCoder, Wallet, id, keccak256 } from "ethers";
 import fc from "fast-check";
 
 import {
@@ -18,8 +20,13 @@ import {
   assignSlots,
   defaultSlotBits,
   deriveAccountSalt,
+  derivePayoutSalt,
+  PAYOUT_DOMAIN,
+  payoutCommitment,
+  payoutHashOf,
   recordKeyHash,
   recordMessage,
+  recordMessageInputs,
   recordNullifier,
   slotCandidate,
 } from "../../src/records/index.js";
@@ -118,11 +125,84 @@ describe("records", function () {
     });
   });
 
+  describe("payout commitments", () => {
+    const payout = Wallet.createRandom().address;
+    it("payoutHash = keccak256(abi.encode(PAYOUT_DOMAIN, address, salt)) >> 8, with PAYOUT_DOMAIN = keccak256(label)", () => {
+      expect(PAYOUT_DOMAIN).to.equal(id("por.payout.v1"));
+      fc.assert(
+        fc.property(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), (salt) => {
+          const ref = BigInt(
+            keccak256(
+              AbiCoder.defaultAbiCoder().encode(["bytes32", "address", "uint256"], [PAYOUT_DOMAIN, payout, salt]),
+            ),
+          );
+          const h = payoutHashOf({ address: payout.toLowerCase(), salt });
+          expect(h).to.equal(ref >> 8n);
+          expect(h < 1n << 248n).to.equal(true);
+        }),
+        { numRuns: 50 },
+      );
+      expect(() => payoutHashOf({ address: payout, salt: 1n << 256n })).to.throw(RangeError, /salt/);
+      expect(() => payoutHashOf({ address: payout, salt: -1n })).to.throw(RangeError, /salt/);
+      expect(() => payoutHashOf({ address: "0x1234", salt: 1n })).to.throw();
+    });
+    it("payoutSalt = HMAC-SHA256(secret, label || u64 t || u32 asset || utf8 id), all 256 bits, fresh per record", () => {
+      const t = 1_700_000_000n;
+      const msg = Buffer.concat([
+        Buffer.from("por.payout.v1", "ascii"),
+        Buffer.from("000000006553f100", "hex"),
+        Buffer.from("00000003", "hex"),
+        Buffer.from("ü-7", "utf8"),
+      ]);
+      const ref = BigInt("0x" + createHmac("sha256", secret).update(msg).digest("hex"));
+      expect(derivePayoutSalt(secret, t, 3, "ü-7")).to.equal(ref);
+      // Unlinkable: another snapshot, another asset, another account each give another salt (and hash).
+      const salts = new Set([
+        derivePayoutSalt(secret, t, 3, "ü-7"),
+        derivePayoutSalt(secret, t + 1n, 3, "ü-7"),
+        derivePayoutSalt(secret, t, 4, "ü-7"),
+        derivePayoutSalt(secret, t, 3, "ü-8"),
+        derivePayoutSalt(Buffer.alloc(32, 1), t, 3, "ü-7"),
+      ]);
+      expect(salts.size).to.equal(5);
+      expect(() => derivePayoutSalt(new Uint8Array(31), t, 3, "a")).to.throw(TypeError, /32 bytes/);
+    });
+    it("payoutCommitment opens to the address, or is 0 without one", () => {
+      const t = 1_700_000_000n;
+      const c = payoutCommitment(secret, t, 1, "alice", payout);
+      expect(c.payout).to.deep.equal({ address: payout, salt: derivePayoutSalt(secret, t, 1, "alice") });
+      expect(c.payoutHash).to.equal(payoutHashOf(c.payout ?? { address: payout, salt: 0n }));
+      expect(payoutCommitment(secret, t, 1, "alice", undefined)).to.deep.equal({ payout: null, payoutHash: 0n });
+    });
+  });
+
   describe("message, nullifier, key hash", () => {
-    const rec = { member: 0x1234n, asset: 2, t: 1_700_000_000n, slot: 17, accountKey: 99n, balance: 5000n };
-    it("follow docs/protocol.md sections 2 and 3", () => {
+    const rec = {
+      member: 0x1234n,
+      asset: 2,
+      t: 1_700_000_000n,
+      slot: 17,
+      accountKey: 99n,
+      balance: 5000n,
+      payoutHash: 777n,
+    };
+    it("follow docs/protocol.md sections 2 and 3 (message v2: eight inputs, the payout hash last)", () => {
       const m = recordMessage(H, rec);
-      expect(m).to.equal(H([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n]));
+      expect(recordMessageInputs(rec)).to.deep.equal([
+        RECORD_DOMAIN,
+        0x1234n,
+        2n,
+        1_700_000_000n,
+        17n,
+        99n,
+        5000n,
+        777n,
+      ]);
+      expect(m).to.equal(H([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n, 777n]));
+      expect(recordMessage(H, { ...rec, payoutHash: 0n })).to.not.equal(m); // the payout is signed
+      expect(recordMessage(H, { ...rec, payoutHash: 0n })).to.not.equal(
+        H([RECORD_DOMAIN, 0x1234n, 2n, 1_700_000_000n, 17n, 99n, 5000n]),
+      );
       expect(recordNullifier(H, m)).to.equal(H([NULLIFIER_DOMAIN, m]));
       expect(recordKeyHash(H, 1n, 2n)).to.equal(H([KEY_DOMAIN, 1n, 2n]));
     });
@@ -133,6 +213,10 @@ describe("records", function () {
       expect(() => recordMessage(H, { ...rec, t: 2n ** 64n })).to.throw(RangeError, /t must/);
       expect(() => recordMessage(H, { ...rec, slot: 2 ** 32 })).to.throw(RangeError, /slot/);
       expect(() => recordMessage(H, { ...rec, asset: -1 })).to.throw(RangeError, /asset/);
+      expect(() => recordMessage(H, { ...rec, payoutHash: 1n << 248n })).to.throw(RangeError, /payoutHash/);
+      expect(() => recordMessage(H, { ...rec, payoutHash: -1n })).to.throw(RangeError, /payoutHash/);
+      const { payoutHash: _, ...v1 } = rec;
+      expect(() => recordMessage(H, v1 as typeof rec)).to.throw(RangeError, /payoutHash/);
     });
   });
 });

@@ -121,7 +121,7 @@ describe("pickRequests", () => {
 describe("forwarded records", () => {
   const file: RecordFile = {
     format: "por.record",
-    version: 1,
+    version: 2,
     accountId: "alice@example",
     accountSalt: "123",
     assetSymbol: "ETH",
@@ -132,7 +132,9 @@ describe("forwarded records", () => {
       slot: 5,
       accountKey: "777",
       balance: "1000",
+      payoutHash: "4242",
     },
+    payout: { address: "0x" + "ab".repeat(20), salt: "99" },
     message: "1",
     nullifier: "2",
     signature: { R8x: "3", R8y: "4", S: "5" },
@@ -140,24 +142,29 @@ describe("forwarded records", () => {
     tree: { D: 4, d: 3, rootHash: "9", rootSum: "1000", leaf: { h: "10", s: "1000" }, siblings: [] },
   };
 
-  it("derives the forwarded record from a record file without the account id, salt or path", () => {
-    const f = forwardedFromRecordFile(file, "0x" + "ab".repeat(20));
+  it("derives the forwarded record (v2, with the payout hash) without the account id, salt, payout opening or path", () => {
+    const f = forwardedFromRecordFile(file);
     expect(f).to.deep.equal({
       format: "por.forwarded-record",
-      version: 1,
+      version: 2,
       record: { ...file.record, member: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" },
       signature: file.signature,
       recordKey: { Ax: "6", Ay: "7" },
-      payout: "0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB",
     });
     const text = JSON.stringify(f);
     expect(text).to.not.contain("alice");
     expect(text).to.not.contain("accountSalt");
+    expect(text.toLowerCase()).to.not.contain("ab".repeat(20)); // the payout address stays with the user
     expect(forwardedRecordSchema.safeParse(f).success).to.equal(true);
-    expect(forwardedFromRecordFile(file).payout).to.equal(undefined);
   });
 
-  it("refuses a malformed payout address", () => {
-    expect(() => forwardedFromRecordFile(file, "0x1234")).to.throw(TypeError, /payout/);
+  it("refuses version 1, a missing or oversized payout hash, and a payout field", () => {
+    const f = forwardedFromRecordFile(file);
+    const refused = (x: unknown) => forwardedRecordSchema.safeParse(x).success === false;
+    expect(refused({ ...f, version: 1 })).to.equal(true);
+    const { payoutHash: _, ...v1Record } = f.record;
+    expect(refused({ ...f, record: v1Record })).to.equal(true);
+    expect(refused({ ...f, record: { ...f.record, payoutHash: (1n << 248n).toString() } })).to.equal(true);
+    expect(refused({ ...f, payout: "0x" + "ab".repeat(20) })).to.equal(true);
   });
 });

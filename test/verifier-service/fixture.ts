@@ -13,6 +13,7 @@ import { recordKeyHash, recordMessage, type BalanceRecord } from "../../src/reco
 import {
   EthersChainView,
   FORWARDED_FORMAT,
+  FORWARDED_VERSION,
   openRecordStore,
   type ForwardedRecord,
   type SqlRecordStore,
@@ -48,8 +49,16 @@ export async function deployVerifierFixture(ethers: HardhatEthers, helpers: Netw
 /** A signed forwarded record (signed by `key`, default RECORD_KEY). */
 export function signedRecord(
   crypto: Crypto,
-  r: { member: string; asset?: number; t: number; slot: number; accountKey?: bigint; balance?: bigint },
-  options: { key?: Uint8Array; payout?: string } = {},
+  r: {
+    member: string;
+    asset?: number;
+    t: number;
+    slot: number;
+    accountKey?: bigint;
+    balance?: bigint;
+    payoutHash?: bigint;
+  },
+  options: { key?: Uint8Array } = {},
 ): ForwardedRecord {
   const rec: BalanceRecord = {
     member: BigInt(r.member),
@@ -58,6 +67,7 @@ export function signedRecord(
     slot: r.slot,
     accountKey: r.accountKey ?? 1000n + BigInt(r.slot),
     balance: r.balance ?? 5000n + BigInt(r.slot),
+    payoutHash: r.payoutHash ?? 0n,
   };
   const key = options.key ?? RECORD_KEY;
   const sig = crypto.sign(
@@ -65,9 +75,9 @@ export function signedRecord(
     recordMessage((i) => crypto.poseidon(i), rec),
   );
   const [ax, ay] = crypto.publicKey(key);
-  const out: ForwardedRecord = {
+  return {
     format: FORWARDED_FORMAT,
-    version: 1,
+    version: FORWARDED_VERSION,
     record: {
       member: r.member,
       asset: rec.asset,
@@ -75,12 +85,11 @@ export function signedRecord(
       slot: rec.slot,
       accountKey: rec.accountKey.toString(),
       balance: rec.balance.toString(),
+      payoutHash: rec.payoutHash.toString(),
     },
     signature: { R8x: sig.R8x.toString(), R8y: sig.R8y.toString(), S: sig.S.toString() },
     recordKey: { Ax: ax.toString(), Ay: ay.toString() },
   };
-  if (options.payout !== undefined) out.payout = options.payout;
-  return out;
 }
 
 /** Makes fresh, migrated stores of one backend. */

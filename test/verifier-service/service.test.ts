@@ -2,14 +2,17 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
+import { loadCrypto, type Crypto, type Point, type Signature } from "../../src/crypto/index.js";
+import { payoutHashOf, recordKeyHash, recordMessage, recordNullifier } from "../../src/records/index.js";
 import {
   silentLogger,
   startVerifierService,
+  type ChainView,
   type ForwardedRecord,
   type SqlRecordStore,
   type VerifierService,
 } from "../../src/verifier-service/index.js";
+import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "../src/weak-keys.js";
 import { ETH_ASSET } from "../contracts/ledger-fixture.js";
 import {
   deployVerifierFixture,
@@ -34,8 +37,10 @@ for (const backend of ["sqlite", "postgres"] as const) {
     let store: SqlRecordStore;
     let service: VerifierService;
     const T = () => fx.tCommitted; // a committed past snapshot
-    const rec = (slot: number, extra: Partial<{ t: number; balance: bigint; asset: number }> = {}, payout?: string) =>
-      signedRecord(crypto, { member: fx.memberAddress, t: extra.t ?? T(), slot, ...extra }, { payout });
+    const rec = (
+      slot: number,
+      extra: Partial<{ t: number; balance: bigint; asset: number; payoutHash: bigint }> = {},
+    ) => signedRecord(crypto, { member: fx.memberAddress, t: extra.t ?? T(), slot, ...extra });
 
     before(async () => {
       crypto = await loadCrypto({ threads: 0 });
@@ -56,8 +61,8 @@ for (const backend of ["sqlite", "postgres"] as const) {
 
     describe("POST /records", () => {
       it("stores a valid record with its nullifier and reports it in /snapshots", async () => {
-        const payout = "0x" + "ab".repeat(20);
-        const { status, json } = await post(`${service.url}/records`, rec(3, {}, payout));
+        const payoutHash = payoutHashOf({ address: "0x" + "ab".repeat(20), salt: 12345n });
+        const { status, json } = await post(`${service.url}/records`, rec(3, { payoutHash }));
         expect(status).to.equal(200);
         expect(json.accepted).to.equal(1);
         const [nullifier] = json.nullifiers as string[];
@@ -66,7 +71,20 @@ for (const backend of ["sqlite", "postgres"] as const) {
         expect(row?.t).to.equal(T());
         expect(row?.slot).to.equal(3);
         expect(row?.balance).to.equal("5003");
-        expect(row?.payout).to.equal(ethers.getAddress(payout));
+        expect(row?.payoutHash).to.equal(payoutHash.toString());
+        // The service recomputes the record message v2 and the nullifier itself.
+        const H = (i: readonly bigint[]) => crypto.poseidon(i);
+        const m = recordMessage(H, {
+          member: BigInt(fx.memberAddress),
+          asset: ETH_ASSET,
+          t: BigInt(T()),
+          slot: 3,
+          accountKey: 1003n,
+          balance: 5003n,
+          payoutHash,
+        });
+        expect(row?.message).to.equal(m.toString());
+        expect(nullifier).to.equal(recordNullifier(H, m).toString());
         expect(row!.receivedAt % 3600).to.equal(0);
         const snaps = (await get(`${service.url}/snapshots`)).json.snapshots as Record<string, unknown>[];
         expect(snaps).to.have.length(1);
@@ -154,7 +172,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
           status: 400,
           code: "schema",
           where: "version",
-          make: () => ({ body: { ...rec(1), version: 2 } }),
+          make: () => ({ body: { ...rec(1), version: 1 } }),
         },
         {
           name: "a balance of 2^96",
@@ -198,6 +216,32 @@ for (const backend of ["sqlite", "postgres"] as const) {
             r.record.balance = "999999";
             return { body: r };
           },
+        },
+        {
+          name: "a tampered payout hash (the payout is signed)",
+          status: 422,
+          code: "bad_signature",
+          make: () => {
+            const r = rec(1, { payoutHash: 77n });
+            r.record.payoutHash = "78";
+            return { body: r };
+          },
+        },
+        {
+          name: "a record without a payout hash (v1 layout)",
+          status: 400,
+          code: "schema",
+          where: "record.payoutHash",
+          make: () => {
+            const { payoutHash: _, ...record } = rec(1).record;
+            return { body: { ...rec(1), record } };
+          },
+        },
+        {
+          name: "a payout address (v1 field)",
+          status: 400,
+          code: "schema",
+          make: () => ({ body: { ...rec(1), payout: "0x" + "ab".repeat(20) } }),
         },
         {
           name: "an unknown member",
@@ -251,15 +295,14 @@ for (const backend of ["sqlite", "postgres"] as const) {
     });
 
     describe("operator endpoints and coverage", () => {
-      it("keeps per-record lookups and payouts behind the bearer token", async () => {
-        const payout = "0x" + "cd".repeat(20);
-        const { json } = await post(`${service.url}/records`, rec(11, {}, payout));
+      it("keeps per-record lookups behind the bearer token", async () => {
+        const { json } = await post(`${service.url}/records`, rec(11, { payoutHash: 99n }));
         const n = (json.nullifiers as string[])[0];
         expect((await get(`${service.url}/records/${n}`)).status).to.equal(401);
         expect((await get(`${service.url}/records/${n}`, "wrong-token-of-same-len")).status).to.equal(401);
         const ok = await get(`${service.url}/records/${n}`, TOKEN);
         expect(ok.status).to.equal(200);
-        expect(ok.json.payout).to.equal(ethers.getAddress(payout));
+        expect(ok.json.payoutHash).to.equal("99");
         expect((await get(`${service.url}/records/123`, TOKEN)).status).to.equal(404);
         expect((await get(`${service.url}/requests`)).status).to.equal(401);
       });
@@ -342,6 +385,59 @@ describe("verifier service: requireCommitted", function () {
         expect(await store.countRecords()).to.equal(1);
       } finally {
         await service.close();
+      }
+    } finally {
+      await factory.dispose();
+      await crypto.close();
+    }
+  });
+});
+
+describe("verifier service: weak record keys", function () {
+  this.timeout(60_000);
+  it("refuses records under a registered key outside the prime-order subgroup with 422 weak_key", async () => {
+    const crypto = await loadCrypto({ threads: 0 });
+    const factory = sqliteFactory();
+    try {
+      const fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+      const H = (i: readonly bigint[]) => crypto.poseidon(i);
+      const weak: [string, Point, (m: bigint) => Signature][] = [
+        ["order 8", ORDER8, (m) => forgeUnderOrder8(m)],
+        ["mixed order", MIXED, (m) => signUnderMixed(H, m)],
+      ];
+      for (const [name, A, sign] of weak) {
+        // The member registered the weak key (the chain answers its hash for every t).
+        const chain = Object.create(fx.chain, {
+          keyHashAt: { value: async () => recordKeyHash(H, A[0], A[1]) },
+        }) as ChainView;
+        const { store } = await factory.fresh();
+        const service = await startVerifierService({ store, chain, crypto, logger: silentLogger });
+        try {
+          const honest = signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: 1 });
+          const m = recordMessage(H, {
+            member: BigInt(fx.memberAddress),
+            asset: honest.record.asset,
+            t: BigInt(honest.record.t),
+            slot: 1,
+            accountKey: BigInt(honest.record.accountKey),
+            balance: BigInt(honest.record.balance),
+            payoutHash: 0n,
+          });
+          const sig = sign(m);
+          const forged: ForwardedRecord = {
+            ...honest,
+            signature: { R8x: sig.R8x.toString(), R8y: sig.R8y.toString(), S: sig.S.toString() },
+            recordKey: { Ax: A[0].toString(), Ay: A[1].toString() },
+          };
+          const { status, json } = await post(`${service.url}/records`, forged);
+          expect(status, name).to.equal(422);
+          const err = json.error as { code: string; message: string; where: string };
+          expect(err, name).to.deep.include({ code: "weak_key", where: "recordKey" });
+          expect(err.message).to.match(/record key is not in the prime-order subgroup/);
+          expect(await store.countRecords()).to.equal(0);
+        } finally {
+          await service.close();
+        }
       }
     } finally {
       await factory.dispose();
