@@ -5,6 +5,7 @@ import {
   Verdict,
   committedSet,
   fraudPublicSignals,
+  rootSumPublicSignals,
   rootsDigest,
   setBlobDigest,
   setSubject,
@@ -411,6 +412,60 @@ describe("Adjudicator", function () {
       await expect(tx).not.to.emit(f.adjudicator, "MemberEjectedUndercollateralized");
       expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
       expect(await f.vault.stakeOf(f.member.address)).to.be.lessThan(SLA.minCollateral);
+    });
+  });
+
+  describe("proveRootSumMismatch", function () {
+    async function rootSumProof(f: Awaited<ReturnType<typeof committed>>, c: AssetCommitment) {
+      const a0 = await f.rootSumVerifier.expectedA0(rootSumPublicSignals(c.rootHash, c.rootSum));
+      return {
+        a: [a0, 0n] as [bigint, bigint],
+        b: [
+          [0n, 0n],
+          [0n, 0n],
+        ] as [[bigint, bigint], [bigint, bigint]],
+        c: [0n, 0n] as [bigint, bigint],
+      };
+    }
+    it("convicts a root sum that is not the sum inside the root hash: slash, bounty to the caller, no claim, once", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const proof = await rootSumProof(f, f.tok);
+      const slashed = (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n;
+      const tx = f.adjudicator.connect(f.prover).proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof);
+      await expect(tx)
+        .to.emit(f.adjudicator, "RootSumMismatchProven")
+        .withArgs(f.member.address, TOKEN_ASSET, f.t1, f.tok.rootHash, f.tok.rootSum, f.prover.address, slashed);
+      await expect(tx).to.changeEtherBalance(ethers, f.prover, slashed / 10n);
+      expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
+      expect((await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 0)).round).to.equal(0n);
+      await expect(f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorRootSumAlreadyProven")
+        .withArgs(f.member.address, TOKEN_ASSET, f.t1);
+    });
+    it("refuses a proof of other signals, a set other than committed, and an asset the set does not hold", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const proof = await rootSumProof(f, f.tok);
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, ETH_ASSET, [f.eth, f.tok], proof),
+      ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorInvalidProof");
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, { ...f.tok, reserves: 1n }], proof),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch");
+      const forged = { ...f.tok, rootSum: f.tok.rootSum + 1n };
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, forged], await rootSumProof(f, forged)),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch")
+        .withArgs(f.member.address, f.t1);
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t2, TOKEN_ASSET, [f.eth], proof),
+      )
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
+        .withArgs(f.member.address, TOKEN_ASSET, f.t2);
+      // Nothing stayed marked: the honest proof still works.
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof),
+      ).to.emit(f.adjudicator, "RootSumMismatchProven");
     });
   });
 
