@@ -27,8 +27,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
     /// @notice The root hash of the empty tree of depth 32 (`E_32.h`, docs/protocol.md section 4): the root a set
     /// without an entry for a listed asset counts for it.
-    uint256 public constant EMPTY_ROOT =
-        12424080202056809512849087240501880350012649220554119029875562407121428535247;
+    uint256 public constant EMPTY_ROOT = 12424080202056809512849087240501880350012649220554119029875562407121428535247;
     /// @notice The registry role whose holders (auditors) may veto claims.
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
 
@@ -81,7 +80,8 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
     /// @dev Settled rounds and the insurance side arrive from the vault, kept request fees from the ledger.
     receive() external payable {
-        if (msg.sender != address(_VAULT) && msg.sender != address(_LEDGER)) revert RestitutionUnexpectedEth(msg.sender);
+        if (msg.sender != address(_VAULT) && msg.sender != address(_LEDGER))
+            revert RestitutionUnexpectedEth(msg.sender);
     }
 
     /// @inheritdoc IAdjudicator
@@ -242,8 +242,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
     function _isVetoer(address account) internal view override returns (bool) {
         return
-            hasRole(DEFAULT_ADMIN_ROLE, account) ||
-            IAccessControl(address(_REGISTRY)).hasRole(AUDITOR_ROLE, account);
+            hasRole(DEFAULT_ADMIN_ROLE, account) || IAccessControl(address(_REGISTRY)).hasRole(AUDITOR_ROLE, account);
     }
 
     function _checkGovernance() internal view override {

@@ -290,7 +290,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     ) external view returns (uint256 total, uint256 refused) {
         uint256 epoch = _config.weightEpoch;
         uint256 count = signers.length;
-        for (uint256 i = 0; i < count; ) {
+        for (uint256 i = 0; i < count;) {
             address signer;
             uint256 word;
             // One SLOAD per signer, no bounds or cleanup checks in the hot loop (i < count, the address is masked):

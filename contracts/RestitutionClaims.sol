@@ -101,7 +101,12 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         address token = _claimToken(terms.asset);
         Round storage current = _rounds[member][token];
         if (current.round != terms.round || block.timestamp >= current.closesAt) {
-            revert RestitutionRoundClosed(member, token, terms.round, current.round == terms.round ? current.closesAt : 0);
+            revert RestitutionRoundClosed(
+                member,
+                token,
+                terms.round,
+                current.round == terms.round ? current.closesAt : 0
+            );
         }
         current.booked -= terms.claim;
         _claims[member][nullifier] = word | _VETOED;

@@ -52,7 +52,9 @@ export async function bookedClaim(
   const logs = await a.queryFilter(a.filters.FraudProven(member, nullifier), 0, "latest");
   const log = logs.find((l) => "args" in l);
   if (log === undefined || !("args" in log)) {
-    throw new Error(`the FraudProven event of member ${member}, nullifier ${nullifier} is missing from this node's logs`);
+    throw new Error(
+      `the FraudProven event of member ${member}, nullifier ${nullifier} is missing from this node's logs`,
+    );
   }
   const terms: ClaimTerms = {
     asset: Number(log.args[2]),
@@ -91,7 +93,11 @@ async function assetTokenOf(a: Contract, asset: number): Promise<string> {
   const wiring = (await new Contract(await a.getAddress(), [WIRING], a.runner).getFunction("wiring")()) as {
     registry: string;
   };
-  const registry = new Contract(wiring.registry, ["function assetToken(uint32 assetId) view returns (address)"], a.runner);
+  const registry = new Contract(
+    wiring.registry,
+    ["function assetToken(uint32 assetId) view returns (address)"],
+    a.runner,
+  );
   return getAddress((await registry.getFunction("assetToken")(asset)) as string);
 }
 

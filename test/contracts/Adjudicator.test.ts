@@ -90,7 +90,9 @@ async function committed() {
   const payout = payoutHashOf({ address: f.user.address, salt: SALT });
   /** The claim word proveFraud books for `p` in round `round`. */
   async function wordOf(p: FraudProofStruct, round = 1n): Promise<bigint> {
-    return (await f.adjudicator.claimDigestOf({ asset: p.asset, claim: p.claim, round, payoutHash: p.payoutHash })) | 1n;
+    return (
+      (await f.adjudicator.claimDigestOf({ asset: p.asset, claim: p.claim, round, payoutHash: p.payoutHash })) | 1n
+    );
   }
   return { ...f, t1, t2, eth, tok, owner, payout, proofFor, withValidA, setAt, args, wordOf };
 }
@@ -298,7 +300,9 @@ describe("Adjudicator", function () {
         .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryUnknownAsset")
         .withArgs(77);
       // A time without a set: the ledger knows no set there.
-      await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t1 + 1n, rootHash: empty, nullifier: 6n }))))
+      await expect(
+        f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t1 + 1n, rootHash: empty, nullifier: 6n }))),
+      )
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
         .withArgs(f.member.address, f.t1 + 1n);
     });
@@ -383,7 +387,17 @@ describe("Adjudicator", function () {
       const proof = await f.proofFor({ payoutHash: 0n });
       await expect(f.adjudicator.proveFraud(...f.args(proof)))
         .to.emit(f.adjudicator, "FraudProven")
-        .withArgs(f.member.address, NULLIFIER, ETH_ASSET, f.t1, CLAIM, 0n, 1n, f.owner.address, (MEMBER_STAKE * 5n) / 10n);
+        .withArgs(
+          f.member.address,
+          NULLIFIER,
+          ETH_ASSET,
+          f.t1,
+          CLAIM,
+          0n,
+          1n,
+          f.owner.address,
+          (MEMBER_STAKE * 5n) / 10n,
+        );
       expect(await f.adjudicator.claimWordOf(f.member.address, NULLIFIER)).to.equal(await f.wordOf(proof));
     });
     it("reverts with AdjudicatorInvalidProof when a public input was changed (claim, payoutHash, nullifier)", async function () {
@@ -431,7 +445,9 @@ describe("Adjudicator", function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await rootSumProof(f, f.tok);
       const slashed = (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n;
-      const tx = f.adjudicator.connect(f.prover).proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof);
+      const tx = f.adjudicator
+        .connect(f.prover)
+        .proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof);
       await expect(tx)
         .to.emit(f.adjudicator, "RootSumMismatchProven")
         .withArgs(f.member.address, TOKEN_ASSET, f.t1, f.tok.rootHash, f.tok.rootSum, f.prover.address, slashed);
@@ -449,17 +465,27 @@ describe("Adjudicator", function () {
         f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, ETH_ASSET, [f.eth, f.tok], proof),
       ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorInvalidProof");
       await expect(
-        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, { ...f.tok, reserves: 1n }], proof),
+        f.adjudicator.proveRootSumMismatch(
+          f.member.address,
+          f.t1,
+          TOKEN_ASSET,
+          [f.eth, { ...f.tok, reserves: 1n }],
+          proof,
+        ),
       ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch");
       const forged = { ...f.tok, rootSum: f.tok.rootSum + 1n };
       await expect(
-        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, forged], await rootSumProof(f, forged)),
+        f.adjudicator.proveRootSumMismatch(
+          f.member.address,
+          f.t1,
+          TOKEN_ASSET,
+          [f.eth, forged],
+          await rootSumProof(f, forged),
+        ),
       )
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch")
         .withArgs(f.member.address, f.t1);
-      await expect(
-        f.adjudicator.proveRootSumMismatch(f.member.address, f.t2, TOKEN_ASSET, [f.eth], proof),
-      )
+      await expect(f.adjudicator.proveRootSumMismatch(f.member.address, f.t2, TOKEN_ASSET, [f.eth], proof))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
         .withArgs(f.member.address, TOKEN_ASSET, f.t2);
       // Nothing stayed marked: the honest proof still works.
@@ -776,7 +802,9 @@ describe("Reputation", function () {
     await f.registry.connect(newcomer).applyForMembership("0x" + "02".repeat(32));
     await f.vault.connect(f.other).refreshStake(newcomer.address);
     expect((await f.vault.stakeHistoryOf(newcomer.address)).since).to.equal(0n);
-    await f.vault.connect(newcomer).deposit(newcomer.address, ethers.ZeroAddress, MEMBER_STAKE, { value: MEMBER_STAKE });
+    await f.vault
+      .connect(newcomer)
+      .deposit(newcomer.address, ethers.ZeroAddress, MEMBER_STAKE, { value: MEMBER_STAKE });
     const started = await f.vault.stakeHistoryOf(newcomer.address);
     expect(started.since).to.equal(BigInt(await time.latest()));
     await time.increase(1000n);

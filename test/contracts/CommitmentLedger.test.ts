@@ -84,17 +84,25 @@ describe("CommitmentLedger", function () {
   describe("constructor and governance", function () {
     it("reverts with CommitmentLedgerBadQuorumParams for a zero weight threshold", async function () {
       const f = await networkHelpers.loadFixture(system);
-      await expect(f.ledger.connect(f.governance).setQuorumParams({ quorumWeight: 0n, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }))
+      await expect(
+        f.ledger
+          .connect(f.governance)
+          .setQuorumParams({ quorumWeight: 0n, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }),
+      )
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams")
         .withArgs(0n, 1n, 4n);
       await expect(
-        f.ledger.connect(f.governance).setQuorumParams({ quorumWeight: 1n, minSigners: 0, requestFee: 0n, maxOpenRequests: 4 }),
+        f.ledger
+          .connect(f.governance)
+          .setQuorumParams({ quorumWeight: 1n, minSigners: 0, requestFee: 0n, maxOpenRequests: 4 }),
       ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams");
     });
     it("reverts with AccessControlUnauthorizedAccount when a non-admin sets parameters or the adjudicator", async function () {
       const f = await networkHelpers.loadFixture(system);
       await expect(
-        f.ledger.connect(f.other).setQuorumParams({ quorumWeight: 1n, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }),
+        f.ledger
+          .connect(f.other)
+          .setQuorumParams({ quorumWeight: 1n, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }),
       ).to.be.revertedWithCustomError(f.ledger, "AccessControlUnauthorizedAccount");
       await expect(f.ledger.connect(f.other).setAdjudicator(f.other.address)).to.be.revertedWithCustomError(
         f.ledger,
@@ -818,7 +826,14 @@ describe("CommitmentLedger under attack (issue 12)", function () {
       // The old set was created before these deposits: still nothing.
       const old = f.attestation(Verdict.Solvent);
       await expect(
-        f.ledger.attestCommitment(f.member.address, f.t, old.verdict, old.rootsDigest, old.blobDigest, await f.sign(old, f.empties)),
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          old.verdict,
+          old.rootsDigest,
+          old.blobDigest,
+          await f.sign(old, f.empties),
+        ),
       ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached");
       // A set committed afterwards counts the bonded stake in full.
       await time.increase(10n);
@@ -827,7 +842,14 @@ describe("CommitmentLedger under attack (issue 12)", function () {
       await f.ledger.connect(f.member).commit(t2, f.commitments);
       const a = { ...old, subject: setSubject(f.member.address, t2) };
       await expect(
-        f.ledger.attestCommitment(f.member.address, t2, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a, f.empties)),
+        f.ledger.attestCommitment(
+          f.member.address,
+          t2,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, f.empties),
+        ),
       )
         .to.emit(f.ledger, "QuorumAttested")
         .withArgs(a.subject, f.member.address, t2, Verdict.Solvent, 3n * OPERATOR_STAKE, 3n);
@@ -841,7 +863,14 @@ describe("CommitmentLedger under attack (issue 12)", function () {
       }
       const a = f.attestation(Verdict.Solvent);
       await expect(
-        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a, signers)),
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, signers),
+        ),
       )
         .to.emit(f.ledger, "QuorumAttested")
         .withArgs(a.subject, f.member.address, f.t, Verdict.Solvent, 3n * OPERATOR_STAKE, 3n);
@@ -852,7 +881,14 @@ describe("CommitmentLedger under attack (issue 12)", function () {
       await f.vault.connect(signers[0]).requestWithdrawal(ethers.ZeroAddress, OPERATOR_STAKE / 2n);
       const a = f.attestation(Verdict.Solvent);
       await expect(
-        f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, await f.sign(a, signers)),
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, signers),
+        ),
       )
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached")
         .withArgs(3n * OPERATOR_STAKE - OPERATOR_STAKE / 2n, 3n * OPERATOR_STAKE, 3n, 3n);
@@ -935,8 +971,9 @@ describe("CommitmentLedger under attack (issue 12)", function () {
       ]);
       expect(commitReceipt?.blockNumber).to.equal(keyReceipt?.blockNumber);
       expect([commitReceipt?.status, keyReceipt?.status]).to.deep.equal([0, 1]);
-      await expect(f.ledger.connect(f.member).commit(BigInt(await time.latest()) + 1n, set))
-        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerFutureSnapshot");
+      await expect(
+        f.ledger.connect(f.member).commit(BigInt(await time.latest()) + 1n, set),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerFutureSnapshot");
       // The latest snapshot the member can commit is now - 1, and the old key still covers it.
       const t = now - 1n;
       await f.ledger.connect(f.member).commit(t, set);

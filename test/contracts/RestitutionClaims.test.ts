@@ -12,7 +12,6 @@ import {
   ETH_ASSET,
   INSURANCE_SHARE_BPS,
   KEY_HASH,
-  MEMBER_STAKE,
   SLASH,
   TOKEN_ASSET,
   UNBONDING_DELAY,
@@ -100,8 +99,7 @@ async function system() {
   async function checkBooks(token = ETH): Promise<void> {
     const totals = await f.adjudicator.claimTotalsOf(token);
     const adjudicator = await f.adjudicator.getAddress();
-    const held =
-      token === ETH ? await ethers.provider.getBalance(adjudicator) : await f.token.balanceOf(adjudicator);
+    const held = token === ETH ? await ethers.provider.getBalance(adjudicator) : await f.token.balanceOf(adjudicator);
     expect(held).to.equal(totals.insurance + totals.reserved);
   }
   return { ...f, t, eth, tok, victimPayout, proofFor, accepted, book, termsOf, pool, checkBooks };
@@ -157,7 +155,9 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       await time.increase(ROUND);
       // The member cannot open the payout to itself, with any salt.
       for (const salt of [0n, SALT, 1n]) {
-        await expect(f.adjudicator.connect(f.member).payClaim(f.member.address, NULLIFIER, terms, f.member.address, salt))
+        await expect(
+          f.adjudicator.connect(f.member).payClaim(f.member.address, NULLIFIER, terms, f.member.address, salt),
+        )
           .to.be.revertedWithCustomError(f.adjudicator, "RestitutionWrongPayout")
           .withArgs(f.member.address, NULLIFIER, f.member.address);
       }
@@ -165,7 +165,9 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       const pool = await f.pool();
       const insurance = (pool * INSURANCE_SHARE_BPS) / 10_000n;
       const tx = f.adjudicator.connect(f.member).payClaim(f.member.address, NULLIFIER, terms, f.user.address, SALT);
-      await expect(tx).to.emit(f.adjudicator, "ClaimPaid").withArgs(f.member.address, NULLIFIER, f.user.address, ETH, ONE);
+      await expect(tx)
+        .to.emit(f.adjudicator, "ClaimPaid")
+        .withArgs(f.member.address, NULLIFIER, f.user.address, ETH, ONE);
       await expect(tx)
         .to.emit(f.adjudicator, "RoundSettled")
         .withArgs(f.member.address, ETH, 1n, pool, insurance, ONE, ONE);
@@ -269,7 +271,11 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       const mine = await multicall.getAddress();
       const fakes = await Promise.all(
         [1n, 2n, 3n].map((i) =>
-          f.proofFor({ nullifier: NULLIFIER + i, claim: MAX_CLAIM, payoutHash: payoutHashOf({ address: mine, salt: i }) }),
+          f.proofFor({
+            nullifier: NULLIFIER + i,
+            claim: MAX_CLAIM,
+            payoutHash: payoutHashOf({ address: mine, salt: i }),
+          }),
         ),
       );
       const poolBefore = await f.pool();
@@ -334,7 +340,11 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       for (const i of [1n, 2n, 3n]) {
         fakes.push(
           await f.book(
-            { nullifier: NULLIFIER + i, claim: MAX_CLAIM, payoutHash: payoutHashOf({ address: f.member.address, salt: i }) },
+            {
+              nullifier: NULLIFIER + i,
+              claim: MAX_CLAIM,
+              payoutHash: payoutHashOf({ address: f.member.address, salt: i }),
+            },
             f.member,
           ),
         );
@@ -346,7 +356,9 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
         .withArgs(f.other.address);
       for (const [i, p] of fakes.entries()) {
         const by = i === 0 ? f.governance : f.auditor;
-        await expect(f.adjudicator.connect(by).vetoClaim(f.member.address, p.nullifier, f.termsOf(p), "self-signed fake"))
+        await expect(
+          f.adjudicator.connect(by).vetoClaim(f.member.address, p.nullifier, f.termsOf(p), "self-signed fake"),
+        )
           .to.emit(f.adjudicator, "ClaimVetoed")
           .withArgs(f.member.address, p.nullifier, by.address, "self-signed fake");
       }
@@ -413,7 +425,9 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       for (const i of [2, 1, 0]) {
         const p = claims[i];
         const before = await ethers.provider.getBalance(f.operators[i].address);
-        await f.adjudicator.connect(f.other).payClaim(f.member.address, p.nullifier, f.termsOf(p), f.operators[i].address, BigInt(i));
+        await f.adjudicator
+          .connect(f.other)
+          .payClaim(f.member.address, p.nullifier, f.termsOf(p), f.operators[i].address, BigInt(i));
         const amount = (await ethers.provider.getBalance(f.operators[i].address)) - before;
         const share = (p.claim * reserved) / booked;
         expect(amount >= share && amount <= share + 2n).to.equal(true);

@@ -54,7 +54,11 @@ contract ClaimsHandler {
             return;
         }
         if (!ok) doubleBooked = true;
-        _booked[member][nullifier] = Booked(true, false, IRestitutionClaims.ClaimTerms(asset, amount, round, payoutHash));
+        _booked[member][nullifier] = Booked(
+            true,
+            false,
+            IRestitutionClaims.ClaimTerms(asset, amount, round, payoutHash)
+        );
         // Opening the next round settled the closed one.
         if (round != before.round && before.round != 0 && !before.settled) {
             _settled(member, t, before.round, before.booked, poolBefore, 0);
@@ -168,7 +172,11 @@ contract RestitutionClaimsInvariantTest {
         token = new TestToken("Test USD", "TUSD", 6);
         claims = new TestRestitutionClaims(
             address(token),
-            IRestitutionClaims.ClaimParams({claimWindow: 1 days, insuranceShareBps: 2_000, insuranceFund: address(0xF00D)})
+            IRestitutionClaims.ClaimParams({
+                claimWindow: 1 days,
+                insuranceShareBps: 2_000,
+                insuranceFund: address(0xF00D)
+            })
         );
         handler = new ClaimsHandler(claims, token);
     }
@@ -205,7 +213,8 @@ contract RestitutionClaimsInvariantTest {
         address[2] memory tokens = [address(0), address(token)];
         for (uint256 i = 0; i < 2; ++i) {
             uint256 pools = 0;
-            for (uint256 m = 0; m < handler.memberCount(); ++m) pools += claims.poolHolding(handler.memberAt(m), tokens[i]);
+            for (uint256 m = 0; m < handler.memberCount(); ++m)
+                pools += claims.poolHolding(handler.memberAt(m), tokens[i]);
             IRestitutionClaims.ClaimTotals memory totals = claims.claimTotalsOf(tokens[i]);
             uint256 held = tokens[i] == address(0) ? address(claims).balance : token.balanceOf(address(claims));
             require(held == pools + totals.insurance + totals.reserved, "holdings != pools + insurance + reserved");
@@ -221,7 +230,11 @@ contract RestitutionClaimsFuzzTest {
     function setUp() public {
         claims = new TestRestitutionClaims(
             address(new TestToken("Test USD", "TUSD", 6)),
-            IRestitutionClaims.ClaimParams({claimWindow: 1 days, insuranceShareBps: 2_000, insuranceFund: address(0xF00D)})
+            IRestitutionClaims.ClaimParams({
+                claimWindow: 1 days,
+                insuranceShareBps: 2_000,
+                insuranceFund: address(0xF00D)
+            })
         );
     }
 
@@ -258,7 +271,12 @@ contract RestitutionClaimsFuzzTest {
     function _pay(address member, uint256 i, uint96 amount) internal returns (uint256) {
         address to = address(uint160(0xC000 + i));
         uint256 before = to.balance;
-        IRestitutionClaims.ClaimTerms memory terms = IRestitutionClaims.ClaimTerms(1, amount, 1, claims.payoutHashOf(to, i));
+        IRestitutionClaims.ClaimTerms memory terms = IRestitutionClaims.ClaimTerms(
+            1,
+            amount,
+            1,
+            claims.payoutHashOf(to, i)
+        );
         claims.payClaim(member, i + 1, terms, to, i);
         return to.balance - before;
     }
