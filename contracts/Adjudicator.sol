@@ -2,25 +2,34 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
+import {IRootSumMismatchVerifier} from "./interfaces/IRootSumMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
 import {RestitutionClaims} from "./RestitutionClaims.sol";
 
 /// @title Adjudicator
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency; keeps the
-/// restitution claims fraud proofs book and pays each from the accused member's restitution pool in the vault.
+/// restitution claims fraud proofs book and pays them in claim rounds from the accused member's restitution pool.
 /// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the vault's adjudicator (slash, countSlash,
 /// releaseRestitution) and the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is
 /// kept in `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the
-/// vault paying the bounty or a claim) come after all bookkeeping.
+/// vault paying the bounty, this contract paying a claim or the insurance fund) come after all bookkeeping. It holds
+/// settled rounds' reserves and the insurance side (`claimTotalsOf`) and accepts ETH only from the vault and ledger.
 contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     using LeafMismatchProof for ILeafMismatchVerifier;
+
+    /// @notice The root hash of the empty tree of depth 32 (`E_32.h`, docs/protocol.md section 4): the root a set
+    /// without an entry for a listed asset counts for it.
+    uint256 public constant EMPTY_ROOT = 12424080202056809512849087240501880350012649220554119029875562407121428535247;
+    /// @notice The registry role whose holders (auditors) may veto claims.
+    bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
 
     uint16 private constant _MAX_BPS = 10_000;
 
@@ -29,8 +38,10 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     ICollateralVault private immutable _VAULT;
     IReputation private immutable _REPUTATION;
     ILeafMismatchVerifier private immutable _VERIFIER;
+    IRootSumMismatchVerifier private immutable _ROOT_SUM_VERIFIER;
 
     SlashParams private _slashParams;
+    mapping(address member => mapping(uint32 asset => mapping(uint64 t => bool proven))) private _rootSumProven;
 
     /// @notice The contracts the adjudicator works with.
     struct Wiring {
@@ -39,27 +50,38 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         ICollateralVault vault;
         IReputation reputation;
         ILeafMismatchVerifier verifier;
+        IRootSumMismatchVerifier rootSumVerifier;
     }
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
     /// @param wiring_ The contracts (all non-zero).
     /// @param params The initial slash shares.
-    constructor(address admin, Wiring memory wiring_, SlashParams memory params) {
+    /// @param claims The initial claim parameters.
+    constructor(address admin, Wiring memory wiring_, SlashParams memory params, ClaimParams memory claims) {
         if (
             admin == address(0) ||
             address(wiring_.ledger) == address(0) ||
             address(wiring_.registry) == address(0) ||
             address(wiring_.vault) == address(0) ||
             address(wiring_.reputation) == address(0) ||
-            address(wiring_.verifier) == address(0)
+            address(wiring_.verifier) == address(0) ||
+            address(wiring_.rootSumVerifier) == address(0)
         ) revert AdjudicatorZeroAddress();
         _LEDGER = wiring_.ledger;
         _REGISTRY = wiring_.registry;
         _VAULT = wiring_.vault;
         _REPUTATION = wiring_.reputation;
         _VERIFIER = wiring_.verifier;
+        _ROOT_SUM_VERIFIER = wiring_.rootSumVerifier;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setSlashParams(params);
+        _setClaimParams(claims);
+    }
+
+    /// @dev Settled rounds and the insurance side arrive from the vault, kept request fees from the ledger.
+    receive() external payable {
+        if (msg.sender != address(_VAULT) && msg.sender != address(_LEDGER))
+            revert RestitutionUnexpectedEth(msg.sender);
     }
 
     /// @inheritdoc IAdjudicator
@@ -68,30 +90,52 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         ICommitmentLedger.AssetCommitment[] calldata set
     ) external nonReentrant {
         address member = proof.member;
-        address recipient = proof.recipient;
-        if (recipient == address(0)) revert AdjudicatorZeroRecipient();
         if (!_REGISTRY.isKeyValidAt(member, proof.keyHash, proof.t)) {
             revert AdjudicatorKeyNotValid(member, proof.keyHash, proof.t);
         }
-        uint256 committed = _rootIn(set, member, proof.asset, proof.t);
+        uint256 committed = _rootIn(set, proof.asset);
         if (committed != proof.rootHash) revert AdjudicatorRootMismatch(committed, proof.rootHash);
         // The nullifier is spent by booking its claim (one slot); any later revert undoes the booking.
-        if (!_bookClaim(proof.nullifier, member, proof.asset, proof.claim, recipient)) {
-            revert AdjudicatorNullifierSpent(proof.nullifier);
-        }
+        uint32 round = _book(proof);
         if (!_VERIFIER.verify(proof)) revert AdjudicatorInvalidProof();
 
         // The ledger checks `set` against the committed digest and marks the set; a different set reverts the whole
         // transaction, so nothing stays marked or booked.
         _LEDGER.markFraudulent(member, proof.t, CommitmentSets.hashOf(set));
         uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
-        emit FraudProven(member, proof.nullifier, proof.asset, proof.t, proof.claim, recipient, msg.sender, slashed);
+        _emitFraudProven(proof, round, slashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function proveRootSumMismatch(
+        address member,
+        uint64 t,
+        uint32 asset,
+        ICommitmentLedger.AssetCommitment[] calldata set,
+        Groth16Proof calldata proof
+    ) external nonReentrant {
+        (bool found, uint256 index) = _find(set, asset);
+        if (!found) revert AdjudicatorUnknownCommitment(member, asset, t);
+        if (_rootSumProven[member][asset][t]) revert AdjudicatorRootSumAlreadyProven(member, asset, t);
+        _rootSumProven[member][asset][t] = true;
+        uint256 rootHash = set[index].rootHash;
+        uint128 rootSum = set[index].rootSum;
+        if (!_ROOT_SUM_VERIFIER.verifyProof(proof.a, proof.b, proof.c, [rootHash, uint256(rootSum)])) {
+            revert AdjudicatorInvalidProof();
+        }
+        _LEDGER.markFraudulent(member, t, CommitmentSets.hashOf(set));
+        uint256 slashed = _slash(member, _slashParams.fraudBps, msg.sender);
+        emit RootSumMismatchProven(member, asset, t, rootHash, rootSum, msg.sender, slashed);
     }
 
     /// @inheritdoc IAdjudicator
     function reportMissedDeadline(uint256 requestId) external nonReentrant {
-        (address member, ) = _LEDGER.markRequestMissed(requestId);
-        uint256 slashed = _slash(member, _slashParams.missedDeadlineBps, msg.sender);
+        (address member, address requester, uint256 fee) = _LEDGER.markRequestMissed(requestId);
+        // The ledger sent the fee here: it is kept, on the insurance side.
+        if (fee != 0) _creditInsurance(address(0), fee);
+        // A requester reporting its own request earns nothing: the whole slash stays in the member's pool.
+        address bountyRecipient = msg.sender == requester ? address(0) : msg.sender;
+        uint256 slashed = _slash(member, _slashParams.missedDeadlineBps, bountyRecipient);
         emit MissedDeadlineSlashed(member, requestId, msg.sender, slashed);
     }
 
@@ -114,23 +158,50 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
     /// @notice The contracts this adjudicator is wired to.
     function wiring() external view returns (Wiring memory) {
-        return Wiring(_LEDGER, _REGISTRY, _VAULT, _REPUTATION, _VERIFIER);
+        return Wiring(_LEDGER, _REGISTRY, _VAULT, _REPUTATION, _VERIFIER, _ROOT_SUM_VERIFIER);
     }
 
-    /// @dev The root hash `set` holds for `asset` (asset ids ascend, so a linear scan stops early).
-    function _rootIn(
+    /// @dev The root `set` holds for `asset`; the empty tree's root when the set has no entry for it.
+    function _rootIn(ICommitmentLedger.AssetCommitment[] calldata set, uint32 asset) private pure returns (uint256) {
+        (bool found, uint256 index) = _find(set, asset);
+        return found ? set[index].rootHash : EMPTY_ROOT;
+    }
+
+    /// @dev Books the proof's claim against its member into the current round of the asset's token (reverts
+    /// ConsortiumRegistryUnknownAsset for an asset governance never listed, AdjudicatorNullifierSpent for a spent one).
+    function _book(FraudProof calldata proof) private returns (uint32 round) {
+        address token = _REGISTRY.assetToken(proof.asset);
+        bool booked;
+        (booked, round) = _bookClaim(proof.member, proof.nullifier, token, proof.asset, proof.claim, proof.payoutHash);
+        if (!booked) revert AdjudicatorNullifierSpent(proof.member, proof.nullifier);
+    }
+
+    function _emitFraudProven(FraudProof calldata proof, uint32 round, uint256 slashed) private {
+        emit FraudProven(
+            proof.member,
+            proof.nullifier,
+            proof.asset,
+            proof.t,
+            proof.claim,
+            proof.payoutHash,
+            round,
+            msg.sender,
+            slashed
+        );
+    }
+
+    /// @dev The index of `asset`'s entry in `set` (asset ids ascend, so a linear scan stops early).
+    function _find(
         ICommitmentLedger.AssetCommitment[] calldata set,
-        address member,
-        uint32 asset,
-        uint64 t
-    ) private pure returns (uint256) {
+        uint32 asset
+    ) private pure returns (bool found, uint256 index) {
         uint256 count = set.length;
         for (uint256 i = 0; i < count; ++i) {
             uint32 id = set[i].asset;
-            if (id == asset) return set[i].rootHash;
+            if (id == asset) return (true, i);
             if (id > asset) break;
         }
-        revert AdjudicatorUnknownCommitment(member, asset, t);
+        return (false, 0);
     }
 
     /// @inheritdoc IAdjudicator
@@ -161,8 +232,21 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         return _VAULT.restitutionOf(member, token);
     }
 
-    function _releaseFromPool(address member, address token, address to, uint256 amount) internal override {
-        _VAULT.releaseRestitution(member, token, to, amount);
+    function _takeFromPool(address member, address token, uint256 amount) internal override {
+        _VAULT.releaseRestitution(member, token, address(this), amount);
+    }
+
+    function _unbondingDelay() internal view override returns (uint64) {
+        return _REGISTRY.unbondingDelay();
+    }
+
+    function _isVetoer(address account) internal view override returns (bool) {
+        return
+            hasRole(DEFAULT_ADMIN_ROLE, account) || IAccessControl(address(_REGISTRY)).hasRole(AUDITOR_ROLE, account);
+    }
+
+    function _checkGovernance() internal view override {
+        _checkRole(DEFAULT_ADMIN_ROLE);
     }
 
     function _setSlashParams(SlashParams memory params) private {

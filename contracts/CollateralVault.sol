@@ -48,14 +48,22 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint96 weight;
     }
 
-    /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch)
-    /// and the slash counter (a slash rewrites this slot anyway).
+    /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch, the
+    /// time of the last weight increase) and the slash counter (a slash rewrites this slot anyway; it saturates).
+    /// `lastUpdate` stays zero until the member's first non-zero weight starts its time-weighted clock.
     struct Stake {
         uint128 weight;
         uint40 lastUpdate;
-        uint32 epoch;
+        uint40 increasedAt;
+        uint24 epoch;
         bool coSigner;
-        uint32 slashCount;
+        uint16 slashCount;
+    }
+
+    /// @dev The weight a member had before an increase at `time` (as lowered in place by any decrease before it).
+    struct Checkpoint {
+        uint40 time;
+        uint128 weightBefore;
     }
 
     /// @dev The time integral of a member's cached weight.
@@ -68,7 +76,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// token count).
     struct Config {
         address adjudicator;
-        uint32 weightEpoch;
+        uint24 weightEpoch;
         uint16 bountyShareBps;
         uint8 tokenCount;
     }
@@ -82,6 +90,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     mapping(address token => Totals totals) private _totals;
     mapping(address member => Stake stake) private _stakes;
     mapping(address member => StakeTime stakeTime) private _stakeTimes;
+    /// @dev Per member, one checkpoint per block with a weight increase, in time order (`quorumWeightOf` searches it).
+    mapping(address member => Checkpoint[] checkpoints) private _weightHistory;
     TokenInfo[MAX_TOKENS] private _tokenList;
     Config private _config;
 
@@ -220,7 +230,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @inheritdoc ICollateralVault
     function countSlash(address member) external onlyAdjudicator {
         Stake storage stake = _stakes[member];
-        stake.slashCount += 1;
+        if (stake.slashCount != type(uint16).max) stake.slashCount += 1;
     }
 
     /// @inheritdoc ICollateralVault
@@ -262,7 +272,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function weightsOf(address[] calldata signers) external view returns (uint256[] memory weights) {
-        uint32 epoch = _config.weightEpoch;
+        uint24 epoch = _config.weightEpoch;
         uint256 count = signers.length;
         weights = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
@@ -274,15 +284,18 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     }
 
     /// @inheritdoc ICollateralVault
-    function quorumWeightOf(address[] calldata signers) external view returns (uint256 total, uint256 refused) {
+    function quorumWeightOf(
+        address[] calldata signers,
+        uint64 createdAt
+    ) external view returns (uint256 total, uint256 refused) {
         uint256 epoch = _config.weightEpoch;
         uint256 count = signers.length;
         for (uint256 i = 0; i < count;) {
             address signer;
             uint256 word;
             // One SLOAD per signer, no bounds or cleanup checks in the hot loop (i < count, the address is masked):
-            // the Stake word is (weight: bits 0-127, lastUpdate: 128-167, epoch: 168-199, coSigner: 200-207,
-            // slashCount: 208-239), the layout Solidity gives the struct.
+            // the Stake word is (weight: bits 0-127, lastUpdate: 128-167, increasedAt: 168-207, epoch: 208-231,
+            // coSigner: 232-239, slashCount: 240-255), the layout Solidity gives the struct.
             assembly ("memory-safe") {
                 signer := and(calldataload(add(signers.offset, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
                 mstore(0x00, signer)
@@ -290,12 +303,19 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
                 word := sload(keccak256(0x00, 0x40))
             }
             uint256 weight = 0;
-            if ((word >> 200) & 0xff != 0) {
-                weight = (word >> 168) & 0xffffffff == epoch ? word & type(uint128).max : _stakeOf(signer);
+            if ((word >> 232) & 0xff != 0) {
+                weight = (word >> 208) & 0xffffff == epoch ? word & type(uint128).max : _stakeOf(signer);
             }
             unchecked {
                 ++i;
                 if (weight == 0) return (total, i);
+            }
+            // Bonded weight: stake added at or after `createdAt` counts nothing (decreases are in `weight` already).
+            if (createdAt <= (word >> 168) & 0xffffffffff) {
+                uint256 before = _weightBefore(signer, createdAt);
+                if (before < weight) weight = before;
+            }
+            unchecked {
                 // At most 2^128 - 1 per signer and far fewer than 2^128 signers: no overflow.
                 total += weight;
             }
@@ -438,23 +458,51 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         emit TokenWeightSet(token, weight);
     }
 
-    /// @dev Integrates the previous cached weight up to now, then caches `weight` under the current epoch and adds
-    /// `slashes` to the slash counter (same slot).
-    function _cacheStake(address member, uint256 weight, uint32 slashes) private {
+    /// @dev Integrates the previous cached weight up to now (the clock starts at the first non-zero weight), records
+    /// a checkpoint when the weight rises (once per block), then caches `weight` under the current epoch and adds
+    /// `slashes` to the (saturating) slash counter, in the same slot.
+    function _cacheStake(address member, uint256 weight, uint16 slashes) private {
         Stake memory stake = _stakes[member];
         uint40 nowTime = uint40(block.timestamp);
         if (stake.lastUpdate == 0) {
-            _stakeTimes[member].since = nowTime;
-        } else if (stake.weight != 0 && nowTime != stake.lastUpdate) {
-            StakeTime storage time = _stakeTimes[member];
-            uint256 total = uint256(time.weightSeconds) + uint256(stake.weight) * (nowTime - stake.lastUpdate);
-            time.weightSeconds = total > type(uint216).max ? type(uint216).max : uint216(total);
+            if (weight != 0) {
+                _stakeTimes[member].since = nowTime;
+                stake.lastUpdate = nowTime;
+            }
+        } else {
+            if (stake.weight != 0 && nowTime != stake.lastUpdate) {
+                StakeTime storage time = _stakeTimes[member];
+                uint256 total = uint256(time.weightSeconds) + uint256(stake.weight) * (nowTime - stake.lastUpdate);
+                time.weightSeconds = total > type(uint216).max ? type(uint216).max : uint216(total);
+            }
+            stake.lastUpdate = nowTime;
         }
-        stake.weight = SafeCast.toUint128(weight);
-        stake.lastUpdate = nowTime;
+        uint128 cached = SafeCast.toUint128(weight);
+        if (cached > stake.weight) {
+            if (stake.increasedAt != nowTime) {
+                _weightHistory[member].push(Checkpoint({time: nowTime, weightBefore: stake.weight}));
+                stake.increasedAt = nowTime;
+            }
+        }
+        stake.weight = cached;
         stake.epoch = _config.weightEpoch;
-        stake.slashCount += slashes;
+        uint256 slashCount = uint256(stake.slashCount) + slashes;
+        stake.slashCount = slashCount > type(uint16).max ? type(uint16).max : uint16(slashCount);
         _stakes[member] = stake;
+    }
+
+    /// @dev The weight `member` had before its first increase at or after `createdAt` (one exists: the caller
+    /// checked `createdAt <= increasedAt`), by binary search of its checkpoints.
+    function _weightBefore(address member, uint64 createdAt) private view returns (uint256) {
+        Checkpoint[] storage checkpoints = _weightHistory[member];
+        uint256 low = 0;
+        uint256 high = checkpoints.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (checkpoints[mid].time < createdAt) low = mid + 1;
+            else high = mid;
+        }
+        return checkpoints[low].weightBefore;
     }
 
     function _stakeOf(address member) private view returns (uint256 weight) {

@@ -39,11 +39,12 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     ICollateralVault private immutable _VAULT;
 
     address private _adjudicator;
-    /// @dev The quorum parameters in one slot (the weight threshold is bounded to 128 bits when set).
+    /// @dev The quorum and request parameters in one slot (the weight threshold is bounded to 128 bits when set).
     struct PackedQuorum {
         uint128 quorumWeight;
         uint16 minSigners;
         uint96 requestFee;
+        uint16 maxOpenRequests;
     }
 
     PackedQuorum private _quorum;
@@ -89,7 +90,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         // One registry call for the status check and the cadence terms.
         (bool allowed, uint64 interval, uint64 window) = _REGISTRY.commitTermsOf(member);
         if (!allowed) revert CommitmentLedgerNotCommitter(member);
-        if (t > block.timestamp) revert CommitmentLedgerFutureSnapshot(t, block.timestamp);
+        // Strictly past: a key registered from now on (validFrom >= now) never ends the key of a committed t.
+        if (t >= block.timestamp) revert CommitmentLedgerFutureSnapshot(t, block.timestamp);
         MemberRecord memory record = _memberRecords[member];
         uint64 lastT = record.lastSnapshot;
         if (t <= lastT) revert CommitmentLedgerSnapshotNotIncreasing(t, lastT);
@@ -98,8 +100,14 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint64 met;
         uint64 missed;
         if (lastT != 0 && interval != 0 && t - lastT > interval) missed = (t - lastT - 1) / interval;
-        if (block.timestamp - t <= window) met = 1;
-        else missed += 1;
+        if (block.timestamp - t > window) {
+            missed += 1;
+        } else if (record.lastMetSnapshot == 0 || t - record.lastMetSnapshot >= interval) {
+            // At most one met cadence duty per snapshot interval: extra commits in between earn nothing.
+            met = 1;
+            // t < block.timestamp < 2^40.
+            record.lastMetSnapshot = uint40(t);
+        }
         record.lastSnapshot = t;
         record.dutiesMet += met;
         record.dutiesTotal += met + missed;
@@ -111,7 +119,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function requestProof(address member, uint64 t) external payable returns (uint256 requestId) {
-        uint96 fee = _quorum.requestFee;
+        PackedQuorum memory q = _quorum;
+        uint96 fee = q.requestFee;
         if (msg.value != fee) revert CommitmentLedgerWrongFee(msg.value, fee);
         if (t >= block.timestamp) revert CommitmentLedgerSnapshotNotPast(t, block.timestamp);
         IConsortiumRegistry.MemberStatus status = _REGISTRY.statusOf(member);
@@ -123,6 +132,10 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         bytes32 setId = setSubject(member, t);
         uint256 existing = _requestOfSet[setId];
         if (existing != 0) revert CommitmentLedgerRequestExists(member, t, existing);
+        MemberRecord storage record = _memberRecords[member];
+        uint16 open = record.openRequests;
+        if (open >= q.maxOpenRequests) revert CommitmentLedgerTooManyOpenRequests(member, open, q.maxOpenRequests);
+        record.openRequests = open + 1;
 
         requestId = ++_requestCount;
         uint64 deadline = uint64(block.timestamp) + _REGISTRY.slaOf(member).responseWindow;
@@ -132,7 +145,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             deadline: deadline,
             status: RequestStatus.Open,
             requester: msg.sender,
-            fee: fee
+            fee: fee,
+            createdAt: uint64(block.timestamp)
         });
         _requestOfSet[setId] = requestId;
         emit ProofRequested(requestId, member, t, msg.sender, deadline, fee);
@@ -152,12 +166,11 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (!exists) _storeSet(member, t, commitments);
         MemberRecord storage record = _memberRecords[member];
         if (t > record.lastSnapshot) record.lastSnapshot = t;
-        record.dutiesMet += 1;
-        record.dutiesTotal += 1;
+        // An answer is no duty met: who requested proves nothing (a member could request itself).
+        record.openRequests -= 1;
         request.status = RequestStatus.Answered;
         _fees[member] += request.fee;
         emit RequestAnswered(requestId, member, t);
-        emit DutiesRecorded(member, 1, 0);
     }
 
     // ------------------------------------------------------------------ quorum
@@ -175,7 +188,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint256 word = _sets[subject];
         if (_statusOf(word) != SetStatus.Pending) revert CommitmentLedgerBadSetStatus(member, t, _statusOf(word));
         _checkVerdict(word, member, t, verdict, rootsDigest, blobDigest);
-        (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
+        (uint256 weight, uint256 count) = _checkQuorum(
+            subject,
+            verdict,
+            rootsDigest,
+            blobDigest,
+            member,
+            uint64((word >> 32) & type(uint40).max),
+            signatures
+        );
 
         // The subject is the set itself, so QuorumAttested states its new status (Solvent: Finalized, Insolvent:
         // Insolvent); no SetStatusChanged on this path.
@@ -206,7 +227,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint64 t = request.t;
         _checkVerdict(_sets[setSubject(member, t)], member, t, verdict, rootsDigest, blobDigest);
         bytes32 subject = requestSubject(requestId);
-        (uint256 weight, uint256 count) = _checkQuorum(subject, verdict, rootsDigest, blobDigest, member, signatures);
+        (uint256 weight, uint256 count) = _checkQuorum(
+            subject,
+            verdict,
+            rootsDigest,
+            blobDigest,
+            member,
+            request.createdAt,
+            signatures
+        );
         emit QuorumAttested(subject, member, t, verdict, weight, count);
         _settleRequest(request, requestId, member, t, verdict, subject);
     }
@@ -224,7 +253,9 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     }
 
     /// @inheritdoc ICommitmentLedger
-    function markRequestMissed(uint256 requestId) external onlyAdjudicator returns (address member, uint64 t) {
+    function markRequestMissed(
+        uint256 requestId
+    ) external onlyAdjudicator returns (address member, address requester, uint256 fee) {
         Request storage request = _requests[requestId];
         if (request.status == RequestStatus.None) revert CommitmentLedgerUnknownRequest(requestId);
         if (request.status != RequestStatus.Open) revert CommitmentLedgerBadRequestStatus(requestId, request.status);
@@ -232,13 +263,19 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             revert CommitmentLedgerDeadlineNotPassed(requestId, request.deadline);
         }
         member = request.member;
-        t = request.t;
+        requester = request.requester;
+        fee = request.fee;
         request.status = RequestStatus.Missed;
-        _fees[request.requester] += request.fee;
-        emit RequestMissed(requestId, member, t);
+        emit RequestMissed(requestId, member, request.t);
         MemberRecord storage record = _memberRecords[member];
         record.dutiesTotal += 1;
+        record.openRequests -= 1;
         emit DutiesRecorded(member, 0, 1);
+        // The fee is kept: it goes to the adjudicator's insurance side (the caller, a trusted contract).
+        if (fee != 0) {
+            (bool ok, ) = msg.sender.call{value: fee}("");
+            if (!ok) revert CommitmentLedgerTransferFailed(msg.sender, fee);
+        }
     }
 
     // ------------------------------------------------------------------ data availability
@@ -325,7 +362,13 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @inheritdoc ICommitmentLedger
     function quorumParams() external view returns (QuorumParams memory) {
         PackedQuorum memory q = _quorum;
-        return QuorumParams({quorumWeight: q.quorumWeight, minSigners: q.minSigners, requestFee: q.requestFee});
+        return
+            QuorumParams({
+                quorumWeight: q.quorumWeight,
+                minSigners: q.minSigners,
+                requestFee: q.requestFee,
+                maxOpenRequests: q.maxOpenRequests
+            });
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -438,13 +481,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (verdict == Verdict.Solvent && (word >> 8) & 1 == 1) revert CommitmentLedgerDeclaredInsolvent(member, t);
     }
 
-    /// @dev Recovers each signer (strictly ascending), checks it may co-sign and is not the member, sums weights.
+    /// @dev Recovers each signer (strictly ascending), checks it may co-sign and is not the member, sums the weights
+    /// bonded before the subject was created (`createdAt`).
     function _checkQuorum(
         bytes32 subject,
         Verdict verdict,
         bytes32 rootsDigest,
         bytes32 blobDigest,
         address member,
+        uint64 createdAt,
         bytes calldata signatures
     ) private view returns (uint256 weight, uint256 count) {
         uint256 length = signatures.length;
@@ -455,7 +500,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         // One call for every signer: the vault sums the weights and names the first signer that may not co-sign
         // (or has no stake).
         uint256 refused;
-        (weight, refused) = _VAULT.quorumWeightOf(signers);
+        (weight, refused) = _VAULT.quorumWeightOf(signers, createdAt);
         if (refused != 0) revert CommitmentLedgerNotCoSigner(signers[refused - 1]);
         PackedQuorum memory q = _quorum;
         if (weight < q.quorumWeight || count < q.minSigners) {
@@ -531,14 +576,20 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     }
 
     function _setQuorumParams(QuorumParams memory params) private {
-        if (params.quorumWeight == 0 || params.quorumWeight > type(uint128).max || params.minSigners == 0) {
-            revert CommitmentLedgerBadQuorumParams(params.quorumWeight, params.minSigners);
+        if (
+            params.quorumWeight == 0 ||
+            params.quorumWeight > type(uint128).max ||
+            params.minSigners == 0 ||
+            params.maxOpenRequests == 0
+        ) {
+            revert CommitmentLedgerBadQuorumParams(params.quorumWeight, params.minSigners, params.maxOpenRequests);
         }
         _quorum = PackedQuorum({
             quorumWeight: uint128(params.quorumWeight),
             minSigners: params.minSigners,
-            requestFee: params.requestFee
+            requestFee: params.requestFee,
+            maxOpenRequests: params.maxOpenRequests
         });
-        emit QuorumParamsSet(params.quorumWeight, params.minSigners, params.requestFee);
+        emit QuorumParamsSet(params.quorumWeight, params.minSigners, params.requestFee, params.maxOpenRequests);
     }
 }

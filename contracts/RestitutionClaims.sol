@@ -1,73 +1,247 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IRestitutionClaims} from "./interfaces/IRestitutionClaims.sol";
 
 /// @title RestitutionClaims
-/// @notice The claim book of restitution: one claim per proven record, keyed by its nullifier, paid from the accused
-/// member's own pool, which the inheriting contract reaches through `_claimToken`, `_poolHolding` and
-/// `_releaseFromPool`.
-/// @dev Abstract so the adjudicator books a claim in its own storage on the fraud proof's path (no call, one slot).
+/// @notice The claim book of restitution: one claim per (member, nullifier), booked into the member's current claim
+/// round of the claim's token, paid pro rata after the round closes from what the member's pool held at settlement,
+/// less the insurance share. The inheriting contract reaches the pools and governance through the hooks below.
+/// @dev Abstract so the adjudicator books a claim in its own storage on the fraud proof's path (no call; one fresh
+/// slot for the claim, one warm-able slot for the round). Payments take `claim * payableLeft / bookedLeft` of the
+/// round's settlement and subtract both, so a round pays out exactly what it reserved (the last claim paid takes
+/// the rounding remainder, never more than its claim) and nothing stays stuck.
 abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransient {
-    /// @dev A claim in one slot: the tag of (member, recipient) (never zero once booked), the amount still owed (below
-    /// 2^96: record balances are) and the asset. The token is not stored: asset listings are permanent, so the registry
-    /// always maps the asset to the token it had at booking.
-    struct StoredClaim {
-        bytes16 tag;
-        uint96 remaining;
-        uint32 asset;
+    using SafeERC20 for IERC20;
+
+    /// @notice keccak256("por.payout.v1"), the first word of a payout commitment's preimage.
+    bytes32 public constant PAYOUT_DOMAIN = keccak256("por.payout.v1");
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _BOOKED = 1;
+    uint256 private constant _PAID = 2;
+    uint256 private constant _VETOED = 4;
+    uint256 private constant _FLAGS = 7;
+
+    /// @dev The current round of one member and token, in one slot (booking rewrites it).
+    struct Round {
+        uint32 round;
+        uint40 closesAt;
+        uint128 booked;
+        bool settled;
     }
 
-    mapping(uint256 nullifier => StoredClaim claim) private _claims;
+    /// @dev What a settled round still owes: its unpaid claims and what is reserved for them.
+    struct Settlement {
+        uint128 booked;
+        uint128 reserved;
+    }
+
+    /// @dev This contract's books of one token.
+    struct Totals {
+        uint128 insurance;
+        uint128 reserved;
+    }
+
+    mapping(address member => mapping(uint256 nullifier => uint256 word)) private _claims;
+    mapping(address member => mapping(address token => Round round)) private _rounds;
+    mapping(address member => mapping(address token => mapping(uint32 round => Settlement settlement)))
+        private _settlements;
+    mapping(address token => Totals totals) private _claimTotals;
+    ClaimParams private _claimParams;
 
     /// @inheritdoc IRestitutionClaims
-    function payClaim(uint256 nullifier, address member, address recipient) external nonReentrant {
-        StoredClaim memory claim = _claims[nullifier];
-        if (claim.tag == 0) revert RestitutionUnknownClaim(nullifier);
-        if (claim.tag != claimTagOf(member, recipient)) revert RestitutionWrongClaimant(nullifier, member, recipient);
-        uint256 remaining = claim.remaining;
-        if (remaining == 0) revert RestitutionClaimSettled(nullifier);
-        address token = _claimToken(claim.asset);
-        uint256 available = _poolHolding(member, token);
-        if (available == 0) revert RestitutionPoolEmpty(member, token);
-        // payment <= remaining < 2^96.
-        uint256 payment = remaining < available ? remaining : available;
-        _claims[nullifier].remaining = uint96(remaining - payment);
-        emit ClaimPaid(nullifier, member, recipient, token, payment, remaining - payment);
-        _releaseFromPool(member, token, recipient, payment);
-    }
-
-    /// @inheritdoc IRestitutionClaims
-    function claimOf(uint256 nullifier) external view returns (Claim memory) {
-        StoredClaim memory claim = _claims[nullifier];
-        if (claim.tag == 0) return Claim(false, 0, address(0), 0, 0);
-        return Claim(true, claim.asset, _claimToken(claim.asset), claim.remaining, claim.tag);
-    }
-
-    /// @inheritdoc IRestitutionClaims
-    function isNullifierSpent(uint256 nullifier) external view returns (bool) {
-        return _claims[nullifier].tag != 0;
-    }
-
-    /// @inheritdoc IRestitutionClaims
-    function claimTagOf(address member, address recipient) public pure returns (bytes16) {
-        return bytes16(keccak256(abi.encode(member, recipient))) | bytes16(uint128(1));
-    }
-
-    /// @dev Books `amount` of `asset` against `member` for `recipient` under `nullifier`; false (nothing written) when
-    /// the nullifier already has a claim. `recipient` must not be zero (the caller checks).
-    function _bookClaim(
-        uint256 nullifier,
+    function payClaim(
         address member,
+        uint256 nullifier,
+        ClaimTerms calldata terms,
+        address payoutAddress,
+        uint256 payoutSalt
+    ) external nonReentrant {
+        uint256 word = _claimWord(member, nullifier, terms);
+        if (terms.payoutHash == 0 || payoutHashOf(payoutAddress, payoutSalt) != terms.payoutHash) {
+            revert RestitutionWrongPayout(member, nullifier, payoutAddress);
+        }
+        address token = _claimToken(terms.asset);
+        _settleIfClosed(member, token, terms.round);
+        Settlement storage settlement = _settlements[member][token][terms.round];
+        uint256 booked = settlement.booked;
+        uint256 reserved = settlement.reserved;
+        // claim <= booked (the round's unpaid claims include it) and reserved <= booked, so amount <= claim.
+        uint256 amount = terms.claim == 0 ? 0 : (uint256(terms.claim) * reserved) / booked;
+        _claims[member][nullifier] = word | _PAID;
+        settlement.booked = uint128(booked - terms.claim);
+        settlement.reserved = uint128(reserved - amount);
+        _claimTotals[token].reserved -= uint128(amount);
+        emit ClaimPaid(member, nullifier, payoutAddress, token, amount);
+        if (amount != 0) _send(token, payoutAddress, amount);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function settleRound(address member, address token, uint32 round) external nonReentrant {
+        Round memory current = _rounds[member][token];
+        if (round == 0 || round > current.round) revert RestitutionUnknownRound(member, token, round);
+        _settleIfClosed(member, token, round);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function vetoClaim(
+        address member,
+        uint256 nullifier,
+        ClaimTerms calldata terms,
+        string calldata reason
+    ) external nonReentrant {
+        if (!_isVetoer(msg.sender)) revert RestitutionNotVetoer(msg.sender);
+        uint256 word = _claimWord(member, nullifier, terms);
+        address token = _claimToken(terms.asset);
+        Round storage current = _rounds[member][token];
+        if (current.round != terms.round || block.timestamp >= current.closesAt) {
+            revert RestitutionRoundClosed(
+                member,
+                token,
+                terms.round,
+                current.round == terms.round ? current.closesAt : 0
+            );
+        }
+        current.booked -= terms.claim;
+        _claims[member][nullifier] = word | _VETOED;
+        emit ClaimVetoed(member, nullifier, msg.sender, reason);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function assignPayout(
+        address member,
+        uint256 nullifier,
+        ClaimTerms calldata terms,
+        uint256 payoutHash,
+        string calldata reason
+    ) external nonReentrant {
+        _checkGovernance();
+        _claimWord(member, nullifier, terms);
+        if (terms.payoutHash != 0 || payoutHash == 0) revert RestitutionPayoutAlreadySet(member, nullifier);
+        _claims[member][nullifier] = _digest(terms.asset, terms.claim, terms.round, payoutHash) | _BOOKED;
+        emit PayoutAssigned(member, nullifier, payoutHash, reason);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function withdrawInsurance(address token) external nonReentrant {
+        uint256 amount = _claimTotals[token].insurance;
+        if (amount == 0) revert RestitutionNoInsurance(token);
+        address fund = _claimParams.insuranceFund;
+        _claimTotals[token].insurance = 0;
+        emit InsuranceWithdrawn(token, fund, amount);
+        _send(token, fund, amount);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function setClaimParams(ClaimParams calldata params) external {
+        _checkGovernance();
+        _setClaimParams(params);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function claimParams() external view returns (ClaimParams memory) {
+        return _claimParams;
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function claimWordOf(address member, uint256 nullifier) external view returns (uint256) {
+        return _claims[member][nullifier];
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function isNullifierSpent(address member, uint256 nullifier) external view returns (bool) {
+        return _claims[member][nullifier] != 0;
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function claimDigestOf(ClaimTerms calldata terms) external pure returns (uint256) {
+        return _digest(terms.asset, terms.claim, terms.round, terms.payoutHash);
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function payoutHashOf(address payoutAddress, uint256 payoutSalt) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(PAYOUT_DOMAIN, payoutAddress, payoutSalt))) >> 8;
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function roundOf(address member, address token, uint32 round) external view returns (RoundInfo memory info) {
+        Round memory current = _rounds[member][token];
+        if (round == 0) round = current.round;
+        if (round == 0 || round > current.round) return info;
+        Settlement memory settlement = _settlements[member][token][round];
+        if (round == current.round && !current.settled) {
+            return RoundInfo(round, current.closesAt, current.booked, false, 0);
+        }
+        return
+            RoundInfo(
+                round,
+                round == current.round ? current.closesAt : 0,
+                settlement.booked,
+                true,
+                settlement.reserved
+            );
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function claimPayment(address member, ClaimTerms calldata terms) external view returns (uint256) {
+        address token = _claimToken(terms.asset);
+        Round memory current = _rounds[member][token];
+        if (terms.claim == 0 || (terms.round == current.round && !current.settled)) return 0;
+        Settlement memory settlement = _settlements[member][token][terms.round];
+        if (settlement.booked < terms.claim) return 0;
+        return (uint256(terms.claim) * settlement.reserved) / settlement.booked;
+    }
+
+    /// @inheritdoc IRestitutionClaims
+    function claimTotalsOf(address token) external view returns (ClaimTotals memory) {
+        Totals memory totals = _claimTotals[token];
+        return ClaimTotals(totals.insurance, totals.reserved);
+    }
+
+    /// @dev Books `claim` of `asset` (paid in `token`) against `member` under `nullifier` into the member's current
+    /// round of `token`, opening the next round when none is open (and settling the closed one first). Returns
+    /// (false, 0), with nothing written, when the nullifier already has a claim against `member`.
+    function _bookClaim(
+        address member,
+        uint256 nullifier,
+        address token,
         uint32 asset,
-        uint96 amount,
-        address recipient
-    ) internal returns (bool) {
-        if (_claims[nullifier].tag != 0) return false;
-        _claims[nullifier] = StoredClaim({tag: claimTagOf(member, recipient), remaining: amount, asset: asset});
-        return true;
+        uint96 claim,
+        uint256 payoutHash
+    ) internal returns (bool, uint32) {
+        if (_claims[member][nullifier] != 0) return (false, 0);
+        Round memory current = _rounds[member][token];
+        if (current.round == 0 || block.timestamp >= current.closesAt) {
+            if (current.round != 0 && !current.settled) _settle(member, token, current);
+            uint256 window = _claimParams.claimWindow;
+            uint256 unbonding = _unbondingDelay();
+            if (unbonding > window) window = unbonding;
+            // Reverts (overflow) only for a window beyond year 36812.
+            current = Round(current.round + 1, SafeCast.toUint40(block.timestamp + window), 0, false);
+        }
+        current.booked += claim;
+        _rounds[member][token] = current;
+        _claims[member][nullifier] = _digest(asset, claim, current.round, payoutHash) | _BOOKED;
+        return (true, current.round);
+    }
+
+    /// @dev Adds `amount` of `token` (already received) to the insurance side.
+    function _creditInsurance(address token, uint256 amount) internal {
+        _claimTotals[token].insurance += uint128(amount);
+    }
+
+    function _setClaimParams(ClaimParams memory params) internal {
+        if (params.claimWindow == 0 || params.insuranceShareBps > _BPS || params.insuranceFund == address(0)) {
+            revert RestitutionBadClaimParams(params.claimWindow, params.insuranceShareBps, params.insuranceFund);
+        }
+        _claimParams = params;
+        emit ClaimParamsSet(params.claimWindow, params.insuranceShareBps, params.insuranceFund);
     }
 
     /// @dev The token claims in `asset` are paid in.
@@ -76,6 +250,69 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     /// @dev What `member`'s pool holds of `token`.
     function _poolHolding(address member, address token) internal view virtual returns (uint256);
 
-    /// @dev Pays `amount` (at most `_poolHolding(member, token)`) of `token` from `member`'s pool to `to`.
-    function _releaseFromPool(address member, address token, address to, uint256 amount) internal virtual;
+    /// @dev Moves `amount` (at most `_poolHolding(member, token)`) of `token` from `member`'s pool to this contract.
+    function _takeFromPool(address member, address token, uint256 amount) internal virtual;
+
+    /// @dev The shortest claim round (the registry's unbonding delay).
+    function _unbondingDelay() internal view virtual returns (uint64);
+
+    /// @dev Whether `account` may veto claims.
+    function _isVetoer(address account) internal view virtual returns (bool);
+
+    /// @dev Reverts unless the caller is governance.
+    function _checkGovernance() internal view virtual;
+
+    /// @dev The claim word of (member, nullifier) after checking `terms` are its booked terms and it is neither paid
+    /// nor vetoed.
+    function _claimWord(address member, uint256 nullifier, ClaimTerms calldata terms) private view returns (uint256) {
+        uint256 word = _claims[member][nullifier];
+        if (word & ~_FLAGS != _digest(terms.asset, terms.claim, terms.round, terms.payoutHash) || word == 0) {
+            revert RestitutionUnknownClaim(member, nullifier);
+        }
+        if (word & _PAID != 0) revert RestitutionClaimPaid(member, nullifier);
+        if (word & _VETOED != 0) revert RestitutionClaimVetoed(member, nullifier);
+        return word;
+    }
+
+    /// @dev Settles `round` of (member, token) when it is the current round, closed and not settled yet; reverts
+    /// RestitutionRoundOpen while it is open. A past round was settled when its successor opened.
+    function _settleIfClosed(address member, address token, uint32 round) private {
+        Round memory current = _rounds[member][token];
+        if (round != current.round || current.settled) return;
+        if (block.timestamp < current.closesAt) {
+            revert RestitutionRoundOpen(member, token, round, current.closesAt);
+        }
+        _settle(member, token, current);
+        _rounds[member][token].settled = true;
+    }
+
+    /// @dev Takes the insurance share of the member's pool and reserves `min(booked, pool - insurance)` for the
+    /// round's claims, both moved from the pool to this contract.
+    function _settle(address member, address token, Round memory round) private {
+        uint256 pool = _poolHolding(member, token);
+        uint256 insurance = (pool * _claimParams.insuranceShareBps) / _BPS;
+        uint256 reserved = pool - insurance;
+        if (reserved > round.booked) reserved = round.booked;
+        // Pools and bookings are below 2^128.
+        _settlements[member][token][round.round] = Settlement(round.booked, uint128(reserved));
+        Totals storage totals = _claimTotals[token];
+        totals.insurance += uint128(insurance);
+        totals.reserved += uint128(reserved);
+        emit RoundSettled(member, token, round.round, pool, insurance, round.booked, reserved);
+        if (insurance + reserved != 0) _takeFromPool(member, token, insurance + reserved);
+    }
+
+    function _send(address token, address to, uint256 amount) private {
+        if (token == address(0)) {
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert RestitutionEthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    /// @dev `keccak256(abi.encode(asset, claim, round, payoutHash))`, low three bits cleared for the flags.
+    function _digest(uint32 asset, uint96 claim, uint32 round, uint256 payoutHash) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(asset, claim, round, payoutHash))) & ~_FLAGS;
+    }
 }

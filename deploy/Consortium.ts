@@ -5,8 +5,8 @@
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
 //
 // Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry (engineer C1), Reputation,
-// CommitmentLedger, the fraud-proof verifier LeafMismatch32Verifier (generated into contracts/verifiers/ by
-// `npx hardhat circuits`) and the Adjudicator (which keeps the restitution claims). Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
+// CommitmentLedger, the fraud-proof verifiers LeafMismatch32Verifier and RootSumMismatchVerifier (generated into
+// contracts/verifiers/ by `npx hardhat circuits`) and the Adjudicator (which keeps the restitution claims). Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
 // to the Adjudicator on the registry; the vault's and the ledger's adjudicator is the Adjudicator, set once (Reputation needs no
 // role: it reads the ledger's counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
 // a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
@@ -21,12 +21,19 @@ export const ROLES = {
 
 /** The verifier contract of the production fraud-proof circuit. */
 export const FRAUD_VERIFIER = "LeafMismatch32Verifier";
+/** The verifier contract of the production root-sum fraud-proof circuit. */
+export const ROOT_SUM_VERIFIER = "RootSumMismatchVerifier";
 
 /**
- * Builds the consortium module with `verifierContract` as the fraud-proof verifier. The default export uses the
- * real `LeafMismatch32Verifier`; tests of non-proof logic may pass `MockLeafMismatchVerifier` under another id.
+ * Builds the consortium module with `verifierContract` as the fraud-proof verifier and `rootSumVerifierContract` as
+ * the root-sum one. The default export uses the real `LeafMismatch32Verifier` and `RootSumMismatchVerifier`; tests
+ * of non-proof logic may pass the mocks under another id.
  */
-export function buildConsortiumModule(moduleId: string, verifierContract: string) {
+export function buildConsortiumModule(
+  moduleId: string,
+  verifierContract: string,
+  rootSumVerifierContract: string = ROOT_SUM_VERIFIER,
+) {
   return buildModule(moduleId, (m) => {
     const admin = m.getAccount(0);
     const auditor = m.getParameter("auditor", admin);
@@ -57,17 +64,24 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
         quorumWeight: m.getParameter("quorumWeight", 3n * 10n ** 18n),
         minSigners: m.getParameter("minSigners", 2n),
         requestFee: m.getParameter("requestFee", 0n),
+        maxOpenRequests: m.getParameter("maxOpenRequests", 4n),
       },
     ]);
     const reputation = m.contract("Reputation", [admin, vault, ledger, m.getParameter("slashPenaltyBps", 5_000n)]);
     const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
+    const rootSumVerifier = m.contract(rootSumVerifierContract, [], { id: "RootSumVerifier" });
     const adjudicator = m.contract("Adjudicator", [
       admin,
-      { ledger, registry, vault, reputation, verifier },
+      { ledger, registry, vault, reputation, verifier, rootSumVerifier },
       {
         fraudBps: m.getParameter("fraudBps", 5_000n),
         missedDeadlineBps: m.getParameter("missedDeadlineBps", 1_000n),
         insolvencyBps: m.getParameter("insolvencyBps", 2_000n),
+      },
+      {
+        claimWindow: m.getParameter("claimWindow", 7n * 86_400n),
+        insuranceShareBps: m.getParameter("insuranceShareBps", 2_000n),
+        insuranceFund: m.getParameter("insuranceFund", admin),
       },
     ]);
 
@@ -84,7 +98,7 @@ export function buildConsortiumModule(moduleId: string, verifierContract: string
     m.call(ledger, "setAdjudicator", [adjudicator]);
     m.call(vault, "setAdjudicator", [adjudicator]);
 
-    return { registry, vault, reserveRegistry, reputation, ledger, verifier, adjudicator };
+    return { registry, vault, reserveRegistry, reputation, ledger, verifier, rootSumVerifier, adjudicator };
   });
 }
 

@@ -249,9 +249,12 @@ const memberTasks: NewTaskDefinition[] = [
     .build(),
   task(
     "fund:pay-claim",
-    "Pay a booked restitution claim from the accused member's pool (anyone; the money goes to its recipient)",
+    "Pay a booked claim its share of its closed claim round (anyone; the money goes only to the record's payout)",
   )
     .addOption({ name: "nullifier", description: "The record's nullifier (decimal or 0x)", defaultValue: "" })
+    .addOption({ name: "member", description: "The accused member's 0x address", defaultValue: "" })
+    .addOption({ name: "payout", description: "The record's payout address (0x)", defaultValue: "" })
+    .addOption({ name: "salt", description: "The record's payout salt (decimal or 0x)", defaultValue: "" })
     .addOption(fromOption)
     .addOption(addressOption("Adjudicator"))
     .setAction(() => import("./fund-pay-claim.js"))

@@ -9,7 +9,8 @@ import {IRestitutionClaims} from "./IRestitutionClaims.sol";
 /// missed proof-request deadline, and a quorum verdict of insolvency. Each slashes the member's collateral by a
 /// governance share, pays the bounty through the vault, and updates reputation; a fraud proof also books the
 /// affected record's balance as a restitution claim keyed by its nullifier (`IRestitutionClaims`), paid from the
-/// vault's restitution pool.
+/// vault's restitution pool. A second proof, `proveRootSumMismatch`, convicts a committed root sum that is not the
+/// sum inside its root hash (or a malformed top node); it books no claim.
 interface IAdjudicator is IRestitutionClaims {
     /// @notice A fraud proof: the semantic public inputs of the `LeafMismatch` circuit plus the Groth16 proof.
     /// @param rootHash The committed root hash the proof walks to.
@@ -18,9 +19,11 @@ interface IAdjudicator is IRestitutionClaims {
     /// member private; a key hash belongs to one member, so the key names it).
     /// @param asset The record's asset id.
     /// @param t The record's snapshot time.
-    /// @param claim The record's signed balance, booked as restitution.
-    /// @param nullifier `Poseidon(NULLIFIER_DOMAIN, m)` of the record; pays once.
-    /// @param recipient Who the restitution claim is paid to (bound into the proof).
+    /// @param claim The restitution the circuit computed (signed balance minus the leaf's honest sum, or the whole
+    /// balance), booked as the claim.
+    /// @param nullifier `Poseidon(NULLIFIER_DOMAIN, m)` of the record; spent once per member.
+    /// @param payoutHash The record's signed payout commitment (0: none registered): the claim is paid only to its
+    /// opening, whoever proves the record.
     /// @param a The proof's A point.
     /// @param b The proof's B point, in the verifier's calldata order (snarkjs `exportSolidityCallData`).
     /// @param c The proof's C point.
@@ -32,7 +35,14 @@ interface IAdjudicator is IRestitutionClaims {
         uint64 t;
         uint96 claim;
         uint256 nullifier;
-        address recipient;
+        uint256 payoutHash;
+        uint256[2] a;
+        uint256[2][2] b;
+        uint256[2] c;
+    }
+
+    /// @notice A Groth16 proof (points in the verifier's calldata order).
+    struct Groth16Proof {
         uint256[2] a;
         uint256[2][2] b;
         uint256[2] c;
@@ -45,16 +55,16 @@ interface IAdjudicator is IRestitutionClaims {
         uint16 insolvencyBps;
     }
 
-    /// @notice The given commitment set has no commitment for the proof's asset.
+    /// @notice The given commitment set has no commitment for the asset (a root-sum proof needs a committed root).
     error AdjudicatorUnknownCommitment(address member, uint32 asset, uint64 t);
     /// @notice The proof's root hash is not the one the given set holds for its asset.
     error AdjudicatorRootMismatch(uint256 committed, uint256 proven);
     /// @notice `keyHash` is not a record key of `member` valid at `t`.
     error AdjudicatorKeyNotValid(address member, uint256 keyHash, uint64 t);
-    /// @notice The nullifier was already spent by an accepted fraud proof.
-    error AdjudicatorNullifierSpent(uint256 nullifier);
-    /// @notice The recipient is the zero address.
-    error AdjudicatorZeroRecipient();
+    /// @notice The nullifier was already spent by an accepted fraud proof against this member.
+    error AdjudicatorNullifierSpent(address member, uint256 nullifier);
+    /// @notice The root sum of (member, asset, t) was already proven mismatched.
+    error AdjudicatorRootSumAlreadyProven(address member, uint32 asset, uint64 t);
     /// @notice The Groth16 proof does not verify for these public inputs.
     error AdjudicatorInvalidProof();
     /// @notice Only the commitment ledger may call.
@@ -75,7 +85,8 @@ interface IAdjudicator is IRestitutionClaims {
     /// @param asset The asset whose committed root the proof contradicts.
     /// @param t The snapshot time.
     /// @param claim The restitution booked for the affected account, in base units.
-    /// @param recipient Who the claim pays.
+    /// @param payoutHash The record's payout commitment the claim is paid to (0: none; governance may assign one).
+    /// @param round The claim round of (member, asset token) the claim joined.
     /// @param prover Who submitted the proof (bounty recipient).
     /// @param weightSlashed The collateral weight slashed.
     event FraudProven(
@@ -83,8 +94,26 @@ interface IAdjudicator is IRestitutionClaims {
         uint256 indexed nullifier,
         uint32 indexed asset,
         uint64 t,
-        uint256 claim,
-        address recipient,
+        uint96 claim,
+        uint256 payoutHash,
+        uint32 round,
+        address prover,
+        uint256 weightSlashed
+    );
+    /// @notice Emitted when a committed root sum was proven not to be the sum inside its root hash.
+    /// @param member The member whose commitment was proven fraudulent.
+    /// @param asset The asset.
+    /// @param t The snapshot time.
+    /// @param rootHash The committed root hash.
+    /// @param rootSum The committed root sum.
+    /// @param prover Who submitted the proof (bounty recipient).
+    /// @param weightSlashed The collateral weight slashed.
+    event RootSumMismatchProven(
+        address indexed member,
+        uint32 indexed asset,
+        uint64 indexed t,
+        uint256 rootHash,
+        uint128 rootSum,
         address prover,
         uint256 weightSlashed
     );
@@ -117,18 +146,37 @@ interface IAdjudicator is IRestitutionClaims {
     /// @notice Emitted when governance sets the slash shares.
     event SlashParamsSet(uint16 fraudBps, uint16 missedDeadlineBps, uint16 insolvencyBps);
 
-    /// @notice Submits a fraud proof (anyone). Refuses a zero recipient, requires `keyHash` to be `member`'s record
-    /// key valid at `t` (`registry.isKeyValidAt`), takes the committed root of `asset` from `set` (which must hold
-    /// `rootHash` for it), books the claim under the nullifier (a spent one reverts), verifies the Groth16 proof, then
+    /// @notice Submits a fraud proof (anyone). Requires `keyHash` to be `member`'s record key valid at `t`
+    /// (`registry.isKeyValidAt`), takes the committed root of `asset` from `set` (a set without an entry for a listed
+    /// asset counts as the empty tree's root, `EMPTY_ROOT`), books the claim under (member, nullifier) into the
+    /// member's current claim round of the asset's token (a spent one reverts), verifies the Groth16 proof, then
     /// marks the set fraudulent in one ledger call that checks `set` against the committed digest (else the whole
     /// call reverts) and slashes `fraudBps` (bounty to the caller; the restitution share stays in the vault's pool;
-    /// the vault counts the slash for reputation).
+    /// the vault counts the slash for reputation). The claim is the record's payout's, whoever proves it.
     /// @param proof The fraud proof.
     /// @param set The member's whole commitment set at `t`, exactly as committed (from its `RootCommitted` events, in
     /// asset order): the ledger stores only the set's digest.
     function proveFraud(FraudProof calldata proof, ICommitmentLedger.AssetCommitment[] calldata set) external;
 
-    /// @notice Punishes an open request whose deadline passed (anyone; bounty to the caller).
+    /// @notice Proves that the root sum committed for `asset` in (`member`, `t`) is not the sum inside its root hash
+    /// (or that the root's top node is malformed), with a `RootSumMismatch` proof over `[rootHash, rootSum]` (anyone,
+    /// once per (member, asset, t)). Marks the set fraudulent (`set` must be the committed set), slashes `fraudBps`
+    /// with the bounty to the caller, books no claim.
+    /// @param member The member.
+    /// @param t The snapshot time.
+    /// @param asset The asset whose committed root sum is contradicted.
+    /// @param set The member's whole commitment set at `t`, as committed.
+    /// @param proof The Groth16 proof.
+    function proveRootSumMismatch(
+        address member,
+        uint64 t,
+        uint32 asset,
+        ICommitmentLedger.AssetCommitment[] calldata set,
+        Groth16Proof calldata proof
+    ) external;
+
+    /// @notice Punishes an open request whose deadline passed (anyone). The bounty goes to the caller unless it is
+    /// the requester (then all of the slash stays in the member's pool); the request fee goes to the insurance side.
     /// @param requestId The request.
     function reportMissedDeadline(uint256 requestId) external;
 

@@ -25,9 +25,11 @@ interface ICollateralVault {
     /// @notice A member's cached stake and its time integral.
     /// @param weight The cached stake weight (as of `lastUpdate`).
     /// @param weightSeconds Sum of cached weight x seconds from `since` to `lastUpdate` (saturates at 2^216 - 1).
-    /// @param since The member's first stake change (zero: none yet).
+    /// @param since When the member's weight first became non-zero (zero: never; `refreshStake` of an account without
+    /// stake starts nothing).
     /// @param lastUpdate The last stake change.
-    /// @param slashCount Slashes counted against the member (each `slash`, and `countSlash` for zero-share ones).
+    /// @param slashCount Slashes counted against the member (each `slash`, and `countSlash` for zero-share ones;
+    /// saturates at 65535).
     /// @param current False when token weights changed since `weight` was cached.
     struct StakeHistory {
         uint256 weight;
@@ -199,12 +201,19 @@ interface ICollateralVault {
     /// @return weights One weight per address, in order.
     function weightsOf(address[] calldata signers) external view returns (uint256[] memory weights);
 
-    /// @notice The quorum's one vault call: the summed `weightsOf` of `signers`, stopping at the first signer whose
-    /// weight is zero (not a co-signer, or no stake).
+    /// @notice The quorum's one vault call: the summed bonded weight of `signers` for a subject created at
+    /// `createdAt`, stopping at the first signer whose current weight is zero (not a co-signer, or no stake). A signer
+    /// counts `min(weight now, weight before createdAt)`: stake added at or after `createdAt` (the same block
+    /// included) adds nothing, withdrawal requests and slashes lower it at once, and later deposits by anyone for the
+    /// signer change nothing of its weight before. A co-signer with current stake but no bonded weight counts 0.
     /// @param signers The recovered signers.
+    /// @param createdAt When the attested subject (a set, a request) was created.
     /// @return total The summed weight (of the signers before `refused`, when one is refused).
-    /// @return refused One plus the index of the first zero-weight signer; zero when every signer counts.
-    function quorumWeightOf(address[] calldata signers) external view returns (uint256 total, uint256 refused);
+    /// @return refused One plus the index of the first signer with zero current weight; zero when none.
+    function quorumWeightOf(
+        address[] calldata signers,
+        uint64 createdAt
+    ) external view returns (uint256 total, uint256 refused);
 
     /// @notice Registry only: records whether `member` may co-sign (pushed on every status change that alters it).
     function setCoSigner(address member, bool coSigner) external;

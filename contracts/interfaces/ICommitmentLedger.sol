@@ -73,15 +73,21 @@ interface ICommitmentLedger {
     /// @notice What the ledger keeps per member, in one slot: the cadence anchor and the duty counters that
     /// `Reputation` reads (slashes are counted by the vault, which a slash writes anyway).
     /// @param lastSnapshot The member's last committed snapshot time (zero before its first commit).
-    /// @param dutiesMet Duties met within the SLA (commits on cadence and in time, answered requests).
+    /// @param dutiesMet Duties met within the SLA: commits in time, at most one per `snapshotInterval` (answered
+    /// requests count nothing: a requester's identity proves nothing, and a member may request itself).
     /// @param dutiesTotal Duties met plus missed (skipped cadence intervals, late commits, missed requests).
+    /// @param openRequests Requests to the member still open (neither answered nor reported missed).
+    /// @param lastMetSnapshot The snapshot time of the last commit counted as a met duty (zero: none).
     struct MemberRecord {
         uint64 lastSnapshot;
         uint64 dutiesMet;
         uint64 dutiesTotal;
+        uint16 openRequests;
+        uint40 lastMetSnapshot;
     }
 
     /// @notice A proof request.
+    /// @param createdAt The block time of the request: the quorum on it counts only stake bonded before.
     struct Request {
         address member;
         uint64 t;
@@ -89,24 +95,29 @@ interface ICommitmentLedger {
         RequestStatus status;
         address requester;
         uint96 fee;
+        uint64 createdAt;
     }
 
     /// @notice Governance parameters of the quorum and of requests.
     /// @param quorumWeight Minimum summed `ICollateralVault.weightsOf` weight of the signers (absolute, see docs;
     /// at most 2^128 - 1).
     /// @param minSigners Minimum number of distinct signers.
-    /// @param requestFee Exact ETH fee a requester pays; paid to the member on an answer, refunded on a miss.
+    /// @param requestFee Exact ETH fee a requester pays; paid to the member on an answer, kept on a miss (sent to
+    /// the adjudicator's insurance side).
+    /// @param maxOpenRequests Most requests open at once per member (at least 1), so a member can always answer
+    /// every request in time.
     struct QuorumParams {
         uint256 quorumWeight;
         uint16 minSigners;
         uint96 requestFee;
+        uint16 maxOpenRequests;
     }
 
     /// @notice The caller may not commit (not on probation or active in the registry).
     error CommitmentLedgerNotCommitter(address member);
     /// @notice The commitment array is empty or longer than the maximum.
     error CommitmentLedgerBadAssetCount(uint256 count, uint256 max);
-    /// @notice The snapshot time lies in the future.
+    /// @notice The snapshot time is not strictly in the past.
     error CommitmentLedgerFutureSnapshot(uint64 t, uint256 nowTime);
     /// @notice The snapshot time does not exceed the member's last committed snapshot time.
     error CommitmentLedgerSnapshotNotIncreasing(uint64 t, uint64 lastT);
@@ -171,8 +182,11 @@ interface ICommitmentLedger {
     error CommitmentLedgerZeroAddress();
     /// @notice The adjudicator is set once.
     error CommitmentLedgerAdjudicatorAlreadySet(address adjudicator);
-    /// @notice Quorum parameters with a zero (or above 2^128 - 1) weight threshold or zero minimum signers.
-    error CommitmentLedgerBadQuorumParams(uint256 quorumWeight, uint16 minSigners);
+    /// @notice Quorum parameters with a zero (or above 2^128 - 1) weight threshold, zero minimum signers or zero
+    /// open requests.
+    error CommitmentLedgerBadQuorumParams(uint256 quorumWeight, uint16 minSigners, uint16 maxOpenRequests);
+    /// @notice The member already has the most open requests governance allows.
+    error CommitmentLedgerTooManyOpenRequests(address member, uint16 open, uint16 maxOpenRequests);
     /// @notice Nothing to withdraw.
     error CommitmentLedgerNothingToWithdraw(address account);
     /// @notice An ETH transfer failed.
@@ -204,7 +218,7 @@ interface ICommitmentLedger {
         bytes32 blobDigest,
         uint16 assetCount
     );
-    /// @notice Emitted when a commit, an answer or a missed request counts duties met or missed (the counters
+    /// @notice Emitted when a commit or a missed request counts duties met or missed (the counters
     /// `Reputation` reads).
     event DutiesRecorded(address indexed member, uint64 met, uint64 missed);
     /// @notice Emitted when a verifier asks a member for a proof of a past snapshot.
@@ -235,7 +249,7 @@ interface ICommitmentLedger {
     /// @notice Emitted when a request's status changes through a quorum verdict.
     event RequestStatusChanged(uint256 indexed requestId, RequestStatus status);
     /// @notice Emitted when governance sets the quorum and request parameters.
-    event QuorumParamsSet(uint256 quorumWeight, uint16 minSigners, uint96 requestFee);
+    event QuorumParamsSet(uint256 quorumWeight, uint16 minSigners, uint96 requestFee, uint16 maxOpenRequests);
     /// @notice Emitted when governance sets the adjudicator.
     event AdjudicatorSet(address adjudicator);
     /// @notice Emitted when fees credited to an account are withdrawn.
@@ -245,14 +259,17 @@ interface ICommitmentLedger {
     event BlobRefPublished(address indexed member, uint64 indexed t, uint32 indexed asset, bytes ref);
 
     /// @notice Commits the caller's roots for snapshot time `t`, one entry per asset (asset ids strictly ascending).
-    /// @dev Requires `registry.canCommit(msg.sender)`, `lastT < t <= block.timestamp`, non-zero root hashes below the
-    /// BN254 modulus, known assets. Counts cadence duties in the member's record: the commit is met when posted
-    /// within `responseWindow` of `t`; skipped `snapshotInterval`s since the last one count missed.
+    /// @dev Requires `registry.canCommit(msg.sender)`, `lastT < t < block.timestamp` (strictly past, so no key
+    /// registered now can end the key of `t`), non-zero root hashes below the BN254 modulus, known assets. Counts
+    /// cadence duties in the member's record: the commit is met when posted within `responseWindow` of `t` and at
+    /// least `snapshotInterval` after the last met one (else it counts nothing); late, it is missed; skipped
+    /// `snapshotInterval`s since the last one count missed.
     /// @param t The snapshot time (Unix seconds).
     /// @param commitments The per-asset commitments.
     function commit(uint64 t, AssetCommitment[] calldata commitments) external;
 
-    /// @notice Asks `member` to prove its snapshot at past time `t`; pays exactly the governance request fee.
+    /// @notice Asks `member` to prove its snapshot at past time `t`; pays exactly the governance request fee. At most
+    /// `maxOpenRequests` requests to a member are open at once (CommitmentLedgerTooManyOpenRequests).
     /// @param member The member asked.
     /// @param t The snapshot time, strictly in the past.
     /// @return requestId The new request's id (counting from 1).
@@ -305,10 +322,12 @@ interface ICommitmentLedger {
     /// set, `CommitmentLedgerSetMismatch` when `setHash` is not the committed set's.
     function markFraudulent(address member, uint64 t, bytes32 setHash) external;
 
-    /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty).
+    /// @notice Adjudicator only: marks an open request whose deadline passed as missed (a missed duty) and sends its
+    /// fee to the adjudicator (kept, for the insurance fund).
     /// @return member The requested member.
-    /// @return t The requested snapshot time.
-    function markRequestMissed(uint256 requestId) external returns (address member, uint64 t);
+    /// @return requester Who opened the request (earns no bounty for reporting it).
+    /// @return fee The fee sent to the adjudicator.
+    function markRequestMissed(uint256 requestId) external returns (address member, address requester, uint256 fee);
 
     /// @notice Publishes where the blob of the caller's commitment for `asset` at `t` can be fetched, as the event
     /// `BlobRefPublished` (no storage). The set `(msg.sender, t)` must exist; a member may publish again (for example
@@ -318,8 +337,8 @@ interface ICommitmentLedger {
     /// @param ref The reference (1 to `MAX_BLOB_REF_LENGTH` bytes), opaque to the contract.
     function publishBlobRef(uint64 t, uint32 asset, bytes calldata ref) external;
 
-    /// @notice Withdraws request fees credited to the caller (answered requests pay the member; missed ones refund
-    /// the requester).
+    /// @notice Withdraws request fees credited to the caller (answered requests pay the member; missed ones are kept
+    /// for the insurance fund).
     function withdrawFees() external;
 
     /// @notice Governance: sets the quorum and request parameters.

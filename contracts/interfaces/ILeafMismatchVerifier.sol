@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 /// @title ILeafMismatchVerifier
 /// @notice The Groth16 verifier of the `LeafMismatch` fraud-proof circuit, as snarkjs generates it
 /// (`contracts/verifiers/LeafMismatch32Verifier.sol`, contract `LeafMismatch32Verifier`).
-/// @dev Public signals, in this order: `[rootHash, keyHash, context, nullifier, recipient]` where
+/// @dev Public signals, in this order: `[rootHash, keyHash, context, nullifier, payoutHash]` where
 /// `context = asset + t * 2^32 + claim * 2^96` (see `LeafMismatchProof.packContext`). The generated verifier
 /// rejects any public signal that is not below the BN254 scalar field modulus. The member is not a signal: the
 /// registry names it through the key hash (a key hash belongs to one member).

@@ -6,7 +6,7 @@ import {ILeafMismatchVerifier} from "../interfaces/ILeafMismatchVerifier.sol";
 
 /// @title LeafMismatchProof
 /// @notice Encodes a fraud proof's semantic public inputs into the `LeafMismatch` circuit's five public signals and
-/// verifies it: `[rootHash, keyHash, context, nullifier, recipient]` with
+/// verifies it: `[rootHash, keyHash, context, nullifier, payoutHash]` with
 /// `context = asset + t * 2^32 + claim * 2^96` (asset < 2^32, t < 2^64, claim < 2^96 hold by type, so the packing is
 /// injective and below the field modulus).
 library LeafMismatchProof {
@@ -21,13 +21,13 @@ library LeafMismatchProof {
 
     /// @notice The five public signals, in the verifier's order.
     /// @param proof The fraud proof.
-    /// @return signals `[rootHash, keyHash, context, nullifier, recipient]`.
+    /// @return signals `[rootHash, keyHash, context, nullifier, payoutHash]`.
     function publicSignals(IAdjudicator.FraudProof calldata proof) internal pure returns (uint256[5] memory signals) {
         signals[0] = proof.rootHash;
         signals[1] = proof.keyHash;
         signals[2] = packContext(proof.asset, proof.t, proof.claim);
         signals[3] = proof.nullifier;
-        signals[4] = uint256(uint160(proof.recipient));
+        signals[4] = proof.payoutHash;
     }
 
     /// @notice Verifies the proof for its public inputs through `verifier`.

@@ -9,23 +9,29 @@ import {RestitutionClaims} from "../RestitutionClaims.sol";
 /// @title TestRestitutionClaims
 /// @notice Test harness of the claim book alone: each member's pool is a ledger entry of this contract's own ETH
 /// (asset 1, funded with `fundEth`) or of one ERC-20 (asset 2, funded with `fundToken`), and anyone may book a claim.
+/// A settled round's money stays in this contract (taking it from a pool only moves it on the books). The deployer is
+/// governance and the only vetoer; the unbonding delay is `UNBONDING_DELAY`.
 contract TestRestitutionClaims is RestitutionClaims {
     using SafeERC20 for IERC20;
 
     /// @notice The asset id paid in `token`; every other asset is paid in ETH.
     uint32 public constant TOKEN_ASSET = 2;
+    /// @notice The registry unbonding delay this harness stands in for.
+    uint64 public constant UNBONDING_DELAY = 3 days;
 
     address private immutable _TOKEN;
+    address private immutable _GOVERNANCE;
     mapping(address member => mapping(address token => uint256 amount)) private _pools;
 
-    /// @notice `book` was given the zero address as recipient (the adjudicator refuses it before booking).
-    error TestRestitutionClaimsZeroRecipient();
-    /// @notice An ETH payment failed.
-    error TestRestitutionClaimsEthTransferFailed(address to, uint256 amount);
+    /// @notice Only the deployer governs the harness.
+    error TestRestitutionClaimsNotGovernance(address caller);
 
     /// @param token_ The ERC-20 that claims in TOKEN_ASSET are paid in.
-    constructor(address token_) {
+    /// @param params The claim parameters.
+    constructor(address token_, ClaimParams memory params) {
         _TOKEN = token_;
+        _GOVERNANCE = msg.sender;
+        _setClaimParams(params);
     }
 
     /// @notice Adds the ETH sent to `member`'s pool.
@@ -39,17 +45,17 @@ contract TestRestitutionClaims is RestitutionClaims {
         _pools[member][_TOKEN] += amount;
     }
 
-    /// @notice Books `amount` of `asset` against `member` for `recipient` under `nullifier` (anyone; a test harness).
-    /// @return booked False, with nothing written, when the nullifier already has a claim.
+    /// @notice Books `amount` of `asset` against `member` for `payoutHash` under `nullifier` (anyone; a test harness).
+    /// @return booked False, with nothing written, when the nullifier already has a claim against `member`.
+    /// @return round The round the claim joined.
     function book(
-        uint256 nullifier,
         address member,
+        uint256 nullifier,
         uint32 asset,
         uint96 amount,
-        address recipient
-    ) external returns (bool booked) {
-        if (recipient == address(0)) revert TestRestitutionClaimsZeroRecipient();
-        return _bookClaim(nullifier, member, asset, amount, recipient);
+        uint256 payoutHash
+    ) external returns (bool booked, uint32 round) {
+        return _bookClaim(member, nullifier, _claimToken(asset), asset, amount, payoutHash);
     }
 
     /// @notice The token claims in `asset` are paid in.
@@ -70,13 +76,19 @@ contract TestRestitutionClaims is RestitutionClaims {
         return _pools[member][token];
     }
 
-    function _releaseFromPool(address member, address token, address to, uint256 amount) internal override {
+    function _takeFromPool(address member, address token, uint256 amount) internal override {
         _pools[member][token] -= amount;
-        if (token == address(0)) {
-            (bool ok, ) = to.call{value: amount}("");
-            if (!ok) revert TestRestitutionClaimsEthTransferFailed(to, amount);
-        } else {
-            IERC20(token).safeTransfer(to, amount);
-        }
+    }
+
+    function _unbondingDelay() internal pure override returns (uint64) {
+        return UNBONDING_DELAY;
+    }
+
+    function _isVetoer(address account) internal view override returns (bool) {
+        return account == _GOVERNANCE;
+    }
+
+    function _checkGovernance() internal view override {
+        if (msg.sender != _GOVERNANCE) revert TestRestitutionClaimsNotGovernance(msg.sender);
     }
 }

@@ -14,7 +14,8 @@ export interface FraudProofStruct {
   t: bigint;
   claim: bigint;
   nullifier: bigint;
-  recipient: string;
+  /** The record's payout commitment (`payoutHashOf` in src/records/payout.ts; 0: none registered). */
+  payoutHash: bigint;
   a: [bigint, bigint];
   b: [[bigint, bigint], [bigint, bigint]];
   c: [bigint, bigint];
@@ -29,10 +30,15 @@ export function packContext(asset: bigint | number, t: bigint, claim: bigint): b
   return a + (t << 32n) + (claim << 96n);
 }
 
-/** The five public signals `[rootHash, keyHash, context, nullifier, recipient]` of a fraud proof (the member is
+/** The five public signals `[rootHash, keyHash, context, nullifier, payoutHash]` of a fraud proof (the member is
  * private in the circuit: the registry names it through the key hash). */
 export function fraudPublicSignals(p: FraudProofStruct): [bigint, bigint, bigint, bigint, bigint] {
-  return [p.rootHash, p.keyHash, packContext(p.asset, p.t, p.claim), p.nullifier, BigInt(p.recipient)];
+  return [p.rootHash, p.keyHash, packContext(p.asset, p.t, p.claim), p.nullifier, p.payoutHash];
+}
+
+/** The two public signals `[rootHash, rootSum]` of a `RootSumMismatch` proof (IRootSumMismatchVerifier). */
+export function rootSumPublicSignals(rootHash: bigint, rootSum: bigint): [bigint, bigint] {
+  return [rootHash, rootSum];
 }
 
 /** Parse a `prove-fraud` output (text) into the contract struct; errors name the file and the field. */

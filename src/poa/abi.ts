@@ -49,7 +49,7 @@ export const LEDGER_ABI = [
   "function attestCommitment(address member, uint64 t, uint8 verdict, bytes32 rootsDigest, bytes32 blobDigest, bytes signatures)",
   "function attestRequest(uint256 requestId, uint8 verdict, bytes32 rootsDigest, bytes32 blobDigest, bytes signatures)",
   "function setOf(address member, uint64 t) view returns (tuple(uint8 status, uint64 committedAt, uint16 assetCount, bool declaredInsolvent, bytes32 digest))",
-  "function requestOf(uint256 requestId) view returns (tuple(address member, uint64 t, uint64 deadline, uint8 status, address requester, uint96 fee))",
+  "function requestOf(uint256 requestId) view returns (tuple(address member, uint64 t, uint64 deadline, uint8 status, address requester, uint96 fee, uint64 createdAt))",
   "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee))",
   "function adjudicator() view returns (address)",
   "function publishBlobRef(uint64 t, uint32 asset, bytes ref)",
@@ -61,25 +61,47 @@ export const LEDGER_ABI = [
   "event BlobRefPublished(address indexed member, uint64 indexed t, uint32 indexed asset, bytes ref)",
 ] as const;
 
+/** `IRestitutionClaims.ClaimTerms` as a human-readable ABI tuple. */
+const CLAIM_TERMS = "tuple(uint32 asset, uint96 claim, uint32 round, uint256 payoutHash)";
+
 /**
- * IAdjudicator: fraud-proof submission, the restitution claims it books (IRestitutionClaims: one slot per claim, the
- * member, booked amount and recipient are in FraudProven; each claim is paid from the accused member's own restitution
- * pool in the vault) and the ejection of a member left below its minimum collateral.
+ * IAdjudicator: fraud-proof submission (LeafMismatch and RootSumMismatch), the restitution claims it books
+ * (IRestitutionClaims: one slot per (member, nullifier) holding the digest of the claim's terms, which FraudProven
+ * carries; claims join the member's claim round of the asset's token and are paid pro rata after the round closes,
+ * only to the opening of the record's payout hash) and the ejection of a member left below its minimum collateral.
  */
 export const ADJUDICATOR_ABI = [
-  `function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, address recipient, uint256[2] a, uint256[2][2] b, uint256[2] c) proof, ${COMMITMENT}[] set)`,
-  "function isNullifierSpent(uint256 nullifier) view returns (bool)",
-  "function payClaim(uint256 nullifier, address member, address recipient)",
-  "function claimOf(uint256 nullifier) view returns (tuple(bool booked, uint32 asset, address token, uint256 remaining, bytes16 tag))",
-  "function claimTagOf(address member, address recipient) pure returns (bytes16)",
+  `function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, uint256 payoutHash, uint256[2] a, uint256[2][2] b, uint256[2] c) proof, ${COMMITMENT}[] set)`,
+  `function proveRootSumMismatch(address member, uint64 t, uint32 asset, ${COMMITMENT}[] set, tuple(uint256[2] a, uint256[2][2] b, uint256[2] c) proof)`,
+  "function isNullifierSpent(address member, uint256 nullifier) view returns (bool)",
+  "function claimWordOf(address member, uint256 nullifier) view returns (uint256)",
+  `function claimDigestOf(${CLAIM_TERMS} terms) pure returns (uint256)`,
+  "function payoutHashOf(address payoutAddress, uint256 payoutSalt) pure returns (uint256)",
+  `function payClaim(address member, uint256 nullifier, ${CLAIM_TERMS} terms, address payoutAddress, uint256 payoutSalt)`,
+  "function settleRound(address member, address token, uint32 round)",
+  `function vetoClaim(address member, uint256 nullifier, ${CLAIM_TERMS} terms, string reason)`,
+  `function assignPayout(address member, uint256 nullifier, ${CLAIM_TERMS} terms, uint256 payoutHash, string reason)`,
+  "function withdrawInsurance(address token)",
+  "function roundOf(address member, address token, uint32 round) view returns (tuple(uint32 round, uint64 closesAt, uint256 booked, bool settled, uint256 reserved))",
+  `function claimPayment(address member, ${CLAIM_TERMS} terms) view returns (uint256)`,
+  "function claimTotalsOf(address token) view returns (tuple(uint256 insurance, uint256 reserved))",
+  "function claimParams() view returns (tuple(uint64 claimWindow, uint16 insuranceShareBps, address insuranceFund))",
   "function ejectUndercollateralized(address member)",
-  "event FraudProven(address indexed member, uint256 indexed nullifier, uint32 indexed asset, uint64 t, uint256 claim, address recipient, address prover, uint256 weightSlashed)",
-  "event ClaimPaid(uint256 indexed nullifier, address indexed member, address indexed recipient, address token, uint256 amount, uint256 remaining)",
+  "event FraudProven(address indexed member, uint256 indexed nullifier, uint32 indexed asset, uint64 t, uint96 claim, uint256 payoutHash, uint32 round, address prover, uint256 weightSlashed)",
+  "event RootSumMismatchProven(address indexed member, uint32 indexed asset, uint64 indexed t, uint256 rootHash, uint128 rootSum, address prover, uint256 weightSlashed)",
+  "event ClaimPaid(address indexed member, uint256 indexed nullifier, address indexed payoutAddress, address token, uint256 amount)",
+  "event RoundSettled(address indexed member, address indexed token, uint32 indexed round, uint256 pool, uint256 insurance, uint256 booked, uint256 reserved)",
+  "event ClaimVetoed(address indexed member, uint256 indexed nullifier, address indexed by, string reason)",
+  "event PayoutAssigned(address indexed member, uint256 indexed nullifier, uint256 payoutHash, string reason)",
   "event MemberEjectedUndercollateralized(address indexed member, uint256 stake, uint256 minCollateral, address indexed caller)",
-  "error RestitutionUnknownClaim(uint256 nullifier)",
-  "error RestitutionWrongClaimant(uint256 nullifier, address member, address recipient)",
-  "error RestitutionClaimSettled(uint256 nullifier)",
-  "error RestitutionPoolEmpty(address member, address token)",
+  "error RestitutionUnknownClaim(address member, uint256 nullifier)",
+  "error RestitutionClaimPaid(address member, uint256 nullifier)",
+  "error RestitutionClaimVetoed(address member, uint256 nullifier)",
+  "error RestitutionWrongPayout(address member, uint256 nullifier, address payoutAddress)",
+  "error RestitutionRoundOpen(address member, address token, uint32 round, uint64 closesAt)",
+  "error RestitutionRoundClosed(address member, address token, uint32 round, uint64 closesAt)",
+  "error RestitutionUnknownRound(address member, address token, uint32 round)",
+  "error AdjudicatorNullifierSpent(address member, uint256 nullifier)",
   "error AdjudicatorNotEjectable(address member)",
   "error AdjudicatorCollateralSufficient(address member, uint256 stake, uint256 minCollateral)",
 ] as const;

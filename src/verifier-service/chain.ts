@@ -31,13 +31,14 @@ export const REGISTRY_ABI = [
 export const LEDGER_ABI = [
   "function setOf(address member, uint64 t) view returns (tuple(uint8 status, uint64 committedAt, uint16 assetCount, bool declaredInsolvent, bytes32 digest))",
   "function requestIdOf(address member, uint64 t) view returns (uint256)",
-  "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee))",
+  "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee, uint16 maxOpenRequests))",
   "function requestProof(address member, uint64 t) payable returns (uint256)",
   "event ProofRequested(uint256 indexed requestId, address indexed member, uint64 indexed t, address requester, uint64 deadline, uint96 fee)",
   "error CommitmentLedgerRequestExists(address member, uint64 t, uint256 requestId)",
   "error CommitmentLedgerSnapshotNotPast(uint64 t, uint256 nowTime)",
   "error CommitmentLedgerNotRequestable(address member)",
   "error CommitmentLedgerWrongFee(uint256 sent, uint256 fee)",
+  "error CommitmentLedgerTooManyOpenRequests(address member, uint16 open, uint16 maxOpenRequests)",
 ];
 
 /** Retry policy of RPC calls. */

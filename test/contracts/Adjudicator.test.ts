@@ -5,12 +5,16 @@ import {
   Verdict,
   committedSet,
   fraudPublicSignals,
+  rootSumPublicSignals,
   rootsDigest,
   setBlobDigest,
   setSubject,
   type AssetCommitment,
   type FraudProofStruct,
 } from "../../src/consortium/index.js";
+import { loadCrypto } from "../../src/crypto/index.js";
+import { payoutHashOf } from "../../src/records/payout.js";
+import { emptySubtrees } from "../../src/tree/index.js";
 import {
   ETH_ASSET,
   GENESIS_DIGEST,
@@ -33,6 +37,7 @@ const Status = { None: 0n, Applied: 1n, Probation: 2n, Active: 3n, Exiting: 4n, 
 const FEE = 10n ** 16n;
 const CLAIM = 777n;
 const NULLIFIER = 4242n;
+const SALT = 77n;
 /** A record key hash other than the fixture member's. */
 const OTHER_KEY_HASH = KEY_HASH + 1000n;
 
@@ -56,7 +61,7 @@ async function committed() {
       t: t1,
       claim: CLAIM,
       nullifier: NULLIFIER,
-      recipient: f.user.address,
+      payoutHash: payoutHashOf({ address: f.user.address, salt: SALT }),
       a: [0n, 0n],
       b: [
         [0n, 0n],
@@ -82,7 +87,14 @@ async function committed() {
   }
   // The default sender of calls not connected to anyone (signer 0, governance).
   const owner = f.governance;
-  return { ...f, t1, t2, eth, tok, owner, proofFor, withValidA, setAt, args };
+  const payout = payoutHashOf({ address: f.user.address, salt: SALT });
+  /** The claim word proveFraud books for `p` in round `round`. */
+  async function wordOf(p: FraudProofStruct, round = 1n): Promise<bigint> {
+    return (
+      (await f.adjudicator.claimDigestOf({ asset: p.asset, claim: p.claim, round, payoutHash: p.payoutHash })) | 1n
+    );
+  }
+  return { ...f, t1, t2, eth, tok, owner, payout, proofFor, withValidA, setAt, args, wordOf };
 }
 
 describe("Adjudicator", function () {
@@ -110,7 +122,7 @@ describe("Adjudicator", function () {
       const tx = f.adjudicator.connect(f.prover).proveFraud(...f.args(proof));
       await expect(tx)
         .to.emit(f.adjudicator, "FraudProven")
-        .withArgs(f.member.address, NULLIFIER, ETH_ASSET, f.t1, CLAIM, f.user.address, f.prover.address, slashed);
+        .withArgs(f.member.address, NULLIFIER, ETH_ASSET, f.t1, CLAIM, f.payout, 1n, f.prover.address, slashed);
       // The restitution share stays in the vault's pool: only the bounty leaves it.
       await expect(tx).to.changeEtherBalances(ethers, [f.prover, f.vault, f.adjudicator], [bounty, -bounty, 0n]);
       await expect(tx)
@@ -123,14 +135,11 @@ describe("Adjudicator", function () {
       expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(slashed - bounty);
       expect(await f.vault.restitutionOf(f.user.address, ethers.ZeroAddress)).to.equal(0n);
       expect(await f.vault.restitutionOf(f.operators[0].address, ethers.ZeroAddress)).to.equal(0n);
-      expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(true);
-      const claim = await f.adjudicator.claimOf(NULLIFIER);
-      expect(claim.booked).to.equal(true);
-      expect(claim.asset).to.equal(BigInt(ETH_ASSET));
-      expect(claim.token).to.equal(ethers.ZeroAddress);
-      expect(claim.remaining).to.equal(CLAIM);
-      // The claim is bound to the accused member and the recipient.
-      expect(claim.tag).to.equal(await f.adjudicator.claimTagOf(f.member.address, f.user.address));
+      expect(await f.adjudicator.isNullifierSpent(f.member.address, NULLIFIER)).to.equal(true);
+      // The claim's slot holds the digest of its terms (asset, claim, round 1, the record's payout hash), booked.
+      expect(await f.adjudicator.claimWordOf(f.member.address, NULLIFIER)).to.equal(await f.wordOf(proof));
+      const round = await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 0);
+      expect([round.round, round.booked, round.settled]).to.deep.equal([1n, CLAIM, false]);
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
       // The set stays bound to its digest: a second record against the same root still proves.
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 5n })))).to.emit(
@@ -152,17 +161,17 @@ describe("Adjudicator", function () {
           TOKEN_ASSET,
           f.t1,
           2n ** 96n - 1n,
-          f.user.address,
+          f.payout,
+          1n,
           f.owner.address,
           (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n,
         );
-      const claim = await f.adjudicator.claimOf(NULLIFIER);
-      expect([claim.booked, claim.asset, claim.token, claim.remaining]).to.deep.equal([
-        true,
-        BigInt(TOKEN_ASSET),
-        await f.token.getAddress(),
+      expect(await f.adjudicator.claimWordOf(f.member.address, NULLIFIER)).to.equal(await f.wordOf(proof));
+      // The token's round, not ETH's.
+      expect((await f.adjudicator.roundOf(f.member.address, await f.token.getAddress(), 0)).booked).to.equal(
         2n ** 96n - 1n,
-      ]);
+      );
+      expect((await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 0)).round).to.equal(0n);
     });
     it("accepts a fraud proof after finalization (the challenge window stays open)", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -188,30 +197,26 @@ describe("Adjudicator", function () {
         balance: await f.vault.balanceOf(f.member.address, ethers.ZeroAddress),
         totals: [...(await f.vault.totals(ethers.ZeroAddress))],
         vaultEth: await ethers.provider.getBalance(await f.vault.getAddress()),
-        claim: [...(await f.adjudicator.claimOf(NULLIFIER))],
+        claim: await f.adjudicator.claimWordOf(f.member.address, NULLIFIER),
         slashCount: (await f.reputation.reputationOf(f.member.address)).slashCount,
         status: (await f.ledger.setOf(f.member.address, f.t2)).status,
       });
       const before = await state();
-      // The same proof; the same nullifier with another recipient and claim; moved to another committed set (t2).
+      // The same proof; the same nullifier with another payout and claim; moved to another committed set (t2).
       const replays = [
         proof,
-        await f.proofFor({ recipient: f.other.address, claim: CLAIM * 2n }),
+        await f.proofFor({ payoutHash: payoutHashOf({ address: f.other.address, salt: 1n }), claim: CLAIM * 2n }),
         await f.proofFor({ t: f.t2 }),
       ];
       for (const replay of replays) {
         const tx = f.adjudicator.connect(f.prover).proveFraud(...f.args(replay));
-        await expect(tx).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent").withArgs(NULLIFIER);
+        await expect(tx)
+          .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNullifierSpent")
+          .withArgs(f.member.address, NULLIFIER);
       }
       expect(await state()).to.deep.equal(before);
-      // [booked, asset, token, remaining, tag]: still the first booking.
-      expect(before.claim).to.deep.equal([
-        true,
-        BigInt(ETH_ASSET),
-        ethers.ZeroAddress,
-        CLAIM,
-        await f.adjudicator.claimTagOf(f.member.address, f.user.address),
-      ]);
+      // Still the first booking.
+      expect(before.claim).to.equal(await f.wordOf(proof));
       expect(before.status).to.equal(SetStatus.Pending);
     });
     it("leaves the nullifier unspent when the proof does not verify (the booking is undone)", async function () {
@@ -220,8 +225,8 @@ describe("Adjudicator", function () {
       await expect(
         f.adjudicator.proveFraud(...f.args({ ...proof, a: [proof.a[0] + 1n, 0n] })),
       ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorInvalidProof");
-      expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(false);
-      expect((await f.adjudicator.claimOf(NULLIFIER)).booked).to.equal(false);
+      expect(await f.adjudicator.isNullifierSpent(f.member.address, NULLIFIER)).to.equal(false);
+      expect(await f.adjudicator.claimWordOf(f.member.address, NULLIFIER)).to.equal(0n);
       await expect(f.adjudicator.proveFraud(...f.args(proof))).to.emit(f.adjudicator, "FraudProven");
     });
     it("reverts with AdjudicatorRootMismatch when the proof is replayed against another asset", async function () {
@@ -249,7 +254,7 @@ describe("Adjudicator", function () {
           .withArgs(f.member.address, f.t1);
       }
       expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Pending);
-      expect(await f.adjudicator.isNullifierSpent(NULLIFIER)).to.equal(false);
+      expect(await f.adjudicator.isNullifierSpent(f.member.address, NULLIFIER)).to.equal(false);
     });
     it("reverts with CommitmentLedgerUnknownSet for a set given at a time the member never committed", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -266,15 +271,46 @@ describe("Adjudicator", function () {
         "AdjudicatorInvalidProof",
       );
     });
-    it("reverts with AdjudicatorUnknownCommitment for an asset or a time without roots", async function () {
+    it("counts an asset the set leaves out as the empty tree: a record of it convicts against EMPTY_ROOT", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      // The same member and key at t2, where only ETH was committed: the TOKEN commitment does not exist.
+      const empty = await f.adjudicator.EMPTY_ROOT();
+      // At t2 only ETH was committed: a signed TOKEN record proves against the empty root, not the ETH root.
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ asset: BigInt(TOKEN_ASSET), t: f.t2 }))))
-        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
-        .withArgs(f.member.address, TOKEN_ASSET, f.t2);
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorRootMismatch")
+        .withArgs(empty, f.eth.rootHash);
+      const proof = await f.proofFor({ asset: BigInt(TOKEN_ASSET), t: f.t2, rootHash: empty });
+      await expect(f.adjudicator.connect(f.prover).proveFraud(...f.args(proof)))
+        .to.emit(f.adjudicator, "FraudProven")
+        .withArgs(
+          f.member.address,
+          NULLIFIER,
+          TOKEN_ASSET,
+          f.t2,
+          CLAIM,
+          f.payout,
+          1n,
+          f.prover.address,
+          (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n,
+        );
+      expect((await f.ledger.setOf(f.member.address, f.t2)).status).to.equal(SetStatus.Fraudulent);
+      // The asset must be listed: an unlisted one reverts in the registry.
       await expect(
-        f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t1 + 1n }))),
-      ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment");
+        f.adjudicator.proveFraud(...f.args(await f.proofFor({ asset: 77n, t: f.t2, rootHash: empty, nullifier: 5n }))),
+      )
+        .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryUnknownAsset")
+        .withArgs(77);
+      // A time without a set: the ledger knows no set there.
+      await expect(
+        f.adjudicator.proveFraud(...f.args(await f.proofFor({ t: f.t1 + 1n, rootHash: empty, nullifier: 6n }))),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerUnknownSet")
+        .withArgs(f.member.address, f.t1 + 1n);
+    });
+    it("keeps EMPTY_ROOT equal to the depth-32 empty tree root of src/tree (emptySubtrees)", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const crypto = await loadCrypto({ backend: "js", threads: 0 });
+      const empties = emptySubtrees((x) => crypto.poseidon(x), 32);
+      expect(await f.adjudicator.EMPTY_ROOT()).to.equal(empties[32].h);
     });
     it("reverts with AdjudicatorKeyNotValid when the proof is replayed against another member (the key is not its)", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -346,18 +382,30 @@ describe("Adjudicator", function () {
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorKeyNotValid")
         .withArgs(late.address, OTHER_KEY_HASH, t);
     });
-    it("reverts with AdjudicatorZeroRecipient for a zero recipient", async function () {
+    it("books a record without a payout (payoutHash 0) for governance to assign", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      await expect(
-        f.adjudicator.proveFraud(...f.args(await f.proofFor({ recipient: ethers.ZeroAddress }))),
-      ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorZeroRecipient");
+      const proof = await f.proofFor({ payoutHash: 0n });
+      await expect(f.adjudicator.proveFraud(...f.args(proof)))
+        .to.emit(f.adjudicator, "FraudProven")
+        .withArgs(
+          f.member.address,
+          NULLIFIER,
+          ETH_ASSET,
+          f.t1,
+          CLAIM,
+          0n,
+          1n,
+          f.owner.address,
+          (MEMBER_STAKE * 5n) / 10n,
+        );
+      expect(await f.adjudicator.claimWordOf(f.member.address, NULLIFIER)).to.equal(await f.wordOf(proof));
     });
-    it("reverts with AdjudicatorInvalidProof when a public input was changed (claim, recipient, nullifier)", async function () {
+    it("reverts with AdjudicatorInvalidProof when a public input was changed (claim, payoutHash, nullifier)", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const proof = await f.proofFor();
       for (const changed of [
         { ...proof, claim: CLAIM + 1n },
-        { ...proof, recipient: f.prover.address },
+        { ...proof, payoutHash: payoutHashOf({ address: f.prover.address, salt: SALT }) },
         { ...proof, nullifier: NULLIFIER + 1n },
         { ...proof, a: [proof.a[0] + 1n, 0n] as [bigint, bigint] },
       ]) {
@@ -378,6 +426,72 @@ describe("Adjudicator", function () {
       await expect(tx).not.to.emit(f.adjudicator, "MemberEjectedUndercollateralized");
       expect(await f.registry.statusOf(f.member.address)).to.equal(Status.Active);
       expect(await f.vault.stakeOf(f.member.address)).to.be.lessThan(SLA.minCollateral);
+    });
+  });
+
+  describe("proveRootSumMismatch", function () {
+    async function rootSumProof(f: Awaited<ReturnType<typeof committed>>, c: AssetCommitment) {
+      const a0 = await f.rootSumVerifier.expectedA0(rootSumPublicSignals(c.rootHash, c.rootSum));
+      return {
+        a: [a0, 0n] as [bigint, bigint],
+        b: [
+          [0n, 0n],
+          [0n, 0n],
+        ] as [[bigint, bigint], [bigint, bigint]],
+        c: [0n, 0n] as [bigint, bigint],
+      };
+    }
+    it("convicts a root sum that is not the sum inside the root hash: slash, bounty to the caller, no claim, once", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const proof = await rootSumProof(f, f.tok);
+      const slashed = (MEMBER_STAKE * BigInt(SLASH.fraudBps)) / 10_000n;
+      const tx = f.adjudicator
+        .connect(f.prover)
+        .proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof);
+      await expect(tx)
+        .to.emit(f.adjudicator, "RootSumMismatchProven")
+        .withArgs(f.member.address, TOKEN_ASSET, f.t1, f.tok.rootHash, f.tok.rootSum, f.prover.address, slashed);
+      await expect(tx).to.changeEtherBalance(ethers, f.prover, slashed / 10n);
+      expect((await f.ledger.setOf(f.member.address, f.t1)).status).to.equal(SetStatus.Fraudulent);
+      expect((await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 0)).round).to.equal(0n);
+      await expect(f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorRootSumAlreadyProven")
+        .withArgs(f.member.address, TOKEN_ASSET, f.t1);
+    });
+    it("refuses a proof of other signals, a set other than committed, and an asset the set does not hold", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const proof = await rootSumProof(f, f.tok);
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, ETH_ASSET, [f.eth, f.tok], proof),
+      ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorInvalidProof");
+      await expect(
+        f.adjudicator.proveRootSumMismatch(
+          f.member.address,
+          f.t1,
+          TOKEN_ASSET,
+          [f.eth, { ...f.tok, reserves: 1n }],
+          proof,
+        ),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch");
+      const forged = { ...f.tok, rootSum: f.tok.rootSum + 1n };
+      await expect(
+        f.adjudicator.proveRootSumMismatch(
+          f.member.address,
+          f.t1,
+          TOKEN_ASSET,
+          [f.eth, forged],
+          await rootSumProof(f, forged),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerSetMismatch")
+        .withArgs(f.member.address, f.t1);
+      await expect(f.adjudicator.proveRootSumMismatch(f.member.address, f.t2, TOKEN_ASSET, [f.eth], proof))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorUnknownCommitment")
+        .withArgs(f.member.address, TOKEN_ASSET, f.t2);
+      // Nothing stayed marked: the honest proof still works.
+      await expect(
+        f.adjudicator.proveRootSumMismatch(f.member.address, f.t1, TOKEN_ASSET, [f.eth, f.tok], proof),
+      ).to.emit(f.adjudicator, "RootSumMismatchProven");
     });
   });
 
@@ -406,7 +520,7 @@ describe("Adjudicator", function () {
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor({ nullifier: NULLIFIER + 1n }))))
         .to.emit(f.adjudicator, "FraudProven")
         .and.to.emit(f.vault, "CollateralSlashed");
-      expect((await f.adjudicator.claimOf(NULLIFIER + 1n)).remaining).to.equal(CLAIM);
+      expect(await f.adjudicator.isNullifierSpent(f.member.address, NULLIFIER + 1n)).to.equal(true);
       // Once ejected, not again.
       await expect(f.adjudicator.ejectUndercollateralized(f.member.address))
         .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotEjectable")
@@ -522,7 +636,7 @@ describe("Adjudicator", function () {
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerDeadlineNotPassed")
         .withArgs(1n, deadline);
     });
-    it("slashes with the missed-deadline share after the deadline, refunds the fee and records a missed duty", async function () {
+    it("slashes with the missed-deadline share after the deadline, keeps the fee (insurance) and records a missed duty", async function () {
       const f = await networkHelpers.loadFixture(requestedFixture);
       await time.increaseTo((await f.ledger.requestOf(1n)).deadline + 1n);
       const slashed = (MEMBER_STAKE * BigInt(SLASH.missedDeadlineBps)) / 10_000n;
@@ -533,7 +647,9 @@ describe("Adjudicator", function () {
         .and.to.emit(f.ledger, "RequestMissed")
         .withArgs(1n, f.member.address, f.t1 - 100n);
       expect((await f.ledger.requestOf(1n)).status).to.equal(5n);
-      expect(await f.ledger.feesOf(f.other.address)).to.equal(FEE);
+      // The fee is not returned: it went to the adjudicator's insurance side.
+      expect(await f.ledger.feesOf(f.other.address)).to.equal(0n);
+      expect((await f.adjudicator.claimTotalsOf(ethers.ZeroAddress)).insurance).to.equal(FEE);
       const after = await f.reputation.reputationOf(f.member.address);
       expect(after.dutiesTotal - before.dutiesTotal).to.equal(1n);
       expect(after.dutiesMet).to.equal(before.dutiesMet);
@@ -584,8 +700,8 @@ describe("Adjudicator", function () {
       await expect(f.adjudicator.proveFraud(...f.args(await f.proofFor()))).not.to.emit(f.vault, "CollateralSlashed");
       expect(await f.vault.stakeOf(f.member.address)).to.equal(MEMBER_STAKE);
       expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(0n);
-      // The claim is booked all the same (paid once the pool holds something).
-      expect((await f.adjudicator.claimOf(NULLIFIER)).remaining).to.equal(CLAIM);
+      // The claim is booked all the same (its round pays what the pool holds when it settles).
+      expect((await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 1)).booked).to.equal(CLAIM);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);
     });
   });
@@ -605,9 +721,9 @@ describe("Reputation", function () {
   it("accumulates stake x seconds into time-weighted collateral and scores met/total with a penalty per slash", async function () {
     const f = await networkHelpers.loadFixture(committed);
     const rep0 = await f.reputation.reputationOf(f.member.address);
-    // The fixture's two commits: both timely.
-    expect(rep0.dutiesMet).to.equal(2n);
-    expect(rep0.dutiesTotal).to.equal(2n);
+    // The fixture's two commits, both timely, 5 s apart: one snapshot interval counts one met duty.
+    expect(rep0.dutiesMet).to.equal(1n);
+    expect(rep0.dutiesTotal).to.equal(1n);
     expect(rep0.lastStake).to.equal(MEMBER_STAKE);
     const since = rep0.since;
 
@@ -620,7 +736,7 @@ describe("Reputation", function () {
     // twc over 2000 s = (10 ETH * 1000 + 5 ETH * 1000) / 2000 = 7.5 ETH.
     const twc = (MEMBER_STAKE * 1000n + half * 1000n) / 2000n;
     expect(await f.reputation.timeWeightedCollateral(f.member.address)).to.equal(twc);
-    // score = twc * 2/2 * 0.5 (one slash at 5000 bps).
+    // score = twc * 1/1 * 0.5 (one slash at 5000 bps).
     expect(await f.reputation.scoreOf(f.member.address)).to.equal(twc / 2n);
 
     // Anyone may re-cache the stake: the interval since the slash is integrated at the slashed weight.
@@ -637,10 +753,63 @@ describe("Reputation", function () {
     await time.increaseTo(t3 + SLA.responseWindow + 10n);
     await f.ledger.connect(f.member).commit(t3, [f.eth]);
     const rep = await f.reputation.reputationOf(f.member.address);
-    expect(rep.dutiesMet).to.equal(2n);
-    expect(rep.dutiesTotal).to.equal(5n);
+    expect(rep.dutiesMet).to.equal(1n);
+    expect(rep.dutiesTotal).to.equal(4n);
     const twc = await f.reputation.timeWeightedCollateral(f.member.address);
-    expect(await f.reputation.scoreOf(f.member.address)).to.equal((twc * 2n) / 5n);
+    expect(await f.reputation.scoreOf(f.member.address)).to.equal((twc * 1n) / 4n);
+  });
+  it("counts at most one met cadence duty per snapshot interval (frequent commits earn nothing more)", async function () {
+    const f = await networkHelpers.loadFixture(committed);
+    const before = await f.ledger.memberRecordOf(f.member.address);
+    // Ten more timely commits within the same interval: no duty either way.
+    for (let i = 1n; i <= 10n; i++) await f.ledger.connect(f.member).commit(f.t2 + i, [f.eth]);
+    const after = await f.ledger.memberRecordOf(f.member.address);
+    expect([after.dutiesMet, after.dutiesTotal]).to.deep.equal([before.dutiesMet, before.dutiesTotal]);
+    // A full interval after the last met snapshot, the next timely commit counts again.
+    const next = f.t1 + SLA.snapshotInterval;
+    await time.increaseTo(next + 1n);
+    await expect(f.ledger.connect(f.member).commit(next, [f.eth]))
+      .to.emit(f.ledger, "DutiesRecorded")
+      .withArgs(f.member.address, 1n, 0n);
+  });
+  it("gives no credit for self-opened requests: an answered request adds no duty (attack: request yourself, answer)", async function () {
+    const f = await networkHelpers.loadFixture(committed);
+    const before = await f.ledger.memberRecordOf(f.member.address);
+    const scoreBefore = await f.reputation.scoreOf(f.member.address);
+    for (let i = 0n; i < 4n; i++) {
+      const t = f.t1 - 100n - i;
+      await f.ledger.connect(f.member).requestProof(f.member.address, t, { value: FEE });
+      const id = await f.ledger.requestIdOf(f.member.address, t);
+      await expect(f.ledger.connect(f.member).respondToRequest(id, [commitmentOf(ETH_ASSET, 50n + i)])).not.to.emit(
+        f.ledger,
+        "DutiesRecorded",
+      );
+    }
+    const after = await f.ledger.memberRecordOf(f.member.address);
+    expect([after.dutiesMet, after.dutiesTotal]).to.deep.equal([before.dutiesMet, before.dutiesTotal]);
+    expect(after.openRequests).to.equal(0n);
+    expect(await f.reputation.scoreOf(f.member.address)).to.be.lessThanOrEqual(scoreBefore);
+  });
+  it("starts no time-weighted clock for refreshStake on a future member (attack: refresh early, apply later)", async function () {
+    const f = await networkHelpers.loadFixture(committed);
+    const newcomer = f.user;
+    await f.vault.connect(f.other).refreshStake(newcomer.address);
+    const early = await f.vault.stakeHistoryOf(newcomer.address);
+    expect([early.since, early.lastUpdate, early.weight]).to.deep.equal([0n, 0n, 0n]);
+    await time.increase(30n * 86_400n);
+    await f.vault.connect(f.other).refreshStake(newcomer.address);
+    // It applies and deposits a month later: the clock starts at its first non-zero weight.
+    await f.registry.connect(newcomer).applyForMembership("0x" + "02".repeat(32));
+    await f.vault.connect(f.other).refreshStake(newcomer.address);
+    expect((await f.vault.stakeHistoryOf(newcomer.address)).since).to.equal(0n);
+    await f.vault
+      .connect(newcomer)
+      .deposit(newcomer.address, ethers.ZeroAddress, MEMBER_STAKE, { value: MEMBER_STAKE });
+    const started = await f.vault.stakeHistoryOf(newcomer.address);
+    expect(started.since).to.equal(BigInt(await time.latest()));
+    await time.increase(1000n);
+    // Time-weighted collateral is the stake itself (no idle month diluting or inflating it).
+    expect(await f.reputation.timeWeightedCollateral(newcomer.address)).to.equal(MEMBER_STAKE);
   });
   it("scores zero without duties", async function () {
     const f = await networkHelpers.loadFixture(committed);

@@ -5,6 +5,7 @@ import { Wallet } from "ethers";
 import {
   Verdict,
   attestationDigest,
+  fraudPublicSignals,
   packSignatures,
   requestSubject,
   rootsDigest,
@@ -15,6 +16,7 @@ import {
 } from "../../src/consortium/index.js";
 import {
   ETH_ASSET,
+  KEY_HASH,
   MEMBER_STAKE,
   OPERATOR_STAKE,
   SLA,
@@ -57,7 +59,7 @@ async function freshLedger(f: Awaited<ReturnType<typeof system>>) {
     f.governance.address,
     await f.registry.getAddress(),
     await f.vault.getAddress(),
-    { quorumWeight: 3n * OPERATOR_STAKE, minSigners: 3, requestFee: FEE },
+    { quorumWeight: 3n * OPERATOR_STAKE, minSigners: 3, requestFee: FEE, maxOpenRequests: 4 },
   ]);
 }
 
@@ -82,17 +84,25 @@ describe("CommitmentLedger", function () {
   describe("constructor and governance", function () {
     it("reverts with CommitmentLedgerBadQuorumParams for a zero weight threshold", async function () {
       const f = await networkHelpers.loadFixture(system);
-      await expect(f.ledger.connect(f.governance).setQuorumParams({ quorumWeight: 0n, minSigners: 1, requestFee: 0n }))
-        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams")
-        .withArgs(0n, 1n);
       await expect(
-        f.ledger.connect(f.governance).setQuorumParams({ quorumWeight: 1n, minSigners: 0, requestFee: 0n }),
+        f.ledger
+          .connect(f.governance)
+          .setQuorumParams({ quorumWeight: 0n, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams")
+        .withArgs(0n, 1n, 4n);
+      await expect(
+        f.ledger
+          .connect(f.governance)
+          .setQuorumParams({ quorumWeight: 1n, minSigners: 0, requestFee: 0n, maxOpenRequests: 4 }),
       ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadQuorumParams");
     });
     it("reverts with AccessControlUnauthorizedAccount when a non-admin sets parameters or the adjudicator", async function () {
       const f = await networkHelpers.loadFixture(system);
       await expect(
-        f.ledger.connect(f.other).setQuorumParams({ quorumWeight: 1n, minSigners: 1, requestFee: 0n }),
+        f.ledger
+          .connect(f.other)
+          .setQuorumParams({ quorumWeight: 1n, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }),
       ).to.be.revertedWithCustomError(f.ledger, "AccessControlUnauthorizedAccount");
       await expect(f.ledger.connect(f.other).setAdjudicator(f.other.address)).to.be.revertedWithCustomError(
         f.ledger,
@@ -386,7 +396,7 @@ describe("CommitmentLedger", function () {
   });
 
   describe("respondToRequest", function () {
-    it("commits a past snapshot that had no set, credits the fee to the member and records a duty", async function () {
+    it("commits a past snapshot that had no set, credits the fee to the member and records no duty", async function () {
       const f = await networkHelpers.loadFixture(requested);
       // The member already committed a later snapshot on its cadence; the answer may still fill an earlier t.
       await f.ledger.connect(f.member).commit(f.t + 20n, [commitmentOf(ETH_ASSET, 5n)]);
@@ -409,7 +419,8 @@ describe("CommitmentLedger", function () {
         f.ledger,
         "CommitmentLedgerNothingToWithdraw",
       );
-      expect((await f.reputation.reputationOf(f.member.address)).dutiesMet).to.equal(2n);
+      // The commit counted its one met duty; the answer none (a requester's identity proves nothing).
+      expect((await f.reputation.reputationOf(f.member.address)).dutiesMet).to.equal(1n);
     });
     it("accepts an empty answer when the set already exists", async function () {
       const f = await networkHelpers.loadFixture(committed);
@@ -670,7 +681,7 @@ describe("CommitmentLedger", function () {
       // Weight is read at submission: a slashed operator no longer carries the threshold.
       await f.ledger
         .connect(f.governance)
-        .setQuorumParams({ quorumWeight: 4n * OPERATOR_STAKE, minSigners: 1, requestFee: FEE });
+        .setQuorumParams({ quorumWeight: 4n * OPERATOR_STAKE, minSigners: 1, requestFee: FEE, maxOpenRequests: 4 });
       await expect(
         f.ledger.attestCommitment(
           f.member.address,
@@ -751,6 +762,241 @@ describe("CommitmentLedger", function () {
       await expect(f.ledger.attestRequest(1n, Verdict.Solvent, ethers.ZeroHash, ethers.ZeroHash, "0x"))
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRequestStatus")
         .withArgs(1n, RequestStatus.Open);
+    });
+  });
+});
+
+describe("CommitmentLedger under attack (issue 12)", function () {
+  /** Three approved accounts (Probation co-signers) that never deposited, and a fresh flash-loan contract. */
+  async function unbonded() {
+    const f = await committed();
+    const empties: Wallet[] = [];
+    for (let i = 0; i < 3; i++) {
+      const w = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
+      await f.governance.sendTransaction({ to: w.address, value: OPERATOR_STAKE + 10n ** 18n });
+      await f.registry.connect(w).applyForMembership("0x" + "03".repeat(32));
+      await f.registry.connect(f.auditor).approveGenesis(w.address, "0x" + "ab".repeat(32));
+      empties.push(w);
+    }
+    empties.sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
+    const multicall = await ethers.deployContract("TestMulticall");
+    return { ...f, empties, multicall };
+  }
+
+  describe("bonded quorum weight", function () {
+    it("refuses a flash-loan quorum: three approved accounts deposit and attest in one transaction, weight 0", async function () {
+      const f = await networkHelpers.loadFixture(unbonded);
+      const vault = await f.vault.getAddress();
+      const ledger = await f.ledger.getAddress();
+      const loan = 3n * OPERATOR_STAKE;
+      for (const verdict of [Verdict.Solvent, Verdict.Insolvent]) {
+        const a = f.attestation(verdict);
+        const signatures = await f.sign(a, f.empties);
+        const calls = [
+          ...f.empties.map((w) => ({
+            target: vault,
+            value: OPERATOR_STAKE,
+            data: f.vault.interface.encodeFunctionData("deposit", [w.address, ethers.ZeroAddress, OPERATOR_STAKE]),
+          })),
+          {
+            target: ledger,
+            value: 0n,
+            data: f.ledger.interface.encodeFunctionData("attestCommitment", [
+              f.member.address,
+              f.t,
+              verdict,
+              a.rootsDigest,
+              a.blobDigest,
+              signatures,
+            ]),
+          },
+        ];
+        // Stake deposited after the set was created counts nothing: the quorum sees 0 of 6 ETH.
+        await expect(f.multicall.run(calls, { value: loan }))
+          .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached")
+          .withArgs(0n, 3n * OPERATOR_STAKE, 3n, 3n);
+      }
+      expect((await f.ledger.setOf(f.member.address, f.t)).status).to.equal(SetStatus.Pending);
+    });
+    it("counts nothing of a deposit in the subject's own block, and the same stake once bonded for a later subject", async function () {
+      const f = await networkHelpers.loadFixture(unbonded);
+      for (const w of f.empties) {
+        await f.vault.connect(w).deposit(w.address, ethers.ZeroAddress, OPERATOR_STAKE, { value: OPERATOR_STAKE });
+      }
+      // The old set was created before these deposits: still nothing.
+      const old = f.attestation(Verdict.Solvent);
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          old.verdict,
+          old.rootsDigest,
+          old.blobDigest,
+          await f.sign(old, f.empties),
+        ),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached");
+      // A set committed afterwards counts the bonded stake in full.
+      await time.increase(10n);
+      const t2 = BigInt(await time.latest());
+      await time.increase(10n);
+      await f.ledger.connect(f.member).commit(t2, f.commitments);
+      const a = { ...old, subject: setSubject(f.member.address, t2) };
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          t2,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, f.empties),
+        ),
+      )
+        .to.emit(f.ledger, "QuorumAttested")
+        .withArgs(a.subject, f.member.address, t2, Verdict.Solvent, 3n * OPERATOR_STAKE, 3n);
+    });
+    it("keeps an honest operator's weight when anyone deposits 1 wei for it after the subject was created", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const signers = f.operators.slice(0, 3);
+      for (const op of signers) {
+        await f.vault.connect(f.other).deposit(op.address, ethers.ZeroAddress, 1n, { value: 1n });
+        await f.vault.connect(f.other).deposit(op.address, ethers.ZeroAddress, 1n, { value: 1n });
+      }
+      const a = f.attestation(Verdict.Solvent);
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, signers),
+        ),
+      )
+        .to.emit(f.ledger, "QuorumAttested")
+        .withArgs(a.subject, f.member.address, f.t, Verdict.Solvent, 3n * OPERATOR_STAKE, 3n);
+    });
+    it("lowers the weight at once on a withdrawal request after the subject was created", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const signers = f.operators.slice(0, 3);
+      await f.vault.connect(signers[0]).requestWithdrawal(ethers.ZeroAddress, OPERATOR_STAKE / 2n);
+      const a = f.attestation(Verdict.Solvent);
+      await expect(
+        f.ledger.attestCommitment(
+          f.member.address,
+          f.t,
+          a.verdict,
+          a.rootsDigest,
+          a.blobDigest,
+          await f.sign(a, signers),
+        ),
+      )
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerQuorumNotReached")
+        .withArgs(3n * OPERATOR_STAKE - OPERATOR_STAKE / 2n, 3n * OPERATOR_STAKE, 3n, 3n);
+    });
+  });
+
+  describe("requests", function () {
+    it("never slashes a member that answers every request in time, whatever the requester does (max 4 open)", async function () {
+      const f = await networkHelpers.loadFixture(unbonded);
+      const ledger = await f.ledger.getAddress();
+      const ts = [1n, 2n, 3n, 4n].map((i) => f.t - 100n * i);
+      // One block, one transaction: the maximum number of requests.
+      const calls = ts.map((t) => ({
+        target: ledger,
+        value: FEE,
+        data: f.ledger.interface.encodeFunctionData("requestProof", [f.member.address, t]),
+      }));
+      await f.multicall.run(calls, { value: 4n * FEE });
+      expect((await f.ledger.memberRecordOf(f.member.address)).openRequests).to.equal(4n);
+      // A fifth in the same window is refused.
+      await expect(f.ledger.connect(f.other).requestProof(f.member.address, f.t - 500n, { value: FEE }))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerTooManyOpenRequests")
+        .withArgs(f.member.address, 4n, 4n);
+      const stake = await f.vault.stakeOf(f.member.address);
+      for (const [i, t] of ts.entries()) {
+        const id = await f.ledger.requestIdOf(f.member.address, t);
+        await f.ledger.connect(f.member).respondToRequest(id, [commitmentOf(ETH_ASSET, 20n + BigInt(i))]);
+      }
+      await time.increaseTo((await f.ledger.requestOf(4n)).deadline + 1n);
+      for (const id of [1n, 2n, 3n, 4n]) {
+        await expect(f.adjudicator.connect(f.other).reportMissedDeadline(id))
+          .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerBadRequestStatus")
+          .withArgs(id, RequestStatus.Answered);
+      }
+      expect(await f.vault.stakeOf(f.member.address)).to.equal(stake);
+      expect((await f.vault.stakeHistoryOf(f.member.address)).slashCount).to.equal(0n);
+      // Answered requests no longer count: new ones may be opened.
+      await expect(f.ledger.connect(f.other).requestProof(f.member.address, f.t - 500n, { value: FEE })).to.emit(
+        f.ledger,
+        "ProofRequested",
+      );
+    });
+    it("keeps the fee of a missed request (insurance) and pays no bounty to a requester reporting its own request", async function () {
+      const f = await networkHelpers.loadFixture(requested);
+      await time.increaseTo((await f.ledger.requestOf(1n)).deadline + 1n);
+      const slashed = (MEMBER_STAKE * BigInt(SLASH.missedDeadlineBps)) / 10_000n;
+      const tx = f.adjudicator.connect(f.other).reportMissedDeadline(1n);
+      await expect(tx)
+        .to.emit(f.vault, "CollateralSlashed")
+        .withArgs(f.member.address, ethers.ZeroAddress, slashed, 0n, 0n, slashed, ethers.ZeroAddress);
+      // The requester gets nothing back: neither the fee nor a bounty.
+      await expect(tx).to.changeEtherBalances(ethers, [f.ledger, f.adjudicator], [-FEE, FEE]);
+      expect(await f.ledger.feesOf(f.other.address)).to.equal(0n);
+      expect((await f.adjudicator.claimTotalsOf(ethers.ZeroAddress)).insurance).to.equal(FEE);
+      expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(slashed);
+      expect((await f.ledger.memberRecordOf(f.member.address)).openRequests).to.equal(0n);
+      // The insurance side goes to the insurance fund (anyone may send it there).
+      await expect(f.adjudicator.connect(f.other).withdrawInsurance(ethers.ZeroAddress)).to.changeEtherBalances(
+        ethers,
+        [f.insuranceFund, f.adjudicator],
+        [FEE, -FEE],
+      );
+    });
+  });
+
+  describe("commit and key rotation", function () {
+    it("refuses t = now, so a key registered in the same block from t never voids the snapshot of t", async function () {
+      const f = await networkHelpers.loadFixture(system);
+      const now = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(now);
+      await ethers.provider.send("evm_setAutomine", [false]);
+      const set = [commitmentOf(ETH_ASSET, 1n)];
+      const commitTx = await f.ledger.connect(f.member).commit(now, set, { gasLimit: 500_000n });
+      const keyTx = await f.registry.connect(f.member).registerKey(KEY_HASH + 1n, 3n, 4n, now, { gasLimit: 500_000n });
+      await ethers.provider.send("evm_mine", []);
+      await ethers.provider.send("evm_setAutomine", [true]);
+      const [commitReceipt, keyReceipt] = await Promise.all([
+        ethers.provider.getTransactionReceipt(commitTx.hash),
+        ethers.provider.getTransactionReceipt(keyTx.hash),
+      ]);
+      expect(commitReceipt?.blockNumber).to.equal(keyReceipt?.blockNumber);
+      expect([commitReceipt?.status, keyReceipt?.status]).to.deep.equal([0, 1]);
+      await expect(
+        f.ledger.connect(f.member).commit(BigInt(await time.latest()) + 1n, set),
+      ).to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerFutureSnapshot");
+      // The latest snapshot the member can commit is now - 1, and the old key still covers it.
+      const t = now - 1n;
+      await f.ledger.connect(f.member).commit(t, set);
+      expect(await f.registry.isKeyValidAt(f.member.address, KEY_HASH, t)).to.equal(true);
+      expect(await f.registry.keyHashAt(f.member.address, t)).to.equal(KEY_HASH);
+      const proof = {
+        rootHash: set[0].rootHash,
+        keyHash: KEY_HASH,
+        member: f.member.address,
+        asset: ETH_ASSET,
+        t,
+        claim: 5n,
+        nullifier: 1n,
+        payoutHash: 9n,
+        a: [0n, 0n] as [bigint, bigint],
+        b: [
+          [0n, 0n],
+          [0n, 0n],
+        ] as [[bigint, bigint], [bigint, bigint]],
+        c: [0n, 0n] as [bigint, bigint],
+      };
+      proof.a = [await f.verifier.expectedA0(fraudPublicSignals(proof)), 0n];
+      await expect(f.adjudicator.proveFraud(proof, set)).to.emit(f.adjudicator, "FraudProven");
     });
   });
 });

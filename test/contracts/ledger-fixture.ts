@@ -23,6 +23,10 @@ export const UNBONDING_DELAY = 7n * 86_400n;
 export const BOUNTY_SHARE_BPS = 1_000n;
 export const SLASH = { fraudBps: 5_000, missedDeadlineBps: 1_000, insolvencyBps: 2_000 };
 export const SLASH_PENALTY_BPS = 5_000;
+/** Claim rounds: a 2-day window (the 7-day unbonding delay is longer, so rounds last 7 days), 20% insurance. */
+export const CLAIM_WINDOW = 2n * 86_400n;
+export const INSURANCE_SHARE_BPS = 2_000n;
+export const MAX_OPEN_REQUESTS = 4;
 /** Collateral of each operator and of the member. */
 export const OPERATOR_STAKE = 2n * 10n ** 18n;
 export const MEMBER_STAKE = 10n * 10n ** 18n;
@@ -40,11 +44,15 @@ export interface FixtureOptions {
   requestFee?: bigint;
   /** Verifier contract name to deploy (default the mock). */
   verifier?: string;
+  /** RootSumMismatch verifier contract name to deploy (default the mock). */
+  rootSumVerifier?: string;
+  /** Most open requests per member (default 4). */
+  maxOpenRequests?: number;
 }
 
 /** Deploys and wires everything; `member` is Active with a key valid from the returned `keyFrom`. */
 export async function deployLedgerSystem(ethers: HardhatEthers, helpers: NetworkHelpers, options: FixtureOptions = {}) {
-  const [governance, auditor, member, other, user, prover] = await ethers.getSigners();
+  const [governance, auditor, member, other, user, prover, insuranceFund] = await ethers.getSigners();
   const operatorCount = options.operators ?? 4;
   const registry = await ethers.deployContract("ConsortiumRegistry", [governance.address, SLA, UNBONDING_DELAY, 0n]);
   const registryAddress = await registry.getAddress();
@@ -63,6 +71,7 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
       quorumWeight: options.quorumWeight ?? 3n * OPERATOR_STAKE,
       minSigners: options.minSigners ?? 3,
       requestFee: options.requestFee ?? 10n ** 16n,
+      maxOpenRequests: options.maxOpenRequests ?? MAX_OPEN_REQUESTS,
     },
   ]);
   const reputation = await ethers.deployContract("Reputation", [
@@ -72,6 +81,7 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
     SLASH_PENALTY_BPS,
   ]);
   const verifier = await ethers.deployContract(options.verifier ?? "MockLeafMismatchVerifier");
+  const rootSumVerifier = await ethers.deployContract(options.rootSumVerifier ?? "MockRootSumMismatchVerifier");
   const adjudicator = await ethers.deployContract("Adjudicator", [
     governance.address,
     {
@@ -80,8 +90,10 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
       vault: await vault.getAddress(),
       reputation: await reputation.getAddress(),
       verifier: await verifier.getAddress(),
+      rootSumVerifier: await rootSumVerifier.getAddress(),
     },
     SLASH,
+    { claimWindow: CLAIM_WINDOW, insuranceShareBps: INSURANCE_SHARE_BPS, insuranceFund: insuranceFund.address },
   ]);
   const adjudicatorAddress = await adjudicator.getAddress();
   const ADJUDICATOR_ROLE = await registry.ADJUDICATOR_ROLE();
@@ -131,6 +143,7 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
     reputation,
     ledger,
     verifier,
+    rootSumVerifier,
     adjudicator,
     token,
     governance,
@@ -139,6 +152,7 @@ export async function deployLedgerSystem(ethers: HardhatEthers, helpers: Network
     other,
     user,
     prover,
+    insuranceFund,
     operators,
     onboard,
     keyFrom,

@@ -475,7 +475,11 @@ contract CollateralVaultInvariantTest is VaultSetup {
         address[] memory pair = new address[](2);
         pair[0] = members[0];
         pair[1] = members[1];
-        (uint256 total, uint256 refused) = vault.quorumWeightOf(pair);
+        // A subject created after every stake change counts the current weights.
+        (uint256 total, uint256 refused) = vault.quorumWeightOf(pair, uint64(block.timestamp + 1));
+        // Bonded weight never exceeds the current weight, whenever the subject was created.
+        (uint256 bonded, uint256 refusedBonded) = vault.quorumWeightOf(pair, uint64(block.timestamp));
+        require(refusedBonded == refused && bonded <= total, "bonded weight above the current weight");
         if (weights[0] != 0 && weights[1] != 0) {
             require(refused == 0 && total == cosigned, "quorumWeightOf != sum of the co-signers' weights");
         } else {
