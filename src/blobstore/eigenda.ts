@@ -133,7 +133,9 @@ export class EigenDaProxyClient implements BlobStore {
         const said = text ? `: ${text}` : "";
         if (res.status === 404) throw new BlobNotFoundError(`${op}: the EigenDA proxy has no such blob (404${said})`);
         if (res.status === 418) {
-          throw new BlobRefRejectedError(`${op}: the EigenDA proxy rejects the certificate (418, fails verification${said})`);
+          throw new BlobRefRejectedError(
+            `${op}: the EigenDA proxy rejects the certificate (418, fails verification${said})`,
+          );
         }
         if (res.status === 400) {
           throw new BlobStoreError(

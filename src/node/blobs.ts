@@ -46,7 +46,9 @@ export function localBlobSource(store: LocalBlobStore): BlobSource {
         size = (await stat(store.pathOf(d))).size;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
-          throw new EvidenceUnavailableError("da", `blob ${d}: the local store ${store.dir} is unreadable`, { cause: e });
+          throw new EvidenceUnavailableError("da", `blob ${d}: the local store ${store.dir} is unreadable`, {
+            cause: e,
+          });
         }
         throw new BlobNotFoundError(`blob ${d} is not in the local store ${store.dir}`);
       }
@@ -135,7 +137,11 @@ export function publishedRefBlobSource(
         try {
           return await store.get(ref);
         } catch (e) {
-          if (!(e instanceof BlobNotFoundError || e instanceof BlobIntegrityError || e instanceof BlobRefRejectedError)) {
+          if (!(
+            e instanceof BlobNotFoundError ||
+            e instanceof BlobIntegrityError ||
+            e instanceof BlobRefRejectedError
+          )) {
             throw e;
           }
           passed.push(`${where}: ${e.message}`);

@@ -71,7 +71,10 @@ async function knownBlock(provider: Provider, n: number, head: number | undefine
   if (b !== null) return b;
   const seen = Math.max(head ?? -1, await provider.getBlockNumber());
   if (n <= seen) {
-    throw new EvidenceUnavailableError("rpc", `the RPC endpoint answered null for block ${n}, at or below head ${seen}`);
+    throw new EvidenceUnavailableError(
+      "rpc",
+      `the RPC endpoint answered null for block ${n}, at or below head ${seen}`,
+    );
   }
   return null;
 }
