@@ -81,6 +81,8 @@ function classifyAt(e: unknown, depth: number): ErrorClass | undefined {
   if (depth > 5 || e === null || typeof e !== "object") return undefined;
   if (e instanceof EvidenceUnavailableError) return "unavailable";
   const o = e as { code?: unknown; status?: unknown; message?: unknown; cause?: unknown; error?: unknown };
+  // ethers' own verdicts on what it was given or got back: a bug or a misconfiguration, whatever the message says.
+  if (o.code === "INVALID_ARGUMENT" || o.code === "BAD_DATA") return "fault";
   if (typeof o.code === "string" && UNAVAILABLE_CODES.has(o.code)) return "unavailable";
   if (typeof o.code === "number" && UNAVAILABLE_RPC_CODES.has(o.code)) return "unavailable";
   if (typeof o.status === "number" && (o.status === 429 || o.status >= 500)) return "unavailable";
