@@ -1,22 +1,46 @@
-import { keyFromEnv, readAggregatorConfig, startAggregator, untilSignal } from "../src/node/index.js";
+import {
+  StartAborted,
+  exitSoon,
+  keyFromEnv,
+  readAggregatorConfig,
+  startAggregator,
+  startErrorText,
+  untilSignal,
+} from "../src/node/index.js";
 
 export interface Args {
   configFile: string;
+  create: boolean;
 }
 
-/** `hardhat aggregator:serve --config-file aggregator.json`: serves until SIGINT/SIGTERM (key from POR_AGGREGATOR_KEY). */
+/**
+ * `hardhat aggregator:serve --config-file aggregator.json [--create]`: serves until SIGINT/SIGTERM (a second signal
+ * exits at once); key from POR_AGGREGATOR_KEY; `--create` creates the database on the first run.
+ */
 export default async function aggregatorServe(args: Args): Promise<void> {
+  const stop = new AbortController();
+  const signalled = untilSignal().then((sig) => {
+    stop.abort();
+    return sig;
+  });
   try {
     if (args.configFile === "") throw new Error("--config-file <aggregator.json> is required");
     const { close } = await startAggregator(
       await readAggregatorConfig(args.configFile),
       keyFromEnv("POR_AGGREGATOR_KEY"),
+      { create: args.create, signal: stop.signal },
     );
-    const sig = await untilSignal();
+    const sig = await signalled;
     console.error(`aggregator:serve: ${sig}, shutting down`);
     await close();
   } catch (e) {
-    console.error(`aggregator:serve: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    if (e instanceof StartAborted) {
+      console.error(`aggregator:serve: ${e.message}`);
+    } else {
+      console.error(startErrorText("aggregator:serve", args.configFile, e));
+      process.exitCode = 1;
+    }
+  } finally {
+    exitSoon();
   }
 }

@@ -387,10 +387,12 @@ const operatorTasks: NewTaskDefinition[] = [
     .build(),
   task("node:run", "Operator: run the operator node (follower, verifier, watchtower) from a por.node-config file")
     .addOption({ name: "configFile", description: "Node configuration file (por.node-config)", defaultValue: "" })
+    .addFlag({ name: "create", description: "Create the node's database (first run); otherwise it must exist" })
     .setAction(() => import("./node-run.js"))
     .build(),
   task("aggregator:serve", "Run the attestation aggregator from a por.aggregator-config file")
     .addOption({ name: "configFile", description: "Aggregator configuration file", defaultValue: "" })
+    .addFlag({ name: "create", description: "Create the aggregator's database (first run); otherwise it must exist" })
     .setAction(() => import("./aggregator-serve.js"))
     .build(),
 ];

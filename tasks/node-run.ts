@@ -1,29 +1,55 @@
-import { keyFromEnv, readNodeConfig, startOperatorNode, untilSignal } from "../src/node/index.js";
+import {
+  StartAborted,
+  exitSoon,
+  keyFromEnv,
+  readNodeConfig,
+  startErrorText,
+  startOperatorNode,
+  untilSignal,
+} from "../src/node/index.js";
 
 export interface Args {
   configFile: string;
+  create: boolean;
 }
 
 /**
- * `hardhat node:run --config-file node.json`: runs an operator node until SIGINT/SIGTERM. The operator key comes from
- * POR_OPERATOR_KEY. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup)
- * right after the first job reaches that step, to prove that a restart loses and duplicates nothing.
+ * `hardhat node:run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
+ * exits at once). The operator key comes from POR_OPERATOR_KEY; `--create` creates the node's database on the first
+ * run. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup) right after the
+ * first job reaches that step, to prove that a restart loses and duplicates nothing.
  */
 export default async function nodeRun(args: Args): Promise<void> {
+  const stop = new AbortController();
+  const signalled = untilSignal().then((sig) => {
+    stop.abort();
+    return sig;
+  });
   try {
     if (args.configFile === "") throw new Error("--config-file <node.json> is required");
     const config = await readNodeConfig(args.configFile);
     const crashAfter = process.env.POR_NODE_CRASH_AFTER;
-    const { close } = await startOperatorNode(config, keyFromEnv("POR_OPERATOR_KEY"), {
-      onStep: (step) => {
-        if (crashAfter !== undefined && step === crashAfter) process.kill(process.pid, "SIGKILL");
+    const { close } = await startOperatorNode(
+      config,
+      keyFromEnv("POR_OPERATOR_KEY"),
+      {
+        onStep: (step) => {
+          if (crashAfter !== undefined && step === crashAfter) process.kill(process.pid, "SIGKILL");
+        },
       },
-    });
-    const sig = await untilSignal();
+      { create: args.create, signal: stop.signal },
+    );
+    const sig = await signalled;
     console.error(`node:run: ${sig}, shutting down`);
     await close();
   } catch (e) {
-    console.error(`node:run: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    if (e instanceof StartAborted) {
+      console.error(`node:run: ${e.message}`);
+    } else {
+      console.error(startErrorText("node:run", args.configFile, e));
+      process.exitCode = 1;
+    }
+  } finally {
+    exitSoon();
   }
 }

@@ -4,7 +4,6 @@
 // reads the subject's on-chain state, so a crash between collecting and submitting loses nothing and never submits
 // a finalized subject twice.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 
 import { Contract, getAddress, verifyTypedData, type Provider, type Signer } from "ethers";
 import { z } from "zod";
@@ -18,6 +17,9 @@ import {
   setDigest,
   setSubject,
 } from "../consortium/attestation.js";
+import { chainIdOf, classifyError, errorMessage } from "../chain/rpc.js";
+import { boundPort, closeServer, isClientDisconnect, listen, quietClientErrors } from "../node/health.js";
+import { checkAggregatorContracts, checkChainId } from "../node/preflight.js";
 import { withRetry } from "../node/retry.js";
 import type { Logger } from "../log/index.js";
 import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, REQUEST_STATUS, SET_STATUS, VAULT_ABI } from "../poa/abi.js";
@@ -62,6 +64,30 @@ export interface AggregatorOptions {
    * (RPC down, nonce race, no gas money) is retried even when no new attestation arrives.
    */
   retryIntervalMs?: number;
+  /** The chain id the aggregator must find at its RPC endpoint (undefined: any). */
+  chainId?: bigint;
+  /** Health turns "degraded" when the chain has not answered for this long, ms (default 60 000). */
+  staleAfterMs?: number;
+  /** Longest wait in `stop()` for a submission in flight, ms (default 3000). */
+  stopGraceMs?: number;
+  /** Check at start that every address holds the expected contract (default true). */
+  checkContracts?: boolean;
+}
+
+/** The aggregator's health (docs/guides/operator.md "Health"). */
+export interface AggregatorHealth {
+  status: "starting" | "ok" | "degraded" | "stopping";
+  /** Why the status is not "ok", in words. */
+  problems: string[];
+  chainId: string | null;
+  /** The chain head at the last successful RPC probe, and that probe's time (ISO 8601) and age in seconds. */
+  head: number | null;
+  lastChainOkAt: string | null;
+  lastChainOkAgeSeconds: number | null;
+  attestations: number;
+  openSubjects: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
 }
 
 /** An HTTP error with a status and a message for the client. */
@@ -74,7 +100,8 @@ class HttpError extends Error {
   }
 }
 
-const msg = (e: unknown) => (e instanceof Error ? e.message.split("\n")[0] : String(e));
+const msg = errorMessage;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The aggregator service. */
 export class Aggregator {
@@ -88,6 +115,13 @@ export class Aggregator {
   private queue: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+  private ready = false;
+  private waitingSince: number | null = null;
+  private head: number | null = null;
+  private lastChainOkAt: number | null = null;
+  private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
 
   constructor(private readonly o: AggregatorOptions) {
     this.db = new AggregatorDb(o.dbPath);
@@ -98,35 +132,132 @@ export class Aggregator {
 
   /** The base URL once listening. */
   get url(): string {
-    const a = this.server?.address() as AddressInfo | undefined;
-    return `http://127.0.0.1:${a?.port ?? 0}`;
+    return `http://127.0.0.1:${boundPort(this.server) ?? 0}`;
   }
 
-  /** Starts listening on `port` (0: any) and resumes every open subject. */
+  /** Current health. */
+  health(): AggregatorHealth {
+    const now = Date.now();
+    const problems: string[] = [];
+    if (this.waitingSince !== null) problems.push(`waiting for the RPC endpoint since ${iso(this.waitingSince)}`);
+    const age = this.lastChainOkAt === null ? null : now - this.lastChainOkAt;
+    const stale = this.o.staleAfterMs ?? 60_000;
+    if (this.ready && age !== null && age > stale) {
+      problems.push(`the chain last answered ${Math.round(age / 1000)} s ago (stale after ${stale / 1000} s)`);
+    }
+    if (this.lastError !== null) problems.push(`last failure: ${this.lastError}`);
+    return {
+      status: this.stopping ? "stopping" : !this.ready ? "starting" : problems.length > 0 ? "degraded" : "ok",
+      problems,
+      chainId: this.ready ? this.chainId.toString() : null,
+      head: this.head,
+      lastChainOkAt: iso(this.lastChainOkAt),
+      lastChainOkAgeSeconds: age === null ? null : Math.round(age / 1000),
+      attestations: this.stopping ? 0 : this.db.countAttestations(),
+      openSubjects: this.stopping ? 0 : this.db.openSubjects().length,
+      lastError: this.lastError,
+      lastErrorAt: iso(this.lastErrorAt),
+    };
+  }
+
+  /** Records a failure for health. */
+  private failed(e: unknown): void {
+    this.lastError = msg(e);
+    this.lastErrorAt = Date.now();
+  }
+
+  /** One pass over the open subjects; health forgets the last failure when a pass succeeds. */
+  private async resumePass(what: string): Promise<void> {
+    try {
+      await this.resume();
+      this.lastError = null;
+      this.lastErrorAt = null;
+    } catch (e) {
+      this.failed(e);
+      this.o.log.warn(`${what} failed`, { error: msg(e), class: classifyError(e) });
+    }
+  }
+
+  /** One liveness probe of the chain (the head), for health. */
+  private async probeChain(): Promise<void> {
+    try {
+      this.head = await this.o.provider.getBlockNumber();
+      this.lastChainOkAt = Date.now();
+    } catch (e) {
+      this.o.log.warn("the RPC endpoint did not answer", { error: msg(e), class: classifyError(e) });
+    }
+  }
+
+  /**
+   * Waits for the RPC endpoint (until stopped), checks the chain id and the deployment (a ConfigError naming the
+   * setting), starts listening on `port` (0: any; a port in use is a ConfigError naming `port`) and resumes every
+   * open subject.
+   */
   async start(port = 0, host = "127.0.0.1"): Promise<void> {
-    this.chainId = (await withRetry(() => this.o.provider.getNetwork(), { log: this.o.log })).chainId;
+    const signal = this.abort.signal;
+    const { provider, log } = this.o;
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.requestTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
-    this.o.log.info("aggregator listening", { url: this.url, ledger: this.o.ledger, chainId: this.chainId });
-    await this.resume();
+    this.server.requestTimeout = 10_000;
+    this.server.headersTimeout = 5_000;
+    this.server.maxConnections = 512;
+    quietClientErrors(this.server, log);
+    await listen(this.server, port, host, "port");
+    try {
+      this.chainId = await withRetry(
+        async () => {
+          try {
+            const id = await chainIdOf(provider);
+            this.waitingSince = null;
+            return id;
+          } catch (e) {
+            if (classifyError(e) === "unavailable") this.waitingSince ??= Date.now();
+            throw e;
+          }
+        },
+        { attempts: Infinity, maxMs: 5_000, signal, log, what: "waiting for the RPC endpoint (eth_chainId)" },
+      );
+      checkChainId(this.o.chainId, this.chainId);
+      if (this.o.checkContracts !== false) {
+        await checkAggregatorContracts(provider, this.o, { signal, chainId: this.chainId });
+      }
+    } catch (e) {
+      await closeServer(this.server);
+      throw e;
+    }
+    this.lastChainOkAt = Date.now();
+    this.ready = true;
+    log.info("aggregator listening", { url: this.url, ledger: this.o.ledger, chainId: this.chainId });
+    await this.resumePass("resume pass");
     const every = this.o.retryIntervalMs ?? 15_000;
     if (every > 0) {
       this.retryTimer = setInterval(() => {
-        if (!this.stopping) this.resume().catch((e) => this.o.log.warn("retry pass failed", { error: msg(e) }));
+        if (this.stopping) return;
+        void this.probeChain().then(() => this.resumePass("retry pass"));
       }, every);
       this.retryTimer.unref();
     }
   }
 
-  /** Stops accepting requests, waits for a submission in flight, closes the database. */
+  /**
+   * Stops accepting requests, waits at most `stopGraceMs` for a submission in flight (its subject is resumed from
+   * the chain's state at the next start), closes the database.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.abort.abort();
     clearInterval(this.retryTimer);
-    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeIdleConnections();
-    await closed;
-    await this.queue.catch(() => undefined);
+    await closeServer(this.server);
+    const grace = this.o.stopGraceMs ?? 3_000;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.queue.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) this.o.log.warn("stopping without waiting longer for the submission in flight", { graceMs: grace });
     this.db.close();
     this.o.log.info("aggregator stopped");
   }
@@ -154,11 +285,8 @@ export class Aggregator {
     try {
       const url = new URL(req.url ?? "/", "http://x");
       if (req.method === "GET" && url.pathname === "/health") {
-        return this.send(res, this.stopping ? 503 : 200, {
-          status: this.stopping ? "stopping" : "ok",
-          attestations: this.db.countAttestations(),
-          openSubjects: this.db.openSubjects().length,
-        });
+        const h = this.health();
+        return this.send(res, h.status === "ok" ? 200 : 503, h);
       }
       const m = /^\/subjects\/(0x[0-9a-fA-F]{64})$/.exec(url.pathname);
       if (req.method === "GET" && m) {
@@ -173,6 +301,7 @@ export class Aggregator {
       }
       if (url.pathname === "/attestations") {
         if (req.method !== "POST") throw new HttpError(405, "use POST");
+        if (!this.ready || this.stopping) throw new HttpError(503, "the aggregator is not ready; retry later");
         const body = await this.readJson(req);
         const { status, result } = await this.accept(body);
         return this.send(res, status, result);
@@ -180,6 +309,16 @@ export class Aggregator {
       throw new HttpError(404, "not found");
     } catch (e) {
       if (e instanceof HttpError) return this.send(res, e.status, { error: e.message });
+      if (isClientDisconnect(e) || req.destroyed) {
+        this.o.log.debug("client disconnected", { error: msg(e) });
+        return;
+      }
+      if (classifyError(e) === "unavailable") {
+        // The chain could not be read to validate the attestation: the operator retries (it treats 5xx as transient).
+        this.failed(e);
+        this.o.log.warn("request postponed: the chain is unavailable", { error: msg(e) });
+        return this.send(res, 503, { error: "the aggregator cannot reach the chain; retry later" });
+      }
       this.o.log.error("request failed", { error: msg(e) });
       return this.send(res, 500, { error: "internal error" });
     }
@@ -402,6 +541,7 @@ export class Aggregator {
           log.info("subject closed on-chain meanwhile", { error: msg(e) });
         } else {
           this.db.setStatus(subject, "collecting");
+          this.failed(e);
           log.error("quorum submission failed", { error: msg(e) });
         }
       }

@@ -2,7 +2,8 @@
 //   store  POST {proxy}/put?commitment_mode=standard, application/octet-stream -> 200 + certificate bytes
 //   fetch  GET  {proxy}/get/0x{certificate hex}?commitment_mode=standard    -> 200 + the raw bytes
 //   health GET  {proxy}/health
-// 503 means the DA network is unavailable: retried with exponential backoff, then a BlobStoreUnavailableError.
+// 503 (DA network down) and 429 (rate-limited) are retried with exponential backoff, then a
+// BlobStoreUnavailableError; 418 (the certificate fails verification) is a BlobRefRejectedError: drop that ref.
 // Payloads above `maxBlobBytes` are split into chunks, each stored as its own DA blob, plus one manifest blob
 // (JSON, format `por.da-manifest` v1) listing the chunks' certificates and keccak256 and the whole's keccak256.
 import { z } from "zod";
@@ -10,6 +11,7 @@ import { z } from "zod";
 import {
   BlobIntegrityError,
   BlobNotFoundError,
+  BlobRefRejectedError,
   BlobStoreError,
   BlobStoreUnavailableError,
   blobDigest,
@@ -22,7 +24,7 @@ import {
 export interface EigenDaOptions {
   /** Largest payload the proxy accepts in one blob (default 16 MiB); larger payloads are chunked. */
   maxBlobBytes?: number;
-  /** Retries after a 503 or a network error (default 5), so at most `retries + 1` attempts per request. */
+  /** Retries after a 429, a 503 or a network error (default 5): at most `retries + 1` attempts per request. */
   retries?: number;
   /** First backoff delay in ms (default 500); doubles each retry, capped at `maxBackoff`. */
   backoff?: number;
@@ -111,7 +113,13 @@ export class EigenDaProxyClient implements BlobStore {
     this.onRetry = options.onRetry;
   }
 
-  /** One request with retries on 503 and network errors; returns the 200 body. */
+  /**
+   * One request; returns the 200 body. The proxy's answers: 404 no such blob ({@link BlobNotFoundError}); 418 the
+   * certificate fails verification, drop it ({@link BlobRefRejectedError}); 429 rate-limited, 503 DA network down, and
+   * network errors: retried with backoff, then {@link BlobStoreUnavailableError}; 400 a malformed request (a bug
+   * here, or a proxy of another version), 500 and anything else: {@link BlobStoreError} in words (the node retries
+   * later without judging).
+   */
   private async request(op: string, url: string, init: RequestInit): Promise<Uint8Array> {
     let last = "";
     for (let attempt = 0; ; attempt++) {
@@ -122,19 +130,36 @@ export class EigenDaProxyClient implements BlobStore {
         const body = new Uint8Array(await res.arrayBuffer());
         if (res.status === 200) return body;
         const text = new TextDecoder().decode(body.subarray(0, 200)).replace(/\s+/g, " ").trim();
-        if (res.status === 404) throw new BlobNotFoundError(`${op}: the EigenDA proxy has no such blob (404 ${text})`);
-        if (res.status !== 503) {
-          throw new BlobStoreError(`${op}: the EigenDA proxy answered HTTP ${res.status}${text ? `: ${text}` : ""}`);
+        const said = text ? `: ${text}` : "";
+        if (res.status === 404) throw new BlobNotFoundError(`${op}: the EigenDA proxy has no such blob (404${said})`);
+        if (res.status === 418) {
+          throw new BlobRefRejectedError(
+            `${op}: the EigenDA proxy rejects the certificate (418, fails verification${said})`,
+          );
         }
-        last = `HTTP 503${text ? ` ${text}` : ""}`;
+        if (res.status === 400) {
+          throw new BlobStoreError(
+            `${op}: the EigenDA proxy refused the request as malformed (400${said}): a bug in this client or a proxy ` +
+              "of another API version",
+          );
+        }
+        if (res.status !== 429 && res.status !== 503) {
+          throw new BlobStoreError(`${op}: the EigenDA proxy answered HTTP ${res.status}${said}`);
+        }
+        last = `HTTP ${res.status}${text ? ` ${text}` : ""}`;
       } catch (e) {
         if (e instanceof BlobStoreError) throw e;
         last = `network error: ${(e as Error).message}`;
       }
       if (attempt >= this.retries) {
+        const hint =
+          status === 503
+            ? "; the DA network is down: retry later or fail over"
+            : status === 429
+              ? "; the disperser is rate-limiting: retry later"
+              : "";
         throw new BlobStoreUnavailableError(
-          `${op}: the EigenDA proxy at ${this.base} stayed unavailable after ${attempt + 1} attempts (last: ${last})` +
-            (status === 503 ? "; the DA network is down: retry later or fail over" : ""),
+          `${op}: the EigenDA proxy at ${this.base} stayed unavailable after ${attempt + 1} attempts (last: ${last})${hint}`,
         );
       }
       const delayMs = Math.min(this.maxBackoff, this.backoff * 2 ** attempt);

@@ -50,9 +50,21 @@ export class BlobIntegrityError extends BlobStoreError {
   override name = "BlobIntegrityError";
 }
 
-/** The DA network stayed unavailable (HTTP 503) after every retry. */
+/**
+ * The store refuses the ref itself (EigenDA 418: the certificate fails verification). Evidence about the ref, not an
+ * outage: pass it over for another ref of the same blob.
+ */
+export class BlobRefRejectedError extends BlobStoreError {
+  override name = "BlobRefRejectedError";
+}
+
+/**
+ * The DA layer stayed unavailable (HTTP 503 or 429, network errors) after every retry: not the member's fault
+ * (src/chain/rpc.ts classifies it "unavailable" by its code).
+ */
 export class BlobStoreUnavailableError extends BlobStoreError {
   override name = "BlobStoreUnavailableError";
+  readonly code = "DA_UNAVAILABLE";
 }
 
 /** keccak256 of bytes as 0x + 64 lower-case hex digits. */

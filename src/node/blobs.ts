@@ -8,12 +8,14 @@ import { Contract, type EventLog, type Provider } from "ethers";
 import {
   BlobIntegrityError,
   BlobNotFoundError,
+  BlobRefRejectedError,
   BlobStoreError,
   type BlobRef,
   type BlobStore,
   type LocalBlobStore,
 } from "../blobstore/index.js";
 import { decodeBlobRef } from "../blobstore/ref-encoding.js";
+import { EvidenceUnavailableError } from "../chain/rpc.js";
 import { LEDGER_ABI } from "../poa/abi.js";
 import type { Logger } from "../log/index.js";
 import { withRetry } from "./retry.js";
@@ -30,7 +32,11 @@ export interface BlobSource {
   fetch(blobDigest: string, at: BlobLocation): Promise<Uint8Array>;
 }
 
-/** A local content-addressed store: the digest is the ref. */
+/**
+ * A local content-addressed store: the digest is the ref. A missing or corrupt file is a {@link BlobNotFoundError}
+ * (it counts toward the node's `blobAttempts`, then fails `blob-available`); a file that cannot be read for another
+ * reason (permissions, I/O) is {@link EvidenceUnavailableError}: retried, never judged.
+ */
 export function localBlobSource(store: LocalBlobStore): BlobSource {
   return {
     async fetch(digest) {
@@ -38,11 +44,21 @@ export function localBlobSource(store: LocalBlobStore): BlobSource {
       let size: number;
       try {
         size = (await stat(store.pathOf(d))).size;
-      } catch {
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+          throw new EvidenceUnavailableError("da", `blob ${d}: the local store ${store.dir} is unreadable`, {
+            cause: e,
+          });
+        }
         throw new BlobNotFoundError(`blob ${d} is not in the local store ${store.dir}`);
       }
       const ref: BlobRef = { store: "local", commitment: d, keccak256: d, size, chunks: 0 };
-      return store.get(ref);
+      try {
+        return await store.get(ref);
+      } catch (e) {
+        if (e instanceof BlobIntegrityError) throw new BlobNotFoundError(`no intact copy of blob ${d}: ${e.message}`);
+        throw e;
+      }
     },
   };
 }
@@ -79,10 +95,10 @@ export async function publishedBlobRefs(
  * Any store (the EigenDA proxy client in production), with the refs the member published on-chain: for the
  * commitment being verified, every `BlobRefPublished` ref is decoded, those whose keccak256 is not the committed
  * digest (or of another store kind) are passed over, and the rest are fetched newest first; the store re-hashes
- * what it returns. A ref that is malformed, whose blob the store does not hold or whose bytes hash to something else
- * only sends the node to the next older one; when none yields the blob, a {@link BlobNotFoundError} says why for
- * each (the node retries, then judges the blob unavailable). Other store errors (the DA network down, an unexpected
- * HTTP status) propagate: they are not the member's fault, so the node retries without judging.
+ * what it returns. A ref that is malformed, whose blob the store does not hold, whose certificate the store rejects
+ * (EigenDA 418) or whose bytes hash to something else only sends the node to the next older one; when none yields the blob, a {@link BlobNotFoundError} says why for
+ * each (the node retries, then judges the blob unavailable). Other store errors (the DA network down or rate-limiting,
+ * an unexpected HTTP status) propagate: they are not the member's fault, so the node retries without judging.
  */
 export function publishedRefBlobSource(
   store: BlobStore,
@@ -121,7 +137,13 @@ export function publishedRefBlobSource(
         try {
           return await store.get(ref);
         } catch (e) {
-          if (!(e instanceof BlobNotFoundError || e instanceof BlobIntegrityError)) throw e;
+          if (!(
+            e instanceof BlobNotFoundError ||
+            e instanceof BlobIntegrityError ||
+            e instanceof BlobRefRejectedError
+          )) {
+            throw e;
+          }
           passed.push(`${where}: ${e.message}`);
           options.log?.warn("published blob ref does not yield the committed blob", {
             member: at.member,

@@ -5,9 +5,22 @@ import { dirname, resolve } from "node:path";
 
 import { z } from "zod";
 
+/** A configuration mistake, naming the setting (`ledger`, `blobDir`, `healthPort`, ...). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`setting ${setting}: ${message}`);
+  }
+}
+
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const url = z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL");
 const port = z.number().int().min(0).max(65_535);
+const chainId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const rpcTimeout = z.number().min(0.1).max(600).default(30);
 
 /** Schema of an operator node's configuration. */
 export const nodeConfigSchema = z
@@ -35,6 +48,12 @@ export const nodeConfigSchema = z
     blobAttempts: z.number().int().min(1).max(1_000).default(10),
     sweepMs: z.number().int().min(100).max(86_400_000).default(30_000),
     healthPort: port.optional(),
+    /** The chain id the deployment lives on (checked at start; the node also waits for the RPC with health up). */
+    chainId: chainId.optional(),
+    /** Deadline of every JSON-RPC call, in seconds. */
+    rpcTimeoutSeconds: rpcTimeout,
+    /** Health turns "degraded" when the last successful poll is older than this (default: 5 poll intervals, >= 30 s). */
+    staleAfterSeconds: z.number().int().min(1).max(86_400).optional(),
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -64,6 +83,12 @@ export const aggregatorConfigSchema = z.strictObject({
   port: port.default(8650),
   host: z.string().min(1).default("127.0.0.1"),
   maxBodyBytes: z.number().int().min(256).max(1_048_576).default(16_384),
+  /** The chain id the deployment lives on (checked at start). */
+  chainId: chainId.optional(),
+  /** Deadline of every JSON-RPC call, in seconds. */
+  rpcTimeoutSeconds: rpcTimeout,
+  /** Health turns "degraded" when the chain has not answered for this long (default 60). */
+  staleAfterSeconds: z.number().int().min(1).max(86_400).default(60),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

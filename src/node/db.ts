@@ -144,6 +144,14 @@ export class NodeDb {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
+  /** Jobs not done that failed at least once and wait for their retry (health). */
+  postponedCount(): number {
+    const r = this.db
+      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'signed') AND attempts > 0")
+      .get() as { n: number };
+    return Number(r.n);
+  }
+
   /** Stores the verdict and signature of a pending job (pending -> signed). */
   markSigned(
     subject: string,

@@ -10,4 +10,6 @@ export * from "./verify.js";
 export * from "./watchtower.js";
 export * from "./node.js";
 export * from "./config.js";
+export * from "./health.js";
+export * from "./preflight.js";
 export * from "./run.js";

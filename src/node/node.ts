@@ -1,16 +1,18 @@
 // The operator node: follows the CommitmentLedger (poll-based, a confirmation depth, a persisted cursor), verifies
 // each commitment set and answered request, runs the watchtower, signs the EIP-712 attestation and sends it to the
 // aggregator; serves a health endpoint; shuts down gracefully; resumes from its database after a crash.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 
 import { Contract, getAddress, type Provider, type Signer } from "ethers";
 
+import { chainIdOf, classifyError, errorMessage } from "../chain/rpc.js";
 import { Verdict, ledgerDomain, requestSubject, setSubject, signAttestation } from "../consortium/attestation.js";
 import type { Crypto } from "../crypto/index.js";
 import type { ProverArtifacts } from "../prover/index.js";
 import { LEDGER_ABI, REQUEST_STATUS, SET_STATUS } from "../poa/abi.js";
 import type { BlobSource } from "./blobs.js";
+import { checkChainId, checkNodeContracts } from "./preflight.js";
+import { boundPort, closeServer, serveHealth } from "./health.js";
 import { NodeDb, type Job } from "./db.js";
 import type { Logger } from "../log/index.js";
 import type { HeldRecords } from "./records.js";
@@ -48,6 +50,17 @@ export interface OperatorNodeOptions {
   sweepMs?: number;
   /** Health endpoint port (0: any free port; undefined: no endpoint). */
   healthPort?: number;
+  /** The chain id the node must find at its RPC endpoint (undefined: any). */
+  chainId?: bigint;
+  /**
+   * Health turns "degraded" when the last successful poll is older than this, ms (default: 5 poll intervals, at
+   * least 30 s).
+   */
+  staleAfterMs?: number;
+  /** Longest wait in `stop()` for the current step to finish, ms (default 3000); the database is closed after it. */
+  stopGraceMs?: number;
+  /** Check at start that every address holds the expected contract (default true). */
+  checkContracts?: boolean;
   circuit?: string;
   artifacts?: ProverArtifacts;
   log: Logger;
@@ -55,19 +68,38 @@ export interface OperatorNodeOptions {
   onStep?: (step: string, job: Job) => void | Promise<void>;
 }
 
-/** Health snapshot. */
+/**
+ * Health snapshot (docs/guides/operator.md "Health"). "starting" until the RPC endpoint answered and the deployment was
+ * checked; "degraded" with `problems` in words when the last poll is stale, the last step failed, or the node is
+ * waiting for its RPC endpoint.
+ */
 export interface NodeHealth {
-  status: "ok" | "degraded" | "stopping";
+  status: "starting" | "ok" | "degraded" | "stopping";
+  /** Why the status is not "ok", in words (empty when ok). */
+  problems: string[];
   operator: string;
+  chainId: string | null;
   cursor: number | null;
+  /** The chain head at the last successful poll. */
   head: number | null;
+  /** Blocks between the head and the cursor (the confirmation depth when caught up). */
   lag: number | null;
+  /** Time of the last successful poll (ISO 8601), and its age in seconds. */
+  lastPollAt: string | null;
+  lastPollAgeSeconds: number | null;
   jobs: Record<string, number>;
+  /** Jobs waiting to be retried after a failure (evidence not available yet: a blob, an RPC answer). */
+  postponed: number;
+  /** Blob fetches that found no (intact) blob since start, and the last one's reason. */
+  blobFailures: number;
+  lastBlobError: string | null;
   frauds: number;
   lastError: string | null;
+  lastErrorAt: string | null;
 }
 
-const msg = (e: unknown) => (e instanceof Error ? e.message.split("\n")[0] : String(e));
+const msg = errorMessage;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The operator node. `start()` runs it until `stop()`. */
 export class OperatorNode {
@@ -80,6 +112,13 @@ export class OperatorNode {
   private operator = "";
   private head: number | null = null;
   private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
+  private lastPollAt: number | null = null;
+  private startedAt = Date.now();
+  private ready = false;
+  private waitingSince: number | null = null;
+  private blobFailures = 0;
+  private lastBlobError: string | null = null;
   private readonly confirmations: number;
   private closed = false;
 
@@ -91,47 +130,107 @@ export class OperatorNode {
 
   /** The health endpoint's port, once started. */
   get healthPort(): number | undefined {
-    const a = this.server?.address();
-    return a !== null && typeof a === "object" ? (a as AddressInfo).port : undefined;
+    return boundPort(this.server);
+  }
+
+  private get staleAfterMs(): number {
+    return this.o.staleAfterMs ?? Math.max(30_000, 5 * (this.o.pollMs ?? 2_000));
   }
 
   /** Current health. */
   health(): NodeHealth {
-    if (this.closed) {
-      return {
-        status: "stopping",
-        operator: this.operator,
-        cursor: null,
-        head: this.head,
-        lag: null,
-        jobs: {},
-        frauds: 0,
-        lastError: null,
-      };
+    const now = Date.now();
+    const open = !this.closed;
+    const cursor = open ? (this.db.cursor()?.block ?? null) : null;
+    const problems: string[] = [];
+    if (this.waitingSince !== null) {
+      problems.push(`waiting for the RPC endpoint since ${iso(this.waitingSince)}`);
     }
-    const cursor = this.db.cursor()?.block ?? null;
+    const pollAge = this.lastPollAt === null ? null : now - this.lastPollAt;
+    if (this.ready && (pollAge ?? now - this.startedAt) > this.staleAfterMs) {
+      problems.push(
+        this.lastPollAt === null
+          ? `no successful poll in ${Math.round((now - this.startedAt) / 1000)} s`
+          : `last successful poll ${Math.round((pollAge as number) / 1000)} s ago (stale after ${this.staleAfterMs / 1000} s)`,
+      );
+    }
+    if (this.lastError !== null) problems.push(`last step failed: ${this.lastError}`);
+    const status: NodeHealth["status"] =
+      this.abort.signal.aborted || this.closed
+        ? "stopping"
+        : !this.ready && this.waitingSince === null
+          ? "starting"
+          : problems.length > 0
+            ? "degraded"
+            : this.ready
+              ? "ok"
+              : "starting";
     return {
-      status: this.abort.signal.aborted ? "stopping" : this.lastError === null ? "ok" : "degraded",
+      status,
+      problems,
       operator: this.operator,
+      chainId: this.ready ? this.chainId.toString() : null,
       cursor,
       head: this.head,
       lag: this.head !== null && cursor !== null ? this.head - cursor : null,
-      jobs: this.db.jobCounts(),
-      frauds: this.db.frauds().length,
+      lastPollAt: iso(this.lastPollAt),
+      lastPollAgeSeconds: pollAge === null ? null : Math.round(pollAge / 1000),
+      jobs: open ? this.db.jobCounts() : {},
+      postponed: open ? this.db.postponedCount() : 0,
+      blobFailures: this.blobFailures,
+      lastBlobError: this.lastBlobError,
+      frauds: open ? this.db.frauds().length : 0,
       lastError: this.lastError,
+      lastErrorAt: iso(this.lastErrorAt),
     };
   }
 
-  /** Reads the chain id and the operator address once. */
+  /**
+   * Once: waits for the RPC endpoint (retrying until stopped: a node started before its endpoint waits for it),
+   * checks the chain id and the deployment (a {@link ConfigError} naming the setting), reads the operator address.
+   */
   private async init(): Promise<void> {
-    if (this.operator !== "") return;
-    this.chainId = (await withRetry(() => this.o.provider.getNetwork(), { log: this.o.log })).chainId;
+    if (this.ready) return;
+    const { provider, log } = this.o;
+    const signal = this.abort.signal;
+    const chainId = await withRetry(
+      async () => {
+        try {
+          const id = await chainIdOf(provider);
+          this.waitingSince = null;
+          return id;
+        } catch (e) {
+          if (classifyError(e) === "unavailable") this.waitingSince ??= Date.now();
+          throw e;
+        }
+      },
+      { attempts: Infinity, maxMs: 5_000, signal, log, what: "waiting for the RPC endpoint (eth_chainId)" },
+    );
+    checkChainId(this.o.chainId, chainId);
+    if (this.o.checkContracts !== false) {
+      await checkNodeContracts(provider, this.o.addresses, { signal, chainId });
+    }
+    this.chainId = chainId;
     this.operator = getAddress(await this.o.wallet.getAddress());
+    this.ready = true;
   }
 
   /** Starts following the chain (and the health endpoint). */
   async start(): Promise<void> {
-    await this.init();
+    if (this.o.healthPort !== undefined) {
+      this.server = await serveHealth({
+        port: this.o.healthPort,
+        setting: "healthPort",
+        read: () => this.health(),
+        log: this.o.log,
+      });
+    }
+    try {
+      await this.init();
+    } catch (e) {
+      await closeServer(this.server);
+      throw e;
+    }
     this.o.log.info("operator node starting", {
       operator: this.operator,
       chainId: this.chainId,
@@ -139,27 +238,27 @@ export class OperatorNode {
       cursor: this.db.cursor()?.block ?? null,
       confirmations: this.confirmations,
     });
-    if (this.o.healthPort !== undefined) {
-      this.server = createServer((req, res) => {
-        if (req.method === "GET" && (req.url === "/health" || req.url === "/healthz")) {
-          const h = this.health();
-          res.writeHead(h.status === "ok" ? 200 : 503, { "content-type": "application/json" });
-          res.end(JSON.stringify(h));
-        } else {
-          res.writeHead(404, { "content-type": "application/json" });
-          res.end(JSON.stringify({ error: "not found" }));
-        }
-      });
-      await new Promise<void>((resolve) => this.server?.listen(this.o.healthPort, "127.0.0.1", resolve));
-    }
     this.loop = this.run();
   }
 
-  /** Stops after the current step, closes the health endpoint and the database. */
+  /**
+   * Stops: aborts every wait, lets the current step finish for at most `stopGraceMs` (every state change is one
+   * database transaction, so cutting a step short loses nothing), closes the health endpoint and the database.
+   */
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.loop?.catch(() => undefined);
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const grace = this.o.stopGraceMs ?? 3_000;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      (this.loop ?? Promise.resolve()).then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) this.o.log.warn("stopping without waiting longer for the current step", { graceMs: grace });
+    await closeServer(this.server);
     this.closed = true;
     this.db.close();
     this.o.log.info("operator node stopped");
@@ -171,16 +270,20 @@ export class OperatorNode {
     while (!signal.aborted) {
       try {
         await this.pollOnce();
+        this.lastPollAt = Date.now();
         await this.processDue();
         if (Date.now() - lastSweep >= (this.o.sweepMs ?? 30_000)) {
-          await this.sweepHeldRecords();
+          // The sweep handles each tree on its own; it moves on even when some could not be checked.
           lastSweep = Date.now();
+          await this.sweepHeldRecords();
         }
         this.lastError = null;
+        this.lastErrorAt = null;
       } catch (e) {
         if (signal.aborted) break;
         this.lastError = msg(e);
-        this.o.log.error("node step failed", { error: this.lastError });
+        this.lastErrorAt = Date.now();
+        this.o.log.error("node step failed", { error: this.lastError, class: classifyError(e) });
       }
       try {
         await sleep(this.o.pollMs ?? 2_000, signal);
@@ -272,7 +375,12 @@ export class OperatorNode {
       try {
         await this.processJob(job);
       } catch (e) {
+        if (this.abort.signal.aborted) return;
         const reason = msg(e);
+        if (e instanceof BlobUnavailable) {
+          this.blobFailures++;
+          this.lastBlobError = reason;
+        }
         const delay = Math.min(300, 2 ** Math.min(job.attempts, 8));
         this.db.postpone(job.subject, delay, reason);
         this.o.log.warn("job postponed", {
@@ -280,6 +388,7 @@ export class OperatorNode {
           attempts: job.attempts + 1,
           delaySeconds: delay,
           reason,
+          class: e instanceof BlobUnavailable ? "blob-unavailable" : classifyError(e),
         });
       }
     }
@@ -339,19 +448,32 @@ export class OperatorNode {
       const job = this.db.job(setSubject(member, tree.t));
       if (job !== undefined && job.status === "pending") continue;
       const log = this.o.log.child({ sweep: true, member, asset: tree.asset, t: tree.t });
-      const r = await checkHeldTree(this.verifyDeps(log), member, tree.asset, tree.t);
-      if (r === undefined) continue;
-      if (r.contradiction !== undefined) {
-        log.warn("held record contradicted by the committed tree", { records: r.contradiction.records.length });
-        await this.watch(log, r.contradiction);
-        checked += r.contradiction.records.length;
+      // One tree's failure (an RPC error, a failed proof submission) is logged with its reason and never stops the
+      // others; the tree is checked again at the next sweep.
+      try {
+        const r = await checkHeldTree(this.verifyDeps(log), member, tree.asset, tree.t);
+        if (r === undefined) {
+          log.debug("held records not checkable yet (no committed set, or no blob)");
+          continue;
+        }
+        await this.o.held.markChecked(
+          r.honoured.map((x) => x.nullifier),
+          "ok",
+          Math.floor(Date.now() / 1000),
+        );
+        checked += r.honoured.length;
+        if (r.contradiction !== undefined) {
+          log.warn("held record contradicted by the committed tree", { records: r.contradiction.records.length });
+          await this.watch(log, r.contradiction);
+          checked += r.contradiction.records.length;
+        }
+      } catch (e) {
+        if (this.abort.signal.aborted) break;
+        log.warn("held records of this tree not checked; will retry at the next sweep", {
+          error: msg(e),
+          class: classifyError(e),
+        });
       }
-      await this.o.held.markChecked(
-        r.honoured.map((x) => x.nullifier),
-        "ok",
-        Math.floor(Date.now() / 1000),
-      );
-      checked += r.honoured.length;
     }
     return checked;
   }

@@ -1,14 +1,18 @@
-// Process entry points shared by the Hardhat tasks: build a node or an aggregator from a configuration file, run it
-// until SIGINT/SIGTERM, then shut down gracefully (finish the current step, close servers and databases).
-import { JsonRpcProvider, Wallet, type Provider } from "ethers";
+// Process entry points shared by the Hardhat tasks: build a node or an aggregator from a configuration file (checked
+// first: paths, then at start the chain id and the contracts), run it until SIGINT/SIGTERM, then shut down within a
+// few seconds in every state (abort waits, close servers and databases, release snarkjs's worker threads).
+import { Wallet, type JsonRpcProvider, type Provider } from "ethers";
 
 import { Aggregator } from "../aggregator/server.js";
 import { EigenDaProxyClient, LocalBlobStore } from "../blobstore/index.js";
+import { rpcProvider, waitForChain } from "../chain/rpc.js";
+import { releaseCurves } from "../circuits/index.js";
 import { loadCrypto } from "../crypto/index.js";
 import { localBlobSource, publishedRefBlobSource, type BlobSource } from "./blobs.js";
-import type { AggregatorConfig, NodeConfig } from "./config.js";
+import { ConfigError, type AggregatorConfig, type NodeConfig } from "./config.js";
 import { jsonLogger, type Logger } from "../log/index.js";
 import { OperatorNode, type OperatorNodeOptions } from "./node.js";
+import { checkDatabasePath, checkDirectory } from "./preflight.js";
 import { openHeldRecords } from "./records.js";
 
 /**
@@ -30,14 +34,74 @@ export function blobSourceFor(
   return localBlobSource(new LocalBlobStore(c.blobDir));
 }
 
-/** Starts an operator node from its configuration; returns it and a `close` that stops everything. */
+/** How a service is started. */
+export interface StartOptions {
+  /** Create the service's database when it does not exist (the first run); otherwise a missing one is an error. */
+  create?: boolean;
+  /** Aborts the start (SIGTERM while waiting for the RPC endpoint): everything opened is closed again. */
+  signal?: AbortSignal;
+}
+
+/** Raised when a start is aborted (`StartOptions.signal`) before the service ran. */
+export class StartAborted extends Error {
+  override name = "StartAborted";
+}
+
+/**
+ * A provider on `rpcUrl` with the configured deadline. Without a configured chain id, the chain is asked first,
+ * waiting while it is down (logged): ethers then never runs its own network detection (which prints to stdout).
+ */
+async function providerFor(
+  c: { rpcUrl: string; rpcTimeoutSeconds: number; chainId?: number },
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<JsonRpcProvider> {
+  const timeoutMs = Math.round(c.rpcTimeoutSeconds * 1000);
+  const chainId =
+    c.chainId !== undefined
+      ? BigInt(c.chainId)
+      : await waitForChain(c.rpcUrl, {
+          timeoutMs,
+          signal,
+          onWait: (w) => log.warn("waiting for the RPC endpoint", { url: c.rpcUrl, ...w }),
+        }).catch((e: unknown) => {
+          throw signal?.aborted === true ? new StartAborted("stopped while waiting for the RPC endpoint") : e;
+        });
+  return rpcProvider(c.rpcUrl, { timeoutMs, chainId });
+}
+
+/** Runs `start`; when `signal` aborts meanwhile, calls `stop` (which must make `start` settle). */
+async function abortable(start: () => Promise<void>, stop: () => Promise<void>, signal?: AbortSignal) {
+  const onAbort = () => void stop();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    await start();
+  } catch (e) {
+    if (signal?.aborted === true) throw new StartAborted("stopped before the start completed");
+    throw e;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  if (signal?.aborted === true) throw new StartAborted("stopped before the start completed");
+}
+
+/**
+ * Starts an operator node from its configuration; returns it and a `close` that stops everything. Checks first that
+ * `db` exists (unless `create`), `blobDir` is a directory and a SQLite `records` store exists (the node never creates
+ * the verifier service's store); then the node waits for its RPC endpoint, checks the chain id and the contracts
+ * (health up meanwhile). Every mistake is a ConfigError naming the setting.
+ */
 export async function startOperatorNode(
   c: NodeConfig,
   privateKey: string,
   hooks: Pick<OperatorNodeOptions, "onStep"> = {},
+  options: StartOptions = {},
 ): Promise<{ node: OperatorNode; close: () => Promise<void> }> {
+  await checkDatabasePath("db", c.db, options.create === true);
+  if (c.blobDir !== undefined) await checkDirectory("blobDir", c.blobDir);
+  if (c.records !== undefined) await checkDatabasePath("records", c.records, false);
   const log = jsonLogger("node", { level: c.logLevel });
-  const provider = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true, polling: true, cacheTimeout: -1 });
+  const provider = await providerFor(c, log, options.signal);
   const wallet = new Wallet(privateKey, provider);
   const crypto = await loadCrypto({ threads: 0 });
   const held = c.records === undefined ? undefined : await openHeldRecords(c.records);
@@ -62,28 +126,41 @@ export async function startOperatorNode(
     blobAttempts: c.blobAttempts,
     sweepMs: c.sweepMs,
     healthPort: c.healthPort,
+    chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
+    staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     log,
     ...hooks,
   });
-  await node.start();
-  return {
-    node,
-    close: async () => {
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
       await node.stop();
       await held?.close();
       await crypto.close();
+      await releaseCurves();
       provider.destroy();
-    },
-  };
+    })());
+  try {
+    await abortable(() => node.start(), close, options.signal);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { node, close };
 }
 
-/** Starts the aggregator from its configuration. */
+/**
+ * Starts the aggregator from its configuration: `db` must exist unless `create`; then it waits for the RPC endpoint,
+ * checks the chain id and the contracts, and listens (a port in use names `port`).
+ */
 export async function startAggregator(
   c: AggregatorConfig,
   privateKey: string,
+  options: StartOptions = {},
 ): Promise<{ aggregator: Aggregator; close: () => Promise<void> }> {
+  await checkDatabasePath("db", c.db, options.create === true);
   const log = jsonLogger("aggregator", { level: c.logLevel });
-  const provider = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true, polling: true, cacheTimeout: -1 });
+  const provider = await providerFor(c, log, options.signal);
   const aggregator = new Aggregator({
     provider,
     wallet: new Wallet(privateKey, provider),
@@ -93,22 +170,50 @@ export async function startAggregator(
     dbPath: c.db,
     log,
     maxBodyBytes: c.maxBodyBytes,
+    chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
+    staleAfterMs: c.staleAfterSeconds * 1000,
   });
-  await aggregator.start(c.port, c.host);
-  return {
-    aggregator,
-    close: async () => {
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
       await aggregator.stop();
       provider.destroy();
-    },
-  };
+    })());
+  try {
+    await abortable(() => aggregator.start(c.port, c.host), close, options.signal);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { aggregator, close };
 }
 
-/** Resolves when the process gets SIGINT or SIGTERM. */
+/**
+ * Resolves when the process gets SIGINT or SIGTERM; a second signal exits at once (code 130), for an operator who
+ * does not want to wait for the graceful shutdown.
+ */
 export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
-    const on = (sig: string) => () => resolve(sig);
+    const on = (sig: string) => () => {
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(130));
+      resolve(sig);
+    };
     process.once("SIGINT", on("SIGINT"));
     process.once("SIGTERM", on("SIGTERM"));
   });
+}
+
+/**
+ * After a service shut down, makes sure the process exits within `ms` even if a library left a handle open (a worker
+ * thread, a keep-alive socket): an unref'd timer, so a process that exits on its own is not held up.
+ */
+export function exitSoon(ms = 2_000): void {
+  setTimeout(() => process.exit(), ms).unref();
+}
+
+/** How a service's task prints an error: the message only (never a stack), named by the configuration file. */
+export function startErrorText(task: string, file: string, e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return e instanceof ConfigError ? `${task}: ${file}: ${m}` : `${task}: ${m}`;
 }

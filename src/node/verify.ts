@@ -1,10 +1,12 @@
 // Verification of one attestation subject (a commitment set, or an answered request): every asset's blob through
 // the named checks of checks.ts, the watchtower's held-record check, and the resulting verdict.
-import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
+import { Contract, Interface, ZeroAddress, getAddress, type Provider } from "ethers";
+
+import { unlessReverts } from "../chain/rpc.js";
 
 import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
 import { Verdict, type AssetCommitment } from "../consortium/attestation.js";
-import { committedSet } from "../consortium/published.js";
+import { NoCommittedSetError, committedSet } from "../consortium/published.js";
 import { isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
 import { CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
 import { SumTree, leafSetFrom } from "../tree/index.js";
@@ -105,11 +107,7 @@ export async function verifySubject(
     rootsDigest: rd,
     blobDigest: bd,
   } = await rpc("commitment set", () => committedSet(provider, addresses.ledger, s.member, s.t));
-  const keyHash = (await rpc("keyHashAt", () =>
-    registry
-      .getFunction("keyHashAt")(s.member, s.t)
-      .catch(() => 0n),
-  )) as bigint;
+  const keyHash = await keyHashAt(deps, registry, s.member, s.t);
 
   const checks: SubjectVerification["checks"] = [];
   const contradictions: Contradiction[] = [];
@@ -214,6 +212,26 @@ export async function verifySubject(
   };
 }
 
+const NO_KEY_AT = new Interface(["error ConsortiumRegistryNoKeyAt(address member, uint64 t)"]);
+
+/**
+ * The hash of `member`'s record key valid at t; 0 only when the registry itself says there is none
+ * (`ConsortiumRegistryNoKeyAt`). Any other failure (an RPC error, a timeout) is thrown after the retries: without the
+ * key no held record can be judged, so the subject is postponed.
+ */
+async function keyHashAt(deps: VerifyDeps, registry: Contract, member: string, t: bigint): Promise<bigint> {
+  return withRetry(
+    () =>
+      unlessReverts(
+        () => registry.getFunction("keyHashAt")(member, t) as Promise<bigint>,
+        NO_KEY_AT,
+        "ConsortiumRegistryNoKeyAt",
+        0n,
+      ),
+    { log: deps.log, what: "keyHashAt" },
+  );
+}
+
 /** The registered record key of `member` whose hash is `keyHash` (undefined when none is). */
 async function registeredKey(
   deps: VerifyDeps,
@@ -284,7 +302,8 @@ async function missingAssetRecords(
 /**
  * The held records of one committed tree `(member, asset, t)` checked on their own (records forwarded after the
  * subject was verified): fetch and check the blob, rebuild the tree, check the records. Returns undefined when the
- * tree cannot be judged yet (no commitment, blob unavailable) or is itself invalid (the subject's verdict covers that).
+ * tree cannot be judged yet (no committed set at t, blob unavailable) or is itself invalid (the subject's verdict
+ * covers that).
  */
 export async function checkHeldTree(
   deps: VerifyDeps,
@@ -294,18 +313,21 @@ export async function checkHeldTree(
 ): Promise<{ honoured: StoredRecord[]; contradiction?: Contradiction } | undefined> {
   if (deps.held === undefined) return undefined;
   const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
-  const { commitments } = await rpc("commitment set", () =>
-    committedSet(deps.provider, deps.addresses.ledger, member, t),
-  );
+  let commitments: AssetCommitment[];
+  try {
+    ({ commitments } = await rpc("commitment set", () =>
+      committedSet(deps.provider, deps.addresses.ledger, member, t),
+    ));
+  } catch (e) {
+    // The member never committed that snapshot: its records are valid and expected, there is nothing to check yet.
+    if (e instanceof NoCommittedSetError) return undefined;
+    throw e;
+  }
   const c = commitments.find((x) => x.asset === asset);
   if (c === undefined) {
     // The set leaves the asset out: the empty tree stands for it, and every held record of it is contradicted.
     const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
-    const keyHash = (await rpc("keyHashAt", () =>
-      registry
-        .getFunction("keyHashAt")(member, t)
-        .catch(() => 0n),
-    )) as bigint;
+    const keyHash = await keyHashAt(deps, registry, member, t);
     const missing = await missingAssetRecords(deps, registry, member, t, commitments, keyHash);
     const m = missing.find((x) => x.asset === asset);
     return { honoured: [], contradiction: m?.contradiction };
@@ -336,11 +358,7 @@ export async function checkHeldTree(
   const tree = await checkLeaves(deps.crypto, format.value.leaves, ctx, deps.depth);
   if (!tree.ok) return undefined;
   const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
-  const keyHash = (await rpc("keyHashAt", () =>
-    registry
-      .getFunction("keyHashAt")(member, t)
-      .catch(() => 0n),
-  )) as bigint;
+  const keyHash = await keyHashAt(deps, registry, member, t);
   const held = await deps.held.recordsFor(getAddress(member), asset, t);
   const h = checkHeldRecords((xs) => deps.crypto.poseidon(xs), tree.value, held, keyHash);
   return {

@@ -2,6 +2,8 @@
 // block timestamps (timestamps never decrease along a chain).
 import type { Provider } from "ethers";
 
+import { EvidenceUnavailableError } from "../chain/rpc.js";
+
 /** A block's identity as the PoA document records it. */
 export interface BlockRef {
   number: number;
@@ -60,16 +62,41 @@ export async function findBlockAtTime(
 }
 
 /**
- * Checks that `ref` is the block of time `t` on this chain: its hash is canonical, its timestamp is `<= t`, and the
- * next block's timestamp is `> t`. Returns a reason when it is not, undefined when it is.
+ * A block the chain must have (`n` at or below a head already seen, `head`): an RPC answer of `null` for it is the
+ * endpoint's failure (lagging behind a load balancer, pruned, flaky), never evidence that the block does not exist.
+ * Returns null only for a block above the head. Throws {@link EvidenceUnavailableError} for a missing known block.
  */
-export async function checkBlockAtTime(provider: Provider, ref: BlockRef, t: bigint): Promise<string | undefined> {
-  const b = await provider.getBlock(ref.number);
+async function knownBlock(provider: Provider, n: number, head: number | undefined) {
+  const b = await provider.getBlock(n);
+  if (b !== null) return b;
+  const seen = Math.max(head ?? -1, await provider.getBlockNumber());
+  if (n <= seen) {
+    throw new EvidenceUnavailableError(
+      "rpc",
+      `the RPC endpoint answered null for block ${n}, at or below head ${seen}`,
+    );
+  }
+  return null;
+}
+
+/**
+ * Checks that `ref` is the block of time `t` on this chain: its hash is canonical, its timestamp is `<= t`, and the
+ * next block's timestamp is `> t`. Returns a reason when it is not, undefined when it is. `head` is the highest block
+ * the caller has already seen: a `null` for a block at or below it (or below the endpoint's own head) throws
+ * {@link EvidenceUnavailableError} (retry later) instead of failing the check.
+ */
+export async function checkBlockAtTime(
+  provider: Provider,
+  ref: BlockRef,
+  t: bigint,
+  options: { head?: number } = {},
+): Promise<string | undefined> {
+  const b = await knownBlock(provider, ref.number, options.head);
   if (b === null) return `block ${ref.number} does not exist on this chain`;
   if (b.hash !== ref.hash) return `block ${ref.number} has hash ${b.hash}, not ${ref.hash} (not canonical)`;
   if (b.timestamp !== ref.timestamp) return `block ${ref.number} has timestamp ${b.timestamp}, not ${ref.timestamp}`;
   if (BigInt(b.timestamp) > t) return `block ${ref.number}'s time ${b.timestamp} is after t = ${t}`;
-  const next = await provider.getBlock(ref.number + 1);
+  const next = await knownBlock(provider, ref.number + 1, options.head);
   if (next === null) return `block ${ref.number + 1} is not mined yet: block ${ref.number} is not final for t = ${t}`;
   if (BigInt(next.timestamp) <= t) {
     return `block ${ref.number + 1} (time ${next.timestamp}) is also at or before t = ${t}: ${ref.number} is not the last block of t`;

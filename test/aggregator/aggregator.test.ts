@@ -179,7 +179,8 @@ describe("Aggregator", function () {
 
       expect(a.db.countAttestations()).to.equal(0);
       const health = await http(a.url, "GET", "/health");
-      expect(health.json).to.deep.equal({ status: "ok", attestations: 0, openSubjects: 0 });
+      expect(health.json).to.include({ status: "ok", attestations: 0, openSubjects: 0, chainId: "31337" });
+      expect((health.json as { problems: string[] }).problems).to.deep.equal([]);
     });
   });
 

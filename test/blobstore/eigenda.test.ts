@@ -4,6 +4,7 @@ import { keccak256 } from "ethers";
 import {
   BlobIntegrityError,
   BlobNotFoundError,
+  BlobRefRejectedError,
   BlobStoreError,
   BlobStoreUnavailableError,
   EigenDaProxyClient,
@@ -121,6 +122,40 @@ describe("EigenDaProxyClient", () => {
       const err = await caught(dead.put(pseudoRandom(10)));
       expect(err).to.be.instanceOf(BlobStoreUnavailableError);
       expect(err.message).to.contain("network error");
+    });
+  });
+
+  describe("the real proxy's status codes", () => {
+    it("418 (certificate fails verification) rejects the ref at once, without retrying", async () => {
+      const ref = await client.put(pseudoRandom(100));
+      proxy.rejectCertificate(ref.commitment);
+      const before = proxy.requests.length;
+      const err = await caught(client.get(ref));
+      expect(err).to.be.instanceOf(BlobRefRejectedError);
+      expect(err.message).to.contain("418");
+      expect(proxy.requests.length - before).to.equal(1);
+      // A certificate of another version (a forged one) gets the same answer.
+      const forged = { ...ref, commitment: "0x02" + ref.commitment.slice(4) };
+      expect(await caught(client.get(forged))).to.be.instanceOf(BlobRefRejectedError);
+    });
+
+    it("429 (rate-limited) is retried with backoff like 503, then unavailable", async () => {
+      proxy.fail429(2);
+      const ref = await client.put(pseudoRandom(100));
+      expect(proxy.requests).to.have.length(3);
+      proxy.fail429(10);
+      const err = await caught(client.get(ref));
+      expect(err).to.be.instanceOf(BlobStoreUnavailableError);
+      expect(err.message).to.contain("rate-limiting");
+    });
+
+    it("400 (malformed request) is an error in words, not retried", async () => {
+      proxy.failNextWith(400);
+      const err = await caught(client.put(pseudoRandom(10)));
+      expect(err).to.be.instanceOf(BlobStoreError);
+      expect(err).to.not.be.instanceOf(BlobStoreUnavailableError);
+      expect(err.message).to.match(/refused the request as malformed \(400/);
+      expect(proxy.requests).to.have.length(1);
     });
   });
 

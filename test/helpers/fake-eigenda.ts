@@ -1,6 +1,9 @@
-// A fake EigenDA proxy for tests: node:http, in memory, speaking the proxy's put/get/health REST API. It can be told
-// to answer 503 a number of times, to corrupt what it returns, to return an empty certificate, or to fail a request
-// with another status. Certificates are opaque bytes (a version byte, a counter and a hash), like real ones.
+// A fake EigenDA proxy for tests: node:http, in memory, speaking the proxy's put/get/health REST API with the real
+// proxy's status codes: 418 for a certificate that fails verification (a forged or unknown-version one: any get
+// whose certificate does not start with this fake's version byte, and those marked with `rejectCertificate`), 429
+// when rate-limited, 503 when the DA network is down, 400 for a malformed request, 404 for an unknown blob, 500
+// otherwise. It can also corrupt what it returns or return an empty certificate. Certificates are opaque bytes (a
+// version byte, a counter and a hash), like real ones.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +18,10 @@ export interface FakeEigenDa {
   requests: string[];
   /** Answer the next `n` requests (put or get) with 503. */
   fail503(n: number): void;
+  /** Answer the next `n` requests (put or get) with 429 (the disperser rate-limits). */
+  fail429(n: number): void;
+  /** Answer every get of this certificate (0x hex) with 418, as for a certificate that fails verification. */
+  rejectCertificate(commitment: string): void;
   /** Flip one byte of the next `n` get answers. */
   corruptGets(n: number): void;
   /** Answer the next put with 200 and an empty body. */
@@ -31,6 +38,8 @@ export async function startFakeEigenDa(options: { maxBlobBytes?: number } = {}):
   const blobs = new Map<string, Buffer>();
   const requests: string[] = [];
   let fail503 = 0;
+  let fail429 = 0;
+  const rejected = new Set<string>();
   let corrupt = 0;
   let emptyPut = false;
   let failWith: number | undefined;
@@ -56,6 +65,10 @@ export async function startFakeEigenDa(options: { maxBlobBytes?: number } = {}):
       fail503--;
       return send(503, "DA network unavailable (injected)");
     }
+    if (fail429 > 0) {
+      fail429--;
+      return send(429, "rate limited by the disperser (injected)");
+    }
     if (url.searchParams.get("commitment_mode") !== "standard") return send(400, "commitment_mode must be standard");
     if (url.pathname === "/put" && req.method === "POST") {
       if (req.headers["content-type"] !== "application/octet-stream") return send(400, "wrong content type");
@@ -75,6 +88,7 @@ export async function startFakeEigenDa(options: { maxBlobBytes?: number } = {}):
     }
     const m = /^\/get\/0x([0-9a-f]+)$/.exec(url.pathname);
     if (m !== null && req.method === "GET") {
+      if (rejected.has(m[1]) || !m[1].startsWith("01")) return send(418, "certificate verification failed");
       const blob = blobs.get(m[1]);
       if (blob === undefined) return send(404, "no such certificate");
       if (corrupt > 0) {
@@ -102,6 +116,12 @@ export async function startFakeEigenDa(options: { maxBlobBytes?: number } = {}):
     requests,
     fail503: (n) => {
       fail503 = n;
+    },
+    fail429: (n) => {
+      fail429 = n;
+    },
+    rejectCertificate: (c) => {
+      rejected.add(c.replace(/^0x/, "").toLowerCase());
     },
     corruptGets: (n) => {
       corrupt = n;

@@ -42,6 +42,7 @@ describe("node configuration", function () {
     expect(c.blobDir).to.equal(join(dir, "blobs"));
     expect(c.records).to.equal("postgres://u:p@db/x");
     expect([c.confirmations, c.pollMs, c.depth, c.logLevel]).to.deep.equal([2, 2000, 32, "info"]);
+    expect([c.rpcTimeoutSeconds, c.chainId, c.staleAfterSeconds]).to.deep.equal([30, undefined, undefined]);
   });
 
   it("names the file and the field of a bad configuration", async function () {

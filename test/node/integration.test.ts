@@ -60,7 +60,7 @@ async function until(what: string, cond: () => Promise<boolean>, ms = 600_000): 
 function runNodeProcess(config: string, key: string, env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    [join(process.cwd(), "node_modules/hardhat/dist/src/cli.js"), "node:run", "--config-file", config],
+    [join(process.cwd(), "node_modules/hardhat/dist/src/cli.js"), "node:run", "--config-file", config, "--create"],
     { cwd: process.cwd(), env: { ...process.env, POR_OPERATOR_KEY: key, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
