@@ -123,7 +123,7 @@ export async function verifySubject(
     const key = await registeredKey(deps, registry, s.member, keyHash);
     record(
       commitments[0].asset,
-      checkRecordKey((xs) => deps.crypto.poseidon(xs), isInPrimeSubgroup, key),
+      checkRecordKey((xs) => deps.crypto.poseidon(xs), (x, y) => isInPrimeSubgroup([x, y]), key),
     );
   }
 

@@ -80,7 +80,8 @@ export function signedRecordOf(r: StoredRecord): SignedRecord {
     slot: BigInt(r.slot),
     accountKey: BigInt(r.accountKey),
     balance: BigInt(r.balance),
-    payoutHash: BigInt(r.payoutHash),
+    // A row stored before record message v2 has no payout hash; its v1 message cannot be proven by this circuit.
+    payoutHash: BigInt(r.payoutHash ?? 0),
     signature: { R8x: BigInt(r.r8x), R8y: BigInt(r.r8y), S: BigInt(r.s) },
     publicKey: { Ax: BigInt(r.ax), Ay: BigInt(r.ay) },
   };

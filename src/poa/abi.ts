@@ -29,6 +29,8 @@ export const CONSORTIUM_REGISTRY_ABI = [
   "function keyHashAt(address member, uint64 t) view returns (uint256)",
   "function ejectionTermsOf(address member) view returns (bool ejectable, uint256 minCollateral)",
   "function collateralVault() view returns (address)",
+  "function keyCount(address member) view returns (uint256)",
+  "function keyAt(address member, uint256 index) view returns (tuple(uint256 keyHash, uint256 ax, uint256 ay, uint64 validFrom, uint64 validUntil))",
 ] as const;
 
 /** ICollateralVault views (restitution pools are per member and token) and the event of a pool paying a claim. */
