@@ -422,7 +422,9 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
           .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
           .slice(0, k)
           .reduce((a, b) => a + b, 0n);
-        await send(d.ledger.getFunction("setQuorumParams")({ quorumWeight, minSigners: k, requestFee: 0n }));
+        await send(
+          d.ledger.getFunction("setQuorumParams")({ quorumWeight, minSigners: k, requestFee: 0n, maxOpenRequests: 4 }),
+        );
         note(`quorum: ${k} co-signer(s) and ${fmtUnits(quorumWeight, ETH_UNIT)} units of stake`);
       },
     );
@@ -696,20 +698,15 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       for (const m of scenario.members) {
         const pub = published[round].get(m.index)!;
         const batch: ForwardedRecord[] = [];
-        for (const [ui, u] of m.users.entries()) {
+        for (const u of m.users) {
           if (!u.forwards[round]) continue;
-          let payout: string | undefined;
-          if (m.cheater && round === 1) {
-            if (ui === scenario.cheat.omitted.user) payout = scenario.cheat.omitted.payout;
-            if (ui === scenario.cheat.underReported.user) payout = scenario.cheat.underReported.payout;
-          }
           for (const [asset, bal] of [
             [ETH_ASSET, u.eth[round]],
             [USDC_ASSET, u.usdc[round]],
           ] as const) {
             if (bal === 0n) continue;
             const file: RecordFile = await readRecordFile(recordPath(m, pub.dir, asset, u.id));
-            batch.push(forwardedFromRecordFile(file, payout));
+            batch.push(forwardedFromRecordFile(file));
           }
         }
         for (let i = 0; i < batch.length; i += 500) {
@@ -855,7 +852,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
           "the fraud proofs",
           async () => {
             for (const n of nullifiers) {
-              if (!((await d.adjudicator.getFunction("isNullifierSpent")(n)) as boolean)) return false;
+              if (!((await d.adjudicator.getFunction("isNullifierSpent")(cheater.address, n)) as boolean)) return false;
             }
             return true;
           },
@@ -890,31 +887,58 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     // ---------------------------------------------------------------- 14. claims
     const paid = await p.step(
       "claims",
-      "the Adjudicator pays the booked claims to the users from the slashed member's own restitution pool",
+      "the claim window ends; the booked claims are paid pro rata from the slashed member's own restitution pool, each " +
+        "to the payout its user registered (the opening is in the user's record file)",
       async (note) => {
         const out = new Map<bigint, bigint>();
+        const claimOf = (i: number) =>
+          bookedClaim(conn.ethers.provider, d.addresses.adjudicator, cheater.address, nullifiers[i]);
+        // The claims were booked to the users' payouts whoever proved them; nobody can be paid before the window ends.
+        let closesAt = 0n;
         for (const [i, v] of victims.entries()) {
-          const w = wallet(v.payoutKey);
-          await setBalance(w.address, ETH_UNIT);
-          // A claim is paid only from the pool of the member it was proven against: payClaim names that member and
-          // the recipient, both read from the FraudProven event that booked it.
-          const booked = await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i]);
-          if (booked === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
-          // The watchtower that proved the fraud pays the claim right after its proof (claims against a member are
-          // paid first come, first served from its pool); the user pays what is left, if anything.
-          const byWatchtower = booked.paid;
-          const pool = (await d.vault.getFunction("restitutionOf")(booked.member, booked.token)) as bigint;
-          if (booked.remaining > 0n && pool > 0n) {
-            await send(at(d.adjudicator, w).getFunction("payClaim")(nullifiers[i], booked.member, w.address));
-          }
-          const c = (await bookedClaim(conn.ethers.provider, d.addresses.adjudicator, nullifiers[i])) ?? booked;
-          out.set(nullifiers[i], c.paid);
+          const c = await claimOf(i);
+          if (c === undefined) throw new Error(`no claim is booked under nullifier ${nullifiers[i]}`);
+          if (c.closesAt > closesAt) closesAt = c.closesAt;
           const f = v.asset === ETH_ASSET ? eth : usdc;
-          const held = (await d.vault.getFunction("restitutionOf")(c.member, c.token)) as bigint;
           note(
-            `claim of ${v.user.id}: booked ${f(c.amount)}, paid ${f(c.paid)} to ${c.recipient} ` +
-              `(${f(byWatchtower)} by the watchtower right after its proof); ` +
-              `${cheater.name}'s restitution pool still holds ${f(held)}`,
+            `claim of ${v.user.id}: booked ${f(c.terms.claim)}, ${c.status} until ${c.closesAt} (round ${c.terms.round})`,
+          );
+        }
+        const now = await latest();
+        if (closesAt > now) {
+          await increaseTime(Number(closesAt - now) + 1);
+          note(`the embedded chain's clock moves past the claim window (${Number(closesAt - now)} s)`);
+        }
+        for (const [i, v] of victims.entries()) {
+          const c = (await claimOf(i))!;
+          const f = v.asset === ETH_ASSET ? eth : usdc;
+          const file = await readRecordFile(
+            recordPath(cheater, published[1].get(cheater.index)!.dir, v.asset, v.user.id),
+          );
+          if (file.payout === null) throw new Error(`${v.user.id}'s record has no payout`);
+          const token = c.token;
+          const before =
+            token === ZeroAddress
+              ? await conn.ethers.provider.getBalance(file.payout.address)
+              : ((await at(d.usdc, gov).getFunction("balanceOf")(file.payout.address)) as bigint);
+          // Anyone may send the payment (here governance pays the gas): the money goes to the opening's address only.
+          await send(
+            at(d.adjudicator, gov).getFunction("payClaim")(
+              cheater.address,
+              nullifiers[i],
+              c.terms,
+              file.payout.address,
+              BigInt(file.payout.salt),
+            ),
+          );
+          const after =
+            token === ZeroAddress
+              ? await conn.ethers.provider.getBalance(file.payout.address)
+              : ((await at(d.usdc, gov).getFunction("balanceOf")(file.payout.address)) as bigint);
+          out.set(nullifiers[i], after - before);
+          note(
+            `claim of ${v.user.id}: booked ${f(c.terms.claim)}, paid ${f(after - before)} to its payout ` +
+              `${file.payout.address} (the round's pro-rata share, after the insurance share)`,
           );
         }
         return out;
@@ -936,6 +960,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       stakesBefore,
       nullifiers,
       paid,
+      payouts: new Map(victims.map((v, i) => [nullifiers[i].toString(), v.payout] as const)),
       gas,
       chainId,
       bridge,
@@ -1062,6 +1087,8 @@ interface CollectInput {
   stakesBefore: bigint[];
   nullifiers: bigint[];
   paid: Map<bigint, bigint>;
+  /** The payout address of each proven record (by nullifier, decimal). */
+  payouts: Map<string, string>;
   gas: GasBook;
   chainId: bigint;
   bridge: RpcBridge;
@@ -1138,11 +1165,11 @@ async function collect(x: CollectInput): Promise<DemoResult> {
   ]);
   for (const e of proven) {
     if (!("args" in e)) continue;
-    // FraudProven(member, nullifier, asset, t, claim, recipient, prover, weightSlashed): the claim's booking record.
+    // FraudProven(member, nullifier, asset, t, claim, payoutHash, round, prover, weightSlashed): the claim's booking.
     const nullifier = (e.args[1] as bigint).toString();
     const asset = Number(e.args[2]);
     const receipt = await e.getTransactionReceipt();
-    const prover = getAddress(String(e.args[6]));
+    const prover = getAddress(String(e.args[7]));
     frauds.push({
       kind: kinds.get(nullifier) ?? "fraud",
       member: getAddress(String(e.args[0])),
@@ -1150,10 +1177,10 @@ async function collect(x: CollectInput): Promise<DemoResult> {
       symbol: symbol(asset),
       nullifier,
       claim: (e.args[4] as bigint).toString(),
-      recipient: getAddress(String(e.args[5])),
+      recipient: x.payouts.get(nullifier) ?? `payout hash ${(e.args[5] as bigint).toString(16).slice(0, 10)}…`,
       prover,
       proverName: nameOf.get(prover) ?? prover,
-      weightSlashed: (e.args[7] as bigint).toString(),
+      weightSlashed: (e.args[8] as bigint).toString(),
       gasUsed: Number(receipt.gasUsed),
       txHash: e.transactionHash,
       paid: (x.paid.get(BigInt(nullifier)) ?? 0n).toString(),
@@ -1252,11 +1279,13 @@ async function collect(x: CollectInput): Promise<DemoResult> {
       omitted: {
         user: cheater.users[scenario.cheat.omitted.user].id,
         balance: scenario.cheat.omitted.balance.toString(),
+        payout: scenario.cheat.omitted.payout,
       },
       underReported: {
         user: cheater.users[scenario.cheat.underReported.user].id,
         balance: scenario.cheat.underReported.balance.toString(),
         reported: scenario.cheat.underReported.reported.toString(),
+        payout: scenario.cheat.underReported.payout,
       },
       hiddenShortfall: {
         eth: short(true2.eth, claimedEth.reserves).toString(),

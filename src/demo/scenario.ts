@@ -4,7 +4,7 @@
 // Pure: the same options give the same scenario, byte for byte.
 import { createHash } from "node:crypto";
 
-import { Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { Wallet, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import { z } from "zod";
 
 import type { MemberKeys } from "../keys/index.js";
@@ -53,6 +53,8 @@ export interface DemoUser {
   usdc: [bigint, bigint];
   /** Whether the user forwards its records of that round (round 1, round 2) to the verifier service. */
   forwards: [boolean, boolean];
+  /** The payout address the user registered with its member (the ledger's payout column): its restitution goes there. */
+  payout: string;
 }
 
 /** A member of the consortium. */
@@ -218,6 +220,7 @@ export function buildScenario(input: ScenarioOptions): Scenario {
         eth: [eth1, drift(rng, eth1, newEth, ethStep)],
         usdc: [usdc1, drift(rng, usdc1, newUsdc, usdcStep)],
         forwards: [rng.next() < options.forwardRate, rng.next() < options.forwardRate],
+        payout: getAddress(`0x${keccak256(toUtf8Bytes(`${seed}:payout:${m}:${u}`)).slice(-40)}`),
       });
     }
     // Every asset needs at least one account per round.
@@ -278,6 +281,9 @@ export function buildScenario(input: ScenarioOptions): Scenario {
   u.forwards = [u.forwards[0], true];
   const omittedKey = derivedKey(seed, "victim-omitted");
   const underKey = derivedKey(seed, "victim-under-reported");
+  // The victims registered their payout wallets with the cheater: their restitution goes there.
+  w.payout = new Wallet(omittedKey).address;
+  u.payout = new Wallet(underKey).address;
   const cheat: Cheat = {
     member: cheaterIndex,
     omitted: {
@@ -342,10 +348,11 @@ export function liabilities(m: DemoMember, round: 0 | 1): { eth: bigint; usdc: b
 
 /** The member's ledger of a round as CSV (`account_id,asset,balance`), accounts with a zero balance left out. */
 export function ledgerCsv(m: DemoMember, round: 0 | 1): string {
-  const lines = ["account_id,asset,balance"];
+  const lines = ["account_id,asset,balance,payout"];
   for (const u of m.users) {
-    if (u.eth[round] > 0n) lines.push(`${u.id},ETH,${u.eth[round]}`);
-    if (u.usdc[round] > 0n) lines.push(`${u.id},USDC,${u.usdc[round]}`);
+    const payout = u.payout;
+    if (u.eth[round] > 0n) lines.push(`${u.id},ETH,${u.eth[round]},${payout}`);
+    if (u.usdc[round] > 0n) lines.push(`${u.id},USDC,${u.usdc[round]},${payout}`);
   }
   return lines.join("\n") + "\n";
 }

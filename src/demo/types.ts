@@ -133,8 +133,8 @@ export interface DemoResult {
   cheat: {
     member: string;
     name: string;
-    omitted: { user: string; balance: string };
-    underReported: { user: string; balance: string; reported: string };
+    omitted: { user: string; balance: string; payout: string };
+    underReported: { user: string; balance: string; reported: string; payout: string };
     hiddenShortfall: { eth: string; usdc: string };
   };
   coverage: CoverageResult[];

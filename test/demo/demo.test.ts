@@ -89,10 +89,13 @@ describe("demo: scenario", function () {
           expect(
             cheater.reserves.usdc >= true2.usdc - s.cheat.underReported.balance + s.cheat.underReported.reported,
           ).to.equal(true);
-          // ... and each claim fits what two 50% slashes leave in the cheater's own restitution pool (90% of 75% of the
-          // collateral).
-          expect(s.cheat.omitted.balance * 100n <= (cheater.collateral.eth * 675n) / 10n).to.equal(true);
-          expect(s.cheat.underReported.balance * 100n <= (cheater.collateral.usdc * 675n) / 10n).to.equal(true);
+          // ... but not the true round-2 totals: the cheat hides a real shortfall.
+          expect(cheater.reserves.eth < true2.eth && cheater.reserves.usdc < true2.usdc).to.equal(true);
+          // ... and each claim fits what two 50% slashes leave payable in the cheater's own restitution pool (80% after
+          // the insurance share, of 90% after the bounties, of 75% of the collateral).
+          expect(s.cheat.omitted.balance * 100n <= (cheater.collateral.eth * 540n) / 10n).to.equal(true);
+          const shortfall = s.cheat.underReported.balance - s.cheat.underReported.reported;
+          expect(shortfall * 100n <= (cheater.collateral.usdc * 540n) / 10n).to.equal(true);
           // Honest members hold at least their liabilities in both rounds.
           for (const m of s.members.filter((x) => !x.cheater)) {
             for (const r of [0, 1] as const) {
@@ -104,13 +107,17 @@ describe("demo: scenario", function () {
           for (const m of s.members) {
             for (const r of [0, 1] as const) {
               const lines = ledgerCsv(m, r).trim().split("\n");
-              expect(lines[0]).to.equal("account_id,asset,balance");
+              expect(lines[0]).to.equal("account_id,asset,balance,payout");
+              // Every line names its user's payout address; the victims' are their payout wallets.
+              expect(lines.slice(1).every((l) => /,0x[0-9a-fA-F]{40}$/.test(l))).to.equal(true);
               expect(lines.some((l) => l.includes(",ETH,"))).to.equal(true);
               expect(lines.some((l) => l.includes(",USDC,"))).to.equal(true);
               expect(new Set(lines).size).to.equal(lines.length);
             }
           }
           expect(new Set(s.members.flatMap((m) => m.users.map((x) => x.id))).size).to.equal(users * members);
+          expect(cheater.users[s.cheat.omitted.user].payout).to.equal(s.cheat.omitted.payout);
+          expect(cheater.users[s.cheat.underReported.user].payout).to.equal(s.cheat.underReported.payout);
         },
       ),
       { numRuns: 40 },
@@ -256,7 +263,16 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
       expect(f.gasUsed).to.be.greaterThan(200_000);
     }
     expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.claim).to.equal(result.cheat.omitted.balance);
-    expect(result.frauds.find((f) => f.asset === USDC_ASSET)?.claim).to.equal(result.cheat.underReported.balance);
+    // The under-reported user is owed the shortfall (signed balance minus the leaf's sum), the omitted one everything.
+    expect(result.frauds.find((f) => f.asset === USDC_ASSET)?.claim).to.equal(
+      (BigInt(result.cheat.underReported.balance) - BigInt(result.cheat.underReported.reported)).toString(),
+    );
+    // Each claim was paid to the payout its user registered with the member, after the claim window.
+    expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.recipient).to.equal(result.cheat.omitted.payout);
+    expect(result.frauds.find((f) => f.asset === USDC_ASSET)?.recipient).to.equal(result.cheat.underReported.payout);
+    expect(BigInt(result.cheat.hiddenShortfall.eth) > 0n && BigInt(result.cheat.hiddenShortfall.usdc) > 0n).to.equal(
+      true,
+    );
     // Two 50% slashes leave a quarter of the stake; below the minimum collateral, so the watchtower ejected the member.
     expect(BigInt(cheater.stakeAfter)).to.equal(BigInt(cheater.stakeBefore) / 4n);
     expect(cheater.statusAfter).to.equal("Ejected");
@@ -278,9 +294,9 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(step("deploy").gas.gas).to.be.greaterThan(1_000_000);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.proveFraud")).to.equal(true);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.ejectUndercollateralized")).to.equal(true);
-    // The watchtower pays each claim right after its proof; the claims step pays only what is left, if anything.
-    expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.payClaim")).to.equal(true);
-    for (const a of step("claims").gas.byAction) expect(a.action).to.equal("Adjudicator.payClaim");
+    // Claims are paid only after the claim window, in the claims step, to the users' payouts.
+    expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.payClaim")).to.equal(false);
+    expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["Adjudicator.payClaim"]);
     expect(step("round1-snapshot").gas.txs).to.equal(0);
     expect(result.totals.gas).to.equal(result.steps.reduce((a, s) => a + s.gas.gas, 0));
   });
