@@ -36,7 +36,15 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   const crypto = await loadCrypto({ threads: 0 });
   const prv = Uint8Array.from({ length: 32 }, (_, i) => i + 11);
   const [Ax, Ay] = crypto.publicKey(prv);
-  const base = { member: 0xabcdefn, asset: 1n, t: 1_700_000_000n, slot: 5n, accountKey: 424242n, balance: 10_000n };
+  const base = {
+    member: 0xabcdefn,
+    asset: 1n,
+    t: 1_700_000_000n,
+    slot: 5n,
+    accountKey: 424242n,
+    balance: 10_000n,
+    payoutHash: 0x1234n,
+  };
   const pc = await loadProverCrypto();
   const m = recordMessage(pc, { ...base, signature: { R8x: 0n, R8y: 0n, S: 0n }, publicKey: { Ax, Ay } });
   const sig = crypto.sign(prv, m);
@@ -52,7 +60,6 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   const statement = await checkFraud({
     record,
     path: { slot: 5n, leaf: p.leaf, siblings: p.siblings },
-    recipient: 0x1234n,
   });
 
   const art = await circuitArtifacts("LeafMismatch32");

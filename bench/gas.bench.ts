@@ -9,9 +9,22 @@ import { join } from "node:path";
 import { network } from "hardhat";
 
 import { releaseCurves } from "../src/circuits/index.js";
-import { Verdict, fraudPublicSignals, rootsDigest, setBlobDigest, setSubject } from "../src/consortium/index.js";
+import { Wallet } from "ethers";
+
+import {
+  Verdict,
+  fraudPublicSignals,
+  rootsDigest,
+  setBlobDigest,
+  setSubject,
+  type AssetCommitment,
+  type FraudProofStruct,
+} from "../src/consortium/index.js";
+import { USDC_WEIGHT } from "../src/demo/scenario.js";
+import type { MemberKeys } from "../src/keys/index.js";
+import { proveRootSum, slotPathFromLeaves } from "../src/prover/index.js";
 import { ETH_ASSET, TOKEN_ASSET, commitmentOf, deployLedgerSystem } from "../test/contracts/ledger-fixture.js";
-import { omissionSnapshot, proveOmission } from "../test/e2e/omission-fraud.js";
+import { omissionSnapshot, proveOmission, type OmissionSnapshot } from "../test/e2e/omission-fraud.js";
 
 async function sub(dir: string, name: string): Promise<string> {
   const path = join(dir, name);
@@ -35,6 +48,99 @@ const BEFORE: Record<string, string> = {
   "proveFraud (real Groth16 verifier), steady state": "~530,000 (estimate)",
 };
 
+/** The rows of the previous record (commit 78deb3f, before issue 12's money path), for comparison. */
+const PREVIOUS: Record<string, string> = {
+  "commit, 1 asset": "73,768",
+  "commit, 4 assets": "101,836",
+  requestProof: "133,914",
+  "respondToRequest (set exists)": "66,781",
+  "attestCommitment, 4 signers": "70,447",
+  "attestCommitment, 16 signers": "153,523",
+  "proveFraud (real Groth16 verifier), first proof": "344,204",
+  "proveFraud (real Groth16 verifier), steady state": "344,180",
+};
+
+interface StructLog {
+  op: string;
+  gas: number;
+  gasCost: number;
+  depth: number;
+  stack?: string[];
+}
+
+/**
+ * Where a transaction's gas goes, from `debug_traceTransaction` (struct logs): the intrinsic part (base and calldata),
+ * each external call of the top frame by callee (the gas the call consumed, its own cold-account access included),
+ * and the top frame's own SLOAD / SSTORE / LOG / other work. Returns markdown lines.
+ */
+async function breakdown(
+  ethers: Awaited<ReturnType<typeof network.create>>["ethers"],
+  hash: string,
+  f: Awaited<ReturnType<typeof deployLedgerSystem>>,
+): Promise<string[]> {
+  const receipt = await ethers.provider.getTransactionReceipt(hash);
+  const tx = await ethers.provider.getTransaction(hash);
+  if (receipt === null || tx === null) throw new Error("no transaction to trace");
+  const res = (await ethers.provider.send("debug_traceTransaction", [
+    hash,
+    { disableMemory: true, disableStorage: true },
+  ])) as { structLogs: StructLog[] };
+  const logs = res.structLogs;
+  const names = new Map<string, string>();
+  for (const [name, c] of Object.entries({
+    verifier: f.verifier,
+    registry: f.registry,
+    ledger: f.ledger,
+    vault: f.vault,
+    reputation: f.reputation,
+  })) {
+    names.set((await c.getAddress()).toLowerCase(), name);
+  }
+  const parts = new Map<string, number>();
+  const add = (k: string, g: number) => parts.set(k, (parts.get(k) ?? 0) + g);
+  const calls = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
+  for (let i = 0; i < logs.length; i++) {
+    const l = logs[i];
+    if (l.depth !== 1) continue;
+    let j = i + 1;
+    while (j < logs.length && logs[j].depth !== 1) j++;
+    const used = j < logs.length ? l.gas - logs[j].gas : l.gasCost;
+    if (calls.has(l.op) && l.stack !== undefined) {
+      const to =
+        "0x" +
+        BigInt(l.stack[l.stack.length - 2])
+          .toString(16)
+          .padStart(40, "0");
+      const name = names.get(to) ?? to;
+      // A function called twice on the same contract (e.g. the vault) shows as one line.
+      add(`call ${name}${j - i > 1 ? "" : " (no code run)"}`, used);
+    } else if (l.op === "SLOAD" || l.op === "SSTORE") {
+      add(`adjudicator ${l.op}`, used);
+    } else if (l.op.startsWith("LOG")) {
+      add("adjudicator events", used);
+    } else {
+      add("adjudicator other (decoding, hashing, memory)", used);
+    }
+  }
+  const intrinsic = Number(tx.gasLimit) - (logs[0]?.gas ?? 0);
+  const data = ethers.getBytes(tx.data);
+  const calldata = data.reduce((acc, b) => acc + (b === 0 ? 4 : 16), 0);
+  const total = Number(receipt.gasUsed);
+  const rows = [...parts.entries()].sort((a, b) => b[1] - a[1]);
+  const measured = intrinsic + rows.reduce((acc, [, g]) => acc + g, 0);
+  return [
+    `proveFraud steady state, \`debug_traceTransaction\` of ${hash} (${total.toLocaleString("en-US")} gas; ` +
+      `${data.length} bytes of calldata):`,
+    "",
+    "| part | gas |",
+    "|---|---:|",
+    `| intrinsic: base 21,000 + calldata ${calldata.toLocaleString("en-US")} | ${intrinsic.toLocaleString("en-US")} |`,
+    ...rows.map(([k, g]) => `| ${k} | ${g.toLocaleString("en-US")} |`),
+    `| refund and rounding (receipt - sum) | ${(total - measured).toLocaleString("en-US")} |`,
+    "",
+  ];
+}
+
 interface Row {
   operation: string;
   gas: bigint;
@@ -47,7 +153,11 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   const { ethers, networkHelpers } = await network.create();
   const { time } = networkHelpers;
   const operators = opts.quick ? 16 : 16; // the table needs 16 signers either way; the run takes seconds
-  const f = await deployLedgerSystem(ethers, networkHelpers, { operators, verifier: "LeafMismatch32Verifier" });
+  const f = await deployLedgerSystem(ethers, networkHelpers, {
+    operators,
+    verifier: "LeafMismatch32Verifier",
+    rootSumVerifier: "RootSumMismatchVerifier",
+  });
   await f.registry.listAsset(3, ethers.ZeroAddress, "A3", 18);
   await f.registry.listAsset(4, ethers.ZeroAddress, "A4", 18);
   const rows: Row[] = [];
@@ -114,52 +224,133 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   const fixed = a4 - 4n * perSigner;
 
   // Fraud proofs with the REAL generated verifier and real Groth16 proofs: the member rotates to the record key its
-  // engine signs with, commits two snapshots whose trees each omit one user, and each user's proof is submitted.
-  // The first proof is also the first slash of the member and the first restitution in the token; the second shows the
-  // steady state.
+  // engine signs with, commits snapshots whose trees each omit one user (who registered a payout address), and each
+  // user's proof is submitted. The first proof is also the first slash of the member and opens its first claim round
+  // of the token; the second joins that round (steady state). A second member with ETH and ERC-20 collateral (as in
+  // the demo) is proven twice the same way. Then the round closes and the claims are paid to the payout addresses the
+  // record files open: the first payment settles the round, the second finds it settled. Last, a committed root sum
+  // that is not the one inside its root hash is convicted with a real RootSumMismatch proof.
   const workDir = await mkdtemp(join(tmpdir(), "por-gas-"));
+  const trace: string[] = [];
   try {
-    const keyFrom = BigInt(await time.latest()) + 5n;
-    const tA = keyFrom + 30n;
-    const tB = keyFrom + 60n;
+    // Keys valid from an hour ahead: the snapshots take a while, and the chain's clock follows the wall clock.
+    const keyFrom = BigInt(await time.latest()) + 3_600n;
+    const [tA, tB, tC, tD, tE] = [30n, 60n, 90n, 120n, 150n].map((d) => keyFrom + d);
     const balances = { alice: 2n * 10n ** 18n, bob: 15n * 10n ** 17n, carol: 7n * 10n ** 17n };
-    const snapA = await omissionSnapshot({
-      workDir: await sub(workDir, "a"),
-      member: f.member.address,
-      t: tA,
-      balances,
-      victim: "bob",
-    });
-    const keys = snapA.key;
-    await f.registry.connect(f.member).registerKey(keys.keyHash, keys.ax, keys.ay, keyFrom);
-    // The same member keys sign the second snapshot (runSnapshot takes them from the first run's keystore).
-    const snapB = await omissionSnapshot({
-      workDir: await sub(workDir, "b"),
-      member: f.member.address,
-      t: tB,
-      balances,
-      victim: "carol",
-      keys: snapA.keys,
-    });
-    await time.increaseTo(tB + 10n);
+    // Payout addresses that exist (funded accounts): a payout to an empty account would add the 25,000 of a new one.
+    const payouts = { bob: f.user.address, carol: f.other.address };
+    const snap = async (name: string, member: string, t: bigint, victim: string, keys?: MemberKeys) =>
+      omissionSnapshot({ workDir: await sub(workDir, name), member, t, balances, victim, payouts, keys });
+    const snapA = await snap("a", f.member.address, tA, "bob");
+    await f.registry.connect(f.member).registerKey(snapA.key.keyHash, snapA.key.ax, snapA.key.ay, keyFrom);
+    // The same member keys sign the later snapshots (runSnapshot takes them from the first run's keystore).
+    const snapB = await snap("b", f.member.address, tB, "carol", snapA.keys);
+    const snapE = await snap("e", f.member.address, tE, "bob", snapA.keys);
+
+    // The second member: ETH and an ERC-20 (the fixture's 6-decimal token, weighted as the demo's USDC).
+    const member2 = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
+    await f.governance.sendTransaction({ to: member2.address, value: 12n * 10n ** 18n });
+    await f.onboard(member2, 5n * 10n ** 18n);
+    const tokenAddress = await f.token.getAddress();
+    await f.vault.connect(f.governance).setTokenWeight(tokenAddress, USDC_WEIGHT);
+    const usdc = 10_000n * 10n ** 6n; // 10,000 units: 5 ETH of weight
+    await f.token.mint(member2.address, usdc);
+    await f.token.connect(member2).approve(await f.vault.getAddress(), usdc);
+    await f.vault.connect(member2).deposit(member2.address, tokenAddress, usdc);
+    const snapC = await snap("c", member2.address, tC, "bob");
+    await f.registry.connect(member2).registerKey(snapC.key.keyHash, snapC.key.ax, snapC.key.ay, keyFrom);
+    const snapD = await snap("d", member2.address, tD, "carol", snapC.keys);
+
+    await time.increaseTo(tE + 10n);
     await f.ledger.connect(f.member).commit(tA, [snapA.commitment]);
     await f.ledger.connect(f.member).commit(tB, [snapB.commitment]);
-    const first = (await proveOmission(snapA, f.user.address)).proof;
-    const second = (await proveOmission(snapB, f.user.address)).proof;
-    const gFirst = await gasOf(f.adjudicator.connect(f.prover).proveFraud(first, [snapA.commitment]));
-    const gSecond = await gasOf(f.adjudicator.connect(f.prover).proveFraud(second, [snapB.commitment]));
-    const verify = await f.verifier.verifyProof.estimateGas(first.a, first.b, first.c, fraudPublicSignals(first));
+    await f.ledger.connect(member2).commit(tC, [snapC.commitment]);
+    await f.ledger.connect(member2).commit(tD, [snapD.commitment]);
+    // tE: the member commits its honest root hash with a root sum 1 ETH below the one inside it.
+    const understated = { ...snapE.commitment, rootHash: snapE.honestRootHash, rootSum: 15n * 10n ** 17n + 10n ** 18n };
+    await f.ledger.connect(f.member).commit(tE, [understated]);
+
+    const proofs = await Promise.all([snapA, snapB, snapC, snapD].map(async (s) => (await proveOmission(s)).proof));
+    const [pA, pB, pC, pD] = proofs;
+    const prove = (p: FraudProofStruct, set: AssetCommitment[]) => f.adjudicator.connect(f.prover).proveFraud(p, set);
+    const gFirst = await gasOf(prove(pA, [snapA.commitment]));
+    const secondTx = await prove(pB, [snapB.commitment]);
+    const gSecond = await gasOf(Promise.resolve(secondTx));
+    const gTwoFirst = await gasOf(prove(pC, [snapC.commitment]));
+    const gTwo = await gasOf(prove(pD, [snapD.commitment]));
+    const verify = await f.verifier.verifyProof.estimateGas(pA.a, pA.b, pA.c, fraudPublicSignals(pA));
     rows.push({
       operation: "proveFraud (real Groth16 verifier), first proof",
       gas: gFirst,
       goal: "<= 350,000",
-      note: "first slash of the member, first restitution in the token",
+      note: "first slash of the member; opens its first claim round of the token",
     });
     rows.push({
       operation: "proveFraud (real Groth16 verifier), steady state",
       gas: gSecond,
       goal: "<= 350,000",
-      note: `verifyProof called alone: ~${(verify - 21_000n).toLocaleString("en-US")} (estimateGas - 21,000, its calldata included)`,
+      note:
+        "ETH collateral; joins the open round; verifyProof called alone: " +
+        `~${(verify - 21_000n).toLocaleString("en-US")} (estimateGas - 21,000, its calldata included)`,
+    });
+    rows.push({
+      operation: "proveFraud, member with ETH + ERC-20 collateral, first proof",
+      gas: gTwoFirst,
+      goal: "<= 350,000",
+      note: "first slash of that member; opens its round",
+    });
+    rows.push({
+      operation: "proveFraud, member with ETH + ERC-20 collateral, steady state",
+      gas: gTwo,
+      goal: "<= 350,000",
+      note: "both tokens slashed; joins the open round",
+    });
+    if (gSecond > 350_000n || gTwo > 350_000n) trace.push(...(await breakdown(ethers, secondTx.hash, f)));
+
+    // Claim payments: round 1 of (member, ETH) holds bob's (tA) and carol's (tB) claims.
+    const round = await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 0);
+    await time.increaseTo(round.closesAt);
+    const pay = async (s: OmissionSnapshot, p: FraudProofStruct) => {
+      const payout = s.victimPayout;
+      if (payout === null) throw new Error("no payout in the record file");
+      const terms = { asset: Number(p.asset), claim: p.claim, round: Number(round.round), payoutHash: p.payoutHash };
+      return gasOf(
+        f.adjudicator.connect(f.prover).payClaim(f.member.address, p.nullifier, terms, payout.address, payout.salt),
+      );
+    };
+    const gSettle = await pay(snapA, pA);
+    const gPay = await pay(snapB, pB);
+    rows.push({
+      operation: "payClaim, settles the round",
+      gas: gSettle,
+      goal: "<= 80,000",
+      note: "insurance share and reserve taken from the member's pool in the vault; ETH to an existing account",
+    });
+    rows.push({
+      operation: "payClaim, round already settled",
+      gas: gPay,
+      goal: "<= 80,000",
+      note: "ETH to an existing account",
+    });
+
+    // RootSumMismatch: any path of the committed tree gives the root's two children.
+    const { path, rootHash } = await slotPathFromLeaves(join(snapE.dir, "leaves-1.bin"), 0n);
+    const { file: rs } = await proveRootSum({
+      member: BigInt(f.member.address),
+      asset: ETH_ASSET,
+      t: tE,
+      rootSum: understated.rootSum,
+      path,
+      expectedRoot: rootHash,
+    });
+    const gRoot = await gasOf(
+      f.adjudicator.connect(f.prover).proveRootSumMismatch(f.member.address, tE, ETH_ASSET, [understated], rs.proof),
+    );
+    rows.push({
+      operation: "proveRootSumMismatch (real Groth16 verifier)",
+      gas: gRoot,
+      goal: "-",
+      note: "no claim booked",
     });
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -170,18 +361,22 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     "## gas",
     "",
     "Consortium contracts on the in-process chain (EDR, Prague), optimizer 1000 runs. Steady state: the member",
-    "has committed before; ETH collateral only; cold storage slots as in a real transaction.",
+    "has committed before and has been proven once (its claim round of the token is open); ETH collateral only",
+    "unless the row says ETH + ERC-20 (the fixture's 6-decimal token at the demo's USDC weight); cold storage slots",
+    "as in a real transaction. Fraud proofs are real Groth16 proofs (src/prover) of records with a payout",
+    "commitment; claims are paid to existing (funded) payout accounts, after the round's closesAt.",
     "",
-    "| operation | gas | before (commit 4917e64) | goal | note |",
-    "|---|---:|---:|---|---|",
+    "| operation | gas | before (commit 4917e64) | previous (78deb3f) | goal | note |",
+    "|---|---:|---:|---:|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.operation} | ${r.gas.toLocaleString("en-US")} | ${BEFORE[r.operation] ?? "-"} | ${r.goal} | ${r.note ?? ""} |`,
+        `| ${r.operation} | ${r.gas.toLocaleString("en-US")} | ${BEFORE[r.operation] ?? "-"} | ${PREVIOUS[r.operation] ?? "-"} | ${r.goal} | ${r.note ?? ""} |`,
     ),
     "",
     `Attestation: ~${fixed.toLocaleString("en-US")} fixed + ~${perSigner.toLocaleString("en-US")} per signer ` +
       "(goal 60,000 + 6,000 per signer).",
     "",
+    ...trace,
   ];
   return lines.join("\n");
 }

@@ -83,7 +83,7 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
           ax: "0",
           ay: "0",
           keyHash: "1",
-          payout: null,
+          payoutHash: "0",
           receivedAt: 0,
           checkedAt: null,
           checkResult: null,

@@ -49,14 +49,18 @@ export async function runFundPayClaim(ctx: TaskContext, args: Args): Promise<voi
     throw new TaskError(`no claim is booked against ${args.member} under nullifier ${nullifier}`);
   if (before.status === "paid") throw new TaskError("the claim was already paid");
   if (before.status === "vetoed") throw new TaskError("the claim was vetoed");
-  if (before.status === "open") {
-    throw new TaskError(`the claim's round is open until ${before.closesAt} (Unix time): payment comes after it`);
+  const now = BigInt((await ctx.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  if (before.status === "open" && now < before.closesAt) {
+    throw new TaskError(
+      `the claim's round is open until ${before.closesAt} (Unix time; now ${now}): payment comes after it`,
+    );
   }
   await sendAndReport(ctx, "payClaim", () =>
     adjudicator.payClaim(before.member, nullifier, before.terms, args.payout, BigInt(args.salt)),
   );
+  // The round is settled by now (by this payment if it was not yet): the claim's share is in its ClaimPaid event.
   ctx.print(
     `claim against ${before.member}, asset ${before.terms.asset}, round ${before.terms.round}: ` +
-      `paid ${before.payment} of ${before.terms.claim} to ${args.payout} (token ${before.token})`,
+      `its pro-rata share of ${before.terms.claim} paid to ${args.payout} (token ${before.token}; amount in ClaimPaid)`,
   );
 }

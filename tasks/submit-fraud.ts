@@ -7,7 +7,10 @@ interface Args extends CommonArgs {
   proof: string;
 }
 
-/** `hardhat submit-fraud`: submit a `prove-fraud` output to the Adjudicator (bounty to the sending account). */
+/**
+ * `hardhat submit-fraud`: submit a `prove-fraud` output (`por.fraud-proof` v3) to the Adjudicator (bounty to the
+ * sending account; the claim is booked to the record's payout hash, whoever sends it).
+ */
 export default async function submitFraud(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
   await runTask(async () => {
     if (args.proof === "") throw new TaskFailure("--proof <fraud-proof.json> is required");
@@ -15,7 +18,8 @@ export default async function submitFraud(args: Args, hre: HardhatRuntimeEnviron
     const ctx = await consortiumContext(args, hre);
     console.log(
       `fraud proof against member ${proof.member}, asset ${proof.asset}, t ${proof.t}: claim ${proof.claim} ` +
-        `to ${proof.recipient}, nullifier ${proof.nullifier}`,
+        `to payout hash ${proof.payoutHash}${proof.payoutHash === 0n ? " (none: governance assigns one)" : ""}, ` +
+        `nullifier ${proof.nullifier}`,
     );
     // The ledger stores only the set's digest: the proof goes with the member's whole set at t, as committed.
     const ledger = await ctx.ledger.getAddress();

@@ -72,7 +72,10 @@ export async function bookedClaim(
   const token = await assetTokenOf(a, terms.asset);
   const round = (await a.getFunction("roundOf")(member, token, terms.round)) as { closesAt: bigint; settled: boolean };
   const payment = (await a.getFunction("claimPayment")(member, terms)) as bigint;
-  let status: BookedClaim["status"] = round.settled ? "payable" : "open";
+  // A closed round that nobody settled yet is payable too (the first payment settles it).
+  const head = await runner?.provider?.getBlock("latest");
+  const closed = round.settled || (head !== null && head !== undefined && BigInt(head.timestamp) >= round.closesAt);
+  let status: BookedClaim["status"] = closed ? "payable" : "open";
   if ((word & CLAIM_FLAGS.paid) !== 0n) status = "paid";
   if ((word & CLAIM_FLAGS.vetoed) !== 0n) status = "vetoed";
   return {

@@ -231,10 +231,10 @@ describe("RootSumMismatchVerifier (end to end)", function () {
   it("accepts the proof of an understated root sum from any path, and nothing else", async function () {
     const c = await loadCrypto();
     await circuitArtifacts("RootSumMismatch");
-    const verifier = await ethers.deployContract("RootSumMismatchVerifier");
+    const verifier: BaseContract = await ethers.deployContract("RootSumMismatchVerifier");
     const r = userRecord();
     const { path, root } = await treeWith(c, r, undefined);
-    const verify = async (p: { a: string[]; b: string[][]; c: string[] }, s: readonly (string | bigint)[]) =>
+    const verify = async (p: Proof, s: readonly (string | bigint)[]) =>
       (await verifier.getFunction("verifyProof")(p.a, p.b, p.c, s)) as boolean;
     const { file } = await proveRootSum({
       member: r.member,

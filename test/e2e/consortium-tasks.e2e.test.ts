@@ -1,8 +1,10 @@
 // The consortium tasks run in-process against a deployment made with the Ignition module and the generated
 // fraud-proof verifier: commit-roots from an engine summary (a real snapshot whose published tree omits a user),
 // attest by three operators, submit-quorum, request-proof, report-missed-deadline (too early: a decoded custom error
-// and a non-zero exit code), submit-fraud from the prover's por.fraud-proof file (a real Groth16 proof), fund:pay-claim
-// (the Adjudicator pays the booked claim from the vault's restitution pool), consortium:status.
+// and a non-zero exit code), submit-fraud from the prover's por.fraud-proof file (a real Groth16 proof; the claim is
+// booked to the payout hash in bob's record), fund:pay-claim once the claim round has closed (the Adjudicator settles
+// the round from the member's restitution pool and pays bob's payout address, with the opening from his record file),
+// consortium:status.
 import { createHash } from "node:crypto";
 import { copyFile, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -68,7 +70,7 @@ async function setup() {
     await registry.connect(governance).activate(account.address);
   }
   // The member's engine snapshot at t (base units: alice 1000, bob 1500, carol 2000); the tree it publishes and
-  // commits omits bob. Its record key is registered before t.
+  // commits omits bob, who registered a payout address with the member. Its record key is registered before t.
   const keyFrom = BigInt(await networkHelpers.time.latest()) + 5n;
   const t = keyFrom + 30n;
   const snapDir = join(dir, "engine");
@@ -79,6 +81,7 @@ async function setup() {
     t,
     balances: { alice: 1_000n, bob: 1_500n, carol: 2_000n },
     victim: "bob",
+    payouts: { bob: user.address },
   });
   await registry.connect(member).registerKey(snap.key.keyHash, snap.key.ax, snap.key.ay, keyFrom);
   await networkHelpers.time.increaseTo(t + 10n);
@@ -222,21 +225,26 @@ describe("consortium tasks", function () {
     expect(twice.out).to.contain("request 2 is not open: Answered");
 
     // Bob's record file and the published leaves through the prover: the por.fraud-proof file submit-fraud reads.
-    const { file } = await proveOmission(s.snap, s.user.address);
+    const { file } = await proveOmission(s.snap);
     const proofFile = join(s.dir, "fraud-proof.json");
     await writeFile(proofFile, JSON.stringify(file, null, 2));
     const fraud = await capture(() => submitFraud({ ...common, from: "2", proof: proofFile }, s.hre));
     expect(fraud.code, fraud.out).to.equal(0);
     expect(fraud.out).to.contain(
       `event FraudProven(member=${s.member.address}, nullifier=${file.publicSignals.nullifier}, asset=1, t=${s.t}, ` +
-        `claim=1500, recipient=${s.user.address}`,
+        `claim=1500, payoutHash=${file.publicSignals.payoutHash}, round=1, prover=`,
     );
+    expect(file.publicSignals.payoutHash).to.equal(s.snap.victimPayoutHash.toString());
+    expect(fraud.out).to.contain(`to payout hash ${file.publicSignals.payoutHash}, nullifier`);
     const again = await capture(() => submitFraud({ ...common, from: "2", proof: proofFile }, s.hre));
     expect(again.code).to.equal(1);
-    expect(again.out).to.contain(`Adjudicator: nullifier spent (nullifier ${file.publicSignals.nullifier})`);
+    expect(again.out).to.contain(
+      `Adjudicator: nullifier spent (member ${s.member.address}, nullifier ${file.publicSignals.nullifier})`,
+    );
 
-    // fund:pay-claim: anyone pays bob's booked claim from the member's own restitution pool (to bob, whoever sends
-    // it; the task names the member and the recipient from the FraudProven event).
+    // fund:pay-claim: anyone pays bob's booked claim, once its claim round has closed, to the payout address his
+    // record file opens (whoever sends it; the task takes the claim's terms from the FraudProven event). The first
+    // payment settles the round: 20% of the member's pool to the insurance side, the claims reserved pro rata.
     const printed: string[] = [];
     const [, , , , , , payer] = await ethers.getSigners();
     const ctx = await contextFromConnection(ethers, payer, {
@@ -245,15 +253,52 @@ describe("consortium tasks", function () {
       print: (line) => printed.push(line),
     });
     const adjudicatorAddress = await s.adjudicator.getAddress();
-    const poolBefore = await s.vault.restitutionOf(s.member.address, ethers.ZeroAddress);
-    await runFundPayClaim(ctx, { nullifier: file.publicSignals.nullifier, from: "", address: adjudicatorAddress });
-    expect(printed.join("\n")).to.contain(
-      `event ClaimPaid(nullifier=${file.publicSignals.nullifier}, member=${s.member.address}, recipient=${s.user.address}`,
+    const nullifier = BigInt(file.publicSignals.nullifier);
+    const payout = s.snap.victimPayout;
+    if (payout === null) throw new Error("bob's record file carries no payout opening");
+    expect(payout.address).to.equal(s.user.address);
+    const pay = {
+      nullifier: file.publicSignals.nullifier,
+      member: s.member.address,
+      payout: payout.address,
+      salt: payout.salt.toString(),
+      from: "",
+      address: adjudicatorAddress,
+    };
+    const open = await bookedClaim(ethers.provider, adjudicatorAddress, s.member.address, nullifier);
+    expect(open?.status).to.equal("open");
+    expect(open?.terms).to.deep.equal({ asset: 1, claim: 1_500n, round: 1, payoutHash: s.snap.victimPayoutHash });
+    let tooEarly = "";
+    await runFundPayClaim(ctx, pay).catch((e: unknown) => (tooEarly = (e as Error).message));
+    expect(tooEarly).to.contain(`the claim's round is open until ${open?.closesAt} (Unix time`);
+    await networkHelpers.time.increaseTo(open!.closesAt);
+    const pool = await s.vault.restitutionOf(s.member.address, ethers.ZeroAddress);
+    const insurance = (pool * 2_000n) / 10_000n;
+    const reserved = pool - insurance < 1_500n ? pool - insurance : 1_500n;
+    const share = (1_500n * reserved) / 1_500n;
+    let wrong = "";
+    await runFundPayClaim(ctx, { ...pay, payout: payer.address }).catch((e: unknown) => (wrong = (e as Error).message));
+    expect(wrong).to.contain(
+      `Restitution: wrong payout (member ${s.member.address}, nullifier ${nullifier}, payoutAddress ${payer.address})`,
     );
-    expect(printed.at(-1)).to.contain(`paid 1500 of 1500 to ${s.user.address}`);
-    expect(printed.at(-1)).to.contain(`${s.member.address}'s restitution pool now holds ${poolBefore - 1_500n}`);
-    const claim = await bookedClaim(ethers.provider, adjudicatorAddress, BigInt(file.publicSignals.nullifier));
-    expect(claim?.remaining).to.equal(0n);
+    const bobBefore = await ethers.provider.getBalance(s.user.address);
+    await runFundPayClaim(ctx, pay);
+    expect(printed.join("\n")).to.contain(
+      `event ClaimPaid(member=${s.member.address}, nullifier=${nullifier}, payoutAddress=${s.user.address}, ` +
+        `token=${ethers.ZeroAddress}, amount=${share})`,
+    );
+    expect(printed.join("\n")).to.contain(
+      `event RoundSettled(member=${s.member.address}, token=${ethers.ZeroAddress}, round=1, pool=${pool}, ` +
+        `insurance=${insurance}, booked=1500, reserved=${reserved})`,
+    );
+    expect(printed.at(-1)).to.contain(`1500 paid to ${s.user.address}`);
+    expect(await ethers.provider.getBalance(s.user.address)).to.equal(bobBefore + share);
+    expect(await s.vault.restitutionOf(s.member.address, ethers.ZeroAddress)).to.equal(pool - insurance - reserved);
+    const claim = await bookedClaim(ethers.provider, adjudicatorAddress, s.member.address, nullifier);
+    expect(claim?.status).to.equal("paid");
+    let paidTwice = "";
+    await runFundPayClaim(ctx, pay).catch((e: unknown) => (paidTwice = (e as Error).message));
+    expect(paidTwice).to.contain("the claim was already paid");
 
     const status = await capture(() =>
       consortiumStatus({ ...common, from: "", member: s.member.address, limit: 5 }, s.hre),

@@ -1,9 +1,12 @@
 // End to end on the in-process chain, deployed with the Ignition module (deploy/Consortium.ts) and the REAL
 // fraud-proof verifier (contracts/verifiers/LeafMismatch32Verifier.sol): members join; a member snapshots its
 // ledger with the liabilities engine, commits a root whose tree omits one user, and operators attest it solvent;
-// the user's record file and the published leaves go through the fraud prover to a Groth16 proof; the proof
-// slashes the member (bounty to the prover, the rest into the member's own restitution pool in the vault), books the
-// user's claim in the Adjudicator, which pays it from that pool. A proof request that goes unanswered is slashed too.
+// the user's record file (with the payout commitment the member signed for the user's registered payout address) and
+// the published leaves go through the fraud prover to a Groth16 proof; the proof slashes the member (bounty to the
+// prover, the rest into the member's own restitution pool in the vault) and books the user's claim to the record's
+// payout hash in the member's claim round; after the round closes the Adjudicator settles it (insurance share, pro
+// rata reserve) and pays the claim to the payout address the record file opens. A proof request that goes unanswered
+// is slashed too.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,7 +99,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
 
   it("slashes a member whose committed root omits a user, pays the bounty and the user's claim from the member's own pool", async function () {
     const c = await networkHelpers.loadFixture(deployed);
-    const [governance, member, user, prover, requester] = await ethers.getSigners();
+    const [governance, member, , prover, requester] = await ethers.getSigners();
 
     // Onboarding: the member and three operators apply, are approved, post collateral and become active.
     const operators = [0, 1, 2].map(() => new Wallet(Wallet.createRandom().privateKey, ethers.provider));
@@ -112,7 +115,16 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     const keyFrom = BigInt(await time.latest()) + 5n;
     const t = keyFrom + 30n;
     const balances = { alice: 2n * E18, bob: 15n * 10n ** 17n, carol: 7n * 10n ** 17n, dave: 123_456_789n };
-    const snap = await omissionSnapshot({ workDir, member: member.address, t, balances, victim: "bob" });
+    // Bob registered a payout address with the member (the ledger's payout column): restitution goes there.
+    const bobPayout = Wallet.createRandom().address;
+    const snap = await omissionSnapshot({
+      workDir,
+      member: member.address,
+      t,
+      balances,
+      victim: "bob",
+      payouts: { bob: bobPayout },
+    });
     expect(snap.commitment.rootHash).to.not.equal(snap.honestRootHash);
     expect(snap.commitment.rootSum).to.equal(balances.alice + balances.carol + balances.dave);
     // The record key the engine signed with, registered before t (the registry binds the key valid at t).
@@ -142,19 +154,28 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     );
     expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Finalized);
 
-    // Bob proves the omission from his record file and the published leaves; the claim is paid to him.
-    const { file, proof } = await proveOmission(snap, user.address);
+    // Bob proves the omission from his record file and the published leaves. The record carries the payout
+    // commitment the member signed (bob registered a payout address in the ledger) and its opening.
+    const { file, proof } = await proveOmission(snap);
     expect(file.kind).to.equal("missing-user-empty-slot");
     expect(proof.claim).to.equal(balances.bob);
     expect(proof.rootHash).to.equal(snap.commitment.rootHash);
+    const payout = snap.victimPayout;
+    if (payout === null) throw new Error("bob's record file carries no payout opening");
+    expect(payout.address).to.equal(bobPayout);
+    expect(proof.payoutHash).to.not.equal(0n);
+    expect(proof.payoutHash).to.equal(snap.victimPayoutHash);
+    expect(await c.adjudicator.payoutHashOf(payout.address, payout.salt)).to.equal(proof.payoutHash);
     // The generated verifier accepts exactly these public signals, and no others.
     const signals = fraudPublicSignals(proof);
     expect(await c.verifier.verifyProof(proof.a, proof.b, proof.c, signals)).to.equal(true);
-    const redirected = fraudPublicSignals({ ...proof, recipient: prover.address });
+    const proverSalt = 1n;
+    const redirect = await c.adjudicator.payoutHashOf(prover.address, proverSalt);
+    const redirected = fraudPublicSignals({ ...proof, payoutHash: redirect });
     expect(await c.verifier.verifyProof(proof.a, proof.b, proof.c, redirected)).to.equal(false);
-    // A front-runner who copies the proof cannot redirect the claim: the recipient is bound into it.
+    // A front-runner who copies the proof cannot redirect the claim: the payout commitment is bound into it.
     await expect(
-      c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, { ...proof, recipient: prover.address }))),
+      c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, { ...proof, payoutHash: redirect }))),
     ).to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorInvalidProof");
     // Nor inflate the claim.
     await expect(
@@ -163,60 +184,125 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
 
     const slashed = 5n * E18; // fraudBps 5000 of 10 ETH
     const bounty = slashed / 10n; // bountyShareBps 1000
+    const pool = slashed - bounty;
+    expect(await c.adjudicator.isNullifierSpent(member.address, proof.nullifier)).to.equal(false);
     const tx = c.adjudicator.connect(prover).proveFraud(...(await withSet(c.ledger, proof)));
-    // FraudProven is the claim's booking record: member, nullifier, asset, t, claim, recipient, prover, slash.
+    // FraudProven is the claim's booking record: member, nullifier, asset, t, claim, payout hash, the claim round it
+    // joined (the member's first), prover, slash.
     await expect(tx)
       .to.emit(c.adjudicator, "FraudProven")
-      .withArgs(member.address, proof.nullifier, FRAUD_ASSET, t, balances.bob, user.address, prover.address, slashed);
+      .withArgs(
+        member.address,
+        proof.nullifier,
+        FRAUD_ASSET,
+        t,
+        balances.bob,
+        proof.payoutHash,
+        1n,
+        prover.address,
+        slashed,
+      );
     // The bounty leaves the vault; the restitution share stays in it, in the member's own pool.
     await expect(tx).to.changeEtherBalances(ethers, [prover, c.vault], [bounty, -bounty]);
     const receipt = await (await tx).wait();
     console.log(`      proveFraud with the real Groth16 verifier: ${receipt?.gasUsed} gas`);
     expect(await c.vault.stakeOf(member.address)).to.equal(5n * E18);
-    expect(await c.vault.restitutionOf(member.address, ethers.ZeroAddress)).to.equal(slashed - bounty);
+    expect(await c.vault.restitutionOf(member.address, ethers.ZeroAddress)).to.equal(pool);
     expect(await c.vault.restitutionOf(operators[0].address, ethers.ZeroAddress)).to.equal(0n);
     expect((await c.ledger.setOf(member.address, t)).status).to.equal(SetStatus.Fraudulent);
     const set = await committedSet(ethers.provider, await c.ledger.getAddress(), member.address, t);
     expect(set.fraudulentAssets).to.deep.equal([FRAUD_ASSET]);
+    // The nullifier is spent against this member only.
+    expect(await c.adjudicator.isNullifierSpent(member.address, proof.nullifier)).to.equal(true);
+    expect(await c.adjudicator.isNullifierSpent(operators[0].address, proof.nullifier)).to.equal(false);
+    // The claim is booked to bob's payout hash, in round 1 of (member, ETH), which closes a claim window later
+    // (max(claimWindow, unbondingDelay) = 7 days).
     const adjudicatorAddress = await c.adjudicator.getAddress();
-    const booked = await bookedClaim(ethers.provider, adjudicatorAddress, proof.nullifier);
-    expect(booked?.member).to.equal(member.address);
-    expect(booked?.asset).to.equal(FRAUD_ASSET);
-    expect(booked?.t).to.equal(t);
-    expect(booked?.amount).to.equal(balances.bob);
-    expect(booked?.remaining).to.equal(balances.bob);
-    expect(booked?.recipient).to.equal(user.address);
-    expect(booked?.prover).to.equal(prover.address);
+    const booked = await bookedClaim(ethers.provider, adjudicatorAddress, member.address, proof.nullifier);
+    if (booked === undefined) throw new Error("no claim booked");
+    const provedAt = BigInt((await ethers.provider.getBlock(receipt!.blockNumber))!.timestamp);
+    const terms = { asset: FRAUD_ASSET, claim: balances.bob, round: 1, payoutHash: proof.payoutHash };
+    expect(booked.member).to.equal(member.address);
+    expect(booked.terms).to.deep.equal(terms);
+    expect(booked.t).to.equal(t);
+    expect(booked.token).to.equal(ethers.ZeroAddress);
+    expect(booked.status).to.equal("open");
+    expect(booked.closesAt).to.equal(provedAt + 7n * 86_400n);
+    expect(booked.payment).to.equal(0n);
+    expect(booked.prover).to.equal(prover.address);
+    expect(await bookedClaim(ethers.provider, adjudicatorAddress, operators[0].address, proof.nullifier)).to.equal(
+      undefined,
+    );
+    const round = await c.adjudicator.roundOf(member.address, ethers.ZeroAddress, 0);
+    expect([round.round, round.closesAt, round.booked, round.settled]).to.deep.equal([
+      1n,
+      booked.closesAt,
+      balances.bob,
+      false,
+    ]);
     // Half the stake is left, above the 1 ETH minimum: the member is not ejectable.
     await expect(c.adjudicator.ejectUndercollateralized(member.address))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorCollateralSufficient")
       .withArgs(member.address, 5n * E18, E18);
 
-    // The claim is paid from the member's pool to bob's address, once; the same record never proves twice. The
-    // caller names the member and the recipient the claim was booked for (FraudProven): any other pair is refused.
-    await expect(c.adjudicator.connect(prover).payClaim(proof.nullifier, member.address, prover.address))
-      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongClaimant")
-      .withArgs(proof.nullifier, member.address, prover.address);
-    await expect(c.adjudicator.connect(prover).payClaim(proof.nullifier, operators[0].address, user.address))
-      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongClaimant")
-      .withArgs(proof.nullifier, operators[0].address, user.address);
-    const paying = c.adjudicator.connect(prover).payClaim(proof.nullifier, member.address, user.address);
-    await expect(paying).to.changeEtherBalances(ethers, [user, c.vault], [balances.bob, -balances.bob]);
+    // Payment waits for the round to close.
+    const adj = c.adjudicator.connect(prover);
+    await expect(adj.payClaim(member.address, proof.nullifier, terms, payout.address, payout.salt))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionRoundOpen")
+      .withArgs(member.address, ethers.ZeroAddress, 1n, booked.closesAt);
+    await time.increaseTo(booked.closesAt);
+
+    // Then anyone pays it, only to the opening of bob's payout hash, once. The caller names the member and the
+    // claim's terms (FraudProven): any other member or terms are refused, and so is any other payout.
+    await expect(adj.payClaim(member.address, proof.nullifier, terms, prover.address, proverSalt))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongPayout")
+      .withArgs(member.address, proof.nullifier, prover.address);
+    await expect(adj.payClaim(member.address, proof.nullifier, terms, payout.address, payout.salt + 1n))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionWrongPayout")
+      .withArgs(member.address, proof.nullifier, payout.address);
+    await expect(adj.payClaim(operators[0].address, proof.nullifier, terms, payout.address, payout.salt))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionUnknownClaim")
+      .withArgs(operators[0].address, proof.nullifier);
+    await expect(
+      adj.payClaim(member.address, proof.nullifier, { ...terms, claim: terms.claim + 1n }, payout.address, payout.salt),
+    )
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionUnknownClaim")
+      .withArgs(member.address, proof.nullifier);
+
+    // The first payment settles round 1: of the pool, the insurance share (20%) goes to the insurance side and
+    // min(booked, pool - insurance) is reserved for the round's claims; bob's claim is paid claim * reserved /
+    // booked (the whole claim here: the pool covers it).
+    const insurance = (pool * 2_000n) / 10_000n;
+    const reserved = pool - insurance < balances.bob ? pool - insurance : balances.bob;
+    const share = (balances.bob * reserved) / balances.bob;
+    expect(share).to.equal(balances.bob);
+    const paying = adj.payClaim(member.address, proof.nullifier, terms, payout.address, payout.salt);
+    await expect(paying).to.changeEtherBalances(
+      ethers,
+      [payout.address, c.vault, c.adjudicator, prover],
+      [share, -(insurance + reserved), insurance + reserved - share, 0n],
+    );
+    await expect(paying)
+      .to.emit(c.adjudicator, "RoundSettled")
+      .withArgs(member.address, ethers.ZeroAddress, 1n, pool, insurance, balances.bob, reserved);
     await expect(paying)
       .to.emit(c.adjudicator, "ClaimPaid")
-      .withArgs(proof.nullifier, member.address, user.address, ethers.ZeroAddress, balances.bob, 0n);
+      .withArgs(member.address, proof.nullifier, payout.address, ethers.ZeroAddress, share);
     await expect(paying)
       .to.emit(c.vault, "RestitutionReleased")
-      .withArgs(member.address, ethers.ZeroAddress, user.address, balances.bob);
-    expect((await bookedClaim(ethers.provider, adjudicatorAddress, proof.nullifier))?.paid).to.equal(balances.bob);
-    expect(await c.vault.restitutionOf(member.address, ethers.ZeroAddress)).to.equal(slashed - bounty - balances.bob);
-    expect((await c.vault.totals(ethers.ZeroAddress)).released).to.equal(balances.bob);
-    await expect(c.adjudicator.payClaim(proof.nullifier, member.address, user.address))
-      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionClaimSettled")
-      .withArgs(proof.nullifier);
+      .withArgs(member.address, ethers.ZeroAddress, adjudicatorAddress, insurance + reserved);
+    const paid = await bookedClaim(ethers.provider, adjudicatorAddress, member.address, proof.nullifier);
+    expect(paid?.status).to.equal("paid");
+    expect(await c.vault.restitutionOf(member.address, ethers.ZeroAddress)).to.equal(pool - insurance - reserved);
+    expect((await c.vault.totals(ethers.ZeroAddress)).released).to.equal(insurance + reserved);
+    const totals = await c.adjudicator.claimTotalsOf(ethers.ZeroAddress);
+    expect([totals.insurance, totals.reserved]).to.deep.equal([insurance, reserved - share]);
+    await expect(c.adjudicator.payClaim(member.address, proof.nullifier, terms, payout.address, payout.salt))
+      .to.be.revertedWithCustomError(c.adjudicator, "RestitutionClaimPaid")
+      .withArgs(member.address, proof.nullifier);
     await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorNullifierSpent")
-      .withArgs(proof.nullifier);
+      .withArgs(member.address, proof.nullifier);
 
     // A request back in time goes unanswered: anyone reports it after the deadline and the member is slashed again.
     await c.ledger.connect(requester).requestProof(member.address, t - 1_000n);
@@ -234,7 +320,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
 
   it("refuses the proof against an honest commitment of the same snapshot (the root binds it)", async function () {
     const c = await networkHelpers.loadFixture(deployed);
-    const [governance, member, user] = await ethers.getSigners();
+    const [governance, member] = await ethers.getSigners();
     await c.registry.connect(member).applyForMembership(ethers.id("profile"));
     await c.registry.connect(governance).approveGenesis(member.address, ethers.id("genesis"));
     await c.vault.connect(member).deposit(member.address, ethers.ZeroAddress, 2n * E18, { value: 2n * E18 });
@@ -254,7 +340,7 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     // This time the member commits the honest root: the proof (made against the doctored tree) walks to another
     // root, so the ledger refuses to bind it.
     await c.ledger.connect(member).commit(t, [{ ...snap.commitment, rootHash: snap.honestRootHash }]);
-    const { proof } = await proveOmission(snap, user.address);
+    const { proof } = await proveOmission(snap);
     await expect(c.adjudicator.proveFraud(...(await withSet(c.ledger, proof))))
       .to.be.revertedWithCustomError(c.adjudicator, "AdjudicatorRootMismatch")
       .withArgs(snap.honestRootHash, proof.rootHash);

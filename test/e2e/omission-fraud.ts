@@ -1,7 +1,9 @@
 // A member's omission fraud, built with the real engine and proven with the real prover: the member snapshots its
 // ledger (src/snapshot: every record signed, one tree per asset, the leaves payloads), then publishes and commits a
 // tree without one user's leaf. That user's record file and the published leaves go through the fraud prover
-// (src/prover, the cached development ceremony of LeafMismatch32) to a Groth16 proof for the Adjudicator.
+// (src/prover, the cached development ceremony of LeafMismatch32) to a Groth16 proof for the Adjudicator. Users may
+// register a payout address with the member (the ledger's `payout` column): the member signs its commitment into
+// the record (record message v2) and hands the opening to the user in the record file, who is paid there.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -16,6 +18,8 @@ import {
   toFraudProofStruct,
   type FraudProofFile,
 } from "../../src/prover/index.js";
+import { readRecordFile } from "../../src/records/file.js";
+import type { PayoutOpening } from "../../src/records/payout.js";
 import { runSnapshot } from "../../src/snapshot/index.js";
 import { PRODUCTION_DEPTH, SumTree, type LeafSet } from "../../src/tree/index.js";
 import { decodeLeaves, encodeLeaves } from "../../src/tree/leaves.js";
@@ -45,6 +49,9 @@ export interface OmissionSnapshot {
   publishedLeavesFile: string;
   /** The victim's signed balance. */
   victimBalance: bigint;
+  /** The victim's payout commitment (0: none registered) and its opening from the record file (null: none). */
+  victimPayoutHash: bigint;
+  victimPayout: PayoutOpening | null;
   /** Snapshot directory. */
   dir: string;
 }
@@ -61,6 +68,8 @@ export async function omissionSnapshot(o: {
   victim: string;
   /** The member's engine keys (default: fresh ones). */
   keys?: MemberKeys;
+  /** Payout addresses the users registered (the ledger's `payout` column; absent: none registered). */
+  payouts?: Record<string, string>;
 }): Promise<OmissionSnapshot> {
   const assetsPath = join(o.workDir, "assets.json");
   const ledgerPath = join(o.workDir, "ledger.csv");
@@ -80,8 +89,8 @@ export async function omissionSnapshot(o: {
       ],
     }),
   );
-  const rows = Object.entries(o.balances).map(([id, b]) => `${id},ETH,${b}`);
-  await writeFile(ledgerPath, ["account_id,asset,balance", ...rows].join("\n") + "\n");
+  const rows = Object.entries(o.balances).map(([id, b]) => `${id},ETH,${b},${o.payouts?.[id] ?? ""}`);
+  await writeFile(ledgerPath, ["account_id,asset,balance,payout", ...rows].join("\n") + "\n");
 
   const crypto = await loadCrypto({ threads: 0 });
   try {
@@ -114,6 +123,9 @@ export async function omissionSnapshot(o: {
       }
     }
     if (victimRecordFile === undefined) throw new Error(`no record file for ${o.victim}`);
+    const victimFile = await readRecordFile(victimRecordFile);
+    const victimPayout =
+      victimFile.payout === null ? null : { address: victimFile.payout.address, salt: BigInt(victimFile.payout.salt) };
 
     // The member's doctored tree: the same leaves without the victim's.
     const { header, leaves } = decodeLeaves(await readFile(join(dir, asset.leavesFile)));
@@ -146,6 +158,8 @@ export async function omissionSnapshot(o: {
       victimRecordFile,
       publishedLeavesFile,
       victimBalance: o.balances[o.victim],
+      victimPayoutHash: BigInt(victimFile.record.payoutHash),
+      victimPayout,
       dir,
     };
   } finally {
@@ -154,15 +168,13 @@ export async function omissionSnapshot(o: {
 }
 
 /**
- * The victim's side: its record file and the published leaves through the fraud prover, the claim paid to
- * `recipient`. Returns the `por.fraud-proof` document and the Adjudicator's struct.
+ * The victim's side (or anyone's holding the victim's record): its record file and the published leaves through the
+ * fraud prover. The claim goes to the record's signed payout commitment, whoever proves. Returns the
+ * `por.fraud-proof` document and the Adjudicator's struct.
  */
-export async function proveOmission(
-  s: OmissionSnapshot,
-  recipient: string,
-): Promise<{ file: FraudProofFile; proof: FraudProofStruct }> {
+export async function proveOmission(s: OmissionSnapshot): Promise<{ file: FraudProofFile; proof: FraudProofStruct }> {
   const record = await readSignedRecord(s.victimRecordFile);
   const { path, rootHash } = await slotPathFromLeaves(s.publishedLeavesFile, record.slot);
-  const { file } = await proveFraud({ record, path, recipient: BigInt(recipient), expectedRoot: rootHash });
+  const { file } = await proveFraud({ record, path, expectedRoot: rootHash });
   return { file, proof: toFraudProofStruct(file) };
 }

@@ -20,9 +20,11 @@ import { runMemberEjectUndercollateralized } from "../../tasks/member-eject-unde
 import { runMemberRegisterKey } from "../../tasks/member-register-key.js";
 import { runMemberStatus } from "../../tasks/member-status.js";
 import { runReserveRegister } from "../../tasks/reserve-register.js";
+import { payoutHashOf } from "../../src/records/payout.js";
 import { UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
 import {
   ETH_ASSET,
+  INSURANCE_SHARE_BPS,
   KEY_HASH,
   MEMBER_STAKE,
   SLA,
@@ -69,11 +71,14 @@ async function deployed() {
 const CLAIM = 5n * 10n ** 18n;
 /** Its nullifier. */
 const NULLIFIER = 77n;
+/** The salt of its payout commitment (to `user`). */
+const SALT = 0xfeedn;
 
 /**
  * The whole system (stand-in fraud verifier) with `member` (10 ETH of collateral) committed at t and proven
  * fraudulent once: half its stake slashed (a tenth of it as the prover's bounty, the rest into the member's own
- * restitution pool) and a claim of {@link CLAIM} booked under {@link NULLIFIER} for `user`.
+ * restitution pool) and a claim of {@link CLAIM} booked under {@link NULLIFIER} to `user`'s payout commitment (salt
+ * {@link SALT}), in the member's claim round 1.
  */
 async function withClaim() {
   const f = await deployLedgerSystem(ethers, networkHelpers);
@@ -88,7 +93,7 @@ async function withClaim() {
     t,
     claim: CLAIM,
     nullifier: NULLIFIER,
-    recipient: f.user.address,
+    payoutHash: payoutHashOf({ address: f.user.address, salt: SALT }),
     a: [0n, 0n],
     b: [
       [0n, 0n],
@@ -246,35 +251,63 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     expect(json.stake).to.equal((125n * 10n ** 16n).toString());
   });
 
-  it("pays a booked claim from the member's pool with fund:pay-claim and explains an unknown one", async function () {
+  it("pays a booked claim pro rata from the member's pool with fund:pay-claim after its round, and explains refusals", async function () {
     const f = await networkHelpers.loadFixture(withClaim);
     const pool = MEMBER_STAKE / 2n - MEMBER_STAKE / 20n; // the slashed half less the bounty
     expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(pool);
     const o = await context(f.other);
     const address = f.adjudicatorAddress;
+    const member = f.member.address;
+    const pay = { nullifier: NULLIFIER.toString(), member, payout: f.user.address, salt: SALT.toString(), from: "" };
+    const closesAt = (await f.adjudicator.roundOf(member, ethers.ZeroAddress, 1)).closesAt;
+    await expectTaskError(
+      runFundPayClaim(o.ctx, { ...pay, address }),
+      `the claim's round is open until ${closesAt} (Unix time`,
+    );
+    await networkHelpers.time.increaseTo(closesAt);
+    await expectTaskError(
+      runFundPayClaim(o.ctx, { ...pay, payout: f.other.address, address }),
+      `payClaim failed: Restitution: wrong payout (member ${member}, nullifier ${NULLIFIER}, ` +
+        `payoutAddress ${f.other.address})`,
+    );
+    // The claim (5 ETH) is above what the pool can reserve after the insurance share: it is paid pro rata.
+    const insurance = (pool * INSURANCE_SHARE_BPS) / 10_000n;
+    const reserved = pool - insurance;
+    expect(reserved).to.be.lessThan(CLAIM);
+    const share = (CLAIM * reserved) / CLAIM;
     const userBalance = await ethers.provider.getBalance(f.user.address);
-    await runFundPayClaim(o.ctx, { nullifier: NULLIFIER.toString(), from: "", address });
+    await runFundPayClaim(o.ctx, { ...pay, address });
     expect(
       o.lines.some((l) =>
-        l.includes(`event ClaimPaid(nullifier=${NULLIFIER}, member=${f.member.address}, recipient=${f.user.address}`),
+        l.includes(
+          `event ClaimPaid(member=${member}, nullifier=${NULLIFIER}, payoutAddress=${f.user.address}, ` +
+            `token=${ethers.ZeroAddress}, amount=${share})`,
+        ),
       ),
     ).to.equal(true);
-    expect(o.lines.at(-1)).to.equal(
-      `claim against ${f.member.address}, asset ${ETH_ASSET}: paid ${pool} of ${CLAIM} to ${f.user.address} ` +
-        `(${f.member.address}'s restitution pool now holds 0 of token ${ethers.ZeroAddress})`,
+    expect(o.lines.join("\n")).to.contain(
+      `event RoundSettled(member=${member}, token=${ethers.ZeroAddress}, round=1, pool=${pool}, ` +
+        `insurance=${insurance}, booked=${CLAIM}, reserved=${reserved})`,
     );
-    expect(await ethers.provider.getBalance(f.user.address)).to.equal(userBalance + pool);
-    expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(0n);
+    expect(o.lines.at(-1)).to.contain(`claim against ${member}, asset ${ETH_ASSET}, round 1: `);
+    expect(o.lines.at(-1)).to.contain(`${CLAIM} paid to ${f.user.address} (token ${ethers.ZeroAddress}`);
+    expect(await ethers.provider.getBalance(f.user.address)).to.equal(userBalance + share);
+    expect(await f.vault.restitutionOf(member, ethers.ZeroAddress)).to.equal(0n);
     expect((await f.vault.totals(ethers.ZeroAddress)).released).to.equal(pool);
+    expect((await f.adjudicator.claimTotalsOf(ethers.ZeroAddress)).insurance).to.equal(insurance);
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, address }), "the claim was already paid");
     await expectTaskError(
-      runFundPayClaim(o.ctx, { nullifier: NULLIFIER.toString(), from: "", address }),
-      `payClaim failed: Restitution: pool empty (member ${f.member.address}, token ${ethers.ZeroAddress})`,
+      runFundPayClaim(o.ctx, { ...pay, nullifier: "0x05", address }),
+      `no claim is booked against ${member} under nullifier 5`,
     );
     await expectTaskError(
-      runFundPayClaim(o.ctx, { nullifier: "0x05", from: "", address }),
-      "no claim is booked under nullifier 5",
+      runFundPayClaim(o.ctx, { ...pay, member: f.other.address, address }),
+      `no claim is booked against ${f.other.address} under nullifier ${NULLIFIER}`,
     );
-    await expectTaskError(runFundPayClaim(o.ctx, { nullifier: "x", from: "", address }), "--nullifier");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, nullifier: "x", address }), "--nullifier");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, member: "0x12", address }), "--member");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, payout: "bob", address }), "--payout");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, salt: "salt", address }), "--salt");
   });
 
   it("ejects a member below its minimum collateral with member:eject-undercollateralized, refusing otherwise", async function () {
