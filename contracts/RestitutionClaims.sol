@@ -27,13 +27,17 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     uint256 private constant _PAID = 2;
     uint256 private constant _VETOED = 4;
     uint256 private constant _FLAGS = 7;
+    /// @notice The largest insurance share governance may set: the rest of what a round takes from a pool is its claims'.
+    uint16 public constant MAX_INSURANCE_SHARE_BPS = 5_000;
 
-    /// @dev The current round of one member and token, in one slot (booking rewrites it).
+    /// @dev The current round of one member and token, in one slot (booking rewrites it). `insuranceBps` is the
+    /// insurance share when the round opened: a later parameter change never applies to an open round.
     struct Round {
         uint32 round;
         uint40 closesAt;
         uint128 booked;
         bool settled;
+        uint16 insuranceBps;
     }
 
     /// @dev What a settled round still owes: its unpaid claims and what is reserved for them.
@@ -223,7 +227,13 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
             uint256 unbonding = _unbondingDelay();
             if (unbonding > window) window = unbonding;
             // Reverts (overflow) only for a window beyond year 36812.
-            current = Round(current.round + 1, SafeCast.toUint40(block.timestamp + window), 0, false);
+            current = Round(
+                current.round + 1,
+                SafeCast.toUint40(block.timestamp + window),
+                0,
+                false,
+                _claimParams.insuranceShareBps
+            );
         }
         current.booked += claim;
         _rounds[member][token] = current;
@@ -237,7 +247,11 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     }
 
     function _setClaimParams(ClaimParams memory params) internal {
-        if (params.claimWindow == 0 || params.insuranceShareBps > _BPS || params.insuranceFund == address(0)) {
+        if (
+            params.claimWindow == 0 ||
+            params.insuranceShareBps > MAX_INSURANCE_SHARE_BPS ||
+            params.insuranceFund == address(0)
+        ) {
             revert RestitutionBadClaimParams(params.claimWindow, params.insuranceShareBps, params.insuranceFund);
         }
         _claimParams = params;
@@ -286,13 +300,17 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         _rounds[member][token].settled = true;
     }
 
-    /// @dev Takes the insurance share of the member's pool and reserves `min(booked, pool - insurance)` for the
-    /// round's claims, both moved from the pool to this contract.
+    /// @dev Reserves `min(booked, pool * (1 - share))` for the round's claims and takes the insurance share of what the
+    /// round takes (`reserved * share / (1 - share)`, so insurance is `share` of it), both moved from the pool to this
+    /// contract; what the round does not need stays in the pool for later rounds (a round with nothing booked takes
+    /// nothing). `share` is the round's own, fixed when it opened (at most MAX_INSURANCE_SHARE_BPS).
     function _settle(address member, address token, Round memory round) private {
         uint256 pool = _poolHolding(member, token);
-        uint256 insurance = (pool * _claimParams.insuranceShareBps) / _BPS;
-        uint256 reserved = pool - insurance;
+        uint256 share = round.insuranceBps;
+        uint256 reserved = (pool * (_BPS - share)) / _BPS;
         if (reserved > round.booked) reserved = round.booked;
+        uint256 insurance = (reserved * share) / (_BPS - share);
+        if (insurance > pool - reserved) insurance = pool - reserved;
         // Pools and bookings are below 2^128.
         _settlements[member][token][round.round] = Settlement(round.booked, uint128(reserved));
         Totals storage totals = _claimTotals[token];

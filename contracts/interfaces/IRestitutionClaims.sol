@@ -9,8 +9,9 @@ pragma solidity 0.8.30;
 /// round, closing `max(claimWindow, registry.unbondingDelay())` later; every claim booked while it is open joins it.
 /// Governance or an auditor may veto a claim while its round is open. After the round closes it is settled once
 /// (by `settleRound` or its first payment; opening the next round settles it too): of the member's pool `P` in the
-/// token, `P * insuranceShareBps / 10000` goes to the insurance side for good, and
-/// `payable = min(booked, P - insurance)` is reserved for the round's claims, each paid
+/// token, `payable = min(booked, P * (1 - share))` is reserved for the round's claims and `payable * share / (1 -
+/// share)` goes to the insurance side for good (`share` = the insurance share when the round opened, at most 50%),
+/// each claim paid
 /// `claim * payable / booked` (rounding down) once, to the payout address that opens its `payoutHash`. Both amounts
 /// leave the vault for this contract, which keeps them on its books (`claimTotalsOf`) until paid or withdrawn to the
 /// insurance fund. A claim is stored in ONE slot, `claimWordOf(member, nullifier)`: the digest of its terms
@@ -54,7 +55,8 @@ interface IRestitutionClaims {
     /// @notice Governance parameters of the claims.
     /// @param claimWindow Minimum length of a claim round in seconds (at least 1); the round lasts at least the
     /// registry's unbonding delay too.
-    /// @param insuranceShareBps Share of a member's pool taken to the insurance side at each settlement.
+    /// @param insuranceShareBps Share of what each settled round takes from a member's pool that goes to the insurance
+    /// side (at most MAX_INSURANCE_SHARE_BPS = 5000; fixed per round when it opens).
     /// @param insuranceFund Where `withdrawInsurance` sends the insurance side (non-zero).
     struct ClaimParams {
         uint64 claimWindow;
@@ -80,7 +82,7 @@ interface IRestitutionClaims {
     error RestitutionNotVetoer(address caller);
     /// @notice Only a claim booked without a payout (payoutHash 0) can be assigned one, and only to a non-zero hash.
     error RestitutionPayoutAlreadySet(address member, uint256 nullifier);
-    /// @notice Claim parameters out of range (zero window, share above 10000, zero fund).
+    /// @notice Claim parameters out of range (zero window, share above 5000, zero fund).
     error RestitutionBadClaimParams(uint64 claimWindow, uint16 insuranceShareBps, address insuranceFund);
     /// @notice Nothing of `token` is on the insurance side.
     error RestitutionNoInsurance(address token);

@@ -170,10 +170,16 @@ export class NodeDb {
     this.db.prepare("UPDATE jobs SET status = 'sent', updated_at = ? WHERE subject = ?").run(now(), subject);
   }
 
-  /** Postpones a job after a failure. */
+  /**
+   * Postpones a job after a failure. A pending job keeps the failure as its reasons; a signed job keeps the reasons of
+   * the verdict it signed (a failed send is logged and counted in `attempts`, and must not erase why it voted so).
+   */
   postpone(subject: string, delaySeconds: number, reason: string): void {
     this.db
-      .prepare("UPDATE jobs SET attempts = attempts + 1, next_at = ?, reasons = ?, updated_at = ? WHERE subject = ?")
+      .prepare(
+        "UPDATE jobs SET attempts = attempts + 1, next_at = ?, " +
+          "reasons = CASE WHEN status = 'pending' THEN ? ELSE reasons END, updated_at = ? WHERE subject = ?",
+      )
       .run(now() + delaySeconds, JSON.stringify([reason]), now(), subject);
   }
 

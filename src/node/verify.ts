@@ -123,7 +123,11 @@ export async function verifySubject(
     const key = await registeredKey(deps, registry, s.member, keyHash);
     record(
       commitments[0].asset,
-      checkRecordKey((xs) => deps.crypto.poseidon(xs), (x, y) => isInPrimeSubgroup([x, y]), key),
+      checkRecordKey(
+        (xs) => deps.crypto.poseidon(xs),
+        (x, y) => isInPrimeSubgroup([x, y]),
+        key,
+      ),
     );
   }
 
@@ -253,12 +257,19 @@ async function registeredKey(
   return undefined;
 }
 
-let emptyTreeOf: Promise<SumTree> | undefined;
+/** Empty trees by depth (built once each). */
+const emptyTrees = new Map<number, Promise<SumTree>>();
 
 /** The empty tree of depth `depth` (what a set that leaves an asset out commits to for it). */
 function emptyTree(crypto: Crypto, depth: number): Promise<SumTree> {
-  emptyTreeOf ??= SumTree.build(crypto, leafSetFrom([]), 0, depth);
-  return emptyTreeOf;
+  let tree = emptyTrees.get(depth);
+  if (tree === undefined) {
+    tree = SumTree.build(crypto, leafSetFrom([]), 0, depth);
+    // A failed build is not kept: the next call builds again.
+    tree.catch(() => emptyTrees.delete(depth));
+    emptyTrees.set(depth, tree);
+  }
+  return tree;
 }
 
 /**

@@ -209,6 +209,18 @@ export async function witness(circuit: TestCircuit, input: Signals): Promise<big
   return parseWtns(Buffer.from(mem.data!));
 }
 
+/** Expects the witness calculator to reject the input, naming the template whose assert failed. */
+export async function expectRejected(circuit: TestCircuit, input: Signals, template: RegExp): Promise<void> {
+  let message = "";
+  try {
+    await witness(circuit, input);
+  } catch (e) {
+    message = String(e);
+  }
+  if (!/Assert Failed/.test(message)) throw new Error("the witness calculator accepted the input");
+  if (!template.test(message)) throw new Error(`rejected, but not by ${template}: ${message.slice(0, 300)}`);
+}
+
 /** Index of a signal in the witness; throws when --O2 eliminated it. */
 export function wireOf(circuit: TestCircuit, name: string): number {
   const w = circuit.wires.get(name);

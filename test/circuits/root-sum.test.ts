@@ -6,6 +6,7 @@ import { expect } from "chai";
 import {
   P,
   compileTestCircuit,
+  expectRejected,
   loadCrypto,
   mutate,
   violations,
@@ -17,17 +18,6 @@ import {
 
 const TWO_128 = 1n << 128n;
 let crypto: Crypto;
-
-async function expectRejected(circuit: TestCircuit, input: Signals, template: RegExp): Promise<void> {
-  let message = "";
-  try {
-    await witness(circuit, input);
-  } catch (e) {
-    message = String(e);
-  }
-  expect(message, "the witness calculator accepted the input").to.match(/Assert Failed/);
-  expect(message).to.match(template);
-}
 
 describe("AtLeast2To128", function () {
   this.timeout(180_000);

@@ -31,7 +31,7 @@ import { blobRefsFileOf, writeBlobRefsFile } from "../../src/poa/index.js";
 import publishBlobRefs from "../../tasks/publish-blob-refs.js";
 import { captureTask } from "../helpers/capture.js";
 import { startFakeEigenDa, type FakeEigenDa } from "../helpers/fake-eigenda.js";
-import { E18, ETH, committedMember, fundedWallet, onboard, writeDeploymentDir, type Conn } from "./fixture.js";
+import { ETH, committedMember, writeDeploymentDir, type Conn } from "./fixture.js";
 
 const connection = await network.create();
 const conn = connection as unknown as Conn;
@@ -133,8 +133,7 @@ describe("EigenDA blobs through published refs (operator node)", function () {
     expect(again.out).to.match(/asset 1: already published in tx 0x[0-9a-f]{64}/);
     expect(again.out).to.not.contain("sent");
 
-    const op2 = await fundedWallet(conn, 5n * E18);
-    await onboard(conn, s.d, op2, 2n * E18);
+    const op2 = s.operator2;
     const [, , submitter] = await ethers.getSigners();
     const aggregator = new Aggregator({
       provider: ethers.provider,

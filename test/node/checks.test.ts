@@ -249,6 +249,7 @@ describe("operator node checks", function () {
     expect(v.reasons).to.deep.equal([]);
     expect(v.verdict).to.equal(Verdict.Solvent);
     expect(v.checks.map((c) => c.name)).to.deep.equal([
+      "record-key",
       "blob-digest",
       "blob-format",
       "leaves-rebuild",

@@ -8,20 +8,22 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { Wallet, getAddress, type JsonRpcProvider, type Signer } from "ethers";
+import { Wallet, getAddress, id, type JsonRpcProvider, type Signer } from "ethers";
 
 import { buildConsortiumModule } from "../../deploy/Consortium.js";
 import type { BlobRef, BlobStore } from "../../src/blobstore/index.js";
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
 import { CONSORTIUM_FUTURES, type AssetCommitment, type ConsortiumAddresses } from "../../src/consortium/index.js";
-import type { Crypto } from "../../src/crypto/index.js";
+import type { Crypto, Point, Signature } from "../../src/crypto/index.js";
 import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
 import {
   leafHash,
+  payoutHashOf,
   recordKeyHash,
   recordMessage,
   recordNullifier,
   type BalanceRecord,
+  type PayoutOpening,
 } from "../../src/records/index.js";
 import { SumTree, leafSetFrom } from "../../src/tree/index.js";
 import { encodeLeaves } from "../../src/tree/leaves.js";
@@ -167,15 +169,9 @@ export async function registerReserve(conn: Conn, d: Deployment, member: Signer,
   ).wait();
 }
 
-/** A record key: registered for `member` from a near-future time. */
-export async function registerRecordKey(
-  conn: Conn,
-  d: Deployment,
-  crypto: Crypto,
-  member: Signer,
-): Promise<Uint8Array> {
-  const prv = randomBytes(32);
-  const [ax, ay] = crypto.publicKey(prv);
+/** Registers the record key `(ax, ay)` for `member` from a near-future time (the registry checks no curve property). */
+export async function registerKeyPoint(conn: Conn, d: Deployment, crypto: Crypto, member: Signer, key: Point) {
+  const [ax, ay] = key;
   const registry = await conn.ethers.getContractAt("ConsortiumRegistry", d.registry);
   const from = BigInt(await conn.networkHelpers.time.latest()) + 5n;
   await (
@@ -186,49 +182,83 @@ export async function registerRecordKey(
       from,
     )
   ).wait();
+}
+
+/** A record key: registered for `member` from a near-future time. */
+export async function registerRecordKey(
+  conn: Conn,
+  d: Deployment,
+  crypto: Crypto,
+  member: Signer,
+): Promise<Uint8Array> {
+  const prv = randomBytes(32);
+  await registerKeyPoint(conn, d, crypto, member, crypto.publicKey(prv));
   return prv;
+}
+
+/** Whoever signs a snapshot's records when it is not an ordinary private key (a weak key's forger, say). */
+export interface RecordSigner {
+  publicKey: Point;
+  sign(message: bigint): Signature;
+}
+
+/** The payout a fixture user registers for its record `i` of `(member, asset, t)`: deterministic, per record. */
+export function fixturePayout(member: string, asset: number, t: bigint, i: number): PayoutOpening {
+  const address = getAddress("0x" + id(`por.test.payout:${member.toLowerCase()}:${i}`).slice(26));
+  return { address, salt: BigInt(id(`por.test.salt:${member.toLowerCase()}:${asset}:${t}:${i}`)) };
 }
 
 /** A member's snapshot of one asset: signed records, the tree over the included ones, the leaves payload. */
 export interface MemberSnapshot {
   records: StoredRecord[];
+  /** The payout opening of each record (only the user holds it; it pays the record's claim after the window). */
+  payouts: PayoutOpening[];
   tree: SumTree;
   leaves: Buffer;
 }
 
 /**
- * Signs one record per balance (slots 1, 4, 7, ... in a 2^4 slot space) and builds the depth-`depth` tree over all
- * but the `omit` indexes (a member hiding those users).
+ * Signs one record per balance (slots 1, 4, 7, ... in a 2^4 slot space), each committing to its user's payout
+ * ({@link fixturePayout}), and builds the depth-`depth` tree over all but the `omit` indexes (a member hiding those
+ * users). `options.asset` is the records' asset (default ETH); `options.signer` signs instead of `prv`.
  */
 export async function makeSnapshot(
   crypto: Crypto,
-  prv: Uint8Array,
+  prv: Uint8Array | RecordSigner,
   member: string,
   t: bigint,
   balances: readonly bigint[],
   omit: readonly number[] = [],
   depth = 32,
+  options: { asset?: number } = {},
 ): Promise<MemberSnapshot> {
   const poseidon = (x: readonly bigint[]) => crypto.poseidon(x);
-  const [ax, ay] = crypto.publicKey(prv);
+  const asset = options.asset ?? ETH;
+  const signer: RecordSigner =
+    prv instanceof Uint8Array ? { publicKey: crypto.publicKey(prv), sign: (m) => crypto.sign(prv, m) } : prv;
+  const [ax, ay] = signer.publicKey;
   const keyHash = recordKeyHash(poseidon, ax, ay);
   const records: StoredRecord[] = [];
+  const payouts: PayoutOpening[] = [];
   const leaves: Array<{ slot: number; h: bigint; s: bigint }> = [];
   balances.forEach((balance, i) => {
+    const payout = fixturePayout(member, asset, t, i);
     const r: BalanceRecord = {
       member: BigInt(member),
-      asset: ETH,
+      asset,
       t,
       slot: 1 + 3 * i,
       accountKey: poseidon([BigInt(i + 1), BigInt(member) & 0xffffffffn, t]),
       balance,
+      payoutHash: payoutHashOf(payout),
     };
     const m = recordMessage(poseidon, r);
-    const sig = crypto.sign(prv, m);
+    const sig = signer.sign(m);
+    payouts.push(payout);
     records.push({
       nullifier: recordNullifier(poseidon, m).toString(),
       member: getAddress(member),
-      asset: ETH,
+      asset,
       t: Number(t),
       slot: r.slot,
       accountKey: r.accountKey.toString(),
@@ -240,7 +270,7 @@ export async function makeSnapshot(
       ax: ax.toString(),
       ay: ay.toString(),
       keyHash: keyHash.toString(),
-      payout: null,
+      payoutHash: r.payoutHash.toString(),
       receivedAt: Math.floor(Date.now() / 3_600_000) * 3_600,
       checkedAt: null,
       checkResult: null,
@@ -248,7 +278,7 @@ export async function makeSnapshot(
     if (!omit.includes(i)) leaves.push({ slot: r.slot, h: leafHash(poseidon, r.accountKey, balance), s: balance });
   });
   const tree = await SumTree.build(crypto, leafSetFrom(leaves), 4, depth);
-  return { records, tree, leaves: encodeLeaves(tree, { member: BigInt(member), asset: ETH, t }) };
+  return { records, payouts, tree, leaves: encodeLeaves(tree, { member: BigInt(member), asset, t }) };
 }
 
 /**
@@ -290,7 +320,7 @@ export async function commitSnapshot(
 
 /**
  * One member with a committed snapshot of one asset and one operator, on a fresh deployment (module `moduleId`, mock
- * fraud verifier): member (account 1) and operator (a funded wallet) onboarded with 2 units of stake each, a record
+ * fraud verifier): member (account 1) and two operators (funded wallets) onboarded with 2 units of stake each, a record
  * key, a reserve wallet holding 10 units, records of 2 + 3 units at `t`, the blob stored in `store(dir)` (`dir` a new
  * temporary directory) and committed. For `networkHelpers.loadFixture`.
  */
@@ -305,6 +335,9 @@ export async function committedMember<S extends BlobStore>(
   await onboard(conn, d, member, 2n * E18);
   const operator = await fundedWallet(conn, 5n * E18);
   await onboard(conn, d, operator, 2n * E18);
+  // A second operator, bonded before the commit (stake added after a subject was created counts nothing for it).
+  const operator2 = await fundedWallet(conn, 5n * E18);
+  await onboard(conn, d, operator2, 2n * E18);
   const prv = await registerRecordKey(conn, d, crypto, member);
   const reserve = await fundedWallet(conn, 10n * E18);
   await registerReserve(conn, d, member, reserve);
@@ -316,7 +349,7 @@ export async function committedMember<S extends BlobStore>(
   const dir = await mkdtemp(join(tmpdir(), "por-node-"));
   const blobs = store(dir);
   const { poa, commitment, ref } = await commitSnapshot(conn, d, member, t, snap, [reserve], blobs);
-  return { d, member, operator, reserve, t, dir, blobs, poa, commitment, ref };
+  return { d, member, operator, operator2, reserve, t, dir, blobs, poa, commitment, ref };
 }
 
 /** Asserts that `p` rejects with a message matching `re` (and, when given, an instance of `cls`). */

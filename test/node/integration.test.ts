@@ -15,7 +15,7 @@ import hre, { network } from "hardhat";
 import { Aggregator } from "../../src/aggregator/index.js";
 import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { circuitArtifacts, releaseCurves } from "../../src/circuits/index.js";
-import { setSubject } from "../../src/consortium/index.js";
+import { bookedClaim, setSubject } from "../../src/consortium/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import {
   NodeDb,
@@ -157,10 +157,10 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
     await conn.networkHelpers.mine(3);
 
     // Users forwarded records: operator 1's service (SQLite) holds C's omitted user and A's first user; operator 2's
-    // (PostgreSQL) holds C's first user. The omitted user asks for restitution to a payout address.
-    const payout = Wallet.createRandom().address;
+    // (PostgreSQL) holds C's first user. Each record commits to its user's payout (payoutHash); the opening stays
+    // with the user.
     const sqlite = await openRecordStore(join(dir, "verifier-1.sqlite"));
-    await sqlite.insertRecords([{ ...snaps[2].records[2], payout }, snaps[0].records[0]]);
+    await sqlite.insertRecords([snaps[2].records[2], snaps[0].records[0]]);
     await sqlite.close();
     const postgres = await openRecordStore(pg.url);
     await postgres.insertRecords([snaps[2].records[0]]);
@@ -303,8 +303,17 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
 
   it("catches the member that omitted a user and slashes it with a real Groth16 fraud proof", async function () {
     const omitted = snaps[2].records[2];
-    const adj = new Contract(d.adjudicator, ["function isNullifierSpent(uint256) view returns (bool)"], provider);
-    expect(await adj.getFunction("isNullifierSpent")(BigInt(omitted.nullifier))).to.equal(true);
+    const adj = new Contract(
+      d.adjudicator,
+      ["function isNullifierSpent(address, uint256) view returns (bool)"],
+      provider,
+    );
+    expect(await adj.getFunction("isNullifierSpent")(omitted.member, BigInt(omitted.nullifier))).to.equal(true);
+    // The claim is booked to the payout the record commits to, not paid: it waits for the claim window.
+    const claim = await bookedClaim(provider, d.adjudicator, omitted.member, BigInt(omitted.nullifier));
+    expect(claim?.terms.payoutHash).to.equal(BigInt(omitted.payoutHash ?? -1));
+    expect(claim?.terms.claim).to.equal(BigInt(omitted.balance));
+    expect(claim?.status).to.equal("open");
     const set = (await ledger.getFunction("setOf")(members[2].address, t)) as [bigint];
     expect(set[0]).to.equal(3n); // Fraudulent
     const vault = await conn.ethers.getContractAt("CollateralVault", d.vault);
@@ -334,10 +343,14 @@ describe("Operator node, watchtower and aggregator (integration, hardhat node)",
     expect(late.slot).to.equal(snaps[2].records[0].slot);
     const store = await openRecordStore(pg.url);
     await store.insertRecords([late]);
-    const adj = new Contract(d.adjudicator, ["function isNullifierSpent(uint256) view returns (bool)"], provider);
+    const adj = new Contract(
+      d.adjudicator,
+      ["function isNullifierSpent(address, uint256) view returns (bool)"],
+      provider,
+    );
     await until(
       "operator 2's sweep proved the late record",
-      async () => (await adj.getFunction("isNullifierSpent")(BigInt(late.nullifier))) as boolean,
+      async () => (await adj.getFunction("isNullifierSpent")(late.member, BigInt(late.nullifier))) as boolean,
     );
     await until(
       "the late record is marked",

@@ -5,7 +5,11 @@
 // transaction that cannot be sent) is logged while the watchtower carries on. An ejection is attempted once per member
 // per batch, its wait is short (one not mined in time never stalls the next proof), a proof transaction not mined in
 // time counts as failed instead of hanging, and the proof a previous run sent and saw mined only after a restart
-// still leads to the ejection.
+// still leads to the ejection. The claims a proof books go to the payouts the records commit to, after the claim
+// window (the watchtower pays nothing). A set that leaves out a listed asset for which the operator holds a signed
+// record is voted Insolvent and proven against the empty tree's root; a member whose registered record key is of small
+// order is voted Insolvent (record-key), and the proof the watchtower cannot build is recorded as refused (weak-key),
+// never retried.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +32,7 @@ import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { circuitArtifacts, releaseCurves } from "../../src/circuits/index.js";
+import { Verdict, bookedClaim, setSubject } from "../../src/consortium/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import {
   NodeDb,
@@ -37,8 +42,12 @@ import {
   localBlobSource,
   memoryHeldRecords,
   proveAndSubmitFraud,
+  verifySubject,
+  type HeldRecords,
   type Logger,
 } from "../../src/node/index.js";
+import type { StoredRecord } from "../../src/verifier-service/store.js";
+import { ORDER8, forgeUnderOrder8 } from "../src/weak-keys.js";
 import {
   E18,
   commitSnapshot,
@@ -46,6 +55,7 @@ import {
   fundedWallet,
   makeSnapshot,
   onboard,
+  registerKeyPoint,
   registerRecordKey,
   registerReserve,
   type Conn,
@@ -58,6 +68,10 @@ const dirs: string[] = [];
 
 const EJECTED = 6n;
 const ACTIVE = 3n;
+const PENDING = 1n;
+const FRAUDULENT = 3n;
+/** A second listed asset (6 decimals), which the missing-asset member's set leaves out. */
+const USDC = 2;
 
 /** A logger whose JSON lines are kept. */
 function recordingLogger(): { log: Logger; lines: () => Array<Record<string, unknown>> } {
@@ -179,6 +193,119 @@ async function ejections(adjudicator: Contract): Promise<Array<[string, string]>
   return logs.flatMap((l) => ("args" in l ? [[String(l.args[0]), String(l.args[3])] as [string, string]] : []));
 }
 
+/**
+ * One member (10 ETH of stake, a reserve wallet of 10 ETH) and an operator on a deployment with the generated verifier,
+ * `weak` choosing the member's record key:
+ * - not weak: an ordinary key; asset 2 (USDC) is listed too; the member commits a complete ETH tree at t (2 + 3 ETH)
+ *   and signs USDC records at t (7 and 5 USDC) for a tree it never commits: its set leaves USDC out.
+ * - weak: the registered key is {@link ORDER8} (order 8: anyone forges a signature under it); the member commits an
+ *   ETH tree at t that omits its second user (1 + 2 ETH signed, 1 ETH in the tree), records "signed" by forgery.
+ */
+async function edgeSetup(weak: boolean) {
+  const d = await deploy(conn, weak ? "WatchtowerWeakKey" : "WatchtowerMissingAsset", "LeafMismatch32Verifier");
+  const [governance, , , member] = await ethers.getSigners();
+  await onboard(conn, d, member, 10n * E18);
+  const operator = await fundedWallet(conn, 5n * E18);
+  await onboard(conn, d, operator, 2n * E18);
+  const registry = await ethers.getContractAt("ConsortiumRegistry", d.registry);
+  let prv: Uint8Array | undefined;
+  if (weak) await registerKeyPoint(conn, d, crypto, member, ORDER8);
+  else {
+    prv = await registerRecordKey(conn, d, crypto, member);
+    const token = Wallet.createRandom().address; // never called: no claim of it is paid in these tests
+    await (await registry.connect(governance).listAsset(USDC, token, "USDC", 6)).wait();
+  }
+  const reserve = await fundedWallet(conn, 10n * E18);
+  await registerReserve(conn, d, member, reserve);
+  await networkHelpers.time.increase(60);
+  const t = BigInt(await networkHelpers.time.latest());
+  await networkHelpers.time.increase(10);
+  await networkHelpers.mine(1);
+  const dir = await mkdtemp(join(tmpdir(), "por-watchtower-edge-"));
+  dirs.push(dir);
+  const blobs = new LocalBlobStore(join(dir, "blobs"));
+  const key = prv ?? { publicKey: ORDER8, sign: (m: bigint) => forgeUnderOrder8(m) };
+  const eth = weak
+    ? await makeSnapshot(crypto, key, member.address, t, [1n * E18, 2n * E18], [1])
+    : await makeSnapshot(crypto, key, member.address, t, [2n * E18, 3n * E18]);
+  const usdc = weak
+    ? undefined
+    : await makeSnapshot(crypto, key, member.address, t, [7_000_000n, 5_000_000n], [], 32, {
+        asset: USDC,
+      });
+  await commitSnapshot(conn, d, member, t, eth, [reserve], blobs);
+  await networkHelpers.mine(3);
+  const ledger = await ethers.getContractAt("CommitmentLedger", d.ledger);
+  const adjudicator = await ethers.getContractAt("Adjudicator", d.adjudicator);
+  return { d, member, operator, t, dir, blobs, eth, usdc, ledger, adjudicator };
+}
+const missingAssetSetup = () => edgeSetup(false);
+const weakKeySetup = () => edgeSetup(true);
+
+type EdgeSetup = Awaited<ReturnType<typeof edgeSetup>>;
+
+/** The operator node of an edge setup (confirmations 1, an unreachable aggregator). */
+function edgeNode(s: EdgeSetup, held: HeldRecords, db: string, log: Logger): OperatorNode {
+  return new OperatorNode({
+    provider: ethers.provider,
+    wallet: s.operator.connect(ethers.provider),
+    addresses: {
+      ledger: s.d.ledger,
+      registry: s.d.registry,
+      reserveRegistry: s.d.reserveRegistry,
+      adjudicator: s.d.adjudicator,
+    },
+    crypto,
+    blobs: localBlobSource(s.blobs),
+    held,
+    dbPath: join(s.dir, db),
+    aggregatorUrl: "http://127.0.0.1:9",
+    confirmations: 1,
+    pollMs: 60_000,
+    log,
+  });
+}
+
+/** The verification deps of an edge setup's node. */
+async function edgeVerifyDeps(s: EdgeSetup, held: HeldRecords, log: Logger) {
+  return {
+    provider: ethers.provider,
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    addresses: {
+      ledger: s.d.ledger,
+      registry: s.d.registry,
+      reserveRegistry: s.d.reserveRegistry,
+      adjudicator: s.d.adjudicator,
+    },
+    crypto,
+    blobs: localBlobSource(s.blobs),
+    held,
+    depth: 32,
+    log,
+  };
+}
+
+/** The FraudProven events of the adjudicator for `member`, as (nullifier, asset, claim, payoutHash, prover). */
+async function fraudsProven(
+  adjudicator: Contract,
+  member: string,
+): Promise<Array<[bigint, bigint, bigint, bigint, string]>> {
+  const logs = await adjudicator.queryFilter(adjudicator.filters.FraudProven(member), 0, "latest");
+  return logs.flatMap((l) =>
+    "args" in l
+      ? [
+          [
+            l.args[1] as bigint,
+            BigInt(l.args[2] as bigint),
+            l.args[4] as bigint,
+            l.args[5] as bigint,
+            String(l.args[7]),
+          ] as [bigint, bigint, bigint, bigint, string],
+        ]
+      : [],
+  );
+}
+
 describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", function () {
   this.timeout(600_000);
   before(async function () {
@@ -221,15 +348,20 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
     } finally {
       await node.stop();
     }
-    for (const r of omitted) expect(await s.adjudicator.isNullifierSpent(BigInt(r.nullifier))).to.equal(true);
+    for (const r of omitted) expect(await s.adjudicator.isNullifierSpent(r.member, BigInt(r.nullifier))).to.equal(true);
     expect(held.marks.get(omitted[0].nullifier)).to.equal("mismatch");
-    // Each proof's claim was paid at once from the member's own pool (in full, or all the pool held).
+    // Each proof booked its claim to the payout its record commits to; the watchtower paid nothing (claims wait for
+    // the claim window and are paid only to the payout's opening, which the user holds).
+    const claims = [];
     for (const r of omitted) {
-      const claim = await s.adjudicator.claimOf(BigInt(r.nullifier));
-      const pool = await s.vault.restitutionOf(r.member, ethers.ZeroAddress);
-      expect(claim.remaining === 0n || pool === 0n, `claim ${r.nullifier} paid`).to.equal(true);
+      const c = await bookedClaim(ethers.provider, s.d.adjudicator, r.member, BigInt(r.nullifier));
+      expect(c?.status, `claim ${r.nullifier}`).to.equal("open");
+      expect(c?.terms.payoutHash).to.equal(BigInt(r.payoutHash ?? -1));
+      expect(c?.terms.claim).to.equal(BigInt(r.balance));
+      expect(c?.prover).to.equal(s.operator.address);
+      claims.push(c!);
     }
-    expect(lines().filter((l) => l.msg === "claim paid")).to.have.length(2);
+    expect(await s.adjudicator.queryFilter(s.adjudicator.filters.ClaimPaid(), 0, "latest")).to.deep.equal([]);
 
     // 1.5 ETH slashed by half: 0.75 < 1 ETH, so the watchtower that proved it ejected the member.
     expect(await s.vault.stakeOf(s.short.address)).to.equal(75n * 10n ** 16n);
@@ -249,6 +381,25 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
       "held record contradicted by the committed tree",
       "held record contradicted by the committed tree",
     ]);
+
+    // After the claim window, anyone pays a claim, and only to the opening of its payout hash (the user's).
+    await networkHelpers.time.increaseTo(Math.max(...claims.map((c) => Number(c.closesAt))) + 1);
+    const [anyone] = await ethers.getSigners();
+    const adj = s.adjudicator.connect(anyone);
+    for (const [i, c] of claims.entries()) {
+      const payout = s.snaps[i].payouts[2];
+      await expect(
+        adj.payClaim(c.member, c.nullifier, c.terms, s.operator.address, payout.salt),
+      ).to.be.revertedWithCustomError(s.adjudicator, "RestitutionWrongPayout");
+      const before = await ethers.provider.getBalance(payout.address);
+      const receipt = await (await adj.payClaim(c.member, c.nullifier, c.terms, payout.address, payout.salt)).wait();
+      const paid = (await ethers.provider.getBalance(payout.address)) - before;
+      const event = receipt?.logs.map((l) => s.adjudicator.interface.parseLog(l)).find((e) => e?.name === "ClaimPaid");
+      expect(event?.args.payoutAddress).to.equal(payout.address);
+      expect(event?.args.amount).to.equal(paid);
+      expect((await bookedClaim(ethers.provider, s.d.adjudicator, c.member, c.nullifier))?.status).to.equal("paid");
+      expect(paid > 0n && paid <= c.terms.claim, `paid ${paid}`).to.equal(true);
+    }
   });
 
   it("carries on when the ejection fails: the proof stands, the failure is logged, a later call ejects", async function () {
@@ -278,7 +429,7 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
     } finally {
       db.close();
     }
-    expect(await s.adjudicator.isNullifierSpent(BigInt(record.nullifier))).to.equal(true);
+    expect(await s.adjudicator.isNullifierSpent(record.member, BigInt(record.nullifier))).to.equal(true);
     expect(await s.registry.statusOf(s.short.address)).to.equal(ACTIVE);
     const warning = lines().find((l) => l.level === "warn");
     expect(warning?.msg).to.equal("could not read the member's collateral after the slash; not ejecting");
@@ -334,7 +485,7 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
     } finally {
       db.close();
     }
-    for (const r of records) expect(await s.adjudicator.isNullifierSpent(BigInt(r.nullifier))).to.equal(true);
+    for (const r of records) expect(await s.adjudicator.isNullifierSpent(r.member, BigInt(r.nullifier))).to.equal(true);
     // Two slashes of half: 1.5 -> 0.75 -> 0.375 ETH. The first left the member short and sent one ejection; the
     // second proof came after that ejection's short wait and sent none.
     expect(await s.vault.stakeOf(s.short.address)).to.equal(375n * 10n ** 15n);
@@ -403,12 +554,12 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
     expect(lines().find((l) => l.msg === "fraud submission failed")?.error).to.equal(
       `transaction ${txHash} not mined within 1000 ms`,
     );
-    expect(await s.adjudicator.isNullifierSpent(nullifier)).to.equal(false);
+    expect(await s.adjudicator.isNullifierSpent(record.member, nullifier)).to.equal(false);
 
     // The node is down while the proof is mined; the restarted watchtower finds its own proof mined (no second proof)
     // and ejects the member it left below the minimum.
     await networkHelpers.mine(1);
-    expect(await s.adjudicator.isNullifierSpent(nullifier)).to.equal(true);
+    expect(await s.adjudicator.isNullifierSpent(record.member, nullifier)).to.equal(true);
     const second = await run();
     expect(second.outcomes).to.deep.equal(["submitted"]);
     expect(second.row?.status).to.equal("done");
@@ -419,5 +570,153 @@ describe("Watchtower ejection after a fraud proof (real Groth16 proofs)", functi
     expect(await ejections(s.adjudicator as unknown as Contract)).to.deep.equal([
       [s.short.address, s.operator.address],
     ]);
+  });
+});
+
+describe("Watchtower and verdicts on a set that leaves an asset out, and on a weak record key (real Groth16 proofs)", function () {
+  this.timeout(600_000);
+  before(async function () {
+    await circuitArtifacts("LeafMismatch32");
+    crypto = await loadCrypto({ threads: 0 });
+  });
+  after(async function () {
+    await crypto?.close();
+    await releaseCurves();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("votes Insolvent on a set that leaves out an asset it holds a signed record of, and proves it against the empty root", async function () {
+    const s = await networkHelpers.loadFixture(missingAssetSetup);
+    const usdc = s.usdc!;
+    // Held: one ETH record (in its slot) and one USDC record; a second USDC record is forwarded later.
+    const records: StoredRecord[] = [s.eth.records[0], usdc.records[0]];
+    const held = memoryHeldRecords(records);
+    const { log, lines } = recordingLogger();
+
+    // The verdict on the evidence: Insolvent, the USDC record contradicted by the empty tree (the root the
+    // Adjudicator uses for an asset a set has no entry for); nothing wrong with the ETH side.
+    const v = await verifySubject(await edgeVerifyDeps(s, held, log), {
+      kind: "set",
+      member: s.member.address,
+      t: s.t,
+      requestId: 0n,
+    });
+    expect(v.verdict).to.equal(Verdict.Insolvent);
+    expect(v.reasons).to.have.length(1);
+    expect(v.reasons[0]).to.match(/^asset 2: held-records: 1 held record\(s\) of asset 2, which the set leaves out/);
+    expect(v.honoured.map((r) => r.nullifier)).to.deep.equal([s.eth.records[0].nullifier]);
+    expect(v.contradictions).to.have.length(1);
+    const [c] = v.contradictions;
+    expect(c.asset).to.equal(USDC);
+    expect(c.rootHash).to.equal(await s.adjudicator.EMPTY_ROOT());
+    expect(c.records.map((r) => r.nullifier)).to.deep.equal([usdc.records[0].nullifier]);
+
+    // The node's job: the watchtower proves the record (a real proof against the empty root, accepted by the
+    // Adjudicator), then the node records its Insolvent verdict (the set is already Fraudulent: nothing to sign).
+    const node = edgeNode(s, held, "node-missing.sqlite", log);
+    try {
+      expect(await node.pollOnce()).to.equal(1);
+      await node.processDue();
+      const job = node.db.job(setSubject(s.member.address, s.t));
+      expect(job?.verdict).to.equal(Verdict.Insolvent);
+      expect(job?.reasons).to.deep.equal(v.reasons);
+      expect(node.db.fraud(usdc.records[0].nullifier)?.status).to.equal("done");
+      expect(await s.adjudicator.isNullifierSpent(s.member.address, BigInt(usdc.records[0].nullifier))).to.equal(true);
+      expect((await s.ledger.setOf(s.member.address, s.t))[0]).to.equal(FRAUDULENT);
+      expect(held.marks.get(s.eth.records[0].nullifier)).to.equal("ok");
+      expect(held.marks.get(usdc.records[0].nullifier)).to.equal("mismatch");
+
+      // A USDC record forwarded afterwards: the sweep finds the set still leaves USDC out and proves it too.
+      records.push(usdc.records[1]);
+      expect(await node.sweepHeldRecords()).to.equal(2);
+      expect(node.db.fraud(usdc.records[1].nullifier)?.status).to.equal("done");
+      expect(held.marks.get(usdc.records[1].nullifier)).to.equal("mismatch");
+    } finally {
+      await node.stop();
+    }
+    // Each proof booked the whole signed balance (a missing account) to the record's payout, for asset 2.
+    expect(await fraudsProven(s.adjudicator as unknown as Contract, s.member.address)).to.deep.equal(
+      [0, 1].map((i) => [
+        BigInt(usdc.records[i].nullifier),
+        BigInt(USDC),
+        BigInt(usdc.records[i].balance),
+        BigInt(usdc.records[i].payoutHash ?? -1),
+        s.operator.address,
+      ]),
+    );
+    expect(lines().filter((l) => l.msg === "fraud proof built")).to.have.length(2);
+  });
+
+  it("votes Insolvent on a member whose record key is of small order, and records the proof it cannot build as weak-key, once", async function () {
+    const s = await networkHelpers.loadFixture(weakKeySetup);
+    const omitted = s.eth.records[1];
+    const held = memoryHeldRecords([s.eth.records[0], omitted]);
+    const { log, lines } = recordingLogger();
+
+    const v = await verifySubject(await edgeVerifyDeps(s, held, log), {
+      kind: "set",
+      member: s.member.address,
+      t: s.t,
+      requestId: 0n,
+    });
+    expect(v.verdict).to.equal(Verdict.Insolvent);
+    expect(v.reasons.some((r) => /^asset 1: record-key: .*not in Baby Jubjub's prime-order subgroup/.test(r))).to.equal(
+      true,
+      v.reasons.join("; "),
+    );
+    expect(v.reasons.some((r) => r.startsWith("asset 1: held-records: 1 held record(s) contradicted"))).to.equal(true);
+
+    const node = edgeNode(s, held, "node-weak.sqlite", log);
+    const dbPath = join(s.dir, "node-weak.sqlite");
+    try {
+      expect(await node.pollOnce()).to.equal(1);
+      await node.processDue();
+      // The proof cannot exist (the circuit refuses a key of small order): recorded with the prover's reason, and
+      // the node still signs Insolvent on the evidence it holds (the aggregator is down: the vote waits to be sent).
+      const fraud = node.db.fraud(omitted.nullifier);
+      expect(fraud?.status).to.equal("refused");
+      expect(fraud?.error).to.match(/^weak-key: /);
+      const refused = lines().filter((l) => l.msg === "fraud proof refused");
+      expect(refused.map((l) => l.reason)).to.deep.equal(["weak-key"]);
+      const job = node.db.job(setSubject(s.member.address, s.t));
+      expect(job?.status).to.equal("signed");
+      expect(job?.verdict).to.equal(Verdict.Insolvent);
+      expect(job?.signature).to.match(/^0x[0-9a-f]{130}$/);
+      expect(job?.reasons).to.deep.equal(v.reasons);
+      expect(held.marks.get(omitted.nullifier)).to.equal("mismatch");
+
+      // Never retried: the job goes on to sending only, the sweep finds nothing unchecked, and a direct call skips it.
+      node.db.postpone(job!.subject, -10, "test: due now");
+      await node.processDue();
+      expect(await node.sweepHeldRecords()).to.equal(0);
+    } finally {
+      await node.stop();
+    }
+    const db = new NodeDb(dbPath);
+    try {
+      const outcomes = await proveAndSubmitFraud(
+        {
+          db,
+          provider: ethers.provider,
+          signer: s.operator.connect(ethers.provider),
+          adjudicator: s.d.adjudicator,
+          registry: s.d.registry,
+          poseidon: (xs) => crypto.poseidon(xs),
+          log,
+        },
+        s.eth.tree,
+        s.eth.tree.root.h,
+        [omitted],
+        [],
+      );
+      expect([...outcomes.values()]).to.deep.equal(["skipped"]);
+      expect(db.fraud(omitted.nullifier)?.status).to.equal("refused");
+    } finally {
+      db.close();
+    }
+    expect(lines().filter((l) => l.msg === "fraud proof refused")).to.have.length(1);
+    expect(lines().filter((l) => l.msg === "fraud proof built")).to.have.length(0);
+    expect(await s.adjudicator.isNullifierSpent(s.member.address, BigInt(omitted.nullifier))).to.equal(false);
+    expect((await s.ledger.setOf(s.member.address, s.t))[0]).to.equal(PENDING);
   });
 });
