@@ -12,11 +12,13 @@ import {
   ETH_ASSET,
   INSURANCE_SHARE_BPS,
   KEY_HASH,
+  MAX_INSURANCE_SHARE_BPS,
   SLASH,
   TOKEN_ASSET,
   UNBONDING_DELAY,
   commitmentOf,
   deployLedgerSystem,
+  settlementOf,
 } from "./ledger-fixture.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -163,7 +165,7 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       }
       // Anyone (the member too) may trigger the payment; the money goes to the victim's payout address.
       const pool = await f.pool();
-      const insurance = (pool * INSURANCE_SHARE_BPS) / 10_000n;
+      const { insurance } = settlementOf(pool, ONE);
       const tx = f.adjudicator.connect(f.member).payClaim(f.member.address, NULLIFIER, terms, f.user.address, SALT);
       await expect(tx)
         .to.emit(f.adjudicator, "ClaimPaid")
@@ -322,16 +324,19 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       await multicall.run(payAll);
       const victim = f.adjudicator.payClaim(f.member.address, NULLIFIER, f.terms, f.user.address, SALT);
       await victim;
-      const insurance = (pool * INSURANCE_SHARE_BPS) / 10_000n;
-      const reserved = pool - insurance;
+      const booked = 3n * MAX_CLAIM + ONE;
+      const { reserved, insurance } = settlementOf(pool, booked);
+      // The claims exceed the pool: the round reserves (1 - insurance) of it and insurance takes the rest.
+      expect(reserved).to.equal((pool * (10_000n - INSURANCE_SHARE_BPS)) / 10_000n);
       const got = (await ethers.provider.getBalance(mine)) - bounties;
       // Pro rata: the victim's 1 ETH against 3 * (2^96 - 1) of fakes (the last payer takes the rounding remainder).
-      const booked = 3n * MAX_CLAIM + ONE;
       expect(got).to.be.lessThanOrEqual((3n * MAX_CLAIM * reserved) / booked + 3n);
       expect(got + bounties).to.be.lessThanOrEqual(bounties + ((10_000n - INSURANCE_SHARE_BPS) * pool) / 10_000n);
       // The insurance share stays out of its reach (on the adjudicator's books, for the insurance fund).
       expect((await f.adjudicator.claimTotalsOf(ETH)).insurance).to.equal(insurance);
-      expect(await f.pool()).to.equal(0n);
+      // The round took the whole pool but the rounding dust (at most 1 wei at a 20% share).
+      expect(await f.pool()).to.equal(pool - reserved - insurance);
+      expect(pool - reserved - insurance).to.be.lessThanOrEqual(1n);
       await f.checkBooks();
     });
     it("with a veto of the fakes during the window the member keeps only its bounties and the victim is paid in full", async function () {
@@ -378,6 +383,49 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       ).to.be.revertedWithCustomError(f.adjudicator, "RestitutionClaimPaid");
       await f.checkBooks();
     });
+    it("takes what a round reserves plus insurance of exactly its share of that, at the share the round opened with (at most 50%); a round with nothing booked takes nothing", async function () {
+      const f = await networkHelpers.loadFixture(bookedEth);
+      const member = f.member.address;
+      const { claimWindow, insuranceFund } = await f.adjudicator.claimParams();
+      const withShare = (insuranceShareBps: bigint) => ({ claimWindow, insuranceShareBps, insuranceFund });
+      await expect(f.adjudicator.connect(f.governance).setClaimParams(withShare(MAX_INSURANCE_SHARE_BPS + 1n)))
+        .to.be.revertedWithCustomError(f.adjudicator, "RestitutionBadClaimParams")
+        .withArgs(claimWindow, MAX_INSURANCE_SHARE_BPS + 1n, insuranceFund);
+      // Raised to 50% while round 1 is open: round 1 keeps the 20% it opened with.
+      await f.adjudicator.connect(f.governance).setClaimParams(withShare(MAX_INSURANCE_SHARE_BPS));
+      await time.increase(ROUND);
+      const pool1 = await f.pool();
+      const first = settlementOf(pool1, ONE, INSURANCE_SHARE_BPS);
+      expect([first.reserved, first.insurance * 10_000n]).to.deep.equal([ONE, first.taken * INSURANCE_SHARE_BPS]);
+      await expect(f.adjudicator.settleRound(member, ETH, 1))
+        .to.emit(f.adjudicator, "RoundSettled")
+        .withArgs(member, ETH, 1n, pool1, first.insurance, ONE, ONE);
+      expect(await f.pool()).to.equal(pool1 - first.taken);
+      // Round 2 opens at 50%: a 1 ETH claim and a vetoed fake; insurance is half of what the round takes.
+      const paid = await f.book({ nullifier: NULLIFIER + 10n });
+      const fake = await f.book({ nullifier: NULLIFIER + 11n, claim: MAX_CLAIM }, f.member);
+      await f.adjudicator.connect(f.auditor).vetoClaim(member, fake.nullifier, f.termsOf(fake, 2n), "fake");
+      await time.increase(ROUND);
+      const pool2 = await f.pool();
+      const second = settlementOf(pool2, ONE, MAX_INSURANCE_SHARE_BPS);
+      expect([second.reserved, second.insurance]).to.deep.equal([ONE, ONE]);
+      await expect(f.adjudicator.payClaim(member, paid.nullifier, f.termsOf(paid, 2n), f.user.address, SALT))
+        .to.emit(f.adjudicator, "RoundSettled")
+        .withArgs(member, ETH, 2n, pool2, ONE, ONE, ONE);
+      expect(await f.pool()).to.equal(pool2 - 2n * ONE);
+      // Round 3: its only claim vetoed, it settles taking nothing (the pool keeps it all for later rounds).
+      const vetoed = await f.book({ nullifier: NULLIFIER + 12n, claim: MAX_CLAIM }, f.member);
+      await f.adjudicator.connect(f.auditor).vetoClaim(member, vetoed.nullifier, f.termsOf(vetoed, 3n), "fake");
+      await time.increase(ROUND);
+      const pool3 = await f.pool();
+      expect(settlementOf(pool3, 0n, MAX_INSURANCE_SHARE_BPS).taken).to.equal(0n);
+      await expect(f.adjudicator.settleRound(member, ETH, 3))
+        .to.emit(f.adjudicator, "RoundSettled")
+        .withArgs(member, ETH, 3n, pool3, 0n, 0n, 0n);
+      expect(await f.pool()).to.equal(pool3);
+      expect((await f.adjudicator.claimTotalsOf(ETH)).insurance).to.equal(first.insurance + ONE);
+      await f.checkBooks();
+    });
     it("refuses a veto once the round has closed (RestitutionRoundClosed)", async function () {
       const f = await networkHelpers.loadFixture(bookedEth);
       const closesAt = (await f.adjudicator.roundOf(f.member.address, ETH, 1)).closesAt;
@@ -418,8 +466,8 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
       }
       const pool = await f.pool();
       await time.increase(ROUND);
-      const reserved = pool - (pool * INSURANCE_SHARE_BPS) / 10_000n;
       const booked = 21n * ONE + 3n;
+      const { reserved } = settlementOf(pool, booked);
       let paid = 0n;
       // Paid in reverse order: each gets its share whoever is first.
       for (const i of [2, 1, 0]) {

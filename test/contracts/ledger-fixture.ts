@@ -26,6 +26,26 @@ export const SLASH_PENALTY_BPS = 5_000;
 /** Claim rounds: a 2-day window (the 7-day unbonding delay is longer, so rounds last 7 days), 20% insurance. */
 export const CLAIM_WINDOW = 2n * 86_400n;
 export const INSURANCE_SHARE_BPS = 2_000n;
+/** The largest insurance share governance may set (RestitutionClaims.MAX_INSURANCE_SHARE_BPS). */
+export const MAX_INSURANCE_SHARE_BPS = 5_000n;
+
+/**
+ * What settling a claim round takes from a pool of `pool` with `booked` of unpaid claims, at the round's insurance
+ * share `shareBps` (fixed when the round opened): `reserved = min(booked, pool * (1 - s))` for its claims and
+ * `insurance = min(reserved * s / (1 - s), pool - reserved)`, so insurance is s of what the round takes (`taken`)
+ * and a round with nothing booked takes nothing. Rounds down like RestitutionClaims._settle.
+ */
+export function settlementOf(
+  pool: bigint,
+  booked: bigint,
+  shareBps: bigint = INSURANCE_SHARE_BPS,
+): { reserved: bigint; insurance: bigint; taken: bigint } {
+  let reserved = (pool * (10_000n - shareBps)) / 10_000n;
+  if (reserved > booked) reserved = booked;
+  let insurance = (reserved * shareBps) / (10_000n - shareBps);
+  if (insurance > pool - reserved) insurance = pool - reserved;
+  return { reserved, insurance, taken: reserved + insurance };
+}
 export const MAX_OPEN_REQUESTS = 4;
 /** Collateral of each operator and of the member. */
 export const OPERATOR_STAKE = 2n * 10n ** 18n;

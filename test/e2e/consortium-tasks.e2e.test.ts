@@ -20,6 +20,7 @@ import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.j
 import { releaseCurves } from "../../src/circuits/index.js";
 import { CONSORTIUM_FUTURES, bookedClaim, publishedTree, setSubject } from "../../src/consortium/index.js";
 import { contextFromConnection } from "../../src/members/index.js";
+import { settlementOf } from "../contracts/ledger-fixture.js";
 import { omissionSnapshot, proveOmission } from "./omission-fraud.js";
 import attest from "../../tasks/attest.js";
 import commitRoots from "../../tasks/commit-roots.js";
@@ -244,7 +245,8 @@ describe("consortium tasks", function () {
 
     // fund:pay-claim: anyone pays bob's booked claim, once its claim round has closed, to the payout address his
     // record file opens (whoever sends it; the task takes the claim's terms from the FraudProven event). The first
-    // payment settles the round: 20% of the member's pool to the insurance side, the claims reserved pro rata.
+    // payment settles the round: the claims reserved (up to 80% of the member's pool) and paid pro rata, the
+    // insurance side taking 20% of what the round takes.
     const printed: string[] = [];
     const [, , , , , , payer] = await ethers.getSigners();
     const ctx = await contextFromConnection(ethers, payer, {
@@ -273,8 +275,7 @@ describe("consortium tasks", function () {
     expect(tooEarly).to.contain(`the claim's round is open until ${open?.closesAt} (Unix time`);
     await networkHelpers.time.increaseTo(open!.closesAt);
     const pool = await s.vault.restitutionOf(s.member.address, ethers.ZeroAddress);
-    const insurance = (pool * 2_000n) / 10_000n;
-    const reserved = pool - insurance < 1_500n ? pool - insurance : 1_500n;
+    const { reserved, insurance } = settlementOf(pool, 1_500n, 2_000n);
     const share = (1_500n * reserved) / 1_500n;
     let wrong = "";
     await runFundPayClaim(ctx, { ...pay, payout: payer.address }).catch((e: unknown) => (wrong = (e as Error).message));

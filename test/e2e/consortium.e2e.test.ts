@@ -32,6 +32,7 @@ import {
   type AssetCommitment,
   type FraudProofStruct,
 } from "../../src/consortium/index.js";
+import { settlementOf } from "../contracts/ledger-fixture.js";
 import { FRAUD_ASSET, omissionSnapshot, proveOmission } from "./omission-fraud.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
@@ -269,11 +270,11 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
       .to.be.revertedWithCustomError(c.adjudicator, "RestitutionUnknownClaim")
       .withArgs(member.address, proof.nullifier);
 
-    // The first payment settles round 1: of the pool, the insurance share (20%) goes to the insurance side and
-    // min(booked, pool - insurance) is reserved for the round's claims; bob's claim is paid claim * reserved /
-    // booked (the whole claim here: the pool covers it).
-    const insurance = (pool * 2_000n) / 10_000n;
-    const reserved = pool - insurance < balances.bob ? pool - insurance : balances.bob;
+    // The first payment settles round 1: min(booked, 80% of the pool) is reserved for the round's claims and the
+    // insurance share (20%) of what the round takes goes to the insurance side (reserved / 4); the rest stays in
+    // the pool. Bob's claim is paid claim * reserved / booked (the whole claim here: the pool covers it).
+    const { reserved, insurance } = settlementOf(pool, balances.bob, 2_000n);
+    expect(insurance * 10_000n).to.equal((insurance + reserved) * 2_000n);
     const share = (balances.bob * reserved) / balances.bob;
     expect(share).to.equal(balances.bob);
     const paying = adj.payClaim(member.address, proof.nullifier, terms, payout.address, payout.salt);

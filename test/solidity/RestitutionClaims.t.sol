@@ -6,14 +6,28 @@ import {TestRestitutionClaims} from "../../contracts/mocks/TestRestitutionClaims
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {Vm, VM_ADDRESS} from "../../contracts/test/Vm.sol";
 
+/// @dev What settling a round takes from `pool` with `booked` of unpaid claims at the round's insurance share
+/// `shareBps` (fixed when it opened): `reserved = min(booked, pool * (1 - s))` and `insurance = min(reserved * s /
+/// (1 - s), pool - reserved)`, so insurance is s of what the round takes and nothing booked takes nothing.
+function settlementOf(
+    uint256 pool,
+    uint256 booked,
+    uint256 shareBps
+) pure returns (uint256 reserved, uint256 insurance) {
+    reserved = (pool * (10_000 - shareBps)) / 10_000;
+    if (reserved > booked) reserved = booked;
+    insurance = (reserved * shareBps) / (10_000 - shareBps);
+    if (insurance > pool - reserved) insurance = pool - reserved;
+}
+
 /// @notice Books claims against two members under a small nullifier space, funds their pools in bits, moves time,
-/// vetoes, settles and pays (also with wrong payouts), and records per round what was reserved at settlement and
-/// what was paid, and whether any settlement took more than the pool or any payment more than its claim.
+/// changes the insurance share (as governance; also beyond the 50% limit), vetoes, settles and pays (also with wrong
+/// payouts), and records per round the share it opened with, what was reserved at settlement and what was paid, and
+/// whether any settlement took other than the settlement rule or any payment more than its claim.
 contract ClaimsHandler {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint256 internal constant NULLIFIERS = 6;
     uint256 internal constant MEMBERS = 2;
-    uint16 internal constant INSURANCE_BPS = 2_000;
 
     TestRestitutionClaims public immutable claims;
     TestToken public immutable token;
@@ -28,15 +42,21 @@ contract ClaimsHandler {
     mapping(address member => mapping(address token => mapping(uint32 round => uint256 amount))) public reservedAt;
     mapping(address member => mapping(address token => mapping(uint32 round => uint256 amount))) public paidIn;
     mapping(address member => mapping(address token => uint32 round)) public settledUpTo;
-    /// @notice Set when a settlement took other than insurance + min(booked, pool - insurance) from the pool.
+    /// @notice The insurance share in force when each round opened.
+    mapping(address member => mapping(address token => mapping(uint32 round => uint256 bps))) public shareAt;
+    /// @notice Set when a settlement took other than settlementOf(pool, booked, the round's share), took more than
+    /// the pool, insurance above s of what it took, or anything for a round with nothing booked.
     bool public badSettlement;
+    /// @notice Set when an insurance share above MAX_INSURANCE_SHARE_BPS was accepted (or one within it refused).
+    bool public badParams;
     /// @notice Set when a payment exceeded its claim, reached a wrong payout, or paid before the round closed.
     bool public badPayment;
     /// @notice Set when a second booking of (member, nullifier) succeeded.
     bool public doubleBooked;
 
-    constructor(TestRestitutionClaims claims_, TestToken token_) {
-        claims = claims_;
+    /// @dev Deploys the claim book itself, so it is its governance (and may change the share).
+    constructor(TestToken token_, IRestitutionClaims.ClaimParams memory params) {
+        claims = new TestRestitutionClaims(address(token_), params);
         token = token_;
     }
 
@@ -49,6 +69,8 @@ contract ClaimsHandler {
         IRestitutionClaims.RoundInfo memory before = claims.roundOf(member, t, 0);
         uint256 poolBefore = claims.poolHolding(member, t);
         (bool ok, uint32 round) = claims.book(member, nullifier, asset, amount, payoutHash);
+        // The share in force now (this call cannot change it) is the one a round opened by this booking keeps.
+        if (ok && round != before.round) _openedAt(member, t, round);
         if (_booked[member][nullifier].booked) {
             if (ok) doubleBooked = true;
             return;
@@ -74,6 +96,17 @@ contract ClaimsHandler {
             token.mint(address(this), amount);
             token.approve(address(claims), amount);
             claims.fundToken(member, amount);
+        }
+    }
+
+    /// @notice Governance sets the insurance share to `bps` (up to 2 * MAX_INSURANCE_SHARE_BPS, so some are refused).
+    function setShare(uint16 bps) external {
+        IRestitutionClaims.ClaimParams memory params = claims.claimParams();
+        params.insuranceShareBps = uint16(bps % (2 * uint256(claims.MAX_INSURANCE_SHARE_BPS()) + 1));
+        try claims.setClaimParams(params) {
+            if (params.insuranceShareBps > claims.MAX_INSURANCE_SHARE_BPS()) badParams = true;
+        } catch {
+            if (params.insuranceShareBps <= claims.MAX_INSURANCE_SHARE_BPS()) badParams = true;
         }
     }
 
@@ -145,13 +178,20 @@ contract ClaimsHandler {
     ) internal {
         uint256 reservedLeft = claims.roundOf(member, t, round).reserved;
         uint256 reserved = reservedLeft + paidNow;
-        uint256 insurance = (poolBefore * INSURANCE_BPS) / 10_000;
-        uint256 expected = poolBefore - insurance < booked ? poolBefore - insurance : booked;
+        uint256 share = shareAt[member][t][round];
+        (uint256 expected, uint256 insurance) = settlementOf(poolBefore, booked, share);
         if (reserved != expected) badSettlement = true;
-        if (claims.poolHolding(member, t) != poolBefore - insurance - reserved) badSettlement = true;
         if (reserved + insurance > poolBefore) badSettlement = true;
+        if (claims.poolHolding(member, t) != poolBefore - insurance - reserved) badSettlement = true;
+        // Insurance is at most s of what the round took, and a round with nothing booked takes nothing.
+        if (insurance * 10_000 > (reserved + insurance) * share) badSettlement = true;
+        if (booked == 0 && claims.poolHolding(member, t) != poolBefore) badSettlement = true;
         reservedAt[member][t][round] = reserved;
         if (round > settledUpTo[member][t]) settledUpTo[member][t] = round;
+    }
+
+    function _openedAt(address member, address t, uint32 round) internal {
+        shareAt[member][t][round] = claims.claimParams().insuranceShareBps;
     }
 
     function _holding(address t, address account) internal view returns (uint256) {
@@ -162,7 +202,9 @@ contract ClaimsHandler {
 }
 
 /// @notice Invariants of the claim money: per round, paid <= reserved and paid + left == reserved; a settlement takes
-/// exactly insurance + min(booked, pool - insurance) <= pool; the contract holds exactly its books plus the pools.
+/// exactly reserved = min(booked, pool * (1 - s)) plus insurance = min(reserved * s / (1 - s), pool - reserved) <= pool
+/// at the share s the round opened with (nothing when nothing is booked); no share above 50% is ever accepted; the
+/// contract holds exactly its books plus the pools.
 contract RestitutionClaimsInvariantTest {
     TestRestitutionClaims internal claims;
     TestToken internal token;
@@ -170,15 +212,15 @@ contract RestitutionClaimsInvariantTest {
 
     function setUp() public {
         token = new TestToken("Test USD", "TUSD", 6);
-        claims = new TestRestitutionClaims(
-            address(token),
+        handler = new ClaimsHandler(
+            token,
             IRestitutionClaims.ClaimParams({
                 claimWindow: 1 days,
                 insuranceShareBps: 2_000,
                 insuranceFund: address(0xF00D)
             })
         );
-        handler = new ClaimsHandler(claims, token);
+        claims = handler.claims();
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -190,7 +232,8 @@ contract RestitutionClaimsInvariantTest {
     /// forge-config: default.invariant.depth = 40
     function invariant_roundsPayAtMostWhatTheyReserved() public view {
         require(!handler.doubleBooked(), "a (member, nullifier) was booked twice");
-        require(!handler.badSettlement(), "a settlement took other than insurance + min(booked, pool - insurance)");
+        require(!handler.badSettlement(), "a settlement took other than settlementOf(pool, booked, its share)");
+        require(!handler.badParams(), "an insurance share above 50% was accepted (or one within it refused)");
         require(!handler.badPayment(), "a payment exceeded its claim, reached a wrong payout or came early");
         address[2] memory tokens = [address(0), address(token)];
         for (uint256 m = 0; m < handler.memberCount(); ++m) {
@@ -239,7 +282,8 @@ contract RestitutionClaimsFuzzTest {
     }
 
     /// @notice Whatever the claims, the pool and the payment order: each claim gets at most its amount and within
-    /// 1 wei per claim of its exact share; the round pays exactly what it reserved; nothing beyond the pool.
+    /// 1 wei per claim of its exact share; the round pays exactly what it reserved; nothing beyond the pool; the
+    /// settlement takes settlementOf(pool, booked, 20%), insurance at most 20% of it.
     function testFuzz_proRataExact(uint96[4] memory amounts, uint96 pool, uint8 order) public {
         address member = address(0xA1);
         uint256 booked = 0;
@@ -251,8 +295,7 @@ contract RestitutionClaimsFuzzTest {
         VM.deal(address(this), pool);
         claims.fundEth{value: pool}(member);
         VM.warp(block.timestamp + claims.UNBONDING_DELAY());
-        uint256 insurance = (uint256(pool) * 2_000) / 10_000;
-        uint256 reserved = pool - insurance < booked ? pool - insurance : booked;
+        (uint256 reserved, uint256 insurance) = settlementOf(pool, booked, 2_000);
         uint256 paid = 0;
         for (uint256 k = 0; k < 4; ++k) {
             uint256 i = (k + order) % 4;
@@ -266,6 +309,12 @@ contract RestitutionClaimsFuzzTest {
         }
         require(paid == reserved, "the round did not pay exactly what it reserved");
         require(paid + insurance <= pool, "paid beyond the pool");
+        require(claims.claimTotalsOf(address(0)).insurance == insurance, "insurance other than the rule's");
+        require(insurance * 10_000 <= (reserved + insurance) * 2_000, "insurance above 20% of what the round took");
+        require(
+            claims.poolHolding(member, address(0)) == pool - reserved - insurance,
+            "the pool kept other than the rest"
+        );
     }
 
     function _pay(address member, uint256 i, uint96 amount) internal returns (uint256) {
