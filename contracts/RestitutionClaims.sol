@@ -27,7 +27,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     uint256 private constant _PAID = 2;
     uint256 private constant _VETOED = 4;
     uint256 private constant _FLAGS = 7;
-    /// @notice The largest insurance share governance may set: the rest of what a round takes from a pool is its claims'.
+    /// @notice The largest insurance share governance may set (the rest of what a round takes is its claims').
     uint16 public constant MAX_INSURANCE_SHARE_BPS = 5_000;
 
     /// @dev The current round of one member and token, in one slot (booking rewrites it). `insuranceBps` is the
