@@ -6,7 +6,7 @@
 // `payClaim(member, nullifier, terms, payoutAddress, payoutSalt)`.
 import { Contract, getAddress, type ContractRunner } from "ethers";
 
-import { ADJUDICATOR_ABI } from "../poa/abi.js";
+import { ADJUDICATOR_ABI, CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
 
 /** `IRestitutionClaims.ClaimTerms` as ethers encodes it. */
 export interface ClaimTerms {
@@ -93,16 +93,8 @@ export async function bookedClaim(
 
 /** The registry token of `asset` (the claim's round is per member and token), through the Adjudicator's wiring. */
 async function assetTokenOf(a: Contract, asset: number): Promise<string> {
-  const wiring = (await new Contract(await a.getAddress(), [WIRING], a.runner).getFunction("wiring")()) as {
-    registry: string;
-  };
-  const registry = new Contract(
-    wiring.registry,
-    ["function assetToken(uint32 assetId) view returns (address)"],
-    a.runner,
-  );
-  return getAddress((await registry.getFunction("assetToken")(asset)) as string);
+  const wiring = (await a.getFunction("wiring")()) as { registry: string };
+  const registry = new Contract(wiring.registry, CONSORTIUM_REGISTRY_ABI, a.runner);
+  const info = (await registry.getFunction("assetInfo")(asset)) as { token: string };
+  return getAddress(info.token);
 }
-
-const WIRING =
-  "function wiring() view returns (tuple(address ledger, address registry, address vault, address reputation, address verifier, address rootSumVerifier))";

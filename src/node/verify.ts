@@ -274,7 +274,8 @@ function emptyTree(crypto: Crypto, depth: number): Promise<SumTree> {
 
 /**
  * The held records, under the member's key valid at t, of listed assets that `commitments` leaves out: each is a
- * contradiction against the empty tree (whose root the Adjudicator uses for a missing asset).
+ * contradiction against the empty tree (whose root the Adjudicator uses for a missing asset). With `only`, that asset
+ * alone.
  */
 async function missingAssetRecords(
   deps: VerifyDeps,
@@ -283,13 +284,14 @@ async function missingAssetRecords(
   t: bigint,
   commitments: readonly AssetCommitment[],
   keyHash: bigint,
+  only?: number,
 ): Promise<Array<{ asset: number; check: CheckResult<unknown>; contradiction: Contradiction }>> {
   if (deps.held === undefined) return [];
   const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
   const listed = ((await rpc("assetIds", () => registry.getFunction("assetIds")())) as bigint[]).map(Number);
   const out: Array<{ asset: number; check: CheckResult<unknown>; contradiction: Contradiction }> = [];
   for (const asset of listed) {
-    if (commitments.some((c) => c.asset === asset)) continue;
+    if ((only !== undefined && asset !== only) || commitments.some((c) => c.asset === asset)) continue;
     const held = (await deps.held.recordsFor(getAddress(member), asset, t)).filter(
       (r) => BigInt(r.keyHash) === keyHash,
     );
@@ -339,8 +341,7 @@ export async function checkHeldTree(
     // The set leaves the asset out: the empty tree stands for it, and every held record of it is contradicted.
     const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
     const keyHash = await keyHashAt(deps, registry, member, t);
-    const missing = await missingAssetRecords(deps, registry, member, t, commitments, keyHash);
-    const m = missing.find((x) => x.asset === asset);
+    const [m] = await missingAssetRecords(deps, registry, member, t, commitments, keyHash, asset);
     return { honoured: [], contradiction: m?.contradiction };
   }
   let bytes: Uint8Array;

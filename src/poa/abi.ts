@@ -76,6 +76,7 @@ export const ADJUDICATOR_ABI = [
   `function proveFraud(tuple(uint256 rootHash, uint256 keyHash, address member, uint32 asset, uint64 t, uint96 claim, uint256 nullifier, uint256 payoutHash, uint256[2] a, uint256[2][2] b, uint256[2] c) proof, ${COMMITMENT}[] set)`,
   `function proveRootSumMismatch(address member, uint64 t, uint32 asset, ${COMMITMENT}[] set, tuple(uint256[2] a, uint256[2][2] b, uint256[2] c) proof)`,
   "function isNullifierSpent(address member, uint256 nullifier) view returns (bool)",
+  "function wiring() view returns (tuple(address ledger, address registry, address vault, address reputation, address verifier, address rootSumVerifier))",
   "function claimWordOf(address member, uint256 nullifier) view returns (uint256)",
   `function claimDigestOf(${CLAIM_TERMS} terms) pure returns (uint256)`,
   "function payoutHashOf(address payoutAddress, uint256 payoutSalt) pure returns (uint256)",

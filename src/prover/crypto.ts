@@ -1,15 +1,7 @@
 // The hashes and signature check the prover needs before it proves anything, from circomlibjs (the same
 // constants and arithmetic as circomlib's templates), loaded once per process.
 
-/** BN254 scalar field modulus (docs/protocol.md section 1). */
-export const FIELD_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-/** Order of Baby Jubjub's prime-order subgroup: EdDSA's S must be below it. */
-export const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
-/** Domain tags (docs/protocol.md section 1). */
-/** "por.record.v2": the record message with the payout commitment. */
-export const RECORD_DOMAIN = 8908045074570304022795481151026n;
-export const NULLIFIER_DOMAIN = 149452196352583542995247387895126718001n;
-export const KEY_DOMAIN = 530960862305234845595185n;
+import { FIELD_P } from "../crypto/field.js";
 
 interface WasmField {
   e(v: bigint): Uint8Array;

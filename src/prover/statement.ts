@@ -1,6 +1,7 @@
 // The LeafMismatch statement in TypeScript: checks, before any proving, that a signed record and the tree
 // node at its slot really are a fraud the circuit can prove, and says why not when they are not.
-import { FIELD_P, KEY_DOMAIN, NULLIFIER_DOMAIN, RECORD_DOMAIN, SUBGROUP_ORDER, type ProverCrypto } from "./crypto.js";
+import { FIELD_P, KEY_DOMAIN, MAX_SUM, NULLIFIER_DOMAIN, RECORD_DOMAIN, SUBGROUP_ORDER } from "../crypto/field.js";
+import type { ProverCrypto } from "./crypto.js";
 
 /** A signed balance record with its signature and the record key (docs/protocol.md section 3). */
 export interface SignedRecord {
@@ -92,8 +93,6 @@ export function recordMessage(c: ProverCrypto, r: SignedRecord): bigint {
   return c.poseidon([RECORD_DOMAIN, r.member, r.asset, r.t, r.slot, r.accountKey, r.balance, r.payoutHash]);
 }
 
-const SUM_LIMIT = 1n << 128n;
-
 /**
  * The nodes on the path from `path.leaf` at `slot` up to the root (sums added in the field, as the circuit does):
  * index 0 is the leaf, index D the root.
@@ -114,9 +113,9 @@ export function pathNodes(c: ProverCrypto, slot: bigint, path: SlotPath): TreeNo
  */
 export function malformedIndex(path: SlotPath, nodes: readonly TreeNode[]): number | undefined {
   const depth = path.siblings.length;
-  if (path.leaf.s >= SUM_LIMIT) return 0;
-  for (let i = 0; i < depth; i++) if (path.siblings[i].s >= SUM_LIMIT) return 1 + i;
-  for (let i = 1; i <= depth; i++) if (nodes[i].s >= SUM_LIMIT) return depth + i;
+  if (path.leaf.s >= MAX_SUM) return 0;
+  for (let i = 0; i < depth; i++) if (path.siblings[i].s >= MAX_SUM) return 1 + i;
+  for (let i = 1; i <= depth; i++) if (nodes[i].s >= MAX_SUM) return depth + i;
   return undefined;
 }
 
@@ -308,7 +307,7 @@ export function buildRootSumStatement(
   const below = nodes[depth - 1];
   const top = path.siblings[depth - 1];
   const [left, right] = (path.slot >> BigInt(depth - 1)) & 1n ? [top, below] : [below, top];
-  const inRange = left.s < SUM_LIMIT && right.s < SUM_LIMIT;
+  const inRange = left.s < MAX_SUM && right.s < MAX_SUM;
   if (inRange && left.s + right.s === committedRootSum) {
     throw new FraudProofRefused(
       "no-fraud",
