@@ -403,6 +403,8 @@ const verifierTasks: NewTaskDefinition[] = [
     .addOption({ name: "port", description: "HTTP port", type: ArgumentType.INT, defaultValue: 8787 })
     .addOption({ name: "host", description: "Interface to listen on", defaultValue: "127.0.0.1" })
     .addOption({ name: "db", description: "SQLite file path or postgres:// URL", defaultValue: "verifier.db" })
+    .addFlag({ name: "create", description: "Create the SQLite database if missing (first run); else it must exist" })
+    .addFlag({ name: "trustProxy", description: "Rate-limit by X-Forwarded-For (behind a reverse proxy only)" })
     .addOption({ name: "rpcNetwork", description: "Network to read (default: --network)", defaultValue: "" })
     .addOption({ name: "registry", description: "ConsortiumRegistry address", defaultValue: "" })
     .addOption({ name: "ledger", description: "CommitmentLedger address", defaultValue: "" })

@@ -1,12 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { jsonLogger, type LogLevel } from "../src/log/index.js";
+import { errorMessage } from "../src/chain/rpc.js";
+import { jsonLogger, parseLogLevel } from "../src/log/index.js";
 import { runVerifier, stopOnSignals } from "../src/verifier-service/run.js";
 
 interface VerifierServeArgs {
   port: number;
   host: string;
   db: string;
+  create: boolean;
+  trustProxy: boolean;
   rpcNetwork: string;
   registry: string;
   ledger: string;
@@ -18,15 +21,20 @@ interface VerifierServeArgs {
   logLevel: string;
 }
 
-const LEVELS = ["debug", "info", "warn", "error"];
-
 /**
  * `hardhat verifier:serve`: runs the verifier service until SIGTERM/SIGINT. The scheduler (--schedule) signs
  * requestProof with the network's first account. The operator token comes from POR_VERIFIER_ADMIN_TOKEN.
  */
 export default async function verifierServe(args: VerifierServeArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
-  if (!LEVELS.includes(args.logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}`);
-  const logger = jsonLogger("verifier-service", { level: args.logLevel as LogLevel, out: process.stdout });
+  let logLevel;
+  try {
+    logLevel = parseLogLevel(args.logLevel);
+  } catch (e) {
+    console.error(`verifier:serve: ${errorMessage(e)}`);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = jsonLogger("verifier-service", { level: logLevel, out: process.stdout });
   try {
     if (!/^0x[0-9a-fA-F]{40}$/.test(args.registry))
       throw new Error("--registry <ConsortiumRegistry address> is required");
@@ -40,6 +48,8 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
         port: args.port,
         host: args.host,
         db: args.db,
+        create: args.create,
+        trustProxy: args.trustProxy,
         registry: args.registry,
         ledger: args.ledger,
         adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
@@ -47,14 +57,14 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
         schedule: args.schedule,
         intervalMs: args.intervalSeconds * 1000,
         policy: { minRecords: args.minRecords, minAgeSeconds: args.minAgeSeconds },
-        logLevel: args.logLevel as LogLevel,
+        logLevel,
       },
       runner,
       logger,
     );
     await stopOnSignals(stop, logger);
   } catch (e) {
-    logger.error("verifier:serve failed", { error: (e as Error).message });
+    logger.error("verifier:serve failed", { error: errorMessage(e) });
     process.exitCode = 1;
   }
 }

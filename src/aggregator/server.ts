@@ -20,7 +20,7 @@ import {
 import { chainIdOf, classifyError, errorMessage } from "../chain/rpc.js";
 import { boundPort, closeServer, isClientDisconnect, listen, quietClientErrors } from "../node/health.js";
 import { checkAggregatorContracts, checkChainId } from "../node/preflight.js";
-import { withRetry } from "../node/retry.js";
+import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
 import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, REQUEST_STATUS, SET_STATUS, VAULT_ABI } from "../poa/abi.js";
 import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";

@@ -1,8 +1,9 @@
 // Batch kernels on byte buffers (the layout the native backend uses), in pure JavaScript. Run inline or in workers.
 // Inputs go to the WebAssembly Poseidon as bytes: a node (h, s) pair of children is already Poseidon's input order.
-import { expandKey, signManyJs } from "./eddsa-js.js";
+import { expandKey, signManyJs, verifyJs, type Signature } from "./eddsa-js.js";
 import { FIELD_P, readLE32, writeLE32 } from "./field.js";
-import { isFieldBytes, type JsPoseidon } from "./poseidon-js.js";
+import { isFieldBytes, type JsPoseidon, type PoseidonFn } from "./poseidon-js.js";
+import type { Point } from "./babyjub.js";
 
 /** Size of one tree node in bytes: `h` then `s`, each 32 bytes little-endian. */
 export const NODE_BYTES = 64;
@@ -74,5 +75,42 @@ export function poseidonManyJs(arity: number, inputs: Uint8Array, poseidon: JsPo
   const n = inputs.length / unit;
   const out = new Uint8Array(n * 32);
   for (let i = 0; i < n; i++) poseidon.hashBytes(inputs, i * unit, arity, out, i * 32);
+  return out;
+}
+
+/** Bytes of one signature check: message, R8x, R8y, S, Ax, Ay (32 bytes LE each). */
+export const VERIFY_ITEM_BYTES = 192;
+
+/** One signature to check. */
+export interface VerifyItem {
+  message: bigint;
+  signature: Signature;
+  publicKey: Point;
+}
+
+/** Items -> the byte layout of {@link verifyManyBytesJs} (every value must be below 2^256). */
+export function encodeVerifyItems(items: readonly VerifyItem[]): Uint8Array {
+  const out = new Uint8Array(items.length * VERIFY_ITEM_BYTES);
+  items.forEach((it, i) => {
+    const o = i * VERIFY_ITEM_BYTES;
+    const words = [it.message, it.signature.R8x, it.signature.R8y, it.signature.S, it.publicKey[0], it.publicKey[1]];
+    words.forEach((w, j) => writeLE32(out, o + j * 32, w));
+  });
+  return out;
+}
+
+/** The check of item `i` of an encoded buffer. */
+export function verifyItemAt(items: Uint8Array, i: number, poseidon: PoseidonFn): boolean {
+  const o = i * VERIFY_ITEM_BYTES;
+  const w = (j: number) => readLE32(items, o + j * 32);
+  return verifyJs(w(0), { R8x: w(1), R8y: w(2), S: w(3) }, [w(4), w(5)], poseidon);
+}
+
+/** Verifies n encoded items ({@link encodeVerifyItems}); returns n bytes, 1 for a valid signature, 0 otherwise. */
+export function verifyManyBytesJs(items: Uint8Array, poseidon: PoseidonFn): Uint8Array {
+  if (items.length % VERIFY_ITEM_BYTES !== 0) throw new RangeError("verifyMany: items must hold n 192-byte checks");
+  const n = items.length / VERIFY_ITEM_BYTES;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = verifyItemAt(items, i, poseidon) ? 1 : 0;
   return out;
 }

@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { WorkerJob, WorkerResult } from "./worker.js";
 
 type JobSpec =
-  | { op: "level" | "leaves"; data: Uint8Array }
+  | { op: "level" | "leaves" | "verify"; data: Uint8Array }
   | { op: "sign"; data: Uint8Array; key: Uint8Array }
   | { op: "poseidon"; data: Uint8Array; arity: number };
 

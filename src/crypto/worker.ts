@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import { parentPort } from "node:worker_threads";
 
-import { hashLeavesJs, hashLevelJs, poseidonManyJs, signManyBytesJs } from "./kernels.js";
+import { hashLeavesJs, hashLevelJs, poseidonManyJs, signManyBytesJs, verifyManyBytesJs } from "./kernels.js";
 import { loadJsPoseidon } from "./poseidon-js.js";
 
 /** A job sent to a worker. */
@@ -10,7 +10,8 @@ export type WorkerJob =
   | { id: number; op: "level"; data: Uint8Array }
   | { id: number; op: "leaves"; data: Uint8Array }
   | { id: number; op: "sign"; data: Uint8Array; key: Uint8Array }
-  | { id: number; op: "poseidon"; data: Uint8Array; arity: number };
+  | { id: number; op: "poseidon"; data: Uint8Array; arity: number }
+  | { id: number; op: "verify"; data: Uint8Array };
 
 /** A worker's answer. */
 export type WorkerResult = { id: number; ok: true; data: Uint8Array } | { id: number; ok: false; error: string };
@@ -42,6 +43,7 @@ if (port !== null) {
         if (job.op === "level") data = hashLevelJs(job.data, poseidon);
         else if (job.op === "leaves") data = hashLeavesJs(job.data, poseidon);
         else if (job.op === "poseidon") data = poseidonManyJs(job.arity, job.data, poseidon);
+        else if (job.op === "verify") data = verifyManyBytesJs(job.data, poseidon);
         else data = signManyBytesJs(job.key, job.data, poseidon);
         const res: WorkerResult = { id: job.id, ok: true, data };
         port.postMessage(res, [data.buffer as ArrayBuffer]);

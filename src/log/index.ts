@@ -6,6 +6,15 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** The log levels, lowest first. */
+export const LOG_LEVELS = Object.keys(ORDER) as LogLevel[];
+
+/** `value` as a log level, or an error naming `setting` and the levels. */
+export function parseLogLevel(value: string, setting = "--log-level"): LogLevel {
+  if ((LOG_LEVELS as string[]).includes(value)) return value as LogLevel;
+  throw new Error(`${setting} must be one of ${LOG_LEVELS.join(", ")}, got "${value}"`);
+}
+
 /** A structured logger. */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;

@@ -18,7 +18,7 @@ import { decodeBlobRef } from "../blobstore/ref-encoding.js";
 import { EvidenceUnavailableError } from "../chain/rpc.js";
 import { LEDGER_ABI } from "../poa/abi.js";
 import type { Logger } from "../log/index.js";
-import { withRetry } from "./retry.js";
+import { withRetry } from "../chain/retry.js";
 
 /** The commitment a blob is fetched for: member, snapshot time, asset. */
 export interface BlobLocation {

@@ -54,6 +54,8 @@ export const nodeConfigSchema = z
     rpcTimeoutSeconds: rpcTimeout,
     /** Health turns "degraded" when the last successful poll is older than this (default: 5 poll intervals, >= 30 s). */
     staleAfterSeconds: z.number().int().min(1).max(86_400).optional(),
+    /** Health turns "degraded" when the cursor trails the confirmed head by more blocks than this (default 64). */
+    maxLagBlocks: z.number().int().min(1).max(1_000_000).optional(),
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((c, ctx) => {

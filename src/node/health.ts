@@ -26,7 +26,14 @@ export interface HealthServerOptions {
 /** True for the errors of a client that went away mid-request (not the service's problem). */
 export function isClientDisconnect(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED" || code === "ERR_STREAM_PREMATURE_CLOSE";
+  // HPE_INVALID_EOF_STATE: the client closed the connection in the middle of a request.
+  return (
+    code === "ECONNRESET" ||
+    code === "EPIPE" ||
+    code === "ECONNABORTED" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    code === "HPE_INVALID_EOF_STATE"
+  );
 }
 
 /**
@@ -52,10 +59,16 @@ export function listen(server: Server, port: number, host: string, setting: stri
 
 /** Logs a server's client errors (a disconnect at debug level) instead of letting them surface as exceptions. */
 export function quietClientErrors(server: Server, log: Logger): void {
-  server.on("clientError", (e, socket) => {
-    if (isClientDisconnect(e)) log.debug("client disconnected", { error: (e as Error).message });
-    else log.warn("malformed HTTP request", { error: (e as Error).message });
-    socket.destroy();
+  server.on("clientError", (e: NodeJS.ErrnoException, socket) => {
+    const timedOut = e.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    if (isClientDisconnect(e)) log.debug("client disconnected", { error: e.message });
+    else if (timedOut) log.debug("slow client cut off: request not received in time", { error: e.message });
+    else log.warn("malformed HTTP request", { error: e.message, code: e.code });
+    if (!isClientDisconnect(e) && socket.writable) {
+      const status = timedOut ? "408 Request Timeout" : "400 Bad Request";
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    } else socket.destroy();
   });
 }
 

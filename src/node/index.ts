@@ -1,7 +1,7 @@
 // The operator node (docs/protocol.md "Operator node"): chain follower, verification checks, watchtower, attestation
 // signing and delivery, health endpoint, structured logs.
 export * from "../log/index.js";
-export * from "./retry.js";
+export * from "../chain/retry.js";
 export * from "./db.js";
 export * from "./checks.js";
 export * from "./blobs.js";

@@ -16,7 +16,7 @@ import { boundPort, closeServer, serveHealth } from "./health.js";
 import { NodeDb, type Job } from "./db.js";
 import type { Logger } from "../log/index.js";
 import type { HeldRecords } from "./records.js";
-import { sleep, withRetry } from "./retry.js";
+import { sleep, withRetry } from "../chain/retry.js";
 import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type VerifyDeps } from "./verify.js";
 import type { Contradiction } from "./verify.js";
 import { proveAndSubmitFraud } from "./watchtower.js";
@@ -57,6 +57,8 @@ export interface OperatorNodeOptions {
    * least 30 s).
    */
   staleAfterMs?: number;
+  /** Health turns "degraded" when the cursor is more blocks than this behind the confirmed head (default 64). */
+  maxLagBlocks?: number;
   /** Longest wait in `stop()` for the current step to finish, ms (default 3000); the database is closed after it. */
   stopGraceMs?: number;
   /** Check at start that every address holds the expected contract (default true). */
@@ -153,6 +155,11 @@ export class OperatorNode {
           ? `no successful poll in ${Math.round((now - this.startedAt) / 1000)} s`
           : `last successful poll ${Math.round((pollAge as number) / 1000)} s ago (stale after ${this.staleAfterMs / 1000} s)`,
       );
+    }
+    const lag = this.head !== null && cursor !== null ? this.head - this.confirmations - cursor : null;
+    const maxLag = this.o.maxLagBlocks ?? 64;
+    if (lag !== null && lag > maxLag) {
+      problems.push(`the cursor is ${lag} blocks behind the confirmed head (more than ${maxLag})`);
     }
     if (this.lastError !== null) problems.push(`last step failed: ${this.lastError}`);
     const status: NodeHealth["status"] =

@@ -9,7 +9,7 @@ import { Contract, ZeroAddress, getAddress, type InterfaceAbi, type Provider } f
 import { classifyError, errorMessage } from "../chain/rpc.js";
 import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, RESERVE_REGISTRY_ABI, VAULT_ABI } from "../poa/abi.js";
 import { ConfigError } from "./config.js";
-import { withRetry } from "./retry.js";
+import { withRetry } from "../chain/retry.js";
 
 async function kindOf(path: string): Promise<"file" | "dir" | "other" | undefined> {
   try {

@@ -128,6 +128,7 @@ export async function startOperatorNode(
     healthPort: c.healthPort,
     chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
+    maxLagBlocks: c.maxLagBlocks,
     log,
     ...hooks,
   });

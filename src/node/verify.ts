@@ -29,7 +29,7 @@ import {
   type CheckResult,
 } from "./checks.js";
 import type { HeldRecords } from "./records.js";
-import { withRetry } from "./retry.js";
+import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
 
 /** Deployment addresses the node reads. */

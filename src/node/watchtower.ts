@@ -21,7 +21,7 @@ import { ADJUDICATOR_ABI, CONSORTIUM_REGISTRY_ABI, VAULT_ABI } from "../poa/abi.
 import { slotPathOf } from "./checks.js";
 import type { NodeDb } from "./db.js";
 import type { Logger } from "../log/index.js";
-import { withRetry } from "./retry.js";
+import { withRetry } from "../chain/retry.js";
 
 /** What the watchtower needs. */
 export interface WatchtowerDeps {

@@ -11,6 +11,7 @@ import {
   type TypedDataField,
 } from "ethers";
 
+import { classifyError } from "../chain/rpc.js";
 import { ERC1271_ABI, ERC1271_MAGIC } from "./abi.js";
 
 /** EIP-712 domain name of PoA ownership proofs. */
@@ -100,6 +101,9 @@ export async function verifyReserveProof(
         reason: `contract wallet ${m.wallet} returned ${magic}, not the ERC-1271 magic value`,
       };
     } catch (e) {
+      // The wallet's revert (or an answer that is not an ERC-1271 one) rejects; an RPC that could not answer must
+      // postpone the check, never stand for a rejection.
+      if (classifyError(e) === "unavailable") throw e;
       return {
         ok: false,
         kind: "erc1271",

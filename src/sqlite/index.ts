@@ -1,18 +1,101 @@
 // The embedded SQLite every service uses (Node's built-in `node:sqlite`): opened durable (WAL, full sync, a busy
-// timeout so two processes never fail on a lock), and a transaction helper that always rolls back on error.
-import { mkdirSync } from "node:fs";
+// timeout so two processes never fail on a lock) and checked (`PRAGMA quick_check`: a service never starts on a
+// damaged database), a transaction helper that always rolls back on error, the classification of storage faults
+// (a damaged or vanished file, a full disk) and a watch on the files of an open database for health.
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
-/** Opens (creating the directory and the file) a durable SQLite database and runs `schema` statements. */
+/** The database file is damaged or is not a database: the service refuses to start on it. */
+export class DatabaseDamagedError extends Error {
+  override name = "DatabaseDamagedError";
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`the database ${path} is damaged (${detail}): restore it from a backup or move it away`);
+  }
+}
+
+/** SQLite's primary result codes that mean the storage itself is failing (not a query's or a lock's problem). */
+const STORAGE_FAULTS: Record<number, string> = {
+  8: "read-only",
+  10: "I/O error",
+  11: "corrupt",
+  13: "disk full",
+  14: "cannot open",
+  26: "not a database",
+};
+
+/**
+ * A description of a storage fault (a damaged or unreadable file, a full disk, a file that went read-only), or
+ * undefined for any other error. After one, the database cannot be trusted until an operator looks: health degrades.
+ */
+export function storageFault(e: unknown): string | undefined {
+  const x = e as { code?: unknown; errcode?: unknown; message?: unknown } | null;
+  if (x?.code !== "ERR_SQLITE_ERROR" || typeof x.errcode !== "number") return undefined;
+  const kind = STORAGE_FAULTS[x.errcode & 0xff];
+  return kind === undefined ? undefined : `${kind}: ${String(x.message)}`;
+}
+
+/** Throws {@link DatabaseDamagedError} unless `PRAGMA quick_check` passes. */
+export function checkIntegrity(db: DatabaseSync, path: string): void {
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = db.prepare("PRAGMA quick_check").all() as Array<Record<string, unknown>>;
+  } catch (e) {
+    throw new DatabaseDamagedError(path, storageFault(e) ?? (e as Error).message);
+  }
+  const lines = rows.map((r) => String(Object.values(r)[0]));
+  if (lines.length !== 1 || lines[0] !== "ok") throw new DatabaseDamagedError(path, lines.slice(0, 3).join("; "));
+}
+
+/**
+ * Opens (creating the directory and the file) a durable SQLite database, checks its integrity, and runs `schema`
+ * statements. A damaged file throws {@link DatabaseDamagedError}.
+ */
 export function openSqlite(path: string, schema: readonly string[] = []): DatabaseSync {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = FULL");
-  db.exec("PRAGMA busy_timeout = 5000");
-  for (const statement of schema) db.exec(statement);
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA busy_timeout = 5000");
+    checkIntegrity(db, path);
+    for (const statement of schema) db.exec(statement);
+  } catch (e) {
+    db.close();
+    const fault = storageFault(e);
+    throw fault === undefined ? e : new DatabaseDamagedError(path, fault);
+  }
   return db;
+}
+
+/**
+ * Watches the files of an open database (the main file and its write-ahead log): the returned function reports a
+ * file that was deleted or replaced since the watch began (writes would then go to a file no one will read again).
+ * Start it right after {@link openSqlite} (which leaves the WAL in place).
+ */
+export function watchDatabaseFiles(path: string): () => string | undefined {
+  if (path === ":memory:") return () => undefined;
+  const inode = (p: string): number | undefined => {
+    try {
+      return statSync(p).ino;
+    } catch {
+      return undefined;
+    }
+  };
+  const files = [path, `${path}-wal`]
+    .map((p) => ({ p, ino: inode(p) }))
+    .filter((f): f is { p: string; ino: number } => f.ino !== undefined);
+  return () => {
+    for (const f of files) {
+      const now = inode(f.p);
+      if (now === undefined) return `${f.p} was deleted while the database is open`;
+      if (now !== f.ino) return `${f.p} was replaced while the database is open`;
+    }
+    return undefined;
+  };
 }
 
 /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); rolls back and rethrows if it throws. */

@@ -1,7 +1,12 @@
 // What the verifier service reads from (and sends to) the chain: the registry's member status and record key at t,
 // the ledger's commitment sets, proof requests and fee, and `requestProof`. Every RPC call is retried with
-// exponential backoff on transient errors (network, timeout, server); reverts are answers, never retried.
-import { Contract, Interface, isError, type ContractRunner, type Provider, type Signer } from "ethers";
+// exponential backoff while the chain is unavailable (src/chain/rpc.ts classifies); reverts are answers, never
+// retried, and only ConsortiumRegistryNoKeyAt means "no key at t".
+import { Contract, Interface, type ContractRunner, type Provider, type Signer } from "ethers";
+
+import { withRetry } from "../chain/retry.js";
+import { EvidenceUnavailableError, classifyError, contractRevert, unlessReverts } from "../chain/rpc.js";
+import type { Logger } from "../log/index.js";
 
 /** The registry's member statuses (IConsortiumRegistry.MemberStatus). */
 export const MEMBER_STATUS = ["None", "Applied", "Probation", "Active", "Exiting", "Exited", "Ejected"] as const;
@@ -20,6 +25,13 @@ export interface ChainView {
   requestIdOf(member: string, t: number): Promise<bigint>;
   /** Calls CommitmentLedger.requestProof with the current fee; resolves when mined. */
   requestProof(member: string, t: number): Promise<{ requestId: bigint; txHash: string }>;
+  /** One read of the head, without retries (a liveness probe for health). */
+  probe(): Promise<{ number: number; timestamp: number }>;
+}
+
+/** Whether an error is the contract's own revert (an answer of the chain), not a transport problem. */
+export function isRevert(e: unknown): boolean {
+  return classifyError(e) === "revert";
 }
 
 /** Human-readable ABI fragments of the registry and ledger that the service uses. */
@@ -41,69 +53,12 @@ export const LEDGER_ABI = [
   "error CommitmentLedgerTooManyOpenRequests(address member, uint16 open, uint16 maxOpenRequests)",
 ];
 
-/** Retry policy of RPC calls. */
-export interface RetryOptions {
-  /** Retries after the first attempt (default 5). */
-  retries?: number;
-  /** First delay in ms (default 200), doubled each time, capped at 10 s. */
-  backoff?: number;
-  /** Called before each retry. */
-  onRetry?: (info: { op: string; attempt: number; delayMs: number; reason: string }) => void;
-}
-
-/** Whether an error is transient (worth retrying): network trouble, timeouts, server errors; not reverts. */
-export function isTransientRpcError(e: unknown): boolean {
-  if (isRevert(e) || isError(e, "INVALID_ARGUMENT") || isError(e, "INSUFFICIENT_FUNDS")) return false;
-  if (isError(e, "NETWORK_ERROR") || isError(e, "TIMEOUT") || isError(e, "SERVER_ERROR")) return true;
-  const code = (e as { code?: unknown }).code;
-  if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "EPIPE") return true;
-  const msg = String((e as Error)?.message ?? e);
-  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|network|timeout/i.test(msg);
-}
-
-/** Runs `fn`, retrying transient errors with exponential backoff. */
-export async function withRetry<T>(op: string, fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const retries = options.retries ?? 5;
-  const backoff = options.backoff ?? 200;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!isTransientRpcError(e) || attempt >= retries) throw e;
-      const delayMs = Math.min(10_000, backoff * 2 ** attempt);
-      options.onRetry?.({ op, attempt: attempt + 1, delayMs, reason: (e as Error).message.slice(0, 200) });
-      await new Promise((r) => setTimeout(r, delayMs));
-    }
-  }
-}
-
-/** Revert data of an error, whichever provider threw it (ethers CALL_EXCEPTION, JSON-RPC code 3, Hardhat in-process). */
-function revertData(e: unknown): string | undefined {
-  const x = e as { data?: unknown; info?: { error?: { data?: unknown } }; error?: { data?: unknown } };
-  for (const d of [x?.data, x?.info?.error?.data, x?.error?.data]) {
-    if (typeof d === "string" && /^0x[0-9a-fA-F]{8}/.test(d)) return d;
-  }
-  return undefined;
-}
-
-/** Whether an error is a revert (an answer of the chain), not a transport problem. */
-export function isRevert(e: unknown): boolean {
-  return isError(e, "CALL_EXCEPTION") || (e as { code?: unknown })?.code === 3 || revertData(e) !== undefined;
-}
-
-/** The error name of a revert, if it is one of the ABI's custom errors. */
-function revertName(iface: Interface, e: unknown): string | undefined {
-  const data = revertData(e);
-  if (data === undefined) return isError(e, "CALL_EXCEPTION") ? (e.revert?.name ?? undefined) : undefined;
-  try {
-    return iface.parseError(data)?.name;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Options of {@link EthersChainView}. */
-export interface EthersChainViewOptions extends RetryOptions {
+export interface EthersChainViewOptions {
+  /** Attempts per call while the chain is unavailable, the first included (default 6). */
+  attempts?: number;
+  /** Where retries are logged. */
+  log?: Logger;
   /** How long a block timestamp is reused, ms (default 2000). */
   nowCacheMs?: number;
   /** How long a member status is reused, ms (default 30 000). */
@@ -134,15 +89,24 @@ export class EthersChainView implements ChainView {
     this.provider = provider;
   }
 
-  private retry<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(op, fn, this.options);
+  private retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, { attempts: this.options.attempts, log: this.options.log, what });
+  }
+
+  async probe(): Promise<{ number: number; timestamp: number }> {
+    const b = await this.provider.getBlock("latest");
+    if (b === null) throw new EvidenceUnavailableError("rpc", "the RPC returned no latest block");
+    return { number: b.number, timestamp: b.timestamp };
   }
 
   async now(): Promise<number> {
     const c = this.nowCache;
     if (c !== undefined && Date.now() - c.at < (this.options.nowCacheMs ?? 2000)) return c.value;
-    const block = await this.retry("getBlock", () => this.provider.getBlock("latest"));
-    if (block === null) throw new Error("the RPC returned no latest block");
+    const block = await this.retry("getBlock", async () => {
+      const b = await this.provider.getBlock("latest");
+      if (b === null) throw new EvidenceUnavailableError("rpc", "the RPC returned no latest block");
+      return b;
+    });
     this.nowCache = { at: Date.now(), value: block.timestamp };
     return block.timestamp;
   }
@@ -159,13 +123,14 @@ export class EthersChainView implements ChainView {
     const cacheKey = `${member}:${t}`;
     const cached = this.keyCache.get(cacheKey);
     if (cached !== undefined) return cached;
-    let value: bigint | null;
-    try {
-      value = (await this.retry("keyHashAt", () => this.registry.keyHashAt(member, t))) as bigint;
-    } catch (e) {
-      if (revertName(this.registryIface, e) !== "ConsortiumRegistryNoKeyAt") throw e;
-      value = null;
-    }
+    const value = await this.retry("keyHashAt", () =>
+      unlessReverts<bigint | null>(
+        () => this.registry.keyHashAt(member, t) as Promise<bigint>,
+        this.registryIface,
+        "ConsortiumRegistryNoKeyAt",
+        null,
+      ),
+    );
     // A key registered later must start at or after the block time then, so the key at a t at least 2 s in the past
     // can no longer change: only those answers are cached.
     if (t + 2 < (await this.now())) {
@@ -204,7 +169,7 @@ export class EthersChainView implements ChainView {
 
   /** The error name of a ledger revert (e.g. `CommitmentLedgerRequestExists`), if any. */
   ledgerRevertName(e: unknown): string | undefined {
-    return revertName(this.ledgerIface, e);
+    return contractRevert(e, this.ledgerIface)?.name;
   }
 
   /** The signer's address, if the runner is a signer. */

@@ -3,14 +3,19 @@
 // with `{"error": {"code", "message", "where"}}`; nothing is stored unless the whole request is valid.
 // Privacy (B12): the answer to POST /records is the same whether a record was new or already held, so a member
 // cannot probe which of its users forwarded records; per-record lookups are operator-only.
+// Bounded work: a per-client budget of records per second (429 beyond it), a cap on open connections, and a short
+// deadline for headers and body (a slow client is cut off, not waited for).
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 import { getAddress } from "ethers";
 import { z } from "zod";
 
+import { errorMessage } from "../chain/rpc.js";
 import { coverageOf } from "./coverage.js";
 import type { Logger } from "../log/index.js";
+import { isClientDisconnect, quietClientErrors } from "../node/health.js";
+import { RateLimiter, clientKey, type RateLimit } from "./rate-limit.js";
 import type { RecordStore } from "./store.js";
 import { ApiError, type RecordValidator } from "./validate.js";
 
@@ -22,9 +27,33 @@ export interface HttpLimits {
   maxBodyBytes: number;
   /** Most records in one batch (default 500). */
   maxBatch: number;
+  /** Records per second one client may post, and its burst (default 50/s, burst 1,000: two full batches). */
+  rate: RateLimit;
+  /** Most open connections (default 256); beyond it new connections are closed at once. */
+  maxConnections: number;
+  /** Deadline for a whole request, headers and body, ms (default 10 s): a slower client gets 408. */
+  requestTimeoutMs: number;
 }
 
-export const DEFAULT_LIMITS: HttpLimits = { maxRecordBytes: 64 * 1024, maxBodyBytes: 2 * 1024 * 1024, maxBatch: 500 };
+export const DEFAULT_LIMITS: HttpLimits = {
+  maxRecordBytes: 64 * 1024,
+  maxBodyBytes: 2 * 1024 * 1024,
+  maxBatch: 500,
+  rate: { perSecond: 50, burst: 1_000 },
+  maxConnections: 256,
+  requestTimeoutMs: 10_000,
+};
+
+/** What the chain looks like from the service, for /health. */
+export interface ChainHealth {
+  /** "ok", or "error: ..." when the last probe failed. */
+  chain: string;
+  /** Latest block number and its timestamp at the last successful probe. */
+  head?: number;
+  chainTime?: number;
+  /** Unix seconds of the last successful probe (null: none yet). */
+  lastChainOkAt: number | null;
+}
 
 /** What the API handlers need. */
 export interface ApiContext {
@@ -34,8 +63,13 @@ export interface ApiContext {
   limits?: Partial<HttpLimits>;
   /** Bearer token of the operator endpoints; without one they answer 404. */
   adminToken?: string;
-  /** Extra health facts (e.g. chain reachability). */
-  healthExtra?: () => Promise<Record<string, unknown>>;
+  /** Chain reachability for /health (degraded when it fails). */
+  chainHealth?: () => Promise<ChainHealth>;
+  /**
+   * Rate-limit clients by the address a reverse proxy appends to X-Forwarded-For (its last entry) instead of the
+   * socket's peer (default false: without a proxy the header is the client's to forge).
+   */
+  trustProxy?: boolean;
 }
 
 const populationSchema = z.strictObject({
@@ -97,7 +131,8 @@ function requireJson(req: IncomingMessage): void {
 
 /** The request handler of the API plus the bookkeeping graceful shutdown needs. */
 export class VerifierApi {
-  private readonly limits: HttpLimits;
+  readonly limits: HttpLimits;
+  private readonly limiter: RateLimiter;
   private inFlight = 0;
   private idle: (() => void) | undefined;
   /** Set when shutting down: new requests get 503. */
@@ -105,6 +140,33 @@ export class VerifierApi {
 
   constructor(private readonly ctx: ApiContext) {
     this.limits = { ...DEFAULT_LIMITS, ...ctx.limits };
+    this.limiter = new RateLimiter(this.limits.rate);
+  }
+
+  /** The rate-limit key of a request's client. */
+  private clientOf(req: IncomingMessage): string {
+    if (this.ctx.trustProxy === true) {
+      const hops = String(req.headers["x-forwarded-for"] ?? "")
+        .split(",")
+        .map((h) => h.trim())
+        .filter((h) => h !== "");
+      if (hops.length > 0) return clientKey(hops[hops.length - 1]);
+    }
+    return clientKey(req.socket.remoteAddress);
+  }
+
+  /** Charges `cost` records to the client; 429 with Retry-After when over budget. */
+  private charge(req: IncomingMessage, cost: number): void {
+    const wait = this.limiter.take(this.clientOf(req), cost);
+    if (wait > 0) {
+      throw new ApiError(
+        429,
+        "rate_limited",
+        `too many records from this client: at most ${this.limits.rate.perSecond} per second; retry in ${wait} s`,
+        undefined,
+        { "retry-after": String(wait) },
+      );
+    }
   }
 
   /** Resolves once no request is being handled. */
@@ -130,11 +192,14 @@ export class VerifierApi {
     const started = performance.now();
     this.handle(req, res)
       .catch((e: unknown) => {
+        if (res.headersSent || res.destroyed) return;
         if (e instanceof ApiError) {
           if (e.status === 413) res.setHeader("connection", "close");
-          send(res, e.status, { error: { code: e.code, message: e.message, where: e.where } });
+          send(res, e.status, { error: { code: e.code, message: e.message, where: e.where } }, e.headers);
+        } else if (isClientDisconnect(e) || req.destroyed) {
+          this.ctx.logger.debug("client went away mid-request", { error: errorMessage(e) });
         } else {
-          this.ctx.logger.error("request failed", { error: (e as Error).message, stack: (e as Error).stack });
+          this.ctx.logger.error("request failed", { error: errorMessage(e), stack: (e as Error).stack });
           send(res, 500, { error: { code: "internal", message: "internal error" } });
         }
       })
@@ -176,13 +241,14 @@ export class VerifierApi {
     const route = (m: string) => {
       if (method !== m) throw new ApiError(405, "method_not_allowed", `${path} accepts ${m} only`);
     };
-    if (path === "/records") {
-      route("POST");
-      return this.postRecords(req, res);
-    }
     if (path === "/health") {
       route("GET");
       return this.health(res);
+    }
+    this.charge(req, 1);
+    if (path === "/records") {
+      route("POST");
+      return this.postRecords(req, res);
     }
     if (path === "/snapshots") {
       route("GET");
@@ -251,27 +317,32 @@ export class VerifierApi {
       items = [json];
       prefix = "";
     }
+    this.charge(req, items.length - 1); // the request itself was charged one
     const receivedAt = Math.floor(Date.now() / 3_600_000) * 3600;
-    const rows = await this.ctx.validator.validate(items, prefix, receivedAt);
+    const { rows, nullifiers } = await this.ctx.validator.validate(items, prefix, receivedAt);
     const inserted = await this.ctx.store.insertRecords(rows);
     // Not logged: which nullifiers were new (the operator's own logs should not link users either).
-    this.ctx.logger.info("records accepted", { count: rows.length, inserted });
-    send(res, 200, { accepted: rows.length, nullifiers: rows.map((r) => r.nullifier) });
+    this.ctx.logger.info("records accepted", { count: items.length, inserted });
+    send(res, 200, { accepted: items.length, nullifiers });
   }
 
+  /** `status` is "ok" only when the database answers and is intact and the chain answers (200), else 503. */
   private async health(res: ServerResponse): Promise<void> {
     let db = "ok";
     try {
       await this.ctx.store.ping();
     } catch (e) {
-      db = `error: ${(e as Error).message}`;
+      db = `error: ${errorMessage(e)}`;
     }
-    const extra =
-      this.ctx.healthExtra === undefined
-        ? {}
-        : await this.ctx.healthExtra().catch((e: Error) => ({ chain: `error: ${e.message}` }));
-    const ok = db === "ok";
-    send(res, ok ? 200 : 503, { status: ok ? "ok" : "degraded", store: this.ctx.store.kind, db, ...extra });
+    const chain = this.ctx.chainHealth === undefined ? undefined : await this.ctx.chainHealth();
+    const ok = db === "ok" && (chain === undefined || chain.chain === "ok");
+    send(res, ok ? 200 : 503, {
+      status: ok ? "ok" : "degraded",
+      store: this.ctx.store.kind,
+      db,
+      ...chain,
+      inFlight: this.inFlight,
+    });
   }
 
   private async snapshots(res: ServerResponse): Promise<void> {
@@ -301,9 +372,24 @@ export class VerifierApi {
   }
 }
 
-/** Creates the HTTP server (not yet listening). */
-export function createApiServer(api: VerifierApi): Server {
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, api.listener);
+/** Creates the HTTP server (not yet listening) with the API's connection cap and request deadline. */
+export function createApiServer(api: VerifierApi, logger: Logger): Server {
+  const timeout = api.limits.requestTimeoutMs;
+  const server = createServer(
+    {
+      requestTimeout: timeout,
+      headersTimeout: timeout,
+      // How often Node looks for requests past their deadline (its default, 30 s, would let them run that long).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
+    },
+    api.listener,
+  );
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = api.limits.maxConnections;
+  // No client address in the log (privacy, docs/protocol.md section 10).
+  server.on("drop", () =>
+    logger.warn("connection refused: too many open connections", { maxConnections: api.limits.maxConnections }),
+  );
+  quietClientErrors(server, logger);
   return server;
 }

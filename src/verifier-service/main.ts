@@ -1,52 +1,86 @@
 // Plain-Node entry of the verifier service (no Hardhat): `node --import tsx src/verifier-service/main.ts --rpc URL
-// --registry 0x.. --ledger 0x.. [--db verifier.db] [--port 8787] ...`. Secrets come from the environment:
-// POR_VERIFIER_PRIVATE_KEY (the scheduler's signer, needed with --schedule) and POR_VERIFIER_ADMIN_TOKEN.
+// --registry 0x.. --ledger 0x.. [--db verifier.db] [--create] [--port 8787] ...`. Secrets come from the environment:
+// POR_VERIFIER_PRIVATE_KEY (the scheduler's signer, needed with --schedule) and POR_VERIFIER_ADMIN_TOKEN. Waits for
+// the RPC endpoint if it is down at start; every RPC call has a deadline (--rpc-timeout-seconds).
 import { parseArgs } from "node:util";
 
-import { JsonRpcProvider, Wallet, type ContractRunner } from "ethers";
+import { Wallet, type ContractRunner } from "ethers";
 
-import { jsonLogger, type LogLevel } from "../log/index.js";
+import { errorMessage, rpcProvider, waitForChain } from "../chain/rpc.js";
+import { jsonLogger, parseLogLevel } from "../log/index.js";
+import { ConfigError } from "../node/config.js";
 import { runVerifier, stopOnSignals } from "./run.js";
 
-const { values } = parseArgs({
-  options: {
-    rpc: { type: "string" },
-    registry: { type: "string" },
-    ledger: { type: "string" },
-    db: { type: "string", default: "verifier.db" },
-    port: { type: "string", default: "8787" },
-    host: { type: "string", default: "127.0.0.1" },
-    schedule: { type: "boolean", default: false },
-    "interval-seconds": { type: "string", default: "3600" },
-    "min-records": { type: "string", default: "10" },
-    "min-age-seconds": { type: "string", default: "86400" },
-    "require-committed": { type: "boolean", default: false },
-    "log-level": { type: "string", default: "info" },
-  },
-});
+const OPTIONS = {
+  rpc: { type: "string" },
+  registry: { type: "string" },
+  ledger: { type: "string" },
+  db: { type: "string", default: "verifier.db" },
+  create: { type: "boolean", default: false },
+  port: { type: "string", default: "8787" },
+  host: { type: "string", default: "127.0.0.1" },
+  "chain-id": { type: "string" },
+  "rpc-timeout-seconds": { type: "string", default: "30" },
+  "trust-proxy": { type: "boolean", default: false },
+  schedule: { type: "boolean", default: false },
+  "interval-seconds": { type: "string", default: "3600" },
+  "min-records": { type: "string", default: "10" },
+  "min-age-seconds": { type: "string", default: "86400" },
+  "require-committed": { type: "boolean", default: false },
+  "log-level": { type: "string", default: "info" },
+} as const;
 
-const logger = jsonLogger("verifier-service", { level: values["log-level"] as LogLevel, out: process.stdout });
+let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+try {
+  values = parseArgs({ options: OPTIONS }).values;
+} catch (e) {
+  console.error(`verifier-service: ${errorMessage(e)}`);
+  process.exit(2);
+}
+
 const need = (name: "rpc" | "registry" | "ledger"): string => {
   const v = values[name];
-  if (v === undefined || v === "") throw new Error(`--${name} is required`);
+  if (v === undefined || v === "") throw new ConfigError(`--${name}`, "is required");
   return v;
 };
 const int = (name: string, v: string): number => {
-  if (!/^[0-9]+$/.test(v)) throw new Error(`--${name} must be a non-negative integer`);
+  if (!/^[0-9]+$/.test(v)) throw new ConfigError(`--${name}`, `must be a non-negative integer, got "${v}"`);
   return Number(v);
 };
 
+let logLevel;
 try {
-  const provider = new JsonRpcProvider(need("rpc"), undefined, { staticNetwork: true, cacheTimeout: -1 });
+  logLevel = parseLogLevel(values["log-level"]);
+} catch (e) {
+  console.error(`verifier-service: ${errorMessage(e)}`);
+  process.exit(2);
+}
+const logger = jsonLogger("verifier-service", { level: logLevel, out: process.stdout });
+
+try {
+  const url = need("rpc");
+  const timeoutMs = int("rpc-timeout-seconds", values["rpc-timeout-seconds"]) * 1000;
+  if (timeoutMs === 0) throw new ConfigError("--rpc-timeout-seconds", "must be at least 1");
+  const chainId = await waitForChain(url, {
+    timeoutMs,
+    onWait: (w) => logger.warn("waiting for the RPC endpoint", { url, ...w }),
+  });
+  const expected = values["chain-id"];
+  if (expected !== undefined && BigInt(int("chain-id", expected)) !== chainId) {
+    throw new ConfigError("--chain-id", `the RPC endpoint is on chain ${chainId}, not ${expected}`);
+  }
+  const provider = rpcProvider(url, { timeoutMs, chainId });
   const key = process.env.POR_VERIFIER_PRIVATE_KEY;
   if (values.schedule && (key === undefined || key === ""))
-    throw new Error("--schedule needs POR_VERIFIER_PRIVATE_KEY");
+    throw new ConfigError("--schedule", "needs POR_VERIFIER_PRIVATE_KEY");
   const runner: ContractRunner = key ? new Wallet(key, provider) : provider;
   const { stop } = await runVerifier(
     {
       port: int("port", values.port),
       host: values.host,
       db: values.db,
+      create: values.create,
+      trustProxy: values["trust-proxy"],
       registry: need("registry"),
       ledger: need("ledger"),
       adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
@@ -57,7 +91,7 @@ try {
         minRecords: int("min-records", values["min-records"]),
         minAgeSeconds: int("min-age-seconds", values["min-age-seconds"]),
       },
-      logLevel: values["log-level"] as LogLevel,
+      logLevel,
     },
     runner,
     logger,
@@ -66,7 +100,8 @@ try {
     await stop();
     provider.destroy();
   }, logger);
+  setTimeout(() => process.exit(), 2_000).unref(); // whatever still holds the loop, the process ends
 } catch (e) {
-  logger.error("verifier service failed", { error: (e as Error).message });
+  logger.error("verifier service failed", { error: errorMessage(e) });
   process.exitCode = 1;
 }

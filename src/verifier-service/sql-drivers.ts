@@ -4,7 +4,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 import pg from "pg";
 
-import { inTransactionAsync, openSqlite } from "../sqlite/index.js";
+import { inTransactionAsync, openSqlite, storageFault, watchDatabaseFiles } from "../sqlite/index.js";
 import { SqlRecordStore, migrate, type Querier, type SqlDriver, type SqlValue } from "./store.js";
 
 const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql);
@@ -16,9 +16,17 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, StatementSync>();
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The first storage fault seen (a damaged file, an I/O error, a full disk): health stays degraded after it. */
+  private fault: string | undefined;
+  private readonly filesChanged: () => string | undefined;
 
   constructor(path: string) {
     this.db = openSqlite(path);
+    this.filesChanged = watchDatabaseFiles(path);
+  }
+
+  problem(): string | undefined {
+    return this.fault ?? this.filesChanged();
   }
 
   /** Runs `fn` after every operation queued before it. */
@@ -30,14 +38,19 @@ export class SqliteDriver implements SqlDriver {
 
   private exec<T>(sql: string, params: readonly SqlValue[]): { rows: T[]; changes: number } {
     if (this.closed) throw new Error("the SQLite store is closed");
-    let st = this.statements.get(sql);
-    if (st === undefined) {
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
+    try {
+      let st = this.statements.get(sql);
+      if (st === undefined) {
+        st = this.db.prepare(sql);
+        this.statements.set(sql, st);
+      }
+      if (isRead(sql)) return { rows: st.all(...params) as T[], changes: 0 };
+      const r = st.run(...params);
+      return { rows: [], changes: Number(r.changes) };
+    } catch (e) {
+      this.fault ??= storageFault(e);
+      throw e;
     }
-    if (isRead(sql)) return { rows: st.all(...params) as T[], changes: 0 };
-    const r = st.run(...params);
-    return { rows: [], changes: Number(r.changes) };
   }
 
   query<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []) {
@@ -120,6 +133,10 @@ export class PostgresDriver implements SqlDriver {
 
   async lockForMigration(q: Querier): Promise<void> {
     await q.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+  }
+
+  problem(): string | undefined {
+    return undefined; // the server checks its own storage; an unreachable server fails ping()
   }
 
   close(): Promise<void> {

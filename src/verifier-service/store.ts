@@ -100,7 +100,7 @@ export interface RecordStore {
   ): Promise<void>;
   /** Request rows, optionally only those with this status. */
   requests(status?: RequestStatus): Promise<ProofRequestRow[]>;
-  /** Throws if the database is unreachable. */
+  /** Throws if the database is unreachable, damaged, or its files vanished since it was opened. */
   ping(): Promise<void>;
   /** Closes the connection(s). */
   close(): Promise<void>;
@@ -124,6 +124,8 @@ export interface SqlDriver extends Querier {
   transaction<T>(fn: (q: Querier) => Promise<T>): Promise<T>;
   /** Takes the migration lock inside a migration transaction (PostgreSQL: an advisory lock; SQLite: no-op). */
   lockForMigration(q: Querier): Promise<void>;
+  /** A storage fault seen since opening, or files deleted or replaced under the open database (health). */
+  problem(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -439,6 +441,8 @@ export class SqlRecordStore implements RecordStore {
   }
 
   async ping(): Promise<void> {
+    const known = this.driver.problem();
+    if (known !== undefined) throw new Error(known);
     await this.driver.query("SELECT 1 AS ok");
   }
 

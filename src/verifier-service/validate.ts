@@ -1,7 +1,10 @@
 // Validation of forwarded records (docs/protocol.md "Verifier service"): schema, ranges, then against the chain
 // (member known, t strictly in the past, a key registered for the member at t that hashes from the record key,
 // optionally a committed set), then the record key's subgroup, then the EdDSA-Poseidon signature on the record
-// message v2. Nothing is stored unless every check passes.
+// message v2. Nothing is stored unless every check passes. The work per request is bounded: copies are checked once,
+// the chain loop yields to the event loop, and signatures are verified on worker threads.
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+
 import { WEAK_KEY_REASON, isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
 import { recordKeyHash, recordMessage, recordNullifier } from "../records/index.js";
 import type { ChainView } from "./chain.js";
@@ -17,9 +20,20 @@ export class ApiError extends Error {
     message: string,
     /** Where in the request: e.g. `records[3].record.balance`. */
     readonly where?: string,
+    /** Extra response headers (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
+}
+
+/** Records checked against the chain between two yields to the event loop. */
+const YIELD_EVERY = 16;
+
+/** A valid request: the rows to store (one per nullifier) and the nullifier of every item, in order. */
+export interface ValidatedBatch {
+  rows: StoredRecord[];
+  nullifiers: string[];
 }
 
 /** Options of {@link RecordValidator}. */
@@ -30,6 +44,9 @@ export interface ValidatorOptions {
 
 /** Validates forwarded records and turns them into rows to store. */
 export class RecordValidator {
+  /** Signatures checked so far (copies within a batch are checked once). */
+  signaturesChecked = 0;
+
   constructor(
     private readonly crypto: Crypto,
     private readonly chain: ChainView,
@@ -40,20 +57,35 @@ export class RecordValidator {
    * Validates every item (JSON values); throws the first {@link ApiError} (its `where` names `prefix[i]...`).
    * @param prefix how items are named in errors (`records` for a batch, `` for a single record).
    */
-  async validate(items: readonly unknown[], prefix: string, receivedAt: number): Promise<StoredRecord[]> {
+  async validate(items: readonly unknown[], prefix: string, receivedAt: number): Promise<ValidatedBatch> {
     const at = (i: number, field?: string) =>
       [prefix === "" ? "" : `${prefix}[${i}]`, field ?? ""].filter((s) => s !== "").join(".") || "(body)";
-    const parsed = items.map((item, i) => {
+    const poseidon = (x: readonly bigint[]) => this.crypto.poseidon(x);
+    // Cheap work first, on every item: schema, the record message and its nullifier. Copies of one forwarded record
+    // (same nullifier, signature and key) are checked once: a batch of 499 copies costs one signature check.
+    const seen = new Set<string>();
+    const nullifiers: string[] = [];
+    const unique: { i: number; p: ReturnType<typeof parseForwarded>; message: bigint; nullifier: bigint }[] = [];
+    for (const [i, item] of items.entries()) {
       const r = forwardedRecordSchema.safeParse(item);
       if (!r.success) {
         const issue = r.error.issues[0];
         throw new ApiError(400, "schema", issue.message, at(i, issue.path.map(String).join(".")));
       }
-      return parseForwarded(r.data);
-    });
+      const p = parseForwarded(r.data);
+      const message = recordMessage(poseidon, p.record);
+      const nullifier = recordNullifier(poseidon, message);
+      nullifiers.push(nullifier.toString());
+      const s = p.signature;
+      const copy = [nullifier, s.R8x, s.R8y, s.S, p.recordKey[0], p.recordKey[1]].join(":");
+      if (seen.has(copy)) continue;
+      seen.add(copy);
+      unique.push({ i, p, message, nullifier });
+    }
     const now = await this.chainCall(() => this.chain.now());
     const rows: StoredRecord[] = [];
-    for (const [i, p] of parsed.entries()) {
+    for (const [n, { i, p, message, nullifier }] of unique.entries()) {
+      if (n > 0 && n % YIELD_EVERY === 0) await yieldToLoop(); // cached chain answers resolve without a macrotask
       const { record: rec } = p;
       const member = memberAddress(rec.member);
       if (rec.t >= BigInt(now)) {
@@ -72,7 +104,6 @@ export class RecordValidator {
       if (registered === null) {
         throw new ApiError(422, "no_key_at_t", `${member} had no record key registered at t = ${t}`, at(i, "record.t"));
       }
-      const poseidon = (x: readonly bigint[]) => this.crypto.poseidon(x);
       const keyHash = recordKeyHash(poseidon, p.recordKey[0], p.recordKey[1]);
       if (keyHash !== registered) {
         throw new ApiError(
@@ -93,17 +124,8 @@ export class RecordValidator {
           at(i, "recordKey"),
         );
       }
-      const message = recordMessage(poseidon, rec);
-      if (!this.crypto.verify(message, p.signature, p.recordKey)) {
-        throw new ApiError(
-          422,
-          "bad_signature",
-          "the signature does not verify for this record and key",
-          at(i, "signature"),
-        );
-      }
       rows.push({
-        nullifier: recordNullifier(poseidon, message).toString(),
+        nullifier: nullifier.toString(),
         member,
         asset: rec.asset,
         t,
@@ -123,7 +145,23 @@ export class RecordValidator {
         checkResult: null,
       });
     }
-    return rows;
+    // The expensive part last, off the event loop (the crypto backend's worker threads).
+    const valid = await this.crypto.verifyMany(
+      unique.map(({ p, message }) => ({ message, signature: p.signature, publicKey: p.recordKey })),
+    );
+    this.signaturesChecked += unique.length;
+    const bad = valid.indexOf(false);
+    if (bad !== -1) {
+      throw new ApiError(
+        422,
+        "bad_signature",
+        "the signature does not verify for this record and key",
+        at(unique[bad].i, "signature"),
+      );
+    }
+    // One row per nullifier: two different valid signatures of one record are the same record.
+    const byNullifier = new Map(rows.map((r) => [r.nullifier, r]));
+    return { rows: [...byNullifier.values()], nullifiers };
   }
 
   /** A chain call whose failure (after its retries) is the service's fault: 503, never 4xx. */

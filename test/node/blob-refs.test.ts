@@ -244,6 +244,25 @@ describe("EigenDA blobs through published refs (operator node)", function () {
     }
   });
 
+  it("a ref whose certificate the proxy rejects (418) is evidence: passed over, and counts toward blob-available", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const client = new EigenDaProxyClient(proxy.url);
+    const copy = await client.put(Buffer.from(await client.get(s.ref)));
+    proxy.rejectCertificate(copy.commitment);
+    await publishRaw(s, encodeBlobRef({ ...copy, keccak256: s.ref.keccak256 })); // the only ref: rejected with 418
+    const node = makeNode(s, { blobAttempts: 2 });
+    try {
+      const first = await round(node);
+      expect([first.status, first.verdict]).to.deep.equal(["pending", null]);
+      expect(first.reasons[0]).to.match(/418/);
+      const judged = await round(node);
+      expect([judged.status, judged.verdict], judged.reasons.join("; ")).to.deep.equal(["signed", Verdict.Insolvent]);
+      expect(judged.reasons.join("; ")).to.match(/blob-available/);
+    } finally {
+      await node.stop();
+    }
+  });
+
   it("retries a DA outage without judging the member, even past its blob attempts", async function () {
     const s = await networkHelpers.loadFixture(setup);
     expect((await publish(s, s.ref)).code).to.equal(0);

@@ -340,6 +340,25 @@ describe("Fault injection: operator node and aggregator behind a faulty JSON-RPC
       expect(stopMs).to.be.below(4_000);
     });
 
+    it("a cursor that falls behind the head turns health degraded; it recovers when the logs come again", async function () {
+      const node = makeNode({ maxLagBlocks: 2 });
+      await node.start();
+      await until("a first poll", () => node.health().lastPollAt !== null);
+      expect(node.health().status).to.equal("ok");
+      const logs = proxy.inject({ method: "eth_getLogs", fault: { kind: "error", code: -32603 } });
+      await conn.networkHelpers.mine(6);
+      await until(
+        "health degraded by the lag",
+        () => /blocks behind the confirmed head/.test(node.health().problems.join(";")),
+        20_000,
+      );
+      expect(node.health().status).to.equal("degraded");
+      expect(logs.hits).to.be.greaterThan(0);
+      proxy.clear();
+      await until("health ok again", () => node.health().status === "ok", 30_000);
+      expect(node.health().lag).to.be.at.most(2);
+    });
+
     it("waits for an endpoint that is down at start (health says so), then runs", async function () {
       await proxy.down();
       const node = makeNode();

@@ -22,6 +22,9 @@ import {
   verifyReserveProof,
   type PoaDocument,
 } from "../../src/poa/index.js";
+import { classifyError, rpcProvider } from "../../src/chain/rpc.js";
+import { startRpcBridge } from "../helpers/rpc-bridge.js";
+import { callTo, startRpcProxy } from "../helpers/rpc-proxy.js";
 import { E18, ETH, deploy, fundedWallet, onboard, registerReserve, rejects, type Conn } from "../node/fixture.js";
 
 const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
@@ -120,6 +123,34 @@ describe("poa", function () {
       expect(await verifyReserveProof(ethers.provider, domain, m, highS)).to.deep.include({ ok: false });
       expect(reserveProofDigest(domain, m)).to.match(/^0x[0-9a-f]{64}$/);
       await rejects(signReserveProof(Wallet.createRandom(), domain, m), /is not the wallet/);
+    });
+    it("an ERC-1271 wallet's rejection is a verdict; an RPC that cannot answer isValidSignature is not", async function () {
+      const owner = Wallet.createRandom();
+      const wallet = await ethers.deployContract("TestERC1271Wallet", [owner.address]);
+      const domain = poaDomain(31337n, "0x" + "12".repeat(20));
+      const m = { member: "0x" + "34".repeat(20), wallet: await wallet.getAddress(), t: 100n, requestId: 0n };
+      const sig = owner.signingKey.sign(reserveProofDigest(domain, m)).serialized;
+      const bridge = await startRpcBridge(conn.provider);
+      const proxy = await startRpcProxy(bridge.url);
+      const provider = rpcProvider(proxy.url, { timeoutMs: 1_000, chainId: 31337n });
+      try {
+        expect(await verifyReserveProof(provider, domain, m, sig)).to.deep.equal({ ok: true, kind: "erc1271" });
+        const bySomeoneElse = Wallet.createRandom().signingKey.sign(reserveProofDigest(domain, m)).serialized;
+        expect(await verifyReserveProof(provider, domain, m, bySomeoneElse)).to.deep.include({ ok: false });
+        proxy.inject({
+          match: callTo("0x1626ba7e"),
+          fault: { kind: "error", code: -32603, message: "internal error" },
+        });
+        let thrown: unknown;
+        await verifyReserveProof(provider, domain, m, sig).catch((e: unknown) => (thrown = e));
+        expect(thrown, "an RPC failure must throw (postpone), not reject the wallet").to.not.equal(undefined);
+        expect(classifyError(thrown)).to.equal("unavailable");
+      } finally {
+        provider.destroy();
+        await proxy.close();
+        bridge.server.closeAllConnections();
+        bridge.server.close();
+      }
     });
   });
 

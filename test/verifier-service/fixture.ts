@@ -1,8 +1,10 @@
 // Shared fixture of the verifier-service tests: the real contracts (deployLedgerSystem), a second member `other`
 // onboarded with a real EdDSA record key, signed forwarded records, and fresh stores on SQLite or PostgreSQL.
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
@@ -40,8 +42,7 @@ export async function deployVerifierFixture(ethers: HardhatEthers, helpers: Netw
   const chain = new EthersChainView(await sys.registry.getAddress(), await sys.ledger.getAddress(), sys.user, {
     nowCacheMs: 0,
     statusCacheMs: 0,
-    retries: 1,
-    backoff: 1,
+    attempts: 2,
   });
   return { ...sys, memberSigner: member, memberAddress: member.address, keyFrom: Number(keyFrom), tCommitted, chain };
 }
@@ -155,4 +156,54 @@ export async function post(
 export async function get(url: string, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The verifier service as a child process (src/verifier-service/main.ts). */
+export interface ServiceProcess {
+  proc: ChildProcess;
+  url: string;
+  /** stdout and stderr so far. */
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns main.ts with `args` and `env`; resolves once it started or exited, with whatever it printed. */
+export function spawnServiceProcess(
+  args: string[],
+  env: Record<string, string> = {},
+): { proc: ChildProcess; output: () => string; exited: Promise<number | null>; stdout: () => string } {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/verifier-service/main.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let stdout = "";
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  return { proc, output: () => out, exited, stdout: () => stdout };
+}
+
+/** Spawns main.ts and waits until it listens (rejects with its output if it exits first or takes over 60 s). */
+export async function startServiceProcess(args: string[], env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const p = spawnServiceProcess(args, env);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the service did not start:\n${p.output()}`)), 60_000);
+    const look = () => {
+      const m = /"msg":"verifier service listening","url":"([^"]+)"/.exec(p.output());
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    p.proc.stdout!.on("data", look);
+    void p.exited.then((code) => reject(new Error(`the service exited with ${code}:\n${p.output()}`)));
+  });
+  return { proc: p.proc, url, output: p.output, exited: p.exited };
 }

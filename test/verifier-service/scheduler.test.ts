@@ -38,7 +38,7 @@ describe("RequestScheduler", function () {
       recs.push(signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: i }));
     recs.push(signedRecord(crypto, { member: fx.memberAddress, t: t2, slot: 1 })); // below minRecords
     recs.push(signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted + 1, slot: 1 })); // not committed
-    await store.insertRecords(await v.validate(recs, "records", 0));
+    await store.insertRecords((await v.validate(recs, "records", 0)).rows);
   });
   after(async () => {
     await store?.close();
@@ -107,7 +107,7 @@ describe("RequestScheduler", function () {
       await fx.registry.getAddress(),
       await fx.ledger.getAddress(),
       new ethers.Wallet("0x" + "11".repeat(32), provider),
-      { retries: 1, backoff: 1 },
+      { attempts: 2 },
     );
     await store.addRequestIntent(fx.memberAddress, t, 1);
     try {

@@ -1,6 +1,6 @@
 // RPC calls retried with exponential backoff and jitter; only transient failures (network, timeouts, server errors,
 // rate limits) are retried, never a revert or a bad argument.
-import { errorMessage, isUnavailable, pause } from "../chain/rpc.js";
+import { errorMessage, isUnavailable, pause } from "./rpc.js";
 import type { Logger } from "../log/index.js";
 
 /** Retry policy. */
