@@ -8,7 +8,7 @@ import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
 import { Verdict, type AssetCommitment } from "../consortium/attestation.js";
 import { NoCommittedSetError, committedSet } from "../consortium/published.js";
 import { isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
-import { CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
+import { CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 import { SumTree, leafSetFrom } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
 import type { BlobSource } from "./blobs.js";
