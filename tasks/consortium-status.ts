@@ -1,15 +1,12 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { memberStatusName } from "../src/members/index.js";
+import { memberStatusName, requestStatusName, setStatusName } from "../src/chain/index.js";
 import { addressOption, consortiumContext, runTask, type CommonArgs } from "./consortium-context.js";
 
 interface Args extends CommonArgs {
   member: string;
   limit: number;
 }
-
-const SET_STATUS = ["None", "Pending", "Finalized", "Fraudulent", "Insolvent"];
-const REQUEST_STATUS = ["None", "Open", "Answered", "Finalized", "Insolvent", "Missed"];
 
 /** `hardhat consortium:status`: a member's lifecycle, collateral, commitments, requests and reputation. */
 export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -38,9 +35,7 @@ export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEn
     for (const log of sets.slice(-args.limit)) {
       const t = log.args.t;
       const set = await ctx.ledger.setOf(member, t);
-      console.log(
-        `    t ${t}: ${SET_STATUS[Number(set.status)]}${set.declaredInsolvent ? " (declared insolvent)" : ""}`,
-      );
+      console.log(`    t ${t}: ${setStatusName(set.status)}${set.declaredInsolvent ? " (declared insolvent)" : ""}`);
       for (const r of roots.filter((x) => x.args.t === t)) {
         const fraud = frauds.some((f) => f.args.t === t && f.args.asset === r.args.asset);
         const solvency = r.args.reserves >= r.args.rootSum ? "reserves >= liabilities" : "RESERVES BELOW LIABILITIES";
@@ -55,7 +50,7 @@ export default async function consortiumStatus(args: Args, hre: HardhatRuntimeEn
     for (const log of requests.slice(-args.limit)) {
       const request = await ctx.ledger.requestOf(log.args.requestId);
       console.log(
-        `    #${log.args.requestId} t ${request.t}: ${REQUEST_STATUS[Number(request.status)]}, deadline ${request.deadline}`,
+        `    #${log.args.requestId} t ${request.t}: ${requestStatusName(request.status)}, deadline ${request.deadline}`,
       );
     }
     const rep = await ctx.reputation.reputationOf(member);

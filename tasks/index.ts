@@ -43,6 +43,14 @@ const circuitTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
+// --- the contracts' ABIs and enums for the TypeScript side (src/codegen, src/generated) ---
+const abiTasks: NewTaskDefinition[] = [
+  task("abi", "Build the contracts and write their ABIs and enums to src/generated/abi.ts")
+    .addFlag({ name: "check", description: "Compare with the committed src/generated/abi.ts instead of writing it" })
+    .setAction(() => import("./abi.js"))
+    .build(),
+];
+
 // --- liabilities engine (src/records, src/tree, src/snapshot) ---
 const liabilityTasks: NewTaskDefinition[] = [
   task("keygen", "Generate a member's record key and member secret into a new encrypted keystore file")
@@ -445,6 +453,7 @@ const demoTasks: NewTaskDefinition[] = [
 
 export const taskDefinitions: NewTaskDefinition[] = [
   ...circuitTasks,
+  ...abiTasks,
   ...liabilityTasks,
   ...proverTasks,
   ...memberTasks,

@@ -1,11 +1,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { requestStatusName } from "../src/chain/index.js";
 import {
   commitmentsFromSummary,
   parseAssetMap,
   readSnapshotSummary,
   type AssetCommitment,
 } from "../src/consortium/index.js";
+import { RequestStatus } from "../src/generated/abi.js";
 import {
   TaskFailure,
   consortiumContext,
@@ -22,9 +24,6 @@ interface Args extends CommonArgs {
   blobDigests: string;
 }
 
-const REQUEST_STATUS = ["None", "Open", "Answered", "Finalized", "Insolvent", "Missed"];
-const OPEN = 1n;
-
 /**
  * `hardhat respond-request`: the member answers a proof request. When its set for the request's `t` is already
  * committed the answer carries no commitments; otherwise `--summary` (the engine's summary.json for that `t`) with
@@ -35,8 +34,8 @@ export default async function respondRequest(args: Args, hre: HardhatRuntimeEnvi
     const id = decimalOption("request", args.request);
     const ctx = await consortiumContext(args, hre);
     const request = await ctx.ledger.requestOf(id);
-    if (request.status !== OPEN) {
-      throw new TaskFailure(`request ${id} is not open: ${REQUEST_STATUS[Number(request.status)] ?? request.status}`);
+    if (Number(request.status) !== RequestStatus.Open) {
+      throw new TaskFailure(`request ${id} is not open: ${requestStatusName(request.status)}`);
     }
     if (request.member.toLowerCase() !== ctx.signer.address.toLowerCase()) {
       throw new TaskFailure(`request ${id} is addressed to ${request.member}; the account is ${ctx.signer.address}`);

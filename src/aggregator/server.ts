@@ -22,7 +22,13 @@ import { boundPort, closeServer, isClientDisconnect, listen, quietClientErrors }
 import { checkAggregatorContracts, checkChainId } from "../node/preflight.js";
 import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
-import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, REQUEST_STATUS, SET_STATUS, VAULT_ABI } from "../poa/abi.js";
+import {
+  COLLATERAL_VAULT_ABI,
+  COMMITMENT_LEDGER_ABI,
+  CONSORTIUM_REGISTRY_ABI,
+  RequestStatus,
+  SetStatus,
+} from "../generated/abi.js";
 import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";
 
 const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
@@ -125,9 +131,9 @@ export class Aggregator {
 
   constructor(private readonly o: AggregatorOptions) {
     this.db = new AggregatorDb(o.dbPath);
-    this.ledger = new Contract(o.ledger, LEDGER_ABI, o.wallet);
+    this.ledger = new Contract(o.ledger, COMMITMENT_LEDGER_ABI, o.wallet);
     this.registry = new Contract(o.registry, CONSORTIUM_REGISTRY_ABI, o.provider);
-    this.vault = new Contract(o.vault, VAULT_ABI, o.provider);
+    this.vault = new Contract(o.vault, COLLATERAL_VAULT_ABI, o.provider);
   }
 
   /** The base URL once listening. */
@@ -392,7 +398,7 @@ export class Aggregator {
       status: bigint;
       digest: string;
     };
-    if (Number(set.status) === SET_STATUS.None) throw new HttpError(404, `no commitment set of ${member} at t = ${t}`);
+    if (Number(set.status) === SetStatus.None) throw new HttpError(404, `no commitment set of ${member} at t = ${t}`);
     if (s.kind === "request") {
       const r = (await withRetry(() => this.ledger.getFunction("requestOf")(requestId), { log: this.o.log })) as {
         member: string;
@@ -449,13 +455,13 @@ export class Aggregator {
       const set = (await withRetry(() => this.ledger.getFunction("setOf")(s.member, s.t), { log: this.o.log })) as {
         status: bigint;
       };
-      return Number(set.status) !== SET_STATUS.Pending;
+      return Number(set.status) !== SetStatus.Pending;
     }
     const r = (await withRetry(() => this.ledger.getFunction("requestOf")(s.requestId), { log: this.o.log })) as {
       status: bigint;
     };
     // Open: not answered yet (kept, submitted once answered); Finalized, Insolvent or Missed: closed.
-    return Number(r.status) >= REQUEST_STATUS.Finalized;
+    return Number(r.status) >= RequestStatus.Finalized;
   }
 
   /** True when the subject can take a verdict now (a set Pending, a request Answered). */
@@ -464,7 +470,7 @@ export class Aggregator {
     const r = (await withRetry(() => this.ledger.getFunction("requestOf")(s.requestId), { log: this.o.log })) as {
       status: bigint;
     };
-    return Number(r.status) === REQUEST_STATUS.Answered;
+    return Number(r.status) === RequestStatus.Answered;
   }
 
   /** Submits the subject's quorum if a ballot reached the threshold; resolves a crashed submission from the chain. */

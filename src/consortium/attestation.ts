@@ -11,18 +11,15 @@ import {
 } from "ethers";
 
 import type { TypedDataSigner } from "../chain/index.js";
+import { Verdict } from "../generated/abi.js";
 
 /** EIP-712 domain name of the CommitmentLedger. */
 export const LEDGER_DOMAIN_NAME = "PorCommitmentLedger";
 /** EIP-712 domain version of the CommitmentLedger. */
 export const LEDGER_DOMAIN_VERSION = "1";
 
-/** A quorum verdict, as the contract's `Verdict` enum. */
-export enum Verdict {
-  None = 0,
-  Solvent = 1,
-  Insolvent = 2,
-}
+/** A quorum verdict: the contract's `ICommitmentLedger.Verdict` enum. */
+export { Verdict };
 
 /** One asset's commitment for a snapshot, as `ICommitmentLedger.AssetCommitment`. */
 export interface AssetCommitment {

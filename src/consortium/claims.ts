@@ -6,7 +6,7 @@
 // `payClaim(member, nullifier, terms, payoutAddress, payoutSalt)`.
 import { Contract, getAddress, type ContractRunner } from "ethers";
 
-import { ADJUDICATOR_ABI, CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
+import { ADJUDICATOR_ABI, CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 
 /** `IRestitutionClaims.ClaimTerms` as ethers encodes it. */
 export interface ClaimTerms {

@@ -3,7 +3,7 @@
 // are read here and checked against that digest, so a reader never trusts an event the ledger did not commit to.
 import { Contract, type ContractRunner } from "ethers";
 
-import { ADJUDICATOR_ABI, LEDGER_ABI, SET_STATUS } from "../poa/abi.js";
+import { ADJUDICATOR_ABI, COMMITMENT_LEDGER_ABI, CONSORTIUM_REGISTRY_ABI, SetStatus } from "../generated/abi.js";
 import { rootsDigest, setBlobDigest, setDigest, type AssetCommitment } from "./attestation.js";
 
 /** The commitments of `(member, t)` from the ledger's RootCommitted events, ascending by asset (not yet checked). */
@@ -13,7 +13,7 @@ export async function commitmentsOf(
   member: string,
   t: bigint,
 ): Promise<AssetCommitment[]> {
-  const l = new Contract(ledger, LEDGER_ABI, runner);
+  const l = new Contract(ledger, COMMITMENT_LEDGER_ABI, runner);
   const logs = await l.queryFilter(l.filters.RootCommitted(member, null, t), 0, "latest");
   const out: AssetCommitment[] = [];
   for (const log of logs) {
@@ -41,7 +41,7 @@ export interface CommittedSet {
   /** The set's digests (what an attestation signs), computed from the commitments. */
   rootsDigest: string;
   blobDigest: string;
-  /** `ICommitmentLedger.SetStatus` (see SET_STATUS). */
+  /** `ICommitmentLedger.SetStatus` (see SetStatus). */
   status: number;
   /** Asset ids proven fraudulent (the ledger's adjudicator's FraudProven events of the set), ascending. */
   fraudulentAssets: number[];
@@ -57,9 +57,9 @@ export async function committedSet(
   member: string,
   t: bigint,
 ): Promise<CommittedSet> {
-  const l = new Contract(ledger, LEDGER_ABI, runner);
+  const l = new Contract(ledger, COMMITMENT_LEDGER_ABI, runner);
   const set = (await l.getFunction("setOf")(member, t)) as { status: bigint; assetCount: bigint; digest: string };
-  if (Number(set.status) === SET_STATUS.None) {
+  if (Number(set.status) === SetStatus.None) {
     throw new NoCommittedSetError(`member ${member} committed no set at t ${t} on this chain`);
   }
   const commitments = await commitmentsOf(runner, ledger, member, t);
@@ -73,7 +73,7 @@ export async function committedSet(
   }
   // Only a Fraudulent set has any (a proven fraud is the only way in, and the status never leaves it).
   const fraudulentAssets =
-    Number(set.status) === SET_STATUS.Fraudulent
+    Number(set.status) === SetStatus.Fraudulent
       ? await fraudulentAssetsOf(runner, (await l.getFunction("adjudicator")()) as string, member, t)
       : [];
   return { commitments, rootsDigest: rd, blobDigest: bd, status: Number(set.status), fraudulentAssets };
@@ -124,11 +124,7 @@ export async function publishedTree(
   }
   const c = set.commitments.find((x) => x.asset === asset);
   if (c === undefined) throw new Error(`member ${member} committed no root for asset ${asset} at t ${t} on this chain`);
-  const registry = new Contract(
-    addresses.registry,
-    ["function keyHashAt(address member, uint64 t) view returns (uint256)"],
-    runner,
-  );
+  const registry = new Contract(addresses.registry, CONSORTIUM_REGISTRY_ABI, runner);
   return {
     root: { h: c.rootHash, s: c.rootSum },
     keyHash: (await registry.getFunction("keyHashAt")(member, t)) as bigint,

@@ -30,8 +30,12 @@ import {
   combinedInterface,
   explainError,
   loadProjectAbis,
+  memberStatusName,
+  requestStatusName,
   reserveRegistryDomain,
+  setStatusName,
   signReserveOwnership,
+  verdictName,
 } from "../chain/index.js";
 import { circuitArtifacts, releaseCurves } from "../circuits/index.js";
 import type { Progress as CeremonyProgress } from "../circuits/ceremony.js";
@@ -44,6 +48,7 @@ import { accountFileRef, leafHash, recordKeyHash } from "../records/index.js";
 import { runSnapshot, type SnapshotSummary } from "../snapshot/index.js";
 import { SumTree, PRODUCTION_DEPTH } from "../tree/index.js";
 import { decodeLeaves, encodeLeaves } from "../tree/leaves.js";
+import { RequestStatus, SetStatus } from "../generated/abi.js";
 import {
   EthersChainView,
   RequestScheduler,
@@ -103,10 +108,6 @@ export const DEMO_PARAMS = {
   bountyShareBps: 1_000n,
 } as const;
 
-const SET_STATUS = ["None", "Pending", "Finalized", "Fraudulent", "Insolvent"] as const;
-const REQUEST_STATUS = ["None", "Open", "Answered", "Finalized", "Insolvent", "Missed"] as const;
-const MEMBER_STATUS = ["None", "Applied", "Probation", "Active", "Exiting", "Exited", "Ejected"] as const;
-const VERDICT = ["None", "Solvent", "Insolvent"] as const;
 const STEPS = 14;
 
 /** Thrown when the demo is interrupted. */
@@ -747,7 +748,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
       await waitFor(
         `the quorum on ${members.length} set(s)`,
         async () => {
-          for (const m of members) if ((await setStatus(m.address, t)) === 1) return false;
+          for (const m of members) if ((await setStatus(m.address, t)) === SetStatus.Pending) return false;
           return true;
         },
         nodeStatus,
@@ -772,7 +773,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
         note(`${scenario.members.length} sets committed at t = ${roundTimes[0]}; waiting for the operators`);
         await waitSets(scenario.members, roundTimes[0]);
         for (const m of scenario.members) {
-          note(`${m.name}: set ${SET_STATUS[await setStatus(m.address, roundTimes[0])]}`);
+          note(`${m.name}: set ${setStatusName(await setStatus(m.address, roundTimes[0]))}`);
         }
       },
     );
@@ -797,8 +798,8 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
         note(`${m.name} answered (its set for t exists, so the answer is empty); waiting for the operators`);
         const status = async () =>
           Number(((await d.ledger.getFunction("requestOf")(requestId)) as { status: bigint }).status);
-        await waitFor("the quorum on the request", async () => (await status()) !== 2, nodeStatus);
-        const s = REQUEST_STATUS[await status()];
+        await waitFor("the quorum on the request", async () => (await status()) !== RequestStatus.Answered, nodeStatus);
+        const s = requestStatusName(await status());
         note(`request ${requestId}: ${s}`);
         return { requestId, member: m, t: BigInt(row.t), status: s };
       },
@@ -825,7 +826,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     await p.step("round2-commit", "round 2: honest members commit; operators verify and co-sign", async (note) => {
       for (const m of honest) await commitSet(m, 1);
       await waitSets(honest, roundTimes[1]);
-      for (const m of honest) note(`${m.name}: set ${SET_STATUS[await setStatus(m.address, roundTimes[1])]}`);
+      for (const m of honest) note(`${m.name}: set ${setStatusName(await setStatus(m.address, roundTimes[1]))}`);
     });
     await booked("round2-commit");
     checkAbort();
@@ -861,7 +862,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
         // A slash does not eject by itself: the watchtower that proved the fraud asks the Adjudicator to eject a
         // member its proof left below the minimum collateral (ejectUndercollateralized), right after the proof.
         const memberStatus = async () =>
-          MEMBER_STATUS[Number((await d.registry.getFunction("statusOf")(cheater.address)) as bigint)];
+          memberStatusName((await d.registry.getFunction("statusOf")(cheater.address)) as bigint);
         const stake = (await d.vault.getFunction("stakeOf")(cheater.address)) as bigint;
         const [ejectable, minimum] = (await d.registry.getFunction("ejectionTermsOf")(cheater.address)) as [
           boolean,
@@ -877,7 +878,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
           );
         }
         note(
-          `${cheater.name}: set ${SET_STATUS[await setStatus(cheater.address, roundTimes[1])]}, status ${await memberStatus()}`,
+          `${cheater.name}: set ${setStatusName(await setStatus(cheater.address, roundTimes[1]))}, status ${await memberStatus()}`,
         );
       },
     );
@@ -1106,7 +1107,7 @@ async function collect(x: CollectInput): Promise<DemoResult> {
   for (const e of attested) {
     if ("args" in e)
       quorumBySubject.set(String(e.args[0]).toLowerCase(), {
-        verdict: VERDICT[Number(e.args[3])],
+        verdict: verdictName(e.args[3] as bigint),
         tx: e.transactionHash,
       });
   }
@@ -1136,7 +1137,7 @@ async function collect(x: CollectInput): Promise<DemoResult> {
         name: m.name,
         t: t.toString(),
         assets,
-        status: SET_STATUS[Number(set.status)],
+        status: setStatusName(set.status),
         verdict: q?.verdict ?? null,
         signers: signersOf(subject),
         quorumTx: q?.tx ?? null,
@@ -1210,7 +1211,7 @@ async function collect(x: CollectInput): Promise<DemoResult> {
       collateral: { eth: m.collateral.eth.toString(), usdc: m.collateral.usdc.toString() },
       stakeBefore: x.stakesBefore[i].toString(),
       stakeAfter: ((await d.vault.getFunction("stakeOf")(m.address)) as bigint).toString(),
-      statusAfter: MEMBER_STATUS[Number((await d.registry.getFunction("statusOf")(m.address)) as bigint)],
+      statusAfter: memberStatusName((await d.registry.getFunction("statusOf")(m.address)) as bigint),
       reserves: { eth: m.reserves.eth.toString(), usdc: m.reserves.usdc.toString() },
       reputationBefore: x.reputationBefore[i],
       reputationAfter: x.reputationAfter[i],

@@ -1,13 +1,7 @@
 // Human-readable values for the member tasks.
 import { formatUnits, parseUnits } from "ethers";
 
-/** IConsortiumRegistry.MemberStatus names, by enum value. */
-export const MEMBER_STATUS_NAMES = ["None", "Applied", "Probation", "Active", "Exiting", "Exited", "Ejected"] as const;
-
-/** Name of a MemberStatus enum value. */
-export function memberStatusName(value: bigint | number): string {
-  return MEMBER_STATUS_NAMES[Number(value)] ?? `unknown(${value})`;
-}
+export { memberStatusName } from "../chain/enums.js";
 
 /** A Unix time as ISO 8601 (UTC), or "-" for 0. */
 export function formatTime(t: bigint | number): string {

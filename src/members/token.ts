@@ -1,12 +1,7 @@
 // Collateral token selection for the collateral tasks: "ETH" or an ERC-20 address.
 import { Contract, ZeroAddress, getAddress, isAddress, type ContractRunner } from "ethers";
 
-const ERC20_ABI = [
-  "function decimals() view returns (uint8)",
-  "function symbol() view returns (string)",
-  "function allowance(address owner, address spender) view returns (uint256)",
-  "function approve(address spender, uint256 amount) returns (bool)",
-];
+import { IERC20_METADATA_ABI } from "../generated/abi.js";
 
 /** A collateral token: address(0) for ETH. */
 export interface TokenInfo {
@@ -24,7 +19,7 @@ export async function resolveToken(text: string, runner: ContractRunner): Promis
   }
   if (!isAddress(text)) throw new Error(`--token: "${text}" is neither ETH nor a 0x-prefixed token address`);
   const address = getAddress(text);
-  const erc20 = new Contract(address, ERC20_ABI, runner);
+  const erc20 = new Contract(address, IERC20_METADATA_ABI, runner);
   try {
     const [decimals, symbol] = await Promise.all([
       erc20.decimals() as Promise<bigint>,

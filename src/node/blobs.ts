@@ -16,7 +16,7 @@ import {
 } from "../blobstore/index.js";
 import { decodeBlobRef } from "../blobstore/ref-encoding.js";
 import { EvidenceUnavailableError } from "../chain/rpc.js";
-import { LEDGER_ABI } from "../poa/abi.js";
+import { COMMITMENT_LEDGER_ABI as LEDGER_ABI } from "../generated/abi.js";
 import type { Logger } from "../log/index.js";
 import { withRetry } from "../chain/retry.js";
 

@@ -8,7 +8,7 @@ import { checkBlockAtTime } from "../poa/block.js";
 import { decodeAssetBlob, type AssetBlob } from "../poa/blob.js";
 import type { PoaDocument } from "../poa/document.js";
 import { balanceAt } from "../poa/build.js";
-import { RESERVE_REGISTRY_ABI } from "../poa/abi.js";
+import { RESERVE_REGISTRY_ABI } from "../generated/abi.js";
 import { poaDomain, verifyReserveProof } from "../poa/ownership.js";
 import { emptySubtrees, hashNode, SumTree, TreeError, type TreeNode } from "../tree/index.js";
 import { decodeLeaves } from "../tree/leaves.js";

@@ -9,7 +9,11 @@ import { chainIdOf, classifyError, errorMessage } from "../chain/rpc.js";
 import { Verdict, ledgerDomain, requestSubject, setSubject, signAttestation } from "../consortium/attestation.js";
 import type { Crypto } from "../crypto/index.js";
 import type { ProverArtifacts } from "../prover/index.js";
-import { LEDGER_ABI, REQUEST_STATUS, SET_STATUS } from "../poa/abi.js";
+import {
+  COMMITMENT_LEDGER_ABI as LEDGER_ABI,
+  RequestStatus as REQUEST_STATUS,
+  SetStatus as SET_STATUS,
+} from "../generated/abi.js";
 import type { BlobSource } from "./blobs.js";
 import { checkChainId, checkNodeContracts } from "./preflight.js";
 import { boundPort, closeServer, serveHealth } from "./health.js";

@@ -7,7 +7,12 @@ import { dirname } from "node:path";
 import { Contract, ZeroAddress, getAddress, type InterfaceAbi, type Provider } from "ethers";
 
 import { classifyError, errorMessage } from "../chain/rpc.js";
-import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI, RESERVE_REGISTRY_ABI, VAULT_ABI } from "../poa/abi.js";
+import {
+  COLLATERAL_VAULT_ABI as VAULT_ABI,
+  COMMITMENT_LEDGER_ABI as LEDGER_ABI,
+  CONSORTIUM_REGISTRY_ABI,
+  RESERVE_REGISTRY_ABI,
+} from "../generated/abi.js";
 import { ConfigError } from "./config.js";
 import { withRetry } from "../chain/retry.js";
 

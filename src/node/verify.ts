@@ -1,6 +1,6 @@
 // Verification of one attestation subject (a commitment set, or an answered request): every asset's blob through
 // the named checks of checks.ts, the watchtower's held-record check, and the resulting verdict.
-import { Contract, Interface, ZeroAddress, getAddress, type Provider } from "ethers";
+import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 
 import { unlessReverts } from "../chain/rpc.js";
 
@@ -8,7 +8,7 @@ import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
 import { Verdict, type AssetCommitment } from "../consortium/attestation.js";
 import { NoCommittedSetError, committedSet } from "../consortium/published.js";
 import { isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
-import { CONSORTIUM_REGISTRY_ABI } from "../poa/abi.js";
+import { CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 import { SumTree, leafSetFrom } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
 import type { BlobSource } from "./blobs.js";
@@ -216,8 +216,6 @@ export async function verifySubject(
   };
 }
 
-const NO_KEY_AT = new Interface(["error ConsortiumRegistryNoKeyAt(address member, uint64 t)"]);
-
 /**
  * The hash of `member`'s record key valid at t; 0 only when the registry itself says there is none
  * (`ConsortiumRegistryNoKeyAt`). Any other failure (an RPC error, a timeout) is thrown after the retries: without the
@@ -228,7 +226,7 @@ async function keyHashAt(deps: VerifyDeps, registry: Contract, member: string, t
     () =>
       unlessReverts(
         () => registry.getFunction("keyHashAt")(member, t) as Promise<bigint>,
-        NO_KEY_AT,
+        registry.interface,
         "ConsortiumRegistryNoKeyAt",
         0n,
       ),

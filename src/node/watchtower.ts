@@ -17,7 +17,7 @@ import {
 import type { SumTree } from "../tree/index.js";
 import type { StoredRecord } from "../verifier-service/store.js";
 import type { AssetCommitment } from "../consortium/attestation.js";
-import { ADJUDICATOR_ABI, CONSORTIUM_REGISTRY_ABI, VAULT_ABI } from "../poa/abi.js";
+import { ADJUDICATOR_ABI, COLLATERAL_VAULT_ABI as VAULT_ABI, CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 import { slotPathOf } from "./checks.js";
 import type { NodeDb } from "./db.js";
 import type { Logger } from "../log/index.js";

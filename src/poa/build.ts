@@ -2,7 +2,7 @@
 // one ownership signature per wallet (local keys, a signature file, ERC-1271), and balances at that block.
 import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 
-import { CONSORTIUM_REGISTRY_ABI, ERC20_ABI, RESERVE_REGISTRY_ABI } from "./abi.js";
+import { CONSORTIUM_REGISTRY_ABI, IERC20_METADATA_ABI, RESERVE_REGISTRY_ABI } from "../generated/abi.js";
 import { findBlockAtTime, type BlockRef } from "./block.js";
 import { validatePoa, type PoaDocument, type PoaSignatureFile } from "./document.js";
 import { poaDomain, signReserveProof, verifyReserveProof, type ProofSigner, type ReserveProof } from "./ownership.js";
@@ -64,7 +64,7 @@ export async function reservesAt(
 /** Balance of `wallet` in `token` (ZeroAddress: ETH) at block `block`. */
 export async function balanceAt(provider: Provider, token: string, wallet: string, block: number): Promise<bigint> {
   if (getAddress(token) === ZeroAddress) return provider.getBalance(wallet, block);
-  const erc20 = new Contract(token, ERC20_ABI, provider);
+  const erc20 = new Contract(token, IERC20_METADATA_ABI, provider);
   return (await erc20.getFunction("balanceOf")(wallet, { blockTag: block })) as bigint;
 }
 

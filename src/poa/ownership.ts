@@ -12,7 +12,10 @@ import {
 } from "ethers";
 
 import { classifyError } from "../chain/rpc.js";
-import { ERC1271_ABI, ERC1271_MAGIC } from "./abi.js";
+import { IERC1271_ABI } from "../generated/abi.js";
+
+/** The ERC-1271 magic value a contract wallet returns for a valid signature (`isValidSignature.selector`). */
+export const ERC1271_MAGIC = "0x1626ba7e";
 
 /** EIP-712 domain name of PoA ownership proofs. */
 export const POA_DOMAIN_NAME = "PoR ProofOfAssets";
@@ -89,7 +92,7 @@ export async function verifyReserveProof(
   const digest = reserveProofDigest(domain, m);
   const code = await provider.getCode(m.wallet, blockTag);
   if (code !== "0x") {
-    const wallet = new Contract(m.wallet, ERC1271_ABI, provider);
+    const wallet = new Contract(m.wallet, IERC1271_ABI, provider);
     try {
       const magic = (await wallet
         .getFunction("isValidSignature")

@@ -6,10 +6,8 @@ import { Contract, Interface, type ContractRunner, type Provider, type Signer } 
 
 import { withRetry } from "../chain/retry.js";
 import { EvidenceUnavailableError, classifyError, contractRevert, unlessReverts } from "../chain/rpc.js";
+import { COMMITMENT_LEDGER_ABI as LEDGER_ABI, CONSORTIUM_REGISTRY_ABI as REGISTRY_ABI } from "../generated/abi.js";
 import type { Logger } from "../log/index.js";
-
-/** The registry's member statuses (IConsortiumRegistry.MemberStatus). */
-export const MEMBER_STATUS = ["None", "Applied", "Probation", "Active", "Exiting", "Exited", "Ejected"] as const;
 
 /** The chain reads and writes the verifier service needs. */
 export interface ChainView {
@@ -33,25 +31,6 @@ export interface ChainView {
 export function isRevert(e: unknown): boolean {
   return classifyError(e) === "revert";
 }
-
-/** Human-readable ABI fragments of the registry and ledger that the service uses. */
-export const REGISTRY_ABI = [
-  "function statusOf(address member) view returns (uint8)",
-  "function keyHashAt(address member, uint64 t) view returns (uint256)",
-  "error ConsortiumRegistryNoKeyAt(address member, uint64 t)",
-];
-export const LEDGER_ABI = [
-  "function setOf(address member, uint64 t) view returns (tuple(uint8 status, uint64 committedAt, uint16 assetCount, bool declaredInsolvent, bytes32 digest))",
-  "function requestIdOf(address member, uint64 t) view returns (uint256)",
-  "function quorumParams() view returns (tuple(uint256 quorumWeight, uint16 minSigners, uint96 requestFee, uint16 maxOpenRequests))",
-  "function requestProof(address member, uint64 t) payable returns (uint256)",
-  "event ProofRequested(uint256 indexed requestId, address indexed member, uint64 indexed t, address requester, uint64 deadline, uint96 fee)",
-  "error CommitmentLedgerRequestExists(address member, uint64 t, uint256 requestId)",
-  "error CommitmentLedgerSnapshotNotPast(uint64 t, uint256 nowTime)",
-  "error CommitmentLedgerNotRequestable(address member)",
-  "error CommitmentLedgerWrongFee(uint256 sent, uint256 fee)",
-  "error CommitmentLedgerTooManyOpenRequests(address member, uint16 open, uint16 maxOpenRequests)",
-];
 
 /** Options of {@link EthersChainView}. */
 export interface EthersChainViewOptions {

@@ -10,7 +10,7 @@ import { EthersChainView } from "./chain.js";
 import type { HttpLimits } from "./http.js";
 import { jsonLogger, type LogLevel, type Logger } from "../log/index.js";
 import { checkContracts, checkDatabasePath } from "../node/preflight.js";
-import { CONSORTIUM_REGISTRY_ABI, LEDGER_ABI } from "../poa/abi.js";
+import { COMMITMENT_LEDGER_ABI, CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 import type { RequestPolicy } from "./policy.js";
 import { startVerifierService, type VerifierService } from "./service.js";
 import { openRecordStore, redactLocation } from "./sql-drivers.js";
@@ -60,7 +60,7 @@ export async function runVerifier(
       setting: "--ledger",
       address: config.ledger,
       what: "a CommitmentLedger",
-      abi: LEDGER_ABI,
+      abi: COMMITMENT_LEDGER_ABI,
       probe: (c) => c.getFunction("quorumParams")(),
     },
   ]);
