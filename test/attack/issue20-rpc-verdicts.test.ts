@@ -37,7 +37,8 @@ async function startPageProxy(
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const text = Buffer.concat(chunks).toString();
-      const parsed = JSON.parse(text) as { method: string; params: unknown[] } | { method: string; params: unknown[] }[];
+      const parsed = JSON.parse(text) as
+        { method: string; params: unknown[] } | { method: string; params: unknown[] }[];
       const calls = Array.isArray(parsed) ? parsed : [parsed];
       if (calls.some((c) => match({ method: c.method, params: c.params ?? [] }))) {
         hits++;
