@@ -13,7 +13,13 @@ import { network } from "hardhat";
 
 import { classifyError, rpcProvider } from "../../src/chain/rpc.js";
 import { checkPoaBinding, checkBalances, type AssetContext } from "../../src/node/checks.js";
-import { poaDomain, reserveProofDigest, verifyReserveProof, type PoaDocument } from "../../src/poa/index.js";
+import {
+  poaDomain,
+  reserveProofDigest,
+  validatePoa,
+  verifyReserveProof,
+  type PoaDocument,
+} from "../../src/poa/index.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 import { callTo, startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
 
@@ -208,7 +214,14 @@ describe("attack issue 20: a member's PoA must be judged, never make the check t
     expect(() => getAddress(badChecksum)).to.throw(/checksum/);
   });
 
-  it("FINDING: checkPoaBinding answers a failed check for a bad-checksum ledger address instead of throwing", function () {
+  it("the PoA schema refuses a mixed-case address with a wrong checksum, naming the field (blob-format fails)", function () {
+    expect(() => validatePoa(poa({ ledger: badChecksum }))).to.throw(/ledger.*wrong EIP-55 checksum/);
+    expect(() => validatePoa(poa({ ledger: good.toLowerCase() }))).to.not.throw();
+    const token = { asset: 1, token: badChecksum, total: "0", balances: [] };
+    expect(() => validatePoa(poa({ assets: [token] as unknown as PoaDocument["assets"] }))).to.throw(/token/);
+  });
+
+  it("checkPoaBinding never throws on a bad-checksum address (the schema refuses it before; the bytes are compared)", function () {
     let r: ReturnType<typeof checkPoaBinding> | undefined;
     let thrown: unknown;
     try {
@@ -217,10 +230,11 @@ describe("attack issue 20: a member's PoA must be judged, never make the check t
       thrown = e;
     }
     expect(thrown, `threw ${String(thrown)}: the node postpones this subject forever`).to.equal(undefined);
-    expect(r?.ok).to.equal(false);
+    expect(r?.ok).to.equal(true);
+    expect(checkPoaBinding(poa({ ledger: "0x" + "ab".repeat(20) }), ctx).ok).to.equal(false);
   });
 
-  it("FINDING: checkBalances answers a failed check for a bad-checksum token address instead of throwing", async function () {
+  it("checkBalances never throws on a bad-checksum token address (the schema refuses it before; the bytes are compared)", async function () {
     const doc = poa({
       assets: [{ asset: 1, token: badChecksum, total: "0", balances: [] }] as unknown as PoaDocument["assets"],
     });
@@ -232,6 +246,6 @@ describe("attack issue 20: a member's PoA must be judged, never make the check t
       thrown = e;
     }
     expect(thrown, `threw ${String(thrown)}`).to.equal(undefined);
-    expect(r?.ok).to.equal(false);
+    expect(r?.ok, "the same 20 bytes as the registry's token").to.equal(true);
   });
 });
