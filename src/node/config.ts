@@ -5,6 +5,8 @@ import { dirname, resolve } from "node:path";
 
 import { z } from "zod";
 
+import { address } from "../schema/index.js";
+
 /** A configuration mistake, naming the setting (`ledger`, `blobDir`, `healthPort`, ...). */
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -16,7 +18,6 @@ export class ConfigError extends Error {
   }
 }
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const url = z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL");
 const port = z.number().int().min(0).max(65_535);
 const chainId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

@@ -27,15 +27,25 @@ const STORAGE_FAULTS: Record<number, string> = {
   26: "not a database",
 };
 
+/** The storage faults that damage the file itself: health stays degraded until an operator looks. */
+const DAMAGE = new Set([11, 26]);
+
 /**
  * A description of a storage fault (a damaged or unreadable file, a full disk, a file that went read-only), or
- * undefined for any other error. After one, the database cannot be trusted until an operator looks: health degrades.
+ * undefined for any other error. After one, health degrades: for good after damage ({@link isDamage}), until the
+ * next successful write after the others (a disk that was full and was freed).
  */
 export function storageFault(e: unknown): string | undefined {
   const x = e as { code?: unknown; errcode?: unknown; message?: unknown } | null;
   if (x?.code !== "ERR_SQLITE_ERROR" || typeof x.errcode !== "number") return undefined;
   const kind = STORAGE_FAULTS[x.errcode & 0xff];
   return kind === undefined ? undefined : `${kind}: ${String(x.message)}`;
+}
+
+/** Whether `e` says the database file itself is damaged (corrupt, not a database). */
+export function isDamage(e: unknown): boolean {
+  const x = e as { code?: unknown; errcode?: unknown } | null;
+  return x?.code === "ERR_SQLITE_ERROR" && typeof x.errcode === "number" && DAMAGE.has(x.errcode & 0xff);
 }
 
 /** Throws {@link DatabaseDamagedError} unless `PRAGMA quick_check` passes. */
