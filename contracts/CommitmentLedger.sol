@@ -69,7 +69,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         IConsortiumRegistry registry,
         ICollateralVault vault,
         QuorumParams memory params
-    ) EIP712("PorCommitmentLedger", "1") {
+    ) EIP712("PoR CommitmentLedger", "1") {
         if (admin == address(0) || address(registry) == address(0) || address(vault) == address(0)) {
             revert CommitmentLedgerZeroAddress();
         }
