@@ -12,7 +12,7 @@ import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {IRootSumMismatchVerifier} from "./interfaces/IRootSumMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
-import {BPS} from "./libraries/Constants.sol";
+import {Constants} from "./libraries/Constants.sol";
 import {RestitutionClaims} from "./RestitutionClaims.sol";
 
 /// @title Adjudicator
@@ -249,9 +249,9 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     }
 
     function _setSlashParams(SlashParams memory params) private {
-        if (params.fraudBps > BPS) revert AdjudicatorBadBps(params.fraudBps);
-        if (params.missedDeadlineBps > BPS) revert AdjudicatorBadBps(params.missedDeadlineBps);
-        if (params.insolvencyBps > BPS) revert AdjudicatorBadBps(params.insolvencyBps);
+        if (params.fraudBps > Constants.BPS) revert AdjudicatorBadBps(params.fraudBps);
+        if (params.missedDeadlineBps > Constants.BPS) revert AdjudicatorBadBps(params.missedDeadlineBps);
+        if (params.insolvencyBps > Constants.BPS) revert AdjudicatorBadBps(params.insolvencyBps);
         _slashParams = params;
         emit SlashParamsSet(params.fraudBps, params.missedDeadlineBps, params.insolvencyBps);
     }

@@ -9,7 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
-import {BPS} from "./libraries/Constants.sol";
+import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
 import {PackedStake} from "./libraries/PackedStake.sol";
 
@@ -93,7 +93,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @param bountyShareBps_ Share of each slash paid to the bounty recipient, in basis points.
     constructor(address admin, address registry_, uint256 ethWeight, uint16 bountyShareBps_) {
         if (admin == address(0) || registry_ == address(0)) revert CollateralVaultZeroAddress();
-        if (bountyShareBps_ > BPS) revert CollateralVaultInvalidBps(bountyShareBps_);
+        if (bountyShareBps_ > Constants.BPS) revert CollateralVaultInvalidBps(bountyShareBps_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _REGISTRY = IConsortiumRegistry(registry_);
         _setTokenWeight(address(0), ethWeight);
@@ -194,7 +194,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint16 bps,
         address bountyRecipient
     ) external nonReentrant returns (uint256 weightSlashed) {
-        if (bps == 0 || bps > BPS) revert CollateralVaultInvalidBps(bps);
+        if (bps == 0 || bps > Constants.BPS) revert CollateralVaultInvalidBps(bps);
         uint256 share;
         uint256 count;
         {
@@ -420,7 +420,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function setBountyShareBps(uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (bps > BPS) revert CollateralVaultInvalidBps(bps);
+        if (bps > Constants.BPS) revert CollateralVaultInvalidBps(bps);
         _config.bountyShareBps = bps;
         emit BountyShareSet(bps);
     }
@@ -519,7 +519,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         (fromBalance, fromPending, balanceAfter) = _take(member, token, bps);
         taken = fromBalance + fromPending;
         if (taken == 0) return (0, balanceAfter);
-        uint256 bounty = (taken * share) / BPS;
+        uint256 bounty = (taken * share) / Constants.BPS;
         // All but the bounty goes to the member's own pool. Its slot is non-zero since the first deposit (`opened`);
         // restitution never exceeds what the member deposited, so it fits 128 bits.
         _positions[member][token].restitution += uint128(taken - bounty);
@@ -538,8 +538,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint128 balance = position.balance;
         uint128 pending = position.pending;
         // Rounding down, so never more than held; both results are <= their uint128 operands.
-        fromBalance = (uint256(balance) * bps) / BPS;
-        fromPending = (uint256(pending) * bps) / BPS;
+        fromBalance = (uint256(balance) * bps) / Constants.BPS;
+        fromPending = (uint256(pending) * bps) / Constants.BPS;
         balanceAfter = balance - fromBalance;
         if (fromBalance == 0 && fromPending == 0) return (0, 0, balanceAfter);
         position.balance = uint128(balanceAfter);

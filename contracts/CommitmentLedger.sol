@@ -9,7 +9,7 @@ import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
-import {FIELD_MODULUS} from "./libraries/Constants.sol";
+import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
 import {PackedSet, PackedSetLibrary} from "./libraries/PackedSet.sol";
 import {QuorumSignatures} from "./libraries/QuorumSignatures.sol";
@@ -407,7 +407,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             AssetCommitment calldata c = commitments[i];
             if (i != 0 && c.asset <= previousAsset) revert CommitmentLedgerAssetsNotAscending(i, c.asset);
             previousAsset = c.asset;
-            if (c.rootHash == 0 || c.rootHash >= FIELD_MODULUS) {
+            if (c.rootHash == 0 || c.rootHash >= Constants.FIELD_MODULUS) {
                 revert CommitmentLedgerBadRootHash(c.asset, c.rootHash);
             }
             // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.

@@ -5,7 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
-import {FIELD_MODULUS} from "./libraries/Constants.sol";
+import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
 
 /// @title ConsortiumRegistry
@@ -139,7 +139,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         // Only auditor-approved members (Probation, Active) register keys: a key hash belongs to one member, once, so
         // a mere applicant must not be able to squat hashes it sees in the mempool.
         if (!_isOperating(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
-        if (keyHash == 0 || keyHash >= FIELD_MODULUS || ax >= FIELD_MODULUS || ay >= FIELD_MODULUS) {
+        if (
+            keyHash == 0 ||
+            keyHash >= Constants.FIELD_MODULUS ||
+            ax >= Constants.FIELD_MODULUS ||
+            ay >= Constants.FIELD_MODULUS
+        ) {
             revert ConsortiumRegistryInvalidKey();
         }
         // A key hash belongs to one member, once: a fraud proof names the member through it.

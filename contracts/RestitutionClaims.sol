@@ -7,7 +7,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IRestitutionClaims} from "./interfaces/IRestitutionClaims.sol";
-import {BPS} from "./libraries/Constants.sol";
+import {Constants} from "./libraries/Constants.sol";
 import {PackedClaim, PackedClaimLibrary} from "./libraries/PackedClaim.sol";
 
 /// @title RestitutionClaims
@@ -314,9 +314,9 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     function _settle(address member, address token, Round memory round) private {
         uint256 pool = _poolHolding(member, token);
         uint256 share = round.insuranceBps;
-        uint256 reserved = (pool * (BPS - share)) / BPS;
+        uint256 reserved = (pool * (Constants.BPS - share)) / Constants.BPS;
         if (reserved > round.booked) reserved = round.booked;
-        uint256 insurance = (reserved * share) / (BPS - share);
+        uint256 insurance = (reserved * share) / (Constants.BPS - share);
         if (insurance > pool - reserved) insurance = pool - reserved;
         // Pools and bookings are below 2^128.
         _settlements[member][token][round.round] = Settlement(round.booked, uint128(reserved));

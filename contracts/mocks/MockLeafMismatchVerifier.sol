@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ILeafMismatchVerifier} from "../interfaces/ILeafMismatchVerifier.sol";
-import {FIELD_MODULUS} from "../libraries/Constants.sol";
+import {Constants} from "../libraries/Constants.sol";
 
 /// @title MockLeafMismatchVerifier
 /// @notice Test stand-in for the generated Groth16 verifier, for unit tests of non-proof logic ONLY. It accepts a
@@ -18,7 +18,7 @@ contract MockLeafMismatchVerifier is ILeafMismatchVerifier {
         uint256[5] calldata _pubSignals
     ) external pure returns (bool) {
         for (uint256 i = 0; i < 5; ++i) {
-            if (_pubSignals[i] >= FIELD_MODULUS) return false;
+            if (_pubSignals[i] >= Constants.FIELD_MODULUS) return false;
         }
         return _pA[0] == expectedA0(_pubSignals);
     }

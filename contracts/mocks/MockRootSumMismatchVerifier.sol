@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IRootSumMismatchVerifier} from "../interfaces/IRootSumMismatchVerifier.sol";
-import {FIELD_MODULUS} from "../libraries/Constants.sol";
+import {Constants} from "../libraries/Constants.sol";
 
 /// @title MockRootSumMismatchVerifier
 /// @notice Test stand-in for the generated `RootSumMismatch` verifier, for unit tests of non-proof logic ONLY. It
@@ -16,7 +16,7 @@ contract MockRootSumMismatchVerifier is IRootSumMismatchVerifier {
         uint256[2] calldata,
         uint256[2] calldata _pubSignals
     ) external pure returns (bool) {
-        if (_pubSignals[0] >= FIELD_MODULUS || _pubSignals[1] >= FIELD_MODULUS) return false;
+        if (_pubSignals[0] >= Constants.FIELD_MODULUS || _pubSignals[1] >= Constants.FIELD_MODULUS) return false;
         return _pA[0] == expectedA0(_pubSignals);
     }
 
