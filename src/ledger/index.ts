@@ -135,7 +135,8 @@ export function parsePayout(raw: string): string | undefined {
   return getAddress(raw.toLowerCase());
 }
 
-const jsonlEntrySchema = z.strictObject({
+/** One JSONL line after the header of ledger version 1. */
+export const ledgerJsonlEntrySchema = z.strictObject({
   account: accountIdSchema,
   asset: z.string().min(1, "asset is empty"),
   balance: z.union([z.string(), z.number()]),
@@ -377,7 +378,7 @@ async function* jsonlRows<T>(path: string, check: (row: RawRow) => T): AsyncGene
     } catch {
       throw new InputError(path, lineNo, undefined, "not valid JSON");
     }
-    const e = jsonlEntrySchema.safeParse(json);
+    const e = ledgerJsonlEntrySchema.safeParse(json);
     if (!e.success) {
       const { field, reason } = zodIssue(e.error);
       throw new InputError(path, lineNo, field, reason);
