@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { loadCrypto } from "../src/crypto/index.js";
 import { loadKeystoreFile } from "../src/keys/index.js";
+import { progressReporter } from "../src/log/progress.js";
 import { readPassword } from "../src/keys/password.js";
 import { SnapshotInterrupted, interruptOnSignals, runSnapshot } from "../src/snapshot/index.js";
 
@@ -29,13 +30,8 @@ function password(name: string | undefined, hre: HardhatRuntimeEnvironment | und
 export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeEnvironment): Promise<void> {
   const crypto = await loadCrypto();
   const interrupt = interruptOnSignals();
-  let last = 0;
-  const onProgress = (phase: string, done: number, total: number) => {
-    const now = Date.now();
-    if (done !== total && now - last < 500) return;
-    last = now;
-    process.stderr.write(`\r[snapshot] ${phase} ${done}/${total}    ${done === total ? "\n" : ""}`);
-  };
+  // One self-overwriting line in a terminal, plain lines in a log or a pipe.
+  const progress = progressReporter(process.stderr, "snapshot");
   try {
     for (const [name, v] of [
       ["--ledger", args.ledger],
@@ -59,14 +55,15 @@ export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeE
       depth: args.depth,
       slotBits: args.slotBits === 0 ? undefined : args.slotBits,
       writeRecords: !args.noRecords,
-      onProgress,
+      onProgress: progress.report,
     });
     process.stdout.write(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     for (const a of r.summary.assets) {
       process.stdout.write(`  ${a.symbol}: ${a.accounts} accounts, total ${a.total}, d=${a.d}, root ${a.rootHash}\n`);
     }
   } catch (e) {
-    process.stderr.write(`\nsnapshot failed, nothing written: ${(e as Error).message}\n`);
+    progress.finish();
+    process.stderr.write(`snapshot failed, nothing written: ${(e as Error).message}\n`);
     process.exitCode = e instanceof SnapshotInterrupted ? 130 : 1;
   } finally {
     interrupt.dispose();

@@ -42,7 +42,7 @@ export const MANIFEST_FORMAT = "por.da-manifest";
 const hexBytes = z.string().regex(/^0x([0-9a-f]{2})+$/, "must be 0x + lower-case hex bytes");
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x + 64 lower-case hex digits");
 
-const manifestSchema = z.strictObject({
+export const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(1),
   size: z.number().int().min(0),

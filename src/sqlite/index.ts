@@ -1,10 +1,16 @@
 // The embedded SQLite every service uses (Node's built-in `node:sqlite`): opened durable (WAL, full sync, a busy
 // timeout so two processes never fail on a lock) and checked (`PRAGMA quick_check`: a service never starts on a
-// damaged database), a transaction helper that always rolls back on error, the classification of storage faults
-// (a damaged or vanished file, a full disk) and a watch on the files of an open database for health.
+// damaged database), versioned schema migrations (./migrate.ts), a transaction helper that always rolls back on
+// error, the classification of storage faults (a damaged or vanished file, a full disk) and a watch on the files of
+// an open database for health.
 import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+
+import { migrateSqlite, type Migration } from "./migrate.js";
+
+export * from "./migrate.js";
+export * from "./transaction.js";
 
 /** The database file is damaged or is not a database: the service refuses to start on it. */
 export class DatabaseDamagedError extends Error {
@@ -61,10 +67,11 @@ export function checkIntegrity(db: DatabaseSync, path: string): void {
 }
 
 /**
- * Opens (creating the directory and the file) a durable SQLite database, checks its integrity, and runs `schema`
- * statements. A damaged file throws {@link DatabaseDamagedError}.
+ * Opens (creating the directory and the file) a durable SQLite database, checks its integrity, and applies the
+ * pending `migrations` (see ./migrate.ts). A damaged file throws {@link DatabaseDamagedError}; a database written
+ * by a newer release throws {@link SchemaTooNewError}.
  */
-export function openSqlite(path: string, schema: readonly string[] = []): DatabaseSync {
+export function openSqlite(path: string, migrations: readonly Migration[] = []): DatabaseSync {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   try {
@@ -72,7 +79,7 @@ export function openSqlite(path: string, schema: readonly string[] = []): Databa
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA busy_timeout = 5000");
     checkIntegrity(db, path);
-    for (const statement of schema) db.exec(statement);
+    if (migrations.length > 0) migrateSqlite(db, migrations, path);
   } catch (e) {
     db.close();
     const fault = storageFault(e);
@@ -106,30 +113,4 @@ export function watchDatabaseFiles(path: string): () => string | undefined {
     }
     return undefined;
   };
-}
-
-/** Runs `fn` in one write transaction (BEGIN IMMEDIATE); rolls back and rethrows if it throws. */
-export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const out = fn();
-    db.exec("COMMIT");
-    return out;
-  } catch (e) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    throw e;
-  }
-}
-
-/** Like {@link inTransaction} for an async body (the caller serialises access to `db`). */
-export async function inTransactionAsync<T>(db: DatabaseSync, fn: () => Promise<T>): Promise<T> {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const out = await fn();
-    db.exec("COMMIT");
-    return out;
-  } catch (e) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    throw e;
-  }
 }

@@ -4,8 +4,8 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 import pg from "pg";
 
-import { inTransactionAsync, isDamage, openSqlite, storageFault, watchDatabaseFiles } from "../sqlite/index.js";
-import { SqlRecordStore, migrate, type Querier, type SqlDriver, type SqlValue } from "./store.js";
+import { inTransactionAsync, isDamage, migrate, openSqlite, storageFault, watchDatabaseFiles } from "../sqlite/index.js";
+import { MIGRATIONS, SqlRecordStore, type Querier, type SqlDriver, type SqlValue } from "./store.js";
 
 const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql);
 
@@ -157,7 +157,7 @@ export async function openRecordStore(location: string): Promise<SqlRecordStore>
     ? new PostgresDriver(location)
     : new SqliteDriver(location.replace(/^sqlite:/i, ""));
   try {
-    await migrate(driver);
+    await migrate(driver, MIGRATIONS, redactLocation(location));
   } catch (e) {
     await driver.close().catch(() => undefined);
     throw e;
