@@ -4,7 +4,14 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 import pg from "pg";
 
-import { inTransactionAsync, isDamage, migrate, openSqlite, storageFault, watchDatabaseFiles } from "../sqlite/index.js";
+import {
+  inTransactionAsync,
+  isDamage,
+  migrate,
+  openSqlite,
+  storageFault,
+  watchDatabaseFiles,
+} from "../sqlite/index.js";
 import { MIGRATIONS, SqlRecordStore, type Querier, type SqlDriver, type SqlValue } from "./store.js";
 
 const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql);
