@@ -3,7 +3,6 @@
 // (member, t): a batch of 500 public-looking records with 500 distinct snapshot times and garbage signatures costs
 // ~500 sequential RPC calls (keyHashAt; plus setOf with --require-committed), and is refused only at the end.
 // Real chain behind the JSON-RPC bridge and the counting proxy, real SQLite store, real EdDSA signatures.
-import type { Server } from "node:http";
 
 import { expect } from "chai";
 import { Interface } from "ethers";
@@ -21,10 +20,10 @@ import {
   type VerifierServiceOptions,
 } from "../../src/verifier-service/index.js";
 import { NETWORK_SHARE } from "../../src/verifier-service/rate-limit.js";
-import { startRpcBridge } from "../helpers/rpc-bridge.js";
-import { callTo, startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
+import { callTo, type RpcProxy } from "../helpers/rpc-proxy.js";
 import {
   deployVerifierFixture,
+  faultyEndpoint,
   post,
   signedRecord,
   sqliteFactory,
@@ -42,7 +41,7 @@ describe("attack issue 20: verifier service work before refusal", function () {
   this.timeout(180_000);
   let crypto: Crypto;
   let fx: Awaited<ReturnType<typeof deployVerifierFixture>>;
-  let bridge: { url: string; server: Server };
+  let endpoint: Awaited<ReturnType<typeof faultyEndpoint>>;
   let proxy: RpcProxy;
   let provider: ReturnType<typeof rpcProvider>;
   let factory: StoreFactory;
@@ -78,9 +77,8 @@ describe("attack issue 20: verifier service work before refusal", function () {
     fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
     // Room for many distinct past t under the registered key.
     await networkHelpers.time.increase(5_000);
-    bridge = await startRpcBridge(connection.provider);
-    proxy = await startRpcProxy(bridge.url);
-    provider = rpcProvider(proxy.url, { timeoutMs: 2_000, chainId: (await ethers.provider.getNetwork()).chainId });
+    endpoint = await faultyEndpoint(connection.provider, (await ethers.provider.getNetwork()).chainId, 2_000);
+    ({ proxy, provider } = endpoint);
     factory = sqliteFactory();
   });
 
@@ -91,10 +89,7 @@ describe("attack issue 20: verifier service work before refusal", function () {
   });
 
   after(async function () {
-    provider?.destroy();
-    await proxy?.close();
-    bridge?.server.closeAllConnections();
-    bridge?.server.close();
+    await endpoint?.close();
     await factory?.dispose();
     await crypto?.close();
   });

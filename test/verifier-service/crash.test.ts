@@ -15,6 +15,7 @@ import {
   get,
   post,
   postgresFactory,
+  serviceArgs,
   signedRecord,
   sqliteFactory,
   startServiceProcess,
@@ -55,18 +56,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
       try {
         const { store, location } = await factory.fresh();
         await store.close();
-        const args = [
-          "--rpc",
-          bridge.url,
-          "--registry",
-          await fx.registry.getAddress(),
-          "--ledger",
-          await fx.ledger.getAddress(),
-          "--db",
-          location,
-          "--port",
-          "0",
-        ];
+        const args = await serviceArgs(fx, bridge.url, location);
         const BATCH = 12;
         // Batch 2 is large, so that the kill lands while the service still verifies its signatures.
         const sizes = [BATCH, BATCH, 8 * BATCH, BATCH, BATCH];

@@ -4,7 +4,6 @@
 // budget, a connection cap, a deadline for slow bodies); configuration mistakes fail at start naming the setting; the
 // process waits for an endpoint that is down and stops promptly on SIGTERM even while a chain call hangs.
 import { readFileSync, writeFileSync, rmSync, statSync } from "node:fs";
-import type { Server } from "node:http";
 import { connect, createServer as createTcpServer, type Socket } from "node:net";
 
 import { expect } from "chai";
@@ -25,12 +24,13 @@ import {
   type VerifierService,
   type VerifierServiceOptions,
 } from "../../src/verifier-service/index.js";
-import { startRpcBridge } from "../helpers/rpc-bridge.js";
 import { callTo, startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
 import {
   deployVerifierFixture,
+  faultyEndpoint,
   get,
   post,
+  serviceArgs,
   signedRecord,
   spawnServiceProcess,
   sqliteFactory,
@@ -77,7 +77,7 @@ describe("verifier service under faults (issue 20)", function () {
   this.timeout(180_000);
   let crypto: Crypto;
   let fx: Awaited<ReturnType<typeof deployVerifierFixture>>;
-  let bridge: { url: string; server: Server };
+  let endpoint: Awaited<ReturnType<typeof faultyEndpoint>>;
   let proxy: RpcProxy;
   let provider: ReturnType<typeof rpcProvider>;
   let chain: EthersChainView;
@@ -107,9 +107,8 @@ describe("verifier service under faults (issue 20)", function () {
   before(async function () {
     crypto = await loadCrypto({ threads: 1 });
     fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
-    bridge = await startRpcBridge(connection.provider);
-    proxy = await startRpcProxy(bridge.url);
-    provider = rpcProvider(proxy.url, { timeoutMs: 500, chainId: (await ethers.provider.getNetwork()).chainId });
+    endpoint = await faultyEndpoint(connection.provider, (await ethers.provider.getNetwork()).chainId, 500);
+    ({ proxy, provider } = endpoint);
     chain = new EthersChainView(await fx.registry.getAddress(), await fx.ledger.getAddress(), provider, {
       attempts: 2,
       nowCacheMs: 0,
@@ -125,10 +124,7 @@ describe("verifier service under faults (issue 20)", function () {
   });
 
   after(async function () {
-    provider?.destroy();
-    await proxy?.close();
-    bridge?.server.closeAllConnections();
-    bridge?.server.close();
+    await endpoint?.close();
     await factory?.dispose();
     await crypto?.close();
   });
@@ -350,18 +346,7 @@ describe("verifier service under faults (issue 20)", function () {
   });
 
   describe("the process (src/verifier-service/main.ts)", function () {
-    const base = async (db: string) => [
-      "--rpc",
-      bridge.url,
-      "--registry",
-      await fx.registry.getAddress(),
-      "--ledger",
-      await fx.ledger.getAddress(),
-      "--db",
-      db,
-      "--port",
-      "0",
-    ];
+    const base = (db: string) => serviceArgs(fx, endpoint.bridge.url, db);
     const replace = (args: string[], name: string, value: string) => {
       const out = [...args];
       out[out.indexOf(name) + 1] = value;
@@ -413,7 +398,7 @@ describe("verifier service under faults (issue 20)", function () {
     it("waits for an RPC endpoint that is down at start, then serves; SIGTERM stops it while a chain call hangs", async function () {
       const fresh = await factory.fresh();
       await fresh.store.close();
-      const p2 = await startRpcProxy(bridge.url);
+      const p2 = await startRpcProxy(endpoint.bridge.url);
       try {
         await p2.down();
         const args = [...replace(await base(fresh.location), "--rpc", p2.url), "--rpc-timeout-seconds", "1"];

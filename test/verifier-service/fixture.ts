@@ -21,7 +21,10 @@ import {
   type SqlRecordStore,
 } from "../../src/verifier-service/index.js";
 import { commitmentOf, deployLedgerSystem, ETH_ASSET, MEMBER_STAKE } from "../contracts/ledger-fixture.js";
+import { rpcProvider } from "../../src/chain/rpc.js";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
+import { startRpcBridge, type Eip1193 } from "../helpers/rpc-bridge.js";
+import { startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
 
 export const RECORD_KEY = new Uint8Array(32).fill(0x42);
 export const OTHER_KEY = new Uint8Array(32).fill(0x43);
@@ -206,4 +209,45 @@ export async function startServiceProcess(args: string[], env: Record<string, st
     void p.exited.then((code) => reject(new Error(`the service exited with ${code}:\n${p.output()}`)));
   });
   return { proc: p.proc, url, output: p.output, exited: p.exited };
+}
+
+/**
+ * The in-process chain behind the JSON-RPC bridge and a fault-injecting proxy, with a provider on the proxy whose
+ * calls time out after `timeoutMs`. `close` releases all three.
+ */
+export async function faultyEndpoint(chain: Eip1193, chainId: bigint, timeoutMs: number) {
+  const bridge = await startRpcBridge(chain);
+  const proxy: RpcProxy = await startRpcProxy(bridge.url);
+  const provider = rpcProvider(proxy.url, { timeoutMs, chainId });
+  return {
+    bridge,
+    proxy,
+    provider,
+    async close(): Promise<void> {
+      provider.destroy();
+      await proxy.close();
+      bridge.server.closeAllConnections();
+      bridge.server.close();
+    },
+  };
+}
+
+/** The verifier process's command line for the fixture's contracts on `rpcUrl`, with the database `db`. */
+export async function serviceArgs(
+  fx: Awaited<ReturnType<typeof deployVerifierFixture>>,
+  rpcUrl: string,
+  db: string,
+): Promise<string[]> {
+  return [
+    "--rpc",
+    rpcUrl,
+    "--registry",
+    await fx.registry.getAddress(),
+    "--ledger",
+    await fx.ledger.getAddress(),
+    "--db",
+    db,
+    "--port",
+    "0",
+  ];
 }
