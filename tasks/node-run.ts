@@ -9,12 +9,12 @@ import {
 } from "../src/node/index.js";
 
 export interface Args {
-  configFile: string;
+  configFile?: string;
   create: boolean;
 }
 
 /**
- * `hardhat node:run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
+ * `hardhat operator run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
  * exits at once). The operator key comes from POR_OPERATOR_KEY; `--create` creates the node's database on the first
  * run. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup) right after the
  * first job reaches that step, to prove that a restart loses and duplicates nothing.
@@ -26,7 +26,8 @@ export default async function nodeRun(args: Args): Promise<void> {
     return sig;
   });
   try {
-    if (args.configFile === "") throw new Error("--config-file <node.json> is required");
+    if (args.configFile === undefined || args.configFile === "")
+      throw new Error("--config-file <node.json> is required");
     const config = await readNodeConfig(args.configFile);
     const crashAfter = process.env.POR_NODE_CRASH_AFTER;
     const { close } = await startOperatorNode(
@@ -40,13 +41,13 @@ export default async function nodeRun(args: Args): Promise<void> {
       { create: args.create, signal: stop.signal },
     );
     const sig = await signalled;
-    console.error(`node:run: ${sig}, shutting down`);
+    console.error(`operator run: ${sig}, shutting down`);
     await close();
   } catch (e) {
     if (e instanceof StartAborted) {
-      console.error(`node:run: ${e.message}`);
+      console.error(`operator run: ${e.message}`);
     } else {
-      console.error(startErrorText("node:run", args.configFile, e));
+      console.error(startErrorText("operator run", args.configFile ?? "", e));
       process.exitCode = 1;
     }
   } finally {
