@@ -352,6 +352,13 @@ const commitSourceOptions = [
   requiredOrNot("reserves", "Or: reserves per asset, <id>=<base units>,... (overrides --poa)"),
   requiredOrNot("blobDigests", "Or: DA blob digests, <id>=0x<keccak256>,... (overrides --refs)"),
 ];
+const requestArgument = {
+  name: "request" as const,
+  description: "Request id (or --request-file)",
+  type: ArgumentType.BIGINT as const,
+  defaultValue: 0n,
+};
+const requestFileOption = fileOption("requestFile", "Or: the output of ledger request-proof --json (its requestId)");
 const ledgerTasks: TaskDefinition[] = [
   emptyTask("ledger", "The commitment ledger: commit, blob refs, proof requests, status").build(),
   task(
@@ -392,7 +399,8 @@ const ledgerTasks: TaskDefinition[] = [
     .setAction(() => import("./request-proof.js"))
     .build(),
   task(["ledger", "respond"], "Member: answer a proof request (the committed set, or --summary for an uncommitted t)")
-    .addPositionalArgument({ name: "request", description: "Request id", type: ArgumentType.BIGINT })
+    .addPositionalArgument(requestArgument)
+    .addOption(requestFileOption)
     .addOption(fileOption("summary", "summary.json of the requested t, if not committed"))
     .addOption(commitSourceOptions[0])
     .addOption(commitSourceOptions[1])
@@ -404,7 +412,8 @@ const ledgerTasks: TaskDefinition[] = [
     .setAction(() => import("./respond-request.js"))
     .build(),
   task(["ledger", "report-missed-deadline"], "Anyone: slash a member that missed a proof request's deadline")
-    .addPositionalArgument({ name: "request", description: "Request id", type: ArgumentType.BIGINT })
+    .addPositionalArgument(requestArgument)
+    .addOption(requestFileOption)
     .addOption(fromOption)
     .addOption(deploymentOption)
     .addFlag(jsonFlag)

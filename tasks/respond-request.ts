@@ -4,6 +4,7 @@ import { requestStatusName } from "../src/chain/index.js";
 import {
   TaskError,
   clientTask,
+  idInput,
   sendAndDescribe,
   userInput,
   type Client,
@@ -19,10 +20,16 @@ import {
 import { RequestStatus } from "../src/generated/abi.js";
 
 export interface Args extends ClientArgs, CommitSources {
+  /** Request id (0n: from --request-file). */
   request: bigint;
+  /** Or: `ledger request-proof --json`'s output (its requestId). */
+  requestFile?: string;
   /** summary.json of the requested t, if not committed. */
   summary?: string;
 }
+
+/** How the request id is given. */
+export const REQUEST_NAMES = { argument: "<request>", option: "--request-file", field: "requestId" };
 
 /**
  * `hardhat ledger respond <request>`: the member answers a proof request. When its set for the request's `t` is
@@ -35,7 +42,7 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 
 /** The body of `ledger respond` on a client. */
 export async function ledgerRespond(ctx: Client, args: Args): Promise<void> {
-  const id = args.request;
+  const id = await idInput(args.request, args.requestFile, REQUEST_NAMES);
   const signer = await ctx.signer();
   const ledger = await ctx.contract("ledger", signer);
   const request = await ledger.requestOf(id);

@@ -1,4 +1,6 @@
 // Checks of task inputs shared by the tasks: each error names the option and what it must be.
+import { readFile } from "node:fs/promises";
+
 import { getAddress, isHexString } from "ethers";
 
 import { TaskError } from "./errors.js";
@@ -43,4 +45,30 @@ export function listInput(text: string | undefined): string[] {
     .split(",")
     .map((x) => x.trim())
     .filter((x) => x !== "");
+}
+
+/**
+ * An id given on the command line (`value`; 0n: not given) or read from another task's `--json` output file (its
+ * `field`, a decimal string: e.g. `requestId` of `ledger request-proof --json`), so ids chain from file to task.
+ */
+export async function idInput(
+  value: bigint,
+  file: string | undefined,
+  names: { argument: string; option: string; field: string },
+): Promise<bigint> {
+  const fromFile = file !== undefined && file !== "";
+  if (value !== 0n && fromFile) throw new TaskError(`give either ${names.argument} or ${names.option}, not both`);
+  if (value !== 0n) return value;
+  if (!fromFile) throw new TaskError(`${names.argument} (or ${names.option} <file>) is required`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new TaskError(`${names.option} ${file}: not readable JSON (${(e as Error).message})`);
+  }
+  const v = typeof json === "object" && json !== null ? (json as Record<string, unknown>)[names.field] : undefined;
+  if (typeof v !== "string" || !/^[1-9][0-9]*$/.test(v)) {
+    throw new TaskError(`${names.option} ${file}: field ${names.field}: must be a positive decimal id`);
+  }
+  return BigInt(v);
 }

@@ -210,12 +210,20 @@ describe("consortium tasks", function () {
     const otherSnapshot = await answer("1", 1n, s.summaryFile);
     expect(otherSnapshot.code).to.equal(1);
     expect(otherSnapshot.out).to.contain(`is not member ${s.member.address}'s snapshot at t ${s.t - 500n}`);
-    const second = await capture(() => requestProof({ ...common, from: "2", member: s.member.address, t: s.t }, s.hre));
+    // With --json the new request's id is in the output; ledger respond reads it from that file.
+    const second = await capture(() =>
+      requestProof({ ...common, from: "2", member: s.member.address, t: s.t, json: true }, s.hre),
+    );
     expect(second.code, second.out).to.equal(0);
+    const requestJson = JSON.parse(second.out) as { requestId: string; transactions: Array<{ status: string }> };
+    expect(requestJson.requestId).to.equal("2");
+    expect(requestJson.transactions.map((x) => x.status)).to.deep.equal(["success"]);
+    const requestFile = join(s.dir, "request.json");
+    await writeFile(requestFile, second.out);
     const withSummary = await answer("1", 2n, s.summaryFile);
     expect(withSummary.code).to.equal(1);
     expect(withSummary.out).to.contain(`the set for t ${s.t} is already committed: answer without --summary`);
-    const answered = await answer("1", 2n);
+    const answered = await capture(() => respondRequest({ ...common, from: "1", request: 0n, requestFile }, s.hre));
     expect(answered.code, answered.out).to.equal(0);
     expect(answered.out).to.contain("answers request 2");
     expect(answered.out).to.contain("event RequestAnswered(");
