@@ -14,11 +14,12 @@ import {
   readSnapshotSummary,
   rootsDigest,
   setBlobDigest,
+  summaryFileOf,
   type CommitSources,
 } from "../src/consortium/index.js";
 
 export interface Args extends ClientArgs, CommitSources {
-  /** The snapshot's summary.json. */
+  /** The snapshot's directory (as `snapshot` prints it) or its summary.json. */
   summary: string;
 }
 
@@ -32,13 +33,14 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 
 /** The body of `ledger commit` on a client. */
 export async function ledgerCommit(ctx: Client, args: Args): Promise<void> {
-  const summary = await userInput(() => readSnapshotSummary(args.summary));
+  const summaryFile = await summaryFileOf(args.summary);
+  const summary = await userInput(() => readSnapshotSummary(summaryFile));
   const commitments = await userInput(async () =>
-    commitmentsFromSummary(summary, args.summary, await commitOverridesFrom(summary, args)),
+    commitmentsFromSummary(summary, summaryFile, await commitOverridesFrom(summary, args)),
   );
   const signer = await ctx.signer();
   if (summary.member.toLowerCase() !== signer.address.toLowerCase()) {
-    throw new TaskError(`${args.summary} is member ${summary.member}'s snapshot; the account is ${signer.address}`);
+    throw new TaskError(`${summaryFile} is member ${summary.member}'s snapshot; the account is ${signer.address}`);
   }
   const ledger = await ctx.contract("ledger", signer);
   const t = BigInt(summary.t);

@@ -19,6 +19,9 @@ const fromOption = {
   defaultValue: "",
 };
 const jsonFlag = { name: "json" as const, description: "Print one JSON object instead of text" };
+/** A task that sends or signs: --from, --deployment and --json (src/client). */
+const signingTask = (id: string | string[], description: string) =>
+  task(id, description).addOption(fromOption).addOption(deploymentOption).addFlag(jsonFlag);
 /** A required option (several required inputs of one task; a single one is positional). */
 function requiredOption<N extends string>(
   name: N,
@@ -199,15 +202,12 @@ const fraudTasks: TaskDefinition[] = [
     .addFlag(jsonFlag)
     .setAction(() => import("./prove-root-sum.js"))
     .build(),
-  task(["fraud", "submit"], "Anyone: submit a fraud proof file to the Adjudicator (bounty to the sender)")
+  signingTask(["fraud", "submit"], "Anyone: submit a fraud proof file to the Adjudicator (bounty to the sender)")
     .addPositionalArgument({
       name: "proof",
       description: "The fraud-proof file (fraud prove's output)",
       type: ArgumentType.FILE,
     })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./submit-fraud.js"))
     .build(),
 ];
@@ -220,30 +220,21 @@ const amountArgument = {
 const tokenOption = { name: "token" as const, description: "ETH or the token address", defaultValue: "ETH" };
 const memberTasks: TaskDefinition[] = [
   emptyTask("member", "Membership: apply, approve, activate, keys, status, ejection").build(),
-  task(["member", "apply"], "Apply for membership (the signer becomes an Applied member)")
+  signingTask(["member", "apply"], "Apply for membership (the signer becomes an Applied member)")
     .addPositionalArgument({ name: "profile", description: "Profile: a 32-byte hex digest, or text to hash" })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./member-apply.js"))
     .build(),
-  task(["member", "approve-genesis"], "Auditor: approve a member's genesis (Applied -> Probation)")
+  signingTask(["member", "approve-genesis"], "Auditor: approve a member's genesis (Applied -> Probation)")
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
     .addOption(requiredOrNot("digest", "Genesis report digest (0x, 32 bytes)"))
     .addOption(fileOption("report", "Or: the report file (digest = keccak256 of it)"))
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./member-approve-genesis.js"))
     .build(),
-  task(["member", "activate"], "Probation -> Active (governance any time; anyone after the probation period)")
+  signingTask(["member", "activate"], "Probation -> Active (governance any time; anyone after the probation period)")
     .addPositionalArgument({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./member-activate.js"))
     .build(),
-  task(
+  signingTask(
     ["member", "register-key"],
     "Register the signer's next record key (Probation or Active members; rotation closes the previous one)",
   )
@@ -256,9 +247,6 @@ const memberTasks: TaskDefinition[] = [
       type: ArgumentType.BIGINT,
       defaultValue: 0n,
     })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./member-register-key.js"))
     .build(),
   task(["member", "status"], "Show a member's lifecycle state, SLA, keys, collateral and reserves (read-only)")
@@ -267,18 +255,15 @@ const memberTasks: TaskDefinition[] = [
     .addFlag(jsonFlag)
     .setAction(() => import("./member-status.js"))
     .build(),
-  task(
+  signingTask(
     ["member", "eject-undercollateralized"],
     "Anyone: eject a slashed member whose stake weight is below its SLA minimum",
   )
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./member-eject-undercollateralized.js"))
     .build(),
   emptyTask("reserve", "Reserve wallets of a member").build(),
-  task(["reserve", "register"], "Register a reserve wallet for the signer, signed by the wallet (EIP-712)")
+  signingTask(["reserve", "register"], "Register a reserve wallet for the signer, signed by the wallet (EIP-712)")
     .addOption({ name: "wallet", description: "Reserve wallet address (a Hardhat account signs)", defaultValue: "" })
     .addOption({
       name: "walletKeyVar",
@@ -297,38 +282,26 @@ const memberTasks: TaskDefinition[] = [
       type: ArgumentType.INT,
       defaultValue: 60,
     })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./reserve-register.js"))
     .build(),
   emptyTask("collateral", "A member's collateral in the vault").build(),
-  task(["collateral", "deposit"], "Deposit ETH or an approved ERC-20 as collateral")
+  signingTask(["collateral", "deposit"], "Deposit ETH or an approved ERC-20 as collateral")
     .addPositionalArgument(amountArgument)
     .addOption(tokenOption)
     .addOption({ name: "member", description: "Member credited (default: the signer)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./collateral-deposit.js"))
     .build(),
-  task(["collateral", "request-withdrawal"], "Start the unbonding delay for part of the signer's collateral")
+  signingTask(["collateral", "request-withdrawal"], "Start the unbonding delay for part of the signer's collateral")
     .addPositionalArgument(amountArgument)
     .addOption(tokenOption)
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./collateral-request-withdrawal.js"))
     .build(),
-  task(["collateral", "withdraw"], "Pay out the signer's pending withdrawal after the unbonding delay")
+  signingTask(["collateral", "withdraw"], "Pay out the signer's pending withdrawal after the unbonding delay")
     .addOption(tokenOption)
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./collateral-withdraw.js"))
     .build(),
   emptyTask("claim", "Restitution claims booked by fraud proofs").build(),
-  task(
+  signingTask(
     ["claim", "pay"],
     "Pay a booked claim its share of its closed claim round (anyone; the money goes only to the record's payout)",
   )
@@ -338,9 +311,6 @@ const memberTasks: TaskDefinition[] = [
     .addOption(requiredOrNot("member", "Or: the accused member's 0x address"))
     .addOption(requiredOrNot("payout", "Or: the record's payout address (0x)"))
     .addOption(requiredOrNot("salt", "Or: the record's payout salt (decimal or 0x)"))
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./claim-pay.js"))
     .build(),
 ];
@@ -361,62 +331,54 @@ const requestArgument = {
 const requestFileOption = fileOption("requestFile", "Or: the output of ledger request-proof --json (its requestId)");
 const ledgerTasks: TaskDefinition[] = [
   emptyTask("ledger", "The commitment ledger: commit, blob refs, proof requests, status").build(),
-  task(
+  signingTask(
     ["ledger", "commit"],
     "Member: commit a snapshot's per-asset roots with the PoA's reserves and the blobs' digests",
   )
-    .addPositionalArgument({ name: "summary", description: "The snapshot's summary.json", type: ArgumentType.FILE })
+    .addPositionalArgument({
+      name: "summary",
+      description: "The snapshot: its directory (as snapshot prints it) or its summary.json",
+      type: ArgumentType.FILE,
+    })
     .addOption(commitSourceOptions[0])
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
     .addOption(commitSourceOptions[3])
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./commit-roots.js"))
     .build(),
-  task(["ledger", "publish-blob-refs"], "Member: publish on-chain where each committed asset's DA blob is")
+  signingTask(["ledger", "publish-blob-refs"], "Member: publish on-chain where each committed asset's DA blob is")
     .addPositionalArgument({
       name: "refs",
       description: "The blob-refs file poa build wrote (por.blob-refs)",
       type: ArgumentType.FILE,
     })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./publish-blob-refs.js"))
     .build(),
-  task(["ledger", "request-proof"], "Verifier: ask a member to prove a past snapshot (pays the request fee)")
+  signingTask(["ledger", "request-proof"], "Verifier: ask a member to prove a past snapshot (pays the request fee)")
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
     .addPositionalArgument({
       name: "t",
       description: "Snapshot time (Unix seconds, in the past)",
       type: ArgumentType.BIGINT,
     })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./request-proof.js"))
     .build(),
-  task(["ledger", "respond"], "Member: answer a proof request (the committed set, or --summary for an uncommitted t)")
+  signingTask(
+    ["ledger", "respond"],
+    "Member: answer a proof request (the committed set, or --summary for an uncommitted t)",
+  )
     .addPositionalArgument(requestArgument)
     .addOption(requestFileOption)
-    .addOption(fileOption("summary", "summary.json of the requested t, if not committed"))
+    .addOption(fileOption("summary", "The snapshot of the requested t (directory or summary.json), if not committed"))
     .addOption(commitSourceOptions[0])
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
     .addOption(commitSourceOptions[3])
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./respond-request.js"))
     .build(),
-  task(["ledger", "report-missed-deadline"], "Anyone: slash a member that missed a proof request's deadline")
+  signingTask(["ledger", "report-missed-deadline"], "Anyone: slash a member that missed a proof request's deadline")
     .addPositionalArgument(requestArgument)
     .addOption(requestFileOption)
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./report-missed-deadline.js"))
     .build(),
   task(["ledger", "status"], "A member's status, commitments, requests and reputation (read-only)")
@@ -427,7 +389,7 @@ const ledgerTasks: TaskDefinition[] = [
     .setAction(() => import("./ledger-status.js"))
     .build(),
   emptyTask("quorum", "Operators' quorum attestations: sign, submit").build(),
-  task(["quorum", "attest"], "Operator: sign a quorum attestation on a commitment set or an answered request")
+  signingTask(["quorum", "attest"], "Operator: sign a quorum attestation on a commitment set or an answered request")
     .addPositionalArgument({ name: "verdict", description: "solvent or insolvent" })
     .addOption(requiredOrNot("member", "Member (with --t) whose set is attested"))
     .addOption({ name: "t", description: "Snapshot time of the set", type: ArgumentType.BIGINT, defaultValue: 0n })
@@ -438,16 +400,10 @@ const ledgerTasks: TaskDefinition[] = [
       defaultValue: 0n,
     })
     .addOption(requiredOrNot("out", "Output file (default attestation-<signer>.json)"))
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./attest.js"))
     .build(),
-  task(["quorum", "submit"], "Aggregator: post operators' attestations (sorted signatures) to the ledger")
+  signingTask(["quorum", "submit"], "Aggregator: post operators' attestations (sorted signatures) to the ledger")
     .addVariadicArgument({ name: "files", description: "The attestation files", type: ArgumentType.FILE })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./submit-quorum.js"))
     .build(),
 ];
@@ -455,7 +411,7 @@ const ledgerTasks: TaskDefinition[] = [
 // --- proof of assets, operator node, aggregator (src/poa, src/node, src/aggregator) ---
 const operatorTasks: TaskDefinition[] = [
   emptyTask("poa", "The member's proof of assets").build(),
-  task(["poa", "build"], "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
+  signingTask(["poa", "build"], "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
     .addPositionalArgument({ name: "t", description: "Snapshot time, Unix seconds", type: ArgumentType.BIGINT })
     .addOption({ name: "member", description: "The member (default: the --from account)", defaultValue: "" })
     .addOption({
@@ -482,9 +438,6 @@ const operatorTasks: TaskDefinition[] = [
       defaultValue: "",
     })
     .addOption({ name: "out", description: "Write the PoA here (default: stdout)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(deploymentOption)
-    .addFlag(jsonFlag)
     .setAction(() => import("./poa-build.js"))
     .build(),
   emptyTask("operator", "The operator node").build(),

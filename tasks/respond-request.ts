@@ -14,6 +14,7 @@ import {
   commitOverridesFrom,
   commitmentsFromSummary,
   readSnapshotSummary,
+  summaryFileOf,
   type AssetCommitment,
   type CommitSources,
 } from "../src/consortium/index.js";
@@ -24,7 +25,7 @@ export interface Args extends ClientArgs, CommitSources {
   request: bigint;
   /** Or: `ledger request-proof --json`'s output (its requestId). */
   requestFile?: string;
-  /** summary.json of the requested t, if not committed. */
+  /** The snapshot (directory or summary.json) of the requested t, if not committed. */
   summary?: string;
 }
 
@@ -54,7 +55,7 @@ export async function ledgerRespond(ctx: Client, args: Args): Promise<void> {
   }
   const committed = (await ledger.setOf(request.member, request.t)).status !== 0n;
   let commitments: AssetCommitment[] = [];
-  const summaryFile = args.summary ?? "";
+  const summaryFile = args.summary === undefined || args.summary === "" ? "" : await summaryFileOf(args.summary);
   if (!committed) {
     if (summaryFile === "")
       throw new TaskError(`no set is committed for t ${request.t}: pass --summary of that snapshot`);

@@ -1,6 +1,6 @@
 // Snapshot summary input of `ledger commit`: the liabilities engine's summary.json (`por.snapshot` version 1,
 // schema in src/snapshot), turned into the ledger's per-asset commitments.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 import { keccak256 } from "ethers";
@@ -26,6 +26,12 @@ export function parseSnapshotSummary(json: unknown, file = "summary.json"): Snap
     throw new Error(`${file}: field ${issue.path.map(String).join(".") || "(top level)"}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The summary file of `path`: the path itself, or `<path>/summary.json` when it is a snapshot directory. */
+export async function summaryFileOf(path: string): Promise<string> {
+  const s = await stat(path).catch(() => undefined);
+  return s?.isDirectory() === true ? join(path, "summary.json") : path;
 }
 
 /** Read and validate a summary file. */

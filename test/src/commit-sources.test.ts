@@ -7,7 +7,12 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 
-import { commitOverridesFrom, commitmentsFromSummary, type SnapshotSummary } from "../../src/consortium/index.js";
+import {
+  commitOverridesFrom,
+  commitmentsFromSummary,
+  summaryFileOf,
+  type SnapshotSummary,
+} from "../../src/consortium/index.js";
 
 const MEMBER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const LEDGER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -77,6 +82,10 @@ describe("ledger commit inputs from the PoA and the blob-refs file", function ()
 
     const explicit = await commitOverridesFrom(summary, { poa: poaFile, refs: refsFile, reserves: "1=7" });
     expect(explicit.reserves?.get(1)).to.equal(7n);
+
+    // A snapshot is named by its directory or its summary.json.
+    expect(await summaryFileOf(dir)).to.equal(join(dir, "summary.json"));
+    expect(await summaryFileOf(poaFile)).to.equal(poaFile);
 
     const other = await write("other-poa.json", poa(MEMBER, "1700000001"));
     await commitOverridesFrom(summary, { poa: other }).then(
