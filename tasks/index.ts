@@ -152,6 +152,21 @@ const liabilityTasks: TaskDefinition[] = [
     .addFlag(jsonFlag)
     .setAction(() => import("./verify-record.js"))
     .build(),
+  task(["record", "forward"], "Forward a record to verifiers: without the account id and salt (por.forwarded-record)")
+    .addPositionalArgument({ name: "file", description: "The user's record file", type: ArgumentType.FILE })
+    .addOption({
+      name: "out",
+      description: "Write the forwarded record to this file (default: print it)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "to",
+      description: "A verifier service's URL: send it there (POST <url>/records)",
+      defaultValue: "",
+    })
+    .addFlag(jsonFlag)
+    .setAction(() => import("./record-forward.js"))
+    .build(),
 ];
 
 /** An optional option without a default (absent: undefined). */

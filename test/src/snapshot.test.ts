@@ -22,6 +22,7 @@ import { runSnapshot, summarySchema, type SnapshotOptions } from "../../src/snap
 import { rebuildFromLeaves } from "../../src/tree/leaves.js";
 import keygenTask from "../../tasks/keygen.js";
 import snapshotTask from "../../tasks/snapshot.js";
+import recordForwardTask from "../../tasks/record-forward.js";
 import verifyRecordTask from "../../tasks/verify-record.js";
 import { ORDER8, forgeUnderOrder8 } from "./weak-keys.js";
 
@@ -395,6 +396,14 @@ describe("snapshot", function () {
       };
       const out = await captureStdout(() => verifyRecordTask(base));
       expect(process.exitCode).to.equal(undefined);
+      // record forward: the same record without the account id and salt.
+      const forwardedFile = join(dir, "forwarded.json");
+      await recordForwardTask({ file, out: forwardedFile, to: "", json: false });
+      expect(process.exitCode).to.equal(undefined);
+      const forwarded = JSON.parse(await readFile(forwardedFile, "utf8")) as Record<string, unknown>;
+      expect(forwarded.format).to.equal("por.forwarded-record");
+      expect(Object.keys(forwarded).sort()).to.deep.equal(["format", "record", "recordKey", "signature", "version"]);
+      expect(JSON.stringify(forwarded)).to.not.contain("accountSalt");
       expect(out).to.match(/\[ok\] payout: restitution for this record is paid to 0x/);
       const record = parseRecordFile(await readFile(file, "utf8"));
       const payout = record.payout?.address ?? "";
