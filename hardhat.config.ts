@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import porKeysPlugin from "./src/hardhat/keys-plugin.js";
 import { taskDefinitions } from "./tasks/index.js";
 
 const require = createRequire(import.meta.url);
@@ -12,8 +13,14 @@ const SOLC_VERSION = "0.8.30";
 const solcPath = require.resolve("solc/soljson.js");
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatToolboxMochaEthers, porKeysPlugin],
   tasks: taskDefinitions,
+  // The operator node's and the aggregator's keys (operator run, aggregator serve): the environment variable of that name
+  // when set, else the keystore (`npx hardhat keystore set POR_OPERATOR_KEY`). See docs/guides/operator.md.
+  por: {
+    operatorKey: configVariable("POR_OPERATOR_KEY"),
+    aggregatorKey: configVariable("POR_AGGREGATOR_KEY"),
+  },
   solidity: {
     version: SOLC_VERSION,
     path: solcPath,

@@ -12,6 +12,7 @@ import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {IRootSumMismatchVerifier} from "./interfaces/IRootSumMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
+import {Constants} from "./libraries/Constants.sol";
 import {RestitutionClaims} from "./RestitutionClaims.sol";
 
 /// @title Adjudicator
@@ -30,8 +31,6 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     uint256 public constant EMPTY_ROOT = 12424080202056809512849087240501880350012649220554119029875562407121428535247;
     /// @notice The registry role whose holders (auditors) may veto claims.
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
-
-    uint16 private constant _MAX_BPS = 10_000;
 
     ICommitmentLedger private immutable _LEDGER;
     IConsortiumRegistry private immutable _REGISTRY;
@@ -250,9 +249,9 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     }
 
     function _setSlashParams(SlashParams memory params) private {
-        if (params.fraudBps > _MAX_BPS) revert AdjudicatorBadBps(params.fraudBps);
-        if (params.missedDeadlineBps > _MAX_BPS) revert AdjudicatorBadBps(params.missedDeadlineBps);
-        if (params.insolvencyBps > _MAX_BPS) revert AdjudicatorBadBps(params.insolvencyBps);
+        if (params.fraudBps > Constants.BPS) revert AdjudicatorBadBps(params.fraudBps);
+        if (params.missedDeadlineBps > Constants.BPS) revert AdjudicatorBadBps(params.missedDeadlineBps);
+        if (params.insolvencyBps > Constants.BPS) revert AdjudicatorBadBps(params.insolvencyBps);
         _slashParams = params;
         emit SlashParamsSet(params.fraudBps, params.missedDeadlineBps, params.insolvencyBps);
     }

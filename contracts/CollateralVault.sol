@@ -9,16 +9,19 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {Constants} from "./libraries/Constants.sol";
+import {MemberStatuses} from "./libraries/MemberStatuses.sol";
+import {PackedStake} from "./libraries/PackedStake.sol";
 
 /// @title CollateralVault
 /// @notice Holds the members' collateral; unbonding withdrawals; slashing by the adjudicator only.
 contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using MemberStatuses for IConsortiumRegistry.MemberStatus;
 
     /// @notice Most collateral tokens the vault accepts (bounds the loops of stakeOf and slash).
     uint256 public constant MAX_TOKENS = 16;
 
-    uint256 private constant _BPS = 10_000;
     uint256 private constant _WEIGHT_UNIT = 1e18;
 
     /// @dev One member's holding of one token; balance and pending share a slot so a slash writes it once. The second
@@ -48,18 +51,6 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint96 weight;
     }
 
-    /// @dev A member's cached stake weight, in one slot with what the quorum needs (co-signer flag, weight epoch, the
-    /// time of the last weight increase) and the slash counter (a slash rewrites this slot anyway; it saturates).
-    /// `lastUpdate` stays zero until the member's first non-zero weight starts its time-weighted clock.
-    struct Stake {
-        uint128 weight;
-        uint40 lastUpdate;
-        uint40 increasedAt;
-        uint24 epoch;
-        bool coSigner;
-        uint16 slashCount;
-    }
-
     /// @dev The weight a member had before an increase at `time` (as lowered in place by any decrease before it).
     struct Checkpoint {
         uint40 time;
@@ -81,14 +72,15 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint8 tokenCount;
     }
 
-    IConsortiumRegistry private immutable _registry;
+    IConsortiumRegistry private immutable _REGISTRY;
 
     mapping(address member => mapping(address token => Position position)) private _positions;
     mapping(address recipient => mapping(address token => uint256 amount)) private _bounties;
     /// @dev One plus the token's index in `_tokenList`; zero for a token never listed.
     mapping(address token => uint256 indexPlusOne) private _tokenIndex;
     mapping(address token => Totals totals) private _totals;
-    mapping(address member => Stake stake) private _stakes;
+    /// @dev A member's cached stake weight and what the quorum reads with it, one word each (see `PackedStake`).
+    mapping(address member => PackedStake stake) private _stakes;
     mapping(address member => StakeTime stakeTime) private _stakeTimes;
     /// @dev Per member, one checkpoint per block with a weight increase, in time order (`quorumWeightOf` searches it).
     mapping(address member => Checkpoint[] checkpoints) private _weightHistory;
@@ -101,9 +93,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @param bountyShareBps_ Share of each slash paid to the bounty recipient, in basis points.
     constructor(address admin, address registry_, uint256 ethWeight, uint16 bountyShareBps_) {
         if (admin == address(0) || registry_ == address(0)) revert CollateralVaultZeroAddress();
-        if (bountyShareBps_ > _BPS) revert CollateralVaultInvalidBps(bountyShareBps_);
+        if (bountyShareBps_ > Constants.BPS) revert CollateralVaultInvalidBps(bountyShareBps_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _registry = IConsortiumRegistry(registry_);
+        _REGISTRY = IConsortiumRegistry(registry_);
         _setTokenWeight(address(0), ethWeight);
         _config.bountyShareBps = bountyShareBps_;
         emit BountyShareSet(bountyShareBps_);
@@ -120,12 +112,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     function deposit(address member, address token, uint256 amount) external payable nonReentrant {
         if (amount == 0) revert CollateralVaultZeroAmount();
         if (_weightOf(token) == 0) revert CollateralVaultTokenNotApproved(token);
-        IConsortiumRegistry.MemberStatus status = _registry.statusOf(member);
-        if (
-            status != IConsortiumRegistry.MemberStatus.Applied &&
-            status != IConsortiumRegistry.MemberStatus.Probation &&
-            status != IConsortiumRegistry.MemberStatus.Active
-        ) revert CollateralVaultNotMember(member);
+        if (!_REGISTRY.statusOf(member).isEnrolled()) revert CollateralVaultNotMember(member);
         uint256 received;
         if (token == address(0)) {
             if (msg.value != amount) revert CollateralVaultValueMismatch(amount, msg.value);
@@ -156,13 +143,13 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         // amount <= balance < 2^128, so the casts below are exact.
         position.balance = uint128(balance - amount);
         uint256 stakeAfter = _stakeOf(msg.sender);
-        if (_registry.statusOf(msg.sender) == IConsortiumRegistry.MemberStatus.Active) {
-            uint256 minimum = _registry.slaOf(msg.sender).minCollateral;
+        if (_REGISTRY.statusOf(msg.sender) == IConsortiumRegistry.MemberStatus.Active) {
+            uint256 minimum = _REGISTRY.slaOf(msg.sender).minCollateral;
             if (stakeAfter < minimum) revert CollateralVaultBelowMinimum(msg.sender, stakeAfter, minimum);
         }
         _cacheStake(msg.sender, stakeAfter, 0);
         uint128 pendingTotal = position.pending + uint128(amount);
-        uint64 executableAt = uint64(block.timestamp) + _registry.unbondingDelay();
+        uint64 executableAt = uint64(block.timestamp) + _REGISTRY.unbondingDelay();
         position.pending = pendingTotal;
         position.executableAt = executableAt;
         _totals[token].pending += uint128(amount);
@@ -207,7 +194,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint16 bps,
         address bountyRecipient
     ) external nonReentrant returns (uint256 weightSlashed) {
-        if (bps == 0 || bps > _BPS) revert CollateralVaultInvalidBps(bps);
+        if (bps == 0 || bps > Constants.BPS) revert CollateralVaultInvalidBps(bps);
         uint256 share;
         uint256 count;
         {
@@ -229,8 +216,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function countSlash(address member) external onlyAdjudicator {
-        Stake storage stake = _stakes[member];
-        if (stake.slashCount != type(uint16).max) stake.slashCount += 1;
+        PackedStake stake = _stakes[member];
+        uint16 slashCount = stake.slashCount();
+        if (slashCount != type(uint16).max) _stakes[member] = stake.withSlashCount(slashCount + 1);
     }
 
     /// @inheritdoc ICollateralVault
@@ -266,8 +254,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function stakeOf(address member) external view returns (uint256 weight) {
-        Stake memory stake = _stakes[member];
-        return stake.epoch == _config.weightEpoch ? stake.weight : _stakeOf(member);
+        PackedStake stake = _stakes[member];
+        return stake.epoch() == _config.weightEpoch ? stake.weight() : _stakeOf(member);
     }
 
     /// @inheritdoc ICollateralVault
@@ -277,9 +265,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         weights = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
             address signer = signers[i];
-            Stake memory stake = _stakes[signer];
-            if (!stake.coSigner) continue;
-            weights[i] = stake.epoch == epoch ? stake.weight : _stakeOf(signer);
+            PackedStake stake = _stakes[signer];
+            if (!stake.coSigner()) continue;
+            weights[i] = stake.epoch() == epoch ? stake.weight() : _stakeOf(signer);
         }
     }
 
@@ -292,26 +280,23 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint256 count = signers.length;
         for (uint256 i = 0; i < count;) {
             address signer;
-            uint256 word;
-            // One SLOAD per signer, no bounds or cleanup checks in the hot loop (i < count, the address is masked):
-            // the Stake word is (weight: bits 0-127, lastUpdate: 128-167, increasedAt: 168-207, epoch: 208-231,
-            // coSigner: 232-239, slashCount: 240-255), the layout Solidity gives the struct.
+            // No bounds or validation checks in the hot loop: i < count, and the address is masked (as it always
+            // was: a view that never refused dirty upper bits keeps accepting them).
             assembly ("memory-safe") {
                 signer := and(calldataload(add(signers.offset, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
-                mstore(0x00, signer)
-                mstore(0x20, _stakes.slot)
-                word := sload(keccak256(0x00, 0x40))
             }
+            // One SLOAD per signer.
+            PackedStake stake = _stakes[signer];
             uint256 weight = 0;
-            if ((word >> 232) & 0xff != 0) {
-                weight = (word >> 208) & 0xffffff == epoch ? word & type(uint128).max : _stakeOf(signer);
+            if (stake.coSigner()) {
+                weight = stake.epoch() == epoch ? stake.weight() : _stakeOf(signer);
             }
             unchecked {
                 ++i;
                 if (weight == 0) return (total, i);
             }
             // Bonded weight: stake added at or after `createdAt` counts nothing (decreases are in `weight` already).
-            if (createdAt <= (word >> 168) & 0xffffffffff) {
+            if (createdAt <= stake.increasedAt()) {
                 uint256 before = _weightBefore(signer, createdAt);
                 if (before < weight) weight = before;
             }
@@ -324,8 +309,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function setCoSigner(address member, bool coSigner) external {
-        if (msg.sender != address(_registry)) revert CollateralVaultNotRegistry(msg.sender);
-        _stakes[member].coSigner = coSigner;
+        if (msg.sender != address(_REGISTRY)) revert CollateralVaultNotRegistry(msg.sender);
+        _stakes[member] = _stakes[member].withCoSigner(coSigner);
         emit CoSignerSet(member, coSigner);
     }
 
@@ -336,22 +321,22 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function stakeHistoryOf(address member) external view returns (StakeHistory memory) {
-        Stake memory stake = _stakes[member];
+        PackedStake stake = _stakes[member];
         StakeTime memory time = _stakeTimes[member];
         return
             StakeHistory({
-                weight: stake.weight,
+                weight: stake.weight(),
                 weightSeconds: time.weightSeconds,
                 since: time.since,
-                lastUpdate: stake.lastUpdate,
-                slashCount: stake.slashCount,
-                current: stake.epoch == _config.weightEpoch
+                lastUpdate: stake.lastUpdate(),
+                slashCount: stake.slashCount(),
+                current: stake.epoch() == _config.weightEpoch
             });
     }
 
     /// @inheritdoc ICollateralVault
     function isCoSigner(address member) external view returns (bool) {
-        return _stakes[member].coSigner;
+        return _stakes[member].coSigner();
     }
 
     /// @inheritdoc ICollateralVault
@@ -394,7 +379,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function registry() external view returns (address) {
-        return address(_registry);
+        return address(_REGISTRY);
     }
 
     /// @inheritdoc ICollateralVault
@@ -435,7 +420,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc ICollateralVault
     function setBountyShareBps(uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (bps > _BPS) revert CollateralVaultInvalidBps(bps);
+        if (bps > Constants.BPS) revert CollateralVaultInvalidBps(bps);
         _config.bountyShareBps = bps;
         emit BountyShareSet(bps);
     }
@@ -462,33 +447,34 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// a checkpoint when the weight rises (once per block), then caches `weight` under the current epoch and adds
     /// `slashes` to the (saturating) slash counter, in the same slot.
     function _cacheStake(address member, uint256 weight, uint16 slashes) private {
-        Stake memory stake = _stakes[member];
+        PackedStake stake = _stakes[member];
         uint40 nowTime = uint40(block.timestamp);
-        if (stake.lastUpdate == 0) {
+        uint40 lastUpdate = stake.lastUpdate();
+        uint128 previous = stake.weight();
+        if (lastUpdate == 0) {
             if (weight != 0) {
                 _stakeTimes[member].since = nowTime;
-                stake.lastUpdate = nowTime;
+                stake = stake.withLastUpdate(nowTime);
             }
         } else {
-            if (stake.weight != 0 && nowTime != stake.lastUpdate) {
+            if (previous != 0 && nowTime != lastUpdate) {
                 StakeTime storage time = _stakeTimes[member];
-                uint256 total = uint256(time.weightSeconds) + uint256(stake.weight) * (nowTime - stake.lastUpdate);
+                uint256 total = uint256(time.weightSeconds) + uint256(previous) * (nowTime - lastUpdate);
                 time.weightSeconds = total > type(uint216).max ? type(uint216).max : uint216(total);
             }
-            stake.lastUpdate = nowTime;
+            stake = stake.withLastUpdate(nowTime);
         }
         uint128 cached = SafeCast.toUint128(weight);
-        if (cached > stake.weight) {
-            if (stake.increasedAt != nowTime) {
-                _weightHistory[member].push(Checkpoint({time: nowTime, weightBefore: stake.weight}));
-                stake.increasedAt = nowTime;
+        if (cached > previous) {
+            if (stake.increasedAt() != nowTime) {
+                _weightHistory[member].push(Checkpoint({time: nowTime, weightBefore: previous}));
+                stake = stake.withIncreasedAt(nowTime);
             }
         }
-        stake.weight = cached;
-        stake.epoch = _config.weightEpoch;
-        uint256 slashCount = uint256(stake.slashCount) + slashes;
-        stake.slashCount = slashCount > type(uint16).max ? type(uint16).max : uint16(slashCount);
-        _stakes[member] = stake;
+        uint256 slashCount = uint256(stake.slashCount()) + slashes;
+        _stakes[member] = stake.withWeight(cached).withEpoch(_config.weightEpoch).withSlashCount(
+            slashCount > type(uint16).max ? type(uint16).max : uint16(slashCount)
+        );
     }
 
     /// @dev The weight `member` had before its first increase at or after `createdAt` (one exists: the caller
@@ -533,7 +519,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         (fromBalance, fromPending, balanceAfter) = _take(member, token, bps);
         taken = fromBalance + fromPending;
         if (taken == 0) return (0, balanceAfter);
-        uint256 bounty = (taken * share) / _BPS;
+        uint256 bounty = (taken * share) / Constants.BPS;
         // All but the bounty goes to the member's own pool. Its slot is non-zero since the first deposit (`opened`);
         // restitution never exceeds what the member deposited, so it fits 128 bits.
         _positions[member][token].restitution += uint128(taken - bounty);
@@ -552,8 +538,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint128 balance = position.balance;
         uint128 pending = position.pending;
         // Rounding down, so never more than held; both results are <= their uint128 operands.
-        fromBalance = (uint256(balance) * bps) / _BPS;
-        fromPending = (uint256(pending) * bps) / _BPS;
+        fromBalance = (uint256(balance) * bps) / Constants.BPS;
+        fromPending = (uint256(pending) * bps) / Constants.BPS;
         balanceAfter = balance - fromBalance;
         if (fromBalance == 0 && fromPending == 0) return (0, 0, balanceAfter);
         position.balance = uint128(balanceAfter);

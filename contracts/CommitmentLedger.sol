@@ -9,15 +9,21 @@ import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
+import {Constants} from "./libraries/Constants.sol";
+import {MemberStatuses} from "./libraries/MemberStatuses.sol";
+import {PackedSet, PackedSetLibrary} from "./libraries/PackedSet.sol";
+import {QuorumSignatures} from "./libraries/QuorumSignatures.sol";
 
 /// @title CommitmentLedger
 /// @notice Per-asset liability commitments, proof requests for past snapshots and their quorum attestations.
-/// @dev Storage per commitment set: one slot (its metadata and the top 184 bits of its digest, which binds every
-/// asset's root hash, root sum, reserves and blob digest: the per-asset values live in `RootCommitted` events, and a
-/// fraud proof supplies the set, which is checked against the digest); per member: one slot (last snapshot and duty
-/// counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all signers' weights: an
-/// absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
+/// @dev Storage per commitment set: one slot (a `PackedSet`: its metadata and the top 184 bits of its digest, which
+/// binds every asset's root hash, root sum, reserves and blob digest: the per-asset values live in `RootCommitted`
+/// events, and a fraud proof supplies the set, which is checked against the digest); per member: one slot (last
+/// snapshot and duty counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all
+/// signers' weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
+    using MemberStatuses for IConsortiumRegistry.MemberStatus;
+
     /// @notice EIP-712 type hash of an operator's attestation.
     bytes32 public constant ATTESTATION_TYPEHASH = keccak256(
         "Attestation(bytes32 subject,uint8 verdict,bytes32 rootsDigest,bytes32 blobDigest)"
@@ -26,14 +32,6 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 public constant MAX_ASSETS = 256;
     /// @notice Maximum length of a published blob reference (an EigenDA certificate is well below it).
     uint256 public constant MAX_BLOB_REF_LENGTH = 16_384;
-
-    uint256 private constant _FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint256 private constant _SIGNATURE_LENGTH = 65;
-    /// @dev The low bits of a set word that hold its metadata; the digest keeps the bits above.
-    uint256 private constant _SET_META_MASK = (1 << 72) - 1;
-    /// @dev Half the secp256k1 group order: signatures with a higher `s` are refused (EIP-2 malleability).
-    uint256 private constant _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     IConsortiumRegistry private immutable _REGISTRY;
     ICollateralVault private immutable _VAULT;
@@ -51,9 +49,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 private _requestCount;
 
     mapping(address member => MemberRecord record) private _memberRecords;
-    /// @dev One word per commitment set: status (bits 0-7), declaredInsolvent (bit 8), assetCount (bits 16-31),
-    /// committedAt (bits 32-71) and the top 184 bits of `keccak256(abi.encode(rootsDigest, blobDigest))` (72-255).
-    mapping(bytes32 setId => uint256 word) private _sets;
+    /// @dev One word per commitment set (see `PackedSet`).
+    mapping(bytes32 setId => PackedSet set) private _sets;
     mapping(uint256 requestId => Request request) private _requests;
     mapping(bytes32 setId => uint256 requestId) private _requestOfSet;
     mapping(address account => uint256 amount) private _fees;
@@ -72,7 +69,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         IConsortiumRegistry registry,
         ICollateralVault vault,
         QuorumParams memory params
-    ) EIP712("PorCommitmentLedger", "1") {
+    ) EIP712("PoR CommitmentLedger", "1") {
         if (admin == address(0) || address(registry) == address(0) || address(vault) == address(0)) {
             revert CommitmentLedgerZeroAddress();
         }
@@ -123,12 +120,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint96 fee = q.requestFee;
         if (msg.value != fee) revert CommitmentLedgerWrongFee(msg.value, fee);
         if (t >= block.timestamp) revert CommitmentLedgerSnapshotNotPast(t, block.timestamp);
-        IConsortiumRegistry.MemberStatus status = _REGISTRY.statusOf(member);
-        if (
-            status != IConsortiumRegistry.MemberStatus.Probation &&
-            status != IConsortiumRegistry.MemberStatus.Active &&
-            status != IConsortiumRegistry.MemberStatus.Exiting
-        ) revert CommitmentLedgerNotRequestable(member);
+        if (!_REGISTRY.statusOf(member).isRequestable()) revert CommitmentLedgerNotRequestable(member);
         bytes32 setId = setSubject(member, t);
         uint256 existing = _requestOfSet[setId];
         if (existing != 0) revert CommitmentLedgerRequestExists(member, t, existing);
@@ -161,7 +153,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (msg.sender != member) revert CommitmentLedgerNotRequestedMember(requestId, msg.sender);
         if (block.timestamp > request.deadline) revert CommitmentLedgerDeadlinePassed(requestId, request.deadline);
         uint64 t = request.t;
-        bool exists = _sets[setSubject(member, t)] != 0;
+        bool exists = !_sets[setSubject(member, t)].isEmpty();
         if (exists == (commitments.length != 0)) revert CommitmentLedgerBadAnswer(requestId, commitments.length);
         if (!exists) _storeSet(member, t, commitments);
         MemberRecord storage record = _memberRecords[member];
@@ -185,8 +177,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         bytes calldata signatures
     ) external nonReentrant {
         bytes32 subject = setSubject(member, t);
-        uint256 word = _sets[subject];
-        if (_statusOf(word) != SetStatus.Pending) revert CommitmentLedgerBadSetStatus(member, t, _statusOf(word));
+        PackedSet word = _sets[subject];
+        if (word.status() != SetStatus.Pending) revert CommitmentLedgerBadSetStatus(member, t, word.status());
         _checkVerdict(word, member, t, verdict, rootsDigest, blobDigest);
         (uint256 weight, uint256 count) = _checkQuorum(
             subject,
@@ -194,17 +186,17 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             rootsDigest,
             blobDigest,
             member,
-            uint64((word >> 32) & type(uint40).max),
+            word.committedAt(),
             signatures
         );
 
         // The subject is the set itself, so QuorumAttested states its new status (Solvent: Finalized, Insolvent:
         // Insolvent); no SetStatusChanged on this path.
         if (verdict == Verdict.Solvent) {
-            _sets[subject] = _withStatus(word, SetStatus.Finalized);
+            _sets[subject] = word.withStatus(SetStatus.Finalized);
             emit QuorumAttested(subject, member, t, verdict, weight, count);
         } else {
-            _sets[subject] = _withStatus(word, SetStatus.Insolvent);
+            _sets[subject] = word.withStatus(SetStatus.Insolvent);
             emit QuorumAttested(subject, member, t, verdict, weight, count);
             _adjudicatorOrRevert().slashInsolvency(member, t, subject, msg.sender);
         }
@@ -245,11 +237,11 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @inheritdoc ICommitmentLedger
     function markFraudulent(address member, uint64 t, bytes32 setHash) external onlyAdjudicator {
         bytes32 setId = setSubject(member, t);
-        uint256 word = _sets[setId];
-        if (word == 0) revert CommitmentLedgerUnknownSet(member, t);
-        if ((uint256(setHash) ^ word) & ~_SET_META_MASK != 0) revert CommitmentLedgerSetMismatch(member, t);
+        PackedSet word = _sets[setId];
+        if (word.isEmpty()) revert CommitmentLedgerUnknownSet(member, t);
+        if (!word.matches(setHash)) revert CommitmentLedgerSetMismatch(member, t);
         // The adjudicator's FraudProven implies the set's status: no SetStatusChanged on this path.
-        if (_statusOf(word) != SetStatus.Fraudulent) _sets[setId] = _withStatus(word, SetStatus.Fraudulent);
+        if (word.status() != SetStatus.Fraudulent) _sets[setId] = word.withStatus(SetStatus.Fraudulent);
     }
 
     /// @inheritdoc ICommitmentLedger
@@ -283,7 +275,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @inheritdoc ICommitmentLedger
     function publishBlobRef(uint64 t, uint32 asset, bytes calldata ref) external {
         if (ref.length == 0 || ref.length > MAX_BLOB_REF_LENGTH) revert CommitmentLedgerBadBlobRef(ref.length);
-        if (_sets[setSubject(msg.sender, t)] == 0) revert CommitmentLedgerUnknownSet(msg.sender, t);
+        if (_sets[setSubject(msg.sender, t)].isEmpty()) revert CommitmentLedgerUnknownSet(msg.sender, t);
         emit BlobRefPublished(msg.sender, t, asset, ref);
     }
 
@@ -318,14 +310,14 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function setOf(address member, uint64 t) external view returns (CommitmentSet memory) {
-        uint256 word = _sets[setSubject(member, t)];
+        PackedSet word = _sets[setSubject(member, t)];
         return
             CommitmentSet({
-                status: _statusOf(word),
-                committedAt: uint64((word >> 32) & type(uint40).max),
-                assetCount: uint16(word >> 16),
-                declaredInsolvent: (word >> 8) & 1 == 1,
-                digest: bytes32(word & ~_SET_META_MASK)
+                status: word.status(),
+                committedAt: word.committedAt(),
+                assetCount: word.assetCount(),
+                declaredInsolvent: word.declaredInsolvent(),
+                digest: word.digest()
             });
     }
 
@@ -407,7 +399,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint256 count = commitments.length;
         if (count == 0 || count > MAX_ASSETS) revert CommitmentLedgerBadAssetCount(count, MAX_ASSETS);
         bytes32 setId = setSubject(member, t);
-        if (_sets[setId] != 0) revert CommitmentLedgerSetExists(member, t);
+        if (!_sets[setId].isEmpty()) revert CommitmentLedgerSetExists(member, t);
 
         bool declaredInsolvent = false;
         uint256 previousAsset = 0;
@@ -415,7 +407,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             AssetCommitment calldata c = commitments[i];
             if (i != 0 && c.asset <= previousAsset) revert CommitmentLedgerAssetsNotAscending(i, c.asset);
             previousAsset = c.asset;
-            if (c.rootHash == 0 || c.rootHash >= _FIELD_MODULUS) {
+            if (c.rootHash == 0 || c.rootHash >= Constants.FIELD_MODULUS) {
                 revert CommitmentLedgerBadRootHash(c.asset, c.rootHash);
             }
             // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.
@@ -428,12 +420,13 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         }
         (bytes32 rootsDigest, bytes32 blobDigest) = CommitmentSets.digests(commitments);
         // count <= 256 and block.timestamp < 2^40 fit their fields.
-        _sets[setId] =
-            (uint256(CommitmentSets.setHash(rootsDigest, blobDigest)) & ~_SET_META_MASK) |
-            (uint256(uint40(block.timestamp)) << 32) |
-            (count << 16) |
-            (declaredInsolvent ? 1 << 8 : 0) |
-            uint256(uint8(SetStatus.Pending));
+        _sets[setId] = PackedSetLibrary.pack(
+            CommitmentSets.setHash(rootsDigest, blobDigest),
+            uint40(block.timestamp),
+            uint16(count),
+            declaredInsolvent,
+            SetStatus.Pending
+        );
         emit SetCommitted(member, t, rootsDigest, blobDigest, uint16(count));
     }
 
@@ -447,8 +440,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         bytes32 subject
     ) private {
         bytes32 setId = setSubject(member, t);
-        uint256 word = _sets[setId];
-        SetStatus previous = _statusOf(word);
+        PackedSet word = _sets[setId];
+        SetStatus previous = word.status();
         if (verdict == Verdict.Solvent) {
             request.status = RequestStatus.Finalized;
             emit RequestStatusChanged(requestId, RequestStatus.Finalized);
@@ -465,24 +458,24 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @dev Checks the verdict value and that the attested digests are the stored set's.
     function _checkVerdict(
-        uint256 word,
+        PackedSet word,
         address member,
         uint64 t,
         Verdict verdict,
         bytes32 rootsDigest,
         bytes32 blobDigest
     ) private pure {
-        if (word == 0) revert CommitmentLedgerUnknownSet(member, t);
+        if (word.isEmpty()) revert CommitmentLedgerUnknownSet(member, t);
         if (verdict != Verdict.Solvent && verdict != Verdict.Insolvent)
             revert CommitmentLedgerBadVerdict(uint8(verdict));
-        if ((uint256(CommitmentSets.setHash(rootsDigest, blobDigest)) ^ word) & ~_SET_META_MASK != 0) {
+        if (!word.matches(CommitmentSets.setHash(rootsDigest, blobDigest))) {
             revert CommitmentLedgerDigestMismatch(rootsDigest, blobDigest);
         }
-        if (verdict == Verdict.Solvent && (word >> 8) & 1 == 1) revert CommitmentLedgerDeclaredInsolvent(member, t);
+        if (verdict == Verdict.Solvent && word.declaredInsolvent()) revert CommitmentLedgerDeclaredInsolvent(member, t);
     }
 
-    /// @dev Recovers each signer (strictly ascending), checks it may co-sign and is not the member, sums the weights
-    /// bonded before the subject was created (`createdAt`).
+    /// @dev Recovers each signer (`QuorumSignatures`: strictly ascending, not the member), checks it may co-sign and
+    /// sums the weights bonded before the subject was created (`createdAt`).
     function _checkQuorum(
         bytes32 subject,
         Verdict verdict,
@@ -492,11 +485,9 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint64 createdAt,
         bytes calldata signatures
     ) private view returns (uint256 weight, uint256 count) {
-        uint256 length = signatures.length;
-        if (length == 0 || length % _SIGNATURE_LENGTH != 0) revert CommitmentLedgerMalformedSignatures(length);
         bytes32 digest = attestationDigest(subject, verdict, rootsDigest, blobDigest);
-        count = length / _SIGNATURE_LENGTH;
-        address[] memory signers = _recoverSigners(digest, member, signatures, count);
+        address[] memory signers = QuorumSignatures.recover(digest, member, signatures);
+        count = signers.length;
         // One call for every signer: the vault sums the weights and names the first signer that may not co-sign
         // (or has no stake).
         uint256 refused;
@@ -508,65 +499,9 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         }
     }
 
-    /// @dev Recovers the signers of `count` 65-byte signatures over `digest` in assembly (per signer: ecrecover from
-    /// calldata, strictly ascending, not the member). Stops at the first failure with `failure` = 1 (no signer: bad
-    /// signature or high s), 2 (not ascending) or 3 (the member itself), which the custom errors report.
-    function _recoverSigners(
-        bytes32 digest,
-        address member,
-        bytes calldata signatures,
-        uint256 count
-    ) private view returns (address[] memory signers) {
-        signers = new address[](count);
-        uint256 failure = 0;
-        uint256 at = 0;
-        address signer = address(0);
-        address previous = address(0);
-        assembly ("memory-safe") {
-            // Scratch past the free pointer (never allocated): the precompile input (digest, v, r, s).
-            let input := mload(0x40)
-            mstore(input, digest)
-            for {} lt(at, count) {
-                at := add(at, 1)
-            } {
-                let offset := add(signatures.offset, mul(at, 65))
-                mstore(add(input, 32), byte(0, calldataload(add(offset, 64))))
-                calldatacopy(add(input, 64), offset, 64)
-                mstore(0x00, 0)
-                let ok := and(
-                    iszero(gt(calldataload(add(offset, 32)), _HALF_ORDER)),
-                    staticcall(gas(), 0x01, input, 128, 0x00, 32)
-                )
-                signer := mload(0x00)
-                // A zero signer (failed recovery) is never above `previous`: one comparison catches both.
-                if iszero(and(ok, gt(signer, previous))) {
-                    failure := add(1, and(ok, iszero(iszero(signer))))
-                    break
-                }
-                if eq(signer, member) {
-                    failure := 3
-                    break
-                }
-                mstore(add(add(signers, 32), shl(5, at)), signer)
-                previous := signer
-            }
-        }
-        if (failure == 1) revert CommitmentLedgerInvalidSignature(at);
-        if (failure == 2) revert CommitmentLedgerSignersNotSorted(at, signer, previous);
-        if (failure == 3) revert CommitmentLedgerSelfAttestation(member);
-    }
-
-    function _setStatus(bytes32 setId, uint256 word, address member, uint64 t, SetStatus status) private {
-        _sets[setId] = _withStatus(word, status);
+    function _setStatus(bytes32 setId, PackedSet word, address member, uint64 t, SetStatus status) private {
+        _sets[setId] = word.withStatus(status);
         emit SetStatusChanged(member, t, status);
-    }
-
-    function _statusOf(uint256 word) private pure returns (SetStatus) {
-        return SetStatus(uint8(word));
-    }
-
-    function _withStatus(uint256 word, SetStatus status) private pure returns (uint256) {
-        return (word & ~uint256(0xff)) | uint256(uint8(status));
     }
 
     function _adjudicatorOrRevert() private view returns (IAdjudicator) {

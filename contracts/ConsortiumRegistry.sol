@@ -5,18 +5,19 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {Constants} from "./libraries/Constants.sol";
+import {MemberStatuses} from "./libraries/MemberStatuses.sol";
 
 /// @title ConsortiumRegistry
 /// @notice Membership lifecycle, record keys, SLAs and the governance asset list of the consortium.
 contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
+    using MemberStatuses for MemberStatus;
+
     /// @notice Role of the auditors who approve a member's genesis.
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
     /// @notice Role of the adjudication contract (may eject).
     bytes32 public constant ADJUDICATOR_ROLE = keccak256("ADJUDICATOR_ROLE");
 
-    /// @dev The BN254 scalar field modulus; key hashes and coordinates are field elements.
-    uint256 private constant _FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
     /// @dev Stored validUntil of a key not yet closed.
     uint48 private constant _OPEN = type(uint48).max;
 
@@ -101,9 +102,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @inheritdoc IConsortiumRegistry
     function requestExit() external {
         MemberInfo storage info = _members[msg.sender];
-        if (info.status != MemberStatus.Probation && info.status != MemberStatus.Active) {
-            revert ConsortiumRegistryWrongStatus(msg.sender, info.status);
-        }
+        if (!info.status.isOperating()) revert ConsortiumRegistryWrongStatus(msg.sender, info.status);
         uint64 exitableAt = uint64(block.timestamp) + _unbondingDelay;
         info.status = MemberStatus.Exiting;
         info.exitableAt = exitableAt;
@@ -127,11 +126,10 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         }
         MemberInfo storage info = _members[member];
         MemberStatus previous = info.status;
-        if (previous == MemberStatus.None || previous == MemberStatus.Exited || previous == MemberStatus.Ejected)
-            revert ConsortiumRegistryWrongStatus(member, previous);
+        if (previous == MemberStatus.None || previous.hasLeft()) revert ConsortiumRegistryWrongStatus(member, previous);
         info.status = MemberStatus.Ejected;
         emit MemberEjected(member, msg.sender, previous);
-        if (previous == MemberStatus.Probation || previous == MemberStatus.Active) _pushCoSigner(member, false);
+        if (previous.isOperating()) _pushCoSigner(member, false);
     }
 
     // ------------------------------------------------------------------ record keys
@@ -140,9 +138,13 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     function registerKey(uint256 keyHash, uint256 ax, uint256 ay, uint64 validFrom) external {
         // Only auditor-approved members (Probation, Active) register keys: a key hash belongs to one member, once, so
         // a mere applicant must not be able to squat hashes it sees in the mempool.
-        if (!_isProbationOrActive(msg.sender))
-            revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
-        if (keyHash == 0 || keyHash >= _FIELD_MODULUS || ax >= _FIELD_MODULUS || ay >= _FIELD_MODULUS) {
+        if (!_isOperating(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
+        if (
+            keyHash == 0 ||
+            keyHash >= Constants.FIELD_MODULUS ||
+            ax >= Constants.FIELD_MODULUS ||
+            ay >= Constants.FIELD_MODULUS
+        ) {
             revert ConsortiumRegistryInvalidKey();
         }
         // A key hash belongs to one member, once: a fraud proof names the member through it.
@@ -228,19 +230,19 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @inheritdoc IConsortiumRegistry
     function canCoSign(address operator) external view returns (bool) {
-        return _isProbationOrActive(operator);
+        return _isOperating(operator);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function canCommit(address member) external view returns (bool) {
-        return _isProbationOrActive(member);
+        return _isOperating(member);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral) {
         // Only a co-signing member (Probation, Active) is ejected for low collateral: an Exiting one withdraws by
         // design.
-        if (!_isProbationOrActive(member)) return (false, 0);
+        if (!_isOperating(member)) return (false, 0);
         return (true, _slas[member].minCollateral);
     }
 
@@ -248,7 +250,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     function commitTermsOf(
         address member
     ) external view returns (bool allowed, uint64 snapshotInterval, uint64 responseWindow) {
-        if (!_isProbationOrActive(member)) return (false, 0, 0);
+        if (!_isOperating(member)) return (false, 0, 0);
         Sla storage sla = _slas[member];
         return (true, sla.snapshotInterval, sla.responseWindow);
     }
@@ -367,9 +369,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     // ------------------------------------------------------------------ internal
 
-    function _isProbationOrActive(address member) private view returns (bool) {
-        MemberStatus status = _members[member].status;
-        return status == MemberStatus.Probation || status == MemberStatus.Active;
+    function _isOperating(address member) private view returns (bool) {
+        return _members[member].status.isOperating();
     }
 
     /// @dev The vault caches co-signer eligibility next to each stake weight, so the quorum reads one slot per signer.

@@ -6,12 +6,12 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
+import {Constants} from "./libraries/Constants.sol";
 
 /// @title Reputation
 /// @notice Per-member reputation score (A9 v1), see `IReputation`: a view over the ledger's counters and the vault's
 /// stake history.
 contract Reputation is IReputation, AccessControl {
-    uint256 private constant _BPS = 10_000;
     uint256 private constant _ONE = 1e18;
 
     ICollateralVault private immutable _VAULT;
@@ -26,7 +26,7 @@ contract Reputation is IReputation, AccessControl {
         if (admin == address(0) || address(vault_) == address(0) || address(ledger_) == address(0)) {
             revert ReputationZeroAddress();
         }
-        if (slashPenaltyBps_ > _BPS) revert ReputationBadBps(slashPenaltyBps_);
+        if (slashPenaltyBps_ > Constants.BPS) revert ReputationBadBps(slashPenaltyBps_);
         _VAULT = vault_;
         _LEDGER = ledger_;
         _slashPenaltyBps = slashPenaltyBps_;
@@ -35,7 +35,7 @@ contract Reputation is IReputation, AccessControl {
 
     /// @inheritdoc IReputation
     function setSlashPenalty(uint16 slashPenaltyBps_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (slashPenaltyBps_ > _BPS) revert ReputationBadBps(slashPenaltyBps_);
+        if (slashPenaltyBps_ > Constants.BPS) revert ReputationBadBps(slashPenaltyBps_);
         _slashPenaltyBps = slashPenaltyBps_;
         emit SlashPenaltySet(slashPenaltyBps_);
     }
@@ -68,7 +68,7 @@ contract Reputation is IReputation, AccessControl {
         uint256 twc = _timeWeighted(_VAULT.stakeHistoryOf(member));
         uint256 score = Math.mulDiv(twc, rep.dutiesMet, rep.dutiesTotal);
         if (rep.slashCount == 0) return score;
-        uint256 factor = _pow(((_BPS - _slashPenaltyBps) * _ONE) / _BPS, rep.slashCount);
+        uint256 factor = _pow(((Constants.BPS - _slashPenaltyBps) * _ONE) / Constants.BPS, rep.slashCount);
         return Math.mulDiv(score, factor, _ONE);
     }
 

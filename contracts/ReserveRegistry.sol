@@ -7,17 +7,20 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IReserveRegistry} from "./interfaces/IReserveRegistry.sol";
+import {MemberStatuses} from "./libraries/MemberStatuses.sol";
 
 /// @title ReserveRegistry
 /// @notice Exclusive, signature-checked registry of the members' reserve wallets, with full registration history.
 /// @dev Governance is whoever holds DEFAULT_ADMIN_ROLE on the consortium registry.
 contract ReserveRegistry is IReserveRegistry, EIP712 {
+    using MemberStatuses for IConsortiumRegistry.MemberStatus;
+
     /// @notice EIP-712 type hash of the ownership message.
     bytes32 public constant RESERVE_OWNERSHIP_TYPEHASH = keccak256(
         "ReserveOwnership(address member,address wallet,uint64 deadline,uint256 nonce)"
     );
 
-    IConsortiumRegistry private immutable _registry;
+    IConsortiumRegistry private immutable _REGISTRY;
 
     mapping(address wallet => Registration[] history) private _history;
     mapping(address wallet => uint256 nonce) private _nonces;
@@ -28,18 +31,13 @@ contract ReserveRegistry is IReserveRegistry, EIP712 {
     /// @param registry_ The consortium registry.
     constructor(address registry_) EIP712("PoR ReserveRegistry", "1") {
         if (registry_ == address(0)) revert ReserveRegistryZeroAddress();
-        _registry = IConsortiumRegistry(registry_);
+        _REGISTRY = IConsortiumRegistry(registry_);
     }
 
     /// @inheritdoc IReserveRegistry
     function registerReserve(address wallet, uint64 deadline, bytes calldata signature) external {
         if (wallet == address(0)) revert ReserveRegistryZeroAddress();
-        IConsortiumRegistry.MemberStatus status = _registry.statusOf(msg.sender);
-        if (
-            status != IConsortiumRegistry.MemberStatus.Applied &&
-            status != IConsortiumRegistry.MemberStatus.Probation &&
-            status != IConsortiumRegistry.MemberStatus.Active
-        ) revert ReserveRegistryNotMember(msg.sender);
+        if (!_REGISTRY.statusOf(msg.sender).isEnrolled()) revert ReserveRegistryNotMember(msg.sender);
         if (block.timestamp > deadline) revert ReserveRegistrySignatureExpired(deadline, block.timestamp);
         if (_positions[wallet] != 0) {
             Registration[] storage history = _history[wallet];
@@ -66,9 +64,7 @@ contract ReserveRegistry is IReserveRegistry, EIP712 {
         Registration storage current = history[history.length - 1];
         address member = current.member;
         if (msg.sender != member && !_isGovernance(msg.sender)) {
-            IConsortiumRegistry.MemberStatus status = _registry.statusOf(member);
-            if (status != IConsortiumRegistry.MemberStatus.Exited && status != IConsortiumRegistry.MemberStatus.Ejected)
-                revert ReserveRegistryNotAllowed(msg.sender, wallet);
+            if (!_REGISTRY.statusOf(member).hasLeft()) revert ReserveRegistryNotAllowed(msg.sender, wallet);
         }
         uint64 removedAt = uint64(block.timestamp);
         current.removedAt = removedAt;
@@ -133,7 +129,7 @@ contract ReserveRegistry is IReserveRegistry, EIP712 {
 
     /// @inheritdoc IReserveRegistry
     function registry() external view returns (address) {
-        return address(_registry);
+        return address(_REGISTRY);
     }
 
     function _ownershipDigest(
@@ -146,6 +142,6 @@ contract ReserveRegistry is IReserveRegistry, EIP712 {
     }
 
     function _isGovernance(address account) private view returns (bool) {
-        return IAccessControl(address(_registry)).hasRole(bytes32(0), account);
+        return IAccessControl(address(_REGISTRY)).hasRole(bytes32(0), account);
     }
 }

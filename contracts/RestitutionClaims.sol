@@ -7,6 +7,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IRestitutionClaims} from "./interfaces/IRestitutionClaims.sol";
+import {Constants} from "./libraries/Constants.sol";
+import {PackedClaim, PackedClaimLibrary} from "./libraries/PackedClaim.sol";
 
 /// @title RestitutionClaims
 /// @notice The claim book of restitution: one claim per (member, nullifier), booked into the member's current claim
@@ -22,11 +24,6 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     /// @notice keccak256("por.payout.v1"), the first word of a payout commitment's preimage.
     bytes32 public constant PAYOUT_DOMAIN = keccak256("por.payout.v1");
 
-    uint256 private constant _BPS = 10_000;
-    uint256 private constant _BOOKED = 1;
-    uint256 private constant _PAID = 2;
-    uint256 private constant _VETOED = 4;
-    uint256 private constant _FLAGS = 7;
     /// @notice The largest insurance share governance may set (the rest of what a round takes is its claims').
     uint16 public constant MAX_INSURANCE_SHARE_BPS = 5_000;
 
@@ -52,7 +49,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         uint128 reserved;
     }
 
-    mapping(address member => mapping(uint256 nullifier => uint256 word)) private _claims;
+    mapping(address member => mapping(uint256 nullifier => PackedClaim claim)) private _claims;
     mapping(address member => mapping(address token => Round round)) private _rounds;
     mapping(address member => mapping(address token => mapping(uint32 round => Settlement settlement)))
         private _settlements;
@@ -67,7 +64,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         address payoutAddress,
         uint256 payoutSalt
     ) external nonReentrant {
-        uint256 word = _claimWord(member, nullifier, terms);
+        PackedClaim word = _claimWord(member, nullifier, terms);
         if (terms.payoutHash == 0 || payoutHashOf(payoutAddress, payoutSalt) != terms.payoutHash) {
             revert RestitutionWrongPayout(member, nullifier, payoutAddress);
         }
@@ -78,7 +75,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         uint256 reserved = settlement.reserved;
         // claim <= booked (the round's unpaid claims include it) and reserved <= booked, so amount <= claim.
         uint256 amount = terms.claim == 0 ? 0 : (uint256(terms.claim) * reserved) / booked;
-        _claims[member][nullifier] = word | _PAID;
+        _claims[member][nullifier] = word.withPaid();
         settlement.booked = uint128(booked - terms.claim);
         settlement.reserved = uint128(reserved - amount);
         _claimTotals[token].reserved -= uint128(amount);
@@ -101,7 +98,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         string calldata reason
     ) external nonReentrant {
         if (!_isVetoer(msg.sender)) revert RestitutionNotVetoer(msg.sender);
-        uint256 word = _claimWord(member, nullifier, terms);
+        PackedClaim word = _claimWord(member, nullifier, terms);
         address token = _claimToken(terms.asset);
         Round storage current = _rounds[member][token];
         if (current.round != terms.round || block.timestamp >= current.closesAt) {
@@ -113,7 +110,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
             );
         }
         current.booked -= terms.claim;
-        _claims[member][nullifier] = word | _VETOED;
+        _claims[member][nullifier] = word.withVetoed();
         emit ClaimVetoed(member, nullifier, msg.sender, reason);
     }
 
@@ -128,7 +125,9 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         _checkGovernance();
         _claimWord(member, nullifier, terms);
         if (terms.payoutHash != 0 || payoutHash == 0) revert RestitutionPayoutAlreadySet(member, nullifier);
-        _claims[member][nullifier] = _digest(terms.asset, terms.claim, terms.round, payoutHash) | _BOOKED;
+        _claims[member][nullifier] = PackedClaimLibrary.booked(
+            PackedClaimLibrary.digestOf(terms.asset, terms.claim, terms.round, payoutHash)
+        );
         emit PayoutAssigned(member, nullifier, payoutHash, reason);
     }
 
@@ -155,17 +154,17 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
 
     /// @inheritdoc IRestitutionClaims
     function claimWordOf(address member, uint256 nullifier) external view returns (uint256) {
-        return _claims[member][nullifier];
+        return PackedClaim.unwrap(_claims[member][nullifier]);
     }
 
     /// @inheritdoc IRestitutionClaims
     function isNullifierSpent(address member, uint256 nullifier) external view returns (bool) {
-        return _claims[member][nullifier] != 0;
+        return !_claims[member][nullifier].isEmpty();
     }
 
     /// @inheritdoc IRestitutionClaims
     function claimDigestOf(ClaimTerms calldata terms) external pure returns (uint256) {
-        return _digest(terms.asset, terms.claim, terms.round, terms.payoutHash);
+        return PackedClaimLibrary.digestOf(terms.asset, terms.claim, terms.round, terms.payoutHash);
     }
 
     /// @inheritdoc IRestitutionClaims
@@ -219,7 +218,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         uint96 claim,
         uint256 payoutHash
     ) internal returns (bool, uint32) {
-        if (_claims[member][nullifier] != 0) return (false, 0);
+        if (!_claims[member][nullifier].isEmpty()) return (false, 0);
         Round memory current = _rounds[member][token];
         if (current.round == 0 || block.timestamp >= current.closesAt) {
             if (current.round != 0 && !current.settled) _settle(member, token, current);
@@ -237,7 +236,9 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         }
         current.booked += claim;
         _rounds[member][token] = current;
-        _claims[member][nullifier] = _digest(asset, claim, current.round, payoutHash) | _BOOKED;
+        _claims[member][nullifier] = PackedClaimLibrary.booked(
+            PackedClaimLibrary.digestOf(asset, claim, current.round, payoutHash)
+        );
         return (true, current.round);
     }
 
@@ -278,14 +279,20 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
 
     /// @dev The claim word of (member, nullifier) after checking `terms` are its booked terms and it is neither paid
     /// nor vetoed.
-    function _claimWord(address member, uint256 nullifier, ClaimTerms calldata terms) private view returns (uint256) {
-        uint256 word = _claims[member][nullifier];
-        if (word & ~_FLAGS != _digest(terms.asset, terms.claim, terms.round, terms.payoutHash) || word == 0) {
+    function _claimWord(
+        address member,
+        uint256 nullifier,
+        ClaimTerms calldata terms
+    ) private view returns (PackedClaim word) {
+        word = _claims[member][nullifier];
+        if (
+            word.digest() != PackedClaimLibrary.digestOf(terms.asset, terms.claim, terms.round, terms.payoutHash) ||
+            word.isEmpty()
+        ) {
             revert RestitutionUnknownClaim(member, nullifier);
         }
-        if (word & _PAID != 0) revert RestitutionClaimPaid(member, nullifier);
-        if (word & _VETOED != 0) revert RestitutionClaimVetoed(member, nullifier);
-        return word;
+        if (word.isPaid()) revert RestitutionClaimPaid(member, nullifier);
+        if (word.isVetoed()) revert RestitutionClaimVetoed(member, nullifier);
     }
 
     /// @dev Settles `round` of (member, token) when it is the current round, closed and not settled yet; reverts
@@ -307,9 +314,9 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     function _settle(address member, address token, Round memory round) private {
         uint256 pool = _poolHolding(member, token);
         uint256 share = round.insuranceBps;
-        uint256 reserved = (pool * (_BPS - share)) / _BPS;
+        uint256 reserved = (pool * (Constants.BPS - share)) / Constants.BPS;
         if (reserved > round.booked) reserved = round.booked;
-        uint256 insurance = (reserved * share) / (_BPS - share);
+        uint256 insurance = (reserved * share) / (Constants.BPS - share);
         if (insurance > pool - reserved) insurance = pool - reserved;
         // Pools and bookings are below 2^128.
         _settlements[member][token][round.round] = Settlement(round.booked, uint128(reserved));
@@ -327,10 +334,5 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
-    }
-
-    /// @dev `keccak256(abi.encode(asset, claim, round, payoutHash))`, low three bits cleared for the flags.
-    function _digest(uint32 asset, uint96 claim, uint32 round, uint256 payoutHash) private pure returns (uint256) {
-        return uint256(keccak256(abi.encode(asset, claim, round, payoutHash))) & ~_FLAGS;
     }
 }

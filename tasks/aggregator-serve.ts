@@ -1,8 +1,10 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
 import {
   StartAborted,
   exitSoon,
-  keyFromEnv,
   readAggregatorConfig,
+  resolvePrivateKey,
   startAggregator,
   startErrorText,
   untilSignal,
@@ -15,9 +17,10 @@ export interface Args {
 
 /**
  * `hardhat aggregator serve --config-file aggregator.json [--create]`: serves until SIGINT/SIGTERM (a second signal
- * exits at once); key from POR_AGGREGATOR_KEY; `--create` creates the database on the first run.
+ * exits at once); key from the configuration variable `por.aggregatorKey` (POR_AGGREGATOR_KEY: the environment variable,
+ * else the keystore); `--create` creates the database on the first run.
  */
-export default async function aggregatorServe(args: Args): Promise<void> {
+export default async function aggregatorServe(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
   const stop = new AbortController();
   const signalled = untilSignal().then((sig) => {
     stop.abort();
@@ -28,7 +31,7 @@ export default async function aggregatorServe(args: Args): Promise<void> {
       throw new Error("--config-file <aggregator.json> is required");
     const { close } = await startAggregator(
       await readAggregatorConfig(args.configFile),
-      keyFromEnv("POR_AGGREGATOR_KEY"),
+      await resolvePrivateKey(hre.config.por.aggregatorKey),
       { create: args.create, signal: stop.signal },
     );
     const sig = await signalled;

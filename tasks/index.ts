@@ -98,6 +98,10 @@ const abiTasks: TaskDefinition[] = [
     .addFlag({ name: "check", description: "Compare with the committed src/generated/abi.ts instead of writing it" })
     .setAction(() => import("./abi.js"))
     .build(),
+  task("schemas", "Write the JSON Schemas of every por.* format to docs/schemas from the zod schemas")
+    .addFlag({ name: "check", description: "Compare with the committed docs/schemas instead of writing them" })
+    .setAction(() => import("./schemas.js"))
+    .build(),
 ];
 
 const passwordVarOption = {

@@ -1,8 +1,10 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
 import {
   StartAborted,
   exitSoon,
-  keyFromEnv,
   readNodeConfig,
+  resolvePrivateKey,
   startErrorText,
   startOperatorNode,
   untilSignal,
@@ -15,11 +17,12 @@ export interface Args {
 
 /**
  * `hardhat operator run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
- * exits at once). The operator key comes from POR_OPERATOR_KEY; `--create` creates the node's database on the first
+ * exits at once). The operator key is the configuration variable `por.operatorKey` (POR_OPERATOR_KEY: the environment
+ * variable, else the keystore); `--create` creates the node's database on the first
  * run. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup) right after the
  * first job reaches that step, to prove that a restart loses and duplicates nothing.
  */
-export default async function nodeRun(args: Args): Promise<void> {
+export default async function nodeRun(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
   const stop = new AbortController();
   const signalled = untilSignal().then((sig) => {
     stop.abort();
@@ -32,7 +35,7 @@ export default async function nodeRun(args: Args): Promise<void> {
     const crashAfter = process.env.POR_NODE_CRASH_AFTER;
     const { close } = await startOperatorNode(
       config,
-      keyFromEnv("POR_OPERATOR_KEY"),
+      await resolvePrivateKey(hre.config.por.operatorKey),
       {
         onStep: (step) => {
           if (crashAfter !== undefined && step === crashAfter) process.kill(process.pid, "SIGKILL");

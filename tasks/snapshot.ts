@@ -6,6 +6,7 @@ import { TaskError, required, runTask, userInput } from "../src/client/index.js"
 import type { TaskOutput } from "../src/client/output.js";
 import { loadCrypto } from "../src/crypto/index.js";
 import { loadKeystoreFile } from "../src/keys/index.js";
+import { progressReporter } from "../src/log/progress.js";
 import { readPassword } from "../src/keys/password.js";
 import { SnapshotInterrupted, interruptOnSignals, runSnapshot } from "../src/snapshot/index.js";
 
@@ -39,13 +40,8 @@ export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntime
     throw new TaskError("--password-var needs the Hardhat runtime");
   const crypto = await loadCrypto();
   const interrupt = interruptOnSignals();
-  let last = 0;
-  const onProgress = (phase: string, done: number, total: number) => {
-    const now = Date.now();
-    if (done !== total && now - last < 500) return;
-    last = now;
-    process.stderr.write(`\r[snapshot] ${phase} ${done}/${total}    ${done === total ? "\n" : ""}`);
-  };
+  // One self-overwriting line in a terminal, plain lines in a log or a pipe.
+  const progress = progressReporter(process.stderr, "snapshot");
   try {
     const password = await userInput(() => readPassword(undefined, variable));
     const { file, keys } = await userInput(() => loadKeystoreFile(crypto, keystore, password));
@@ -62,7 +58,7 @@ export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntime
       depth: args.depth,
       slotBits: args.slotBits === 0 ? undefined : args.slotBits,
       writeRecords: !args.noRecords,
-      onProgress,
+      onProgress: progress.report,
     });
     out.line(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     for (const a of r.summary.assets) {
@@ -70,6 +66,7 @@ export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntime
     }
     out.setAll({ dir: r.dir, summary: join(r.dir, "summary.json"), t, assets: r.summary.assets });
   } catch (e) {
+    progress.finish();
     const message = `nothing written: ${(e as Error).message}`;
     throw new TaskError(message, { exitCode: e instanceof SnapshotInterrupted ? 130 : 1, cause: e });
   } finally {

@@ -5,14 +5,14 @@ pragma solidity 0.8.30;
 /// @notice The ledger of a member's per-asset liability commitments (B4), proof requests for past snapshots (B3)
 /// and the stake-weighted quorum of co-signers that finalizes them (A4).
 /// @dev Identifiers used throughout:
-/// - set id (also the attestation subject of a commitment set): `keccak256(abi.encode(member, t))`;
-/// - commitment id of one asset: `keccak256(abi.encode(member, asset, t))`;
+/// - set id (also the attestation subject of a commitment set): `keccak256(abi.encode(member, t))`; one asset's
+///   commitment has no id of its own: it is the entry for its asset id in the set of (member, t);
 /// - attestation subject of a request: `keccak256(abi.encode(member, t, requestId))`;
 /// - `rootsDigest = keccak256(abi.encode(AssetCommitment[] commitments))` over the committed array as submitted
 ///   (asset ids strictly ascending); `blobDigest = keccak256(abi.encodePacked(commitments[i].blobDigest ...))`.
 /// Quorum signatures are EIP-712 `Attestation(bytes32 subject,uint8 verdict,bytes32 rootsDigest,bytes32 blobDigest)`
-/// under this contract's domain, ECDSA by the operator's (member's) address, concatenated as 65-byte `r || s || v`
-/// in strictly ascending signer order.
+/// under this contract's domain (name "PoR CommitmentLedger", version "1"), ECDSA by the operator's (member's)
+/// address, concatenated as 65-byte `r || s || v` in strictly ascending signer order.
 interface ICommitmentLedger {
     /// @notice One asset's commitment for a snapshot.
     /// @param asset The 32-bit asset id of the registry's asset list.
@@ -176,8 +176,6 @@ interface ICommitmentLedger {
     error CommitmentLedgerQuorumNotReached(uint256 weight, uint256 quorumWeight, uint256 signers, uint256 minSigners);
     /// @notice Only the adjudicator may call.
     error CommitmentLedgerNotAdjudicator(address caller);
-    /// @notice No asset commitment exists for this member, asset and snapshot time.
-    error CommitmentLedgerUnknownCommitment(address member, uint32 asset, uint64 t);
     /// @notice A zero address where one is required.
     error CommitmentLedgerZeroAddress();
     /// @notice The adjudicator is set once.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ILeafMismatchVerifier} from "../interfaces/ILeafMismatchVerifier.sol";
+import {Constants} from "../libraries/Constants.sol";
 
 /// @title MockLeafMismatchVerifier
 /// @notice Test stand-in for the generated Groth16 verifier, for unit tests of non-proof logic ONLY. It accepts a
@@ -9,9 +10,6 @@ import {ILeafMismatchVerifier} from "../interfaces/ILeafMismatchVerifier.sol";
 /// exact public signals (a changed signal fails), and rejects any signal not below the BN254 field modulus, like the
 /// real verifier.
 contract MockLeafMismatchVerifier is ILeafMismatchVerifier {
-    uint256 private constant _FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-
     /// @inheritdoc ILeafMismatchVerifier
     function verifyProof(
         uint256[2] calldata _pA,
@@ -20,7 +18,7 @@ contract MockLeafMismatchVerifier is ILeafMismatchVerifier {
         uint256[5] calldata _pubSignals
     ) external pure returns (bool) {
         for (uint256 i = 0; i < 5; ++i) {
-            if (_pubSignals[i] >= _FIELD_MODULUS) return false;
+            if (_pubSignals[i] >= Constants.FIELD_MODULUS) return false;
         }
         return _pA[0] == expectedA0(_pubSignals);
     }

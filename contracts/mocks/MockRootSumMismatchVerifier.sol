@@ -2,15 +2,13 @@
 pragma solidity 0.8.30;
 
 import {IRootSumMismatchVerifier} from "../interfaces/IRootSumMismatchVerifier.sol";
+import {Constants} from "../libraries/Constants.sol";
 
 /// @title MockRootSumMismatchVerifier
 /// @notice Test stand-in for the generated `RootSumMismatch` verifier, for unit tests of non-proof logic ONLY. It
 /// accepts a proof iff `_pA[0]` equals `keccak256(abi.encode(_pubSignals))` reduced to 248 bits (so a test binds the
 /// exact public signals), and rejects any signal not below the BN254 field modulus, like the real verifier.
 contract MockRootSumMismatchVerifier is IRootSumMismatchVerifier {
-    uint256 private constant _FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
-
     /// @inheritdoc IRootSumMismatchVerifier
     function verifyProof(
         uint256[2] calldata _pA,
@@ -18,7 +16,7 @@ contract MockRootSumMismatchVerifier is IRootSumMismatchVerifier {
         uint256[2] calldata,
         uint256[2] calldata _pubSignals
     ) external pure returns (bool) {
-        if (_pubSignals[0] >= _FIELD_MODULUS || _pubSignals[1] >= _FIELD_MODULUS) return false;
+        if (_pubSignals[0] >= Constants.FIELD_MODULUS || _pubSignals[1] >= Constants.FIELD_MODULUS) return false;
         return _pA[0] == expectedA0(_pubSignals);
     }
 

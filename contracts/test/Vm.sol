@@ -29,6 +29,12 @@ interface Vm {
     /// @notice Discard the current fuzz input when `condition` is false.
     function assume(bool condition) external;
 
+    /// @notice Sign `digest` with `privateKey` (secp256k1, low s).
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+
+    /// @notice The address of `privateKey`.
+    function addr(uint256 privateKey) external pure returns (address keyAddr);
+
     /// @notice Give `account` a label in traces.
     function label(address account, string calldata newLabel) external;
 }

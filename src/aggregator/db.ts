@@ -3,7 +3,7 @@
 // after a crash is resolved on restart by reading the chain before anything is sent again.
 import type { DatabaseSync } from "node:sqlite";
 
-import { inTransaction, openSqlite } from "../sqlite/index.js";
+import { inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 
 /** Submission state of a subject. */
 export type SubjectStatus = "collecting" | "submitting" | "finalized";
@@ -49,20 +49,38 @@ interface AttRow {
   signature: string;
 }
 
+/**
+ * The aggregator database's migrations (applied by src/sqlite/migrate.ts when the database opens). Version 1 is the
+ * schema databases had before they were versioned: its `IF NOT EXISTS` lets such a database adopt version 1
+ * unchanged. Never edit a released migration: append.
+ */
+export const AGGREGATOR_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "attestations, subjects",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS attestations (
+      subject TEXT NOT NULL, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
+      verdict INTEGER NOT NULL, roots_digest TEXT NOT NULL, blob_digest TEXT NOT NULL, signer TEXT NOT NULL,
+      signature TEXT NOT NULL, received_at INTEGER NOT NULL,
+      PRIMARY KEY (subject, verdict, roots_digest, blob_digest, signer))`,
+      `CREATE TABLE IF NOT EXISTS subjects (
+      subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
+      status TEXT NOT NULL, tx_hash TEXT, verdict INTEGER, updated_at INTEGER NOT NULL)`,
+    ],
+  },
+];
+
 /** The aggregator's store. */
 export class AggregatorDb {
   private readonly db: DatabaseSync;
 
+  /**
+   * Opens (creating) the database at `path` and migrates it to the newest schema; a database written by a newer
+   * release is refused (`SchemaTooNewError`).
+   */
   constructor(path: string) {
-    this.db = openSqlite(path);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS attestations (
-      subject TEXT NOT NULL, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
-      verdict INTEGER NOT NULL, roots_digest TEXT NOT NULL, blob_digest TEXT NOT NULL, signer TEXT NOT NULL,
-      signature TEXT NOT NULL, received_at INTEGER NOT NULL,
-      PRIMARY KEY (subject, verdict, roots_digest, blob_digest, signer))`);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS subjects (
-      subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
-      status TEXT NOT NULL, tx_hash TEXT, verdict INTEGER, updated_at INTEGER NOT NULL)`);
+    this.db = openSqlite(path, AGGREGATOR_MIGRATIONS);
   }
 
   /** Stores an attestation (and its subject row) in one transaction; false when it was already stored. */

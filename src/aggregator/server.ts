@@ -22,6 +22,7 @@ import { boundPort, closeServer, isClientDisconnect, listen, quietClientErrors }
 import { checkAggregatorContracts, checkChainId } from "../node/preflight.js";
 import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
+import { address } from "../schema/index.js";
 import {
   COLLATERAL_VAULT_ABI,
   COMMITMENT_LEDGER_ABI,
@@ -32,7 +33,6 @@ import {
 import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";
 
 const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x hex");
 
 /** Schema of what an operator POSTs to `/attestations` (`por.attestation-submission` v1). */

@@ -42,7 +42,7 @@ export const MANIFEST_FORMAT = "por.da-manifest";
 const hexBytes = z.string().regex(/^0x([0-9a-f]{2})+$/, "must be 0x + lower-case hex bytes");
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x + 64 lower-case hex digits");
 
-const manifestSchema = z.strictObject({
+export const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(1),
   size: z.number().int().min(0),
@@ -72,7 +72,15 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
     const issue = r.error.issues[0];
     throw new BlobIntegrityError(`manifest field ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
   }
-  const total = r.data.chunks.reduce((a, c) => a + c.size, 0);
+  const { chunks, chunkSize } = r.data;
+  for (const [i, c] of chunks.entries()) {
+    if (c.size > chunkSize || (i < chunks.length - 1 && c.size !== chunkSize)) {
+      throw new BlobIntegrityError(
+        `manifest chunk ${i} has ${c.size} bytes; chunks are ${chunkSize} bytes, the last one at most`,
+      );
+    }
+  }
+  const total = chunks.reduce((a, c) => a + c.size, 0);
   if (total !== r.data.size) throw new BlobIntegrityError(`manifest chunks add up to ${total}, not ${r.data.size}`);
   return r.data;
 }
@@ -231,14 +239,15 @@ export class EigenDaProxyClient implements BlobStore {
     if (manifest.keccak256 !== ref.keccak256 || manifest.size !== ref.size || manifest.chunks.length !== ref.chunks) {
       throw new BlobIntegrityError("the manifest blob does not describe the referenced blob (keccak, size or chunks)");
     }
-    const out = new Uint8Array(manifest.size);
-    let o = 0;
+    // The sizes are the member's word until the chunks arrive: nothing is allocated for them beforehand (a manifest
+    // claiming 2^50 bytes must fail on its first chunk, not on an allocation).
+    const parts: Uint8Array[] = [];
     for (const [i, c] of manifest.chunks.entries()) {
       const part = await this.getOne(c.commitment);
       checkIntegrity(c, part, `EigenDA chunk ${i}`);
-      out.set(part, o);
-      o += part.length;
+      parts.push(part);
     }
+    const out = Buffer.concat(parts);
     checkIntegrity(ref, out, "EigenDA chunked blob");
     return out;
   }

@@ -56,6 +56,22 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /**
+ * ethers' own verdicts on what it was given or got back, or a transaction refused for the sender's state: a bug, a
+ * misconfiguration or an operator's problem, whatever the server's message inside says. Never retried as "unavailable".
+ */
+const FAULT_CODES = new Set([
+  "INVALID_ARGUMENT",
+  "BAD_DATA",
+  "MISSING_ARGUMENT",
+  "UNEXPECTED_ARGUMENT",
+  "NUMERIC_FAULT",
+  "INSUFFICIENT_FUNDS",
+  "NONCE_EXPIRED",
+  "REPLACEMENT_UNDERPRICED",
+  "ACTION_REJECTED",
+]);
+
+/**
  * JSON-RPC error codes of a server that could not answer: -32603 internal error, -32005 limit exceeded, -32002
  * resource unavailable, -32001 resource not found (a pruned or lagging node), 429 rate limited.
  */
@@ -65,27 +81,67 @@ const UNAVAILABLE_MESSAGE =
   /(ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timeout|timed out|header not found|database is locked)/i;
 
 /**
+ * JSON-RPC codes that mean the request itself was wrong (our bug or misconfiguration): parse error, invalid request,
+ * method not found, invalid params. Every other error code a server answers with is the server failing to answer
+ * (-32000 "missing trie node", -32007 "request limit reached", provider-specific codes) unless it reports a failed
+ * execution.
+ */
+const REQUEST_FAULT_RPC_CODES = new Set([-32700, -32600, -32601, -32602]);
+
+/**
+ * The messages (and code 3, geth's "execution reverted") with which nodes report that the EVM itself failed the call:
+ * a revert, running out of gas, an invalid opcode or jump. That is an answer about the contract, like a revert with
+ * data.
+ */
+const EXECUTION_FAILED =
+  /revert|out of gas|invalid opcode|invalid jump|stack (underflow|overflow)|write protection|VM execution error|VM Exception/i;
+
+function reportsExecutionFailure(inner: unknown, depth = 0): boolean {
+  if (depth > 5 || inner === null || typeof inner !== "object") return false;
+  const o = inner as { code?: unknown; message?: unknown; error?: unknown };
+  if (o.code === 3) return true;
+  const serverBusy = typeof o.code === "number" && UNAVAILABLE_RPC_CODES.has(o.code);
+  if (!serverBusy && typeof o.message === "string" && EXECUTION_FAILED.test(o.message)) return true;
+  return reportsExecutionFailure(o.error, depth + 1);
+}
+
+/**
  * True when `e` is the contract's own revert: it carries revert data (possibly empty), or it is an ethers
- * CALL_EXCEPTION that is not a JSON-RPC failure in disguise (ethers turns every error answer to an eth_call, -32603
- * included, into a CALL_EXCEPTION "missing revert data"; the server's own error is then in `info.error`).
+ * CALL_EXCEPTION of a failed execution. ethers turns every error answer to an eth_call into a CALL_EXCEPTION "missing
+ * revert data", the server's own error in `info.error`: that is a revert only when the server says the execution
+ * failed; any other server error there (a rate limit, a pruned state, a deadline) is the server failing to answer.
  */
 function carriesRevert(e: unknown): boolean {
   if (findRevertData(e) !== undefined) return true;
   if (!isError(e, "CALL_EXCEPTION")) return false;
   if (typeof e.data === "string") return true; // "0x": reverted without data
   const inner = (e.info as { error?: unknown } | undefined)?.error;
-  return inner === undefined || classifyAt(inner, 1) !== "unavailable";
+  return inner === undefined || reportsExecutionFailure(inner);
 }
 
 function classifyAt(e: unknown, depth: number): ErrorClass | undefined {
   if (depth > 5 || e === null || typeof e !== "object") return undefined;
   if (e instanceof EvidenceUnavailableError) return "unavailable";
   const o = e as { code?: unknown; status?: unknown; message?: unknown; cause?: unknown; error?: unknown };
-  // ethers' own verdicts on what it was given or got back: a bug or a misconfiguration, whatever the message says.
-  if (o.code === "INVALID_ARGUMENT" || o.code === "BAD_DATA") return "fault";
+  if (typeof o.code === "string" && FAULT_CODES.has(o.code)) return "fault";
   if (typeof o.code === "string" && UNAVAILABLE_CODES.has(o.code)) return "unavailable";
   if (typeof o.code === "number" && UNAVAILABLE_RPC_CODES.has(o.code)) return "unavailable";
   if (typeof o.status === "number" && (o.status === 429 || o.status >= 500)) return "unavailable";
+  // An answer that is not JSON at all (an HTML error page with status 200 from a gateway).
+  if (o.code === "UNSUPPORTED_OPERATION" && (o as { operation?: unknown }).operation === "bodyJson") {
+    return "unavailable";
+  }
+  // A JSON-RPC error object from the server (codes -32000 and below) that neither reports a failed execution nor says
+  // our request was wrong.
+  if (
+    typeof o.code === "number" &&
+    o.code <= -32000 &&
+    !REQUEST_FAULT_RPC_CODES.has(o.code) &&
+    typeof o.message === "string" &&
+    !reportsExecutionFailure(o)
+  ) {
+    return "unavailable";
+  }
   return (
     classifyAt(o.error, depth + 1) ??
     classifyAt((o as { info?: { error?: unknown } }).info?.error, depth + 1) ??

@@ -14,7 +14,7 @@ import type { TypedDataSigner } from "../chain/index.js";
 import { Verdict } from "../generated/abi.js";
 
 /** EIP-712 domain name of the CommitmentLedger. */
-export const LEDGER_DOMAIN_NAME = "PorCommitmentLedger";
+export const LEDGER_DOMAIN_NAME = "PoR CommitmentLedger";
 /** EIP-712 domain version of the CommitmentLedger. */
 export const LEDGER_DOMAIN_VERSION = "1";
 

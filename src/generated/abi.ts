@@ -1791,15 +1791,6 @@ export const COMMITMENT_LEDGER_ABI = [
     type: "error",
   },
   {
-    inputs: [
-      { internalType: "address", name: "member", type: "address" },
-      { internalType: "uint32", name: "asset", type: "uint32" },
-      { internalType: "uint64", name: "t", type: "uint64" },
-    ],
-    name: "CommitmentLedgerUnknownCommitment",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "uint256", name: "requestId", type: "uint256" }],
     name: "CommitmentLedgerUnknownRequest",
     type: "error",
@@ -4945,15 +4936,6 @@ export const I_COMMITMENT_LEDGER_ABI = [
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "CommitmentLedgerTransferFailed",
-    type: "error",
-  },
-  {
-    inputs: [
-      { internalType: "address", name: "member", type: "address" },
-      { internalType: "uint32", name: "asset", type: "uint32" },
-      { internalType: "uint64", name: "t", type: "uint64" },
-    ],
-    name: "CommitmentLedgerUnknownCommitment",
     type: "error",
   },
   {

@@ -1,9 +1,11 @@
-// Input formats of the liabilities engine: the asset list and the ledger (CSV or JSONL), streamed and validated.
-// Every error names the file, the line and the field.
+// Input formats of the liabilities engine: the asset list and the ledger (RFC 4180 CSV, parsed by csv-parse, or
+// JSONL), streamed and validated. Every error names the file, the line and the field.
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { Readable } from "node:stream";
 
+import { parse as csvParser, type CsvError } from "csv-parse";
 import { getAddress } from "ethers";
 import { z } from "zod";
 
@@ -133,7 +135,8 @@ export function parsePayout(raw: string): string | undefined {
   return getAddress(raw.toLowerCase());
 }
 
-const jsonlEntrySchema = z.strictObject({
+/** One JSONL line after the header of ledger version 1. */
+export const ledgerJsonlEntrySchema = z.strictObject({
   account: accountIdSchema,
   asset: z.string().min(1, "asset is empty"),
   balance: z.union([z.string(), z.number()]),
@@ -164,7 +167,10 @@ function validUtf8Prefix(bytes: Uint8Array): string {
   return text;
 }
 
-/** The lines of a file as raw bytes (without the `\n` and a trailing `\r`), streamed; a leading UTF-8 BOM is dropped. */
+/**
+ * The lines of a file as raw bytes (without the `\n` and a trailing `\r`), streamed; a leading UTF-8 BOM is dropped
+ * (JSONL).
+ */
 async function* byteLines(path: string): AsyncGenerator<Uint8Array> {
   let carry: Buffer = Buffer.alloc(0);
   let first = true;
@@ -211,114 +217,222 @@ function jsonFieldAt(prefix: string): string | undefined {
   return /"((?:[^"\\]|\\.)*)"\s*:\s*"(?:[^"\\]|\\.)*$/.exec(prefix)?.[1];
 }
 
+/** One data row of a ledger, before validation. */
+interface RawRow {
+  line: number;
+  accountId: string;
+  symbol: string;
+  rawBalance: string;
+  rawPayout: string;
+}
+
+/** Longest CSV row accepted, in bytes: far above any valid row, it bounds what an unclosed quote makes us hold. */
+export const LEDGER_CSV_MAX_ROW_BYTES = 65_536;
+
+/** The file's bytes, streamed, without a leading UTF-8 byte order mark. */
+async function* withoutBom(path: string): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    if (head === undefined) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length < 3) continue;
+    yield head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+    head = undefined;
+  }
+  if (head !== undefined && head.length > 0) yield head;
+}
+
+/** What a csv-parse error means for a ledger row (the parser's own message as the fallback). */
+function csvReason(e: CsvError): string {
+  switch (e.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return "a quoted field is never closed (the file ends inside it)";
+    case "INVALID_OPENING_QUOTE":
+      return 'a quote inside an unquoted field (quote the whole field and double the quote: "a""b")';
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return "a quoted field must end at its closing quote (double a quote inside a quoted field)";
+    case "CSV_MAX_RECORD_SIZE":
+      return `row longer than ${LEDGER_CSV_MAX_ROW_BYTES} bytes (an unclosed quote?)`;
+    default:
+      return e.message;
+  }
+}
+
 /**
- * Streams a ledger file (CSV with header `account_id,asset,balance` or `account_id,asset,balance,payout`, or JSONL
- * whose first line is `{"format":"por.ledger","version":1}` and then `{"account":..,"asset":..,"balance":..}` per
- * line, with an optional `"payout"`). Lines are read as bytes and must be valid UTF-8. Assets are named by symbol and
+ * The rows of an RFC 4180 CSV ledger (csv-parse), each passed through `check`: fields separated by commas, rows by LF
+ * or CRLF; a field holding a comma, a quote or a line break is quoted, a quote inside it doubled. The parser reads the
+ * bytes as latin1 (one character per byte: the delimiters are ASCII, never part of a UTF-8 sequence) and each field is
+ * then decoded as strict UTF-8, so invalid bytes are named by line and field. A row's `line` is the line it starts
+ * on. Rows are checked as the parser reads them, in file order, so the first bad row of the file is the one reported
+ * even when the parser meets a broken quote further on in the same chunk.
+ */
+async function* csvRows<T>(path: string, check: (row: RawRow) => T): AsyncGenerator<T> {
+  let columns: string[] | undefined;
+  let next = 1; // the line the next row starts on
+  const checked: T[] = []; // rows checked and not yet consumed, in order (one per record the parser emits)
+  const decode = (line: number, raw: string, field: string | undefined): string => {
+    try {
+      return utf8.decode(Buffer.from(raw, "latin1"));
+    } catch {
+      throw new InputError(path, line, field, NOT_UTF8);
+    }
+  };
+  /** One parsed record: null for a blank line and the header (nothing to emit); throws an InputError on a bad row. */
+  const onRecord = (raw: string[]): string[] | null => {
+    const line = next;
+    next += 1 + raw.reduce((n, c) => n + c.split("\n").length - 1, 0);
+    const cells = raw.map((c, i) => decode(line, c, columns?.[i]));
+    if (cells.length === 1 && cells[0].trim() === "") return null; // a blank line
+    if (columns === undefined) {
+      const header = cells.map((c) => c.trim()).join(",");
+      if (header !== LEDGER_CSV_HEADER && header !== LEDGER_CSV_HEADER_PAYOUT) {
+        throw new InputError(
+          path,
+          line,
+          undefined,
+          `the first line must be the header "${LEDGER_CSV_HEADER}" or "${LEDGER_CSV_HEADER_PAYOUT}"`,
+        );
+      }
+      columns = header.split(",");
+      return null;
+    }
+    if (cells.length !== columns.length) {
+      throw new InputError(
+        path,
+        line,
+        undefined,
+        `expected ${columns.length} comma-separated fields, found ${cells.length}`,
+      );
+    }
+    const id = accountIdSchema.safeParse(cells[0]);
+    if (!id.success) throw new InputError(path, line, "account_id", zodIssue(id.error).reason);
+    checked.push(
+      check({
+        line,
+        accountId: id.data,
+        symbol: cells[1].trim(),
+        rawBalance: cells[2].trim(),
+        rawPayout: (cells[3] ?? "").trim(),
+      }),
+    );
+    return raw;
+  };
+  const parser = csvParser({
+    encoding: "latin1",
+    record_delimiter: ["\r\n", "\n"],
+    relax_column_count: true,
+    max_record_size: LEDGER_CSV_MAX_ROW_BYTES,
+    on_record: onRecord, // its errors end the parse and reach the loop below as they are
+  });
+  const source = Readable.from(withoutBom(path));
+  source.on("error", (e) => parser.destroy(e));
+  source.pipe(parser);
+  try {
+    for await (const _ of parser as AsyncIterable<string[]>) yield checked.shift() as T;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const x = e as CsvError;
+    if (typeof x.code !== "string" || (!x.code.startsWith("CSV_") && x.code !== "INVALID_OPENING_QUOTE")) throw e;
+    const field = columns !== undefined && typeof x.column === "number" ? columns[x.column] : undefined;
+    throw new InputError(path, next, field, csvReason(x));
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+  if (columns === undefined) throw new InputError(path, undefined, undefined, "the ledger is empty");
+}
+
+/** The rows of a JSONL ledger: a header line, then one JSON object per line. */
+async function* jsonlRows<T>(path: string, check: (row: RawRow) => T): AsyncGenerator<T> {
+  let lineNo = 0;
+  let header = false;
+  for await (const bytes of byteLines(path)) {
+    lineNo++;
+    const line = decodeLine(path, lineNo, bytes, jsonFieldAt);
+    if (line.trim() === "") continue;
+    if (!header) {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new InputError(path, lineNo, undefined, "the first line must be the JSON header");
+      }
+      const h = ledgerJsonlHeaderSchema.safeParse(json);
+      if (!h.success) {
+        throw new InputError(
+          path,
+          lineNo,
+          zodIssue(h.error).field,
+          'header must be {"format":"por.ledger","version":1}',
+        );
+      }
+      header = true;
+      continue;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new InputError(path, lineNo, undefined, "not valid JSON");
+    }
+    const e = ledgerJsonlEntrySchema.safeParse(json);
+    if (!e.success) {
+      const { field, reason } = zodIssue(e.error);
+      throw new InputError(path, lineNo, field, reason);
+    }
+    let rawBalance: string;
+    if (typeof e.data.balance === "number") {
+      if (!Number.isInteger(e.data.balance)) {
+        throw new InputError(path, lineNo, "balance", "balance is fractional or not a finite number");
+      }
+      if (!Number.isSafeInteger(e.data.balance)) {
+        throw new InputError(path, lineNo, "balance", "numeric balances must be safe integers; use a string");
+      }
+      rawBalance = String(e.data.balance);
+    } else rawBalance = e.data.balance;
+    yield check({
+      line: lineNo,
+      accountId: e.data.account,
+      symbol: e.data.asset,
+      rawBalance,
+      rawPayout: e.data.payout ?? "",
+    });
+  }
+  if (!header) throw new InputError(path, undefined, undefined, "the ledger is empty");
+}
+
+/**
+ * Streams a ledger file: RFC 4180 CSV with header `account_id,asset,balance` or `account_id,asset,balance,payout`
+ * (quoted fields for ids holding commas, quotes or line breaks; LF or CRLF), or JSONL whose first line is
+ * `{"format":"por.ledger","version":1}` and then `{"account":..,"asset":..,"balance":..}` per line, with an optional
+ * `"payout"`. The bytes must be valid UTF-8 (a leading byte order mark is dropped). Assets are named by symbol and
  * must be in the asset list; a payout is empty (none registered) or an address. Blank lines are skipped.
  */
 export async function* readLedger(path: string, assets: readonly Asset[]): AsyncGenerator<LedgerEntry> {
   const format = ledgerFormatOf(path);
   const bySymbol = new Map(assets.map((a) => [a.symbol, a]));
-  let lineNo = 0;
-  let columns: string[] | undefined;
-  const csvFieldAt = (prefix: string) => (columns ?? [])[prefix.split(",").length - 1];
-  for await (const bytes of byteLines(path)) {
-    lineNo++;
-    const line = decodeLine(path, lineNo, bytes, format === "csv" ? csvFieldAt : jsonFieldAt);
-    if (line.trim() === "") continue;
-    if (columns === undefined) {
-      if (format === "csv") {
-        const header = line.trim();
-        if (header !== LEDGER_CSV_HEADER && header !== LEDGER_CSV_HEADER_PAYOUT) {
-          throw new InputError(
-            path,
-            lineNo,
-            undefined,
-            `the first line must be the header "${LEDGER_CSV_HEADER}" or "${LEDGER_CSV_HEADER_PAYOUT}"`,
-          );
-        }
-        columns = header.split(",");
-      } else {
-        let json: unknown;
-        try {
-          json = JSON.parse(line);
-        } catch {
-          throw new InputError(path, lineNo, undefined, "the first line must be the JSON header");
-        }
-        const h = ledgerJsonlHeaderSchema.safeParse(json);
-        if (!h.success) {
-          throw new InputError(
-            path,
-            lineNo,
-            zodIssue(h.error).field,
-            'header must be {"format":"por.ledger","version":1}',
-          );
-        }
-        columns = [];
-      }
-      continue;
-    }
-    let accountId: string;
-    let symbol: string;
-    let rawBalance: string;
-    let rawPayout: string;
-    if (format === "csv") {
-      // Version 1 allows no quoting: account ids with commas or quotes belong in JSONL.
-      const cells = line.split(",");
-      if (cells.length !== columns.length) {
-        throw new InputError(
-          path,
-          lineNo,
-          undefined,
-          `expected ${columns.length} comma-separated fields, found ${cells.length}`,
-        );
-      }
-      const id = accountIdSchema.safeParse(cells[0]);
-      if (!id.success) throw new InputError(path, lineNo, "account_id", zodIssue(id.error).reason);
-      [accountId, symbol, rawBalance, rawPayout] = [id.data, cells[1].trim(), cells[2].trim(), (cells[3] ?? "").trim()];
-    } else {
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        throw new InputError(path, lineNo, undefined, "not valid JSON");
-      }
-      const e = jsonlEntrySchema.safeParse(json);
-      if (!e.success) {
-        const { field, reason } = zodIssue(e.error);
-        throw new InputError(path, lineNo, field, reason);
-      }
-      accountId = e.data.account;
-      symbol = e.data.asset;
-      rawPayout = e.data.payout ?? "";
-      if (typeof e.data.balance === "number") {
-        if (!Number.isInteger(e.data.balance)) {
-          throw new InputError(path, lineNo, "balance", "balance is fractional or not a finite number");
-        }
-        if (!Number.isSafeInteger(e.data.balance)) {
-          throw new InputError(path, lineNo, "balance", "numeric balances must be safe integers; use a string");
-        }
-        rawBalance = String(e.data.balance);
-      } else rawBalance = e.data.balance;
-    }
+  const check = (row: RawRow): LedgerEntry => {
+    const { line, accountId, symbol } = row;
     const asset = bySymbol.get(symbol);
-    if (asset === undefined) throw new InputError(path, lineNo, "asset", `unknown asset "${symbol.slice(0, 40)}"`);
+    if (asset === undefined) throw new InputError(path, line, "asset", `unknown asset "${symbol.slice(0, 40)}"`);
     let balance: bigint;
     try {
-      balance = parseBalance(rawBalance);
+      balance = parseBalance(row.rawBalance);
     } catch (e) {
-      throw new InputError(path, lineNo, "balance", (e as Error).message);
+      throw new InputError(path, line, "balance", (e as Error).message);
     }
     let payout: string | undefined;
     try {
-      payout = parsePayout(rawPayout);
+      payout = parsePayout(row.rawPayout);
     } catch (e) {
-      throw new InputError(path, lineNo, "payout", (e as Error).message);
+      throw new InputError(path, line, "payout", (e as Error).message);
     }
-    yield { accountId, asset, balance, payout, line: lineNo };
-  }
-  if (columns === undefined) throw new InputError(path, undefined, undefined, "the ledger is empty");
+    return { accountId, asset, balance, payout, line };
+  };
+  yield* format === "csv" ? csvRows(path, check) : jsonlRows(path, check);
 }
 
 /** Ledger entries of one asset, columnar. */

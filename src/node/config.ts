@@ -5,6 +5,8 @@ import { dirname, resolve } from "node:path";
 
 import { z } from "zod";
 
+import { address } from "../schema/index.js";
+
 /** A configuration mistake, naming the setting (`ledger`, `blobDir`, `healthPort`, ...). */
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -16,7 +18,6 @@ export class ConfigError extends Error {
   }
 }
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 const url = z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL");
 const port = z.number().int().min(0).max(65_535);
 const chainId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -133,10 +134,35 @@ export async function readAggregatorConfig(file: string): Promise<AggregatorConf
   return { ...c, db: c.db === ":memory:" ? c.db : resolve(dirname(resolve(file)), c.db) };
 }
 
-/** A 32-byte private key from the environment variable `name`; the error never shows the value. */
-export function keyFromEnv(name: string): string {
-  const v = process.env[name];
-  if (v === undefined || v === "") throw new Error(`set the operator key in the environment variable ${name}`);
+/** How to store a service's key: in the Hardhat keystore, or in the environment variable of the same name. */
+export function keyHelp(name: string): string {
+  return `store it with \`npx hardhat keystore set ${name}\` or set the environment variable ${name}`;
+}
+
+/** A 32-byte hex private key (0x added when missing) from `value`, named `name` in errors that never show it. */
+export function parsePrivateKey(name: string, value: string | undefined): string {
+  if (value === undefined || value === "") throw new Error(`no key in ${name}: ${keyHelp(name)}`);
+  const v = value.trim();
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(v)) throw new Error(`${name} must hold a 32-byte hex private key`);
   return v.startsWith("0x") ? v : `0x${v}`;
+}
+
+/**
+ * A service's private key from its Hardhat configuration variable (`hre.config.por.operatorKey` /
+ * `aggregatorKey`): Hardhat reads the environment variable of that name when it is set, else asks the keystore
+ * plugin (`npx hardhat keystore set <name>`; the production keystore prompts for its password). A variable found
+ * nowhere, or a value that is not a 32-byte hex key, is an error naming the variable and never showing the value.
+ */
+export async function resolvePrivateKey(variable: { name: string; get(): Promise<string> }): Promise<string> {
+  const { name } = variable;
+  let value: string;
+  try {
+    value = await variable.get();
+  } catch (e) {
+    if (/Configuration Variable "[^"]*" not found/.test((e as Error).message)) {
+      throw new Error(`no key in ${name}: ${keyHelp(name)}`);
+    }
+    throw e;
+  }
+  return parsePrivateKey(name, value);
 }

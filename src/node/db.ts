@@ -4,7 +4,7 @@
 // nothing is done twice and nothing is lost.
 import type { DatabaseSync } from "node:sqlite";
 
-import { inTransaction, openSqlite } from "../sqlite/index.js";
+import { inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 
 /** Lifecycle of a job: pending -> signed (verdict and signature stored) -> sent (aggregator acknowledged). */
 export type JobStatus = "pending" | "signed" | "sent";
@@ -58,17 +58,28 @@ interface JobRow {
   reasons: string;
 }
 
-const SCHEMA = [
-  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-  `CREATE TABLE IF NOT EXISTS jobs (
+/**
+ * The node database's migrations (applied by src/sqlite/migrate.ts when the database opens). Version 1 is the schema
+ * databases had before they were versioned: its `IF NOT EXISTS` lets such a database adopt version 1 unchanged.
+ * Never edit a released migration: append.
+ */
+export const NODE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "meta (cursor), jobs, fraud",
+    statements: [
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+      `CREATE TABLE IF NOT EXISTS jobs (
     subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
     block INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0,
     verdict INTEGER, roots_digest TEXT, blob_digest TEXT, signature TEXT, reasons TEXT NOT NULL DEFAULT '[]',
     updated_at INTEGER NOT NULL)`,
-  "CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, next_at)",
-  `CREATE TABLE IF NOT EXISTS fraud (
+      "CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, next_at)",
+      `CREATE TABLE IF NOT EXISTS fraud (
     nullifier TEXT PRIMARY KEY, member TEXT NOT NULL, asset INTEGER NOT NULL, t TEXT NOT NULL, status TEXT NOT NULL,
     tx_hash TEXT, error TEXT, updated_at INTEGER NOT NULL)`,
+    ],
+  },
 ];
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -77,9 +88,12 @@ const now = () => Math.floor(Date.now() / 1000);
 export class NodeDb {
   private readonly db: DatabaseSync;
 
-  /** Opens (creating) the database at `path` (`:memory:` for tests). */
+  /**
+   * Opens (creating) the database at `path` (`:memory:` for tests) and migrates it to the newest schema; a database
+   * written by a newer release is refused (`SchemaTooNewError`).
+   */
   constructor(path: string) {
-    this.db = openSqlite(path, SCHEMA);
+    this.db = openSqlite(path, NODE_MIGRATIONS);
   }
 
   /** Runs `fn` in one transaction. */

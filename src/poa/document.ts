@@ -5,11 +5,11 @@ import { readFile } from "node:fs/promises";
 import { getAddress } from "ethers";
 import { z } from "zod";
 
-const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
-const u64 = dec.refine((s) => BigInt(s) < 1n << 64n, "must be below 2^64");
-const u128 = dec.refine((s) => BigInt(s) < 1n << 128n, "must be below 2^128");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
-const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits");
+import { address, decimal, hex32, u128String, u64String } from "../schema/index.js";
+
+const dec = decimal;
+const u64 = u64String;
+const u128 = u128String;
 const signature = z
   .string()
   .regex(/^0x([0-9a-fA-F]{2})+$/, "must be 0x-prefixed hex bytes")

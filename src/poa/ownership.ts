@@ -5,6 +5,7 @@ import {
   Signature,
   TypedDataEncoder,
   getAddress,
+  isError,
   recoverAddress,
   type Provider,
   type TypedDataDomain,
@@ -104,9 +105,10 @@ export async function verifyReserveProof(
         reason: `contract wallet ${m.wallet} returned ${magic}, not the ERC-1271 magic value`,
       };
     } catch (e) {
-      // The wallet's revert (or an answer that is not an ERC-1271 one) rejects; an RPC that could not answer must
-      // postpone the check, never stand for a rejection.
-      if (classifyError(e) === "unavailable") throw e;
+      // The wallet's own failure (a revert, running out of gas) or an answer that is not an ERC-1271 one rejects.
+      // Anything else (an RPC that could not answer, a fault of ours) must postpone the check, never stand for a
+      // rejection.
+      if (classifyError(e) !== "revert" && !isError(e, "BAD_DATA")) throw e;
       return {
         ok: false,
         kind: "erc1271",

@@ -1,5 +1,6 @@
 // Shared zod building blocks for every file and HTTP body the project reads: decimal integers with an upper
 // bound, field elements, addresses, 32-byte hex. One definition, so every reader refuses the same things.
+import { isAddress } from "ethers";
 import { z } from "zod";
 
 /** BN254 scalar field modulus (docs/protocol.md section 1). */
@@ -27,8 +28,14 @@ export const u128String = decimalBelow(1n << 128n, "must be below 2^128");
 export const u248String = decimalBelow(1n << 248n, "must be below 2^248");
 export const u256String = decimalBelow(1n << 256n, "must be below 2^256");
 
-/** A 0x-prefixed 20-byte address (any case; callers checksum it where they need to). */
-export const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+/**
+ * A 0x-prefixed 20-byte address: all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum (a mixed
+ * case with a wrong checksum is refused here, so no later `getAddress` throws on it).
+ */
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
+  .refine((a) => isAddress(a), "has mixed case with a wrong EIP-55 checksum (write it all lowercase or checksummed)");
 
 /** A 0x-prefixed 32-byte hex string. */
 export const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits");

@@ -1,10 +1,16 @@
 // The embedded SQLite every service uses (Node's built-in `node:sqlite`): opened durable (WAL, full sync, a busy
 // timeout so two processes never fail on a lock) and checked (`PRAGMA quick_check`: a service never starts on a
-// damaged database), a transaction helper that always rolls back on error, the classification of storage faults
-// (a damaged or vanished file, a full disk) and a watch on the files of an open database for health.
+// damaged database), versioned schema migrations (./migrate.ts), a transaction helper that always rolls back on
+// error, the classification of storage faults (a damaged or vanished file, a full disk) and a watch on the files of
+// an open database for health.
 import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+
+import { migrateSqlite, type Migration } from "./migrate.js";
+
+export * from "./migrate.js";
+export * from "./transaction.js";
 
 /** The database file is damaged or is not a database: the service refuses to start on it. */
 export class DatabaseDamagedError extends Error {
@@ -27,15 +33,25 @@ const STORAGE_FAULTS: Record<number, string> = {
   26: "not a database",
 };
 
+/** The storage faults that damage the file itself: health stays degraded until an operator looks. */
+const DAMAGE = new Set([11, 26]);
+
 /**
  * A description of a storage fault (a damaged or unreadable file, a full disk, a file that went read-only), or
- * undefined for any other error. After one, the database cannot be trusted until an operator looks: health degrades.
+ * undefined for any other error. After one, health degrades: for good after damage ({@link isDamage}), until the
+ * next successful write after the others (a disk that was full and was freed).
  */
 export function storageFault(e: unknown): string | undefined {
   const x = e as { code?: unknown; errcode?: unknown; message?: unknown } | null;
   if (x?.code !== "ERR_SQLITE_ERROR" || typeof x.errcode !== "number") return undefined;
   const kind = STORAGE_FAULTS[x.errcode & 0xff];
   return kind === undefined ? undefined : `${kind}: ${String(x.message)}`;
+}
+
+/** Whether `e` says the database file itself is damaged (corrupt, not a database). */
+export function isDamage(e: unknown): boolean {
+  const x = e as { code?: unknown; errcode?: unknown } | null;
+  return x?.code === "ERR_SQLITE_ERROR" && typeof x.errcode === "number" && DAMAGE.has(x.errcode & 0xff);
 }
 
 /** Throws {@link DatabaseDamagedError} unless `PRAGMA quick_check` passes. */
@@ -51,10 +67,11 @@ export function checkIntegrity(db: DatabaseSync, path: string): void {
 }
 
 /**
- * Opens (creating the directory and the file) a durable SQLite database, checks its integrity, and runs `schema`
- * statements. A damaged file throws {@link DatabaseDamagedError}.
+ * Opens (creating the directory and the file) a durable SQLite database, checks its integrity, and applies the
+ * pending `migrations` (see ./migrate.ts). A damaged file throws {@link DatabaseDamagedError}; a database written
+ * by a newer release throws {@link SchemaTooNewError}.
  */
-export function openSqlite(path: string, schema: readonly string[] = []): DatabaseSync {
+export function openSqlite(path: string, migrations: readonly Migration[] = []): DatabaseSync {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   try {
@@ -62,7 +79,7 @@ export function openSqlite(path: string, schema: readonly string[] = []): Databa
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA busy_timeout = 5000");
     checkIntegrity(db, path);
-    for (const statement of schema) db.exec(statement);
+    if (migrations.length > 0) migrateSqlite(db, migrations, path);
   } catch (e) {
     db.close();
     const fault = storageFault(e);
@@ -96,30 +113,4 @@ export function watchDatabaseFiles(path: string): () => string | undefined {
     }
     return undefined;
   };
-}
-
-/** Runs `fn` in one write transaction (BEGIN IMMEDIATE); rolls back and rethrows if it throws. */
-export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const out = fn();
-    db.exec("COMMIT");
-    return out;
-  } catch (e) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    throw e;
-  }
-}
-
-/** Like {@link inTransaction} for an async body (the caller serialises access to `db`). */
-export async function inTransactionAsync<T>(db: DatabaseSync, fn: () => Promise<T>): Promise<T> {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const out = await fn();
-    db.exec("COMMIT");
-    return out;
-  } catch (e) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    throw e;
-  }
 }

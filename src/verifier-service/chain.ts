@@ -130,9 +130,12 @@ export class EthersChainView implements ChainView {
 
   async requestProof(member: string, t: number): Promise<{ requestId: bigint; txHash: string }> {
     const params = (await this.retry("quorumParams", () => this.ledger.quorumParams())) as { requestFee: bigint };
-    const tx = (await this.retry("requestProof", () =>
-      this.ledger.requestProof(member, t, { value: params.requestFee }),
-    )) as { hash: string; wait: () => Promise<{ logs: { topics: string[]; data: string }[] } | null> };
+    // The send is not retried: a send whose answer was lost may have landed, and a second one would pay for a revert.
+    // The scheduler leaves the row pending and first looks for the request on-chain next round.
+    const tx = (await this.ledger.requestProof(member, t, { value: params.requestFee })) as {
+      hash: string;
+      wait: () => Promise<{ logs: { topics: string[]; data: string }[] } | null>;
+    };
     const receipt = await this.retry("wait", () => tx.wait());
     if (receipt === null) throw new Error(`requestProof ${tx.hash}: no receipt`);
     for (const log of receipt.logs) {

@@ -15,7 +15,7 @@ import { errorMessage } from "../chain/rpc.js";
 import { coverageOf } from "./coverage.js";
 import type { Logger } from "../log/index.js";
 import { isClientDisconnect, quietClientErrors } from "../node/health.js";
-import { RateLimiter, clientKey, type RateLimit } from "./rate-limit.js";
+import { RateLimiter, clientKeys, type ChargeKey, type RateLimit } from "./rate-limit.js";
 import type { RecordStore } from "./store.js";
 import { ApiError, type RecordValidator } from "./validate.js";
 
@@ -143,16 +143,16 @@ export class VerifierApi {
     this.limiter = new RateLimiter(this.limits.rate);
   }
 
-  /** The rate-limit key of a request's client. */
-  private clientOf(req: IncomingMessage): string {
+  /** The rate-limit buckets of a request's client. */
+  private clientOf(req: IncomingMessage): ChargeKey[] {
     if (this.ctx.trustProxy === true) {
       const hops = String(req.headers["x-forwarded-for"] ?? "")
         .split(",")
         .map((h) => h.trim())
         .filter((h) => h !== "");
-      if (hops.length > 0) return clientKey(hops[hops.length - 1]);
+      if (hops.length > 0) return clientKeys(hops[hops.length - 1]);
     }
-    return clientKey(req.socket.remoteAddress);
+    return clientKeys(req.socket.remoteAddress);
   }
 
   /** Charges `cost` records to the client; 429 with Retry-After when over budget. */

@@ -1,6 +1,8 @@
 // Per-client rate limit of the verifier service: a token bucket per client address, counted in records (the cost of a
 // request is its signature checks), refilled continuously. A client over its budget gets 429 with Retry-After; other
-// clients are not slowed. The table of buckets is bounded: full buckets are forgotten first.
+// clients are not slowed. An IPv6 client is charged twice: to its /64 (one subscriber) and to its /48 (one site),
+// whose budget is NETWORK_SHARE clients' budgets, so a /48 holds 16 budgets rather than 65,536. The table of buckets
+// is bounded: full buckets are forgotten first.
 
 /** Budget of one client. */
 export interface RateLimit {
@@ -13,12 +15,23 @@ export interface RateLimit {
 interface Bucket {
   tokens: number;
   at: number;
+  /** The bucket's budget as a multiple of one client's. */
+  scale: number;
 }
 
-/** Most clients tracked at once; beyond it the buckets that have refilled are dropped. */
+/** Most buckets tracked at once; beyond it the buckets that have refilled are dropped. */
 const MAX_CLIENTS = 100_000;
 
-/** Token buckets keyed by client address. */
+/** The budget of an IPv6 /48 in clients' budgets. */
+export const NETWORK_SHARE = 16;
+
+/** One bucket a request is charged to: a key and its budget in clients' budgets. */
+export interface ChargeKey {
+  key: string;
+  scale: number;
+}
+
+/** Token buckets keyed by client address (and network). */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
@@ -30,23 +43,27 @@ export class RateLimiter {
   }
 
   private refilled(b: Bucket, now: number): number {
-    return Math.min(this.limit.burst, b.tokens + ((now - b.at) / 1000) * this.limit.perSecond);
+    return Math.min(this.limit.burst * b.scale, b.tokens + ((now - b.at) / 1000) * this.limit.perSecond * b.scale);
   }
 
   /**
-   * Takes `cost` tokens from `client`'s bucket. Returns 0 when allowed, else the seconds until the bucket holds
-   * `cost` tokens (nothing is taken then). A cost above the burst is charged as the whole burst.
+   * Takes `cost` tokens from every bucket of `keys` (a client key alone, or with its network's: see
+   * {@link clientKeys}), or from none. Returns 0 when allowed, else the seconds until every bucket holds `cost`
+   * tokens. A cost above one client's burst is charged as the whole burst.
    */
-  take(client: string, cost: number): number {
+  take(keys: string | readonly ChargeKey[], cost: number): number {
     const now = this.clock();
     const want = Math.min(cost, this.limit.burst);
-    const b = this.buckets.get(client) ?? { tokens: this.limit.burst, at: now };
-    const tokens = this.refilled(b, now);
-    if (tokens < want) {
-      this.buckets.set(client, { tokens, at: now });
-      return Math.ceil((want - tokens) / this.limit.perSecond);
+    const list = typeof keys === "string" ? [{ key: keys, scale: 1 }] : keys;
+    const state = list.map(({ key, scale }) => {
+      const b = this.buckets.get(key) ?? { tokens: this.limit.burst * scale, at: now, scale };
+      return { key, scale, tokens: this.refilled(b, now) };
+    });
+    const wait = Math.max(0, ...state.map((x) => (want - x.tokens) / (this.limit.perSecond * x.scale)));
+    for (const x of state) {
+      this.buckets.set(x.key, { tokens: wait > 0 ? x.tokens : x.tokens - want, at: now, scale: x.scale });
     }
-    this.buckets.set(client, { tokens: tokens - want, at: now });
+    if (wait > 0) return Math.ceil(wait);
     if (this.buckets.size > MAX_CLIENTS) this.prune(now);
     return 0;
   }
@@ -56,7 +73,7 @@ export class RateLimiter {
    * addresses than that, the oldest entries go too (those clients start again with a full bucket).
    */
   private prune(now: number): void {
-    for (const [k, b] of this.buckets) if (this.refilled(b, now) >= this.limit.burst) this.buckets.delete(k);
+    for (const [k, b] of this.buckets) if (this.refilled(b, now) >= this.limit.burst * b.scale) this.buckets.delete(k);
     for (const k of this.buckets.keys()) {
       if (this.buckets.size <= MAX_CLIENTS * 0.9) break;
       this.buckets.delete(k);
@@ -88,4 +105,19 @@ export function clientKey(address: string | undefined): string {
     .slice(0, 4)
     .map((g) => g.replace(/^0+(?=.)/, ""))
     .join(":")}::/64`;
+}
+
+/**
+ * The buckets a client address is charged to: the IPv4 address, or an IPv6 address's /64 and its /48 (whose budget
+ * is {@link NETWORK_SHARE} clients').
+ */
+export function clientKeys(address: string | undefined): ChargeKey[] {
+  const key = clientKey(address);
+  const v6 = /^([0-9a-f]+:[0-9a-f]+:[0-9a-f]+):[0-9a-f]+::\/64$/.exec(key);
+  return v6 === null
+    ? [{ key, scale: 1 }]
+    : [
+        { key, scale: 1 },
+        { key: `${v6[1]}::/48`, scale: NETWORK_SHARE },
+      ];
 }

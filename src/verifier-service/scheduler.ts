@@ -56,8 +56,14 @@ export class RequestScheduler {
       log.info("proof requested", { requestId, txHash });
     } catch (e) {
       if (this.o.isRequestExists?.(e) === true) {
-        await this.o.store.updateRequest(member, t, { status: "exists" }, nowSeconds());
-        log.info("someone else requested this snapshot first");
+        const requestId = await this.o.chain.requestIdOf(member, t).catch(() => 0n);
+        await this.o.store.updateRequest(
+          member,
+          t,
+          requestId === 0n ? { status: "exists" } : { status: "exists", requestId: requestId.toString() },
+          nowSeconds(),
+        );
+        log.info("someone else requested this snapshot first", { requestId });
         return;
       }
       const message = (e as Error).message.slice(0, 300);

@@ -4,8 +4,15 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 import pg from "pg";
 
-import { inTransactionAsync, openSqlite, storageFault, watchDatabaseFiles } from "../sqlite/index.js";
-import { SqlRecordStore, migrate, type Querier, type SqlDriver, type SqlValue } from "./store.js";
+import {
+  inTransactionAsync,
+  isDamage,
+  migrate,
+  openSqlite,
+  storageFault,
+  watchDatabaseFiles,
+} from "../sqlite/index.js";
+import { MIGRATIONS, SqlRecordStore, type Querier, type SqlDriver, type SqlValue } from "./store.js";
 
 const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql);
 
@@ -16,7 +23,9 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, StatementSync>();
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** The first storage fault seen (a damaged file, an I/O error, a full disk): health stays degraded after it. */
+  /** The first damage seen (a corrupt file): health stays degraded after it. */
+  private damage: string | undefined;
+  /** The last other storage fault (an I/O error, a full disk, a read-only file), until a write succeeds again. */
   private fault: string | undefined;
   private readonly filesChanged: () => string | undefined;
 
@@ -26,7 +35,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   problem(): string | undefined {
-    return this.fault ?? this.filesChanged();
+    return this.damage ?? this.fault ?? this.filesChanged();
   }
 
   /** Runs `fn` after every operation queued before it. */
@@ -46,9 +55,11 @@ export class SqliteDriver implements SqlDriver {
       }
       if (isRead(sql)) return { rows: st.all(...params) as T[], changes: 0 };
       const r = st.run(...params);
+      this.fault = undefined;
       return { rows: [], changes: Number(r.changes) };
     } catch (e) {
-      this.fault ??= storageFault(e);
+      if (isDamage(e)) this.damage ??= storageFault(e);
+      else this.fault = storageFault(e) ?? this.fault;
       throw e;
     }
   }
@@ -153,7 +164,7 @@ export async function openRecordStore(location: string): Promise<SqlRecordStore>
     ? new PostgresDriver(location)
     : new SqliteDriver(location.replace(/^sqlite:/i, ""));
   try {
-    await migrate(driver);
+    await migrate(driver, MIGRATIONS, redactLocation(location));
   } catch (e) {
     await driver.close().catch(() => undefined);
     throw e;

@@ -1,6 +1,7 @@
 // The verifier's storage (docs/protocol.md "Verifier service", storage): one schema and one migration list shared by
 // SQLite (node:sqlite, the embedded default) and PostgreSQL (pg, by URL). Records are keyed by nullifier: inserting
 // a record twice is a no-op, and a batch is inserted in one transaction (all or nothing).
+import type { Migration } from "../sqlite/migrate.js";
 
 /** One stored record (numbers as decimal strings; `member` a checksummed address). */
 export interface StoredRecord {
@@ -129,14 +130,10 @@ export interface SqlDriver extends Querier {
   close(): Promise<void>;
 }
 
-/** One schema migration (portable SQL: TEXT, BIGINT and composite primary keys mean the same in both dialects). */
-export interface Migration {
-  version: number;
-  name: string;
-  statements: string[];
-}
-
-/** The migrations, in order. Never edit a released one: append. */
+/**
+ * The store's migrations, in order (portable SQL: TEXT, BIGINT and composite primary keys mean the same in both
+ * dialects), applied by the shared `migrate` of src/sqlite/migrate.ts. Never edit a released one: append.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -193,35 +190,6 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: [`ALTER TABLE records ADD COLUMN payout_hash TEXT`],
   },
 ];
-
-/** Applies pending migrations in one transaction under the migration lock; returns the versions applied. */
-export async function migrate(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  return driver.transaction(async (q) => {
-    await driver.lockForMigration(q);
-    await q.query(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-    );
-    const { rows } = await q.query<{ version: number | string }>("SELECT version FROM schema_migrations");
-    const done = new Set(rows.map((r) => Number(r.version)));
-    const applied: number[] = [];
-    for (const m of migrations) {
-      if (done.has(m.version)) continue;
-      for (const s of m.statements) await q.query(s);
-      await q.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
-        m.version,
-        m.name,
-        Math.floor(Date.now() / 1000),
-      ]);
-      applied.push(m.version);
-    }
-    const newest = Math.max(0, ...done);
-    const known = Math.max(0, ...migrations.map((m) => m.version));
-    if (newest > known) {
-      throw new Error(`the database has schema version ${newest}, newer than this software knows (${known})`);
-    }
-    return applied;
-  });
-}
 
 const RECORD_COLUMNS =
   "nullifier, member, asset, t, slot, account_key, balance, payout_hash, message, r8x, r8y, s, ax, ay, key_hash, " +

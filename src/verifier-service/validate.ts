@@ -1,8 +1,9 @@
-// Validation of forwarded records (docs/protocol.md "Verifier service"): schema, ranges, then against the chain
-// (member known, t strictly in the past, a key registered for the member at t that hashes from the record key,
-// optionally a committed set), then the record key's subgroup, then the EdDSA-Poseidon signature on the record
-// message v2. Nothing is stored unless every check passes. The work per request is bounded: copies are checked once,
-// the chain loop yields to the event loop, and signatures are verified on worker threads.
+// Validation of forwarded records (docs/protocol.md "Verifier service"): schema and ranges; t strictly in the past
+// and the record key in the prime-order subgroup; the EdDSA-Poseidon signature on the record message v2; then against
+// the chain (member known, a key registered for the member at t that hashes from the record key, optionally a
+// committed set). Nothing is stored unless every check passes. The work per request is bounded: copies are checked
+// once, signatures are verified on worker threads before any per-record chain lookup (a forged batch costs no RPC
+// call per record), and the chain loop yields to the event loop.
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 
 import { WEAK_KEY_REASON, isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
@@ -82,20 +83,47 @@ export class RecordValidator {
       seen.add(copy);
       unique.push({ i, p, message, nullifier });
     }
+    // Then the checks that need no chain: t in the past (one cached read of the head), a key of the prime-order
+    // subgroup, and the signatures, off the event loop (the crypto backend's worker threads). Only records that a
+    // record key really signed reach the chain lookups, so a batch of forged records costs no RPC call per record.
     const now = await this.chainCall(() => this.chain.now());
+    for (const { i, p } of unique) {
+      if (p.record.t >= BigInt(now)) {
+        throw new ApiError(
+          422,
+          "snapshot_not_past",
+          `t = ${p.record.t} is not in the past (chain time ${now})`,
+          at(i, "record.t"),
+        );
+      }
+      if (!isInPrimeSubgroup(p.recordKey)) {
+        throw new ApiError(
+          422,
+          "weak_key",
+          `the ${WEAK_KEY_REASON}: anyone can sign under it, so its records prove nothing`,
+          at(i, "recordKey"),
+        );
+      }
+    }
+    const valid = await this.crypto.verifyMany(
+      unique.map(({ p, message }) => ({ message, signature: p.signature, publicKey: p.recordKey })),
+    );
+    this.signaturesChecked += unique.length;
+    const bad = valid.indexOf(false);
+    if (bad !== -1) {
+      throw new ApiError(
+        422,
+        "bad_signature",
+        "the signature does not verify for this record and key",
+        at(unique[bad].i, "signature"),
+      );
+    }
+    // Last, the chain: the member, its key registered at t, and (if required) its committed set.
     const rows: StoredRecord[] = [];
     for (const [n, { i, p, message, nullifier }] of unique.entries()) {
       if (n > 0 && n % YIELD_EVERY === 0) await yieldToLoop(); // cached chain answers resolve without a macrotask
       const { record: rec } = p;
       const member = memberAddress(rec.member);
-      if (rec.t >= BigInt(now)) {
-        throw new ApiError(
-          422,
-          "snapshot_not_past",
-          `t = ${rec.t} is not in the past (chain time ${now})`,
-          at(i, "record.t"),
-        );
-      }
       const t = Number(rec.t);
       const status = await this.chainCall(() => this.chain.memberStatus(member));
       if (status === 0)
@@ -115,14 +143,6 @@ export class RecordValidator {
       }
       if (this.options.requireCommitted === true && !(await this.chainCall(() => this.chain.setCommitted(member, t)))) {
         throw new ApiError(422, "snapshot_not_committed", `${member} committed no set for t = ${t}`, at(i, "record.t"));
-      }
-      if (!isInPrimeSubgroup(p.recordKey)) {
-        throw new ApiError(
-          422,
-          "weak_key",
-          `the ${WEAK_KEY_REASON}: anyone can sign under it, so its records prove nothing`,
-          at(i, "recordKey"),
-        );
       }
       rows.push({
         nullifier: nullifier.toString(),
@@ -144,20 +164,6 @@ export class RecordValidator {
         checkedAt: null,
         checkResult: null,
       });
-    }
-    // The expensive part last, off the event loop (the crypto backend's worker threads).
-    const valid = await this.crypto.verifyMany(
-      unique.map(({ p, message }) => ({ message, signature: p.signature, publicKey: p.recordKey })),
-    );
-    this.signaturesChecked += unique.length;
-    const bad = valid.indexOf(false);
-    if (bad !== -1) {
-      throw new ApiError(
-        422,
-        "bad_signature",
-        "the signature does not verify for this record and key",
-        at(unique[bad].i, "signature"),
-      );
     }
     // One row per nullifier: two different valid signatures of one record are the same record.
     const byNullifier = new Map(rows.map((r) => [r.nullifier, r]));

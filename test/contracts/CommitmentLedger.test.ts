@@ -550,6 +550,26 @@ describe("CommitmentLedger", function () {
         .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerInvalidSignature")
         .withArgs(0n);
     });
+    it("reverts with CommitmentLedgerInvalidSignature for the high-s twin of an operator's valid signature", async function () {
+      const f = await networkHelpers.loadFixture(committed);
+      const a = f.attestation(Verdict.Solvent);
+      const packed = await f.sign(a, f.operators.slice(0, 3));
+      const sigs = [0, 1, 2].map((i) => packed.slice(2 + i * 130, 2 + (i + 1) * 130));
+      // (r, n - s, v ^ 1) recovers the same signer: only the low-s rule refuses it.
+      const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+      const s = BigInt("0x" + sigs[1].slice(64, 128));
+      const v = parseInt(sigs[1].slice(128, 130), 16);
+      const twin = sigs[1].slice(0, 64) + (n - s).toString(16).padStart(64, "0") + (v === 27 ? "1c" : "1b");
+      const digest = await f.ledger.attestationDigest(a.subject, a.verdict, a.rootsDigest, a.blobDigest);
+      // The ecrecover precompile (input: digest, v, r, s) recovers the operator from the twin.
+      const input = digest + (v === 27 ? 28 : 27).toString(16).padStart(64, "0") + twin.slice(0, 128);
+      const recovered = await ethers.provider.call({ to: "0x0000000000000000000000000000000000000001", data: input });
+      expect(ethers.getAddress("0x" + recovered.slice(26))).to.equal(f.operators[1].address);
+      const blob = "0x" + sigs[0] + twin + sigs[2];
+      await expect(f.ledger.attestCommitment(f.member.address, f.t, a.verdict, a.rootsDigest, a.blobDigest, blob))
+        .to.be.revertedWithCustomError(f.ledger, "CommitmentLedgerInvalidSignature")
+        .withArgs(1n);
+    });
     it("reverts with CommitmentLedgerSignersNotSorted for descending or duplicate signers", async function () {
       const f = await networkHelpers.loadFixture(committed);
       const a = f.attestation(Verdict.Solvent);

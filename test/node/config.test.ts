@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { jsonLogger, keyFromEnv, readAggregatorConfig, readNodeConfig } from "../../src/node/index.js";
+import { jsonLogger, parsePrivateKey, readAggregatorConfig, readNodeConfig } from "../../src/node/index.js";
 import { rejects } from "./fixture.js";
 
 const A = "0x" + "11".repeat(20);
@@ -73,13 +73,15 @@ describe("node configuration", function () {
     await rejects(readNodeConfig(file), /da\.json: field eigendaUrl: must be an http\(s\) URL/);
   });
 
-  it("takes keys from the environment only, never echoing a bad value", function () {
-    process.env.POR_TEST_KEY = "ab".repeat(32);
-    expect(keyFromEnv("POR_TEST_KEY")).to.equal("0x" + "ab".repeat(32));
-    process.env.POR_TEST_KEY = "secret-not-hex";
-    expect(() => keyFromEnv("POR_TEST_KEY")).to.throw("POR_TEST_KEY must hold a 32-byte hex private key");
-    delete process.env.POR_TEST_KEY;
-    expect(() => keyFromEnv("POR_TEST_KEY")).to.throw(/set the operator key/);
+  it("checks a key's form, never echoing a bad value", function () {
+    expect(parsePrivateKey("POR_TEST_KEY", "ab".repeat(32))).to.equal("0x" + "ab".repeat(32));
+    expect(parsePrivateKey("POR_TEST_KEY", ` 0x${"cd".repeat(32)}\n`)).to.equal("0x" + "cd".repeat(32));
+    expect(() => parsePrivateKey("POR_TEST_KEY", "secret-not-hex")).to.throw(
+      "POR_TEST_KEY must hold a 32-byte hex private key",
+    );
+    expect(() => parsePrivateKey("POR_TEST_KEY", "")).to.throw(
+      "no key in POR_TEST_KEY: store it with `npx hardhat keystore set POR_TEST_KEY` or set the environment variable POR_TEST_KEY",
+    );
   });
 
   it("logs one JSON object per line with level filtering and child fields", function () {

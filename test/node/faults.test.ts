@@ -34,6 +34,7 @@ import {
   type NodeConfig,
   type OperatorNodeOptions,
 } from "../../src/node/index.js";
+import { openRecordStore } from "../../src/verifier-service/sql-drivers.js";
 import { blockNumbered, callTo, startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
 import {
   E18,
@@ -567,6 +568,28 @@ describe("Fault injection: operator node and aggregator behind a faulty JSON-RPC
           async () => void proxy.inject({ method: "eth_blockNumber", fault: { kind: "hang" } }),
           /operator node starting/,
           1_500,
+        ),
+      );
+      // A node holding the cheat's omitted record builds a LeafMismatch proof with snarkjs (worker threads) at its
+      // first sweep; SIGTERM once the proof is built must still stop it.
+      const records = await openRecordStore(join(dir, "held-for-proof.sqlite"));
+      await records.insertRecords([snaps[1].records[1]]);
+      await records.close();
+      const proofFile = join(dir, "node-proof.json");
+      const proving = nodeConfig({
+        rpcUrl: proxy.url,
+        healthPort: 0,
+        logLevel: "info",
+        records: join(dir, "held-for-proof.sqlite"),
+      });
+      await write(proofFile, proving);
+      results.push(
+        await cycle(
+          ["operator", "run", "--config-file", proofFile],
+          "node, after building a proof",
+          async () => undefined,
+          /fraud proof built/,
+          300,
         ),
       );
       const aggArgs = ["aggregator", "serve", "--config-file", aggFile];

@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { getAddress } from "ethers";
 
-import { InputError, loadLedger, parseAssetList, parseBalance, type Asset } from "../../src/ledger/index.js";
+import {
+  InputError,
+  LEDGER_CSV_MAX_ROW_BYTES,
+  loadLedger,
+  parseAssetList,
+  parseBalance,
+  type Asset,
+} from "../../src/ledger/index.js";
 
 const ASSETS_JSON = JSON.stringify({
   format: "por.assets",
@@ -141,6 +148,77 @@ describe("ledger formats", () => {
       // Valid multi-byte ids are read as they are.
       const l = await load("utf8-ok.csv", Buffer.concat([h, Buffer.from("café,BTC,1\n日本,BTC,2\n", "utf8")]));
       expect(l.get(1)?.accountIds).to.deep.equal(["café", "日本"]);
+    });
+  });
+
+  describe("CSV quoting (RFC 4180)", () => {
+    const h = "account_id,asset,balance,payout\r\n";
+    const alice = "0x" + "ab".repeat(20);
+    it("reads quoted ids holding commas and doubled quotes, quoted cells, CRLF rows and a BOM", async () => {
+      const l = await load(
+        "quoted.csv",
+        "\uFEFF" +
+          h +
+          '"smith, john",BTC,1,\r\n' +
+          '"say ""hi""",BTC,2,\r\n' +
+          '"""",BTC,3,\r\n' +
+          `plain,"BTC","4","${alice}"\r\n` +
+          '"日本, 東京",USDC,5,\n' +
+          "\r\n" +
+          'last,BTC,6,""',
+      );
+      expect(l.get(1)?.accountIds).to.deep.equal(["smith, john", 'say "hi"', '"', "plain", "last"]);
+      expect(l.get(1)?.balances).to.deep.equal([1n, 2n, 3n, 4n, 6n]);
+      expect(l.get(1)?.payouts).to.deep.equal([undefined, undefined, undefined, getAddress(alice), undefined]);
+      expect(l.get(2)?.accountIds).to.deep.equal(["日本, 東京"]);
+    });
+    it("a quoted header and an unquoted ledger read as before", async () => {
+      const l = await load("qhdr.csv", '"account_id","asset","balance"\na,BTC,1\n');
+      expect(l.get(1)?.accountIds).to.deep.equal(["a"]);
+    });
+    it("names the line a row starts on and the field of a bad row, after quoted line breaks", async () => {
+      const text = h + '"a\r\nb",BTC,1,\r\nc,BTC,2,\r\nd,BTC,x,\r\n';
+      // A quoted field may hold a line break, but no field of a ledger row may: the id is refused, on its first line.
+      await fails("break.csv", text, 2, "account_id", /break\.csv line 2, field account_id: .*control characters/);
+      const rows = h + 'ok,BTC,1,\r\n"x, y",BTC,2,\r\n"bad ""id""",BTC,-3,\r\n';
+      await fails("badrow.csv", rows, 4, "balance", /badrow\.csv line 4, field balance: balance is negative/);
+      await fails("badpay.csv", h + `a,BTC,1,"${alice.slice(0, 10)}"\r\n`, 2, "payout", /20-byte address/);
+      await fails("cols.csv", h + '"a,b",BTC\r\n', 2, undefined, /expected 4 comma-separated fields, found 2/);
+    });
+    it("an unterminated quote names the line it opens on", async () => {
+      const rows = Array.from({ length: 50 }, (_, i) => `id${i},BTC,${i},\r\n`).join("");
+      await fails(
+        "open.csv",
+        h + rows + '"never closed,BTC,1,\r\nmore,BTC,2,\r\n',
+        52,
+        "account_id",
+        /open\.csv line 52, field account_id: a quoted field is never closed/,
+      );
+      // The first bad row of the file is reported, not the broken quote the parser meets later in the same chunk.
+      await fails("first.csv", h + "a,BTC,-1,\r\n" + rows + '"never closed,BTC,1,\r\n', 2, "balance", /negative/);
+      await fails("open2.csv", h + 'a,"BTC,1,\n', 2, "asset", /line 2, field asset: a quoted field is never closed/);
+    });
+    it("refuses a stray quote in an unquoted field and text after a closing quote, naming line and field", async () => {
+      await fails("stray.csv", h + 'ok,BTC,1,\r\na"b,BTC,1,\r\n', 3, "account_id", /quote inside an unquoted field/);
+      await fails("after.csv", h + '"a"b,BTC,1,\r\n', 2, "account_id", /must end at its closing quote/);
+      await fails("after2.csv", h + 'a,BTC,"1" ,\r\n', 2, "balance", /must end at its closing quote/);
+    });
+    it("bounds a row's length (an unclosed quote cannot make the reader hold the file)", async () => {
+      await fails(
+        "huge.csv",
+        h + `"${"x".repeat(LEDGER_CSV_MAX_ROW_BYTES + 10)}`,
+        2,
+        "account_id",
+        new RegExp(`row longer than ${LEDGER_CSV_MAX_ROW_BYTES} bytes`),
+      );
+    });
+    it("refuses invalid UTF-8 inside a quoted field, naming line and field", async () => {
+      const bad = Buffer.concat([
+        Buffer.from(h + 'ok,BTC,1,\r\n"a,'),
+        Buffer.from([0xff]),
+        Buffer.from('",BTC,1,\r\n'),
+      ]);
+      await fails("utf8q.csv", bad, 3, "account_id", /line 3, field account_id: not valid UTF-8/);
     });
   });
 

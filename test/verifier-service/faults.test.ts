@@ -14,7 +14,8 @@ import { network } from "hardhat";
 import { rpcProvider } from "../../src/chain/rpc.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { jsonLogger } from "../../src/log/index.js";
-import { DatabaseDamagedError, storageFault } from "../../src/sqlite/index.js";
+import { DatabaseDamagedError, isDamage, storageFault } from "../../src/sqlite/index.js";
+import { SqliteDriver } from "../../src/verifier-service/sql-drivers.js";
 import {
   EthersChainView,
   openRecordStore,
@@ -312,6 +313,26 @@ describe("verifier service under faults (issue 20)", function () {
       err = undefined;
       await openRecordStore(other.location).catch((e: unknown) => (err = e));
       expect((err as Error).message).to.match(/is damaged \(not a database/);
+    });
+
+    it("a storage fault that passes (a read-only file made writable again) clears at the next write; damage stays", async function () {
+      const fresh = await factory.fresh();
+      await fresh.store.close();
+      const driver = new SqliteDriver(fresh.location);
+      try {
+        await driver.query("CREATE TABLE t (x INTEGER)");
+        await driver.query("PRAGMA query_only = ON");
+        const e = await driver.query("INSERT INTO t VALUES (1)").catch((x: unknown) => x);
+        expect(storageFault(e)).to.match(/^read-only/);
+        expect(driver.problem()).to.match(/^read-only/);
+        await driver.query("PRAGMA query_only = OFF");
+        await driver.query("INSERT INTO t VALUES (2)");
+        expect(driver.problem()).to.equal(undefined);
+      } finally {
+        await driver.close();
+      }
+      expect(isDamage({ code: "ERR_SQLITE_ERROR", errcode: 11 })).to.equal(true);
+      expect(isDamage({ code: "ERR_SQLITE_ERROR", errcode: 13 })).to.equal(false);
     });
 
     it("classifies SQLite's storage faults, and nothing else, as storage faults", function () {

@@ -119,4 +119,24 @@ describe("RequestScheduler", function () {
     await scheduler().recover();
     expect((await store.requests()).find((r) => r.t === t)?.status).to.equal("sent");
   });
+  it("records the on-chain request id when someone else requested between its look and its send", async () => {
+    const t = fx.tCommitted + 5;
+    const exists = new Error("CommitmentLedgerRequestExists");
+    let looks = 0;
+    // The first look (before sending) misses the request, as if it landed just after; the send then reverts.
+    const racing = Object.create(fx.chain, {
+      requestIdOf: { value: () => Promise.resolve(looks++ === 0 ? 0n : 42n) },
+      requestProof: { value: () => Promise.reject(exists) },
+    }) as typeof fx.chain;
+    await store.addRequestIntent(fx.memberAddress, t, 1);
+    await new RequestScheduler({
+      store,
+      chain: racing,
+      logger: silentLogger,
+      isRequestExists: (e) => e === exists,
+    }).recover();
+    const row = (await store.requests()).find((r) => r.t === t);
+    expect(row?.status).to.equal("exists");
+    expect(row?.requestId).to.equal("42");
+  });
 });

@@ -343,7 +343,12 @@ for (const backend of ["sqlite", "postgres"] as const) {
       it("finishes an in-flight request on close, then refuses connections", async () => {
         const records: ForwardedRecord[] = Array.from({ length: 20 }, (_, i) => rec(100 + i));
         const inflight = post(`${service.url}/records`, { records });
-        await new Promise((r) => setTimeout(r, 20));
+        // Close only once the server is working on it (a connection whose request has not arrived yet is idle, and
+        // closing the server drops idle connections).
+        for (let i = 0; i < 500; i++) {
+          if (((await get(`${service.url}/health`)).json.inFlight as number) > 1) break; // itself and the POST
+          await new Promise((r) => setTimeout(r, 2));
+        }
         const url = service.url;
         await service.close();
         const done = await inflight;

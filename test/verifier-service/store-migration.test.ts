@@ -6,13 +6,8 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import {
-  MIGRATIONS,
-  SqliteDriver,
-  migrate,
-  openRecordStore,
-  type StoredRecord,
-} from "../../src/verifier-service/index.js";
+import { SchemaTooNewError, migrate } from "../../src/sqlite/index.js";
+import { MIGRATIONS, SqliteDriver, openRecordStore, type StoredRecord } from "../../src/verifier-service/index.js";
 
 describe("verifier store: migration to the payout hash (schema version 2)", () => {
   let dir: string;
@@ -24,7 +19,7 @@ describe("verifier store: migration to the payout hash (schema version 2)", () =
   it("keeps v1 rows (payoutHash null) and stores v2 rows with their payout hash", async () => {
     const path = join(dir, "v1.sqlite");
     const v1 = new SqliteDriver(path);
-    expect(await migrate(v1, MIGRATIONS.slice(0, 1))).to.deep.equal([1]);
+    expect(await migrate(v1, MIGRATIONS.slice(0, 1), path)).to.deep.equal([1]);
     await v1.query(
       "INSERT INTO records (nullifier, member, asset, t, slot, account_key, balance, message, r8x, r8y, s, ax, ay, " +
         "key_hash, payout, received_at) VALUES ('1', '0xM', 1, 100, 2, '3', '4', '5', '6', '7', '8', '9', '10', '11', " +
@@ -46,9 +41,31 @@ describe("verifier store: migration to the payout hash (schema version 2)", () =
     // Reopening applies nothing new.
     const again = new SqliteDriver(path);
     try {
-      expect(await migrate(again)).to.deep.equal([]);
+      expect(await migrate(again, MIGRATIONS, path)).to.deep.equal([]);
     } finally {
       await again.close();
     }
+  });
+
+  it("refuses a store written by a newer release, naming the file and both versions", async () => {
+    const path = join(dir, "newer.sqlite");
+    const newer = new SqliteDriver(path);
+    const future = [
+      ...MIGRATIONS,
+      { version: 99, name: "from the future", statements: ["CREATE TABLE later (x TEXT)"] },
+    ];
+    expect(await migrate(newer, future, path)).to.have.length(MIGRATIONS.length + 1);
+    await newer.close();
+    let error: unknown;
+    try {
+      await openRecordStore(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(SchemaTooNewError);
+    expect((error as Error).message).to.equal(
+      `the database ${path} has schema version 99, newer than this software knows (${MIGRATIONS.length}): ` +
+        "run the release that wrote it, or restore a backup made by this one",
+    );
   });
 });
