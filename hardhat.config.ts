@@ -15,7 +15,7 @@ const solcPath = require.resolve("solc/soljson.js");
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, porKeysPlugin],
   tasks: taskDefinitions,
-  // The operator node's and the aggregator's keys (node:run, aggregator:serve): the environment variable of that name
+  // The operator node's and the aggregator's keys (operator run, aggregator serve): the environment variable of that name
   // when set, else the keystore (`npx hardhat keystore set POR_OPERATOR_KEY`). See docs/guides/operator.md.
   por: {
     operatorKey: configVariable("POR_OPERATOR_KEY"),

@@ -11,12 +11,12 @@ import {
 } from "../src/node/index.js";
 
 export interface Args {
-  configFile: string;
+  configFile?: string;
   create: boolean;
 }
 
 /**
- * `hardhat aggregator:serve --config-file aggregator.json [--create]`: serves until SIGINT/SIGTERM (a second signal
+ * `hardhat aggregator serve --config-file aggregator.json [--create]`: serves until SIGINT/SIGTERM (a second signal
  * exits at once); key from the configuration variable `por.aggregatorKey` (POR_AGGREGATOR_KEY: the environment variable,
  * else the keystore); `--create` creates the database on the first run.
  */
@@ -27,20 +27,21 @@ export default async function aggregatorServe(args: Args, hre: HardhatRuntimeEnv
     return sig;
   });
   try {
-    if (args.configFile === "") throw new Error("--config-file <aggregator.json> is required");
+    if (args.configFile === undefined || args.configFile === "")
+      throw new Error("--config-file <aggregator.json> is required");
     const { close } = await startAggregator(
       await readAggregatorConfig(args.configFile),
       await resolvePrivateKey(hre.config.por.aggregatorKey),
       { create: args.create, signal: stop.signal },
     );
     const sig = await signalled;
-    console.error(`aggregator:serve: ${sig}, shutting down`);
+    console.error(`aggregator serve: ${sig}, shutting down`);
     await close();
   } catch (e) {
     if (e instanceof StartAborted) {
-      console.error(`aggregator:serve: ${e.message}`);
+      console.error(`aggregator serve: ${e.message}`);
     } else {
-      console.error(startErrorText("aggregator:serve", args.configFile, e));
+      console.error(startErrorText("aggregator serve", args.configFile ?? "", e));
       process.exitCode = 1;
     }
   } finally {

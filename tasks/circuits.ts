@@ -1,3 +1,4 @@
+import { listInput, runTask } from "../src/client/index.js";
 import { describeStale, runPipeline } from "../src/circuits/index.js";
 
 interface CircuitsArgs {
@@ -7,16 +8,18 @@ interface CircuitsArgs {
 
 /** `hardhat circuits`: compile, run the cached development ceremony, export (or, with --check, compare) verifiers. */
 export default async function circuits(args: CircuitsArgs): Promise<void> {
-  const only = args.only ? args.only.split(",").map((s) => s.trim()) : undefined;
-  const result = await runPipeline({ check: args.check, only });
-  if (result.stale.length > 0) {
-    process.stderr.write(`${describeStale(result.stale)}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  process.stderr.write(
-    args.check
-      ? `[circuits] committed verifiers and keys are current (${result.compiled.length} circuits)\n`
-      : `[circuits] exported ${result.compiled.length} verifiers to contracts/verifiers/ and keys to circuits/keys/\n`,
-  );
+  await runTask("circuits", async (out) => {
+    const only = args.only === "" ? undefined : listInput(args.only);
+    const result = await runPipeline({ check: args.check, only });
+    if (result.stale.length > 0) {
+      process.stderr.write(`${describeStale(result.stale)}\n`);
+      out.failed = true;
+      return;
+    }
+    process.stderr.write(
+      args.check
+        ? `[circuits] committed verifiers and keys are current (${result.compiled.length} circuits)\n`
+        : `[circuits] exported ${result.compiled.length} verifiers to contracts/verifiers/ and keys to circuits/keys/\n`,
+    );
+  });
 }

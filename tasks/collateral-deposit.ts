@@ -1,50 +1,47 @@
-import { isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
-  TaskError,
-  contractAddress,
-  formatAmount,
-  openContext,
-  parseAmount,
-  resolveToken,
-  runTask,
-  sendAndReport,
-  type TaskContext,
-} from "../src/members/index.js";
+  addressInput,
+  clientTask,
+  sendAndDescribe,
+  userInput,
+  type Client,
+  type ClientArgs,
+} from "../src/client/index.js";
+import { formatAmount, parseAmount, resolveToken } from "../src/members/index.js";
 
-export interface Args {
-  token: string;
+export interface Args extends ClientArgs {
+  /** Whole units (1.5) or base units (1500units). */
   amount: string;
+  /** ETH or the token address. */
+  token: string;
+  /** Member credited ("" : the signer). */
   member: string;
-  from: string;
-  address: string;
 }
 
-/** `hardhat collateral:deposit`: deposit ETH or an approved ERC-20 as a member's collateral (approves if needed). */
-export default async function collateralDeposit(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await runTask("collateral:deposit", async () => runCollateralDeposit(await openContext(hre, args.from), args));
+/** `hardhat collateral deposit <amount>`: deposit ETH or an approved ERC-20 as a member's collateral. */
+export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await clientTask("collateral deposit", hre, args, (ctx) => collateralDeposit(ctx, args));
 }
 
-/** The body of `collateral:deposit` on an open context (tests and scripts call it directly). */
-export async function runCollateralDeposit(ctx: TaskContext, args: Args): Promise<void> {
-  const member = args.member === "" ? ctx.signer.address : args.member;
-  if (!isAddress(member)) throw new TaskError("--member must be a 0x address");
-  const vaultAddress = await contractAddress(ctx, "CollateralVault", args.address);
-  const vault = await ctx.ethers.getContractAt("CollateralVault", vaultAddress, ctx.signer);
-  const token = await resolveToken(args.token, ctx.signer).catch((e: Error) => {
-    throw new TaskError(e.message);
-  });
-  const amount = parseAmount(args.amount, token.decimals);
-  ctx.print(`deposit ${formatAmount(amount, token.decimals, token.symbol)} for ${member}`);
+/** The body of `collateral deposit` on a client (approves the vault first if an ERC-20 allowance is short). */
+export async function collateralDeposit(ctx: Client, args: Args): Promise<void> {
+  const signer = await ctx.signer();
+  const member = args.member === "" ? signer.address : addressInput("--member", args.member);
+  const vault = await ctx.contract("vault", signer);
+  const vaultAddress = await vault.getAddress();
+  const token = await userInput(() => resolveToken(args.token, signer));
+  const amount = await userInput(() => parseAmount(args.amount, token.decimals, "<amount>"));
+  ctx.out.line(`deposit ${formatAmount(amount, token.decimals, token.symbol)} for ${member}`);
+  ctx.out.setAll({ member, token: token.address, symbol: token.symbol, amount });
   if (token.erc20) {
     const erc20 = token.erc20;
-    const allowance = (await erc20.allowance(ctx.signer.address, vaultAddress)) as bigint;
+    const allowance = (await erc20.allowance(signer.address, vaultAddress)) as bigint;
     if (allowance < amount) {
-      await sendAndReport(ctx, "approve", () => erc20.approve(vaultAddress, amount));
+      await sendAndDescribe(ctx, "approve", () => erc20.approve(vaultAddress, amount));
     }
-    await sendAndReport(ctx, "deposit", () => vault.deposit(member, token.address, amount));
+    await sendAndDescribe(ctx, "deposit", () => vault.deposit(member, token.address, amount));
   } else {
-    await sendAndReport(ctx, "deposit", () => vault.deposit(member, token.address, amount, { value: amount }));
+    await sendAndDescribe(ctx, "deposit", () => vault.deposit(member, token.address, amount, { value: amount }));
   }
 }

@@ -1,38 +1,87 @@
-// Every Hardhat task of the project, declared here and listed in hardhat.config.ts.
-// Each task is thin: its action lives in its own file under tasks/ and calls the library in src/.
-import { task } from "hardhat/config";
+// Every Hardhat task of the project, declared here and listed in hardhat.config.ts. Tasks come in groups
+// (`npx hardhat member apply`, `npx hardhat ledger commit`; `npx hardhat member --help` lists a group). Required inputs
+// are positional arguments (shown as required by `--help`) or, where there are several, options without a default;
+// ids and times are BIGINT. Each task is thin: its action lives in its own file under tasks/, exports its body for
+// tests, and calls the library in src/ (src/client for the connection, the deployment, errors and output).
+import { emptyTask, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
-import type { NewTaskDefinition } from "hardhat/types/tasks";
+import type { TaskDefinition } from "hardhat/types/tasks";
+
+// --- options shared by the tasks (src/client) ---
+const deploymentOption = {
+  name: "deployment" as const,
+  description: "Ignition deployment directory (default: ignition/deployments/chain-<chainId>)",
+  defaultValue: "",
+};
+const fromOption = {
+  name: "from" as const,
+  description: "Signing account: index or address of a configured account (default: the first)",
+  defaultValue: "",
+};
+const jsonFlag = { name: "json" as const, description: "Print one JSON object instead of text" };
+/** A task that sends or signs: --from, --deployment and --json (src/client). */
+const signingTask = (id: string | string[], description: string) =>
+  task(id, description).addOption(fromOption).addOption(deploymentOption).addFlag(jsonFlag);
+/** A required option (several required inputs of one task; a single one is positional). */
+function requiredOption<N extends string>(
+  name: N,
+  description: string,
+): OptionWithoutDefault<N, ArgumentType.STRING_WITHOUT_DEFAULT>;
+function requiredOption<N extends string, T extends WithoutDefault>(
+  name: N,
+  description: string,
+  type: T,
+): OptionWithoutDefault<N, T>;
+function requiredOption(name: string, description: string, type: WithoutDefault = ArgumentType.STRING_WITHOUT_DEFAULT) {
+  return { name, description: `${description} (required)`, type, defaultValue: undefined };
+}
+type WithoutDefault = ArgumentType.STRING_WITHOUT_DEFAULT | ArgumentType.FILE_WITHOUT_DEFAULT;
+interface OptionWithoutDefault<N extends string, T extends WithoutDefault> {
+  name: N;
+  description: string;
+  type: T;
+  defaultValue: undefined;
+}
+const fileOption = <N extends string>(
+  name: N,
+  description: string,
+): OptionWithoutDefault<N, ArgumentType.FILE_WITHOUT_DEFAULT> => ({
+  name,
+  description,
+  type: ArgumentType.FILE_WITHOUT_DEFAULT,
+  defaultValue: undefined,
+});
 
 // --- circuits and the ceremony (src/circuits) ---
-const circuitTasks: NewTaskDefinition[] = [
+const circuitTasks: TaskDefinition[] = [
   task("circuits", "Compile the circuits, run the cached development ceremony, export verifiers and keys")
     .addFlag({ name: "check", description: "Compare with the committed verifiers and keys instead of writing them" })
     .addOption({ name: "only", description: "Comma-separated instance names (default: all)", defaultValue: "" })
     .setAction(() => import("./circuits.js"))
     .build(),
-  task("ceremony:start", "Start a production phase-2 ceremony for one circuit from a prepared powers-of-tau file")
-    .addOption({ name: "circuit", description: "Circuit instance name", defaultValue: "" })
-    .addOption({ name: "ptau", description: "Prepared powers-of-tau file", defaultValue: "" })
-    .addOption({ name: "dir", description: "Ceremony directory (new)", defaultValue: "" })
+  emptyTask("ceremony", "The production phase-2 ceremony of a circuit (docs/ceremony.md)").build(),
+  task(["ceremony", "start"], "Start a production phase-2 ceremony for one circuit from a prepared powers-of-tau file")
+    .addOption(requiredOption("circuit", "Circuit instance name"))
+    .addOption(requiredOption("ptau", "Prepared powers-of-tau file", ArgumentType.FILE_WITHOUT_DEFAULT))
+    .addOption(requiredOption("dir", "Ceremony directory (new)"))
     .setAction(async () => ({ default: (await import("./ceremony.js")).start }))
     .build(),
-  task("ceremony:contribute", "Add a contribution (fresh randomness) to a production ceremony")
-    .addOption({ name: "dir", description: "Ceremony directory", defaultValue: "" })
-    .addOption({ name: "name", description: "Contributor's public name", defaultValue: "" })
+  task(["ceremony", "contribute"], "Add a contribution (fresh randomness) to a production ceremony")
+    .addOption(requiredOption("dir", "Ceremony directory"))
+    .addOption(requiredOption("name", "Contributor's public name"))
     .addOption({ name: "entropy", description: "Extra entropy mixed into the randomness", defaultValue: "" })
     .setAction(async () => ({ default: (await import("./ceremony.js")).contributeAction }))
     .build(),
-  task("ceremony:verify", "Verify a ceremony's zkey against the circuit and the powers of tau")
-    .addOption({ name: "circuit", description: "Circuit instance name", defaultValue: "" })
-    .addOption({ name: "ptau", description: "Prepared powers-of-tau file", defaultValue: "" })
-    .addOption({ name: "zkey", description: "zkey to verify", defaultValue: "" })
+  task(["ceremony", "verify"], "Verify a ceremony's zkey against the circuit and the powers of tau")
+    .addOption(requiredOption("circuit", "Circuit instance name"))
+    .addOption(requiredOption("ptau", "Prepared powers-of-tau file", ArgumentType.FILE_WITHOUT_DEFAULT))
+    .addOption(requiredOption("zkey", "zkey to verify", ArgumentType.FILE_WITHOUT_DEFAULT))
     .setAction(async () => ({ default: (await import("./ceremony.js")).verify }))
     .build(),
-  task("ceremony:finalize", "Close a production ceremony with a public beacon and export its verifier")
-    .addOption({ name: "dir", description: "Ceremony directory", defaultValue: "" })
-    .addOption({ name: "ptau", description: "Prepared powers-of-tau file", defaultValue: "" })
-    .addOption({ name: "beacon", description: "Public beacon: 32 bytes of hex", defaultValue: "" })
+  task(["ceremony", "finalize"], "Close a production ceremony with a public beacon and export its verifier")
+    .addOption(requiredOption("dir", "Ceremony directory"))
+    .addOption(requiredOption("ptau", "Prepared powers-of-tau file", ArgumentType.FILE_WITHOUT_DEFAULT))
+    .addOption(requiredOption("beacon", "Public beacon: 32 bytes of hex"))
     .addOption({
       name: "iterations",
       description: "Beacon iterations exponent",
@@ -44,7 +93,7 @@ const circuitTasks: NewTaskDefinition[] = [
 ];
 
 // --- the contracts' ABIs and enums for the TypeScript side (src/codegen, src/generated) ---
-const abiTasks: NewTaskDefinition[] = [
+const abiTasks: TaskDefinition[] = [
   task("abi", "Build the contracts and write their ABIs and enums to src/generated/abi.ts")
     .addFlag({ name: "check", description: "Compare with the committed src/generated/abi.ts instead of writing it" })
     .setAction(() => import("./abi.js"))
@@ -55,27 +104,32 @@ const abiTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
+const passwordVarOption = {
+  name: "passwordVar" as const,
+  description:
+    "Read the password from this configuration variable (Hardhat keystore or env; default POR_KEYSTORE_PASSWORD)",
+  defaultValue: "",
+};
+
 // --- liabilities engine (src/records, src/tree, src/snapshot) ---
-const liabilityTasks: NewTaskDefinition[] = [
+const liabilityTasks: TaskDefinition[] = [
   task("keygen", "Generate a member's record key and member secret into a new encrypted keystore file")
-    .addOption({ name: "keystore", description: "Keystore file to create", defaultValue: "" })
-    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
-    .addOption({
-      name: "passwordVar",
-      description: "Read the password from this configuration variable (Hardhat keystore or env)",
-      defaultValue: "",
-    })
+    .addPositionalArgument({ name: "keystore", description: "Keystore file to create", type: ArgumentType.FILE })
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addOption(passwordVarOption)
+    .addFlag(jsonFlag)
     .setAction(() => import("./keygen.js"))
     .build(),
   task("snapshot", "Sign every user's balance record, build the liability trees, write leaves and a summary")
-    .addOption({ name: "ledger", description: "Ledger file (.csv or .jsonl)", defaultValue: "" })
-    .addOption({ name: "assets", description: "Asset list (JSON)", defaultValue: "" })
+    .addOption(requiredOption("ledger", "Ledger file (.csv or .jsonl)", ArgumentType.FILE_WITHOUT_DEFAULT))
+    .addOption(requiredOption("assets", "Asset list (JSON)", ArgumentType.FILE_WITHOUT_DEFAULT))
+    .addOption(requiredOption("keystore", "Member keystore", ArgumentType.FILE_WITHOUT_DEFAULT))
     .addOption({
-      name: "keystore",
-      description: "Member keystore (password from POR_KEYSTORE_PASSWORD)",
-      defaultValue: "",
+      name: "time",
+      description: "Snapshot time, Unix seconds (0: now)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
     })
-    .addOption({ name: "time", description: "Snapshot time, Unix seconds (default: now)", defaultValue: "" })
     .addOption({ name: "out", description: "Output parent directory", defaultValue: "snapshots" })
     .addOption({ name: "depth", description: "Tree depth D", type: ArgumentType.INT, defaultValue: 32 })
     .addOption({
@@ -85,123 +139,150 @@ const liabilityTasks: NewTaskDefinition[] = [
       defaultValue: 0,
     })
     .addFlag({ name: "noRecords", description: "Skip the per-user record files" })
-    .addOption({
-      name: "passwordVar",
-      description: "Read the keystore password from this configuration variable (Hardhat keystore or env)",
-      defaultValue: "",
-    })
+    .addOption(passwordVarOption)
+    .addFlag(jsonFlag)
     .setAction(() => import("./snapshot.js"))
     .build(),
-  task("verify-record", "Check a user's record file: signature, key, inclusion, and the published root")
-    .addOption({ name: "file", description: "The user's record file", defaultValue: "" })
-    .addOption({ name: "rootHash", description: "Published root hash (decimal)", defaultValue: "" })
-    .addOption({ name: "rootSum", description: "Published root sum (decimal)", defaultValue: "" })
-    .addOption({ name: "keyHash", description: "Registered record key hash (decimal)", defaultValue: "" })
-    .addOption({ name: "account", description: "Your account id (the file must be about it)", defaultValue: "" })
+  emptyTask("record", "A user's record file").build(),
+  task(["record", "verify"], "Check a user's record file: signature, key, inclusion, and the published root")
+    .addPositionalArgument({ name: "file", description: "The user's record file", type: ArgumentType.FILE })
+    .addOption(requiredOrNot("rootHash", "Published root hash (decimal)"))
+    .addOption(requiredOrNot("rootSum", "Published root sum (decimal)"))
+    .addOption(requiredOrNot("keyHash", "Registered record key hash (decimal)"))
+    .addOption(requiredOrNot("account", "Your account id (the file must be about it)"))
+    .addOption(requiredOrNot("payout", "Your payout address (0x): the record's payout must open to it"))
+    .addFlag({ name: "chain", description: "Read the committed root and the registered key hash from the network" })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./verify-record.js"))
+    .build(),
+  task(["record", "forward"], "Forward a record to verifiers: without the account id and salt (por.forwarded-record)")
+    .addPositionalArgument({ name: "file", description: "The user's record file", type: ArgumentType.FILE })
     .addOption({
-      name: "payout",
-      description: "Your payout address (0x): the record's payout must open to it",
+      name: "out",
+      description: "Write the forwarded record to this file (default: print it)",
       defaultValue: "",
     })
-    .addFlag({ name: "json", description: "Print the verdict as JSON (checks and summary)" })
-    .addFlag({ name: "chain", description: "Read the committed root and the registered key hash from the network" })
-    .addOption({ name: "deployment", description: "Ignition deployment directory (with --chain)", defaultValue: "" })
-    .setAction(() => import("./verify-record.js"))
+    .addOption({
+      name: "to",
+      description: "A verifier service's URL: send it there (POST <url>/records)",
+      defaultValue: "",
+    })
+    .addFlag(jsonFlag)
+    .setAction(() => import("./record-forward.js"))
     .build(),
 ];
 
-// --- fraud proofs (src/prover) ---
-const proverTasks: NewTaskDefinition[] = [
-  task("prove-fraud", "Prove that a member's committed tree does not honour a user's signed record (LeafMismatch)")
-    .addOption({ name: "record", description: "The user's record file (por.record v2)", defaultValue: "" })
-    .addOption({
-      name: "leaves",
-      description: "The member's published leaves payload for the record's tree",
-      defaultValue: "",
+/** An optional option without a default (absent: undefined). */
+function requiredOrNot<N extends string>(
+  name: N,
+  description: string,
+): OptionWithoutDefault<N, ArgumentType.STRING_WITHOUT_DEFAULT> {
+  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
+}
+
+// --- fraud proofs (src/prover, src/consortium) ---
+const fraudTasks: TaskDefinition[] = [
+  emptyTask("fraud", "Fraud proofs: prove a member's tree wrong, submit the proof").build(),
+  task(["fraud", "prove"], "Prove that a member's committed tree does not honour a user's signed record (LeafMismatch)")
+    .addPositionalArgument({
+      name: "record",
+      description: "The user's record file (por.record v2)",
+      type: ArgumentType.FILE,
     })
-    .addOption({
-      name: "path",
-      description: "Or: an inclusion response for the slot (por.slot-path v1)",
-      defaultValue: "",
-    })
-    .addOption({
-      name: "rootHash",
-      description: "The committed root hash (decimal); the path must reach it",
-      defaultValue: "",
-    })
+    .addOption(fileOption("leaves", "The member's published leaves payload for the record's tree"))
+    .addOption(fileOption("path", "Or: an inclusion response for the slot (por.slot-path v1)"))
+    .addOption(requiredOrNot("rootHash", "The committed root hash (decimal); the path must reach it"))
     .addOption({ name: "out", description: "Output proof file", defaultValue: "fraud-proof.json" })
     .addOption({ name: "circuit", description: "Circuit instance (default LeafMismatch32)", defaultValue: "" })
+    .addFlag(jsonFlag)
     .setAction(() => import("./prove-fraud.js"))
     .build(),
   task(
-    "prove-root-sum",
+    ["fraud", "prove-root-sum"],
     "Prove that a member's committed root sum is not the sum its committed root hash binds (RootSumMismatch)",
   )
-    .addOption({ name: "leaves", description: "The member's published leaves payload of the tree", defaultValue: "" })
-    .addOption({ name: "path", description: "Or: any slot path of the tree (por.slot-path v1)", defaultValue: "" })
-    .addOption({ name: "member", description: "With --path: the member's 0x address", defaultValue: "" })
-    .addOption({ name: "asset", description: "With --path: the asset id", defaultValue: "" })
-    .addOption({ name: "t", description: "With --path: the snapshot time", defaultValue: "" })
-    .addOption({ name: "rootSum", description: "The root sum the member committed (decimal)", defaultValue: "" })
+    .addPositionalArgument({
+      name: "rootSum",
+      description: "The root sum the member committed (decimal)",
+      type: ArgumentType.BIGINT,
+    })
+    .addOption(fileOption("leaves", "The member's published leaves payload of the tree"))
+    .addOption(fileOption("path", "Or: any slot path of the tree (por.slot-path v1)"))
+    .addOption(requiredOrNot("member", "With --path: the member's 0x address"))
+    .addOption(requiredOrNot("asset", "With --path: the asset id"))
+    .addOption({
+      name: "t",
+      description: "With --path: the snapshot time",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
     .addOption({ name: "out", description: "Output proof file", defaultValue: "root-sum-proof.json" })
+    .addFlag(jsonFlag)
     .setAction(() => import("./prove-root-sum.js"))
+    .build(),
+  signingTask(["fraud", "submit"], "Anyone: submit a fraud proof file to the Adjudicator (bounty to the sender)")
+    .addPositionalArgument({
+      name: "proof",
+      description: "The fraud-proof file (fraud prove's output)",
+      type: ArgumentType.FILE,
+    })
+    .setAction(() => import("./submit-fraud.js"))
     .build(),
 ];
 
-// --- membership, reserves, collateral, restitution claims, ejection (src/members, src/chain) ---
-// Common options: --from (account index or address; default the first account), --address (contract address;
-// default from ignition/deployments/chain-<id>/deployed_addresses.json).
-const fromOption = {
-  name: "from" as const,
-  description: "Signing account: index or address (default: first)",
-  defaultValue: "",
+// --- membership, reserves, collateral, restitution claims, ejection (src/members, src/client) ---
+const amountArgument = {
+  name: "amount" as const,
+  description: "Amount in whole units (1.5) or base units (1500units)",
 };
-const addressOption = (contract: string) => ({
-  name: "address" as const,
-  description: `${contract} address (default: from the Ignition deployment)`,
-  defaultValue: "",
-});
-const memberTasks: NewTaskDefinition[] = [
-  task("member:apply", "Apply for membership (the signer becomes an Applied member)")
-    .addOption({ name: "profile", description: "Profile: a 32-byte hex digest, or text to hash", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("ConsortiumRegistry"))
+const tokenOption = { name: "token" as const, description: "ETH or the token address", defaultValue: "ETH" };
+const memberTasks: TaskDefinition[] = [
+  emptyTask("member", "Membership: apply, approve, activate, keys, status, ejection").build(),
+  signingTask(["member", "apply"], "Apply for membership (the signer becomes an Applied member)")
+    .addPositionalArgument({ name: "profile", description: "Profile: a 32-byte hex digest, or text to hash" })
     .setAction(() => import("./member-apply.js"))
     .build(),
-  task("member:approve-genesis", "Auditor: approve a member's genesis (Applied -> Probation)")
-    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
-    .addOption({ name: "digest", description: "Genesis report digest (0x, 32 bytes)", defaultValue: "" })
-    .addOption({ name: "report", description: "Or: the report file (digest = keccak256 of it)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("ConsortiumRegistry"))
+  signingTask(["member", "approve-genesis"], "Auditor: approve a member's genesis (Applied -> Probation)")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addOption(requiredOrNot("digest", "Genesis report digest (0x, 32 bytes)"))
+    .addOption(fileOption("report", "Or: the report file (digest = keccak256 of it)"))
     .setAction(() => import("./member-approve-genesis.js"))
     .build(),
-  task("member:activate", "Probation -> Active (governance any time; anyone after the probation period)")
-    .addOption({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("ConsortiumRegistry"))
+  signingTask(["member", "activate"], "Probation -> Active (governance any time; anyone after the probation period)")
+    .addPositionalArgument({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
     .setAction(() => import("./member-activate.js"))
     .build(),
-  task(
-    "member:register-key",
+  signingTask(
+    ["member", "register-key"],
     "Register the signer's next record key (Probation or Active members; rotation closes the previous one)",
   )
-    .addOption({ name: "keystore", description: "por.keystore file (public key read, no password)", defaultValue: "" })
-    .addOption({ name: "ax", description: "Or: key Ax (decimal)", defaultValue: "" })
-    .addOption({ name: "ay", description: "Or: key Ay (decimal)", defaultValue: "" })
-    .addOption({ name: "validFrom", description: "First valid second (default: latest block + 120)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("ConsortiumRegistry"))
+    .addOption(fileOption("keystore", "por.keystore file (public key read, no password)"))
+    .addOption(requiredOrNot("ax", "Or: key Ax (decimal)"))
+    .addOption(requiredOrNot("ay", "Or: key Ay (decimal)"))
+    .addOption({
+      name: "validFrom",
+      description: "First valid second (0: latest block + 120)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
     .setAction(() => import("./member-register-key.js"))
     .build(),
-  task("member:status", "Show a member's lifecycle state, SLA, keys, collateral and reserves")
-    .addOption({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
-    .addFlag({ name: "json", description: "Print JSON" })
-    .addOption(fromOption)
-    .addOption(addressOption("ConsortiumRegistry"))
+  task(["member", "status"], "Show a member's lifecycle state, SLA, keys, collateral and reserves (read-only)")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
     .setAction(() => import("./member-status.js"))
     .build(),
-  task("reserve:register", "Register a reserve wallet for the signer, signed by the wallet (EIP-712)")
+  signingTask(
+    ["member", "eject-undercollateralized"],
+    "Anyone: eject a slashed member whose stake weight is below its SLA minimum",
+  )
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .setAction(() => import("./member-eject-undercollateralized.js"))
+    .build(),
+  emptyTask("reserve", "Reserve wallets of a member").build(),
+  signingTask(["reserve", "register"], "Register a reserve wallet for the signer, signed by the wallet (EIP-712)")
     .addOption({ name: "wallet", description: "Reserve wallet address (a Hardhat account signs)", defaultValue: "" })
     .addOption({
       name: "walletKeyVar",
@@ -220,162 +301,144 @@ const memberTasks: NewTaskDefinition[] = [
       type: ArgumentType.INT,
       defaultValue: 60,
     })
-    .addOption(fromOption)
-    .addOption(addressOption("ReserveRegistry"))
     .setAction(() => import("./reserve-register.js"))
     .build(),
-  task("collateral:deposit", "Deposit ETH or an approved ERC-20 as collateral")
-    .addOption({ name: "token", description: "ETH or the token address", defaultValue: "ETH" })
-    .addOption({
-      name: "amount",
-      description: "Amount in whole units (1.5) or base units (1500units)",
-      defaultValue: "",
-    })
+  emptyTask("collateral", "A member's collateral in the vault").build(),
+  signingTask(["collateral", "deposit"], "Deposit ETH or an approved ERC-20 as collateral")
+    .addPositionalArgument(amountArgument)
+    .addOption(tokenOption)
     .addOption({ name: "member", description: "Member credited (default: the signer)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("CollateralVault"))
     .setAction(() => import("./collateral-deposit.js"))
     .build(),
-  task("collateral:request-withdrawal", "Start the unbonding delay for part of the signer's collateral")
-    .addOption({ name: "token", description: "ETH or the token address", defaultValue: "ETH" })
-    .addOption({
-      name: "amount",
-      description: "Amount in whole units (1.5) or base units (1500units)",
-      defaultValue: "",
-    })
-    .addOption(fromOption)
-    .addOption(addressOption("CollateralVault"))
+  signingTask(["collateral", "request-withdrawal"], "Start the unbonding delay for part of the signer's collateral")
+    .addPositionalArgument(amountArgument)
+    .addOption(tokenOption)
     .setAction(() => import("./collateral-request-withdrawal.js"))
     .build(),
-  task("collateral:withdraw", "Pay out the signer's pending withdrawal after the unbonding delay")
-    .addOption({ name: "token", description: "ETH or the token address", defaultValue: "ETH" })
-    .addOption(fromOption)
-    .addOption(addressOption("CollateralVault"))
+  signingTask(["collateral", "withdraw"], "Pay out the signer's pending withdrawal after the unbonding delay")
+    .addOption(tokenOption)
     .setAction(() => import("./collateral-withdraw.js"))
     .build(),
-  task("member:eject-undercollateralized", "Anyone: eject a slashed member whose stake weight is below its SLA minimum")
-    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("Adjudicator"))
-    .setAction(() => import("./member-eject-undercollateralized.js"))
-    .build(),
-  task(
-    "fund:pay-claim",
+  emptyTask("claim", "Restitution claims booked by fraud proofs").build(),
+  signingTask(
+    ["claim", "pay"],
     "Pay a booked claim its share of its closed claim round (anyone; the money goes only to the record's payout)",
   )
-    .addOption({ name: "nullifier", description: "The record's nullifier (decimal or 0x)", defaultValue: "" })
-    .addOption({ name: "member", description: "The accused member's 0x address", defaultValue: "" })
-    .addOption({ name: "payout", description: "The record's payout address (0x)", defaultValue: "" })
-    .addOption({ name: "salt", description: "The record's payout salt (decimal or 0x)", defaultValue: "" })
-    .addOption(fromOption)
-    .addOption(addressOption("Adjudicator"))
-    .setAction(() => import("./fund-pay-claim.js"))
+    .addOption(fileOption("proof", "The fraud-proof file that booked the claim: its member and nullifier"))
+    .addOption(fileOption("record", "The user's record file: its payout address and salt"))
+    .addOption(requiredOrNot("nullifier", "Or: the record's nullifier (decimal or 0x)"))
+    .addOption(requiredOrNot("member", "Or: the accused member's 0x address"))
+    .addOption(requiredOrNot("payout", "Or: the record's payout address (0x)"))
+    .addOption(requiredOrNot("salt", "Or: the record's payout salt (decimal or 0x)"))
+    .setAction(() => import("./claim-pay.js"))
     .build(),
 ];
 
-// --- commitments, requests, quorum, adjudication, reputation (src/consortium; engineer C2) ---
-// Common options: --from (account index or address; default the first), --deployment (Ignition deployment dir;
-// default ignition/deployments/chain-<id>).
-const consortiumFrom = {
-  name: "from" as const,
-  description: "Sending/signing account: index or address (default: first)",
-  defaultValue: "",
+// --- commitments, requests, quorum, adjudication, reputation (src/consortium) ---
+const commitSourceOptions = [
+  fileOption("poa", "The member's PoA file (poa build --out): the reserves of each asset"),
+  fileOption("refs", "The blob-refs file (poa build): each asset's blob digest (default: keccak256 of the leaves)"),
+  requiredOrNot("reserves", "Or: reserves per asset, <id>=<base units>,... (overrides --poa)"),
+  requiredOrNot("blobDigests", "Or: DA blob digests, <id>=0x<keccak256>,... (overrides --refs)"),
+];
+const requestArgument = {
+  name: "request" as const,
+  description: "Request id (or --request-file)",
+  type: ArgumentType.BIGINT as const,
+  defaultValue: 0n,
 };
-const consortiumDeployment = {
-  name: "deployment" as const,
-  description: "Ignition deployment directory (default: ignition/deployments/chain-<chainId>)",
-  defaultValue: "",
-};
-const consortiumTasks: NewTaskDefinition[] = [
-  task("commit-roots", "Member: commit a snapshot's per-asset roots from the engine's summary.json")
-    .addOption({ name: "summary", description: "The snapshot's summary.json", defaultValue: "" })
-    .addOption({ name: "reserves", description: "Reserves per asset: <id>=<base units>,...", defaultValue: "" })
-    .addOption({
-      name: "blobDigests",
-      description: "DA blob digests: <id>=0x<keccak256>,... (default: keccak256 of the leaves file)",
-      defaultValue: "",
+const requestFileOption = fileOption("requestFile", "Or: the output of ledger request-proof --json (its requestId)");
+const ledgerTasks: TaskDefinition[] = [
+  emptyTask("ledger", "The commitment ledger: commit, blob refs, proof requests, status").build(),
+  signingTask(
+    ["ledger", "commit"],
+    "Member: commit a snapshot's per-asset roots with the PoA's reserves and the blobs' digests",
+  )
+    .addPositionalArgument({
+      name: "summary",
+      description: "The snapshot: its directory (as snapshot prints it) or its summary.json",
+      type: ArgumentType.FILE,
     })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+    .addOption(commitSourceOptions[0])
+    .addOption(commitSourceOptions[1])
+    .addOption(commitSourceOptions[2])
+    .addOption(commitSourceOptions[3])
     .setAction(() => import("./commit-roots.js"))
     .build(),
-  task("publish-blob-refs", "Member: publish on-chain where each committed asset's DA blob is (poa:build's refs)")
-    .addOption({ name: "refs", description: "The blob-refs file poa:build wrote (por.blob-refs)", defaultValue: "" })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+  signingTask(["ledger", "publish-blob-refs"], "Member: publish on-chain where each committed asset's DA blob is")
+    .addPositionalArgument({
+      name: "refs",
+      description: "The blob-refs file poa build wrote (por.blob-refs)",
+      type: ArgumentType.FILE,
+    })
     .setAction(() => import("./publish-blob-refs.js"))
     .build(),
-  task("request-proof", "Verifier: ask a member to prove a past snapshot (pays the request fee)")
-    .addOption({ name: "member", description: "The member's 0x address", defaultValue: "" })
-    .addOption({ name: "t", description: "Snapshot time (Unix seconds, in the past)", defaultValue: "" })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+  signingTask(["ledger", "request-proof"], "Verifier: ask a member to prove a past snapshot (pays the request fee)")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addPositionalArgument({
+      name: "t",
+      description: "Snapshot time (Unix seconds, in the past)",
+      type: ArgumentType.BIGINT,
+    })
     .setAction(() => import("./request-proof.js"))
     .build(),
-  task("submit-fraud", "Anyone: submit a prove-fraud output to the Adjudicator (bounty to the sender)")
-    .addOption({
-      name: "proof",
-      description: "The fraud-proof file (por.fraud-proof v2)",
-      defaultValue: "",
-    })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
-    .setAction(() => import("./submit-fraud.js"))
-    .build(),
-  task("respond-request", "Member: answer a proof request (the committed set, or --summary for an uncommitted t)")
-    .addOption({ name: "request", description: "Request id", defaultValue: "" })
-    .addOption({ name: "summary", description: "summary.json of the requested t, if not committed", defaultValue: "" })
-    .addOption({ name: "reserves", description: "With --summary: <id>=<base units>,...", defaultValue: "" })
-    .addOption({ name: "blobDigests", description: "With --summary: <id>=0x<keccak256>,...", defaultValue: "" })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+  signingTask(
+    ["ledger", "respond"],
+    "Member: answer a proof request (the committed set, or --summary for an uncommitted t)",
+  )
+    .addPositionalArgument(requestArgument)
+    .addOption(requestFileOption)
+    .addOption(fileOption("summary", "The snapshot of the requested t (directory or summary.json), if not committed"))
+    .addOption(commitSourceOptions[0])
+    .addOption(commitSourceOptions[1])
+    .addOption(commitSourceOptions[2])
+    .addOption(commitSourceOptions[3])
     .setAction(() => import("./respond-request.js"))
     .build(),
-  task("report-missed-deadline", "Anyone: slash a member that missed a proof request's deadline")
-    .addOption({
-      name: "request",
-      description: "Request id",
-      defaultValue: "",
-    })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+  signingTask(["ledger", "report-missed-deadline"], "Anyone: slash a member that missed a proof request's deadline")
+    .addPositionalArgument(requestArgument)
+    .addOption(requestFileOption)
     .setAction(() => import("./report-missed-deadline.js"))
     .build(),
-  task("attest", "Operator: sign a quorum attestation on a commitment set or an answered request")
-    .addOption({ name: "member", description: "Member (with --t) whose set is attested", defaultValue: "" })
-    .addOption({ name: "t", description: "Snapshot time of the set", defaultValue: "" })
-    .addOption({ name: "request", description: "Or: an answered request id", defaultValue: "" })
-    .addOption({ name: "verdict", description: "solvent or insolvent", defaultValue: "" })
-    .addOption({ name: "out", description: "Output file (default attestation-<signer>.json)", defaultValue: "" })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+  task(["ledger", "status"], "A member's status, commitments, requests and reputation (read-only)")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addOption({ name: "limit", description: "How many recent sets/requests", type: ArgumentType.INT, defaultValue: 5 })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./ledger-status.js"))
+    .build(),
+  emptyTask("quorum", "Operators' quorum attestations: sign, submit").build(),
+  signingTask(["quorum", "attest"], "Operator: sign a quorum attestation on a commitment set or an answered request")
+    .addPositionalArgument({ name: "verdict", description: "solvent or insolvent" })
+    .addOption(requiredOrNot("member", "Member (with --t) whose set is attested"))
+    .addOption({ name: "t", description: "Snapshot time of the set", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({
+      name: "request",
+      description: "Or: an answered request id",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .addOption(requiredOrNot("out", "Output file (default attestation-<signer>.json)"))
     .setAction(() => import("./attest.js"))
     .build(),
-  task("submit-quorum", "Aggregator: post operators' attestations (sorted signatures) to the ledger")
-    .addOption({
-      name: "files",
-      description: "Comma-separated attestation files",
-      defaultValue: "",
-    })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
+  signingTask(["quorum", "submit"], "Aggregator: post operators' attestations (sorted signatures) to the ledger")
+    .addVariadicArgument({ name: "files", description: "The attestation files", type: ArgumentType.FILE })
     .setAction(() => import("./submit-quorum.js"))
-    .build(),
-  task("consortium:status", "A member's status, commitments, requests and reputation")
-    .addOption({ name: "member", description: "The member's 0x address (default: --from)", defaultValue: "" })
-    .addOption({ name: "limit", description: "How many recent sets/requests", type: ArgumentType.INT, defaultValue: 5 })
-    .addOption(consortiumFrom)
-    .addOption(consortiumDeployment)
-    .setAction(() => import("./consortium-status.js"))
     .build(),
 ];
 
 // --- proof of assets, operator node, aggregator (src/poa, src/node, src/aggregator) ---
-const operatorTasks: NewTaskDefinition[] = [
-  task("poa:build", "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
-    .addOption({ name: "member", description: "The member (default: the first account)", defaultValue: "" })
-    .addOption({ name: "t", description: "Snapshot time, Unix seconds", defaultValue: "" })
-    .addOption({ name: "requestId", description: "Request answered (0: own snapshot)", defaultValue: "0" })
+const operatorTasks: TaskDefinition[] = [
+  emptyTask("poa", "The member's proof of assets").build(),
+  signingTask(["poa", "build"], "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
+    .addPositionalArgument({ name: "t", description: "Snapshot time, Unix seconds", type: ArgumentType.BIGINT })
+    .addOption({ name: "member", description: "The member (default: the --from account)", defaultValue: "" })
+    .addOption({
+      name: "requestId",
+      description: "Request answered (0: own snapshot)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
     .addOption({ name: "assets", description: "Comma-separated asset ids", defaultValue: "1" })
     .addFlag({ name: "hardhatAccounts", description: "Sign with the network's accounts (wallets they control)" })
     .addOption({
@@ -394,33 +457,43 @@ const operatorTasks: NewTaskDefinition[] = [
       defaultValue: "",
     })
     .addOption({ name: "out", description: "Write the PoA here (default: stdout)", defaultValue: "" })
-    .addOption({ name: "deployment", description: "Ignition deployment directory", defaultValue: "" })
     .setAction(() => import("./poa-build.js"))
     .build(),
-  task("node:run", "Operator: run the operator node (follower, verifier, watchtower) from a por.node-config file")
-    .addOption({ name: "configFile", description: "Node configuration file (por.node-config)", defaultValue: "" })
+  emptyTask("operator", "The operator node").build(),
+  task(["operator", "run"], "Operator: run the operator node (follower, verifier, watchtower) from a config file")
+    .addOption(
+      requiredOption("configFile", "Node configuration file (por.node-config)", ArgumentType.FILE_WITHOUT_DEFAULT),
+    )
     .addFlag({ name: "create", description: "Create the node's database (first run); otherwise it must exist" })
     .setAction(() => import("./node-run.js"))
     .build(),
-  task("aggregator:serve", "Run the attestation aggregator from a por.aggregator-config file")
-    .addOption({ name: "configFile", description: "Aggregator configuration file", defaultValue: "" })
+  emptyTask("aggregator", "The attestation aggregator").build(),
+  task(["aggregator", "serve"], "Run the attestation aggregator from a por.aggregator-config file")
+    .addOption(
+      requiredOption(
+        "configFile",
+        "Aggregator configuration file (por.aggregator-config)",
+        ArgumentType.FILE_WITHOUT_DEFAULT,
+      ),
+    )
     .addFlag({ name: "create", description: "Create the aggregator's database (first run); otherwise it must exist" })
     .setAction(() => import("./aggregator-serve.js"))
     .build(),
 ];
 
 // --- verifier service (src/verifier-service) ---
-const verifierTasks: NewTaskDefinition[] = [
-  task("verifier:serve", "Run the verifier service: collect forwarded records, report coverage, request proofs")
+const verifierTasks: TaskDefinition[] = [
+  emptyTask("verifier", "The verifier service").build(),
+  task(["verifier", "serve"], "Run the verifier service: collect forwarded records, report coverage, request proofs")
     .addOption({ name: "port", description: "HTTP port", type: ArgumentType.INT, defaultValue: 8787 })
     .addOption({ name: "host", description: "Interface to listen on", defaultValue: "127.0.0.1" })
     .addOption({ name: "db", description: "SQLite file path or postgres:// URL", defaultValue: "verifier.db" })
     .addFlag({ name: "create", description: "Create the SQLite database if missing (first run); else it must exist" })
     .addFlag({ name: "trustProxy", description: "Rate-limit by X-Forwarded-For (behind a reverse proxy only)" })
     .addOption({ name: "rpcNetwork", description: "Network to read (default: --network)", defaultValue: "" })
-    .addOption({ name: "registry", description: "ConsortiumRegistry address", defaultValue: "" })
-    .addOption({ name: "ledger", description: "CommitmentLedger address", defaultValue: "" })
-    .addFlag({ name: "schedule", description: "Request back-in-time proofs (signs with the network's first account)" })
+    .addOption(deploymentOption)
+    .addFlag({ name: "schedule", description: "Request back-in-time proofs (signs with the --from account)" })
+    .addOption(fromOption)
     .addOption({
       name: "intervalSeconds",
       description: "Seconds between request rounds",
@@ -446,7 +519,7 @@ const verifierTasks: NewTaskDefinition[] = [
 ];
 
 // --- the end-to-end demo (src/demo, scripts/demo.ts; docs/demo.md) ---
-const demoTasks: NewTaskDefinition[] = [
+const demoTasks: TaskDefinition[] = [
   task("demo", "The end-to-end demo: chain, consortium, snapshots, operators, a cheat caught by a fraud proof, report")
     .addOption({ name: "users", description: "Users per member", type: ArgumentType.INT, defaultValue: 2000 })
     .addOption({ name: "members", description: "Members (2-8)", type: ArgumentType.INT, defaultValue: 3 })
@@ -455,13 +528,13 @@ const demoTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
-export const taskDefinitions: NewTaskDefinition[] = [
+export const taskDefinitions: TaskDefinition[] = [
   ...circuitTasks,
   ...abiTasks,
   ...liabilityTasks,
-  ...proverTasks,
+  ...fraudTasks,
   ...memberTasks,
-  ...consortiumTasks,
+  ...ledgerTasks,
   ...operatorTasks,
   ...verifierTasks,
   ...demoTasks,

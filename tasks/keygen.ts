@@ -1,36 +1,41 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { addressInput, runTask, userInput } from "../src/client/index.js";
+import type { TaskOutput } from "../src/client/output.js";
 import { loadCrypto } from "../src/crypto/index.js";
 import { encryptKeystore, generateMemberKeys, writeKeystoreFile } from "../src/keys/index.js";
 import { readPassword } from "../src/keys/password.js";
 
-interface KeygenArgs {
+export interface Args {
+  /** Keystore file to create. */
   keystore: string;
+  /** The member's 0x address. */
   member: string;
-  passwordVar?: string;
+  passwordVar: string;
+  json: boolean;
 }
 
-/** `hardhat keygen`: generate a member's record key and secret into a new encrypted keystore file. */
-export default async function keygen(args: KeygenArgs, hre?: HardhatRuntimeEnvironment): Promise<void> {
+/** `hardhat keygen <keystore> <member>`: generate a member's record key and secret into a new encrypted keystore. */
+export default async function action(args: Args, hre?: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask("keygen", (out) => keygen(out, args, hre), { json: args.json });
+}
+
+/** The body of `keygen`. */
+export async function keygen(out: TaskOutput, args: Args, hre?: HardhatRuntimeEnvironment): Promise<void> {
+  addressInput("<member>", args.member);
+  const member = args.member; // as given: the keystore records it
+  const variable = args.passwordVar !== "" && hre !== undefined ? { hre, name: args.passwordVar } : undefined;
+  if (args.passwordVar !== "" && variable === undefined) throw new Error("--password-var needs the Hardhat runtime");
+  const password = await userInput(() => readPassword("New keystore password: ", variable));
   const crypto = await loadCrypto({ threads: 0 });
   try {
-    if (args.keystore === "") throw new Error("--keystore <file> is required");
-    if (!/^0x[0-9a-fA-F]{40}$/.test(args.member)) throw new Error("--member must be the member's 0x address");
-    const name = args.passwordVar ?? "";
-    if (name !== "" && hre === undefined) throw new Error("--password-var needs the Hardhat runtime");
-    const password = await readPassword(
-      "New keystore password: ",
-      name !== "" && hre !== undefined ? { hre, name } : undefined,
-    );
-    const ks = await encryptKeystore(crypto, generateMemberKeys(), args.member, password);
-    await writeKeystoreFile(args.keystore, ks);
-    process.stdout.write(
-      `Wrote ${args.keystore}\nrecord key Ax ${ks.publicKey.Ax}\nrecord key Ay ${ks.publicKey.Ay}\n` +
-        `keyHash      ${ks.publicKey.keyHash} (register this on-chain)\n`,
-    );
-  } catch (e) {
-    process.stderr.write(`keygen failed: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    const ks = await encryptKeystore(crypto, generateMemberKeys(), member, password);
+    await userInput(() => writeKeystoreFile(args.keystore, ks));
+    out.line(`Wrote ${args.keystore}`);
+    out.line(`record key Ax ${ks.publicKey.Ax}`);
+    out.line(`record key Ay ${ks.publicKey.Ay}`);
+    out.line(`keyHash      ${ks.publicKey.keyHash} (register this on-chain)`);
+    out.setAll({ keystore: args.keystore, member, ...ks.publicKey });
   } finally {
     await crypto.close();
   }

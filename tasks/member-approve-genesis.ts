@@ -1,36 +1,35 @@
 import { readFile } from "node:fs/promises";
 
-import { isAddress, isHexString, keccak256 } from "ethers";
+import { keccak256 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
   TaskError,
-  contractAddress,
-  openContext,
-  runTask,
-  sendAndReport,
-  type TaskContext,
-} from "../src/members/index.js";
+  addressInput,
+  bytes32Input,
+  clientTask,
+  sendAndDescribe,
+  type Client,
+  type ClientArgs,
+} from "../src/client/index.js";
 
-export interface Args {
+export interface Args extends ClientArgs {
   member: string;
-  digest: string;
-  report: string;
-  from: string;
-  address: string;
+  digest?: string;
+  report?: string;
 }
 
-/** `hardhat member:approve-genesis`: an auditor approves a member's genesis (Applied -> Probation). */
-export default async function memberApproveGenesis(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await runTask("member:approve-genesis", async () => runMemberApproveGenesis(await openContext(hre, args.from), args));
+/** `hardhat member approve-genesis <member> --digest|--report`: an auditor approves a member's genesis. */
+export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await clientTask("member approve-genesis", hre, args, (ctx) => memberApproveGenesis(ctx, args));
 }
 
-/** The body of `member:approve-genesis` on an open context (tests and scripts call it directly). */
-export async function runMemberApproveGenesis(ctx: TaskContext, args: Args): Promise<void> {
-  if (!isAddress(args.member)) throw new TaskError("--member must be the member's 0x address");
+/** The body of `member approve-genesis` (Applied -> Probation) on a client. */
+export async function memberApproveGenesis(ctx: Client, args: Args): Promise<void> {
+  const member = addressInput("<member>", args.member);
   let digest: string;
-  if (args.report !== "") {
-    if (args.digest !== "") throw new TaskError("give either --digest or --report, not both");
+  if (args.report !== undefined && args.report !== "") {
+    if (args.digest !== undefined && args.digest !== "") throw new TaskError("give either --digest or --report");
     let bytes: Buffer;
     try {
       bytes = await readFile(args.report);
@@ -39,16 +38,15 @@ export async function runMemberApproveGenesis(ctx: TaskContext, args: Args): Pro
     }
     digest = keccak256(bytes);
   } else {
-    if (!isHexString(args.digest, 32)) {
-      throw new TaskError("--digest must be a 0x-prefixed 32-byte hex digest (or pass --report <file>)");
+    if (args.digest === undefined || args.digest === "") {
+      throw new TaskError("--digest <0x 32-byte genesis digest> or --report <file> is required");
     }
-    digest = args.digest;
+    digest = bytes32Input("--digest", args.digest);
   }
-  const registry = await ctx.ethers.getContractAt(
-    "ConsortiumRegistry",
-    await contractAddress(ctx, "ConsortiumRegistry", args.address),
-    ctx.signer,
-  );
-  ctx.print(`auditor ${ctx.signer.address} approves ${args.member}, genesis digest ${digest}`);
-  await sendAndReport(ctx, "approveGenesis", () => registry.approveGenesis(args.member, digest));
+  const signer = await ctx.signer();
+  const registry = await ctx.contract("registry", signer);
+  ctx.out.line(`auditor ${signer.address} approves ${member}, genesis digest ${digest}`);
+  ctx.out.set("member", member);
+  ctx.out.set("genesisDigest", digest);
+  await sendAndDescribe(ctx, "approveGenesis", () => registry.approveGenesis(member, digest));
 }

@@ -11,12 +11,12 @@ import {
 } from "../src/node/index.js";
 
 export interface Args {
-  configFile: string;
+  configFile?: string;
   create: boolean;
 }
 
 /**
- * `hardhat node:run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
+ * `hardhat operator run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
  * exits at once). The operator key is the configuration variable `por.operatorKey` (POR_OPERATOR_KEY: the environment
  * variable, else the keystore); `--create` creates the node's database on the first
  * run. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup) right after the
@@ -29,7 +29,8 @@ export default async function nodeRun(args: Args, hre: HardhatRuntimeEnvironment
     return sig;
   });
   try {
-    if (args.configFile === "") throw new Error("--config-file <node.json> is required");
+    if (args.configFile === undefined || args.configFile === "")
+      throw new Error("--config-file <node.json> is required");
     const config = await readNodeConfig(args.configFile);
     const crashAfter = process.env.POR_NODE_CRASH_AFTER;
     const { close } = await startOperatorNode(
@@ -43,13 +44,13 @@ export default async function nodeRun(args: Args, hre: HardhatRuntimeEnvironment
       { create: args.create, signal: stop.signal },
     );
     const sig = await signalled;
-    console.error(`node:run: ${sig}, shutting down`);
+    console.error(`operator run: ${sig}, shutting down`);
     await close();
   } catch (e) {
     if (e instanceof StartAborted) {
-      console.error(`node:run: ${e.message}`);
+      console.error(`operator run: ${e.message}`);
     } else {
-      console.error(startErrorText("node:run", args.configFile, e));
+      console.error(startErrorText("operator run", args.configFile ?? "", e));
       process.exitCode = 1;
     }
   } finally {

@@ -2,11 +2,20 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 
-import { Wallet, getAddress, isAddress } from "ethers";
+import { Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { EigenDaProxyClient, LocalBlobStore, type BlobRef, type BlobStore } from "../src/blobstore/index.js";
-import { defaultDeploymentDir, readConsortiumAddresses } from "../src/consortium/deployment.js";
+import {
+  TaskError,
+  addressInput,
+  openClient,
+  runTask,
+  listInput as list,
+  userInput,
+  type Client,
+  type ClientArgs,
+} from "../src/client/index.js";
 import {
   blobRefsFileOf,
   blobRefsPathFor,
@@ -17,10 +26,13 @@ import {
   type ProofSigner,
 } from "../src/poa/index.js";
 
-export interface Args {
+export interface Args extends ClientArgs {
+  /** Snapshot time, Unix seconds. */
+  t: bigint;
+  /** The member ("" : the --from account). */
   member: string;
-  t: string;
-  requestId: string;
+  /** Request answered (0n: the member's own snapshot). */
+  requestId: bigint;
   assets: string;
   hardhatAccounts: boolean;
   keystores: string;
@@ -31,20 +43,13 @@ export interface Args {
   eigendaUrl: string;
   refs: string;
   out: string;
-  deployment: string;
 }
-
-const list = (s: string) =>
-  s
-    .split(",")
-    .map((x) => x.trim())
-    .filter((x) => x !== "");
 
 /** `--leaves <assetId>=<file>,...` as (asset, file) pairs. */
 function leavesOption(text: string): Array<{ asset: number; file: string }> {
   return list(text).map((entry) => {
     const m = /^(\d+)=(.+)$/.exec(entry);
-    if (!m) throw new Error(`--leaves: "${entry}" is not <assetId>=<leaves file>`);
+    if (!m) throw new TaskError(`--leaves: "${entry}" is not <assetId>=<leaves file>`);
     return { asset: Number(m[1]), file: m[2] };
   });
 }
@@ -52,107 +57,121 @@ function leavesOption(text: string): Array<{ asset: number; file: string }> {
 /** The blob store of --blob-dir or --eigenda-url (exactly one with --leaves). */
 function blobStoreOption(args: Args): BlobStore {
   if (args.blobDir !== "" && args.eigendaUrl !== "") {
-    throw new Error("--blob-dir and --eigenda-url are exclusive: the blobs go to one store");
+    throw new TaskError("--blob-dir and --eigenda-url are exclusive: the blobs go to one store");
   }
   if (args.eigendaUrl !== "") {
     return new EigenDaProxyClient(args.eigendaUrl, {
       onRetry: (r) => console.error(`EigenDA ${r.op}: ${r.reason}; retry ${r.attempt} in ${r.delayMs} ms`),
     });
   }
-  if (args.blobDir === "") throw new Error("--leaves needs --blob-dir (local blob store) or --eigenda-url (EigenDA)");
+  if (args.blobDir === "")
+    throw new TaskError("--leaves needs --blob-dir (local blob store) or --eigenda-url (EigenDA)");
   return new LocalBlobStore(args.blobDir);
 }
 
 function refuseExisting(file: string, what: string): void {
-  if (existsSync(file)) throw new Error(`${what} ${file} already exists; refusing to overwrite it`);
+  if (existsSync(file)) throw new TaskError(`${what} ${file} already exists; refusing to overwrite it`);
 }
 
 /**
- * `hardhat poa:build`: the member's PoA for snapshot time t, and optionally its per-asset DA blobs (in the local
- * store or EigenDA) with a blob-refs file recording where each one went (for `publish-blob-refs`). Every blob is
+ * `hardhat poa build <t>`: the member's PoA for snapshot time t, and optionally its per-asset DA blobs (in the local
+ * store or EigenDA) with a blob-refs file recording where each one went (for `ledger publish-blob-refs`). Every blob is
  * stored before any file is written; the PoA is never written over, the refs file atomically and never over either.
  */
-export default async function poaBuild(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  try {
-    if (!/^[0-9]+$/.test(args.t)) throw new Error("--t must be a Unix time in seconds");
-    if (!/^[0-9]+$/.test(args.requestId)) throw new Error("--request-id must be a non-negative integer");
-    const assets = list(args.assets).map((a) => {
-      if (!/^[0-9]+$/.test(a)) throw new Error(`--assets: "${a}" is not an asset id`);
-      return Number(a);
-    });
-    const leaves = leavesOption(args.leaves);
-    leaves.forEach(({ asset }, i) => {
-      if (!assets.includes(asset)) throw new Error(`--leaves: asset ${asset} is not in --assets ${args.assets}`);
-      if (leaves.findIndex((l) => l.asset === asset) !== i) throw new Error(`--leaves: asset ${asset} given twice`);
-    });
-    if (leaves.length === 0 && (args.refs !== "" || args.eigendaUrl !== "")) {
-      throw new Error("--refs and --eigenda-url apply to the blobs that --leaves builds");
-    }
-    const store = leaves.length > 0 ? blobStoreOption(args) : undefined;
-    let refsFile = args.refs;
-    if (store !== undefined && refsFile === "") {
-      if (args.out === "") throw new Error("--leaves needs --out or --refs: the blob-refs file is written there");
-      refsFile = blobRefsPathFor(args.out);
-    }
-    if (store !== undefined && args.out !== "" && resolve(refsFile) === resolve(args.out)) {
-      throw new Error("--refs must not be the --out file");
-    }
-    if (args.out !== "") refuseExisting(args.out, "PoA file");
-    if (store !== undefined) refuseExisting(refsFile, "blob-refs file");
-    const { ethers } = await hre.network.create();
-    const provider = ethers.provider;
-    const chainId = (await provider.getNetwork()).chainId;
-    const addresses = await readConsortiumAddresses(
-      args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId),
-    );
-    const signers: ProofSigner[] = [];
-    if (args.hardhatAccounts) signers.push(...(await ethers.getSigners()));
-    if (args.keystores !== "") {
-      const password = process.env.POR_WALLET_PASSWORD;
-      if (password === undefined) throw new Error("set POR_WALLET_PASSWORD to decrypt the wallet keystores");
-      for (const f of list(args.keystores))
-        signers.push(await Wallet.fromEncryptedJson(await readFile(f, "utf8"), password));
-    }
-    const member = args.member !== "" ? args.member : (await ethers.getSigners())[0].address;
-    if (!isAddress(member)) throw new Error("--member must be a 0x address");
-    const poa = await buildPoa({
+export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask(
+    "poa build",
+    async (out) => {
+      poaPlan(args); // bad options are refused before connecting
+      await poaBuild(await openClient(hre, args, out), args);
+    },
+    { json: args.json },
+  );
+}
+
+/** What the options ask for, checked without the chain: the assets, the leaves per asset, the store, the refs file. */
+function poaPlan(args: Args) {
+  const assets = list(args.assets).map((a) => {
+    if (!/^[0-9]+$/.test(a)) throw new TaskError(`--assets: "${a}" is not an asset id`);
+    return Number(a);
+  });
+  const leaves = leavesOption(args.leaves);
+  leaves.forEach(({ asset }, i) => {
+    if (!assets.includes(asset)) throw new TaskError(`--leaves: asset ${asset} is not in --assets ${args.assets}`);
+    if (leaves.findIndex((l) => l.asset === asset) !== i) throw new TaskError(`--leaves: asset ${asset} given twice`);
+  });
+  if (leaves.length === 0 && (args.refs !== "" || args.eigendaUrl !== "")) {
+    throw new TaskError("--refs and --eigenda-url apply to the blobs that --leaves builds");
+  }
+  const store = leaves.length > 0 ? blobStoreOption(args) : undefined;
+  let refsFile = args.refs;
+  if (store !== undefined && refsFile === "") {
+    if (args.out === "") throw new TaskError("--leaves needs --out or --refs: the blob-refs file is written there");
+    refsFile = blobRefsPathFor(args.out);
+  }
+  if (store !== undefined && args.out !== "" && resolve(refsFile) === resolve(args.out)) {
+    throw new TaskError("--refs must not be the --out file");
+  }
+  if (args.out !== "") refuseExisting(args.out, "PoA file");
+  if (store !== undefined) refuseExisting(refsFile, "blob-refs file");
+  return { assets, leaves, store, refsFile };
+}
+
+/** The body of `poa build` on a client. */
+export async function poaBuild(ctx: Client, args: Args): Promise<void> {
+  const { assets, leaves, store, refsFile } = poaPlan(args);
+  const { ethers, provider } = ctx;
+  const signers: ProofSigner[] = [];
+  if (args.hardhatAccounts) signers.push(...(await ethers.getSigners()));
+  if (args.keystores !== "") {
+    const password = process.env.POR_WALLET_PASSWORD;
+    if (password === undefined) throw new TaskError("set POR_WALLET_PASSWORD to decrypt the wallet keystores");
+    for (const f of list(args.keystores))
+      signers.push(await Wallet.fromEncryptedJson(await readFile(f, "utf8"), password));
+  }
+  const member = args.member !== "" ? addressInput("--member", args.member) : (await ctx.signer()).address;
+  const signatureFiles = await userInput(() => Promise.all(list(args.signatures).map((f) => readPoaSignatureFile(f))));
+  const poa = await userInput(() =>
+    buildPoa({
       provider,
-      ledger: addresses.ledger,
-      reserveRegistry: addresses.reserveRegistry,
-      registry: addresses.registry,
-      member: getAddress(member),
-      t: BigInt(args.t),
-      requestId: BigInt(args.requestId),
+      ledger: ctx.deployment.address("ledger"),
+      reserveRegistry: ctx.deployment.address("reserveRegistry"),
+      registry: ctx.deployment.address("registry"),
+      member,
+      t: args.t,
+      requestId: args.requestId,
       assets,
       signers,
-      signatureFiles: await Promise.all(list(args.signatures).map((f) => readPoaSignatureFile(f))),
+      signatureFiles,
       skipUnsigned: args.skipUnsigned,
       log: (m) => console.error(m),
-    });
-    const blobs: Array<{ asset: number; ref: BlobRef }> = [];
-    if (store !== undefined) {
-      for (const { asset, file } of leaves) {
-        const ref = await store.put(encodeAssetBlob(poa, asset, await readFile(file)));
-        const where =
-          ref.store === "eigenda"
-            ? ` in EigenDA, certificate ${ref.commitment.slice(0, 18)}... (${(ref.commitment.length - 2) / 2} bytes)`
-            : "";
-        console.log(`asset ${asset}: blob ${ref.keccak256} (${ref.size} bytes)${where}`);
-        blobs.push({ asset, ref });
-      }
+    }),
+  );
+  const blobs: Array<{ asset: number; ref: BlobRef }> = [];
+  if (store !== undefined) {
+    for (const { asset, file } of leaves) {
+      const ref = await store.put(encodeAssetBlob(poa, asset, await readFile(file)));
+      const where =
+        ref.store === "eigenda"
+          ? ` in EigenDA, certificate ${ref.commitment.slice(0, 18)}... (${(ref.commitment.length - 2) / 2} bytes)`
+          : "";
+      ctx.out.line(`asset ${asset}: blob ${ref.keccak256} (${ref.size} bytes)${where}`);
+      ctx.out.push("blobs", { asset, keccak256: ref.keccak256, size: ref.size, store: ref.store });
+      blobs.push({ asset, ref });
     }
-    const text = JSON.stringify(poa, null, 2) + "\n";
-    if (args.out === "") process.stdout.write(text);
-    else {
-      await writeFile(args.out, text, { flag: "wx" });
-      console.error(`PoA written to ${args.out}`);
-    }
-    if (store !== undefined) {
-      await writeBlobRefsFile(refsFile, blobRefsFileOf(poa, blobs));
-      console.error(`blob refs written to ${refsFile}`);
-    }
-  } catch (e) {
-    console.error(`poa:build: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+  }
+  const text = JSON.stringify(poa, null, 2) + "\n";
+  if (args.out === "") {
+    if (ctx.out.json) ctx.out.set("poa", poa);
+    else process.stdout.write(text);
+  } else {
+    await writeFile(args.out, text, { flag: "wx" });
+    console.error(`PoA written to ${args.out}`);
+    ctx.out.set("file", args.out);
+  }
+  if (store !== undefined) {
+    await writeBlobRefsFile(refsFile, blobRefsFileOf(poa, blobs));
+    console.error(`blob refs written to ${refsFile}`);
+    ctx.out.set("refs", refsFile);
   }
 }

@@ -1,5 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 
+import { TaskError, decimalInput, runTask, userInput } from "../src/client/index.js";
+import type { TaskOutput } from "../src/client/output.js";
 import { releaseCurves } from "../src/circuits/index.js";
 import {
   FRAUD_CIRCUIT,
@@ -11,13 +13,15 @@ import {
   type SlotPath,
 } from "../src/prover/index.js";
 
-interface ProveFraudArgs {
+export interface Args {
+  /** The user's record file. */
   record: string;
-  leaves: string;
-  path: string;
-  rootHash: string;
+  leaves?: string;
+  path?: string;
+  rootHash?: string;
   out: string;
   circuit: string;
+  json: boolean;
 }
 
 const KIND_TEXT = {
@@ -27,70 +31,71 @@ const KIND_TEXT = {
   "malformed-path": "a sum on the record's path is out of range or wrapped (malformed tree)",
 } as const;
 
-function decimal(name: string, v: string): bigint {
-  if (!/^(0|[1-9][0-9]{0,77})$/.test(v)) throw new Error(`${name} must be a decimal integer`);
-  return BigInt(v);
+/** A FraudProofRefused (nothing to prove) in words; other errors as they are. */
+export function refusal(e: unknown): unknown {
+  return e instanceof FraudProofRefused ? new TaskError(`refused (${e.reason}): ${e.message}`, { cause: e }) : e;
 }
 
 /**
- * `hardhat prove-fraud`: a user's record file and the node at its slot (from the member's published leaves or
- * an inclusion response) -> a LeafMismatch proof file, or a refusal saying why there is nothing to prove.
+ * `hardhat fraud prove <record> --leaves|--path`: a user's record file and the node at its slot (from the member's
+ * published leaves or an inclusion response) -> a LeafMismatch proof file, or a refusal saying why there is nothing
+ * to prove.
  */
-export default async function proveFraudTask(args: ProveFraudArgs): Promise<void> {
-  try {
-    if (args.record === "") throw new Error("--record <record.json> is required");
-    if ((args.leaves === "") === (args.path === "")) {
-      throw new Error("give exactly one of --leaves <published leaves payload> or --path <slot-path.json>");
-    }
-    const record = await readSignedRecord(args.record);
-    let path: SlotPath;
-    let root: bigint | undefined = args.rootHash === "" ? undefined : decimal("--root-hash", args.rootHash);
-    if (args.leaves !== "") {
-      const fromLeaves = await slotPathFromLeaves(args.leaves, record.slot);
-      const h = fromLeaves.header;
-      if (h.member !== record.member || BigInt(h.asset) !== record.asset || h.t !== record.t) {
-        throw new Error(
-          `${args.leaves} is the tree of member 0x${h.member.toString(16)}, asset ${h.asset}, t ${h.t}; ` +
-            "the record is about another (member, asset, t)",
-        );
-      }
-      if (root !== undefined && root !== fromLeaves.rootHash) {
-        throw new Error(`${args.leaves} rebuilds to root hash ${fromLeaves.rootHash}, not the given ${root}`);
-      }
-      path = fromLeaves.path;
-      root = fromLeaves.rootHash;
-    } else {
-      const fromFile = await readSlotPath(args.path);
-      if (root !== undefined && fromFile.rootHash !== undefined && root !== fromFile.rootHash) {
-        throw new Error(`${args.path} states root hash ${fromFile.rootHash}, not the given ${root}`);
-      }
-      path = fromFile.path;
-      root ??= fromFile.rootHash;
-    }
+export default async function action(args: Args): Promise<void> {
+  await runTask("fraud prove", (out) => fraudProve(out, args), { json: args.json, finally: releaseCurves });
+}
 
-    const circuit = args.circuit === "" ? FRAUD_CIRCUIT : args.circuit;
-    const { file, timings } = await proveFraud({ record, path, expectedRoot: root }, { circuit });
-    const tmp = `${args.out}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`);
-    await rename(tmp, args.out);
-    process.stdout.write(
-      `Fraud proven: ${KIND_TEXT[file.kind]}.\n` +
-        `  member ${file.publicSignals.member}, asset ${file.publicSignals.asset}, t ${file.publicSignals.t}\n` +
-        `  claim ${file.publicSignals.claim} base units, booked to the record's payout ` +
-        (BigInt(file.publicSignals.payoutHash) === 0n
-          ? "(none registered: it waits for governance to assign one)\n"
-          : `(payout hash ${file.publicSignals.payoutHash})\n`) +
-        `  nullifier ${file.publicSignals.nullifier}\n` +
-        `  proof (${circuit}) written to ${args.out} in ${(timings.witnessAndProve / 1000).toFixed(2)} s\n`,
-    );
-  } catch (e) {
-    if (e instanceof FraudProofRefused) {
-      process.stderr.write(`prove-fraud refused (${e.reason}): ${e.message}\n`);
-    } else {
-      process.stderr.write(`prove-fraud failed: ${(e as Error).message}\n`);
-    }
-    process.exitCode = 1;
-  } finally {
-    await releaseCurves();
+/** The body of `fraud prove`. */
+export async function fraudProve(out: TaskOutput, args: Args): Promise<void> {
+  const leaves = args.leaves ?? "";
+  const pathFile = args.path ?? "";
+  if ((leaves === "") === (pathFile === "")) {
+    throw new TaskError("give exactly one of --leaves <published leaves payload> or --path <slot-path.json>");
   }
+  const record = await userInput(() => readSignedRecord(args.record));
+  let path: SlotPath;
+  let root: bigint | undefined =
+    args.rootHash === undefined || args.rootHash === "" ? undefined : decimalInput("--root-hash", args.rootHash);
+  if (leaves !== "") {
+    const fromLeaves = await userInput(() => slotPathFromLeaves(leaves, record.slot));
+    const h = fromLeaves.header;
+    if (h.member !== record.member || BigInt(h.asset) !== record.asset || h.t !== record.t) {
+      throw new TaskError(
+        `${leaves} is the tree of member 0x${h.member.toString(16)}, asset ${h.asset}, t ${h.t}; ` +
+          "the record is about another (member, asset, t)",
+      );
+    }
+    if (root !== undefined && root !== fromLeaves.rootHash) {
+      throw new TaskError(`${leaves} rebuilds to root hash ${fromLeaves.rootHash}, not the given ${root}`);
+    }
+    path = fromLeaves.path;
+    root = fromLeaves.rootHash;
+  } else {
+    const fromFile = await userInput(() => readSlotPath(pathFile));
+    if (root !== undefined && fromFile.rootHash !== undefined && root !== fromFile.rootHash) {
+      throw new TaskError(`${pathFile} states root hash ${fromFile.rootHash}, not the given ${root}`);
+    }
+    path = fromFile.path;
+    root ??= fromFile.rootHash;
+  }
+
+  const circuit = args.circuit === "" ? FRAUD_CIRCUIT : args.circuit;
+  const { file, timings } = await proveFraud({ record, path, expectedRoot: root }, { circuit }).catch((e: unknown) => {
+    throw refusal(e);
+  });
+  const tmp = `${args.out}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`);
+  await rename(tmp, args.out);
+  const s = file.publicSignals;
+  out.line(`Fraud proven: ${KIND_TEXT[file.kind]}.`);
+  out.line(`  member ${s.member}, asset ${s.asset}, t ${s.t}`);
+  out.line(
+    `  claim ${s.claim} base units, booked to the record's payout ` +
+      (BigInt(s.payoutHash) === 0n
+        ? "(none registered: it waits for governance to assign one)"
+        : `(payout hash ${s.payoutHash})`),
+  );
+  out.line(`  nullifier ${s.nullifier}`);
+  out.line(`  proof (${circuit}) written to ${args.out} in ${(timings.witnessAndProve / 1000).toFixed(2)} s`);
+  out.setAll({ file: args.out, kind: file.kind, circuit, publicSignals: s });
 }

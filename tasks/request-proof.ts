@@ -1,27 +1,28 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  addressOption,
-  consortiumContext,
-  decimalOption,
-  runTask,
-  sendAndDescribe,
-  type CommonArgs,
-} from "./consortium-context.js";
+import { addressInput, clientTask, sendAndDescribe, type Client, type ClientArgs } from "../src/client/index.js";
 
-interface Args extends CommonArgs {
+export interface Args extends ClientArgs {
   member: string;
-  t: string;
+  /** Snapshot time (Unix seconds, in the past). */
+  t: bigint;
 }
 
-/** `hardhat request-proof`: ask a member to prove its snapshot at a past time (pays the governance fee). */
-export default async function requestProof(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await runTask(async () => {
-    const member = addressOption("member", args.member);
-    const t = decimalOption("t", args.t);
-    const ctx = await consortiumContext(args, hre);
-    const fee = (await ctx.ledger.quorumParams()).requestFee;
-    console.log(`requesting member ${member} to prove t ${t} (fee ${fee} wei)`);
-    await sendAndDescribe(ctx, "requestProof", () => ctx.ledger.requestProof(member, t, { value: fee }));
-  });
+/** `hardhat ledger request-proof <member> <t>`: ask a member to prove its snapshot at a past time (pays the fee). */
+export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await clientTask("ledger request-proof", hre, args, (ctx) => requestProof(ctx, args));
+}
+
+/** The body of `ledger request-proof` on a client; the new request's id is in `requestId` (JSON) and the event. */
+export async function requestProof(ctx: Client, args: Args): Promise<void> {
+  const member = addressInput("<member>", args.member);
+  const ledger = await ctx.contract("ledger", await ctx.signer());
+  const fee = (await ledger.quorumParams()).requestFee;
+  ctx.out.line(`requesting member ${member} to prove t ${args.t} (fee ${fee} wei)`);
+  const receipt = await sendAndDescribe(ctx, "requestProof", () => ledger.requestProof(member, args.t, { value: fee }));
+  for (const log of receipt.logs) {
+    const parsed = ledger.interface.parseLog(log);
+    if (parsed?.name === "ProofRequested") ctx.out.set("requestId", parsed.args.requestId as bigint);
+  }
+  ctx.out.setAll({ member, t: args.t, fee });
 }

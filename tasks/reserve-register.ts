@@ -1,68 +1,66 @@
 import { writeFile } from "node:fs/promises";
 
-import { Wallet, getAddress, isAddress } from "ethers";
+import { Wallet, getAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { reserveOwnershipDigest, reserveRegistryDomain, signReserveOwnership } from "../src/chain/index.js";
 import {
   TaskError,
-  contractAddress,
-  openContext,
-  readReserveSignatureFile,
-  runTask,
-  sendAndReport,
-  type TaskContext,
-} from "../src/members/index.js";
+  addressInput,
+  clientTask,
+  sendAndDescribe,
+  userInput,
+  type Client,
+  type ClientArgs,
+} from "../src/client/index.js";
+import { readReserveSignatureFile } from "../src/members/index.js";
 
-export interface Args {
+export interface Args extends ClientArgs {
   wallet: string;
   walletKeyVar: string;
   signatureFile: string;
   writeRequest: string;
   deadlineMinutes: number;
-  from: string;
-  address: string;
 }
 
 /** Read a wallet's private key from a configuration variable (environment, then Hardhat's keystore). */
-async function readWalletKey(ctx: TaskContext, name: string): Promise<string> {
+async function readWalletKey(ctx: Client, name: string): Promise<string> {
   const value = await ctx.readConfigVariable(name);
   const key = value.startsWith("0x") ? value : `0x${value}`;
   if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new TaskError(`--wallet-key-var ${name}: not a 32-byte private key`);
   return key;
 }
 
-async function deadlineFrom(ctx: TaskContext, minutes: number): Promise<bigint> {
+async function deadlineFrom(ctx: Client, minutes: number): Promise<bigint> {
   if (!Number.isInteger(minutes) || minutes <= 0) throw new TaskError("--deadline-minutes must be a positive integer");
-  const latest = await ctx.ethers.provider.getBlock("latest");
+  const latest = await ctx.provider.getBlock("latest");
   if (latest === null) throw new TaskError("cannot read the latest block");
   return BigInt(latest.timestamp) + BigInt(minutes) * 60n;
 }
 
 /**
- * `hardhat reserve:register`: register a reserve wallet for the signer (the member). The wallet signs the EIP-712
+ * `hardhat reserve register`: register a reserve wallet for the signer (the member). The wallet signs the EIP-712
  * ReserveOwnership message with its own key: a Hardhat account of this network (--wallet), a private key held in a
  * configuration variable / Hardhat keystore (--wallet-key-var), or, for a contract wallet, a signature produced by
  * its signers (--signature-file; --write-request writes the message to sign).
  */
-export default async function reserveRegister(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await runTask("reserve:register", async () => runReserveRegister(await openContext(hre, args.from), args));
+export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await clientTask("reserve register", hre, args, (ctx) => reserveRegister(ctx, args));
 }
 
-/** The body of `reserve:register` on an open context (tests and scripts call it directly). */
-export async function runReserveRegister(ctx: TaskContext, args: Args): Promise<void> {
-  const reservesAddress = await contractAddress(ctx, "ReserveRegistry", args.address);
-  const reserves = await ctx.ethers.getContractAt("ReserveRegistry", reservesAddress, ctx.signer);
+/** The body of `reserve register` on a client (tests and scripts call it directly). */
+export async function reserveRegister(ctx: Client, args: Args): Promise<void> {
+  const sender = await ctx.signer();
+  const reserves = await ctx.contract("reserveRegistry", sender);
+  const reservesAddress = await reserves.getAddress();
   const domain = reserveRegistryDomain(ctx.chainId, reservesAddress);
-  const member = ctx.signer.address;
+  const member = sender.address;
 
   let wallet: string;
   let deadline: bigint;
   let signature: string;
   if (args.signatureFile !== "") {
-    const file = await readReserveSignatureFile(args.signatureFile).catch((e: Error) => {
-      throw new TaskError(e.message);
-    });
+    const file = await userInput(() => readReserveSignatureFile(args.signatureFile));
     if (file.member !== getAddress(member)) {
       throw new TaskError(`${args.signatureFile}: signed for member ${file.member}, but the sender is ${member}`);
     }
@@ -81,7 +79,7 @@ export async function runReserveRegister(ctx: TaskContext, args: Args): Promise<
         );
       }
     } else {
-      if (!isAddress(args.wallet)) throw new TaskError("--wallet must be the reserve wallet's 0x address");
+      addressInput("--wallet", args.wallet);
       const accounts = await ctx.ethers.getSigners();
       const account = accounts.find((a) => a.address.toLowerCase() === args.wallet.toLowerCase());
       if (args.writeRequest === "" && account === undefined) {
@@ -90,7 +88,7 @@ export async function runReserveRegister(ctx: TaskContext, args: Args): Promise<
             "and --signature-file for a contract wallet",
         );
       }
-      signer = account ?? ctx.signer;
+      signer = account ?? sender;
     }
     wallet = args.wallet !== "" ? getAddress(args.wallet) : (signer as Wallet).address;
     deadline = await deadlineFrom(ctx, args.deadlineMinutes);
@@ -110,12 +108,14 @@ export async function runReserveRegister(ctx: TaskContext, args: Args): Promise<
         typedData: { domain: { ...domain, chainId: ctx.chainId.toString() }, primaryType: "ReserveOwnership" },
       };
       await writeFile(args.writeRequest, `${JSON.stringify(request, null, 2)}\n`);
-      ctx.print(`wrote ${args.writeRequest}: have the wallet sign EIP-712 digest ${digest}, put the signature in`);
-      ctx.print(`  "signature", delete "digest" and "typedData", then run with --signature-file`);
+      ctx.out.line(`wrote ${args.writeRequest}: have the wallet sign EIP-712 digest ${digest}, put the signature in`);
+      ctx.out.line(`  "signature", delete "digest" and "typedData", then run with --signature-file`);
+      ctx.out.setAll({ request: args.writeRequest, digest });
       return;
     }
     signature = await signReserveOwnership(signer, domain, message);
   }
-  ctx.print(`member ${member} registers reserve ${wallet} (signature valid until ${deadline})`);
-  await sendAndReport(ctx, "registerReserve", () => reserves.registerReserve(wallet, deadline, signature));
+  ctx.out.line(`member ${member} registers reserve ${wallet} (signature valid until ${deadline})`);
+  ctx.out.setAll({ member, wallet, deadline });
+  await sendAndDescribe(ctx, "registerReserve", () => reserves.registerReserve(wallet, deadline, signature));
 }

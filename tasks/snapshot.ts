@@ -1,53 +1,56 @@
+import { join } from "node:path";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { TaskError, required, runTask, userInput } from "../src/client/index.js";
+import type { TaskOutput } from "../src/client/output.js";
 import { loadCrypto } from "../src/crypto/index.js";
 import { loadKeystoreFile } from "../src/keys/index.js";
 import { progressReporter } from "../src/log/progress.js";
 import { readPassword } from "../src/keys/password.js";
 import { SnapshotInterrupted, interruptOnSignals, runSnapshot } from "../src/snapshot/index.js";
 
-interface SnapshotArgs {
-  ledger: string;
-  assets: string;
-  keystore: string;
-  time: string;
+export interface Args {
+  ledger?: string;
+  assets?: string;
+  keystore?: string;
+  /** Snapshot time, Unix seconds (0n: now). */
+  time: bigint;
   out: string;
   depth: number;
   slotBits: number;
   noRecords: boolean;
-  passwordVar?: string;
-}
-
-function password(name: string | undefined, hre: HardhatRuntimeEnvironment | undefined): Promise<string> {
-  if (name !== undefined && name !== "") {
-    if (hre === undefined) throw new Error("--password-var needs the Hardhat runtime");
-    return readPassword(undefined, { hre, name });
-  }
-  return readPassword();
+  passwordVar: string;
+  json: boolean;
 }
 
 /** `hardhat snapshot`: ledger + member keystore + time -> signed records, trees, leaves and a summary. */
-export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeEnvironment): Promise<void> {
+export default async function action(args: Args, hre?: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask("snapshot", (out) => snapshot(out, args, hre), { json: args.json });
+}
+
+/** The body of `snapshot`: nothing is written unless it completes (an interrupt exits 130). */
+export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntimeEnvironment): Promise<void> {
+  const ledgerPath = required(args.ledger, "--ledger", "ledger .csv or .jsonl");
+  const assetsPath = required(args.assets, "--assets", "asset list JSON");
+  const keystore = required(args.keystore, "--keystore", "member keystore");
+  const t = args.time === 0n ? BigInt(Math.floor(Date.now() / 1000)) : args.time;
+  const variable = args.passwordVar !== "" && hre !== undefined ? { hre, name: args.passwordVar } : undefined;
+  if (args.passwordVar !== "" && variable === undefined)
+    throw new TaskError("--password-var needs the Hardhat runtime");
   const crypto = await loadCrypto();
   const interrupt = interruptOnSignals();
   // One self-overwriting line in a terminal, plain lines in a log or a pipe.
   const progress = progressReporter(process.stderr, "snapshot");
   try {
-    for (const [name, v] of [
-      ["--ledger", args.ledger],
-      ["--assets", args.assets],
-      ["--keystore", args.keystore],
-    ]) {
-      if (v === "") throw new Error(`${name} is required`);
-    }
-    const t = args.time === "" ? BigInt(Math.floor(Date.now() / 1000)) : BigInt(args.time);
-    const { file, keys } = await loadKeystoreFile(crypto, args.keystore, await password(args.passwordVar, hre));
+    const password = await userInput(() => readPassword(undefined, variable));
+    const { file, keys } = await userInput(() => loadKeystoreFile(crypto, keystore, password));
     process.stderr.write(`[snapshot] crypto backend: ${crypto.backend}\n`);
     const started = performance.now();
     const r = await runSnapshot(crypto, {
       signal: interrupt.signal,
-      ledgerPath: args.ledger,
-      assetsPath: args.assets,
+      ledgerPath,
+      assetsPath,
       keys,
       member: file.member,
       t,
@@ -57,14 +60,15 @@ export default async function snapshot(args: SnapshotArgs, hre?: HardhatRuntimeE
       writeRecords: !args.noRecords,
       onProgress: progress.report,
     });
-    process.stdout.write(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    out.line(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     for (const a of r.summary.assets) {
-      process.stdout.write(`  ${a.symbol}: ${a.accounts} accounts, total ${a.total}, d=${a.d}, root ${a.rootHash}\n`);
+      out.line(`  ${a.symbol}: ${a.accounts} accounts, total ${a.total}, d=${a.d}, root ${a.rootHash}`);
     }
+    out.setAll({ dir: r.dir, summary: join(r.dir, "summary.json"), t, assets: r.summary.assets });
   } catch (e) {
     progress.finish();
-    process.stderr.write(`snapshot failed, nothing written: ${(e as Error).message}\n`);
-    process.exitCode = e instanceof SnapshotInterrupted ? 130 : 1;
+    const message = `nothing written: ${(e as Error).message}`;
+    throw new TaskError(message, { exitCode: e instanceof SnapshotInterrupted ? 130 : 1, cause: e });
   } finally {
     interrupt.dispose();
     await crypto.close();

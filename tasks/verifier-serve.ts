@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { errorMessage } from "../src/chain/rpc.js";
+import { defaultDeploymentDir, readDeployment, selectSigner } from "../src/client/index.js";
 import { jsonLogger, parseLogLevel } from "../src/log/index.js";
 import { runVerifier, stopOnSignals } from "../src/verifier-service/run.js";
 
@@ -11,8 +12,8 @@ interface VerifierServeArgs {
   create: boolean;
   trustProxy: boolean;
   rpcNetwork: string;
-  registry: string;
-  ledger: string;
+  deployment: string;
+  from: string;
   schedule: boolean;
   intervalSeconds: number;
   minRecords: number;
@@ -22,27 +23,26 @@ interface VerifierServeArgs {
 }
 
 /**
- * `hardhat verifier:serve`: runs the verifier service until SIGTERM/SIGINT. The scheduler (--schedule) signs
- * requestProof with the network's first account. The operator token comes from POR_VERIFIER_ADMIN_TOKEN.
+ * `hardhat verifier serve`: runs the verifier service until SIGTERM/SIGINT, on the registry and ledger of the Ignition
+ * deployment. Only the scheduler (--schedule) signs: requestProof with the --from account; without it no key is read. The operator token comes from POR_VERIFIER_ADMIN_TOKEN.
  */
 export default async function verifierServe(args: VerifierServeArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
   let logLevel;
   try {
     logLevel = parseLogLevel(args.logLevel);
   } catch (e) {
-    console.error(`verifier:serve: ${errorMessage(e)}`);
+    console.error(`verifier serve: ${errorMessage(e)}`);
     process.exitCode = 1;
     return;
   }
   const logger = jsonLogger("verifier-service", { level: logLevel, out: process.stdout });
   try {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(args.registry))
-      throw new Error("--registry <ConsortiumRegistry address> is required");
-    if (!/^0x[0-9a-fA-F]{40}$/.test(args.ledger)) throw new Error("--ledger <CommitmentLedger address> is required");
     const { ethers } = await hre.network.connect(args.rpcNetwork === "" ? undefined : { network: args.rpcNetwork });
-    const signers = await ethers.getSigners();
-    if (args.schedule && signers.length === 0) throw new Error("--schedule needs an account on the network");
-    const runner = signers[0] ?? ethers.provider;
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const deployment = await readDeployment(
+      args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId),
+    );
+    const runner = args.schedule ? await selectSigner(ethers, args.from) : ethers.provider;
     const { stop } = await runVerifier(
       {
         port: args.port,
@@ -50,8 +50,8 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
         db: args.db,
         create: args.create,
         trustProxy: args.trustProxy,
-        registry: args.registry,
-        ledger: args.ledger,
+        registry: deployment.address("registry"),
+        ledger: deployment.address("ledger"),
         adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
         requireCommitted: args.requireCommitted,
         schedule: args.schedule,
@@ -64,7 +64,7 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
     );
     await stopOnSignals(stop, logger);
   } catch (e) {
-    logger.error("verifier:serve failed", { error: errorMessage(e) });
+    logger.error("verifier serve failed", { error: errorMessage(e) });
     process.exitCode = 1;
   }
 }

@@ -37,7 +37,8 @@ export interface Transcript {
 const HEX32 = /^[0-9a-fA-F]{64}$/;
 
 async function readTranscript(path: string): Promise<Transcript> {
-  if (!existsSync(path)) throw new Error(`${path}: no transcript here; start the ceremony with ceremony:start`);
+  if (!existsSync(path))
+    throw new Error(`${path}: no transcript here; start the ceremony with npx hardhat ceremony start`);
   const t = JSON.parse(await readFile(path, "utf8")) as Transcript;
   if (t.version !== 1 || !Array.isArray(t.steps) || t.steps.length === 0) {
     throw new Error(`${path}: not a version 1 ceremony transcript`);

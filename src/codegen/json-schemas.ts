@@ -116,10 +116,14 @@ export const PUBLISHED_FORMATS: readonly PublishedFormat[] = [
     description: "What an operator node POSTs to the aggregator (/attestations).",
     schema: submissionSchema,
   },
-  { name: "por.node-config", description: "An operator node's configuration (node:run).", schema: nodeConfigSchema },
+  {
+    name: "por.node-config",
+    description: "An operator node's configuration (operator run).",
+    schema: nodeConfigSchema,
+  },
   {
     name: "por.aggregator-config",
-    description: "The aggregator's configuration (aggregator:serve).",
+    description: "The aggregator's configuration (aggregator serve).",
     schema: aggregatorConfigSchema,
   },
 ];

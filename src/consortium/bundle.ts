@@ -1,4 +1,4 @@
-// Attestation bundles: what `attest` writes (one operator's signature on one verdict) and `submit-quorum` reads
+// Attestation bundles: what `quorum attest` writes (one operator's signature on one verdict) and `quorum submit` reads
 // and merges (`por.attestation` version 1).
 import { readFile } from "node:fs/promises";
 

@@ -41,12 +41,12 @@ export function rootSumPublicSignals(rootHash: bigint, rootSum: bigint): [bigint
   return [rootHash, rootSum];
 }
 
-/** Parse a `prove-fraud` output (text) into the contract struct; errors name the file and the field. */
+/** Parse a `fraud prove` output (text) into the contract struct; errors name the file and the field. */
 export function fraudProofFromText(text: string, file = "fraud-proof.json"): FraudProofStruct {
   return toFraudProofStruct(parseFraudProofFile(text, file));
 }
 
-/** Read a `prove-fraud` output file into the contract struct. */
+/** Read a `fraud prove` output file into the contract struct. */
 export async function readFraudProof(file: string): Promise<FraudProofStruct> {
   let text: string;
   try {

@@ -2,16 +2,16 @@
 // (`por.operatorKey`, `por.aggregatorKey` in hardhat.config.ts, by default `configVariable("POR_OPERATOR_KEY")` and
 // `configVariable("POR_AGGREGATOR_KEY")`). Hardhat resolves them when a task asks (`hre.config.por.operatorKey.get()`):
 // from the environment variable of that name when it is set, else from the keystore (@nomicfoundation/hardhat-keystore,
-// part of the toolbox: `npx hardhat keystore set POR_OPERATOR_KEY`). Nothing is read until `node:run` or
-// `aggregator:serve` runs, so no other task needs the keys.
+// part of the toolbox: `npx hardhat keystore set POR_OPERATOR_KEY`). Nothing is read until `operator run` or
+// `aggregator serve` runs, so no other task needs the keys.
 import type { ConfigurationVariable, ResolvedConfigurationVariable } from "hardhat/types/config";
 import type { HardhatPlugin } from "hardhat/types/plugins";
 
 /** The keys' configuration variables as written in hardhat.config.ts. */
 export interface PorKeysUserConfig {
-  /** The operator node's key (`node:run`). Default: `configVariable("POR_OPERATOR_KEY")`. */
+  /** The operator node's key (`operator run`). Default: `configVariable("POR_OPERATOR_KEY")`. */
   operatorKey?: ConfigurationVariable;
-  /** The aggregator's key (`aggregator:serve`). Default: `configVariable("POR_AGGREGATOR_KEY")`. */
+  /** The aggregator's key (`aggregator serve`). Default: `configVariable("POR_AGGREGATOR_KEY")`. */
   aggregatorKey?: ConfigurationVariable;
 }
 

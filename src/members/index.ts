@@ -1,7 +1,5 @@
-// Member-side library of the consortium contracts: deployment addresses, task context, record keys, signature
+// Member-side library of the consortium contracts: record keys, signature
 // files, formatting and the member status report.
-export * from "./context.js";
-export * from "./deployment.js";
 export * from "./format.js";
 export * from "./record-key.js";
 export * from "./signature-file.js";

@@ -36,7 +36,7 @@ export interface ReserveViews {
   ownerOf(wallet: string): Promise<[string, bigint] | { 0: string; 1: bigint }>;
 }
 
-/** Everything `member:status` shows. */
+/** Everything `member status` shows. */
 export interface MemberStatusReport {
   member: string;
   status: string;

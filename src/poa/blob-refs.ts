@@ -1,5 +1,5 @@
-// The blob-refs file (`por.blob-refs` version 1): where `poa:build` stored each asset's DA blob of one PoA, so the
-// member can publish the refs on-chain after committing (`publish-blob-refs`). Written atomically, never over an
+// The blob-refs file (`por.blob-refs` version 1): where `poa build` stored each asset's DA blob of one PoA, so the
+// member can publish the refs on-chain after committing (`ledger publish-blob-refs`). Written atomically, never over an
 // existing file (a lost EigenDA certificate makes its blob unreachable); read with errors naming the file and field.
 import { randomBytes } from "node:crypto";
 import { link, open, readFile, rm } from "node:fs/promises";
@@ -84,7 +84,7 @@ export async function readBlobRefsFile(file: string): Promise<BlobRefsFile> {
   return parseBlobRefsFile(text, file);
 }
 
-/** Where `poa:build` writes the refs of a PoA written to `out`: `poa-1.json` -> `poa-1.blob-refs.json`. */
+/** Where `poa build` writes the refs of a PoA written to `out`: `poa-1.json` -> `poa-1.blob-refs.json`. */
 export function blobRefsPathFor(out: string): string {
   return `${out.replace(/\.json$/i, "")}.blob-refs.json`;
 }

@@ -45,7 +45,7 @@ export const calldataProofSchema = z.strictObject({
 const circuitName = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/);
 
 /**
- * The fraud-proof file, version 3: what `prove-fraud` writes and a submitter reads. Version 2 proved the record
+ * The fraud-proof file, version 3: what `fraud prove` writes and a submitter reads. Version 2 proved the record
  * message v1 with a free recipient (anyone proving first could take the claim); version 1 carried the member as a
  * sixth public signal. Their proofs do not verify any more.
  */
@@ -79,7 +79,7 @@ export const fraudProofFileSchema = z.strictObject({
   pubSignals: z.tuple([field, field, field, field, field]),
 });
 
-/** The root-sum proof file, version 1: what `prove-root-sum` writes (a root sum the root hash does not bind). */
+/** The root-sum proof file, version 1: what `fraud prove-root-sum` writes (a root sum the root hash does not bind). */
 export const rootSumProofFileSchema = z.strictObject({
   format: z.literal("por.root-sum-proof"),
   version: z.literal(1),

@@ -1,4 +1,4 @@
-// Runs the verifier service as a process: used by the Hardhat task `verifier:serve` and by the plain entry
+// Runs the verifier service as a process: used by the Hardhat task `verifier serve` and by the plain entry
 // src/verifier-service/main.ts. Checks the configuration first (the database exists unless --create, both contract
 // addresses hold the expected contracts), then starts; installs SIGTERM/SIGINT handlers for a graceful shutdown.
 import { availableParallelism } from "node:os";

@@ -1,6 +1,6 @@
 // End to end: a LeafMismatch32 proof generated in TypeScript (src/prover, the pipeline's development keys)
 // verified by the generated LeafMismatch32Verifier on Hardhat's chain; any change to a public input, or a
-// public input at or above the field modulus, makes it fail. Also the prove-fraud task over files.
+// public input at or above the field modulus, makes it fail. Also the `fraud prove` task over files.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,7 +143,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
     expect((err as FraudProofRefused).reason).to.equal("no-fraud");
   });
 
-  it("prove-fraud task: a slot-path file -> a proof file the verifier accepts; refusal sets the exit code", async function () {
+  it("fraud prove task: a slot-path file -> a proof file the verifier accepts; refusal sets the exit code", async function () {
     const dir = await mkdtemp(join(tmpdir(), "prove-fraud-"));
     try {
       const r = userRecord({ slot: 9n, balance: 5n });
@@ -186,7 +186,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
       };
       await writeFile(join(dir, "record.json"), JSON.stringify(recordFile));
       await writeFile(join(dir, "path.json"), JSON.stringify(slotPath));
-      const task = hre.tasks.getTask("prove-fraud");
+      const task = hre.tasks.getTask(["fraud", "prove"]);
       const args = {
         record: join(dir, "record.json"),
         path: join(dir, "path.json"),

@@ -1,10 +1,10 @@
 // The consortium tasks run in-process against a deployment made with the Ignition module and the generated
-// fraud-proof verifier: commit-roots from an engine summary (a real snapshot whose published tree omits a user),
-// attest by three operators, submit-quorum, request-proof, report-missed-deadline (too early: a decoded custom error
-// and a non-zero exit code), submit-fraud from the prover's por.fraud-proof file (a real Groth16 proof; the claim is
-// booked to the payout hash in bob's record), fund:pay-claim once the claim round has closed (the Adjudicator settles
-// the round from the member's restitution pool and pays bob's payout address, with the opening from his record file),
-// consortium:status.
+// fraud-proof verifier: ledger commit from an engine summary (a real snapshot whose published tree omits a user),
+// quorum attest by three operators, quorum submit, ledger request-proof, ledger report-missed-deadline (too early:
+// a decoded custom error and a non-zero exit code), fraud submit from the prover's por.fraud-proof file (a real
+// Groth16 proof; the claim is booked to the payout hash in bob's record), claim pay once the claim round has closed
+// (the Adjudicator settles the round from the member's restitution pool and pays bob's payout address, with the
+// opening from his record file, read from the proof and record files), ledger status (text and --json).
 import { createHash } from "node:crypto";
 import { copyFile, mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,14 +18,14 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
 import { releaseCurves } from "../../src/circuits/index.js";
-import { CONSORTIUM_FUTURES, bookedClaim, publishedTree, setSubject } from "../../src/consortium/index.js";
-import { contextFromConnection } from "../../src/members/index.js";
+import { CONSORTIUM_FUTURES, TaskOutput, clientOf } from "../../src/client/index.js";
+import { bookedClaim, publishedTree, setSubject } from "../../src/consortium/index.js";
 import { settlementOf } from "../contracts/ledger-fixture.js";
 import { omissionSnapshot, proveOmission } from "./omission-fraud.js";
 import attest from "../../tasks/attest.js";
 import commitRoots from "../../tasks/commit-roots.js";
-import consortiumStatus from "../../tasks/consortium-status.js";
-import { runFundPayClaim } from "../../tasks/fund-pay-claim.js";
+import { claimPay } from "../../tasks/claim-pay.js";
+import ledgerStatus from "../../tasks/ledger-status.js";
 import reportMissedDeadline from "../../tasks/report-missed-deadline.js";
 import requestProof from "../../tasks/request-proof.js";
 import respondRequest from "../../tasks/respond-request.js";
@@ -87,7 +87,7 @@ async function setup() {
   await registry.connect(member).registerKey(snap.key.keyHash, snap.key.ax, snap.key.ay, keyFrom);
   await networkHelpers.time.increaseTo(t + 10n);
 
-  // commit-roots reads the engine's summary: the member's doctored copy names the published tree and leaves.
+  // ledger commit reads the engine's summary: the member's doctored copy names the published tree and leaves.
   const summary = JSON.parse(await readFile(join(snap.dir, "summary.json"), "utf8")) as {
     assets: { rootHash: string; rootSum: string; leavesFile: string; leavesSha256: string }[];
   };
@@ -130,7 +130,7 @@ describe("consortium tasks", function () {
     const common = { deployment: s.deployment };
 
     const committed = await capture(() =>
-      commitRoots({ ...common, from: "1", summary: s.summaryFile, reserves: "1=6000", blobDigests: "" }, s.hre),
+      commitRoots({ ...common, from: "1", summary: s.summaryFile, reserves: "1=6000" }, s.hre),
     );
     expect(committed.code, committed.out).to.equal(0);
     expect(committed.out).to.match(/^tx 0x[0-9a-f]{64}/m);
@@ -149,12 +149,12 @@ describe("consortium tasks", function () {
     );
     expect(published.root).to.deep.equal({ h: s.snap.commitment.rootHash, s: s.snap.commitment.rootSum });
     expect(published.keyHash).to.equal(s.snap.key.keyHash);
-    const check = { rootHash: "", rootSum: "", keyHash: "", account: "", deployment: s.deployment, chain: true };
+    const check = { deployment: s.deployment, chain: true, json: false };
     const victim = await capture(() => verifyRecord({ ...check, file: s.snap.victimRecordFile }, s.hre));
     expect(victim.code, victim.out).to.equal(1);
 
     const wrongMember = await capture(() =>
-      commitRoots({ ...common, from: "2", summary: s.summaryFile, reserves: "1=6000", blobDigests: "" }, s.hre),
+      commitRoots({ ...common, from: "2", summary: s.summaryFile, reserves: "1=6000" }, s.hre),
     );
     expect(wrongMember.code).to.equal(1);
     expect(wrongMember.out).to.contain("snapshot; the account is");
@@ -168,8 +168,8 @@ describe("consortium tasks", function () {
             ...common,
             from: op.address,
             member: s.member.address,
-            t: s.t.toString(),
-            request: "",
+            t: s.t,
+            request: 0n,
             verdict: "solvent",
             out,
           },
@@ -180,52 +180,58 @@ describe("consortium tasks", function () {
       expect(r.out).to.contain(setSubject(s.member.address, s.t));
       files.push(out);
     }
-    const short = await capture(() => submitQuorum({ ...common, from: "", files: files.slice(0, 2).join(",") }, s.hre));
+    const short = await capture(() => submitQuorum({ ...common, from: "", files: files.slice(0, 2) }, s.hre));
     expect(short.code).to.equal(1);
     expect(short.out).to.contain("CommitmentLedger: quorum not reached");
-    const quorum = await capture(() => submitQuorum({ ...common, from: "", files: files.join(",") }, s.hre));
+    const quorum = await capture(() => submitQuorum({ ...common, from: "", files }, s.hre));
     expect(quorum.code, quorum.out).to.equal(0);
     expect(quorum.out).to.contain("event QuorumAttested(");
     expect((await s.ledger.setOf(s.member.address, s.t)).status).to.equal(2n);
 
     const requested = await capture(() =>
-      requestProof({ ...common, from: "2", member: s.member.address, t: (s.t - 500n).toString() }, s.hre),
+      requestProof({ ...common, from: "2", member: s.member.address, t: s.t - 500n }, s.hre),
     );
     expect(requested.code, requested.out).to.equal(0);
     expect(requested.out).to.contain("event ProofRequested(");
-    const early = await capture(() => reportMissedDeadline({ ...common, from: "2", request: "1" }, s.hre));
+    const early = await capture(() => reportMissedDeadline({ ...common, from: "2", request: 1n }, s.hre));
     expect(early.code).to.equal(1);
     expect(early.out).to.contain("CommitmentLedger: deadline not passed (requestId 1");
 
-    // respond-request: only the requested member answers; with no set at t it needs that snapshot's summary; with
+    // ledger respond: only the requested member answers; with no set at t it needs that snapshot's summary; with
     // the set committed it answers without one.
-    const answer = (from: string, request: string, summary = "") =>
-      capture(() => respondRequest({ ...common, from, request, summary, reserves: "", blobDigests: "" }, s.hre));
-    const notMine = await answer("2", "1");
+    const answer = (from: string, request: bigint, summary = "") =>
+      capture(() => respondRequest({ ...common, from, request, summary }, s.hre));
+    const notMine = await answer("2", 1n);
     expect(notMine.code).to.equal(1);
     expect(notMine.out).to.contain(`request 1 is addressed to ${s.member.address}`);
-    const noSummary = await answer("1", "1");
+    const noSummary = await answer("1", 1n);
     expect(noSummary.code).to.equal(1);
     expect(noSummary.out).to.contain(`no set is committed for t ${s.t - 500n}: pass --summary`);
-    const otherSnapshot = await answer("1", "1", s.summaryFile);
+    const otherSnapshot = await answer("1", 1n, s.summaryFile);
     expect(otherSnapshot.code).to.equal(1);
     expect(otherSnapshot.out).to.contain(`is not member ${s.member.address}'s snapshot at t ${s.t - 500n}`);
+    // With --json the new request's id is in the output; ledger respond reads it from that file.
     const second = await capture(() =>
-      requestProof({ ...common, from: "2", member: s.member.address, t: s.t.toString() }, s.hre),
+      requestProof({ ...common, from: "2", member: s.member.address, t: s.t, json: true }, s.hre),
     );
     expect(second.code, second.out).to.equal(0);
-    const withSummary = await answer("1", "2", s.summaryFile);
+    const requestJson = JSON.parse(second.out) as { requestId: string; transactions: Array<{ status: string }> };
+    expect(requestJson.requestId).to.equal("2");
+    expect(requestJson.transactions.map((x) => x.status)).to.deep.equal(["success"]);
+    const requestFile = join(s.dir, "request.json");
+    await writeFile(requestFile, second.out);
+    const withSummary = await answer("1", 2n, s.summaryFile);
     expect(withSummary.code).to.equal(1);
     expect(withSummary.out).to.contain(`the set for t ${s.t} is already committed: answer without --summary`);
-    const answered = await answer("1", "2");
+    const answered = await capture(() => respondRequest({ ...common, from: "1", request: 0n, requestFile }, s.hre));
     expect(answered.code, answered.out).to.equal(0);
     expect(answered.out).to.contain("answers request 2");
     expect(answered.out).to.contain("event RequestAnswered(");
-    const twice = await answer("1", "2");
+    const twice = await answer("1", 2n);
     expect(twice.code).to.equal(1);
     expect(twice.out).to.contain("request 2 is not open: Answered");
 
-    // Bob's record file and the published leaves through the prover: the por.fraud-proof file submit-fraud reads.
+    // Bob's record file and the published leaves through the prover: the por.fraud-proof file fraud submit reads.
     const { file } = await proveOmission(s.snap);
     const proofFile = join(s.dir, "fraud-proof.json");
     await writeFile(proofFile, JSON.stringify(file, null, 2));
@@ -243,16 +249,19 @@ describe("consortium tasks", function () {
       `Adjudicator: nullifier spent (member ${s.member.address}, nullifier ${file.publicSignals.nullifier})`,
     );
 
-    // fund:pay-claim: anyone pays bob's booked claim, once its claim round has closed, to the payout address his
+    // claim pay: anyone pays bob's booked claim, once its claim round has closed, to the payout address his
     // record file opens (whoever sends it; the task takes the claim's terms from the FraudProven event). The first
     // payment settles the round: the claims reserved (up to 80% of the member's pool) and paid pro rata, the
     // insurance side taking 20% of what the round takes.
     const printed: string[] = [];
     const [, , , , , , payer] = await ethers.getSigners();
-    const ctx = await contextFromConnection(ethers, payer, {
-      artifactsDir: join(process.cwd(), "artifacts"),
+    const ctx = await clientOf(ethers, {
+      deploymentDir: s.deployment,
       root: s.dir,
-      print: (line) => printed.push(line),
+      artifactsDir: join(process.cwd(), "artifacts"),
+      from: payer.address,
+      out: new TaskOutput(false, (line) => printed.push(line)),
+      readConfigVariable: () => Promise.reject(new Error("no variables")),
     });
     const adjudicatorAddress = await s.adjudicator.getAddress();
     const nullifier = BigInt(file.publicSignals.nullifier);
@@ -264,26 +273,25 @@ describe("consortium tasks", function () {
       member: s.member.address,
       payout: payout.address,
       salt: payout.salt.toString(),
-      from: "",
-      address: adjudicatorAddress,
     };
     const open = await bookedClaim(ethers.provider, adjudicatorAddress, s.member.address, nullifier);
     expect(open?.status).to.equal("open");
     expect(open?.terms).to.deep.equal({ asset: 1, claim: 1_500n, round: 1, payoutHash: s.snap.victimPayoutHash });
     let tooEarly = "";
-    await runFundPayClaim(ctx, pay).catch((e: unknown) => (tooEarly = (e as Error).message));
+    await claimPay(ctx, pay).catch((e: unknown) => (tooEarly = (e as Error).message));
     expect(tooEarly).to.contain(`the claim's round is open until ${open?.closesAt} (Unix time`);
     await networkHelpers.time.increaseTo(open!.closesAt);
     const pool = await s.vault.restitutionOf(s.member.address, ethers.ZeroAddress);
     const { reserved, insurance } = settlementOf(pool, 1_500n, 2_000n);
     const share = (1_500n * reserved) / 1_500n;
     let wrong = "";
-    await runFundPayClaim(ctx, { ...pay, payout: payer.address }).catch((e: unknown) => (wrong = (e as Error).message));
+    await claimPay(ctx, { ...pay, payout: payer.address }).catch((e: unknown) => (wrong = (e as Error).message));
     expect(wrong).to.contain(
       `Restitution: wrong payout (member ${s.member.address}, nullifier ${nullifier}, payoutAddress ${payer.address})`,
     );
     const bobBefore = await ethers.provider.getBalance(s.user.address);
-    await runFundPayClaim(ctx, pay);
+    // The member and nullifier from the proof file, the payout opening from bob's record file.
+    await claimPay(ctx, { proof: proofFile, record: s.snap.victimRecordFile });
     expect(printed.join("\n")).to.contain(
       `event ClaimPaid(member=${s.member.address}, nullifier=${nullifier}, payoutAddress=${s.user.address}, ` +
         `token=${ethers.ZeroAddress}, amount=${share})`,
@@ -298,12 +306,10 @@ describe("consortium tasks", function () {
     const claim = await bookedClaim(ethers.provider, adjudicatorAddress, s.member.address, nullifier);
     expect(claim?.status).to.equal("paid");
     let paidTwice = "";
-    await runFundPayClaim(ctx, pay).catch((e: unknown) => (paidTwice = (e as Error).message));
+    await claimPay(ctx, pay).catch((e: unknown) => (paidTwice = (e as Error).message));
     expect(paidTwice).to.contain("the claim was already paid");
 
-    const status = await capture(() =>
-      consortiumStatus({ ...common, from: "", member: s.member.address, limit: 5 }, s.hre),
-    );
+    const status = await capture(() => ledgerStatus({ ...common, member: s.member.address, limit: 5 }, s.hre));
     expect(status.code, status.out).to.equal(0);
     // Exactly the proven asset's row is marked, under the set of the proof's t.
     const lines = status.out.split("\n");
@@ -318,6 +324,18 @@ describe("consortium tasks", function () {
     expect(header).to.contain(`t ${p.t}: Fraudulent`);
     expect(status.out).to.contain("#1 t");
     expect(status.out).to.contain("slashes 1");
+    const json = await capture(() =>
+      ledgerStatus({ ...common, member: s.member.address, limit: 5, json: true }, s.hre),
+    );
+    expect(json.code, json.out).to.equal(0);
+    const parsed = JSON.parse(json.out) as {
+      sets: Array<{ t: string; status: string; assets: Array<{ rootHash: string; fraudProven: boolean }> }>;
+      requests: Array<{ id: string }>;
+    };
+    const proven = parsed.sets.find((x) => x.t === p.t);
+    expect(proven?.status).to.equal("Fraudulent");
+    expect(proven?.assets[0]).to.deep.include({ rootHash: p.rootHash, fraudProven: true });
+    expect(parsed.requests.map((r) => r.id)).to.include("1");
     await rm(s.dir, { recursive: true, force: true });
   });
 });

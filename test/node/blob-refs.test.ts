@@ -1,6 +1,6 @@
 // Blobs in EigenDA, found through the refs members publish on-chain (in-process chain, the fake EigenDA proxy of
 // test/helpers/fake-eigenda.ts, real operator nodes and aggregator): the member stores its blob in EigenDA, commits
-// and publishes the ref with the `publish-blob-refs` task; nodes configured with the proxy URL fetch the blob by the
+// and publishes the ref with the `ledger publish-blob-refs` task; nodes configured with the proxy URL fetch the blob by the
 // ref and attest Solvent, and the quorum finalizes the set. Without a ref, or with refs that do not yield the
 // committed blob (another blob's ref, a forged certificate, garbage), a node does not attest: it logs why, postpones
 // and retries, and uses a good ref once one is published (newest first, falling back to older ones). A DA outage is
@@ -45,7 +45,7 @@ function setup() {
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-/** Runs `publish-blob-refs` as the member (account 1) with `ref` as the refs file's asset-1 ref. */
+/** Runs `ledger publish-blob-refs` as the member (account 1) with `ref` as the refs file's asset-1 ref. */
 async function publish(s: Setup, ref: BlobRef): Promise<{ code: number; out: string }> {
   const refs = join(s.dir, `refs-${++counter}.blob-refs.json`);
   await writeBlobRefsFile(refs, blobRefsFileOf(s.poa, [{ asset: ETH, ref }]));

@@ -2,7 +2,7 @@
 // (test/helpers/rpc-proxy.ts). The operator node and the aggregator are run through each infrastructure fault (a
 // `null` for a known block, -32603 answers, dropped connections, a hanging endpoint, an endpoint down at start, a
 // corrupt blob, a failing records store) and show: no wrong verdict, progress once the fault clears, health saying
-// so. `node:run` and `aggregator:serve` stop within seconds of SIGTERM in every state; each configuration mistake
+// so. `operator run` and `aggregator serve` stop within seconds of SIGTERM in every state; each configuration mistake
 // fails at start naming the setting, in one line without a stack.
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from "node:fs/promises";
@@ -516,17 +516,17 @@ describe("Fault injection: operator node and aggregator behind a faulty JSON-RPC
       await ok.close();
     });
 
-    it("node:run prints one line naming the setting (no stack), exits 1; SIGTERM stops node:run and aggregator:serve promptly in every state", async function () {
+    it("operator run prints one line naming the setting (no stack), exits 1; SIGTERM stops operator run and aggregator serve promptly in every state", async function () {
       const nodeFile = join(dir, "node.json");
       const aggFile = join(dir, "aggregator.json");
       const { format, version, ...rest } = nodeConfig({ rpcUrl: proxy.url, healthPort: 0, logLevel: "info" });
       const write = (file: string, c: unknown) => writeFile(file, JSON.stringify(c));
       await write(nodeFile, { format, version, ...rest, ledger: noCode });
       const env = { POR_OPERATOR_KEY: operator.privateKey, POR_AGGREGATOR_KEY: operator.privateKey };
-      const bad = runTask(["node:run", "--config-file", nodeFile, "--create"], env);
+      const bad = runTask(["operator", "run", "--config-file", nodeFile, "--create"], env);
       const r = await bad.exited;
       expect(r.code, bad.stderr()).to.equal(1);
-      expect(bad.stderr()).to.match(/node:run: .*node\.json: setting ledger: no contract at/);
+      expect(bad.stderr()).to.match(/operator run: .*node\.json: setting ledger: no contract at/);
       expect(bad.stderr()).to.not.match(/^\s+at /m);
       await write(nodeFile, { format, version, ...rest });
       const aggC = aggConfig({ rpcUrl: proxy.url, logLevel: "info" });
@@ -558,7 +558,7 @@ describe("Fault injection: operator node and aggregator behind a faulty JSON-RPC
         return { state, ms, code, nonJson, out: run.stderr() };
       };
       const results = [];
-      const nodeArgs = ["node:run", "--config-file", nodeFile];
+      const nodeArgs = ["operator", "run", "--config-file", nodeFile];
       results.push(await cycle(nodeArgs, "node, RPC down at start", () => proxy.down(), /waiting for the RPC/));
       results.push(await cycle(nodeArgs, "node, running", async () => undefined, /operator node starting/));
       results.push(
@@ -585,14 +585,14 @@ describe("Fault injection: operator node and aggregator behind a faulty JSON-RPC
       await write(proofFile, proving);
       results.push(
         await cycle(
-          ["node:run", "--config-file", proofFile],
+          ["operator", "run", "--config-file", proofFile],
           "node, after building a proof",
           async () => undefined,
           /fraud proof built/,
           300,
         ),
       );
-      const aggArgs = ["aggregator:serve", "--config-file", aggFile];
+      const aggArgs = ["aggregator", "serve", "--config-file", aggFile];
       results.push(await cycle(aggArgs, "aggregator, RPC down at start", () => proxy.down(), /waiting for the RPC/));
       results.push(await cycle(aggArgs, "aggregator, running", async () => undefined, /aggregator listening/));
       if (TIMINGS) console.log(results.map((x) => `${x.state}: exit ${x.code} after ${x.ms} ms`).join("\n"));

@@ -13,7 +13,8 @@ import { Wallet, getAddress, id, type JsonRpcProvider, type Signer } from "ether
 import { buildConsortiumModule } from "../../deploy/Consortium.js";
 import type { BlobRef, BlobStore } from "../../src/blobstore/index.js";
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
-import { CONSORTIUM_FUTURES, type AssetCommitment, type ConsortiumAddresses } from "../../src/consortium/index.js";
+import { CONSORTIUM_FUTURES, type ConsortiumAddresses } from "../../src/client/index.js";
+import type { AssetCommitment } from "../../src/consortium/index.js";
 import type { Crypto, Point, Signature } from "../../src/crypto/index.js";
 import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
 import {

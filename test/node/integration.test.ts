@@ -56,11 +56,18 @@ async function until(what: string, cond: () => Promise<boolean>, ms = 600_000): 
   throw new Error(`timed out waiting for: ${what}`);
 }
 
-/** Runs `hardhat node:run` as a child process; resolves with its exit code (or signal). */
+/** Runs `hardhat operator run` as a child process; resolves with its exit code (or signal). */
 function runNodeProcess(config: string, key: string, env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
-    [join(process.cwd(), "node_modules/hardhat/dist/src/cli.js"), "node:run", "--config-file", config, "--create"],
+    [
+      join(process.cwd(), "node_modules/hardhat/dist/src/cli.js"),
+      "operator",
+      "run",
+      "--config-file",
+      config,
+      "--create",
+    ],
     { cwd: process.cwd(), env: { ...process.env, POR_OPERATOR_KEY: key, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";

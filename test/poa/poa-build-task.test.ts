@@ -1,4 +1,4 @@
-// The `poa:build` task action on the in-process chain: writes a valid PoA file, the per-asset blob into the local
+// The `poa build` task action on the in-process chain: writes a valid PoA file, the per-asset blob into the local
 // blob store (printing its digest) or into EigenDA (the fake proxy), and the blob-refs file next to the PoA;
 // refuses bad options, a missing deployment, an existing output and a failing store with exit code 1, writing
 // nothing.
@@ -36,13 +36,16 @@ const { ethers, networkHelpers } = connection;
 
 /** Runs the action with console output captured; returns the exit code and the output. */
 function run(args: Partial<Args>, dir: string): Promise<{ code: number; out: string }> {
-  const hre = { network: { create: () => Promise.resolve(connection) }, config: { paths: { root: dir } } };
+  const hre = {
+    network: { getOrCreate: () => Promise.resolve(connection) },
+    config: { paths: { root: dir, artifacts: join(process.cwd(), "artifacts") } },
+  };
   return captureTask(() =>
     poaBuild(
       {
         member: "",
-        t: "",
-        requestId: "0",
+        t: 0n,
+        requestId: 0n,
         assets: "1",
         hardhatAccounts: false,
         keystores: "",
@@ -54,6 +57,8 @@ function run(args: Partial<Args>, dir: string): Promise<{ code: number; out: str
         refs: "",
         out: "",
         deployment: "",
+        from: "",
+        json: false,
         ...args,
       },
       hre as unknown as HardhatRuntimeEnvironment,
@@ -61,7 +66,7 @@ function run(args: Partial<Args>, dir: string): Promise<{ code: number; out: str
   );
 }
 
-describe("poa:build task", function () {
+describe("poa build task", function () {
   it("writes the PoA, the asset's blob and its refs file, and refuses bad input", async function () {
     const crypto = await loadCrypto({ threads: 0 });
     const dir = await mkdtemp(join(tmpdir(), "por-poa-task-"));
@@ -92,7 +97,7 @@ describe("poa:build task", function () {
       const ok = await run(
         {
           member: member.address,
-          t: t.toString(),
+          t,
           keystores: join(dir, "wallet.json"),
           leaves: `1=${join(dir, "leaves-1.bin")}`,
           blobDir: join(dir, "blobs"),
@@ -123,7 +128,7 @@ describe("poa:build task", function () {
       const viaDa = await run(
         {
           member: member.address,
-          t: t.toString(),
+          t,
           keystores: join(dir, "wallet.json"),
           leaves: `1=${join(dir, "leaves-1.bin")}`,
           eigendaUrl: proxy.url,
@@ -145,40 +150,24 @@ describe("poa:build task", function () {
 
       // Refusals: exit code 1, a reason, nothing written.
       const cases: Array<[Partial<Args>, RegExp]> = [
-        [{ t: "soon" }, /--t must be a Unix time/],
-        [{ t: t.toString(), member: "0x12", deployment }, /--member must be a 0x address/],
-        [{ t: t.toString(), member: member.address, deployment, assets: "1,x" }, /--assets: "x" is not an asset id/],
+        [{ t, member: "0x12", deployment }, /--member must be a 0x-prefixed 20-byte address/],
+        [{ t, member: member.address, deployment, assets: "1,x" }, /--assets: "x" is not an asset id/],
+        [{ t, member: member.address, deployment: join(dir, "none") }, /deployed_addresses\.json: not readable/],
+        [{ t, member: member.address, deployment }, /no ownership signature for reserve wallet/],
+        [{ t, member: member.address, deployment, keystores: join(dir, "wallet.json"), out }, /EEXIST|already exists/],
+        [{ t, leaves: "1=x.bin", blobDir: join(dir, "blobs") }, /--leaves needs --out or --refs/],
+        [{ t, leaves: "1=x.bin", out: join(dir, "n.json") }, /--leaves needs --blob-dir .* or --eigenda/],
         [
-          { t: t.toString(), member: member.address, deployment: join(dir, "none") },
-          /deployed_addresses\.json: not readable/,
-        ],
-        [{ t: t.toString(), member: member.address, deployment }, /no ownership signature for reserve wallet/],
-        [
-          { t: t.toString(), member: member.address, deployment, keystores: join(dir, "wallet.json"), out },
-          /EEXIST|already exists/,
-        ],
-        [{ t: t.toString(), leaves: "1=x.bin", blobDir: join(dir, "blobs") }, /--leaves needs --out or --refs/],
-        [{ t: t.toString(), leaves: "1=x.bin", out: join(dir, "n.json") }, /--leaves needs --blob-dir .* or --eigenda/],
-        [
-          { t: t.toString(), leaves: "1=x.bin", out: join(dir, "n.json"), blobDir: "b", eigendaUrl: proxy.url },
+          { t, leaves: "1=x.bin", out: join(dir, "n.json"), blobDir: "b", eigendaUrl: proxy.url },
           /--blob-dir and --eigenda-url are exclusive/,
         ],
-        [
-          { t: t.toString(), eigendaUrl: proxy.url },
-          /--refs and --eigenda-url apply to the blobs that --leaves builds/,
-        ],
-        [
-          { t: t.toString(), leaves: "2=x.bin", blobDir: "b", out: join(dir, "n.json") },
-          /asset 2 is not in --assets 1/,
-        ],
-        [{ t: t.toString(), leaves: "1=a,1=b", blobDir: "b", out: join(dir, "n.json") }, /asset 1 given twice/],
-        [
-          { t: t.toString(), leaves: "1", blobDir: "b", out: join(dir, "n.json") },
-          /"1" is not <assetId>=<leaves file>/,
-        ],
+        [{ t, eigendaUrl: proxy.url }, /--refs and --eigenda-url apply to the blobs that --leaves builds/],
+        [{ t, leaves: "2=x.bin", blobDir: "b", out: join(dir, "n.json") }, /asset 2 is not in --assets 1/],
+        [{ t, leaves: "1=a,1=b", blobDir: "b", out: join(dir, "n.json") }, /asset 1 given twice/],
+        [{ t, leaves: "1", blobDir: "b", out: join(dir, "n.json") }, /"1" is not <assetId>=<leaves file>/],
         [
           {
-            t: t.toString(),
+            t,
             leaves: "1=x.bin",
             blobDir: "b",
             out: join(dir, "n.json"),
@@ -187,17 +176,20 @@ describe("poa:build task", function () {
           /blob-refs file .*da-refs\.json already exists; refusing to overwrite it/,
         ],
         [
-          { t: t.toString(), leaves: "1=x.bin", blobDir: "b", out: join(dir, "n.json"), refs: join(dir, "n.json") },
+          { t, leaves: "1=x.bin", blobDir: "b", out: join(dir, "n.json"), refs: join(dir, "n.json") },
           /--refs must not be the --out file/,
         ],
         [
-          { t: t.toString(), leaves: "1=x.bin", eigendaUrl: "ftp://da", out: join(dir, "n.json") },
+          { t, leaves: "1=x.bin", eigendaUrl: "ftp://da", out: join(dir, "n.json") },
           /EigenDA proxy URL must be http\(s\)/,
         ],
       ];
       for (const [args, re] of cases) {
         const r = await run(args, dir);
-        expect(r.code, JSON.stringify(args)).to.equal(1);
+        expect(
+          r.code,
+          `${JSON.stringify(args, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}: ${r.out}`,
+        ).to.equal(1);
         expect(r.out).to.match(re);
       }
       expect(existsSync(join(dir, "none"))).to.equal(false);
@@ -208,7 +200,7 @@ describe("poa:build task", function () {
       const failed = await run(
         {
           member: member.address,
-          t: t.toString(),
+          t,
           keystores: join(dir, "wallet.json"),
           leaves: `1=${join(dir, "leaves-1.bin")}`,
           eigendaUrl: proxy.url,

@@ -22,6 +22,7 @@ import { runSnapshot, summarySchema, type SnapshotOptions } from "../../src/snap
 import { rebuildFromLeaves } from "../../src/tree/leaves.js";
 import keygenTask from "../../tasks/keygen.js";
 import snapshotTask from "../../tasks/snapshot.js";
+import recordForwardTask from "../../tasks/record-forward.js";
 import verifyRecordTask from "../../tasks/verify-record.js";
 import { ORDER8, forgeUnderOrder8 } from "./weak-keys.js";
 
@@ -340,11 +341,13 @@ describe("snapshot", function () {
       ledger: ledgerPath,
       assets: assetsPath,
       keystore: ksPath,
-      time: "1700000100",
+      time: 1700000100n,
       out: join(dir, "task-out"),
       depth: 32,
       slotBits: 0,
       noRecords: false,
+      passwordVar: "",
+      json: false,
       ...over,
     });
 
@@ -352,16 +355,16 @@ describe("snapshot", function () {
       process.env.POR_KEYSTORE_PASSWORD = "password-123";
       process.exitCode = undefined;
       const path = join(dir, "keygen.json");
-      await keygenTask({ keystore: path, member: MEMBER });
+      await keygenTask({ keystore: path, member: MEMBER, passwordVar: "", json: false });
       expect(process.exitCode).to.equal(undefined);
       const file = parseKeystore(JSON.parse(await readFile(path, "utf8")), path);
       expect(file.member).to.equal(MEMBER);
       const before = await readFile(path, "utf8");
-      await keygenTask({ keystore: path, member: MEMBER });
+      await keygenTask({ keystore: path, member: MEMBER, passwordVar: "", json: false });
       expect(process.exitCode).to.equal(1);
       expect(await readFile(path, "utf8")).to.equal(before);
       process.exitCode = undefined;
-      await keygenTask({ keystore: join(dir, "keygen2.json"), member: "0x1234" });
+      await keygenTask({ keystore: join(dir, "keygen2.json"), member: "0x1234", passwordVar: "", json: false });
       expect(process.exitCode).to.equal(1);
     });
 
@@ -372,7 +375,7 @@ describe("snapshot", function () {
       expect(await readdir(join(dir, "task-wrong")).catch(() => [])).to.deep.equal([]);
     });
 
-    it("snapshot then verify-record succeed; a wrong root makes verify-record exit non-zero", async () => {
+    it("snapshot then record verify succeed; a wrong root makes record verify exit non-zero", async () => {
       process.env.POR_KEYSTORE_PASSWORD = "password-123";
       await snapshotTask(args());
       expect(process.exitCode).to.equal(undefined);
@@ -389,9 +392,18 @@ describe("snapshot", function () {
         account: "",
         chain: false,
         deployment: "",
+        json: false,
       };
       const out = await captureStdout(() => verifyRecordTask(base));
       expect(process.exitCode).to.equal(undefined);
+      // record forward: the same record without the account id and salt.
+      const forwardedFile = join(dir, "forwarded.json");
+      await recordForwardTask({ file, out: forwardedFile, to: "", json: false });
+      expect(process.exitCode).to.equal(undefined);
+      const forwarded = JSON.parse(await readFile(forwardedFile, "utf8")) as Record<string, unknown>;
+      expect(forwarded.format).to.equal("por.forwarded-record");
+      expect(Object.keys(forwarded).sort()).to.deep.equal(["format", "record", "recordKey", "signature", "version"]);
+      expect(JSON.stringify(forwarded)).to.not.contain("accountSalt");
       expect(out).to.match(/\[ok\] payout: restitution for this record is paid to 0x/);
       const record = parseRecordFile(await readFile(file, "utf8"));
       const payout = record.payout?.address ?? "";

@@ -8,18 +8,25 @@ import hre, { network } from "hardhat";
 
 import { fraudPublicSignals, type FraudProofStruct } from "../../src/consortium/index.js";
 import { BASE8, loadCrypto, KEY_DOMAIN } from "../../src/crypto/index.js";
-import { TaskError, contextFromConnection, type TaskContext } from "../../src/members/index.js";
-import { runCollateralDeposit } from "../../tasks/collateral-deposit.js";
-import { runCollateralRequestWithdrawal } from "../../tasks/collateral-request-withdrawal.js";
-import { runCollateralWithdraw } from "../../tasks/collateral-withdraw.js";
-import { runFundPayClaim } from "../../tasks/fund-pay-claim.js";
-import { runMemberActivate } from "../../tasks/member-activate.js";
-import { runMemberApply } from "../../tasks/member-apply.js";
-import { runMemberApproveGenesis } from "../../tasks/member-approve-genesis.js";
-import { runMemberEjectUndercollateralized } from "../../tasks/member-eject-undercollateralized.js";
-import { runMemberRegisterKey } from "../../tasks/member-register-key.js";
-import { runMemberStatus } from "../../tasks/member-status.js";
-import { runReserveRegister } from "../../tasks/reserve-register.js";
+import {
+  CONSORTIUM_FUTURES,
+  TaskError,
+  TaskOutput,
+  clientOf,
+  type Client,
+  type ContractRole,
+} from "../../src/client/index.js";
+import { claimPay as runFundPayClaim } from "../../tasks/claim-pay.js";
+import { collateralDeposit as runCollateralDeposit } from "../../tasks/collateral-deposit.js";
+import { collateralRequestWithdrawal as runCollateralRequestWithdrawal } from "../../tasks/collateral-request-withdrawal.js";
+import { collateralWithdraw as runCollateralWithdraw } from "../../tasks/collateral-withdraw.js";
+import { memberActivate as runMemberActivate } from "../../tasks/member-activate.js";
+import { memberApply as runMemberApply } from "../../tasks/member-apply.js";
+import { memberApproveGenesis as runMemberApproveGenesis } from "../../tasks/member-approve-genesis.js";
+import { memberEjectUndercollateralized as runMemberEjectUndercollateralized } from "../../tasks/member-eject-undercollateralized.js";
+import { memberRegisterKey as runMemberRegisterKey } from "../../tasks/member-register-key.js";
+import { memberStatus as runMemberStatus } from "../../tasks/member-status.js";
+import { reserveRegister as runReserveRegister } from "../../tasks/reserve-register.js";
 import { payoutHashOf } from "../../src/records/payout.js";
 import { UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
 import {
@@ -34,19 +41,39 @@ import {
 
 const { ethers, networkHelpers } = await network.create();
 
-/** A context for `signer` whose printed lines are collected. */
-async function context(signer: HardhatEthersSigner, variables: Record<string, string> = {}) {
-  const lines: string[] = [];
-  const ctx: TaskContext = await contextFromConnection(ethers, signer, {
-    artifactsDir: hre.config.paths.artifacts,
-    root: await mkdtemp(path.join(tmpdir(), "por-tasks-")),
-    print: (line) => lines.push(line),
-    variables,
-  });
-  return { ctx, lines };
+/** Writes a deployment directory holding the given contracts (role -> address); returns the directory. */
+async function deploymentDir(addresses: Partial<Record<ContractRole, string>>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "por-tasks-"));
+  const json = Object.fromEntries(
+    Object.entries(addresses).map(([role, a]) => [`Consortium#${CONSORTIUM_FUTURES[role as ContractRole]}`, a]),
+  );
+  await writeFile(path.join(dir, "deployed_addresses.json"), JSON.stringify(json));
+  return dir;
 }
 
-async function expectTaskError(promise: Promise<void>, words: string): Promise<void> {
+/** A client for `signer` (as --from) on a deployment directory, whose printed lines are collected. */
+async function context(
+  signer: HardhatEthersSigner,
+  dir: string,
+  options: { variables?: Record<string, string>; json?: boolean } = {},
+) {
+  const lines: string[] = [];
+  const ctx: Client = await clientOf(ethers, {
+    deploymentDir: dir,
+    root: dir,
+    artifactsDir: hre.config.paths.artifacts,
+    from: signer.address,
+    out: new TaskOutput(options.json === true, (line) => lines.push(line)),
+    readConfigVariable: async (name) => {
+      const value = options.variables?.[name];
+      if (value === undefined) throw new TaskError(`configuration variable ${name} is not set`);
+      return value;
+    },
+  });
+  return { ctx, lines, root: dir };
+}
+
+async function expectTaskError(promise: Promise<unknown>, words: string): Promise<void> {
   try {
     await promise;
   } catch (e) {
@@ -59,11 +86,17 @@ async function expectTaskError(promise: Promise<void>, words: string): Promise<v
 
 async function deployed() {
   const f = await deployConsortium(ethers);
+  const addresses = {
+    registry: await f.registry.getAddress(),
+    vault: await f.vault.getAddress(),
+    reserveRegistry: await f.reserves.getAddress(),
+  };
   return {
     ...f,
-    registryAddress: await f.registry.getAddress(),
-    vaultAddress: await f.vault.getAddress(),
-    reservesAddress: await f.reserves.getAddress(),
+    registryAddress: addresses.registry,
+    vaultAddress: addresses.vault,
+    reservesAddress: addresses.reserveRegistry,
+    dir: await deploymentDir(addresses),
   };
 }
 
@@ -103,14 +136,20 @@ async function withClaim() {
   };
   proof.a = [await f.verifier.expectedA0(fraudPublicSignals(proof)), 0n];
   await f.adjudicator.connect(f.prover).proveFraud(proof, [eth]);
-  return { ...f, t, adjudicatorAddress: await f.adjudicator.getAddress() };
+  const adjudicatorAddress = await f.adjudicator.getAddress();
+  const dir = await deploymentDir({
+    registry: await f.registry.getAddress(),
+    vault: await f.vault.getAddress(),
+    adjudicator: adjudicatorAddress,
+  });
+  return { ...f, t, adjudicatorAddress, dir };
 }
 
 describe("member, reserve, collateral, restitution and ejection tasks", function () {
   it("walk a member from application to active, with keys, reserves and collateral", async function () {
     const f = await networkHelpers.loadFixture(deployed);
-    const m = await context(f.member);
-    const common = { from: "", address: f.registryAddress };
+    const m = await context(f.member, f.dir);
+    const common = {};
 
     await runMemberApply(m.ctx, { ...common, profile: "Acme Exchange Ltd" });
     expect(m.lines.some((l) => l.startsWith("tx 0x"))).to.equal(true);
@@ -124,22 +163,21 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     await expectTaskError(
       runMemberRegisterKey(m.ctx, {
         ...common,
-        keystore: "",
         ax: BASE8[0].toString(),
         ay: BASE8[1].toString(),
-        validFrom: "",
+        validFrom: 0n,
       }),
       `registerKey failed: ConsortiumRegistry: wrong status (member ${f.member.address}, status 1)`,
     );
 
-    const a = await context(f.auditor);
+    const a = await context(f.auditor, f.dir);
     await expectTaskError(
-      runMemberApproveGenesis(a.ctx, { ...common, member: f.member.address, digest: "0x12", report: "" }),
+      runMemberApproveGenesis(a.ctx, { ...common, member: f.member.address, digest: "0x12" }),
       "--digest must be",
     );
-    const report = path.join(a.ctx.root, "genesis-report.txt");
+    const report = path.join(a.root, "genesis-report.txt");
     await writeFile(report, "trusted setup transcript ok\n");
-    await runMemberApproveGenesis(a.ctx, { ...common, member: f.member.address, digest: "", report });
+    await runMemberApproveGenesis(a.ctx, { ...common, member: f.member.address, report });
     expect(a.lines.some((l) => l.includes("event GenesisApproved"))).to.equal(true);
     expect((await f.registry.memberInfo(f.member.address)).genesisDigest).to.equal(
       ethers.keccak256(await readFile(report)),
@@ -149,8 +187,6 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
       token: "ETH",
       amount: "1.5",
       member: "",
-      from: "",
-      address: f.vaultAddress,
     });
     expect(await f.vault.balanceOf(f.member.address, ethers.ZeroAddress)).to.equal(15n * 10n ** 17n);
     expect(m.lines.some((l) => l.includes("event CollateralDeposited"))).to.equal(true);
@@ -159,33 +195,30 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
       runMemberActivate(m.ctx, { ...common, member: "" }),
       `activate failed: ConsortiumRegistry: probation not over (member ${f.member.address}, endsAt`,
     );
-    const g = await context(f.governance);
+    const g = await context(f.governance, f.dir);
     await runMemberActivate(g.ctx, { ...common, member: f.member.address });
     expect(g.lines.some((l) => l.includes("event MemberActivated"))).to.equal(true);
 
     // Record key: Base8 is a valid Baby Jubjub point; the task computes Poseidon(KEY_DOMAIN, Ax, Ay).
     await runMemberRegisterKey(m.ctx, {
       ...common,
-      keystore: "",
       ax: BASE8[0].toString(),
       ay: BASE8[1].toString(),
-      validFrom: "",
+      validFrom: 0n,
     });
     const crypto = await loadCrypto({ threads: 0 });
     const expectedHash = crypto.poseidon([KEY_DOMAIN, BASE8[0], BASE8[1]]);
     await crypto.close();
     expect((await f.registry.keyAt(f.member.address, 0n)).keyHash).to.equal(expectedHash);
     await expectTaskError(
-      runMemberRegisterKey(m.ctx, { ...common, keystore: "", ax: "1", ay: "2", validFrom: "" }),
+      runMemberRegisterKey(m.ctx, { ...common, ax: "1", ay: "2", validFrom: 0n }),
       "not a point on Baby Jubjub",
     );
 
     // Reserve wallets: a key from a configuration variable, a Hardhat account, and a contract wallet.
     const keyWallet = ethers.Wallet.createRandom();
-    const mv = await context(f.member, { RESERVE_KEY: keyWallet.privateKey });
+    const mv = await context(f.member, f.dir, { variables: { RESERVE_KEY: keyWallet.privateKey } });
     const reserveCommon = {
-      from: "",
-      address: f.reservesAddress,
       deadlineMinutes: 60,
       signatureFile: "",
       writeRequest: "",
@@ -196,7 +229,7 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     const owner = ethers.Wallet.createRandom();
     const contractWallet = await ethers.deployContract("TestERC1271Wallet", [owner.address]);
     const contractWalletAddress = await contractWallet.getAddress();
-    const requestFile = path.join(m.ctx.root, "reserve-request.json");
+    const requestFile = path.join(m.root, "reserve-request.json");
     await runReserveRegister(m.ctx, {
       ...reserveCommon,
       wallet: contractWalletAddress,
@@ -208,7 +241,7 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     const signed: Record<string, unknown> = { ...request, signature };
     delete signed.digest;
     delete signed.typedData;
-    const signatureFile = path.join(m.ctx.root, "reserve-signature.json");
+    const signatureFile = path.join(m.root, "reserve-signature.json");
     await writeFile(signatureFile, JSON.stringify(signed));
     await runReserveRegister(m.ctx, { ...reserveCommon, wallet: "", walletKeyVar: "", signatureFile });
     expect([...(await f.reserves.reservesOf(f.member.address))].sort()).to.deep.equal(
@@ -225,25 +258,28 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
 
     // Collateral: the minimum is enforced with the vault's words; then a withdrawal within limits.
     await expectTaskError(
-      runCollateralRequestWithdrawal(m.ctx, { token: "ETH", amount: "1", from: "", address: f.vaultAddress }),
+      runCollateralRequestWithdrawal(m.ctx, { token: "ETH", amount: "1" }),
       `requestWithdrawal failed: CollateralVault: below minimum (member ${f.member.address}, stakeAfter ${5n * 10n ** 17n}, minimum ${10n ** 18n})`,
     );
-    await runCollateralRequestWithdrawal(m.ctx, { token: "ETH", amount: "0.25", from: "", address: f.vaultAddress });
+    await runCollateralRequestWithdrawal(m.ctx, { token: "ETH", amount: "0.25" });
     await expectTaskError(
-      runCollateralWithdraw(m.ctx, { token: "ETH", from: "", address: f.vaultAddress }),
+      runCollateralWithdraw(m.ctx, { token: "ETH" }),
       "withdraw failed: CollateralVault: withdrawal locked",
     );
     await networkHelpers.time.increase(UNBONDING_DELAY);
-    await runCollateralWithdraw(m.ctx, { token: "ETH", from: "", address: f.vaultAddress });
+    await runCollateralWithdraw(m.ctx, { token: "ETH" });
     expect(m.lines.some((l) => l.includes("event CollateralWithdrawn"))).to.equal(true);
 
     // Status report.
-    const s = await context(f.other);
-    await runMemberStatus(s.ctx, { member: f.member.address, json: false, from: "", address: f.registryAddress });
+    const s = await context(f.other, f.dir);
+    await runMemberStatus(s.ctx, { member: f.member.address });
     expect(s.lines.join("\n")).to.contain("status Active");
     expect(s.lines.join("\n")).to.contain(`keyHash ${expectedHash}`);
-    await runMemberStatus(s.ctx, { member: f.member.address, json: true, from: "", address: f.registryAddress });
-    const json = JSON.parse(s.lines.slice(s.lines.findIndex((l) => l.startsWith("{"))).join("\n")) as {
+    const sj = await context(f.other, f.dir, { json: true });
+    await runMemberStatus(sj.ctx, { member: f.member.address });
+    sj.ctx.out.flush();
+    expect(sj.lines).to.have.length(1);
+    const json = JSON.parse(sj.lines[0]) as {
       status: string;
       stake: string;
     };
@@ -251,22 +287,18 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     expect(json.stake).to.equal((125n * 10n ** 16n).toString());
   });
 
-  it("pays a booked claim pro rata from the member's pool with fund:pay-claim after its round, and explains refusals", async function () {
+  it("pays a booked claim pro rata from the member's pool with `claim pay` after its round, and explains refusals", async function () {
     const f = await networkHelpers.loadFixture(withClaim);
     const pool = MEMBER_STAKE / 2n - MEMBER_STAKE / 20n; // the slashed half less the bounty
     expect(await f.vault.restitutionOf(f.member.address, ethers.ZeroAddress)).to.equal(pool);
-    const o = await context(f.other);
-    const address = f.adjudicatorAddress;
+    const o = await context(f.other, f.dir);
     const member = f.member.address;
-    const pay = { nullifier: NULLIFIER.toString(), member, payout: f.user.address, salt: SALT.toString(), from: "" };
+    const pay = { nullifier: NULLIFIER.toString(), member, payout: f.user.address, salt: SALT.toString() };
     const closesAt = (await f.adjudicator.roundOf(member, ethers.ZeroAddress, 1)).closesAt;
-    await expectTaskError(
-      runFundPayClaim(o.ctx, { ...pay, address }),
-      `the claim's round is open until ${closesAt} (Unix time`,
-    );
+    await expectTaskError(runFundPayClaim(o.ctx, pay), `the claim's round is open until ${closesAt} (Unix time`);
     await networkHelpers.time.increaseTo(closesAt);
     await expectTaskError(
-      runFundPayClaim(o.ctx, { ...pay, payout: f.other.address, address }),
+      runFundPayClaim(o.ctx, { ...pay, payout: f.other.address }),
       `payClaim failed: Restitution: wrong payout (member ${member}, nullifier ${NULLIFIER}, ` +
         `payoutAddress ${f.other.address})`,
     );
@@ -275,7 +307,7 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     expect(reserved).to.be.lessThan(CLAIM);
     const share = (CLAIM * reserved) / CLAIM;
     const userBalance = await ethers.provider.getBalance(f.user.address);
-    await runFundPayClaim(o.ctx, { ...pay, address });
+    await runFundPayClaim(o.ctx, pay);
     expect(
       o.lines.some((l) =>
         l.includes(
@@ -295,37 +327,36 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     expect(await f.vault.restitutionOf(member, ethers.ZeroAddress)).to.equal(pool - taken);
     expect((await f.vault.totals(ethers.ZeroAddress)).released).to.equal(taken);
     expect((await f.adjudicator.claimTotalsOf(ethers.ZeroAddress)).insurance).to.equal(insurance);
-    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, address }), "the claim was already paid");
+    await expectTaskError(runFundPayClaim(o.ctx, pay), "the claim was already paid");
     await expectTaskError(
-      runFundPayClaim(o.ctx, { ...pay, nullifier: "0x05", address }),
+      runFundPayClaim(o.ctx, { ...pay, nullifier: "0x05" }),
       `no claim is booked against ${member} under nullifier 5`,
     );
     await expectTaskError(
-      runFundPayClaim(o.ctx, { ...pay, member: f.other.address, address }),
+      runFundPayClaim(o.ctx, { ...pay, member: f.other.address }),
       `no claim is booked against ${f.other.address} under nullifier ${NULLIFIER}`,
     );
-    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, nullifier: "x", address }), "--nullifier");
-    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, member: "0x12", address }), "--member");
-    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, payout: "bob", address }), "--payout");
-    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, salt: "salt", address }), "--salt");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, nullifier: "x" }), "--nullifier");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, member: "0x12" }), "--member");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, payout: "bob" }), "--payout");
+    await expectTaskError(runFundPayClaim(o.ctx, { ...pay, salt: "salt" }), "--salt");
   });
 
-  it("ejects a member below its minimum collateral with member:eject-undercollateralized, refusing otherwise", async function () {
+  it("ejects a member below its minimum collateral with `member eject-undercollateralized`, refusing otherwise", async function () {
     const f = await networkHelpers.loadFixture(withClaim);
-    const o = await context(f.other);
-    const address = f.adjudicatorAddress;
+    const o = await context(f.other, f.dir);
     const stake = MEMBER_STAKE / 2n;
     expect(await f.vault.stakeOf(f.member.address)).to.equal(stake);
     // The slash left half the stake, above the 1 ETH minimum: nothing to eject, said in the Adjudicator's words.
     await expectTaskError(
-      runMemberEjectUndercollateralized(o.ctx, { member: f.member.address, from: "", address }),
+      runMemberEjectUndercollateralized(o.ctx, { member: f.member.address }),
       `ejectUndercollateralized failed: Adjudicator: collateral sufficient (member ${f.member.address}, ` +
         `stake ${stake}, minCollateral ${SLA.minCollateral})`,
     );
     // Governance raises the member's minimum above its stake: now anyone may eject it.
     const minimum = stake + 1n;
     await f.registry.connect(f.governance).setSla(f.member.address, { ...SLA, minCollateral: minimum });
-    await runMemberEjectUndercollateralized(o.ctx, { member: f.member.address, from: "", address });
+    await runMemberEjectUndercollateralized(o.ctx, { member: f.member.address });
     expect(o.lines.some((l) => /^ejectUndercollateralized: sent 0x[0-9a-f]{64}$/.test(l))).to.equal(true);
     expect(o.lines.some((l) => l.startsWith("tx 0x"))).to.equal(true);
     expect(
@@ -339,41 +370,37 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     expect(o.lines.some((l) => l.includes(`event MemberEjected(member=${f.member.address}`))).to.equal(true);
     expect(await f.registry.statusOf(f.member.address)).to.equal(6n); // Ejected
     await expectTaskError(
-      runMemberEjectUndercollateralized(o.ctx, { member: f.member.address, from: "", address }),
+      runMemberEjectUndercollateralized(o.ctx, { member: f.member.address }),
       `ejectUndercollateralized failed: Adjudicator: not ejectable (member ${f.member.address})`,
     );
     await expectTaskError(
-      runMemberEjectUndercollateralized(o.ctx, { member: "0x12", from: "", address }),
-      "--member must be the member's 0x address",
+      runMemberEjectUndercollateralized(o.ctx, { member: "0x12" }),
+      "<member> must be a 0x-prefixed 20-byte address",
     );
   });
 
-  it("finds addresses in the Ignition deployment, and says which file or key is missing", async function () {
+  it("reads addresses from the Ignition deployment, says which file or key is missing, and reads without a signer", async function () {
     const f = await networkHelpers.loadFixture(deployed);
-    const o = await context(f.other);
-    await expectTaskError(
-      runMemberStatus(o.ctx, { member: f.member.address, json: false, from: "", address: "" }),
-      "deployed_addresses.json: not found",
-    );
-    const dir = path.join(o.ctx.root, "ignition", "deployments", `chain-${o.ctx.chainId}`);
-    await (await import("node:fs/promises")).mkdir(dir, { recursive: true });
-    await writeFile(
-      path.join(dir, "deployed_addresses.json"),
-      JSON.stringify({ "Consortium#Other": f.registryAddress }),
-    );
-    await expectTaskError(
-      runMemberStatus(o.ctx, { member: f.member.address, json: false, from: "", address: "" }),
-      'no key "Consortium#ConsortiumRegistry"',
-    );
-    await writeFile(
-      path.join(dir, "deployed_addresses.json"),
-      JSON.stringify({
-        "Consortium#ConsortiumRegistry": f.registryAddress,
-        "Consortium#ReserveRegistry": f.reservesAddress,
-      }),
-    );
-    await runMemberStatus(o.ctx, { member: f.member.address, json: false, from: "", address: "" });
-    expect(o.lines[0]).to.equal(`member ${f.member.address}`);
-    expect(o.lines.join("\n")).to.contain("status None");
+    const none = path.join(f.dir, "none");
+    await expectTaskError(context(f.other, none), "deployed_addresses.json: not readable");
+    const dir = await deploymentDir({});
+    await writeFile(path.join(dir, "deployed_addresses.json"), JSON.stringify({ "Consortium#Other": "0x12" }));
+    await expectTaskError(context(f.other, dir), "field Consortium#Other: must be a 0x-prefixed 20-byte address");
+    const partial = await deploymentDir({ vault: f.vaultAddress });
+    const o = await context(f.other, partial);
+    await expectTaskError(runMemberStatus(o.ctx, { member: f.member.address }), 'no "Consortium#ConsortiumRegistry"');
+    const wrong = await context(f.other, await deploymentDir({ registry: f.other.address }));
+    await expectTaskError(runMemberStatus(wrong.ctx, { member: f.member.address }), "no contract at");
+    // A read-only task never asks for the signer: with an unknown --from it still runs.
+    const reader = await clientOf(ethers, {
+      deploymentDir: f.dir,
+      root: f.dir,
+      artifactsDir: hre.config.paths.artifacts,
+      from: ethers.Wallet.createRandom().address,
+      out: new TaskOutput(false, () => {}),
+      readConfigVariable: () => Promise.reject(new Error("no variables")),
+    });
+    await runMemberStatus(reader, { member: f.member.address });
+    await expectTaskError(reader.signer(), "not an account of this network");
   });
 });

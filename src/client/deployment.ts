@@ -1,0 +1,95 @@
+// Where the consortium's contracts live: Hardhat Ignition's deployed_addresses.json of the Consortium module
+// (deploy/Consortium.ts), in `--deployment <dir>` or ignition/deployments/chain-<chainId>. The one reader of it.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import { getAddress, isAddress } from "ethers";
+import { z } from "zod";
+
+import { TaskError } from "./errors.js";
+
+/** The Ignition module id of deploy/Consortium.ts. */
+export const CONSORTIUM_MODULE = "Consortium";
+
+/** Ignition future ids of the Consortium module, by role. */
+export const CONSORTIUM_FUTURES = {
+  registry: "ConsortiumRegistry",
+  vault: "CollateralVault",
+  reserveRegistry: "ReserveRegistry",
+  reputation: "Reputation",
+  ledger: "CommitmentLedger",
+  verifier: "FraudVerifier",
+  adjudicator: "Adjudicator",
+} as const;
+
+/** A contract of the deployment, by role. */
+export type ContractRole = keyof typeof CONSORTIUM_FUTURES;
+
+/** Addresses of the deployed contracts. */
+export type ConsortiumAddresses = Record<ContractRole, string>;
+
+const addressesSchema = z.record(
+  z.string(),
+  z.string().refine((v) => isAddress(v), "must be a 0x-prefixed 20-byte address"),
+);
+
+/** The default deployment directory of a chain: `<root>/ignition/deployments/chain-<chainId>`. */
+export function defaultDeploymentDir(root: string, chainId: bigint): string {
+  return join(root, "ignition", "deployments", `chain-${chainId}`);
+}
+
+/** A read deployment: its file and the address of each role it holds. */
+export interface Deployment {
+  /** The deployed_addresses.json read. */
+  file: string;
+  /** The address of a role; a TaskError naming the file and the missing key if the deployment lacks it. */
+  address(role: ContractRole): string;
+  /** Whether the deployment holds a role. */
+  has(role: ContractRole): boolean;
+  /** Every role's address (a TaskError if one is missing). */
+  all(): ConsortiumAddresses;
+}
+
+/**
+ * Read `<dir>/deployed_addresses.json` (module `moduleId`, default "Consortium"). Errors (TaskError) name the file,
+ * and the field or the missing contract.
+ */
+export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE): Promise<Deployment> {
+  const file = join(dir, "deployed_addresses.json");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new TaskError(
+      `${file}: not readable (${e instanceof Error ? e.message : String(e)}); deploy first with ` +
+        "`npx hardhat ignition deploy ignition/modules/Consortium.ts --network <name>` or pass --deployment <dir>",
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new TaskError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = addressesSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TaskError(`${file}: field ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
+  }
+  const addresses = parsed.data;
+  const key = (role: ContractRole) => `${moduleId}#${CONSORTIUM_FUTURES[role]}`;
+  const address = (role: ContractRole) => {
+    const value = addresses[key(role)];
+    if (value === undefined) throw new TaskError(`${file}: no "${key(role)}" in this deployment`);
+    return getAddress(value);
+  };
+  return {
+    file,
+    address,
+    has: (role) => addresses[key(role)] !== undefined,
+    all: () =>
+      Object.fromEntries(
+        (Object.keys(CONSORTIUM_FUTURES) as ContractRole[]).map((role) => [role, address(role)]),
+      ) as ConsortiumAddresses,
+  };
+}

@@ -1,0 +1,107 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { memberStatusName, requestStatusName, setStatusName } from "../src/chain/index.js";
+import { addressInput, clientTask, type Client, type ClientArgs } from "../src/client/index.js";
+
+export interface Args extends ClientArgs {
+  member: string;
+  /** How many recent sets and requests. */
+  limit: number;
+}
+
+/** `hardhat ledger status <member>`: a member's lifecycle, collateral, commitments, requests and reputation. */
+export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await clientTask("ledger status", hre, args, (ctx) => ledgerStatus(ctx, args));
+}
+
+/** The body of `ledger status` on a client: reads only, never resolves a signer. */
+export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
+  const member = addressInput("<member>", args.member);
+  const [registry, vault, ledger, adjudicator, reputation] = [
+    await ctx.contract("registry"),
+    await ctx.contract("vault"),
+    await ctx.contract("ledger"),
+    await ctx.contract("adjudicator"),
+    await ctx.contract("reputation"),
+  ];
+  const { out } = ctx;
+  const status = memberStatusName(await registry.statusOf(member));
+  const sla = await registry.slaOf(member);
+  const stake = await vault.stakeOf(member);
+  out.line(`member ${member}: ${status}`);
+  out.line(
+    `  SLA: snapshot every ${sla.snapshotInterval} s, respond within ${sla.responseWindow} s, ` +
+      `min collateral ${sla.minCollateral}; stake ${stake}`,
+  );
+  const [ejectable, minimum] = await registry.ejectionTermsOf(member);
+  const ejectableNow = ejectable && stake < minimum;
+  if (ejectableNow) {
+    out.line("  stake below the SLA minimum: anyone may eject it (member eject-undercollateralized)");
+  }
+  const lastSnapshot = await ledger.lastSnapshotOf(member);
+  out.line(`  last snapshot t ${lastSnapshot}`);
+  out.setAll({
+    member,
+    status,
+    sla: {
+      snapshotInterval: sla.snapshotInterval,
+      responseWindow: sla.responseWindow,
+      minCollateral: sla.minCollateral,
+    },
+    stake,
+    ejectable: ejectableNow,
+    lastSnapshot,
+  });
+
+  const sets = await ledger.queryFilter(ledger.filters.SetCommitted(member));
+  const roots = await ledger.queryFilter(ledger.filters.RootCommitted(member));
+  // Which assets of a set were proven fraudulent: the adjudicator's FraudProven events (t is in their data).
+  const frauds = await adjudicator.queryFilter(adjudicator.filters.FraudProven(member));
+  out.line(`  commitment sets: ${sets.length} (showing the last ${Math.min(args.limit, sets.length)})`);
+  const shownSets = [];
+  for (const log of sets.slice(-args.limit)) {
+    const t = log.args.t;
+    const set = await ledger.setOf(member, t);
+    out.line(`    t ${t}: ${setStatusName(set.status)}${set.declaredInsolvent ? " (declared insolvent)" : ""}`);
+    const assets = [];
+    for (const r of roots.filter((x) => x.args.t === t)) {
+      const fraud = frauds.some((f) => f.args.t === t && f.args.asset === r.args.asset);
+      const solvent = r.args.reserves >= r.args.rootSum;
+      out.line(
+        `      asset ${r.args.asset}: rootHash ${r.args.rootHash} rootSum ${r.args.rootSum} ` +
+          `reserves ${r.args.reserves} (${solvent ? "reserves >= liabilities" : "RESERVES BELOW LIABILITIES"})` +
+          `${fraud ? " FRAUD PROVEN" : ""}`,
+      );
+      const { asset, rootHash, rootSum, reserves, blobDigest } = r.args;
+      assets.push({ asset, rootHash, rootSum, reserves, blobDigest, fraudProven: fraud });
+    }
+    shownSets.push({ t, status: setStatusName(set.status), declaredInsolvent: set.declaredInsolvent, assets });
+  }
+  const requests = await ledger.queryFilter(ledger.filters.ProofRequested(undefined, member));
+  out.line(`  proof requests: ${requests.length}`);
+  const shownRequests = [];
+  for (const log of requests.slice(-args.limit)) {
+    const request = await ledger.requestOf(log.args.requestId);
+    const requestStatus = requestStatusName(request.status);
+    out.line(`    #${log.args.requestId} t ${request.t}: ${requestStatus}, deadline ${request.deadline}`);
+    shownRequests.push({ id: log.args.requestId, t: request.t, status: requestStatus, deadline: request.deadline });
+  }
+  const rep = await reputation.reputationOf(member);
+  const timeWeighted = await reputation.timeWeightedCollateral(member);
+  const score = await reputation.scoreOf(member);
+  out.line(
+    `  reputation: duties met ${rep.dutiesMet}/${rep.dutiesTotal}, slashes ${rep.slashCount}, ` +
+      `time-weighted collateral ${timeWeighted}, score ${score}`,
+  );
+  out.setAll({
+    sets: shownSets,
+    requests: shownRequests,
+    reputation: {
+      dutiesMet: rep.dutiesMet,
+      dutiesTotal: rep.dutiesTotal,
+      slashCount: rep.slashCount,
+      timeWeightedCollateral: timeWeighted,
+      score,
+    },
+  });
+}

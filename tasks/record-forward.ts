@@ -1,0 +1,57 @@
+import { writeFile } from "node:fs/promises";
+
+import { TaskError, runTask, userInput } from "../src/client/index.js";
+import type { TaskOutput } from "../src/client/output.js";
+import { readRecordFile } from "../src/records/file.js";
+import { forwardedFromRecordFile } from "../src/verifier-service/forwarded.js";
+
+export interface Args {
+  /** The user's record file. */
+  file: string;
+  /** Write the forwarded record here ("" : print it, unless --to). */
+  out: string;
+  /** A verifier service's URL: POST the forwarded record to <url>/records. */
+  to: string;
+  json: boolean;
+}
+
+/**
+ * `hardhat record forward <file> [--out f] [--to url]`: the user's record without the account id and salt (a
+ * `por.forwarded-record` v2), written to a file or sent to a verifier service.
+ */
+export default async function action(args: Args): Promise<void> {
+  await runTask("record forward", (out) => recordForward(out, args), { json: args.json });
+}
+
+/** The body of `record forward`. */
+export async function recordForward(out: TaskOutput, args: Args): Promise<void> {
+  const forwarded = forwardedFromRecordFile(await userInput(() => readRecordFile(args.file)));
+  const text = JSON.stringify(forwarded, null, 2);
+  if (args.out !== "") {
+    await writeFile(args.out, `${text}\n`);
+    out.line(`wrote ${args.out}`);
+    out.set("file", args.out);
+  } else if (args.to === "") {
+    if (out.json) out.set("forwarded", forwarded);
+    else out.line(text);
+  }
+  if (args.to !== "") {
+    const url = `${args.to.replace(/\/+$/, "")}/records`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+    } catch (e) {
+      throw new TaskError(`--to ${url}: ${(e as Error).message}`);
+    }
+    const body = await response.text();
+    let answer: unknown = body;
+    try {
+      answer = JSON.parse(body);
+    } catch {
+      // not JSON: shown as it is
+    }
+    out.line(`${url}: ${response.status} ${body}`);
+    out.setAll({ status: response.status, answer });
+    if (!response.ok) out.failed = true;
+  }
+}
