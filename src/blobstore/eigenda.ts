@@ -18,7 +18,7 @@ import {
   checkIntegrity,
   type BlobRef,
   type BlobStore,
-} from "./index.js";
+} from "./core.js";
 
 /** Options of {@link EigenDaProxyClient}. */
 export interface EigenDaOptions {

@@ -13,7 +13,7 @@ import {
   checkIntegrity,
   type BlobRef,
   type BlobStore,
-} from "./index.js";
+} from "./core.js";
 
 /** A directory of blobs named by their keccak256. */
 export class LocalBlobStore implements BlobStore {

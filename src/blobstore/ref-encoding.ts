@@ -12,7 +12,7 @@
 //       50    n  commitment: the store's handle, n >= 1 (local: the keccak256 again; eigenda: the DA certificate)
 //
 // The whole is at most 16,384 bytes (the ledger's MAX_BLOB_REF_LENGTH), so a commitment has at most 16,334 bytes.
-import { BlobStoreError, parseBlobRef, type BlobRef, type BlobStoreKind } from "./index.js";
+import { BlobStoreError, parseBlobRef, type BlobRef, type BlobStoreKind } from "./core.js";
 
 /** Magic of an encoded ref: "PORR". */
 export const BLOB_REF_MAGIC = 0x504f5252;
