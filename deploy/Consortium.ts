@@ -4,7 +4,7 @@
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network localhost
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
 //
-// Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry (engineer C1), Reputation,
+// Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry, Reputation,
 // CommitmentLedger, the fraud-proof verifiers LeafMismatch32Verifier and RootSumMismatchVerifier (generated into
 // contracts/verifiers/ by `npx hardhat circuits`) and the Adjudicator (which keeps the restitution claims). Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
 // to the Adjudicator on the registry; the vault's and the ledger's adjudicator is the Adjudicator, set once (Reputation needs no
