@@ -47,7 +47,7 @@ import {
   type Logger,
 } from "../../src/node/index.js";
 import type { StoredRecord } from "../../src/verifier-service/store.js";
-import { ORDER8, forgeUnderOrder8 } from "../src/weak-keys.js";
+import { ORDER8, forgeUnderOrder8 } from "../helpers/weak-keys.js";
 import {
   E18,
   commitSnapshot,

@@ -12,7 +12,7 @@ import {
   type SqlRecordStore,
   type VerifierService,
 } from "../../src/verifier-service/index.js";
-import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "../src/weak-keys.js";
+import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "../helpers/weak-keys.js";
 import { ETH_ASSET } from "../contracts/ledger-fixture.js";
 import {
   deployVerifierFixture,

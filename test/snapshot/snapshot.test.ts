@@ -24,7 +24,7 @@ import keygenTask from "../../tasks/keygen.js";
 import snapshotTask from "../../tasks/snapshot.js";
 import recordForwardTask from "../../tasks/record-forward.js";
 import verifyRecordTask from "../../tasks/verify-record.js";
-import { ORDER8, forgeUnderOrder8 } from "./weak-keys.js";
+import { ORDER8, forgeUnderOrder8 } from "../helpers/weak-keys.js";
 
 const ASSETS = JSON.stringify({
   format: "por.assets",

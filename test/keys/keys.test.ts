@@ -14,7 +14,7 @@ import {
   parseKeystore,
   writeKeystoreFile,
 } from "../../src/keys/index.js";
-import { MIXED, ORDER8 } from "./weak-keys.js";
+import { MIXED, ORDER8 } from "../helpers/weak-keys.js";
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const MEMBER = "0x00000000000000000000000000000000000000aa";

@@ -7,7 +7,7 @@ import {
   decodeRevertData,
   explainError,
   findRevertData,
-} from "../../../src/chain/index.js";
+} from "../../src/chain/index.js";
 
 const abi = [
   "error CollateralVaultWithdrawalLocked(address member, address token, uint64 executableAt)",

@@ -22,7 +22,7 @@ import {
   type Crypto,
   type Point,
 } from "../../src/crypto/index.js";
-import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "./weak-keys.js";
+import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "../helpers/weak-keys.js";
 
 describe("crypto facade", function () {
   this.timeout(120_000);
