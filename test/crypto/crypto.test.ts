@@ -23,6 +23,7 @@ import {
   type Point,
 } from "../../src/crypto/index.js";
 import { MIXED, ORDER8, forgeUnderOrder8, signUnderMixed } from "../helpers/weak-keys.js";
+import { expectReject } from "../helpers/expect.js";
 
 describe("crypto facade", function () {
   this.timeout(120_000);
@@ -258,13 +259,3 @@ describe("crypto facade", function () {
     });
   });
 });
-
-async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.match(re);
-    return;
-  }
-  expect.fail(`expected a rejection matching ${re}`);
-}

@@ -15,6 +15,7 @@ import {
   writeKeystoreFile,
 } from "../../src/keys/index.js";
 import { MIXED, ORDER8 } from "../helpers/weak-keys.js";
+import { expectReject } from "../helpers/expect.js";
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const MEMBER = "0x00000000000000000000000000000000000000aa";
@@ -100,13 +101,3 @@ describe("keystore", function () {
     }
   });
 });
-
-async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.match(re);
-    return;
-  }
-  expect.fail(`expected a rejection matching ${re}`);
-}

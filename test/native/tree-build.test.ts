@@ -8,23 +8,13 @@ import { FIELD_P, MAX_BALANCE, MAX_SUM, loadCrypto, tryLoadNative, type Crypto }
 import { loadNativeAddonForTests } from "../../src/crypto/native.js";
 import { SumTree, TreeError, leafSetFrom, type LeafSet } from "../../src/tree/index.js";
 import { denseRoot, type Leaf } from "../helpers/dense-tree.js";
+import { expectReject } from "../helpers/expect.js";
 
 /** The same leaf set with its node bytes at byte offset `shift` of a larger buffer. */
 function shifted(set: LeafSet, shift: number): LeafSet {
   const backing = new Uint8Array(set.nodes.length + shift);
   backing.set(set.nodes, shift);
   return { slots: set.slots, nodes: backing.subarray(shift) };
-}
-
-async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(TreeError);
-    expect((e as Error).message).to.match(re);
-    return;
-  }
-  expect.fail("expected a TreeError");
 }
 
 describe("SumTree.build level assembly", function () {
@@ -103,7 +93,7 @@ describe("SumTree.build level assembly", function () {
       return set;
     };
     for (const h of [FIELD_P, FIELD_P + 1n, (0x30n << 248n) | ((1n << 248n) - 1n), (1n << 256n) - 1n]) {
-      await expectReject(SumTree.build(js, forged(h), 2, 3), /slot 1: hash is not a field element/);
+      await expectRejectTree(SumTree.build(js, forged(h), 2, 3), /slot 1: hash is not a field element/);
     }
     expect((await SumTree.build(js, forged(FIELD_P - 1n), 2, 3)).root.s).to.equal(1n);
   });
@@ -124,8 +114,10 @@ describe("SumTree.build level assembly", function () {
         // s below 2^128 (bytes 44..47 are bits 96..127): accepted.
         expect((await build).root.s < MAX_SUM).to.equal(true);
       } else {
-        await expectReject(build, /node sum at level 1, index 0 reaches 2\^128/);
+        await expectRejectTree(build, /node sum at level 1, index 0 reaches 2\^128/);
       }
     }
   });
 });
+
+const expectRejectTree = (p: Promise<unknown>, re: RegExp) => expectReject(p, re, TreeError);

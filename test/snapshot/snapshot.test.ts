@@ -25,6 +25,7 @@ import snapshotTask from "../../tasks/snapshot.js";
 import recordForwardTask from "../../tasks/record-forward.js";
 import verifyRecordTask from "../../tasks/verify-record.js";
 import { ORDER8, forgeUnderOrder8 } from "../helpers/weak-keys.js";
+import { expectReject } from "../helpers/expect.js";
 
 const ASSETS = JSON.stringify({
   format: "por.assets",
@@ -469,14 +470,4 @@ async function captureStdout(fn: () => Promise<void>): Promise<string> {
     process.stdout.write = write;
   }
   return out;
-}
-
-async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.match(re);
-    return;
-  }
-  expect.fail(`expected a rejection matching ${re}`);
 }

@@ -14,6 +14,7 @@ import {
 } from "../../src/tree/index.js";
 import { decodeLeaves, encodeLeaves, rebuildFromLeaves } from "../../src/tree/leaves.js";
 import { denseRoot } from "../helpers/dense-tree.js";
+import { expectReject } from "../helpers/expect.js";
 
 const leavesArb = (d: number, maxLen: number) =>
   fc.uniqueArray(
@@ -189,13 +190,3 @@ describe("SumTree", function () {
     });
   });
 });
-
-async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as Error).message).to.match(re);
-    return;
-  }
-  expect.fail(`expected a rejection matching ${re}`);
-}
