@@ -28,12 +28,11 @@ import {
   commitmentOf,
   deployLedgerSystem,
 } from "./ledger-fixture.js";
+import { MemberStatus as Status, SetStatus } from "../helpers/enums.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
-const SetStatus = { None: 0n, Pending: 1n, Finalized: 2n, Fraudulent: 3n, Insolvent: 4n };
-const Status = { None: 0n, Applied: 1n, Probation: 2n, Active: 3n, Exiting: 4n, Exited: 5n, Ejected: 6n };
 const FEE = 10n ** 16n;
 const CLAIM = 777n;
 const NULLIFIER = 4242n;

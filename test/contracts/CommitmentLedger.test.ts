@@ -25,13 +25,12 @@ import {
   commitmentOf,
   deployLedgerSystem,
 } from "./ledger-fixture.js";
+import { RequestStatus, SetStatus } from "../helpers/enums.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
 const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-const SetStatus = { None: 0n, Pending: 1n, Finalized: 2n, Fraudulent: 3n, Insolvent: 4n };
-const RequestStatus = { None: 0n, Open: 1n, Answered: 2n, Finalized: 3n, Insolvent: 4n, Missed: 5n };
 const FEE = 10n ** 16n;
 
 async function system() {

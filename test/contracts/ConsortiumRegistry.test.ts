@@ -10,10 +10,10 @@ import {
   deployWithActiveMember,
   deployWithProbationMember,
 } from "./consortium-fixture.js";
+import { MemberStatus as Status } from "../helpers/enums.js";
 
 const { ethers, networkHelpers } = await network.create();
 
-const Status = { None: 0n, Applied: 1n, Probation: 2n, Active: 3n, Exiting: 4n, Exited: 5n, Ejected: 6n };
 const PROFILE = "0x" + "01".repeat(32);
 const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 

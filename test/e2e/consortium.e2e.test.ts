@@ -34,12 +34,12 @@ import {
 } from "../../src/consortium/index.js";
 import { settlementOf } from "../contracts/ledger-fixture.js";
 import { FRAUD_ASSET, omissionSnapshot, proveOmission } from "./omission-fraud.js";
+import { SetStatus } from "../helpers/enums.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
 const E18 = 10n ** 18n;
-const SetStatus = { Pending: 1n, Finalized: 2n, Fraudulent: 3n };
 
 /** proveFraud's arguments: the proof and the member's set at its t, read from the chain and checked (committedSet). */
 async function withSet(
