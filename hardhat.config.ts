@@ -32,6 +32,11 @@ export default defineConfig({
   paths: {
     tests: { mocha: "test", solidity: "test/solidity" },
   },
+  // Source verification (hardhat-verify, in the toolbox): Etherscan with its key from the keystore; Blockscout and
+  // Sourcify need none. `npx hardhat ignition deploy ... --verify` or `npx hardhat ignition verify <deployment-id>`.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+  },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
     localhost: { type: "http", chainType: "l1", url: process.env.POR_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
