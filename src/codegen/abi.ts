@@ -31,10 +31,14 @@ export const DEPLOYED_CONTRACTS: readonly string[] = [
 ];
 /** Every contract of these folders is an interface of the deployed contracts. */
 export const INTERFACE_DIRS: readonly string[] = ["contracts/interfaces/"];
-/** The standards the off-chain code calls (token reads, contract-wallet signatures), from OpenZeppelin's sources. */
+/**
+ * The standards the off-chain code calls (token reads, contract-wallet signatures) and the governance timelock
+ * (deploy/Governance.ts), from OpenZeppelin's sources.
+ */
 export const STANDARD_CONTRACTS: readonly string[] = [
   "@openzeppelin/contracts/interfaces/IERC1271.sol:IERC1271",
   "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol:IERC20Metadata",
+  "@openzeppelin/contracts/governance/TimelockController.sol:TimelockController",
 ];
 
 /** One fragment of a JSON ABI, as solc writes it. */
