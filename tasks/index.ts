@@ -1,8 +1,8 @@
 // Every Hardhat task of the project, declared here and listed in hardhat.config.ts.
 // Each task is thin: its action lives in its own file under tasks/ and calls the library in src/.
-import { task } from "hardhat/config";
+import { emptyTask, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
-import type { NewTaskDefinition } from "hardhat/types/tasks";
+import type { NewTaskDefinition, TaskDefinition } from "hardhat/types/tasks";
 
 // --- circuits and the ceremony (src/circuits) ---
 const circuitTasks: NewTaskDefinition[] = [
@@ -455,7 +455,125 @@ const demoTasks: NewTaskDefinition[] = [
     .build(),
 ];
 
-export const taskDefinitions: NewTaskDefinition[] = [
+// --- governance: post-deploy configuration, the timelock's operations, role checks (src/governance, deploy/) ---
+// Read-only tasks (pending, roles) need no signer. Ids are 0x operation ids; times are Unix seconds.
+const governanceDeployment = {
+  name: "deployment" as const,
+  description: "Ignition deployment directory (default: ignition/deployments/chain-<chainId>)",
+  defaultValue: "",
+};
+const governanceFrom = {
+  name: "from" as const,
+  description: "Sending account: index or address (default: first)",
+  defaultValue: "",
+};
+const governanceJson = { name: "json" as const, description: "Print JSON" };
+const governanceFromBlock = {
+  name: "fromBlock" as const,
+  description: "First block to read the timelock's events from (its deployment block on a long chain)",
+  type: ArgumentType.BIGINT as const,
+  defaultValue: 0n,
+};
+const operationOptions = [
+  {
+    name: "id" as const,
+    description: "The operation id (0x, 32 bytes) that propose printed",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  },
+  {
+    name: "operation" as const,
+    description: "Or: the operation file propose wrote with --out",
+    type: ArgumentType.FILE_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  },
+] as const;
+const governanceTasks: TaskDefinition[] = [
+  emptyTask("governance", "Configure the consortium, hand it to a timelock, and propose and execute changes").build(),
+  task(["governance", "configure"], "Deployer: list assets, collateral weights, auditors, quorum and SLA from a file")
+    .addOption({
+      name: "parameters",
+      description: "Ignition parameters file with a ConsortiumConfig section (see docs/guides/deploy.md)",
+      type: ArgumentType.FILE_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "deploymentId",
+      description: "Ignition deployment id (default: chain-<chainId>)",
+      defaultValue: "",
+    })
+    .setAction(() => import("./governance-configure.js"))
+    .build(),
+  task(["governance", "propose"], "Proposer (multisig): schedule a contract call through the timelock")
+    .addOption({
+      name: "contract",
+      description: "Contract name: ConsortiumRegistry, CollateralVault, CommitmentLedger, Reputation, Adjudicator, ...",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "function",
+      description: "Function name, or its signature when overloaded",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "args",
+      description: "Arguments as a JSON array (integers as strings, tuples as arrays or objects)",
+      defaultValue: "[]",
+    })
+    .addOption({ name: "address", description: "Target address (default: from the deployment)", defaultValue: "" })
+    .addOption({ name: "value", description: "Wei sent with the call", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({ name: "salt", description: "Salt (0x, 32 bytes) to schedule the same call again", defaultValue: "" })
+    .addOption({ name: "predecessor", description: "Operation that must execute first (0x id)", defaultValue: "" })
+    .addOption({
+      name: "delay",
+      description: "Delay in seconds (-1: the timelock's minimum)",
+      type: ArgumentType.BIGINT,
+      defaultValue: -1n,
+    })
+    .addFlag({ name: "unsigned", description: "Print the schedule transaction for the multisig instead of sending" })
+    .addOption({ name: "out", description: "Also write the operation (JSON) to this file", defaultValue: "" })
+    .addFlag(governanceJson)
+    .addOption(governanceFrom)
+    .addOption(governanceDeployment)
+    .setAction(() => import("./governance-propose.js"))
+    .build(),
+  task(["governance", "pending"], "The timelock's operations not yet executed, with their earliest execution time")
+    .addFlag({ name: "all", description: "Also list executed and cancelled operations" })
+    .addFlag(governanceJson)
+    .addOption(governanceFromBlock)
+    .addOption(governanceDeployment)
+    .setAction(() => import("./governance-pending.js"))
+    .build(),
+  task(["governance", "execute"], "Anyone: execute a scheduled operation once its delay has passed")
+    .addOption(operationOptions[0])
+    .addOption(operationOptions[1])
+    .addFlag(governanceJson)
+    .addOption(governanceFrom)
+    .addOption(governanceFromBlock)
+    .addOption(governanceDeployment)
+    .setAction(() => import("./governance-execute.js"))
+    .build(),
+  task(["governance", "cancel"], "Canceller (multisig): cancel a scheduled operation before it executes")
+    .addOption(operationOptions[0])
+    .addOption(operationOptions[1])
+    .addFlag(governanceJson)
+    .addOption(governanceFrom)
+    .addOption(governanceFromBlock)
+    .addOption(governanceDeployment)
+    .setAction(() => import("./governance-cancel.js"))
+    .build(),
+  task(["governance", "roles"], "Every role of every contract and who holds it; --check: only the timelock administers")
+    .addFlag({ name: "check", description: "Fail if an admin role is held by anything but the timelock" })
+    .addFlag(governanceJson)
+    .addOption(governanceFromBlock)
+    .addOption(governanceDeployment)
+    .setAction(() => import("./governance-roles.js"))
+    .build(),
+];
+
+export const taskDefinitions: TaskDefinition[] = [
   ...circuitTasks,
   ...abiTasks,
   ...liabilityTasks,
@@ -465,4 +583,5 @@ export const taskDefinitions: NewTaskDefinition[] = [
   ...operatorTasks,
   ...verifierTasks,
   ...demoTasks,
+  ...governanceTasks,
 ];

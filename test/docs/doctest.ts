@@ -181,6 +181,8 @@ export interface TaskMention {
   file: string;
   line: number;
   task: string;
+  /** The word after the task when it is not an option: a subtask of a task group (`governance propose`). */
+  subtask?: string;
   options: string[];
 }
 
@@ -197,8 +199,9 @@ export function taskMentions(markdown: string, file: string): TaskMention[] {
       // Global options before the task (e.g. `--network x`) are skipped by the optional group; a task's options end
       // at a pipe, a separator or a nested `$(...)`, whose own `npx hardhat` the next match finds.
       const task = m[2];
+      const subtask = /^ ([a-z][a-z0-9-]*)(?=\s|$)/.exec(m[3] ?? "")?.[1];
       const options = [...(m[3] ?? "").matchAll(/(?:^|\s)--([a-z][a-z0-9-]*)/g)].map((o) => o[1]);
-      found.push({ file, line, task, options });
+      found.push({ file, line, task, subtask, options });
     }
   };
   const lines = markdown.split("\n");
