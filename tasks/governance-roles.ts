@@ -46,7 +46,12 @@ export async function roles(args: RolesArgs, hre: HardhatRuntimeEnvironment) {
     console.log(JSON.stringify({ timelock: timelock ?? null, roles: all, offences }, null, 2));
   } else {
     for (const r of all) {
-      const who = r.holders.map((h) => `${h.account}${h.isContract ? "" : " (EOA)"}`).join(", ") || "nobody";
+      const who =
+        r.holders
+          .map((h) =>
+            /^0x0{40}$/.test(h.account) ? "anyone (address 0)" : `${h.account}${h.isContract ? "" : " (EOA)"}`,
+          )
+          .join(", ") || "nobody";
       console.log(`${r.contract} ${r.name}${r.isAdmin ? " [admin]" : ""}: ${who}`);
     }
     console.log(offences.length === 0 ? "every admin role is held by the timelock only" : offences.join("\n"));

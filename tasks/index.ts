@@ -507,7 +507,7 @@ const governanceTasks: TaskDefinition[] = [
   task(["governance", "propose"], "Proposer (multisig): schedule a contract call through the timelock")
     .addOption({
       name: "contract",
-      description: "Contract name: ConsortiumRegistry, CollateralVault, CommitmentLedger, Reputation, Adjudicator, ...",
+      description: "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)",
       type: ArgumentType.STRING_WITHOUT_DEFAULT,
       defaultValue: undefined,
     })
@@ -563,6 +563,25 @@ const governanceTasks: TaskDefinition[] = [
     .addOption(governanceFromBlock)
     .addOption(governanceDeployment)
     .setAction(() => import("./governance-cancel.js"))
+    .build(),
+  task(["governance", "read"], "Call a view function of a consortium contract, e.g. a parameter before and after")
+    .addOption({
+      name: "contract",
+      description: "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "function",
+      description: "View function name, or its signature when overloaded",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({ name: "args", description: "Arguments as a JSON array", defaultValue: "[]" })
+    .addOption({ name: "address", description: "Contract address (default: from the deployment)", defaultValue: "" })
+    .addFlag(governanceJson)
+    .addOption(governanceDeployment)
+    .setAction(() => import("./governance-read.js"))
     .build(),
   task(["governance", "roles"], "Every role of every contract and who holds it; --check: only the timelock administers")
     .addFlag({ name: "check", description: "Fail if an admin role is held by anything but the timelock" })

@@ -90,7 +90,12 @@ export function plain(value: unknown): unknown {
  * Encode `contract.functionName(args)`: the function must exist and change state, the argument count must match
  * and each argument must encode as its ABI type. Throws GovernanceCallError naming what is wrong.
  */
-export function encodeGovernanceCall(contract: string, functionName: string, args: unknown[]): EncodedCall {
+export function encodeGovernanceCall(
+  contract: string,
+  functionName: string,
+  args: unknown[],
+  kind: "change" | "read" = "change",
+): EncodedCall {
   const iface = governedInterface(contract);
   let fragment: FunctionFragment | null;
   try {
@@ -107,7 +112,11 @@ export function encodeGovernanceCall(contract: string, functionName: string, arg
     );
   }
   const signature = fragment.format("sighash");
-  if (fragment.stateMutability === "view" || fragment.stateMutability === "pure") {
+  const readOnly = fragment.stateMutability === "view" || fragment.stateMutability === "pure";
+  if (kind === "read" && !readOnly) {
+    throw new GovernanceCallError(`${contract}.${signature} changes state: propose it instead of reading it`);
+  }
+  if (kind === "change" && readOnly) {
     throw new GovernanceCallError(
       `${contract}.${signature} is a ${fragment.stateMutability} function: it changes nothing`,
     );
