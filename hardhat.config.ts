@@ -24,6 +24,8 @@ export default defineConfig({
   solidity: {
     version: SOLC_VERSION,
     path: solcPath,
+    // OpenZeppelin's TimelockController, as published, holds governance after the hand-over (deploy/Governance.ts).
+    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
     settings: {
       evmVersion: "prague",
       optimizer: { enabled: true, runs: 1000 },

@@ -528,6 +528,113 @@ const demoTasks: TaskDefinition[] = [
     .build(),
 ];
 
+// --- governance: post-deploy configuration, the timelock's operations, role checks (src/governance, deploy/) ---
+// Read-only tasks (pending, roles) need no signer. Ids are 0x operation ids; times are Unix seconds.
+const governanceFromBlock = {
+  name: "fromBlock" as const,
+  description: "First block to read the timelock's events from (its deployment block on a long chain)",
+  type: ArgumentType.BIGINT as const,
+  defaultValue: 0n,
+};
+const operationOptions = [
+  {
+    name: "id" as const,
+    description: "The operation id (0x, 32 bytes) that propose printed",
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  },
+  {
+    name: "operation" as const,
+    description: "Or: the operation file propose wrote with --out",
+    type: ArgumentType.FILE_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  },
+] as const;
+const governanceTasks: TaskDefinition[] = [
+  emptyTask("governance", "Configure the consortium, hand it to a timelock, and propose and execute changes").build(),
+  task(["governance", "configure"], "Deployer: list assets, collateral weights, auditors, quorum and SLA from a file")
+    .addOption(
+      requiredOption(
+        "parameters",
+        "Ignition parameters file with a ConsortiumConfig section (see docs/guides/deploy.md)",
+        ArgumentType.FILE_WITHOUT_DEFAULT,
+      ),
+    )
+    .addOption({
+      name: "deploymentId",
+      description: "Ignition deployment id (default: chain-<chainId>)",
+      defaultValue: "",
+    })
+    .setAction(() => import("./governance-configure.js"))
+    .build(),
+  task(["governance", "propose"], "Proposer (multisig): schedule a contract call through the timelock")
+    .addOption(requiredOption("contract", "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)"))
+    .addOption(requiredOption("function", "Function name, or its signature when overloaded"))
+    .addOption({
+      name: "args",
+      description: "Arguments as a JSON array (integers as strings, tuples as arrays or objects)",
+      defaultValue: "[]",
+    })
+    .addOption({ name: "address", description: "Target address (default: from the deployment)", defaultValue: "" })
+    .addOption({ name: "value", description: "Wei sent with the call", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({ name: "salt", description: "Salt (0x, 32 bytes) to schedule the same call again", defaultValue: "" })
+    .addOption({ name: "predecessor", description: "Operation that must execute first (0x id)", defaultValue: "" })
+    .addOption({
+      name: "delay",
+      description: "Delay in seconds (-1: the timelock's minimum)",
+      type: ArgumentType.BIGINT,
+      defaultValue: -1n,
+    })
+    .addFlag({ name: "unsigned", description: "Print the schedule transaction for the multisig instead of sending" })
+    .addOption({ name: "out", description: "Also write the operation (JSON) to this file", defaultValue: "" })
+    .addFlag(jsonFlag)
+    .addOption(fromOption)
+    .addOption(deploymentOption)
+    .setAction(() => import("./governance-propose.js"))
+    .build(),
+  task(["governance", "pending"], "The timelock's operations not yet executed, with their earliest execution time")
+    .addFlag({ name: "all", description: "Also list executed and cancelled operations" })
+    .addFlag(jsonFlag)
+    .addOption(governanceFromBlock)
+    .addOption(deploymentOption)
+    .setAction(() => import("./governance-pending.js"))
+    .build(),
+  task(["governance", "execute"], "Anyone: execute a scheduled operation once its delay has passed")
+    .addOption(operationOptions[0])
+    .addOption(operationOptions[1])
+    .addFlag(jsonFlag)
+    .addOption(fromOption)
+    .addOption(governanceFromBlock)
+    .addOption(deploymentOption)
+    .setAction(() => import("./governance-execute.js"))
+    .build(),
+  task(["governance", "cancel"], "Canceller (multisig): cancel a scheduled operation before it executes")
+    .addOption(operationOptions[0])
+    .addOption(operationOptions[1])
+    .addFlag(jsonFlag)
+    .addOption(fromOption)
+    .addOption(governanceFromBlock)
+    .addOption(deploymentOption)
+    .setAction(() => import("./governance-cancel.js"))
+    .build(),
+  task(["governance", "read"], "Call a view function of a consortium contract, e.g. a parameter before and after")
+    .addOption(requiredOption("contract", "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)"))
+    .addOption(requiredOption("function", "View function name, or its signature when overloaded"))
+    .addOption({ name: "args", description: "Arguments as a JSON array", defaultValue: "[]" })
+    .addOption({ name: "address", description: "Contract address (default: from the deployment)", defaultValue: "" })
+    .addFlag(jsonFlag)
+    .addOption(deploymentOption)
+    .setAction(() => import("./governance-read.js"))
+    .build(),
+  task(["governance", "roles"], "Every role of every contract and who holds it; --check: only the timelock administers")
+    .addFlag({ name: "check", description: "Fail if an admin role is held by anything but the timelock" })
+    .addFlag(jsonFlag)
+    .addOption(governanceFromBlock)
+    .addOption(deploymentOption)
+    .setAction(() => import("./governance-roles.js"))
+    .build(),
+];
+
 export const taskDefinitions: TaskDefinition[] = [
   ...circuitTasks,
   ...abiTasks,
@@ -538,4 +645,5 @@ export const taskDefinitions: TaskDefinition[] = [
   ...operatorTasks,
   ...verifierTasks,
   ...demoTasks,
+  ...governanceTasks,
 ];

@@ -31,10 +31,14 @@ export const DEPLOYED_CONTRACTS: readonly string[] = [
 ];
 /** Every contract of these folders is an interface of the deployed contracts. */
 export const INTERFACE_DIRS: readonly string[] = ["contracts/interfaces/"];
-/** The standards the off-chain code calls (token reads, contract-wallet signatures), from OpenZeppelin's sources. */
+/**
+ * The standards the off-chain code calls (token reads, contract-wallet signatures) and the governance timelock
+ * (deploy/Governance.ts), from OpenZeppelin's sources.
+ */
 export const STANDARD_CONTRACTS: readonly string[] = [
   "@openzeppelin/contracts/interfaces/IERC1271.sol:IERC1271",
   "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol:IERC20Metadata",
+  "@openzeppelin/contracts/governance/TimelockController.sol:TimelockController",
 ];
 
 /** One fragment of a JSON ABI, as solc writes it. */
@@ -119,7 +123,7 @@ async function readJson<T>(path: string): Promise<T> {
 }
 
 /**
- * Read the module's inputs from a Hardhat artifacts directory: the build infos the compiled project contracts name
+ * Read the module's inputs from a Hardhat artifacts directory: the build infos the compiled contracts name
  * (stale build infos left in the folder are never read), their ABIs and their enums' ASTs.
  */
 export async function loadAbiInputs(artifactsDir: string): Promise<AbiModuleInputs> {
@@ -127,8 +131,9 @@ export async function loadAbiInputs(artifactsDir: string): Promise<AbiModuleInpu
   async function walk(dir: string): Promise<void> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.name.endsWith(".json") && !entry.name.endsWith(".dbg.json")) {
+      if (entry.isDirectory()) {
+        if (path !== join(artifactsDir, "build-info")) await walk(path);
+      } else if (entry.name.endsWith(".json") && !entry.name.endsWith(".dbg.json")) {
         const artifact = await readJson<{ buildInfoId?: string }>(path);
         if (artifact.buildInfoId) buildInfoIds.add(artifact.buildInfoId);
       }
@@ -136,7 +141,8 @@ export async function loadAbiInputs(artifactsDir: string): Promise<AbiModuleInpu
   }
   const contractsDir = join(artifactsDir, "contracts");
   if (!existsSync(contractsDir)) throw new Error(`no compiled contracts in ${artifactsDir}: run \`npx hardhat build\``);
-  await walk(contractsDir);
+  // The project's artifacts and those of npm files built on their own (`npmFilesToBuild`: the TimelockController).
+  await walk(artifactsDir);
 
   // Every compiled contract and source unit of those builds, by normalised source name.
   const abis = new Map<string, JsonAbi>();

@@ -1,0 +1,65 @@
+// `npx hardhat governance execute`: run a scheduled operation once its delay has passed (anyone, unless the
+// timelock's executor is restricted). Refused before sending, naming the time, while it is still waiting.
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { checkExecutable, describeCall, findOperation, isBatch, isoTime, timelockAt } from "../src/governance/index.js";
+import { runTask } from "../src/client/index.js";
+import {
+  governanceReader,
+  governanceSigner,
+  operationIdOf,
+  operationJson,
+  sendExplained,
+  type GovernanceArgs,
+} from "./governance-common.js";
+
+export interface ExecuteArgs extends GovernanceArgs {
+  id?: string;
+  operation?: string;
+  from: string;
+  fromBlock: bigint;
+}
+
+/** The body: exported for tests. */
+export async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment) {
+  const id = await operationIdOf(args);
+  const r = await governanceReader(args, hre);
+  const op = await findOperation(timelockAt(r.timelockAddress, r.provider), id, Number(args.fromBlock));
+  await checkExecutable(op, r.provider);
+  const signer = await governanceSigner(hre, args.from);
+  const timelock = timelockAt(r.timelockAddress, signer);
+  const batch = isBatch(op);
+  const receipt = await sendExplained(`execute ${op.id}`, () =>
+    batch
+      ? timelock.executeBatch(
+          op.calls.map((c) => c.target),
+          op.calls.map((c) => c.value),
+          op.calls.map((c) => c.data),
+          op.predecessor,
+          op.salt,
+          { value: op.calls.reduce((s, c) => s + c.value, 0n) },
+        )
+      : timelock.execute(op.calls[0].target, op.calls[0].value, op.calls[0].data, op.predecessor, op.salt, {
+          value: op.calls[0].value,
+        }),
+  );
+  const block = await r.provider.getBlock(receipt.blockNumber);
+  const result = {
+    ...operationJson({ ...op, state: "Done", readyAt: 0n }, (d) => describeCall(d)),
+    tx: receipt.hash,
+    executor: signer.address,
+    executedAt: block ? isoTime(BigInt(block.timestamp)) : null,
+  };
+  if (args.json) console.log(JSON.stringify(result, null, 2));
+  else {
+    console.log(`operation ${op.id} executed in ${receipt.hash} by ${signer.address}`);
+    for (const c of result.calls) console.log(`  ${c.call}`);
+  }
+  return result;
+}
+
+export default async function (args: ExecuteArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask("governance execute", async () => {
+    await execute(args, hre);
+  });
+}

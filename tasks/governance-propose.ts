@@ -1,0 +1,132 @@
+// `npx hardhat governance propose`: schedule a call to a consortium contract through the timelock (the multisig, as
+// proposer, sends it), or with --unsigned print the schedule transaction for the multisig to sign.
+import { writeFile } from "node:fs/promises";
+
+import { isHexString } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import {
+  ZERO_HASH,
+  encodeGovernanceCall,
+  governedInterface,
+  hashOperation,
+  isoTime,
+  chainTime,
+  parseArgsJson,
+  targetAddress,
+  timelockAt,
+  timelockInterface,
+  type GovernedContract,
+} from "../src/governance/index.js";
+import { TaskError, runTask } from "../src/client/index.js";
+import { governanceReader, governanceSigner, sendExplained, type GovernanceArgs } from "./governance-common.js";
+
+export interface ProposeArgs extends GovernanceArgs {
+  contract?: string;
+  function?: string;
+  args: string;
+  address: string;
+  value: bigint;
+  salt: string;
+  predecessor: string;
+  delay: bigint;
+  unsigned: boolean;
+  out: string;
+  from: string;
+}
+
+function bytes32(name: string, value: string): string {
+  if (value === "") return ZERO_HASH;
+  if (!isHexString(value, 32)) throw new TaskError(`--${name} ${value}: must be 0x and 32 bytes`);
+  return value.toLowerCase();
+}
+
+/** The body: exported for tests. Returns the printed JSON object. */
+export async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment) {
+  if (args.contract === undefined) throw new TaskError("--contract is required (e.g. CommitmentLedger)");
+  if (args.function === undefined) throw new TaskError("--function is required (e.g. setQuorumParams)");
+  governedInterface(args.contract); // an unknown contract fails first, naming the known ones
+  const call = encodeGovernanceCall(args.contract, args.function, parseArgsJson(args.args));
+  const salt = bytes32("salt", args.salt);
+  const predecessor = bytes32("predecessor", args.predecessor);
+  const r = await governanceReader(args, hre);
+  const target = targetAddress(call.contract as GovernedContract, r.addresses, r.dir, args.address);
+  const reader = timelockAt(r.timelockAddress, r.provider);
+  const minDelay: bigint = await reader.getMinDelay();
+  const delay = args.delay === -1n ? minDelay : args.delay;
+  if (delay < minDelay) throw new TaskError(`--delay ${delay}: below the timelock's minimum delay of ${minDelay} s`);
+  const op = { target, value: args.value, data: call.data };
+  const id = hashOperation(op, predecessor, salt);
+  const state = Number(await reader.getOperationState(id));
+  if (state !== 0) {
+    throw new TaskError(`operation ${id} is already scheduled or done: pass another --salt to schedule it again`);
+  }
+  const scheduleData = timelockInterface.encodeFunctionData("schedule", [
+    target,
+    args.value,
+    call.data,
+    predecessor,
+    salt,
+    delay,
+  ]);
+  const result: Record<string, unknown> = {
+    id,
+    timelock: r.timelockAddress,
+    contract: call.contract,
+    function: call.signature,
+    args: call.args,
+    target,
+    value: args.value.toString(),
+    data: call.data,
+    predecessor,
+    salt,
+    delay: delay.toString(),
+  };
+  if (args.unsigned) {
+    const now = await chainTime(r.provider);
+    Object.assign(result, {
+      schedule: { to: r.timelockAddress, value: "0", data: scheduleData },
+      readyAtIfSentNow: (now + delay).toString(),
+    });
+  } else {
+    const signer = await governanceSigner(hre, args.from);
+    const timelock = timelockAt(r.timelockAddress, signer);
+    if (!(await reader.hasRole(await reader.PROPOSER_ROLE(), signer.address))) {
+      throw new TaskError(
+        `${signer.address} is not a proposer of the timelock ${r.timelockAddress} (PROPOSER_ROLE): ` +
+          "propose from the multisig, or print the transaction for it with --unsigned",
+      );
+    }
+    const receipt = await sendExplained(`schedule ${call.contract}.${call.signature}`, () =>
+      timelock.schedule(target, args.value, call.data, predecessor, salt, delay),
+    );
+    const readyAt: bigint = await reader.getTimestamp(id);
+    Object.assign(result, {
+      tx: receipt.hash,
+      proposer: signer.address,
+      readyAt: readyAt.toString(),
+      readyAtIso: isoTime(readyAt),
+    });
+  }
+  if (args.out !== "") await writeFile(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  if (args.json) console.log(JSON.stringify(result, null, 2));
+  else if (args.unsigned) {
+    console.log(`operation ${id}: ${call.contract}.${call.signature} ${JSON.stringify(call.args)}`);
+    console.log(`unsigned: send to the timelock ${r.timelockAddress} from a proposer, data ${scheduleData}`);
+    console.log(
+      `earliest execution if sent now: ${isoTime(BigInt(String(result.readyAtIfSentNow)))} (delay ${delay} s)`,
+    );
+  } else {
+    console.log(`operation ${id}: ${call.contract}.${call.signature} ${JSON.stringify(call.args)}`);
+    console.log(`scheduled in ${String(result.tx)} by ${String(result.proposer)}`);
+    console.log(`earliest execution: ${String(result.readyAtIso)} (unix ${String(result.readyAt)}, delay ${delay} s)`);
+  }
+  if (args.out !== "") console.error(`operation written to ${args.out}`);
+  return result;
+}
+
+export default async function (args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask("governance propose", async () => {
+    await propose(args, hre);
+  });
+}
