@@ -23,6 +23,7 @@ import {
   encodeGovernanceCall,
   hashOperation,
   parseConsortiumConfig,
+  privilegeOffences,
   timelockInterface,
 } from "../../src/governance/index.js";
 import { execute } from "../../tasks/governance-execute.js";
@@ -30,7 +31,6 @@ import { pending } from "../../tasks/governance-pending.js";
 import { propose, type ProposeArgs } from "../../tasks/governance-propose.js";
 import { roles } from "../../tasks/governance-roles.js";
 import { cancel } from "../../tasks/governance-cancel.js";
-import { MemberStatus } from "../helpers/enums.js";
 
 const MIN_DELAY = 3_600n;
 const DAY = 86_400n;
@@ -104,7 +104,7 @@ const conn = await network.create();
 const { ethers, networkHelpers } = conn;
 const [deployer, multisig, auditor, outsider, applicant, recipient] = await ethers.getSigners();
 const main = await deployGoverned(conn, "GovernanceAttack", {
-  Governance: { multisig: multisig.address, minDelay: MIN_DELAY },
+  Governance: { multisig: multisig.address, minDelay: MIN_DELAY, claimWindow: 7n * 86_400n, insuranceShareBps: 2_000n },
 });
 const { c, timelock, timelockAddress, addresses, taskHre } = main;
 const common = { deployment: main.dir, json: true };
@@ -415,7 +415,7 @@ describe("governance attacks", function () {
   });
 
   describe("findings", function () {
-    it("FINDING: governance execute makes the executor pay an operation's ETH value; the timelock's own ETH (the insurance fund) should pay it", async function () {
+    it("fixed: governance execute pays an operation's ETH from the timelock's own balance (the insurance fund), never the executor's", async function () {
       // Insurance ETH the timelock holds (withdrawInsurance sends it there).
       await outsider.sendTransaction({ to: timelockAddress, value: parseEther("2") });
       // The multisig schedules a payout of 1 ETH from the insurance fund to `recipient`.
@@ -426,7 +426,7 @@ describe("governance attacks", function () {
       const fundBefore = await ethers.provider.getBalance(timelockAddress);
       const executorBefore = await ethers.provider.getBalance(outsider.address);
       const done = await execute(opArgs(id), taskHre);
-      expect(done.calls[0].call).to.equal("(no call data: a plain transfer)");
+      expect(done.calls[0].call).to.equal(`${recipient.address}: (no call data: a plain transfer)`);
       const fundAfter = await ethers.provider.getBalance(timelockAddress);
       const executorAfter = await ethers.provider.getBalance(outsider.address);
       // Safe: the payout comes out of the fund; the executor spends gas only.
@@ -434,7 +434,7 @@ describe("governance attacks", function () {
       expect(executorBefore - executorAfter < parseEther("0.01"), "the executor paid the payout").to.equal(true);
     });
 
-    it("FINDING: governance pending names the contract by selector, not by target: a timelock PROPOSER_ROLE grant shows as ConsortiumRegistry.grantRole", async function () {
+    it("fixed: governance pending names the contract by its target address: a timelock PROPOSER_ROLE grant shows as TimelockController.grantRole", async function () {
       const proposerRole = await timelock.PROPOSER_ROLE();
       const data = timelock.interface.encodeFunctionData("grantRole", [proposerRole, outsider.address]);
       const salt = freshSalt();
@@ -448,7 +448,7 @@ describe("governance attacks", function () {
       expect(op.calls[0].call, "the displayed call").to.match(/^TimelockController\.grantRole\(/);
     });
 
-    it("FINDING: governance propose accepts --address for a deployed contract, so the displayed Contract.function may go to another contract", async function () {
+    it("fixed: governance propose refuses an --address other than the deployed contract's", async function () {
       const proposerRole = await timelock.PROPOSER_ROLE();
       const before = await ethers.provider.getBlockNumber();
       // Displayed as "ConsortiumRegistry.grantRole(...)" (the text output does not print the target) but the
@@ -501,7 +501,12 @@ describe("governance attacks", function () {
             // The consortium chose a 30-day claim window and a 5% insurance share; the Governance section (as in
             // deploy/governance.local.json) names neither.
             Consortium: { claimWindow: 30n * DAY, insuranceShareBps: 500n },
-            Governance: { multisig: otherMultisig.address, minDelay: MIN_DELAY },
+            Governance: {
+              multisig: otherMultisig.address,
+              minDelay: MIN_DELAY,
+              claimWindow: 30n * DAY,
+              insuranceShareBps: 500n,
+            },
           },
           [keep],
         );
@@ -510,7 +515,7 @@ describe("governance attacks", function () {
         await other.close();
       });
 
-      it("FINDING: the hand-over resets claimWindow and insuranceShareBps to the Governance module's defaults, ignoring the Consortium module's", async function () {
+      it("fixed: the hand-over keeps claimWindow and insuranceShareBps (required parameters, no silent default)", async function () {
         const params = await g.c.Adjudicator.claimParams();
         expect(params.insuranceFund).to.equal(g.timelockAddress);
         // Safe: kept as the Consortium module set them (docs/guides/deploy.md says they are).
@@ -518,33 +523,52 @@ describe("governance attacks", function () {
         expect(params.insuranceShareBps, "insuranceShareBps").to.equal(500n);
       });
 
-      it("FINDING: roles --check passes while the deployer keeps ADJUDICATOR_ROLE and ejects members without the delay", async function () {
+      it("fixed: roles --check fails while an EOA keeps ADJUDICATOR_ROLE and ejects members without the delay", async function () {
         const [otherDeployer, , , , otherApplicant] = await other.ethers.getSigners();
         const registry = g.c.ConsortiumRegistry;
         expect(await registry.hasRole(DEFAULT_ADMIN_ROLE, otherDeployer.address)).to.equal(false);
-        // The deployer, with no admin role left, ejects a member instantly.
+        // The hand-over renounces the deployer's ADJUDICATOR_ROLE too: it cannot eject a member instantly.
         await registry.connect(otherApplicant).applyForMembership(keccakId("profile"));
-        await registry.connect(otherDeployer).eject(otherApplicant.address);
-        expect(await registry.statusOf(otherApplicant.address)).to.equal(MemberStatus.Ejected);
-        // The check the guide tells everyone to run after the hand-over.
-        let checkError = "";
-        try {
-          await roles({ deployment: g.dir, json: false, check: true, fromBlock: 0n }, g.taskHre);
-        } catch (e) {
-          checkError = (e as Error).message;
-        }
-        // Safe: an EOA that can eject members without the delay (ADJUDICATOR_ROLE) fails the check.
-        expect(checkError, "roles --check passed").to.contain("ADJUDICATOR_ROLE");
+        expect(await registry.hasRole(ROLES.ADJUDICATOR_ROLE, otherDeployer.address)).to.equal(false);
+        await expect(registry.connect(otherDeployer).eject(otherApplicant.address)).to.be.revertedWithCustomError(
+          registry,
+          "ConsortiumRegistryNotEjector",
+        );
+        // And the check the guide tells everyone to run flags any EOA that could (ADJUDICATOR_ROLE held by anything
+        // but the Adjudicator).
+        const adjudicator = await g.c.Adjudicator.getAddress();
+        const registryAddress = await registry.getAddress();
+        const held = (account: string, isContract: boolean) => [
+          {
+            contract: "ConsortiumRegistry",
+            address: registryAddress,
+            role: ROLES.ADJUDICATOR_ROLE,
+            name: "ADJUDICATOR_ROLE",
+            adminRole: DEFAULT_ADMIN_ROLE,
+            isAdmin: false,
+            holders: [{ account, isContract }],
+          },
+        ];
+        expect(privilegeOffences(held(adjudicator, true), { ADJUDICATOR_ROLE: [adjudicator] })).to.deep.equal([]);
+        expect(
+          privilegeOffences(held(otherDeployer.address, false), { ADJUDICATOR_ROLE: [adjudicator] }).join(),
+        ).to.contain("ADJUDICATOR_ROLE");
+        await roles({ deployment: g.dir, json: false, check: true, fromBlock: 0n }, g.taskHre);
       });
     });
 
-    it("FINDING: a hand-over with minDelay 0 is accepted and roles --check passes, though the multisig then acts instantly", async function () {
+    it("fixed: roles --check reports a hand-over with minDelay 0 (the multisig acts instantly)", async function () {
       const other = await network.create();
       const [, otherMultisig] = await other.ethers.getSigners();
       let g: Awaited<ReturnType<typeof deployGoverned>>;
       try {
         g = await deployGoverned(other, "GovernanceAttackZero", {
-          Governance: { multisig: otherMultisig.address, minDelay: 0n },
+          Governance: {
+            multisig: otherMultisig.address,
+            minDelay: 0n,
+            claimWindow: 7n * 86_400n,
+            insuranceShareBps: 2_000n,
+          },
         });
       } catch {
         await other.close();
