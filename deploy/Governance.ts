@@ -74,8 +74,10 @@ export function buildGovernanceModule(
       "setClaimParams",
       [
         {
-          claimWindow: m.getParameter("claimWindow", 7n * 86_400n),
-          insuranceShareBps: m.getParameter("insuranceShareBps", 2_000n),
+          // Required, no default: setClaimParams sets all three, and a default here would silently replace what the
+          // Consortium module set. Pass the Consortium module's values (its defaults: 604800 and 2000).
+          claimWindow: m.getParameter<bigint>("claimWindow"),
+          insuranceShareBps: m.getParameter<bigint>("insuranceShareBps"),
           insuranceFund: timelock,
         },
       ],
@@ -85,10 +87,16 @@ export function buildGovernanceModule(
       id: "ConsortiumRegistry_renounce_auditor",
       after: [fund],
     });
+    // Every other role the deployer may hold acts without the delay too (ADJUDICATOR_ROLE ejects): renounced as well
+    // (a no-op when not held).
+    const adjudicatorRole = m.call(c.registry, "renounceRole", [ROLES.ADJUDICATOR_ROLE, deployer], {
+      id: "ConsortiumRegistry_renounce_adjudicator",
+      after: [fund],
+    });
     for (const name of ADMINISTERED_CONTRACTS) {
       m.call(contracts[name], "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], {
         id: `${name}_renounce_admin`,
-        after: [...grants, fund, auditor],
+        after: [...grants, fund, auditor, adjudicatorRole],
       });
     }
     return { timelock };

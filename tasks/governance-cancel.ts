@@ -1,7 +1,7 @@
 // `npx hardhat governance cancel`: the multisig (canceller) withdraws an operation that has not executed yet.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { describeCall, findOperation, timelockAt } from "../src/governance/index.js";
+import { describeCallAt, findOperation, timelockAt } from "../src/governance/index.js";
 import { TaskError, runTask } from "../src/client/index.js";
 import {
   governanceReader,
@@ -33,7 +33,7 @@ export async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
   }
   const receipt = await sendExplained(`cancel ${op.id}`, () => timelockAt(r.timelockAddress, signer).cancel(op.id));
   const result = {
-    ...operationJson({ ...op, state: "Cancelled", readyAt: 0n }, (d) => describeCall(d)),
+    ...operationJson({ ...op, state: "Cancelled", readyAt: 0n }, (d, t) => describeCallAt(t, d, r.addresses)),
     tx: receipt.hash,
   };
   if (args.json) console.log(JSON.stringify(result, null, 2));

@@ -59,7 +59,7 @@ export async function sendExplained(
 }
 
 /** An operation as JSON (bigints as decimal strings). */
-export function operationJson(op: Operation, describe: (data: string) => string) {
+export function operationJson(op: Operation, describe: (data: string, target: string) => string) {
   return {
     id: op.id,
     state: op.state,
@@ -68,7 +68,12 @@ export function operationJson(op: Operation, describe: (data: string) => string)
     delay: op.delay.toString(),
     predecessor: op.predecessor,
     salt: op.salt,
-    calls: op.calls.map((c) => ({ target: c.target, value: c.value.toString(), data: c.data, call: describe(c.data) })),
+    calls: op.calls.map((c) => ({
+      target: c.target,
+      value: c.value.toString(),
+      data: c.data,
+      call: describe(c.data, c.target),
+    })),
   };
 }
 

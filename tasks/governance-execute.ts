@@ -2,7 +2,14 @@
 // timelock's executor is restricted). Refused before sending, naming the time, while it is still waiting.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { checkExecutable, describeCall, findOperation, isBatch, isoTime, timelockAt } from "../src/governance/index.js";
+import {
+  checkExecutable,
+  describeCallAt,
+  findOperation,
+  isBatch,
+  isoTime,
+  timelockAt,
+} from "../src/governance/index.js";
 import { runTask } from "../src/client/index.js";
 import {
   governanceReader,
@@ -37,15 +44,14 @@ export async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment)
           op.calls.map((c) => c.data),
           op.predecessor,
           op.salt,
-          { value: op.calls.reduce((s, c) => s + c.value, 0n) },
         )
-      : timelock.execute(op.calls[0].target, op.calls[0].value, op.calls[0].data, op.predecessor, op.salt, {
-          value: op.calls[0].value,
-        }),
+      : // No value attached: the calls' ETH comes from the timelock's own balance (the insurance fund), never from
+        // whoever executes (the timelock's execute is payable and would spend the executor's ETH instead).
+        timelock.execute(op.calls[0].target, op.calls[0].value, op.calls[0].data, op.predecessor, op.salt),
   );
   const block = await r.provider.getBlock(receipt.blockNumber);
   const result = {
-    ...operationJson({ ...op, state: "Done", readyAt: 0n }, (d) => describeCall(d)),
+    ...operationJson({ ...op, state: "Done", readyAt: 0n }, (d, t) => describeCallAt(t, d, r.addresses)),
     tx: receipt.hash,
     executor: signer.address,
     executedAt: block ? isoTime(BigInt(block.timestamp)) : null,

@@ -2,7 +2,7 @@
 // each with its decoded call and earliest execution time. Read-only: needs no signer.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { chainTime, describeCall, isoTime, listOperations, timelockAt } from "../src/governance/index.js";
+import { chainTime, describeCallAt, isoTime, listOperations, timelockAt } from "../src/governance/index.js";
 import { runTask } from "../src/client/index.js";
 import { governanceReader, operationJson, type GovernanceArgs } from "./governance-common.js";
 
@@ -24,7 +24,7 @@ export async function pending(args: PendingArgs, hre: HardhatRuntimeEnvironment)
     timelock: r.timelockAddress,
     minDelay: minDelay.toString(),
     chainTime: now.toString(),
-    operations: ops.map((o) => operationJson(o, (d) => describeCall(d))),
+    operations: ops.map((o) => operationJson(o, (d, t) => describeCallAt(t, d, r.addresses))),
   };
   if (args.json) console.log(JSON.stringify(result, null, 2));
   else {
@@ -39,7 +39,7 @@ export async function pending(args: PendingArgs, hre: HardhatRuntimeEnvironment)
             : o.state.toLowerCase();
       console.log(`${o.id}  ${o.state}  ${when}`);
       for (const c of o.calls)
-        console.log(`  ${describeCall(c.data)} -> ${c.target}${c.value ? ` (${c.value} wei)` : ""}`);
+        console.log(`  ${describeCallAt(c.target, c.data, r.addresses)}${c.value ? ` (${c.value} wei)` : ""}`);
     }
   }
   return result;

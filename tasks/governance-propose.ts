@@ -112,12 +112,14 @@ export async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment)
   if (args.json) console.log(JSON.stringify(result, null, 2));
   else if (args.unsigned) {
     console.log(`operation ${id}: ${call.contract}.${call.signature} ${JSON.stringify(call.args)}`);
+    console.log(`target ${target}, value ${args.value} wei`);
     console.log(`unsigned: send to the timelock ${r.timelockAddress} from a proposer, data ${scheduleData}`);
     console.log(
       `earliest execution if sent now: ${isoTime(BigInt(String(result.readyAtIfSentNow)))} (delay ${delay} s)`,
     );
   } else {
     console.log(`operation ${id}: ${call.contract}.${call.signature} ${JSON.stringify(call.args)}`);
+    console.log(`target ${target}, value ${args.value} wei`);
     console.log(`scheduled in ${String(result.tx)} by ${String(result.proposer)}`);
     console.log(`earliest execution: ${String(result.readyAtIso)} (unix ${String(result.readyAt)}, delay ${delay} s)`);
   }

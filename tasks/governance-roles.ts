@@ -1,9 +1,21 @@
 // `npx hardhat governance roles`: every role of every AccessControl contract of the deployment (and the timelock's
-// own), with its holders; --check fails if any admin role is held by anything but the timelock. Read-only.
+// own), with its holders; --check fails if any admin role is held by anything but the timelock, ADJUDICATOR_ROLE by
+// anything but the Adjudicator, the delay is under an hour or not below the claim window, or the insurance fund is
+// not the timelock. Read-only.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { ADMINISTERED_CONTRACTS } from "../deploy/Governance.js";
-import { adminOffences, GOVERNED_CONTRACTS, rolesOf, TIMELOCK_KEY, type RoleHolders } from "../src/governance/index.js";
+import { Contract } from "ethers";
+
+import {
+  adminOffences,
+  delayOffences,
+  GOVERNED_CONTRACTS,
+  privilegeOffences,
+  rolesOf,
+  TIMELOCK_KEY,
+  type RoleHolders,
+} from "../src/governance/index.js";
 import { TaskError, runTask } from "../src/client/index.js";
 import { type GovernanceArgs } from "./governance-common.js";
 import { defaultDeploymentDir } from "../src/client/index.js";
@@ -38,10 +50,21 @@ export async function roles(args: RolesArgs, hre: HardhatRuntimeEnvironment) {
   const addresses = await readDeployedAddresses(dir);
   const all = await deploymentRoles(addresses, ethers.provider, Number(args.fromBlock));
   const timelock = addresses[TIMELOCK_KEY];
-  const offences =
-    timelock === undefined
-      ? ["no timelock in this deployment: governance not handed over"]
-      : adminOffences(all, [timelock]);
+  const offences: string[] = [];
+  if (timelock === undefined) offences.push("no timelock in this deployment: governance not handed over");
+  else {
+    offences.push(...adminOffences(all, [timelock]));
+    // Roles that act without the delay: only the Adjudicator may eject (ADJUDICATOR_ROLE).
+    const adjudicator = addresses[GOVERNED_CONTRACTS.Adjudicator.future];
+    offences.push(...privilegeOffences(all, { ADJUDICATOR_ROLE: adjudicator === undefined ? [] : [adjudicator] }));
+    const delay = (await new Contract(timelock, GOVERNED_CONTRACTS.TimelockController.abi, ethers.provider).getFunction(
+      "getMinDelay",
+    )()) as bigint;
+    const claim = (await new Contract(adjudicator, GOVERNED_CONTRACTS.Adjudicator.abi, ethers.provider).getFunction(
+      "claimParams",
+    )()) as { claimWindow: bigint; insuranceFund: string };
+    offences.push(...delayOffences(delay, claim, timelock));
+  }
   if (args.json) {
     console.log(JSON.stringify({ timelock: timelock ?? null, roles: all, offences }, null, 2));
   } else {
@@ -54,10 +77,14 @@ export async function roles(args: RolesArgs, hre: HardhatRuntimeEnvironment) {
           .join(", ") || "nobody";
       console.log(`${r.contract} ${r.name}${r.isAdmin ? " [admin]" : ""}: ${who}`);
     }
-    console.log(offences.length === 0 ? "every admin role is held by the timelock only" : offences.join("\n"));
+    console.log(
+      offences.length === 0
+        ? "every admin role is held by the timelock only; the delay and the insurance fund are as they must be"
+        : offences.join("\n"),
+    );
   }
   if (args.check && offences.length > 0)
-    throw new TaskError(`--check: ${offences.length} admin role(s) not held by the timelock`);
+    throw new TaskError(`--check: ${offences.length} problem(s): ${offences.join("; ")}`);
   return { roles: all, offences };
 }
 

@@ -144,7 +144,24 @@ export function encodeGovernanceCall(
   return { contract: contract as GovernedContract, signature, data, args: plain(decoded.toArray(true)) as unknown[] };
 }
 
-/** Decode a call's data against the governed contracts (the first whose ABI knows the selector), for display. */
+/**
+ * Decode a call to `target` for display, against the ABI of the deployed contract at that address (`addresses`: the
+ * deployment's futures): the contracts share selectors (`grantRole`, `revokeRole`), so the selector alone cannot name
+ * the contract. A target that is no deployed contract (a token) is decoded against the token ABI, and named by address.
+ */
+export function describeCallAt(target: string, data: string, addresses: Record<string, string>): string {
+  const t = target.toLowerCase();
+  for (const [name, c] of Object.entries(GOVERNED_CONTRACTS) as [GovernedContract, { future: string | undefined }][]) {
+    if (c.future !== undefined && addresses[c.future]?.toLowerCase() === t) return describeCall(data, name);
+  }
+  if (data === "0x") return `${target}: (no call data: a plain transfer)`;
+  const asToken = describeCall(data, "IERC20Metadata");
+  return asToken.startsWith("IERC20Metadata.")
+    ? `${target}: ${asToken}`
+    : `${target}: unknown call ${data.slice(0, 10)}`;
+}
+
+/** Decode a call's data against one governed contract's ABI (or the first whose ABI knows the selector). */
 export function describeCall(data: string, contract?: GovernedContract): string {
   const names = contract ? [contract] : (Object.keys(GOVERNED_CONTRACTS) as GovernedContract[]);
   for (const name of names) {

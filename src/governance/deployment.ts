@@ -34,20 +34,28 @@ export function timelockAddress(addresses: Record<string, string>, dir: string):
   return getAddress(a);
 }
 
-/** The address a call to `contract` goes to: `override` if given (required for tokens), else the deployment's. */
+/**
+ * The address a call to `contract` goes to: the deployment's for a deployed contract (an `override` must equal it),
+ * `override` for a token (required).
+ */
 export function targetAddress(
   contract: GovernedContract,
   addresses: Record<string, string>,
   dir: string,
   override: string,
 ): string {
-  if (override !== "") {
-    if (!isAddress(override)) throw new GovernanceCallError(`--address ${override}: not a 0x address`);
+  if (override !== "" && !isAddress(override)) throw new GovernanceCallError(`--address ${override}: not a 0x address`);
+  const future = GOVERNED_CONTRACTS[contract].future;
+  if (future === undefined) {
+    if (override === "") throw new GovernanceCallError(`${contract}: pass the contract's --address`);
     return getAddress(override);
   }
-  const future = GOVERNED_CONTRACTS[contract].future;
-  if (future === undefined) throw new GovernanceCallError(`${contract}: pass the contract's --address`);
   const a = addresses[future];
   if (a === undefined) throw new GovernanceCallError(`${dir}: no ${future} in this deployment`);
+  // A deployed contract's call goes to the deployment's address: an --address elsewhere would schedule a call the
+  // description names as this contract's.
+  if (override !== "" && getAddress(override) !== getAddress(a)) {
+    throw new GovernanceCallError(`--address ${override}: ${contract} of this deployment is at ${getAddress(a)}`);
+  }
   return getAddress(a);
 }

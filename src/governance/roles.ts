@@ -93,3 +93,52 @@ export function adminOffences(roles: RoleHolders[], allowed: string[]): string[]
   }
   return out;
 }
+
+/**
+ * Holders of the privileged roles that are not admin roles but act without the timelock's delay: each role named in
+ * `expected` may be held only by the accounts listed for it (e.g. ADJUDICATOR_ROLE by the Adjudicator contract, which
+ * ejects members after a fraud proof). Each other holder is an offence, in words.
+ */
+export function privilegeOffences(roles: RoleHolders[], expected: Record<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const r of roles) {
+    const allowed = expected[r.name];
+    if (allowed === undefined || r.isAdmin) continue;
+    const ok = new Set(allowed.map((a) => a.toLowerCase()));
+    for (const h of r.holders) {
+      if (!ok.has(h.account.toLowerCase())) {
+        out.push(`${r.contract}: ${h.account} (${h.isContract ? "a contract" : "an EOA"}) holds ${r.name}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The shortest timelock delay `governance roles --check` accepts, seconds. */
+export const MIN_GOVERNANCE_DELAY = 3_600n;
+
+/**
+ * What is wrong with the timelock's delay and the insurance fund after a hand-over: a delay under
+ * {@link MIN_GOVERNANCE_DELAY} (changes apply before anyone can react), a delay at or above the claim window
+ * (governance's vetoes and payout assignments could never land in time), an insurance fund that is not the timelock.
+ */
+export function delayOffences(
+  minDelay: bigint,
+  claim: { claimWindow: bigint; insuranceFund: string },
+  timelock: string,
+): string[] {
+  const out: string[] = [];
+  if (minDelay < MIN_GOVERNANCE_DELAY) {
+    out.push(`TimelockController: minDelay ${minDelay} s is below ${MIN_GOVERNANCE_DELAY} s: changes apply at once`);
+  }
+  if (minDelay >= claim.claimWindow) {
+    out.push(
+      `TimelockController: minDelay ${minDelay} s is not below the claim window (${claim.claimWindow} s): ` +
+        "governance vetoes and payout assignments could never land in time",
+    );
+  }
+  if (claim.insuranceFund.toLowerCase() !== timelock.toLowerCase()) {
+    out.push(`Adjudicator: the insurance fund is ${claim.insuranceFund}, not the timelock ${timelock}`);
+  }
+  return out;
+}

@@ -48,7 +48,14 @@ const everything = buildModule("GovernanceTest", (m) => ({
   ...m.useModule(governanceModule),
 }));
 const deployed = await conn.ignition.deploy(everything, {
-  parameters: { Governance: { multisig: multisig.address, minDelay: MIN_DELAY } },
+  parameters: {
+    Governance: {
+      multisig: multisig.address,
+      minDelay: MIN_DELAY,
+      claimWindow: 7n * 86_400n,
+      insuranceShareBps: 2_000n,
+    },
+  },
 });
 const { registry, vault, ledger, reputation, adjudicator, reserveRegistry } = deployed;
 const timelock = await ethers.getContractAt("TimelockController", await deployed.timelock.getAddress());
