@@ -1,29 +1,21 @@
 // `npx hardhat governance cancel`: the multisig (canceller) withdraws an operation that has not executed yet.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { describeCallAt, findOperation, timelockAt } from "../src/governance/index.js";
+import { describeCallAt, timelockAt } from "../src/governance/index.js";
 import { TaskError, runTask } from "../src/client/index.js";
 import {
-  governanceReader,
   governanceSigner,
-  operationIdOf,
+  loadOperation,
   operationJson,
   sendExplained,
-  type GovernanceArgs,
+  type OperationArgs,
 } from "./governance-common.js";
 
-export interface CancelArgs extends GovernanceArgs {
-  id?: string;
-  operation?: string;
-  from: string;
-  fromBlock: bigint;
-}
+export type CancelArgs = OperationArgs;
 
 /** The body: exported for tests. */
 export async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
-  const id = await operationIdOf(args);
-  const r = await governanceReader(args, hre);
-  const op = await findOperation(timelockAt(r.timelockAddress, r.provider), id, Number(args.fromBlock));
+  const { r, op } = await loadOperation(args, hre);
   if (op.state === "Done") throw new TaskError(`operation ${op.id} has already been executed: too late to cancel`);
   if (op.state === "Cancelled") throw new TaskError(`operation ${op.id} is already cancelled`);
   const signer = await governanceSigner(hre, args.from);

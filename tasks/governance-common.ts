@@ -7,6 +7,7 @@ import { combinedInterface, explainError } from "../src/chain/index.js";
 import { defaultDeploymentDir } from "../src/client/index.js";
 import {
   GOVERNED_CONTRACTS,
+  findOperation,
   readDeployedAddresses,
   timelockAddress,
   timelockAt,
@@ -96,4 +97,20 @@ export async function operationIdOf(args: { id?: string; operation?: string }): 
   }
   if (typeof json.id !== "string") throw new TaskError(`--operation ${args.operation}: no "id" field`);
   return json.id;
+}
+
+/** The options of a task that acts on one scheduled operation (`execute`, `cancel`). */
+export interface OperationArgs extends GovernanceArgs {
+  id?: string;
+  operation?: string;
+  from: string;
+  fromBlock: bigint;
+}
+
+/** The deployment, and the operation `--id` or `--operation` names, as the timelock's events describe it. */
+export async function loadOperation(args: OperationArgs, hre: HardhatRuntimeEnvironment) {
+  const id = await operationIdOf(args);
+  const r = await governanceReader(args, hre);
+  const op = await findOperation(timelockAt(r.timelockAddress, r.provider), id, Number(args.fromBlock));
+  return { r, op };
 }

@@ -2,36 +2,21 @@
 // timelock's executor is restricted). Refused before sending, naming the time, while it is still waiting.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  checkExecutable,
-  describeCallAt,
-  findOperation,
-  isBatch,
-  isoTime,
-  timelockAt,
-} from "../src/governance/index.js";
+import { checkExecutable, describeCallAt, isBatch, isoTime, timelockAt } from "../src/governance/index.js";
 import { runTask } from "../src/client/index.js";
 import {
-  governanceReader,
   governanceSigner,
-  operationIdOf,
+  loadOperation,
   operationJson,
   sendExplained,
-  type GovernanceArgs,
+  type OperationArgs,
 } from "./governance-common.js";
 
-export interface ExecuteArgs extends GovernanceArgs {
-  id?: string;
-  operation?: string;
-  from: string;
-  fromBlock: bigint;
-}
+export type ExecuteArgs = OperationArgs;
 
 /** The body: exported for tests. */
 export async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment) {
-  const id = await operationIdOf(args);
-  const r = await governanceReader(args, hre);
-  const op = await findOperation(timelockAt(r.timelockAddress, r.provider), id, Number(args.fromBlock));
+  const { r, op } = await loadOperation(args, hre);
   await checkExecutable(op, r.provider);
   const signer = await governanceSigner(hre, args.from);
   const timelock = timelockAt(r.timelockAddress, signer);

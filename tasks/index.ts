@@ -550,6 +550,15 @@ const operationOptions = [
     defaultValue: undefined,
   },
 ] as const;
+/** A governance task acting on one scheduled operation, named by --id or --operation. */
+const operationTask = (name: string, description: string) =>
+  task(["governance", name], description)
+    .addOption(operationOptions[0])
+    .addOption(operationOptions[1])
+    .addFlag(jsonFlag)
+    .addOption(fromOption)
+    .addOption(governanceFromBlock)
+    .addOption(deploymentOption);
 const governanceTasks: TaskDefinition[] = [
   emptyTask("governance", "Configure the consortium, hand it to a timelock, and propose and execute changes").build(),
   task(["governance", "configure"], "Deployer: list assets, collateral weights, auditors, quorum and SLA from a file")
@@ -599,22 +608,10 @@ const governanceTasks: TaskDefinition[] = [
     .addOption(deploymentOption)
     .setAction(() => import("./governance-pending.js"))
     .build(),
-  task(["governance", "execute"], "Anyone: execute a scheduled operation once its delay has passed")
-    .addOption(operationOptions[0])
-    .addOption(operationOptions[1])
-    .addFlag(jsonFlag)
-    .addOption(fromOption)
-    .addOption(governanceFromBlock)
-    .addOption(deploymentOption)
+  operationTask("execute", "Anyone: execute a scheduled operation once its delay has passed")
     .setAction(() => import("./governance-execute.js"))
     .build(),
-  task(["governance", "cancel"], "Canceller (multisig): cancel a scheduled operation before it executes")
-    .addOption(operationOptions[0])
-    .addOption(operationOptions[1])
-    .addFlag(jsonFlag)
-    .addOption(fromOption)
-    .addOption(governanceFromBlock)
-    .addOption(deploymentOption)
+  operationTask("cancel", "Canceller (multisig): cancel a scheduled operation before it executes")
     .setAction(() => import("./governance-cancel.js"))
     .build(),
   task(["governance", "read"], "Call a view function of a consortium contract, e.g. a parameter before and after")
