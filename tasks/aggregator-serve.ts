@@ -1,14 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  StartAborted,
-  exitSoon,
-  readAggregatorConfig,
-  resolvePrivateKey,
-  startAggregator,
-  startErrorText,
-  untilSignal,
-} from "../src/node/index.js";
+import { serveUntilSignal, stderrLog } from "../src/client/index.js";
+import { readAggregatorConfig, resolvePrivateKey, startAggregator, startErrorText } from "../src/node/index.js";
 
 export interface Args {
   configFile?: string;
@@ -21,30 +14,15 @@ export interface Args {
  * else the keystore); `--create` creates the database on the first run.
  */
 export default async function aggregatorServe(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const stop = new AbortController();
-  const signalled = untilSignal().then((sig) => {
-    stop.abort();
-    return sig;
-  });
-  try {
-    if (args.configFile === undefined || args.configFile === "")
-      throw new Error("--config-file <aggregator.json> is required");
-    const { close } = await startAggregator(
-      await readAggregatorConfig(args.configFile),
-      await resolvePrivateKey(hre.config.por.aggregatorKey),
-      { create: args.create, signal: stop.signal },
-    );
-    const sig = await signalled;
-    console.error(`aggregator serve: ${sig}, shutting down`);
-    await close();
-  } catch (e) {
-    if (e instanceof StartAborted) {
-      console.error(`aggregator serve: ${e.message}`);
-    } else {
-      console.error(startErrorText("aggregator serve", args.configFile ?? "", e));
-      process.exitCode = 1;
-    }
-  } finally {
-    exitSoon();
-  }
+  const file = args.configFile ?? "";
+  await serveUntilSignal(
+    async (signal) => {
+      if (file === "") throw new Error("--config-file <aggregator.json> is required");
+      return startAggregator(await readAggregatorConfig(file), await resolvePrivateKey(hre.config.por.aggregatorKey), {
+        create: args.create,
+        signal,
+      });
+    },
+    { log: stderrLog("aggregator serve"), describe: (e) => startErrorText(file, e) },
+  );
 }

@@ -1,14 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  StartAborted,
-  exitSoon,
-  readNodeConfig,
-  resolvePrivateKey,
-  startErrorText,
-  startOperatorNode,
-  untilSignal,
-} from "../src/node/index.js";
+import { serveUntilSignal, stderrLog } from "../src/client/index.js";
+import { readNodeConfig, resolvePrivateKey, startErrorText, startOperatorNode } from "../src/node/index.js";
 
 export interface Args {
   configFile?: string;
@@ -23,37 +16,23 @@ export interface Args {
  * first job reaches that step, to prove that a restart loses and duplicates nothing.
  */
 export default async function nodeRun(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const stop = new AbortController();
-  const signalled = untilSignal().then((sig) => {
-    stop.abort();
-    return sig;
-  });
-  try {
-    if (args.configFile === undefined || args.configFile === "")
-      throw new Error("--config-file <node.json> is required");
-    const config = await readNodeConfig(args.configFile);
-    const crashAfter = process.env.POR_NODE_CRASH_AFTER;
-    const { close } = await startOperatorNode(
-      config,
-      await resolvePrivateKey(hre.config.por.operatorKey),
-      {
-        onStep: (step) => {
-          if (crashAfter !== undefined && step === crashAfter) process.kill(process.pid, "SIGKILL");
+  const file = args.configFile ?? "";
+  const crashAfter = process.env.POR_NODE_CRASH_AFTER;
+  await serveUntilSignal(
+    async (signal) => {
+      if (file === "") throw new Error("--config-file <node.json> is required");
+      const config = await readNodeConfig(file);
+      return startOperatorNode(
+        config,
+        await resolvePrivateKey(hre.config.por.operatorKey),
+        {
+          onStep: (step) => {
+            if (crashAfter !== undefined && step === crashAfter) process.kill(process.pid, "SIGKILL");
+          },
         },
-      },
-      { create: args.create, signal: stop.signal },
-    );
-    const sig = await signalled;
-    console.error(`operator run: ${sig}, shutting down`);
-    await close();
-  } catch (e) {
-    if (e instanceof StartAborted) {
-      console.error(`operator run: ${e.message}`);
-    } else {
-      console.error(startErrorText("operator run", args.configFile ?? "", e));
-      process.exitCode = 1;
-    }
-  } finally {
-    exitSoon();
-  }
+        { create: args.create, signal },
+      );
+    },
+    { log: stderrLog("operator run"), describe: (e) => startErrorText(file, e) },
+  );
 }

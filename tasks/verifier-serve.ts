@@ -1,9 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { errorMessage } from "../src/chain/rpc.js";
-import { defaultDeploymentDir, readDeployment, selectSigner } from "../src/client/index.js";
+import { defaultDeploymentDir, readDeployment, selectSigner, serveUntilSignal } from "../src/client/index.js";
 import { jsonLogger, parseLogLevel } from "../src/log/index.js";
-import { runVerifier, stopOnSignals } from "../src/verifier-service/run.js";
+import { runVerifier } from "../src/verifier-service/run.js";
 
 interface VerifierServeArgs {
   port: number;
@@ -36,35 +36,35 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
     return;
   }
   const logger = jsonLogger("verifier-service", { level: logLevel, out: process.stdout });
-  try {
-    const { ethers } = await hre.network.connect(args.rpcNetwork === "" ? undefined : { network: args.rpcNetwork });
-    const chainId = (await ethers.provider.getNetwork()).chainId;
-    const deployment = await readDeployment(
-      args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId),
-    );
-    const runner = args.schedule ? await selectSigner(ethers, args.from) : ethers.provider;
-    const { stop } = await runVerifier(
-      {
-        port: args.port,
-        host: args.host,
-        db: args.db,
-        create: args.create,
-        trustProxy: args.trustProxy,
-        registry: deployment.address("registry"),
-        ledger: deployment.address("ledger"),
-        adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
-        requireCommitted: args.requireCommitted,
-        schedule: args.schedule,
-        intervalMs: args.intervalSeconds * 1000,
-        policy: { minRecords: args.minRecords, minAgeSeconds: args.minAgeSeconds },
-        logLevel,
-      },
-      runner,
-      logger,
-    );
-    await stopOnSignals(stop, logger);
-  } catch (e) {
-    logger.error("verifier serve failed", { error: errorMessage(e) });
-    process.exitCode = 1;
-  }
+  await serveUntilSignal(
+    async () => {
+      const { ethers } = await hre.network.connect(args.rpcNetwork === "" ? undefined : { network: args.rpcNetwork });
+      const chainId = (await ethers.provider.getNetwork()).chainId;
+      const deployment = await readDeployment(
+        args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId),
+      );
+      const runner = args.schedule ? await selectSigner(ethers, args.from) : ethers.provider;
+      const { stop } = await runVerifier(
+        {
+          port: args.port,
+          host: args.host,
+          db: args.db,
+          create: args.create,
+          trustProxy: args.trustProxy,
+          registry: deployment.address("registry"),
+          ledger: deployment.address("ledger"),
+          adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
+          requireCommitted: args.requireCommitted,
+          schedule: args.schedule,
+          intervalMs: args.intervalSeconds * 1000,
+          policy: { minRecords: args.minRecords, minAgeSeconds: args.minAgeSeconds },
+          logLevel,
+        },
+        runner,
+        logger,
+      );
+      return { close: stop };
+    },
+    { log: logger, describe: errorMessage },
+  );
 }

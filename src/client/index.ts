@@ -6,3 +6,4 @@ export * from "./errors.js";
 export * from "./options.js";
 export * from "./output.js";
 export * from "./send.js";
+export * from "./service.js";

@@ -189,32 +189,8 @@ export async function startAggregator(
   return { aggregator, close };
 }
 
-/**
- * Resolves when the process gets SIGINT or SIGTERM; a second signal exits at once (code 130), for an operator who
- * does not want to wait for the graceful shutdown.
- */
-export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (sig: string) => () => {
-      process.once("SIGINT", () => process.exit(130));
-      process.once("SIGTERM", () => process.exit(130));
-      resolve(sig);
-    };
-    process.once("SIGINT", on("SIGINT"));
-    process.once("SIGTERM", on("SIGTERM"));
-  });
-}
-
-/**
- * After a service shut down, makes sure the process exits within `ms` even if a library left a handle open (a worker
- * thread, a keep-alive socket): an unref'd timer, so a process that exits on its own is not held up.
- */
-export function exitSoon(ms = 2_000): void {
-  setTimeout(() => process.exit(), ms).unref();
-}
-
-/** How a service's task prints an error: the message only (never a stack), named by the configuration file. */
-export function startErrorText(task: string, file: string, e: unknown): string {
+/** How a service's failed start reads: the message only (never a stack), after the configuration file if it is at fault. */
+export function startErrorText(file: string, e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return e instanceof ConfigError ? `${task}: ${file}: ${m}` : `${task}: ${m}`;
+  return e instanceof ConfigError ? `${file}: ${m}` : m;
 }

@@ -9,7 +9,8 @@ import { Wallet, type ContractRunner } from "ethers";
 import { errorMessage, rpcProvider, waitForChain } from "../chain/rpc.js";
 import { jsonLogger, parseLogLevel } from "../log/index.js";
 import { ConfigError } from "../node/config.js";
-import { runVerifier, stopOnSignals } from "./run.js";
+import { serveUntilSignal } from "../client/service.js";
+import { runVerifier } from "./run.js";
 
 const OPTIONS = {
   rpc: { type: "string" },
@@ -57,51 +58,53 @@ try {
 }
 const logger = jsonLogger("verifier-service", { level: logLevel, out: process.stdout });
 
-try {
-  const url = need("rpc");
-  const timeoutMs = int("rpc-timeout-seconds", values["rpc-timeout-seconds"]) * 1000;
-  if (timeoutMs === 0) throw new ConfigError("--rpc-timeout-seconds", "must be at least 1");
-  const chainId = await waitForChain(url, {
-    timeoutMs,
-    onWait: (w) => logger.warn("waiting for the RPC endpoint", { url, ...w }),
-  });
-  const expected = values["chain-id"];
-  if (expected !== undefined && BigInt(int("chain-id", expected)) !== chainId) {
-    throw new ConfigError("--chain-id", `the RPC endpoint is on chain ${chainId}, not ${expected}`);
-  }
-  const provider = rpcProvider(url, { timeoutMs, chainId });
-  const key = process.env.POR_VERIFIER_PRIVATE_KEY;
-  if (values.schedule && (key === undefined || key === ""))
-    throw new ConfigError("--schedule", "needs POR_VERIFIER_PRIVATE_KEY");
-  const runner: ContractRunner = key ? new Wallet(key, provider) : provider;
-  const { stop } = await runVerifier(
-    {
-      port: int("port", values.port),
-      host: values.host,
-      db: values.db,
-      create: values.create,
-      trustProxy: values["trust-proxy"],
-      registry: need("registry"),
-      ledger: need("ledger"),
-      adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
-      requireCommitted: values["require-committed"],
-      schedule: values.schedule,
-      intervalMs: int("interval-seconds", values["interval-seconds"]) * 1000,
-      policy: {
-        minRecords: int("min-records", values["min-records"]),
-        minAgeSeconds: int("min-age-seconds", values["min-age-seconds"]),
+await serveUntilSignal(
+  async (signal) => {
+    const url = need("rpc");
+    const timeoutMs = int("rpc-timeout-seconds", values["rpc-timeout-seconds"]) * 1000;
+    if (timeoutMs === 0) throw new ConfigError("--rpc-timeout-seconds", "must be at least 1");
+    const chainId = await waitForChain(url, {
+      timeoutMs,
+      signal,
+      onWait: (w) => logger.warn("waiting for the RPC endpoint", { url, ...w }),
+    });
+    const expected = values["chain-id"];
+    if (expected !== undefined && BigInt(int("chain-id", expected)) !== chainId) {
+      throw new ConfigError("--chain-id", `the RPC endpoint is on chain ${chainId}, not ${expected}`);
+    }
+    const provider = rpcProvider(url, { timeoutMs, chainId });
+    const key = process.env.POR_VERIFIER_PRIVATE_KEY;
+    if (values.schedule && (key === undefined || key === ""))
+      throw new ConfigError("--schedule", "needs POR_VERIFIER_PRIVATE_KEY");
+    const runner: ContractRunner = key ? new Wallet(key, provider) : provider;
+    const { stop } = await runVerifier(
+      {
+        port: int("port", values.port),
+        host: values.host,
+        db: values.db,
+        create: values.create,
+        trustProxy: values["trust-proxy"],
+        registry: need("registry"),
+        ledger: need("ledger"),
+        adminToken: process.env.POR_VERIFIER_ADMIN_TOKEN,
+        requireCommitted: values["require-committed"],
+        schedule: values.schedule,
+        intervalMs: int("interval-seconds", values["interval-seconds"]) * 1000,
+        policy: {
+          minRecords: int("min-records", values["min-records"]),
+          minAgeSeconds: int("min-age-seconds", values["min-age-seconds"]),
+        },
+        logLevel,
       },
-      logLevel,
-    },
-    runner,
-    logger,
-  );
-  await stopOnSignals(async () => {
-    await stop();
-    provider.destroy();
-  }, logger);
-  setTimeout(() => process.exit(), 2_000).unref(); // whatever still holds the loop, the process ends
-} catch (e) {
-  logger.error("verifier service failed", { error: errorMessage(e) });
-  process.exitCode = 1;
-}
+      runner,
+      logger,
+    );
+    return {
+      close: async () => {
+        await stop();
+        provider.destroy();
+      },
+    };
+  },
+  { log: logger, describe: errorMessage },
+);

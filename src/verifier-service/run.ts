@@ -100,24 +100,3 @@ export async function runVerifier(
   };
   return { service, stop };
 }
-
-/** Stops on SIGTERM/SIGINT (once), then exits 0; a failing shutdown exits 1. Resolves when stopped. */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info("signal received", { signal });
-      stop()
-        .then(() => resolve())
-        .catch((e: Error) => {
-          logger.error("shutdown failed", { error: e.message });
-          process.exitCode = 1;
-          resolve();
-        });
-    };
-    process.once("SIGTERM", onSignal);
-    process.once("SIGINT", onSignal);
-  });
-}
