@@ -2,7 +2,8 @@
 // each with its decoded call and earliest execution time. Read-only: needs no signer.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { chainTime, describeCallAt, isoTime, listOperations, timelockAt } from "../src/governance/index.js";
+import { chainTime } from "../src/chain/index.js";
+import { describeCallAt, isoTime, listOperations, timelockAt } from "../src/governance/index.js";
 import { runTask } from "../src/client/index.js";
 import { governanceReader, operationJson, type GovernanceArgs } from "./governance-common.js";
 

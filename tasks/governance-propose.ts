@@ -11,13 +11,13 @@ import {
   governedInterface,
   hashOperation,
   isoTime,
-  chainTime,
   parseArgsJson,
   targetAddress,
   timelockAt,
   timelockInterface,
   type GovernedContract,
 } from "../src/governance/index.js";
+import { chainTime } from "../src/chain/index.js";
 import { TaskError, runTask } from "../src/client/index.js";
 import { governanceReader, governanceSigner, sendExplained, type GovernanceArgs } from "./governance-common.js";
 

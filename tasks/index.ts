@@ -42,6 +42,15 @@ interface OptionWithoutDefault<N extends string, T extends WithoutDefault> {
   type: T;
   defaultValue: undefined;
 }
+/** A positional argument naming a file. */
+const fileArgument = <N extends string>(name: N, description: string) => ({
+  name,
+  description,
+  type: ArgumentType.FILE as const,
+});
+/** The positional argument of a snapshot (`ledger commit`, `record find`). */
+const snapshotArgument = <N extends string>(name: N) =>
+  fileArgument(name, "The snapshot: its directory (as snapshot prints it) or its summary.json");
 const fileOption = <N extends string>(
   name: N,
   description: string,
@@ -51,6 +60,15 @@ const fileOption = <N extends string>(
   type: ArgumentType.FILE_WITHOUT_DEFAULT,
   defaultValue: undefined,
 });
+
+// --- the chain itself (src/chain) ---
+const chainTasks: TaskDefinition[] = [
+  emptyTask("chain", "The chain itself: its clock").build(),
+  task(["chain", "time"], "Print the latest block's timestamp, Unix seconds (read-only; needs no deployment)")
+    .addFlag(jsonFlag)
+    .setAction(() => import("./chain-time.js"))
+    .build(),
+];
 
 // --- circuits and the ceremony (src/circuits) ---
 const circuitTasks: TaskDefinition[] = [
@@ -114,7 +132,7 @@ const passwordVarOption = {
 // --- liabilities engine (src/records, src/tree, src/snapshot) ---
 const liabilityTasks: TaskDefinition[] = [
   task("keygen", "Generate a member's record key and member secret into a new encrypted keystore file")
-    .addPositionalArgument({ name: "keystore", description: "Keystore file to create", type: ArgumentType.FILE })
+    .addPositionalArgument(fileArgument("keystore", "Keystore file to create"))
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
     .addOption(passwordVarOption)
     .addFlag(jsonFlag)
@@ -145,7 +163,7 @@ const liabilityTasks: TaskDefinition[] = [
     .build(),
   emptyTask("record", "A user's record file").build(),
   task(["record", "verify"], "Check a user's record file: signature, key, inclusion, and the published root")
-    .addPositionalArgument({ name: "file", description: "The user's record file", type: ArgumentType.FILE })
+    .addPositionalArgument(fileArgument("file", "The user's record file"))
     .addOption(requiredOrNot("rootHash", "Published root hash (decimal)"))
     .addOption(requiredOrNot("rootSum", "Published root sum (decimal)"))
     .addOption(requiredOrNot("keyHash", "Registered record key hash (decimal)"))
@@ -157,7 +175,7 @@ const liabilityTasks: TaskDefinition[] = [
     .setAction(() => import("./verify-record.js"))
     .build(),
   task(["record", "forward"], "Forward a record to verifiers: without the account id and salt (por.forwarded-record)")
-    .addPositionalArgument({ name: "file", description: "The user's record file", type: ArgumentType.FILE })
+    .addPositionalArgument(fileArgument("file", "The user's record file"))
     .addOption({
       name: "out",
       description: "Write the forwarded record to this file (default: print it)",
@@ -170,6 +188,27 @@ const liabilityTasks: TaskDefinition[] = [
     })
     .addFlag(jsonFlag)
     .setAction(() => import("./record-forward.js"))
+    .build(),
+  task(["record", "find"], "Find an account's record file in a snapshot directory and print its path (read-only)")
+    .addPositionalArgument(snapshotArgument("snapshot"))
+    .addOption(requiredOption("account", "The account id (the record's accountId)"))
+    .addOption(requiredOrNot("asset", "Only this asset's records (default: every asset's; needed if several match)"))
+    .addFlag(jsonFlag)
+    .setAction(() => import("./record-find.js"))
+    .build(),
+  task(["record", "show"], "Show what a record file or a forwarded record says, or one value of it (read-only)")
+    .addPositionalArgument(
+      fileArgument("file", "A record file (por.record) or a forwarded record (por.forwarded-record)"),
+    )
+    .addOption({
+      name: "field",
+      description:
+        "Print only this value, bare: member, asset, t, slot, accountKey, balance, payoutHash, message, nullifier; " +
+        "for a record file also accountId, assetSymbol, payout, keyHash, rootHash, rootSum",
+      defaultValue: "",
+    })
+    .addFlag(jsonFlag)
+    .setAction(() => import("./record-show.js"))
     .build(),
 ];
 
@@ -185,11 +224,7 @@ function requiredOrNot<N extends string>(
 const fraudTasks: TaskDefinition[] = [
   emptyTask("fraud", "Fraud proofs: prove a member's tree wrong, submit the proof").build(),
   task(["fraud", "prove"], "Prove that a member's committed tree does not honour a user's signed record (LeafMismatch)")
-    .addPositionalArgument({
-      name: "record",
-      description: "The user's record file (por.record v2)",
-      type: ArgumentType.FILE,
-    })
+    .addPositionalArgument(fileArgument("record", "The user's record file (por.record v2)"))
     .addOption(fileOption("leaves", "The member's published leaves payload for the record's tree"))
     .addOption(fileOption("path", "Or: an inclusion response for the slot (por.slot-path v1)"))
     .addOption(requiredOrNot("rootHash", "The committed root hash (decimal); the path must reach it"))
@@ -222,11 +257,7 @@ const fraudTasks: TaskDefinition[] = [
     .setAction(() => import("./prove-root-sum.js"))
     .build(),
   signingTask(["fraud", "submit"], "Anyone: submit a fraud proof file to the Adjudicator (bounty to the sender)")
-    .addPositionalArgument({
-      name: "proof",
-      description: "The fraud-proof file (fraud prove's output)",
-      type: ArgumentType.FILE,
-    })
+    .addPositionalArgument(fileArgument("proof", "The fraud-proof file (fraud prove's output)"))
     .setAction(() => import("./submit-fraud.js"))
     .build(),
 ];
@@ -354,11 +385,7 @@ const ledgerTasks: TaskDefinition[] = [
     ["ledger", "commit"],
     "Member: commit a snapshot's per-asset roots with the PoA's reserves and the blobs' digests",
   )
-    .addPositionalArgument({
-      name: "summary",
-      description: "The snapshot: its directory (as snapshot prints it) or its summary.json",
-      type: ArgumentType.FILE,
-    })
+    .addPositionalArgument(snapshotArgument("summary"))
     .addOption(commitSourceOptions[0])
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
@@ -366,11 +393,7 @@ const ledgerTasks: TaskDefinition[] = [
     .setAction(() => import("./commit-roots.js"))
     .build(),
   signingTask(["ledger", "publish-blob-refs"], "Member: publish on-chain where each committed asset's DA blob is")
-    .addPositionalArgument({
-      name: "refs",
-      description: "The blob-refs file poa build wrote (por.blob-refs)",
-      type: ArgumentType.FILE,
-    })
+    .addPositionalArgument(fileArgument("refs", "The blob-refs file poa build wrote (por.blob-refs)"))
     .setAction(() => import("./publish-blob-refs.js"))
     .build(),
   signingTask(["ledger", "request-proof"], "Verifier: ask a member to prove a past snapshot (pays the request fee)")
@@ -403,6 +426,17 @@ const ledgerTasks: TaskDefinition[] = [
   task(["ledger", "status"], "A member's status, commitments, requests and reputation (read-only)")
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
     .addOption({ name: "limit", description: "How many recent sets/requests", type: ArgumentType.INT, defaultValue: 5 })
+    .addOption({
+      name: "wait",
+      description: "First wait until the member's latest set is in this status (Pending, Finalized, Fraudulent, ...)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "timeout",
+      description: "With --wait: fail after this many seconds",
+      type: ArgumentType.INT,
+      defaultValue: 60,
+    })
     .addOption(deploymentOption)
     .addFlag(jsonFlag)
     .setAction(() => import("./ledger-status.js"))
@@ -428,6 +462,12 @@ const ledgerTasks: TaskDefinition[] = [
 ];
 
 // --- proof of assets, operator node, aggregator (src/poa, src/node, src/aggregator) ---
+const rpcUrlOption = {
+  name: "rpcUrl" as const,
+  description: "JSON-RPC URL the service uses (default: the --network's URL, written into the file)",
+  defaultValue: "",
+};
+const forceFlag = { name: "force" as const, description: "Replace the file if it exists" };
 const operatorTasks: TaskDefinition[] = [
   emptyTask("poa", "The member's proof of assets").build(),
   signingTask(["poa", "build"], "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
@@ -467,6 +507,42 @@ const operatorTasks: TaskDefinition[] = [
     .addFlag({ name: "create", description: "Create the node's database (first run); otherwise it must exist" })
     .setAction(() => import("./node-run.js"))
     .build(),
+  task(["operator", "init"], "Write an operator node's config file (por.node-config) from the deployment")
+    .addOption(requiredOption("out", "The config file to write (refused if it exists, unless --force)"))
+    .addOption(requiredOption("db", "The node's SQLite database (relative paths: from the config file's directory)"))
+    .addOption({ name: "blobDir", description: "Local blob store directory (or --eigenda-url)", defaultValue: "" })
+    .addOption({ name: "eigendaUrl", description: "Or: EigenDA proxy URL", defaultValue: "" })
+    .addOption(requiredOption("aggregatorUrl", "The aggregator's URL (http://host:port)"))
+    .addOption({
+      name: "records",
+      description: "Your verifier service's store (SQLite path or postgres:// URL): records to prove fraud with",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "healthPort",
+      description: "Port of the node's /health endpoint (0: none)",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption({
+      name: "confirmations",
+      description: "Act on blocks this deep only (0 on a local chain; 2 or more on a real one)",
+      type: ArgumentType.INT,
+      defaultValue: 2,
+    })
+    .addOption({ name: "pollMs", description: "Chain poll interval, ms", type: ArgumentType.INT, defaultValue: 2000 })
+    .addOption({
+      name: "startBlock",
+      description: "First block to follow (e.g. the deployment's)",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption(rpcUrlOption)
+    .addFlag(forceFlag)
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(async () => ({ default: (await import("./config-init.js")).operatorInitAction }))
+    .build(),
   emptyTask("aggregator", "The attestation aggregator").build(),
   task(["aggregator", "serve"], "Run the attestation aggregator from a por.aggregator-config file")
     .addOption(
@@ -478,6 +554,19 @@ const operatorTasks: TaskDefinition[] = [
     )
     .addFlag({ name: "create", description: "Create the aggregator's database (first run); otherwise it must exist" })
     .setAction(() => import("./aggregator-serve.js"))
+    .build(),
+  task(["aggregator", "init"], "Write the aggregator's config file (por.aggregator-config) from the deployment")
+    .addOption(requiredOption("out", "The config file to write (refused if it exists, unless --force)"))
+    .addOption(
+      requiredOption("db", "The aggregator's SQLite database (relative paths: from the config file's directory)"),
+    )
+    .addOption({ name: "port", description: "HTTP port operators send to", type: ArgumentType.INT, defaultValue: 8650 })
+    .addOption({ name: "host", description: "Interface to listen on", defaultValue: "127.0.0.1" })
+    .addOption(rpcUrlOption)
+    .addFlag(forceFlag)
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(async () => ({ default: (await import("./config-init.js")).aggregatorInitAction }))
     .build(),
 ];
 
@@ -633,6 +722,7 @@ const governanceTasks: TaskDefinition[] = [
 ];
 
 export const taskDefinitions: TaskDefinition[] = [
+  ...chainTasks,
   ...circuitTasks,
   ...abiTasks,
   ...liabilityTasks,

@@ -1,12 +1,20 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { memberStatusName, requestStatusName, setStatusName } from "../src/chain/index.js";
-import { addressInput, clientTask, type Client, type ClientArgs } from "../src/client/index.js";
+import { memberStatusName, pollUntil, requestStatusName, setStatusName } from "../src/chain/index.js";
+import { TaskError, addressInput, clientTask, type Client, type ClientArgs } from "../src/client/index.js";
+import { latestSetOf, type LatestSet } from "../src/consortium/index.js";
+import { SET_STATUS_NAMES } from "../src/generated/abi.js";
 
 export interface Args extends ClientArgs {
   member: string;
   /** How many recent sets and requests. */
   limit: number;
+  /** Wait until the member's latest set is in this status ("" or absent: do not wait). */
+  wait?: string;
+  /** With wait: give up after this many seconds. */
+  timeout?: number;
+  /** With wait: ms between polls (default 1000; tests use less). */
+  pollMs?: number;
 }
 
 /** `hardhat ledger status <member>`: a member's lifecycle, collateral, commitments, requests and reputation. */
@@ -17,6 +25,7 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 /** The body of `ledger status` on a client: reads only, never resolves a signer. */
 export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
+  if (args.wait !== undefined && args.wait !== "") await waitForSet(ctx, member, args.wait, args);
   const [registry, vault, ledger, adjudicator, reputation] = [
     await ctx.contract("registry"),
     await ctx.contract("vault"),
@@ -104,4 +113,35 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
       score,
     },
   });
+}
+
+/**
+ * `--wait <status>`: poll until the member's latest set (the last committed) is in `status`, or fail after
+ * `--timeout` seconds naming what it saw last.
+ */
+async function waitForSet(ctx: Client, member: string, wanted: string, args: Args): Promise<void> {
+  const status = SET_STATUS_NAMES.find((n) => n.toLowerCase() === wanted.toLowerCase());
+  if (status === undefined || status === "None") {
+    throw new TaskError(`--wait ${wanted}: not a set status (${SET_STATUS_NAMES.slice(1).join(", ")})`);
+  }
+  const timeout = args.timeout ?? 60;
+  if (!Number.isInteger(timeout) || timeout < 0) throw new TaskError("--timeout must be a whole number of seconds");
+  const ledger = await ctx.contract("ledger");
+  const started = Date.now();
+  const r = await pollUntil<LatestSet | undefined>(
+    async () => {
+      const latest = await latestSetOf(ledger, member);
+      return { done: latest?.status === status, value: latest };
+    },
+    { timeoutMs: timeout * 1000, intervalMs: args.pollMs ?? 1000 },
+  );
+  const seconds = Math.round((Date.now() - started) / 1000);
+  if (!r.done) {
+    const seen =
+      r.value === undefined ? " has committed no set" : `'s latest set (t ${r.value.t}) is ${r.value.status}`;
+    throw new TaskError(`member ${member}${seen}, not ${status}, after ${timeout} s (--timeout)`);
+  }
+  const t = (r.value as LatestSet).t;
+  ctx.out.line(`latest set t ${t} is ${status} (waited ${seconds} s)`);
+  ctx.out.set("waited", { t, status, seconds });
 }

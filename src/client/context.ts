@@ -159,6 +159,21 @@ export async function openClient(hre: HardhatRuntimeEnvironment, args: ClientArg
   });
 }
 
+/** A connection without a deployment: for tasks that read only the chain itself (its clock). */
+export type Connection = Pick<Client, "ethers" | "provider" | "chainId" | "out">;
+
+/** Connect to the task's network, without reading a deployment (there may be none yet). */
+export async function openConnection(hre: HardhatRuntimeEnvironment, out: TaskOutput): Promise<Connection> {
+  const { ethers } = await hre.network.getOrCreate();
+  return { ethers, provider: ethers.provider, chainId: (await ethers.provider.getNetwork()).chainId, out };
+}
+
+/** The JSON-RPC URL of the task's network (`--network`), or undefined for an in-process one (no URL). */
+export async function networkUrl(hre: HardhatRuntimeEnvironment): Promise<string | undefined> {
+  const { networkConfig } = await hre.network.getOrCreate();
+  return networkConfig.type === "http" ? await networkConfig.url.get() : undefined;
+}
+
 /**
  * The default action of a chain task: connect, run the body, print its output (text or `--json`), and turn a
  * failure into one line on stderr and a non-zero exit code.

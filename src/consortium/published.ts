@@ -3,6 +3,8 @@
 // are read here and checked against that digest, so a reader never trusts an event the ledger did not commit to.
 import { Contract, type ContractRunner } from "ethers";
 
+import type { CommitmentLedger } from "../../types/ethers-contracts/index.js";
+import { setStatusName } from "../chain/enums.js";
 import { ADJUDICATOR_ABI, COMMITMENT_LEDGER_ABI, CONSORTIUM_REGISTRY_ABI, SetStatus } from "../generated/abi.js";
 import { rootsDigest, setBlobDigest, setDigest, type AssetCommitment } from "./attestation.js";
 
@@ -131,4 +133,25 @@ export async function publishedTree(
     reserves: c.reserves,
     fraudulent: set.fraudulentAssets.includes(asset),
   };
+}
+
+/** A member's most recently committed set: its time and status (a `SetStatus` name). */
+export interface LatestSet {
+  t: bigint;
+  status: string;
+}
+
+/**
+ * The set the member committed last (its last `SetCommitted` event, which need not have the highest t: an answer to a
+ * proof request may commit an older t) and its status now; undefined when the member never committed one.
+ */
+export async function latestSetOf(
+  ledger: Pick<CommitmentLedger, "queryFilter" | "filters" | "setOf">,
+  member: string,
+): Promise<LatestSet | undefined> {
+  const sets = await ledger.queryFilter(ledger.filters.SetCommitted(member));
+  const last = sets.at(-1);
+  if (last === undefined) return undefined;
+  const { t } = last.args;
+  return { t, status: setStatusName((await ledger.setOf(member, t)).status) };
 }

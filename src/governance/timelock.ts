@@ -3,6 +3,7 @@
 // cancelling so a refusal says why (with the time) instead of a bare revert.
 import { AbiCoder, Contract, Interface, keccak256, type ContractRunner, type Provider } from "ethers";
 
+import { chainTime } from "../chain/time.js";
 import { TIMELOCK_CONTROLLER_ABI } from "../generated/abi.js";
 
 export const ZERO_HASH = `0x${"00".repeat(32)}`;
@@ -63,13 +64,6 @@ export function hashOperationBatch(calls: OperationCall[], predecessor: string, 
 /** A Unix time as ISO 8601 (UTC). */
 export function isoTime(unix: bigint): string {
   return new Date(Number(unix) * 1000).toISOString().replace(".000Z", "Z");
-}
-
-/** The latest block's timestamp. */
-export async function chainTime(provider: Provider): Promise<bigint> {
-  const block = await provider.getBlock("latest");
-  if (block === null) throw new Error("the node returned no latest block");
-  return BigInt(block.timestamp);
 }
 
 /** The state of `id` from the timelock's views (Cancelled when `scheduled` but unset now). */

@@ -2,11 +2,12 @@
 // The keystore holds two secrets: the EdDSA record private key and the member secret used for account salts,
 // slots and file names. Neither is ever written in plain text.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from "node:crypto";
-import { link, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 
 import { z } from "zod";
 
+import { isFileExists, writeFileAtomic } from "../files/index.js";
 import { WEAK_KEY_REASON, isInPrimeSubgroup, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
 import { recordKeyHash } from "../records/index.js";
@@ -149,16 +150,11 @@ export async function decryptKeystore(crypto: Crypto, ks: KeystoreFile, password
 
 /** Writes a keystore file (mode 0600) atomically; refuses to overwrite an existing file. */
 export async function writeKeystoreFile(path: string, ks: KeystoreFile): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await writeFile(tmp, JSON.stringify(ks, null, 2) + "\n", { mode: 0o600, flag: "wx" });
   try {
-    await link(tmp, path); // atomic, and fails if the target exists
+    await writeFileAtomic(path, JSON.stringify(ks, null, 2) + "\n", { mode: 0o600 });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw new Error(`keystore ${basename(path)} already exists; refusing to overwrite it`);
+    if (isFileExists(e)) throw new Error(`keystore ${basename(path)} already exists; refusing to overwrite it`);
     throw new Error(`cannot write keystore ${basename(path)}: ${(e as Error).message}`);
-  } finally {
-    await rm(tmp, { force: true });
   }
 }
 

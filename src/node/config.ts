@@ -1,10 +1,11 @@
 // Configuration files of the operator node (`por.node-config` v1) and the aggregator (`por.aggregator-config` v1),
 // validated with zod; keys come from environment variables only (never a file or the command line).
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 
 import { z } from "zod";
 
+import { writeFileAtomic } from "../files/index.js";
 import { address } from "../schema/index.js";
 
 /** A configuration mistake, naming the setting (`ledger`, `blobDir`, `healthPort`, ...). */
@@ -73,6 +74,8 @@ export const nodeConfigSchema = z
 
 /** An operator node's configuration (paths resolved against the file's directory). */
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+/** The settings of a node configuration file as written (settings with a default may be left out). */
+export type NodeConfigSettings = z.input<typeof nodeConfigSchema>;
 
 /** Schema of the aggregator's configuration. */
 export const aggregatorConfigSchema = z.strictObject({
@@ -97,6 +100,8 @@ export const aggregatorConfigSchema = z.strictObject({
 
 /** The aggregator's configuration. */
 export type AggregatorConfig = z.infer<typeof aggregatorConfigSchema>;
+/** The settings of an aggregator configuration file as written. */
+export type AggregatorConfigSettings = z.input<typeof aggregatorConfigSchema>;
 
 async function readJson(file: string): Promise<unknown> {
   try {
@@ -132,6 +137,23 @@ export async function readNodeConfig(file: string): Promise<NodeConfig> {
 export async function readAggregatorConfig(file: string): Promise<AggregatorConfig> {
   const c = parseWith(aggregatorConfigSchema, await readJson(file), file);
   return { ...c, db: c.db === ":memory:" ? c.db : resolve(dirname(resolve(file)), c.db) };
+}
+
+/**
+ * Writes a configuration file (`operator init`, `aggregator init`): the settings are checked by the file's schema
+ * first (the error names the file and the field, and nothing is written), then written atomically as they are (the
+ * schema's defaults stay implicit), creating the file's directory. Without `overwrite` an existing file is left alone
+ * and the error has code EEXIST. Relative paths in the settings are the reader's: taken from the file's directory.
+ */
+export async function writeConfigFile(
+  file: string,
+  settings: NodeConfigSettings | AggregatorConfigSettings,
+  o: { overwrite?: boolean } = {},
+): Promise<void> {
+  const schema: z.ZodType = settings.format === "por.node-config" ? nodeConfigSchema : aggregatorConfigSchema;
+  parseWith(schema, settings, file);
+  await mkdir(dirname(resolve(file)), { recursive: true });
+  await writeFileAtomic(file, JSON.stringify(settings, null, 2) + "\n", { overwrite: o.overwrite === true });
 }
 
 /** How to store a service's key: in the Hardhat keystore, or in the environment variable of the same name. */

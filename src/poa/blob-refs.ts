@@ -1,14 +1,14 @@
 // The blob-refs file (`por.blob-refs` version 1): where `poa build` stored each asset's DA blob of one PoA, so the
 // member can publish the refs on-chain after committing (`ledger publish-blob-refs`). Written atomically, never over an
 // existing file (a lost EigenDA certificate makes its blob unreachable); read with errors naming the file and field.
-import { randomBytes } from "node:crypto";
-import { link, open, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 
 import { getAddress } from "ethers";
 import { z } from "zod";
 
 import { blobRefSchema, type BlobRef } from "../blobstore/index.js";
+import { isFileExists, writeFileAtomic } from "../files/index.js";
 import { address, decimal, u64String } from "../schema/index.js";
 import { PoaFormatError, type PoaDocument } from "./document.js";
 
@@ -90,27 +90,17 @@ export function blobRefsPathFor(out: string): string {
 }
 
 /**
- * Writes a blob-refs file atomically and never over an existing file: a temporary sibling is written and fsynced,
- * then hard-linked to `path` (which fails if `path` exists) and removed.
+ * Writes a blob-refs file atomically and never over an existing file (src/files: a temporary sibling, fsynced, then
+ * hard-linked to `path`, which fails if `path` exists).
  */
 export async function writeBlobRefsFile(path: string, f: BlobRefsFile): Promise<void> {
   const text = JSON.stringify(validate(f, path), null, 2) + "\n";
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    const fh = await open(tmp, "wx", 0o644);
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await link(tmp, path);
+    await writeFileAtomic(path, text);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+    if (isFileExists(e)) {
       throw new PoaFormatError(`blob-refs file ${basename(path)} already exists; refusing to overwrite it`);
     }
     throw new PoaFormatError(`cannot write blob-refs file ${path}: ${(e as Error).message}`);
-  } finally {
-    await rm(tmp, { force: true });
   }
 }

@@ -18,6 +18,8 @@ import { taskDefinitions } from "../../tasks/index.js";
 import {
   BUILTIN_TASKS,
   codeBlocks,
+  commandUses,
+  commandsOf,
   guideScript,
   logicalLines,
   readText,
@@ -30,6 +32,8 @@ const ROOT = resolve(import.meta.dirname, "..", "..");
 const GUIDES_DIR = join(ROOT, "docs", "guides");
 /** The order the guides run in: each continues on the chain and in the directory the previous ones left. */
 const GUIDE_ORDER = ["protocol-developer.md", "deploy.md", "exchange.md", "verifier.md", "operator.md", "user.md"];
+/** Text tools no document's shell block may run: a value a guide needs comes from a task (`--field`, `--json` files). */
+const TEXT_TOOLS = new Set(["sed", "awk", "gawk", "grep", "egrep", "fgrep", "jq"]);
 /** What a guide prints must be at most this long in a failure message. */
 const TAIL = 6_000;
 
@@ -182,6 +186,12 @@ describe("docs", function () {
       expect(checked).to.be.greaterThan(40);
     });
 
+    it("runs no sed, awk, grep or jq in a shell block: values come from tasks and files (issue 19)", function () {
+      const uses = documents().flatMap((doc) => commandUses(readText(doc), relative(ROOT, doc), TEXT_TOOLS));
+      const found = uses.map((u) => `${u.file}:${u.line}: ${u.command}`);
+      expect(found, found.join("\n")).to.deep.equal([]);
+    });
+
     it("links only to files that exist", function () {
       const broken: string[] = [];
       for (const doc of documents()) {
@@ -195,6 +205,33 @@ describe("docs", function () {
   });
 
   describe("the harness", function () {
+    it("finds the commands a shell line runs, not the words it passes", function () {
+      const cases: [string, string[]][] = [
+        ["x | grep -q y && jq .a f; sed s/a/b/ g", ["x", "grep", "jq", "sed"]],
+        ["T=$(jq -r .t f.json) npx hardhat x", ["jq", "npx"]],
+        ['echo "$(awk 1 f)" `grep a b`', ["echo", "awk", "grep"]],
+      ];
+      for (const [line, want] of cases) expect(commandsOf(line), line).to.deep.equal(want);
+      expect(commandsOf("find . | xargs -0 grep a")).to.deep.equal(["find", "grep"]);
+      expect(commandsOf("sudo /usr/bin/sed -i x f")).to.deep.equal(["sed"]);
+      expect(commandsOf("echo grep jq 'a | sed' # | awk")).to.deep.equal(["echo"]);
+      expect(commandsOf("npx hardhat record show f --field t")).to.deep.equal(["npx"]);
+      const md = [
+        "```sh",
+        "cat > x.csv <<'EOF'",
+        "grep,jq",
+        "EOF",
+        "# doctest: expect grep",
+        "ls | \\",
+        "  grep x",
+        "```",
+        "```json",
+        '{ "sed": 1 }',
+        "```",
+      ].join("\n");
+      expect(commandUses(md, "m.md", TEXT_TOOLS)).to.deep.equal([{ file: "m.md", line: 6, command: "grep" }]);
+    });
+
     it("extracts sh blocks, skips with a reason only, and refuses unknown directives", function () {
       const md = [
         "```sh",

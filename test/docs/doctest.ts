@@ -176,6 +176,100 @@ export function guideScript(markdown: string, file: string): { script: string; r
   return { script: out.join("\n") + "\n", run, skipped };
 }
 
+/** Words that may stand before a command without being it (`xargs grep`, `sudo sed`, `then jq`, `! grep`). */
+const COMMAND_PREFIXES = new Set([
+  "!",
+  "command",
+  "do",
+  "elif",
+  "else",
+  "env",
+  "exec",
+  "if",
+  "nohup",
+  "sudo",
+  "then",
+  "time",
+  "until",
+  "while",
+  "xargs",
+]);
+
+/**
+ * The commands a shell line runs: the first word of each pipeline stage, list element, group and `$(...)` /
+ * backtick substitution, past variable assignments and prefixes such as `xargs` or `sudo`. Single-quoted text and
+ * comments are data; double-quoted text is scanned (it may hold a substitution). Rough on purpose: it may find a
+ * command too many (a `;` inside double quotes), never one too few.
+ */
+export function commandsOf(line: string): string[] {
+  let text = "";
+  let q: "'" | '"' | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (q === null && c === "#" && (i === 0 || /\s/.test(line[i - 1]))) break;
+    if (q !== "'" && c === "\\") {
+      i++;
+      text += " ";
+    } else if (q === null && (c === "'" || c === '"')) {
+      q = c;
+      text += " ";
+    } else if (q === c) {
+      q = null;
+      text += " ";
+    } else if (q !== "'") {
+      text += c;
+    }
+  }
+  const commands: string[] = [];
+  for (const segment of text.split(/\$\(|[|;&(){}`\n]/)) {
+    const words = segment
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== "");
+    let k = 0;
+    while (
+      k < words.length &&
+      (COMMAND_PREFIXES.has(words[k]) ||
+        /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]) ||
+        (k > 0 && words[k].startsWith("-") && COMMAND_PREFIXES.has(words[k - 1])))
+    ) {
+      k++;
+    }
+    if (k < words.length) commands.push(words[k].replace(/^.*\//, ""));
+  }
+  return commands;
+}
+
+/** A command of a document's shell block that a test refuses. */
+export interface CommandUse {
+  file: string;
+  line: number;
+  command: string;
+}
+
+/** Info strings of the fenced blocks that hold shell commands. */
+const SHELL_INFO = new Set(["sh", "bash", "shell", "zsh", "console"]);
+
+/**
+ * Every use of one of `commands` as a command in a shell block of a document (skipped blocks included; heredoc
+ * bodies are data and not scanned).
+ */
+export function commandUses(markdown: string, file: string, commands: ReadonlySet<string>): CommandUse[] {
+  const found: CommandUse[] = [];
+  for (const b of codeBlocks(markdown).filter((x) => SHELL_INFO.has(x.info))) {
+    let heredoc: string | null = null;
+    for (const { text, line } of logicalLines(b.lines, b.line + 1)) {
+      if (heredoc !== null) {
+        if (text.trim() === heredoc) heredoc = null;
+        continue;
+      }
+      for (const command of commandsOf(text)) if (commands.has(command)) found.push({ file, line, command });
+      heredoc = /<<-?\s*'?"?([A-Za-z_]+)'?"?/.exec(text)?.[1] ?? null;
+    }
+  }
+  return found;
+}
+
 /** A `npx hardhat <task> --option ...` that a document names. */
 export interface TaskMention {
   file: string;

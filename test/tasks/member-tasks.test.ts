@@ -1,21 +1,12 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import hre, { network } from "hardhat";
+import { network } from "hardhat";
 
 import { fraudPublicSignals, type FraudProofStruct } from "../../src/consortium/index.js";
 import { BASE8, loadCrypto, KEY_DOMAIN } from "../../src/crypto/index.js";
-import {
-  CONSORTIUM_FUTURES,
-  TaskError,
-  TaskOutput,
-  clientOf,
-  type Client,
-  type ContractRole,
-} from "../../src/client/index.js";
 import { claimPay as runFundPayClaim } from "../../tasks/claim-pay.js";
 import { collateralDeposit as runCollateralDeposit } from "../../tasks/collateral-deposit.js";
 import { collateralRequestWithdrawal as runCollateralRequestWithdrawal } from "../../tasks/collateral-request-withdrawal.js";
@@ -29,6 +20,7 @@ import { memberStatus as runMemberStatus } from "../../tasks/member-status.js";
 import { reserveRegister as runReserveRegister } from "../../tasks/reserve-register.js";
 import { payoutHashOf } from "../../src/records/payout.js";
 import { UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
+import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 import {
   ETH_ASSET,
   settlementOf,
@@ -41,48 +33,12 @@ import {
 
 const { ethers, networkHelpers } = await network.create();
 
-/** Writes a deployment directory holding the given contracts (role -> address); returns the directory. */
-async function deploymentDir(addresses: Partial<Record<ContractRole, string>>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "por-tasks-"));
-  const json = Object.fromEntries(
-    Object.entries(addresses).map(([role, a]) => [`Consortium#${CONSORTIUM_FUTURES[role as ContractRole]}`, a]),
-  );
-  await writeFile(path.join(dir, "deployed_addresses.json"), JSON.stringify(json));
-  return dir;
-}
-
 /** A client for `signer` (as --from) on a deployment directory, whose printed lines are collected. */
-async function context(
+const context = (
   signer: HardhatEthersSigner,
   dir: string,
   options: { variables?: Record<string, string>; json?: boolean } = {},
-) {
-  const lines: string[] = [];
-  const ctx: Client = await clientOf(ethers, {
-    deploymentDir: dir,
-    root: dir,
-    artifactsDir: hre.config.paths.artifacts,
-    from: signer.address,
-    out: new TaskOutput(options.json === true, (line) => lines.push(line)),
-    readConfigVariable: async (name) => {
-      const value = options.variables?.[name];
-      if (value === undefined) throw new TaskError(`configuration variable ${name} is not set`);
-      return value;
-    },
-  });
-  return { ctx, lines, root: dir };
-}
-
-async function expectTaskError(promise: Promise<unknown>, words: string): Promise<void> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).to.be.instanceOf(TaskError);
-    expect((e as Error).message).to.contain(words);
-    return;
-  }
-  expect.fail(`expected a TaskError containing "${words}"`);
-}
+) => testClient(ethers, signer.address, dir, options);
 
 async function deployed() {
   const f = await deployConsortium(ethers);
@@ -392,14 +348,7 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     const wrong = await context(f.other, await deploymentDir({ registry: f.other.address }));
     await expectTaskError(runMemberStatus(wrong.ctx, { member: f.member.address }), "no contract at");
     // A read-only task never asks for the signer: with an unknown --from it still runs.
-    const reader = await clientOf(ethers, {
-      deploymentDir: f.dir,
-      root: f.dir,
-      artifactsDir: hre.config.paths.artifacts,
-      from: ethers.Wallet.createRandom().address,
-      out: new TaskOutput(false, () => {}),
-      readConfigVariable: () => Promise.reject(new Error("no variables")),
-    });
+    const { ctx: reader } = await testClient(ethers, ethers.Wallet.createRandom().address, f.dir);
     await runMemberStatus(reader, { member: f.member.address });
     await expectTaskError(reader.signer(), "not an account of this network");
   });

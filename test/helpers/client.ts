@@ -1,0 +1,66 @@
+// Task bodies on an in-process chain: a deployment directory holding the contracts a test deployed, a client (as the
+// tasks' `openClient` makes it) whose printed lines are collected, and the assertion that a body fails in words.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { expect } from "chai";
+import hre from "hardhat";
+
+import {
+  CONSORTIUM_FUTURES,
+  TaskError,
+  TaskOutput,
+  clientOf,
+  type Client,
+  type ContractRole,
+} from "../../src/client/index.js";
+
+/** Writes a deployment directory holding the given contracts (role -> address); returns the directory. */
+export async function deploymentDir(addresses: Partial<Record<ContractRole, string>>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "por-tasks-"));
+  const json = Object.fromEntries(
+    Object.entries(addresses).map(([role, a]) => [`Consortium#${CONSORTIUM_FUTURES[role as ContractRole]}`, a]),
+  );
+  await writeFile(path.join(dir, "deployed_addresses.json"), JSON.stringify(json));
+  return dir;
+}
+
+/**
+ * A client for `from` (as --from: an address, or "" for none) on a deployment directory, whose printed lines are
+ * collected in `lines`; `root` is the directory (for scratch files).
+ */
+export async function testClient(
+  ethers: HardhatEthers,
+  from: string,
+  dir: string,
+  options: { variables?: Record<string, string>; json?: boolean } = {},
+): Promise<{ ctx: Client; lines: string[]; root: string }> {
+  const lines: string[] = [];
+  const ctx = await clientOf(ethers, {
+    deploymentDir: dir,
+    root: dir,
+    artifactsDir: hre.config.paths.artifacts,
+    from,
+    out: new TaskOutput(options.json === true, (line) => lines.push(line)),
+    readConfigVariable: async (name) => {
+      const value = options.variables?.[name];
+      if (value === undefined) throw new TaskError(`configuration variable ${name} is not set`);
+      return value;
+    },
+  });
+  return { ctx, lines, root: dir };
+}
+
+/** Asserts that `promise` rejects with a TaskError whose message contains `words`. */
+export async function expectTaskError(promise: Promise<unknown>, words: string): Promise<void> {
+  try {
+    await promise;
+  } catch (e) {
+    expect(e).to.be.instanceOf(TaskError);
+    expect((e as Error).message).to.contain(words);
+    return;
+  }
+  expect.fail(`expected a TaskError containing "${words}"`);
+}
