@@ -74,7 +74,7 @@ export interface Crypto {
    * there are any, else inline, yielding to the event loop between small chunks.
    */
   verifyMany(items: readonly VerifyItem[]): Promise<boolean[]>;
-  /** Stops worker threads (safe to call twice). */
+  /** Releases the worker threads (safe to call twice); the shared pool stays for the next instance. */
   close(): Promise<void>;
 }
 
@@ -128,6 +128,31 @@ async function verifyInline(items: readonly VerifyItem[], poseidon: PoseidonFn):
   return out;
 }
 
+/**
+ * The process's worker pools, one per size, shared by every crypto instance and never terminated while they work:
+ * pools started and terminated again and again (one per test, per task run) crashed Node 22.23 with heap corruption
+ * (SIGSEGV in V8's garbage collector, glibc "corrupted double-linked list"; reproduced with the pure-JS backend in a
+ * loop of loadCrypto / verifyMany / close, never with one long-lived pool). Idle workers are unreferenced, so a
+ * shared pool never holds the process open. A pool whose worker failed is replaced on the next use.
+ */
+const sharedPools = new Map<number, WorkerPool>();
+let poolsStarted = 0;
+
+/** How many worker pools this process has started (for tests: instances share them). */
+export function workerPoolsStarted(): number {
+  return poolsStarted;
+}
+
+function sharedPool(size: number): WorkerPool {
+  let pool = sharedPools.get(size);
+  if (pool === undefined || !pool.usable) {
+    pool = new WorkerPool(size);
+    poolsStarted++;
+    sharedPools.set(size, pool);
+  }
+  return pool;
+}
+
 class JsCrypto implements Crypto {
   readonly backend = "js" as const;
   private pool: WorkerPool | undefined;
@@ -143,7 +168,7 @@ class JsCrypto implements Crypto {
 
   private getPool(): WorkerPool | undefined {
     if (this.threads <= 0) return undefined;
-    this.pool ??= new WorkerPool(this.threads);
+    if (this.pool === undefined || !this.pool.usable) this.pool = sharedPool(this.threads);
     return this.pool;
   }
 
@@ -229,10 +254,9 @@ class JsCrypto implements Crypto {
     return [...concat(results)].map((b) => b === 1);
   }
 
+  /** Releases the shared worker pool (its idle workers never hold the process; see {@link sharedPool}). */
   async close(): Promise<void> {
-    const p = this.pool;
     this.pool = undefined;
-    if (p !== undefined) await p.close();
   }
 }
 

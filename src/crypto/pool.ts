@@ -46,6 +46,11 @@ export class WorkerPool {
     }
   }
 
+  /** Whether the pool takes jobs (not closed, no worker failed). */
+  get usable(): boolean {
+    return this.broken === undefined && !this.closing;
+  }
+
   /** Number of workers. */
   get size(): number {
     return this.slots.length;
