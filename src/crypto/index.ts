@@ -74,7 +74,7 @@ export interface Crypto {
    * there are any, else inline, yielding to the event loop between small chunks.
    */
   verifyMany(items: readonly VerifyItem[]): Promise<boolean[]>;
-  /** Releases the worker threads (safe to call twice); the shared pool stays for the next instance. */
+  /** Releases what the instance holds (safe to call twice); the shared worker pool stays for the next instance. */
   close(): Promise<void>;
 }
 
@@ -129,7 +129,7 @@ async function verifyInline(items: readonly VerifyItem[], poseidon: PoseidonFn):
 }
 
 /**
- * The process's worker pools, one per size, shared by every crypto instance and never terminated while they work:
+ * The process's worker pools, one per size, shared by every crypto instance and never terminated:
  * pools started and terminated again and again (one per test, per task run) crashed Node 22.23 with heap corruption
  * (SIGSEGV in V8's garbage collector, glibc "corrupted double-linked list"; reproduced with the pure-JS backend in a
  * loop of loadCrypto / verifyMany / close, never with one long-lived pool). Idle workers are unreferenced, so a
@@ -155,7 +155,6 @@ function sharedPool(size: number): WorkerPool {
 
 class JsCrypto implements Crypto {
   readonly backend = "js" as const;
-  private pool: WorkerPool | undefined;
 
   constructor(
     private readonly hash: JsPoseidon,
@@ -167,9 +166,7 @@ class JsCrypto implements Crypto {
   }
 
   private getPool(): WorkerPool | undefined {
-    if (this.threads <= 0) return undefined;
-    if (this.pool === undefined || !this.pool.usable) this.pool = sharedPool(this.threads);
-    return this.pool;
+    return this.threads <= 0 ? undefined : sharedPool(this.threads);
   }
 
   private async parallel(
@@ -254,10 +251,8 @@ class JsCrypto implements Crypto {
     return [...concat(results)].map((b) => b === 1);
   }
 
-  /** Releases the shared worker pool (its idle workers never hold the process; see {@link sharedPool}). */
-  async close(): Promise<void> {
-    this.pool = undefined;
-  }
+  /** Nothing to stop: the workers belong to the process's shared pool, whose idle workers never hold it open. */
+  async close(): Promise<void> {}
 }
 
 class NativeBackedCrypto implements Crypto {

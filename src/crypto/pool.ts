@@ -22,7 +22,6 @@ export class WorkerPool {
   private readonly pending = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private rr = 0;
-  private closing = false;
   /** Set once a worker failed: the pool refuses further jobs instead of waiting forever. */
   private broken: Error | undefined;
 
@@ -39,16 +38,16 @@ export class WorkerPool {
       worker.on("message", (res: WorkerResult) => this.onResult(slot, res));
       worker.on("error", (e: Error) => this.failAll(e));
       worker.on("exit", (code) => {
-        if (!this.closing) this.failAll(new Error(`a crypto worker thread exited (code ${code})`));
+        this.failAll(new Error(`a crypto worker thread exited (code ${code})`));
       });
       const slot: Slot = { worker, busy: 0 };
       this.slots.push(slot);
     }
   }
 
-  /** Whether the pool takes jobs (not closed, no worker failed). */
+  /** Whether the pool takes jobs (no worker failed). */
   get usable(): boolean {
-    return this.broken === undefined && !this.closing;
+    return this.broken === undefined;
   }
 
   /** Number of workers. */
@@ -75,7 +74,6 @@ export class WorkerPool {
   /** Runs one job on the next worker. */
   run(spec: JobSpec): Promise<Uint8Array> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
-    if (this.closing) return Promise.reject(new Error("the crypto worker pool is closed"));
     const slot = this.slots[this.rr++ % this.slots.length];
     const id = this.nextId++;
     const job = { id, ...spec } as WorkerJob;
@@ -85,12 +83,5 @@ export class WorkerPool {
       slot.busy++;
       slot.worker.postMessage(job);
     });
-  }
-
-  /** Stops every worker. */
-  async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots.length = 0;
   }
 }
