@@ -145,15 +145,15 @@ export function guideScript(markdown: string, file: string): { script: string; r
         out.push(text);
         continue;
       }
-      const h = /<<-?\s*'?"?([A-Za-z_]+)'?"?/.exec(text);
+      const h = heredocDelimiter(text);
       const where = `${file}:${line}`;
       out.push(`__DOCTEST_LINE=${line}`);
       if (pending.exit === undefined && pending.expect === undefined) {
         out.push(text);
-        if (h) heredoc = h[1];
+        if (h !== null) heredoc = h;
         continue;
       }
-      if (h) throw new Error(`${where}: a doctest directive cannot apply to a heredoc`);
+      if (h !== null) throw new Error(`${where}: a doctest directive cannot apply to a heredoc`);
       const expected = pending.exit ?? 0;
       out.push(
         `__rc=0; { ${text}\n} > "$DOCTEST_TMP/out" 2>&1 || __rc=$?`,
@@ -174,6 +174,11 @@ export function guideScript(markdown: string, file: string): { script: string; r
   }
   out.push(`echo "::doctest-done ${run}"`);
   return { script: out.join("\n") + "\n", run, skipped };
+}
+
+/** The delimiter of a heredoc that `text` opens (`cat > f <<'EOF'`: EOF), or null. */
+function heredocDelimiter(text: string): string | null {
+  return /<<-?\s*'?"?([A-Za-z_]+)'?"?/.exec(text)?.[1] ?? null;
 }
 
 /** Words that may stand before a command without being it (`xargs grep`, `sudo sed`, `then jq`, `! grep`). */
@@ -264,7 +269,7 @@ export function commandUses(markdown: string, file: string, commands: ReadonlySe
         continue;
       }
       for (const command of commandsOf(text)) if (commands.has(command)) found.push({ file, line, command });
-      heredoc = /<<-?\s*'?"?([A-Za-z_]+)'?"?/.exec(text)?.[1] ?? null;
+      heredoc = heredocDelimiter(text);
     }
   }
   return found;
