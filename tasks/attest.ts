@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskError, addressInput, clientTask, type Client, type ClientArgs } from "../src/client/index.js";
+import { TaskError, addressInput, clientTask, given, type Client, type ClientArgs } from "../src/client/index.js";
 import {
   ledgerDomain,
   requestSubject,
@@ -87,10 +87,7 @@ export async function quorumAttest(ctx: Client, args: Args): Promise<void> {
     blobDigest,
     signatures: [signed],
   };
-  const out =
-    args.out !== undefined && args.out !== ""
-      ? args.out
-      : `attestation-${signed.signer.slice(2, 10).toLowerCase()}.json`;
+  const out = given(args.out) ? args.out : `attestation-${signed.signer.slice(2, 10).toLowerCase()}.json`;
   await writeFile(out, JSON.stringify(bundle, null, 2) + "\n");
   ctx.out.line(`signed ${verdictWord} on ${bundle.kind} ${requestId ?? `${member}@${t}`} as ${signed.signer}`);
   ctx.out.line(`  subject ${subject}`);

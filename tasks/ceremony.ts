@@ -20,7 +20,7 @@ export async function start(args: { circuit?: string; ptau?: string; dir?: strin
   );
 }
 
-export async function contributeAction(args: { dir?: string; name?: string; entropy: string }): Promise<void> {
+export async function contributeAction(args: { dir?: string; name?: string; entropy?: string }): Promise<void> {
   await runTask(
     "ceremony contribute",
     async () => {

@@ -4,6 +4,7 @@ import {
   TaskError,
   addressInput,
   clientTask,
+  given,
   required,
   sendAndDescribe,
   uintInput,
@@ -40,7 +41,6 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 
 /** The claim's keys and the payout opening: from --proof and --record, or given one by one (which win). */
 async function claimInputs(args: Args) {
-  const given = (v: string | undefined): v is string => v !== undefined && v !== "";
   let member = given(args.member) ? addressInput("--member", args.member) : undefined;
   let nullifier = given(args.nullifier) ? uintInput("--nullifier", args.nullifier) : undefined;
   if (given(args.proof)) {

@@ -3,6 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   addressInput,
   clientTask,
+  given,
   sendAndDescribe,
   userInput,
   type Client,
@@ -15,8 +16,8 @@ export interface Args extends ClientArgs {
   amount: string;
   /** ETH or the token address. */
   token: string;
-  /** Member credited ("" : the signer). */
-  member: string;
+  /** Member credited (absent: the signer). */
+  member?: string;
 }
 
 /** `hardhat collateral deposit <amount>`: deposit ETH or an approved ERC-20 as a member's collateral. */
@@ -27,7 +28,7 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 /** The body of `collateral deposit` on a client (approves the vault first if an ERC-20 allowance is short). */
 export async function collateralDeposit(ctx: Client, args: Args): Promise<void> {
   const signer = await ctx.signer();
-  const member = args.member === "" ? signer.address : addressInput("--member", args.member);
+  const member = given(args.member) ? addressInput("--member", args.member) : signer.address;
   const vault = await ctx.contract("vault", signer);
   const vaultAddress = await vault.getAddress();
   const token = await userInput(() => resolveToken(args.token, signer));

@@ -7,6 +7,7 @@ import {
   TaskError,
   asTaskError,
   clientTask,
+  given,
   networkUrl,
   required,
   type Client,
@@ -21,17 +22,17 @@ export interface InitArgs extends Pick<ClientArgs, "deployment" | "json"> {
   out?: string;
   /** The service's SQLite database (relative: to the file's directory). */
   db?: string;
-  /** The JSON-RPC URL the service uses ("" : the --network's). */
-  rpcUrl: string;
+  /** The JSON-RPC URL the service uses (absent: the --network's; the actions fill it in before the bodies run). */
+  rpcUrl?: string;
   /** Replace an existing file. */
   force: boolean;
 }
 
 export interface OperatorArgs extends InitArgs {
-  blobDir: string;
-  eigendaUrl: string;
+  blobDir?: string;
+  eigendaUrl?: string;
   aggregatorUrl?: string;
-  records: string;
+  records?: string;
   /** 0: no health endpoint. */
   healthPort: number;
   confirmations: number;
@@ -63,18 +64,20 @@ export async function aggregatorInitAction(args: AggregatorArgs, hre: HardhatRun
 export async function operatorInit(ctx: Client, args: OperatorArgs): Promise<void> {
   const file = required(args.out, "--out", "node.json");
   const aggregatorUrl = required(args.aggregatorUrl, "--aggregator-url", "url");
-  if ((args.blobDir === "") === (args.eigendaUrl === "")) {
+  if (given(args.blobDir) === given(args.eigendaUrl)) {
     throw new TaskError("give --blob-dir <dir> or --eigenda-url <url> (where the node fetches blobs), not both");
   }
   const settings: NodeConfigSettings = {
     format: "por.node-config",
     version: 1,
-    rpcUrl: args.rpcUrl,
+    rpcUrl: required(args.rpcUrl, "--rpc-url", "url"),
     chainId: Number(ctx.chainId),
     ...(await deployed(ctx, ["ledger", "registry", "reserveRegistry", "adjudicator"])),
     db: required(args.db, "--db", "node.sqlite"),
-    ...(args.blobDir !== "" ? { blobDir: args.blobDir } : { eigendaUrl: args.eigendaUrl }),
-    ...(args.records !== "" ? { records: args.records } : {}),
+    ...(given(args.blobDir)
+      ? { blobDir: args.blobDir }
+      : { eigendaUrl: required(args.eigendaUrl, "--eigenda-url", "url") }),
+    ...(given(args.records) ? { records: args.records } : {}),
     aggregatorUrl,
     confirmations: args.confirmations,
     pollMs: args.pollMs,
@@ -90,7 +93,7 @@ export async function aggregatorInit(ctx: Client, args: AggregatorArgs): Promise
   const settings: AggregatorConfigSettings = {
     format: "por.aggregator-config",
     version: 1,
-    rpcUrl: args.rpcUrl,
+    rpcUrl: required(args.rpcUrl, "--rpc-url", "url"),
     chainId: Number(ctx.chainId),
     ...(await deployed(ctx, ["ledger", "registry", "vault"])),
     db: required(args.db, "--db", "aggregator.sqlite"),
@@ -102,7 +105,7 @@ export async function aggregatorInit(ctx: Client, args: AggregatorArgs): Promise
 
 /** `--rpc-url`, else the URL of the task's network. */
 async function rpcUrlOf(args: InitArgs, hre: HardhatRuntimeEnvironment): Promise<string> {
-  if (args.rpcUrl !== "") return args.rpcUrl;
+  if (given(args.rpcUrl)) return args.rpcUrl;
   const url = await networkUrl(hre);
   if (url === undefined) throw new TaskError("--rpc-url <url> is required: this network runs in-process (no URL)");
   return url;

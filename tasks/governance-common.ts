@@ -4,7 +4,7 @@ import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { combinedInterface, explainError } from "../src/chain/index.js";
-import { defaultDeploymentDir } from "../src/client/index.js";
+import { TaskError, deploymentDirOf, selectSigner } from "../src/client/index.js";
 import {
   GOVERNED_CONTRACTS,
   findOperation,
@@ -14,13 +14,11 @@ import {
   type Operation,
   isoTime,
 } from "../src/governance/index.js";
-import { selectSigner } from "../src/client/index.js";
-import { TaskError } from "../src/client/index.js";
 
 /** Options every governance task takes. */
 export interface GovernanceArgs {
-  /** Ignition deployment directory (default ignition/deployments/chain-<chainId>). */
-  deployment: string;
+  /** Ignition deployment directory (absent: ignition/deployments/chain-<chainId>). */
+  deployment?: string;
   json: boolean;
 }
 
@@ -28,14 +26,14 @@ export interface GovernanceArgs {
 export async function governanceReader(args: Pick<GovernanceArgs, "deployment">, hre: HardhatRuntimeEnvironment) {
   const { ethers } = await hre.network.getOrCreate();
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const dir = args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId);
+  const dir = deploymentDirOf(args.deployment, hre.config.paths.root, chainId);
   const addresses = await readDeployedAddresses(dir);
   const timelock = timelockAddress(addresses, dir);
   return { ethers, provider: ethers.provider, chainId, dir, addresses, timelockAddress: timelock };
 }
 
 /** The signer `from` selects (index or address of a configured account). */
-export async function governanceSigner(hre: HardhatRuntimeEnvironment, from: string) {
+export async function governanceSigner(hre: HardhatRuntimeEnvironment, from: string | undefined) {
   const { ethers } = await hre.network.getOrCreate();
   return selectSigner(ethers, from);
 }
@@ -103,7 +101,7 @@ export async function operationIdOf(args: { id?: string; operation?: string }): 
 export interface OperationArgs extends GovernanceArgs {
   id?: string;
   operation?: string;
-  from: string;
+  from?: string;
   fromBlock: bigint;
 }
 

@@ -4,11 +4,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { buildConsortiumConfigModule } from "../deploy/ConsortiumConfig.js";
 import { readParametersFile } from "../src/governance/index.js";
-import { TaskError, runTask } from "../src/client/index.js";
+import { TaskError, given, runTask } from "../src/client/index.js";
 
 export interface ConfigureArgs {
   parameters?: string;
-  deploymentId: string;
+  deploymentId?: string;
 }
 
 /** The body: exported for tests. */
@@ -17,7 +17,7 @@ export async function configure(args: ConfigureArgs, hre: HardhatRuntimeEnvironm
   const { parameters, config } = await readParametersFile(args.parameters);
   const conn = await hre.network.getOrCreate();
   const chainId = (await conn.ethers.provider.getNetwork()).chainId;
-  const deploymentId = args.deploymentId !== "" ? args.deploymentId : `chain-${chainId}`;
+  const deploymentId = given(args.deploymentId) ? args.deploymentId : `chain-${chainId}`;
   try {
     await conn.ignition.deploy(buildConsortiumConfigModule(config), {
       parameters: parameters as never,

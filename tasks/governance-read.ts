@@ -3,7 +3,7 @@
 import { Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { defaultDeploymentDir } from "../src/client/index.js";
+import { deploymentDirOf } from "../src/client/index.js";
 import {
   GOVERNED_CONTRACTS,
   encodeGovernanceCall,
@@ -20,7 +20,7 @@ export interface ReadArgs extends GovernanceArgs {
   contract?: string;
   function?: string;
   args: string;
-  address: string;
+  address?: string;
 }
 
 /** The body: exported for tests. */
@@ -30,8 +30,8 @@ export async function read(args: ReadArgs, hre: HardhatRuntimeEnvironment) {
   const call = encodeGovernanceCall(args.contract, args.function, parseArgsJson(args.args), "read");
   const { ethers } = await hre.network.getOrCreate();
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const dir = args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId);
-  const to = targetAddress(call.contract, await readDeployedAddresses(dir), dir, args.address);
+  const dir = deploymentDirOf(args.deployment, hre.config.paths.root, chainId);
+  const to = targetAddress(call.contract, await readDeployedAddresses(dir), dir, args.address ?? "");
   let raw: string;
   try {
     raw = await ethers.provider.call({ to, data: call.data });

@@ -18,7 +18,7 @@ import {
 } from "../src/governance/index.js";
 import { TaskError, runTask } from "../src/client/index.js";
 import { type GovernanceArgs } from "./governance-common.js";
-import { defaultDeploymentDir } from "../src/client/index.js";
+import { deploymentDirOf } from "../src/client/index.js";
 import { readDeployedAddresses } from "../src/governance/index.js";
 
 export interface RolesArgs extends GovernanceArgs {
@@ -46,7 +46,7 @@ export async function deploymentRoles(
 export async function roles(args: RolesArgs, hre: HardhatRuntimeEnvironment) {
   const { ethers } = await hre.network.getOrCreate();
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const dir = args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId);
+  const dir = deploymentDirOf(args.deployment, hre.config.paths.root, chainId);
   const addresses = await readDeployedAddresses(dir);
   const all = await deploymentRoles(addresses, ethers.provider, Number(args.fromBlock));
   const timelock = addresses[TIMELOCK_KEY];

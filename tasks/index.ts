@@ -11,12 +11,14 @@ import type { TaskDefinition } from "hardhat/types/tasks";
 const deploymentOption = {
   name: "deployment" as const,
   description: "Ignition deployment directory (default: ignition/deployments/chain-<chainId>)",
-  defaultValue: "",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT as const,
+  defaultValue: undefined,
 };
 const fromOption = {
   name: "from" as const,
   description: "Signing account: index or address of a configured account (default: the first)",
-  defaultValue: "",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT as const,
+  defaultValue: undefined,
 };
 const jsonFlag = { name: "json" as const, description: "Print one JSON object instead of text" };
 /** A task that sends or signs: --from, --deployment and --json (src/client). */
@@ -41,6 +43,13 @@ interface OptionWithoutDefault<N extends string, T extends WithoutDefault> {
   description: string;
   type: T;
   defaultValue: undefined;
+}
+/** An optional option without a default (absent: undefined; `--help` shows no default). */
+function optionalOption<N extends string>(
+  name: N,
+  description: string,
+): OptionWithoutDefault<N, ArgumentType.STRING_WITHOUT_DEFAULT> {
+  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
 }
 /** A positional argument naming a file. */
 const fileArgument = <N extends string>(name: N, description: string) => ({
@@ -74,7 +83,7 @@ const chainTasks: TaskDefinition[] = [
 const circuitTasks: TaskDefinition[] = [
   task("circuits", "Compile the circuits, run the cached development ceremony, export verifiers and keys")
     .addFlag({ name: "check", description: "Compare with the committed verifiers and keys instead of writing them" })
-    .addOption({ name: "only", description: "Comma-separated instance names (default: all)", defaultValue: "" })
+    .addOption(optionalOption("only", "Comma-separated instance names (default: all)"))
     .setAction(() => import("./circuits.js"))
     .build(),
   emptyTask("ceremony", "The production phase-2 ceremony of a circuit (docs/ceremony.md)").build(),
@@ -87,7 +96,7 @@ const circuitTasks: TaskDefinition[] = [
   task(["ceremony", "contribute"], "Add a contribution (fresh randomness) to a production ceremony")
     .addOption(requiredOption("dir", "Ceremony directory"))
     .addOption(requiredOption("name", "Contributor's public name"))
-    .addOption({ name: "entropy", description: "Extra entropy mixed into the randomness", defaultValue: "" })
+    .addOption(optionalOption("entropy", "Extra entropy mixed into the randomness"))
     .setAction(async () => ({ default: (await import("./ceremony.js")).contributeAction }))
     .build(),
   task(["ceremony", "verify"], "Verify a ceremony's zkey against the circuit and the powers of tau")
@@ -126,7 +135,8 @@ const passwordVarOption = {
   name: "passwordVar" as const,
   description:
     "Read the password from this configuration variable (Hardhat keystore or env; default POR_KEYSTORE_PASSWORD)",
-  defaultValue: "",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT as const,
+  defaultValue: undefined,
 };
 
 // --- liabilities engine (src/records, src/tree, src/snapshot) ---
@@ -164,11 +174,11 @@ const liabilityTasks: TaskDefinition[] = [
   emptyTask("record", "A user's record file").build(),
   task(["record", "verify"], "Check a user's record file: signature, key, inclusion, and the published root")
     .addPositionalArgument(fileArgument("file", "The user's record file"))
-    .addOption(requiredOrNot("rootHash", "Published root hash (decimal)"))
-    .addOption(requiredOrNot("rootSum", "Published root sum (decimal)"))
-    .addOption(requiredOrNot("keyHash", "Registered record key hash (decimal)"))
-    .addOption(requiredOrNot("account", "Your account id (the file must be about it)"))
-    .addOption(requiredOrNot("payout", "Your payout address (0x): the record's payout must open to it"))
+    .addOption(optionalOption("rootHash", "Published root hash (decimal)"))
+    .addOption(optionalOption("rootSum", "Published root sum (decimal)"))
+    .addOption(optionalOption("keyHash", "Registered record key hash (decimal)"))
+    .addOption(optionalOption("account", "Your account id (the file must be about it)"))
+    .addOption(optionalOption("payout", "Your payout address (0x): the record's payout must open to it"))
     .addFlag({ name: "chain", description: "Read the committed root and the registered key hash from the network" })
     .addOption(deploymentOption)
     .addFlag(jsonFlag)
@@ -176,23 +186,15 @@ const liabilityTasks: TaskDefinition[] = [
     .build(),
   task(["record", "forward"], "Forward a record to verifiers: without the account id and salt (por.forwarded-record)")
     .addPositionalArgument(fileArgument("file", "The user's record file"))
-    .addOption({
-      name: "out",
-      description: "Write the forwarded record to this file (default: print it)",
-      defaultValue: "",
-    })
-    .addOption({
-      name: "to",
-      description: "A verifier service's URL: send it there (POST <url>/records)",
-      defaultValue: "",
-    })
+    .addOption(optionalOption("out", "Write the forwarded record to this file (default: print it)"))
+    .addOption(optionalOption("to", "A verifier service's URL: send it there (POST <url>/records)"))
     .addFlag(jsonFlag)
     .setAction(() => import("./record-forward.js"))
     .build(),
   task(["record", "find"], "Find an account's record file in a snapshot directory and print its path (read-only)")
     .addPositionalArgument(snapshotArgument("snapshot"))
     .addOption(requiredOption("account", "The account id (the record's accountId)"))
-    .addOption(requiredOrNot("asset", "Only this asset's records (default: every asset's; needed if several match)"))
+    .addOption(optionalOption("asset", "Only this asset's records (default: every asset's; needed if several match)"))
     .addFlag(jsonFlag)
     .setAction(() => import("./record-find.js"))
     .build(),
@@ -200,25 +202,17 @@ const liabilityTasks: TaskDefinition[] = [
     .addPositionalArgument(
       fileArgument("file", "A record file (por.record) or a forwarded record (por.forwarded-record)"),
     )
-    .addOption({
-      name: "field",
-      description:
+    .addOption(
+      optionalOption(
+        "field",
         "Print only this value, bare: member, asset, t, slot, accountKey, balance, payoutHash, message, nullifier; " +
-        "for a record file also accountId, assetSymbol, payout, keyHash, rootHash, rootSum",
-      defaultValue: "",
-    })
+          "for a record file also accountId, assetSymbol, payout, keyHash, rootHash, rootSum",
+      ),
+    )
     .addFlag(jsonFlag)
     .setAction(() => import("./record-show.js"))
     .build(),
 ];
-
-/** An optional option without a default (absent: undefined). */
-function requiredOrNot<N extends string>(
-  name: N,
-  description: string,
-): OptionWithoutDefault<N, ArgumentType.STRING_WITHOUT_DEFAULT> {
-  return { name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined };
-}
 
 // --- fraud proofs (src/prover, src/consortium) ---
 const fraudTasks: TaskDefinition[] = [
@@ -227,9 +221,9 @@ const fraudTasks: TaskDefinition[] = [
     .addPositionalArgument(fileArgument("record", "The user's record file (por.record v2)"))
     .addOption(fileOption("leaves", "The member's published leaves payload for the record's tree"))
     .addOption(fileOption("path", "Or: an inclusion response for the slot (por.slot-path v1)"))
-    .addOption(requiredOrNot("rootHash", "The committed root hash (decimal); the path must reach it"))
+    .addOption(optionalOption("rootHash", "The committed root hash (decimal); the path must reach it"))
     .addOption({ name: "out", description: "Output proof file", defaultValue: "fraud-proof.json" })
-    .addOption({ name: "circuit", description: "Circuit instance (default LeafMismatch32)", defaultValue: "" })
+    .addOption(optionalOption("circuit", "Circuit instance (default LeafMismatch32)"))
     .addFlag(jsonFlag)
     .setAction(() => import("./prove-fraud.js"))
     .build(),
@@ -244,8 +238,8 @@ const fraudTasks: TaskDefinition[] = [
     })
     .addOption(fileOption("leaves", "The member's published leaves payload of the tree"))
     .addOption(fileOption("path", "Or: any slot path of the tree (por.slot-path v1)"))
-    .addOption(requiredOrNot("member", "With --path: the member's 0x address"))
-    .addOption(requiredOrNot("asset", "With --path: the asset id"))
+    .addOption(optionalOption("member", "With --path: the member's 0x address"))
+    .addOption(optionalOption("asset", "With --path: the asset id"))
     .addOption({
       name: "t",
       description: "With --path: the snapshot time",
@@ -276,12 +270,12 @@ const memberTasks: TaskDefinition[] = [
     .build(),
   signingTask(["member", "approve-genesis"], "Auditor: approve a member's genesis (Applied -> Probation)")
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
-    .addOption(requiredOrNot("digest", "Genesis report digest (0x, 32 bytes)"))
+    .addOption(optionalOption("digest", "Genesis report digest (0x, 32 bytes)"))
     .addOption(fileOption("report", "Or: the report file (digest = keccak256 of it)"))
     .setAction(() => import("./member-approve-genesis.js"))
     .build(),
   signingTask(["member", "activate"], "Probation -> Active (governance any time; anyone after the probation period)")
-    .addPositionalArgument({ name: "member", description: "The member (default: the signer)", defaultValue: "" })
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
     .setAction(() => import("./member-activate.js"))
     .build(),
   signingTask(
@@ -289,8 +283,8 @@ const memberTasks: TaskDefinition[] = [
     "Register the signer's next record key (Probation or Active members; rotation closes the previous one)",
   )
     .addOption(fileOption("keystore", "por.keystore file (public key read, no password)"))
-    .addOption(requiredOrNot("ax", "Or: key Ax (decimal)"))
-    .addOption(requiredOrNot("ay", "Or: key Ay (decimal)"))
+    .addOption(optionalOption("ax", "Or: key Ax (decimal)"))
+    .addOption(optionalOption("ay", "Or: key Ay (decimal)"))
     .addOption({
       name: "validFrom",
       description: "First valid second (0: latest block + 120)",
@@ -314,18 +308,10 @@ const memberTasks: TaskDefinition[] = [
     .build(),
   emptyTask("reserve", "Reserve wallets of a member").build(),
   signingTask(["reserve", "register"], "Register a reserve wallet for the signer, signed by the wallet (EIP-712)")
-    .addOption({ name: "wallet", description: "Reserve wallet address (a Hardhat account signs)", defaultValue: "" })
-    .addOption({
-      name: "walletKeyVar",
-      description: "Or: config variable / keystore key with its key",
-      defaultValue: "",
-    })
-    .addOption({ name: "signatureFile", description: "Or: signature file (contract wallets)", defaultValue: "" })
-    .addOption({
-      name: "writeRequest",
-      description: "Write the message to sign to this file and stop",
-      defaultValue: "",
-    })
+    .addOption(optionalOption("wallet", "Reserve wallet address (a Hardhat account signs)"))
+    .addOption(optionalOption("walletKeyVar", "Or: config variable / keystore key with its key"))
+    .addOption(optionalOption("signatureFile", "Or: signature file (contract wallets)"))
+    .addOption(optionalOption("writeRequest", "Write the message to sign to this file and stop"))
     .addOption({
       name: "deadlineMinutes",
       description: "Signature validity in minutes",
@@ -338,7 +324,7 @@ const memberTasks: TaskDefinition[] = [
   signingTask(["collateral", "deposit"], "Deposit ETH or an approved ERC-20 as collateral")
     .addPositionalArgument(amountArgument)
     .addOption(tokenOption)
-    .addOption({ name: "member", description: "Member credited (default: the signer)", defaultValue: "" })
+    .addOption(optionalOption("member", "Member credited (default: the signer)"))
     .setAction(() => import("./collateral-deposit.js"))
     .build(),
   signingTask(["collateral", "request-withdrawal"], "Start the unbonding delay for part of the signer's collateral")
@@ -357,10 +343,10 @@ const memberTasks: TaskDefinition[] = [
   )
     .addOption(fileOption("proof", "The fraud-proof file that booked the claim: its member and nullifier"))
     .addOption(fileOption("record", "The user's record file: its payout address and salt"))
-    .addOption(requiredOrNot("nullifier", "Or: the record's nullifier (decimal or 0x)"))
-    .addOption(requiredOrNot("member", "Or: the accused member's 0x address"))
-    .addOption(requiredOrNot("payout", "Or: the record's payout address (0x)"))
-    .addOption(requiredOrNot("salt", "Or: the record's payout salt (decimal or 0x)"))
+    .addOption(optionalOption("nullifier", "Or: the record's nullifier (decimal or 0x)"))
+    .addOption(optionalOption("member", "Or: the accused member's 0x address"))
+    .addOption(optionalOption("payout", "Or: the record's payout address (0x)"))
+    .addOption(optionalOption("salt", "Or: the record's payout salt (decimal or 0x)"))
     .setAction(() => import("./claim-pay.js"))
     .build(),
 ];
@@ -369,8 +355,8 @@ const memberTasks: TaskDefinition[] = [
 const commitSourceOptions = [
   fileOption("poa", "The member's PoA file (poa build --out): the reserves of each asset"),
   fileOption("refs", "The blob-refs file (poa build): each asset's blob digest (default: keccak256 of the leaves)"),
-  requiredOrNot("reserves", "Or: reserves per asset, <id>=<base units>,... (overrides --poa)"),
-  requiredOrNot("blobDigests", "Or: DA blob digests, <id>=0x<keccak256>,... (overrides --refs)"),
+  optionalOption("reserves", "Or: reserves per asset, <id>=<base units>,... (overrides --poa)"),
+  optionalOption("blobDigests", "Or: DA blob digests, <id>=0x<keccak256>,... (overrides --refs)"),
 ];
 const requestArgument = {
   name: "request" as const,
@@ -426,11 +412,12 @@ const ledgerTasks: TaskDefinition[] = [
   task(["ledger", "status"], "A member's status, commitments, requests and reputation (read-only)")
     .addPositionalArgument({ name: "member", description: "The member's 0x address" })
     .addOption({ name: "limit", description: "How many recent sets/requests", type: ArgumentType.INT, defaultValue: 5 })
-    .addOption({
-      name: "wait",
-      description: "First wait until the member's latest set is in this status (Pending, Finalized, Fraudulent, ...)",
-      defaultValue: "",
-    })
+    .addOption(
+      optionalOption(
+        "wait",
+        "First wait until the member's latest set is in this status (Pending, Finalized, Fraudulent, ...)",
+      ),
+    )
     .addOption({
       name: "timeout",
       description: "With --wait: fail after this many seconds",
@@ -444,7 +431,7 @@ const ledgerTasks: TaskDefinition[] = [
   emptyTask("quorum", "Operators' quorum attestations: sign, submit").build(),
   signingTask(["quorum", "attest"], "Operator: sign a quorum attestation on a commitment set or an answered request")
     .addPositionalArgument({ name: "verdict", description: "solvent or insolvent" })
-    .addOption(requiredOrNot("member", "Member (with --t) whose set is attested"))
+    .addOption(optionalOption("member", "Member (with --t) whose set is attested"))
     .addOption({ name: "t", description: "Snapshot time of the set", type: ArgumentType.BIGINT, defaultValue: 0n })
     .addOption({
       name: "request",
@@ -452,7 +439,7 @@ const ledgerTasks: TaskDefinition[] = [
       type: ArgumentType.BIGINT,
       defaultValue: 0n,
     })
-    .addOption(requiredOrNot("out", "Output file (default attestation-<signer>.json)"))
+    .addOption(optionalOption("out", "Output file (default attestation-<signer>.json)"))
     .setAction(() => import("./attest.js"))
     .build(),
   signingTask(["quorum", "submit"], "Aggregator: post operators' attestations (sorted signatures) to the ledger")
@@ -465,14 +452,15 @@ const ledgerTasks: TaskDefinition[] = [
 const rpcUrlOption = {
   name: "rpcUrl" as const,
   description: "JSON-RPC URL the service uses (default: the --network's URL, written into the file)",
-  defaultValue: "",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT as const,
+  defaultValue: undefined,
 };
 const forceFlag = { name: "force" as const, description: "Replace the file if it exists" };
 const operatorTasks: TaskDefinition[] = [
   emptyTask("poa", "The member's proof of assets").build(),
   signingTask(["poa", "build"], "Member: build the proof of assets for snapshot time t (and the per-asset DA blobs)")
     .addPositionalArgument({ name: "t", description: "Snapshot time, Unix seconds", type: ArgumentType.BIGINT })
-    .addOption({ name: "member", description: "The member (default: the --from account)", defaultValue: "" })
+    .addOption(optionalOption("member", "The member (default: the --from account)"))
     .addOption({
       name: "requestId",
       description: "Request answered (0: own snapshot)",
@@ -481,22 +469,14 @@ const operatorTasks: TaskDefinition[] = [
     })
     .addOption({ name: "assets", description: "Comma-separated asset ids", defaultValue: "1" })
     .addFlag({ name: "hardhatAccounts", description: "Sign with the network's accounts (wallets they control)" })
-    .addOption({
-      name: "keystores",
-      description: "Ethereum JSON keystores of wallets (POR_WALLET_PASSWORD)",
-      defaultValue: "",
-    })
-    .addOption({ name: "signatures", description: "por.poa-signatures files (comma-separated)", defaultValue: "" })
+    .addOption(optionalOption("keystores", "Ethereum JSON keystores of wallets (POR_WALLET_PASSWORD)"))
+    .addOption(optionalOption("signatures", "por.poa-signatures files (comma-separated)"))
     .addFlag({ name: "skipUnsigned", description: "Leave out wallets without a signature instead of failing" })
-    .addOption({ name: "leaves", description: "Build blobs: <assetId>=<leaves-N.bin>,...", defaultValue: "" })
-    .addOption({ name: "blobDir", description: "Local blob store directory for --leaves", defaultValue: "" })
-    .addOption({ name: "eigendaUrl", description: "Or: EigenDA proxy URL for --leaves' blobs", defaultValue: "" })
-    .addOption({
-      name: "refs",
-      description: "Write the blobs' refs (por.blob-refs) here (default: <out>.blob-refs.json)",
-      defaultValue: "",
-    })
-    .addOption({ name: "out", description: "Write the PoA here (default: stdout)", defaultValue: "" })
+    .addOption(optionalOption("leaves", "Build blobs: <assetId>=<leaves-N.bin>,..."))
+    .addOption(optionalOption("blobDir", "Local blob store directory for --leaves"))
+    .addOption(optionalOption("eigendaUrl", "Or: EigenDA proxy URL for --leaves' blobs"))
+    .addOption(optionalOption("refs", "Write the blobs' refs (por.blob-refs) here (default: <out>.blob-refs.json)"))
+    .addOption(optionalOption("out", "Write the PoA here (default: stdout)"))
     .setAction(() => import("./poa-build.js"))
     .build(),
   emptyTask("operator", "The operator node").build(),
@@ -510,14 +490,15 @@ const operatorTasks: TaskDefinition[] = [
   task(["operator", "init"], "Write an operator node's config file (por.node-config) from the deployment")
     .addOption(requiredOption("out", "The config file to write (refused if it exists, unless --force)"))
     .addOption(requiredOption("db", "The node's SQLite database (relative paths: from the config file's directory)"))
-    .addOption({ name: "blobDir", description: "Local blob store directory (or --eigenda-url)", defaultValue: "" })
-    .addOption({ name: "eigendaUrl", description: "Or: EigenDA proxy URL", defaultValue: "" })
+    .addOption(optionalOption("blobDir", "Local blob store directory (or --eigenda-url)"))
+    .addOption(optionalOption("eigendaUrl", "Or: EigenDA proxy URL"))
     .addOption(requiredOption("aggregatorUrl", "The aggregator's URL (http://host:port)"))
-    .addOption({
-      name: "records",
-      description: "Your verifier service's store (SQLite path or postgres:// URL): records to prove fraud with",
-      defaultValue: "",
-    })
+    .addOption(
+      optionalOption(
+        "records",
+        "Your verifier service's store (SQLite path or postgres:// URL): records to prove fraud with",
+      ),
+    )
     .addOption({
       name: "healthPort",
       description: "Port of the node's /health endpoint (0: none)",
@@ -579,7 +560,7 @@ const verifierTasks: TaskDefinition[] = [
     .addOption({ name: "db", description: "SQLite file path or postgres:// URL", defaultValue: "verifier.db" })
     .addFlag({ name: "create", description: "Create the SQLite database if missing (first run); else it must exist" })
     .addFlag({ name: "trustProxy", description: "Rate-limit by X-Forwarded-For (behind a reverse proxy only)" })
-    .addOption({ name: "rpcNetwork", description: "Network to read (default: --network)", defaultValue: "" })
+    .addOption(optionalOption("rpcNetwork", "Network to read (default: --network)"))
     .addOption(deploymentOption)
     .addFlag({ name: "schedule", description: "Request back-in-time proofs (signs with the --from account)" })
     .addOption(fromOption)
@@ -658,25 +639,27 @@ const governanceTasks: TaskDefinition[] = [
         ArgumentType.FILE_WITHOUT_DEFAULT,
       ),
     )
-    .addOption({
-      name: "deploymentId",
-      description: "Ignition deployment id (default: chain-<chainId>)",
-      defaultValue: "",
-    })
+    .addOption(optionalOption("deploymentId", "Ignition deployment id (default: chain-<chainId>)"))
     .setAction(() => import("./governance-configure.js"))
     .build(),
-  task(["governance", "propose"], "Proposer (multisig): schedule a contract call through the timelock")
-    .addOption(requiredOption("contract", "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)"))
-    .addOption(requiredOption("function", "Function name, or its signature when overloaded"))
+  task(
+    ["governance", "propose"],
+    "Proposer (multisig): schedule a contract call (or an ETH transfer) through the timelock",
+  )
+    .addOption(optionalOption("contract", "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)"))
+    .addOption(optionalOption("function", "Function name, or its signature when overloaded"))
     .addOption({
       name: "args",
       description: "Arguments as a JSON array (integers as strings, tuples as arrays or objects)",
       defaultValue: "[]",
     })
-    .addOption({ name: "address", description: "Target address (default: from the deployment)", defaultValue: "" })
+    .addOption(optionalOption("address", "Target address (default: from the deployment)"))
+    .addOption(
+      optionalOption("to", "Or: a plain ETH transfer of --value from the timelock (insurance fund) to this address"),
+    )
     .addOption({ name: "value", description: "Wei sent with the call", type: ArgumentType.BIGINT, defaultValue: 0n })
-    .addOption({ name: "salt", description: "Salt (0x, 32 bytes) to schedule the same call again", defaultValue: "" })
-    .addOption({ name: "predecessor", description: "Operation that must execute first (0x id)", defaultValue: "" })
+    .addOption(optionalOption("salt", "Salt (0x, 32 bytes) to schedule the same call again"))
+    .addOption(optionalOption("predecessor", "Operation that must execute first (0x id)"))
     .addOption({
       name: "delay",
       description: "Delay in seconds (-1: the timelock's minimum)",
@@ -684,7 +667,7 @@ const governanceTasks: TaskDefinition[] = [
       defaultValue: -1n,
     })
     .addFlag({ name: "unsigned", description: "Print the schedule transaction for the multisig instead of sending" })
-    .addOption({ name: "out", description: "Also write the operation (JSON) to this file", defaultValue: "" })
+    .addOption(optionalOption("out", "Also write the operation (JSON) to this file"))
     .addFlag(jsonFlag)
     .addOption(fromOption)
     .addOption(deploymentOption)
@@ -707,7 +690,7 @@ const governanceTasks: TaskDefinition[] = [
     .addOption(requiredOption("contract", "Contract name (ConsortiumRegistry, CommitmentLedger, Adjudicator, ...)"))
     .addOption(requiredOption("function", "View function name, or its signature when overloaded"))
     .addOption({ name: "args", description: "Arguments as a JSON array", defaultValue: "[]" })
-    .addOption({ name: "address", description: "Contract address (default: from the deployment)", defaultValue: "" })
+    .addOption(optionalOption("address", "Contract address (default: from the deployment)"))
     .addFlag(jsonFlag)
     .addOption(deploymentOption)
     .setAction(() => import("./governance-read.js"))

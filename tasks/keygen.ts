@@ -11,7 +11,7 @@ export interface Args {
   keystore: string;
   /** The member's 0x address. */
   member: string;
-  passwordVar: string;
+  passwordVar?: string;
   json: boolean;
 }
 
@@ -24,9 +24,7 @@ export default async function action(args: Args, hre?: HardhatRuntimeEnvironment
 export async function keygen(out: TaskOutput, args: Args, hre?: HardhatRuntimeEnvironment): Promise<void> {
   addressInput("<member>", args.member);
   const member = args.member; // as given: the keystore records it
-  const variable = args.passwordVar !== "" && hre !== undefined ? { hre, name: args.passwordVar } : undefined;
-  if (args.passwordVar !== "" && variable === undefined) throw new Error("--password-var needs the Hardhat runtime");
-  const password = await userInput(() => readPassword("New keystore password: ", variable));
+  const password = await userInput(() => readPassword("New keystore password: ", args.passwordVar, hre));
   const crypto = await loadCrypto({ threads: 0 });
   try {
     const ks = await encryptKeystore(crypto, generateMemberKeys(), member, password);

@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { memberStatusName, pollUntil, requestStatusName, setStatusName } from "../src/chain/index.js";
-import { TaskError, addressInput, clientTask, type Client, type ClientArgs } from "../src/client/index.js";
+import { TaskError, addressInput, clientTask, given, type Client, type ClientArgs } from "../src/client/index.js";
 import { latestSetOf, type LatestSet } from "../src/consortium/index.js";
 import { SET_STATUS_NAMES } from "../src/generated/abi.js";
 
@@ -9,7 +9,7 @@ export interface Args extends ClientArgs {
   member: string;
   /** How many recent sets and requests. */
   limit: number;
-  /** Wait until the member's latest set is in this status ("" or absent: do not wait). */
+  /** Wait until the member's latest set is in this status (absent: do not wait). */
   wait?: string;
   /** With wait: give up after this many seconds. */
   timeout?: number;
@@ -25,7 +25,7 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 /** The body of `ledger status` on a client: reads only, never resolves a signer. */
 export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
-  if (args.wait !== undefined && args.wait !== "") await waitForSet(ctx, member, args.wait, args);
+  if (given(args.wait)) await waitForSet(ctx, member, args.wait, args);
   const [registry, vault, ledger, adjudicator, reputation] = [
     await ctx.contract("registry"),
     await ctx.contract("vault"),

@@ -8,6 +8,7 @@ import {
   addressInput,
   bytes32Input,
   clientTask,
+  given,
   sendAndDescribe,
   type Client,
   type ClientArgs,
@@ -28,8 +29,8 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function memberApproveGenesis(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
   let digest: string;
-  if (args.report !== undefined && args.report !== "") {
-    if (args.digest !== undefined && args.digest !== "") throw new TaskError("give either --digest or --report");
+  if (given(args.report)) {
+    if (given(args.digest)) throw new TaskError("give either --digest or --report");
     let bytes: Buffer;
     try {
       bytes = await readFile(args.report);
@@ -38,7 +39,7 @@ export async function memberApproveGenesis(ctx: Client, args: Args): Promise<voi
     }
     digest = keccak256(bytes);
   } else {
-    if (args.digest === undefined || args.digest === "") {
+    if (!given(args.digest)) {
       throw new TaskError("--digest <0x 32-byte genesis digest> or --report <file> is required");
     }
     digest = bytes32Input("--digest", args.digest);

@@ -4,6 +4,7 @@ import {
   TaskError,
   clientTask,
   decimalInput,
+  given,
   sendAndDescribe,
   userInput,
   type Client,
@@ -42,7 +43,7 @@ async function recordKey(args: Args): Promise<RecordKeyPublic> {
   const crypto = await loadCrypto({ threads: 0 });
   try {
     const poseidon = (inputs: readonly bigint[]) => crypto.poseidon(inputs);
-    if (args.keystore !== undefined && args.keystore !== "") {
+    if (given(args.keystore)) {
       const file = args.keystore;
       return await userInput(() => recordKeyFromKeystore(poseidon, file));
     }

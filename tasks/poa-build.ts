@@ -9,6 +9,7 @@ import { EigenDaProxyClient, LocalBlobStore, type BlobRef, type BlobStore } from
 import {
   TaskError,
   addressInput,
+  given,
   openClient,
   runTask,
   listInput as list,
@@ -29,24 +30,24 @@ import {
 export interface Args extends ClientArgs {
   /** Snapshot time, Unix seconds. */
   t: bigint;
-  /** The member ("" : the --from account). */
-  member: string;
+  /** The member (absent: the --from account). */
+  member?: string;
   /** Request answered (0n: the member's own snapshot). */
   requestId: bigint;
   assets: string;
   hardhatAccounts: boolean;
-  keystores: string;
-  signatures: string;
+  keystores?: string;
+  signatures?: string;
   skipUnsigned: boolean;
-  leaves: string;
-  blobDir: string;
-  eigendaUrl: string;
-  refs: string;
-  out: string;
+  leaves?: string;
+  blobDir?: string;
+  eigendaUrl?: string;
+  refs?: string;
+  out?: string;
 }
 
 /** `--leaves <assetId>=<file>,...` as (asset, file) pairs. */
-function leavesOption(text: string): Array<{ asset: number; file: string }> {
+function leavesOption(text: string | undefined): Array<{ asset: number; file: string }> {
   return list(text).map((entry) => {
     const m = /^(\d+)=(.+)$/.exec(entry);
     if (!m) throw new TaskError(`--leaves: "${entry}" is not <assetId>=<leaves file>`);
@@ -56,15 +57,15 @@ function leavesOption(text: string): Array<{ asset: number; file: string }> {
 
 /** The blob store of --blob-dir or --eigenda-url (exactly one with --leaves). */
 function blobStoreOption(args: Args): BlobStore {
-  if (args.blobDir !== "" && args.eigendaUrl !== "") {
+  if (given(args.blobDir) && given(args.eigendaUrl)) {
     throw new TaskError("--blob-dir and --eigenda-url are exclusive: the blobs go to one store");
   }
-  if (args.eigendaUrl !== "") {
+  if (given(args.eigendaUrl)) {
     return new EigenDaProxyClient(args.eigendaUrl, {
       onRetry: (r) => console.error(`EigenDA ${r.op}: ${r.reason}; retry ${r.attempt} in ${r.delayMs} ms`),
     });
   }
-  if (args.blobDir === "")
+  if (!given(args.blobDir))
     throw new TaskError("--leaves needs --blob-dir (local blob store) or --eigenda-url (EigenDA)");
   return new LocalBlobStore(args.blobDir);
 }
@@ -100,19 +101,19 @@ function poaPlan(args: Args) {
     if (!assets.includes(asset)) throw new TaskError(`--leaves: asset ${asset} is not in --assets ${args.assets}`);
     if (leaves.findIndex((l) => l.asset === asset) !== i) throw new TaskError(`--leaves: asset ${asset} given twice`);
   });
-  if (leaves.length === 0 && (args.refs !== "" || args.eigendaUrl !== "")) {
+  if (leaves.length === 0 && (given(args.refs) || given(args.eigendaUrl))) {
     throw new TaskError("--refs and --eigenda-url apply to the blobs that --leaves builds");
   }
   const store = leaves.length > 0 ? blobStoreOption(args) : undefined;
-  let refsFile = args.refs;
+  let refsFile = args.refs ?? "";
   if (store !== undefined && refsFile === "") {
-    if (args.out === "") throw new TaskError("--leaves needs --out or --refs: the blob-refs file is written there");
+    if (!given(args.out)) throw new TaskError("--leaves needs --out or --refs: the blob-refs file is written there");
     refsFile = blobRefsPathFor(args.out);
   }
-  if (store !== undefined && args.out !== "" && resolve(refsFile) === resolve(args.out)) {
+  if (store !== undefined && given(args.out) && resolve(refsFile) === resolve(args.out)) {
     throw new TaskError("--refs must not be the --out file");
   }
-  if (args.out !== "") refuseExisting(args.out, "PoA file");
+  if (given(args.out)) refuseExisting(args.out, "PoA file");
   if (store !== undefined) refuseExisting(refsFile, "blob-refs file");
   return { assets, leaves, store, refsFile };
 }
@@ -123,13 +124,13 @@ export async function poaBuild(ctx: Client, args: Args): Promise<void> {
   const { ethers, provider } = ctx;
   const signers: ProofSigner[] = [];
   if (args.hardhatAccounts) signers.push(...(await ethers.getSigners()));
-  if (args.keystores !== "") {
+  if (given(args.keystores)) {
     const password = process.env.POR_WALLET_PASSWORD;
     if (password === undefined) throw new TaskError("set POR_WALLET_PASSWORD to decrypt the wallet keystores");
     for (const f of list(args.keystores))
       signers.push(await Wallet.fromEncryptedJson(await readFile(f, "utf8"), password));
   }
-  const member = args.member !== "" ? addressInput("--member", args.member) : (await ctx.signer()).address;
+  const member = given(args.member) ? addressInput("--member", args.member) : (await ctx.signer()).address;
   const signatureFiles = await userInput(() => Promise.all(list(args.signatures).map((f) => readPoaSignatureFile(f))));
   const poa = await userInput(() =>
     buildPoa({
@@ -161,7 +162,7 @@ export async function poaBuild(ctx: Client, args: Args): Promise<void> {
     }
   }
   const text = JSON.stringify(poa, null, 2) + "\n";
-  if (args.out === "") {
+  if (!given(args.out)) {
     if (ctx.out.json) ctx.out.set("poa", poa);
     else process.stdout.write(text);
   } else {

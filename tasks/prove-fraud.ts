@@ -1,6 +1,6 @@
 import { rename, writeFile } from "node:fs/promises";
 
-import { TaskError, decimalInput, runTask, userInput } from "../src/client/index.js";
+import { TaskError, decimalInput, given, runTask, userInput } from "../src/client/index.js";
 import type { TaskOutput } from "../src/client/output.js";
 import { releaseCurves } from "../src/circuits/index.js";
 import {
@@ -20,7 +20,7 @@ export interface Args {
   path?: string;
   rootHash?: string;
   out: string;
-  circuit: string;
+  circuit?: string;
   json: boolean;
 }
 
@@ -54,8 +54,7 @@ export async function fraudProve(out: TaskOutput, args: Args): Promise<void> {
   }
   const record = await userInput(() => readSignedRecord(args.record));
   let path: SlotPath;
-  let root: bigint | undefined =
-    args.rootHash === undefined || args.rootHash === "" ? undefined : decimalInput("--root-hash", args.rootHash);
+  let root: bigint | undefined = !given(args.rootHash) ? undefined : decimalInput("--root-hash", args.rootHash);
   if (leaves !== "") {
     const fromLeaves = await userInput(() => slotPathFromLeaves(leaves, record.slot));
     const h = fromLeaves.header;
@@ -79,7 +78,7 @@ export async function fraudProve(out: TaskOutput, args: Args): Promise<void> {
     root ??= fromFile.rootHash;
   }
 
-  const circuit = args.circuit === "" ? FRAUD_CIRCUIT : args.circuit;
+  const circuit = given(args.circuit) ? args.circuit : FRAUD_CIRCUIT;
   const { file, timings } = await proveFraud({ record, path, expectedRoot: root }, { circuit }).catch((e: unknown) => {
     throw refusal(e);
   });

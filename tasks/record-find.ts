@@ -1,4 +1,4 @@
-import { TaskError, decimalInput, runTask, userInput } from "../src/client/index.js";
+import { TaskError, decimalInput, given, runTask, userInput } from "../src/client/index.js";
 import type { TaskOutput } from "../src/client/output.js";
 import { findRecordFile } from "../src/records/find.js";
 
@@ -24,8 +24,7 @@ export default async function action(args: Args): Promise<void> {
 export async function recordFind(out: TaskOutput, args: Args): Promise<void> {
   const account = args.account ?? "";
   if (account === "") throw new TaskError("--account <account id> is required");
-  const asset =
-    args.asset === undefined || args.asset === "" ? undefined : Number(decimalInput("--asset", args.asset, 32));
+  const asset = !given(args.asset) ? undefined : Number(decimalInput("--asset", args.asset, 32));
   const { file, record } = await userInput(() => findRecordFile(args.snapshot, account, asset));
   out.line(file);
   out.setAll({ file, account, asset: record.record.asset, member: record.record.member, t: record.record.t });

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 
-import { TaskError, runTask, userInput } from "../src/client/index.js";
+import { TaskError, runTask, userInput, given } from "../src/client/index.js";
 import type { TaskOutput } from "../src/client/output.js";
 import { readRecordFile } from "../src/records/file.js";
 import { forwardedFromRecordFile } from "../src/verifier-service/forwarded.js";
@@ -8,10 +8,10 @@ import { forwardedFromRecordFile } from "../src/verifier-service/forwarded.js";
 export interface Args {
   /** The user's record file. */
   file: string;
-  /** Write the forwarded record here ("" : print it, unless --to). */
-  out: string;
+  /** Write the forwarded record here (absent: print it, unless --to). */
+  out?: string;
   /** A verifier service's URL: POST the forwarded record to <url>/records. */
-  to: string;
+  to?: string;
   json: boolean;
 }
 
@@ -27,15 +27,15 @@ export default async function action(args: Args): Promise<void> {
 export async function recordForward(out: TaskOutput, args: Args): Promise<void> {
   const forwarded = forwardedFromRecordFile(await userInput(() => readRecordFile(args.file)));
   const text = JSON.stringify(forwarded, null, 2);
-  if (args.out !== "") {
+  if (given(args.out)) {
     await writeFile(args.out, `${text}\n`);
     out.line(`wrote ${args.out}`);
     out.set("file", args.out);
-  } else if (args.to === "") {
+  } else if (!given(args.to)) {
     if (out.json) out.set("forwarded", forwarded);
     else out.line(text);
   }
-  if (args.to !== "") {
+  if (given(args.to)) {
     const url = `${args.to.replace(/\/+$/, "")}/records`;
     let response: Response;
     try {

@@ -1,4 +1,4 @@
-import { TaskError, runTask, userInput } from "../src/client/index.js";
+import { TaskError, runTask, userInput, given } from "../src/client/index.js";
 import type { TaskOutput } from "../src/client/output.js";
 import { loadCrypto, type PoseidonLike } from "../src/crypto/index.js";
 import { COMPUTED_VALUES, readRecordDocument, recordValues, type RecordValue } from "../src/records/show.js";
@@ -6,8 +6,8 @@ import { COMPUTED_VALUES, readRecordDocument, recordValues, type RecordValue } f
 export interface Args {
   /** A record file (por.record) or a forwarded record (por.forwarded-record). */
   file: string;
-  /** Print only this value, bare ("" : a summary of all). */
-  field: string;
+  /** Print only this value, bare (absent: a summary of all). */
+  field?: string;
   json: boolean;
 }
 
@@ -25,9 +25,9 @@ export async function recordShow(out: TaskOutput, args: Args): Promise<void> {
   const doc = await userInput(() => readRecordDocument(args.file));
   const needsPoseidon =
     doc.format === "por.forwarded-record" &&
-    (args.field === "" || (COMPUTED_VALUES as readonly string[]).includes(args.field));
+    (!given(args.field) || (COMPUTED_VALUES as readonly string[]).includes(args.field));
   const values = needsPoseidon ? await withPoseidon((p) => recordValues(doc, p)) : recordValues(doc);
-  if (args.field !== "") {
+  if (given(args.field)) {
     if (!(args.field in values)) {
       throw new TaskError(
         `--field ${args.field}: a ${doc.format} has no such value (it has: ${Object.keys(values).join(", ")})`,

@@ -8,6 +8,7 @@ import {
   TaskError,
   addressInput,
   clientTask,
+  given,
   sendAndDescribe,
   userInput,
   type Client,
@@ -16,10 +17,14 @@ import {
 import { readReserveSignatureFile } from "../src/members/index.js";
 
 export interface Args extends ClientArgs {
-  wallet: string;
-  walletKeyVar: string;
-  signatureFile: string;
-  writeRequest: string;
+  /** The reserve wallet: a Hardhat account of the network, or the address to check --wallet-key-var against. */
+  wallet?: string;
+  /** Configuration variable holding the wallet's private key. */
+  walletKeyVar?: string;
+  /** A por.reserve-signature file (contract wallets). */
+  signatureFile?: string;
+  /** Write the message the wallet must sign to this file instead of registering. */
+  writeRequest?: string;
   deadlineMinutes: number;
 }
 
@@ -59,42 +64,47 @@ export async function reserveRegister(ctx: Client, args: Args): Promise<void> {
   let wallet: string;
   let deadline: bigint;
   let signature: string;
-  if (args.signatureFile !== "") {
-    const file = await userInput(() => readReserveSignatureFile(args.signatureFile));
+  const signatureFile = args.signatureFile;
+  if (given(signatureFile)) {
+    const file = await userInput(() => readReserveSignatureFile(signatureFile));
     if (file.member !== getAddress(member)) {
-      throw new TaskError(`${args.signatureFile}: signed for member ${file.member}, but the sender is ${member}`);
+      throw new TaskError(`${signatureFile}: signed for member ${file.member}, but the sender is ${member}`);
     }
     const nonce = await reserves.nonceOf(file.wallet);
     if (file.nonce !== nonce) {
-      throw new TaskError(`${args.signatureFile}: nonce ${file.nonce}, but the wallet's current nonce is ${nonce}`);
+      throw new TaskError(`${signatureFile}: nonce ${file.nonce}, but the wallet's current nonce is ${nonce}`);
     }
     ({ wallet, deadline, signature } = file);
   } else {
     let signer: Wallet | Awaited<ReturnType<typeof ctx.ethers.getSigner>>;
-    if (args.walletKeyVar !== "") {
+    if (given(args.walletKeyVar)) {
       signer = new Wallet(await readWalletKey(ctx, args.walletKeyVar));
-      if (args.wallet !== "" && getAddress(args.wallet) !== signer.address) {
+      if (given(args.wallet) && getAddress(args.wallet) !== signer.address) {
         throw new TaskError(
           `--wallet ${args.wallet} does not match the key in ${args.walletKeyVar} (${signer.address})`,
         );
       }
     } else {
-      addressInput("--wallet", args.wallet);
+      const walletArg = args.wallet;
+      if (!given(walletArg)) {
+        throw new TaskError("give --wallet <address>, --wallet-key-var <variable> or --signature-file <file>");
+      }
+      addressInput("--wallet", walletArg);
       const accounts = await ctx.ethers.getSigners();
-      const account = accounts.find((a) => a.address.toLowerCase() === args.wallet.toLowerCase());
-      if (args.writeRequest === "" && account === undefined) {
+      const account = accounts.find((a) => a.address.toLowerCase() === walletArg.toLowerCase());
+      if (!given(args.writeRequest) && account === undefined) {
         throw new TaskError(
-          `--wallet ${args.wallet} is not an account of this network: use --wallet-key-var, or --write-request ` +
+          `--wallet ${walletArg} is not an account of this network: use --wallet-key-var, or --write-request ` +
             "and --signature-file for a contract wallet",
         );
       }
       signer = account ?? sender;
     }
-    wallet = args.wallet !== "" ? getAddress(args.wallet) : (signer as Wallet).address;
+    wallet = given(args.wallet) ? getAddress(args.wallet) : (signer as Wallet).address;
     deadline = await deadlineFrom(ctx, args.deadlineMinutes);
     const nonce = await reserves.nonceOf(wallet);
     const message = { member, wallet, deadline, nonce };
-    if (args.writeRequest !== "") {
+    if (given(args.writeRequest)) {
       const digest = reserveOwnershipDigest(domain, message);
       const request = {
         format: "por.reserve-signature",

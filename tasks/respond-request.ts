@@ -4,6 +4,7 @@ import { requestStatusName } from "../src/chain/index.js";
 import {
   TaskError,
   clientTask,
+  given,
   idInput,
   sendAndDescribe,
   userInput,
@@ -55,7 +56,7 @@ export async function ledgerRespond(ctx: Client, args: Args): Promise<void> {
   }
   const committed = (await ledger.setOf(request.member, request.t)).status !== 0n;
   let commitments: AssetCommitment[] = [];
-  const summaryFile = args.summary === undefined || args.summary === "" ? "" : await summaryFileOf(args.summary);
+  const summaryFile = !given(args.summary) ? "" : await summaryFileOf(args.summary);
   if (!committed) {
     if (summaryFile === "")
       throw new TaskError(`no set is committed for t ${request.t}: pass --summary of that snapshot`);

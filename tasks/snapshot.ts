@@ -20,7 +20,7 @@ export interface Args {
   depth: number;
   slotBits: number;
   noRecords: boolean;
-  passwordVar: string;
+  passwordVar?: string;
   json: boolean;
 }
 
@@ -35,15 +35,12 @@ export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntime
   const assetsPath = required(args.assets, "--assets", "asset list JSON");
   const keystore = required(args.keystore, "--keystore", "member keystore");
   const t = args.time === 0n ? BigInt(Math.floor(Date.now() / 1000)) : args.time;
-  const variable = args.passwordVar !== "" && hre !== undefined ? { hre, name: args.passwordVar } : undefined;
-  if (args.passwordVar !== "" && variable === undefined)
-    throw new TaskError("--password-var needs the Hardhat runtime");
   const crypto = await loadCrypto();
   const interrupt = interruptOnSignals();
   // One self-overwriting line in a terminal, plain lines in a log or a pipe.
   const progress = progressReporter(process.stderr, "snapshot");
   try {
-    const password = await userInput(() => readPassword(undefined, variable));
+    const password = await userInput(() => readPassword(undefined, args.passwordVar, hre));
     const { file, keys } = await userInput(() => loadKeystoreFile(crypto, keystore, password));
     process.stderr.write(`[snapshot] crypto backend: ${crypto.backend}\n`);
     const started = performance.now();

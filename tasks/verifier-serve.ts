@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { errorMessage } from "../src/chain/rpc.js";
-import { defaultDeploymentDir, readDeployment, selectSigner, serveUntilSignal } from "../src/client/index.js";
+import { deploymentDirOf, given, readDeployment, selectSigner, serveUntilSignal } from "../src/client/index.js";
 import { jsonLogger, parseLogLevel } from "../src/log/index.js";
 import { runVerifier } from "../src/verifier-service/run.js";
 
@@ -11,9 +11,9 @@ interface VerifierServeArgs {
   db: string;
   create: boolean;
   trustProxy: boolean;
-  rpcNetwork: string;
-  deployment: string;
-  from: string;
+  rpcNetwork?: string;
+  deployment?: string;
+  from?: string;
   schedule: boolean;
   intervalSeconds: number;
   minRecords: number;
@@ -38,11 +38,9 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
   const logger = jsonLogger("verifier-service", { level: logLevel, out: process.stdout });
   await serveUntilSignal(
     async () => {
-      const { ethers } = await hre.network.connect(args.rpcNetwork === "" ? undefined : { network: args.rpcNetwork });
+      const { ethers } = await hre.network.connect(given(args.rpcNetwork) ? { network: args.rpcNetwork } : undefined);
       const chainId = (await ethers.provider.getNetwork()).chainId;
-      const deployment = await readDeployment(
-        args.deployment !== "" ? args.deployment : defaultDeploymentDir(hre.config.paths.root, chainId),
-      );
+      const deployment = await readDeployment(deploymentDirOf(args.deployment, hre.config.paths.root, chainId));
       const runner = args.schedule ? await selectSigner(ethers, args.from) : ethers.provider;
       const { stop } = await runVerifier(
         {

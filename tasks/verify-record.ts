@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskError, addressInput, decimalInput, openClient, runTask, userInput } from "../src/client/index.js";
+import { TaskError, addressInput, decimalInput, given, openClient, runTask, userInput } from "../src/client/index.js";
 import { publishedTree } from "../src/consortium/index.js";
 import { loadCrypto, type Crypto } from "../src/crypto/index.js";
 import { readRecordFile, verifyRecordFile, type VerifyExpectations } from "../src/records/file.js";
@@ -10,7 +10,7 @@ export interface Args {
   /** The user's record file. */
   file: string;
   chain: boolean;
-  deployment: string;
+  deployment?: string;
   rootHash?: string;
   rootSum?: string;
   keyHash?: string;
@@ -35,7 +35,6 @@ export async function recordVerify(
   args: Args,
   hre?: HardhatRuntimeEnvironment,
 ): Promise<void> {
-  const given = (v: string | undefined): v is string => v !== undefined && v !== "";
   if (given(args.rootHash) !== given(args.rootSum)) throw new TaskError("give both --root-hash and --root-sum");
   if (args.chain && (given(args.rootHash) || given(args.keyHash))) {
     throw new TaskError(

@@ -23,7 +23,7 @@ import {
   RESERVE_REGISTRY_ABI,
 } from "../generated/abi.js";
 import { readConfigVariable } from "../keys/password.js";
-import { CONSORTIUM_FUTURES, defaultDeploymentDir, readDeployment, type Deployment } from "./deployment.js";
+import { CONSORTIUM_FUTURES, deploymentDirOf, readDeployment, type Deployment } from "./deployment.js";
 import { TaskError, runTask } from "./errors.js";
 import { TaskOutput } from "./output.js";
 
@@ -78,10 +78,10 @@ export interface Client {
  * Pick a signer: "" = the network's first account; a number = that account index; an address = that account (one
  * the network config can sign for: a Hardhat account or a configured key).
  */
-export async function selectSigner(ethers: HardhatEthers, from: string): Promise<HardhatEthersSigner> {
+export async function selectSigner(ethers: HardhatEthers, from: string | undefined): Promise<HardhatEthersSigner> {
   const signers = await ethers.getSigners();
   if (signers.length === 0) throw new TaskError("the network has no accounts configured: --from needs one");
-  if (from === "") return signers[0];
+  if (from === undefined || from === "") return signers[0];
   if (/^[0-9]+$/.test(from)) {
     const index = Number(from);
     if (index >= signers.length) throw new TaskError(`--from ${from}: only ${signers.length} accounts configured`);
@@ -108,10 +108,7 @@ export interface ClientSetup {
 export async function clientOf(ethers: HardhatEthers, setup: ClientSetup): Promise<Client> {
   const provider = ethers.provider;
   const chainId = (await provider.getNetwork()).chainId;
-  const dir =
-    setup.deploymentDir !== undefined && setup.deploymentDir !== ""
-      ? setup.deploymentDir
-      : defaultDeploymentDir(setup.root, chainId);
+  const dir = deploymentDirOf(setup.deploymentDir, setup.root, chainId);
   const deployment = await readDeployment(dir);
   const iface = combinedInterface(await loadProjectAbis(setup.artifactsDir));
   let signer: Promise<HardhatEthersSigner> | undefined;
@@ -123,7 +120,7 @@ export async function clientOf(ethers: HardhatEthers, setup: ClientSetup): Promi
     deployment,
     iface,
     out: setup.out,
-    signer: () => (signer ??= selectSigner(ethers, setup.from ?? "")),
+    signer: () => (signer ??= selectSigner(ethers, setup.from)),
     async contract(role, runner) {
       const address = deployment.address(role);
       if (!checked.has(address)) {

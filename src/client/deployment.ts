@@ -33,8 +33,12 @@ const addressesSchema = z.record(
   z.string().refine((v) => isAddress(v), "must be a 0x-prefixed 20-byte address"),
 );
 
-/** The default deployment directory of a chain: `<root>/ignition/deployments/chain-<chainId>`. */
-export function defaultDeploymentDir(root: string, chainId: bigint): string {
+/**
+ * The deployment directory of `--deployment` (`given`), else the chain's default:
+ * `<root>/ignition/deployments/chain-<chainId>`.
+ */
+export function deploymentDirOf(given: string | undefined, root: string, chainId: bigint): string {
+  if (given !== undefined && given !== "") return given;
   return join(root, "ignition", "deployments", `chain-${chainId}`);
 }
 

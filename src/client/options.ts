@@ -5,6 +5,11 @@ import { getAddress, isHexString } from "ethers";
 
 import { TaskError } from "./errors.js";
 
+/** Whether an optional string input was given (an absent option arrives as undefined; "" counts as absent). */
+export function given(value: string | undefined): value is string {
+  return value !== undefined && value !== "";
+}
+
 /** A required input: a TaskError naming it when absent or empty. */
 export function required<T>(value: T | undefined, name: string, what: string): T {
   if (value === undefined || value === "") throw new TaskError(`${name} <${what}> is required`);

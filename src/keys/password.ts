@@ -19,14 +19,18 @@ export async function readConfigVariable(hre: HardhatRuntimeEnvironment, name: s
 }
 
 /**
- * Reads the keystore password: from the configuration variable `variable` if given (needs `hre`), else from
- * POR_KEYSTORE_PASSWORD, else from a hidden prompt.
+ * Reads the keystore password: from the configuration variable of `--password-var` if given (`passwordVar`; needs
+ * `hre`), else from POR_KEYSTORE_PASSWORD, else from a hidden prompt.
  */
 export async function readPassword(
   prompt = "Keystore password: ",
-  variable?: { hre: HardhatRuntimeEnvironment; name: string },
+  passwordVar?: string,
+  hre?: HardhatRuntimeEnvironment,
 ): Promise<string> {
-  if (variable !== undefined && variable.name !== "") return readConfigVariable(variable.hre, variable.name);
+  if (passwordVar !== undefined && passwordVar !== "") {
+    if (hre === undefined) throw new Error("--password-var needs the Hardhat runtime");
+    return readConfigVariable(hre, passwordVar);
+  }
   const env = process.env[PASSWORD_ENV];
   if (env !== undefined && env !== "") return env;
   if (!process.stdin.isTTY) {

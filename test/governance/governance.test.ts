@@ -262,6 +262,37 @@ describe("governance", function () {
       expect(after.operations.map((o) => o.id)).to.not.include(id);
     });
 
+    it("pays out of the insurance fund by a plain ETH transfer, only after the delay", async function () {
+      const recipient = Wallet.createRandom().address;
+      await deployer.sendTransaction({ to: timelockAddress, value: 3n * 10n ** 18n }); // the fund holds ETH
+      const transfer = { contract: undefined, function: undefined, args: "[]", to: recipient, value: 10n ** 18n };
+      const proposed = await propose(proposeArgs({ ...transfer, salt: `0x${"33".repeat(32)}` }), taskHre);
+      expect(proposed.target).to.equal(recipient);
+      expect(proposed.data).to.equal("0x");
+      const id = String(proposed.id);
+      const listed = await pending({ ...common, all: false, fromBlock: 0n }, taskHre);
+      expect(listed.operations.find((o) => o.id === id)!.calls[0].call).to.contain("plain transfer");
+      await rejects(execute(opArgs(id), taskHre), `operation ${id} is not ready`);
+      expect(await ethers.provider.getBalance(recipient)).to.equal(0n);
+
+      await networkHelpers.time.increase(MIN_DELAY);
+      await execute(opArgs(id), taskHre);
+      expect(await ethers.provider.getBalance(recipient)).to.equal(10n ** 18n);
+      expect(await ethers.provider.getBalance(timelockAddress)).to.equal(2n * 10n ** 18n);
+
+      // Refused before sending: a transfer with a contract call, without value, to a non-address.
+      await rejects(
+        propose(proposeArgs({ to: recipient, value: 1n }), taskHre),
+        "--to proposes a plain ETH transfer: drop --contract",
+      );
+      await rejects(propose(proposeArgs({ ...transfer, value: 0n }), taskHre), "--to needs --value <wei> above 0");
+      await rejects(propose(proposeArgs({ ...transfer, to: "0x1234" }), taskHre), "--to 0x1234: not a 0x address");
+      await rejects(
+        propose(proposeArgs({ contract: undefined }), taskHre),
+        "--contract is required (e.g. CommitmentLedger), or --to for a plain ETH transfer",
+      );
+    });
+
     it("a non-proposer cannot schedule", async function () {
       await rejects(
         propose(proposeArgs({ from: outsider.address, salt: `0x${"11".repeat(32)}` }), taskHre),

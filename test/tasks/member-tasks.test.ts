@@ -142,13 +142,12 @@ describe("member, reserve, collateral, restitution and ejection tasks", function
     await runCollateralDeposit(m.ctx, {
       token: "ETH",
       amount: "1.5",
-      member: "",
     });
     expect(await f.vault.balanceOf(f.member.address, ethers.ZeroAddress)).to.equal(15n * 10n ** 17n);
     expect(m.lines.some((l) => l.includes("event CollateralDeposited"))).to.equal(true);
 
     await expectTaskError(
-      runMemberActivate(m.ctx, { ...common, member: "" }),
+      runMemberActivate(m.ctx, { ...common, member: f.member.address }),
       `activate failed: ConsortiumRegistry: probation not over (member ${f.member.address}, endsAt`,
     );
     const g = await context(f.governance, f.dir);
