@@ -62,7 +62,7 @@ export async function quorumAttest(ctx: Client, args: Args): Promise<void> {
     subject = setSubject(member, t);
   }
   // The set's digests, from its SetCommitted event.
-  const logs = await ledger.queryFilter(ledger.filters.SetCommitted(member, t));
+  const logs = await ledger.queryFilter(ledger.filters.SetCommitted(member, t), ctx.deployment.firstBlock);
   if (logs.length === 0) throw new TaskError(`no commitment set of member ${member} at t ${t} on this ledger`);
   const { rootsDigest, blobDigest } = logs[logs.length - 1].args;
   const ledgerAddress = ctx.deployment.address("ledger");

@@ -73,7 +73,13 @@ export async function claimPay(ctx: Client, args: Args): Promise<void> {
   const { member, nullifier, payout, salt } = await claimInputs(args);
   const adjudicator = await ctx.contract("adjudicator");
   // The claim's terms are in the FraudProven event that booked it (and PayoutAssigned, when governance gave one).
-  const before = await bookedClaim(ctx.provider, await adjudicator.getAddress(), member, nullifier);
+  const before = await bookedClaim(
+    ctx.provider,
+    await adjudicator.getAddress(),
+    member,
+    nullifier,
+    ctx.deployment.firstBlock,
+  );
   if (before === undefined) throw new TaskError(`no claim is booked against ${member} under nullifier ${nullifier}`);
   if (before.status === "paid") throw new TaskError("the claim was already paid");
   if (before.status === "vetoed") throw new TaskError("the claim was vetoed");

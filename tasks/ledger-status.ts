@@ -62,10 +62,11 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
     lastSnapshot,
   });
 
-  const sets = await ledger.queryFilter(ledger.filters.SetCommitted(member));
-  const roots = await ledger.queryFilter(ledger.filters.RootCommitted(member));
+  const from = ctx.deployment.firstBlock; // no event of the deployment is older
+  const sets = await ledger.queryFilter(ledger.filters.SetCommitted(member), from);
+  const roots = await ledger.queryFilter(ledger.filters.RootCommitted(member), from);
   // Which assets of a set were proven fraudulent: the adjudicator's FraudProven events (t is in their data).
-  const frauds = await adjudicator.queryFilter(adjudicator.filters.FraudProven(member));
+  const frauds = await adjudicator.queryFilter(adjudicator.filters.FraudProven(member), from);
   out.line(`  commitment sets: ${sets.length} (showing the last ${Math.min(args.limit, sets.length)})`);
   const shownSets = [];
   for (const log of sets.slice(-args.limit)) {
@@ -86,7 +87,7 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
     }
     shownSets.push({ t, status: setStatusName(set.status), declaredInsolvent: set.declaredInsolvent, assets });
   }
-  const requests = await ledger.queryFilter(ledger.filters.ProofRequested(undefined, member));
+  const requests = await ledger.queryFilter(ledger.filters.ProofRequested(undefined, member), from);
   out.line(`  proof requests: ${requests.length}`);
   const shownRequests = [];
   for (const log of requests.slice(-args.limit)) {
@@ -130,7 +131,7 @@ async function waitForSet(ctx: Client, member: string, wanted: string, args: Arg
   const started = Date.now();
   const r = await pollUntil<LatestSet | undefined>(
     async () => {
-      const latest = await latestSetOf(ledger, member);
+      const latest = await latestSetOf(ledger, member, ctx.deployment.firstBlock);
       return { done: latest?.status === status, value: latest };
     },
     { timeoutMs: timeout * 1000, intervalMs: args.pollMs ?? 1000 },

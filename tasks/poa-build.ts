@@ -145,6 +145,7 @@ export async function poaBuild(ctx: Client, args: Args): Promise<void> {
       signers,
       signatureFiles,
       skipUnsigned: args.skipUnsigned,
+      fromBlock: ctx.deployment.firstBlock,
       log: (m) => console.error(m),
     }),
   );

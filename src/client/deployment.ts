@@ -52,6 +52,37 @@ export interface Deployment {
   has(role: ContractRole): boolean;
   /** Every role's address (a TaskError if one is missing). */
   all(): ConsortiumAddresses;
+  /**
+   * The block of the module's first confirmed transaction, from Ignition's `journal.jsonl` (0 without one): no event
+   * of the deployment's contracts is older, so event reads start here instead of at the genesis block.
+   */
+  firstBlock: number;
+}
+
+/** The lowest block number of `moduleId`'s confirmed transactions in `<dir>/journal.jsonl`; 0 if there is none. */
+export async function deploymentFirstBlock(dir: string, moduleId = CONSORTIUM_MODULE): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, "journal.jsonl"), "utf8");
+  } catch {
+    return 0; // a deployment without a journal (addresses written by hand, or by a test)
+  }
+  let first: number | undefined;
+  for (const line of text.split("\n")) {
+    if (!line.includes('"TRANSACTION_CONFIRM"') || !line.includes(`"${moduleId}#`)) continue;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      continue; // Ignition writes one message per line; a torn last line is its business, not ours
+    }
+    const m = message as { type?: unknown; futureId?: unknown; receipt?: { blockNumber?: unknown } };
+    const block = m.receipt?.blockNumber;
+    if (m.type !== "TRANSACTION_CONFIRM" || typeof m.futureId !== "string") continue;
+    if (!m.futureId.startsWith(`${moduleId}#`) || typeof block !== "number") continue;
+    first = first === undefined ? block : Math.min(first, block);
+  }
+  return first ?? 0;
 }
 
 /**
@@ -87,9 +118,11 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
     if (value === undefined) throw new TaskError(`${file}: no "${key(role)}" in this deployment`);
     return getAddress(value);
   };
+  const firstBlock = await deploymentFirstBlock(dir, moduleId);
   return {
     file,
     address,
+    firstBlock,
     has: (role) => addresses[key(role)] !== undefined,
     all: () =>
       Object.fromEntries(

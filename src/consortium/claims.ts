@@ -45,11 +45,12 @@ export async function bookedClaim(
   adjudicator: string,
   member: string,
   nullifier: bigint,
+  fromBlock = 0,
 ): Promise<BookedClaim | undefined> {
   const a = new Contract(adjudicator, ADJUDICATOR_ABI, runner);
   const word = (await a.getFunction("claimWordOf")(member, nullifier)) as bigint;
   if (word === 0n) return undefined;
-  const logs = await a.queryFilter(a.filters.FraudProven(member, nullifier), 0, "latest");
+  const logs = await a.queryFilter(a.filters.FraudProven(member, nullifier), fromBlock, "latest");
   const log = logs.find((l) => "args" in l);
   if (log === undefined || !("args" in log)) {
     throw new Error(
@@ -62,7 +63,7 @@ export async function bookedClaim(
     round: Number(log.args[6]),
     payoutHash: log.args[5] as bigint,
   };
-  const assigned = await a.queryFilter(a.filters.PayoutAssigned(member, nullifier), 0, "latest");
+  const assigned = await a.queryFilter(a.filters.PayoutAssigned(member, nullifier), fromBlock, "latest");
   const last = assigned.at(-1);
   if (last !== undefined && "args" in last) terms.payoutHash = last.args[2] as bigint;
   const digest = (await a.getFunction("claimDigestOf")(terms)) as bigint;

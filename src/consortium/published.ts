@@ -148,8 +148,9 @@ export interface LatestSet {
 export async function latestSetOf(
   ledger: Pick<CommitmentLedger, "queryFilter" | "filters" | "setOf">,
   member: string,
+  fromBlock = 0,
 ): Promise<LatestSet | undefined> {
-  const sets = await ledger.queryFilter(ledger.filters.SetCommitted(member));
+  const sets = await ledger.queryFilter(ledger.filters.SetCommitted(member), fromBlock);
   const last = sets.at(-1);
   if (last === undefined) return undefined;
   const { t } = last.args;

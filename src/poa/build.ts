@@ -28,6 +28,8 @@ export interface BuildPoaOptions {
   skipUnsigned?: boolean;
   /** Progress and warnings. */
   log?: (message: string) => void;
+  /** First block to read the ReserveRegistered events from (the deployment's; default 0). */
+  fromBlock?: number;
 }
 
 /** Raised when a PoA cannot be built; the message says which wallet or asset. */
@@ -45,10 +47,11 @@ export async function reservesAt(
   reserveRegistry: string,
   member: string,
   t: bigint,
+  fromBlock = 0,
 ): Promise<string[]> {
   const rr = new Contract(reserveRegistry, RESERVE_REGISTRY_ABI, provider);
   const current = (await rr.getFunction("reservesOf")(member)) as string[];
-  const logs = await rr.queryFilter(rr.filters.ReserveRegistered(member), 0, "latest");
+  const logs = await rr.queryFilter(rr.filters.ReserveRegistered(member), fromBlock, "latest");
   const candidates = new Set<string>(current.map((w) => getAddress(w)));
   for (const l of logs) {
     if ("args" in l) candidates.add(getAddress(l.args[1] as string));
@@ -79,7 +82,7 @@ export async function buildPoa(o: BuildPoaOptions): Promise<PoaDocument> {
 
   const block: BlockRef = await findBlockAtTime(o.provider, o.t);
   log(`block of t = ${o.t}: ${block.number} (time ${block.timestamp})`);
-  const wallets = await reservesAt(o.provider, o.reserveRegistry, member, o.t);
+  const wallets = await reservesAt(o.provider, o.reserveRegistry, member, o.t, o.fromBlock);
   log(`${wallets.length} reserve wallet(s) registered to ${member} before t`);
 
   const domain = poaDomain(chainId, o.ledger);
