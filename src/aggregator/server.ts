@@ -17,10 +17,10 @@ import {
   setDigest,
   setSubject,
 } from "../consortium/attestation.js";
-import { chainIdOf, classifyError, errorMessage } from "../chain/rpc.js";
+import { classifyError, errorMessage } from "../chain/rpc.js";
 import { boundPort, closeServer, isClientDisconnect, listen, quietClientErrors } from "../node/health.js";
 import { checkAggregatorContracts, checkChainId } from "../node/preflight.js";
-import { withRetry } from "../chain/retry.js";
+import { chainIdWhenUp, withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
 import { address } from "../schema/index.js";
 import {
@@ -209,19 +209,11 @@ export class Aggregator {
     quietClientErrors(this.server, log);
     await listen(this.server, port, host, "port");
     try {
-      this.chainId = await withRetry(
-        async () => {
-          try {
-            const id = await chainIdOf(provider);
-            this.waitingSince = null;
-            return id;
-          } catch (e) {
-            if (classifyError(e) === "unavailable") this.waitingSince ??= Date.now();
-            throw e;
-          }
-        },
-        { attempts: Infinity, maxMs: 5_000, signal, log, what: "waiting for the RPC endpoint (eth_chainId)" },
-      );
+      this.chainId = await chainIdWhenUp(provider, {
+        signal,
+        log,
+        waiting: (since) => (this.waitingSince = since),
+      });
       checkChainId(this.o.chainId, this.chainId);
       if (this.o.checkContracts !== false) {
         await checkAggregatorContracts(provider, this.o, { signal, chainId: this.chainId });

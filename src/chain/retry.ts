@@ -1,6 +1,8 @@
 // RPC calls retried with exponential backoff and jitter; only transient failures (network, timeouts, server errors,
 // rate limits) are retried, never a revert or a bad argument.
-import { errorMessage, isUnavailable, pause } from "./rpc.js";
+import type { Provider } from "ethers";
+
+import { chainIdOf, errorMessage, isUnavailable, pause } from "./rpc.js";
 import type { Logger } from "../log/index.js";
 
 /** Retry policy. */
@@ -49,4 +51,35 @@ export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions = {}): 
       await sleep(delay, o.signal);
     }
   }
+}
+
+/**
+ * The provider's chain id (`eth_chainId`), retried with backoff until `signal` aborts while the endpoint is
+ * unavailable: a service started before its RPC endpoint waits for it. `waiting(since)` reports the wait for a health
+ * endpoint: the time it began (ms) on the first unavailable answer, null once the endpoint answers.
+ */
+export async function chainIdWhenUp(
+  provider: Provider,
+  o: { signal?: AbortSignal; log?: Logger; waiting: (since: number | null) => void },
+): Promise<bigint> {
+  let since: number | null = null;
+  return withRetry(
+    async () => {
+      try {
+        const id = await chainIdOf(provider);
+        o.waiting((since = null));
+        return id;
+      } catch (e) {
+        if (isUnavailable(e) && since === null) o.waiting((since = Date.now()));
+        throw e;
+      }
+    },
+    {
+      attempts: Infinity,
+      maxMs: 5_000,
+      signal: o.signal,
+      log: o.log,
+      what: "waiting for the RPC endpoint (eth_chainId)",
+    },
+  );
 }

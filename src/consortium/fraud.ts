@@ -3,23 +3,9 @@
 // contracts/libraries/LeafMismatchProof.sol does.
 import { readFile } from "node:fs/promises";
 
-import { parseFraudProofFile, toFraudProofStruct } from "../prover/files.js";
+import { parseFraudProofFile, toFraudProofStruct, type FraudProofStruct } from "../prover/files.js";
 
-/** `IAdjudicator.FraudProof` as ethers encodes it. */
-export interface FraudProofStruct {
-  rootHash: bigint;
-  keyHash: bigint;
-  member: string;
-  asset: bigint | number;
-  t: bigint;
-  claim: bigint;
-  nullifier: bigint;
-  /** The record's payout commitment (`payoutHashOf` in src/records/payout.ts; 0: none registered). */
-  payoutHash: bigint;
-  a: [bigint, bigint];
-  b: [[bigint, bigint], [bigint, bigint]];
-  c: [bigint, bigint];
-}
+export type { FraudProofStruct };
 
 /** `context = asset + t * 2^32 + claim * 2^96`, the circuit's packed public signal (LeafMismatchProof.packContext). */
 export function packContext(asset: bigint | number, t: bigint, claim: bigint): bigint {

@@ -10,7 +10,7 @@ import { getAddress } from "ethers";
 import { z } from "zod";
 
 import { MAX_BALANCE } from "../crypto/index.js";
-import { address } from "../schema/index.js";
+import { address, uint32 } from "../schema/index.js";
 
 /** An input error that names where it happened. */
 export class InputError extends Error {
@@ -36,11 +36,7 @@ export function zodIssue(e: z.ZodError): { field: string | undefined; reason: st
 // Asset list
 
 const assetSchema = z.strictObject({
-  id: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1),
+  id: uint32,
   symbol: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "symbol must be 1-32 letters, digits, '.', '_' or '-'"),
   chainId: z.number().int().min(1),
   token: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "token must be a 0x-prefixed 20-byte address (0x0...0 for native)"),

@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 
 import { Contract, getAddress, type Provider, type Signer } from "ethers";
 
-import { chainIdOf, classifyError, errorMessage } from "../chain/rpc.js";
+import { classifyError, errorMessage } from "../chain/rpc.js";
 import { Verdict, ledgerDomain, requestSubject, setSubject, signAttestation } from "../consortium/attestation.js";
 import type { Crypto } from "../crypto/index.js";
 import type { ProverArtifacts } from "../prover/index.js";
@@ -20,7 +20,7 @@ import { boundPort, closeServer, serveHealth } from "./health.js";
 import { NodeDb, type Job } from "./db.js";
 import type { Logger } from "../log/index.js";
 import type { HeldRecords } from "./records.js";
-import { sleep, withRetry } from "../chain/retry.js";
+import { chainIdWhenUp, sleep, withRetry } from "../chain/retry.js";
 import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type VerifyDeps } from "./verify.js";
 import type { Contradiction } from "./verify.js";
 import { proveAndSubmitFraud } from "./watchtower.js";
@@ -204,19 +204,7 @@ export class OperatorNode {
     if (this.ready) return;
     const { provider, log } = this.o;
     const signal = this.abort.signal;
-    const chainId = await withRetry(
-      async () => {
-        try {
-          const id = await chainIdOf(provider);
-          this.waitingSince = null;
-          return id;
-        } catch (e) {
-          if (classifyError(e) === "unavailable") this.waitingSince ??= Date.now();
-          throw e;
-        }
-      },
-      { attempts: Infinity, maxMs: 5_000, signal, log, what: "waiting for the RPC endpoint (eth_chainId)" },
-    );
+    const chainId = await chainIdWhenUp(provider, { signal, log, waiting: (since) => (this.waitingSince = since) });
     checkChainId(this.o.chainId, chainId);
     if (this.o.checkContracts !== false) {
       await checkNodeContracts(provider, this.o.addresses, { signal, chainId });

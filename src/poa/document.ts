@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { getAddress } from "ethers";
 import { z } from "zod";
 
-import { address, decimal, hex32, u128String, u64String } from "../schema/index.js";
+import { address, decimal, hex32, u128String, u64String, uint32 } from "../schema/index.js";
 
 const dec = decimal;
 const u64 = u64String;
@@ -42,11 +42,7 @@ export const poaDocumentSchema = z.strictObject({
   assets: z
     .array(
       z.strictObject({
-        asset: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
+        asset: uint32,
         token: address,
         total: u128,
         balances: z.array(z.strictObject({ wallet: address, balance: dec })).max(10_000),

@@ -3,7 +3,16 @@
 // All validated with zod; errors name the file and the field.
 import { z } from "zod";
 
-import { address, decimal, decimalBelow, fieldElement, u256String, u64String, u96String } from "../schema/index.js";
+import {
+  address,
+  decimal,
+  decimalBelow,
+  fieldElement,
+  u256String,
+  u64String,
+  u96String,
+  uint32,
+} from "../schema/index.js";
 
 import type { FraudKind, SlotPath } from "./statement.js";
 
@@ -21,11 +30,7 @@ const node = z.strictObject({ h: field, s: dec });
 export const slotPathFileSchema = z.strictObject({
   format: z.literal("por.slot-path"),
   version: z.literal(1),
-  slot: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1),
+  slot: uint32,
   /** The root hash the path should reach (the committed one), if the responder states it. */
   rootHash: field.optional(),
   leaf: node,
@@ -60,11 +65,7 @@ export const fraudProofFileSchema = z.strictObject({
     rootHash: field,
     keyHash: field,
     member: address,
-    asset: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1),
+    asset: uint32,
     t: u64String,
     claim: u96String,
     context: decimalBelow(1n << 192n, "must be below 2^192"),
@@ -88,11 +89,7 @@ export const rootSumProofFileSchema = z.strictObject({
   proof: calldataProofSchema,
   /** The commitment proven wrong: the member's (asset, t) in its set at t. */
   member: address,
-  asset: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1),
+  asset: uint32,
   t: u64String,
   publicSignals: z.strictObject({ rootHash: field, rootSum: decimalBelow(1n << 128n, "must be below 2^128") }),
   pubSignals: z.tuple([field, field]),
@@ -169,10 +166,11 @@ export interface FraudProofStruct {
   rootHash: bigint;
   keyHash: bigint;
   member: string;
-  asset: number;
+  asset: bigint | number;
   t: bigint;
   claim: bigint;
   nullifier: bigint;
+  /** The record's payout commitment (`payoutHashOf` in src/records/payout.ts; 0: none registered). */
   payoutHash: bigint;
   a: [bigint, bigint];
   b: [[bigint, bigint], [bigint, bigint]];

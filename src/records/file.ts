@@ -7,7 +7,16 @@ import { z } from "zod";
 
 import { getAddress } from "ethers";
 
-import { address, decimal, fieldElement, u248String, u256String, u64String, u96String } from "../schema/index.js";
+import {
+  address,
+  decimal,
+  fieldElement,
+  u248String,
+  u256String,
+  u64String,
+  u96String,
+  uint32,
+} from "../schema/index.js";
 
 import { SUBGROUP_ORDER, isInPrimeSubgroup, type Crypto, type Point } from "../crypto/index.js";
 import { InputError, zodIssue } from "../ledger/index.js";
@@ -37,6 +46,34 @@ export const RECORD_FILE_V1_REFUSAL =
 /** The opening of a payout commitment: the address paid and its salt. */
 export const payoutOpeningSchema = z.strictObject({ address, salt: u256String });
 
+/** A balance record as JSON: the `record` of a record file and of a forwarded record. */
+export const balanceRecordJson = z.strictObject({
+  member: address,
+  asset: uint32,
+  t: u64String,
+  slot: uint32,
+  accountKey: field,
+  balance: u96String,
+  /** `payoutHashOf(payout)`, or "0" when no payout is registered. */
+  payoutHash: u248String,
+});
+
+/** An EdDSA-Poseidon signature as JSON. */
+export const signatureJson = z.strictObject({ R8x: field, R8y: field, S: dec });
+
+/** A JSON balance record as numbers. */
+export function balanceRecordOf(r: z.infer<typeof balanceRecordJson>): BalanceRecord {
+  return {
+    member: BigInt(r.member),
+    asset: r.asset,
+    t: BigInt(r.t),
+    slot: r.slot,
+    accountKey: BigInt(r.accountKey),
+    balance: BigInt(r.balance),
+    payoutHash: BigInt(r.payoutHash),
+  };
+}
+
 /** Record file schema, version 2. */
 export const recordFileSchema = z.strictObject({
   format: z.literal(RECORD_FILE_FORMAT),
@@ -44,29 +81,12 @@ export const recordFileSchema = z.strictObject({
   accountId: z.string().min(1).max(256),
   accountSalt: field,
   assetSymbol: z.string().min(1).max(32),
-  record: z.strictObject({
-    member: address,
-    asset: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1),
-    t: u64String,
-    slot: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1),
-    accountKey: field,
-    balance: u96String,
-    /** `payoutHashOf(payout)`, or "0" when no payout is registered. */
-    payoutHash: u248String,
-  }),
+  record: balanceRecordJson,
   /** The opening of `record.payoutHash`, or null when the record registers no payout (payoutHash 0). */
   payout: payoutOpeningSchema.nullable(),
   message: field,
   nullifier: field,
-  signature: z.strictObject({ R8x: field, R8y: field, S: dec }),
+  signature: signatureJson,
   recordKey: z.strictObject({ Ax: field, Ay: field, keyHash: field }),
   tree: z.strictObject({
     D: z.number().int().min(1).max(32),
@@ -111,15 +131,7 @@ export async function readRecordFile(path: string): Promise<RecordFile> {
 
 /** Converts the file's record to a {@link BalanceRecord}. */
 export function recordOf(f: RecordFile): BalanceRecord {
-  return {
-    member: BigInt(f.record.member),
-    asset: f.record.asset,
-    t: BigInt(f.record.t),
-    slot: f.record.slot,
-    accountKey: BigInt(f.record.accountKey),
-    balance: BigInt(f.record.balance),
-    payoutHash: BigInt(f.record.payoutHash),
-  };
+  return balanceRecordOf(f.record);
 }
 
 /** The file's inclusion proof. */

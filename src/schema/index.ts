@@ -37,5 +37,12 @@ export const address = z
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
   .refine((a) => isAddress(a), "has mixed case with a wrong EIP-55 checksum (write it all lowercase or checksummed)");
 
+/** A 32-bit unsigned integer as a JSON number (asset ids, slots). */
+export const uint32 = z
+  .number()
+  .int("must be an integer")
+  .min(0)
+  .max(2 ** 32 - 1);
+
 /** A 0x-prefixed 32-byte hex string. */
 export const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits");

@@ -5,19 +5,13 @@
 import { getAddress } from "ethers";
 import { z } from "zod";
 
-import { address, decimal, fieldElement, u248String, u64String, u96String } from "../schema/index.js";
+import { fieldElement } from "../schema/index.js";
 
 import type { Point, Signature } from "../crypto/index.js";
 import type { BalanceRecord } from "../records/index.js";
-import type { RecordFile } from "../records/file.js";
+import { balanceRecordJson, balanceRecordOf, signatureJson, type RecordFile } from "../records/file.js";
 
-const dec = decimal;
 const field = fieldElement;
-const u32 = z
-  .number()
-  .int("must be an integer")
-  .min(0)
-  .max(2 ** 32 - 1);
 
 /** Format tag and version of a forwarded record. */
 export const FORWARDED_FORMAT = "por.forwarded-record";
@@ -27,16 +21,8 @@ export const FORWARDED_VERSION = 2;
 export const forwardedRecordSchema = z.strictObject({
   format: z.literal(FORWARDED_FORMAT),
   version: z.literal(FORWARDED_VERSION),
-  record: z.strictObject({
-    member: address,
-    asset: u32,
-    t: u64String,
-    slot: u32,
-    accountKey: field,
-    balance: u96String,
-    payoutHash: u248String,
-  }),
-  signature: z.strictObject({ R8x: field, R8y: field, S: dec }),
+  record: balanceRecordJson,
+  signature: signatureJson,
   recordKey: z.strictObject({ Ax: field, Ay: field }),
 });
 
@@ -67,15 +53,7 @@ export function forwardedFromRecordFile(file: RecordFile): ForwardedRecord {
 /** Converts a schema-valid forwarded record to numbers. */
 export function parseForwarded(f: ForwardedRecord): ParsedForwarded {
   return {
-    record: {
-      member: BigInt(f.record.member),
-      asset: f.record.asset,
-      t: BigInt(f.record.t),
-      slot: f.record.slot,
-      accountKey: BigInt(f.record.accountKey),
-      balance: BigInt(f.record.balance),
-      payoutHash: BigInt(f.record.payoutHash),
-    },
+    record: balanceRecordOf(f.record),
     signature: { R8x: BigInt(f.signature.R8x), R8y: BigInt(f.signature.R8y), S: BigInt(f.signature.S) },
     recordKey: [BigInt(f.recordKey.Ax), BigInt(f.recordKey.Ay)],
   };

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getAddress } from "ethers";
 import { z } from "zod";
 
+import { uint32 } from "../schema/index.js";
 import { errorMessage } from "../chain/rpc.js";
 import { coverageOf } from "./coverage.js";
 import type { Logger } from "../log/index.js";
@@ -74,11 +75,7 @@ export interface ApiContext {
 
 const populationSchema = z.strictObject({
   member: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address"),
-  asset: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1),
+  asset: uint32,
   t: z.number().int().min(0),
   n: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   source: z.enum(["leaves", "declared"]),
