@@ -1,6 +1,7 @@
 // Where the consortium's contracts live: Hardhat Ignition's deployed_addresses.json of the Consortium module
-// (deploy/Consortium.ts), in `--deployment <dir>` or ignition/deployments/chain-<chainId>. The one reader of it.
-import { readFile } from "node:fs/promises";
+// (deploy/Consortium.ts), in `--deployment <dir>` or ignition/deployments/chain-<chainId>. The one reader of it, and
+// the one writer for deployments Ignition does not persist (an in-process chain: the demo, tests).
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { getAddress, isAddress } from "ethers";
@@ -129,4 +130,21 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
         (Object.keys(CONSORTIUM_FUTURES) as ContractRole[]).map((role) => [role, address(role)]),
       ) as ConsortiumAddresses,
   };
+}
+
+/**
+ * Write `<dir>/deployed_addresses.json` holding the given roles' addresses under module `moduleId`, as Ignition
+ * writes it for a persisted deployment (for contracts deployed on a chain Ignition keeps no files of); returns `dir`.
+ */
+export async function writeDeployment(
+  dir: string,
+  addresses: Partial<ConsortiumAddresses>,
+  moduleId = CONSORTIUM_MODULE,
+): Promise<string> {
+  const json = Object.fromEntries(
+    Object.entries(addresses).map(([role, a]) => [`${moduleId}#${CONSORTIUM_FUTURES[role as ContractRole]}`, a]),
+  );
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "deployed_addresses.json"), JSON.stringify(json, null, 2) + "\n");
+  return dir;
 }

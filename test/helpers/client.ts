@@ -1,6 +1,6 @@
 // Task bodies on an in-process chain: a deployment directory holding the contracts a test deployed, a client (as the
 // tasks' `openClient` makes it) whose printed lines are collected, and the assertion that a body fails in words.
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -9,22 +9,17 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import {
-  CONSORTIUM_FUTURES,
   TaskError,
   TaskOutput,
   clientOf,
+  writeDeployment,
   type Client,
   type ContractRole,
 } from "../../src/client/index.js";
 
 /** Writes a deployment directory holding the given contracts (role -> address); returns the directory. */
 export async function deploymentDir(addresses: Partial<Record<ContractRole, string>>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "por-tasks-"));
-  const json = Object.fromEntries(
-    Object.entries(addresses).map(([role, a]) => [`Consortium#${CONSORTIUM_FUTURES[role as ContractRole]}`, a]),
-  );
-  await writeFile(path.join(dir, "deployed_addresses.json"), JSON.stringify(json));
-  return dir;
+  return writeDeployment(await mkdtemp(path.join(tmpdir(), "por-tasks-")), addresses);
 }
 
 /**
