@@ -5,6 +5,7 @@ export * from "./rpc.js";
 export * from "./gas.js";
 export * from "./progress.js";
 export * from "./types.js";
+export * from "./context.js";
 export * from "./run.js";
 export * from "./summary.js";
 export * from "./report.js";
