@@ -296,6 +296,23 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.payClaim")).to.equal(false);
     expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["Adjudicator.payClaim"]);
     expect(step("round1-snapshot").gas.txs).to.equal(0);
+    // Onboarding is what the member, auditor and governance tasks send (member apply, approve-genesis, collateral
+    // deposit with its approve, activate, register-key, reserve register), and governance's minting and quorum.
+    expect(step("onboard").gas.byAction.map((a) => a.action)).to.have.members([
+      "ConsortiumRegistry.applyForMembership",
+      "ConsortiumRegistry.approveGenesis",
+      "CollateralVault.deposit",
+      "USDC.approve",
+      "USDC.mint",
+      "ConsortiumRegistry.activate",
+      "ConsortiumRegistry.registerKey",
+      "ReserveRegistry.registerReserve",
+      "CommitmentLedger.setQuorumParams",
+    ]);
+    expect(step("onboard").gas.txs).to.equal(result.members.length * 12 + 1);
+    expect(step("round1-commit").gas.byAction.find((a) => a.action === "CommitmentLedger.commit")?.count).to.equal(
+      result.members.length,
+    );
     expect(result.totals.gas).to.equal(result.steps.reduce((a, s) => a + s.gas.gas, 0));
   });
 
