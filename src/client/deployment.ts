@@ -54,36 +54,46 @@ export interface Deployment {
   /** Every role's address (a TaskError if one is missing). */
   all(): ConsortiumAddresses;
   /**
-   * The block of the module's first confirmed transaction, from Ignition's `journal.jsonl` (0 without one): no event
-   * of the deployment's contracts is older, so event reads start here instead of at the genesis block.
+   * The lowest creation block of the module's contracts, from Ignition's `journal.jsonl` (0 without one): no event of
+   * the deployment's contracts is older, so event reads start here instead of at the genesis block.
    */
   firstBlock: number;
 }
 
-/** The lowest block number of `moduleId`'s confirmed transactions in `<dir>/journal.jsonl`; 0 if there is none. */
-export async function deploymentFirstBlock(dir: string, moduleId = CONSORTIUM_MODULE): Promise<number> {
+/**
+ * The block from which `addresses` can have events: the lowest creation block of those contracts, from the receipts in
+ * Ignition's `<dir>/journal.jsonl`. 0 (read from genesis) when there is no journal or any address has no creation
+ * receipt in it (a hand-written or edited deployment file): a later block could then miss events.
+ */
+export async function deploymentFirstBlock(dir: string, addresses: readonly string[]): Promise<number> {
   let text: string;
   try {
     text = await readFile(join(dir, "journal.jsonl"), "utf8");
   } catch {
     return 0; // a deployment without a journal (addresses written by hand, or by a test)
   }
-  let first: number | undefined;
+  const created = new Map<string, number>();
   for (const line of text.split("\n")) {
-    if (!line.includes('"TRANSACTION_CONFIRM"') || !line.includes(`"${moduleId}#`)) continue;
+    if (!line.includes('"TRANSACTION_CONFIRM"') || !line.includes('"contractAddress"')) continue;
     let message: unknown;
     try {
       message = JSON.parse(line);
     } catch {
       continue; // Ignition writes one message per line; a torn last line is its business, not ours
     }
-    const m = message as { type?: unknown; futureId?: unknown; receipt?: { blockNumber?: unknown } };
+    const m = message as { type?: unknown; receipt?: { blockNumber?: unknown; contractAddress?: unknown } };
     const block = m.receipt?.blockNumber;
-    if (m.type !== "TRANSACTION_CONFIRM" || typeof m.futureId !== "string") continue;
-    if (!m.futureId.startsWith(`${moduleId}#`) || typeof block !== "number") continue;
-    first = first === undefined ? block : Math.min(first, block);
+    const at = m.receipt?.contractAddress;
+    if (m.type !== "TRANSACTION_CONFIRM" || typeof block !== "number" || typeof at !== "string") continue;
+    created.set(at.toLowerCase(), block);
   }
-  return first ?? 0;
+  let first = Infinity;
+  for (const a of addresses) {
+    const block = created.get(a.toLowerCase());
+    if (block === undefined) return 0;
+    first = Math.min(first, block);
+  }
+  return Number.isFinite(first) ? first : 0;
 }
 
 /**
@@ -119,7 +129,12 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
     if (value === undefined) throw new TaskError(`${file}: no "${key(role)}" in this deployment`);
     return getAddress(value);
   };
-  const firstBlock = await deploymentFirstBlock(dir, moduleId);
+  const firstBlock = await deploymentFirstBlock(
+    dir,
+    Object.entries(addresses)
+      .filter(([k]) => k.startsWith(`${moduleId}#`))
+      .map(([, v]) => v),
+  );
   return {
     file,
     address,
