@@ -150,14 +150,17 @@ interface Row {
 
 /** Runs the gas measurements and returns a markdown section. */
 export default async function run(opts: { quick: boolean }): Promise<string> {
-  const { ethers, networkHelpers } = await network.create();
+  const { ethers, networkHelpers, ignition } = await network.create();
   const { time } = networkHelpers;
   const operators = opts.quick ? 16 : 16; // the table needs 16 signers either way; the run takes seconds
-  const f = await deployLedgerSystem(ethers, networkHelpers, {
-    operators,
-    verifier: "LeafMismatch32Verifier",
-    rootSumVerifier: "RootSumMismatchVerifier",
-  });
+  const f = await deployLedgerSystem(
+    { ethers, networkHelpers, ignition },
+    {
+      operators,
+      verifier: "LeafMismatch32Verifier",
+      rootSumVerifier: "RootSumMismatchVerifier",
+    },
+  );
   await f.registry.listAsset(3, ethers.ZeroAddress, "A3", 18);
   await f.registry.listAsset(4, ethers.ZeroAddress, "A4", 18);
   const rows: Row[] = [];

@@ -17,11 +17,11 @@ import {
 export default async function run(opts: { quick: boolean }): Promise<string> {
   const n = opts.quick ? 100 : 1000;
   const batch = 100;
-  const { ethers, networkHelpers } = await network.create();
+  const connection = await network.create();
   const crypto = await loadCrypto({ threads: 0 });
   const lines: string[] = [];
   try {
-    const fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+    const fx = await deployVerifierFixture(connection, crypto);
     const records = Array.from({ length: n }, (_, i) =>
       signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: i }),
     );

@@ -74,7 +74,7 @@ describe("attack issue 20: verifier service work before refusal", function () {
 
   before(async function () {
     crypto = await loadCrypto({ threads: 2 });
-    fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+    fx = await deployVerifierFixture(connection, crypto);
     // Room for many distinct past t under the registered key.
     await networkHelpers.time.increase(5_000);
     endpoint = await faultyEndpoint(connection.provider, (await ethers.provider.getNetwork()).chainId, 2_000);

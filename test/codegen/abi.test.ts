@@ -35,7 +35,7 @@ import {
 } from "../../src/generated/abi.js";
 import { ETH_ASSET, GENESIS_DIGEST, commitmentOf, deployLedgerSystem } from "../contracts/ledger-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const artifactsDir = hre.config.paths.artifacts;
 const committedPath = join(REPO_ROOT, ABI_MODULE);
 
@@ -167,7 +167,7 @@ describe("generated ABI module (hardhat abi)", function () {
 
   describe("enums against the deployed contracts", function () {
     async function system() {
-      return deployLedgerSystem(ethers, networkHelpers, { operators: 3 });
+      return deployLedgerSystem({ ethers, networkHelpers, ignition }, { operators: 3 });
     }
 
     it("MemberStatus: the registry's statusOf through a member's lifecycle (read with the generated ABI)", async function () {

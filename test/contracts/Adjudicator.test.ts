@@ -30,7 +30,7 @@ import {
 } from "./ledger-fixture.js";
 import { MemberStatus as Status, SetStatus } from "../helpers/enums.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 
 const FEE = 10n ** 16n;
@@ -42,7 +42,7 @@ const OTHER_KEY_HASH = KEY_HASH + 1000n;
 
 /** Member commits ETH and TOKEN at t1 and the same ETH root again at t2 (to test replay across t). */
 async function committed() {
-  const f = await deployLedgerSystem(ethers, networkHelpers);
+  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
   const t1 = BigInt(await time.latest()) - 20n;
   const eth = commitmentOf(ETH_ASSET, 1n);
   const tok = commitmentOf(TOKEN_ASSET, 1n);

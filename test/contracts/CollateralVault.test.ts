@@ -11,19 +11,19 @@ import {
   deployWithProbationMember,
 } from "./consortium-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const ETH = "0x0000000000000000000000000000000000000000";
 const ONE = 10n ** 18n;
 
 async function base() {
-  return deployConsortium(ethers);
+  return deployConsortium({ ethers, networkHelpers, ignition });
 }
 async function probation() {
-  return deployWithProbationMember(ethers);
+  return deployWithProbationMember({ ethers, networkHelpers, ignition });
 }
 /** Active member with 2 ETH, plus 1000 TUSD (6 decimals) deposited. */
 async function funded() {
-  const f = await deployWithActiveMember(ethers);
+  const f = await deployWithActiveMember({ ethers, networkHelpers, ignition });
   const tokenAddress = await f.token.getAddress();
   await f.token.mint(f.member.address, 10_000n * 10n ** 6n);
   await f.token.connect(f.member).approve(await f.vault.getAddress(), 1_000n * 10n ** 6n);

@@ -27,14 +27,14 @@ import {
 } from "./ledger-fixture.js";
 import { RequestStatus, SetStatus } from "../helpers/enums.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 
 const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const FEE = 10n ** 16n;
 
 async function system() {
-  return deployLedgerSystem(ethers, networkHelpers);
+  return deployLedgerSystem({ ethers, networkHelpers, ignition });
 }
 
 /** System plus one committed set of two assets at `t`. */

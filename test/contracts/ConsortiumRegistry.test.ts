@@ -12,19 +12,19 @@ import {
 } from "./consortium-fixture.js";
 import { MemberStatus as Status } from "../helpers/enums.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 
 const PROFILE = "0x" + "01".repeat(32);
 const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 async function base() {
-  return deployConsortium(ethers);
+  return deployConsortium({ ethers, networkHelpers, ignition });
 }
 async function probation() {
-  return deployWithProbationMember(ethers);
+  return deployWithProbationMember({ ethers, networkHelpers, ignition });
 }
 async function active() {
-  return deployWithActiveMember(ethers);
+  return deployWithActiveMember({ ethers, networkHelpers, ignition });
 }
 
 describe("ConsortiumRegistry", function () {

@@ -4,10 +4,10 @@ import { network } from "hardhat";
 import { reserveOwnershipDigest, reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
 import { deployConsortium, deployWithActiveMember } from "./consortium-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 
 async function active() {
-  const f = await deployWithActiveMember(ethers);
+  const f = await deployWithActiveMember({ ethers, networkHelpers, ignition });
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const domain = reserveRegistryDomain(chainId, await f.reserves.getAddress());
   const walletKey = ethers.Wallet.createRandom();
@@ -280,7 +280,7 @@ describe("ReserveRegistry", function () {
 
   it("exposes the registry it consults", async function () {
     const { reserves, registry } = await networkHelpers.loadFixture(async function base() {
-      return deployConsortium(ethers);
+      return deployConsortium({ ethers, networkHelpers, ignition });
     });
     expect(await reserves.registry()).to.equal(await registry.getAddress());
   });

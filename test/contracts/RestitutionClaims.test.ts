@@ -21,7 +21,7 @@ import {
   settlementOf,
 } from "./ledger-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 const ETH = ethers.ZeroAddress;
 const ONE = 10n ** 18n;
@@ -50,7 +50,7 @@ function slashOf(amount: bigint, bps: number): { taken: bigint; bounty: bigint; 
 
 /** The ledger system with the member's ETH and TOKEN roots committed at t, and a prover of fraud against them. */
 async function system() {
-  const f = await deployLedgerSystem(ethers, networkHelpers);
+  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
   const t = BigInt(await time.latest()) - 20n;
   const eth = commitmentOf(ETH_ASSET, 1n);
   const tok = commitmentOf(TOKEN_ASSET, 1n);

@@ -6,14 +6,14 @@ import { network } from "hardhat";
 
 import { TOKEN_WEIGHT, deployConsortium, deployWithActiveMember } from "./consortium-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 const ETH = "0x0000000000000000000000000000000000000000";
 const ONE = 10n ** 18n;
 
 /** Active member with 2 ETH and 1000 TUSD (weight 0.5 per base unit). */
 async function funded() {
-  const f = await deployWithActiveMember(ethers);
+  const f = await deployWithActiveMember({ ethers, networkHelpers, ignition });
   const tokenAddress = await f.token.getAddress();
   await f.token.mint(f.member.address, 1_000n);
   await f.token.connect(f.member).approve(await f.vault.getAddress(), 1_000n);
@@ -111,10 +111,10 @@ describe("CollateralVault stake cache", function () {
 });
 
 async function plain() {
-  return deployConsortium(ethers);
+  return deployConsortium({ ethers, networkHelpers, ignition });
 }
 async function active() {
-  return deployWithActiveMember(ethers);
+  return deployWithActiveMember({ ethers, networkHelpers, ignition });
 }
 
 describe("ConsortiumRegistry vault wiring", function () {

@@ -34,7 +34,7 @@ import {
 import { P, loadCrypto, type Crypto, type Node, type Record6 } from "../circuits/helpers.js";
 import { SparseTree, keyHash, rawLeafMismatchInput, signRecord } from "./attacks-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 
 const E18 = 10n ** 18n;
@@ -68,11 +68,14 @@ function commitmentOf(asset: number, root: Node, rootSum = root.s): AssetCommitm
 
 /** The system, the claimant contract (V's payout), M2 and every set the attacks need, at fixed offsets. */
 async function deployed() {
-  const f = await deployLedgerSystem(ethers, networkHelpers, {
-    verifier: "LeafMismatch32Verifier",
-    rootSumVerifier: "RootSumMismatchVerifier",
-    operators: 3,
-  });
+  const f = await deployLedgerSystem(
+    { ethers, networkHelpers, ignition },
+    {
+      verifier: "LeafMismatch32Verifier",
+      rootSumVerifier: "RootSumMismatchVerifier",
+      operators: 3,
+    },
+  );
   const claimant = await ethers.deployContract("TestReentrantClaimant");
   const m2 = f.other;
   await f.onboard(m2, MEMBER_STAKE);

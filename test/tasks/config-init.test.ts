@@ -20,13 +20,13 @@ import { deployLedgerSystem } from "../contracts/ledger-fixture.js";
 import { captureTask } from "../helpers/capture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const RPC = "http://127.0.0.1:8545";
 /** A fresh directory for the files a test writes (the fixture's deployment directory is shared). */
 const scratch = () => mkdtemp(path.join(tmpdir(), "por-init-"));
 
 async function deployed() {
-  const f = await deployLedgerSystem(ethers, networkHelpers, { operators: 0 });
+  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition }, { operators: 0 });
   const addresses = {
     ledger: await f.ledger.getAddress(),
     registry: await f.registry.getAddress(),

@@ -7,10 +7,10 @@ import { ledgerStatus, type Args } from "../../tasks/ledger-status.js";
 import { ETH_ASSET, commitmentOf, deployLedgerSystem } from "../contracts/ledger-fixture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 
 async function deployed() {
-  const f = await deployLedgerSystem(ethers, networkHelpers, { operators: 0 });
+  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition }, { operators: 0 });
   const dir = await deploymentDir({
     registry: await f.registry.getAddress(),
     vault: await f.vault.getAddress(),

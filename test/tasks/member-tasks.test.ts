@@ -31,7 +31,7 @@ import {
   deployLedgerSystem,
 } from "../contracts/ledger-fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 
 /** A client for `signer` (as --from) on a deployment directory, whose printed lines are collected. */
 const context = (
@@ -41,7 +41,7 @@ const context = (
 ) => testClient(ethers, signer.address, dir, options);
 
 async function deployed() {
-  const f = await deployConsortium(ethers);
+  const f = await deployConsortium({ ethers, networkHelpers, ignition });
   const addresses = {
     registry: await f.registry.getAddress(),
     vault: await f.vault.getAddress(),
@@ -70,7 +70,7 @@ const SALT = 0xfeedn;
  * {@link SALT}), in the member's claim round 1.
  */
 async function withClaim() {
-  const f = await deployLedgerSystem(ethers, networkHelpers);
+  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
   const t = BigInt(await networkHelpers.time.latest()) - 20n;
   const eth = commitmentOf(ETH_ASSET, 1n);
   await f.ledger.connect(f.member).commit(t, [eth]);

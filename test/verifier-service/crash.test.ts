@@ -23,7 +23,6 @@ import {
 } from "./fixture.js";
 
 const connection = await network.create();
-const { ethers, networkHelpers } = connection;
 const TOKEN = "crash-test-token";
 
 async function totalRecords(url: string): Promise<number> {
@@ -41,7 +40,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
 
     before(async () => {
       crypto = await loadCrypto({ threads: 0 });
-      fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+      fx = await deployVerifierFixture(connection, crypto);
       bridge = await startRpcBridge(connection.provider);
     });
     after(async () => {

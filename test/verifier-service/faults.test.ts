@@ -39,7 +39,7 @@ import {
 } from "./fixture.js";
 
 const connection = await network.create();
-const { ethers, networkHelpers } = connection;
+const { ethers } = connection;
 const KEY_HASH_AT = new Interface(["function keyHashAt(address,uint64) view returns (uint256)"]).getFunction(
   "keyHashAt",
 )!.selector;
@@ -106,7 +106,7 @@ describe("verifier service under faults (issue 20)", function () {
 
   before(async function () {
     crypto = await loadCrypto({ threads: 1 });
-    fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+    fx = await deployVerifierFixture(connection, crypto);
     endpoint = await faultyEndpoint(connection.provider, (await ethers.provider.getNetwork()).chainId, 500);
     ({ proxy, provider } = endpoint);
     chain = new EthersChainView(await fx.registry.getAddress(), await fx.ledger.getAddress(), provider, {

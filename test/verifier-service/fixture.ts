@@ -6,8 +6,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import pg from "pg";
 
 import type { Crypto } from "../../src/crypto/index.js";
@@ -20,7 +18,13 @@ import {
   type ForwardedRecord,
   type SqlRecordStore,
 } from "../../src/verifier-service/index.js";
-import { commitmentOf, deployLedgerSystem, ETH_ASSET, MEMBER_STAKE } from "../contracts/ledger-fixture.js";
+import {
+  commitmentOf,
+  deployLedgerSystem,
+  ETH_ASSET,
+  MEMBER_STAKE,
+  type FixtureConnection,
+} from "../contracts/ledger-fixture.js";
 import { rpcProvider } from "../../src/chain/rpc.js";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { startRpcBridge, type Eip1193 } from "../helpers/rpc-bridge.js";
@@ -30,8 +34,9 @@ export const RECORD_KEY = new Uint8Array(32).fill(0x42);
 export const OTHER_KEY = new Uint8Array(32).fill(0x43);
 
 /** Deploys everything; `other` becomes a member with RECORD_KEY valid from `keyFrom`; a set is committed at `tCommitted`. */
-export async function deployVerifierFixture(ethers: HardhatEthers, helpers: NetworkHelpers, crypto: Crypto) {
-  const sys = await deployLedgerSystem(ethers, helpers, { operators: 0, minSigners: 1, quorumWeight: 1n });
+export async function deployVerifierFixture(connection: FixtureConnection, crypto: Crypto) {
+  const helpers = connection.networkHelpers;
+  const sys = await deployLedgerSystem(connection, { operators: 0, minSigners: 1, quorumWeight: 1n });
   const member = sys.other;
   await sys.onboard(member, MEMBER_STAKE);
   const [ax, ay] = crypto.publicKey(RECORD_KEY);

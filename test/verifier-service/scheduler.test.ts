@@ -14,7 +14,7 @@ import {
 import { commitmentOf, ETH_ASSET } from "../contracts/ledger-fixture.js";
 import { deployVerifierFixture, signedRecord, sqliteFactory, type StoreFactory } from "./fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 
 describe("RequestScheduler", function () {
   this.timeout(120_000);
@@ -27,7 +27,7 @@ describe("RequestScheduler", function () {
   before(async () => {
     crypto = await loadCrypto({ threads: 0 });
     factory = sqliteFactory();
-    fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+    fx = await deployVerifierFixture({ ethers, networkHelpers, ignition }, crypto);
     t2 = fx.tCommitted + 50;
     await fx.ledger.connect(fx.memberSigner).commit(t2, [commitmentOf(ETH_ASSET, 2n)]);
     await networkHelpers.time.increase(100);

@@ -25,7 +25,7 @@ import {
   type StoreFactory,
 } from "./fixture.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, networkHelpers, ignition } = await network.create();
 const TOKEN = "operator-secret-token";
 
 for (const backend of ["sqlite", "postgres"] as const) {
@@ -45,7 +45,7 @@ for (const backend of ["sqlite", "postgres"] as const) {
     before(async () => {
       crypto = await loadCrypto({ threads: 0 });
       factory = backend === "sqlite" ? sqliteFactory() : await postgresFactory();
-      fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+      fx = await deployVerifierFixture({ ethers, networkHelpers, ignition }, crypto);
     });
     after(async () => {
       await factory?.dispose();
@@ -372,7 +372,7 @@ describe("verifier service: requireCommitted", function () {
     const crypto = await loadCrypto({ threads: 0 });
     const factory = sqliteFactory();
     try {
-      const fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+      const fx = await deployVerifierFixture({ ethers, networkHelpers, ignition }, crypto);
       const { store } = await factory.fresh();
       const service = await startVerifierService({
         store,
@@ -404,7 +404,7 @@ describe("verifier service: weak record keys", function () {
     const crypto = await loadCrypto({ threads: 0 });
     const factory = sqliteFactory();
     try {
-      const fx = await deployVerifierFixture(ethers, networkHelpers, crypto);
+      const fx = await deployVerifierFixture({ ethers, networkHelpers, ignition }, crypto);
       const H = (i: readonly bigint[]) => crypto.poseidon(i);
       const weak: [string, Point, (m: bigint) => Signature][] = [
         ["order 8", ORDER8, (m) => forgeUnderOrder8(m)],
