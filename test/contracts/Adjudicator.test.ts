@@ -4,7 +4,6 @@ import { network } from "hardhat";
 import {
   Verdict,
   committedSet,
-  fraudPublicSignals,
   rootSumPublicSignals,
   rootsDigest,
   setBlobDigest,
@@ -16,84 +15,33 @@ import { loadCrypto } from "../../src/crypto/index.js";
 import { payoutHashOf } from "../../src/records/payout.js";
 import { emptySubtrees } from "../../src/tree/index.js";
 import {
+  CLAIM,
   ETH_ASSET,
   GENESIS_DIGEST,
   KEY_HASH,
   MEMBER_STAKE,
+  NULLIFIER,
   OPERATOR_STAKE,
+  REQUEST_FEE as FEE,
+  SALT,
   SLA,
   SLASH,
   TOKEN_ASSET,
   UNBONDING_DELAY,
   commitmentOf,
-  deployLedgerSystem,
+  deployWithCommittedSets,
 } from "./ledger-fixture.js";
 import { MemberStatus as Status, SetStatus } from "../helpers/enums.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 
-const FEE = 10n ** 16n;
-const CLAIM = 777n;
-const NULLIFIER = 4242n;
-const SALT = 77n;
 /** A record key hash other than the fixture member's. */
 const OTHER_KEY_HASH = KEY_HASH + 1000n;
 
 /** Member commits ETH and TOKEN at t1 and the same ETH root again at t2 (to test replay across t). */
 async function committed() {
-  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
-  const t1 = BigInt(await time.latest()) - 20n;
-  const eth = commitmentOf(ETH_ASSET, 1n);
-  const tok = commitmentOf(TOKEN_ASSET, 1n);
-  await f.ledger.connect(f.member).commit(t1, [eth, tok]);
-  const t2 = t1 + 5n;
-  await f.ledger.connect(f.member).commit(t2, [eth]);
-
-  /** A fraud proof the stand-in verifier accepts for exactly these public inputs. */
-  async function proofFor(fields: Partial<FraudProofStruct> = {}): Promise<FraudProofStruct> {
-    const p: FraudProofStruct = {
-      rootHash: eth.rootHash,
-      keyHash: KEY_HASH,
-      member: f.member.address,
-      asset: BigInt(ETH_ASSET),
-      t: t1,
-      claim: CLAIM,
-      nullifier: NULLIFIER,
-      payoutHash: payoutHashOf({ address: f.user.address, salt: SALT }),
-      a: [0n, 0n],
-      b: [
-        [0n, 0n],
-        [0n, 0n],
-      ],
-      c: [0n, 0n],
-      ...fields,
-    };
-    return withValidA(p);
-  }
-  async function withValidA(p: FraudProofStruct): Promise<FraudProofStruct> {
-    return { ...p, a: [await f.verifier.expectedA0(fraudPublicSignals(p)), 0n] };
-  }
-  /** The committed set at `t` (empty where nothing was committed), which proveFraud takes with the proof. */
-  function setAt(t: bigint): AssetCommitment[] {
-    if (t === t1) return [eth, tok];
-    if (t === t2) return [eth];
-    return [];
-  }
-  /** proveFraud's arguments: the proof and the member's set at the proof's t. */
-  function args(p: FraudProofStruct, set = setAt(p.t)): [FraudProofStruct, AssetCommitment[]] {
-    return [p, set];
-  }
-  // The default sender of calls not connected to anyone (signer 0, governance).
-  const owner = f.governance;
-  const payout = payoutHashOf({ address: f.user.address, salt: SALT });
-  /** The claim word proveFraud books for `p` in round `round`. */
-  async function wordOf(p: FraudProofStruct, round = 1n): Promise<bigint> {
-    return (
-      (await f.adjudicator.claimDigestOf({ asset: p.asset, claim: p.claim, round, payoutHash: p.payoutHash })) | 1n
-    );
-  }
-  return { ...f, t1, t2, eth, tok, owner, payout, proofFor, withValidA, setAt, args, wordOf };
+  return deployWithCommittedSets({ ethers, networkHelpers, ignition });
 }
 
 describe("Adjudicator", function () {
@@ -703,116 +651,5 @@ describe("Adjudicator", function () {
       expect((await f.adjudicator.roundOf(f.member.address, ethers.ZeroAddress, 1)).booked).to.equal(CLAIM);
       expect((await f.reputation.reputationOf(f.member.address)).slashCount).to.equal(1n);
     });
-  });
-});
-
-describe("Reputation", function () {
-  it("reverts with AccessControlUnauthorizedAccount when anyone but governance sets the penalty, ReputationBadBps above 10000", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    await expect(f.reputation.connect(f.other).setSlashPenalty(1)).to.be.revertedWithCustomError(
-      f.reputation,
-      "AccessControlUnauthorizedAccount",
-    );
-    await expect(f.reputation.connect(f.governance).setSlashPenalty(10_001))
-      .to.be.revertedWithCustomError(f.reputation, "ReputationBadBps")
-      .withArgs(10_001n);
-  });
-  it("accumulates stake x seconds into time-weighted collateral and scores met/total with a penalty per slash", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    const rep0 = await f.reputation.reputationOf(f.member.address);
-    // The fixture's two commits, both timely, 5 s apart: one snapshot interval counts one met duty.
-    expect(rep0.dutiesMet).to.equal(1n);
-    expect(rep0.dutiesTotal).to.equal(1n);
-    expect(rep0.lastStake).to.equal(MEMBER_STAKE);
-    const since = rep0.since;
-
-    // 1000 s at the full stake, then a fraud slash halves it.
-    const proof = await f.proofFor();
-    await time.setNextBlockTimestamp(since + 1000n);
-    await f.adjudicator.proveFraud(...f.args(proof));
-    const half = MEMBER_STAKE / 2n;
-    await time.increaseTo(since + 2000n);
-    // twc over 2000 s = (10 ETH * 1000 + 5 ETH * 1000) / 2000 = 7.5 ETH.
-    const twc = (MEMBER_STAKE * 1000n + half * 1000n) / 2000n;
-    expect(await f.reputation.timeWeightedCollateral(f.member.address)).to.equal(twc);
-    // score = twc * 1/1 * 0.5 (one slash at 5000 bps).
-    expect(await f.reputation.scoreOf(f.member.address)).to.equal(twc / 2n);
-
-    // Anyone may re-cache the stake: the interval since the slash is integrated at the slashed weight.
-    await f.vault.connect(f.other).refreshStake(f.member.address);
-    const rep1 = await f.reputation.reputationOf(f.member.address);
-    expect(rep1.stakeSeconds).to.equal(MEMBER_STAKE * 1000n + half * 1001n);
-    expect(rep1.lastStake).to.equal(half);
-    expect(rep1.slashCount).to.equal(1n);
-  });
-  it("counts missed cadence intervals and late commits as missed duties", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    // Two intervals skipped after t2, and posted later than the response window: 3 missed, none met.
-    const t3 = f.t2 + 3n * SLA.snapshotInterval;
-    await time.increaseTo(t3 + SLA.responseWindow + 10n);
-    await f.ledger.connect(f.member).commit(t3, [f.eth]);
-    const rep = await f.reputation.reputationOf(f.member.address);
-    expect(rep.dutiesMet).to.equal(1n);
-    expect(rep.dutiesTotal).to.equal(4n);
-    const twc = await f.reputation.timeWeightedCollateral(f.member.address);
-    expect(await f.reputation.scoreOf(f.member.address)).to.equal((twc * 1n) / 4n);
-  });
-  it("counts at most one met cadence duty per snapshot interval (frequent commits earn nothing more)", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    const before = await f.ledger.memberRecordOf(f.member.address);
-    // Ten more timely commits within the same interval: no duty either way.
-    for (let i = 1n; i <= 10n; i++) await f.ledger.connect(f.member).commit(f.t2 + i, [f.eth]);
-    const after = await f.ledger.memberRecordOf(f.member.address);
-    expect([after.dutiesMet, after.dutiesTotal]).to.deep.equal([before.dutiesMet, before.dutiesTotal]);
-    // A full interval after the last met snapshot, the next timely commit counts again.
-    const next = f.t1 + SLA.snapshotInterval;
-    await time.increaseTo(next + 1n);
-    await expect(f.ledger.connect(f.member).commit(next, [f.eth]))
-      .to.emit(f.ledger, "DutiesRecorded")
-      .withArgs(f.member.address, 1n, 0n);
-  });
-  it("gives no credit for self-opened requests: an answered request adds no duty (attack: request yourself, answer)", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    const before = await f.ledger.memberRecordOf(f.member.address);
-    const scoreBefore = await f.reputation.scoreOf(f.member.address);
-    for (let i = 0n; i < 4n; i++) {
-      const t = f.t1 - 100n - i;
-      await f.ledger.connect(f.member).requestProof(f.member.address, t, { value: FEE });
-      const id = await f.ledger.requestIdOf(f.member.address, t);
-      await expect(f.ledger.connect(f.member).respondToRequest(id, [commitmentOf(ETH_ASSET, 50n + i)])).not.to.emit(
-        f.ledger,
-        "DutiesRecorded",
-      );
-    }
-    const after = await f.ledger.memberRecordOf(f.member.address);
-    expect([after.dutiesMet, after.dutiesTotal]).to.deep.equal([before.dutiesMet, before.dutiesTotal]);
-    expect(after.openRequests).to.equal(0n);
-    expect(await f.reputation.scoreOf(f.member.address)).to.be.lessThanOrEqual(scoreBefore);
-  });
-  it("starts no time-weighted clock for refreshStake on a future member (attack: refresh early, apply later)", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    const newcomer = f.user;
-    await f.vault.connect(f.other).refreshStake(newcomer.address);
-    const early = await f.vault.stakeHistoryOf(newcomer.address);
-    expect([early.since, early.lastUpdate, early.weight]).to.deep.equal([0n, 0n, 0n]);
-    await time.increase(30n * 86_400n);
-    await f.vault.connect(f.other).refreshStake(newcomer.address);
-    // It applies and deposits a month later: the clock starts at its first non-zero weight.
-    await f.registry.connect(newcomer).applyForMembership("0x" + "02".repeat(32));
-    await f.vault.connect(f.other).refreshStake(newcomer.address);
-    expect((await f.vault.stakeHistoryOf(newcomer.address)).since).to.equal(0n);
-    await f.vault
-      .connect(newcomer)
-      .deposit(newcomer.address, ethers.ZeroAddress, MEMBER_STAKE, { value: MEMBER_STAKE });
-    const started = await f.vault.stakeHistoryOf(newcomer.address);
-    expect(started.since).to.equal(BigInt(await time.latest()));
-    await time.increase(1000n);
-    // Time-weighted collateral is the stake itself (no idle month diluting or inflating it).
-    expect(await f.reputation.timeWeightedCollateral(newcomer.address)).to.equal(MEMBER_STAKE);
-  });
-  it("scores zero without duties", async function () {
-    const f = await networkHelpers.loadFixture(committed);
-    expect(await f.reputation.scoreOf(f.other.address)).to.equal(0n);
-    expect(await f.reputation.timeWeightedCollateral(f.other.address)).to.equal(0n);
   });
 });

@@ -10,12 +10,15 @@ import type {} from "../../types/ethers-contracts/hardhat.js";
 
 import { buildConsortiumModule } from "../../deploy/Consortium.js";
 import {
+  fraudPublicSignals,
   ledgerDomain,
   packSignatures,
   signAttestation,
   type AssetCommitment,
   type Attestation,
+  type FraudProofStruct,
 } from "../../src/consortium/index.js";
+import { payoutHashOf } from "../../src/records/payout.js";
 
 export const ETH_ASSET = 1;
 export const TOKEN_ASSET = 2;
@@ -188,6 +191,70 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     domain,
     sign,
   };
+}
+
+/** The claim, nullifier and payout salt of the fraud proofs {@link deployWithCommittedSets} builds. */
+export const CLAIM = 777n;
+export const NULLIFIER = 4242n;
+export const SALT = 77n;
+
+/**
+ * The system, with `member`'s ETH and TOKEN committed at t1 and the same ETH root again at t2 (to test replay across
+ * t), and the fraud proofs against them that the stand-in verifier accepts.
+ */
+export async function deployWithCommittedSets(connection: FixtureConnection) {
+  const f = await deployLedgerSystem(connection);
+  const t1 = BigInt(await connection.networkHelpers.time.latest()) - 20n;
+  const eth = commitmentOf(ETH_ASSET, 1n);
+  const tok = commitmentOf(TOKEN_ASSET, 1n);
+  await f.ledger.connect(f.member).commit(t1, [eth, tok]);
+  const t2 = t1 + 5n;
+  await f.ledger.connect(f.member).commit(t2, [eth]);
+
+  /** A fraud proof the stand-in verifier accepts for exactly these public inputs. */
+  async function proofFor(fields: Partial<FraudProofStruct> = {}): Promise<FraudProofStruct> {
+    const p: FraudProofStruct = {
+      rootHash: eth.rootHash,
+      keyHash: KEY_HASH,
+      member: f.member.address,
+      asset: BigInt(ETH_ASSET),
+      t: t1,
+      claim: CLAIM,
+      nullifier: NULLIFIER,
+      payoutHash: payoutHashOf({ address: f.user.address, salt: SALT }),
+      a: [0n, 0n],
+      b: [
+        [0n, 0n],
+        [0n, 0n],
+      ],
+      c: [0n, 0n],
+      ...fields,
+    };
+    return withValidA(p);
+  }
+  async function withValidA(p: FraudProofStruct): Promise<FraudProofStruct> {
+    return { ...p, a: [await f.verifier.expectedA0(fraudPublicSignals(p)), 0n] };
+  }
+  /** The committed set at `t` (empty where nothing was committed), which proveFraud takes with the proof. */
+  function setAt(t: bigint): AssetCommitment[] {
+    if (t === t1) return [eth, tok];
+    if (t === t2) return [eth];
+    return [];
+  }
+  /** proveFraud's arguments: the proof and the member's set at the proof's t. */
+  function args(p: FraudProofStruct, set = setAt(p.t)): [FraudProofStruct, AssetCommitment[]] {
+    return [p, set];
+  }
+  // The default sender of calls not connected to anyone (signer 0, governance).
+  const owner = f.governance;
+  const payout = payoutHashOf({ address: f.user.address, salt: SALT });
+  /** The claim word proveFraud books for `p` in round `round`. */
+  async function wordOf(p: FraudProofStruct, round = 1n): Promise<bigint> {
+    return (
+      (await f.adjudicator.claimDigestOf({ asset: p.asset, claim: p.claim, round, payoutHash: p.payoutHash })) | 1n
+    );
+  }
+  return { ...f, t1, t2, eth, tok, owner, payout, proofFor, withValidA, setAt, args, wordOf };
 }
 
 /** A plausible commitment of one asset. */
