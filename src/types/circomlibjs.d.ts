@@ -10,8 +10,10 @@ declare module "circomlibjs" {
   }
   export interface CircomlibBabyJub {
     F: CircomlibField;
+    Generator: [Uint8Array, Uint8Array];
     Base8: [Uint8Array, Uint8Array];
     subOrder: bigint;
+    addPoint(a: [Uint8Array, Uint8Array], b: [Uint8Array, Uint8Array]): [Uint8Array, Uint8Array];
     mulPointEscalar(p: [Uint8Array, Uint8Array], e: bigint): [Uint8Array, Uint8Array];
     inCurve(p: [Uint8Array, Uint8Array]): boolean;
   }

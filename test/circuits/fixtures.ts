@@ -4,7 +4,7 @@ import { loadCrypto as loadTreeCrypto } from "../../src/crypto/index.js";
 import type { SignedRecord, SlotPath } from "../../src/prover/index.js";
 import { payoutHashOf } from "../../src/records/payout.js";
 import { SumTree, leafSetFrom } from "../../src/tree/index.js";
-import { loadCrypto, recordMessage, type Crypto, type Node, type Record6 } from "./helpers.js";
+import { recordMessage, type Crypto, type Node, type Record6 } from "./helpers.js";
 
 export const MEMBER_PRV = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 0xff);
 export const MEMBER = 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bcn;
@@ -61,5 +61,3 @@ export async function treeWith(
     await crypto.close();
   }
 }
-
-export { loadCrypto };

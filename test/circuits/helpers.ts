@@ -1,6 +1,7 @@
 // Test harness for the circom templates: compiles small test-only mains (cached by content), computes
 // witnesses with snarkjs, checks R1CS satisfaction with plain BigInt arithmetic, and builds test vectors
-// (records, signatures, Merkle-sum trees) directly with circomlibjs, independently of src/.
+// (records, signatures, Merkle-sum trees) with the circomlibjs oracle (test/helpers/circomlib-oracle.ts), independently
+// of src/.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -289,53 +290,11 @@ export function mutate(circuit: TestCircuit, w: readonly bigint[], changes: Reco
 // ---------------------------------------------------------------------------------------------------------
 // Test vectors with circomlibjs
 
-interface WasmField {
-  e(v: bigint | number | string): Uint8Array;
-  toObject(v: Uint8Array): bigint;
-}
-interface CircomlibPoseidon {
-  (inputs: bigint[]): Uint8Array;
-  F: WasmField;
-}
-interface CircomlibEddsa {
-  F: WasmField;
-  prv2pub(prv: Uint8Array): [Uint8Array, Uint8Array];
-  signPoseidon(prv: Uint8Array, msg: Uint8Array): { R8: [Uint8Array, Uint8Array]; S: bigint };
-}
-
-/** The hash and signature functions the vectors need, over BigInts. */
+/** The hash and signature functions the vectors need, over BigInts (test/helpers/circomlib-oracle.ts provides them). */
 export interface Crypto {
   poseidon(inputs: bigint[]): bigint;
   publicKey(prv: Uint8Array): [bigint, bigint];
   sign(prv: Uint8Array, msg: bigint): { R8x: bigint; R8y: bigint; S: bigint };
-}
-
-let cryptoPromise: Promise<Crypto> | undefined;
-
-/** circomlibjs's Poseidon and EdDSA-Poseidon, loaded once. */
-export function loadCrypto(): Promise<Crypto> {
-  cryptoPromise ??= (async () => {
-    const spec = "circomlibjs";
-    const lib = (await import(spec)) as {
-      buildPoseidon(): Promise<CircomlibPoseidon>;
-      buildEddsa(): Promise<CircomlibEddsa>;
-    };
-    const poseidon = await lib.buildPoseidon();
-    const eddsa = await lib.buildEddsa();
-    const F = eddsa.F;
-    return {
-      poseidon: (xs) => poseidon.F.toObject(poseidon(xs)),
-      publicKey: (prv) => {
-        const [x, y] = eddsa.prv2pub(prv);
-        return [F.toObject(x), F.toObject(y)];
-      },
-      sign: (prv, msg) => {
-        const sig = eddsa.signPoseidon(prv, F.e(msg));
-        return { R8x: F.toObject(sig.R8[0]), R8y: F.toObject(sig.R8[1]), S: sig.S };
-      },
-    };
-  })();
-  return cryptoPromise;
 }
 
 /** A record as the member signs it (docs/protocol.md section 3, message v2). */

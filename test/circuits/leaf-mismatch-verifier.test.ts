@@ -20,7 +20,8 @@ import {
   type FraudProofFile,
 } from "../../src/prover/index.js";
 import { MEMBER_PRV, USER_PAYOUT, signed, treeWith, userRecord } from "./fixtures.js";
-import { KEY_DOMAIN, NULLIFIER_DOMAIN, P, loadCrypto, recordMessage, type Crypto } from "./helpers.js";
+import { KEY_DOMAIN, NULLIFIER_DOMAIN, P, recordMessage, type Crypto } from "./helpers.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 const { ethers } = await network.create();
 
@@ -38,7 +39,7 @@ describe("LeafMismatch32Verifier (end to end)", function () {
   }
 
   before(async function () {
-    c = await loadCrypto();
+    c = await circomlibOracle();
     await circuitArtifacts("LeafMismatch32"); // builds and caches the development keys on a first run
     verifier = await ethers.deployContract("LeafMismatch32Verifier");
     const r = userRecord();
@@ -229,7 +230,7 @@ describe("RootSumMismatchVerifier (end to end)", function () {
   });
 
   it("accepts the proof of an understated root sum from any path, and nothing else", async function () {
-    const c = await loadCrypto();
+    const c = await circomlibOracle();
     await circuitArtifacts("RootSumMismatch");
     const verifier: BaseContract = await ethers.deployContract("RootSumMismatchVerifier");
     const r = userRecord();

@@ -12,7 +12,6 @@ import {
   buildTree,
   compileTestCircuit,
   freeWires,
-  loadCrypto,
   mutate,
   packContext,
   pathOf,
@@ -25,6 +24,7 @@ import {
   type Signals,
   type TestCircuit,
 } from "./helpers.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 const D = 4;
 const PRV_MEMBER = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
@@ -126,7 +126,7 @@ describe("LeafMismatch circuit (D = 4)", function () {
   let validWitness: bigint[];
 
   before(async function () {
-    crypto = await loadCrypto();
+    crypto = await circomlibOracle();
     circuit = await compileTestCircuit(
       "leaf-mismatch-4",
       "leaf-mismatch.circom",

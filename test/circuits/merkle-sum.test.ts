@@ -8,7 +8,6 @@ import {
   buildTree,
   compileTestCircuit,
   freeWires,
-  loadCrypto,
   mutate,
   pathOf,
   violations,
@@ -18,6 +17,7 @@ import {
   type Signals,
   type TestCircuit,
 } from "./helpers.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 const D = 4;
 let crypto: Crypto;
@@ -54,7 +54,7 @@ describe("MerkleSumInclusion circuit (D = 4)", function () {
   let leaves: Map<number, Node>;
 
   before(async function () {
-    crypto = await loadCrypto();
+    crypto = await circomlibOracle();
     circuit = await compileTestCircuit(
       "merkle-sum-4",
       "merkle-sum.circom",

@@ -23,7 +23,8 @@ import {
   type RefusalReason,
 } from "../../src/prover/index.js";
 import { signed, treeWith, userRecord } from "./fixtures.js";
-import { loadCrypto, type Crypto } from "./helpers.js";
+import { type Crypto } from "./helpers.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 let c: Crypto;
 
@@ -40,7 +41,7 @@ async function refusal(input: ProveFraudInput): Promise<RefusalReason | "accepte
 describe("src/prover", function () {
   this.timeout(60_000);
   before(async function () {
-    c = await loadCrypto();
+    c = await circomlibOracle();
   });
 
   describe("checkFraud", function () {
@@ -125,18 +126,7 @@ describe("src/prover", function () {
     });
 
     it("refuses a record key outside the prime-order subgroup (weak-key), before any signature check", async function () {
-      const spec = "circomlibjs";
-      const lib = (await import(spec)) as {
-        buildBabyjub(): Promise<{
-          F: { toObject(v: Uint8Array): bigint };
-          Generator: [Uint8Array, Uint8Array];
-          Base8: [Uint8Array, Uint8Array];
-          subOrder: bigint;
-          addPoint(a: [Uint8Array, Uint8Array], b: [Uint8Array, Uint8Array]): [Uint8Array, Uint8Array];
-          mulPointEscalar(p: [Uint8Array, Uint8Array], e: bigint): [Uint8Array, Uint8Array];
-        }>;
-      };
-      const bj = await lib.buildBabyjub();
+      const bj = (await circomlibOracle()).lib.babyJub;
       // The full group's generator has order 8l: l times it has order 8 (anyone can sign under it).
       const order8 = bj.mulPointEscalar(bj.Generator, bj.subOrder);
       const mixed = bj.addPoint(bj.mulPointEscalar(bj.Base8, 12345n), order8);

@@ -7,7 +7,6 @@ import {
   P,
   compileTestCircuit,
   expectRejected,
-  loadCrypto,
   mutate,
   violations,
   witness,
@@ -15,6 +14,7 @@ import {
   type Signals,
   type TestCircuit,
 } from "./helpers.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 const TWO_128 = 1n << 128n;
 let crypto: Crypto;
@@ -76,7 +76,7 @@ describe("RootSumMismatch circuit", function () {
   }
 
   before(async function () {
-    crypto = await loadCrypto();
+    crypto = await circomlibOracle();
     circuit = await compileTestCircuit(
       "root-sum",
       "root-sum.circom",

@@ -31,8 +31,9 @@ import {
   TOKEN_ASSET,
   MEMBER_STAKE,
 } from "../contracts/ledger-fixture.js";
-import { P, loadCrypto, type Crypto, type Node, type Record6 } from "../circuits/helpers.js";
+import { P, type Crypto, type Node, type Record6 } from "../circuits/helpers.js";
 import { SparseTree, keyHash, rawLeafMismatchInput, signRecord } from "./attacks-fixture.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -163,7 +164,7 @@ describe("Money-path attacks of issue 12 (real Groth16 proofs)", function () {
   this.timeout(600_000);
 
   before(async function () {
-    const c = await loadCrypto();
+    const c = await circomlibOracle();
     const leafOf = (u: { accountKey: bigint; balance: bigint }): Node => ({
       h: c.poseidon([u.accountKey, u.balance]),
       s: u.balance,

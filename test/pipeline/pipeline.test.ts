@@ -1,7 +1,6 @@
 // The circuit pipeline end to end on a small real circuit: compile, development ceremony, witness,
 // Groth16 proof, and the proof checked by the exported Solidity verifier deployed on the in-process chain.
 import { expect } from "chai";
-import { buildPoseidon } from "circomlibjs";
 import { network } from "hardhat";
 import * as snarkjs from "snarkjs";
 
@@ -14,15 +13,13 @@ import {
   runPipeline,
   sharedCurve,
 } from "../../src/circuits/index.js";
+import { circomlibOracle } from "../helpers/circomlib-oracle.js";
 
 const { ethers } = await network.create();
 const DEPTH = 8;
 
-type Poseidon = Awaited<ReturnType<typeof buildPoseidon>>;
-
 /** A Merkle-sum path for `slot` in a depth-8 tree holding the given leaves (docs/protocol.md section 4). */
-function pathFor(poseidon: Poseidon, leaves: Map<number, { h: bigint; s: bigint }>, slot: number) {
-  const H = (xs: bigint[]) => poseidon.F.toObject(poseidon(xs)) as bigint;
+function pathFor(H: (xs: bigint[]) => bigint, leaves: Map<number, { h: bigint; s: bigint }>, slot: number) {
   let level = new Map(leaves);
   let empty = { h: 0n, s: 0n };
   const siblingHashes: bigint[] = [];
@@ -51,14 +48,13 @@ describe("circuit pipeline", function () {
   after(releaseCurves);
 
   it("proves MerkleSumInclusion8 and the exported verifier contract accepts the proof", async function () {
-    const poseidon = await buildPoseidon();
-    const H = (xs: bigint[]) => poseidon.F.toObject(poseidon(xs)) as bigint;
+    const { poseidon: H } = await circomlibOracle();
     const leaves = new Map([
       [3, { h: H([111n, 500n]), s: 500n }],
       [200, { h: H([222n, 7n]), s: 7n }],
     ]);
     const slot = 3;
-    const { root, siblingHashes, siblingSums } = pathFor(poseidon, leaves, slot);
+    const { root, siblingHashes, siblingSums } = pathFor(H, leaves, slot);
     expect(root.s).to.equal(507n);
 
     const art = await circuitArtifacts("MerkleSumInclusion8");
@@ -82,10 +78,9 @@ describe("circuit pipeline", function () {
   });
 
   it("cannot make a witness for a path that does not reach the root", async function () {
-    const poseidon = await buildPoseidon();
-    const H = (xs: bigint[]) => poseidon.F.toObject(poseidon(xs)) as bigint;
+    const { poseidon: H } = await circomlibOracle();
     const leaves = new Map([[5, { h: H([9n, 10n]), s: 10n }]]);
-    const { root, siblingHashes, siblingSums } = pathFor(poseidon, leaves, 5);
+    const { root, siblingHashes, siblingSums } = pathFor(H, leaves, 5);
     const art = await circuitArtifacts("MerkleSumInclusion8");
     const input = {
       rootHash: root.h,
