@@ -31,6 +31,7 @@ import { pending } from "../../tasks/governance-pending.js";
 import { propose, type ProposeArgs } from "../../tasks/governance-propose.js";
 import { roles } from "../../tasks/governance-roles.js";
 import { cancel } from "../../tasks/governance-cancel.js";
+import { expectRejectContaining } from "../helpers/expect.js";
 
 const MIN_DELAY = 3_600n;
 const DAY = 86_400n;
@@ -86,16 +87,6 @@ async function deployGoverned(
     config: hre.config,
   } as unknown as HardhatRuntimeEnvironment;
   return { c, timelock, timelockAddress, dir, addresses, taskHre };
-}
-
-async function rejects(p: Promise<unknown>, ...words: string[]): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    for (const w of words) expect((e as Error).message, (e as Error).message).to.contain(w);
-    return e as Error;
-  }
-  expect.fail(`expected a rejection containing ${words.join(", ")}`);
 }
 
 // ------------------------------------------------------------------------------------------------ main deployment
@@ -289,7 +280,10 @@ describe("governance attacks", function () {
       }
       // Claim vetoes: only governance (the timelock) and the auditors (documented: they act without delay).
       for (const s of [deployer, multisig, outsider]) {
-        await rejects(c.Adjudicator.connect(s).vetoClaim.staticCall(member, 1n, terms, "no"), "RestitutionNotVetoer");
+        await expectRejectContaining(
+          c.Adjudicator.connect(s).vetoClaim.staticCall(member, 1n, terms, "no"),
+          "RestitutionNotVetoer",
+        );
       }
     });
 
@@ -297,11 +291,11 @@ describe("governance attacks", function () {
       const call = encodeGovernanceCall("Reputation", "setSlashPenalty", [0]);
       const target = addresses["Consortium#Reputation"];
       for (const delay of [0n, MIN_DELAY - 1n]) {
-        await rejects(
+        await expectRejectContaining(
           timelock.connect(multisig).schedule(target, 0n, call.data, ZeroHash, ZeroHash, delay),
           "TimelockInsufficientDelay",
         );
-        await rejects(
+        await expectRejectContaining(
           timelock.connect(multisig).scheduleBatch([target], [0n], [call.data], ZeroHash, ZeroHash, delay),
           "TimelockInsufficientDelay",
         );
@@ -309,7 +303,7 @@ describe("governance attacks", function () {
       // Nobody pulls ETH out of the timelock (the insurance fund) without a scheduled operation.
       await outsider.sendTransaction({ to: timelockAddress, value: 1n });
       for (const s of [deployer, multisig, outsider]) {
-        await rejects(
+        await expectRejectContaining(
           timelock.connect(s).execute(s.address, 1n, "0x", ZeroHash, ZeroHash),
           "TimelockUnexpectedOperationState",
         );
@@ -323,21 +317,21 @@ describe("governance attacks", function () {
       );
       const id = String(proposed.id);
       expect(BigInt(String(proposed.delay))).to.equal(MIN_DELAY);
-      await rejects(execute(opArgs(id), taskHre), "is not ready");
-      await rejects(
+      await expectRejectContaining(execute(opArgs(id), taskHre), "is not ready");
+      await expectRejectContaining(
         timelock.connect(outsider).execute(timelockAddress, 0n, String(proposed.data), ZeroHash, String(proposed.salt)),
         "TimelockUnexpectedOperationState",
       );
       // Another (ready) operation, executed with another predecessor or salt: a different id, refused.
       const other = await propose(proposeArgs({ args: "[4100]", salt: freshSalt() }), taskHre);
       await networkHelpers.time.increase(MIN_DELAY);
-      await rejects(
+      await expectRejectContaining(
         timelock
           .connect(outsider)
           .execute(String(other.target), 0n, String(other.data), String(proposed.id), String(other.salt)),
         "TimelockUnexpectedOperationState",
       );
-      await rejects(
+      await expectRejectContaining(
         timelock.connect(outsider).execute(String(other.target), 0n, String(other.data), ZeroHash, freshSalt()),
         "TimelockUnexpectedOperationState",
       );
@@ -407,7 +401,7 @@ describe("governance attacks", function () {
       expect(await c.Reputation.slashPenaltyBps()).to.equal(4_200n);
       // A file naming an id never scheduled is refused before sending.
       await writeFile(file, JSON.stringify({ id: `0x${"77".repeat(32)}` }));
-      await rejects(
+      await expectRejectContaining(
         execute({ ...common, operation: file, from: outsider.address, fromBlock: 0n }, taskHre),
         "was never scheduled on this timelock",
       );

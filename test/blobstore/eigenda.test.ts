@@ -12,15 +12,7 @@ import {
   type BlobRef,
 } from "../../src/blobstore/index.js";
 import { startFakeEigenDa, type FakeEigenDa } from "../helpers/fake-eigenda.js";
-
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejectionOf } from "../helpers/expect.js";
 
 function pseudoRandom(n: number, seed = 1): Uint8Array {
   const out = new Uint8Array(n);
@@ -76,7 +68,7 @@ describe("EigenDaProxyClient", () => {
     });
 
     it("refuses an empty payload", async () => {
-      expect((await caught(client.put(new Uint8Array(0)))).message).to.contain("empty blob");
+      expect((await rejectionOf(client.put(new Uint8Array(0)))).message).to.contain("empty blob");
     });
 
     it("reports the proxy's health", async () => {
@@ -110,7 +102,7 @@ describe("EigenDaProxyClient", () => {
 
     it("gives up with BlobStoreUnavailableError after the last retry", async () => {
       proxy.fail503(10);
-      const err = await caught(client.put(pseudoRandom(10)));
+      const err = await rejectionOf(client.put(pseudoRandom(10)));
       expect(err).to.be.instanceOf(BlobStoreUnavailableError);
       expect(err.message).to.contain("after 4 attempts");
       expect(err.message).to.contain("DA network is down");
@@ -119,7 +111,7 @@ describe("EigenDaProxyClient", () => {
 
     it("retries network errors and then fails clearly", async () => {
       const dead = new EigenDaProxyClient("http://127.0.0.1:1", { retries: 1, backoff: 1 });
-      const err = await caught(dead.put(pseudoRandom(10)));
+      const err = await rejectionOf(dead.put(pseudoRandom(10)));
       expect(err).to.be.instanceOf(BlobStoreUnavailableError);
       expect(err.message).to.contain("network error");
     });
@@ -130,13 +122,13 @@ describe("EigenDaProxyClient", () => {
       const ref = await client.put(pseudoRandom(100));
       proxy.rejectCertificate(ref.commitment);
       const before = proxy.requests.length;
-      const err = await caught(client.get(ref));
+      const err = await rejectionOf(client.get(ref));
       expect(err).to.be.instanceOf(BlobRefRejectedError);
       expect(err.message).to.contain("418");
       expect(proxy.requests.length - before).to.equal(1);
       // A certificate of another version (a forged one) gets the same answer.
       const forged = { ...ref, commitment: "0x02" + ref.commitment.slice(4) };
-      expect(await caught(client.get(forged))).to.be.instanceOf(BlobRefRejectedError);
+      expect(await rejectionOf(client.get(forged))).to.be.instanceOf(BlobRefRejectedError);
     });
 
     it("429 (rate-limited) is retried with backoff like 503, then unavailable", async () => {
@@ -144,14 +136,14 @@ describe("EigenDaProxyClient", () => {
       const ref = await client.put(pseudoRandom(100));
       expect(proxy.requests).to.have.length(3);
       proxy.fail429(10);
-      const err = await caught(client.get(ref));
+      const err = await rejectionOf(client.get(ref));
       expect(err).to.be.instanceOf(BlobStoreUnavailableError);
       expect(err.message).to.contain("rate-limiting");
     });
 
     it("400 (malformed request) is an error in words, not retried", async () => {
       proxy.failNextWith(400);
-      const err = await caught(client.put(pseudoRandom(10)));
+      const err = await rejectionOf(client.put(pseudoRandom(10)));
       expect(err).to.be.instanceOf(BlobStoreError);
       expect(err).to.not.be.instanceOf(BlobStoreUnavailableError);
       expect(err.message).to.match(/refused the request as malformed \(400/);
@@ -162,7 +154,7 @@ describe("EigenDaProxyClient", () => {
   describe("errors that are not retried", () => {
     it("fails at once on another non-200 status", async () => {
       proxy.failNextWith(500);
-      const err = await caught(client.put(pseudoRandom(10)));
+      const err = await rejectionOf(client.put(pseudoRandom(10)));
       expect(err).to.be.instanceOf(BlobStoreError);
       expect(err).to.not.be.instanceOf(BlobStoreUnavailableError);
       expect(err.message).to.contain("HTTP 500");
@@ -171,24 +163,24 @@ describe("EigenDaProxyClient", () => {
 
     it("fails on an empty certificate", async () => {
       proxy.emptyNextPut();
-      expect((await caught(client.put(pseudoRandom(10)))).message).to.contain("empty certificate");
+      expect((await rejectionOf(client.put(pseudoRandom(10)))).message).to.contain("empty certificate");
     });
 
     it("fails when the proxy refuses an oversized blob (client misconfigured)", async () => {
       const big = new EigenDaProxyClient(proxy.url, { maxBlobBytes: 2 * MAX, retries: 0 });
-      expect((await caught(big.put(pseudoRandom(MAX + 1)))).message).to.contain("HTTP 413");
+      expect((await rejectionOf(big.put(pseudoRandom(MAX + 1)))).message).to.contain("HTTP 413");
     });
 
     it("throws BlobNotFoundError for an unknown certificate", async () => {
       const ref: BlobRef = { store: "eigenda", commitment: "0x0102", keccak256: keccak256("0x00"), size: 1, chunks: 0 };
-      expect(await caught(client.get(ref))).to.be.instanceOf(BlobNotFoundError);
+      expect(await rejectionOf(client.get(ref))).to.be.instanceOf(BlobNotFoundError);
     });
 
     it("refuses a URL that is not http(s) and refs of another store", async () => {
       expect(() => new EigenDaProxyClient("ftp://x")).to.throw(BlobStoreError, /http/);
       expect(() => new EigenDaProxyClient("not a url")).to.throw(BlobStoreError, /not a URL/);
       const ref = await client.put(pseudoRandom(10));
-      expect((await caught(client.get({ ...ref, store: "local" }))).message).to.contain("cannot fetch");
+      expect((await rejectionOf(client.get({ ...ref, store: "local" }))).message).to.contain("cannot fetch");
     });
   });
 
@@ -196,7 +188,7 @@ describe("EigenDaProxyClient", () => {
     it("detects a corrupted single blob", async () => {
       const ref = await client.put(pseudoRandom(100));
       proxy.corruptGets(1);
-      const err = await caught(client.get(ref));
+      const err = await rejectionOf(client.get(ref));
       expect(err).to.be.instanceOf(BlobIntegrityError);
       expect(err.message).to.contain("keccak256 is");
     });
@@ -205,10 +197,10 @@ describe("EigenDaProxyClient", () => {
       const ref = await client.put(pseudoRandom(2 * MAX + 1));
       // The manifest comes first; corrupt it and then the first chunk.
       proxy.corruptGets(1);
-      expect(await caught(client.get(ref))).to.be.instanceOf(BlobIntegrityError);
+      expect(await rejectionOf(client.get(ref))).to.be.instanceOf(BlobIntegrityError);
       const manifest = decodeManifest(proxy.blobs.get(ref.commitment.slice(2))!);
       proxy.blobs.get(manifest.chunks[1].commitment.slice(2))![0] ^= 1;
-      const err = await caught(client.get(ref));
+      const err = await rejectionOf(client.get(ref));
       expect(err).to.be.instanceOf(BlobIntegrityError);
       expect(err.message).to.contain("chunk 1");
     });
@@ -216,20 +208,22 @@ describe("EigenDaProxyClient", () => {
     it("detects a ref whose keccak256 does not match what the proxy returns", async () => {
       const ref = await client.put(pseudoRandom(100));
       const wrong = { ...ref, keccak256: keccak256(pseudoRandom(100, 9)) };
-      expect(await caught(client.get(wrong))).to.be.instanceOf(BlobIntegrityError);
+      expect(await rejectionOf(client.get(wrong))).to.be.instanceOf(BlobIntegrityError);
       const chunked = await client.put(pseudoRandom(MAX + 5));
-      expect(await caught(client.get({ ...chunked, keccak256: wrong.keccak256 }))).to.be.instanceOf(BlobIntegrityError);
+      expect(await rejectionOf(client.get({ ...chunked, keccak256: wrong.keccak256 }))).to.be.instanceOf(
+        BlobIntegrityError,
+      );
     });
 
     it("detects a manifest swapped for another blob's manifest", async () => {
       const a = await client.put(pseudoRandom(MAX + 5, 1));
       const b = await client.put(pseudoRandom(MAX + 5, 2));
-      expect(await caught(client.get({ ...a, commitment: b.commitment }))).to.be.instanceOf(BlobIntegrityError);
+      expect(await rejectionOf(client.get({ ...a, commitment: b.commitment }))).to.be.instanceOf(BlobIntegrityError);
     });
 
     it("detects a manifest ref pointing at a non-manifest blob", async () => {
       const plain = await client.put(pseudoRandom(50));
-      const err = await caught(client.get({ ...plain, chunks: 2 }));
+      const err = await rejectionOf(client.get({ ...plain, chunks: 2 }));
       expect(err).to.be.instanceOf(BlobIntegrityError);
       expect(err.message).to.contain("manifest");
     });

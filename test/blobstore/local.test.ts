@@ -13,16 +13,7 @@ import {
   LocalBlobStore,
   parseBlobRef,
 } from "../../src/blobstore/index.js";
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejectionOf } from "../helpers/expect.js";
 
 describe("LocalBlobStore", () => {
   let dir: string;
@@ -83,7 +74,7 @@ describe("LocalBlobStore", () => {
     it("throws BlobNotFoundError for a blob it never stored", async () => {
       const ref = await store.put(new Uint8Array([9]));
       await rm(store.pathOf(ref.keccak256));
-      const err = await caught(store.get(ref));
+      const err = await rejectionOf(store.get(ref));
       expect(err).to.be.instanceOf(BlobNotFoundError);
       expect(err.message).to.contain("is not in the local store");
     });
@@ -91,7 +82,7 @@ describe("LocalBlobStore", () => {
     it("throws BlobIntegrityError when the file was altered on disk", async () => {
       const ref = await store.put(new TextEncoder().encode("original"));
       await writeFile(store.pathOf(ref.keccak256), "0riginal");
-      const err = await caught(store.get(ref));
+      const err = await rejectionOf(store.get(ref));
       expect(err).to.be.instanceOf(BlobIntegrityError);
       expect(err.message).to.match(/keccak256 is 0x[0-9a-f]{64}, expected/);
       expect(await store.has(ref.keccak256)).to.equal(false);
@@ -100,7 +91,7 @@ describe("LocalBlobStore", () => {
     it("throws BlobIntegrityError when the file was truncated", async () => {
       const ref = await store.put(new TextEncoder().encode("original"));
       await writeFile(store.pathOf(ref.keccak256), "orig");
-      const err = await caught(store.get(ref));
+      const err = await rejectionOf(store.get(ref));
       expect(err).to.be.instanceOf(BlobIntegrityError);
       expect(err.message).to.contain("expected 8 bytes, got 4");
     });
@@ -115,12 +106,14 @@ describe("LocalBlobStore", () => {
 
     it("refuses refs of another store and malformed refs", async () => {
       const ref = await store.put(new Uint8Array([1]));
-      const other = await caught(store.get({ ...ref, store: "eigenda" }));
+      const other = await rejectionOf(store.get({ ...ref, store: "eigenda" }));
       expect(other).to.be.instanceOf(BlobStoreError);
       expect(other.message).to.contain("cannot fetch");
-      expect(await caught(store.get({ ...ref, commitment: "0x" + "00".repeat(32) }))).to.be.instanceOf(BlobStoreError);
+      expect(await rejectionOf(store.get({ ...ref, commitment: "0x" + "00".repeat(32) }))).to.be.instanceOf(
+        BlobStoreError,
+      );
       const traversal = "0x../../etc/passwd";
-      const bad = await caught(store.get({ ...ref, keccak256: traversal, commitment: traversal }));
+      const bad = await rejectionOf(store.get({ ...ref, keccak256: traversal, commitment: traversal }));
       expect(bad.message).to.contain("not a keccak256");
       expect(() => store.pathOf("../x")).to.throw(BlobStoreError, /not a keccak256/);
     });

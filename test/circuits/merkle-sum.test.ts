@@ -7,6 +7,7 @@ import {
   P,
   buildTree,
   compileTestCircuit,
+  expectRejected,
   freeWires,
   mutate,
   pathOf,
@@ -36,17 +37,6 @@ function inputFor(leaves: Map<number, Node>, slot: number): Signals {
     siblingHashes: sib.map((n) => n.h),
     siblingSums: sib.map((n) => n.s),
   };
-}
-
-async function expectRejected(input: Signals, template: RegExp): Promise<void> {
-  let message = "";
-  try {
-    await witness(circuit, input);
-  } catch (e) {
-    message = String(e);
-  }
-  expect(message, "the witness calculator accepted the input").to.match(/Assert Failed/);
-  expect(message).to.match(template);
 }
 
 describe("MerkleSumInclusion circuit (D = 4)", function () {
@@ -92,42 +82,42 @@ describe("MerkleSumInclusion circuit (D = 4)", function () {
 
   it("rejects a wrong root hash", async function () {
     const input = inputFor(leaves, 6);
-    await expectRejected({ ...input, rootHash: BigInt(input.rootHash as bigint) + 1n }, /MerkleSumInclusion/);
+    await expectRejected(circuit, { ...input, rootHash: BigInt(input.rootHash as bigint) + 1n }, /MerkleSumInclusion/);
   });
 
   it("rejects a wrong root sum", async function () {
     const input = inputFor(leaves, 6);
-    await expectRejected({ ...input, rootSum: BigInt(input.rootSum as bigint) - 1n }, /MerkleSumInclusion/);
+    await expectRejected(circuit, { ...input, rootSum: BigInt(input.rootSum as bigint) - 1n }, /MerkleSumInclusion/);
   });
 
   it("rejects the path of another slot", async function () {
-    await expectRejected({ ...inputFor(leaves, 6), slot: 7 }, /MerkleSumInclusion/);
+    await expectRejected(circuit, { ...inputFor(leaves, 6), slot: 7 }, /MerkleSumInclusion/);
   });
 
   it("rejects a slot >= 2^D", async function () {
-    await expectRejected({ ...inputFor(leaves, 6), slot: 16 + 6 }, /Num2Bits/);
+    await expectRejected(circuit, { ...inputFor(leaves, 6), slot: 16 + 6 }, /Num2Bits/);
   });
 
   it("rejects a sibling sum >= 2^128 and a wrapped (negative) sibling sum", async function () {
     const big = new Map(leaves);
     big.set(7, { h: 9n, s: 1n << 128n });
-    await expectRejected(inputFor(big, 6), /Num2Bits/);
+    await expectRejected(circuit, inputFor(big, 6), /Num2Bits/);
     const neg = new Map(leaves);
     neg.set(7, { h: 9n, s: P - 20n });
-    await expectRejected(inputFor(neg, 6), /Num2Bits/);
+    await expectRejected(circuit, inputFor(neg, 6), /Num2Bits/);
   });
 
   it("rejects a leaf sum >= 2^128", async function () {
     const big = new Map(leaves);
     big.set(6, { h: 9n, s: 1n << 128n });
-    await expectRejected(inputFor(big, 6), /Num2Bits/);
+    await expectRejected(circuit, inputFor(big, 6), /Num2Bits/);
   });
 
   it("rejects a root sum >= 2^128 even when every child sum is below 2^128", async function () {
     const big = new Map(leaves);
     big.set(0, { h: 9n, s: (1n << 127n) + 1n });
     big.set(15, { h: 8n, s: 1n << 127n });
-    await expectRejected(inputFor(big, 6), /Num2Bits/);
+    await expectRejected(circuit, inputFor(big, 6), /Num2Bits/);
   });
 
   it("rejects mutated witnesses: another root, leaf sum or sibling sum", async function () {

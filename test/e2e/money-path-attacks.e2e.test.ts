@@ -34,6 +34,7 @@ import {
 import { P, type Crypto, type Node, type Record6 } from "../circuits/helpers.js";
 import { SparseTree, keyHash, rawLeafMismatchInput, signRecord } from "./attacks-fixture.js";
 import { circomlibOracle } from "../helpers/circomlib-oracle.js";
+import { rejectionOf } from "../helpers/expect.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -144,16 +145,6 @@ async function prove(record: SignedRecord, tree: SparseTree): Promise<FraudProof
 
 function termsOf(p: FraudProofStruct, round = 1n) {
   return { asset: p.asset, claim: p.claim, round, payoutHash: p.payoutHash };
-}
-
-/** The error `p` rejects with; fails the test when it resolves. */
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection, but the call succeeded");
 }
 
 async function ethBalance(a: string): Promise<bigint> {
@@ -533,7 +524,7 @@ describe("Money-path attacks of issue 12 (real Groth16 proofs)", function () {
     const tree = world.honest;
     const l = tree.node(31, 0n);
     const r = tree.node(31, 1n);
-    const refused = await rejection(
+    const refused = await rejectionOf(
       proveRootSum({ member: 1n, asset: 1, t: 1n, rootSum: tree.root.s, path: tree.path(0n) }),
     );
     expect(refused).to.be.instanceOf(FraudProofRefused);
@@ -554,7 +545,7 @@ describe("Money-path attacks of issue 12 (real Groth16 proofs)", function () {
       { ...honestInput, sL: (l.s + P).toString() },
       { ...honestInput, sL: (l.s + 1n).toString(), sR: ((r.s - 1n + P) % P).toString() },
     ]) {
-      expect(await rejection(snarkjs.groth16.fullProve(input, a.wasm, a.zkey))).to.be.instanceOf(Error);
+      expect(await rejectionOf(snarkjs.groth16.fullProve(input, a.wasm, a.zkey))).to.be.instanceOf(Error);
     }
     void c;
   });
@@ -589,7 +580,7 @@ describe("Money-path attacks of issue 12 (real Groth16 proofs)", function () {
       { malformed: P - 1n, badIndex: 0n, claim: U.balance },
     ];
     for (const o of attempts) {
-      const err = await rejection(snarkjs.groth16.fullProve(rawLeafMismatchInput(c, u, path, o), a.wasm, a.zkey));
+      const err = await rejectionOf(snarkjs.groth16.fullProve(rawLeafMismatchInput(c, u, path, o), a.wasm, a.zkey));
       expect(err, `malformed=${o.malformed} badIndex=${o.badIndex} claim=${o.claim}`).to.be.instanceOf(Error);
     }
   });

@@ -27,6 +27,7 @@ import { execute } from "../../tasks/governance-execute.js";
 import { pending } from "../../tasks/governance-pending.js";
 import { propose, type ProposeArgs } from "../../tasks/governance-propose.js";
 import { deploymentRoles } from "../../tasks/governance-roles.js";
+import { expectRejectContaining } from "../helpers/expect.js";
 
 const conn = await network.create();
 const { ethers, networkHelpers } = conn;
@@ -105,16 +106,6 @@ function proposeArgs(over: Partial<ProposeArgs>): ProposeArgs {
 }
 const opArgs = (id: string, from = outsider.address) => ({ ...common, id, from, fromBlock: 0n });
 
-async function rejects(p: Promise<unknown>, ...words: string[]): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    for (const w of words) expect((e as Error).message, (e as Error).message).to.contain(w);
-    return e as Error;
-  }
-  expect.fail(`expected a rejection containing ${words.join(", ")}`);
-}
-
 describe("governance", function () {
   describe("post-deploy configuration module", function () {
     it("lists the assets with their collateral weights, grants the auditors, sets quorum and SLA", async function () {
@@ -184,7 +175,7 @@ describe("governance", function () {
     });
 
     it("the deployer can no longer change a parameter", async function () {
-      await rejects(
+      await expectRejectContaining(
         c.CommitmentLedger.connect(deployer).setQuorumParams({
           quorumWeight: 1n,
           minSigners: 1n,
@@ -228,14 +219,14 @@ describe("governance", function () {
       expect(op.state).to.equal("Waiting");
       expect(op.calls[0].call).to.equal('CommitmentLedger.setQuorumParams(["5000000000000000000","3","0","4"])');
 
-      await rejects(
+      await expectRejectContaining(
         execute(opArgs(id), taskHre),
         `operation ${id} is not ready: it may execute from`,
         String(proposed.readyAtIso),
       );
       // The timelock itself refuses too.
       const call = encodeGovernanceCall("CommitmentLedger", "setQuorumParams", [["5000000000000000000", 3, "0", 4]]);
-      await rejects(
+      await expectRejectContaining(
         timelock
           .connect(outsider)
           .execute(addresses["Consortium#CommitmentLedger"], 0n, call.data, DEFAULT_ADMIN_ROLE, DEFAULT_ADMIN_ROLE),
@@ -251,8 +242,8 @@ describe("governance", function () {
       expect(q.minSigners).to.equal(3n);
 
       // Not twice.
-      await rejects(execute(opArgs(id), taskHre), `operation ${id} has already been executed`);
-      await rejects(
+      await expectRejectContaining(execute(opArgs(id), taskHre), `operation ${id} has already been executed`);
+      await expectRejectContaining(
         timelock
           .connect(outsider)
           .execute(addresses["Consortium#CommitmentLedger"], 0n, call.data, DEFAULT_ADMIN_ROLE, DEFAULT_ADMIN_ROLE),
@@ -272,7 +263,7 @@ describe("governance", function () {
       const id = String(proposed.id);
       const listed = await pending({ ...common, all: false, fromBlock: 0n }, taskHre);
       expect(listed.operations.find((o) => o.id === id)!.calls[0].call).to.contain("plain transfer");
-      await rejects(execute(opArgs(id), taskHre), `operation ${id} is not ready`);
+      await expectRejectContaining(execute(opArgs(id), taskHre), `operation ${id} is not ready`);
       expect(await ethers.provider.getBalance(recipient)).to.equal(0n);
 
       await networkHelpers.time.increase(MIN_DELAY);
@@ -281,26 +272,32 @@ describe("governance", function () {
       expect(await ethers.provider.getBalance(timelockAddress)).to.equal(2n * 10n ** 18n);
 
       // Refused before sending: a transfer with a contract call, without value, to a non-address.
-      await rejects(
+      await expectRejectContaining(
         propose(proposeArgs({ to: recipient, value: 1n }), taskHre),
         "--to proposes a plain ETH transfer: drop --contract",
       );
-      await rejects(propose(proposeArgs({ ...transfer, value: 0n }), taskHre), "--to needs --value <wei> above 0");
-      await rejects(propose(proposeArgs({ ...transfer, to: "0x1234" }), taskHre), "--to 0x1234: not a 0x address");
-      await rejects(
+      await expectRejectContaining(
+        propose(proposeArgs({ ...transfer, value: 0n }), taskHre),
+        "--to needs --value <wei> above 0",
+      );
+      await expectRejectContaining(
+        propose(proposeArgs({ ...transfer, to: "0x1234" }), taskHre),
+        "--to 0x1234: not a 0x address",
+      );
+      await expectRejectContaining(
         propose(proposeArgs({ contract: undefined }), taskHre),
         "--contract is required (e.g. CommitmentLedger), or --to for a plain ETH transfer",
       );
     });
 
     it("a non-proposer cannot schedule", async function () {
-      await rejects(
+      await expectRejectContaining(
         propose(proposeArgs({ from: outsider.address, salt: `0x${"11".repeat(32)}` }), taskHre),
         `${outsider.address} is not a proposer of the timelock`,
       );
       // The timelock itself refuses it too.
       const call = encodeGovernanceCall("Reputation", "setSlashPenalty", [1]);
-      await rejects(
+      await expectRejectContaining(
         timelock
           .connect(outsider)
           .schedule(
@@ -321,17 +318,23 @@ describe("governance", function () {
         taskHre,
       );
       const id = String(proposed.id);
-      await rejects(cancel(opArgs(id, outsider.address), taskHre), `${outsider.address} is not a canceller`);
+      await expectRejectContaining(
+        cancel(opArgs(id, outsider.address), taskHre),
+        `${outsider.address} is not a canceller`,
+      );
       await cancel(opArgs(id, multisig.address), taskHre);
       await networkHelpers.time.increase(MIN_DELAY);
-      await rejects(execute(opArgs(id), taskHre), `operation ${id} was cancelled`);
+      await expectRejectContaining(execute(opArgs(id), taskHre), `operation ${id} was cancelled`);
       const all = await pending({ ...common, all: true, fromBlock: 0n }, taskHre);
       expect(all.operations.find((o) => o.id === id)!.state).to.equal("Cancelled");
     });
 
     it("a delay below the minimum and an operation scheduled twice are refused before sending", async function () {
-      await rejects(propose(proposeArgs({ delay: 10n }), taskHre), "below the timelock's minimum delay of 3600 s");
-      await rejects(propose(proposeArgs({}), taskHre), "already scheduled or done: pass another --salt");
+      await expectRejectContaining(
+        propose(proposeArgs({ delay: 10n }), taskHre),
+        "below the timelock's minimum delay of 3600 s",
+      );
+      await expectRejectContaining(propose(proposeArgs({}), taskHre), "already scheduled or done: pass another --salt");
     });
 
     it("--unsigned prints the schedule transaction and sends nothing", async function () {
@@ -345,23 +348,26 @@ describe("governance", function () {
   describe("calls are checked against the generated ABI before sending", function () {
     it("refuses an unknown contract, an unknown or view function and wrong arguments, naming them", async function () {
       const before = await ethers.provider.getBlockNumber();
-      await rejects(
+      await expectRejectContaining(
         propose(proposeArgs({ contract: "Treasury" }), taskHre),
         'unknown contract "Treasury"',
         "CommitmentLedger",
       );
-      await rejects(
+      await expectRejectContaining(
         propose(proposeArgs({ function: "setQuorum" }), taskHre),
         'CommitmentLedger has no function "setQuorum"',
         "setQuorumParams((uint256,uint16,uint96,uint16))",
       );
-      await rejects(propose(proposeArgs({ function: "quorumParams" }), taskHre), "quorumParams() is a view function");
-      await rejects(
+      await expectRejectContaining(
+        propose(proposeArgs({ function: "quorumParams" }), taskHre),
+        "quorumParams() is a view function",
+      );
+      await expectRejectContaining(
         propose(proposeArgs({ args: "[]" }), taskHre),
         "CommitmentLedger.setQuorumParams((uint256,uint16,uint96,uint16)) takes 1 argument(s)",
         "got 0",
       );
-      await rejects(
+      await expectRejectContaining(
         propose(
           proposeArgs({ function: "setUnbondingDelay", contract: "ConsortiumRegistry", args: '["soon"]' }),
           taskHre,
@@ -369,7 +375,7 @@ describe("governance", function () {
         "ConsortiumRegistry.setUnbondingDelay(uint64): argument 0 (delay: uint64",
         '"soon"',
       );
-      await rejects(propose(proposeArgs({ args: "{" }), taskHre), "--args is not JSON");
+      await expectRejectContaining(propose(proposeArgs({ args: "{" }), taskHre), "--args is not JSON");
       expect(() => encodeGovernanceCall("Reputation", "setSlashPenalty", [70_000])).to.throw(
         GovernanceCallError,
         /argument 0 \(slashPenaltyBps_: uint16/,

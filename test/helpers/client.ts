@@ -16,6 +16,7 @@ import {
   type Client,
   type ContractRole,
 } from "../../src/client/index.js";
+import { expectRejectContaining } from "./expect.js";
 
 /** Writes a deployment directory holding the given contracts (role -> address); returns the directory. */
 export async function deploymentDir(addresses: Partial<Record<ContractRole, string>>): Promise<string> {
@@ -50,12 +51,5 @@ export async function testClient(
 
 /** Asserts that `promise` rejects with a TaskError whose message contains `words`. */
 export async function expectTaskError(promise: Promise<unknown>, words: string): Promise<void> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).to.be.instanceOf(TaskError);
-    expect((e as Error).message).to.contain(words);
-    return;
-  }
-  expect.fail(`expected a TaskError containing "${words}"`);
+  expect(await expectRejectContaining(promise, words)).to.be.instanceOf(TaskError);
 }

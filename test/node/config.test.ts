@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 
 import { jsonLogger, parsePrivateKey, readAggregatorConfig, readNodeConfig } from "../../src/node/index.js";
-import { rejects } from "./fixture.js";
+import { expectReject } from "../helpers/expect.js";
 
 const A = "0x" + "11".repeat(20);
 
@@ -48,15 +48,15 @@ describe("node configuration", function () {
   it("names the file and the field of a bad configuration", async function () {
     const file = join(dir, "bad.json");
     await writeFile(file, JSON.stringify({ ...node, ledger: "0x12" }));
-    await rejects(readNodeConfig(file), /bad\.json: field ledger: must be a 0x-prefixed 20-byte address/);
+    await expectReject(readNodeConfig(file), /bad\.json: field ledger: must be a 0x-prefixed 20-byte address/);
     await writeFile(file, JSON.stringify({ ...node, confirmations: -1 }));
-    await rejects(readNodeConfig(file), /field confirmations/);
+    await expectReject(readNodeConfig(file), /field confirmations/);
     await writeFile(file, JSON.stringify({ ...node, privateKey: "0x00" }));
-    await rejects(readNodeConfig(file), /bad\.json: field \(top level\)|privateKey/);
+    await expectReject(readNodeConfig(file), /bad\.json: field \(top level\)|privateKey/);
     await writeFile(file, "{");
-    await rejects(readNodeConfig(file), /not readable JSON/);
+    await expectReject(readNodeConfig(file), /not readable JSON/);
     await writeFile(file, JSON.stringify({ format: "por.aggregator-config", version: 1, rpcUrl: "ftp://x" }));
-    await rejects(readAggregatorConfig(file), /field rpcUrl: must be an http\(s\) URL/);
+    await expectReject(readAggregatorConfig(file), /field rpcUrl: must be an http\(s\) URL/);
   });
 
   it("takes either a local blob directory or an EigenDA proxy URL, never both or neither", async function () {
@@ -66,11 +66,11 @@ describe("node configuration", function () {
     const c = await readNodeConfig(file);
     expect([c.eigendaUrl, c.blobDir]).to.deep.equal(["http://127.0.0.1:3100", undefined]);
     await writeFile(file, JSON.stringify(withoutBlobDir));
-    await rejects(readNodeConfig(file), /da\.json: field blobDir: set blobDir \(local blob store\) or eigendaUrl/);
+    await expectReject(readNodeConfig(file), /da\.json: field blobDir: set blobDir \(local blob store\) or eigendaUrl/);
     await writeFile(file, JSON.stringify({ ...node, eigendaUrl: "http://127.0.0.1:3100" }));
-    await rejects(readNodeConfig(file), /da\.json: field eigendaUrl: set blobDir or eigendaUrl, not both/);
+    await expectReject(readNodeConfig(file), /da\.json: field eigendaUrl: set blobDir or eigendaUrl, not both/);
     await writeFile(file, JSON.stringify({ ...withoutBlobDir, eigendaUrl: "127.0.0.1:3100" }));
-    await rejects(readNodeConfig(file), /da\.json: field eigendaUrl: must be an http\(s\) URL/);
+    await expectReject(readNodeConfig(file), /da\.json: field eigendaUrl: must be an http\(s\) URL/);
   });
 
   it("checks a key's form, never echoing a bad value", function () {

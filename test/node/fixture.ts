@@ -352,17 +352,3 @@ export async function committedMember<S extends BlobStore>(
   const { poa, commitment, ref } = await commitSnapshot(conn, d, member, t, snap, [reserve], blobs);
   return { d, member, operator, operator2, reserve, t, dir, blobs, poa, commitment, ref };
 }
-
-/** Asserts that `p` rejects with a message matching `re` (and, when given, an instance of `cls`). */
-export async function rejects(p: Promise<unknown>, re: RegExp, cls?: new (...a: never[]) => Error): Promise<void> {
-  let error: unknown;
-  try {
-    await p;
-  } catch (e) {
-    error = e;
-  }
-  if (error === undefined) throw new Error(`expected a rejection matching ${re}`);
-  if (cls !== undefined && !(error instanceof cls)) throw new Error(`expected a ${cls.name}, got ${String(error)}`);
-  const m = error instanceof Error ? error.message : String(error);
-  if (!re.test(m)) throw new Error(`rejection "${m}" does not match ${re}`);
-}

@@ -11,6 +11,7 @@ import type { HardhatPlugin } from "hardhat/types/plugins";
 
 import porKeysPlugin from "../../src/hardhat/keys-plugin.js";
 import { resolvePrivateKey } from "../../src/node/index.js";
+import { rejectionOf } from "../helpers/expect.js";
 
 const STORED = "0x" + "11".repeat(32);
 const FROM_ENV = "0x" + "22".repeat(32);
@@ -34,15 +35,6 @@ async function hreWith(values: Record<string, string>) {
     plugins: [porKeysPlugin, fakeKeystore(values)],
     por: { operatorKey: configVariable("POR_TEST_OPERATOR_KEY") },
   });
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("service keys as Hardhat configuration variables", () => {
@@ -70,7 +62,7 @@ describe("service keys as Hardhat configuration variables", () => {
   it("a key found nowhere names the variable and how to store it; the default names are used when unset", async () => {
     const h = await hreWith({});
     expect(h.config.por.aggregatorKey.name).to.equal("POR_AGGREGATOR_KEY");
-    const e = await rejection(resolvePrivateKey(h.config.por.aggregatorKey));
+    const e = await rejectionOf(resolvePrivateKey(h.config.por.aggregatorKey));
     expect(e.message).to.equal(
       "no key in POR_AGGREGATOR_KEY: store it with `npx hardhat keystore set POR_AGGREGATOR_KEY` or set the " +
         "environment variable POR_AGGREGATOR_KEY",
@@ -79,12 +71,12 @@ describe("service keys as Hardhat configuration variables", () => {
 
   it("a stored value that is not a key is refused without showing it", async () => {
     const h = await hreWith({ POR_TEST_OPERATOR_KEY: "hunter2" });
-    const e = await rejection(resolvePrivateKey(h.config.por.operatorKey));
+    const e = await rejectionOf(resolvePrivateKey(h.config.por.operatorKey));
     expect(e.message).to.equal("POR_TEST_OPERATOR_KEY must hold a 32-byte hex private key");
   });
 
   it("refuses a key configured as a plain string (it would sit in the config file)", async () => {
-    const e = await rejection(
+    const e = await rejectionOf(
       createHardhatRuntimeEnvironment({
         plugins: [porKeysPlugin],
         por: { operatorKey: STORED as never },

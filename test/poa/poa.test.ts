@@ -25,7 +25,8 @@ import {
 import { classifyError, rpcProvider } from "../../src/chain/rpc.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 import { callTo, startRpcProxy } from "../helpers/rpc-proxy.js";
-import { E18, ETH, deploy, fundedWallet, onboard, registerReserve, rejects, type Conn } from "../node/fixture.js";
+import { E18, ETH, deploy, fundedWallet, onboard, registerReserve, type Conn } from "../node/fixture.js";
+import { expectReject } from "../helpers/expect.js";
 
 const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
 const { ethers, networkHelpers } = conn;
@@ -84,9 +85,9 @@ describe("poa", function () {
 
     it("refuses a t before the first block and a t at or after the head", async function () {
       const genesis = (await ethers.provider.getBlock(0))!;
-      await rejects(findBlockAtTime(ethers.provider, BigInt(genesis.timestamp - 1)), /./, BlockSearchError);
+      await expectReject(findBlockAtTime(ethers.provider, BigInt(genesis.timestamp - 1)), /./, BlockSearchError);
       const head = (await ethers.provider.getBlock("latest"))!;
-      await rejects(findBlockAtTime(ethers.provider, BigInt(head.timestamp)), /not final/);
+      await expectReject(findBlockAtTime(ethers.provider, BigInt(head.timestamp)), /not final/);
     });
 
     it("checkBlockAtTime names a block that is not the last one of t", async function () {
@@ -122,7 +123,7 @@ describe("poa", function () {
       const highS = sig.slice(0, 66) + (n - s).toString(16).padStart(64, "0") + v;
       expect(await verifyReserveProof(ethers.provider, domain, m, highS)).to.deep.include({ ok: false });
       expect(reserveProofDigest(domain, m)).to.match(/^0x[0-9a-f]{64}$/);
-      await rejects(signReserveProof(Wallet.createRandom(), domain, m), /is not the wallet/);
+      await expectReject(signReserveProof(Wallet.createRandom(), domain, m), /is not the wallet/);
     });
     it("an ERC-1271 wallet's rejection is a verdict; an RPC that cannot answer isValidSignature is not", async function () {
       const owner = Wallet.createRandom();
@@ -213,7 +214,7 @@ describe("poa", function () {
         t: s.t,
         assets: [ETH],
       };
-      await rejects(buildPoa({ ...base, signers: [s.eoa] }), /no ownership signature/, PoaBuildError);
+      await expectReject(buildPoa({ ...base, signers: [s.eoa] }), /no ownership signature/, PoaBuildError);
       const skipped = await buildPoa({ ...base, signers: [s.eoa], skipUnsigned: true });
       expect(skipped.wallets.map((w) => w.wallet)).to.deep.equal([s.eoa.address]);
       expect(BigInt(skipped.assets[0].total)).to.equal(3n * E18);
@@ -228,17 +229,17 @@ describe("poa", function () {
         requestId: "0",
         signatures: [{ wallet: s.cold.address, signature: await s.eoa.signMessage("not it") }],
       };
-      await rejects(
+      await expectReject(
         buildPoa({ ...base, signers: [s.eoa], signatureFiles: [forged], skipUnsigned: true }),
         /recovers to/,
         PoaBuildError,
       );
-      await rejects(
+      await expectReject(
         buildPoa({ ...base, signatureFiles: [{ ...forged, t: (s.t + 1n).toString() }], skipUnsigned: true }),
         /signature file is for member/,
         PoaBuildError,
       );
-      await rejects(
+      await expectReject(
         buildPoa({ ...base, assets: [77], signers: [s.eoa], skipUnsigned: true }),
         /not listed/,
         PoaBuildError,
