@@ -5,7 +5,6 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { fraudPublicSignals, type FraudProofStruct } from "../../src/consortium/index.js";
 import { BASE8, loadCrypto, KEY_DOMAIN } from "../../src/crypto/index.js";
 import { claimPay as runFundPayClaim } from "../../tasks/claim-pay.js";
 import { collateralDeposit as runCollateralDeposit } from "../../tasks/collateral-deposit.js";
@@ -21,15 +20,7 @@ import { reserveRegister as runReserveRegister } from "../../tasks/reserve-regis
 import { payoutHashOf } from "../../src/records/payout.js";
 import { UNBONDING_DELAY, deployConsortium } from "../contracts/consortium-fixture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
-import {
-  ETH_ASSET,
-  settlementOf,
-  KEY_HASH,
-  MEMBER_STAKE,
-  SLA,
-  commitmentOf,
-  deployLedgerSystem,
-} from "../contracts/ledger-fixture.js";
+import { ETH_ASSET, settlementOf, MEMBER_STAKE, SLA, deployWithCommittedSets } from "../contracts/ledger-fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 
@@ -64,41 +55,23 @@ const NULLIFIER = 77n;
 const SALT = 0xfeedn;
 
 /**
- * The whole system (stand-in fraud verifier) with `member` (10 ETH of collateral) committed at t and proven
+ * The whole system (stand-in fraud verifier) with `member` (10 ETH of collateral) committed at t1 and t2 and proven
  * fraudulent once: half its stake slashed (a tenth of it as the prover's bounty, the rest into the member's own
  * restitution pool) and a claim of {@link CLAIM} booked under {@link NULLIFIER} to `user`'s payout commitment (salt
  * {@link SALT}), in the member's claim round 1.
  */
 async function withClaim() {
-  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
-  const t = BigInt(await networkHelpers.time.latest()) - 20n;
-  const eth = commitmentOf(ETH_ASSET, 1n);
-  await f.ledger.connect(f.member).commit(t, [eth]);
-  const proof: FraudProofStruct = {
-    rootHash: eth.rootHash,
-    keyHash: KEY_HASH,
-    member: f.member.address,
-    asset: BigInt(ETH_ASSET),
-    t,
-    claim: CLAIM,
-    nullifier: NULLIFIER,
-    payoutHash: payoutHashOf({ address: f.user.address, salt: SALT }),
-    a: [0n, 0n],
-    b: [
-      [0n, 0n],
-      [0n, 0n],
-    ],
-    c: [0n, 0n],
-  };
-  proof.a = [await f.verifier.expectedA0(fraudPublicSignals(proof)), 0n];
-  await f.adjudicator.connect(f.prover).proveFraud(proof, [eth]);
+  const f = await deployWithCommittedSets({ ethers, networkHelpers, ignition });
+  const payoutHash = payoutHashOf({ address: f.user.address, salt: SALT });
+  const proof = await f.proofFor({ claim: CLAIM, nullifier: NULLIFIER, payoutHash });
+  await f.adjudicator.connect(f.prover).proveFraud(...f.args(proof));
   const adjudicatorAddress = await f.adjudicator.getAddress();
   const dir = await deploymentDir({
     registry: await f.registry.getAddress(),
     vault: await f.vault.getAddress(),
     adjudicator: adjudicatorAddress,
   });
-  return { ...f, t, adjudicatorAddress, dir };
+  return { ...f, t: f.t1, adjudicatorAddress, dir };
 }
 
 describe("member, reserve, collateral, restitution and ejection tasks", function () {
