@@ -24,7 +24,7 @@ import { checkRegistrations } from "../../src/node/checks.js";
 import { quorumAttest } from "../../tasks/attest.js";
 import { claimPay } from "../../tasks/claim-pay.js";
 import { poaBuild, type Args as PoaArgs } from "../../tasks/poa-build.js";
-import { ETH_ASSET, deployLedgerSystem, deployWithCommittedSets } from "../contracts/ledger-fixture.js";
+import { ETH_ASSET, commitmentOf, deployLedgerSystem, deployWithCommittedSets } from "../contracts/ledger-fixture.js";
 import { testClient } from "../helpers/client.js";
 import { expectRejectContaining } from "../helpers/expect.js";
 
@@ -198,7 +198,8 @@ describe("issue 19: event reads from the deployment's first block (journal.jsonl
     // ReserveRegistered event of a wallet that counted at t but was removed since. reservesAt (src/poa/build.ts:54)
     // then never sees that wallet: the PoA silently drops it (today: wallets = [w2] only, total 10,000 ETH short).
     // The operators' `registrations` check only asks that every LISTED wallet was registered, so it passes, and the
-    // member commits (or answers a back-in-time request with) understated reserves: InsolvencyDeclared or an
+    // member commits (or answers a back-in-time request with) understated reserves (run unskipped: the commit of a
+    // member with 20,000 ETH at t against 15,000 ETH owed emits InsolvencyDeclared): InsolvencyDeclared or an
     // Insolvent quorum and the insolvencyBps slash for a solvent member. Fix: verify the journal against the chain
     // (src/client/deployment.ts deploymentFirstBlock: fetch each creation receipt by the journal's tx hash and use
     // the chain's blockNumber / contractAddress, else 0), or read the reserve history from block 0 in poa build.
@@ -209,6 +210,17 @@ describe("issue 19: event reads from the deployment's first block (journal.jsonl
       const { poa } = await buildVia(crafted, f.member.address, f.t);
       // Nobody downstream would notice the omission: every listed wallet was registered at t.
       expect((await checkRegistrations(ethers.provider, poa, f.addresses.reserveRegistry)).ok).to.equal(true);
+      // The impact: a member owing 15,000 ETH with 20,000 ETH of reserves at t commits the PoA's total and the
+      // ledger declares it insolvent (today: reserves 10,000 ETH, InsolvencyDeclared).
+      const liabilities = 15_000n * 10n ** 18n;
+      const commitment = {
+        ...commitmentOf(ETH_ASSET, 3n),
+        rootSum: liabilities,
+        reserves: BigInt(poa.assets[0].total),
+      };
+      const receipt = await (await f.ledger.connect(f.member).commit(f.t, [commitment])).wait();
+      const declared = receipt!.logs.filter((l) => f.ledger.interface.parseLog(l)?.name === "InsolvencyDeclared");
+      expect(declared, "a solvent member declared insolvent").to.have.length(0);
       expect(poa.wallets.map((w) => w.wallet)).to.have.members([f.w1.address, f.w2.address]);
     });
   });
