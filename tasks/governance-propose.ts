@@ -3,7 +3,7 @@
 // --value <wei>`), or with --unsigned print the schedule transaction for the multisig to sign.
 import { writeFile } from "node:fs/promises";
 
-import { getAddress, isAddress, isHexString } from "ethers";
+import { ZeroAddress, getAddress, isAddress, isHexString } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import {
@@ -143,6 +143,8 @@ function proposedCall(args: ProposeArgs, addresses: Record<string, string>, dir:
       throw new TaskError("--to proposes a plain ETH transfer: drop --contract, --function, --args and --address");
     }
     if (!isAddress(args.to)) throw new TaskError(`--to ${args.to}: not a 0x address`);
+    if (getAddress(args.to) === ZeroAddress)
+      throw new TaskError("--to is the zero address: the transfer would burn the ETH");
     if (args.value <= 0n) throw new TaskError("--to needs --value <wei> above 0: a plain transfer moves ETH");
     return { contract: "(transfer)", signature: "", args: [], data: "0x", target: getAddress(args.to) };
   }

@@ -23,7 +23,13 @@ import {
   RESERVE_REGISTRY_ABI,
 } from "../generated/abi.js";
 import { readConfigVariable } from "../keys/password.js";
-import { CONSORTIUM_FUTURES, deploymentDirOf, readDeployment, type Deployment } from "./deployment.js";
+import {
+  CONSORTIUM_FUTURES,
+  checkedFirstBlock,
+  deploymentDirOf,
+  readDeployment,
+  type Deployment,
+} from "./deployment.js";
 import { TaskError, runTask } from "./errors.js";
 import { TaskOutput } from "./output.js";
 
@@ -109,7 +115,8 @@ export async function clientOf(ethers: HardhatEthers, setup: ClientSetup): Promi
   const provider = ethers.provider;
   const chainId = (await provider.getNetwork()).chainId;
   const dir = deploymentDirOf(setup.deploymentDir, setup.root, chainId);
-  const deployment = await readDeployment(dir);
+  const read = await readDeployment(dir);
+  const deployment: Deployment = { ...read, firstBlock: await checkedFirstBlock(provider, read) };
   const iface = combinedInterface(await loadProjectAbis(setup.artifactsDir));
   let signer: Promise<HardhatEthersSigner> | undefined;
   const checked = new Set<string>();

@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { getAddress, isAddress } from "ethers";
+import { getAddress, isAddress, type Provider } from "ethers";
 import { z } from "zod";
 
 import { TaskError } from "./errors.js";
@@ -54,25 +54,32 @@ export interface Deployment {
   /** Every role's address (a TaskError if one is missing). */
   all(): ConsortiumAddresses;
   /**
-   * The lowest creation block of the module's contracts, from Ignition's `journal.jsonl` (0 without one): no event of
-   * the deployment's contracts is older, so event reads start here instead of at the genesis block.
+   * The first block event reads start from: no event of the deployment's contracts is older. {@link readDeployment}
+   * leaves it 0; a client ({@link clientOf}) sets it from {@link checkedFirstBlock}.
    */
   firstBlock: number;
+  /** The module's contracts and their creations as the journal states them (unchecked). */
+  creations: Array<{ address: string; creation: JournalCreation | undefined }>;
+}
+
+/** A contract creation as Ignition's journal states it: the creating transaction and its block. */
+export interface JournalCreation {
+  hash: string;
+  block: number;
 }
 
 /**
- * The block from which `addresses` can have events: the lowest creation block of those contracts, from the receipts in
- * Ignition's `<dir>/journal.jsonl`. 0 (read from genesis) when there is no journal or any address has no creation
- * receipt in it (a hand-written or edited deployment file): a later block could then miss events.
+ * The contract creations Ignition's `<dir>/journal.jsonl` records, by lowercase address (the lowest block where an
+ * address appears twice); empty without a journal. What the journal states, not checked: see {@link checkedFirstBlock}.
  */
-export async function deploymentFirstBlock(dir: string, addresses: readonly string[]): Promise<number> {
+export async function journalCreations(dir: string): Promise<Map<string, JournalCreation>> {
+  const created = new Map<string, JournalCreation>();
   let text: string;
   try {
     text = await readFile(join(dir, "journal.jsonl"), "utf8");
   } catch {
-    return 0; // a deployment without a journal (addresses written by hand, or by a test)
+    return created; // a deployment without a journal (addresses written by hand, or by a test)
   }
-  const created = new Map<string, number>();
   for (const line of text.split("\n")) {
     if (!line.includes('"TRANSACTION_CONFIRM"') || !line.includes('"contractAddress"')) continue;
     let message: unknown;
@@ -81,19 +88,37 @@ export async function deploymentFirstBlock(dir: string, addresses: readonly stri
     } catch {
       continue; // Ignition writes one message per line; a torn last line is its business, not ours
     }
-    const m = message as { type?: unknown; receipt?: { blockNumber?: unknown; contractAddress?: unknown } };
+    const m = message as {
+      type?: unknown;
+      hash?: unknown;
+      receipt?: { blockNumber?: unknown; contractAddress?: unknown };
+    };
     const block = m.receipt?.blockNumber;
     const at = m.receipt?.contractAddress;
-    if (m.type !== "TRANSACTION_CONFIRM" || typeof block !== "number" || typeof at !== "string") continue;
-    created.set(at.toLowerCase(), block);
+    if (m.type !== "TRANSACTION_CONFIRM" || typeof m.hash !== "string") continue;
+    if (typeof block !== "number" || typeof at !== "string") continue;
+    const known = created.get(at.toLowerCase());
+    if (known === undefined || block < known.block) created.set(at.toLowerCase(), { hash: m.hash, block });
   }
+  return created;
+}
+
+/**
+ * The block from which the deployment's contracts can have events, checked against the chain: each contract's
+ * creation receipt, fetched by the journal's transaction hash, must have created that address; the first block is
+ * the lowest of those receipts' blocks. 0 (read from genesis) without a journal, when a contract has no creation in
+ * it, or when the chain disagrees with it: a crafted or stale journal can only widen event reads, never narrow them.
+ */
+export async function checkedFirstBlock(provider: Provider, d: Pick<Deployment, "creations">): Promise<number> {
+  if (d.creations.length === 0) return 0;
   let first = Infinity;
-  for (const a of addresses) {
-    const block = created.get(a.toLowerCase());
-    if (block === undefined) return 0;
-    first = Math.min(first, block);
+  for (const { address, creation } of d.creations) {
+    if (creation === undefined) return 0;
+    const receipt = await provider.getTransactionReceipt(creation.hash).catch(() => null);
+    if (receipt?.contractAddress == null || receipt.contractAddress.toLowerCase() !== address.toLowerCase()) return 0;
+    first = Math.min(first, receipt.blockNumber);
   }
-  return Number.isFinite(first) ? first : 0;
+  return first;
 }
 
 /**
@@ -129,16 +154,15 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
     if (value === undefined) throw new TaskError(`${file}: no "${key(role)}" in this deployment`);
     return getAddress(value);
   };
-  const firstBlock = await deploymentFirstBlock(
-    dir,
-    Object.entries(addresses)
-      .filter(([k]) => k.startsWith(`${moduleId}#`))
-      .map(([, v]) => v),
-  );
+  const journal = await journalCreations(dir);
+  const creations = Object.entries(addresses)
+    .filter(([k]) => k.startsWith(`${moduleId}#`))
+    .map(([, v]) => ({ address: getAddress(v), creation: journal.get(v.toLowerCase()) }));
   return {
     file,
     address,
-    firstBlock,
+    firstBlock: 0,
+    creations,
     has: (role) => addresses[key(role)] !== undefined,
     all: () =>
       Object.fromEntries(

@@ -152,7 +152,10 @@ export function encodeGovernanceCall(
 export function describeCallAt(target: string, data: string, addresses: Record<string, string>): string {
   const t = target.toLowerCase();
   for (const [name, c] of Object.entries(GOVERNED_CONTRACTS) as [GovernedContract, { future: string | undefined }][]) {
-    if (c.future !== undefined && addresses[c.future]?.toLowerCase() === t) return describeCall(data, name);
+    if (c.future !== undefined && addresses[c.future]?.toLowerCase() === t) {
+      // A plain transfer names where the ETH goes: the contract and its address.
+      return data === "0x" ? `${name} ${target}: (no call data: a plain transfer)` : describeCall(data, name);
+    }
   }
   if (data === "0x") return `${target}: (no call data: a plain transfer)`;
   const asToken = describeCall(data, "IERC20Metadata");

@@ -3,8 +3,8 @@
 // test/governance/governance.test.ts (Consortium, ConsortiumConfig, Governance in one run; the multisig is the only
 // proposer and canceller, anyone executes).
 //
-// A test whose title starts with "FINDING" asserts the SAFE behaviour and is skipped while the weakness is there
-// (the comment says what happens today). The other tests are attacks that were refused, kept as regression tests.
+// A test whose title starts with "FINDING" asserts the SAFE behaviour of a weakness the review found (now fixed; the
+// comment says what happened before). The other tests are attacks that were refused, kept as regression tests.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -225,26 +225,26 @@ describe("issue 19: governance propose --to (plain ETH transfers from the insura
     expect(await ethers.provider.getBalance(adjudicatorAddress)).to.equal(0n);
   });
 
-  // FINDING (display, low): for a transfer whose recipient is a deployment contract (the Adjudicator, the vault, the
+  // FINDING (display, low; fixed): for a transfer whose recipient is a deployment contract (the Adjudicator, the vault, the
   // timelock itself...), src/governance/calls.ts describeCallAt (line 155) returns describeCall("0x", name), which
   // is "(no call data: a plain transfer)" with neither the address nor the contract's name: `governance pending`
   // prints "  (no call data: a plain transfer) (1000000000000000000 wei)" and the reader cannot tell where the fund's
   // ETH goes (only the JSON's `target` says). No deployment contract accepts the timelock's ETH today (see the test
   // above), so no money moves, but a future contract with a receive() would. Fix: for data "0x" return
   // `${name} ${target}: (no call data: a plain transfer)` before (or instead of) describeCall.
-  it.skip("FINDING: governance pending names the recipient of a transfer to a deployment contract", async function () {
+  it("FINDING (fixed): governance pending names the recipient of a transfer to a deployment contract", async function () {
     const id = String((await propose(transfer(adjudicatorAddress, parseEther("1")), taskHre)).id);
     const listed = await pending({ ...common, all: false, fromBlock: 0n }, taskHre);
     const call = listed.operations.find((o) => o.id === id)!.calls[0].call;
     expect(call).to.satisfy((s: string) => s.includes(adjudicatorAddress) || s.includes("Adjudicator"));
   });
 
-  // FINDING (input check, low): `--to 0x0000000000000000000000000000000000000000` passes isAddress and is scheduled:
+  // FINDING (input check, low; fixed): `--to 0x0000000000000000000000000000000000000000` passes isAddress and is scheduled:
   // after the delay anyone can execute it and the fund's ETH is burnt. A typo-level mistake (an empty variable
   // expanded to the zero address by a script) that the delay makes visible but that the task could refuse outright,
   // as it refuses --value 0. Fix: in tasks/governance-propose.ts proposedCall, refuse getAddress(args.to) ===
   // ZeroAddress.
-  it.skip("FINDING: --to the zero address is refused before sending", async function () {
+  it("FINDING (fixed): --to the zero address is refused before sending", async function () {
     await expectRejectContaining(propose(transfer(ZeroAddress, parseEther("1")), taskHre), "--to");
   });
 });
