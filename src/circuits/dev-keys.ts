@@ -322,6 +322,7 @@ interface WasmGroup {
   F: { n8: number };
   g: Uint8Array;
   toAffine(p: Uint8Array): Uint8Array;
+  add(a: Uint8Array, b: Uint8Array): Uint8Array;
   timesScalar(p: Uint8Array, s: Uint8Array): Uint8Array;
   fromRng(rng: Rng): Uint8Array;
   batchLEMtoU(buff: Uint8Array): Promise<Uint8Array>;
@@ -335,36 +336,77 @@ interface WasmCurve {
 
 type Group = "G1" | "G2";
 
-/** scalars[i] * generator for every i, as affine LEM points (the form zkey sections hold). */
+/** Bits per comb window: scalar * G = sum over the 32 bytes b_j of the scalar of table[j][b_j] = b_j 2^(8j) G. */
+const WINDOW_BITS = 8;
+const WINDOWS = 32;
+const tables = new WeakMap<WasmGroup, Uint8Array>();
+
+/** The comb table of a group's generator: entry (j, d) = d 2^(8j) G for d in 1..255, affine LEM. */
+function combTable(G: WasmGroup): Uint8Array {
+  const cached = tables.get(G);
+  if (cached) return cached;
+  const sAffine = G.F.n8 * 2;
+  const entries = (1 << WINDOW_BITS) - 1;
+  const table = new Uint8Array(WINDOWS * entries * sAffine);
+  let base = G.g;
+  for (let j = 0; j < WINDOWS; j++) {
+    let acc = base;
+    for (let d = 1; d <= entries; d++) {
+      table.set(G.toAffine(acc), (j * entries + d - 1) * sAffine);
+      acc = G.add(acc, base);
+    }
+    base = acc; // 256 * base
+  }
+  tables.set(G, table);
+  return table;
+}
+
+/**
+ * scalars[i] * generator for every i, as affine LEM points (the form zkey sections hold). A fixed-base comb: each
+ * point is the sum of at most 32 table entries, which one wasm multiexp call adds (every scalar 1), in
+ * ffjavascript's worker threads; then batchToAffine, as snarkjs ends its own point computations.
+ */
 async function generatorMultiples(curve: WasmCurve, group: Group, scalars: bigint[]): Promise<Uint8Array> {
   const G = curve[group];
   const prefix = group === "G1" ? "g1m" : "g2m";
   const sAffine = G.F.n8 * 2;
   const sJacobian = G.F.n8 * 3;
-  const generator = G.toAffine(G.g);
-  const chunk = group === "G1" ? 2048 : 512;
+  const table = combTable(G);
+  const entries = (1 << WINDOW_BITS) - 1;
+  const ones = new Uint8Array(WINDOWS).fill(1);
+  const chunk = group === "G1" ? 512 : 256;
   const out = new Uint8Array(scalars.length * sAffine);
   const jobs: Array<Promise<void>> = [];
+  const digits = new Uint8Array(32);
   for (let start = 0; start < scalars.length; start += chunk) {
     const n = Math.min(chunk, scalars.length - start);
-    const bScalars = new Uint8Array(n * 32);
+    const bases = new Uint8Array(n * WINDOWS * sAffine);
     const task: unknown[] = [
-      { cmd: "ALLOCSET", var: 0, buff: generator },
-      { cmd: "ALLOCSET", var: 1, buff: bScalars },
+      { cmd: "ALLOCSET", var: 0, buff: bases },
+      { cmd: "ALLOCSET", var: 1, buff: ones },
       { cmd: "ALLOC", var: 2, len: n * sJacobian },
     ];
     for (let i = 0; i < n; i++) {
-      const s = mod(scalars[start + i]);
-      if (s === 0n) {
-        task.push({ cmd: "CALL", fnName: `${prefix}_zero`, params: [{ var: 2, offset: i * sJacobian }] });
-        continue;
+      bigToLe(digits, 0, mod(scalars[start + i]));
+      const first = i * WINDOWS * sAffine;
+      let terms = 0;
+      for (let j = 0; j < WINDOWS; j++) {
+        const d = digits[j];
+        if (d === 0) continue;
+        const from = (j * entries + d - 1) * sAffine;
+        bases.set(table.subarray(from, from + sAffine), first + terms * sAffine);
+        terms++;
       }
-      bigToLe(bScalars, i * 32, s);
-      task.push({
-        cmd: "CALL",
-        fnName: `${prefix}_timesScalarAffine`,
-        params: [{ var: 0 }, { var: 1, offset: i * 32 }, { val: 32 }, { var: 2, offset: i * sJacobian }],
-      });
+      const pOut = { var: 2, offset: i * sJacobian };
+      if (terms === 0) {
+        task.push({ cmd: "CALL", fnName: `${prefix}_zero`, params: [pOut] });
+      } else {
+        task.push({
+          cmd: "CALL",
+          fnName: `${prefix}_multiexpAffine`,
+          params: [{ var: 0, offset: first }, { var: 1 }, { val: 1 }, { val: terms }, pOut],
+        });
+      }
     }
     task.push({ cmd: "CALL", fnName: `${prefix}_batchToAffine`, params: [{ var: 2 }, { val: n }, { var: 2 }] });
     task.push({ cmd: "GET", out: 0, var: 2, len: n * sAffine });
@@ -518,11 +560,12 @@ export async function devZkey(r1csBytes: Uint8Array, options: DevZkeyOptions): P
   const h = new Array<bigint>(n);
   const truncated = power === options.ptauPower;
   const topTerm = truncated ? (pow(tau, BigInt(2 * n - 1)) * inv(BigInt(2 * n))) % R : 0n;
+  // The missing monomial's term in L_k is w^k tau^(2n-1) / 2n, w the 2n-th root of unity (k = 2i + 1).
   const w2n = rootOfUnity(power + 1);
-  for (let i = 0; i < n; i++) {
-    const k = 2 * i + 1;
-    const correction = truncated ? (pow(w2n, BigInt(k)) * topTerm) % R : 0n;
-    h[i] = (mod(lag2[k] - correction) * deltaInv) % R;
+  const w2nSquared = (w2n * w2n) % R;
+  for (let i = 0, wk = w2n; i < n; i++, wk = (wk * w2nSquared) % R) {
+    const correction = truncated ? (wk * topTerm) % R : 0n;
+    h[i] = (mod(lag2[2 * i + 1] - correction) * deltaInv) % R;
   }
   // H as zkey_new.js hashes it: tau^i (tau^n - 1) for the points its chunked loop reads.
   const hashCount = Math.ceil((n - 1) / H_HASH_CHUNK) * Math.min(n - 1, H_HASH_CHUNK);
