@@ -4,7 +4,10 @@
 // `new` + one public `beacon`, `prepare phase2`, then per circuit `zkey new` + one public `beacon`. Every
 // step is deterministic, so every machine derives byte-identical keys and verifiers from the same
 // inputs. It is INSECURE: the toxic waste follows from the public beacon, so anyone can forge proofs.
-// docs/ceremony.md says how a consortium runs the production ceremony instead.
+// The pipeline does not run these snarkjs steps any more: dev-keys.ts computes the same zkey bytes directly
+// from the beacon's scalars, in seconds instead of the ~23 minutes `prepare phase2` takes on a cold cache.
+// `devPtau` and `devKeysViaPtau` below stay as the reference that test/circuits/dev-keys.test.ts compares
+// it with (on small powers of tau). docs/ceremony.md says how a consortium runs the production ceremony instead.
 import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -18,6 +21,8 @@ import { NODE_MODULES } from "./paths.js";
 export const DEV_BEACON = "df2cca2294dbadd2810cfc9bd8c50c44f85a093b12b93347dff86bea9f1c1fb3";
 /** 2^10 iterations of the beacon hash: cheap, since the development beacon protects nothing. */
 export const DEV_BEACON_ITERATIONS = 10;
+/** The contribution name both development beacons record (in the ptau and in every zkey). */
+export const DEV_BEACON_NAME = "por-consortium development beacon";
 
 /** A logger for snarkjs that prints one line per step, with the time since the step started. */
 export interface Progress {
@@ -62,9 +67,17 @@ export interface Ptau {
   cacheHit: boolean;
 }
 
-/** The development powers of tau of 2^power, prepared for phase 2 (cached by its inputs). */
+/** Cache key of the development powers of tau of 2^power. */
+export function devPtauKey(power: number): string {
+  return hashParts(["ptau/dev/v1", String(power), DEV_BEACON, String(DEV_BEACON_ITERATIONS), snarkjsVersion()]);
+}
+
+/**
+ * The development powers of tau of 2^power, prepared for phase 2 (cached by its inputs). Reference only: the
+ * pipeline's development keys (dev-keys.ts) need no powers of tau.
+ */
 export async function devPtau(power: number, progress: Progress): Promise<Ptau> {
-  const key = hashParts(["ptau/dev/v1", String(power), DEV_BEACON, String(DEV_BEACON_ITERATIONS), snarkjsVersion()]);
+  const key = devPtauKey(power);
   const { dir, hit } = await cached("ptau", key, async (tmp) => {
     const curve = await snarkjs.curves.getCurveFromName("bn128");
     progress.step(`powers of tau 2^${power}: new`);
@@ -74,7 +87,7 @@ export async function devPtau(power: number, progress: Progress): Promise<Ptau> 
     await snarkjs.powersOfTau.beacon(
       join(tmp, "0.ptau"),
       join(tmp, "1.ptau"),
-      "por-consortium development beacon",
+      DEV_BEACON_NAME,
       DEV_BEACON,
       DEV_BEACON_ITERATIONS,
       progress.logger,
@@ -95,9 +108,17 @@ export interface CircuitKeys {
   cacheHit: boolean;
 }
 
-/** The development proving and verifying keys of a compiled circuit (cached by r1cs and ptau). */
-export async function devKeys(name: string, r1cs: string, ptau: Ptau, progress: Progress): Promise<CircuitKeys> {
-  const key = hashParts(["zkey/dev/v1", await sha256File(r1cs), ptau.key, DEV_BEACON, String(DEV_BEACON_ITERATIONS)]);
+/** Cache key of `devKeysViaPtau`'s keys. */
+export async function devKeysViaPtauKey(r1cs: string, ptauKey: string): Promise<string> {
+  return hashParts(["zkey/dev/v1", await sha256File(r1cs), ptauKey, DEV_BEACON, String(DEV_BEACON_ITERATIONS)]);
+}
+
+/**
+ * The development proving and verifying keys of a compiled circuit as snarkjs makes them from `devPtau` (cached by
+ * r1cs and ptau). Reference only: the pipeline uses dev-keys.ts `devKeys`, which writes the same bytes.
+ */
+export async function devKeysViaPtau(name: string, r1cs: string, ptau: Ptau, progress: Progress): Promise<CircuitKeys> {
+  const key = await devKeysViaPtauKey(r1cs, ptau.key);
   const { dir, hit } = await cached("zkey", key, async (tmp) => {
     progress.step(`${name}: groth16 setup (zkey new)`);
     await snarkjs.zKey.newZKey(r1cs, ptau.path, join(tmp, "0.zkey"), progress.logger);
@@ -106,7 +127,7 @@ export async function devKeys(name: string, r1cs: string, ptau: Ptau, progress: 
     await snarkjs.zKey.beacon(
       join(tmp, "0.zkey"),
       join(tmp, "final.zkey"),
-      "por-consortium development beacon",
+      DEV_BEACON_NAME,
       DEV_BEACON,
       DEV_BEACON_ITERATIONS,
       progress.logger,

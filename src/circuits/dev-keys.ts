@@ -44,8 +44,21 @@
 // snarkjs's wasm (ffjavascript's thread pool, g1m/g2m_timesScalarAffine then batchToAffine), so each point is in
 // the canonical affine Montgomery form snarkjs writes.
 import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 
-import { DEV_BEACON, DEV_BEACON_ITERATIONS, sharedCurve } from "./ceremony.js";
+import * as snarkjs from "snarkjs";
+
+import { cached, hashParts, sha256File } from "./cache.js";
+import {
+  DEV_BEACON,
+  DEV_BEACON_ITERATIONS,
+  DEV_BEACON_NAME,
+  sharedCurve,
+  snarkjsVersion,
+  type CircuitKeys,
+  type Progress,
+} from "./ceremony.js";
 
 /** BN254 scalar field order. */
 export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -56,7 +69,6 @@ const MONT_R2 = (MONT_R * MONT_R) % R;
 const MASK_254 = (1n << 254n) - 1n;
 /** zkey_new.js hashes the H points in chunks of this many points. */
 const H_HASH_CHUNK = 1 << 14;
-export const DEV_BEACON_NAME = "por-consortium development beacon";
 
 // ---------------------------------------------------------------------------------------------------------
 // Field arithmetic
@@ -685,4 +697,31 @@ export async function devZkey(r1csBytes: Uint8Array, options: DevZkeyOptions): P
   s10.bytes(params);
   file.section(10, s10);
   return file.concat();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The pipeline's entry point
+
+/**
+ * The development proving and verifying keys of a compiled circuit, cached by what they are made from: the r1cs,
+ * the size of the (virtual) powers of tau, the beacon and the snarkjs version whose format and vkey export they
+ * follow. Byte for byte the keys of `devKeysViaPtau` over `devPtau(ptauPower)`, without the powers of tau.
+ */
+export async function devKeys(name: string, r1cs: string, ptauPower: number, progress: Progress): Promise<CircuitKeys> {
+  const key = hashParts([
+    "zkey/dev-direct/v1",
+    await sha256File(r1cs),
+    String(ptauPower),
+    DEV_BEACON,
+    String(DEV_BEACON_ITERATIONS),
+    snarkjsVersion(),
+  ]);
+  const { dir, hit } = await cached("zkey", key, async (tmp) => {
+    progress.step(`${name}: development keys (from the public beacon's scalars, as a 2^${ptauPower} ceremony)`);
+    await writeFile(join(tmp, "final.zkey"), await devZkey(await readFile(r1cs), { ptauPower }));
+    progress.done();
+    const vkey = await snarkjs.zKey.exportVerificationKey(join(tmp, "final.zkey"));
+    await writeFile(join(tmp, "vkey.json"), `${JSON.stringify(vkey, null, 2)}\n`);
+  });
+  return { zkey: join(dir, "final.zkey"), vkey: join(dir, "vkey.json"), key, cacheHit: hit };
 }

@@ -9,8 +9,9 @@ import { join } from "node:path";
 
 import { circuitInstances, PTAU_POWER, type CircuitInstance } from "../../circuits/instances.js";
 import { writeFileAtomic } from "./cache.js";
-import { consoleProgress, devKeys, devPtau, releaseCurves, type Progress } from "./ceremony.js";
+import { consoleProgress, releaseCurves, type Progress } from "./ceremony.js";
 import { compileInstance, type CompiledCircuit } from "./compile.js";
+import { devKeys } from "./dev-keys.js";
 import { KEYS_DIR } from "./paths.js";
 import {
   committedCompileHash,
@@ -71,8 +72,7 @@ export async function circuitArtifacts(name: string, progress?: Progress): Promi
   const p = progress ?? consoleProgress("circuits", process.env.POR_QUIET === "1");
   const compiled = await compileInstance(findInstance(name));
   checkFits(compiled);
-  const ptau = await devPtau(PTAU_POWER, p);
-  const keys = await devKeys(name, compiled.r1cs, ptau, p);
+  const keys = await devKeys(name, compiled.r1cs, PTAU_POWER, p);
   return {
     name,
     wasm: compiled.wasm,
@@ -131,9 +131,8 @@ export async function runPipeline(options: PipelineOptions = {}): Promise<Pipeli
     if (stale.length > 0) return { compiled, ceremonyCacheHit: true, stale };
   }
 
-  // 2. The development ceremony, cached by its inputs.
-  const ptau = await devPtau(PTAU_POWER, progress);
-  let ceremonyCacheHit = ptau.cacheHit;
+  // 2. The development ceremony (computed directly from the beacon's scalars, dev-keys.ts), cached by its inputs.
+  let ceremonyCacheHit = true;
   const manifest: Record<string, unknown> = {};
   for (const c of compiled) {
     const transcript = await productionTranscript(c.instance);
@@ -147,7 +146,7 @@ export async function runPipeline(options: PipelineOptions = {}): Promise<Pipeli
       };
       continue;
     }
-    const keys = await devKeys(c.instance.name, c.r1cs, ptau, progress);
+    const keys = await devKeys(c.instance.name, c.r1cs, PTAU_POWER, progress);
     ceremonyCacheHit &&= keys.cacheHit;
     const vkey = JSON.parse(await readFile(keys.vkey, "utf8")) as Record<string, unknown>;
     const verifier = await renderVerifier(c.instance, vkey, c.compileHash, "development");
