@@ -112,9 +112,9 @@ function batchInv(values: bigint[]): bigint[] {
   return out;
 }
 
-/** Quadratic non-residue ffjavascript derives its roots of unity from. */
+/** The 2^bits-th root of unity of ffjavascript's FFTs (Fr.w[bits]). */
 function rootOfUnity(bits: number): bigint {
-  // r - 1 = 2^28 * t; ffjavascript takes w[28] = nqr^t with nqr = 5 (the first non-residue) and squares down.
+  // r - 1 = 2^28 * t; ffjavascript takes w[28] = nqr^t with nqr = 5 (r's least quadratic non-residue) and squares down.
   const s = 28n;
   const t = (R - 1n) >> s;
   let w = pow(5n, t);
@@ -474,7 +474,9 @@ export interface DevZkeyOptions {
 
 /** Smallest domain exponent zkey_new.js uses for an r1cs: floor(log2(constraints + public)) + 1. */
 export function domainPower(nConstraints: number, nPublic: number): number {
-  return Math.floor(Math.log2(nConstraints + nPublic)) + 1;
+  let power = 1;
+  while (2 ** power <= nConstraints + nPublic) power++;
+  return power;
 }
 
 class Writer {
