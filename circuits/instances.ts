@@ -7,7 +7,8 @@
 
 /**
  * Size of the development powers of tau: 2^PTAU_POWER must hold the largest instance's constraints plus its
- * public inputs. Changing it changes every development key and verifier.
+ * public inputs. The development keys are those of a ceremony over powers of tau of this size, though none is made
+ * (src/circuits/dev-keys.ts); changing it changes the keys and verifier of each instance whose domain fills the old or the new size.
  */
 export const PTAU_POWER = 15;
 
