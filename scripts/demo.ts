@@ -51,5 +51,11 @@ export default async function demo(args: DemoArgs, hre: HardhatRuntimeEnvironmen
     if (process.env.POR_DEMO_DEBUG_HANDLES === "1") {
       setTimeout(() => console.error("active resources:", process.getActiveResourcesInfo()), 3000).unref();
     }
+    // Every component is stopped by now (runDemo's cleanup ran). If something still holds the event loop (a socket
+    // or timer a library keeps), the demo must not hang after it has finished or failed: say what, and exit.
+    setTimeout(() => {
+      console.error(`demo: still held after cleanup by ${process.getActiveResourcesInfo().join(", ")}; exiting`);
+      process.exit(process.exitCode ?? 0);
+    }, 10_000).unref();
   }
 }

@@ -16,7 +16,7 @@ export async function prepare(ctx: DemoSetup): Promise<{ crypto: Crypto; engine:
       throw new Error("contracts/verifiers/LeafMismatch32Verifier.sol is missing: run `npm run circuits` first");
     }
     note("contracts built; checking the LeafMismatch32 proving key (cached development ceremony)");
-    note("(a cold cache runs the ceremony once: 15-30 minutes on 2 cores; progress follows)");
+    note("(a cold cache computes the development keys once: seconds; progress follows)");
     await p.heartbeat(
       circuitArtifacts(
         "LeafMismatch32",

@@ -9,6 +9,7 @@ import { Aggregator } from "../../aggregator/index.js";
 import { LocalBlobStore } from "../../blobstore/index.js";
 import { OperatorNode, jsonLogger, localBlobSource, openHeldRecords, type HeldRecords } from "../../node/index.js";
 import {
+  DEFAULT_LIMITS,
   EthersChainView,
   RequestScheduler,
   jsonLogger as verifierLogger,
@@ -36,7 +37,14 @@ export async function services(ctx: DemoContext): Promise<DemoServices> {
     });
     let service: VerifierService;
     try {
-      service = await startVerifierService({ store, chain: chainView, crypto, logger: vlog, adminToken });
+      // Every user of the demo forwards from the same address (localhost), so the per-client rate limit (50 records/s,
+      // burst 1,000 by default) would throttle the whole scenario as one client: size the burst to every record the
+      // scenario can forward (both rounds, both assets).
+      const records = scenario.options.members * scenario.options.users * 2 * 2;
+      const limits = {
+        rate: { perSecond: DEFAULT_LIMITS.rate.perSecond, burst: Math.max(DEFAULT_LIMITS.rate.burst, records) },
+      };
+      service = await startVerifierService({ store, chain: chainView, crypto, logger: vlog, adminToken, limits });
     } catch (e) {
       await store.close();
       throw e;
