@@ -19,7 +19,7 @@ import { collateralDeposit } from "../../tasks/collateral-deposit.js";
 import { memberActivate } from "../../tasks/member-activate.js";
 import { poaBuild } from "../../tasks/poa-build.js";
 import { reserveRegister } from "../../tasks/reserve-register.js";
-import { ETH_ASSET, deployWithCommittedSets } from "../contracts/ledger-fixture.js";
+import { ETH_ASSET, deployWithCommittedSets, fixtureAddresses } from "../contracts/ledger-fixture.js";
 import { expectTaskError, testClient } from "../helpers/client.js";
 
 const connection = await network.create();
@@ -27,15 +27,7 @@ const { ethers, networkHelpers } = connection;
 
 async function system() {
   const f = await deployWithCommittedSets(connection);
-  const addresses: Record<ContractRole, string> = {
-    registry: await f.registry.getAddress(),
-    vault: await f.vault.getAddress(),
-    reserveRegistry: await f.reserveRegistry.getAddress(),
-    reputation: await f.reputation.getAddress(),
-    ledger: await f.ledger.getAddress(),
-    verifier: await f.verifier.getAddress(),
-    adjudicator: await f.adjudicator.getAddress(),
-  };
+  const addresses: Record<ContractRole, string> = await fixtureAddresses(f);
   const dir = await writeDeployment(await mkdtemp(join(tmpdir(), "por-issue19-absent-")), addresses);
   return { ...f, addresses, dir };
 }

@@ -24,7 +24,13 @@ import { checkRegistrations } from "../../src/node/checks.js";
 import { quorumAttest } from "../../tasks/attest.js";
 import { claimPay } from "../../tasks/claim-pay.js";
 import { poaBuild, type Args as PoaArgs } from "../../tasks/poa-build.js";
-import { ETH_ASSET, commitmentOf, deployLedgerSystem, deployWithCommittedSets } from "../contracts/ledger-fixture.js";
+import {
+  ETH_ASSET,
+  commitmentOf,
+  deployLedgerSystem,
+  deployWithCommittedSets,
+  fixtureAddresses,
+} from "../contracts/ledger-fixture.js";
 import { testClient } from "../helpers/client.js";
 import { expectRejectContaining } from "../helpers/expect.js";
 
@@ -82,17 +88,7 @@ async function deploymentWith(
   return dir;
 }
 
-async function addressesOf(f: Awaited<ReturnType<typeof deployLedgerSystem>>): Promise<Addresses> {
-  return {
-    registry: await f.registry.getAddress(),
-    vault: await f.vault.getAddress(),
-    reserveRegistry: await f.reserveRegistry.getAddress(),
-    reputation: await f.reputation.getAddress(),
-    ledger: await f.ledger.getAddress(),
-    verifier: await f.verifier.getAddress(),
-    adjudicator: await f.adjudicator.getAddress(),
-  };
-}
+const addressesOf = (f: Awaited<ReturnType<typeof deployLedgerSystem>>): Promise<Addresses> => fixtureAddresses(f);
 
 /**
  * The member registered two reserve wallets (hardhat accounts 8 and 9, each holding 10,000 ETH), a snapshot time t

@@ -268,3 +268,16 @@ export function commitmentOf(asset: number, seed: bigint, solvent = true): Asset
     blobDigest: "0x" + (seed * 1000n + BigInt(asset)).toString(16).padStart(64, "0"),
   };
 }
+
+/** The fixture's contract addresses by deployment role (src/client's `ContractRole`), e.g. for `writeDeployment`. */
+export async function fixtureAddresses(f: Awaited<ReturnType<typeof deployLedgerSystem>>) {
+  return {
+    registry: await f.registry.getAddress(),
+    vault: await f.vault.getAddress(),
+    reserveRegistry: await f.reserveRegistry.getAddress(),
+    reputation: await f.reputation.getAddress(),
+    ledger: await f.ledger.getAddress(),
+    verifier: await f.verifier.getAddress(),
+    adjudicator: await f.adjudicator.getAddress(),
+  };
+}
