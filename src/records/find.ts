@@ -4,6 +4,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 import { parseRecordFile, type RecordFile } from "./file.js";
+import { recordsDirOf } from "./index.js";
 
 /** A record file found for an account. */
 export interface FoundRecord {
@@ -42,7 +43,7 @@ export async function findRecordFiles(
   accountId: string,
   asset?: number,
 ): Promise<{ recordsDir: string; found: FoundRecord[] }> {
-  const recordsDir = join(await snapshotDirOf(snapshot), "records");
+  const recordsDir = recordsDirOf(await snapshotDirOf(snapshot));
   const assets = await assetDirs(recordsDir);
   if (asset !== undefined && !assets.includes(asset)) {
     throw new Error(`${recordsDir}: no records of asset ${asset} (assets here: ${assets.join(", ") || "none"})`);

@@ -1,6 +1,7 @@
 // Signed balance records (docs/protocol.md section 3 and section 5): account keys, slot assignment, payout
 // commitments, the record message, nullifier and key hash.
 import { createHash, createHmac, hash as nodeHash } from "node:crypto";
+import { join } from "node:path";
 
 import {
   ACCOUNT_DOMAIN,
@@ -278,4 +279,19 @@ export function leafHash(poseidon: PoseidonLike, accountKey: bigint, balance: bi
 export function accountFileRef(memberSecret: Uint8Array, accountId: string): string {
   checkSecret(memberSecret);
   return createHmac("sha256", memberSecret).update(FILE_LABEL).update(accountId, "utf8").digest("hex").slice(0, 32);
+}
+
+/** Where a snapshot directory keeps its record files: `<dir>/records`, or with `asset`, `<dir>/records/<asset>`. */
+export function recordsDirOf(snapshotDir: string, asset?: number): string {
+  return asset === undefined ? join(snapshotDir, "records") : join(snapshotDir, "records", String(asset));
+}
+
+/** The path of an account's record file in a snapshot directory: `records/<asset>/<accountFileRef>.json`. */
+export function recordFilePath(
+  snapshotDir: string,
+  asset: number,
+  memberSecret: Uint8Array,
+  accountId: string,
+): string {
+  return join(recordsDirOf(snapshotDir, asset), `${accountFileRef(memberSecret, accountId)}.json`);
 }

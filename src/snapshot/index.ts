@@ -10,7 +10,8 @@ import { ACCOUNT_DOMAIN, NODE_BYTES, NULLIFIER_DOMAIN, readLE32, writeLE32, type
 import { loadLedger, readAssetList, type AssetLedger } from "../ledger/index.js";
 import type { MemberKeys } from "../keys/index.js";
 import {
-  accountFileRef,
+  recordFilePath,
+  recordsDirOf,
   accountIdField,
   assignSlots,
   defaultSlotBits,
@@ -358,7 +359,7 @@ async function writeRecordFiles(
   snap: AssetSnapshot,
   k: { memberLc: string; ax: bigint; ay: bigint; keyHash: bigint; crypto: Crypto },
 ): Promise<void> {
-  const recDir = join(dir, "records", String(l.asset.id));
+  const recDir = recordsDirOf(dir, l.asset.id);
   await mkdir(recDir, { recursive: true });
   const n = l.accountIds.length;
   // Nullifiers Poseidon(NULLIFIER_DOMAIN, m), batched.
@@ -416,8 +417,8 @@ async function writeRecordFiles(
         siblings: proof.siblings.map(nodeJson),
       },
     };
-    const name = `${accountFileRef(o.keys.memberSecret, l.accountIds[i])}.json`;
-    inflight.push(writeFile(join(recDir, name), JSON.stringify(file, null, 2) + "\n", { flag: "wx" }));
+    const path = recordFilePath(dir, l.asset.id, o.keys.memberSecret, l.accountIds[i]);
+    inflight.push(writeFile(path, JSON.stringify(file, null, 2) + "\n", { flag: "wx" }));
     if (inflight.length >= PARALLEL_WRITES) {
       await Promise.all(inflight);
       inflight = [];

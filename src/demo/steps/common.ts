@@ -1,14 +1,11 @@
 // What several steps share: amounts in words, the gas booking of a step, waiting for the operators with a
 // heartbeat, and the chain reads the steps and the report repeat (set status, stake, reputation).
-import { join } from "node:path";
-
+import { sleep } from "../../chain/index.js";
 import { TaskOutput } from "../../client/index.js";
-import { accountFileRef } from "../../records/index.js";
+import { recordFilePath } from "../../records/index.js";
 import type { ChainContext, DemoContext, LiveContext } from "../context.js";
 import { ETH_UNIT, USDC_UNIT, type DemoMember } from "../scenario.js";
 import type { ReputationView } from "../types.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const fmtUnits = (x: bigint, unit: bigint, digits = 2) => {
   const whole = x / unit;
@@ -94,7 +91,7 @@ export async function readReputation(ctx: DemoContext): Promise<ReputationView[]
 
 /** The member's record file of `userId` in `asset`, in its snapshot directory `dir`. */
 export function recordPath(m: DemoMember, dir: string, asset: number, userId: string): string {
-  return join(dir, "records", String(asset), `${accountFileRef(m.keys.memberSecret, userId)}.json`);
+  return recordFilePath(dir, asset, m.keys.memberSecret, userId);
 }
 
 /** The configuration variable holding a member's reserve wallet `j`'s key (its tasks' `--wallet-key-var`). */
