@@ -6,7 +6,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
-import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {IRootSumMismatchVerifier} from "./interfaces/IRootSumMismatchVerifier.sol";
@@ -18,11 +18,11 @@ import {RestitutionClaims} from "./RestitutionClaims.sol";
 /// @title Adjudicator
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency; keeps the
 /// restitution claims fraud proofs book and pays them in claim rounds from the accused member's restitution pool.
-/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the vault's adjudicator (slash, countSlash,
-/// releaseRestitution) and the ledger's adjudicator. The vault counts each slash for `Reputation` (whose address is
+/// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the stake source's adjudicator (slash, countSlash,
+/// releaseRestitution) and the ledger's adjudicator. The stake source counts each slash for `Reputation` (whose address is
 /// kept in `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the
-/// vault paying the bounty, this contract paying a claim or the insurance fund) come after all bookkeeping. It holds
-/// settled rounds' reserves and the insurance side (`claimTotalsOf`) and accepts ETH only from the vault and ledger.
+/// stake source paying the bounty, this contract paying a claim or the insurance fund) come after all bookkeeping. It holds
+/// settled rounds' reserves and the insurance side (`claimTotalsOf`) and accepts ETH only from the stake source and ledger.
 contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     using LeafMismatchProof for ILeafMismatchVerifier;
 
@@ -34,7 +34,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
     ICommitmentLedger private immutable _LEDGER;
     IConsortiumRegistry private immutable _REGISTRY;
-    ICollateralVault private immutable _VAULT;
+    IStakeSource private immutable _STAKE;
     IReputation private immutable _REPUTATION;
     ILeafMismatchVerifier private immutable _VERIFIER;
     IRootSumMismatchVerifier private immutable _ROOT_SUM_VERIFIER;
@@ -46,7 +46,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     struct Wiring {
         ICommitmentLedger ledger;
         IConsortiumRegistry registry;
-        ICollateralVault vault;
+        IStakeSource stakeSource;
         IReputation reputation;
         ILeafMismatchVerifier verifier;
         IRootSumMismatchVerifier rootSumVerifier;
@@ -61,14 +61,14 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
             admin == address(0) ||
             address(wiring_.ledger) == address(0) ||
             address(wiring_.registry) == address(0) ||
-            address(wiring_.vault) == address(0) ||
+            address(wiring_.stakeSource) == address(0) ||
             address(wiring_.reputation) == address(0) ||
             address(wiring_.verifier) == address(0) ||
             address(wiring_.rootSumVerifier) == address(0)
         ) revert AdjudicatorZeroAddress();
         _LEDGER = wiring_.ledger;
         _REGISTRY = wiring_.registry;
-        _VAULT = wiring_.vault;
+        _STAKE = wiring_.stakeSource;
         _REPUTATION = wiring_.reputation;
         _VERIFIER = wiring_.verifier;
         _ROOT_SUM_VERIFIER = wiring_.rootSumVerifier;
@@ -77,9 +77,9 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         _setClaimParams(claims);
     }
 
-    /// @dev Settled rounds and the insurance side arrive from the vault, kept request fees from the ledger.
+    /// @dev Settled rounds and the insurance side arrive from the stake source, kept request fees from the ledger.
     receive() external payable {
-        if (msg.sender != address(_VAULT) && msg.sender != address(_LEDGER))
+        if (msg.sender != address(_STAKE) && msg.sender != address(_LEDGER))
             revert RestitutionUnexpectedEth(msg.sender);
     }
 
@@ -157,7 +157,7 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
 
     /// @notice The contracts this adjudicator is wired to.
     function wiring() external view returns (Wiring memory) {
-        return Wiring(_LEDGER, _REGISTRY, _VAULT, _REPUTATION, _VERIFIER, _ROOT_SUM_VERIFIER);
+        return Wiring(_LEDGER, _REGISTRY, _STAKE, _REPUTATION, _VERIFIER, _ROOT_SUM_VERIFIER);
     }
 
     /// @dev The root `set` holds for `asset`; the empty tree's root when the set has no entry for it.
@@ -208,19 +208,19 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         (bool ejectable, uint256 minimum) = _REGISTRY.ejectionTermsOf(member);
         // Only a slash makes a member ejectable here: a governance change (a higher minimum, a lower token weight)
         // must not let anyone eject members that did nothing wrong.
-        if (!ejectable || _VAULT.stakeHistoryOf(member).slashCount == 0) revert AdjudicatorNotEjectable(member);
-        uint256 stake = _VAULT.stakeOf(member);
+        if (!ejectable || _STAKE.stakeHistoryOf(member).slashCount == 0) revert AdjudicatorNotEjectable(member);
+        uint256 stake = _STAKE.stakeOf(member);
         if (stake >= minimum) revert AdjudicatorCollateralSufficient(member, stake, minimum);
         _REGISTRY.eject(member);
         emit MemberEjectedUndercollateralized(member, stake, minimum, msg.sender);
     }
 
-    /// @dev Slashes `bps` (at 0, which the vault refuses, only counts the slash). The vault counts the slash and
+    /// @dev Slashes `bps` (at 0, which the stake source refuses, only counts the slash). The stake source counts the slash and
     /// integrates the new stake for reputation. Ejecting a member the slash left below its minimum is a separate
     /// call (`ejectUndercollateralized`), off the fraud proof's path.
     function _slash(address member, uint16 bps, address bountyRecipient) private returns (uint256 slashed) {
-        if (bps != 0) slashed = _VAULT.slash(member, bps, bountyRecipient);
-        else _VAULT.countSlash(member);
+        if (bps != 0) slashed = _STAKE.slash(member, bps, bountyRecipient);
+        else _STAKE.countSlash(member);
     }
 
     function _claimToken(uint32 asset) internal view override returns (address) {
@@ -228,15 +228,24 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     }
 
     function _poolHolding(address member, address token) internal view override returns (uint256) {
-        return _VAULT.restitutionOf(member, token);
+        return _STAKE.restitutionOf(member, token);
     }
 
     function _takeFromPool(address member, address token, uint256 amount) internal override {
-        _VAULT.releaseRestitution(member, token, address(this), amount);
+        _STAKE.releaseRestitution(member, token, address(this), amount);
     }
 
+    /// @dev A round lasts at least the unbonding delay and the time the stake source may take to deliver a slash's
+    /// funds to the pool (EigenLayer's clearing), so the round's own slashes are in the pool when it settles.
     function _unbondingDelay() internal view override returns (uint64) {
-        return _REGISTRY.unbondingDelay();
+        uint64 unbonding = _REGISTRY.unbondingDelay();
+        uint64 delivery = _STAKE.restitutionDelay();
+        return delivery > unbonding ? delivery : unbonding;
+    }
+
+    /// @dev Whatever of `member`'s slashed funds has arrived goes into its pools before a round reads them.
+    function _beforeSettle(address member) internal override {
+        _STAKE.clearRestitution(member);
     }
 
     function _isVetoer(address account) internal view override returns (bool) {

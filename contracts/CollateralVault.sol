@@ -8,9 +8,11 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
+import {BondedStake} from "./libraries/BondedStake.sol";
 import {PackedStake} from "./libraries/PackedStake.sol";
 
 /// @title CollateralVault
@@ -18,6 +20,7 @@ import {PackedStake} from "./libraries/PackedStake.sol";
 contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using MemberStatuses for IConsortiumRegistry.MemberStatus;
+    using BondedStake for BondedStake.Book;
 
     /// @notice Most collateral tokens the vault accepts (bounds the loops of stakeOf and slash).
     uint256 public constant MAX_TOKENS = 16;
@@ -51,18 +54,6 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         uint96 weight;
     }
 
-    /// @dev The weight a member had before an increase at `time` (as lowered in place by any decrease before it).
-    struct Checkpoint {
-        uint40 time;
-        uint128 weightBefore;
-    }
-
-    /// @dev The time integral of a member's cached weight.
-    struct StakeTime {
-        uint216 weightSeconds;
-        uint40 since;
-    }
-
     /// @dev Governance values read together, in one slot (a slash reads it once: the slasher, the share and the
     /// token count).
     struct Config {
@@ -79,11 +70,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
     /// @dev One plus the token's index in `_tokenList`; zero for a token never listed.
     mapping(address token => uint256 indexPlusOne) private _tokenIndex;
     mapping(address token => Totals totals) private _totals;
-    /// @dev A member's cached stake weight and what the quorum reads with it, one word each (see `PackedStake`).
-    mapping(address member => PackedStake stake) private _stakes;
-    mapping(address member => StakeTime stakeTime) private _stakeTimes;
-    /// @dev Per member, one checkpoint per block with a weight increase, in time order (`quorumWeightOf` searches it).
-    mapping(address member => Checkpoint[] checkpoints) private _weightHistory;
+    /// @dev Members' cached stake weights, what the quorum reads with them, their time integrals and checkpoints.
+    BondedStake.Book private _book;
     TokenInfo[MAX_TOKENS] private _tokenList;
     Config private _config;
 
@@ -188,7 +176,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     // ------------------------------------------------------------------ slashing
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function slash(
         address member,
         uint16 bps,
@@ -214,14 +202,12 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         _cacheStake(member, remaining, 1);
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function countSlash(address member) external onlyAdjudicator {
-        PackedStake stake = _stakes[member];
-        uint16 slashCount = stake.slashCount();
-        if (slashCount != type(uint16).max) _stakes[member] = stake.withSlashCount(slashCount + 1);
+        _book.countSlash(member);
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function releaseRestitution(
         address member,
         address token,
@@ -240,6 +226,17 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         _send(token, to, amount);
     }
 
+    /// @inheritdoc IStakeSource
+    /// @dev A slash puts the funds in the pool at once: nothing is ever pending.
+    function clearRestitution(address) external pure returns (uint256 pending) {
+        return 0;
+    }
+
+    /// @inheritdoc IStakeSource
+    function restitutionDelay() external pure returns (uint64) {
+        return 0;
+    }
+
     /// @inheritdoc ICollateralVault
     function claimBounty(address token) external nonReentrant {
         uint256 amount = _bounties[msg.sender][token];
@@ -252,9 +249,9 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     // ------------------------------------------------------------------ views
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function stakeOf(address member) external view returns (uint256 weight) {
-        PackedStake stake = _stakes[member];
+        PackedStake stake = _book.stakes[member];
         return stake.epoch() == _config.weightEpoch ? stake.weight() : _stakeOf(member);
     }
 
@@ -265,13 +262,13 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         weights = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
             address signer = signers[i];
-            PackedStake stake = _stakes[signer];
+            PackedStake stake = _book.stakes[signer];
             if (!stake.coSigner()) continue;
             weights[i] = stake.epoch() == epoch ? stake.weight() : _stakeOf(signer);
         }
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function quorumWeightOf(
         address[] calldata signers,
         uint64 createdAt
@@ -286,7 +283,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
                 signer := and(calldataload(add(signers.offset, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
             }
             // One SLOAD per signer.
-            PackedStake stake = _stakes[signer];
+            PackedStake stake = _book.stakes[signer];
             uint256 weight = 0;
             if (stake.coSigner()) {
                 weight = stake.epoch() == epoch ? stake.weight() : _stakeOf(signer);
@@ -297,7 +294,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
             }
             // Bonded weight: stake added at or after `createdAt` counts nothing (decreases are in `weight` already).
             if (createdAt <= stake.increasedAt()) {
-                uint256 before = _weightBefore(signer, createdAt);
+                uint256 before = _book.weightBefore(signer, createdAt);
                 if (before < weight) weight = before;
             }
             unchecked {
@@ -307,36 +304,26 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         }
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function setCoSigner(address member, bool coSigner) external {
         if (msg.sender != address(_REGISTRY)) revert CollateralVaultNotRegistry(msg.sender);
-        _stakes[member] = _stakes[member].withCoSigner(coSigner);
+        _book.setCoSigner(member, coSigner);
         emit CoSignerSet(member, coSigner);
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function refreshStake(address member) external {
         _cacheStake(member, _stakeOf(member), 0);
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function stakeHistoryOf(address member) external view returns (StakeHistory memory) {
-        PackedStake stake = _stakes[member];
-        StakeTime memory time = _stakeTimes[member];
-        return
-            StakeHistory({
-                weight: stake.weight(),
-                weightSeconds: time.weightSeconds,
-                since: time.since,
-                lastUpdate: stake.lastUpdate(),
-                slashCount: stake.slashCount(),
-                current: stake.epoch() == _config.weightEpoch
-            });
+        return _book.historyOf(member, _config.weightEpoch);
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function isCoSigner(address member) external view returns (bool) {
-        return _stakes[member].coSigner();
+        return _book.stakes[member].coSigner();
     }
 
     /// @inheritdoc ICollateralVault
@@ -372,7 +359,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         return _config.bountyShareBps;
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function restitutionOf(address member, address token) external view returns (uint256) {
         return _positions[member][token].restitution;
     }
@@ -413,7 +400,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         emit AdjudicatorSet(adjudicator_);
     }
 
-    /// @inheritdoc ICollateralVault
+    /// @inheritdoc IStakeSource
     function adjudicator() external view returns (address) {
         return _config.adjudicator;
     }
@@ -443,52 +430,8 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         emit TokenWeightSet(token, weight);
     }
 
-    /// @dev Integrates the previous cached weight up to now (the clock starts at the first non-zero weight), records
-    /// a checkpoint when the weight rises (once per block), then caches `weight` under the current epoch and adds
-    /// `slashes` to the (saturating) slash counter, in the same slot.
     function _cacheStake(address member, uint256 weight, uint16 slashes) private {
-        PackedStake stake = _stakes[member];
-        uint40 nowTime = uint40(block.timestamp);
-        uint40 lastUpdate = stake.lastUpdate();
-        uint128 previous = stake.weight();
-        if (lastUpdate == 0) {
-            if (weight != 0) {
-                _stakeTimes[member].since = nowTime;
-                stake = stake.withLastUpdate(nowTime);
-            }
-        } else {
-            if (previous != 0 && nowTime != lastUpdate) {
-                StakeTime storage time = _stakeTimes[member];
-                uint256 total = uint256(time.weightSeconds) + uint256(previous) * (nowTime - lastUpdate);
-                time.weightSeconds = total > type(uint216).max ? type(uint216).max : uint216(total);
-            }
-            stake = stake.withLastUpdate(nowTime);
-        }
-        uint128 cached = SafeCast.toUint128(weight);
-        if (cached > previous) {
-            if (stake.increasedAt() != nowTime) {
-                _weightHistory[member].push(Checkpoint({time: nowTime, weightBefore: previous}));
-                stake = stake.withIncreasedAt(nowTime);
-            }
-        }
-        uint256 slashCount = uint256(stake.slashCount()) + slashes;
-        _stakes[member] = stake.withWeight(cached).withEpoch(_config.weightEpoch).withSlashCount(
-            slashCount > type(uint16).max ? type(uint16).max : uint16(slashCount)
-        );
-    }
-
-    /// @dev The weight `member` had before its first increase at or after `createdAt` (one exists: the caller
-    /// checked `createdAt <= increasedAt`), by binary search of its checkpoints.
-    function _weightBefore(address member, uint64 createdAt) private view returns (uint256) {
-        Checkpoint[] storage checkpoints = _weightHistory[member];
-        uint256 low = 0;
-        uint256 high = checkpoints.length;
-        while (low < high) {
-            uint256 mid = (low + high) / 2;
-            if (checkpoints[mid].time < createdAt) low = mid + 1;
-            else high = mid;
-        }
-        return checkpoints[low].weightBefore;
+        _book.cache(member, weight, slashes, _config.weightEpoch);
     }
 
     function _stakeOf(address member) private view returns (uint256 weight) {

@@ -6,7 +6,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
-import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
 import {Constants} from "./libraries/Constants.sol";
@@ -19,7 +19,7 @@ import {QuorumSignatures} from "./libraries/QuorumSignatures.sol";
 /// @dev Storage per commitment set: one slot (a `PackedSet`: its metadata and the top 184 bits of its digest, which
 /// binds every asset's root hash, root sum, reserves and blob digest: the per-asset values live in `RootCommitted`
 /// events, and a fraud proof supplies the set, which is checked against the digest); per member: one slot (last
-/// snapshot and duty counters, read by `Reputation`). The quorum check is O(signers) with one vault call for all
+/// snapshot and duty counters, read by `Reputation`). The quorum check is O(signers) with one stake-source call for all
 /// signers' weights: an absolute governance weight threshold (see docs/protocol.md), no iteration over operators.
 contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, ReentrancyGuardTransient {
     using MemberStatuses for IConsortiumRegistry.MemberStatus;
@@ -34,7 +34,7 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 public constant MAX_BLOB_REF_LENGTH = 16_384;
 
     IConsortiumRegistry private immutable _REGISTRY;
-    ICollateralVault private immutable _VAULT;
+    IStakeSource private immutable _STAKE;
 
     address private _adjudicator;
     /// @dev The quorum and request parameters in one slot (the weight threshold is bounded to 128 bits when set).
@@ -62,19 +62,19 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
     /// @param registry The consortium registry (membership, SLAs, assets).
-    /// @param vault The collateral vault (signer weights).
+    /// @param stakeSource The stake source (signer weights).
     /// @param params The initial quorum and request parameters.
     constructor(
         address admin,
         IConsortiumRegistry registry,
-        ICollateralVault vault,
+        IStakeSource stakeSource,
         QuorumParams memory params
     ) EIP712("PoR CommitmentLedger", "1") {
-        if (admin == address(0) || address(registry) == address(0) || address(vault) == address(0)) {
+        if (admin == address(0) || address(registry) == address(0) || address(stakeSource) == address(0)) {
             revert CommitmentLedgerZeroAddress();
         }
         _REGISTRY = registry;
-        _VAULT = vault;
+        _STAKE = stakeSource;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setQuorumParams(params);
     }
@@ -488,10 +488,10 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         bytes32 digest = attestationDigest(subject, verdict, rootsDigest, blobDigest);
         address[] memory signers = QuorumSignatures.recover(digest, member, signatures);
         count = signers.length;
-        // One call for every signer: the vault sums the weights and names the first signer that may not co-sign
+        // One call for every signer: the stake source sums the weights and names the first signer that may not co-sign
         // (or has no stake).
         uint256 refused;
-        (weight, refused) = _VAULT.quorumWeightOf(signers, createdAt);
+        (weight, refused) = _STAKE.quorumWeightOf(signers, createdAt);
         if (refused != 0) revert CommitmentLedgerNotCoSigner(signers[refused - 1]);
         PackedQuorum memory q = _quorum;
         if (weight < q.quorumWeight || count < q.minSigners) {

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
-import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
@@ -38,7 +38,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     Sla private _defaultSla;
     uint64 private _unbondingDelay;
     uint64 private _probationPeriod;
-    address private _vault;
+    address private _stakeSource;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param defaultSla_ SLA given to new applicants.
@@ -307,8 +307,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function collateralVault() external view returns (address) {
-        return _vault;
+    function stakeSource() external view returns (address) {
+        return _stakeSource;
     }
 
     // ------------------------------------------------------------------ governance
@@ -359,12 +359,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function setCollateralVault(address vault) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (vault == address(0)) revert ConsortiumRegistryZeroAddress();
-        // The vault caches which members may co-sign: a second vault would not know the members approved before.
-        if (_vault != address(0)) revert ConsortiumRegistryVaultAlreadySet(_vault);
-        _vault = vault;
-        emit CollateralVaultSet(vault);
+    function setStakeSource(address source) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (source == address(0)) revert ConsortiumRegistryZeroAddress();
+        // The source caches which members may co-sign: a second one would not know the members approved before.
+        if (_stakeSource != address(0)) revert ConsortiumRegistryStakeSourceAlreadySet(_stakeSource);
+        _stakeSource = source;
+        emit StakeSourceSet(source);
     }
 
     // ------------------------------------------------------------------ internal
@@ -373,17 +373,17 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         return _members[member].status.isOperating();
     }
 
-    /// @dev The vault caches co-signer eligibility next to each stake weight, so the quorum reads one slot per signer.
+    /// @dev The stake source caches co-signer eligibility next to each stake weight, so the quorum reads one slot per signer.
     function _pushCoSigner(address member, bool coSigner) private {
-        address vault = _vault;
-        if (vault == address(0)) revert ConsortiumRegistryVaultNotSet();
-        ICollateralVault(vault).setCoSigner(member, coSigner);
+        address source = _stakeSource;
+        if (source == address(0)) revert ConsortiumRegistryStakeSourceNotSet();
+        IStakeSource(source).setCoSigner(member, coSigner);
     }
 
     function _stakeOf(address member) private view returns (uint256) {
-        address vault = _vault;
-        if (vault == address(0)) revert ConsortiumRegistryVaultNotSet();
-        return ICollateralVault(vault).stakeOf(member);
+        address source = _stakeSource;
+        if (source == address(0)) revert ConsortiumRegistryStakeSourceNotSet();
+        return IStakeSource(source).stakeOf(member);
     }
 
     function _checkSla(Sla memory sla) private pure {

@@ -4,30 +4,30 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
-import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {Constants} from "./libraries/Constants.sol";
 
 /// @title Reputation
-/// @notice Per-member reputation score (A9 v1), see `IReputation`: a view over the ledger's counters and the vault's
+/// @notice Per-member reputation score (A9 v1), see `IReputation`: a view over the ledger's counters and the stake source's
 /// stake history.
 contract Reputation is IReputation, AccessControl {
     uint256 private constant _ONE = 1e18;
 
-    ICollateralVault private immutable _VAULT;
+    IStakeSource private immutable _STAKE;
     ICommitmentLedger private immutable _LEDGER;
     uint16 private _slashPenaltyBps;
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
-    /// @param vault_ The collateral vault (stake history).
+    /// @param stakeSource_ The stake source (stake history).
     /// @param ledger_ The commitment ledger (duty and slash counters).
     /// @param slashPenaltyBps_ The initial penalty per slash.
-    constructor(address admin, ICollateralVault vault_, ICommitmentLedger ledger_, uint16 slashPenaltyBps_) {
-        if (admin == address(0) || address(vault_) == address(0) || address(ledger_) == address(0)) {
+    constructor(address admin, IStakeSource stakeSource_, ICommitmentLedger ledger_, uint16 slashPenaltyBps_) {
+        if (admin == address(0) || address(stakeSource_) == address(0) || address(ledger_) == address(0)) {
             revert ReputationZeroAddress();
         }
         if (slashPenaltyBps_ > Constants.BPS) revert ReputationBadBps(slashPenaltyBps_);
-        _VAULT = vault_;
+        _STAKE = stakeSource_;
         _LEDGER = ledger_;
         _slashPenaltyBps = slashPenaltyBps_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -43,7 +43,7 @@ contract Reputation is IReputation, AccessControl {
     /// @inheritdoc IReputation
     function reputationOf(address member) public view returns (MemberReputation memory) {
         ICommitmentLedger.MemberRecord memory record = _LEDGER.memberRecordOf(member);
-        ICollateralVault.StakeHistory memory history = _VAULT.stakeHistoryOf(member);
+        IStakeSource.StakeHistory memory history = _STAKE.stakeHistoryOf(member);
         return
             MemberReputation({
                 dutiesMet: record.dutiesMet,
@@ -58,14 +58,14 @@ contract Reputation is IReputation, AccessControl {
 
     /// @inheritdoc IReputation
     function timeWeightedCollateral(address member) public view returns (uint256) {
-        return _timeWeighted(_VAULT.stakeHistoryOf(member));
+        return _timeWeighted(_STAKE.stakeHistoryOf(member));
     }
 
     /// @inheritdoc IReputation
     function scoreOf(address member) external view returns (uint256) {
         MemberReputation memory rep = reputationOf(member);
         if (rep.dutiesTotal == 0) return 0;
-        uint256 twc = _timeWeighted(_VAULT.stakeHistoryOf(member));
+        uint256 twc = _timeWeighted(_STAKE.stakeHistoryOf(member));
         uint256 score = Math.mulDiv(twc, rep.dutiesMet, rep.dutiesTotal);
         if (rep.slashCount == 0) return score;
         uint256 factor = _pow(((Constants.BPS - _slashPenaltyBps) * _ONE) / Constants.BPS, rep.slashCount);
@@ -83,12 +83,12 @@ contract Reputation is IReputation, AccessControl {
     }
 
     /// @inheritdoc IReputation
-    function vault() external view returns (address) {
-        return address(_VAULT);
+    function stakeSource() external view returns (address) {
+        return address(_STAKE);
     }
 
     /// @dev (weight x seconds up to now) / (seconds since the first change); the cached weight at the first instant.
-    function _timeWeighted(ICollateralVault.StakeHistory memory history) private view returns (uint256) {
+    function _timeWeighted(IStakeSource.StakeHistory memory history) private view returns (uint256) {
         if (history.since == 0) return 0;
         uint256 elapsed = block.timestamp - history.since;
         if (elapsed == 0) return history.weight;

@@ -265,6 +265,10 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     /// @dev What `member`'s pool holds of `token`.
     function _poolHolding(address member, address token) internal view virtual returns (uint256);
 
+    /// @dev Called before a round of `member` reads its pool (a stake source that delivers slashed funds later moves
+    /// what arrived into the pool); must not revert for funds not yet delivered.
+    function _beforeSettle(address member) internal virtual;
+
     /// @dev Moves `amount` (at most `_poolHolding(member, token)`) of `token` from `member`'s pool to this contract.
     function _takeFromPool(address member, address token, uint256 amount) internal virtual;
 
@@ -312,6 +316,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     /// contract; what the round does not need stays in the pool for later rounds (a round with nothing booked takes
     /// nothing). `share` is the round's own, fixed when it opened (at most MAX_INSURANCE_SHARE_BPS).
     function _settle(address member, address token, Round memory round) private {
+        _beforeSettle(member);
         uint256 pool = _poolHolding(member, token);
         uint256 share = round.insuranceBps;
         uint256 reserved = (pool * (Constants.BPS - share)) / Constants.BPS;

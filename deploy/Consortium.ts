@@ -72,7 +72,7 @@ export function buildConsortiumModule(
     const rootSumVerifier = m.contract(rootSumVerifierContract, [], { id: "RootSumVerifier" });
     const adjudicator = m.contract("Adjudicator", [
       admin,
-      { ledger, registry, vault, reputation, verifier, rootSumVerifier },
+      { ledger, registry, stakeSource: vault, reputation, verifier, rootSumVerifier },
       {
         fraudBps: m.getParameter("fraudBps", 5_000n),
         missedDeadlineBps: m.getParameter("missedDeadlineBps", 1_000n),
@@ -86,7 +86,7 @@ export function buildConsortiumModule(
     ]);
 
     // Wiring (the deployer is governance on every contract, so it may make these calls).
-    m.call(registry, "setCollateralVault", [vault]);
+    m.call(registry, "setStakeSource", [vault]);
     m.call(registry, "grantRole", [ROLES.AUDITOR_ROLE, auditor], { id: "registry_grant_auditor" });
     m.call(registry, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "registry_grant_adjudicator" });
     m.call(registry, "listAsset", [

@@ -16,7 +16,7 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function memberStatus(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
   const registry = await ctx.contract("registry");
-  const vaultAddress = await registry.collateralVault();
+  const vaultAddress = await registry.stakeSource();
   const vault = vaultAddress === ctx.ethers.ZeroAddress ? undefined : await ctx.contract("vault");
   const reserves = ctx.deployment.has("reserveRegistry") ? await ctx.contract("reserveRegistry") : undefined;
   const report = await readMemberStatus(registry, vault, reserves, member);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IStakeSource} from "./IStakeSource.sol";
+
 /// @title ICollateralVault
 /// @notice Members' collateral in ETH and governance-approved ERC-20 tokens. Withdrawals are requested, then
 /// executable after the registry's unbonding delay; pending withdrawals stay slashable. Only the adjudicator
@@ -21,25 +23,7 @@ pragma solidity 0.8.30;
 /// epoch: cached weights of an older epoch are never used (views recompute them from the balances) until
 /// `refreshStake` or the member's next balance change caches the new value. The vault also integrates each member's
 /// cached weight over time (`stakeHistoryOf`), which `Reputation` reads as time-weighted collateral.
-interface ICollateralVault {
-    /// @notice A member's cached stake and its time integral.
-    /// @param weight The cached stake weight (as of `lastUpdate`).
-    /// @param weightSeconds Sum of cached weight x seconds from `since` to `lastUpdate` (saturates at 2^216 - 1).
-    /// @param since When the member's weight first became non-zero (zero: never; `refreshStake` of an account without
-    /// stake starts nothing).
-    /// @param lastUpdate The last stake change.
-    /// @param slashCount Slashes counted against the member (each `slash`, and `countSlash` for zero-share ones;
-    /// saturates at 65535).
-    /// @param current False when token weights changed since `weight` was cached.
-    struct StakeHistory {
-        uint256 weight;
-        uint256 weightSeconds;
-        uint64 since;
-        uint64 lastUpdate;
-        uint32 slashCount;
-        bool current;
-    }
-
+interface ICollateralVault is IStakeSource {
     /// @notice Per-token totals (member balances and restitution pools are per member: `balanceOf`,
     /// `restitutionOf`).
     /// @param deposited Sum of all deposits.
@@ -172,60 +156,14 @@ interface ICollateralVault {
     /// @notice Pay the caller's pending `token` withdrawal once its delay elapsed.
     function withdraw(address token) external;
 
-    /// @notice Slash `bps` of every collateral balance of `member`, pending withdrawals included (adjudicator only).
-    /// @param member The member.
-    /// @param bps Basis points in (0, 10000].
-    /// @param bountyRecipient Receives bountyShareBps of each slashed amount; address(0) puts everything in the
-    /// member's restitution pool.
-    /// @return weightSlashed Stake weight of the slashed amounts (same units as stakeOf).
-    function slash(address member, uint16 bps, address bountyRecipient) external returns (uint256 weightSlashed);
-
-    /// @notice Counts a slash that took nothing (a zero governance share) so reputation still sees it
-    /// (adjudicator only).
-    function countSlash(address member) external;
-
-    /// @notice Pay `amount` of `token` from `member`'s restitution pool to `to` (adjudicator only: claims against
-    /// `member`).
-    /// @dev Reverts CollateralVaultRestitutionShort if the pool holds less.
-    function releaseRestitution(address member, address token, address to, uint256 amount) external;
-
     /// @notice Claim bounty credited when a push failed.
     function claimBounty(address token) external;
-
-    /// @notice The member's stake weight: sum over tokens of balance * weight / 1e18 (pending withdrawals excluded).
-    function stakeOf(address member) external view returns (uint256 weight);
 
     /// @notice Stake weights of many addresses in one call (the quorum's only vault call): `stakeOf(signer)` for an
     /// address the registry lets co-sign (Probation or Active), zero for any other.
     /// @param signers The addresses.
     /// @return weights One weight per address, in order.
     function weightsOf(address[] calldata signers) external view returns (uint256[] memory weights);
-
-    /// @notice The quorum's one vault call: the summed bonded weight of `signers` for a subject created at
-    /// `createdAt`, stopping at the first signer whose current weight is zero (not a co-signer, or no stake). A signer
-    /// counts `min(weight now, weight before createdAt)`: stake added at or after `createdAt` (the same block
-    /// included) adds nothing, withdrawal requests and slashes lower it at once, and later deposits by anyone for the
-    /// signer change nothing of its weight before. A co-signer with current stake but no bonded weight counts 0.
-    /// @param signers The recovered signers.
-    /// @param createdAt When the attested subject (a set, a request) was created.
-    /// @return total The summed weight (of the signers before `refused`, when one is refused).
-    /// @return refused One plus the index of the first signer with zero current weight; zero when none.
-    function quorumWeightOf(
-        address[] calldata signers,
-        uint64 createdAt
-    ) external view returns (uint256 total, uint256 refused);
-
-    /// @notice Registry only: records whether `member` may co-sign (pushed on every status change that alters it).
-    function setCoSigner(address member, bool coSigner) external;
-
-    /// @notice Anyone: re-caches `member`'s stake weight under the current token weights (after a weight change).
-    function refreshStake(address member) external;
-
-    /// @notice The member's cached stake and its time integral (time-weighted collateral for `Reputation`).
-    function stakeHistoryOf(address member) external view returns (StakeHistory memory);
-
-    /// @notice Whether the registry last pushed `member` as a co-signer.
-    function isCoSigner(address member) external view returns (bool);
 
     /// @notice The member's balance of `token` (excluding pending withdrawals).
     function balanceOf(address member, address token) external view returns (uint256);
@@ -245,9 +183,6 @@ interface ICollateralVault {
     /// @notice Share of each slash paid as bounty, in basis points.
     function bountyShareBps() external view returns (uint16);
 
-    /// @notice What `member`'s restitution pool holds of `token` (slashed from it, not yet released to its victims).
-    function restitutionOf(address member, address token) external view returns (uint256);
-
     /// @notice The consortium registry (member status, SLA minimum, unbonding delay).
     function registry() external view returns (address);
 
@@ -260,9 +195,6 @@ interface ICollateralVault {
     /// @notice Set the adjudicator, the only contract that slashes and releases restitution (governance, once:
     /// CollateralVaultAdjudicatorAlreadySet).
     function setAdjudicator(address adjudicator) external;
-
-    /// @notice The adjudicator (zero until governance sets it).
-    function adjudicator() external view returns (address);
 
     /// @notice Set the bounty share in basis points, at most 10000 (governance).
     function setBountyShareBps(uint16 bps) external;

@@ -24,7 +24,7 @@ interface IConsortiumRegistry {
     /// @notice Service level and collateral requirement of one member.
     /// @param snapshotInterval Longest time between two committed snapshots, in seconds.
     /// @param responseWindow Time a member has to answer a proof request, in seconds.
-    /// @param minCollateral Minimum collateral stake weight (CollateralVault.stakeOf units, 1e18 = one unit of a
+    /// @param minCollateral Minimum collateral stake weight (IStakeSource.stakeOf units, 1e18 = one unit of a
     /// token with weight 1e18) needed to become and stay Active.
     struct Sla {
         uint64 snapshotInterval;
@@ -107,10 +107,10 @@ interface IConsortiumRegistry {
     error ConsortiumRegistryZeroAddress();
     /// @notice The genesis digest is zero.
     error ConsortiumRegistryZeroDigest();
-    /// @notice No collateral vault is configured yet.
-    error ConsortiumRegistryVaultNotSet();
-    /// @notice The collateral vault is set once (it caches which members may co-sign).
-    error ConsortiumRegistryVaultAlreadySet(address vault);
+    /// @notice No stake source is configured yet.
+    error ConsortiumRegistryStakeSourceNotSet();
+    /// @notice The stake source is set once (it caches which members may co-sign).
+    error ConsortiumRegistryStakeSourceAlreadySet(address stakeSource);
 
     /// @notice Emitted when `member` applied for membership.
     /// @param member The applicant.
@@ -169,8 +169,9 @@ interface IConsortiumRegistry {
     event UnbondingDelaySet(uint64 delay);
     /// @notice Emitted when governance set the probation period.
     event ProbationPeriodSet(uint64 period);
-    /// @notice Emitted when governance set the collateral vault the registry reads stakes from.
-    event CollateralVaultSet(address indexed vault);
+    /// @notice Emitted when governance set the stake source (the native vault or the EigenLayer adapter) the registry
+    /// reads stakes from.
+    event StakeSourceSet(address indexed stakeSource);
 
     // ------------------------------------------------------------------ lifecycle
 
@@ -258,7 +259,7 @@ interface IConsortiumRegistry {
     /// @notice The SLA of `member` (the defaults if governance never set one).
     function slaOf(address member) external view returns (Sla memory);
 
-    /// @notice Whether `member`'s collateral weight in the vault meets its SLA minimum.
+    /// @notice Whether `member`'s stake weight in the stake source meets its SLA minimum.
     function meetsMinCollateral(address member) external view returns (bool);
 
     /// @notice The on-chain token of asset `assetId`; address(0) = ETH.
@@ -281,8 +282,9 @@ interface IConsortiumRegistry {
     /// @notice Time after genesis approval from which anyone may activate a collateralised member, in seconds.
     function probationPeriod() external view returns (uint64);
 
-    /// @notice The collateral vault whose stakeOf the registry checks.
-    function collateralVault() external view returns (address);
+    /// @notice The stake source (`IStakeSource`: the native vault or the EigenLayer adapter) whose stakeOf the
+    /// registry checks.
+    function stakeSource() external view returns (address);
 
     // ------------------------------------------------------------------ governance
 
@@ -301,7 +303,7 @@ interface IConsortiumRegistry {
     /// @notice Set the probation period (governance).
     function setProbationPeriod(uint64 period) external;
 
-    /// @notice Set the collateral vault, once (governance). Genesis approval, exit and ejection push the member's
+    /// @notice Set the stake source, once (governance). Genesis approval, exit and ejection push the member's
     /// co-signer flag to it, so it must be set before the first genesis approval.
-    function setCollateralVault(address vault) external;
+    function setStakeSource(address source) external;
 }

@@ -5,17 +5,17 @@ pragma solidity 0.8.30;
 /// @notice A member's reputation score (A9, v1): time-weighted collateral times the share of duties met within the
 /// SLA, reduced by a penalty per slash. Computed on read from what the contracts that observe the member keep
 /// anyway: duty counters in the commitment ledger (`memberRecordOf`), the slash counter and the stake weight
-/// integrated over time in the collateral vault (`stakeHistoryOf`). Nothing is written on the hot paths (commit,
+/// integrated over time by the stake source (`stakeHistoryOf`). Nothing is written on the hot paths (commit,
 /// slash) for it.
 /// @dev Time-weighted collateral = (weight x seconds since the member's first stake change) / (those seconds), the
-/// weight counted as cached by the vault at each change (after a token-weight change, until the member's next
+/// weight counted as cached by the stake source at each change (after a token-weight change, until the member's next
 /// change or `refreshStake`, at the weight cached before).
 /// score = twc * met / total * ((10000 - slashPenaltyBps) / 10000) ^ slashCount; zero without duties.
 interface IReputation {
-    /// @notice A member's reputation inputs, as read from the ledger and the vault.
+    /// @notice A member's reputation inputs, as read from the ledger and the stake source.
     /// @param dutiesMet Duties met within the SLA.
     /// @param dutiesTotal Duties met plus missed.
-    /// @param slashCount Slashes counted by the vault.
+    /// @param slashCount Slashes counted by the stake source.
     /// @param since The member's first stake change (zero: none).
     /// @param lastUpdate The member's last stake change.
     /// @param lastStake The stake weight cached at `lastUpdate`.
@@ -56,6 +56,6 @@ interface IReputation {
     /// @notice The ledger whose counters are read.
     function ledger() external view returns (address);
 
-    /// @notice The vault whose stake history is read.
-    function vault() external view returns (address);
+    /// @notice The stake source whose stake history is read.
+    function stakeSource() external view returns (address);
 }

@@ -80,6 +80,8 @@ contract TestRestitutionClaims is RestitutionClaims {
         _pools[member][token] -= amount;
     }
 
+    function _beforeSettle(address) internal pure override {}
+
     function _unbondingDelay() internal pure override returns (uint64) {
         return UNBONDING_DELAY;
     }

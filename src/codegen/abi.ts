@@ -18,19 +18,23 @@ export const ABI_MODULE = "src/generated/abi.ts";
 /** The command that regenerates it. */
 export const ABI_REGENERATE_COMMAND = "npx hardhat abi";
 
-/** The contracts Ignition deploys (deploy/Consortium.ts), by source file. */
+/** The contracts Ignition deploys (deploy/Consortium.ts, deploy/EigenLayer.ts), by source file. */
 export const DEPLOYED_CONTRACTS: readonly string[] = [
   "contracts/Adjudicator.sol:Adjudicator",
   "contracts/CollateralVault.sol:CollateralVault",
   "contracts/CommitmentLedger.sol:CommitmentLedger",
   "contracts/ConsortiumRegistry.sol:ConsortiumRegistry",
+  "contracts/EigenLayerStakeSource.sol:EigenLayerStakeSource",
   "contracts/Reputation.sol:Reputation",
   "contracts/ReserveRegistry.sol:ReserveRegistry",
   "contracts/verifiers/LeafMismatch32Verifier.sol:LeafMismatch32Verifier",
   "contracts/verifiers/RootSumMismatchVerifier.sol:RootSumMismatchVerifier",
 ];
-/** Every contract of these folders is an interface of the deployed contracts. */
-export const INTERFACE_DIRS: readonly string[] = ["contracts/interfaces/"];
+/**
+ * Every contract of these folders is an interface of the deployed contracts (the EigenLayer ones: the core functions
+ * the adapter, its tasks and the stand-ins use).
+ */
+export const INTERFACE_DIRS: readonly string[] = ["contracts/interfaces/", "contracts/eigenlayer/interfaces/"];
 /**
  * The standards the off-chain code calls (token reads, contract-wallet signatures) and the governance timelock
  * (deploy/Governance.ts), from OpenZeppelin's sources.

@@ -10,7 +10,7 @@ export const ADJUDICATOR_ABI = [
         components: [
           { internalType: "contract ICommitmentLedger", name: "ledger", type: "address" },
           { internalType: "contract IConsortiumRegistry", name: "registry", type: "address" },
-          { internalType: "contract ICollateralVault", name: "vault", type: "address" },
+          { internalType: "contract IStakeSource", name: "stakeSource", type: "address" },
           { internalType: "contract IReputation", name: "reputation", type: "address" },
           { internalType: "contract ILeafMismatchVerifier", name: "verifier", type: "address" },
           { internalType: "contract IRootSumMismatchVerifier", name: "rootSumVerifier", type: "address" },
@@ -860,7 +860,7 @@ export const ADJUDICATOR_ABI = [
         components: [
           { internalType: "contract ICommitmentLedger", name: "ledger", type: "address" },
           { internalType: "contract IConsortiumRegistry", name: "registry", type: "address" },
-          { internalType: "contract ICollateralVault", name: "vault", type: "address" },
+          { internalType: "contract IStakeSource", name: "stakeSource", type: "address" },
           { internalType: "contract IReputation", name: "reputation", type: "address" },
           { internalType: "contract ILeafMismatchVerifier", name: "verifier", type: "address" },
           { internalType: "contract IRootSumMismatchVerifier", name: "rootSumVerifier", type: "address" },
@@ -1241,6 +1241,13 @@ export const COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "", type: "address" }],
+    name: "clearRestitution",
+    outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "collateralTokens",
     outputs: [{ internalType: "address[]", name: "tokens", type: "address[]" }],
@@ -1379,6 +1386,13 @@ export const COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "restitutionDelay",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "address", name: "token", type: "address" },
@@ -1456,7 +1470,7 @@ export const COLLATERAL_VAULT_ABI = [
           { internalType: "uint32", name: "slashCount", type: "uint32" },
           { internalType: "bool", name: "current", type: "bool" },
         ],
-        internalType: "struct ICollateralVault.StakeHistory",
+        internalType: "struct IStakeSource.StakeHistory",
         name: "",
         type: "tuple",
       },
@@ -1527,7 +1541,7 @@ export const COMMITMENT_LEDGER_ABI = [
     inputs: [
       { internalType: "address", name: "admin", type: "address" },
       { internalType: "contract IConsortiumRegistry", name: "registry", type: "address" },
-      { internalType: "contract ICollateralVault", name: "vault", type: "address" },
+      { internalType: "contract IStakeSource", name: "stakeSource", type: "address" },
       {
         components: [
           { internalType: "uint256", name: "quorumWeight", type: "uint256" },
@@ -2477,16 +2491,16 @@ export const CONSORTIUM_REGISTRY_ABI = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "stakeSource", type: "address" }],
+    name: "ConsortiumRegistryStakeSourceAlreadySet",
+    type: "error",
+  },
+  { inputs: [], name: "ConsortiumRegistryStakeSourceNotSet", type: "error" },
+  {
     inputs: [{ internalType: "uint32", name: "assetId", type: "uint32" }],
     name: "ConsortiumRegistryUnknownAsset",
     type: "error",
   },
-  {
-    inputs: [{ internalType: "address", name: "vault", type: "address" }],
-    name: "ConsortiumRegistryVaultAlreadySet",
-    type: "error",
-  },
-  { inputs: [], name: "ConsortiumRegistryVaultNotSet", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
@@ -2506,12 +2520,6 @@ export const CONSORTIUM_REGISTRY_ABI = [
       { indexed: false, internalType: "uint8", name: "decimals", type: "uint8" },
     ],
     name: "AssetListed",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [{ indexed: true, internalType: "address", name: "vault", type: "address" }],
-    name: "CollateralVaultSet",
     type: "event",
   },
   {
@@ -2677,6 +2685,12 @@ export const CONSORTIUM_REGISTRY_ABI = [
   },
   {
     anonymous: false,
+    inputs: [{ indexed: true, internalType: "address", name: "stakeSource", type: "address" }],
+    name: "StakeSourceSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [{ indexed: false, internalType: "uint64", name: "delay", type: "uint64" }],
     name: "UnbondingDelaySet",
     type: "event",
@@ -2777,13 +2791,6 @@ export const CONSORTIUM_REGISTRY_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "canSendZeroConf",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "collateralVault",
-    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -3012,13 +3019,6 @@ export const CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "vault", type: "address" }],
-    name: "setCollateralVault",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
     inputs: [
       {
         components: [
@@ -3063,6 +3063,13 @@ export const CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "source", type: "address" }],
+    name: "setStakeSource",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint64", name: "delay", type: "uint64" }],
     name: "setUnbondingDelay",
     outputs: [],
@@ -3084,6 +3091,13 @@ export const CONSORTIUM_REGISTRY_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "stakeSource",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -3110,12 +3124,819 @@ export const CONSORTIUM_REGISTRY_ABI = [
   },
 ] as const;
 
+/** JSON ABI of `EigenLayerStakeSource` (contracts/EigenLayerStakeSource.sol). */
+export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
+  {
+    inputs: [
+      { internalType: "address", name: "admin", type: "address" },
+      { internalType: "contract IAllocationManager", name: "allocationManager", type: "address" },
+      { internalType: "contract IStrategyManager", name: "strategyManager", type: "address" },
+      { internalType: "contract IConsortiumRegistry", name: "registry", type: "address" },
+      { internalType: "uint32", name: "operatorSetId_", type: "uint32" },
+      { internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { internalType: "uint64", name: "restitutionDelay_", type: "uint64" },
+      { internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  { inputs: [], name: "AccessControlBadConfirmation", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "bytes32", name: "neededRole", type: "bytes32" },
+    ],
+    name: "AccessControlUnauthorizedAccount",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "adjudicator", type: "address" }],
+    name: "EigenLayerAdjudicatorAlreadySet",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes", name: "data", type: "bytes" }],
+    name: "EigenLayerBadRegistrationData",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "strategy", type: "address" }],
+    name: "EigenLayerBadStrategy",
+    type: "error",
+  },
+  { inputs: [], name: "EigenLayerCallStarved", type: "error" },
+  { inputs: [{ internalType: "uint256", name: "bps", type: "uint256" }], name: "EigenLayerInvalidBps", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint32", name: "lookAhead", type: "uint32" },
+      { internalType: "uint32", name: "deallocationDelay", type: "uint32" },
+    ],
+    name: "EigenLayerLookAheadTooLong",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "EigenLayerMemberNotLeft",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "EigenLayerNoBounty",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "EigenLayerNoOperator",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "EigenLayerNotAdjudicator",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "EigenLayerNotAllocationManager",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "EigenLayerNotOperatingMember",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "EigenLayerNotRegistry",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "EigenLayerOperatorNotApproved",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "EigenLayerOperatorStillBound",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "EigenLayerOperatorTaken",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint256", name: "held", type: "uint256" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "EigenLayerRestitutionShort",
+    type: "error",
+  },
+  { inputs: [], name: "EigenLayerSetAlreadyCreated", type: "error" },
+  { inputs: [], name: "EigenLayerSetNotCreated", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "id", type: "uint256" },
+      { internalType: "bytes", name: "reason", type: "bytes" },
+    ],
+    name: "EigenLayerSlashRefused",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "max", type: "uint256" }],
+    name: "EigenLayerTooManyStrategies",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "EigenLayerUnknownDeferredSlash",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slashId", type: "uint256" }],
+    name: "EigenLayerUnknownSlash",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+    ],
+    name: "EigenLayerWrongOperatorSet",
+    type: "error",
+  },
+  { inputs: [], name: "EigenLayerZeroAddress", type: "error" },
+  { inputs: [], name: "EigenLayerZeroAmount", type: "error" },
+  { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint8", name: "bits", type: "uint8" },
+      { internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "SafeERC20FailedOperation",
+    type: "error",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: true, internalType: "address", name: "adjudicator", type: "address" }],
+    name: "AdjudicatorSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "BountyClaimed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "BountyCredited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "bool", name: "coSigner", type: "bool" },
+    ],
+    name: "CoSignerSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
+    ],
+    name: "DeferredSlashExecuted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "OperatorApproved",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "OperatorDeregistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: false, internalType: "bytes", name: "reason", type: "bytes" },
+    ],
+    name: "OperatorEjectionFailed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "OperatorRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "uint32", name: "operatorSetId", type: "uint32" },
+      { indexed: false, internalType: "string", name: "metadataURI", type: "string" },
+    ],
+    name: "OperatorSetCreated",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
+      { indexed: false, internalType: "uint16", name: "bps", type: "uint16" },
+      { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
+    ],
+    name: "OperatorSlashOrdered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: true, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "RestitutionReleased",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
+      { indexed: true, internalType: "bytes32", name: "previousAdminRole", type: "bytes32" },
+      { indexed: true, internalType: "bytes32", name: "newAdminRole", type: "bytes32" },
+    ],
+    name: "RoleAdminChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+    ],
+    name: "RoleGranted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+    ],
+    name: "RoleRevoked",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "bounty", type: "uint256" },
+      { indexed: false, internalType: "address", name: "bountyRecipient", type: "address" },
+    ],
+    name: "SlashCleared",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "uint16", name: "bps", type: "uint16" },
+      { indexed: false, internalType: "bytes", name: "reason", type: "bytes" },
+    ],
+    name: "SlashDeferred",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { indexed: false, internalType: "uint64", name: "restitutionDelay", type: "uint64" },
+      { indexed: false, internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    name: "StakeParamsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "strategy", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weight", type: "uint256" },
+    ],
+    name: "StrategyWeightSet",
+    type: "event",
+  },
+  {
+    inputs: [],
+    name: "DEFAULT_ADMIN_ROLE",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_STRATEGIES",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "adjudicator",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "approveOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "bountyOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "claimBounty",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "clearRestitution",
+    outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slashId", type: "uint256" }],
+    name: "clearSlash",
+    outputs: [{ internalType: "bool", name: "cleared", type: "bool" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "countSlash",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "string", name: "metadataURI", type: "string" },
+      {
+        components: [
+          { internalType: "contract IStrategy", name: "strategy", type: "address" },
+          { internalType: "uint96", name: "weight", type: "uint96" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.StrategyWeight[]",
+        name: "strategyWeights",
+        type: "tuple[]",
+      },
+    ],
+    name: "createOperatorSet",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "deferredSlash",
+    outputs: [
+      {
+        components: [
+          { internalType: "address", name: "member", type: "address" },
+          { internalType: "uint16", name: "bps", type: "uint16" },
+          { internalType: "address", name: "bountyRecipient", type: "address" },
+          { internalType: "uint16", name: "bountyBps", type: "uint16" },
+          { internalType: "bytes", name: "reason", type: "bytes" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.DeferredSlash",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "deferredSlashCount",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "deregisterLeft",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+    ],
+    name: "deregisterOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "eigenLayer",
+    outputs: [
+      { internalType: "address", name: "allocationManager", type: "address" },
+      { internalType: "address", name: "strategyManager", type: "address" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slashId", type: "uint256" }],
+    name: "executedSlash",
+    outputs: [
+      {
+        components: [
+          { internalType: "address", name: "member", type: "address" },
+          { internalType: "address", name: "bountyRecipient", type: "address" },
+          { internalType: "uint16", name: "bountyBps", type: "uint16" },
+          { internalType: "bool", name: "cleared", type: "bool" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.ExecutedSlash",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "role", type: "bytes32" }],
+    name: "getRoleAdmin",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "grantRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "hasRole",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "isCoSigner",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "memberOf",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "operatorOf",
+    outputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "bool", name: "registered", type: "bool" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "operatorSetId",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "pendingSlashesOf",
+    outputs: [{ internalType: "uint256[]", name: "slashIds", type: "uint256[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address[]", name: "signers", type: "address[]" },
+      { internalType: "uint64", name: "createdAt", type: "uint64" },
+    ],
+    name: "quorumWeightOf",
+    outputs: [
+      { internalType: "uint256", name: "total", type: "uint256" },
+      { internalType: "uint256", name: "refused", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "refreshStake",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+      { internalType: "bytes", name: "data", type: "bytes" },
+    ],
+    name: "registerOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "releaseRestitution",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "callerConfirmation", type: "address" },
+    ],
+    name: "renounceRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "restitutionDelay",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "restitutionOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "retrySlash",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "revokeRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "adjudicator_", type: "address" }],
+    name: "setAdjudicator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "bool", name: "coSigner", type: "bool" },
+    ],
+    name: "setCoSigner",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { internalType: "uint64", name: "restitutionDelay_", type: "uint64" },
+      { internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    name: "setStakeParams",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "contract IStrategy", name: "strategy", type: "address" },
+      { internalType: "uint96", name: "weight", type: "uint96" },
+    ],
+    name: "setStrategyWeight",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint16", name: "bps", type: "uint16" },
+      { internalType: "address", name: "bountyRecipient", type: "address" },
+    ],
+    name: "slash",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "stakeHistoryOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint256", name: "weightSeconds", type: "uint256" },
+          { internalType: "uint64", name: "since", type: "uint64" },
+          { internalType: "uint64", name: "lastUpdate", type: "uint64" },
+          { internalType: "uint32", name: "slashCount", type: "uint32" },
+          { internalType: "bool", name: "current", type: "bool" },
+        ],
+        internalType: "struct IStakeSource.StakeHistory",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "stakeOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "stakeParams",
+    outputs: [
+      { internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "strategies",
+    outputs: [
+      {
+        components: [
+          { internalType: "contract IStrategy", name: "strategy", type: "address" },
+          { internalType: "uint96", name: "weight", type: "uint96" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.StrategyWeight[]",
+        name: "",
+        type: "tuple[]",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "avs", type: "address" }],
+    name: "supportsAVS",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes4", name: "interfaceId", type: "bytes4" }],
+    name: "supportsInterface",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "totals",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "cleared", type: "uint256" },
+          { internalType: "uint256", name: "released", type: "uint256" },
+          { internalType: "uint256", name: "bountyPaid", type: "uint256" },
+          { internalType: "uint256", name: "unclaimedBounty", type: "uint256" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.TokenTotals",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
 /** JSON ABI of `Reputation` (contracts/Reputation.sol). */
 export const REPUTATION_ABI = [
   {
     inputs: [
       { internalType: "address", name: "admin", type: "address" },
-      { internalType: "contract ICollateralVault", name: "vault_", type: "address" },
+      { internalType: "contract IStakeSource", name: "stakeSource_", type: "address" },
       { internalType: "contract ICommitmentLedger", name: "ledger_", type: "address" },
       { internalType: "uint16", name: "slashPenaltyBps_", type: "uint16" },
     ],
@@ -3274,6 +4095,13 @@ export const REPUTATION_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "stakeSource",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes4", name: "interfaceId", type: "bytes4" }],
     name: "supportsInterface",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
@@ -3284,13 +4112,6 @@ export const REPUTATION_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "timeWeightedCollateral",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "vault",
-    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -3508,6 +4329,418 @@ export const ROOT_SUM_MISMATCH_VERIFIER_ABI = [
     ],
     name: "verifyProof",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IAVSRegistrar` (contracts/eigenlayer/interfaces/IAVSRegistrar.sol). */
+export const IAVS_REGISTRAR_ABI = [
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+    ],
+    name: "deregisterOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+      { internalType: "bytes", name: "data", type: "bytes" },
+    ],
+    name: "registerOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "avs", type: "address" }],
+    name: "supportsAVS",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IAllocationManager` (contracts/eigenlayer/interfaces/IAllocationManager.sol). */
+export const I_ALLOCATION_MANAGER_ABI = [
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "address", name: "operator", type: "address" },
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        indexed: false,
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+      { indexed: false, internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+      { indexed: false, internalType: "uint256[]", name: "wadSlashed", type: "uint256[]" },
+      { indexed: false, internalType: "string", name: "description", type: "string" },
+    ],
+    name: "OperatorSlashed",
+    type: "event",
+  },
+  {
+    inputs: [],
+    name: "DEALLOCATION_DELAY",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32", name: "operatorSetId", type: "uint32" },
+      { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+    ],
+    name: "addStrategiesToOperatorSet",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      {
+        components: [
+          { internalType: "uint32", name: "operatorSetId", type: "uint32" },
+          { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+          { internalType: "address", name: "slasher", type: "address" },
+        ],
+        internalType: "struct IAllocationManager.CreateSetParamsV2[]",
+        name: "params",
+        type: "tuple[]",
+      },
+      { internalType: "address[]", name: "redistributionRecipients", type: "address[]" },
+    ],
+    name: "createRedistributingOperatorSets",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "operator", type: "address" },
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+        ],
+        internalType: "struct IAllocationManager.DeregisterParams",
+        name: "params",
+        type: "tuple",
+      },
+    ],
+    name: "deregisterFromOperatorSets",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+      { internalType: "address[]", name: "operators", type: "address[]" },
+      { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+      { internalType: "uint32", name: "futureBlock", type: "uint32" },
+    ],
+    name: "getMinimumSlashableStake",
+    outputs: [{ internalType: "uint256[][]", name: "slashableStake", type: "uint256[][]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+    ],
+    name: "getRedistributionRecipient",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+    ],
+    name: "getStrategiesInOperatorSet",
+    outputs: [{ internalType: "contract IStrategy[]", name: "", type: "address[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+    ],
+    name: "isMemberOfOperatorSet",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+    ],
+    name: "isOperatorSlashable",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+    ],
+    name: "isRedistributingOperatorSet",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "avs", type: "address" },
+              { internalType: "uint32", name: "id", type: "uint32" },
+            ],
+            internalType: "struct OperatorSet",
+            name: "operatorSet",
+            type: "tuple",
+          },
+          { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+          { internalType: "uint64[]", name: "newMagnitudes", type: "uint64[]" },
+        ],
+        internalType: "struct IAllocationManager.AllocateParams[]",
+        name: "params",
+        type: "tuple[]",
+      },
+    ],
+    name: "modifyAllocations",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+          { internalType: "bytes", name: "data", type: "bytes" },
+        ],
+        internalType: "struct IAllocationManager.RegisterParams",
+        name: "params",
+        type: "tuple",
+      },
+    ],
+    name: "registerForOperatorSets",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32", name: "operatorSetId", type: "uint32" },
+      { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+    ],
+    name: "removeStrategiesFromOperatorSet",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "contract IAVSRegistrar", name: "registrar", type: "address" },
+    ],
+    name: "setAVSRegistrar",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      {
+        components: [
+          { internalType: "address", name: "operator", type: "address" },
+          { internalType: "uint32", name: "operatorSetId", type: "uint32" },
+          { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+          { internalType: "uint256[]", name: "wadsToSlash", type: "uint256[]" },
+          { internalType: "string", name: "description", type: "string" },
+        ],
+        internalType: "struct IAllocationManager.SlashingParams",
+        name: "params",
+        type: "tuple",
+      },
+    ],
+    name: "slashOperator",
+    outputs: [
+      { internalType: "uint256", name: "slashId", type: "uint256" },
+      { internalType: "uint256[]", name: "shares", type: "uint256[]" },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "string", name: "metadataURI", type: "string" },
+    ],
+    name: "updateAVSMetadataURI",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IStrategy` (contracts/eigenlayer/interfaces/IStrategy.sol). */
+export const I_STRATEGY_ABI = [
+  {
+    inputs: [{ internalType: "uint256", name: "amountShares", type: "uint256" }],
+    name: "sharesToUnderlyingView",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "underlyingToken",
+    outputs: [{ internalType: "contract IERC20", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IStrategyManager` (contracts/eigenlayer/interfaces/IStrategyManager.sol). */
+export const I_STRATEGY_MANAGER_ABI = [
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "slashId", type: "uint256" },
+    ],
+    name: "clearBurnOrRedistributableShares",
+    outputs: [{ internalType: "uint256[]", name: "", type: "uint256[]" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "slashId", type: "uint256" },
+      { internalType: "contract IStrategy", name: "strategy", type: "address" },
+    ],
+    name: "clearBurnOrRedistributableSharesByStrategy",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "contract IStrategy", name: "strategy", type: "address" },
+      { internalType: "contract IERC20", name: "token", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "depositIntoStrategy",
+    outputs: [{ internalType: "uint256", name: "depositShares", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "avs", type: "address" },
+          { internalType: "uint32", name: "id", type: "uint32" },
+        ],
+        internalType: "struct OperatorSet",
+        name: "operatorSet",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "slashId", type: "uint256" },
+      { internalType: "contract IStrategy", name: "strategy", type: "address" },
+    ],
+    name: "getBurnOrRedistributableShares",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -4472,6 +5705,13 @@ export const I_COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "clearRestitution",
+    outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "collateralTokens",
     outputs: [{ internalType: "address[]", name: "", type: "address[]" }],
@@ -4573,6 +5813,13 @@ export const I_COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "restitutionDelay",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "address", name: "token", type: "address" },
@@ -4640,7 +5887,7 @@ export const I_COLLATERAL_VAULT_ABI = [
           { internalType: "uint32", name: "slashCount", type: "uint32" },
           { internalType: "bool", name: "current", type: "bool" },
         ],
-        internalType: "struct ICollateralVault.StakeHistory",
+        internalType: "struct IStakeSource.StakeHistory",
         name: "",
         type: "tuple",
       },
@@ -5466,16 +6713,16 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "stakeSource", type: "address" }],
+    name: "ConsortiumRegistryStakeSourceAlreadySet",
+    type: "error",
+  },
+  { inputs: [], name: "ConsortiumRegistryStakeSourceNotSet", type: "error" },
+  {
     inputs: [{ internalType: "uint32", name: "assetId", type: "uint32" }],
     name: "ConsortiumRegistryUnknownAsset",
     type: "error",
   },
-  {
-    inputs: [{ internalType: "address", name: "vault", type: "address" }],
-    name: "ConsortiumRegistryVaultAlreadySet",
-    type: "error",
-  },
-  { inputs: [], name: "ConsortiumRegistryVaultNotSet", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
@@ -5495,12 +6742,6 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
       { indexed: false, internalType: "uint8", name: "decimals", type: "uint8" },
     ],
     name: "AssetListed",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [{ indexed: true, internalType: "address", name: "vault", type: "address" }],
-    name: "CollateralVaultSet",
     type: "event",
   },
   {
@@ -5636,6 +6877,12 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
   },
   {
     anonymous: false,
+    inputs: [{ indexed: true, internalType: "address", name: "stakeSource", type: "address" }],
+    name: "StakeSourceSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [{ indexed: false, internalType: "uint64", name: "delay", type: "uint64" }],
     name: "UnbondingDelaySet",
     type: "event",
@@ -5715,13 +6962,6 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "canSendZeroConf",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "collateralVault",
-    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -5903,13 +7143,6 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
   },
   { inputs: [], name: "requestExit", outputs: [], stateMutability: "nonpayable", type: "function" },
   {
-    inputs: [{ internalType: "address", name: "vault", type: "address" }],
-    name: "setCollateralVault",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
     inputs: [
       {
         components: [
@@ -5954,6 +7187,13 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "source", type: "address" }],
+    name: "setStakeSource",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint64", name: "delay", type: "uint64" }],
     name: "setUnbondingDelay",
     outputs: [],
@@ -5979,6 +7219,13 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "stakeSource",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "statusOf",
     outputs: [{ internalType: "enum IConsortiumRegistry.MemberStatus", name: "", type: "uint8" }],
@@ -5989,6 +7236,678 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     inputs: [],
     name: "unbondingDelay",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IEigenLayerStakeSource` (contracts/interfaces/IEigenLayerStakeSource.sol). */
+export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
+  {
+    inputs: [{ internalType: "address", name: "adjudicator", type: "address" }],
+    name: "EigenLayerAdjudicatorAlreadySet",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes", name: "data", type: "bytes" }],
+    name: "EigenLayerBadRegistrationData",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "strategy", type: "address" }],
+    name: "EigenLayerBadStrategy",
+    type: "error",
+  },
+  { inputs: [], name: "EigenLayerCallStarved", type: "error" },
+  { inputs: [{ internalType: "uint256", name: "bps", type: "uint256" }], name: "EigenLayerInvalidBps", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint32", name: "lookAhead", type: "uint32" },
+      { internalType: "uint32", name: "deallocationDelay", type: "uint32" },
+    ],
+    name: "EigenLayerLookAheadTooLong",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "EigenLayerMemberNotLeft",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "EigenLayerNoBounty",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "EigenLayerNoOperator",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "EigenLayerNotAdjudicator",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "EigenLayerNotAllocationManager",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "EigenLayerNotOperatingMember",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "EigenLayerNotRegistry",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "EigenLayerOperatorNotApproved",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "EigenLayerOperatorStillBound",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "EigenLayerOperatorTaken",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint256", name: "held", type: "uint256" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "EigenLayerRestitutionShort",
+    type: "error",
+  },
+  { inputs: [], name: "EigenLayerSetAlreadyCreated", type: "error" },
+  { inputs: [], name: "EigenLayerSetNotCreated", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "id", type: "uint256" },
+      { internalType: "bytes", name: "reason", type: "bytes" },
+    ],
+    name: "EigenLayerSlashRefused",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "max", type: "uint256" }],
+    name: "EigenLayerTooManyStrategies",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "EigenLayerUnknownDeferredSlash",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slashId", type: "uint256" }],
+    name: "EigenLayerUnknownSlash",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+    ],
+    name: "EigenLayerWrongOperatorSet",
+    type: "error",
+  },
+  { inputs: [], name: "EigenLayerZeroAddress", type: "error" },
+  { inputs: [], name: "EigenLayerZeroAmount", type: "error" },
+  {
+    anonymous: false,
+    inputs: [{ indexed: true, internalType: "address", name: "adjudicator", type: "address" }],
+    name: "AdjudicatorSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "BountyClaimed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "BountyCredited",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "bool", name: "coSigner", type: "bool" },
+    ],
+    name: "CoSignerSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
+    ],
+    name: "DeferredSlashExecuted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "OperatorApproved",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "OperatorDeregistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: false, internalType: "bytes", name: "reason", type: "bytes" },
+    ],
+    name: "OperatorEjectionFailed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+    ],
+    name: "OperatorRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "uint32", name: "operatorSetId", type: "uint32" },
+      { indexed: false, internalType: "string", name: "metadataURI", type: "string" },
+    ],
+    name: "OperatorSetCreated",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
+      { indexed: false, internalType: "uint16", name: "bps", type: "uint16" },
+      { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
+    ],
+    name: "OperatorSlashOrdered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: true, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "RestitutionReleased",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "bounty", type: "uint256" },
+      { indexed: false, internalType: "address", name: "bountyRecipient", type: "address" },
+    ],
+    name: "SlashCleared",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "uint16", name: "bps", type: "uint16" },
+      { indexed: false, internalType: "bytes", name: "reason", type: "bytes" },
+    ],
+    name: "SlashDeferred",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { indexed: false, internalType: "uint64", name: "restitutionDelay", type: "uint64" },
+      { indexed: false, internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    name: "StakeParamsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "strategy", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weight", type: "uint256" },
+    ],
+    name: "StrategyWeightSet",
+    type: "event",
+  },
+  {
+    inputs: [],
+    name: "adjudicator",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "approveOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "bountyOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "claimBounty",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "clearRestitution",
+    outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slashId", type: "uint256" }],
+    name: "clearSlash",
+    outputs: [{ internalType: "bool", name: "cleared", type: "bool" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "countSlash",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "string", name: "metadataURI", type: "string" },
+      {
+        components: [
+          { internalType: "contract IStrategy", name: "strategy", type: "address" },
+          { internalType: "uint96", name: "weight", type: "uint96" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.StrategyWeight[]",
+        name: "strategies",
+        type: "tuple[]",
+      },
+    ],
+    name: "createOperatorSet",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "deferredSlash",
+    outputs: [
+      {
+        components: [
+          { internalType: "address", name: "member", type: "address" },
+          { internalType: "uint16", name: "bps", type: "uint16" },
+          { internalType: "address", name: "bountyRecipient", type: "address" },
+          { internalType: "uint16", name: "bountyBps", type: "uint16" },
+          { internalType: "bytes", name: "reason", type: "bytes" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.DeferredSlash",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "deferredSlashCount",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "deregisterLeft",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+    ],
+    name: "deregisterOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "eigenLayer",
+    outputs: [
+      { internalType: "address", name: "allocationManager", type: "address" },
+      { internalType: "address", name: "strategyManager", type: "address" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "slashId", type: "uint256" }],
+    name: "executedSlash",
+    outputs: [
+      {
+        components: [
+          { internalType: "address", name: "member", type: "address" },
+          { internalType: "address", name: "bountyRecipient", type: "address" },
+          { internalType: "uint16", name: "bountyBps", type: "uint16" },
+          { internalType: "bool", name: "cleared", type: "bool" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.ExecutedSlash",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "isCoSigner",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "memberOf",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "operatorOf",
+    outputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "bool", name: "registered", type: "bool" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "operatorSetId",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "pendingSlashesOf",
+    outputs: [{ internalType: "uint256[]", name: "slashIds", type: "uint256[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address[]", name: "signers", type: "address[]" },
+      { internalType: "uint64", name: "createdAt", type: "uint64" },
+    ],
+    name: "quorumWeightOf",
+    outputs: [
+      { internalType: "uint256", name: "total", type: "uint256" },
+      { internalType: "uint256", name: "refused", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "refreshStake",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "avs", type: "address" },
+      { internalType: "uint32[]", name: "operatorSetIds", type: "uint32[]" },
+      { internalType: "bytes", name: "data", type: "bytes" },
+    ],
+    name: "registerOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "releaseRestitution",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "restitutionDelay",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "restitutionOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "retrySlash",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "adjudicator_", type: "address" }],
+    name: "setAdjudicator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "bool", name: "coSigner", type: "bool" },
+    ],
+    name: "setCoSigner",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { internalType: "uint64", name: "restitutionDelay_", type: "uint64" },
+      { internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    name: "setStakeParams",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "contract IStrategy", name: "strategy", type: "address" },
+      { internalType: "uint96", name: "weight", type: "uint96" },
+    ],
+    name: "setStrategyWeight",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint16", name: "bps", type: "uint16" },
+      { internalType: "address", name: "bountyRecipient", type: "address" },
+    ],
+    name: "slash",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "stakeHistoryOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint256", name: "weightSeconds", type: "uint256" },
+          { internalType: "uint64", name: "since", type: "uint64" },
+          { internalType: "uint64", name: "lastUpdate", type: "uint64" },
+          { internalType: "uint32", name: "slashCount", type: "uint32" },
+          { internalType: "bool", name: "current", type: "bool" },
+        ],
+        internalType: "struct IStakeSource.StakeHistory",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "stakeOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "stakeParams",
+    outputs: [
+      { internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
+      { internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "strategies",
+    outputs: [
+      {
+        components: [
+          { internalType: "contract IStrategy", name: "strategy", type: "address" },
+          { internalType: "uint96", name: "weight", type: "uint96" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.StrategyWeight[]",
+        name: "",
+        type: "tuple[]",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "avs", type: "address" }],
+    name: "supportsAVS",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "totals",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "cleared", type: "uint256" },
+          { internalType: "uint256", name: "released", type: "uint256" },
+          { internalType: "uint256", name: "bountyPaid", type: "uint256" },
+          { internalType: "uint256", name: "unclaimedBounty", type: "uint256" },
+        ],
+        internalType: "struct IEigenLayerStakeSource.TokenTotals",
+        name: "",
+        type: "tuple",
+      },
+    ],
     stateMutability: "view",
     type: "function",
   },
@@ -6071,16 +7990,16 @@ export const I_REPUTATION_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
-    name: "timeWeightedCollateral",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    inputs: [],
+    name: "stakeSource",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
   {
-    inputs: [],
-    name: "vault",
-    outputs: [{ internalType: "address", name: "", type: "address" }],
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "timeWeightedCollateral",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -6658,6 +8577,136 @@ export const I_ROOT_SUM_MISMATCH_VERIFIER_ABI = [
     ],
     name: "verifyProof",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IStakeSource` (contracts/interfaces/IStakeSource.sol). */
+export const I_STAKE_SOURCE_ABI = [
+  {
+    inputs: [],
+    name: "adjudicator",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "clearRestitution",
+    outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "countSlash",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "isCoSigner",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address[]", name: "signers", type: "address[]" },
+      { internalType: "uint64", name: "createdAt", type: "uint64" },
+    ],
+    name: "quorumWeightOf",
+    outputs: [
+      { internalType: "uint256", name: "total", type: "uint256" },
+      { internalType: "uint256", name: "refused", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "refreshStake",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "releaseRestitution",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "restitutionDelay",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "restitutionOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "bool", name: "coSigner", type: "bool" },
+    ],
+    name: "setCoSigner",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint16", name: "bps", type: "uint16" },
+      { internalType: "address", name: "bountyRecipient", type: "address" },
+    ],
+    name: "slash",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "stakeHistoryOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint256", name: "weightSeconds", type: "uint256" },
+          { internalType: "uint64", name: "since", type: "uint64" },
+          { internalType: "uint64", name: "lastUpdate", type: "uint64" },
+          { internalType: "uint32", name: "slashCount", type: "uint32" },
+          { internalType: "bool", name: "current", type: "bool" },
+        ],
+        internalType: "struct IStakeSource.StakeHistory",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "stakeOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },

@@ -164,8 +164,8 @@ describe("governance attacks", function () {
           denied,
         ],
         [
-          "ConsortiumRegistry.setCollateralVault",
-          (s) => c.ConsortiumRegistry.connect(s).setCollateralVault.staticCall(s.address),
+          "ConsortiumRegistry.setStakeSource",
+          (s) => c.ConsortiumRegistry.connect(s).setStakeSource.staticCall(s.address),
           denied,
         ],
         [

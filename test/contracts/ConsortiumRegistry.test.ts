@@ -147,7 +147,7 @@ describe("ConsortiumRegistry", function () {
         .to.be.revertedWithCustomError(registry, "ConsortiumRegistryWrongStatus")
         .withArgs(other.address, Status.Applied);
     });
-    it("reverts with ConsortiumRegistryVaultNotSet when no vault is configured", async function () {
+    it("reverts with ConsortiumRegistryStakeSourceNotSet when no vault is configured", async function () {
       const [admin, auditor, m] = await ethers.getSigners();
       const registry = await ethers.deployContract("ConsortiumRegistry", [
         admin.address,
@@ -160,7 +160,7 @@ describe("ConsortiumRegistry", function () {
       // Genesis approval already needs the vault: it records there that the member may co-sign.
       await expect(registry.connect(auditor).approveGenesis(m.address, GENESIS_DIGEST)).to.be.revertedWithCustomError(
         registry,
-        "ConsortiumRegistryVaultNotSet",
+        "ConsortiumRegistryStakeSourceNotSet",
       );
       await expect(registry.activate(m.address)).to.be.revertedWithCustomError(
         registry,
@@ -525,7 +525,7 @@ describe("ConsortiumRegistry", function () {
         registry,
         "AccessControlUnauthorizedAccount",
       );
-      await expect(registry.setCollateralVault(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+      await expect(registry.setStakeSource(ethers.ZeroAddress)).to.be.revertedWithCustomError(
         registry,
         "ConsortiumRegistryZeroAddress",
       );

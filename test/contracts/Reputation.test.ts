@@ -159,7 +159,7 @@ describe("Reputation", function () {
     });
     it("reads the vault and ledger it was deployed with, and the module's penalty", async function () {
       const f = await networkHelpers.loadFixture(committed);
-      expect(await f.reputation.vault()).to.equal(await f.vault.getAddress());
+      expect(await f.reputation.stakeSource()).to.equal(await f.vault.getAddress());
       expect(await f.reputation.ledger()).to.equal(await f.ledger.getAddress());
       expect(await f.reputation.slashPenaltyBps()).to.equal(BigInt(SLASH_PENALTY_BPS));
       expect(await f.reputation.hasRole(ethers.ZeroHash, f.governance.address)).to.equal(true);

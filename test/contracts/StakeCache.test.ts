@@ -118,11 +118,11 @@ async function active() {
 }
 
 describe("ConsortiumRegistry vault wiring", function () {
-  it("reverts with ConsortiumRegistryVaultAlreadySet when the vault is set twice", async function () {
+  it("reverts with ConsortiumRegistryStakeSourceAlreadySet when the vault is set twice", async function () {
     const f = await networkHelpers.loadFixture(plain);
     const vault = await f.vault.getAddress();
-    await expect(f.registry.setCollateralVault(f.other.address))
-      .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryVaultAlreadySet")
+    await expect(f.registry.setStakeSource(f.other.address))
+      .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryStakeSourceAlreadySet")
       .withArgs(vault);
   });
   it("answers the ledger's and the adjudicator's combined views", async function () {

@@ -90,9 +90,9 @@ describe("Consortium end to end (real Groth16 fraud proof)", function () {
     expect(await c.registry.hasRole(ROLES.AUDITOR_ROLE, governance.address)).to.equal(true);
     expect(await c.vault.adjudicator()).to.equal(adjudicator);
     expect(await c.reputation.ledger()).to.equal(await c.ledger.getAddress());
-    expect(await c.reputation.vault()).to.equal(await c.vault.getAddress());
+    expect(await c.reputation.stakeSource()).to.equal(await c.vault.getAddress());
     expect(await c.ledger.adjudicator()).to.equal(adjudicator);
-    expect(await c.registry.collateralVault()).to.equal(await c.vault.getAddress());
+    expect(await c.registry.stakeSource()).to.equal(await c.vault.getAddress());
     expect(await c.registry.assetToken(FRAUD_ASSET)).to.equal(ethers.ZeroAddress);
     expect((await c.adjudicator.wiring()).verifier).to.equal(await c.verifier.getAddress());
     expect((await c.ledger.quorumParams()).quorumWeight).to.equal(4n * E18);

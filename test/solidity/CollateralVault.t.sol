@@ -6,6 +6,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {CollateralVault} from "../../contracts/CollateralVault.sol";
 import {ConsortiumRegistry} from "../../contracts/ConsortiumRegistry.sol";
 import {ICollateralVault} from "../../contracts/interfaces/ICollateralVault.sol";
+import {IStakeSource} from "../../contracts/interfaces/IStakeSource.sol";
 import {IConsortiumRegistry} from "../../contracts/interfaces/IConsortiumRegistry.sol";
 import {TestRejectingReceiver} from "../../contracts/mocks/TestRejectingReceiver.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
@@ -30,7 +31,7 @@ abstract contract VaultSetup {
         );
         vault = new CollateralVault(address(this), address(registry), 1e18, 1_000);
         token = new TestToken("Test USD", "TUSD", 6);
-        registry.setCollateralVault(address(vault));
+        registry.setStakeSource(address(vault));
         vault.setTokenWeight(address(token), 3e17);
         registry.grantRole(registry.AUDITOR_ROLE(), auditor);
         members.push(address(0x1001));
@@ -468,7 +469,7 @@ contract CollateralVaultInvariantTest is VaultSetup {
             // Whatever the cache holds (also right after a token-weight change), the views answer the true weight.
             require(vault.stakeOf(members[m]) == expected, "stakeOf != weighted balances");
             require(weights[m] == (m < 2 ? expected : 0), "weightsOf != weight of a co-signer, 0 otherwise");
-            ICollateralVault.StakeHistory memory h = vault.stakeHistoryOf(members[m]);
+            IStakeSource.StakeHistory memory h = vault.stakeHistoryOf(members[m]);
             require(!h.current || h.weight == expected, "a current cached weight is stale");
             if (m < 2) cosigned += expected;
         }
