@@ -11,6 +11,7 @@
 // role: it reads the ledger's counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
 // a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
 import { id } from "ethers";
 
 /** keccak256 of the role names, as the contracts define them. */
@@ -24,10 +25,88 @@ export const FRAUD_VERIFIER = "LeafMismatch32Verifier";
 /** The verifier contract of the production root-sum fraud-proof circuit. */
 export const ROOT_SUM_VERIFIER = "RootSumMismatchVerifier";
 
+/** Where members' stake comes from: the native collateral vault, or restaked stake through EigenLayer. */
+export type StakeKind = "native" | "eigenlayer";
+
+/** The module builder Ignition passes to a module's body. */
+type ModuleBuilder = Parameters<Parameters<typeof buildModule>[1]>[0];
+
+/** The registry, which the stake source is constructed with. */
+function registryOf(m: ModuleBuilder) {
+  const admin = m.getAccount(0);
+
+  const sla = {
+    snapshotInterval: m.getParameter("snapshotInterval", 86_400n),
+    responseWindow: m.getParameter("responseWindow", 86_400n),
+    minCollateral: m.getParameter("minCollateral", 10n ** 18n),
+  };
+  return m.contract("ConsortiumRegistry", [
+    admin,
+    sla,
+    m.getParameter("unbondingDelay", 7n * 86_400n),
+    m.getParameter("probationPeriod", 14n * 86_400n),
+  ]);
+}
+
+/** The consortium's other contracts around `registry` and its stake source `stake` (the vault or the EigenLayer adapter). */
+function consortiumAround(
+  m: ModuleBuilder,
+  registry: ReturnType<typeof registryOf>,
+  stake: NamedArtifactContractDeploymentFuture<"CollateralVault" | "EigenLayerStakeSource">,
+  verifierContract: string,
+  rootSumVerifierContract: string,
+) {
+  const admin = m.getAccount(0);
+  const auditor = m.getParameter("auditor", admin);
+  const reserveRegistry = m.contract("ReserveRegistry", [registry]);
+  const ledger = m.contract("CommitmentLedger", [
+    admin,
+    registry,
+    stake,
+    {
+      quorumWeight: m.getParameter("quorumWeight", 3n * 10n ** 18n),
+      minSigners: m.getParameter("minSigners", 2n),
+      requestFee: m.getParameter("requestFee", 0n),
+      maxOpenRequests: m.getParameter("maxOpenRequests", 4n),
+    },
+  ]);
+  const reputation = m.contract("Reputation", [admin, stake, ledger, m.getParameter("slashPenaltyBps", 5_000n)]);
+  const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
+  const rootSumVerifier = m.contract(rootSumVerifierContract, [], { id: "RootSumVerifier" });
+  const adjudicator = m.contract("Adjudicator", [
+    admin,
+    { ledger, registry, stakeSource: stake, reputation, verifier, rootSumVerifier },
+    {
+      fraudBps: m.getParameter("fraudBps", 5_000n),
+      missedDeadlineBps: m.getParameter("missedDeadlineBps", 1_000n),
+      insolvencyBps: m.getParameter("insolvencyBps", 2_000n),
+    },
+    {
+      claimWindow: m.getParameter("claimWindow", 7n * 86_400n),
+      insuranceShareBps: m.getParameter("insuranceShareBps", 2_000n),
+      insuranceFund: m.getParameter("insuranceFund", admin),
+    },
+  ]);
+
+  // Wiring (the deployer is governance on every contract, so it may make these calls).
+  m.call(registry, "setStakeSource", [stake]);
+  m.call(registry, "grantRole", [ROLES.AUDITOR_ROLE, auditor], { id: "registry_grant_auditor" });
+  m.call(registry, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "registry_grant_adjudicator" });
+  m.call(registry, "listAsset", [
+    m.getParameter("ethAssetId", 1n),
+    "0x0000000000000000000000000000000000000000",
+    "ETH",
+    18n,
+  ]);
+  m.call(ledger, "setAdjudicator", [adjudicator]);
+  m.call(stake, "setAdjudicator", [adjudicator]);
+  return { registry, reserveRegistry, reputation, ledger, verifier, rootSumVerifier, adjudicator };
+}
+
 /**
  * Builds the consortium module with `verifierContract` as the fraud-proof verifier and `rootSumVerifierContract` as
- * the root-sum one. The default export uses the real `LeafMismatch32Verifier` and `RootSumMismatchVerifier`; tests
- * of non-proof logic may pass the mocks under another id.
+ * the root-sum one, on the native collateral vault. The default export uses the real `LeafMismatch32Verifier` and
+ * `RootSumMismatchVerifier`; tests of non-proof logic may pass the mocks under another id.
  */
 export function buildConsortiumModule(
   moduleId: string,
@@ -35,71 +114,49 @@ export function buildConsortiumModule(
   rootSumVerifierContract: string = ROOT_SUM_VERIFIER,
 ) {
   return buildModule(moduleId, (m) => {
-    const admin = m.getAccount(0);
-    const auditor = m.getParameter("auditor", admin);
-
-    const sla = {
-      snapshotInterval: m.getParameter("snapshotInterval", 86_400n),
-      responseWindow: m.getParameter("responseWindow", 86_400n),
-      minCollateral: m.getParameter("minCollateral", 10n ** 18n),
-    };
-    const registry = m.contract("ConsortiumRegistry", [
-      admin,
-      sla,
-      m.getParameter("unbondingDelay", 7n * 86_400n),
-      m.getParameter("probationPeriod", 14n * 86_400n),
-    ]);
+    const registry = registryOf(m);
     const vault = m.contract("CollateralVault", [
-      admin,
+      m.getAccount(0),
       registry,
       m.getParameter("ethWeight", 10n ** 18n),
       m.getParameter("bountyShareBps", 1_000n),
     ]);
-    const reserveRegistry = m.contract("ReserveRegistry", [registry]);
-    const ledger = m.contract("CommitmentLedger", [
-      admin,
+    return { ...consortiumAround(m, registry, vault, verifierContract, rootSumVerifierContract), vault };
+  });
+}
+
+/**
+ * Builds the consortium module on EigenLayer: the stake source is `EigenLayerStakeSource`, the consortium's AVS, wired
+ * to the EigenLayer core contracts given as parameters (`allocationManager`, `strategyManager`: required, per
+ * network, see docs/guides/deploy.md), which creates the redistributing operator set with the `strategies` parameter
+ * (`[{ strategy, weight }]`, strictly ascending addresses).
+ */
+export function buildConsortiumEigenLayerModule(
+  moduleId: string,
+  verifierContract: string,
+  rootSumVerifierContract: string = ROOT_SUM_VERIFIER,
+) {
+  return buildModule(moduleId, (m) => {
+    const registry = registryOf(m);
+    const stakeSource = m.contract("EigenLayerStakeSource", [
+      m.getAccount(0),
+      m.getParameter<string>("allocationManager"),
+      m.getParameter<string>("strategyManager"),
       registry,
-      vault,
-      {
-        quorumWeight: m.getParameter("quorumWeight", 3n * 10n ** 18n),
-        minSigners: m.getParameter("minSigners", 2n),
-        requestFee: m.getParameter("requestFee", 0n),
-        maxOpenRequests: m.getParameter("maxOpenRequests", 4n),
-      },
+      m.getParameter("operatorSetId", 1n),
+      m.getParameter("lookAheadBlocks", 25n),
+      m.getParameter("restitutionDelay", 0n),
+      m.getParameter("bountyShareBps", 1_000n),
     ]);
-    const reputation = m.contract("Reputation", [admin, vault, ledger, m.getParameter("slashPenaltyBps", 5_000n)]);
-    const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
-    const rootSumVerifier = m.contract(rootSumVerifierContract, [], { id: "RootSumVerifier" });
-    const adjudicator = m.contract("Adjudicator", [
-      admin,
-      { ledger, registry, stakeSource: vault, reputation, verifier, rootSumVerifier },
-      {
-        fraudBps: m.getParameter("fraudBps", 5_000n),
-        missedDeadlineBps: m.getParameter("missedDeadlineBps", 1_000n),
-        insolvencyBps: m.getParameter("insolvencyBps", 2_000n),
-      },
-      {
-        claimWindow: m.getParameter("claimWindow", 7n * 86_400n),
-        insuranceShareBps: m.getParameter("insuranceShareBps", 2_000n),
-        insuranceFund: m.getParameter("insuranceFund", admin),
-      },
+    m.call(stakeSource, "createOperatorSet", [
+      m.getParameter("avsMetadataURI", "https://github.com/por-consortium/avs-metadata.json"),
+      m.getParameter("strategies"),
     ]);
-
-    // Wiring (the deployer is governance on every contract, so it may make these calls).
-    m.call(registry, "setStakeSource", [vault]);
-    m.call(registry, "grantRole", [ROLES.AUDITOR_ROLE, auditor], { id: "registry_grant_auditor" });
-    m.call(registry, "grantRole", [ROLES.ADJUDICATOR_ROLE, adjudicator], { id: "registry_grant_adjudicator" });
-    m.call(registry, "listAsset", [
-      m.getParameter("ethAssetId", 1n),
-      "0x0000000000000000000000000000000000000000",
-      "ETH",
-      18n,
-    ]);
-    m.call(ledger, "setAdjudicator", [adjudicator]);
-    m.call(vault, "setAdjudicator", [adjudicator]);
-
-    return { registry, vault, reserveRegistry, reputation, ledger, verifier, rootSumVerifier, adjudicator };
+    return { ...consortiumAround(m, registry, stakeSource, verifierContract, rootSumVerifierContract), stakeSource };
   });
 }
 
 export default buildConsortiumModule("Consortium", FRAUD_VERIFIER);
+
+/** The consortium on EigenLayer (ignition/modules/ConsortiumEigenLayer.ts re-exports it). */
+export const consortiumEigenLayerModule = buildConsortiumEigenLayerModule("Consortium", FRAUD_VERIFIER);

@@ -1,7 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { memberStatusName, pollUntil, requestStatusName, setStatusName } from "../src/chain/index.js";
-import { TaskError, addressInput, clientTask, given, type Client, type ClientArgs } from "../src/client/index.js";
+import {
+  TaskError,
+  addressInput,
+  clientTask,
+  given,
+  stakeSourceOf,
+  type Client,
+  type ClientArgs,
+} from "../src/client/index.js";
 import { latestSetOf, type LatestSet } from "../src/consortium/index.js";
 import { SET_STATUS_NAMES } from "../src/generated/abi.js";
 
@@ -26,9 +34,9 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
   if (given(args.wait)) await waitForSet(ctx, member, args.wait, args);
-  const [registry, vault, ledger, adjudicator, reputation] = [
+  const [registry, stakeSource, ledger, adjudicator, reputation] = [
     await ctx.contract("registry"),
-    await ctx.contract("vault"),
+    await stakeSourceOf(ctx),
     await ctx.contract("ledger"),
     await ctx.contract("adjudicator"),
     await ctx.contract("reputation"),
@@ -36,11 +44,12 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
   const { out } = ctx;
   const status = memberStatusName(await registry.statusOf(member));
   const sla = await registry.slaOf(member);
-  const stake = await vault.stakeOf(member);
+  const stake = await stakeSource.stakeOf(member);
   out.line(`member ${member}: ${status}`);
   out.line(
     `  SLA: snapshot every ${sla.snapshotInterval} s, respond within ${sla.responseWindow} s, ` +
-      `min collateral ${sla.minCollateral}; stake ${stake}`,
+      `min collateral ${sla.minCollateral}; stake ${stake}` +
+      (ctx.deployment.stakeKind === "eigenlayer" ? " (restaked through EigenLayer)" : ""),
   );
   const [ejectable, minimum] = await registry.ejectionTermsOf(member);
   const ejectableNow = ejectable && stake < minimum;

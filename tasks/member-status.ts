@@ -16,10 +16,14 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function memberStatus(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
   const registry = await ctx.contract("registry");
-  const vaultAddress = await registry.stakeSource();
-  const vault = vaultAddress === ctx.ethers.ZeroAddress ? undefined : await ctx.contract("vault");
+  const wired = (await registry.stakeSource()) !== ctx.ethers.ZeroAddress;
+  const stakeSource = !wired
+    ? undefined
+    : ctx.deployment.stakeKind === "eigenlayer"
+      ? { eigenLayer: await ctx.contract("eigenLayer") }
+      : { vault: await ctx.contract("vault") };
   const reserves = ctx.deployment.has("reserveRegistry") ? await ctx.contract("reserveRegistry") : undefined;
-  const report = await readMemberStatus(registry, vault, reserves, member);
+  const report = await readMemberStatus(registry, stakeSource, reserves, member);
   ctx.out.setAll(report);
   for (const line of formatMemberStatus(report)) ctx.out.line(line);
 }

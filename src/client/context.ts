@@ -10,6 +10,7 @@ import type {
   CollateralVault,
   CommitmentLedger,
   ConsortiumRegistry,
+  EigenLayerStakeSource,
   Reputation,
   ReserveRegistry,
 } from "../../types/ethers-contracts/index.js";
@@ -19,17 +20,12 @@ import {
   COLLATERAL_VAULT_ABI,
   COMMITMENT_LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
+  EIGEN_LAYER_STAKE_SOURCE_ABI,
   REPUTATION_ABI,
   RESERVE_REGISTRY_ABI,
 } from "../generated/abi.js";
 import { readConfigVariable } from "../keys/password.js";
-import {
-  CONSORTIUM_FUTURES,
-  checkedFirstBlock,
-  deploymentDirOf,
-  readDeployment,
-  type Deployment,
-} from "./deployment.js";
+import { ROLE_FUTURES, checkedFirstBlock, deploymentDirOf, readDeployment, type Deployment } from "./deployment.js";
 import { TaskError, runTask } from "./errors.js";
 import { TaskOutput } from "./output.js";
 
@@ -47,6 +43,7 @@ export interface ClientArgs {
 export interface Contracts {
   registry: ConsortiumRegistry;
   vault: CollateralVault;
+  eigenLayer: EigenLayerStakeSource;
   reserveRegistry: ReserveRegistry;
   reputation: Reputation;
   ledger: CommitmentLedger;
@@ -56,6 +53,7 @@ export interface Contracts {
 const ABIS: Record<keyof Contracts, InterfaceAbi> = {
   registry: CONSORTIUM_REGISTRY_ABI,
   vault: COLLATERAL_VAULT_ABI,
+  eigenLayer: EIGEN_LAYER_STAKE_SOURCE_ABI,
   reserveRegistry: RESERVE_REGISTRY_ABI,
   reputation: REPUTATION_ABI,
   ledger: COMMITMENT_LEDGER_ABI,
@@ -133,7 +131,7 @@ export async function clientOf(ethers: HardhatEthers, setup: ClientSetup): Promi
       if (!checked.has(address)) {
         if ((await provider.getCode(address)) === "0x") {
           throw new TaskError(
-            `no contract at ${address} on chain ${chainId} (the ${CONSORTIUM_FUTURES[role]} of ${deployment.file})`,
+            `no contract at ${address} on chain ${chainId} (the ${ROLE_FUTURES[role]} of ${deployment.file})`,
           );
         }
         checked.add(address);
@@ -142,6 +140,17 @@ export async function clientOf(ethers: HardhatEthers, setup: ClientSetup): Promi
     },
     readConfigVariable: setup.readConfigVariable,
   };
+}
+
+/**
+ * The deployment's stake source, for what both kinds answer (`IStakeSource`: stakeOf, stakeHistoryOf, restitutionOf,
+ * ...): the collateral vault, or the EigenLayer adapter of a deployment on EigenLayer.
+ */
+export async function stakeSourceOf(
+  ctx: Pick<Client, "contract" | "deployment">,
+  runner?: ContractRunner,
+): Promise<CollateralVault | EigenLayerStakeSource> {
+  return ctx.deployment.stakeKind === "eigenlayer" ? ctx.contract("eigenLayer", runner) : ctx.contract("vault", runner);
 }
 
 /** Connect to the task's network and read its deployment. */

@@ -23,11 +23,23 @@ export const CONSORTIUM_FUTURES = {
   adjudicator: "Adjudicator",
 } as const;
 
-/** A contract of the deployment, by role. */
-export type ContractRole = keyof typeof CONSORTIUM_FUTURES;
+/**
+ * The Ignition future id of the stake source of a deployment on EigenLayer (ignition/modules/ConsortiumEigenLayer.ts),
+ * which has it instead of the CollateralVault.
+ */
+export const EIGENLAYER_FUTURE = "EigenLayerStakeSource";
 
-/** Addresses of the deployed contracts. */
-export type ConsortiumAddresses = Record<ContractRole, string>;
+/** Ignition future ids of every role a deployment may hold. */
+export const ROLE_FUTURES = { ...CONSORTIUM_FUTURES, eigenLayer: EIGENLAYER_FUTURE } as const;
+
+/** A contract of the deployment, by role. */
+export type ContractRole = keyof typeof ROLE_FUTURES;
+
+/** Where a deployment's stake comes from: the native collateral vault, or EigenLayer through the AVS adapter. */
+export type StakeKind = "native" | "eigenlayer";
+
+/** Addresses of the deployed contracts of the native module. */
+export type ConsortiumAddresses = Record<keyof typeof CONSORTIUM_FUTURES, string>;
 
 const addressesSchema = z.record(
   z.string(),
@@ -51,8 +63,10 @@ export interface Deployment {
   address(role: ContractRole): string;
   /** Whether the deployment holds a role. */
   has(role: ContractRole): boolean;
-  /** Every role's address (a TaskError if one is missing). */
+  /** Every role's address of the native module (a TaskError if one is missing). */
   all(): ConsortiumAddresses;
+  /** The stake source the deployment was built with: EigenLayer when it holds the adapter, else the vault. */
+  stakeKind: StakeKind;
   /**
    * The first block event reads start from: no event of the deployment's contracts is older. {@link readDeployment}
    * leaves it 0; a client ({@link clientOf}) sets it from {@link checkedFirstBlock}.
@@ -148,9 +162,16 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
     throw new TaskError(`${file}: field ${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`);
   }
   const addresses = parsed.data;
-  const key = (role: ContractRole) => `${moduleId}#${CONSORTIUM_FUTURES[role]}`;
+  const key = (role: ContractRole) => `${moduleId}#${ROLE_FUTURES[role]}`;
+  const stakeKind: StakeKind = addresses[key("eigenLayer")] === undefined ? "native" : "eigenlayer";
   const address = (role: ContractRole) => {
     const value = addresses[key(role)];
+    if (value === undefined && role === "vault" && stakeKind === "eigenlayer") {
+      throw new TaskError(
+        `${file}: this deployment's stake source is EigenLayer ("${key("eigenLayer")}"), not a collateral vault: ` +
+          "members stake through an EigenLayer operator (`npx hardhat eigenlayer --help`, docs/guides/member.md)",
+      );
+    }
     if (value === undefined) throw new TaskError(`${file}: no "${key(role)}" in this deployment`);
     return getAddress(value);
   };
@@ -163,6 +184,7 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
     address,
     firstBlock: 0,
     creations,
+    stakeKind,
     has: (role) => addresses[key(role)] !== undefined,
     all: () =>
       Object.fromEntries(
@@ -177,11 +199,11 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
  */
 export async function writeDeployment(
   dir: string,
-  addresses: Partial<ConsortiumAddresses>,
+  addresses: Partial<Record<ContractRole, string>>,
   moduleId = CONSORTIUM_MODULE,
 ): Promise<string> {
   const json = Object.fromEntries(
-    Object.entries(addresses).map(([role, a]) => [`${moduleId}#${CONSORTIUM_FUTURES[role as ContractRole]}`, a]),
+    Object.entries(addresses).map(([role, a]) => [`${moduleId}#${ROLE_FUTURES[role as ContractRole]}`, a]),
   );
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "deployed_addresses.json"), JSON.stringify(json, null, 2) + "\n");

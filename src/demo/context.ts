@@ -103,7 +103,7 @@ export interface ChainContext extends DemoSetup {
 }
 
 /** The deployed contracts (typed, read-only: the tasks' client contracts and the stablecoin) and their addresses. */
-export interface DemoContracts extends Contracts {
+export interface DemoContracts extends Omit<Contracts, "eigenLayer"> {
   usdc: TestToken;
   addresses: Record<string, string>;
 }

@@ -1,6 +1,8 @@
 // A member's full on-chain status: lifecycle, SLA, keys, collateral, reserves.
 import { formatTime, memberStatusName } from "./format.js";
 
+const ZERO = "0x0000000000000000000000000000000000000000";
+
 /** The registry views status reading needs (a typechain ConsortiumRegistry satisfies it). */
 export interface RegistryViews {
   memberInfo(member: string): Promise<{
@@ -30,6 +32,13 @@ export interface VaultViews {
   pendingOf(member: string, token: string): Promise<{ amount: bigint; executableAt: bigint }>;
 }
 
+/** The EigenLayer adapter's views status reading needs (an EigenLayer deployment's stake source). */
+export interface EigenLayerViews {
+  stakeOf(member: string): Promise<bigint>;
+  operatorOf(member: string): Promise<[string, boolean] | { 0: string; 1: boolean }>;
+  pendingSlashesOf(member: string): Promise<bigint[]>;
+}
+
 /** The reserve-registry views status reading needs. */
 export interface ReserveViews {
   reservesOf(member: string): Promise<string[]>;
@@ -47,8 +56,12 @@ export interface MemberStatusReport {
   genesisAuditor: string;
   genesisDigest: string;
   sla: { snapshotInterval: bigint; responseWindow: bigint; minCollateral: bigint };
+  /** The deployment's stake source: the native vault, EigenLayer, or none wired yet. */
+  stakeSource: "native" | "eigenlayer" | "none";
   stake: bigint;
   meetsMinCollateral: boolean;
+  /** EigenLayer only: the member's operator, whether it is registered, and slashes whose tokens have not arrived. */
+  operator: { address: string; registered: boolean; pendingSlashes: bigint[] } | null;
   canCommit: boolean;
   canSendZeroConf: boolean;
   keys: Array<{ keyHash: bigint; ax: bigint; ay: bigint; validFrom: bigint; validUntil: bigint }>;
@@ -56,13 +69,18 @@ export interface MemberStatusReport {
   reserves: Array<{ wallet: string; registeredAt: bigint }>;
 }
 
-/** Read a member's status from the registry, vault and (if given) reserve registry. */
+/**
+ * Read a member's status from the registry, the stake source (the vault, or the EigenLayer adapter; neither when
+ * none is wired yet) and (if given) reserve registry.
+ */
 export async function readMemberStatus(
   registry: RegistryViews,
-  vault: VaultViews | undefined,
+  stakeSource: { vault: VaultViews } | { eigenLayer: EigenLayerViews } | undefined,
   reserves: ReserveViews | undefined,
   member: string,
 ): Promise<MemberStatusReport> {
+  const vault = stakeSource !== undefined && "vault" in stakeSource ? stakeSource.vault : undefined;
+  const eigenLayer = stakeSource !== undefined && "eigenLayer" in stakeSource ? stakeSource.eigenLayer : undefined;
   const info = await registry.memberInfo(member);
   const sla = await registry.slaOf(member);
   const keyCount = await registry.keyCount(member);
@@ -82,6 +100,16 @@ export async function readMemberStatus(
         collateral.push({ token, balance, pending: pending.amount, executableAt: pending.executableAt });
       }
     }
+  }
+  let operator: MemberStatusReport["operator"] = null;
+  if (eigenLayer) {
+    stake = await eigenLayer.stakeOf(member);
+    const bound = await eigenLayer.operatorOf(member);
+    operator = {
+      address: bound[0],
+      registered: bound[1],
+      pendingSlashes: [...(await eigenLayer.pendingSlashesOf(member))],
+    };
   }
   const reserveList = [];
   if (reserves) {
@@ -104,8 +132,10 @@ export async function readMemberStatus(
       responseWindow: sla.responseWindow,
       minCollateral: sla.minCollateral,
     },
+    stakeSource: vault ? "native" : eigenLayer ? "eigenlayer" : "none",
     stake,
-    meetsMinCollateral: vault ? stake >= sla.minCollateral : false,
+    meetsMinCollateral: stakeSource ? stake >= sla.minCollateral : false,
+    operator,
     canCommit: await registry.canCommit(member),
     canSendZeroConf: await registry.canSendZeroConf(member),
     keys,
@@ -125,8 +155,19 @@ export function formatMemberStatus(r: MemberStatusReport): string[] {
   if (r.probationSince > 0n) lines.push(`  genesis approved by ${r.genesisAuditor}, digest ${r.genesisDigest}`);
   lines.push(
     `  SLA: snapshot every ${r.sla.snapshotInterval}s, respond within ${r.sla.responseWindow}s, minimum collateral weight ${r.sla.minCollateral}`,
-    `  stake weight ${r.stake} (${r.meetsMinCollateral ? "meets" : "below"} minimum)`,
+    `  stake weight ${r.stake} (${r.meetsMinCollateral ? "meets" : "below"} minimum)` +
+      (r.stakeSource === "eigenlayer" ? ", restaked through EigenLayer (slashable stake)" : ""),
   );
+  if (r.operator) {
+    const o = r.operator;
+    lines.push(
+      `  EigenLayer operator ${o.address === ZERO ? "none named (eigenlayer approve-operator)" : o.address}` +
+        (o.address === ZERO ? "" : o.registered ? ", registered in the consortium's operator set" : ", not registered"),
+    );
+    if (o.pendingSlashes.length > 0) {
+      lines.push(`  slashes waiting for EigenLayer's clearing: ${o.pendingSlashes.join(", ")} (eigenlayer clear)`);
+    }
+  }
   for (const c of r.collateral) {
     lines.push(
       `  collateral ${c.token}: balance ${c.balance}, pending ${c.pending}${c.pending > 0n ? ` (from ${formatTime(c.executableAt)})` : ""}`,

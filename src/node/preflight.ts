@@ -163,12 +163,12 @@ export async function checkAggregatorContracts(
         address: a.registry,
         what: "a ConsortiumRegistry",
         abi: CONSORTIUM_REGISTRY_ABI,
-        probe: (c) => c.getFunction("collateralVault")(),
+        probe: (c) => c.getFunction("stakeSource")(),
       },
       {
         setting: "vault",
         address: a.vault,
-        what: "a CollateralVault",
+        what: "a stake source (CollateralVault or EigenLayerStakeSource)",
         abi: VAULT_ABI,
         probe: (c) => c.getFunction("stakeOf")(ZeroAddress),
       },
@@ -178,7 +178,7 @@ export async function checkAggregatorContracts(
   if (!same(answers.get("registry"), a.vault)) {
     throw new ConfigError(
       "vault",
-      `${a.vault} is not the registry's collateral vault (the registry at ${a.registry} names ${String(answers.get("registry"))})`,
+      `${a.vault} is not the registry's stake source (the registry at ${a.registry} names ${String(answers.get("registry"))})`,
     );
   }
 }

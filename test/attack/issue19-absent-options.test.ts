@@ -11,7 +11,13 @@ import hre, { network } from "hardhat";
 import { ArgumentType } from "hardhat/types/arguments";
 
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
-import { TaskOutput, clientOf, deploymentDirOf, writeDeployment, type ContractRole } from "../../src/client/index.js";
+import {
+  TaskOutput,
+  clientOf,
+  deploymentDirOf,
+  writeDeployment,
+  type ConsortiumAddresses,
+} from "../../src/client/index.js";
 import { readPoa } from "../../src/poa/index.js";
 import { quorumAttest } from "../../tasks/attest.js";
 import { claimPay } from "../../tasks/claim-pay.js";
@@ -27,7 +33,7 @@ const { ethers, networkHelpers } = connection;
 
 async function system() {
   const f = await deployWithCommittedSets(connection);
-  const addresses: Record<ContractRole, string> = await fixtureAddresses(f);
+  const addresses: ConsortiumAddresses = await fixtureAddresses(f);
   const dir = await writeDeployment(await mkdtemp(join(tmpdir(), "por-issue19-absent-")), addresses);
   return { ...f, addresses, dir };
 }

@@ -17,7 +17,13 @@ import type { Provider } from "ethers";
 import { network } from "hardhat";
 
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
-import { readDeployment, writeDeployment, CONSORTIUM_FUTURES, type ContractRole } from "../../src/client/index.js";
+import {
+  readDeployment,
+  writeDeployment,
+  ROLE_FUTURES,
+  type ConsortiumAddresses,
+  type ContractRole,
+} from "../../src/client/index.js";
 import { readPoa } from "../../src/poa/index.js";
 import { payoutHashOf } from "../../src/records/payout.js";
 import { checkRegistrations } from "../../src/node/checks.js";
@@ -54,7 +60,7 @@ async function creations(provider: Provider): Promise<Map<string, { block: numbe
 /** One Ignition TRANSACTION_CONFIRM journal line for a contract creation. */
 function confirmLine(role: ContractRole, address: string, blockNumber: number, hash: string): string {
   return JSON.stringify({
-    futureId: `Consortium#${CONSORTIUM_FUTURES[role]}`,
+    futureId: `Consortium#${ROLE_FUTURES[role]}`,
     networkInteractionId: 1,
     hash,
     receipt: { blockHash: `0x${"cd".repeat(32)}`, blockNumber, contractAddress: address, status: "SUCCESS", logs: [] },
@@ -62,7 +68,7 @@ function confirmLine(role: ContractRole, address: string, blockNumber: number, h
   });
 }
 
-type Addresses = Record<ContractRole, string>;
+type Addresses = ConsortiumAddresses;
 
 /**
  * A deployment directory holding `addresses` and a journal.jsonl: "honest" gives each contract its real creation

@@ -28,6 +28,22 @@ import type { AssetCommitment, FraudProofStruct } from "../../src/consortium/ind
 /** The ETH asset id the fraud is about (listed by the Ignition module). */
 export const FRAUD_ASSET = 1;
 
+/** The asset a snapshot's ledger holds, as the asset list names it. */
+export interface SnapshotAsset {
+  id: number;
+  symbol: string;
+  token: string;
+  decimals: number;
+}
+
+/** Ether as asset FRAUD_ASSET. */
+export const ETH_FRAUD_ASSET: SnapshotAsset = {
+  id: FRAUD_ASSET,
+  symbol: "ETH",
+  token: "0x0000000000000000000000000000000000000000",
+  decimals: 18,
+};
+
 /** The member's record key as the registry stores it. */
 export interface RecordKeyInfo {
   keyHash: bigint;
@@ -70,7 +86,10 @@ export async function omissionSnapshot(o: {
   keys?: MemberKeys;
   /** Payout addresses the users registered (the ledger's `payout` column; absent: none registered). */
   payouts?: Record<string, string>;
+  /** The asset of the ledger (default: ETH, asset FRAUD_ASSET). */
+  asset?: SnapshotAsset;
 }): Promise<OmissionSnapshot> {
+  const asset = o.asset ?? ETH_FRAUD_ASSET;
   const assetsPath = join(o.workDir, "assets.json");
   const ledgerPath = join(o.workDir, "ledger.csv");
   await writeFile(
@@ -79,17 +98,11 @@ export async function omissionSnapshot(o: {
       format: "por.assets",
       version: 1,
       assets: [
-        {
-          id: FRAUD_ASSET,
-          symbol: "ETH",
-          chainId: 31337,
-          token: "0x0000000000000000000000000000000000000000",
-          decimals: 18,
-        },
+        { id: asset.id, symbol: asset.symbol, chainId: 31337, token: asset.token, decimals: asset.decimals },
       ],
     }),
   );
-  const rows = Object.entries(o.balances).map(([id, b]) => `${id},ETH,${b},${o.payouts?.[id] ?? ""}`);
+  const rows = Object.entries(o.balances).map(([id, b]) => `${id},${asset.symbol},${b},${o.payouts?.[id] ?? ""}`);
   await writeFile(ledgerPath, ["account_id,asset,balance,payout", ...rows].join("\n") + "\n");
 
   const crypto = await loadCrypto({ threads: 0 });
@@ -104,7 +117,7 @@ export async function omissionSnapshot(o: {
       outDir: join(o.workDir, "snapshots"),
       depth: PRODUCTION_DEPTH,
     });
-    const asset = summary.assets[0];
+    const written = summary.assets[0];
     const key = {
       keyHash: BigInt(summary.recordKey.keyHash),
       ax: BigInt(summary.recordKey.Ax),
@@ -112,7 +125,7 @@ export async function omissionSnapshot(o: {
     };
 
     // The victim's record file: the one whose signed balance is the victim's (balances are distinct in tests).
-    const recDir = join(dir, "records", String(FRAUD_ASSET));
+    const recDir = join(dir, "records", String(asset.id));
     let victimRecordFile: string | undefined;
     let victimSlot = -1;
     for (const name of await readdir(recDir)) {
@@ -128,7 +141,7 @@ export async function omissionSnapshot(o: {
       victimFile.payout === null ? null : { address: victimFile.payout.address, salt: BigInt(victimFile.payout.salt) };
 
     // The member's doctored tree: the same leaves without the victim's.
-    const { header, leaves } = decodeLeaves(await readFile(join(dir, asset.leavesFile)));
+    const { header, leaves } = decodeLeaves(await readFile(join(dir, written.leavesFile)));
     const keep: number[] = [];
     leaves.slots.forEach((slot, i) => {
       if (slot !== victimSlot) keep.push(i);
@@ -140,21 +153,21 @@ export async function omissionSnapshot(o: {
     };
     keep.forEach((i, j) => doctored.nodes.set(leaves.nodes.subarray(i * 64, i * 64 + 64), j * 64));
     const tree = await SumTree.build(crypto, doctored, header.slotBits, header.depth);
-    const publishedLeavesFile = join(o.workDir, "published-leaves-1.bin");
-    await writeFile(publishedLeavesFile, encodeLeaves(tree, { member: BigInt(o.member), asset: FRAUD_ASSET, t: o.t }));
+    const publishedLeavesFile = join(o.workDir, `published-leaves-${asset.id}.bin`);
+    await writeFile(publishedLeavesFile, encodeLeaves(tree, { member: BigInt(o.member), asset: asset.id, t: o.t }));
 
     return {
       keys,
       key,
       commitment: {
-        asset: FRAUD_ASSET,
+        asset: asset.id,
         rootHash: tree.root.h,
         rootSum: tree.root.s,
         // The member claims reserves covering what it committed (its quorum sees a solvent set).
         reserves: tree.root.s + 1n,
         blobDigest: keccak256(await readFile(publishedLeavesFile)),
       },
-      honestRootHash: BigInt(asset.rootHash),
+      honestRootHash: BigInt(written.rootHash),
       victimRecordFile,
       publishedLeavesFile,
       victimBalance: o.balances[o.victim],

@@ -8,7 +8,7 @@ import { Wallet, ZeroAddress } from "ethers";
 
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../../deploy/Consortium.js";
 import { TestToken__factory } from "../../../types/ethers-contracts/index.js";
-import { TaskError, clientOf, sendAndDescribe, writeDeployment, type ContractRole } from "../../client/index.js";
+import { TaskError, clientOf, sendAndDescribe, writeDeployment, type ConsortiumAddresses } from "../../client/index.js";
 import { DEMO_PARAMS, type ChainContext, type DemoClients, type DemoContext, type DemoContracts } from "../context.js";
 import { ETH_ASSET, ETH_UNIT, USDC_ASSET, USDC_WEIGHT } from "../scenario.js";
 import { booked, quietOutput, reserveKeyVariable } from "./common.js";
@@ -22,7 +22,7 @@ const CONTRACTS = {
   ledger: "CommitmentLedger",
   verifier: "LeafMismatch32Verifier",
   adjudicator: "Adjudicator",
-} as const satisfies Record<ContractRole, string>;
+} as const satisfies ConsortiumAddresses;
 
 /** Deploys, writes the deployment file, makes the actors' clients, lists USDC. */
 export async function deploy(ctx: ChainContext): Promise<Pick<DemoContext, "d" | "clients" | "assetsPath">> {
