@@ -336,6 +336,36 @@ const memberTasks: TaskDefinition[] = [
     .addOption(tokenOption)
     .setAction(() => import("./collateral-withdraw.js"))
     .build(),
+  emptyTask("eigenlayer", "Restaked stake through EigenLayer (deployments on EigenLayer)").build(),
+  task(["eigenlayer", "status"], "Show the consortium's AVS, its strategies, deferred slashes and a member's side")
+    .addOption(optionalOption("member", "A member whose operator and weight to show"))
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./eigenlayer-status.js"))
+    .build(),
+  signingTask(["eigenlayer", "approve-operator"], "Member: name the EigenLayer operator that stakes for the signer")
+    .addPositionalArgument({ name: "operator", description: "The operator's 0x address" })
+    .setAction(() => import("./eigenlayer-approve-operator.js"))
+    .build(),
+  signingTask(["eigenlayer", "register"], "Operator: register the signer for the consortium's operator set")
+    .addOption(requiredOption("member", "The member that approved the signer as its operator"))
+    .setAction(() => import("./eigenlayer-register.js"))
+    .build(),
+  signingTask(["eigenlayer", "deregister"], "Operator: leave the consortium's operator set (stays slashable a while)")
+    .setAction(() => import("./eigenlayer-deregister.js"))
+    .build(),
+  signingTask(["eigenlayer", "refresh"], "Anyone: cache a member's slashable stake as its quorum weight")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .setAction(() => import("./eigenlayer-refresh.js"))
+    .build(),
+  signingTask(["eigenlayer", "clear"], "Anyone: move a member's slashed tokens EigenLayer pays now into its pool")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .setAction(() => import("./eigenlayer-clear.js"))
+    .build(),
+  signingTask(["eigenlayer", "retry-slash"], "Anyone: execute a slash EigenLayer refused before")
+    .addPositionalArgument({ name: "id", description: "The deferred slash's id", type: ArgumentType.BIGINT })
+    .setAction(() => import("./eigenlayer-retry-slash.js"))
+    .build(),
   emptyTask("claim", "Restitution claims booked by fraud proofs").build(),
   signingTask(
     ["claim", "pay"],
