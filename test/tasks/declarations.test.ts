@@ -13,6 +13,7 @@ const name = (t: { id: string[] }) => t.id.join(" ");
 
 /** Tasks that only read the chain (the init tasks write a local file): they must not take a signer. */
 const READ_ONLY = [
+  "eigenlayer status",
   "member status",
   "ledger status",
   "record verify",
