@@ -4657,6 +4657,64 @@ export const I_ALLOCATION_MANAGER_ABI = [
   },
 ] as const;
 
+/** JSON ABI of `IDelegationManager` (contracts/eigenlayer/interfaces/IDelegationManager.sol). */
+export const I_DELEGATION_MANAGER_ABI = [
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      {
+        components: [
+          { internalType: "bytes", name: "signature", type: "bytes" },
+          { internalType: "uint256", name: "expiry", type: "uint256" },
+        ],
+        internalType: "struct IDelegationManager.SignatureWithExpiry",
+        name: "approverSignatureAndExpiry",
+        type: "tuple",
+      },
+      { internalType: "bytes32", name: "approverSalt", type: "bytes32" },
+    ],
+    name: "delegateTo",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "staker", type: "address" }],
+    name: "delegatedTo",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "contract IStrategy[]", name: "strategies", type: "address[]" },
+    ],
+    name: "getOperatorShares",
+    outputs: [{ internalType: "uint256[]", name: "", type: "uint256[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "isOperator",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "initDelegationApprover", type: "address" },
+      { internalType: "uint32", name: "allocationDelay", type: "uint32" },
+      { internalType: "string", name: "metadataURI", type: "string" },
+    ],
+    name: "registerAsOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+] as const;
+
 /** JSON ABI of `IStrategy` (contracts/eigenlayer/interfaces/IStrategy.sol). */
 export const I_STRATEGY_ABI = [
   {

@@ -3,22 +3,21 @@ pragma solidity 0.8.30;
 
 import {IStrategy} from "./IStrategy.sol";
 
-/// @notice EigenLayer's signature types (eigenlayer-contracts v1.12, interfaces/ISignatureUtilsMixin.sol).
-interface ISignatureUtilsMixinTypes {
-    /// @notice A signature and the timestamp after which it is void.
-    struct SignatureWithExpiry {
-        bytes signature;
-        uint256 expiry;
-    }
-}
-
 /// @title IDelegationManager
 /// @notice The functions of EigenLayer's DelegationManager (eigenlayer-contracts v1.12,
 /// interfaces/IDelegationManager.sol) that a member's operator and its stakers use: registering as an operator,
 /// delegating to it, and reading its delegated shares. Written from the published signatures (EigenLayer has no npm
 /// package); test/contracts/eigenlayer/Selectors.test.ts checks the selectors. The real contract also has the public
 /// storage getter `operatorShares(address, IStrategy)`; its interface declares `getOperatorShares`, used here.
-interface IDelegationManager is ISignatureUtilsMixinTypes {
+interface IDelegationManager {
+    /// @notice A signature and the timestamp after which it is void: the real
+    /// `ISignatureUtilsMixinTypes.SignatureWithExpiry` (interfaces/ISignatureUtilsMixin.sol), the same ABI tuple
+    /// `(bytes,uint256)`.
+    struct SignatureWithExpiry {
+        bytes signature;
+        uint256 expiry;
+    }
+
     /// @notice Registers the caller as an operator (delegated to itself) with its allocation delay in blocks.
     function registerAsOperator(
         address initDelegationApprover,
