@@ -91,13 +91,25 @@ export async function nativeStake(connection: FixtureConnection): Promise<StakeF
   };
 }
 
+/** Options of the EigenLayer fixture (defaults: v1.12, slashes clear at once). */
+export interface EigenLayerStakeOptions {
+  /** The stand-ins' v1.13 slash resolution delay, in blocks. */
+  slashResolutionDelayBlocks?: number;
+  /** The adapter's restitution delay in seconds (claim rounds last at least this). */
+  restitutionDelay?: bigint;
+}
+
 /** The consortium on EigenLayer's stand-ins: one strategy at weight 1, each member its own operator. */
 export async function eigenLayerStake(
   connection: FixtureConnection,
-): Promise<StakeFixture & { source: EigenLayerStakeSource; el: EigenLayerStandIns }> {
+  options: EigenLayerStakeOptions = {},
+): Promise<StakeFixture & { source: EigenLayerStakeSource; el: EigenLayerStandIns; adjudicatorAddress: string }> {
   const { ethers, networkHelpers, ignition } = connection;
   const [governance, auditor, , member, other, user, prover, third] = await ethers.getSigners();
-  const el = await deployEigenLayerStandIns(ethers, { deployer: governance });
+  const el = await deployEigenLayerStandIns(ethers, {
+    deployer: governance,
+    slashResolutionDelayBlocks: options.slashResolutionDelayBlocks,
+  });
   // A fresh chain must pass EigenLayer's withdrawal delay before the first slash (EIGENLAYER.md).
   await el.mine(6);
   const module = buildConsortiumEigenLayerModule("ConsortiumEigenLayer", FRAUD_VERIFIER);
@@ -112,6 +124,7 @@ export async function eigenLayerStake(
         allocationManager: await el.allocationManager.getAddress(),
         strategyManager: await el.strategyManager.getAddress(),
         lookAheadBlocks: LOOK_AHEAD_BLOCKS,
+        restitutionDelay: options.restitutionDelay ?? 0n,
         strategies: [{ strategy: await el.strategy.getAddress(), weight: WAD }],
       },
     },
@@ -131,6 +144,7 @@ export async function eigenLayerStake(
   return {
     kind: "eigenlayer",
     el,
+    adjudicatorAddress,
     registry,
     source,
     adjudicator,
