@@ -103,7 +103,9 @@ export interface EigenLayerStakeOptions {
 export async function eigenLayerStake(
   connection: FixtureConnection,
   options: EigenLayerStakeOptions = {},
-): Promise<StakeFixture & { source: EigenLayerStakeSource; el: EigenLayerStandIns; adjudicatorAddress: string }> {
+): Promise<
+  Omit<StakeFixture, "source"> & { source: EigenLayerStakeSource; el: EigenLayerStandIns; adjudicatorAddress: string }
+> {
   const { ethers, networkHelpers, ignition } = connection;
   const [governance, auditor, , member, other, user, prover, third] = await ethers.getSigners();
   const el = await deployEigenLayerStandIns(ethers, {
