@@ -169,7 +169,7 @@ export async function readDeployment(dir: string, moduleId = CONSORTIUM_MODULE):
     if (value === undefined && role === "vault" && stakeKind === "eigenlayer") {
       throw new TaskError(
         `${file}: this deployment's stake source is EigenLayer ("${key("eigenLayer")}"), not a collateral vault: ` +
-          "members stake through an EigenLayer operator (`npx hardhat eigenlayer --help`, docs/guides/member.md)",
+          "members stake through an EigenLayer operator (`npx hardhat eigenlayer --help`, docs/guides/exchange.md)",
       );
     }
     if (value === undefined) throw new TaskError(`${file}: no "${key(role)}" in this deployment`);

@@ -1,7 +1,7 @@
 // The client side of a deployment on EigenLayer (contracts/EigenLayerStakeSource.sol, the consortium's AVS): what the
 // `eigenlayer` tasks read and send. A member names its operator on the adapter; the operator registers for the
 // consortium's operator set on EigenLayer's AllocationManager, which calls the adapter back. Allocating stake to the
-// set is EigenLayer's own flow (docs/guides/member.md).
+// set is EigenLayer's own flow (docs/guides/exchange.md).
 import { AbiCoder, Contract, type ContractRunner } from "ethers";
 
 import type { EigenLayerStakeSource } from "../../types/ethers-contracts/index.js";
