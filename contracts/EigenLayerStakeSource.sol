@@ -13,6 +13,7 @@ import {IStrategyManager} from "./eigenlayer/interfaces/IStrategyManager.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IEigenLayerStakeSource} from "./interfaces/IEigenLayerStakeSource.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
+import {IWrappedNative} from "./interfaces/IWrappedNative.sol";
 import {BondedStake} from "./libraries/BondedStake.sol";
 import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
@@ -36,7 +37,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     uint256 private constant _WEIGHT_UNIT = 1e18;
     /// @dev `wadsToSlash` of one basis point (1e18 = the whole allocation).
     uint256 private constant _WAD_PER_BPS = 1e14;
-    string private constant _SLASH_DESCRIPTION = "proof-of-reserves consortium: slash ordered by the adjudicator";
+    string private constant _SLASH_DESCRIPTION = "por-consortium: adjudicated slash";
 
     /// @dev A member's operator and whether it is registered in the set.
     struct Binding {
@@ -58,6 +59,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     IConsortiumRegistry private immutable _REGISTRY;
     uint32 private immutable _SET_ID;
     uint32 private immutable _DEALLOCATION_DELAY;
+    IWrappedNative private immutable _WRAPPED_NATIVE;
 
     Config private _config;
     uint64 private _restitutionDelay;
@@ -82,6 +84,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     /// @param lookAheadBlocks Weight counts stake still slashable this many blocks ahead (below the deallocation delay).
     /// @param restitutionDelay_ Longest time in seconds a slash's clearing may take (claim rounds last at least this).
     /// @param bountyShareBps Share of each slash paid to the bounty recipient, in basis points.
+    /// @param wrappedNative_ WETH, whose slashed tokens are unwrapped and pooled as ETH (address(0): none).
     constructor(
         address admin,
         IAllocationManager allocationManager,
@@ -90,7 +93,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         uint32 operatorSetId_,
         uint32 lookAheadBlocks,
         uint64 restitutionDelay_,
-        uint16 bountyShareBps
+        uint16 bountyShareBps,
+        IWrappedNative wrappedNative_
     ) {
         if (
             admin == address(0) ||
@@ -103,8 +107,14 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         _REGISTRY = registry;
         _SET_ID = operatorSetId_;
         _DEALLOCATION_DELAY = allocationManager.DEALLOCATION_DELAY();
+        _WRAPPED_NATIVE = wrappedNative_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setStakeParams(lookAheadBlocks, restitutionDelay_, bountyShareBps);
+    }
+
+    /// @dev Only unwrapped WETH arrives as ether.
+    receive() external payable {
+        if (msg.sender != address(_WRAPPED_NATIVE)) revert EigenLayerUnexpectedEth(msg.sender);
     }
 
     modifier onlyAllocationManager() {
@@ -305,7 +315,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         totals_.unclaimedBounty -= amount;
         totals_.bountyPaid += amount;
         emit BountyClaimed(msg.sender, token, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
+        _send(token, msg.sender, amount);
     }
 
     /// @inheritdoc IStakeSource
@@ -371,7 +381,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         _pools[member][token] = held - amount;
         _totals[token].released += amount;
         emit RestitutionReleased(member, token, to, amount);
-        IERC20(token).safeTransfer(to, amount);
+        _send(token, to, amount);
     }
 
     // ------------------------------------------------------------------ views
@@ -453,6 +463,11 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     /// @inheritdoc IEigenLayerStakeSource
     function operatorSetId() external view returns (uint32) {
         return _SET_ID;
+    }
+
+    /// @inheritdoc IEigenLayerStakeSource
+    function wrappedNative() external view returns (address) {
+        return address(_WRAPPED_NATIVE);
     }
 
     /// @inheritdoc IEigenLayerStakeSource
@@ -596,19 +611,37 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     /// @dev Books `amount` of `token` that arrived for a slash: the bounty share to its recipient (pushed, or
     /// credited when the push fails), the rest to the member's pool.
     function _bookCleared(ExecutedSlash memory executed, uint256 slashId, address token, uint256 amount) private {
+        if (token == address(_WRAPPED_NATIVE)) {
+            // Pooled as ether (token address(0)), the token claims in the ETH asset are paid in.
+            _WRAPPED_NATIVE.withdraw(amount);
+            token = address(0);
+        }
         uint256 bounty = executed.bountyRecipient == address(0) ? 0 : (amount * executed.bountyBps) / Constants.BPS;
         _pools[executed.member][token] += amount - bounty;
         TokenTotals storage totals_ = _totals[token];
         totals_.cleared += amount;
         emit SlashCleared(executed.member, slashId, token, amount, bounty, executed.bountyRecipient);
         if (bounty == 0) return;
-        if (IERC20(token).trySafeTransfer(executed.bountyRecipient, bounty)) {
+        if (_trySend(token, executed.bountyRecipient, bounty)) {
             totals_.bountyPaid += bounty;
         } else {
             _bounties[executed.bountyRecipient][token] += bounty;
             totals_.unclaimedBounty += bounty;
             emit BountyCredited(executed.bountyRecipient, token, bounty);
         }
+    }
+
+    /// @dev Pays ether (token address(0)) or a token; reverts when it fails.
+    function _send(address token, address to, uint256 amount) private {
+        if (token != address(0)) return IERC20(token).safeTransfer(to, amount);
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert EigenLayerEthTransferFailed(to, amount);
+    }
+
+    /// @dev Pushes a bounty; false when the recipient (gas-capped for ether) or the token refuses it.
+    function _trySend(address token, address to, uint256 amount) private returns (bool ok) {
+        if (token != address(0)) return IERC20(token).trySafeTransfer(to, amount);
+        (ok, ) = to.call{value: amount, gas: 50_000}("");
     }
 
     function _removePending(address member, uint256 slashId) private {

@@ -147,6 +147,7 @@ export function buildConsortiumEigenLayerModule(
       m.getParameter("lookAheadBlocks", 25n),
       m.getParameter("restitutionDelay", 0n),
       m.getParameter("bountyShareBps", 1_000n),
+      m.getParameter("wrappedNative", "0x0000000000000000000000000000000000000000"),
     ]);
     m.call(stakeSource, "createOperatorSet", [
       m.getParameter("avsMetadataURI", "https://github.com/por-consortium/avs-metadata.json"),

@@ -24,7 +24,8 @@ import {IStrategy} from "../eigenlayer/interfaces/IStrategy.sol";
 /// Slashing: `slash` slashes `bps` of the operator's allocation of every strategy (`wadsToSlash` = bps x 1e14, the
 /// strategies in ascending order) through `slashOperator`, then clears the slashed shares to this contract
 /// (`clearBurnOrRedistributableSharesByStrategy`); what arrives is the member's restitution pool in the underlying
-/// token less the bounty. A clearing that is not possible yet (EigenLayer's slash resolution delay) stays pending and
+/// token less the bounty (slashed WETH, when the deployment names it, is unwrapped and pooled as ETH, address(0), so
+/// claims in the ETH asset are paid in ether). A clearing that is not possible yet (EigenLayer's slash resolution delay) stays pending and
 /// `clearSlash` / `clearRestitution` (anyone; the adjudicator calls it before it settles a claim round) finishes it. A
 /// slash EigenLayer refuses (operator not slashable, paused, no operator) is recorded with the revert data and
 /// `retrySlash` (anyone) executes it later; it is counted for reputation when ordered.
@@ -125,6 +126,10 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     error EigenLayerUnknownSlash(uint256 slashId);
     /// @notice `member` has not left the consortium (or has no registered operator).
     error EigenLayerMemberNotLeft(address member);
+    /// @notice Ether arrives only from the wrapped-native token (unwrapping a slash).
+    error EigenLayerUnexpectedEth(address sender);
+    /// @notice An ether payment failed.
+    error EigenLayerEthTransferFailed(address to, uint256 amount);
     /// @notice The recipient has no bounty credit in this token.
     error EigenLayerNoBounty(address recipient, address token);
 
@@ -224,6 +229,9 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
 
     /// @notice The operator set's id (the AVS is this contract).
     function operatorSetId() external view returns (uint32);
+
+    /// @notice The wrapped-native token whose slashed tokens are pooled as ETH (zero: none).
+    function wrappedNative() external view returns (address);
 
     /// @notice The EigenLayer core contracts this adapter calls.
     function eigenLayer() external view returns (address allocationManager, address strategyManager);

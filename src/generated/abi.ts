@@ -3136,6 +3136,7 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
       { internalType: "uint32", name: "lookAheadBlocks", type: "uint32" },
       { internalType: "uint64", name: "restitutionDelay_", type: "uint64" },
       { internalType: "uint16", name: "bountyShareBps", type: "uint16" },
+      { internalType: "contract IWrappedNative", name: "wrappedNative_", type: "address" },
     ],
     stateMutability: "nonpayable",
     type: "constructor",
@@ -3165,6 +3166,14 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
     type: "error",
   },
   { inputs: [], name: "EigenLayerCallStarved", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "EigenLayerEthTransferFailed",
+    type: "error",
+  },
   { inputs: [{ internalType: "uint256", name: "bps", type: "uint256" }], name: "EigenLayerInvalidBps", type: "error" },
   {
     inputs: [
@@ -3259,6 +3268,11 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
   {
     inputs: [{ internalType: "uint256", name: "max", type: "uint256" }],
     name: "EigenLayerTooManyStrategies",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "EigenLayerUnexpectedEth",
     type: "error",
   },
   {
@@ -3929,6 +3943,14 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
     stateMutability: "view",
     type: "function",
   },
+  {
+    inputs: [],
+    name: "wrappedNative",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  { stateMutability: "payable", type: "receive" },
 ] as const;
 
 /** JSON ABI of `Reputation` (contracts/Reputation.sol). */
@@ -7317,6 +7339,14 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
     type: "error",
   },
   { inputs: [], name: "EigenLayerCallStarved", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "EigenLayerEthTransferFailed",
+    type: "error",
+  },
   { inputs: [{ internalType: "uint256", name: "bps", type: "uint256" }], name: "EigenLayerInvalidBps", type: "error" },
   {
     inputs: [
@@ -7411,6 +7441,11 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
   {
     inputs: [{ internalType: "uint256", name: "max", type: "uint256" }],
     name: "EigenLayerTooManyStrategies",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "EigenLayerUnexpectedEth",
     type: "error",
   },
   {
@@ -7966,6 +8001,13 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "wrappedNative",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -8766,6 +8808,93 @@ export const I_STAKE_SOURCE_ABI = [
     name: "stakeOf",
     outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
     stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IWrappedNative` (contracts/interfaces/IWrappedNative.sol). */
+export const I_WRAPPED_NATIVE_ABI = [
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "owner", type: "address" },
+      { indexed: true, internalType: "address", name: "spender", type: "address" },
+      { indexed: false, internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "Approval",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "from", type: "address" },
+      { indexed: true, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "Transfer",
+    type: "event",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "owner", type: "address" },
+      { internalType: "address", name: "spender", type: "address" },
+    ],
+    name: "allowance",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "spender", type: "address" },
+      { internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "approve",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "balanceOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  { inputs: [], name: "deposit", outputs: [], stateMutability: "payable", type: "function" },
+  {
+    inputs: [],
+    name: "totalSupply",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "transfer",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "from", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "transferFrom",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
+    name: "withdraw",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
 ] as const;
