@@ -295,9 +295,9 @@ export async function ejectIfUndercollateralized(
       log.debug("member not ejectable after the slash", { member });
       return "not-needed";
     }
-    const vaultAddress = (await withRetry(() => registry.getFunction("collateralVault")(), {
+    const vaultAddress = (await withRetry(() => registry.getFunction("stakeSource")(), {
       log,
-      what: "collateralVault",
+      what: "stakeSource",
     })) as string;
     const vault = new Contract(vaultAddress, VAULT_ABI, deps.provider);
     stake = (await withRetry(() => vault.getFunction("stakeOf")(member), { log, what: "stakeOf" })) as bigint;
