@@ -24,6 +24,7 @@ import { USDC_WEIGHT } from "../src/demo/scenario.js";
 import type { MemberKeys } from "../src/keys/index.js";
 import { proveRootSum, slotPathFromLeaves } from "../src/prover/index.js";
 import { ETH_ASSET, TOKEN_ASSET, commitmentOf, deployLedgerSystem } from "../test/contracts/ledger-fixture.js";
+import { committedFraud, eigenLayerConsortium } from "../test/e2e/eigenlayer-fraud.js";
 import { omissionSnapshot, proveOmission, type OmissionSnapshot } from "../test/e2e/omission-fraud.js";
 
 async function sub(dir: string, name: string): Promise<string> {
@@ -334,6 +335,28 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       gas: gPay,
       goal: "<= 80,000",
       note: "ETH to an existing account",
+    });
+
+    // The same fraud against a member whose stake is restaked through EigenLayer (the consortium deployed by
+    // buildConsortiumEigenLayerModule on the TEST-ONLY stand-ins of EigenLayer's core): the slash goes through
+    // slashOperator and the redistributed tokens are cleared into the member's pool in the same transaction.
+    const conn = { ethers, networkHelpers, ignition };
+    const el = await eigenLayerConsortium(conn);
+    const elFirst = await committedFraud(conn, el, await sub(workDir, "el-1"));
+    const gElFirst = await gasOf(el.adjudicator.connect(el.prover).proveFraud(elFirst.proof, elFirst.set));
+    const elSecond = await committedFraud(conn, el, await sub(workDir, "el-2"));
+    const gElSecond = await gasOf(el.adjudicator.connect(el.prover).proveFraud(elSecond.proof, elSecond.set));
+    rows.push({
+      operation: "proveFraud, EigenLayer member (stand-ins), first proof",
+      gas: gElFirst,
+      goal: "-",
+      note: `native first proof: ${gFirst.toLocaleString("en-US")}; slashOperator + clearing of one strategy`,
+    });
+    rows.push({
+      operation: "proveFraud, EigenLayer member (stand-ins), steady state",
+      gas: gElSecond,
+      goal: "-",
+      note: `native steady state: ${gSecond.toLocaleString("en-US")}; the stand-ins' own gas is not EigenLayer's`,
     });
 
     // RootSumMismatch: any path of the committed tree gives the root's two children.

@@ -10,101 +10,23 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import { Wallet } from "ethers";
 import { network } from "hardhat";
 
 import { releaseCurves } from "../../src/circuits/index.js";
-import {
-  Verdict,
-  committedSet,
-  ledgerDomain,
-  packSignatures,
-  rootsDigest,
-  setBlobDigest,
-  setSubject,
-  signAttestation,
-  type AssetCommitment,
-} from "../../src/consortium/index.js";
 import { SetStatus } from "../helpers/enums.js";
-import { eigenLayerStake, type EigenLayerStakeOptions } from "../contracts/stake-fixtures.js";
-import { omissionSnapshot, proveOmission } from "./omission-fraud.js";
+import { TETH_ASSET, committedFraud, eigenLayerConsortium } from "./eigenlayer-fraud.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
 const E18 = 10n ** 18n;
-/** The asset the member owes in: the strategy's underlying token (claims are paid in the asset's token). */
-const TETH_ASSET = 2;
-
-async function consortium(options: EigenLayerStakeOptions = {}) {
-  const f = await eigenLayerStake(connection, options);
-  const adjudicator = await ethers.getContractAt("Adjudicator", f.adjudicatorAddress);
-  const wiring = await adjudicator.wiring();
-  const ledger = await ethers.getContractAt("CommitmentLedger", wiring.ledger);
-  const reputation = await ethers.getContractAt("Reputation", wiring.reputation);
-  await f.registry.connect(f.governance).listAsset(TETH_ASSET, await f.el.token.getAddress(), "TETH", 18);
-  // The cheater restakes 10 TETH, each of the two co-signers 2 (quorum 3, at least 2 signers).
-  const [cheater, ...operators] = f.members;
-  await f.addStake(cheater, 10n * E18);
-  for (const o of operators) await f.addStake(o, 2n * E18);
-  return { ...f, adjudicator, ledger, reputation, cheater, operators };
-}
 async function atOnce() {
-  return consortium();
+  return eigenLayerConsortium(connection);
 }
 /** EigenLayer v1.13: 40 blocks before slashed shares clear; claim rounds last at least 8 days. */
 async function withResolutionDelay() {
-  return consortium({ slashResolutionDelayBlocks: 40, restitutionDelay: 8n * 86_400n });
-}
-
-type System = Awaited<ReturnType<typeof consortium>>;
-
-/** The cheater commits a tree that omits bob and the two co-signers attest it; returns bob's proof and payout. */
-async function committedFraud(c: System, workDir: string) {
-  const keyFrom = BigInt(await time.latest()) + 5n;
-  const t = keyFrom + 30n;
-  const balances = { alice: 2n * E18, bob: 15n * 10n ** 17n, carol: 7n * 10n ** 17n };
-  const bobPayout = Wallet.createRandom().address;
-  const snap = await omissionSnapshot({
-    workDir,
-    member: c.cheater.address,
-    t,
-    balances,
-    victim: "bob",
-    payouts: { bob: bobPayout },
-    asset: { id: TETH_ASSET, symbol: "TETH", token: await c.el.token.getAddress(), decimals: 18 },
-  });
-  await c.registry.connect(c.cheater).registerKey(snap.key.keyHash, snap.key.ax, snap.key.ay, keyFrom);
-  await time.increaseTo(t + 40n);
-  const commitments: AssetCommitment[] = [snap.commitment];
-  await c.ledger.connect(c.cheater).commit(t, commitments);
-  const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await c.ledger.getAddress());
-  const attestation = {
-    subject: setSubject(c.cheater.address, t),
-    verdict: Verdict.Solvent,
-    rootsDigest: rootsDigest(commitments),
-    blobDigest: setBlobDigest(commitments),
-  };
-  const signers = [...c.operators].sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
-  const signatures = packSignatures(
-    await Promise.all(signers.map((o: HardhatEthersSigner) => signAttestation(o, domain, attestation))),
-  );
-  await c.ledger.attestCommitment(
-    c.cheater.address,
-    t,
-    Verdict.Solvent,
-    attestation.rootsDigest,
-    attestation.blobDigest,
-    signatures,
-  );
-  expect((await c.ledger.setOf(c.cheater.address, t)).status).to.equal(SetStatus.Finalized);
-  const { proof } = await proveOmission(snap);
-  const payout = snap.victimPayout;
-  if (payout === null) throw new Error("bob's record carries no payout opening");
-  const set = await committedSet(ethers.provider, await c.ledger.getAddress(), c.cheater.address, t);
-  return { proof, payout, set: set.commitments, claim: balances.bob };
+  return eigenLayerConsortium(connection, { slashResolutionDelayBlocks: 40, restitutionDelay: 8n * 86_400n });
 }
 
 describe("Consortium on EigenLayer end to end (real Groth16 fraud proof, stand-in EigenLayer core)", function () {
@@ -122,7 +44,7 @@ describe("Consortium on EigenLayer end to end (real Groth16 fraud proof, stand-i
 
   it("slashes the cheater's allocation through EigenLayer and pays the user's claim from the redistributed tokens", async function () {
     const c = await networkHelpers.loadFixture(atOnce);
-    const { proof, payout, set, claim } = await committedFraud(c, workDir);
+    const { proof, payout, set, claim } = await committedFraud(connection, c, workDir);
     const token = await c.el.token.getAddress();
     const source = await c.source.getAddress();
 
@@ -170,7 +92,7 @@ describe("Consortium on EigenLayer end to end (real Groth16 fraud proof, stand-i
 
   it("with EigenLayer's slash resolution delay: the round lasts the restitution delay and settles from the cleared tokens", async function () {
     const c = await networkHelpers.loadFixture(withResolutionDelay);
-    const { proof, payout, set, claim } = await committedFraud(c, workDir);
+    const { proof, payout, set, claim } = await committedFraud(connection, c, workDir);
     const token = await c.el.token.getAddress();
     await c.adjudicator.connect(c.prover).proveFraud(proof, set);
     // Executed on EigenLayer, not cleared yet: the pool is empty and the slash waits.
