@@ -68,7 +68,12 @@ describe("issue 16: an Active member commits with no restaked stake behind it", 
     const args = await f.fraudArgs(snap);
     await expect(adjudicator.connect(f.prover).proveFraud(...args)).to.emit(source, "SlashDeferred");
     expect(await source.restitutionOf(member.address, f.token)).to.equal(0n);
-    const booked = await bookedClaim(ethers.provider, await adjudicator.getAddress(), member.address, args[0].nullifier);
+    const booked = await bookedClaim(
+      ethers.provider,
+      await adjudicator.getAddress(),
+      member.address,
+      args[0].nullifier,
+    );
     if (booked === undefined) throw new Error("no claim booked");
     await time.increaseTo(booked.closesAt);
     const terms = { asset: TOKEN_ASSET_ID, claim: snap.victimBalance, round: 1, payoutHash: args[0].payoutHash };
