@@ -235,7 +235,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @inheritdoc IConsortiumRegistry
     function canCommit(address member) external view returns (bool) {
-        return _isOperating(member);
+        return _isOperating(member) && _stakeOf(member) >= _slas[member].minCollateral;
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -252,6 +252,11 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     ) external view returns (bool allowed, uint64 snapshotInterval, uint64 responseWindow) {
         if (!_isOperating(member)) return (false, 0, 0);
         Sla storage sla = _slas[member];
+        // A set is only as good as the stake a fraud proof against it can slash: a member below its minimum (an
+        // EigenLayer operator that left or deallocated, a probation member that never staked) commits nothing.
+        uint256 stake = _stakeOf(member);
+        uint256 minimum = sla.minCollateral;
+        if (stake < minimum) revert ConsortiumRegistryInsufficientCollateral(member, stake, minimum);
         return (true, sla.snapshotInterval, sla.responseWindow);
     }
 

@@ -73,6 +73,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     mapping(address recipient => mapping(address token => uint256 amount)) private _bounties;
     mapping(address token => TokenTotals totals) private _totals;
     mapping(uint256 slashId => ExecutedSlash slash) private _executed;
+    /// @dev Per executed slash and strategy, the shares EigenLayer slashed that have not been booked yet.
+    mapping(uint256 slashId => mapping(IStrategy strategy => uint256 shares)) private _unbookedShares;
     mapping(address member => uint256[] slashIds) private _pending;
     mapping(uint256 id => DeferredSlash slash) private _deferred;
 
@@ -220,6 +222,9 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         if (!_REGISTRY.statusOf(member).isOperating()) revert EigenLayerNotOperatingMember(member);
         Binding storage binding = _bindings[member];
         if (binding.operator != operator) revert EigenLayerOperatorNotApproved(member, operator);
+        address served = _members[operator];
+        if (served != address(0) && served != member) revert EigenLayerOperatorTaken(operator, served);
+        _members[operator] = member;
         binding.registered = true;
         emit OperatorRegistered(member, operator);
     }
@@ -252,20 +257,29 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         address member = msg.sender;
         if (operator == address(0)) revert EigenLayerZeroAddress();
         if (!_REGISTRY.statusOf(member).isOperating()) revert EigenLayerNotOperatingMember(member);
-        address servedMember = _members[operator];
-        if (servedMember != address(0) && servedMember != member) revert EigenLayerOperatorTaken(operator, servedMember);
         Binding memory binding = _bindings[member];
         if (binding.operator == operator) return;
-        if (binding.operator != address(0)) {
-            // A member changes operator only once the old one can no longer be slashed for it: otherwise the old
-            // operator's stake would escape slashes ordered for the member.
-            if (binding.registered || _ALLOCATION_MANAGER.isOperatorSlashable(binding.operator, _operatorSet())) {
+        OperatorSet memory set = _operatorSet();
+        // An approval alone ties nobody: only the operator's registration for the member (its consent) does.
+        if (binding.operator != address(0) && _members[binding.operator] == member) {
+            // The member leaves an operator that registered for it only once that operator can no longer be slashed
+            // for it: otherwise its stake would escape slashes ordered for the member.
+            if (binding.registered || _ALLOCATION_MANAGER.isOperatorSlashable(binding.operator, set)) {
                 revert EigenLayerOperatorStillBound(member, binding.operator);
             }
             delete _members[binding.operator];
         }
+        address served = _members[operator];
+        if (served != address(0) && served != member) {
+            // The operator registered for another member: free once it is neither registered nor slashable for it
+            // (a slash ordered for that member afterwards finds no operator and is deferred, never taken from here).
+            if (_bindings[served].registered || _ALLOCATION_MANAGER.isOperatorSlashable(operator, set)) {
+                revert EigenLayerOperatorTaken(operator, served);
+            }
+            delete _members[operator];
+            delete _bindings[served];
+        }
         _bindings[member] = Binding(operator, false);
-        _members[operator] = member;
         emit OperatorApproved(member, operator);
     }
 
@@ -532,7 +546,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         uint16 bountyBps
     ) private returns (bool executed, uint256 slashId, uint256 weightSlashed, bytes memory reason) {
         address operator = _bindings[member].operator;
-        if (operator == address(0)) {
+        // Only an operator that registered for the member stakes for it (another member's approval proves nothing).
+        if (operator == address(0) || _members[operator] != member) {
             return (false, 0, 0, abi.encodeWithSelector(EigenLayerNoOperator.selector, member));
         }
         StrategyWeight[] memory list = _strategies;
@@ -543,6 +558,9 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
             if (shares[i] != 0 && list[i].weight != 0) {
                 weightSlashed += (list[i].strategy.sharesToUnderlyingView(shares[i]) * list[i].weight) / _WEIGHT_UNIT;
             }
+        }
+        for (uint256 i = 0; i < list.length; ++i) {
+            if (shares[i] != 0) _unbookedShares[slashId][list[i].strategy] = shares[i];
         }
         _executed[slashId] = ExecutedSlash(member, bountyRecipient, bountyBps, false);
         _pending[member].push(slashId);
@@ -589,18 +607,30 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         cleared = true;
         for (uint256 i = 0; i < count; ++i) {
             IStrategy strategy = _strategies[i].strategy;
-            if (_STRATEGY_MANAGER.getBurnOrRedistributableShares(set, slashId, strategy) == 0) continue;
+            uint256 shares = _unbookedShares[slashId][strategy];
+            if (shares == 0) continue;
             IERC20 token = strategy.underlyingToken();
-            uint256 before = token.balanceOf(address(this));
-            try _STRATEGY_MANAGER.clearBurnOrRedistributableSharesByStrategy(set, slashId, strategy) {} catch (
-                bytes memory data
-            ) {
-                // Not payable yet (EigenLayer's slash resolution delay): stays pending for a later call.
-                if (data.length == 0) revert EigenLayerCallStarved();
-                cleared = false;
-                continue;
+            uint256 amount;
+            if (_STRATEGY_MANAGER.getBurnOrRedistributableShares(set, slashId, strategy) != 0) {
+                uint256 before = token.balanceOf(address(this));
+                try _STRATEGY_MANAGER.clearBurnOrRedistributableSharesByStrategy(set, slashId, strategy) {} catch (
+                    bytes memory data
+                ) {
+                    // Not payable yet (EigenLayer's slash resolution delay): stays pending for a later call.
+                    if (data.length == 0) revert EigenLayerCallStarved();
+                    cleared = false;
+                    continue;
+                }
+                amount = token.balanceOf(address(this)) - before;
+            } else {
+                // Someone cleared it on EigenLayer directly (anyone may): its tokens are here, on nobody's books.
+                // They are worth the slashed shares, capped at what this contract holds beyond its books.
+                amount = strategy.sharesToUnderlyingView(shares);
+                uint256 unbooked = _unbooked(token);
+                if (amount > unbooked) amount = unbooked;
             }
-            _bookCleared(executed, slashId, address(token), token.balanceOf(address(this)) - before);
+            delete _unbookedShares[slashId][strategy];
+            _bookCleared(executed, slashId, address(token), amount);
         }
         if (cleared) {
             _executed[slashId].cleared = true;
@@ -629,6 +659,13 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
             totals_.unclaimedBounty += bounty;
             emit BountyCredited(executed.bountyRecipient, token, bounty);
         }
+    }
+
+    /// @dev What this contract holds of `token` beyond its books (pools, released and paid excluded). A wrapped-native
+    /// token is never on the books (it is unwrapped as it arrives).
+    function _unbooked(IERC20 token) private view returns (uint256) {
+        TokenTotals storage t = _totals[address(token)];
+        return token.balanceOf(address(this)) - (t.cleared - t.released - t.bountyPaid);
     }
 
     /// @dev Pays ether (token address(0)) or a token; reverts when it fails.

@@ -240,7 +240,7 @@ interface IConsortiumRegistry {
     /// @notice Whether `operator` may co-sign attestations (Probation or Active).
     function canCoSign(address operator) external view returns (bool);
 
-    /// @notice Whether `member` may commit snapshots (Probation or Active).
+    /// @notice Whether `member` may commit snapshots (Probation or Active, with its SLA's minimum stake weight).
     function canCommit(address member) external view returns (bool);
 
     /// @notice What `Adjudicator.ejectUndercollateralized` needs, in one call: whether `member` may be ejected for low
@@ -248,7 +248,8 @@ interface IConsortiumRegistry {
     function ejectionTermsOf(address member) external view returns (bool ejectable, uint256 minCollateral);
 
     /// @notice What the ledger needs to accept a commit, in one call: whether `member` may commit (Probation or
-    /// Active) and its SLA's cadence terms (zeros when it may not commit).
+    /// Active) and its SLA's cadence terms (zeros when it may not commit). Reverts
+    /// ConsortiumRegistryInsufficientCollateral for an operating member whose stake weight is below its minimum.
     function commitTermsOf(
         address member
     ) external view returns (bool allowed, uint64 snapshotInterval, uint64 responseWindow);

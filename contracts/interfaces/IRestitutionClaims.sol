@@ -8,7 +8,9 @@ pragma solidity 0.8.30;
 /// @dev Claim rounds: per (member, token) one current round. The first claim when no round is open opens the next
 /// round, closing `max(claimWindow, registry.unbondingDelay())` later; every claim booked while it is open joins it.
 /// Governance or an auditor may veto a claim while its round is open. After the round closes it is settled once
-/// (by `settleRound` or its first payment; opening the next round settles it too): of the member's pool `P` in the
+/// (by `settleRound` or its first payment, which wait while the stake source still clears slashes of the member:
+/// RestitutionAwaitingSlashedFunds; opening the next round settles it too, with what its pool holds): of the
+/// member's pool `P` in the
 /// token, `payable = min(booked, P * (1 - share))` is reserved for the round's claims and `payable * share / (1 -
 /// share)` goes to the insurance side for good (`share` = the insurance share when the round opened, at most 50%),
 /// each claim paid
@@ -76,6 +78,9 @@ interface IRestitutionClaims {
     error RestitutionRoundOpen(address member, address token, uint32 round, uint64 closesAt);
     /// @notice The claim's round is closed: vetoes are over.
     error RestitutionRoundClosed(address member, address token, uint32 round, uint64 closesAt);
+    /// @notice The round cannot settle yet: `pendingSlashes` of the member's slashes still wait for their funds (the
+    /// stake source's clearing, e.g. EigenLayer's slash resolution delay); settle or pay once they have arrived.
+    error RestitutionAwaitingSlashedFunds(address member, address token, uint32 round, uint256 pendingSlashes);
     /// @notice No such round of (member, token) exists.
     error RestitutionUnknownRound(address member, address token, uint32 round);
     /// @notice Only governance or a registry auditor may veto.

@@ -80,7 +80,9 @@ contract TestRestitutionClaims is RestitutionClaims {
         _pools[member][token] -= amount;
     }
 
-    function _beforeSettle(address) internal pure override {}
+    function _beforeSettle(address) internal pure override returns (uint256) {
+        return 0;
+    }
 
     function _unbondingDelay() internal pure override returns (uint64) {
         return UNBONDING_DELAY;

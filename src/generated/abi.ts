@@ -120,6 +120,16 @@ export const ADJUDICATOR_ABI = [
   { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
   {
     inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint32", name: "round", type: "uint32" },
+      { internalType: "uint256", name: "pendingSlashes", type: "uint256" },
+    ],
+    name: "RestitutionAwaitingSlashedFunds",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint64", name: "claimWindow", type: "uint64" },
       { internalType: "uint16", name: "insuranceShareBps", type: "uint16" },
       { internalType: "address", name: "insuranceFund", type: "address" },
@@ -4895,6 +4905,16 @@ export const I_ADJUDICATOR_ABI = [
   { inputs: [], name: "AdjudicatorZeroAddress", type: "error" },
   {
     inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint32", name: "round", type: "uint32" },
+      { internalType: "uint256", name: "pendingSlashes", type: "uint256" },
+    ],
+    name: "RestitutionAwaitingSlashedFunds",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint64", name: "claimWindow", type: "uint64" },
       { internalType: "uint16", name: "insuranceShareBps", type: "uint16" },
       { internalType: "address", name: "insuranceFund", type: "address" },
@@ -8262,6 +8282,16 @@ export const I_RESERVE_REGISTRY_ABI = [
 
 /** JSON ABI of `IRestitutionClaims` (contracts/interfaces/IRestitutionClaims.sol). */
 export const I_RESTITUTION_CLAIMS_ABI = [
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint32", name: "round", type: "uint32" },
+      { internalType: "uint256", name: "pendingSlashes", type: "uint256" },
+    ],
+    name: "RestitutionAwaitingSlashedFunds",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint64", name: "claimWindow", type: "uint64" },

@@ -75,7 +75,7 @@ describe("issue 16: clearing a delayed slash directly on EigenLayer's StrategyMa
   // EXPLOIT: anyone (here the cheating member) clears the delayed slash straight on the StrategyManager; the 5 TETH
   // land in the adapter unbooked, the adapter then marks the slash cleared with nothing booked, and the victim's
   // 1.5 TETH claim is paid 0 (4.5 TETH of restitution and the 0.5 TETH bounty stranded forever).
-  it.skip("books the slashed tokens to the member's pool even when someone cleared them on EigenLayer directly", async function () {
+  it("books the slashed tokens to the member's pool even when someone cleared them on EigenLayer directly", async function () {
     const { f, slashId, booked, args, victimPayout, snap } = await provenSlash();
     await f.el.mine(RESOLUTION_BLOCKS);
 

@@ -19,12 +19,10 @@ async function fixture() {
 }
 
 describe("issue 16: EigenLayer operator binding", function () {
-  // EXPLOIT: approveOperator needs no consent of the operator, so any operating member front-runs a new member's
-  // approveOperator(O) with its own and holds O for as long as it likes (O never registers for it, so the squatter
-  // is never bound and never slashable): the victim member cannot bind the operator its stakers delegated to
-  // (moving 10 TETH of delegations elsewhere takes EigenLayer's withdrawal delay), so it cannot reach its minimum
-  // collateral or be activated.
-  it.skip("lets a member bind the operator it names, whatever another member approved first", async function () {
+  // Was an EXPLOIT (fixed): approveOperator needed no consent of the operator, so any operating member could
+  // front-run a new member's approveOperator(O) and hold O; the victim could not bind the operator its stakers
+  // delegated to. Now only the operator's registration (naming the member) binds it.
+  it("lets a member bind the operator it names, whatever another member approved first", async function () {
     const f = await networkHelpers.loadFixture(fixture);
     const [victim, squatter] = f.members;
     const operator = f.outsider;
@@ -34,17 +32,21 @@ describe("issue 16: EigenLayer operator binding", function () {
     expect((await f.source.operatorOf(victim.address)).operator).to.equal(operator.address);
   });
 
-  it("defence: the squatter gains nothing: the operator never registers for it, and the quorum counts it for nothing", async function () {
+  it("defence: the squatter gains nothing: the operator registers for the victim, and a slash of the squatter never touches it", async function () {
     const f = await networkHelpers.loadFixture(fixture);
     const [victim, squatter] = f.members;
-    const operator = f.outsider;
-    await f.source.connect(squatter).approveOperator(operator.address);
-    await expect(f.source.connect(victim).approveOperator(operator.address))
-      .to.be.revertedWithCustomError(f.source, "EigenLayerOperatorTaken")
-      .withArgs(operator.address, squatter.address);
-    const [registered] = [(await f.source.operatorOf(squatter.address)).registered];
-    expect(registered).to.equal(false);
+    await f.source.connect(squatter).approveOperator(victim.address);
+    // The victim is its own operator: it approves itself and registers naming itself (its consent).
+    await f.addStake(victim, 5n * E18);
+    expect(await f.source.memberOf(victim.address)).to.equal(victim.address);
     expect(await f.source.stakeOf(squatter.address)).to.equal(0n);
+    expect((await f.source.operatorOf(squatter.address)).registered).to.equal(false);
+    // A slash ordered for the squatter finds no operator of its own: deferred, the victim's allocation untouched.
+    await expect(f.source.connect(f.adjudicator).slash(squatter.address, 5_000, f.prover.address)).to.emit(
+      f.source,
+      "SlashDeferred",
+    );
+    expect(await f.source.stakeOf(victim.address)).to.equal(5n * E18);
   });
 
   it("defence: only the AllocationManager calls the registrar back", async function () {
@@ -73,7 +75,7 @@ describe("issue 16: EigenLayer operator binding", function () {
         registrationData: encodeMember(a.address),
       }),
     ).to.be.revertedWithCustomError(f.source, "EigenLayerOperatorNotApproved");
-    // B cannot name A's operator to count A's stake twice.
+    // B cannot name A's registered operator to count A's stake twice.
     await expect(f.source.connect(b).approveOperator(a.address))
       .to.be.revertedWithCustomError(f.source, "EigenLayerOperatorTaken")
       .withArgs(a.address, a.address);

@@ -40,10 +40,10 @@ describe("issue 16: a claim round settles before its slash's funds can clear (se
     await releaseCurves();
   });
 
-  // EXPLOIT: with restitutionDelay = 604,800 s and two missed slots in the week after the slash, the cheating member
-  // settles round 1 at closesAt, one block before EigenLayer lets the slash clear: the victim's 1.5 TETH claim is
-  // paid 0 and the 4.5 TETH that clear a block later stay in the pool with no round to pay them.
-  it.skip("pays the round's victims from the round's own slash whatever the block time", async function () {
+  // Was an EXPLOIT (fixed): with restitutionDelay = 604,800 s and two missed slots in the week after the slash, the
+  // cheating member settled round 1 at closesAt, one block before EigenLayer let the slash clear: the victim's 1.5
+  // TETH claim was paid 0. Now settlement waits (RestitutionAwaitingSlashedFunds) until the slash has cleared.
+  it("pays the round's victims from the round's own slash whatever the block time", async function () {
     const f = await elConsortium(connection, {
       slashResolutionDelayBlocks: RESOLUTION_BLOCKS,
       restitutionDelay: RESTITUTION_DELAY,
@@ -77,10 +77,15 @@ describe("issue 16: a claim round settles before its slash's funds can clear (se
     expect(BigInt(head!.timestamp)).to.be.lessThanOrEqual(booked.closesAt);
     expect(head!.number).to.equal(slashBlock + RESOLUTION_BLOCKS - 2);
 
-    // The cheating member settles the round at closesAt, in the block before the slash may clear.
+    // The cheating member tries to settle the round at closesAt, in the block before the slash may clear: refused
+    // (fixed: a round waits while the member's slashes still wait for their funds).
     await time.setNextBlockTimestamp(booked.closesAt);
-    const settling = await (await f.adjudicator.connect(f.member).settleRound(f.member.address, f.token, 1)).wait();
-    expect(settling!.blockNumber).to.equal(slashBlock + RESOLUTION_BLOCKS - 1);
+    await expect(f.adjudicator.connect(f.member).settleRound(f.member.address, f.token, 1))
+      .to.be.revertedWithCustomError(f.adjudicator, "RestitutionAwaitingSlashedFunds")
+      .withArgs(f.member.address, f.token, 1n, 1n);
+    // A refused call mines no block: the next one is the first in which the slash may clear.
+    expect(await ethers.provider.getBlockNumber()).to.equal(slashBlock + RESOLUTION_BLOCKS - 2);
+    await f.el.mine(1);
     const terms = { asset: TOKEN_ASSET_ID, claim: snap.victimBalance, round: 1, payoutHash: args[0].payoutHash };
     const payout = snap.victimPayout!;
     await f.adjudicator.payClaim(f.member.address, args[0].nullifier, terms, payout.address, payout.salt);

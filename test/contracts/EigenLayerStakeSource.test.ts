@@ -273,16 +273,23 @@ describe("EigenLayerStakeSource", function () {
         .withArgs(b.address);
     });
 
-    it("refuses an operator that serves another member (EigenLayerOperatorTaken); re-approving is a no-op", async function () {
+    it("binds an operator only at its registration: approvals of one operator by two members block nobody; re-approving is a no-op", async function () {
       const [op] = f.operators;
       await expect(f.source.connect(a).approveOperator(op.address))
         .to.emit(f.source, "OperatorApproved")
         .withArgs(a.address, op.address);
-      await expect(f.source.connect(b).approveOperator(op.address))
-        .to.be.revertedWithCustomError(f.source, "EigenLayerOperatorTaken")
-        .withArgs(op.address, a.address);
+      // An approval alone ties nobody (no consent of the operator yet): another member may name the same operator.
+      await f.source.connect(b).approveOperator(op.address);
+      expect(await f.source.memberOf(op.address)).to.equal(ZeroAddress);
       await expect(f.source.connect(a).approveOperator(op.address)).not.to.emit(f.source, "OperatorApproved");
       expect(await f.source.operatorOf(a.address)).to.deep.equal([op.address, false]);
+    });
+
+    it("refuses an operator registered for another member (EigenLayerOperatorTaken), at approval and at registration", async function () {
+      await f.addStake(a, 5n * E18); // a is its own registered operator
+      await expect(f.source.connect(b).approveOperator(a.address))
+        .to.be.revertedWithCustomError(f.source, "EigenLayerOperatorTaken")
+        .withArgs(a.address, a.address);
     });
 
     it("changes an operator that never registered at once", async function () {
@@ -292,10 +299,10 @@ describe("EigenLayerStakeSource", function () {
         .to.emit(f.source, "OperatorApproved")
         .withArgs(a.address, op2.address);
       expect(await f.source.memberOf(op.address)).to.equal(ZeroAddress);
-      expect(await f.source.memberOf(op2.address)).to.equal(a.address);
-      // The released operator may serve another member.
+      expect(await f.source.operatorOf(a.address)).to.deep.equal([op2.address, false]);
+      // The operator never registered for a: another member may name it.
       await f.source.connect(b).approveOperator(op.address);
-      expect(await f.source.memberOf(op.address)).to.equal(b.address);
+      expect(await f.source.operatorOf(b.address)).to.deep.equal([op.address, false]);
     });
 
     it("keeps the old operator while it is registered or slashable after deregistration (EigenLayerOperatorStillBound), then lets go past DEALLOCATION_DELAY", async function () {
@@ -558,10 +565,9 @@ describe("EigenLayerStakeSource", function () {
       expect(outcomes.has("starved"), [...outcomes].join()).to.equal(true);
     });
 
-    // The stand-in's getMinimumSlashableStake divides by the operator's max magnitude, which a 100% slash makes 0
-    // (panic 0x12); EigenLayer's AllocationManager skips such strategies (`if (maxMagnitude == 0) continue`), so
-    // the adapter's re-cache after the slash reverts the whole slash on the stand-in only.
-    it.skip("slashes 100% (bps 10000): the whole allocation to the pool, stake 0 [stand-in divides by a zero max magnitude]", async function () {
+    // A 100% slash leaves the operator a zero max magnitude; EigenLayer's view skips such strategies (so does the
+    // stand-in), and the adapter's re-cache after the slash reads 0.
+    it("slashes 100% (bps 10000): the whole allocation to the pool, stake 0", async function () {
       await f.addStake(a, 10n * E18);
       await f.source.connect(f.adjudicator).slash(a.address, 10_000, ZeroAddress);
       expect(await f.source.restitutionOf(a.address, f.token)).to.equal(10n * E18);

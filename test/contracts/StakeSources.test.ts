@@ -47,6 +47,19 @@ for (const [kind, fixture] of [
         expect([total, refused]).to.deep.equal([5n * E18, 0n]);
       });
 
+      it("lets a member commit only while its stake meets its minimum (a set backed by nothing slashable is refused)", async function () {
+        expect(await f.registry.canCommit(a.address)).to.equal(false);
+        await f.addStake(a, E18 / 2n);
+        expect(await f.registry.canCommit(a.address)).to.equal(false);
+        await f.addStake(a, E18 / 2n);
+        expect(await f.registry.canCommit(a.address)).to.equal(true);
+        await f.removeStake(a, 1n);
+        expect(await f.registry.canCommit(a.address)).to.equal(false);
+        await expect(f.registry.commitTermsOf(a.address))
+          .to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryInsufficientCollateral")
+          .withArgs(a.address, E18 - 1n, E18);
+      });
+
       it("refuses at the first signer without weight: an outsider, a co-signer without stake", async function () {
         await f.addStake(a, 3n * E18);
         expect(await f.source.quorumWeightOf([a.address, f.outsider.address], await nextTimestamp())).to.deep.equal([

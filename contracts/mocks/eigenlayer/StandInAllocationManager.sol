@@ -547,7 +547,10 @@ contract StandInAllocationManager is IAllocationManager {
             if (allocation.pendingDiff < 0 && futureBlock >= allocation.effectBlock) {
                 magnitude = _add(magnitude, allocation.pendingDiff);
             }
-            uint256 proportion = Math.mulDiv(magnitude, _WAD, getMaxMagnitude(operator, strategies[j]));
+            // A strategy slashed to a zero max magnitude holds nothing slashable (the real view skips it).
+            uint64 maxMagnitude = getMaxMagnitude(operator, strategies[j]);
+            if (maxMagnitude == 0) continue;
+            uint256 proportion = Math.mulDiv(magnitude, _WAD, maxMagnitude);
             stake[j] = Math.mulDiv(shares[j], proportion, _WAD);
         }
     }
