@@ -34,7 +34,11 @@ export default defineConfig({
     // run); through the IR pipeline at 200 runs it is 20.6 KB (its hot path, the quorum's weight read, is dominated by
     // the calls into EigenLayer, not by its own code).
     overrides: {
-      "contracts/EigenLayerStakeSource.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200, true) },
+      "contracts/EigenLayerStakeSource.sol": {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: solcSettings(200, true),
+      },
     },
   },
   paths: {

@@ -421,9 +421,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
             if (weight == 0) return (total, i + 1);
             // Bonded weight: at most what was cached before `createdAt` (an increase at or after it counts nothing).
             PackedStake stake = stakes[i];
-            uint256 before = createdAt <= stake.increasedAt()
-                ? _book.weightBefore(signers[i], createdAt)
-                : stake.weight();
+            uint256 before =
+                createdAt <= stake.increasedAt() ? _book.weightBefore(signers[i], createdAt) : stake.weight();
             total += before < weight ? before : weight;
         }
     }

@@ -97,9 +97,7 @@ export async function omissionSnapshot(o: {
     JSON.stringify({
       format: "por.assets",
       version: 1,
-      assets: [
-        { id: asset.id, symbol: asset.symbol, chainId: 31337, token: asset.token, decimals: asset.decimals },
-      ],
+      assets: [{ id: asset.id, symbol: asset.symbol, chainId: 31337, token: asset.token, decimals: asset.decimals }],
     }),
   );
   const rows = Object.entries(o.balances).map(([id, b]) => `${id},${asset.symbol},${b},${o.payouts?.[id] ?? ""}`);

@@ -7,8 +7,12 @@ pragma solidity 0.8.30;
 /// refuses a registration. Written from the published signatures.
 interface IAVSRegistrar {
     /// @notice Called by the AllocationManager when `operator` registers for `operatorSetIds` of `avs`.
-    function registerOperator(address operator, address avs, uint32[] calldata operatorSetIds, bytes calldata data)
-        external;
+    function registerOperator(
+        address operator,
+        address avs,
+        uint32[] calldata operatorSetIds,
+        bytes calldata data
+    ) external;
 
     /// @notice Called by the AllocationManager when `operator` leaves (or is removed from) `operatorSetIds` of `avs`.
     function deregisterOperator(address operator, address avs, uint32[] calldata operatorSetIds) external;

@@ -82,14 +82,18 @@ interface IAllocationManager {
     function addStrategiesToOperatorSet(address avs, uint32 operatorSetId, IStrategy[] calldata strategies) external;
 
     /// @notice Removes strategies from an operator set.
-    function removeStrategiesFromOperatorSet(address avs, uint32 operatorSetId, IStrategy[] calldata strategies)
-        external;
+    function removeStrategiesFromOperatorSet(
+        address avs,
+        uint32 operatorSetId,
+        IStrategy[] calldata strategies
+    ) external;
 
     /// @notice Slashes an operator (the set's slasher only); returns the set's slash id and the shares slashed per
     /// strategy.
-    function slashOperator(address avs, SlashingParams calldata params)
-        external
-        returns (uint256 slashId, uint256[] memory shares);
+    function slashOperator(
+        address avs,
+        SlashingParams calldata params
+    ) external returns (uint256 slashId, uint256[] memory shares);
 
     // ------------------------------------------------------------------ the operator's side (and ejection)
 
