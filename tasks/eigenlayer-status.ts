@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { decodeRevertData } from "../src/chain/errors.js";
 import { addressInput, clientTask, given, type Client, type ClientArgs } from "../src/client/index.js";
 import { eigenLayerOf, formatEigenLayerStatus, readEigenLayerStatus } from "../src/eigenlayer/index.js";
 
@@ -17,6 +18,8 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function eigenLayerStatus(ctx: Client, args: Args): Promise<void> {
   const member = given(args.member) ? addressInput("--member", args.member) : undefined;
   const status = await readEigenLayerStatus(await eigenLayerOf(ctx), ctx.provider, member);
+  // EigenLayer's refusals in words where the project knows the error (its revert data otherwise).
+  for (const d of status.deferredSlashes) d.reason = decodeRevertData(d.reason, ctx.iface)?.message ?? d.reason;
   ctx.out.setAll(status);
   for (const line of formatEigenLayerStatus(status)) ctx.out.line(line);
 }
