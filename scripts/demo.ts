@@ -1,5 +1,6 @@
 // `npm run demo` (= `hardhat demo`): the end-to-end demo. Thin: validates the options, runs src/demo, prints the
-// summary and where the report is. Options: --users N (per member), --members N, --seed S.
+// summary and where the report is. Options: --users N (per member), --members N, --seed S, --stake native|eigenlayer
+// (where the members' stake comes from: the CollateralVault, or EigenLayer on its TEST-ONLY stand-ins).
 // Ctrl-C stops every component, removes the temporary files and exits with 130.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -10,12 +11,21 @@ export interface DemoArgs {
   users: number;
   members: number;
   seed: string;
+  stake: string;
 }
+
+const STAKE_KINDS = ["native", "eigenlayer"] as const;
 
 export default async function demo(args: DemoArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
   const parsed = scenarioOptionsSchema.safeParse({ users: args.users, members: args.members, seed: args.seed });
   if (!parsed.success) {
     console.error(`demo: ${parsed.error.issues[0].message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const stake = STAKE_KINDS.find((k) => k === args.stake);
+  if (stake === undefined) {
+    console.error(`demo: --stake must be native or eigenlayer (not "${args.stake}")`);
     process.exitCode = 1;
     return;
   }
@@ -33,7 +43,7 @@ export default async function demo(args: DemoArgs, hre: HardhatRuntimeEnvironmen
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const result = await runDemo(hre, { ...parsed.data, signal: abort.signal });
+    const result = await runDemo(hre, { ...parsed.data, stake, signal: abort.signal });
     const { html } = await writeReport(result);
     for (const line of formatSummary(result)) console.log(line);
     console.log(`\nreport: ${html}`);

@@ -624,6 +624,11 @@ const demoTasks: TaskDefinition[] = [
     .addOption({ name: "users", description: "Users per member", type: ArgumentType.INT, defaultValue: 2000 })
     .addOption({ name: "members", description: "Members (2-8)", type: ArgumentType.INT, defaultValue: 3 })
     .addOption({ name: "seed", description: "Scenario seed (same seed, same scenario)", defaultValue: "por-demo" })
+    .addOption({
+      name: "stake",
+      description: "Stake source: native (the CollateralVault) or eigenlayer (restaked, on EigenLayer stand-ins)",
+      defaultValue: "native",
+    })
     .setAction(() => import("../scripts/demo.js"))
     .build(),
 ];

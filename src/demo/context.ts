@@ -7,15 +7,22 @@ import type { JsonRpcProvider, Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import type { TestToken } from "../../types/ethers-contracts/index.js";
+import type {
+  CollateralVault,
+  EigenLayerStakeSource,
+  StandInStrategy,
+  TestToken,
+  TestWrappedEther,
+} from "../../types/ethers-contracts/index.js";
 import type { Aggregator } from "../aggregator/index.js";
 import type { LocalBlobStore } from "../blobstore/index.js";
-import type { Client, Contracts } from "../client/index.js";
+import type { Client, Contracts, StakeKind } from "../client/index.js";
 import type { AssetCommitment } from "../consortium/index.js";
 import type { Crypto } from "../crypto/index.js";
 import type { OperatorNode } from "../node/index.js";
 import type { SnapshotSummary } from "../snapshot/index.js";
 import type { RequestScheduler, VerifierService } from "../verifier-service/index.js";
+import type { EigenLayerStandIns } from "./eigenlayer.js";
 import type { GasBook, StepGas } from "./gas.js";
 import type { ProgressPrinter } from "./progress.js";
 import type { Eip1193, RpcBridge } from "./rpc.js";
@@ -28,6 +35,8 @@ export const DEMO_PARAMS = {
   minCollateral: 40n * ETH_UNIT,
   fraudBps: 5_000n,
   bountyShareBps: 1_000n,
+  /** On EigenLayer: the adapter's weight is the stake slashable this many blocks ahead. */
+  lookAheadBlocks: 25n,
 } as const;
 
 /** Thrown when the demo is interrupted. */
@@ -66,6 +75,8 @@ export interface DemoSetup {
   /** The run's temporary directory (removed at the end, also on failure or abort). */
   tmp: string;
   reportDir: string;
+  /** Where the members' stake comes from: the native CollateralVault, or EigenLayer (on its TEST-ONLY stand-ins). */
+  stake: StakeKind;
   /** What the steps start, stopped in reverse order at the end. */
   res: Resources;
   /** An append stream for `<reportDir>/logs/<name>.jsonl` (closed at the end). */
@@ -102,8 +113,26 @@ export interface ChainContext extends DemoSetup {
   stepGas: Map<string, StepGas>;
 }
 
+/** The TEST-ONLY EigenLayer core the consortium stakes on with `--stake eigenlayer`, and its two strategies. */
+export interface DemoEigenLayer {
+  standIns: EigenLayerStandIns;
+  /** The WETH the ETH strategy holds (the adapter's `wrappedNative`: slashed WETH is pooled as ether). */
+  weth: TestWrappedEther;
+  wethStrategy: StandInStrategy;
+  /** Over the demo's USDC. */
+  usdcStrategy: StandInStrategy;
+}
+
+/** The deployment's stake source: the vault, or the EigenLayer adapter with the stand-ins it is wired to. */
+export type DemoStake =
+  | { kind: "native"; vault: CollateralVault }
+  | { kind: "eigenlayer"; adapter: EigenLayerStakeSource; el: DemoEigenLayer };
+
 /** The deployed contracts (typed, read-only: the tasks' client contracts and the stablecoin) and their addresses. */
-export interface DemoContracts extends Omit<Contracts, "eigenLayer"> {
+export interface DemoContracts extends Omit<Contracts, "eigenLayer" | "vault"> {
+  /** What both stake sources answer (stakeOf, restitutionOf, ...): the vault or the EigenLayer adapter. */
+  stakeSource: CollateralVault | EigenLayerStakeSource;
+  stake: DemoStake;
   usdc: TestToken;
   addresses: Record<string, string>;
 }

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { fmtEth, fmtStake, fmtUsdc } from "./summary.js";
+import { eigenLayerSlashRows, fmtEth, fmtStake, fmtUsdc } from "./summary.js";
 import type { DemoResult } from "./types.js";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -213,7 +213,7 @@ th { background: #f4f4f4; } code { font-size: 12px; }
 </head>
 <body>
 <h1>Proof-of-reserves consortium — end-to-end demo</h1>
-<p class="lead">${esc(r.options.members)} members × ${esc(r.options.users)} users × 2 assets (seed “${esc(r.options.seed)}”), run ${esc(r.startedAt)} in ${esc(r.wallSeconds.toFixed(0))} s on an embedded chain (id ${esc(r.chain.chainId)}, ${esc(r.chain.blocks)} blocks, ${esc(r.totals.txs)} transactions, ${esc((r.totals.gas / 1e6).toFixed(2))}M gas). ${esc(r.totals.recordsForwarded)} signed records were forwarded to the verifier service. ${verdict}</p>
+<p class="lead">${esc(r.options.members)} members × ${esc(r.options.users)} users × 2 assets (seed “${esc(r.options.seed)}”, stake: ${esc(r.stake.label)}), run ${esc(r.startedAt)} in ${esc(r.wallSeconds.toFixed(0))} s on an embedded chain (id ${esc(r.chain.chainId)}, ${esc(r.chain.blocks)} blocks, ${esc(r.totals.txs)} transactions, ${esc((r.totals.gas / 1e6).toFixed(2))}M gas). ${esc(r.totals.recordsForwarded)} signed records were forwarded to the verifier service. ${verdict}</p>
 
 <h2>Members</h2>
 ${htmlTable(["member", "address", "collateral posted", "stake weight before → after", "reserves funded", "status at the end"], memberRows, true)}
@@ -230,6 +230,15 @@ ${
 <h2>The cheat and its fraud proofs</h2>
 <p>${esc(r.cheat.name)} left <b>${esc(r.cheat.omitted.user)}</b> (${esc(fmtEth(r.cheat.omitted.balance))}) out of its ETH tree and reported <b>${esc(r.cheat.underReported.user)}</b> at ${esc(fmtUsdc(r.cheat.underReported.reported))} instead of the signed ${esc(fmtUsdc(r.cheat.underReported.balance))}, hiding a shortfall of ${esc(fmtEth(r.cheat.hiddenShortfall.eth))} and ${esc(fmtUsdc(r.cheat.hiddenShortfall.usdc))} behind reserves that cover only the doctored totals. Both users had forwarded their signed records; the operators' watchtower rebuilt the published trees, found the records contradicted, proved each with a LeafMismatch32 Groth16 proof and submitted it to the Adjudicator.</p>
 ${htmlTable(["fraud", "asset", "claim booked", "claim paid", "recipient", "proven by", "stake slashed", "gas", "tx"], fraudRows)}
+${
+  r.stake.slashes.length === 0
+    ? ""
+    : `<h3>The slashes through EigenLayer</h3><p>The members' stake is restaked on EigenLayer (its TEST-ONLY stand-ins) through the consortium's AVS adapter. Each fraud proof made the adapter slash the member's operator on EigenLayer's AllocationManager (<code>OperatorSlashed</code>, per strategy the share of its allocation); the redistributed tokens were cleared to the adapter (<code>SlashCleared</code>; the WETH strategy's unwrapped and pooled as ETH), the prover's bounty paid out of them and the rest kept in the member's own restitution pool, which paid the claims.</p>
+${htmlTable(
+  ["slash", "member", "OperatorSlashed", "SlashCleared", "bounty", "tx"],
+  r.stake.slashes.flatMap((s) => eigenLayerSlashRows(s, short)),
+)}`
+}
 
 <h2>Reputation before and after</h2>
 ${htmlTable(["member", "score before the cheat", "score at the end", "duties met/total", "slashes", "bounties earned"], repRows)}

@@ -3,7 +3,9 @@
 // to the real verifier service over HTTP, a back-in-time proof request from its scheduler, real operator nodes and the
 // real aggregator finalizing quorums, one member's cheat caught by the operators' watchtower with Groth16 proofs,
 // the slash, the watchtower's ejection of the member left below its minimum collateral, the claims booked in the
-// Adjudicator and paid from the slashed member's own restitution pool in the vault, and the report.
+// Adjudicator and paid from the slashed member's own restitution pool in the vault, and the report. With
+// `stake: "eigenlayer"` the members' stake is restaked on EigenLayer (its TEST-ONLY stand-ins) through the AVS adapter
+// instead of the vault: the slash goes through EigenLayer and the claims are paid from the cleared tokens.
 //
 // The demo is the sequence of the step modules under steps/ over one explicit context (context.ts); the members,
 // the auditor and governance act through the same task bodies users run (tasks/), each as its own account.
@@ -14,6 +16,7 @@ import { join } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import type { StakeKind } from "../client/index.js";
 import { DemoAborted, Resources, type DemoSetup, type LiveContext } from "./context.js";
 import { ProgressPrinter, type LineSink } from "./progress.js";
 import { buildScenario, type ScenarioOptions } from "./scenario.js";
@@ -30,10 +33,13 @@ import { prepare } from "./steps/prepare.js";
 import { proofRequest } from "./steps/request.js";
 import { services } from "./steps/services.js";
 import { snapshotRound } from "./steps/snapshot.js";
+import { stakeLabel } from "./summary.js";
 import type { DemoResult } from "./types.js";
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions extends ScenarioOptions {
+  /** Where the members' stake comes from: the native vault (default) or EigenLayer (on its stand-ins). */
+  stake?: StakeKind;
   /** Where progress lines go (default: stdout). */
   out?: LineSink;
   /** Parent directory of the report (default `<cwd>/reports`). */
@@ -81,6 +87,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     waitTimeout: options.waitTimeoutMs ?? 600_000,
     tmp,
     reportDir,
+    stake: options.stake ?? "native",
     res,
     logFile(name) {
       const s = createWriteStream(join(reportDir, "logs", `${name}.jsonl`), { flags: "a" });
@@ -95,7 +102,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
   const o = scenario.options;
   p.line(
     `proof-of-reserves consortium demo: ${o.members} members x ${o.users} users x 2 assets, seed "${o.seed}"` +
-      ` (report: ${reportDir})`,
+      `, stake: ${stakeLabel(setup.stake)} (report: ${reportDir})`,
   );
 
   try {

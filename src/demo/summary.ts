@@ -1,6 +1,6 @@
 // The demo's terminal summary: members, collateral, roots, verdicts, the fraud, reputation before and after, gas
 // per step. Plain text tables (fixed-width columns), one string per line.
-import type { DemoResult } from "./types.js";
+import type { DemoResult, EigenLayerSlashResult } from "./types.js";
 
 const E18 = 10n ** 18n;
 const E6 = 10n ** 6n;
@@ -22,6 +22,27 @@ export const fmtUsdc = (x: string | bigint) => `${formatUnits(x, E6)} USDC`;
 /** Stake weight (1e18 = 1 ETH of collateral). */
 export const fmtStake = (x: string | bigint) => formatUnits(x, E18);
 
+/** How the summary and the report name a stake source. */
+export function stakeLabel(kind: "native" | "eigenlayer"): string {
+  return kind === "eigenlayer" ? "EigenLayer (stand-ins)" : "native vault";
+}
+
+/** One EigenLayer slash's rows, one per strategy: what OperatorSlashed took of the allocation, what was cleared. */
+export function eigenLayerSlashRows(s: EigenLayerSlashResult, fmtAddress: (a: string) => string): string[][] {
+  return s.strategies.map((st, j) => {
+    const c = st.cleared;
+    const fmt = c?.symbol === "USDC" ? fmtUsdc : fmtEth;
+    return [
+      j === 0 ? `${s.slashId} (${s.bps / 100} %)` : "",
+      j === 0 ? s.name : "",
+      `${st.symbol}: ${formatUnits(BigInt(st.wadSlashed) * 100n, 10n ** 18n, 1)} % of the allocation`,
+      c === null ? "not cleared yet" : `${fmt(c.amount)} cleared`,
+      c === null ? "-" : `${fmt(c.bounty)} to ${fmtAddress(c.bountyRecipient)}`,
+      j === 0 ? fmtAddress(s.txHash) : "",
+    ];
+  });
+}
+
 /** A fixed-width text table. */
 export function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -42,7 +63,7 @@ export function formatSummary(r: DemoResult): string[] {
   out.push(
     "",
     `Demo finished in ${r.wallSeconds.toFixed(0)} s: ${r.options.members} members x ${r.options.users} users x 2 assets` +
-      ` (seed "${r.options.seed}"), ${r.chain.blocks} blocks, ${r.totals.txs} transactions, ` +
+      ` (seed "${r.options.seed}"), stake: ${r.stake.label}, ${r.chain.blocks} blocks, ${r.totals.txs} transactions, ` +
       `${(r.totals.gas / 1e6).toFixed(2)}M gas, ${r.totals.recordsForwarded} records forwarded, ` +
       `${r.totals.proofs} Groth16 fraud proofs.`,
   );
@@ -118,6 +139,16 @@ export function formatSummary(r: DemoResult): string[] {
       }),
     ),
   );
+
+  if (r.stake.slashes.length > 0) {
+    section("The slashes through EigenLayer (AllocationManager OperatorSlashed; the adapter's SlashCleared)");
+    out.push(
+      ...table(
+        ["slash", "member", "OperatorSlashed", "SlashCleared", "bounty", "tx"],
+        r.stake.slashes.flatMap((s) => eigenLayerSlashRows(s, short)),
+      ),
+    );
+  }
 
   section("Reputation (Reputation.scoreOf; duties met/total, slashes) before the cheat -> at the end");
   out.push(

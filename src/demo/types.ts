@@ -108,6 +108,40 @@ export interface CoverageResult {
   pOnePercent: number | null;
 }
 
+/**
+ * One slash through EigenLayer (`--stake eigenlayer`): the adapter's order (OperatorSlashOrdered), EigenLayer's
+ * AllocationManager slashing the operator's allocation (OperatorSlashed) and the redistributed tokens cleared to the
+ * adapter (SlashCleared, per token; the WETH strategy's arrive unwrapped, as ETH).
+ */
+export interface EigenLayerSlashResult {
+  slashId: string;
+  member: string;
+  name: string;
+  operator: string;
+  bps: number;
+  txHash: string;
+  /**
+   * Per strategy (WETH, USDC): OperatorSlashed's share of the allocation slashed (1e18 = all of it), and SlashCleared's
+   * booking of the tokens that arrived (pooled as ETH for WETH), with the prover's bounty out of them (null: not
+   * cleared).
+   */
+  strategies: Array<{
+    strategy: string;
+    symbol: string;
+    wadSlashed: string;
+    cleared: { token: string; symbol: string; amount: string; bounty: string; bountyRecipient: string } | null;
+  }>;
+}
+
+/** Where the stake came from, and (on EigenLayer) the slashes it executed. */
+export interface StakeResult {
+  kind: "native" | "eigenlayer";
+  /** "native vault" or "EigenLayer (stand-ins)". */
+  label: string;
+  /** On EigenLayer: every slash, in order (empty on the vault, whose slashes are its CollateralSlashed events). */
+  slashes: EigenLayerSlashResult[];
+}
+
 /** The demo's whole result. */
 export interface DemoResult {
   format: "por.demo-report";
@@ -115,6 +149,7 @@ export interface DemoResult {
   startedAt: string;
   wallSeconds: number;
   options: { users: number; members: number; seed: string };
+  stake: StakeResult;
   chain: { chainId: string; blocks: number; rpcCalls: number };
   contracts: Record<string, string>;
   params: {

@@ -332,11 +332,116 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     const summary = formatSummary(result).join("\n");
     for (const m of result.members) expect(summary).to.contain(m.name);
     expect(summary).to.contain("Ejected");
+    expect(result.stake).to.deep.equal({ kind: "native", label: "native vault", slashes: [] });
+    expect(summary).to.contain("stake: native vault").and.not.contain("EigenLayer");
     expect(renderReport(result)).to.equal(html);
   });
 
   it("leaves no temporary directory behind", async function () {
     expect(await demoTmpDirs()).to.deep.equal(tmpBefore);
+  });
+});
+
+describe("demo: on EigenLayer at a tiny size (--stake eigenlayer --users 20 --members 3)", function () {
+  this.timeout(900_000);
+  let reportsDir: string;
+  let result: DemoResult;
+  const lines: string[] = [];
+
+  before(async function () {
+    reportsDir = await mkdtemp(join(tmpdir(), "por-demotest-reports-"));
+    result = await runDemo(hre, {
+      users: 20,
+      members: 3,
+      seed: "demo-test",
+      stake: "eigenlayer",
+      out: (l) => lines.push(l),
+      reportsDir,
+    });
+    await writeReport(result);
+  });
+  after(async function () {
+    if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
+  });
+
+  it("stakes through EigenLayer's flow: operator approved and registered, WETH and USDC deposited and allocated", function () {
+    expect(result.stake.kind).to.equal("eigenlayer");
+    expect(result.contracts).to.include.keys("eigenLayer", "allocationManager", "wethStrategy", "usdcStrategy", "weth");
+    expect(result.contracts).to.not.have.property("vault");
+    const onboard = result.steps.find((s) => s.id === "onboard")!.gas.byAction;
+    const count = (action: string) => onboard.find((a) => a.action === action)?.count ?? 0;
+    const n = result.members.length;
+    expect(count("EigenLayerStakeSource.approveOperator")).to.equal(n);
+    expect(count("DelegationManager.registerAsOperator")).to.equal(n);
+    expect(count("AllocationManager.registerForOperatorSets")).to.equal(n);
+    expect(count("WETH.deposit")).to.equal(n);
+    expect(count("StrategyManager.depositIntoStrategy")).to.equal(2 * n);
+    expect(count("AllocationManager.modifyAllocations")).to.equal(n);
+    expect(count("EigenLayerStakeSource.refreshStake")).to.equal(n);
+    expect(count("CollateralVault.deposit")).to.equal(0);
+    // The strategies weigh WETH and USDC as the vault weighs ETH and USDC: 1 ETH = 2,000 USDC of stake.
+    for (const m of result.members) {
+      expect(BigInt(m.stakeBefore)).to.equal(
+        BigInt(m.collateral.eth) + (BigInt(m.collateral.usdc) * 10n ** 12n) / 2_000n,
+      );
+    }
+  });
+
+  it("slashes the cheater through EigenLayer and pays the claims from its pool, ETH in ether", function () {
+    const cheater = result.members.find((m) => m.cheater)!;
+    expect(result.rounds[1].sets.find((s) => s.member === cheater.address)!.status).to.equal("Fraudulent");
+    expect(result.frauds).to.have.length(2);
+    for (const f of result.frauds) {
+      expect(f.member).to.equal(cheater.address);
+      // What the payout received (its ether balance for ETH, its USDC balance for USDC) is the whole claim.
+      expect(f.paid).to.equal(f.claim);
+      expect(BigInt(f.paid) > 0n).to.equal(true);
+    }
+    expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.recipient).to.equal(result.cheat.omitted.payout);
+    // Each proof: EigenLayer's AllocationManager slashed half of both allocations (OperatorSlashed), and the tokens
+    // cleared to the adapter (SlashCleared): the WETH strategy's as ETH, the USDC one's as USDC.
+    expect(result.stake.slashes).to.have.length(2);
+    let clearedEth = 0n;
+    for (const s of result.stake.slashes) {
+      expect(s.member).to.equal(cheater.address);
+      expect(s.operator).to.equal(cheater.address);
+      expect(s.bps).to.equal(result.params.fraudBps);
+      expect(s.strategies.map((x) => x.symbol).sort()).to.deep.equal(["USDC", "WETH"]);
+      for (const st of s.strategies) {
+        expect(st.wadSlashed).to.equal((E18 / 2n).toString());
+        expect(st.cleared?.symbol).to.equal(st.symbol === "WETH" ? "ETH" : "USDC");
+        expect(BigInt(st.cleared!.amount) > 0n).to.equal(true);
+        if (st.symbol === "WETH") clearedEth += BigInt(st.cleared!.amount);
+      }
+    }
+    // Two 50% slashes take three quarters of the WETH restaked.
+    expect(clearedEth).to.equal((BigInt(cheater.collateral.eth) * 3n) / 4n);
+    const slashedWeight = result.frauds.reduce((a, f) => a + BigInt(f.weightSlashed), 0n);
+    expect(slashedWeight).to.equal((BigInt(cheater.stakeBefore) * 3n) / 4n);
+    // The watchtower ejected the member, which deregistered its operator: its stake counts for nothing.
+    expect(cheater.statusAfter).to.equal("Ejected");
+    expect(cheater.stakeAfter).to.equal("0");
+    expect(result.members.reduce((a, m) => a + BigInt(m.bounties.eth), 0n) > 0n).to.equal(true);
+    for (const m of result.members.filter((x) => !x.cheater)) {
+      expect(m.stakeAfter).to.equal(m.stakeBefore);
+      expect(m.statusAfter).to.equal("Active");
+    }
+    const fraud = result.steps.find((s) => s.id === "fraud")!.gas.byAction.map((a) => a.action);
+    expect(fraud).to.include.members(["Adjudicator.proveFraud", "Adjudicator.ejectUndercollateralized"]);
+    expect(result.steps.find((s) => s.id === "claims")!.gas.byAction.map((a) => a.action)).to.deep.equal([
+      "Adjudicator.payClaim",
+    ]);
+  });
+
+  it("says which stake source ran and shows the EigenLayer slashes in the summary and the report", async function () {
+    expect(lines[0]).to.contain("stake: EigenLayer (stand-ins)");
+    const summary = formatSummary(result).join("\n");
+    expect(summary).to.contain("stake: EigenLayer (stand-ins)").and.to.contain("OperatorSlashed");
+    const html = await readFile(join(result.reportDir!, "report.html"), "utf8");
+    expect(html)
+      .to.contain("stake: EigenLayer (stand-ins)")
+      .and.to.contain("OperatorSlashed")
+      .and.to.contain("SlashCleared");
   });
 });
 

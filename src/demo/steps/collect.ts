@@ -1,6 +1,6 @@
 // The result: the facts the summary and the HTML report show, read back from the chain (the ledger's, the
-// Adjudicator's and the vault's events and views), the aggregator's attestations and the verifier service's coverage,
-// with the steps' timings and gas. What the viewer reads in the report is what the chain and the services hold.
+// Adjudicator's and the stake source's events and views: the vault's, or EigenLayer's and its AVS adapter's), the
+// aggregator's attestations and the verifier service's coverage, with the steps' timings and gas. What the viewer reads in the report is what the chain and the services hold.
 import { ZeroAddress, getAddress } from "ethers";
 
 import { memberStatusName, setStatusName, verdictName } from "../../chain/index.js";
@@ -11,12 +11,14 @@ import type {
   AssetResult,
   CoverageResult,
   DemoResult,
+  EigenLayerSlashResult,
   FraudResult,
   MemberResult,
   ReputationView,
   RoundResult,
   SetResult,
 } from "../types.js";
+import { stakeLabel } from "../summary.js";
 import { readReputation, stakes } from "./common.js";
 import type { FraudOutcome } from "./fraud.js";
 import type { RequestOutcome } from "./request.js";
@@ -123,16 +125,8 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
     });
   }
 
-  // Bounties: the vault's CollateralSlashed events name the bounty recipient.
-  const slashed = await d.vault.queryFilter(d.vault.filters.CollateralSlashed(), 0, "latest");
-  const bounties = new Map<string, { eth: bigint; usdc: bigint }>();
-  for (const e of slashed) {
-    const to = getAddress(e.args.bountyRecipient);
-    const b = bounties.get(to) ?? { eth: 0n, usdc: 0n };
-    if (getAddress(e.args.token) === ZeroAddress) b.eth += e.args.bounty;
-    else b.usdc += e.args.bounty;
-    bounties.set(to, b);
-  }
+  // Bounties: the vault's CollateralSlashed events, or the EigenLayer adapter's SlashCleared, name the recipient.
+  const { bounties, slashes } = await slashesOf(ctx, nameOf);
 
   const members: MemberResult[] = [];
   for (const [i, m] of scenario.members.entries()) {
@@ -192,6 +186,7 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
     startedAt: ctx.startedAt.toISOString(),
     wallSeconds: Math.round(p.elapsedSeconds() * 10) / 10,
     options: { users: scenario.options.users, members: scenario.options.members, seed: scenario.options.seed },
+    stake: { kind: d.stake.kind, label: stakeLabel(d.stake.kind), slashes },
     chain: { chainId: chain.chainId.toString(), blocks: head + 1, rpcCalls: chain.bridge.calls() },
     contracts: d.addresses,
     params: {
@@ -239,4 +234,74 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
     },
     reportDir: ctx.reportDir,
   };
+}
+
+/**
+ * The slashes' bounties by recipient (ETH and USDC) and, on EigenLayer, each slash: the adapter's order
+ * (OperatorSlashOrdered), EigenLayer's OperatorSlashed in the same transaction, and the SlashCleared bookings.
+ */
+async function slashesOf(
+  ctx: LiveContext,
+  nameOf: Map<string, string>,
+): Promise<{ bounties: Map<string, { eth: bigint; usdc: bigint }>; slashes: EigenLayerSlashResult[] }> {
+  const { d } = ctx;
+  const bounties = new Map<string, { eth: bigint; usdc: bigint }>();
+  const credit = (recipient: string, token: string, bounty: bigint) => {
+    const to = getAddress(recipient);
+    const b = bounties.get(to) ?? { eth: 0n, usdc: 0n };
+    if (getAddress(token) === ZeroAddress) b.eth += bounty;
+    else b.usdc += bounty;
+    bounties.set(to, b);
+  };
+  if (d.stake.kind === "native") {
+    const vault = d.stake.vault;
+    for (const e of await vault.queryFilter(vault.filters.CollateralSlashed(), 0, "latest")) {
+      credit(e.args.bountyRecipient, e.args.token, e.args.bounty);
+    }
+    return { bounties, slashes: [] };
+  }
+  const { adapter, el } = d.stake;
+  const symbolOf = new Map([
+    [getAddress(await el.wethStrategy.getAddress()), "WETH"],
+    [getAddress(await el.usdcStrategy.getAddress()), "USDC"],
+  ]);
+  const cleared = await adapter.queryFilter(adapter.filters.SlashCleared(), 0, "latest");
+  for (const e of cleared) credit(e.args.bountyRecipient, e.args.token, e.args.bounty);
+  const am = el.standIns.allocationManager;
+  const slashedOnEigenLayer = await am.queryFilter(am.filters.OperatorSlashed(), 0, "latest");
+  const slashes: EigenLayerSlashResult[] = [];
+  for (const o of await adapter.queryFilter(adapter.filters.OperatorSlashOrdered(), 0, "latest")) {
+    const member = getAddress(o.args.member);
+    const onEigenLayer = slashedOnEigenLayer.find((e) => e.transactionHash === o.transactionHash);
+    const bookings = cleared.filter((c) => c.args.slashId === o.args.slashId);
+    slashes.push({
+      slashId: o.args.slashId.toString(),
+      member,
+      name: nameOf.get(member) ?? member,
+      operator: getAddress(o.args.operator),
+      bps: Number(o.args.bps),
+      txHash: o.transactionHash,
+      strategies: (onEigenLayer?.args.strategies ?? []).map((strategy, j) => {
+        const symbol = symbolOf.get(getAddress(strategy)) ?? strategy;
+        // WETH arrives unwrapped: booked as ETH (token 0); USDC as itself.
+        const c = bookings.find((b) => (getAddress(b.args.token) === ZeroAddress) === (symbol === "WETH"));
+        return {
+          strategy: getAddress(strategy),
+          symbol,
+          wadSlashed: onEigenLayer!.args.wadSlashed[j].toString(),
+          cleared:
+            c === undefined
+              ? null
+              : {
+                  token: getAddress(c.args.token),
+                  symbol: getAddress(c.args.token) === ZeroAddress ? "ETH" : "USDC",
+                  amount: c.args.amount.toString(),
+                  bounty: c.args.bounty.toString(),
+                  bountyRecipient: getAddress(c.args.bountyRecipient),
+                },
+        };
+      }),
+    });
+  }
+  return { bounties, slashes };
 }

@@ -70,7 +70,7 @@ export async function setStatus(ctx: DemoContext, member: string, t: bigint): Pr
 
 /** Every member's stake weight, by member index. */
 export async function stakes(ctx: DemoContext): Promise<bigint[]> {
-  return Promise.all(ctx.scenario.members.map((m) => ctx.d.vault.stakeOf(m.address)));
+  return Promise.all(ctx.scenario.members.map((m) => ctx.d.stakeSource.stakeOf(m.address)));
 }
 
 /** Every member's reputation views, by member index. */

@@ -60,8 +60,12 @@ export async function fraud(ctx: LiveContext): Promise<FraudOutcome> {
       // A slash does not eject by itself: the watchtower that proved the fraud asks the Adjudicator to eject a
       // member its proof left below the minimum collateral (ejectUndercollateralized), right after the proof.
       const memberStatus = async () => memberStatusName(await d.registry.statusOf(cheater.address));
-      const stake = await d.vault.stakeOf(cheater.address);
-      const [ejectable, minimum] = await d.registry.ejectionTermsOf(cheater.address);
+      // Read as of the last proof: the watchtower may have ejected the member since (on EigenLayer an ejection also
+      // deregisters the member's operator, whose stake then counts for nothing).
+      const proofs = await d.adjudicator.queryFilter(d.adjudicator.filters.FraudProven(cheater.address), 0, "latest");
+      const blockTag = Math.max(...proofs.map((e) => e.blockNumber));
+      const stake = await d.stakeSource.stakeOf(cheater.address, { blockTag });
+      const [ejectable, minimum] = await d.registry.ejectionTermsOf(cheater.address, { blockTag });
       note(`${cheater.name}: stake weight ${eth(stake)} after the slashes, minimum ${eth(minimum)}`);
       if (ejectable && stake < minimum) {
         let last = "";

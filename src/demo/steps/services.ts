@@ -66,7 +66,8 @@ export async function services(ctx: DemoContext): Promise<DemoServices> {
       wallet: new Wallet(scenario.aggregatorKey, rpc),
       ledger: d.addresses.ledger,
       registry: d.addresses.registry,
-      vault: d.addresses.vault,
+      // The stake source the ledger counts (the vault, or the EigenLayer adapter).
+      vault: await d.stakeSource.getAddress(),
       dbPath: join(tmp, "aggregator.sqlite"),
       log: jsonLogger("aggregator", { out: logFile("aggregator") }),
     });
