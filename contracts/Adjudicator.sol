@@ -19,10 +19,11 @@ import {RestitutionClaims} from "./RestitutionClaims.sol";
 /// @notice Slashes proven misbehaviour: fraud proofs, missed deadlines and quorum verdicts of insolvency; keeps the
 /// restitution claims fraud proofs book and pays them in claim rounds from the accused member's restitution pool.
 /// @dev Needs ADJUDICATOR_ROLE on the registry (eject), must be the stake source's adjudicator (slash, countSlash,
-/// releaseRestitution) and the ledger's adjudicator. The stake source counts each slash for `Reputation` (whose address is
-/// kept in `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted calls (the
-/// stake source paying the bounty, this contract paying a claim or the insurance fund) come after all bookkeeping. It holds
-/// settled rounds' reserves and the insurance side (`claimTotalsOf`) and accepts ETH only from the stake source and ledger.
+/// releaseRestitution) and the ledger's adjudicator. The stake source counts each slash for `Reputation` (whose
+/// address is kept in `wiring` only for discovery). Every external entry point is non-reentrant; the only untrusted
+/// calls (the stake source paying the bounty, this contract paying a claim or the insurance fund) come after all
+/// bookkeeping. It holds settled rounds' reserves and the insurance side (`claimTotalsOf`) and accepts ETH only from
+/// the stake source and ledger.
 contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     using LeafMismatchProof for ILeafMismatchVerifier;
 
@@ -215,9 +216,9 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         emit MemberEjectedUndercollateralized(member, stake, minimum, msg.sender);
     }
 
-    /// @dev Slashes `bps` (at 0, which the stake source refuses, only counts the slash). The stake source counts the slash and
-    /// integrates the new stake for reputation. Ejecting a member the slash left below its minimum is a separate
-    /// call (`ejectUndercollateralized`), off the fraud proof's path.
+    /// @dev Slashes `bps` (at 0, which the stake source refuses, only counts the slash). The stake source counts the
+    /// slash and integrates the new stake for reputation. Ejecting a member the slash left below its minimum is a
+    /// separate call (`ejectUndercollateralized`), off the fraud proof's path.
     function _slash(address member, uint16 bps, address bountyRecipient) private returns (uint256 slashed) {
         if (bps != 0) slashed = _STAKE.slash(member, bps, bountyRecipient);
         else _STAKE.countSlash(member);

@@ -378,7 +378,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         return _members[member].status.isOperating();
     }
 
-    /// @dev The stake source caches co-signer eligibility next to each stake weight, so the quorum reads one slot per signer.
+    /// @dev The stake source caches co-signer eligibility next to each stake weight, so the quorum reads one slot per
+    /// signer.
     function _pushCoSigner(address member, bool coSigner) private {
         address source = _stakeSource;
         if (source == address(0)) revert ConsortiumRegistryStakeSourceNotSet();

@@ -83,7 +83,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     /// @param strategyManager EigenLayer's StrategyManager.
     /// @param registry The consortium registry.
     /// @param operatorSetId_ The id of the consortium's operator set (this contract is its AVS).
-    /// @param lookAheadBlocks Weight counts stake still slashable this many blocks ahead (below the deallocation delay).
+    /// @param lookAheadBlocks Weight counts stake still slashable this many blocks ahead (below the deallocation
+    /// delay).
     /// @param restitutionDelay_ Longest time in seconds a slash's clearing may take (claim rounds last at least this).
     /// @param bountyShareBps Share of each slash paid to the bounty recipient, in basis points.
     /// @param wrappedNative_ WETH, whose slashed tokens are unwrapped and pooled as ETH (address(0): none).
@@ -349,6 +350,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         if (coSigner || _REGISTRY.statusOf(member) != IConsortiumRegistry.MemberStatus.Ejected) return;
         Binding memory binding = _bindings[member];
         if (!binding.registered) return;
+        // solhint-disable-next-line no-empty-blocks
         try _ALLOCATION_MANAGER.deregisterFromOperatorSets(_deregisterParams(binding.operator)) {} catch (
             bytes memory reason
         ) {
@@ -612,6 +614,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
             uint256 amount;
             if (_STRATEGY_MANAGER.getBurnOrRedistributableShares(set, slashId, strategy) != 0) {
                 uint256 before = token.balanceOf(address(this));
+                // solhint-disable-next-line no-empty-blocks
                 try _STRATEGY_MANAGER.clearBurnOrRedistributableSharesByStrategy(set, slashId, strategy) {} catch (
                     bytes memory data
                 ) {

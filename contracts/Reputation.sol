@@ -9,8 +9,8 @@ import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {Constants} from "./libraries/Constants.sol";
 
 /// @title Reputation
-/// @notice Per-member reputation score (A9 v1), see `IReputation`: a view over the ledger's counters and the stake source's
-/// stake history.
+/// @notice Per-member reputation score (A9 v1), see `IReputation`: a view over the ledger's counters and the stake
+/// source's stake history.
 contract Reputation is IReputation, AccessControl {
     uint256 private constant _ONE = 1e18;
 

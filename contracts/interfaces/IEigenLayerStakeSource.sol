@@ -25,7 +25,8 @@ import {IStrategy} from "../eigenlayer/interfaces/IStrategy.sol";
 /// strategies in ascending order) through `slashOperator`, then clears the slashed shares to this contract
 /// (`clearBurnOrRedistributableSharesByStrategy`); what arrives is the member's restitution pool in the underlying
 /// token less the bounty (slashed WETH, when the deployment names it, is unwrapped and pooled as ETH, address(0), so
-/// claims in the ETH asset are paid in ether). A clearing that is not possible yet (EigenLayer's slash resolution delay) stays pending and
+/// claims in the ETH asset are paid in ether). A clearing that is not possible yet (EigenLayer's slash resolution
+/// delay) stays pending and
 /// `clearSlash` / `clearRestitution` (anyone; the adjudicator calls it before it settles a claim round) finishes it. A
 /// slash EigenLayer refuses (operator not slashable, paused, no operator) is recorded with the revert data and
 /// `retrySlash` (anyone) executes it later; it is counted for reputation when ordered.
