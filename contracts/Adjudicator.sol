@@ -245,8 +245,8 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     }
 
     /// @dev Whatever of `member`'s slashed funds has arrived goes into its pools before a round reads them.
-    function _beforeSettle(address member) internal override returns (uint256 pending) {
-        return _STAKE.clearRestitution(member);
+    function _beforeSettle(address member, uint64 closesAt) internal override returns (uint256 pending) {
+        return _STAKE.clearRestitution(member, closesAt);
     }
 
     function _isVetoer(address account) internal view override returns (bool) {

@@ -228,7 +228,7 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
 
     /// @inheritdoc IStakeSource
     /// @dev A slash puts the funds in the pool at once: nothing is ever pending.
-    function clearRestitution(address) external pure returns (uint256 pending) {
+    function clearRestitution(address, uint64) external pure returns (uint256 pending) {
         return 0;
     }
 

@@ -155,7 +155,11 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         uint64 t = request.t;
         bool exists = !_sets[setSubject(member, t)].isEmpty();
         if (exists == (commitments.length != 0)) revert CommitmentLedgerBadAnswer(requestId, commitments.length);
-        if (!exists) _storeSet(member, t, commitments);
+        if (!exists) {
+            // A new set is only as good as the stake behind it, as for commit (an existing one was checked then).
+            if (!_REGISTRY.meetsMinCollateral(member)) revert CommitmentLedgerUnbackedAnswer(requestId, member);
+            _storeSet(member, t, commitments);
+        }
         MemberRecord storage record = _memberRecords[member];
         if (t > record.lastSnapshot) record.lastSnapshot = t;
         // An answer is no duty met: who requested proves nothing (a member could request itself).

@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IAllocationManager, OperatorSet} from "./eigenlayer/interfaces/IAllocationManager.sol";
 import {IAVSRegistrar} from "./eigenlayer/interfaces/IAVSRegistrar.sol";
@@ -45,6 +46,12 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         bool registered;
     }
 
+    /// @dev A strategy's part of an executed slash, until booked.
+    struct SlashedShares {
+        uint128 shares;
+        uint128 worth;
+    }
+
     /// @dev Governance values read together, one slot.
     struct Config {
         address adjudicator;
@@ -73,8 +80,9 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     mapping(address recipient => mapping(address token => uint256 amount)) private _bounties;
     mapping(address token => TokenTotals totals) private _totals;
     mapping(uint256 slashId => ExecutedSlash slash) private _executed;
-    /// @dev Per executed slash and strategy, the shares EigenLayer slashed that have not been booked yet.
-    mapping(uint256 slashId => mapping(IStrategy strategy => uint256 shares)) private _unbookedShares;
+    /// @dev Per executed slash and strategy, what EigenLayer slashed and has not been booked yet: its shares and their
+    /// worth in tokens when slashed.
+    mapping(uint256 slashId => mapping(IStrategy strategy => SlashedShares shares)) private _unbookedShares;
     mapping(address member => uint256[] slashIds) private _pending;
     mapping(uint256 id => DeferredSlash slash) private _deferred;
 
@@ -315,10 +323,11 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     }
 
     /// @inheritdoc IStakeSource
-    function clearRestitution(address member) external nonReentrant returns (uint256 pending) {
+    function clearRestitution(address member, uint64 orderedBy) external nonReentrant returns (uint256 pending) {
         uint256[] memory slashIds = _pending[member];
-        for (uint256 i = 0; i < slashIds.length; ++i) _clear(slashIds[i]);
-        return _pending[member].length;
+        for (uint256 i = 0; i < slashIds.length; ++i) {
+            if (!_clear(slashIds[i]) && _executed[slashIds[i]].orderedAt <= orderedBy) ++pending;
+        }
     }
 
     /// @inheritdoc IEigenLayerStakeSource
@@ -561,9 +570,14 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
             }
         }
         for (uint256 i = 0; i < list.length; ++i) {
-            if (shares[i] != 0) _unbookedShares[slashId][list[i].strategy] = shares[i];
+            if (shares[i] == 0) continue;
+            uint256 worth = list[i].strategy.sharesToUnderlyingView(shares[i]);
+            _unbookedShares[slashId][list[i].strategy] = SlashedShares(
+                SafeCast.toUint128(shares[i]),
+                SafeCast.toUint128(worth)
+            );
         }
-        _executed[slashId] = ExecutedSlash(member, bountyRecipient, bountyBps, false);
+        _executed[slashId] = ExecutedSlash(member, bountyRecipient, bountyBps, false, uint40(block.timestamp));
         _pending[member].push(slashId);
         emit OperatorSlashOrdered(member, operator, slashId, bps, weightSlashed);
         _clear(slashId);
@@ -608,8 +622,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         cleared = true;
         for (uint256 i = 0; i < count; ++i) {
             IStrategy strategy = _strategies[i].strategy;
-            uint256 shares = _unbookedShares[slashId][strategy];
-            if (shares == 0) continue;
+            SlashedShares memory slashed = _unbookedShares[slashId][strategy];
+            if (slashed.shares == 0) continue;
             IERC20 token = strategy.underlyingToken();
             uint256 amount;
             if (_STRATEGY_MANAGER.getBurnOrRedistributableShares(set, slashId, strategy) != 0) {
@@ -626,8 +640,10 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
                 amount = token.balanceOf(address(this)) - before;
             } else {
                 // Someone cleared it on EigenLayer directly (anyone may): its tokens are here, on nobody's books.
-                // They are worth the slashed shares, capped at what this contract holds beyond its books.
-                amount = strategy.sharesToUnderlyingView(shares);
+                // Booked at the least of the shares' worth when slashed and now, and what this contract holds beyond
+                // its books (so a rate change between the clearing and this booking gives no pool more than its own).
+                amount = strategy.sharesToUnderlyingView(slashed.shares);
+                if (amount > slashed.worth) amount = slashed.worth;
                 uint256 unbooked = _unbooked(token);
                 if (amount > unbooked) amount = unbooked;
             }

@@ -221,19 +221,21 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         if (!_claims[member][nullifier].isEmpty()) return (false, 0);
         Round memory current = _rounds[member][token];
         if (current.round == 0 || block.timestamp >= current.closesAt) {
-            // A fraud proof never waits: the closed round settles with what its pool holds.
-            if (current.round != 0 && !current.settled) _settle(member, token, current, false);
             uint256 window = _claimParams.claimWindow;
             uint256 unbonding = _unbondingDelay();
             if (unbonding > window) window = unbonding;
             // Reverts (overflow) only for a window beyond year 36812.
-            current = Round(
-                current.round + 1,
-                SafeCast.toUint40(block.timestamp + window),
-                0,
-                false,
-                _claimParams.insuranceShareBps
-            );
+            uint40 closesAt = SafeCast.toUint40(block.timestamp + window);
+            if (current.round != 0 && !current.settled && _beforeSettle(member, current.closesAt) != 0) {
+                // The closed round still waits for funds of slashes ordered while it was open: rather than settle it
+                // without them (a fraud proof never waits), the claim joins it and it reopens for a window, vetoes
+                // included.
+                current.closesAt = closesAt;
+                emit RoundReopened(member, token, current.round, closesAt);
+            } else {
+                if (current.round != 0 && !current.settled) _settle(member, token, current);
+                current = Round(current.round + 1, closesAt, 0, false, _claimParams.insuranceShareBps);
+            }
         }
         current.booked += claim;
         _rounds[member][token] = current;
@@ -266,10 +268,10 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     /// @dev What `member`'s pool holds of `token`.
     function _poolHolding(address member, address token) internal view virtual returns (uint256);
 
-    /// @dev Called before a round of `member` reads its pool (a stake source that delivers slashed funds later moves
-    /// what arrived into the pool); returns how many of the member's slashes still wait for their funds; must not
-    /// revert for funds not yet delivered.
-    function _beforeSettle(address member) internal virtual returns (uint256 pending);
+    /// @dev Called before a round of `member` that closes(d) at `closesAt` reads its pool (a stake source that delivers
+    /// slashed funds later moves what arrived into the pool); returns how many of the member's slashes ordered by
+    /// `closesAt` still wait for their funds; must not revert for funds not yet delivered.
+    function _beforeSettle(address member, uint64 closesAt) internal virtual returns (uint256 pending);
 
     /// @dev Moves `amount` (at most `_poolHolding(member, token)`) of `token` from `member`'s pool to this contract.
     function _takeFromPool(address member, address token, uint256 amount) internal virtual;
@@ -309,7 +311,9 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         if (block.timestamp < current.closesAt) {
             revert RestitutionRoundOpen(member, token, round, current.closesAt);
         }
-        _settle(member, token, current, true);
+        uint256 pending = _beforeSettle(member, current.closesAt);
+        if (pending != 0) revert RestitutionAwaitingSlashedFunds(member, token, round, pending);
+        _settle(member, token, current);
         _rounds[member][token].settled = true;
     }
 
@@ -317,9 +321,7 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
     /// round takes (`reserved * share / (1 - share)`, so insurance is `share` of it), both moved from the pool to this
     /// contract; what the round does not need stays in the pool for later rounds (a round with nothing booked takes
     /// nothing). `share` is the round's own, fixed when it opened (at most MAX_INSURANCE_SHARE_BPS).
-    function _settle(address member, address token, Round memory round, bool waitForSlashes) private {
-        uint256 pending = _beforeSettle(member);
-        if (pending != 0 && waitForSlashes) revert RestitutionAwaitingSlashedFunds(member, token, round.round, pending);
+    function _settle(address member, address token, Round memory round) private {
         uint256 pool = _poolHolding(member, token);
         uint256 share = round.insuranceBps;
         uint256 reserved = (pool * (Constants.BPS - share)) / Constants.BPS;

@@ -3,6 +3,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { addressInput, clientTask, sendAndDescribe, type Client, type ClientArgs } from "../src/client/index.js";
 import { eigenLayerOf } from "../src/eigenlayer/index.js";
 
+/** Every slash, whenever ordered (clearRestitution counts those ordered by this time). */
+const MAX_UINT64 = 2n ** 64n - 1n;
+
 export interface Args extends ClientArgs {
   member: string;
 }
@@ -19,7 +22,7 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function clearRestitution(ctx: Client, args: Args): Promise<void> {
   const member = addressInput("<member>", args.member);
   const adapter = await eigenLayerOf(ctx, await ctx.signer());
-  await sendAndDescribe(ctx, "clearRestitution", () => adapter.clearRestitution(member));
+  await sendAndDescribe(ctx, "clearRestitution", () => adapter.clearRestitution(member, MAX_UINT64));
   const pending = [...(await adapter.pendingSlashesOf(member))];
   ctx.out.setAll({ member, pendingSlashes: pending });
   ctx.out.line(

@@ -154,6 +154,8 @@ interface ICommitmentLedger {
     /// @notice A set already exists for the request's snapshot, so the answer must be empty; or none exists and the
     /// answer is empty.
     error CommitmentLedgerBadAnswer(uint256 requestId, uint256 count);
+    /// @notice A request is answered with a new set only by a member whose stake weight meets its minimum (as commit).
+    error CommitmentLedgerUnbackedAnswer(uint256 requestId, address member);
     /// @notice The set is not in the state this call needs.
     error CommitmentLedgerBadSetStatus(address member, uint64 t, SetStatus status);
     /// @notice The verdict is not Solvent or Insolvent.

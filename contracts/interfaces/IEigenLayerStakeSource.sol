@@ -43,11 +43,13 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// @param bountyRecipient Receives `bountyBps` of what arrives (zero: nobody).
     /// @param bountyBps The bounty share fixed when the slash was ordered.
     /// @param cleared Whether every strategy's shares arrived.
+    /// @param orderedAt When EigenLayer executed it (claim rounds closing after it wait for it).
     struct ExecutedSlash {
         address member;
         address bountyRecipient;
         uint16 bountyBps;
         bool cleared;
+        uint40 orderedAt;
     }
 
     /// @notice A slash ordered but refused by EigenLayer, kept to be retried.

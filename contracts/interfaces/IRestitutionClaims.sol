@@ -8,8 +8,9 @@ pragma solidity 0.8.30;
 /// @dev Claim rounds: per (member, token) one current round. The first claim when no round is open opens the next
 /// round, closing `max(claimWindow, registry.unbondingDelay())` later; every claim booked while it is open joins it.
 /// Governance or an auditor may veto a claim while its round is open. After the round closes it is settled once
-/// (by `settleRound` or its first payment, which wait while the stake source still clears slashes of the member:
-/// RestitutionAwaitingSlashedFunds; opening the next round settles it too, with what its pool holds): of the
+/// (by `settleRound` or its first payment, which wait while the stake source still clears slashes of the member
+/// ordered by the round's close: RestitutionAwaitingSlashedFunds; opening the next round settles it too, unless such
+/// slashes still wait: then the new claim joins the closed round, which reopens for a window, RoundReopened): of the
 /// member's pool `P` in the
 /// token, `payable = min(booked, P * (1 - share))` is reserved for the round's claims and `payable * share / (1 -
 /// share)` goes to the insurance side for good (`share` = the insurance share when the round opened, at most 50%),
@@ -96,6 +97,9 @@ interface IRestitutionClaims {
     /// @notice ETH sent by anyone but the vault or the ledger.
     error RestitutionUnexpectedEth(address from);
 
+    /// @notice Emitted when a claim arrived for a closed round that still waits for slashed funds: the claim joined
+    /// it and the round takes claims and vetoes again until `closesAt`.
+    event RoundReopened(address indexed member, address indexed token, uint32 round, uint64 closesAt);
     /// @notice Emitted when a claim round of (member, token) was settled.
     /// @param member The member.
     /// @param token The token.

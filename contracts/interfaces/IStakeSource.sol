@@ -82,8 +82,9 @@ interface IStakeSource {
 
     /// @notice Anyone: moves whatever of `member`'s slashed funds has arrived into its restitution pools; never
     /// reverts for funds not yet available (they stay pending).
-    /// @return pending How many of the member's slashes still wait for their funds.
-    function clearRestitution(address member) external returns (uint256 pending);
+    /// @param orderedBy Count only the pending slashes ordered at or before this time (a claim round's close).
+    /// @return pending How many of the member's slashes ordered by `orderedBy` still wait for their funds.
+    function clearRestitution(address member, uint64 orderedBy) external returns (uint256 pending);
 
     /// @notice The longest time, in seconds, between a slash and its funds reaching the restitution pool (zero when
     /// they arrive in the slash itself).

@@ -80,7 +80,7 @@ contract TestRestitutionClaims is RestitutionClaims {
         _pools[member][token] -= amount;
     }
 
-    function _beforeSettle(address) internal pure override returns (uint256) {
+    function _beforeSettle(address, uint64) internal pure override returns (uint256) {
         return 0;
     }
 

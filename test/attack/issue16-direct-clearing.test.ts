@@ -17,6 +17,9 @@ import { releaseCurves } from "../../src/circuits/index.js";
 import { bookedClaim } from "../../src/consortium/index.js";
 import { MEMBER_STAKE, TOKEN_ASSET_ID, elConsortium } from "./issue16-fixture.js";
 
+/** Every slash, whenever ordered (clearRestitution counts those ordered by this time). */
+const MAX_UINT64 = 2n ** 64n - 1n;
+
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
@@ -66,7 +69,7 @@ describe("issue 16: clearing a delayed slash directly on EigenLayer's StrategyMa
     const { f } = await provenSlash();
     await f.el.mine(RESOLUTION_BLOCKS);
     const proverBefore = await f.el.token.balanceOf(f.prover.address);
-    await f.source.clearRestitution(f.member.address);
+    await f.source.clearRestitution(f.member.address, MAX_UINT64);
     expect(await f.source.restitutionOf(f.member.address, f.token)).to.equal(pool);
     expect(await f.el.token.balanceOf(f.prover.address)).to.equal(proverBefore + bounty);
     expect((await f.source.totals(f.token)).cleared).to.equal(slashed);
@@ -83,8 +86,8 @@ describe("issue 16: clearing a delayed slash directly on EigenLayer's StrategyMa
     await f.el.strategyManager.connect(f.member).clearBurnOrRedistributableShares(f.set, slashId);
     const adapter = await f.source.getAddress();
     expect(await f.el.token.balanceOf(adapter)).to.equal(slashed); // the tokens are here...
-    expect(await f.source.clearRestitution.staticCall(f.member.address)).to.equal(0n);
-    await f.source.clearRestitution(f.member.address);
+    expect(await f.source.clearRestitution.staticCall(f.member.address, MAX_UINT64)).to.equal(0n);
+    await f.source.clearRestitution(f.member.address, MAX_UINT64);
     expect((await f.source.executedSlash(slashId)).cleared).to.equal(true);
     // ...but they must be booked: pool + bounty = what arrived (today: pool 0, totals all 0, 5 TETH unaccounted).
     expect(await f.source.restitutionOf(f.member.address, f.token)).to.equal(pool);

@@ -19,6 +19,9 @@ import { releaseCurves } from "../../src/circuits/index.js";
 import { bookedClaim } from "../../src/consortium/index.js";
 import { MEMBER_STAKE, TOKEN_ASSET_ID, elConsortium } from "./issue16-fixture.js";
 
+/** Every slash, whenever ordered (clearRestitution counts those ordered by this time). */
+const MAX_UINT64 = 2n ** 64n - 1n;
+
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
@@ -89,7 +92,7 @@ describe("issue 16: a claim round settles before its slash's funds can clear (se
     const terms = { asset: TOKEN_ASSET_ID, claim: snap.victimBalance, round: 1, payoutHash: args[0].payoutHash };
     const payout = snap.victimPayout!;
     await f.adjudicator.payClaim(f.member.address, args[0].nullifier, terms, payout.address, payout.salt);
-    await f.source.clearRestitution(f.member.address);
+    await f.source.clearRestitution(f.member.address, MAX_UINT64);
     // The pool (4.5 TETH) covers the 1.5 TETH claim in full: the victim must be paid it.
     expect(await f.el.token.balanceOf(victimPayout)).to.equal(snap.victimBalance);
     expect(await f.source.restitutionOf(f.member.address, f.token)).to.be.lessThan(pool);

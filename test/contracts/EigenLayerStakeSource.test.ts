@@ -22,6 +22,9 @@ import { MemberStatus } from "../helpers/enums.js";
 import { BOUNTY_SHARE_BPS, UNBONDING_DELAY } from "./consortium-fixture.js";
 import { LOOK_AHEAD_BLOCKS, eigenLayerStake, type EigenLayerStakeOptions } from "./stake-fixtures.js";
 
+/** Every slash, whenever ordered (clearRestitution counts those ordered by this time). */
+const MAX_UINT64 = 2n ** 64n - 1n;
+
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
@@ -907,26 +910,26 @@ describe("EigenLayerStakeSource", function () {
       await d.el.mine(5);
       await d.source.connect(d.adjudicator).slash(a.address, 5_000, ZeroAddress);
       expect(await d.source.pendingSlashesOf(a.address)).to.deep.equal([1n, 2n]);
-      expect(await d.source.clearRestitution.staticCall(a.address)).to.equal(2n);
+      expect(await d.source.clearRestitution.staticCall(a.address, MAX_UINT64)).to.equal(2n);
 
       await d.el.mineTo((await d.el.strategyManager.getSlashResolutionBlock(d.set, 1n)) - 1n);
-      expect(await d.source.clearRestitution.staticCall(a.address)).to.equal(2n);
+      expect(await d.source.clearRestitution.staticCall(a.address, MAX_UINT64)).to.equal(2n);
       await d.el.mine(1);
-      expect(await d.source.clearRestitution.staticCall(a.address)).to.equal(1n);
-      await expect(d.source.connect(d.outsider).clearRestitution(a.address))
+      expect(await d.source.clearRestitution.staticCall(a.address, MAX_UINT64)).to.equal(1n);
+      await expect(d.source.connect(d.outsider).clearRestitution(a.address, MAX_UINT64))
         .to.emit(d.source, "SlashCleared")
         .withArgs(a.address, 1n, d.token, 5n * E18, 0n, ZeroAddress);
       expect(await d.source.pendingSlashesOf(a.address)).to.deep.equal([2n]);
       expect(await d.source.restitutionOf(a.address, d.token)).to.equal(5n * E18);
 
       await d.el.mineTo(await d.el.strategyManager.getSlashResolutionBlock(d.set, 2n));
-      expect(await d.source.clearRestitution.staticCall(a.address)).to.equal(0n);
-      await expect(d.source.clearRestitution(a.address))
+      expect(await d.source.clearRestitution.staticCall(a.address, MAX_UINT64)).to.equal(0n);
+      await expect(d.source.clearRestitution(a.address, MAX_UINT64))
         .to.emit(d.source, "SlashCleared")
         .withArgs(a.address, 2n, d.token, (25n * E18) / 10n, 0n, ZeroAddress);
       expect(await d.source.pendingSlashesOf(a.address)).to.deep.equal([]);
       expect(await d.source.restitutionOf(a.address, d.token)).to.equal((75n * E18) / 10n);
-      expect(await d.source.clearRestitution.staticCall(a.address)).to.equal(0n);
+      expect(await d.source.clearRestitution.staticCall(a.address, MAX_UINT64)).to.equal(0n);
     });
 
     it("refuses to clear an unknown slash (EigenLayerUnknownSlash)", async function () {
