@@ -36,11 +36,11 @@ describe("issue 16b: the cheater keeps its own slashes pending so its victims' r
     await releaseCurves();
   });
 
-  // EXPLOIT: after the fraud proof the cheater requests proofs of two past t's of itself and lets them lapse. It
+  // Was an EXPLOIT (fixed): after the fraud proof the cheater requests proofs of two past t's of itself and lets them lapse. It
   // reports one at closesAt (a slash ordered AFTER round 1 closed) and the next just before that one clears: round 1's
   // own slash cleared long ago, yet settleRound keeps reverting RestitutionAwaitingSlashedFunds; with maxOpenRequests
   // lapses queued and new requests any time, indefinitely. Bob's 1.5 TETH stays unpaid.
-  it.skip("settles a round once the slashes ordered before it closed have cleared", async function () {
+  it("settles a round once the slashes ordered before it closed have cleared", async function () {
     const f = await elConsortium(connection, {
       slashResolutionDelayBlocks: RESOLUTION_BLOCKS,
       moduleId: "Issue16bPend",
@@ -65,14 +65,11 @@ describe("issue 16b: the cheater keeps its own slashes pending so its victims' r
     // Reported by an address of the cheater's (it gets the bounty back).
     const r1 = await (await f.adjudicator.connect(f.attacker).reportMissedDeadline(last - 1n)).wait();
     await f.el.mineTo(fraudBlock + RESOLUTION_BLOCKS);
-    // Round 1's own slash clears now; only the post-close slash still waits.
-    await expect(f.adjudicator.settleRound(f.member.address, f.token, 1)).to.be.revertedWithCustomError(
-      f.adjudicator,
-      "RestitutionAwaitingSlashedFunds",
-    );
-    await f.adjudicator.connect(f.attacker).reportMissedDeadline(last);
-    await f.el.mineTo(r1!.blockNumber + RESOLUTION_BLOCKS);
-    // Expected once fixed: settles (round 1's slashes all cleared).
+    // Round 1's own slash clears now; only the post-close slash still waits, and round 1 does not wait for it
+    // (fixed: a round waits only for the slashes ordered before it closed).
+    expect((await f.source.pendingSlashesOf(f.member.address)).length).to.equal(2);
     await f.adjudicator.settleRound(f.member.address, f.token, 1);
+    expect((await f.adjudicator.roundOf(f.member.address, f.token, 1)).settled).to.equal(true);
+    expect(r1).to.not.equal(null);
   });
 });

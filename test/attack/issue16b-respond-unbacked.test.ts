@@ -15,20 +15,10 @@ import { Wallet } from "ethers";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import { releaseCurves } from "../../src/circuits/index.js";
-import {
-  Verdict,
-  ledgerDomain,
-  packSignatures,
-  rootsDigest,
-  setBlobDigest,
-  setSubject,
-  signAttestation,
-  type AssetCommitment,
-} from "../../src/consortium/index.js";
+import type { AssetCommitment } from "../../src/consortium/index.js";
 import { elConsortium } from "./issue16-fixture.js";
 
 const connection = await network.create();
-const { ethers } = connection;
 
 describe("issue 16b: a member below its minimum stake publishes a set by answering its own proof request", function () {
   this.timeout(300_000);
@@ -41,11 +31,11 @@ describe("issue 16b: a member below its minimum stake publishes a set by answeri
     await releaseCurves();
   });
 
-  // EXPLOIT: the member's operator deregisters and waits DEALLOCATION_DELAY (stake 0 < minimum 1 TETH). `commit` is
+  // Was an EXPLOIT (fixed): the member's operator deregisters and waits DEALLOCATION_DELAY (stake 0 < minimum 1 TETH). `commit` is
   // refused, but the member requests a proof of its own t (fee 0 here; the fee comes back to the answering member as
   // `_fees`), answers it with the set omitting bob's 1.5 TETH, the co-signers attest it Solvent, bob's real fraud proof
   // books his claim and the slash is only deferred (nothing slashable): bob is paid nothing, the bounty is nothing.
-  it.skip("refuses a new set from a member below its minimum stake on every path into the ledger", async function () {
+  it("refuses a new set from a member below its minimum stake on every path into the ledger", async function () {
     const f = await elConsortium(connection, { moduleId: "Issue16bRespond" });
     const { member, source, registry, ledger, el, set } = f;
     await el.allocationManager
@@ -67,46 +57,9 @@ describe("issue 16b: a member below its minimum stake publishes a set by answeri
     await ledger.connect(member).requestProof(member.address, t);
     const requestId = await ledger.requestCount();
     const answer = ledger.connect(member).respondToRequest(requestId, commitments);
-    // Expected once fixed: refused like `commit`.
-    await expect(answer).to.be.revertedWithCustomError(registry, "ConsortiumRegistryInsufficientCollateral");
-  });
-
-  // The same sequence as the exploit, asserting today's outcome (kept green so it documents the hole end to end).
-  it("today: the unbacked set is stored, attested Solvent, and its fraud proof defers a slash of nothing", async function () {
-    const f = await elConsortium(connection, { moduleId: "Issue16bRespondToday" });
-    const { member, source, ledger, adjudicator, el, set, cosigners } = f;
-    await el.allocationManager
-      .connect(member)
-      .deregisterFromOperatorSets({ operator: member.address, avs: set.avs, operatorSetIds: [set.id] });
-    await el.mine((await el.allocationManager.DEALLOCATION_DELAY()) + 1n);
-    const victimPayout = Wallet.createRandom().address;
-    const { snap, t } = await f.snapshot(join(workDir, "snap2"), victimPayout);
-    const commitments: AssetCommitment[] = [snap.commitment];
-    await ledger.connect(member).requestProof(member.address, t);
-    await ledger.connect(member).respondToRequest(await ledger.requestCount(), commitments);
-    expect((await ledger.setOf(member.address, t)).status).to.not.equal(0n);
-
-    const domain = ledgerDomain((await ethers.provider.getNetwork()).chainId, await ledger.getAddress());
-    const attestation = {
-      subject: setSubject(member.address, t),
-      verdict: Verdict.Solvent,
-      rootsDigest: rootsDigest(commitments),
-      blobDigest: setBlobDigest(commitments),
-    };
-    const signatures = packSignatures(await Promise.all(cosigners.map((o) => signAttestation(o, domain, attestation))));
-    await ledger.attestCommitment(
-      member.address,
-      t,
-      Verdict.Solvent,
-      attestation.rootsDigest,
-      attestation.blobDigest,
-      signatures,
-    );
-
-    const args = await f.fraudArgs(snap);
-    await adjudicator.connect(f.prover).proveFraud(...args);
-    expect(await source.deferredSlashCount()).to.equal(1n);
-    expect(await source.pendingSlashesOf(member.address)).to.deep.equal([]);
-    expect(await source.restitutionOf(member.address, f.token)).to.equal(0n);
+    // Fixed: refused like `commit`.
+    await expect(answer)
+      .to.be.revertedWithCustomError(ledger, "CommitmentLedgerUnbackedAnswer")
+      .withArgs(requestId, member.address);
   });
 });
