@@ -396,6 +396,17 @@ export const ADJUDICATOR_ABI = [
     inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint32", name: "round", type: "uint32" },
+      { indexed: false, internalType: "uint64", name: "closesAt", type: "uint64" },
+    ],
+    name: "RoundReopened",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
       { indexed: true, internalType: "uint32", name: "round", type: "uint32" },
       { indexed: false, internalType: "uint256", name: "pool", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "insurance", type: "uint256" },
@@ -1251,7 +1262,10 @@ export const COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "", type: "address" },
+      { internalType: "uint64", name: "", type: "uint64" },
+    ],
     name: "clearRestitution",
     outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
     stateMutability: "pure",
@@ -1812,6 +1826,14 @@ export const COMMITMENT_LEDGER_ABI = [
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "CommitmentLedgerTransferFailed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "requestId", type: "uint256" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "CommitmentLedgerUnbackedAnswer",
     type: "error",
   },
   {
@@ -3551,7 +3573,10 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "orderedBy", type: "uint64" },
+    ],
     name: "clearRestitution",
     outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
     stateMutability: "nonpayable",
@@ -3654,6 +3679,7 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
           { internalType: "address", name: "bountyRecipient", type: "address" },
           { internalType: "uint16", name: "bountyBps", type: "uint16" },
           { internalType: "bool", name: "cleared", type: "bool" },
+          { internalType: "uint40", name: "orderedAt", type: "uint40" },
         ],
         internalType: "struct IEigenLayerStakeSource.ExecutedSlash",
         name: "",
@@ -5138,6 +5164,17 @@ export const I_ADJUDICATOR_ABI = [
     inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint32", name: "round", type: "uint32" },
+      { indexed: false, internalType: "uint64", name: "closesAt", type: "uint64" },
+    ],
+    name: "RoundReopened",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
       { indexed: true, internalType: "uint32", name: "round", type: "uint32" },
       { indexed: false, internalType: "uint256", name: "pool", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "insurance", type: "uint256" },
@@ -5805,7 +5842,10 @@ export const I_COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "orderedBy", type: "uint64" },
+    ],
     name: "clearRestitution",
     outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
     stateMutability: "nonpayable",
@@ -6283,6 +6323,14 @@ export const I_COMMITMENT_LEDGER_ABI = [
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "CommitmentLedgerTransferFailed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "requestId", type: "uint256" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "CommitmentLedgerUnbackedAnswer",
     type: "error",
   },
   {
@@ -7676,7 +7724,10 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "orderedBy", type: "uint64" },
+    ],
     name: "clearRestitution",
     outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
     stateMutability: "nonpayable",
@@ -7779,6 +7830,7 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
           { internalType: "address", name: "bountyRecipient", type: "address" },
           { internalType: "uint16", name: "bountyBps", type: "uint16" },
           { internalType: "bool", name: "cleared", type: "bool" },
+          { internalType: "uint40", name: "orderedAt", type: "uint40" },
         ],
         internalType: "struct IEigenLayerStakeSource.ExecutedSlash",
         name: "",
@@ -8453,6 +8505,17 @@ export const I_RESTITUTION_CLAIMS_ABI = [
     inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint32", name: "round", type: "uint32" },
+      { indexed: false, internalType: "uint64", name: "closesAt", type: "uint64" },
+    ],
+    name: "RoundReopened",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
       { indexed: true, internalType: "uint32", name: "round", type: "uint32" },
       { indexed: false, internalType: "uint256", name: "pool", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "insurance", type: "uint256" },
@@ -8722,7 +8785,10 @@ export const I_STAKE_SOURCE_ABI = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "orderedBy", type: "uint64" },
+    ],
     name: "clearRestitution",
     outputs: [{ internalType: "uint256", name: "pending", type: "uint256" }],
     stateMutability: "nonpayable",
