@@ -3199,6 +3199,11 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
   },
   { inputs: [], name: "EigenLayerCallStarved", type: "error" },
   {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "EigenLayerDeferredSlashNotHolding",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "to", type: "address" },
       { internalType: "uint256", name: "amount", type: "uint256" },
@@ -3383,6 +3388,15 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
       { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
     ],
     name: "DeferredSlashExecuted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+    ],
+    name: "DeferredSlashReleased",
     type: "event",
   },
   {
@@ -3624,6 +3638,8 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
           { internalType: "uint16", name: "bps", type: "uint16" },
           { internalType: "address", name: "bountyRecipient", type: "address" },
           { internalType: "uint16", name: "bountyBps", type: "uint16" },
+          { internalType: "uint40", name: "orderedAt", type: "uint40" },
+          { internalType: "bool", name: "holdsRounds", type: "bool" },
           { internalType: "bytes", name: "reason", type: "bytes" },
         ],
         internalType: "struct IEigenLayerStakeSource.DeferredSlash",
@@ -3638,6 +3654,13 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
     inputs: [],
     name: "deferredSlashCount",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "deferredSlashesOf",
+    outputs: [{ internalType: "uint256[]", name: "ids", type: "uint256[]" }],
     stateMutability: "view",
     type: "function",
   },
@@ -3782,6 +3805,13 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
       { internalType: "bytes", name: "data", type: "bytes" },
     ],
     name: "registerOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "releaseDeferredSlash",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -7408,6 +7438,11 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
   },
   { inputs: [], name: "EigenLayerCallStarved", type: "error" },
   {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "EigenLayerDeferredSlashNotHolding",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "to", type: "address" },
       { internalType: "uint256", name: "amount", type: "uint256" },
@@ -7578,6 +7613,15 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
       { indexed: true, internalType: "uint256", name: "slashId", type: "uint256" },
     ],
     name: "DeferredSlashExecuted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "id", type: "uint256" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+    ],
+    name: "DeferredSlashReleased",
     type: "event",
   },
   {
@@ -7775,6 +7819,8 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
           { internalType: "uint16", name: "bps", type: "uint16" },
           { internalType: "address", name: "bountyRecipient", type: "address" },
           { internalType: "uint16", name: "bountyBps", type: "uint16" },
+          { internalType: "uint40", name: "orderedAt", type: "uint40" },
+          { internalType: "bool", name: "holdsRounds", type: "bool" },
           { internalType: "bytes", name: "reason", type: "bytes" },
         ],
         internalType: "struct IEigenLayerStakeSource.DeferredSlash",
@@ -7789,6 +7835,13 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
     inputs: [],
     name: "deferredSlashCount",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "deferredSlashesOf",
+    outputs: [{ internalType: "uint256[]", name: "ids", type: "uint256[]" }],
     stateMutability: "view",
     type: "function",
   },
@@ -7906,6 +7959,13 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
       { internalType: "bytes", name: "data", type: "bytes" },
     ],
     name: "registerOperator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "id", type: "uint256" }],
+    name: "releaseDeferredSlash",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",

@@ -8,6 +8,7 @@ import {
   COLLATERAL_VAULT_ABI,
   COMMITMENT_LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
+  EIGEN_LAYER_STAKE_SOURCE_ABI,
   IERC20_METADATA_ABI,
   REPUTATION_ABI,
   RESERVE_REGISTRY_ABI,
@@ -21,6 +22,7 @@ import {
 export const GOVERNED_CONTRACTS = {
   ConsortiumRegistry: { abi: CONSORTIUM_REGISTRY_ABI, future: "Consortium#ConsortiumRegistry" },
   CollateralVault: { abi: COLLATERAL_VAULT_ABI, future: "Consortium#CollateralVault" },
+  EigenLayerStakeSource: { abi: EIGEN_LAYER_STAKE_SOURCE_ABI, future: "Consortium#EigenLayerStakeSource" },
   CommitmentLedger: { abi: COMMITMENT_LEDGER_ABI, future: "Consortium#CommitmentLedger" },
   Reputation: { abi: REPUTATION_ABI, future: "Consortium#Reputation" },
   Adjudicator: { abi: ADJUDICATOR_ABI, future: "Consortium#Adjudicator" },

@@ -16,7 +16,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import consortiumModule, { ROLES } from "../../deploy/Consortium.js";
 import { buildConsortiumConfigModule } from "../../deploy/ConsortiumConfig.js";
-import { ADMINISTERED_CONTRACTS, buildGovernanceModule } from "../../deploy/Governance.js";
+import { VAULT_ADMINISTERED_CONTRACTS, buildGovernanceModule } from "../../deploy/Governance.js";
 import {
   DEFAULT_ADMIN_ROLE,
   TIMELOCK_KEY,
@@ -123,7 +123,7 @@ const freshSalt = () => `0x${(saltCounter++).toString(16).padStart(2, "0").repea
 describe("governance attacks", function () {
   describe("no EOA keeps a power after the hand-over (defended)", function () {
     it("the deployer renounced DEFAULT_ADMIN_ROLE on every contract and its AUDITOR_ROLE", async function () {
-      for (const name of ADMINISTERED_CONTRACTS) {
+      for (const name of VAULT_ADMINISTERED_CONTRACTS) {
         expect(await c[name].hasRole(DEFAULT_ADMIN_ROLE, deployer.address), name).to.equal(false);
         expect(await c[name].hasRole(DEFAULT_ADMIN_ROLE, timelockAddress), name).to.equal(true);
       }
