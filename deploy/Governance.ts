@@ -8,7 +8,7 @@
 // itself (no admin account): changing its delay or its proposers is a timelocked operation too.
 //
 // Then, on every AccessControl contract of the consortium (ConsortiumRegistry, its stake source: CollateralVault or
-// EigenLayerStakeSource, CommitmentLedger, Reputation, Adjudicator; ReserveRegistry has no roles of its own, it asks
+// EigenLayerStakeSource, CommitmentLedger, Reputation, Adjudicator, Attestations; ReserveRegistry has no roles of its own, it asks
 // the registry), grants DEFAULT_ADMIN_ROLE
 // to the timelock, makes the timelock the insurance fund (`Adjudicator.setClaimParams`, keeping `claimWindow` and
 // `insuranceShareBps` as given here), and only then has the deployer renounce DEFAULT_ADMIN_ROLE everywhere and the
@@ -35,6 +35,7 @@ export const ADMINISTERED_CONTRACTS = [
   "CommitmentLedger",
   "Reputation",
   "Adjudicator",
+  "Attestations",
 ] as const;
 
 export type AdministeredContract = (typeof ADMINISTERED_CONTRACTS)[number];
@@ -80,6 +81,7 @@ export function buildGovernanceModule(
       CommitmentLedger: c.ledger,
       Reputation: c.reputation,
       Adjudicator: c.adjudicator,
+      Attestations: c.attestations,
     };
     const administered = ADMINISTERED_CONTRACTS.flatMap((name) => {
       const future = contracts[name];

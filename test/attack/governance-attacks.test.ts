@@ -68,6 +68,7 @@ async function deployGoverned(
     CommitmentLedger: await ethers.getContractAt("CommitmentLedger", await d.ledger.getAddress()),
     Reputation: await ethers.getContractAt("Reputation", await d.reputation.getAddress()),
     Adjudicator: await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress()),
+    Attestations: await ethers.getContractAt("Attestations", await d.attestations.getAddress()),
   };
   const timelock = await ethers.getContractAt("TimelockController", await d.timelock.getAddress());
   const timelockAddress = await timelock.getAddress();
@@ -78,6 +79,7 @@ async function deployGoverned(
     "Consortium#CommitmentLedger": await c.CommitmentLedger.getAddress(),
     "Consortium#Reputation": await c.Reputation.getAddress(),
     "Consortium#Adjudicator": await c.Adjudicator.getAddress(),
+    "Consortium#Attestations": await c.Attestations.getAddress(),
     "Consortium#ReserveRegistry": await d.reserveRegistry.getAddress(),
     [TIMELOCK_KEY]: timelockAddress,
   };

@@ -54,6 +54,7 @@ const addresses: Record<string, string> = {
   "Consortium#CommitmentLedger": await deployed.ledger.getAddress(),
   "Consortium#Reputation": await deployed.reputation.getAddress(),
   "Consortium#Adjudicator": await deployed.adjudicator.getAddress(),
+  "Consortium#Attestations": await deployed.attestations.getAddress(),
   "Consortium#ReserveRegistry": await deployed.reserveRegistry.getAddress(),
   [TIMELOCK_KEY]: timelockAddress,
 };

@@ -68,6 +68,7 @@ const c = {
   CommitmentLedger: await ethers.getContractAt("CommitmentLedger", await ledger.getAddress()),
   Reputation: await ethers.getContractAt("Reputation", await reputation.getAddress()),
   Adjudicator: await ethers.getContractAt("Adjudicator", await adjudicator.getAddress()),
+  Attestations: await ethers.getContractAt("Attestations", await deployed.attestations.getAddress()),
 };
 const dir = await mkdtemp(join(tmpdir(), "por-governance-"));
 const addresses: Record<string, string> = {
@@ -76,6 +77,7 @@ const addresses: Record<string, string> = {
   "Consortium#CommitmentLedger": await c.CommitmentLedger.getAddress(),
   "Consortium#Reputation": await c.Reputation.getAddress(),
   "Consortium#Adjudicator": await c.Adjudicator.getAddress(),
+  "Consortium#Attestations": await deployed.attestations.getAddress(),
   "Consortium#ReserveRegistry": await reserveRegistry.getAddress(),
   [TIMELOCK_KEY]: timelockAddress,
 };
@@ -197,6 +199,7 @@ describe("governance", function () {
           CommitmentLedger: "ledger",
           Reputation: "reputation",
           Adjudicator: "adjudicator",
+          Attestations: "attestations",
         }[name] as keyof typeof d;
         own[`Consortium#${name}`] = await d[key].getAddress();
       }
