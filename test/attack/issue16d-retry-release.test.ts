@@ -9,7 +9,9 @@
 //   that took);
 // - release: governance's release stops a deferred slash holding; its round settles without it, and what the slash
 //   takes when retried goes to the member's pool for later rounds (docs/protocol.md section 7), never to the round it
-//   was ordered in.
+//   was ordered in; and it stays retriable for good: once the member has another operator (one that registered for it
+//   seeing no deferred and no pending slash in `deferredSlashesOf`/`pendingSlashesOf`), anyone's retry takes its
+//   share of that operator's allocation.
 // Real contracts (Ignition module), real quorum attestation, a real Groth16 proof per test.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -151,6 +153,35 @@ describe("issue 16d: a deferred slash's order time, retry and release", function
     // The victim's 1.5 TETH claim is paid 0.036 TETH (0.05 TETH less the 10% bounty and the 20% insurance share)
     // instead of 1.5 TETH from the 5 TETH the slash would have taken of the cheater's own operator.
     expect(await f.el.token.balanceOf(payout.address)).to.equal(((((E18 / 20n) * 9n) / 10n) * 8n) / 10n);
+  });
+
+  it("documented: a released deferred slash stays retriable and, once the member has a new operator, anyone's retry takes its 50% from that operator, which `deferredSlashesOf` did not show it", async function () {
+    const { f } = await setup("Issue16dReleasedLandmine", true);
+    const member = f.member.address;
+    const [id] = await f.source.deferredSlashesOf(member);
+    await f.source.connect(f.governance).releaseDeferredSlash(id);
+    await f.el.allocationManager.setPaused(false);
+    // The cheater's own operator leaves; once it is not slashable, the member takes a staking provider (10 TETH).
+    await f.el.allocationManager
+      .connect(f.member)
+      .deregisterFromOperatorSets({ operator: member, avs: f.set.avs, operatorSetIds: [f.set.id] });
+    await f.el.mine(DEALLOCATION_DELAY + 1);
+    const provider = (await ethers.getSigners())[11];
+    await f.source.connect(f.member).approveOperator(provider.address);
+    // What the provider can see of the member before it registers: no deferred slash, no pending slash.
+    expect(await f.source.deferredSlashesOf(member)).to.deep.equal([]);
+    expect(await f.source.pendingSlashesOf(member)).to.deep.equal([]);
+    // (Only `deferredSlash(id)` over every id, as `eigenlayer status` reads it, shows the released one.)
+    expect((await f.source.deferredSlash(id)).member).to.equal(member);
+    await f.el.stakeAndAllocate({
+      operator: provider,
+      operatorDeposit: 10n * E18,
+      operatorSet: f.set,
+      registrationData: AbiCoder.defaultAbiCoder().encode(["address"], [member]),
+    });
+    await expect(f.source.connect(f.attacker).retrySlash(id))
+      .to.emit(f.source, "OperatorSlashOrdered")
+      .withArgs(member, provider.address, 1n, 5_000, 5n * E18);
   });
 
   it("documented: a released deferred slash no longer holds its round, which settles without it; retried later, its funds go to the pool for later rounds, never to that round's victim", async function () {
