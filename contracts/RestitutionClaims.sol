@@ -26,6 +26,10 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
 
     /// @notice The largest insurance share governance may set (the rest of what a round takes is its claims').
     uint16 public constant MAX_INSURANCE_SHARE_BPS = 5_000;
+    /// @notice Every claim stays vetoable for at least this long after it is booked: a claim booked closer than this
+    /// to its round's close pushes the close to this after the booking (`RoundExtended`). Auditors veto at once;
+    /// governance's vetoes are timelock operations and need the claim window.
+    uint64 public constant VETO_GRACE = 1 days;
 
     /// @dev The current round of one member and token, in one slot (booking rewrites it). `insuranceBps` is the
     /// insurance share when the round opened: a later parameter change never applies to an open round. `extension`
@@ -241,6 +245,13 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
                 if (current.round != 0 && !current.settled) _settle(member, token, current);
                 current = Round(current.round + 1, closesAt, 0, false, _claimParams.insuranceShareBps, 0);
             }
+        }
+        if (current.closesAt < block.timestamp + VETO_GRACE) {
+            // A claim booked in a round's last moments would otherwise be past every veto when the round settles.
+            uint40 pushed = SafeCast.toUint40(block.timestamp + VETO_GRACE);
+            current.extension = SafeCast.toUint32(current.extension + (pushed - current.closesAt));
+            current.closesAt = pushed;
+            emit RoundExtended(member, token, current.round, pushed);
         }
         current.booked += claim;
         _rounds[member][token] = current;
