@@ -2,6 +2,7 @@
 // or another through its RPC): confirmed by the deadline, to the destination whose digest the IA names, for the
 // amount it names (ether: the transaction's value; a token: one ERC-20 Transfer log of the token). The verdict is
 // "settled", "missed" (only once the deadline has passed: the contract takes a missed verdict no earlier) or "wait".
+// A transaction is judged absent only by a chain whose head is past the deadline (an RPC that lags is no evidence).
 import { getAddress, id, type Provider } from "ethers";
 
 import { destinationDigestOf, type InterimRecord } from "./index.js";
@@ -37,7 +38,18 @@ export async function checkInterim(
       : { verdict: "wait", reason: `${reason}; the deadline ${record.deadline} has not passed` };
   if (/^0x0{64}$/.test(record.txRef)) return failed("the IA names no transaction");
   const receipt = await provider.getTransactionReceipt(record.txRef);
-  if (receipt === null) return failed(`transaction ${record.txRef} is not on the chain (never sent, or reorged away)`);
+  if (receipt === null) {
+    // Absence is evidence only from a chain that has moved past the deadline: a lagging or stale RPC would
+    // otherwise make an honest member's confirmed withdrawal look missing.
+    const head = await provider.getBlock("latest");
+    if (head === null || BigInt(head.timestamp) < record.deadline) {
+      return {
+        verdict: "wait",
+        reason: `transaction ${record.txRef} is not visible and the checked chain's head is not past the deadline`,
+      };
+    }
+    return failed(`transaction ${record.txRef} is not on the chain (never sent, or reorged away)`);
+  }
   if (receipt.status !== 1) return failed(`transaction ${record.txRef} reverted`);
   const latest = await provider.getBlockNumber();
   if (latest - receipt.blockNumber + 1 < options.confirmations) {
