@@ -27,6 +27,8 @@ import {
   ATTESTATION_PARAMS,
   ETH_ASSET,
   MEMBER_STAKE,
+  OPERATOR_STAKE,
+  TOKEN_ASSET,
   commitmentOf,
   deployLedgerSystem,
 } from "../contracts/ledger-fixture.js";
@@ -277,6 +279,23 @@ describe("issue 14: duty counters, the missed-IA slash and sampling", function (
         .withArgs(f.other.address);
     });
 
+    it("defence: stake bonded after the IA's posting counts nothing: a new operator cannot make up a missed quorum", async function () {
+      const record = await post(f);
+      const late = new ethers.Wallet(ethers.Wallet.createRandom().privateKey, ethers.provider);
+      await f.governance.sendTransaction({ to: late.address, value: OPERATOR_STAKE + E18 });
+      await f.onboard(late, OPERATOR_STAKE);
+      await time.increaseTo(record.deadline);
+      const signers = [...f.operators.slice(0, 2), late].sort((x, y) =>
+        BigInt(x.address) < BigInt(y.address) ? -1 : 1,
+      );
+      const sigs = packSignatures(
+        await Promise.all(signers.map((s) => signInterimVerdict(s, f.attestationsDomain, record, false))),
+      );
+      await expect(f.attestations.attestInterim(record, false, sigs))
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsQuorumNotReached")
+        .withArgs(2n * OPERATOR_STAKE, 3n * OPERATOR_STAKE, 3n, 3n);
+    });
+
     it("defence: a missed verdict before the deadline, or signed for the settled one, is refused", async function () {
       const record = await post(f);
       await expect(
@@ -425,6 +444,20 @@ describe("issue 14: duty counters, the missed-IA slash and sampling", function (
       );
       await mine(1);
       await f.attestations.connect(f.member).fixSampleSeed(id);
+    });
+
+    // documented (an honest member made to miss, the auditor's care trusted): `requestSample` checks only that some
+    // set (member, t) is committed and the asset is listed, not that the set holds the asset ("the auditor's tool
+    // checks"). A sample of an asset the member did not commit at t cannot be opened: missed once the deadline passes.
+    it("documented: a sample of an asset the set does not hold is accepted and can only be missed", async function () {
+      const t = await committedAt();
+      await f.attestations.connect(f.auditor).requestSample(f.member.address, t, TOKEN_ASSET, 1);
+      const id = await f.attestations.sampleCount();
+      await mine(2);
+      await f.attestations.fixSampleSeed(id);
+      await time.increaseTo((await f.attestations.sampleOf(id)).deadline + 1n);
+      await f.attestations.connect(f.auditor).reportSample(id, 0, 0);
+      expect((await f.attestations.dutiesOf(f.member.address)).samplesMissed).to.equal(1n);
     });
 
     // documented: the auditor's word is trusted. It sees the seed block's hash before anyone fixes the seed and may
