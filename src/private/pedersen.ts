@@ -17,7 +17,7 @@ import {
   mulPoint,
   type Point,
 } from "../crypto/babyjub.js";
-import { FIELD_P, SUBGROUP_ORDER, invMod } from "../crypto/field.js";
+import { FIELD_P, SUBGROUP_ORDER, invMod, sqrtMod } from "../crypto/field.js";
 
 const P = FIELD_P;
 const L = SUBGROUP_ORDER;
@@ -36,51 +36,6 @@ const mod = (v: bigint, m: bigint): bigint => {
   const r = v % m;
   return r < 0n ? r + m : r;
 };
-
-function powMod(b: bigint, e: bigint, m: bigint): bigint {
-  let result = 1n;
-  let base = mod(b, m);
-  let k = e;
-  while (k > 0n) {
-    if (k & 1n) result = (result * base) % m;
-    base = (base * base) % m;
-    k >>= 1n;
-  }
-  return result;
-}
-
-/** A square root of `a` mod p (Tonelli-Shanks; p - 1 = 2^28 * q), or undefined when `a` is not a square. */
-export function sqrtMod(a: bigint): bigint | undefined {
-  const n = mod(a, P);
-  if (n === 0n) return 0n;
-  if (powMod(n, (P - 1n) / 2n, P) !== 1n) return undefined;
-  let q = P - 1n;
-  let s = 0n;
-  while ((q & 1n) === 0n) {
-    q >>= 1n;
-    s++;
-  }
-  let z = 2n;
-  while (powMod(z, (P - 1n) / 2n, P) !== P - 1n) z++;
-  let m = s;
-  let c = powMod(z, q, P);
-  let t = powMod(n, q, P);
-  let r = powMod(n, (q + 1n) / 2n, P);
-  while (t !== 1n) {
-    let i = 0n;
-    let t2 = t;
-    while (t2 !== 1n) {
-      t2 = (t2 * t2) % P;
-      i++;
-    }
-    const b = powMod(c, 1n << (m - i - 1n), P);
-    m = i;
-    c = (b * b) % P;
-    t = (t * c) % P;
-    r = (r * b) % P;
-  }
-  return r;
-}
 
 /** One step of `deriveH`: the candidate of counter `i` (undefined when its `y` is on no point of the curve). */
 export function hCandidate(i: number): { y: bigint; x: bigint; point: Point } | undefined {
@@ -219,6 +174,7 @@ export interface PrivateCommitments {
 
 /** A Schnorr proof in challenge-response form: `R = z*H - c*D` must hash back to `c`. */
 export interface ZeroDifferenceProof {
+  /** The challenge, below 2^128. */
   c: bigint;
   z: bigint;
 }
@@ -230,7 +186,8 @@ export function difference(cs: PrivateCommitments): Point {
 
 /**
  * The challenge `c = uint256(keccak256(abi.encode(ZERO_DIFFERENCE_DOMAIN, context, C_A.x, C_A.y, C_L.x, C_L.y,
- * C_S.x, C_S.y, R.x, R.y))) mod l`.
+ * C_S.x, C_S.y, R.x, R.y))) >> 128`: 128 bits, as in short Schnorr signatures (soundness error 2^-128 per hash
+ * query, below the curve's ~2^126 discrete-log security); the verifier's doublings are halved.
  */
 export function challenge(context: bigint, cs: PrivateCommitments, r: Point): bigint {
   const enc = coder.encode(
@@ -248,7 +205,7 @@ export function challenge(context: bigint, cs: PrivateCommitments, r: Point): bi
       r[1],
     ],
   );
-  return BigInt(keccak256(enc)) % L;
+  return BigInt(keccak256(enc)) >> 128n;
 }
 
 /**
@@ -274,12 +231,11 @@ export function proveZeroDifference(
   return { c, z: (nonce + c * blinding) % L };
 }
 
-/** Verifies a zero-difference proof as the Solidity library does (points must be in the prime-order subgroup). */
+/** Verifies a zero-difference proof as the Solidity library does (commitments: subgroup points, not the identity). */
 export function verifyZeroDifference(ctx: PrivateContext, cs: PrivateCommitments, proof: ZeroDifferenceProof): boolean {
-  if (proof.c < 0n || proof.c >= L || proof.z < 0n || proof.z >= L) return false;
-  for (const p of [cs.assets, cs.liabilities, cs.surplus]) {
-    if (!inCurve(p) || (!(p[0] === 0n && p[1] === 1n) && !isInPrimeSubgroup(p))) return false;
-  }
+  if (proof.c < 0n || proof.c >= 1n << 128n || proof.z < 0n || proof.z >= L) return false;
+  // isInPrimeSubgroup refuses the identity, as the contract does.
+  for (const p of [cs.assets, cs.liabilities, cs.surplus]) if (!isInPrimeSubgroup(p)) return false;
   const d = difference(cs);
   const r = addPoint(mulPoint(PEDERSEN_H, proof.z), negPoint(mulPoint(d, proof.c)));
   return challenge(contextHash(ctx), cs, r) === proof.c;
@@ -288,4 +244,30 @@ export function verifyZeroDifference(ctx: PrivateContext, cs: PrivateCommitments
 /** The blinding of the difference: r_A - r_L - r_S mod l. */
 export function differenceBlinding(rA: bigint, rL: bigint, rS: bigint): bigint {
   return mod(rA - rL - rS, L);
+}
+
+/** The openings of one private asset's commitments. */
+export interface PrivateOpenings {
+  assets: bigint;
+  liabilities: bigint;
+  surplus: bigint;
+  rA: bigint;
+  rL: bigint;
+  rS: bigint;
+}
+
+/**
+ * Commits one private asset's totals with fresh blindings: `C_A = Com(L + S, r_A)`, `C_L = Com(L, r_L)`,
+ * `C_S = Com(S, r_S)`, and the blinding of their difference (`proveZeroDifference`'s witness).
+ */
+export function commitTotals(
+  liabilities: bigint,
+  surplus: bigint,
+): { cs: PrivateCommitments; openings: PrivateOpenings; blinding: bigint } {
+  if (liabilities < 0n || liabilities >= MAX_COMMITTED) throw new RangeError("liabilities must be in [0, 2^128)");
+  if (surplus < 0n || surplus >= MAX_COMMITTED) throw new RangeError("surplus must be in [0, 2^128)");
+  const [rA, rL, rS] = [randomScalar(), randomScalar(), randomScalar()];
+  const assets = liabilities + surplus;
+  const cs = { assets: commit(assets, rA), liabilities: commit(liabilities, rL), surplus: commit(surplus, rS) };
+  return { cs, openings: { assets, liabilities, surplus, rA, rL, rS }, blinding: differenceBlinding(rA, rL, rS) };
 }
