@@ -49,4 +49,20 @@ export const circuitInstances: CircuitInstance[] = [
     params: [],
     publicInputs: ["rootHash", "rootSum"],
   },
+  {
+    // Private mode (docs/protocol.md, "Private totals"): the liabilities commitment C_L opens to the sum inside rootHash.
+    name: "RootCommitment",
+    file: "private-totals.circom",
+    template: "RootCommitment",
+    params: [],
+    publicInputs: ["rootHash", "cx", "cy", "context"],
+  },
+  {
+    // Private mode: the surplus commitment C_S opens to a value in [0, 2^128).
+    name: "SurplusRange",
+    file: "private-totals.circom",
+    template: "SurplusRange",
+    params: [],
+    publicInputs: ["cx", "cy", "context"],
+  },
 ];
