@@ -65,4 +65,12 @@ export const circuitInstances: CircuitInstance[] = [
     params: [],
     publicInputs: ["cx", "cy", "context"],
   },
+  {
+    // Private mode: both statements of one asset in one proof (what the contract path verifies: one Groth16 check).
+    name: "PrivateAsset",
+    file: "private-totals.circom",
+    template: "PrivateAsset",
+    params: [],
+    publicInputs: ["rootHash", "lx", "ly", "sx", "sy", "context"],
+  },
 ];

@@ -80,3 +80,26 @@ template SurplusRange() {
     cy === c[1];
     signal contextSquare <== context * context;
 }
+
+// Proves both statements of one private asset in one proof (one verification on-chain instead of two): RootCommitment
+// for (rootHash, C_L) and SurplusRange for C_S, under the same context.
+// Public inputs, in the verifier's order: rootHash, lx, ly (C_L), sx, sy (C_S), context.
+// Assumes: nothing of its inputs.
+template PrivateAsset() {
+    signal input rootHash;
+    signal input lx;
+    signal input ly;
+    signal input sx;
+    signal input sy;
+    signal input context;
+    signal input hL;
+    signal input sL;
+    signal input hR;
+    signal input sR;
+    signal input liabilitiesBlinding;
+    signal input surplus;
+    signal input surplusBlinding;
+
+    RootCommitment()(rootHash, lx, ly, context, hL, sL, hR, sR, liabilitiesBlinding);
+    SurplusRange()(sx, sy, context, surplus, surplusBlinding);
+}

@@ -1,6 +1,7 @@
 // The proofs of one private asset (docs/protocol.md, "Private totals"): fresh Pedersen commitments to the
-// liabilities L (the tree's root sum), the surplus S = A - L and the reserves A; a RootCommitment proof that C_L
-// opens to the sum inside rootHash, a SurplusRange proof that C_S opens to a value in [0, 2^128), and the Schnorr
+// liabilities L (the tree's root sum), the surplus S = A - L and the reserves A; a PrivateAsset proof (RootCommitment:
+// C_L opens to the sum inside rootHash; SurplusRange: C_S opens to a value in [0, 2^128); also as two separate
+// proofs on request), and the Schnorr
 // zero-difference proof that C_A - C_L - C_S = r*H, all bound to one context (member, asset, t, subject, chain,
 // ledger).
 import { circuitArtifacts } from "../circuits/index.js";
@@ -24,6 +25,8 @@ import {
 export const ROOT_COMMITMENT_CIRCUIT = "RootCommitment";
 /** The surplus range circuit instance. */
 export const SURPLUS_RANGE_CIRCUIT = "SurplusRange";
+/** Both statements in one proof: what the contract path verifies (one Groth16 check instead of two). */
+export const PRIVATE_ASSET_CIRCUIT = "PrivateAsset";
 
 /** A private set's proof could not be made: the inputs are not those of a solvent, well-formed asset. */
 export class PrivateProofRefused extends Error {
@@ -48,8 +51,10 @@ export interface PrivateAssetInput {
   children: RootChildren;
   /** The reserves A the operators verified (A >= L, or nothing can be proven). */
   reserves: bigint;
+  /** Also prove RootCommitment and SurplusRange separately (default: only the combined PrivateAsset proof). */
+  separate?: boolean;
   /** Artifacts instead of the pipeline's cached development ones. */
-  artifacts?: { rootCommitment?: ProverArtifacts; surplusRange?: ProverArtifacts };
+  artifacts?: { privateAsset?: ProverArtifacts; rootCommitment?: ProverArtifacts; surplusRange?: ProverArtifacts };
 }
 
 /** A Groth16 proof in the verifier's calldata order. */
@@ -62,10 +67,14 @@ export interface PrivateAssetProof {
   /** The cofactor witnesses of C_A, C_L, C_S (8 * eighth = commitment). */
   eighths: [Point, Point, Point];
   openings: PrivateOpenings;
-  rootCommitment: { proof: CalldataProof; pubSignals: [string, string, string, string] };
-  surplusRange: { proof: CalldataProof; pubSignals: [string, string, string] };
+  /** The PrivateAsset proof: public signals rootHash, C_L.x, C_L.y, C_S.x, C_S.y, context. */
+  privateAsset: { proof: CalldataProof; pubSignals: [string, string, string, string, string, string] };
+  /** With `separate`: the RootCommitment proof (rootHash, C_L.x, C_L.y, context). */
+  rootCommitment?: { proof: CalldataProof; pubSignals: [string, string, string, string] };
+  /** With `separate`: the SurplusRange proof (C_S.x, C_S.y, context). */
+  surplusRange?: { proof: CalldataProof; pubSignals: [string, string, string] };
   zeroDifference: ZeroDifferenceProof;
-  timings: { rootCommitment: ProofTimings; surplusRange: ProofTimings; zeroDifferenceMs: number };
+  timings: { privateAsset: ProofTimings; separate?: ProofTimings[]; zeroDifferenceMs: number };
 }
 
 /**
@@ -99,48 +108,65 @@ export async function provePrivateAsset(input: PrivateAssetInput): Promise<Priva
   const context = contextHash(input.ctx);
   const refuse = (reason: string) => new PrivateProofRefused(reason);
 
-  const rootSignals: [string, string, string, string] = [
-    input.rootHash.toString(),
-    cs.liabilities[0].toString(),
-    cs.liabilities[1].toString(),
-    context.toString(),
+  const [lx, ly] = cs.liabilities.map(String);
+  const [sx, sy] = cs.surplus.map(String);
+  const witness = {
+    rootHash: input.rootHash.toString(),
+    context: context.toString(),
+    hL: hL.toString(),
+    sL: sL.toString(),
+    hR: hR.toString(),
+    sR: sR.toString(),
+  };
+  const assetSignals: [string, string, string, string, string, string] = [
+    witness.rootHash,
+    lx,
+    ly,
+    sx,
+    sy,
+    witness.context,
   ];
-  const root = await groth16(
-    ROOT_COMMITMENT_CIRCUIT,
+  const combined = await groth16(
+    PRIVATE_ASSET_CIRCUIT,
     {
-      rootHash: rootSignals[0],
-      cx: rootSignals[1],
-      cy: rootSignals[2],
-      context: rootSignals[3],
-      hL: hL.toString(),
-      sL: sL.toString(),
-      hR: hR.toString(),
-      sR: sR.toString(),
-      blinding: openings.rL.toString(),
-    },
-    rootSignals,
-    input.artifacts?.rootCommitment ?? (await circuitArtifacts(ROOT_COMMITMENT_CIRCUIT)),
-    refuse,
-  );
-
-  const surplusSignals: [string, string, string] = [
-    cs.surplus[0].toString(),
-    cs.surplus[1].toString(),
-    context.toString(),
-  ];
-  const range = await groth16(
-    SURPLUS_RANGE_CIRCUIT,
-    {
-      cx: surplusSignals[0],
-      cy: surplusSignals[1],
-      context: surplusSignals[2],
+      ...witness,
+      lx,
+      ly,
+      sx,
+      sy,
+      liabilitiesBlinding: openings.rL.toString(),
       surplus: surplus.toString(),
-      blinding: openings.rS.toString(),
+      surplusBlinding: openings.rS.toString(),
     },
-    surplusSignals,
-    input.artifacts?.surplusRange ?? (await circuitArtifacts(SURPLUS_RANGE_CIRCUIT)),
+    assetSignals,
+    input.artifacts?.privateAsset ?? (await circuitArtifacts(PRIVATE_ASSET_CIRCUIT)),
     refuse,
   );
+  let separate: Pick<PrivateAssetProof, "rootCommitment" | "surplusRange"> = {};
+  const separateTimings: ProofTimings[] = [];
+  if (input.separate === true) {
+    const rootSignals: [string, string, string, string] = [witness.rootHash, lx, ly, witness.context];
+    const root = await groth16(
+      ROOT_COMMITMENT_CIRCUIT,
+      { ...witness, cx: lx, cy: ly, blinding: openings.rL.toString() },
+      rootSignals,
+      input.artifacts?.rootCommitment ?? (await circuitArtifacts(ROOT_COMMITMENT_CIRCUIT)),
+      refuse,
+    );
+    const surplusSignals: [string, string, string] = [sx, sy, witness.context];
+    const range = await groth16(
+      SURPLUS_RANGE_CIRCUIT,
+      { cx: sx, cy: sy, context: witness.context, surplus: surplus.toString(), blinding: openings.rS.toString() },
+      surplusSignals,
+      input.artifacts?.surplusRange ?? (await circuitArtifacts(SURPLUS_RANGE_CIRCUIT)),
+      refuse,
+    );
+    separate = {
+      rootCommitment: { proof: calldataProof(root.proof), pubSignals: rootSignals },
+      surplusRange: { proof: calldataProof(range.proof), pubSignals: surplusSignals },
+    };
+    separateTimings.push(root.timings, range.timings);
+  }
 
   const t0 = performance.now();
   const zeroDifference = proveZeroDifference(input.ctx, cs, blinding);
@@ -155,9 +181,13 @@ export async function provePrivateAsset(input: PrivateAssetInput): Promise<Priva
     commitments: cs,
     eighths,
     openings,
-    rootCommitment: { proof: calldataProof(root.proof), pubSignals: rootSignals },
-    surplusRange: { proof: calldataProof(range.proof), pubSignals: surplusSignals },
+    privateAsset: { proof: calldataProof(combined.proof), pubSignals: assetSignals },
+    ...separate,
     zeroDifference,
-    timings: { rootCommitment: root.timings, surplusRange: range.timings, zeroDifferenceMs },
+    timings: {
+      privateAsset: combined.timings,
+      ...(input.separate === true ? { separate: separateTimings } : {}),
+      zeroDifferenceMs,
+    },
   };
 }

@@ -200,3 +200,59 @@ describe("SurplusRange circuit", function () {
     expect(violations(circuit.r1cs, mutate(circuit, w, { [bit(1)]: 2n, [bit(2)]: 0n }))).to.have.length.greaterThan(0);
   });
 });
+
+describe("PrivateAsset circuit (both statements in one proof)", function () {
+  this.timeout(300_000);
+  let circuit: TestCircuit;
+
+  function inputFor(sL: bigint, sR: bigint, surplus: bigint): Signals {
+    const hL = 31n;
+    const hR = 32n;
+    const [lx, ly] = commit((sL + sR) % L, 4242n);
+    const [sx, sy] = commit(((surplus % L) + L) % L, 777n);
+    return {
+      rootHash: crypto.poseidon([hL, sL, hR, sR]),
+      lx,
+      ly,
+      sx,
+      sy,
+      context: CONTEXT,
+      hL,
+      sL,
+      hR,
+      sR,
+      liabilitiesBlinding: 4242n,
+      surplus: ((surplus % P) + P) % P,
+      surplusBlinding: 777n,
+    };
+  }
+
+  before(async function () {
+    crypto ??= await circomlibOracle();
+    circuit = await compileTestCircuit(
+      "private-asset",
+      "private-totals.circom",
+      "component main {public [rootHash, lx, ly, sx, sy, context]} = PrivateAsset();",
+    );
+  });
+
+  it("accepts an honest asset and leaves no wire free", async function () {
+    const w = await witness(circuit, inputFor(100n, 200n, 50n));
+    expect(violations(circuit.r1cs, w)).to.deep.equal([]);
+    expect(freeWires(circuit.r1cs, w)).to.deep.equal([]);
+  });
+
+  it("refuses each statement broken alone: C_L's opening, the root hash, the surplus range, C_S's opening", async function () {
+    const honest = inputFor(100n, 200n, 50n);
+    await expectRejected(circuit, { ...honest, liabilitiesBlinding: 1n }, /RootCommitment/);
+    await expectRejected(circuit, { ...honest, sL: 101n }, /RootCommitment/);
+    await expectRejected(circuit, inputFor(100n, 200n, -1n), /Num2Bits/);
+    await expectRejected(circuit, { ...honest, surplusBlinding: 1n }, /SurplusRange/);
+    // C_L and C_S swapped.
+    await expectRejected(
+      circuit,
+      { ...honest, lx: honest.sx, ly: honest.sy, sx: honest.lx, sy: honest.ly },
+      /RootCommitment/,
+    );
+  });
+});

@@ -26,21 +26,27 @@ describe("private asset proofs on-chain (RootCommitment, SurplusRange, zero diff
   this.timeout(600_000);
   let rootVerifier: BaseContract;
   let rangeVerifier: BaseContract;
+  let assetVerifier: BaseContract;
   let harness: Awaited<ReturnType<typeof deployHarness>>;
   let ctx: PrivateContext;
   let children: RootChildren;
   let rootHash: bigint;
   let proved: PrivateAssetProof;
 
-  const verifyRoot = (p: PrivateAssetProof["rootCommitment"]["proof"], signals: readonly (string | bigint)[]) =>
-    rootVerifier.getFunction("verifyProof")(p.a, p.b, p.c, signals) as Promise<boolean>;
-  const verifyRange = (p: PrivateAssetProof["surplusRange"]["proof"], signals: readonly (string | bigint)[]) =>
-    rangeVerifier.getFunction("verifyProof")(p.a, p.b, p.c, signals) as Promise<boolean>;
+  type Proof = PrivateAssetProof["privateAsset"]["proof"];
+  const verifyWith = (v: () => BaseContract) => (p: Proof, signals: readonly (string | bigint)[]) =>
+    v().getFunction("verifyProof")(p.a, p.b, p.c, signals) as Promise<boolean>;
+  const verifyRoot = verifyWith(() => rootVerifier);
+  const verifyRange = verifyWith(() => rangeVerifier);
+  const verifyAsset = verifyWith(() => assetVerifier);
+  const root = () => proved.rootCommitment!;
+  const range = () => proved.surplusRange!;
 
   before(async function () {
     const c = await circomlibOracle();
     rootVerifier = await ethers.deployContract("RootCommitmentVerifier");
     rangeVerifier = await ethers.deployContract("SurplusRangeVerifier");
+    assetVerifier = await ethers.deployContract("PrivateAssetVerifier");
     harness = await deployHarness();
     const { chainId } = await ethers.provider.getNetwork();
     ctx = {
@@ -53,19 +59,21 @@ describe("private asset proofs on-chain (RootCommitment, SurplusRange, zero diff
     };
     children = { hL: 12345n, sL: 600_000n, hR: 67890n, sR: 400_000n };
     rootHash = c.poseidon([children.hL, children.sL, children.hR, children.sR]);
-    proved = await provePrivateAsset({ ctx, rootHash, children, reserves: 1_250_000n });
+    proved = await provePrivateAsset({ ctx, rootHash, children, reserves: 1_250_000n, separate: true });
   });
 
   after(async function () {
     await releaseCurves();
   });
 
-  it("accepts both SNARKs and the zero-difference proof for the asset's context", async function () {
+  it("accepts the combined PrivateAsset proof, the separate SNARKs and the zero-difference proof", async function () {
     expect(proved.openings.liabilities).to.equal(1_000_000n);
     expect(proved.openings.surplus).to.equal(250_000n);
     expect(proved.context).to.equal(contextHash(ctx));
-    expect(await verifyRoot(proved.rootCommitment.proof, proved.rootCommitment.pubSignals)).to.equal(true);
-    expect(await verifyRange(proved.surplusRange.proof, proved.surplusRange.pubSignals)).to.equal(true);
+    expect(await verifyAsset(proved.privateAsset.proof, proved.privateAsset.pubSignals)).to.equal(true);
+    expect(proved.privateAsset.pubSignals.slice(1, 3)).to.deep.equal(root().pubSignals.slice(1, 3));
+    expect(await verifyRoot(root().proof, root().pubSignals)).to.equal(true);
+    expect(await verifyRange(range().proof, range().pubSignals)).to.equal(true);
     const cs = proved.commitments;
     const arg = {
       commitments: [cs.assets, cs.liabilities, cs.surplus].flat(),
@@ -85,20 +93,26 @@ describe("private asset proofs on-chain (RootCommitment, SurplusRange, zero diff
       { ...ctx, chainId: ctx.chainId + 1n },
     ]) {
       const context = contextHash(other).toString();
-      const [h, x, y] = proved.rootCommitment.pubSignals;
-      expect(await verifyRoot(proved.rootCommitment.proof, [h, x, y, context])).to.equal(false);
-      const [sx, sy] = proved.surplusRange.pubSignals;
-      expect(await verifyRange(proved.surplusRange.proof, [sx, sy, context])).to.equal(false);
+      const [h, x, y] = root().pubSignals;
+      expect(await verifyRoot(root().proof, [h, x, y, context])).to.equal(false);
+      const [sx, sy] = range().pubSignals;
+      expect(await verifyRange(range().proof, [sx, sy, context])).to.equal(false);
+      const [ah, alx, aly, asx, asy] = proved.privateAsset.pubSignals;
+      expect(await verifyAsset(proved.privateAsset.proof, [ah, alx, aly, asx, asy, context])).to.equal(false);
     }
   });
 
   it("refuses the SNARKs for another root hash or commitment", async function () {
-    const [h, x, y, context] = proved.rootCommitment.pubSignals;
-    expect(await verifyRoot(proved.rootCommitment.proof, [BigInt(h) + 1n, x, y, context])).to.equal(false);
-    const [sx, sy] = proved.surplusRange.pubSignals;
+    const [h, x, y, context] = root().pubSignals;
+    expect(await verifyRoot(root().proof, [BigInt(h) + 1n, x, y, context])).to.equal(false);
+    const [sx, sy] = range().pubSignals;
     // The surplus commitment in the liabilities proof and the reverse.
-    expect(await verifyRoot(proved.rootCommitment.proof, [h, sx, sy, context])).to.equal(false);
-    expect(await verifyRange(proved.surplusRange.proof, [x, y, context])).to.equal(false);
+    expect(await verifyRoot(root().proof, [h, sx, sy, context])).to.equal(false);
+    expect(await verifyRange(range().proof, [x, y, context])).to.equal(false);
+    // The combined proof with C_L and C_S swapped, or another root hash.
+    const a = proved.privateAsset.pubSignals;
+    expect(await verifyAsset(proved.privateAsset.proof, [a[0], a[3], a[4], a[1], a[2], a[5]])).to.equal(false);
+    expect(await verifyAsset(proved.privateAsset.proof, [BigInt(a[0]) + 1n, ...a.slice(1)])).to.equal(false);
   });
 
   it("refuses short reserves, children that do not hash to the root, and sums out of range", async function () {
