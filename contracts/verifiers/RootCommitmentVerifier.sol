@@ -3,7 +3,7 @@
 // RootCommitment() from circuits/private-totals.circom, public inputs [rootHash, cx, cy, context].
 // Ceremony: development (public beacon, INSECURE; see docs/ceremony.md).
 // Do not edit by hand.
-// compile hash: 0b32505478b6b0830f7cb7d0b1cd27604cc2c7f633c747c5073edebf2af6f213
+// compile hash: aaaeaa8ca1ea5c7715e3605adf2748eba0b1b79ee6f8266098a06f49401dedb8
 /*
     Copyright 2021 0KIMS association.
 

@@ -3,7 +3,7 @@
 // SurplusRange() from circuits/private-totals.circom, public inputs [cx, cy, context].
 // Ceremony: development (public beacon, INSECURE; see docs/ceremony.md).
 // Do not edit by hand.
-// compile hash: c08c7005af294922bf85e49b07112a0b2485a5dc714d4f7c0a7c712f8b072b10
+// compile hash: 28b1f5a5ef5a93264bafa1c88bc06fbfde968e90472acb8df233b90e770ab49c
 /*
     Copyright 2021 0KIMS association.
 
