@@ -6,6 +6,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {IAttestations} from "./interfaces/IAttestations.sol";
@@ -101,6 +102,8 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         if (!_REGISTRY.statusOf(member).isOperating()) revert AttestationsNotOperating(member);
         if (!_isListed(interim.asset)) revert AttestationsUnlistedAsset(interim.asset);
         if (interim.amount == 0) revert AttestationsZeroAmount();
+        // An IA names the transaction that pays it: one without could never be found settled.
+        if (interim.txRef == bytes32(0)) revert AttestationsNoTransaction();
         uint64 latest = uint64(block.timestamp) + _params.interimWindow;
         if (interim.deadline <= block.timestamp || interim.deadline > latest) {
             revert AttestationsBadDeadline(interim.deadline, latest);
@@ -135,7 +138,9 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         bytes32 interimId = interimIdOf(record.member, record.asset, record.seq);
         InterimStatus status = _statusOf(interimId, record);
         if (status == InterimStatus.None) revert AttestationsUnknownInterim(record.member, record.asset, record.seq);
-        if (status != InterimStatus.Open) {
+        // An RA's net settlement does not excuse a withdrawal that was never confirmed: a net-settled IA still takes
+        // a missed verdict.
+        if (status != InterimStatus.Open && !(status == InterimStatus.NetSettled && !settled)) {
             revert AttestationsInterimNotOpen(record.member, record.asset, record.seq, status);
         }
         if (!settled && block.timestamp < record.deadline) revert AttestationsBeforeDeadline(record.deadline);
@@ -169,10 +174,12 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         }
         _setBaselines(ra, through);
 
-        // On time when posted by the due time (a late RA still restarts the clock, its lateness counted by
-        // markOverdue).
+        // On time when posted by the due time; a late RA counts every interval past the due time that markOverdue
+        // has not counted yet.
         Duties storage duties = _duties[member];
         if (block.timestamp <= state.dueAt) duties.raOnTime += 1;
+        else duties.raOverdue += _lateIntervals(member, state) - state.overdueCounted;
+        state.overdueCounted = 0;
         state.lastPeriodEnd = ra.periodEnd;
         state.count += 1;
         state.dueAt = ra.periodEnd + raIntervalOf(member);
@@ -185,10 +192,13 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @inheritdoc IAttestations
     function markOverdue(address member) external {
         AuditState memory state = _auditState(member);
-        if (state.dueAt == 0 || block.timestamp <= state.dueAt) revert AttestationsNotOverdue(member, state.dueAt);
-        _duties[member].raOverdue += 1;
+        uint32 late = state.dueAt == 0 || block.timestamp <= state.dueAt ? 0 : _lateIntervals(member, state);
+        if (late <= state.overdueCounted) {
+            revert AttestationsNotOverdue(member, state.dueAt + uint64(state.overdueCounted) * raIntervalOf(member));
+        }
+        _duties[member].raOverdue += late - state.overdueCounted;
         emit ReserveAttestationOverdue(member, state.dueAt, msg.sender);
-        state.dueAt += raIntervalOf(member);
+        state.overdueCounted = late;
         _audits[member] = state;
     }
 
@@ -242,9 +252,10 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         }
         uint32 size = sample.size;
         if (opened > size || failures > opened) revert AttestationsBadSampleCounts(opened, failures, size);
-        bool onTime = opened == size && block.timestamp <= sample.deadline;
-        // A short opening can only be reported once the member's time is up.
-        if (!onTime && block.timestamp <= sample.deadline) revert AttestationsBeforeDeadline(sample.deadline);
+        // Met only when every account was opened in time and passed the auditor's checks.
+        bool onTime = opened == size && failures == 0 && block.timestamp <= sample.deadline;
+        // A short opening can only be reported once the member's time is up (a failed check at any time).
+        if (opened < size && block.timestamp <= sample.deadline) revert AttestationsBeforeDeadline(sample.deadline);
         sample.reported = true;
         Duties storage duties = _duties[sample.member];
         if (onTime) duties.samplesOpened += 1;
@@ -420,7 +431,8 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         uint16 bps = _params.missedInterimBps;
         address adjudicator_ = _adjudicator;
         if (bps != 0 && adjudicator_ != address(0)) {
-            slashed = IAdjudicator(adjudicator_).slashMissedInterim(record.member, interimId, bps, msg.sender);
+            // No bounty: the submitter of a missed verdict could be the member itself (its own bounty back).
+            slashed = IAdjudicator(adjudicator_).slashMissedInterim(record.member, interimId, bps, address(0));
         }
     }
 
@@ -458,6 +470,11 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             emit BaselineSet(ra.member, r.asset, r.reserves, r.throughSeq);
         }
         if (used != through.length) revert AttestationsBadThrough(0, 0);
+    }
+
+    /// @dev How many RA intervals have started since `state.dueAt` passed (at least 1 once past it).
+    function _lateIntervals(address member, AuditState memory state) private view returns (uint32) {
+        return SafeCast.toUint32((block.timestamp - state.dueAt - 1) / raIntervalOf(member) + 1);
     }
 
     /// @dev The member's audit state; before its first RA, due `raInterval` after its probation began (zero: not

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 
-import { JsonRpcProvider, ZeroAddress } from "ethers";
+import { JsonRpcProvider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { checkInterim } from "../src/attestations/checker.js";
@@ -8,6 +8,7 @@ import { attestationsDomain, postedInterims, signInterimVerdict } from "../src/a
 import { interimVerdictFile } from "../src/attestations/verdicts.js";
 import {
   TaskError,
+  addressInput,
   bytes32Input,
   clientTask,
   given,
@@ -41,20 +42,38 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 export async function interimAttest(ctx: Client, args: Args): Promise<void> {
   const id = bytes32Input("<interim>", args.interim);
   const attestations = await ctx.contract("attestations");
-  const posted = (await postedInterims(attestations, undefined, ctx.deployment.firstBlock)).find(
-    (p) => p.interimId.toLowerCase() === id.toLowerCase(),
-  );
+  const all = await postedInterims(attestations, undefined, ctx.deployment.firstBlock);
+  const posted = all.find((p) => p.interimId.toLowerCase() === id.toLowerCase());
   if (posted === undefined) throw new TaskError(`no IA ${id} was posted on this deployment`);
   if (posted.status !== "Open") throw new TaskError(`IA ${id} is ${posted.status}: it takes no verdict`);
+  if (given(args.rpcUrl) && !given(args.token)) {
+    throw new TaskError(
+      "--rpc-url needs --token: the asset's token on that chain (0x0000000000000000000000000000000000000000 for its " +
+        "native coin); the registry's token is this chain's",
+    );
+  }
   const registry = await ctx.contract("registry");
   const token = given(args.token)
-    ? args.token
-    : given(args.rpcUrl)
-      ? ZeroAddress
-      : await registry.assetToken(posted.record.asset);
+    ? addressInput("--token", args.token)
+    : await registry.assetToken(posted.record.asset);
   const chain = given(args.rpcUrl) ? new JsonRpcProvider(args.rpcUrl) : ctx.provider;
   const now = BigInt((await ctx.provider.getBlock("latest"))!.timestamp);
-  const check = await checkInterim(chain, posted.record, { token, confirmations: args.confirmations, now });
+  // One payment settles one IA: an IA citing a transaction an earlier IA of the same asset cites is not paid by it.
+  const earlier = all.find(
+    (p) =>
+      p.record.txRef === posted.record.txRef &&
+      p.record.asset === posted.record.asset &&
+      p.interimId !== posted.interimId &&
+      (p.record.postedAt < posted.record.postedAt ||
+        (p.record.postedAt === posted.record.postedAt && p.interimId < posted.interimId)),
+  );
+  const cited = `its transaction is the one IA ${earlier?.interimId} cites`;
+  const check =
+    earlier === undefined
+      ? await checkInterim(chain, posted.record, { token, confirmations: args.confirmations, now })
+      : now >= posted.record.deadline
+        ? { verdict: "missed" as const, reason: cited }
+        : { verdict: "wait" as const, reason: cited };
   if (check.verdict === "wait") throw new TaskError(`IA ${id} cannot be judged yet: ${check.reason}`);
   const settled = check.verdict === "settled";
   const signer = await ctx.signer();

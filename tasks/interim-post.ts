@@ -101,7 +101,10 @@ async function interimOf(
   } catch (e) {
     throw new TaskError(`${where}${(e as Error).message}`);
   }
-  const txRef = given(w.tx) ? bytes32Input("--tx", w.tx) : `0x${"00".repeat(32)}`;
+  // Post the IA once the withdrawal is sent: it names the transaction that pays it (a replaced transaction's new
+  // hash needs a new IA).
+  if (!given(w.tx)) throw new TaskError(`${where}--tx <the withdrawal's transaction hash> is required`);
+  const txRef = bytes32Input("--tx", w.tx);
   const deadline = w.deadline !== undefined ? BigInt(w.deadline) : now + BigInt(w.within ?? 86_400);
   return { asset: w.asset, amount, destinationDigest: destinationDigestOf(w.destination), txRef, deadline };
 }

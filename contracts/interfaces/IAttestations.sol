@@ -34,7 +34,7 @@ interface IAttestations {
     /// @param asset A listed asset id.
     /// @param amount Base units sent (non-zero).
     /// @param destinationDigest keccak256 of the destination address as its chain writes it (docs/protocol.md).
-    /// @param txRef The transaction reference on the asset's chain (a hash; zero: not yet known).
+    /// @param txRef The transaction hash on the asset's chain (non-zero: post the IA once the transaction is sent).
     /// @param deadline When the transaction must be confirmed (after now, within the member's `interimWindow`).
     struct Interim {
         uint32 asset;
@@ -95,13 +95,15 @@ interface IAttestations {
         AssetReserve[] reserves;
     }
 
-    /// @notice A member's RA state: the last period's end, how many RAs, when the next is due and the last findings.
+    /// @notice A member's RA state: the last period's end, how many RAs, when the next is due (it never moves until
+    /// the next RA), how many intervals past it have been counted as missed duties, and the last findings.
     struct AuditState {
         uint64 lastPeriodEnd;
         uint64 count;
         uint64 dueAt;
         uint64 lastPostedAt;
         Findings lastFindings;
+        uint32 overdueCounted;
     }
 
     /// @notice Per (member, asset): IAs posted, the cumulative outflow, and the baseline of the last RA.
@@ -157,6 +159,8 @@ interface IAttestations {
     error AttestationsNotOperating(address account);
     error AttestationsUnlistedAsset(uint32 asset);
     error AttestationsZeroAmount();
+    /// @notice An IA naming no transaction (zero `txRef`).
+    error AttestationsNoTransaction();
     /// @notice The deadline is not after now or beyond now + `interimWindow` (`latest`).
     error AttestationsBadDeadline(uint64 deadline, uint64 latest);
     /// @notice The record passed back is not the IA posted (a field differs, or no such IA).

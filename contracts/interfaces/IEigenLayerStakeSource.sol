@@ -225,9 +225,9 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// again. The executed slash keeps the deferred slash's order time.
     function retrySlash(uint256 id) external;
 
-    /// @notice Governance: stops deferred slash `id` from holding its member's claim rounds (for a slash EigenLayer will
-    /// not execute in any useful time, e.g. a member with no operator); it stays retriable, and what it takes when it
-    /// executes goes to the member's pool for the rounds open then.
+    /// @notice Governance: stops deferred slash `id` from holding its member's claim rounds (for a slash EigenLayer
+    /// will not execute in any useful time); it stays retriable, and what it takes when it executes goes to the
+    /// member's pool for the rounds open then.
     function releaseDeferredSlash(uint256 id) external;
 
     /// @notice Anyone: clears executed slash `slashId`'s shares to this contract and books them; returns whether every

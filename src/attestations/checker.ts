@@ -79,6 +79,8 @@ export async function checkInterim(
   const transfers = receipt.logs.filter(
     (l) => getAddress(l.address) === token && l.topics[0] === TRANSFER && l.topics.length === 3,
   );
+  // A batched payout may pay the destination several times: any one transfer of the amount settles it.
+  const paid: bigint[] = [];
   for (const log of transfers) {
     const to = getAddress(`0x${log.topics[2].slice(26)}`);
     if (destinationDigestOf(to) !== record.destinationDigest) continue;
@@ -88,8 +90,11 @@ export async function checkInterim(
         reason: `${record.amount} of token ${token} to ${to} in block ${receipt.blockNumber}`,
       };
     }
+    paid.push(BigInt(log.data));
+  }
+  if (paid.length > 0) {
     return failed(
-      `transaction ${record.txRef} transfers ${BigInt(log.data)} of token ${token} to the destination, not ${record.amount}`,
+      `transaction ${record.txRef} transfers ${paid.join(", ")} of token ${token} to the destination, not ${record.amount}`,
     );
   }
   return failed(`transaction ${record.txRef} transfers no token ${token} to the IA's destination`);

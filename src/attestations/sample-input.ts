@@ -17,6 +17,8 @@ export interface SampleInput {
   member: string;
   t: bigint;
   asset: number;
+  /** The size the auditor requested (more than `slots` when the tree has fewer populated leaves). */
+  size: number;
   deadline: bigint;
   reported: boolean;
   slots: SampledSlots;
@@ -54,6 +56,7 @@ export async function readSampleInput(
     member: s.member,
     t: s.t,
     asset,
+    size: Number(s.size),
     deadline: s.deadline,
     reported: s.reported,
     slots,

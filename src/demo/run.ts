@@ -131,8 +131,6 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     const request = await proofRequest(ctx);
     const reputationBefore = await readReputation(ctx);
     setup.checkAbort();
-    const attestations = await attestationsStep(ctx);
-    setup.checkAbort();
 
     await ctx.chain.increaseTime(60);
     await snapshotRound(ctx, 1);
@@ -142,6 +140,8 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     const cheat = await fraud(ctx);
     setup.checkAbort();
     const paid = await claims(ctx, cheat);
+    setup.checkAbort();
+    const attestations = await attestationsStep(ctx);
 
     return await collect(ctx, { request, reputationBefore, stakesBefore, fraud: cheat, paid, attestations });
   } catch (e) {

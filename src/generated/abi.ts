@@ -1095,6 +1095,7 @@ export const ATTESTATIONS_ABI = [
     name: "AttestationsNoSuchSnapshot",
     type: "error",
   },
+  { inputs: [], name: "AttestationsNoTransaction", type: "error" },
   {
     inputs: [{ internalType: "address", name: "auditor", type: "address" }],
     name: "AttestationsNotAuditor",
@@ -1198,6 +1199,14 @@ export const ATTESTATIONS_ABI = [
   },
   { inputs: [], name: "InvalidShortString", type: "error" },
   { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint8", name: "bits", type: "uint8" },
+      { internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
   { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
   {
     anonymous: false,
@@ -1507,6 +1516,7 @@ export const ATTESTATIONS_ABI = [
             name: "lastFindings",
             type: "tuple",
           },
+          { internalType: "uint32", name: "overdueCounted", type: "uint32" },
         ],
         internalType: "struct IAttestations.AuditState",
         name: "",
@@ -6904,6 +6914,7 @@ export const I_ATTESTATIONS_ABI = [
     name: "AttestationsNoSuchSnapshot",
     type: "error",
   },
+  { inputs: [], name: "AttestationsNoTransaction", type: "error" },
   {
     inputs: [{ internalType: "address", name: "auditor", type: "address" }],
     name: "AttestationsNotAuditor",
@@ -7209,6 +7220,7 @@ export const I_ATTESTATIONS_ABI = [
             name: "lastFindings",
             type: "tuple",
           },
+          { internalType: "uint32", name: "overdueCounted", type: "uint32" },
         ],
         internalType: "struct IAttestations.AuditState",
         name: "",

@@ -16,16 +16,9 @@ import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import { interimAttest } from "../../tasks/interim-attest.js";
-import { interimSubmit } from "../../tasks/interim-submit.js";
 import { destinationDigestOf, interimRecordFromEvent } from "../../src/attestations/index.js";
-import {
-  MEMBER_STAKE,
-  OPERATOR_STAKE,
-  TOKEN_ASSET,
-  deployLedgerSystem,
-  fixtureAddresses,
-} from "../contracts/ledger-fixture.js";
-import { deploymentDir, testClient } from "../helpers/client.js";
+import { OPERATOR_STAKE, TOKEN_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -120,49 +113,14 @@ describe("issue 14: interim attest for an asset on another chain (--rpc-url)", f
   // the customer and has an IA of 100 TUSD (100,000,000 base units) settled.
   // Fix: with --rpc-url and no --token, refuse (a token asset's token on another chain cannot be guessed) or default to
   // the registry's token only for the consortium's chain and say so in the help; never default a token asset to ether.
-  it.skip("EXPLOIT: with --rpc-url and no --token an honest token payout is judged missed and slashed", async function () {
+  it("defence (was an EXPLOIT): --rpc-url without --token is refused; with the token the honest payout settles", async function () {
     const f = await networkHelpers.loadFixture(deployed);
     const a = await assetChain();
     const pay = await (await a.token.transfer(a.customer, 100n * TUSD)).wait();
     const { id } = await postIa(f, 100n * TUSD, a.customer, pay!.hash);
     await time.increase(3_601);
-    const { verdicts } = await attestAll(f, id);
+    await expectTaskError(attestAll(f, id), "--rpc-url needs --token");
+    const { verdicts } = await attestAll(f, id, await a.token.getAddress());
     expect(verdicts.every((v) => v.includes(": settled"))).to.equal(true);
-  });
-
-  it("measured: the honest 100 TUSD payout, checked with --rpc-url only: missed by all three, 1 ETH slashed; with --token: settled", async function () {
-    const f = await networkHelpers.loadFixture(deployed);
-    const a = await assetChain();
-    const pay = await (await a.token.transfer(a.customer, 100n * TUSD)).wait();
-    expect(await a.token.balanceOf(a.customer)).to.equal(100n * TUSD);
-    const { id } = await postIa(f, 100n * TUSD, a.customer, pay!.hash);
-    await time.increase(3_601);
-    const right = await attestAll(f, id, await a.token.getAddress());
-    expect(
-      right.verdicts.every((v) => v.includes(": settled")),
-      right.verdicts.join("\n"),
-    ).to.equal(true);
-    const wrong = await attestAll(f, id);
-    expect(
-      wrong.verdicts.every((v) => v.includes(": missed")),
-      wrong.verdicts.join("\n"),
-    ).to.equal(true);
-    await interimSubmit((await testClient(ethers, f.other.address, f.dir)).ctx, { json: false, files: wrong.files });
-    expect(MEMBER_STAKE - (await f.vault.stakeOf(f.member.address))).to.equal(MEMBER_STAKE / 10n);
-  });
-
-  it("measured: a 100 TUSD IA settled, checked with --rpc-url only, by 1e-10 ETH of ether to the customer", async function () {
-    const f = await networkHelpers.loadFixture(deployed);
-    const a = await assetChain();
-    const pay = await (await a.hot.sendTransaction({ to: a.customer, value: 100n * TUSD })).wait();
-    const { id } = await postIa(f, 100n * TUSD, a.customer, pay!.hash);
-    const { verdicts, files } = await attestAll(f, id);
-    expect(
-      verdicts.every((v) => v.includes(": settled")),
-      verdicts.join("\n"),
-    ).to.equal(true);
-    await interimSubmit((await testClient(ethers, f.other.address, f.dir)).ctx, { json: false, files });
-    expect((await f.attestations.dutiesOf(f.member.address)).interimsSettled).to.equal(1n);
-    expect(await a.token.balanceOf(a.customer)).to.equal(0n);
   });
 });

@@ -167,7 +167,7 @@ describe("issue 14: the operator's IA transaction check", function () {
   // its stake (1 ETH of 10 here, `missedInterimBps`) slashed for a payment it made.
   // Fix: in the token branch, `continue` past a log of another amount and fail only when no log matches (better:
   // match each log to at most one IA, with the duplicate check above).
-  it.skip("EXPLOIT: an honest batched payout of two withdrawals to one destination has its second IA judged missed and slashed", async function () {
+  it("defence (was an EXPLOIT): an honest batched payout of two withdrawals to one destination has its second IA judged missed and slashed", async function () {
     const token = await f.token.getAddress();
     const payer = await deployRaw(f, batchPayerCode(token, destination, [40n * 10n ** 6n, 60n * 10n ** 6n]));
     await f.token.mint(payer, 100n * 10n ** 6n);
@@ -189,24 +189,6 @@ describe("issue 14: the operator's IA transaction check", function () {
     await time.increaseTo(second.deadline);
     const verdict = await check(second, token);
     expect(verdict.verdict, verdict.reason).to.equal("settled");
-  });
-
-  it("measured: the batched payout's second IA, judged missed by the check, slashes the member 10% of its stake", async function () {
-    const token = await f.token.getAddress();
-    const payer = await deployRaw(f, batchPayerCode(token, destination, [40n * 10n ** 6n, 60n * 10n ** 6n]));
-    await f.token.mint(payer, 100n * 10n ** 6n);
-    const tx = await f.member.sendTransaction({ to: payer });
-    const second = await post(f, {
-      asset: TOKEN_ASSET,
-      amount: 60n * 10n ** 6n,
-      destinationDigest: digest,
-      txRef: tx.hash,
-    });
-    await time.increaseTo(second.deadline);
-    const verdict = await check(second, token);
-    expect(verdict.verdict).to.equal("missed");
-    expect(verdict.reason).to.match(/transfers 40000000 of token/);
-    expect(await judge(f, second, false)).to.equal(MEMBER_STAKE / 10n);
   });
 
   // documented (an honest member slashed): ether is checked as the transaction's `value` to its `to`. A withdrawal
@@ -232,21 +214,11 @@ describe("issue 14: the operator's IA transaction check", function () {
   // however it pays: 10% of its stake.
   // Fix: refuse a zero txRef in `postInterim` (and make `--tx` required), or add `setInterimTxRef(record, txRef)`
   // for the member while the IA is Open and before its deadline (a new record hash).
-  it.skip("EXPLOIT: an IA posted with txRef zero ('not yet known') can never be settled: the member is slashed though it paid", async function () {
-    const record = await post(f, { destinationDigest: digest, txRef: ZeroHash });
-    await f.member.sendTransaction({ to: destination, value: E18 });
-    await time.increaseTo(record.deadline);
-    const verdict = await check(record);
-    expect(verdict.verdict, verdict.reason).to.not.equal("missed");
-  });
-
-  it("measured: the IA posted with txRef zero is judged missed at its deadline and slashes 10% of the stake", async function () {
-    const record = await post(f, { destinationDigest: digest, txRef: ZeroHash });
-    await f.member.sendTransaction({ to: destination, value: E18 });
-    await time.increaseTo(record.deadline);
-    const verdict = await check(record);
-    expect(verdict.verdict).to.equal("missed");
-    expect(await judge(f, record, false)).to.equal(MEMBER_STAKE / 10n);
+  it("defence (was an EXPLOIT): an IA naming no transaction (txRef zero) is refused at posting", async function () {
+    await expect(post(f, { destinationDigest: digest, txRef: ZeroHash })).to.be.revertedWithCustomError(
+      f.attestations,
+      "AttestationsNoTransaction",
+    );
   });
 
   // EXPLOIT (an honest member slashed): the same root cause as txRef zero, the way exchanges really pay. The member
@@ -293,7 +265,7 @@ describe("issue 14: the operator's IA transaction check", function () {
     const record = await post(f, { destinationDigest: digest, txRef: gone.hash });
     const before = await check(record);
     expect(before.verdict).to.equal("wait");
-    expect(before.reason).to.match(/not on the chain/);
+    expect(before.reason).to.match(/not (on the chain|visible)/);
     await time.increaseTo(record.deadline);
     expect((await check(record)).verdict).to.equal("missed");
 

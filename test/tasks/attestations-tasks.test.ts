@@ -196,12 +196,16 @@ describe("attestation tasks", function () {
     const base = { ...common, amount: "1", destination: f.user.address, deadline: 0n, within: 3_600n };
     await expectTaskError(interimPost(c.ctx, { ...base, asset: 99 }), "asset 99 is not listed");
     await expectTaskError(interimPost(c.ctx, { ...base, asset: ETH_ASSET, destination: undefined }), "--destination");
+    await expectTaskError(
+      interimPost(c.ctx, { ...base, asset: ETH_ASSET }),
+      "--tx <the withdrawal's transaction hash>",
+    );
     const file = join(work, "withdrawals.json");
     await writeFile(
       file,
       JSON.stringify([
-        { asset: ETH_ASSET, amount: "1", destination: f.user.address, within: 600 },
-        { asset: ETH_ASSET, amount: "-1", destination: f.user.address, within: 600 },
+        { asset: ETH_ASSET, amount: "1", destination: f.user.address, tx: keccak256("0x01"), within: 600 },
+        { asset: ETH_ASSET, amount: "-1", destination: f.user.address, tx: keccak256("0x02"), within: 600 },
       ]),
     );
     await expectTaskError(interimPost(c.ctx, { ...base, asset: 0, file }), "entry 1: --amount");

@@ -16,6 +16,7 @@ const READ_ONLY = [
   "eigenlayer status",
   "member status",
   "ledger status",
+  "interim list",
   "record verify",
   "governance pending",
   "governance read",

@@ -1,4 +1,4 @@
-// Step 10, attestations: between snapshots two honest members post interim attestations (IA) of withdrawals; one
+// Step 15, attestations: after the claims two honest members post interim attestations (IA) of withdrawals; one
 // sends the ether it names, the other names a transaction that never happens. At the deadline every other member,
 // as an operator, checks the transaction on the chain (`interim attest`) and their verdict files are submitted
 // (`interim submit`): one IA settles, the other is missed (a missed duty, slashed). The auditor then posts a reserve
@@ -14,6 +14,7 @@ import { interimAttest } from "../../../tasks/interim-attest.js";
 import { interimPost } from "../../../tasks/interim-post.js";
 import { interimSubmit } from "../../../tasks/interim-submit.js";
 import { INTERIM_STATUS, postedInterims } from "../../attestations/index.js";
+import { sendAndDescribe } from "../../client/index.js";
 import type { LiveContext } from "../context.js";
 import { ETH_ASSET, type DemoMember } from "../scenario.js";
 
@@ -36,6 +37,19 @@ export async function attestationsStep(ctx: LiveContext): Promise<AttestationsOu
       const honest = scenario.members.filter((m) => !m.cheater);
       if (honest.length < 2) throw new Error("the attestations step needs two honest members");
       const [payer, misser] = honest;
+      // The cheater was ejected: governance sets the quorum for the members left (any one other member's stake), as
+      // the onboarding step set it for three.
+      const left = await Promise.all(honest.map((m) => d.stakeSource.stakeOf(m.address)));
+      const smallest = left.reduce((a, b) => (a < b ? a : b));
+      await sendAndDescribe(clients.governance, "setQuorumParams", () =>
+        d.ledger
+          .connect(chain.gov)
+          .setQuorumParams({ quorumWeight: smallest, minSigners: 1, requestFee: 0n, maxOpenRequests: 4 }),
+      );
+      note(`the cheater is gone: quorum 1 co-signer and ${smallest} units of stake`);
+      // The verdicts weigh the operators' stake as cached before the IAs: let the claims step's last changes settle.
+      await chain.increaseTime(60);
+      await chain.mine();
       const destination = await (await clients.auditor.signer()).getAddress();
       const amount = parseEther("0.5");
       const payerSigner = await clients.members[payer.index].signer();
@@ -66,7 +80,8 @@ export async function attestationsStep(ctx: LiveContext): Promise<AttestationsOu
         const ia = posted.filter((x) => x.record.member === m.address).at(-1)!;
         const files: string[] = [];
         for (const op of scenario.members) {
-          if (op.index === m.index) continue;
+          // Every other member still operating co-signs (the cheater was ejected by now).
+          if (op.index === m.index || op.cheater) continue;
           const out = join(tmp, `interim-${ia.interimId.slice(2, 10)}-${op.index}.json`);
           await interimAttest(clients.members[op.index], { interim: ia.interimId, confirmations: 1, out });
           files.push(out);
