@@ -42,7 +42,13 @@ async function cli(
   try {
     const r = (JSON.parse(v.text) as { record?: { member?: string; asset?: number; t?: string } }).record;
     if (r?.member !== undefined && r.asset !== undefined && r.t !== undefined && /^[0-9]+$/.test(r.t)) {
-      published = await publishedTree(provider, { ledger: w.ledger, registry: w.registry }, r.member, r.asset, BigInt(r.t));
+      published = await publishedTree(
+        provider,
+        { ledger: w.ledger, registry: w.registry },
+        r.member,
+        r.asset,
+        BigInt(r.t),
+      );
     }
   } catch (e) {
     chainError = (e as Error).message;
@@ -98,7 +104,8 @@ function bump(text: string, path: string[]): string {
   for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
   const last = path[path.length - 1];
   const v = o[last];
-  o[last] = typeof v === "number" ? v + 1 : `${(v as string).slice(0, -1)}${(Number((v as string).slice(-1)) + 1) % 10}`;
+  o[last] =
+    typeof v === "number" ? v + 1 : `${(v as string).slice(0, -1)}${(Number((v as string).slice(-1)) + 1) % 10}`;
   return JSON.stringify(json, null, 2);
 }
 
@@ -174,7 +181,9 @@ describe("web page and record verify agree on the record test vectors", function
       provider.destroy();
       await page.context().close();
     }
-    console.log(`      ${vectors.length} vectors: ${outcomes.valid} valid, ${outcomes.invalid} invalid, ${outcomes.error} refused`);
+    console.log(
+      `      ${vectors.length} vectors: ${outcomes.valid} valid, ${outcomes.invalid} invalid, ${outcomes.error} refused`,
+    );
     expect(outcomes.valid).to.be.greaterThan(5);
     expect(outcomes.invalid).to.be.greaterThan(40);
     expect(outcomes.error).to.be.greaterThan(1);
