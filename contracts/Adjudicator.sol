@@ -41,6 +41,8 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     IRootSumMismatchVerifier private immutable _ROOT_SUM_VERIFIER;
 
     SlashParams private _slashParams;
+    /// @dev The attestations contract (missed interim attestations), wired once by governance.
+    address private _attestations;
     mapping(address member => mapping(uint32 asset => mapping(uint64 t => bool proven))) private _rootSumProven;
 
     /// @notice The contracts the adjudicator works with.
@@ -144,6 +146,32 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         if (msg.sender != address(_LEDGER)) revert AdjudicatorNotLedger(msg.sender);
         uint256 slashed = _slash(member, _slashParams.insolvencyBps, submitter);
         emit InsolvencySlashed(member, t, subject, submitter, slashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function slashMissedInterim(
+        address member,
+        bytes32 interimId,
+        uint16 bps,
+        address submitter
+    ) external nonReentrant returns (uint256 weightSlashed) {
+        if (msg.sender != _attestations || msg.sender == address(0)) revert AdjudicatorNotAttestations(msg.sender);
+        if (bps > Constants.BPS) revert AdjudicatorBadBps(bps);
+        weightSlashed = _slash(member, bps, submitter);
+        emit MissedInterimSlashed(member, interimId, submitter, weightSlashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function setAttestations(address attestations_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (attestations_ == address(0)) revert AdjudicatorZeroAddress();
+        if (_attestations != address(0)) revert AdjudicatorAttestationsAlreadySet();
+        _attestations = attestations_;
+        emit AttestationsSet(attestations_);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function attestations() external view returns (address) {
+        return _attestations;
     }
 
     /// @inheritdoc IAdjudicator

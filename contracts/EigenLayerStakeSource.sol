@@ -85,6 +85,8 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     mapping(uint256 slashId => mapping(IStrategy strategy => SlashedShares shares)) private _unbookedShares;
     mapping(address member => uint256[] slashIds) private _pending;
     mapping(uint256 id => DeferredSlash slash) private _deferred;
+    /// @dev Per member, its deferred slashes that hold its claim rounds.
+    mapping(address member => uint256[] ids) private _holding;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param allocationManager EigenLayer's AllocationManager.
@@ -304,16 +306,29 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         DeferredSlash memory deferred = _deferred[id];
         if (deferred.member == address(0)) revert EigenLayerUnknownDeferredSlash(id);
         delete _deferred[id];
+        if (deferred.holdsRounds) _removeId(_holding[deferred.member], id);
         (bool executed, uint256 slashId, , bytes memory reason) = _execute(
             deferred.member,
             deferred.bps,
             deferred.bountyRecipient,
-            deferred.bountyBps
+            deferred.bountyBps,
+            deferred.orderedAt
         );
         // Reverting restores the record: a refused retry loses nothing.
         if (!executed) revert EigenLayerSlashRefused(id, reason);
         _book.cache(deferred.member, _stakeOf(deferred.member), 0, _config.weightEpoch);
         emit DeferredSlashExecuted(id, slashId);
+    }
+
+    /// @inheritdoc IEigenLayerStakeSource
+    function releaseDeferredSlash(uint256 id) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        DeferredSlash storage deferred = _deferred[id];
+        address member = deferred.member;
+        if (member == address(0)) revert EigenLayerUnknownDeferredSlash(id);
+        if (!deferred.holdsRounds) revert EigenLayerDeferredSlashNotHolding(id);
+        deferred.holdsRounds = false;
+        _removeId(_holding[member], id);
+        emit DeferredSlashReleased(id, member);
     }
 
     /// @inheritdoc IEigenLayerStakeSource
@@ -327,6 +342,12 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         uint256[] memory slashIds = _pending[member];
         for (uint256 i = 0; i < slashIds.length; ++i) {
             if (!_clear(slashIds[i]) && _executed[slashIds[i]].orderedAt <= orderedBy) ++pending;
+        }
+        // Slashes EigenLayer refused so far: their funds are still to come.
+        uint256[] storage deferredIds = _holding[member];
+        uint256 count = deferredIds.length;
+        for (uint256 i = 0; i < count; ++i) {
+            if (_deferred[deferredIds[i]].orderedAt <= orderedBy) ++pending;
         }
     }
 
@@ -377,10 +398,12 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         uint16 share = bountyRecipient == address(0) ? 0 : _config.bountyShareBps;
         bool executed;
         bytes memory reason;
-        (executed, , weightSlashed, reason) = _execute(member, bps, bountyRecipient, share);
+        uint40 orderedAt = uint40(block.timestamp);
+        (executed, , weightSlashed, reason) = _execute(member, bps, bountyRecipient, share, orderedAt);
         if (!executed) {
             uint256 id = ++_deferredCount;
-            _deferred[id] = DeferredSlash(member, bps, bountyRecipient, share, reason);
+            _deferred[id] = DeferredSlash(member, bps, bountyRecipient, share, orderedAt, true, reason);
+            _holding[member].push(id);
             emit SlashDeferred(id, member, bps, reason);
         }
         // Counted when ordered, executed or not.
@@ -515,6 +538,11 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     }
 
     /// @inheritdoc IEigenLayerStakeSource
+    function deferredSlashesOf(address member) external view returns (uint256[] memory ids) {
+        return _holding[member];
+    }
+
+    /// @inheritdoc IEigenLayerStakeSource
     function deferredSlash(uint256 id) external view returns (DeferredSlash memory) {
         return _deferred[id];
     }
@@ -547,13 +575,15 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         emit StakeParamsSet(lookAheadBlocks, restitutionDelay_, bountyShareBps);
     }
 
-    /// @dev Slashes `bps` of `member`'s operator's allocation of every strategy and tries to clear it at once.
-    /// Returns executed = false with EigenLayer's revert data when it refuses.
+    /// @dev Slashes `bps` of `member`'s operator's allocation of every strategy and tries to clear it at once; the
+    /// executed slash is recorded as ordered at `orderedAt`. Returns executed = false with EigenLayer's revert data
+    /// when it refuses.
     function _execute(
         address member,
         uint16 bps,
         address bountyRecipient,
-        uint16 bountyBps
+        uint16 bountyBps,
+        uint40 orderedAt
     ) private returns (bool executed, uint256 slashId, uint256 weightSlashed, bytes memory reason) {
         address operator = _bindings[member].operator;
         // Only an operator that registered for the member stakes for it (another member's approval proves nothing).
@@ -577,7 +607,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
                 SafeCast.toUint128(worth)
             );
         }
-        _executed[slashId] = ExecutedSlash(member, bountyRecipient, bountyBps, false, uint40(block.timestamp));
+        _executed[slashId] = ExecutedSlash(member, bountyRecipient, bountyBps, false, orderedAt);
         _pending[member].push(slashId);
         emit OperatorSlashOrdered(member, operator, slashId, bps, weightSlashed);
         _clear(slashId);
@@ -652,7 +682,7 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         }
         if (cleared) {
             _executed[slashId].cleared = true;
-            _removePending(executed.member, slashId);
+            _removeId(_pending[executed.member], slashId);
         }
     }
 
@@ -699,13 +729,13 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         (ok, ) = to.call{value: amount, gas: 50_000}("");
     }
 
-    function _removePending(address member, uint256 slashId) private {
-        uint256[] storage slashIds = _pending[member];
-        uint256 count = slashIds.length;
+    /// @dev Removes `id` from `ids` (order not kept).
+    function _removeId(uint256[] storage ids, uint256 id) private {
+        uint256 count = ids.length;
         for (uint256 i = 0; i < count; ++i) {
-            if (slashIds[i] == slashId) {
-                slashIds[i] = slashIds[count - 1];
-                slashIds.pop();
+            if (ids[i] == id) {
+                ids[i] = ids[count - 1];
+                ids.pop();
                 return;
             }
         }

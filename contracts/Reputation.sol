@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IAttestations} from "./interfaces/IAttestations.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
@@ -17,6 +18,8 @@ contract Reputation is IReputation, AccessControl {
     IStakeSource private immutable _STAKE;
     ICommitmentLedger private immutable _LEDGER;
     uint16 private _slashPenaltyBps;
+    Weights private _weights;
+    IAttestations private _attestations;
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
     /// @param stakeSource_ The stake source (stake history).
@@ -31,6 +34,33 @@ contract Reputation is IReputation, AccessControl {
         _LEDGER = ledger_;
         _slashPenaltyBps = slashPenaltyBps_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setWeights(
+            Weights({
+                snapshots: 1,
+                interims: 1,
+                reserveAttestations: 1,
+                samples: 1,
+                criticalBps: 2_500,
+                highBps: 1_000,
+                mediumBps: 250,
+                lowBps: 50,
+                scoreWeightBps: 5_000,
+                findingsDecay: 180 days
+            })
+        );
+    }
+
+    /// @inheritdoc IReputation
+    function setWeights(Weights calldata weights_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setWeights(weights_);
+    }
+
+    /// @inheritdoc IReputation
+    function setAttestations(address attestations_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (attestations_ == address(0)) revert ReputationZeroAddress();
+        if (address(_attestations) != address(0)) revert ReputationAttestationsAlreadySet();
+        _attestations = IAttestations(attestations_);
+        emit AttestationsSet(attestations_);
     }
 
     /// @inheritdoc IReputation
@@ -63,13 +93,45 @@ contract Reputation is IReputation, AccessControl {
 
     /// @inheritdoc IReputation
     function scoreOf(address member) external view returns (uint256) {
-        MemberReputation memory rep = reputationOf(member);
-        if (rep.dutiesTotal == 0) return 0;
-        uint256 twc = _timeWeighted(_STAKE.stakeHistoryOf(member));
-        uint256 score = Math.mulDiv(twc, rep.dutiesMet, rep.dutiesTotal);
-        if (rep.slashCount == 0) return score;
-        uint256 factor = _pow(((Constants.BPS - _slashPenaltyBps) * _ONE) / Constants.BPS, rep.slashCount);
-        return Math.mulDiv(score, factor, _ONE);
+        return partsOf(member).score;
+    }
+
+    /// @inheritdoc IReputation
+    function partsOf(address member) public view returns (Parts memory parts) {
+        ICommitmentLedger.MemberRecord memory record = _LEDGER.memberRecordOf(member);
+        IStakeSource.StakeHistory memory history = _STAKE.stakeHistoryOf(member);
+        Weights memory w = _weights;
+        parts.twc = _timeWeighted(history);
+        parts.weightedMet = uint256(record.dutiesMet) * w.snapshots;
+        parts.weightedTotal = uint256(record.dutiesTotal) * w.snapshots;
+        IAttestations attestations_ = _attestations;
+        if (address(attestations_) != address(0)) {
+            IAttestations.Duties memory d = attestations_.dutiesOf(member);
+            parts.weightedMet +=
+                uint256(d.interimsSettled) * w.interims +
+                uint256(d.raOnTime) * w.reserveAttestations +
+                uint256(d.samplesOpened) * w.samples;
+            parts.weightedTotal +=
+                (uint256(d.interimsSettled) + d.interimsMissed) * w.interims +
+                (uint256(d.raOnTime) + d.raOverdue) * w.reserveAttestations +
+                (uint256(d.samplesOpened) + d.samplesMissed) * w.samples;
+            parts.findingsPenaltyBps = _findingsPenalty(attestations_.auditStateOf(member), w);
+        }
+        parts.slashFactor = _pow(((Constants.BPS - _slashPenaltyBps) * _ONE) / Constants.BPS, history.slashCount);
+        if (parts.weightedTotal == 0) return parts;
+        uint256 score = Math.mulDiv(parts.twc, parts.weightedMet, parts.weightedTotal);
+        score = Math.mulDiv(score, Constants.BPS - parts.findingsPenaltyBps, Constants.BPS);
+        parts.score = Math.mulDiv(score, parts.slashFactor, _ONE);
+    }
+
+    /// @inheritdoc IReputation
+    function weights() external view returns (Weights memory) {
+        return _weights;
+    }
+
+    /// @inheritdoc IReputation
+    function attestations() external view returns (address) {
+        return address(_attestations);
     }
 
     /// @inheritdoc IReputation
@@ -94,6 +156,36 @@ contract Reputation is IReputation, AccessControl {
         if (elapsed == 0) return history.weight;
         uint256 total = history.weightSeconds + history.weight * (block.timestamp - history.lastUpdate);
         return total / elapsed;
+    }
+
+    /// @dev The last RA's findings penalty in basis points, decayed linearly over `findingsDecay` after its posting.
+    function _findingsPenalty(IAttestations.AuditState memory state, Weights memory w) private view returns (uint256) {
+        if (state.count == 0) return 0;
+        uint256 elapsed = block.timestamp - state.lastPostedAt;
+        if (elapsed >= w.findingsDecay) return 0;
+        IAttestations.Findings memory f = state.lastFindings;
+        uint256 penalty =
+            uint256(f.critical) * w.criticalBps +
+                uint256(f.high) * w.highBps +
+                uint256(f.medium) * w.mediumBps +
+                uint256(f.low) * w.lowBps +
+                ((Constants.BPS - f.score) * w.scoreWeightBps) / Constants.BPS;
+        if (penalty > Constants.BPS) penalty = Constants.BPS;
+        return (penalty * (w.findingsDecay - elapsed)) / w.findingsDecay;
+    }
+
+    function _setWeights(Weights memory w) private {
+        if (
+            uint256(w.snapshots) + w.interims + w.reserveAttestations + w.samples == 0 ||
+            w.criticalBps > Constants.BPS ||
+            w.highBps > Constants.BPS ||
+            w.mediumBps > Constants.BPS ||
+            w.lowBps > Constants.BPS ||
+            w.scoreWeightBps > Constants.BPS ||
+            w.findingsDecay == 0
+        ) revert ReputationBadWeights();
+        _weights = w;
+        emit WeightsSet(w);
     }
 
     /// @dev `base ^ exponent` in 1e18 fixed point, by squaring (O(log exponent)).

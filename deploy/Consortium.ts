@@ -6,9 +6,11 @@
 //
 // Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry, Reputation,
 // CommitmentLedger, the fraud-proof verifiers LeafMismatch32Verifier and RootSumMismatchVerifier (generated into
-// contracts/verifiers/ by `npx hardhat circuits`) and the Adjudicator (which keeps the restitution claims). Roles: AUDITOR_ROLE on the registry to `auditor`; ADJUDICATOR_ROLE
-// to the Adjudicator on the registry; the vault's and the ledger's adjudicator is the Adjudicator, set once (Reputation needs no
-// role: it reads the ledger's counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
+// contracts/verifiers/ by `npx hardhat circuits`), the Adjudicator (which keeps the restitution claims) and
+// Attestations (interim and reserve attestations, sampling). Roles: AUDITOR_ROLE on the registry to `auditor`;
+// ADJUDICATOR_ROLE to the Adjudicator on the registry; the vault's, the ledger's and Attestations' adjudicator is the
+// Adjudicator, set once, and the Adjudicator's and Reputation's attestations contract is Attestations, set once
+// (Reputation needs no role: it reads the ledger's and Attestations' counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
 // a multisig afterwards (docs/guides/deploy.md). ETH is listed as asset `ethAssetId`.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
@@ -88,6 +90,19 @@ function consortiumAround(
     },
   ]);
 
+  const attestations = m.contract("Attestations", [
+    admin,
+    registry,
+    stake,
+    ledger,
+    {
+      raInterval: m.getParameter("raInterval", 90n * 86_400n),
+      interimWindow: m.getParameter("interimWindow", 3n * 86_400n),
+      sampleWindow: m.getParameter("sampleWindow", 7n * 86_400n),
+      missedInterimBps: m.getParameter("missedInterimBps", 1_000n),
+    },
+  ]);
+
   // Wiring (the deployer is governance on every contract, so it may make these calls).
   m.call(registry, "setStakeSource", [stake]);
   m.call(registry, "grantRole", [ROLES.AUDITOR_ROLE, auditor], { id: "registry_grant_auditor" });
@@ -100,7 +115,10 @@ function consortiumAround(
   ]);
   m.call(ledger, "setAdjudicator", [adjudicator]);
   m.call(stake, "setAdjudicator", [adjudicator]);
-  return { registry, reserveRegistry, reputation, ledger, verifier, rootSumVerifier, adjudicator };
+  m.call(attestations, "setAdjudicator", [adjudicator]);
+  m.call(adjudicator, "setAttestations", [attestations]);
+  m.call(reputation, "setAttestations", [attestations]);
+  return { registry, reserveRegistry, reputation, ledger, verifier, rootSumVerifier, adjudicator, attestations };
 }
 
 /**

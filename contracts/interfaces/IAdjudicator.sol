@@ -69,6 +69,10 @@ interface IAdjudicator is IRestitutionClaims {
     error AdjudicatorInvalidProof();
     /// @notice Only the commitment ledger may call.
     error AdjudicatorNotLedger(address caller);
+    /// @notice Only the attestations contract may call.
+    error AdjudicatorNotAttestations(address caller);
+    /// @notice The attestations contract is set once.
+    error AdjudicatorAttestationsAlreadySet();
     /// @notice A slash share above 10000 basis points.
     error AdjudicatorBadBps(uint16 bps);
     /// @notice A zero address where one is required.
@@ -124,6 +128,15 @@ interface IAdjudicator is IRestitutionClaims {
         address reporter,
         uint256 weightSlashed
     );
+    /// @notice Emitted when a missed interim attestation is punished.
+    event MissedInterimSlashed(
+        address indexed member,
+        bytes32 indexed interimId,
+        address indexed submitter,
+        uint256 weightSlashed
+    );
+    /// @notice Emitted when governance wires the attestations contract.
+    event AttestationsSet(address attestations);
     /// @notice Emitted when a quorum verdict of insolvency is punished.
     event InsolvencySlashed(
         address indexed member,
@@ -186,6 +199,22 @@ interface IAdjudicator is IRestitutionClaims {
     /// @param subject The attestation subject.
     /// @param submitter Who posted the verdict (bounty recipient).
     function slashInsolvency(address member, uint64 t, bytes32 subject, address submitter) external;
+
+    /// @notice Slashes `bps` of a member whose interim attestation the operators' quorum found missed (only the
+    /// attestations contract, which takes `bps` from its governance parameters); the bounty goes to `submitter`.
+    /// @return weightSlashed The stake weight the slash took.
+    function slashMissedInterim(
+        address member,
+        bytes32 interimId,
+        uint16 bps,
+        address submitter
+    ) external returns (uint256 weightSlashed);
+
+    /// @notice Governance, once: the attestations contract allowed to call `slashMissedInterim`.
+    function setAttestations(address attestations) external;
+
+    /// @notice The attestations contract (zero until set).
+    function attestations() external view returns (address);
 
     /// @notice Ejects a slashed Probation or Active member whose stake weight is below its SLA minimum (anyone: a slash
     /// that leaves a member short does not eject it in the same transaction; watchtowers call this next). A member

@@ -29,7 +29,9 @@ import {IStrategy} from "../eigenlayer/interfaces/IStrategy.sol";
 /// delay) stays pending and
 /// `clearSlash` / `clearRestitution` (anyone; the adjudicator calls it before it settles a claim round) finishes it. A
 /// slash EigenLayer refuses (operator not slashable, paused, no operator) is recorded with the revert data and
-/// `retrySlash` (anyone) executes it later; it is counted for reputation when ordered.
+/// `retrySlash` (anyone) executes it later; it is counted for reputation when ordered. Until it executes it holds the
+/// member's claim rounds that close after its order (`clearRestitution` counts it as pending), unless governance
+/// releases it (`releaseDeferredSlash`).
 /// Accounting per token: everything cleared = restitution pools + released + bounties (pushed or credited).
 interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// @notice A strategy of the operator set and its weight.
@@ -43,7 +45,8 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// @param bountyRecipient Receives `bountyBps` of what arrives (zero: nobody).
     /// @param bountyBps The bounty share fixed when the slash was ordered.
     /// @param cleared Whether every strategy's shares arrived.
-    /// @param orderedAt When EigenLayer executed it (claim rounds closing after it wait for it).
+    /// @param orderedAt When the adjudicator ordered it (for a retried slash, its first order; claim rounds closing
+    /// after it wait for it).
     struct ExecutedSlash {
         address member;
         address bountyRecipient;
@@ -57,12 +60,18 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// @param bps The share of the allocation to slash.
     /// @param bountyRecipient Receives the bounty share when it executes.
     /// @param bountyBps The bounty share fixed when the slash was ordered.
+    /// @param orderedAt When the adjudicator ordered it: until it executes (or governance releases it), claim rounds
+    /// of the member closing after it wait for it.
+    /// @param holdsRounds Whether it still holds the member's claim rounds (false once governance released it; it
+    /// stays retriable).
     /// @param reason EigenLayer's revert data at the last attempt.
     struct DeferredSlash {
         address member;
         uint16 bps;
         address bountyRecipient;
         uint16 bountyBps;
+        uint40 orderedAt;
+        bool holdsRounds;
         bytes reason;
     }
 
@@ -120,6 +129,8 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     error EigenLayerUnknownDeferredSlash(uint256 id);
     /// @notice EigenLayer refused the retried slash again (its revert data).
     error EigenLayerSlashRefused(uint256 id, bytes reason);
+    /// @notice Deferred slash `id` does not hold claim rounds (released already).
+    error EigenLayerDeferredSlashNotHolding(uint256 id);
     /// @notice `member` has no operator to slash (the reason a slash of such a member is deferred).
     error EigenLayerNoOperator(address member);
     /// @notice A call into EigenLayer failed without revert data (out of gas): the whole transaction reverts, so a
@@ -160,6 +171,8 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     event SlashDeferred(uint256 indexed id, address indexed member, uint16 bps, bytes reason);
     /// @notice Emitted when a deferred slash executed.
     event DeferredSlashExecuted(uint256 indexed id, uint256 indexed slashId);
+    /// @notice Emitted when governance released deferred slash `id` from holding `member`'s claim rounds.
+    event DeferredSlashReleased(uint256 indexed id, address indexed member);
     /// @notice Emitted per strategy whose slashed shares arrived, with how they were booked.
     event SlashCleared(
         address indexed member,
@@ -209,8 +222,13 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     function deregisterLeft(address member) external;
 
     /// @notice Anyone: executes a deferred slash; reverts EigenLayerSlashRefused (keeping it) if EigenLayer refuses
-    /// again.
+    /// again. The executed slash keeps the deferred slash's order time.
     function retrySlash(uint256 id) external;
+
+    /// @notice Governance: stops deferred slash `id` from holding its member's claim rounds (for a slash EigenLayer will
+    /// not execute in any useful time, e.g. a member with no operator); it stays retriable, and what it takes when it
+    /// executes goes to the member's pool for the rounds open then.
+    function releaseDeferredSlash(uint256 id) external;
 
     /// @notice Anyone: clears executed slash `slashId`'s shares to this contract and books them; returns whether every
     /// strategy's shares arrived (false while EigenLayer's resolution delay runs).
@@ -247,6 +265,9 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
 
     /// @notice The slashes of `member` whose shares have not all arrived.
     function pendingSlashesOf(address member) external view returns (uint256[] memory slashIds);
+
+    /// @notice The deferred slashes of `member` that hold its claim rounds (not executed, not released).
+    function deferredSlashesOf(address member) external view returns (uint256[] memory ids);
 
     /// @notice A deferred slash (zero member: none or executed).
     function deferredSlash(uint256 id) external view returns (DeferredSlash memory);

@@ -10,8 +10,45 @@ pragma solidity 0.8.30;
 /// @dev Time-weighted collateral = (weight x seconds since the member's first stake change) / (those seconds), the
 /// weight counted as cached by the stake source at each change (after a token-weight change, until the member's next
 /// change or `refreshStake`, at the weight cached before).
-/// score = twc * met / total * ((10000 - slashPenaltyBps) / 10000) ^ slashCount; zero without duties.
+/// Duties (A9): the ledger's (snapshots in cadence, requests answered) and, once `setAttestations` wired the
+/// attestations contract, its IAs settled or missed, RAs on time or overdue and samples opened or missed, each kind
+/// weighted by governance (`Weights`): met = sum(weight_k * met_k), total = sum(weight_k * total_k).
+/// RA findings: penalty = min(10000, sum(count_s * weight_s) + (10000 - score) * scoreWeightBps / 10000) basis points
+/// from the last RA, decaying linearly to zero over `findingsDecay` seconds after it was posted.
+/// score = twc * met / total * (10000 - findings penalty) / 10000 * ((10000 - slashPenaltyBps) / 10000) ^ slashCount;
+/// zero without duties. The 0-confirmation settlement factor (A8) is not built: it counts 1.
 interface IReputation {
+    /// @notice Governance's weights: per duty kind, per finding severity (basis points each), of the score's
+    /// shortfall, and the findings' decay.
+    struct Weights {
+        uint16 snapshots;
+        uint16 interims;
+        uint16 reserveAttestations;
+        uint16 samples;
+        uint16 criticalBps;
+        uint16 highBps;
+        uint16 mediumBps;
+        uint16 lowBps;
+        uint16 scoreWeightBps;
+        uint64 findingsDecay;
+    }
+
+    /// @notice The score's parts, as `scoreOf` combines them.
+    /// @param twc Time-weighted collateral.
+    /// @param weightedMet Weighted duties met.
+    /// @param weightedTotal Weighted duties in all.
+    /// @param findingsPenaltyBps The last RA's findings penalty, decayed to now.
+    /// @param slashFactor ((10000 - slashPenaltyBps) / 10000) ^ slashCount, in 1e18 fixed point.
+    /// @param score The score.
+    struct Parts {
+        uint256 twc;
+        uint256 weightedMet;
+        uint256 weightedTotal;
+        uint256 findingsPenaltyBps;
+        uint256 slashFactor;
+        uint256 score;
+    }
+
     /// @notice A member's reputation inputs, as read from the ledger and the stake source.
     /// @param dutiesMet Duties met within the SLA.
     /// @param dutiesTotal Duties met plus missed.
@@ -34,9 +71,32 @@ interface IReputation {
     error ReputationBadBps(uint16 bps);
     /// @notice A zero address where one is required.
     error ReputationZeroAddress();
+    /// @notice Weights with every duty kind at zero, a severity weight above 10000 or a zero decay.
+    error ReputationBadWeights();
+    /// @notice The attestations contract is set once.
+    error ReputationAttestationsAlreadySet();
 
     /// @notice Emitted when governance sets the slash penalty.
     event SlashPenaltySet(uint16 slashPenaltyBps);
+    /// @notice Emitted when governance sets the weights.
+    event WeightsSet(Weights weights);
+    /// @notice Emitted when governance wires the attestations contract.
+    event AttestationsSet(address attestations);
+
+    /// @notice Governance: the weights.
+    function setWeights(Weights calldata weights) external;
+
+    /// @notice Governance, once: the attestations contract whose duties and findings count.
+    function setAttestations(address attestations) external;
+
+    /// @notice The score's parts.
+    function partsOf(address member) external view returns (Parts memory);
+
+    /// @notice The weights.
+    function weights() external view returns (Weights memory);
+
+    /// @notice The attestations contract (zero until set).
+    function attestations() external view returns (address);
 
     /// @notice Governance: the penalty per slash in basis points (multiplicative).
     function setSlashPenalty(uint16 slashPenaltyBps) external;

@@ -83,7 +83,8 @@ interface IStakeSource {
     /// @notice Anyone: moves whatever of `member`'s slashed funds has arrived into its restitution pools; never
     /// reverts for funds not yet available (they stay pending).
     /// @param orderedBy Count only the pending slashes ordered at or before this time (a claim round's close).
-    /// @return pending How many of the member's slashes ordered by `orderedBy` still wait for their funds.
+    /// @return pending How many of the member's slashes ordered by `orderedBy` still wait for their funds (executed or
+    /// not yet: a slash the source could not execute yet counts).
     function clearRestitution(address member, uint64 orderedBy) external returns (uint256 pending);
 
     /// @notice The longest time, in seconds, between a slash and its funds reaching the restitution pool (zero when

@@ -21,6 +21,7 @@ export const CONSORTIUM_FUTURES = {
   ledger: "CommitmentLedger",
   verifier: "FraudVerifier",
   adjudicator: "Adjudicator",
+  attestations: "Attestations",
 } as const;
 
 /**

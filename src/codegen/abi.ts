@@ -21,6 +21,7 @@ export const ABI_REGENERATE_COMMAND = "npx hardhat abi";
 /** The contracts Ignition deploys (deploy/Consortium.ts, deploy/EigenLayer.ts), by source file. */
 export const DEPLOYED_CONTRACTS: readonly string[] = [
   "contracts/Adjudicator.sol:Adjudicator",
+  "contracts/Attestations.sol:Attestations",
   "contracts/CollateralVault.sol:CollateralVault",
   "contracts/CommitmentLedger.sol:CommitmentLedger",
   "contracts/ConsortiumRegistry.sol:ConsortiumRegistry",

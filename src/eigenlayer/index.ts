@@ -60,7 +60,16 @@ export interface EigenLayerStatus {
   restitutionDelay: bigint;
   strategies: StrategyInfo[];
   /** Slashes EigenLayer refused, still to retry (`eigenlayer retry-slash <id>`). */
-  deferredSlashes: Array<{ id: bigint; member: string; bps: bigint; reason: string }>;
+  deferredSlashes: Array<{
+    id: bigint;
+    member: string;
+    bps: bigint;
+    /** When the adjudicator ordered it (unix seconds). */
+    orderedAt: bigint;
+    /** Whether it holds the member's claim rounds closing after `orderedAt` (until governance releases it). */
+    holdsRounds: boolean;
+    reason: string;
+  }>;
   member: EigenLayerMember | null;
 }
 
@@ -85,7 +94,9 @@ export async function readEigenLayerStatus(
   const count = await adapter.deferredSlashCount();
   for (let id = 1n; id <= count; id++) {
     const d = await adapter.deferredSlash(id);
-    if (d.member !== ZERO) deferredSlashes.push({ id, member: d.member, bps: d.bps, reason: d.reason });
+    if (d.member === ZERO) continue;
+    const { member, bps, orderedAt, holdsRounds, reason } = d;
+    deferredSlashes.push({ id, member, bps, orderedAt, holdsRounds, reason });
   }
   let memberSide: EigenLayerMember | null = null;
   if (member !== undefined) {
@@ -126,7 +137,11 @@ export function formatEigenLayerStatus(s: EigenLayerStatus): string[] {
   }
   if (s.deferredSlashes.length === 0) lines.push("  no slash waiting for a retry");
   for (const d of s.deferredSlashes) {
-    lines.push(`  deferred slash ${d.id}: ${d.bps} bps of ${d.member} (EigenLayer refused: ${d.reason})`);
+    const holds = d.holdsRounds ? `holds claim rounds closing from ${d.orderedAt}` : "released by governance";
+    lines.push(
+      `  deferred slash ${d.id}: ${d.bps} bps of ${d.member}, ordered at ${d.orderedAt}, ${holds} ` +
+        `(EigenLayer refused: ${d.reason})`,
+    );
   }
   const m = s.member;
   if (m !== null) {

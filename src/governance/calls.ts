@@ -5,9 +5,11 @@ import { AbiCoder, Interface, type FunctionFragment, type InterfaceAbi } from "e
 
 import {
   ADJUDICATOR_ABI,
+  ATTESTATIONS_ABI,
   COLLATERAL_VAULT_ABI,
   COMMITMENT_LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
+  EIGEN_LAYER_STAKE_SOURCE_ABI,
   IERC20_METADATA_ABI,
   REPUTATION_ABI,
   RESERVE_REGISTRY_ABI,
@@ -21,9 +23,11 @@ import {
 export const GOVERNED_CONTRACTS = {
   ConsortiumRegistry: { abi: CONSORTIUM_REGISTRY_ABI, future: "Consortium#ConsortiumRegistry" },
   CollateralVault: { abi: COLLATERAL_VAULT_ABI, future: "Consortium#CollateralVault" },
+  EigenLayerStakeSource: { abi: EIGEN_LAYER_STAKE_SOURCE_ABI, future: "Consortium#EigenLayerStakeSource" },
   CommitmentLedger: { abi: COMMITMENT_LEDGER_ABI, future: "Consortium#CommitmentLedger" },
   Reputation: { abi: REPUTATION_ABI, future: "Consortium#Reputation" },
   Adjudicator: { abi: ADJUDICATOR_ABI, future: "Consortium#Adjudicator" },
+  Attestations: { abi: ATTESTATIONS_ABI, future: "Consortium#Attestations" },
   ReserveRegistry: { abi: RESERVE_REGISTRY_ABI, future: "Consortium#ReserveRegistry" },
   TimelockController: { abi: TIMELOCK_CONTROLLER_ABI, future: "Governance#TimelockController" },
   /** ERC-20 transfers out of the insurance fund (the timelock): pass the token's address. */

@@ -16,7 +16,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import consortiumModule, { ROLES } from "../../deploy/Consortium.js";
 import { buildConsortiumConfigModule } from "../../deploy/ConsortiumConfig.js";
-import { ADMINISTERED_CONTRACTS, buildGovernanceModule } from "../../deploy/Governance.js";
+import { VAULT_ADMINISTERED_CONTRACTS, buildGovernanceModule } from "../../deploy/Governance.js";
 import {
   DEFAULT_ADMIN_ROLE,
   TIMELOCK_KEY,
@@ -68,6 +68,7 @@ async function deployGoverned(
     CommitmentLedger: await ethers.getContractAt("CommitmentLedger", await d.ledger.getAddress()),
     Reputation: await ethers.getContractAt("Reputation", await d.reputation.getAddress()),
     Adjudicator: await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress()),
+    Attestations: await ethers.getContractAt("Attestations", await d.attestations.getAddress()),
   };
   const timelock = await ethers.getContractAt("TimelockController", await d.timelock.getAddress());
   const timelockAddress = await timelock.getAddress();
@@ -78,6 +79,7 @@ async function deployGoverned(
     "Consortium#CommitmentLedger": await c.CommitmentLedger.getAddress(),
     "Consortium#Reputation": await c.Reputation.getAddress(),
     "Consortium#Adjudicator": await c.Adjudicator.getAddress(),
+    "Consortium#Attestations": await c.Attestations.getAddress(),
     "Consortium#ReserveRegistry": await d.reserveRegistry.getAddress(),
     [TIMELOCK_KEY]: timelockAddress,
   };
@@ -123,7 +125,7 @@ const freshSalt = () => `0x${(saltCounter++).toString(16).padStart(2, "0").repea
 describe("governance attacks", function () {
   describe("no EOA keeps a power after the hand-over (defended)", function () {
     it("the deployer renounced DEFAULT_ADMIN_ROLE on every contract and its AUDITOR_ROLE", async function () {
-      for (const name of ADMINISTERED_CONTRACTS) {
+      for (const name of VAULT_ADMINISTERED_CONTRACTS) {
         expect(await c[name].hasRole(DEFAULT_ADMIN_ROLE, deployer.address), name).to.equal(false);
         expect(await c[name].hasRole(DEFAULT_ADMIN_ROLE, timelockAddress), name).to.equal(true);
       }

@@ -5,6 +5,8 @@
 // whose fraud proof ordered it settles without it: anyone (the cheater) calls `settleRound` at `closesAt` while the
 // slash is still deferred; the round reserves 0 and its victim is paid nothing; the funds arrive later into the pool
 // for whatever round comes next (possibly one holding only the cheater's own claim, as in issue 16b).
+// FIXED (2026-12-07): a deferred slash keeps its order time and holds the member's rounds closing after it until it
+// executes (`clearRestitution` counts it), and the retry carries the order time into the executed slash.
 // Real contracts (Ignition module), real quorum attestation, a real Groth16 proof.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -34,14 +36,14 @@ describe("issue 16c: a slash deferred while its round is open does not hold the 
     await releaseCurves();
   });
 
-  // EXPLOIT: EigenLayer is paused when the victim's fraud proof lands (SlashDeferred: the 5 TETH fraud slash waits for
+  // Was an EXPLOIT: EigenLayer is paused when the victim's fraud proof lands (SlashDeferred: the 5 TETH fraud slash waits for
   // retrySlash) and stays paused past the round's close (7 days). At closesAt the cheater calls settleRound: the
   // deferred slash is on no pending list, so clearRestitution(member, closesAt) reports 0 and round 1 settles on an
   // empty pool (reserved 0): Bob's 1.5 TETH claim is paid 0. After the pause the retry books 4.5 TETH (after the bounty) with orderedAt =
   // the retry, into the pool for later rounds. Money at stake: every claim of the round (up to the fraud slash, 50% of
   // the member's stake). Fix: keep the order time in DeferredSlash, count the member's deferred slashes ordered by
   // `orderedBy` as pending in clearRestitution, and carry that order time into ExecutedSlash on retry.
-  it.skip("waits for a slash ordered while the round was open even when EigenLayer deferred it", async function () {
+  it("waits for a slash ordered while the round was open even when EigenLayer deferred it", async function () {
     const f = await elConsortium(connection, { moduleId: "Issue16cDeferred" });
     const { snap, t } = await f.snapshot(join(workDir, "snap"), Wallet.createRandom().address);
     await f.commitAndAttest(snap, t);

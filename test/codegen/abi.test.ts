@@ -133,6 +133,7 @@ describe("generated ABI module (hardhat abi)", function () {
         "IERC20_METADATA_ABI",
       ]);
       expect(inputs.enums.map((e) => e.canonicalName)).to.deep.equal([
+        "IAttestations.InterimStatus",
         "ICommitmentLedger.SetStatus",
         "ICommitmentLedger.RequestStatus",
         "ICommitmentLedger.Verdict",

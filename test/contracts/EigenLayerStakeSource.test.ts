@@ -468,12 +468,13 @@ describe("EigenLayerStakeSource", function () {
       const left = await blockOf(deregisterSelf(f, a));
       await f.el.mineTo(left + f.deallocationDelay);
       const reason = f.el.allocationManager.interface.encodeErrorResult("OperatorNotSlashable", []);
+      const orderedAt = await nextTimestamp();
       await expect(f.source.connect(f.adjudicator).slash(a.address, 5_000, f.prover.address))
         .to.emit(f.source, "SlashDeferred")
         .withArgs(1n, a.address, 5_000, reason)
         .and.not.to.emit(f.source, "OperatorSlashOrdered");
       expect(await f.source.deferredSlashCount()).to.equal(1n);
-      const record = [a.address, 5_000n, f.prover.address, BOUNTY_SHARE_BPS, reason];
+      const record = [a.address, 5_000n, f.prover.address, BOUNTY_SHARE_BPS, orderedAt, true, reason];
       expect(await f.source.deferredSlash(1n)).to.deep.equal(record);
       expect((await f.source.stakeHistoryOf(a.address)).slashCount).to.equal(1n);
       expect(await f.source.restitutionOf(a.address, f.token)).to.equal(0n);
@@ -527,14 +528,79 @@ describe("EigenLayerStakeSource", function () {
 
     it("defers the slash of a member without operator with EigenLayerNoOperator as the reason", async function () {
       const reason = f.source.interface.encodeErrorResult("EigenLayerNoOperator", [c.address]);
+      const orderedAt = await nextTimestamp();
       await expect(f.source.connect(f.adjudicator).slash(c.address, 1_000, ZeroAddress))
         .to.emit(f.source, "SlashDeferred")
         .withArgs(1n, c.address, 1_000, reason);
-      expect(await f.source.deferredSlash(1n)).to.deep.equal([c.address, 1_000n, ZeroAddress, 0n, reason]);
+      expect(await f.source.deferredSlash(1n)).to.deep.equal([
+        c.address,
+        1_000n,
+        ZeroAddress,
+        0n,
+        orderedAt,
+        true,
+        reason,
+      ]);
       expect((await f.source.stakeHistoryOf(c.address)).slashCount).to.equal(1n);
       await expect(f.source.retrySlash(1n))
         .to.be.revertedWithCustomError(f.source, "EigenLayerSlashRefused")
         .withArgs(1n, reason);
+    });
+
+    it("holds the member's claim rounds closing after a deferred slash's order until it executes, with its order time", async function () {
+      await f.addStake(a, 10n * E18);
+      await f.el.allocationManager.setPaused(true);
+      const before = BigInt(await time.latest());
+      const orderedAt = await nextTimestamp();
+      await f.source.connect(f.adjudicator).slash(a.address, 2_000, ZeroAddress);
+      expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([1n]);
+      expect(await f.source.pendingSlashesOf(a.address)).to.deep.equal([]);
+      // A round that closed before the order does not wait; one closing at or after it does.
+      expect(await f.source.clearRestitution.staticCall(a.address, before)).to.equal(0n);
+      expect(await f.source.clearRestitution.staticCall(a.address, orderedAt)).to.equal(1n);
+      expect(await f.source.clearRestitution.staticCall(b.address, orderedAt)).to.equal(0n);
+      await time.increase(30 * 86_400);
+      await f.el.allocationManager.setPaused(false);
+      await f.source.retrySlash(1n);
+      expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([]);
+      expect((await f.source.executedSlash(1n)).orderedAt).to.equal(orderedAt);
+      expect(await f.source.clearRestitution.staticCall(a.address, orderedAt)).to.equal(0n);
+    });
+
+    it("lets governance release a deferred slash from holding rounds; it stays retriable (releaseDeferredSlash)", async function () {
+      await f.addStake(a, 10n * E18);
+      await f.el.allocationManager.setPaused(true);
+      await f.source.connect(f.adjudicator).slash(a.address, 2_000, ZeroAddress);
+      await f.source.connect(f.adjudicator).slash(a.address, 1_000, ZeroAddress);
+      const orderedBy = BigInt(await time.latest());
+      expect(await f.source.clearRestitution.staticCall(a.address, orderedBy)).to.equal(2n);
+      await expect(f.source.connect(f.outsider).releaseDeferredSlash(1n)).to.be.revertedWithCustomError(
+        f.source,
+        "AccessControlUnauthorizedAccount",
+      );
+      for (const id of [0n, 3n]) {
+        await expect(f.source.connect(f.governance).releaseDeferredSlash(id))
+          .to.be.revertedWithCustomError(f.source, "EigenLayerUnknownDeferredSlash")
+          .withArgs(id);
+      }
+      await expect(f.source.connect(f.governance).releaseDeferredSlash(1n))
+        .to.emit(f.source, "DeferredSlashReleased")
+        .withArgs(1n, a.address);
+      await expect(f.source.connect(f.governance).releaseDeferredSlash(1n))
+        .to.be.revertedWithCustomError(f.source, "EigenLayerDeferredSlashNotHolding")
+        .withArgs(1n);
+      expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([2n]);
+      expect((await f.source.deferredSlash(1n)).holdsRounds).to.equal(false);
+      expect(await f.source.clearRestitution.staticCall(a.address, orderedBy)).to.equal(1n);
+      await f.el.allocationManager.setPaused(false);
+      await f.source.retrySlash(1n);
+      expect(await f.source.restitutionOf(a.address, f.token)).to.equal(2n * E18);
+      expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([2n]);
+      await f.source.retrySlash(2n);
+      expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([]);
+      await expect(f.source.connect(f.governance).releaseDeferredSlash(2n))
+        .to.be.revertedWithCustomError(f.source, "EigenLayerUnknownDeferredSlash")
+        .withArgs(2n);
     });
 
     it("refuses to retry an unknown deferred slash (EigenLayerUnknownDeferredSlash)", async function () {

@@ -51,6 +51,13 @@ export function settlementOf(
   return { reserved, insurance, taken: reserved + insurance };
 }
 export const MAX_OPEN_REQUESTS = 4;
+/** Attestations: an RA every 30 days, IA deadlines within 2 days, 3 days to open a sample, 10% per missed IA. */
+export const ATTESTATION_PARAMS = {
+  raInterval: 30n * 86_400n,
+  interimWindow: 2n * 86_400n,
+  sampleWindow: 3n * 86_400n,
+  missedInterimBps: 1_000n,
+};
 /** The default request fee: 0.01 ETH. */
 export const REQUEST_FEE = 10n ** 16n;
 /** Collateral of each operator and of the member. */
@@ -116,6 +123,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
           insuranceShareBps: INSURANCE_SHARE_BPS,
           insuranceFund: insuranceFund.address,
           ethAssetId: ETH_ASSET,
+          ...ATTESTATION_PARAMS,
         },
       },
     },
@@ -135,6 +143,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     await d.rootSumVerifier.getAddress(),
   );
   const adjudicator = await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress());
+  const attestations = await ethers.getContractAt("Attestations", await d.attestations.getAddress());
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await registry.listAsset(TOKEN_ASSET, await token.getAddress(), "TUSD", 6);
 
@@ -177,6 +186,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     verifier,
     rootSumVerifier,
     adjudicator,
+    attestations,
     token,
     governance,
     auditor,
@@ -279,5 +289,6 @@ export async function fixtureAddresses(f: Awaited<ReturnType<typeof deployLedger
     ledger: await f.ledger.getAddress(),
     verifier: await f.verifier.getAddress(),
     adjudicator: await f.adjudicator.getAddress(),
+    attestations: await f.attestations.getAddress(),
   };
 }

@@ -13,7 +13,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import consortiumModule from "../../deploy/Consortium.js";
 import { buildConsortiumConfigModule } from "../../deploy/ConsortiumConfig.js";
-import { ADMINISTERED_CONTRACTS, buildGovernanceModule } from "../../deploy/Governance.js";
+import { VAULT_ADMINISTERED_CONTRACTS, buildGovernanceModule } from "../../deploy/Governance.js";
 import {
   DEFAULT_ADMIN_ROLE,
   GovernanceCallError,
@@ -68,6 +68,7 @@ const c = {
   CommitmentLedger: await ethers.getContractAt("CommitmentLedger", await ledger.getAddress()),
   Reputation: await ethers.getContractAt("Reputation", await reputation.getAddress()),
   Adjudicator: await ethers.getContractAt("Adjudicator", await adjudicator.getAddress()),
+  Attestations: await ethers.getContractAt("Attestations", await deployed.attestations.getAddress()),
 };
 const dir = await mkdtemp(join(tmpdir(), "por-governance-"));
 const addresses: Record<string, string> = {
@@ -76,6 +77,7 @@ const addresses: Record<string, string> = {
   "Consortium#CommitmentLedger": await c.CommitmentLedger.getAddress(),
   "Consortium#Reputation": await c.Reputation.getAddress(),
   "Consortium#Adjudicator": await c.Adjudicator.getAddress(),
+  "Consortium#Attestations": await deployed.attestations.getAddress(),
   "Consortium#ReserveRegistry": await reserveRegistry.getAddress(),
   [TIMELOCK_KEY]: timelockAddress,
 };
@@ -133,7 +135,7 @@ describe("governance", function () {
     it("leaves every admin role of every contract with the timelock only, and no role at all to the deployer", async function () {
       const roles = await deploymentRoles(addresses, ethers.provider);
       // Every contract was enumerated, with DEFAULT_ADMIN_ROLE and its *_ROLE constants.
-      for (const name of [...ADMINISTERED_CONTRACTS, "TimelockController"]) {
+      for (const name of [...VAULT_ADMINISTERED_CONTRACTS, "TimelockController"]) {
         expect(roles.filter((r) => r.contract === name && r.name === "DEFAULT_ADMIN_ROLE")).to.have.length(1);
       }
       expect(roles.map((r) => `${r.contract}.${r.name}`)).to.include.members([
@@ -190,19 +192,20 @@ describe("governance", function () {
       const other = await network.create();
       const d = await other.ignition.deploy(consortiumModule);
       const own: Record<string, string> = {};
-      for (const name of ADMINISTERED_CONTRACTS) {
+      for (const name of VAULT_ADMINISTERED_CONTRACTS) {
         const key = {
           ConsortiumRegistry: "registry",
           CollateralVault: "vault",
           CommitmentLedger: "ledger",
           Reputation: "reputation",
           Adjudicator: "adjudicator",
+          Attestations: "attestations",
         }[name] as keyof typeof d;
         own[`Consortium#${name}`] = await d[key].getAddress();
       }
       const [otherDeployer] = await other.ethers.getSigners();
       const offences = adminOffences(await deploymentRoles(own, other.ethers.provider), []);
-      expect(offences).to.have.length(ADMINISTERED_CONTRACTS.length);
+      expect(offences).to.have.length(VAULT_ADMINISTERED_CONTRACTS.length);
       for (const o of offences) expect(o).to.contain(`${otherDeployer.address} (an EOA) holds DEFAULT_ADMIN_ROLE`);
     });
   });

@@ -23,6 +23,7 @@ import { WAD } from "../helpers/eigenlayer.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
+const { time } = networkHelpers;
 const E18 = 10n ** 18n;
 
 async function deployed() {
@@ -106,10 +107,12 @@ describe("eigenlayer tasks", function () {
     await f.addStake(member, 4n * E18);
     await f.el.allocationManager.setPaused(true);
     await f.source.connect(f.adjudicator).slash(member.address, 5_000, ZeroAddress);
+    const orderedAt = await time.latest();
     const listed = await client(f.outsider, f.dir);
     await eigenLayerStatus(listed.ctx, {});
     expect(listed.lines.join("\n")).to.contain(
-      `deferred slash 1: 5000 bps of ${member.address} (EigenLayer refused: currently paused)`,
+      `deferred slash 1: 5000 bps of ${member.address}, ordered at ${orderedAt}, holds claim rounds closing from ` +
+        `${orderedAt} (EigenLayer refused: currently paused)`,
     );
     await expectTaskError(
       retrySlash((await client(f.prover, f.dir)).ctx, { id: 1n }),

@@ -45,6 +45,7 @@ const CONTRACTS = {
   ledger: "CommitmentLedger",
   verifier: "LeafMismatch32Verifier",
   adjudicator: "Adjudicator",
+  attestations: "Attestations",
 } as const satisfies ConsortiumAddresses;
 
 /** On EigenLayer: the module's stake source (`stakeSource`, the deployment's role `eigenLayer`) instead of the vault. */

@@ -1,0 +1,203 @@
+// Interim attestations (IA), reserve attestations (RA) and auditor sampling, as the Attestations contract takes them:
+// the EIP-712 domain and types, the record hash, signing, reading posted IAs back from their events, and the sample's
+// ranks from its seed (docs/protocol.md, "Attestations").
+import { AbiCoder, keccak256, TypedDataEncoder, type EventLog, type TypedDataDomain } from "ethers";
+
+import type { TypedDataSigner } from "../chain/index.js";
+import type { SignedAttestation } from "../consortium/attestation.js";
+
+export const ATTESTATIONS_DOMAIN_NAME = "PoR Attestations";
+export const ATTESTATIONS_DOMAIN_VERSION = "1";
+
+/** The Attestations contract's EIP-712 domain. */
+export function attestationsDomain(chainId: bigint, attestations: string): TypedDataDomain {
+  return {
+    name: ATTESTATIONS_DOMAIN_NAME,
+    version: ATTESTATIONS_DOMAIN_VERSION,
+    chainId,
+    verifyingContract: attestations,
+  };
+}
+
+/** Statuses, as `IAttestations.InterimStatus`. */
+export const INTERIM_STATUS = ["None", "Open", "Settled", "Missed", "NetSettled"] as const;
+export type InterimStatusName = (typeof INTERIM_STATUS)[number];
+
+/** What a member posts for one withdrawal. */
+export interface Interim {
+  asset: number;
+  amount: bigint;
+  destinationDigest: string;
+  txRef: string;
+  deadline: bigint;
+}
+
+/** A posted IA, as `InterimPosted` carries it. */
+export interface InterimRecord {
+  member: string;
+  asset: number;
+  seq: bigint;
+  amount: bigint;
+  cumulative: bigint;
+  destinationDigest: string;
+  txRef: string;
+  deadline: bigint;
+  postedAt: bigint;
+}
+
+export interface Findings {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  /** Basis points, 10000: no concern. */
+  score: number;
+  sampleSize: number;
+  sampleFailures: number;
+}
+
+export interface AssetReserve {
+  asset: number;
+  reserves: bigint;
+  /** The last IA accounted for (0: none). */
+  throughSeq: bigint;
+}
+
+export interface ReserveAttestation {
+  member: string;
+  auditor: string;
+  periodStart: bigint;
+  periodEnd: bigint;
+  nonce: bigint;
+  findings: Findings;
+  reportDigest: string;
+  reserves: AssetReserve[];
+}
+
+const RECORD_TUPLE =
+  "tuple(address member,uint32 asset,uint64 seq,uint128 amount,uint128 cumulative,bytes32 destinationDigest," +
+  "bytes32 txRef,uint64 deadline,uint64 postedAt)";
+
+/** keccak256 of the ABI-encoded record (what the contract stores, less its status bits). */
+export function interimRecordHash(record: InterimRecord): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode([RECORD_TUPLE], [record]));
+}
+
+/** `interimIdOf(member, asset, seq)`. */
+export function interimIdOf(member: string, asset: number, seq: bigint): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint32", "uint64"], [member, asset, seq]));
+}
+
+/** keccak256 of a destination address as its chain writes it (the text, UTF-8): the IA's `destinationDigest`. */
+export function destinationDigestOf(destination: string): string {
+  return keccak256(new TextEncoder().encode(destination));
+}
+
+export const INTERIM_VERDICT_TYPES = {
+  InterimVerdict: [
+    { name: "interimId", type: "bytes32" },
+    { name: "recordHash", type: "bytes32" },
+    { name: "settled", type: "bool" },
+  ],
+};
+
+export const RESERVE_ATTESTATION_TYPES = {
+  ReserveAttestation: [
+    { name: "member", type: "address" },
+    { name: "auditor", type: "address" },
+    { name: "periodStart", type: "uint64" },
+    { name: "periodEnd", type: "uint64" },
+    { name: "nonce", type: "uint64" },
+    { name: "findings", type: "Findings" },
+    { name: "reportDigest", type: "bytes32" },
+    { name: "reserves", type: "AssetReserve[]" },
+  ],
+  Findings: [
+    { name: "critical", type: "uint16" },
+    { name: "high", type: "uint16" },
+    { name: "medium", type: "uint16" },
+    { name: "low", type: "uint16" },
+    { name: "score", type: "uint16" },
+    { name: "sampleSize", type: "uint32" },
+    { name: "sampleFailures", type: "uint32" },
+  ],
+  AssetReserve: [
+    { name: "asset", type: "uint32" },
+    { name: "reserves", type: "uint128" },
+    { name: "throughSeq", type: "uint64" },
+  ],
+};
+
+const verdictValue = (record: InterimRecord, settled: boolean) => ({
+  interimId: interimIdOf(record.member, record.asset, record.seq),
+  recordHash: interimRecordHash(record),
+  settled,
+});
+
+/** The EIP-712 digest an operator signs for an IA verdict (equals `interimVerdictDigest`). */
+export function interimVerdictDigest(domain: TypedDataDomain, record: InterimRecord, settled: boolean): string {
+  return TypedDataEncoder.hash(domain, INTERIM_VERDICT_TYPES, verdictValue(record, settled));
+}
+
+type Signer = TypedDataSigner & { getAddress(): Promise<string> };
+
+/** An operator's signature on an IA verdict (pack several with `packSignatures`). */
+export async function signInterimVerdict(
+  signer: Signer,
+  domain: TypedDataDomain,
+  record: InterimRecord,
+  settled: boolean,
+): Promise<SignedAttestation> {
+  const signature = await signer.signTypedData(domain, INTERIM_VERDICT_TYPES, verdictValue(record, settled));
+  return { signer: await signer.getAddress(), signature };
+}
+
+/** The EIP-712 digest of an RA (equals `reserveAttestationDigest`). */
+export function reserveAttestationDigest(domain: TypedDataDomain, ra: ReserveAttestation): string {
+  return TypedDataEncoder.hash(domain, RESERVE_ATTESTATION_TYPES, { ...ra });
+}
+
+/** The auditor's signature on an RA. */
+export async function signReserveAttestation(
+  auditor: Signer,
+  domain: TypedDataDomain,
+  ra: ReserveAttestation,
+): Promise<string> {
+  return auditor.signTypedData(domain, RESERVE_ATTESTATION_TYPES, { ...ra });
+}
+
+/** The record an `InterimPosted` event carries. */
+export function interimRecordFromEvent(event: EventLog): InterimRecord {
+  const r = event.args.record as unknown as InterimRecord & { toObject?: () => unknown };
+  return {
+    member: r.member,
+    asset: Number(r.asset),
+    seq: BigInt(r.seq),
+    amount: BigInt(r.amount),
+    cumulative: BigInt(r.cumulative),
+    destinationDigest: r.destinationDigest,
+    txRef: r.txRef,
+    deadline: BigInt(r.deadline),
+    postedAt: BigInt(r.postedAt),
+  };
+}
+
+/**
+ * The ranks, among a snapshot's populated leaves in slot order (0 = the lowest slot), that a sample of `size` with
+ * `seed` selects out of `leafCount`: for i = 0, 1, 2, ... the rank `uint256(keccak256(abi.encode(seed, i))) %
+ * leafCount`, skipping ranks already drawn, until `min(size, leafCount)` distinct ranks.
+ */
+export function sampleRanks(seed: string, size: number, leafCount: number): number[] {
+  if (!Number.isSafeInteger(leafCount) || leafCount < 0) throw new Error(`leaf count ${leafCount}: not a count`);
+  const wanted = Math.min(size, leafCount);
+  const drawn = new Set<number>();
+  const out: number[] = [];
+  const coder = AbiCoder.defaultAbiCoder();
+  for (let i = 0n; out.length < wanted; i++) {
+    const rank = Number(BigInt(keccak256(coder.encode(["bytes32", "uint256"], [seed, i]))) % BigInt(leafCount));
+    if (drawn.has(rank)) continue;
+    drawn.add(rank);
+    out.push(rank);
+  }
+  return out;
+}
