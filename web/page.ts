@@ -9,6 +9,7 @@ import * as snarkjs from "snarkjs";
 import { browserCrypto, browserPoseidon } from "../src/crypto/browser.js";
 import { bookedClaim, type BookedClaim } from "../src/consortium/claims.js";
 import { committedSet, publishedTree, type PublishedTree } from "../src/consortium/published.js";
+import { leavesOfBlob } from "../src/poa/blob-container.js";
 import { ADJUDICATOR_ABI, COMMITMENT_LEDGER_ABI } from "../src/generated/abi.js";
 import { proverCryptoFrom } from "../src/prover/crypto.js";
 import { FRAUD_CIRCUIT, fraudProofFileOf, signedRecordOf } from "../src/prover/document.js";
@@ -210,7 +211,8 @@ export interface BrowserProof {
 }
 
 /**
- * Builds the LeafMismatch32 proof: rebuilds the member's published tree from its leaves payload (`leaves`), checks the
+ * Builds the LeafMismatch32 proof: rebuilds the member's published tree from its leaves (`leaves`: the asset's DA blob,
+ * PORB, or its bare leaves payload, PORL), checks the
  * statement (src/prover/statement.ts: refuses with the reason when there is no fraud), fetches the circuit's wasm, zkey
  * and verifying key from `circuitUrl` (`<url>.wasm`, `<url>.zkey`, `<url>.vkey.json`), proves with snarkjs and verifies.
  */
@@ -228,7 +230,8 @@ export async function proveInBrowser(
   progress({ stage: "leaves", detail: "rebuilding the member's published tree from its leaves" });
   let path;
   try {
-    const fromLeaves = await slotPathInLeaves(browserCrypto, leaves, record.slot, "the leaves file");
+    const payload = leavesOfBlob(leaves, "the leaves file");
+    const fromLeaves = await slotPathInLeaves(browserCrypto, payload, record.slot, "the leaves file");
     const h = fromLeaves.header;
     if (h.member !== record.member || BigInt(h.asset) !== record.asset || h.t !== record.t) {
       throw new PageError(

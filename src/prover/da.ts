@@ -7,8 +7,8 @@ import type { Provider } from "ethers";
 
 import { committedSet } from "../consortium/published.js";
 import type { BlobLocation, BlobSource } from "../node/blobs.js";
-import { BLOB_MAGIC, decodeAssetBlob } from "../poa/blob.js";
-import { LEAVES_MAGIC } from "../tree/leaves.js";
+import { decodeAssetBlob } from "../poa/blob.js";
+import { leavesOfBlob } from "../poa/blob-container.js";
 
 /** The committed leaves payload of `(member, asset, t)`, with the digest and root it was committed under. */
 export async function committedLeaves(
@@ -22,11 +22,9 @@ export async function committedLeaves(
   if (c === undefined) throw new Error(`member ${at.member} committed no root for asset ${at.asset} at t ${at.t}`);
   const bytes = await source.fetch(c.blobDigest, at);
   const what = `the DA blob ${c.blobDigest} of asset ${at.asset} of ${at.member} at t ${at.t}`;
-  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : 0;
-  // The DA blob is the asset's PoA and its leaves (PORB); a bare leaves payload (PORL) is taken as it is.
-  let leaves: Uint8Array;
-  if (magic === BLOB_MAGIC) leaves = decodeAssetBlob(bytes, what).leaves;
-  else if (magic === LEAVES_MAGIC) leaves = bytes;
-  else throw new Error(`${what} is neither a PORB blob nor a PORL leaves payload`);
+  // The DA blob is the asset's PoA and its leaves (PORB; its PoA part validated here too); a bare leaves payload (PORL)
+  // is taken as it is.
+  const leaves = leavesOfBlob(bytes, what);
+  if (leaves !== bytes) decodeAssetBlob(bytes, what);
   return { leaves, blobDigest: c.blobDigest, rootHash: c.rootHash };
 }
