@@ -123,6 +123,13 @@ function showVerdict(r: CheckResult): void {
   );
   $("result").hidden = false;
   $("fraud").hidden = !isContradicted(r);
+  $("claim").hidden = true;
+  if (r.onChain?.fraudulent === true) {
+    // Proven already (by this page, the CLI or anyone else): the claim booked under this record's nullifier.
+    showClaim(r.file.record.member, r.file.nullifier).catch((e: unknown) =>
+      status("claim-status", message(e), "error"),
+    );
+  }
   if (!$("fraud").hidden && input("circuit-url").value === "" && settings().verifierUrl !== "") {
     input("circuit-url").value = `${settings().verifierUrl.replace(/\/+$/, "")}/circuits/LeafMismatch32`;
   }
@@ -208,12 +215,13 @@ onClick("submit-wallet", "submit-status", async () => {
   status("submit-status", "waiting for the wallet…", "busy");
   const sent = await submitWithWallet(ethereum, proof, settings().ledger);
   status("submit-status", `submitted from ${sent.from}: transaction ${sent.hash}`, "done");
-  await showClaim(proof);
+  await showClaim(proof.publicSignals.member, proof.publicSignals.nullifier);
 });
 
-async function showClaim(p: FraudProofFile): Promise<void> {
-  const claim = await claimOf(settings().rpcUrl, settings().ledger, p);
+async function showClaim(member: string, nullifier: string): Promise<void> {
   $("claim").hidden = false;
+  status("claim-status", "reading the claim booked for this record…", "busy");
+  const claim = await claimOf(settings().rpcUrl, settings().ledger, member, nullifier);
   if (claim === undefined) {
     status("claim-status", "no claim is booked under this record's nullifier yet", "error");
     return;

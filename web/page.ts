@@ -324,16 +324,21 @@ export async function submitWithWallet(
   }
 }
 
-/** The claim booked against the member under the proof's nullifier, read from the chain (undefined: none yet). */
+/**
+ * The claim booked against `member` under a record's `nullifier` (the record file's, or the proof's), read from the
+ * chain; undefined when none is booked (yet).
+ */
 export async function claimOf(
   rpcUrl: string,
   ledger: string,
-  proofFile: FraudProofFile,
+  member: string,
+  nullifier: string,
 ): Promise<BookedClaim | undefined> {
   const provider = readProvider(rpcUrl);
   try {
-    const s = proofFile.publicSignals;
-    return await bookedClaim(provider, await adjudicatorOf(provider, ledger), s.member, BigInt(s.nullifier));
+    return await bookedClaim(provider, await adjudicatorOf(provider, ledger), member, BigInt(nullifier));
+  } catch (e) {
+    throw new PageError(`reading the claim from ${rpcUrl} failed: ${(e as Error).message}`);
   } finally {
     provider.destroy();
   }

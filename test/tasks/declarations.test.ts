@@ -17,6 +17,7 @@ const READ_ONLY = [
   "member status",
   "ledger status",
   "record verify",
+  "fraud prove",
   "governance pending",
   "governance read",
   "governance roles",

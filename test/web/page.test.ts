@@ -197,9 +197,13 @@ describe("web page in Chromium", function () {
       provider.destroy();
     }
     // Checked again, the record now says the commitment was proven fraudulent.
+    await page.evaluate('document.getElementById("claim-status").dataset.state = ""');
     await check(page, await readFile(bob.path, "utf8"));
     expect(await page.textContent("#onchain")).to.contain("PROVEN FRAUDULENT");
     expect(await page.isHidden("#fraud")).to.equal(true);
+    // ... and shows the claim booked under its nullifier, whoever submitted the proof.
+    await page.waitForSelector("#claim-status[data-state=done]");
+    expect(await page.textContent("#claim-status")).to.match(/^Claim booked: /);
     await page.context().close();
   });
 
