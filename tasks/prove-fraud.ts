@@ -111,7 +111,8 @@ export async function fraudProve(out: TaskOutput, args: Args, chain?: ChainAcces
       );
       if (fromLeaves.rootHash !== fetched.rootHash) {
         throw new TaskError(
-          `blob ${fetched.blobDigest} rebuilds to root hash ${fromLeaves.rootHash}, not the committed ${fetched.rootHash}`,
+          `blob ${fetched.blobDigest} rebuilds to root hash ${fromLeaves.rootHash}, ` +
+            `not the committed ${fetched.rootHash}`,
         );
       }
       path = fromLeaves.path;

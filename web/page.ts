@@ -1,8 +1,8 @@
-// What the user's page does, without the DOM (web/main.ts draws it): check a record file with the project's own checks
-// (src/records/record-file.ts, the same code `record verify` runs) against the root and key the chain publishes, forward
-// it to a verifier, build the LeafMismatch proof with snarkjs when the committed tree contradicts it, submit the proof
-// through an injected wallet (EIP-1193), and read the claim it booked. Every request goes to the RPC or verifier URL the
-// user gives (or to the URL of the circuit files the user gives); nothing else is fetched.
+// What the user's page does, without the DOM (web/main.ts draws it): check a record file with the project's own
+// checks (src/records/record-file.ts, the same code `record verify` runs) against the root and key the chain
+// publishes, forward it to a verifier, build the LeafMismatch proof with snarkjs when the committed tree contradicts
+// it, submit the proof through an injected wallet (EIP-1193), and read the claim it booked. Every request goes to the
+// RPC or verifier URL the user gives (or to the URL of the circuit files the user gives); nothing else is fetched.
 import { BrowserProvider, Contract, JsonRpcProvider, getAddress, type Eip1193Provider } from "ethers";
 import * as snarkjs from "snarkjs";
 
@@ -214,7 +214,8 @@ export interface BrowserProof {
  * Builds the LeafMismatch32 proof: rebuilds the member's published tree from its leaves (`leaves`: the asset's DA blob,
  * PORB, or its bare leaves payload, PORL), checks the
  * statement (src/prover/statement.ts: refuses with the reason when there is no fraud), fetches the circuit's wasm, zkey
- * and verifying key from `circuitUrl` (`<url>.wasm`, `<url>.zkey`, `<url>.vkey.json`), proves with snarkjs and verifies.
+ * and verifying key from `circuitUrl` (`<url>.wasm`, `<url>.zkey`, `<url>.vkey.json`), proves with snarkjs and
+ * verifies.
  */
 export async function proveInBrowser(
   file: RecordFile,

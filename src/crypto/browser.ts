@@ -17,7 +17,7 @@ import { hashLeavesJs, hashLevelJs } from "./tree-kernels.js";
 
 type Lite = (inputs: bigint[]) => bigint;
 
-/** Poseidon widths the page hashes: leaf and nullifier (2), key hash (3), node and account key (4), EdDSA (5), message (8). */
+/** Poseidon widths the page hashes: leaf, nullifier (2), key hash (3), node, account key (4), EdDSA (5), message (8). */
 const WIDTHS: ReadonlyMap<number, Lite> = new Map<number, Lite>([
   [2, poseidon2],
   [3, poseidon3],

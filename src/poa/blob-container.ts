@@ -20,7 +20,7 @@ export interface BlobParts {
   leaves: Uint8Array;
 }
 
-/** Splits a PORB blob into its parts; refuses a bad magic, version, reserved bytes or length (`fail` makes the error). */
+/** Splits a PORB blob into its parts; refuses a bad magic, version, reserved bytes or length (`fail` makes errors). */
 export function splitAssetBlob(
   bytes: Uint8Array,
   what = "blob",
