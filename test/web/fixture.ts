@@ -3,6 +3,7 @@
 // omitting one user ("bob") at t2, both from real snapshots signed by the liabilities engine; the verifier service
 // serving the built page, the LeafMismatch32 circuit files and its deployment; and Debian's Chromium driven by
 // playwright-core (headless, TOOLCHAIN.md flags). Screenshots go to reports/web-page/.
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -83,6 +84,9 @@ async function recordsOf(snap: OmissionSnapshot, label: string, into: WebWorld["
 
 /** Builds the page, deploys and commits, and starts the RPC endpoint, the verifier service and Chromium. */
 export async function startWebWorld(): Promise<WebWorld> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set POR_CHROMIUM`);
+  }
   const workDir = await mkdtemp(join(tmpdir(), "por-web-"));
   const page = await buildWebPage({ outDir: join(workDir, "page") });
   const connection = await network.create();
