@@ -14,6 +14,7 @@ import { Wallet } from "ethers";
 import {
   Verdict,
   fraudPublicSignals,
+  packSignatures,
   rootsDigest,
   setBlobDigest,
   setSubject,
@@ -21,6 +22,13 @@ import {
   type FraudProofStruct,
 } from "../src/consortium/index.js";
 import { USDC_WEIGHT } from "../src/demo/scenario.js";
+import {
+  attestationsDomain,
+  destinationDigestOf,
+  interimRecordFromArgs,
+  signInterimVerdict,
+  signReserveAttestation,
+} from "../src/attestations/index.js";
 import type { MemberKeys } from "../src/keys/index.js";
 import { proveRootSum, slotPathFromLeaves } from "../src/prover/index.js";
 import { ETH_ASSET, TOKEN_ASSET, commitmentOf, deployLedgerSystem } from "../test/contracts/ledger-fixture.js";
@@ -387,6 +395,56 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     await rm(workDir, { recursive: true, force: true });
     await releaseCurves();
   }
+
+  // Attestations (issue 14 goals: an IA <= 60,000, an RA <= 120,000).
+  const domain = attestationsDomain((await ethers.provider.getNetwork()).chainId, await f.attestations.getAddress());
+  const postIa = async (amount: bigint) => {
+    const interim = {
+      asset: ETH_ASSET,
+      amount,
+      destinationDigest: destinationDigestOf(f.user.address),
+      txRef: ethers.id(`tx-${amount}`),
+      deadline: BigInt(await time.latest()) + 3_600n,
+    };
+    const receipt = (await (await f.attestations.connect(f.member).postInterim(interim)).wait())!;
+    const log = receipt.logs.map((l) => f.attestations.interface.parseLog(l)).find((l) => l?.name === "InterimPosted");
+    return { gas: receipt.gasUsed, record: interimRecordFromArgs(log!.args as unknown as { record: unknown }) };
+  };
+  const firstIa = await postIa(1n);
+  const steadyIa = await postIa(2n);
+  rows.push({
+    operation: "postInterim, the member's first IA in the asset",
+    gas: firstIa.gas,
+    goal: "<= 60,000",
+    note: "creates the (member, asset) book",
+  });
+  rows.push({ operation: "postInterim, steady state", gas: steadyIa.gas, goal: "<= 60,000" });
+  const verdictSignatures = packSignatures(
+    await Promise.all(f.operators.slice(0, 4).map((o) => signInterimVerdict(o, domain, steadyIa.record, true))),
+  );
+  rows.push({
+    operation: "attestInterim (settled), 4 signers",
+    gas: await gasOf(f.attestations.attestInterim(steadyIa.record, true, verdictSignatures)),
+    goal: "-",
+  });
+  const state = await f.attestations.auditStateOf(f.member.address);
+  const ra = {
+    member: f.member.address,
+    auditor: f.auditor.address,
+    periodStart: state.lastPeriodEnd,
+    periodEnd: BigInt(await time.latest()),
+    nonce: state.count,
+    findings: { critical: 0, high: 1, medium: 2, low: 3, score: 9_000, sampleSize: 20, sampleFailures: 1 },
+    reportDigest: ethers.id("report"),
+    reserves: [{ asset: ETH_ASSET, reserves: 100n * 10n ** 18n, throughSeq: steadyIa.record.seq }],
+  };
+  const raSignature = await signReserveAttestation(f.auditor, domain, ra);
+  rows.push({
+    operation: "postReserveAttestation, 1 asset (first RA)",
+    gas: await gasOf(f.attestations.postReserveAttestation(ra, [steadyIa.record], raSignature)),
+    goal: "<= 120,000",
+    note: "accounts for the asset's IAs (one record in calldata), sets the baseline",
+  });
 
   const lines = [
     "## gas",

@@ -49,4 +49,28 @@ export const circuitInstances: CircuitInstance[] = [
     params: [],
     publicInputs: ["rootHash", "rootSum"],
   },
+  {
+    // Private mode (docs/protocol.md, "Private totals"): the liabilities commitment C_L opens to the sum inside rootHash.
+    name: "RootCommitment",
+    file: "private-totals.circom",
+    template: "RootCommitment",
+    params: [],
+    publicInputs: ["rootHash", "cx", "cy", "context"],
+  },
+  {
+    // Private mode: the surplus commitment C_S opens to a value in [0, 2^128).
+    name: "SurplusRange",
+    file: "private-totals.circom",
+    template: "SurplusRange",
+    params: [],
+    publicInputs: ["cx", "cy", "context"],
+  },
+  {
+    // Private mode: both statements of one asset in one proof (what the contract path verifies: one Groth16 check).
+    name: "PrivateAsset",
+    file: "private-totals.circom",
+    template: "PrivateAsset",
+    params: [],
+    publicInputs: ["rootHash", "lx", "ly", "sx", "sy", "context"],
+  },
 ];

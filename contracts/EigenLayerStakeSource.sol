@@ -402,8 +402,12 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         (executed, , weightSlashed, reason) = _execute(member, bps, bountyRecipient, share, orderedAt);
         if (!executed) {
             uint256 id = ++_deferredCount;
-            _deferred[id] = DeferredSlash(member, bps, bountyRecipient, share, orderedAt, true, reason);
-            _holding[member].push(id);
+            // Only a refusal of a slashable operator (a pause) holds rounds: one without a slashable operator takes
+            // nothing until the member binds a new one, and holding for it would let a member that let its operator go
+            // freeze its victims' rounds with slashes of itself.
+            bool holds = _slashableOperator(member);
+            _deferred[id] = DeferredSlash(member, bps, bountyRecipient, share, orderedAt, holds, reason);
+            if (holds) _holding[member].push(id);
             emit SlashDeferred(id, member, bps, reason);
         }
         // Counted when ordered, executed or not.
@@ -727,6 +731,15 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
     function _trySend(address token, address to, uint256 amount) private returns (bool ok) {
         if (token != address(0)) return IERC20(token).trySafeTransfer(to, amount);
         (ok, ) = to.call{value: amount, gas: 50_000}("");
+    }
+
+    /// @dev Whether `member` has a registered operator that EigenLayer counts as slashable in the set.
+    function _slashableOperator(address member) private view returns (bool) {
+        address operator = _bindings[member].operator;
+        return
+            operator != address(0) &&
+            _members[operator] == member &&
+            _ALLOCATION_MANAGER.isOperatorSlashable(operator, _operatorSet());
     }
 
     /// @dev Removes `id` from `ids` (order not kept).

@@ -26,15 +26,22 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
 
     /// @notice The largest insurance share governance may set (the rest of what a round takes is its claims').
     uint16 public constant MAX_INSURANCE_SHARE_BPS = 5_000;
+    /// @notice Every claim stays vetoable for at least this long after it is booked: a claim booked closer than this
+    /// to its round's close pushes the close to this after the booking (`RoundExtended`). Auditors veto at once;
+    /// governance's vetoes are timelock operations and need the claim window.
+    uint64 public constant VETO_GRACE = 1 days;
 
     /// @dev The current round of one member and token, in one slot (booking rewrites it). `insuranceBps` is the
-    /// insurance share when the round opened: a later parameter change never applies to an open round.
+    /// insurance share when the round opened: a later parameter change never applies to an open round. `extension`
+    /// is how far reopenings moved `closesAt` from the round's first close, which is what the round waits for: the
+    /// slashes ordered by its first close (slashes ordered after it belong to later rounds, reopened or not).
     struct Round {
         uint32 round;
         uint40 closesAt;
         uint128 booked;
         bool settled;
         uint16 insuranceBps;
+        uint32 extension;
     }
 
     /// @dev What a settled round still owes: its unpaid claims and what is reserved for them.
@@ -226,16 +233,25 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
             if (unbonding > window) window = unbonding;
             // Reverts (overflow) only for a window beyond year 36812.
             uint40 closesAt = SafeCast.toUint40(block.timestamp + window);
-            if (current.round != 0 && !current.settled && _beforeSettle(member, current.closesAt) != 0) {
+            if (current.round != 0 && !current.settled && _beforeSettle(member, _firstClose(current)) != 0) {
                 // The closed round still waits for funds of slashes ordered while it was open: rather than settle it
                 // without them (a fraud proof never waits), the claim joins it and it reopens for a window, vetoes
-                // included.
+                // included. It still waits only for the slashes ordered by its first close, so a chain of reopening
+                // proofs (whose own slashes come after it) cannot hold it beyond those slashes' arrival.
+                current.extension = SafeCast.toUint32(current.extension + (closesAt - current.closesAt));
                 current.closesAt = closesAt;
                 emit RoundReopened(member, token, current.round, closesAt);
             } else {
                 if (current.round != 0 && !current.settled) _settle(member, token, current);
-                current = Round(current.round + 1, closesAt, 0, false, _claimParams.insuranceShareBps);
+                current = Round(current.round + 1, closesAt, 0, false, _claimParams.insuranceShareBps, 0);
             }
+        }
+        if (current.closesAt < block.timestamp + VETO_GRACE) {
+            // A claim booked in a round's last moments would otherwise be past every veto when the round settles.
+            uint40 pushed = SafeCast.toUint40(block.timestamp + VETO_GRACE);
+            current.extension = SafeCast.toUint32(current.extension + (pushed - current.closesAt));
+            current.closesAt = pushed;
+            emit RoundExtended(member, token, current.round, pushed);
         }
         current.booked += claim;
         _rounds[member][token] = current;
@@ -311,10 +327,15 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         if (block.timestamp < current.closesAt) {
             revert RestitutionRoundOpen(member, token, round, current.closesAt);
         }
-        uint256 pending = _beforeSettle(member, current.closesAt);
+        uint256 pending = _beforeSettle(member, _firstClose(current));
         if (pending != 0) revert RestitutionAwaitingSlashedFunds(member, token, round, pending);
         _settle(member, token, current);
         _rounds[member][token].settled = true;
+    }
+
+    /// @dev The round's first close: what it waits for slashes ordered by.
+    function _firstClose(Round memory round) private pure returns (uint64) {
+        return round.closesAt - round.extension;
     }
 
     /// @dev Reserves `min(booked, pool * (1 - share))` for the round's claims and takes the insurance share of what the

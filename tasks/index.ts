@@ -482,6 +482,107 @@ const ledgerTasks: TaskDefinition[] = [
     .build(),
 ];
 
+// --- interim and reserve attestations, sampling (src/attestations) ---
+const sampleArgument = { name: "sample" as const, description: "The sample's id", type: ArgumentType.BIGINT as const };
+const blobOption = requiredOption("blob", "The DA blob file of the sampled asset (as the member committed it)");
+const attestationTasks: TaskDefinition[] = [
+  emptyTask("interim", "Interim attestations: members' outbound withdrawals, judged by the operators").build(),
+  signingTask(["interim", "post"], "Member: post an interim attestation for an outbound withdrawal (or a file of them)")
+    .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(optionalOption("amount", "Amount sent, in whole units (1.5) or base units (1500units)"))
+    .addOption(optionalOption("destination", "The destination address, as its chain writes it"))
+    .addOption(optionalOption("tx", "The transaction hash on the asset's chain"))
+    .addOption({ name: "deadline", description: "Deadline, unix seconds", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({
+      name: "within",
+      description: "Or: the deadline this many seconds from now",
+      type: ArgumentType.BIGINT,
+      defaultValue: 86_400n,
+    })
+    .addOption(
+      optionalOption("file", "Or: a JSON array of withdrawals {asset, amount, destination, tx, deadline|within}"),
+    )
+    .setAction(() => import("./interim-post.js"))
+    .build(),
+  task(["interim", "list"], "Posted interim attestations, their status and each member's backlog (read-only)")
+    .addOption(optionalOption("member", "Only this member's"))
+    .addFlag({ name: "open", description: "Only those still waiting for a verdict" })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./interim-list.js"))
+    .build(),
+  signingTask(["interim", "attest"], "Operator: check an IA's transaction on its chain and sign the verdict it gives")
+    .addPositionalArgument({ name: "interim", description: "The IA's id (interim list)" })
+    .addOption(optionalOption("rpcUrl", "JSON-RPC URL of the asset's chain (default: the consortium's chain)"))
+    .addOption(optionalOption("token", "The asset's token on that chain (default: the registry's; 0x0: ether)"))
+    .addOption({ name: "confirmations", description: "Blocks needed", type: ArgumentType.INT, defaultValue: 1 })
+    .addOption(optionalOption("out", "Output file (default interim-<id>-<signer>.json)"))
+    .setAction(() => import("./interim-attest.js"))
+    .build(),
+  signingTask(["interim", "submit"], "Anyone: post the operators' IA verdict files (sorted signatures)")
+    .addVariadicArgument({ name: "files", description: "The verdict files", type: ArgumentType.FILE })
+    .setAction(() => import("./interim-submit.js"))
+    .build(),
+  emptyTask("audit", "Auditors: sample snapshots, attest reserves; overdue attestations").build(),
+  signingTask(["audit", "sample"], "Auditor: request a sample of accounts of a member's committed snapshot")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addOption({ name: "t", description: "Snapshot time of the set", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({ name: "size", description: "Accounts to sample (1 to 1000)", type: ArgumentType.INT, defaultValue: 0 })
+    .setAction(() => import("./audit-sample.js"))
+    .build(),
+  signingTask(["audit", "seed"], "Anyone: fix a sample's seed from its seed block's hash")
+    .addPositionalArgument(sampleArgument)
+    .setAction(() => import("./audit-seed.js"))
+    .build(),
+  signingTask(["audit", "open"], "Member: collect the record files of a sample's accounts for the auditor")
+    .addPositionalArgument(sampleArgument)
+    .addOption(blobOption)
+    .addOption(requiredOption("records", "Directory of the snapshot's record files (searched recursively)"))
+    .addOption(requiredOption("out", "Directory to copy the sampled records into"))
+    .setAction(() => import("./audit-open.js"))
+    .build(),
+  signingTask(["audit", "check"], "Auditor: check a sample's opened records against the committed tree")
+    .addPositionalArgument(sampleArgument)
+    .addOption(blobOption)
+    .addOption(requiredOption("records", "Directory of the records the member opened"))
+    .addFlag({ name: "report", description: "Post the outcome on-chain (reportSample)" })
+    .setAction(() => import("./audit-check.js"))
+    .build(),
+  signingTask(["audit", "attest"], "Auditor: store a report in the DA layer, sign and post a reserve attestation")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .addOption(requiredOption("reserves", "<assetId>=<amount>,... reserves at the period's end"))
+    .addOption(requiredOption("findings", "critical,high,medium,low finding counts"))
+    .addOption({
+      name: "score",
+      description: "Controls score, basis points",
+      type: ArgumentType.INT,
+      defaultValue: 10_000,
+    })
+    .addOption({ name: "sampleSize", description: "Accounts sampled", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({
+      name: "sampleFailures",
+      description: "Sampled accounts failed",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption({
+      name: "periodEnd",
+      description: "Period end, unix seconds (0: now)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .addOption(requiredOption("report", "The audit report file"))
+    .addOption(optionalOption("blobDir", "Local blob store directory for the report (or --eigenda-url)"))
+    .addOption(optionalOption("eigendaUrl", "Or: EigenDA proxy URL"))
+    .setAction(() => import("./audit-attest.js"))
+    .build(),
+  signingTask(["audit", "overdue"], "Anyone: record that a member is past its reserve attestation's due time")
+    .addPositionalArgument({ name: "member", description: "The member's 0x address" })
+    .setAction(() => import("./audit-overdue.js"))
+    .build(),
+];
+
 // --- proof of assets, operator node, aggregator (src/poa, src/node, src/aggregator) ---
 const rpcUrlOption = {
   name: "rpcUrl" as const,
@@ -762,6 +863,7 @@ export const taskDefinitions: TaskDefinition[] = [
   ...fraudTasks,
   ...memberTasks,
   ...ledgerTasks,
+  ...attestationTasks,
   ...operatorTasks,
   ...verifierTasks,
   ...demoTasks,

@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { postedInterims } from "../src/attestations/index.js";
 import { memberStatusName, pollUntil, requestStatusName, setStatusName } from "../src/chain/index.js";
 import {
   TaskError,
@@ -112,6 +113,11 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
     `  reputation: duties met ${rep.dutiesMet}/${rep.dutiesTotal}, slashes ${rep.slashCount}, ` +
       `time-weighted collateral ${timeWeighted}, score ${score}`,
   );
+  const parts = await reputation.partsOf(member);
+  out.line(
+    `  weighted duties met ${parts.weightedMet}/${parts.weightedTotal}, findings penalty ${parts.findingsPenaltyBps} bps`,
+  );
+  const attestationsView = ctx.deployment.has("attestations") ? await attestationsOf(ctx, member) : undefined;
   out.setAll({
     sets: shownSets,
     requests: shownRequests,
@@ -121,8 +127,48 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
       slashCount: rep.slashCount,
       timeWeightedCollateral: timeWeighted,
       score,
+      weightedMet: parts.weightedMet,
+      weightedTotal: parts.weightedTotal,
+      findingsPenaltyBps: parts.findingsPenaltyBps,
     },
+    ...(attestationsView === undefined ? {} : { attestations: attestationsView }),
   });
+}
+
+/** The member's attestation duties, reserve-attestation clock and IA backlog (printed, and returned for --json). */
+async function attestationsOf(ctx: Client, member: string) {
+  const attestations = await ctx.contract("attestations");
+  const duties = await attestations.dutiesOf(member);
+  const audit = await attestations.auditStateOf(member);
+  const overdue = await attestations.isOverdue(member);
+  const open = (await postedInterims(attestations, member, ctx.deployment.firstBlock)).filter(
+    (p) => p.status === "Open",
+  );
+  ctx.out.line(
+    `  attestation duties: IAs settled ${duties.interimsSettled}, missed ${duties.interimsMissed}; RAs on time ` +
+      `${duties.raOnTime}, overdue ${duties.raOverdue}; samples opened ${duties.samplesOpened}, missed ` +
+      `${duties.samplesMissed}`,
+  );
+  ctx.out.line(
+    `  reserve attestations: ${audit.count}, last period end ${audit.lastPeriodEnd}, next due ${audit.dueAt}` +
+      (overdue ? " (OVERDUE: npx hardhat audit overdue)" : "") +
+      `; interim attestations waiting for a verdict: ${open.length}`,
+  );
+  return {
+    duties: {
+      interimsSettled: duties.interimsSettled,
+      interimsMissed: duties.interimsMissed,
+      raOnTime: duties.raOnTime,
+      raOverdue: duties.raOverdue,
+      samplesOpened: duties.samplesOpened,
+      samplesMissed: duties.samplesMissed,
+    },
+    reserveAttestations: audit.count,
+    lastPeriodEnd: audit.lastPeriodEnd,
+    dueAt: audit.dueAt,
+    overdue,
+    openInterims: open.length,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EigenDaProxyClient, LocalBlobStore, type BlobRef, type BlobStore } from "../src/blobstore/index.js";
+import { blobStoreOf, type BlobRef, type BlobStore } from "../src/blobstore/index.js";
 import {
   TaskError,
   addressInput,
@@ -55,21 +55,6 @@ function leavesOption(text: string | undefined): Array<{ asset: number; file: st
   });
 }
 
-/** The blob store of --blob-dir or --eigenda-url (exactly one with --leaves). */
-function blobStoreOption(args: Args): BlobStore {
-  if (given(args.blobDir) && given(args.eigendaUrl)) {
-    throw new TaskError("--blob-dir and --eigenda-url are exclusive: the blobs go to one store");
-  }
-  if (given(args.eigendaUrl)) {
-    return new EigenDaProxyClient(args.eigendaUrl, {
-      onRetry: (r) => console.error(`EigenDA ${r.op}: ${r.reason}; retry ${r.attempt} in ${r.delayMs} ms`),
-    });
-  }
-  if (!given(args.blobDir))
-    throw new TaskError("--leaves needs --blob-dir (local blob store) or --eigenda-url (EigenDA)");
-  return new LocalBlobStore(args.blobDir);
-}
-
 function refuseExisting(file: string, what: string): void {
   if (existsSync(file)) throw new TaskError(`${what} ${file} already exists; refusing to overwrite it`);
 }
@@ -104,7 +89,12 @@ function poaPlan(args: Args) {
   if (leaves.length === 0 && (given(args.refs) || given(args.eigendaUrl))) {
     throw new TaskError("--refs and --eigenda-url apply to the blobs that --leaves builds");
   }
-  const store = leaves.length > 0 ? blobStoreOption(args) : undefined;
+  let store: BlobStore | undefined;
+  try {
+    store = leaves.length > 0 ? blobStoreOf(args, "--leaves") : undefined;
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
   let refsFile = args.refs ?? "";
   if (store !== undefined && refsFile === "") {
     if (!given(args.out)) throw new TaskError("--leaves needs --out or --refs: the blob-refs file is written there");

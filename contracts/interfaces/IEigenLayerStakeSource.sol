@@ -29,9 +29,9 @@ import {IStrategy} from "../eigenlayer/interfaces/IStrategy.sol";
 /// delay) stays pending and
 /// `clearSlash` / `clearRestitution` (anyone; the adjudicator calls it before it settles a claim round) finishes it. A
 /// slash EigenLayer refuses (operator not slashable, paused, no operator) is recorded with the revert data and
-/// `retrySlash` (anyone) executes it later; it is counted for reputation when ordered. Until it executes it holds the
-/// member's claim rounds that close after its order (`clearRestitution` counts it as pending), unless governance
-/// releases it (`releaseDeferredSlash`).
+/// `retrySlash` (anyone) executes it later; it is counted for reputation when ordered. One refused while the member's
+/// operator was slashable (a pause) holds the member's claim rounds that close after its order until it executes
+/// (`clearRestitution` counts it as pending), unless governance releases it (`releaseDeferredSlash`).
 /// Accounting per token: everything cleared = restitution pools + released + bounties (pushed or credited).
 interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// @notice A strategy of the operator set and its weight.
@@ -62,8 +62,8 @@ interface IEigenLayerStakeSource is IStakeSource, IAVSRegistrar {
     /// @param bountyBps The bounty share fixed when the slash was ordered.
     /// @param orderedAt When the adjudicator ordered it: until it executes (or governance releases it), claim rounds
     /// of the member closing after it wait for it.
-    /// @param holdsRounds Whether it still holds the member's claim rounds (false once governance released it; it
-    /// stays retriable).
+    /// @param holdsRounds Whether it still holds the member's claim rounds: only a slash EigenLayer refused while the
+    /// member's operator was slashable (a pause) does, until governance releases it; it stays retriable either way.
     /// @param reason EigenLayer's revert data at the last attempt.
     struct DeferredSlash {
         address member;

@@ -100,6 +100,9 @@ interface IRestitutionClaims {
     /// @notice Emitted when a claim arrived for a closed round that still waits for slashed funds: the claim joined
     /// it and the round takes claims and vetoes again until `closesAt`.
     event RoundReopened(address indexed member, address indexed token, uint32 round, uint64 closesAt);
+    /// @notice Emitted when a claim booked less than `VETO_GRACE` before its round's close pushed the close to
+    /// `VETO_GRACE` after the booking (so the claim can still be vetoed).
+    event RoundExtended(address indexed member, address indexed token, uint32 round, uint64 closesAt);
     /// @notice Emitted when a claim round of (member, token) was settled.
     /// @param member The member.
     /// @param token The token.

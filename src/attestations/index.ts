@@ -1,8 +1,17 @@
 // Interim attestations (IA), reserve attestations (RA) and auditor sampling, as the Attestations contract takes them:
 // the EIP-712 domain and types, the record hash, signing, reading posted IAs back from their events, and the sample's
 // ranks from its seed (docs/protocol.md, "Attestations").
-import { AbiCoder, keccak256, TypedDataEncoder, type EventLog, type TypedDataDomain } from "ethers";
+import {
+  AbiCoder,
+  getAddress,
+  isAddress,
+  keccak256,
+  TypedDataEncoder,
+  type EventLog,
+  type TypedDataDomain,
+} from "ethers";
 
+import type { Attestations } from "../../types/ethers-contracts/index.js";
 import type { TypedDataSigner } from "../chain/index.js";
 import type { SignedAttestation } from "../consortium/attestation.js";
 
@@ -88,9 +97,13 @@ export function interimIdOf(member: string, asset: number, seq: bigint): string 
   return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint32", "uint64"], [member, asset, seq]));
 }
 
-/** keccak256 of a destination address as its chain writes it (the text, UTF-8): the IA's `destinationDigest`. */
+/**
+ * The IA's `destinationDigest`: keccak256 of the destination address as its chain writes it (the UTF-8 text; an EVM
+ * address in its EIP-55 checksummed form, whatever its case given).
+ */
 export function destinationDigestOf(destination: string): string {
-  return keccak256(new TextEncoder().encode(destination));
+  const text = isAddress(destination) ? getAddress(destination) : destination;
+  return keccak256(new TextEncoder().encode(text));
 }
 
 export const INTERIM_VERDICT_TYPES = {
@@ -166,9 +179,9 @@ export async function signReserveAttestation(
   return auditor.signTypedData(domain, RESERVE_ATTESTATION_TYPES, { ...ra });
 }
 
-/** The record an `InterimPosted` event carries. */
-export function interimRecordFromEvent(event: EventLog): InterimRecord {
-  const r = event.args.record as unknown as InterimRecord & { toObject?: () => unknown };
+/** The record an `InterimPosted` event carries (from its decoded arguments). */
+export function interimRecordFromArgs(args: { record: unknown }): InterimRecord {
+  const r = args.record as InterimRecord;
   return {
     member: r.member,
     asset: Number(r.asset),
@@ -180,6 +193,35 @@ export function interimRecordFromEvent(event: EventLog): InterimRecord {
     deadline: BigInt(r.deadline),
     postedAt: BigInt(r.postedAt),
   };
+}
+
+/** The record an `InterimPosted` event log carries. */
+export function interimRecordFromEvent(event: EventLog): InterimRecord {
+  return interimRecordFromArgs(event.args as unknown as { record: unknown });
+}
+
+/** A posted IA with its id and status now. */
+export interface PostedInterim {
+  interimId: string;
+  record: InterimRecord;
+  status: InterimStatusName;
+}
+
+/** The IAs posted on `attestations` (of `member`, or everyone's), oldest first, with their status now. */
+export async function postedInterims(
+  attestations: Attestations,
+  member: string | undefined,
+  fromBlock: number,
+): Promise<PostedInterim[]> {
+  const filter = attestations.filters.InterimPosted(undefined, member);
+  const logs = (await attestations.queryFilter(filter, fromBlock)) as unknown as EventLog[];
+  const out: PostedInterim[] = [];
+  for (const log of logs) {
+    const record = interimRecordFromEvent(log);
+    const status = INTERIM_STATUS[Number(await attestations.interimStatusOf(record))];
+    out.push({ interimId: log.args.interimId as string, record, status });
+  }
+  return out;
 }
 
 /**

@@ -49,6 +49,7 @@ import { join } from "node:path";
 
 import * as snarkjs from "snarkjs";
 
+import { powMod } from "../crypto/field.js";
 import { cached, hashParts, sha256File } from "./cache.js";
 import {
   DEV_BEACON,
@@ -79,15 +80,7 @@ const mod = (a: bigint): bigint => {
 };
 
 function pow(base: bigint, exp: bigint): bigint {
-  let result = 1n;
-  let b = mod(base);
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % R;
-    b = (b * b) % R;
-    e >>= 1n;
-  }
-  return result;
+  return powMod(base, exp, R);
 }
 
 const inv = (a: bigint): bigint => {

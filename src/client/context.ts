@@ -7,6 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type {
   Adjudicator,
+  Attestations,
   CollateralVault,
   CommitmentLedger,
   ConsortiumRegistry,
@@ -17,6 +18,7 @@ import type {
 import { combinedInterface, loadProjectAbis } from "../chain/errors.js";
 import {
   ADJUDICATOR_ABI,
+  ATTESTATIONS_ABI,
   COLLATERAL_VAULT_ABI,
   COMMITMENT_LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
@@ -48,6 +50,7 @@ export interface Contracts {
   reputation: Reputation;
   ledger: CommitmentLedger;
   adjudicator: Adjudicator;
+  attestations: Attestations;
 }
 
 const ABIS: Record<keyof Contracts, InterfaceAbi> = {
@@ -58,6 +61,7 @@ const ABIS: Record<keyof Contracts, InterfaceAbi> = {
   reputation: REPUTATION_ABI,
   ledger: COMMITMENT_LEDGER_ABI,
   adjudicator: ADJUDICATOR_ABI,
+  attestations: ATTESTATIONS_ABI,
 };
 
 /** A connected task. */

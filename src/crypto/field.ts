@@ -89,3 +89,49 @@ export function invMod(a: bigint, m: bigint = FIELD_P): bigint {
 export function assertField(v: bigint, what: string): void {
   if (v < 0n || v >= FIELD_P) throw new RangeError(`${what} is not a field element (must be in [0, p))`);
 }
+
+/** `b^e mod m` (square and multiply). */
+export function powMod(b: bigint, e: bigint, m: bigint = FIELD_P): bigint {
+  let result = 1n;
+  let base = ((b % m) + m) % m;
+  let k = e;
+  while (k > 0n) {
+    if (k & 1n) result = (result * base) % m;
+    base = (base * base) % m;
+    k >>= 1n;
+  }
+  return result;
+}
+
+/** A square root of `a` mod p (Tonelli-Shanks; p - 1 = 2^28 * q), or undefined when `a` is not a square. */
+export function sqrtMod(a: bigint): bigint | undefined {
+  const n = ((a % FIELD_P) + FIELD_P) % FIELD_P;
+  if (n === 0n) return 0n;
+  if (powMod(n, (FIELD_P - 1n) / 2n, FIELD_P) !== 1n) return undefined;
+  let q = FIELD_P - 1n;
+  let s = 0n;
+  while ((q & 1n) === 0n) {
+    q >>= 1n;
+    s++;
+  }
+  let z = 2n;
+  while (powMod(z, (FIELD_P - 1n) / 2n, FIELD_P) !== FIELD_P - 1n) z++;
+  let m = s;
+  let c = powMod(z, q, FIELD_P);
+  let t = powMod(n, q, FIELD_P);
+  let r = powMod(n, (q + 1n) / 2n, FIELD_P);
+  while (t !== 1n) {
+    let i = 0n;
+    let t2 = t;
+    while (t2 !== 1n) {
+      t2 = (t2 * t2) % FIELD_P;
+      i++;
+    }
+    const b = powMod(c, 1n << (m - i - 1n), FIELD_P);
+    m = i;
+    c = (b * b) % FIELD_P;
+    t = (t * c) % FIELD_P;
+    r = (r * b) % FIELD_P;
+  }
+  return r;
+}

@@ -240,6 +240,20 @@ ${htmlTable(
 )}`
 }
 
+<h2>Interim and reserve attestations</h2>
+<p>Between the snapshots two members posted interim attestations of a 0.5 ETH withdrawal each. At the deadline every other member, as an operator, checked the transaction on the chain and signed its verdict (EIP-712); the verdicts were submitted to the Attestations contract. A missed IA is a missed duty and slashes the member.</p>
+${htmlTable(
+  ["IA", "member", "amount", "transaction", "verdict"],
+  r.attestations.interims.map((ia) => [
+    `<code title="${esc(ia.interimId)}">${esc(short(ia.interimId))}</code>`,
+    esc(ia.name),
+    esc(fmtEth(ia.amount)),
+    ia.sent ? "sent" : '<span class="bad">never sent</span>',
+    `<span class="${ia.status === "Settled" ? "good" : "bad"}">${esc(ia.status)}</span>`,
+  ]),
+)}
+<p>The auditor attested ${esc(r.attestations.reserveAttestation.name)}'s reserves for the period since its probation: findings (critical, high, medium, low) ${esc(r.attestations.reserveAttestation.findings)}, controls score ${esc(r.attestations.reserveAttestation.score)} bps; the report is in the DA layer as <code>${esc(short(r.attestations.reserveAttestation.reportDigest))}</code>. Its findings lower the member's reputation, decaying over 180 days.</p>
+
 <h2>Reputation before and after</h2>
 ${htmlTable(["member", "score before the cheat", "score at the end", "duties met/total", "slashes", "bounties earned"], repRows)}
 

@@ -20,6 +20,7 @@ import type { StakeKind } from "../client/index.js";
 import { DemoAborted, Resources, type DemoSetup, type LiveContext } from "./context.js";
 import { ProgressPrinter, type LineSink } from "./progress.js";
 import { buildScenario, type ScenarioOptions } from "./scenario.js";
+import { attestationsStep } from "./steps/attestations.js";
 import { chain } from "./steps/chain.js";
 import { claims } from "./steps/claims.js";
 import { collect } from "./steps/collect.js";
@@ -50,7 +51,7 @@ export interface DemoOptions extends ScenarioOptions {
   signal?: AbortSignal;
 }
 
-const STEPS = 14;
+const STEPS = 15;
 
 /**
  * Runs the whole demo and writes the report. Resolves with the result (whose `reportDir` says where the report
@@ -130,6 +131,8 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     const request = await proofRequest(ctx);
     const reputationBefore = await readReputation(ctx);
     setup.checkAbort();
+    const attestations = await attestationsStep(ctx);
+    setup.checkAbort();
 
     await ctx.chain.increaseTime(60);
     await snapshotRound(ctx, 1);
@@ -140,7 +143,7 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     setup.checkAbort();
     const paid = await claims(ctx, cheat);
 
-    return await collect(ctx, { request, reputationBefore, stakesBefore, fraud: cheat, paid });
+    return await collect(ctx, { request, reputationBefore, stakesBefore, fraud: cheat, paid, attestations });
   } catch (e) {
     if (!(e instanceof DemoAborted)) sink(`the components' logs of this run: ${join(reportDir, "logs")}`);
     throw e;

@@ -150,6 +150,18 @@ export function formatSummary(r: DemoResult): string[] {
     );
   }
 
+  section("Interim and reserve attestations (Attestations)");
+  for (const ia of r.attestations.interims) {
+    out.push(
+      `IA ${short(ia.interimId)}: ${ia.name} withdrew ${fmtEth(ia.amount)}${ia.sent ? "" : " (never sent)"}: ${ia.status}`,
+    );
+  }
+  const ra = r.attestations.reserveAttestation;
+  out.push(
+    `RA for ${ra.name}: findings critical,high,medium,low = ${ra.findings}, score ${ra.score} bps, report ` +
+      `${short(ra.reportDigest)}`,
+  );
+
   section("Reputation (Reputation.scoreOf; duties met/total, slashes) before the cheat -> at the end");
   out.push(
     ...table(

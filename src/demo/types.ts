@@ -2,6 +2,7 @@
 // (`por.demo-report` v1). Amounts are decimal strings of base units; gas is a number.
 import type { StepGas } from "./gas.js";
 import type { StepTiming } from "./progress.js";
+import type { AttestationsOutcome } from "./steps/attestations.js";
 
 /** Reputation views of one member at one moment (Reputation.reputationOf, scoreOf, timeWeightedCollateral). */
 export interface ReputationView {
@@ -173,6 +174,8 @@ export interface DemoResult {
     hiddenShortfall: { eth: string; usdc: string };
   };
   coverage: CoverageResult[];
+  /** The attestations step: two IAs (one settled, one missed) and a reserve attestation with findings. */
+  attestations: AttestationsOutcome;
   steps: Array<StepTiming & { gas: StepGas }>;
   totals: { gas: number; txs: number; recordsForwarded: number; proofs: number };
   /** Set when the report was written. */

@@ -70,11 +70,16 @@ export async function checkFraud(input: ProveFraudInput, circuit = DEFAULT_FRAUD
  * Proves `circuitInput` with Groth16, checks that the circuit returns exactly `expected` as its public signals and
  * that the proof verifies against the verifying key.
  */
-async function groth16(
+/**
+ * Proves `circuitInput` with Groth16, checks that the public signals are `expected` (in order) and that the proof
+ * verifies against the verifying key; `refuse` makes the error of a proof that does not (mismatched artifacts).
+ */
+export async function groth16(
   circuit: string,
   circuitInput: Record<string, string | string[]>,
   expected: readonly string[],
   artifacts: ProverArtifacts,
+  refuse: (reason: string) => Error = (reason) => new FraudProofRefused("no-fraud", reason),
 ): Promise<{ proof: snarkjs.Groth16Proof; timings: ProofTimings }> {
   await sharedCurve(); // one curve per process, even when several proofs start at once
   const t0 = performance.now();
@@ -85,10 +90,7 @@ async function groth16(
   }
   const vkey = JSON.parse(await readFile(artifacts.vkey, "utf8")) as snarkjs.VerificationKey;
   if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) {
-    throw new FraudProofRefused(
-      "no-fraud",
-      "the proof does not verify against the verifying key (artifacts mismatch?)",
-    );
+    throw refuse("the proof does not verify against the verifying key (artifacts mismatch?)");
   }
   return { proof, timings: { witnessAndProve: t1 - t0, verify: performance.now() - t1 } };
 }

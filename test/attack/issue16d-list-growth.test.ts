@@ -2,11 +2,11 @@
 // settlement and payment of the member (`clearRestitution`, through `settleRound`/`payClaim`, and `proveFraud` when
 // its round is closed) walks the whole list. docs/threat-model.md states 4,658 gas per holding deferred slash (about
 // 6,400 of them fill a 30M-gas block) and that each needs "its own accepted fraud proof (about 600,000 gas each)".
-// But a missed deadline orders a slash too: once the member's operator is no longer slashable (it left the set and
-// DEALLOCATION_DELAY passed), anyone may request proofs of the member (fee 0 by default; any past `t`, no committed
-// set needed), let them lapse and report them, and every report pushes one more holding deferred slash.
+// But a missed deadline orders a slash too: while EigenLayer pauses slashing (since the fix the only refusal that
+// holds rounds), anyone may request proofs of the member (fee 0 by default; any past `t`, no committed set needed),
+// let them lapse and report them, and every report pushes one more holding deferred slash.
 // Measured here: the marginal gas per holding deferred slash in clearRestitution, the gas that adds one through a
-// lapse, the rate limit (maxOpenRequests per response window), and that ejecting the member ends the lapses.
+// lapse, and the rate limit (maxOpenRequests per response window).
 // Also: releaseDeferredSlash and retrySlash look an id up linearly (`_removeId`), so releasing the list from its end
 // costs more than releasing it from its front.
 // Real contracts (Ignition module) over the TEST-ONLY EigenLayer stand-ins; no proof is needed for any of it.
@@ -20,8 +20,6 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
 
-/** The stand-ins' DEALLOCATION_DELAY (testnets: 50 blocks). */
-const DEALLOCATION_DELAY = 50;
 /** The fixture's response window (seconds) and the module's maxOpenRequests default. */
 const RESPONSE_WINDOW = 3_600n;
 const MAX_OPEN = 4;
@@ -32,12 +30,9 @@ describe("issue 16d: growing a member's list of holding deferred slashes", funct
   it("measured: a lapse (anyone's request, anyone's report) adds a holding deferred slash for ~334k gas, 4 per response window; each costs clearRestitution ~4.7k gas; ejection ends it", async function () {
     const f = await elConsortium(connection, { moduleId: "Issue16dGrowth" });
     const member = f.member.address;
-    // The cheater's operator leaves the set; after DEALLOCATION_DELAY it is not slashable: every slash is deferred.
-    await f.el.allocationManager
-      .connect(f.member)
-      .deregisterFromOperatorSets({ operator: member, avs: f.set.avs, operatorSetIds: [f.set.id] });
-    await f.el.mine(DEALLOCATION_DELAY + 1);
-    expect(await f.source.stakeOf(member)).to.equal(0n);
+    // Since the fix, only a slash refused while the operator is slashable holds rounds: EigenLayer pauses slashing.
+    // (A member whose operator left holds nothing: test/attack/issue16d-free-hold.test.ts.)
+    await f.el.allocationManager.setPaused(true);
 
     /** Anyone (here `f.attacker`, not the member) makes MAX_OPEN requests, waits them out and reports them. */
     let t = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) - 10_000n;
@@ -111,13 +106,6 @@ describe("issue 16d: growing a member's list of holding deferred slashes", funct
     );
     expect(last!.gasUsed - first!.gasUsed).to.be.above(BigInt(n - 3) * 2_000n);
 
-    // Defence: anyone may eject the member (slashed, below its minimum); an ejected member is not requestable, so
-    // the lapses end. (The list it left holds on until governance releases it.)
-    await f.adjudicator.connect(f.attacker).ejectUndercollateralized(member);
-    await expect(f.ledger.connect(f.attacker).requestProof(member, t--)).to.be.revertedWithCustomError(
-      f.ledger,
-      "CommitmentLedgerNotRequestable",
-    );
     expect(await f.source.deferredSlashesOf(member)).to.have.length(n - 2);
   });
 });

@@ -474,7 +474,9 @@ describe("EigenLayerStakeSource", function () {
         .withArgs(1n, a.address, 5_000, reason)
         .and.not.to.emit(f.source, "OperatorSlashOrdered");
       expect(await f.source.deferredSlashCount()).to.equal(1n);
-      const record = [a.address, 5_000n, f.prover.address, BOUNTY_SHARE_BPS, orderedAt, true, reason];
+      // No slashable operator: it holds no round.
+      const record = [a.address, 5_000n, f.prover.address, BOUNTY_SHARE_BPS, orderedAt, false, reason];
+      expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([]);
       expect(await f.source.deferredSlash(1n)).to.deep.equal(record);
       expect((await f.source.stakeHistoryOf(a.address)).slashCount).to.equal(1n);
       expect(await f.source.restitutionOf(a.address, f.token)).to.equal(0n);
@@ -538,7 +540,7 @@ describe("EigenLayerStakeSource", function () {
         ZeroAddress,
         0n,
         orderedAt,
-        true,
+        false,
         reason,
       ]);
       expect((await f.source.stakeHistoryOf(c.address)).slashCount).to.equal(1n);

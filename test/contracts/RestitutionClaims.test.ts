@@ -434,6 +434,33 @@ describe("RestitutionClaims (in the Adjudicator)", function () {
         .to.be.revertedWithCustomError(f.adjudicator, "RestitutionRoundClosed")
         .withArgs(f.member.address, ETH, 1n, closesAt);
     });
+    it("keeps a claim booked in the round's last moments vetoable: the close moves to VETO_GRACE after it (RoundExtended)", async function () {
+      const f = await networkHelpers.loadFixture(bookedEth);
+      const closesAt = (await f.adjudicator.roundOf(f.member.address, ETH, 1)).closesAt;
+      const grace = await f.adjudicator.VETO_GRACE();
+      expect(grace).to.equal(86_400n);
+      // Booked one second before the close.
+      await time.setNextBlockTimestamp(closesAt - 1n);
+      const late = await f.proofFor({ nullifier: NULLIFIER + 1n, claim: MAX_CLAIM });
+      await expect(f.adjudicator.connect(f.member).proveFraud(late, [f.eth, f.tok]))
+        .to.emit(f.adjudicator, "RoundExtended")
+        .withArgs(f.member.address, ETH, 1n, closesAt - 1n + grace);
+      expect((await f.adjudicator.roundOf(f.member.address, ETH, 1)).closesAt).to.equal(closesAt - 1n + grace);
+      await time.increaseTo(closesAt + 10n);
+      await expect(f.adjudicator.settleRound(f.member.address, ETH, 1)).to.be.revertedWithCustomError(
+        f.adjudicator,
+        "RestitutionRoundOpen",
+      );
+      await f.adjudicator.connect(f.auditor).vetoClaim(f.member.address, NULLIFIER + 1n, f.termsOf(late), "own record");
+      // A claim booked with more than the grace left moves nothing.
+      const info = await f.adjudicator.roundOf(f.member.address, ETH, 1);
+      await time.increaseTo(info.closesAt);
+      await f.adjudicator.settleRound(f.member.address, ETH, 1);
+      // The victim's claim is paid in full (the vetoed claim left the round's booking).
+      const paid = await f.adjudicator.claimPayment(f.member.address, f.terms);
+      expect(paid).to.equal(f.terms.claim);
+    });
+
     it("settles once (idempotent): a second settleRound or a payment moves nothing more", async function () {
       const f = await networkHelpers.loadFixture(bookedEth);
       await time.increase(ROUND);

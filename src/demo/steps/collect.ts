@@ -20,6 +20,7 @@ import type {
 } from "../types.js";
 import { stakeLabel } from "../summary.js";
 import { readReputation, stakes } from "./common.js";
+import type { AttestationsOutcome } from "./attestations.js";
 import type { FraudOutcome } from "./fraud.js";
 import type { RequestOutcome } from "./request.js";
 
@@ -31,6 +32,7 @@ export interface Facts {
   fraud: FraudOutcome;
   /** What each payout received, by nullifier. */
   paid: Map<bigint, bigint>;
+  attestations: AttestationsOutcome;
 }
 
 /** Reads the chain, the aggregator and the verifier service into the result, with the steps' timings and gas. */
@@ -222,6 +224,7 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
       },
     },
     coverage,
+    attestations: x.attestations,
     steps: p.timings.map((t) => ({
       ...t,
       gas: ctx.stepGas.get(t.id) ?? { step: t.id, gas: 0, txs: 0, byAction: [] },

@@ -161,6 +161,7 @@ export async function deploy(ctx: ChainContext): Promise<Pick<DemoContext, "d" |
         reputation: await c.contract("reputation"),
         ledger: await c.contract("ledger"),
         adjudicator: await c.contract("adjudicator"),
+        attestations: await c.contract("attestations"),
         usdc: TestToken__factory.connect(addresses.usdc, conn.ethers.provider),
         addresses,
       };

@@ -1,0 +1,96 @@
+// An operator's check of one interim attestation's transaction on the chain it names (an EVM chain: the consortium's,
+// or another through its RPC): confirmed by the deadline, to the destination whose digest the IA names, for the
+// amount it names (ether: the transaction's value; a token: one ERC-20 Transfer log of the token). The verdict is
+// "settled", "missed" (only once the deadline has passed: the contract takes a missed verdict no earlier) or "wait".
+// A transaction is judged absent only by a chain whose head is past the deadline (an RPC that lags is no evidence).
+import { getAddress, id, type Provider } from "ethers";
+
+import { destinationDigestOf, type InterimRecord } from "./index.js";
+
+const TRANSFER = id("Transfer(address,address,uint256)");
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+export interface InterimCheck {
+  verdict: "settled" | "missed" | "wait";
+  /** Why, in words. */
+  reason: string;
+}
+
+export interface CheckOptions {
+  /** The asset's token on the checked chain (the zero address: ether). */
+  token: string;
+  /** Blocks the transaction's block needs on top of it (1: mined). */
+  confirmations: number;
+  /** The time the check counts as now (the consortium chain's latest block time). */
+  now: bigint;
+}
+
+/** Checks `record`'s transaction on `provider`'s chain. */
+export async function checkInterim(
+  provider: Provider,
+  record: InterimRecord,
+  options: CheckOptions,
+): Promise<InterimCheck> {
+  const due = options.now >= record.deadline;
+  const failed = (reason: string): InterimCheck =>
+    due
+      ? { verdict: "missed", reason }
+      : { verdict: "wait", reason: `${reason}; the deadline ${record.deadline} has not passed` };
+  if (/^0x0{64}$/.test(record.txRef)) return failed("the IA names no transaction");
+  const receipt = await provider.getTransactionReceipt(record.txRef);
+  if (receipt === null) {
+    // Absence is evidence only from a chain that has moved past the deadline: a lagging or stale RPC would
+    // otherwise make an honest member's confirmed withdrawal look missing.
+    const head = await provider.getBlock("latest");
+    if (head === null || BigInt(head.timestamp) < record.deadline) {
+      return {
+        verdict: "wait",
+        reason: `transaction ${record.txRef} is not visible and the checked chain's head is not past the deadline`,
+      };
+    }
+    return failed(`transaction ${record.txRef} is not on the chain (never sent, or reorged away)`);
+  }
+  if (receipt.status !== 1) return failed(`transaction ${record.txRef} reverted`);
+  const latest = await provider.getBlockNumber();
+  if (latest - receipt.blockNumber + 1 < options.confirmations) {
+    return failed(
+      `transaction ${record.txRef} has ${latest - receipt.blockNumber + 1} of ${options.confirmations} confirmations`,
+    );
+  }
+  const block = await provider.getBlock(receipt.blockNumber);
+  if (block === null) return failed(`block ${receipt.blockNumber} of transaction ${record.txRef} is not on the chain`);
+  if (BigInt(block.timestamp) > record.deadline) {
+    return {
+      verdict: "missed",
+      reason: `transaction ${record.txRef} was mined at ${block.timestamp}, after the deadline ${record.deadline}`,
+    };
+  }
+  if (getAddress(options.token) === ZERO) {
+    const tx = await provider.getTransaction(record.txRef);
+    if (tx === null || tx.to === null) return failed(`transaction ${record.txRef} sends ether to no address`);
+    if (destinationDigestOf(getAddress(tx.to)) !== record.destinationDigest) {
+      return failed(`transaction ${record.txRef} pays ${tx.to}, not the IA's destination`);
+    }
+    if (tx.value !== record.amount)
+      return failed(`transaction ${record.txRef} sends ${tx.value} wei, not ${record.amount}`);
+    return { verdict: "settled", reason: `${record.amount} wei to ${tx.to} in block ${receipt.blockNumber}` };
+  }
+  const token = getAddress(options.token);
+  const transfers = receipt.logs.filter(
+    (l) => getAddress(l.address) === token && l.topics[0] === TRANSFER && l.topics.length === 3,
+  );
+  for (const log of transfers) {
+    const to = getAddress(`0x${log.topics[2].slice(26)}`);
+    if (destinationDigestOf(to) !== record.destinationDigest) continue;
+    if (BigInt(log.data) === record.amount) {
+      return {
+        verdict: "settled",
+        reason: `${record.amount} of token ${token} to ${to} in block ${receipt.blockNumber}`,
+      };
+    }
+    return failed(
+      `transaction ${record.txRef} transfers ${BigInt(log.data)} of token ${token} to the destination, not ${record.amount}`,
+    );
+  }
+  return failed(`transaction ${record.txRef} transfers no token ${token} to the IA's destination`);
+}

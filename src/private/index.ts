@@ -1,0 +1,4 @@
+// Private mode (docs/protocol.md, "Private totals"): Pedersen commitments on Baby Jubjub, the Schnorr zero-difference
+// proof, and the proofs of one private asset (RootCommitment, SurplusRange).
+export * from "./pedersen.js";
+export * from "./prove.js";
