@@ -188,6 +188,7 @@ const liabilityTasks: TaskDefinition[] = [
     .addPositionalArgument(fileArgument("file", "The user's record file"))
     .addOption(optionalOption("out", "Write the forwarded record to this file (default: print it)"))
     .addOption(optionalOption("to", "A verifier service's URL: send it there (POST <url>/records)"))
+    .addOption(optionalOption("verifierUrl", "The same as --to (the name the web page and the user guide use)"))
     .addFlag(jsonFlag)
     .setAction(() => import("./record-forward.js"))
     .build(),
@@ -221,6 +222,9 @@ const fraudTasks: TaskDefinition[] = [
     .addPositionalArgument(fileArgument("record", "The user's record file (por.record v2)"))
     .addOption(fileOption("leaves", "The member's published leaves payload for the record's tree"))
     .addOption(fileOption("path", "Or: an inclusion response for the slot (por.slot-path v1)"))
+    .addOption(optionalOption("blobDir", "Or: a local blob store; fetch the committed blob by its digest (--network)"))
+    .addOption(optionalOption("eigendaUrl", "Or: an EigenDA proxy; fetch the blob by its published refs (--network)"))
+    .addOption(deploymentOption)
     .addOption(optionalOption("rootHash", "The committed root hash (decimal); the path must reach it"))
     .addOption({ name: "out", description: "Output proof file", defaultValue: "fraud-proof.json" })
     .addOption(optionalOption("circuit", "Circuit instance (default LeafMismatch32)"))
@@ -715,7 +719,18 @@ const verifierTasks: TaskDefinition[] = [
     })
     .addFlag({ name: "requireCommitted", description: "Refuse records of snapshots not committed on-chain" })
     .addOption({ name: "logLevel", description: "debug, info, warn or error", defaultValue: "info" })
+    .addOption(optionalOption("webDir", "Serve this built user page at / (default: build/web when it exists)"))
+    .addFlag({
+      name: "circuits",
+      description: "Also serve the fraud circuit's files (/circuits/LeafMismatch32.*) for proving in the browser",
+    })
     .setAction(() => import("./verifier-serve.js"))
+    .build(),
+  emptyTask("web", "The user's web page (web/)").build(),
+  task(["web", "build"], "Bundle the user's web page with esbuild into build/web (index.html, app.js)")
+    .addOption(optionalOption("out", "Output folder (default build/web)"))
+    .addFlag(jsonFlag)
+    .setAction(() => import("./web-build.js"))
     .build(),
 ];
 

@@ -1,8 +1,15 @@
 import { rename, writeFile } from "node:fs/promises";
 
-import { TaskError, decimalInput, given, runTask, userInput } from "../src/client/index.js";
+import type { Provider } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { EigenDaProxyClient, LocalBlobStore } from "../src/blobstore/index.js";
+import { TaskError, decimalInput, given, openClient, runTask, userInput } from "../src/client/index.js";
 import type { TaskOutput } from "../src/client/output.js";
 import { releaseCurves } from "../src/circuits/index.js";
+import { loadCrypto } from "../src/crypto/index.js";
+import { localBlobSource, publishedRefBlobSource, type BlobSource } from "../src/node/blobs.js";
+import { committedLeaves } from "../src/prover/da.js";
 import {
   FRAUD_CIRCUIT,
   FraudProofRefused,
@@ -10,6 +17,7 @@ import {
   readSignedRecord,
   readSlotPath,
   slotPathFromLeaves,
+  slotPathInLeaves,
   type SlotPath,
 } from "../src/prover/index.js";
 
@@ -18,6 +26,11 @@ export interface Args {
   record: string;
   leaves?: string;
   path?: string;
+  /** A local blob store: fetch the committed blob by its digest. */
+  blobDir?: string;
+  /** An EigenDA proxy: fetch the committed blob through the refs the member published on-chain. */
+  eigendaUrl?: string;
+  deployment?: string;
   rootHash?: string;
   out: string;
   circuit?: string;
@@ -41,21 +54,75 @@ export function refusal(e: unknown): unknown {
  * published leaves or an inclusion response) -> a LeafMismatch proof file, or a refusal saying why there is nothing
  * to prove.
  */
-export default async function action(args: Args): Promise<void> {
-  await runTask("fraud prove", (out) => fraudProve(out, args), { json: args.json, finally: releaseCurves });
+export default async function action(args: Args, hre?: HardhatRuntimeEnvironment): Promise<void> {
+  await runTask(
+    "fraud prove",
+    async (out) => {
+      let chain: ChainAccess | undefined;
+      if (given(args.blobDir) || given(args.eigendaUrl)) {
+        if (hre === undefined) throw new TaskError("--blob-dir/--eigenda-url need a Hardhat network connection");
+        const ctx = await openClient(hre, { deployment: args.deployment }, out);
+        chain = { provider: ctx.provider, ledger: ctx.deployment.address("ledger") };
+      }
+      await fraudProve(out, args, chain);
+    },
+    { json: args.json, finally: releaseCurves },
+  );
 }
 
-/** The body of `fraud prove`. */
-export async function fraudProve(out: TaskOutput, args: Args): Promise<void> {
+/** What fetching the leaves from the DA layer reads: the chain (read-only) and the ledger's address. */
+export interface ChainAccess {
+  provider: Provider;
+  ledger: string;
+}
+
+/** The blob source of --blob-dir or --eigenda-url. */
+function blobSourceOf(args: Args, chain: ChainAccess): BlobSource {
+  if (given(args.blobDir)) return localBlobSource(new LocalBlobStore(args.blobDir));
+  return publishedRefBlobSource(new EigenDaProxyClient(args.eigendaUrl ?? ""), chain.provider, chain.ledger);
+}
+
+/** The body of `fraud prove`; `chain` is needed with --blob-dir or --eigenda-url. */
+export async function fraudProve(out: TaskOutput, args: Args, chain?: ChainAccess): Promise<void> {
   const leaves = args.leaves ?? "";
   const pathFile = args.path ?? "";
-  if ((leaves === "") === (pathFile === "")) {
-    throw new TaskError("give exactly one of --leaves <published leaves payload> or --path <slot-path.json>");
+  const sources = [leaves, pathFile, args.blobDir ?? "", args.eigendaUrl ?? ""].filter((s) => s !== "");
+  if (sources.length !== 1) {
+    throw new TaskError(
+      "give exactly one of --leaves <published leaves payload>, --path <slot-path.json>, --blob-dir <local blob " +
+        "store> or --eigenda-url <EigenDA proxy> (the last two fetch the committed blob from the DA layer)",
+    );
   }
   const record = await userInput(() => readSignedRecord(args.record));
   let path: SlotPath;
   let root: bigint | undefined = !given(args.rootHash) ? undefined : decimalInput("--root-hash", args.rootHash);
-  if (leaves !== "") {
+  if (given(args.blobDir) || given(args.eigendaUrl)) {
+    if (chain === undefined) throw new TaskError("--blob-dir/--eigenda-url need a chain connection (--network)");
+    const member = `0x${record.member.toString(16).padStart(40, "0")}`;
+    const at = { member, asset: Number(record.asset), t: record.t };
+    const fetched = await userInput(() => committedLeaves(chain.provider, chain.ledger, at, blobSourceOf(args, chain)));
+    if (root !== undefined && root !== fetched.rootHash) {
+      throw new TaskError(`the member committed root hash ${fetched.rootHash} for this record, not the given ${root}`);
+    }
+    const crypto = await loadCrypto({ threads: 0 });
+    try {
+      const fromLeaves = await userInput(() =>
+        slotPathInLeaves(crypto, fetched.leaves, record.slot, `blob ${fetched.blobDigest}`),
+      );
+      if (fromLeaves.rootHash !== fetched.rootHash) {
+        throw new TaskError(
+          `blob ${fetched.blobDigest} rebuilds to root hash ${fromLeaves.rootHash}, ` +
+            `not the committed ${fetched.rootHash}`,
+        );
+      }
+      path = fromLeaves.path;
+    } finally {
+      await crypto.close();
+    }
+    root = fetched.rootHash;
+    out.set("blobDigest", fetched.blobDigest);
+    out.line(`fetched the committed leaves (blob ${fetched.blobDigest}) from the DA layer`);
+  } else if (leaves !== "") {
     const fromLeaves = await userInput(() => slotPathFromLeaves(leaves, record.slot));
     const h = fromLeaves.header;
     if (h.member !== record.member || BigInt(h.asset) !== record.asset || h.t !== record.t) {

@@ -12,6 +12,8 @@ export interface Args {
   out?: string;
   /** A verifier service's URL: POST the forwarded record to <url>/records. */
   to?: string;
+  /** The same as `to`. */
+  verifierUrl?: string;
   json: boolean;
 }
 
@@ -25,23 +27,27 @@ export default async function action(args: Args): Promise<void> {
 
 /** The body of `record forward`. */
 export async function recordForward(out: TaskOutput, args: Args): Promise<void> {
+  if (given(args.to) && given(args.verifierUrl) && args.to !== args.verifierUrl) {
+    throw new TaskError("--to and --verifier-url name two different verifiers: give one");
+  }
+  const to = given(args.verifierUrl) ? args.verifierUrl : args.to;
   const forwarded = forwardedFromRecordFile(await userInput(() => readRecordFile(args.file)));
   const text = JSON.stringify(forwarded, null, 2);
   if (given(args.out)) {
     await writeFile(args.out, `${text}\n`);
     out.line(`wrote ${args.out}`);
     out.set("file", args.out);
-  } else if (!given(args.to)) {
+  } else if (!given(to)) {
     if (out.json) out.set("forwarded", forwarded);
     else out.line(text);
   }
-  if (given(args.to)) {
-    const url = `${args.to.replace(/\/+$/, "")}/records`;
+  if (given(to)) {
+    const url = `${to.replace(/\/+$/, "")}/records`;
     let response: Response;
     try {
       response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: text });
     } catch (e) {
-      throw new TaskError(`--to ${url}: ${(e as Error).message}`);
+      throw new TaskError(`verifier ${url}: ${(e as Error).message}`);
     }
     const body = await response.text();
     let answer: unknown = body;

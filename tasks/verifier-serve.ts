@@ -1,9 +1,14 @@
+import { existsSync } from "node:fs";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { errorMessage } from "../src/chain/rpc.js";
 import { deploymentDirOf, given, readDeployment, selectSigner, serveUntilSignal } from "../src/client/index.js";
 import { jsonLogger, parseLogLevel } from "../src/log/index.js";
+import { circuitArtifacts } from "../src/circuits/index.js";
+import { FRAUD_CIRCUIT } from "../src/prover/index.js";
 import { runVerifier } from "../src/verifier-service/run.js";
+import { WEB_BUILD_DIR } from "../src/web/build.js";
 
 interface VerifierServeArgs {
   port: number;
@@ -20,6 +25,8 @@ interface VerifierServeArgs {
   minAgeSeconds: number;
   requireCommitted: boolean;
   logLevel: string;
+  webDir?: string;
+  circuits: boolean;
 }
 
 /**
@@ -42,6 +49,15 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
       const chainId = (await ethers.provider.getNetwork()).chainId;
       const deployment = await readDeployment(deploymentDirOf(args.deployment, hre.config.paths.root, chainId));
       const runner = args.schedule ? await selectSigner(ethers, args.from) : ethers.provider;
+      // The user's page (`hardhat web build`) and the fraud circuit's files (the cached development ceremony's, or
+      // the production ones the pipeline holds) for proving in the browser.
+      const pageDir = given(args.webDir) ? args.webDir : existsSync(WEB_BUILD_DIR) ? WEB_BUILD_DIR : undefined;
+      if (pageDir === undefined) logger.info("no built web page to serve at / (run `hardhat web build`)");
+      const circuits = !args.circuits
+        ? undefined
+        : await circuitArtifacts(FRAUD_CIRCUIT).then((a) => ({
+            [FRAUD_CIRCUIT]: { wasm: a.wasm, zkey: a.zkey, vkey: a.vkey },
+          }));
       const { stop } = await runVerifier(
         {
           port: args.port,
@@ -57,6 +73,7 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
           intervalMs: args.intervalSeconds * 1000,
           policy: { minRecords: args.minRecords, minAgeSeconds: args.minAgeSeconds },
           logLevel,
+          web: { pageDir, circuits },
         },
         runner,
         logger,

@@ -9,7 +9,11 @@ export const SUBGROUP_ORDER = 27360303589799094027808007181571593860768139721585
 /** Reads an ASCII string as a big-endian integer: the protocol's domain-tag encoding. */
 export function domainTag(tag: string): bigint {
   let v = 0n;
-  for (const c of Buffer.from(tag, "ascii")) v = (v << 8n) | BigInt(c);
+  for (let i = 0; i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    if (c > 0x7f) throw new Error(`domain tag ${tag} is not ASCII`);
+    v = (v << 8n) | BigInt(c);
+  }
   if (v >= FIELD_P) throw new Error(`domain tag ${tag} does not fit in a field element`);
   return v;
 }
@@ -24,6 +28,9 @@ export const KEY_DOMAIN = domainTag("por.key.v1");
 export const MAX_BALANCE = 1n << 96n;
 /** Upper bound (exclusive) of any node sum. */
 export const MAX_SUM = 1n << 128n;
+
+/** Size of one tree node in bytes: `h` then `s`, each 32 bytes little-endian. */
+export const NODE_BYTES = 64;
 
 /** Writes `v` (0 <= v < 2^256) as 32 bytes little-endian into `out` at `offset`. */
 export function writeLE32(out: Uint8Array, offset: number, v: bigint): void {

@@ -2,7 +2,6 @@
 // JSONL), streamed and validated. Every error names the file, the line and the field.
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import { Readable } from "node:stream";
 
 import { parse as csvParser, type CsvError } from "csv-parse";
@@ -11,26 +10,9 @@ import { z } from "zod";
 
 import { MAX_BALANCE } from "../crypto/index.js";
 import { address, uint32 } from "../schema/index.js";
+import { InputError, zodIssue } from "./input-error.js";
 
-/** An input error that names where it happened. */
-export class InputError extends Error {
-  override name = "InputError";
-  constructor(
-    readonly file: string,
-    readonly line: number | undefined,
-    readonly field: string | undefined,
-    readonly reason: string,
-  ) {
-    super(`${basename(file)}${line !== undefined ? ` line ${line}` : ""}${field ? `, field ${field}` : ""}: ${reason}`);
-  }
-}
-
-/** Turns a zod error into "field: message" for the first issue. */
-export function zodIssue(e: z.ZodError): { field: string | undefined; reason: string } {
-  const issue = e.issues[0];
-  const field = issue.path.length > 0 ? issue.path.map(String).join(".") : undefined;
-  return { field, reason: issue.message };
-}
+export { InputError, zodIssue };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Asset list

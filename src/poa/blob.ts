@@ -1,16 +1,10 @@
 // The DA blob of one asset of a commitment (docs/protocol.md "Proof of assets", blob payload): the asset's PoA
 // (wallets, ownership signatures, balances) and the tree's populated-leaves payload (section 5.4), in one binary
 // container whose keccak256 is the commitment's `blobDigest`.
+import { BLOB_HEADER_BYTES, BLOB_MAGIC, BLOB_VERSION, MAX_POA_BYTES, splitAssetBlob } from "./blob-container.js";
 import { parsePoa, poaForAsset, PoaFormatError, type PoaDocument } from "./document.js";
 
-/** Magic bytes "PORB". */
-export const BLOB_MAGIC = 0x504f5242;
-/** Container version. */
-export const BLOB_VERSION = 1;
-/** Header: magic u32, version u8, 3 reserved bytes, PoA length u32 (big-endian). */
-export const BLOB_HEADER_BYTES = 12;
-/** Largest PoA part accepted (the JSON of one asset's PoA). */
-export const MAX_POA_BYTES = 8 * 1024 * 1024;
+export { BLOB_HEADER_BYTES, BLOB_MAGIC, BLOB_VERSION, MAX_POA_BYTES } from "./blob-container.js";
 
 /** A decoded blob. */
 export interface AssetBlob {
@@ -37,16 +31,8 @@ export function encodeAssetBlob(poa: PoaDocument, asset: number, leaves: Uint8Ar
 
 /** Decodes a blob; refuses a bad magic, version, reserved bytes, length, or a PoA that is not exactly one asset. */
 export function decodeAssetBlob(bytes: Uint8Array, what = "blob"): AssetBlob {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < BLOB_HEADER_BYTES) throw new PoaFormatError(`${what}: shorter than its header`);
-  if (b.readUInt32BE(0) !== BLOB_MAGIC) throw new PoaFormatError(`${what}: bad magic (not a PORB blob)`);
-  if (b[4] !== BLOB_VERSION) throw new PoaFormatError(`${what}: unsupported version ${b[4]}`);
-  if (b[5] !== 0 || b[6] !== 0 || b[7] !== 0) throw new PoaFormatError(`${what}: reserved bytes must be zero`);
-  const n = b.readUInt32BE(8);
-  if (n > MAX_POA_BYTES || BLOB_HEADER_BYTES + n > b.length) {
-    throw new PoaFormatError(`${what}: PoA length ${n} does not fit the blob`);
-  }
-  const poa = parsePoa(b.subarray(BLOB_HEADER_BYTES, BLOB_HEADER_BYTES + n).toString("utf8"), `${what} (PoA part)`);
+  const parts = splitAssetBlob(bytes, what, (m) => new PoaFormatError(m));
+  const poa = parsePoa(new TextDecoder().decode(parts.poa), `${what} (PoA part)`);
   if (poa.assets.length !== 1) throw new PoaFormatError(`${what}: the PoA part must hold exactly one asset`);
-  return { poa, leaves: b.subarray(BLOB_HEADER_BYTES + n) };
+  return { poa, leaves: parts.leaves };
 }

@@ -1,7 +1,10 @@
 // The hashes and signature check the prover needs before it proves anything, from circomlibjs (the same
 // constants and arithmetic as circomlib's templates), loaded once per process.
 
+import { inCurve, isInPrimeSubgroup } from "../crypto/babyjub.js";
+import { verifyJs } from "../crypto/eddsa-verify.js";
 import { FIELD_P } from "../crypto/field.js";
+import type { PoseidonFn } from "../crypto/poseidon-js.js";
 
 interface WasmField {
   e(v: bigint): Uint8Array;
@@ -71,4 +74,18 @@ export function loadProverCrypto(): Promise<ProverCrypto> {
     };
   })();
   return loading;
+}
+
+/**
+ * The same checks over the project's own Baby Jubjub and EdDSA code (src/crypto) and a given Poseidon: what the web
+ * page proves with in the browser, where circomlibjs is not bundled.
+ */
+export function proverCryptoFrom(poseidon: PoseidonFn): ProverCrypto {
+  const field = (...xs: bigint[]) => xs.every((x) => x >= 0n && x < FIELD_P);
+  return {
+    poseidon,
+    onCurve: (x, y) => field(x, y) && inCurve([x, y]),
+    inSubgroup: (x, y) => field(x, y) && !(x === 0n && y === 1n) && isInPrimeSubgroup([x, y]),
+    verify: (msg, sig, A) => field(sig.R8x, sig.R8y, A.Ax, A.Ay) && verifyJs(msg, sig, [A.Ax, A.Ay], poseidon),
+  };
 }

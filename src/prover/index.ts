@@ -4,13 +4,16 @@
 import { readFile } from "node:fs/promises";
 
 import { loadCrypto } from "../crypto/index.js";
-import { readRecordFile, recordOf } from "../records/file.js";
-import { emptySubtrees, hashNode } from "../tree/index.js";
-import { rebuildFromLeaves, type LeavesHeader } from "../tree/leaves.js";
+import { readRecordFile } from "../records/file.js";
+import type { LeavesHeader } from "../tree/leaves.js";
+import { signedRecordOf } from "./document.js";
 import { parseSlotPathFile } from "./files.js";
-import type { SignedRecord, SlotPath, TreeNode } from "./statement.js";
+import { slotPathInLeaves } from "./leaves-path.js";
+import type { SignedRecord, SlotPath } from "./statement.js";
 
-export { loadProverCrypto, type ProverCrypto } from "./crypto.js";
+export { loadProverCrypto, proverCryptoFrom, type ProverCrypto } from "./crypto.js";
+export { fraudProofFileOf, signedRecordOf } from "./document.js";
+export { slotPathInLeaves } from "./leaves-path.js";
 export {
   ProverInputError,
   fraudProofFileSchema,
@@ -61,19 +64,7 @@ export {
 
 /** Reads a user's record file (`por.record` v2, src/records) as the signed record the prover needs. */
 export async function readSignedRecord(path: string): Promise<SignedRecord> {
-  const f = await readRecordFile(path);
-  const r = recordOf(f);
-  return {
-    member: r.member,
-    asset: BigInt(r.asset),
-    t: r.t,
-    slot: BigInt(r.slot),
-    accountKey: r.accountKey,
-    balance: r.balance,
-    payoutHash: r.payoutHash,
-    signature: { R8x: BigInt(f.signature.R8x), R8y: BigInt(f.signature.R8y), S: BigInt(f.signature.S) },
-    publicKey: { Ax: BigInt(f.recordKey.Ax), Ay: BigInt(f.recordKey.Ay) },
-  };
+  return signedRecordOf(await readRecordFile(path));
 }
 
 /** Reads a slot-path file (`por.slot-path` v1): the path and the root hash it claims, if any. */
@@ -82,39 +73,17 @@ export async function readSlotPath(path: string): Promise<{ path: SlotPath; root
 }
 
 /**
- * Rebuilds the member's tree from its published leaves payload (src/tree/leaves.ts) and returns the path at
+ * Rebuilds the member's tree from its published leaves payload file (src/tree/leaves.ts) and returns the path at
  * `slot` with the tree's root hash and the payload's header (member, asset, t, D, d).
  */
 export async function slotPathFromLeaves(
   path: string,
   slot: bigint,
 ): Promise<{ path: SlotPath; rootHash: bigint; header: LeavesHeader }> {
+  const bytes = await readFile(path);
   const crypto = await loadCrypto({ threads: 0 });
   try {
-    const { header, tree } = await rebuildFromLeaves(crypto, await readFile(path));
-    if (slot >= 1n << BigInt(header.depth)) {
-      throw new RangeError(`${path}: slot ${slot} is outside the tree's depth ${header.depth}`);
-    }
-    let slotPath: SlotPath;
-    if (slot < 1n << BigInt(header.slotBits)) {
-      const proof = tree.proof(Number(slot));
-      slotPath = { slot, leaf: proof.leaf, siblings: proof.siblings };
-    } else {
-      // A slot beyond the 2^d slot space (a signed slot there is itself a missing user): its subtree is empty up
-      // to the level where it meets the slot space's subtree, whose nodes the path of slot 0 gives.
-      const poseidon = (xs: readonly bigint[]): bigint => crypto.poseidon(xs);
-      const empties = emptySubtrees(poseidon, header.depth);
-      const p0 = tree.proof(0);
-      const left: TreeNode[] = [p0.leaf];
-      p0.siblings.forEach((sib, k) => left.push(hashNode(poseidon, left[k], sib)));
-      const siblings = empties.slice(0, header.depth).map((e, k) => (slot >> BigInt(k) === 1n ? left[k] : e));
-      slotPath = { slot, leaf: { h: 0n, s: 0n }, siblings };
-    }
-    return {
-      path: slotPath,
-      rootHash: tree.root.h,
-      header,
-    };
+    return await slotPathInLeaves(crypto, bytes, slot, path);
   } finally {
     await crypto.close();
   }

@@ -6,6 +6,13 @@ import * as snarkjs from "snarkjs";
 
 import { circuitArtifacts, findInstance, sharedCurve } from "../circuits/index.js";
 import { loadProverCrypto } from "./crypto.js";
+import {
+  FRAUD_CIRCUIT as DEFAULT_FRAUD_CIRCUIT,
+  address,
+  calldataProof,
+  fraudProofFileOf,
+  pubSignalsOf,
+} from "./document.js";
 import type { FraudProofFile, RootSumProofFile } from "./files.js";
 import {
   FraudProofRefused,
@@ -17,8 +24,8 @@ import {
   type SlotPath,
 } from "./statement.js";
 
-/** The production fraud-proof circuit instance (circuits/instances.ts). */
-export const FRAUD_CIRCUIT = "LeafMismatch32";
+export { FRAUD_CIRCUIT } from "./document.js";
+export { calldataProof, pubSignalsOf };
 /** The root-sum fraud-proof circuit instance. */
 export const ROOT_SUM_CIRCUIT = "RootSumMismatch";
 
@@ -52,39 +59,8 @@ export interface ProofTimings {
   verify: number;
 }
 
-function address(v: bigint): string {
-  return `0x${v.toString(16).padStart(40, "0")}`;
-}
-
-/** The Groth16 proof in the verifier's calldata order: B's coordinate pairs swapped as Solidity expects. */
-export function calldataProof(proof: snarkjs.Groth16Proof): FraudProofFile["proof"] {
-  const [a, b, c] = [proof.pi_a, proof.pi_b, proof.pi_c];
-  return {
-    a: [a[0], a[1]],
-    b: [
-      [b[0][1], b[0][0]],
-      [b[1][1], b[1][0]],
-    ],
-    c: [c[0], c[1]],
-  };
-}
-
-/**
- * The five public signals in the verifier's order: rootHash, keyHash, context, nullifier, payoutHash (the accused
- * member is not one: the circuit keeps it private and the registry names it through the key hash).
- */
-export function pubSignalsOf(s: FraudStatement): FraudProofFile["pubSignals"] {
-  return [s.rootHash, s.keyHash, s.context, s.nullifier, s.payoutHash].map((v) => v.toString()) as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-}
-
 /** Checks the statement (refusing when there is no fraud) without proving. */
-export async function checkFraud(input: ProveFraudInput, circuit = FRAUD_CIRCUIT): Promise<FraudStatement> {
+export async function checkFraud(input: ProveFraudInput, circuit = DEFAULT_FRAUD_CIRCUIT): Promise<FraudStatement> {
   const depth = findInstance(circuit).params[0];
   const crypto = await loadProverCrypto();
   return buildStatement(crypto, depth, input.record, input.path, input.expectedRoot);
@@ -128,32 +104,13 @@ export async function proveFraud(
   input: ProveFraudInput,
   options: ProveFraudOptions = {},
 ): Promise<{ file: FraudProofFile; statement: FraudStatement; timings: ProofTimings }> {
-  const circuit = options.circuit ?? FRAUD_CIRCUIT;
+  const circuit = options.circuit ?? DEFAULT_FRAUD_CIRCUIT;
   const statement = await checkFraud(input, circuit);
   const artifacts = options.artifacts ?? (await circuitArtifacts(circuit));
 
-  const pubSignals = pubSignalsOf(statement);
-  const { proof, timings } = await groth16(circuit, statement.circuitInput, pubSignals, artifacts);
+  const { proof, timings } = await groth16(circuit, statement.circuitInput, pubSignalsOf(statement), artifacts);
 
-  const file: FraudProofFile = {
-    format: "por.fraud-proof",
-    version: 3,
-    circuit,
-    kind: statement.kind,
-    proof: calldataProof(proof),
-    publicSignals: {
-      rootHash: statement.rootHash.toString(),
-      keyHash: statement.keyHash.toString(),
-      member: address(statement.member),
-      asset: Number(statement.asset),
-      t: statement.t.toString(),
-      claim: statement.claim.toString(),
-      context: statement.context.toString(),
-      nullifier: statement.nullifier.toString(),
-      payoutHash: statement.payoutHash.toString(),
-    },
-    pubSignals,
-  };
+  const file = fraudProofFileOf(circuit, statement, proof);
   return { file, statement, timings };
 }
 

@@ -1,15 +1,10 @@
 // Sparse Merkle-sum tree (docs/protocol.md section 4): built level by level over populated nodes only, with
 // precomputed empty subtrees, a 2^d slot space lifted to depth D, range checks on every sum, and inclusion proofs.
-import {
-  FIELD_P,
-  MAX_BALANCE,
-  MAX_SUM,
-  NODE_BYTES,
-  readLE32,
-  writeLE32,
-  type Crypto,
-  type PoseidonLike,
-} from "../crypto/index.js";
+import { FIELD_P, MAX_BALANCE, MAX_SUM, NODE_BYTES, readLE32, writeLE32 } from "../crypto/field.js";
+import type { Crypto, PoseidonLike } from "../crypto/index.js";
+
+/** What building a tree needs of the crypto backend (src/crypto, or the web page's src/crypto/browser.ts). */
+export type TreeCrypto = Pick<Crypto, "poseidon" | "hashLevel">;
 
 /** Production tree depth. */
 export const PRODUCTION_DEPTH = 32;
@@ -132,7 +127,12 @@ export class SumTree {
    * Builds the tree from populated leaves (sorted by slot, unique, slot < 2^d, balance < 2^96).
    * Each level is hashed as one batch through the crypto backend (native or worker threads).
    */
-  static async build(crypto: Crypto, leaves: LeafSet, slotBits: number, depth = PRODUCTION_DEPTH): Promise<SumTree> {
+  static async build(
+    crypto: TreeCrypto,
+    leaves: LeafSet,
+    slotBits: number,
+    depth = PRODUCTION_DEPTH,
+  ): Promise<SumTree> {
     if (!Number.isInteger(depth) || depth < 1 || depth > 32) throw new TreeError(`depth D must be 1..32, got ${depth}`);
     if (!Number.isInteger(slotBits) || slotBits < 0 || slotBits > depth) {
       throw new TreeError(`slot bits d must be 0..D (${depth}), got ${slotBits}`);
@@ -189,7 +189,8 @@ export class SumTree {
         parentIndex[p++] = idx >>> 1;
       }
       const parents = await crypto.hashLevel(new Uint8Array(children.buffer, 0, p * 2 * NODE_BYTES));
-      await new Promise((r) => setImmediate(r)); // keep the event loop (signals, progress) alive between levels
+      // Keep the event loop (signals, progress; a page's rendering) alive between levels.
+      await new Promise((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
       words = wordsOf(parents);
       for (let j = 0; j < p; j++) {
         // s < 2^128: bytes 48..63 of the node, i.e. words 12..15, are zero.

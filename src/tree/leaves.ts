@@ -1,7 +1,7 @@
 // The populated-leaves payload (public-mode DA blob, docs/protocol.md section 5.4): a canonical binary encoding
 // of every populated leaf, from which anyone rebuilds the identical root.
-import { FIELD_P, MAX_BALANCE, NODE_BYTES, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
-import { SumTree, TreeError, type LeafSet } from "./index.js";
+import { FIELD_P, MAX_BALANCE, NODE_BYTES, readLE32, writeLE32 } from "../crypto/field.js";
+import { SumTree, TreeError, type LeafSet, type TreeCrypto } from "./index.js";
 
 /** Magic bytes "PORL". */
 export const LEAVES_MAGIC = 0x504f524c;
@@ -64,17 +64,19 @@ export function encodeLeaves(tree: SumTree, ctx: { member: bigint; asset: number
 
 /** Decodes and validates a leaves payload (sorted unique slots inside 2^d, h < p, s < 2^96). */
 export function decodeLeaves(bytes: Uint8Array): { header: LeavesHeader; leaves: LeafSet } {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A DataView, not a Buffer: the web page decodes payloads in the browser.
+  const b = bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length < LEAVES_HEADER_BYTES) throw new TreeError("leaves payload: shorter than its header");
-  if (b.readUInt32BE(0) !== LEAVES_MAGIC) throw new TreeError("leaves payload: bad magic (not a PORL payload)");
+  if (view.getUint32(0) !== LEAVES_MAGIC) throw new TreeError("leaves payload: bad magic (not a PORL payload)");
   if (b[4] !== LEAVES_VERSION) throw new TreeError(`leaves payload: unsupported version ${b[4]}`);
   const header: LeavesHeader = {
     depth: b[5],
     slotBits: b[6],
     member: getBE(b, 8, 20),
-    asset: b.readUInt32BE(28),
-    t: b.readBigUInt64BE(32),
-    count: b.readUInt32BE(40),
+    asset: view.getUint32(28),
+    t: view.getBigUint64(32),
+    count: view.getUint32(40),
   };
   if (b[7] !== 0) throw new TreeError("leaves payload: reserved byte must be zero");
   if (header.depth < 1 || header.depth > 32 || header.slotBits < 1 || header.slotBits > header.depth) {
@@ -87,7 +89,7 @@ export function decodeLeaves(bytes: Uint8Array): { header: LeavesHeader; leaves:
   const nodes = new Uint8Array(header.count * NODE_BYTES);
   for (let i = 0; i < header.count; i++) {
     const o = LEAVES_HEADER_BYTES + i * LEAF_RECORD_BYTES;
-    slots[i] = b.readUInt32BE(o);
+    slots[i] = view.getUint32(o);
     if (i > 0 && slots[i] <= slots[i - 1]) throw new TreeError(`leaves payload: leaf ${i} is unsorted or a duplicate`);
     if (slots[i] >= 2 ** header.slotBits) throw new TreeError(`leaves payload: leaf ${i} is outside the slot space`);
     const h = getBE(b, o + 4, 32);
@@ -102,7 +104,7 @@ export function decodeLeaves(bytes: Uint8Array): { header: LeavesHeader; leaves:
 
 /** Rebuilds the tree from a leaves payload. */
 export async function rebuildFromLeaves(
-  crypto: Crypto,
+  crypto: TreeCrypto,
   bytes: Uint8Array,
 ): Promise<{ header: LeavesHeader; tree: SumTree }> {
   const { header, leaves } = decodeLeaves(bytes);

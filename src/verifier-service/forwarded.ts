@@ -8,8 +8,8 @@ import { z } from "zod";
 import { fieldElement } from "../schema/index.js";
 
 import type { Point, Signature } from "../crypto/index.js";
-import type { BalanceRecord } from "../records/index.js";
-import { balanceRecordJson, balanceRecordOf, signatureJson, type RecordFile } from "../records/file.js";
+import type { BalanceRecord } from "../records/record.js";
+import { balanceRecordJson, balanceRecordOf, signatureJson, type RecordFile } from "../records/record-file.js";
 
 const field = fieldElement;
 

@@ -1,12 +1,18 @@
-// The verifier service's HTTP API (node:http). Public: POST /records, GET /health, GET /snapshots. Operator only
-// (Authorization: Bearer <token>): GET /records/<nullifier>, GET /requests, PUT /populations. Every refusal is a 4xx
-// with `{"error": {"code", "message", "where"}}`; nothing is stored unless the whole request is valid.
+// The verifier service's HTTP API (node:http). Public: POST /records, GET /health, GET /snapshots, GET /deployment, and
+// with web assets configured the user's page (GET /, /app.js: src/web/build.ts) and the fraud circuit's files
+// (GET /circuits/<name>.wasm|.zkey|.vkey.json). Public endpoints answer CORS (any origin, no credentials), so the page
+// works from any origin or from disk. Operator only (Authorization: Bearer <token>, no CORS): GET /records/<nullifier>,
+// GET /requests, PUT /populations. Every refusal is a 4xx with `{"error": {"code", "message", "where"}}`; nothing is
+// stored unless the whole request is valid.
 // Privacy (B12): the answer to POST /records is the same whether a record was new or already held, so a member
 // cannot probe which of its users forwarded records; per-record lookups are operator-only.
 // Bounded work: a per-client budget of records per second (429 beyond it), a cap on open connections, and a short
 // deadline for headers and body (a slow client is cut off, not waited for).
 import { timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { join } from "node:path";
 
 import { getAddress } from "ethers";
 import { z } from "zod";
@@ -56,6 +62,44 @@ export interface ChainHealth {
   lastChainOkAt: number | null;
 }
 
+/** The circuit files a browser proves with: witness generator, proving key, verifying key (paths). */
+export interface CircuitFiles {
+  wasm: string;
+  zkey: string;
+  vkey: string;
+}
+
+/** What the service serves besides its API: the user's page, circuit files, and the contracts it works with. */
+export interface WebAssets {
+  /** A built page (src/web/build.ts: index.html, app.js), served at `/`. */
+  pageDir?: string;
+  /** Circuit files by instance name (e.g. LeafMismatch32), served at /circuits/<name>.wasm|.zkey|.vkey.json. */
+  circuits?: Record<string, CircuitFiles>;
+  /** The consortium's contracts, served at GET /deployment so the page needs no address typed in. */
+  deployment?: { ledger: string; registry: string };
+}
+
+/** Content types of what the web assets serve. */
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  wasm: "application/wasm",
+  zkey: "application/octet-stream",
+  json: "application/json; charset=utf-8",
+};
+
+/** CORS headers of the public endpoints: any origin may read them; no cookies or credentials are involved. */
+const CORS_HEADERS: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers": "content-type",
+  "access-control-max-age": "600",
+};
+
+/** Paths of the operator endpoints (never CORS). */
+const isOperatorPath = (path: string) =>
+  /^\/records\/[^/]+$/.test(path) || path === "/requests" || path === "/populations";
+
 /** What the API handlers need. */
 export interface ApiContext {
   store: RecordStore;
@@ -71,6 +115,8 @@ export interface ApiContext {
    * socket's peer (default false: without a proxy the header is the client's to forge).
    */
   trustProxy?: boolean;
+  /** The page, circuit files and deployment to serve (none: those routes answer 404). */
+  web?: WebAssets;
 }
 
 const populationSchema = z.strictObject({
@@ -238,6 +284,14 @@ export class VerifierApi {
     const route = (m: string) => {
       if (method !== m) throw new ApiError(405, "method_not_allowed", `${path} accepts ${m} only`);
     };
+    if (!isOperatorPath(path)) {
+      for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      if (method === "OPTIONS") {
+        res.writeHead(204, { "content-length": "0" });
+        res.end();
+        return;
+      }
+    }
     if (path === "/health") {
       route("GET");
       return this.health(res);
@@ -250,6 +304,26 @@ export class VerifierApi {
     if (path === "/snapshots") {
       route("GET");
       return this.snapshots(res);
+    }
+    if (path === "/deployment") {
+      route("GET");
+      const d = this.ctx.web?.deployment;
+      if (d === undefined) throw new ApiError(404, "not_found", "this service publishes no deployment");
+      return send(res, 200, { ledger: d.ledger, registry: d.registry });
+    }
+    const circuit = /^\/circuits\/([A-Za-z0-9]{1,64})\.(wasm|zkey|vkey\.json)$/.exec(path);
+    if (circuit !== null) {
+      route("GET");
+      const files = this.ctx.web?.circuits?.[circuit[1]];
+      if (files === undefined) throw new ApiError(404, "not_found", `this service serves no circuit ${circuit[1]}`);
+      const kind = circuit[2] === "vkey.json" ? "vkey" : (circuit[2] as "wasm" | "zkey");
+      return this.sendFile(res, files[kind], kind === "vkey" ? "json" : kind);
+    }
+    const page = /^\/(index\.html|app\.js)?$/.exec(path);
+    if (page !== null && this.ctx.web?.pageDir !== undefined) {
+      route("GET");
+      const name = page[1] ?? "index.html";
+      return this.sendFile(res, join(this.ctx.web.pageDir, name), name.endsWith(".js") ? "js" : "html");
     }
     const rec = /^\/records\/([0-9]{1,78})$/.exec(path);
     if (rec !== null) {
@@ -278,6 +352,30 @@ export class VerifierApi {
       return send(res, 200, { ok: true });
     }
     throw new ApiError(404, "not_found", `no route ${path}`);
+  }
+
+  /** Streams a file (404 when it is missing: a page not built, circuit files not generated). */
+  private async sendFile(res: ServerResponse, path: string, type: string): Promise<void> {
+    let size: number;
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) throw new Error("not a file");
+      size = st.size;
+    } catch {
+      throw new ApiError(404, "not_found", "this file is not available on this service (not built)");
+    }
+    res.writeHead(200, {
+      "content-type": CONTENT_TYPES[type] ?? "application/octet-stream",
+      "content-length": String(size),
+      "cache-control": type === "html" ? "no-cache" : "public, max-age=300",
+      "x-content-type-options": "nosniff",
+    });
+    await new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(path);
+      stream.on("error", reject);
+      res.on("close", resolve);
+      stream.pipe(res);
+    });
   }
 
   private async postRecords(req: IncomingMessage, res: ServerResponse): Promise<void> {

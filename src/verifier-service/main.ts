@@ -1,7 +1,8 @@
 // Plain-Node entry of the verifier service (no Hardhat): `node --import tsx src/verifier-service/main.ts --rpc URL
-// --registry 0x.. --ledger 0x.. [--db verifier.db] [--create] [--port 8787] ...`. Secrets come from the environment:
-// POR_VERIFIER_PRIVATE_KEY (the scheduler's signer, needed with --schedule) and POR_VERIFIER_ADMIN_TOKEN. Waits for
-// the RPC endpoint if it is down at start; every RPC call has a deadline (--rpc-timeout-seconds).
+// --registry 0x.. --ledger 0x.. [--db verifier.db] [--create] [--port 8787] [--web-dir build/web] ...`. Secrets come
+// from the environment: POR_VERIFIER_PRIVATE_KEY (the scheduler's signer, needed with --schedule) and
+// POR_VERIFIER_ADMIN_TOKEN. Waits for the RPC endpoint if it is down at start; every RPC call has a deadline
+// (--rpc-timeout-seconds). `--web-dir` serves a built user page (`hardhat web build`) at `/`.
 import { parseArgs } from "node:util";
 
 import { Wallet, type ContractRunner } from "ethers";
@@ -29,6 +30,7 @@ const OPTIONS = {
   "min-age-seconds": { type: "string", default: "86400" },
   "require-committed": { type: "boolean", default: false },
   "log-level": { type: "string", default: "info" },
+  "web-dir": { type: "string" },
 } as const;
 
 let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
@@ -95,6 +97,7 @@ await serveUntilSignal(
           minAgeSeconds: int("min-age-seconds", values["min-age-seconds"]),
         },
         logLevel,
+        web: { pageDir: values["web-dir"] },
       },
       runner,
       logger,

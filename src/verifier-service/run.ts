@@ -7,7 +7,7 @@ import { ZeroAddress, type ContractRunner } from "ethers";
 
 import { loadCrypto } from "../crypto/index.js";
 import { EthersChainView } from "./chain.js";
-import type { HttpLimits } from "./http.js";
+import type { HttpLimits, WebAssets } from "./http.js";
 import { jsonLogger, type LogLevel, type Logger } from "../log/index.js";
 import { checkContracts, checkDatabasePath } from "../node/preflight.js";
 import { COMMITMENT_LEDGER_ABI, CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
@@ -37,6 +37,8 @@ export interface RunConfig {
   intervalMs: number;
   policy: Partial<RequestPolicy>;
   logLevel: LogLevel;
+  /** The user's page and circuit files to serve; GET /deployment always names --registry and --ledger. */
+  web?: Omit<WebAssets, "deployment">;
 }
 
 /** Starts store, chain view, crypto and the service; returns a stop function that also releases crypto. */
@@ -81,6 +83,7 @@ export async function runVerifier(
       requireCommitted: config.requireCommitted,
       trustProxy: config.trustProxy,
       limits: config.limits,
+      web: { ...config.web, deployment: { ledger: config.ledger, registry: config.registry } },
       scheduler: config.schedule
         ? {
             policy: config.policy,

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Crypto } from "../crypto/index.js";
 import { errorMessage, pause } from "../chain/rpc.js";
 import type { ChainView } from "./chain.js";
-import { createApiServer, VerifierApi, type ChainHealth, type HttpLimits } from "./http.js";
+import { createApiServer, VerifierApi, type ChainHealth, type HttpLimits, type WebAssets } from "./http.js";
 import type { Logger } from "../log/index.js";
 import { listen } from "../node/health.js";
 import type { RequestPolicy } from "./policy.js";
@@ -28,6 +28,8 @@ export interface VerifierServiceOptions {
   requireCommitted?: boolean;
   /** Rate-limit by the reverse proxy's X-Forwarded-For entry (see ApiContext.trustProxy). */
   trustProxy?: boolean;
+  /** The user's page, circuit files and deployment to serve (see WebAssets). */
+  web?: WebAssets;
   /** How long shutdown waits for in-flight requests, ms (default 5000). */
   shutdownGraceMs?: number;
   /** Deadline of the chain probe behind /health, ms (default 3000). */
@@ -98,6 +100,7 @@ export async function startVerifierService(o: VerifierServiceOptions): Promise<V
     limits: o.limits,
     adminToken: o.adminToken,
     trustProxy: o.trustProxy,
+    web: o.web,
     chainHealth: chainHealthProbe(o.chain, o.chainProbeTimeoutMs ?? 3_000),
   });
   const server = createApiServer(api, o.logger);

@@ -20,6 +20,14 @@ export async function startRpcBridge(provider: Eip1193): Promise<{ url: string; 
     }
   };
   const server = createServer((req, res) => {
+    // CORS, as a node's JSON-RPC endpoint answers it (hardhat node does): the web page's tests call it from Chromium.
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-allow-headers", "content-type");
+    if (req.method === "OPTIONS") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {

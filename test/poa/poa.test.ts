@@ -23,6 +23,7 @@ import {
   type PoaDocument,
 } from "../../src/poa/index.js";
 import { classifyError, rpcProvider } from "../../src/chain/rpc.js";
+import { leavesOfBlob } from "../../src/poa/blob-container.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 import { callTo, startRpcProxy } from "../helpers/rpc-proxy.js";
 import { E18, ETH, deploy, fundedWallet, onboard, registerReserve, type Conn } from "../node/fixture.js";
@@ -301,6 +302,10 @@ describe("poa", function () {
       const back = decodeAssetBlob(blob);
       expect(back.poa).to.deep.equal(doc());
       expect(Buffer.from(back.leaves)).to.deep.equal(leaves);
+      // What the web page and `fraud prove --blob-dir` take out of a blob: its leaves, or a bare payload as it is.
+      expect(Buffer.from(leavesOfBlob(blob))).to.deep.equal(leaves);
+      expect(leavesOfBlob(leaves)).to.equal(leaves);
+      expect(() => leavesOfBlob(Buffer.from("nope"), "x.bin")).to.throw(/^x\.bin is neither a DA blob/);
       expect(() => encodeAssetBlob(doc(), 2, leaves)).to.throw(/no asset 2/);
       const bad = (f: (b: Buffer) => void) => {
         const b = Buffer.from(blob);

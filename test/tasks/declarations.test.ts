@@ -18,6 +18,7 @@ const READ_ONLY = [
   "ledger status",
   "interim list",
   "record verify",
+  "fraud prove",
   "governance pending",
   "governance read",
   "governance roles",
