@@ -10,6 +10,7 @@ import {
   attestationsDomain,
   INTERIM_VERDICT_TYPES,
   interimIdOf,
+  interimRecordFromArgs,
   interimRecordHash,
   type InterimRecord,
 } from "./index.js";
@@ -45,18 +46,8 @@ export type InterimVerdictFile = z.infer<typeof interimVerdictSchema>;
 
 /** The record of a verdict file, typed. */
 export function recordOf(file: InterimVerdictFile): InterimRecord {
-  const r = file.record;
-  return {
-    member: getAddress(r.member),
-    asset: r.asset,
-    seq: BigInt(r.seq),
-    amount: BigInt(r.amount),
-    cumulative: BigInt(r.cumulative),
-    destinationDigest: r.destinationDigest,
-    txRef: r.txRef,
-    deadline: BigInt(r.deadline),
-    postedAt: BigInt(r.postedAt),
-  };
+  const record = interimRecordFromArgs(file);
+  return { ...record, member: getAddress(record.member) };
 }
 
 /** A verdict file's JSON for one signature. */

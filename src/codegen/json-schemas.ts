@@ -16,6 +16,7 @@ import * as prettier from "prettier";
 import { z } from "zod";
 
 import { submissionSchema } from "../aggregator/server.js";
+import { interimVerdictSchema } from "../attestations/verdicts.js";
 import { manifestSchema } from "../blobstore/eigenda.js";
 import { writeFileAtomic } from "../circuits/cache.js";
 import { REPO_ROOT } from "../circuits/paths.js";
@@ -110,6 +111,11 @@ export const PUBLISHED_FORMATS: readonly PublishedFormat[] = [
     name: "por.attestation",
     description: "A quorum attestation bundle (verdict, digests and the operators' signatures).",
     schema: attestationBundleSchema,
+  },
+  {
+    name: "por.interim-verdict",
+    description: "An operator's signed verdict on an interim attestation (interim attest; interim submit merges them).",
+    schema: interimVerdictSchema,
   },
   {
     name: "por.attestation-submission",

@@ -252,7 +252,12 @@ ${htmlTable(
     `<span class="${ia.status === "Settled" ? "good" : "bad"}">${esc(ia.status)}</span>`,
   ]),
 )}
-<p>The auditor attested ${esc(r.attestations.reserveAttestation.name)}'s reserves for the period since its probation: findings (critical, high, medium, low) ${esc(r.attestations.reserveAttestation.findings)}, controls score ${esc(r.attestations.reserveAttestation.score)} bps; the report is in the DA layer as <code>${esc(short(r.attestations.reserveAttestation.reportDigest))}</code>. Its findings lower the member's reputation, decaying over 180 days.</p>
+${(() => {
+  const ra = r.attestations.reserveAttestation;
+  return ra === null
+    ? "<p>Skipped: the step needs two honest members.</p>"
+    : `<p>The auditor attested ${esc(ra.name)}'s reserves for the period since its probation: findings (critical, high, medium, low) ${esc(ra.findings)}, controls score ${esc(ra.score)} bps; the report is in the DA layer as <code>${esc(short(ra.reportDigest))}</code>. Its findings lower the member's reputation, decaying over 180 days.</p>`;
+})()}
 
 <h2>Reputation before and after</h2>
 ${htmlTable(["member", "score before the cheat", "score at the end", "duties met/total", "slashes", "bounties earned"], repRows)}

@@ -158,8 +158,10 @@ export function formatSummary(r: DemoResult): string[] {
   }
   const ra = r.attestations.reserveAttestation;
   out.push(
-    `RA for ${ra.name}: findings critical,high,medium,low = ${ra.findings}, score ${ra.score} bps, report ` +
-      `${short(ra.reportDigest)}`,
+    ra === null
+      ? "skipped (fewer than two honest members)"
+      : `RA for ${ra.name}: findings critical,high,medium,low = ${ra.findings}, score ${ra.score} bps, report ` +
+          `${short(ra.reportDigest)}`,
   );
 
   section("Reputation (Reputation.scoreOf; duties met/total, slashes) before the cheat -> at the end");

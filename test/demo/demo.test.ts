@@ -34,6 +34,15 @@ async function demoTmpDirs(): Promise<string[]> {
   return (await readdir(tmpdir())).filter((n) => n.startsWith("por-demo-"));
 }
 
+/** A member slashed once for a missed interim attestation (missedInterimBps, 10% by default): about 90% left. */
+function expectMissedIaSlash(m: { stakeBefore: string; stakeAfter: string; reputationAfter: { slashCount: number } }) {
+  const before = BigInt(m.stakeBefore);
+  const after = BigInt(m.stakeAfter);
+  const left = (before * 9n) / 10n;
+  expect(after <= left + 1n && after >= left - before / 1000n, `${after} of ${before}`).to.equal(true);
+  expect(m.reputationAfter.slashCount).to.equal(1);
+}
+
 describe("demo: scenario", function () {
   it("is a pure function of its options (same seed, same scenario; another seed, another one)", function () {
     const a = buildScenario({ users: 30, members: 3, seed: "alpha" });
@@ -217,8 +226,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
   });
 
   it("shows progress for every step", function () {
-    for (let i = 1; i <= 14; i++)
-      expect(lines.some((l) => l.includes(`step ${i}/14`) && l.includes(" done in "))).to.equal(true);
+    for (let i = 1; i <= 15; i++)
+      expect(lines.some((l) => l.includes(`step ${i}/15`) && l.includes(" done in "))).to.equal(true);
   });
 
   it("attests every honest set solvent and finalizes it by quorum, in both rounds", function () {
@@ -276,15 +285,35 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(cheater.statusAfter).to.equal("Ejected");
     expect(cheater.reputationAfter.slashCount).to.equal(2);
     expect(BigInt(cheater.reputationAfter.score) < BigInt(cheater.reputationBefore.score)).to.equal(true);
-    // The provers earned the bounties; honest members kept their stake and status.
+    // The provers earned the bounties; honest members kept their stake and status (but the one whose IA was missed:
+    // 10% of its stake, one slash).
     const bounties = result.members.reduce((a, m) => a + BigInt(m.bounties.eth), 0n);
     expect(bounties > 0n).to.equal(true);
+    const misser = result.attestations.interims.find((ia) => !ia.sent)!.member;
     for (const m of result.members.filter((x) => !x.cheater)) {
-      expect(m.stakeAfter).to.equal(m.stakeBefore);
+      if (m.address === misser) expectMissedIaSlash(m);
+      else {
+        expect(m.stakeAfter).to.equal(m.stakeBefore);
+        expect(m.reputationAfter.slashCount).to.equal(0);
+      }
       expect(m.statusAfter).to.equal("Active");
-      expect(m.reputationAfter.slashCount).to.equal(0);
       expect(m.reputationAfter.dutiesMet).to.equal(m.reputationAfter.dutiesTotal);
     }
+  });
+
+  it("settles one interim attestation, misses the other (never sent), and posts a reserve attestation", function () {
+    const [settled, missed] = result.attestations.interims;
+    expect([settled.sent, settled.status, missed.sent, missed.status]).to.deep.equal([
+      true,
+      "Settled",
+      false,
+      "Missed",
+    ]);
+    expect(settled.member).to.not.equal(missed.member);
+    const ra = result.attestations.reserveAttestation!;
+    expect(ra.member).to.equal(settled.member);
+    expect(ra.reportDigest).to.match(/^0x[0-9a-f]{64}$/);
+    expect(lines.join("\n")).to.contain("== Interim and reserve attestations");
   });
 
   it("books gas per step from receipts", function () {
@@ -400,9 +429,12 @@ describe("demo: on EigenLayer at a tiny size (--stake eigenlayer --users 20 --me
     expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.recipient).to.equal(result.cheat.omitted.payout);
     // Each proof: EigenLayer's AllocationManager slashed half of both allocations (OperatorSlashed), and the tokens
     // cleared to the adapter (SlashCleared): the WETH strategy's as ETH, the USDC one's as USDC.
-    expect(result.stake.slashes).to.have.length(2);
+    // The third slash is the attestations step's missed IA (10% of the honest misser's allocations).
+    const cheaterSlashes = result.stake.slashes.filter((s) => s.member === cheater.address);
+    expect(result.stake.slashes).to.have.length(3);
+    expect(cheaterSlashes).to.have.length(2);
     let clearedEth = 0n;
-    for (const s of result.stake.slashes) {
+    for (const s of cheaterSlashes) {
       expect(s.member).to.equal(cheater.address);
       expect(s.operator).to.equal(cheater.address);
       expect(s.bps).to.equal(result.params.fraudBps);
@@ -422,8 +454,10 @@ describe("demo: on EigenLayer at a tiny size (--stake eigenlayer --users 20 --me
     expect(cheater.statusAfter).to.equal("Ejected");
     expect(cheater.stakeAfter).to.equal("0");
     expect(result.members.reduce((a, m) => a + BigInt(m.bounties.eth), 0n) > 0n).to.equal(true);
+    const misser = result.attestations.interims.find((ia) => !ia.sent)!.member;
     for (const m of result.members.filter((x) => !x.cheater)) {
-      expect(m.stakeAfter).to.equal(m.stakeBefore);
+      if (m.address === misser) expectMissedIaSlash(m);
+      else expect(m.stakeAfter).to.equal(m.stakeBefore);
       expect(m.statusAfter).to.equal("Active");
     }
     const fraud = result.steps.find((s) => s.id === "fraud")!.gas.byAction.map((a) => a.action);
@@ -499,7 +533,7 @@ describe("demo: Ctrl-C on the command line", function () {
     const onData = (d: Buffer) => {
       out += d.toString();
       // Interrupt in the middle: the operators are verifying round 1.
-      if (!sent && out.includes("step 8/14")) {
+      if (!sent && out.includes("step 8/15")) {
         sent = true;
         child.kill("SIGINT");
       }

@@ -31,7 +31,15 @@ import {
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const GUIDES_DIR = join(ROOT, "docs", "guides");
 /** The order the guides run in: each continues on the chain and in the directory the previous ones left. */
-const GUIDE_ORDER = ["protocol-developer.md", "deploy.md", "exchange.md", "verifier.md", "operator.md", "user.md"];
+const GUIDE_ORDER = [
+  "protocol-developer.md",
+  "deploy.md",
+  "exchange.md",
+  "verifier.md",
+  "operator.md",
+  "user.md",
+  "auditor.md",
+];
 /** Text tools no document's shell block may run: a value a guide needs comes from a task (`--field`, `--json` files). */
 const TEXT_TOOLS = new Set(["sed", "awk", "gawk", "grep", "egrep", "fgrep", "jq"]);
 /** What a guide prints must be at most this long in a failure message. */

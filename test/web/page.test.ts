@@ -86,6 +86,20 @@ describe("web page in Chromium", function () {
     await page.context().close();
   });
 
+  it("fits a phone-sized screen (390 x 844): nothing wider than the viewport, the verdict readable", async function () {
+    const page = await w.open();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForSelector("#settings-status[data-state=done]");
+    const alice = w.records.get("alice@t1");
+    if (alice === undefined) throw new Error("no alice@t1");
+    const v = await check(page, await readFile(alice.path, "utf8"), { account: "alice" });
+    expect(v.ok, v.text).to.equal("true");
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "8-phone.png"), fullPage: true });
+    const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+    expect(width).to.be.at.most(390);
+    await page.context().close();
+  });
+
   it("names the failing checks of a tampered record, and says what a bad file or setting is", async function () {
     const page = await w.open();
     watch(page);
