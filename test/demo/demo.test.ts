@@ -313,7 +313,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     const ra = result.attestations.reserveAttestation!;
     expect(ra.member).to.equal(settled.member);
     expect(ra.reportDigest).to.match(/^0x[0-9a-f]{64}$/);
-    expect(lines.join("\n")).to.contain("== Interim and reserve attestations");
+    expect(formatSummary(result).join("\n")).to.contain("Interim and reserve attestations");
+    expect(lines.some((l) => l.includes(`${missed.name}'s IA`) && l.includes("Missed"))).to.equal(true);
   });
 
   it("books gas per step from receipts", function () {
