@@ -1,12 +1,12 @@
-// The records bundle (docs/protocol.md section 5.5): one binary file per asset of a snapshot holding every user's
+// The records bundle (docs/protocol.md section 5.9): one binary file per asset of a snapshot holding every user's
 // record, signature, salts, payout opening and the populated nodes of the asset's tree, from which one user's
 // self-contained record file (`por.record` v2) is produced on demand, byte for byte the file a snapshot writes with
-// --record-files. Format "PORR" version 1, little-endian:
+// --record-files. Format "PORU" version 1, little-endian:
 //
-//   header   512 bytes: magic "PORR", version u16, D u8, d u8, count u32, asset u32, t u64, member (20 bytes, as the
+//   header   512 bytes: magic "PORU", version u16, D u8, d u8, count u32, asset u32, t u64, member (20 bytes, as the
 //            address reads), symbol length u8 and 32 bytes of symbol, 3 reserved, Ax, Ay, keyHash, rootHash (32
-//            bytes each), rootSum (16), heap length u64, then 33 level counts u32 (levels 0..d; the rest zero);
-//            everything else zero.
+//            bytes each), rootSum (16), heap length u64 (at 224), then at 240 33 level counts u32 (levels 0..d; the
+//            rest zero); everything else zero.
 //   rows     count x 320 bytes, sorted by account id (UTF-8 byte order): id offset u64 (into the heap), id length
 //            u16, payout length u8 (0: none, else 42), reserved u8, slot u32, accountSalt, accountKey (32 each),
 //            balance (16), payoutHash, payout salt (0 without a payout), message, nullifier, R8x, R8y, S (32 each).
@@ -23,8 +23,8 @@ import { emptySubtrees, type InclusionProof, type SumTree, type TreeNode } from 
 import { recordFileOf, formatRecordFile, type RecordFile } from "./file.js";
 import type { PayoutCommitment } from "./index.js";
 
-/** Magic bytes "PORR" and the format version. */
-export const BUNDLE_MAGIC = "PORR";
+/** Magic bytes "PORU" (the records of the users) and the format version. */
+export const BUNDLE_MAGIC = "PORU";
 export const BUNDLE_VERSION = 1;
 export const BUNDLE_HEADER_BYTES = 512;
 export const BUNDLE_ROW_BYTES = 320;

@@ -175,7 +175,7 @@ describe("records bundle", function () {
     expect(() => RecordsBundle.open(file)).to.throw(`${file}: unsupported records bundle version 2`);
     await writeFile(file, Buffer.alloc(600));
     expect(() => RecordsBundle.open(file)).to.throw(`${file}: not a records bundle (bad magic)`);
-    await writeFile(file, "PORR");
+    await writeFile(file, "PORU");
     expect(() => RecordsBundle.open(file)).to.throw(`${file}: shorter than a records bundle header`);
     expect(() => RecordsBundle.open(join(dir, "missing.bundle"))).to.throw(/missing\.bundle: cannot open/);
     // A bundle renamed to another asset's name is refused.
