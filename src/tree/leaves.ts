@@ -1,6 +1,6 @@
 // The populated-leaves payload (public-mode DA blob, docs/protocol.md section 5.4): a canonical binary encoding
 // of every populated leaf, from which anyone rebuilds the identical root.
-import { FIELD_P, MAX_BALANCE, NODE_BYTES, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
+import { FIELD_P, MAX_BALANCE, NODE_BYTES, writeLE32, type Crypto } from "../crypto/index.js";
 import { SumTree, TreeError, type LeafSet } from "./index.js";
 
 /** Magic bytes "PORL". */
@@ -53,11 +53,16 @@ export function encodeLeaves(tree: SumTree, ctx: { member: bigint; asset: number
   out.writeUInt32BE(ctx.asset, 28);
   out.writeBigUInt64BE(ctx.t, 32);
   out.writeUInt32BE(n, 40);
+  // Big-endian h and s are the tree's little-endian bytes reversed: no bigint per leaf. A built tree's leaves have
+  // s < 2^96 (bytes 12..31 of s zero); the check stays, as putBE's "value does not fit" did.
+  const nodes = set.nodes;
   for (let i = 0; i < n; i++) {
     const o = LEAVES_HEADER_BYTES + i * LEAF_RECORD_BYTES;
+    const src = i * NODE_BYTES;
     out.writeUInt32BE(set.slots[i], o);
-    putBE(out, o + 4, 32, readLE32(set.nodes, i * NODE_BYTES));
-    putBE(out, o + 36, 12, readLE32(set.nodes, i * NODE_BYTES + 32));
+    for (let b = 0; b < 32; b++) out[o + 4 + b] = nodes[src + 31 - b];
+    for (let b = 12; b < 32; b++) if (nodes[src + 32 + b] !== 0) throw new RangeError("value does not fit");
+    for (let b = 0; b < 12; b++) out[o + 36 + b] = nodes[src + 32 + 11 - b];
   }
   return out;
 }
