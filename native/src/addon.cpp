@@ -294,10 +294,28 @@ napi_value SignMany(napi_env env, napi_callback_info info) {
   napi_value result;
   if (!new_bytes(env, n * 96, &out, &result)) return nullptr;
   const SigningKey key = expand_key(prv);
-  parallel_for(n, 16, [&key, msgs, out](size_t b, size_t e) {
-    for (size_t i = b; i < e; i++) sign_poseidon(key, u256_from_le(msgs + i * kWord), out + i * 96);
-  });
+  if (sign_batched()) {
+    parallel_for(
+        n, 64, [&key, msgs, out](size_t b, size_t e) { sign_poseidon_many(key, msgs + b * kWord, out + b * 96, e - b); },
+        64);
+  } else {
+    parallel_for(n, 16, [&key, msgs, out](size_t b, size_t e) {
+      for (size_t i = b; i < e; i++) sign_poseidon(key, u256_from_le(msgs + i * kWord), out + i * 96);
+    });
+  }
   return result;
+}
+
+/** setSignBatched(enabled: boolean): boolean — signMany batched (default) or one message at a time; for tests. */
+napi_value SetSignBatched(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "setSignBatched")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    return throw_type(env, "setSignBatched: enabled must be a boolean"), nullptr;
+  }
+  napi_value r = nullptr;
+  return ok(env, napi_get_boolean(env, set_sign_batched(enabled), &r), "get_boolean") ? r : nullptr;
 }
 
 /** blake512(data: Uint8Array): Uint8Array (64 bytes). Exposed for tests against `blake-hash`. */
@@ -349,6 +367,7 @@ NAPI_MODULE_INIT() {
       {"blake512", nullptr, Blake512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"poseidonKernel", nullptr, PoseidonKernel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setPoseidonSimd", nullptr, SetPoseidonSimd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setSignBatched", nullptr, SetSignBatched, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;

@@ -115,7 +115,10 @@ const TableEntry* table() {
 
 void babyjub_init() { (void)table(); }
 
-Affine mul_base8(const U256& k) {
+namespace {
+
+/** k * Base8 in extended coordinates (z != 0: the addition law is complete on Baby Jubjub). */
+Ext mul_base8_ext(const U256& k) {
   const TableEntry* tab = table();
   Ext acc;
   acc.x = U256{{0, 0, 0, 0}};
@@ -126,11 +129,39 @@ Affine mul_base8(const U256& k) {
     const unsigned j = static_cast<unsigned>((k.l[w / 8] >> (8 * (w % 8))) & 0xff);
     if (j != 0) add_mixed(acc, tab[w * kPerWindow + (j - 1)]);
   }
+  return acc;
+}
+
+}  // namespace
+
+Affine mul_base8(const U256& k) {
+  const Ext acc = mul_base8_ext(k);
   const U256 zi = Fr::inv(acc.z);
   Affine r;
   Fr::mul(r.x, acc.x, zi);
   Fr::mul(r.y, acc.y, zi);
   return r;
+}
+
+void mul_base8_many(const U256* ks, Affine* out, size_t count) {
+  if (count == 0) return;
+  std::vector<Ext> pts(count);
+  std::vector<U256> prefix(count);
+  U256 acc = Fr::one();
+  for (size_t i = 0; i < count; i++) {
+    pts[i] = mul_base8_ext(ks[i]);
+    prefix[i] = acc;
+    Fr::mul(acc, acc, pts[i].z);
+  }
+  // Montgomery's trick: one inversion for the batch; each affine point is unique, so the result is mul_base8's.
+  U256 inv = Fr::inv(acc);
+  for (size_t i = count; i-- > 0;) {
+    U256 zi;
+    Fr::mul(zi, inv, prefix[i]);
+    Fr::mul(inv, inv, pts[i].z);
+    Fr::mul(out[i].x, pts[i].x, zi);
+    Fr::mul(out[i].y, pts[i].y, zi);
+  }
 }
 
 }  // namespace por

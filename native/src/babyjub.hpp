@@ -2,6 +2,8 @@
 // parameters): fixed-base scalar multiplication of Base8 with a precomputed table.
 #pragma once
 
+#include <cstddef>
+
 #include "field.hpp"
 
 namespace por {
@@ -14,6 +16,9 @@ struct Affine {
 
 /** k * Base8 for any 256-bit integer k (plain, not Montgomery). The result is affine, reduced mod p. */
 Affine mul_base8(const U256& k);
+
+/** mul_base8 of `count` scalars, with one field inversion for the whole batch (the same points, bit for bit). */
+void mul_base8_many(const U256* ks, Affine* out, size_t count);
 
 /** Builds the fixed-base table now (otherwise the first mul_base8 does; thread-safe either way). */
 void babyjub_init();

@@ -36,6 +36,8 @@ interface NativeAddon extends NativeCrypto {
   /** Process-wide switch of the SIMD kernel, for tests and benchmarks (POR_NATIVE_SIMD=0 starts it off);
    *  returns the previous state. */
   setPoseidonSimd(enabled: boolean): boolean;
+  /** signMany batched (one inversion per chunk, IFMA challenge hashes; default) or one message at a time; returns the previous state. */
+  setSignBatched(enabled: boolean): boolean;
 }
 
 /** Where `node native/build.mjs` writes the addon. */
