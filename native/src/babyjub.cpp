@@ -134,6 +134,13 @@ Ext mul_base8_ext(const U256& k) {
 
 }  // namespace
 
+void mul_base8_proj(const U256& k, U256& x, U256& y, U256& z) {
+  const Ext acc = mul_base8_ext(k);
+  x = acc.x;
+  y = acc.y;
+  z = acc.z;
+}
+
 Affine mul_base8(const U256& k) {
   const Ext acc = mul_base8_ext(k);
   const U256 zi = Fr::inv(acc.z);

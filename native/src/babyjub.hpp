@@ -20,6 +20,9 @@ Affine mul_base8(const U256& k);
 /** mul_base8 of `count` scalars, with one field inversion for the whole batch (the same points, bit for bit). */
 void mul_base8_many(const U256* ks, Affine* out, size_t count);
 
+/** k * Base8 in projective form (X : Y : Z), Montgomery coordinates, no inversion. */
+void mul_base8_proj(const U256& k, U256& x, U256& y, U256& z);
+
 /** Builds the fixed-base table now (otherwise the first mul_base8 does; thread-safe either way). */
 void babyjub_init();
 
