@@ -8,21 +8,8 @@
 #include <vector>
 
 namespace por {
-namespace {
 
-constexpr unsigned kWindows = 32;
-constexpr unsigned kPerWindow = 255;
-
-struct Ext {
-  U256 x, y, z, t;
-};
-
-struct TableEntry {
-  U256 x, y, dxy;
-};
-
-/** p + q, both extended (used only while building the table). */
-Ext add_ext(const Ext& p, const Ext& q) {
+ExtPoint ext_add(const ExtPoint& p, const ExtPoint& q) {
   U256 a, b, c, d, e, f, g, h, s1, s2, tmp;
   Fr::mul(a, p.x, q.x);
   Fr::mul(b, p.y, q.y);
@@ -38,13 +25,24 @@ Ext add_ext(const Ext& p, const Ext& q) {
   Fr::add(g, d, c);
   Fr::mul(tmp, a, gen::CURVE_A);
   Fr::sub(h, b, tmp);
-  Ext r;
+  ExtPoint r;
   Fr::mul(r.x, e, f);
   Fr::mul(r.y, g, h);
   Fr::mul(r.z, f, g);
   Fr::mul(r.t, e, h);
   return r;
 }
+
+namespace {
+
+constexpr unsigned kWindows = 32;
+constexpr unsigned kPerWindow = 255;
+
+using Ext = ExtPoint;
+
+struct TableEntry {
+  U256 x, y, dxy;
+};
 
 /** p + (x2, y2) with the affine point's d*x2*y2 precomputed. */
 inline void add_mixed(Ext& p, const TableEntry& q) {
@@ -79,7 +77,7 @@ std::unique_ptr<TableEntry[]> build_table() {
     Ext acc = base;
     for (unsigned j = 0; j < kPerWindow; j++) {
       pts[w * kPerWindow + j] = acc;
-      acc = add_ext(acc, base);
+      acc = ext_add(acc, base);
     }
     base = acc;  // 256 * previous base
   }

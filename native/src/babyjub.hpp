@@ -14,6 +14,14 @@ struct Affine {
   U256 y;
 };
 
+/** A point in extended twisted Edwards coordinates (x = X/Z, y = Y/Z, T = XY/Z), Montgomery form. */
+struct ExtPoint {
+  U256 x, y, z, t;
+};
+
+/** p + q in extended coordinates (add-2008-hwcd for general a; complete on Baby Jubjub). */
+ExtPoint ext_add(const ExtPoint& p, const ExtPoint& q);
+
 /** k * Base8 for any 256-bit integer k (plain, not Montgomery). The result is affine, reduced mod p. */
 Affine mul_base8(const U256& k);
 

@@ -12,9 +12,7 @@
 namespace por {
 namespace {
 
-struct Ext {
-  U256 x, y, z, t;
-};
+using Ext = ExtPoint;
 
 Ext identity() {
   Ext r;
@@ -25,30 +23,7 @@ Ext identity() {
   return r;
 }
 
-/** p + q (add-2008-hwcd, complete on Baby Jubjub). */
-Ext add(const Ext& p, const Ext& q) {
-  U256 a, b, c, d, e, f, g, h, s1, s2, tmp;
-  Fr::mul(a, p.x, q.x);
-  Fr::mul(b, p.y, q.y);
-  Fr::mul(tmp, p.t, q.t);
-  Fr::mul(c, tmp, gen::CURVE_D);
-  Fr::mul(d, p.z, q.z);
-  Fr::add(s1, p.x, p.y);
-  Fr::add(s2, q.x, q.y);
-  Fr::mul(e, s1, s2);
-  Fr::sub(e, e, a);
-  Fr::sub(e, e, b);
-  Fr::sub(f, d, c);
-  Fr::add(g, d, c);
-  Fr::mul(tmp, a, gen::CURVE_A);
-  Fr::sub(h, b, tmp);
-  Ext r;
-  Fr::mul(r.x, e, f);
-  Fr::mul(r.y, g, h);
-  Fr::mul(r.z, f, g);
-  Fr::mul(r.t, e, h);
-  return r;
-}
+Ext add(const Ext& p, const Ext& q) { return ext_add(p, q); }
 
 /** 2p (dbl-2008-hwcd). */
 Ext dbl(const Ext& p) {

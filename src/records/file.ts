@@ -106,14 +106,8 @@ export interface RecordFileParts {
   accountId: string;
   accountSalt: bigint;
   assetSymbol: string;
-  /** The member's address, lower case. */
-  member: string;
-  asset: number;
-  t: bigint;
-  slot: number;
-  accountKey: bigint;
-  balance: bigint;
-  payoutHash: bigint;
+  /** The signed record (its member is written as a lower-case 0x address). */
+  record: BalanceRecord;
   payout: { address: string; salt: bigint } | null;
   message: bigint;
   nullifier: bigint;
@@ -139,13 +133,13 @@ export function recordFileOf(p: RecordFileParts): RecordFile {
     accountSalt: p.accountSalt.toString(),
     assetSymbol: p.assetSymbol,
     record: {
-      member: p.member,
-      asset: p.asset,
-      t: p.t.toString(),
-      slot: p.slot,
-      accountKey: p.accountKey.toString(),
-      balance: p.balance.toString(),
-      payoutHash: p.payoutHash.toString(),
+      member: "0x" + p.record.member.toString(16).padStart(40, "0"),
+      asset: p.record.asset,
+      t: p.record.t.toString(),
+      slot: p.record.slot,
+      accountKey: p.record.accountKey.toString(),
+      balance: p.record.balance.toString(),
+      payoutHash: p.record.payoutHash.toString(),
     },
     payout: p.payout === null ? null : { address: p.payout.address, salt: p.payout.salt.toString() },
     message: p.message.toString(),
