@@ -166,7 +166,11 @@ const liabilityTasks: TaskDefinition[] = [
       type: ArgumentType.INT,
       defaultValue: 0,
     })
-    .addFlag({ name: "noRecords", description: "Skip the per-user record files" })
+    .addFlag({ name: "noRecords", description: "Skip the users' records (bundles and files)" })
+    .addFlag({
+      name: "recordFiles",
+      description: "Also write one record file per user (records/<asset>/*.json) beside the records bundles",
+    })
     .addOption(passwordVarOption)
     .addFlag(jsonFlag)
     .setAction(() => import("./snapshot.js"))
@@ -212,6 +216,26 @@ const liabilityTasks: TaskDefinition[] = [
     )
     .addFlag(jsonFlag)
     .setAction(() => import("./record-show.js"))
+    .build(),
+  emptyTask("records", "A member's records bundles: every user's record of a snapshot, one file per asset").build(),
+  task(["records", "export"], "Produce one user's record file (por.record) from a snapshot's records bundle")
+    .addPositionalArgument(snapshotArgument("snapshot"))
+    .addOption(requiredOption("account", "The account id"))
+    .addOption(optionalOption("asset", "The asset id (needed if the account has records in several assets)"))
+    .addOption(optionalOption("out", "Write the record file here (default: print it); never overwrites"))
+    .addFlag(jsonFlag)
+    .setAction(() => import("./records-export.js"))
+    .build(),
+  task(["records", "serve"], "Serve users' record files from a snapshot's bundles: GET /records/<asset>/<account id>")
+    .addPositionalArgument(snapshotArgument("snapshot"))
+    .addOption({ name: "port", description: "HTTP port", type: ArgumentType.INT, defaultValue: 8790 })
+    .addOption({ name: "host", description: "Interface to listen on", defaultValue: "127.0.0.1" })
+    .addOption({
+      name: "tokenVar",
+      description: 'Environment variable holding the bearer token callers must send ("": none required)',
+      defaultValue: "POR_RECORDS_TOKEN",
+    })
+    .setAction(() => import("./records-serve.js"))
     .build(),
 ];
 

@@ -20,6 +20,8 @@ export interface Args {
   depth: number;
   slotBits: number;
   noRecords: boolean;
+  /** Also write one record file per user (records/<asset>/*.json) beside the records bundles. */
+  recordFiles: boolean;
   passwordVar?: string;
   json: boolean;
 }
@@ -55,6 +57,7 @@ export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntime
       depth: args.depth,
       slotBits: args.slotBits === 0 ? undefined : args.slotBits,
       writeRecords: !args.noRecords,
+      recordFiles: args.recordFiles,
       onProgress: progress.report,
     });
     out.line(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -13,6 +13,7 @@
 #include "parallel.hpp"
 #include "poseidon.hpp"
 #include "poseidon_ifma.hpp"
+#include "verify.hpp"
 
 namespace por {
 namespace {
@@ -294,10 +295,60 @@ napi_value SignMany(napi_env env, napi_callback_info info) {
   napi_value result;
   if (!new_bytes(env, n * 96, &out, &result)) return nullptr;
   const SigningKey key = expand_key(prv);
-  parallel_for(n, 16, [&key, msgs, out](size_t b, size_t e) {
-    for (size_t i = b; i < e; i++) sign_poseidon(key, u256_from_le(msgs + i * kWord), out + i * 96);
+  if (sign_batched()) {
+    parallel_for(
+        n, 64, [&key, msgs, out](size_t b, size_t e) { sign_poseidon_many(key, msgs + b * kWord, out + b * 96, e - b); },
+        64);
+  } else {
+    parallel_for(n, 16, [&key, msgs, out](size_t b, size_t e) {
+      for (size_t i = b; i < e; i++) sign_poseidon(key, u256_from_le(msgs + i * kWord), out + i * 96);
+    });
+  }
+  return result;
+}
+
+/**
+ * verifyMany(items: Uint8Array): Uint8Array — n items of 192 bytes (m, R8x, R8y, S, Ax, Ay; 32-byte LE each, any value
+ * below 2^256) in, n bytes out: 1 for a valid signature (verifyJs's rules), else 0. Spread over all cores in chunks
+ * (each chunk builds the window tables of its keys once).
+ */
+napi_value VerifyMany(napi_env env, napi_callback_info info) {
+  const char* fn = "verifyMany";
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, fn)) return nullptr;
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "items", &in, &len)) return nullptr;
+  if (len % kVerifyItemBytes != 0) {
+    throw_range(env, "verifyMany: items must hold n 192-byte checks, got " + std::to_string(len) + " bytes");
+    return nullptr;
+  }
+  const size_t n = len / kVerifyItemBytes;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n, &out, &result)) return nullptr;
+  // Contiguous chunks, a few per thread, so each key's window table serves many items.
+  const size_t chunks = std::min<size_t>(static_cast<size_t>(thread_count()) * 4, std::max<size_t>(1, n / 256));
+  parallel_for(chunks, 1, [in, out, n, chunks](size_t b, size_t e) {
+    for (size_t c = b; c < e; c++) {
+      const size_t lo = n * c / chunks;
+      const size_t hi = n * (c + 1) / chunks;
+      verify_poseidon_many(in + lo * kVerifyItemBytes, out + lo, hi - lo);
+    }
   });
   return result;
+}
+
+/** setSignBatched(enabled: boolean): boolean — signMany batched (default) or one message at a time; for tests. */
+napi_value SetSignBatched(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "setSignBatched")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    return throw_type(env, "setSignBatched: enabled must be a boolean"), nullptr;
+  }
+  napi_value r = nullptr;
+  return ok(env, napi_get_boolean(env, set_sign_batched(enabled), &r), "get_boolean") ? r : nullptr;
 }
 
 /** blake512(data: Uint8Array): Uint8Array (64 bytes). Exposed for tests against `blake-hash`. */
@@ -349,6 +400,8 @@ NAPI_MODULE_INIT() {
       {"blake512", nullptr, Blake512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"poseidonKernel", nullptr, PoseidonKernel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setPoseidonSimd", nullptr, SetPoseidonSimd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setSignBatched", nullptr, SetSignBatched, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"verifyMany", nullptr, VerifyMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;

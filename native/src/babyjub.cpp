@@ -8,21 +8,8 @@
 #include <vector>
 
 namespace por {
-namespace {
 
-constexpr unsigned kWindows = 32;
-constexpr unsigned kPerWindow = 255;
-
-struct Ext {
-  U256 x, y, z, t;
-};
-
-struct TableEntry {
-  U256 x, y, dxy;
-};
-
-/** p + q, both extended (used only while building the table). */
-Ext add_ext(const Ext& p, const Ext& q) {
+ExtPoint ext_add(const ExtPoint& p, const ExtPoint& q) {
   U256 a, b, c, d, e, f, g, h, s1, s2, tmp;
   Fr::mul(a, p.x, q.x);
   Fr::mul(b, p.y, q.y);
@@ -38,13 +25,24 @@ Ext add_ext(const Ext& p, const Ext& q) {
   Fr::add(g, d, c);
   Fr::mul(tmp, a, gen::CURVE_A);
   Fr::sub(h, b, tmp);
-  Ext r;
+  ExtPoint r;
   Fr::mul(r.x, e, f);
   Fr::mul(r.y, g, h);
   Fr::mul(r.z, f, g);
   Fr::mul(r.t, e, h);
   return r;
 }
+
+namespace {
+
+constexpr unsigned kWindows = 32;
+constexpr unsigned kPerWindow = 255;
+
+using Ext = ExtPoint;
+
+struct TableEntry {
+  U256 x, y, dxy;
+};
 
 /** p + (x2, y2) with the affine point's d*x2*y2 precomputed. */
 inline void add_mixed(Ext& p, const TableEntry& q) {
@@ -79,7 +77,7 @@ std::unique_ptr<TableEntry[]> build_table() {
     Ext acc = base;
     for (unsigned j = 0; j < kPerWindow; j++) {
       pts[w * kPerWindow + j] = acc;
-      acc = add_ext(acc, base);
+      acc = ext_add(acc, base);
     }
     base = acc;  // 256 * previous base
   }
@@ -115,7 +113,10 @@ const TableEntry* table() {
 
 void babyjub_init() { (void)table(); }
 
-Affine mul_base8(const U256& k) {
+namespace {
+
+/** k * Base8 in extended coordinates (z != 0: the addition law is complete on Baby Jubjub). */
+Ext mul_base8_ext(const U256& k) {
   const TableEntry* tab = table();
   Ext acc;
   acc.x = U256{{0, 0, 0, 0}};
@@ -126,11 +127,46 @@ Affine mul_base8(const U256& k) {
     const unsigned j = static_cast<unsigned>((k.l[w / 8] >> (8 * (w % 8))) & 0xff);
     if (j != 0) add_mixed(acc, tab[w * kPerWindow + (j - 1)]);
   }
+  return acc;
+}
+
+}  // namespace
+
+void mul_base8_proj(const U256& k, U256& x, U256& y, U256& z) {
+  const Ext acc = mul_base8_ext(k);
+  x = acc.x;
+  y = acc.y;
+  z = acc.z;
+}
+
+Affine mul_base8(const U256& k) {
+  const Ext acc = mul_base8_ext(k);
   const U256 zi = Fr::inv(acc.z);
   Affine r;
   Fr::mul(r.x, acc.x, zi);
   Fr::mul(r.y, acc.y, zi);
   return r;
+}
+
+void mul_base8_many(const U256* ks, Affine* out, size_t count) {
+  if (count == 0) return;
+  std::vector<Ext> pts(count);
+  std::vector<U256> prefix(count);
+  U256 acc = Fr::one();
+  for (size_t i = 0; i < count; i++) {
+    pts[i] = mul_base8_ext(ks[i]);
+    prefix[i] = acc;
+    Fr::mul(acc, acc, pts[i].z);
+  }
+  // Montgomery's trick: one inversion for the batch; each affine point is unique, so the result is mul_base8's.
+  U256 inv = Fr::inv(acc);
+  for (size_t i = count; i-- > 0;) {
+    U256 zi;
+    Fr::mul(zi, inv, prefix[i]);
+    Fr::mul(inv, inv, pts[i].z);
+    Fr::mul(out[i].x, pts[i].x, zi);
+    Fr::mul(out[i].y, pts[i].y, zi);
+  }
 }
 
 }  // namespace por

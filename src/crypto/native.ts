@@ -23,6 +23,9 @@ export interface NativeCrypto {
   publicKey(privateKey: Uint8Array): [bigint, bigint];
   /** circomlibjs-compatible signPoseidon over many messages (32-byte LE each); returns per message R8x,R8y,S (96 bytes LE). */
   signMany(privateKey: Uint8Array, messages: Uint8Array): Uint8Array;
+  /** Batch EdDSA-Poseidon verification as verifyJs decides: n 192-byte items (m, R8x, R8y, S, Ax, Ay; 32-byte LE, any
+   *  value below 2^256) in, n bytes (1 valid, 0 not) out, on all cores. */
+  verifyMany(items: Uint8Array): Uint8Array;
 }
 
 /** The raw addon: the interface plus test helpers. */
@@ -36,6 +39,8 @@ interface NativeAddon extends NativeCrypto {
   /** Process-wide switch of the SIMD kernel, for tests and benchmarks (POR_NATIVE_SIMD=0 starts it off);
    *  returns the previous state. */
   setPoseidonSimd(enabled: boolean): boolean;
+  /** signMany batched (one inversion per chunk, IFMA challenge hashes; default) or one message at a time; returns the previous state. */
+  setSignBatched(enabled: boolean): boolean;
 }
 
 /** Where `node native/build.mjs` writes the addon. */
@@ -57,6 +62,7 @@ const ADDON_FUNCTIONS = [
   "hashLeaves",
   "publicKey",
   "signMany",
+  "verifyMany",
   "blake512",
 ] as const;
 
@@ -99,6 +105,7 @@ function wrap(addon: NativeAddon): NativeCrypto {
     hashLeaves: (pairs: Uint8Array) => addon.hashLeaves(pairs),
     publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),
     signMany: (privateKey: Uint8Array, messages: Uint8Array) => addon.signMany(privateKey, messages),
+    verifyMany: (items: Uint8Array) => addon.verifyMany(items),
   });
 }
 

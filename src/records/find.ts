@@ -26,7 +26,10 @@ async function assetDirs(recordsDir: string): Promise<number[]> {
   try {
     names = await readdir(recordsDir);
   } catch {
-    throw new Error(`${recordsDir}: no records directory (not a snapshot directory, or taken with --no-records)`);
+    throw new Error(
+      `${recordsDir}: no records directory (not a snapshot directory, or taken without --record-files: ` +
+        "`records export` produces a record file from the snapshot's records bundles)",
+    );
   }
   return names
     .filter((n) => /^(0|[1-9][0-9]*)$/.test(n))

@@ -1,6 +1,9 @@
 // Payout commitments (docs/protocol.md section 3): where a record's restitution goes, chosen by the user, signed by
 // the member inside the record message, opened only when the claim is paid.
-import { getAddress, getBytes, id, keccak256 } from "ethers";
+import { getAddress, getBytes, id } from "ethers";
+import sha3 from "js-sha3";
+
+import { checksummedAddress } from "../schema/index.js";
 
 /** `PAYOUT_DOMAIN = keccak256("por.payout.v1")`, the first word of the payout commitment's preimage. */
 export const PAYOUT_DOMAIN = id("por.payout.v1");
@@ -24,9 +27,17 @@ export function payoutHashOf(opening: PayoutOpening): bigint {
   if (opening.salt < 0n || opening.salt >= 1n << 256n) throw new RangeError("payout salt must be in [0, 2^256)");
   // abi.encode of (bytes32, address, uint256): three 32-byte words, the address right-aligned. Built by hand: the
   // snapshot computes one per account, and AbiCoder costs more than the hash.
+  // getAddress validates (and throws on) anything the fast check does not take, as before.
+  const addr = checksummedAddress(opening.address) ?? getAddress(opening.address);
+  // A Uint8Array, not a Buffer: the web page checks payout hashes in the browser.
   const encoded = new Uint8Array(96);
   encoded.set(DOMAIN_BYTES, 0);
-  encoded.set(getBytes(getAddress(opening.address)), 44);
-  encoded.set(getBytes("0x" + opening.salt.toString(16).padStart(64, "0")), 64);
-  return BigInt(keccak256(encoded)) >> 8n;
+  hexInto(encoded, 44, addr.slice(2));
+  hexInto(encoded, 64, opening.salt.toString(16).padStart(64, "0"));
+  return BigInt("0x" + sha3.keccak256(encoded)) >> 8n;
+}
+
+/** Writes the bytes of the even-length hex string `hex` into `dst` from `off`. */
+function hexInto(dst: Uint8Array, off: number, hex: string): void {
+  for (let i = 0; i < hex.length; i += 2) dst[off + i / 2] = parseInt(hex.slice(i, i + 2), 16);
 }

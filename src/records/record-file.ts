@@ -97,6 +97,71 @@ export const recordFileSchema = z.strictObject({
 /** A parsed record file. */
 export type RecordFile = z.infer<typeof recordFileSchema>;
 
+/** What a record file is made of (as numbers), for {@link recordFileOf}. */
+export interface RecordFileParts {
+  accountId: string;
+  accountSalt: bigint;
+  assetSymbol: string;
+  /** The signed record (its member is written as a lower-case 0x address). */
+  record: BalanceRecord;
+  payout: { address: string; salt: bigint } | null;
+  message: bigint;
+  nullifier: bigint;
+  signature: { R8x: bigint; R8y: bigint; S: bigint };
+  recordKey: { Ax: bigint; Ay: bigint; keyHash: bigint };
+  D: number;
+  d: number;
+  root: TreeNode;
+  proof: InclusionProof;
+}
+
+const nodeJson = (n: TreeNode) => ({ h: n.h.toString(), s: n.s.toString() });
+
+/**
+ * The record file of `p`, its fields in their canonical order: the one construction behind the per-user files a
+ * snapshot writes and the records a records bundle exports (src/records/bundle.ts), so both give the same bytes.
+ */
+export function recordFileOf(p: RecordFileParts): RecordFile {
+  return {
+    format: RECORD_FILE_FORMAT,
+    version: RECORD_FILE_VERSION,
+    accountId: p.accountId,
+    accountSalt: p.accountSalt.toString(),
+    assetSymbol: p.assetSymbol,
+    record: {
+      member: "0x" + p.record.member.toString(16).padStart(40, "0"),
+      asset: p.record.asset,
+      t: p.record.t.toString(),
+      slot: p.record.slot,
+      accountKey: p.record.accountKey.toString(),
+      balance: p.record.balance.toString(),
+      payoutHash: p.record.payoutHash.toString(),
+    },
+    payout: p.payout === null ? null : { address: p.payout.address, salt: p.payout.salt.toString() },
+    message: p.message.toString(),
+    nullifier: p.nullifier.toString(),
+    signature: { R8x: p.signature.R8x.toString(), R8y: p.signature.R8y.toString(), S: p.signature.S.toString() },
+    recordKey: {
+      Ax: p.recordKey.Ax.toString(),
+      Ay: p.recordKey.Ay.toString(),
+      keyHash: p.recordKey.keyHash.toString(),
+    },
+    tree: {
+      D: p.D,
+      d: p.d,
+      rootHash: p.root.h.toString(),
+      rootSum: p.root.s.toString(),
+      leaf: nodeJson(p.proof.leaf),
+      siblings: p.proof.siblings.map(nodeJson),
+    },
+  };
+}
+
+/** A record file's text as a snapshot writes it: two-space indented JSON and a final newline. */
+export function formatRecordFile(f: RecordFile): string {
+  return JSON.stringify(f, null, 2) + "\n";
+}
+
 /** Parses and validates a record file's JSON text; a version 1 file is refused with {@link RECORD_FILE_V1_REFUSAL}. */
 export function parseRecordFile(text: string, file = "record.json"): RecordFile {
   let json: unknown;

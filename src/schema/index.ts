@@ -1,6 +1,7 @@
 // Shared zod building blocks for every file and HTTP body the project reads: decimal integers with an upper
 // bound, field elements, addresses, 32-byte hex. One definition, so every reader refuses the same things.
 import { isAddress } from "ethers";
+import sha3 from "js-sha3";
 import { z } from "zod";
 
 /** BN254 scalar field modulus (docs/protocol.md section 1). */
@@ -36,6 +37,26 @@ export const address = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
   .refine((a) => isAddress(a), "has mixed case with a wrong EIP-55 checksum (write it all lowercase or checksummed)");
+
+const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const LOWER_OR_UPPER = /^0x([0-9a-f]{40}|[0-9A-F]{40})$/;
+
+/**
+ * The EIP-55 checksummed form of a 0x-prefixed 20-byte hex address, or undefined when it is not one or has mixed case
+ * with a wrong checksum: exactly what `getAddress` returns (or throws on) for such strings, with one keccak256 (js-sha3)
+ * instead of ethers' two, for the ledger's and the snapshot's one address per account.
+ */
+export function checksummedAddress(a: string): string | undefined {
+  if (!HEX_ADDRESS.test(a)) return undefined;
+  const lower = a.slice(2).toLowerCase();
+  const digest = sha3.keccak256(lower);
+  let out = "0x";
+  for (let i = 0; i < 40; i++) {
+    const c = lower[i];
+    out += c >= "a" && parseInt(digest[i], 16) >= 8 ? c.toUpperCase() : c;
+  }
+  return LOWER_OR_UPPER.test(a) || out === a ? out : undefined;
+}
 
 /** A 32-bit unsigned integer as a JSON number (asset ids, slots). */
 export const uint32 = z

@@ -22,8 +22,9 @@ import {
   RECORD_MESSAGE_ARITY,
   type PayoutCommitment,
 } from "../records/index.js";
-import { RECORD_FILE_FORMAT, RECORD_FILE_VERSION, type RecordFile } from "../records/file.js";
-import { PRODUCTION_DEPTH, SumTree, type TreeNode } from "../tree/index.js";
+import { bundleFileName, writeRecordsBundle } from "../records/bundle.js";
+import { formatRecordFile, recordFileOf } from "../records/file.js";
+import { PRODUCTION_DEPTH, SumTree } from "../tree/index.js";
 import { encodeLeaves } from "../tree/leaves.js";
 
 /** Progress callback: a phase name, items done and total. */
@@ -44,8 +45,13 @@ export interface SnapshotOptions {
   depth?: number;
   /** Slot bits d for every asset (default ceil(log2(n)) + 4 per asset, capped at D). */
   slotBits?: number;
-  /** Write per-user record files (default true). */
+  /** Write the users' records (default true): a records bundle per asset, and per-user files with `recordFiles`. */
   writeRecords?: boolean;
+  /**
+   * Also write one record file per user, `records/<asset>/<accountFileRef>.json` (default false; the records bundle
+   * `records-<asset>.bundle` produces the same files on demand, src/records/bundle.ts).
+   */
+  recordFiles?: boolean;
   onProgress?: Progress;
   /**
    * Stops the run: at its next checkpoint (every progress report, taken when no write is in flight) it removes the
@@ -125,6 +131,8 @@ export interface AssetSnapshot {
   d: number;
   slots: Uint32Array;
   accountKeys: bigint[];
+  /** The account keys, 32 bytes little-endian each. */
+  accountKeyBytes: Uint8Array;
   salts: bigint[];
   /** Per account: the payout opening given to the user (or null) and the payout hash signed in the record. */
   payouts: PayoutCommitment[];
@@ -251,7 +259,7 @@ export async function snapshotAsset(
   const tree = await SumTree.build(crypto, { slots: sortedSlots, nodes: leafNodes }, d, opts.depth);
   opts.onProgress?.(`${ledger.asset.symbol}: tree`, n, n);
   if (tree.root.s !== ledger.total) throw new Error("internal: root sum differs from the ledger total");
-  return { tree, d, slots, accountKeys, salts, payouts, messages, signatures };
+  return { tree, d, slots, accountKeys, accountKeyBytes: keyBytes, salts, payouts, messages, signatures };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -264,8 +272,6 @@ async function exists(path: string): Promise<boolean> {
 }
 
 const sha256hex = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
-const nodeJson = (n: TreeNode) => ({ h: n.h.toString(), s: n.s.toString() });
 
 /**
  * Runs a snapshot. All validation happens before anything is written; output goes to a temporary directory
@@ -333,7 +339,34 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
         leavesSha256: sha256hex(leaves),
       });
       if (o.writeRecords !== false) {
-        await writeRecordFiles(tmp, { ...o, onProgress: checkpoint }, l, snap, { memberLc, ax, ay, keyHash, crypto });
+        const recordKey = { Ax: ax, Ay: ay, keyHash };
+        const nullifiers = await nullifiersOf(crypto, snap.messages);
+        stopIfInterrupted();
+        await writeRecordsBundle(
+          join(tmp, bundleFileName(l.asset.id)),
+          {
+            member: memberLc,
+            asset: l.asset.id,
+            assetSymbol: l.asset.symbol,
+            t: o.t,
+            recordKey,
+            tree: snap.tree,
+            accountIds: l.accountIds,
+            salts: snap.salts,
+            slots: snap.slots,
+            accountKeys: snap.accountKeyBytes,
+            balances: l.balances,
+            payouts: snap.payouts,
+            messages: snap.messages,
+            nullifiers,
+            signatures: snap.signatures,
+          },
+          (done) => checkpoint(`${l.asset.symbol}: records bundle`, done, l.accountIds.length),
+        );
+        if (o.recordFiles === true) {
+          const ctx = { memberLc, recordKey, nullifiers };
+          await writeRecordFiles(tmp, { ...o, onProgress: checkpoint }, l, snap, ctx);
+        }
       }
       stopIfInterrupted();
     }
@@ -352,73 +385,69 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
   }
 }
 
+/** Nullifiers `Poseidon(NULLIFIER_DOMAIN, m)` of 32-byte messages, batched; 32 bytes little-endian each. */
+async function nullifiersOf(crypto: Crypto, messages: Uint8Array): Promise<Uint8Array> {
+  const n = messages.length / 32;
+  const input = (start: number, end: number) => {
+    const b = new Uint8Array((end - start) * 64);
+    for (let i = start; i < end; i++) {
+      writeLE32(b, (i - start) * 64, NULLIFIER_DOMAIN);
+      b.set(messages.subarray(i * 32, i * 32 + 32), (i - start) * 64 + 32);
+    }
+    return b;
+  };
+  return inChunks(
+    n,
+    input,
+    (b) => crypto.poseidonMany(2, b),
+    32,
+    () => undefined,
+  );
+}
+
 async function writeRecordFiles(
   dir: string,
   o: SnapshotOptions,
   l: AssetLedger,
   snap: AssetSnapshot,
-  k: { memberLc: string; ax: bigint; ay: bigint; keyHash: bigint; crypto: Crypto },
+  k: { memberLc: string; recordKey: { Ax: bigint; Ay: bigint; keyHash: bigint }; nullifiers: Uint8Array },
 ): Promise<void> {
   const recDir = recordsDirOf(dir, l.asset.id);
   await mkdir(recDir, { recursive: true });
   const n = l.accountIds.length;
-  // Nullifiers Poseidon(NULLIFIER_DOMAIN, m), batched.
-  const nullifiers = await inChunks(
-    n,
-    (start, end) => {
-      const b = new Uint8Array((end - start) * 64);
-      for (let i = start; i < end; i++) {
-        writeLE32(b, (i - start) * 64, NULLIFIER_DOMAIN);
-        b.set(snap.messages.subarray(i * 32, i * 32 + 32), (i - start) * 64 + 32);
-      }
-      return b;
-    },
-    (b) => k.crypto.poseidonMany(2, b),
-    32,
-    () => undefined,
-  );
   const root = snap.tree.root;
   const PARALLEL_WRITES = 64;
   let inflight: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
-    const proof = snap.tree.proof(snap.slots[i]);
-    const m = readLE32(snap.messages, i * 32);
-    const { payout, payoutHash } = snap.payouts[i];
-    const file: RecordFile = {
-      format: RECORD_FILE_FORMAT,
-      version: RECORD_FILE_VERSION,
+    const file = recordFileOf({
       accountId: l.accountIds[i],
-      accountSalt: snap.salts[i].toString(),
+      accountSalt: snap.salts[i],
       assetSymbol: l.asset.symbol,
       record: {
-        member: k.memberLc,
+        member: BigInt(k.memberLc),
         asset: l.asset.id,
-        t: o.t.toString(),
+        t: o.t,
         slot: snap.slots[i],
-        accountKey: snap.accountKeys[i].toString(),
-        balance: l.balances[i].toString(),
-        payoutHash: payoutHash.toString(),
+        accountKey: snap.accountKeys[i],
+        balance: l.balances[i],
+        payoutHash: snap.payouts[i].payoutHash,
       },
-      payout: payout === null ? null : { address: payout.address, salt: payout.salt.toString() },
-      message: m.toString(),
-      nullifier: readLE32(nullifiers, i * 32).toString(),
+      payout: snap.payouts[i].payout,
+      message: readLE32(snap.messages, i * 32),
+      nullifier: readLE32(k.nullifiers, i * 32),
       signature: {
-        R8x: readLE32(snap.signatures, i * 96).toString(),
-        R8y: readLE32(snap.signatures, i * 96 + 32).toString(),
-        S: readLE32(snap.signatures, i * 96 + 64).toString(),
+        R8x: readLE32(snap.signatures, i * 96),
+        R8y: readLE32(snap.signatures, i * 96 + 32),
+        S: readLE32(snap.signatures, i * 96 + 64),
       },
-      recordKey: { Ax: k.ax.toString(), Ay: k.ay.toString(), keyHash: k.keyHash.toString() },
-      tree: {
-        D: snap.tree.depth,
-        d: snap.d,
-        rootHash: root.h.toString(),
-        rootSum: root.s.toString(),
-        leaf: nodeJson(proof.leaf),
-        siblings: proof.siblings.map(nodeJson),
-      },
-    };
+      recordKey: k.recordKey,
+      D: snap.tree.depth,
+      d: snap.d,
+      root,
+      proof: snap.tree.proof(snap.slots[i]),
+    });
     const path = recordFilePath(dir, l.asset.id, o.keys.memberSecret, l.accountIds[i]);
-    inflight.push(writeFile(path, JSON.stringify(file, null, 2) + "\n", { flag: "wx" }));
+    inflight.push(writeFile(path, formatRecordFile(file), { flag: "wx" }));
     if (inflight.length >= PARALLEL_WRITES) {
       await Promise.all(inflight);
       inflight = [];

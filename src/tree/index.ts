@@ -243,6 +243,16 @@ export class SumTree {
     return { slot, leaf: this.leaf(slot), siblings };
   }
 
+  /**
+   * Level `k` (0 = leaves, up to d): its populated nodes' sorted indices and their 64-byte nodes (h, s
+   * little-endian), as views of the tree's own arrays (do not modify them).
+   */
+  level(k: number): { index: Uint32Array; nodes: Uint8Array } {
+    const lv = this.levels[k];
+    if (lv === undefined) throw new TreeError(`level ${k} is outside 0..${this.slotBits}`);
+    return { index: lv.index, nodes: lv.nodes };
+  }
+
   /** Iterates populated leaves in slot order. */
   *leaves(): Generator<{ slot: number } & TreeNode> {
     const l0 = this.levels[0];

@@ -1,6 +1,6 @@
 // The populated-leaves payload (public-mode DA blob, docs/protocol.md section 5.4): a canonical binary encoding
 // of every populated leaf, from which anyone rebuilds the identical root.
-import { FIELD_P, MAX_BALANCE, NODE_BYTES, readLE32, writeLE32 } from "../crypto/field.js";
+import { FIELD_P, NODE_BYTES } from "../crypto/field.js";
 import { SumTree, TreeError, type LeafSet, type TreeCrypto } from "./index.js";
 
 /** Magic bytes "PORL". */
@@ -53,13 +53,29 @@ export function encodeLeaves(tree: SumTree, ctx: { member: bigint; asset: number
   out.writeUInt32BE(ctx.asset, 28);
   out.writeBigUInt64BE(ctx.t, 32);
   out.writeUInt32BE(n, 40);
+  // Big-endian h and s are the tree's little-endian bytes reversed: no bigint per leaf. A built tree's leaves have
+  // s < 2^96 (bytes 12..31 of s zero); the check stays, as putBE's "value does not fit" did.
+  const nodes = set.nodes;
   for (let i = 0; i < n; i++) {
     const o = LEAVES_HEADER_BYTES + i * LEAF_RECORD_BYTES;
+    const src = i * NODE_BYTES;
     out.writeUInt32BE(set.slots[i], o);
-    putBE(out, o + 4, 32, readLE32(set.nodes, i * NODE_BYTES));
-    putBE(out, o + 36, 12, readLE32(set.nodes, i * NODE_BYTES + 32));
+    for (let b = 0; b < 32; b++) out[o + 4 + b] = nodes[src + 31 - b];
+    for (let b = 12; b < 32; b++) if (nodes[src + 32 + b] !== 0) throw new RangeError("value does not fit");
+    for (let b = 0; b < 12; b++) out[o + 36 + b] = nodes[src + 32 + 11 - b];
   }
   return out;
+}
+
+/** p as 32 big-endian bytes. */
+const P_BE = Uint8Array.from(FIELD_P.toString(16).padStart(64, "0").match(/../g) ?? [], (h) => parseInt(h, 16));
+
+/** Whether the 32 big-endian bytes at `off` are below p. */
+function belowP(b: Uint8Array, off: number): boolean {
+  for (let k = 0; k < 32; k++) {
+    if (b[off + k] !== P_BE[k]) return b[off + k] < P_BE[k];
+  }
+  return false;
 }
 
 /** Decodes and validates a leaves payload (sorted unique slots inside 2^d, h < p, s < 2^96). */
@@ -87,17 +103,20 @@ export function decodeLeaves(bytes: Uint8Array): { header: LeavesHeader; leaves:
   }
   const slots = new Uint32Array(header.count);
   const nodes = new Uint8Array(header.count * NODE_BYTES);
+  const space = 2 ** header.slotBits;
   for (let i = 0; i < header.count; i++) {
     const o = LEAVES_HEADER_BYTES + i * LEAF_RECORD_BYTES;
     slots[i] = view.getUint32(o);
     if (i > 0 && slots[i] <= slots[i - 1]) throw new TreeError(`leaves payload: leaf ${i} is unsorted or a duplicate`);
-    if (slots[i] >= 2 ** header.slotBits) throw new TreeError(`leaves payload: leaf ${i} is outside the slot space`);
-    const h = getBE(b, o + 4, 32);
-    const s = getBE(b, o + 36, 12);
-    if (h >= FIELD_P) throw new TreeError(`leaves payload: leaf ${i} hash is not a field element`);
-    if (s >= MAX_BALANCE) throw new TreeError(`leaves payload: leaf ${i} balance out of range`);
-    writeLE32(nodes, i * NODE_BYTES, h);
-    writeLE32(nodes, i * NODE_BYTES + 32, s);
+    if (slots[i] >= space) throw new TreeError(`leaves payload: leaf ${i} is outside the slot space`);
+    // Big-endian bytes reversed into the tree's little-endian nodes: no bigint per leaf. h < p by comparing its bytes
+    // with p's (p's top byte, 0x30, settles almost every leaf); a 12-byte s is always below 2^96 (MAX_BALANCE).
+    if (b[o + 4] >= P_BE[0] && !belowP(b, o + 4)) {
+      throw new TreeError(`leaves payload: leaf ${i} hash is not a field element`);
+    }
+    const dst = i * NODE_BYTES;
+    for (let k = 0; k < 32; k++) nodes[dst + k] = b[o + 4 + 31 - k];
+    for (let k = 0; k < 12; k++) nodes[dst + 32 + k] = b[o + 36 + 11 - k];
   }
   return { header, leaves: { slots, nodes } };
 }

@@ -229,6 +229,10 @@ interface RequestRow {
 
 const num = (v: number | string | bigint): number => Number(v);
 
+/** Rows per INSERT statement (18 parameters each: far below SQLite's and PostgreSQL's parameter limits). */
+const INSERT_ROWS = 100;
+const ROW_PLACEHOLDERS = `(${Array.from({ length: 18 }, () => "?").join(", ")})`;
+
 /** The store logic on top of a dialect driver; both SQLite and PostgreSQL use it. */
 export class SqlRecordStore implements RecordStore {
   constructor(private readonly driver: SqlDriver) {}
@@ -239,13 +243,16 @@ export class SqlRecordStore implements RecordStore {
 
   async insertRecords(rows: readonly StoredRecord[]): Promise<number> {
     if (rows.length === 0) return 0;
+    // Multi-row statements of up to INSERT_ROWS rows (one round trip each on PostgreSQL); a nullifier already stored,
+    // or twice in the batch, is skipped by ON CONFLICT as before, and `changes` counts the rows really inserted.
     return this.driver.transaction(async (q) => {
       let inserted = 0;
-      for (const r of rows) {
+      for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+        const chunk = rows.slice(start, start + INSERT_ROWS);
         const res = await q.query(
-          `INSERT INTO records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ` +
+          `INSERT INTO records (${RECORD_COLUMNS}) VALUES ${chunk.map(() => ROW_PLACEHOLDERS).join(", ")} ` +
             "ON CONFLICT (nullifier) DO NOTHING",
-          [
+          chunk.flatMap((r) => [
             r.nullifier,
             r.member,
             r.asset,
@@ -264,7 +271,7 @@ export class SqlRecordStore implements RecordStore {
             r.receivedAt,
             r.checkedAt,
             r.checkResult,
-          ],
+          ]),
         );
         inserted += res.changes;
       }

@@ -6,8 +6,15 @@
 // call per record), and the chain loop yields to the event loop.
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 
-import { WEAK_KEY_REASON, isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
-import { recordKeyHash, recordMessage, recordNullifier } from "../records/index.js";
+import {
+  NULLIFIER_DOMAIN,
+  WEAK_KEY_REASON,
+  isInPrimeSubgroup,
+  readLE32,
+  writeLE32,
+  type Crypto,
+} from "../crypto/index.js";
+import { RECORD_MESSAGE_ARITY, recordKeyHash, recordMessageInputs } from "../records/index.js";
 import type { ChainView } from "./chain.js";
 import { forwardedRecordSchema, memberAddress, parseForwarded } from "./forwarded.js";
 import type { StoredRecord } from "./store.js";
@@ -61,21 +68,25 @@ export class RecordValidator {
   async validate(items: readonly unknown[], prefix: string, receivedAt: number): Promise<ValidatedBatch> {
     const at = (i: number, field?: string) =>
       [prefix === "" ? "" : `${prefix}[${i}]`, field ?? ""].filter((s) => s !== "").join(".") || "(body)";
-    const poseidon = (x: readonly bigint[]) => this.crypto.poseidon(x);
     // Cheap work first, on every item: schema, the record message and its nullifier. Copies of one forwarded record
     // (same nullifier, signature and key) are checked once: a batch of 499 copies costs one signature check.
-    const seen = new Set<string>();
-    const nullifiers: string[] = [];
-    const unique: { i: number; p: ReturnType<typeof parseForwarded>; message: bigint; nullifier: bigint }[] = [];
+    // The messages and nullifiers of the whole batch are two batch hashes (the addon's kernel, or the JS workers).
+    const parsed: ReturnType<typeof parseForwarded>[] = [];
     for (const [i, item] of items.entries()) {
       const r = forwardedRecordSchema.safeParse(item);
       if (!r.success) {
         const issue = r.error.issues[0];
         throw new ApiError(400, "schema", issue.message, at(i, issue.path.map(String).join(".")));
       }
-      const p = parseForwarded(r.data);
-      const message = recordMessage(poseidon, p.record);
-      const nullifier = recordNullifier(poseidon, message);
+      parsed.push(parseForwarded(r.data));
+    }
+    const { messages, nullifiers: nullifierValues } = await this.messagesOf(parsed);
+    const seen = new Set<string>();
+    const nullifiers: string[] = [];
+    const unique: { i: number; p: ReturnType<typeof parseForwarded>; message: bigint; nullifier: bigint }[] = [];
+    for (const [i, p] of parsed.entries()) {
+      const message = messages[i];
+      const nullifier = nullifierValues[i];
       nullifiers.push(nullifier.toString());
       const s = p.signature;
       const copy = [nullifier, s.R8x, s.R8y, s.S, p.recordKey[0], p.recordKey[1]].join(":");
@@ -132,7 +143,7 @@ export class RecordValidator {
       if (registered === null) {
         throw new ApiError(422, "no_key_at_t", `${member} had no record key registered at t = ${t}`, at(i, "record.t"));
       }
-      const keyHash = recordKeyHash(poseidon, p.recordKey[0], p.recordKey[1]);
+      const keyHash = this.keyHashOf(p.recordKey[0], p.recordKey[1]);
       if (keyHash !== registered) {
         throw new ApiError(
           422,
@@ -168,6 +179,44 @@ export class RecordValidator {
     // One row per nullifier: two different valid signatures of one record are the same record.
     const byNullifier = new Map(rows.map((r) => [r.nullifier, r]));
     return { rows: [...byNullifier.values()], nullifiers };
+  }
+
+  private readonly keyHashes = new Map<string, bigint>();
+
+  /** recordKeyHash of a key, remembered (a member signs every record of a snapshot with one key). */
+  private keyHashOf(ax: bigint, ay: bigint): bigint {
+    const id = `${ax},${ay}`;
+    let h = this.keyHashes.get(id);
+    if (h === undefined) {
+      h = recordKeyHash((x) => this.crypto.poseidon(x), ax, ay);
+      if (this.keyHashes.size >= 1024) this.keyHashes.clear();
+      this.keyHashes.set(id, h);
+    }
+    return h;
+  }
+
+  /** Record messages v2 and their nullifiers, as recordMessage and recordNullifier compute them, in two batches. */
+  private async messagesOf(
+    parsed: readonly ReturnType<typeof parseForwarded>[],
+  ): Promise<{ messages: bigint[]; nullifiers: bigint[] }> {
+    const n = parsed.length;
+    const unit = RECORD_MESSAGE_ARITY * 32;
+    const input = new Uint8Array(n * unit);
+    parsed.forEach((p, i) => recordMessageInputs(p.record).forEach((v, j) => writeLE32(input, i * unit + j * 32, v)));
+    const m = n === 0 ? new Uint8Array(0) : await this.crypto.poseidonMany(RECORD_MESSAGE_ARITY, input);
+    const pairs = new Uint8Array(n * 64);
+    for (let i = 0; i < n; i++) {
+      writeLE32(pairs, i * 64, NULLIFIER_DOMAIN);
+      pairs.set(m.subarray(i * 32, i * 32 + 32), i * 64 + 32);
+    }
+    const nf = n === 0 ? new Uint8Array(0) : await this.crypto.poseidonMany(2, pairs);
+    const messages: bigint[] = [];
+    const nullifiers: bigint[] = [];
+    for (let i = 0; i < n; i++) {
+      messages.push(readLE32(m, i * 32));
+      nullifiers.push(readLE32(nf, i * 32));
+    }
+    return { messages, nullifiers };
   }
 
   /** A chain call whose failure (after its retries) is the service's fault: 503, never 4xx. */

@@ -114,6 +114,7 @@ export async function omissionSnapshot(o: {
       t: o.t,
       outDir: join(o.workDir, "snapshots"),
       depth: PRODUCTION_DEPTH,
+      recordFiles: true,
     });
     const written = summary.assets[0];
     const key = {

@@ -546,6 +546,22 @@ describe("native crypto backend", function () {
       expect(native.signMany(prv, new Uint8Array(0)).length).to.equal(0);
     });
 
+    it("the batched signer (one inversion per chunk, batch challenge hashes) is byte-equal to one at a time", () => {
+      const addon = loadNativeAddonForTests();
+      if (addon === undefined) return;
+      for (const n of [1, 7, 63, 64, 65, 1000]) {
+        const prv = randomBytes(32);
+        const msgs = Array.from({ length: n }, (_, i) => (i === 0 ? P - 1n : i === 1 ? 0n : randomField()));
+        const before = addon.setSignBatched(true);
+        const batched = Buffer.from(native.signMany(prv, concat(msgs)));
+        addon.setSignBatched(false);
+        const single = Buffer.from(native.signMany(prv, concat(msgs)));
+        addon.setSignBatched(before);
+        expect(batched.equals(single), `n = ${n}`).to.equal(true);
+        expect(batched.subarray(0, 96).toString("hex")).to.equal(Buffer.from(refSign(prv, msgs[0])).toString("hex"));
+      }
+    });
+
     it("rejects messages >= p, naming the message, and bad lengths and keys", () => {
       const prv = randomBytes(32);
       expect(() => native.signMany(prv, concat([1n, P]))).to.throw(

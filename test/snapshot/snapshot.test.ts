@@ -67,6 +67,7 @@ describe("snapshot", function () {
     t: T,
     outDir: join(dir, "out"),
     depth: 32,
+    recordFiles: true,
     ...over,
   });
 
@@ -347,6 +348,7 @@ describe("snapshot", function () {
       depth: 32,
       slotBits: 0,
       noRecords: false,
+      recordFiles: true,
       passwordVar: "",
       json: false,
       ...over,

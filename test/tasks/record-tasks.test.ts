@@ -66,6 +66,7 @@ describe("record find and record show", function () {
         member: MEMBER,
         t: T,
         depth: 32,
+        recordFiles: true,
       };
       snap = (await runSnapshot(crypto, { ...options, outDir: join(dir, "snapshots") })).dir;
       bare = (await runSnapshot(crypto, { ...options, outDir: join(dir, "bare"), writeRecords: false })).dir;

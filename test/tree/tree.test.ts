@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
-import { MAX_BALANCE, MAX_SUM, loadCrypto, type Crypto } from "../../src/crypto/index.js";
+import { FIELD_P, MAX_BALANCE, MAX_SUM, loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import {
   SumTree,
   TreeError,
@@ -25,6 +25,11 @@ const leavesArb = (d: number, maxLen: number) =>
     }),
     { minLength: 1, maxLength: maxLen, selector: (l) => l.slot },
   );
+
+/** A hash as the 32 little-endian bytes of a tree node. */
+function leLeaf(h: bigint): Uint8Array {
+  return Uint8Array.from(Buffer.from(h.toString(16).padStart(64, "0"), "hex").reverse());
+}
 
 describe("SumTree", function () {
   this.timeout(300_000);
@@ -183,6 +188,31 @@ describe("SumTree", function () {
       const hashTooBig = Buffer.from(good);
       hashTooBig.fill(0xff, 48, 80);
       expect(() => decodeLeaves(hashTooBig)).to.throw(TreeError, /field element/);
+      // The byte-wise h < p check (issue 18's decoder without bigints) at its boundary: p - 1 passes, p fails.
+      for (const [h, ok] of [
+        [FIELD_P - 1n, true],
+        [FIELD_P, false],
+        [FIELD_P + 1n, false],
+        [(FIELD_P >> 8n) << 8n, true],
+      ] as const) {
+        const edge = Buffer.from(good);
+        edge.write(h.toString(16).padStart(64, "0"), 48, 32, "hex");
+        if (ok) expect(decodeLeaves(edge).leaves.nodes.subarray(0, 32)).to.deep.equal(leLeaf(h));
+        else expect(() => decodeLeaves(edge)).to.throw(TreeError, /leaf 0 hash is not a field element/);
+      }
+      // Decoding gives back the tree's own leaf nodes, byte for byte (balances up to 2^96 - 1).
+      const wide = await SumTree.build(
+        crypto,
+        leafSetFrom([
+          { slot: 0, h: FIELD_P - 1n, s: (1n << 96n) - 1n },
+          { slot: 5, h: 1n << 250n, s: 123456789n },
+        ]),
+        3,
+        4,
+      );
+      const decoded = decodeLeaves(encodeLeaves(wide, { member: 1n, asset: 1, t: 1n })).leaves;
+      expect(Buffer.from(decoded.nodes).equals(Buffer.from(wide.leafSet().nodes))).to.equal(true);
+      expect([...decoded.slots]).to.deep.equal([0, 5]);
       // Any changed leaf byte changes the rebuilt root.
       const changed = Buffer.from(good);
       changed[44 + 48 + 4 + 31] ^= 1;

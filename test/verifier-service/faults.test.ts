@@ -193,21 +193,25 @@ describe("verifier service under faults (issue 20)", function () {
     it("signature checks leave the event loop free: /health answers while a 500-record batch is verified", async function () {
       // The chain answers are cached here (as in production), so only the signature checks could hold the loop.
       const cached = new EthersChainView(await fx.registry.getAddress(), await fx.ledger.getAddress(), provider);
-      const s = await start({ chain: cached });
-      const records = Array.from({ length: 500 }, rec);
+      const s = await start({ chain: cached, limits: { rate: { perSecond: 1e9, burst: 1e9 } } });
+      // Four 500-record batches at once (issue 18: one batch's checks, on the native addon, now take well under the
+      // 50 ms below); /health must answer while they are still being checked.
+      const records = Array.from({ length: 2000 }, rec);
       await post(`${s.url}/records`, records[0]); // warm the caches
       const order: string[] = [];
-      const batch = post(`${s.url}/records`, { records }).then((r) => {
-        order.push("batch");
-        return r;
-      });
+      const batches = [0, 1, 2, 3].map((k) =>
+        post(`${s.url}/records`, { records: records.slice(k * 500, (k + 1) * 500) }).then((r) => {
+          order.push("batch");
+          return r;
+        }),
+      );
       await sleep(50);
       const health = await get(`${s.url}/health`);
       order.push("health");
       expect(health.status).to.equal(200);
-      expect((await batch).status).to.equal(200);
-      expect(order).to.deep.equal(["health", "batch"]);
-      expect(await store.countRecords()).to.equal(500);
+      for (const b of await Promise.all(batches)) expect(b.status).to.equal(200);
+      expect(order.indexOf("health")).to.be.lessThan(order.length - 1);
+      expect(await store.countRecords()).to.equal(2000);
     });
 
     it("a client over its budget gets 429 with Retry-After; another client is still served", async function () {

@@ -66,6 +66,7 @@ async function snapshotMember(ctx: LiveContext, m: DemoMember, round: 0 | 1, t: 
     t,
     outDir: join(tmp, "snapshots"),
     depth: PRODUCTION_DEPTH,
+    recordFiles: true,
   });
   const trueTotals = new Map(summary.assets.map((a) => [a.id, BigInt(a.total)] as const));
   const leavesOf = new Map<number, Leaves>();
