@@ -748,6 +748,8 @@ const verifierTasks: TaskDefinition[] = [
       name: "circuits",
       description: "Also serve the fraud circuit's files (/circuits/LeafMismatch32.*) for proving in the browser",
     })
+    .addOption(optionalOption("blobDir", "Serve DA blobs (/blobs/<digest>) from this local blob store"))
+    .addOption(optionalOption("eigendaUrl", "Or: serve DA blobs through this EigenDA proxy (by the published refs)"))
     .setAction(() => import("./verifier-serve.js"))
     .build(),
   emptyTask("web", "The user's web page (web/)").build(),

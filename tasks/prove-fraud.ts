@@ -3,12 +3,11 @@ import { rename, writeFile } from "node:fs/promises";
 import type { Provider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { EigenDaProxyClient, LocalBlobStore } from "../src/blobstore/index.js";
 import { TaskError, decimalInput, given, openClient, runTask, userInput } from "../src/client/index.js";
 import type { TaskOutput } from "../src/client/output.js";
 import { releaseCurves } from "../src/circuits/index.js";
 import { loadCrypto } from "../src/crypto/index.js";
-import { localBlobSource, publishedRefBlobSource, type BlobSource } from "../src/node/blobs.js";
+import { blobSourceOf } from "../src/node/blobs.js";
 import { committedLeaves } from "../src/prover/da.js";
 import {
   FRAUD_CIRCUIT,
@@ -76,12 +75,6 @@ export interface ChainAccess {
   ledger: string;
 }
 
-/** The blob source of --blob-dir or --eigenda-url. */
-function blobSourceOf(args: Args, chain: ChainAccess): BlobSource {
-  if (given(args.blobDir)) return localBlobSource(new LocalBlobStore(args.blobDir));
-  return publishedRefBlobSource(new EigenDaProxyClient(args.eigendaUrl ?? ""), chain.provider, chain.ledger);
-}
-
 /** The body of `fraud prove`; `chain` is needed with --blob-dir or --eigenda-url. */
 export async function fraudProve(out: TaskOutput, args: Args, chain?: ChainAccess): Promise<void> {
   const leaves = args.leaves ?? "";
@@ -100,7 +93,11 @@ export async function fraudProve(out: TaskOutput, args: Args, chain?: ChainAcces
     if (chain === undefined) throw new TaskError("--blob-dir/--eigenda-url need a chain connection (--network)");
     const member = `0x${record.member.toString(16).padStart(40, "0")}`;
     const at = { member, asset: Number(record.asset), t: record.t };
-    const fetched = await userInput(() => committedLeaves(chain.provider, chain.ledger, at, blobSourceOf(args, chain)));
+    const fetched = await userInput(async () => {
+      const source = blobSourceOf(args, chain.provider, chain.ledger);
+      if (source === undefined) throw new TaskError("--blob-dir or --eigenda-url is needed to fetch the leaves");
+      return committedLeaves(chain.provider, chain.ledger, at, source);
+    });
     if (root !== undefined && root !== fetched.rootHash) {
       throw new TaskError(`the member committed root hash ${fetched.rootHash} for this record, not the given ${root}`);
     }

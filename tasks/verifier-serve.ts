@@ -7,6 +7,7 @@ import { deploymentDirOf, given, readDeployment, selectSigner, serveUntilSignal 
 import { jsonLogger, parseLogLevel } from "../src/log/index.js";
 import { circuitArtifacts } from "../src/circuits/index.js";
 import { FRAUD_CIRCUIT } from "../src/prover/index.js";
+import { blobSourceOf } from "../src/node/blobs.js";
 import { runVerifier } from "../src/verifier-service/run.js";
 import { WEB_BUILD_DIR } from "../src/web/build.js";
 
@@ -27,6 +28,8 @@ interface VerifierServeArgs {
   logLevel: string;
   webDir?: string;
   circuits: boolean;
+  blobDir?: string;
+  eigendaUrl?: string;
 }
 
 /**
@@ -73,7 +76,7 @@ export default async function verifierServe(args: VerifierServeArgs, hre: Hardha
           intervalMs: args.intervalSeconds * 1000,
           policy: { minRecords: args.minRecords, minAgeSeconds: args.minAgeSeconds },
           logLevel,
-          web: { pageDir, circuits },
+          web: { pageDir, circuits, blobs: blobSourceOf(args, ethers.provider, deployment.address("ledger")) },
         },
         runner,
         logger,

@@ -10,6 +10,7 @@ import {
   checkRecord,
   claimOf,
   collectInstructions,
+  fetchCommittedBlob,
   fetchDeployment,
   forwardRecord,
   isContradicted,
@@ -164,8 +165,18 @@ onClick("forward", "forward-status", async () => {
 onClick("prove", "prove-status", async () => {
   if (checked?.onChain === undefined) throw new PageError("check the record against the chain first");
   const leavesFile = input("leaves-file").files?.[0];
-  if (leavesFile === undefined) throw new PageError("choose the leaves file the exchange published for this snapshot");
-  const leaves = new Uint8Array(await leavesFile.arrayBuffer());
+  let leaves: Uint8Array;
+  if (leavesFile !== undefined) leaves = new Uint8Array(await leavesFile.arrayBuffer());
+  else {
+    const url = settings().verifierUrl;
+    if (url === "") {
+      throw new PageError(
+        "enter the verifier service URL in section 1, or choose the leaves file the exchange published",
+      );
+    }
+    status("prove-status", `fetching the committed leaves (blob ${checked.onChain.blobDigest}) from ${url}…`, "busy");
+    leaves = await fetchCommittedBlob(url, checked.file, checked.onChain.blobDigest);
+  }
   const started = performance.now();
   const bar = $<HTMLProgressElement>("prove-progress");
   bar.hidden = false;

@@ -3,7 +3,7 @@
 // publishes, forward it to a verifier, build the LeafMismatch proof with snarkjs when the committed tree contradicts
 // it, submit the proof through an injected wallet (EIP-1193), and read the claim it booked. Every request goes to the
 // RPC or verifier URL the user gives (or to the URL of the circuit files the user gives); nothing else is fetched.
-import { BrowserProvider, Contract, JsonRpcProvider, getAddress, type Eip1193Provider } from "ethers";
+import { BrowserProvider, Contract, JsonRpcProvider, getAddress, keccak256, type Eip1193Provider } from "ethers";
 import * as snarkjs from "snarkjs";
 
 import { browserCrypto, browserPoseidon } from "../src/crypto/browser.js";
@@ -161,6 +161,50 @@ export async function forwardRecord(
     // not JSON: shown as it is
   }
   return { status: res.status, answer, body };
+}
+
+/**
+ * Fetches the DA blob a fraud proof needs (the asset's PoA and leaves) from the verifier service by the digest the
+ * member committed, and checks that its keccak256 is that digest: the service is trusted for nothing.
+ */
+export async function fetchCommittedBlob(
+  verifierUrl: string,
+  file: RecordFile,
+  blobDigest: string,
+): Promise<Uint8Array> {
+  if (/^0x0{64}$/.test(blobDigest)) {
+    throw new PageError("the member committed no DA blob for this asset: choose the leaves file it published");
+  }
+  const { member, asset, t } = file.record;
+  const base = checkUrl("The verifier URL", verifierUrl);
+  const url = `${base}/blobs/${blobDigest}?member=${member}&asset=${asset}&t=${t}`;
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new PageError(
+      `cannot reach ${base} (${(e as Error).message}): check the verifier URL, or choose the leaves file`,
+    );
+  }
+  if (res.status !== 200) {
+    const body = await res.text();
+    let why = body;
+    try {
+      why = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? body;
+    } catch {
+      // not JSON: shown as it is
+    }
+    throw new PageError(
+      `the verifier service has no copy of blob ${blobDigest} (${res.status}: ${why}): choose the leaves file`,
+    );
+  }
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (keccak256(bytes) !== blobDigest.toLowerCase()) {
+    throw new PageError(
+      `the verifier service sent bytes that are not blob ${blobDigest} (wrong keccak256): choose the leaves file`,
+    );
+  }
+  return bytes;
 }
 
 /** Progress of a proof: a stage and, for downloads, bytes so far. */

@@ -105,6 +105,8 @@ export interface PublishedTree {
   keyHash: bigint;
   reserves: bigint;
   fraudulent: boolean;
+  /** keccak256 of the asset's DA blob (its PoA and leaves), 0x hex; zero when the member committed none. */
+  blobDigest: string;
 }
 
 /** Reads the published commitment of `(member, asset, t)`; throws in words when there is none. */
@@ -132,6 +134,7 @@ export async function publishedTree(
     keyHash: (await registry.getFunction("keyHashAt")(member, t)) as bigint,
     reserves: c.reserves,
     fraudulent: set.fraudulentAssets.includes(asset),
+    blobDigest: c.blobDigest,
   };
 }
 

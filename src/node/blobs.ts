@@ -6,13 +6,14 @@ import { stat } from "node:fs/promises";
 import { Contract, type EventLog, type Provider } from "ethers";
 
 import {
+  EigenDaProxyClient,
+  LocalBlobStore,
   BlobIntegrityError,
   BlobNotFoundError,
   BlobRefRejectedError,
   BlobStoreError,
   type BlobRef,
   type BlobStore,
-  type LocalBlobStore,
 } from "../blobstore/index.js";
 import { decodeBlobRef } from "../blobstore/ref-encoding.js";
 import { EvidenceUnavailableError } from "../chain/rpc.js";
@@ -159,4 +160,22 @@ export function publishedRefBlobSource(
       );
     },
   };
+}
+
+/**
+ * The blob source of a client's `--blob-dir <local store>` (by the digest) or `--eigenda-url <proxy>` (through the
+ * refs published on `ledger`); undefined when neither is given. Both at once is an error.
+ */
+export function blobSourceOf(
+  options: { blobDir?: string; eigendaUrl?: string },
+  provider: Provider,
+  ledger: string,
+): BlobSource | undefined {
+  const dir = options.blobDir ?? "";
+  const url = options.eigendaUrl ?? "";
+  if (dir !== "" && url !== "")
+    throw new Error("--blob-dir and --eigenda-url are exclusive: give the one DA layer to read");
+  if (dir !== "") return localBlobSource(new LocalBlobStore(dir));
+  if (url !== "") return publishedRefBlobSource(new EigenDaProxyClient(url), provider, ledger);
+  return undefined;
 }

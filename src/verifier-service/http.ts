@@ -1,7 +1,7 @@
 // The verifier service's HTTP API (node:http). Public: POST /records, GET /health, GET /snapshots, GET /deployment, and
-// with web assets configured the user's page (GET /, /app.js: src/web/build.ts) and the fraud circuit's files
-// (GET /circuits/<name>.wasm|.zkey|.vkey.json). Public endpoints answer CORS (any origin, no credentials), so the page
-// works from any origin or from disk. Operator only (Authorization: Bearer <token>, no CORS): GET /records/<nullifier>,
+// with web assets configured the user's page (GET /, /app.js: src/web/build.ts), the fraud circuit's files
+// (GET /circuits/<name>.wasm|.zkey|.vkey.json) and the DA blobs a fraud proof needs (GET /blobs/<keccak256>). Public
+// endpoints answer CORS (any origin, no credentials), so the page works from any origin or from disk. Operator only (Authorization: Bearer <token>, no CORS): GET /records/<nullifier>,
 // GET /requests, PUT /populations. Every refusal is a 4xx with `{"error": {"code", "message", "where"}}`; nothing is
 // stored unless the whole request is valid.
 // Privacy (B12): the answer to POST /records is the same whether a record was new or already held, so a member
@@ -22,6 +22,8 @@ import { errorMessage } from "../chain/rpc.js";
 import { coverageOf } from "./coverage.js";
 import type { Logger } from "../log/index.js";
 import { isClientDisconnect, quietClientErrors } from "../node/health.js";
+import type { BlobSource } from "../node/blobs.js";
+import { BlobNotFoundError } from "../blobstore/index.js";
 import { RateLimiter, clientKeys, type ChargeKey, type RateLimit } from "./rate-limit.js";
 import type { RecordStore } from "./store.js";
 import { ApiError, type RecordValidator } from "./validate.js";
@@ -77,6 +79,11 @@ export interface WebAssets {
   circuits?: Record<string, CircuitFiles>;
   /** The consortium's contracts, served at GET /deployment so the page needs no address typed in. */
   deployment?: { ledger: string; registry: string };
+  /**
+   * The DA layer the service reads blobs from, served at GET /blobs/<keccak256>?member=&asset=&t= so the page can
+   * fetch the leaves a fraud proof needs (it checks their keccak256 and the root they rebuild itself).
+   */
+  blobs?: BlobSource;
 }
 
 /** Content types of what the web assets serve. */
@@ -128,6 +135,15 @@ const populationSchema = z.strictObject({
 });
 
 const batchSchema = z.strictObject({ records: z.array(z.unknown()) });
+
+const blobLocationSchema = z.strictObject({
+  member: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address"),
+  asset: uint32,
+  t: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,19})$/, "must be a decimal uint64")
+    .refine((v) => BigInt(v) < 1n << 64n, "must be below 2^64"),
+});
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -319,6 +335,11 @@ export class VerifierApi {
       const kind = circuit[2] === "vkey.json" ? "vkey" : (circuit[2] as "wasm" | "zkey");
       return this.sendFile(res, files[kind], kind === "vkey" ? "json" : kind);
     }
+    const blob = /^\/blobs\/(0x[0-9a-fA-F]{64})$/.exec(path);
+    if (blob !== null) {
+      route("GET");
+      return this.sendBlob(res, blob[1].toLowerCase(), url.searchParams);
+    }
     const page = /^\/(index\.html|app\.js)?$/.exec(path);
     if (page !== null && this.ctx.web?.pageDir !== undefined) {
       route("GET");
@@ -352,6 +373,36 @@ export class VerifierApi {
       return send(res, 200, { ok: true });
     }
     throw new ApiError(404, "not_found", `no route ${path}`);
+  }
+
+  /** The DA blob with keccak256 `digest` of the commitment named by `member`, `asset` and `t` (query parameters). */
+  private async sendBlob(res: ServerResponse, digest: string, q: URLSearchParams): Promise<void> {
+    const source = this.ctx.web?.blobs;
+    if (source === undefined) throw new ApiError(404, "not_found", "this service reads no DA layer (no blob store)");
+    const at = blobLocationSchema.safeParse({
+      member: q.get("member") ?? undefined,
+      asset: q.get("asset") === null ? undefined : Number(q.get("asset")),
+      t: q.get("t") ?? undefined,
+    });
+    if (!at.success) {
+      const issue = at.error.issues[0];
+      const field = String(issue.path[0] ?? "query");
+      throw new ApiError(400, "bad_query", `query parameter ${field}: ${issue.message}`, field);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await source.fetch(digest, { member: at.data.member, asset: at.data.asset, t: BigInt(at.data.t) });
+    } catch (e) {
+      if (e instanceof BlobNotFoundError) throw new ApiError(404, "not_found", e.message);
+      throw new ApiError(503, "da_unavailable", `the DA layer did not answer: ${errorMessage(e)}`);
+    }
+    res.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": String(bytes.length),
+      "cache-control": "public, max-age=300",
+      "x-content-type-options": "nosniff",
+    });
+    res.end(bytes);
   }
 
   /** Streams a file (404 when it is missing: a page not built, circuit files not generated). */

@@ -2,13 +2,15 @@
 // --registry 0x.. --ledger 0x.. [--db verifier.db] [--create] [--port 8787] [--web-dir build/web] ...`. Secrets come
 // from the environment: POR_VERIFIER_PRIVATE_KEY (the scheduler's signer, needed with --schedule) and
 // POR_VERIFIER_ADMIN_TOKEN. Waits for the RPC endpoint if it is down at start; every RPC call has a deadline
-// (--rpc-timeout-seconds). `--web-dir` serves a built user page (`hardhat web build`) at `/`.
+// (--rpc-timeout-seconds). `--web-dir` serves a built user page (`hardhat web build`) at `/`; `--blob-dir` or
+// `--eigenda-url` serves the DA blobs fraud proofs need at `/blobs/<keccak256>`.
 import { parseArgs } from "node:util";
 
 import { Wallet, type ContractRunner } from "ethers";
 
 import { errorMessage, rpcProvider, waitForChain } from "../chain/rpc.js";
 import { jsonLogger, parseLogLevel } from "../log/index.js";
+import { blobSourceOf } from "../node/blobs.js";
 import { ConfigError } from "../node/config.js";
 import { serveUntilSignal } from "../client/service.js";
 import { runVerifier } from "./run.js";
@@ -31,6 +33,8 @@ const OPTIONS = {
   "require-committed": { type: "boolean", default: false },
   "log-level": { type: "string", default: "info" },
   "web-dir": { type: "string" },
+  "blob-dir": { type: "string" },
+  "eigenda-url": { type: "string" },
 } as const;
 
 let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
@@ -97,7 +101,14 @@ await serveUntilSignal(
           minAgeSeconds: int("min-age-seconds", values["min-age-seconds"]),
         },
         logLevel,
-        web: { pageDir: values["web-dir"] },
+        web: {
+          pageDir: values["web-dir"],
+          blobs: blobSourceOf(
+            { blobDir: values["blob-dir"], eigendaUrl: values["eigenda-url"] },
+            provider,
+            need("ledger"),
+          ),
+        },
       },
       runner,
       logger,

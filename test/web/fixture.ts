@@ -14,10 +14,12 @@ import { network } from "hardhat";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 import { buildConsortiumModule, FRAUD_VERIFIER } from "../../deploy/Consortium.js";
+import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { circuitArtifacts } from "../../src/circuits/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { generateMemberKeys } from "../../src/keys/index.js";
 import { silentLogger } from "../../src/log/index.js";
+import { localBlobSource } from "../../src/node/blobs.js";
 import { readRecordFile, type RecordFile } from "../../src/records/file.js";
 import { FRAUD_CIRCUIT } from "../../src/prover/index.js";
 import { buildWebPage, type BuiltPage } from "../../src/web/build.js";
@@ -146,6 +148,10 @@ export async function startWebWorld(): Promise<WebWorld> {
     statusCacheMs: 0,
     attempts: 2,
   });
+  // The DA layer the service reads: a local blob store holding the committed leaves of t2 (their keccak256 is the
+  // committed blobDigest), so the page fetches them instead of asking the user for a file.
+  const blobStore = new LocalBlobStore(join(workDir, "blobs"));
+  await blobStore.put(await readFile(fraud.publishedLeavesFile));
   const artifacts = await circuitArtifacts(FRAUD_CIRCUIT);
   const service = await startVerifierService({
     store,
@@ -156,6 +162,7 @@ export async function startWebWorld(): Promise<WebWorld> {
       pageDir: page.dir,
       circuits: { [FRAUD_CIRCUIT]: { wasm: artifacts.wasm, zkey: artifacts.zkey, vkey: artifacts.vkey } },
       deployment: addresses,
+      blobs: localBlobSource(blobStore),
     },
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

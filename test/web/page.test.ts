@@ -68,6 +68,29 @@ describe("web page in Chromium", function () {
     expect(w.page.totalBytes).to.be.below(2 * 1024 * 1024);
   });
 
+  it("serves the committed DA blob by its digest, and refuses a bad query or an unknown blob", async function () {
+    const digest = w.fraud.commitment.blobDigest;
+    const q = `member=${w.member.toLowerCase()}&asset=1&t=${w.t2}`;
+    const res = await fetch(`${w.service.url}/blobs/${digest}?${q}`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes).to.deep.equal(new Uint8Array(await readFile(w.fraud.publishedLeavesFile)));
+    const bad = async (url: string) => {
+      const r = await fetch(`${w.service.url}${url}`);
+      return { status: r.status, body: (await r.json()) as { error: { code: string; message: string } } };
+    };
+    const noT = await bad(`/blobs/${digest}?member=${w.member}&asset=1`);
+    expect(noT.status).to.equal(400);
+    expect(noT.body.error.message).to.match(/^query parameter t: /);
+    expect((await bad(`/blobs/${digest}?member=0x12&asset=1&t=1`)).body.error.message).to.match(/parameter member/);
+    expect((await bad(`/blobs/${digest}?${q.replace(/t=[0-9]+/, "t=18446744073709551616")}`)).status).to.equal(400);
+    const unknown = await bad(`/blobs/0x${"ab".repeat(32)}?${q}`);
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.error.message).to.match(/is not in the local store/);
+    expect((await fetch(`${w.service.url}/blobs/0x1234?${q}`)).status).to.equal(404);
+  });
+
   it("checks a valid record against the chain: VALID, every check passed", async function () {
     const page = await w.open();
     watch(page);
@@ -168,7 +191,17 @@ describe("web page in Chromium", function () {
     expect(await page.inputValue("#circuit-url")).to.equal(`${w.service.url}/circuits/LeafMismatch32`);
     await page.screenshot({ path: join(SCREENSHOT_DIR, "5-contradicted.png"), fullPage: true });
 
-    await page.setInputFiles("#leaves-file", w.fraud.publishedLeavesFile);
+    // A file that is no leaves payload is refused in words; without a file the page fetches the committed blob from
+    // the verifier service (and checks its keccak256 against the committed digest).
+    await page.setInputFiles("#leaves-file", {
+      name: "junk.bin",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from("junk"),
+    });
+    await page.click("#prove");
+    await page.waitForSelector("#prove-status[data-state=error]", { timeout: 60_000 });
+    expect(await page.textContent("#prove-status")).to.match(/the leaves file cannot be read/);
+    await page.setInputFiles("#leaves-file", []);
     const started = Date.now();
     await page.click("#prove");
     await page.waitForSelector("#prove-status[data-state=done], #prove-status[data-state=error]", { timeout: 300_000 });
