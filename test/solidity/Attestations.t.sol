@@ -152,7 +152,8 @@ contract AttestationsInvariantTest {
                 raInterval: 30 days,
                 interimWindow: 2 days,
                 sampleWindow: 3 days,
-                missedInterimBps: 0
+                missedInterimBps: 0,
+                minRaPeriod: 0
             })
         );
         handler = new AttestationsHandler(attestations, MEMBER, AUDITOR_KEY);
