@@ -55,6 +55,20 @@ async function raOf(
   };
 }
 
+/** The member posts a 1 ETH IA to the user; returns its record. */
+async function postIa(f: F): Promise<InterimRecord> {
+  const interim = {
+    asset: ETH_ASSET,
+    amount: E18,
+    destinationDigest: destinationDigestOf(f.user.address),
+    txRef: ethers.id("tx"),
+    deadline: BigInt(await time.latest()) + DAY,
+  };
+  const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
+  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
+  return interimRecordFromEvent(log);
+}
+
 async function signed(f: F, signer: typeof f.auditor, ra: ReserveAttestation): Promise<string> {
   return signReserveAttestation(signer, f.attestationsDomain, ra);
 }
@@ -146,20 +160,11 @@ describe("issue 14: reserve attestations and their findings", function () {
   });
 
   it("defence: an adverse RA of an earlier period, after a later one, keeps the later baseline and due time", async function () {
-    const interim = {
-      asset: ETH_ASSET,
-      amount: E18,
-      destinationDigest: destinationDigestOf(f.user.address),
-      txRef: ethers.id("tx"),
-      deadline: BigInt(await time.latest()) + DAY,
-    };
     const adverse = await raOf(f, f.auditor, ADVERSE, {
       reserves: [{ asset: ETH_ASSET, reserves: 50n * E18, throughSeq: 0n }],
     });
     const adverseSig = await signed(f, f.auditor, adverse);
-    const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
-    const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
-    const record: InterimRecord = interimRecordFromEvent(log);
+    const record = await postIa(f);
     await time.increase(2);
     const friendly = await raOf(f, f.other, CLEAN, {
       reserves: [{ asset: ETH_ASSET, reserves: 99n * E18, throughSeq: record.seq }],
@@ -173,16 +178,7 @@ describe("issue 14: reserve attestations and their findings", function () {
   });
 
   it("defence: an RA cannot account for an IA posted after its period, of another member, or altered", async function () {
-    const interim = {
-      asset: ETH_ASSET,
-      amount: E18,
-      destinationDigest: destinationDigestOf(f.user.address),
-      txRef: ethers.id("tx"),
-      deadline: BigInt(await time.latest()) + DAY,
-    };
-    const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
-    const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
-    const record: InterimRecord = interimRecordFromEvent(log);
+    const record = await postIa(f);
     const through = [{ asset: ETH_ASSET, reserves: 100n * E18, throughSeq: record.seq }];
     const bad = async (ra: ReserveAttestation, records: InterimRecord[]) => {
       await expect(
