@@ -48,6 +48,8 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     );
     /// @notice Most accounts in one sample.
     uint32 public constant MAX_SAMPLE_SIZE = 1_000;
+    /// @notice How many of a member's last RAs' findings reputation weighs (the worst decayed one counts).
+    uint256 public constant RECENT_FINDINGS = 4;
     /// @notice Blocks between a sample request and the block whose hash seeds it.
     uint64 public constant SEED_DELAY_BLOCKS = 2;
 
@@ -64,7 +66,17 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     uint256 private _sampleCount;
     mapping(bytes32 interimId => uint256 word) private _interims;
     mapping(address member => mapping(uint32 asset => AssetBook book)) private _books;
-    mapping(address member => AuditState state) private _audits;
+    /// @dev A member's audit state as stored: the last findings and posting time live in `_recent`.
+    struct StoredAudit {
+        uint64 lastPeriodEnd;
+        uint64 count;
+        uint64 dueAt;
+        uint32 overdueCounted;
+    }
+
+    mapping(address member => StoredAudit state) private _audits;
+    mapping(address member => mapping(address auditor => AuditorChain chain)) private _chains;
+    mapping(address member => FindingsEntry[RECENT_FINDINGS] entries) private _recent;
     mapping(address member => Duties duties) private _duties;
     mapping(address member => uint64 raInterval) private _raIntervals;
     mapping(uint256 id => Sample sample) private _samples;
@@ -162,31 +174,57 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         if (!IAccessControl(address(_REGISTRY)).hasRole(_AUDITOR_ROLE, auditor)) revert AttestationsNotAuditor(auditor);
         if (auditor == member) revert AttestationsSelfAudit(auditor);
         if (_REGISTRY.statusOf(member) == IConsortiumRegistry.MemberStatus.None) revert AttestationsNotMember(member);
-        AuditState memory state = _auditState(member);
-        if (ra.nonce != state.count) revert AttestationsBadNonce(ra.nonce, state.count);
-        if (ra.periodStart < state.lastPeriodEnd || ra.periodEnd <= ra.periodStart || ra.periodEnd > block.timestamp) {
-            revert AttestationsBadPeriod(ra.periodStart, ra.periodEnd, state.lastPeriodEnd);
-        }
+        _advanceChain(ra);
         Findings calldata f = ra.findings;
         if (f.score > Constants.BPS || f.sampleFailures > f.sampleSize) revert AttestationsBadFindings();
         if (!SignatureChecker.isValidSignatureNow(auditor, reserveAttestationDigest(ra), signature)) {
             revert AttestationsBadSignature(auditor);
         }
         _setBaselines(ra, through);
+        _recordRa(member, ra.periodEnd, f);
+        emit ReserveAttested(member, auditor, ra.periodStart, ra.periodEnd, ra.reportDigest, f);
+    }
 
+    /// @dev Checks `ra`'s nonce and period against its auditor's chain for the member, and advances the chain. Each
+    /// auditor keeps its own: another auditor's RA, front-running, cannot void this one.
+    function _advanceChain(ReserveAttestation calldata ra) private {
+        AuditorChain memory chain = _chains[ra.member][ra.auditor];
+        if (ra.nonce != chain.nonce) revert AttestationsBadNonce(ra.nonce, chain.nonce);
+        if (ra.periodStart < chain.lastPeriodEnd || ra.periodEnd <= ra.periodStart || ra.periodEnd > block.timestamp) {
+            revert AttestationsBadPeriod(ra.periodStart, ra.periodEnd, chain.lastPeriodEnd);
+        }
+        uint64 minPeriod = _params.minRaPeriod;
+        if (ra.periodEnd - ra.periodStart < minPeriod) {
+            revert AttestationsPeriodTooShort(ra.periodStart, ra.periodEnd, minPeriod);
+        }
+        _chains[ra.member][ra.auditor] = AuditorChain({nonce: chain.nonce + 1, lastPeriodEnd: ra.periodEnd});
+    }
+
+    /// @dev Counts an RA's duty, moves the member's due time and keeps its findings among the recent ones.
+    function _recordRa(address member, uint64 periodEnd, Findings calldata f) private {
         // On time when posted by the due time; a late RA counts every interval past the due time that markOverdue
         // has not counted yet.
+        AuditState memory state = _auditState(member);
         Duties storage duties = _duties[member];
-        if (block.timestamp <= state.dueAt) duties.raOnTime += 1;
-        else duties.raOverdue += _lateIntervals(member, state) - state.overdueCounted;
-        state.overdueCounted = 0;
-        state.lastPeriodEnd = ra.periodEnd;
+        if (block.timestamp <= state.dueAt) {
+            duties.raOnTime += 1;
+        } else {
+            uint32 late = _lateIntervals(member, state);
+            duties.raOverdue += late - state.overdueCounted;
+            state.overdueCounted = late;
+        }
+        // The due time follows the latest period any auditor attested (an RA of an earlier period does not move it).
+        if (periodEnd > state.lastPeriodEnd) {
+            state.lastPeriodEnd = periodEnd;
+            state.dueAt = periodEnd + raIntervalOf(member);
+            state.overdueCounted = 0;
+        }
+        _recent[member][state.count % RECENT_FINDINGS] = FindingsEntry({
+            findings: f,
+            postedAt: uint64(block.timestamp)
+        });
         state.count += 1;
-        state.dueAt = ra.periodEnd + raIntervalOf(member);
-        state.lastPostedAt = uint64(block.timestamp);
-        state.lastFindings = f;
-        _audits[member] = state;
-        emit ReserveAttested(member, auditor, ra.periodStart, ra.periodEnd, ra.reportDigest, f);
+        _storeAudit(member, state);
     }
 
     /// @inheritdoc IAttestations
@@ -199,7 +237,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         _duties[member].raOverdue += late - state.overdueCounted;
         emit ReserveAttestationOverdue(member, state.dueAt, msg.sender);
         state.overdueCounted = late;
-        _audits[member] = state;
+        _storeAudit(member, state);
     }
 
     // ------------------------------------------------------------------ sampling
@@ -353,6 +391,21 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     }
 
     /// @inheritdoc IAttestations
+    function auditorChainOf(address member, address auditor) external view returns (AuditorChain memory) {
+        return _chains[member][auditor];
+    }
+
+    /// @inheritdoc IAttestations
+    function recentFindingsOf(address member) external view returns (FindingsEntry[] memory entries) {
+        uint256 count = _audits[member].count;
+        uint256 held = count < RECENT_FINDINGS ? count : RECENT_FINDINGS;
+        entries = new FindingsEntry[](held);
+        for (uint256 i = 0; i < held; ++i) {
+            entries[i] = _recent[member][(count - held + i) % RECENT_FINDINGS];
+        }
+    }
+
+    /// @inheritdoc IAttestations
     function isOverdue(address member) external view returns (bool) {
         uint64 dueAt = _auditState(member).dueAt;
         return dueAt != 0 && block.timestamp > dueAt;
@@ -463,7 +516,9 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
                 ) revert AttestationsBadThrough(r.asset, r.throughSeq);
                 baseCumulative = record.cumulative;
             }
-            if (r.throughSeq < book.throughSeq) revert AttestationsBadThrough(r.asset, r.throughSeq);
+            // An RA accounting for fewer IAs than the baseline (another auditor's, of an earlier period) leaves the
+            // baseline as it stands: its findings still count.
+            if (r.throughSeq < book.throughSeq) continue;
             book.throughSeq = r.throughSeq;
             book.baseReserves = r.reserves;
             book.baseCumulative = baseCumulative;
@@ -480,7 +535,16 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @dev The member's audit state; before its first RA, due `raInterval` after its probation began (zero: not
     /// yet on probation, never due).
     function _auditState(address member) private view returns (AuditState memory state) {
-        state = _audits[member];
+        StoredAudit memory stored = _audits[member];
+        state.lastPeriodEnd = stored.lastPeriodEnd;
+        state.count = stored.count;
+        state.dueAt = stored.dueAt;
+        state.overdueCounted = stored.overdueCounted;
+        if (stored.count != 0) {
+            FindingsEntry memory last = _recent[member][(stored.count - 1) % RECENT_FINDINGS];
+            state.lastFindings = last.findings;
+            state.lastPostedAt = last.postedAt;
+        }
         if (state.count == 0 && state.dueAt == 0) {
             uint64 since = _REGISTRY.memberInfo(member).probationSince;
             if (since != 0) state.dueAt = since + raIntervalOf(member);
@@ -510,6 +574,15 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         }
     }
 
+    function _storeAudit(address member, AuditState memory state) private {
+        _audits[member] = StoredAudit({
+            lastPeriodEnd: state.lastPeriodEnd,
+            count: state.count,
+            dueAt: state.dueAt,
+            overdueCounted: state.overdueCounted
+        });
+    }
+
     function _recordHash(InterimRecord memory record) private pure returns (bytes32) {
         return keccak256(abi.encode(record));
     }
@@ -523,6 +596,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             params_.raInterval == 0 ||
             params_.interimWindow == 0 ||
             params_.sampleWindow == 0 ||
+            params_.minRaPeriod > params_.raInterval ||
             params_.missedInterimBps > Constants.BPS
         ) revert AttestationsBadParams();
         _params = params_;

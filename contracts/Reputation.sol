@@ -115,7 +115,7 @@ contract Reputation is IReputation, AccessControl {
                 (uint256(d.interimsSettled) + d.interimsMissed) * w.interims +
                 (uint256(d.raOnTime) + d.raOverdue) * w.reserveAttestations +
                 (uint256(d.samplesOpened) + d.samplesMissed) * w.samples;
-            parts.findingsPenaltyBps = _findingsPenalty(attestations_.auditStateOf(member), w);
+            parts.findingsPenaltyBps = _findingsPenalty(attestations_.recentFindingsOf(member), w);
         }
         parts.slashFactor = _pow(((Constants.BPS - _slashPenaltyBps) * _ONE) / Constants.BPS, history.slashCount);
         if (parts.weightedTotal == 0) return parts;
@@ -158,20 +158,26 @@ contract Reputation is IReputation, AccessControl {
         return total / elapsed;
     }
 
-    /// @dev The last RA's findings penalty in basis points, decayed linearly over `findingsDecay` after its posting.
-    function _findingsPenalty(IAttestations.AuditState memory state, Weights memory w) private view returns (uint256) {
-        if (state.count == 0) return 0;
-        uint256 elapsed = block.timestamp - state.lastPostedAt;
-        if (elapsed >= w.findingsDecay) return 0;
-        IAttestations.Findings memory f = state.lastFindings;
-        uint256 penalty =
-            uint256(f.critical) * w.criticalBps +
-                uint256(f.high) * w.highBps +
-                uint256(f.medium) * w.mediumBps +
-                uint256(f.low) * w.lowBps +
-                ((Constants.BPS - f.score) * w.scoreWeightBps) / Constants.BPS;
-        if (penalty > Constants.BPS) penalty = Constants.BPS;
-        return (penalty * (w.findingsDecay - elapsed)) / w.findingsDecay;
+    /// @dev The worst findings penalty in basis points among the member's recent RAs, each decayed linearly over
+    /// `findingsDecay` after its posting (a clean RA after an adverse one does not wipe the adverse one's).
+    function _findingsPenalty(
+        IAttestations.FindingsEntry[] memory entries,
+        Weights memory w
+    ) private view returns (uint256 worst) {
+        for (uint256 i = 0; i < entries.length; ++i) {
+            uint256 elapsed = block.timestamp - entries[i].postedAt;
+            if (elapsed >= w.findingsDecay) continue;
+            IAttestations.Findings memory f = entries[i].findings;
+            uint256 penalty =
+                uint256(f.critical) * w.criticalBps +
+                    uint256(f.high) * w.highBps +
+                    uint256(f.medium) * w.mediumBps +
+                    uint256(f.low) * w.lowBps +
+                    ((Constants.BPS - f.score) * w.scoreWeightBps) / Constants.BPS;
+            if (penalty > Constants.BPS) penalty = Constants.BPS;
+            penalty = (penalty * (w.findingsDecay - elapsed)) / w.findingsDecay;
+            if (penalty > worst) worst = penalty;
+        }
     }
 
     function _setWeights(Weights memory w) private {

@@ -100,6 +100,9 @@ function consortiumAround(
       interimWindow: m.getParameter("interimWindow", 3n * 86_400n),
       sampleWindow: m.getParameter("sampleWindow", 7n * 86_400n),
       missedInterimBps: m.getParameter("missedInterimBps", 1_000n),
+      // 45 days: four RAs (RECENT_FINDINGS) cover Reputation's 180-day findingsDecay, so clean RAs cannot push an
+      // adverse RA's findings out before they decay.
+      minRaPeriod: m.getParameter("minRaPeriod", 45n * 86_400n),
     },
   ]);
 

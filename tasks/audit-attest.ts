@@ -80,7 +80,9 @@ export async function auditAttest(ctx: Client, args: Args): Promise<void> {
   const attestations = await ctx.contract("attestations", await ctx.signer());
   const now = BigInt((await ctx.provider.getBlock("latest"))!.timestamp);
   const periodEnd = args.periodEnd === 0n ? now : args.periodEnd;
-  const state = await attestations.auditStateOf(member);
+  const signerAddress = (await ctx.signer()).address;
+  // This auditor's own nonce and period chain for the member (each auditor keeps its own).
+  const chain = await attestations.auditorChainOf(member, signerAddress);
   const posted = await postedInterims(attestations, member, ctx.deployment.firstBlock);
   const reserves: AssetReserve[] = [];
   const through: InterimRecord[] = [];
@@ -111,9 +113,9 @@ export async function auditAttest(ctx: Client, args: Args): Promise<void> {
   const ra: ReserveAttestation = {
     member,
     auditor: signer.address,
-    periodStart: state.lastPeriodEnd,
+    periodStart: chain.lastPeriodEnd,
     periodEnd,
-    nonce: state.count,
+    nonce: chain.nonce,
     findings,
     reportDigest: ref.keccak256,
     reserves,

@@ -58,22 +58,13 @@ export async function interimAttest(ctx: Client, args: Args): Promise<void> {
     : await registry.assetToken(posted.record.asset);
   const chain = given(args.rpcUrl) ? new JsonRpcProvider(args.rpcUrl) : ctx.provider;
   const now = BigInt((await ctx.provider.getBlock("latest"))!.timestamp);
-  // One payment settles one IA: an IA citing a transaction an earlier IA of the same asset cites is not paid by it.
-  const earlier = all.find(
-    (p) =>
-      p.record.txRef === posted.record.txRef &&
-      p.record.asset === posted.record.asset &&
-      p.interimId !== posted.interimId &&
-      (p.record.postedAt < posted.record.postedAt ||
-        (p.record.postedAt === posted.record.postedAt && p.interimId < posted.interimId)),
-  );
-  const cited = `its transaction is the one IA ${earlier?.interimId} cites`;
-  const check =
-    earlier === undefined
-      ? await checkInterim(chain, posted.record, { token, confirmations: args.confirmations, now })
-      : now >= posted.record.deadline
-        ? { verdict: "missed" as const, reason: cited }
-        : { verdict: "wait" as const, reason: cited };
+  // One payment settles one IA: the check compares against every IA posted on the deployment.
+  const check = await checkInterim(chain, posted.record, {
+    token,
+    confirmations: args.confirmations,
+    now,
+    posted: all.map((p) => p.record),
+  });
   if (check.verdict === "wait") throw new TaskError(`IA ${id} cannot be judged yet: ${check.reason}`);
   const settled = check.verdict === "settled";
   const signer = await ctx.signer();

@@ -12,9 +12,12 @@ pragma solidity 0.8.30;
 /// RA: a registered auditor (the registry's AUDITOR_ROLE) signs, under EIP-712, for one member and one period that
 /// funds are accounted for, with findings by severity, a score, the sample it checked, the report's digest (a DA
 /// blob) and per asset the reserves at the period's end and the last IA it accounted for; it net-settles the IAs up
-/// to that one (they no longer wait for a verdict) and restarts the expected-reserves baseline. Periods follow each
-/// other without overlap; a member with no RA for longer than its `raInterval` is overdue (`markOverdue`, anyone,
-/// once per interval: a missed duty).
+/// to that one (they no longer wait for a verdict) and restarts the expected-reserves baseline (an RA accounting for
+/// fewer IAs than the baseline's leaves it as it stands). Each auditor keeps its own nonce and period chain per member
+/// (one auditor's RA cannot void another's); an auditor's periods follow each other without overlap and last at
+/// least `minRaPeriod`; reputation weighs the worst decayed findings of the member's last `RECENT_FINDINGS` RAs; a
+/// member with no RA for longer than its `raInterval` is overdue (`markOverdue`, anyone, once per interval: a missed
+/// duty).
 /// Sampling: an auditor requests `size` accounts of a member's committed snapshot in one asset; the seed is the hash
 /// of a block after the request (`fixSampleSeed`, anyone, within 256 blocks), which the member cannot know when the
 /// request lands; the accounts are the populated leaves at ranks `uint256(keccak256(seed, i)) % leafCount` (docs/
@@ -83,7 +86,7 @@ interface IAttestations {
         uint64 throughSeq;
     }
 
-    /// @notice What an auditor signs. `nonce` is the member's RA count before this one.
+    /// @notice What an auditor signs. `nonce` is the auditor's RA count for the member before this one.
     struct ReserveAttestation {
         address member;
         address auditor;
@@ -142,16 +145,32 @@ interface IAttestations {
         bytes32 seed;
     }
 
+    /// @notice Per (member, auditor): the auditor's RAs for the member so far (the next nonce) and its last period's
+    /// end (its next period starts at or after it).
+    struct AuditorChain {
+        uint64 nonce;
+        uint64 lastPeriodEnd;
+    }
+
+    /// @notice One of a member's recent RAs' findings and when it was posted (reputation decays it from then).
+    struct FindingsEntry {
+        Findings findings;
+        uint64 postedAt;
+    }
+
     /// @notice Governance parameters: a member's SLA defaults for attestations, the sampling window and the slash.
     /// @param raInterval Longest time between a member's RAs (from its probation, then from each RA's period end).
     /// @param interimWindow Latest deadline an IA may name, from its posting.
     /// @param sampleWindow Time a member has to open a sample, from the seed's fixing.
     /// @param missedInterimBps Share of the member's stake slashed for a missed IA (0: counted, not slashed).
+    /// @param minRaPeriod Shortest period one RA may cover (at most `raInterval`): with `RECENT_FINDINGS` entries, an
+    /// auditor's clean RAs push an adverse RA's findings out of reputation no sooner than that many such periods.
     struct Params {
         uint64 raInterval;
         uint64 interimWindow;
         uint64 sampleWindow;
         uint16 missedInterimBps;
+        uint64 minRaPeriod;
     }
 
     error AttestationsZeroAddress();
@@ -181,16 +200,18 @@ interface IAttestations {
     error AttestationsBadSignature(address auditor);
     /// @notice `account` is not a member (never applied).
     error AttestationsNotMember(address account);
-    /// @notice The nonce is not the member's RA count.
+    /// @notice The nonce is not the auditor's RA count for the member.
     error AttestationsBadNonce(uint64 nonce, uint64 expected);
-    /// @notice The period overlaps the last (`periodStart` before `lastPeriodEnd`), is empty, or ends in the future.
+    /// @notice The period overlaps the auditor's last for the member (`periodStart` before `lastPeriodEnd`), is
+    /// empty, or ends in the future.
     error AttestationsBadPeriod(uint64 periodStart, uint64 periodEnd, uint64 lastPeriodEnd);
+    /// @notice The period is shorter than `minRaPeriod`.
+    error AttestationsPeriodTooShort(uint64 periodStart, uint64 periodEnd, uint64 minRaPeriod);
     /// @notice A score above 10000 or more sample failures than samples.
     error AttestationsBadFindings();
     /// @notice The RA's assets are not strictly ascending (at `index`), or an asset is not listed.
     error AttestationsBadReserves(uint256 index);
-    /// @notice The RA names an IA it cannot account for: posted after the period, before the last RA's, or not
-    /// matching the record passed.
+    /// @notice The RA names an IA it cannot account for: posted after the period, or not matching the record passed.
     error AttestationsBadThrough(uint32 asset, uint64 throughSeq);
     /// @notice The member is not past its RA due time (`dueAt`).
     error AttestationsNotOverdue(address member, uint64 dueAt);
@@ -301,6 +322,12 @@ interface IAttestations {
     ) external view returns (uint256 expected, uint256 outflowSince);
 
     function auditStateOf(address member) external view returns (AuditState memory);
+
+    /// @notice `auditor`'s nonce and period chain for `member`.
+    function auditorChainOf(address member, address auditor) external view returns (AuditorChain memory);
+
+    /// @notice The findings of `member`'s last RAs (up to `RECENT_FINDINGS`, oldest first).
+    function recentFindingsOf(address member) external view returns (FindingsEntry[] memory);
 
     /// @notice Whether `member` is past its RA due time now.
     function isOverdue(address member) external view returns (bool);

@@ -3,9 +3,12 @@
 // amount it names (ether: the transaction's value; a token: one ERC-20 Transfer log of the token). The verdict is
 // "settled", "missed" (only once the deadline has passed: the contract takes a missed verdict no earlier) or "wait".
 // A transaction is judged absent only by a chain whose head is past the deadline (an RPC that lags is no evidence).
+// One payment settles one IA: an ether transaction pays the first IA of the asset that names it (`posted`: the
+// deployment's IAs), a token transaction's transfers of the amount to the destination pay as many IAs naming it, in
+// posting order (a batched payout); a later IA is not paid by it (missed at its deadline), whatever the chain shows.
 import { getAddress, id, type Provider } from "ethers";
 
-import { destinationDigestOf, type InterimRecord } from "./index.js";
+import { destinationDigestOf, interimIdOf, type InterimRecord } from "./index.js";
 
 const TRANSFER = id("Transfer(address,address,uint256)");
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -23,7 +26,28 @@ export interface CheckOptions {
   confirmations: number;
   /** The time the check counts as now (the consortium chain's latest block time). */
   now: bigint;
+  /**
+   * The IAs posted on the deployment (everyone's, any order; the checked one may be among them): the check refuses a
+   * transaction an earlier one of the same asset names (`postedInterims(attestations, undefined, firstBlock)`).
+   */
+  posted: readonly InterimRecord[];
 }
+
+/** Whether `a` was posted before `b` (by time; in one block, by seq for one member, else by IA id). */
+function postedBefore(a: InterimRecord, b: InterimRecord): boolean {
+  if (a.postedAt !== b.postedAt) return a.postedAt < b.postedAt;
+  if (a.member.toLowerCase() === b.member.toLowerCase() && a.asset === b.asset) return a.seq < b.seq;
+  return interimIdOf(a.member, a.asset, a.seq) < interimIdOf(b.member, b.asset, b.seq);
+}
+
+/** The IAs of `posted` posted before `record` that name its transaction in its asset. */
+export function earlierCiting(record: InterimRecord, posted: readonly InterimRecord[]): InterimRecord[] {
+  return posted.filter(
+    (p) => p.asset === record.asset && p.txRef.toLowerCase() === record.txRef.toLowerCase() && postedBefore(p, record),
+  );
+}
+
+const idOf = (r: InterimRecord) => interimIdOf(r.member, r.asset, r.seq);
 
 /** Checks `record`'s transaction on `provider`'s chain. */
 export async function checkInterim(
@@ -37,6 +61,7 @@ export async function checkInterim(
       ? { verdict: "missed", reason }
       : { verdict: "wait", reason: `${reason}; the deadline ${record.deadline} has not passed` };
   if (/^0x0{64}$/.test(record.txRef)) return failed("the IA names no transaction");
+  const earlier = earlierCiting(record, options.posted);
   const receipt = await provider.getTransactionReceipt(record.txRef);
   if (receipt === null) {
     // Absence is evidence only from a chain that has moved past the deadline: a lagging or stale RPC would
@@ -67,6 +92,11 @@ export async function checkInterim(
   }
   if (getAddress(options.token) === ZERO) {
     const tx = await provider.getTransaction(record.txRef);
+    if (earlier.length > 0) {
+      return failed(
+        `its transaction ${record.txRef} pays IA ${idOf(earlier[0])} (posted earlier): one payment settles one IA`,
+      );
+    }
     if (tx === null || tx.to === null) return failed(`transaction ${record.txRef} sends ether to no address`);
     if (destinationDigestOf(getAddress(tx.to)) !== record.destinationDigest) {
       return failed(`transaction ${record.txRef} pays ${tx.to}, not the IA's destination`);
@@ -79,18 +109,29 @@ export async function checkInterim(
   const transfers = receipt.logs.filter(
     (l) => getAddress(l.address) === token && l.topics[0] === TRANSFER && l.topics.length === 3,
   );
-  // A batched payout may pay the destination several times: any one transfer of the amount settles it.
+  // A batched payout may pay the destination several times: each transfer of the amount settles one IA, the earlier
+  // IAs naming the transaction for the same destination and amount taking theirs first.
+  const taken = earlier.filter(
+    (p) => p.destinationDigest === record.destinationDigest && p.amount === record.amount,
+  ).length;
   const paid: bigint[] = [];
+  let matching = 0;
   for (const log of transfers) {
     const to = getAddress(`0x${log.topics[2].slice(26)}`);
     if (destinationDigestOf(to) !== record.destinationDigest) continue;
-    if (BigInt(log.data) === record.amount) {
+    if (BigInt(log.data) === record.amount && ++matching > taken) {
       return {
         verdict: "settled",
         reason: `${record.amount} of token ${token} to ${to} in block ${receipt.blockNumber}`,
       };
     }
     paid.push(BigInt(log.data));
+  }
+  if (matching > 0) {
+    return failed(
+      `transaction ${record.txRef}'s ${matching} transfer(s) of ${record.amount} to the destination pay earlier IAs ` +
+        "naming it: one payment settles one IA",
+    );
   }
   if (paid.length > 0) {
     return failed(

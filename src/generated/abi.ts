@@ -985,6 +985,7 @@ export const ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         internalType: "struct IAttestations.Params",
         name: "params_",
@@ -1122,6 +1123,15 @@ export const ATTESTATIONS_ABI = [
       { internalType: "uint64", name: "dueAt", type: "uint64" },
     ],
     name: "AttestationsNotOverdue",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "periodStart", type: "uint64" },
+      { internalType: "uint64", name: "periodEnd", type: "uint64" },
+      { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
+    ],
+    name: "AttestationsPeriodTooShort",
     type: "error",
   },
   {
@@ -1275,6 +1285,7 @@ export const ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         indexed: false,
         internalType: "struct IAttestations.Params",
@@ -1424,6 +1435,13 @@ export const ATTESTATIONS_ABI = [
   },
   {
     inputs: [],
+    name: "RECENT_FINDINGS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "RESERVE_ATTESTATION_TYPEHASH",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
@@ -1519,6 +1537,26 @@ export const ATTESTATIONS_ABI = [
           { internalType: "uint32", name: "overdueCounted", type: "uint32" },
         ],
         internalType: "struct IAttestations.AuditState",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "auditor", type: "address" },
+    ],
+    name: "auditorChainOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "nonce", type: "uint64" },
+          { internalType: "uint64", name: "lastPeriodEnd", type: "uint64" },
+        ],
+        internalType: "struct IAttestations.AuditorChain",
         name: "",
         type: "tuple",
       },
@@ -1693,6 +1731,7 @@ export const ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         internalType: "struct IAttestations.Params",
         name: "",
@@ -1788,6 +1827,36 @@ export const ATTESTATIONS_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "raIntervalOf",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "recentFindingsOf",
+    outputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "uint16", name: "critical", type: "uint16" },
+              { internalType: "uint16", name: "high", type: "uint16" },
+              { internalType: "uint16", name: "medium", type: "uint16" },
+              { internalType: "uint16", name: "low", type: "uint16" },
+              { internalType: "uint16", name: "score", type: "uint16" },
+              { internalType: "uint32", name: "sampleSize", type: "uint32" },
+              { internalType: "uint32", name: "sampleFailures", type: "uint32" },
+            ],
+            internalType: "struct IAttestations.Findings",
+            name: "findings",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct IAttestations.FindingsEntry[]",
+        name: "entries",
+        type: "tuple[]",
+      },
+    ],
     stateMutability: "view",
     type: "function",
   },
@@ -1935,6 +2004,7 @@ export const ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         internalType: "struct IAttestations.Params",
         name: "params_",
@@ -6945,6 +7015,15 @@ export const I_ATTESTATIONS_ABI = [
   },
   {
     inputs: [
+      { internalType: "uint64", name: "periodStart", type: "uint64" },
+      { internalType: "uint64", name: "periodEnd", type: "uint64" },
+      { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
+    ],
+    name: "AttestationsPeriodTooShort",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "weight", type: "uint256" },
       { internalType: "uint256", name: "required", type: "uint256" },
       { internalType: "uint256", name: "signers", type: "uint256" },
@@ -7058,6 +7137,7 @@ export const I_ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         indexed: false,
         internalType: "struct IAttestations.Params",
@@ -7231,6 +7311,26 @@ export const I_ATTESTATIONS_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "auditor", type: "address" },
+    ],
+    name: "auditorChainOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "nonce", type: "uint64" },
+          { internalType: "uint64", name: "lastPeriodEnd", type: "uint64" },
+        ],
+        internalType: "struct IAttestations.AuditorChain",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "dutiesOf",
     outputs: [
@@ -7355,6 +7455,7 @@ export const I_ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         internalType: "struct IAttestations.Params",
         name: "",
@@ -7450,6 +7551,36 @@ export const I_ATTESTATIONS_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "raIntervalOf",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "recentFindingsOf",
+    outputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "uint16", name: "critical", type: "uint16" },
+              { internalType: "uint16", name: "high", type: "uint16" },
+              { internalType: "uint16", name: "medium", type: "uint16" },
+              { internalType: "uint16", name: "low", type: "uint16" },
+              { internalType: "uint16", name: "score", type: "uint16" },
+              { internalType: "uint32", name: "sampleSize", type: "uint32" },
+              { internalType: "uint32", name: "sampleFailures", type: "uint32" },
+            ],
+            internalType: "struct IAttestations.Findings",
+            name: "findings",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct IAttestations.FindingsEntry[]",
+        name: "",
+        type: "tuple[]",
+      },
+    ],
     stateMutability: "view",
     type: "function",
   },
@@ -7577,6 +7708,7 @@ export const I_ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "interimWindow", type: "uint64" },
           { internalType: "uint64", name: "sampleWindow", type: "uint64" },
           { internalType: "uint16", name: "missedInterimBps", type: "uint16" },
+          { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
         ],
         internalType: "struct IAttestations.Params",
         name: "params",

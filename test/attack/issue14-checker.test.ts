@@ -14,6 +14,7 @@ import {
   attestationsDomain,
   destinationDigestOf,
   interimRecordFromEvent,
+  postedInterims,
   signInterimVerdict,
   type Interim,
   type InterimRecord,
@@ -32,6 +33,8 @@ async function system() {
   return { ...f, attestationsDomain: domain };
 }
 type F = Awaited<ReturnType<typeof system>>;
+/** The current test's deployment (check() reads its posted IAs). */
+let fixture: F;
 
 async function post(f: F, over: Partial<Interim>): Promise<InterimRecord> {
   const interim: Interim = {
@@ -49,7 +52,9 @@ async function post(f: F, over: Partial<Interim>): Promise<InterimRecord> {
 
 /** What the operator's check gives now on the consortium chain (`token` zero: ether). */
 async function check(record: InterimRecord, token = ZeroAddress, confirmations = 1) {
-  return checkInterim(ethers.provider, record, { token, confirmations, now: BigInt(await time.latest()) });
+  // Every IA posted on the deployment, as the task and the node pass them.
+  const posted = (await postedInterims(fixture.attestations, undefined, 0)).map((p) => p.record);
+  return checkInterim(ethers.provider, record, { token, confirmations, now: BigInt(await time.latest()), posted });
 }
 
 /** The operators sign the verdict their check gave and anyone submits it; returns the weight slashed. */
@@ -116,37 +121,40 @@ describe("issue 14: the operator's IA transaction check", function () {
   let digest: string;
   beforeEach(async function () {
     f = await networkHelpers.loadFixture(system);
+    fixture = f;
     destination = getAddress(ethers.Wallet.createRandom().address);
     digest = destinationDigestOf(destination);
   });
 
-  // EXPLOIT (reputation, expected reserves): neither the contract nor the check ties a transaction to one IA. One
-  // real payment of 1 ETH, referenced by two IAs, is judged settled twice: two duties met for one withdrawal and 2 ETH
-  // of outflow on the books (`expectedReserves`, which `interim list` shows, then expects 1 ETH less than the member
-  // holds: a 1 ETH shortfall hidden until the next RA, per duplicate). Any number of IAs can cite it (each costs its
-  // post and verdict gas only, about 177,000 gas per duty: issue14-duties.test.ts).
-  // Fix: the contract keeps `txRef` spent per (asset, txRef) (refusing a second IA with it, zero aside) and the check
-  // refuses a transaction another IA on the deployment already names.
-  it.skip("EXPLOIT: one payment cited by two IAs settles both: two duties met, twice the outflow booked", async function () {
-    const tx = await f.member.sendTransaction({ to: destination, value: E18 });
-    const first = await post(f, { destinationDigest: digest, txRef: tx.hash });
-    const second = await post(f, { destinationDigest: digest, txRef: tx.hash });
-    await judge(f, first, true);
-    // The fixed behaviour: the second IA naming the same transaction is refused at posting, or not settled.
-    expect((await check(second)).verdict).to.not.equal("settled");
-  });
-
-  it("measured: the one payment cited by two IAs: both settled, 2 duties met, 2 ETH booked for 1 ETH paid", async function () {
+  // Was EXPLOIT (reputation, expected reserves): one real payment of 1 ETH, referenced by two IAs, was judged settled
+  // twice by the library (the defence lived only in the `interim attest` task): two duties met for one withdrawal and
+  // 2 ETH of outflow booked. Defence: `checkInterim` takes the deployment's posted IAs and judges an IA whose
+  // transaction an earlier IA of the asset names as not paid by it (wait before its deadline, missed after). The
+  // contract does not refuse the second IA (a per-txRef slot would cost a cold SSTORE on every IA, against the
+  // 60,000 gas goal); the operators' quorum refuses to settle it.
+  it("defence (was an EXPLOIT): one payment cited by two IAs settles only the first; the second is missed at its deadline", async function () {
     const tx = await f.member.sendTransaction({ to: destination, value: E18 });
     const first = await post(f, { destinationDigest: digest, txRef: tx.hash });
     const second = await post(f, { destinationDigest: digest, txRef: tx.hash });
     expect((await check(first)).verdict).to.equal("settled");
-    expect((await check(second)).verdict).to.equal("settled");
+    const before = await check(second);
+    expect(before.verdict).to.equal("wait");
+    expect(before.reason).to.contain("one payment settles one IA");
     await judge(f, first, true);
-    await judge(f, second, true);
-    expect((await f.attestations.dutiesOf(f.member.address)).interimsSettled).to.equal(2n);
-    expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).cumulative).to.equal(2n * E18);
-    expect(await ethers.provider.getBalance(destination)).to.equal(E18);
+    await time.increaseTo(second.deadline);
+    expect((await check(second)).verdict).to.equal("missed");
+    // The first stays settled whatever order the list comes in.
+    const reversed = [second, first];
+    expect(
+      (
+        await checkInterim(ethers.provider, first, {
+          token: ZeroAddress,
+          confirmations: 1,
+          now: second.deadline,
+          posted: reversed,
+        })
+      ).verdict,
+    ).to.equal("settled");
   });
 
   // documented: the check reads who was paid, not who paid. An IA citing someone else's payment to the destination
@@ -189,6 +197,19 @@ describe("issue 14: the operator's IA transaction check", function () {
     await time.increaseTo(second.deadline);
     const verdict = await check(second, token);
     expect(verdict.verdict, verdict.reason).to.equal("settled");
+  });
+
+  it("defence: a batched payout of two equal transfers settles two IAs naming it; a third naming it is missed", async function () {
+    const token = await f.token.getAddress();
+    const amount = 50n * 10n ** 6n;
+    const payer = await deployRaw(f, batchPayerCode(token, destination, [amount, amount]));
+    await f.token.mint(payer, 2n * amount);
+    const tx = await f.member.sendTransaction({ to: payer });
+    const ia = { asset: TOKEN_ASSET, amount, destinationDigest: digest, txRef: tx.hash };
+    const records = [await post(f, ia), await post(f, ia), await post(f, ia)];
+    await time.increaseTo(records[2].deadline);
+    const verdicts = await Promise.all(records.map(async (r) => (await check(r, token)).verdict));
+    expect(verdicts).to.deep.equal(["settled", "settled", "missed"]);
   });
 
   // documented (an honest member slashed): ether is checked as the transaction's `value` to its `to`. A withdrawal

@@ -40,18 +40,33 @@ async function raOf(
   findings: Findings,
   over: Partial<ReserveAttestation> = {},
 ): Promise<ReserveAttestation> {
-  const state = await f.attestations.auditStateOf(f.member.address);
+  // Each auditor's own nonce and period chain for the member.
+  const chain = await f.attestations.auditorChainOf(f.member.address, auditor.address);
   return {
     member: f.member.address,
     auditor: auditor.address,
-    periodStart: state.lastPeriodEnd,
+    periodStart: chain.lastPeriodEnd,
     periodEnd: BigInt(await time.latest()),
-    nonce: state.count,
+    nonce: chain.nonce,
     findings,
     reportDigest: ethers.id("report"),
     reserves: [{ asset: ETH_ASSET, reserves: 100n * E18, throughSeq: 0n }],
     ...over,
   };
+}
+
+/** The member posts a 1 ETH IA to the user; returns its record. */
+async function postIa(f: F): Promise<InterimRecord> {
+  const interim = {
+    asset: ETH_ASSET,
+    amount: E18,
+    destinationDigest: destinationDigestOf(f.user.address),
+    txRef: ethers.id("tx"),
+    deadline: BigInt(await time.latest()) + DAY,
+  };
+  const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
+  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
+  return interimRecordFromEvent(log);
 }
 
 async function signed(f: F, signer: typeof f.auditor, ra: ReserveAttestation): Promise<string> {
@@ -64,73 +79,106 @@ describe("issue 14: reserve attestations and their findings", function () {
     f = await networkHelpers.loadFixture(system);
   });
 
-  // EXPLOIT (reputation): Reputation weighs only the last RA's findings. An RA with 3 critical findings and a 4000
-  // score (penalty min(10000, 7500 + 3000) = 10000 bps: the score goes to 0 for 180 days, decaying) is wiped by the
-  // next RA, which can follow one second later: a clean RA of a one-second period by another auditor (or the same one
-  // asked for a "follow-up") puts the penalty back to 0 at once. The decay meant to keep findings visible for
-  // `findingsDecay` is gone.
-  // Fix: penalise by the largest decayed penalty among the RAs of the last `findingsDecay` (store per member the
-  // worst penalty and its posting time, kept while it outweighs the new one decayed), not by the last RA alone.
-  it.skip("EXPLOIT: a clean RA posted right after an adverse one wipes the adverse findings' penalty", async function () {
+  // Was EXPLOIT (reputation): Reputation weighed only the last RA's findings, so a clean RA one second after an
+  // adverse one (3 critical, score 4000: penalty min(10000, 7500 + 3000) = 10000 bps) put the penalty back to 0.
+  // Defence: Reputation takes the worst decayed penalty among the member's last RECENT_FINDINGS (4) RAs, and
+  // governance's `minRaPeriod` (45 days by default: 4 x 45 = the 180-day findingsDecay) keeps a friendly auditor
+  // from flushing them with short RAs.
+  it("defence: a clean RA posted right after an adverse one does not wipe the adverse findings' penalty", async function () {
     const adverse = await raOf(f, f.auditor, ADVERSE);
     await f.attestations.postReserveAttestation(adverse, [], await signed(f, f.auditor, adverse));
-    await time.increase(2);
-    const clean = await raOf(f, f.other, CLEAN);
-    await f.attestations.connect(f.member).postReserveAttestation(clean, [], await signed(f, f.other, clean));
-    expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.be.greaterThan(9_000n);
-  });
-
-  it("measured: the adverse RA's 10000 bps penalty (score 0) falls to 0 bps with a clean one-second RA after it", async function () {
-    const adverse = await raOf(f, f.auditor, ADVERSE);
-    await f.attestations.postReserveAttestation(adverse, [], await signed(f, f.auditor, adverse));
-    const hit = await f.reputation.partsOf(f.member.address);
-    expect(hit.findingsPenaltyBps).to.equal(10_000n);
-    expect(hit.score).to.equal(0n);
+    expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(10_000n);
     await time.increase(2);
     const clean = await raOf(f, f.other, CLEAN);
     await f.attestations.connect(f.member).postReserveAttestation(clean, [], await signed(f, f.other, clean));
     const after = await f.reputation.partsOf(f.member.address);
-    expect(after.findingsPenaltyBps).to.equal(0n);
-    expect(after.score).to.be.greaterThan(0n);
+    expect(after.findingsPenaltyBps).to.be.greaterThan(9_000n);
+    expect(after.score).to.be.lessThan(after.twc / 1_000n);
+    // The last findings read as the clean ones; the recent ones hold both.
+    expect((await f.attestations.auditStateOf(f.member.address)).lastFindings.critical).to.equal(0n);
+    const recent = await f.attestations.recentFindingsOf(f.member.address);
+    expect(recent.map((e) => e.findings.critical)).to.deep.equal([3n, 0n]);
   });
 
-  // EXPLOIT (reputation): the RA nonce is the member's RA count, whoever the auditor. Any registered auditor's RA
-  // for the member consumes it, so a member holding a friendly auditor's clean RA posts it (anyone may) as soon as
-  // it sees another auditor's adverse RA in the mempool: the adverse one is refused (AttestationsBadNonce, and its
-  // period now overlaps). The adverse auditor must re-sign for a later period; the member repeats. Its findings
-  // never land.
-  // Fix: let a member's RAs come only from the auditor(s) governance assigned it (per-member auditor), or key the
-  // nonce and period chain per (member, auditor) so one auditor's RA cannot void another's.
-  it.skip("EXPLOIT: a friendly auditor's RA front-run voids another auditor's adverse RA", async function () {
+  it("defence: clean RAs flush an adverse one out of the recent findings only after RECENT_FINDINGS more", async function () {
+    const adverse = await raOf(f, f.auditor, ADVERSE);
+    await f.attestations.postReserveAttestation(adverse, [], await signed(f, f.auditor, adverse));
+    for (let i = 0; i < 3; i++) {
+      await time.increase(2);
+      const clean = await raOf(f, f.other, CLEAN);
+      await f.attestations.postReserveAttestation(clean, [], await signed(f, f.other, clean));
+      expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.be.greaterThan(9_000n);
+    }
+    // The fourth clean RA pushes it out: what bounds this is minRaPeriod (below), not the ring alone.
+    await time.increase(2);
+    const clean = await raOf(f, f.other, CLEAN);
+    await f.attestations.postReserveAttestation(clean, [], await signed(f, f.other, clean));
+    expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(0n);
+  });
+
+  it("defence: with minRaPeriod, a friendly auditor's RAs of short periods are refused (AttestationsPeriodTooShort)", async function () {
+    const p = await f.attestations.params();
+    await f.attestations.connect(f.governance).setParams({
+      raInterval: p.raInterval,
+      interimWindow: p.interimWindow,
+      sampleWindow: p.sampleWindow,
+      missedInterimBps: p.missedInterimBps,
+      minRaPeriod: 10n * DAY,
+    });
+    const adverse = await raOf(f, f.auditor, ADVERSE);
+    await f.attestations.postReserveAttestation(adverse, [], await signed(f, f.auditor, adverse));
+    // The friendly auditor's first RA may start at 0 (its chain is new); its next one must cover 10 days.
+    const first = await raOf(f, f.other, CLEAN, { periodStart: 0n });
+    await f.attestations.postReserveAttestation(first, [], await signed(f, f.other, first));
+    await time.increase(2);
+    const start = (await f.attestations.auditorChainOf(f.member.address, f.other.address)).lastPeriodEnd;
+    const short = await raOf(f, f.other, CLEAN, { periodStart: start, nonce: 1n });
+    await expect(f.attestations.postReserveAttestation(short, [], await signed(f, f.other, short)))
+      .to.be.revertedWithCustomError(f.attestations, "AttestationsPeriodTooShort")
+      .withArgs(start, short.periodEnd, 10n * DAY);
+  });
+
+  // Was EXPLOIT (reputation): the RA nonce was the member's RA count, whoever the auditor, so a friendly auditor's
+  // clean RA posted first (front-running) made another auditor's adverse RA fail (AttestationsBadNonce, its period
+  // overlapping). Defence: a nonce and a period chain per (member, auditor).
+  it("defence: a friendly auditor's RA front-run does not void another auditor's adverse RA", async function () {
     const adverse = await raOf(f, f.auditor, ADVERSE);
     const adverseSig = await signed(f, f.auditor, adverse);
     const friendly = await raOf(f, f.other, CLEAN);
     await f.attestations.connect(f.member).postReserveAttestation(friendly, [], await signed(f, f.other, friendly));
     await f.attestations.postReserveAttestation(adverse, [], adverseSig);
-  });
-
-  it("measured: the adverse RA, front-run by a friendly auditor's, is refused (AttestationsBadNonce)", async function () {
-    const adverse = await raOf(f, f.auditor, ADVERSE);
-    const adverseSig = await signed(f, f.auditor, adverse);
-    const friendly = await raOf(f, f.other, CLEAN);
-    await f.attestations.connect(f.member).postReserveAttestation(friendly, [], await signed(f, f.other, friendly));
+    expect((await f.attestations.auditStateOf(f.member.address)).lastFindings.critical).to.equal(3n);
+    expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(10_000n);
+    expect(await f.attestations.auditorChainOf(f.member.address, f.auditor.address)).to.deep.equal([
+      1n,
+      adverse.periodEnd,
+    ]);
+    // Each chain still refuses its own replay.
     await expect(f.attestations.postReserveAttestation(adverse, [], adverseSig))
       .to.be.revertedWithCustomError(f.attestations, "AttestationsBadNonce")
       .withArgs(0n, 1n);
-    expect((await f.attestations.auditStateOf(f.member.address)).lastFindings.critical).to.equal(0n);
+  });
+
+  it("defence: an adverse RA of an earlier period, after a later one, keeps the later baseline and due time", async function () {
+    const adverse = await raOf(f, f.auditor, ADVERSE, {
+      reserves: [{ asset: ETH_ASSET, reserves: 50n * E18, throughSeq: 0n }],
+    });
+    const adverseSig = await signed(f, f.auditor, adverse);
+    const record = await postIa(f);
+    await time.increase(2);
+    const friendly = await raOf(f, f.other, CLEAN, {
+      reserves: [{ asset: ETH_ASSET, reserves: 99n * E18, throughSeq: record.seq }],
+    });
+    await f.attestations.postReserveAttestation(friendly, [record], await signed(f, f.other, friendly));
+    const dueAt = (await f.attestations.auditStateOf(f.member.address)).dueAt;
+    await f.attestations.postReserveAttestation(adverse, [], adverseSig);
+    const state = await f.attestations.auditStateOf(f.member.address);
+    expect([state.dueAt, state.count, state.lastFindings.critical]).to.deep.equal([dueAt, 2n, 3n]);
+    expect(await f.attestations.expectedReserves(f.member.address, ETH_ASSET)).to.deep.equal([99n * E18, 0n]);
   });
 
   it("defence: an RA cannot account for an IA posted after its period, of another member, or altered", async function () {
-    const interim = {
-      asset: ETH_ASSET,
-      amount: E18,
-      destinationDigest: destinationDigestOf(f.user.address),
-      txRef: ethers.id("tx"),
-      deadline: BigInt(await time.latest()) + DAY,
-    };
-    const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
-    const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
-    const record: InterimRecord = interimRecordFromEvent(log);
+    const record = await postIa(f);
     const through = [{ asset: ETH_ASSET, reserves: 100n * E18, throughSeq: record.seq }];
     const bad = async (ra: ReserveAttestation, records: InterimRecord[]) => {
       await expect(

@@ -11,9 +11,10 @@ import {IConsortiumRegistry} from "../../contracts/interfaces/IConsortiumRegistr
 import {IStakeSource} from "../../contracts/interfaces/IStakeSource.sol";
 import {Vm, VM_ADDRESS} from "../../contracts/test/Vm.sol";
 
-/// @notice Drives Attestations with random IAs (as the member) and RAs (signed by the auditor's key), keeping per
-/// asset the amounts of every IA, and the last RA's reserves and through-IA, so the invariant can recompute the
-/// expected-reserves baseline from scratch.
+/// @notice Drives Attestations with random IAs (as the member) and RAs (signed by one of two auditors' keys, each on
+/// its own chain, accounting for any prefix of the IAs: fewer than the baseline's too), keeping per asset the amounts
+/// of every IA, and the reserves and through-IA of the RA that set the baseline (the last one accounting for at least
+/// as many IAs), so the invariant can recompute the expected-reserves baseline from scratch.
 contract AttestationsHandler {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint32 internal constant ASSETS = 2;
@@ -21,16 +22,18 @@ contract AttestationsHandler {
     Attestations internal immutable _ATTESTATIONS;
     address internal immutable _MEMBER;
     uint256 internal immutable _AUDITOR_KEY;
+    uint256 internal immutable _SECOND_AUDITOR_KEY;
 
     /// @dev Per asset (index asset - 1): every IA posted, in order.
     IAttestations.InterimRecord[][2] internal _records;
     uint128[2] public lastReserves;
     uint64[2] public lastThrough;
 
-    constructor(Attestations attestations, address member, uint256 auditorKey) {
+    constructor(Attestations attestations, address member, uint256 auditorKey, uint256 secondAuditorKey) {
         _ATTESTATIONS = attestations;
         _MEMBER = member;
         _AUDITOR_KEY = auditorKey;
+        _SECOND_AUDITOR_KEY = secondAuditorKey;
     }
 
     function postInterim(uint8 assetSeed, uint96 amount, uint32 wait) external {
@@ -62,10 +65,17 @@ contract AttestationsHandler {
         );
     }
 
-    /// @dev An RA over both assets accounting for a random prefix of each asset's IAs (at least what the last did).
-    function postReserveAttestation(uint128 reserves0, uint128 reserves1, uint64 pick0, uint64 pick1) external {
+    /// @dev An RA over both assets by one of the two auditors, accounting for a random prefix of each asset's IAs.
+    function postReserveAttestation(
+        uint8 auditorSeed,
+        uint128 reserves0,
+        uint128 reserves1,
+        uint64 pick0,
+        uint64 pick1
+    ) external {
         VM.warp(block.timestamp + 1);
-        IAttestations.AuditState memory state = _ATTESTATIONS.auditStateOf(_MEMBER);
+        uint256 key = auditorSeed % 2 == 0 ? _AUDITOR_KEY : _SECOND_AUDITOR_KEY;
+        IAttestations.AuditorChain memory chain = _ATTESTATIONS.auditorChainOf(_MEMBER, VM.addr(key));
         uint64[2] memory through = [_pick(0, pick0), _pick(1, pick1)];
         uint128[2] memory reserves = [reserves0, reserves1];
         IAttestations.AssetReserve[] memory assetReserves = new IAttestations.AssetReserve[](2);
@@ -81,28 +91,27 @@ contract AttestationsHandler {
         }
         IAttestations.ReserveAttestation memory ra = IAttestations.ReserveAttestation({
             member: _MEMBER,
-            auditor: VM.addr(_AUDITOR_KEY),
-            periodStart: state.lastPeriodEnd,
+            auditor: VM.addr(key),
+            periodStart: chain.lastPeriodEnd,
             periodEnd: uint64(block.timestamp),
-            nonce: state.count,
+            nonce: chain.nonce,
             findings: IAttestations.Findings(0, 0, 0, 0, 10_000, 0, 0),
             reportDigest: keccak256("report"),
             reserves: assetReserves
         });
-        (uint8 v, bytes32 r, bytes32 s) = VM.sign(_AUDITOR_KEY, _ATTESTATIONS.reserveAttestationDigest(ra));
+        (uint8 v, bytes32 r, bytes32 s) = VM.sign(key, _ATTESTATIONS.reserveAttestationDigest(ra));
         _ATTESTATIONS.postReserveAttestation(ra, records, abi.encodePacked(r, s, v));
         for (uint256 i = 0; i < 2; ++i) {
+            // An RA accounting for fewer IAs than the baseline leaves it.
+            if (through[i] < lastThrough[i]) continue;
             lastReserves[i] = reserves[i];
             lastThrough[i] = through[i];
         }
     }
 
-    /// @dev A through-IA for asset index `i`: between the last RA's and the latest IA posted before now.
+    /// @dev A through-IA for asset index `i`: any of the IAs posted before now, or none (0).
     function _pick(uint256 i, uint64 seed) private view returns (uint64) {
-        uint64 count = uint64(_records[i].length);
-        uint64 low = lastThrough[i];
-        if (count <= low) return low;
-        return low + (seed % (count - low + 1));
+        return seed % (uint64(_records[i].length) + 1);
     }
 
     /// @notice Sum of the amounts of asset index `i`'s IAs after the last RA's through-IA.
@@ -116,6 +125,7 @@ contract AttestationsHandler {
 contract AttestationsInvariantTest {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint256 internal constant AUDITOR_KEY = 0xA11CE;
+    uint256 internal constant SECOND_AUDITOR_KEY = 0xB0B;
 
     Attestations internal attestations;
     AttestationsHandler internal handler;
@@ -140,6 +150,7 @@ contract AttestationsInvariantTest {
         registry.listAsset(2, address(0xbeef), "TUSD", 6);
         registry.grantRole(registry.AUDITOR_ROLE(), address(this));
         registry.grantRole(registry.AUDITOR_ROLE(), VM.addr(AUDITOR_KEY));
+        registry.grantRole(registry.AUDITOR_ROLE(), VM.addr(SECOND_AUDITOR_KEY));
         VM.prank(MEMBER);
         registry.applyForMembership(bytes32(uint256(1)));
         registry.approveGenesis(MEMBER, bytes32(uint256(2)));
@@ -152,10 +163,11 @@ contract AttestationsInvariantTest {
                 raInterval: 30 days,
                 interimWindow: 2 days,
                 sampleWindow: 3 days,
-                missedInterimBps: 0
+                missedInterimBps: 0,
+                minRaPeriod: 0
             })
         );
-        handler = new AttestationsHandler(attestations, MEMBER, AUDITOR_KEY);
+        handler = new AttestationsHandler(attestations, MEMBER, AUDITOR_KEY, SECOND_AUDITOR_KEY);
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -168,13 +180,17 @@ contract AttestationsInvariantTest {
         handler.postInterim(0, 5, 10);
         handler.postInterim(1, 7, 10);
         handler.postInterim(0, 3, 10);
-        handler.postReserveAttestation(100, 50, 1, 0);
+        handler.postReserveAttestation(0, 100, 50, 1, 0);
         (uint256 expected, uint256 outflowSince) = attestations.expectedReserves(MEMBER, 1);
         require(expected == 97 && outflowSince == 3, "asset 1 after the RA");
-        handler.postReserveAttestation(2, 1, 5, 5);
+        handler.postReserveAttestation(0, 2, 1, 5, 5);
         (expected, outflowSince) = attestations.expectedReserves(MEMBER, 2);
         require(attestations.assetBookOf(MEMBER, 2).throughSeq == handler.lastThrough(1), "through");
         require(expected == (outflowSince >= 1 ? 0 : 1 - outflowSince), "asset 2 after the second RA");
+        // The second auditor's RA accounting for no IA: taken, the baseline left as it stands.
+        handler.postReserveAttestation(1, 7, 7, 0, 0);
+        require(attestations.auditStateOf(MEMBER).count == 3, "the stale RA is taken");
+        require(attestations.assetBookOf(MEMBER, 1).baseReserves == 2, "asset 1's baseline left");
         invariant_baselineIsLastRaMinusIasSince();
     }
 
