@@ -208,7 +208,12 @@ describe("verifier service under faults (issue 20)", function () {
       await sleep(50);
       const health = await get(`${s.url}/health`);
       order.push("health");
-      expect(health.status).to.equal(200);
+      // What this test is about is that /health answered before the batches were done (the order below). Its chain
+      // probe (3 s deadline) shares the loop with the batches' checks and may time out on a loaded machine: then the
+      // answer is 503 "degraded" for the chain, never for the database.
+      expect(health.json.db, JSON.stringify(health.json)).to.equal("ok");
+      if (health.status !== 200)
+        expect(String(health.json.chain), "only the chain may be degraded").to.match(/^error: /);
       for (const b of await Promise.all(batches)) expect(b.status).to.equal(200);
       expect(order.indexOf("health")).to.be.lessThan(order.length - 1);
       expect(await store.countRecords()).to.equal(2000);
