@@ -3,9 +3,9 @@
 import { createHash, createHmac, hash as nodeHash } from "node:crypto";
 import { join } from "node:path";
 
-import { payoutHashOf, type PayoutOpening } from "./payout.js";
+import { payoutHashOf, payoutHashOfChecked, type PayoutOpening } from "./payout.js";
 
-export { PAYOUT_DOMAIN, payoutHashOf, type PayoutOpening } from "./payout.js";
+export { PAYOUT_DOMAIN, payoutHashOf, payoutHashOfChecked, type PayoutOpening } from "./payout.js";
 export * from "./record.js";
 
 /** Domain-separation labels of the member-secret derivations (HMAC-SHA256 messages start with these bytes). */
@@ -63,7 +63,8 @@ export interface PayoutCommitment {
 
 /**
  * The payout commitment of one record: with a payout address, the opening `{address, salt = derivePayoutSalt(...)}`
- * and `payoutHashOf(opening)`; without one, `{payout: null, payoutHash: 0}`.
+ * and `payoutHashOf(opening)`; without one, `{payout: null, payoutHash: 0}`. `addressChecked`: the address comes
+ * checksummed from the ledger's `parsePayout`, so the hash skips the second checksum ({@link payoutHashOfChecked}).
  */
 export function payoutCommitment(
   memberSecret: Uint8Array,
@@ -71,10 +72,11 @@ export function payoutCommitment(
   asset: number,
   accountId: string,
   address: string | undefined,
+  opts: { addressChecked?: boolean } = {},
 ): PayoutCommitment {
   if (address === undefined) return { payout: null, payoutHash: 0n };
   const payout = { address, salt: derivePayoutSalt(memberSecret, t, asset, accountId) };
-  return { payout, payoutHash: payoutHashOf(payout) };
+  return { payout, payoutHash: opts.addressChecked === true ? payoutHashOfChecked(payout) : payoutHashOf(payout) };
 }
 
 /** Default slot-space bits for n accounts: `ceil(log2(n)) + 4`, capped at `maxDepth`. */
