@@ -15,7 +15,7 @@ import {
   recordsDirOf,
   assignSlots,
   defaultSlotBits,
-  deriveAccountSalt,
+  deriveAccountSalts,
   payoutCommitment,
   recordKeyHash,
   recordMessageInputs,
@@ -179,7 +179,7 @@ export async function snapshotAsset(
   if (d > opts.depth) throw new RangeError(`slot bits d = ${d} exceed the depth D = ${opts.depth}`);
   const progress = (phase: string) => (done: number) => opts.onProgress?.(`${ledger.asset.symbol}: ${phase}`, done, n);
   // Account keys: Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t), batched.
-  const salts = ledger.accountIds.map((id) => deriveAccountSalt(keys.memberSecret, asset, id));
+  const salts = deriveAccountSalts(keys.memberSecret, asset, ledger.accountIds);
   const keyInputs = (start: number, end: number) => accountKeyInputs(ledger.accountIds, salts, t, start, end);
   const keyBytes = await inChunks(n, keyInputs, (b) => crypto.poseidonMany(4, b), 32, progress("account keys"));
   const accountKeys = Array.from({ length: n }, (_, i) => readLE32(keyBytes, i * 32));
@@ -215,7 +215,7 @@ export async function snapshotAsset(
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
   const pairs = new Uint8Array(n * 64);
   order.forEach((i, k) => {
-    writeLE32(pairs, k * 64, accountKeys[i]);
+    pairs.set(keyBytes.subarray(i * 32, i * 32 + 32), k * 64);
     writeLE32(pairs, k * 64 + 32, ledger.balances[i]);
   });
   const leafHashes = await inChunks(

@@ -12,6 +12,7 @@ import { parsePayout } from "../../src/ledger/index.js";
 import {
   accountIdField,
   deriveAccountSalt,
+  deriveAccountSalts,
   payoutCommitment,
   payoutHashOf,
   payoutHashOfChecked,
@@ -123,6 +124,14 @@ describe("snapshot input builders", function () {
     badPayouts[1] = { payout: null, payoutHash: 1n << 248n };
     expect(() => run({ payouts: badPayouts })).to.throw(RangeError, /record\.payoutHash/);
     expect(readLE32(r.keyBytes, 0)).to.equal(r.keys[0]);
+  });
+
+  it("deriveAccountSalts equals deriveAccountSalt per account (UTF-8, empty and 1,000-byte ids included)", function () {
+    const all = [...ids, "ü".repeat(500), "a".repeat(1000), "b"];
+    const want = all.map((id) => deriveAccountSalt(secret, asset, id));
+    expect(deriveAccountSalts(secret, asset, all)).to.deep.equal(want);
+    expect(deriveAccountSalts(secret, 0, ["x"])).to.deep.equal([deriveAccountSalt(secret, 0, "x")]);
+    expect(() => deriveAccountSalts(new Uint8Array(31), asset, ["x"])).to.throw(TypeError, /32 bytes/);
   });
 
   it("payoutHashOfChecked equals payoutHashOf on the ledger's checksummed addresses; refuses non-addresses", function () {
