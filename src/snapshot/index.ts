@@ -16,7 +16,7 @@ import {
   assignSlots,
   defaultSlotBits,
   deriveAccountSalts,
-  payoutCommitment,
+  payoutCommitments,
   recordKeyHash,
   recordMessageInputs,
   MAX_PAYOUT_HASH,
@@ -189,9 +189,9 @@ export async function snapshotAsset(
 
   // Payout commitments, then messages (v2: the payout hash is the last input).
   // The ledger's payout addresses are checksummed by its parser: no second checksum per account.
-  const payouts = ledger.accountIds.map((id, i) =>
-    payoutCommitment(keys.memberSecret, t, asset, id, ledger.payouts[i], { addressChecked: true }),
-  );
+  const payouts = payoutCommitments(keys.memberSecret, t, asset, ledger.accountIds, ledger.payouts, {
+    addressChecked: true,
+  });
   const msgInputs = (start: number, end: number) =>
     messageInputs({ member, asset, t }, slots, keyBytes, ledger.balances, payouts, start, end);
   const messages = await inChunks(

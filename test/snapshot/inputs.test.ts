@@ -14,6 +14,7 @@ import {
   deriveAccountSalt,
   deriveAccountSalts,
   payoutCommitment,
+  payoutCommitments,
   payoutHashOf,
   payoutHashOfChecked,
   recordMessageInputs,
@@ -132,6 +133,18 @@ describe("snapshot input builders", function () {
     expect(deriveAccountSalts(secret, asset, all)).to.deep.equal(want);
     expect(deriveAccountSalts(secret, 0, ["x"])).to.deep.equal([deriveAccountSalt(secret, 0, "x")]);
     expect(() => deriveAccountSalts(new Uint8Array(31), asset, ["x"])).to.throw(TypeError, /32 bytes/);
+  });
+
+  it("payoutCommitments equals payoutCommitment per account, with and without a payout address", function () {
+    const addrs = ids.map((_, i) => (i % 3 === 0 ? undefined : getAddress("0x" + randomBytes(20).toString("hex"))));
+    const want = ids.map((id, i) => payoutCommitment(secret, t, asset, id, addrs[i]));
+    expect(payoutCommitments(secret, t, asset, ids, addrs)).to.deep.equal(want);
+    expect(payoutCommitments(secret, t, asset, ids, addrs, { addressChecked: true })).to.deep.equal(want);
+    const long = ["ü".repeat(500)];
+    expect(payoutCommitments(secret, 0n, 0, long, [addrs[1]])).to.deep.equal([
+      payoutCommitment(secret, 0n, 0, long[0], addrs[1]),
+    ]);
+    expect(() => payoutCommitments(secret, t, asset, ["x"], ["0x12"])).to.throw();
   });
 
   it("payoutHashOfChecked equals payoutHashOf on the ledger's checksummed addresses; refuses non-addresses", function () {
