@@ -7,18 +7,19 @@ import { join } from "node:path";
 import { z } from "zod";
 
 import { ACCOUNT_DOMAIN, NODE_BYTES, NULLIFIER_DOMAIN, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
+import { FIELD_P, MAX_BALANCE } from "../crypto/field.js";
 import { loadLedger, readAssetList, type AssetLedger } from "../ledger/index.js";
 import type { MemberKeys } from "../keys/index.js";
 import {
   recordFilePath,
   recordsDirOf,
-  accountIdField,
   assignSlots,
   defaultSlotBits,
-  deriveAccountSalt,
-  payoutCommitment,
+  deriveAccountSalts,
+  payoutCommitments,
   recordKeyHash,
   recordMessageInputs,
+  MAX_PAYOUT_HASH,
   RECORD_MESSAGE_ARITY,
   type PayoutCommitment,
 } from "../records/index.js";
@@ -178,18 +179,8 @@ export async function snapshotAsset(
   if (d > opts.depth) throw new RangeError(`slot bits d = ${d} exceed the depth D = ${opts.depth}`);
   const progress = (phase: string) => (done: number) => opts.onProgress?.(`${ledger.asset.symbol}: ${phase}`, done, n);
   // Account keys: Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t), batched.
-  const salts = ledger.accountIds.map((id) => deriveAccountSalt(keys.memberSecret, asset, id));
-  const keyInputs = (start: number, end: number) => {
-    const b = new Uint8Array((end - start) * 128);
-    for (let i = start; i < end; i++) {
-      const o = (i - start) * 128;
-      writeLE32(b, o, ACCOUNT_DOMAIN);
-      writeLE32(b, o + 32, accountIdField(ledger.accountIds[i]));
-      writeLE32(b, o + 64, salts[i]);
-      writeLE32(b, o + 96, t);
-    }
-    return b;
-  };
+  const salts = deriveAccountSalts(keys.memberSecret, asset, ledger.accountIds);
+  const keyInputs = (start: number, end: number) => accountKeyInputs(ledger.accountIds, salts, t, start, end);
   const keyBytes = await inChunks(n, keyInputs, (b) => crypto.poseidonMany(4, b), 32, progress("account keys"));
   const accountKeys = Array.from({ length: n }, (_, i) => readLE32(keyBytes, i * 32));
 
@@ -197,26 +188,12 @@ export async function snapshotAsset(
   const slots = assignSlots(keys.memberSecret, t, asset, accountKeys, d);
 
   // Payout commitments, then messages (v2: the payout hash is the last input).
-  const payouts = ledger.accountIds.map((id, i) =>
-    payoutCommitment(keys.memberSecret, t, asset, id, ledger.payouts[i]),
-  );
-  const unit = RECORD_MESSAGE_ARITY * 32;
-  const msgInputs = (start: number, end: number) => {
-    const b = new Uint8Array((end - start) * unit);
-    for (let i = start; i < end; i++) {
-      const inputs = recordMessageInputs({
-        member,
-        asset,
-        t,
-        slot: slots[i],
-        accountKey: accountKeys[i],
-        balance: ledger.balances[i],
-        payoutHash: payouts[i].payoutHash,
-      });
-      inputs.forEach((v, j) => writeLE32(b, (i - start) * unit + j * 32, v));
-    }
-    return b;
-  };
+  // The ledger's payout addresses are checksummed by its parser: no second checksum per account.
+  const payouts = payoutCommitments(keys.memberSecret, t, asset, ledger.accountIds, ledger.payouts, {
+    addressChecked: true,
+  });
+  const msgInputs = (start: number, end: number) =>
+    messageInputs({ member, asset, t }, slots, keyBytes, ledger.balances, payouts, start, end);
   const messages = await inChunks(
     n,
     msgInputs,
@@ -238,7 +215,7 @@ export async function snapshotAsset(
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
   const pairs = new Uint8Array(n * 64);
   order.forEach((i, k) => {
-    writeLE32(pairs, k * 64, accountKeys[i]);
+    pairs.set(keyBytes.subarray(i * 32, i * 32 + 32), k * 64);
     writeLE32(pairs, k * 64 + 32, ledger.balances[i]);
   });
   const leafHashes = await inChunks(
@@ -261,6 +238,90 @@ export async function snapshotAsset(
   if (tree.root.s !== ledger.total) throw new Error("internal: root sum differs from the ledger total");
   return { tree, d, slots, accountKeys, accountKeyBytes: keyBytes, salts, payouts, messages, signatures };
 }
+
+/**
+ * The account-key inputs `(ACCOUNT_DOMAIN, accountIdField(id), salt, t)` of accounts `start..end`, 128 bytes each:
+ * the same bytes as `writeLE32` of {@link accountIdField} etc. gives (test/snapshot/inputs.test.ts), with the
+ * constant words copied and `accountIdField` (sha256 >> 8) written straight from the digest.
+ */
+export function accountKeyInputs(
+  accountIds: readonly string[],
+  salts: readonly bigint[],
+  t: bigint,
+  start: number,
+  end: number,
+): Uint8Array {
+  const b = new Uint8Array((end - start) * 128);
+  const domain = new Uint8Array(32);
+  writeLE32(domain, 0, ACCOUNT_DOMAIN);
+  const tBytes = new Uint8Array(32);
+  writeLE32(tBytes, 0, t);
+  for (let i = start; i < end; i++) {
+    const o = (i - start) * 128;
+    b.set(domain, o);
+    // sha256 as a big-endian integer, shifted right by 8 bits: its first 31 bytes, reversed into little-endian.
+    const digest = createHash("sha256").update(accountIds[i], "utf8").digest();
+    for (let j = 0; j < 31; j++) b[o + 32 + j] = digest[30 - j];
+    writeLE32(b, o + 64, salts[i]);
+    b.set(tBytes, o + 96);
+  }
+  return b;
+}
+
+/**
+ * The record-message inputs `[RECORD_DOMAIN, member, asset, t, slot, accountKey, balance, payoutHash]`
+ * (recordMessageInputs) of accounts `start..end`, 256 bytes each, with the range checks of `checkRecord`: the
+ * constant words are checked and written once, the account key copied from its 32 bytes (the hash's canonical
+ * output), only balance and payout hash converted per account.
+ */
+export function messageInputs(
+  c: { member: bigint; asset: number; t: bigint },
+  slots: Uint32Array,
+  accountKeyBytes: Uint8Array,
+  balances: readonly bigint[],
+  payouts: readonly PayoutCommitment[],
+  start: number,
+  end: number,
+): Uint8Array {
+  const unit = RECORD_MESSAGE_ARITY * 32;
+  const b = new Uint8Array((end - start) * unit);
+  if (start >= end) return b;
+  // checkRecord's rules on the constant words (and the first account), then the same per account below.
+  const first = recordMessageInputs({
+    ...c,
+    slot: slots[start],
+    accountKey: readLE32(accountKeyBytes, start * 32),
+    balance: balances[start],
+    payoutHash: payouts[start].payoutHash,
+  });
+  const prefix = new Uint8Array(128);
+  for (let j = 0; j < 4; j++) writeLE32(prefix, j * 32, first[j]);
+  for (let i = start; i < end; i++) {
+    const o = (i - start) * unit;
+    b.set(prefix, o);
+    const slot = slots[i];
+    b[o + 128] = slot & 0xff;
+    b[o + 129] = (slot >>> 8) & 0xff;
+    b[o + 130] = (slot >>> 16) & 0xff;
+    b[o + 131] = slot >>> 24;
+    const key = accountKeyBytes.subarray(i * 32, i * 32 + 32);
+    if (key[31] >= P_TOP_BYTE && readLE32(key, 0) >= FIELD_P) {
+      throw new RangeError("record.accountKey must be a field element");
+    }
+    b.set(key, o + 160);
+    const balance = balances[i];
+    if (balance < 0n || balance >= MAX_BALANCE) throw new RangeError("record.balance must be in [0, 2^96)");
+    writeLE32(b, o + 192, balance);
+    const ph = payouts[i].payoutHash;
+    if (ph < 0n || ph >= MAX_PAYOUT_HASH) {
+      throw new RangeError("record.payoutHash must be in [0, 2^248) (0: no payout registered)");
+    }
+    if (ph !== 0n) writeLE32(b, o + 224, ph);
+  }
+  return b;
+}
+
+const P_TOP_BYTE = Number(FIELD_P >> 248n);
 
 async function exists(path: string): Promise<boolean> {
   try {
