@@ -98,6 +98,14 @@ export const ADJUDICATOR_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "AdjudicatorPrivateSet",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "committed", type: "uint256" },
       { internalType: "uint256", name: "proven", type: "uint256" },
     ],
@@ -2764,6 +2772,7 @@ export const COMMITMENT_LEDGER_ABI = [
     name: "CommitmentLedgerMalformedSignatures",
     type: "error",
   },
+  { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
@@ -2795,6 +2804,19 @@ export const COMMITMENT_LEDGER_ABI = [
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "CommitmentLedgerNothingToWithdraw",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint8", name: "failure", type: "uint8" },
+    ],
+    name: "CommitmentLedgerPrivateProofFailed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "CommitmentLedgerPrivateVerifierAlreadySet",
     type: "error",
   },
   {
@@ -2959,6 +2981,24 @@ export const COMMITMENT_LEDGER_ABI = [
       { indexed: false, internalType: "uint128", name: "rootSum", type: "uint128" },
     ],
     name: "InsolvencyDeclared",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: true, internalType: "uint64", name: "t", type: "uint64" },
+      { indexed: false, internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+      { indexed: false, internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+    ],
+    name: "PrivateRootCommitted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "verifier", type: "address" }],
+    name: "PrivateVerifierSet",
     type: "event",
   },
   {
@@ -3189,6 +3229,30 @@ export const COMMITMENT_LEDGER_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint64", name: "t", type: "uint64" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "commitPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "eip712Domain",
     outputs: [
@@ -3283,6 +3347,13 @@ export const COMMITMENT_LEDGER_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "privateVerifier",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -3405,6 +3476,30 @@ export const COMMITMENT_LEDGER_ABI = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "requestId", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "respondToRequestPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "bytes32", name: "role", type: "bytes32" },
       { internalType: "address", name: "account", type: "address" },
     ],
@@ -3434,6 +3529,7 @@ export const COMMITMENT_LEDGER_ABI = [
           { internalType: "uint16", name: "assetCount", type: "uint16" },
           { internalType: "bool", name: "declaredInsolvent", type: "bool" },
           { internalType: "bytes32", name: "digest", type: "bytes32" },
+          { internalType: "bool", name: "isPrivate", type: "bool" },
         ],
         internalType: "struct ICommitmentLedger.CommitmentSet",
         name: "",
@@ -3441,6 +3537,13 @@ export const COMMITMENT_LEDGER_ABI = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "setPrivateVerifier",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -6109,6 +6212,14 @@ export const I_ADJUDICATOR_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "AdjudicatorPrivateSet",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "committed", type: "uint256" },
       { internalType: "uint256", name: "proven", type: "uint256" },
     ],
@@ -8239,6 +8350,7 @@ export const I_COMMITMENT_LEDGER_ABI = [
     name: "CommitmentLedgerMalformedSignatures",
     type: "error",
   },
+  { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
@@ -8270,6 +8382,19 @@ export const I_COMMITMENT_LEDGER_ABI = [
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "CommitmentLedgerNothingToWithdraw",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint8", name: "failure", type: "uint8" },
+    ],
+    name: "CommitmentLedgerPrivateProofFailed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "CommitmentLedgerPrivateVerifierAlreadySet",
     type: "error",
   },
   {
@@ -8430,6 +8555,24 @@ export const I_COMMITMENT_LEDGER_ABI = [
       { indexed: false, internalType: "uint128", name: "rootSum", type: "uint128" },
     ],
     name: "InsolvencyDeclared",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: true, internalType: "uint64", name: "t", type: "uint64" },
+      { indexed: false, internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+      { indexed: false, internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+    ],
+    name: "PrivateRootCommitted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "verifier", type: "address" }],
+    name: "PrivateVerifierSet",
     type: "event",
   },
   {
@@ -8602,6 +8745,30 @@ export const I_COMMITMENT_LEDGER_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint64", name: "t", type: "uint64" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "commitPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "feesOf",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
@@ -8654,6 +8821,13 @@ export const I_COMMITMENT_LEDGER_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "privateVerifier",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -8765,6 +8939,30 @@ export const I_COMMITMENT_LEDGER_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "requestId", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "respondToRequestPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "adjudicator", type: "address" }],
     name: "setAdjudicator",
     outputs: [],
@@ -8785,6 +8983,7 @@ export const I_COMMITMENT_LEDGER_ABI = [
           { internalType: "uint16", name: "assetCount", type: "uint16" },
           { internalType: "bool", name: "declaredInsolvent", type: "bool" },
           { internalType: "bytes32", name: "digest", type: "bytes32" },
+          { internalType: "bool", name: "isPrivate", type: "bool" },
         ],
         internalType: "struct ICommitmentLedger.CommitmentSet",
         name: "",
@@ -8792,6 +8991,13 @@ export const I_COMMITMENT_LEDGER_ABI = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "setPrivateVerifier",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -10155,6 +10361,50 @@ export const I_LEAF_MISMATCH_VERIFIER_ABI = [
     ],
     name: "verifyProof",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IPrivateAssetVerifier` (contracts/interfaces/IPrivateSetVerifier.sol). */
+export const I_PRIVATE_ASSET_VERIFIER_ABI = [
+  {
+    inputs: [
+      { internalType: "uint256[2]", name: "a", type: "uint256[2]" },
+      { internalType: "uint256[2][2]", name: "b", type: "uint256[2][2]" },
+      { internalType: "uint256[2]", name: "c", type: "uint256[2]" },
+      { internalType: "uint256[6]", name: "pubSignals", type: "uint256[6]" },
+    ],
+    name: "verifyProof",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IPrivateSetVerifier` (contracts/interfaces/IPrivateSetVerifier.sol). */
+export const I_PRIVATE_SET_VERIFIER_ABI = [
+  {
+    inputs: [
+      { internalType: "uint256", name: "context", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment",
+        name: "commitment",
+        type: "tuple",
+      },
+    ],
+    name: "verify",
+    outputs: [{ internalType: "uint8", name: "failure", type: "uint8" }],
     stateMutability: "view",
     type: "function",
   },
