@@ -3,3 +3,5 @@
 export * from "./pedersen.js";
 export * from "./prove.js";
 export * from "./ledger.js";
+export * from "./blob.js";
+export * from "./check.js";
