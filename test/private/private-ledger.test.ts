@@ -25,6 +25,7 @@ import { SetStatus } from "../helpers/enums.js";
 import { ETH_ASSET, MEMBER_STAKE, SLASH, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
 import { fraudPublicSignals, type FraudProofStruct } from "../../src/consortium/index.js";
 import { payoutHashOf } from "../../src/records/payout.js";
+import { committedSet } from "../../src/consortium/published.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -99,6 +100,11 @@ describe("CommitmentLedger private sets (real proofs through PrivateSetVerifier)
     expect(set.status).to.equal(SetStatus.Pending);
     expect(set.digest).to.equal(setDigest(rootsDigest([entry]), setBlobDigest([entry])));
     expect((await f.ledger.memberRecordOf(f.member.address)).lastSnapshot).to.equal(t);
+    // Readers rebuild the set from the events and check the private side against each entry.
+    const read = await committedSet(ethers.provider, ledgerAddress, f.member.address, t);
+    expect(read.isPrivate).to.equal(true);
+    expect(read.commitments).to.deep.equal([entry]);
+    expect(read.privateAssets).to.deep.equal([{ asset: ETH_ASSET, commitments: good.commitments, blobDigest: blob }]);
   });
 
   it("commits two private assets in one set (ascending ids), each under its own context", async function () {
