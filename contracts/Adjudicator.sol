@@ -118,6 +118,8 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     ) external nonReentrant {
         (bool found, uint256 index) = _find(set, asset);
         if (!found) revert AdjudicatorUnknownCommitment(member, asset, t);
+        // A private set commits no root sum (its entries carry zero): nothing to contradict.
+        if (_LEDGER.setOf(member, t).isPrivate) revert AdjudicatorPrivateSet(member, t);
         if (_rootSumProven[member][asset][t]) revert AdjudicatorRootSumAlreadyProven(member, asset, t);
         _rootSumProven[member][asset][t] = true;
         uint256 rootHash = set[index].rootHash;

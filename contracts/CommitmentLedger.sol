@@ -8,6 +8,7 @@ import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
+import {IPrivateSetVerifier} from "./interfaces/IPrivateSetVerifier.sol";
 import {CommitmentSets} from "./libraries/CommitmentSets.sol";
 import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
@@ -32,11 +33,15 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     uint256 public constant MAX_ASSETS = 256;
     /// @notice Maximum length of a published blob reference (an EigenDA certificate is well below it).
     uint256 public constant MAX_BLOB_REF_LENGTH = 16_384;
+    /// @dev `keccak256("por.private.context.v1")` (ZeroDifferenceProof.CONTEXT_DOMAIN): the context of a private
+    /// asset's proofs, computed here so that it names this ledger.
+    bytes32 private constant _CONTEXT_DOMAIN = keccak256("por.private.context.v1");
 
     IConsortiumRegistry private immutable _REGISTRY;
     IStakeSource private immutable _STAKE;
 
     address private _adjudicator;
+    IPrivateSetVerifier private _privateVerifier;
     /// @dev The quorum and request parameters in one slot (the weight threshold is bounded to 128 bits when set).
     struct PackedQuorum {
         uint128 quorumWeight;
@@ -83,17 +88,35 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function commit(uint64 t, AssetCommitment[] calldata commitments) external {
+        (MemberRecord memory record, uint64 interval, uint64 window) = _checkCommit(t);
+        _storeSet(msg.sender, t, commitments);
+        _recordDuties(t, record, interval, window);
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function commitPrivate(uint64 t, PrivateAssetCommitment[] calldata commitments) external {
+        (MemberRecord memory record, uint64 interval, uint64 window) = _checkCommit(t);
+        _storePrivateSet(msg.sender, t, commitments);
+        _recordDuties(t, record, interval, window);
+    }
+
+    /// @dev The checks of a commit by the caller for `t`; returns its record and cadence terms.
+    function _checkCommit(uint64 t) private view returns (MemberRecord memory record, uint64 interval, uint64 window) {
         address member = msg.sender;
         // One registry call for the status check and the cadence terms.
-        (bool allowed, uint64 interval, uint64 window) = _REGISTRY.commitTermsOf(member);
+        bool allowed;
+        (allowed, interval, window) = _REGISTRY.commitTermsOf(member);
         if (!allowed) revert CommitmentLedgerNotCommitter(member);
         // Strictly past: a key registered from now on (validFrom >= now) never ends the key of a committed t.
         if (t >= block.timestamp) revert CommitmentLedgerFutureSnapshot(t, block.timestamp);
-        MemberRecord memory record = _memberRecords[member];
+        record = _memberRecords[member];
         uint64 lastT = record.lastSnapshot;
         if (t <= lastT) revert CommitmentLedgerSnapshotNotIncreasing(t, lastT);
-        _storeSet(member, t, commitments);
+    }
 
+    /// @dev Counts the duties of the caller's commit for `t` met or missed.
+    function _recordDuties(uint64 t, MemberRecord memory record, uint64 interval, uint64 window) private {
+        uint64 lastT = record.lastSnapshot;
         uint64 met;
         uint64 missed;
         if (lastT != 0 && interval != 0 && t - lastT > interval) missed = (t - lastT - 1) / interval;
@@ -108,8 +131,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         record.lastSnapshot = t;
         record.dutiesMet += met;
         record.dutiesTotal += met + missed;
-        _memberRecords[member] = record;
-        emit DutiesRecorded(member, met, missed);
+        _memberRecords[msg.sender] = record;
+        emit DutiesRecorded(msg.sender, met, missed);
     }
 
     // ------------------------------------------------------------------ requests
@@ -146,20 +169,37 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
 
     /// @inheritdoc ICommitmentLedger
     function respondToRequest(uint256 requestId, AssetCommitment[] calldata commitments) external {
-        Request storage request = _requests[requestId];
+        (Request storage request, bool store) = _checkAnswer(requestId, commitments.length);
+        if (store) _storeSet(request.member, request.t, commitments);
+        _recordAnswer(request, requestId);
+    }
+
+    /// @inheritdoc ICommitmentLedger
+    function respondToRequestPrivate(uint256 requestId, PrivateAssetCommitment[] calldata commitments) external {
+        (Request storage request, bool store) = _checkAnswer(requestId, commitments.length);
+        if (store) _storePrivateSet(request.member, request.t, commitments);
+        _recordAnswer(request, requestId);
+    }
+
+    /// @dev The checks of an answer with `count` assets; `store` when the answer brings the set.
+    function _checkAnswer(uint256 requestId, uint256 count) private view returns (Request storage request, bool store) {
+        request = _requests[requestId];
         if (request.status == RequestStatus.None) revert CommitmentLedgerUnknownRequest(requestId);
         if (request.status != RequestStatus.Open) revert CommitmentLedgerBadRequestStatus(requestId, request.status);
         address member = request.member;
         if (msg.sender != member) revert CommitmentLedgerNotRequestedMember(requestId, msg.sender);
         if (block.timestamp > request.deadline) revert CommitmentLedgerDeadlinePassed(requestId, request.deadline);
+        bool exists = !_sets[setSubject(member, request.t)].isEmpty();
+        if (exists == (count != 0)) revert CommitmentLedgerBadAnswer(requestId, count);
+        store = !exists;
+        // A new set is only as good as the stake behind it, as for commit (an existing one was checked then).
+        if (store && !_REGISTRY.meetsMinCollateral(member)) revert CommitmentLedgerUnbackedAnswer(requestId, member);
+    }
+
+    /// @dev Records an answer: the member's last snapshot, its open requests, the request's status and fee.
+    function _recordAnswer(Request storage request, uint256 requestId) private {
+        address member = request.member;
         uint64 t = request.t;
-        bool exists = !_sets[setSubject(member, t)].isEmpty();
-        if (exists == (commitments.length != 0)) revert CommitmentLedgerBadAnswer(requestId, commitments.length);
-        if (!exists) {
-            // A new set is only as good as the stake behind it, as for commit (an existing one was checked then).
-            if (!_REGISTRY.meetsMinCollateral(member)) revert CommitmentLedgerUnbackedAnswer(requestId, member);
-            _storeSet(member, t, commitments);
-        }
         MemberRecord storage record = _memberRecords[member];
         if (t > record.lastSnapshot) record.lastSnapshot = t;
         // An answer is no duty met: who requested proves nothing (a member could request itself).
@@ -310,7 +350,21 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         emit AdjudicatorSet(adjudicator_);
     }
 
+    /// @inheritdoc ICommitmentLedger
+    function setPrivateVerifier(address verifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (verifier == address(0)) revert CommitmentLedgerZeroAddress();
+        address current = address(_privateVerifier);
+        if (current != address(0)) revert CommitmentLedgerPrivateVerifierAlreadySet(current);
+        _privateVerifier = IPrivateSetVerifier(verifier);
+        emit PrivateVerifierSet(verifier);
+    }
+
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ICommitmentLedger
+    function privateVerifier() external view returns (address) {
+        return address(_privateVerifier);
+    }
 
     /// @inheritdoc ICommitmentLedger
     function setOf(address member, uint64 t) external view returns (CommitmentSet memory) {
@@ -321,7 +375,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
                 committedAt: word.committedAt(),
                 assetCount: word.assetCount(),
                 declaredInsolvent: word.declaredInsolvent(),
-                digest: word.digest()
+                digest: word.digest(),
+                isPrivate: word.isPrivate()
             });
     }
 
@@ -401,21 +456,13 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
     /// @dev Validates and stores a commitment set; emits per-asset and per-set events.
     function _storeSet(address member, uint64 t, AssetCommitment[] calldata commitments) private {
         uint256 count = commitments.length;
-        if (count == 0 || count > MAX_ASSETS) revert CommitmentLedgerBadAssetCount(count, MAX_ASSETS);
-        bytes32 setId = setSubject(member, t);
-        if (!_sets[setId].isEmpty()) revert CommitmentLedgerSetExists(member, t);
-
+        bytes32 setId = _checkNewSet(member, t, count);
         bool declaredInsolvent = false;
         uint256 previousAsset = 0;
         for (uint256 i = 0; i < count; ++i) {
             AssetCommitment calldata c = commitments[i];
-            if (i != 0 && c.asset <= previousAsset) revert CommitmentLedgerAssetsNotAscending(i, c.asset);
+            _checkAsset(i, previousAsset, c.asset, c.rootHash);
             previousAsset = c.asset;
-            if (c.rootHash == 0 || c.rootHash >= Constants.FIELD_MODULUS) {
-                revert CommitmentLedgerBadRootHash(c.asset, c.rootHash);
-            }
-            // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.
-            _REGISTRY.assetToken(c.asset);
             emit RootCommitted(member, c.asset, t, c.rootHash, c.rootSum, c.reserves, c.blobDigest);
             if (c.reserves < c.rootSum) {
                 declaredInsolvent = true;
@@ -432,6 +479,70 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
             SetStatus.Pending
         );
         emit SetCommitted(member, t, rootsDigest, blobDigest, uint16(count));
+    }
+
+    /// @dev Verifies and stores a private set (docs/protocol.md section 17.6): per asset, the context bound to the
+    /// member, asset, t, set id, chain and this ledger; both proofs through the private-set verifier; the entry
+    /// `(asset, rootHash, 0, 0, entry digest)` in the set's digest. A private set is never declared insolvent: its
+    /// zero-difference proof establishes reserves >= liabilities, or it is refused.
+    function _storePrivateSet(address member, uint64 t, PrivateAssetCommitment[] calldata commitments) private {
+        IPrivateSetVerifier verifier = _privateVerifier;
+        if (address(verifier) == address(0)) revert CommitmentLedgerNoPrivateVerifier();
+        uint256 count = commitments.length;
+        bytes32 setId = _checkNewSet(member, t, count);
+        AssetCommitment[] memory entries = new AssetCommitment[](count);
+        uint256 previousAsset = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            PrivateAssetCommitment calldata c = commitments[i];
+            _checkAsset(i, previousAsset, c.asset, c.rootHash);
+            previousAsset = c.asset;
+            entries[i] = _verifyPrivateAsset(verifier, member, t, setId, c);
+        }
+        (bytes32 rootsDigest, bytes32 blobDigest) = CommitmentSets.digestsOf(entries);
+        _sets[setId] = PackedSetLibrary
+            .pack(
+                CommitmentSets.setHash(rootsDigest, blobDigest),
+                uint40(block.timestamp),
+                uint16(count),
+                false,
+                SetStatus.Pending
+            )
+            .asPrivate();
+        emit SetCommitted(member, t, rootsDigest, blobDigest, uint16(count));
+    }
+
+    /// @dev Verifies one private asset's proofs under its context and returns its entry in the set's digest.
+    function _verifyPrivateAsset(
+        IPrivateSetVerifier verifier,
+        address member,
+        uint64 t,
+        bytes32 setId,
+        PrivateAssetCommitment calldata c
+    ) private returns (AssetCommitment memory entry) {
+        uint32 asset = c.asset;
+        uint256 context =
+            uint256(keccak256(abi.encode(_CONTEXT_DOMAIN, block.chainid, address(this), member, asset, t, setId))) >> 8;
+        uint8 failure = verifier.verify(context, c);
+        if (failure != 0) revert CommitmentLedgerPrivateProofFailed(asset, failure);
+        bytes32 entryDigest = CommitmentSets.privateEntryDigest(c.commitments, c.blobDigest);
+        emit PrivateRootCommitted(member, asset, t, c.commitments, c.blobDigest);
+        emit RootCommitted(member, asset, t, c.rootHash, 0, 0, entryDigest);
+        return AssetCommitment(asset, c.rootHash, 0, 0, entryDigest);
+    }
+
+    /// @dev The set id of a new set of `count` assets (reverts on a bad count or an existing set).
+    function _checkNewSet(address member, uint64 t, uint256 count) private view returns (bytes32 setId) {
+        if (count == 0 || count > MAX_ASSETS) revert CommitmentLedgerBadAssetCount(count, MAX_ASSETS);
+        setId = setSubject(member, t);
+        if (!_sets[setId].isEmpty()) revert CommitmentLedgerSetExists(member, t);
+    }
+
+    /// @dev Checks the `i`-th asset of a set: ascending ids, a non-zero field element root, a listed asset.
+    function _checkAsset(uint256 i, uint256 previousAsset, uint32 asset, uint256 rootHash) private view {
+        if (i != 0 && asset <= previousAsset) revert CommitmentLedgerAssetsNotAscending(i, asset);
+        if (rootHash == 0 || rootHash >= Constants.FIELD_MODULUS) revert CommitmentLedgerBadRootHash(asset, rootHash);
+        // Reverts ConsortiumRegistryUnknownAsset for an asset outside governance's list.
+        _REGISTRY.assetToken(asset);
     }
 
     /// @dev Applies an accepted request verdict to the request and its set (and slashes an insolvency once per set).

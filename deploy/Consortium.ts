@@ -7,7 +7,8 @@
 // Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry, Reputation,
 // CommitmentLedger, the fraud-proof verifiers LeafMismatch32Verifier and RootSumMismatchVerifier (generated into
 // contracts/verifiers/ by `npx hardhat circuits`), the Adjudicator (which keeps the restitution claims) and
-// Attestations (interim and reserve attestations, sampling). Roles: AUDITOR_ROLE on the registry to `auditor`;
+// Attestations (interim and reserve attestations, sampling), and for private sets PrivateAssetVerifier behind
+// PrivateSetVerifier (the ledger's, set once). Roles: AUDITOR_ROLE on the registry to `auditor`;
 // ADJUDICATOR_ROLE to the Adjudicator on the registry; the vault's, the ledger's and Attestations' adjudicator is the
 // Adjudicator, set once, and the Adjudicator's and Reputation's attestations contract is Attestations, set once
 // (Reputation needs no role: it reads the ledger's and Attestations' counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
@@ -26,6 +27,9 @@ export const ROLES = {
 export const FRAUD_VERIFIER = "LeafMismatch32Verifier";
 /** The verifier contract of the production root-sum fraud-proof circuit. */
 export const ROOT_SUM_VERIFIER = "RootSumMismatchVerifier";
+
+/** The generated verifier of the private-set circuit instance `PrivateAsset`. */
+export const PRIVATE_ASSET_VERIFIER = "PrivateAssetVerifier";
 
 /** Where members' stake comes from: the native collateral vault, or restaked stake through EigenLayer. */
 export type StakeKind = "native" | "eigenlayer";
@@ -75,6 +79,10 @@ function consortiumAround(
   const reputation = m.contract("Reputation", [admin, stake, ledger, m.getParameter("slashPenaltyBps", 5_000n)]);
   const verifier = m.contract(verifierContract, [], { id: "FraudVerifier" });
   const rootSumVerifier = m.contract(rootSumVerifierContract, [], { id: "RootSumVerifier" });
+  // Private sets (docs/protocol.md section 17): the generated PrivateAsset verifier behind the PrivateSetVerifier
+  // (SNARK and zero-difference proof), which the ledger calls per private asset.
+  const privateAssetVerifier = m.contract(PRIVATE_ASSET_VERIFIER, [], { id: "PrivateAssetVerifier" });
+  const privateSetVerifier = m.contract("PrivateSetVerifier", [privateAssetVerifier]);
   const adjudicator = m.contract("Adjudicator", [
     admin,
     { ledger, registry, stakeSource: stake, reputation, verifier, rootSumVerifier },
@@ -117,11 +125,22 @@ function consortiumAround(
     18n,
   ]);
   m.call(ledger, "setAdjudicator", [adjudicator]);
+  m.call(ledger, "setPrivateVerifier", [privateSetVerifier]);
   m.call(stake, "setAdjudicator", [adjudicator]);
   m.call(attestations, "setAdjudicator", [adjudicator]);
   m.call(adjudicator, "setAttestations", [attestations]);
   m.call(reputation, "setAttestations", [attestations]);
-  return { registry, reserveRegistry, reputation, ledger, verifier, rootSumVerifier, adjudicator, attestations };
+  return {
+    registry,
+    reserveRegistry,
+    reputation,
+    ledger,
+    verifier,
+    rootSumVerifier,
+    privateSetVerifier,
+    adjudicator,
+    attestations,
+  };
 }
 
 /**

@@ -67,6 +67,8 @@ interface IAdjudicator is IRestitutionClaims {
     error AdjudicatorRootSumAlreadyProven(address member, uint32 asset, uint64 t);
     /// @notice The Groth16 proof does not verify for these public inputs.
     error AdjudicatorInvalidProof();
+    /// @notice A root-sum mismatch was claimed against a private set (which commits no root sum).
+    error AdjudicatorPrivateSet(address member, uint64 t);
     /// @notice Only the commitment ledger may call.
     error AdjudicatorNotLedger(address caller);
     /// @notice Only the attestations contract may call.

@@ -28,6 +28,31 @@ interface ICommitmentLedger {
         bytes32 blobDigest;
     }
 
+    /// @notice One private asset's commitment (docs/protocol.md section 17): both totals hidden in Pedersen
+    /// commitments, every proof verified when it is committed. The ledger stores it as the `AssetCommitment`
+    /// `(asset, rootHash, 0, 0, keccak256(abi.encode(PRIVATE_ENTRY_DOMAIN, commitments, blobDigest)))` in the set's
+    /// digest (so fraud proofs read its `rootHash` as any other), and the set as private (`CommitmentSet.isPrivate`).
+    /// @param asset The 32-bit asset id.
+    /// @param rootHash The liability tree's root hash (a BN254 field element, non-zero).
+    /// @param blobDigest keccak256 of the (encrypted) data-availability blob of the asset.
+    /// @param snark The `PrivateAsset` Groth16 proof `[a.x, a.y, b00, b01, b10, b11, c.x, c.y]` in the generated
+    /// verifier's calldata order; its public inputs `[rootHash, C_L, C_S, context]` are computed by the ledger.
+    /// @param commitments `[C_A.x, C_A.y, C_L.x, C_L.y, C_S.x, C_S.y]` (reserves, liabilities, surplus).
+    /// @param eighths Each commitment's cofactor witness `Q` with `8*Q = C`, in the same order.
+    /// @param c The zero-difference challenge (below 2^128).
+    /// @param z The zero-difference response (below l).
+    /// The fields from `commitments` on are laid out as `ZeroDifferenceProof.Proof` (all static).
+    struct PrivateAssetCommitment {
+        uint32 asset;
+        uint256 rootHash;
+        bytes32 blobDigest;
+        uint256[8] snark;
+        uint256[6] commitments;
+        uint256[6] eighths;
+        uint256 c;
+        uint256 z;
+    }
+
     /// @notice Lifecycle of a commitment set: Pending until a quorum verdict; Fraudulent once a fraud proof against
     /// any of its assets is accepted (also after finalization: the challenge window stays open).
     enum SetStatus {
@@ -62,12 +87,14 @@ interface ICommitmentLedger {
     /// @param declaredInsolvent True when some asset was committed with `reserves < rootSum`.
     /// @param digest `keccak256(abi.encode(rootsDigest, blobDigest))` with its low 72 bits cleared (the set's storage
     /// word keeps the metadata there; 184 bits still bind the attested digests), what the quorum attests to.
+    /// @param isPrivate True for a set committed with `commitPrivate` or `respondToRequestPrivate` (totals hidden).
     struct CommitmentSet {
         SetStatus status;
         uint64 committedAt;
         uint16 assetCount;
         bool declaredInsolvent;
         bytes32 digest;
+        bool isPrivate;
     }
 
     /// @notice What the ledger keeps per member, in one slot: the cadence anchor and the duty counters that
@@ -191,6 +218,12 @@ interface ICommitmentLedger {
     error CommitmentLedgerNothingToWithdraw(address account);
     /// @notice An ETH transfer failed.
     error CommitmentLedgerTransferFailed(address to, uint256 amount);
+    /// @notice No private-set verifier is set (governance sets it once).
+    error CommitmentLedgerNoPrivateVerifier();
+    /// @notice The private-set verifier is already set.
+    error CommitmentLedgerPrivateVerifierAlreadySet(address verifier);
+    /// @notice A private asset's proof failed: `failure` 1 = the PrivateAsset SNARK, 2 = the zero-difference proof.
+    error CommitmentLedgerPrivateProofFailed(uint32 asset, uint8 failure);
 
     /// @notice Emitted per asset when a member commits a root.
     event RootCommitted(
@@ -210,6 +243,17 @@ interface ICommitmentLedger {
         uint128 reserves,
         uint128 rootSum
     );
+    /// @notice Emitted per private asset before its `RootCommitted` (whose rootSum and reserves are zero and whose
+    /// blobDigest is the entry digest over these commitments and `blobDigest`).
+    event PrivateRootCommitted(
+        address indexed member,
+        uint32 indexed asset,
+        uint64 indexed t,
+        uint256[6] commitments,
+        bytes32 blobDigest
+    );
+    /// @notice Emitted when governance sets the private-set verifier (once).
+    event PrivateVerifierSet(address verifier);
     /// @notice Emitted once per commitment set after its assets.
     event SetCommitted(
         address indexed member,
@@ -280,6 +324,22 @@ interface ICommitmentLedger {
     /// @param requestId The request answered.
     /// @param commitments The commitments for the request's `t` (or empty).
     function respondToRequest(uint256 requestId, AssetCommitment[] calldata commitments) external;
+
+    /// @notice Commits a private set for snapshot `t` (the same duties and checks as `commit`); every asset's
+    /// PrivateAsset SNARK and zero-difference proof is verified against the context the ledger computes (member,
+    /// asset, t, set id, chain, ledger) and the set is stored as private. Reverts
+    /// `CommitmentLedgerPrivateProofFailed` naming the asset and the proof that failed.
+    function commitPrivate(uint64 t, PrivateAssetCommitment[] calldata commitments) external;
+
+    /// @notice Answers an open request with a private set (as `respondToRequest`; an empty array when the set of
+    /// (member, t) exists already).
+    function respondToRequestPrivate(uint256 requestId, PrivateAssetCommitment[] calldata commitments) external;
+
+    /// @notice Sets the private-set verifier, once (governance).
+    function setPrivateVerifier(address verifier) external;
+
+    /// @notice The private-set verifier (zero until set).
+    function privateVerifier() external view returns (address);
 
     /// @notice Posts a quorum verdict on a commitment set (subject `keccak256(abi.encode(member, t))`).
     /// @dev The set must be Pending. Solvent finalizes; Insolvent marks it insolvent and asks the adjudicator to

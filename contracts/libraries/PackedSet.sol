@@ -3,8 +3,8 @@ pragma solidity 0.8.30;
 
 import {ICommitmentLedger} from "../interfaces/ICommitmentLedger.sol";
 
-/// @notice A commitment set in the ledger's storage, one word: status (bits 0-7), declaredInsolvent (bit 8),
-/// assetCount (bits 16-31), committedAt (bits 32-71) and the top 184 bits of the set hash
+/// @notice A commitment set in the ledger's storage, one word: status (bits 0-7), declaredInsolvent (bit 8), private
+/// (bit 9, `asPrivate`), assetCount (bits 16-31), committedAt (bits 32-71) and the top 184 bits of the set hash
 /// `keccak256(abi.encode(rootsDigest, blobDigest))` (bits 72-255). A stored set is never the zero word (its status is
 /// at least Pending); the zero word is a set never committed.
 type PackedSet is uint256;
@@ -15,6 +15,7 @@ using PackedSetLibrary for PackedSet global;
 /// @notice Named getters and copy-with setters of `PackedSet` (Uniswap v4's `Slot0` pattern).
 library PackedSetLibrary {
     uint256 private constant _DECLARED_INSOLVENT_OFFSET = 8;
+    uint256 private constant _PRIVATE_OFFSET = 9;
     uint256 private constant _ASSET_COUNT_OFFSET = 16;
     uint256 private constant _COMMITTED_AT_OFFSET = 32;
     /// @dev The low bits that hold the metadata; the digest keeps the bits above.
@@ -53,6 +54,16 @@ library PackedSetLibrary {
     /// @notice Whether the member committed some asset with reserves below its root sum.
     function declaredInsolvent(PackedSet set) internal pure returns (bool) {
         return (PackedSet.unwrap(set) >> _DECLARED_INSOLVENT_OFFSET) & 1 == 1;
+    }
+
+    /// @notice Whether the set is private (totals hidden in commitments, docs/protocol.md section 17).
+    function isPrivate(PackedSet set) internal pure returns (bool) {
+        return (PackedSet.unwrap(set) >> _PRIVATE_OFFSET) & 1 == 1;
+    }
+
+    /// @notice `set` marked private.
+    function asPrivate(PackedSet set) internal pure returns (PackedSet) {
+        return PackedSet.wrap(PackedSet.unwrap(set) | (1 << _PRIVATE_OFFSET));
     }
 
     /// @notice How many assets the set holds.

@@ -6,7 +6,35 @@ import { Contract, type ContractRunner } from "ethers";
 import type { CommitmentLedger } from "../../types/ethers-contracts/index.js";
 import { setStatusName } from "../chain/enums.js";
 import { ADJUDICATOR_ABI, COMMITMENT_LEDGER_ABI, CONSORTIUM_REGISTRY_ABI, SetStatus } from "../generated/abi.js";
+import { privateEntryDigest } from "../private/ledger.js";
 import { rootsDigest, setBlobDigest, setDigest, type AssetCommitment } from "./attestation.js";
+
+/** A private asset's commitments as the ledger emitted them (PrivateRootCommitted), checked against its entry. */
+export interface PrivateAssetRecord {
+  asset: number;
+  /** `[C_A.x, C_A.y, C_L.x, C_L.y, C_S.x, C_S.y]`. */
+  commitments: bigint[];
+  /** keccak256 of the encrypted blob (the set's entry holds the entry digest over this and the commitments). */
+  blobDigest: string;
+}
+
+/** The PrivateRootCommitted events of `(member, t)`, ascending by asset (not yet checked). */
+export async function privateAssetsOf(
+  runner: ContractRunner | null,
+  ledger: string,
+  member: string,
+  t: bigint,
+): Promise<PrivateAssetRecord[]> {
+  const l = new Contract(ledger, COMMITMENT_LEDGER_ABI, runner);
+  const logs = await l.queryFilter(l.filters.PrivateRootCommitted(member, null, t), 0, "latest");
+  const out: PrivateAssetRecord[] = [];
+  for (const log of logs) {
+    if (!("args" in log)) continue;
+    const a = log.args;
+    out.push({ asset: Number(a[1]), commitments: [...(a[3] as bigint[])], blobDigest: a[4] as string });
+  }
+  return out.sort((x, y) => x.asset - y.asset);
+}
 
 /** The commitments of `(member, t)` from the ledger's RootCommitted events, ascending by asset (not yet checked). */
 export async function commitmentsOf(
@@ -47,6 +75,10 @@ export interface CommittedSet {
   status: number;
   /** Asset ids proven fraudulent (the ledger's adjudicator's FraudProven events of the set), ascending. */
   fraudulentAssets: number[];
+  /** A private set (docs/protocol.md section 17): its entries carry zero sums and an entry digest. */
+  isPrivate: boolean;
+  /** A private set's commitments per asset, each checked against its entry (empty for a public set). */
+  privateAssets: PrivateAssetRecord[];
 }
 
 /**
@@ -60,7 +92,12 @@ export async function committedSet(
   t: bigint,
 ): Promise<CommittedSet> {
   const l = new Contract(ledger, COMMITMENT_LEDGER_ABI, runner);
-  const set = (await l.getFunction("setOf")(member, t)) as { status: bigint; assetCount: bigint; digest: string };
+  const set = (await l.getFunction("setOf")(member, t)) as {
+    status: bigint;
+    assetCount: bigint;
+    digest: string;
+    isPrivate: boolean;
+  };
   if (Number(set.status) === SetStatus.None) {
     throw new NoCommittedSetError(`member ${member} committed no set at t ${t} on this chain`);
   }
@@ -78,7 +115,30 @@ export async function committedSet(
     Number(set.status) === SetStatus.Fraudulent
       ? await fraudulentAssetsOf(runner, (await l.getFunction("adjudicator")()) as string, member, t)
       : [];
-  return { commitments, rootsDigest: rd, blobDigest: bd, status: Number(set.status), fraudulentAssets };
+  const privateAssets = set.isPrivate ? await privateAssetsOf(runner, ledger, member, t) : [];
+  if (set.isPrivate) {
+    const matches =
+      privateAssets.length === commitments.length &&
+      privateAssets.every(
+        (p, i) =>
+          p.asset === commitments[i].asset &&
+          privateEntryDigest(p.commitments, p.blobDigest) === commitments[i].blobDigest.toLowerCase(),
+      );
+    if (!matches) {
+      throw new Error(
+        `the PrivateRootCommitted events of member ${member} at t ${t} do not match the entries of its private set`,
+      );
+    }
+  }
+  return {
+    commitments,
+    rootsDigest: rd,
+    blobDigest: bd,
+    status: Number(set.status),
+    fraudulentAssets,
+    isPrivate: set.isPrivate,
+    privateAssets,
+  };
 }
 
 /**

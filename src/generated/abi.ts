@@ -98,6 +98,14 @@ export const ADJUDICATOR_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "AdjudicatorPrivateSet",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "committed", type: "uint256" },
       { internalType: "uint256", name: "proven", type: "uint256" },
     ],
@@ -2834,6 +2842,7 @@ export const COMMITMENT_LEDGER_ABI = [
     name: "CommitmentLedgerMalformedSignatures",
     type: "error",
   },
+  { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
@@ -2865,6 +2874,19 @@ export const COMMITMENT_LEDGER_ABI = [
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "CommitmentLedgerNothingToWithdraw",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint8", name: "failure", type: "uint8" },
+    ],
+    name: "CommitmentLedgerPrivateProofFailed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "CommitmentLedgerPrivateVerifierAlreadySet",
     type: "error",
   },
   {
@@ -3029,6 +3051,24 @@ export const COMMITMENT_LEDGER_ABI = [
       { indexed: false, internalType: "uint128", name: "rootSum", type: "uint128" },
     ],
     name: "InsolvencyDeclared",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: true, internalType: "uint64", name: "t", type: "uint64" },
+      { indexed: false, internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+      { indexed: false, internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+    ],
+    name: "PrivateRootCommitted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "verifier", type: "address" }],
+    name: "PrivateVerifierSet",
     type: "event",
   },
   {
@@ -3259,6 +3299,30 @@ export const COMMITMENT_LEDGER_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint64", name: "t", type: "uint64" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "commitPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "eip712Domain",
     outputs: [
@@ -3353,6 +3417,13 @@ export const COMMITMENT_LEDGER_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "privateVerifier",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -3475,6 +3546,30 @@ export const COMMITMENT_LEDGER_ABI = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "requestId", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "respondToRequestPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "bytes32", name: "role", type: "bytes32" },
       { internalType: "address", name: "account", type: "address" },
     ],
@@ -3504,6 +3599,7 @@ export const COMMITMENT_LEDGER_ABI = [
           { internalType: "uint16", name: "assetCount", type: "uint16" },
           { internalType: "bool", name: "declaredInsolvent", type: "bool" },
           { internalType: "bytes32", name: "digest", type: "bytes32" },
+          { internalType: "bool", name: "isPrivate", type: "bool" },
         ],
         internalType: "struct ICommitmentLedger.CommitmentSet",
         name: "",
@@ -3511,6 +3607,13 @@ export const COMMITMENT_LEDGER_ABI = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "setPrivateVerifier",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -6179,6 +6282,14 @@ export const I_ADJUDICATOR_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "AdjudicatorPrivateSet",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "committed", type: "uint256" },
       { internalType: "uint256", name: "proven", type: "uint256" },
     ],
@@ -8371,6 +8482,7 @@ export const I_COMMITMENT_LEDGER_ABI = [
     name: "CommitmentLedgerMalformedSignatures",
     type: "error",
   },
+  { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
@@ -8402,6 +8514,19 @@ export const I_COMMITMENT_LEDGER_ABI = [
   {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "CommitmentLedgerNothingToWithdraw",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint8", name: "failure", type: "uint8" },
+    ],
+    name: "CommitmentLedgerPrivateProofFailed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "CommitmentLedgerPrivateVerifierAlreadySet",
     type: "error",
   },
   {
@@ -8562,6 +8687,24 @@ export const I_COMMITMENT_LEDGER_ABI = [
       { indexed: false, internalType: "uint128", name: "rootSum", type: "uint128" },
     ],
     name: "InsolvencyDeclared",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: true, internalType: "uint64", name: "t", type: "uint64" },
+      { indexed: false, internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+      { indexed: false, internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+    ],
+    name: "PrivateRootCommitted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "verifier", type: "address" }],
+    name: "PrivateVerifierSet",
     type: "event",
   },
   {
@@ -8734,6 +8877,30 @@ export const I_COMMITMENT_LEDGER_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint64", name: "t", type: "uint64" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "commitPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "feesOf",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
@@ -8786,6 +8953,13 @@ export const I_COMMITMENT_LEDGER_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "privateVerifier",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -8897,6 +9071,30 @@ export const I_COMMITMENT_LEDGER_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "requestId", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment[]",
+        name: "commitments",
+        type: "tuple[]",
+      },
+    ],
+    name: "respondToRequestPrivate",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "address", name: "adjudicator", type: "address" }],
     name: "setAdjudicator",
     outputs: [],
@@ -8917,6 +9115,7 @@ export const I_COMMITMENT_LEDGER_ABI = [
           { internalType: "uint16", name: "assetCount", type: "uint16" },
           { internalType: "bool", name: "declaredInsolvent", type: "bool" },
           { internalType: "bytes32", name: "digest", type: "bytes32" },
+          { internalType: "bool", name: "isPrivate", type: "bool" },
         ],
         internalType: "struct ICommitmentLedger.CommitmentSet",
         name: "",
@@ -8924,6 +9123,13 @@ export const I_COMMITMENT_LEDGER_ABI = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "verifier", type: "address" }],
+    name: "setPrivateVerifier",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -10287,6 +10493,50 @@ export const I_LEAF_MISMATCH_VERIFIER_ABI = [
     ],
     name: "verifyProof",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IPrivateAssetVerifier` (contracts/interfaces/IPrivateSetVerifier.sol). */
+export const I_PRIVATE_ASSET_VERIFIER_ABI = [
+  {
+    inputs: [
+      { internalType: "uint256[2]", name: "a", type: "uint256[2]" },
+      { internalType: "uint256[2][2]", name: "b", type: "uint256[2][2]" },
+      { internalType: "uint256[2]", name: "c", type: "uint256[2]" },
+      { internalType: "uint256[6]", name: "pubSignals", type: "uint256[6]" },
+    ],
+    name: "verifyProof",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IPrivateSetVerifier` (contracts/interfaces/IPrivateSetVerifier.sol). */
+export const I_PRIVATE_SET_VERIFIER_ABI = [
+  {
+    inputs: [
+      { internalType: "uint256", name: "context", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint256", name: "rootHash", type: "uint256" },
+          { internalType: "bytes32", name: "blobDigest", type: "bytes32" },
+          { internalType: "uint256[8]", name: "snark", type: "uint256[8]" },
+          { internalType: "uint256[6]", name: "commitments", type: "uint256[6]" },
+          { internalType: "uint256[6]", name: "eighths", type: "uint256[6]" },
+          { internalType: "uint256", name: "c", type: "uint256" },
+          { internalType: "uint256", name: "z", type: "uint256" },
+        ],
+        internalType: "struct ICommitmentLedger.PrivateAssetCommitment",
+        name: "commitment",
+        type: "tuple",
+      },
+    ],
+    name: "verify",
+    outputs: [{ internalType: "uint8", name: "failure", type: "uint8" }],
     stateMutability: "view",
     type: "function",
   },

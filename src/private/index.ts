@@ -2,3 +2,6 @@
 // proof, and the proofs of one private asset (RootCommitment, SurplusRange).
 export * from "./pedersen.js";
 export * from "./prove.js";
+export * from "./ledger.js";
+export * from "./blob.js";
+export * from "./check.js";
