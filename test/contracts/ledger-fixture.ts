@@ -144,6 +144,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
   );
   const adjudicator = await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress());
   const attestations = await ethers.getContractAt("Attestations", await d.attestations.getAddress());
+  const transfers = await ethers.getContractAt("Transfers", await d.transfers.getAddress());
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await registry.listAsset(TOKEN_ASSET, await token.getAddress(), "TUSD", 6);
 
@@ -187,6 +188,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     rootSumVerifier,
     adjudicator,
     attestations,
+    transfers,
     token,
     governance,
     auditor,
