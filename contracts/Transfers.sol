@@ -205,7 +205,8 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
             _LEDGER
         );
         if (t.refused != address(0)) revert TransfersNotCoSigner(t.refused);
-        if (!QuorumVerdicts.reached(t)) revert TransfersQuorumNotReached(t.weight, t.quorumWeight, t.count, t.minSigners);
+        if (!QuorumVerdicts.reached(t))
+            revert TransfersQuorumNotReached(t.weight, t.quorumWeight, t.count, t.minSigners);
         _txUsed[txRef] = noticeId;
         _close(noticeId, record, NoticeStatus.Settled);
         _duties[notice.sender].settled += 1;
@@ -337,10 +338,15 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         limit = Math.mulDiv(_STAKE.stakeOf(sender), p.creditBps, Constants.BPS);
         IReputation.Parts memory parts = _REPUTATION.partsOf(sender);
         // The duty record (met / total, all met when there is none) and the slash factor lower the collateral term.
-        uint256 missedBps = parts.weightedTotal == 0
-            ? 0
-            : Constants.BPS - Math.mulDiv(parts.weightedMet, Constants.BPS, parts.weightedTotal);
-        limit = Math.mulDiv(limit, Constants.BPS - Math.mulDiv(missedBps, p.reputationBps, Constants.BPS), Constants.BPS);
+        uint256 missedBps =
+            parts.weightedTotal == 0
+                ? 0
+                : Constants.BPS - Math.mulDiv(parts.weightedMet, Constants.BPS, parts.weightedTotal);
+        limit = Math.mulDiv(
+            limit,
+            Constants.BPS - Math.mulDiv(missedBps, p.reputationBps, Constants.BPS),
+            Constants.BPS
+        );
         limit = Math.mulDiv(limit, parts.slashFactor, _WEIGHT_UNIT);
     }
 
@@ -387,7 +393,11 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         outstanding = _open[sender][recipient][asset];
         (uint256 limit, uint256 owed) = creditWeightOf(sender);
         uint256 freeWeight = limit > owed ? limit - owed : 0;
-        available = Math.mulDiv(freeWeight, _WEIGHT_UNIT * Constants.BPS, terms.weight * (Constants.BPS + _params.penaltyBps));
+        available = Math.mulDiv(
+            freeWeight,
+            _WEIGHT_UNIT * Constants.BPS,
+            terms.weight * (Constants.BPS + _params.penaltyBps)
+        );
         OwnLimit memory own = _own[recipient][sender][asset];
         if (own.set) {
             uint256 left = own.limit > outstanding ? own.limit - outstanding : 0;
@@ -396,7 +406,13 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
     }
 
     function _owedWeight(AssetTerms memory terms, uint256 amount) private view returns (uint256) {
-        return Math.mulDiv(amount, terms.weight * (Constants.BPS + _params.penaltyBps), _WEIGHT_UNIT * Constants.BPS, Math.Rounding.Ceil);
+        return
+            Math.mulDiv(
+                amount,
+                terms.weight * (Constants.BPS + _params.penaltyBps),
+                _WEIGHT_UNIT * Constants.BPS,
+                Math.Rounding.Ceil
+            );
     }
 
     /// @dev Settle-by within the governance window, which itself fits the unbonding delay with the report window.

@@ -139,9 +139,14 @@ function consortiumAround(
   m.call(adjudicator, "setTransfers", [transfers]);
   m.call(reputation, "setTransfers", [transfers]);
   // ETH settles through the contract, one wei one weight unit (as the vault's default ETH weight).
-  const ethTerms = m.call(transfers, "setAssetTerms", [m.getParameter("ethAssetId", 1n), { kind: 1n, weight: 10n ** 18n }], {
-    id: "transfers_eth_terms",
-  });
+  const ethTerms = m.call(
+    transfers,
+    "setAssetTerms",
+    [m.getParameter("ethAssetId", 1n), { kind: 1n, weight: 10n ** 18n }],
+    {
+      id: "transfers_eth_terms",
+    },
+  );
   void ethTerms;
   return {
     registry,

@@ -120,7 +120,12 @@ interface ITransfers {
 
     event DepositAddressRegistered(address indexed member, uint32 indexed asset, address depositAddress);
     event DepositAddressRemoved(address indexed member, uint32 indexed asset, address depositAddress);
-    event NoticePosted(bytes32 indexed noticeId, address indexed sender, address indexed recipient, NoticeRecord record);
+    event NoticePosted(
+        bytes32 indexed noticeId,
+        address indexed sender,
+        address indexed recipient,
+        NoticeRecord record
+    );
     event NoticeSettled(bytes32 indexed noticeId, address indexed sender, address indexed recipient, bytes32 txRef);
     event NoticeDefaulted(
         bytes32 indexed noticeId,

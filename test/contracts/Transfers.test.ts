@@ -229,9 +229,7 @@ describe("Transfers", function () {
         .to.be.revertedWithCustomError(f.transfers, "TransfersBadSignature")
         .withArgs(wallet.address);
       const again = await signDepositAddress(f.deposit, f.domain, f.sender.address, ETH_ASSET, deadline);
-      await expect(
-        f.transfers.connect(f.sender).registerDepositAddress(ETH_ASSET, f.deposit.address, deadline, again),
-      )
+      await expect(f.transfers.connect(f.sender).registerDepositAddress(ETH_ASSET, f.deposit.address, deadline, again))
         .to.be.revertedWithCustomError(f.transfers, "TransfersDepositAddressTaken")
         .withArgs(f.deposit.address, ETH_ASSET, f.recipient.address);
       await expect(
@@ -322,7 +320,9 @@ describe("Transfers", function () {
     it("uses a nonce once and refuses a signature not by the sender", async function () {
       const n = await notice(f);
       await f.transfers.postNotice(n, await signNotice(f.sender, f.domain, n));
-      await expect(f.transfers.postNotice({ ...n, amount: 2n }, await signNotice(f.sender, f.domain, { ...n, amount: 2n })))
+      await expect(
+        f.transfers.postNotice({ ...n, amount: 2n }, await signNotice(f.sender, f.domain, { ...n, amount: 2n })),
+      )
         .to.be.revertedWithCustomError(f.transfers, "TransfersNonceUsed")
         .withArgs(n.sender, n.nonce);
       const m = await notice(f);
@@ -338,7 +338,9 @@ describe("Transfers", function () {
       const id = noticeIdOf(record.notice.sender, record.notice.nonce);
       const tx = f.transfers.connect(f.sender).settle(record, { value: ETH });
       await expect(tx).to.changeEtherBalances(ethers, [f.sender, f.deposit.address], [-ETH, ETH]);
-      await expect(tx).to.emit(f.transfers, "NoticeSettled").withArgs(id, f.sender.address, f.recipient.address, ethers.ZeroHash);
+      await expect(tx)
+        .to.emit(f.transfers, "NoticeSettled")
+        .withArgs(id, f.sender.address, f.recipient.address, ethers.ZeroHash);
       expect(await f.transfers.noticeStatusOf(record)).to.equal(2n);
       expect((await f.transfers.creditWeightOf(f.sender.address)).owed).to.equal(0n);
       expect((await f.transfers.dutiesOf(f.sender.address)).settled).to.equal(1n);
@@ -423,8 +425,9 @@ describe("Transfers", function () {
         "TransfersNoTransaction",
       );
       const txRef = ethers.id("btc-tx-2");
-      await expect(f.transfers.attestSettlement(record, txRef, await verdict(f, record, txRef, f.operators.slice(1, 3))))
-        .to.be.revertedWithCustomError(f.transfers, "TransfersQuorumNotReached");
+      await expect(
+        f.transfers.attestSettlement(record, txRef, await verdict(f, record, txRef, f.operators.slice(1, 3))),
+      ).to.be.revertedWithCustomError(f.transfers, "TransfersQuorumNotReached");
       const stranger = Wallet.createRandom();
       const sigs = await verdict(f, record, txRef, [f.operators[1], f.operators[2], stranger as unknown as Wallet]);
       try {

@@ -292,5 +292,6 @@ export async function fixtureAddresses(f: Awaited<ReturnType<typeof deployLedger
     verifier: await f.verifier.getAddress(),
     adjudicator: await f.adjudicator.getAddress(),
     attestations: await f.attestations.getAddress(),
+    transfers: await f.transfers.getAddress(),
   };
 }
