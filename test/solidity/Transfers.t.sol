@@ -156,7 +156,11 @@ contract TransfersInvariantTest {
                 rootSumVerifier: IRootSumMismatchVerifier(address(new MockRootSumMismatchVerifier()))
             }),
             IAdjudicator.SlashParams({fraudBps: 5_000, missedDeadlineBps: 1_000, insolvencyBps: 2_000}),
-            IRestitutionClaims.ClaimParams({claimWindow: 2 days, insuranceShareBps: 2_000, insuranceFund: address(this)})
+            IRestitutionClaims.ClaimParams({
+                claimWindow: 2 days,
+                insuranceShareBps: 2_000,
+                insuranceFund: address(this)
+            })
         );
         vault.setAdjudicator(address(adjudicator));
         registry.grantRole(registry.ADJUDICATOR_ROLE(), address(adjudicator));
