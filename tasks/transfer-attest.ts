@@ -6,12 +6,11 @@ import {
   clientTask,
   given,
   toJson,
-  userInput,
   type Client,
   type ClientArgs,
 } from "../src/client/index.js";
 import { writeFileAtomic } from "../src/files/index.js";
-import { findNotice, signSettlement, transferSettlementFile, transfersDomain } from "../src/transfers/index.js";
+import { openNoticeOf, signSettlement, transferSettlementFile, transfersDomain } from "../src/transfers/index.js";
 
 export interface Args extends ClientArgs {
   notice?: string;
@@ -29,13 +28,11 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 }
 
 export async function transferAttest(ctx: Client, args: Args): Promise<void> {
-  if (!given(args.notice)) throw new TaskError("<notice> (the notice id) is required");
   if (!given(args.tx)) throw new TaskError("--tx <the paying transaction's hash> is required");
-  const id = bytes32Input("<notice>", args.notice);
   const txRef = bytes32Input("--tx", args.tx);
   const transfers = await ctx.contract("transfers");
-  const p = await userInput(() => findNotice(transfers, id, ctx.deployment.firstBlock));
-  if (p.status !== "Open") throw new TaskError(`notice ${id} is ${p.status}, not open`);
+  const p = await openNoticeOf(transfers, args.notice, ctx.deployment.firstBlock);
+  const id = p.noticeId;
   const signer = await ctx.signer();
   const address = await transfers.getAddress();
   const signed = await signSettlement(signer, transfersDomain(ctx.chainId, address), p.record, txRef);

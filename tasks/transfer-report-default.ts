@@ -1,16 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  TaskError,
-  bytes32Input,
-  clientTask,
-  given,
-  sendAndDescribe,
-  userInput,
-  type Client,
-  type ClientArgs,
-} from "../src/client/index.js";
-import { findNotice } from "../src/transfers/index.js";
+import { TaskError, clientTask, sendAndDescribe, type Client, type ClientArgs } from "../src/client/index.js";
+import { openNoticeOf } from "../src/transfers/index.js";
 
 export interface Args extends ClientArgs {
   notice?: string;
@@ -22,11 +13,9 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 }
 
 export async function transferReportDefault(ctx: Client, args: Args): Promise<void> {
-  if (!given(args.notice)) throw new TaskError("<notice> (the notice id) is required");
-  const id = bytes32Input("<notice>", args.notice);
   const transfers = await ctx.contract("transfers", await ctx.signer());
-  const p = await userInput(() => findNotice(transfers, id, ctx.deployment.firstBlock));
-  if (p.status !== "Open") throw new TaskError(`notice ${id} is ${p.status}, not open`);
+  const p = await openNoticeOf(transfers, args.notice, ctx.deployment.firstBlock);
+  const id = p.noticeId;
   const now = BigInt((await ctx.provider.getBlock("latest"))!.timestamp);
   if (now <= p.record.notice.settleBy) {
     throw new TaskError(`notice ${id}: settle-by ${p.record.notice.settleBy} has not passed (now ${now})`);

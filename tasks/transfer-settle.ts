@@ -1,18 +1,9 @@
 import { Contract } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import {
-  TaskError,
-  bytes32Input,
-  clientTask,
-  given,
-  sendAndDescribe,
-  userInput,
-  type Client,
-  type ClientArgs,
-} from "../src/client/index.js";
+import { TaskError, clientTask, sendAndDescribe, type Client, type ClientArgs } from "../src/client/index.js";
 import { IERC20_METADATA_ABI } from "../src/generated/abi.js";
-import { ASSET_KIND, findNotice } from "../src/transfers/index.js";
+import { ASSET_KIND, openNoticeOf } from "../src/transfers/index.js";
 
 export interface Args extends ClientArgs {
   notice?: string;
@@ -24,12 +15,10 @@ export default async function action(args: Args, hre: HardhatRuntimeEnvironment)
 }
 
 export async function transferSettle(ctx: Client, args: Args): Promise<void> {
-  if (!given(args.notice)) throw new TaskError("<notice> (the notice id) is required");
-  const id = bytes32Input("<notice>", args.notice);
   const payer = await ctx.signer();
   const transfers = await ctx.contract("transfers", payer);
-  const p = await userInput(() => findNotice(transfers, id, ctx.deployment.firstBlock));
-  if (p.status !== "Open") throw new TaskError(`notice ${id} is ${p.status}, not open`);
+  const p = await openNoticeOf(transfers, args.notice, ctx.deployment.firstBlock);
+  const id = p.noticeId;
   const n = p.record.notice;
   const kind = ASSET_KIND[Number((await transfers.assetTerms(n.asset)).kind)];
   if (kind === "OffChain") {

@@ -4,6 +4,7 @@
 import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 
 import type { Transfers } from "../../types/ethers-contracts/index.js";
+import { TaskError, bytes32Input, userInput } from "../client/index.js";
 import { postedNotices, type Notice, type PostedNotice } from "./notices.js";
 
 /** The DA payload of a notice: its fields (the digest aside) and a memo, as canonical JSON. */
@@ -78,4 +79,17 @@ export async function creditView(
     owedWeight,
     ownLimit: own.set ? own.limit : undefined,
   };
+}
+
+/** The open notice a task names by id (`<notice>`): a TaskError naming what is wrong otherwise. */
+export async function openNoticeOf(
+  transfers: Transfers,
+  noticeText: string | undefined,
+  fromBlock: number,
+): Promise<PostedNotice> {
+  if (noticeText === undefined || noticeText === "") throw new TaskError("<notice> (the notice id) is required");
+  const id = bytes32Input("<notice>", noticeText);
+  const p = await userInput(() => findNotice(transfers, id, fromBlock));
+  if (p.status !== "Open") throw new TaskError(`notice ${id} is ${p.status}, not open`);
+  return p;
 }
