@@ -8,6 +8,7 @@ import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {IRootSumMismatchVerifier} from "./interfaces/IRootSumMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
@@ -43,6 +44,8 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     SlashParams private _slashParams;
     /// @dev The attestations contract (missed interim attestations), wired once by governance.
     address private _attestations;
+    /// @dev The transfers contract (defaulted notices), wired once by governance.
+    address private _transfers;
     mapping(address member => mapping(uint32 asset => mapping(uint64 t => bool proven))) private _rootSumProven;
 
     /// @notice The contracts the adjudicator works with.
@@ -161,6 +164,60 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         if (bps > Constants.BPS) revert AdjudicatorBadBps(bps);
         weightSlashed = _slash(member, bps, submitter);
         emit MissedInterimSlashed(member, interimId, submitter, weightSlashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function slashTransferDefault(
+        address sender,
+        bytes32 noticeId,
+        uint256 weightOwed,
+        address recipient
+    ) external nonReentrant returns (uint256 weightSlashed) {
+        if (msg.sender != _transfers || msg.sender == address(0)) revert AdjudicatorNotTransfers(msg.sender);
+        if (recipient == address(0)) revert AdjudicatorZeroAddress();
+        uint256 stake = _STAKE.stakeOf(sender);
+        // The smallest share that takes at least what is owed (each token's cut rounds down: one more basis point
+        // covers it), all of the stake when it is less.
+        uint256 bps = stake == 0 ? 0 : (weightOwed * Constants.BPS + stake - 1) / stake + 1;
+        if (bps > Constants.BPS) bps = Constants.BPS;
+        // No bounty: the reporter could be the sender itself, and a reporter's share would come out of the
+        // recipient's due.
+        address[] memory tokens = _vaultTokens();
+        uint256 count = tokens.length;
+        uint256[] memory before = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) before[i] = _STAKE.restitutionOf(sender, tokens[i]);
+        weightSlashed = _slash(sender, uint16(bps), address(0));
+        // What the slash put into the sender's pool goes on to the recipient at once; a source that delivers slashed
+        // funds later (EigenLayer) leaves them in the pool (docs/threat-model.md).
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 added = _STAKE.restitutionOf(sender, tokens[i]) - before[i];
+            if (added != 0) _STAKE.releaseRestitution(sender, tokens[i], recipient, added);
+        }
+        emit TransferDefaultSlashed(sender, noticeId, recipient, weightOwed, weightSlashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function setTransfers(address transfers_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (transfers_ == address(0)) revert AdjudicatorZeroAddress();
+        if (_transfers != address(0)) revert AdjudicatorTransfersAlreadySet();
+        _transfers = transfers_;
+        emit TransfersSet(transfers_);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function transfers() external view returns (address) {
+        return _transfers;
+    }
+
+    /// @dev The collateral tokens when the stake source is the native vault (its slashes reach the pool at once);
+    /// none for a source without that list.
+    function _vaultTokens() private view returns (address[] memory tokens) {
+        if (_STAKE.restitutionDelay() != 0) return tokens;
+        try ICollateralVault(address(_STAKE)).collateralTokens() returns (address[] memory list) {
+            return list;
+        } catch {
+            return tokens;
+        }
     }
 
     /// @inheritdoc IAdjudicator

@@ -15,7 +15,7 @@ import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
-import {QuorumSignatures} from "./libraries/QuorumSignatures.sol";
+import {QuorumVerdicts} from "./libraries/QuorumVerdicts.sol";
 
 /// @title Attestations
 /// @notice Interim attestations, reserve attestations, auditor sampling and their duty counters: see `IAttestations`.
@@ -451,19 +451,19 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         bool settled,
         bytes calldata signatures
     ) private view returns (uint256 weight, uint256 count) {
-        address[] memory signers = QuorumSignatures.recover(
+        QuorumVerdicts.Tally memory t = QuorumVerdicts.tally(
             interimVerdictDigest(record, settled),
             record.member,
-            signatures
+            record.postedAt,
+            signatures,
+            _STAKE,
+            _LEDGER
         );
-        count = signers.length;
-        uint256 refused;
-        (weight, refused) = _STAKE.quorumWeightOf(signers, record.postedAt);
-        if (refused != 0) revert AttestationsNotCoSigner(signers[refused - 1]);
-        ICommitmentLedger.QuorumParams memory q = _LEDGER.quorumParams();
-        if (weight < q.quorumWeight || count < q.minSigners) {
-            revert AttestationsQuorumNotReached(weight, q.quorumWeight, count, q.minSigners);
+        if (t.refused != address(0)) revert AttestationsNotCoSigner(t.refused);
+        if (!QuorumVerdicts.reached(t)) {
+            revert AttestationsQuorumNotReached(t.weight, t.quorumWeight, t.count, t.minSigners);
         }
+        return (t.weight, t.count);
     }
 
     /// @dev Stores the verdict, counts the duty, and slashes a missed IA (`missedInterimBps`, when wired).

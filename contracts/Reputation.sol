@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IAttestations} from "./interfaces/IAttestations.sol";
+import {ITransfers} from "./interfaces/ITransfers.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
@@ -20,6 +21,7 @@ contract Reputation is IReputation, AccessControl {
     uint16 private _slashPenaltyBps;
     Weights private _weights;
     IAttestations private _attestations;
+    ITransfers private _transfers;
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
     /// @param stakeSource_ The stake source (stake history).
@@ -45,7 +47,8 @@ contract Reputation is IReputation, AccessControl {
                 mediumBps: 250,
                 lowBps: 50,
                 scoreWeightBps: 5_000,
-                findingsDecay: 180 days
+                findingsDecay: 180 days,
+                transfers: 1
             })
         );
     }
@@ -61,6 +64,14 @@ contract Reputation is IReputation, AccessControl {
         if (address(_attestations) != address(0)) revert ReputationAttestationsAlreadySet();
         _attestations = IAttestations(attestations_);
         emit AttestationsSet(attestations_);
+    }
+
+    /// @inheritdoc IReputation
+    function setTransfers(address transfers_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (transfers_ == address(0)) revert ReputationZeroAddress();
+        if (address(_transfers) != address(0)) revert ReputationTransfersAlreadySet();
+        _transfers = ITransfers(transfers_);
+        emit TransfersSet(transfers_);
     }
 
     /// @inheritdoc IReputation
@@ -117,6 +128,12 @@ contract Reputation is IReputation, AccessControl {
                 (uint256(d.samplesOpened) + d.samplesMissed) * w.samples;
             parts.findingsPenaltyBps = _findingsPenalty(attestations_.recentFindingsOf(member), w);
         }
+        ITransfers transfers_ = _transfers;
+        if (address(transfers_) != address(0)) {
+            ITransfers.Duties memory t = transfers_.dutiesOf(member);
+            parts.weightedMet += uint256(t.settled) * w.transfers;
+            parts.weightedTotal += (uint256(t.settled) + t.defaulted) * w.transfers;
+        }
         parts.slashFactor = _pow(((Constants.BPS - _slashPenaltyBps) * _ONE) / Constants.BPS, history.slashCount);
         if (parts.weightedTotal == 0) return parts;
         uint256 score = Math.mulDiv(parts.twc, parts.weightedMet, parts.weightedTotal);
@@ -132,6 +149,11 @@ contract Reputation is IReputation, AccessControl {
     /// @inheritdoc IReputation
     function attestations() external view returns (address) {
         return address(_attestations);
+    }
+
+    /// @inheritdoc IReputation
+    function transfers() external view returns (address) {
+        return address(_transfers);
     }
 
     /// @inheritdoc IReputation
@@ -182,7 +204,7 @@ contract Reputation is IReputation, AccessControl {
 
     function _setWeights(Weights memory w) private {
         if (
-            uint256(w.snapshots) + w.interims + w.reserveAttestations + w.samples == 0 ||
+            uint256(w.snapshots) + w.interims + w.reserveAttestations + w.samples + w.transfers == 0 ||
             w.criticalBps > Constants.BPS ||
             w.highBps > Constants.BPS ||
             w.mediumBps > Constants.BPS ||

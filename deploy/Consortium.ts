@@ -7,8 +7,10 @@
 // Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry, Reputation,
 // CommitmentLedger, the fraud-proof verifiers LeafMismatch32Verifier and RootSumMismatchVerifier (generated into
 // contracts/verifiers/ by `npx hardhat circuits`), the Adjudicator (which keeps the restitution claims) and
-// Attestations (interim and reserve attestations, sampling), and for private sets PrivateAssetVerifier behind
-// PrivateSetVerifier (the ledger's, set once). Roles: AUDITOR_ROLE on the registry to `auditor`;
+// Attestations (interim and reserve attestations, sampling), Transfers (0-confirmation transfers between members;
+// its adjudicator is the Adjudicator and the Adjudicator's and Reputation's transfers contract is it, set once), and
+// for private sets PrivateAssetVerifier behind PrivateSetVerifier (the ledger's, set once). Roles: AUDITOR_ROLE on
+// the registry to `auditor`;
 // ADJUDICATOR_ROLE to the Adjudicator on the registry; the vault's, the ledger's and Attestations' adjudicator is the
 // Adjudicator, set once, and the Adjudicator's and Reputation's attestations contract is Attestations, set once
 // (Reputation needs no role: it reads the ledger's and Attestations' counters and the vault's stake history). Governance (DEFAULT_ADMIN_ROLE everywhere) is the deploying account; hand it to
@@ -114,6 +116,22 @@ function consortiumAround(
     },
   ]);
 
+  const transfers = m.contract("Transfers", [
+    admin,
+    registry,
+    stake,
+    ledger,
+    reputation,
+    {
+      minSettleWindow: m.getParameter("minSettleWindow", 600n),
+      maxSettleWindow: m.getParameter("maxSettleWindow", 2n * 86_400n),
+      reportWindow: m.getParameter("reportWindow", 3n * 86_400n),
+      penaltyBps: m.getParameter("transferPenaltyBps", 1_000n),
+      creditBps: m.getParameter("transferCreditBps", 5_000n),
+      reputationBps: m.getParameter("transferReputationBps", 5_000n),
+    },
+  ]);
+
   // Wiring (the deployer is governance on every contract, so it may make these calls).
   m.call(registry, "setStakeSource", [stake]);
   m.call(registry, "grantRole", [ROLES.AUDITOR_ROLE, auditor], { id: "registry_grant_auditor" });
@@ -130,6 +148,19 @@ function consortiumAround(
   m.call(attestations, "setAdjudicator", [adjudicator]);
   m.call(adjudicator, "setAttestations", [attestations]);
   m.call(reputation, "setAttestations", [attestations]);
+  m.call(transfers, "setAdjudicator", [adjudicator]);
+  m.call(adjudicator, "setTransfers", [transfers]);
+  m.call(reputation, "setTransfers", [transfers]);
+  // ETH settles through the contract, one wei one weight unit (as the vault's default ETH weight).
+  const ethTerms = m.call(
+    transfers,
+    "setAssetTerms",
+    [m.getParameter("ethAssetId", 1n), { kind: 1n, weight: 10n ** 18n }],
+    {
+      id: "transfers_eth_terms",
+    },
+  );
+  void ethTerms;
   return {
     registry,
     reserveRegistry,
@@ -140,6 +171,7 @@ function consortiumAround(
     privateSetVerifier,
     adjudicator,
     attestations,
+    transfers,
   };
 }
 

@@ -8,7 +8,7 @@
 // itself (no admin account): changing its delay or its proposers is a timelocked operation too.
 //
 // Then, on every AccessControl contract of the consortium (ConsortiumRegistry, its stake source: CollateralVault or
-// EigenLayerStakeSource, CommitmentLedger, Reputation, Adjudicator, Attestations; ReserveRegistry has no roles of its own, it asks
+// EigenLayerStakeSource, CommitmentLedger, Reputation, Adjudicator, Attestations, Transfers; ReserveRegistry has no roles of its own, it asks
 // the registry), grants DEFAULT_ADMIN_ROLE
 // to the timelock, makes the timelock the insurance fund (`Adjudicator.setClaimParams`, keeping `claimWindow` and
 // `insuranceShareBps` as given here), and only then has the deployer renounce DEFAULT_ADMIN_ROLE everywhere and the
@@ -36,6 +36,7 @@ export const ADMINISTERED_CONTRACTS = [
   "Reputation",
   "Adjudicator",
   "Attestations",
+  "Transfers",
 ] as const;
 
 export type AdministeredContract = (typeof ADMINISTERED_CONTRACTS)[number];
@@ -82,6 +83,7 @@ export function buildGovernanceModule(
       Reputation: c.reputation,
       Adjudicator: c.adjudicator,
       Attestations: c.attestations,
+      Transfers: c.transfers,
     };
     const administered = ADMINISTERED_CONTRACTS.flatMap((name) => {
       const future = contracts[name];

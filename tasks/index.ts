@@ -881,6 +881,98 @@ const governanceTasks: TaskDefinition[] = [
     .build(),
 ];
 
+// --- 0-confirmation transfers between members (src/transfers) ---
+const noticeArgument = { name: "notice" as const, description: "The notice's id (transfer notice list)" };
+const blobStoreOptions = [
+  optionalOption("blobDir", "Local blob store for the notice payload (or --eigenda-url)"),
+  optionalOption("eigendaUrl", "Or: EigenDA proxy URL"),
+] as const;
+const transferTasks: TaskDefinition[] = [
+  emptyTask("transfer", "0-confirmation transfers between members: notices, credit, settlement, defaults").build(),
+  emptyTask(["transfer", "deposit-address"], "Where members receive transfers, per asset").build(),
+  signingTask(["transfer", "deposit-address", "register"], "Member: register a deposit address (it signs ownership)")
+    .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(optionalOption("address", "The deposit address's account (index or configured address)"))
+    .addOption({
+      name: "validFor",
+      description: "Seconds the ownership signature stays valid",
+      type: ArgumentType.BIGINT,
+      defaultValue: 3_600n,
+    })
+    .setAction(() => import("./transfer-deposit-address-register.js"))
+    .build(),
+  task(["transfer", "deposit-address", "list"], "Registered deposit addresses (read-only)")
+    .addOption(optionalOption("member", "Only this member's"))
+    .addOption({ name: "asset", description: "Only this asset (0: all)", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./transfer-deposit-address-list.js"))
+    .build(),
+  emptyTask(["transfer", "notice"], "Transfer notices: post, list, show").build(),
+  signingTask(["transfer", "notice", "post"], "Sender: post a signed notice (payload to the DA layer, digest on-chain)")
+    .addOption(optionalOption("to", "The recipient member"))
+    .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(optionalOption("amount", "Amount, in whole units (1.5) or base units (1500units)"))
+    .addOption(optionalOption("depositAddress", "The recipient's registered deposit address"))
+    .addOption({
+      name: "within",
+      description: "Settle-by this many seconds from now",
+      type: ArgumentType.BIGINT,
+      defaultValue: 3_600n,
+    })
+    .addOption({
+      name: "nonce",
+      description: "Nonce (0: the next unused)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .addOption({ name: "memo", description: "A memo in the payload", type: ArgumentType.STRING, defaultValue: "" })
+    .addOption(blobStoreOptions[0])
+    .addOption(blobStoreOptions[1])
+    .setAction(() => import("./transfer-notice-post.js"))
+    .build(),
+  task(["transfer", "notice", "list"], "Posted notices and their status (read-only)")
+    .addOption(optionalOption("sender", "Only this sender's"))
+    .addOption(optionalOption("recipient", "Only to this recipient"))
+    .addFlag({ name: "open", description: "Only open notices" })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./transfer-notice-list.js"))
+    .build(),
+  task(["transfer", "notice", "show"], "One notice (read-only)")
+    .addPositionalArgument(noticeArgument)
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./transfer-notice-show.js"))
+    .build(),
+  task(["transfer", "credit"], "A sender's credit towards a recipient in an asset: limits and open value (read-only)")
+    .addOption(optionalOption("sender", "The sending member"))
+    .addOption(optionalOption("recipient", "The receiving member"))
+    .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(() => import("./transfer-credit.js"))
+    .build(),
+  signingTask(["transfer", "settle"], "Sender (or anyone): settle an on-chain notice through the contract")
+    .addPositionalArgument(noticeArgument)
+    .setAction(() => import("./transfer-settle.js"))
+    .build(),
+  signingTask(["transfer", "attest"], "Operator: sign that a transaction on the asset's chain settled a notice")
+    .addPositionalArgument(noticeArgument)
+    .addOption(optionalOption("tx", "The paying transaction's hash"))
+    .addOption(optionalOption("out", "Output file (default settlement-<id>-<signer>.json)"))
+    .setAction(() => import("./transfer-attest.js"))
+    .build(),
+  signingTask(["transfer", "submit"], "Anyone: post the operators' settlement files (sorted signatures)")
+    .addVariadicArgument({ name: "files", description: "The settlement files", type: ArgumentType.FILE })
+    .setAction(() => import("./transfer-submit.js"))
+    .build(),
+  signingTask(["transfer", "report-default"], "Anyone, after settle-by: slash the sender, paid to the recipient")
+    .addPositionalArgument(noticeArgument)
+    .setAction(() => import("./transfer-report-default.js"))
+    .build(),
+];
+
 export const taskDefinitions: TaskDefinition[] = [
   ...chainTasks,
   ...circuitTasks,
@@ -890,6 +982,7 @@ export const taskDefinitions: TaskDefinition[] = [
   ...memberTasks,
   ...ledgerTasks,
   ...attestationTasks,
+  ...transferTasks,
   ...operatorTasks,
   ...verifierTasks,
   ...demoTasks,

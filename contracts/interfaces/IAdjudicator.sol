@@ -75,6 +75,10 @@ interface IAdjudicator is IRestitutionClaims {
     error AdjudicatorNotAttestations(address caller);
     /// @notice The attestations contract is set once.
     error AdjudicatorAttestationsAlreadySet();
+    /// @notice Only the transfers contract reports transfer defaults.
+    error AdjudicatorNotTransfers(address caller);
+    /// @notice The transfers contract is set already (it is wired once).
+    error AdjudicatorTransfersAlreadySet();
     /// @notice A slash share above 10000 basis points.
     error AdjudicatorBadBps(uint16 bps);
     /// @notice A zero address where one is required.
@@ -131,6 +135,17 @@ interface IAdjudicator is IRestitutionClaims {
         uint256 weightSlashed
     );
     /// @notice Emitted when a missed interim attestation is punished.
+    /// @notice A transfer notice's sender was slashed for a default; `paid` weight of it went to the recipient at once
+    /// (the rest, if the stake source delivers slashes later, stays in the sender's restitution pool).
+    event TransferDefaultSlashed(
+        address indexed sender,
+        bytes32 indexed noticeId,
+        address indexed recipient,
+        uint256 weightOwed,
+        uint256 weightSlashed
+    );
+    /// @notice The transfers contract allowed to call `slashTransferDefault`.
+    event TransfersSet(address transfers);
     event MissedInterimSlashed(
         address indexed member,
         bytes32 indexed interimId,
@@ -211,6 +226,23 @@ interface IAdjudicator is IRestitutionClaims {
         uint16 bps,
         address submitter
     ) external returns (uint256 weightSlashed);
+
+    /// @notice Transfers only: slashes `sender` at least `weightOwed` of stake weight (all of it when it has less),
+    /// no bounty, and pays what the slash put in its restitution pool to `recipient` (the recipient member), never to
+    /// the reporter or back to the sender.
+    /// @return weightSlashed The stake weight slashed.
+    function slashTransferDefault(
+        address sender,
+        bytes32 noticeId,
+        uint256 weightOwed,
+        address recipient
+    ) external returns (uint256 weightSlashed);
+
+    /// @notice Governance, once: the transfers contract allowed to call `slashTransferDefault`.
+    function setTransfers(address transfers_) external;
+
+    /// @notice The wired transfers contract (zero until set).
+    function transfers() external view returns (address);
 
     /// @notice Governance, once: the attestations contract allowed to call `slashMissedInterim`.
     function setAttestations(address attestations) external;

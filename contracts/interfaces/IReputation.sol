@@ -31,6 +31,7 @@ interface IReputation {
         uint16 lowBps;
         uint16 scoreWeightBps;
         uint64 findingsDecay;
+        uint16 transfers;
     }
 
     /// @notice The score's parts, as `scoreOf` combines them.
@@ -75,6 +76,8 @@ interface IReputation {
     error ReputationBadWeights();
     /// @notice The attestations contract is set once.
     error ReputationAttestationsAlreadySet();
+    /// @notice The transfers contract is set already (it is wired once).
+    error ReputationTransfersAlreadySet();
 
     /// @notice Emitted when governance sets the slash penalty.
     event SlashPenaltySet(uint16 slashPenaltyBps);
@@ -82,12 +85,21 @@ interface IReputation {
     event WeightsSet(Weights weights);
     /// @notice Emitted when governance wires the attestations contract.
     event AttestationsSet(address attestations);
+    /// @notice The transfers contract whose settled and defaulted notices count as duties.
+    event TransfersSet(address transfers);
 
     /// @notice Governance: the weights.
     function setWeights(Weights calldata weights) external;
 
     /// @notice Governance, once: the attestations contract whose duties and findings count.
     function setAttestations(address attestations) external;
+
+    /// @notice Governance, once: the transfers contract (settled notices count as duties met, defaults as missed,
+    /// weighted by `Weights.transfers`).
+    function setTransfers(address transfers) external;
+
+    /// @notice The wired transfers contract (zero until set).
+    function transfers() external view returns (address);
 
     /// @notice The score's parts.
     function partsOf(address member) external view returns (Parts memory);

@@ -14,6 +14,7 @@ import type {
   EigenLayerStakeSource,
   Reputation,
   ReserveRegistry,
+  Transfers,
 } from "../../types/ethers-contracts/index.js";
 import { combinedInterface, loadProjectAbis } from "../chain/errors.js";
 import {
@@ -25,6 +26,7 @@ import {
   EIGEN_LAYER_STAKE_SOURCE_ABI,
   REPUTATION_ABI,
   RESERVE_REGISTRY_ABI,
+  TRANSFERS_ABI,
 } from "../generated/abi.js";
 import { readConfigVariable } from "../keys/password.js";
 import { ROLE_FUTURES, checkedFirstBlock, deploymentDirOf, readDeployment, type Deployment } from "./deployment.js";
@@ -51,6 +53,7 @@ export interface Contracts {
   ledger: CommitmentLedger;
   adjudicator: Adjudicator;
   attestations: Attestations;
+  transfers: Transfers;
 }
 
 const ABIS: Record<keyof Contracts, InterfaceAbi> = {
@@ -62,6 +65,7 @@ const ABIS: Record<keyof Contracts, InterfaceAbi> = {
   ledger: COMMITMENT_LEDGER_ABI,
   adjudicator: ADJUDICATOR_ABI,
   attestations: ATTESTATIONS_ABI,
+  transfers: TRANSFERS_ABI,
 };
 
 /** A connected task. */

@@ -22,6 +22,7 @@ export const CONSORTIUM_FUTURES = {
   verifier: "FraudVerifier",
   adjudicator: "Adjudicator",
   attestations: "Attestations",
+  transfers: "Transfers",
 } as const;
 
 /**

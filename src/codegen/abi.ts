@@ -28,6 +28,7 @@ export const DEPLOYED_CONTRACTS: readonly string[] = [
   "contracts/EigenLayerStakeSource.sol:EigenLayerStakeSource",
   "contracts/Reputation.sol:Reputation",
   "contracts/ReserveRegistry.sol:ReserveRegistry",
+  "contracts/Transfers.sol:Transfers",
   "contracts/verifiers/LeafMismatch32Verifier.sol:LeafMismatch32Verifier",
   "contracts/verifiers/RootSumMismatchVerifier.sol:RootSumMismatchVerifier",
 ];

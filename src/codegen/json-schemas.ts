@@ -17,6 +17,7 @@ import { z } from "zod";
 
 import { submissionSchema } from "../aggregator/server.js";
 import { interimVerdictSchema } from "../attestations/verdicts.js";
+import { transferSettlementSchema } from "../transfers/settlements.js";
 import { manifestSchema } from "../blobstore/eigenda.js";
 import { writeFileAtomic } from "../circuits/cache.js";
 import { REPO_ROOT } from "../circuits/paths.js";
@@ -116,6 +117,13 @@ export const PUBLISHED_FORMATS: readonly PublishedFormat[] = [
     name: "por.interim-verdict",
     description: "An operator's signed verdict on an interim attestation (interim attest; interim submit merges them).",
     schema: interimVerdictSchema,
+  },
+  {
+    name: "por.transfer-settlement",
+    description:
+      "An operator's signature naming the transaction that settled a transfer notice off-chain (transfer attest; " +
+      "transfer submit merges them).",
+    schema: transferSettlementSchema,
   },
   {
     name: "por.attestation-submission",

@@ -21,6 +21,7 @@ import { DemoAborted, Resources, type DemoSetup, type LiveContext } from "./cont
 import { ProgressPrinter, type LineSink } from "./progress.js";
 import { buildScenario, type ScenarioOptions } from "./scenario.js";
 import { attestationsStep } from "./steps/attestations.js";
+import { transfersStep } from "./steps/transfers.js";
 import { chain } from "./steps/chain.js";
 import { claims } from "./steps/claims.js";
 import { collect } from "./steps/collect.js";
@@ -51,7 +52,7 @@ export interface DemoOptions extends ScenarioOptions {
   signal?: AbortSignal;
 }
 
-const STEPS = 15;
+const STEPS = 16;
 
 /**
  * Runs the whole demo and writes the report. Resolves with the result (whose `reportDir` says where the report
@@ -142,8 +143,10 @@ export async function runDemo(hre: HardhatRuntimeEnvironment, options: DemoOptio
     const paid = await claims(ctx, cheat);
     setup.checkAbort();
     const attestations = await attestationsStep(ctx);
+    setup.checkAbort();
+    const transfers = await transfersStep(ctx);
 
-    return await collect(ctx, { request, reputationBefore, stakesBefore, fraud: cheat, paid, attestations });
+    return await collect(ctx, { request, reputationBefore, stakesBefore, fraud: cheat, paid, attestations, transfers });
   } catch (e) {
     if (!(e instanceof DemoAborted)) sink(`the components' logs of this run: ${join(reportDir, "logs")}`);
     throw e;

@@ -164,6 +164,22 @@ export function formatSummary(r: DemoResult): string[] {
           `${short(ra.reportDigest)}`,
   );
 
+  section("0-confirmation transfers (Transfers)");
+  const t = r.transfers;
+  if (t === null) out.push("skipped (fewer than two honest members)");
+  else {
+    for (const n of t.notices) {
+      out.push(
+        `notice ${short(n.noticeId)}: ${t.sender} -> ${t.recipient} ${fmtEth(n.amount)}: ${n.decision} at once, ${n.status}`,
+      );
+    }
+    out.push(
+      `default: ${t.sender} slashed ${fmtEth(t.slashed)} of weight; ${t.recipient} paid ${fmtEth(t.paidEth)} and ` +
+        fmtUsdc(t.paidUsdc),
+    );
+    out.push(`${t.sender}'s credit towards ${t.recipient}: ${fmtEth(t.creditBefore)} -> ${fmtEth(t.creditAfter)}`);
+  }
+
   section("Reputation (Reputation.scoreOf; duties met/total, slashes) before the cheat -> at the end");
   out.push(
     ...table(

@@ -3,6 +3,7 @@
 import type { StepGas } from "./gas.js";
 import type { StepTiming } from "./progress.js";
 import type { AttestationsOutcome } from "./steps/attestations.js";
+import type { TransfersOutcome } from "./steps/transfers.js";
 
 /** Reputation views of one member at one moment (Reputation.reputationOf, scoreOf, timeWeightedCollateral). */
 export interface ReputationView {
@@ -176,6 +177,8 @@ export interface DemoResult {
   coverage: CoverageResult[];
   /** The attestations step: two IAs (one settled, one missed) and a reserve attestation with findings. */
   attestations: AttestationsOutcome;
+  /** The transfers step: one notice credited and settled, one defaulted and slashed; null when skipped. */
+  transfers: TransfersOutcome;
   steps: Array<StepTiming & { gas: StepGas }>;
   totals: { gas: number; txs: number; recordsForwarded: number; proofs: number };
   /** Set when the report was written. */

@@ -89,6 +89,11 @@ export const ADJUDICATOR_ABI = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "AdjudicatorNotTransfers",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint256", name: "nullifier", type: "uint256" },
@@ -121,6 +126,7 @@ export const ADJUDICATOR_ABI = [
     name: "AdjudicatorRootSumAlreadyProven",
     type: "error",
   },
+  { inputs: [], name: "AdjudicatorTransfersAlreadySet", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
@@ -466,6 +472,24 @@ export const ADJUDICATOR_ABI = [
       { indexed: false, internalType: "uint16", name: "insolvencyBps", type: "uint16" },
     ],
     name: "SlashParamsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
+    ],
+    name: "TransferDefaultSlashed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "transfers", type: "address" }],
+    name: "TransfersSet",
     type: "event",
   },
   {
@@ -867,6 +891,13 @@ export const ADJUDICATOR_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "transfers_", type: "address" }],
+    name: "setTransfers",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "address", name: "token", type: "address" },
@@ -920,9 +951,28 @@ export const ADJUDICATOR_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { internalType: "address", name: "recipient", type: "address" },
+    ],
+    name: "slashTransferDefault",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes4", name: "interfaceId", type: "bytes4" }],
     name: "supportsInterface",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "transfers",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -5267,6 +5317,7 @@ export const REPUTATION_ABI = [
   { inputs: [], name: "ReputationAttestationsAlreadySet", type: "error" },
   { inputs: [{ internalType: "uint16", name: "bps", type: "uint16" }], name: "ReputationBadBps", type: "error" },
   { inputs: [], name: "ReputationBadWeights", type: "error" },
+  { inputs: [], name: "ReputationTransfersAlreadySet", type: "error" },
   { inputs: [], name: "ReputationZeroAddress", type: "error" },
   {
     anonymous: false,
@@ -5312,6 +5363,12 @@ export const REPUTATION_ABI = [
   },
   {
     anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "transfers", type: "address" }],
+    name: "TransfersSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [
       {
         components: [
@@ -5325,6 +5382,7 @@ export const REPUTATION_ABI = [
           { internalType: "uint16", name: "lowBps", type: "uint16" },
           { internalType: "uint16", name: "scoreWeightBps", type: "uint16" },
           { internalType: "uint64", name: "findingsDecay", type: "uint64" },
+          { internalType: "uint16", name: "transfers", type: "uint16" },
         ],
         indexed: false,
         internalType: "struct IReputation.Weights",
@@ -5468,6 +5526,13 @@ export const REPUTATION_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "transfers_", type: "address" }],
+    name: "setTransfers",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       {
         components: [
@@ -5481,6 +5546,7 @@ export const REPUTATION_ABI = [
           { internalType: "uint16", name: "lowBps", type: "uint16" },
           { internalType: "uint16", name: "scoreWeightBps", type: "uint16" },
           { internalType: "uint64", name: "findingsDecay", type: "uint64" },
+          { internalType: "uint16", name: "transfers", type: "uint16" },
         ],
         internalType: "struct IReputation.Weights",
         name: "weights_",
@@ -5522,6 +5588,13 @@ export const REPUTATION_ABI = [
   },
   {
     inputs: [],
+    name: "transfers",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "weights",
     outputs: [
       {
@@ -5536,6 +5609,7 @@ export const REPUTATION_ABI = [
           { internalType: "uint16", name: "lowBps", type: "uint16" },
           { internalType: "uint16", name: "scoreWeightBps", type: "uint16" },
           { internalType: "uint64", name: "findingsDecay", type: "uint64" },
+          { internalType: "uint16", name: "transfers", type: "uint16" },
         ],
         internalType: "struct IReputation.Weights",
         name: "",
@@ -5727,6 +5801,922 @@ export const RESERVE_REGISTRY_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "reservesOf",
     outputs: [{ internalType: "address[]", name: "", type: "address[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `Transfers` (contracts/Transfers.sol). */
+export const TRANSFERS_ABI = [
+  {
+    inputs: [
+      { internalType: "address", name: "admin", type: "address" },
+      { internalType: "contract IConsortiumRegistry", name: "registry", type: "address" },
+      { internalType: "contract IStakeSource", name: "stakeSource", type: "address" },
+      { internalType: "contract ICommitmentLedger", name: "ledger", type: "address" },
+      { internalType: "contract IReputation", name: "reputation", type: "address" },
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        internalType: "struct ITransfers.Params",
+        name: "params_",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  { inputs: [], name: "AccessControlBadConfirmation", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "bytes32", name: "neededRole", type: "bytes32" },
+    ],
+    name: "AccessControlUnauthorizedAccount",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "index", type: "uint256" }],
+    name: "CommitmentLedgerInvalidSignature",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "length", type: "uint256" }],
+    name: "CommitmentLedgerMalformedSignatures",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "CommitmentLedgerSelfAttestation",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "index", type: "uint256" },
+      { internalType: "address", name: "signer", type: "address" },
+      { internalType: "address", name: "previous", type: "address" },
+    ],
+    name: "CommitmentLedgerSignersNotSorted",
+    type: "error",
+  },
+  { inputs: [], name: "InvalidShortString", type: "error" },
+  { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
+  {
+    inputs: [{ internalType: "address", name: "token", type: "address" }],
+    name: "SafeERC20FailedOperation",
+    type: "error",
+  },
+  { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
+  { inputs: [], name: "TransfersAdjudicatorAlreadySet", type: "error" },
+  {
+    inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
+    name: "TransfersAssetNotEnabled",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
+    name: "TransfersBadAssetTerms",
+    type: "error",
+  },
+  { inputs: [], name: "TransfersBadParams", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint64", name: "settleBy", type: "uint64" },
+      { internalType: "uint64", name: "earliest", type: "uint64" },
+      { internalType: "uint64", name: "latest", type: "uint64" },
+    ],
+    name: "TransfersBadSettleBy",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "signer", type: "address" }],
+    name: "TransfersBadSignature",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "settleBy", type: "uint64" }],
+    name: "TransfersBeforeSettleBy",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "depositAddress", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "TransfersDepositAddressTaken",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "to", type: "address" }],
+    name: "TransfersNativeSendFailed",
+    type: "error",
+  },
+  { inputs: [], name: "TransfersNoAdjudicator", type: "error" },
+  { inputs: [], name: "TransfersNoPayload", type: "error" },
+  { inputs: [], name: "TransfersNoTransaction", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint64", name: "nonce", type: "uint64" },
+    ],
+    name: "TransfersNonceUsed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "signer", type: "address" }],
+    name: "TransfersNotCoSigner",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "TransfersNotMember",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "enum ITransfers.NoticeStatus", name: "status", type: "uint8" },
+    ],
+    name: "TransfersNotOpen",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "available", type: "uint256" },
+    ],
+    name: "TransfersOverLimit",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "weight", type: "uint256" },
+      { internalType: "uint256", name: "quorumWeight", type: "uint256" },
+      { internalType: "uint256", name: "signers", type: "uint256" },
+      { internalType: "uint256", name: "minSigners", type: "uint256" },
+    ],
+    name: "TransfersQuorumNotReached",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "TransfersSelfTransfer",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "TransfersSenderCannotSend",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "deadline", type: "uint64" }],
+    name: "TransfersSignatureExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "txRef", type: "bytes32" },
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+    ],
+    name: "TransfersTransactionUsed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "TransfersUnknownDepositAddress",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    name: "TransfersUnknownNotice",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "window", type: "uint64" },
+      { internalType: "uint64", name: "unbondingDelay", type: "uint64" },
+    ],
+    name: "TransfersWindowBeyondUnbonding",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+    ],
+    name: "TransfersWrongSettlement",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "sent", type: "uint256" },
+      { internalType: "uint256", name: "expected", type: "uint256" },
+    ],
+    name: "TransfersWrongValue",
+    type: "error",
+  },
+  { inputs: [], name: "TransfersZeroAddress", type: "error" },
+  { inputs: [], name: "TransfersZeroAmount", type: "error" },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "adjudicator", type: "address" }],
+    name: "AdjudicatorSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+      { indexed: false, internalType: "uint256", name: "weight", type: "uint256" },
+    ],
+    name: "AssetTermsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "DepositAddressRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "DepositAddressRemoved",
+    type: "event",
+  },
+  { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
+      { indexed: false, internalType: "address", name: "reporter", type: "address" },
+    ],
+    name: "NoticeDefaulted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        indexed: false,
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "NoticePosted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "bytes32", name: "txRef", type: "bytes32" },
+    ],
+    name: "NoticeSettled",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "bool", name: "set", type: "bool" },
+      { indexed: false, internalType: "uint128", name: "limit", type: "uint128" },
+    ],
+    name: "OwnLimitSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        indexed: false,
+        internalType: "struct ITransfers.Params",
+        name: "params",
+        type: "tuple",
+      },
+    ],
+    name: "ParamsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
+      { indexed: true, internalType: "bytes32", name: "previousAdminRole", type: "bytes32" },
+      { indexed: true, internalType: "bytes32", name: "newAdminRole", type: "bytes32" },
+    ],
+    name: "RoleAdminChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+    ],
+    name: "RoleGranted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "account", type: "address" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+    ],
+    name: "RoleRevoked",
+    type: "event",
+  },
+  {
+    inputs: [],
+    name: "DEFAULT_ADMIN_ROLE",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "DEPOSIT_ADDRESS_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "NOTICE_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "SETTLEMENT_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "adjudicator",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
+    name: "assetTerms",
+    outputs: [
+      {
+        components: [
+          { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+          { internalType: "uint256", name: "weight", type: "uint256" },
+        ],
+        internalType: "struct ITransfers.AssetTerms",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+      { internalType: "bytes32", name: "txRef", type: "bytes32" },
+      { internalType: "bytes", name: "signatures", type: "bytes" },
+    ],
+    name: "attestSettlement",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+    ],
+    name: "creditOf",
+    outputs: [
+      { internalType: "uint256", name: "available", type: "uint256" },
+      { internalType: "uint256", name: "outstanding", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "creditWeightOf",
+    outputs: [
+      { internalType: "uint256", name: "limit", type: "uint256" },
+      { internalType: "uint256", name: "owed", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+      { internalType: "uint64", name: "deadline", type: "uint64" },
+    ],
+    name: "depositAddressDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "depositAddressOwner",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "dutiesOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint32", name: "settled", type: "uint32" },
+          { internalType: "uint32", name: "defaulted", type: "uint32" },
+        ],
+        internalType: "struct ITransfers.Duties",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "eip712Domain",
+    outputs: [
+      { internalType: "bytes1", name: "fields", type: "bytes1" },
+      { internalType: "string", name: "name", type: "string" },
+      { internalType: "string", name: "version", type: "string" },
+      { internalType: "uint256", name: "chainId", type: "uint256" },
+      { internalType: "address", name: "verifyingContract", type: "address" },
+      { internalType: "bytes32", name: "salt", type: "bytes32" },
+      { internalType: "uint256[]", name: "extensions", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "role", type: "bytes32" }],
+    name: "getRoleAdmin",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "grantRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "hasRole",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "sender", type: "address" },
+          { internalType: "address", name: "recipient", type: "address" },
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint128", name: "amount", type: "uint128" },
+          { internalType: "address", name: "depositAddress", type: "address" },
+          { internalType: "uint64", name: "settleBy", type: "uint64" },
+          { internalType: "uint64", name: "nonce", type: "uint64" },
+          { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+        ],
+        internalType: "struct ITransfers.Notice",
+        name: "n",
+        type: "tuple",
+      },
+    ],
+    name: "noticeDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint64", name: "nonce", type: "uint64" },
+    ],
+    name: "noticeIdOf",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "noticeStatusOf",
+    outputs: [{ internalType: "enum ITransfers.NoticeStatus", name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "owedWeightOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+    ],
+    name: "ownLimitOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "bool", name: "set", type: "bool" },
+          { internalType: "uint128", name: "limit", type: "uint128" },
+        ],
+        internalType: "struct ITransfers.OwnLimit",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "params",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        internalType: "struct ITransfers.Params",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "sender", type: "address" },
+          { internalType: "address", name: "recipient", type: "address" },
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint128", name: "amount", type: "uint128" },
+          { internalType: "address", name: "depositAddress", type: "address" },
+          { internalType: "uint64", name: "settleBy", type: "uint64" },
+          { internalType: "uint64", name: "nonce", type: "uint64" },
+          { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+        ],
+        internalType: "struct ITransfers.Notice",
+        name: "notice",
+        type: "tuple",
+      },
+      { internalType: "bytes", name: "signature", type: "bytes" },
+    ],
+    name: "postNotice",
+    outputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+      { internalType: "uint64", name: "deadline", type: "uint64" },
+      { internalType: "bytes", name: "signature", type: "bytes" },
+    ],
+    name: "registerDepositAddress",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "removeDepositAddress",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "callerConfirmation", type: "address" },
+    ],
+    name: "renounceRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "reportDefault",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "role", type: "bytes32" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "revokeRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "adjudicator_", type: "address" }],
+    name: "setAdjudicator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      {
+        components: [
+          { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+          { internalType: "uint256", name: "weight", type: "uint256" },
+        ],
+        internalType: "struct ITransfers.AssetTerms",
+        name: "terms",
+        type: "tuple",
+      },
+    ],
+    name: "setAssetTerms",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "bool", name: "set", type: "bool" },
+      { internalType: "uint128", name: "limit", type: "uint128" },
+    ],
+    name: "setOwnLimit",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        internalType: "struct ITransfers.Params",
+        name: "params_",
+        type: "tuple",
+      },
+    ],
+    name: "setParams",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "settle",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+      { internalType: "bytes32", name: "txRef", type: "bytes32" },
+    ],
+    name: "settlementDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes4", name: "interfaceId", type: "bytes4" }],
+    name: "supportsInterface",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
     type: "function",
   },
@@ -6273,6 +7263,11 @@ export const I_ADJUDICATOR_ABI = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "AdjudicatorNotTransfers",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint256", name: "nullifier", type: "uint256" },
@@ -6305,6 +7300,7 @@ export const I_ADJUDICATOR_ABI = [
     name: "AdjudicatorRootSumAlreadyProven",
     type: "error",
   },
+  { inputs: [], name: "AdjudicatorTransfersAlreadySet", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
@@ -6606,6 +7602,24 @@ export const I_ADJUDICATOR_ABI = [
       { indexed: false, internalType: "uint16", name: "insolvencyBps", type: "uint16" },
     ],
     name: "SlashParamsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
+    ],
+    name: "TransferDefaultSlashed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "transfers", type: "address" }],
+    name: "TransfersSet",
     type: "event",
   },
   {
@@ -6918,6 +7932,13 @@ export const I_ADJUDICATOR_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "transfers_", type: "address" }],
+    name: "setTransfers",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "address", name: "token", type: "address" },
@@ -6967,6 +7988,25 @@ export const I_ADJUDICATOR_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { internalType: "address", name: "recipient", type: "address" },
+    ],
+    name: "slashTransferDefault",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "transfers",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -10547,6 +11587,7 @@ export const I_REPUTATION_ABI = [
   { inputs: [], name: "ReputationAttestationsAlreadySet", type: "error" },
   { inputs: [{ internalType: "uint16", name: "bps", type: "uint16" }], name: "ReputationBadBps", type: "error" },
   { inputs: [], name: "ReputationBadWeights", type: "error" },
+  { inputs: [], name: "ReputationTransfersAlreadySet", type: "error" },
   { inputs: [], name: "ReputationZeroAddress", type: "error" },
   {
     anonymous: false,
@@ -10558,6 +11599,12 @@ export const I_REPUTATION_ABI = [
     anonymous: false,
     inputs: [{ indexed: false, internalType: "uint16", name: "slashPenaltyBps", type: "uint16" }],
     name: "SlashPenaltySet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "transfers", type: "address" }],
+    name: "TransfersSet",
     type: "event",
   },
   {
@@ -10575,6 +11622,7 @@ export const I_REPUTATION_ABI = [
           { internalType: "uint16", name: "lowBps", type: "uint16" },
           { internalType: "uint16", name: "scoreWeightBps", type: "uint16" },
           { internalType: "uint64", name: "findingsDecay", type: "uint64" },
+          { internalType: "uint16", name: "transfers", type: "uint16" },
         ],
         indexed: false,
         internalType: "struct IReputation.Weights",
@@ -10664,6 +11712,13 @@ export const I_REPUTATION_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "transfers", type: "address" }],
+    name: "setTransfers",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       {
         components: [
@@ -10677,6 +11732,7 @@ export const I_REPUTATION_ABI = [
           { internalType: "uint16", name: "lowBps", type: "uint16" },
           { internalType: "uint16", name: "scoreWeightBps", type: "uint16" },
           { internalType: "uint64", name: "findingsDecay", type: "uint64" },
+          { internalType: "uint16", name: "transfers", type: "uint16" },
         ],
         internalType: "struct IReputation.Weights",
         name: "weights",
@@ -10711,6 +11767,13 @@ export const I_REPUTATION_ABI = [
   },
   {
     inputs: [],
+    name: "transfers",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "weights",
     outputs: [
       {
@@ -10725,6 +11788,7 @@ export const I_REPUTATION_ABI = [
           { internalType: "uint16", name: "lowBps", type: "uint16" },
           { internalType: "uint16", name: "scoreWeightBps", type: "uint16" },
           { internalType: "uint64", name: "findingsDecay", type: "uint64" },
+          { internalType: "uint16", name: "transfers", type: "uint16" },
         ],
         internalType: "struct IReputation.Weights",
         name: "",
@@ -11478,6 +12542,729 @@ export const I_STAKE_SOURCE_ABI = [
   },
 ] as const;
 
+/** JSON ABI of `ITransfers` (contracts/interfaces/ITransfers.sol). */
+export const I_TRANSFERS_ABI = [
+  { inputs: [], name: "TransfersAdjudicatorAlreadySet", type: "error" },
+  {
+    inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
+    name: "TransfersAssetNotEnabled",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
+    name: "TransfersBadAssetTerms",
+    type: "error",
+  },
+  { inputs: [], name: "TransfersBadParams", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint64", name: "settleBy", type: "uint64" },
+      { internalType: "uint64", name: "earliest", type: "uint64" },
+      { internalType: "uint64", name: "latest", type: "uint64" },
+    ],
+    name: "TransfersBadSettleBy",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "signer", type: "address" }],
+    name: "TransfersBadSignature",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "settleBy", type: "uint64" }],
+    name: "TransfersBeforeSettleBy",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "depositAddress", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "TransfersDepositAddressTaken",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "to", type: "address" }],
+    name: "TransfersNativeSendFailed",
+    type: "error",
+  },
+  { inputs: [], name: "TransfersNoAdjudicator", type: "error" },
+  { inputs: [], name: "TransfersNoPayload", type: "error" },
+  { inputs: [], name: "TransfersNoTransaction", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint64", name: "nonce", type: "uint64" },
+    ],
+    name: "TransfersNonceUsed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "signer", type: "address" }],
+    name: "TransfersNotCoSigner",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "account", type: "address" }],
+    name: "TransfersNotMember",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "enum ITransfers.NoticeStatus", name: "status", type: "uint8" },
+    ],
+    name: "TransfersNotOpen",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "available", type: "uint256" },
+    ],
+    name: "TransfersOverLimit",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "weight", type: "uint256" },
+      { internalType: "uint256", name: "quorumWeight", type: "uint256" },
+      { internalType: "uint256", name: "signers", type: "uint256" },
+      { internalType: "uint256", name: "minSigners", type: "uint256" },
+    ],
+    name: "TransfersQuorumNotReached",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "TransfersSelfTransfer",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "TransfersSenderCannotSend",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "deadline", type: "uint64" }],
+    name: "TransfersSignatureExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "txRef", type: "bytes32" },
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+    ],
+    name: "TransfersTransactionUsed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "TransfersUnknownDepositAddress",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    name: "TransfersUnknownNotice",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "window", type: "uint64" },
+      { internalType: "uint64", name: "unbondingDelay", type: "uint64" },
+    ],
+    name: "TransfersWindowBeyondUnbonding",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+    ],
+    name: "TransfersWrongSettlement",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "sent", type: "uint256" },
+      { internalType: "uint256", name: "expected", type: "uint256" },
+    ],
+    name: "TransfersWrongValue",
+    type: "error",
+  },
+  { inputs: [], name: "TransfersZeroAddress", type: "error" },
+  { inputs: [], name: "TransfersZeroAmount", type: "error" },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "address", name: "adjudicator", type: "address" }],
+    name: "AdjudicatorSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+      { indexed: false, internalType: "uint256", name: "weight", type: "uint256" },
+    ],
+    name: "AssetTermsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "DepositAddressRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "DepositAddressRemoved",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
+      { indexed: false, internalType: "address", name: "reporter", type: "address" },
+    ],
+    name: "NoticeDefaulted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        indexed: false,
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "NoticePosted",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "bytes32", name: "txRef", type: "bytes32" },
+    ],
+    name: "NoticeSettled",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
+      { indexed: false, internalType: "bool", name: "set", type: "bool" },
+      { indexed: false, internalType: "uint128", name: "limit", type: "uint128" },
+    ],
+    name: "OwnLimitSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        indexed: false,
+        internalType: "struct ITransfers.Params",
+        name: "params",
+        type: "tuple",
+      },
+    ],
+    name: "ParamsSet",
+    type: "event",
+  },
+  {
+    inputs: [],
+    name: "adjudicator",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
+    name: "assetTerms",
+    outputs: [
+      {
+        components: [
+          { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+          { internalType: "uint256", name: "weight", type: "uint256" },
+        ],
+        internalType: "struct ITransfers.AssetTerms",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+      { internalType: "bytes32", name: "txRef", type: "bytes32" },
+      { internalType: "bytes", name: "signatures", type: "bytes" },
+    ],
+    name: "attestSettlement",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+    ],
+    name: "creditOf",
+    outputs: [
+      { internalType: "uint256", name: "available", type: "uint256" },
+      { internalType: "uint256", name: "outstanding", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "creditWeightOf",
+    outputs: [
+      { internalType: "uint256", name: "limit", type: "uint256" },
+      { internalType: "uint256", name: "owed", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+      { internalType: "uint64", name: "deadline", type: "uint64" },
+    ],
+    name: "depositAddressDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "depositAddressOwner",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "dutiesOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint32", name: "settled", type: "uint32" },
+          { internalType: "uint32", name: "defaulted", type: "uint32" },
+        ],
+        internalType: "struct ITransfers.Duties",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "sender", type: "address" },
+          { internalType: "address", name: "recipient", type: "address" },
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint128", name: "amount", type: "uint128" },
+          { internalType: "address", name: "depositAddress", type: "address" },
+          { internalType: "uint64", name: "settleBy", type: "uint64" },
+          { internalType: "uint64", name: "nonce", type: "uint64" },
+          { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+        ],
+        internalType: "struct ITransfers.Notice",
+        name: "notice",
+        type: "tuple",
+      },
+    ],
+    name: "noticeDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint64", name: "nonce", type: "uint64" },
+    ],
+    name: "noticeIdOf",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "noticeStatusOf",
+    outputs: [{ internalType: "enum ITransfers.NoticeStatus", name: "", type: "uint8" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "owedWeightOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+    ],
+    name: "ownLimitOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "bool", name: "set", type: "bool" },
+          { internalType: "uint128", name: "limit", type: "uint128" },
+        ],
+        internalType: "struct ITransfers.OwnLimit",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "params",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        internalType: "struct ITransfers.Params",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "sender", type: "address" },
+          { internalType: "address", name: "recipient", type: "address" },
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint128", name: "amount", type: "uint128" },
+          { internalType: "address", name: "depositAddress", type: "address" },
+          { internalType: "uint64", name: "settleBy", type: "uint64" },
+          { internalType: "uint64", name: "nonce", type: "uint64" },
+          { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+        ],
+        internalType: "struct ITransfers.Notice",
+        name: "notice",
+        type: "tuple",
+      },
+      { internalType: "bytes", name: "signature", type: "bytes" },
+    ],
+    name: "postNotice",
+    outputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+      { internalType: "uint64", name: "deadline", type: "uint64" },
+      { internalType: "bytes", name: "signature", type: "bytes" },
+    ],
+    name: "registerDepositAddress",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "address", name: "depositAddress", type: "address" },
+    ],
+    name: "removeDepositAddress",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "reportDefault",
+    outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "adjudicator_", type: "address" }],
+    name: "setAdjudicator",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      {
+        components: [
+          { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
+          { internalType: "uint256", name: "weight", type: "uint256" },
+        ],
+        internalType: "struct ITransfers.AssetTerms",
+        name: "terms",
+        type: "tuple",
+      },
+    ],
+    name: "setAssetTerms",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint32", name: "asset", type: "uint32" },
+      { internalType: "bool", name: "set", type: "bool" },
+      { internalType: "uint128", name: "limit", type: "uint128" },
+    ],
+    name: "setOwnLimit",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "uint64", name: "minSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "maxSettleWindow", type: "uint64" },
+          { internalType: "uint64", name: "reportWindow", type: "uint64" },
+          { internalType: "uint16", name: "penaltyBps", type: "uint16" },
+          { internalType: "uint16", name: "creditBps", type: "uint16" },
+          { internalType: "uint16", name: "reputationBps", type: "uint16" },
+        ],
+        internalType: "struct ITransfers.Params",
+        name: "params_",
+        type: "tuple",
+      },
+    ],
+    name: "setParams",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+    ],
+    name: "settle",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+      { internalType: "bytes32", name: "txRef", type: "bytes32" },
+    ],
+    name: "settlementDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
 /** JSON ABI of `IWrappedNative` (contracts/interfaces/IWrappedNative.sol). */
 export const I_WRAPPED_NATIVE_ABI = [
   {
@@ -12136,4 +13923,24 @@ export enum MemberStatus {
   Exiting = 4,
   Exited = 5,
   Ejected = 6,
+}
+
+/** `ITransfers.AssetKind` (contracts/interfaces/ITransfers.sol): the names, by value. */
+export const ASSET_KIND_NAMES = ["None", "Native", "Erc20", "OffChain"] as const;
+/** `ITransfers.AssetKind` (contracts/interfaces/ITransfers.sol): the values, by name. */
+export enum AssetKind {
+  None = 0,
+  Native = 1,
+  Erc20 = 2,
+  OffChain = 3,
+}
+
+/** `ITransfers.NoticeStatus` (contracts/interfaces/ITransfers.sol): the names, by value. */
+export const NOTICE_STATUS_NAMES = ["None", "Open", "Settled", "Defaulted"] as const;
+/** `ITransfers.NoticeStatus` (contracts/interfaces/ITransfers.sol): the values, by name. */
+export enum NoticeStatus {
+  None = 0,
+  Open = 1,
+  Settled = 2,
+  Defaulted = 3,
 }

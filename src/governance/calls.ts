@@ -14,6 +14,7 @@ import {
   REPUTATION_ABI,
   RESERVE_REGISTRY_ABI,
   TIMELOCK_CONTROLLER_ABI,
+  TRANSFERS_ABI,
 } from "../generated/abi.js";
 
 /**
@@ -28,6 +29,7 @@ export const GOVERNED_CONTRACTS = {
   Reputation: { abi: REPUTATION_ABI, future: "Consortium#Reputation" },
   Adjudicator: { abi: ADJUDICATOR_ABI, future: "Consortium#Adjudicator" },
   Attestations: { abi: ATTESTATIONS_ABI, future: "Consortium#Attestations" },
+  Transfers: { abi: TRANSFERS_ABI, future: "Consortium#Transfers" },
   ReserveRegistry: { abi: RESERVE_REGISTRY_ABI, future: "Consortium#ReserveRegistry" },
   TimelockController: { abi: TIMELOCK_CONTROLLER_ABI, future: "Governance#TimelockController" },
   /** ERC-20 transfers out of the insurance fund (the timelock): pass the token's address. */

@@ -69,6 +69,7 @@ async function deployGoverned(
     Reputation: await ethers.getContractAt("Reputation", await d.reputation.getAddress()),
     Adjudicator: await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress()),
     Attestations: await ethers.getContractAt("Attestations", await d.attestations.getAddress()),
+    Transfers: await ethers.getContractAt("Transfers", await d.transfers.getAddress()),
   };
   const timelock = await ethers.getContractAt("TimelockController", await d.timelock.getAddress());
   const timelockAddress = await timelock.getAddress();
@@ -80,6 +81,7 @@ async function deployGoverned(
     "Consortium#Reputation": await c.Reputation.getAddress(),
     "Consortium#Adjudicator": await c.Adjudicator.getAddress(),
     "Consortium#Attestations": await c.Attestations.getAddress(),
+    "Consortium#Transfers": await c.Transfers.getAddress(),
     "Consortium#ReserveRegistry": await d.reserveRegistry.getAddress(),
     [TIMELOCK_KEY]: timelockAddress,
   };

@@ -138,6 +138,8 @@ describe("generated ABI module (hardhat abi)", function () {
         "ICommitmentLedger.RequestStatus",
         "ICommitmentLedger.Verdict",
         "IConsortiumRegistry.MemberStatus",
+        "ITransfers.AssetKind",
+        "ITransfers.NoticeStatus",
       ]);
     });
 

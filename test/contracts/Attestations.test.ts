@@ -629,13 +629,14 @@ describe("Attestations", function () {
         lowBps: w.lowBps,
         scoreWeightBps: w.scoreWeightBps,
         findingsDecay: w.findingsDecay,
+        transfers: w.transfers,
       };
       await expect(f.reputation.connect(f.other).setWeights(weights)).to.be.revertedWithCustomError(
         f.reputation,
         "AccessControlUnauthorizedAccount",
       );
       for (const bad of [
-        { ...weights, snapshots: 0, interims: 0, reserveAttestations: 0, samples: 0 },
+        { ...weights, snapshots: 0, interims: 0, reserveAttestations: 0, samples: 0, transfers: 0 },
         { ...weights, criticalBps: 10_001 },
         { ...weights, scoreWeightBps: 10_001 },
         { ...weights, findingsDecay: 0n },

@@ -146,6 +146,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
   );
   const adjudicator = await ethers.getContractAt("Adjudicator", await d.adjudicator.getAddress());
   const attestations = await ethers.getContractAt("Attestations", await d.attestations.getAddress());
+  const transfers = await ethers.getContractAt("Transfers", await d.transfers.getAddress());
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await registry.listAsset(TOKEN_ASSET, await token.getAddress(), "TUSD", 6);
 
@@ -189,6 +190,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     rootSumVerifier,
     adjudicator,
     attestations,
+    transfers,
     token,
     governance,
     auditor,
@@ -292,5 +294,6 @@ export async function fixtureAddresses(f: Awaited<ReturnType<typeof deployLedger
     verifier: await f.verifier.getAddress(),
     adjudicator: await f.adjudicator.getAddress(),
     attestations: await f.attestations.getAddress(),
+    transfers: await f.transfers.getAddress(),
   };
 }

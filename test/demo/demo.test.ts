@@ -226,8 +226,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
   });
 
   it("shows progress for every step", function () {
-    for (let i = 1; i <= 15; i++)
-      expect(lines.some((l) => l.includes(`step ${i}/15`) && l.includes(" done in "))).to.equal(true);
+    for (let i = 1; i <= 16; i++)
+      expect(lines.some((l) => l.includes(`step ${i}/16`) && l.includes(" done in "))).to.equal(true);
   });
 
   it("attests every honest set solvent and finalizes it by quorum, in both rounds", function () {
@@ -286,13 +286,17 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(cheater.reputationAfter.slashCount).to.equal(2);
     expect(BigInt(cheater.reputationAfter.score) < BigInt(cheater.reputationBefore.score)).to.equal(true);
     // The provers earned the bounties; honest members kept their stake and status (but the one whose IA was missed:
-    // 10% of its stake, one slash).
+    // 10% of its stake, one slash; and the transfers step's defaulting sender: one slash).
     const bounties = result.members.reduce((a, m) => a + BigInt(m.bounties.eth), 0n);
     expect(bounties > 0n).to.equal(true);
     const misser = result.attestations.interims.find((ia) => !ia.sent)!.member;
+    const defaulter = result.members.find((m) => m.name === result.transfers!.sender)!.address;
     for (const m of result.members.filter((x) => !x.cheater)) {
       if (m.address === misser) expectMissedIaSlash(m);
-      else {
+      else if (m.address === defaulter) {
+        expect(BigInt(m.stakeBefore) - BigInt(m.stakeAfter)).to.equal(BigInt(result.transfers!.slashed));
+        expect(m.reputationAfter.slashCount).to.equal(1);
+      } else {
         expect(m.stakeAfter).to.equal(m.stakeBefore);
         expect(m.reputationAfter.slashCount).to.equal(0);
       }
@@ -315,6 +319,23 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(ra.reportDigest).to.match(/^0x[0-9a-f]{64}$/);
     expect(formatSummary(result).join("\n")).to.contain("Interim and reserve attestations");
     expect(lines.some((l) => l.includes(`${missed.name}'s IA`) && l.includes("Missed"))).to.equal(true);
+  });
+
+  it("credits a 0-conf transfer at once and settles it, and slashes the sender of one defaulted to the recipient", function () {
+    const t = result.transfers!;
+    expect(t.notices.map((n) => [n.amount, n.decision, n.status])).to.deep.equal([
+      [(E18 / 2n).toString(), "credited", "Settled"],
+      [(E18 / 4n).toString(), "credited", "Defaulted"],
+    ]);
+    // Value plus the 10% penalty, at least; all of it paid to the recipient member, in both collateral tokens (each
+    // token's weight rounds down: a few wei of weight).
+    expect(BigInt(t.slashed) >= ((E18 / 4n) * 11n) / 10n).to.equal(true);
+    expect(BigInt(t.paidEth) > 0n && BigInt(t.paidUsdc) > 0n).to.equal(true);
+    const gap = BigInt(t.slashed) - BigInt(t.paidToRecipient);
+    expect(gap >= 0n && gap < 10n ** 13n, `${t.paidToRecipient} of ${t.slashed}`).to.equal(true);
+    expect(BigInt(t.creditAfter) < BigInt(t.creditBefore)).to.equal(true);
+    expect(formatSummary(result).join("\n")).to.contain("0-confirmation transfers");
+    expect(lines.some((l) => l.includes("the watcher reported it"))).to.equal(true);
   });
 
   it("books gas per step from receipts", function () {
@@ -430,9 +451,11 @@ describe("demo: on EigenLayer at a tiny size (--stake eigenlayer --users 20 --me
     expect(result.frauds.find((f) => f.asset === ETH_ASSET)?.recipient).to.equal(result.cheat.omitted.payout);
     // Each proof: EigenLayer's AllocationManager slashed half of both allocations (OperatorSlashed), and the tokens
     // cleared to the adapter (SlashCleared): the WETH strategy's as ETH, the USDC one's as USDC.
-    // The third slash is the attestations step's missed IA (10% of the honest misser's allocations).
+    // The third slash is the attestations step's missed IA (10% of the honest misser's allocations), the fourth the
+    // transfers step's default (its slashed shares stay in the sender's pool on EigenLayer: nothing paid at once).
     const cheaterSlashes = result.stake.slashes.filter((s) => s.member === cheater.address);
-    expect(result.stake.slashes).to.have.length(3);
+    expect(result.stake.slashes).to.have.length(4);
+    expect([result.transfers!.paidEth, result.transfers!.paidUsdc]).to.deep.equal(["0", "0"]);
     expect(cheaterSlashes).to.have.length(2);
     let clearedEth = 0n;
     for (const s of cheaterSlashes) {
@@ -456,8 +479,10 @@ describe("demo: on EigenLayer at a tiny size (--stake eigenlayer --users 20 --me
     expect(cheater.stakeAfter).to.equal("0");
     expect(result.members.reduce((a, m) => a + BigInt(m.bounties.eth), 0n) > 0n).to.equal(true);
     const misser = result.attestations.interims.find((ia) => !ia.sent)!.member;
+    const defaulter = result.members.find((m) => m.name === result.transfers!.sender)!.address;
     for (const m of result.members.filter((x) => !x.cheater)) {
       if (m.address === misser) expectMissedIaSlash(m);
+      else if (m.address === defaulter) expect(BigInt(m.stakeAfter) < BigInt(m.stakeBefore)).to.equal(true);
       else expect(m.stakeAfter).to.equal(m.stakeBefore);
       expect(m.statusAfter).to.equal("Active");
     }
@@ -534,7 +559,7 @@ describe("demo: Ctrl-C on the command line", function () {
     const onData = (d: Buffer) => {
       out += d.toString();
       // Interrupt in the middle: the operators are verifying round 1.
-      if (!sent && out.includes("step 8/15")) {
+      if (!sent && out.includes("step 8/16")) {
         sent = true;
         child.kill("SIGINT");
       }

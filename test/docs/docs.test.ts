@@ -171,7 +171,10 @@ describe("docs", function () {
         for (const m of taskMentions(readText(doc), relative(ROOT, doc))) {
           if (BUILTIN_TASKS.has(m.task)) continue;
           checked++;
-          const name = m.next !== undefined && tasks.has(`${m.task} ${m.next}`) ? `${m.task} ${m.next}` : m.task;
+          const three = `${m.task} ${m.next} ${m.third}`;
+          const two = `${m.task} ${m.next}`;
+          const name =
+            m.third !== undefined && tasks.has(three) ? three : m.next !== undefined && tasks.has(two) ? two : m.task;
           if (!tasks.has(name)) {
             problems.push(`${m.file}:${m.line}: no task "${name}" in tasks/index.ts`);
             continue;

@@ -282,6 +282,8 @@ export interface TaskMention {
   task: string;
   /** The word after the task, when there is one (a subtask of a group, or a positional argument). */
   next?: string;
+  /** The word after that (a subtask of a nested group: `transfer notice post`). */
+  third?: string;
   options: string[];
 }
 
@@ -293,13 +295,20 @@ export function taskMentions(markdown: string, file: string): TaskMention[] {
   const found: TaskMention[] = [];
   const scan = (text: string, line: number) => {
     for (const m of text.matchAll(
-      /npx hardhat ((?:--?[a-z][a-z-]*(?: [A-Za-z0-9_.-]+)? )*)?([a-z][a-z0-9:-]*)(?: ([a-z][a-z0-9-]*)\b)?((?:(?!\$\()[^`|;&\n)])*)/g,
+      /npx hardhat ((?:--?[a-z][a-z-]*(?: [A-Za-z0-9_.-]+)? )*)?([a-z][a-z0-9:-]*)(?: ([a-z][a-z0-9-]*)\b)?(?: ([a-z][a-z0-9-]*)\b)?((?:(?!\$\()[^`|;&\n)])*)/g,
     )) {
       // Global options before the task (e.g. `--network x`) are skipped by the optional group; a task's options end
       // at a pipe, a separator or a nested `$(...)`, whose own `npx hardhat` the next match finds.
       const task = m[2];
-      const options = [...(m[4] ?? "").matchAll(/(?:^|\s)--([a-z][a-z0-9-]*)/g)].map((o) => o[1]);
-      found.push({ file, line, task, ...(m[3] === undefined ? {} : { next: m[3] }), options });
+      const options = [...(m[5] ?? "").matchAll(/(?:^|\s)--([a-z][a-z0-9-]*)/g)].map((o) => o[1]);
+      found.push({
+        file,
+        line,
+        task,
+        ...(m[3] === undefined ? {} : { next: m[3] }),
+        ...(m[4] === undefined ? {} : { third: m[4] }),
+        options,
+      });
     }
   };
   const lines = markdown.split("\n");

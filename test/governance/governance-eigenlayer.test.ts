@@ -55,6 +55,7 @@ const addresses: Record<string, string> = {
   "Consortium#Reputation": await deployed.reputation.getAddress(),
   "Consortium#Adjudicator": await deployed.adjudicator.getAddress(),
   "Consortium#Attestations": await deployed.attestations.getAddress(),
+  "Consortium#Transfers": await deployed.transfers.getAddress(),
   "Consortium#ReserveRegistry": await deployed.reserveRegistry.getAddress(),
   [TIMELOCK_KEY]: timelockAddress,
 };

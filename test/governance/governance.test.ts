@@ -69,6 +69,7 @@ const c = {
   Reputation: await ethers.getContractAt("Reputation", await reputation.getAddress()),
   Adjudicator: await ethers.getContractAt("Adjudicator", await adjudicator.getAddress()),
   Attestations: await ethers.getContractAt("Attestations", await deployed.attestations.getAddress()),
+  Transfers: await ethers.getContractAt("Transfers", await deployed.transfers.getAddress()),
 };
 const dir = await mkdtemp(join(tmpdir(), "por-governance-"));
 const addresses: Record<string, string> = {
@@ -78,6 +79,7 @@ const addresses: Record<string, string> = {
   "Consortium#Reputation": await c.Reputation.getAddress(),
   "Consortium#Adjudicator": await c.Adjudicator.getAddress(),
   "Consortium#Attestations": await deployed.attestations.getAddress(),
+  "Consortium#Transfers": await deployed.transfers.getAddress(),
   "Consortium#ReserveRegistry": await reserveRegistry.getAddress(),
   [TIMELOCK_KEY]: timelockAddress,
 };
@@ -200,6 +202,7 @@ describe("governance", function () {
           Reputation: "reputation",
           Adjudicator: "adjudicator",
           Attestations: "attestations",
+          Transfers: "transfers",
         }[name] as keyof typeof d;
         own[`Consortium#${name}`] = await d[key].getAddress();
       }

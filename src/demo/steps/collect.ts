@@ -21,6 +21,7 @@ import type {
 import { stakeLabel } from "../summary.js";
 import { readReputation, stakes } from "./common.js";
 import type { AttestationsOutcome } from "./attestations.js";
+import type { TransfersOutcome } from "./transfers.js";
 import type { FraudOutcome } from "./fraud.js";
 import type { RequestOutcome } from "./request.js";
 
@@ -33,6 +34,7 @@ export interface Facts {
   /** What each payout received, by nullifier. */
   paid: Map<bigint, bigint>;
   attestations: AttestationsOutcome;
+  transfers: TransfersOutcome;
 }
 
 /** Reads the chain, the aggregator and the verifier service into the result, with the steps' timings and gas. */
@@ -225,6 +227,7 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
     },
     coverage,
     attestations: x.attestations,
+    transfers: x.transfers,
     steps: p.timings.map((t) => ({
       ...t,
       gas: ctx.stepGas.get(t.id) ?? { step: t.id, gas: 0, txs: 0, byAction: [] },

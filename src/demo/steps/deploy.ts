@@ -46,6 +46,7 @@ const CONTRACTS = {
   verifier: "LeafMismatch32Verifier",
   adjudicator: "Adjudicator",
   attestations: "Attestations",
+  transfers: "Transfers",
 } as const satisfies ConsortiumAddresses;
 
 /** On EigenLayer: the module's stake source (`stakeSource`, the deployment's role `eigenLayer`) instead of the vault. */
@@ -162,6 +163,7 @@ export async function deploy(ctx: ChainContext): Promise<Pick<DemoContext, "d" |
         ledger: await c.contract("ledger"),
         adjudicator: await c.contract("adjudicator"),
         attestations: await c.contract("attestations"),
+        transfers: await c.contract("transfers"),
         usdc: TestToken__factory.connect(addresses.usdc, conn.ethers.provider),
         addresses,
       };

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title ITransfers
+/// @notice 0-confirmation transfers between members (issue 15): a sender posts an EIP-712 signed notice (its payload
+/// on the DA layer, the digest here), the recipient may credit its customer at once within the sender's credit limit,
+/// and the sender settles by the notice's settle-by time (through this contract for assets on this chain, by an
+/// operators' quorum verdict naming the transaction for assets elsewhere) or is slashed through the adjudicator, the
+/// slash paid to the recipient member.
+interface ITransfers {
+    /// @notice How an asset settles. `None`: not enabled for transfers.
+    enum AssetKind {
+        None,
+        Native,
+        Erc20,
+        OffChain
+    }
+
+    /// @notice A notice's state. Each notice ends settled or defaulted, once.
+    enum NoticeStatus {
+        None,
+        Open,
+        Settled,
+        Defaulted
+    }
+
+    /// @notice What the sender signs (EIP-712 `Notice`).
+    /// @param sender The sending member (signs the notice; slashed on default).
+    /// @param recipient The receiving member.
+    /// @param asset The registry's asset id.
+    /// @param amount Base units of the asset.
+    /// @param depositAddress One of the recipient's registered deposit addresses for the asset.
+    /// @param settleBy The time by which the sender settles.
+    /// @param nonce Used once per sender.
+    /// @param payloadDigest sha256 of the notice payload on the DA layer (the blob store's digest).
+    struct Notice {
+        address sender;
+        address recipient;
+        uint32 asset;
+        uint128 amount;
+        address depositAddress;
+        uint64 settleBy;
+        uint64 nonce;
+        bytes32 payloadDigest;
+    }
+
+    /// @notice A posted notice as this contract stores its hash (the `NoticePosted` event carries it).
+    struct NoticeRecord {
+        Notice notice;
+        uint64 postedAt;
+    }
+
+    /// @notice Governance's parameters.
+    /// @param minSettleWindow The shortest time between posting and settle-by.
+    /// @param maxSettleWindow The longest time between posting and settle-by.
+    /// @param reportWindow How long after settle-by a default stays guaranteed slashable: maxSettleWindow +
+    /// reportWindow may not exceed the registry's unbonding delay when a notice is posted.
+    /// @param penaltyBps Slashed on a default on top of the unsettled value (basis points of it).
+    /// @param creditBps Outstanding value a sender may have, in basis points of its stake weight.
+    /// @param reputationBps How far a sender's duty record lowers its credit: at a record of all misses the limit is
+    /// (10000 - reputationBps) / 10000 of the collateral term.
+    struct Params {
+        uint64 minSettleWindow;
+        uint64 maxSettleWindow;
+        uint64 reportWindow;
+        uint16 penaltyBps;
+        uint16 creditBps;
+        uint16 reputationBps;
+    }
+
+    /// @notice Governance's terms of one asset.
+    /// @param kind How it settles.
+    /// @param weight Stake weight of one base unit, 1e18 = one weight unit (the stake source's governance unit).
+    struct AssetTerms {
+        AssetKind kind;
+        uint256 weight;
+    }
+
+    /// @notice A sender's transfer duties (Reputation counts them).
+    struct Duties {
+        uint32 settled;
+        uint32 defaulted;
+    }
+
+    /// @notice A recipient's own limit for one sender and asset.
+    struct OwnLimit {
+        bool set;
+        uint128 limit;
+    }
+
+    error TransfersZeroAddress();
+    error TransfersBadParams();
+    error TransfersNotMember(address account);
+    error TransfersSenderCannotSend(address sender);
+    error TransfersSelfTransfer(address member);
+    error TransfersAssetNotEnabled(uint32 asset);
+    error TransfersBadAssetTerms(uint32 asset);
+    error TransfersZeroAmount();
+    error TransfersUnknownDepositAddress(address recipient, uint32 asset, address depositAddress);
+    error TransfersDepositAddressTaken(address depositAddress, uint32 asset, address member);
+    error TransfersSignatureExpired(uint64 deadline);
+    error TransfersBadSignature(address signer);
+    error TransfersBadSettleBy(uint64 settleBy, uint64 earliest, uint64 latest);
+    error TransfersWindowBeyondUnbonding(uint64 window, uint64 unbondingDelay);
+    error TransfersNonceUsed(address sender, uint64 nonce);
+    error TransfersNoPayload();
+    error TransfersOverLimit(address sender, address recipient, uint32 asset, uint256 amount, uint256 available);
+    error TransfersUnknownNotice(bytes32 noticeId);
+    error TransfersNotOpen(bytes32 noticeId, NoticeStatus status);
+    error TransfersWrongSettlement(uint32 asset, AssetKind kind);
+    error TransfersWrongValue(uint256 sent, uint256 expected);
+    error TransfersNativeSendFailed(address to);
+    error TransfersNoTransaction();
+    error TransfersTransactionUsed(bytes32 txRef, bytes32 noticeId);
+    error TransfersBeforeSettleBy(uint64 settleBy);
+    error TransfersNotCoSigner(address signer);
+    error TransfersQuorumNotReached(uint256 weight, uint256 quorumWeight, uint256 signers, uint256 minSigners);
+    error TransfersAdjudicatorAlreadySet();
+    error TransfersNoAdjudicator();
+
+    event DepositAddressRegistered(address indexed member, uint32 indexed asset, address depositAddress);
+    event DepositAddressRemoved(address indexed member, uint32 indexed asset, address depositAddress);
+    event NoticePosted(
+        bytes32 indexed noticeId,
+        address indexed sender,
+        address indexed recipient,
+        NoticeRecord record
+    );
+    event NoticeSettled(bytes32 indexed noticeId, address indexed sender, address indexed recipient, bytes32 txRef);
+    event NoticeDefaulted(
+        bytes32 indexed noticeId,
+        address indexed sender,
+        address indexed recipient,
+        uint256 weightOwed,
+        uint256 weightSlashed,
+        address reporter
+    );
+    event OwnLimitSet(address indexed recipient, address indexed sender, uint32 indexed asset, bool set, uint128 limit);
+    event ParamsSet(Params params);
+    event AssetTermsSet(uint32 indexed asset, AssetKind kind, uint256 weight);
+    event AdjudicatorSet(address adjudicator);
+
+    /// @notice Registers `depositAddress` as where the caller (a member) receives `asset`; `signature` is the
+    /// address's EIP-712 `DepositAddress` signature (ownership, as for reserve wallets), valid until `deadline`.
+    function registerDepositAddress(
+        uint32 asset,
+        address depositAddress,
+        uint64 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice The caller removes one of its deposit addresses (open notices to it still settle there).
+    function removeDepositAddress(uint32 asset, address depositAddress) external;
+
+    /// @notice Posts `notice` with the sender's EIP-712 signature (anyone may relay it). Refused beyond the credit
+    /// limit, for a used nonce, an unregistered deposit address, or a settle-by outside the governance window.
+    function postNotice(Notice calldata notice, bytes calldata signature) external returns (bytes32 noticeId);
+
+    /// @notice Settles an open notice of a Native or Erc20 asset: moves `amount` (msg.value, or the caller's tokens
+    /// by allowance) to the notice's deposit address in the same call. Anyone may pay; late payment still settles
+    /// until a default is reported.
+    function settle(NoticeRecord calldata record) external payable;
+
+    /// @notice Settles an open notice of an OffChain asset by the operators' quorum verdict (EIP-712
+    /// `TransferSettlement`) naming `txRef`, the transaction that paid it; one transaction settles one notice.
+    function attestSettlement(NoticeRecord calldata record, bytes32 txRef, bytes calldata signatures) external;
+
+    /// @notice Anyone, after settle-by: reports the open notice as defaulted; the sender is slashed at least the
+    /// unsettled value plus the penalty, paid to the recipient.
+    function reportDefault(NoticeRecord calldata record) external returns (uint256 weightSlashed);
+
+    /// @notice The caller (a recipient) sets or clears its own lower limit for `sender` and `asset`.
+    function setOwnLimit(address sender, uint32 asset, bool set, uint128 limit) external;
+
+    /// @notice Governance.
+    function setParams(Params calldata params_) external;
+
+    /// @notice Governance.
+    function setAssetTerms(uint32 asset, AssetTerms calldata terms) external;
+
+    /// @notice Governance, once: the adjudicator that slashes defaults.
+    function setAdjudicator(address adjudicator_) external;
+
+    /// @notice keccak256(sender, nonce).
+    function noticeIdOf(address sender, uint64 nonce) external pure returns (bytes32);
+
+    /// @notice The EIP-712 digest the sender signs.
+    function noticeDigest(Notice calldata notice) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest operators sign for an off-chain settlement.
+    function settlementDigest(NoticeRecord calldata record, bytes32 txRef) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a deposit address signs.
+    function depositAddressDigest(
+        address member,
+        uint32 asset,
+        address depositAddress,
+        uint64 deadline
+    ) external view returns (bytes32);
+
+    /// @notice The status of `record` (None if it is not what was posted).
+    function noticeStatusOf(NoticeRecord calldata record) external view returns (NoticeStatus);
+
+    /// @notice The owner of a deposit address for `asset` (zero if none).
+    function depositAddressOwner(uint32 asset, address depositAddress) external view returns (address);
+
+    /// @notice How much of `asset` `sender` may still post to `recipient` now, and what it has outstanding to it.
+    function creditOf(
+        address sender,
+        address recipient,
+        uint32 asset
+    ) external view returns (uint256 available, uint256 outstanding);
+
+    /// @notice The sender's credit in stake weight: its limit and what its open notices owe (value plus penalty).
+    function creditWeightOf(address sender) external view returns (uint256 limit, uint256 owed);
+
+    /// @notice The weight an open notice owes on default (value at the asset's weight, plus the penalty).
+    function owedWeightOf(uint32 asset, uint256 amount) external view returns (uint256);
+
+    function ownLimitOf(address recipient, address sender, uint32 asset) external view returns (OwnLimit memory);
+
+    function dutiesOf(address sender) external view returns (Duties memory);
+
+    function params() external view returns (Params memory);
+
+    function assetTerms(uint32 asset) external view returns (AssetTerms memory);
+
+    function adjudicator() external view returns (address);
+}

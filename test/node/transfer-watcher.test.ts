@@ -1,0 +1,157 @@
+// The recipient's transfer watcher (src/node/transfers.ts) on the consortium deployed by its Ignition module: notices
+// to its member credited at once within policy, held above it (amount, the sender's reputation, its open total, a
+// payload missing from the blob store), each decision recorded once in its SQLite database (a restart decides
+// nothing twice), a settlement followed, and a default reported by the watcher itself after settle-by.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { network } from "hardhat";
+
+import { LocalBlobStore } from "../../src/blobstore/index.js";
+import { TransferWatcher, TransferWatcherDb, localPayloads, type CreditPolicy } from "../../src/node/transfers.js";
+import {
+  noticePayload,
+  payloadDigestOf,
+  signDepositAddress,
+  signNotice,
+  transfersDomain,
+  type Notice,
+} from "../../src/transfers/index.js";
+import { ETH_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+
+const { ethers, networkHelpers, ignition } = await network.create();
+const { time } = networkHelpers;
+const E18 = 10n ** 18n;
+
+async function system() {
+  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
+  const domain = transfersDomain((await ethers.provider.getNetwork()).chainId, await f.transfers.getAddress());
+  const recipient = f.operators[0];
+  const deposit = Wallet.createRandom();
+  const deadline = BigInt(await time.latest()) + 3_600n;
+  await f.transfers
+    .connect(recipient)
+    .registerDepositAddress(
+      ETH_ASSET,
+      deposit.address,
+      deadline,
+      await signDepositAddress(deposit, domain, recipient.address, ETH_ASSET, deadline),
+    );
+  return { ...f, domain, recipient, deposit, startBlock: await ethers.provider.getBlockNumber() };
+}
+type F = Awaited<ReturnType<typeof system>>;
+
+describe("transfer watcher", function () {
+  let work: string;
+  let nonce = 0n;
+  beforeEach(async function () {
+    work = await mkdtemp(join(tmpdir(), "por-transfer-watcher-"));
+  });
+  afterEach(async function () {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function post(f: F, blobs: LocalBlobStore | undefined, amount: bigint): Promise<string> {
+    const fields = {
+      sender: f.member.address,
+      recipient: f.recipient.address,
+      asset: ETH_ASSET,
+      amount,
+      depositAddress: f.deposit.address,
+      settleBy: BigInt(await time.latest()) + 3_600n,
+      nonce: ++nonce,
+    };
+    const payload = noticePayload(fields, "");
+    if (blobs !== undefined) await blobs.put(payload);
+    const n: Notice = { ...fields, payloadDigest: payloadDigestOf(payload) };
+    const receipt = (await (await f.transfers.postNotice(n, await signNotice(f.member, f.domain, n))).wait())!;
+    const log = receipt.logs.map((l) => f.transfers.interface.parseLog(l)).find((l) => l?.name === "NoticePosted");
+    return log!.args.noticeId as string;
+  }
+
+  const policy: CreditPolicy = {
+    maxAmount: { [ETH_ASSET]: E18 },
+    minScore: 0n,
+    maxOpenPerSender: { [ETH_ASSET]: (3n * E18) / 2n },
+  };
+
+  function watcher(f: F, dbPath: string, blobs: LocalBlobStore | undefined, p = policy) {
+    const db = new TransferWatcherDb(dbPath);
+    const w = new TransferWatcher({
+      transfers: f.transfers.connect(f.recipient),
+      reputation: f.reputation,
+      recipient: f.recipient.address,
+      policy: p,
+      db,
+      payloads: blobs === undefined ? undefined : localPayloads(blobs),
+      startBlock: f.startBlock,
+    });
+    return { db, w };
+  }
+
+  it("credits within policy, holds above it, records each decision once across a restart", async function () {
+    const f = await networkHelpers.loadFixture(system);
+    const blobs = new LocalBlobStore(join(work, "blobs"));
+    const ok = await post(f, blobs, E18);
+    const big = await post(f, blobs, (3n * E18) / 2n);
+    const second = await post(f, blobs, (8n * E18) / 10n);
+    const noPayload = await post(f, undefined, E18 / 10n);
+    const dbPath = join(work, "watcher.db");
+    const first = watcher(f, dbPath, blobs);
+    const step = await first.w.poll();
+    const byId = Object.fromEntries(step.decided.map((d) => [d.noticeId, d]));
+    expect(byId[ok], byId[ok].reason).to.include({ decision: "credited" });
+    expect(byId[big].reason).to.contain("above the policy's");
+    expect(byId[second].reason).to.contain("already credited and open from the sender");
+    expect(byId[noPayload].reason).to.contain("payload not available");
+    first.db.closeDb();
+    // A restart: nothing decided twice.
+    const again = watcher(f, dbPath, blobs);
+    expect((await again.w.poll()).decided).to.have.length(0);
+    expect(again.db.rows()).to.have.length(4);
+    again.db.closeDb();
+  });
+
+  it("holds a notice from a sender below the policy's reputation", async function () {
+    const f = await networkHelpers.loadFixture(system);
+    const id = await post(f, undefined, E18);
+    const { db, w } = watcher(f, ":memory:", undefined, { ...policy, minScore: 10n ** 30n });
+    const step = await w.poll();
+    expect(step.decided).to.deep.equal([
+      {
+        noticeId: id,
+        decision: "held",
+        reason: `sender's reputation ${await f.reputation.scoreOf(f.member.address)} below the policy's ${10n ** 30n}`,
+      },
+    ]);
+    db.closeDb();
+  });
+
+  it("follows a settlement, and reports a default by itself after settle-by (the recipient is paid)", async function () {
+    const f = await networkHelpers.loadFixture(system);
+    const settled = await post(f, undefined, E18);
+    const defaulted = await post(f, undefined, E18);
+    const { db, w } = watcher(f, ":memory:", undefined);
+    await w.poll();
+    const rows = db.rows();
+    await f.transfers.connect(f.member).settle(rows.find((r) => r.noticeId === settled)!.record, { value: E18 });
+    const step = await w.poll();
+    expect(step.settled).to.deep.equal([settled]);
+    expect(step.defaulted).to.have.length(0);
+    await time.increase(3_601);
+    const stake = await f.vault.stakeOf(f.member.address);
+    const balance = await ethers.provider.getBalance(f.recipient.address);
+    const late = await w.poll();
+    expect(late.defaulted.map((d) => d.noticeId)).to.deep.equal([defaulted]);
+    const slashed = stake - (await f.vault.stakeOf(f.member.address));
+    expect(slashed >= (11n * E18) / 10n).to.equal(true);
+    // Paid the slash, less the gas of its own report.
+    expect((await ethers.provider.getBalance(f.recipient.address)) > balance + slashed - 10n ** 16n).to.equal(true);
+    expect(db.rows("Defaulted").map((r) => r.reportTx)).to.deep.equal([late.defaulted[0].tx]);
+    expect((await w.poll()).defaulted).to.have.length(0);
+    db.closeDb();
+  });
+});
