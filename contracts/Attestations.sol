@@ -197,7 +197,16 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         if (ra.periodEnd - ra.periodStart < minPeriod) {
             revert AttestationsPeriodTooShort(ra.periodStart, ra.periodEnd, minPeriod);
         }
-        _chains[ra.member][ra.auditor] = AuditorChain({nonce: chain.nonce + 1, lastPeriodEnd: ra.periodEnd});
+        // An auditor's RAs for a member are spaced by posting time too: its first may come at any time, each later one
+        // at least minRaPeriod after the last (else four back-dated periods posted at once flush the recent findings).
+        if (chain.nonce > 0 && block.timestamp < uint256(chain.lastPostedAt) + minPeriod) {
+            revert AttestationsPostedTooSoon(chain.lastPostedAt, minPeriod);
+        }
+        _chains[ra.member][ra.auditor] = AuditorChain({
+            nonce: chain.nonce + 1,
+            lastPeriodEnd: ra.periodEnd,
+            lastPostedAt: uint64(block.timestamp)
+        });
     }
 
     /// @dev Counts an RA's duty, moves the member's due time and keeps its findings among the recent ones.

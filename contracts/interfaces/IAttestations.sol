@@ -145,11 +145,13 @@ interface IAttestations {
         bytes32 seed;
     }
 
-    /// @notice Per (member, auditor): the auditor's RAs for the member so far (the next nonce) and its last period's
-    /// end (its next period starts at or after it).
+    /// @notice Per (member, auditor): the auditor's RAs for the member so far (the next nonce), its last period's
+    /// end (its next period starts at or after it) and when it posted the last one (its next is posted at least
+    /// `minRaPeriod` later).
     struct AuditorChain {
         uint64 nonce;
         uint64 lastPeriodEnd;
+        uint64 lastPostedAt;
     }
 
     /// @notice One of a member's recent RAs' findings and when it was posted (reputation decays it from then).
@@ -207,6 +209,9 @@ interface IAttestations {
     error AttestationsBadPeriod(uint64 periodStart, uint64 periodEnd, uint64 lastPeriodEnd);
     /// @notice The period is shorter than `minRaPeriod`.
     error AttestationsPeriodTooShort(uint64 periodStart, uint64 periodEnd, uint64 minRaPeriod);
+    /// @notice The auditor posted its last RA for the member at `lastPostedAt`, less than `minRaPeriod` ago: back-dated
+    /// periods cannot be posted in a burst to push an adverse RA's findings out of the recent ones.
+    error AttestationsPostedTooSoon(uint64 lastPostedAt, uint64 minRaPeriod);
     /// @notice A score above 10000 or more sample failures than samples.
     error AttestationsBadFindings();
     /// @notice The RA's assets are not strictly ascending (at `index`), or an asset is not listed.

@@ -3,9 +3,11 @@
 // amount it names (ether: the transaction's value; a token: one ERC-20 Transfer log of the token). The verdict is
 // "settled", "missed" (only once the deadline has passed: the contract takes a missed verdict no earlier) or "wait".
 // A transaction is judged absent only by a chain whose head is past the deadline (an RPC that lags is no evidence).
-// One payment settles one IA: an ether transaction pays the first IA of the asset that names it (`posted`: the
-// deployment's IAs), a token transaction's transfers of the amount to the destination pay as many IAs naming it, in
-// posting order (a batched payout); a later IA is not paid by it (missed at its deadline), whatever the chain shows.
+// One payment settles one IA of a member: an ether transaction pays the member's first IA of the asset that names it
+// (`posted`: the deployment's IAs), a token transaction's transfers of the amount to the destination pay as many of
+// its IAs naming it, in posting order (a batched payout); a later IA is not paid by it (missed at its deadline).
+// Another member's IA naming the same transaction does not count against this one (the payer is not checked: see
+// docs/threat-model.md, "Attestations").
 import { getAddress, id, type Provider } from "ethers";
 
 import { destinationDigestOf, interimIdOf, type InterimRecord } from "./index.js";
@@ -40,10 +42,18 @@ function postedBefore(a: InterimRecord, b: InterimRecord): boolean {
   return interimIdOf(a.member, a.asset, a.seq) < interimIdOf(b.member, b.asset, b.seq);
 }
 
-/** The IAs of `posted` posted before `record` that name its transaction in its asset. */
+/**
+ * The IAs of `record`'s member posted before it that name its transaction in its asset. Only the member's own: another
+ * member's IA citing the same transaction (a rival copying a mined withdrawal) takes nothing from this one.
+ */
 export function earlierCiting(record: InterimRecord, posted: readonly InterimRecord[]): InterimRecord[] {
+  const member = record.member.toLowerCase();
   return posted.filter(
-    (p) => p.asset === record.asset && p.txRef.toLowerCase() === record.txRef.toLowerCase() && postedBefore(p, record),
+    (p) =>
+      p.member.toLowerCase() === member &&
+      p.asset === record.asset &&
+      p.txRef.toLowerCase() === record.txRef.toLowerCase() &&
+      postedBefore(p, record),
   );
 }
 

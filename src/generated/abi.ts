@@ -1194,6 +1194,14 @@ export const ATTESTATIONS_ABI = [
   },
   {
     inputs: [
+      { internalType: "uint64", name: "lastPostedAt", type: "uint64" },
+      { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
+    ],
+    name: "AttestationsPostedTooSoon",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "weight", type: "uint256" },
       { internalType: "uint256", name: "required", type: "uint256" },
       { internalType: "uint256", name: "signers", type: "uint256" },
@@ -1613,6 +1621,7 @@ export const ATTESTATIONS_ABI = [
         components: [
           { internalType: "uint64", name: "nonce", type: "uint64" },
           { internalType: "uint64", name: "lastPeriodEnd", type: "uint64" },
+          { internalType: "uint64", name: "lastPostedAt", type: "uint64" },
         ],
         internalType: "struct IAttestations.AuditorChain",
         name: "",
@@ -8175,6 +8184,14 @@ export const I_ATTESTATIONS_ABI = [
   },
   {
     inputs: [
+      { internalType: "uint64", name: "lastPostedAt", type: "uint64" },
+      { internalType: "uint64", name: "minRaPeriod", type: "uint64" },
+    ],
+    name: "AttestationsPostedTooSoon",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "weight", type: "uint256" },
       { internalType: "uint256", name: "required", type: "uint256" },
       { internalType: "uint256", name: "signers", type: "uint256" },
@@ -8472,6 +8489,7 @@ export const I_ATTESTATIONS_ABI = [
         components: [
           { internalType: "uint64", name: "nonce", type: "uint64" },
           { internalType: "uint64", name: "lastPeriodEnd", type: "uint64" },
+          { internalType: "uint64", name: "lastPostedAt", type: "uint64" },
         ],
         internalType: "struct IAttestations.AuditorChain",
         name: "",

@@ -149,10 +149,9 @@ describe("issue 14: reserve attestations and their findings", function () {
     await f.attestations.postReserveAttestation(adverse, [], adverseSig);
     expect((await f.attestations.auditStateOf(f.member.address)).lastFindings.critical).to.equal(3n);
     expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(10_000n);
-    expect(await f.attestations.auditorChainOf(f.member.address, f.auditor.address)).to.deep.equal([
-      1n,
-      adverse.periodEnd,
-    ]);
+    const chain = await f.attestations.auditorChainOf(f.member.address, f.auditor.address);
+    expect([chain.nonce, chain.lastPeriodEnd]).to.deep.equal([1n, adverse.periodEnd]);
+    expect(chain.lastPostedAt).to.equal(BigInt(await time.latest()));
     // Each chain still refuses its own replay.
     await expect(f.attestations.postReserveAttestation(adverse, [], adverseSig))
       .to.be.revertedWithCustomError(f.attestations, "AttestationsBadNonce")
