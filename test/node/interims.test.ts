@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { JsonRpcProvider, Wallet, ZeroAddress, ZeroHash, hexlify, randomBytes, type EventLog } from "ethers";
+import { JsonRpcProvider, Wallet, ZeroAddress, hexlify, randomBytes, type EventLog } from "ethers";
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
