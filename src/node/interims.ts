@@ -18,7 +18,7 @@ import {
   signInterimVerdict,
   type InterimRecord,
 } from "../attestations/index.js";
-import { interimVerdictFile } from "../attestations/verdicts.js";
+import { interimRecordJson, interimVerdictFile } from "../attestations/verdicts.js";
 import { withRetry } from "../chain/retry.js";
 import { errorMessage } from "../chain/rpc.js";
 import { ATTESTATIONS_ABI, CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
@@ -99,7 +99,8 @@ export class InterimWatcher {
         }))
         .filter((j) => getAddress(j.record.member) !== this.d.operator); // never judge one's own IAs
       db.tx(() => {
-        for (const j of jobs) if (db.addInterimJob(j.interimId, recordJson(j.record), j.block)) added++;
+        for (const j of jobs)
+          if (db.addInterimJob(j.interimId, JSON.stringify(interimRecordJson(j.record)), j.block)) added++;
         db.setInterimCursor(to);
       });
       for (const j of jobs) log.info("IA queued", { interimId: j.interimId, member: j.record.member });
@@ -231,20 +232,6 @@ export class InterimWatcher {
       throw new Error(`aggregator refused the IA verdict: ${res.status} ${await res.text()}`);
     }
   }
-}
-
-function recordJson(r: InterimRecord): string {
-  return JSON.stringify({
-    member: r.member,
-    asset: r.asset,
-    seq: r.seq.toString(),
-    amount: r.amount.toString(),
-    cumulative: r.cumulative.toString(),
-    destinationDigest: r.destinationDigest,
-    txRef: r.txRef,
-    deadline: r.deadline.toString(),
-    postedAt: r.postedAt.toString(),
-  });
 }
 
 function parseRecord(json: string): InterimRecord {

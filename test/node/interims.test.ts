@@ -164,7 +164,7 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
     await settledQueue(id);
     expect(await f.attestations.interimStatusOf(record)).to.equal(STATUS.Missed);
     const [ev] = await f.attestations.queryFilter(f.attestations.filters.InterimAttested());
-    expect(((ev as EventLog).args.slashed as bigint) > 0n).to.equal(true);
+    expect(ev.args.slashed > 0n, "the missed IA slashes the member").to.equal(true);
     for (const x of nodes) await x.stop();
   });
 
