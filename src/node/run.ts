@@ -12,6 +12,7 @@ import { localBlobSource, publishedRefBlobSource, type BlobSource } from "./blob
 import { ConfigError, type AggregatorConfig, type NodeConfig } from "./config.js";
 import { jsonLogger, type Logger } from "../log/index.js";
 import { OperatorNode, type OperatorNodeOptions } from "./node.js";
+import type { InterimChain, InterimOptions } from "./interims.js";
 import { checkDatabasePath, checkDirectory } from "./preflight.js";
 import { openHeldRecords } from "./records.js";
 
@@ -129,6 +130,7 @@ export async function startOperatorNode(
     chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     maxLagBlocks: c.maxLagBlocks,
+    interims: interimsOf(c),
     log,
     ...hooks,
   });
@@ -150,6 +152,26 @@ export async function startOperatorNode(
   return { node, close };
 }
 
+/** The node's IA settings from its configuration: one provider per configured RPC URL of an asset's chain. */
+function interimsOf(c: NodeConfig): InterimOptions | undefined {
+  const i = c.interims;
+  if (i === undefined) return undefined;
+  const chains: Record<number, InterimChain> = {};
+  for (const [asset, chain] of Object.entries(i.chains ?? {})) {
+    chains[Number(asset)] = {
+      providers: chain.rpcUrls.map((u) => rpcProvider(u, { timeoutMs: Math.round(c.rpcTimeoutSeconds * 1000) })),
+      token: chain.token,
+    };
+  }
+  return {
+    attestations: i.attestations,
+    chains,
+    confirmations: i.confirmations,
+    startBlock: i.startBlock,
+    missedRecheckSeconds: i.missedRecheckSeconds,
+  };
+}
+
 /**
  * Starts the aggregator from its configuration: `db` must exist unless `create`; then it waits for the RPC endpoint,
  * checks the chain id and the contracts, and listens (a port in use names `port`).
@@ -168,6 +190,7 @@ export async function startAggregator(
     ledger: c.ledger,
     registry: c.registry,
     vault: c.vault,
+    attestations: c.attestations,
     dbPath: c.db,
     log,
     maxBodyBytes: c.maxBodyBytes,
