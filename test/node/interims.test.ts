@@ -12,7 +12,14 @@ import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import { Aggregator } from "../../src/aggregator/index.js";
-import { destinationDigestOf, interimRecordFromEvent, type InterimRecord } from "../../src/attestations/index.js";
+import {
+  attestationsDomain,
+  destinationDigestOf,
+  interimRecordFromEvent,
+  signInterimVerdict,
+  type InterimRecord,
+} from "../../src/attestations/index.js";
+import { interimVerdictFile } from "../../src/attestations/verdicts.js";
 import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { OperatorNode, localBlobSource, silentLogger, type OperatorNodeOptions } from "../../src/node/index.js";
@@ -220,6 +227,39 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
       expect(await f.attestations.interimStatusOf(record)).to.equal(STATUS.Settled);
       for (const x of nodes) await x.stop();
     });
+  });
+
+  it("the aggregator refuses a verdict of a non-co-signer, and submits the side reaching quorum, never both", async function () {
+    const destination = Wallet.createRandom().address;
+    const tx = await f.member.sendTransaction({ to: destination, value: E18 });
+    await tx.wait();
+    const record = await post(tx.hash, destination, E18, 86_400n);
+    await mine(2);
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const domain = attestationsDomain(chainId, addrs.attestations);
+    const postFile = async (signer: Wallet, settled: boolean) => {
+      const signed = await signInterimVerdict(signer, domain, record, settled);
+      const file = interimVerdictFile(chainId, addrs.attestations, record, settled, "test", signed);
+      return fetch(`${aggregator.url}/interims`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(file),
+      });
+    };
+    const stranger = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
+    const refused = await postFile(stranger, true);
+    expect(refused.status).to.equal(403);
+    expect(((await refused.json()) as { error: string }).error).to.match(/may not co-sign/);
+    // A conflicting missed verdict of one operator stays below quorum; the three nodes' settled ballot is submitted.
+    expect((await postFile(f.operators[3], false)).status).to.equal(201);
+    const nodes = f.operators.slice(0, 3).map((w) => node(w));
+    await round(nodes);
+    const id = await idOf(record);
+    await settledQueue(id);
+    expect(await f.attestations.interimStatusOf(record)).to.equal(STATUS.Settled);
+    const attested = await f.attestations.queryFilter(f.attestations.filters.InterimAttested());
+    expect(attested.map((e) => e.args.settled)).to.deep.equal([true]);
+    for (const x of nodes) await x.stop();
   });
 
   it("the aggregator refuses a bad IA verdict with a reason and stores nothing", async function () {
