@@ -106,6 +106,7 @@ export async function startOperatorNode(
   const wallet = new Wallet(privateKey, provider);
   const crypto = await loadCrypto({ threads: 0 });
   const held = c.records === undefined ? undefined : await openHeldRecords(c.records);
+  const interims = interimsOf(c);
   const node = new OperatorNode({
     provider,
     wallet,
@@ -130,7 +131,7 @@ export async function startOperatorNode(
     chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     maxLagBlocks: c.maxLagBlocks,
-    interims: interimsOf(c),
+    interims,
     log,
     ...hooks,
   });
@@ -141,6 +142,7 @@ export async function startOperatorNode(
       await held?.close();
       await crypto.close();
       await releaseCurves();
+      for (const chain of Object.values(interims?.chains ?? {})) for (const p of chain.providers) p.destroy();
       provider.destroy();
     })());
   try {
