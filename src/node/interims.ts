@@ -96,14 +96,17 @@ export class InterimWatcher {
           interimId: (l.args.interimId as string).toLowerCase(),
           record: interimRecordFromEvent(l),
           block: l.blockNumber,
-        }))
-        .filter((j) => getAddress(j.record.member) !== this.d.operator); // never judge one's own IAs
+        }));
       db.tx(() => {
-        for (const j of jobs)
-          if (db.addInterimJob(j.interimId, JSON.stringify(interimRecordJson(j.record)), j.block)) added++;
+        for (const j of jobs) {
+          if (!db.addInterimJob(j.interimId, JSON.stringify(interimRecordJson(j.record)), j.block)) continue;
+          // Never judge one's own IAs; they are kept (closed) for the one-payment-one-IA rule of the others.
+          if (getAddress(j.record.member) === this.d.operator) db.closeInterim(j.interimId);
+          else added++;
+        }
         db.setInterimCursor(to);
       });
-      for (const j of jobs) log.info("IA queued", { interimId: j.interimId, member: j.record.member });
+      for (const j of jobs) log.info("IA seen", { interimId: j.interimId, member: j.record.member });
       from = to + 1;
     }
     return added;
@@ -164,6 +167,7 @@ export class InterimWatcher {
     if (head === null) throw new Error("the consortium RPC returned no latest block");
     const now = BigInt(head.timestamp); // a consortium block the node has seen
     const chain = await this.chainOf(record.asset);
+    // Every IA seen from the IA cursor's start (run the node from the deployment's first block for the whole list).
     const posted = db.interimRecords().map(parseRecord);
     const checks: InterimCheck[] = [];
     for (const p of chain.providers) {
