@@ -8,10 +8,19 @@ import { inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 /** Submission state of a subject. */
 export type SubjectStatus = "collecting" | "submitting" | "finalized";
 
+/**
+ * What a subject is: a commitment set, an answered request (CommitmentLedger), or an interim attestation ("interim":
+ * Attestations; `t` holds the IA's seq, `requestId` its asset, `verdict` 1 settled / 0 missed, `rootsDigest` the
+ * record's hash, `blobDigest` zero).
+ */
+export type SubjectKind = "set" | "request" | "interim";
+
+const kindOf = (k: string): SubjectKind => (k === "request" || k === "interim" ? k : "set");
+
 /** A stored attestation. */
 export interface StoredAttestation {
   subject: string;
-  kind: "set" | "request";
+  kind: SubjectKind;
   member: string;
   t: bigint;
   requestId: bigint;
@@ -25,7 +34,7 @@ export interface StoredAttestation {
 /** A subject row. */
 export interface SubjectRow {
   subject: string;
-  kind: "set" | "request";
+  kind: SubjectKind;
   member: string;
   t: bigint;
   requestId: bigint;
@@ -67,6 +76,14 @@ export const AGGREGATOR_MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE IF NOT EXISTS subjects (
       subject TEXT PRIMARY KEY, kind TEXT NOT NULL, member TEXT NOT NULL, t TEXT NOT NULL, request_id TEXT NOT NULL,
       status TEXT NOT NULL, tx_hash TEXT, verdict INTEGER, updated_at INTEGER NOT NULL)`,
+    ],
+  },
+  {
+    version: 2,
+    name: "interim records",
+    statements: [
+      // The IA record (JSON, decimal strings) an "interim" subject's verdicts sign: attestInterim takes it whole.
+      `CREATE TABLE interim_records (interim_id TEXT PRIMARY KEY, record TEXT NOT NULL)`,
     ],
   },
 ];
@@ -114,6 +131,20 @@ export class AggregatorDb {
     });
   }
 
+  /** Stores an IA's record (once: the first stored is kept; its hash is the subject's ballots' rootsDigest). */
+  addInterimRecord(interimId: string, record: string): void {
+    this.db
+      .prepare("INSERT INTO interim_records (interim_id, record) VALUES (?, ?) ON CONFLICT DO NOTHING")
+      .run(interimId, record);
+  }
+
+  /** An IA's stored record (JSON), if any. */
+  interimRecord(interimId: string): string | undefined {
+    const r = this.db.prepare("SELECT record FROM interim_records WHERE interim_id = ?").get(interimId) as
+      { record: string } | undefined;
+    return r?.record;
+  }
+
   /** Attestations of a subject. */
   attestations(subject: string): StoredAttestation[] {
     const rows = this.db
@@ -121,7 +152,7 @@ export class AggregatorDb {
       .all(subject) as unknown as AttRow[];
     return rows.map((r) => ({
       subject: r.subject,
-      kind: r.kind === "request" ? "request" : "set",
+      kind: kindOf(r.kind),
       member: r.member,
       t: BigInt(r.t),
       requestId: BigInt(r.request_id),
@@ -155,7 +186,7 @@ export class AggregatorDb {
     if (r === undefined) return undefined;
     return {
       subject: r.subject,
-      kind: r.kind === "request" ? "request" : "set",
+      kind: kindOf(r.kind),
       member: r.member,
       t: BigInt(r.t),
       requestId: BigInt(r.request_id),

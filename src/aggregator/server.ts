@@ -24,6 +24,7 @@ import { chainIdWhenUp, withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
 import { address } from "../schema/index.js";
 import {
+  ATTESTATIONS_ABI,
   COLLATERAL_VAULT_ABI,
   COMMITMENT_LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
@@ -31,6 +32,10 @@ import {
   SetStatus,
 } from "../generated/abi.js";
 import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";
+import { INTERIM_STATUS, interimIdOf, interimRecordFromArgs, interimRecordHash } from "../attestations/index.js";
+import { parseInterimVerdict, recordOf } from "../attestations/verdicts.js";
+
+const ZERO32 = `0x${"0".repeat(64)}`;
 
 const dec = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal integer string");
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x hex");
@@ -61,6 +66,8 @@ export interface AggregatorOptions {
   ledger: string;
   registry: string;
   vault: string;
+  /** The Attestations contract: IA verdicts (`POST /interims`) are taken only when it is given. */
+  attestations?: string;
   dbPath: string;
   log: Logger;
   /** Largest accepted request body in bytes (default 16 KiB). */
@@ -115,6 +122,7 @@ export class Aggregator {
   private readonly ledger: Contract;
   private readonly registry: Contract;
   private readonly vault: Contract;
+  private readonly attestations: Contract | undefined;
   private server: Server | undefined;
   private chainId = 0n;
   /** Serialises submissions (one nonce stream, one decision per subject at a time). */
@@ -134,6 +142,8 @@ export class Aggregator {
     this.ledger = new Contract(o.ledger, COMMITMENT_LEDGER_ABI, o.wallet);
     this.registry = new Contract(o.registry, CONSORTIUM_REGISTRY_ABI, o.provider);
     this.vault = new Contract(o.vault, COLLATERAL_VAULT_ABI, o.provider);
+    this.attestations =
+      o.attestations === undefined ? undefined : new Contract(o.attestations, ATTESTATIONS_ABI, o.wallet);
   }
 
   /** The base URL once listening. */
@@ -294,8 +304,14 @@ export class Aggregator {
           subject: s.subject,
           status: s.status,
           txHash: s.txHash,
-          signers: this.db.attestations(s.subject).map((a) => ({ signer: a.signer, verdict: Verdict[a.verdict] })),
+          signers: this.db.attestations(s.subject).map((a) => ({ signer: a.signer, verdict: this.word(s, a.verdict) })),
         });
+      }
+      if (url.pathname === "/interims") {
+        if (req.method !== "POST") throw new HttpError(405, "use POST");
+        if (!this.ready || this.stopping) throw new HttpError(503, "the aggregator is not ready; retry later");
+        const { status, result } = await this.acceptInterim(await this.readJson(req));
+        return this.send(res, status, result);
       }
       if (url.pathname === "/attestations") {
         if (req.method !== "POST") throw new HttpError(405, "use POST");
@@ -421,6 +437,66 @@ export class Aggregator {
     return { status: added ? 201 : 200, result: { status: added ? "accepted" : "duplicate", subject } };
   }
 
+  /**
+   * Validates and stores one operator's IA verdict (a `por.interim-verdict` file with one signature, as `interim
+   * attest` writes and the node sends): signature, this deployment, an eligible signer other than the member, an IA
+   * posted with this very record. Starts a submission attempt.
+   */
+  async acceptInterim(body: unknown): Promise<{ status: number; result: Record<string, unknown> }> {
+    if (this.attestations === undefined) throw new HttpError(404, "this aggregator takes no IA verdicts");
+    let v;
+    try {
+      v = parseInterimVerdict(JSON.stringify(body), "body");
+    } catch (e) {
+      throw new HttpError(422, msg(e));
+    }
+    if (v.signatures.length !== 1) throw new HttpError(422, "field signatures: exactly one signature per submission");
+    if (BigInt(v.chainId) !== this.chainId || getAddress(v.attestations) !== getAddress(this.o.attestations!)) {
+      throw new HttpError(409, `the verdict is for ${v.attestations} on chain ${v.chainId}, not this deployment`);
+    }
+    const record = recordOf(v);
+    const signer = getAddress(v.signatures[0].signer);
+    if (signer === record.member) throw new HttpError(403, "a member cannot attest to its own IA");
+    const eligible = (await withRetry(() => this.registry.getFunction("canCoSign")(signer), {
+      log: this.o.log,
+    })) as boolean;
+    if (!eligible) throw new HttpError(403, `signer ${signer} may not co-sign (not on probation or active)`);
+    const status = await this.interimStatus(record);
+    if (status === "None")
+      throw new HttpError(404, "no IA with this record was posted (unknown id, or another record)");
+    const subject = interimIdOf(record.member, record.asset, record.seq).toLowerCase();
+    // The record first (idempotent): an attestation row never lacks the record its submission needs.
+    this.db.addInterimRecord(subject, JSON.stringify(v.record));
+    const added = this.db.addAttestation({
+      subject,
+      kind: "interim",
+      member: record.member,
+      t: record.seq,
+      requestId: BigInt(record.asset),
+      verdict: v.settled ? 1 : 0,
+      rootsDigest: interimRecordHash(record).toLowerCase(),
+      blobDigest: ZERO32,
+      signer,
+      signature: v.signatures[0].signature,
+    });
+    const word = v.settled ? "settled" : "missed";
+    this.o.log.info(added ? "IA verdict accepted" : "duplicate IA verdict", { subject, signer, verdict: word });
+    void this.enqueue(subject).catch((e: unknown) => this.o.log.error("submission failed", { subject, error: msg(e) }));
+    return { status: added ? 201 : 200, result: { status: added ? "accepted" : "duplicate", subject } };
+  }
+
+  private async interimStatus(record: ReturnType<typeof recordOf>): Promise<(typeof INTERIM_STATUS)[number]> {
+    const a = this.attestations!;
+    const n = (await withRetry(() => a.getFunction("interimStatusOf")(record), { log: this.o.log })) as bigint;
+    return INTERIM_STATUS[Number(n)];
+  }
+
+  private storedRecord(s: SubjectRow): ReturnType<typeof recordOf> {
+    const json = this.db.interimRecord(s.subject);
+    if (json === undefined) throw new Error(`IA ${s.subject}: no stored record`);
+    return interimRecordFromArgs({ record: JSON.parse(json) as unknown });
+  }
+
   /** Stake weights as the ledger counts them: `vault.weightsOf`, or `canCoSign` and `stakeOf` on an older vault. */
   private async weightsOf(signers: readonly string[]): Promise<bigint[]> {
     try {
@@ -443,6 +519,11 @@ export class Aggregator {
 
   /** True when the subject can no longer take a verdict on-chain. */
   private async closedOnChain(s: SubjectRow): Promise<boolean> {
+    if (s.kind === "interim") {
+      // Settled or Missed: closed. NetSettled still takes a missed verdict (trySubmit skips a settled ballot).
+      const status = await this.interimStatus(this.storedRecord(s));
+      return status === "Settled" || status === "Missed";
+    }
     if (s.kind === "set") {
       const set = (await withRetry(() => this.ledger.getFunction("setOf")(s.member, s.t), { log: this.o.log })) as {
         status: bigint;
@@ -458,11 +539,15 @@ export class Aggregator {
 
   /** True when the subject can take a verdict now (a set Pending, a request Answered). */
   private async submittable(s: SubjectRow): Promise<boolean> {
-    if (s.kind === "set") return true;
+    if (s.kind === "set" || s.kind === "interim") return true;
     const r = (await withRetry(() => this.ledger.getFunction("requestOf")(s.requestId), { log: this.o.log })) as {
       status: bigint;
     };
     return Number(r.status) === RequestStatus.Answered;
+  }
+
+  private word(s: SubjectRow, verdict: number): string {
+    return s.kind === "interim" ? (verdict === 1 ? "settled" : "missed") : Verdict[verdict];
   }
 
   /** Submits the subject's quorum if a ballot reached the threshold; resolves a crashed submission from the chain. */
@@ -483,12 +568,15 @@ export class Aggregator {
       quorumWeight: bigint;
       minSigners: bigint;
     };
+    const netSettled = s.kind === "interim" && (await this.interimStatus(this.storedRecord(s))) === "NetSettled";
     const ballots = new Map<string, StoredAttestation[]>();
     for (const a of this.db.attestations(subject)) {
       const key = `${a.verdict}:${a.rootsDigest}:${a.blobDigest}`;
       ballots.set(key, [...(ballots.get(key) ?? []), a]);
     }
+    // One ballot at most is submitted (the first to reach the quorum); the subject is then closed on-chain.
     for (const votes of ballots.values()) {
+      if (netSettled && votes[0].verdict === 1) continue; // a net-settled IA takes only a missed verdict
       // The ledger's own weighing: zero for an address that may not co-sign or has no stake (it would refuse it).
       const weights = await this.weightsOf(votes.map((v) => v.signer));
       let weight = 0n;
@@ -505,25 +593,27 @@ export class Aggregator {
       const v = votes[0];
       const packed = packSignatures(signers.map((x) => ({ signer: x.signer, signature: x.signature })));
       this.db.setStatus(subject, "submitting", null, v.verdict);
-      log.info("quorum reached: submitting", { verdict: Verdict[v.verdict], weight, signers: signers.length });
+      log.info("quorum reached: submitting", { verdict: this.word(s, v.verdict), weight, signers: signers.length });
       try {
         const tx = (
-          s.kind === "set"
-            ? await this.ledger.getFunction("attestCommitment")(
-                s.member,
-                s.t,
-                v.verdict,
-                v.rootsDigest,
-                v.blobDigest,
-                packed,
-              )
-            : await this.ledger.getFunction("attestRequest")(
-                s.requestId,
-                v.verdict,
-                v.rootsDigest,
-                v.blobDigest,
-                packed,
-              )
+          s.kind === "interim"
+            ? await this.attestations!.getFunction("attestInterim")(this.storedRecord(s), v.verdict === 1, packed)
+            : s.kind === "set"
+              ? await this.ledger.getFunction("attestCommitment")(
+                  s.member,
+                  s.t,
+                  v.verdict,
+                  v.rootsDigest,
+                  v.blobDigest,
+                  packed,
+                )
+              : await this.ledger.getFunction("attestRequest")(
+                  s.requestId,
+                  v.verdict,
+                  v.rootsDigest,
+                  v.blobDigest,
+                  packed,
+                )
         ) as {
           hash: string;
           wait(): Promise<{ status: number | null } | null>;
@@ -532,7 +622,7 @@ export class Aggregator {
         const receipt = await tx.wait();
         if (receipt?.status !== 1) throw new Error(`transaction ${tx.hash} failed`);
         this.db.setStatus(subject, "finalized", tx.hash);
-        log.info("quorum submitted", { tx: tx.hash, verdict: Verdict[v.verdict] });
+        log.info("quorum submitted", { tx: tx.hash, verdict: this.word(s, v.verdict) });
       } catch (e) {
         if (await this.closedOnChain(s)) {
           this.db.setStatus(subject, "finalized");

@@ -50,6 +50,21 @@ export function recordOf(file: InterimVerdictFile): InterimRecord {
   return { ...record, member: getAddress(record.member) };
 }
 
+/** A record as a verdict file (and the node's database) holds it: decimal strings for the integers. */
+export function interimRecordJson(r: InterimRecord): InterimVerdictFile["record"] {
+  return {
+    member: r.member,
+    asset: r.asset,
+    seq: r.seq.toString(),
+    amount: r.amount.toString(),
+    cumulative: r.cumulative.toString(),
+    destinationDigest: r.destinationDigest,
+    txRef: r.txRef,
+    deadline: r.deadline.toString(),
+    postedAt: r.postedAt.toString(),
+  };
+}
+
 /** A verdict file's JSON for one signature. */
 export function interimVerdictFile(
   chainId: bigint,
@@ -59,23 +74,12 @@ export function interimVerdictFile(
   reason: string,
   signed: SignedAttestation,
 ): InterimVerdictFile {
-  const r = record;
   return {
     format: "por.interim-verdict",
     version: 1,
     chainId: chainId.toString(),
     attestations,
-    record: {
-      member: r.member,
-      asset: r.asset,
-      seq: r.seq.toString(),
-      amount: r.amount.toString(),
-      cumulative: r.cumulative.toString(),
-      destinationDigest: r.destinationDigest,
-      txRef: r.txRef,
-      deadline: r.deadline.toString(),
-      postedAt: r.postedAt.toString(),
-    },
+    record: interimRecordJson(record),
     settled,
     reason,
     signatures: [signed],

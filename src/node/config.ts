@@ -24,6 +24,28 @@ const port = z.number().int().min(0).max(65_535);
 const chainId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const rpcTimeout = z.number().min(0.1).max(600).default(30);
 
+/** The node's IA duty (docs/guides/operator.md "Interim attestations"). */
+const interimsSchema = z.strictObject({
+  /** The Attestations contract. */
+  attestations: address,
+  /**
+   * Per asset id (decimal): the RPC URLs of the chain that pays it (every one must find no payment for a "missed"
+   * verdict) and its token there (0x0...0: the native coin). Absent assets: the consortium chain, the registry's token.
+   */
+  chains: z
+    .record(
+      z.string().regex(/^(0|[1-9][0-9]{0,9})$/, "must be an asset id"),
+      z.strictObject({ rpcUrls: z.array(url).min(1), token: address }),
+    )
+    .optional(),
+  /** Confirmations a payment needs on its chain (default 1). */
+  confirmations: z.number().int().min(0).max(1_000).default(1),
+  /** First block to scan for InterimPosted when the database has no IA cursor (default: startBlock). */
+  startBlock: z.number().int().min(0).optional(),
+  /** A "missed" finding is signed only when found again this many seconds later (default 30). */
+  missedRecheckSeconds: z.number().int().min(0).max(86_400).default(30),
+});
+
 /** Schema of an operator node's configuration. */
 export const nodeConfigSchema = z
   .strictObject({
@@ -58,6 +80,8 @@ export const nodeConfigSchema = z
     staleAfterSeconds: z.number().int().min(1).max(86_400).optional(),
     /** Health turns "degraded" when the cursor trails the confirmed head by more blocks than this (default 64). */
     maxLagBlocks: z.number().int().min(1).max(1_000_000).optional(),
+    /** The IA duty; absent, the node judges no IAs. */
+    interims: interimsSchema.optional(),
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -85,6 +109,8 @@ export const aggregatorConfigSchema = z.strictObject({
   ledger: address,
   registry: address,
   vault: address,
+  /** The Attestations contract: with it the aggregator takes IA verdicts (`POST /interims`). */
+  attestations: address.optional(),
   db: z.string().min(1),
   port: port.default(8650),
   host: z.string().min(1).default("127.0.0.1"),

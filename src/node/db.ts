@@ -27,6 +27,55 @@ export interface Job {
   reasons: string[];
 }
 
+/** Lifecycle of an IA: pending -> signed (the verdict file stored) -> sent | closed (settled on-chain unsigned). */
+export type InterimJobStatus = "pending" | "signed" | "sent" | "closed";
+
+/** One IA the node judges. */
+export interface InterimJob {
+  interimId: string;
+  /** The record (JSON, decimal strings). */
+  record: string;
+  block: number;
+  status: InterimJobStatus;
+  attempts: number;
+  nextAt: number;
+  /** When every source first found the IA missed (unix s), or null. */
+  missedSeenAt: number | null;
+  settled: boolean | null;
+  reason: string | null;
+  /** The signed `por.interim-verdict` file (JSON). */
+  file: string | null;
+  lastError: string | null;
+}
+
+interface InterimRow {
+  interim_id: string;
+  record: string;
+  block: number;
+  status: string;
+  attempts: number;
+  next_at: number;
+  missed_seen_at: number | null;
+  settled: number | null;
+  reason: string | null;
+  file: string | null;
+  last_error: string | null;
+}
+
+const interimOf = (r: InterimRow): InterimJob => ({
+  interimId: r.interim_id,
+  record: r.record,
+  block: Number(r.block),
+  status: r.status as InterimJobStatus,
+  attempts: Number(r.attempts),
+  nextAt: Number(r.next_at),
+  missedSeenAt: r.missed_seen_at === null ? null : Number(r.missed_seen_at),
+  settled: r.settled === null ? null : r.settled === 1,
+  reason: r.reason,
+  file: r.file,
+  lastError: r.last_error,
+});
+
 /** Lifecycle of a fraud proof: submitted (tx sent) -> done (nullifier spent) | refused (nothing to prove). */
 export type FraudStatus = "submitted" | "done" | "refused" | "failed";
 
@@ -78,6 +127,18 @@ export const NODE_MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE IF NOT EXISTS fraud (
     nullifier TEXT PRIMARY KEY, member TEXT NOT NULL, asset INTEGER NOT NULL, t TEXT NOT NULL, status TEXT NOT NULL,
     tx_hash TEXT, error TEXT, updated_at INTEGER NOT NULL)`,
+    ],
+  },
+  {
+    version: 2,
+    name: "interims (IA verdicts)",
+    statements: [
+      // One row per IA: pending -> signed (verdict, reason and the verdict file stored) -> sent | closed.
+      `CREATE TABLE interims (
+    interim_id TEXT PRIMARY KEY, record TEXT NOT NULL, block INTEGER NOT NULL, status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0, missed_seen_at INTEGER,
+    settled INTEGER, reason TEXT, file TEXT, last_error TEXT, updated_at INTEGER NOT NULL)`,
+      "CREATE INDEX interims_by_status ON interims (status, next_at)",
     ],
   },
 ];
@@ -239,6 +300,103 @@ export class NodeDb {
           "error = excluded.error, updated_at = excluded.updated_at",
       )
       .run(f.nullifier, f.member, f.asset, f.t.toString(), f.status, f.txHash, f.error, now());
+  }
+
+  /** The last block scanned for `InterimPosted`. */
+  interimCursor(): number | undefined {
+    const r = this.db.prepare("SELECT value FROM meta WHERE key = 'interim_cursor'").get() as
+      { value: string } | undefined;
+    return r === undefined ? undefined : Number(r.value);
+  }
+
+  setInterimCursor(block: number): void {
+    this.db
+      .prepare("INSERT INTO meta (key, value) VALUES ('interim_cursor', ?) ON CONFLICT (key) DO UPDATE SET value = ?")
+      .run(String(block), String(block));
+  }
+
+  /** Adds a pending IA; false when it is known already (a rescan never resets a judged IA). */
+  addInterimJob(interimId: string, record: string, block: number): boolean {
+    const r = this.db
+      .prepare(
+        "INSERT INTO interims (interim_id, record, block, status, updated_at) VALUES (?, ?, ?, 'pending', ?) " +
+          "ON CONFLICT (interim_id) DO NOTHING",
+      )
+      .run(interimId, record, block, now());
+    return Number(r.changes) === 1;
+  }
+
+  interimJob(interimId: string): InterimJob | undefined {
+    const r = this.db.prepare("SELECT * FROM interims WHERE interim_id = ?").get(interimId) as InterimRow | undefined;
+    return r === undefined ? undefined : interimOf(r);
+  }
+
+  interimJobs(): InterimJob[] {
+    return (this.db.prepare("SELECT * FROM interims ORDER BY block, interim_id").all() as unknown as InterimRow[]).map(
+      interimOf,
+    );
+  }
+
+  /** Every IA record the node has seen (for the one-payment-one-IA rule). */
+  interimRecords(): string[] {
+    return (this.db.prepare("SELECT record FROM interims").all() as Array<{ record: string }>).map((r) => r.record);
+  }
+
+  /** IAs due for work (pending or signed, next_at reached). */
+  dueInterimJobs(at: number, limit = 20): InterimJob[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM interims WHERE status IN ('pending', 'signed') AND next_at <= ? ORDER BY next_at, block LIMIT ?",
+      )
+      .all(at, limit) as unknown as InterimRow[];
+    return rows.map(interimOf);
+  }
+
+  /**
+   * Stores the IA's verdict: only a pending IA takes one, so a verdict once signed is never replaced (no two
+   * conflicting signatures for one IA). Throws when the IA is not pending.
+   */
+  signInterim(interimId: string, settled: boolean, reason: string, file: string): void {
+    const r = this.db
+      .prepare(
+        "UPDATE interims SET status = 'signed', settled = ?, reason = ?, file = ?, next_at = 0, updated_at = ? " +
+          "WHERE interim_id = ? AND status = 'pending'",
+      )
+      .run(settled ? 1 : 0, reason, file, now(), interimId);
+    if (Number(r.changes) !== 1) throw new Error(`IA ${interimId} is not pending: its verdict is signed already`);
+  }
+
+  markInterimSent(interimId: string): void {
+    this.db
+      .prepare("UPDATE interims SET status = 'sent', updated_at = ? WHERE interim_id = ? AND status = 'signed'")
+      .run(now(), interimId);
+  }
+
+  /** Closes a pending IA the chain settled without this node's verdict. */
+  closeInterim(interimId: string): void {
+    this.db
+      .prepare("UPDATE interims SET status = 'closed', updated_at = ? WHERE interim_id = ? AND status = 'pending'")
+      .run(now(), interimId);
+  }
+
+  /** Notes the first all-sources "missed" finding; the IA is checked again after `recheckSeconds`. */
+  noteInterimMissed(interimId: string, at: number, recheckSeconds: number): void {
+    this.db
+      .prepare("UPDATE interims SET missed_seen_at = ?, next_at = ?, updated_at = ? WHERE interim_id = ?")
+      .run(at, at + recheckSeconds, now(), interimId);
+  }
+
+  /**
+   * Postpones an IA by `delaySeconds`. `failure` (an RPC error) counts an attempt for the backoff; a "not decidable
+   * yet" finding also forgets an earlier missed finding (the sources no longer agree).
+   */
+  postponeInterim(interimId: string, delaySeconds: number, reason: string, failure = true): void {
+    this.db
+      .prepare(
+        "UPDATE interims SET attempts = attempts + ?, next_at = ?, last_error = ?, " +
+          "missed_seen_at = CASE WHEN ? THEN missed_seen_at ELSE NULL END, updated_at = ? WHERE interim_id = ?",
+      )
+      .run(failure ? 1 : 0, now() + delaySeconds, reason, failure ? 1 : 0, now(), interimId);
   }
 
   close(): void {

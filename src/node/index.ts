@@ -9,6 +9,7 @@ export * from "./records.js";
 export * from "./verify.js";
 export * from "./watchtower.js";
 export * from "./node.js";
+export * from "./interims.js";
 export * from "./config.js";
 export * from "./health.js";
 export * from "./preflight.js";

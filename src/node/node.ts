@@ -24,6 +24,7 @@ import { chainIdWhenUp, sleep, withRetry } from "../chain/retry.js";
 import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type VerifyDeps } from "./verify.js";
 import type { Contradiction } from "./verify.js";
 import { proveAndSubmitFraud } from "./watchtower.js";
+import { InterimWatcher, type InterimOptions } from "./interims.js";
 
 /** Configuration of an operator node. */
 export interface OperatorNodeOptions {
@@ -69,6 +70,8 @@ export interface OperatorNodeOptions {
   checkContracts?: boolean;
   circuit?: string;
   artifacts?: ProverArtifacts;
+  /** The IA duty (docs/guides/operator.md "Interim attestations"): absent, the node judges no IAs. */
+  interims?: InterimOptions;
   log: Logger;
   /** Test hook: called after each job step ("verified", "signed", "sent"). */
   onStep?: (step: string, job: Job) => void | Promise<void>;
@@ -127,6 +130,7 @@ export class OperatorNode {
   private lastBlobError: string | null = null;
   private readonly confirmations: number;
   private closed = false;
+  private interims: InterimWatcher | undefined;
 
   constructor(private readonly o: OperatorNodeOptions) {
     this.db = new NodeDb(o.dbPath);
@@ -211,6 +215,22 @@ export class OperatorNode {
     }
     this.chainId = chainId;
     this.operator = getAddress(await this.o.wallet.getAddress());
+    if (this.o.interims !== undefined) {
+      this.interims = new InterimWatcher(this.o.interims, {
+        provider,
+        wallet: this.o.wallet,
+        registry: this.o.addresses.registry,
+        db: this.db,
+        chainId,
+        operator: this.operator,
+        aggregatorUrl: this.o.aggregatorUrl,
+        confirmations: this.confirmations,
+        maxRange: this.o.maxRange ?? 2_000,
+        startBlock: this.o.startBlock ?? 0,
+        log: log.child({ duty: "interim" }),
+        signal,
+      });
+    }
     this.ready = true;
   }
 
@@ -362,12 +382,14 @@ export class OperatorNode {
       if (attested.length > 0) log.info("quorum attestations seen", { count: attested.length, from, to });
       from = to + 1;
     }
+    if (this.interims !== undefined) added += await this.interims.poll(latest);
     return added;
   }
 
-  /** Processes every due job once. */
+  /** Processes every due job (and IA) once. */
   async processDue(): Promise<void> {
     await this.init();
+    await this.interims?.processDue();
     const now = Math.floor(Date.now() / 1000);
     for (const job of this.db.dueJobs(now)) {
       if (this.abort.signal.aborted) return;

@@ -12,6 +12,7 @@ import { localBlobSource, publishedRefBlobSource, type BlobSource } from "./blob
 import { ConfigError, type AggregatorConfig, type NodeConfig } from "./config.js";
 import { jsonLogger, type Logger } from "../log/index.js";
 import { OperatorNode, type OperatorNodeOptions } from "./node.js";
+import type { InterimChain, InterimOptions } from "./interims.js";
 import { checkDatabasePath, checkDirectory } from "./preflight.js";
 import { openHeldRecords } from "./records.js";
 
@@ -105,6 +106,7 @@ export async function startOperatorNode(
   const wallet = new Wallet(privateKey, provider);
   const crypto = await loadCrypto({ threads: 0 });
   const held = c.records === undefined ? undefined : await openHeldRecords(c.records);
+  const interims = interimsOf(c);
   const node = new OperatorNode({
     provider,
     wallet,
@@ -129,6 +131,7 @@ export async function startOperatorNode(
     chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     maxLagBlocks: c.maxLagBlocks,
+    interims,
     log,
     ...hooks,
   });
@@ -139,6 +142,7 @@ export async function startOperatorNode(
       await held?.close();
       await crypto.close();
       await releaseCurves();
+      for (const chain of Object.values(interims?.chains ?? {})) for (const p of chain.providers) p.destroy();
       provider.destroy();
     })());
   try {
@@ -148,6 +152,26 @@ export async function startOperatorNode(
     throw e;
   }
   return { node, close };
+}
+
+/** The node's IA settings from its configuration: one provider per configured RPC URL of an asset's chain. */
+function interimsOf(c: NodeConfig): InterimOptions | undefined {
+  const i = c.interims;
+  if (i === undefined) return undefined;
+  const chains: Record<number, InterimChain> = {};
+  for (const [asset, chain] of Object.entries(i.chains ?? {})) {
+    chains[Number(asset)] = {
+      providers: chain.rpcUrls.map((u) => rpcProvider(u, { timeoutMs: Math.round(c.rpcTimeoutSeconds * 1000) })),
+      token: chain.token,
+    };
+  }
+  return {
+    attestations: i.attestations,
+    chains,
+    confirmations: i.confirmations,
+    startBlock: i.startBlock,
+    missedRecheckSeconds: i.missedRecheckSeconds,
+  };
 }
 
 /**
@@ -168,6 +192,7 @@ export async function startAggregator(
     ledger: c.ledger,
     registry: c.registry,
     vault: c.vault,
+    attestations: c.attestations,
     dbPath: c.db,
     log,
     maxBodyBytes: c.maxBodyBytes,

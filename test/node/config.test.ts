@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 
 import { jsonLogger, parsePrivateKey, readAggregatorConfig, readNodeConfig } from "../../src/node/index.js";
-import { expectReject } from "../helpers/expect.js";
+import { expectReject, expectRejectContaining } from "../helpers/expect.js";
 
 const A = "0x" + "11".repeat(20);
 
@@ -43,6 +43,18 @@ describe("node configuration", function () {
     expect(c.records).to.equal("postgres://u:p@db/x");
     expect([c.confirmations, c.pollMs, c.depth, c.logLevel]).to.deep.equal([2, 2000, 32, "info"]);
     expect([c.rpcTimeoutSeconds, c.chainId, c.staleAfterSeconds]).to.deep.equal([30, undefined, undefined]);
+  });
+
+  it("reads the IA duty: per-asset RPC URLs and token, defaults; a bad URL names its field", async function () {
+    const file = join(dir, "interims.json");
+    const interims = { attestations: A, chains: { "3": { rpcUrls: ["http://127.0.0.1:9545"], token: A } } };
+    await writeFile(file, JSON.stringify({ ...node, interims }));
+    const c = await readNodeConfig(file);
+    expect(c.interims?.chains?.["3"].rpcUrls).to.deep.equal(["http://127.0.0.1:9545"]);
+    expect([c.interims?.confirmations, c.interims?.missedRecheckSeconds]).to.deep.equal([1, 30]);
+    const bad = { ...interims, chains: { "3": { rpcUrls: ["ftp://x"], token: A } } };
+    await writeFile(file, JSON.stringify({ ...node, interims: bad }));
+    await expectRejectContaining(readNodeConfig(file), file, "field interims.chains.3.rpcUrls.0", "http(s) URL");
   });
 
   it("names the file and the field of a bad configuration", async function () {
