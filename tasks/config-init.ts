@@ -83,6 +83,8 @@ export async function operatorInit(ctx: Client, args: OperatorArgs): Promise<voi
     pollMs: args.pollMs,
     ...(args.startBlock !== 0 ? { startBlock: args.startBlock } : {}),
     ...(args.healthPort !== 0 ? { healthPort: args.healthPort } : {}),
+    // The IA duty on the consortium chain (assets paid on other chains: add their RPCs under interims.chains).
+    ...(await attestationsOf(ctx).then((a) => (a === undefined ? {} : { interims: { attestations: a } }))),
   };
   await write(ctx, file, settings, args.force);
 }
@@ -99,8 +101,16 @@ export async function aggregatorInit(ctx: Client, args: AggregatorArgs): Promise
     db: required(args.db, "--db", "aggregator.sqlite"),
     port: args.port,
     host: args.host,
+    ...(await attestationsOf(ctx).then((a) => (a === undefined ? {} : { attestations: a }))),
   };
   await write(ctx, file, settings, args.force);
+}
+
+/** The deployment's Attestations contract (checked to hold code), or undefined for a deployment without one. */
+async function attestationsOf(ctx: Client): Promise<string | undefined> {
+  if (!ctx.deployment.has("attestations")) return undefined;
+  await ctx.contract("attestations");
+  return ctx.deployment.address("attestations");
 }
 
 /** `--rpc-url`, else the URL of the task's network. */

@@ -33,6 +33,7 @@ async function deployed() {
     reserveRegistry: await f.reserveRegistry.getAddress(),
     adjudicator: await f.adjudicator.getAddress(),
     vault: await f.vault.getAddress(),
+    attestations: await f.attestations.getAddress(),
   };
   return { ...f, addresses, dir: await deploymentDir(addresses) };
 }
@@ -94,6 +95,8 @@ describe("operator init and aggregator init", function () {
     expect(config.db).to.equal(path.join(root, "operator", "node-a.sqlite"));
     expect(config.blobDir).to.equal(path.join(root, "blobs"));
     expect(config.records).to.equal(path.join(root, "verifier", "verifier.db"));
+    // The node checks the deployment's IAs by itself (on the consortium chain; other chains are added by hand).
+    expect(config.interims?.attestations).to.equal(f.addresses.attestations);
     const written = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
     expect(written).to.not.have.property("startBlock");
     expect(await readdir(path.dirname(file))).to.deep.equal(["node-a.json"]);
@@ -116,6 +119,7 @@ describe("operator init and aggregator init", function () {
       port: 9650,
       chainId: 31337,
       db: path.join(root, "aggregator.sqlite"),
+      attestations: f.addresses.attestations,
     });
     const node = path.join(root, "node-da.json");
     const eigenda = { blobDir: "", eigendaUrl: "http://127.0.0.1:3100", startBlock: 12 };
