@@ -128,13 +128,20 @@ describe("attack: issue 15 transfers", function () {
       expect(paid).to.be.lte(owed + MEMBER_STAKE / BPS + 1n);
     });
 
-    it("defence: with no withdrawal pending the slash pays value plus penalty (within a basis point)", async function () {
+    it("defence: with no withdrawal pending the slash pays value plus penalty to the recipient, not the reporter", async function () {
       const record = await postAs(a);
       const owed = await a.transfers.owedWeightOf(ETH_ASSET, record.notice.amount);
       await time.increaseTo(record.notice.settleBy + 1n);
-      const paid = await gainOf(a.recipient.address, () => a.transfers.connect(a.other).reportDefault(record));
+      const reporterBefore = await ethers.provider.getBalance(a.other.address);
+      let gas = 0n;
+      const paid = await gainOf(a.recipient.address, async () => {
+        const receipt = await (await a.transfers.connect(a.other).reportDefault(record)).wait();
+        gas = receipt!.gasUsed * receipt!.gasPrice;
+      });
       expect(paid).to.be.gte(owed);
       expect(paid).to.be.lte(owed + (2n * MEMBER_STAKE) / BPS);
+      // The reporter (a stranger) gets nothing of it: it only pays its gas.
+      expect(await ethers.provider.getBalance(a.other.address)).to.equal(reporterBefore - gas);
     });
   });
 
