@@ -175,15 +175,18 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     ) external nonReentrant returns (uint256 weightSlashed) {
         if (msg.sender != _transfers || msg.sender == address(0)) revert AdjudicatorNotTransfers(msg.sender);
         if (recipient == address(0)) revert AdjudicatorZeroAddress();
-        uint256 stake = _STAKE.stakeOf(sender);
-        // The smallest share that takes at least what is owed (each token's cut rounds down: one more basis point
-        // covers it), all of the stake when it is less.
-        uint256 bps = stake == 0 ? 0 : (weightOwed * Constants.BPS + stake - 1) / stake + 1;
-        if (bps > Constants.BPS) bps = Constants.BPS;
         // No bounty: the reporter could be the sender itself, and a reporter's share would come out of the
         // recipient's due.
         address[] memory tokens = _vaultTokens();
         uint256 count = tokens.length;
+        // The share is of what a slash takes from: on the native vault the balances AND the withdrawals pending
+        // (stakeOf leaves those out: a sender that asked to withdraw everything after posting would owe a share of
+        // nothing, and one that withdrew most would be slashed a share of the rest taken from all of it).
+        uint256 stake = count == 0 ? _STAKE.stakeOf(sender) : _slashableWeight(sender, tokens);
+        // The smallest share that takes at least what is owed (each token's cut rounds down: one more basis point
+        // covers it), all of the stake when it is less.
+        uint256 bps = stake == 0 ? 0 : (weightOwed * Constants.BPS + stake - 1) / stake + 1;
+        if (bps > Constants.BPS) bps = Constants.BPS;
         uint256[] memory before = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) before[i] = _STAKE.restitutionOf(sender, tokens[i]);
         weightSlashed = _slash(sender, uint16(bps), address(0));
@@ -207,6 +210,15 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     /// @inheritdoc IAdjudicator
     function transfers() external view returns (address) {
         return _transfers;
+    }
+
+    /// @dev The weight a native vault's slash takes its share of: each token's balance plus its pending withdrawal.
+    function _slashableWeight(address member, address[] memory tokens) private view returns (uint256 weight) {
+        ICollateralVault vault = ICollateralVault(address(_STAKE));
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            uint256 amount = vault.balanceOf(member, tokens[i]) + vault.pendingOf(member, tokens[i]).amount;
+            if (amount != 0) weight += (amount * vault.tokenWeight(tokens[i])) / 1e18;
+        }
     }
 
     /// @dev The collateral tokens when the stake source is the native vault (its slashes reach the pool at once);

@@ -32,7 +32,7 @@ interface ITransfers {
     /// @param depositAddress One of the recipient's registered deposit addresses for the asset.
     /// @param settleBy The time by which the sender settles.
     /// @param nonce Used once per sender.
-    /// @param payloadDigest sha256 of the notice payload on the DA layer (the blob store's digest).
+    /// @param payloadDigest keccak256 of the notice payload on the DA layer (the blob store's digest).
     struct Notice {
         address sender;
         address recipient;

@@ -101,7 +101,7 @@ describe("attack: issue 15 transfers", function () {
     // although all 10 ETH are still in the vault for the unbonding delay. The sender withdraws them 7 days later
     // and keeps the 4 ETH it never paid. Fix: compute bps over balance + pending (the slashable total), or have
     // the vault slash a weight amount rather than a share of a different base.
-    it.skip("EXPLOIT: a sender escapes a default by requesting exit and withdrawal of all its stake after posting", async function () {
+    it("defence (was an EXPLOIT): a sender escapes a default by requesting exit and withdrawal of all its stake after posting", async function () {
       const record = await postAs(a);
       const owed = await a.transfers.owedWeightOf(ETH_ASSET, record.notice.amount);
       await a.registry.connect(a.sender).requestExit();
@@ -117,7 +117,7 @@ describe("attack: issue 15 transfers", function () {
     // Same root cause, the other way: an Active sender withdraws down to the minimum collateral (1 ETH) after
     // posting; bps = owed / 1 ETH is capped at 100% and the vault cuts 100% of the balance AND of the 9 ETH pending,
     // so the recipient is paid all 10 ETH for 4.4 ETH owed (the sender loses 5.6 ETH more than it owes).
-    it.skip("EXPLOIT: a sender with stake pending withdrawal is slashed far more than owed, paid to the recipient", async function () {
+    it("defence (was an EXPLOIT): a sender with stake pending withdrawal is slashed far more than owed, paid to the recipient", async function () {
       const record = await postAs(a);
       const owed = await a.transfers.owedWeightOf(ETH_ASSET, record.notice.amount);
       await a.vault.connect(a.sender).requestWithdrawal(ZeroAddress, MEMBER_STAKE - ETH);
