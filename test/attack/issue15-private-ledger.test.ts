@@ -11,6 +11,13 @@
 // stake, a bounty to whoever posts the verdict). docs/threat-model.md says a private set "today is attested only
 // by operators who run the library checks themselves": the shipped node does attest it, wrongly.
 //
+// EXPLOIT (it.skip): a private set hides no reserves from the public. A PoA may only use wallets registered to the
+// member in ReserveRegistry before t (the node's `registrations` check), and ReserveRegistry lists them publicly
+// (`reservesOf`, ReserveRegistered events); their balances at t's block are public chain state. Anyone sums them and
+// gets A (exactly, for a member that proves all its registered wallets, as it has every reason to); every user holds
+// L (the root's two child sums on its path), so S = A - L too. docs/threat-model.md says the public no longer learns
+// "the reserves A and the surplus S ... the reserve wallets": untrue while reserve wallets are registered in the clear.
+//
 // Defences (passing): a proof's scalars out of range (z + l, c + 2^128) and a commitment with a non-canonical
 // coordinate (x + p) are refused through the ledger; a set with the private entries committed publicly (the private
 // bit cleared, the same digest) is an ordinary public set that RootSumMismatch reaches.
@@ -19,9 +26,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
+import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
 import { releaseCurves } from "../../src/circuits/index.js";
 import { Verdict, setSubject } from "../../src/consortium/index.js";
 import { FIELD_P, SUBGROUP_ORDER } from "../../src/crypto/field.js";
@@ -205,5 +214,50 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
       f.ledger,
       "CommitmentLedgerPrivateProofFailed",
     );
+  });
+
+  it.skip("EXPLOIT: the public sums a private member's registered reserve wallets at t and reads the committed reserves A", async function () {
+    // The member registers two reserve wallets (EIP-712 ownership signatures by the wallets), funds them, then
+    // commits a private set at a later t whose C_A opens to their total (what its PoA proves to the operators).
+    const rr = f.reserveRegistry;
+    const rrAddress = await rr.getAddress();
+    const wallets = [Wallet.createRandom(), Wallet.createRandom()];
+    const balances = [700_000n, 550_000n];
+    for (const [i, w] of wallets.entries()) {
+      const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
+      const nonce = await rr.nonceOf(w.address);
+      const sig = await signReserveOwnership(w, reserveRegistryDomain(chainId, rrAddress), {
+        member: f.member.address,
+        wallet: w.address,
+        deadline,
+        nonce,
+      });
+      await rr.connect(f.member).registerReserve(w.address, deadline, sig);
+      await networkHelpers.setBalance(w.address, balances[i]);
+    }
+    await networkHelpers.mine(5);
+    const block = await ethers.provider.getBlock("latest");
+    const t2 = BigInt(block!.timestamp);
+    await networkHelpers.time.increase(30);
+    const c = await circomlibOracle();
+    const children: RootChildren = { hL: 12345n, sL: 600_000n, hR: 67890n, sR: 400_000n };
+    const root = c.poseidon([children.hL, children.sL, children.hR, children.sR]);
+    const proof = await provePrivateAsset({
+      ctx: ledgerContext(chainId, ledgerAddress, f.member.address, ETH_ASSET, t2),
+      rootHash: root,
+      children,
+      reserves: balances[0] + balances[1],
+    });
+    await f.ledger.connect(f.member).commitPrivate(t2, [privateCommitmentOf(ETH_ASSET, root, good.blobDigest, proof)]);
+
+    // The observer: no key, no blob; the registry's public list and the balances at t's block.
+    const listed = await rr.reservesOf(f.member.address);
+    let seen = 0n;
+    for (const w of listed) seen += await ethers.provider.getBalance(w, block!.number);
+    // With the defence (reserve wallets of a private member not listed in the clear, e.g. registered as salted
+    // commitments the operators open), the observer's sum is not the committed reserves.
+    expect(seen).to.not.equal(proof.openings.assets);
+    // The liabilities are every user's (sL + sR on its path): the surplus follows.
+    expect(seen - (children.sL + children.sR)).to.not.equal(proof.openings.surplus);
   });
 });
