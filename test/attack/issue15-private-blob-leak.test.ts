@@ -7,10 +7,12 @@
 // The defence (pad the payload to a bucket, e.g. the next power of two of the leaf count, or a fixed size per depth)
 // makes blobs of different user counts the same length; the EXPLOIT test is written to pass then.
 import { expect } from "chai";
+import { getAddress } from "ethers";
 
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
 import {
+  PrivateBlobError,
   generateEncryptionKey,
   openPrivateBlob,
   privateBlobRecipients,
@@ -25,7 +27,7 @@ const LEDGER = "0x00000000000000000000000000000000000000bb";
 const OPERATOR = "0x00000000000000000000000000000000000000cc";
 const CTX: PrivateBlobContext = { chainId: 31337n, ledger: LEDGER, member: MEMBER, asset: 1, t: 1_700_000_000n };
 
-describe("attack issue 15: the private blob's length gives the user count away", function () {
+describe("attack issue 15: what the private blob gives away, and who can open it", function () {
   this.timeout(120_000);
   let crypto: Crypto;
   const operator = generateEncryptionKey();
@@ -72,5 +74,36 @@ describe("attack issue 15: the private blob's length gives the user count away",
     // The recipients stay public (the header is plaintext JSON); the operator still opens it.
     expect(privateBlobRecipients(b)).to.deep.equal([OPERATOR]);
     expect(openPrivateBlob(b, OPERATOR, operator, CTX).openings.surplus).to.equal(5n);
+  });
+
+  // documented (a member choosing who can verify): the header lists each recipient's address and its wrapped content
+  // key, not the key it was wrapped to. A member lists an honest operator but wraps the content key to a key the
+  // operator does not hold: the operator cannot open the blob, the others can, and nothing public shows who is at
+  // fault (the operator's "it does not open" is indistinguishable from a lie). With "an operator not listed cannot
+  // verify and must not co-sign" (docs/threat-model.md), the member picks its verifiers while appearing to list all.
+  // Suggested: the header names each recipient's public key, checked against the operator's registered key (not
+  // built: section 17.6), and the protocol tells a listed operator that cannot open the blob to vote as for a
+  // missing blob.
+  it("documented: a listed operator locked out of the blob (content key wrapped to another key); the others open it", async function () {
+    const honest = generateEncryptionKey();
+    const friend = generateEncryptionKey();
+    const decoy = generateEncryptionKey();
+    const HONEST = "0x00000000000000000000000000000000000000d1";
+    const FRIEND = "0x00000000000000000000000000000000000000d2";
+    const leaves = Array.from({ length: 3 }, (_, i) => ({ slot: i, h: 7n + BigInt(i), s: 1n }));
+    const tree = await SumTree.build(crypto, leafSetFrom(leaves), 4, 8);
+    const inner = encodeLeaves(tree, { member: BigInt(MEMBER), asset: CTX.asset, t: CTX.t });
+    const openings = { assets: 3n, liabilities: 3n, surplus: 0n, rA: 1n, rL: 1n, rS: 0n };
+    const blob = sealPrivateBlob(
+      { inner, openings },
+      [
+        { operator: HONEST, publicKey: decoy.publicKey },
+        { operator: FRIEND, publicKey: friend.publicKey },
+      ],
+      CTX,
+    );
+    expect(privateBlobRecipients(blob)).to.deep.equal([HONEST, FRIEND].map(getAddress));
+    expect(() => openPrivateBlob(blob, HONEST, honest, CTX)).to.throw(PrivateBlobError, /does not authenticate/);
+    expect(openPrivateBlob(blob, FRIEND, friend, CTX).openings.liabilities).to.equal(3n);
   });
 });
