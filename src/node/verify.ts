@@ -91,6 +91,15 @@ export class BlobUnavailable extends Error {
   override name = "BlobUnavailable";
 }
 
+/**
+ * Thrown by {@link verifySubject} for a private set (docs/protocol.md section 17): this node does not decrypt private
+ * blobs yet, so it signs nothing for them (the job is postponed, never judged: a public check of a private entry, its
+ * blob looked up by the entry digest, would vote an honest private set Insolvent).
+ */
+export class PrivateSetNotVerified extends Error {
+  override name = "PrivateSetNotVerified";
+}
+
 /** Verifies a subject: every check on every asset. Throws {@link BlobUnavailable} when a blob cannot be fetched yet. */
 export async function verifySubject(
   deps: VerifyDeps,
@@ -106,7 +115,13 @@ export async function verifySubject(
     commitments,
     rootsDigest: rd,
     blobDigest: bd,
+    isPrivate,
   } = await rpc("commitment set", () => committedSet(provider, addresses.ledger, s.member, s.t));
+  if (isPrivate) {
+    throw new PrivateSetNotVerified(
+      `the set of ${s.member} at t ${s.t} is private: this node does not verify private sets yet and signs nothing for it`,
+    );
+  }
   const keyHash = await keyHashAt(deps, registry, s.member, s.t);
 
   const checks: SubjectVerification["checks"] = [];
