@@ -9,6 +9,7 @@ import { openingsOf, readRecordFiles, type SampledSlots } from "../src/attestati
 import { TaskError, clientTask, required, userInput, type Client, type ClientArgs } from "../src/client/index.js";
 import { loadCrypto } from "../src/crypto/index.js";
 import { formatRecordFile } from "../src/records/file.js";
+import { isBundleFileName } from "../src/records/bundle.js";
 import { SnapshotRecords } from "../src/records/service.js";
 
 export interface Args extends ClientArgs {
@@ -58,7 +59,7 @@ async function openSampled(
   slots: SampledSlots,
   outDir: string,
 ): Promise<{ opened: unknown[]; missing: number[] }> {
-  if (!readdirSync(recordsDir).some((n) => /^records-(0|[1-9][0-9]*)\.bundle$/.test(n))) {
+  if (!readdirSync(recordsDir).some(isBundleFileName)) {
     const { opened, missing } = openingsOf(await readRecordFiles(recordsDir), slots);
     await mkdir(outDir, { recursive: true });
     for (const r of opened) await copyFile(r.file, join(outDir, `${r.record.record.slot}-${basename(r.file)}`));

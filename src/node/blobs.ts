@@ -6,8 +6,8 @@ import { stat } from "node:fs/promises";
 import { Contract, type EventLog, type Provider } from "ethers";
 
 import {
-  EigenDaProxyClient,
   LocalBlobStore,
+  blobStoreOf,
   BlobIntegrityError,
   BlobNotFoundError,
   BlobRefRejectedError,
@@ -171,11 +171,7 @@ export function blobSourceOf(
   provider: Provider,
   ledger: string,
 ): BlobSource | undefined {
-  const dir = options.blobDir ?? "";
-  const url = options.eigendaUrl ?? "";
-  if (dir !== "" && url !== "")
-    throw new Error("--blob-dir and --eigenda-url are exclusive: give the one DA layer to read");
-  if (dir !== "") return localBlobSource(new LocalBlobStore(dir));
-  if (url !== "") return publishedRefBlobSource(new EigenDaProxyClient(url), provider, ledger);
-  return undefined;
+  if ((options.blobDir ?? "") === "" && (options.eigendaUrl ?? "") === "") return undefined;
+  const store = blobStoreOf(options, "reading DA blobs");
+  return store instanceof LocalBlobStore ? localBlobSource(store) : publishedRefBlobSource(store, provider, ledger);
 }

@@ -36,6 +36,9 @@ const MAX_LEVELS = 33;
 /** The file name of asset `asset`'s records bundle in a snapshot directory. */
 export const bundleFileName = (asset: number) => `records-${asset}.bundle`;
 
+/** Whether `name` is a records bundle's file name (`records-<asset>.bundle`). */
+export const isBundleFileName = (name: string) => /^records-(0|[1-9][0-9]*)\.bundle$/.test(name);
+
 /** What a bundle says about its snapshot and asset. */
 export interface BundleHeader {
   D: number;

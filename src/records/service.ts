@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 
 import type { PoseidonLike } from "../crypto/index.js";
-import { BundleError, RecordsBundle } from "./bundle.js";
+import { BundleError, RecordsBundle, isBundleFileName } from "./bundle.js";
 import type { RecordFile } from "./record-file.js";
 
 /** One record produced from a bundle. */
@@ -42,7 +42,7 @@ export class SnapshotRecords {
     } catch {
       throw new BundleError(`${snapshot}: no such snapshot directory`);
     }
-    const names = readdirSync(dir).filter((n) => /^records-(0|[1-9][0-9]*)\.bundle$/.test(n));
+    const names = readdirSync(dir).filter(isBundleFileName);
     if (names.length === 0) {
       throw new BundleError(
         `${dir}: no records bundles (records-<asset>.bundle): not a snapshot directory, or taken with --no-records`,
