@@ -1,6 +1,7 @@
 // The recipient member's transfer watcher (issue 15): follows the notices addressed to its member, decides by its
 // policy whether to credit the customer at once (amount per asset, the sender's reputation score, the sender's
-// credited-and-open total, the notice's payload on the DA layer hashing to its digest), records every decision in its
+// credited-and-open total, the notice's payload on the DA layer hashing to its digest and stating the notice's
+// fields, the sender's on-chain standing: Active and owing no more than its credit limit), records every decision in its
 // own SQLite database (src/sqlite), follows each credited or held notice to its settlement, and reports a default by
 // itself once settle-by has passed. Each step is one transaction: a restart resumes from the database, nothing is
 // credited or reported twice.
@@ -13,7 +14,7 @@ import type { LocalBlobStore } from "../blobstore/index.js";
 import { errorMessage } from "../chain/rpc.js";
 import { inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 import type { Reputation, Transfers } from "../../types/ethers-contracts/index.js";
-import { NOTICE_STATUS, noticeRecordFromArgs, type NoticeRecord } from "../transfers/index.js";
+import { NOTICE_STATUS, noticePayloadMismatch, noticeRecordFromArgs, type NoticeRecord } from "../transfers/index.js";
 
 /** The recipient's risk appetite. */
 export interface CreditPolicy {
@@ -221,9 +222,20 @@ export class TransferWatcher {
         const bytes = await this.o.payloads(n.payloadDigest);
         if (keccak256(bytes) !== n.payloadDigest)
           return { decision: "held", reason: "payload does not hash to its digest" };
+        const mismatch = noticePayloadMismatch(bytes, n);
+        if (mismatch !== undefined) return { decision: "held", reason: mismatch };
       } catch (e) {
         return { decision: "held", reason: `payload not available: ${errorMessage(e)}` };
       }
+    }
+    // The sender's standing now, on-chain: a sender that is no longer Active (exit requested) has a limit of 0, and
+    // one that has asked to withdraw stake has a lower limit; whatever it owes beyond its limit is not credited.
+    const [limit, owed] = await this.o.transfers.creditWeightOf(n.sender);
+    if (owed > limit) {
+      return {
+        decision: "held",
+        reason: `sender owes ${owed} of weight beyond its credit limit ${limit} (exit or withdrawal requested?)`,
+      };
     }
     return { decision: "credited", reason: "within policy" };
   }

@@ -25,6 +25,33 @@ export function noticePayload(notice: Omit<Notice, "payloadDigest">, memo: strin
   );
 }
 
+/**
+ * Where a DA payload differs from the notice it is the payload of: the first field (of format, version and the
+ * notice's fields) that is missing or states another value, in words; undefined when the payload is the notice's.
+ * The contract enforces the posted notice, so a payload stating other terms misleads whoever reads it.
+ */
+export function noticePayloadMismatch(payload: Uint8Array, notice: Omit<Notice, "payloadDigest">): string | undefined {
+  let j: unknown;
+  try {
+    j = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
+  } catch {
+    return "payload is not UTF-8 JSON";
+  }
+  if (typeof j !== "object" || j === null || Array.isArray(j)) return "payload is not a JSON object";
+  const got = j as Record<string, unknown>;
+  const want = JSON.parse(new TextDecoder().decode(noticePayload(notice, ""))) as Record<string, unknown>;
+  for (const [field, value] of Object.entries(want)) {
+    if (field === "memo") continue;
+    const g = got[field];
+    const same =
+      typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)
+        ? typeof g === "string" && /^0x[0-9a-fA-F]{40}$/.test(g) && getAddress(g) === value
+        : g === value;
+    if (!same) return `payload states ${field} ${JSON.stringify(g)}, the notice ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
 /** The notice's `payloadDigest` for a payload (the blob store's keccak256). */
 export function payloadDigestOf(payload: Uint8Array): string {
   return keccak256(payload);

@@ -1,6 +1,6 @@
 // Attack review of issue 15: the recipient's transfer watcher (src/node/transfers.ts) against a hostile sender, on
 // the system from the Ignition module (test/contracts/ledger-fixture.ts), a real LocalBlobStore and SQLite.
-// Exploits that work today are `it.skip("EXPLOIT: ...")`, written to pass once the defence exists.
+// Exploits that worked when reviewed are kept as "defence (was an EXPLOIT)" tests, passing since the fix.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -90,10 +90,9 @@ describe("attack: issue 15 transfer watcher", function () {
   // its own open total and the payload; not whether the sender is still Active or how much of its stake is pending
   // withdrawal. A sender posts a notice, then in the next block requests exit and withdrawal of all its stake
   // (test/attack/issue15-transfers.test.ts: the default then slashes nothing); the watcher polls and credits the
-  // customer at once. Value: the notice's amount (here 4 ETH), lost by the recipient. Fix: hold a notice whose
-  // sender is not Active (`canSendZeroConf`) or whose `creditWeightOf` limit no longer covers what it owes, besides
-  // fixing the slash base on-chain.
-  it.skip("EXPLOIT: the watcher credits a notice whose sender has already asked to exit and withdraw everything", async function () {
+  // customer at once. Value: the notice's amount (here 4 ETH), lost by the recipient. Fixed: the watcher holds a
+  // notice whose sender's `creditWeightOf` limit (0 once it is not Active) no longer covers what it owes.
+  it("defence (was an EXPLOIT): the watcher holds a notice whose sender has already asked to exit and withdraw everything", async function () {
     const fields = fieldsOf(4n * ETH, BigInt(await time.latest()) + 3_600n);
     const payload = noticePayload(fields, "customer 42");
     await blobs.put(payload);
@@ -101,17 +100,17 @@ describe("attack: issue 15 transfer watcher", function () {
     await w.registry.connect(w.member).requestExit();
     await w.vault.connect(w.member).requestWithdrawal(ZeroAddress, MEMBER_STAKE);
     const byId = await decisionsOf();
-    // Today: { decision: "credited", reason: "within policy" }.
     expect(byId[id].decision).to.equal("held");
+    expect(byId[id].reason).to.match(/beyond its credit limit 0/);
   });
 
   // How it works: the watcher checks that the payload hashes to the digest, not that the payload's fields are the
   // notice's: a sender publishes a payload for 100 ETH to another member with another nonce (or reuses the payload of
   // an earlier notice) and signs a 1 ETH notice naming its digest; the watcher credits it "within policy". Whatever
   // reads the payload (the memo naming the customer, an auditor, the customer's own view on the DA layer) sees other
-  // terms than the ones the contract enforces. Value: none on-chain; the record is misleading. Fix: parse the
-  // payload (por.transfer-notice v1) and hold the notice when any field differs from the posted notice.
-  it.skip("EXPLOIT: the watcher credits a notice whose DA payload states other terms", async function () {
+  // terms than the ones the contract enforces. Value: none on-chain; the record is misleading. Fixed: the watcher
+  // parses the payload (por.transfer-notice v1, `noticePayloadMismatch`) and holds the notice when a field differs.
+  it("defence (was an EXPLOIT): the watcher holds a notice whose DA payload states other terms", async function () {
     const settleBy = BigInt(await time.latest()) + 3_600n;
     const fields = fieldsOf(ETH, settleBy);
     const lie = noticePayload(
@@ -121,8 +120,8 @@ describe("attack: issue 15 transfer watcher", function () {
     await blobs.put(lie);
     const id = await postWith(fields, lie);
     const byId = await decisionsOf();
-    // Today: { decision: "credited", reason: "within policy" }.
     expect(byId[id].decision).to.equal("held");
+    expect(byId[id].reason).to.match(/^payload states recipient /);
   });
 
   it("defence: a payload that does not hash to the notice's digest is held", async function () {

@@ -14,6 +14,7 @@ import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { TransferWatcher, TransferWatcherDb, localPayloads, type CreditPolicy } from "../../src/node/transfers.js";
 import {
   noticePayload,
+  noticePayloadMismatch,
   payloadDigestOf,
   signDepositAddress,
   signNotice,
@@ -153,5 +154,30 @@ describe("transfer watcher", function () {
     expect(db.rows("Defaulted").map((r) => r.reportTx)).to.deep.equal([late.defaulted[0].tx]);
     expect((await w.poll()).defaulted).to.have.length(0);
     db.closeDb();
+  });
+
+  it("compares a payload's fields with its notice (noticePayloadMismatch)", function () {
+    const fields = {
+      sender: Wallet.createRandom().address,
+      recipient: Wallet.createRandom().address,
+      asset: ETH_ASSET,
+      amount: E18,
+      depositAddress: Wallet.createRandom().address,
+      settleBy: 1_800_000_000n,
+      nonce: 7n,
+    };
+    const bytes = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+    const own = JSON.parse(new TextDecoder().decode(noticePayload(fields, "memo"))) as Record<string, unknown>;
+    expect(noticePayloadMismatch(noticePayload(fields, "any memo"), fields)).to.equal(undefined);
+    // Addresses compare by value, not by checksum case.
+    const lower = { ...own, sender: (own.sender as string).toLowerCase() };
+    expect(noticePayloadMismatch(bytes(lower), fields)).to.equal(undefined);
+    expect(noticePayloadMismatch(bytes({ ...own, amount: "2" }), fields)).to.match(/^payload states amount "2"/);
+    expect(noticePayloadMismatch(bytes({ ...own, nonce: 7 }), fields)).to.match(/^payload states nonce 7/);
+    expect(noticePayloadMismatch(bytes({ ...own, version: 2 }), fields)).to.match(/^payload states version 2/);
+    const { settleBy: _dropped, ...missing } = own;
+    expect(noticePayloadMismatch(bytes(missing), fields)).to.match(/^payload states settleBy undefined/);
+    expect(noticePayloadMismatch(bytes([own]), fields)).to.equal("payload is not a JSON object");
+    expect(noticePayloadMismatch(new Uint8Array([0xff, 0xfe]), fields)).to.equal("payload is not UTF-8 JSON");
   });
 });
