@@ -24,6 +24,9 @@ const port = z.number().int().min(0).max(65_535);
 const chainId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const rpcTimeout = z.number().min(0.1).max(600).default(30);
 
+const assetId = z.string().regex(/^(0|[1-9][0-9]{0,9})$/, "must be an asset id");
+const baseUnits = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "must be a decimal amount in base units");
+
 /** The node's IA duty (docs/guides/operator.md "Interim attestations"). */
 const interimsSchema = z.strictObject({
   /** The Attestations contract. */
@@ -32,18 +35,31 @@ const interimsSchema = z.strictObject({
    * Per asset id (decimal): the RPC URLs of the chain that pays it (every one must find no payment for a "missed"
    * verdict) and its token there (0x0...0: the native coin). Absent assets: the consortium chain, the registry's token.
    */
-  chains: z
-    .record(
-      z.string().regex(/^(0|[1-9][0-9]{0,9})$/, "must be an asset id"),
-      z.strictObject({ rpcUrls: z.array(url).min(1), token: address }),
-    )
-    .optional(),
+  chains: z.record(assetId, z.strictObject({ rpcUrls: z.array(url).min(1), token: address })).optional(),
   /** Confirmations a payment needs on its chain (default 1). */
   confirmations: z.number().int().min(0).max(1_000).default(1),
   /** First block to scan for InterimPosted when the database has no IA cursor (default: startBlock). */
   startBlock: z.number().int().min(0).optional(),
   /** A "missed" finding is signed only when found again this many seconds later (default 30). */
   missedRecheckSeconds: z.number().int().min(0).max(86_400).default(30),
+});
+
+/** The transfer duty of the node's own member, the recipient (docs/guides/operator.md "Transfers"). */
+const transfersSchema = z.strictObject({
+  /** The Transfers contract. */
+  transfers: address,
+  /** The Reputation contract. */
+  reputation: address,
+  /** The watcher's SQLite database file (created on first use). */
+  db: z.string().min(1),
+  /** Per asset id: the largest notice credited at once, base units (an asset absent: never credited at once). */
+  maxAmount: z.record(assetId, baseUnits),
+  /** The sender's `Reputation.scoreOf` below which nothing is credited at once (default 0). */
+  minScore: baseUnits.default("0"),
+  /** Per asset id: the most credited at once and still open from one sender (default: maxAmount's). */
+  maxOpenPerSender: z.record(assetId, baseUnits).optional(),
+  /** First block to scan for NoticePosted when the watcher's database has no cursor (default: startBlock). */
+  startBlock: z.number().int().min(0).optional(),
 });
 
 /** Schema of an operator node's configuration. */
@@ -82,6 +98,8 @@ export const nodeConfigSchema = z
     maxLagBlocks: z.number().int().min(1).max(1_000_000).optional(),
     /** The IA duty; absent, the node judges no IAs. */
     interims: interimsSchema.optional(),
+    /** The transfer duty (the recipient's watcher); absent, the node watches no notices. */
+    transfers: transfersSchema.optional(),
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -156,6 +174,7 @@ export async function readNodeConfig(file: string): Promise<NodeConfig> {
     db: local(c.db),
     blobDir: c.blobDir === undefined ? undefined : local(c.blobDir),
     records: c.records === undefined || /^postgres(ql)?:\/\//i.test(c.records) ? c.records : local(c.records),
+    transfers: c.transfers === undefined ? undefined : { ...c.transfers, db: local(c.transfers.db) },
   };
 }
 

@@ -25,6 +25,8 @@ import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type
 import type { Contradiction } from "./verify.js";
 import { proveAndSubmitFraud } from "./watchtower.js";
 import { InterimWatcher, type InterimOptions } from "./interims.js";
+import { TransferWatcher, TransferWatcherDb, type NodeTransfersOptions } from "./transfers.js";
+import { Reputation__factory, Transfers__factory } from "../../types/ethers-contracts/index.js";
 
 /** Configuration of an operator node. */
 export interface OperatorNodeOptions {
@@ -72,6 +74,8 @@ export interface OperatorNodeOptions {
   artifacts?: ProverArtifacts;
   /** The IA duty (docs/guides/operator.md "Interim attestations"): absent, the node judges no IAs. */
   interims?: InterimOptions;
+  /** The transfer duty (docs/guides/operator.md "Transfers"): absent, the node watches no notices. */
+  transfers?: NodeTransfersOptions;
   log: Logger;
   /** Test hook: called after each job step ("verified", "signed", "sent"). */
   onStep?: (step: string, job: Job) => void | Promise<void>;
@@ -103,6 +107,8 @@ export interface NodeHealth {
   blobFailures: number;
   lastBlobError: string | null;
   frauds: number;
+  /** The transfer watcher's notices by decision and outcome, and its last failure (null: no transfer duty). */
+  transfers: (ReturnType<TransferWatcherDb["counts"]> & { lastError: string | null }) | null;
   lastError: string | null;
   lastErrorAt: string | null;
 }
@@ -131,6 +137,7 @@ export class OperatorNode {
   private readonly confirmations: number;
   private closed = false;
   private interims: InterimWatcher | undefined;
+  private transfers: { watcher: TransferWatcher; db: TransferWatcherDb; lastError: string | null } | undefined;
 
   constructor(private readonly o: OperatorNodeOptions) {
     this.db = new NodeDb(o.dbPath);
@@ -195,6 +202,10 @@ export class OperatorNode {
       blobFailures: this.blobFailures,
       lastBlobError: this.lastBlobError,
       frauds: open ? this.db.frauds().length : 0,
+      transfers:
+        this.transfers === undefined || !open
+          ? null
+          : { ...this.transfers.db.counts(), lastError: this.transfers.lastError },
       lastError: this.lastError,
       lastErrorAt: iso(this.lastErrorAt),
     };
@@ -231,7 +242,51 @@ export class OperatorNode {
         signal,
       });
     }
+    const t = this.o.transfers;
+    if (t !== undefined && this.transfers === undefined) {
+      const db = new TransferWatcherDb(t.dbPath);
+      const tlog = log.child({ duty: "transfers" });
+      const watcher = new TransferWatcher({
+        transfers: Transfers__factory.connect(t.transfers, this.o.wallet),
+        reputation: Reputation__factory.connect(t.reputation, provider),
+        recipient: this.operator,
+        policy: t.policy,
+        db,
+        payloads: t.payloads,
+        startBlock: t.startBlock ?? this.o.startBlock ?? 0,
+        onCredit: (c) =>
+          tlog.info("transfer notice decided", {
+            noticeId: c.noticeId,
+            sender: c.record.notice.sender,
+            asset: c.record.notice.asset,
+            amount: c.record.notice.amount,
+            decision: c.decision,
+            reason: c.reason,
+          }),
+      });
+      this.transfers = { watcher, db, lastError: null };
+    }
     this.ready = true;
+  }
+
+  /**
+   * One step of the transfer duty: new notices decided, open ones followed, defaults reported. A failure (an RPC
+   * error) is logged and shown in health; the watcher's database keeps every decision, so the next step resumes.
+   */
+  private async watchTransfers(): Promise<void> {
+    const t = this.transfers;
+    if (t === undefined || this.abort.signal.aborted) return;
+    const log = this.o.log.child({ duty: "transfers" });
+    try {
+      const step = await t.watcher.poll();
+      for (const id of step.settled) log.info("transfer notice settled", { noticeId: id });
+      for (const d of step.defaulted) log.info("transfer default reported", { noticeId: d.noticeId, tx: d.tx });
+      for (const e of step.errors) log.warn("transfer step failed", { reason: e });
+      t.lastError = step.errors.at(-1) ?? null;
+    } catch (e) {
+      t.lastError = msg(e);
+      log.warn("transfer watcher poll failed: retried on the next step", { reason: t.lastError });
+    }
   }
 
   /** Starts following the chain (and the health endpoint). */
@@ -280,6 +335,7 @@ export class OperatorNode {
     await closeServer(this.server);
     this.closed = true;
     this.db.close();
+    this.transfers?.db.closeDb();
     this.o.log.info("operator node stopped");
   }
 
@@ -390,6 +446,7 @@ export class OperatorNode {
   async processDue(): Promise<void> {
     await this.init();
     await this.interims?.processDue();
+    await this.watchTransfers();
     const now = Math.floor(Date.now() / 1000);
     for (const job of this.db.dueJobs(now)) {
       if (this.abort.signal.aborted) return;

@@ -13,6 +13,7 @@ import { ConfigError, type AggregatorConfig, type NodeConfig } from "./config.js
 import { jsonLogger, type Logger } from "../log/index.js";
 import { OperatorNode, type OperatorNodeOptions } from "./node.js";
 import type { InterimChain, InterimOptions } from "./interims.js";
+import { localPayloads, type NodeTransfersOptions } from "./transfers.js";
 import { checkDatabasePath, checkDirectory } from "./preflight.js";
 import { openHeldRecords } from "./records.js";
 
@@ -132,6 +133,7 @@ export async function startOperatorNode(
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     maxLagBlocks: c.maxLagBlocks,
     interims,
+    transfers: transfersOf(c),
     log,
     ...hooks,
   });
@@ -152,6 +154,26 @@ export async function startOperatorNode(
     throw e;
   }
   return { node, close };
+}
+
+/** The node's transfer settings from its configuration (payloads checked in the node's local blob store). */
+function transfersOf(c: NodeConfig): NodeTransfersOptions | undefined {
+  const t = c.transfers;
+  if (t === undefined) return undefined;
+  const amounts = (m: Record<string, string>) =>
+    Object.fromEntries(Object.entries(m).map(([asset, v]) => [Number(asset), BigInt(v)]));
+  return {
+    transfers: t.transfers,
+    reputation: t.reputation,
+    dbPath: t.db,
+    policy: {
+      maxAmount: amounts(t.maxAmount),
+      minScore: BigInt(t.minScore),
+      maxOpenPerSender: t.maxOpenPerSender === undefined ? undefined : amounts(t.maxOpenPerSender),
+    },
+    payloads: c.blobDir === undefined ? undefined : localPayloads(new LocalBlobStore(c.blobDir)),
+    startBlock: t.startBlock,
+  };
 }
 
 /** The node's IA settings from its configuration: one provider per configured RPC URL of an asset's chain. */

@@ -159,6 +159,19 @@ export class TransferWatcherDb {
     }));
   }
 
+  /** How many notices the watcher decided, by decision and by outcome (the node's health shows them). */
+  counts(): { credited: number; held: number; open: number; settled: number; defaulted: number } {
+    const n = (where: string) =>
+      Number((this.db.prepare(`SELECT COUNT(*) AS n FROM credits WHERE ${where}`).get() as { n: number }).n);
+    return {
+      credited: n("decision = 'credited'"),
+      held: n("decision = 'held'"),
+      open: n("status = 'Open'"),
+      settled: n("status = 'Settled'"),
+      defaulted: n("status = 'Defaulted'"),
+    };
+  }
+
   closeDb(): void {
     this.db.close();
   }
@@ -167,6 +180,24 @@ export class TransferWatcherDb {
 /** Payloads from a local blob store, by digest (the store's own integrity check is the watcher's hash check). */
 export function localPayloads(store: LocalBlobStore): (digest: string) => Promise<Uint8Array> {
   return async (digest) => new Uint8Array(await readFile(store.pathOf(digest)));
+}
+
+/**
+ * The operator node's transfer duty (configuration `transfers`; docs/guides/operator.md "Transfers"): the watcher
+ * for the node's own member, the recipient, which is the node's operator address.
+ */
+export interface NodeTransfersOptions {
+  /** The Transfers contract. */
+  transfers: string;
+  /** The Reputation contract (the policy's minimum score). */
+  reputation: string;
+  /** The watcher's own SQLite database. */
+  dbPath: string;
+  policy: CreditPolicy;
+  /** Payloads by digest (the node's local blob store); absent, payloads are not checked. */
+  payloads?: (digest: string) => Promise<Uint8Array>;
+  /** First block when the watcher's database has no cursor (default: the node's startBlock). */
+  startBlock?: number;
 }
 
 /** What the watcher works with. */
