@@ -4,14 +4,11 @@
 // from the Ignition module (test/contracts/ledger-fixture.ts), RAs signed under EIP-712 by auditors holding the
 // registry's AUDITOR_ROLE (a second audit firm granted by governance), the member posting them (anyone may).
 import { expect } from "chai";
-import { type EventLog } from "ethers";
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
 import {
   attestationsDomain,
-  destinationDigestOf,
-  interimRecordFromEvent,
   signReserveAttestation,
   type Findings,
   type ReserveAttestation,
@@ -113,76 +110,40 @@ describe("issue 14b: back-dated RA periods and RA replays", function () {
   // Was EXPLOIT (expected reserves): an RA accounting for the same IAs as the baseline (an equal `throughSeq`)
   // replaced the baseline's reserves, whoever signed the one before: a friendly auditor's back-dated RA (its first for
   // the member, so posted at once) overwrote an adverse RA's 50 ETH with 99 ETH. Defence: of two figures for the same
-  // outflow the smaller stands, in either order; an RA accounting for more IAs (a later outflow) still sets it.
+  // IAs the smaller stands (a larger one is taken for its findings and duty, the baseline left; a smaller one lowers
+  // it), so the order they land in does not matter.
   it("defence: a friendly back-dated RA of the baseline's throughSeq does not raise an adverse RA's reserves figure", async function () {
-    const eth = (reserves: bigint, throughSeq: bigint) => [{ asset: ETH_ASSET, reserves: reserves * E18, throughSeq }];
-    const adverse = await raOf(f, f.auditor, ADVERSE, { reserves: eth(50n, 0n) });
-    await f.attestations.postReserveAttestation(
-      adverse,
-      [],
-      await signReserveAttestation(f.auditor, f.attestationsDomain, adverse),
-    );
-    expect(await f.attestations.expectedReserves(f.member.address, ETH_ASSET)).to.deep.equal([50n * E18, 0n]);
+    const post = async (auditor: typeof f.auditor, findings: Findings, eth: bigint, over = {}) => {
+      const ra = await raOf(f, auditor, findings, {
+        reserves: [{ asset: ETH_ASSET, reserves: eth * E18, throughSeq: 0n }],
+        ...over,
+      });
+      const signature = await signReserveAttestation(auditor, f.attestationsDomain, ra);
+      return f.attestations.connect(f.member).postReserveAttestation(ra, [], signature);
+    };
+    const expected = async () => (await f.attestations.expectedReserves(f.member.address, ETH_ASSET))[0];
+    await expect(post(f.auditor, ADVERSE, 50n))
+      .to.emit(f.attestations, "BaselineSet")
+      .withArgs(f.member.address, ETH_ASSET, 50n * E18, 0n);
+    expect(await expected()).to.equal(50n * E18);
     await time.increase(2);
     const now = BigInt(await time.latest());
-    const friendly = await raOf(f, f.other, CLEAN, {
-      periodStart: now - 2n * MIN_RA_PERIOD,
-      periodEnd: now - MIN_RA_PERIOD,
-      reserves: eth(99n, 0n),
-    });
-    // Taken for its findings and duty; the baseline stays the adverse one.
-    await expect(
-      f.attestations
-        .connect(f.member)
-        .postReserveAttestation(friendly, [], await signReserveAttestation(f.other, f.attestationsDomain, friendly)),
-    )
+    const backDated = { periodStart: now - 2n * MIN_RA_PERIOD, periodEnd: now - MIN_RA_PERIOD };
+    await expect(post(f.other, CLEAN, 99n, backDated))
       .to.emit(f.attestations, "ReserveAttested")
       .and.not.to.emit(f.attestations, "BaselineSet");
-    expect(await f.attestations.expectedReserves(f.member.address, ETH_ASSET)).to.deep.equal([50n * E18, 0n]);
-    expect((await f.attestations.auditStateOf(f.member.address)).count).to.equal(2n);
-
-    // An IA, then the friendly auditor's RA accounting for it sets a new baseline (a later outflow); the adverse
-    // auditor's RA of the same IA with a smaller figure lowers it, whichever posts first.
-    const interim = {
-      asset: ETH_ASSET,
-      amount: E18,
-      destinationDigest: destinationDigestOf(f.user.address),
-      txRef: ethers.id("withdrawal"),
-      deadline: BigInt(await time.latest()) + DAY,
-    };
-    const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
-    const record = interimRecordFromEvent(
-      receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog,
-    );
+    // Before the defence: 99 ETH. The friendly RA still counts: two RAs, its findings the last.
+    expect(await expected()).to.equal(50n * E18);
+    const state = await f.attestations.auditStateOf(f.member.address);
+    expect([state.count, state.lastFindings.critical]).to.deep.equal([2n, 0n]);
+    // A smaller figure for the same IAs lowers the baseline, whoever signs it.
     await time.increase(MIN_RA_PERIOD);
-    const later = await raOf(f, f.other, CLEAN, { reserves: eth(99n, record.seq) });
-    await expect(
-      f.attestations.postReserveAttestation(
-        later,
-        [record],
-        await signReserveAttestation(f.other, f.attestationsDomain, later),
-      ),
-    )
+    await expect(post(f.other, CLEAN, 30n))
       .to.emit(f.attestations, "BaselineSet")
-      .withArgs(f.member.address, ETH_ASSET, 99n * E18, record.seq);
-    expect(await f.attestations.expectedReserves(f.member.address, ETH_ASSET)).to.deep.equal([99n * E18, 0n]);
-    const lower = await raOf(f, f.auditor, ADVERSE, { reserves: eth(40n, record.seq) });
-    await expect(
-      f.attestations.postReserveAttestation(
-        lower,
-        [record],
-        await signReserveAttestation(f.auditor, f.attestationsDomain, lower),
-      ),
-    )
-      .to.emit(f.attestations, "BaselineSet")
-      .withArgs(f.member.address, ETH_ASSET, 40n * E18, record.seq);
+      .withArgs(f.member.address, ETH_ASSET, 30n * E18, 0n);
     const book = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
-    expect([book.throughSeq, book.baseReserves, book.baseCumulative]).to.deep.equal([
-      record.seq,
-      40n * E18,
-      record.cumulative,
-    ]);
-    expect(await f.attestations.expectedReserves(f.member.address, ETH_ASSET)).to.deep.equal([40n * E18, 0n]);
+    expect([book.throughSeq, book.baseReserves, book.baseCumulative]).to.deep.equal([0n, 30n * E18, 0n]);
+    expect(await expected()).to.equal(30n * E18);
   });
 
   it("an auditor's next RA for a member waits minRaPeriod after its last: AttestationsPostedTooSoon, then accepted", async function () {
