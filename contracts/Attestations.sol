@@ -80,6 +80,9 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     mapping(address member => Duties duties) private _duties;
     mapping(address member => uint64 raInterval) private _raIntervals;
     mapping(uint256 id => Sample sample) private _samples;
+    /// @dev Whether an RA set the (member, asset) baseline while it accounted for no IA (`throughSeq` 0): the book
+    /// alone cannot tell that baseline from none. Read and written only while the book's `throughSeq` is 0.
+    mapping(address member => mapping(uint32 asset => bool set)) private _zeroBaselines;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param registry The consortium registry (members, assets, auditors).
@@ -527,13 +530,28 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             }
             // An RA accounting for fewer IAs than the baseline (another auditor's, of an earlier period) leaves the
             // baseline as it stands: its findings still count.
-            if (r.throughSeq < book.throughSeq) continue;
+            uint64 baseSeq = book.throughSeq;
+            if (r.throughSeq < baseSeq) continue;
+            // One accounting for the same IAs as the baseline (any auditor's, back-dated or not) lowers the reserves
+            // figure, never raises it: of two figures for the same outflow the smaller stands, whichever landed first.
+            if (r.throughSeq == baseSeq && _hasBaseline(ra.member, r.asset, baseSeq)) {
+                if (r.reserves >= book.baseReserves) continue;
+                book.baseReserves = r.reserves;
+                emit BaselineSet(ra.member, r.asset, r.reserves, r.throughSeq);
+                continue;
+            }
+            if (r.throughSeq == 0) _zeroBaselines[ra.member][r.asset] = true;
             book.throughSeq = r.throughSeq;
             book.baseReserves = r.reserves;
             book.baseCumulative = baseCumulative;
             emit BaselineSet(ra.member, r.asset, r.reserves, r.throughSeq);
         }
         if (used != through.length) revert AttestationsBadThrough(0, 0);
+    }
+
+    /// @dev Whether an RA set the (member, asset) baseline, given the book's `throughSeq` (non-zero only once one did).
+    function _hasBaseline(address member, uint32 asset, uint64 baseSeq) private view returns (bool) {
+        return baseSeq != 0 || _zeroBaselines[member][asset];
     }
 
     /// @dev How many RA intervals have started since `state.dueAt` passed (at least 1 once past it).

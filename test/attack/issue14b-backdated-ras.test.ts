@@ -107,6 +107,45 @@ describe("issue 14b: back-dated RA periods and RA replays", function () {
     expect(penalty).to.be.greaterThan(9_000n);
   });
 
+  // Was EXPLOIT (expected reserves): an RA accounting for the same IAs as the baseline (an equal `throughSeq`)
+  // replaced the baseline's reserves, whoever signed the one before: a friendly auditor's back-dated RA (its first for
+  // the member, so posted at once) overwrote an adverse RA's 50 ETH with 99 ETH. Defence: of two figures for the same
+  // IAs the smaller stands (a larger one is taken for its findings and duty, the baseline left; a smaller one lowers
+  // it), so the order they land in does not matter.
+  it("defence: a friendly back-dated RA of the baseline's throughSeq does not raise an adverse RA's reserves figure", async function () {
+    const post = async (auditor: typeof f.auditor, findings: Findings, eth: bigint, over = {}) => {
+      const ra = await raOf(f, auditor, findings, {
+        reserves: [{ asset: ETH_ASSET, reserves: eth * E18, throughSeq: 0n }],
+        ...over,
+      });
+      const signature = await signReserveAttestation(auditor, f.attestationsDomain, ra);
+      return f.attestations.connect(f.member).postReserveAttestation(ra, [], signature);
+    };
+    const expected = async () => (await f.attestations.expectedReserves(f.member.address, ETH_ASSET))[0];
+    await expect(post(f.auditor, ADVERSE, 50n))
+      .to.emit(f.attestations, "BaselineSet")
+      .withArgs(f.member.address, ETH_ASSET, 50n * E18, 0n);
+    expect(await expected()).to.equal(50n * E18);
+    await time.increase(2);
+    const now = BigInt(await time.latest());
+    const backDated = { periodStart: now - 2n * MIN_RA_PERIOD, periodEnd: now - MIN_RA_PERIOD };
+    await expect(post(f.other, CLEAN, 99n, backDated))
+      .to.emit(f.attestations, "ReserveAttested")
+      .and.not.to.emit(f.attestations, "BaselineSet");
+    // Before the defence: 99 ETH. The friendly RA still counts: two RAs, its findings the last.
+    expect(await expected()).to.equal(50n * E18);
+    const state = await f.attestations.auditStateOf(f.member.address);
+    expect([state.count, state.lastFindings.critical]).to.deep.equal([2n, 0n]);
+    // A smaller figure for the same IAs lowers the baseline, whoever signs it.
+    await time.increase(MIN_RA_PERIOD);
+    await expect(post(f.other, CLEAN, 30n))
+      .to.emit(f.attestations, "BaselineSet")
+      .withArgs(f.member.address, ETH_ASSET, 30n * E18, 0n);
+    const book = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
+    expect([book.throughSeq, book.baseReserves, book.baseCumulative]).to.deep.equal([0n, 30n * E18, 0n]);
+    expect(await expected()).to.equal(30n * E18);
+  });
+
   it("an auditor's next RA for a member waits minRaPeriod after its last: AttestationsPostedTooSoon, then accepted", async function () {
     const now = BigInt(await time.latest());
     const first = await raOf(f, f.other, CLEAN, {

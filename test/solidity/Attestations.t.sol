@@ -13,8 +13,8 @@ import {Vm, VM_ADDRESS} from "../../contracts/test/Vm.sol";
 
 /// @notice Drives Attestations with random IAs (as the member) and RAs (signed by one of two auditors' keys, each on
 /// its own chain, accounting for any prefix of the IAs: fewer than the baseline's too), keeping per asset the amounts
-/// of every IA, and the reserves and through-IA of the RA that set the baseline (the last one accounting for at least
-/// as many IAs), so the invariant can recompute the expected-reserves baseline from scratch.
+/// of every IA, and the reserves and through-IA of the baseline (the last RA accounting for more IAs, lowered by any
+/// accounting for as many with a smaller figure), so the invariant can recompute the expected-reserves baseline.
 contract AttestationsHandler {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint32 internal constant ASSETS = 2;
@@ -28,6 +28,8 @@ contract AttestationsHandler {
     IAttestations.InterimRecord[][2] internal _records;
     uint128[2] public lastReserves;
     uint64[2] public lastThrough;
+    /// @dev Per asset: whether an RA set the baseline yet.
+    bool[2] internal _baselineSet;
 
     constructor(Attestations attestations, address member, uint256 auditorKey, uint256 secondAuditorKey) {
         _ATTESTATIONS = attestations;
@@ -102,8 +104,14 @@ contract AttestationsHandler {
         (uint8 v, bytes32 r, bytes32 s) = VM.sign(key, _ATTESTATIONS.reserveAttestationDigest(ra));
         _ATTESTATIONS.postReserveAttestation(ra, records, abi.encodePacked(r, s, v));
         for (uint256 i = 0; i < 2; ++i) {
-            // An RA accounting for fewer IAs than the baseline leaves it.
+            // An RA accounting for fewer IAs than the baseline leaves it; one accounting for the same IAs only lowers
+            // its reserves.
             if (through[i] < lastThrough[i]) continue;
+            if (through[i] == lastThrough[i] && _baselineSet[i]) {
+                if (reserves[i] < lastReserves[i]) lastReserves[i] = reserves[i];
+                continue;
+            }
+            _baselineSet[i] = true;
             lastReserves[i] = reserves[i];
             lastThrough[i] = through[i];
         }
@@ -191,6 +199,10 @@ contract AttestationsInvariantTest {
         handler.postReserveAttestation(1, 7, 7, 0, 0);
         require(attestations.auditStateOf(MEMBER).count == 3, "the stale RA is taken");
         require(attestations.assetBookOf(MEMBER, 1).baseReserves == 2, "asset 1's baseline left");
+        // An RA accounting for the baseline's IAs: a larger figure (asset 1) is not taken, a smaller one (asset 2) is.
+        handler.postReserveAttestation(1, 9, 0, 5, 5);
+        require(attestations.assetBookOf(MEMBER, 1).baseReserves == 2, "asset 1's baseline not raised");
+        require(attestations.assetBookOf(MEMBER, 2).baseReserves == 0, "asset 2's baseline lowered");
         invariant_baselineIsLastRaMinusIasSince();
     }
 
