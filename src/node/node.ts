@@ -107,6 +107,8 @@ export interface NodeHealth {
   blobFailures: number;
   lastBlobError: string | null;
   frauds: number;
+  /** The IA duty's rows by state and the node's verdicts (null: no IA duty). */
+  interims: ReturnType<NodeDb["interimCounts"]> | null;
   /** The transfer watcher's notices by decision and outcome, and its last failure (null: no transfer duty). */
   transfers: (ReturnType<TransferWatcherDb["counts"]> & { lastError: string | null }) | null;
   lastError: string | null;
@@ -202,6 +204,7 @@ export class OperatorNode {
       blobFailures: this.blobFailures,
       lastBlobError: this.lastBlobError,
       frauds: open ? this.db.frauds().length : 0,
+      interims: this.o.interims === undefined || !open ? null : this.db.interimCounts(),
       transfers:
         this.transfers === undefined || !open
           ? null

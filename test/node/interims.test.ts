@@ -132,6 +132,8 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
       const j = x.db.interimJob(id);
       expect(j?.status, j?.lastError ?? "").to.equal("sent");
       expect(j?.settled).to.equal(true);
+      // The health endpoint's IA counts.
+      expect(x.health().interims).to.deep.equal({ pending: 0, signed: 0, sent: 1, closed: 0, settled: 1, missed: 0 });
     }
     await settledQueue(id);
     expect(await f.attestations.interimStatusOf(record)).to.equal(STATUS.Settled);
@@ -159,6 +161,7 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
     const id = await idOf(record);
     // Before the deadline: no verdict, the IA waits.
     for (const x of nodes) expect(x.db.interimJob(id)?.status).to.equal("pending");
+    expect(nodes[0].health().interims).to.include({ pending: 1, sent: 0, missed: 0 });
     await time.increase(700);
     await mine(1);
     await new Promise((r) => setTimeout(r, 1_100)); // the first wait's postponement (1 s)
@@ -167,6 +170,7 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
       const j = x.db.interimJob(id);
       expect(j?.status, j?.lastError ?? "").to.equal("sent");
       expect(j?.settled).to.equal(false);
+      expect(x.health().interims).to.include({ pending: 0, sent: 1, settled: 0, missed: 1 });
     }
     await settledQueue(id);
     expect(await f.attestations.interimStatusOf(record)).to.equal(STATUS.Missed);
