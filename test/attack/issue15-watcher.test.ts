@@ -6,35 +6,20 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, ZeroAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { TransferWatcher, TransferWatcherDb, localPayloads } from "../../src/node/transfers.js";
-import {
-  noticePayload,
-  payloadDigestOf,
-  signDepositAddress,
-  signNotice,
-  transfersDomain,
-  type Notice,
-} from "../../src/transfers/index.js";
-import { ETH_ASSET, MEMBER_STAKE, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { noticePayload, payloadDigestOf, signNotice, type Notice } from "../../src/transfers/index.js";
+import { ETH_ASSET, MEMBER_STAKE } from "../contracts/ledger-fixture.js";
+import { recipientSystem } from "../helpers/transfers.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 const ETH = 10n ** 18n;
 
-async function watched() {
-  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
-  const domain = transfersDomain((await ethers.provider.getNetwork()).chainId, await f.transfers.getAddress());
-  const recipient = f.operators[0];
-  const deposit = Wallet.createRandom();
-  const deadline = BigInt(await time.latest()) + 3_600n;
-  const proof = await signDepositAddress(deposit, domain, recipient.address, ETH_ASSET, deadline);
-  await f.transfers.connect(recipient).registerDepositAddress(ETH_ASSET, deposit.address, deadline, proof);
-  return { ...f, domain, recipient, deposit, startBlock: await ethers.provider.getBlockNumber() };
-}
+const watched = () => recipientSystem({ ethers, networkHelpers, ignition });
 type W = Awaited<ReturnType<typeof watched>>;
 
 describe("attack: issue 15 transfer watcher", function () {

@@ -16,12 +16,11 @@ import {
   noticePayload,
   noticeRecordFromArgs,
   payloadDigestOf,
-  signDepositAddress,
   signNotice,
-  transfersDomain,
   type Notice,
 } from "../../src/transfers/index.js";
-import { ETH_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { ETH_ASSET, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { recipientSystem } from "../helpers/transfers.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 
 const conn = await network.create();
@@ -58,20 +57,9 @@ describe("operator node: the transfer duty from its configuration", function () 
   }
 
   it("credits, holds, follows a settlement and reports a default by itself; health counts them", async function () {
-    const f = await deployLedgerSystem(conn);
+    const f = await recipientSystem(conn);
+    const { recipient, deposit, domain } = f;
     const addrs = await fixtureAddresses(f);
-    const recipient = f.operators[0];
-    const domain = transfersDomain((await ethers.provider.getNetwork()).chainId, addrs.transfers);
-    const deposit = Wallet.createRandom();
-    const deadline = BigInt(await time.latest()) + 3_600n;
-    await f.transfers
-      .connect(recipient)
-      .registerDepositAddress(
-        ETH_ASSET,
-        deposit.address,
-        deadline,
-        await signDepositAddress(deposit, domain, recipient.address, ETH_ASSET, deadline),
-      );
     const blobDir = join(dir, "blobs");
     await mkdir(blobDir);
     const blobs = new LocalBlobStore(blobDir);

@@ -16,33 +16,17 @@ import {
   noticePayload,
   noticePayloadMismatch,
   payloadDigestOf,
-  signDepositAddress,
   signNotice,
-  transfersDomain,
   type Notice,
 } from "../../src/transfers/index.js";
-import { ETH_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { ETH_ASSET } from "../contracts/ledger-fixture.js";
+import { recipientSystem } from "../helpers/transfers.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 const E18 = 10n ** 18n;
 
-async function system() {
-  const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
-  const domain = transfersDomain((await ethers.provider.getNetwork()).chainId, await f.transfers.getAddress());
-  const recipient = f.operators[0];
-  const deposit = Wallet.createRandom();
-  const deadline = BigInt(await time.latest()) + 3_600n;
-  await f.transfers
-    .connect(recipient)
-    .registerDepositAddress(
-      ETH_ASSET,
-      deposit.address,
-      deadline,
-      await signDepositAddress(deposit, domain, recipient.address, ETH_ASSET, deadline),
-    );
-  return { ...f, domain, recipient, deposit, startBlock: await ethers.provider.getBlockNumber() };
-}
+const system = () => recipientSystem({ ethers, networkHelpers, ignition });
 type F = Awaited<ReturnType<typeof system>>;
 
 describe("transfer watcher", function () {
