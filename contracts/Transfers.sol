@@ -154,7 +154,11 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         }
         _open[sender][recipient][notice.asset] = open + notice.amount;
         _owedTotal[sender] += owed;
-        NoticeRecord memory record = NoticeRecord({notice: notice, postedAt: uint64(block.timestamp)});
+        NoticeRecord memory record = NoticeRecord({
+            notice: notice,
+            postedAt: uint64(block.timestamp),
+            owedWeight: owed
+        });
         _notices[noticeId] = _withStatus(_recordHash(record), NoticeStatus.Open);
         emit NoticePosted(noticeId, sender, recipient, record);
     }
@@ -435,7 +439,10 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         if (status != NoticeStatus.Open) revert TransfersNotOpen(noticeId, status);
     }
 
-    /// @dev Marks the notice closed and frees the sender's credit; returns the weight it owed.
+    /// @dev Marks the notice closed and frees the sender's credit: exactly the weight the notice added at posting
+    /// (`record.owedWeight`, bound by the record hash), so a re-weighting meanwhile neither frees another open
+    /// notice's credit nor leaves phantom debt. Returns the weight the notice owes now (value plus penalty at the
+    /// asset's terms now: what a default slashes).
     function _close(
         bytes32 noticeId,
         NoticeRecord calldata record,
@@ -444,9 +451,7 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         Notice calldata n = record.notice;
         _notices[noticeId] = _withStatus(_recordHash(record), status);
         owed = _owedWeight(_assetTerms[n.asset], n.amount);
-        // A governance change of the asset's weight or the penalty between posting and closing: never below zero.
-        uint256 total = _owedTotal[n.sender];
-        _owedTotal[n.sender] = total > owed ? total - owed : 0;
+        _owedTotal[n.sender] -= record.owedWeight;
         _open[n.sender][n.recipient][n.asset] -= n.amount;
     }
 

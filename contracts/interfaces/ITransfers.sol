@@ -45,9 +45,12 @@ interface ITransfers {
     }
 
     /// @notice A posted notice as this contract stores its hash (the `NoticePosted` event carries it).
+    /// @param owedWeight What the notice adds to the sender's owed total at posting (value plus penalty at the
+    /// asset's terms then); closing the notice subtracts exactly this, whatever governance re-weighted meanwhile.
     struct NoticeRecord {
         Notice notice;
         uint64 postedAt;
+        uint256 owedWeight;
     }
 
     /// @notice Governance's parameters.

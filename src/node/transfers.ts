@@ -74,7 +74,7 @@ interface Row {
 const recordJson = (r: NoticeRecord) =>
   JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 const recordOf = (text: string): NoticeRecord => {
-  const j = JSON.parse(text) as { notice: Record<string, string | number>; postedAt: string };
+  const j = JSON.parse(text) as { notice: Record<string, string | number>; postedAt: string; owedWeight: string };
   return noticeRecordFromArgs({ record: j });
 };
 

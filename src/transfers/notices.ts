@@ -48,6 +48,8 @@ export interface Notice {
 export interface NoticeRecord {
   notice: Notice;
   postedAt: bigint;
+  /** What the notice added to the sender's owed total at posting; closing it subtracts exactly this. */
+  owedWeight: bigint;
 }
 
 export const NOTICE_TYPES = {
@@ -83,7 +85,7 @@ export const DEPOSIT_ADDRESS_TYPES = {
 const NOTICE_TUPLE =
   "tuple(address sender,address recipient,uint32 asset,uint128 amount,address depositAddress,uint64 settleBy," +
   "uint64 nonce,bytes32 payloadDigest)";
-const RECORD_TUPLE = `tuple(${NOTICE_TUPLE} notice,uint64 postedAt)`;
+const RECORD_TUPLE = `tuple(${NOTICE_TUPLE} notice,uint64 postedAt,uint256 owedWeight)`;
 
 /** `noticeIdOf(sender, nonce)`. */
 export function noticeIdOf(sender: string, nonce: bigint): string {
@@ -152,7 +154,7 @@ export async function signSettlement(
 
 /** The record a `NoticePosted` event carries (from its decoded arguments). */
 export function noticeRecordFromArgs(args: { record: unknown }): NoticeRecord {
-  const r = args.record as { notice: Notice; postedAt: bigint };
+  const r = args.record as { notice: Notice; postedAt: bigint; owedWeight: bigint };
   const n = r.notice;
   return {
     notice: {
@@ -166,6 +168,7 @@ export function noticeRecordFromArgs(args: { record: unknown }): NoticeRecord {
       payloadDigest: n.payloadDigest,
     },
     postedAt: BigInt(r.postedAt),
+    owedWeight: BigInt(r.owedWeight),
   };
 }
 

@@ -29,6 +29,7 @@ export const transferSettlementSchema = z.strictObject({
       payloadDigest: bytes32,
     }),
     postedAt: dec,
+    owedWeight: dec,
   }),
   /** The transaction on the asset's chain that paid the notice. */
   txRef: bytes32,
@@ -53,6 +54,7 @@ export function settlementRecordOf(file: TransferSettlementFile): NoticeRecord {
       payloadDigest: n.payloadDigest,
     },
     postedAt: BigInt(file.record.postedAt),
+    owedWeight: BigInt(file.record.owedWeight),
   };
 }
 
@@ -82,6 +84,7 @@ export function transferSettlementFile(
         payloadDigest: n.payloadDigest,
       },
       postedAt: record.postedAt.toString(),
+      owedWeight: record.owedWeight.toString(),
     },
     txRef,
     signatures: [signed],

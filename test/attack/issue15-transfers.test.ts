@@ -207,16 +207,16 @@ describe("attack: issue 15 transfers", function () {
     // governance must move with the market; after ETH's weight doubles, settling a 2 ETH notice subtracts 4.4 where
     // 2.2 was added, and the 1.1 that an open BTC notice owes vanishes from the total: the sender may post its whole
     // credit again while still owing the BTC notice (exposure beyond creditBps of its stake). Lowering a weight does
-    // the reverse: phantom debt that lowers the sender's credit for good. Fix: keep the owed weight of each notice
-    // (in the record hash or a per-notice slot) and subtract exactly that at closing.
-    it.skip("EXPLOIT: after governance re-weights an asset, settling a notice frees the credit another open notice uses", async function () {
+    // the reverse: phantom debt that lowers the sender's credit for good. Fixed: the record (hashed) carries the
+    // owed weight added at posting (`owedWeight`) and closing subtracts exactly that.
+    it("defence (was an EXPLOIT): after governance re-weights an asset, settling a notice frees only its own credit", async function () {
       const btc = await postAs(a, { asset: OFF_ASSET, amount: 10_000_000n, depositAddress: a.offDeposit.address });
       const eth = await postAs(a, { amount: 2n * ETH });
       const btcOwed = await a.transfers.owedWeightOf(OFF_ASSET, btc.notice.amount);
       await a.transfers.setAssetTerms(ETH_ASSET, { kind: 1, weight: 2n * ETH });
       await a.transfers.connect(a.sender).settle(eth, { value: eth.notice.amount });
       const [, owed] = await a.transfers.creditWeightOf(a.sender.address);
-      // Today: owed == 0 with the BTC notice (1.1 ETH of weight) still open.
+      // Before the fix: owed == 0 with the BTC notice (1.1 ETH of weight) still open.
       expect(await a.transfers.noticeStatusOf(btc)).to.equal(STATUS.Open);
       expect(owed).to.equal(btcOwed);
     });
@@ -248,6 +248,11 @@ describe("attack: issue 15 transfers", function () {
       const altered = { ...record, postedAt: record.postedAt - 1n };
       await expect(
         a.transfers.connect(a.sender).settle(altered, { value: record.notice.amount }),
+      ).to.be.revertedWithCustomError(a.transfers, "TransfersUnknownNotice");
+      // A record claiming more owed weight (to free another notice's credit) is not the posted one either.
+      const inflated = { ...record, owedWeight: record.owedWeight * 2n };
+      await expect(
+        a.transfers.connect(a.sender).settle(inflated, { value: record.notice.amount }),
       ).to.be.revertedWithCustomError(a.transfers, "TransfersUnknownNotice");
       await expect(
         a.transfers.connect(a.sender).settle(record, { value: record.notice.amount - 1n }),

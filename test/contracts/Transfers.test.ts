@@ -252,7 +252,11 @@ describe("Transfers", function () {
       const record = await recordOf(f.transfers, tx);
       await expect(tx)
         .to.emit(f.transfers, "NoticePosted")
-        .withArgs(noticeIdOf(n.sender, n.nonce), n.sender, n.recipient, [Object.values(n), record.postedAt]);
+        .withArgs(noticeIdOf(n.sender, n.nonce), n.sender, n.recipient, [
+          Object.values(n),
+          record.postedAt,
+          await f.transfers.owedWeightOf(ETH_ASSET, n.amount),
+        ]);
       expect(await f.transfers.noticeStatusOf(record)).to.equal(1n);
       const [after, outstanding] = await f.transfers.creditOf(f.sender.address, f.recipient.address, ETH_ASSET);
       expect(outstanding).to.equal(ETH);

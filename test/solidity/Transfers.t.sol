@@ -66,8 +66,9 @@ contract TransfersHandler {
         });
         (uint8 v, bytes32 r, bytes32 s) = VM.sign(_SENDER_KEY, _TRANSFERS.noticeDigest(n));
         _TRANSFERS.postNotice(n, abi.encodePacked(r, s, v));
-        _open.push(ITransfers.NoticeRecord({notice: n, postedAt: uint64(block.timestamp)}));
-        openOwed += _TRANSFERS.owedWeightOf(1, amount);
+        uint256 owed = _TRANSFERS.owedWeightOf(1, amount);
+        _open.push(ITransfers.NoticeRecord({notice: n, postedAt: uint64(block.timestamp), owedWeight: owed}));
+        openOwed += owed;
     }
 
     function settle(uint256 pick) external {
