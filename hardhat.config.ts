@@ -28,6 +28,8 @@ const SOLIDITY_PROFILE = {
   overrides: {
     "contracts/EigenLayerStakeSource.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200, true) },
     "contracts/Attestations.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200) },
+    // The Solidity tests that deploy Attestations compile it with their own settings: the deployed ones.
+    "test/solidity/Attestations.t.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200) },
   },
 };
 
