@@ -1,7 +1,7 @@
 // The operator node's IA duty as `operator run` starts it: three nodes from configuration files (readNodeConfig +
 // startOperatorNode over JSON-RPC, each running its own loop) and the aggregator settle a real ETH withdrawal's IA
 // on-chain without anyone calling the node by hand; each node's health counts its verdict.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,10 +10,10 @@ import { Wallet, type EventLog } from "ethers";
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { Aggregator } from "../../src/aggregator/index.js";
 import { destinationDigestOf, interimRecordFromEvent } from "../../src/attestations/index.js";
-import { readNodeConfig, silentLogger, startOperatorNode, type NodeHealth } from "../../src/node/index.js";
+import { readNodeConfig, startOperatorNode, type NodeHealth } from "../../src/node/index.js";
 import { ETH_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { startTestAggregator, writeNodeConfig } from "../helpers/node-services.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 
 const conn = await network.create();
@@ -39,45 +39,17 @@ describe("operator node: the IA duty from its configuration", function () {
   it("three configured nodes and the aggregator settle a real ETH withdrawal's IA on-chain", async function () {
     const f = await deployLedgerSystem(conn);
     const addrs = await fixtureAddresses(f);
-    const aggregator = new Aggregator({
-      provider: ethers.provider,
-      wallet: f.other,
-      ledger: addrs.ledger,
-      registry: addrs.registry,
-      vault: addrs.vault,
-      attestations: addrs.attestations,
-      dbPath: join(dir, "agg.sqlite"),
-      retryIntervalMs: 0,
-      checkContracts: false,
-      log: silentLogger,
-    });
-    await aggregator.start(0);
+    const aggregator = await startTestAggregator(ethers.provider, f.other, addrs, dir);
     const startBlock = await ethers.provider.getBlockNumber();
     const nodes: Array<Awaited<ReturnType<typeof startOperatorNode>>> = [];
     try {
       for (const [i, operator] of f.operators.slice(0, 3).entries()) {
-        const file = join(dir, `node-${i}.json`);
-        await writeFile(
-          file,
-          JSON.stringify({
-            format: "por.node-config",
-            version: 1,
-            rpcUrl: bridge.url,
-            ledger: addrs.ledger,
-            registry: addrs.registry,
-            reserveRegistry: addrs.reserveRegistry,
-            adjudicator: addrs.adjudicator,
-            db: `node-${i}.sqlite`,
-            blobDir: ".",
-            aggregatorUrl: aggregator.url,
-            confirmations: 0,
-            pollMs: 100,
-            startBlock,
-            healthPort: 0,
-            logLevel: "error",
-            interims: { attestations: addrs.attestations, missedRecheckSeconds: 0 },
-          }),
-        );
+        const file = await writeNodeConfig(dir, `node-${i}`, addrs, {
+          rpcUrl: bridge.url,
+          aggregatorUrl: aggregator.url,
+          startBlock,
+          interims: { attestations: addrs.attestations, missedRecheckSeconds: 0 },
+        });
         nodes.push(await startOperatorNode(await readNodeConfig(file), operator.privateKey, {}, { create: true }));
       }
       // The member pays a customer 1 ETH and posts the IA naming the transaction.

@@ -24,6 +24,7 @@ import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { OperatorNode, localBlobSource, silentLogger, type OperatorNodeOptions } from "../../src/node/index.js";
 import { ETH_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { startTestAggregator } from "../helpers/node-services.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 import { startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
 
@@ -50,19 +51,7 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
     dir = await mkdtemp(join(tmpdir(), "por-interims-"));
     f = await deployLedgerSystem(conn);
     addrs = await fixtureAddresses(f);
-    aggregator = new Aggregator({
-      provider: ethers.provider,
-      wallet: f.other,
-      ledger: addrs.ledger,
-      registry: addrs.registry,
-      vault: addrs.vault,
-      attestations: addrs.attestations,
-      dbPath: join(dir, "agg.sqlite"),
-      retryIntervalMs: 0,
-      checkContracts: false,
-      log: silentLogger,
-    });
-    await aggregator.start(0);
+    aggregator = await startTestAggregator(ethers.provider, f.other, addrs, dir);
   });
 
   afterEach(async function () {

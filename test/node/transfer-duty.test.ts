@@ -21,6 +21,7 @@ import {
 } from "../../src/transfers/index.js";
 import { ETH_ASSET, fixtureAddresses } from "../contracts/ledger-fixture.js";
 import { recipientSystem } from "../helpers/transfers.js";
+import { writeNodeConfig } from "../helpers/node-services.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 
 const conn = await network.create();
@@ -80,33 +81,18 @@ describe("operator node: the transfer duty from its configuration", function () 
       await (await f.transfers.postNotice(n, await signNotice(f.member, domain, n))).wait();
     };
 
-    const file = join(dir, "node.json");
-    await writeFile(
-      file,
-      JSON.stringify({
-        format: "por.node-config",
-        version: 1,
-        rpcUrl: bridge.url,
-        ledger: addrs.ledger,
-        registry: addrs.registry,
-        reserveRegistry: addrs.reserveRegistry,
-        adjudicator: addrs.adjudicator,
-        db: "node.sqlite",
-        blobDir: "blobs",
-        aggregatorUrl: "http://127.0.0.1:9",
-        confirmations: 0,
-        pollMs: 100,
-        startBlock: await ethers.provider.getBlockNumber(),
-        healthPort: 0,
-        logLevel: "error",
-        transfers: {
-          transfers: addrs.transfers,
-          reputation: addrs.reputation,
-          db: "transfers.sqlite",
-          maxAmount: { [ETH_ASSET]: E18.toString() },
-        },
-      }),
-    );
+    const file = await writeNodeConfig(dir, "node", addrs, {
+      rpcUrl: bridge.url,
+      aggregatorUrl: "http://127.0.0.1:9",
+      startBlock: await ethers.provider.getBlockNumber(),
+      blobDir: "blobs",
+      transfers: {
+        transfers: addrs.transfers,
+        reputation: addrs.reputation,
+        db: "transfers.sqlite",
+        maxAmount: { [ETH_ASSET]: E18.toString() },
+      },
+    });
     const config = await readNodeConfig(file);
     expect(config.transfers?.db).to.equal(join(dir, "transfers.sqlite"));
     const { node, close } = await startOperatorNode(config, recipient.privateKey, {}, { create: true });
