@@ -4,7 +4,7 @@
 // nothing is done twice and nothing is lost.
 import type { DatabaseSync } from "node:sqlite";
 
-import { inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
+import { countRows, inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 
 /** Lifecycle of a job: pending -> signed (verdict and signature stored) -> sent (aggregator acknowledged). */
 export type JobStatus = "pending" | "signed" | "sent";
@@ -223,22 +223,15 @@ export class NodeDb {
    * The IA duty's rows by state (`pending`: not judged yet; `signed`: verdict stored, not delivered; `sent`;
    * `closed`: finalized on-chain before this node judged it), and the node's own verdicts: `settled` and `missed`.
    */
-  interimCounts(): { pending: number; signed: number; sent: number; closed: number; settled: number; missed: number } {
-    const r = this.db
-      .prepare(
-        "SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'signed'), 0) AS signed, " +
-          "COALESCE(SUM(status = 'sent'), 0) AS sent, COALESCE(SUM(status = 'closed'), 0) AS closed, " +
-          "COALESCE(SUM(settled = 1), 0) AS settled, COALESCE(SUM(settled = 0), 0) AS missed FROM interims",
-      )
-      .get() as Record<string, number>;
-    return {
-      pending: Number(r.pending),
-      signed: Number(r.signed),
-      sent: Number(r.sent),
-      closed: Number(r.closed),
-      settled: Number(r.settled),
-      missed: Number(r.missed),
-    };
+  interimCounts(): Record<"pending" | "signed" | "sent" | "closed" | "settled" | "missed", number> {
+    return countRows(this.db, "interims", {
+      pending: "status = 'pending'",
+      signed: "status = 'signed'",
+      sent: "status = 'sent'",
+      closed: "status = 'closed'",
+      settled: "settled = 1",
+      missed: "settled = 0",
+    });
   }
 
   /** Jobs not done that failed at least once and wait for their retry (health). */

@@ -139,7 +139,8 @@ export class OperatorNode {
   private readonly confirmations: number;
   private closed = false;
   private interims: InterimWatcher | undefined;
-  private transfers: { watcher: TransferWatcher; db: TransferWatcherDb; lastError: string | null } | undefined;
+  private transfers:
+    { watcher: TransferWatcher; db: TransferWatcherDb; log: Logger; lastError: string | null } | undefined;
 
   constructor(private readonly o: OperatorNodeOptions) {
     this.db = new NodeDb(o.dbPath);
@@ -267,7 +268,7 @@ export class OperatorNode {
             reason: c.reason,
           }),
       });
-      this.transfers = { watcher, db, lastError: null };
+      this.transfers = { watcher, db, log: tlog, lastError: null };
     }
     this.ready = true;
   }
@@ -279,7 +280,7 @@ export class OperatorNode {
   private async watchTransfers(): Promise<void> {
     const t = this.transfers;
     if (t === undefined || this.abort.signal.aborted) return;
-    const log = this.o.log.child({ duty: "transfers" });
+    const { log } = t;
     try {
       const step = await t.watcher.poll();
       for (const id of step.settled) log.info("transfer notice settled", { noticeId: id });

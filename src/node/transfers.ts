@@ -12,7 +12,7 @@ import { getAddress, keccak256, type EventLog } from "ethers";
 
 import type { LocalBlobStore } from "../blobstore/index.js";
 import { errorMessage } from "../chain/rpc.js";
-import { inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
+import { countRows, inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 import type { Reputation, Transfers } from "../../types/ethers-contracts/index.js";
 import { NOTICE_STATUS, noticePayloadMismatch, noticeRecordFromArgs, type NoticeRecord } from "../transfers/index.js";
 
@@ -160,16 +160,14 @@ export class TransferWatcherDb {
   }
 
   /** How many notices the watcher decided, by decision and by outcome (the node's health shows them). */
-  counts(): { credited: number; held: number; open: number; settled: number; defaulted: number } {
-    const n = (where: string) =>
-      Number((this.db.prepare(`SELECT COUNT(*) AS n FROM credits WHERE ${where}`).get() as { n: number }).n);
-    return {
-      credited: n("decision = 'credited'"),
-      held: n("decision = 'held'"),
-      open: n("status = 'Open'"),
-      settled: n("status = 'Settled'"),
-      defaulted: n("status = 'Defaulted'"),
-    };
+  counts(): Record<"credited" | "held" | "open" | "settled" | "defaulted", number> {
+    return countRows(this.db, "credits", {
+      credited: "decision = 'credited'",
+      held: "decision = 'held'",
+      open: "status = 'Open'",
+      settled: "status = 'Settled'",
+      defaulted: "status = 'Defaulted'",
+    });
   }
 
   closeDb(): void {

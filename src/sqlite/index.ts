@@ -114,3 +114,18 @@ export function watchDatabaseFiles(path: string): () => string | undefined {
     return undefined;
   };
 }
+
+/**
+ * Counts of `table`'s rows meeting each named SQL condition, in one scan (the services' health counts):
+ * `countRows(db, "jobs", { open: "status = 'Open'" })` is `{ open: n }`. The conditions are the caller's constants.
+ */
+export function countRows<K extends string>(
+  db: DatabaseSync,
+  table: string,
+  conditions: Record<K, string>,
+): Record<K, number> {
+  const names = Object.keys(conditions) as K[];
+  const columns = names.map((k) => `COALESCE(SUM(${conditions[k]}), 0) AS "${k}"`).join(", ");
+  const row = db.prepare(`SELECT ${columns} FROM ${table}`).get() as Record<string, number | bigint>;
+  return Object.fromEntries(names.map((k) => [k, Number(row[k])])) as Record<K, number>;
+}
