@@ -21,15 +21,18 @@ function solcSettings(runs: number, viaIR = false) {
  * The compilers of every build profile. The EigenLayer adapter is over the 24,576-byte limit with the legacy pipeline
  * at any run count (24.2 KB at 1 run); through the IR pipeline at 200 runs it is 22 KB (its hot path, the quorum's
  * weight read, is dominated by the calls into EigenLayer, not by its own code). Attestations is 24.7 KB at 1000 runs
- * (over the limit) and under it at 200 runs.
+ * (over the limit) and under it at 200 runs. Transfers is 26.8 KB at 1000 runs and 25.0 KB at 200 with the legacy
+ * pipeline, 22.9 KB through the IR pipeline at 1000 runs.
  */
 const SOLIDITY_PROFILE = {
   compilers: [{ version: SOLC_VERSION, path: solcPath, settings: solcSettings(1000) }],
   overrides: {
     "contracts/EigenLayerStakeSource.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200, true) },
     "contracts/Attestations.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200) },
+    "contracts/Transfers.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(1000, true) },
     // The Solidity tests that deploy Attestations compile it with their own settings: the deployed ones.
     "test/solidity/Attestations.t.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(200) },
+    "test/solidity/Transfers.t.sol": { version: SOLC_VERSION, path: solcPath, settings: solcSettings(1000, true) },
   },
 };
 

@@ -8,7 +8,6 @@ import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {IReputation} from "./interfaces/IReputation.sol";
-import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ILeafMismatchVerifier} from "./interfaces/ILeafMismatchVerifier.sol";
 import {IRootSumMismatchVerifier} from "./interfaces/IRootSumMismatchVerifier.sol";
 import {LeafMismatchProof} from "./libraries/LeafMismatchProof.sol";
@@ -177,26 +176,41 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         if (recipient == address(0)) revert AdjudicatorZeroAddress();
         // No bounty: the reporter could be the sender itself, and a reporter's share would come out of the
         // recipient's due.
-        address[] memory tokens = _vaultTokens();
-        uint256 count = tokens.length;
         // The share is of what a slash takes from: on the native vault the balances AND the withdrawals pending
         // (stakeOf leaves those out: a sender that asked to withdraw everything after posting would owe a share of
         // nothing, and one that withdrew most would be slashed a share of the rest taken from all of it).
-        uint256 stake = count == 0 ? _STAKE.stakeOf(sender) : _slashableWeight(sender, tokens);
+        uint256 stake = _STAKE.slashableWeightOf(sender);
         // The smallest share that takes at least what is owed (each token's cut rounds down: one more basis point
         // covers it), all of the stake when it is less.
         uint256 bps = stake == 0 ? 0 : (weightOwed * Constants.BPS + stake - 1) / stake + 1;
         if (bps > Constants.BPS) bps = Constants.BPS;
-        uint256[] memory before = new uint256[](count);
-        for (uint256 i = 0; i < count; ++i) before[i] = _STAKE.restitutionOf(sender, tokens[i]);
         weightSlashed = _slash(sender, uint16(bps), address(0));
-        // What the slash put into the sender's pool goes on to the recipient at once; a source that delivers slashed
-        // funds later (EigenLayer) leaves them in the pool (docs/threat-model.md).
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 added = _STAKE.restitutionOf(sender, tokens[i]) - before[i];
-            if (added != 0) _STAKE.releaseRestitution(sender, tokens[i], recipient, added);
-        }
         emit TransferDefaultSlashed(sender, noticeId, recipient, weightOwed, weightSlashed);
+    }
+
+    /// @inheritdoc IAdjudicator
+    function releaseTransferPayout(
+        address sender,
+        address to,
+        uint256 weight
+    ) external nonReentrant returns (uint256 weightPaid) {
+        if (msg.sender != _transfers || msg.sender == address(0)) revert AdjudicatorNotTransfers(msg.sender);
+        (address[] memory tokens, uint256[] memory weights) = _STAKE.poolTokens();
+        uint256[] memory held = new uint256[](tokens.length);
+        uint256 poolWeight;
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            _claimsFirst(sender, tokens[i]);
+            held[i] = _STAKE.restitutionOf(sender, tokens[i]);
+            poolWeight += (held[i] * weights[i]) / 1e18;
+        }
+        if (poolWeight == 0) return 0;
+        uint256 take = weight < poolWeight ? weight : poolWeight;
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            uint256 amount = (held[i] * take) / poolWeight;
+            if (amount == 0) continue;
+            _STAKE.releaseRestitution(sender, tokens[i], to, amount);
+            weightPaid += (amount * weights[i]) / 1e18;
+        }
     }
 
     /// @inheritdoc IAdjudicator
@@ -210,26 +224,6 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
     /// @inheritdoc IAdjudicator
     function transfers() external view returns (address) {
         return _transfers;
-    }
-
-    /// @dev The weight a native vault's slash takes its share of: each token's balance plus its pending withdrawal.
-    function _slashableWeight(address member, address[] memory tokens) private view returns (uint256 weight) {
-        ICollateralVault vault = ICollateralVault(address(_STAKE));
-        for (uint256 i = 0; i < tokens.length; ++i) {
-            uint256 amount = vault.balanceOf(member, tokens[i]) + vault.pendingOf(member, tokens[i]).amount;
-            if (amount != 0) weight += (amount * vault.tokenWeight(tokens[i])) / 1e18;
-        }
-    }
-
-    /// @dev The collateral tokens when the stake source is the native vault (its slashes reach the pool at once);
-    /// none for a source without that list.
-    function _vaultTokens() private view returns (address[] memory tokens) {
-        if (_STAKE.restitutionDelay() != 0) return tokens;
-        try ICollateralVault(address(_STAKE)).collateralTokens() returns (address[] memory list) {
-            return list;
-        } catch {
-            return tokens;
-        }
     }
 
     /// @inheritdoc IAdjudicator

@@ -354,6 +354,28 @@ contract CollateralVault is ICollateralVault, AccessControl, ReentrancyGuardTran
         for (uint256 i = 0; i < count; ++i) tokens[i] = _tokenList[i].token;
     }
 
+    /// @inheritdoc IStakeSource
+    function slashableWeightOf(address member) external view returns (uint256 weight) {
+        uint256 count = _config.tokenCount;
+        for (uint256 i = 0; i < count; ++i) {
+            TokenInfo memory info = _tokenList[i];
+            Position storage position = _positions[member][info.token];
+            uint256 amount = position.balance + position.pending;
+            if (amount != 0) weight += (amount * info.weight) / _WEIGHT_UNIT;
+        }
+    }
+
+    /// @inheritdoc IStakeSource
+    function poolTokens() external view returns (address[] memory tokens, uint256[] memory weights) {
+        uint256 count = _config.tokenCount;
+        tokens = new address[](count);
+        weights = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            tokens[i] = _tokenList[i].token;
+            weights[i] = _weightOf(tokens[i]);
+        }
+    }
+
     /// @inheritdoc ICollateralVault
     function bountyShareBps() external view returns (uint16) {
         return _config.bountyShareBps;

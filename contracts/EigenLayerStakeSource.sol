@@ -511,6 +511,24 @@ contract EigenLayerStakeSource is IEigenLayerStakeSource, AccessControl, Reentra
         return _strategies;
     }
 
+    /// @inheritdoc IStakeSource
+    function slashableWeightOf(address member) external view returns (uint256 weight) {
+        return _stakeOf(member);
+    }
+
+    /// @inheritdoc IStakeSource
+    function poolTokens() external view returns (address[] memory tokens, uint256[] memory weights) {
+        StrategyWeight[] memory list = _strategies;
+        tokens = new address[](list.length);
+        weights = new uint256[](list.length);
+        for (uint256 i = 0; i < list.length; ++i) {
+            address token = address(list[i].strategy.underlyingToken());
+            // Pooled as ether, as `_bookCleared` books it.
+            tokens[i] = token == address(_WRAPPED_NATIVE) ? address(0) : token;
+            weights[i] = list[i].weight;
+        }
+    }
+
     /// @inheritdoc IEigenLayerStakeSource
     function operatorSetId() external view returns (uint32) {
         return _SET_ID;

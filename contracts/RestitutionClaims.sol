@@ -333,6 +333,14 @@ abstract contract RestitutionClaims is IRestitutionClaims, ReentrancyGuardTransi
         _rounds[member][token].settled = true;
     }
 
+    /// @dev Users' claims come first: settles `member`'s current round of `token` when it has claims booked and has
+    /// closed (so they reserve their share of the pool before anything else takes from it); reverts
+    /// RestitutionRoundOpen while such a round is open.
+    function _claimsFirst(address member, address token) internal {
+        Round memory current = _rounds[member][token];
+        if (current.booked != 0 && !current.settled) _settleIfClosed(member, token, current.round);
+    }
+
     /// @dev The round's first close: what it waits for slashes ordered by.
     function _firstClose(Round memory round) private pure returns (uint64) {
         return round.closesAt - round.extension;

@@ -8,6 +8,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
@@ -21,12 +22,15 @@ import {QuorumVerdicts} from "./libraries/QuorumVerdicts.sol";
 
 /// @title Transfers
 /// @notice 0-confirmation transfers between members: see `ITransfers`.
-/// @dev Storage per notice: one slot, the keccak256 of its `NoticeRecord` with the low two bits holding the status
-/// (the record is in `NoticePosted`); per sender: the weight its open notices owe; per (sender, recipient, asset):
-/// the open amount. A sender's stake stays slashable for every open notice: settle-by is at most `maxSettleWindow`
-/// after posting and `maxSettleWindow + reportWindow` may not exceed the registry's unbonding delay, so collateral a
-/// sender asks to withdraw (or an exit it requests) after posting is still there `reportWindow` after settle-by;
-/// credit counts only the stake not already pending withdrawal (`stakeOf`).
+/// @dev Storage per notice: one slot, the keccak256 of its `NoticeRecord` with the low three bits holding the status
+/// (the record is in `NoticePosted`); per sender: one slot (the weight its open
+/// notices owe, its duties, its cached credit factor); per (sender, recipient, asset): one slot (the open amount and
+/// the recipient's own limit). A sender's stake stays slashable for every open notice: settle-by is at most
+/// `maxSettleWindow` after posting and `maxSettleWindow + reportWindow` may not exceed the registry's unbonding delay,
+/// so collateral a sender asks to withdraw (or an exit it requests) after posting is still there `reportWindow` after
+/// settle-by; credit counts only the stake not already pending withdrawal (`stakeOf`). A default's slash waits in the
+/// sender's restitution pool until the unbonding delay after posting, so a default moves collateral to a colluding
+/// recipient no sooner than a withdrawal would, and the claims against the sender are served first.
 contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransient {
     using MemberStatuses for IConsortiumRegistry.MemberStatus;
     using SafeERC20 for IERC20;
@@ -45,8 +49,28 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         "DepositAddress(address member,uint32 asset,address depositAddress,uint64 deadline)"
     );
 
-    uint256 private constant _STATUS_BITS = 2;
+    /// @notice How long a computed credit factor serves postNotice before it is recomputed.
+    uint64 public constant CREDIT_FACTOR_TTL = 1 hours;
+
+    uint256 private constant _STATUS_BITS = 3;
     uint256 private constant _WEIGHT_UNIT = 1e18;
+    uint256 private constant _FACTOR_UNIT = 1e9;
+
+    /// @dev One sender's books in one slot: the weight its open notices owe, its duties, its credit factor cache.
+    struct SenderBook {
+        uint112 owed;
+        uint32 settled;
+        uint32 defaulted;
+        uint32 factor;
+        uint40 factorAt;
+    }
+
+    /// @dev One (sender, recipient, asset) in one slot: the open amount and the recipient's own limit, stored as
+    /// `type(uint128).max - limit` so that zero (never set) reads as no limit.
+    struct Pair {
+        uint128 open;
+        uint128 capComplement;
+    }
 
     IConsortiumRegistry private immutable _REGISTRY;
     IStakeSource private immutable _STAKE;
@@ -58,11 +82,10 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
     mapping(uint32 asset => AssetTerms terms) private _assetTerms;
     mapping(uint32 asset => mapping(address depositAddress => address member)) private _depositOwners;
     mapping(bytes32 noticeId => uint256 word) private _notices;
-    mapping(address sender => uint256 weight) private _owedTotal;
-    mapping(address sender => mapping(address recipient => mapping(uint32 asset => uint256 amount))) private _open;
-    mapping(address recipient => mapping(address sender => mapping(uint32 asset => OwnLimit limit))) private _own;
+    mapping(address sender => SenderBook book) private _books;
+    mapping(address sender => mapping(address recipient => mapping(uint32 asset => Pair pair))) private _pairs;
     mapping(bytes32 txRef => bytes32 noticeId) private _txUsed;
-    mapping(address sender => Duties duties) private _duties;
+    mapping(address recipient => mapping(address token => uint256 amount)) private _held;
 
     /// @param admin Governance (DEFAULT_ADMIN_ROLE).
     /// @param registry The consortium registry (members, assets, unbonding delay).
@@ -103,7 +126,7 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         bytes calldata signature
     ) external {
         if (depositAddress == address(0)) revert TransfersZeroAddress();
-        if (!_REGISTRY.statusOf(msg.sender).isEnrolled()) revert TransfersNotMember(msg.sender);
+        if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert TransfersNotMember(msg.sender);
         if (_assetTerms[asset].kind == AssetKind.None) revert TransfersAssetNotEnabled(asset);
         if (block.timestamp > deadline) revert TransfersSignatureExpired(deadline);
         address owner = _depositOwners[asset][depositAddress];
@@ -118,11 +141,12 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
 
     /// @inheritdoc ITransfers
     function removeDepositAddress(uint32 asset, address depositAddress) external {
-        if (_depositOwners[asset][depositAddress] != msg.sender) {
+        address owner = _depositOwners[asset][depositAddress];
+        if (owner == address(0) || (owner != msg.sender && !_REGISTRY.statusOf(owner).hasLeft())) {
             revert TransfersUnknownDepositAddress(msg.sender, asset, depositAddress);
         }
         delete _depositOwners[asset][depositAddress];
-        emit DepositAddressRemoved(msg.sender, asset, depositAddress);
+        emit DepositAddressRemoved(owner, asset, depositAddress);
     }
 
     // ------------------------------------------------------------------ notices
@@ -133,7 +157,8 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         address recipient = notice.recipient;
         if (!_REGISTRY.canSendZeroConf(sender)) revert TransfersSenderCannotSend(sender);
         if (recipient == sender) revert TransfersSelfTransfer(sender);
-        if (!_REGISTRY.statusOf(recipient).isOperating()) revert TransfersNotMember(recipient);
+        // The recipient is the deposit address's owner: an operating member when it registered it, whose addresses
+        // anyone may remove once it has left.
         if (notice.amount == 0) revert TransfersZeroAmount();
         if (notice.payloadDigest == bytes32(0)) revert TransfersNoPayload();
         AssetTerms memory terms = _assetTerms[notice.asset];
@@ -141,19 +166,34 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         if (_depositOwners[notice.asset][notice.depositAddress] != recipient) {
             revert TransfersUnknownDepositAddress(recipient, notice.asset, notice.depositAddress);
         }
-        _checkSettleBy(notice.settleBy);
+        Params memory p = _params;
+        uint64 earliest = uint64(block.timestamp) + p.minSettleWindow;
+        uint64 latest = uint64(block.timestamp) + p.maxSettleWindow;
+        if (notice.settleBy < earliest || notice.settleBy > latest) {
+            revert TransfersBadSettleBy(notice.settleBy, earliest, latest);
+        }
         noticeId = noticeIdOf(sender, notice.nonce);
         if (_notices[noticeId] != 0) revert TransfersNonceUsed(sender, notice.nonce);
-        if (!SignatureChecker.isValidSignatureNow(sender, noticeDigest(notice), signature)) {
+        // The sender posting itself needs no signature; a relayed notice carries the sender's (EOA or ERC-1271).
+        if (msg.sender != sender && !SignatureChecker.isValidSignatureNow(sender, noticeDigest(notice), signature)) {
             revert TransfersBadSignature(sender);
         }
-        uint256 owed = _owedWeight(terms, notice.amount);
-        (uint256 available, uint256 open) = _creditOf(sender, recipient, notice.asset, terms);
+        SenderBook memory book = _books[sender];
+        if (!_fresh(book)) {
+            book.factor = _computeFactor(sender, p);
+            book.factorAt = uint40(block.timestamp);
+            emit CreditRefreshed(sender, book.factor);
+        }
+        Pair memory pair = _pairs[sender][recipient][notice.asset];
+        uint256 available = _available(_limitOf(sender, p, book.factor), book.owed, pair, terms, p);
         if (notice.amount > available) {
             revert TransfersOverLimit(sender, recipient, notice.asset, notice.amount, available);
         }
-        _open[sender][recipient][notice.asset] = open + notice.amount;
-        _owedTotal[sender] += owed;
+        uint256 owed = _owedWeight(terms, p, notice.amount);
+        book.owed = SafeCast.toUint112(book.owed + owed);
+        _books[sender] = book;
+        pair.open = SafeCast.toUint128(uint256(pair.open) + notice.amount);
+        _pairs[sender][recipient][notice.asset] = pair;
         NoticeRecord memory record = NoticeRecord({
             notice: notice,
             postedAt: uint64(block.timestamp),
@@ -176,18 +216,21 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
             revert TransfersWrongSettlement(notice.asset, kind);
         }
         _close(noticeId, record, NoticeStatus.Settled);
-        _duties[notice.sender].settled += 1;
         emit NoticeSettled(noticeId, notice.sender, notice.recipient, bytes32(0));
-        // The payment is the settlement: the deposit address receives the amount in this call (after the books).
+        // The payment is the settlement: the deposit address receives the amount in this call (after the books), or,
+        // when it refuses, this contract holds it for the recipient (a refusing address cannot force a default).
+        address token;
+        bool pushed;
         if (kind == AssetKind.Native) {
-            (bool ok, ) = notice.depositAddress.call{value: notice.amount}("");
-            if (!ok) revert TransfersNativeSendFailed(notice.depositAddress);
+            pushed = _trySendEth(notice.depositAddress, notice.amount);
         } else {
-            IERC20(_REGISTRY.assetToken(notice.asset)).safeTransferFrom(
-                msg.sender,
-                notice.depositAddress,
-                notice.amount
-            );
+            token = _REGISTRY.assetToken(notice.asset);
+            pushed = SafeERC20.trySafeTransferFrom(IERC20(token), msg.sender, notice.depositAddress, notice.amount);
+            if (!pushed) IERC20(token).safeTransferFrom(msg.sender, address(this), notice.amount);
+        }
+        if (!pushed) {
+            _held[notice.recipient][token] += notice.amount;
+            emit PaymentHeld(noticeId, notice.recipient, token, notice.amount);
         }
     }
 
@@ -213,7 +256,6 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
             revert TransfersQuorumNotReached(t.weight, t.quorumWeight, t.count, t.minSigners);
         _txUsed[txRef] = noticeId;
         _close(noticeId, record, NoticeStatus.Settled);
-        _duties[notice.sender].settled += 1;
         emit NoticeSettled(noticeId, notice.sender, notice.recipient, txRef);
     }
 
@@ -224,21 +266,63 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         if (block.timestamp <= notice.settleBy) revert TransfersBeforeSettleBy(notice.settleBy);
         address adjudicator_ = _adjudicator;
         if (adjudicator_ == address(0)) revert TransfersNoAdjudicator();
-        uint256 owed = _close(noticeId, record, NoticeStatus.Defaulted);
-        _duties[notice.sender].defaulted += 1;
+        _close(noticeId, record, NoticeStatus.Defaulted);
         weightSlashed = IAdjudicator(adjudicator_).slashTransferDefault(
             notice.sender,
             noticeId,
-            owed,
+            record.owedWeight,
             notice.recipient
         );
-        emit NoticeDefaulted(noticeId, notice.sender, notice.recipient, owed, weightSlashed, msg.sender);
+        emit NoticeDefaulted(noticeId, notice.sender, notice.recipient, record.owedWeight, weightSlashed, msg.sender);
+    }
+
+    /// @inheritdoc ITransfers
+    function payDefault(NoticeRecord calldata record, address to) external nonReentrant returns (uint256 weightPaid) {
+        Notice calldata notice = record.notice;
+        bytes32 noticeId = noticeIdOf(notice.sender, notice.nonce);
+        NoticeStatus status = _statusOf(noticeId, record);
+        if (status != NoticeStatus.Defaulted) revert TransfersNotDefaulted(noticeId, status);
+        if (to == address(0)) revert TransfersZeroAddress();
+        if (msg.sender != notice.recipient && to != notice.recipient) {
+            revert TransfersNotRecipient(msg.sender, notice.recipient);
+        }
+        uint64 payableAt = record.postedAt + _REGISTRY.unbondingDelay();
+        if (block.timestamp < payableAt) revert TransfersPayoutNotDue(noticeId, payableAt);
+        _notices[noticeId] = _withStatus(_recordHash(record), NoticeStatus.Paid);
+        // Every slash of the sender ordered by now (its default's among them) must have reached its pool.
+        uint256 pending = _STAKE.clearRestitution(notice.sender, uint64(block.timestamp));
+        if (pending != 0) revert TransfersAwaitingSlashedFunds(notice.sender, pending);
+        weightPaid = IAdjudicator(_adjudicator).releaseTransferPayout(notice.sender, to, record.owedWeight);
+        emit DefaultPaid(noticeId, notice.recipient, to, record.owedWeight, weightPaid);
+    }
+
+    /// @inheritdoc ITransfers
+    function withdrawHeld(address token, address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert TransfersZeroAddress();
+        amount = _held[msg.sender][token];
+        if (amount == 0) revert TransfersNothingHeld(msg.sender, token);
+        delete _held[msg.sender][token];
+        emit HeldWithdrawn(msg.sender, token, to, amount);
+        if (token == address(0)) {
+            if (!_trySendEth(to, amount)) revert TransfersNativeSendFailed(to);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    /// @inheritdoc ITransfers
+    function refreshCredit(address sender) external {
+        SenderBook storage book = _books[sender];
+        uint32 factor = _computeFactor(sender, _params);
+        book.factor = factor;
+        book.factorAt = uint40(block.timestamp);
+        emit CreditRefreshed(sender, factor);
     }
 
     /// @inheritdoc ITransfers
     function setOwnLimit(address sender, uint32 asset, bool set, uint128 limit) external {
         if (!_REGISTRY.statusOf(msg.sender).isEnrolled()) revert TransfersNotMember(msg.sender);
-        _own[msg.sender][sender][asset] = OwnLimit({set: set, limit: set ? limit : 0});
+        _pairs[sender][msg.sender][asset].capComplement = set ? type(uint128).max - limit : 0;
         emit OwnLimitSet(msg.sender, sender, asset, set, set ? limit : 0);
     }
 
@@ -329,44 +413,49 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         address recipient,
         uint32 asset
     ) external view returns (uint256 available, uint256 outstanding) {
+        Pair memory pair = _pairs[sender][recipient][asset];
+        outstanding = pair.open;
         AssetTerms memory terms = _assetTerms[asset];
-        if (terms.kind == AssetKind.None) return (0, _open[sender][recipient][asset]);
-        return _creditOf(sender, recipient, asset, terms);
+        if (terms.kind == AssetKind.None) return (0, outstanding);
+        (uint256 limit, uint256 owed) = creditWeightOf(sender);
+        available = _available(limit, owed, pair, terms, _params);
     }
 
     /// @inheritdoc ITransfers
     function creditWeightOf(address sender) public view returns (uint256 limit, uint256 owed) {
-        owed = _owedTotal[sender];
+        SenderBook memory book = _books[sender];
+        owed = book.owed;
         if (!_REGISTRY.canSendZeroConf(sender)) return (0, owed);
         Params memory p = _params;
-        limit = Math.mulDiv(_STAKE.stakeOf(sender), p.creditBps, Constants.BPS);
-        IReputation.Parts memory parts = _REPUTATION.partsOf(sender);
-        // The duty record (met / total, all met when there is none) and the slash factor lower the collateral term.
-        uint256 missedBps =
-            parts.weightedTotal == 0
-                ? 0
-                : Constants.BPS - Math.mulDiv(parts.weightedMet, Constants.BPS, parts.weightedTotal);
-        limit = Math.mulDiv(
-            limit,
-            Constants.BPS - Math.mulDiv(missedBps, p.reputationBps, Constants.BPS),
-            Constants.BPS
-        );
-        limit = Math.mulDiv(limit, parts.slashFactor, _WEIGHT_UNIT);
+        limit = _limitOf(sender, p, _fresh(book) ? book.factor : _computeFactor(sender, p));
     }
 
     /// @inheritdoc ITransfers
     function owedWeightOf(uint32 asset, uint256 amount) external view returns (uint256) {
-        return _owedWeight(_assetTerms[asset], amount);
+        return _owedWeight(_assetTerms[asset], _params, amount);
     }
 
     /// @inheritdoc ITransfers
     function ownLimitOf(address recipient, address sender, uint32 asset) external view returns (OwnLimit memory) {
-        return _own[recipient][sender][asset];
+        uint128 complement = _pairs[sender][recipient][asset].capComplement;
+        return OwnLimit({set: complement != 0, limit: complement == 0 ? 0 : type(uint128).max - complement});
     }
 
     /// @inheritdoc ITransfers
     function dutiesOf(address sender) external view returns (Duties memory) {
-        return _duties[sender];
+        SenderBook memory book = _books[sender];
+        return Duties({settled: book.settled, defaulted: book.defaulted});
+    }
+
+    /// @inheritdoc ITransfers
+    function heldOf(address recipient, address token) external view returns (uint256) {
+        return _held[recipient][token];
+    }
+
+    /// @inheritdoc ITransfers
+    function creditFactorOf(address sender) external view returns (uint32 factor, uint40 computedAt) {
+        SenderBook memory book = _books[sender];
+        return (book.factor, book.factorAt);
     }
 
     /// @inheritdoc ITransfers
@@ -388,47 +477,60 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
 
     /// @dev The asset amount the sender's remaining weight covers (value plus penalty), capped by the recipient's own
     /// limit less what is open to it.
-    function _creditOf(
-        address sender,
-        address recipient,
-        uint32 asset,
-        AssetTerms memory terms
-    ) private view returns (uint256 available, uint256 outstanding) {
-        outstanding = _open[sender][recipient][asset];
-        (uint256 limit, uint256 owed) = creditWeightOf(sender);
+    function _available(
+        uint256 limit,
+        uint256 owed,
+        Pair memory pair,
+        AssetTerms memory terms,
+        Params memory p
+    ) private pure returns (uint256 available) {
+        // freeWeight <= limit, far below 2^128.
         uint256 freeWeight = limit > owed ? limit - owed : 0;
-        available = Math.mulDiv(
-            freeWeight,
-            _WEIGHT_UNIT * Constants.BPS,
-            terms.weight * (Constants.BPS + _params.penaltyBps)
-        );
-        OwnLimit memory own = _own[recipient][sender][asset];
-        if (own.set) {
-            uint256 left = own.limit > outstanding ? own.limit - outstanding : 0;
+        available =
+            (freeWeight * (_WEIGHT_UNIT * Constants.BPS)) / (uint256(terms.weight) * (Constants.BPS + p.penaltyBps));
+        if (pair.capComplement != 0) {
+            uint256 cap = type(uint128).max - pair.capComplement;
+            uint256 left = cap > pair.open ? cap - pair.open : 0;
             if (left < available) available = left;
         }
     }
 
-    function _owedWeight(AssetTerms memory terms, uint256 amount) private view returns (uint256) {
+    /// @dev `creditBps` of the stake the sender has now (not pending withdrawal), times its credit factor.
+    function _limitOf(address sender, Params memory p, uint256 factor) private view returns (uint256) {
+        // Stake weights are far below 2^128; creditBps * factor is below 2^44.
+        return (_STAKE.stakeOf(sender) * p.creditBps * factor) / (Constants.BPS * _FACTOR_UNIT);
+    }
+
+    /// @dev The reputation haircut on credit, 1e9 = none: the duty record (met / total, all met when there is none)
+    /// lowers it by up to `reputationBps`, the worst recent RA finding by its decayed penalty, each slash counted by
+    /// the slash factor.
+    function _computeFactor(address sender, Params memory p) private view returns (uint32) {
+        IReputation.Parts memory parts = _REPUTATION.partsOf(sender);
+        uint256 missedBps =
+            parts.weightedTotal == 0
+                ? 0
+                : Constants.BPS - Math.mulDiv(parts.weightedMet, Constants.BPS, parts.weightedTotal);
+        uint256 factor = Math.mulDiv(
+            _FACTOR_UNIT,
+            (Constants.BPS - Math.mulDiv(missedBps, p.reputationBps, Constants.BPS)) *
+                (Constants.BPS - parts.findingsPenaltyBps),
+            Constants.BPS * Constants.BPS
+        );
+        return uint32(Math.mulDiv(factor, parts.slashFactor, _WEIGHT_UNIT));
+    }
+
+    function _fresh(SenderBook memory book) private view returns (bool) {
+        return book.factorAt != 0 && block.timestamp < uint256(book.factorAt) + CREDIT_FACTOR_TTL;
+    }
+
+    function _owedWeight(AssetTerms memory terms, Params memory p, uint256 amount) private pure returns (uint256) {
         return
             Math.mulDiv(
                 amount,
-                terms.weight * (Constants.BPS + _params.penaltyBps),
+                uint256(terms.weight) * (Constants.BPS + p.penaltyBps),
                 _WEIGHT_UNIT * Constants.BPS,
                 Math.Rounding.Ceil
             );
-    }
-
-    /// @dev Settle-by within the governance window, which itself fits the unbonding delay with the report window.
-    function _checkSettleBy(uint64 settleBy) private view {
-        Params memory p = _params;
-        uint64 unbonding = _REGISTRY.unbondingDelay();
-        if (p.maxSettleWindow + p.reportWindow > unbonding) {
-            revert TransfersWindowBeyondUnbonding(p.maxSettleWindow + p.reportWindow, unbonding);
-        }
-        uint64 earliest = uint64(block.timestamp) + p.minSettleWindow;
-        uint64 latest = uint64(block.timestamp) + p.maxSettleWindow;
-        if (settleBy < earliest || settleBy > latest) revert TransfersBadSettleBy(settleBy, earliest, latest);
     }
 
     /// @dev The id of `record`, which must be posted and open.
@@ -439,20 +541,29 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         if (status != NoticeStatus.Open) revert TransfersNotOpen(noticeId, status);
     }
 
-    /// @dev Marks the notice closed and frees the sender's credit: exactly the weight the notice added at posting
-    /// (`record.owedWeight`, bound by the record hash), so a re-weighting meanwhile neither frees another open
-    /// notice's credit nor leaves phantom debt. Returns the weight the notice owes now (value plus penalty at the
-    /// asset's terms now: what a default slashes).
-    function _close(
-        bytes32 noticeId,
-        NoticeRecord calldata record,
-        NoticeStatus status
-    ) private returns (uint256 owed) {
+    /// @dev Marks the notice closed, counts the sender's duty and frees its credit: exactly the weight the notice
+    /// added at posting (`record.owedWeight`, bound by the record hash), so a re-weighting meanwhile neither frees
+    /// another open notice's credit nor leaves phantom debt. A default also clears the cached credit factor, so the
+    /// sender's next notice is judged with the default counted.
+    function _close(bytes32 noticeId, NoticeRecord calldata record, NoticeStatus status) private {
         Notice calldata n = record.notice;
         _notices[noticeId] = _withStatus(_recordHash(record), status);
-        owed = _owedWeight(_assetTerms[n.asset], n.amount);
-        _owedTotal[n.sender] -= record.owedWeight;
-        _open[n.sender][n.recipient][n.asset] -= n.amount;
+        SenderBook storage book = _books[n.sender];
+        book.owed -= SafeCast.toUint112(record.owedWeight);
+        if (status == NoticeStatus.Settled) {
+            book.settled += 1;
+        } else {
+            book.defaulted += 1;
+            book.factorAt = 0;
+        }
+        _pairs[n.sender][n.recipient][n.asset].open -= n.amount;
+    }
+
+    /// @dev Sends ether without copying what the callee returns (a return bomb costs the caller nothing).
+    function _trySendEth(address to, uint256 amount) private returns (bool ok) {
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0, 0, 0, 0)
+        }
     }
 
     function _statusOf(bytes32 noticeId, NoticeRecord calldata record) private view returns (NoticeStatus) {
@@ -480,6 +591,11 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
             p.creditBps > Constants.BPS ||
             p.reputationBps > Constants.BPS
         ) revert TransfersBadParams();
+        // Stake a sender starts withdrawing after posting stays slashable through the report window.
+        uint64 unbonding = _REGISTRY.unbondingDelay();
+        if (p.maxSettleWindow + p.reportWindow > unbonding) {
+            revert TransfersWindowBeyondUnbonding(p.maxSettleWindow + p.reportWindow, unbonding);
+        }
         _params = p;
         emit ParamsSet(p);
     }

@@ -967,9 +967,19 @@ const transferTasks: TaskDefinition[] = [
     .addVariadicArgument({ name: "files", description: "The settlement files", type: ArgumentType.FILE })
     .setAction(() => import("./transfer-submit.js"))
     .build(),
-  signingTask(["transfer", "report-default"], "Anyone, after settle-by: slash the sender, paid to the recipient")
+  signingTask(["transfer", "report-default"], "Anyone, after settle-by: slash the sender into its restitution pool")
     .addPositionalArgument(noticeArgument)
     .setAction(() => import("./transfer-report-default.js"))
+    .build(),
+  signingTask(["transfer", "pay-default"], "Anyone, the unbonding delay after posting: pay a default to its recipient")
+    .addPositionalArgument(noticeArgument)
+    .addOption(optionalOption("to", "Where the payout goes (default the recipient; only the recipient may change it)"))
+    .setAction(() => import("./transfer-pay-default.js"))
+    .build(),
+  signingTask(["transfer", "withdraw-held"], "Recipient: withdraw settlements held because a deposit address refused them")
+    .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(optionalOption("to", "Where to (default the signer)"))
+    .setAction(() => import("./transfer-withdraw-held.js"))
     .build(),
 ];
 

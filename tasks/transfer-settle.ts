@@ -31,7 +31,15 @@ export async function transferSettle(ctx: Client, args: Args): Promise<void> {
       await sendAndDescribe(ctx, "approve", () => token.getFunction("approve")(transfers.getAddress(), n.amount));
     }
   }
-  await sendAndDescribe(ctx, "settle", () => transfers.settle(p.record, { value: kind === "Native" ? n.amount : 0n }));
-  ctx.out.line(`notice ${id} settled: ${n.amount} base units of asset ${n.asset} to ${n.depositAddress}`);
-  ctx.out.setAll({ noticeId: id, status: "Settled" });
+  const receipt = await sendAndDescribe(ctx, "settle", () =>
+    transfers.settle(p.record, { value: kind === "Native" ? n.amount : 0n }),
+  );
+  const held = receipt.logs.some((log) => transfers.interface.parseLog(log)?.name === "PaymentHeld");
+  ctx.out.line(
+    held
+      ? `notice ${id} settled: ${n.amount} base units of asset ${n.asset} held for ${n.recipient} ` +
+          `(${n.depositAddress} refused them; the recipient runs transfer withdraw-held)`
+      : `notice ${id} settled: ${n.amount} base units of asset ${n.asset} to ${n.depositAddress}`,
+  );
+  ctx.out.setAll({ noticeId: id, status: "Settled", held });
 }

@@ -135,8 +135,8 @@ interface IAdjudicator is IRestitutionClaims {
         uint256 weightSlashed
     );
     /// @notice Emitted when a missed interim attestation is punished.
-    /// @notice A transfer notice's sender was slashed for a default; `paid` weight of it went to the recipient at once
-    /// (the rest, if the stake source delivers slashes later, stays in the sender's restitution pool).
+    /// @notice A transfer notice's sender was slashed for a default, into its restitution pool (the transfers contract
+    /// pays the recipient from it after the unbonding delay).
     event TransferDefaultSlashed(
         address indexed sender,
         bytes32 indexed noticeId,
@@ -228,8 +228,8 @@ interface IAdjudicator is IRestitutionClaims {
     ) external returns (uint256 weightSlashed);
 
     /// @notice Transfers only: slashes `sender` at least `weightOwed` of stake weight (all of it when it has less),
-    /// no bounty, and pays what the slash put in its restitution pool to `recipient` (the recipient member), never to
-    /// the reporter or back to the sender.
+    /// no bounty, into the sender's restitution pool, where it stays until the transfers contract pays the recipient
+    /// member after the unbonding delay (`releaseTransferPayout`): never to the reporter or back to the sender.
     /// @return weightSlashed The stake weight slashed.
     function slashTransferDefault(
         address sender,
@@ -237,6 +237,15 @@ interface IAdjudicator is IRestitutionClaims {
         uint256 weightOwed,
         address recipient
     ) external returns (uint256 weightSlashed);
+
+    /// @notice Transfers only: pays `weight` of stake weight from `sender`'s restitution pool to `to` (a defaulted
+    /// notice's recipient), the same share of each token the pool holds (`IStakeSource.poolTokens`, at its weights),
+    /// after the claims against `sender`: a claim round with claims booked, in any pool token, is settled first when
+    /// it has closed (its claims reserve their share of the pool), and the call reverts `RestitutionRoundOpen` while
+    /// one is open.
+    /// @return weightPaid What was paid: `weight`, or all the pool holds when it holds less (each token's amount
+    /// rounds down).
+    function releaseTransferPayout(address sender, address to, uint256 weight) external returns (uint256 weightPaid);
 
     /// @notice Governance, once: the transfers contract allowed to call `slashTransferDefault`.
     function setTransfers(address transfers_) external;

@@ -87,6 +87,13 @@ interface IStakeSource {
     /// not yet: a slash the source could not execute yet counts).
     function clearRestitution(address member, uint64 orderedBy) external returns (uint256 pending);
 
+    /// @notice The weight a slash's share is taken of: on the native vault each token's balance plus its pending
+    /// withdrawal (a slash cuts both), on EigenLayer the allocated stake (`stakeOf`).
+    function slashableWeightOf(address member) external view returns (uint256 weight);
+
+    /// @notice The tokens a restitution pool can hold (address(0): ether) and the stake weight of one base unit of
+    /// each (1e18 = one weight unit): what a payout owed in weight is paid in.
+    function poolTokens() external view returns (address[] memory tokens, uint256[] memory weights);
     /// @notice The longest time, in seconds, between a slash and its funds reaching the restitution pool (zero when
     /// they arrive in the slash itself).
     function restitutionDelay() external view returns (uint64);

@@ -5,8 +5,9 @@ pragma solidity 0.8.30;
 /// @notice 0-confirmation transfers between members (issue 15): a sender posts an EIP-712 signed notice (its payload
 /// on the DA layer, the digest here), the recipient may credit its customer at once within the sender's credit limit,
 /// and the sender settles by the notice's settle-by time (through this contract for assets on this chain, by an
-/// operators' quorum verdict naming the transaction for assets elsewhere) or is slashed through the adjudicator, the
-/// slash paid to the recipient member.
+/// operators' quorum verdict naming the transaction for assets elsewhere) or is slashed through the adjudicator into
+/// its restitution pool, from which the recipient member is paid once the unbonding delay after posting has passed
+/// and the claims against the sender have had their turn (`payDefault`).
 interface ITransfers {
     /// @notice How an asset settles. `None`: not enabled for transfers.
     enum AssetKind {
@@ -16,12 +17,14 @@ interface ITransfers {
         OffChain
     }
 
-    /// @notice A notice's state. Each notice ends settled or defaulted, once.
+    /// @notice A notice's state. Each notice ends settled or defaulted, once; a defaulted one is `Paid` once its
+    /// recipient's payout went out.
     enum NoticeStatus {
         None,
         Open,
         Settled,
-        Defaulted
+        Defaulted,
+        Paid
     }
 
     /// @notice What the sender signs (EIP-712 `Notice`).
@@ -45,8 +48,9 @@ interface ITransfers {
     }
 
     /// @notice A posted notice as this contract stores its hash (the `NoticePosted` event carries it).
-    /// @param owedWeight What the notice adds to the sender's owed total at posting (value plus penalty at the
-    /// asset's terms then); closing the notice subtracts exactly this, whatever governance re-weighted meanwhile.
+    /// @param owedWeight What the notice owes, fixed at posting (value plus penalty at the asset's terms then): added
+    /// to the sender's owed total, subtracted exactly at closing whatever governance re-weighted meanwhile, slashed on
+    /// a default and paid to the recipient from the slash.
     struct NoticeRecord {
         Notice notice;
         uint64 postedAt;
@@ -57,7 +61,8 @@ interface ITransfers {
     /// @param minSettleWindow The shortest time between posting and settle-by.
     /// @param maxSettleWindow The longest time between posting and settle-by.
     /// @param reportWindow How long after settle-by a default stays guaranteed slashable: maxSettleWindow +
-    /// reportWindow may not exceed the registry's unbonding delay when a notice is posted.
+    /// reportWindow may not exceed the registry's unbonding delay (checked when the parameters are set; governance
+    /// keeps the registry's delay at least that).
     /// @param penaltyBps Slashed on a default on top of the unsettled value (basis points of it).
     /// @param creditBps Outstanding value a sender may have, in basis points of its stake weight.
     /// @param reputationBps How far a sender's duty record lowers its credit: at a record of all misses the limit is
@@ -76,7 +81,7 @@ interface ITransfers {
     /// @param weight Stake weight of one base unit, 1e18 = one weight unit (the stake source's governance unit).
     struct AssetTerms {
         AssetKind kind;
-        uint256 weight;
+        uint128 weight;
     }
 
     /// @notice A sender's transfer duties (Reputation counts them).
@@ -120,6 +125,12 @@ interface ITransfers {
     error TransfersQuorumNotReached(uint256 weight, uint256 quorumWeight, uint256 signers, uint256 minSigners);
     error TransfersAdjudicatorAlreadySet();
     error TransfersNoAdjudicator();
+    error TransfersNotDefaulted(bytes32 noticeId, NoticeStatus status);
+    error TransfersPayoutNotDue(bytes32 noticeId, uint64 payableAt);
+    error TransfersAwaitingSlashedFunds(address sender, uint256 pending);
+    error TransfersNotRecipient(address caller, address recipient);
+    error TransfersNothingHeld(address recipient, address token);
+    error TransfersAmountTooLarge(uint256 amount);
 
     event DepositAddressRegistered(address indexed member, uint32 indexed asset, address depositAddress);
     event DepositAddressRemoved(address indexed member, uint32 indexed asset, address depositAddress);
@@ -138,12 +149,27 @@ interface ITransfers {
         uint256 weightSlashed,
         address reporter
     );
+    /// @notice A defaulted notice's payout went to `to`: `weightPaid` of the `weightOwed` (less when the claims
+    /// against the sender took part of its pool first).
+    event DefaultPaid(
+        bytes32 indexed noticeId,
+        address indexed recipient,
+        address to,
+        uint256 weightOwed,
+        uint256 weightPaid
+    );
+    /// @notice A settlement's payment could not be pushed to the deposit address (it refused ether, or the token
+    /// refused the transfer): the notice is settled and the amount is held here for the recipient (`withdrawHeld`).
+    event PaymentHeld(bytes32 indexed noticeId, address indexed recipient, address token, uint256 amount);
+    event HeldWithdrawn(address indexed recipient, address token, address to, uint256 amount);
+    /// @notice The sender's credit factor (its reputation's haircut, 1e9 = none) was recomputed.
+    event CreditRefreshed(address indexed sender, uint32 factor);
     event OwnLimitSet(address indexed recipient, address indexed sender, uint32 indexed asset, bool set, uint128 limit);
     event ParamsSet(Params params);
     event AssetTermsSet(uint32 indexed asset, AssetKind kind, uint256 weight);
     event AdjudicatorSet(address adjudicator);
 
-    /// @notice Registers `depositAddress` as where the caller (a member) receives `asset`; `signature` is the
+    /// @notice Registers `depositAddress` as where the caller (an operating member) receives `asset`; `signature` is the
     /// address's EIP-712 `DepositAddress` signature (ownership, as for reserve wallets), valid until `deadline`.
     function registerDepositAddress(
         uint32 asset,
@@ -152,16 +178,19 @@ interface ITransfers {
         bytes calldata signature
     ) external;
 
-    /// @notice The caller removes one of its deposit addresses (open notices to it still settle there).
+    /// @notice Removes a deposit address: its owner, or anyone once the owner has left the consortium (open notices to
+    /// it still settle there).
     function removeDepositAddress(uint32 asset, address depositAddress) external;
 
-    /// @notice Posts `notice` with the sender's EIP-712 signature (anyone may relay it). Refused beyond the credit
-    /// limit, for a used nonce, an unregistered deposit address, or a settle-by outside the governance window.
+    /// @notice Posts `notice` with the sender's EIP-712 signature (anyone may relay it; the sender posting itself
+    /// passes an empty one). Refused beyond the credit limit, for a used nonce, an unregistered deposit address, or a
+    /// settle-by outside the governance window.
     function postNotice(Notice calldata notice, bytes calldata signature) external returns (bytes32 noticeId);
 
     /// @notice Settles an open notice of a Native or Erc20 asset: moves `amount` (msg.value, or the caller's tokens
     /// by allowance) to the notice's deposit address in the same call. Anyone may pay; late payment still settles
-    /// until a default is reported.
+    /// until a default is reported. When the deposit address refuses the payment, the amount is held here for the
+    /// recipient (`PaymentHeld`, `withdrawHeld`) and the notice is settled all the same.
     function settle(NoticeRecord calldata record) external payable;
 
     /// @notice Settles an open notice of an OffChain asset by the operators' quorum verdict (EIP-712
@@ -169,8 +198,23 @@ interface ITransfers {
     function attestSettlement(NoticeRecord calldata record, bytes32 txRef, bytes calldata signatures) external;
 
     /// @notice Anyone, after settle-by: reports the open notice as defaulted; the sender is slashed at least the
-    /// unsettled value plus the penalty, paid to the recipient.
+    /// notice's owed weight (value plus penalty, fixed at posting) into its restitution pool, from which the recipient
+    /// is paid it once the unbonding delay after posting has passed (`payDefault`).
     function reportDefault(NoticeRecord calldata record) external returns (uint256 weightSlashed);
+
+    /// @notice Pays a defaulted notice's owed weight to `to` once the registry's unbonding delay after its posting has
+    /// passed: anyone may pay it to the recipient, the recipient to any address. Paid in the same share of each token the sender's pool holds, after
+    /// the claims against the sender (see `IAdjudicator.releaseTransferPayout`); reverts
+    /// `TransfersAwaitingSlashedFunds` while slashed funds have not reached the pool (EigenLayer's clearing).
+    /// @return weightPaid The stake weight paid.
+    function payDefault(NoticeRecord calldata record, address to) external returns (uint256 weightPaid);
+
+    /// @notice The caller (a recipient) withdraws what settlements held for it in `token` (address(0): ether).
+    function withdrawHeld(address token, address to) external returns (uint256 amount);
+
+    /// @notice Anyone: recomputes `sender`'s credit factor from its reputation now (postNotice does when the cached
+    /// one is older than `CREDIT_FACTOR_TTL`, and a default clears it).
+    function refreshCredit(address sender) external;
 
     /// @notice The caller (a recipient) sets or clears its own lower limit for `sender` and `asset`.
     function setOwnLimit(address sender, uint32 asset, bool set, uint128 limit) external;
@@ -214,11 +258,18 @@ interface ITransfers {
         uint32 asset
     ) external view returns (uint256 available, uint256 outstanding);
 
-    /// @notice The sender's credit in stake weight: its limit and what its open notices owe (value plus penalty).
+    /// @notice The sender's credit in stake weight: its limit and what its open notices owe (value plus penalty). The
+    /// limit is `creditBps` of its stake now times its credit factor: the cached one while fresh, else computed now.
     function creditWeightOf(address sender) external view returns (uint256 limit, uint256 owed);
 
     /// @notice The weight an open notice owes on default (value at the asset's weight, plus the penalty).
     function owedWeightOf(uint32 asset, uint256 amount) external view returns (uint256);
+
+    /// @notice What settlements hold for `recipient` in `token` (address(0): ether).
+    function heldOf(address recipient, address token) external view returns (uint256);
+
+    /// @notice The sender's cached credit factor (1e9 = no haircut) and when it was computed (zero: never, or cleared).
+    function creditFactorOf(address sender) external view returns (uint32 factor, uint40 computedAt);
 
     function ownLimitOf(address recipient, address sender, uint32 asset) external view returns (OwnLimit memory);
 

@@ -798,6 +798,17 @@ export const ADJUDICATOR_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "weight", type: "uint256" },
+    ],
+    name: "releaseTransferPayout",
+    outputs: [{ internalType: "uint256", name: "weightPaid", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "bytes32", name: "role", type: "bytes32" },
       { internalType: "address", name: "callerConfirmation", type: "address" },
     ],
@@ -2539,6 +2550,16 @@ export const COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "poolTokens",
+    outputs: [
+      { internalType: "address[]", name: "tokens", type: "address[]" },
+      { internalType: "uint256[]", name: "weights", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address[]", name: "signers", type: "address[]" },
       { internalType: "uint64", name: "createdAt", type: "uint64" },
@@ -2667,6 +2688,13 @@ export const COLLATERAL_VAULT_ABI = [
     name: "slash",
     outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "slashableWeightOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -5061,6 +5089,16 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "poolTokens",
+    outputs: [
+      { internalType: "address[]", name: "tokens", type: "address[]" },
+      { internalType: "uint256[]", name: "weights", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address[]", name: "signers", type: "address[]" },
       { internalType: "uint64", name: "createdAt", type: "uint64" },
@@ -5202,6 +5240,13 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
     name: "slash",
     outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "slashableWeightOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -5877,6 +5922,14 @@ export const TRANSFERS_ABI = [
   { inputs: [], name: "InvalidShortString", type: "error" },
   { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
   {
+    inputs: [
+      { internalType: "uint8", name: "bits", type: "uint8" },
+      { internalType: "uint256", name: "value", type: "uint256" },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "token", type: "address" }],
     name: "SafeERC20FailedOperation",
     type: "error",
@@ -5884,8 +5937,21 @@ export const TRANSFERS_ABI = [
   { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
   { inputs: [], name: "TransfersAdjudicatorAlreadySet", type: "error" },
   {
+    inputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
+    name: "TransfersAmountTooLarge",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
     name: "TransfersAssetNotEnabled",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint256", name: "pending", type: "uint256" },
+    ],
+    name: "TransfersAwaitingSlashedFunds",
     type: "error",
   },
   {
@@ -5944,6 +6010,14 @@ export const TRANSFERS_ABI = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "enum ITransfers.NoticeStatus", name: "status", type: "uint8" },
+    ],
+    name: "TransfersNotDefaulted",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "TransfersNotMember",
     type: "error",
@@ -5958,6 +6032,22 @@ export const TRANSFERS_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "caller", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+    ],
+    name: "TransfersNotRecipient",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "TransfersNothingHeld",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "sender", type: "address" },
       { internalType: "address", name: "recipient", type: "address" },
       { internalType: "uint32", name: "asset", type: "uint32" },
@@ -5965,6 +6055,14 @@ export const TRANSFERS_ABI = [
       { internalType: "uint256", name: "available", type: "uint256" },
     ],
     name: "TransfersOverLimit",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "uint64", name: "payableAt", type: "uint64" },
+    ],
+    name: "TransfersPayoutNotDue",
     type: "error",
   },
   {
@@ -6059,6 +6157,27 @@ export const TRANSFERS_ABI = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: false, internalType: "uint32", name: "factor", type: "uint32" },
+    ],
+    name: "CreditRefreshed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightPaid", type: "uint256" },
+    ],
+    name: "DefaultPaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
       { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
@@ -6077,6 +6196,17 @@ export const TRANSFERS_ABI = [
     type: "event",
   },
   { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "HeldWithdrawn",
+    type: "event",
+  },
   {
     anonymous: false,
     inputs: [
@@ -6172,6 +6302,17 @@ export const TRANSFERS_ABI = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PaymentHeld",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
       { indexed: true, internalType: "bytes32", name: "previousAdminRole", type: "bytes32" },
       { indexed: true, internalType: "bytes32", name: "newAdminRole", type: "bytes32" },
@@ -6198,6 +6339,13 @@ export const TRANSFERS_ABI = [
     ],
     name: "RoleRevoked",
     type: "event",
+  },
+  {
+    inputs: [],
+    name: "CREDIT_FACTOR_TTL",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [],
@@ -6241,7 +6389,7 @@ export const TRANSFERS_ABI = [
       {
         components: [
           { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
-          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint128", name: "weight", type: "uint128" },
         ],
         internalType: "struct ITransfers.AssetTerms",
         name: "",
@@ -6283,6 +6431,16 @@ export const TRANSFERS_ABI = [
     name: "attestSettlement",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "creditFactorOf",
+    outputs: [
+      { internalType: "uint32", name: "factor", type: "uint32" },
+      { internalType: "uint40", name: "computedAt", type: "uint40" },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -6387,6 +6545,16 @@ export const TRANSFERS_ABI = [
     ],
     name: "hasRole",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "heldOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -6511,6 +6679,39 @@ export const TRANSFERS_ABI = [
     inputs: [
       {
         components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+          { internalType: "uint256", name: "owedWeight", type: "uint256" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+      { internalType: "address", name: "to", type: "address" },
+    ],
+    name: "payDefault",
+    outputs: [{ internalType: "uint256", name: "weightPaid", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
           { internalType: "address", name: "sender", type: "address" },
           { internalType: "address", name: "recipient", type: "address" },
           { internalType: "uint32", name: "asset", type: "uint32" },
@@ -6528,6 +6729,13 @@ export const TRANSFERS_ABI = [
     ],
     name: "postNotice",
     outputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "refreshCredit",
+    outputs: [],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -6618,7 +6826,7 @@ export const TRANSFERS_ABI = [
       {
         components: [
           { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
-          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint128", name: "weight", type: "uint128" },
         ],
         internalType: "struct ITransfers.AssetTerms",
         name: "terms",
@@ -6733,6 +6941,16 @@ export const TRANSFERS_ABI = [
     name: "supportsInterface",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+    ],
+    name: "withdrawHeld",
+    outputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
+    stateMutability: "nonpayable",
     type: "function",
   },
 ] as const;
@@ -7869,6 +8087,17 @@ export const I_ADJUDICATOR_ABI = [
     ],
     name: "proveRootSumMismatch",
     outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "weight", type: "uint256" },
+    ],
+    name: "releaseTransferPayout",
+    outputs: [{ internalType: "uint256", name: "weightPaid", type: "uint256" }],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -9240,6 +9469,16 @@ export const I_COLLATERAL_VAULT_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "poolTokens",
+    outputs: [
+      { internalType: "address[]", name: "tokens", type: "address[]" },
+      { internalType: "uint256[]", name: "weights", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address[]", name: "signers", type: "address[]" },
       { internalType: "uint64", name: "createdAt", type: "uint64" },
@@ -9348,6 +9587,13 @@ export const I_COLLATERAL_VAULT_ABI = [
     name: "slash",
     outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "slashableWeightOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -11333,6 +11579,16 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "poolTokens",
+    outputs: [
+      { internalType: "address[]", name: "tokens", type: "address[]" },
+      { internalType: "uint256[]", name: "weights", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address[]", name: "signers", type: "address[]" },
       { internalType: "uint64", name: "createdAt", type: "uint64" },
@@ -11454,6 +11710,13 @@ export const I_EIGEN_LAYER_STAKE_SOURCE_ABI = [
     name: "slash",
     outputs: [{ internalType: "uint256", name: "weightSlashed", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "slashableWeightOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -12467,6 +12730,16 @@ export const I_STAKE_SOURCE_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "poolTokens",
+    outputs: [
+      { internalType: "address[]", name: "tokens", type: "address[]" },
+      { internalType: "uint256[]", name: "weights", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address[]", name: "signers", type: "address[]" },
       { internalType: "uint64", name: "createdAt", type: "uint64" },
@@ -12538,6 +12811,13 @@ export const I_STAKE_SOURCE_ABI = [
   },
   {
     inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "slashableWeightOf",
+    outputs: [{ internalType: "uint256", name: "weight", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "stakeHistoryOf",
     outputs: [
       {
@@ -12570,8 +12850,21 @@ export const I_STAKE_SOURCE_ABI = [
 export const I_TRANSFERS_ABI = [
   { inputs: [], name: "TransfersAdjudicatorAlreadySet", type: "error" },
   {
+    inputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
+    name: "TransfersAmountTooLarge",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
     name: "TransfersAssetNotEnabled",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "sender", type: "address" },
+      { internalType: "uint256", name: "pending", type: "uint256" },
+    ],
+    name: "TransfersAwaitingSlashedFunds",
     type: "error",
   },
   {
@@ -12630,6 +12923,14 @@ export const I_TRANSFERS_ABI = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "enum ITransfers.NoticeStatus", name: "status", type: "uint8" },
+    ],
+    name: "TransfersNotDefaulted",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "account", type: "address" }],
     name: "TransfersNotMember",
     type: "error",
@@ -12644,6 +12945,22 @@ export const I_TRANSFERS_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "caller", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+    ],
+    name: "TransfersNotRecipient",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "TransfersNothingHeld",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "sender", type: "address" },
       { internalType: "address", name: "recipient", type: "address" },
       { internalType: "uint32", name: "asset", type: "uint32" },
@@ -12651,6 +12968,14 @@ export const I_TRANSFERS_ABI = [
       { internalType: "uint256", name: "available", type: "uint256" },
     ],
     name: "TransfersOverLimit",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { internalType: "uint64", name: "payableAt", type: "uint64" },
+    ],
+    name: "TransfersPayoutNotDue",
     type: "error",
   },
   {
@@ -12745,6 +13070,27 @@ export const I_TRANSFERS_ABI = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "address", name: "sender", type: "address" },
+      { indexed: false, internalType: "uint32", name: "factor", type: "uint32" },
+    ],
+    name: "CreditRefreshed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightPaid", type: "uint256" },
+    ],
+    name: "DefaultPaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "uint32", name: "asset", type: "uint32" },
       { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
@@ -12760,6 +13106,17 @@ export const I_TRANSFERS_ABI = [
       { indexed: false, internalType: "address", name: "depositAddress", type: "address" },
     ],
     name: "DepositAddressRemoved",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "HeldWithdrawn",
     type: "event",
   },
   {
@@ -12855,6 +13212,17 @@ export const I_TRANSFERS_ABI = [
     type: "event",
   },
   {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PaymentHeld",
+    type: "event",
+  },
+  {
     inputs: [],
     name: "adjudicator",
     outputs: [{ internalType: "address", name: "", type: "address" }],
@@ -12868,7 +13236,7 @@ export const I_TRANSFERS_ABI = [
       {
         components: [
           { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
-          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint128", name: "weight", type: "uint128" },
         ],
         internalType: "struct ITransfers.AssetTerms",
         name: "",
@@ -12910,6 +13278,16 @@ export const I_TRANSFERS_ABI = [
     name: "attestSettlement",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "creditFactorOf",
+    outputs: [
+      { internalType: "uint32", name: "factor", type: "uint32" },
+      { internalType: "uint40", name: "computedAt", type: "uint40" },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -12972,6 +13350,16 @@ export const I_TRANSFERS_ABI = [
         type: "tuple",
       },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "heldOf",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -13096,6 +13484,39 @@ export const I_TRANSFERS_ABI = [
     inputs: [
       {
         components: [
+          {
+            components: [
+              { internalType: "address", name: "sender", type: "address" },
+              { internalType: "address", name: "recipient", type: "address" },
+              { internalType: "uint32", name: "asset", type: "uint32" },
+              { internalType: "uint128", name: "amount", type: "uint128" },
+              { internalType: "address", name: "depositAddress", type: "address" },
+              { internalType: "uint64", name: "settleBy", type: "uint64" },
+              { internalType: "uint64", name: "nonce", type: "uint64" },
+              { internalType: "bytes32", name: "payloadDigest", type: "bytes32" },
+            ],
+            internalType: "struct ITransfers.Notice",
+            name: "notice",
+            type: "tuple",
+          },
+          { internalType: "uint64", name: "postedAt", type: "uint64" },
+          { internalType: "uint256", name: "owedWeight", type: "uint256" },
+        ],
+        internalType: "struct ITransfers.NoticeRecord",
+        name: "record",
+        type: "tuple",
+      },
+      { internalType: "address", name: "to", type: "address" },
+    ],
+    name: "payDefault",
+    outputs: [{ internalType: "uint256", name: "weightPaid", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
           { internalType: "address", name: "sender", type: "address" },
           { internalType: "address", name: "recipient", type: "address" },
           { internalType: "uint32", name: "asset", type: "uint32" },
@@ -13113,6 +13534,13 @@ export const I_TRANSFERS_ABI = [
     ],
     name: "postNotice",
     outputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "sender", type: "address" }],
+    name: "refreshCredit",
+    outputs: [],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -13183,7 +13611,7 @@ export const I_TRANSFERS_ABI = [
       {
         components: [
           { internalType: "enum ITransfers.AssetKind", name: "kind", type: "uint8" },
-          { internalType: "uint256", name: "weight", type: "uint256" },
+          { internalType: "uint128", name: "weight", type: "uint128" },
         ],
         internalType: "struct ITransfers.AssetTerms",
         name: "terms",
@@ -13291,6 +13719,16 @@ export const I_TRANSFERS_ABI = [
     name: "settlementDigest",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+    ],
+    name: "withdrawHeld",
+    outputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
+    stateMutability: "nonpayable",
     type: "function",
   },
 ] as const;
@@ -13966,11 +14404,12 @@ export enum AssetKind {
 }
 
 /** `ITransfers.NoticeStatus` (contracts/interfaces/ITransfers.sol): the names, by value. */
-export const NOTICE_STATUS_NAMES = ["None", "Open", "Settled", "Defaulted"] as const;
+export const NOTICE_STATUS_NAMES = ["None", "Open", "Settled", "Defaulted", "Paid"] as const;
 /** `ITransfers.NoticeStatus` (contracts/interfaces/ITransfers.sol): the values, by name. */
 export enum NoticeStatus {
   None = 0,
   Open = 1,
   Settled = 2,
   Defaulted = 3,
+  Paid = 4,
 }

@@ -285,6 +285,7 @@ export class OperatorNode {
       const step = await t.watcher.poll();
       for (const id of step.settled) log.info("transfer notice settled", { noticeId: id });
       for (const d of step.defaulted) log.info("transfer default reported", { noticeId: d.noticeId, tx: d.tx });
+      for (const p of step.paid) log.info("transfer default payout collected", { noticeId: p.noticeId, tx: p.tx });
       for (const e of step.errors) log.warn("transfer step failed", { reason: e });
       t.lastError = step.errors.at(-1) ?? null;
     } catch (e) {

@@ -8,10 +8,11 @@
 import { readFile } from "node:fs/promises";
 import type { DatabaseSync } from "node:sqlite";
 
-import { getAddress, keccak256, type EventLog } from "ethers";
+import { Interface, getAddress, keccak256, type EventLog } from "ethers";
 
 import type { LocalBlobStore } from "../blobstore/index.js";
-import { errorMessage } from "../chain/rpc.js";
+import { contractRevert, errorMessage } from "../chain/rpc.js";
+import { ADJUDICATOR_ABI, TRANSFERS_ABI } from "../generated/abi.js";
 import { countRows, inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 import type { Reputation, Transfers } from "../../types/ethers-contracts/index.js";
 import { NOTICE_STATUS, noticePayloadMismatch, noticeRecordFromArgs, type NoticeRecord } from "../transfers/index.js";
@@ -27,7 +28,8 @@ export interface CreditPolicy {
 }
 
 export type CreditDecision = "credited" | "held";
-export type CreditStatus = "Open" | "Settled" | "Defaulted";
+/** `Paid`: defaulted, and the owed weight reached the recipient (`payDefault`, the unbonding delay after posting). */
+export type CreditStatus = "Open" | "Settled" | "Defaulted" | "Paid";
 
 /** One notice as the watcher recorded it. */
 export interface CreditRow {
@@ -40,6 +42,7 @@ export interface CreditRow {
   reason: string;
   status: CreditStatus;
   reportTx: string | null;
+  payTx: string | null;
   record: NoticeRecord;
 }
 
@@ -56,6 +59,7 @@ export const TRANSFER_WATCHER_MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX IF NOT EXISTS credits_by_status ON credits (status)",
     ],
   },
+  { version: 2, name: "credits.pay_tx (a default's payout)", statements: ["ALTER TABLE credits ADD COLUMN pay_tx TEXT"] },
 ];
 
 interface Row {
@@ -68,6 +72,7 @@ interface Row {
   reason: string;
   status: string;
   report_tx: string | null;
+  pay_tx: string | null;
   record: string;
 }
 
@@ -131,6 +136,13 @@ export class TransferWatcherDb {
       .run(status, reportTx, Math.floor(Date.now() / 1000), noticeId);
   }
 
+  /** A defaulted notice's payout reached the recipient in `payTx` (null: someone else paid it). */
+  paid(noticeId: string, payTx: string | null): void {
+    this.db
+      .prepare("UPDATE credits SET status = 'Paid', pay_tx = COALESCE(?, pay_tx), updated_at = ? WHERE notice_id = ?")
+      .run(payTx, Math.floor(Date.now() / 1000), noticeId);
+  }
+
   /** What is credited and still open from `sender` in `asset`, base units. */
   openCredited(sender: string, asset: number): bigint {
     const rows = this.db
@@ -155,18 +167,20 @@ export class TransferWatcherDb {
       reason: r.reason,
       status: r.status as CreditStatus,
       reportTx: r.report_tx,
+      payTx: r.pay_tx,
       record: recordOf(r.record),
     }));
   }
 
   /** How many notices the watcher decided, by decision and by outcome (the node's health shows them). */
-  counts(): Record<"credited" | "held" | "open" | "settled" | "defaulted", number> {
+  counts(): Record<"credited" | "held" | "open" | "settled" | "defaulted" | "paid", number> {
     return countRows(this.db, "credits", {
       credited: "decision = 'credited'",
       held: "decision = 'held'",
       open: "status = 'Open'",
       settled: "status = 'Settled'",
       defaulted: "status = 'Defaulted'",
+      paid: "status = 'Paid'",
     });
   }
 
@@ -224,8 +238,18 @@ export interface WatchStep {
   decided: Array<{ noticeId: string; decision: CreditDecision; reason: string }>;
   settled: string[];
   defaulted: Array<{ noticeId: string; tx: string }>;
+  /** Defaults whose payout this poll collected for the recipient. */
+  paid: Array<{ noticeId: string; tx: string }>;
   errors: string[];
 }
+
+/** Reverts that mean "not yet" for a payout: before the unbonding delay, users' claim round open, funds in transit. */
+const PAYOUT_NOT_YET = new Set(["TransfersPayoutNotDue", "RestitutionRoundOpen", "TransfersAwaitingSlashedFunds"]);
+/** The payout path's errors: the Adjudicator's (a claim round) bubble up through Transfers. */
+const PAYOUT_ERRORS = new Interface([
+  ...TRANSFERS_ABI.filter((f) => f.type === "error"),
+  ...ADJUDICATOR_ABI.filter((f) => f.type === "error"),
+]);
 
 /** The recipient's watcher: call `poll()` on each tick of the node. */
 export class TransferWatcher {
@@ -270,7 +294,7 @@ export class TransferWatcher {
   }
 
   async poll(): Promise<WatchStep> {
-    const step: WatchStep = { decided: [], settled: [], defaulted: [], errors: [] };
+    const step: WatchStep = { decided: [], settled: [], defaulted: [], paid: [], errors: [] };
     const { transfers, db } = this.o;
     const head = await transfers.runner!.provider!.getBlockNumber();
     const from = (db.cursor() ?? (this.o.startBlock ?? 0) - 1) + 1;
@@ -310,6 +334,36 @@ export class TransferWatcher {
         }
       }
     }
+    await this.collectPayouts(step);
     return step;
+  }
+
+  /** Collects each defaulted notice's payout for the recipient once it is due (and notes one someone else paid). */
+  private async collectPayouts(step: WatchStep): Promise<void> {
+    const { transfers, db } = this.o;
+    for (const row of db.rows("Defaulted")) {
+      const status = NOTICE_STATUS[Number(await transfers.noticeStatusOf(row.record))];
+      if (status === "Paid") {
+        db.tx(() => db.paid(row.noticeId, null));
+        continue;
+      }
+      try {
+        await transfers.payDefault.staticCall(row.record, this.o.recipient);
+      } catch (e) {
+        const revert = contractRevert(e, PAYOUT_ERRORS);
+        if (revert === undefined || !PAYOUT_NOT_YET.has(revert.name)) {
+          step.errors.push(`payout of ${row.noticeId}: ${revert?.name ?? errorMessage(e)}`);
+        }
+        continue;
+      }
+      try {
+        const tx = await transfers.payDefault(row.record, this.o.recipient);
+        await tx.wait();
+        db.tx(() => db.paid(row.noticeId, tx.hash));
+        step.paid.push({ noticeId: row.noticeId, tx: tx.hash });
+      } catch (e) {
+        step.errors.push(`payout of ${row.noticeId}: ${errorMessage(e)}`);
+      }
+    }
   }
 }

@@ -5,7 +5,7 @@ import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 
 import type { Transfers } from "../../types/ethers-contracts/index.js";
 import { TaskError, bytes32Input, userInput } from "../client/index.js";
-import { postedNotices, type Notice, type PostedNotice } from "./notices.js";
+import { postedNotices, type Notice, type NoticeRecord, type NoticeStatusName, type PostedNotice } from "./notices.js";
 
 /** The DA payload of a notice: its fields (the digest aside) and a memo, as canonical JSON. */
 export function noticePayload(notice: Omit<Notice, "payloadDigest">, memo: string): Uint8Array {
@@ -113,10 +113,16 @@ export async function openNoticeOf(
   transfers: Transfers,
   noticeText: string | undefined,
   fromBlock: number,
+  expected: NoticeStatusName = "Open",
 ): Promise<PostedNotice> {
   if (noticeText === undefined || noticeText === "") throw new TaskError("<notice> (the notice id) is required");
   const id = bytes32Input("<notice>", noticeText);
   const p = await userInput(() => findNotice(transfers, id, fromBlock));
-  if (p.status !== "Open") throw new TaskError(`notice ${id} is ${p.status}, not open`);
+  if (p.status !== expected) throw new TaskError(`notice ${id} is ${p.status}, not ${expected.toLowerCase()}`);
   return p;
+}
+
+/** When a defaulted notice's owed weight may be paid to its recipient: the unbonding delay after its posting. */
+export function payableAt(record: NoticeRecord, unbondingDelay: bigint): bigint {
+  return record.postedAt + unbondingDelay;
 }

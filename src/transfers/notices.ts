@@ -24,7 +24,8 @@ export function transfersDomain(chainId: bigint, transfers: string): TypedDataDo
 }
 
 /** Statuses, as `ITransfers.NoticeStatus`. */
-export const NOTICE_STATUS = ["None", "Open", "Settled", "Defaulted"] as const;
+/** `Paid`: a defaulted notice whose owed weight went to the recipient (`payDefault`). */
+export const NOTICE_STATUS = ["None", "Open", "Settled", "Defaulted", "Paid"] as const;
 export type NoticeStatusName = (typeof NOTICE_STATUS)[number];
 
 /** Asset kinds, as `ITransfers.AssetKind`. */

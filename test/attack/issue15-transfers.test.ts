@@ -7,7 +7,6 @@ import { Signature, Wallet, ZeroAddress, concat, type ContractTransactionRespons
 import { network } from "hardhat";
 
 import type { Transfers } from "../../types/ethers-contracts/index.js";
-import { packSignatures } from "../../src/consortium/index.js";
 import {
   DEPOSIT_ADDRESS_TYPES,
   noticeRecordFromArgs,
@@ -18,14 +17,24 @@ import {
   type Notice,
   type NoticeRecord,
 } from "../../src/transfers/index.js";
-import { ETH_ASSET, MEMBER_STAKE, UNBONDING_DELAY, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { fraudPublicSignals, packSignatures } from "../../src/consortium/index.js";
+import { payoutHashOf } from "../../src/records/payout.js";
+import {
+  ETH_ASSET,
+  KEY_HASH,
+  MEMBER_STAKE,
+  TOKEN_ASSET,
+  UNBONDING_DELAY,
+  commitmentOf,
+  deployLedgerSystem,
+} from "../contracts/ledger-fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
 const ETH = 10n ** 18n;
 const BPS = 10_000n;
 const OFF_ASSET = 3;
-const STATUS = { Open: 1n, Settled: 2n, Defaulted: 3n };
+const STATUS = { Open: 1n, Settled: 2n, Defaulted: 3n, Paid: 4n };
 
 async function attackSystem() {
   const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
@@ -87,6 +96,16 @@ async function gainOf(to: string, f: () => Promise<unknown>): Promise<bigint> {
   return (await ethers.provider.getBalance(to)) - before;
 }
 
+/**
+ * Reports `record`'s default (by `a.other`), waits for the payout (the unbonding delay after posting) and has a
+ * stranger (`a.user`) pay it: what `to` (default the recipient) gained in ETH.
+ */
+async function defaultAndPay(a: A, record: NoticeRecord, to = record.notice.recipient): Promise<bigint> {
+  await a.transfers.connect(a.other).reportDefault(record);
+  await time.increaseTo(record.postedAt + UNBONDING_DELAY);
+  return gainOf(to, () => a.transfers.connect(a.user).payDefault(record, to));
+}
+
 describe("attack: issue 15 transfers", function () {
   let a: A;
   beforeEach(async function () {
@@ -108,9 +127,9 @@ describe("attack: issue 15 transfers", function () {
       await a.vault.connect(a.sender).requestWithdrawal(ZeroAddress, MEMBER_STAKE);
       expect(await a.vault.stakeOf(a.sender.address)).to.equal(0n);
       await time.increaseTo(record.notice.settleBy + 1n);
-      const paid = await gainOf(a.recipient.address, () => a.transfers.connect(a.other).reportDefault(record));
-      expect(await a.transfers.noticeStatusOf(record)).to.equal(STATUS.Defaulted);
-      // Today: paid == 0 and the sender withdraws MEMBER_STAKE after the unbonding delay.
+      const paid = await defaultAndPay(a, record);
+      expect(await a.transfers.noticeStatusOf(record)).to.equal(STATUS.Paid);
+      // Before: paid == 0 and the sender withdraws MEMBER_STAKE after the unbonding delay.
       expect(paid).to.be.gte(owed);
     });
 
@@ -122,7 +141,7 @@ describe("attack: issue 15 transfers", function () {
       const owed = await a.transfers.owedWeightOf(ETH_ASSET, record.notice.amount);
       await a.vault.connect(a.sender).requestWithdrawal(ZeroAddress, MEMBER_STAKE - ETH);
       await time.increaseTo(record.notice.settleBy + 1n);
-      const paid = await gainOf(a.recipient.address, () => a.transfers.connect(a.other).reportDefault(record));
+      const paid = await defaultAndPay(a, record);
       // Today: paid == MEMBER_STAKE (10 ETH). The documented rounding is one basis point of the stake.
       expect(paid).to.be.gte(owed);
       expect(paid).to.be.lte(owed + MEMBER_STAKE / BPS + 1n);
@@ -134,12 +153,12 @@ describe("attack: issue 15 transfers", function () {
       await time.increaseTo(record.notice.settleBy + 1n);
       const reporterBefore = await ethers.provider.getBalance(a.other.address);
       let gas = 0n;
-      const paid = await gainOf(a.recipient.address, async () => {
-        const receipt = await (await a.transfers.connect(a.other).reportDefault(record)).wait();
-        gas = receipt!.gasUsed * receipt!.gasPrice;
-      });
-      expect(paid).to.be.gte(owed);
-      expect(paid).to.be.lte(owed + (2n * MEMBER_STAKE) / BPS);
+      const receipt = await (await a.transfers.connect(a.other).reportDefault(record)).wait();
+      gas = receipt!.gasUsed * receipt!.gasPrice;
+      await time.increaseTo(record.postedAt + UNBONDING_DELAY);
+      const paid = await gainOf(a.recipient.address, () => a.transfers.connect(a.user).payDefault(record, a.recipient.address));
+      // The owed weight, no more (the slash's rounding up stays in the sender's pool for its claims).
+      expect(paid).to.equal(owed);
       // The reporter (a stranger) gets nothing of it: it only pays its gas.
       expect(await ethers.provider.getBalance(a.other.address)).to.equal(reporterBefore - gas);
     });
@@ -152,9 +171,9 @@ describe("attack: issue 15 transfers", function () {
     // paid to the recipient, which never lost anything. With 4 ETH: the recipient gains 4.4 ETH of the sender's
     // collateral, the sender keeps 4 ETH, nets -0.4 ETH, and gets a default on its record (lower credit). A contract
     // that accepts at registration and rejects later (or a token's blacklist of the deposit address for ERC-20)
-    // does the same. Fix: settle credits a pull balance for the deposit address (or the recipient) when the push
-    // fails, so the payment is the settlement whatever the deposit address does.
-    it.skip("EXPLOIT: the sender cannot settle to an ETH-refusing deposit address and is slashed to the recipient", async function () {
+    // does the same. Fixed: settle holds the amount for the recipient when the push fails (`PaymentHeld`,
+    // `withdrawHeld`), so the payment is the settlement whatever the deposit address does.
+    it("defence (was an EXPLOIT): the sender settles to an ETH-refusing deposit address; the amount is held for the recipient", async function () {
       const owner = Wallet.createRandom();
       const wallet = await ethers.deployContract("TestERC1271Wallet", [owner.address]);
       const deadline = BigInt(await time.latest()) + 3_600n;
@@ -168,9 +187,12 @@ describe("attack: issue 15 transfers", function () {
         .connect(a.recipient)
         .registerDepositAddress(ETH_ASSET, await wallet.getAddress(), deadline, sig);
       const record = await postAs(a, { depositAddress: await wallet.getAddress() });
-      // Today: reverts TransfersNativeSendFailed, then reportDefault after settle-by pays the recipient 4.4 ETH.
+      // Before: reverted TransfersNativeSendFailed, then reportDefault after settle-by paid the recipient 4.4 ETH.
       await a.transfers.connect(a.sender).settle(record, { value: record.notice.amount });
       expect(await a.transfers.noticeStatusOf(record)).to.equal(STATUS.Settled);
+      expect(await a.transfers.heldOf(a.recipient.address, ZeroAddress)).to.equal(record.notice.amount);
+      await time.increaseTo(record.notice.settleBy + 1n);
+      await expect(a.transfers.reportDefault(record)).to.be.revertedWithCustomError(a.transfers, "TransfersNotOpen");
     });
   });
 
@@ -181,9 +203,10 @@ describe("attack: issue 15 transfers", function () {
     // 10% penalty and a basis point) 10 minutes after posting, where a withdrawal waits the 7-day unbonding delay
     // that exists so that fraud proofs (50% slashes, the claims rounds) still find the collateral. A sender that
     // knows a fraud proof is coming moves its collateral to a friend first.
-    // Fix: hold a default's payout in the sender's restitution pool (or an escrow) until the unbonding delay after
-    // posting has passed and other slashes have had their turn, then pay the recipient.
-    it.skip("EXPLOIT: a sender moves half its stake out in 10 minutes through a colluding recipient", async function () {
+    // Fixed: the slash stays in the sender's restitution pool until the unbonding delay after posting (`payDefault`,
+    // `TransfersPayoutNotDue`), when a withdrawal requested at posting would have been paid too, and the claims
+    // booked against the sender by then are served first (the next test).
+    it("defence (was an EXPLOIT): a sender cannot move half its stake out in 10 minutes through a colluding recipient", async function () {
       const [available] = await a.transfers.creditOf(a.sender.address, a.colluder.address, ETH_ASSET);
       const postedAt = BigInt(await time.latest());
       const min = (await a.transfers.params()).minSettleWindow;
@@ -195,9 +218,78 @@ describe("attack: issue 15 transfers", function () {
       });
       await time.increaseTo(record.notice.settleBy + 1n);
       const paid = await gainOf(a.colluder.address, () => a.transfers.connect(a.other).reportDefault(record));
-      // Today: paid == 5.001 ETH, 10 minutes after posting.
+      // Before: paid == 5.001 ETH, 10 minutes after posting.
       expect(BigInt(await time.latest())).to.be.lt(record.postedAt + UNBONDING_DELAY);
       expect(paid).to.equal(0n);
+      await expect(
+        a.transfers.connect(a.colluder).payDefault(record, a.colluder.address),
+      ).to.be.revertedWithCustomError(a.transfers, "TransfersPayoutNotDue");
+      await time.increaseTo(record.postedAt + UNBONDING_DELAY - 2n);
+      await expect(
+        a.transfers.connect(a.colluder).payDefault(record, a.colluder.address),
+      ).to.be.revertedWithCustomError(a.transfers, "TransfersPayoutNotDue");
+    });
+  });
+
+  describe("a default's payout comes after the claims booked against the sender", function () {
+    // The sender defaults, then a fraud proof against one of its snapshots books a user's claim (its slash adds to the
+    // same pool). The users' round lasts at least the unbonding delay, so at the default's payout time it is still
+    // open: the payout waits for it (RestitutionRoundOpen), and once it has closed the payout settles the round
+    // first, the user's claim reserves its share, and the recipient is paid from what is left, at most what it is owed.
+    it("defence: the user's claim is paid in full and the recipient gets what the pool has left, after the round", async function () {
+      const t = BigInt(await time.latest()) - 20n;
+      const eth = commitmentOf(ETH_ASSET, 1n);
+      const tok = commitmentOf(TOKEN_ASSET, 1n);
+      await a.ledger.connect(a.sender).commit(t, [eth, tok]);
+      const record = await postAs(a);
+      const owed = record.owedWeight;
+      await time.increaseTo(record.notice.settleBy + 1n);
+      await a.transfers.connect(a.other).reportDefault(record);
+      // A user's claim of 5 ETH against the sender, proven by a stranger (the stand-in verifier accepts it).
+      const claim = 5n * ETH;
+      const payoutHash = payoutHashOf({ address: a.user.address, salt: 7n });
+      const zero = {
+        rootHash: eth.rootHash,
+        keyHash: KEY_HASH,
+        member: a.sender.address,
+        asset: BigInt(ETH_ASSET),
+        t,
+        claim,
+        nullifier: 99n,
+        payoutHash,
+        a: [0n, 0n] as [bigint, bigint],
+        b: [
+          [0n, 0n],
+          [0n, 0n],
+        ] as [[bigint, bigint], [bigint, bigint]],
+        c: [0n, 0n] as [bigint, bigint],
+      };
+      const proof = { ...zero, a: [await a.verifier.expectedA0(fraudPublicSignals(zero)), 0n] as [bigint, bigint] };
+      await a.adjudicator.connect(a.prover).proveFraud(proof, [eth, tok]);
+      const round = await a.adjudicator.roundOf(a.sender.address, ZeroAddress, 1n);
+      await time.increaseTo(record.postedAt + UNBONDING_DELAY);
+      expect(round.closesAt > BigInt(await time.latest())).to.equal(true);
+      await expect(a.transfers.connect(a.user).payDefault(record, a.recipient.address)).to.be.revertedWithCustomError(
+        a.adjudicator,
+        "RestitutionRoundOpen",
+      );
+      await time.increaseTo(round.closesAt);
+      const pool = await a.vault.restitutionOf(a.sender.address, ZeroAddress);
+      const paid = await gainOf(a.recipient.address, () =>
+        a.transfers.connect(a.user).payDefault(record, a.recipient.address),
+      );
+      const settled = await a.adjudicator.roundOf(a.sender.address, ZeroAddress, 1n);
+      expect(settled.settled).to.equal(true);
+      // The user's claim reserved first: the recipient got at most the pool less the round's take, at most owed.
+      expect(settled.reserved).to.equal(claim);
+      expect(paid <= owed).to.equal(true);
+      expect(paid <= pool - settled.reserved).to.equal(true);
+      const terms = { asset: ETH_ASSET, claim, round: 1, payoutHash };
+      const userGain = await gainOf(a.user.address, async () => {
+        const r = await (await a.adjudicator.connect(a.other).payClaim(a.sender.address, 99n, terms, a.user.address, 7n)).wait();
+        return r;
+      });
+      expect(userGain).to.equal(claim);
     });
   });
 

@@ -63,6 +63,12 @@ async function system() {
   return { ...f, domain, sender, recipient, deposit, tokenDeposit, btcDeposit };
 }
 type F = Awaited<ReturnType<typeof system>>;
+
+/** `account`'s balance in the block before `tx`'s. */
+async function balanceBefore(tx: Promise<ContractTransactionResponse>, account: string): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  return ethers.provider.getBalance(account, receipt!.blockNumber - 1);
+}
 let nonce = 0n;
 
 async function notice(f: F, over: Partial<Notice> = {}): Promise<Notice> {
@@ -284,16 +290,27 @@ describe("Transfers", function () {
       ).to.be.revertedWithCustomError(f.transfers, "TransfersNotMember");
     });
 
-    it("refuses senders that may not send, self-transfers, non-member recipients, zero amounts, no payload", async function () {
+    it("refuses senders that may not send, self-transfers, recipients without the deposit address, zero amounts, no payload", async function () {
       await expect(post(f, { sender: f.user.address }))
         .to.be.revertedWithCustomError(f.transfers, "TransfersSenderCannotSend")
         .withArgs(f.user.address);
       await expect(post(f, { recipient: f.sender.address }))
         .to.be.revertedWithCustomError(f.transfers, "TransfersSelfTransfer")
         .withArgs(f.sender.address);
+      // The recipient is the deposit address's owner, an operating member when it registered it.
       await expect(post(f, { recipient: f.user.address }))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersUnknownDepositAddress")
+        .withArgs(f.user.address, ETH_ASSET, f.deposit.address);
+      const wallet = Wallet.createRandom();
+      const deadline = BigInt(await time.latest()) + HOUR;
+      const sig = await signDepositAddress(wallet, f.domain, f.user.address, ETH_ASSET, deadline);
+      await expect(f.transfers.connect(f.user).registerDepositAddress(ETH_ASSET, wallet.address, deadline, sig))
         .to.be.revertedWithCustomError(f.transfers, "TransfersNotMember")
         .withArgs(f.user.address);
+      // Only the owner removes an operating member's deposit address (anyone, once it has left).
+      await expect(f.transfers.connect(f.user).removeDepositAddress(ETH_ASSET, f.deposit.address))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersUnknownDepositAddress")
+        .withArgs(f.user.address, ETH_ASSET, f.deposit.address);
       await expect(post(f, { amount: 0n })).to.be.revertedWithCustomError(f.transfers, "TransfersZeroAmount");
       await expect(post(f, { payloadDigest: ethers.ZeroHash })).to.be.revertedWithCustomError(
         f.transfers,
@@ -315,8 +332,7 @@ describe("Transfers", function () {
         f.transfers,
         "TransfersBadSettleBy",
       );
-      await f.transfers.setParams({ ...PARAMS, reportWindow: UNBONDING_DELAY });
-      await expect(post(f))
+      await expect(f.transfers.setParams({ ...PARAMS, reportWindow: UNBONDING_DELAY }))
         .to.be.revertedWithCustomError(f.transfers, "TransfersWindowBeyondUnbonding")
         .withArgs(PARAMS.maxSettleWindow + UNBONDING_DELAY, UNBONDING_DELAY);
     });
@@ -384,7 +400,7 @@ describe("Transfers", function () {
         .withArgs(BTC_ASSET, 3);
     });
 
-    it("refuses an ETH settlement the deposit address cannot receive", async function () {
+    it("settles to a deposit address that refuses ETH by holding the amount for the recipient (withdrawHeld)", async function () {
       // A contract wallet (ERC-1271, no receive function) proves ownership but cannot take ETH.
       const owner = Wallet.createRandom();
       const wallet = await ethers.deployContract("TestERC1271Wallet", [owner.address]);
@@ -397,10 +413,41 @@ describe("Transfers", function () {
       );
       await f.transfers.connect(f.recipient).registerDepositAddress(ETH_ASSET, address, deadline, signature);
       const record = await post(f, { depositAddress: address });
+      const id = noticeIdOf(record.notice.sender, record.notice.nonce);
       await expect(f.transfers.settle(record, { value: ETH }))
+        .to.emit(f.transfers, "PaymentHeld")
+        .withArgs(id, f.recipient.address, ZeroAddress, ETH);
+      expect(await f.transfers.noticeStatusOf(record)).to.equal(2n);
+      expect(await f.transfers.heldOf(f.recipient.address, ZeroAddress)).to.equal(ETH);
+      expect(await ethers.provider.getBalance(await f.transfers.getAddress())).to.equal(ETH);
+      // Only the recipient withdraws it, to an address of its choice; once.
+      await expect(f.transfers.connect(f.other).withdrawHeld(ZeroAddress, f.other.address))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersNothingHeld")
+        .withArgs(f.other.address, ZeroAddress);
+      await expect(
+        f.transfers.connect(f.recipient).withdrawHeld(ZeroAddress, ZeroAddress),
+      ).to.be.revertedWithCustomError(f.transfers, "TransfersZeroAddress");
+      await expect(f.transfers.connect(f.recipient).withdrawHeld(ZeroAddress, address))
         .to.be.revertedWithCustomError(f.transfers, "TransfersNativeSendFailed")
         .withArgs(address);
-      expect(await f.transfers.noticeStatusOf(record)).to.equal(1n);
+      const tx = f.transfers.connect(f.recipient).withdrawHeld(ZeroAddress, f.user.address);
+      await expect(tx).to.emit(f.transfers, "HeldWithdrawn").withArgs(f.recipient.address, ZeroAddress, f.user.address, ETH);
+      await expect(tx).to.changeEtherBalances(ethers, [f.user, f.transfers], [ETH, -ETH]);
+      await expect(f.transfers.connect(f.recipient).withdrawHeld(ZeroAddress, f.user.address))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersNothingHeld")
+        .withArgs(f.recipient.address, ZeroAddress);
+    });
+
+    it("settles an ERC-20 notice whose deposit address the token refuses by holding the tokens for the recipient", async function () {
+      // The fixture's token refuses transfers to a blocked address (as a stablecoin's blacklist does).
+      const record = await post(f, { asset: TOKEN_ASSET, amount: 1_000n, depositAddress: f.tokenDeposit.address });
+      await f.token.setBlocked(f.tokenDeposit.address, true);
+      await expect(f.transfers.connect(f.sender).settle(record))
+        .to.emit(f.transfers, "PaymentHeld")
+        .withArgs(noticeIdOf(record.notice.sender, record.notice.nonce), f.recipient.address, await f.token.getAddress(), 1_000n);
+      expect(await f.token.balanceOf(await f.transfers.getAddress())).to.equal(1_000n);
+      await f.transfers.connect(f.recipient).withdrawHeld(await f.token.getAddress(), f.user.address);
+      expect(await f.token.balanceOf(f.user.address)).to.equal(1_000n);
     });
   });
 
@@ -449,7 +496,7 @@ describe("Transfers", function () {
   });
 
   describe("defaults", function () {
-    it("after settle-by, slashes the sender at least the value plus penalty, paid to the recipient, and counts the miss", async function () {
+    it("after settle-by, slashes the sender at least the value plus penalty into its pool, pays the recipient the unbonding delay after posting, and counts the miss", async function () {
       const record = await post(f);
       const id = noticeIdOf(record.notice.sender, record.notice.nonce);
       await expect(f.transfers.reportDefault(record))
@@ -466,14 +513,38 @@ describe("Transfers", function () {
       expect(slashed >= owed).to.equal(true);
       // At most one basis point of the stake more than owed (rounding up).
       expect(slashed - owed <= stakeBefore / 10_000n + 1n).to.equal(true);
-      await expect(tx).to.changeEtherBalances(ethers, [f.recipient, f.other, f.sender], [slashed, 0n, 0n]);
-      expect(await f.vault.restitutionOf(f.sender.address, ZeroAddress)).to.equal(0n);
+      // Nothing moves to anyone yet: the slash waits in the sender's pool.
+      await expect(tx).to.changeEtherBalances(ethers, [f.recipient, f.other, f.sender], [0n, 0n, 0n]);
+      expect(await f.vault.restitutionOf(f.sender.address, ZeroAddress)).to.equal(slashed);
       expect(await f.transfers.noticeStatusOf(record)).to.equal(3n);
       expect((await f.transfers.dutiesOf(f.sender.address)).defaulted).to.equal(1n);
       await expect(f.transfers.reportDefault(record)).to.be.revertedWithCustomError(f.transfers, "TransfersNotOpen");
       await expect(f.transfers.settle(record, { value: ETH }))
         .to.be.revertedWithCustomError(f.transfers, "TransfersNotOpen")
         .withArgs(id, 3);
+      const payableAt = record.postedAt + UNBONDING_DELAY;
+      await expect(f.transfers.payDefault(record, f.recipient.address))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersPayoutNotDue")
+        .withArgs(id, payableAt);
+      await time.increaseTo(payableAt);
+      // Anyone may pay it to the recipient; only the recipient may send it elsewhere.
+      await expect(f.transfers.connect(f.other).payDefault(record, f.other.address))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersNotRecipient")
+        .withArgs(f.other.address, f.recipient.address);
+      await expect(f.transfers.payDefault(record, ZeroAddress)).to.be.revertedWithCustomError(
+        f.transfers,
+        "TransfersZeroAddress",
+      );
+      const pay = f.transfers.connect(f.other).payDefault(record, f.recipient.address);
+      await expect(pay).to.emit(f.transfers, "DefaultPaid");
+      // The owed weight, in ETH (one wei of rounding at most); the slash's rounding stays in the pool.
+      const paid = (await ethers.provider.getBalance(f.recipient.address)) - (await balanceBefore(pay, f.recipient.address));
+      expect(paid >= owed - 1n && paid <= owed).to.equal(true);
+      expect(await f.vault.restitutionOf(f.sender.address, ZeroAddress)).to.equal(slashed - paid);
+      expect(await f.transfers.noticeStatusOf(record)).to.equal(4n);
+      await expect(f.transfers.payDefault(record, f.recipient.address))
+        .to.be.revertedWithCustomError(f.transfers, "TransfersNotDefaulted")
+        .withArgs(id, 4);
     });
 
     it("lowers the sender's credit after a default (less stake, a missed duty, the slash factor)", async function () {
