@@ -20,8 +20,9 @@ import {MockLeafMismatchVerifier} from "../../contracts/mocks/MockLeafMismatchVe
 import {MockRootSumMismatchVerifier} from "../../contracts/mocks/MockRootSumMismatchVerifier.sol";
 import {Vm, VM_ADDRESS} from "../../contracts/test/Vm.sol";
 
-/// @notice Drives Transfers with random notices (signed by the sender's key, within its credit), ETH settlements and
-/// defaults, and keeps the ghost totals the invariants compare with the vault and the recipient's balance.
+/// @notice Drives Transfers with random notices (signed by the sender's key, within its credit), ETH settlements,
+/// defaults (slashed into the sender's pool) and their payouts (the unbonding delay after posting), and keeps the
+/// ghost totals the invariants compare with the vault and the recipient's balance.
 contract TransfersHandler {
     Vm internal constant VM = Vm(VM_ADDRESS);
 
@@ -32,10 +33,13 @@ contract TransfersHandler {
     address internal immutable _DEPOSIT;
 
     ITransfers.NoticeRecord[] internal _open;
+    ITransfers.NoticeRecord[] internal _defaulted;
     uint64 internal _nonce;
-    /// @notice Ghosts: ETH slashed and paid to the recipient, ETH settled to the deposit address, owed weight of
-    /// the open notices, defaults whose slash took less than owed (stake ran out).
+    /// @notice Ghosts: ETH slashed into the sender's pool, paid from it to the recipient, ETH settled to the deposit
+    /// address, owed weight of the open notices, defaults whose slash took less than owed (stake ran out).
+    uint256 public slashedToPool;
     uint256 public paidToRecipient;
+    uint256 public payouts;
     uint256 public settledToDeposit;
     uint256 public openOwed;
     uint256 public shortDefaults;
@@ -84,14 +88,33 @@ contract TransfersHandler {
         if (_open.length == 0) return;
         ITransfers.NoticeRecord memory record = _take(pick);
         if (block.timestamp <= record.notice.settleBy) VM.warp(record.notice.settleBy + 1);
-        uint256 owed = _TRANSFERS.owedWeightOf(1, record.notice.amount);
         uint256 before = _RECIPIENT.balance;
+        uint256 poolBefore = _VAULT.restitutionOf(VM.addr(_SENDER_KEY), address(0));
         uint256 slashed = _TRANSFERS.reportDefault(record);
-        uint256 paid = _RECIPIENT.balance - before;
-        require(paid == slashed, "the whole slash goes to the recipient");
-        if (slashed < owed) shortDefaults += 1;
-        paidToRecipient += paid;
+        require(_RECIPIENT.balance == before, "nothing is paid at the default");
+        require(
+            _VAULT.restitutionOf(VM.addr(_SENDER_KEY), address(0)) == poolBefore + slashed,
+            "the slash waits in the sender's pool"
+        );
+        if (slashed < record.owedWeight) shortDefaults += 1;
+        slashedToPool += slashed;
         defaults += 1;
+        _defaulted.push(record);
+    }
+
+    function payDefault(uint256 pick) external {
+        if (_defaulted.length == 0) return;
+        uint256 i = pick % _defaulted.length;
+        ITransfers.NoticeRecord memory record = _defaulted[i];
+        _defaulted[i] = _defaulted[_defaulted.length - 1];
+        _defaulted.pop();
+        if (block.timestamp < record.postedAt + 7 days) VM.warp(record.postedAt + 7 days);
+        uint256 before = _RECIPIENT.balance;
+        uint256 weightPaid = _TRANSFERS.payDefault(record, _RECIPIENT);
+        uint256 paid = _RECIPIENT.balance - before;
+        require(paid == weightPaid && paid <= record.owedWeight, "a payout pays at most what the notice owed");
+        paidToRecipient += paid;
+        payouts += 1;
     }
 
     function wait(uint32 seconds_) external {
@@ -111,9 +134,9 @@ contract TransfersHandler {
     }
 }
 
-/// @notice Value conservation with transfers: collateral in = collateral still in the vault + slashed to the
-/// recipient (value plus penalty, no bounty, nothing back to the sender); the sender's owed weight is its open
-/// notices'; every default took at least what was owed while the stake lasted.
+/// @notice Value conservation with transfers: collateral in = collateral still in the vault + the sender's pool +
+/// paid to the recipient (value plus penalty, no bounty, nothing back to the sender); the sender's owed weight is its
+/// open notices'; every default took at least what was owed while the stake lasted, every payout at most that.
 contract TransfersInvariantTest {
     Vm internal constant VM = Vm(VM_ADDRESS);
     uint256 internal constant SENDER_KEY = 0x5E4D;
@@ -219,8 +242,9 @@ contract TransfersInvariantTest {
         handler.post(3 ether, 100);
         handler.settle(0);
         handler.reportDefault(0);
+        handler.payDefault(0);
         require(handler.settlements() == 1 && handler.defaults() == 1, "one settled, one defaulted");
-        require(handler.paidToRecipient() > 0, "the recipient was paid");
+        require(handler.payouts() == 1 && handler.paidToRecipient() > 0, "the recipient was paid");
         invariant_valueConserved();
         invariant_owedIsOpenNotices();
         invariant_defaultsTakeWhatIsOwed();
@@ -230,12 +254,14 @@ contract TransfersInvariantTest {
     /// forge-config: default.invariant.depth = 24
     function invariant_valueConserved() public view {
         uint256 inVault = vault.balanceOf(sender, address(0)) + vault.balanceOf(RECIPIENT, address(0));
-        require(address(vault).balance == inVault, "the vault holds exactly the members' balances");
+        uint256 pool = vault.restitutionOf(sender, address(0));
+        require(address(vault).balance == inVault + pool, "the vault holds exactly the balances and the pool");
         require(
-            2 * COLLATERAL == inVault + handler.paidToRecipient(),
-            "collateral in = collateral in the vault + slashed to the recipient"
+            2 * COLLATERAL == inVault + pool + handler.paidToRecipient(),
+            "collateral in = collateral in the vault + the sender's pool + paid to the recipient"
         );
-        require(RECIPIENT.balance == handler.paidToRecipient(), "the recipient received every slash");
+        require(pool + handler.paidToRecipient() == handler.slashedToPool(), "every slash is in the pool or paid");
+        require(RECIPIENT.balance == handler.paidToRecipient(), "the recipient received every payout");
     }
 
     /// forge-config: default.invariant.runs = 32
