@@ -1,7 +1,8 @@
 // The operator node's transfer duty (`transfers` in its configuration): started from a configuration file as
 // `operator run` starts it (readNodeConfig + startOperatorNode over JSON-RPC, the node's own loop), the node credits
 // a notice addressed to its member within policy, holds one above it, follows the settlement, reports the other's
-// default by itself after settle-by (the recipient is paid), and shows the counts in its health endpoint.
+// default by itself after settle-by, collects the payout once the unbonding delay after posting has passed (the
+// recipient is paid), and shows the counts in its health endpoint.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ import {
   signNotice,
   type Notice,
 } from "../../src/transfers/index.js";
-import { ETH_ASSET, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { ETH_ASSET, UNBONDING_DELAY, fixtureAddresses } from "../contracts/ledger-fixture.js";
 import { recipientSystem } from "../helpers/transfers.js";
 import { writeNodeConfig } from "../helpers/node-services.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
@@ -114,10 +115,13 @@ describe("operator node: the transfer duty from its configuration", function () 
       h = await until("settled", health, (x) => x.transfers?.settled === 1);
 
       await time.increase(3_601);
-      const before = await ethers.provider.getBalance(recipient.address);
       h = await until("default reported", health, (x) => x.transfers?.defaulted === 1);
-      expect(h.transfers).to.include({ open: 0, settled: 1, defaulted: 1 });
-      // Paid value plus penalty (2.2 ETH at least), less the gas of the node's own report.
+      expect(h.transfers).to.include({ open: 0, settled: 1, defaulted: 1, paid: 0 });
+      await time.increaseTo(records[1].postedAt + UNBONDING_DELAY);
+      const before = await ethers.provider.getBalance(recipient.address);
+      h = await until("payout collected", health, (x) => x.transfers?.paid === 1);
+      expect(h.transfers).to.include({ open: 0, settled: 1, defaulted: 0, paid: 1, lastError: null });
+      // Paid value plus penalty (2.2 ETH), less the gas of the node's own payout transaction.
       expect((await ethers.provider.getBalance(recipient.address)) - before > (22n * E18) / 10n - 10n ** 16n).to.equal(
         true,
       );

@@ -19,7 +19,7 @@ import {
   signNotice,
   type Notice,
 } from "../../src/transfers/index.js";
-import { ETH_ASSET } from "../contracts/ledger-fixture.js";
+import { ETH_ASSET, UNBONDING_DELAY } from "../contracts/ledger-fixture.js";
 import { recipientSystem } from "../helpers/transfers.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
@@ -115,7 +115,7 @@ describe("transfer watcher", function () {
     db.closeDb();
   });
 
-  it("follows a settlement, and reports a default by itself after settle-by (the recipient is paid)", async function () {
+  it("follows a settlement, reports a default by itself after settle-by, and collects the payout once it is due", async function () {
     const f = await networkHelpers.loadFixture(system);
     const settled = await post(f, undefined, E18);
     const defaulted = await post(f, undefined, E18);
@@ -133,10 +133,23 @@ describe("transfer watcher", function () {
     expect(late.defaulted.map((d) => d.noticeId)).to.deep.equal([defaulted]);
     const slashed = stake - (await f.vault.stakeOf(f.member.address));
     expect(slashed >= (11n * E18) / 10n).to.equal(true);
-    // Paid the slash, less the gas of its own report.
-    expect((await ethers.provider.getBalance(f.recipient.address)) > balance + slashed - 10n ** 16n).to.equal(true);
+    // Nothing paid yet (the slash waits in the sender's pool); the watcher waits quietly for the payout.
+    expect((await ethers.provider.getBalance(f.recipient.address)) < balance).to.equal(true);
     expect(db.rows("Defaulted").map((r) => r.reportTx)).to.deep.equal([late.defaulted[0].tx]);
-    expect((await w.poll()).defaulted).to.have.length(0);
+    const waiting = await w.poll();
+    expect(waiting.defaulted).to.have.length(0);
+    expect(waiting.paid).to.have.length(0);
+    expect(waiting.errors).to.deep.equal([]);
+    const record = db.rows("Defaulted")[0].record;
+    await time.increaseTo(record.postedAt + UNBONDING_DELAY);
+    const before = await ethers.provider.getBalance(f.recipient.address);
+    const due = await w.poll();
+    expect(due.paid.map((p) => p.noticeId)).to.deep.equal([defaulted]);
+    // Paid the owed weight (1.1 ETH), less the gas of its own payout transaction.
+    const gain = (await ethers.provider.getBalance(f.recipient.address)) - before;
+    expect(gain > record.owedWeight - 10n ** 16n && gain <= record.owedWeight).to.equal(true);
+    expect(db.rows("Paid").map((r) => r.payTx)).to.deep.equal([due.paid[0].tx]);
+    expect((await w.poll()).paid).to.have.length(0);
     db.closeDb();
   });
 

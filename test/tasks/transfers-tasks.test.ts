@@ -16,10 +16,19 @@ import { transferAttest } from "../../tasks/transfer-attest.js";
 import { transferCredit } from "../../tasks/transfer-credit.js";
 import { DEFAULTS as DEPOSIT_DEFAULTS, depositAddress } from "../../tasks/transfer-deposit-address.js";
 import { DEFAULTS as NOTICE_DEFAULTS, notice } from "../../tasks/transfer-notice.js";
+import { transferPayDefault } from "../../tasks/transfer-pay-default.js";
 import { transferReportDefault } from "../../tasks/transfer-report-default.js";
 import { transferSettle } from "../../tasks/transfer-settle.js";
 import { transferSubmit } from "../../tasks/transfer-submit.js";
-import { ETH_ASSET, OPERATOR_STAKE, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { transferWithdrawHeld } from "../../tasks/transfer-withdraw-held.js";
+import {
+  ETH_ASSET,
+  OPERATOR_STAKE,
+  TOKEN_ASSET,
+  UNBONDING_DELAY,
+  deployLedgerSystem,
+  fixtureAddresses,
+} from "../contracts/ledger-fixture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 
 const connection = await network.create();
@@ -69,7 +78,7 @@ describe("transfer tasks", function () {
       to: fields.to ?? f.recipient.address,
       asset,
       amount: fields.amount,
-      depositAddress: asset === ETH_ASSET ? f.ethDeposit.address : f.btcDeposit.address,
+      depositAddress: asset === BTC_ASSET ? f.btcDeposit.address : f.ethDeposit.address,
       within: fields.within ?? 3_600n,
       memo: "customer 42",
       blobDir: join(work, "blobs"),
@@ -147,7 +156,7 @@ describe("transfer tasks", function () {
     expect(list.lines.join("\n")).to.contain("no open notice");
   });
 
-  it("reports a default after settle-by (refused before it): the sender is slashed, the recipient paid", async function () {
+  it("reports a default after settle-by (refused before it): the sender is slashed; pay-default pays the recipient the unbonding delay after posting", async function () {
     const f = await networkHelpers.loadFixture(deployed);
     await register(f, ETH_ASSET, "5");
     const id = await post(f, { amount: "1", within: 3_600n });
@@ -160,8 +169,44 @@ describe("transfer tasks", function () {
     expect(reporter.lines.join("\n")).to.contain(`notice ${id} defaulted: owed ${(11n * E18) / 10n} weight`);
     const slashed = stake - (await f.vault.stakeOf(f.member.address));
     expect(slashed >= (11n * E18) / 10n).to.equal(true);
-    expect(await ethers.provider.getBalance(f.recipient.address)).to.equal(balance + slashed);
+    // The slash waits in the sender's pool.
+    expect(await ethers.provider.getBalance(f.recipient.address)).to.equal(balance);
+    expect(reporter.lines.join("\n")).to.contain("transfer pay-default");
     await expectTaskError(transferReportDefault(reporter.ctx, { ...common, notice: id }), "is Defaulted");
+    await expectTaskError(transferPayDefault(reporter.ctx, { ...common, notice: id }), "payable from");
+    const record = (await f.transfers.queryFilter(f.transfers.filters.NoticePosted(id)))[0].args.record;
+    await time.increaseTo(record.postedAt + UNBONDING_DELAY);
+    await expectTaskError(
+      transferPayDefault(reporter.ctx, { ...common, notice: id, to: f.other.address }),
+      "only the recipient",
+    );
+    await expectTaskError(transferPayDefault(reporter.ctx, { ...common, notice: id, to: "0x12" }), "--to");
+    const payer = await client(f.other, f.dir);
+    await transferPayDefault(payer.ctx, { ...common, notice: id });
+    expect(payer.lines.join("\n")).to.contain(`notice ${id} paid to ${f.recipient.address}: ${(11n * E18) / 10n} of`);
+    expect(await ethers.provider.getBalance(f.recipient.address)).to.equal(balance + (11n * E18) / 10n);
+    await expectTaskError(transferPayDefault(payer.ctx, { ...common, notice: id }), "is Paid, not defaulted");
+  });
+
+  it("settles to a deposit address the token refuses by holding the tokens; withdraw-held gives them to the recipient", async function () {
+    const f = await networkHelpers.loadFixture(deployed);
+    await f.transfers.setAssetTerms(TOKEN_ASSET, { kind: 2, weight: 10n ** 24n });
+    await register(f, TOKEN_ASSET, "5");
+    const id = await post(f, { asset: TOKEN_ASSET, amount: "1" });
+    await f.token.mint(f.member.address, 10n ** 6n);
+    await f.token.setBlocked(f.ethDeposit.address, true);
+    const settle = await client(f.member, f.dir);
+    await transferSettle(settle.ctx, { ...common, notice: id });
+    expect(settle.lines.join("\n")).to.contain(`held for ${f.recipient.address}`);
+    const withdraw = async (signer: HardhatEthersSigner) => {
+      const c = await client(signer, f.dir);
+      await transferWithdrawHeld(c.ctx, { ...common, asset: TOKEN_ASSET, to: f.user.address });
+      return c.lines.join("\n");
+    };
+    await expectTaskError(withdraw(f.other), "nothing held");
+    expect(await withdraw(f.recipient)).to.contain(`withdrew ${10n ** 6n} base units`);
+    expect(await f.token.balanceOf(f.user.address)).to.equal(10n ** 6n);
+    await expectTaskError(withdraw(f.recipient), "nothing held");
   });
 
   it("refuses bad input, naming it", async function () {
