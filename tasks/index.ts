@@ -976,7 +976,10 @@ const transferTasks: TaskDefinition[] = [
     .addOption(optionalOption("to", "Where the payout goes (default the recipient; only the recipient may change it)"))
     .setAction(() => import("./transfer-pay-default.js"))
     .build(),
-  signingTask(["transfer", "withdraw-held"], "Recipient: withdraw settlements held because a deposit address refused them")
+  signingTask(
+    ["transfer", "withdraw-held"],
+    "Recipient: withdraw settlements held because a deposit address refused them",
+  )
     .addOption({ name: "asset", description: "Asset id", type: ArgumentType.INT, defaultValue: 0 })
     .addOption(optionalOption("to", "Where to (default the signer)"))
     .setAction(() => import("./transfer-withdraw-held.js"))

@@ -174,8 +174,8 @@ export function formatSummary(r: DemoResult): string[] {
       );
     }
     out.push(
-      `default: ${t.sender} slashed ${fmtEth(t.slashed)} of weight; ${t.recipient} paid ${fmtEth(t.paidEth)} and ` +
-        fmtUsdc(t.paidUsdc),
+      `default: ${t.sender} slashed ${fmtEth(t.slashed)} of weight into its pool; ${t.recipient} paid ` +
+        `${fmtEth(t.paidEth)} and ${fmtUsdc(t.paidUsdc)} from it the unbonding delay after posting`,
     );
     out.push(`${t.sender}'s credit towards ${t.recipient}: ${fmtEth(t.creditBefore)} -> ${fmtEth(t.creditAfter)}`);
   }

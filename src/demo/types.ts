@@ -177,7 +177,7 @@ export interface DemoResult {
   coverage: CoverageResult[];
   /** The attestations step: two IAs (one settled, one missed) and a reserve attestation with findings. */
   attestations: AttestationsOutcome;
-  /** The transfers step: one notice credited and settled, one defaulted and slashed; null when skipped. */
+  /** The transfers step: one notice credited and settled, one defaulted, slashed into the sender's pool and paid to the recipient after the unbonding delay; null when skipped. */
   transfers: TransfersOutcome;
   steps: Array<StepTiming & { gas: StepGas }>;
   totals: { gas: number; txs: number; recordsForwarded: number; proofs: number };

@@ -59,7 +59,11 @@ export const TRANSFER_WATCHER_MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX IF NOT EXISTS credits_by_status ON credits (status)",
     ],
   },
-  { version: 2, name: "credits.pay_tx (a default's payout)", statements: ["ALTER TABLE credits ADD COLUMN pay_tx TEXT"] },
+  {
+    version: 2,
+    name: "credits.pay_tx (a default's payout)",
+    statements: ["ALTER TABLE credits ADD COLUMN pay_tx TEXT"],
+  },
 ];
 
 interface Row {

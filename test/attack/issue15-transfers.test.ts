@@ -156,7 +156,9 @@ describe("attack: issue 15 transfers", function () {
       const receipt = await (await a.transfers.connect(a.other).reportDefault(record)).wait();
       gas = receipt!.gasUsed * receipt!.gasPrice;
       await time.increaseTo(record.postedAt + UNBONDING_DELAY);
-      const paid = await gainOf(a.recipient.address, () => a.transfers.connect(a.user).payDefault(record, a.recipient.address));
+      const paid = await gainOf(a.recipient.address, () =>
+        a.transfers.connect(a.user).payDefault(record, a.recipient.address),
+      );
       // The owed weight, no more (the slash's rounding up stays in the sender's pool for its claims).
       expect(paid).to.equal(owed);
       // The reporter (a stranger) gets nothing of it: it only pays its gas.
@@ -286,7 +288,9 @@ describe("attack: issue 15 transfers", function () {
       expect(paid <= pool - settled.reserved).to.equal(true);
       const terms = { asset: ETH_ASSET, claim, round: 1, payoutHash };
       const userGain = await gainOf(a.user.address, async () => {
-        const r = await (await a.adjudicator.connect(a.other).payClaim(a.sender.address, 99n, terms, a.user.address, 7n)).wait();
+        const r = await (
+          await a.adjudicator.connect(a.other).payClaim(a.sender.address, 99n, terms, a.user.address, 7n)
+        ).wait();
         return r;
       });
       expect(userGain).to.equal(claim);

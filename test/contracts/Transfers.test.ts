@@ -431,7 +431,9 @@ describe("Transfers", function () {
         .to.be.revertedWithCustomError(f.transfers, "TransfersNativeSendFailed")
         .withArgs(address);
       const tx = f.transfers.connect(f.recipient).withdrawHeld(ZeroAddress, f.user.address);
-      await expect(tx).to.emit(f.transfers, "HeldWithdrawn").withArgs(f.recipient.address, ZeroAddress, f.user.address, ETH);
+      await expect(tx)
+        .to.emit(f.transfers, "HeldWithdrawn")
+        .withArgs(f.recipient.address, ZeroAddress, f.user.address, ETH);
       await expect(tx).to.changeEtherBalances(ethers, [f.user, f.transfers], [ETH, -ETH]);
       await expect(f.transfers.connect(f.recipient).withdrawHeld(ZeroAddress, f.user.address))
         .to.be.revertedWithCustomError(f.transfers, "TransfersNothingHeld")
@@ -444,7 +446,12 @@ describe("Transfers", function () {
       await f.token.setBlocked(f.tokenDeposit.address, true);
       await expect(f.transfers.connect(f.sender).settle(record))
         .to.emit(f.transfers, "PaymentHeld")
-        .withArgs(noticeIdOf(record.notice.sender, record.notice.nonce), f.recipient.address, await f.token.getAddress(), 1_000n);
+        .withArgs(
+          noticeIdOf(record.notice.sender, record.notice.nonce),
+          f.recipient.address,
+          await f.token.getAddress(),
+          1_000n,
+        );
       expect(await f.token.balanceOf(await f.transfers.getAddress())).to.equal(1_000n);
       await f.transfers.connect(f.recipient).withdrawHeld(await f.token.getAddress(), f.user.address);
       expect(await f.token.balanceOf(f.user.address)).to.equal(1_000n);
@@ -538,7 +545,8 @@ describe("Transfers", function () {
       const pay = f.transfers.connect(f.other).payDefault(record, f.recipient.address);
       await expect(pay).to.emit(f.transfers, "DefaultPaid");
       // The owed weight, in ETH (one wei of rounding at most); the slash's rounding stays in the pool.
-      const paid = (await ethers.provider.getBalance(f.recipient.address)) - (await balanceBefore(pay, f.recipient.address));
+      const paid =
+        (await ethers.provider.getBalance(f.recipient.address)) - (await balanceBefore(pay, f.recipient.address));
       expect(paid >= owed - 1n && paid <= owed).to.equal(true);
       expect(await f.vault.restitutionOf(f.sender.address, ZeroAddress)).to.equal(slashed - paid);
       expect(await f.transfers.noticeStatusOf(record)).to.equal(4n);
