@@ -169,8 +169,8 @@ interface ITransfers {
     event AssetTermsSet(uint32 indexed asset, AssetKind kind, uint256 weight);
     event AdjudicatorSet(address adjudicator);
 
-    /// @notice Registers `depositAddress` as where the caller (an operating member) receives `asset`; `signature` is the
-    /// address's EIP-712 `DepositAddress` signature (ownership, as for reserve wallets), valid until `deadline`.
+    /// @notice Registers `depositAddress` as where the caller (an operating member) receives `asset`; `signature` is
+    /// the address's EIP-712 `DepositAddress` signature (ownership, as for reserve wallets), valid until `deadline`.
     function registerDepositAddress(
         uint32 asset,
         address depositAddress,
@@ -203,8 +203,8 @@ interface ITransfers {
     function reportDefault(NoticeRecord calldata record) external returns (uint256 weightSlashed);
 
     /// @notice Pays a defaulted notice's owed weight to `to` once the registry's unbonding delay after its posting has
-    /// passed: anyone may pay it to the recipient, the recipient to any address. Paid in the same share of each token the sender's pool holds, after
-    /// the claims against the sender (see `IAdjudicator.releaseTransferPayout`); reverts
+    /// passed: anyone may pay it to the recipient, the recipient to any address. Paid in the same share of each token
+    /// the sender's pool holds, after the claims against the sender (see `IAdjudicator.releaseTransferPayout`); reverts
     /// `TransfersAwaitingSlashedFunds` while slashed funds have not reached the pool (EigenLayer's clearing).
     /// @return weightPaid The stake weight paid.
     function payDefault(NoticeRecord calldata record, address to) external returns (uint256 weightPaid);
