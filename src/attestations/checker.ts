@@ -6,8 +6,10 @@
 // One payment settles one IA of a member: an ether transaction pays the member's first IA of the asset that names it
 // (`posted`: the deployment's IAs), a token transaction's transfers of the amount to the destination pay as many of
 // its IAs naming it, in posting order (a batched payout); a later IA is not paid by it (missed at its deadline).
-// Another member's IA naming the same transaction does not count against this one (the payer is not checked: see
-// docs/threat-model.md, "Attestations").
+// Another member's IA naming the same transaction does not count against this one. The payment must come from the
+// member's own reserves: the ether transaction's sender, or the Transfer log's `from`, is one of the member's reserve
+// wallets when the IA was posted (`ReserveRegistry.ownerAt`), so a stranger's payment, or another member's, settles
+// nothing for it.
 import { getAddress, id, type Provider } from "ethers";
 
 import { destinationDigestOf, interimIdOf, type InterimRecord } from "./index.js";
@@ -19,6 +21,16 @@ export interface InterimCheck {
   verdict: "settled" | "missed" | "wait";
   /** Why, in words. */
   reason: string;
+}
+
+/** The member that owned `wallet` as a reserve wallet at time `t` (the zero address: none), as `ReserveRegistry.ownerAt`. */
+export type ReserveOwnerAt = (wallet: string, t: bigint) => Promise<string>;
+
+/** {@link ReserveOwnerAt} over a ReserveRegistry contract. */
+export function reserveOwnerAt(reserveRegistry: {
+  ownerAt(wallet: string, t: bigint): Promise<string>;
+}): ReserveOwnerAt {
+  return (wallet, t) => reserveRegistry.ownerAt(wallet, t);
 }
 
 export interface CheckOptions {
@@ -33,6 +45,8 @@ export interface CheckOptions {
    * transaction an earlier one of the same asset names (`postedInterims(attestations, undefined, firstBlock)`).
    */
   posted: readonly InterimRecord[];
+  /** Reserve wallets' owners over time (the consortium chain's ReserveRegistry): the payer must be the member's. */
+  ownerAt: ReserveOwnerAt;
 }
 
 /** Whether `a` was posted before `b` (by time; in one block, by seq for one member, else by IA id). */
@@ -72,6 +86,16 @@ export async function checkInterim(
       : { verdict: "wait", reason: `${reason}; the deadline ${record.deadline} has not passed` };
   if (/^0x0{64}$/.test(record.txRef)) return failed("the IA names no transaction");
   const earlier = earlierCiting(record, options.posted);
+  const owners = new Map<string, boolean>();
+  const fromReserves = async (wallet: string): Promise<boolean> => {
+    const key = getAddress(wallet);
+    let own = owners.get(key);
+    if (own === undefined) {
+      own = getAddress(await options.ownerAt(key, record.postedAt)) === getAddress(record.member);
+      owners.set(key, own);
+    }
+    return own;
+  };
   const receipt = await provider.getTransactionReceipt(record.txRef);
   if (receipt === null) {
     // Absence is evidence only from a chain that has moved past the deadline: a lagging or stale RPC would
@@ -108,6 +132,12 @@ export async function checkInterim(
       );
     }
     if (tx === null || tx.to === null) return failed(`transaction ${record.txRef} sends ether to no address`);
+    if (!(await fromReserves(tx.from))) {
+      return failed(
+        `transaction ${record.txRef} is paid from ${tx.from}, not a reserve wallet of ${record.member} when the IA ` +
+          "was posted",
+      );
+    }
     if (destinationDigestOf(getAddress(tx.to)) !== record.destinationDigest) {
       return failed(`transaction ${record.txRef} pays ${tx.to}, not the IA's destination`);
     }
@@ -125,10 +155,16 @@ export async function checkInterim(
     (p) => p.destinationDigest === record.destinationDigest && p.amount === record.amount,
   ).length;
   const paid: bigint[] = [];
+  const strangers = new Set<string>();
   let matching = 0;
   for (const log of transfers) {
     const to = getAddress(`0x${log.topics[2].slice(26)}`);
     if (destinationDigestOf(to) !== record.destinationDigest) continue;
+    const from = getAddress(`0x${log.topics[1].slice(26)}`);
+    if (!(await fromReserves(from))) {
+      strangers.add(from);
+      continue;
+    }
     if (BigInt(log.data) === record.amount && ++matching > taken) {
       return {
         verdict: "settled",
@@ -141,6 +177,12 @@ export async function checkInterim(
     return failed(
       `transaction ${record.txRef}'s ${matching} transfer(s) of ${record.amount} to the destination pay earlier IAs ` +
         "naming it: one payment settles one IA",
+    );
+  }
+  if (paid.length === 0 && strangers.size > 0) {
+    return failed(
+      `transaction ${record.txRef} transfers token ${token} to the destination from ${[...strangers].join(", ")}, ` +
+        `not a reserve wallet of ${record.member} when the IA was posted`,
     );
   }
   if (paid.length > 0) {

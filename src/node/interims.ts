@@ -10,7 +10,7 @@
 // verdict, only a retry.
 import { Contract, getAddress, type EventLog, type Provider, type Signer } from "ethers";
 
-import { checkInterim, type InterimCheck } from "../attestations/checker.js";
+import { checkInterim, reserveOwnerAt, type InterimCheck, type ReserveOwnerAt } from "../attestations/checker.js";
 import {
   attestationsDomain,
   interimRecordFromArgs,
@@ -21,7 +21,7 @@ import {
 import { interimRecordJson, interimVerdictFile } from "../attestations/verdicts.js";
 import { withRetry } from "../chain/retry.js";
 import { errorMessage } from "../chain/rpc.js";
-import { ATTESTATIONS_ABI, CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
+import { ATTESTATIONS_ABI, CONSORTIUM_REGISTRY_ABI, RESERVE_REGISTRY_ABI } from "../generated/abi.js";
 import type { Logger } from "../log/index.js";
 import type { InterimJob, NodeDb } from "./db.js";
 
@@ -53,6 +53,8 @@ export interface InterimDeps {
   provider: Provider;
   wallet: Signer;
   registry: string;
+  /** The ReserveRegistry: an IA's payment must come from the member's reserve wallets. */
+  reserveRegistry: string;
   db: NodeDb;
   chainId: bigint;
   operator: string;
@@ -68,6 +70,7 @@ export interface InterimDeps {
 export class InterimWatcher {
   private readonly attestations: Contract;
   private readonly registry: Contract;
+  private readonly ownerAt: ReserveOwnerAt;
 
   constructor(
     private readonly o: InterimOptions,
@@ -75,6 +78,14 @@ export class InterimWatcher {
   ) {
     this.attestations = new Contract(o.attestations, ATTESTATIONS_ABI, d.provider);
     this.registry = new Contract(d.registry, CONSORTIUM_REGISTRY_ABI, d.provider);
+    const reserves = new Contract(d.reserveRegistry, RESERVE_REGISTRY_ABI, d.provider);
+    this.ownerAt = reserveOwnerAt({
+      ownerAt: (wallet, t) =>
+        withRetry(() => reserves.getFunction("ownerAt")(wallet, t) as Promise<string>, {
+          log: d.log,
+          what: "reserve wallet owner",
+        }),
+    });
   }
 
   /** Scans confirmed blocks after the IA cursor for `InterimPosted`; stores one job per IA (one transaction). */
@@ -172,7 +183,13 @@ export class InterimWatcher {
     const checks: InterimCheck[] = [];
     for (const p of chain.providers) {
       checks.push(
-        await checkInterim(p, record, { token: chain.token, confirmations: this.o.confirmations ?? 1, now, posted }),
+        await checkInterim(p, record, {
+          token: chain.token,
+          confirmations: this.o.confirmations ?? 1,
+          now,
+          posted,
+          ownerAt: this.ownerAt,
+        }),
       );
     }
     const wait = (reason: string) => {

@@ -235,6 +235,7 @@ export class OperatorNode {
         provider,
         wallet: this.o.wallet,
         registry: this.o.addresses.registry,
+        reserveRegistry: this.o.addresses.reserveRegistry,
         db: this.db,
         chainId,
         operator: this.operator,

@@ -18,6 +18,7 @@ import type {} from "../../types/ethers-contracts/hardhat.js";
 import { interimAttest } from "../../tasks/interim-attest.js";
 import { destinationDigestOf, interimRecordFromEvent } from "../../src/attestations/index.js";
 import { OPERATOR_STAKE, TOKEN_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { registerReserve } from "../node/fixture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 
 const connection = await network.create();
@@ -34,7 +35,10 @@ async function deployed() {
   const signers = await ethers.getSigners();
   const operators = [signers[7], signers[8], signers[9]];
   for (const o of operators) await f.onboard(o, OPERATOR_STAKE);
-  const dir = await deploymentDir(await fixtureAddresses(f));
+  const addresses = await fixtureAddresses(f);
+  // The member's hot wallet on the asset chain is one of its reserve wallets (registered on the consortium chain).
+  await registerReserve(connection, addresses, f.member, new Wallet(HOT_KEY));
+  const dir = await deploymentDir(addresses);
   return { ...f, operators, dir };
 }
 type F = Awaited<ReturnType<typeof deployed>>;

@@ -9,7 +9,7 @@ import { Transaction, ZeroAddress, ZeroHash, concat, getAddress, toBeHex, zeroPa
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim } from "../../src/attestations/checker.js";
+import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
@@ -21,6 +21,7 @@ import {
 } from "../../src/attestations/index.js";
 import { packSignatures } from "../../src/consortium/index.js";
 import { ETH_ASSET, MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { registerReserve } from "../node/fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time, mine } = networkHelpers;
@@ -30,6 +31,13 @@ const E18 = 10n ** 18n;
 async function system() {
   const f = await deployLedgerSystem({ ethers, networkHelpers, ignition });
   const domain = attestationsDomain((await ethers.provider.getNetwork()).chainId, await f.attestations.getAddress());
+  // The member pays its withdrawals from its own account, registered as one of its reserve wallets.
+  await registerReserve(
+    { ethers, networkHelpers, ignition },
+    { reserveRegistry: await f.reserveRegistry.getAddress() },
+    f.member,
+    f.member,
+  );
   return { ...f, attestationsDomain: domain };
 }
 type F = Awaited<ReturnType<typeof system>>;
@@ -54,7 +62,13 @@ async function post(f: F, over: Partial<Interim>): Promise<InterimRecord> {
 async function check(record: InterimRecord, token = ZeroAddress, confirmations = 1) {
   // Every IA posted on the deployment, as the task and the node pass them.
   const posted = (await postedInterims(fixture.attestations, undefined, 0)).map((p) => p.record);
-  return checkInterim(ethers.provider, record, { token, confirmations, now: BigInt(await time.latest()), posted });
+  return checkInterim(ethers.provider, record, {
+    token,
+    confirmations,
+    now: BigInt(await time.latest()),
+    posted,
+    ownerAt: reserveOwnerAt(fixture.reserveRegistry),
+  });
 }
 
 /** The operators sign the verdict their check gave and anyone submits it; returns the weight slashed. */
@@ -78,15 +92,20 @@ async function deployRaw(f: F, runtime: string): Promise<string> {
 /** A forwarder: every call sends its value on to `to` (a smart-contract wallet paying out, in one line). */
 const forwarderCode = (to: string) => concat(["0x600060006000600034", "0x73", to, "0x5af100"]);
 
-/** A batch payer: one call transfers each of `amounts` of `token` to `to` (as exchanges batch withdrawals). */
-function batchPayerCode(token: string, to: string, amounts: bigint[]): string {
+/**
+ * A batch payer: one call transfers each of `amounts` of `token` from `from` (a reserve wallet that approved it) to
+ * `to` (as exchanges batch withdrawals).
+ */
+function batchPayerCode(token: string, from: string, to: string, amounts: bigint[]): string {
   const parts: string[] = [];
   for (const amount of amounts) {
-    // mstore(0, transfer selector), mstore(4, to), mstore(0x24, amount); call(gas, token, 0, 0, 0x44, 0, 0); pop
-    parts.push(concat(["0x7f", "0xa9059cbb", new Uint8Array(28), "0x600052"]));
-    parts.push(concat(["0x73", to, "0x600452"]));
-    parts.push(concat(["0x7f", zeroPadValue(toBeHex(amount), 32), "0x602452"]));
-    parts.push(concat(["0x6000600060446000600073", token, "0x5af150"]));
+    // mstore(0, transferFrom selector), mstore(4, from), mstore(0x24, to), mstore(0x44, amount);
+    // call(gas, token, 0, 0, 0x64, 0, 0); pop
+    parts.push(concat(["0x7f", "0x23b872dd", new Uint8Array(28), "0x600052"]));
+    parts.push(concat(["0x73", from, "0x600452"]));
+    parts.push(concat(["0x73", to, "0x602452"]));
+    parts.push(concat(["0x7f", zeroPadValue(toBeHex(amount), 32), "0x604452"]));
+    parts.push(concat(["0x6000600060646000600073", token, "0x5af150"]));
   }
   parts.push("0x00");
   return concat(parts);
@@ -152,21 +171,35 @@ describe("issue 14: the operator's IA transaction check", function () {
           confirmations: 1,
           now: second.deadline,
           posted: reversed,
+          ownerAt: reserveOwnerAt(f.reserveRegistry),
         })
       ).verdict,
     ).to.equal("settled");
   });
 
-  // documented: the check reads who was paid, not who paid. An IA citing someone else's payment to the destination
-  // (a stranger's, or the customer's own from another wallet) is settled: the member books outflow it never sent.
-  // The IA names no source wallet, so the check cannot know the member's; operators that must know should be given
-  // the member's declared hot wallets (and the check compare `tx.from` / the Transfer log's `from`).
-  it("documented: an IA citing a stranger's payment to the destination is settled", async function () {
+  // Was documented (outflow booked that the member never sent): the check read who was paid, not who paid, so an IA
+  // citing someone else's payment to the destination (a stranger's, or the customer's own from another wallet) was
+  // settled. The check now requires the payer (`tx.from`, the Transfer log's `from`) to be one of the member's reserve
+  // wallets when the IA was posted (`ReserveRegistry.ownerAt`).
+  it("defence (was documented): an IA citing a stranger's payment to the destination is missed", async function () {
     const tx = await f.other.sendTransaction({ to: destination, value: E18 });
     const record = await post(f, { destinationDigest: digest, txRef: tx.hash });
-    expect((await check(record)).verdict).to.equal("settled");
-    await judge(f, record, true);
-    expect((await f.attestations.dutiesOf(f.member.address)).interimsSettled).to.equal(1n);
+    expect((await check(record)).verdict).to.equal("wait");
+    await time.increaseTo(record.deadline);
+    const verdict = await check(record);
+    expect(verdict.verdict).to.equal("missed");
+    expect(verdict.reason).to.match(/not a reserve wallet/);
+  });
+
+  it("defence: a token payment to the destination from a wallet not the member's reserve is missed", async function () {
+    const token = await f.token.getAddress();
+    await f.token.mint(f.other.address, 10n ** 6n);
+    const tx = await f.token.connect(f.other).transfer(destination, 10n ** 6n);
+    const record = await post(f, { asset: TOKEN_ASSET, amount: 10n ** 6n, destinationDigest: digest, txRef: tx.hash });
+    await time.increaseTo(record.deadline);
+    const verdict = await check(record, token);
+    expect(verdict.verdict).to.equal("missed");
+    expect(verdict.reason).to.match(/not a reserve wallet/);
   });
 
   // EXPLOIT (an honest member slashed): `checkInterim` returns "missed" at the first Transfer log to the destination
@@ -177,8 +210,12 @@ describe("issue 14: the operator's IA transaction check", function () {
   // match each log to at most one IA, with the duplicate check above).
   it("defence (was an EXPLOIT): an honest batched payout of two withdrawals to one destination has its second IA judged missed and slashed", async function () {
     const token = await f.token.getAddress();
-    const payer = await deployRaw(f, batchPayerCode(token, destination, [40n * 10n ** 6n, 60n * 10n ** 6n]));
-    await f.token.mint(payer, 100n * 10n ** 6n);
+    const payer = await deployRaw(
+      f,
+      batchPayerCode(token, f.member.address, destination, [40n * 10n ** 6n, 60n * 10n ** 6n]),
+    );
+    await f.token.mint(f.member.address, 100n * 10n ** 6n);
+    await f.token.connect(f.member).approve(payer, 100n * 10n ** 6n);
     const tx = await f.member.sendTransaction({ to: payer });
     expect(await f.token.balanceOf(destination)).to.equal(100n * 10n ** 6n);
     const first = await post(f, {
@@ -202,8 +239,9 @@ describe("issue 14: the operator's IA transaction check", function () {
   it("defence: a batched payout of two equal transfers settles two IAs naming it; a third naming it is missed", async function () {
     const token = await f.token.getAddress();
     const amount = 50n * 10n ** 6n;
-    const payer = await deployRaw(f, batchPayerCode(token, destination, [amount, amount]));
-    await f.token.mint(payer, 2n * amount);
+    const payer = await deployRaw(f, batchPayerCode(token, f.member.address, destination, [amount, amount]));
+    await f.token.mint(f.member.address, 2n * amount);
+    await f.token.connect(f.member).approve(payer, 2n * amount);
     const tx = await f.member.sendTransaction({ to: payer });
     const ia = { asset: TOKEN_ASSET, amount, destinationDigest: digest, txRef: tx.hash };
     const records = [await post(f, ia), await post(f, ia), await post(f, ia)];

@@ -8,7 +8,7 @@ import { Signature, ZeroAddress, concat, getAddress, type EventLog, type Signer 
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim } from "../../src/attestations/checker.js";
+import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
@@ -21,6 +21,7 @@ import {
 } from "../../src/attestations/index.js";
 import { packSignatures } from "../../src/consortium/index.js";
 import { ETH_ASSET, MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { registerReserve } from "../node/fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -33,6 +34,9 @@ async function system() {
   // A second exchange of the consortium (a competitor), Active with the same stake as the honest member.
   const rival = (await ethers.getSigners())[7];
   await f.onboard(rival, MEMBER_STAKE);
+  // Each pays its withdrawals from its own account, registered as one of its reserve wallets.
+  const reserves = { reserveRegistry: await f.reserveRegistry.getAddress() };
+  for (const m of [f.member, rival]) await registerReserve({ ethers, networkHelpers, ignition }, reserves, m, m);
   return { ...f, rival, attestationsDomain: domain };
 }
 type F = Awaited<ReturnType<typeof system>>;
@@ -59,6 +63,7 @@ async function check(f: F, record: InterimRecord, token = ZeroAddress) {
     confirmations: 1,
     now: BigInt(await time.latest()),
     posted,
+    ownerAt: reserveOwnerAt(f.reserveRegistry),
   });
 }
 
@@ -98,10 +103,13 @@ describe("issue 14b: one payment, one IA, across members; the verdict's quorum",
     const stolen = await post(f, f.rival, { destinationDigest: digest, txRef: tx.hash });
     const honest = await post(f, f.member, { destinationDigest: digest, txRef: tx.hash });
     await time.increaseTo(honest.deadline);
-    expect((await check(f, stolen)).verdict).to.equal("settled");
+    // The rival's IA is the one missed: the payment did not come from its reserve wallets.
+    const rivals = await check(f, stolen);
+    expect(rivals.verdict).to.equal("missed");
+    expect(rivals.reason).to.match(/not a reserve wallet/);
     const verdict = await check(f, honest);
-    // With the defence the honest member's own payment settles its own IA; today the check gives "missed" and the
-    // quorum below slashes it (1 ETH of its 10 ETH stake).
+    // The honest member's own payment settles its own IA (before the defence the check gave "missed" and the quorum
+    // below slashed it: 1 ETH of its 10 ETH stake).
     expect(verdict.verdict, verdict.reason).to.equal("settled");
     const before = await f.vault.balanceOf(f.member.address, ZeroAddress);
     const settled = verdict.verdict === "settled";
@@ -122,7 +130,7 @@ describe("issue 14b: one payment, one IA, across members; the verdict's quorum",
     const honest = await post(f, f.member, over);
     await time.increaseTo(honest.deadline);
     const token = await f.token.getAddress();
-    expect((await check(f, stolen, token)).verdict).to.equal("settled");
+    expect((await check(f, stolen, token)).verdict).to.equal("missed");
     const verdict = await check(f, honest, token);
     expect(verdict.verdict, verdict.reason).to.equal("settled");
   });

@@ -12,7 +12,7 @@ import { Wallet, getAddress, id, type JsonRpcProvider, type Signer } from "ether
 
 import { buildConsortiumModule } from "../../deploy/Consortium.js";
 import type { BlobRef, BlobStore } from "../../src/blobstore/index.js";
-import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
+import { reserveRegistryDomain, signReserveOwnership, type TypedDataSigner } from "../../src/chain/index.js";
 import { CONSORTIUM_FUTURES, type ConsortiumAddresses } from "../../src/client/index.js";
 import type { AssetCommitment } from "../../src/consortium/index.js";
 import type { Crypto, Point, Signature } from "../../src/crypto/index.js";
@@ -149,7 +149,12 @@ export async function fundedWallet(conn: Conn, value: bigint): Promise<Wallet> {
 }
 
 /** Registers `wallet` as a reserve of `member` with the wallet's EIP-712 ownership signature. */
-export async function registerReserve(conn: Conn, d: Deployment, member: Signer, wallet: Wallet): Promise<void> {
+export async function registerReserve(
+  conn: Conn,
+  d: Pick<Deployment, "reserveRegistry">,
+  member: Signer,
+  wallet: TypedDataSigner & { address: string },
+): Promise<void> {
   const rr = await conn.ethers.getContractAt("ReserveRegistry", d.reserveRegistry);
   const chainId = (await conn.ethers.provider.getNetwork()).chainId;
   const memberAddress = await member.getAddress();

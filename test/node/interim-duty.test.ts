@@ -13,6 +13,7 @@ import type {} from "../../types/ethers-contracts/hardhat.js";
 import { destinationDigestOf, interimRecordFromEvent } from "../../src/attestations/index.js";
 import { readNodeConfig, startOperatorNode, type NodeHealth } from "../../src/node/index.js";
 import { ETH_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { registerReserve } from "./fixture.js";
 import { startTestAggregator, writeNodeConfig } from "../helpers/node-services.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 
@@ -39,6 +40,8 @@ describe("operator node: the IA duty from its configuration", function () {
   it("three configured nodes and the aggregator settle a real ETH withdrawal's IA on-chain", async function () {
     const f = await deployLedgerSystem(conn);
     const addrs = await fixtureAddresses(f);
+    // The member pays its withdrawals from its own account, one of its reserve wallets.
+    await registerReserve(conn, addrs, f.member, f.member);
     const aggregator = await startTestAggregator(ethers.provider, f.other, addrs, dir);
     const startBlock = await ethers.provider.getBlockNumber();
     const nodes: Array<Awaited<ReturnType<typeof startOperatorNode>>> = [];

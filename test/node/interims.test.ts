@@ -24,6 +24,7 @@ import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { OperatorNode, localBlobSource, silentLogger, type OperatorNodeOptions } from "../../src/node/index.js";
 import { ETH_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { registerReserve } from "./fixture.js";
 import { startTestAggregator } from "../helpers/node-services.js";
 import { startRpcBridge } from "../helpers/rpc-bridge.js";
 import { startRpcProxy, type RpcProxy } from "../helpers/rpc-proxy.js";
@@ -51,6 +52,8 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
     dir = await mkdtemp(join(tmpdir(), "por-interims-"));
     f = await deployLedgerSystem(conn);
     addrs = await fixtureAddresses(f);
+    // The member pays its withdrawals from its own account, one of its reserve wallets.
+    await registerReserve(conn, addrs, f.member, f.member);
     aggregator = await startTestAggregator(ethers.provider, f.other, addrs, dir);
   });
 

@@ -30,6 +30,7 @@ import { generateMemberKeys } from "../../src/keys/index.js";
 import { runSnapshot } from "../../src/snapshot/index.js";
 import { PRODUCTION_DEPTH } from "../../src/tree/index.js";
 import { ETH_ASSET, OPERATOR_STAKE, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
+import { registerReserve } from "../node/fixture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
 
 const connection = await network.create();
@@ -43,7 +44,10 @@ async function deployed() {
   // Three co-signing operators the tasks can sign as (Hardhat accounts).
   const operators = [signers[7], signers[8], signers[9]];
   for (const o of operators) await f.onboard(o, OPERATOR_STAKE);
-  const dir = await deploymentDir(await fixtureAddresses(f));
+  const addresses = await fixtureAddresses(f);
+  // The member pays its withdrawals from its own account, one of its reserve wallets.
+  await registerReserve(connection, addresses, f.member, f.member);
+  const dir = await deploymentDir(addresses);
   return { ...f, operators, dir };
 }
 type F = Awaited<ReturnType<typeof deployed>>;
