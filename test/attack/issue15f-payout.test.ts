@@ -232,6 +232,45 @@ describe("attack: issue 15f, the default payout from the sender's pool", functio
     });
   });
 
+  describe("a payout that finds no weighted funds still marks the notice Paid", function () {
+    // How it works: releaseTransferPayout weighs the pool with the stake source's token weights now and returns 0 when
+    // the weighted pool is empty; payDefault has already written Paid, and anyone may call it with to = the recipient.
+    // A sender whose collateral is a token (a stablecoin here, 20 at weight 1 each) defaults on 4 ETH (owed 4.4): its
+    // slash puts 4.402 of it into the pool. Governance sets the token's weight to 0 for a while (a depeg, a migration). The
+    // sender (or anyone) calls payDefault(record, recipient) in that window: nothing is paid, the notice is Paid, and
+    // when the weight comes back the recipient can never collect: 4.402 tokens of its due stay in the pool for the
+    // sender's later claims (or nobody). Fix: revert (leave it Defaulted) when nothing is paid, or keep the unpaid rest
+    // of owedWeight payable.
+    it.skip("EXPLOIT: the sender burns the recipient's payout by calling it while the pool's token weighs nothing", async function () {
+      const coin = await ethers.deployContract("TestToken", ["Stable", "STBL", 18]);
+      const tusd = await coin.getAddress();
+      await a.vault.setTokenWeight(tusd, ETH);
+      const deposit = 20n * ETH;
+      await coin.mint(a.sender.address, deposit);
+      await coin.connect(a.sender).approve(await a.vault.getAddress(), deposit);
+      await a.vault.connect(a.sender).deposit(a.sender.address, tusd, deposit);
+      // The sender moves its ETH out first (its stake is then the token only).
+      await a.vault.connect(a.sender).requestWithdrawal(ZeroAddress, MEMBER_STAKE);
+      await time.increase(UNBONDING_DELAY);
+      await a.vault.connect(a.sender).withdraw(ZeroAddress);
+      const record = await postAs(a);
+      await time.increaseTo(record.notice.settleBy + 1n);
+      await a.transfers.connect(a.other).reportDefault(record);
+      const pooled = await a.vault.restitutionOf(a.sender.address, tusd);
+      expect(pooled).to.be.gt(0n);
+      await time.increaseTo(record.postedAt + UNBONDING_DELAY);
+      await a.vault.setTokenWeight(tusd, 0n);
+      await a.transfers.connect(a.sender).payDefault(record, a.recipient.address);
+      await a.vault.setTokenWeight(tusd, ETH);
+      console.log(
+        `      pool ${pooled} wei of the token; status after the sender's call ${await a.transfers.noticeStatusOf(record)}`,
+      );
+      // Today: the notice is Paid, the recipient got 0 and payDefault now reverts TransfersNotDefaulted.
+      await a.transfers.connect(a.recipient).payDefault(record, a.recipient.address);
+      expect(await coin.balanceOf(a.recipient.address)).to.be.gte(pooled - 1n);
+    });
+  });
+
   describe("the credit factor cached for an hour outlives a fraud slash", function () {
     // How it works: postNotice reuses the sender's cached reputation factor for CREDIT_FACTOR_TTL (1 hour); only a
     // transfer default clears it. A fraud proof slashes 50% and adds a slash to the sender's count, which halves the
