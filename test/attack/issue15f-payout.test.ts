@@ -441,6 +441,42 @@ describe("attack: issue 15f, the default payout from the sender's pool", functio
     });
   });
 
+  describe("notices to a member that has left", function () {
+    // postNotice no longer reads the recipient's status: the deposit address's owner was operating when it registered
+    // it, and anyone may remove the addresses of a member that has left (Exited or Ejected). Until someone does, a
+    // notice to the departed member is still accepted (shown here); it binds only the sender's credit and pays the
+    // departed member's own address, so a colluding sender gains nothing it could not with an operating colluder.
+    it("defence: once a departed member's address is removed (by anyone), no notice reaches it; while exiting, only it may remove it", async function () {
+      await a.registry.connect(a.recipient).requestExit();
+      await expect(
+        a.transfers.connect(a.other).removeDepositAddress(ETH_ASSET, a.ethDeposit.address),
+      ).to.be.revertedWithCustomError(a.transfers, "TransfersUnknownDepositAddress");
+      await time.increase(UNBONDING_DELAY);
+      await a.registry.completeExit(a.recipient.address);
+      // Not removed yet: accepted (what the change allows).
+      const record = await postAs(a, { amount: ETH });
+      expect(await a.transfers.noticeStatusOf(record)).to.equal(STATUS.Open);
+      await a.transfers.connect(a.other).removeDepositAddress(ETH_ASSET, a.ethDeposit.address);
+      const n = await draft(a, { amount: ETH });
+      await expect(
+        a.transfers.connect(a.other).postNotice(n, await signNotice(a.sender, a.domain, n)),
+      ).to.be.revertedWithCustomError(a.transfers, "TransfersUnknownDepositAddress");
+      // The departed member cannot register an address again.
+      const wallet = Wallet.createRandom();
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const sig = await signDepositAddress(wallet, a.domain, a.recipient.address, ETH_ASSET, deadline);
+      await expect(
+        a.transfers.connect(a.recipient).registerDepositAddress(ETH_ASSET, wallet.address, deadline, sig),
+      ).to.be.revertedWithCustomError(a.transfers, "TransfersNotMember");
+      // The open notice still settles to the address in its record.
+      expect(
+        await gainOf(a.ethDeposit.address, () =>
+          a.transfers.connect(a.sender).settle(record, { value: record.notice.amount }),
+        ),
+      ).to.equal(record.notice.amount);
+    });
+  });
+
   describe("held settlements", function () {
     it("defence: an ETH-refusing deposit address's amount is held once for its recipient and withdrawn once", async function () {
       const owner = Wallet.createRandom();
