@@ -477,6 +477,37 @@ describe("attack: issue 15f, the default payout from the sender's pool", functio
     });
   });
 
+  describe("re-entering through the payout's ether push", function () {
+    it("defence: a payout address that re-enters the claim book on receipt is refused, and the users' reservation holds", async function () {
+      const record = await postAs(a);
+      await time.increaseTo(record.notice.settleBy + 1n);
+      await a.transfers.connect(a.recipient).reportDefault(record);
+      // The re-entering contract is also a defrauded user's payout address (a 1 ETH claim against the sender).
+      const claimant = await ethers.deployContract("TestReentrantClaimant");
+      const claimantAddress = await claimant.getAddress();
+      const claim = ETH;
+      const { payoutHash } = await proveFraud(a, a.t1, 41n, claim, a.prover, claimantAddress);
+      const terms = { asset: ETH_ASSET, claim, round: 1, payoutHash };
+      await claimant.arm(await a.adjudicator.getAddress(), a.sender.address, 41n, terms, 41n, false);
+      const round = await a.adjudicator.roundOf(a.sender.address, ZeroAddress, 1n);
+      await time.increaseTo(round.closesAt);
+      // The recipient has its payout sent to the contract: on receipt it calls payClaim, inside the payout.
+      const paid = await gainOf(claimantAddress, () =>
+        a.transfers.connect(a.recipient).payDefault(record, claimantAddress),
+      );
+      expect(await claimant.attempts()).to.equal(1n);
+      expect(await claimant.reentered()).to.equal(0n);
+      const reason = await claimant.lastError();
+      expect(reason.slice(0, 10)).to.equal(a.adjudicator.interface.getError("ReentrancyGuardReentrantCall")!.selector);
+      expect(paid).to.equal(record.owedWeight);
+      // The claim's reservation is intact: paid in full afterwards.
+      const got = await gainOf(claimantAddress, () =>
+        a.adjudicator.connect(a.other).payClaim(a.sender.address, 41n, terms, claimantAddress, 41n),
+      );
+      expect(got).to.equal(claim);
+    });
+  });
+
   describe("held settlements", function () {
     it("defence: an ETH-refusing deposit address's amount is held once for its recipient and withdrawn once", async function () {
       const owner = Wallet.createRandom();
