@@ -199,6 +199,9 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
         uint256[] memory held = new uint256[](tokens.length);
         uint256 poolWeight;
         for (uint256 i = 0; i < tokens.length; ++i) {
+            // Each pool token once, at its first weighted entry (a stake source may list a token under several
+            // strategies, a retired one at weight zero).
+            if (weights[i] == 0 || _listedBefore(tokens, weights, i)) continue;
             _claimsFirst(sender, tokens[i]);
             held[i] = _STAKE.restitutionOf(sender, tokens[i]);
             poolWeight += (held[i] * weights[i]) / 1e18;
@@ -211,6 +214,12 @@ contract Adjudicator is IAdjudicator, AccessControl, RestitutionClaims {
             _STAKE.releaseRestitution(sender, tokens[i], to, amount);
             weightPaid += (amount * weights[i]) / 1e18;
         }
+    }
+
+    /// @dev Whether `tokens[i]` has a weighted entry before index i.
+    function _listedBefore(address[] memory tokens, uint256[] memory weights, uint256 i) private pure returns (bool) {
+        for (uint256 j = 0; j < i; ++j) if (tokens[j] == tokens[i] && weights[j] != 0) return true;
+        return false;
     }
 
     /// @inheritdoc IAdjudicator

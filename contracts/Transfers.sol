@@ -82,6 +82,7 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
     mapping(uint32 asset => AssetTerms terms) private _assetTerms;
     mapping(uint32 asset => mapping(address depositAddress => address member)) private _depositOwners;
     mapping(bytes32 noticeId => uint256 word) private _notices;
+    mapping(bytes32 noticeId => Payout payout) private _payouts;
     mapping(address sender => SenderBook book) private _books;
     mapping(address sender => mapping(address recipient => mapping(uint32 asset => Pair pair))) private _pairs;
     mapping(bytes32 txRef => bytes32 noticeId) private _txUsed;
@@ -273,7 +274,23 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
             record.owedWeight,
             notice.recipient
         );
-        emit NoticeDefaulted(noticeId, notice.sender, notice.recipient, record.owedWeight, weightSlashed, msg.sender);
+        // The payout is what this default's own slash put in the pool, never more (an earlier default's slash or a
+        // fraud slash's proceeds in the same pool are others'): the owed weight when the slash took it all, else what
+        // it took (all that was left), or all that is owed when the stake source executes the slash later (a deferred
+        // EigenLayer slash reports none yet). A short slash, or a report after the report window, is booked here with
+        // the time it was ordered (the payout waits for the slashes ordered by then); an on-time full one needs no slot.
+        uint256 due =
+            weightSlashed >= record.owedWeight || (weightSlashed == 0 && _STAKE.restitutionDelay() != 0)
+                ? record.owedWeight
+                : weightSlashed;
+        if (due != record.owedWeight || block.timestamp > notice.settleBy + _params.reportWindow) {
+            _payouts[noticeId] = Payout({
+                due: SafeCast.toUint128(due),
+                orderedAt: uint64(block.timestamp),
+                booked: true
+            });
+        }
+        emit NoticeDefaulted(noticeId, notice.sender, notice.recipient, due, weightSlashed, msg.sender);
     }
 
     /// @inheritdoc ITransfers
@@ -288,12 +305,21 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         }
         uint64 payableAt = record.postedAt + _REGISTRY.unbondingDelay();
         if (block.timestamp < payableAt) revert TransfersPayoutNotDue(noticeId, payableAt);
+        Payout memory payout = _payouts[noticeId];
+        // An on-time default was ordered within the report window, before payableAt (setParams keeps maxSettleWindow
+        // + reportWindow within the unbonding delay).
+        (uint256 due, uint64 orderedBy) = payout.booked
+            ? (uint256(payout.due), payout.orderedAt)
+            : (record.owedWeight, payableAt);
         _notices[noticeId] = _withStatus(_recordHash(record), NoticeStatus.Paid);
-        // Every slash of the sender ordered by now (its default's among them) must have reached its pool.
-        uint256 pending = _STAKE.clearRestitution(notice.sender, uint64(block.timestamp));
+        // The sender's slashes ordered by the default's (its own among them) must have reached its pool; later ones
+        // (a colluder's reports) do not hold the payout.
+        uint256 pending = _STAKE.clearRestitution(notice.sender, orderedBy);
         if (pending != 0) revert TransfersAwaitingSlashedFunds(notice.sender, pending);
-        weightPaid = IAdjudicator(_adjudicator).releaseTransferPayout(notice.sender, to, record.owedWeight);
-        emit DefaultPaid(noticeId, notice.recipient, to, record.owedWeight, weightPaid);
+        weightPaid = IAdjudicator(_adjudicator).releaseTransferPayout(notice.sender, to, due);
+        // Nothing paid (the pool weighs nothing now): the notice stays Defaulted, payable later.
+        if (weightPaid == 0) revert TransfersNothingToPay(noticeId);
+        emit DefaultPaid(noticeId, notice.recipient, to, due, weightPaid);
     }
 
     /// @inheritdoc ITransfers
@@ -445,6 +471,11 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
     function dutiesOf(address sender) external view returns (Duties memory) {
         SenderBook memory book = _books[sender];
         return Duties({settled: book.settled, defaulted: book.defaulted});
+    }
+
+    /// @inheritdoc ITransfers
+    function payoutOf(bytes32 noticeId) external view returns (Payout memory) {
+        return _payouts[noticeId];
     }
 
     /// @inheritdoc ITransfers

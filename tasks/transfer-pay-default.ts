@@ -44,7 +44,7 @@ export async function transferPayDefault(ctx: Client, args: Args): Promise<void>
   for (const log of receipt.logs) {
     const parsed = transfers.interface.parseLog(log);
     if (parsed?.name !== "DefaultPaid") continue;
-    ctx.out.line(`notice ${id} paid to ${to}: ${parsed.args.weightPaid} of ${parsed.args.weightOwed} weight owed`);
-    ctx.out.setAll({ noticeId: id, to, weightOwed: parsed.args.weightOwed, weightPaid: parsed.args.weightPaid });
+    ctx.out.line(`notice ${id} paid to ${to}: ${parsed.args.weightPaid} of ${parsed.args.weightDue} weight due`);
+    ctx.out.setAll({ noticeId: id, to, weightDue: parsed.args.weightDue, weightPaid: parsed.args.weightPaid });
   }
 }

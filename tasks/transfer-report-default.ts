@@ -29,12 +29,12 @@ export async function transferReportDefault(ctx: Client, args: Args): Promise<vo
     const parsed = transfers.interface.parseLog(log);
     if (parsed?.name !== "NoticeDefaulted") continue;
     ctx.out.line(
-      `notice ${id} defaulted: owed ${parsed.args.weightOwed} weight, slashed ${parsed.args.weightSlashed}; ` +
+      `notice ${id} defaulted: ${parsed.args.weightDue} weight due, slashed ${parsed.args.weightSlashed}; ` +
         `payable to ${p.record.notice.recipient} from ${due} (transfer pay-default)`,
     );
     ctx.out.setAll({
       noticeId: id,
-      weightOwed: parsed.args.weightOwed,
+      weightDue: parsed.args.weightDue,
       weightSlashed: parsed.args.weightSlashed,
       payableAt: due,
     });

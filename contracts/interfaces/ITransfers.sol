@@ -90,6 +90,18 @@ interface ITransfers {
         uint32 defaulted;
     }
 
+    /// @notice A defaulted notice's payout when it is not simply its owed weight by the report window: the weight its
+    /// slash could take (less than owed when the stake ran out), or a report after the report window.
+    /// @param due Stake weight the recipient is paid at most.
+    /// @param orderedAt When the slash was ordered (the payout waits for the sender's slashes ordered by then).
+    /// @param booked Whether this entry applies (otherwise the payout is `owedWeight`, waiting for the slashes
+    /// ordered by its payable time).
+    struct Payout {
+        uint128 due;
+        uint64 orderedAt;
+        bool booked;
+    }
+
     /// @notice A recipient's own limit for one sender and asset.
     struct OwnLimit {
         bool set;
@@ -130,7 +142,7 @@ interface ITransfers {
     error TransfersAwaitingSlashedFunds(address sender, uint256 pending);
     error TransfersNotRecipient(address caller, address recipient);
     error TransfersNothingHeld(address recipient, address token);
-    error TransfersAmountTooLarge(uint256 amount);
+    error TransfersNothingToPay(bytes32 noticeId);
 
     event DepositAddressRegistered(address indexed member, uint32 indexed asset, address depositAddress);
     event DepositAddressRemoved(address indexed member, uint32 indexed asset, address depositAddress);
@@ -145,17 +157,17 @@ interface ITransfers {
         bytes32 indexed noticeId,
         address indexed sender,
         address indexed recipient,
-        uint256 weightOwed,
+        uint256 weightDue,
         uint256 weightSlashed,
         address reporter
     );
-    /// @notice A defaulted notice's payout went to `to`: `weightPaid` of the `weightOwed` (less when the claims
+    /// @notice A defaulted notice's payout went to `to`: `weightPaid` of the `weightDue` (less when the claims
     /// against the sender took part of its pool first).
     event DefaultPaid(
         bytes32 indexed noticeId,
         address indexed recipient,
         address to,
-        uint256 weightOwed,
+        uint256 weightDue,
         uint256 weightPaid
     );
     /// @notice A settlement's payment could not be pushed to the deposit address (it refused ether, or the token
@@ -264,6 +276,9 @@ interface ITransfers {
 
     /// @notice The weight an open notice owes on default (value at the asset's weight, plus the penalty).
     function owedWeightOf(uint32 asset, uint256 amount) external view returns (uint256);
+
+    /// @notice A defaulted notice's booked payout (`booked` false: the payout is its owed weight).
+    function payoutOf(bytes32 noticeId) external view returns (Payout memory);
 
     /// @notice What settlements hold for `recipient` in `token` (address(0): ether).
     function heldOf(address recipient, address token) external view returns (uint256);

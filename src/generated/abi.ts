@@ -5937,11 +5937,6 @@ export const TRANSFERS_ABI = [
   { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
   { inputs: [], name: "TransfersAdjudicatorAlreadySet", type: "error" },
   {
-    inputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
-    name: "TransfersAmountTooLarge",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
     name: "TransfersAssetNotEnabled",
     type: "error",
@@ -6044,6 +6039,11 @@ export const TRANSFERS_ABI = [
       { internalType: "address", name: "token", type: "address" },
     ],
     name: "TransfersNothingHeld",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    name: "TransfersNothingToPay",
     type: "error",
   },
   {
@@ -6169,7 +6169,7 @@ export const TRANSFERS_ABI = [
       { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
       { indexed: true, internalType: "address", name: "recipient", type: "address" },
       { indexed: false, internalType: "address", name: "to", type: "address" },
-      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightDue", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "weightPaid", type: "uint256" },
     ],
     name: "DefaultPaid",
@@ -6213,7 +6213,7 @@ export const TRANSFERS_ABI = [
       { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
       { indexed: true, internalType: "address", name: "sender", type: "address" },
       { indexed: true, internalType: "address", name: "recipient", type: "address" },
-      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightDue", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
       { indexed: false, internalType: "address", name: "reporter", type: "address" },
     ],
@@ -6706,6 +6706,24 @@ export const TRANSFERS_ABI = [
     name: "payDefault",
     outputs: [{ internalType: "uint256", name: "weightPaid", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    name: "payoutOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint128", name: "due", type: "uint128" },
+          { internalType: "uint64", name: "orderedAt", type: "uint64" },
+          { internalType: "bool", name: "booked", type: "bool" },
+        ],
+        internalType: "struct ITransfers.Payout",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -12850,11 +12868,6 @@ export const I_STAKE_SOURCE_ABI = [
 export const I_TRANSFERS_ABI = [
   { inputs: [], name: "TransfersAdjudicatorAlreadySet", type: "error" },
   {
-    inputs: [{ internalType: "uint256", name: "amount", type: "uint256" }],
-    name: "TransfersAmountTooLarge",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "uint32", name: "asset", type: "uint32" }],
     name: "TransfersAssetNotEnabled",
     type: "error",
@@ -12957,6 +12970,11 @@ export const I_TRANSFERS_ABI = [
       { internalType: "address", name: "token", type: "address" },
     ],
     name: "TransfersNothingHeld",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    name: "TransfersNothingToPay",
     type: "error",
   },
   {
@@ -13082,7 +13100,7 @@ export const I_TRANSFERS_ABI = [
       { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
       { indexed: true, internalType: "address", name: "recipient", type: "address" },
       { indexed: false, internalType: "address", name: "to", type: "address" },
-      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightDue", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "weightPaid", type: "uint256" },
     ],
     name: "DefaultPaid",
@@ -13125,7 +13143,7 @@ export const I_TRANSFERS_ABI = [
       { indexed: true, internalType: "bytes32", name: "noticeId", type: "bytes32" },
       { indexed: true, internalType: "address", name: "sender", type: "address" },
       { indexed: true, internalType: "address", name: "recipient", type: "address" },
-      { indexed: false, internalType: "uint256", name: "weightOwed", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "weightDue", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "weightSlashed", type: "uint256" },
       { indexed: false, internalType: "address", name: "reporter", type: "address" },
     ],
@@ -13511,6 +13529,24 @@ export const I_TRANSFERS_ABI = [
     name: "payDefault",
     outputs: [{ internalType: "uint256", name: "weightPaid", type: "uint256" }],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "noticeId", type: "bytes32" }],
+    name: "payoutOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint128", name: "due", type: "uint128" },
+          { internalType: "uint64", name: "orderedAt", type: "uint64" },
+          { internalType: "bool", name: "booked", type: "bool" },
+        ],
+        internalType: "struct ITransfers.Payout",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {

@@ -98,8 +98,9 @@ describe("attack: issue 15f on EigenLayer, the payout from the sender's pool", f
   // stays), one defaulted duty each; with a 4-day resolution delay a year of blocking is ~92 reports, ~1.8% of the
   // stake parked in the pool, while the recipient (owed 1.1 here) is paid nothing. Fix: wait only for the slashes
   // ordered by the notice's own default (clearRestitution(sender, defaultedAt), the report time bound in the record
-  // word or in storage), as the rounds do.
-  it.skip("EXPLOIT: the sender keeps a 1-wei default of itself pending so the honest recipient's payout never pays", async function () {
+  // word or in storage), as the rounds do. Fixed: an on-time default waits for the slashes ordered by its payable
+  // time, a late one for those ordered by its own report (booked).
+  it("defence (was an EXPLOIT): the sender cannot keep the honest recipient's payout waiting with 1-wei defaults of itself", async function () {
     const owedToRecipient = await post(s, s.recipient, E18);
     const tiny = [await post(s, s.colluder, 1n), await post(s, s.colluder, 1n)];
     await time.increaseTo(owedToRecipient.notice.settleBy + 1n);
@@ -115,7 +116,7 @@ describe("attack: issue 15f on EigenLayer, the payout from the sender's pool", f
         `stake (${stakeBefore - stakeAfter} of ${stakeBefore})`,
     );
     const before = await s.el.token.balanceOf(s.recipient.address);
-    // Today: reverts TransfersAwaitingSlashedFunds(sender, 1), and again after each further 1-wei report.
+    // Before: reverted TransfersAwaitingSlashedFunds(sender, 1), and again after each further 1-wei report.
     await s.transfers.connect(s.recipient).payDefault(owedToRecipient, s.recipient.address);
     expect((await s.el.token.balanceOf(s.recipient.address)) - before).to.equal(owedToRecipient.owedWeight);
   });
@@ -130,8 +131,9 @@ describe("attack: issue 15f on EigenLayer, the payout from the sender's pool", f
   // payout then finds nothing and is marked Paid with 0. (Both strategies at non-zero weights double-count the pool
   // instead: a pool short of owed then releases more than it holds and the payout reverts until the pool grows.)
   // Fix: aggregate poolTokens by token (one entry per pool token, weighted by the strategy its slashes came from),
-  // or weigh and release per token, not per strategy.
-  it.skip("EXPLOIT: with a retired (weight 0) strategy of the same token, the first payout takes twice its owed weight", async function () {
+  // or weigh and release per token, not per strategy. Fixed: the payout weighs and releases each pool token once, at
+  // its first weighted entry.
+  it("defence (was an EXPLOIT): with a retired (weight 0) strategy of the same token, the first payout takes only its owed weight", async function () {
     const retired = await s.el.deployStrategy();
     await s.source.connect(s.governance).setStrategyWeight(await retired.getAddress(), 0n);
     const [tokens] = await s.source.poolTokens();
@@ -152,8 +154,8 @@ describe("attack: issue 15f on EigenLayer, the payout from the sender's pool", f
     console.log(
       `      pool ${toColluder + left}; owed ${colluding.owedWeight} each; paid the colluder ${toColluder}; left ${left}`,
     );
-    // Today: toColluder == 2 x owed (2.2 tokens), and the honest payout then releases the 0.0027 left twice and
-    // reverts EigenLayerRestitutionShort (stuck until the pool grows).
+    // Before: toColluder == 2 x owed (2.2 tokens), and the honest payout then released the 0.0027 left twice and
+    // reverted EigenLayerRestitutionShort (stuck until the pool grows).
     expect(toColluder).to.be.lte(colluding.owedWeight);
     const toHonest = await tokenGain(s, s.recipient.address, () =>
       s.transfers.connect(s.recipient).payDefault(honest, s.recipient.address),

@@ -166,7 +166,7 @@ describe("transfer tasks", function () {
     const stake = await f.vault.stakeOf(f.member.address);
     const balance = await ethers.provider.getBalance(f.recipient.address);
     await transferReportDefault(reporter.ctx, { ...common, notice: id });
-    expect(reporter.lines.join("\n")).to.contain(`notice ${id} defaulted: owed ${(11n * E18) / 10n} weight`);
+    expect(reporter.lines.join("\n")).to.contain(`notice ${id} defaulted: ${(11n * E18) / 10n} weight due`);
     const slashed = stake - (await f.vault.stakeOf(f.member.address));
     expect(slashed >= (11n * E18) / 10n).to.equal(true);
     // The slash waits in the sender's pool.
