@@ -7,7 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { parseEther } from "ethers";
+import { Wallet, parseEther } from "ethers";
 
 import { auditAttest } from "../../../tasks/audit-attest.js";
 import { interimAttest } from "../../../tasks/interim-attest.js";
@@ -56,8 +56,10 @@ export async function attestationsStep(ctx: LiveContext): Promise<AttestationsOu
       await chain.mine();
       const destination = await (await clients.auditor.signer()).getAddress();
       const amount = parseEther("0.5");
-      const payerSigner = await clients.members[payer.index].signer();
-      const sent = await (await payerSigner.sendTransaction({ to: destination, value: amount })).wait();
+      // The withdrawal leaves from the member's hot reserve wallet: the operators' check takes a payment only from the
+      // member's registered reserve wallets.
+      const hot = new Wallet(payer.reserveWallets[1], chain.rpc);
+      const sent = await (await hot.sendTransaction({ to: destination, value: amount })).wait();
       const post = async (m: DemoMember, tx: string) => {
         await interimPost(clients.members[m.index], {
           asset: ETH_ASSET,
