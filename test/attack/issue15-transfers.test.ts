@@ -3,18 +3,15 @@
 // the real CollateralVault paying the slash. Exploits that work today are `it.skip("EXPLOIT: ...")`, written to pass
 // once the defence exists; refused attacks are passing `it("defence: ...")`.
 import { expect } from "chai";
-import { Signature, Wallet, ZeroAddress, concat, type ContractTransactionResponse, type EventLog } from "ethers";
+import { Signature, Wallet, ZeroAddress, concat } from "ethers";
 import { network } from "hardhat";
 
-import type { Transfers } from "../../types/ethers-contracts/index.js";
 import {
   DEPOSIT_ADDRESS_TYPES,
-  noticeRecordFromArgs,
   signDepositAddress,
   signNotice,
   signSettlement,
   transfersDomain,
-  type Notice,
   type NoticeRecord,
 } from "../../src/transfers/index.js";
 import { fraudPublicSignals, packSignatures } from "../../src/consortium/index.js";
@@ -28,6 +25,7 @@ import {
   commitmentOf,
   deployLedgerSystem,
 } from "../contracts/ledger-fixture.js";
+import { ethGainOf, noticeDrafter } from "../helpers/transfers.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -61,40 +59,9 @@ async function attackSystem() {
   return { ...f, domain, sender: f.member, recipient, colluder, ethDeposit, offDeposit, colluderDeposit };
 }
 type A = Awaited<ReturnType<typeof attackSystem>>;
-let nonce = 1_000n;
 
-async function postedRecord(transfers: Transfers, tx: ContractTransactionResponse): Promise<NoticeRecord> {
-  const receipt = await tx.wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "NoticePosted") as EventLog;
-  return noticeRecordFromArgs(log.args as unknown as { record: unknown });
-}
-
-async function draft(a: A, over: Partial<Notice> = {}): Promise<Notice> {
-  return {
-    sender: a.sender.address,
-    recipient: a.recipient.address,
-    asset: ETH_ASSET,
-    amount: 4n * ETH,
-    depositAddress: a.ethDeposit.address,
-    settleBy: BigInt(await time.latest()) + 3_600n,
-    nonce: ++nonce,
-    payloadDigest: ethers.id("payload on the DA layer"),
-    ...over,
-  };
-}
-
-async function postAs(a: A, over: Partial<Notice> = {}): Promise<NoticeRecord> {
-  const n = await draft(a, over);
-  const tx = await a.transfers.connect(a.other).postNotice(n, await signNotice(a.sender, a.domain, n));
-  return postedRecord(a.transfers, tx);
-}
-
-/** What `to` gains in ETH while `f` runs (`to` sends no transaction in it). */
-async function gainOf(to: string, f: () => Promise<unknown>): Promise<bigint> {
-  const before = await ethers.provider.getBalance(to);
-  await f();
-  return (await ethers.provider.getBalance(to)) - before;
-}
+const { draft, postAs } = noticeDrafter({ ethers, networkHelpers, ignition }, 1_000n);
+const gainOf = (to: string, f: () => Promise<unknown>) => ethGainOf({ ethers, networkHelpers, ignition }, to, f);
 
 /**
  * Reports `record`'s default (by `a.other`), waits for the payout (the unbonding delay after posting) and has a

@@ -5,17 +5,14 @@
 // through the stand-in verifier. Exploits that work today are `it.skip("EXPLOIT: ...")`, written to pass once fixed;
 // refused attacks are passing `it("defence: ...")`.
 import { expect } from "chai";
-import { Wallet, ZeroAddress, type ContractTransactionResponse, type EventLog } from "ethers";
+import { Wallet, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
-import type { Transfers } from "../../types/ethers-contracts/index.js";
 import {
   DEPOSIT_ADDRESS_TYPES,
-  noticeRecordFromArgs,
   signDepositAddress,
   signNotice,
   transfersDomain,
-  type Notice,
   type NoticeRecord,
 } from "../../src/transfers/index.js";
 import { fraudPublicSignals } from "../../src/consortium/index.js";
@@ -29,6 +26,7 @@ import {
   commitmentOf,
   deployLedgerSystem,
 } from "../contracts/ledger-fixture.js";
+import { ethGainOf, noticeDrafter } from "../helpers/transfers.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -59,40 +57,9 @@ async function system() {
   return { ...f, domain, sender: f.member, recipient, colluder, ethDeposit, colluderDeposit, t1, t2, eth };
 }
 type A = Awaited<ReturnType<typeof system>>;
-let nonce = 5_000n;
 
-async function postedRecord(transfers: Transfers, tx: ContractTransactionResponse): Promise<NoticeRecord> {
-  const receipt = await tx.wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "NoticePosted") as EventLog;
-  return noticeRecordFromArgs(log.args as unknown as { record: unknown });
-}
-
-async function draft(a: A, over: Partial<Notice> = {}): Promise<Notice> {
-  return {
-    sender: a.sender.address,
-    recipient: a.recipient.address,
-    asset: ETH_ASSET,
-    amount: 4n * ETH,
-    depositAddress: a.ethDeposit.address,
-    settleBy: BigInt(await time.latest()) + 3_600n,
-    nonce: ++nonce,
-    payloadDigest: ethers.id("payload on the DA layer"),
-    ...over,
-  };
-}
-
-/** Posted by a relayer (`a.other`) with the sender's signature. */
-async function postAs(a: A, over: Partial<Notice> = {}): Promise<NoticeRecord> {
-  const n = await draft(a, over);
-  const tx = await a.transfers.connect(a.other).postNotice(n, await signNotice(a.sender, a.domain, n));
-  return postedRecord(a.transfers, tx);
-}
-
-async function gainOf(to: string, f: () => Promise<unknown>): Promise<bigint> {
-  const before = await ethers.provider.getBalance(to);
-  await f();
-  return (await ethers.provider.getBalance(to)) - before;
-}
+const { draft, postAs } = noticeDrafter({ ethers, networkHelpers, ignition }, 5_000n);
+const gainOf = (to: string, f: () => Promise<unknown>) => ethGainOf({ ethers, networkHelpers, ignition }, to, f);
 
 /** A user's fraud proof against the sender's snapshot at `t` (claim `claim`, its own nullifier), by `a.prover`. */
 async function proveFraud(
