@@ -278,7 +278,7 @@ contract Transfers is ITransfers, AccessControl, EIP712, ReentrancyGuardTransien
         // fraud slash's proceeds in the same pool are others'): the owed weight when the slash took it all, else what
         // it took (all that was left), or all that is owed when the stake source executes the slash later (a deferred
         // EigenLayer slash reports none yet). A short slash, or a report after the report window, is booked here with
-        // the time it was ordered (the payout waits for the slashes ordered by then); an on-time full one needs no slot.
+        // the time it was ordered (the payout waits for the slashes ordered by then); an on-time full one needs none.
         uint256 due =
             weightSlashed >= record.owedWeight || (weightSlashed == 0 && _STAKE.restitutionDelay() != 0)
                 ? record.owedWeight
