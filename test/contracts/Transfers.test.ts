@@ -193,10 +193,13 @@ describe("Transfers", function () {
       );
     });
 
-    it("lets only the transfers contract order a default slash", async function () {
+    it("lets only the transfers contract order a default slash or release a default's payout", async function () {
       await expect(
         f.adjudicator.slashTransferDefault(f.sender.address, ethers.id("x"), ETH, f.recipient.address),
       ).to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotTransfers");
+      await expect(f.adjudicator.connect(f.recipient).releaseTransferPayout(f.sender.address, f.recipient.address, ETH))
+        .to.be.revertedWithCustomError(f.adjudicator, "AdjudicatorNotTransfers")
+        .withArgs(f.recipient.address);
     });
   });
 
