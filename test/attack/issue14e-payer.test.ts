@@ -187,6 +187,30 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     expect(verdicts.filter((v) => v === "settled").length, verdicts.join(", ")).to.be.at.most(1);
   });
 
+  // EXPLOIT (the same, with no pre-signing and no deadline race: a rival claims an ex-reserve wallet's past payments).
+  // An IA may name a transaction mined any time before its deadline, and the owner is read at the IA's posting. The
+  // member's hot wallet W paid a 1 ETH withdrawal and the member's IA for it was judged settled; W's key leaks and
+  // the member rotates W out. Whoever holds the key (a rival member, or anyone that becomes one) registers W for
+  // itself and posts IAs naming W's old withdrawals: each is settled (ownerAt(W, its postedAt) = the rival). Numbers:
+  // 1 ETH paid once, two IAs settled (the rival's a duty met and 1 ETH of outflow booked, its expected reserves
+  // lowered by 1 ETH: cover for 1 ETH missing), nothing slashed. Fix: owner at the payment. Written to pass once fixed.
+  it.skip("EXPLOIT: a rival that registers a rotated-out hot wallet (leaked key) gets its past withdrawal settled as its own IA", async function () {
+    const w = await hotWallet(f);
+    await registerReserve(conn, f.reserves, f.member, w);
+    const tx = await w.sendTransaction({ to: destination, value: E18 });
+    await tx.wait();
+    const mine = await post(f, f.member, { destinationDigest: digest, txRef: tx.hash });
+    expect((await check(f, mine)).verdict).to.equal("settled");
+    await judge(f, mine, true);
+    await removeReserve(f, f.member, w.address);
+    // The leaked key signs the ownership message for the rival.
+    await registerReserve(conn, f.reserves, f.rival, w);
+    const theirs = await post(f, f.rival, { destinationDigest: digest, txRef: tx.hash });
+    await time.increaseTo(theirs.deadline);
+    const verdict = await check(f, theirs);
+    expect(verdict.verdict, verdict.reason).to.equal("missed");
+  });
+
   // The same with a token: one 100 TUSD Transfer from W settles the member's and the rival's IA.
   it.skip("EXPLOIT: a token transfer from a wallet re-registered between two members' IAs settles both", async function () {
     const token = await f.token.getAddress();
@@ -305,9 +329,9 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // threat model's advice (post the IA once the withdrawal is mined) and its hot wallet W pays three 1 ETH withdrawals;
   // W's key is then suspected compromised and the member rotates it out (`removeReserve`) before posting the three
   // IAs. Every IA is judged missed (W is no reserve wallet at their posting) and slashed 10% each: measured
-  // 1 + 0.9 + 0.81 = 2.71 ETH of the member's 10 ETH stake, for withdrawals its reserves paid. Fix: read the owner at the payment
-  // (`ownerAt(payer, block time of the payment)`; the same change closes the two re-registration EXPLOITs above and the
-  // batched-rotation one below). Written to pass once fixed.
+  // 1 + 0.9 + 0.81 = 2.71 ETH of the member's 10 ETH stake, for withdrawals its reserves paid. Fix: read the owner
+  // at the payment (`ownerAt(payer, block time of the payment)`; the same change closes the re-registration EXPLOITs
+  // above and the batched-rotation one below). Written to pass once fixed.
   it.skip("EXPLOIT: three mined withdrawals from a hot wallet rotated out before their IAs are posted are judged missed and slashed", async function () {
     const w = await hotWallet(f, 4n * E18);
     await registerReserve(conn, f.reserves, f.member, w);
