@@ -140,6 +140,44 @@ function transferEmitterCode(from: string, to: string, amount: bigint): string {
   ]);
 }
 
+/**
+ * A contract reserve wallet with a permissive ERC-1271: any call with calldata returns the magic value (so it accepts
+ * every ownership signature, as `SignatureChecker` asks), a call without pays `amount` of `token` to `to`.
+ */
+function permissiveWalletCode(token: string, to: string, amount: bigint): string {
+  const pay = concat([
+    "0x7f",
+    "0xa9059cbb",
+    new Uint8Array(28),
+    "0x600052",
+    "0x73",
+    to,
+    "0x600452",
+    "0x7f",
+    zeroPadValue(toBeHex(amount), 32),
+    "0x602452",
+    "0x6000600060446000600073",
+    token,
+    "0x5af15000",
+  ]);
+  const tag = 4 + (pay.length - 2) / 2;
+  return concat([
+    "0x3660",
+    toBeHex(tag, 1),
+    "0x57",
+    pay,
+    "0x5b7f",
+    "0x1626ba7e",
+    new Uint8Array(28),
+    "0x60005260206000f3",
+  ]);
+}
+
+async function registerContractWallet(f: F, member: Signer, wallet: string) {
+  const deadline = BigInt(await time.latest()) + 3_600n;
+  await (await f.reserveRegistry.connect(member).registerReserve(wallet, deadline, "0x")).wait();
+}
+
 describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's posting)", function () {
   let f: F;
   let destination: string;
@@ -368,6 +406,33 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     // The rival cannot register the wallet without the wallet's signature for it (the member's signature is bound
     // to the member and spent).
     expect((await f.reserveRegistry.registrationsOf(w.address)).length).to.equal(1);
+  });
+
+  // A registered contract wallet (ERC-1271) paying a token is the Transfer's `from`, whoever sends the transaction:
+  // settled (defence: the check reads the log's `from`, not `tx.from`). But a wallet whose ERC-1271 accepts any
+  // signature can be registered by any member once it is free: after the member rotates it out, the rival registers
+  // it without anyone's consent and its IA naming the wallet's past payment is settled (EXPLOIT, same root as the
+  // leaked key: owner at the posting, not at the payment; 100 TUSD paid once, two IAs settled). Written to pass once
+  // fixed (the rival's IA missed).
+  it.skip("EXPLOIT: a permissive ERC-1271 reserve wallet, once rotated out, is registered by a rival that claims its past token payment", async function () {
+    const token = await f.token.getAddress();
+    const amount = 100n * USD;
+    const wallet = await deployRaw(f, permissiveWalletCode(token, destination, amount));
+    await registerContractWallet(f, f.member, wallet);
+    await f.token.mint(wallet, amount);
+    const tx = await f.other.sendTransaction({ to: wallet });
+    await tx.wait();
+    expect(await f.token.balanceOf(destination)).to.equal(amount);
+    const ia = { asset: TOKEN_ASSET, amount, destinationDigest: digest, txRef: tx.hash };
+    const mine = await post(f, f.member, ia);
+    expect((await check(f, mine, token)).verdict).to.equal("settled");
+    await removeReserve(f, f.member, wallet);
+    await registerContractWallet(f, f.rival, wallet);
+    const theirs = await post(f, f.rival, ia);
+    await time.increaseTo(theirs.deadline);
+    expect((await check(f, mine, token)).verdict).to.equal("settled");
+    const verdict = await check(f, theirs, token);
+    expect(verdict.verdict, verdict.reason).to.equal("missed");
   });
 
   // Defence: a log is matched only if emitted by the asset's token contract: a contract of the member's (or anyone's)
