@@ -408,6 +408,23 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     expect((await f.reserveRegistry.registrationsOf(w.address)).length).to.equal(1);
   });
 
+  it("defence: a registered contract wallet's token payment settles its IA whoever sends the transaction; a second IA naming it is missed", async function () {
+    const token = await f.token.getAddress();
+    const amount = 100n * USD;
+    const wallet = await deployRaw(f, permissiveWalletCode(token, destination, amount));
+    await registerContractWallet(f, f.member, wallet);
+    await f.token.mint(wallet, 2n * amount);
+    // A relayer (not a reserve wallet) sends the transaction: the Transfer's `from` is the contract wallet.
+    const tx = await f.other.sendTransaction({ to: wallet });
+    await tx.wait();
+    const ia = { asset: TOKEN_ASSET, amount, destinationDigest: digest, txRef: tx.hash };
+    const first = await post(f, f.member, ia);
+    const second = await post(f, f.member, ia);
+    await time.increaseTo(second.deadline);
+    expect((await check(f, first, token)).verdict).to.equal("settled");
+    expect((await check(f, second, token)).verdict).to.equal("missed");
+  });
+
   // A registered contract wallet (ERC-1271) paying a token is the Transfer's `from`, whoever sends the transaction:
   // settled (defence: the check reads the log's `from`, not `tx.from`). But a wallet whose ERC-1271 accepts any
   // signature can be registered by any member once it is free: after the member rotates it out, the rival registers
