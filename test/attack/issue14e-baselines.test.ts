@@ -151,6 +151,23 @@ describe("issue 14e: RA baselines of an equal throughSeq; flushing the recent fi
     expect(await expectedOf(f)).to.equal(99n * E18);
   });
 
+  // documented (threat model, "Left": a figure lower than the truth stands): "the smaller stands" makes lowering free
+  // for any auditor at any time. An honest auditor attests 100 ETH; a friendly auditor's RA of the same throughSeq
+  // (its first for the member, posted at once) says 0 ETH: expected reserves 0 until an RA through a later IA, so a
+  // later shortfall of the whole 100 ETH shows no gap against the expected figure.
+  it("documented: a friendly auditor's equal-throughSeq RA lowers an honest 100 ETH baseline to 0 at once", async function () {
+    await postRa(f, f.auditor, CLEAN, eth(100n));
+    await time.increase(2);
+    await expect(postRa(f, f.friends[0], CLEAN, eth(0n)))
+      .to.emit(f.attestations, "BaselineSet")
+      .withArgs(f.member.address, ETH_ASSET, 0n, 0n);
+    expect(await expectedOf(f)).to.equal(0n);
+    // The honest auditor cannot restore it at the same throughSeq (only lowers), nor sooner than minRaPeriod.
+    await time.increase(MIN_RA_PERIOD);
+    await expect(postRa(f, f.auditor, CLEAN, eth(100n))).to.not.emit(f.attestations, "BaselineSet");
+    expect(await expectedOf(f)).to.equal(0n);
+  });
+
   // documented (numbers for the threat model): flushing an adverse RA out of the ring of 4 with k friendly auditors
   // takes ceil(4 / k) - 1 rounds of minRaPeriod (each auditor's first RA at once, each next minRaPeriod later): one
   // auditor 135 days (the adverse penalty decayed to 2,500 bps), two or three auditors 45 days (7,500 bps: three
