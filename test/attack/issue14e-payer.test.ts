@@ -98,6 +98,22 @@ async function hotWallet(f: F, eth = 2n * E18) {
   return w;
 }
 
+/** `w`'s first transaction, signed but not sent: its hash is known before it is mined. */
+async function presign(
+  w: Awaited<ReturnType<typeof hotWallet>>,
+  tx: { to: string; value?: bigint; data?: string; gasLimit: bigint },
+) {
+  const signed = await w.signTransaction({
+    ...tx,
+    nonce: 0,
+    maxFeePerGas: (await ethers.provider.getFeeData()).maxFeePerGas! * 2n,
+    maxPriorityFeePerGas: 1n,
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    type: 2,
+  });
+  return { signed, hash: Transaction.from(signed).hash! };
+}
+
 async function removeReserve(f: F, member: Signer, wallet: string) {
   await (await f.reserveRegistry.connect(member).removeReserve(wallet)).wait();
 }
@@ -203,17 +219,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   it.skip("EXPLOIT: a hot wallet re-registered from the member to a rival between two IAs naming its one payment settles both", async function () {
     const w = await hotWallet(f);
     await registerReserve(conn, f.reserves, f.member, w);
-    const signed = await w.signTransaction({
-      to: destination,
-      value: E18,
-      nonce: 0,
-      gasLimit: 21_000n,
-      maxFeePerGas: (await ethers.provider.getFeeData()).maxFeePerGas! * 2n,
-      maxPriorityFeePerGas: 1n,
-      chainId: (await ethers.provider.getNetwork()).chainId,
-      type: 2,
-    });
-    const hash = Transaction.from(signed).hash!;
+    const { signed, hash } = await presign(w, { to: destination, value: E18, gasLimit: 21_000n });
     const mine = await post(f, f.member, { destinationDigest: digest, txRef: hash });
     await removeReserve(f, f.member, w.address);
     await registerReserve(conn, f.reserves, f.rival, w);
@@ -256,17 +262,8 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     const w = await hotWallet(f);
     await registerReserve(conn, f.reserves, f.member, w);
     await f.token.mint(w.address, 100n * USD);
-    const signed = await w.signTransaction({
-      to: token,
-      data: f.token.interface.encodeFunctionData("transfer", [destination, 100n * USD]),
-      nonce: 0,
-      gasLimit: 100_000n,
-      maxFeePerGas: (await ethers.provider.getFeeData()).maxFeePerGas! * 2n,
-      maxPriorityFeePerGas: 1n,
-      chainId: (await ethers.provider.getNetwork()).chainId,
-      type: 2,
-    });
-    const hash = Transaction.from(signed).hash!;
+    const data = f.token.interface.encodeFunctionData("transfer", [destination, 100n * USD]);
+    const { signed, hash } = await presign(w, { to: token, data, gasLimit: 100_000n });
     const ia = { asset: TOKEN_ASSET, amount: 100n * USD, destinationDigest: digest, txRef: hash };
     const mine = await post(f, f.member, ia);
     await removeReserve(f, f.member, w.address);
