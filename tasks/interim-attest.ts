@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { JsonRpcProvider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { checkInterim, reserveOwnerAt } from "../src/attestations/checker.js";
+import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../src/attestations/checker.js";
 import { attestationsDomain, postedInterims, signInterimVerdict } from "../src/attestations/index.js";
 import { interimVerdictFile } from "../src/attestations/verdicts.js";
 import {
@@ -65,6 +65,7 @@ export async function interimAttest(ctx: Client, args: Args): Promise<void> {
     now,
     posted: all.map((p) => p.record),
     ownerAt: reserveOwnerAt(await ctx.contract("reserveRegistry")),
+    notBefore: paymentNotBefore(posted.record, (await attestations.params()).interimWindow),
   });
   if (check.verdict === "wait") throw new TaskError(`IA ${id} cannot be judged yet: ${check.reason}`);
   const settled = check.verdict === "settled";

@@ -8,8 +8,10 @@
 // its IAs naming it, in posting order (a batched payout); a later IA is not paid by it (missed at its deadline).
 // Another member's IA naming the same transaction does not count against this one. The payment must come from the
 // member's own reserves: the ether transaction's sender, or the Transfer log's `from`, is one of the member's reserve
-// wallets when the IA was posted (`ReserveRegistry.ownerAt`), so a stranger's payment, or another member's, settles
-// nothing for it.
+// wallets at the payment's block time (`ReserveRegistry.ownerAt`: a wallet rotated out or re-registered to another
+// member after paying still paid for the member, never for the other), so a stranger's payment, or another member's,
+// settles nothing for it. A payment mined before `notBefore` (the IA's posting less the interim window) pays nothing:
+// an old payment is not booked as new outflow.
 import { getAddress, id, type Provider } from "ethers";
 
 import { destinationDigestOf, interimIdOf, type InterimRecord } from "./index.js";
@@ -47,6 +49,13 @@ export interface CheckOptions {
   posted: readonly InterimRecord[];
   /** Reserve wallets' owners over time (the consortium chain's ReserveRegistry): the payer must be the member's. */
   ownerAt: ReserveOwnerAt;
+  /** Payments mined before this time settle nothing ({@link paymentNotBefore}). */
+  notBefore: bigint;
+}
+
+/** The earliest payment time an IA accepts: its posting less the interim window (`Attestations.params().interimWindow`). */
+export function paymentNotBefore(record: InterimRecord, interimWindow: bigint): bigint {
+  return record.postedAt > interimWindow ? record.postedAt - interimWindow : 0n;
 }
 
 /** Whether `a` was posted before `b` (by time; in one block, by seq for one member, else by IA id). */
@@ -87,11 +96,12 @@ export async function checkInterim(
   if (/^0x0{64}$/.test(record.txRef)) return failed("the IA names no transaction");
   const earlier = earlierCiting(record, options.posted);
   const owners = new Map<string, boolean>();
+  let paidAt = 0n;
   const fromReserves = async (wallet: string): Promise<boolean> => {
     const key = getAddress(wallet);
     let own = owners.get(key);
     if (own === undefined) {
-      own = getAddress(await options.ownerAt(key, record.postedAt)) === getAddress(record.member);
+      own = getAddress(await options.ownerAt(key, paidAt)) === getAddress(record.member);
       owners.set(key, own);
     }
     return own;
@@ -124,6 +134,13 @@ export async function checkInterim(
       reason: `transaction ${record.txRef} was mined at ${block.timestamp}, after the deadline ${record.deadline}`,
     };
   }
+  paidAt = BigInt(block.timestamp);
+  if (paidAt < options.notBefore) {
+    return failed(
+      `transaction ${record.txRef} was mined at ${paidAt}, before ${options.notBefore} (the IA's posting less the ` +
+        "interim window): an old payment is not new outflow",
+    );
+  }
   if (getAddress(options.token) === ZERO) {
     const tx = await provider.getTransaction(record.txRef);
     if (earlier.length > 0) {
@@ -134,8 +151,8 @@ export async function checkInterim(
     if (tx === null || tx.to === null) return failed(`transaction ${record.txRef} sends ether to no address`);
     if (!(await fromReserves(tx.from))) {
       return failed(
-        `transaction ${record.txRef} is paid from ${tx.from}, not a reserve wallet of ${record.member} when the IA ` +
-          "was posted",
+        `transaction ${record.txRef} is paid from ${tx.from}, not a reserve wallet of ${record.member} when it ` +
+          "paid",
       );
     }
     if (destinationDigestOf(getAddress(tx.to)) !== record.destinationDigest) {
@@ -182,7 +199,7 @@ export async function checkInterim(
   if (paid.length === 0 && strangers.size > 0) {
     return failed(
       `transaction ${record.txRef} transfers token ${token} to the destination from ${[...strangers].join(", ")}, ` +
-        `not a reserve wallet of ${record.member} when the IA was posted`,
+        `not a reserve wallet of ${record.member} when it paid`,
     );
   }
   if (paid.length > 0) {

@@ -10,7 +10,13 @@
 // verdict, only a retry.
 import { Contract, getAddress, type EventLog, type Provider, type Signer } from "ethers";
 
-import { checkInterim, reserveOwnerAt, type InterimCheck, type ReserveOwnerAt } from "../attestations/checker.js";
+import {
+  checkInterim,
+  paymentNotBefore,
+  reserveOwnerAt,
+  type InterimCheck,
+  type ReserveOwnerAt,
+} from "../attestations/checker.js";
 import {
   attestationsDomain,
   interimRecordFromArgs,
@@ -180,6 +186,14 @@ export class InterimWatcher {
     const chain = await this.chainOf(record.asset);
     // Every IA seen from the IA cursor's start (run the node from the deployment's first block for the whole list).
     const posted = db.interimRecords().map(parseRecord);
+    const params = await withRetry(
+      () => this.attestations.getFunction("params")() as Promise<{ interimWindow: bigint }>,
+      {
+        log,
+        what: "attestation parameters",
+      },
+    );
+    const notBefore = paymentNotBefore(record, params.interimWindow);
     const checks: InterimCheck[] = [];
     for (const p of chain.providers) {
       checks.push(
@@ -189,6 +203,7 @@ export class InterimWatcher {
           now,
           posted,
           ownerAt: this.ownerAt,
+          notBefore,
         }),
       );
     }

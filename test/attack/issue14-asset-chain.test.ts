@@ -120,6 +120,9 @@ describe("issue 14: interim attest for an asset on another chain (--rpc-url)", f
   it("defence (was an EXPLOIT): --rpc-url without --token is refused; with the token the honest payout settles", async function () {
     const f = await networkHelpers.loadFixture(deployed);
     const a = await assetChain();
+    // The two chains' clocks agree, as real ones do (the check reads the wallet's owner at the payment's block time;
+    // the consortium chain's clock was moved on by the fixture).
+    await remote.send("evm_setNextBlockTimestamp", [Number(await time.latest()) + 1]);
     const pay = await (await a.token.transfer(a.customer, 100n * TUSD)).wait();
     const { id } = await postIa(f, 100n * TUSD, a.customer, pay!.hash);
     await time.increase(3_601);

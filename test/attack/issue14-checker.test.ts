@@ -9,7 +9,7 @@ import { Transaction, ZeroAddress, ZeroHash, concat, getAddress, toBeHex, zeroPa
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
+import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
@@ -68,6 +68,7 @@ async function check(record: InterimRecord, token = ZeroAddress, confirmations =
     now: BigInt(await time.latest()),
     posted,
     ownerAt: reserveOwnerAt(fixture.reserveRegistry),
+    notBefore: paymentNotBefore(record, (await fixture.attestations.params()).interimWindow),
   });
 }
 
@@ -172,6 +173,7 @@ describe("issue 14: the operator's IA transaction check", function () {
           now: second.deadline,
           posted: reversed,
           ownerAt: reserveOwnerAt(f.reserveRegistry),
+          notBefore: 0n,
         })
       ).verdict,
     ).to.equal("settled");

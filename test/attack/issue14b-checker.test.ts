@@ -8,7 +8,7 @@ import { Signature, ZeroAddress, concat, getAddress, type EventLog, type Signer 
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
+import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
@@ -64,6 +64,7 @@ async function check(f: F, record: InterimRecord, token = ZeroAddress) {
     now: BigInt(await time.latest()),
     posted,
     ownerAt: reserveOwnerAt(f.reserveRegistry),
+    notBefore: paymentNotBefore(record, (await f.attestations.params()).interimWindow),
   });
 }
 

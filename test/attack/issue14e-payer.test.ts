@@ -20,7 +20,7 @@ import {
 import { network } from "hardhat";
 
 import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
+import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
@@ -78,6 +78,7 @@ async function check(f: F, record: InterimRecord, token = ZeroAddress) {
     now: BigInt(await time.latest()),
     posted,
     ownerAt: reserveOwnerAt(f.reserveRegistry),
+    notBefore: paymentNotBefore(record, (await f.attestations.params()).interimWindow),
   });
 }
 
@@ -216,7 +217,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // reserves, so the rival carries 1 ETH of cover it never paid out. Fix: the payer must also be the member's reserve
   // wallet at the payment (ownerAt at the payment's block time, or registered without a removal over
   // [postedAt, payment]); then at most one of the two settles. Written to pass once fixed.
-  it.skip("EXPLOIT: a hot wallet re-registered from the member to a rival between two IAs naming its one payment settles both", async function () {
+  it("defence (was an EXPLOIT): a hot wallet re-registered from the member to a rival between two IAs naming its one payment settles both", async function () {
     const w = await hotWallet(f);
     await registerReserve(conn, f.reserves, f.member, w);
     const { signed, hash } = await presign(w, { to: destination, value: E18, gasLimit: 21_000n });
@@ -239,7 +240,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // itself and posts IAs naming W's old withdrawals: each is settled (ownerAt(W, its postedAt) = the rival). Numbers:
   // 1 ETH paid once, two IAs settled (the rival's a duty met and 1 ETH of outflow booked, its expected reserves
   // lowered by 1 ETH: cover for 1 ETH missing), nothing slashed. Fix: owner at the payment. Written to pass once fixed.
-  it.skip("EXPLOIT: a rival that registers a rotated-out hot wallet (leaked key) gets its past withdrawal settled as its own IA", async function () {
+  it("defence (was an EXPLOIT): a rival that registers a rotated-out hot wallet (leaked key) gets its past withdrawal settled as its own IA", async function () {
     const w = await hotWallet(f);
     await registerReserve(conn, f.reserves, f.member, w);
     const tx = await w.sendTransaction({ to: destination, value: E18 });
@@ -257,7 +258,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   });
 
   // The same with a token: one 100 TUSD Transfer from W settles the member's and the rival's IA.
-  it.skip("EXPLOIT: a token transfer from a wallet re-registered between two members' IAs settles both", async function () {
+  it("defence (was an EXPLOIT): a token transfer from a wallet re-registered between two members' IAs settles both", async function () {
     const token = await f.token.getAddress();
     const w = await hotWallet(f);
     await registerReserve(conn, f.reserves, f.member, w);
@@ -282,7 +283,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // transfer (matching = 1) is "taken" too: judged missed, 1 ETH of the member's 10 ETH stake slashed
   // (`missedInterimBps` 10%), though both legs left the member's reserve wallets. Fix: match each earlier IA's
   // transfer against that IA's own eligible wallets (or read ownership at the payment). Written to pass once fixed.
-  it.skip("EXPLOIT: a batched payout from two reserve wallets, one rotated out between the two IAs, has the second judged missed and slashed", async function () {
+  it("defence (was an EXPLOIT): a batched payout from two reserve wallets, one rotated out between the two IAs, has the second judged missed and slashed", async function () {
     const token = await f.token.getAddress();
     const w1 = await hotWallet(f);
     const w2 = await hotWallet(f);
@@ -320,7 +321,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // reserves drop from 100 to 90 ETH though its reserves never moved after the RA (10 ETH of cover for funds that
   // are gone). Fix: refuse a payment mined before the IA's baseline RA period ended (or older than `interimWindow`
   // before the IA's posting). Written to pass once fixed.
-  it.skip("EXPLOIT: an IA naming a payment mined before the last RA's period ended is settled; the outflow counts twice", async function () {
+  it("defence (was an EXPLOIT): an IA naming a payment mined before the last RA's period ended is settled; the outflow counts twice", async function () {
     const w = await hotWallet(f, 11n * E18);
     await registerReserve(conn, f.reserves, f.member, w);
     const old = await w.sendTransaction({ to: destination, value: 10n * E18 });
@@ -403,7 +404,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // 1 + 0.9 + 0.81 = 2.71 ETH of the member's 10 ETH stake, for withdrawals its reserves paid. Fix: read the owner
   // at the payment (`ownerAt(payer, block time of the payment)`; the same change closes the re-registration EXPLOITs
   // above and the batched-rotation one below). Written to pass once fixed.
-  it.skip("EXPLOIT: three mined withdrawals from a hot wallet rotated out before their IAs are posted are judged missed and slashed", async function () {
+  it("defence (was an EXPLOIT): three mined withdrawals from a hot wallet rotated out before their IAs are posted are judged missed and slashed", async function () {
     const w = await hotWallet(f, 4n * E18);
     await registerReserve(conn, f.reserves, f.member, w);
     const txs = [];
@@ -464,7 +465,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // it without anyone's consent and its IA naming the wallet's past payment is settled (EXPLOIT, same root as the
   // leaked key: owner at the posting, not at the payment; 100 TUSD paid once, two IAs settled). Written to pass once
   // fixed (the rival's IA missed).
-  it.skip("EXPLOIT: a permissive ERC-1271 reserve wallet, once rotated out, is registered by a rival that claims its past token payment", async function () {
+  it("defence (was an EXPLOIT): a permissive ERC-1271 reserve wallet, once rotated out, is registered by a rival that claims its past token payment", async function () {
     const token = await f.token.getAddress();
     const amount = 100n * USD;
     const wallet = await deployRaw(f, permissiveWalletCode(token, destination, amount));
