@@ -10,6 +10,7 @@
 
 #include "blake512.hpp"
 #include "eddsa.hpp"
+#include "hashes.hpp"
 #include "parallel.hpp"
 #include "poseidon.hpp"
 #include "poseidon_ifma.hpp"
@@ -383,6 +384,139 @@ napi_value SetPoseidonSimd(napi_env env, napi_callback_info info) {
   return ok(env, napi_get_boolean(env, set_poseidon_simd(enabled), &r), "get_boolean") ? r : nullptr;
 }
 
+/**
+ * Reads `ends` (u32 little-endian, 4 bytes per segment) against a data length: segment i is
+ * data[ends[i-1] .. ends[i]) (ends[-1] = 0); ends ascending, the last at most `len`.
+ */
+bool get_ends(napi_env env, napi_value v, const char* fn, size_t len, const uint8_t** ends, size_t* n) {
+  const uint8_t* e = nullptr;
+  size_t elen = 0;
+  if (!get_bytes(env, v, fn, "ends", &e, &elen)) return false;
+  if (elen % 4 != 0) return throw_range(env, std::string(fn) + ": ends must hold 4 bytes (u32 LE) per segment");
+  size_t prev = 0;
+  for (size_t i = 0; i < elen / 4; i++) {
+    const size_t end = size_t(e[4 * i]) | size_t(e[4 * i + 1]) << 8 | size_t(e[4 * i + 2]) << 16 |
+                       size_t(e[4 * i + 3]) << 24;
+    if (end < prev || end > len) {
+      return throw_range(env, std::string(fn) + ": ends[" + std::to_string(i) + "] = " + std::to_string(end) +
+                                  " is below the previous end or beyond the data (" + std::to_string(len) + " bytes)");
+    }
+    prev = end;
+  }
+  *ends = e;
+  *n = elen / 4;
+  return true;
+}
+
+inline size_t end_at(const uint8_t* e, size_t i) {
+  return size_t(e[4 * i]) | size_t(e[4 * i + 1]) << 8 | size_t(e[4 * i + 2]) << 16 | size_t(e[4 * i + 3]) << 24;
+}
+
+/** sha256Many(data: Uint8Array, ends: Uint8Array): Uint8Array — SHA-256 of each segment (see get_ends), 32 bytes each. */
+napi_value Sha256Many(napi_env env, napi_callback_info info) {
+  const char* fn = "sha256Many";
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, fn)) return nullptr;
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "data", &data, &len)) return nullptr;
+  const uint8_t* ends = nullptr;
+  size_t n = 0;
+  if (!get_ends(env, argv[1], fn, len, &ends, &n)) return nullptr;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  parallel_for(n, 4096, [data, ends, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const size_t lo = i == 0 ? 0 : end_at(ends, i - 1);
+      sha256(data + lo, end_at(ends, i) - lo, out + 32 * i);
+    }
+  });
+  return result;
+}
+
+/**
+ * hmacSha256Many(key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array): Uint8Array —
+ * HMAC-SHA256(key, prefix || segment) of each segment (see get_ends), 32 bytes each; the key is 1..64 bytes.
+ */
+napi_value HmacSha256Many(napi_env env, napi_callback_info info) {
+  const char* fn = "hmacSha256Many";
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv, fn)) return nullptr;
+  const uint8_t* key = nullptr;
+  size_t key_len = 0;
+  if (!get_bytes(env, argv[0], fn, "key", &key, &key_len)) return nullptr;
+  if (key_len < 1 || key_len > 64) {
+    throw_range(env, "hmacSha256Many: key must be 1 to 64 bytes, got " + std::to_string(key_len));
+    return nullptr;
+  }
+  const uint8_t* prefix = nullptr;
+  size_t prefix_len = 0;
+  if (!get_bytes(env, argv[1], fn, "prefix", &prefix, &prefix_len)) return nullptr;
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[2], fn, "data", &data, &len)) return nullptr;
+  const uint8_t* ends = nullptr;
+  size_t n = 0;
+  if (!get_ends(env, argv[3], fn, len, &ends, &n)) return nullptr;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  const HmacSha256 mac(key, key_len);
+  parallel_for(n, 4096, [&mac, prefix, prefix_len, data, ends, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const size_t lo = i == 0 ? 0 : end_at(ends, i - 1);
+      mac.mac(prefix, prefix_len, data + lo, end_at(ends, i) - lo, out + 32 * i);
+    }
+  });
+  return result;
+}
+
+/** keccak256Many(data: Uint8Array, stride: number): Uint8Array — keccak256 of each `stride`-byte item, 32 bytes each. */
+napi_value Keccak256Many(napi_env env, napi_callback_info info) {
+  const char* fn = "keccak256Many";
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, fn)) return nullptr;
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "data", &data, &len)) return nullptr;
+  uint32_t stride = 0;
+  if (napi_get_value_uint32(env, argv[1], &stride) != napi_ok) {
+    return throw_type(env, "keccak256Many: stride must be a number"), nullptr;
+  }
+  if (stride < 1 || stride > 65536 || len % stride != 0) {
+    throw_range(env, "keccak256Many: stride must be 1..65536 and divide the data length (" + std::to_string(len) +
+                         " bytes), got " + std::to_string(stride));
+    return nullptr;
+  }
+  const size_t n = len / stride;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  parallel_for(n, 2048, [data, stride, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) keccak256(data + i * stride, stride, out + 32 * i);
+  });
+  return result;
+}
+
+/** sha256Kernel(): string — "sha-ni" or "scalar". */
+napi_value Sha256Kernel(napi_env env, napi_callback_info) {
+  napi_value r = nullptr;
+  return ok(env, napi_create_string_utf8(env, sha256_kernel(), NAPI_AUTO_LENGTH, &r), "create_string") ? r : nullptr;
+}
+
+/** setSha256Ni(enabled: boolean): boolean — process-wide switch for tests; returns the previous state. */
+napi_value SetSha256Ni(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "setSha256Ni")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    return throw_type(env, "setSha256Ni: enabled must be a boolean"), nullptr;
+  }
+  napi_value r = nullptr;
+  return ok(env, napi_get_boolean(env, set_sha256_ni(enabled), &r), "get_boolean") ? r : nullptr;
+}
+
 }  // namespace
 }  // namespace por
 
@@ -402,6 +536,11 @@ NAPI_MODULE_INIT() {
       {"setPoseidonSimd", nullptr, SetPoseidonSimd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setSignBatched", nullptr, SetSignBatched, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"verifyMany", nullptr, VerifyMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sha256Many", nullptr, Sha256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"hmacSha256Many", nullptr, HmacSha256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"keccak256Many", nullptr, Keccak256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sha256Kernel", nullptr, Sha256Kernel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setSha256Ni", nullptr, SetSha256Ni, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;

@@ -26,6 +26,12 @@ export interface NativeCrypto {
   /** Batch EdDSA-Poseidon verification as verifyJs decides: n 192-byte items (m, R8x, R8y, S, Ax, Ay; 32-byte LE, any
    *  value below 2^256) in, n bytes (1 valid, 0 not) out, on all cores. */
   verifyMany(items: Uint8Array): Uint8Array;
+  /** SHA-256 of each segment of `data`; `ends` holds u32 LE ends (segment i is data[ends[i-1] .. ends[i])). */
+  sha256Many(data: Uint8Array, ends: Uint8Array): Uint8Array;
+  /** HMAC-SHA256(key, prefix || segment) of each segment (as sha256Many); the key is 1..64 bytes. */
+  hmacSha256Many(key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array): Uint8Array;
+  /** keccak256 (Ethereum's) of each `stride`-byte item of `data`, 32 bytes each. */
+  keccak256Many(data: Uint8Array, stride: number): Uint8Array;
 }
 
 /** The raw addon: the interface plus test helpers. */
@@ -41,6 +47,10 @@ interface NativeAddon extends NativeCrypto {
   setPoseidonSimd(enabled: boolean): boolean;
   /** signMany batched (one inversion per chunk, IFMA challenge hashes; default) or one message at a time; returns the previous state. */
   setSignBatched(enabled: boolean): boolean;
+  /** The SHA-256 compression the hash batches use: "sha-ni" (CPUID-selected) or "scalar". */
+  sha256Kernel(): "sha-ni" | "scalar";
+  /** Process-wide switch of SHA-NI, for tests; returns the previous state. */
+  setSha256Ni(enabled: boolean): boolean;
 }
 
 /** Where `node native/build.mjs` writes the addon. */
@@ -63,6 +73,9 @@ const ADDON_FUNCTIONS = [
   "publicKey",
   "signMany",
   "verifyMany",
+  "sha256Many",
+  "hmacSha256Many",
+  "keccak256Many",
   "blake512",
 ] as const;
 
@@ -106,6 +119,10 @@ function wrap(addon: NativeAddon): NativeCrypto {
     publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),
     signMany: (privateKey: Uint8Array, messages: Uint8Array) => addon.signMany(privateKey, messages),
     verifyMany: (items: Uint8Array) => addon.verifyMany(items),
+    sha256Many: (data: Uint8Array, ends: Uint8Array) => addon.sha256Many(data, ends),
+    hmacSha256Many: (key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array) =>
+      addon.hmacSha256Many(key, prefix, data, ends),
+    keccak256Many: (data: Uint8Array, stride: number) => addon.keccak256Many(data, stride),
   });
 }
 
