@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
+#include <algorithm>
 
 #include "blake512.hpp"
 #include "eddsa.hpp"
@@ -180,6 +182,110 @@ napi_value HashLevel(napi_env env, napi_callback_info info) {
         }
       },
       kSimdGrain);
+  return result;
+}
+
+/**
+ * parentLevel(index: Uint8Array, nodes: Uint8Array, empty: Uint8Array): [Uint32Array, Uint8Array] — one level of the
+ * sparse tree up: `index` holds the level's populated indices (u32 in the platform's order, strictly ascending: a view
+ * of a Uint32Array), `nodes` their 64-byte nodes (h, s LE), `empty` the level's empty node. Each populated node is
+ * paired with its sibling (the next index when that is index + 1, else the empty node); returns the parents' indices
+ * and their nodes h = Poseidon(hL, sL, hR, sR), s = sL + sR, as hashLevel computes them, on all cores, without a
+ * children buffer (each thread gathers 64 pairs at a time).
+ */
+napi_value ParentLevel(napi_env env, napi_callback_info info) {
+  const char* fn = "parentLevel";
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv, fn)) return nullptr;
+  const uint8_t* idx_bytes = nullptr;
+  size_t idx_len = 0;
+  if (!get_bytes(env, argv[0], fn, "index", &idx_bytes, &idx_len)) return nullptr;
+  const uint8_t* nodes = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[1], fn, "nodes", &nodes, &len)) return nullptr;
+  const uint8_t* empty = nullptr;
+  size_t empty_len = 0;
+  if (!get_bytes(env, argv[2], fn, "empty", &empty, &empty_len)) return nullptr;
+  if (idx_len % 4 != 0 || len != idx_len / 4 * 64 || empty_len != 64) {
+    throw_range(env, "parentLevel: index must hold 4 bytes per node, nodes 64 bytes per node and empty 64 bytes");
+    return nullptr;
+  }
+  const size_t m = idx_len / 4;
+  if (!check_words(env, nodes, m * 2, fn, [](size_t w) {
+        return std::string("node ") + std::to_string(w / 2) + (w % 2 == 0 ? " hash" : " sum");
+      }) ||
+      !check_words(env, empty, 2, fn, [](size_t w) { return std::string("empty node ") + (w == 0 ? "hash" : "sum"); })) {
+    return nullptr;
+  }
+  auto index_at = [idx_bytes](size_t i) {
+    uint32_t v;
+    std::memcpy(&v, idx_bytes + 4 * i, 4);
+    return v;
+  };
+  // Pairs: child positions (kNone: the empty node) and the parent's index.
+  constexpr uint32_t kNone = 0xffffffffu;
+  std::vector<uint32_t> left, right, parent;
+  left.reserve(m);
+  right.reserve(m);
+  parent.reserve(m);
+  for (size_t i = 0; i < m; i++) {
+    const uint32_t v = index_at(i);
+    if (i > 0 && v <= index_at(i - 1)) {
+      throw_range(env, "parentLevel: index " + std::to_string(i) + " is not above the previous one");
+      return nullptr;
+    }
+    if ((v & 1) == 0) {
+      left.push_back(static_cast<uint32_t>(i));
+      if (i + 1 < m && index_at(i + 1) == v + 1) {
+        right.push_back(static_cast<uint32_t>(i + 1));
+        i++;
+      } else {
+        right.push_back(kNone);
+      }
+    } else {
+      left.push_back(kNone);
+      right.push_back(static_cast<uint32_t>(i));
+    }
+    parent.push_back(v >> 1);
+  }
+  const size_t p = parent.size();
+  napi_value result, index_out, nodes_out;
+  void* idx_mem = nullptr;
+  napi_value ab;
+  if (!ok(env, napi_create_arraybuffer(env, p * 4, &idx_mem, &ab), "create_arraybuffer")) return nullptr;
+  if (!ok(env, napi_create_typedarray(env, napi_uint32_array, p, ab, 0, &index_out), "create_typedarray")) {
+    return nullptr;
+  }
+  if (p > 0) std::memcpy(idx_mem, parent.data(), p * 4);
+  uint8_t* out = nullptr;
+  if (!new_bytes(env, p * 64, &out, &nodes_out)) return nullptr;
+  const uint32_t* lp = left.data();
+  const uint32_t* rp = right.data();
+  parallel_for(
+      p, 256,
+      [nodes, empty, lp, rp, out](size_t b, size_t e) {
+        constexpr size_t kGather = 64;
+        alignas(64) uint8_t buf[kGather * 128];
+        for (size_t j = b; j < e; j += kGather) {
+          const size_t c = std::min(kGather, e - j);
+          for (size_t k = 0; k < c; k++) {
+            const uint32_t l = lp[j + k];
+            const uint32_t r = rp[j + k];
+            std::memcpy(buf + k * 128, l == kNone ? empty : nodes + size_t(l) * 64, 64);
+            std::memcpy(buf + k * 128 + 64, r == kNone ? empty : nodes + size_t(r) * 64, 64);
+          }
+          poseidon_many(4, buf, 128, out + j * 64, 64, c);
+          for (size_t k = 0; k < c; k++) {
+            U256 s;
+            Fr::add(s, u256_from_le(buf + k * 128 + 32), u256_from_le(buf + k * 128 + 96));  // as hashLevel
+            u256_to_le(s, out + (j + k) * 64 + 32);
+          }
+        }
+      },
+      kSimdGrain);
+  if (!ok(env, napi_create_array_with_length(env, 2, &result), "create_array")) return nullptr;
+  if (!ok(env, napi_set_element(env, result, 0, index_out), "set_element")) return nullptr;
+  if (!ok(env, napi_set_element(env, result, 1, nodes_out), "set_element")) return nullptr;
   return result;
 }
 
@@ -527,6 +633,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"poseidon", nullptr, Poseidon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"hashLevel", nullptr, HashLevel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"parentLevel", nullptr, ParentLevel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"hashLeaves", nullptr, HashLeaves, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"poseidonMany", nullptr, PoseidonMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"publicKey", nullptr, PublicKey, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -15,6 +15,10 @@ export interface NativeCrypto {
   /** Hash one tree level: `children` holds 2n nodes, each 64 bytes (h then s, each 32-byte little-endian);
    *  returns n parent nodes in the same layout: h = Poseidon(hL, sL, hR, sR), s = sL + sR. */
   hashLevel(children: Uint8Array): Uint8Array;
+  /** One sparse level up: `index` (the populated indices, strictly ascending, as the bytes of a Uint32Array), their
+   *  64-byte `nodes` and the level's `empty` node in; each node paired with its sibling or the empty node; returns
+   *  the parents' indices and nodes (as hashLevel computes them), without a children buffer. */
+  parentLevel(index: Uint8Array, nodes: Uint8Array, empty: Uint8Array): [Uint32Array, Uint8Array];
   /** n tuples of `arity` (1..16) field elements, 32 bytes LE each, tuple after tuple -> n 32-byte LE hashes. */
   poseidonMany(arity: number, inputs: Uint8Array): Uint8Array;
   /** Leaves: `pairs` holds n (accountKey, balance) pairs, each 64 bytes LE; returns n leaf hashes Poseidon(k, b), 32 bytes LE each. */
@@ -69,6 +73,7 @@ const ADDON_FUNCTIONS = [
   "poseidon",
   "poseidonMany",
   "hashLevel",
+  "parentLevel",
   "hashLeaves",
   "publicKey",
   "signMany",
@@ -115,6 +120,7 @@ function wrap(addon: NativeAddon): NativeCrypto {
     poseidon: (inputs: bigint[]) => addon.poseidon(inputs),
     poseidonMany: (arity: number, inputs: Uint8Array) => addon.poseidonMany(arity, inputs),
     hashLevel: (children: Uint8Array) => addon.hashLevel(children),
+    parentLevel: (index: Uint8Array, nodes: Uint8Array, empty: Uint8Array) => addon.parentLevel(index, nodes, empty),
     hashLeaves: (pairs: Uint8Array) => addon.hashLeaves(pairs),
     publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),
     signMany: (privateKey: Uint8Array, messages: Uint8Array) => addon.signMany(privateKey, messages),
