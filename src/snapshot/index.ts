@@ -456,10 +456,12 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
 /** Nullifiers `Poseidon(NULLIFIER_DOMAIN, m)` of 32-byte messages, batched; 32 bytes little-endian each. */
 async function nullifiersOf(crypto: Crypto, messages: Uint8Array): Promise<Uint8Array> {
   const n = messages.length / 32;
+  const domain = new Uint8Array(32);
+  writeLE32(domain, 0, NULLIFIER_DOMAIN);
   const input = (start: number, end: number) => {
     const b = new Uint8Array((end - start) * 64);
     for (let i = start; i < end; i++) {
-      writeLE32(b, (i - start) * 64, NULLIFIER_DOMAIN);
+      b.set(domain, (i - start) * 64);
       b.set(messages.subarray(i * 32, i * 32 + 32), (i - start) * 64 + 32);
     }
     return b;
