@@ -7,6 +7,7 @@
 
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(POR_NO_ASM)
 #define POR_SHA_NI 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -111,8 +112,8 @@ __attribute__((target("sha,sse4.1"))) void compress_ni(uint32_t s[8], const uint
 bool cpu_has_sha_ni() {
   __builtin_cpu_init();
   unsigned a = 0, b = 0, c = 0, d = 0;
-  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
-  const bool sha = (b >> 29) & 1;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;  // leaf 7 absent
+  const bool sha = (b >> 29) & 1;                                  // CPUID.(EAX=7,ECX=0):EBX.SHA[bit 29]
   return sha && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("ssse3");
 }
 const bool kHasShaNi = cpu_has_sha_ni();
