@@ -1,11 +1,13 @@
 // Native crypto backend (native/, src/crypto/native.ts) against the JavaScript baselines in the same run:
 // Poseidon(2)/(4) per second (native single calls and batches vs circomlibjs WASM vs poseidon-lite), tree-level
-// throughput, and EdDSA-Poseidon signatures per second (native signMany vs circomlibjs signPoseidon).
+// throughput, EdDSA-Poseidon signatures per second (native signMany vs circomlibjs signPoseidon), and the snapshot's
+// hash batches (native HMAC-SHA256 / SHA-256 / keccak256 vs node:crypto and js-sha3 one item at a time).
 // Each row gives wall-clock and CPU rates: these machines are shared, so wall time alone can mislead.
-import { randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 
 import { buildEddsa, buildPoseidon } from "circomlibjs";
+import sha3 from "js-sha3";
 import { poseidon2, poseidon4 } from "poseidon-lite";
 
 import { verifyJs } from "../src/crypto/eddsa-js.js";
@@ -172,6 +174,49 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     }
   });
 
+  // A sparse level through parentLevel (pairing in the addon) vs the same level paired in JS for hashLevel.
+  const sparse = n(100000);
+  const sparseIndex = new Uint32Array(sparse);
+  for (let i = 0, v = 0; i < sparse; i++) sparseIndex[i] = v += 1 + (i % 5 === 0 ? 0 : 3); // some siblings present
+  const sparseNodes = randomWords(2 * sparse);
+  for (let i = 0; i < sparse; i++) sparseNodes.fill(0, i * 64 + 48, i * 64 + 64); // sums below 2^128
+  const emptyNode = randomWords(2);
+  const sparseBytes = new Uint8Array(sparseIndex.buffer);
+  const natParent = measure(sparse, () => native.parentLevel(sparseBytes, sparseNodes, emptyNode));
+
+  // The snapshot's hash batches: 36-byte slot messages (HMAC), 11-byte ids (SHA-256), 96-byte payout preimages.
+  const hashItems = n(200000);
+  const key = randomBytes(32);
+  const prefix = randomBytes(23);
+  const slotMsgs = randomBytes(hashItems * 36);
+  const slotEnds = new Uint32Array(hashItems).map((_, i) => (i + 1) * 36);
+  const slotEndBytes = new Uint8Array(slotEnds.buffer);
+  const natHmac = measure(hashItems, () => native.hmacSha256Many(key, prefix, slotMsgs, slotEndBytes));
+  const jsHmac = measure(hashItems, () => {
+    for (let i = 0; i < hashItems; i++) {
+      createHmac("sha256", key)
+        .update(prefix)
+        .update(slotMsgs.subarray(i * 36, i * 36 + 36))
+        .digest();
+    }
+  });
+  const idBytes = randomBytes(hashItems * 11);
+  const idEnds = new Uint8Array(new Uint32Array(hashItems).map((_, i) => (i + 1) * 11).buffer);
+  const natSha = measure(hashItems, () => native.sha256Many(idBytes, idEnds));
+  const jsSha = measure(hashItems, () => {
+    for (let i = 0; i < hashItems; i++)
+      createHash("sha256")
+        .update(idBytes.subarray(i * 11, i * 11 + 11))
+        .digest();
+  });
+  const preimages = randomBytes(hashItems * 96);
+  const natKeccak = measure(hashItems, () => native.keccak256Many(preimages, 96));
+  const keccakSample = n(50000);
+  const jsKeccak = measure(keccakSample, () => {
+    for (let i = 0; i < keccakSample; i++) sha3.keccak256(preimages.subarray(i * 96, i * 96 + 96));
+  });
+  const shaKernel = addon?.sha256Kernel() ?? "scalar";
+
   // A 1M-user tree at d = log2(n) + 4 is ~5M Poseidon(4) and ~1M Poseidon(2) (docs/protocol.md section 4).
   const treeSeconds = (level4: Rate["wall"], leaves2: Rate["wall"]): number => 5e6 / level4 + 1e6 / leaves2;
   const projTreeWall = treeSeconds(natLevel.wall, natLeaves.wall);
@@ -200,6 +245,13 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     row(`signPoseidon native signMany, batch of ${sigs} (batched: issue 18)`, natSign, refSign),
     row("verifyPoseidon verifyJs with the native Poseidon (before issue 18)", jsVerify),
     row(`verifyPoseidon native verifyMany, batches of 500, one key`, natVerify, jsVerify),
+    row(`Poseidon(4) native parentLevel, ${sparse} sparse nodes (pairing in the addon; per node)`, natParent, refP4),
+    row("HMAC-SHA256 node:crypto createHmac, 36-byte messages, one at a time", jsHmac),
+    row(`HMAC-SHA256 native hmacSha256Many, batch of ${hashItems} (${shaKernel})`, natHmac, jsHmac),
+    row("SHA-256 node:crypto createHash, 11-byte ids, one at a time", jsSha),
+    row(`SHA-256 native sha256Many, batch of ${hashItems} (${shaKernel})`, natSha, jsSha),
+    row("keccak256 js-sha3, 96-byte payout preimages, one at a time", jsKeccak),
+    row(`keccak256 native keccak256Many, batch of ${hashItems}`, natKeccak, jsKeccak),
     "",
     "Projections for a 1M-user snapshot (5M Poseidon(4) + 1M Poseidon(2) tree hashes; 1M signatures), from this " +
       `run's wall rates / from CPU rate x ${threads} threads (what an otherwise idle machine would give): ` +

@@ -166,7 +166,8 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       "of node hashes. Goals: 2^20 users verified in <= 180 s (issue 1); issue 18: <= 10 s and <= 800 MB peak RSS. " +
       "Peak RSS here is the whole bench process (the member side's tree of the same users included); the last " +
       `columns: the same rebuild in its own process (bench/drivers/operator-run.ts: read, decode, rebuild), its ` +
-      `wall, CPU and peak RSS. Load average at the end: ${load}.`,
+      "wall, CPU and peak RSS (its own high-water mark, VmHWM: getrusage's maxrss would carry this process's RSS at " +
+      `the fork). Load average at the end: ${load}.`,
     "",
     "| users | d | node hashes | rebuild (s) | held records (s) | total (s) | baseline (s) | speed-up | peak RSS (MiB) | goal | own process: wall (s) | CPU (s) | peak RSS (MiB) | per user (bytes) |",
     "| ----: | -: | ----------: | ----------: | ---------------: | --------: | -----------: | -------: | -------------: | ---- | ---: | ---: | ---: | ---: |",

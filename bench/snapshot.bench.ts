@@ -127,7 +127,7 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     "",
     `- Date: ${new Date().toISOString()}; machine: ${cpus()[0]?.model ?? "?"}, ${availableParallelism()} cores, ` +
       `${fmt(totalmem() / 2 ** 30)} GiB RAM; load average at start ${load.map((l) => l.toFixed(2)).join(", ")}`,
-    `- Mode: ${opts.quick ? "quick" : "full"}; each run in its own process (peak RSS = its maxrss); every other user ` +
+    `- Mode: ${opts.quick ? "quick" : "full"}; each run in its own process (peak RSS = its own high-water mark, VmHWM); every other user ` +
       "has a payout address; D = 32, d = ceil(log2 n) + 4.",
     "- Goal (issue 18): 2^20 users <= 60 s wall and <= 1.5 GB of output. Wall time on a shared 2-core machine " +
       "follows the load; CPU time (all threads) is the steadier number.",

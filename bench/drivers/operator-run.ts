@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 
 import { loadCrypto } from "../../src/crypto/index.js";
 import { rebuildFromLeaves } from "../../src/tree/leaves.js";
+import { ownPeakRssMiB } from "./peak-rss.js";
 
 const started = performance.now();
 const cpu0 = process.cpuUsage();
@@ -16,7 +17,7 @@ try {
     JSON.stringify({
       wallS: (performance.now() - started) / 1000,
       cpuS: (cpu.user + cpu.system) / 1e6,
-      peakMiB: process.resourceUsage().maxRSS / 1024,
+      peakMiB: ownPeakRssMiB(),
       rootHash: tree.root.h.toString(),
       rootSum: tree.root.s.toString(),
     }) + "\n",

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { loadCrypto } from "../../src/crypto/index.js";
 import { generateMemberKeys } from "../../src/keys/index.js";
 import { runSnapshot } from "../../src/snapshot/index.js";
+import { ownPeakRssMiB } from "./peak-rss.js";
 
 async function sizeOf(path: string): Promise<{ bytes: number; files: number }> {
   const s = await stat(path);
@@ -51,7 +52,7 @@ try {
       backend: crypto.backend,
       wallS,
       cpuS: (cpu.user + cpu.system) / 1e6,
-      peakMiB: process.resourceUsage().maxRSS / 1024,
+      peakMiB: ownPeakRssMiB(),
       phases,
       bytes: out.bytes,
       files: out.files,

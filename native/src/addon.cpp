@@ -7,9 +7,12 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
+#include <algorithm>
 
 #include "blake512.hpp"
 #include "eddsa.hpp"
+#include "hashes.hpp"
 #include "parallel.hpp"
 #include "poseidon.hpp"
 #include "poseidon_ifma.hpp"
@@ -179,6 +182,110 @@ napi_value HashLevel(napi_env env, napi_callback_info info) {
         }
       },
       kSimdGrain);
+  return result;
+}
+
+/**
+ * parentLevel(index: Uint8Array, nodes: Uint8Array, empty: Uint8Array): [Uint32Array, Uint8Array] — one level of the
+ * sparse tree up: `index` holds the level's populated indices (u32 in the platform's order, strictly ascending: a view
+ * of a Uint32Array), `nodes` their 64-byte nodes (h, s LE), `empty` the level's empty node. Each populated node is
+ * paired with its sibling (the next index when that is index + 1, else the empty node); returns the parents' indices
+ * and their nodes h = Poseidon(hL, sL, hR, sR), s = sL + sR, as hashLevel computes them, on all cores, without a
+ * children buffer (each thread gathers 64 pairs at a time).
+ */
+napi_value ParentLevel(napi_env env, napi_callback_info info) {
+  const char* fn = "parentLevel";
+  napi_value argv[3];
+  if (!get_args(env, info, 3, argv, fn)) return nullptr;
+  const uint8_t* idx_bytes = nullptr;
+  size_t idx_len = 0;
+  if (!get_bytes(env, argv[0], fn, "index", &idx_bytes, &idx_len)) return nullptr;
+  const uint8_t* nodes = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[1], fn, "nodes", &nodes, &len)) return nullptr;
+  const uint8_t* empty = nullptr;
+  size_t empty_len = 0;
+  if (!get_bytes(env, argv[2], fn, "empty", &empty, &empty_len)) return nullptr;
+  if (idx_len % 4 != 0 || len != idx_len / 4 * 64 || empty_len != 64) {
+    throw_range(env, "parentLevel: index must hold 4 bytes per node, nodes 64 bytes per node and empty 64 bytes");
+    return nullptr;
+  }
+  const size_t m = idx_len / 4;
+  if (!check_words(env, nodes, m * 2, fn, [](size_t w) {
+        return std::string("node ") + std::to_string(w / 2) + (w % 2 == 0 ? " hash" : " sum");
+      }) ||
+      !check_words(env, empty, 2, fn, [](size_t w) { return std::string("empty node ") + (w == 0 ? "hash" : "sum"); })) {
+    return nullptr;
+  }
+  auto index_at = [idx_bytes](size_t i) {
+    uint32_t v;
+    std::memcpy(&v, idx_bytes + 4 * i, 4);
+    return v;
+  };
+  // Pairs: child positions (kNone: the empty node) and the parent's index.
+  constexpr uint32_t kNone = 0xffffffffu;
+  std::vector<uint32_t> left, right, parent;
+  left.reserve(m);
+  right.reserve(m);
+  parent.reserve(m);
+  for (size_t i = 0; i < m; i++) {
+    const uint32_t v = index_at(i);
+    if (i > 0 && v <= index_at(i - 1)) {
+      throw_range(env, "parentLevel: index " + std::to_string(i) + " is not above the previous one");
+      return nullptr;
+    }
+    if ((v & 1) == 0) {
+      left.push_back(static_cast<uint32_t>(i));
+      if (i + 1 < m && index_at(i + 1) == v + 1) {
+        right.push_back(static_cast<uint32_t>(i + 1));
+        i++;
+      } else {
+        right.push_back(kNone);
+      }
+    } else {
+      left.push_back(kNone);
+      right.push_back(static_cast<uint32_t>(i));
+    }
+    parent.push_back(v >> 1);
+  }
+  const size_t p = parent.size();
+  napi_value result, index_out, nodes_out;
+  void* idx_mem = nullptr;
+  napi_value ab;
+  if (!ok(env, napi_create_arraybuffer(env, p * 4, &idx_mem, &ab), "create_arraybuffer")) return nullptr;
+  if (!ok(env, napi_create_typedarray(env, napi_uint32_array, p, ab, 0, &index_out), "create_typedarray")) {
+    return nullptr;
+  }
+  if (p > 0) std::memcpy(idx_mem, parent.data(), p * 4);
+  uint8_t* out = nullptr;
+  if (!new_bytes(env, p * 64, &out, &nodes_out)) return nullptr;
+  const uint32_t* lp = left.data();
+  const uint32_t* rp = right.data();
+  parallel_for(
+      p, 256,
+      [nodes, empty, lp, rp, out](size_t b, size_t e) {
+        constexpr size_t kGather = 64;
+        alignas(64) uint8_t buf[kGather * 128];
+        for (size_t j = b; j < e; j += kGather) {
+          const size_t c = std::min(kGather, e - j);
+          for (size_t k = 0; k < c; k++) {
+            const uint32_t l = lp[j + k];
+            const uint32_t r = rp[j + k];
+            std::memcpy(buf + k * 128, l == kNone ? empty : nodes + size_t(l) * 64, 64);
+            std::memcpy(buf + k * 128 + 64, r == kNone ? empty : nodes + size_t(r) * 64, 64);
+          }
+          poseidon_many(4, buf, 128, out + j * 64, 64, c);
+          for (size_t k = 0; k < c; k++) {
+            U256 s;
+            Fr::add(s, u256_from_le(buf + k * 128 + 32), u256_from_le(buf + k * 128 + 96));  // as hashLevel
+            u256_to_le(s, out + (j + k) * 64 + 32);
+          }
+        }
+      },
+      kSimdGrain);
+  if (!ok(env, napi_create_array_with_length(env, 2, &result), "create_array")) return nullptr;
+  if (!ok(env, napi_set_element(env, result, 0, index_out), "set_element")) return nullptr;
+  if (!ok(env, napi_set_element(env, result, 1, nodes_out), "set_element")) return nullptr;
   return result;
 }
 
@@ -383,6 +490,139 @@ napi_value SetPoseidonSimd(napi_env env, napi_callback_info info) {
   return ok(env, napi_get_boolean(env, set_poseidon_simd(enabled), &r), "get_boolean") ? r : nullptr;
 }
 
+/**
+ * Reads `ends` (u32 little-endian, 4 bytes per segment) against a data length: segment i is
+ * data[ends[i-1] .. ends[i]) (ends[-1] = 0); ends ascending, the last at most `len`.
+ */
+bool get_ends(napi_env env, napi_value v, const char* fn, size_t len, const uint8_t** ends, size_t* n) {
+  const uint8_t* e = nullptr;
+  size_t elen = 0;
+  if (!get_bytes(env, v, fn, "ends", &e, &elen)) return false;
+  if (elen % 4 != 0) return throw_range(env, std::string(fn) + ": ends must hold 4 bytes (u32 LE) per segment");
+  size_t prev = 0;
+  for (size_t i = 0; i < elen / 4; i++) {
+    const size_t end = size_t(e[4 * i]) | size_t(e[4 * i + 1]) << 8 | size_t(e[4 * i + 2]) << 16 |
+                       size_t(e[4 * i + 3]) << 24;
+    if (end < prev || end > len) {
+      return throw_range(env, std::string(fn) + ": ends[" + std::to_string(i) + "] = " + std::to_string(end) +
+                                  " is below the previous end or beyond the data (" + std::to_string(len) + " bytes)");
+    }
+    prev = end;
+  }
+  *ends = e;
+  *n = elen / 4;
+  return true;
+}
+
+inline size_t end_at(const uint8_t* e, size_t i) {
+  return size_t(e[4 * i]) | size_t(e[4 * i + 1]) << 8 | size_t(e[4 * i + 2]) << 16 | size_t(e[4 * i + 3]) << 24;
+}
+
+/** sha256Many(data: Uint8Array, ends: Uint8Array): Uint8Array — SHA-256 of each segment (see get_ends), 32 bytes each. */
+napi_value Sha256Many(napi_env env, napi_callback_info info) {
+  const char* fn = "sha256Many";
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, fn)) return nullptr;
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "data", &data, &len)) return nullptr;
+  const uint8_t* ends = nullptr;
+  size_t n = 0;
+  if (!get_ends(env, argv[1], fn, len, &ends, &n)) return nullptr;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  parallel_for(n, 4096, [data, ends, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const size_t lo = i == 0 ? 0 : end_at(ends, i - 1);
+      sha256(data + lo, end_at(ends, i) - lo, out + 32 * i);
+    }
+  });
+  return result;
+}
+
+/**
+ * hmacSha256Many(key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array): Uint8Array —
+ * HMAC-SHA256(key, prefix || segment) of each segment (see get_ends), 32 bytes each; the key is 1..64 bytes.
+ */
+napi_value HmacSha256Many(napi_env env, napi_callback_info info) {
+  const char* fn = "hmacSha256Many";
+  napi_value argv[4];
+  if (!get_args(env, info, 4, argv, fn)) return nullptr;
+  const uint8_t* key = nullptr;
+  size_t key_len = 0;
+  if (!get_bytes(env, argv[0], fn, "key", &key, &key_len)) return nullptr;
+  if (key_len < 1 || key_len > 64) {
+    throw_range(env, "hmacSha256Many: key must be 1 to 64 bytes, got " + std::to_string(key_len));
+    return nullptr;
+  }
+  const uint8_t* prefix = nullptr;
+  size_t prefix_len = 0;
+  if (!get_bytes(env, argv[1], fn, "prefix", &prefix, &prefix_len)) return nullptr;
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[2], fn, "data", &data, &len)) return nullptr;
+  const uint8_t* ends = nullptr;
+  size_t n = 0;
+  if (!get_ends(env, argv[3], fn, len, &ends, &n)) return nullptr;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  const HmacSha256 mac(key, key_len);
+  parallel_for(n, 4096, [&mac, prefix, prefix_len, data, ends, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const size_t lo = i == 0 ? 0 : end_at(ends, i - 1);
+      mac.mac(prefix, prefix_len, data + lo, end_at(ends, i) - lo, out + 32 * i);
+    }
+  });
+  return result;
+}
+
+/** keccak256Many(data: Uint8Array, stride: number): Uint8Array — keccak256 of each `stride`-byte item, 32 bytes each. */
+napi_value Keccak256Many(napi_env env, napi_callback_info info) {
+  const char* fn = "keccak256Many";
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, fn)) return nullptr;
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!get_bytes(env, argv[0], fn, "data", &data, &len)) return nullptr;
+  uint32_t stride = 0;
+  if (napi_get_value_uint32(env, argv[1], &stride) != napi_ok) {
+    return throw_type(env, "keccak256Many: stride must be a number"), nullptr;
+  }
+  if (stride < 1 || stride > 65536 || len % stride != 0) {
+    throw_range(env, "keccak256Many: stride must be 1..65536 and divide the data length (" + std::to_string(len) +
+                         " bytes), got " + std::to_string(stride));
+    return nullptr;
+  }
+  const size_t n = len / stride;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n * 32, &out, &result)) return nullptr;
+  parallel_for(n, 2048, [data, stride, out](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) keccak256(data + i * stride, stride, out + 32 * i);
+  });
+  return result;
+}
+
+/** sha256Kernel(): string — "sha-ni" or "scalar". */
+napi_value Sha256Kernel(napi_env env, napi_callback_info) {
+  napi_value r = nullptr;
+  return ok(env, napi_create_string_utf8(env, sha256_kernel(), NAPI_AUTO_LENGTH, &r), "create_string") ? r : nullptr;
+}
+
+/** setSha256Ni(enabled: boolean): boolean — process-wide switch for tests; returns the previous state. */
+napi_value SetSha256Ni(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, "setSha256Ni")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    return throw_type(env, "setSha256Ni: enabled must be a boolean"), nullptr;
+  }
+  napi_value r = nullptr;
+  return ok(env, napi_get_boolean(env, set_sha256_ni(enabled), &r), "get_boolean") ? r : nullptr;
+}
+
 }  // namespace
 }  // namespace por
 
@@ -393,6 +633,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"poseidon", nullptr, Poseidon, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"hashLevel", nullptr, HashLevel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"parentLevel", nullptr, ParentLevel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"hashLeaves", nullptr, HashLeaves, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"poseidonMany", nullptr, PoseidonMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"publicKey", nullptr, PublicKey, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
@@ -402,6 +643,11 @@ NAPI_MODULE_INIT() {
       {"setPoseidonSimd", nullptr, SetPoseidonSimd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setSignBatched", nullptr, SetSignBatched, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"verifyMany", nullptr, VerifyMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sha256Many", nullptr, Sha256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"hmacSha256Many", nullptr, HmacSha256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"keccak256Many", nullptr, Keccak256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sha256Kernel", nullptr, Sha256Kernel, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setSha256Ni", nullptr, SetSha256Ni, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, nullptr, nullptr, nullptr, threads, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;

@@ -33,6 +33,7 @@ export type PoseidonLike = PoseidonFn;
 export interface NativeCrypto {
   poseidon(inputs: bigint[]): bigint;
   hashLevel(children: Uint8Array): Uint8Array;
+  parentLevel(index: Uint8Array, nodes: Uint8Array, empty: Uint8Array): [Uint32Array, Uint8Array];
   hashLeaves(pairs: Uint8Array): Uint8Array;
   publicKey(privateKey: Uint8Array): [bigint, bigint];
   signMany(privateKey: Uint8Array, messages: Uint8Array): Uint8Array;
@@ -60,6 +61,16 @@ export interface Crypto {
   poseidonMany(arity: number, inputs: Uint8Array): Promise<Uint8Array>;
   /** 2n nodes (64 bytes: h, s LE) -> n parents `h = Poseidon(hL, sL, hR, sR)`, `s = sL + sR`. No range checks. */
   hashLevel(children: Uint8Array): Promise<Uint8Array>;
+  /**
+   * One level of a sparse tree up, where the backend has it (the native addon): the level's populated indices
+   * (strictly ascending), their 64-byte nodes and the level's empty node -> the parents' indices and nodes, each node
+   * paired with its sibling or the empty node, hashed as {@link hashLevel} hashes. No range checks.
+   */
+  parentLevel?(
+    index: Uint32Array,
+    nodes: Uint8Array,
+    empty: Uint8Array,
+  ): Promise<{ index: Uint32Array; nodes: Uint8Array }>;
   /** n (accountKey, balance) 64-byte pairs -> n 32-byte leaf hashes `Poseidon(k, b)`. */
   hashLeaves(pairs: Uint8Array): Promise<Uint8Array>;
   /** Public key `(Ax, Ay)` of a 32-byte record private key (circomlibjs `prv2pub`). */
@@ -298,6 +309,16 @@ class NativeBackedCrypto implements Crypto {
 
   async hashLeaves(pairs: Uint8Array): Promise<Uint8Array> {
     return this.native.hashLeaves(pairs);
+  }
+
+  async parentLevel(
+    index: Uint32Array,
+    nodes: Uint8Array,
+    empty: Uint8Array,
+  ): Promise<{ index: Uint32Array; nodes: Uint8Array }> {
+    const bytes = new Uint8Array(index.buffer, index.byteOffset, index.byteLength);
+    const [parentIndex, parents] = this.native.parentLevel(bytes, nodes, empty);
+    return { index: parentIndex, nodes: parents };
   }
 
   publicKey(privateKey: Uint8Array): Point {

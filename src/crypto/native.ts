@@ -15,6 +15,10 @@ export interface NativeCrypto {
   /** Hash one tree level: `children` holds 2n nodes, each 64 bytes (h then s, each 32-byte little-endian);
    *  returns n parent nodes in the same layout: h = Poseidon(hL, sL, hR, sR), s = sL + sR. */
   hashLevel(children: Uint8Array): Uint8Array;
+  /** One sparse level up: `index` (the populated indices, strictly ascending, as the bytes of a Uint32Array), their
+   *  64-byte `nodes` and the level's `empty` node in; each node paired with its sibling or the empty node; returns
+   *  the parents' indices and nodes (as hashLevel computes them), without a children buffer. */
+  parentLevel(index: Uint8Array, nodes: Uint8Array, empty: Uint8Array): [Uint32Array, Uint8Array];
   /** n tuples of `arity` (1..16) field elements, 32 bytes LE each, tuple after tuple -> n 32-byte LE hashes. */
   poseidonMany(arity: number, inputs: Uint8Array): Uint8Array;
   /** Leaves: `pairs` holds n (accountKey, balance) pairs, each 64 bytes LE; returns n leaf hashes Poseidon(k, b), 32 bytes LE each. */
@@ -26,6 +30,12 @@ export interface NativeCrypto {
   /** Batch EdDSA-Poseidon verification as verifyJs decides: n 192-byte items (m, R8x, R8y, S, Ax, Ay; 32-byte LE, any
    *  value below 2^256) in, n bytes (1 valid, 0 not) out, on all cores. */
   verifyMany(items: Uint8Array): Uint8Array;
+  /** SHA-256 of each segment of `data`; `ends` holds u32 LE ends (segment i is data[ends[i-1] .. ends[i])). */
+  sha256Many(data: Uint8Array, ends: Uint8Array): Uint8Array;
+  /** HMAC-SHA256(key, prefix || segment) of each segment (as sha256Many); the key is 1..64 bytes. */
+  hmacSha256Many(key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array): Uint8Array;
+  /** keccak256 (Ethereum's) of each `stride`-byte item of `data`, 32 bytes each. */
+  keccak256Many(data: Uint8Array, stride: number): Uint8Array;
 }
 
 /** The raw addon: the interface plus test helpers. */
@@ -41,6 +51,10 @@ interface NativeAddon extends NativeCrypto {
   setPoseidonSimd(enabled: boolean): boolean;
   /** signMany batched (one inversion per chunk, IFMA challenge hashes; default) or one message at a time; returns the previous state. */
   setSignBatched(enabled: boolean): boolean;
+  /** The SHA-256 compression the hash batches use: "sha-ni" (CPUID-selected) or "scalar". */
+  sha256Kernel(): "sha-ni" | "scalar";
+  /** Process-wide switch of SHA-NI, for tests; returns the previous state. */
+  setSha256Ni(enabled: boolean): boolean;
 }
 
 /** Where `node native/build.mjs` writes the addon. */
@@ -59,10 +73,14 @@ const ADDON_FUNCTIONS = [
   "poseidon",
   "poseidonMany",
   "hashLevel",
+  "parentLevel",
   "hashLeaves",
   "publicKey",
   "signMany",
   "verifyMany",
+  "sha256Many",
+  "hmacSha256Many",
+  "keccak256Many",
   "blake512",
 ] as const;
 
@@ -102,10 +120,15 @@ function wrap(addon: NativeAddon): NativeCrypto {
     poseidon: (inputs: bigint[]) => addon.poseidon(inputs),
     poseidonMany: (arity: number, inputs: Uint8Array) => addon.poseidonMany(arity, inputs),
     hashLevel: (children: Uint8Array) => addon.hashLevel(children),
+    parentLevel: (index: Uint8Array, nodes: Uint8Array, empty: Uint8Array) => addon.parentLevel(index, nodes, empty),
     hashLeaves: (pairs: Uint8Array) => addon.hashLeaves(pairs),
     publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),
     signMany: (privateKey: Uint8Array, messages: Uint8Array) => addon.signMany(privateKey, messages),
     verifyMany: (items: Uint8Array) => addon.verifyMany(items),
+    sha256Many: (data: Uint8Array, ends: Uint8Array) => addon.sha256Many(data, ends),
+    hmacSha256Many: (key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array) =>
+      addon.hmacSha256Many(key, prefix, data, ends),
+    keccak256Many: (data: Uint8Array, stride: number) => addon.keccak256Many(data, stride),
   });
 }
 

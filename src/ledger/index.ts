@@ -9,6 +9,7 @@ import { getAddress } from "ethers";
 import { z } from "zod";
 
 import { MAX_BALANCE } from "../crypto/index.js";
+import { hashBatch } from "../crypto/hash-batch.js";
 import { address, checksummedAddress, uint32 } from "../schema/index.js";
 import { InputError, zodIssue } from "./input-error.js";
 
@@ -430,9 +431,23 @@ export interface AssetLedger {
 
 /**
  * Reads a whole ledger grouped by asset; rejects a duplicate account within one asset and a ledger without
- * entries. Memory is linear in the number of entries (columnar arrays, no per-entry objects kept).
+ * entries. Memory is linear in the number of entries (columnar arrays, no per-entry objects kept). A CSV ledger is
+ * read by {@link fastCsvLedger} first; whatever that path does not take (quotes, non-ASCII cells it cannot settle,
+ * any error at all) is read again by the csv-parse path below, whose result and errors stand.
  */
 export async function loadLedger(path: string, assets: readonly Asset[]): Promise<Map<number, AssetLedger>> {
+  if (ledgerFormatOf(path) === "csv") {
+    const fast = await fastCsvLedger(path, assets);
+    if (fast !== undefined) return fast;
+  }
+  return loadLedgerRows(path, assets);
+}
+
+/**
+ * The ledger through {@link readLedger}, row by row: the reference path, and the one that words every error
+ * (exported for the tests that hold the fast path to it).
+ */
+export async function loadLedgerRows(path: string, assets: readonly Asset[]): Promise<Map<number, AssetLedger>> {
   const out = new Map<number, AssetLedger>();
   const seen = new Map<number, Map<string, number>>();
   let count = 0;
@@ -465,3 +480,185 @@ export async function loadLedger(path: string, assets: readonly Asset[]): Promis
   if (count === 0) throw new InputError(path, undefined, undefined, "the ledger has no entries");
   return out;
 }
+
+/** ASCII whitespace as String.prototype.trim removes it (space, \t, \n, \v, \f, \r). */
+const isSpace = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+
+/** The ledger of a CSV file in the plain shape, or undefined for {@link loadLedgerRows} to read it (see below). */
+async function fastCsvLedger(path: string, assets: readonly Asset[]): Promise<Map<number, AssetLedger> | undefined> {
+  const r = new FastCsv(assets);
+  let carry: Buffer = Buffer.alloc(0);
+  let first = true;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let buf = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+    if (first && buf.length >= 3) {
+      first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    if (buf.indexOf(0x22) !== -1) return undefined; // a quote: RFC 4180 quoting is csv-parse's
+    let at = 0;
+    let nl: number;
+    while ((nl = buf.indexOf(0x0a, at)) !== -1) {
+      if (!r.line(buf, at, nl)) return undefined;
+      at = nl + 1;
+    }
+    if (buf.length - at > LEDGER_CSV_MAX_ROW_BYTES) return undefined;
+    carry = Buffer.from(buf.subarray(at));
+  }
+  if (carry.length > 0 && !r.line(carry, 0, carry.length)) return undefined;
+  return r.finish();
+}
+
+/**
+ * The plain shape of a CSV ledger, read over bytes (no csv-parse, no per-cell strings but the id): no quote anywhere,
+ * the header exactly as written, every row with the header's number of cells, ids of printable ASCII without
+ * surrounding spaces (other ids through the id schema), known symbols, decimal balances below 2^96, payouts empty or
+ * 0x + 40 hex (their EIP-55 checksums computed, and checked for mixed case, as one keccak256 batch at the end), no
+ * duplicate id in an asset. Anything else, or anything wrong, returns false / undefined: the row path then reads the
+ * file and says what is wrong, so this path never words an error and accepts nothing the row path refuses.
+ */
+class FastCsv {
+  private readonly bySymbol: Map<string, Asset>;
+  private readonly out = new Map<number, AssetLedger>();
+  private columns = 0;
+  private count = 0;
+  /** Payout addresses: 40 lowercase hex digits each, the given text, and where they go. */
+  private hex = Buffer.alloc(40 * 1024);
+  private readonly given: string[] = [];
+  private readonly target: { l: AssetLedger; i: number }[] = [];
+
+  constructor(assets: readonly Asset[]) {
+    this.bySymbol = new Map(assets.map((a) => [a.symbol, a]));
+  }
+
+  /** One line, bytes [start, end) of buf without the newline; false to hand the file to the row path. */
+  line(buf: Buffer, start: number, end: number): boolean {
+    let e = end;
+    if (e > start && buf[e - 1] === 0x0d) e--;
+    if (e - start > LEDGER_CSV_MAX_ROW_BYTES) return false;
+    if (this.columns === 0) {
+      const header = buf.toString("latin1", start, e);
+      if (header === LEDGER_CSV_HEADER) this.columns = 3;
+      else if (header === LEDGER_CSV_HEADER_PAYOUT) this.columns = 4;
+      else return false;
+      return true;
+    }
+    if (e === start) return true; // a blank line
+    const c1 = buf.indexOf(0x2c, start);
+    if (c1 === -1 || c1 >= e) return false;
+    const c2 = buf.indexOf(0x2c, c1 + 1);
+    if (c2 === -1 || c2 >= e) return false;
+    let c3 = buf.indexOf(0x2c, c2 + 1);
+    if (c3 >= e) c3 = -1;
+    if (
+      this.columns === 3 ? c3 !== -1 : c3 === -1 || (buf.indexOf(0x2c, c3 + 1) !== -1 && buf.indexOf(0x2c, c3 + 1) < e)
+    ) {
+      return false;
+    }
+    // Account id: printable ASCII, no space at either end, 1..256 bytes; other bytes through the schema.
+    if (c1 === start || c1 - start > 256 * 3) return false;
+    let ascii = true;
+    for (let k = start; k < c1; k++) {
+      const b = buf[k];
+      if (b >= 0x80) ascii = false;
+      else if (b < 0x20 || b === 0x7f) return false;
+    }
+    let id: string;
+    if (ascii) {
+      if (c1 - start > 256 || buf[start] === 0x20 || buf[c1 - 1] === 0x20) return false;
+      id = buf.toString("latin1", start, c1);
+    } else {
+      try {
+        id = utf8.decode(buf.subarray(start, c1));
+      } catch {
+        return false;
+      }
+      if (!accountIdSchema.safeParse(id).success) return false;
+    }
+    // Symbol, balance and payout, trimmed as the row path trims them (ASCII only here).
+    const sym = this.trim(buf, c1 + 1, c2);
+    if (sym === undefined) return false;
+    const [s0, s1] = sym;
+    const asset = this.bySymbol.get(buf.toString("latin1", s0, s1));
+    if (asset === undefined) return false;
+    const bEnd = this.columns === 3 ? e : c3;
+    const bal = this.trim(buf, c2 + 1, bEnd);
+    if (bal === undefined) return false;
+    const [b0, b1] = bal;
+    if (b1 === b0 || b1 - b0 > 29) return false; // 2^96 has 29 digits
+    for (let k = b0; k < b1; k++) if (buf[k] < 0x30 || buf[k] > 0x39) return false;
+    const balance = BigInt(buf.toString("latin1", b0, b1));
+    if (balance >= MAX_BALANCE) return false;
+    let l = this.out.get(asset.id);
+    if (l === undefined) {
+      l = { asset, accountIds: [], balances: [], payouts: [], total: 0n };
+      this.out.set(asset.id, l);
+    }
+    let payout = false;
+    if (this.columns === 4) {
+      const pay = this.trim(buf, c3 + 1, e);
+      if (pay === undefined) return false;
+      const [p0, p1] = pay;
+      if (p1 > p0) {
+        if (p1 - p0 !== 42 || buf[p0] !== 0x30 || buf[p0 + 1] !== 0x78) return false;
+        const k = this.given.length;
+        if (this.hex.length < (k + 1) * 40) {
+          const grown = Buffer.alloc(this.hex.length * 2);
+          this.hex.copy(grown);
+          this.hex = grown;
+        }
+        for (let j = 0; j < 40; j++) {
+          const b = buf[p0 + 2 + j];
+          if (b >= 0x30 && b <= 0x39) this.hex[k * 40 + j] = b;
+          else if ((b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)) this.hex[k * 40 + j] = b | 0x20;
+          else return false;
+        }
+        this.given.push(buf.toString("latin1", p0, p1));
+        this.target.push({ l, i: l.accountIds.length });
+        payout = true;
+      }
+    }
+    l.accountIds.push(id);
+    l.balances.push(balance);
+    l.payouts.push(payout ? "" : undefined); // the checksummed address is filled in by finish()
+    l.total += balance;
+    this.count++;
+    return true;
+  }
+
+  /** The cell [start, end) without surrounding ASCII whitespace; undefined if it holds a non-ASCII byte. */
+  private trim(buf: Buffer, start: number, end: number): [number, number] | undefined {
+    let a = start;
+    let b = end;
+    while (a < b && isSpace(buf[a])) a++;
+    while (b > a && isSpace(buf[b - 1])) b--;
+    for (let k = a; k < b; k++) if (buf[k] >= 0x80) return undefined;
+    return [a, b];
+  }
+
+  /** EIP-55 for every payout in one batch (mixed-case input must match it), then the duplicate check. */
+  finish(): Map<number, AssetLedger> | undefined {
+    if (this.columns === 0 || this.count === 0) return undefined;
+    const k = this.given.length;
+    const digests = hashBatch().keccak256Many(this.hex.subarray(0, k * 40), 40);
+    const text = Buffer.alloc(42);
+    text[0] = 0x30;
+    text[1] = 0x78;
+    for (let a = 0; a < k; a++) {
+      for (let j = 0; j < 40; j++) {
+        const c = this.hex[a * 40 + j];
+        const nibble = (j & 1) === 0 ? digests[a * 32 + (j >> 1)] >> 4 : digests[a * 32 + (j >> 1)] & 0xf;
+        text[2 + j] = c >= 0x61 && nibble >= 8 ? c - 0x20 : c;
+      }
+      const sum = text.toString("latin1", 0, 42);
+      const g = this.given[a];
+      if (g !== sum && !LOWER_OR_UPPER_HEX.test(g)) return undefined; // a wrong checksum: the row path says so
+      const { l, i } = this.target[a];
+      l.payouts[i] = sum;
+    }
+    for (const l of this.out.values()) if (new Set(l.accountIds).size !== l.accountIds.length) return undefined;
+    return this.out;
+  }
+}
+
+const LOWER_OR_UPPER_HEX = /^0x([0-9a-f]{40}|[0-9A-F]{40})$/;

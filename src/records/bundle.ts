@@ -21,7 +21,7 @@ import { endianness } from "node:os";
 import { readLE, writeLE32, type PoseidonLike } from "../crypto/index.js";
 import { emptySubtrees, type InclusionProof, type SumTree, type TreeNode } from "../tree/index.js";
 import { recordFileOf, formatRecordFile, type RecordFile } from "./file.js";
-import type { PayoutCommitment } from "./index.js";
+import type { PayoutColumns } from "./index.js";
 
 /** Magic bytes "PORU" (the records of the users) and the format version. */
 export const BUNDLE_MAGIC = "PORU";
@@ -65,12 +65,13 @@ export interface BundleInput {
   recordKey: { Ax: bigint; Ay: bigint; keyHash: bigint };
   tree: SumTree;
   accountIds: readonly string[];
-  salts: readonly bigint[];
+  /** 32 bytes little-endian per account. */
+  salts: Uint8Array;
   slots: Uint32Array;
   /** 32 bytes little-endian per account. */
   accountKeys: Uint8Array;
   balances: readonly bigint[];
-  payouts: readonly PayoutCommitment[];
+  payouts: PayoutColumns;
   /** 32 bytes little-endian per account. */
   messages: Uint8Array;
   /** 32 bytes little-endian per account. */
@@ -158,10 +159,10 @@ export async function writeRecordsBundle(path: string, b: BundleInput, onProgres
     const len = Buffer.byteLength(id, "utf8");
     if (len === 0 || len > 0xffff) throw new BundleError(`account id of row ${r} must be 1..65535 bytes`);
     idLen[r] = len;
-    const p = b.payouts[i].payout;
-    if (p !== null && p.address.length !== 42) throw new BundleError(`payout of "${id}" is not a 0x address`);
-    payoutLen[r] = p === null ? 0 : 42;
-    heapParts[r] = p === null ? id : id + p.address;
+    const p = b.payouts.addresses[i];
+    if (p !== undefined && p.length !== 42) throw new BundleError(`payout of "${id}" is not a 0x address`);
+    payoutLen[r] = p === undefined ? 0 : 42;
+    heapParts[r] = p === undefined ? id : id + p;
   }
   const heap = Buffer.from(heapParts.join(""), "utf8");
   const levelCounts = Array.from({ length: d + 1 }, (_, k) => tree.level(k).index.length);
@@ -194,12 +195,11 @@ export async function writeRecordsBundle(path: string, b: BundleInput, onProgres
         rows.writeUInt16LE(idLen[r], o + 8);
         rows[o + 10] = payoutLen[r];
         rows.writeUInt32LE(b.slots[i], o + 12);
-        writeLE32(rows, o + 16, b.salts[i]);
+        rows.set(b.salts.subarray(i * 32, i * 32 + 32), o + 16);
         rows.set(b.accountKeys.subarray(i * 32, i * 32 + 32), o + 48);
         writeLE32(rows, o + 80, b.balances[i]); // < 2^96: bytes 16..31 are zero and overwritten next
-        writeLE32(rows, o + 96, b.payouts[i].payoutHash);
-        const p = b.payouts[i].payout;
-        if (p !== null) writeLE32(rows, o + 128, p.salt);
+        rows.set(b.payouts.hashes.subarray(i * 32, i * 32 + 32), o + 96);
+        if (b.payouts.addresses[i] !== undefined) rows.set(b.payouts.salts.subarray(i * 32, i * 32 + 32), o + 128);
         rows.set(b.messages.subarray(i * 32, i * 32 + 32), o + 160);
         rows.set(b.nullifiers.subarray(i * 32, i * 32 + 32), o + 192);
         rows.set(b.signatures.subarray(i * 96, i * 96 + 96), o + 224);

@@ -3,7 +3,14 @@
 import { createHash, createHmac, hash as nodeHash } from "node:crypto";
 import { join } from "node:path";
 
-import { payoutHashOf, payoutHashOfChecked, type PayoutOpening } from "./payout.js";
+import { getAddress, getBytes } from "ethers";
+
+import { readLE32, writeLE32 } from "../crypto/field.js";
+import { hashBatch, utf8Segments, type HashBatch } from "../crypto/hash-batch.js";
+import { checksummedAddress } from "../schema/index.js";
+import { PAYOUT_DOMAIN, payoutHashOf, payoutHashOfChecked, type PayoutOpening } from "./payout.js";
+
+const PAYOUT_DOMAIN_BYTES = getBytes(PAYOUT_DOMAIN);
 
 export { PAYOUT_DOMAIN, payoutHashOf, payoutHashOfChecked, type PayoutOpening } from "./payout.js";
 export * from "./record.js";
@@ -38,51 +45,118 @@ export function deriveAccountSalt(memberSecret: Uint8Array, asset: number, accou
   return BigInt("0x" + mac) >> 8n;
 }
 
+/** {@link deriveAccountSalt} of many accounts of one asset, batched: 32 bytes little-endian per account. */
+export function deriveAccountSaltBytes(
+  memberSecret: Uint8Array,
+  asset: number,
+  accountIds: readonly string[],
+  hashes: HashBatch = hashBatch(),
+): Uint8Array {
+  checkSecret(memberSecret);
+  const prefix = Buffer.concat([Buffer.from(SALT_LABEL, "ascii"), u32be(asset)]);
+  const { data, ends } = utf8Segments(accountIds);
+  const macs = hashes.hmacSha256Many(memberSecret, prefix, data, ends);
+  // The MAC as a big-endian integer shifted right by 8 bits: its first 31 bytes, reversed into little-endian.
+  const out = new Uint8Array(accountIds.length * 32);
+  for (let i = 0; i < accountIds.length; i++) {
+    const o = i * 32;
+    for (let j = 0; j < 31; j++) out[o + j] = macs[o + 30 - j];
+  }
+  return out;
+}
+
+/** {@link deriveAccountSalt} of many accounts of one asset (the same salts, batched: {@link deriveAccountSaltBytes}). */
+export function deriveAccountSalts(
+  memberSecret: Uint8Array,
+  asset: number,
+  accountIds: readonly string[],
+  hashes?: HashBatch,
+): bigint[] {
+  const b = deriveAccountSaltBytes(memberSecret, asset, accountIds, hashes);
+  return accountIds.map((_, i) => readLE32(b, i * 32));
+}
+
+/** The payout commitments of one asset's accounts, columnar (see {@link payoutColumns}). */
+export interface PayoutColumns {
+  /** Per account: its payout address (as given), or undefined when none is registered. */
+  addresses: readonly (string | undefined)[];
+  /** Per account: the payout salt, 32 bytes little-endian (zero without an address). */
+  salts: Uint8Array;
+  /** Per account: the payout hash signed in the record, 32 bytes little-endian (zero without an address). */
+  hashes: Uint8Array;
+}
+
 /**
- * HMAC-SHA256(memberSecret, prefix || utf8(id)) for many ids: the key pads and the prefix are laid out once, then two
- * one-shot SHA-256 calls per id (as the slot derivation does) instead of an HMAC object per id. Same bytes as
- * createHmac (test/snapshot/inputs.test.ts).
+ * {@link payoutCommitment} of many accounts of one asset, columnar and batched (payout salts as HMAC batches,
+ * payout hashes as keccak256 batches): the same salts and hashes. `addressChecked` as in payoutCommitment.
  */
-class PrefixHmac {
-  private inner: Buffer;
-  private readonly outer = Buffer.alloc(64 + 32);
-  private readonly head: number;
-
-  constructor(memberSecret: Uint8Array, prefix: Buffer) {
-    checkSecret(memberSecret);
-    this.head = 64 + prefix.length;
-    this.inner = Buffer.alloc(this.head + 256);
-    for (let i = 0; i < 64; i++) {
-      const k = i < 32 ? memberSecret[i] : 0;
-      this.inner[i] = k ^ 0x36;
-      this.outer[i] = k ^ 0x5c;
-    }
-    prefix.copy(this.inner, 64);
+export function payoutColumns(
+  memberSecret: Uint8Array,
+  t: bigint,
+  asset: number,
+  accountIds: readonly string[],
+  addresses: readonly (string | undefined)[],
+  opts: { addressChecked?: boolean; hashes?: HashBatch } = {},
+): PayoutColumns {
+  checkSecret(memberSecret);
+  const hashes = opts.hashes ?? hashBatch();
+  const n = accountIds.length;
+  const tBytes = Buffer.alloc(8);
+  tBytes.writeBigUInt64BE(t);
+  const prefix = Buffer.concat([Buffer.from(PAYOUT_LABEL, "ascii"), tBytes, u32be(asset)]);
+  const withPayout: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = addresses[i];
+    if (a === undefined) continue;
+    // What payoutHashOf / payoutHashOfChecked refuse, refused the same way.
+    if (opts.addressChecked !== true) {
+      if (checksummedAddress(a) === undefined) getAddress(a); // throws what payoutHashOf throws
+    } else if (!/^0x[0-9a-fA-F]{40}$/.test(a))
+      throw new RangeError(`payout address "${a.slice(0, 44)}" is not 0x + 40 hex`);
+    withPayout.push(i);
   }
-
-  /** The MAC of prefix || utf8(id), as 64 hex digits. */
-  hex(id: string): string {
-    const max = Buffer.byteLength(id, "utf8");
-    if (this.head + max > this.inner.length) {
-      const grown = Buffer.alloc(this.head + max);
-      this.inner.copy(grown, 0, 0, this.head);
-      this.inner = grown;
-    }
-    const len = this.inner.write(id, this.head, "utf8");
-    sha256(this.inner.subarray(0, this.head + len)).copy(this.outer, 64);
-    return sha256(this.outer).toString("hex");
-  }
+  const { data, ends } = utf8Segments(withPayout.map((i) => accountIds[i]));
+  const macs = hashes.hmacSha256Many(memberSecret, prefix, data, ends);
+  // keccak256(abi.encode(PAYOUT_DOMAIN, address, salt)): the address right-aligned, the salt (the MAC) big-endian.
+  const pre = new Uint8Array(withPayout.length * 96);
+  withPayout.forEach((i, k) => {
+    const o = k * 96;
+    pre.set(PAYOUT_DOMAIN_BYTES, o);
+    hexBytesInto(pre, o + 44, addresses[i] as string);
+    pre.set(macs.subarray(k * 32, k * 32 + 32), o + 64);
+  });
+  const digests = hashes.keccak256Many(pre, 96);
+  const salts = new Uint8Array(n * 32);
+  const out = new Uint8Array(n * 32);
+  withPayout.forEach((i, k) => {
+    const o = i * 32;
+    const m = k * 32;
+    for (let j = 0; j < 32; j++) salts[o + j] = macs[m + 31 - j];
+    for (let j = 0; j < 31; j++) out[o + j] = digests[m + 30 - j]; // >> 8, little-endian
+  });
+  return { addresses, salts, hashes: out };
 }
 
-/** {@link deriveAccountSalt} of many accounts of one asset (the same salts, batched: {@link PrefixHmac}). */
-export function deriveAccountSalts(memberSecret: Uint8Array, asset: number, accountIds: readonly string[]): bigint[] {
-  const mac = new PrefixHmac(memberSecret, Buffer.concat([Buffer.from(SALT_LABEL, "ascii"), u32be(asset)]));
-  return accountIds.map((id) => BigInt("0x" + mac.hex(id)) >> 8n);
+/** Writes the 20 bytes of a 0x + 40 hex address (checked by the caller) into `dst` at `off`. */
+function hexBytesInto(dst: Uint8Array, off: number, address: string): void {
+  for (let j = 0; j < 20; j++) dst[off + j] = (hexDigit(address, 2 + 2 * j) << 4) | hexDigit(address, 3 + 2 * j);
+}
+
+function hexDigit(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+}
+
+/** Account `i`'s payout commitment from the columns: the opening given to the user (or null) and its hash. */
+export function payoutCommitmentAt(c: PayoutColumns, i: number): PayoutCommitment {
+  const address = c.addresses[i];
+  if (address === undefined) return { payout: null, payoutHash: 0n };
+  return { payout: { address, salt: readLE32(c.salts, i * 32) }, payoutHash: readLE32(c.hashes, i * 32) };
 }
 
 /**
- * {@link payoutCommitment} of many accounts of one asset (the same commitments; the payout salts batched as
- * {@link deriveAccountSalts}). `addressChecked` as in payoutCommitment.
+ * {@link payoutCommitment} of many accounts of one asset (the same commitments, from {@link payoutColumns}).
+ * `addressChecked` as in payoutCommitment.
  */
 export function payoutCommitments(
   memberSecret: Uint8Array,
@@ -90,18 +164,10 @@ export function payoutCommitments(
   asset: number,
   accountIds: readonly string[],
   addresses: readonly (string | undefined)[],
-  opts: { addressChecked?: boolean } = {},
+  opts: { addressChecked?: boolean; hashes?: HashBatch } = {},
 ): PayoutCommitment[] {
-  const tBytes = Buffer.alloc(8);
-  tBytes.writeBigUInt64BE(t);
-  const mac = new PrefixHmac(memberSecret, Buffer.concat([Buffer.from(PAYOUT_LABEL, "ascii"), tBytes, u32be(asset)]));
-  const hashOf = opts.addressChecked === true ? payoutHashOfChecked : payoutHashOf;
-  return accountIds.map((id, i) => {
-    const address = addresses[i];
-    if (address === undefined) return { payout: null, payoutHash: 0n };
-    const payout = { address, salt: BigInt("0x" + mac.hex(id)) };
-    return { payout, payoutHash: hashOf(payout) };
-  });
+  const c = payoutColumns(memberSecret, t, asset, accountIds, addresses, opts);
+  return accountIds.map((_, i) => payoutCommitmentAt(c, i));
 }
 
 /**
@@ -221,20 +287,68 @@ export function assignSlots(
   asset: number,
   accountKeys: readonly bigint[],
   d: number,
+  hashes?: HashBatch,
+): Uint32Array {
+  const bytes = new Uint8Array(accountKeys.length * 32);
+  accountKeys.forEach((k, i) => writeLE32(bytes, i * 32, k));
+  return assignSlotsOf(memberSecret, t, asset, bytes, d, hashes);
+}
+
+/**
+ * {@link assignSlots} over account keys given as 32 bytes little-endian each (the hash outputs as they come): every
+ * account's first candidate in one HMAC batch, the rare later ones (a taken slot) one at a time.
+ */
+export function assignSlotsOf(
+  memberSecret: Uint8Array,
+  t: bigint,
+  asset: number,
+  keyBytes: Uint8Array,
+  d: number,
+  hashes: HashBatch = hashBatch(),
 ): Uint32Array {
   checkSecret(memberSecret);
   if (!Number.isInteger(d) || d < 1 || d > 32) throw new RangeError(`slot bits d must be 1..32, got ${d}`);
-  const n = accountKeys.length;
+  if (keyBytes.length % 32 !== 0) throw new RangeError("account keys must be 32 bytes each");
+  const n = keyBytes.length / 32;
   if (n > 2 ** (d - 1)) {
     throw new RangeError(`${n} accounts do not fit a slot space of 2^${d} (at most 2^${d - 1}); choose a larger d`);
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-    accountKeys[a] < accountKeys[b] ? -1 : accountKeys[a] > accountKeys[b] ? 1 : 0,
-  );
-  for (let i = 1; i < n; i++) {
-    if (accountKeys[order[i]] === accountKeys[order[i - 1]]) throw new RangeError("two accounts share an accountKey");
+  // Ascending key order: the top 48 bits as a number, the remaining bytes (most significant first) on a tie.
+  const top = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * 32;
+    top[i] =
+      ((keyBytes[o + 31] * 256 + keyBytes[o + 30]) * 256 + keyBytes[o + 29]) * 2 ** 24 +
+      ((keyBytes[o + 28] << 16) | (keyBytes[o + 27] << 8) | keyBytes[o + 26]);
   }
-  const deriver = new SlotDeriver(memberSecret, t, asset, d);
+  const rest = (a: number, b: number): number => {
+    for (let j = 25; j >= 0; j--) {
+      const x = keyBytes[a * 32 + j] - keyBytes[b * 32 + j];
+      if (x !== 0) return x;
+    }
+    return 0;
+  };
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => top[a] - top[b] || rest(a, b));
+  for (let k = 1; k < n; k++) {
+    if (top[order[k]] === top[order[k - 1]] && rest(order[k], order[k - 1]) === 0) {
+      throw new RangeError("two accounts share an accountKey");
+    }
+  }
+  // Message after the prefix: u256(accountKey) big-endian || u32(counter).
+  const tBytes = Buffer.alloc(8);
+  tBytes.writeBigUInt64BE(t);
+  const prefix = Buffer.concat([Buffer.from(SLOT_LABEL, "ascii"), tBytes, u32be(asset)]);
+  const msgs = new Uint8Array(n * 36);
+  const ends = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 32; j++) msgs[i * 36 + j] = keyBytes[i * 32 + 31 - j];
+    ends[i] = (i + 1) * 36;
+  }
+  const first = hashes.hmacSha256Many(memberSecret, prefix, msgs, ends);
+  const slotOf = (mac: Uint8Array, o: number) =>
+    Math.floor((((mac[o] << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3]) >>> 0) / 2 ** (32 - d));
   // Taken slots: a bitmap for slot spaces up to 2^27 (16 MiB), a Set beyond.
   const bitmap = d <= 27 ? new Uint8Array(2 ** Math.max(0, d - 3)) : undefined;
   const set = bitmap === undefined ? new Set<number>() : undefined;
@@ -250,14 +364,16 @@ export function assignSlots(
     return true;
   };
   const out = new Uint32Array(n);
+  const one = new Uint8Array(36);
+  const oneEnd = Uint32Array.of(36);
   for (const i of order) {
-    for (let counter = 0; ; counter++) {
-      const s = deriver.candidate(accountKeys[i], counter);
-      if (take(s)) {
-        out[i] = s;
-        break;
-      }
+    let s = slotOf(first, i * 32);
+    for (let counter = 1; !take(s); counter++) {
+      one.set(msgs.subarray(i * 36, i * 36 + 32));
+      new DataView(one.buffer).setUint32(32, counter);
+      s = slotOf(hashes.hmacSha256Many(memberSecret, prefix, one, oneEnd), 0);
     }
+    out[i] = s;
   }
   return out;
 }

@@ -13,16 +13,17 @@ import type { MemberKeys } from "../keys/index.js";
 import {
   recordFilePath,
   recordsDirOf,
-  assignSlots,
+  assignSlotsOf,
   defaultSlotBits,
-  deriveAccountSalts,
-  payoutCommitments,
+  deriveAccountSaltBytes,
+  payoutColumns,
+  payoutCommitmentAt,
   recordKeyHash,
   recordMessageInputs,
-  MAX_PAYOUT_HASH,
   RECORD_MESSAGE_ARITY,
-  type PayoutCommitment,
+  type PayoutColumns,
 } from "../records/index.js";
+import { hashBatch, utf8Segments, type HashBatch } from "../crypto/hash-batch.js";
 import { bundleFileName, writeRecordsBundle } from "../records/bundle.js";
 import { formatRecordFile, recordFileOf } from "../records/file.js";
 import { PRODUCTION_DEPTH, SumTree } from "../tree/index.js";
@@ -131,12 +132,12 @@ export interface AssetSnapshot {
   tree: SumTree;
   d: number;
   slots: Uint32Array;
-  accountKeys: bigint[];
   /** The account keys, 32 bytes little-endian each. */
   accountKeyBytes: Uint8Array;
-  salts: bigint[];
-  /** Per account: the payout opening given to the user (or null) and the payout hash signed in the record. */
-  payouts: PayoutCommitment[];
+  /** The account salts, 32 bytes little-endian each. */
+  saltBytes: Uint8Array;
+  /** Per account: the payout address given to the user (or none), its salt and the payout hash signed in the record. */
+  payouts: PayoutColumns;
   messages: Uint8Array;
   signatures: Uint8Array;
 }
@@ -178,19 +179,21 @@ export async function snapshotAsset(
   const d = opts.slotBits ?? defaultSlotBits(n, opts.depth);
   if (d > opts.depth) throw new RangeError(`slot bits d = ${d} exceed the depth D = ${opts.depth}`);
   const progress = (phase: string) => (done: number) => opts.onProgress?.(`${ledger.asset.symbol}: ${phase}`, done, n);
+  // SHA-256, HMAC and keccak256 batches: native with the native backend, node:crypto and js-sha3 with the JS one.
+  const hashes = hashBatch(crypto.backend);
   // Account keys: Poseidon(ACCOUNT_DOMAIN, accountIdField, accountSalt, t), batched.
-  const salts = deriveAccountSalts(keys.memberSecret, asset, ledger.accountIds);
-  const keyInputs = (start: number, end: number) => accountKeyInputs(ledger.accountIds, salts, t, start, end);
+  const salts = deriveAccountSaltBytes(keys.memberSecret, asset, ledger.accountIds, hashes);
+  const keyInputs = (start: number, end: number) => accountKeyInputs(ledger.accountIds, salts, t, start, end, hashes);
   const keyBytes = await inChunks(n, keyInputs, (b) => crypto.poseidonMany(4, b), 32, progress("account keys"));
-  const accountKeys = Array.from({ length: n }, (_, i) => readLE32(keyBytes, i * 32));
 
   opts.onProgress?.(`${ledger.asset.symbol}: slots`, 0, n);
-  const slots = assignSlots(keys.memberSecret, t, asset, accountKeys, d);
+  const slots = assignSlotsOf(keys.memberSecret, t, asset, keyBytes, d, hashes);
 
   // Payout commitments, then messages (v2: the payout hash is the last input).
   // The ledger's payout addresses are checksummed by its parser: no second checksum per account.
-  const payouts = payoutCommitments(keys.memberSecret, t, asset, ledger.accountIds, ledger.payouts, {
+  const payouts = payoutColumns(keys.memberSecret, t, asset, ledger.accountIds, ledger.payouts, {
     addressChecked: true,
+    hashes,
   });
   const msgInputs = (start: number, end: number) =>
     messageInputs({ member, asset, t }, slots, keyBytes, ledger.balances, payouts, start, end);
@@ -236,33 +239,37 @@ export async function snapshotAsset(
   const tree = await SumTree.build(crypto, { slots: sortedSlots, nodes: leafNodes }, d, opts.depth);
   opts.onProgress?.(`${ledger.asset.symbol}: tree`, n, n);
   if (tree.root.s !== ledger.total) throw new Error("internal: root sum differs from the ledger total");
-  return { tree, d, slots, accountKeys, accountKeyBytes: keyBytes, salts, payouts, messages, signatures };
+  return { tree, d, slots, accountKeyBytes: keyBytes, saltBytes: salts, payouts, messages, signatures };
 }
 
 /**
  * The account-key inputs `(ACCOUNT_DOMAIN, accountIdField(id), salt, t)` of accounts `start..end`, 128 bytes each:
  * the same bytes as `writeLE32` of {@link accountIdField} etc. gives (test/snapshot/inputs.test.ts), with the
- * constant words copied and `accountIdField` (sha256 >> 8) written straight from the digest.
+ * constant words copied, `accountIdField` (sha256 >> 8) written straight from a batch of digests, and the salts
+ * (32 bytes little-endian each, {@link deriveAccountSaltBytes}) copied.
  */
 export function accountKeyInputs(
   accountIds: readonly string[],
-  salts: readonly bigint[],
+  saltBytes: Uint8Array,
   t: bigint,
   start: number,
   end: number,
+  hashes: HashBatch = hashBatch(),
 ): Uint8Array {
   const b = new Uint8Array((end - start) * 128);
   const domain = new Uint8Array(32);
   writeLE32(domain, 0, ACCOUNT_DOMAIN);
   const tBytes = new Uint8Array(32);
   writeLE32(tBytes, 0, t);
+  const { data, ends } = utf8Segments(accountIds, start, end);
+  const digests = hashes.sha256Many(data, ends);
   for (let i = start; i < end; i++) {
     const o = (i - start) * 128;
+    const g = (i - start) * 32;
     b.set(domain, o);
     // sha256 as a big-endian integer, shifted right by 8 bits: its first 31 bytes, reversed into little-endian.
-    const digest = createHash("sha256").update(accountIds[i], "utf8").digest();
-    for (let j = 0; j < 31; j++) b[o + 32 + j] = digest[30 - j];
-    writeLE32(b, o + 64, salts[i]);
+    for (let j = 0; j < 31; j++) b[o + 32 + j] = digests[g + 30 - j];
+    b.set(saltBytes.subarray(i * 32, i * 32 + 32), o + 64);
     b.set(tBytes, o + 96);
   }
   return b;
@@ -279,7 +286,7 @@ export function messageInputs(
   slots: Uint32Array,
   accountKeyBytes: Uint8Array,
   balances: readonly bigint[],
-  payouts: readonly PayoutCommitment[],
+  payouts: PayoutColumns,
   start: number,
   end: number,
 ): Uint8Array {
@@ -292,7 +299,7 @@ export function messageInputs(
     slot: slots[start],
     accountKey: readLE32(accountKeyBytes, start * 32),
     balance: balances[start],
-    payoutHash: payouts[start].payoutHash,
+    payoutHash: readLE32(payouts.hashes, start * 32),
   });
   const prefix = new Uint8Array(128);
   for (let j = 0; j < 4; j++) writeLE32(prefix, j * 32, first[j]);
@@ -312,11 +319,11 @@ export function messageInputs(
     const balance = balances[i];
     if (balance < 0n || balance >= MAX_BALANCE) throw new RangeError("record.balance must be in [0, 2^96)");
     writeLE32(b, o + 192, balance);
-    const ph = payouts[i].payoutHash;
-    if (ph < 0n || ph >= MAX_PAYOUT_HASH) {
+    // payoutHash < 2^248: its top byte is zero (a keccak256 output shifted right by 8 bits always is).
+    if (payouts.hashes[i * 32 + 31] !== 0) {
       throw new RangeError("record.payoutHash must be in [0, 2^248) (0: no payout registered)");
     }
-    if (ph !== 0n) writeLE32(b, o + 224, ph);
+    b.set(payouts.hashes.subarray(i * 32, i * 32 + 32), o + 224);
   }
   return b;
 }
@@ -413,7 +420,7 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
             recordKey,
             tree: snap.tree,
             accountIds: l.accountIds,
-            salts: snap.salts,
+            salts: snap.saltBytes,
             slots: snap.slots,
             accountKeys: snap.accountKeyBytes,
             balances: l.balances,
@@ -449,10 +456,12 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
 /** Nullifiers `Poseidon(NULLIFIER_DOMAIN, m)` of 32-byte messages, batched; 32 bytes little-endian each. */
 async function nullifiersOf(crypto: Crypto, messages: Uint8Array): Promise<Uint8Array> {
   const n = messages.length / 32;
+  const domain = new Uint8Array(32);
+  writeLE32(domain, 0, NULLIFIER_DOMAIN);
   const input = (start: number, end: number) => {
     const b = new Uint8Array((end - start) * 64);
     for (let i = start; i < end; i++) {
-      writeLE32(b, (i - start) * 64, NULLIFIER_DOMAIN);
+      b.set(domain, (i - start) * 64);
       b.set(messages.subarray(i * 32, i * 32 + 32), (i - start) * 64 + 32);
     }
     return b;
@@ -480,20 +489,21 @@ async function writeRecordFiles(
   const PARALLEL_WRITES = 64;
   let inflight: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
+    const payout = payoutCommitmentAt(snap.payouts, i);
     const file = recordFileOf({
       accountId: l.accountIds[i],
-      accountSalt: snap.salts[i],
+      accountSalt: readLE32(snap.saltBytes, i * 32),
       assetSymbol: l.asset.symbol,
       record: {
         member: BigInt(k.memberLc),
         asset: l.asset.id,
         t: o.t,
         slot: snap.slots[i],
-        accountKey: snap.accountKeys[i],
+        accountKey: readLE32(snap.accountKeyBytes, i * 32),
         balance: l.balances[i],
-        payoutHash: snap.payouts[i].payoutHash,
+        payoutHash: payout.payoutHash,
       },
-      payout: snap.payouts[i].payout,
+      payout: payout.payout,
       message: readLE32(snap.messages, i * 32),
       nullifier: readLE32(k.nullifiers, i * 32),
       signature: {

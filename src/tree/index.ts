@@ -4,7 +4,7 @@ import { FIELD_P, MAX_BALANCE, MAX_SUM, NODE_BYTES, readLE32, writeLE32 } from "
 import type { Crypto, PoseidonLike } from "../crypto/index.js";
 
 /** What building a tree needs of the crypto backend (src/crypto, or the web page's src/crypto/browser.ts). */
-export type TreeCrypto = Pick<Crypto, "poseidon" | "hashLevel">;
+export type TreeCrypto = Pick<Crypto, "poseidon" | "hashLevel" | "parentLevel">;
 
 /** Production tree depth. */
 export const PRODUCTION_DEPTH = 32;
@@ -95,6 +95,43 @@ export function leafSetFrom(leaves: readonly { slot: number; h: bigint; s: bigin
   return { slots, nodes };
 }
 
+/**
+ * One level up in JavaScript: each populated node paired with its sibling or the empty node into a children buffer,
+ * hashed by the backend's hashLevel. The native addon's parentLevel does the same without the buffer.
+ */
+async function pairAndHash(
+  crypto: TreeCrypto,
+  cur: Level,
+  words: Uint32Array,
+  empty: Uint8Array,
+): Promise<{ parentIndex: Uint32Array; parents: Uint8Array }> {
+  const m = cur.index.length;
+  const parentIndex = new Uint32Array(m);
+  const children = new Uint32Array(m * 2 * NODE_WORDS);
+  const ew = new Uint32Array(empty.buffer, empty.byteOffset, NODE_WORDS);
+  let p = 0;
+  for (let i = 0; i < m; i++) {
+    const idx = cur.index[i];
+    const o = p * 2 * NODE_WORDS;
+    const so = i * NODE_WORDS;
+    if ((idx & 1) === 0) {
+      for (let w = 0; w < NODE_WORDS; w++) children[o + w] = words[so + w];
+      if (i + 1 < m && cur.index[i + 1] === idx + 1) {
+        for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = words[so + NODE_WORDS + w];
+        i++;
+      } else {
+        for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = ew[w];
+      }
+    } else {
+      for (let w = 0; w < NODE_WORDS; w++) children[o + w] = ew[w];
+      for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = words[so + w];
+    }
+    parentIndex[p++] = idx >>> 1;
+  }
+  const parents = await crypto.hashLevel(new Uint8Array(children.buffer, 0, p * 2 * NODE_BYTES));
+  return { parentIndex: parentIndex.slice(0, p), parents };
+}
+
 /** A built tree: its levels 0..d (populated nodes only) and its root at depth D. */
 export class SumTree {
   private constructor(
@@ -164,31 +201,16 @@ export class SumTree {
     const empty = new Uint8Array(NODE_BYTES);
     for (let k = 0; k < slotBits; k++) {
       const cur = levels[k];
-      const m = cur.index.length;
-      const parentIndex = new Uint32Array(m);
-      const children = new Uint32Array(m * 2 * NODE_WORDS);
       writeNode(empty, 0, empties[k]);
-      const ew = new Uint32Array(empty.buffer, 0, NODE_WORDS);
-      let p = 0;
-      for (let i = 0; i < m; i++) {
-        const idx = cur.index[i];
-        const o = p * 2 * NODE_WORDS;
-        const so = i * NODE_WORDS;
-        if ((idx & 1) === 0) {
-          for (let w = 0; w < NODE_WORDS; w++) children[o + w] = words[so + w];
-          if (i + 1 < m && cur.index[i + 1] === idx + 1) {
-            for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = words[so + NODE_WORDS + w];
-            i++;
-          } else {
-            for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = ew[w];
-          }
-        } else {
-          for (let w = 0; w < NODE_WORDS; w++) children[o + w] = ew[w];
-          for (let w = 0; w < NODE_WORDS; w++) children[o + NODE_WORDS + w] = words[so + w];
-        }
-        parentIndex[p++] = idx >>> 1;
+      let parentIndex: Uint32Array;
+      let parents: Uint8Array;
+      if (crypto.parentLevel !== undefined) {
+        // The backend pairs and hashes the level itself (the native addon: no children buffer, all cores).
+        ({ index: parentIndex, nodes: parents } = await crypto.parentLevel(cur.index, cur.nodes, empty));
+      } else {
+        ({ parentIndex, parents } = await pairAndHash(crypto, cur, words, empty));
       }
-      const parents = await crypto.hashLevel(new Uint8Array(children.buffer, 0, p * 2 * NODE_BYTES));
+      const p = parentIndex.length;
       // Keep the event loop (signals, progress; a page's rendering) alive between levels.
       await new Promise((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
       words = wordsOf(parents);
@@ -199,7 +221,7 @@ export class SumTree {
           throw new TreeError(`node sum at level ${k + 1}, index ${parentIndex[j]} reaches 2^128`);
         }
       }
-      levels.push({ index: parentIndex.slice(0, p), nodes: parents });
+      levels.push({ index: parentIndex, nodes: parents });
     }
     const top = levels[slotBits];
     let node: TreeNode = top.index.length > 0 ? nodeAt(top.nodes, 0) : empties[slotBits];

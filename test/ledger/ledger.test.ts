@@ -5,11 +5,13 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 import { getAddress } from "ethers";
+import fc from "fast-check";
 
 import {
   InputError,
   LEDGER_CSV_MAX_ROW_BYTES,
   loadLedger,
+  loadLedgerRows,
   parseAssetList,
   parseBalance,
   type Asset,
@@ -313,6 +315,105 @@ describe("ledger formats", () => {
       expect(parseBalance("0")).to.equal(0n);
       expect(parseBalance("007")).to.equal(7n);
       for (const bad of ["", " 1", "+1", "0x10", "1_000", "١"]) expect(() => parseBalance(bad), bad).to.throw();
+    });
+  });
+
+  describe("the byte-level CSV reader gives what the csv-parse row reader gives", function () {
+    this.timeout(120_000);
+
+    /** Both paths on the same file: the same ledger, or the same error. */
+    async function same(text: string | Uint8Array, i: number): Promise<"ok" | "error"> {
+      const p = join(dir, `l${i}.csv`);
+      await writeFile(p, text);
+      const run = async (f: typeof loadLedger) => {
+        try {
+          const m = await f(p, assets);
+          return { ok: [...m.entries()].map(([k, l]) => [k, l.accountIds, l.balances, l.payouts, l.total]) };
+        } catch (e) {
+          return { error: e instanceof InputError ? `InputError ${(e as Error).message}` : String(e) };
+        }
+      };
+      const fast = await run(loadLedger);
+      const rows = await run(loadLedgerRows);
+      expect(fast).to.deep.equal(rows, `file:\n${typeof text === "string" ? text : Buffer.from(text).toString("hex")}`);
+      return "ok" in rows ? "ok" : "error";
+    }
+
+    it("on valid ledgers and on every kind of bad row (property)", async () => {
+      const addr = "0x" + "ab12".repeat(10);
+      // Good cells (most rows, so that many ledgers are valid) and bad ones (any row, sometimes).
+      const goodCells = {
+        id: ["alice", "a b", "é", "用户", "user-"],
+        asset: ["BTC", "USDC", " BTC "],
+        balance: ["0", "1", "007", " 5 ", "79228162514264337593543950335", "0000000000000000000000000000000001"],
+        payout: ["", addr, addr.toUpperCase().replace("0X", "0x"), getAddress(addr), " " + addr + " "],
+      };
+      const badCells = {
+        id: ["bob", " lead", "trail ", "x".repeat(257), "", "a\tb", 'q"x', "a\u0001"],
+        asset: ["ETH", "", "BTC\r"],
+        balance: ["79228162514264337593543950336", "-1", "1.5", "1e3", "", "12a"],
+        payout: [
+          "0x" + getAddress(addr).slice(2, 41) + (getAddress(addr)[41] === "a" ? "A" : "a"),
+          "0x12",
+          "0X" + addr.slice(2),
+        ],
+      };
+      type Cell = keyof typeof goodCells;
+      const pickCell = (k: Cell) =>
+        fc.oneof(
+          { arbitrary: fc.constantFrom(...goodCells[k]), weight: 30 },
+          { arbitrary: fc.constantFrom(...goodCells[k], ...badCells[k]), weight: 1 },
+        );
+      const row = fc.tuple(pickCell("id"), pickCell("asset"), pickCell("balance"), pickCell("payout"), fc.boolean());
+      const header = fc.oneof(
+        { arbitrary: fc.constantFrom("account_id,asset,balance,payout", "account_id,asset,balance"), weight: 10 },
+        { arbitrary: fc.constantFrom(" account_id,asset,balance,payout", "bad"), weight: 1 },
+      );
+      const eol = fc.constantFrom("\n", "\r\n");
+      let i = 0;
+      const kinds = { ok: 0, error: 0 };
+      await fc.assert(
+        fc.asyncProperty(
+          header,
+          fc.array(row, { maxLength: 8 }),
+          eol,
+          fc.boolean(),
+          fc.boolean(),
+          async (h, rs, nl, bom, blank) => {
+            const four = h.includes("payout");
+            // Ids made unique by their row number unless the row says otherwise (a duplicate, sometimes).
+            const lines = rs.map(([id, a, b, p, unique], k) =>
+              (four ? [unique || k === 0 ? `${id}${k}` : id, a, b, p] : [unique ? `${id}${k}` : id, a, b]).join(","),
+            );
+            if (blank && lines.length > 1) lines.splice(1, 0, "");
+            const text = (bom ? "\uFEFF" : "") + [h, ...lines].join(nl) + nl;
+            kinds[await same(text, i++)]++;
+          },
+        ),
+        { numRuns: 400 },
+      );
+      expect(kinds.ok).to.be.greaterThan(10);
+      expect(kinds.error).to.be.greaterThan(10);
+    });
+
+    it("on duplicates, quotes, long rows, invalid UTF-8 and files without a final newline", async () => {
+      const h = "account_id,asset,balance,payout\n";
+      const cases: (string | Uint8Array)[] = [
+        h + "a,BTC,1,\nb,BTC,2,\na,BTC,3,\n",
+        h + "a,BTC,1,\na,USDC,2,\n",
+        h + '"a,b",BTC,1,\n',
+        h + "a,BTC,1,",
+        h + "a,BTC,1,\n\n\nb,BTC,2,\n",
+        h + "x".repeat(LEDGER_CSV_MAX_ROW_BYTES + 1) + ",BTC,1,\n",
+        Buffer.concat([Buffer.from(h + "a"), Buffer.from([0xc3, 0x28]), Buffer.from(",BTC,1,\n")]),
+        Buffer.concat([Buffer.from(h + "a,BTC"), Buffer.from([0xa0]), Buffer.from(",1,\n")]),
+        h,
+        "",
+        h + "a,BTC,1,,\n",
+        h + "a,BTC\n",
+        h + "a,BTC,1,0x" + "11".repeat(20) + "\r\r\n",
+      ];
+      for (const [k, c] of cases.entries()) await same(c, 10_000 + k);
     });
   });
 });

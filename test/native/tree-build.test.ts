@@ -63,6 +63,56 @@ describe("SumTree.build level assembly", function () {
     );
   });
 
+  it("parentLevel (native pairing, no children buffer) gives every level the JS pairing over hashLevel gives", async function () {
+    if (native === undefined) this.skip();
+    const nat = native as Crypto;
+    // The same backend without parentLevel: SumTree.build pairs in JavaScript and hashes through hashLevel.
+    const viaHashLevel = {
+      poseidon: (x: readonly bigint[]) => nat.poseidon(x),
+      hashLevel: (c: Uint8Array) => nat.hashLevel(c),
+    };
+    for (const [n, d] of [
+      [1, 1],
+      [2, 1],
+      [300, 9],
+      [5000, 17],
+      [4096, 12], // every slot populated
+    ] as const) {
+      const slots = new Set<number>();
+      while (slots.size < n) slots.add(d === 12 ? slots.size : Math.floor(Math.random() * 2 ** d));
+      const set = leafSetFrom(
+        [...slots].map((slot) => ({ slot, h: BigInt(slot) * 7919n + 1n, s: BigInt(slot % 1000) })),
+      );
+      const a = await SumTree.build(nat, set, d, 32);
+      const b = await SumTree.build(viaHashLevel, set, d, 32);
+      expect(a.root).to.deep.equal(b.root);
+      for (let k = 0; k <= d; k++) {
+        expect(Buffer.from(a.level(k).nodes).equals(Buffer.from(b.level(k).nodes))).to.equal(true, `level ${k}`);
+        expect([...a.level(k).index]).to.deep.equal([...b.level(k).index]);
+      }
+    }
+  });
+
+  it("parentLevel refuses unsorted indices, non-field words and bad lengths, naming what", function () {
+    const addon = loadNativeAddonForTests();
+    if (addon === undefined) this.skip();
+    const a = addon as NonNullable<typeof addon>;
+    const idx = (xs: number[]) => new Uint8Array(Uint32Array.from(xs).buffer);
+    const nodes = (k: number) => new Uint8Array(64 * k);
+    const empty = new Uint8Array(64);
+    expect(() => a.parentLevel(idx([3, 3]), nodes(2), empty)).to.throw(RangeError, /index 1 is not above/);
+    expect(() => a.parentLevel(idx([1]), nodes(2), empty)).to.throw(RangeError, /4 bytes per node/);
+    expect(() => a.parentLevel(idx([1]), nodes(1), new Uint8Array(32))).to.throw(RangeError, /empty 64 bytes/);
+    const bad = nodes(2);
+    bad.fill(0xff, 64 + 32, 128);
+    expect(() => a.parentLevel(idx([0, 1]), bad, empty)).to.throw(RangeError, /node 1 sum is not a canonical/);
+    const badEmpty = new Uint8Array(64).fill(0xff, 0, 32);
+    expect(() => a.parentLevel(idx([0]), nodes(1), badEmpty)).to.throw(RangeError, /empty node hash/);
+    const [pi, pn] = a.parentLevel(idx([]), nodes(0), empty);
+    expect(pi.length).to.equal(0);
+    expect(pn.length).to.equal(0);
+  });
+
   it("builds the same tree from a leaf buffer at any byte offset (aligned or not)", async () => {
     const leaves: Leaf[] = Array.from({ length: 300 }, (_, i) => ({
       slot: i * 3 + (i % 2),

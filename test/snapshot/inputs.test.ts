@@ -19,9 +19,29 @@ import {
   payoutHashOfChecked,
   recordMessageInputs,
   RECORD_MESSAGE_ARITY,
+  type PayoutColumns,
   type PayoutCommitment,
+  assignSlots,
+  assignSlotsOf,
+  slotCandidate,
+  payoutColumns,
 } from "../../src/records/index.js";
 import { accountKeyInputs, messageInputs } from "../../src/snapshot/index.js";
+import { hashBatch, jsHashBatch } from "../../src/crypto/hash-batch.js";
+
+/** Both hash batches (the native one when built; else JS twice). */
+const BATCHES = [jsHashBatch, hashBatch()];
+
+/** Payout commitments as the columns messageInputs and the bundle take. */
+function columnsOf(list: readonly PayoutCommitment[]): PayoutColumns {
+  const salts = new Uint8Array(list.length * 32);
+  const hashes = new Uint8Array(list.length * 32);
+  list.forEach((p, i) => {
+    if (p.payout !== null) writeLE32(salts, i * 32, p.payout.salt);
+    writeLE32(hashes, i * 32, p.payoutHash);
+  });
+  return { addresses: list.map((p) => p.payout?.address), salts, hashes };
+}
 
 const rnd = (bytes: number) => BigInt("0x" + randomBytes(bytes).toString("hex"));
 
@@ -49,10 +69,15 @@ describe("snapshot input builders", function () {
       writeLE32(want, i * 128 + 64, salts[i]);
       writeLE32(want, i * 128 + 96, t);
     });
-    expect(Buffer.from(accountKeyInputs(ids, salts, t, 0, ids.length)).equals(Buffer.from(want))).to.equal(true);
-    const part = accountKeyInputs(ids, salts, t, 3, 40);
-    expect(Buffer.from(part).equals(Buffer.from(want.subarray(3 * 128, 40 * 128)))).to.equal(true);
-    expect(accountKeyInputs(ids, salts, t, 5, 5).length).to.equal(0);
+    const saltBytes = new Uint8Array(ids.length * 32);
+    salts.forEach((v, i) => writeLE32(saltBytes, i * 32, v));
+    for (const h of BATCHES) {
+      const all = accountKeyInputs(ids, saltBytes, t, 0, ids.length, h);
+      expect(Buffer.from(all).equals(Buffer.from(want))).to.equal(true);
+      const part = accountKeyInputs(ids, saltBytes, t, 3, 40, h);
+      expect(Buffer.from(part).equals(Buffer.from(want.subarray(3 * 128, 40 * 128)))).to.equal(true);
+      expect(accountKeyInputs(ids, saltBytes, t, 5, 5, h).length).to.equal(0);
+    }
   });
 
   function records(n: number) {
@@ -72,7 +97,7 @@ describe("snapshot input builders", function () {
         i % 2 === 0 ? getAddress("0x" + randomBytes(20).toString("hex")) : undefined,
       ),
     );
-    return { slots, keys, keyBytes, balances, payouts };
+    return { slots, keys, keyBytes, balances, payouts: columnsOf(payouts), list: payouts };
   }
 
   it("messageInputs equals writeLE32 of recordMessageInputs for every account, over any range", function () {
@@ -88,7 +113,7 @@ describe("snapshot input builders", function () {
         slot: r.slots[i],
         accountKey: r.keys[i],
         balance: r.balances[i],
-        payoutHash: r.payouts[i].payoutHash,
+        payoutHash: r.list[i].payoutHash,
       }).forEach((v, j) => writeLE32(want, i * unit + j * 32, v));
     }
     const c = { member, asset, t };
@@ -102,7 +127,7 @@ describe("snapshot input builders", function () {
   it("messageInputs refuses what checkRecord refuses, naming the field", function () {
     const r = records(4);
     const c = { member, asset, t };
-    const run = (o: Partial<{ c: typeof c; balances: bigint[]; keyBytes: Uint8Array; payouts: PayoutCommitment[] }>) =>
+    const run = (o: Partial<{ c: typeof c; balances: bigint[]; keyBytes: Uint8Array; payouts: PayoutColumns }>) =>
       messageInputs(
         o.c ?? c,
         r.slots,
@@ -121,8 +146,8 @@ describe("snapshot input builders", function () {
     const badKey = Uint8Array.from(r.keyBytes);
     writeLE32(badKey, 2 * 32, FIELD_P);
     expect(() => run({ keyBytes: badKey })).to.throw(RangeError, /record\.accountKey/);
-    const badPayouts = [...r.payouts];
-    badPayouts[1] = { payout: null, payoutHash: 1n << 248n };
+    const badPayouts = columnsOf(r.list);
+    badPayouts.hashes[1 * 32 + 31] = 1; // 2^248
     expect(() => run({ payouts: badPayouts })).to.throw(RangeError, /record\.payoutHash/);
     expect(readLE32(r.keyBytes, 0)).to.equal(r.keys[0]);
   });
@@ -130,7 +155,7 @@ describe("snapshot input builders", function () {
   it("deriveAccountSalts equals deriveAccountSalt per account (UTF-8, empty and 1,000-byte ids included)", function () {
     const all = [...ids, "ü".repeat(500), "a".repeat(1000), "b"];
     const want = all.map((id) => deriveAccountSalt(secret, asset, id));
-    expect(deriveAccountSalts(secret, asset, all)).to.deep.equal(want);
+    for (const h of BATCHES) expect(deriveAccountSalts(secret, asset, all, h)).to.deep.equal(want);
     expect(deriveAccountSalts(secret, 0, ["x"])).to.deep.equal([deriveAccountSalt(secret, 0, "x")]);
     expect(() => deriveAccountSalts(new Uint8Array(31), asset, ["x"])).to.throw(TypeError, /32 bytes/);
   });
@@ -138,13 +163,66 @@ describe("snapshot input builders", function () {
   it("payoutCommitments equals payoutCommitment per account, with and without a payout address", function () {
     const addrs = ids.map((_, i) => (i % 3 === 0 ? undefined : getAddress("0x" + randomBytes(20).toString("hex"))));
     const want = ids.map((id, i) => payoutCommitment(secret, t, asset, id, addrs[i]));
-    expect(payoutCommitments(secret, t, asset, ids, addrs)).to.deep.equal(want);
-    expect(payoutCommitments(secret, t, asset, ids, addrs, { addressChecked: true })).to.deep.equal(want);
+    for (const hashes of BATCHES) {
+      expect(payoutCommitments(secret, t, asset, ids, addrs, { hashes })).to.deep.equal(want);
+      expect(payoutCommitments(secret, t, asset, ids, addrs, { addressChecked: true, hashes })).to.deep.equal(want);
+      const c = payoutColumns(secret, t, asset, ids, addrs, { hashes });
+      expect(Buffer.from(c.hashes).equals(Buffer.from(columnsOf(want).hashes))).to.equal(true);
+      expect(Buffer.from(c.salts).equals(Buffer.from(columnsOf(want).salts))).to.equal(true);
+    }
+    // A lowercase address is taken as it is; a wrong checksum is refused unless the ledger checked it.
+    const lower = addrs[1]?.toLowerCase();
+    expect(payoutCommitments(secret, t, asset, ["x"], [lower])).to.deep.equal([
+      payoutCommitment(secret, t, asset, "x", lower),
+    ]);
+    const wrong = "0x" + (addrs[1] as string).slice(2, 41) + ((addrs[1] as string)[41] === "a" ? "A" : "a");
+    if (/[a-f]/i.test((addrs[1] as string)[41])) {
+      expect(() => payoutCommitments(secret, t, asset, ["x"], [wrong])).to.throw();
+    }
     const long = ["ü".repeat(500)];
     expect(payoutCommitments(secret, 0n, 0, long, [addrs[1]])).to.deep.equal([
       payoutCommitment(secret, 0n, 0, long[0], addrs[1]),
     ]);
     expect(() => payoutCommitments(secret, t, asset, ["x"], ["0x12"])).to.throw();
+  });
+
+  it("assignSlotsOf (first candidates batched) equals the per-candidate assignment, collisions included", function () {
+    // The reference: ascending keys, each taking its first free candidate, one slotCandidate call at a time.
+    const reference = (keys: bigint[], d: number) => {
+      const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+      const taken = new Set<number>();
+      const out = new Uint32Array(keys.length);
+      for (const i of order) {
+        for (let c = 0; ; c++) {
+          const s = slotCandidate(secret, t, asset, keys[i], c, d);
+          if (!taken.has(s)) {
+            taken.add(s);
+            out[i] = s;
+            break;
+          }
+        }
+      }
+      return out;
+    };
+    // Keys sharing their top 48 bits (the sort's tie-break), 0 and p - 1; d from crowded (2^(d-1) accounts) to 28.
+    const keys = [
+      0n,
+      FIELD_P - 1n,
+      ...Array.from({ length: 254 }, (_, i) => (i < 20 ? (5n << 200n) + BigInt(i) : rnd(31))),
+    ];
+    for (const d of [9, 12, 28]) {
+      const want = reference(keys, d);
+      for (const h of BATCHES) {
+        const bytes = new Uint8Array(keys.length * 32);
+        keys.forEach((k, i) => writeLE32(bytes, i * 32, k));
+        expect([...assignSlotsOf(secret, t, asset, bytes, d, h)]).to.deep.equal([...want]);
+        expect([...assignSlots(secret, t, asset, keys, d, h)]).to.deep.equal([...want]);
+      }
+    }
+    const dup = new Uint8Array(64);
+    dup[3] = 1;
+    dup[35] = 1;
+    expect(() => assignSlotsOf(secret, t, asset, dup, 4)).to.throw(RangeError, /share/);
   });
 
   it("payoutHashOfChecked equals payoutHashOf on the ledger's checksummed addresses; refuses non-addresses", function () {
