@@ -646,6 +646,25 @@ const operatorTasks: TaskDefinition[] = [
     .addFlag({ name: "create", description: "Create the node's database (first run); otherwise it must exist" })
     .setAction(() => import("./node-run.js"))
     .build(),
+  emptyTask(["operator", "encryption-key"], "The operator's X25519 key for private blobs (POR_ENCRYPTION_KEY)").build(),
+  signingTask(
+    ["operator", "encryption-key", "register"],
+    "Operator: register the public key of POR_ENCRYPTION_KEY (private blobs of t >= validFrom are encrypted to it)",
+  )
+    .addOption({
+      name: "validFrom",
+      description: "First second in which the key is in force (0: latest block + 120)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .setAction(async () => ({ default: (await import("./operator-encryption-key.js")).registerAction }))
+    .build(),
+  task(["operator", "encryption-key", "show"], "Show an operator's registered encryption keys (read-only)")
+    .addPositionalArgument({ name: "operator", description: "The operator's 0x address" })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(async () => ({ default: (await import("./operator-encryption-key.js")).showAction }))
+    .build(),
   task(["operator", "init"], "Write an operator node's config file (por.node-config) from the deployment")
     .addOption(requiredOption("out", "The config file to write (refused if it exists, unless --force)"))
     .addOption(requiredOption("db", "The node's SQLite database (relative paths: from the config file's directory)"))

@@ -5,3 +5,4 @@ export * from "./prove.js";
 export * from "./ledger.js";
 export * from "./blob.js";
 export * from "./check.js";
+export * from "./recipients.js";
