@@ -7,6 +7,7 @@ import {
   clientTask,
   sendAndDescribe,
   type Client,
+  validFromInput,
   type ClientArgs,
 } from "../src/client/index.js";
 import { formatTime } from "../src/members/index.js";
@@ -21,9 +22,6 @@ export interface RegisterArgs extends ClientArgs {
 export interface ShowArgs extends ClientArgs {
   operator: string;
 }
-
-/** Seconds added to the latest block time when --valid-from is not given (leaves room for mining). */
-const DEFAULT_LEAD_SECONDS = 120n;
 
 /**
  * `hardhat operator encryption-key register [--valid-from T]`: registers the X25519 public key of the operator's
@@ -59,12 +57,7 @@ export async function operatorEncryptionKeyRegister(ctx: Client, args: RegisterA
   const publicKey = await publicKeyOf(ctx, variable);
   const signer = await ctx.signer();
   const registry = await ctx.contract("registry", signer);
-  let validFrom = args.validFrom;
-  if (validFrom === 0n) {
-    const latest = await ctx.provider.getBlock("latest");
-    if (latest === null) throw new TaskError("cannot read the latest block");
-    validFrom = BigInt(latest.timestamp) + DEFAULT_LEAD_SECONDS;
-  }
+  const validFrom = await validFromInput(ctx.provider, args.validFrom);
   ctx.out.line(`operator ${signer.address}: encryption key ${publicKey}, in force from ${formatTime(validFrom)}`);
   ctx.out.set("operator", signer.address);
   ctx.out.set("publicKey", publicKey);

@@ -6,3 +6,4 @@ export * from "./ledger.js";
 export * from "./blob.js";
 export * from "./check.js";
 export * from "./recipients.js";
+export * from "./member.js";
