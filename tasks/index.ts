@@ -171,6 +171,10 @@ const liabilityTasks: TaskDefinition[] = [
       name: "recordFiles",
       description: "Also write one record file per user (records/<asset>/*.json) beside the records bundles",
     })
+    .addFlag({
+      name: "private",
+      description: "Private mode: totals hidden on-chain; the summary holds each root's two children (section 17)",
+    })
     .addOption(passwordVarOption)
     .addFlag(jsonFlag)
     .setAction(() => import("./snapshot.js"))
@@ -415,6 +419,8 @@ const commitSourceOptions = [
   fileOption("refs", "The blob-refs file (poa build): each asset's blob digest (default: keccak256 of the leaves)"),
   optionalOption("reserves", "Or: reserves per asset, <id>=<base units>,... (overrides --poa)"),
   optionalOption("blobDigests", "Or: DA blob digests, <id>=0x<keccak256>,... (overrides --refs)"),
+  optionalOption("blobDir", "A private snapshot: local blob store directory for its encrypted blobs"),
+  optionalOption("eigendaUrl", "A private snapshot: or the EigenDA proxy URL for its encrypted blobs"),
 ];
 const requestArgument = {
   name: "request" as const,
@@ -434,6 +440,8 @@ const ledgerTasks: TaskDefinition[] = [
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
     .addOption(commitSourceOptions[3])
+    .addOption(commitSourceOptions[4])
+    .addOption(commitSourceOptions[5])
     .setAction(() => import("./commit-roots.js"))
     .build(),
   signingTask(["ledger", "publish-blob-refs"], "Member: publish on-chain where each committed asset's DA blob is")
@@ -460,6 +468,8 @@ const ledgerTasks: TaskDefinition[] = [
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
     .addOption(commitSourceOptions[3])
+    .addOption(commitSourceOptions[4])
+    .addOption(commitSourceOptions[5])
     .setAction(() => import("./respond-request.js"))
     .build(),
   signingTask(["ledger", "report-missed-deadline"], "Anyone: slash a member that missed a proof request's deadline")

@@ -7,3 +7,4 @@ export * from "./blob.js";
 export * from "./check.js";
 export * from "./recipients.js";
 export * from "./member.js";
+export * from "./set.js";

@@ -1,10 +1,10 @@
-// A member's private asset, end to end (docs/protocol.md section 17.6): from the asset's tree, its public-format blob
+// A member's private asset, end to end (docs/protocol.md section 17.6): from the asset's root, its public-format blob
 // (PoA and leaves) and the reserves it claims, the proofs (provePrivateAsset, under the ledger's context with the
 // set id as subject), the encrypted PORP blob sealed to the registry's recipients at t, and the calldata of
 // `commitPrivate` / `respondToRequestPrivate`.
 import type { ContractRunner } from "ethers";
 
-import { hashNode, type SumTree, type TreeNode } from "../tree/index.js";
+import { rootChildren, type SumTree } from "../tree/index.js";
 import type { BlobRecipient } from "./blob.js";
 import { privateBlobDigest } from "./blob.js";
 import { ledgerContext, privateCommitmentOf, type PrivateAssetCommitmentStruct } from "./ledger.js";
@@ -13,12 +13,7 @@ import { sealPrivateBlobForOperators } from "./recipients.js";
 
 /** The root's two children of `tree` (what RootCommitment proves `rootHash` to be the hash of). */
 export function rootChildrenOf(poseidon: (xs: readonly bigint[]) => bigint, tree: SumTree): RootChildren {
-  // Slot 0's path runs along the left edge: its last sibling is the root's right child, and folding the leaf with
-  // the other siblings gives the left child.
-  const p = tree.proof(0);
-  let left: TreeNode = p.leaf;
-  for (const sib of p.siblings.slice(0, -1)) left = hashNode(poseidon, left, sib);
-  const right = p.siblings[p.siblings.length - 1];
+  const { left, right } = rootChildren(poseidon, tree);
   return { hL: left.h, sL: left.s, hR: right.h, sR: right.s };
 }
 
@@ -32,8 +27,9 @@ export interface PrivateAssetBuildInput {
   member: string;
   t: bigint;
   asset: number;
-  poseidon: (xs: readonly bigint[]) => bigint;
-  tree: SumTree;
+  /** The committed root hash and its two children (the snapshot summary's `rootChildren`, or {@link rootChildrenOf}). */
+  rootHash: bigint;
+  children: RootChildren;
   /** The asset's blob in the public format (PORB: the PoA and the leaves payload), encrypted inside the PORP blob. */
   inner: Uint8Array;
   /** The reserves A committed in C_A: the PoA's verified total (at least the liabilities). */
@@ -53,8 +49,8 @@ export interface PrivateAssetBuild {
 export async function buildPrivateAsset(o: PrivateAssetBuildInput): Promise<PrivateAssetBuild> {
   const proof = await provePrivateAsset({
     ctx: ledgerContext(o.chainId, o.ledger, o.member, o.asset, o.t),
-    rootHash: o.tree.root.h,
-    children: rootChildrenOf(o.poseidon, o.tree),
+    rootHash: o.rootHash,
+    children: o.children,
     reserves: o.reserves,
   });
   const { blob, recipients } = await sealPrivateBlobForOperators(
@@ -64,7 +60,7 @@ export async function buildPrivateAsset(o: PrivateAssetBuildInput): Promise<Priv
     { chainId: o.chainId, ledger: o.ledger, member: o.member, asset: o.asset, t: o.t },
   );
   return {
-    commitment: privateCommitmentOf(o.asset, o.tree.root.h, privateBlobDigest(blob), proof),
+    commitment: privateCommitmentOf(o.asset, o.rootHash, privateBlobDigest(blob), proof),
     blob,
     proof,
     recipients,

@@ -30,6 +30,7 @@ import {
   generateEncryptionKey,
   privateBlobDigest,
   privateCommitmentOf,
+  rootChildrenOf,
   sealPrivateBlob,
   type BlobRecipient,
   type EncryptionKeyPair,
@@ -104,8 +105,8 @@ async function setup() {
       member: member.address,
       t,
       asset: ETH,
-      poseidon: (xs) => crypto.poseidon(xs),
-      tree: snap.tree,
+      rootHash: snap.tree.root.h,
+      children: rootChildrenOf((xs) => crypto.poseidon(xs), snap.tree),
       inner,
       reserves,
     });
