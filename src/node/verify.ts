@@ -173,13 +173,17 @@ export async function verifySubject(
     }
     if (!record(c.asset, checkBlobDigest(bytes, ctx.blobDigest, blobDigest))) continue;
     let openings: PrivateOpenings | undefined;
+    // A private asset's commitments open to the blob's openings (else the sums below mean nothing; the tree and the
+    // held records are still checked).
+    let opensOk = true;
     if (priv !== undefined && privateKey !== undefined) {
       const opened = checkPrivateBlobOpens(bytes, privateKey.operator, privateKey.encryptionKey, blobContext(ctx));
       if (!record(c.asset, opened)) continue;
       openings = opened.value.openings;
       bytes = opened.value.inner;
-      const opens = checkPrivateOpenings(priv.commitments, openings).map((x) => record(c.asset, x));
-      if (opens.includes(false)) continue;
+      opensOk = !checkPrivateOpenings(priv.commitments, openings)
+        .map((x) => record(c.asset, x))
+        .includes(false);
     }
     const format = checkBlobFormat(bytes);
     if (!record(c.asset, format)) continue;
@@ -188,7 +192,9 @@ export async function verifySubject(
     // The tree first: held records are checked even when the reserves side fails.
     const tree = await checkLeaves(deps.crypto, leaves, ctx, deps.depth);
     if (record(c.asset, tree)) {
-      if (openings !== undefined) record(c.asset, checkPrivateLiabilities(tree.value.root.s, openings));
+      if (openings !== undefined && opensOk) {
+        record(c.asset, checkPrivateLiabilities(tree.value.root.s, openings));
+      }
       if (deps.held !== undefined) {
         const held = await deps.held.recordsFor(getAddress(s.member), c.asset, s.t);
         const h = checkHeldRecords((xs) => deps.crypto.poseidon(xs), tree.value, held, keyHash);
@@ -206,6 +212,7 @@ export async function verifySubject(
       }
     }
 
+    if (!opensOk) continue;
     if (!record(c.asset, checkPoaBinding(poa, ctx))) continue;
     if (!record(c.asset, await rpc("snapshot block", () => checkSnapshotBlock(provider, poa, s.t)))) continue;
     if (!record(c.asset, await rpc("ownership", () => checkOwnershipSignatures(provider, poa)))) continue;
