@@ -44,6 +44,8 @@ export default defineConfig({
   por: {
     operatorKey: configVariable("POR_OPERATOR_KEY"),
     aggregatorKey: configVariable("POR_AGGREGATOR_KEY"),
+    // The operator's X25519 key for private blobs (`operator encryption-key register`, `operator run`).
+    encryptionKey: configVariable("POR_ENCRYPTION_KEY"),
   },
   solidity: {
     // One profile for tests and deployments alike (Ignition builds with "production" on a live network): the contracts

@@ -33,6 +33,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     mapping(address member => RecordKey[] keys) private _keys;
     /// @dev Every registered key hash, its member and validity in one slot (the fraud-proof path reads one word).
     mapping(uint256 keyHash => KeyHolder holder) private _keyHolders;
+    mapping(address operator => EncryptionKey[] keys) private _encryptionKeys;
+    /// @dev Operators that ever registered an encryption key, in order of their first one.
+    address[] private _encryptionKeyHolders;
     mapping(uint32 assetId => Asset asset) private _assets;
     uint32[] private _assetIds;
     Sla private _defaultSla;
@@ -214,6 +217,75 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @inheritdoc IConsortiumRegistry
     function keyAt(address member, uint256 index) external view returns (RecordKey memory) {
         return _keys[member][index];
+    }
+
+    // ------------------------------------------------------------------ encryption keys
+
+    /// @inheritdoc IConsortiumRegistry
+    function registerEncryptionKey(bytes32 publicKey, uint64 validFrom) external {
+        if (!_isOperating(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
+        if (publicKey == bytes32(0)) revert ConsortiumRegistryInvalidKey();
+        EncryptionKey[] storage keys = _encryptionKeys[msg.sender];
+        uint256 count = keys.length;
+        uint64 earliest = uint64(block.timestamp);
+        if (count > 0) {
+            uint64 afterPrevious = keys[count - 1].validFrom + 1;
+            if (afterPrevious > earliest) earliest = afterPrevious;
+        } else {
+            _encryptionKeyHolders.push(msg.sender);
+        }
+        if (validFrom < earliest) revert ConsortiumRegistryKeyNotInFuture(validFrom, earliest);
+        if (validFrom >= _OPEN) revert ConsortiumRegistryInvalidKey();
+        keys.push(EncryptionKey({publicKey: publicKey, validFrom: validFrom}));
+        emit EncryptionKeyRegistered(msg.sender, count, publicKey, validFrom);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function encryptionKeyAt(address operator, uint64 t) public view returns (bytes32) {
+        EncryptionKey[] storage keys = _encryptionKeys[operator];
+        // validFrom is strictly increasing: the last key with validFrom <= t.
+        uint256 low = 0;
+        uint256 high = keys.length;
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            if (keys[mid].validFrom <= t) low = mid + 1;
+            else high = mid;
+        }
+        return low == 0 ? bytes32(0) : keys[low - 1].publicKey;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function encryptionKeyCount(address operator) external view returns (uint256) {
+        return _encryptionKeys[operator].length;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function encryptionKeyByIndex(address operator, uint256 index) external view returns (EncryptionKey memory) {
+        return _encryptionKeys[operator][index];
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function encryptionRecipientsAt(
+        uint64 t
+    ) external view returns (address[] memory operators, bytes32[] memory publicKeys) {
+        uint256 n = _encryptionKeyHolders.length;
+        operators = new address[](n);
+        publicKeys = new bytes32[](n);
+        uint256 found = 0;
+        for (uint256 i = 0; i < n; i++) {
+            address operator = _encryptionKeyHolders[i];
+            if (!_isOperating(operator)) continue;
+            bytes32 key = encryptionKeyAt(operator, t);
+            if (key == bytes32(0)) continue;
+            operators[found] = operator;
+            publicKeys[found] = key;
+            found++;
+        }
+        // Shrink both arrays to the operators found.
+        assembly ("memory-safe") {
+            mstore(operators, found)
+            mstore(publicKeys, found)
+        }
     }
 
     // ------------------------------------------------------------------ views

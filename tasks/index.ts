@@ -171,6 +171,10 @@ const liabilityTasks: TaskDefinition[] = [
       name: "recordFiles",
       description: "Also write one record file per user (records/<asset>/*.json) beside the records bundles",
     })
+    .addFlag({
+      name: "private",
+      description: "Private mode: totals hidden on-chain; the summary holds each root's two children (section 17)",
+    })
     .addOption(passwordVarOption)
     .addFlag(jsonFlag)
     .setAction(() => import("./snapshot.js"))
@@ -415,6 +419,8 @@ const commitSourceOptions = [
   fileOption("refs", "The blob-refs file (poa build): each asset's blob digest (default: keccak256 of the leaves)"),
   optionalOption("reserves", "Or: reserves per asset, <id>=<base units>,... (overrides --poa)"),
   optionalOption("blobDigests", "Or: DA blob digests, <id>=0x<keccak256>,... (overrides --refs)"),
+  optionalOption("blobDir", "A private snapshot: local blob store directory for its encrypted blobs"),
+  optionalOption("eigendaUrl", "A private snapshot: or the EigenDA proxy URL for its encrypted blobs"),
 ];
 const requestArgument = {
   name: "request" as const,
@@ -434,6 +440,8 @@ const ledgerTasks: TaskDefinition[] = [
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
     .addOption(commitSourceOptions[3])
+    .addOption(commitSourceOptions[4])
+    .addOption(commitSourceOptions[5])
     .setAction(() => import("./commit-roots.js"))
     .build(),
   signingTask(["ledger", "publish-blob-refs"], "Member: publish on-chain where each committed asset's DA blob is")
@@ -460,6 +468,8 @@ const ledgerTasks: TaskDefinition[] = [
     .addOption(commitSourceOptions[1])
     .addOption(commitSourceOptions[2])
     .addOption(commitSourceOptions[3])
+    .addOption(commitSourceOptions[4])
+    .addOption(commitSourceOptions[5])
     .setAction(() => import("./respond-request.js"))
     .build(),
   signingTask(["ledger", "report-missed-deadline"], "Anyone: slash a member that missed a proof request's deadline")
@@ -645,6 +655,25 @@ const operatorTasks: TaskDefinition[] = [
     )
     .addFlag({ name: "create", description: "Create the node's database (first run); otherwise it must exist" })
     .setAction(() => import("./node-run.js"))
+    .build(),
+  emptyTask(["operator", "encryption-key"], "The operator's X25519 key for private blobs (POR_ENCRYPTION_KEY)").build(),
+  signingTask(
+    ["operator", "encryption-key", "register"],
+    "Operator: register the public key of POR_ENCRYPTION_KEY (private blobs of t >= validFrom are encrypted to it)",
+  )
+    .addOption({
+      name: "validFrom",
+      description: "First second in which the key is in force (0: latest block + 120)",
+      type: ArgumentType.BIGINT,
+      defaultValue: 0n,
+    })
+    .setAction(async () => ({ default: (await import("./operator-encryption-key.js")).registerAction }))
+    .build(),
+  task(["operator", "encryption-key", "show"], "Show an operator's registered encryption keys (read-only)")
+    .addPositionalArgument({ name: "operator", description: "The operator's 0x address" })
+    .addOption(deploymentOption)
+    .addFlag(jsonFlag)
+    .setAction(async () => ({ default: (await import("./operator-encryption-key.js")).showAction }))
     .build(),
   task(["operator", "init"], "Write an operator node's config file (por.node-config) from the deployment")
     .addOption(requiredOption("out", "The config file to write (refused if it exists, unless --force)"))

@@ -82,20 +82,34 @@ export async function ledgerStatus(ctx: Client, args: Args): Promise<void> {
   for (const log of sets.slice(-args.limit)) {
     const t = log.args.t;
     const set = await ledger.setOf(member, t);
-    out.line(`    t ${t}: ${setStatusName(set.status)}${set.declaredInsolvent ? " (declared insolvent)" : ""}`);
+    const status = setStatusName(set.status);
+    out.line(
+      `    t ${t}: ${status}${set.declaredInsolvent ? " (declared insolvent)" : ""}` +
+        (set.isPrivate ? ` (private: ${privateSolvency(status)})` : ""),
+    );
     const assets = [];
     for (const r of roots.filter((x) => x.args.t === t)) {
       const fraud = frauds.some((f) => f.args.t === t && f.args.asset === r.args.asset);
       const solvent = r.args.reserves >= r.args.rootSum;
       out.line(
-        `      asset ${r.args.asset}: rootHash ${r.args.rootHash} rootSum ${r.args.rootSum} ` +
-          `reserves ${r.args.reserves} (${solvent ? "reserves >= liabilities" : "RESERVES BELOW LIABILITIES"})` +
+        `      asset ${r.args.asset}: rootHash ${r.args.rootHash} ` +
+          (set.isPrivate
+            ? "totals hidden (A >= L proven on-chain)"
+            : `rootSum ${r.args.rootSum} reserves ${r.args.reserves} ` +
+              `(${solvent ? "reserves >= liabilities" : "RESERVES BELOW LIABILITIES"})`) +
           `${fraud ? " FRAUD PROVEN" : ""}`,
       );
       const { asset, rootHash, rootSum, reserves, blobDigest } = r.args;
       assets.push({ asset, rootHash, rootSum, reserves, blobDigest, fraudProven: fraud });
     }
-    shownSets.push({ t, status: setStatusName(set.status), declaredInsolvent: set.declaredInsolvent, assets });
+    shownSets.push({
+      t,
+      status,
+      declaredInsolvent: set.declaredInsolvent,
+      private: set.isPrivate,
+      ...(set.isPrivate ? { solvency: privateSolvency(status) } : {}),
+      assets,
+    });
   }
   const requests = await ledger.queryFilter(ledger.filters.ProofRequested(undefined, member), from);
   out.line(`  proof requests: ${requests.length}`);
@@ -200,4 +214,18 @@ async function waitForSet(ctx: Client, member: string, wanted: string, args: Arg
   const t = (r.value as LatestSet).t;
   ctx.out.line(`latest set t ${t} is ${status} (waited ${seconds} s)`);
   ctx.out.set("waited", { t, status, seconds });
+}
+
+/**
+ * What a private set's solvency means (docs/protocol.md section 17.6): the ledger stored it only after verifying its
+ * proofs (C_L opens to the sum in the root hash, C_S to a surplus in [0, 2^128), C_A = C_L + C_S), so A >= L holds
+ * for the committed C_A; that C_A opens to the reserves found at t is what the operators' quorum attests.
+ */
+export function privateSolvency(status: string): string {
+  const proven = "solvent in its commitments (proofs verified on-chain)";
+  if (status === "Finalized") return `${proven}, reserves attested by the operators' quorum`;
+  if (status === "Pending") return `${proven}, reserves not yet attested`;
+  if (status === "Insolvent") return "the operators' quorum found its reserves short of C_A";
+  if (status === "Fraudulent") return "a fraud proof convicted it";
+  return proven;
 }

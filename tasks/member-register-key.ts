@@ -8,6 +8,7 @@ import {
   sendAndDescribe,
   userInput,
   type Client,
+  validFromInput,
   type ClientArgs,
 } from "../src/client/index.js";
 import { loadCrypto } from "../src/crypto/index.js";
@@ -25,9 +26,6 @@ export interface Args extends ClientArgs {
   /** First valid second (0n: the latest block + 120). */
   validFrom: bigint;
 }
-
-/** Seconds added to the latest block time when --valid-from is not given (leaves room for mining). */
-const DEFAULT_LEAD_SECONDS = 120n;
 
 /**
  * `hardhat member register-key --keystore <file> | --ax --ay`: register the member's (next) record key; only an
@@ -62,12 +60,7 @@ export async function memberRegisterKey(ctx: Client, args: Args): Promise<void> 
   const key = await recordKey(args);
   const signer = await ctx.signer();
   const registry = await ctx.contract("registry", signer);
-  let validFrom = args.validFrom;
-  if (validFrom === 0n) {
-    const latest = await ctx.provider.getBlock("latest");
-    if (latest === null) throw new TaskError("cannot read the latest block");
-    validFrom = BigInt(latest.timestamp) + DEFAULT_LEAD_SECONDS;
-  }
+  const validFrom = await validFromInput(ctx.provider, args.validFrom);
   ctx.out.line(`member ${signer.address}: key hash ${key.keyHash}, valid from ${formatTime(validFrom)}`);
   ctx.out.set("member", signer.address);
   ctx.out.set("keyHash", key.keyHash);

@@ -1,7 +1,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { serveUntilSignal, stderrLog } from "../src/client/index.js";
-import { readNodeConfig, resolvePrivateKey, startErrorText, startOperatorNode } from "../src/node/index.js";
+import {
+  readNodeConfig,
+  resolveOptionalPrivateKey,
+  resolvePrivateKey,
+  startErrorText,
+  startOperatorNode,
+} from "../src/node/index.js";
 
 export interface Args {
   configFile?: string;
@@ -11,7 +17,8 @@ export interface Args {
 /**
  * `hardhat operator run --config-file node.json [--create]`: runs an operator node until SIGINT/SIGTERM (a second signal
  * exits at once). The operator key is the configuration variable `por.operatorKey` (POR_OPERATOR_KEY: the environment
- * variable, else the keystore); `--create` creates the node's database on the first
+ * variable, else the keystore), the encryption key of private blobs `por.encryptionKey` (POR_ENCRYPTION_KEY; without
+ * it the node verifies no private set); `--create` creates the node's database on the first
  * run. Test hook: POR_NODE_CRASH_AFTER=<verified|signed|sent> kills the process (SIGKILL, no cleanup) right after the
  * first job reaches that step, to prove that a restart loses and duplicates nothing.
  */
@@ -30,7 +37,11 @@ export default async function nodeRun(args: Args, hre: HardhatRuntimeEnvironment
             if (crashAfter !== undefined && step === crashAfter) process.kill(process.pid, "SIGKILL");
           },
         },
-        { create: args.create, signal },
+        {
+          create: args.create,
+          signal,
+          encryptionKey: await resolveOptionalPrivateKey(hre.config.por.encryptionKey),
+        },
       );
     },
     { log: stderrLog("operator run"), describe: (e) => startErrorText(file, e) },

@@ -20,8 +20,9 @@ import {
   type CommitSources,
 } from "../src/consortium/index.js";
 import { RequestStatus } from "../src/generated/abi.js";
+import { privateCommitmentsFor, type PrivateBlobOptions } from "./commit-roots.js";
 
-export interface Args extends ClientArgs, CommitSources {
+export interface Args extends ClientArgs, CommitSources, PrivateBlobOptions {
   /** Request id (0n: from --request-file). */
   request: bigint;
   /** Or: `ledger request-proof --json`'s output (its requestId). */
@@ -36,7 +37,8 @@ export const REQUEST_NAMES = { argument: "<request>", option: "--request-file", 
 /**
  * `hardhat ledger respond <request>`: the member answers a proof request. When its set for the request's `t` is
  * already committed the answer carries no commitments; otherwise `--summary` (the engine's summary.json for that `t`)
- * with `--poa` and `--refs` (or `--reserves` and `--blob-digests`), as for `ledger commit`, supplies them.
+ * with `--poa` and `--refs` (or `--reserves` and `--blob-digests`), as for `ledger commit`, supplies them. A
+ * private-mode snapshot answers with `respondToRequestPrivate` (`--poa` and `--blob-dir` or `--eigenda-url`).
  */
 export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
   await clientTask("ledger respond", hre, args, (ctx) => ledgerRespond(ctx, args));
@@ -63,6 +65,15 @@ export async function ledgerRespond(ctx: Client, args: Args): Promise<void> {
     const summary = await userInput(() => readSnapshotSummary(summaryFile));
     if (BigInt(summary.t) !== request.t || summary.member.toLowerCase() !== request.member.toLowerCase()) {
       throw new TaskError(`${summaryFile} is not member ${request.member}'s snapshot at t ${request.t}`);
+    }
+    if (summary.private === true) {
+      ctx.out.line(`member ${request.member} answers request ${id} (t ${request.t}) with a private set`);
+      const privateCommitments = await privateCommitmentsFor(ctx, args, summary, summaryFile, id);
+      ctx.out.setAll({ request: id, member: request.member, t: request.t, deadline: request.deadline, private: true });
+      await sendAndDescribe(ctx, "respondToRequestPrivate", () =>
+        ledger.respondToRequestPrivate(id, privateCommitments),
+      );
+      return;
     }
     commitments = await userInput(async () =>
       commitmentsFromSummary(summary, summaryFile, await commitOverridesFrom(summary, args)),

@@ -23,6 +23,8 @@ export interface Args {
   /** Also write one record file per user (records/<asset>/*.json) beside the records bundles. */
   recordFiles: boolean;
   passwordVar?: string;
+  /** A private-mode snapshot (the summary holds each root's children; `ledger commit` commits it privately). */
+  private?: boolean;
   json: boolean;
 }
 
@@ -58,13 +60,21 @@ export async function snapshot(out: TaskOutput, args: Args, hre?: HardhatRuntime
       slotBits: args.slotBits === 0 ? undefined : args.slotBits,
       writeRecords: !args.noRecords,
       recordFiles: args.recordFiles,
+      private: args.private === true,
       onProgress: progress.report,
     });
-    out.line(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const mode = args.private === true ? " (private mode: commit it with ledger commit --poa --blob-dir)" : "";
+    out.line(`Snapshot written to ${r.dir} in ${((performance.now() - started) / 1000).toFixed(1)} s${mode}`);
     for (const a of r.summary.assets) {
       out.line(`  ${a.symbol}: ${a.accounts} accounts, total ${a.total}, d=${a.d}, root ${a.rootHash}`);
     }
-    out.setAll({ dir: r.dir, summary: join(r.dir, "summary.json"), t, assets: r.summary.assets });
+    out.setAll({
+      dir: r.dir,
+      summary: join(r.dir, "summary.json"),
+      t,
+      private: args.private === true,
+      assets: r.summary.assets,
+    });
   } catch (e) {
     progress.finish();
     const message = `nothing written: ${(e as Error).message}`;

@@ -47,6 +47,14 @@ interface IConsortiumRegistry {
         uint64 validUntil;
     }
 
+    /// @notice An operator's X25519 encryption key (private blobs are encrypted to it, docs/protocol.md section 17.6).
+    /// @param publicKey The raw 32-byte X25519 public key; non-zero.
+    /// @param validFrom First second (inclusive) in which it is the operator's key; the next key's validFrom ends it.
+    struct EncryptionKey {
+        bytes32 publicKey;
+        uint64 validFrom;
+    }
+
     /// @notice Everything the registry knows about a member except its keys and SLA.
     /// @param status Current lifecycle state.
     /// @param appliedAt Time of the application.
@@ -159,6 +167,12 @@ interface IConsortiumRegistry {
     /// @param index Index of the closed key.
     /// @param validUntil Last valid second of the closed key.
     event RecordKeyClosed(address indexed member, uint256 indexed index, uint64 validUntil);
+    /// @notice Emitted when an operator registered its (next) X25519 encryption key.
+    /// @param operator The operator (a Probation or Active member).
+    /// @param index Index of the key in the operator's encryption-key list.
+    /// @param publicKey The raw X25519 public key.
+    /// @param validFrom First second in which it is the operator's key.
+    event EncryptionKeyRegistered(address indexed operator, uint256 indexed index, bytes32 publicKey, uint64 validFrom);
     /// @notice Emitted when governance set a member's SLA.
     event MemberSlaSet(address indexed member, Sla sla);
     /// @notice Emitted when governance set the default SLA for new applicants.
@@ -228,6 +242,30 @@ interface IConsortiumRegistry {
 
     /// @notice The `index`-th record key of `member` (in registration order).
     function keyAt(address member, uint256 index) external view returns (RecordKey memory);
+
+    // ------------------------------------------------------------------ encryption keys
+
+    /// @notice Register the caller's next X25519 encryption key (Probation or Active: co-signing operators only),
+    /// to which members encrypt private blobs. Rotation: the new key replaces the previous one from `validFrom`.
+    /// @param publicKey Raw 32-byte X25519 public key; non-zero (ConsortiumRegistryInvalidKey).
+    /// @param validFrom First second in which it is the caller's key; not in the past and after the previous key's
+    /// validFrom (ConsortiumRegistryKeyNotInFuture), so the key in force at a past time never changes.
+    function registerEncryptionKey(bytes32 publicKey, uint64 validFrom) external;
+
+    /// @notice The encryption key in force for `operator` at time `t` (the last with validFrom <= t); zero when none.
+    function encryptionKeyAt(address operator, uint64 t) external view returns (bytes32 publicKey);
+
+    /// @notice Number of encryption keys `operator` has registered.
+    function encryptionKeyCount(address operator) external view returns (uint256);
+
+    /// @notice The `index`-th encryption key of `operator` (in registration order).
+    function encryptionKeyByIndex(address operator, uint256 index) external view returns (EncryptionKey memory);
+
+    /// @notice The recipients of a private blob of snapshot time `t`: every operator that may co-sign now and has an
+    /// encryption key in force at `t`, with that key (in order of first registration).
+    function encryptionRecipientsAt(
+        uint64 t
+    ) external view returns (address[] memory operators, bytes32[] memory publicKeys);
 
     // ------------------------------------------------------------------ views
 

@@ -1,7 +1,7 @@
 // Checks of task inputs shared by the tasks: each error names the option and what it must be.
 import { readFile } from "node:fs/promises";
 
-import { getAddress, isHexString } from "ethers";
+import { getAddress, isHexString, type Provider } from "ethers";
 
 import { TaskError } from "./errors.js";
 
@@ -14,6 +14,17 @@ export function given(value: string | undefined): value is string {
 export function required<T>(value: T | undefined, name: string, what: string): T {
   if (value === undefined || value === "") throw new TaskError(`${name} <${what}> is required`);
   return value;
+}
+
+/** Seconds added to the latest block time when a key's --valid-from is not given (leaves room for mining). */
+export const DEFAULT_KEY_LEAD_SECONDS = 120n;
+
+/** A key's --valid-from: as given, or (0n: not given) the latest block's time + {@link DEFAULT_KEY_LEAD_SECONDS}. */
+export async function validFromInput(provider: Provider, validFrom: bigint): Promise<bigint> {
+  if (validFrom !== 0n) return validFrom;
+  const latest = await provider.getBlock("latest");
+  if (latest === null) throw new TaskError("cannot read the latest block");
+  return BigInt(latest.timestamp) + DEFAULT_KEY_LEAD_SECONDS;
 }
 
 /** A 0x address input (any case), returned checksummed. */

@@ -167,6 +167,16 @@ export interface PublishedTree {
   fraudulent: boolean;
   /** keccak256 of the asset's DA blob (its PoA and leaves), 0x hex; zero when the member committed none. */
   blobDigest: string;
+  /**
+   * A private set (docs/protocol.md section 17): `root.s` and `reserves` are 0 on-chain (the sums are committed in
+   * C_L and C_A), so only `root.h` is the published root; `blobDigest` is the encrypted blob's.
+   */
+  isPrivate: boolean;
+}
+
+/** The root a user's path must reach: the published hash and sum; a private set's sum is hidden (undefined). */
+export function expectedRootOf(p: PublishedTree): { h: bigint; s: bigint | undefined } {
+  return { h: p.root.h, s: p.isPrivate ? undefined : p.root.s };
 }
 
 /** Reads the published commitment of `(member, asset, t)`; throws in words when there is none. */
@@ -189,12 +199,14 @@ export async function publishedTree(
   const c = set.commitments.find((x) => x.asset === asset);
   if (c === undefined) throw new Error(`member ${member} committed no root for asset ${asset} at t ${t} on this chain`);
   const registry = new Contract(addresses.registry, CONSORTIUM_REGISTRY_ABI, runner);
+  const priv = set.isPrivate ? set.privateAssets.find((x) => x.asset === asset) : undefined;
   return {
     root: { h: c.rootHash, s: c.rootSum },
     keyHash: (await registry.getFunction("keyHashAt")(member, t)) as bigint,
     reserves: c.reserves,
     fraudulent: set.fraudulentAssets.includes(asset),
-    blobDigest: c.blobDigest,
+    blobDigest: priv?.blobDigest ?? c.blobDigest,
+    isPrivate: set.isPrivate,
   };
 }
 

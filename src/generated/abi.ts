@@ -3886,6 +3886,17 @@ export const CONSORTIUM_REGISTRY_ABI = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: true, internalType: "uint256", name: "index", type: "uint256" },
+      { indexed: false, internalType: "bytes32", name: "publicKey", type: "bytes32" },
+      { indexed: false, internalType: "uint64", name: "validFrom", type: "uint64" },
+    ],
+    name: "EncryptionKeyRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "address", name: "auditor", type: "address" },
       { indexed: false, internalType: "bytes32", name: "genesisDigest", type: "bytes32" },
@@ -4191,6 +4202,53 @@ export const CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "encryptionKeyAt",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "uint256", name: "index", type: "uint256" },
+    ],
+    name: "encryptionKeyByIndex",
+    outputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "publicKey", type: "bytes32" },
+          { internalType: "uint64", name: "validFrom", type: "uint64" },
+        ],
+        internalType: "struct IConsortiumRegistry.EncryptionKey",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "encryptionKeyCount",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "encryptionRecipientsAt",
+    outputs: [
+      { internalType: "address[]", name: "operators", type: "address[]" },
+      { internalType: "bytes32[]", name: "publicKeys", type: "bytes32[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "role", type: "bytes32" }],
     name: "getRoleAdmin",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
@@ -4326,6 +4384,16 @@ export const CONSORTIUM_REGISTRY_ABI = [
     name: "probationPeriod",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "publicKey", type: "bytes32" },
+      { internalType: "uint64", name: "validFrom", type: "uint64" },
+    ],
+    name: "registerEncryptionKey",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -10608,6 +10676,17 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: true, internalType: "uint256", name: "index", type: "uint256" },
+      { indexed: false, internalType: "bytes32", name: "publicKey", type: "bytes32" },
+      { indexed: false, internalType: "uint64", name: "validFrom", type: "uint64" },
+    ],
+    name: "EncryptionKeyRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "address", name: "member", type: "address" },
       { indexed: true, internalType: "address", name: "auditor", type: "address" },
       { indexed: false, internalType: "bytes32", name: "genesisDigest", type: "bytes32" },
@@ -10863,6 +10942,53 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "encryptionKeyAt",
+    outputs: [{ internalType: "bytes32", name: "publicKey", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "uint256", name: "index", type: "uint256" },
+    ],
+    name: "encryptionKeyByIndex",
+    outputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "publicKey", type: "bytes32" },
+          { internalType: "uint64", name: "validFrom", type: "uint64" },
+        ],
+        internalType: "struct IConsortiumRegistry.EncryptionKey",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "operator", type: "address" }],
+    name: "encryptionKeyCount",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "encryptionRecipientsAt",
+    outputs: [
+      { internalType: "address[]", name: "operators", type: "address[]" },
+      { internalType: "bytes32[]", name: "publicKeys", type: "bytes32[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint256", name: "keyHash", type: "uint256" },
       { internalType: "uint64", name: "t", type: "uint64" },
@@ -10970,6 +11096,16 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     name: "probationPeriod",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "publicKey", type: "bytes32" },
+      { internalType: "uint64", name: "validFrom", type: "uint64" },
+    ],
+    name: "registerEncryptionKey",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

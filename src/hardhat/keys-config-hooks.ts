@@ -1,4 +1,4 @@
-// The config hooks of the keys plugin (./keys-plugin.ts): `por.operatorKey` and `por.aggregatorKey` validated as
+// The config hooks of the keys plugin (./keys-plugin.ts): `por.operatorKey`, `por.aggregatorKey` and `por.encryptionKey` validated as
 // configuration variables and resolved lazily (the value is read only when a task calls `get()`).
 import { configVariable } from "hardhat/config";
 import type { ConfigurationVariable, HardhatUserConfig } from "hardhat/types/config";
@@ -6,7 +6,11 @@ import type { ConfigHooks } from "hardhat/types/hooks";
 
 import type { PorKeysConfig } from "./keys-plugin.js";
 
-const DEFAULTS = { operatorKey: "POR_OPERATOR_KEY", aggregatorKey: "POR_AGGREGATOR_KEY" } as const;
+const DEFAULTS = {
+  operatorKey: "POR_OPERATOR_KEY",
+  aggregatorKey: "POR_AGGREGATOR_KEY",
+  encryptionKey: "POR_ENCRYPTION_KEY",
+} as const;
 const FIELDS = Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>;
 
 const isConfigVariable = (v: unknown): v is ConfigurationVariable =>

@@ -13,12 +13,18 @@ export interface PorKeysUserConfig {
   operatorKey?: ConfigurationVariable;
   /** The aggregator's key (`aggregator serve`). Default: `configVariable("POR_AGGREGATOR_KEY")`. */
   aggregatorKey?: ConfigurationVariable;
+  /**
+   * The operator's X25519 encryption key, 32 bytes of hex (`operator run` opens private blobs with it,
+   * `operator encryption-key register` registers its public key). Default: `configVariable("POR_ENCRYPTION_KEY")`.
+   */
+  encryptionKey?: ConfigurationVariable;
 }
 
 /** The keys' configuration variables as the tasks see them (resolved lazily: `get()` reads the value). */
 export interface PorKeysConfig {
   operatorKey: ResolvedConfigurationVariable & { name: string };
   aggregatorKey: ResolvedConfigurationVariable & { name: string };
+  encryptionKey: ResolvedConfigurationVariable & { name: string };
 }
 
 declare module "hardhat/types/config" {
@@ -30,7 +36,7 @@ declare module "hardhat/types/config" {
   }
 }
 
-/** Registers `por.operatorKey` and `por.aggregatorKey`; list it in hardhat.config.ts `plugins`. */
+/** Registers `por.operatorKey`, `por.aggregatorKey` and `por.encryptionKey`; list it in hardhat.config.ts `plugins`. */
 const porKeysPlugin: HardhatPlugin = {
   id: "por-keys",
   hookHandlers: { config: () => import("./keys-config-hooks.js") },

@@ -29,7 +29,8 @@ export interface AssetContext {
   requestId: bigint;
   asset: number;
   rootHash: bigint;
-  rootSum: bigint;
+  /** The committed root sum; undefined for a private asset (the sum is committed in C_L, checked on its own). */
+  rootSum: bigint | undefined;
   reserves: bigint;
   blobDigest: string;
 }
@@ -160,7 +161,7 @@ export function checkCommittedReserves(verified: bigint, committed: bigint): Che
 
 /**
  * The leaves payload is for this member, asset and t at depth `depth`, and rebuilds (with every range rule) to the
- * committed `(rootHash, rootSum)`. Returns the rebuilt tree.
+ * committed `(rootHash, rootSum)` (a private asset: to `rootHash`). Returns the rebuilt tree.
  */
 export async function checkLeaves(
   crypto: Crypto,
@@ -187,7 +188,11 @@ export async function checkLeaves(
     if (e instanceof TreeError) return fail(name, `leaves break a range rule: ${e.message}`);
     throw e;
   }
-  if (tree.root.h !== c.rootHash || tree.root.s !== c.rootSum) {
+  if (c.rootSum === undefined) {
+    if (tree.root.h !== c.rootHash) {
+      return fail(name, `leaves rebuild to root hash ${tree.root.h}, the commitment is ${c.rootHash}`);
+    }
+  } else if (tree.root.h !== c.rootHash || tree.root.s !== c.rootSum) {
     return fail(
       name,
       `leaves rebuild to (${tree.root.h}, ${tree.root.s}), the commitment is (${c.rootHash}, ${c.rootSum})`,

@@ -221,13 +221,31 @@ export function parsePrivateKey(name: string, value: string | undefined): string
  * nowhere, or a value that is not a 32-byte hex key, is an error naming the variable and never showing the value.
  */
 export async function resolvePrivateKey(variable: { name: string; get(): Promise<string> }): Promise<string> {
+  const key = await resolveOptionalPrivateKey(variable);
+  if (key === undefined) throw new Error(`no key in ${variable.name}: ${keyHelp(variable.name)}`);
+  return key;
+}
+
+/**
+ * As {@link resolvePrivateKey}, but a variable found nowhere gives undefined (the operator's encryption key
+ * `por.encryptionKey`: without it the node verifies no private set and says so at start).
+ */
+export async function resolveOptionalPrivateKey(variable: {
+  name: string;
+  get(): Promise<string>;
+}): Promise<string | undefined> {
   const { name } = variable;
   let value: string;
   try {
     value = await variable.get();
   } catch (e) {
-    if (/Configuration Variable "[^"]*" not found/.test((e as Error).message)) {
-      throw new Error(`no key in ${name}: ${keyHelp(name)}`);
+    // Found nowhere (during tests Hardhat reads the development keystore only, and says so in its own words).
+    if (
+      /Configuration Variable "[^"]*" not found|Key "[^"]*" not found in the development keystore/.test(
+        (e as Error).message,
+      )
+    ) {
+      return undefined;
     }
     throw e;
   }

@@ -25,6 +25,7 @@ import { BlobUnavailable, checkHeldTree, verifySubject, type NodeAddresses, type
 import type { Contradiction } from "./verify.js";
 import { proveAndSubmitFraud } from "./watchtower.js";
 import { InterimWatcher, type InterimOptions } from "./interims.js";
+import type { EncryptionKeyPair } from "../private/blob.js";
 import { TransferWatcher, TransferWatcherDb, type NodeTransfersOptions } from "./transfers.js";
 import { Reputation__factory, Transfers__factory } from "../../types/ethers-contracts/index.js";
 
@@ -76,6 +77,8 @@ export interface OperatorNodeOptions {
   interims?: InterimOptions;
   /** The transfer duty (docs/guides/operator.md "Transfers"): absent, the node watches no notices. */
   transfers?: NodeTransfersOptions;
+  /** The operator's X25519 key pair (POR_ENCRYPTION_KEY): absent, the node verifies no private set (signs none). */
+  encryptionKey?: EncryptionKeyPair;
   log: Logger;
   /** Test hook: called after each job step ("verified", "signed", "sent"). */
   onStep?: (step: string, job: Job) => void | Promise<void>;
@@ -317,6 +320,7 @@ export class OperatorNode {
       ledger: this.o.addresses.ledger,
       cursor: this.db.cursor()?.block ?? null,
       confirmations: this.confirmations,
+      privateSets: this.o.encryptionKey === undefined ? "not verified (no POR_ENCRYPTION_KEY)" : "verified",
     });
     this.loop = this.run();
   }
@@ -488,6 +492,10 @@ export class OperatorNode {
       held: this.o.held,
       depth: this.o.depth ?? 32,
       log,
+      privateKeys:
+        this.o.encryptionKey === undefined
+          ? undefined
+          : { operator: this.operator, encryptionKey: this.o.encryptionKey },
     };
   }
 

@@ -1,7 +1,7 @@
 // Process entry points shared by the Hardhat tasks: build a node or an aggregator from a configuration file (checked
 // first: paths, then at start the chain id and the contracts), run it until SIGINT/SIGTERM, then shut down within a
 // few seconds in every state (abort waits, close servers and databases, release snarkjs's worker threads).
-import { Wallet, type JsonRpcProvider, type Provider } from "ethers";
+import { Wallet, getBytes, type JsonRpcProvider, type Provider } from "ethers";
 
 import { Aggregator } from "../aggregator/server.js";
 import { EigenDaProxyClient, LocalBlobStore } from "../blobstore/index.js";
@@ -16,6 +16,7 @@ import type { InterimChain, InterimOptions } from "./interims.js";
 import { localPayloads, type NodeTransfersOptions } from "./transfers.js";
 import { checkDatabasePath, checkDirectory } from "./preflight.js";
 import { openHeldRecords } from "./records.js";
+import { encryptionKeyFromPrivate } from "../private/blob.js";
 
 /**
  * Where a node configured with `c` fetches blobs: with `eigendaUrl`, the EigenDA proxy through the refs members
@@ -42,6 +43,8 @@ export interface StartOptions {
   create?: boolean;
   /** Aborts the start (SIGTERM while waiting for the RPC endpoint): everything opened is closed again. */
   signal?: AbortSignal;
+  /** The operator node's X25519 private key, 32 bytes of hex (POR_ENCRYPTION_KEY): it opens private blobs. */
+  encryptionKey?: string;
 }
 
 /** Raised when a start is aborted (`StartOptions.signal`) before the service ran. */
@@ -134,6 +137,8 @@ export async function startOperatorNode(
     maxLagBlocks: c.maxLagBlocks,
     interims,
     transfers: transfersOf(c),
+    encryptionKey:
+      options.encryptionKey === undefined ? undefined : encryptionKeyFromPrivate(getBytes(options.encryptionKey)),
     log,
     ...hooks,
   });

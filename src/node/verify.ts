@@ -1,12 +1,12 @@
 // Verification of one attestation subject (a commitment set, or an answered request): every asset's blob through
 // the named checks of checks.ts, the watchtower's held-record check, and the resulting verdict.
-import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
+import { Contract, ZeroAddress, getAddress, hexlify, type Provider } from "ethers";
 
 import { unlessReverts } from "../chain/rpc.js";
 
 import { BlobNotFoundError, blobDigest } from "../blobstore/index.js";
 import { Verdict, type AssetCommitment } from "../consortium/attestation.js";
-import { NoCommittedSetError, committedSet } from "../consortium/published.js";
+import { NoCommittedSetError, committedSet, type PrivateAssetRecord } from "../consortium/published.js";
 import { isInPrimeSubgroup, type Crypto } from "../crypto/index.js";
 import { CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 import { SumTree, leafSetFrom } from "../tree/index.js";
@@ -31,6 +31,15 @@ import {
 import type { HeldRecords } from "./records.js";
 import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
+import {
+  checkPrivateBlobOpens,
+  checkPrivateLiabilities,
+  checkPrivateOpenings,
+  checkPrivateReserves,
+} from "../private/check.js";
+import type { EncryptionKeyPair, PrivateBlobContext } from "../private/blob.js";
+import type { PrivateOpenings } from "../private/pedersen.js";
+import { encryptionKeyAt } from "../private/recipients.js";
 
 /** Deployment addresses the node reads. */
 export interface NodeAddresses {
@@ -51,6 +60,11 @@ export interface VerifyDeps {
   /** Tree depth the fraud circuit proves (32 in production). */
   depth: number;
   log: Logger;
+  /**
+   * The operator's address and X25519 key pair (POR_ENCRYPTION_KEY), which open private blobs; without them the node
+   * verifies no private set (PrivateSetNotVerified: postponed, never signed).
+   */
+  privateKeys?: { operator: string; encryptionKey: EncryptionKeyPair };
 }
 
 /** One subject to verify. */
@@ -92,9 +106,9 @@ export class BlobUnavailable extends Error {
 }
 
 /**
- * Thrown by {@link verifySubject} for a private set (docs/protocol.md section 17): this node does not decrypt private
- * blobs yet, so it signs nothing for them (the job is postponed, never judged: a public check of a private entry, its
- * blob looked up by the entry digest, would vote an honest private set Insolvent).
+ * Thrown by {@link verifySubject} for a private set (docs/protocol.md section 17.6) this node cannot judge: it has no
+ * encryption key configured, the registry holds none of its keys in force at t (it is no recipient), or the
+ * configured key is not the registered one. The job is postponed, never signed: none of these is the member's fault.
  */
 export class PrivateSetNotVerified extends Error {
   override name = "PrivateSetNotVerified";
@@ -116,12 +130,9 @@ export async function verifySubject(
     rootsDigest: rd,
     blobDigest: bd,
     isPrivate,
+    privateAssets,
   } = await rpc("commitment set", () => committedSet(provider, addresses.ledger, s.member, s.t));
-  if (isPrivate) {
-    throw new PrivateSetNotVerified(
-      `the set of ${s.member} at t ${s.t} is private: this node does not verify private sets yet and signs nothing for it`,
-    );
-  }
+  const privateKey = isPrivate ? await privateKeyFor(deps, registry, s.member, s.t) : undefined;
   const keyHash = await keyHashAt(deps, registry, s.member, s.t);
 
   const checks: SubjectVerification["checks"] = [];
@@ -146,52 +157,62 @@ export async function verifySubject(
     );
   }
 
-  for (const c of commitments) {
-    const ctx: AssetContext = {
-      chainId: deps.chainId,
-      ledger: addresses.ledger,
-      reserveRegistry: addresses.reserveRegistry,
-      member: getAddress(s.member),
-      t: s.t,
-      requestId: s.requestId,
-      asset: c.asset,
-      rootHash: c.rootHash,
-      rootSum: c.rootSum,
-      reserves: c.reserves,
-      blobDigest: c.blobDigest,
-    };
+  for (const [i, c] of commitments.entries()) {
+    // A private asset (committedSet checked its PrivateRootCommitted record against the entry, index by index):
+    // its blob is found by the real digest, and its sums are the commitments' openings.
+    const priv = isPrivate ? privateAssets[i] : undefined;
+    const ctx = assetContext(deps, s, c, priv);
     let bytes: Uint8Array;
     try {
-      bytes = await deps.blobs.fetch(c.blobDigest, { member: ctx.member, t: s.t, asset: c.asset });
+      bytes = await deps.blobs.fetch(ctx.blobDigest, { member: ctx.member, t: s.t, asset: c.asset });
     } catch (e) {
       if (!(e instanceof BlobNotFoundError)) throw e;
       if (options.blobUnavailableIsFailure !== true) throw new BlobUnavailable(`asset ${c.asset}: ${e.message}`);
       record(c.asset, { name: "blob-available", ok: false, reason: e.message });
       continue;
     }
-    if (!record(c.asset, checkBlobDigest(bytes, c.blobDigest, blobDigest))) continue;
+    if (!record(c.asset, checkBlobDigest(bytes, ctx.blobDigest, blobDigest))) continue;
+    let openings: PrivateOpenings | undefined;
+    // A private asset's commitments open to the blob's openings (else the sums below mean nothing; the tree and the
+    // held records are still checked).
+    let opensOk = true;
+    if (priv !== undefined && privateKey !== undefined) {
+      const opened = checkPrivateBlobOpens(bytes, privateKey.operator, privateKey.encryptionKey, blobContext(ctx));
+      if (!record(c.asset, opened)) continue;
+      openings = opened.value.openings;
+      bytes = opened.value.inner;
+      opensOk = !checkPrivateOpenings(priv.commitments, openings)
+        .map((x) => record(c.asset, x))
+        .includes(false);
+    }
     const format = checkBlobFormat(bytes);
     if (!record(c.asset, format)) continue;
     const { poa, leaves } = format.value;
 
     // The tree first: held records are checked even when the reserves side fails.
     const tree = await checkLeaves(deps.crypto, leaves, ctx, deps.depth);
-    if (record(c.asset, tree) && deps.held !== undefined) {
-      const held = await deps.held.recordsFor(getAddress(s.member), c.asset, s.t);
-      const h = checkHeldRecords((xs) => deps.crypto.poseidon(xs), tree.value, held, keyHash);
-      record(c.asset, h.check);
-      honoured.push(...h.ok);
-      if (h.mismatched.length > 0) {
-        contradictions.push({
-          asset: c.asset,
-          rootHash: c.rootHash,
-          tree: tree.value,
-          records: h.mismatched,
-          set: commitments,
-        });
+    if (record(c.asset, tree)) {
+      if (openings !== undefined && opensOk) {
+        record(c.asset, checkPrivateLiabilities(tree.value.root.s, openings));
+      }
+      if (deps.held !== undefined) {
+        const held = await deps.held.recordsFor(getAddress(s.member), c.asset, s.t);
+        const h = checkHeldRecords((xs) => deps.crypto.poseidon(xs), tree.value, held, keyHash);
+        record(c.asset, h.check);
+        honoured.push(...h.ok);
+        if (h.mismatched.length > 0) {
+          contradictions.push({
+            asset: c.asset,
+            rootHash: c.rootHash,
+            tree: tree.value,
+            records: h.mismatched,
+            set: commitments,
+          });
+        }
       }
     }
 
+    if (!opensOk) continue;
     if (!record(c.asset, checkPoaBinding(poa, ctx))) continue;
     if (!record(c.asset, await rpc("snapshot block", () => checkSnapshotBlock(provider, poa, s.t)))) continue;
     if (!record(c.asset, await rpc("ownership", () => checkOwnershipSignatures(provider, poa)))) continue;
@@ -203,8 +224,13 @@ export async function verifySubject(
     const info = (await rpc("assetInfo", () => registry.getFunction("assetInfo")(c.asset))) as { token: string };
     const balances = await rpc("balances", () => checkBalances(provider, poa, info.token ?? ZeroAddress));
     if (!record(c.asset, balances)) continue;
-    record(c.asset, checkCommittedReserves(balances.value, c.reserves));
-    record(c.asset, checkSolvency(balances.value, c.rootSum));
+    if (openings !== undefined) {
+      // A = the verified total; with C_A = C_L + C_S opened above, L + S = A >= L.
+      record(c.asset, checkPrivateReserves(balances.value, openings));
+    } else {
+      record(c.asset, checkCommittedReserves(balances.value, c.reserves));
+      record(c.asset, checkSolvency(balances.value, c.rootSum));
+    }
   }
 
   // Held records of listed assets the set leaves out: the set counts as the empty tree there, so each such record
@@ -229,6 +255,70 @@ export async function verifySubject(
     contradictions,
     honoured,
   };
+}
+
+/** What one asset's blob is checked against: the entry, and for a private asset its real digest and no sum. */
+function assetContext(
+  deps: VerifyDeps,
+  s: Pick<Subject, "member" | "t" | "requestId">,
+  c: AssetCommitment,
+  priv: PrivateAssetRecord | undefined,
+): AssetContext {
+  return {
+    chainId: deps.chainId,
+    ledger: deps.addresses.ledger,
+    reserveRegistry: deps.addresses.reserveRegistry,
+    member: getAddress(s.member),
+    t: s.t,
+    requestId: s.requestId,
+    asset: c.asset,
+    rootHash: c.rootHash,
+    rootSum: priv === undefined ? c.rootSum : undefined,
+    reserves: c.reserves,
+    blobDigest: priv === undefined ? c.blobDigest : priv.blobDigest,
+  };
+}
+
+/** The context a private blob of the asset is sealed under. */
+function blobContext(ctx: AssetContext): PrivateBlobContext {
+  return { chainId: ctx.chainId, ledger: ctx.ledger, member: ctx.member, asset: ctx.asset, t: ctx.t };
+}
+
+/**
+ * This node's encryption key for a private set of `member` at t: configured, and the one the registry holds for the
+ * operator at t. Throws {@link PrivateSetNotVerified} otherwise (none of it is the member's fault); an RPC failure is
+ * thrown after the retries (postponed).
+ */
+async function privateKeyFor(
+  deps: VerifyDeps,
+  registry: Contract,
+  member: string,
+  t: bigint,
+): Promise<NonNullable<VerifyDeps["privateKeys"]>> {
+  const keys = deps.privateKeys;
+  if (keys === undefined) {
+    throw new PrivateSetNotVerified(
+      `the set of ${member} at t ${t} is private and this node has no encryption key (POR_ENCRYPTION_KEY): it ` +
+        "signs nothing for it",
+    );
+  }
+  const registered = await withRetry(
+    () => encryptionKeyAt(deps.provider, registry.target as string, keys.operator, t),
+    { log: deps.log, what: "encryptionKeyAt" },
+  );
+  if (registered === undefined) {
+    throw new PrivateSetNotVerified(
+      `the set of ${member} at t ${t} is private and no encryption key of ${keys.operator} is in force at t: this ` +
+        "operator is no recipient of its blobs and signs nothing for it",
+    );
+  }
+  if (hexlify(registered) !== hexlify(keys.encryptionKey.publicKey)) {
+    throw new PrivateSetNotVerified(
+      `the configured encryption key (public ${hexlify(keys.encryptionKey.publicKey)}) is not the one registered ` +
+        `for ${keys.operator} at t ${t} (${hexlify(registered)}): check POR_ENCRYPTION_KEY`,
+    );
+  }
+  return keys;
 }
 
 /**
@@ -339,47 +429,48 @@ export async function checkHeldTree(
 ): Promise<{ honoured: StoredRecord[]; contradiction?: Contradiction } | undefined> {
   if (deps.held === undefined) return undefined;
   const rpc = <T>(what: string, fn: () => Promise<T>) => withRetry(fn, { log: deps.log, what });
-  let commitments: AssetCommitment[];
+  let set: Awaited<ReturnType<typeof committedSet>>;
   try {
-    ({ commitments } = await rpc("commitment set", () =>
-      committedSet(deps.provider, deps.addresses.ledger, member, t),
-    ));
+    set = await rpc("commitment set", () => committedSet(deps.provider, deps.addresses.ledger, member, t));
   } catch (e) {
     // The member never committed that snapshot: its records are valid and expected, there is nothing to check yet.
     if (e instanceof NoCommittedSetError) return undefined;
     throw e;
   }
-  const c = commitments.find((x) => x.asset === asset);
-  if (c === undefined) {
+  const { commitments } = set;
+  const index = commitments.findIndex((x) => x.asset === asset);
+  if (index < 0) {
     // The set leaves the asset out: the empty tree stands for it, and every held record of it is contradicted.
     const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
     const keyHash = await keyHashAt(deps, registry, member, t);
     const [m] = await missingAssetRecords(deps, registry, member, t, commitments, keyHash, asset);
     return { honoured: [], contradiction: m?.contradiction };
   }
+  const c = commitments[index];
+  const priv = set.isPrivate ? set.privateAssets[index] : undefined;
+  const ctx = assetContext(deps, { member, t, requestId: 0n }, c, priv);
   let bytes: Uint8Array;
   try {
-    bytes = await deps.blobs.fetch(c.blobDigest, { member: getAddress(member), t, asset });
+    bytes = await deps.blobs.fetch(ctx.blobDigest, { member: ctx.member, t, asset });
   } catch (e) {
     if (e instanceof BlobNotFoundError) return undefined;
     throw e;
   }
-  if (!checkBlobDigest(bytes, c.blobDigest, blobDigest).ok) return undefined;
+  if (!checkBlobDigest(bytes, ctx.blobDigest, blobDigest).ok) return undefined;
+  if (priv !== undefined) {
+    // A private blob this node cannot open is the subject's verdict's business (or not this node's).
+    const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);
+    const keys = await privateKeyFor(deps, registry, member, t).catch((e: unknown) => {
+      if (e instanceof PrivateSetNotVerified) return undefined;
+      throw e;
+    });
+    if (keys === undefined) return undefined;
+    const opened = checkPrivateBlobOpens(bytes, keys.operator, keys.encryptionKey, blobContext(ctx));
+    if (!opened.ok) return undefined;
+    bytes = opened.value.inner;
+  }
   const format = checkBlobFormat(bytes);
   if (!format.ok) return undefined;
-  const ctx: AssetContext = {
-    chainId: deps.chainId,
-    ledger: deps.addresses.ledger,
-    reserveRegistry: deps.addresses.reserveRegistry,
-    member: getAddress(member),
-    t,
-    requestId: 0n,
-    asset,
-    rootHash: c.rootHash,
-    rootSum: c.rootSum,
-    reserves: c.reserves,
-    blobDigest: c.blobDigest,
-  };
   const tree = await checkLeaves(deps.crypto, format.value.leaves, ctx, deps.depth);
   if (!tree.ok) return undefined;
   const registry = new Contract(deps.addresses.registry, CONSORTIUM_REGISTRY_ABI, deps.provider);

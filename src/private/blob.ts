@@ -69,13 +69,36 @@ interface Header {
   v: number;
   eph: string;
   nonce: string;
-  recipients: { operator: string; nonce: string; wrapped: string }[];
+  /** Per recipient: its address, the X25519 key the content key was wrapped to (public: anyone compares it with the
+   * key the registry holds for the operator at t), the nonce and the wrapped key. */
+  recipients: { operator: string; key: string; nonce: string; wrapped: string }[];
+}
+
+/** A recipient as the header lists it. */
+export interface HeaderRecipient {
+  operator: string;
+  /** The X25519 public key, 0x hex, the content key was wrapped to. */
+  key: string;
 }
 
 /** A fresh X25519 key pair. */
 export function generateEncryptionKey(): EncryptionKeyPair {
   const { publicKey, privateKey } = generateKeyPairSync("x25519");
   return { publicKey: rawPublic(publicKey), privateKey: rawPrivate(privateKey) };
+}
+
+/**
+ * The key pair of a raw 32-byte X25519 private key (any 32 bytes are one: X25519 clamps them), e.g. the operator's
+ * configuration variable POR_ENCRYPTION_KEY.
+ */
+export function encryptionKeyFromPrivate(privateKey: Uint8Array): EncryptionKeyPair {
+  if (privateKey.length !== 32) {
+    throw new PrivateBlobError(`an X25519 private key has 32 bytes, not ${privateKey.length}`);
+  }
+  // PKCS#8 DER of an X25519 private key: the fixed 16-byte prefix (RFC 8410) and the raw key.
+  const der = Buffer.concat([Buffer.from("302e020100300506032b656e04220420", "hex"), privateKey]);
+  const key = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+  return { publicKey: rawPublic(createPublicKey(key)), privateKey: new Uint8Array(privateKey) };
 }
 
 function b64url(bytes: Uint8Array): string {
@@ -210,6 +233,7 @@ export function sealPrivateBlob(
     const nonce = randomBytes(NONCE);
     header.recipients.push({
       operator,
+      key: hexlify(r.publicKey),
       nonce: hexlify(nonce),
       wrapped: hexlify(seal(kek, nonce, contentKey, wrapAad(ctx, operator))),
     });
@@ -232,6 +256,11 @@ export function isPrivateBlob(bytes: Uint8Array): boolean {
 /** The operators a private blob is encrypted to (readable without a key). */
 export function privateBlobRecipients(bytes: Uint8Array): string[] {
   return parse(bytes).header.recipients.map((r) => r.operator);
+}
+
+/** The recipients a private blob's header lists, each with the key it names (readable without a key). */
+export function privateBlobHeaderRecipients(bytes: Uint8Array): HeaderRecipient[] {
+  return parse(bytes).header.recipients.map((r) => ({ operator: r.operator, key: r.key }));
 }
 
 function parse(bytes: Uint8Array): { header: Header; headerBytes: Uint8Array; body: Uint8Array } {

@@ -3,15 +3,58 @@
 // C_S), the liabilities opening is the root sum the leaves rebuild to, and the reserves opening is the total the
 // PoA proves at the block of t. Each check returns a named CheckResult with a reason; a failed one makes the
 // operator vote Insolvent, as for a public set.
+import { getAddress, hexlify } from "ethers";
+
 import type { CheckResult } from "../node/checks.js";
 import { SUBGROUP_ORDER } from "../crypto/field.js";
+import {
+  PrivateBlobError,
+  openPrivateBlob,
+  privateBlobHeaderRecipients,
+  type EncryptionKeyPair,
+  type PrivateBlobContext,
+  type PrivateBlobPayload,
+} from "./blob.js";
 import { MAX_COMMITTED, commit, type PrivateOpenings } from "./pedersen.js";
 
 const pass = (name: string, detail?: string): CheckResult => ({ name, ok: true, value: undefined, detail });
-const fail = (name: string, reason: string): CheckResult => ({ name, ok: false, reason });
+const fail = <T = undefined>(name: string, reason: string): CheckResult<T> => ({ name, ok: false, reason });
 
 /** The six commitment words `[C_A.x, C_A.y, C_L.x, C_L.y, C_S.x, C_S.y]` the ledger emitted. */
 export type CommitmentWords = readonly bigint[];
+
+/**
+ * The operator opens the private blob with its key pair, the key the registry holds for it at t (the caller checked
+ * that). Every failure is the member's: the blob is the one it committed (its digest checked), the operator is one of
+ * the recipients it had to seal to (a co-signing operator with a key in force at t), so a blob that does not list
+ * the operator, wraps its content key to another key, or does not open, locks a verifier out ("private-blob").
+ */
+export function checkPrivateBlobOpens(
+  bytes: Uint8Array,
+  operator: string,
+  key: EncryptionKeyPair,
+  context: PrivateBlobContext,
+): CheckResult<PrivateBlobPayload> {
+  const name = "private-blob";
+  const me = getAddress(operator);
+  const lockedOut = (why: string): CheckResult<PrivateBlobPayload> =>
+    fail<PrivateBlobPayload>(
+      name,
+      `${why}; the operator's encryption key is in force at t, so the member locked a verifier out`,
+    );
+  try {
+    const listed = privateBlobHeaderRecipients(bytes).find((r) => r.operator === me);
+    if (listed === undefined) return lockedOut(`operator ${me} is not a recipient of the blob`);
+    const registered = hexlify(key.publicKey);
+    if (typeof listed.key !== "string" || listed.key.toLowerCase() !== registered) {
+      return lockedOut(`the blob wraps ${me}'s content key to ${String(listed.key)}, not its key ${registered}`);
+    }
+    return { name, ok: true, value: openPrivateBlob(bytes, me, key, context) };
+  } catch (e) {
+    if (e instanceof PrivateBlobError) return lockedOut(e.message);
+    throw e;
+  }
+}
 
 /** Each commitment opens to its value and blinding (values in range, blindings scalars). */
 export function checkPrivateOpenings(words: CommitmentWords, o: PrivateOpenings): CheckResult[] {

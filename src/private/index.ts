@@ -5,3 +5,6 @@ export * from "./prove.js";
 export * from "./ledger.js";
 export * from "./blob.js";
 export * from "./check.js";
+export * from "./recipients.js";
+export * from "./member.js";
+export * from "./set.js";

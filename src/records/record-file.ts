@@ -198,8 +198,11 @@ export function proofOf(f: RecordFile): InclusionProof {
 
 /** What the verifier compares against, besides the file itself. */
 export interface VerifyExpectations {
-  /** The root published for this (member, asset, t), e.g. read from chain. Without it only self-consistency. */
-  root?: TreeNode;
+  /**
+   * The root published for this (member, asset, t), e.g. read from chain. Without it only self-consistency. `s`
+   * undefined: a private set, whose sum is not published (the root hash binds the root's two child sums).
+   */
+  root?: { h: bigint; s: bigint | undefined };
   /** The registered record key hash (or public key) of the member at t. */
   keyHash?: bigint;
   /** The user's own account id: the file must be about this account. */
@@ -301,7 +304,17 @@ export function verifyRecordFile(crypto: RecordCrypto, f: RecordFile, expect: Ve
   const root: TreeNode = { h: BigInt(f.tree.rootHash), s: BigInt(f.tree.rootSum) };
   const pathOk = shapeOk && verifyProof(poseidon, proofOf(f), root);
   add("inclusion", pathOk, pathOk ? "the path from your leaf reaches the root" : "the path does NOT reach the root");
-  if (expect.root !== undefined) {
+  if (expect.root?.s === undefined && expect.root !== undefined) {
+    const same = expect.root.h === root.h;
+    add(
+      "published root",
+      same,
+      same
+        ? "the root hash equals the published root hash (a private set: its sum is hidden on-chain, the root hash " +
+            "binds it)"
+        : "the root hash differs from the published root hash",
+    );
+  } else if (expect.root !== undefined) {
     const same = expect.root.h === root.h && expect.root.s === root.s;
     add(
       "published root",

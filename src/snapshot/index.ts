@@ -26,7 +26,7 @@ import {
 import { hashBatch, utf8Segments, type HashBatch } from "../crypto/hash-batch.js";
 import { bundleFileName, writeRecordsBundle } from "../records/bundle.js";
 import { formatRecordFile, recordFileOf } from "../records/file.js";
-import { PRODUCTION_DEPTH, SumTree } from "../tree/index.js";
+import { PRODUCTION_DEPTH, SumTree, rootChildren } from "../tree/index.js";
 import { encodeLeaves } from "../tree/leaves.js";
 
 /** Progress callback: a phase name, items done and total. */
@@ -55,6 +55,8 @@ export interface SnapshotOptions {
    */
   recordFiles?: boolean;
   onProgress?: Progress;
+  /** A private-mode snapshot: the summary says so and holds each root's two children (default false). */
+  private?: boolean;
   /**
    * Stops the run: at its next checkpoint (every progress report, taken when no write is in flight) it removes the
    * temporary directory and throws {@link SnapshotInterrupted}. A stage without checkpoints (a tree build) is cut
@@ -102,6 +104,11 @@ export const summarySchema = z.strictObject({
   t: dec,
   D: z.number().int().min(1).max(32),
   recordKey: z.strictObject({ Ax: dec, Ay: dec, keyHash: dec }),
+  /**
+   * A private-mode snapshot (`snapshot --private`, docs/protocol.md section 17): `ledger commit` and `ledger respond`
+   * commit it with `commitPrivate` / `respondToRequestPrivate` (totals hidden, blobs encrypted to the operators).
+   */
+  private: z.literal(true).optional(),
   assets: z.array(
     z.strictObject({
       id: z.number().int(),
@@ -114,6 +121,8 @@ export const summarySchema = z.strictObject({
       rootSum: dec,
       leavesFile: z.string(),
       leavesSha256: z.string(),
+      /** Private mode: the root's two children, the witness of the RootCommitment proof (rootHash = their hash). */
+      rootChildren: z.strictObject({ hL: dec, sL: dec, hR: dec, sR: dec }).optional(),
     }),
   ),
 });
@@ -341,6 +350,12 @@ async function exists(path: string): Promise<boolean> {
 
 const sha256hex = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
+/** The root's two children of `tree` as the summary writes them (decimal strings). */
+function rootChildrenText(poseidon: (i: readonly bigint[]) => bigint, tree: SumTree) {
+  const { left, right } = rootChildren(poseidon, tree);
+  return { hL: left.h.toString(), sL: left.s.toString(), hR: right.h.toString(), sR: right.s.toString() };
+}
+
 /**
  * Runs a snapshot. All validation happens before anything is written; output goes to a temporary directory
  * inside `outDir` that is renamed to `<member>-<t>` only when complete, so an interrupted or failed run leaves
@@ -383,6 +398,7 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
       t: o.t.toString(),
       D: depth,
       recordKey: { Ax: ax.toString(), Ay: ay.toString(), keyHash: keyHash.toString() },
+      ...(o.private === true ? { private: true as const } : {}),
       assets: [],
     };
     for (const l of [...ledger.values()].sort((a, b) => a.asset.id - b.asset.id)) {
@@ -405,6 +421,7 @@ export async function runSnapshot(crypto: Crypto, o: SnapshotOptions): Promise<S
         rootSum: snap.tree.root.s.toString(),
         leavesFile,
         leavesSha256: sha256hex(leaves),
+        ...(o.private === true ? { rootChildren: rootChildrenText((i) => crypto.poseidon(i), snap.tree) } : {}),
       });
       if (o.writeRecords !== false) {
         const recordKey = { Ax: ax, Ay: ay, keyHash };

@@ -288,6 +288,17 @@ export class SumTree {
 }
 
 /**
+ * The root's two children of `tree`: slot 0's path runs along the left edge, so its last sibling is the right child
+ * and folding the leaf with the other siblings gives the left one (the private mode's RootCommitment witness).
+ */
+export function rootChildren(poseidon: PoseidonLike, tree: SumTree): { left: TreeNode; right: TreeNode } {
+  const p = tree.proof(0);
+  let left: TreeNode = p.leaf;
+  for (const sib of p.siblings.slice(0, -1)) left = hashNode(poseidon, left, sib);
+  return { left, right: p.siblings[p.siblings.length - 1] };
+}
+
+/**
  * Recomputes the root from a proof and compares it with `root`. Enforces the range rules at every level
  * (every sum < 2^128) and that the path index fits the depth. Returns false on any mismatch.
  */

@@ -7,7 +7,7 @@
 // The defence (pad the payload to a bucket, e.g. the next power of two of the leaf count, or a fixed size per depth)
 // makes blobs of different user counts the same length; the EXPLOIT test is written to pass then.
 import { expect } from "chai";
-import { getAddress } from "ethers";
+import { getAddress, hexlify } from "ethers";
 
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import { encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
@@ -15,6 +15,7 @@ import {
   PrivateBlobError,
   generateEncryptionKey,
   openPrivateBlob,
+  privateBlobHeaderRecipients,
   privateBlobRecipients,
   sealPrivateBlob,
   type PrivateBlobContext,
@@ -76,9 +77,10 @@ describe("attack issue 15: what the private blob gives away, and who can open it
   // operator does not hold: the operator cannot open the blob, the others can, and nothing public shows who is at
   // fault (the operator's "it does not open" is indistinguishable from a lie). With "an operator not listed cannot
   // verify and must not co-sign" (docs/threat-model.md), the member picks its verifiers while appearing to list all.
-  // Suggested: the header names each recipient's public key, checked against the operator's registered key (not
-  // built: section 17.6), and the protocol tells a listed operator that cannot open the blob to vote as for a
-  // missing blob.
+  // Built since: the header names each recipient's key (anyone compares it with the registry's
+  // `encryptionKeyAt(operator, t)`), the blob's recipients are the registry's operators with a key in force at t,
+  // and the operator node votes Insolvent (`private-blob`, "the member locked a verifier out") when it is listed
+  // with another key or not listed (test/node/private-sets.test.ts).
   it("documented: a listed operator locked out of the blob (content key wrapped to another key); the others open it", async function () {
     const honest = generateEncryptionKey();
     const friend = generateEncryptionKey();
@@ -98,6 +100,8 @@ describe("attack issue 15: what the private blob gives away, and who can open it
       CTX,
     );
     expect(privateBlobRecipients(blob)).to.deep.equal([HONEST, FRIEND].map(getAddress));
+    // The header shows the decoy: HONEST is listed with a key that is not its own (public evidence).
+    expect(privateBlobHeaderRecipients(blob)[0].key).to.equal(hexlify(decoy.publicKey));
     expect(() => openPrivateBlob(blob, HONEST, honest, CTX)).to.throw(PrivateBlobError, /does not authenticate/);
     expect(openPrivateBlob(blob, FRIEND, friend, CTX).openings.liabilities).to.equal(3n);
   });

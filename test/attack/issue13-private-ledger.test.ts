@@ -146,8 +146,9 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     expect((await localBlobSource(store).fetch(privateBlobDigest(blob), subjectAt())).length).to.equal(blob.length);
     // Before the defence: the first 9 attempts threw BlobUnavailable (the node looked for keccak256 == entry digest)
     // and the 10th voted Insolvent on `blob-available` (node.ts: blobUnavailableIsFailure after blobAttempts). Now
-    // the node recognizes the set as private and abstains (PrivateSetNotVerified: the job is postponed, never
-    // signed) until it decrypts and runs src/private/check.ts.
+    // the node recognizes the set as private; without an encryption key (these deps have none) it abstains
+    // (PrivateSetNotVerified: the job is postponed, never signed). With its registered key it fetches the blob by the
+    // digest in PrivateRootCommitted and runs src/private/check.ts (test/node/private-sets.test.ts).
     const first = await verifySubject(await deps(), subject()).then(
       () => undefined,
       (e: unknown) => e,

@@ -1,5 +1,5 @@
 // The operator node's and the aggregator's keys are Hardhat configuration variables (src/hardhat/keys-plugin.ts):
-// `hre.config.por.operatorKey` / `aggregatorKey`, resolved by Hardhat when a task asks, from the environment variable
+// `hre.config.por.operatorKey` / `aggregatorKey` / `encryptionKey`, resolved by Hardhat when a task asks, from the environment variable
 // of that name when it is set, else from a configuration-variables plugin (the keystore). A stand-in keystore plugin
 // (a `configurationVariables.fetchValue` hook, as @nomicfoundation/hardhat-keystore has) keeps the test from prompting
 // for a password or touching the machine's keystore.
@@ -10,7 +10,7 @@ import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatPlugin } from "hardhat/types/plugins";
 
 import porKeysPlugin from "../../src/hardhat/keys-plugin.js";
-import { resolvePrivateKey } from "../../src/node/index.js";
+import { resolveOptionalPrivateKey, resolvePrivateKey } from "../../src/node/index.js";
 import { rejectionOf } from "../helpers/expect.js";
 
 const STORED = "0x" + "11".repeat(32);
@@ -66,6 +66,27 @@ describe("service keys as Hardhat configuration variables", () => {
     expect(e.message).to.equal(
       "no key in POR_AGGREGATOR_KEY: store it with `npx hardhat keystore set POR_AGGREGATOR_KEY` or set the " +
         "environment variable POR_AGGREGATOR_KEY",
+    );
+  });
+
+  it("the encryption key (POR_ENCRYPTION_KEY) is optional: found nowhere is undefined, a bad value is refused", async () => {
+    const h = await hreWith({});
+    expect(h.config.por.encryptionKey.name).to.equal("POR_ENCRYPTION_KEY");
+    expect(await resolveOptionalPrivateKey(h.config.por.encryptionKey)).to.equal(undefined);
+    // During tests Hardhat reads only the development keystore and says so in other words: absent too.
+    const devOnly = {
+      name: "POR_ENCRYPTION_KEY",
+      get: () =>
+        Promise.reject(new Error('HHE50002: Key "POR_ENCRYPTION_KEY" not found in the development keystore. Run ...')),
+    };
+    expect(await resolveOptionalPrivateKey(devOnly)).to.equal(undefined);
+    const broken = { name: "POR_ENCRYPTION_KEY", get: () => Promise.reject(new Error("keystore password wrong")) };
+    expect((await rejectionOf(resolveOptionalPrivateKey(broken))).message).to.equal("keystore password wrong");
+    const stored = await hreWith({ POR_ENCRYPTION_KEY: STORED.slice(2) });
+    expect(await resolveOptionalPrivateKey(stored.config.por.encryptionKey)).to.equal(STORED);
+    const bad = await hreWith({ POR_ENCRYPTION_KEY: "0x12" });
+    expect((await rejectionOf(resolveOptionalPrivateKey(bad.config.por.encryptionKey))).message).to.equal(
+      "POR_ENCRYPTION_KEY must hold a 32-byte hex private key",
     );
   });
 

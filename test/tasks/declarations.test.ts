@@ -27,6 +27,7 @@ const READ_ONLY = [
   "governance read",
   "governance roles",
   "operator init",
+  "operator encryption-key show",
   "aggregator init",
 ];
 
