@@ -5,27 +5,22 @@
 // contract of the Ignition module (test/contracts/ledger-fixture.ts). Contracts the payer uses (a forwarder, a batch
 // payer) are deployed as raw EVM bytecode built here: no new contract in contracts/.
 import { expect } from "chai";
-import { Transaction, ZeroAddress, ZeroHash, concat, getAddress, toBeHex, zeroPadValue, type EventLog } from "ethers";
+import { Transaction, ZeroAddress, ZeroHash, concat, getAddress, toBeHex, zeroPadValue } from "ethers";
 import { network } from "hardhat";
 
-import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../../src/attestations/checker.js";
+import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
-  interimRecordFromEvent,
-  postedInterims,
-  signInterimVerdict,
   type Interim,
   type InterimRecord,
 } from "../../src/attestations/index.js";
-import { packSignatures } from "../../src/consortium/index.js";
-import { ETH_ASSET, MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { interimSteps } from "../helpers/interims.js";
 import { registerReserve } from "../node/fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time, mine } = networkHelpers;
-const DAY = 86_400n;
 const E18 = 10n ** 18n;
 
 async function system() {
@@ -43,44 +38,13 @@ async function system() {
 type F = Awaited<ReturnType<typeof system>>;
 /** The current test's deployment (check() reads its posted IAs). */
 let fixture: F;
-
-async function post(f: F, over: Partial<Interim>): Promise<InterimRecord> {
-  const interim: Interim = {
-    asset: ETH_ASSET,
-    amount: E18,
-    destinationDigest: ZeroHash,
-    txRef: ZeroHash,
-    deadline: BigInt(await time.latest()) + DAY,
-    ...over,
-  };
-  const receipt = await (await f.attestations.connect(f.member).postInterim(interim)).wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
-  return interimRecordFromEvent(log);
-}
-
+const steps = interimSteps({ ethers, networkHelpers, ignition });
+/** The member posts an IA. */
+const post = (f: F, over: Partial<Interim>) => steps.post(f, f.member, over);
 /** What the operator's check gives now on the consortium chain (`token` zero: ether). */
-async function check(record: InterimRecord, token = ZeroAddress, confirmations = 1) {
-  // Every IA posted on the deployment, as the task and the node pass them.
-  const posted = (await postedInterims(fixture.attestations, undefined, 0)).map((p) => p.record);
-  return checkInterim(ethers.provider, record, {
-    token,
-    confirmations,
-    now: BigInt(await time.latest()),
-    posted,
-    ownerAt: reserveOwnerAt(fixture.reserveRegistry),
-    notBefore: paymentNotBefore(record, (await fixture.attestations.params()).interimWindow),
-  });
-}
-
-/** The operators sign the verdict their check gave and anyone submits it; returns the weight slashed. */
-async function judge(f: F, record: InterimRecord, settled: boolean): Promise<bigint> {
-  const sigs = packSignatures(
-    await Promise.all(f.operators.slice(0, 3).map((s) => signInterimVerdict(s, f.attestationsDomain, record, settled))),
-  );
-  const receipt = await (await f.attestations.connect(f.other).attestInterim(record, settled, sigs)).wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimAttested") as EventLog;
-  return log.args.slashed as bigint;
-}
+const check = (record: InterimRecord, token = ZeroAddress, confirmations = 1) =>
+  steps.check(fixture, record, token, confirmations);
+const { judge } = steps;
 
 /** Deploys `runtime` (hex) as a contract with a minimal constructor that returns it. */
 async function deployRaw(f: F, runtime: string): Promise<string> {

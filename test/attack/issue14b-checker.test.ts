@@ -4,23 +4,19 @@
 // Hardhat chain, the real `checkInterim` with the deployment's posted IAs (as `interim attest` passes them), EIP-712
 // verdicts signed by the fixture's operators and submitted to the Ignition module's Attestations contract.
 import { expect } from "chai";
-import { Signature, ZeroAddress, concat, getAddress, type EventLog, type Signer } from "ethers";
+import { Signature, ZeroAddress, concat, getAddress } from "ethers";
 import { network } from "hardhat";
 
-import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
   interimIdOf,
-  interimRecordFromEvent,
   postedInterims,
   signInterimVerdict,
   type Interim,
-  type InterimRecord,
 } from "../../src/attestations/index.js";
-import { packSignatures } from "../../src/consortium/index.js";
 import { ETH_ASSET, MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { interimSteps } from "../helpers/interims.js";
 import { registerReserve } from "../node/fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
@@ -40,39 +36,7 @@ async function system() {
   return { ...f, rival, attestationsDomain: domain };
 }
 type F = Awaited<ReturnType<typeof system>>;
-
-async function post(f: F, poster: Signer, over: Partial<Interim>): Promise<InterimRecord> {
-  const interim: Interim = {
-    asset: ETH_ASSET,
-    amount: E18,
-    destinationDigest: ethers.ZeroHash,
-    txRef: ethers.ZeroHash,
-    deadline: BigInt(await time.latest()) + DAY,
-    ...over,
-  };
-  const receipt = await (await f.attestations.connect(poster).postInterim(interim)).wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
-  return interimRecordFromEvent(log);
-}
-
-/** An honest operator's check now: every IA posted on the deployment, as `interim attest` passes them. */
-async function check(f: F, record: InterimRecord, token = ZeroAddress) {
-  const posted = (await postedInterims(f.attestations, undefined, 0)).map((p) => p.record);
-  return checkInterim(ethers.provider, record, {
-    token,
-    confirmations: 1,
-    now: BigInt(await time.latest()),
-    posted,
-    ownerAt: reserveOwnerAt(f.reserveRegistry),
-    notBefore: paymentNotBefore(record, (await f.attestations.params()).interimWindow),
-  });
-}
-
-async function verdictSigs(f: F, record: InterimRecord, settled: boolean, signers = f.operators.slice(0, 3)) {
-  return packSignatures(
-    await Promise.all(signers.map((s) => signInterimVerdict(s, f.attestationsDomain, record, settled))),
-  );
-}
+const { post, check, verdictSigs } = interimSteps({ ethers, networkHelpers, ignition });
 
 describe("issue 14b: one payment, one IA, across members; the verdict's quorum", function () {
   let f: F;

@@ -6,33 +6,18 @@
 // real Attestations contract. Contracts the payer uses (a batch payer, a log emitter) are raw EVM bytecode built
 // here: no new contract in contracts/.
 import { expect } from "chai";
-import {
-  Transaction,
-  ZeroAddress,
-  concat,
-  getAddress,
-  id,
-  toBeHex,
-  zeroPadValue,
-  type EventLog,
-  type Signer,
-} from "ethers";
+import { Transaction, concat, getAddress, id, toBeHex, zeroPadValue, type EventLog, type Signer } from "ethers";
 import { network } from "hardhat";
 
-import type {} from "../../types/ethers-contracts/hardhat.js";
-import { checkInterim, paymentNotBefore, reserveOwnerAt } from "../../src/attestations/checker.js";
 import {
   attestationsDomain,
   destinationDigestOf,
   interimRecordFromEvent,
-  postedInterims,
-  signInterimVerdict,
   signReserveAttestation,
   type Interim,
-  type InterimRecord,
 } from "../../src/attestations/index.js";
-import { packSignatures } from "../../src/consortium/index.js";
 import { ETH_ASSET, MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import { interimSteps } from "../helpers/interims.js";
 import { registerReserve } from "../node/fixture.js";
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
 
@@ -54,43 +39,7 @@ async function system() {
   return { ...f, rival, reserves, attestationsDomain: domain };
 }
 type F = Awaited<ReturnType<typeof system>>;
-
-async function post(f: F, poster: Signer, over: Partial<Interim>): Promise<InterimRecord> {
-  const interim: Interim = {
-    asset: ETH_ASSET,
-    amount: E18,
-    destinationDigest: ethers.ZeroHash,
-    txRef: ethers.ZeroHash,
-    deadline: BigInt(await time.latest()) + DAY,
-    ...over,
-  };
-  const receipt = await (await f.attestations.connect(poster).postInterim(interim)).wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimPosted") as EventLog;
-  return interimRecordFromEvent(log);
-}
-
-/** An honest operator's check now: every IA posted on the deployment, as `interim attest` passes them. */
-async function check(f: F, record: InterimRecord, token = ZeroAddress) {
-  const posted = (await postedInterims(f.attestations, undefined, 0)).map((p) => p.record);
-  return checkInterim(ethers.provider, record, {
-    token,
-    confirmations: 1,
-    now: BigInt(await time.latest()),
-    posted,
-    ownerAt: reserveOwnerAt(f.reserveRegistry),
-    notBefore: paymentNotBefore(record, (await f.attestations.params()).interimWindow),
-  });
-}
-
-/** Three operators sign `settled` for `record` and anyone submits it; returns the stake slashed. */
-async function judge(f: F, record: InterimRecord, settled: boolean): Promise<bigint> {
-  const sigs = packSignatures(
-    await Promise.all(f.operators.slice(0, 3).map((s) => signInterimVerdict(s, f.attestationsDomain, record, settled))),
-  );
-  const receipt = await (await f.attestations.connect(f.other).attestInterim(record, settled, sigs)).wait();
-  const log = receipt!.logs.find((l) => (l as EventLog).fragment?.name === "InterimAttested") as EventLog;
-  return log.args.slashed as bigint;
-}
+const { post, check, judge } = interimSteps(conn);
 
 /** A fresh EOA with `eth` wei on the chain. */
 async function hotWallet(f: F, eth = 2n * E18) {
