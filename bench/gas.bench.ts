@@ -420,6 +420,26 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     note: "creates the (member, asset) book",
   });
   rows.push({ operation: "postInterim, steady state", gas: steadyIa.gas, goal: "<= 60,000" });
+  // A batched payout's withdrawals posted together share the transaction's base cost and the member's checks.
+  const batchOf = async (count: number) => {
+    const deadline = BigInt(await time.latest()) + 3_600n;
+    const batch = Array.from({ length: count }, (_, i) => ({
+      asset: ETH_ASSET,
+      amount: 10n + BigInt(i),
+      destinationDigest: destinationDigestOf(f.user.address),
+      txRef: ethers.id(`batch-${count}-${i}`),
+      deadline,
+    }));
+    return (await gasOf(f.attestations.connect(f.member).postInterims(batch))) / BigInt(count);
+  };
+  for (const count of [2, 8]) {
+    rows.push({
+      operation: `postInterims, a batch of ${count}, per IA`,
+      gas: await batchOf(count),
+      goal: "<= 60,000",
+      note: "one transaction for a batched payout's withdrawals",
+    });
+  }
   const verdictSignatures = packSignatures(
     await Promise.all(f.operators.slice(0, 4).map((o) => signInterimVerdict(o, domain, steadyIa.record, true))),
   );

@@ -113,13 +113,27 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
 
     /// @inheritdoc IAttestations
     function postInterim(Interim calldata interim) external returns (bytes32 interimId) {
-        address member = msg.sender;
-        if (!_REGISTRY.statusOf(member).isOperating()) revert AttestationsNotOperating(member);
+        if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert AttestationsNotOperating(msg.sender);
+        interimId = _postInterim(msg.sender, interim, _params.interimWindow);
+    }
+
+    /// @inheritdoc IAttestations
+    function postInterims(Interim[] calldata interims) external returns (bytes32[] memory interimIds) {
+        if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert AttestationsNotOperating(msg.sender);
+        uint256 count = interims.length;
+        if (count == 0) revert AttestationsNoInterims();
+        uint64 window = _params.interimWindow;
+        interimIds = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) interimIds[i] = _postInterim(msg.sender, interims[i], window);
+    }
+
+    /// @dev Books one IA of `member` (checked to be operating) with the next seq of its asset.
+    function _postInterim(address member, Interim calldata interim, uint64 window) private returns (bytes32 interimId) {
         if (!_isListed(interim.asset)) revert AttestationsUnlistedAsset(interim.asset);
         if (interim.amount == 0) revert AttestationsZeroAmount();
         // An IA names the transaction that pays it: one without could never be found settled.
         if (interim.txRef == bytes32(0)) revert AttestationsNoTransaction();
-        uint64 latest = uint64(block.timestamp) + _params.interimWindow;
+        uint64 latest = uint64(block.timestamp) + window;
         if (interim.deadline <= block.timestamp || interim.deadline > latest) {
             revert AttestationsBadDeadline(interim.deadline, latest);
         }

@@ -180,6 +180,7 @@ interface IAttestations {
     error AttestationsNotOperating(address account);
     error AttestationsUnlistedAsset(uint32 asset);
     error AttestationsZeroAmount();
+    error AttestationsNoInterims();
     /// @notice An IA naming no transaction (zero `txRef`).
     error AttestationsNoTransaction();
     /// @notice The deadline is not after now or beyond now + `interimWindow` (`latest`).
@@ -270,6 +271,10 @@ interface IAttestations {
 
     /// @notice Member: posts an IA; returns its id (`interimIdOf(member, asset, seq)`).
     function postInterim(Interim calldata interim) external returns (bytes32 interimId);
+
+    /// @notice Member: posts several IAs in one transaction (a batched payout's withdrawals), in order, each as
+    /// `postInterim` would; returns their ids. All or none: one bad IA reverts the batch.
+    function postInterims(Interim[] calldata interims) external returns (bytes32[] memory interimIds);
 
     /// @notice Anyone: submits the operators' quorum verdict on an Open IA: settled (any time) or missed (at or after
     /// its deadline). The signers sign `interimVerdictDigest(record, settled)`; weights as the ledger's quorum counts

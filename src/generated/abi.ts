@@ -1156,6 +1156,7 @@ export const ATTESTATIONS_ABI = [
     name: "AttestationsInterimNotOpen",
     type: "error",
   },
+  { inputs: [], name: "AttestationsNoInterims", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
@@ -1836,6 +1837,26 @@ export const ATTESTATIONS_ABI = [
     ],
     name: "postInterim",
     outputs: [{ internalType: "bytes32", name: "interimId", type: "bytes32" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint128", name: "amount", type: "uint128" },
+          { internalType: "bytes32", name: "destinationDigest", type: "bytes32" },
+          { internalType: "bytes32", name: "txRef", type: "bytes32" },
+          { internalType: "uint64", name: "deadline", type: "uint64" },
+        ],
+        internalType: "struct IAttestations.Interim[]",
+        name: "interims",
+        type: "tuple[]",
+      },
+    ],
+    name: "postInterims",
+    outputs: [{ internalType: "bytes32[]", name: "interimIds", type: "bytes32[]" }],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -8456,6 +8477,7 @@ export const I_ATTESTATIONS_ABI = [
     name: "AttestationsInterimNotOpen",
     type: "error",
   },
+  { inputs: [], name: "AttestationsNoInterims", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
@@ -8972,6 +8994,26 @@ export const I_ATTESTATIONS_ABI = [
     ],
     name: "postInterim",
     outputs: [{ internalType: "bytes32", name: "interimId", type: "bytes32" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "uint32", name: "asset", type: "uint32" },
+          { internalType: "uint128", name: "amount", type: "uint128" },
+          { internalType: "bytes32", name: "destinationDigest", type: "bytes32" },
+          { internalType: "bytes32", name: "txRef", type: "bytes32" },
+          { internalType: "uint64", name: "deadline", type: "uint64" },
+        ],
+        internalType: "struct IAttestations.Interim[]",
+        name: "interims",
+        type: "tuple[]",
+      },
+    ],
+    name: "postInterims",
+    outputs: [{ internalType: "bytes32[]", name: "interimIds", type: "bytes32[]" }],
     stateMutability: "nonpayable",
     type: "function",
   },

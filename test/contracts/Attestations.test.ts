@@ -142,6 +142,36 @@ describe("Attestations", function () {
       expect(await f.attestations.interimStatusOf({ ...second, amount: 5n })).to.equal(0n); // None
     });
 
+    it("posts a batch of IAs in one transaction, in order, as single posts would; one bad IA reverts the batch", async function () {
+      const batch = [await interim(f, { amount: 3n }), await interim(f, { amount: 4n, txRef: ethers.id("tx-2") })];
+      const ids = await f.attestations.connect(f.member).postInterims.staticCall(batch);
+      expect(ids).to.deep.equal([
+        interimIdOf(f.member.address, ETH_ASSET, 1n),
+        interimIdOf(f.member.address, ETH_ASSET, 2n),
+      ]);
+      const receipt = await (await f.attestations.connect(f.member).postInterims(batch)).wait();
+      const records = receipt!.logs
+        .filter((l) => (l as EventLog).fragment?.name === "InterimPosted")
+        .map((l) => interimRecordFromEvent(l as EventLog));
+      expect(records.map((r) => [r.seq, r.amount, r.cumulative])).to.deep.equal([
+        [1n, 3n, 3n],
+        [2n, 4n, 7n],
+      ]);
+      for (const r of records) expect(await f.attestations.interimStatusOf(r)).to.equal(1n);
+      // A bad IA anywhere in the batch reverts it whole: no seq is consumed.
+      await expect(
+        f.attestations.connect(f.member).postInterims([await interim(f), await interim(f, { amount: 0n })]),
+      ).to.be.revertedWithCustomError(f.attestations, "AttestationsZeroAmount");
+      expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).seq).to.equal(2n);
+      await expect(f.attestations.connect(f.member).postInterims([])).to.be.revertedWithCustomError(
+        f.attestations,
+        "AttestationsNoInterims",
+      );
+      await expect(f.attestations.connect(f.other).postInterims([await interim(f)]))
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsNotOperating")
+        .withArgs(f.other.address);
+    });
+
     it("refuses callers that are not operating members, unlisted assets, zero amounts and bad deadlines", async function () {
       await expect(f.attestations.connect(f.other).postInterim(await interim(f)))
         .to.be.revertedWithCustomError(f.attestations, "AttestationsNotOperating")

@@ -217,6 +217,32 @@ describe("attestation tasks", function () {
     expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).seq).to.equal(0n);
   });
 
+  it("posts a file of withdrawals in one batched transaction, in order", async function () {
+    const f = await networkHelpers.loadFixture(deployed);
+    const c = await client(f.member, f.dir);
+    const file = join(work, "batch.json");
+    await writeFile(
+      file,
+      JSON.stringify(
+        [1, 2, 3].map((i) => ({
+          asset: ETH_ASSET,
+          amount: String(i),
+          destination: f.user.address,
+          tx: keccak256(`0x0${i}`),
+          within: 600,
+        })),
+      ),
+    );
+    const block = await ethers.provider.getBlockNumber();
+    await interimPost(c.ctx, { ...common, asset: 0, deadline: 0n, within: 3_600n, file });
+    expect(c.lines.filter((l) => l.startsWith("IA 0x"))).to.have.length(3);
+    expect(c.lines.join("\n")).to.contain("seq 3 of asset 1");
+    const book = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
+    expect([book.seq, book.cumulative]).to.deep.equal([3n, 6n * E18]);
+    // One transaction for the three.
+    expect((await ethers.provider.getBlockNumber()) - block).to.equal(1);
+  });
+
   it("samples a committed snapshot: the member opens the accounts, the auditor checks them and reports; then attests reserves", async function () {
     const f = await networkHelpers.loadFixture(deployed);
     const now = BigInt(await time.latest());
