@@ -39,8 +39,13 @@ interface Withdrawal {
   within?: string | number;
 }
 
-/** IAs per `postInterims` transaction (about 39,000 gas each in a batch of 8; bench/RESULTS.md). */
-const BATCH = 50;
+/**
+ * IAs per `postInterims` transaction: about 35,000 gas each, so 400 stay under the 2^24 gas cap of one transaction
+ * (14 million of 16.8); a file up to this size is posted whole or not at all.
+ */
+const BATCH = 400;
+/** A deadline must be at least this far ahead when checked (the batches take blocks to land). */
+const DEADLINE_MARGIN = 60n;
 
 /** `hardhat interim post`: the member posts an interim attestation per outbound withdrawal (one, or each of a file). */
 export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -65,11 +70,19 @@ export async function interimPost(ctx: Client, args: Args): Promise<void> {
   const registry = await ctx.contract("registry");
   const attestations = await ctx.contract("attestations", await ctx.signer());
   const now = BigInt((await ctx.provider.getBlock("latest"))!.timestamp);
-  // Every entry is checked before the first is sent: a bad line loses nothing.
+  const window = (await attestations.params()).interimWindow;
+  // Every entry is checked before the first is sent, its deadline too (the contract's rule): a bad line loses nothing.
   const interims: Interim[] = [];
   for (const [i, w] of withdrawals.entries()) {
     const where = given(args.file) ? `${args.file}: entry ${i}: ` : "";
-    interims.push(await interimOf(w, now, where, (asset) => registry.assetInfo(asset)));
+    const interim = await interimOf(w, now, where, (asset) => registry.assetInfo(asset));
+    if (interim.deadline < now + DEADLINE_MARGIN || interim.deadline > now + window) {
+      throw new TaskError(
+        `${where}deadline ${interim.deadline} is outside ${now + DEADLINE_MARGIN}..${now + window} (now plus a ` +
+          `minute, up to the interim window of ${window} s)`,
+      );
+    }
+    interims.push(interim);
   }
   // A file's withdrawals go in batches (one transaction each: the base cost and the member's checks shared).
   for (let i = 0; i < interims.length; i += BATCH) {
