@@ -5,7 +5,7 @@
 // contract of the Ignition module (test/contracts/ledger-fixture.ts). Contracts the payer uses (a forwarder, a batch
 // payer) are deployed as raw EVM bytecode built here: no new contract in contracts/.
 import { expect } from "chai";
-import { Transaction, ZeroAddress, ZeroHash, concat, getAddress, toBeHex, zeroPadValue } from "ethers";
+import { Transaction, ZeroAddress, ZeroHash, concat, getAddress } from "ethers";
 import { network } from "hardhat";
 
 import { checkInterim, reserveOwnerAt } from "../../src/attestations/checker.js";
@@ -16,7 +16,7 @@ import {
   type InterimRecord,
 } from "../../src/attestations/index.js";
 import { MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
-import { interimSteps } from "../helpers/interims.js";
+import { batchPayerCode, deployRaw, interimSteps } from "../helpers/interims.js";
 import { registerReserve } from "../node/fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
@@ -46,35 +46,8 @@ const check = (record: InterimRecord, token = ZeroAddress, confirmations = 1) =>
   steps.check(fixture, record, token, confirmations);
 const { judge } = steps;
 
-/** Deploys `runtime` (hex) as a contract with a minimal constructor that returns it. */
-async function deployRaw(f: F, runtime: string): Promise<string> {
-  const len = (runtime.length - 2) / 2;
-  const init = concat(["0x61", toBeHex(len, 2), "0x80600c6000396000f3", runtime]);
-  const receipt = await (await f.member.sendTransaction({ data: init })).wait();
-  return receipt!.contractAddress!;
-}
-
 /** A forwarder: every call sends its value on to `to` (a smart-contract wallet paying out, in one line). */
 const forwarderCode = (to: string) => concat(["0x600060006000600034", "0x73", to, "0x5af100"]);
-
-/**
- * A batch payer: one call transfers each of `amounts` of `token` from `from` (a reserve wallet that approved it) to
- * `to` (as exchanges batch withdrawals).
- */
-function batchPayerCode(token: string, from: string, to: string, amounts: bigint[]): string {
-  const parts: string[] = [];
-  for (const amount of amounts) {
-    // mstore(0, transferFrom selector), mstore(4, from), mstore(0x24, to), mstore(0x44, amount);
-    // call(gas, token, 0, 0, 0x64, 0, 0); pop
-    parts.push(concat(["0x7f", "0x23b872dd", new Uint8Array(28), "0x600052"]));
-    parts.push(concat(["0x73", from, "0x600452"]));
-    parts.push(concat(["0x73", to, "0x602452"]));
-    parts.push(concat(["0x7f", zeroPadValue(toBeHex(amount), 32), "0x604452"]));
-    parts.push(concat(["0x6000600060646000600073", token, "0x5af150"]));
-  }
-  parts.push("0x00");
-  return concat(parts);
-}
 
 /** The member's hot wallet broadcasts a 1 ETH withdrawal, the member posts its IA, then the wallet speeds it up. */
 async function spedUp(f: F, destination: string, digest: string) {
@@ -177,7 +150,7 @@ describe("issue 14: the operator's IA transaction check", function () {
   it("defence (was an EXPLOIT): an honest batched payout of two withdrawals to one destination has its second IA judged missed and slashed", async function () {
     const token = await f.token.getAddress();
     const payer = await deployRaw(
-      f,
+      f.member,
       batchPayerCode(token, f.member.address, destination, [40n * 10n ** 6n, 60n * 10n ** 6n]),
     );
     await f.token.mint(f.member.address, 100n * 10n ** 6n);
@@ -205,7 +178,7 @@ describe("issue 14: the operator's IA transaction check", function () {
   it("defence: a batched payout of two equal transfers settles two IAs naming it; a third naming it is missed", async function () {
     const token = await f.token.getAddress();
     const amount = 50n * 10n ** 6n;
-    const payer = await deployRaw(f, batchPayerCode(token, f.member.address, destination, [amount, amount]));
+    const payer = await deployRaw(f.member, batchPayerCode(token, f.member.address, destination, [amount, amount]));
     await f.token.mint(f.member.address, 2n * amount);
     await f.token.connect(f.member).approve(payer, 2n * amount);
     const tx = await f.member.sendTransaction({ to: payer });
@@ -222,7 +195,7 @@ describe("issue 14: the operator's IA transaction check", function () {
   // transaction's value"; members paying from contract wallets must know this (or the check should trace internal
   // calls, e.g. `debug_traceTransaction` with the call tracer, where the asset chain's RPC offers it).
   it("documented: an ether withdrawal paid through a contract wallet (internal transfer) is judged missed and slashed", async function () {
-    const wallet = await deployRaw(f, forwarderCode(destination));
+    const wallet = await deployRaw(f.member, forwarderCode(destination));
     const tx = await f.member.sendTransaction({ to: wallet, value: E18 });
     expect(await ethers.provider.getBalance(destination)).to.equal(E18);
     const record = await post(f, { destinationDigest: digest, txRef: tx.hash });

@@ -17,7 +17,7 @@ import {
   type Interim,
 } from "../../src/attestations/index.js";
 import { ETH_ASSET, MEMBER_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
-import { interimSteps } from "../helpers/interims.js";
+import { deployRaw, interimSteps } from "../helpers/interims.js";
 import { registerReserve } from "../node/fixture.js";
 import { reserveRegistryDomain, signReserveOwnership } from "../../src/chain/index.js";
 
@@ -66,14 +66,6 @@ async function presign(
 
 async function removeReserve(f: F, member: Signer, wallet: string) {
   await (await f.reserveRegistry.connect(member).removeReserve(wallet)).wait();
-}
-
-/** Deploys `runtime` (hex) as a contract with a minimal constructor that returns it. */
-async function deployRaw(f: F, runtime: string): Promise<string> {
-  const len = (runtime.length - 2) / 2;
-  const init = concat(["0x61", toBeHex(len, 2), "0x80600c6000396000f3", runtime]);
-  const receipt = await (await f.other.sendTransaction({ data: init })).wait();
-  return receipt!.contractAddress!;
 }
 
 /** A batch payer: one call does `token.transferFrom(from, to, amount)` for each (from, amount) (each approved it). */
@@ -239,7 +231,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     for (const w of [w1, w2]) await registerReserve(conn, f.reserves, f.member, w);
     const amount = 50n * USD;
     const payer = await deployRaw(
-      f,
+      f.other,
       batchFromCode(token, destination, [
         { from: w1.address, amount },
         { from: w2.address, amount },
@@ -394,7 +386,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   it("defence: a registered contract wallet's token payment settles its IA whoever sends the transaction; a second IA naming it is missed", async function () {
     const token = await f.token.getAddress();
     const amount = 100n * USD;
-    const wallet = await deployRaw(f, permissiveWalletCode(token, destination, amount));
+    const wallet = await deployRaw(f.other, permissiveWalletCode(token, destination, amount));
     await registerContractWallet(f, f.member, wallet);
     await f.token.mint(wallet, 2n * amount);
     // A relayer (not a reserve wallet) sends the transaction: the Transfer's `from` is the contract wallet.
@@ -417,7 +409,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   it("defence (was an EXPLOIT): a permissive ERC-1271 reserve wallet, once rotated out, is registered by a rival that claims its past token payment", async function () {
     const token = await f.token.getAddress();
     const amount = 100n * USD;
-    const wallet = await deployRaw(f, permissiveWalletCode(token, destination, amount));
+    const wallet = await deployRaw(f.other, permissiveWalletCode(token, destination, amount));
     await registerContractWallet(f, f.member, wallet);
     await f.token.mint(wallet, amount);
     const tx = await f.other.sendTransaction({ to: wallet });
@@ -439,7 +431,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
   // emitting `Transfer(memberWallet, destination, amount)` as its own log moves no token and settles nothing.
   it("defence: a Transfer log emitted by another contract (the token's event, the member's wallet as from) settles nothing", async function () {
     const token = await f.token.getAddress();
-    const emitter = await deployRaw(f, transferEmitterCode(f.member.address, destination, 100n * USD));
+    const emitter = await deployRaw(f.other, transferEmitterCode(f.member.address, destination, 100n * USD));
     const tx = await f.member.sendTransaction({ to: emitter });
     const receipt = await tx.wait();
     expect(receipt!.logs.length).to.equal(1);
@@ -464,7 +456,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     const token = await f.token.getAddress();
     const stranger = await hotWallet(f);
     const short = await deployRaw(
-      f,
+      f.other,
       batchFromCode(token, destination, [
         { from: f.member.address, amount: 40n * USD },
         { from: stranger.address, amount: 60n * USD },
@@ -485,7 +477,7 @@ describe("issue 14e: the IA payer binding (ReserveRegistry.ownerAt at the IA's p
     });
 
     const both = await deployRaw(
-      f,
+      f.other,
       batchFromCode(token, destination, [
         { from: f.member.address, amount: 100n * USD },
         { from: f.rival.address, amount: 100n * USD },

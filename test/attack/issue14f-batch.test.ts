@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { ZeroAddress, ZeroHash, concat, getAddress, toBeHex, zeroPadValue, type EventLog } from "ethers";
+import { ZeroAddress, ZeroHash, getAddress, type EventLog } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -22,7 +22,7 @@ import {
 import { interimPost } from "../../tasks/interim-post.js";
 import { ETH_ASSET, TOKEN_ASSET, deployLedgerSystem, fixtureAddresses } from "../contracts/ledger-fixture.js";
 import { deploymentDir, expectTaskError, testClient } from "../helpers/client.js";
-import { interimSteps } from "../helpers/interims.js";
+import { batchPayerCode, deployRaw, interimSteps } from "../helpers/interims.js";
 import { registerReserve } from "../node/fixture.js";
 
 const connection = await network.create();
@@ -66,28 +66,6 @@ async function postBatch(f: F, batch: Interim[]): Promise<InterimRecord[]> {
   return receipt!.logs
     .filter((l) => (l as EventLog).fragment?.name === "InterimPosted")
     .map((l) => interimRecordFromEvent(l as EventLog));
-}
-
-/** Deploys `runtime` (hex) as a contract with a minimal constructor that returns it. */
-async function deployRaw(f: F, runtime: string): Promise<string> {
-  const len = (runtime.length - 2) / 2;
-  const init = concat(["0x61", toBeHex(len, 2), "0x80600c6000396000f3", runtime]);
-  const receipt = await (await f.member.sendTransaction({ data: init })).wait();
-  return receipt!.contractAddress!;
-}
-
-/** A batch payer: one call transfers each of `amounts` of `token` from `from` (approved) to `to`. */
-function batchPayerCode(token: string, from: string, to: string, amounts: bigint[]): string {
-  const parts: string[] = [];
-  for (const amount of amounts) {
-    parts.push(concat(["0x7f", "0x23b872dd", new Uint8Array(28), "0x600052"]));
-    parts.push(concat(["0x73", from, "0x600452"]));
-    parts.push(concat(["0x73", to, "0x602452"]));
-    parts.push(concat(["0x7f", zeroPadValue(toBeHex(amount), 32), "0x604452"]));
-    parts.push(concat(["0x6000600060646000600073", token, "0x5af150"]));
-  }
-  parts.push("0x00");
-  return concat(parts);
 }
 
 describe("issue 14f: batched IAs (postInterims, interim post --file)", function () {
@@ -192,7 +170,7 @@ describe("issue 14f: batched IAs (postInterims, interim post --file)", function 
   it("defence: a token payout of two equal transfers, named by three IAs of one batch, settles two; the third is missed", async function () {
     const token = await f.token.getAddress();
     const amount = 50n * USD;
-    const payer = await deployRaw(f, batchPayerCode(token, f.member.address, destination, [amount, amount]));
+    const payer = await deployRaw(f.member, batchPayerCode(token, f.member.address, destination, [amount, amount]));
     await f.token.mint(f.member.address, 2n * amount);
     await f.token.connect(f.member).approve(payer, 2n * amount);
     const tx = await f.member.sendTransaction({ to: payer });

@@ -1,7 +1,16 @@
 // The IA attack tests' shared steps (test/attack/issue14*-checker, issue14e-payer): a member posts an IA, an honest
 // operator checks it now as `interim attest` does (every IA posted on the deployment, the payer's reserve ownership,
 // the interim window), and three operators' verdict is submitted.
-import { ZeroAddress, ZeroHash, type EventLog, type Signer, type TypedDataDomain } from "ethers";
+import {
+  ZeroAddress,
+  ZeroHash,
+  concat,
+  toBeHex,
+  zeroPadValue,
+  type EventLog,
+  type Signer,
+  type TypedDataDomain,
+} from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import { checkInterim, paymentNotBefore, reserveOwnerAt, type InterimCheck } from "../../src/attestations/checker.js";
@@ -76,4 +85,31 @@ export function interimSteps(conn: Connection) {
     return log.args.slashed as bigint;
   };
   return { post, check, verdictSigs, judge };
+}
+
+/** Deploys `runtime` (hex) from `deployer` as a contract with a minimal constructor that returns it. */
+export async function deployRaw(deployer: Signer, runtime: string): Promise<string> {
+  const len = (runtime.length - 2) / 2;
+  const init = concat(["0x61", toBeHex(len, 2), "0x80600c6000396000f3", runtime]);
+  const receipt = await (await deployer.sendTransaction({ data: init })).wait();
+  return receipt!.contractAddress!;
+}
+
+/**
+ * A batch payer's runtime: one call transfers each of `amounts` of `token` from `from` (a reserve wallet that approved
+ * it) to `to` (as exchanges batch withdrawals).
+ */
+export function batchPayerCode(token: string, from: string, to: string, amounts: bigint[]): string {
+  const parts: string[] = [];
+  for (const amount of amounts) {
+    // mstore(0, transferFrom selector), mstore(4, from), mstore(0x24, to), mstore(0x44, amount);
+    // call(gas, token, 0, 0, 0x64, 0, 0); pop
+    parts.push(concat(["0x7f", "0x23b872dd", new Uint8Array(28), "0x600052"]));
+    parts.push(concat(["0x73", from, "0x600452"]));
+    parts.push(concat(["0x73", to, "0x602452"]));
+    parts.push(concat(["0x7f", zeroPadValue(toBeHex(amount), 32), "0x604452"]));
+    parts.push(concat(["0x6000600060646000600073", token, "0x5af150"]));
+  }
+  parts.push("0x00");
+  return concat(parts);
 }
