@@ -118,6 +118,13 @@ async function nextTimestamp(): Promise<bigint> {
   return BigInt(await time.latest()) + 1n;
 }
 
+/** The next block's timestamp, pinned so that the wall clock cannot move it before the next transaction mines. */
+async function pinNextTimestamp(): Promise<bigint> {
+  const at = await nextTimestamp();
+  await time.setNextBlockTimestamp(at);
+  return at;
+}
+
 /** A new strategy (over a new token unless `token` is given), deployed on the stand-in StrategyManager. */
 async function newStrategy(f: F, token?: TestToken): Promise<{ strategy: StandInStrategy; token: TestToken }> {
   const t = token ?? (await ethers.deployContract("TestToken", ["Test USD", "TUSD", 18], f.governance));
@@ -468,7 +475,7 @@ describe("EigenLayerStakeSource", function () {
       const left = await blockOf(deregisterSelf(f, a));
       await f.el.mineTo(left + f.deallocationDelay);
       const reason = f.el.allocationManager.interface.encodeErrorResult("OperatorNotSlashable", []);
-      const orderedAt = await nextTimestamp();
+      const orderedAt = await pinNextTimestamp();
       await expect(f.source.connect(f.adjudicator).slash(a.address, 5_000, f.prover.address))
         .to.emit(f.source, "SlashDeferred")
         .withArgs(1n, a.address, 5_000, reason)
@@ -530,7 +537,7 @@ describe("EigenLayerStakeSource", function () {
 
     it("defers the slash of a member without operator with EigenLayerNoOperator as the reason", async function () {
       const reason = f.source.interface.encodeErrorResult("EigenLayerNoOperator", [c.address]);
-      const orderedAt = await nextTimestamp();
+      const orderedAt = await pinNextTimestamp();
       await expect(f.source.connect(f.adjudicator).slash(c.address, 1_000, ZeroAddress))
         .to.emit(f.source, "SlashDeferred")
         .withArgs(1n, c.address, 1_000, reason);
@@ -553,7 +560,7 @@ describe("EigenLayerStakeSource", function () {
       await f.addStake(a, 10n * E18);
       await f.el.allocationManager.setPaused(true);
       const before = BigInt(await time.latest());
-      const orderedAt = await nextTimestamp();
+      const orderedAt = await pinNextTimestamp();
       await f.source.connect(f.adjudicator).slash(a.address, 2_000, ZeroAddress);
       expect(await f.source.deferredSlashesOf(a.address)).to.deep.equal([1n]);
       expect(await f.source.pendingSlashesOf(a.address)).to.deep.equal([]);
