@@ -12,6 +12,7 @@ import {IAdjudicator} from "./interfaces/IAdjudicator.sol";
 import {IAttestations} from "./interfaces/IAttestations.sol";
 import {ICommitmentLedger} from "./interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "./interfaces/IConsortiumRegistry.sol";
+import {IReputation} from "./interfaces/IReputation.sol";
 import {IStakeSource} from "./interfaces/IStakeSource.sol";
 import {Constants} from "./libraries/Constants.sol";
 import {MemberStatuses} from "./libraries/MemberStatuses.sol";
@@ -48,8 +49,6 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     );
     /// @notice Most accounts in one sample.
     uint32 public constant MAX_SAMPLE_SIZE = 1_000;
-    /// @notice How many of a member's last RAs' findings reputation weighs (the worst decayed one counts).
-    uint256 public constant RECENT_FINDINGS = 4;
     /// @notice Blocks between a sample request and the block whose hash seeds it.
     uint64 public constant SEED_DELAY_BLOCKS = 2;
 
@@ -60,23 +59,16 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     IConsortiumRegistry private immutable _REGISTRY;
     IStakeSource private immutable _STAKE;
     ICommitmentLedger private immutable _LEDGER;
+    IReputation private immutable _REPUTATION;
 
     Params private _params;
     address private _adjudicator;
     uint256 private _sampleCount;
     mapping(bytes32 interimId => uint256 word) private _interims;
     mapping(address member => mapping(uint32 asset => AssetBook book)) private _books;
-    /// @dev A member's audit state as stored: the last findings and posting time live in `_recent`.
-    struct StoredAudit {
-        uint64 lastPeriodEnd;
-        uint64 count;
-        uint64 dueAt;
-        uint32 overdueCounted;
-    }
-
-    mapping(address member => StoredAudit state) private _audits;
+    /// @dev A member's audit state as stored (before its first RA, `_auditState` derives the due time).
+    mapping(address member => AuditState state) private _audits;
     mapping(address member => mapping(address auditor => AuditorChain chain)) private _chains;
-    mapping(address member => FindingsEntry[RECENT_FINDINGS] entries) private _recent;
     mapping(address member => Duties duties) private _duties;
     mapping(address member => uint64 raInterval) private _raIntervals;
     mapping(uint256 id => Sample sample) private _samples;
@@ -88,23 +80,27 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @param registry The consortium registry (members, assets, auditors).
     /// @param stakeSource The stake source (operators' quorum weights).
     /// @param ledger The commitment ledger (quorum parameters, committed sets).
+    /// @param reputation Reputation (each RA's findings are recorded there: `IReputation.recordFindings`).
     /// @param params_ The initial parameters.
     constructor(
         address admin,
         IConsortiumRegistry registry,
         IStakeSource stakeSource,
         ICommitmentLedger ledger,
+        IReputation reputation,
         Params memory params_
     ) EIP712("PoR Attestations", "1") {
         if (
             admin == address(0) ||
             address(registry) == address(0) ||
             address(stakeSource) == address(0) ||
-            address(ledger) == address(0)
+            address(ledger) == address(0) ||
+            address(reputation) == address(0)
         ) revert AttestationsZeroAddress();
         _REGISTRY = registry;
         _STAKE = stakeSource;
         _LEDGER = ledger;
+        _REPUTATION = reputation;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _setParams(params_);
     }
@@ -198,7 +194,8 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             revert AttestationsBadSignature(auditor);
         }
         _setBaselines(ra, through);
-        _recordRa(member, ra.periodEnd, f);
+        _recordRa(member, ra.periodEnd);
+        _REPUTATION.recordFindings(member, f);
         emit ReserveAttested(member, auditor, ra.periodStart, ra.periodEnd, ra.reportDigest, f);
     }
 
@@ -226,8 +223,8 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         });
     }
 
-    /// @dev Counts an RA's duty, moves the member's due time and keeps its findings among the recent ones.
-    function _recordRa(address member, uint64 periodEnd, Findings calldata f) private {
+    /// @dev Counts an RA's duty and moves the member's due time.
+    function _recordRa(address member, uint64 periodEnd) private {
         // On time when posted by the due time; a late RA counts every interval past the due time that markOverdue
         // has not counted yet.
         AuditState memory state = _auditState(member);
@@ -245,12 +242,8 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             state.dueAt = periodEnd + raIntervalOf(member);
             state.overdueCounted = 0;
         }
-        _recent[member][state.count % RECENT_FINDINGS] = FindingsEntry({
-            findings: f,
-            postedAt: uint64(block.timestamp)
-        });
         state.count += 1;
-        _storeAudit(member, state);
+        _audits[member] = state;
     }
 
     /// @inheritdoc IAttestations
@@ -263,7 +256,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         _duties[member].raOverdue += late - state.overdueCounted;
         emit ReserveAttestationOverdue(member, state.dueAt, msg.sender);
         state.overdueCounted = late;
-        _storeAudit(member, state);
+        _audits[member] = state;
     }
 
     // ------------------------------------------------------------------ sampling
@@ -422,16 +415,6 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     }
 
     /// @inheritdoc IAttestations
-    function recentFindingsOf(address member) external view returns (FindingsEntry[] memory entries) {
-        uint256 count = _audits[member].count;
-        uint256 held = count < RECENT_FINDINGS ? count : RECENT_FINDINGS;
-        entries = new FindingsEntry[](held);
-        for (uint256 i = 0; i < held; ++i) {
-            entries[i] = _recent[member][(count - held + i) % RECENT_FINDINGS];
-        }
-    }
-
-    /// @inheritdoc IAttestations
     function isOverdue(address member) external view returns (bool) {
         uint64 dueAt = _auditState(member).dueAt;
         return dueAt != 0 && block.timestamp > dueAt;
@@ -576,16 +559,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @dev The member's audit state; before its first RA, due `raInterval` after its probation began (zero: not
     /// yet on probation, never due).
     function _auditState(address member) private view returns (AuditState memory state) {
-        StoredAudit memory stored = _audits[member];
-        state.lastPeriodEnd = stored.lastPeriodEnd;
-        state.count = stored.count;
-        state.dueAt = stored.dueAt;
-        state.overdueCounted = stored.overdueCounted;
-        if (stored.count != 0) {
-            FindingsEntry memory last = _recent[member][(stored.count - 1) % RECENT_FINDINGS];
-            state.lastFindings = last.findings;
-            state.lastPostedAt = last.postedAt;
-        }
+        state = _audits[member];
         if (state.count == 0 && state.dueAt == 0) {
             uint64 since = _REGISTRY.memberInfo(member).probationSince;
             if (since != 0) state.dueAt = since + raIntervalOf(member);
@@ -613,15 +587,6 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         } catch {
             return false;
         }
-    }
-
-    function _storeAudit(address member, AuditState memory state) private {
-        _audits[member] = StoredAudit({
-            lastPeriodEnd: state.lastPeriodEnd,
-            count: state.count,
-            dueAt: state.dueAt,
-            overdueCounted: state.overdueCounted
-        });
     }
 
     function _recordHash(InterimRecord memory record) private pure returns (bytes32) {

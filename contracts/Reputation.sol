@@ -22,6 +22,8 @@ contract Reputation is IReputation, AccessControl {
     Weights private _weights;
     IAttestations private _attestations;
     ITransfers private _transfers;
+    /// @dev Per caller (the attestations contract is the one the score reads), per member: the worst findings penalty.
+    mapping(address attestations => mapping(address member => FindingsPenalty penalty)) private _findings;
 
     /// @param admin The governance admin (DEFAULT_ADMIN_ROLE).
     /// @param stakeSource_ The stake source (stake history).
@@ -47,7 +49,7 @@ contract Reputation is IReputation, AccessControl {
                 mediumBps: 250,
                 lowBps: 50,
                 scoreWeightBps: 5_000,
-                findingsDecay: 180 days,
+                findingsDecay: 360 days,
                 transfers: 1
             })
         );
@@ -126,7 +128,7 @@ contract Reputation is IReputation, AccessControl {
                 (uint256(d.interimsSettled) + d.interimsMissed) * w.interims +
                 (uint256(d.raOnTime) + d.raOverdue) * w.reserveAttestations +
                 (uint256(d.samplesOpened) + d.samplesMissed) * w.samples;
-            parts.findingsPenaltyBps = _findingsPenalty(attestations_.recentFindingsOf(member), w);
+            parts.findingsPenaltyBps = _decayed(_findings[address(attestations_)][member], w.findingsDecay);
         }
         ITransfers transfers_ = _transfers;
         if (address(transfers_) != address(0)) {
@@ -139,6 +141,32 @@ contract Reputation is IReputation, AccessControl {
         uint256 score = Math.mulDiv(parts.twc, parts.weightedMet, parts.weightedTotal);
         score = Math.mulDiv(score, Constants.BPS - parts.findingsPenaltyBps, Constants.BPS);
         parts.score = Math.mulDiv(score, parts.slashFactor, _ONE);
+    }
+
+    /// @inheritdoc IReputation
+    function recordFindings(address member, IAttestations.Findings calldata f) external {
+        Weights memory w = _weights;
+        FindingsPenalty storage stored = _findings[msg.sender][member];
+        uint256 penalty =
+            uint256(f.critical) * w.criticalBps +
+                uint256(f.high) * w.highBps +
+                uint256(f.medium) * w.mediumBps +
+                uint256(f.low) * w.lowBps +
+                ((Constants.BPS - f.score) * w.scoreWeightBps) / Constants.BPS;
+        if (penalty > Constants.BPS) penalty = Constants.BPS;
+        if (penalty <= _decayed(stored, w.findingsDecay)) return;
+        stored.bps = uint16(penalty);
+        stored.at = uint64(block.timestamp);
+        emit FindingsPenaltyRaised(msg.sender, member, uint16(penalty));
+    }
+
+    /// @inheritdoc IReputation
+    function findingsPenaltyOf(
+        address attestations_,
+        address member
+    ) external view returns (FindingsPenalty memory stored, uint256 nowBps) {
+        stored = _findings[attestations_][member];
+        nowBps = _decayed(stored, _weights.findingsDecay);
     }
 
     /// @inheritdoc IReputation
@@ -180,26 +208,10 @@ contract Reputation is IReputation, AccessControl {
         return total / elapsed;
     }
 
-    /// @dev The worst findings penalty in basis points among the member's recent RAs, each decayed linearly over
-    /// `findingsDecay` after its posting (a clean RA after an adverse one does not wipe the adverse one's).
-    function _findingsPenalty(
-        IAttestations.FindingsEntry[] memory entries,
-        Weights memory w
-    ) private view returns (uint256 worst) {
-        for (uint256 i = 0; i < entries.length; ++i) {
-            uint256 elapsed = block.timestamp - entries[i].postedAt;
-            if (elapsed >= w.findingsDecay) continue;
-            IAttestations.Findings memory f = entries[i].findings;
-            uint256 penalty =
-                uint256(f.critical) * w.criticalBps +
-                    uint256(f.high) * w.highBps +
-                    uint256(f.medium) * w.mediumBps +
-                    uint256(f.low) * w.lowBps +
-                    ((Constants.BPS - f.score) * w.scoreWeightBps) / Constants.BPS;
-            if (penalty > Constants.BPS) penalty = Constants.BPS;
-            penalty = (penalty * (w.findingsDecay - elapsed)) / w.findingsDecay;
-            if (penalty > worst) worst = penalty;
-        }
+    /// @dev What is left now of a stored penalty, at 10000 basis points per `decay` seconds.
+    function _decayed(FindingsPenalty memory p, uint64 decay) private view returns (uint256) {
+        uint256 drop = ((block.timestamp - p.at) * Constants.BPS) / decay;
+        return drop >= p.bps ? 0 : p.bps - drop;
     }
 
     function _setWeights(Weights memory w) private {

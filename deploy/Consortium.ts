@@ -105,13 +105,14 @@ function consortiumAround(
     registry,
     stake,
     ledger,
+    reputation,
     {
       raInterval: m.getParameter("raInterval", 90n * 86_400n),
       interimWindow: m.getParameter("interimWindow", 3n * 86_400n),
       sampleWindow: m.getParameter("sampleWindow", 7n * 86_400n),
       missedInterimBps: m.getParameter("missedInterimBps", 1_000n),
-      // 45 days: four RAs (RECENT_FINDINGS) cover Reputation's 180-day findingsDecay, so clean RAs cannot push an
-      // adverse RA's findings out before they decay.
+      // 45 days: an auditor's RAs for a member are at least this long and this far apart, which bounds the RA duties
+      // met a friendly auditor adds (findings need no bound: Reputation keeps the worst, decaying at a fixed slope).
       minRaPeriod: m.getParameter("minRaPeriod", 45n * 86_400n),
     },
   ]);

@@ -15,8 +15,8 @@ pragma solidity 0.8.30;
 /// to that one (they no longer wait for a verdict) and restarts the expected-reserves baseline (an RA accounting for
 /// fewer IAs than the baseline's leaves it as it stands). Each auditor keeps its own nonce and period chain per member
 /// (one auditor's RA cannot void another's); an auditor's periods follow each other without overlap and last at
-/// least `minRaPeriod`; reputation weighs the worst decayed findings of the member's last `RECENT_FINDINGS` RAs; a
-/// member with no RA for longer than its `raInterval` is overdue (`markOverdue`, anyone, once per interval: a missed
+/// least `minRaPeriod` and are posted at least `minRaPeriod` apart; each RA's findings go to Reputation
+/// (`IReputation.recordFindings`: the worst penalty, decaying at a fixed slope, which no clean RA lowers); a member with no RA for longer than its `raInterval` is overdue (`markOverdue`, anyone, once per interval: a missed
 /// duty).
 /// Sampling: an auditor requests `size` accounts of a member's committed snapshot in one asset; the seed is the hash
 /// of a block after the request (`fixSampleSeed`, anyone, within 256 blocks), which the member cannot know when the
@@ -99,13 +99,12 @@ interface IAttestations {
     }
 
     /// @notice A member's RA state: the last period's end, how many RAs, when the next is due (it never moves until
-    /// the next RA), how many intervals past it have been counted as missed duties, and the last findings.
+    /// the next RA) and how many intervals past it have been counted as missed duties. Each RA's findings are in its
+    /// `ReserveAttested` event; what reputation keeps of them is `IReputation.findingsPenaltyOf`.
     struct AuditState {
         uint64 lastPeriodEnd;
         uint64 count;
         uint64 dueAt;
-        uint64 lastPostedAt;
-        Findings lastFindings;
         uint32 overdueCounted;
     }
 
@@ -154,19 +153,13 @@ interface IAttestations {
         uint64 lastPostedAt;
     }
 
-    /// @notice One of a member's recent RAs' findings and when it was posted (reputation decays it from then).
-    struct FindingsEntry {
-        Findings findings;
-        uint64 postedAt;
-    }
-
     /// @notice Governance parameters: a member's SLA defaults for attestations, the sampling window and the slash.
     /// @param raInterval Longest time between a member's RAs (from its probation, then from each RA's period end).
     /// @param interimWindow Latest deadline an IA may name, from its posting.
     /// @param sampleWindow Time a member has to open a sample, from the seed's fixing.
     /// @param missedInterimBps Share of the member's stake slashed for a missed IA (0: counted, not slashed).
-    /// @param minRaPeriod Shortest period one RA may cover (at most `raInterval`): with `RECENT_FINDINGS` entries, an
-    /// auditor's clean RAs push an adverse RA's findings out of reputation no sooner than that many such periods.
+    /// @param minRaPeriod Shortest period one RA may cover (at most `raInterval`), and the shortest time between two
+    /// RAs of one auditor for one member: it bounds how many RA duties met a friendly auditor can add.
     struct Params {
         uint64 raInterval;
         uint64 interimWindow;
@@ -335,9 +328,6 @@ interface IAttestations {
 
     /// @notice `auditor`'s nonce and period chain for `member`.
     function auditorChainOf(address member, address auditor) external view returns (AuditorChain memory);
-
-    /// @notice The findings of `member`'s last RAs (up to `RECENT_FINDINGS`, oldest first).
-    function recentFindingsOf(address member) external view returns (FindingsEntry[] memory);
 
     /// @notice Whether `member` is past its RA due time now.
     function isOverdue(address member) external view returns (bool);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAttestations} from "./IAttestations.sol";
+
 /// @title IReputation
 /// @notice A member's reputation score (A9, v1): time-weighted collateral times the share of duties met within the
 /// SLA, reduced by a penalty per slash. Computed on read from what the contracts that observe the member keep
@@ -13,10 +15,15 @@ pragma solidity 0.8.30;
 /// Duties (A9): the ledger's (snapshots in cadence, requests answered) and, once `setAttestations` wired the
 /// attestations contract, its IAs settled or missed, RAs on time or overdue and samples opened or missed, each kind
 /// weighted by governance (`Weights`): met = sum(weight_k * met_k), total = sum(weight_k * total_k).
-/// RA findings: penalty = min(10000, sum(count_s * weight_s) + (10000 - score) * scoreWeightBps / 10000) basis points
-/// from the last RA, decaying linearly to zero over `findingsDecay` seconds after it was posted.
+/// RA findings: an RA's penalty = min(10000, sum(count_s * weight_s) + (10000 - score) * scoreWeightBps / 10000)
+/// basis points, with the weights in force when the RA is posted (`recordFindings`, called by the attestations
+/// contract). Reputation keeps one figure per member: the worst penalty, decaying at a fixed slope of 10000 basis
+/// points per `findingsDecay` seconds; an RA raises it when its own penalty is above what is left, and nothing lowers
+/// it but time (a clean RA, or many, cannot wipe an adverse one: a penalty of p lasts p / 10000 * findingsDecay).
+/// The duties of 0-confirmation transfers count once `setTransfers` wired the transfers contract: settled notices as
+/// met, defaulted ones as missed, weighted by `Weights.transfers`.
 /// score = twc * met / total * (10000 - findings penalty) / 10000 * ((10000 - slashPenaltyBps) / 10000) ^ slashCount;
-/// zero without duties. The 0-confirmation settlement factor (A8) is not built: it counts 1.
+/// zero without duties.
 interface IReputation {
     /// @notice Governance's weights: per duty kind, per finding severity (basis points each), of the score's
     /// shortfall, and the findings' decay.
@@ -38,7 +45,7 @@ interface IReputation {
     /// @param twc Time-weighted collateral.
     /// @param weightedMet Weighted duties met.
     /// @param weightedTotal Weighted duties in all.
-    /// @param findingsPenaltyBps The last RA's findings penalty, decayed to now.
+    /// @param findingsPenaltyBps The member's worst RA findings penalty, decayed to now (see `findingsPenaltyOf`).
     /// @param slashFactor ((10000 - slashPenaltyBps) / 10000) ^ slashCount, in 1e18 fixed point.
     /// @param score The score.
     struct Parts {
@@ -48,6 +55,13 @@ interface IReputation {
         uint256 findingsPenaltyBps;
         uint256 slashFactor;
         uint256 score;
+    }
+
+    /// @notice The worst findings penalty an RA set, as stored: `bps` at `at`, decaying from then at 10000 basis
+    /// points per `findingsDecay`.
+    struct FindingsPenalty {
+        uint16 bps;
+        uint64 at;
     }
 
     /// @notice A member's reputation inputs, as read from the ledger and the stake source.
@@ -79,6 +93,8 @@ interface IReputation {
     /// @notice The transfers contract is set already (it is wired once).
     error ReputationTransfersAlreadySet();
 
+    /// @notice Emitted when an RA raised `member`'s findings penalty (as counted for `attestations`, the caller).
+    event FindingsPenaltyRaised(address indexed attestations, address indexed member, uint16 bps);
     /// @notice Emitted when governance sets the slash penalty.
     event SlashPenaltySet(uint16 slashPenaltyBps);
     /// @notice Emitted when governance sets the weights.
@@ -97,6 +113,18 @@ interface IReputation {
     /// @notice Governance, once: the transfers contract (settled notices count as duties met, defaults as missed,
     /// weighted by `Weights.transfers`).
     function setTransfers(address transfers) external;
+
+    /// @notice Called by the attestations contract for each RA it takes: raises `member`'s findings penalty to the
+    /// RA's when that is above the stored one decayed to now. Anyone may call it; each caller's figures are its own,
+    /// and the score reads only those of the wired attestations contract.
+    function recordFindings(address member, IAttestations.Findings calldata findings) external;
+
+    /// @notice `member`'s findings penalty as recorded by `attestations_`: the stored figure, and what is left of it
+    /// now (the part the score counts).
+    function findingsPenaltyOf(
+        address attestations_,
+        address member
+    ) external view returns (FindingsPenalty memory stored, uint256 nowBps);
 
     /// @notice The wired transfers contract (zero until set).
     function transfers() external view returns (address);

@@ -1048,6 +1048,7 @@ export const ATTESTATIONS_ABI = [
       { internalType: "contract IConsortiumRegistry", name: "registry", type: "address" },
       { internalType: "contract IStakeSource", name: "stakeSource", type: "address" },
       { internalType: "contract ICommitmentLedger", name: "ledger", type: "address" },
+      { internalType: "contract IReputation", name: "reputation", type: "address" },
       {
         components: [
           { internalType: "uint64", name: "raInterval", type: "uint64" },
@@ -1513,13 +1514,6 @@ export const ATTESTATIONS_ABI = [
   },
   {
     inputs: [],
-    name: "RECENT_FINDINGS",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
     name: "RESERVE_ATTESTATION_TYPEHASH",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
@@ -1597,21 +1591,6 @@ export const ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "lastPeriodEnd", type: "uint64" },
           { internalType: "uint64", name: "count", type: "uint64" },
           { internalType: "uint64", name: "dueAt", type: "uint64" },
-          { internalType: "uint64", name: "lastPostedAt", type: "uint64" },
-          {
-            components: [
-              { internalType: "uint16", name: "critical", type: "uint16" },
-              { internalType: "uint16", name: "high", type: "uint16" },
-              { internalType: "uint16", name: "medium", type: "uint16" },
-              { internalType: "uint16", name: "low", type: "uint16" },
-              { internalType: "uint16", name: "score", type: "uint16" },
-              { internalType: "uint32", name: "sampleSize", type: "uint32" },
-              { internalType: "uint32", name: "sampleFailures", type: "uint32" },
-            ],
-            internalType: "struct IAttestations.Findings",
-            name: "lastFindings",
-            type: "tuple",
-          },
           { internalType: "uint32", name: "overdueCounted", type: "uint32" },
         ],
         internalType: "struct IAttestations.AuditState",
@@ -1926,36 +1905,6 @@ export const ATTESTATIONS_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "raIntervalOf",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
-    name: "recentFindingsOf",
-    outputs: [
-      {
-        components: [
-          {
-            components: [
-              { internalType: "uint16", name: "critical", type: "uint16" },
-              { internalType: "uint16", name: "high", type: "uint16" },
-              { internalType: "uint16", name: "medium", type: "uint16" },
-              { internalType: "uint16", name: "low", type: "uint16" },
-              { internalType: "uint16", name: "score", type: "uint16" },
-              { internalType: "uint32", name: "sampleSize", type: "uint32" },
-              { internalType: "uint32", name: "sampleFailures", type: "uint32" },
-            ],
-            internalType: "struct IAttestations.Findings",
-            name: "findings",
-            type: "tuple",
-          },
-          { internalType: "uint64", name: "postedAt", type: "uint64" },
-        ],
-        internalType: "struct IAttestations.FindingsEntry[]",
-        name: "entries",
-        type: "tuple[]",
-      },
-    ],
     stateMutability: "view",
     type: "function",
   },
@@ -5471,6 +5420,16 @@ export const REPUTATION_ABI = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "address", name: "attestations", type: "address" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "uint16", name: "bps", type: "uint16" },
+    ],
+    name: "FindingsPenaltyRaised",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "bytes32", name: "role", type: "bytes32" },
       { indexed: true, internalType: "bytes32", name: "previousAdminRole", type: "bytes32" },
       { indexed: true, internalType: "bytes32", name: "newAdminRole", type: "bytes32" },
@@ -5551,6 +5510,27 @@ export const REPUTATION_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "attestations_", type: "address" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "findingsPenaltyOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint16", name: "bps", type: "uint16" },
+          { internalType: "uint64", name: "at", type: "uint64" },
+        ],
+        internalType: "struct IReputation.FindingsPenalty",
+        name: "stored",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "nowBps", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "role", type: "bytes32" }],
     name: "getRoleAdmin",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
@@ -5603,6 +5583,29 @@ export const REPUTATION_ABI = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      {
+        components: [
+          { internalType: "uint16", name: "critical", type: "uint16" },
+          { internalType: "uint16", name: "high", type: "uint16" },
+          { internalType: "uint16", name: "medium", type: "uint16" },
+          { internalType: "uint16", name: "low", type: "uint16" },
+          { internalType: "uint16", name: "score", type: "uint16" },
+          { internalType: "uint32", name: "sampleSize", type: "uint32" },
+          { internalType: "uint32", name: "sampleFailures", type: "uint32" },
+        ],
+        internalType: "struct IAttestations.Findings",
+        name: "f",
+        type: "tuple",
+      },
+    ],
+    name: "recordFindings",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -8796,21 +8799,6 @@ export const I_ATTESTATIONS_ABI = [
           { internalType: "uint64", name: "lastPeriodEnd", type: "uint64" },
           { internalType: "uint64", name: "count", type: "uint64" },
           { internalType: "uint64", name: "dueAt", type: "uint64" },
-          { internalType: "uint64", name: "lastPostedAt", type: "uint64" },
-          {
-            components: [
-              { internalType: "uint16", name: "critical", type: "uint16" },
-              { internalType: "uint16", name: "high", type: "uint16" },
-              { internalType: "uint16", name: "medium", type: "uint16" },
-              { internalType: "uint16", name: "low", type: "uint16" },
-              { internalType: "uint16", name: "score", type: "uint16" },
-              { internalType: "uint32", name: "sampleSize", type: "uint32" },
-              { internalType: "uint32", name: "sampleFailures", type: "uint32" },
-            ],
-            internalType: "struct IAttestations.Findings",
-            name: "lastFindings",
-            type: "tuple",
-          },
           { internalType: "uint32", name: "overdueCounted", type: "uint32" },
         ],
         internalType: "struct IAttestations.AuditState",
@@ -9083,36 +9071,6 @@ export const I_ATTESTATIONS_ABI = [
     inputs: [{ internalType: "address", name: "member", type: "address" }],
     name: "raIntervalOf",
     outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [{ internalType: "address", name: "member", type: "address" }],
-    name: "recentFindingsOf",
-    outputs: [
-      {
-        components: [
-          {
-            components: [
-              { internalType: "uint16", name: "critical", type: "uint16" },
-              { internalType: "uint16", name: "high", type: "uint16" },
-              { internalType: "uint16", name: "medium", type: "uint16" },
-              { internalType: "uint16", name: "low", type: "uint16" },
-              { internalType: "uint16", name: "score", type: "uint16" },
-              { internalType: "uint32", name: "sampleSize", type: "uint32" },
-              { internalType: "uint32", name: "sampleFailures", type: "uint32" },
-            ],
-            internalType: "struct IAttestations.Findings",
-            name: "findings",
-            type: "tuple",
-          },
-          { internalType: "uint64", name: "postedAt", type: "uint64" },
-        ],
-        internalType: "struct IAttestations.FindingsEntry[]",
-        name: "",
-        type: "tuple[]",
-      },
-    ],
     stateMutability: "view",
     type: "function",
   },
@@ -12080,6 +12038,16 @@ export const I_REPUTATION_ABI = [
   },
   {
     anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "attestations", type: "address" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "uint16", name: "bps", type: "uint16" },
+    ],
+    name: "FindingsPenaltyRaised",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [{ indexed: false, internalType: "uint16", name: "slashPenaltyBps", type: "uint16" }],
     name: "SlashPenaltySet",
     type: "event",
@@ -12124,6 +12092,27 @@ export const I_REPUTATION_ABI = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "attestations_", type: "address" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "findingsPenaltyOf",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint16", name: "bps", type: "uint16" },
+          { internalType: "uint64", name: "at", type: "uint64" },
+        ],
+        internalType: "struct IReputation.FindingsPenalty",
+        name: "stored",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "nowBps", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "ledger",
     outputs: [{ internalType: "address", name: "", type: "address" }],
@@ -12149,6 +12138,29 @@ export const I_REPUTATION_ABI = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      {
+        components: [
+          { internalType: "uint16", name: "critical", type: "uint16" },
+          { internalType: "uint16", name: "high", type: "uint16" },
+          { internalType: "uint16", name: "medium", type: "uint16" },
+          { internalType: "uint16", name: "low", type: "uint16" },
+          { internalType: "uint16", name: "score", type: "uint16" },
+          { internalType: "uint32", name: "sampleSize", type: "uint32" },
+          { internalType: "uint32", name: "sampleFailures", type: "uint32" },
+        ],
+        internalType: "struct IAttestations.Findings",
+        name: "findings",
+        type: "tuple",
+      },
+    ],
+    name: "recordFindings",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

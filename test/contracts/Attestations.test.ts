@@ -618,7 +618,7 @@ describe("Attestations", function () {
   });
 
   describe("reputation", function () {
-    it("weighs every duty kind and the last RA's findings, decaying over findingsDecay", async function () {
+    it("weighs every duty kind and the RA's findings penalty, decaying at 10,000 bps per findingsDecay", async function () {
       const base = await f.reputation.partsOf(f.member.address);
       const record = await post(f);
       await f.attestations.attestInterim(record, true, await verdict(f, record, true));
@@ -626,24 +626,66 @@ describe("Attestations", function () {
       await time.increaseTo(missed.deadline);
       await f.attestations.attestInterim(missed, false, await verdict(f, missed, false));
       const findings = { ...NO_FINDINGS, critical: 1, high: 2, low: 4, score: 8_000 };
-      await postRa(f, await ra(f, { findings }));
+      // 2500 + 2 x 1000 + 4 x 50 + (10000 - 8000) x 5000 / 10000 = 5700 bps, just posted.
+      await expect(postRa(f, await ra(f, { findings })))
+        .to.emit(f.reputation, "FindingsPenaltyRaised")
+        .withArgs(await f.attestations.getAddress(), f.member.address, 5_700n);
+      const postedAt = BigInt(await time.latest());
       const parts = await f.reputation.partsOf(f.member.address);
       // IAs 1 of 2, RA 1 of 1 on top of the ledger's duties.
       expect(parts.weightedMet).to.equal(base.weightedMet + 2n);
       expect(parts.weightedTotal).to.equal(base.weightedTotal + 3n);
-      // 2500 + 2 x 1000 + 4 x 50 + (10000 - 8000) x 5000 / 10000 = 5700 bps, just posted.
       expect(parts.findingsPenaltyBps).to.equal(5_700n);
+      const [stored, nowBps] = await f.reputation.findingsPenaltyOf(
+        await f.attestations.getAddress(),
+        f.member.address,
+      );
+      expect([stored.bps, stored[1], nowBps]).to.deep.equal([5_700n, postedAt, 5_700n]);
       const slashFactor = ((10_000n - BigInt(SLASH_PENALTY_BPS)) * 10n ** 18n) / 10_000n;
       expect(parts.slashFactor).to.equal(slashFactor);
       const expected = (((parts.twc * parts.weightedMet) / parts.weightedTotal) * (10_000n - 5_700n)) / 10_000n;
       expect(parts.score).to.equal((expected * slashFactor) / 10n ** 18n);
       expect(await f.reputation.scoreOf(f.member.address)).to.equal(parts.score);
-      // Half the decay later, half the penalty; after it, none.
+      // A fixed slope: half the decay time takes 5,000 bps off; 0.57 of it, all.
       const decay = (await f.reputation.weights()).findingsDecay;
-      await time.increase(decay / 2n);
-      expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.be.closeTo(2_850n, 1n);
-      await time.increase(decay);
+      await time.increaseTo(postedAt + decay / 2n);
+      expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(700n);
+      await time.increaseTo(postedAt + (decay * 57n) / 100n);
       expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(0n);
+    });
+
+    it("keeps the worst penalty: a clean or milder RA leaves it, a worse one raises it", async function () {
+      const attestations = await f.attestations.getAddress();
+      const penalty = async () => (await f.reputation.partsOf(f.member.address)).findingsPenaltyBps;
+      await postRa(f, await ra(f, { findings: { ...NO_FINDINGS, critical: 2 } }));
+      expect(await penalty()).to.equal(5_000n);
+      await time.increase(10);
+      for (const findings of [NO_FINDINGS, { ...NO_FINDINGS, critical: 1 }]) {
+        await expect(postRa(f, await ra(f, { findings }))).to.not.emit(f.reputation, "FindingsPenaltyRaised");
+        await time.increase(1);
+      }
+      const decay = (await f.reputation.weights()).findingsDecay;
+      const [stored, nowBps] = await f.reputation.findingsPenaltyOf(attestations, f.member.address);
+      const elapsed = BigInt(await time.latest()) - stored[1];
+      expect(stored.bps).to.equal(5_000n);
+      expect(nowBps).to.equal(5_000n - (elapsed * 10_000n) / decay);
+      expect(await penalty()).to.equal(nowBps);
+      await expect(postRa(f, await ra(f, { findings: { ...NO_FINDINGS, critical: 3 } })))
+        .to.emit(f.reputation, "FindingsPenaltyRaised")
+        .withArgs(attestations, f.member.address, 7_500n);
+      expect((await f.attestations.auditStateOf(f.member.address)).count).to.equal(4n);
+    });
+
+    it("counts only the wired attestations contract's findings (anyone's recordFindings is its own)", async function () {
+      await expect(f.reputation.connect(f.other).recordFindings(f.member.address, { ...NO_FINDINGS, critical: 4 }))
+        .to.emit(f.reputation, "FindingsPenaltyRaised")
+        .withArgs(f.other.address, f.member.address, 10_000n);
+      expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(0n);
+      expect((await f.reputation.findingsPenaltyOf(f.other.address, f.member.address))[1]).to.equal(10_000n);
+      // A score above 10000 is out of range (the attestations contract refuses it first: AttestationsBadFindings).
+      await expect(
+        f.reputation.recordFindings(f.member.address, { ...NO_FINDINGS, score: 10_001 }),
+      ).to.be.revertedWithPanic(0x11);
     });
 
     it("lets only governance set the weights, refusing weights that count nothing or exceed 10000 bps", async function () {

@@ -5,6 +5,7 @@ import {Attestations} from "../../contracts/Attestations.sol";
 import {CollateralVault} from "../../contracts/CollateralVault.sol";
 import {CommitmentLedger} from "../../contracts/CommitmentLedger.sol";
 import {ConsortiumRegistry} from "../../contracts/ConsortiumRegistry.sol";
+import {Reputation} from "../../contracts/Reputation.sol";
 import {IAttestations} from "../../contracts/interfaces/IAttestations.sol";
 import {ICommitmentLedger} from "../../contracts/interfaces/ICommitmentLedger.sol";
 import {IConsortiumRegistry} from "../../contracts/interfaces/IConsortiumRegistry.sol";
@@ -167,6 +168,7 @@ contract AttestationsInvariantTest {
             registry,
             IStakeSource(address(vault)),
             ledger,
+            new Reputation(address(this), IStakeSource(address(vault)), ledger, 5_000),
             IAttestations.Params({
                 raInterval: 30 days,
                 interimWindow: 2 days,

@@ -338,9 +338,12 @@ describe("attestation tasks", function () {
       blobDir: join(work, "blobs"),
     });
     expect(attest.lines.join("\n")).to.contain("ReserveAttested");
-    const state = await f.attestations.auditStateOf(f.member.address);
-    expect([state.count, state.lastFindings.medium, state.lastFindings.score]).to.deep.equal([1n, 1n, 9_500n]);
-    expect(state.lastFindings.sampleFailures).to.equal(1n);
+    expect((await f.attestations.auditStateOf(f.member.address)).count).to.equal(1n);
+    const [attested] = await f.attestations.queryFilter(f.attestations.filters.ReserveAttested(f.member.address));
+    const posted = attested.args.findings;
+    expect([posted.medium, posted.low, posted.score, posted.sampleFailures]).to.deep.equal([1n, 1n, 9_500n, 1n]);
+    // 250 + 50 + (10000 - 9500) x 5000 / 10000 = 550 bps on the member's reputation.
+    expect((await f.reputation.partsOf(f.member.address)).findingsPenaltyBps).to.equal(550n);
     const [expected] = await f.attestations.expectedReserves(f.member.address, ETH_ASSET);
     expect(expected).to.equal(20n * E18);
     const status = await client(f.other, f.dir);
