@@ -29,7 +29,8 @@
 // and from its validFrom on encryptionRecipientsAt(t) lists it, so sealPrivateBlobForOperators (the only sealing the
 // tasks offer: "the caller does not pass recipients") throws ERR_OSSL_FAILED_DURING_DERIVATION for every member and
 // every later t: no private commit, no private answer to a request (a missed request is a missed duty and a slash),
-// and the error names neither the operator nor its key. Fix: the registry refuses the low-order encodings (u in
+// and the error names neither the operator nor its key. The registry takes 13 of the 14 low-order encodings (u in
+// {0, 1, p - 1, p, p + 1} and the two order-8 points, bit 255 clear or set); only 0x00..00 is refused. Fix: the registry refuses the low-order encodings (u in
 // {0, 1, p - 1, p, p + 1} and the two order-8 points, with and without bit 255: libsodium's list), and the sealer
 // names an operator whose key gives an all-zero secret instead of throwing an OpenSSL error.
 //
@@ -507,6 +508,58 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
       const opened = openPrivateBlob(b.blob, s.operators[i].address, s.keys[i], { ...blobCtx(s), t: t2 });
       expect(opened.openings.assets).to.equal(s.sound.proof.openings.assets);
     }
+  });
+
+  it.skip("EXPLOIT: the registry takes 13 of the 14 low-order X25519 encodings (only the all-zero key is refused)", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    const P = 2n ** 255n - 19n;
+    const us = [
+      0n,
+      1n,
+      325606250916557431795983626356110631294008115727848805560023387167927233504n,
+      39382357235489614581723060781553021112529911719440698176882885853963445705823n,
+      P - 1n,
+      P,
+      P + 1n,
+    ];
+    // Little-endian u-coordinates, with bit 255 clear and set (X25519 ignores it): 14 encodings.
+    const encodings = us.flatMap((u) =>
+      [0n, 1n << 255n].map((hi) => {
+        const b = Buffer.alloc(32);
+        let x = u | hi;
+        for (let i = 0; i < 32; i++, x >>= 8n) b[i] = Number(x & 0xffn);
+        return hexlify(b);
+      }),
+    );
+    const eph = generateKeyPairSync("x25519");
+    const accepted: string[] = [];
+    let validFrom = BigInt(await networkHelpers.time.latest()) + 600n;
+    for (const key of encodings) {
+      // Each one is low order: a shared secret with it is all zero, and Node's X25519 throws.
+      expect(() =>
+        diffieHellman({
+          privateKey: eph.privateKey,
+          publicKey: createPublicKey({
+            key: { kty: "OKP", crv: "X25519", x: Buffer.from(getBytes(key)).toString("base64url") },
+            format: "jwk",
+          }),
+        }),
+      ).to.throw();
+      const ok = await registry
+        .connect(s.operators[0])
+        .registerEncryptionKey(key, validFrom)
+        .then(
+          (tx) => tx.wait().then(() => true),
+          () => false,
+        );
+      if (ok) {
+        accepted.push(key);
+        validFrom += 1n;
+      }
+    }
+    // Today: 13 accepted (every one but 0x00..00). Fixed: none.
+    expect(accepted).to.deep.equal([]);
   });
 
   it.skip("EXPLOIT: a member hides a user from its tree and locks out the one operator holding the user's record (a valid wrap under its registered key): Finalized, no fraud proof", async function () {
