@@ -47,6 +47,14 @@
 // complaint within the attestation window that the member answers by revealing that recipient's wrapping secret with
 // a proof, e.g. a DLEQ proof of the X25519 shared secret, else Insolvent).
 //
+// EXPLOIT (it.skip): the user cannot prove it either. `fraud prove <record> --blob-dir|--eigenda-url` reads the
+// leaves through committedLeaves (src/prover/da.ts), which fetches the blob by the private entry's digest (the lookup
+// the node had before review 15): BlobNotFoundError, and the real blob is ciphertext to the operators anyway. The
+// issue's "anyone ... proves fraud against it with a signed record as today" holds for recipients only; a user whose
+// balance was left out depends on a recipient holding its record. Fix: committedLeaves says the set is private; the
+// operators' verifier services answer a record holder's slot path from the decrypted tree (the test asks for the
+// first, which is what a fix of the lookup alone gives).
+//
 // EXPLOIT (it.skip): the node holds one encryption key (POR_ENCRYPTION_KEY). Once an operator rotates (registers a
 // new key and configures it), every private set or request answer at a t before the rotation is "not the one
 // registered ... at t" (PrivateSetNotVerified, postponed forever). A back-in-time request at an earlier t, answered
@@ -126,6 +134,7 @@ import {
   registerReserve,
   type Conn,
 } from "../node/fixture.js";
+import { committedLeaves } from "../../src/prover/da.js";
 import { startTestAggregator } from "../helpers/node-services.js";
 
 const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
@@ -600,6 +609,27 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
       { verdicts: jobs.map((j) => j.verdict), status, stake: await vault.stakeOf(s.member.address) },
       "fixed: the set is not Finalized and the member is slashed",
     ).to.satisfy((x: { status: bigint; stake: bigint }) => x.status !== 2n && x.stake < before);
+  });
+
+  it.skip("EXPLOIT: the omitted user cannot build its own fraud proof against a private set (fraud prove --blob-dir looks the blob up by the entry digest, and the blob is ciphertext)", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    await commit(s, s.omitting);
+    const at = { member: s.member.address, asset: ETH, t: s.t };
+    // What `fraud prove <record> --blob-dir` runs (tasks/prove-fraud.ts): the committed leaves from the DA layer.
+    const err = await committedLeaves(ethers.provider, s.d.ledger, at, localBlobSource(s.blobs)).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err).to.be.instanceOf(Error);
+    const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
+    const entryDigest = (await ledger.queryFilter(ledger.filters.RootCommitted(s.member.address)))[0].args[6];
+    // Today: BlobNotFoundError for the entry digest (the real blob is in the store under its own digest), the same
+    // lookup the node had before review 15; a user gets "not found" and no hint that the set is private. Fixed: the
+    // error says the set is private and its blob is encrypted to the operators (whose verifier services then have to
+    // answer a record holder's slot path: the only way a user can still prove fraud).
+    expect(err!.message, `today: ${err!.name}: ${err!.message} (entry digest ${entryDigest})`).to.match(
+      /private|encrypted/i,
+    );
   });
 
   it.skip("EXPLOIT: after the operators rotate their encryption keys, a private answer to a request at an earlier t is judged by nobody", async function () {
