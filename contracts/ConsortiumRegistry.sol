@@ -37,6 +37,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @dev Operators that ever registered an encryption key, in order of their first one.
     address[] private _encryptionKeyHolders;
     mapping(uint32 assetId => Asset asset) private _assets;
+    /// @dev The asset id a (non-zero) token contract is listed under, plus one (zero: not listed).
+    mapping(address token => uint256 idPlusOne) private _tokenAssets;
     uint32[] private _assetIds;
     Sla private _defaultSla;
     uint64 private _unbondingDelay;
@@ -224,7 +226,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @inheritdoc IConsortiumRegistry
     function registerEncryptionKey(bytes32 publicKey, uint64 validFrom) external {
         if (!_isOperating(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
-        if (publicKey == bytes32(0)) revert ConsortiumRegistryInvalidKey();
+        if (_isLowOrderX25519(publicKey)) revert ConsortiumRegistryInvalidKey();
         EncryptionKey[] storage keys = _encryptionKeys[msg.sender];
         uint256 count = keys.length;
         uint64 earliest = uint64(block.timestamp);
@@ -238,6 +240,19 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         if (validFrom >= _OPEN) revert ConsortiumRegistryInvalidKey();
         keys.push(EncryptionKey({publicKey: publicKey, validFrom: validFrom}));
         emit EncryptionKeyRegistered(msg.sender, count, publicKey, validFrom);
+    }
+
+    /// @dev Whether `publicKey` (little-endian u, bit 255 ignored as X25519 does) encodes a point of small order.
+    function _isLowOrderX25519(bytes32 publicKey) private pure returns (bool) {
+        bytes32 u = publicKey & ~bytes32(uint256(0x80));
+        return
+            u == bytes32(0) ||
+            u == 0x0100000000000000000000000000000000000000000000000000000000000000 ||
+            u == 0xe0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800 ||
+            u == 0x5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157 ||
+            u == 0xecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f ||
+            u == 0xedffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f ||
+            u == 0xeeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f;
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -415,6 +430,11 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Asset storage asset = _assets[assetId];
         if (asset.listed) revert ConsortiumRegistryAssetExists(assetId);
+        if (token != address(0)) {
+            uint256 listedAs = _tokenAssets[token];
+            if (listedAs != 0) revert ConsortiumRegistryTokenListed(token, uint32(listedAs - 1));
+            _tokenAssets[token] = uint256(assetId) + 1;
+        }
         asset.token = token;
         asset.decimals = decimals;
         asset.listed = true;

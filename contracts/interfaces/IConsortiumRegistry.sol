@@ -95,6 +95,9 @@ interface IConsortiumRegistry {
     error ConsortiumRegistryUnknownAsset(uint32 assetId);
     /// @notice `assetId` is already listed; listings are permanent.
     error ConsortiumRegistryAssetExists(uint32 assetId);
+    /// @notice `token` is listed already, as `assetId`: one asset id per token contract (else one payment would count
+    /// for two assets, e.g. settle an interim attestation in each).
+    error ConsortiumRegistryTokenListed(address token, uint32 assetId);
     /// @notice The caller holds neither the adjudicator role nor governance.
     error ConsortiumRegistryNotEjector(address caller);
     /// @notice The SLA has a zero snapshot interval or response window.
@@ -247,7 +250,9 @@ interface IConsortiumRegistry {
 
     /// @notice Register the caller's next X25519 encryption key (Probation or Active: co-signing operators only),
     /// to which members encrypt private blobs. Rotation: the new key replaces the previous one from `validFrom`.
-    /// @param publicKey Raw 32-byte X25519 public key; non-zero (ConsortiumRegistryInvalidKey).
+    /// @param publicKey Raw 32-byte X25519 public key (the u-coordinate, little-endian); not one of the low-order
+    /// points' encodings, whose shared secret is all zero (u in {0, 1, p - 1, p, p + 1} and the two points of order
+    /// 8, with bit 255 clear or set): ConsortiumRegistryInvalidKey.
     /// @param validFrom First second in which it is the caller's key; not in the past and after the previous key's
     /// validFrom (ConsortiumRegistryKeyNotInFuture), so the key in force at a past time never changes.
     function registerEncryptionKey(bytes32 publicKey, uint64 validFrom) external;
@@ -333,7 +338,9 @@ interface IConsortiumRegistry {
     /// @notice Set the default SLA for future applicants (governance).
     function setDefaultSla(Sla calldata sla) external;
 
-    /// @notice List asset `assetId` (governance). Listings are permanent so booked claims never change token.
+    /// @notice List asset `assetId` (governance). Listings are permanent so booked claims never change token. A token
+    /// contract is listed under one asset id only (`ConsortiumRegistryTokenListed`); the zero address (the chain's
+    /// native asset, or an asset of another chain) may back several.
     function listAsset(uint32 assetId, address token, string calldata symbol, uint8 decimals) external;
 
     /// @notice Set the unbonding delay (governance).

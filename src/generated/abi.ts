@@ -3810,6 +3810,14 @@ export const CONSORTIUM_REGISTRY_ABI = [
   },
   { inputs: [], name: "ConsortiumRegistryStakeSourceNotSet", type: "error" },
   {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint32", name: "assetId", type: "uint32" },
+    ],
+    name: "ConsortiumRegistryTokenListed",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint32", name: "assetId", type: "uint32" }],
     name: "ConsortiumRegistryUnknownAsset",
     type: "error",
@@ -10629,6 +10637,14 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     type: "error",
   },
   { inputs: [], name: "ConsortiumRegistryStakeSourceNotSet", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint32", name: "assetId", type: "uint32" },
+    ],
+    name: "ConsortiumRegistryTokenListed",
+    type: "error",
+  },
   {
     inputs: [{ internalType: "uint32", name: "assetId", type: "uint32" }],
     name: "ConsortiumRegistryUnknownAsset",

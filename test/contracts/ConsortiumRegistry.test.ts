@@ -508,6 +508,12 @@ describe("ConsortiumRegistry", function () {
       await expect(registry.assetToken(9))
         .to.be.revertedWithCustomError(registry, "ConsortiumRegistryUnknownAsset")
         .withArgs(9);
+      // One asset id per token contract (one payment would count for both); the zero address may back several.
+      await expect(registry.listAsset(7, await token.getAddress(), "TUSD2", 6))
+        .to.be.revertedWithCustomError(registry, "ConsortiumRegistryTokenListed")
+        .withArgs(await token.getAddress(), 2);
+      await expect(registry.listAsset(7, ethers.ZeroAddress, "BTC", 8)).to.emit(registry, "AssetListed");
+      expect(await registry.assetIds()).to.deep.equal([1n, 2n, 7n]);
       await expect(registry.assetInfo(9))
         .to.be.revertedWithCustomError(registry, "ConsortiumRegistryUnknownAsset")
         .withArgs(9);
