@@ -125,7 +125,10 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
 
     /// @dev Books one IA of `member` (checked to be operating) with the next seq of its asset.
     function _postInterim(address member, Interim calldata interim, uint64 window) private returns (bytes32 interimId) {
-        if (!_isListed(interim.asset)) revert AttestationsUnlistedAsset(interim.asset);
+        AssetBook storage book = _books[member][interim.asset];
+        uint64 seq = book.seq + 1;
+        // Listings are permanent: an asset with an IA posted before is still listed.
+        if (seq == 1 && !_isListed(interim.asset)) revert AttestationsUnlistedAsset(interim.asset);
         if (interim.amount == 0) revert AttestationsZeroAmount();
         // An IA names the transaction that pays it: one without could never be found settled.
         if (interim.txRef == bytes32(0)) revert AttestationsNoTransaction();
@@ -133,8 +136,6 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         if (interim.deadline <= block.timestamp || interim.deadline > latest) {
             revert AttestationsBadDeadline(interim.deadline, latest);
         }
-        AssetBook storage book = _books[member][interim.asset];
-        uint64 seq = book.seq + 1;
         uint128 cumulative = book.cumulative + interim.amount;
         book.seq = seq;
         book.cumulative = cumulative;
