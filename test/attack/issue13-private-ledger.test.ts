@@ -220,6 +220,9 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     );
   });
 
+  // Still open (issue 13 item 5): the fix is designed in docs/protocol.md 17.8 (salted wallet commitments registered
+  // before t in a separate registry, the opening and the wallet's ownership signature only in the encrypted blob) and
+  // not built; ReserveRegistry is unchanged, so this stays skipped.
   it.skip("EXPLOIT: the public sums a private member's registered reserve wallets at t and reads the committed reserves A", async function () {
     // The member registers two reserve wallets (EIP-712 ownership signatures by the wallets), funds them, then
     // commits a private set at a later t whose C_A opens to their total (what its PoA proves to the operators).
