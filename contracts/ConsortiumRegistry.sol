@@ -225,7 +225,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @inheritdoc IConsortiumRegistry
     function registerEncryptionKey(bytes32 publicKey, uint64 validFrom) external {
-        if (!_isOperating(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
+        if (!_mayDecrypt(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
         if (_isLowOrderX25519(publicKey)) revert ConsortiumRegistryInvalidKey();
         EncryptionKey[] storage keys = _encryptionKeys[msg.sender];
         uint256 count = keys.length;
@@ -289,7 +289,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         uint256 found = 0;
         for (uint256 i = 0; i < n; i++) {
             address operator = _encryptionKeyHolders[i];
-            if (!_isOperating(operator)) continue;
+            if (!_mayDecrypt(operator)) continue;
             bytes32 key = encryptionKeyAt(operator, t);
             if (key == bytes32(0)) continue;
             operators[found] = operator;
@@ -468,6 +468,12 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     function _isOperating(address member) private view returns (bool) {
         return _members[member].status.isOperating();
+    }
+
+    /// @dev Who holds an encryption key private blobs are sealed to: a co-signing operator, or an auditor (who samples
+    /// private sets' liabilities).
+    function _mayDecrypt(address account) private view returns (bool) {
+        return _isOperating(account) || hasRole(AUDITOR_ROLE, account);
     }
 
     /// @dev The stake source caches co-signer eligibility next to each stake weight, so the quorum reads one slot per

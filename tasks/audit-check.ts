@@ -11,8 +11,9 @@ import {
   type Client,
   type ClientArgs,
 } from "../src/client/index.js";
-import { publishedTree } from "../src/consortium/index.js";
+import { expectedRootOf, publishedTree } from "../src/consortium/index.js";
 import { loadCrypto } from "../src/crypto/index.js";
+import { ENCRYPTION_KEY_VARIABLE, blobOpenerOf } from "./operator-encryption-key.js";
 
 export interface Args extends ClientArgs {
   sample: bigint;
@@ -29,16 +30,27 @@ export interface Args extends ClientArgs {
  * against the committed tree and the key valid at t, and (with --report) posts how many were opened and failed.
  */
 export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await clientTask("audit check", hre, args, (ctx) => auditCheck(ctx, args));
+  const variable = hre.config.por.encryptionKey.name;
+  await clientTask("audit check", hre, args, (ctx) => auditCheck(ctx, args, variable));
 }
 
-/** The body of `audit check` on a client. */
-export async function auditCheck(ctx: Client, args: Args): Promise<void> {
+/**
+ * The body of `audit check` on a client. A private set's blob is opened with the auditor's encryption key
+ * (configuration variable `encryptionKeyVariable`, registered with `operator encryption-key register`), and the
+ * records are checked against its root hash (its sum is hidden).
+ */
+export async function auditCheck(
+  ctx: Client,
+  args: Args,
+  encryptionKeyVariable = ENCRYPTION_KEY_VARIABLE,
+): Promise<void> {
   const blob = required(args.blob, "--blob", "the DA blob file");
   const recordsDir = required(args.records, "--records", "the opened records' directory");
   const attestations = await ctx.contract("attestations");
   const ledger = ctx.deployment.address("ledger");
-  const input = await userInput(() => readSampleInput(attestations, ctx.provider, ledger, args.sample, blob));
+  const input = await userInput(() =>
+    readSampleInput(attestations, ctx.provider, ledger, args.sample, blob, blobOpenerOf(ctx, encryptionKeyVariable)),
+  );
   if (input.reported) throw new TaskError(`sample ${args.sample} is reported already`);
   const records = await userInput(() => readRecordFiles(recordsDir));
   const tree = await userInput(() =>
@@ -53,7 +65,7 @@ export async function auditCheck(ctx: Client, args: Args): Promise<void> {
   const crypto = await loadCrypto({ threads: 0 });
   let result;
   try {
-    result = checkOpenings(crypto, input.slots, records, { root: tree.root, keyHash: tree.keyHash });
+    result = checkOpenings(crypto, input.slots, records, { root: expectedRootOf(tree), keyHash: tree.keyHash });
   } finally {
     await crypto.close();
   }

@@ -7,6 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { readSampleInput } from "../src/attestations/sample-input.js";
 import { openingsOf, readRecordFiles, type SampledSlots } from "../src/attestations/sampling.js";
 import { TaskError, clientTask, required, userInput, type Client, type ClientArgs } from "../src/client/index.js";
+import { ENCRYPTION_KEY_VARIABLE, blobOpenerOf } from "./operator-encryption-key.js";
 import { loadCrypto } from "../src/crypto/index.js";
 import { formatRecordFile } from "../src/records/file.js";
 import { isBundleFileName } from "../src/records/bundle.js";
@@ -31,17 +32,32 @@ export interface Args extends ClientArgs {
  * record of.
  */
 export default async function action(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await clientTask("audit open", hre, args, (ctx) => auditOpen(ctx, args));
+  const variable = hre.config.por.encryptionKey.name;
+  await clientTask("audit open", hre, args, (ctx) => auditOpen(ctx, args, variable));
 }
 
-/** The body of `audit open` on a client. */
-export async function auditOpen(ctx: Client, args: Args): Promise<void> {
+/**
+ * The body of `audit open` on a client. A private set's blob is opened with the member's operator's encryption key
+ * (configuration variable `encryptionKeyVariable`): the member's operator is one of its recipients.
+ */
+export async function auditOpen(
+  ctx: Client,
+  args: Args,
+  encryptionKeyVariable = ENCRYPTION_KEY_VARIABLE,
+): Promise<void> {
   const blob = required(args.blob, "--blob", "the DA blob file");
   const recordsDir = required(args.records, "--records", "the snapshot's records directory");
   const outDir = required(args.out, "--out", "the directory for the opened records");
   const attestations = await ctx.contract("attestations");
   const input = await userInput(() =>
-    readSampleInput(attestations, ctx.provider, ctx.deployment.address("ledger"), args.sample, blob),
+    readSampleInput(
+      attestations,
+      ctx.provider,
+      ctx.deployment.address("ledger"),
+      args.sample,
+      blob,
+      blobOpenerOf(ctx, encryptionKeyVariable),
+    ),
   );
   const { opened, missing } = await userInput(() => openSampled(recordsDir, input.slots, outDir));
   ctx.out.line(

@@ -12,7 +12,8 @@ import {
 } from "../src/client/index.js";
 import { formatTime } from "../src/members/index.js";
 import { parsePrivateKey } from "../src/node/config.js";
-import { encryptionKeyFromPrivate } from "../src/private/index.js";
+import type { BlobOpener } from "../src/attestations/sample-input.js";
+import { encryptionKeyFromPrivate, type EncryptionKeyPair } from "../src/private/index.js";
 
 export interface RegisterArgs extends ClientArgs {
   /** First second in which the key is in force (0n: the latest block + 120). */
@@ -26,7 +27,8 @@ export interface ShowArgs extends ClientArgs {
 /**
  * `hardhat operator encryption-key register [--valid-from T]`: registers the X25519 public key of the operator's
  * encryption key (the configuration variable `por.encryptionKey`, POR_ENCRYPTION_KEY: 32 bytes of hex) for the
- * --from account, a co-signing operator; private blobs of snapshot times from `validFrom` on are encrypted to it.
+ * --from account, a co-signing operator or an auditor; private blobs of snapshot times from `validFrom` on are
+ * encrypted to it.
  */
 export async function registerAction(args: RegisterArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
   const variable = hre.config.por.encryptionKey.name;
@@ -40,8 +42,11 @@ export async function showAction(args: ShowArgs, hre: HardhatRuntimeEnvironment)
   await clientTask("operator encryption-key show", hre, args, (ctx) => operatorEncryptionKeyShow(ctx, args));
 }
 
-/** The public key of the encryption key held in the configuration variable `variable`. */
-async function publicKeyOf(ctx: Client, variable: string): Promise<string> {
+/** The configuration variable the operator's (or auditor's) encryption key is in, unless hardhat.config says else. */
+export const ENCRYPTION_KEY_VARIABLE = "POR_ENCRYPTION_KEY";
+
+/** The key pair of the encryption key held in the configuration variable `variable`. */
+export async function encryptionKeyOf(ctx: Client, variable: string): Promise<EncryptionKeyPair> {
   const value = await ctx.readConfigVariable(variable);
   let raw: string;
   try {
@@ -49,7 +54,17 @@ async function publicKeyOf(ctx: Client, variable: string): Promise<string> {
   } catch (e) {
     throw new TaskError((e as Error).message);
   }
-  return hexlify(encryptionKeyFromPrivate(getBytes(raw)).publicKey);
+  return encryptionKeyFromPrivate(getBytes(raw));
+}
+
+/** The --from account as a recipient of private blobs, with its encryption key from `variable`. */
+export function blobOpenerOf(ctx: Client, variable: string): () => Promise<BlobOpener> {
+  return async () => ({ account: (await ctx.signer()).address, key: await encryptionKeyOf(ctx, variable) });
+}
+
+/** The public key of the encryption key held in the configuration variable `variable`. */
+async function publicKeyOf(ctx: Client, variable: string): Promise<string> {
+  return hexlify((await encryptionKeyOf(ctx, variable)).publicKey);
 }
 
 /** The body of `operator encryption-key register` on a client; `variable` names the key's configuration variable. */

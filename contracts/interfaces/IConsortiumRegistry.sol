@@ -47,7 +47,8 @@ interface IConsortiumRegistry {
         uint64 validUntil;
     }
 
-    /// @notice An operator's X25519 encryption key (private blobs are encrypted to it, docs/protocol.md section 17.6).
+    /// @notice An operator's or auditor's X25519 encryption key (private blobs are encrypted to it, docs/protocol.md
+    /// section 17.6).
     /// @param publicKey The raw 32-byte X25519 public key; non-zero.
     /// @param validFrom First second (inclusive) in which it is the operator's key; the next key's validFrom ends it.
     struct EncryptionKey {
@@ -170,8 +171,8 @@ interface IConsortiumRegistry {
     /// @param index Index of the closed key.
     /// @param validUntil Last valid second of the closed key.
     event RecordKeyClosed(address indexed member, uint256 indexed index, uint64 validUntil);
-    /// @notice Emitted when an operator registered its (next) X25519 encryption key.
-    /// @param operator The operator (a Probation or Active member).
+    /// @notice Emitted when an operator or an auditor registered its (next) X25519 encryption key.
+    /// @param operator The operator (a Probation or Active member) or auditor (AUDITOR_ROLE).
     /// @param index Index of the key in the operator's encryption-key list.
     /// @param publicKey The raw X25519 public key.
     /// @param validFrom First second in which it is the operator's key.
@@ -248,8 +249,9 @@ interface IConsortiumRegistry {
 
     // ------------------------------------------------------------------ encryption keys
 
-    /// @notice Register the caller's next X25519 encryption key (Probation or Active: co-signing operators only),
-    /// to which members encrypt private blobs. Rotation: the new key replaces the previous one from `validFrom`.
+    /// @notice Register the caller's next X25519 encryption key (Probation or Active: co-signing operators; or an
+    /// AUDITOR_ROLE holder, who samples private sets), to which members encrypt private blobs. Rotation: the new key
+    /// replaces the previous one from `validFrom`.
     /// @param publicKey Raw 32-byte X25519 public key (the u-coordinate, little-endian); not one of the low-order
     /// points' encodings, whose shared secret is all zero (u in {0, 1, p - 1, p, p + 1} and the two points of order
     /// 8, with bit 255 clear or set): ConsortiumRegistryInvalidKey.
@@ -266,8 +268,9 @@ interface IConsortiumRegistry {
     /// @notice The `index`-th encryption key of `operator` (in registration order).
     function encryptionKeyByIndex(address operator, uint256 index) external view returns (EncryptionKey memory);
 
-    /// @notice The recipients of a private blob of snapshot time `t`: every operator that may co-sign now and has an
-    /// encryption key in force at `t`, with that key (in order of first registration).
+    /// @notice The recipients of a private blob of snapshot time `t`: every operator that may co-sign now and every
+    /// auditor (AUDITOR_ROLE now) with an encryption key in force at `t`, with that key (in order of first
+    /// registration).
     function encryptionRecipientsAt(
         uint64 t
     ) external view returns (address[] memory operators, bytes32[] memory publicKeys);

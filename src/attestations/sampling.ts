@@ -87,7 +87,8 @@ export function checkOpenings(
   crypto: Crypto,
   sample: SampledSlots,
   records: ReadonlyArray<{ file: string; record: RecordFile }>,
-  committed: { root: { h: bigint; s: bigint }; keyHash: bigint },
+  /** The committed root (`s` undefined: a private set's, whose sum is hidden) and the key hash valid at t. */
+  committed: { root: { h: bigint; s: bigint | undefined }; keyHash: bigint },
 ): { checks: SampleCheck[]; opened: number; failures: number } {
   const { opened } = openingsOf(records, sample);
   const bySlot = new Map(opened.map((r) => [r.record.record.slot, r]));

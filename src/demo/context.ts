@@ -161,6 +161,8 @@ export interface DemoServices {
   nodes: OperatorNode[];
   /** The DA blob store the members publish to and the operators read. */
   blobs: LocalBlobStore;
+  /** The blob store's directory (`--blob-dir` of a private commit). */
+  blobsDir: string;
   /** The verifier service's admin token (populations). */
   adminToken: string;
 }
@@ -169,9 +171,12 @@ export interface DemoServices {
 export interface Published {
   summary: SnapshotSummary;
   dir: string;
-  /** The files the member commits from, as `ledger commit` takes them. */
-  files: { summary: string; poa: string; refs: string };
-  /** Per asset: the committed commitment and the leaf count of the published tree. */
+  /**
+   * The files the member commits from, as `ledger commit` takes them: the blob refs of a public set, or the blob
+   * store a private set's encrypted blobs go to.
+   */
+  files: { summary: string; poa: string } & ({ refs: string } | { blobDir: string });
+  /** Per asset: the committed commitment (none for a private set: its totals are hidden) and the leaf count. */
   commitments: AssetCommitment[];
   leaves: Map<number, number>;
   trueTotals: Map<number, bigint>;

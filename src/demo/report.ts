@@ -83,10 +83,33 @@ function htmlTable(head: string[], rows: string[][], raw = false): string {
   ].join("\n");
 }
 
+/** The private-mode member's sets: what the chain holds instead of the totals (empty when none). */
+function privateSection(r: DemoResult): string {
+  const sets = r.rounds.flatMap((round) => round.sets.filter((s) => s.private).map((s) => ({ round, s })));
+  if (sets.length === 0) return "";
+  const rows = sets.flatMap(({ round, s }) =>
+    s.assets.map((a) => [
+      esc(`${s.name}, round ${round.round}`),
+      esc(a.symbol),
+      ...(["reserves", "liabilities", "surplus"] as const).map((k) => {
+        const [x, y] = a.private!.commitments[k];
+        return `<code title="(${esc(x)}, ${esc(y)})">${esc(short(`0x${BigInt(x).toString(16).padStart(64, "0")}`))}</code>`;
+      }),
+      esc(a.private!.proofs),
+      `<code title="${esc(a.blobDigest)}">${esc(short(a.blobDigest))}</code> to ${esc(a.private!.recipients.join(", "))}`,
+      `<span class="${s.status === "Finalized" ? "good" : "bad"}">${esc(s.status)}${s.verdict ? esc(` (${s.verdict})`) : ""}</span>`,
+    ]),
+  );
+  const name = sets[0].s.name;
+  return `<h3>Private mode</h3>
+<p>${esc(name)} commits in private mode (docs/protocol.md section 17): per asset the ledger holds the root hash and Pedersen commitments to its reserves, liabilities and surplus, never a total. It verified the PrivateAsset Groth16 proof (the liabilities commitment opens to the sum inside the root hash, the surplus is in [0, 2^128)) and the Schnorr zero-difference proof (reserves = liabilities + surplus) when the member committed. The DA blob (proof of assets, leaves and openings) is encrypted to the operators' registered keys; they opened it, checked the reserves at the block of t and co-signed.</p>
+${htmlTable(["set", "asset", "C_A (reserves)", "C_L (liabilities)", "C_S (surplus)", "proofs", "encrypted blob", "set"], rows, true)}`;
+}
+
 /** Renders the report's HTML. */
 export function renderReport(r: DemoResult): string {
   const memberRows = r.members.map((m) => [
-    `${esc(m.name)}${m.cheater ? ' <span class="bad">(cheater)</span>' : ""}`,
+    `${esc(m.name)}${m.cheater ? ' <span class="bad">(cheater)</span>' : ""}${m.privateMode ? " (private mode)" : ""}`,
     `<code>${esc(m.address)}</code>`,
     esc(`${fmtEth(m.collateral.eth)} + ${fmtUsdc(m.collateral.usdc)}`),
     esc(`${fmtStake(m.stakeBefore)} → ${fmtStake(m.stakeAfter)}`),
@@ -104,10 +127,15 @@ export function renderReport(r: DemoResult): string {
           esc(a.symbol),
           esc(`${a.leaves} / ${a.accounts}`),
           `<code title="${esc(a.rootHash)}">${esc(short(a.rootHash))}</code>`,
-          esc(fmt(a.rootSum)),
-          a.rootSum === a.trueTotal ? "=" : `<span class="bad">owes ${esc(fmt(a.trueTotal))}</span>`,
-          esc(fmt(a.reserves)),
-          `<span class="${ok ? "good" : "bad"}">${esc(s.status)}${s.verdict ? esc(` (${s.verdict})`) : ""}</span>`,
+          a.rootSum === null ? "<i>hidden (C_L)</i>" : esc(fmt(a.rootSum)),
+          a.rootSum === null
+            ? "–"
+            : a.rootSum === a.trueTotal
+              ? "="
+              : `<span class="bad">owes ${esc(fmt(a.trueTotal))}</span>`,
+          a.reserves === null ? "<i>hidden (C_A)</i>" : esc(fmt(a.reserves)),
+          `<span class="${ok ? "good" : "bad"}">${esc(s.status)}${s.verdict ? esc(` (${s.verdict})`) : ""}</span>` +
+            (s.private ? "<br>private: proofs verified on-chain" : ""),
           esc(s.signers.join(", ") || "–"),
           String(s.forwarded),
         ]);
@@ -221,6 +249,7 @@ ${htmlTable(["member", "address", "collateral posted", "stake weight before → 
 
 <h2>Snapshots: roots, reserves and verdicts</h2>
 ${rounds.join("\n")}
+${privateSection(r)}
 ${
   r.request === null
     ? ""

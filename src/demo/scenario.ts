@@ -73,6 +73,13 @@ export interface DemoMember {
   reserves: { eth: bigint; usdc: bigint };
   users: DemoUser[];
   cheater: boolean;
+  /**
+   * Commits in private mode (docs/protocol.md section 17): both totals hidden in Pedersen commitments, every proof
+   * verified on-chain, the blob encrypted to the operators. One honest member (the last) does.
+   */
+  privateMode: boolean;
+  /** The X25519 private key (32 bytes of hex) of its operator node's encryption key (POR_ENCRYPTION_KEY). */
+  encryptionKey: string;
 }
 
 /** The cheat of round 2. */
@@ -247,6 +254,9 @@ export function buildScenario(input: ScenarioOptions): Scenario {
       reserves: { eth: 0n, usdc: 0n },
       users,
       cheater: m === cheaterIndex,
+      // The last member that is not the cheater (no draw from the generator: the rest of the scenario is unchanged).
+      privateMode: m === (cheaterIndex === options.members - 1 ? options.members - 2 : options.members - 1),
+      encryptionKey: derivedKey(seed, `member-${m}-encryption`),
     });
   }
 

@@ -94,10 +94,10 @@ export function formatSummary(r: DemoResult): string[] {
           a.symbol,
           `${a.leaves}/${a.accounts}`,
           short(a.rootHash),
-          fmt(a.rootSum),
-          a.rootSum === a.trueTotal ? "=" : `owes ${fmt(a.trueTotal)}`,
-          fmt(a.reserves),
-          `${s.status}${s.verdict ? ` (${s.verdict})` : ""}`,
+          a.rootSum === null ? "hidden" : fmt(a.rootSum),
+          a.rootSum === null ? "-" : a.rootSum === a.trueTotal ? "=" : `owes ${fmt(a.trueTotal)}`,
+          a.reserves === null ? "hidden" : fmt(a.reserves),
+          `${s.status}${s.verdict ? ` (${s.verdict})` : ""}${s.private ? ", private: proofs verified on-chain" : ""}`,
           s.signers.join(", ") || "-",
         ]);
       }

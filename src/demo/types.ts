@@ -19,6 +19,8 @@ export interface MemberResult {
   name: string;
   address: string;
   cheater: boolean;
+  /** Commits in private mode (docs/protocol.md section 17). */
+  privateMode: boolean;
   users: number;
   collateral: { eth: string; usdc: string };
   /** Stake weight (1e18 = 1 ETH) after onboarding and at the end. */
@@ -40,11 +42,26 @@ export interface AssetResult {
   accounts: number;
   leaves: number;
   rootHash: string;
-  rootSum: string;
+  /** The committed root sum; null for a private set (hidden in its commitment C_L). */
+  rootSum: string | null;
   /** The true total of the ledger (differs from rootSum only for the cheat). */
   trueTotal: string;
-  reserves: string;
+  /** The committed reserves; null for a private set (hidden in C_A). */
+  reserves: string | null;
+  /** The DA blob's keccak256 (for a private asset: its encrypted blob's, from PrivateRootCommitted). */
   blobDigest: string;
+  /** A private asset: what the chain holds instead of the totals. */
+  private?: PrivateAssetView;
+}
+
+/** A private asset as the public sees it (docs/protocol.md section 17): commitments, proofs, the blob's recipients. */
+export interface PrivateAssetView {
+  /** `C_A`, `C_L`, `C_S` as on-chain (x, y in decimal). */
+  commitments: { reserves: [string, string]; liabilities: [string, string]; surplus: [string, string] };
+  /** The proofs the ledger verified when it stored the set (it stores none that fails). */
+  proofs: "verified on-chain";
+  /** The operators the encrypted blob is sealed to (its header), by name. */
+  recipients: string[];
 }
 
 /** One commitment set and what became of it. */
@@ -53,6 +70,8 @@ export interface SetResult {
   name: string;
   t: string;
   assets: AssetResult[];
+  /** Committed in private mode (both totals hidden; the ledger verified its proofs). */
+  private: boolean;
   /** None, Pending, Finalized, Fraudulent or Insolvent. */
   status: string;
   /** The quorum's verdict (Solvent / Insolvent) if one was submitted. */

@@ -5,6 +5,8 @@
 // public key || operator public key, info = "por.private.blob.v1" || context) gives the key that wraps the content
 // key (ChaCha20-Poly1305 again). The associated data of both layers binds the context (chain, ledger, member,
 // asset, t) and the header, so a blob moved to another set, or a header with a recipient changed, does not open.
+// Version 2 pads the payload to a size bucket (a power of two, at least 64 KiB): the ciphertext's length tells the
+// public the payload's size only to within a factor of 2 (docs/threat-model.md), not the user count.
 import {
   createCipheriv,
   createDecipheriv,
@@ -22,9 +24,14 @@ import { AbiCoder, getAddress, getBytes, hexlify, keccak256, toUtf8Bytes } from 
 import type { PrivateOpenings } from "./pedersen.js";
 
 const coder = AbiCoder.defaultAbiCoder();
-/** The container's magic: "PORP" (private) then version 1. */
+/** The container's magic: "PORP" (private) then version 2 (the padded payload). */
 export const PRIVATE_BLOB_MAGIC = "PORP";
-export const PRIVATE_BLOB_VERSION = 1;
+export const PRIVATE_BLOB_VERSION = 2;
+/** The smallest padded payload (bytes): every blob of a payload up to it has the same length. */
+export const PRIVATE_BLOB_MIN_BUCKET = 1 << 16;
+/** The largest padded payload (bytes; the PORB container's own limit is below it). */
+export const PRIVATE_BLOB_MAX_BUCKET = 2 ** 31;
+// The key-derivation and context labels keep their v1 names (the layout changed, not the key schedule).
 const INFO = "por.private.blob.v1";
 const TAG = 16;
 const NONCE = 12;
@@ -158,39 +165,73 @@ function wrapAad(context: Uint8Array, operator: string): Uint8Array {
   return new Uint8Array(Buffer.concat([context, getBytes(getAddress(operator))]));
 }
 
-function encodePayload(p: PrivateBlobPayload): Uint8Array {
+/**
+ * The padded payload's size for `n` bytes of content: the next power of two, at least {@link PRIVATE_BLOB_MIN_BUCKET}.
+ * The blob's length reveals only this bucket.
+ */
+export function privateBlobBucket(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new PrivateBlobError(`a payload of ${n} bytes has no bucket`);
+  let b = PRIVATE_BLOB_MIN_BUCKET;
+  while (b < n) b *= 2;
+  if (b > PRIVATE_BLOB_MAX_BUCKET) {
+    throw new PrivateBlobError(`a payload of ${n} bytes exceeds the largest bucket (${PRIVATE_BLOB_MAX_BUCKET} bytes)`);
+  }
+  return b;
+}
+
+/**
+ * The plaintext (version 2): uint32 big-endian length of the openings' JSON, uint32 big-endian length of the inner
+ * blob, the JSON, the inner blob's bytes, then zeros up to {@link privateBlobBucket} of the whole.
+ */
+export function encodePrivateBlobPayload(p: PrivateBlobPayload): Uint8Array {
   const o = p.openings;
-  const json = JSON.stringify({
-    openings: {
+  const json = toUtf8Bytes(
+    JSON.stringify({
       assets: o.assets.toString(),
       liabilities: o.liabilities.toString(),
       surplus: o.surplus.toString(),
       rA: o.rA.toString(),
       rL: o.rL.toString(),
       rS: o.rS.toString(),
-    },
-    inner: Buffer.from(p.inner).toString("base64"),
-  });
-  return toUtf8Bytes(json);
+    }),
+  );
+  const n = 8 + json.length + p.inner.length;
+  const out = Buffer.alloc(privateBlobBucket(n));
+  out.writeUInt32BE(json.length, 0);
+  out.writeUInt32BE(p.inner.length, 4);
+  out.set(json, 8);
+  out.set(p.inner, 8 + json.length);
+  return new Uint8Array(out);
 }
 
-function decodePayload(bytes: Uint8Array): PrivateBlobPayload {
+/** The payload of a decrypted plaintext; refuses a length past the end, another bucket, non-zero padding. */
+export function decodePrivateBlobPayload(bytes: Uint8Array): PrivateBlobPayload {
   const fail = (what: string) => new PrivateBlobError(`private blob payload: ${what}`);
+  if (bytes.length < 8) throw fail(`${bytes.length} bytes, shorter than its two lengths`);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const jsonLength = buf.readUInt32BE(0);
+  const innerLength = buf.readUInt32BE(4);
+  const n = 8 + jsonLength + innerLength;
+  if (n > bytes.length) throw fail(`lengths ${jsonLength} + ${innerLength} run past its ${bytes.length} bytes`);
+  if (bytes.length !== privateBlobBucket(n)) {
+    throw fail(`padded to ${bytes.length} bytes, not to the bucket of its ${n} bytes (${privateBlobBucket(n)})`);
+  }
+  if (bytes.subarray(n).some((b) => b !== 0)) throw fail("padding is not zeros");
   let v: unknown;
   try {
-    v = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    v = JSON.parse(buf.subarray(8, 8 + jsonLength).toString("utf8"));
   } catch {
-    throw fail("not JSON");
+    throw fail("openings are not JSON");
   }
-  const obj = v as { openings?: Record<string, unknown>; inner?: unknown };
-  if (typeof obj.inner !== "string" || obj.openings === undefined) throw fail("needs `openings` and `inner`");
+  if (typeof v !== "object" || v === null) throw fail("openings are not an object");
+  const openings = v as Record<string, unknown>;
   const num = (k: string): bigint => {
-    const s = obj.openings![k];
+    const s = openings[k];
     if (typeof s !== "string" || !/^[0-9]+$/.test(s)) throw fail(`openings.${k} is not a decimal string`);
     return BigInt(s);
   };
   return {
-    inner: new Uint8Array(Buffer.from(obj.inner, "base64")),
+    inner: new Uint8Array(bytes.subarray(8 + jsonLength, n)),
     openings: {
       assets: num("assets"),
       liabilities: num("liabilities"),
@@ -204,8 +245,8 @@ function decodePayload(bytes: Uint8Array): PrivateBlobPayload {
 
 /**
  * Encrypts a private asset's payload to `recipients` (each operator's X25519 key) under `context`. Layout:
- * "PORP", version byte, uint32 big-endian header length, the header (JSON: ephemeral key, nonces, wrapped keys),
- * then the payload's ciphertext and tag (associated data: context bytes and header).
+ * "PORP", version byte (2), uint32 big-endian header length, the header (JSON: ephemeral key, nonces, wrapped keys),
+ * then the padded payload's ciphertext and tag (associated data: context bytes and header).
  */
 export function sealPrivateBlob(
   payload: PrivateBlobPayload,
@@ -240,7 +281,7 @@ export function sealPrivateBlob(
   }
   const headerBytes = toUtf8Bytes(JSON.stringify(header));
   const aad = Buffer.concat([ctx, headerBytes]);
-  const body = seal(contentKey, getBytes(header.nonce), encodePayload(payload), aad);
+  const body = seal(contentKey, getBytes(header.nonce), encodePrivateBlobPayload(payload), aad);
   const prefix = Buffer.alloc(9);
   prefix.write(PRIVATE_BLOB_MAGIC, 0, "ascii");
   prefix.writeUInt8(PRIVATE_BLOB_VERSION, 4);
@@ -266,7 +307,11 @@ export function privateBlobHeaderRecipients(bytes: Uint8Array): HeaderRecipient[
 function parse(bytes: Uint8Array): { header: Header; headerBytes: Uint8Array; body: Uint8Array } {
   if (!isPrivateBlob(bytes)) throw new PrivateBlobError("not a private blob (no PORP magic)");
   if (bytes.length < 9) throw new PrivateBlobError("private blob truncated in its prefix");
-  if (bytes[4] !== PRIVATE_BLOB_VERSION) throw new PrivateBlobError(`private blob version ${bytes[4]} is not 1`);
+  if (bytes[4] !== PRIVATE_BLOB_VERSION) {
+    throw new PrivateBlobError(
+      `private blob version ${bytes[4]} is not ${PRIVATE_BLOB_VERSION} (the one this build reads)`,
+    );
+  }
   const len = Buffer.from(bytes).readUInt32BE(5);
   if (9 + len > bytes.length) throw new PrivateBlobError(`private blob header of ${len} bytes runs past the end`);
   const headerBytes = bytes.subarray(9, 9 + len);
@@ -310,7 +355,7 @@ export function openPrivateBlob(
   }
   const plain = unseal(contentKey, getBytes(header.nonce), body, new Uint8Array(Buffer.concat([ctx, headerBytes])));
   if (plain === undefined) throw new PrivateBlobError("the private blob's payload does not authenticate");
-  return decodePayload(plain);
+  return decodePrivateBlobPayload(plain);
 }
 
 /** keccak256 of a blob's bytes (the committed blobDigest of a private asset is over the ciphertext). */

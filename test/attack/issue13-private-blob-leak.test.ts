@@ -5,7 +5,8 @@
 // (PoA and the leaves payload, 48 bytes per populated leaf). Nothing pads it, so the user count is the ciphertext
 // length, less the header and the PoA, divided by 64 (48 bytes in base64): anyone who fetches the blob reads it.
 // The defence (pad the payload to a bucket, e.g. the next power of two of the leaf count, or a fixed size per depth)
-// makes blobs of different user counts the same length; the EXPLOIT test is written to pass then.
+// makes blobs of different user counts the same length; the EXPLOIT test is written to pass then. Defended since:
+// PORP version 2 pads the payload to the next power of two, at least 64 KiB (the bucket, docs/threat-model.md).
 import { expect } from "chai";
 import { getAddress, hexlify } from "ethers";
 
@@ -60,10 +61,10 @@ describe("attack issue 15: what the private blob gives away, and who can open it
     return sealPrivateBlob({ inner, openings }, [{ operator: OPERATOR, publicKey: operator.publicKey }], CTX);
   }
 
-  it.skip("EXPLOIT: private blobs of 100 and 120 users have the same length (the payload is padded to a bucket)", async function () {
-    // Passes once sealPrivateBlob pads the payload to a bucket that does not depend on the user count.
-    // Today the lengths differ by 64 bytes per user (base64 of a 48-byte leaf record): 1,280 bytes here, and
-    // `100 + (length - length_100) / 64` gives any blob's user count to within one (checked at 101, 137 and 250).
+  it("defence: private blobs of 100 and 120 users have the same length (the payload is padded to a bucket)", async function () {
+    // Was an EXPLOIT: the lengths differed by 64 bytes per user (base64 of a 48-byte leaf record), 1,280 bytes here,
+    // and `100 + (length - length_100) / 64` gave any blob's user count to within one. PORP v2 pads the payload to
+    // the next power of two (at least 64 KiB, src/private/blob.ts): the length reveals the bucket only.
     const a = await sealedFor(100);
     const b = await sealedFor(120);
     expect(b.length - a.length).to.equal(0);

@@ -18,11 +18,12 @@
 // L (the root's two child sums on its path), so S = A - L too. docs/threat-model.md says the public no longer learns
 // "the reserves A and the surplus S ... the reserve wallets": untrue while reserve wallets are registered in the clear.
 //
-// EXPLOIT (it.skip): a private set cannot be sampled. `audit open` / `audit check` (readSampleInput) compare the blob's
-// keccak256 with the entry's blobDigest, which for a private asset is the entry digest: the member's real blob is
-// refused ("digest differs"), and the auditor is no recipient of it anyway. The auditor cannot draw the slots, so a
-// private member's liabilities are never sampled (or, when the auditor reports after the deadline, an honest private
-// member's sample counts missed).
+// Was an EXPLOIT (now a defence): a private set could not be sampled. `audit open` / `audit check` (readSampleInput)
+// compared the blob's keccak256 with the entry's blobDigest, which for a private asset is the entry digest: the
+// member's real blob was refused ("digest differs"), and the auditor was no recipient of it anyway. The auditor could
+// not draw the slots, so a private member's liabilities were never sampled. Now auditors register encryption keys,
+// members seal to them, and the tool takes the digest in PrivateRootCommitted and opens the blob with the auditor's
+// key.
 //
 // Defences (passing): a proof's scalars out of range (z + l, c + 2^128) and a commitment with a non-canonical
 // coordinate (x + p) are refused through the ledger; a set with the private entries committed publicly (the private
@@ -60,7 +61,10 @@ import {
   type PrivateAssetCommitmentStruct,
   type RootChildren,
 } from "../../src/private/index.js";
+import { SumTree, leafSetFrom } from "../../src/tree/index.js";
+import { encodeLeaves } from "../../src/tree/leaves.js";
 import { circomlibOracle } from "../helpers/circomlib-oracle.js";
+import { expectRejectContaining } from "../helpers/expect.js";
 import { ETH_ASSET, MEMBER_STAKE, deployLedgerSystem } from "../contracts/ledger-fixture.js";
 
 const connection = await network.create();
@@ -80,6 +84,7 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
   let t: bigint;
   let rootHash: bigint;
   let good: PrivateAssetCommitmentStruct;
+  let proof: Awaited<ReturnType<typeof provePrivateAsset>>;
   let blob: Uint8Array;
   let snapshotId: string;
 
@@ -92,7 +97,7 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     t = BigInt(await networkHelpers.time.latest()) - 20n;
     const children: RootChildren = { hL: 12345n, sL: 600_000n, hR: 67890n, sR: 400_000n };
     rootHash = c.poseidon([children.hL, children.sL, children.hR, children.sR]);
-    const proof = await provePrivateAsset({
+    proof = await provePrivateAsset({
       ctx: ledgerContext(chainId, ledgerAddress, f.member.address, ETH_ASSET, t),
       rootHash,
       children,
@@ -215,6 +220,9 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     );
   });
 
+  // Still open (issue 13 item 5): the fix is designed in docs/protocol.md 17.8 (salted wallet commitments registered
+  // before t in a separate registry, the opening and the wallet's ownership signature only in the encrypted blob) and
+  // not built; ReserveRegistry is unchanged, so this stays skipped.
   it.skip("EXPLOIT: the public sums a private member's registered reserve wallets at t and reads the committed reserves A", async function () {
     // The member registers two reserve wallets (EIP-712 ownership signatures by the wallets), funds them, then
     // commits a private set at a later t whose C_A opens to their total (what its PoA proves to the operators).
@@ -241,7 +249,7 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     const c = await circomlibOracle();
     const children: RootChildren = { hL: 12345n, sL: 600_000n, hR: 67890n, sR: 400_000n };
     const root = c.poseidon([children.hL, children.sL, children.hR, children.sR]);
-    const proof = await provePrivateAsset({
+    proof = await provePrivateAsset({
       ctx: ledgerContext(chainId, ledgerAddress, f.member.address, ETH_ASSET, t2),
       rootHash: root,
       children,
@@ -260,16 +268,49 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     expect(seen - (children.sL + children.sR)).to.not.equal(proof.openings.surplus);
   });
 
-  it.skip("EXPLOIT: the auditor's sampling tool refuses a private set's real blob (compared with the entry digest)", async function () {
-    await f.ledger.connect(f.member).commitPrivate(t, [good]);
+  it("defence: the auditor's sampling tool takes a private set's real blob (the digest in PrivateRootCommitted) and draws slots from its decrypted leaves", async function () {
+    // Was an EXPLOIT: readSampleInput compared the blob with the entry digest (no blob has it) and could not open it.
+    // Now the registry lets auditors register encryption keys (the member seals to them too) and the tool opens the
+    // blob with the auditor's key. Here the member seals a real leaves payload to an operator and the auditor.
+    const auditorKey = generateEncryptionKey();
+    const leaves = [3, 17, 42, 99].map((slot, i) => ({ slot, h: 1000n + BigInt(i), s: BigInt(i + 1) }));
+    const tree = await SumTree.build(crypto, leafSetFrom(leaves), 8, 12);
+    const inner = encodeLeaves(tree, { member: BigInt(f.member.address), asset: ETH_ASSET, t });
+    const sealed = sealPrivateBlob(
+      { inner, openings: proof.openings },
+      [
+        { operator: f.operators[0].address, publicKey: generateEncryptionKey().publicKey },
+        { operator: f.auditor.address, publicKey: auditorKey.publicKey },
+      ],
+      { chainId, ledger: ledgerAddress, member: f.member.address, asset: ETH_ASSET, t },
+    );
+    await f.ledger
+      .connect(f.member)
+      .commitPrivate(t, [privateCommitmentOf(ETH_ASSET, rootHash, privateBlobDigest(sealed), proof)]);
     await f.attestations.connect(f.auditor).requestSample(f.member.address, t, ETH_ASSET, 1);
     const id = await f.attestations.sampleCount();
     await networkHelpers.mine(2);
     await f.attestations.fixSampleSeed(id);
     const file = join(dir, "private-blob.bin");
-    await writeFile(file, blob);
+    await writeFile(file, sealed);
     // With the defence the tool recognizes the private entry (the digest in PrivateRootCommitted) and draws slots.
-    const input = await readSampleInput(f.attestations, ethers.provider, ledgerAddress, id, file);
+    const opener = async () => ({ account: f.auditor.address, key: auditorKey });
+    const input = await readSampleInput(f.attestations, ethers.provider, ledgerAddress, id, file, opener);
     expect(input.slots).to.not.equal(undefined);
+    expect(input.slots.slots).to.have.length(1);
+    expect([3, 17, 42, 99]).to.include(input.slots.slots[0]);
+    expect(input.set.isPrivate).to.equal(true);
+    // Without a key, or with one that is not a recipient's, it says why.
+    await expectRejectContaining(
+      readSampleInput(f.attestations, ethers.provider, ledgerAddress, id, file),
+      "is private: its blob opens only with a recipient's encryption key",
+    );
+    await expectRejectContaining(
+      readSampleInput(f.attestations, ethers.provider, ledgerAddress, id, file, async () => ({
+        account: f.auditor.address,
+        key: generateEncryptionKey(),
+      })),
+      "does not open for",
+    );
   });
 });

@@ -240,15 +240,66 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
         expect(set.signers.length).to.be.at.least(result.params.minSigners);
         expect(set.signers).to.not.include(set.name);
         for (const a of set.assets) {
-          expect(a.rootSum).to.equal(a.trueTotal);
-          expect(BigInt(a.reserves) >= BigInt(a.rootSum)).to.equal(true);
           expect(a.leaves).to.equal(a.accounts);
+          if (set.private) continue; // no totals on-chain (the next test)
+          expect(a.rootSum).to.equal(a.trueTotal);
+          expect(BigInt(a.reserves!) >= BigInt(a.rootSum!)).to.equal(true);
         }
       }
     }
     expect(result.request?.status).to.equal("Finalized");
     expect(result.request?.verdict).to.equal("Solvent");
   });
+
+  it("runs one member in private mode: every proof verified on-chain, the blob sealed to the operators, co-signed, finalized Solvent, no totals", async function () {
+    const privateMembers = result.members.filter((m) => m.privateMode);
+    expect(privateMembers).to.have.length(1);
+    const pm = privateMembers[0];
+    expect(pm.cheater).to.equal(false);
+    const operators = result.members.map((m) => m.name);
+    for (const round of result.rounds) {
+      for (const set of round.sets) {
+        expect(set.private, `${set.name} round ${round.round}`).to.equal(set.member === pm.address);
+        if (!set.private) {
+          for (const a of set.assets) expect(a.private).to.equal(undefined);
+          continue;
+        }
+        // Stored by the ledger only after its PrivateAsset SNARK and zero-difference proof verified (commitPrivate),
+        // then attested by the other members' operator nodes, which opened the encrypted blob.
+        expect(set.status).to.equal("Finalized");
+        expect(set.verdict).to.equal("Solvent");
+        expect(set.signers.length).to.be.at.least(result.params.minSigners);
+        expect(set.signers).to.not.include(pm.name);
+        expect(set.assets.map((a) => a.asset)).to.deep.equal([ETH_ASSET, USDC_ASSET]);
+        for (const a of set.assets) {
+          expect(a.rootSum).to.equal(null);
+          expect(a.reserves).to.equal(null);
+          expect(a.private!.proofs).to.equal("verified on-chain");
+          const { reserves, liabilities, surplus } = a.private!.commitments;
+          for (const c of [reserves, liabilities, surplus]) expect(c.every((x) => BigInt(x) > 0n)).to.equal(true);
+          expect(new Set([reserves[0], liabilities[0], surplus[0]]).size).to.equal(3);
+          // Sealed to every operator with an encryption key in force at t (every member registered one at onboarding).
+          expect([...a.private!.recipients].sort()).to.deep.equal([...operators].sort());
+          expect(a.blobDigest).to.match(/^0x[0-9a-f]{64}$/);
+        }
+      }
+    }
+    expect(
+      step("round1-commit").gas.byAction.find((a) => a.action === "CommitmentLedger.commitPrivate")?.count,
+    ).to.equal(1);
+    expect(step("round1-commit").gas.byAction.find((a) => a.action === "CommitmentLedger.commit")?.count).to.equal(
+      result.members.length - 1,
+    );
+    // The report shows the set solvent with its proofs verified and no totals (hidden), in HTML and in the summary.
+    const html = await readFile(join(result.reportDir!, "report.html"), "utf8");
+    expect(html).to.contain("<h3>Private mode</h3>").and.to.contain("hidden (C_L)").and.to.contain("hidden (C_A)");
+    expect(html).to.contain("private: proofs verified on-chain");
+    const summary = formatSummary(result).join("\n");
+    expect(summary).to.contain("private: proofs verified on-chain");
+    expect(lines.some((l) => l.includes(`${pm.name}: set Finalized (private mode`))).to.equal(true);
+  });
+
+  const step = (id: string) => result.steps.find((s) => s.id === id)!;
 
   it("catches the cheater with two Groth16 fraud proofs: slashed, ejected, claims booked and paid", function () {
     const cheater = result.members.find((m) => m.cheater)!;
@@ -257,8 +308,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     const eth = set.assets.find((a) => a.asset === ETH_ASSET)!;
     const usdc = set.assets.find((a) => a.asset === USDC_ASSET)!;
     expect(eth.leaves).to.equal(eth.accounts - 1); // the omitted user
-    expect(BigInt(eth.rootSum)).to.equal(BigInt(eth.trueTotal) - BigInt(result.cheat.omitted.balance));
-    expect(BigInt(usdc.rootSum)).to.equal(
+    expect(BigInt(eth.rootSum!)).to.equal(BigInt(eth.trueTotal) - BigInt(result.cheat.omitted.balance));
+    expect(BigInt(usdc.rootSum!)).to.equal(
       BigInt(usdc.trueTotal) - BigInt(result.cheat.underReported.balance) + BigInt(result.cheat.underReported.reported),
     );
     expect(result.frauds.map((f) => f.kind).sort()).to.deep.equal(["missing user (omitted)", "under-reported balance"]);
@@ -340,7 +391,6 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
   });
 
   it("books gas per step from receipts", function () {
-    const step = (id: string) => result.steps.find((s) => s.id === id)!;
     expect(step("deploy").gas.gas).to.be.greaterThan(1_000_000);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.proveFraud")).to.equal(true);
     expect(step("fraud").gas.byAction.some((a) => a.action === "Adjudicator.ejectUndercollateralized")).to.equal(true);
@@ -349,7 +399,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["Adjudicator.payClaim"]);
     expect(step("round1-snapshot").gas.txs).to.equal(0);
     // Onboarding is what the member, auditor and governance tasks send (member apply, approve-genesis, collateral
-    // deposit with its approve, activate, register-key, reserve register), and governance's minting and quorum.
+    // deposit with its approve, activate, register-key, encryption-key register, reserve register), and governance's
+    // minting and quorum.
     expect(step("onboard").gas.byAction.map((a) => a.action)).to.have.members([
       "ConsortiumRegistry.applyForMembership",
       "ConsortiumRegistry.approveGenesis",
@@ -358,13 +409,11 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
       "USDC.mint",
       "ConsortiumRegistry.activate",
       "ConsortiumRegistry.registerKey",
+      "ConsortiumRegistry.registerEncryptionKey",
       "ReserveRegistry.registerReserve",
       "CommitmentLedger.setQuorumParams",
     ]);
-    expect(step("onboard").gas.txs).to.equal(result.members.length * 12 + 1);
-    expect(step("round1-commit").gas.byAction.find((a) => a.action === "CommitmentLedger.commit")?.count).to.equal(
-      result.members.length,
-    );
+    expect(step("onboard").gas.txs).to.equal(result.members.length * 13 + 1);
     expect(result.totals.gas).to.equal(result.steps.reduce((a, s) => a + s.gas.gas, 0));
   });
 

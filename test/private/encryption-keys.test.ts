@@ -1,7 +1,7 @@
-// Operators' X25519 encryption keys in the ConsortiumRegistry (docs/protocol.md section 17.6) on the Hardhat EDR
-// chain: registration by co-signing operators only, rotation with validFrom (never backdated), the key in force at
-// t, the recipients of a private blob of t (co-signing operators with a key in force at t), a blob sealed to exactly
-// them, and the tasks `operator encryption-key register|show`.
+// Operators' and auditors' X25519 encryption keys in the ConsortiumRegistry (docs/protocol.md section 17.6) on the
+// Hardhat EDR chain: registration by co-signing operators and auditors only, rotation with validFrom (never
+// backdated), the key in force at t, the recipients of a private blob of t (co-signing operators and current auditors
+// with a key in force at t), a blob sealed to exactly them, and the tasks `operator encryption-key register|show`.
 import { expect } from "chai";
 import { getAddress, getBytes, hexlify } from "ethers";
 import { network } from "hardhat";
@@ -126,6 +126,31 @@ describe("operators' encryption keys (ConsortiumRegistry)", function () {
     );
     expect(refused).to.be.instanceOf(PrivateBlobError);
     expect((refused as Error).message).to.match(/no co-signing operator has an encryption key in force at t/);
+  });
+
+  it("lets an auditor (AUDITOR_ROLE) register a key and lists it as a recipient while it holds the role", async function () {
+    const f = await networkHelpers.loadFixture(fixture);
+    const a = generateEncryptionKey();
+    const k = generateEncryptionKey();
+    const now = BigInt(await networkHelpers.time.latest());
+    await f.registry.connect(f.member).registerEncryptionKey(a.publicKey, now + 5n);
+    // The auditor is no member: the role alone lets it register (the user, with neither, is refused above).
+    await expect(f.registry.connect(f.auditor).registerEncryptionKey(k.publicKey, now + 5n))
+      .to.emit(f.registry, "EncryptionKeyRegistered")
+      .withArgs(f.auditor.address, 0n, hexlify(k.publicKey), now + 5n);
+    const registry = await f.registry.getAddress();
+    const at = async (t: bigint) =>
+      (await blobRecipientsAt(ethers.provider, registry, t)).map((r) => [r.operator, hexlify(r.publicKey)]);
+    expect(await at(now + 5n)).to.deep.equal([
+      [f.member.address, hexlify(a.publicKey)],
+      [f.auditor.address, hexlify(k.publicKey)],
+    ]);
+    // Governance revokes the role: no longer a recipient, and no new key.
+    await f.registry.connect(f.governance).revokeRole(await f.registry.AUDITOR_ROLE(), f.auditor.address);
+    expect(await at(now + 5n)).to.deep.equal([[f.member.address, hexlify(a.publicKey)]]);
+    await expect(
+      f.registry.connect(f.auditor).registerEncryptionKey(k.publicKey, now + 500n),
+    ).to.be.revertedWithCustomError(f.registry, "ConsortiumRegistryWrongStatus");
   });
 
   it("derives the public key of a raw private key as X25519 does (any 32 bytes are a key)", function () {

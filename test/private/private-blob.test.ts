@@ -6,14 +6,19 @@ import { expect } from "chai";
 import { Wallet } from "ethers";
 
 import {
+  PRIVATE_BLOB_MIN_BUCKET,
+  PRIVATE_BLOB_VERSION,
   PrivateBlobError,
   checkPrivateLiabilities,
   checkPrivateOpenings,
   checkPrivateReserves,
   commitTotals,
+  decodePrivateBlobPayload,
+  encodePrivateBlobPayload,
   generateEncryptionKey,
   isPrivateBlob,
   openPrivateBlob,
+  privateBlobBucket,
   privateBlobRecipients,
   sealPrivateBlob,
   type PrivateBlobContext,
@@ -69,6 +74,49 @@ describe("private blob: hybrid encryption to the co-signing operators", function
     const edited = new Uint8Array(Buffer.concat([prefix, h, sealed.subarray(9 + len)]));
     expect(() => openPrivateBlob(edited, o.address, o.key, context)).to.throw(PrivateBlobError, /payload/);
     expect(() => openPrivateBlob(inner, o.address, o.key, context)).to.throw(PrivateBlobError, /PORP/);
+  });
+  it("pads the payload to its bucket (a power of two, at least 64 KiB): the length hides the payload's size", function () {
+    expect(PRIVATE_BLOB_VERSION).to.equal(2);
+    expect(PRIVATE_BLOB_MIN_BUCKET).to.equal(65_536);
+    expect([0, 1, 65_536, 65_537, 131_072, 131_073, 1_000_000].map(privateBlobBucket)).to.deep.equal([
+      65_536, 65_536, 65_536, 131_072, 131_072, 262_144, 1_048_576,
+    ]);
+    expect(() => privateBlobBucket(-1)).to.throw(PrivateBlobError, /no bucket/);
+    expect(() => privateBlobBucket(2 ** 31 + 1)).to.throw(PrivateBlobError, /largest bucket/);
+    const one = (n: number) => sealPrivateBlob({ inner: new Uint8Array(n).fill(7), openings }, recipients, context);
+    const header = (b: Uint8Array) => 9 + Buffer.from(b).readUInt32BE(5);
+    // Inner blobs of 9 bytes and of 60,000 bytes: the same ciphertext length (bucket and tag).
+    for (const b of [sealed, one(60_000)]) expect(b.length - header(b)).to.equal(65_536 + 16);
+    // Past the first bucket, the next power of two; the payload still opens to exactly its bytes.
+    const big = one(70_000);
+    expect(big.length - header(big)).to.equal(131_072 + 16);
+    expect(openPrivateBlob(big, operators[1].address, operators[1].key, context).inner).to.deep.equal(
+      new Uint8Array(70_000).fill(7),
+    );
+  });
+  it("refuses a plaintext with a length past its end, padded to another bucket, or with non-zero padding", function () {
+    const plain = encodePrivateBlobPayload({ inner, openings });
+    expect(plain.length).to.equal(65_536);
+    expect(decodePrivateBlobPayload(plain).openings).to.deep.equal(openings);
+    const past = Uint8Array.from(plain);
+    Buffer.from(past.buffer).writeUInt32BE(70_000, 4);
+    expect(() => decodePrivateBlobPayload(past)).to.throw(PrivateBlobError, /run past/);
+    expect(() => decodePrivateBlobPayload(plain.subarray(0, 65_535))).to.throw(PrivateBlobError, /not to the bucket/);
+    const doubled = new Uint8Array(131_072);
+    doubled.set(plain);
+    expect(() => decodePrivateBlobPayload(doubled)).to.throw(PrivateBlobError, /not to the bucket/);
+    const dirty = Uint8Array.from(plain);
+    dirty[dirty.length - 1] = 1;
+    expect(() => decodePrivateBlobPayload(dirty)).to.throw(PrivateBlobError, /padding is not zeros/);
+    expect(() => decodePrivateBlobPayload(new Uint8Array(7))).to.throw(PrivateBlobError, /shorter/);
+  });
+  it("refuses a version-1 blob by its version (none was ever committed: v1 is not read)", function () {
+    const v1 = Uint8Array.from(sealed);
+    v1[4] = 1;
+    expect(() => openPrivateBlob(v1, operators[0].address, operators[0].key, context)).to.throw(
+      PrivateBlobError,
+      /version 1 is not 2/,
+    );
   });
   it("refuses to seal to nobody, to a recipient twice, or to a malformed key", function () {
     expect(() => sealPrivateBlob({ inner, openings }, [], context)).to.throw(PrivateBlobError, /at least one/);

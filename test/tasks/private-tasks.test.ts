@@ -3,12 +3,15 @@
 // blobs encrypted to the registry's recipients at t, stored, openings written, `commitPrivate`), an operator's check
 // of the committed set, `ledger status` showing the private set and what its solvency means, a user's record checked
 // against a private set (the root hash, not the hidden sum), and `ledger respond` answering a back-in-time request
-// privately; unhappy paths refused before anything is sent.
+// privately; unhappy paths refused before anything is sent. An auditor samples a private set: it registers an
+// encryption key, the blob is sealed to it, `audit open` (the member) and `audit check` (the auditor) open it and
+// draw the slots from its leaves.
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { hexlify } from "ethers";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
@@ -20,13 +23,24 @@ import { encryptKeystore, generateMemberKeys, writeKeystoreFile } from "../../sr
 import { PASSWORD_ENV } from "../../src/keys/password.js";
 import { localBlobSource, silentLogger, verifySubject } from "../../src/node/index.js";
 import { buildPoa } from "../../src/poa/index.js";
-import { generateEncryptionKey, isPrivateBlob, type EncryptionKeyPair } from "../../src/private/index.js";
+import {
+  blobRecipientsAt,
+  generateEncryptionKey,
+  isPrivateBlob,
+  type EncryptionKeyPair,
+} from "../../src/private/index.js";
 import { readRecordFile, verifyRecordFile } from "../../src/records/file.js";
 import { ledgerCommit } from "../../tasks/commit-roots.js";
 import { ledgerStatus } from "../../tasks/ledger-status.js";
 import { ledgerRespond } from "../../tasks/respond-request.js";
 import { snapshot } from "../../tasks/snapshot.js";
+import { auditCheck } from "../../tasks/audit-check.js";
+import { auditOpen } from "../../tasks/audit-open.js";
+import { auditSample } from "../../tasks/audit-sample.js";
+import { auditSeed } from "../../tasks/audit-seed.js";
+import { operatorEncryptionKeyRegister } from "../../tasks/operator-encryption-key.js";
 import { expectTaskError, testClient } from "../helpers/client.js";
+import { expectRejectContaining } from "../helpers/expect.js";
 import {
   E18,
   ETH,
@@ -264,5 +278,104 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
     expect(r.lines.join("\n")).to.contain("respondToRequestPrivate");
     expect((await ledger.setOf(s.member.address, later.t)).isPrivate).to.equal(true);
     expect((await ledger.requestOf(requestId)).status).to.equal(2n); // Answered
+  });
+
+  it("an auditor samples a private set: its encryption key registered, the blob sealed to it, audit open and check", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const signers = await ethers.getSigners();
+    const [governance] = signers;
+    // Hardhat accounts (the tasks sign as --from): an auditor and an account that is neither auditor nor operator.
+    const [auditor, stranger] = [signers[12], signers[13]];
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    await (await registry.connect(governance).grantRole(await registry.AUDITOR_ROLE(), auditor.address)).wait();
+    // The auditor and the member's own operator register encryption keys with the task (POR_ENCRYPTION_KEY).
+    const hex = (k: EncryptionKeyPair) => hexlify(k.privateKey);
+    const auditorKey = generateEncryptionKey();
+    const memberKey = generateEncryptionKey();
+    const as = (from: string, key: EncryptionKeyPair) =>
+      testClient(ethers, from, s.deployment, { variables: { POR_ENCRYPTION_KEY: hex(key) } });
+    // Not an operator nor an auditor: refused by the registry.
+    await expectRejectContaining(
+      operatorEncryptionKeyRegister(
+        (await as(stranger.address, auditorKey)).ctx,
+        { validFrom: 0n },
+        "POR_ENCRYPTION_KEY",
+      ),
+      "registerEncryptionKey failed: ConsortiumRegistry: wrong status",
+    );
+    const a = await as(auditor.address, auditorKey);
+    await operatorEncryptionKeyRegister(a.ctx, { validFrom: 0n }, "POR_ENCRYPTION_KEY");
+    await operatorEncryptionKeyRegister(
+      (await as(s.member.address, memberKey)).ctx,
+      { validFrom: 0n },
+      "POR_ENCRYPTION_KEY",
+    );
+    await networkHelpers.time.increase(200); // both keys in force before t
+    const { t, summaryDir, poaFile } = await privateSnapshot(s, "sampled");
+    const recipients = await blobRecipientsAt(ethers.provider, s.d.registry, t);
+    expect(recipients.map((r) => r.operator)).to.deep.equal([
+      ...s.operators.map((w) => w.address),
+      auditor.address,
+      s.member.address,
+    ]);
+    const m = await testClient(ethers, s.member.address, s.deployment);
+    await ledgerCommit(m.ctx, { summary: summaryDir, poa: poaFile, blobDir: s.blobDir });
+    expect(m.lines.join("\n")).to.match(/encrypted to 4 operator\(s\)/);
+    const [{ blobDigest }] = (
+      JSON.parse(await readFile(join(summaryDir, "private-openings-31337.json"), "utf8")) as {
+        assets: Array<{ blobDigest: string }>;
+      }
+    ).assets;
+    const blob = new LocalBlobStore(s.blobDir).pathOf(blobDigest.toLowerCase());
+
+    await auditSample(a.ctx, { member: s.member.address, t, asset: ETH, size: 2 });
+    await networkHelpers.mine(3);
+    await auditSeed((await testClient(ethers, s.requester.address, s.deployment)).ctx, { sample: 1n });
+    // The member opens the sampled accounts: its operator's key opens the blob, whose leaves give the slots.
+    const opened = join(s.work, "opened");
+    const mo = await as(s.member.address, memberKey);
+    await auditOpen(mo.ctx, { sample: 1n, blob, records: summaryDir, out: opened }, "POR_ENCRYPTION_KEY");
+    expect(mo.lines.join("\n")).to.contain("sample 1: 2 of 2 sampled account(s)");
+    // Unhappy paths: no key configured; a key that is not a recipient's; the entry digest instead of the blob's.
+    await expectTaskError(
+      auditCheck((await testClient(ethers, auditor.address, s.deployment)).ctx, {
+        sample: 1n,
+        blob,
+        records: opened,
+        report: false,
+      }),
+      "configuration variable POR_ENCRYPTION_KEY is not set",
+    );
+    await expectTaskError(
+      auditCheck((await as(s.requester.address, generateEncryptionKey())).ctx, {
+        sample: 1n,
+        blob,
+        records: opened,
+        report: false,
+      }),
+      "is not a recipient of this private blob",
+    );
+    await expectTaskError(
+      auditCheck((await as(auditor.address, generateEncryptionKey())).ctx, {
+        sample: 1n,
+        blob,
+        records: opened,
+        report: false,
+      }),
+      "does not authenticate",
+    );
+    const wrong = join(s.work, "not-the-blob.bin");
+    await writeFile(wrong, new Uint8Array([1, 2, 3]));
+    await expectTaskError(
+      auditCheck(a.ctx, { sample: 1n, blob: wrong, records: opened, report: false }),
+      "not the DA blob the member committed",
+    );
+    // The auditor checks the opened records against the private set's root hash (its sum is hidden) and reports.
+    const check = await as(auditor.address, auditorKey);
+    await auditCheck(check.ctx, { sample: 1n, blob, records: opened, report: true }, "POR_ENCRYPTION_KEY");
+    expect(check.lines.join("\n")).to.contain("sample 1: 2 of 2 opened, 0 failed a check");
+    expect(check.lines.join("\n")).to.contain("SampleReported");
+    const attestations = await ethers.getContractAt("Attestations", s.d.attestations);
+    expect((await attestations.dutiesOf(s.member.address)).samplesOpened).to.equal(1n);
   });
 });

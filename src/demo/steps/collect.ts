@@ -1,11 +1,14 @@
 // The result: the facts the summary and the HTML report show, read back from the chain (the ledger's, the
 // Adjudicator's and the stake source's events and views: the vault's, or EigenLayer's and its AVS adapter's), the
 // aggregator's attestations and the verifier service's coverage, with the steps' timings and gas. What the viewer reads in the report is what the chain and the services hold.
+import { readFile } from "node:fs/promises";
+
 import { ZeroAddress, getAddress } from "ethers";
 
 import { memberStatusName, setStatusName, verdictName } from "../../chain/index.js";
-import { requestSubject, setSubject } from "../../consortium/index.js";
-import { DEMO_PARAMS, type LiveContext } from "../context.js";
+import { committedSet, requestSubject, setSubject } from "../../consortium/index.js";
+import { privateBlobRecipients } from "../../private/index.js";
+import { DEMO_PARAMS, type LiveContext, type Published } from "../context.js";
 import { ETH_ASSET, USDC_ASSET, liabilities } from "../scenario.js";
 import type {
   AssetResult,
@@ -25,6 +28,9 @@ import type { TransfersOutcome } from "./transfers.js";
 import type { FraudOutcome } from "./fraud.js";
 import type { RequestOutcome } from "./request.js";
 
+const symbol = (a: number) => (a === ETH_ASSET ? "ETH" : "USDC");
+const hex32 = (x: bigint) => `0x${x.toString(16).padStart(64, "0")}`;
+
 /** What the steps found, besides the chain's and the services' state. */
 export interface Facts {
   request: RequestOutcome;
@@ -43,7 +49,6 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
   const reputationAfter = await readReputation(ctx);
   const stakesAfter = await stakes(ctx);
   const nameOf = new Map(scenario.members.map((m) => [m.address, m.name] as const));
-  const symbol = (a: number) => (a === ETH_ASSET ? "ETH" : "USDC");
   const signersOf = (subject: string) =>
     services.aggregator.db.attestations(subject).map((a) => nameOf.get(getAddress(a.signer)) ?? a.signer);
   const attested = await d.ledger.queryFilter(d.ledger.filters.QuorumAttested(), 0, "latest");
@@ -61,22 +66,25 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
       const set = await d.ledger.setOf(m.address, t);
       const subject = setSubject(m.address, t).toLowerCase();
       const q = quorumBySubject.get(subject);
-      const assets: AssetResult[] = pub.commitments.map((c) => ({
-        asset: c.asset,
-        symbol: symbol(c.asset),
-        accounts: pub.summary.assets.find((a) => a.id === c.asset)!.accounts,
-        leaves: pub.leaves.get(c.asset)!,
-        rootHash: `0x${c.rootHash.toString(16).padStart(64, "0")}`,
-        rootSum: c.rootSum.toString(),
-        trueTotal: pub.trueTotals.get(c.asset)!.toString(),
-        reserves: c.reserves.toString(),
-        blobDigest: c.blobDigest,
-      }));
+      const assets: AssetResult[] = set.isPrivate
+        ? await privateAssetResults(ctx, m.address, t, pub, nameOf)
+        : pub.commitments.map((c) => ({
+            asset: c.asset,
+            symbol: symbol(c.asset),
+            accounts: pub.summary.assets.find((a) => a.id === c.asset)!.accounts,
+            leaves: pub.leaves.get(c.asset)!,
+            rootHash: hex32(c.rootHash),
+            rootSum: c.rootSum.toString(),
+            trueTotal: pub.trueTotals.get(c.asset)!.toString(),
+            reserves: c.reserves.toString(),
+            blobDigest: c.blobDigest,
+          }));
       sets.push({
         member: m.address,
         name: m.name,
         t: t.toString(),
         assets,
+        private: set.isPrivate,
         status: setStatusName(set.status),
         verdict: q?.verdict ?? null,
         signers: signersOf(subject),
@@ -139,6 +147,7 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
       name: m.name,
       address: m.address,
       cheater: m.cheater,
+      privateMode: m.privateMode,
       users: m.users.length,
       collateral: { eth: m.collateral.eth.toString(), usdc: m.collateral.usdc.toString() },
       stakeBefore: x.stakesBefore[i].toString(),
@@ -240,6 +249,45 @@ export async function collect(ctx: LiveContext, x: Facts): Promise<DemoResult> {
     },
     reportDir: ctx.reportDir,
   };
+}
+
+/**
+ * A private set's assets as the chain holds them (committedSet: the entries checked against the stored digest, the
+ * PrivateRootCommitted commitments against the entries) and the recipients named in each encrypted blob's header.
+ */
+async function privateAssetResults(
+  ctx: LiveContext,
+  member: string,
+  t: bigint,
+  pub: Published,
+  nameOf: Map<string, string>,
+): Promise<AssetResult[]> {
+  const { d, chain, services } = ctx;
+  const set = await committedSet(chain.conn.ethers.provider, d.addresses.ledger, member, t);
+  const out: AssetResult[] = [];
+  for (const [i, c] of set.commitments.entries()) {
+    const p = set.privateAssets[i];
+    const [ax, ay, lx, ly, sx, sy] = p.commitments.map(String);
+    const blob = await readFile(services.blobs.pathOf(p.blobDigest.toLowerCase()));
+    const recipients = privateBlobRecipients(blob).map((a) => nameOf.get(getAddress(a)) ?? a);
+    out.push({
+      asset: c.asset,
+      symbol: symbol(c.asset),
+      accounts: pub.summary.assets.find((a) => a.id === c.asset)!.accounts,
+      leaves: pub.leaves.get(c.asset)!,
+      rootHash: hex32(c.rootHash),
+      rootSum: null,
+      trueTotal: pub.trueTotals.get(c.asset)!.toString(),
+      reserves: null,
+      blobDigest: p.blobDigest,
+      private: {
+        commitments: { reserves: [ax, ay], liabilities: [lx, ly], surplus: [sx, sy] },
+        proofs: "verified on-chain",
+        recipients,
+      },
+    });
+  }
+  return out;
 }
 
 /**

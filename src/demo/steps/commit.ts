@@ -1,6 +1,8 @@
 // Steps 8 and 12, commit: members post their roots with `ledger commit` from their snapshot's files (summary, PoA,
 // blob refs), as a member does; the operators rebuild each tree from the DA blobs, check it and co-sign, and the
-// aggregator finalizes each set by quorum. In round 2 only the honest members commit here.
+// aggregator finalizes each set by quorum. The private member's `ledger commit --poa --blob-dir` proves each asset,
+// seals its blob to the operators' encryption keys and calls commitPrivate; the operators open the blob, check the
+// openings and the reserves, and co-sign it as any set. In round 2 only the honest members commit here.
 import { ledgerCommit } from "../../../tasks/commit-roots.js";
 import { setStatusName } from "../../chain/index.js";
 import { SetStatus } from "../../generated/abi.js";
@@ -10,8 +12,8 @@ import { booked, nodeStatus, setStatus, waitFor } from "./common.js";
 
 /** `ledger commit` of member `m`'s round-`round` snapshot, from its files. */
 export async function commitSet(ctx: LiveContext, m: DemoMember, round: 0 | 1): Promise<void> {
-  const { summary, poa, refs } = ctx.rounds.published[round].get(m.index)!.files;
-  await ledgerCommit(ctx.clients.members[m.index], { summary, poa, refs });
+  // A public set: its blob refs; the private member's: the store its encrypted blobs go to (commitPrivate).
+  await ledgerCommit(ctx.clients.members[m.index], ctx.rounds.published[round].get(m.index)!.files);
 }
 
 /** Waits until no set of `members` at t is Pending. */
@@ -42,7 +44,10 @@ export async function commitRound(ctx: LiveContext, round: 0 | 1): Promise<void>
     for (const m of members) await commitSet(ctx, m, round);
     if (round === 0) note(`${members.length} sets committed at t = ${t}; waiting for the operators`);
     await waitSets(ctx, members, t);
-    for (const m of members) note(`${m.name}: set ${setStatusName(await setStatus(ctx, m.address, t))}`);
+    for (const m of members) {
+      const mode = m.privateMode ? " (private mode: totals hidden, every proof verified on-chain at commit)" : "";
+      note(`${m.name}: set ${setStatusName(await setStatus(ctx, m.address, t))}${mode}`);
+    }
   });
   await booked(ctx, id);
 }

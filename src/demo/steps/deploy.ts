@@ -227,7 +227,7 @@ async function deployEigenLayer(ctx: ChainContext, usdc: TestToken): Promise<Dem
 
 /**
  * One task client per actor, as `--from` its account over the demo's deployment file; a member's configuration
- * variables hold its reserve wallets' keys (its tasks' `--wallet-key-var`).
+ * variables hold its reserve wallets' keys (its tasks' `--wallet-key-var`) and its operator's encryption key.
  */
 async function actorClients(ctx: ChainContext, deploymentDir: string): Promise<DemoClients> {
   const { hre, scenario, tmp, chain } = ctx;
@@ -249,7 +249,10 @@ async function actorClients(ctx: ChainContext, deploymentDir: string): Promise<D
     auditor: await client(new Wallet(scenario.auditorKey).address),
     members: await Promise.all(
       scenario.members.map((m) =>
-        client(m.address, Object.fromEntries(m.reserveWallets.map((k, j) => [reserveKeyVariable(j), k]))),
+        client(m.address, {
+          ...Object.fromEntries(m.reserveWallets.map((k, j) => [reserveKeyVariable(j), k])),
+          [hre.config.por.encryptionKey.name]: m.encryptionKey,
+        }),
       ),
     ),
   };

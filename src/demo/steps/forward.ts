@@ -46,8 +46,9 @@ export async function forwardRound(ctx: LiveContext, round: 0 | 1): Promise<numb
             throw new Error(`the verifier service refused forwarded records: ${r.status} ${JSON.stringify(body)}`);
           }
         }
-        // The verifier learns each tree's population from the published leaves (coverage, D6).
-        for (const [asset, n] of pub.leaves) {
+        // The verifier learns each tree's population from the published leaves (coverage, D6); a private set
+        // publishes none (its leaves are in the encrypted blob): its coverage has no population.
+        for (const [asset, n] of m.privateMode ? [] : pub.leaves) {
           const r = await fetch(`${services.service.url}/populations`, {
             method: "PUT",
             headers: { "content-type": "application/json", authorization: `Bearer ${services.adminToken}` },

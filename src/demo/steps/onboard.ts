@@ -1,6 +1,6 @@
 // Step 4, onboard: each member joins through the tasks a member and an auditor run (member apply, member
-// approve-genesis, collateral deposit, member activate, member register-key, reserve register), so the viewer sees
-// the onboarding a real member goes through; governance then sets the quorum from the members' stakes. On EigenLayer
+// approve-genesis, collateral deposit, member activate, member register-key, operator encryption-key register, reserve
+// register), so the viewer sees the onboarding a real member goes through; governance then sets the quorum from the members' stakes. On EigenLayer
 // (`--stake eigenlayer`) a member stakes as an EigenLayer operator of its own instead of depositing in the vault: it
 // names its operator (`eigenlayer approve-operator`), the operator registers with EigenLayer and for the consortium's
 // operator set (`eigenlayer register`), deposits WETH and USDC into the strategies, allocates them to the set, and the
@@ -18,6 +18,7 @@ import { memberActivate } from "../../../tasks/member-activate.js";
 import { memberApply } from "../../../tasks/member-apply.js";
 import { memberApproveGenesis } from "../../../tasks/member-approve-genesis.js";
 import { memberRegisterKey } from "../../../tasks/member-register-key.js";
+import { operatorEncryptionKeyRegister } from "../../../tasks/operator-encryption-key.js";
 import { reserveRegister } from "../../../tasks/reserve-register.js";
 import type { EigenLayerStakeSource } from "../../../types/ethers-contracts/index.js";
 import { sendAndDescribe } from "../../client/index.js";
@@ -35,8 +36,9 @@ export async function onboard(ctx: DemoContext): Promise<void> {
     "onboard",
     ctx.stake === "eigenlayer"
       ? "onboard members: apply, auditor approves genesis, stake restaked on EigenLayer (operator, deposits, " +
-          "allocation), activation, record keys, reserve wallets"
-      : "onboard members: apply, auditor approves genesis, collateral, activation, record keys, reserve wallets",
+          "allocation), activation, record and encryption keys, reserve wallets"
+      : "onboard members: apply, auditor approves genesis, collateral, activation, record and encryption keys, " +
+          "reserve wallets",
     async (note) => {
       for (const [i, m] of scenario.members.entries()) {
         const member = clients.members[i];
@@ -62,6 +64,8 @@ export async function onboard(ctx: DemoContext): Promise<void> {
         const [ax, ay] = crypto.publicKey(m.keys.recordKey);
         const validFrom = (await chain.latest()) + 2n;
         await memberRegisterKey(member, { ax: ax.toString(), ay: ay.toString(), validFrom });
+        // Its operator's X25519 key: private blobs of snapshot times from validFrom on are encrypted to it.
+        await operatorEncryptionKeyRegister(member, { validFrom }, ctx.hre.config.por.encryptionKey.name);
         for (const [j, key] of m.reserveWallets.entries()) {
           // The reserve wallet signs its ownership with its own key (held in the member's configuration variable).
           await reserveRegister(member, {

@@ -3,10 +3,11 @@
 // all on the chain's JSON-RPC as they would run against a public chain.
 import { join } from "node:path";
 
-import { Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { Wallet, getBytes, keccak256, toUtf8Bytes } from "ethers";
 
 import { Aggregator } from "../../aggregator/index.js";
 import { LocalBlobStore } from "../../blobstore/index.js";
+import { encryptionKeyFromPrivate } from "../../private/index.js";
 import { OperatorNode, jsonLogger, localBlobSource, openHeldRecords, type HeldRecords } from "../../node/index.js";
 import {
   DEFAULT_LIMITS,
@@ -24,7 +25,8 @@ import { SeededRandom } from "../scenario.js";
 export async function services(ctx: DemoContext): Promise<DemoServices> {
   const { p, res, scenario, tmp, d, crypto, chain, logFile } = ctx;
   const { rpc } = chain;
-  const blobs = new LocalBlobStore(join(tmp, "blobs"));
+  const blobsDir = join(tmp, "blobs");
+  const blobs = new LocalBlobStore(blobsDir);
   const verifierDb = join(tmp, "verifier.sqlite");
   const adminToken = keccak256(toUtf8Bytes(`${scenario.options.seed}:admin:${Date.now()}`)).slice(2);
   return p.step("services", "start the verifier service, the aggregator and the operator nodes", async (note) => {
@@ -98,12 +100,14 @@ export async function services(ctx: DemoContext): Promise<DemoServices> {
         pollMs: 400,
         healthPort: 0,
         log: jsonLogger("node", { out: nodeLog, fields: { operator: m.name } }),
+        // Its encryption key (registered at onboarding) opens the private member's blobs.
+        encryptionKey: encryptionKeyFromPrivate(getBytes(m.encryptionKey)),
       });
       await node.start();
       res.add(`operator node of ${m.name}`, () => node.stop());
       nodes.push(node);
     }
     note(`${nodes.length} operator nodes (one per member; each co-signs the others' commitments)`);
-    return { service, scheduler, aggregator, nodes, blobs, adminToken };
+    return { service, scheduler, aggregator, nodes, blobs, blobsDir, adminToken };
   });
 }

@@ -1,6 +1,7 @@
 // Steps 6 and 10, snapshot: each member runs the real liabilities engine over its ledger (every user's record signed,
 // the sum trees built), proves its reserves at t with its reserve wallets' signatures (PoA), stores one DA blob per
-// asset, and keeps the files `ledger commit` takes (summary, PoA, blob refs). In round 2 the cheater doctors two
+// asset, and keeps the files `ledger commit` takes (summary, PoA, blob refs). The private member takes a private-mode
+// snapshot and keeps its summary and PoA (its blobs are sealed at commit time). In round 2 the cheater doctors two
 // leaves of its published trees, which still cover its reserves: only a user's record can show the lie.
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -67,6 +68,8 @@ async function snapshotMember(ctx: LiveContext, m: DemoMember, round: 0 | 1, t: 
     outDir: join(tmp, "snapshots"),
     depth: PRODUCTION_DEPTH,
     recordFiles: true,
+    // The private member's summary holds each root's children; `ledger commit` proves and commits it privately.
+    private: m.privateMode,
   });
   const trueTotals = new Map(summary.assets.map((a) => [a.id, BigInt(a.total)] as const));
   const leavesOf = new Map<number, Leaves>();
@@ -114,12 +117,24 @@ async function snapshotMember(ctx: LiveContext, m: DemoMember, round: 0 | 1, t: 
     assets: [ETH_ASSET, USDC_ASSET],
     signers: m.reserveWallets.map((k) => new Wallet(k)),
   });
+  const poaFile = join(tmp, `poa-${m.index}-r${round + 1}.json`);
+  await writeFile(poaFile, JSON.stringify(poa, null, 2) + "\n", { flag: "wx" });
+  const kept = { summary, dir, leaves: new Map([...leavesOf].map(([asset, l]) => [asset, l.count] as const)) };
+  if (m.privateMode) {
+    // Private mode: no public blob and no committed sums; `ledger commit --poa --blob-dir` proves each asset, seals its
+    // blob (PoA, leaves and openings) to the operators' registered encryption keys and stores it.
+    rounds.published[round].set(m.index, {
+      ...kept,
+      files: { summary: summaryFile, poa: poaFile, blobDir: services.blobsDir },
+      commitments: [],
+      trueTotals,
+    });
+    return summary;
+  }
   const blobs: Array<{ asset: number; ref: BlobRef }> = [];
   for (const a of summary.assets) {
     blobs.push({ asset: a.id, ref: await services.blobs.put(encodeAssetBlob(poa, a.id, leavesOf.get(a.id)!.bytes)) });
   }
-  const poaFile = join(tmp, `poa-${m.index}-r${round + 1}.json`);
-  await writeFile(poaFile, JSON.stringify(poa, null, 2) + "\n", { flag: "wx" });
   const refsFile = blobRefsPathFor(poaFile);
   await writeBlobRefsFile(refsFile, blobRefsFileOf(poa, blobs));
   // What `ledger commit` will post from these files (the report shows it).
@@ -130,11 +145,9 @@ async function snapshotMember(ctx: LiveContext, m: DemoMember, round: 0 | 1, t: 
     await commitOverridesFrom(published, { poa: poaFile, refs: refsFile }),
   );
   rounds.published[round].set(m.index, {
-    summary,
-    dir,
+    ...kept,
     files: { summary: summaryFile, poa: poaFile, refs: refsFile },
     commitments,
-    leaves: new Map([...leavesOf].map(([asset, l]) => [asset, l.count] as const)),
     trueTotals,
   });
   return summary;
