@@ -5,6 +5,10 @@
 // public key || operator public key, info = "por.private.blob.v1" || context) gives the key that wraps the content
 // key (ChaCha20-Poly1305 again). The associated data of both layers binds the context (chain, ledger, member,
 // asset, t) and the header, so a blob moved to another set, or a header with a recipient changed, does not open.
+// The ephemeral key is derived from the content key (HKDF-SHA256, info = "por.private.blob.eph" || context), so every
+// recipient that opens the blob re-derives it and checks every other recipient's wrapped key too: a member cannot lock
+// one listed recipient out (a wrap that opens to another key) without every recipient that can read the blob seeing
+// it (`openPrivateBlob` refuses such a blob).
 // Version 2 pads the payload to a size bucket (a power of two, at least 64 KiB): the ciphertext's length tells the
 // public the payload's size only to within a factor of 2 (docs/threat-model.md), not the user count.
 import {
@@ -33,6 +37,8 @@ export const PRIVATE_BLOB_MIN_BUCKET = 1 << 16;
 export const PRIVATE_BLOB_MAX_BUCKET = 2 ** 31;
 // The key-derivation and context labels keep their v1 names (the layout changed, not the key schedule).
 const INFO = "por.private.blob.v1";
+/** The HKDF info label of the ephemeral key derived from the content key (before the context bytes). */
+const EPH_INFO = "por.private.blob.eph";
 const TAG = 16;
 const NONCE = 12;
 
@@ -255,9 +261,9 @@ export function sealPrivateBlob(
 ): Uint8Array {
   if (recipients.length === 0) throw new PrivateBlobError("a private blob needs at least one recipient");
   const ctx = blobContextBytes(context);
-  const eph = generateKeyPairSync("x25519");
-  const ephRaw = rawPublic(eph.publicKey);
   const contentKey = randomBytes(32);
+  const eph = ephemeralOf(contentKey, ctx);
+  const ephRaw = eph.publicKey;
   const seen = new Set<string>();
   const header: Header = {
     v: PRIVATE_BLOB_VERSION,
@@ -269,8 +275,7 @@ export function sealPrivateBlob(
     const operator = getAddress(r.operator);
     if (seen.has(operator)) throw new PrivateBlobError(`recipient ${operator} is listed twice`);
     seen.add(operator);
-    const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: publicKeyObject(r.publicKey, operator) });
-    const kek = wrapKey(shared, ephRaw, r.publicKey, ctx);
+    const kek = wrapKeyFor(eph, r.publicKey, operator, ctx);
     const nonce = randomBytes(NONCE);
     header.recipients.push({
       operator,
@@ -355,7 +360,49 @@ export function openPrivateBlob(
   }
   const plain = unseal(contentKey, getBytes(header.nonce), body, new Uint8Array(Buffer.concat([ctx, headerBytes])));
   if (plain === undefined) throw new PrivateBlobError("the private blob's payload does not authenticate");
+  checkEveryWrap(header, contentKey, ctx);
   return decodePrivateBlobPayload(plain);
+}
+
+/** The blob's ephemeral X25519 key pair, derived from its content key and context. */
+function ephemeralOf(contentKey: Uint8Array, ctx: Uint8Array): EncryptionKeyPair {
+  const info = Buffer.concat([Buffer.from(EPH_INFO), ctx]);
+  return encryptionKeyFromPrivate(new Uint8Array(hkdfSync("sha256", contentKey, new Uint8Array(0), info, 32)));
+}
+
+/** The key that wraps the content key for `recipient` (its public key), from the ephemeral side. */
+function wrapKeyFor(eph: EncryptionKeyPair, recipient: Uint8Array, operator: string, ctx: Uint8Array): Uint8Array {
+  const publicKey = publicKeyObject(recipient, operator);
+  let shared: Uint8Array;
+  try {
+    shared = diffieHellman({ privateKey: privateKeyObject(eph), publicKey });
+  } catch {
+    throw new PrivateBlobError(
+      `the encryption key ${hexlify(recipient)} of ${operator} gives no shared secret (a low-order point)`,
+    );
+  }
+  return wrapKey(shared, eph.publicKey, recipient, ctx);
+}
+
+/**
+ * Checks, with the content key, that the header's ephemeral key is the one the content key derives and that every
+ * recipient's wrapped key opens to the content key: a blob that locks any listed recipient out is refused.
+ */
+function checkEveryWrap(header: Header, contentKey: Uint8Array, ctx: Uint8Array): void {
+  const eph = ephemeralOf(contentKey, ctx);
+  if (hexlify(eph.publicKey) !== header.eph.toLowerCase()) {
+    throw new PrivateBlobError("the blob's ephemeral key is not the one its content key derives");
+  }
+  for (const r of header.recipients) {
+    const operator = getAddress(r.operator);
+    const kek = wrapKeyFor(eph, getBytes(r.key), operator, ctx);
+    const wrapped = unseal(kek, getBytes(r.nonce), getBytes(r.wrapped), wrapAad(ctx, operator));
+    if (wrapped === undefined || Buffer.compare(Buffer.from(wrapped), Buffer.from(contentKey)) !== 0) {
+      throw new PrivateBlobError(
+        `the content key wrapped for ${operator} is not the blob's: the member locked that recipient out`,
+      );
+    }
+  }
 }
 
 /** keccak256 of a blob's bytes (the committed blobDigest of a private asset is over the ciphertext). */
