@@ -411,6 +411,11 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     }
 
     /// @inheritdoc IAttestations
+    function reputation() external view returns (address) {
+        return address(_REPUTATION);
+    }
+
+    /// @inheritdoc IAttestations
     function auditorChainOf(address member, address auditor) external view returns (AuditorChain memory) {
         return _chains[member][auditor];
     }

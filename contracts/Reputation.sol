@@ -64,6 +64,8 @@ contract Reputation is IReputation, AccessControl {
     function setAttestations(address attestations_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (attestations_ == address(0)) revert ReputationZeroAddress();
         if (address(_attestations) != address(0)) revert ReputationAttestationsAlreadySet();
+        address itsReputation = IAttestations(attestations_).reputation();
+        if (itsReputation != address(this)) revert ReputationAttestationsMismatch(attestations_, itsReputation);
         _attestations = IAttestations(attestations_);
         emit AttestationsSet(attestations_);
     }
@@ -128,7 +130,7 @@ contract Reputation is IReputation, AccessControl {
                 (uint256(d.interimsSettled) + d.interimsMissed) * w.interims +
                 (uint256(d.raOnTime) + d.raOverdue) * w.reserveAttestations +
                 (uint256(d.samplesOpened) + d.samplesMissed) * w.samples;
-            parts.findingsPenaltyBps = _decayed(_findings[address(attestations_)][member], w.findingsDecay);
+            parts.findingsPenaltyBps = _decayed(_findings[address(attestations_)][member]);
         }
         ITransfers transfers_ = _transfers;
         if (address(transfers_) != address(0)) {
@@ -154,10 +156,22 @@ contract Reputation is IReputation, AccessControl {
                 uint256(f.low) * w.lowBps +
                 ((Constants.BPS - f.score) * w.scoreWeightBps) / Constants.BPS;
         if (penalty > Constants.BPS) penalty = Constants.BPS;
-        if (penalty <= _decayed(stored, w.findingsDecay)) return;
+        // The member's first RA writes the slot even with no penalty (a later raise then rewrites a non-zero slot).
+        bool raised = penalty > _decayed(stored);
+        if (!raised && stored.at != 0) return;
         stored.bps = uint16(penalty);
         stored.at = uint64(block.timestamp);
-        emit FindingsPenaltyRaised(msg.sender, member, uint16(penalty));
+        stored.decay = w.findingsDecay;
+        if (raised) emit FindingsPenaltyRaised(msg.sender, member, uint16(penalty));
+    }
+
+    /// @inheritdoc IReputation
+    function clearFindings(address attestations_, address member) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        FindingsPenalty storage stored = _findings[attestations_][member];
+        uint256 previous = _decayed(stored);
+        stored.bps = 0;
+        stored.at = uint64(block.timestamp);
+        emit FindingsPenaltyCleared(attestations_, member, previous);
     }
 
     /// @inheritdoc IReputation
@@ -166,7 +180,7 @@ contract Reputation is IReputation, AccessControl {
         address member
     ) external view returns (FindingsPenalty memory stored, uint256 nowBps) {
         stored = _findings[attestations_][member];
-        nowBps = _decayed(stored, _weights.findingsDecay);
+        nowBps = _decayed(stored);
     }
 
     /// @inheritdoc IReputation
@@ -208,9 +222,10 @@ contract Reputation is IReputation, AccessControl {
         return total / elapsed;
     }
 
-    /// @dev What is left now of a stored penalty, at 10000 basis points per `decay` seconds.
-    function _decayed(FindingsPenalty memory p, uint64 decay) private view returns (uint256) {
-        uint256 drop = ((block.timestamp - p.at) * Constants.BPS) / decay;
+    /// @dev What is left now of a stored penalty, at 10000 basis points per its own `decay` seconds.
+    function _decayed(FindingsPenalty memory p) private view returns (uint256) {
+        if (p.bps == 0) return 0;
+        uint256 drop = ((block.timestamp - p.at) * Constants.BPS) / p.decay;
         return drop >= p.bps ? 0 : p.bps - drop;
     }
 

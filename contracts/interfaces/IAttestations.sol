@@ -326,6 +326,9 @@ interface IAttestations {
 
     function auditStateOf(address member) external view returns (AuditState memory);
 
+    /// @notice The Reputation contract each RA's findings are recorded in (`IReputation.recordFindings`).
+    function reputation() external view returns (address);
+
     /// @notice `auditor`'s nonce and period chain for `member`.
     function auditorChainOf(address member, address auditor) external view returns (AuditorChain memory);
 

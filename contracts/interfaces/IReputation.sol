@@ -58,10 +58,12 @@ interface IReputation {
     }
 
     /// @notice The worst findings penalty an RA set, as stored: `bps` at `at`, decaying from then at 10000 basis
-    /// points per `findingsDecay`.
+    /// points per `decay` seconds (the `findingsDecay` in force when it was set: a later `setWeights` applies to
+    /// figures set after it). `at` is also set by a member's first RA (bps 0) and by a governance clear.
     struct FindingsPenalty {
         uint16 bps;
         uint64 at;
+        uint64 decay;
     }
 
     /// @notice A member's reputation inputs, as read from the ledger and the stake source.
@@ -90,11 +92,15 @@ interface IReputation {
     error ReputationBadWeights();
     /// @notice The attestations contract is set once.
     error ReputationAttestationsAlreadySet();
+    /// @notice The attestations contract records findings in `itsReputation`, not in this contract.
+    error ReputationAttestationsMismatch(address attestations, address itsReputation);
     /// @notice The transfers contract is set already (it is wired once).
     error ReputationTransfersAlreadySet();
 
     /// @notice Emitted when an RA raised `member`'s findings penalty (as counted for `attestations`, the caller).
     event FindingsPenaltyRaised(address indexed attestations, address indexed member, uint16 bps);
+    /// @notice Emitted when governance clears `member`'s findings penalty (`previousBps` what was left of it).
+    event FindingsPenaltyCleared(address indexed attestations, address indexed member, uint256 previousBps);
     /// @notice Emitted when governance sets the slash penalty.
     event SlashPenaltySet(uint16 slashPenaltyBps);
     /// @notice Emitted when governance sets the weights.
@@ -107,7 +113,8 @@ interface IReputation {
     /// @notice Governance: the weights.
     function setWeights(Weights calldata weights) external;
 
-    /// @notice Governance, once: the attestations contract whose duties and findings count.
+    /// @notice Governance, once: the attestations contract whose duties and findings count; it must record its
+    /// findings here (`IAttestations.reputation()`, else ReputationAttestationsMismatch).
     function setAttestations(address attestations) external;
 
     /// @notice Governance, once: the transfers contract (settled notices count as duties met, defaults as missed,
@@ -118,6 +125,10 @@ interface IReputation {
     /// RA's when that is above the stored one decayed to now. Anyone may call it; each caller's figures are its own,
     /// and the score reads only those of the wired attestations contract.
     function recordFindings(address member, IAttestations.Findings calldata findings) external;
+
+    /// @notice Governance (behind its timelock): clears `member`'s findings penalty as recorded by `attestations_`,
+    /// e.g. one set by an auditor whose role was revoked for it. Later RAs raise it again as usual.
+    function clearFindings(address attestations_, address member) external;
 
     /// @notice `member`'s findings penalty as recorded by `attestations_`: the stored figure, and what is left of it
     /// now (the part the score counts).

@@ -1930,6 +1930,13 @@ export const ATTESTATIONS_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "reputation",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint64", name: "t", type: "uint64" },
@@ -5415,6 +5422,14 @@ export const REPUTATION_ABI = [
     type: "error",
   },
   { inputs: [], name: "ReputationAttestationsAlreadySet", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "attestations", type: "address" },
+      { internalType: "address", name: "itsReputation", type: "address" },
+    ],
+    name: "ReputationAttestationsMismatch",
+    type: "error",
+  },
   { inputs: [{ internalType: "uint16", name: "bps", type: "uint16" }], name: "ReputationBadBps", type: "error" },
   { inputs: [], name: "ReputationBadWeights", type: "error" },
   { inputs: [], name: "ReputationTransfersAlreadySet", type: "error" },
@@ -5423,6 +5438,16 @@ export const REPUTATION_ABI = [
     anonymous: false,
     inputs: [{ indexed: false, internalType: "address", name: "attestations", type: "address" }],
     name: "AttestationsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "attestations", type: "address" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "uint256", name: "previousBps", type: "uint256" },
+    ],
+    name: "FindingsPenaltyCleared",
     type: "event",
   },
   {
@@ -5522,12 +5547,23 @@ export const REPUTATION_ABI = [
       { internalType: "address", name: "attestations_", type: "address" },
       { internalType: "address", name: "member", type: "address" },
     ],
+    name: "clearFindings",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "attestations_", type: "address" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
     name: "findingsPenaltyOf",
     outputs: [
       {
         components: [
           { internalType: "uint16", name: "bps", type: "uint16" },
           { internalType: "uint64", name: "at", type: "uint64" },
+          { internalType: "uint64", name: "decay", type: "uint64" },
         ],
         internalType: "struct IReputation.FindingsPenalty",
         name: "stored",
@@ -9094,6 +9130,13 @@ export const I_ATTESTATIONS_ABI = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "reputation",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint64", name: "t", type: "uint64" },
@@ -12042,6 +12085,14 @@ export const I_PRIVATE_SET_VERIFIER_ABI = [
 /** JSON ABI of `IReputation` (contracts/interfaces/IReputation.sol). */
 export const I_REPUTATION_ABI = [
   { inputs: [], name: "ReputationAttestationsAlreadySet", type: "error" },
+  {
+    inputs: [
+      { internalType: "address", name: "attestations", type: "address" },
+      { internalType: "address", name: "itsReputation", type: "address" },
+    ],
+    name: "ReputationAttestationsMismatch",
+    type: "error",
+  },
   { inputs: [{ internalType: "uint16", name: "bps", type: "uint16" }], name: "ReputationBadBps", type: "error" },
   { inputs: [], name: "ReputationBadWeights", type: "error" },
   { inputs: [], name: "ReputationTransfersAlreadySet", type: "error" },
@@ -12050,6 +12101,16 @@ export const I_REPUTATION_ABI = [
     anonymous: false,
     inputs: [{ indexed: false, internalType: "address", name: "attestations", type: "address" }],
     name: "AttestationsSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "attestations", type: "address" },
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: false, internalType: "uint256", name: "previousBps", type: "uint256" },
+    ],
+    name: "FindingsPenaltyCleared",
     type: "event",
   },
   {
@@ -12112,12 +12173,23 @@ export const I_REPUTATION_ABI = [
       { internalType: "address", name: "attestations_", type: "address" },
       { internalType: "address", name: "member", type: "address" },
     ],
+    name: "clearFindings",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "attestations_", type: "address" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
     name: "findingsPenaltyOf",
     outputs: [
       {
         components: [
           { internalType: "uint16", name: "bps", type: "uint16" },
           { internalType: "uint64", name: "at", type: "uint64" },
+          { internalType: "uint64", name: "decay", type: "uint64" },
         ],
         internalType: "struct IReputation.FindingsPenalty",
         name: "stored",

@@ -15,7 +15,12 @@ import {
 
 import { getAddress, getBytes, hexlify, toUtf8Bytes } from "ethers";
 
-import { PRIVATE_BLOB_VERSION, blobContextBytes, type BlobRecipient, type PrivateBlobContext } from "../../src/private/index.js";
+import {
+  PRIVATE_BLOB_VERSION,
+  blobContextBytes,
+  type BlobRecipient,
+  type PrivateBlobContext,
+} from "../../src/private/index.js";
 
 export interface RawSealOptions {
   /** Per recipient index: the content key wrapped to it instead of the payload's. */
@@ -74,7 +79,13 @@ export function sealRaw(
     ? generateKeyPairSync("x25519").privateKey
     : x25519Private(
         new Uint8Array(
-          hkdfSync("sha256", contentKey, new Uint8Array(0), Buffer.concat([Buffer.from("por.private.blob.eph"), ctx]), 32),
+          hkdfSync(
+            "sha256",
+            contentKey,
+            new Uint8Array(0),
+            Buffer.concat([Buffer.from("por.private.blob.eph"), ctx]),
+            32,
+          ),
         ),
       );
   const ephRaw = rawPublicOf(ephPrivate);
