@@ -59,7 +59,15 @@ export function parseForwarded(f: ForwardedRecord): ParsedForwarded {
   };
 }
 
-/** A member address (160-bit integer) as a checksummed 0x string. */
+const memberAddresses = new Map<bigint, string>();
+
+/** A member address (160-bit integer) as a checksummed 0x string (remembered: a batch names one member, 500 times). */
 export function memberAddress(member: bigint): string {
-  return getAddress("0x" + member.toString(16).padStart(40, "0"));
+  let a = memberAddresses.get(member);
+  if (a === undefined) {
+    a = getAddress("0x" + member.toString(16).padStart(40, "0"));
+    if (memberAddresses.size >= 1024) memberAddresses.clear();
+    memberAddresses.set(member, a);
+  }
+  return a;
 }

@@ -107,7 +107,7 @@ export class RecordValidator {
           at(i, "record.t"),
         );
       }
-      if (!isInPrimeSubgroup(p.recordKey)) {
+      if (!this.inSubgroup(p.recordKey)) {
         throw new ApiError(
           422,
           "weak_key",
@@ -182,6 +182,19 @@ export class RecordValidator {
   }
 
   private readonly keyHashes = new Map<string, bigint>();
+  private readonly subgroupChecks = new Map<string, boolean>();
+
+  /** isInPrimeSubgroup of a key, remembered per key (a pure function of it: a weak key stays refused). */
+  private inSubgroup(key: readonly [bigint, bigint]): boolean {
+    const id = `${key[0]},${key[1]}`;
+    let ok = this.subgroupChecks.get(id);
+    if (ok === undefined) {
+      ok = isInPrimeSubgroup(key as [bigint, bigint]);
+      if (this.subgroupChecks.size >= 1024) this.subgroupChecks.clear();
+      this.subgroupChecks.set(id, ok);
+    }
+    return ok;
+  }
 
   /** recordKeyHash of a key, remembered (a member signs every record of a snapshot with one key). */
   private keyHashOf(ax: bigint, ay: bigint): bigint {

@@ -1,0 +1,148 @@
+// Issue 18's faster ingestion keeps every check: the validator's per-key caches (the subgroup check, the key hash)
+// and the chain view's key-at-t cache never let a record through that the uncached checks refuse (a key rotated at
+// t is still refused for a record before t), and SQLite's group commit keeps each batch all or nothing.
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
+import { recordKeyHash, recordMessage } from "../../src/records/index.js";
+import {
+  ApiError,
+  EthersChainView,
+  RecordValidator,
+  openRecordStore,
+  type ChainView,
+  type ForwardedRecord,
+  type StoredRecord,
+} from "../../src/verifier-service/index.js";
+import type { SqliteDriver } from "../../src/verifier-service/sql-drivers.js";
+import { MIXED, forgeUnderOrder8, ORDER8 } from "../helpers/weak-keys.js";
+import { deployVerifierFixture, OTHER_KEY, signedRecord, sqliteFactory } from "./fixture.js";
+
+const { ethers, networkHelpers, ignition } = await network.create();
+
+/** The ApiError code a validation throws, or "ok". */
+async function outcome(v: RecordValidator, records: ForwardedRecord[]): Promise<string> {
+  try {
+    await v.validate(records, "records", 0);
+    return "ok";
+  } catch (e) {
+    if (e instanceof ApiError) return `${e.code} at ${e.where}`;
+    throw e;
+  }
+}
+
+describe("verifier ingestion: caches and group commit keep every check", function () {
+  this.timeout(120_000);
+  let crypto: Crypto;
+  let fx: Awaited<ReturnType<typeof deployVerifierFixture>>;
+  before(async () => {
+    crypto = await loadCrypto({ threads: 0 });
+    fx = await deployVerifierFixture({ ethers, networkHelpers, ignition }, crypto);
+  });
+  after(async () => crypto?.close());
+
+  it("refuses a record under the old key after the key was rotated, with the caching chain view", async () => {
+    // The member rotates to OTHER_KEY from tNew on; the chain view caches keys at past t for good (as served).
+    const [ax, ay] = crypto.publicKey(OTHER_KEY);
+    const tNew = (await networkHelpers.time.latest()) + 20;
+    await fx.registry.connect(fx.memberSigner).registerKey(
+      recordKeyHash((i) => crypto.poseidon(i), ax, ay),
+      ax,
+      ay,
+      tNew,
+    );
+    await networkHelpers.time.increaseTo(tNew + 100);
+    const chain = new EthersChainView(await fx.registry.getAddress(), await fx.ledger.getAddress(), fx.user);
+    const v = new RecordValidator(crypto, chain);
+    const before = fx.tCommitted; // the old key's time
+    const after = tNew + 10;
+    const rec = (t: number, slot: number, key?: Uint8Array) =>
+      signedRecord(crypto, { member: fx.memberAddress, t, slot }, { key });
+    // Each answer cached first, then asked again with the other key: the cache never answers for the wrong key.
+    for (let round = 0; round < 2; round++) {
+      expect(await outcome(v, [rec(before, 1)])).to.equal("ok");
+      expect(await outcome(v, [rec(before, 2, OTHER_KEY)])).to.equal("wrong_key at records[0].recordKey");
+      expect(await outcome(v, [rec(after, 3, OTHER_KEY)])).to.equal("ok");
+      expect(await outcome(v, [rec(after, 4)])).to.equal("wrong_key at records[0].recordKey");
+      expect(await outcome(v, [rec(tNew - 1, 5, OTHER_KEY)])).to.equal("wrong_key at records[0].recordKey");
+      expect(await outcome(v, [rec(tNew, 6, OTHER_KEY)])).to.equal("ok");
+    }
+    // One batch mixing both: refused at the first wrong item, in order.
+    expect(await outcome(v, [rec(before, 7), rec(after, 8, OTHER_KEY), rec(before, 9, OTHER_KEY)])).to.equal(
+      "wrong_key at records[2].recordKey",
+    );
+  });
+
+  it("refuses a weak key every time, before and after strong keys were checked (the subgroup cache)", async () => {
+    const H = (i: readonly bigint[]) => crypto.poseidon(i);
+    for (const A of [ORDER8, MIXED]) {
+      const chain = Object.create(fx.chain, { keyHashAt: { value: async () => recordKeyHash(H, A[0], A[1]) } });
+      const v = new RecordValidator(crypto, chain as ChainView);
+      const honest = signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: 1 });
+      const m = recordMessage(H, {
+        member: BigInt(fx.memberAddress),
+        asset: honest.record.asset,
+        t: BigInt(honest.record.t),
+        slot: 1,
+        accountKey: BigInt(honest.record.accountKey),
+        balance: BigInt(honest.record.balance),
+        payoutHash: 0n,
+      });
+      const sig = forgeUnderOrder8(m);
+      const weak: ForwardedRecord = {
+        ...honest,
+        signature: { R8x: sig.R8x.toString(), R8y: sig.R8y.toString(), S: sig.S.toString() },
+        recordKey: { Ax: A[0].toString(), Ay: A[1].toString() },
+      };
+      // The honest record's key is strong (its check is cached): it fails on the chain's key hash, not the subgroup.
+      expect(await outcome(v, [honest])).to.equal("wrong_key at records[0].recordKey");
+      for (let i = 0; i < 3; i++) expect(await outcome(v, [honest, weak])).to.equal("weak_key at records[1].recordKey");
+    }
+  });
+
+  it("commits concurrent SQLite batches together, each all or nothing", async () => {
+    const factory = sqliteFactory();
+    try {
+      const { store, location } = await factory.fresh();
+      const v = new RecordValidator(crypto, fx.chain);
+      const recs = Array.from({ length: 40 }, (_, i) =>
+        signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: i }),
+      );
+      const { rows } = await v.validate(recs, "records", 0);
+      const batches = [rows.slice(0, 10), rows.slice(10, 20), rows.slice(20, 30), rows.slice(30, 40)];
+      // Batch 2 carries a row the schema refuses (NOT NULL) after good rows: none of batch 2 may be stored.
+      const broken: StoredRecord[] = [
+        ...batches[2].slice(0, 9),
+        { ...batches[2][9], member: null as unknown as string },
+      ];
+      const results = await Promise.allSettled([
+        store.insertRecords(batches[0]),
+        store.insertRecords(batches[1]),
+        store.insertRecords(broken),
+        store.insertRecords(batches[3]),
+        store.insertRecords(batches[0]), // the same rows again in the same group: nothing new
+      ]);
+      expect(results.map((r) => r.status)).to.deep.equal([
+        "fulfilled",
+        "fulfilled",
+        "rejected",
+        "fulfilled",
+        "fulfilled",
+      ]);
+      expect(results.map((r) => (r.status === "fulfilled" ? r.value : -1))).to.deep.equal([10, 10, -1, 10, 0]);
+      expect(String((results[2] as PromiseRejectedResult).reason)).to.match(/NOT NULL/);
+      const driver = (store as unknown as { driver: SqliteDriver }).driver;
+      expect(driver.groupCommits.groups).to.be.greaterThan(0);
+      await store.close();
+      // On disk after reopening: the three good batches, nothing of the broken one.
+      const reopened = await openRecordStore(location);
+      expect(await reopened.countRecords()).to.equal(30);
+      for (const r of batches[2]) expect(await reopened.getRecord(r.nullifier)).to.equal(undefined);
+      for (const r of batches[3]) expect((await reopened.getRecord(r.nullifier))?.balance).to.equal(r.balance);
+      await reopened.close();
+    } finally {
+      await factory.dispose();
+    }
+  });
+});
