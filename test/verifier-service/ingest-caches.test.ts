@@ -14,6 +14,9 @@ import {
   type ChainView,
   type ForwardedRecord,
   type StoredRecord,
+  forwardedRecordSchema,
+  quickForwarded,
+  rememberMember,
 } from "../../src/verifier-service/index.js";
 import type { SqliteDriver } from "../../src/verifier-service/sql-drivers.js";
 import { MIXED, forgeUnderOrder8, ORDER8 } from "../helpers/weak-keys.js";
@@ -99,6 +102,90 @@ describe("verifier ingestion: caches and group commit keep every check", functio
       expect(await outcome(v, [honest])).to.equal("wrong_key at records[0].recordKey");
       for (let i = 0; i < 3; i++) expect(await outcome(v, [honest, weak])).to.equal("weak_key at records[1].recordKey");
     }
+  });
+
+  it("accepts by hand only records the schema accepts (every field mutated), so every refusal stays the schema's", () => {
+    const good = signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: 3 });
+    const bad: unknown[] = [
+      "x",
+      1,
+      null,
+      "0",
+      "-1",
+      "01",
+      "1.0",
+      " 1",
+      "1e3",
+      1e3,
+      -1,
+      1.5,
+      2 ** 32,
+      2 ** 53,
+      true,
+      [],
+      {},
+      "0x",
+      "21888242871839275222246405745257275088548364400416034343698204186575808495617", // p
+      "18446744073709551616", // 2^64
+      "79228162514264337593543950336", // 2^96
+      "9".repeat(79),
+      "0x" + "ab".repeat(20),
+      fx.memberAddress.toLowerCase(),
+      fx.memberAddress.slice(0, 41) + (fx.memberAddress.endsWith("a") ? "A" : "a"), // a wrong checksum
+      undefined,
+    ];
+    const paths: string[][] = [
+      ["format"],
+      ["version"],
+      ["record"],
+      ["signature"],
+      ["recordKey"],
+      ...["member", "asset", "t", "slot", "accountKey", "balance", "payoutHash"].map((f) => ["record", f]),
+      ...["R8x", "R8y", "S"].map((f) => ["signature", f]),
+      ...["Ax", "Ay"].map((f) => ["recordKey", f]),
+    ];
+    const variants: unknown[] = [];
+    for (const path of paths) {
+      for (const v of bad) {
+        const copy = JSON.parse(JSON.stringify(good)) as Record<string, Record<string, unknown>>;
+        if (path.length === 1) (copy as Record<string, unknown>)[path[0]] = v;
+        else copy[path[0]][path[1]] = v;
+        variants.push(copy);
+      }
+      const extra = JSON.parse(JSON.stringify(good)) as Record<string, Record<string, unknown>>;
+      if (path.length === 2) extra[path[0]].extra = "1";
+      else (extra as Record<string, unknown>).extra = "1";
+      variants.push(extra);
+      const missing = JSON.parse(JSON.stringify(good)) as Record<string, Record<string, unknown>>;
+      if (path.length === 2) delete missing[path[0]][path[1]];
+      else delete (missing as Record<string, unknown>)[path[0]];
+      variants.push(missing);
+    }
+    variants.push(JSON.parse('{"__proto__": {}, ' + JSON.stringify(good).slice(1)), [good], null, "record");
+    // Before the schema has seen the member, nothing is taken by hand; after, the good record is.
+    expect(
+      quickForwarded(
+        JSON.parse(
+          JSON.stringify({
+            ...good,
+            record: { ...good.record, member: fx.memberAddress.toUpperCase().replace("0X", "0x") },
+          }),
+        ),
+      ),
+    ).to.equal(undefined);
+    rememberMember(good.record.member);
+    expect(quickForwarded(good)).to.equal(good);
+    let accepted = 0;
+    for (const v of variants) {
+      const quick = quickForwarded(v) !== undefined;
+      const schema = forwardedRecordSchema.safeParse(v).success;
+      if (quick) {
+        accepted++;
+        expect(schema, JSON.stringify(v)).to.equal(true);
+      }
+    }
+    // Some mutations are still valid records (another in-range number): those the hand check may take.
+    expect(accepted).to.be.lessThan(variants.length / 4);
   });
 
   it("commits concurrent SQLite batches together, each all or nothing", async () => {
