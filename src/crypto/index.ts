@@ -357,9 +357,9 @@ class NativeBackedCrypto implements Crypto {
   }
 
   /**
-   * The addon's batch verification (verifyJs's verdicts, tested against it), off the event loop: the whole batch is
-   * one verifyManyAsync call, verified on Node's thread pool and the addon's threads while the loop serves other
-   * requests (issue 18: the synchronous call in chunks of 128 held the loop for the whole batch).
+   * The addon's batch verification (verifyJs's verdicts, tested against it), off the event loop: verifyManyAsync
+   * calls on Node's thread pool while the loop serves other requests (issue 18: the synchronous call, in chunks of
+   * 128, held the loop for the whole batch, on one thread for a batch of 100).
    */
   async verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
     if (items.length === 0) return [];
