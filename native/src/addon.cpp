@@ -526,17 +526,22 @@ void verify_items(const uint8_t* in, uint8_t* out, size_t n) {
  * below 2^256) in, n bytes out: 1 for a valid signature (verifyJs's rules), else 0. Spread over all cores in chunks
  * (each chunk builds the window tables of its keys once).
  */
-napi_value VerifyMany(napi_env env, napi_callback_info info) {
-  const char* fn = "verifyMany";
+/** Reads the one argument of verifyMany and verifyManyAsync (named `fn`): whole 192-byte items. */
+bool verify_items_arg(napi_env env, napi_callback_info info, const char* fn, const uint8_t** in, size_t* len) {
   napi_value argv[1];
-  if (!get_args(env, info, 1, argv, fn)) return nullptr;
+  if (!get_args(env, info, 1, argv, fn)) return false;
+  if (!get_bytes(env, argv[0], fn, "items", in, len)) return false;
+  if (*len % kVerifyItemBytes != 0) {
+    return throw_range(env, std::string(fn) + ": items must hold n 192-byte checks, got " + std::to_string(*len) +
+                                " bytes");
+  }
+  return true;
+}
+
+napi_value VerifyMany(napi_env env, napi_callback_info info) {
   const uint8_t* in = nullptr;
   size_t len = 0;
-  if (!get_bytes(env, argv[0], fn, "items", &in, &len)) return nullptr;
-  if (len % kVerifyItemBytes != 0) {
-    throw_range(env, "verifyMany: items must hold n 192-byte checks, got " + std::to_string(len) + " bytes");
-    return nullptr;
-  }
+  if (!verify_items_arg(env, info, "verifyMany", &in, &len)) return nullptr;
   const size_t n = len / kVerifyItemBytes;
   uint8_t* out = nullptr;
   napi_value result;
@@ -552,15 +557,9 @@ napi_value VerifyMany(napi_env env, napi_callback_info info) {
  */
 napi_value VerifyManyAsync(napi_env env, napi_callback_info info) {
   const char* fn = "verifyManyAsync";
-  napi_value argv[1];
-  if (!get_args(env, info, 1, argv, fn)) return nullptr;
   const uint8_t* in = nullptr;
   size_t len = 0;
-  if (!get_bytes(env, argv[0], fn, "items", &in, &len)) return nullptr;
-  if (len % kVerifyItemBytes != 0) {
-    throw_range(env, "verifyManyAsync: items must hold n 192-byte checks, got " + std::to_string(len) + " bytes");
-    return nullptr;
-  }
+  if (!verify_items_arg(env, info, fn, &in, &len)) return nullptr;
   auto* job = new AsyncJob();
   job->fn = fn;
   job->in.assign(in, in + len);

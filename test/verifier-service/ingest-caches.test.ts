@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
-import { recordKeyHash, recordMessage } from "../../src/records/index.js";
+import { recordKeyHash } from "../../src/records/index.js";
 import {
   ApiError,
   EthersChainView,
@@ -19,7 +19,7 @@ import {
   rememberMember,
 } from "../../src/verifier-service/index.js";
 import type { SqliteDriver } from "../../src/verifier-service/sql-drivers.js";
-import { MIXED, forgeUnderOrder8, ORDER8 } from "../helpers/weak-keys.js";
+import { MIXED, ORDER8 } from "../helpers/weak-keys.js";
 import { deployVerifierFixture, OTHER_KEY, signedRecord, sqliteFactory } from "./fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
@@ -83,21 +83,8 @@ describe("verifier ingestion: caches and group commit keep every check", functio
       const chain = Object.create(fx.chain, { keyHashAt: { value: async () => recordKeyHash(H, A[0], A[1]) } });
       const v = new RecordValidator(crypto, chain as ChainView);
       const honest = signedRecord(crypto, { member: fx.memberAddress, t: fx.tCommitted, slot: 1 });
-      const m = recordMessage(H, {
-        member: BigInt(fx.memberAddress),
-        asset: honest.record.asset,
-        t: BigInt(honest.record.t),
-        slot: 1,
-        accountKey: BigInt(honest.record.accountKey),
-        balance: BigInt(honest.record.balance),
-        payoutHash: 0n,
-      });
-      const sig = forgeUnderOrder8(m);
-      const weak: ForwardedRecord = {
-        ...honest,
-        signature: { R8x: sig.R8x.toString(), R8y: sig.R8y.toString(), S: sig.S.toString() },
-        recordKey: { Ax: A[0].toString(), Ay: A[1].toString() },
-      };
+      // The subgroup check comes before the signature's: the honest signature under the weak key is refused as weak.
+      const weak: ForwardedRecord = { ...honest, recordKey: { Ax: A[0].toString(), Ay: A[1].toString() } };
       // The honest record's key is strong (its check is cached): it fails on the chain's key hash, not the subgroup.
       expect(await outcome(v, [honest])).to.equal("wrong_key at records[0].recordKey");
       for (let i = 0; i < 3; i++) expect(await outcome(v, [honest, weak])).to.equal("weak_key at records[1].recordKey");
