@@ -14,7 +14,7 @@ import { poseidon2 } from "poseidon-lite";
 import { FIELD_P, loadCrypto, readLE32, tryLoadNative, writeLE32, type Crypto } from "../src/crypto/index.js";
 import { loadNativeAddonForTests } from "../src/crypto/native.js";
 import { assignSlots, defaultSlotBits } from "../src/records/index.js";
-import { SumTree } from "../src/tree/index.js";
+import { SumTree, slotOrder } from "../src/tree/index.js";
 
 // @zk-kit/eddsa-poseidon's ESM entry points at files its package lacks; its CommonJS build loads. The blake-1
 // variant derives keys like circomlibjs (the default, blake2b, does not).
@@ -75,7 +75,7 @@ async function buildOurs(crypto: Crypto, keys: bigint[], balances: bigint[], d: 
   const n = keys.length;
   const secret = Buffer.alloc(32, 7);
   const slots = assignSlots(secret, 1n, 1, keys, d);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
+  const order = slotOrder(slots);
   const pairs = new Uint8Array(n * 64);
   order.forEach((i, k) => {
     writeLE32(pairs, k * 64, keys[i]);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 #include <algorithm>
+#include <functional>
 
 #include "blake512.hpp"
 #include "eddsa.hpp"
@@ -317,34 +318,125 @@ napi_value HashLeaves(napi_env env, napi_callback_info info) {
 }
 
 /** poseidonMany(arity: number, inputs: Uint8Array): Uint8Array — n tuples of `arity` words in, n hashes out. */
-napi_value PoseidonMany(napi_env env, napi_callback_info info) {
-  const char* fn = "poseidonMany";
-  napi_value argv[2];
-  if (!get_args(env, info, 2, argv, fn)) return nullptr;
-  napi_valuetype t;
-  if (!ok(env, napi_typeof(env, argv[0], &t), "typeof")) return nullptr;
-  if (t != napi_number) return throw_type(env, "poseidonMany: arity must be a number"), nullptr;
-  double arity_d = 0;
-  if (!ok(env, napi_get_value_double(env, argv[0], &arity_d), "get_value_double")) return nullptr;
-  if (!(arity_d >= 1 && arity_d <= kPoseidonMaxInputs) || arity_d != static_cast<double>(static_cast<unsigned>(arity_d))) {
-    throw_range(env, "poseidonMany: arity must be an integer from 1 to 16");
+/**
+ * One call of an *Async function: its own copy of the input (the caller may reuse its buffer at once), its output,
+ * the work to run on Node's thread pool (one pool thread: concurrent calls are what spreads over the cores), and the
+ * promise the output settles.
+ */
+struct AsyncJob {
+  std::vector<uint8_t> in;
+  std::vector<uint8_t> out;
+  std::function<void(const uint8_t*, uint8_t*)> run;
+  const char* fn = "";
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+};
+
+void AsyncJobExecute(napi_env, void* data) {
+  auto* job = static_cast<AsyncJob*>(data);
+  job->run(job->in.data(), job->out.data());
+}
+
+void AsyncJobComplete(napi_env env, napi_status status, void* data) {
+  auto* job = static_cast<AsyncJob*>(data);
+  napi_value result = nullptr;
+  void* mem = nullptr;
+  napi_value ab;
+  if (status == napi_ok && napi_create_arraybuffer(env, job->out.size(), &mem, &ab) == napi_ok &&
+      napi_create_typedarray(env, napi_uint8_array, job->out.size(), ab, 0, &result) == napi_ok) {
+    if (!job->out.empty()) std::memcpy(mem, job->out.data(), job->out.size());
+    napi_resolve_deferred(env, job->deferred, result);
+  } else {
+    napi_value msg, err;
+    const std::string text = std::string(job->fn) + ": the batch could not be completed";
+    napi_create_string_utf8(env, text.c_str(), NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, nullptr, msg, &err);
+    napi_reject_deferred(env, job->deferred, err);
+  }
+  napi_delete_async_work(env, job->work);
+  delete job;
+}
+
+/** Queues `job` (input and output already sized); returns its promise, or nullptr with an exception pending. */
+napi_value queue_job(napi_env env, AsyncJob* job) {
+  napi_value promise, name;
+  if (!ok(env, napi_create_promise(env, &job->deferred, &promise), "create_promise") ||
+      !ok(env, napi_create_string_utf8(env, job->fn, NAPI_AUTO_LENGTH, &name), "create_string") ||
+      !ok(env, napi_create_async_work(env, nullptr, name, AsyncJobExecute, AsyncJobComplete, job, &job->work),
+          "create_async_work")) {
+    delete job;  // the promise (if made) is unreachable: the call throws instead
     return nullptr;
+  }
+  if (!ok(env, napi_queue_async_work(env, job->work), "queue_async_work")) {
+    napi_delete_async_work(env, job->work);
+    delete job;
+    return nullptr;
+  }
+  return promise;
+}
+
+/** Checks poseidonMany's arguments (named as `fn`); their arity and bytes, or false with an exception pending. */
+bool poseidon_many_args(napi_env env, napi_callback_info info, const char* fn, unsigned* arity_out, const uint8_t** in_out,
+                        size_t* len_out) {
+  napi_value argv[2];
+  if (!get_args(env, info, 2, argv, fn)) return false;
+  napi_valuetype t;
+  if (!ok(env, napi_typeof(env, argv[0], &t), "typeof")) return false;
+  if (t != napi_number) return throw_type(env, std::string(fn) + ": arity must be a number");
+  double arity_d = 0;
+  if (!ok(env, napi_get_value_double(env, argv[0], &arity_d), "get_value_double")) return false;
+  if (!(arity_d >= 1 && arity_d <= kPoseidonMaxInputs) || arity_d != static_cast<double>(static_cast<unsigned>(arity_d))) {
+    return throw_range(env, std::string(fn) + ": arity must be an integer from 1 to 16");
   }
   const unsigned arity = static_cast<unsigned>(arity_d);
   const uint8_t* in = nullptr;
   size_t len = 0;
-  if (!get_bytes(env, argv[1], fn, "inputs", &in, &len)) return nullptr;
+  if (!get_bytes(env, argv[1], fn, "inputs", &in, &len)) return false;
   const size_t unit = arity * kWord;
   if (len % unit != 0) {
-    throw_range(env, "poseidonMany: inputs must hold whole tuples of " + std::to_string(arity) + " 32-byte words (" +
-                         std::to_string(unit) + " bytes each), got " + std::to_string(len) + " bytes");
-    return nullptr;
+    return throw_range(env, std::string(fn) + ": inputs must hold whole tuples of " + std::to_string(arity) +
+                                " 32-byte words (" + std::to_string(unit) + " bytes each), got " + std::to_string(len) +
+                                " bytes");
   }
   if (!check_words(env, in, len / kWord, fn, [arity](size_t w) {
         return "tuple " + std::to_string(w / arity) + " element " + std::to_string(w % arity);
       })) {
-    return nullptr;
+    return false;
   }
+  *arity_out = arity;
+  *in_out = in;
+  *len_out = len;
+  return true;
+}
+
+/**
+ * poseidonManyAsync(arity, inputs): Promise<Uint8Array> — poseidonMany off the JavaScript thread (one thread of
+ * Node's pool); the same checks, thrown at the call, and the same hashes.
+ */
+napi_value PoseidonManyAsync(napi_env env, napi_callback_info info) {
+  const char* fn = "poseidonManyAsync";
+  unsigned arity = 0;
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!poseidon_many_args(env, info, fn, &arity, &in, &len)) return nullptr;
+  const size_t unit = arity * kWord;
+  const size_t n = len / unit;
+  auto* job = new AsyncJob();
+  job->fn = fn;
+  job->in.assign(in, in + len);
+  job->out.assign(n * kWord, 0);
+  job->run = [arity, unit, n](const uint8_t* i, uint8_t* o) {
+    if (n > 0) poseidon_many(arity, i, unit, o, kWord, n);
+  };
+  return queue_job(env, job);
+}
+
+napi_value PoseidonMany(napi_env env, napi_callback_info info) {
+  unsigned arity = 0;
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!poseidon_many_args(env, info, "poseidonMany", &arity, &in, &len)) return nullptr;
+  const size_t unit = arity * kWord;
   const size_t n = len / unit;
   uint8_t* out = nullptr;
   napi_value result;
@@ -415,27 +507,11 @@ napi_value SignMany(napi_env env, napi_callback_info info) {
 }
 
 /**
- * verifyMany(items: Uint8Array): Uint8Array — n items of 192 bytes (m, R8x, R8y, S, Ax, Ay; 32-byte LE each, any value
- * below 2^256) in, n bytes out: 1 for a valid signature (verifyJs's rules), else 0. Spread over all cores in chunks
- * (each chunk builds the window tables of its keys once).
+ * Verifies n items at `in` into `out`, in contiguous chunks spread over the addon's threads (about 64 items per
+ * chunk at least, at most four chunks per thread; a key's window table is cached across chunks and calls).
  */
-napi_value VerifyMany(napi_env env, napi_callback_info info) {
-  const char* fn = "verifyMany";
-  napi_value argv[1];
-  if (!get_args(env, info, 1, argv, fn)) return nullptr;
-  const uint8_t* in = nullptr;
-  size_t len = 0;
-  if (!get_bytes(env, argv[0], fn, "items", &in, &len)) return nullptr;
-  if (len % kVerifyItemBytes != 0) {
-    throw_range(env, "verifyMany: items must hold n 192-byte checks, got " + std::to_string(len) + " bytes");
-    return nullptr;
-  }
-  const size_t n = len / kVerifyItemBytes;
-  uint8_t* out = nullptr;
-  napi_value result;
-  if (!new_bytes(env, n, &out, &result)) return nullptr;
-  // Contiguous chunks, a few per thread, so each key's window table serves many items.
-  const size_t chunks = std::min<size_t>(static_cast<size_t>(thread_count()) * 4, std::max<size_t>(1, n / 256));
+void verify_items(const uint8_t* in, uint8_t* out, size_t n) {
+  const size_t chunks = std::min<size_t>(static_cast<size_t>(thread_count()) * 4, std::max<size_t>(1, n / 64));
   parallel_for(chunks, 1, [in, out, n, chunks](size_t b, size_t e) {
     for (size_t c = b; c < e; c++) {
       const size_t lo = n * c / chunks;
@@ -443,7 +519,54 @@ napi_value VerifyMany(napi_env env, napi_callback_info info) {
       verify_poseidon_many(in + lo * kVerifyItemBytes, out + lo, hi - lo);
     }
   });
+}
+
+/**
+ * verifyMany(items: Uint8Array): Uint8Array — n items of 192 bytes (m, R8x, R8y, S, Ax, Ay; 32-byte LE each, any value
+ * below 2^256) in, n bytes out: 1 for a valid signature (verifyJs's rules), else 0. Spread over all cores in chunks
+ * (each chunk builds the window tables of its keys once).
+ */
+/** Reads the one argument of verifyMany and verifyManyAsync (named `fn`): whole 192-byte items. */
+bool verify_items_arg(napi_env env, napi_callback_info info, const char* fn, const uint8_t** in, size_t* len) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv, fn)) return false;
+  if (!get_bytes(env, argv[0], fn, "items", in, len)) return false;
+  if (*len % kVerifyItemBytes != 0) {
+    return throw_range(env, std::string(fn) + ": items must hold n 192-byte checks, got " + std::to_string(*len) +
+                                " bytes");
+  }
+  return true;
+}
+
+napi_value VerifyMany(napi_env env, napi_callback_info info) {
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!verify_items_arg(env, info, "verifyMany", &in, &len)) return nullptr;
+  const size_t n = len / kVerifyItemBytes;
+  uint8_t* out = nullptr;
+  napi_value result;
+  if (!new_bytes(env, n, &out, &result)) return nullptr;
+  verify_items(in, out, n);
   return result;
+}
+
+/**
+ * verifyManyAsync(items: Uint8Array): Promise<Uint8Array> — verifyMany off the JavaScript thread, on one thread of
+ * Node's pool: resolves with the n verdict bytes verifyMany returns for the same items. A length that is not a
+ * multiple of 192 throws at the call, as verifyMany does. (The caller splits a batch to use several pool threads.)
+ */
+napi_value VerifyManyAsync(napi_env env, napi_callback_info info) {
+  const char* fn = "verifyManyAsync";
+  const uint8_t* in = nullptr;
+  size_t len = 0;
+  if (!verify_items_arg(env, info, fn, &in, &len)) return nullptr;
+  auto* job = new AsyncJob();
+  job->fn = fn;
+  job->in.assign(in, in + len);
+  const size_t n = len / kVerifyItemBytes;
+  job->out.assign(n, 0);
+  job->run = [n](const uint8_t* i, uint8_t* o) { verify_poseidon_many(i, o, n); };
+  return queue_job(env, job);
 }
 
 /** setSignBatched(enabled: boolean): boolean — signMany batched (default) or one message at a time; for tests. */
@@ -643,6 +766,8 @@ NAPI_MODULE_INIT() {
       {"setPoseidonSimd", nullptr, SetPoseidonSimd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setSignBatched", nullptr, SetSignBatched, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"verifyMany", nullptr, VerifyMany, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"verifyManyAsync", nullptr, VerifyManyAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"poseidonManyAsync", nullptr, PoseidonManyAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sha256Many", nullptr, Sha256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"hmacSha256Many", nullptr, HmacSha256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"keccak256Many", nullptr, Keccak256Many, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -3,6 +3,8 @@
 #include "verify.hpp"
 
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "babyjub.hpp"
@@ -132,6 +134,33 @@ struct KeyTable {
 
 constexpr size_t kFullTableAt = 8;  // items of one key in a chunk from which the 64-window table pays off
 
+/**
+ * Full tables of recently seen keys, shared by every call and thread (a verifier service sees a member's one key in
+ * batch after batch: its table is built once, not once per batch). A table is a pure function of the key, so a
+ * cached one gives the same verdicts as a fresh one; the cache only holds full tables and keeps the newest
+ * kCachedKeys of them.
+ */
+constexpr size_t kCachedKeys = 32;
+std::mutex cache_mutex;
+std::vector<std::shared_ptr<const KeyTable>> cache;  // oldest first
+
+/** The table of the key at `k` (Ax, Ay LE): a cached full one, else a new one (full when `want_full`, then cached). */
+std::shared_ptr<const KeyTable> table_of(const uint8_t* k, bool want_full) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    for (const auto& t : cache) {
+      if (std::memcmp(t->key, k, 64) == 0) return t;
+    }
+  }
+  auto t = std::make_shared<KeyTable>();
+  t->build(k, k + 32, want_full);
+  if (!want_full) return t;
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  if (cache.size() >= kCachedKeys) cache.erase(cache.begin());
+  cache.push_back(t);
+  return t;
+}
+
 /** Verifies items [0, count) of one chunk. */
 void verify_chunk(const uint8_t* items, uint8_t* out, size_t count) {
   // Distinct keys of the chunk, in order of appearance (a batch holds few: a member has one key at a time).
@@ -154,10 +183,10 @@ void verify_chunk(const uint8_t* items, uint8_t* out, size_t count) {
     key_of[i] = found;
     uses[found]++;
   }
-  std::vector<KeyTable> tables(first.size());
+  std::vector<std::shared_ptr<const KeyTable>> tables(first.size());
   for (size_t j = 0; j < first.size(); j++) {
     const uint8_t* k = items + first[j] * kVerifyItemBytes + 128;
-    tables[j].build(k, k + 32, uses[j] >= kFullTableAt);
+    tables[j] = table_of(k, uses[j] >= kFullTableAt);
   }
   // Prechecks, and the challenge hashes of the items that pass them, as one batch.
   std::vector<uint8_t> ok(count, 0);
@@ -171,7 +200,7 @@ void verify_chunk(const uint8_t* items, uint8_t* out, size_t count) {
     const U256 ry = u256_from_le(it + 64);
     const U256 s = u256_from_le(it + 96);
     if (!Fr::is_canonical(m) || !Fl::is_canonical(s) || !Fr::is_canonical(rx) || !Fr::is_canonical(ry)) continue;
-    if (!on_curve(Fr::to_mont(rx), Fr::to_mont(ry)) || !tables[key_of[i]].valid) continue;
+    if (!on_curve(Fr::to_mont(rx), Fr::to_mont(ry)) || !tables[key_of[i]]->valid) continue;
     uint8_t* h = hin.data() + idx.size() * 160;
     std::memcpy(h, it + 32, 64);    // R8x, R8y
     std::memcpy(h + 64, it + 128, 64);  // Ax, Ay
@@ -187,7 +216,7 @@ void verify_chunk(const uint8_t* items, uint8_t* out, size_t count) {
     U256 lx, ly, lz;
     mul_base8_proj(u256_from_le(it + 96), lx, ly, lz);
     // right = R8 + 8 * (hm * A)
-    const Ext ha = tables[key_of[i]].mul(u256_from_le(hout.data() + n * 32));
+    const Ext ha = tables[key_of[i]]->mul(u256_from_le(hout.data() + n * 32));
     const Ext right = add(ext_of(Fr::to_mont(u256_from_le(it + 32)), Fr::to_mont(u256_from_le(it + 64))),
                           dbl(dbl(dbl(ha))));
     U256 a, b, c, d;

@@ -38,6 +38,7 @@ export interface NativeCrypto {
   publicKey(privateKey: Uint8Array): [bigint, bigint];
   signMany(privateKey: Uint8Array, messages: Uint8Array): Uint8Array;
   verifyMany(items: Uint8Array): Uint8Array;
+  verifyManyAsync(items: Uint8Array): Promise<Uint8Array>;
 }
 
 /** Which implementation to use: `auto` picks native when available. */
@@ -267,6 +268,11 @@ class JsCrypto implements Crypto {
   async close(): Promise<void> {}
 }
 
+/** Largest poseidonMany batch (tuples) the native backend runs on Node's thread pool instead of all its threads. */
+const ASYNC_BATCH_MAX = 4096;
+/** Threads of Node's pool (UV_THREADPOOL_SIZE, default 4), over which a verifyMany batch is split. */
+const POOL_THREADS = Math.max(1, Math.min(1024, Number(process.env.UV_THREADPOOL_SIZE) || 4));
+
 class NativeBackedCrypto implements Crypto {
   readonly backend = "native" as const;
 
@@ -285,7 +291,16 @@ class NativeBackedCrypto implements Crypto {
     const n = inputs.length / (arity * 32);
     // The addon's multi-threaded batches are Poseidon(2) (hashLeaves) and Poseidon(4) (hashLevel: a node pair
     // (hL, sL, hR, sR) is any four field elements; its sum half is ignored here). Other arities go one by one.
-    const batch = (this.native as { poseidonMany?: (arity: number, inputs: Uint8Array) => Uint8Array }).poseidonMany;
+    const native = this.native as {
+      poseidonMany?: (arity: number, inputs: Uint8Array) => Uint8Array;
+      poseidonManyAsync?: (arity: number, inputs: Uint8Array) => Promise<Uint8Array>;
+    };
+    // A small batch (a verifier's request) goes to Node's thread pool and leaves the event loop free; a large one
+    // (a tree, a snapshot) to the addon's threads, all cores at once.
+    if (n <= ASYNC_BATCH_MAX && typeof native.poseidonManyAsync === "function") {
+      return native.poseidonManyAsync.call(this.native, arity, inputs);
+    }
+    const batch = native.poseidonMany;
     if (typeof batch === "function") return batch.call(this.native, arity, inputs); // if the addon grows one
     if (arity === 2) return this.native.hashLeaves(inputs);
     if (arity === 4) {
@@ -342,17 +357,20 @@ class NativeBackedCrypto implements Crypto {
   }
 
   /**
-   * The addon's batch verification on all its threads (verifyJs's verdicts, tested against it), in chunks of 128
-   * with a turn of the event loop between them: the call is synchronous, so a chunk holds the loop for ~2 ms at most.
+   * The addon's batch verification (verifyJs's verdicts, tested against it), off the event loop: verifyManyAsync
+   * calls on Node's thread pool while the loop serves other requests (issue 18: the synchronous call, in chunks of
+   * 128, held the loop for the whole batch, on one thread for a batch of 100).
    */
   async verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
-    const out: boolean[] = [];
-    for (let i = 0; i < items.length; i += 128) {
-      if (i > 0) await new Promise((r) => setImmediate(r));
-      const verdicts = this.native.verifyMany(encodeVerifyItems(items.slice(i, i + 128)));
-      for (const b of verdicts) out.push(b === 1);
-    }
-    return out;
+    if (items.length === 0) return [];
+    // One pool job per ~64 items, at most one per pool thread (a batch of 100 uses two cores; concurrent batches
+    // fill the pool); a key's window table is cached in the addon, so splitting costs no table rebuild.
+    const encoded = encodeVerifyItems(items);
+    const parts = Math.max(1, Math.min(POOL_THREADS, Math.floor(items.length / 64)));
+    const verdicts = await Promise.all(
+      split(encoded, VERIFY_ITEM_BYTES, parts).map((c) => this.native.verifyManyAsync(c)),
+    );
+    return Array.from(concat(verdicts), (b) => b === 1);
   }
 
   close(): Promise<void> {

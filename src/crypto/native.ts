@@ -30,6 +30,11 @@ export interface NativeCrypto {
   /** Batch EdDSA-Poseidon verification as verifyJs decides: n 192-byte items (m, R8x, R8y, S, Ax, Ay; 32-byte LE, any
    *  value below 2^256) in, n bytes (1 valid, 0 not) out, on all cores. */
   verifyMany(items: Uint8Array): Uint8Array;
+  /** verifyMany off the JavaScript thread (one thread of Node's pool): the items are copied at the call; the promise
+   *  resolves with the same verdict bytes verifyMany returns. */
+  verifyManyAsync(items: Uint8Array): Promise<Uint8Array>;
+  /** poseidonMany off the JavaScript thread (one thread of Node's pool): the same checks, thrown at the call. */
+  poseidonManyAsync(arity: number, inputs: Uint8Array): Promise<Uint8Array>;
   /** SHA-256 of each segment of `data`; `ends` holds u32 LE ends (segment i is data[ends[i-1] .. ends[i])). */
   sha256Many(data: Uint8Array, ends: Uint8Array): Uint8Array;
   /** HMAC-SHA256(key, prefix || segment) of each segment (as sha256Many); the key is 1..64 bytes. */
@@ -78,6 +83,8 @@ const ADDON_FUNCTIONS = [
   "publicKey",
   "signMany",
   "verifyMany",
+  "verifyManyAsync",
+  "poseidonManyAsync",
   "sha256Many",
   "hmacSha256Many",
   "keccak256Many",
@@ -125,6 +132,8 @@ function wrap(addon: NativeAddon): NativeCrypto {
     publicKey: (privateKey: Uint8Array) => addon.publicKey(privateKey),
     signMany: (privateKey: Uint8Array, messages: Uint8Array) => addon.signMany(privateKey, messages),
     verifyMany: (items: Uint8Array) => addon.verifyMany(items),
+    verifyManyAsync: (items: Uint8Array) => addon.verifyManyAsync(items),
+    poseidonManyAsync: (arity: number, inputs: Uint8Array) => addon.poseidonManyAsync(arity, inputs),
     sha256Many: (data: Uint8Array, ends: Uint8Array) => addon.sha256Many(data, ends),
     hmacSha256Many: (key: Uint8Array, prefix: Uint8Array, data: Uint8Array, ends: Uint8Array) =>
       addon.hmacSha256Many(key, prefix, data, ends),

@@ -29,6 +29,23 @@ export const u128String = decimalBelow(1n << 128n, "must be below 2^128");
 export const u248String = decimalBelow(1n << 248n, "must be below 2^248");
 export const u256String = decimalBelow(1n << 256n, "must be below 2^256");
 
+const addressVerdicts = new Map<string, boolean>();
+
+/**
+ * ethers' isAddress, remembered for the last 1,024 strings (a pure function of the string: a verifier's batch names
+ * one member 500 times, and each answer costs two keccak256).
+ */
+function isAddressRemembered(a: string): boolean {
+  if (a.length !== 42) return isAddress(a);
+  let ok = addressVerdicts.get(a);
+  if (ok === undefined) {
+    ok = isAddress(a);
+    if (addressVerdicts.size >= 1024) addressVerdicts.clear();
+    addressVerdicts.set(a, ok);
+  }
+  return ok;
+}
+
 /**
  * A 0x-prefixed 20-byte address: all lowercase, all uppercase, or mixed case with a valid EIP-55 checksum (a mixed
  * case with a wrong checksum is refused here, so no later `getAddress` throws on it).
@@ -36,7 +53,7 @@ export const u256String = decimalBelow(1n << 256n, "must be below 2^256");
 export const address = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
-  .refine((a) => isAddress(a), "has mixed case with a wrong EIP-55 checksum (write it all lowercase or checksummed)");
+  .refine(isAddressRemembered, "has mixed case with a wrong EIP-55 checksum (write it all lowercase or checksummed)");
 
 const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const LOWER_OR_UPPER = /^0x([0-9a-f]{40}|[0-9A-F]{40})$/;

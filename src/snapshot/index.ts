@@ -26,7 +26,7 @@ import {
 import { hashBatch, utf8Segments, type HashBatch } from "../crypto/hash-batch.js";
 import { bundleFileName, writeRecordsBundle } from "../records/bundle.js";
 import { formatRecordFile, recordFileOf } from "../records/file.js";
-import { PRODUCTION_DEPTH, SumTree, rootChildren } from "../tree/index.js";
+import { PRODUCTION_DEPTH, SumTree, rootChildren, slotOrder } from "../tree/index.js";
 import { encodeLeaves } from "../tree/leaves.js";
 
 /** Progress callback: a phase name, items done and total. */
@@ -224,7 +224,7 @@ export async function snapshotAsset(
   );
 
   // Leaves, sorted by slot.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
+  const order = slotOrder(slots);
   const pairs = new Uint8Array(n * 64);
   order.forEach((i, k) => {
     pairs.set(keyBytes.subarray(i * 32, i * 32 + 32), k * 64);

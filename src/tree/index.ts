@@ -81,6 +81,34 @@ function writeNode(buf: Uint8Array, i: number, n: TreeNode): void {
   writeLE32(buf, i * NODE_BYTES + 32, n.s);
 }
 
+/**
+ * The permutation that sorts `slots` ascending, ties by position: exactly what
+ * `Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b])` returns (a stable sort), but with each
+ * (slot, position) packed into one double and sorted as a Float64Array, without a comparator call per pair (issue
+ * 18: ~0.1 s instead of ~1 s at 2^20). Falls back to the comparator when the packing would not be exact.
+ */
+export function slotOrder(slots: ArrayLike<number>): Uint32Array {
+  const n = slots.length;
+  const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  let max = 0;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const v = slots[i];
+    if (!Number.isInteger(v) || v < 0) integral = false;
+    else if (v > max) max = v;
+  }
+  if (!integral || n >= 2 ** 32 || max * 2 ** bits + n >= 2 ** 53) {
+    return Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a] - slots[b]));
+  }
+  const scale = 2 ** bits;
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = slots[i] * scale + i;
+  packed.sort();
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = packed[k] % scale;
+  return order;
+}
+
 /** Creates a leaf set from (slot, accountKey-hash, balance) triples; validates and sorts by slot. */
 export function leafSetFrom(leaves: readonly { slot: number; h: bigint; s: bigint }[]): LeafSet {
   const sorted = [...leaves].sort((a, b) => a.slot - b.slot);

@@ -127,6 +127,8 @@ export interface SqlDriver extends Querier {
   lockForMigration(q: Querier): Promise<void>;
   /** A storage fault seen since opening, or files deleted or replaced under the open database (health). */
   problem(): string | undefined;
+  /** Runs `SELECT 1` (health): throws if the database does not answer. Need not wait for queued writes. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -418,7 +420,7 @@ export class SqlRecordStore implements RecordStore {
   async ping(): Promise<void> {
     const known = this.driver.problem();
     if (known !== undefined) throw new Error(known);
-    await this.driver.query("SELECT 1 AS ok");
+    await this.driver.ping();
   }
 
   close(): Promise<void> {

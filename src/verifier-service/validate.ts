@@ -16,7 +16,14 @@ import {
 } from "../crypto/index.js";
 import { RECORD_MESSAGE_ARITY, recordKeyHash, recordMessageInputs } from "../records/index.js";
 import type { ChainView } from "./chain.js";
-import { forwardedRecordSchema, memberAddress, parseForwarded } from "./forwarded.js";
+import {
+  forwardedRecordSchema,
+  memberAddress,
+  parseForwarded,
+  quickForwarded,
+  rememberMember,
+  type ForwardedRecord,
+} from "./forwarded.js";
 import type { StoredRecord } from "./store.js";
 
 /** A refusal the HTTP API turns into a 4xx (or 503 when the chain is unreachable). */
@@ -72,33 +79,54 @@ export class RecordValidator {
     // (same nullifier, signature and key) are checked once: a batch of 499 copies costs one signature check.
     // The messages and nullifiers of the whole batch are two batch hashes (the addon's kernel, or the JS workers).
     const parsed: ReturnType<typeof parseForwarded>[] = [];
+    // The schema-valid JSON of each item: its decimal strings are canonical (no leading zeros), so they are the
+    // numbers' own toString() and the rows and cache keys reuse them.
+    const raws: ForwardedRecord[] = [];
     for (const [i, item] of items.entries()) {
+      // The hand-written check accepts only what the schema accepts; anything else goes to the schema, which names
+      // the error exactly as before.
+      const quick = quickForwarded(item);
+      if (quick !== undefined) {
+        parsed.push(parseForwarded(quick));
+        raws.push(quick);
+        continue;
+      }
       const r = forwardedRecordSchema.safeParse(item);
       if (!r.success) {
         const issue = r.error.issues[0];
         throw new ApiError(400, "schema", issue.message, at(i, issue.path.map(String).join(".")));
       }
+      rememberMember(r.data.record.member);
       parsed.push(parseForwarded(r.data));
+      raws.push(r.data);
     }
     const { messages, nullifiers: nullifierValues } = await this.messagesOf(parsed);
     const seen = new Set<string>();
     const nullifiers: string[] = [];
-    const unique: { i: number; p: ReturnType<typeof parseForwarded>; message: bigint; nullifier: bigint }[] = [];
+    const unique: {
+      i: number;
+      p: ReturnType<typeof parseForwarded>;
+      raw: ForwardedRecord;
+      message: bigint;
+      nullifier: bigint;
+      nf: string;
+    }[] = [];
     for (const [i, p] of parsed.entries()) {
       const message = messages[i];
       const nullifier = nullifierValues[i];
-      nullifiers.push(nullifier.toString());
-      const s = p.signature;
-      const copy = [nullifier, s.R8x, s.R8y, s.S, p.recordKey[0], p.recordKey[1]].join(":");
+      const nf = nullifier.toString();
+      nullifiers.push(nf);
+      const { signature: s, recordKey: k } = raws[i];
+      const copy = `${nf}:${s.R8x}:${s.R8y}:${s.S}:${k.Ax}:${k.Ay}`;
       if (seen.has(copy)) continue;
       seen.add(copy);
-      unique.push({ i, p, message, nullifier });
+      unique.push({ i, p, raw: raws[i], message, nullifier, nf });
     }
     // Then the checks that need no chain: t in the past (one cached read of the head), a key of the prime-order
     // subgroup, and the signatures, off the event loop (the crypto backend's worker threads). Only records that a
     // record key really signed reach the chain lookups, so a batch of forged records costs no RPC call per record.
     const now = await this.chainCall(() => this.chain.now());
-    for (const { i, p } of unique) {
+    for (const { i, p, raw } of unique) {
       if (p.record.t >= BigInt(now)) {
         throw new ApiError(
           422,
@@ -107,7 +135,7 @@ export class RecordValidator {
           at(i, "record.t"),
         );
       }
-      if (!isInPrimeSubgroup(p.recordKey)) {
+      if (!this.inSubgroup(p.recordKey, raw)) {
         throw new ApiError(
           422,
           "weak_key",
@@ -131,7 +159,7 @@ export class RecordValidator {
     }
     // Last, the chain: the member, its key registered at t, and (if required) its committed set.
     const rows: StoredRecord[] = [];
-    for (const [n, { i, p, message, nullifier }] of unique.entries()) {
+    for (const [n, { i, p, raw, message, nf }] of unique.entries()) {
       if (n > 0 && n % YIELD_EVERY === 0) await yieldToLoop(); // cached chain answers resolve without a macrotask
       const { record: rec } = p;
       const member = memberAddress(rec.member);
@@ -143,7 +171,7 @@ export class RecordValidator {
       if (registered === null) {
         throw new ApiError(422, "no_key_at_t", `${member} had no record key registered at t = ${t}`, at(i, "record.t"));
       }
-      const keyHash = this.keyHashOf(p.recordKey[0], p.recordKey[1]);
+      const keyHash = this.keyHashOf(p.recordKey, raw);
       if (keyHash !== registered) {
         throw new ApiError(
           422,
@@ -156,20 +184,20 @@ export class RecordValidator {
         throw new ApiError(422, "snapshot_not_committed", `${member} committed no set for t = ${t}`, at(i, "record.t"));
       }
       rows.push({
-        nullifier: nullifier.toString(),
+        nullifier: nf,
         member,
         asset: rec.asset,
         t,
         slot: rec.slot,
-        accountKey: rec.accountKey.toString(),
-        balance: rec.balance.toString(),
-        payoutHash: rec.payoutHash.toString(),
+        accountKey: raw.record.accountKey,
+        balance: raw.record.balance,
+        payoutHash: raw.record.payoutHash,
         message: message.toString(),
-        r8x: p.signature.R8x.toString(),
-        r8y: p.signature.R8y.toString(),
-        s: p.signature.S.toString(),
-        ax: p.recordKey[0].toString(),
-        ay: p.recordKey[1].toString(),
+        r8x: raw.signature.R8x,
+        r8y: raw.signature.R8y,
+        s: raw.signature.S,
+        ax: raw.recordKey.Ax,
+        ay: raw.recordKey.Ay,
         keyHash: keyHash.toString(),
         receivedAt,
         checkedAt: null,
@@ -182,13 +210,26 @@ export class RecordValidator {
   }
 
   private readonly keyHashes = new Map<string, bigint>();
+  private readonly subgroupChecks = new Map<string, boolean>();
+
+  /** isInPrimeSubgroup of a key, remembered per key (a pure function of it: a weak key stays refused). */
+  private inSubgroup(key: readonly [bigint, bigint], raw: ForwardedRecord): boolean {
+    const id = `${raw.recordKey.Ax},${raw.recordKey.Ay}`;
+    let ok = this.subgroupChecks.get(id);
+    if (ok === undefined) {
+      ok = isInPrimeSubgroup(key as [bigint, bigint]);
+      if (this.subgroupChecks.size >= 1024) this.subgroupChecks.clear();
+      this.subgroupChecks.set(id, ok);
+    }
+    return ok;
+  }
 
   /** recordKeyHash of a key, remembered (a member signs every record of a snapshot with one key). */
-  private keyHashOf(ax: bigint, ay: bigint): bigint {
-    const id = `${ax},${ay}`;
+  private keyHashOf(key: readonly [bigint, bigint], raw: ForwardedRecord): bigint {
+    const id = `${raw.recordKey.Ax},${raw.recordKey.Ay}`;
     let h = this.keyHashes.get(id);
     if (h === undefined) {
-      h = recordKeyHash((x) => this.crypto.poseidon(x), ax, ay);
+      h = recordKeyHash((x) => this.crypto.poseidon(x), key[0], key[1]);
       if (this.keyHashes.size >= 1024) this.keyHashes.clear();
       this.keyHashes.set(id, h);
     }

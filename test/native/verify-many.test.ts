@@ -79,6 +79,60 @@ describe("native verifyMany", function () {
     );
   });
 
+  it("verifyManyAsync gives verifyMany's bytes, concurrently and with the key tables cached across calls", async function () {
+    const keys = Array.from({ length: 3 }, () => randomBytes(32));
+    const items: VerifyItem[] = [];
+    for (const k of keys) {
+      const publicKey = crypto.publicKey(k);
+      for (let i = 0; i < 30; i++) {
+        const message = rand();
+        items.push({ message, signature: crypto.sign(k, message), publicKey });
+      }
+    }
+    const bad = items.map((it, i) =>
+      i % 7 === 0 ? { ...it, signature: { ...it.signature, S: it.signature.S + 1n } } : it,
+    );
+    const weak: VerifyItem = { message: 42n, signature: forgeUnderOrder8(42n), publicKey: ORDER8 };
+    const batches = [items, bad, [weak, ...items.slice(0, 9)], items.slice(0, 1), [], [...bad].reverse()];
+    // The same batches many times at once: every answer is the synchronous call's, byte for byte.
+    const want = batches.map((b) => Buffer.from(native!.verifyMany(encodeVerifyItems(b))));
+    const got = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => native!.verifyManyAsync(encodeVerifyItems(batches[i % batches.length]))),
+    );
+    got.forEach((g, i) => expect(Buffer.from(g)).to.deep.equal(want[i % batches.length]));
+    expect([...want[1]].map((b) => b === 1)).to.deep.equal(reference(bad));
+    expect([...want[2]].map((b) => b === 1)).to.deep.equal(reference(batches[2]));
+    // The caller may overwrite its buffer at once: the call copied it.
+    const buf = encodeVerifyItems(items);
+    const pending = native!.verifyManyAsync(buf);
+    buf.fill(0);
+    expect([...(await pending)].every((b) => b === 1)).to.equal(true);
+    expect(() => native!.verifyManyAsync(new Uint8Array(191))).to.throw(
+      RangeError,
+      "verifyManyAsync: items must hold n 192-byte checks",
+    );
+  });
+
+  it("poseidonManyAsync gives poseidonMany's hashes and refuses what it refuses", async function () {
+    const inputs = new Uint8Array(7 * 32 * 50);
+    for (let i = 0; i < 7 * 50; i++) inputs.set(randomBytes(31), i * 32);
+    const want = Buffer.from(native!.poseidonMany(7, inputs));
+    const got = await Promise.all([1, 2, 3].map(() => native!.poseidonManyAsync(7, inputs)));
+    for (const g of got) expect(Buffer.from(g)).to.deep.equal(want);
+    expect((await native!.poseidonManyAsync(2, new Uint8Array(0))).length).to.equal(0);
+    expect(() => native!.poseidonManyAsync(3, new Uint8Array(64))).to.throw(
+      RangeError,
+      "poseidonManyAsync: inputs must hold whole tuples of 3 32-byte words (96 bytes each), got 64 bytes",
+    );
+    expect(() => native!.poseidonManyAsync(17, new Uint8Array(0))).to.throw(
+      RangeError,
+      "poseidonManyAsync: arity must be an integer from 1 to 16",
+    );
+    const p = new Uint8Array(64);
+    p.fill(0xff);
+    expect(() => native!.poseidonManyAsync(2, p)).to.throw(RangeError, "is not a canonical field element");
+  });
+
   it("is what the native crypto backend's verify and verifyMany answer", async function () {
     const nat = await loadCrypto({ backend: "native" });
     try {
@@ -95,6 +149,19 @@ describe("native verifyMany", function () {
         ]),
       ).to.deep.equal([true, false]);
       expect(await nat.verifyMany([])).to.deep.equal([]);
+      // A batch split over the pool's threads keeps its order.
+      const many = Array.from({ length: 300 }, (_, i) => ({ message: BigInt(i + 1), signature, publicKey }));
+      many[0] = { message, signature, publicKey };
+      many[299] = { message, signature, publicKey };
+      const verdicts = await nat.verifyMany(many);
+      expect(verdicts.filter((v) => v).length).to.equal(2);
+      expect([verdicts[0], verdicts[299]]).to.deep.equal([true, true]);
+      // Small batches of the backend's poseidonMany run on the pool: the same hashes as the synchronous call.
+      const tuples = new Uint8Array(5 * 32 * 20);
+      for (let i = 0; i < 100; i++) tuples.set(randomBytes(31), i * 32);
+      expect(Buffer.from(await nat.poseidonMany(5, tuples))).to.deep.equal(
+        Buffer.from(loadNative()!.poseidonMany(5, tuples)),
+      );
     } finally {
       await nat.close();
     }

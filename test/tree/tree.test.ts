@@ -11,6 +11,7 @@ import {
   leafSetFrom,
   verifyProof,
   type InclusionProof,
+  slotOrder,
 } from "../../src/tree/index.js";
 import { decodeLeaves, encodeLeaves, rebuildFromLeaves } from "../../src/tree/leaves.js";
 import { denseRoot } from "../helpers/dense-tree.js";
@@ -218,5 +219,40 @@ describe("SumTree", function () {
       changed[44 + 48 + 4 + 31] ^= 1;
       expect((await rebuildFromLeaves(crypto, changed)).tree.root).to.not.deep.equal(tree.root);
     });
+  });
+});
+
+describe("slotOrder", () => {
+  const reference = (slots: ArrayLike<number>) =>
+    Array.from({ length: slots.length }, (_, i) => i).sort((a, b) => slots[a] - slots[b]);
+  it("is the stable comparator sort's permutation: unique, tied, empty and extreme slots", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 300 }), (slots) => {
+        expect([...slotOrder(Uint32Array.from(slots))]).to.deep.equal(reference(slots));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 7 }), { maxLength: 300 }), (slots) => {
+        expect([...slotOrder(slots)]).to.deep.equal(reference(slots));
+      }),
+    );
+    expect([...slotOrder([])]).to.deep.equal([]);
+    // Beyond the exact packing (slot * 2^bits + i >= 2^53) and non-integers: the comparator itself.
+    const big = [2 ** 40, 5, 2 ** 40, 0];
+    expect([...slotOrder(big)]).to.deep.equal(reference(big));
+    const odd = [1.5, -1, 0.25];
+    expect([...slotOrder(odd)]).to.deep.equal(reference(odd));
+    // A 2^20-user tree's shape: 2^20 unique slots of 2^24.
+    const n = 1 << 20;
+    const slots = new Uint32Array(n);
+    const taken = new Set<number>();
+    let x = 12345;
+    for (let i = 0; i < n; i++) {
+      do x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      while (taken.has(x >>> 8));
+      taken.add(x >>> 8);
+      slots[i] = x >>> 8;
+    }
+    expect(Buffer.from(slotOrder(slots).buffer)).to.deep.equal(Buffer.from(Uint32Array.from(reference(slots)).buffer));
   });
 });
