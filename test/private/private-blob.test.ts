@@ -22,16 +22,18 @@ import {
   type PrivateBlobContext,
 } from "../../src/private/index.js";
 
+/** The context every blob of this file is sealed under. */
+const context: PrivateBlobContext = {
+  chainId: 31337n,
+  ledger: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  asset: 1,
+  t: 1_700_000_000n,
+};
+
 describe("private blob: hybrid encryption to the co-signing operators", function () {
   const operators = [0, 1, 2].map(() => ({ address: Wallet.createRandom().address, key: generateEncryptionKey() }));
   const recipients = operators.map((o) => ({ operator: o.address, publicKey: o.key.publicKey }));
-  const context: PrivateBlobContext = {
-    chainId: 31337n,
-    ledger: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-    member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-    asset: 1,
-    t: 1_700_000_000n,
-  };
   const { openings } = commitTotals(1_000n, 250n);
   const inner = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const sealed = sealPrivateBlob({ inner, openings }, recipients, context);
@@ -92,13 +94,6 @@ describe("private blob: hybrid encryption to the co-signing operators", function
 describe("private blob: every malformed field is a named PrivateBlobError (review 13g), the sealer names a low-order key", function () {
   const operator = Wallet.createRandom().address;
   const key = generateEncryptionKey();
-  const context: PrivateBlobContext = {
-    chainId: 31337n,
-    ledger: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-    member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-    asset: 1,
-    t: 1_700_000_000n,
-  };
   const { openings } = commitTotals(1_000n, 250n);
   const sealed = sealPrivateBlob(
     { inner: new Uint8Array([1, 2, 3]), openings },
