@@ -324,7 +324,7 @@ function isHex(v: unknown, bytes: number): v is string {
 
 /**
  * The header's shape, every field's type and length checked (a member may write any bytes): version 1, a 32-byte
- * ephemeral key, a 12-byte nonce, and per recipient a checksummed or lowercase address (each once), a 32-byte key, a
+ * ephemeral key, a 12-byte nonce, and per recipient a checksummed address (each once), a 32-byte key, a
  * 12-byte nonce and a 48-byte wrapped key (32-byte content key and tag). Throws {@link PrivateBlobError} naming the
  * field.
  */
