@@ -46,6 +46,7 @@ export default defineConfig({
     aggregatorKey: configVariable("POR_AGGREGATOR_KEY"),
     // The operator's X25519 key for private blobs (`operator encryption-key register`, `operator run`).
     encryptionKey: configVariable("POR_ENCRYPTION_KEY"),
+    previousEncryptionKeys: configVariable("POR_PREVIOUS_ENCRYPTION_KEYS"),
   },
   solidity: {
     // One profile for tests and deployments alike (Ignition builds with "production" on a live network): the contracts

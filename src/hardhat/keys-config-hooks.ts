@@ -1,4 +1,4 @@
-// The config hooks of the keys plugin (./keys-plugin.ts): `por.operatorKey`, `por.aggregatorKey` and `por.encryptionKey` validated as
+// The config hooks of the keys plugin (./keys-plugin.ts): `por.operatorKey`, `por.aggregatorKey` and `por.encryptionKey`, `por.previousEncryptionKeys` validated as
 // configuration variables and resolved lazily (the value is read only when a task calls `get()`).
 import { configVariable } from "hardhat/config";
 import type { ConfigurationVariable, HardhatUserConfig } from "hardhat/types/config";
@@ -10,6 +10,7 @@ const DEFAULTS = {
   operatorKey: "POR_OPERATOR_KEY",
   aggregatorKey: "POR_AGGREGATOR_KEY",
   encryptionKey: "POR_ENCRYPTION_KEY",
+  previousEncryptionKeys: "POR_PREVIOUS_ENCRYPTION_KEYS",
 } as const;
 const FIELDS = Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>;
 

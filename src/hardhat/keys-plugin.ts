@@ -18,6 +18,11 @@ export interface PorKeysUserConfig {
    * `operator encryption-key register` registers its public key). Default: `configVariable("POR_ENCRYPTION_KEY")`.
    */
   encryptionKey?: ConfigurationVariable;
+  /**
+   * The operator's earlier X25519 encryption keys after a rotation, comma-separated 32-byte hex keys (`operator run`
+   * opens a blob of t with the key the registry held at t). Default: `configVariable("POR_PREVIOUS_ENCRYPTION_KEYS")`.
+   */
+  previousEncryptionKeys?: ConfigurationVariable;
 }
 
 /** The keys' configuration variables as the tasks see them (resolved lazily: `get()` reads the value). */
@@ -25,6 +30,7 @@ export interface PorKeysConfig {
   operatorKey: ResolvedConfigurationVariable & { name: string };
   aggregatorKey: ResolvedConfigurationVariable & { name: string };
   encryptionKey: ResolvedConfigurationVariable & { name: string };
+  previousEncryptionKeys: ResolvedConfigurationVariable & { name: string };
 }
 
 declare module "hardhat/types/config" {

@@ -227,17 +227,24 @@ export async function resolvePrivateKey(variable: { name: string; get(): Promise
 }
 
 /**
- * As {@link resolvePrivateKey}, but a variable found nowhere gives undefined (the operator's encryption key
- * `por.encryptionKey`: without it the node verifies no private set and says so at start).
+ * The operator's earlier encryption keys (`por.previousEncryptionKeys`, POR_PREVIOUS_ENCRYPTION_KEYS): a comma-separated
+ * list of 32-byte hex keys, kept after a rotation until no open set or request of their time needs them. A variable
+ * found nowhere, or empty, is no key; a malformed entry is an error naming the variable and the entry's position
+ * (never its value).
  */
-export async function resolveOptionalPrivateKey(variable: {
+export async function resolvePreviousEncryptionKeys(variable: {
   name: string;
   get(): Promise<string>;
-}): Promise<string | undefined> {
-  const { name } = variable;
-  let value: string;
+}): Promise<string[]> {
+  const list = await resolveOptionalVariable(variable);
+  if (list === undefined || list.trim() === "") return [];
+  return list.split(",").map((v, i) => parsePrivateKey(`${variable.name} (entry ${i + 1})`, v.trim()));
+}
+
+/** A configuration variable's value, or undefined when it is found nowhere (neither environment nor keystore). */
+async function resolveOptionalVariable(variable: { get(): Promise<string> }): Promise<string | undefined> {
   try {
-    value = await variable.get();
+    return await variable.get();
   } catch (e) {
     // Found nowhere (during tests Hardhat reads the development keystore only, and says so in its own words).
     if (
@@ -249,5 +256,16 @@ export async function resolveOptionalPrivateKey(variable: {
     }
     throw e;
   }
-  return parsePrivateKey(name, value);
+}
+
+/**
+ * As {@link resolvePrivateKey}, but a variable found nowhere gives undefined (the operator's encryption key
+ * `por.encryptionKey`: without it the node verifies no private set and says so at start).
+ */
+export async function resolveOptionalPrivateKey(variable: {
+  name: string;
+  get(): Promise<string>;
+}): Promise<string | undefined> {
+  const value = await resolveOptionalVariable(variable);
+  return value === undefined ? undefined : parsePrivateKey(variable.name, value);
 }

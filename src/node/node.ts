@@ -79,6 +79,8 @@ export interface OperatorNodeOptions {
   transfers?: NodeTransfersOptions;
   /** The operator's X25519 key pair (POR_ENCRYPTION_KEY): absent, the node verifies no private set (signs none). */
   encryptionKey?: EncryptionKeyPair;
+  /** The operator's earlier X25519 key pairs (POR_PREVIOUS_ENCRYPTION_KEYS), kept after a rotation. */
+  previousEncryptionKeys?: readonly EncryptionKeyPair[];
   log: Logger;
   /** Test hook: called after each job step ("verified", "signed", "sent"). */
   onStep?: (step: string, job: Job) => void | Promise<void>;
@@ -495,7 +497,11 @@ export class OperatorNode {
       privateKeys:
         this.o.encryptionKey === undefined
           ? undefined
-          : { operator: this.operator, encryptionKey: this.o.encryptionKey },
+          : {
+              operator: this.operator,
+              encryptionKey: this.o.encryptionKey,
+              previousKeys: this.o.previousEncryptionKeys,
+            },
     };
   }
 

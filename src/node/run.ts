@@ -45,6 +45,8 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** The operator node's X25519 private key, 32 bytes of hex (POR_ENCRYPTION_KEY): it opens private blobs. */
   encryptionKey?: string;
+  /** The operator's earlier X25519 private keys (POR_PREVIOUS_ENCRYPTION_KEYS), kept after a key rotation. */
+  previousEncryptionKeys?: readonly string[];
 }
 
 /** Raised when a start is aborted (`StartOptions.signal`) before the service ran. */
@@ -139,6 +141,7 @@ export async function startOperatorNode(
     transfers: transfersOf(c),
     encryptionKey:
       options.encryptionKey === undefined ? undefined : encryptionKeyFromPrivate(getBytes(options.encryptionKey)),
+    previousEncryptionKeys: (options.previousEncryptionKeys ?? []).map((k) => encryptionKeyFromPrivate(getBytes(k))),
     log,
     ...hooks,
   });

@@ -39,7 +39,7 @@ import {
 } from "../private/check.js";
 import type { EncryptionKeyPair, PrivateBlobContext } from "../private/blob.js";
 import type { PrivateOpenings } from "../private/pedersen.js";
-import { encryptionKeyAt } from "../private/recipients.js";
+import { blobRecipientsAt, encryptionKeyAt } from "../private/recipients.js";
 
 /** Deployment addresses the node reads. */
 export interface NodeAddresses {
@@ -61,11 +61,26 @@ export interface VerifyDeps {
   depth: number;
   log: Logger;
   /**
-   * The operator's address and X25519 key pair (POR_ENCRYPTION_KEY), which open private blobs; without them the node
-   * verifies no private set (PrivateSetNotVerified: postponed, never signed).
+   * The operator's address and X25519 key pairs (POR_ENCRYPTION_KEY, POR_PREVIOUS_ENCRYPTION_KEYS), which open
+   * private blobs; without them the node verifies no private set (PrivateSetNotVerified: postponed, never signed).
    */
-  privateKeys?: { operator: string; encryptionKey: EncryptionKeyPair };
+  privateKeys?: PrivateKeys;
 }
+
+/** The operator's address and its X25519 key pairs: the current one and those it held before (key rotation). */
+export interface PrivateKeys {
+  operator: string;
+  /** The key pair of POR_ENCRYPTION_KEY (the one the operator registered last). */
+  encryptionKey: EncryptionKeyPair;
+  /**
+   * Earlier key pairs (POR_PREVIOUS_ENCRYPTION_KEYS), kept after a rotation: a blob of t is opened with the key the
+   * registry held for the operator at t (`encryptionKeyAt(operator, t)`), whichever of these it is.
+   */
+  previousKeys?: readonly EncryptionKeyPair[];
+}
+
+/** The key that opens the blobs of a private set at t, or why nobody can (no operator had a key in force at t). */
+type PrivateKeyAt = { operator: string; encryptionKey: EncryptionKeyPair } | { noRecipients: string };
 
 /** One subject to verify. */
 export interface Subject {
@@ -107,8 +122,9 @@ export class BlobUnavailable extends Error {
 
 /**
  * Thrown by {@link verifySubject} for a private set (docs/protocol.md section 17.6) this node cannot judge: it has no
- * encryption key configured, the registry holds none of its keys in force at t (it is no recipient), or the
- * configured key is not the registered one. The job is postponed, never signed: none of these is the member's fault.
+ * encryption key configured, the registry holds none of its keys in force at t while other operators had one (it is
+ * no recipient), or none of the configured keys (current and previous) is the registered one. The job is postponed,
+ * never signed: none of these is the member's fault. (A t with no recipients at all is voted Insolvent instead.)
  */
 export class PrivateSetNotVerified extends Error {
   override name = "PrivateSetNotVerified";
@@ -162,6 +178,11 @@ export async function verifySubject(
     // its blob is found by the real digest, and its sums are the commitments' openings.
     const priv = isPrivate ? privateAssets[i] : undefined;
     const ctx = assetContext(deps, s, c, priv);
+    if (priv !== undefined && privateKey !== undefined && "noRecipients" in privateKey) {
+      // Nobody could open the blob at t: the member committed a private set no operator can check.
+      record(c.asset, { name: "private-blob", ok: false, reason: privateKey.noRecipients });
+      continue;
+    }
     let bytes: Uint8Array;
     try {
       bytes = await deps.blobs.fetch(ctx.blobDigest, { member: ctx.member, t: s.t, asset: c.asset });
@@ -176,7 +197,7 @@ export async function verifySubject(
     // A private asset's commitments open to the blob's openings (else the sums below mean nothing; the tree and the
     // held records are still checked).
     let opensOk = true;
-    if (priv !== undefined && privateKey !== undefined) {
+    if (priv !== undefined && privateKey !== undefined && !("noRecipients" in privateKey)) {
       const opened = checkPrivateBlobOpens(bytes, privateKey.operator, privateKey.encryptionKey, blobContext(ctx));
       if (!record(c.asset, opened)) continue;
       openings = opened.value.openings;
@@ -285,18 +306,30 @@ function blobContext(ctx: AssetContext): PrivateBlobContext {
 }
 
 /**
- * This node's encryption key for a private set of `member` at t: configured, and the one the registry holds for the
- * operator at t. Throws {@link PrivateSetNotVerified} otherwise (none of it is the member's fault); an RPC failure is
- * thrown after the retries (postponed).
+ * This node's encryption key for a private set of `member` at t: the configured key pair (current or previous) whose
+ * public key the registry holds for the operator at t. When no co-signing operator had a key in force at t, the
+ * member committed a set nobody can check: returns `noRecipients` (the node votes Insolvent on `private-blob`).
+ * Throws {@link PrivateSetNotVerified} when this node alone cannot judge (no key configured, no key of its own in
+ * force at t while others had one, the registered key not among the configured ones: none of it the member's fault);
+ * an RPC failure is thrown after the retries (postponed).
  */
-async function privateKeyFor(
-  deps: VerifyDeps,
-  registry: Contract,
-  member: string,
-  t: bigint,
-): Promise<NonNullable<VerifyDeps["privateKeys"]>> {
+async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: string, t: bigint): Promise<PrivateKeyAt> {
   const keys = deps.privateKeys;
+  const noRecipients = async (): Promise<PrivateKeyAt | undefined> => {
+    const all = await withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {
+      log: deps.log,
+      what: "encryptionRecipientsAt",
+    });
+    if (all.length > 0) return undefined;
+    return {
+      noRecipients:
+        `no recipients at t ${t}: no co-signing operator had an encryption key in force at t ` +
+        "(encryptionRecipientsAt is empty), so the member committed a private set nobody can check",
+    };
+  };
   if (keys === undefined) {
+    const none = await noRecipients();
+    if (none !== undefined) return none;
     throw new PrivateSetNotVerified(
       `the set of ${member} at t ${t} is private and this node has no encryption key (POR_ENCRYPTION_KEY): it ` +
         "signs nothing for it",
@@ -307,18 +340,29 @@ async function privateKeyFor(
     { log: deps.log, what: "encryptionKeyAt" },
   );
   if (registered === undefined) {
+    const none = await noRecipients();
+    if (none !== undefined) return none;
     throw new PrivateSetNotVerified(
       `the set of ${member} at t ${t} is private and no encryption key of ${keys.operator} is in force at t: this ` +
         "operator is no recipient of its blobs and signs nothing for it",
     );
   }
-  if (hexlify(registered) !== hexlify(keys.encryptionKey.publicKey)) {
+  const configured = [keys.encryptionKey, ...(keys.previousKeys ?? [])];
+  const key = configured.find((k) => hexlify(k.publicKey) === hexlify(registered));
+  if (key === undefined) {
     throw new PrivateSetNotVerified(
-      `the configured encryption key (public ${hexlify(keys.encryptionKey.publicKey)}) is not the one registered ` +
-        `for ${keys.operator} at t ${t} (${hexlify(registered)}): check POR_ENCRYPTION_KEY`,
+      `the configured encryption key (public ${hexlify(keys.encryptionKey.publicKey)}` +
+        (configured.length > 1
+          ? `; earlier: ${configured
+              .slice(1)
+              .map((k) => hexlify(k.publicKey))
+              .join(", ")}`
+          : "") +
+        `) is not the one registered for ${keys.operator} at t ${t} (${hexlify(registered)}): check POR_ENCRYPTION_KEY ` +
+        "and POR_PREVIOUS_ENCRYPTION_KEYS (keep an old key until no open set or request needs it)",
     );
   }
-  return keys;
+  return { operator: keys.operator, encryptionKey: key };
 }
 
 /**
@@ -464,7 +508,7 @@ export async function checkHeldTree(
       if (e instanceof PrivateSetNotVerified) return undefined;
       throw e;
     });
-    if (keys === undefined) return undefined;
+    if (keys === undefined || "noRecipients" in keys) return undefined;
     const opened = checkPrivateBlobOpens(bytes, keys.operator, keys.encryptionKey, blobContext(ctx));
     if (!opened.ok) return undefined;
     bytes = opened.value.inner;

@@ -94,6 +94,17 @@ export interface HeaderRecipient {
   key: string;
 }
 
+/**
+ * Checks that `pair` is an X25519 key pair (its public key is its private key's): the node's own key, checked before
+ * a blob is opened so that a broken configuration is never taken for a member's fault.
+ */
+export function checkEncryptionKeyPair(pair: EncryptionKeyPair): void {
+  const derived = encryptionKeyFromPrivate(pair.privateKey).publicKey;
+  if (hexlify(derived) !== hexlify(pair.publicKey)) {
+    throw new PrivateBlobError(`the key pair's public key ${hexlify(pair.publicKey)} is not its private key's`);
+  }
+}
+
 /** A fresh X25519 key pair. */
 export function generateEncryptionKey(): EncryptionKeyPair {
   const { publicKey, privateKey } = generateKeyPairSync("x25519");
@@ -125,7 +136,11 @@ function rawPrivate(k: KeyObject): Uint8Array {
 }
 function publicKeyObject(raw: Uint8Array, what: string): KeyObject {
   if (raw.length !== 32) throw new PrivateBlobError(`${what}: an X25519 public key has 32 bytes, not ${raw.length}`);
-  return createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(raw) }, format: "jwk" });
+  try {
+    return createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(raw) }, format: "jwk" });
+  } catch (e) {
+    throw new PrivateBlobError(`${what}: ${hexlify(raw)} is not an X25519 public key (${(e as Error).message})`);
+  }
 }
 function privateKeyObject(pair: EncryptionKeyPair): KeyObject {
   if (pair.privateKey.length !== 32) throw new PrivateBlobError("an X25519 private key has 32 bytes");
@@ -161,6 +176,17 @@ function unseal(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uin
   } catch {
     return undefined;
   }
+}
+/** X25519 of `privateKey` and `publicKey`; `onFail()` is thrown when it fails (a low-order key: all-zero secret). */
+function sharedSecret(privateKey: KeyObject, publicKey: KeyObject, onFail: () => Error): Uint8Array {
+  let shared: Buffer;
+  try {
+    shared = diffieHellman({ privateKey, publicKey });
+  } catch {
+    throw onFail();
+  }
+  if (shared.every((b) => b === 0)) throw onFail();
+  return new Uint8Array(shared);
 }
 function wrapKey(shared: Uint8Array, eph: Uint8Array, recipient: Uint8Array, context: Uint8Array): Uint8Array {
   const salt = Buffer.concat([eph, recipient]);
@@ -229,7 +255,7 @@ export function decodePrivateBlobPayload(bytes: Uint8Array): PrivateBlobPayload 
   } catch {
     throw fail("openings are not JSON");
   }
-  if (typeof v !== "object" || v === null) throw fail("openings are not an object");
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw fail("openings are not a JSON object");
   const openings = v as Record<string, unknown>;
   const num = (k: string): bigint => {
     const s = openings[k];
@@ -320,16 +346,54 @@ function parse(bytes: Uint8Array): { header: Header; headerBytes: Uint8Array; bo
   const len = Buffer.from(bytes).readUInt32BE(5);
   if (9 + len > bytes.length) throw new PrivateBlobError(`private blob header of ${len} bytes runs past the end`);
   const headerBytes = bytes.subarray(9, 9 + len);
-  let header: Header;
+  let raw: unknown;
   try {
-    header = JSON.parse(Buffer.from(headerBytes).toString("utf8")) as Header;
+    raw = JSON.parse(Buffer.from(headerBytes).toString("utf8"));
   } catch {
     throw new PrivateBlobError("private blob header is not JSON");
   }
-  if (!Array.isArray(header.recipients) || typeof header.eph !== "string" || typeof header.nonce !== "string") {
-    throw new PrivateBlobError("private blob header lacks eph, nonce or recipients");
-  }
-  return { header, headerBytes, body: bytes.subarray(9 + len) };
+  return { header: validHeader(raw), headerBytes, body: bytes.subarray(9 + len) };
+}
+
+/** `0x` and exactly `bytes` bytes of lowercase or uppercase hex. */
+function isHex(v: unknown, bytes: number): v is string {
+  return typeof v === "string" && v.length === 2 + 2 * bytes && /^0x[0-9a-fA-F]*$/.test(v);
+}
+
+/**
+ * The header's shape, every field's type and length checked (a member may write any bytes): version 1, a 32-byte
+ * ephemeral key, a 12-byte nonce, and per recipient a checksummed address (each once), a 32-byte key, a
+ * 12-byte nonce and a 48-byte wrapped key (32-byte content key and tag). Throws {@link PrivateBlobError} naming the
+ * field.
+ */
+function validHeader(raw: unknown): Header {
+  const bad = (what: string) => new PrivateBlobError(`private blob header: ${what}`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad("is not a JSON object");
+  const h = raw as Record<string, unknown>;
+  if (h.v !== PRIVATE_BLOB_VERSION) throw bad(`version ${String(h.v)} is not ${PRIVATE_BLOB_VERSION}`);
+  if (!isHex(h.eph, 32)) throw bad("eph is not a 32-byte hex key");
+  if (!isHex(h.nonce, NONCE)) throw bad(`nonce is not ${NONCE} bytes of hex`);
+  if (!Array.isArray(h.recipients)) throw bad("recipients is not an array");
+  const seen = new Set<string>();
+  const recipients = (h.recipients as unknown[]).map((e, i) => {
+    const at = `recipient ${i}`;
+    if (typeof e !== "object" || e === null || Array.isArray(e)) throw bad(`${at} is not an object`);
+    const r = e as Record<string, unknown>;
+    let operator: string;
+    try {
+      operator = getAddress(r.operator as string);
+    } catch {
+      throw bad(`${at}: operator is not an address`);
+    }
+    if (operator !== r.operator) throw bad(`${at}: operator ${String(r.operator)} is not checksummed`);
+    if (seen.has(operator)) throw bad(`${at}: operator ${operator} is listed twice`);
+    seen.add(operator);
+    if (!isHex(r.key, 32)) throw bad(`${at} (${operator}): key is not a 32-byte hex key`);
+    if (!isHex(r.nonce, NONCE)) throw bad(`${at} (${operator}): nonce is not ${NONCE} bytes of hex`);
+    if (!isHex(r.wrapped, 32 + TAG)) throw bad(`${at} (${operator}): wrapped is not ${32 + TAG} bytes of hex`);
+    return { operator, key: r.key, nonce: r.nonce, wrapped: r.wrapped };
+  });
+  return { v: PRIVATE_BLOB_VERSION, eph: h.eph, nonce: h.nonce, recipients };
 }
 
 /**
@@ -349,9 +413,11 @@ export function openPrivateBlob(
   if (entry === undefined) throw new PrivateBlobError(`operator ${me} is not a recipient of this private blob`);
   const ctx = blobContextBytes(context);
   const ephRaw = getBytes(header.eph);
-  const shared = diffieHellman({
-    privateKey: privateKeyObject(key),
-    publicKey: publicKeyObject(ephRaw, "ephemeral key"),
+  const mine = privateKeyObject(key);
+  const shared = sharedSecret(mine, publicKeyObject(ephRaw, "ephemeral key"), () => {
+    return new PrivateBlobError(
+      `the blob's ephemeral key ${header.eph} gives an all-zero X25519 shared secret (a low-order point)`,
+    );
   });
   const kek = wrapKey(shared, ephRaw, key.publicKey, ctx);
   const contentKey = unseal(kek, getBytes(entry.nonce), getBytes(entry.wrapped), wrapAad(ctx, me));
@@ -372,15 +438,12 @@ function ephemeralOf(contentKey: Uint8Array, ctx: Uint8Array): EncryptionKeyPair
 
 /** The key that wraps the content key for `recipient` (its public key), from the ephemeral side. */
 function wrapKeyFor(eph: EncryptionKeyPair, recipient: Uint8Array, operator: string, ctx: Uint8Array): Uint8Array {
-  const publicKey = publicKeyObject(recipient, operator);
-  let shared: Uint8Array;
-  try {
-    shared = diffieHellman({ privateKey: privateKeyObject(eph), publicKey });
-  } catch {
-    throw new PrivateBlobError(
-      `the encryption key ${hexlify(recipient)} of ${operator} gives no shared secret (a low-order point)`,
+  const shared = sharedSecret(privateKeyObject(eph), publicKeyObject(recipient, operator), () => {
+    return new PrivateBlobError(
+      `operator ${operator}'s encryption key ${hexlify(recipient)} gives an all-zero X25519 shared secret (a ` +
+        "low-order point): no blob can be sealed to it; the registry must not list it (operator encryption-key)",
     );
-  }
+  });
   return wrapKey(shared, eph.publicKey, recipient, ctx);
 }
 

@@ -9,6 +9,7 @@ import type { CheckResult } from "../node/checks.js";
 import { SUBGROUP_ORDER } from "../crypto/field.js";
 import {
   PrivateBlobError,
+  checkEncryptionKeyPair,
   openPrivateBlob,
   privateBlobHeaderRecipients,
   type EncryptionKeyPair,
@@ -42,6 +43,8 @@ export function checkPrivateBlobOpens(
       name,
       `${why}; the operator's encryption key is in force at t, so the member locked a verifier out`,
     );
+  // The node's own key pair first: a broken configuration is the node's fault, thrown (never a vote).
+  checkEncryptionKeyPair(key);
   try {
     const listed = privateBlobHeaderRecipients(bytes).find((r) => r.operator === me);
     if (listed === undefined) return lockedOut(`operator ${me} is not a recipient of the blob`);
@@ -51,8 +54,10 @@ export function checkPrivateBlobOpens(
     }
     return { name, ok: true, value: openPrivateBlob(bytes, me, key, context) };
   } catch (e) {
+    // Whatever fails in opening the blob the member committed (its digest checked) is the member's: the blob is
+    // bytes it wrote, and no RPC or fetch happens here.
     if (e instanceof PrivateBlobError) return lockedOut(e.message);
-    throw e;
+    return lockedOut(`the private blob does not open (${(e as Error).name}: ${(e as Error).message})`);
   }
 }
 

@@ -10,6 +10,22 @@ import type { BlobLocation, BlobSource } from "../node/blobs.js";
 import { decodeAssetBlob } from "../poa/blob.js";
 import { leavesOfBlob } from "../poa/blob-container.js";
 
+/**
+ * The set is private (docs/protocol.md section 17): its DA blob is ciphertext for the co-signing operators, so nobody
+ * else reads its leaves. Names what the user can do instead.
+ */
+export class PrivateSetLeavesError extends Error {
+  override name = "PrivateSetLeavesError";
+  constructor(at: BlobLocation) {
+    super(
+      `the set of ${at.member} at t ${at.t} is private: the DA blob of asset ${at.asset} is ciphertext for the ` +
+        "operators (encrypted to their registered keys), so its leaves cannot be read here. Forward your signed " +
+        "record to the operators' verifier services (`record forward --verifier-url`): an operator's node opens the " +
+        "blob, checks the record against the tree and proves the fraud itself; or ask an operator for your slot's path",
+    );
+  }
+}
+
 /** The committed leaves payload of `(member, asset, t)`, with the digest and root it was committed under. */
 export async function committedLeaves(
   provider: Provider,
@@ -20,6 +36,7 @@ export async function committedLeaves(
   const set = await committedSet(provider, ledger, at.member, at.t);
   const c = set.commitments.find((x) => x.asset === at.asset);
   if (c === undefined) throw new Error(`member ${at.member} committed no root for asset ${at.asset} at t ${at.t}`);
+  if (set.isPrivate) throw new PrivateSetLeavesError(at);
   const bytes = await source.fetch(c.blobDigest, at);
   const what = `the DA blob ${c.blobDigest} of asset ${at.asset} of ${at.member} at t ${at.t}`;
   // The DA blob is the asset's PoA and its leaves (PORB; its PoA part validated here too); a bare leaves payload (PORL)

@@ -94,6 +94,13 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     f = await deployLedgerSystem(connection);
     chainId = (await ethers.provider.getNetwork()).chainId;
     ledgerAddress = await f.ledger.getAddress();
+    // The operator the honest member seals to has an encryption key in force at t (an honest member seals only to
+    // registered keys: with none in force at t every node votes the set Insolvent, "no recipients at t", review 13g).
+    const key = generateEncryptionKey();
+    const validFrom = BigInt(await networkHelpers.time.latest()) + 5n;
+    await (await f.registry.connect(f.operators[0]).registerEncryptionKey(key.publicKey, validFrom)).wait();
+    await networkHelpers.time.increase(60);
+    await networkHelpers.mine(1);
     t = BigInt(await networkHelpers.time.latest()) - 20n;
     const children: RootChildren = { hL: 12345n, sL: 600_000n, hR: 67890n, sR: 400_000n };
     rootHash = c.poseidon([children.hL, children.sL, children.hR, children.sR]);
@@ -103,8 +110,7 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
       children,
       reserves: 1_250_000n,
     });
-    // The honest member's real private blob, sealed to an operator and put in the DA store under its keccak256.
-    const key = generateEncryptionKey();
+    // The honest member's real private blob, sealed to that operator and put in the DA store under its keccak256.
     blob = sealPrivateBlob(
       { inner: new Uint8Array([1, 2, 3]), openings: proof.openings },
       [{ operator: f.operators[0].address, publicKey: key.publicKey }],

@@ -10,7 +10,7 @@ import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatPlugin } from "hardhat/types/plugins";
 
 import porKeysPlugin from "../../src/hardhat/keys-plugin.js";
-import { resolveOptionalPrivateKey, resolvePrivateKey } from "../../src/node/index.js";
+import { resolveOptionalPrivateKey, resolvePreviousEncryptionKeys, resolvePrivateKey } from "../../src/node/index.js";
 import { rejectionOf } from "../helpers/expect.js";
 
 const STORED = "0x" + "11".repeat(32);
@@ -88,6 +88,22 @@ describe("service keys as Hardhat configuration variables", () => {
     expect((await rejectionOf(resolveOptionalPrivateKey(bad.config.por.encryptionKey))).message).to.equal(
       "POR_ENCRYPTION_KEY must hold a 32-byte hex private key",
     );
+  });
+
+  it("the earlier encryption keys (POR_PREVIOUS_ENCRYPTION_KEYS) are optional, comma-separated; a bad entry is named by position", async () => {
+    const h = await hreWith({});
+    expect(h.config.por.previousEncryptionKeys.name).to.equal("POR_PREVIOUS_ENCRYPTION_KEYS");
+    expect(await resolvePreviousEncryptionKeys(h.config.por.previousEncryptionKeys)).to.deep.equal([]);
+    const two = await hreWith({ POR_PREVIOUS_ENCRYPTION_KEYS: `${STORED}, ${FROM_ENV.slice(2)}` });
+    expect(await resolvePreviousEncryptionKeys(two.config.por.previousEncryptionKeys)).to.deep.equal([
+      STORED,
+      FROM_ENV,
+    ]);
+    const empty = await hreWith({ POR_PREVIOUS_ENCRYPTION_KEYS: " " });
+    expect(await resolvePreviousEncryptionKeys(empty.config.por.previousEncryptionKeys)).to.deep.equal([]);
+    const bad = await hreWith({ POR_PREVIOUS_ENCRYPTION_KEYS: `${STORED},hunter2` });
+    const e = await rejectionOf(resolvePreviousEncryptionKeys(bad.config.por.previousEncryptionKeys));
+    expect(e.message).to.equal("POR_PREVIOUS_ENCRYPTION_KEYS (entry 2) must hold a 32-byte hex private key");
   });
 
   it("a stored value that is not a key is refused without showing it", async () => {

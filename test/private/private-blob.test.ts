@@ -1,14 +1,17 @@
 // The private DA blob (X25519 + HKDF-SHA256 + ChaCha20-Poly1305 from Node's crypto) and the operators' checks of a
 // private asset's openings (src/private/blob.ts, src/private/check.ts): every recipient opens it, nobody else does,
 // and a blob moved to another context, a changed header, ciphertext or wrapped key does not open; each kind of bad
-// opening (C_A, C_L, C_S, A != L + S, liabilities not the leaves' sum, reserves not the PoA's) is refused by name.
+// opening (C_A, C_L, C_S, A != L + S, liabilities not the leaves' sum, reserves not the PoA's) is refused by name;
+// a header with any field of the wrong type or length, or a low-order ephemeral key, is a named PrivateBlobError
+// (never a TypeError or OpenSSL's error), and the sealer names an operator whose key is of low order.
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { Wallet, getBytes } from "ethers";
 
 import {
   PRIVATE_BLOB_MIN_BUCKET,
   PRIVATE_BLOB_VERSION,
   PrivateBlobError,
+  checkPrivateBlobOpens,
   checkPrivateLiabilities,
   checkPrivateOpenings,
   checkPrivateReserves,
@@ -24,16 +27,18 @@ import {
   type PrivateBlobContext,
 } from "../../src/private/index.js";
 
+/** The context every blob of this file is sealed under. */
+const context: PrivateBlobContext = {
+  chainId: 31337n,
+  ledger: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  asset: 1,
+  t: 1_700_000_000n,
+};
+
 describe("private blob: hybrid encryption to the co-signing operators", function () {
   const operators = [0, 1, 2].map(() => ({ address: Wallet.createRandom().address, key: generateEncryptionKey() }));
   const recipients = operators.map((o) => ({ operator: o.address, publicKey: o.key.publicKey }));
-  const context: PrivateBlobContext = {
-    chainId: 31337n,
-    ledger: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-    member: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-    asset: 1,
-    t: 1_700_000_000n,
-  };
   const { openings } = commitTotals(1_000n, 250n);
   const inner = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const sealed = sealPrivateBlob({ inner, openings }, recipients, context);
@@ -131,6 +136,82 @@ describe("private blob: hybrid encryption to the co-signing operators", function
         context,
       ),
     ).to.throw(PrivateBlobError, /32 bytes/);
+  });
+});
+
+describe("private blob: every malformed field is a named PrivateBlobError (review 13g), the sealer names a low-order key", function () {
+  const operator = Wallet.createRandom().address;
+  const key = generateEncryptionKey();
+  const { openings } = commitTotals(1_000n, 250n);
+  const sealed = sealPrivateBlob(
+    { inner: new Uint8Array([1, 2, 3]), openings },
+    [{ operator, publicKey: key.publicKey }],
+    context,
+  );
+  const len = Buffer.from(sealed).readUInt32BE(5);
+  const header = JSON.parse(Buffer.from(sealed.subarray(9, 9 + len)).toString()) as Record<string, unknown>;
+  const entry = (header.recipients as Record<string, unknown>[])[0];
+  const withHeader = (json: string) => {
+    const h = Buffer.from(json);
+    const prefix = Buffer.from(sealed.subarray(0, 9));
+    prefix.writeUInt32BE(h.length, 5);
+    return new Uint8Array(Buffer.concat([prefix, h, sealed.subarray(9 + len)]));
+  };
+  const LOW_ORDER = "0x01" + "00".repeat(31);
+  const cases: Array<[string, unknown, RegExp]> = [
+    ["null", null, /header: is not a JSON object/],
+    ["an array", [], /header: is not a JSON object/],
+    ["version 2", { ...header, v: 2 }, /version 2 is not 1/],
+    ["eph of 31 bytes", { ...header, eph: "0x" + "11".repeat(31) }, /eph is not a 32-byte hex key/],
+    ["eph a number", { ...header, eph: 7 }, /eph is not a 32-byte hex key/],
+    ["a 1-byte nonce", { ...header, nonce: "0x00" }, /nonce is not 12 bytes/],
+    ["recipients null", { ...header, recipients: null }, /recipients is not an array/],
+    ["a recipient null", { ...header, recipients: [null] }, /recipient 0 is not an object/],
+    [
+      "an operator not an address",
+      { ...header, recipients: [{ ...entry, operator: "me" }] },
+      /operator is not an address/,
+    ],
+    [
+      "an operator lowercase",
+      { ...header, recipients: [{ ...entry, operator: operator.toLowerCase() }] },
+      /not checksummed/,
+    ],
+    ["an operator twice", { ...header, recipients: [entry, entry] }, /listed twice/],
+    [
+      "a key of 33 bytes",
+      { ...header, recipients: [{ ...entry, key: "0x" + "22".repeat(33) }] },
+      /key is not a 32-byte/,
+    ],
+    ["a recipient's 1-byte nonce", { ...header, recipients: [{ ...entry, nonce: "0x00" }] }, /nonce is not 12 bytes/],
+    ["a short wrapped key", { ...header, recipients: [{ ...entry, wrapped: "0x00" }] }, /wrapped is not 48 bytes/],
+    ["a low-order ephemeral key", { ...header, eph: LOW_ORDER }, /ephemeral key .* all-zero X25519 shared secret/],
+  ];
+  for (const [what, h, message] of cases) {
+    it(`a header with ${what}: PrivateBlobError, and checkPrivateBlobOpens fails private-blob (no throw)`, function () {
+      const blob = withHeader(JSON.stringify(h));
+      expect(() => openPrivateBlob(blob, operator, key, context)).to.throw(PrivateBlobError, message);
+      const c = checkPrivateBlobOpens(blob, operator, key, context);
+      expect(c.ok).to.equal(false);
+      expect(c.name).to.equal("private-blob");
+    });
+  }
+  it("checkPrivateBlobOpens throws on the node's own broken key pair (a configuration fault, never a vote)", function () {
+    const broken = { publicKey: generateEncryptionKey().publicKey, privateKey: key.privateKey };
+    expect(() => checkPrivateBlobOpens(sealed, operator, broken, context)).to.throw(
+      PrivateBlobError,
+      /not its private key's/,
+    );
+    expect(checkPrivateBlobOpens(sealed, operator, key, context).ok).to.equal(true);
+  });
+  it("the sealer names the operator and the key whose shared secret is all zero (not OpenSSL's error)", function () {
+    const bad = { operator: Wallet.createRandom().address, publicKey: getBytes(LOW_ORDER) };
+    expect(() =>
+      sealPrivateBlob({ inner: new Uint8Array(1), openings }, [{ operator, publicKey: key.publicKey }, bad], context),
+    ).to.throw(
+      PrivateBlobError,
+      new RegExp(`operator ${bad.operator}'s encryption key ${LOW_ORDER} gives an all-zero X25519 shared secret`),
+    );
   });
 });
 
