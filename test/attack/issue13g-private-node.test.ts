@@ -92,21 +92,16 @@
 // snapshot-block; a PoA that adds a wallet registered after t fails registrations; a key registered after the PoA's
 // block cannot be in force at t (the registry refuses validFrom <= t once a block after t exists), so the recipients
 // a member reads after its PoA are the ones that will verify.
-import {
-  createCipheriv,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  randomBytes,
-} from "node:crypto";
+import { createPublicKey, diffieHellman, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, getAddress, getBytes, hexlify, toUtf8Bytes } from "ethers";
+import { Wallet, getBytes, hexlify, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
+
+import { headerOf, sealRaw, withHeader } from "../helpers/private-blob.js";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { releaseCurves } from "../../src/circuits/index.js";
@@ -124,9 +119,9 @@ import {
 } from "../../src/node/index.js";
 import { buildPoa, encodeAssetBlob, poaDomain, signReserveProof, type PoaDocument } from "../../src/poa/index.js";
 import {
-  blobContextBytes,
   blobRecipientsAt,
   buildPrivateAsset,
+  encodePrivateBlobPayload,
   generateEncryptionKey,
   ledgerContext,
   openPrivateBlob,
@@ -307,78 +302,6 @@ function resealed(
   );
 }
 
-/** The blob's header, parsed, and a blob with another header (the body unchanged). */
-function headerOf(blob: Uint8Array): { header: Record<string, unknown>; body: Uint8Array } {
-  const len = Buffer.from(blob).readUInt32BE(5);
-  return {
-    header: JSON.parse(Buffer.from(blob.subarray(9, 9 + len)).toString("utf8")) as Record<string, unknown>,
-    body: blob.subarray(9 + len),
-  };
-}
-function withHeader(headerJson: string, body: Uint8Array): Uint8Array {
-  const h = Buffer.from(headerJson, "utf8");
-  const prefix = Buffer.alloc(9);
-  prefix.write("PORP", 0, "ascii");
-  prefix.writeUInt8(1, 4);
-  prefix.writeUInt32BE(h.length, 5);
-  return new Uint8Array(Buffer.concat([prefix, h, body]));
-}
-
-/**
- * A PORP blob sealed exactly as sealPrivateBlob does (src/private/blob.ts), but of any payload bytes, and with a
- * per-recipient content key (`contentKeys[i]`, default the payload's): what a member outside the library can write.
- */
-function sealRaw(
-  plain: Uint8Array,
-  recipients: readonly BlobRecipient[],
-  context: PrivateBlobContext,
-  contentKeys: Record<number, Uint8Array> = {},
-): Uint8Array {
-  const ctx = blobContextBytes(context);
-  const eph = generateKeyPairSync("x25519");
-  const ephRaw = new Uint8Array(Buffer.from(eph.publicKey.export({ format: "jwk" }).x!, "base64url"));
-  const contentKey = randomBytes(32);
-  const aead = (key: Uint8Array, nonce: Uint8Array, p: Uint8Array, aad: Uint8Array) => {
-    const c = createCipheriv("chacha20-poly1305", key, nonce, { authTagLength: 16 });
-    c.setAAD(aad, { plaintextLength: p.length });
-    return new Uint8Array(Buffer.concat([c.update(p), c.final(), c.getAuthTag()]));
-  };
-  const header = {
-    v: 1,
-    eph: hexlify(ephRaw),
-    nonce: hexlify(randomBytes(12)),
-    recipients: recipients.map((r, i) => {
-      const operator = getAddress(r.operator);
-      const pk = createPublicKey({
-        key: { kty: "OKP", crv: "X25519", x: Buffer.from(r.publicKey).toString("base64url") },
-        format: "jwk",
-      });
-      const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: pk });
-      const kek = new Uint8Array(
-        hkdfSync(
-          "sha256",
-          shared,
-          Buffer.concat([ephRaw, r.publicKey]),
-          Buffer.concat([Buffer.from("por.private.blob.v1"), ctx]),
-          32,
-        ),
-      );
-      const nonce = randomBytes(12);
-      const wrapped = aead(
-        kek,
-        nonce,
-        contentKeys[i] ?? contentKey,
-        new Uint8Array(Buffer.concat([ctx, getBytes(operator)])),
-      );
-      return { operator, key: hexlify(r.publicKey), nonce: hexlify(nonce), wrapped: hexlify(wrapped) };
-    }),
-  };
-  const headerBytes = toUtf8Bytes(JSON.stringify(header));
-  const body = aead(contentKey, getBytes(header.nonce), plain, new Uint8Array(Buffer.concat([ctx, headerBytes])));
-  return withHeader(JSON.stringify(header), body);
-}
-
-/** verifySubject's outcome: the verification, or what it threw. */
 async function outcome(d: VerifyDeps, s: Setup) {
   return verifySubject(d, subject(s), { blobUnavailableIsFailure: true }).then(
     (v) => ({ v, thrown: undefined as Error | undefined }),
@@ -649,7 +572,7 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
     expect(accepted).to.deep.equal([]);
   });
 
-  it.skip("EXPLOIT: a member hides a user from its tree and locks out the one operator holding the user's record (a valid wrap under its registered key): Finalized, no fraud proof", async function () {
+  it("defence (was an EXPLOIT): a member hides a user from its tree and locks out the one operator holding the user's record (a valid wrap under its registered key): every operator that reads the blob sees the bad wrap, the member is slashed", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const vault = await ethers.getContractAt("CollateralVault", s.d.vault);
     const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
@@ -665,13 +588,8 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
       expect(v.contradictions.map((c) => c.records.length)).to.deep.equal([1]);
       await networkHelpers.loadFixture(setup);
     }
-    const payload = Buffer.from(
-      JSON.stringify({
-        openings: Object.fromEntries(Object.entries(s.omitting.proof.openings).map(([k, v]) => [k, String(v)])),
-        inner: Buffer.from(s.omitting.inner).toString("base64"),
-      }),
-    );
-    const blob = sealRaw(payload, allRecipients(s), blobCtx(s), { 2: randomBytes(32) });
+    const payload = encodePrivateBlobPayload({ inner: s.omitting.inner, openings: s.omitting.proof.openings });
+    const blob = sealRaw(payload, allRecipients(s), blobCtx(s), { contentKeys: { 2: randomBytes(32) } });
     await commit(s, s.omitting, blob);
     const v2 = await verifySubject({ ...deps(s, 2), held: memoryHeldRecords(omitted) }, subject(s));
     // Operator 2 votes Insolvent on private-blob only: it cannot read the tree, so it has no contradiction to prove.
@@ -798,30 +716,36 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
     );
   });
 
-  it("documented: a member locks a listed operator out under the registered key the header names (another content key wrapped to it); the header passes every public check", async function () {
+  // Was documented (finding 8): the header names the registered keys but does not show that each wrap opens to the
+  // blob's content key, so a member could lock one listed operator out while the others voted Solvent. Defence: the
+  // ephemeral key derives from the content key, and every reader checks every recipient's wrap.
+  it("defence (was documented): a member locking a listed operator out under the registered key the header names is refused by every operator", async function () {
     const s = await networkHelpers.loadFixture(setup);
-    const payload = Buffer.from(
-      JSON.stringify({
-        openings: Object.fromEntries(Object.entries(s.sound.proof.openings).map(([k, v]) => [k, String(v)])),
-        inner: Buffer.from(s.sound.inner).toString("base64"),
-      }),
-    );
+    const payload = encodePrivateBlobPayload({ inner: s.sound.inner, openings: s.sound.proof.openings });
     // Operator 1's wrapped key is a valid wrap, under its registered key, of a content key that is not the payload's.
-    const blob = sealRaw(payload, allRecipients(s), blobCtx(s), { 1: randomBytes(32) });
+    const blob = sealRaw(payload, allRecipients(s), blobCtx(s), { contentKeys: { 1: randomBytes(32) } });
     await commit(s, s.sound, blob);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     // The public check docs/threat-model.md cites: every listed key is the operator's key in force at t.
     for (const r of privateBlobHeaderRecipients(blob)) {
       expect(r.key).to.equal(hexlify(await registry.encryptionKeyAt(r.operator, s.t)));
     }
-    expect((await outcome(deps(s, 0), s)).v!.verdict).to.equal(Verdict.Solvent);
-    expect((await outcome(deps(s, 2), s)).v!.verdict).to.equal(Verdict.Solvent);
+    for (const i of [0, 2]) {
+      const v = (await outcome(deps(s, i), s)).v!;
+      expect(v.verdict).to.equal(Verdict.Insolvent);
+      expect(v.reasons.join()).to.contain(`the content key wrapped for ${s.operators[1].address} is not the blob's`);
+    }
     const locked = (await outcome(deps(s, 1), s)).v!;
     expect(locked.verdict).to.equal(Verdict.Insolvent);
     expect(locked.reasons).to.deep.equal([
       `asset ${ETH}: private-blob: the private blob's payload does not authenticate; the operator's encryption key is ` +
         "in force at t, so the member locked a verifier out",
     ]);
+    // A blob whose ephemeral key is not the content key's (a member sealing outside the library) is refused too.
+    const random = sealRaw(payload, allRecipients(s), blobCtx(s), { randomEphemeral: true });
+    expect(() => openPrivateBlob(random, s.operators[0].address, s.keys[0], blobCtx(s))).to.throw(
+      /ephemeral key is not the one its content key derives/,
+    );
   });
 
   it("defence: a blob sealed for another member, asset, t, chain or ledger does not open (private-blob, Insolvent; never Solvent)", async function () {

@@ -161,7 +161,7 @@ describe("private blob: every malformed field is a named PrivateBlobError (revie
   const cases: Array<[string, unknown, RegExp]> = [
     ["null", null, /header: is not a JSON object/],
     ["an array", [], /header: is not a JSON object/],
-    ["version 2", { ...header, v: 2 }, /version 2 is not 1/],
+    ["version 1", { ...header, v: 1 }, /version 1 is not 2/],
     ["eph of 31 bytes", { ...header, eph: "0x" + "11".repeat(31) }, /eph is not a 32-byte hex key/],
     ["eph a number", { ...header, eph: 7 }, /eph is not a 32-byte hex key/],
     ["a 1-byte nonce", { ...header, nonce: "0x00" }, /nonce is not 12 bytes/],
