@@ -16,8 +16,8 @@ pragma solidity 0.8.30;
 /// fewer IAs than the baseline's leaves it as it stands). Each auditor keeps its own nonce and period chain per member
 /// (one auditor's RA cannot void another's); an auditor's periods follow each other without overlap and last at
 /// least `minRaPeriod` and are posted at least `minRaPeriod` apart; each RA's findings go to Reputation
-/// (`IReputation.recordFindings`: the worst penalty, decaying at a fixed slope, which no clean RA lowers); a member with no RA for longer than its `raInterval` is overdue (`markOverdue`, anyone, once per interval: a missed
-/// duty).
+/// (`IReputation.recordFindings`: the worst penalty, decaying at a fixed slope, which no clean RA lowers); a member
+/// with no RA for longer than its `raInterval` is overdue (`markOverdue`, anyone, once per interval: a missed duty).
 /// Sampling: an auditor requests `size` accounts of a member's committed snapshot in one asset; the seed is the hash
 /// of a block after the request (`fixSampleSeed`, anyone, within 256 blocks), which the member cannot know when the
 /// request lands; the accounts are the populated leaves at ranks `uint256(keccak256(seed, i)) % leafCount` (docs/
