@@ -415,7 +415,7 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
     expect(await vault.stakeOf(s.member.address)).to.be.below(before);
   });
 
-  it.skip("EXPLOIT: one operator registers a low-order X25519 key (u = 1) and no member can seal a private blob for any later t", async function () {
+  it("defence (was an EXPLOIT): one operator registers a low-order X25519 key (u = 1) and no member can seal a private blob for any later t", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     const attacker = await fundedWallet(conn, 5n * E18);
@@ -461,7 +461,7 @@ describe("attack 13g: the operators' node on private sets, and the operators' en
     }
   });
 
-  it.skip("EXPLOIT: with a low-order key registered by one operator, an honest member cannot answer a request privately and is slashed for the missed deadline", async function () {
+  it("defence (was an EXPLOIT): with a low-order key registered by one operator, an honest member cannot answer a request privately and is slashed for the missed deadline", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
