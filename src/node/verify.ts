@@ -33,11 +33,12 @@ import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
 import {
   checkPrivateBlobOpens,
+  checkPrivateBlobRecipients,
   checkPrivateLiabilities,
   checkPrivateOpenings,
   checkPrivateReserves,
 } from "../private/check.js";
-import type { EncryptionKeyPair, PrivateBlobContext } from "../private/blob.js";
+import type { BlobRecipient, EncryptionKeyPair, PrivateBlobContext } from "../private/blob.js";
 import type { PrivateOpenings } from "../private/pedersen.js";
 import { blobRecipientsAt, encryptionKeyAt } from "../private/recipients.js";
 
@@ -80,7 +81,8 @@ export interface PrivateKeys {
 }
 
 /** The key that opens the blobs of a private set at t, or why nobody can (no operator had a key in force at t). */
-type PrivateKeyAt = { operator: string; encryptionKey: EncryptionKeyPair } | { noRecipients: string };
+type PrivateKeyAt =
+  { operator: string; encryptionKey: EncryptionKeyPair; recipients: BlobRecipient[] } | { noRecipients: string };
 
 /** One subject to verify. */
 export interface Subject {
@@ -198,6 +200,7 @@ export async function verifySubject(
     // held records are still checked).
     let opensOk = true;
     if (priv !== undefined && privateKey !== undefined && !("noRecipients" in privateKey)) {
+      if (!record(c.asset, checkPrivateBlobRecipients(bytes, privateKey.recipients))) continue;
       const opened = checkPrivateBlobOpens(bytes, privateKey.operator, privateKey.encryptionKey, blobContext(ctx));
       if (!record(c.asset, opened)) continue;
       openings = opened.value.openings;
@@ -362,7 +365,11 @@ async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: strin
         "and POR_PREVIOUS_ENCRYPTION_KEYS (keep an old key until no open set or request needs it)",
     );
   }
-  return { operator: keys.operator, encryptionKey: key };
+  const recipients = await withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {
+    log: deps.log,
+    what: "encryptionRecipientsAt",
+  });
+  return { operator: keys.operator, encryptionKey: key, recipients };
 }
 
 /**

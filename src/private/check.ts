@@ -12,6 +12,7 @@ import {
   checkEncryptionKeyPair,
   openPrivateBlob,
   privateBlobHeaderRecipients,
+  type BlobRecipient,
   type EncryptionKeyPair,
   type PrivateBlobContext,
   type PrivateBlobPayload,
@@ -59,6 +60,34 @@ export function checkPrivateBlobOpens(
     if (e instanceof PrivateBlobError) return lockedOut(e.message);
     return lockedOut(`the private blob does not open (${(e as Error).name}: ${(e as Error).message})`);
   }
+}
+
+/**
+ * Every recipient the registry lists for the blob's t (a co-signing operator or auditor with a key in force at t) is
+ * in the blob's header with its registered key: a member that leaves one out or names a decoy key for it locks that
+ * reader out, and every node refuses the blob (not only the one locked out). Extra entries (a reader that left since
+ * the member sealed) are allowed.
+ */
+export function checkPrivateBlobRecipients(bytes: Uint8Array, expected: readonly BlobRecipient[]): CheckResult {
+  const name = "private-blob";
+  let listed: { operator: string; key: string }[];
+  try {
+    listed = privateBlobHeaderRecipients(bytes);
+  } catch (e) {
+    return fail(name, `the private blob's header does not parse (${(e as Error).message})`);
+  }
+  for (const r of expected) {
+    const operator = getAddress(r.operator);
+    const entry = listed.find((l) => l.operator === operator);
+    if (entry === undefined) return fail(name, `the blob leaves out ${operator}, a recipient the registry lists at t`);
+    if (entry.key.toLowerCase() !== hexlify(r.publicKey)) {
+      return fail(
+        name,
+        `the blob wraps ${operator}'s content key to ${entry.key}, not its registered key ${hexlify(r.publicKey)}`,
+      );
+    }
+  }
+  return pass(name, `${expected.length} registered recipient(s) listed with their keys`);
 }
 
 /** Each commitment opens to its value and blinding (values in range, blindings scalars). */

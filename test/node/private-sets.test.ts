@@ -258,25 +258,41 @@ describe("operator node: private sets", function () {
     ]);
   });
 
-  it("a listed operator locked out of the blob (not a recipient, or its content key wrapped to another key) votes Insolvent; the others co-sign", async function () {
+  it("a blob that wraps a registered recipient's key to a decoy, or leaves one out, is voted Insolvent by every node, naming it", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const decoy = generateEncryptionKey();
-    const recipients = [
+    const decoyed = [
       { operator: s.operators[0].address, publicKey: s.keys[0].publicKey },
       { operator: s.operators[1].address, publicKey: decoy.publicKey },
+      { operator: s.operators[2].address, publicKey: s.keys[2].publicKey },
     ];
-    await commit(s, s.sound, resealed(s, s.sound, { recipients }));
-    expect((await verifySubject(deps(s, 0), subject(s))).verdict).to.equal(Verdict.Solvent);
-    const wrapped = await verifySubject(deps(s, 1), subject(s));
-    expect(wrapped.verdict).to.equal(Verdict.Insolvent);
-    expect(wrapped.reasons[0]).to.match(
-      /private-blob: the blob wraps 0x[0-9a-fA-F]{40}'s content key to 0x[0-9a-f]{64}, not its key .* so the member locked a verifier out/,
+    await commit(s, s.sound, resealed(s, s.sound, { recipients: decoyed }));
+    for (const i of [0, 1, 2]) {
+      const v = await verifySubject(deps(s, i), subject(s));
+      expect(v.verdict).to.equal(Verdict.Insolvent);
+      expect(v.reasons[0]).to.match(
+        new RegExp(
+          `private-blob: the blob wraps ${s.operators[1].address}'s content key to 0x[0-9a-fA-F]{64}, not its ` +
+            "registered key",
+        ),
+      );
+    }
+    // Operator 2 left out (0 and 1 listed with their keys): every node names it.
+    const s2 = await networkHelpers.loadFixture(setup);
+    await commit(
+      s2,
+      s2.sound,
+      resealed(s2, s2.sound, {
+        recipients: decoyed.slice(0, 2).map((r, i) => ({ ...r, publicKey: s2.keys[i].publicKey })),
+      }),
     );
-    const missing = await verifySubject(deps(s, 2), subject(s));
-    expect(missing.verdict).to.equal(Verdict.Insolvent);
-    expect(missing.reasons[0]).to.contain(
-      `private-blob: operator ${s.operators[2].address} is not a recipient of the blob`,
-    );
+    for (const i of [0, 1, 2]) {
+      const v = await verifySubject(deps(s2, i), subject(s2));
+      expect(v.verdict).to.equal(Verdict.Insolvent);
+      expect(v.reasons[0]).to.contain(
+        `private-blob: the blob leaves out ${s2.operators[2].address}, a recipient the registry lists at t`,
+      );
+    }
   });
 
   it("signs nothing for a private set it cannot judge: no key configured, a key other than the registered one, no key in force at t", async function () {
