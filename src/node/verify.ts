@@ -318,12 +318,13 @@ function blobContext(ctx: AssetContext): PrivateBlobContext {
  */
 async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: string, t: bigint): Promise<PrivateKeyAt> {
   const keys = deps.privateKeys;
-  const noRecipients = async (): Promise<PrivateKeyAt | undefined> => {
-    const all = await withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {
+  const recipientsAt = () =>
+    withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {
       log: deps.log,
       what: "encryptionRecipientsAt",
     });
-    if (all.length > 0) return undefined;
+  const noRecipients = async (): Promise<PrivateKeyAt | undefined> => {
+    if ((await recipientsAt()).length > 0) return undefined;
     return {
       noRecipients:
         `no recipients at t ${t}: no co-signing operator had an encryption key in force at t ` +
@@ -365,11 +366,7 @@ async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: strin
         "and POR_PREVIOUS_ENCRYPTION_KEYS (keep an old key until no open set or request needs it)",
     );
   }
-  const recipients = await withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {
-    log: deps.log,
-    what: "encryptionRecipientsAt",
-  });
-  return { operator: keys.operator, encryptionKey: key, recipients };
+  return { operator: keys.operator, encryptionKey: key, recipients: await recipientsAt() };
 }
 
 /**
