@@ -110,21 +110,65 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @inheritdoc IAttestations
     function postInterim(Interim calldata interim) external returns (bytes32 interimId) {
         if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert AttestationsNotOperating(msg.sender);
-        interimId = _postInterim(msg.sender, interim, _params.interimWindow);
+        interimId = _postInterim(msg.sender, interim, _params.interimWindow, false, interim.asset);
     }
 
     /// @inheritdoc IAttestations
-    function postInterims(Interim[] calldata interims) external returns (bytes32[] memory interimIds) {
+    function postInterimInto(
+        Interim calldata interim,
+        InterimRecord calldata freed
+    ) external returns (bytes32 interimId) {
+        if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert AttestationsNotOperating(msg.sender);
+        interimId = _postInterimInto(msg.sender, interim, freed, _params.interimWindow);
+    }
+
+    /// @inheritdoc IAttestations
+    function postInterims(
+        Interim[] calldata interims,
+        InterimRecord[] calldata freed
+    ) external returns (bytes32[] memory interimIds) {
         if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert AttestationsNotOperating(msg.sender);
         uint256 count = interims.length;
         if (count == 0) revert AttestationsNoInterims();
+        uint256 reused = freed.length;
+        if (reused > count) revert AttestationsTooManyFreed(reused, count);
         uint64 window = _params.interimWindow;
         interimIds = new bytes32[](count);
-        for (uint256 i = 0; i < count; ++i) interimIds[i] = _postInterim(msg.sender, interims[i], window);
+        for (uint256 i = 0; i < count; ++i) {
+            interimIds[i] =
+                i < reused
+                    ? _postInterimInto(msg.sender, interims[i], freed[i], window)
+                    : _postInterim(msg.sender, interims[i], window, false, interims[i].asset);
+        }
     }
 
-    /// @dev Books one IA of `member` (checked to be operating) with the next seq of its asset.
-    function _postInterim(address member, Interim calldata interim, uint64 window) private returns (bytes32 interimId) {
+    /// @dev Books `interim` of `member` into the slot of `freed`, once `freed` is shown to be free: the member's own IA
+    /// in the same asset, matching its slot, final (Settled or Missed: no verdict can name it) and below the
+    /// baseline's last IA (no RA can set a baseline from it: `_setBaselines` reads only records at or above it).
+    function _postInterimInto(
+        address member,
+        Interim calldata interim,
+        InterimRecord calldata freed,
+        uint64 window
+    ) private returns (bytes32 interimId) {
+        uint64 throughSeq = _books[member][interim.asset].throughSeq;
+        InterimStatus status =
+            freed.member == member && freed.asset == interim.asset ? _statusOf(freed) : InterimStatus.None;
+        if ((status != InterimStatus.Settled && status != InterimStatus.Missed) || freed.seq >= throughSeq) {
+            revert AttestationsSlotNotFree(member, interim.asset, freed.seq, status, throughSeq);
+        }
+        interimId = _postInterim(member, interim, window, true, freed.slot);
+    }
+
+    /// @dev Books one IA of `member` (checked to be operating) with the next seq of its asset, in a new slot (its own
+    /// seq) or, when `reuse`, in the slot of the seq `slot` (checked free by the caller).
+    function _postInterim(
+        address member,
+        Interim calldata interim,
+        uint64 window,
+        bool reuse,
+        uint64 slot
+    ) private returns (bytes32 interimId) {
         AssetBook storage book = _books[member][interim.asset];
         uint64 seq = book.seq + 1;
         // Listings are permanent: an asset with an IA posted before is still listed.
@@ -139,6 +183,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         uint128 cumulative = book.cumulative + interim.amount;
         book.seq = seq;
         book.cumulative = cumulative;
+        if (!reuse) slot = seq;
         InterimRecord memory record = InterimRecord({
             member: member,
             asset: interim.asset,
@@ -148,10 +193,14 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             destinationDigest: interim.destinationDigest,
             txRef: interim.txRef,
             deadline: interim.deadline,
-            postedAt: uint64(block.timestamp)
+            postedAt: uint64(block.timestamp),
+            slot: slot
         });
         interimId = interimIdOf(member, interim.asset, seq);
-        _interims[interimId] = _withStatus(_recordHash(record), InterimStatus.Open);
+        _interims[reuse ? interimIdOf(member, interim.asset, slot) : interimId] = _withStatus(
+            _recordHash(record),
+            InterimStatus.Open
+        );
         emit InterimPosted(interimId, member, interim.asset, record);
     }
 
@@ -162,7 +211,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         bytes calldata signatures
     ) external nonReentrant {
         bytes32 interimId = interimIdOf(record.member, record.asset, record.seq);
-        InterimStatus status = _statusOf(interimId, record);
+        InterimStatus status = _statusOf(record);
         if (status == InterimStatus.None) revert AttestationsUnknownInterim(record.member, record.asset, record.seq);
         // An RA's net settlement does not excuse a withdrawal that was never confirmed: a net-settled IA still takes
         // a missed verdict.
@@ -350,7 +399,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
 
     /// @inheritdoc IAttestations
     function interimStatusOf(InterimRecord calldata record) external view returns (InterimStatus) {
-        return _statusOf(interimIdOf(record.member, record.asset, record.seq), record);
+        return _statusOf(record);
     }
 
     /// @inheritdoc IAttestations
@@ -489,12 +538,13 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     ) private returns (uint256 slashed) {
         Duties storage duties = _duties[record.member];
         bytes32 hash = _recordHash(record);
+        bytes32 key = _slotKey(record);
         if (settled) {
-            _interims[interimId] = _withStatus(hash, InterimStatus.Settled);
+            _interims[key] = _withStatus(hash, InterimStatus.Settled);
             duties.interimsSettled += 1;
             return 0;
         }
-        _interims[interimId] = _withStatus(hash, InterimStatus.Missed);
+        _interims[key] = _withStatus(hash, InterimStatus.Missed);
         duties.interimsMissed += 1;
         uint16 bps = _params.missedInterimBps;
         address adjudicator_ = _adjudicator;
@@ -517,23 +567,24 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             }
             previous = r.asset;
             AssetBook storage book = _books[ra.member][r.asset];
+            uint64 baseSeq = book.throughSeq;
             uint128 baseCumulative = 0;
             if (r.throughSeq != 0) {
                 if (used == through.length) revert AttestationsBadThrough(r.asset, r.throughSeq);
                 InterimRecord calldata record = through[used++];
-                bytes32 interimId = interimIdOf(ra.member, r.asset, r.throughSeq);
+                // The record must still hold its slot only at or above the baseline's last IA: one below may have given
+                // its slot to a later IA (`postInterimInto`), and this RA cannot move the baseline with it anyway.
                 if (
                     record.member != ra.member ||
                     record.asset != r.asset ||
                     record.seq != r.throughSeq ||
                     record.postedAt > ra.periodEnd ||
-                    _statusOf(interimId, record) == InterimStatus.None
+                    (r.throughSeq >= baseSeq && _statusOf(record) == InterimStatus.None)
                 ) revert AttestationsBadThrough(r.asset, r.throughSeq);
                 baseCumulative = record.cumulative;
             }
             // An RA accounting for fewer IAs than the baseline (another auditor's, of an earlier period) leaves the
             // baseline as it stands: its findings still count.
-            uint64 baseSeq = book.throughSeq;
             if (r.throughSeq < baseSeq) continue;
             // One accounting for the same IAs as the baseline (any auditor's, back-dated or not) lowers the reserves
             // figure, never raises it: of two figures for the same outflow the smaller stands, whichever landed first.
@@ -572,10 +623,10 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         }
     }
 
-    /// @dev The stored status of `interimId` if `record` hashes to what was posted; NetSettled for an Open IA an RA
-    /// accounted for; None otherwise.
-    function _statusOf(bytes32 interimId, InterimRecord calldata record) private view returns (InterimStatus) {
-        uint256 word = _interims[interimId];
+    /// @dev The stored status of `record`'s slot if `record` hashes to what the slot holds; NetSettled for an Open IA
+    /// an RA accounted for; None otherwise.
+    function _statusOf(InterimRecord calldata record) private view returns (InterimStatus) {
+        uint256 word = _interims[_slotKey(record)];
         if (word == 0 || (word >> _STATUS_BITS) != (uint256(_recordHash(record)) >> _STATUS_BITS)) {
             return InterimStatus.None;
         }
@@ -593,6 +644,11 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         } catch {
             return false;
         }
+    }
+
+    /// @dev Where `record` is stored: keyed as the id of the seq whose slot it holds.
+    function _slotKey(InterimRecord calldata record) private pure returns (bytes32) {
+        return interimIdOf(record.member, record.asset, record.slot);
     }
 
     function _recordHash(InterimRecord memory record) private pure returns (bytes32) {

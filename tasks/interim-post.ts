@@ -2,7 +2,14 @@ import { readFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { destinationDigestOf, interimRecordFromArgs, type Interim } from "../src/attestations/index.js";
+import {
+  destinationDigestOf,
+  freeInterimSlots,
+  interimRecordFromArgs,
+  withFreeSlots,
+  type Interim,
+  type InterimRecord,
+} from "../src/attestations/index.js";
 import {
   TaskError,
   bytes32Input,
@@ -84,18 +91,31 @@ export async function interimPost(ctx: Client, args: Args): Promise<void> {
     }
     interims.push(interim);
   }
+  // Each IA takes the slot of a final IA below the baseline while any is free (about 14,000 gas less than a new one).
+  const member = (await ctx.signer()).address;
+  const free = new Map<number, InterimRecord[]>();
+  for (const asset of new Set(interims.map((x) => x.asset))) {
+    free.set(asset, await freeInterimSlots(attestations, member, asset, ctx.deployment.firstBlock));
+  }
+  const ordered = withFreeSlots(interims, free);
   // A file's withdrawals go in batches (one transaction each: the base cost and the member's checks shared).
-  for (let i = 0; i < interims.length; i += BATCH) {
-    const batch = interims.slice(i, i + BATCH);
+  for (let i = 0; i < ordered.interims.length; i += BATCH) {
+    const batch = ordered.interims.slice(i, i + BATCH);
+    const freed = ordered.freed.slice(i, i + BATCH);
     const receipt =
-      batch.length === 1
-        ? await sendAndDescribe(ctx, "postInterim", () => attestations.postInterim(batch[0]))
-        : await sendAndDescribe(ctx, "postInterims", () => attestations.postInterims(batch));
+      batch.length > 1
+        ? await sendAndDescribe(ctx, "postInterims", () => attestations.postInterims(batch, freed))
+        : freed.length === 1
+          ? await sendAndDescribe(ctx, "postInterimInto", () => attestations.postInterimInto(batch[0], freed[0]))
+          : await sendAndDescribe(ctx, "postInterim", () => attestations.postInterim(batch[0]));
     for (const log of receipt.logs) {
       const parsed = attestations.interface.parseLog(log);
       if (parsed?.name !== "InterimPosted") continue;
       const record = interimRecordFromArgs(parsed.args as unknown as { record: unknown });
-      ctx.out.line(`IA ${parsed.args.interimId}: seq ${record.seq} of asset ${record.asset}, due ${record.deadline}`);
+      const into = record.slot === record.seq ? "" : ` (into the slot of seq ${record.slot})`;
+      ctx.out.line(
+        `IA ${parsed.args.interimId}: seq ${record.seq} of asset ${record.asset}, due ${record.deadline}${into}`,
+      );
       ctx.out.push("interims", { interimId: parsed.args.interimId, ...record });
     }
   }

@@ -52,6 +52,8 @@ interface IAttestations {
     /// @param seq Its number among the member's IAs in the asset (1, 2, ...).
     /// @param cumulative The member's IA outflow in the asset up to and including this one.
     /// @param postedAt When it was posted.
+    /// @param slot The seq whose storage slot holds it: its own seq, or, when posted with `postInterimInto`, the slot
+    /// of the final IA it took (`slot` of that IA's record).
     struct InterimRecord {
         address member;
         uint32 asset;
@@ -62,6 +64,7 @@ interface IAttestations {
         bytes32 txRef;
         uint64 deadline;
         uint64 postedAt;
+        uint64 slot;
     }
 
     /// @notice An auditor's quantified findings for one period.
@@ -174,6 +177,12 @@ interface IAttestations {
     error AttestationsUnlistedAsset(uint32 asset);
     error AttestationsZeroAmount();
     error AttestationsNoInterims();
+    /// @notice The IA `seq` of (`member`, `asset`) offered to `postInterimInto` cannot give up its slot: its record
+    /// does not match the slot (`status` None), it is not final (`status` not Settled or Missed), or it is not below
+    /// the baseline's last IA (`throughSeq`).
+    error AttestationsSlotNotFree(address member, uint32 asset, uint64 seq, InterimStatus status, uint64 throughSeq);
+    /// @notice More freed slots (`freed`) than IAs (`interims`) offered to `postInterims`.
+    error AttestationsTooManyFreed(uint256 freed, uint256 interims);
     /// @notice An IA naming no transaction (zero `txRef`).
     error AttestationsNoTransaction();
     /// @notice The deadline is not after now or beyond now + `interimWindow` (`latest`).
@@ -262,12 +271,25 @@ interface IAttestations {
     event ParamsSet(Params params);
     event AdjudicatorSet(address adjudicator);
 
-    /// @notice Member: posts an IA; returns its id (`interimIdOf(member, asset, seq)`).
+    /// @notice Member: posts an IA in a new storage slot; returns its id (`interimIdOf(member, asset, seq)`).
     function postInterim(Interim calldata interim) external returns (bytes32 interimId);
 
+    /// @notice Member: posts an IA into the storage slot of `freed`, one of its own IAs in the same asset that is
+    /// final (Settled or Missed) and below the baseline's last IA (`AssetBook.throughSeq`): no verdict and no RA can
+    /// name it any more, so its slot is reused (about 14,000 gas less than a new one). `freed` then reads None from
+    /// `interimStatusOf`; its verdict stays in its `InterimAttested` event. Returns the new IA's id.
+    function postInterimInto(
+        Interim calldata interim,
+        InterimRecord calldata freed
+    ) external returns (bytes32 interimId);
+
     /// @notice Member: posts several IAs in one transaction (a batched payout's withdrawals), in order, each as
-    /// `postInterim` would; returns their ids. All or none: one bad IA reverts the batch.
-    function postInterims(Interim[] calldata interims) external returns (bytes32[] memory interimIds);
+    /// `postInterim` would, the i-th into the slot of `freed[i]` (as `postInterimInto`) for i < `freed.length`;
+    /// returns their ids. All or none: one bad IA or freed slot reverts the batch.
+    function postInterims(
+        Interim[] calldata interims,
+        InterimRecord[] calldata freed
+    ) external returns (bytes32[] memory interimIds);
 
     /// @notice Anyone: submits the operators' quorum verdict on an Open IA: settled (any time) or missed (at or after
     /// its deadline). The signers sign `interimVerdictDigest(record, settled)`; weights as the ledger's quorum counts
@@ -308,7 +330,8 @@ interface IAttestations {
 
     function interimIdOf(address member, uint32 asset, uint64 seq) external pure returns (bytes32);
 
-    /// @notice The status of the IA `record` describes (None when it does not match a posted IA).
+    /// @notice The status of the IA `record` describes (None when it does not match the IA its slot holds: never
+    /// posted, or a final IA whose slot a later one took).
     function interimStatusOf(InterimRecord calldata record) external view returns (InterimStatus);
 
     function interimVerdictDigest(InterimRecord calldata record, bool settled) external view returns (bytes32);

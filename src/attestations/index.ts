@@ -52,6 +52,8 @@ export interface InterimRecord {
   txRef: string;
   deadline: bigint;
   postedAt: bigint;
+  /** The seq whose storage slot holds it: its own, or that of the final IA whose slot it took (`postInterimInto`). */
+  slot: bigint;
 }
 
 export interface Findings {
@@ -85,7 +87,7 @@ export interface ReserveAttestation {
 
 const RECORD_TUPLE =
   "tuple(address member,uint32 asset,uint64 seq,uint128 amount,uint128 cumulative,bytes32 destinationDigest," +
-  "bytes32 txRef,uint64 deadline,uint64 postedAt)";
+  "bytes32 txRef,uint64 deadline,uint64 postedAt,uint64 slot)";
 
 /** keccak256 of the ABI-encoded record (what the contract stores, less its status bits). */
 export function interimRecordHash(record: InterimRecord): string {
@@ -192,6 +194,7 @@ export function interimRecordFromArgs(args: { record: unknown }): InterimRecord 
     txRef: r.txRef,
     deadline: BigInt(r.deadline),
     postedAt: BigInt(r.postedAt),
+    slot: BigInt(r.slot),
   };
 }
 
@@ -207,7 +210,11 @@ export interface PostedInterim {
   status: InterimStatusName;
 }
 
-/** The IAs posted on `attestations` (of `member`, or everyone's), oldest first, with their status now. */
+/**
+ * The IAs posted on `attestations` (of `member`, or everyone's), oldest first, with their status now. A final IA whose
+ * slot a later IA took (`postInterimInto`) no longer matches its slot; its status is then its verdict's, from its
+ * `InterimAttested` event.
+ */
 export async function postedInterims(
   attestations: Attestations,
   member: string | undefined,
@@ -216,12 +223,88 @@ export async function postedInterims(
   const filter = attestations.filters.InterimPosted(undefined, member);
   const logs = (await attestations.queryFilter(filter, fromBlock)) as unknown as EventLog[];
   const out: PostedInterim[] = [];
+  let verdicts: Map<string, boolean> | undefined;
   for (const log of logs) {
     const record = interimRecordFromEvent(log);
-    const status = INTERIM_STATUS[Number(await attestations.interimStatusOf(record))];
-    out.push({ interimId: log.args.interimId as string, record, status });
+    const interimId = log.args.interimId as string;
+    let status: InterimStatusName = INTERIM_STATUS[Number(await attestations.interimStatusOf(record))];
+    if (status === "None") {
+      verdicts ??= await verdictsOf(attestations, member, fromBlock);
+      const settled = verdicts.get(interimId);
+      if (settled !== undefined) status = settled ? "Settled" : "Missed";
+    }
+    out.push({ interimId, record, status });
   }
   return out;
+}
+
+/** The last verdict of each attested IA (of `member`, or everyone's), by IA id: true for settled. */
+async function verdictsOf(
+  attestations: Attestations,
+  member: string | undefined,
+  fromBlock: number,
+): Promise<Map<string, boolean>> {
+  const logs = (await attestations.queryFilter(
+    attestations.filters.InterimAttested(undefined, member),
+    fromBlock,
+  )) as unknown as EventLog[];
+  return new Map(logs.map((log) => [log.args.interimId as string, log.args.settled as boolean]));
+}
+
+/**
+ * The IAs of `member` in `asset` whose slots a new IA may take (`postInterimInto`), oldest first: each the latest
+ * record of its slot, final (Settled or Missed) and below the baseline's last IA (`AssetBook.throughSeq`).
+ */
+export async function freeInterimSlots(
+  attestations: Attestations,
+  member: string,
+  asset: number,
+  fromBlock: number,
+): Promise<InterimRecord[]> {
+  const throughSeq = (await attestations.assetBookOf(member, asset)).throughSeq;
+  if (throughSeq <= 1n) return [];
+  const logs = (await attestations.queryFilter(
+    attestations.filters.InterimPosted(undefined, member, asset),
+    fromBlock,
+  )) as unknown as EventLog[];
+  const holders = new Map<bigint, InterimRecord>();
+  for (const log of logs) {
+    const record = interimRecordFromEvent(log);
+    holders.set(record.slot, record);
+  }
+  const free: InterimRecord[] = [];
+  for (const record of holders.values()) {
+    if (record.seq >= throughSeq) continue;
+    const status = INTERIM_STATUS[Number(await attestations.interimStatusOf(record))];
+    if (status === "Settled" || status === "Missed") free.push(record);
+  }
+  return free.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+}
+
+/**
+ * `interims` in the order `postInterims` takes them with `freed`: each IA given a free slot of its asset while any is
+ * left (from `free`, per asset, oldest first), those first; within an asset the order (and so the seqs) stays.
+ */
+export function withFreeSlots(
+  interims: Interim[],
+  free: Map<number, InterimRecord[]>,
+): { interims: Interim[]; freed: InterimRecord[] } {
+  const taken = new Map<number, number>();
+  const reusing: Interim[] = [];
+  const freed: InterimRecord[] = [];
+  const fresh: Interim[] = [];
+  for (const interim of interims) {
+    const index = taken.get(interim.asset) ?? 0;
+    const slot = free.get(interim.asset)?.[index];
+    if (slot === undefined) {
+      fresh.push(interim);
+      continue;
+    }
+    taken.set(interim.asset, index + 1);
+    reusing.push(interim);
+    freed.push(slot);
+  }
+  return { interims: [...reusing, ...fresh], freed };
 }
 
 /**

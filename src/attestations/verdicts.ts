@@ -1,5 +1,5 @@
 // IA verdict files: what `interim attest` writes (one operator's signature on one IA's verdict) and `interim submit`
-// reads and merges (`por.interim-verdict` version 1).
+// reads and merges (`por.interim-verdict` version 2: version 1 records had no `slot`).
 import { readFile } from "node:fs/promises";
 
 import { getAddress, verifyTypedData } from "ethers";
@@ -21,7 +21,7 @@ const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x 
 
 export const interimVerdictSchema = z.strictObject({
   format: z.literal("por.interim-verdict"),
-  version: z.literal(1),
+  version: z.literal(2),
   chainId: dec,
   attestations: address,
   record: z.strictObject({
@@ -34,6 +34,7 @@ export const interimVerdictSchema = z.strictObject({
     txRef: bytes32,
     deadline: dec,
     postedAt: dec,
+    slot: dec,
   }),
   settled: z.boolean(),
   /** Why the operator decided so (its check's words). */
@@ -62,6 +63,7 @@ export function interimRecordJson(r: InterimRecord): InterimVerdictFile["record"
     txRef: r.txRef,
     deadline: r.deadline.toString(),
     postedAt: r.postedAt.toString(),
+    slot: r.slot.toString(),
   };
 }
 
@@ -76,7 +78,7 @@ export function interimVerdictFile(
 ): InterimVerdictFile {
   return {
     format: "por.interim-verdict",
-    version: 1,
+    version: 2,
     chainId: chainId.toString(),
     attestations,
     record: interimRecordJson(record),

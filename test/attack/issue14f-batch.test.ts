@@ -62,7 +62,7 @@ async function ia(over: Partial<Interim> = {}): Promise<Interim> {
 
 /** The member posts `batch` in one `postInterims` transaction; returns the records in log order. */
 async function postBatch(f: F, batch: Interim[]): Promise<InterimRecord[]> {
-  const receipt = await (await f.attestations.connect(f.member).postInterims(batch)).wait();
+  const receipt = await (await f.attestations.connect(f.member).postInterims(batch, [])).wait();
   return receipt!.logs
     .filter((l) => (l as EventLog).fragment?.name === "InterimPosted")
     .map((l) => interimRecordFromEvent(l as EventLog));
@@ -122,7 +122,7 @@ describe("issue 14f: batched IAs (postInterims, interim post --file)", function 
     ];
     for (const [over, error] of bad) {
       const batch = [await ia(), await ia({ asset: TOKEN_ASSET }), await ia(), await ia(over)];
-      await expect(f.attestations.connect(f.member).postInterims(batch)).to.be.revertedWithCustomError(
+      await expect(f.attestations.connect(f.member).postInterims(batch, [])).to.be.revertedWithCustomError(
         f.attestations,
         error,
       );
@@ -130,7 +130,7 @@ describe("issue 14f: batched IAs (postInterims, interim post --file)", function 
     expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).seq).to.equal(0n);
     expect((await f.attestations.assetBookOf(f.member.address, TOKEN_ASSET)).seq).to.equal(0n);
     // Not a member; and an operating member cannot post in another's name (the records are msg.sender's).
-    await expect(f.attestations.connect(f.other).postInterims([await ia()]))
+    await expect(f.attestations.connect(f.other).postInterims([await ia()], []))
       .to.be.revertedWithCustomError(f.attestations, "AttestationsNotOperating")
       .withArgs(f.other.address);
     const [op] = await postBatch(f, [await ia()]);
@@ -211,7 +211,7 @@ describe("issue 14f: batched IAs (postInterims, interim post --file)", function 
         txRef: ethers.id(`tx-${i}`),
         deadline,
       }));
-    const gas = async (n: number) => f.attestations.connect(f.member).postInterims.estimateGas(batchOf(n));
+    const gas = async (n: number) => f.attestations.connect(f.member).postInterims.estimateGas(batchOf(n), []);
     const g1 = await gas(1);
     const g50 = await gas(50);
     const g100 = await gas(100);
@@ -246,7 +246,7 @@ describe("issue 14f: batched IAs (postInterims, interim post --file)", function 
     expect(underCap).to.be.greaterThan(50);
     // The whole largest batch goes through in one transaction.
     const largest = await batchOf(underCap);
-    const receipt = await (await f.attestations.connect(f.member).postInterims(largest)).wait();
+    const receipt = await (await f.attestations.connect(f.member).postInterims(largest, [])).wait();
     expect(receipt!.gasUsed <= TX_GAS_CAP).to.equal(true);
     expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).seq).to.equal(BigInt(underCap));
   });

@@ -9,8 +9,10 @@ import { network } from "hardhat";
 import type { Attestations } from "../../types/ethers-contracts/index.js";
 import {
   attestationsDomain,
+  freeInterimSlots,
   interimIdOf,
   interimRecordFromEvent,
+  postedInterims,
   reserveAttestationDigest,
   sampleRanks,
   signInterimVerdict,
@@ -144,12 +146,12 @@ describe("Attestations", function () {
 
     it("posts a batch of IAs in one transaction, in order, as single posts would; one bad IA reverts the batch", async function () {
       const batch = [await interim(f, { amount: 3n }), await interim(f, { amount: 4n, txRef: ethers.id("tx-2") })];
-      const ids = await f.attestations.connect(f.member).postInterims.staticCall(batch);
+      const ids = await f.attestations.connect(f.member).postInterims.staticCall(batch, []);
       expect(ids).to.deep.equal([
         interimIdOf(f.member.address, ETH_ASSET, 1n),
         interimIdOf(f.member.address, ETH_ASSET, 2n),
       ]);
-      const receipt = await (await f.attestations.connect(f.member).postInterims(batch)).wait();
+      const receipt = await (await f.attestations.connect(f.member).postInterims(batch, [])).wait();
       const records = receipt!.logs
         .filter((l) => (l as EventLog).fragment?.name === "InterimPosted")
         .map((l) => interimRecordFromEvent(l as EventLog));
@@ -160,14 +162,14 @@ describe("Attestations", function () {
       for (const r of records) expect(await f.attestations.interimStatusOf(r)).to.equal(1n);
       // A bad IA anywhere in the batch reverts it whole: no seq is consumed.
       await expect(
-        f.attestations.connect(f.member).postInterims([await interim(f), await interim(f, { amount: 0n })]),
+        f.attestations.connect(f.member).postInterims([await interim(f), await interim(f, { amount: 0n })], []),
       ).to.be.revertedWithCustomError(f.attestations, "AttestationsZeroAmount");
       expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).seq).to.equal(2n);
-      await expect(f.attestations.connect(f.member).postInterims([])).to.be.revertedWithCustomError(
+      await expect(f.attestations.connect(f.member).postInterims([], [])).to.be.revertedWithCustomError(
         f.attestations,
         "AttestationsNoInterims",
       );
-      await expect(f.attestations.connect(f.other).postInterims([await interim(f)]))
+      await expect(f.attestations.connect(f.other).postInterims([await interim(f)], []))
         .to.be.revertedWithCustomError(f.attestations, "AttestationsNotOperating")
         .withArgs(f.other.address);
     });
@@ -287,6 +289,158 @@ describe("Attestations", function () {
         await Promise.all(f.operators.slice(0, 3).map((s) => signInterimVerdict(s, elsewhere, first, true))),
       );
       await expectRefused(f, f.attestations.attestInterim(first, true, otherChain), FOREIGN);
+    });
+  });
+
+  describe("storage slots", function () {
+    /** Three IAs: the first settled, the second missed, the third open; an RA accounting for all three. */
+    async function finalBelowBaseline() {
+      const settled = await post(f, { amount: 1n });
+      const missed = await post(f, { amount: 2n, txRef: ethers.id("tx-2") });
+      const open = await post(f, { amount: 3n, txRef: ethers.id("tx-3") });
+      await f.attestations.attestInterim(settled, true, await verdict(f, settled, true));
+      await time.increaseTo(missed.deadline);
+      await f.attestations.attestInterim(missed, false, await verdict(f, missed, false));
+      await postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 100n, throughSeq: 3n }] }), [open]);
+      return { settled, missed, open };
+    }
+
+    async function postInto(freed: InterimRecord, over: Partial<Interim> = {}, from = f.member) {
+      return recordOf(
+        f.attestations,
+        await f.attestations.connect(from).postInterimInto(await interim(f, over), freed),
+      );
+    }
+
+    it("posts an IA into the slot of a final IA below the baseline; the freed one reads None, its verdict in its event", async function () {
+      const { settled, missed, open } = await finalBelowBaseline();
+      expect((await freeInterimSlots(f.attestations, f.member.address, ETH_ASSET, 0)).map((r) => r.seq)).to.deep.equal([
+        1n,
+        2n,
+      ]);
+      const fresh = await f.attestations.connect(f.member).postInterim.estimateGas(await interim(f));
+      const into = await f.attestations.connect(f.member).postInterimInto.estimateGas(await interim(f), settled);
+      // A slot written before costs 5,000 gas to rewrite against 22,100 for a new one, less the freed record's calldata.
+      expect(fresh - into > 8_000n, `fresh ${fresh}, into ${into}`).to.equal(true);
+      const id = interimIdOf(f.member.address, ETH_ASSET, 4n);
+      const tx = await f.attestations.connect(f.member).postInterimInto(await interim(f, { amount: 4n }), settled);
+      await expect(tx).to.emit(f.attestations, "InterimPosted");
+      const record = await recordOf(f.attestations, tx);
+      expect([record.seq, record.slot, record.cumulative]).to.deep.equal([4n, 1n, 10n]);
+      expect(await f.attestations.interimStatusOf(record)).to.equal(1n); // Open
+      expect(await f.attestations.interimStatusOf(settled)).to.equal(0n); // None: its slot is taken
+      await expect(f.attestations.attestInterim(settled, false, await verdict(f, settled, false)))
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsUnknownInterim")
+        .withArgs(f.member.address, ETH_ASSET, 1n);
+      // The history keeps every verdict: postedInterims reads a freed IA's status from its InterimAttested event.
+      const posted = await postedInterims(f.attestations, f.member.address, 0);
+      expect(posted.map((p) => [p.record.seq, p.status])).to.deep.equal([
+        [1n, "Settled"],
+        [2n, "Missed"],
+        [3n, "NetSettled"],
+        [4n, "Open"],
+      ]);
+      expect(posted[3].interimId).to.equal(id);
+      // The new IA is judged like any other: a missed verdict slashes it under its own id.
+      await time.increaseTo(record.deadline);
+      await expect(f.attestations.attestInterim(record, false, await verdict(f, record, false)))
+        .to.emit(f.adjudicator, "MissedInterimSlashed")
+        .withArgs(f.member.address, id, ethers.ZeroAddress, (await f.vault.stakeOf(f.member.address)) / 10n);
+      // Expected reserves count every IA, whichever slot holds it.
+      const [expected, outflow] = await f.attestations.expectedReserves(f.member.address, ETH_ASSET);
+      expect([expected, outflow]).to.deep.equal([96n, 4n]);
+      // Once an RA accounts past it, the slot passes on again, still slot 1.
+      await time.increase(5);
+      await postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 90n, throughSeq: 4n }] }), [record]);
+      const free = await freeInterimSlots(f.attestations, f.member.address, ETH_ASSET, 0);
+      expect(free.map((r) => r.seq)).to.deep.equal([2n]);
+      await postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 90n, throughSeq: 4n }] }), [record]);
+      const next = await post(f, { amount: 5n, txRef: ethers.id("tx-5") });
+      await time.increase(5);
+      await postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 80n, throughSeq: 5n }] }), [next]);
+      const again = await postInto(record, { amount: 6n });
+      expect([again.seq, again.slot]).to.deep.equal([6n, 1n]);
+      expect(await f.attestations.interimStatusOf(record)).to.equal(0n);
+      expect(await f.attestations.interimStatusOf(again)).to.equal(1n);
+      expect(await f.attestations.interimStatusOf(missed)).to.equal(3n); // Missed, its slot still its own
+    });
+
+    it("refuses a slot that is not free: open, net-settled, at the baseline, changed, taken, another asset's or member's", async function () {
+      const { settled, missed, open } = await finalBelowBaseline();
+      const refused = (freed: InterimRecord, seq: bigint, status: bigint, throughSeq = 3n, over = {}) =>
+        expect(postInto(freed, over))
+          .to.be.revertedWithCustomError(f.attestations, "AttestationsSlotNotFree")
+          .withArgs(f.member.address, (over as Partial<Interim>).asset ?? ETH_ASSET, seq, status, throughSeq);
+      // The baseline's own IA (net-settled: it can still be found missed) and an IA above it (open).
+      await refused(open, 3n, 4n);
+      const above = await post(f, { amount: 1n, txRef: ethers.id("tx-4") });
+      await refused(above, 4n, 1n);
+      // A record other than the one posted; the same IA offered for another asset.
+      await refused({ ...settled, amount: 5n }, 1n, 0n);
+      await refused(settled, 1n, 0n, 0n, { asset: TOKEN_ASSET });
+      // Taken already: the second use finds the new IA in the slot.
+      await postInto(settled);
+      await refused(settled, 1n, 0n);
+      // A batch is all or none: the second IA offered the first's slot reverts both.
+      const before = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
+      await expect(
+        f.attestations.connect(f.member).postInterims([await interim(f), await interim(f)], [missed, missed]),
+      )
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsSlotNotFree")
+        .withArgs(f.member.address, ETH_ASSET, 2n, 0n, 3n);
+      expect((await f.attestations.assetBookOf(f.member.address, ETH_ASSET)).seq).to.equal(before.seq);
+      await expect(f.attestations.connect(f.member).postInterims([await interim(f)], [missed, missed]))
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsTooManyFreed")
+        .withArgs(2n, 1n);
+      // Another account's: not operating, or offering the member's IA as its own (the slot keys are per member).
+      await expect(postInto(missed, {}, f.other))
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsNotOperating")
+        .withArgs(f.other.address);
+      // A batch taking one freed slot and booking the rest fresh.
+      const receipt = await (
+        await f.attestations.connect(f.member).postInterims([await interim(f), await interim(f)], [missed])
+      ).wait();
+      const records = receipt!.logs
+        .filter((l) => (l as EventLog).fragment?.name === "InterimPosted")
+        .map((l) => interimRecordFromEvent(l as EventLog));
+      expect(records.map((r) => [r.seq, r.slot])).to.deep.equal([
+        [6n, 2n],
+        [7n, 7n],
+      ]);
+    });
+
+    it("refuses a slot before any RA accounts past it, however final", async function () {
+      const settled = await post(f, { amount: 1n });
+      await f.attestations.attestInterim(settled, true, await verdict(f, settled, true));
+      await expect(postInto(settled))
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsSlotNotFree")
+        .withArgs(f.member.address, ETH_ASSET, 1n, 2n, 0n);
+      expect(await freeInterimSlots(f.attestations, f.member.address, ETH_ASSET, 0)).to.deep.equal([]);
+    });
+
+    it("takes an RA naming a freed IA below the baseline (its figure unused); at or above the baseline the record must match", async function () {
+      const { settled, open } = await finalBelowBaseline();
+      const taker = await postInto(settled, { amount: 4n });
+      await time.increase(5);
+      // Through seq 1, below the baseline (3): the record no longer holds its slot, and the RA is still taken.
+      await postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 7n, throughSeq: 1n }] }), [settled]);
+      let book = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
+      expect([book.throughSeq, book.baseReserves]).to.deep.equal([3n, 100n]);
+      // Its fields must still be the IA it names.
+      await expect(
+        postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 7n, throughSeq: 1n }] }), [open]),
+      ).to.be.revertedWithCustomError(f.attestations, "AttestationsBadThrough");
+      // At the baseline or above: the record must be in its slot.
+      await expect(
+        postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 7n, throughSeq: 4n }] }), [
+          { ...taker, slot: 4n },
+        ]),
+      )
+        .to.be.revertedWithCustomError(f.attestations, "AttestationsBadThrough")
+        .withArgs(ETH_ASSET, 4n);
+      await postRa(f, await ra(f, { reserves: [{ asset: ETH_ASSET, reserves: 7n, throughSeq: 4n }] }), [taker]);
+      book = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
+      expect([book.throughSeq, book.baseReserves, book.baseCumulative]).to.deep.equal([4n, 7n, 10n]);
     });
   });
 

@@ -259,13 +259,19 @@ describe("issue 14: operator nodes judge IAs, the aggregator submits the quorum"
   });
 
   it("the aggregator refuses a bad IA verdict with a reason and stores nothing", async function () {
-    const res = await fetch(`${aggregator.url}/interims`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ format: "por.interim-verdict", version: 1 }),
-    });
+    const post = (body: unknown) =>
+      fetch(`${aggregator.url}/interims`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    let res = await post({ format: "por.interim-verdict", version: 2 });
     expect(res.status).to.equal(422);
     expect(((await res.json()) as { error: string }).error).to.match(/field chainId/);
+    // Version 1 (records without their slot) is refused by name.
+    res = await post({ format: "por.interim-verdict", version: 1 });
+    expect(res.status).to.equal(422);
+    expect(((await res.json()) as { error: string }).error).to.match(/field version/);
     expect(aggregator.db.countAttestations()).to.equal(0);
   });
 });

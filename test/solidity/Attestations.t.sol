@@ -63,7 +63,8 @@ contract AttestationsHandler {
                 destinationDigest: interim.destinationDigest,
                 txRef: interim.txRef,
                 deadline: interim.deadline,
-                postedAt: uint64(block.timestamp)
+                postedAt: uint64(block.timestamp),
+                slot: book.seq
             })
         );
     }
