@@ -213,9 +213,9 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         bytes32 interimId = interimIdOf(record.member, record.asset, record.seq);
         InterimStatus status = _statusOf(record);
         if (status == InterimStatus.None) revert AttestationsUnknownInterim(record.member, record.asset, record.seq);
-        // An RA's net settlement does not excuse a withdrawal that was never confirmed: a net-settled IA still takes
-        // a missed verdict.
-        if (status != InterimStatus.Open && !(status == InterimStatus.NetSettled && !settled)) {
+        // An RA's net settlement does not excuse a withdrawal that was never confirmed, nor stand for one that was: a
+        // net-settled IA still takes either verdict (missed: slashed; settled: the duty met, and the IA final).
+        if (status != InterimStatus.Open && status != InterimStatus.NetSettled) {
             revert AttestationsInterimNotOpen(record.member, record.asset, record.seq, status);
         }
         if (!settled && block.timestamp < record.deadline) revert AttestationsBeforeDeadline(record.deadline);
@@ -406,7 +406,9 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     function interimVerdictDigest(InterimRecord calldata record, bool settled) public view returns (bytes32) {
         bytes32 interimId = interimIdOf(record.member, record.asset, record.seq);
         return
-            _hashTypedDataV4(keccak256(abi.encode(INTERIM_VERDICT_TYPEHASH, interimId, _recordHash(record), settled)));
+            _hashTypedDataV4(
+                keccak256(abi.encode(INTERIM_VERDICT_TYPEHASH, interimId, _calldataHash(record), settled))
+            );
     }
 
     /// @inheritdoc IAttestations
@@ -537,7 +539,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         bool settled
     ) private returns (uint256 slashed) {
         Duties storage duties = _duties[record.member];
-        bytes32 hash = _recordHash(record);
+        bytes32 hash = _calldataHash(record);
         bytes32 key = _slotKey(record);
         if (settled) {
             _interims[key] = _withStatus(hash, InterimStatus.Settled);
@@ -627,7 +629,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// an RA accounted for; None otherwise.
     function _statusOf(InterimRecord calldata record) private view returns (InterimStatus) {
         uint256 word = _interims[_slotKey(record)];
-        if (word == 0 || (word >> _STATUS_BITS) != (uint256(_recordHash(record)) >> _STATUS_BITS)) {
+        if (word == 0 || (word >> _STATUS_BITS) != (uint256(_calldataHash(record)) >> _STATUS_BITS)) {
             return InterimStatus.None;
         }
         InterimStatus status = InterimStatus(word & ((1 << _STATUS_BITS) - 1));
@@ -649,6 +651,16 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @dev Where `record` is stored: keyed as the id of the seq whose slot it holds.
     function _slotKey(InterimRecord calldata record) private pure returns (bytes32) {
         return interimIdOf(record.member, record.asset, record.slot);
+    }
+
+    /// @dev `_recordHash` of a record in calldata, hashed where it lies: a static struct's calldata bytes are its
+    /// `abi.encode` when its fields are clean, and a record with dirty bits hashes to something no slot holds.
+    function _calldataHash(InterimRecord calldata record) private pure returns (bytes32 hash) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, record, 320)
+            hash := keccak256(ptr, 320)
+        }
     }
 
     function _recordHash(InterimRecord memory record) private pure returns (bytes32) {

@@ -184,6 +184,12 @@ export async function signReserveAttestation(
 /** The record an `InterimPosted` event carries (from its decoded arguments). */
 export function interimRecordFromArgs(args: { record: unknown }): InterimRecord {
   const r = args.record as InterimRecord;
+  if (r.slot === undefined || r.slot === null) {
+    throw new Error(
+      `IA record of seq ${String(r.seq)} has no slot: it is from an Attestations contract before storage slots ` +
+        `(2026-12-07); deploy anew and start nodes and aggregators on new databases`,
+    );
+  }
   return {
     member: r.member,
     asset: Number(r.asset),

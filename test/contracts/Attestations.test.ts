@@ -378,6 +378,12 @@ describe("Attestations", function () {
       // A record other than the one posted; the same IA offered for another asset.
       await refused({ ...settled, amount: 5n }, 1n, 0n);
       await refused(settled, 1n, 0n, 0n, { asset: TOKEN_ASSET });
+      // The record's calldata is hashed as it lies: dirty high bits in a field match no slot (or fail decoding).
+      const data = f.attestations.interface.encodeFunctionData("interimStatusOf", [missed]);
+      const dirty = data.slice(0, 10 + 64) + "ff" + data.slice(10 + 66);
+      const answer = await ethers.provider.call({ to: f.attestations.target as string, data: dirty }).catch(() => null);
+      expect(answer === null || BigInt(answer) === 0n, String(answer)).to.equal(true);
+      expect(await f.attestations.interimStatusOf(missed)).to.equal(3n);
       // Taken already: the second use finds the new IA in the slot.
       await postInto(settled);
       await refused(settled, 1n, 0n);
@@ -463,9 +469,13 @@ describe("Attestations", function () {
       // The IA the RA accounted for is net-settled; the one posted after its period still waits for a verdict.
       expect(await f.attestations.interimStatusOf(first)).to.equal(4n);
       expect(await f.attestations.interimStatusOf(second)).to.equal(1n);
-      await expect(f.attestations.attestInterim(first, true, await verdict(f, first, true)))
+      // A net-settled IA still takes its verdict: settled counts the duty met and makes it final.
+      await f.attestations.attestInterim(first, true, await verdict(f, first, true));
+      expect(await f.attestations.interimStatusOf(first)).to.equal(2n);
+      expect((await f.attestations.dutiesOf(f.member.address)).interimsSettled).to.equal(1n);
+      await expect(f.attestations.attestInterim(first, false, await verdict(f, first, false)))
         .to.be.revertedWithCustomError(f.attestations, "AttestationsInterimNotOpen")
-        .withArgs(f.member.address, ETH_ASSET, 1n, 4n);
+        .withArgs(f.member.address, ETH_ASSET, 1n, 2n);
       const [expected, outflow] = await f.attestations.expectedReserves(f.member.address, ETH_ASSET);
       expect([expected, outflow]).to.deep.equal([93n * 10n ** 18n, 7n * 10n ** 18n]);
       const state = await f.attestations.auditStateOf(f.member.address);
