@@ -313,7 +313,7 @@ describe("Attestations", function () {
     }
 
     it("posts an IA into the slot of a final IA below the baseline; the freed one reads None, its verdict in its event", async function () {
-      const { settled, missed, open } = await finalBelowBaseline();
+      const { settled, missed } = await finalBelowBaseline();
       expect((await freeInterimSlots(f.attestations, f.member.address, ETH_ASSET, 0)).map((r) => r.seq)).to.deep.equal([
         1n,
         2n,
