@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
-import { ZeroAddress, keccak256 } from "ethers";
+import { ZeroAddress, keccak256, type EventLog } from "ethers";
 import { network } from "hardhat";
 
 import { auditAttest } from "../../tasks/audit-attest.js";
@@ -24,7 +24,16 @@ import { interimList } from "../../tasks/interim-list.js";
 import { interimPost } from "../../tasks/interim-post.js";
 import { interimSubmit } from "../../tasks/interim-submit.js";
 import { ledgerStatus } from "../../tasks/ledger-status.js";
+import {
+  attestationsDomain,
+  freeInterimSlots,
+  interimRecordFromEvent,
+  signInterimVerdict,
+  signReserveAttestation,
+  type InterimRecord,
+} from "../../src/attestations/index.js";
 import { releaseCurves } from "../../src/circuits/index.js";
+import { packSignatures } from "../../src/consortium/index.js";
 import { loadCrypto } from "../../src/crypto/index.js";
 import { generateMemberKeys } from "../../src/keys/index.js";
 import { runSnapshot } from "../../src/snapshot/index.js";
@@ -241,6 +250,68 @@ describe("attestation tasks", function () {
     expect([book.seq, book.cumulative]).to.deep.equal([3n, 6n * E18]);
     // One transaction for the three.
     expect((await ethers.provider.getBlockNumber()) - block).to.equal(1);
+  });
+
+  it("puts IAs into the slots of IAs judged and accounted for by an RA, oldest first; the list keeps their verdicts", async function () {
+    const f = await networkHelpers.loadFixture(deployed);
+    const domain = attestationsDomain((await ethers.provider.getNetwork()).chainId, await f.attestations.getAddress());
+    const posted: InterimRecord[] = [];
+    for (const i of [1, 2, 3]) {
+      await post(f, { amount: String(i), tx: keccak256(`0x1${i}`) });
+      const logs = await f.attestations.queryFilter(f.attestations.filters.InterimPosted(undefined, f.member.address));
+      posted.push(interimRecordFromEvent(logs.at(-1)! as unknown as EventLog));
+    }
+    // The operators settle the first two (signed as the node would); an RA accounts for all three.
+    for (const record of posted.slice(0, 2)) {
+      const signatures = packSignatures(
+        await Promise.all(
+          [...f.operators]
+            .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1))
+            .map((o) => signInterimVerdict(o, domain, record, true)),
+        ),
+      );
+      await f.attestations.attestInterim(record, true, signatures);
+    }
+    const chain = await f.attestations.auditorChainOf(f.member.address, f.auditor.address);
+    const ra = {
+      member: f.member.address,
+      auditor: f.auditor.address,
+      periodStart: chain.lastPeriodEnd,
+      periodEnd: BigInt(await time.latest()),
+      nonce: chain.nonce,
+      findings: { critical: 0, high: 0, medium: 0, low: 0, score: 10_000, sampleSize: 0, sampleFailures: 0 },
+      reportDigest: keccak256("0x01"),
+      reserves: [{ asset: ETH_ASSET, reserves: 100n * E18, throughSeq: 3n }],
+    };
+    await time.increase(1);
+    await f.attestations.postReserveAttestation(ra, [posted[2]], await signReserveAttestation(f.auditor, domain, ra));
+    // Three withdrawals: two take the settled IAs' slots (1 and 2), the third a new one.
+    const c = await client(f.member, f.dir);
+    const file = join(work, "into.json");
+    const withdrawals = [4, 5, 6].map((i) => ({
+      asset: ETH_ASSET,
+      amount: String(i),
+      destination: f.user.address,
+      tx: keccak256(`0x2${i}`),
+      within: 600,
+    }));
+    await writeFile(file, JSON.stringify(withdrawals));
+    await interimPost(c.ctx, { ...common, asset: 0, deadline: 0n, within: 3_600n, file });
+    const lines = c.lines.filter((l) => l.startsWith("IA 0x"));
+    expect(lines.map((l) => l.replace(/^IA 0x[0-9a-f]{64}: /, "").replace(/due \d+/, "due T"))).to.deep.equal([
+      "seq 4 of asset 1, due T (into the slot of seq 1)",
+      "seq 5 of asset 1, due T (into the slot of seq 2)",
+      "seq 6 of asset 1, due T",
+    ]);
+    const book = await f.attestations.assetBookOf(f.member.address, ETH_ASSET);
+    expect([book.seq, book.cumulative]).to.deep.equal([6n, 21n * E18]);
+    // No free slot left: the next withdrawal takes a new one.
+    expect(await freeInterimSlots(f.attestations, f.member.address, ETH_ASSET, 0)).to.deep.equal([]);
+    const listed = await client(f.other, f.dir);
+    await interimList(listed.ctx, { ...common, member: f.member.address, open: false });
+    const text = listed.lines.join("\n");
+    expect(text.match(/: Settled/g)).to.have.length(2);
+    expect(text.match(/: Open/g)).to.have.length(3);
   });
 
   it("samples a committed snapshot: the member opens the accounts, the auditor checks them and reports; then attests reserves", async function () {
