@@ -1,0 +1,781 @@
+// Attack review 13h: the two newest defences of the operators' node against a member that equivocates with a private
+// blob (docs/protocol.md 17.6): the verifiable wrap (the blob's ephemeral key derives from the content key and every
+// reader checks every recipient's wrap: `checkEveryWrap`, src/private/blob.ts) and the recipients check (every node
+// compares the header with `encryptionRecipientsAt(t)` and the registered keys: `checkPrivateBlobRecipients`,
+// src/private/check.ts, `recipientsAt` in src/node/verify.ts). On the Ignition deployment (test/node/fixture.ts),
+// real Groth16 proofs (provePrivateAsset behind PrivateSetVerifier), real X25519 keys, three operator nodes and the
+// aggregator, as in test/node/private-sets.test.ts and test/attack/issue13g-private-node.test.ts (whose findings are
+// not repeated here).
+//
+// The fixture: a member (account 1, 2 ETH of stake) holding 10 units in one reserve wallet, users 2 + 3 (a sound,
+// solvent set), three operators (2 ETH each; quorum 4 ETH and 2 signers) and one auditor (AUDITOR_ROLE), each with an
+// X25519 key; operator 0 rotates to a second key whose validFrom is exactly t (so its node runs with the new key and
+// the old one in POR_PREVIOUS_ENCRYPTION_KEYS).
+//
+// EXPLOIT 1 (it.skip; medium): the recipients check reads `encryptionRecipientsAt(t)` when the node judges, and the
+// registry answers it with who may decrypt *now* (`_mayDecrypt`: operating now or AUDITOR_ROLE now), so an account
+// that becomes a reader again after the member sealed is "left out" of an honest blob. The auditor's role is revoked
+// before the member seals (the library seals to the three operators, as the registry says) and granted again after the
+// commit: every node votes the honest, solvent set Insolvent ("the blob leaves out <auditor>, a recipient the
+// registry lists at t"), the quorum attests Insolvent and the member loses 0.4 ETH of its 2 ETH (20%). A node that
+// judges before the re-grant votes Solvent: the verdict depends on when each node runs. docs/protocol.md 17.6 says
+// the opposite ("an auditor granted the role after the member sealed is no recipient of that blob"). The same holds
+// for an Exited operator granted AUDITOR_ROLE, and for a node whose RPC answers the eth_call from a block before an
+// operator's exit (test "EXPLOIT 1b"). Fix: fix the recipients at t (the registry keeps each reader's
+// role/status history and `encryptionRecipientsAt(t)` answers from it: branch p13h), or pin the node's read to the
+// block of the member's commit (`blockTag` = the SetCommitted/RequestAnswered block) and the sealer's read to the
+// block it seals at; either way a reader added after the seal is not expected.
+//
+// EXPLOIT 2 (it.skip; low): an Exiting operator's node (still holding its key, still running) is no recipient
+// (`_mayDecrypt` is false), so the member rightly leaves it out; but privateKeyFor asks only `encryptionKeyAt`
+// (status-blind), finds its key in force at t and opens: "operator X is not a recipient of the blob; ... the member
+// locked a verifier out", an Insolvent vote on every honest private set, with an accusation that is false. (The
+// quorum still finalizes Solvent here: the Attestations contract refuses a non-operating signer.) Fix: privateKeyFor
+// returns PrivateSetNotVerified when the node's operator is not in the recipients list it reads (the same list the
+// recipients check uses).
+//
+// EXPLOIT 3 (it.skip; low): extras "not in the registry" are taken without limit. checkPrivateBlobRecipients allows
+// any extra entry (meant for "a reader that left since the member sealed"), so a member lists 5,000 made-up
+// recipients (a 1.4 MB header): every node votes Solvent and does 5,000 X25519 exchanges, HKDFs and AEAD openings per
+// asset in checkEveryWrap, synchronously on its event loop (about 150 us each measured on this 2-core machine: about
+// 0.75 s per asset per node here, about 8.6 s for a 16 MiB header; the header length field allows 4 GiB and the
+// EigenDA store chunks large blobs), and the public sees the blob's payload handed to 5,000 addresses nobody
+// registered. Fix: every header entry must name an account with that key in force at t in the registry
+// (`encryptionKeyAt(operator, t) == key`, readers that have left included), which bounds the work by the registry's
+// key holders; or cap the entries at the registry's holder count.
+//
+// EXPLOIT 4 (it.skip; low): the same "who may decrypt now" read decides "no recipients at t". The member seals
+// honestly to the four readers of t and commits; inside the attestation window the three operators request their
+// exit and the auditor's role ends; two operators that never registered an encryption key (they judge public sets)
+// find `encryptionRecipientsAt(t)` empty and vote Insolvent ("no recipients at t: ... the member committed a private
+// set nobody can check", which is false: the blob lists four readers), reach the quorum (4 ETH, 2 signers) and the
+// set is Insolvent (status 4) and slashed. docs/protocol.md 17.6 states the rule ("a set whose only recipients have
+// all left the operators before judging counts as having none") but not that an honest member pays for it. Fix: the
+// recipients fixed at t (branch p13h: the list still names the readers, the keyless nodes postpone), or the node
+// votes "no recipients" only when the blob's header lists nobody with a key of t in the registry.
+//
+// Defences (passing): the content key is pinned by the ephemeral key and every wrap, so no blob opens to two
+// payloads; a header listing an operator twice (a decoy key, a second wrap, a lowercase duplicate) is refused by
+// every node; reordered recipients and an honest extra pass; the auditor must be listed with its key and its wrap
+// checked (omitted, decoy key, another content key: every node Insolvent); a key rotated at exactly t is the key at t
+// for the sealer, the recipients check and the node (the key of t - 1 is refused by every node, a node without the
+// new key postpones); an operator that registered after t is not expected and its node postpones; an RPC failing
+// during recipientsAt postpones (throws after the retries), never votes; a payload padded to another bucket, a
+// truncated or extended ciphertext, and an extra with a low-order key are Insolvent votes, never a throw.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { Interface, Wallet, getAddress, getBytes, hexlify, type Provider, type TransactionRequest } from "ethers";
+import { network } from "hardhat";
+
+import { headerOf, sealRaw, withHeader } from "../helpers/private-blob.js";
+
+import { LocalBlobStore } from "../../src/blobstore/index.js";
+import { releaseCurves } from "../../src/circuits/index.js";
+import { Verdict, setSubject } from "../../src/consortium/index.js";
+import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
+import { CONSORTIUM_REGISTRY_ABI } from "../../src/generated/abi.js";
+import {
+  OperatorNode,
+  PrivateSetNotVerified,
+  localBlobSource,
+  silentLogger,
+  verifySubject,
+  type VerifyDeps,
+} from "../../src/node/index.js";
+import { buildPoa, encodeAssetBlob } from "../../src/poa/index.js";
+import {
+  blobRecipientsAt,
+  buildPrivateAsset,
+  encodePrivateBlobPayload,
+  generateEncryptionKey,
+  openPrivateBlob,
+  privateBlobDigest,
+  privateBlobHeaderRecipients,
+  privateCommitmentOf,
+  rootChildrenOf,
+  sealPrivateBlob,
+  sealPrivateBlobForOperators,
+  type BlobRecipient,
+  type EncryptionKeyPair,
+  type PrivateAssetBuild,
+  type PrivateBlobContext,
+} from "../../src/private/index.js";
+import {
+  E18,
+  ETH,
+  deploy,
+  fundedWallet,
+  makeSnapshot,
+  onboard,
+  registerRecordKey,
+  registerReserve,
+  type Conn,
+} from "../node/fixture.js";
+import { startTestAggregator } from "../helpers/node-services.js";
+
+const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
+const { ethers, networkHelpers } = conn;
+let crypto: Crypto;
+let dbCounter = 0;
+
+/** The low-order X25519 point u = 1. */
+const LOW_ORDER = getBytes("0x01" + "00".repeat(31));
+
+async function setup() {
+  const d = await deploy(conn, "Attack13hNode", "MockLeafMismatchVerifier");
+  const [governance, member] = await ethers.getSigners();
+  await onboard(conn, d, member, 2n * E18);
+  const registry = await ethers.getContractAt("ConsortiumRegistry", d.registry);
+  const operators: Wallet[] = [];
+  const keys: EncryptionKeyPair[] = [];
+  for (let i = 0; i < 3; i++) {
+    const w = await fundedWallet(conn, 5n * E18);
+    await onboard(conn, d, w, 2n * E18);
+    const k = generateEncryptionKey();
+    const from = BigInt(await networkHelpers.time.latest()) + 5n;
+    await (await registry.connect(w).registerEncryptionKey(k.publicKey, from)).wait();
+    operators.push(w);
+    keys.push(k);
+  }
+  // The auditor: AUDITOR_ROLE and its own key.
+  const auditor = await fundedWallet(conn, 1n * E18);
+  await (await registry.connect(governance).grantRole(await registry.AUDITOR_ROLE(), auditor.address)).wait();
+  const auditorKey = generateEncryptionKey();
+  const from = BigInt(await networkHelpers.time.latest()) + 5n;
+  await (await registry.connect(auditor).registerEncryptionKey(auditorKey.publicKey, from)).wait();
+  const prv = await registerRecordKey(conn, d, crypto, member);
+  const reserve = await fundedWallet(conn, 10n * E18);
+  await registerReserve(conn, d, member, reserve);
+  // Operator 0 rotates: its second key is in force from exactly t.
+  const t = BigInt(await networkHelpers.time.latest()) + 60n;
+  const rotated = generateEncryptionKey();
+  await (await registry.connect(operators[0]).registerEncryptionKey(rotated.publicKey, t)).wait();
+  await networkHelpers.time.increaseTo(t);
+  await networkHelpers.time.increase(10);
+  await networkHelpers.mine(1);
+  const poa = await buildPoa({
+    provider: ethers.provider,
+    ledger: d.ledger,
+    reserveRegistry: d.reserveRegistry,
+    registry: d.registry,
+    member: member.address,
+    t,
+    assets: [ETH],
+    signers: [reserve],
+  });
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18]);
+  const inner = encodeAssetBlob(poa, ETH, snap.leaves);
+  const sound = await buildPrivateAsset({
+    runner: ethers.provider,
+    chainId,
+    ledger: d.ledger,
+    registry: d.registry,
+    member: member.address,
+    t,
+    asset: ETH,
+    rootHash: snap.tree.root.h,
+    children: rootChildrenOf((xs) => crypto.poseidon(xs), snap.tree),
+    inner,
+    reserves: BigInt(poa.assets[0].total),
+  });
+  const dir = await mkdtemp(join(tmpdir(), "attack13h-"));
+  const blobs = new LocalBlobStore(join(dir, "blobs"));
+  return { d, governance, member, operators, keys, rotated, auditor, auditorKey, t, chainId, inner, sound, dir, blobs };
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Stores `blob` and commits the sound set's proof with it as the member's private set at t. */
+async function commit(s: Setup, blob: Uint8Array, build: PrivateAssetBuild = s.sound): Promise<void> {
+  await s.blobs.put(blob);
+  const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
+  const c = privateCommitmentOf(ETH, build.commitment.rootHash, privateBlobDigest(blob), build.proof);
+  await (await ledger.connect(s.member).commitPrivate(s.t, [c])).wait();
+}
+
+/** Operator `i`'s key pairs as its node holds them after operator 0's rotation (current, previous). */
+function nodeKeys(s: Setup, i: number): { encryptionKey: EncryptionKeyPair; previousKeys?: EncryptionKeyPair[] } {
+  return i === 0 ? { encryptionKey: s.rotated, previousKeys: [s.keys[0]] } : { encryptionKey: s.keys[i] };
+}
+
+function deps(s: Setup, i: number, provider: Provider = ethers.provider): VerifyDeps {
+  return {
+    provider,
+    chainId: s.chainId,
+    addresses: {
+      ledger: s.d.ledger,
+      registry: s.d.registry,
+      reserveRegistry: s.d.reserveRegistry,
+      adjudicator: s.d.adjudicator,
+    },
+    crypto,
+    blobs: localBlobSource(s.blobs),
+    depth: 32,
+    log: silentLogger,
+    privateKeys: { operator: s.operators[i].address, ...nodeKeys(s, i) },
+  };
+}
+
+const subject = (s: Setup) => ({ kind: "set" as const, member: s.member.address, t: s.t, requestId: 0n });
+const blobCtx = (s: Setup): PrivateBlobContext => ({
+  chainId: s.chainId,
+  ledger: s.d.ledger,
+  member: s.member.address,
+  asset: ETH,
+  t: s.t,
+});
+/** The registry's recipients at t as the fixture set them up: the three operators (0 with its key of t), the auditor. */
+const registered = (s: Setup): BlobRecipient[] => [
+  { operator: s.operators[0].address, publicKey: s.rotated.publicKey },
+  { operator: s.operators[1].address, publicKey: s.keys[1].publicKey },
+  { operator: s.operators[2].address, publicKey: s.keys[2].publicKey },
+  { operator: s.auditor.address, publicKey: s.auditorKey.publicKey },
+];
+const payload = (s: Setup) => encodePrivateBlobPayload({ inner: s.inner, openings: s.sound.proof.openings });
+
+/** What node `i` makes of the committed set: the verdict and reasons, or the error it throws (postponed). */
+async function judge(d: VerifyDeps, s: Setup): Promise<string> {
+  return verifySubject(d, subject(s), { blobUnavailableIsFailure: true }).then(
+    (v) => (v.verdict === Verdict.Solvent ? "Solvent" : `Insolvent: ${v.reasons.join("; ")}`),
+    (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`,
+  );
+}
+const judgeAll = async (s: Setup) => Promise.all([0, 1, 2].map((i) => judge(deps(s, i), s)));
+
+/** Three nodes and the aggregator judge the committed set once each; returns the verdicts, set status and stake. */
+async function attest(s: Setup) {
+  const [, , submitter] = await ethers.getSigners();
+  const aggregator = await startTestAggregator(
+    ethers.provider,
+    submitter,
+    s.d,
+    await mkdtemp(join(s.dir, `agg-${++dbCounter}-`)),
+  );
+  const verdicts: Array<number | null | undefined> = [];
+  for (const [i, w] of s.operators.entries()) {
+    const k = nodeKeys(s, i);
+    const n = new OperatorNode({
+      provider: ethers.provider,
+      wallet: w.connect(ethers.provider),
+      addresses: deps(s, i).addresses,
+      crypto,
+      blobs: localBlobSource(s.blobs),
+      dbPath: join(s.dir, `node-${++dbCounter}.sqlite`),
+      aggregatorUrl: aggregator.url,
+      confirmations: 0,
+      pollMs: 60_000,
+      blobAttempts: 1,
+      encryptionKey: k.encryptionKey,
+      previousEncryptionKeys: k.previousKeys,
+      log: silentLogger,
+    });
+    await n.pollOnce();
+    await n.processDue();
+    verdicts.push(n.db.jobs()[0]?.verdict);
+    await n.stop();
+  }
+  await aggregator.trySubmit(setSubject(s.member.address, s.t));
+  await aggregator.stop();
+  const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
+  const vault = await ethers.getContractAt("CollateralVault", s.d.vault);
+  return {
+    verdicts,
+    status: (await ledger.setOf(s.member.address, s.t)).status,
+    stake: await vault.stakeOf(s.member.address),
+  };
+}
+
+/** `provider` with every eth_call of `selector` sent through `call` instead. */
+function intercepting(
+  selector: string,
+  call: (tx: TransactionRequest, real: Provider["call"]) => Promise<string>,
+): Provider {
+  const real = ethers.provider as unknown as Provider;
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === "call") {
+        return (tx: TransactionRequest) =>
+          typeof tx.data === "string" && tx.data.startsWith(selector)
+            ? call(tx, (x) => target.call(x))
+            : target.call(tx);
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+const RECIPIENTS_AT = new Interface(CONSORTIUM_REGISTRY_ABI).getFunction("encryptionRecipientsAt")!.selector;
+
+describe("attack 13h: the verifiable wrap and the recipients check of private blobs", function () {
+  this.timeout(900_000);
+  before(async function () {
+    crypto = await loadCrypto({ threads: 0 });
+  });
+  after(async function () {
+    await releaseCurves();
+    await crypto.close();
+    const s = await networkHelpers.loadFixture(setup);
+    await rm(s.dir, { recursive: true, force: true });
+  });
+
+  it("control: the honest blob lists the three operators and the auditor with their keys of t; three nodes vote Solvent and the set is finalized", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    expect(privateBlobHeaderRecipients(s.sound.blob)).to.deep.equal(
+      registered(s).map((r) => ({ operator: r.operator, key: hexlify(r.publicKey) })),
+    );
+    await commit(s, s.sound.blob);
+    expect(await judgeAll(s)).to.deep.equal(["Solvent", "Solvent", "Solvent"]);
+    const out = await attest(s);
+    expect(out.verdicts).to.deep.equal([Verdict.Solvent, Verdict.Solvent, Verdict.Solvent]);
+    expect(out.status).to.equal(2n);
+    expect(out.stake).to.equal(2n * E18);
+  });
+
+  it.skip("EXPLOIT 1: the auditor's role is revoked before the member seals and granted again after the commit: every node votes the honest, solvent set Insolvent and the member is slashed 0.4 ETH", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    const role = await registry.AUDITOR_ROLE();
+    await (await registry.connect(s.governance).revokeRole(role, s.auditor.address)).wait();
+    // The member seals as the library does, to the registry's recipients now: the three operators.
+    const { blob, recipients } = await sealPrivateBlobForOperators(
+      ethers.provider,
+      s.d.registry,
+      { inner: s.inner, openings: s.sound.proof.openings },
+      blobCtx(s),
+    );
+    expect(recipients.map((r) => r.operator)).to.deep.equal(s.operators.map((w) => w.address));
+    await commit(s, blob);
+    // A node that judges now votes Solvent.
+    const early = await judge(deps(s, 0), s);
+    expect(early).to.equal("Solvent");
+    // Governance grants the auditor its role again (a renewed engagement; an Exited operator hired as auditor is the
+    // same: its key of t was registered while it operated).
+    await (await registry.connect(s.governance).grantRole(role, s.auditor.address)).wait();
+    const late = await judgeAll(s);
+    const out = await attest(s);
+    // Today: late = three times "Insolvent: asset 1: private-blob: the blob leaves out <auditor>, a recipient the
+    // registry lists at t"; out = { verdicts [2, 2, 2] (Insolvent), status 4 (Insolvent), stake 1.6 ETH }: an honest,
+    // solvent member slashed 20% for an act of governance after its seal. Fixed: Solvent everywhere, Finalized, 2 ETH.
+    expect({ early, late, ...out }).to.deep.equal({
+      early: "Solvent",
+      late: ["Solvent", "Solvent", "Solvent"],
+      verdicts: [Verdict.Solvent, Verdict.Solvent, Verdict.Solvent],
+      status: 2n,
+      stake: 2n * E18,
+    });
+  });
+
+  it.skip("EXPLOIT 1b: a node whose RPC answers encryptionRecipientsAt from a block before an operator's exit votes an honest set Insolvent", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    const beforeExit = await ethers.provider.getBlockNumber();
+    // Operator 2 leaves after t; the member then seals, as the library does, to the other three readers.
+    await (await registry.connect(s.operators[2].connect(ethers.provider)).requestExit()).wait();
+    const { blob, recipients } = await sealPrivateBlobForOperators(
+      ethers.provider,
+      s.d.registry,
+      { inner: s.inner, openings: s.sound.proof.openings },
+      blobCtx(s),
+    );
+    expect(recipients.map((r) => r.operator)).to.not.include(s.operators[2].address);
+    await commit(s, blob);
+    expect((await ledger.setOf(s.member.address, s.t)).status).to.equal(1n);
+    // Node 1's RPC (a load-balanced endpoint) serves the commit's logs from a fresh backend and this eth_call from
+    // one a few blocks behind, before operator 2's exit.
+    const lagging = intercepting(RECIPIENTS_AT, (tx, real) => real({ ...tx, blockTag: beforeExit }));
+    const v = await judge(deps(s, 1, lagging), s);
+    // Today: "Insolvent: asset 1: private-blob: the blob leaves out <operator 2>, a recipient the registry lists at
+    // t". Fixed (the read pinned to the commit's block, which a lagging backend cannot serve, or the recipients fixed at
+    // t and sealed to by the member): Solvent, or postponed (an error naming the block), never Insolvent.
+    expect(v).to.not.match(/^Insolvent/);
+  });
+
+  it.skip("EXPLOIT 2: an Exiting operator's node, which the member rightly leaves out, votes every honest private set Insolvent and accuses the member of locking it out", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    await (await registry.connect(s.operators[2].connect(ethers.provider)).requestExit()).wait();
+    const { blob } = await sealPrivateBlobForOperators(
+      ethers.provider,
+      s.d.registry,
+      { inner: s.inner, openings: s.sound.proof.openings },
+      blobCtx(s),
+    );
+    await commit(s, blob);
+    const seen = await judgeAll(s);
+    const out = await attest(s);
+    // Today: seen[2] = "Insolvent: asset 1: private-blob: operator <2> is not a recipient of the blob; the operator's
+    // encryption key is in force at t, so the member locked a verifier out"; out = { verdicts [1, 1, 2], status 2
+    // (Finalized: the Attestations contract refuses a non-operating signer), stake 2 ETH }. Fixed: node 2 does not
+    // judge (PrivateSetNotVerified: it is no recipient at t), or opens a blob sealed to it.
+    expect(seen.slice(0, 2)).to.deep.equal(["Solvent", "Solvent"]);
+    expect(out.status).to.equal(2n);
+    expect(seen[2]).to.not.match(/^Insolvent/);
+  });
+
+  it.skip("EXPLOIT 3: a header with 5,000 recipients nobody registered is taken: every node votes Solvent after 5,000 key exchanges per asset", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const extras: BlobRecipient[] = Array.from({ length: 5_000 }, () => ({
+      operator: Wallet.createRandom().address,
+      publicKey: generateEncryptionKey().publicKey,
+    }));
+    const blob = sealPrivateBlob(
+      { inner: s.inner, openings: s.sound.proof.openings },
+      [...registered(s), ...extras],
+      blobCtx(s),
+    );
+    const headerBytes = Buffer.from(blob).readUInt32BE(5);
+    expect(headerBytes).to.be.greaterThan(1_400_000);
+    await commit(s, blob);
+    const seen = await judgeAll(s);
+    // Today: ["Solvent", "Solvent", "Solvent"] (a 1.4 MB header: 5,000 X25519 + HKDF + AEAD openings per node, about
+    // 0.75 s of event loop each). Fixed: every node refuses the entries no registry key backs (Insolvent, naming the
+    // first one), so the work is bounded by the registry's key holders.
+    for (const v of seen)
+      expect(v).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: .*${extras[0].operator}`));
+  });
+
+  it.skip("EXPLOIT 4: the readers the member sealed to leave before the set is judged; two operators without encryption keys vote the honest set Insolvent (no recipients at t) and it is slashed 0.4 ETH", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    // Two operators that never registered an encryption key (they judge public sets; 4 ETH, 2 signers: a quorum).
+    const keyless: Wallet[] = [];
+    for (let i = 0; i < 2; i++) {
+      const w = await fundedWallet(conn, 5n * E18);
+      await onboard(conn, s.d, w, 2n * E18);
+      keyless.push(w);
+    }
+    // The member seals honestly to the four readers of t and commits.
+    await commit(s, s.sound.blob);
+    // Then, inside the attestation window, the readers go: the three operators request their exit, the auditor's
+    // role ends.
+    for (const w of s.operators) await (await registry.connect(w.connect(ethers.provider)).requestExit()).wait();
+    await (await registry.connect(s.governance).revokeRole(await registry.AUDITOR_ROLE(), s.auditor.address)).wait();
+    expect(await blobRecipientsAt(ethers.provider, s.d.registry, s.t)).to.deep.equal([]);
+    const [, , submitter] = await ethers.getSigners();
+    const aggregator = await startTestAggregator(
+      ethers.provider,
+      submitter,
+      s.d,
+      await mkdtemp(join(s.dir, `agg-${++dbCounter}-`)),
+    );
+    const seen: string[] = [];
+    for (const w of keyless) {
+      const n = new OperatorNode({
+        provider: ethers.provider,
+        wallet: w.connect(ethers.provider),
+        addresses: deps(s, 0).addresses,
+        crypto,
+        blobs: localBlobSource(s.blobs),
+        dbPath: join(s.dir, `node-${++dbCounter}.sqlite`),
+        aggregatorUrl: aggregator.url,
+        confirmations: 0,
+        pollMs: 60_000,
+        blobAttempts: 1,
+        log: silentLogger,
+      });
+      await n.pollOnce();
+      await n.processDue();
+      const job = n.db.jobs()[0];
+      seen.push(`${String(job?.verdict)} ${String((job as { reasons?: unknown } | undefined)?.reasons ?? "")}`);
+      await n.stop();
+    }
+    await aggregator.trySubmit(setSubject(s.member.address, s.t));
+    await aggregator.stop();
+    const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
+    const vault = await ethers.getContractAt("CollateralVault", s.d.vault);
+    const out = {
+      status: (await ledger.setOf(s.member.address, s.t)).status,
+      stake: await vault.stakeOf(s.member.address),
+    };
+    // Today: both keyless nodes vote Insolvent ("private-blob: no recipients at t ..."), out = { status 4 (Insolvent),
+    // stake 1.6 ETH }: an honest, solvent member sealed to every reader of t and is slashed 20% because they left
+    // afterwards. Fixed (the recipients fixed at t, branch p13h): the list at t still names the four readers, the
+    // keyless nodes sign nothing (PrivateSetNotVerified) and the member keeps its 2 ETH.
+    expect({ seen, ...out }, `${seen.join("; ")} | status ${out.status}, stake ${out.stake}`).to.satisfy(
+      (x: { status: bigint; stake: bigint }) => x.status !== 4n && x.stake === 2n * E18,
+    );
+  });
+
+  it("defence: the same operator listed twice (a decoy key, a second wrap, a lowercase duplicate) is refused by every node on private-blob", async function () {
+    const decoy = generateEncryptionKey();
+    const variants: Array<[string, (s: Setup) => Uint8Array, RegExp]> = [
+      [
+        "a second entry with a decoy key",
+        (s) =>
+          sealRaw(
+            payload(s),
+            [...registered(s), { operator: s.operators[1].address, publicKey: decoy.publicKey }],
+            blobCtx(s),
+          ),
+        /recipient 4: operator 0x[0-9a-fA-F]{40} is listed twice/,
+      ],
+      [
+        "a second entry with the registered key and another content key",
+        (s) =>
+          sealRaw(payload(s), [...registered(s), registered(s)[1]], blobCtx(s), {
+            contentKeys: { 4: new Uint8Array(32).fill(7) },
+          }),
+        /recipient 4: operator 0x[0-9a-fA-F]{40} is listed twice/,
+      ],
+      [
+        "a lowercase duplicate",
+        (s) => {
+          const blob = sealRaw(payload(s), [...registered(s), registered(s)[1]], blobCtx(s));
+          const { header, body } = headerOf(blob);
+          const rs = header.recipients as Array<Record<string, string>>;
+          rs[4] = { ...rs[4], operator: rs[4].operator.toLowerCase() };
+          return withHeader(JSON.stringify(header), body);
+        },
+        /recipient 4: operator 0x[0-9a-f]{40} is not checksummed/,
+      ],
+    ];
+    for (const [what, make, reason] of variants) {
+      const s = await networkHelpers.loadFixture(setup);
+      await commit(s, make(s));
+      for (const v of await judgeAll(s)) {
+        expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
+        expect(v, what).to.match(reason);
+      }
+    }
+  });
+
+  it("defence: reordered recipients and an honest extra (an outsider) pass every node; the outsider reads the payload (what the member chose to give it), and an extra with a low-order key or another content key is an Insolvent vote", async function () {
+    let s = await networkHelpers.loadFixture(setup);
+    const outsider = { address: Wallet.createRandom().address, key: generateEncryptionKey() };
+    const reordered = [...registered(s)].reverse();
+    reordered.splice(2, 0, { operator: outsider.address, publicKey: outsider.key.publicKey });
+    const blob = sealPrivateBlob({ inner: s.inner, openings: s.sound.proof.openings }, reordered, blobCtx(s));
+    await commit(s, blob);
+    expect(await judgeAll(s)).to.deep.equal(["Solvent", "Solvent", "Solvent"]);
+    expect(openPrivateBlob(blob, outsider.address, outsider.key, blobCtx(s)).openings).to.deep.equal(
+      s.sound.proof.openings,
+    );
+    // An extra with a low-order key (its exchange gives the all-zero secret): no node throws.
+    s = await networkHelpers.loadFixture(setup);
+    await commit(
+      s,
+      sealRaw(payload(s), [...registered(s), { operator: outsider.address, publicKey: LOW_ORDER }], blobCtx(s), {
+        forgedKeys: { 4: LOW_ORDER },
+      }),
+    );
+    for (const v of await judgeAll(s)) {
+      expect(v).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
+      expect(v).to.contain("all-zero X25519 shared secret");
+    }
+    // The extra's wrap is a valid wrap of another content key.
+    s = await networkHelpers.loadFixture(setup);
+    const other = sealRaw(
+      payload(s),
+      [...registered(s), { operator: outsider.address, publicKey: outsider.key.publicKey }],
+      blobCtx(s),
+      { contentKeys: { 4: new Uint8Array(32).fill(9) } },
+    );
+    await commit(s, other);
+    for (const v of await judgeAll(s)) {
+      expect(v).to.contain(`the content key wrapped for ${outsider.address} is not the blob's`);
+    }
+  });
+
+  it("defence: the auditor must be listed with its registered key and a wrap of the blob's content key (omitted, decoy key, another content key: every node Insolvent)", async function () {
+    const decoy = generateEncryptionKey();
+    const variants: Array<[string, (s: Setup) => Uint8Array, (s: Setup) => string]> = [
+      [
+        "omitted",
+        (s) => sealRaw(payload(s), registered(s).slice(0, 3), blobCtx(s)),
+        (s) => `the blob leaves out ${s.auditor.address}, a recipient the registry lists at t`,
+      ],
+      [
+        "decoy key",
+        (s) =>
+          sealRaw(
+            payload(s),
+            [...registered(s).slice(0, 3), { operator: s.auditor.address, publicKey: decoy.publicKey }],
+            blobCtx(s),
+          ),
+        (s) =>
+          `the blob wraps ${s.auditor.address}'s content key to ${hexlify(decoy.publicKey)}, not its registered key ` +
+          hexlify(s.auditorKey.publicKey),
+      ],
+      [
+        "another content key",
+        (s) => sealRaw(payload(s), registered(s), blobCtx(s), { contentKeys: { 3: new Uint8Array(32).fill(3) } }),
+        (s) => `the content key wrapped for ${s.auditor.address} is not the blob's`,
+      ],
+    ];
+    for (const [what, make, reason] of variants) {
+      const s = await networkHelpers.loadFixture(setup);
+      await commit(s, make(s));
+      for (const v of await judgeAll(s)) {
+        expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
+        expect(v, what).to.contain(reason(s));
+      }
+    }
+  });
+
+  it("defence: operator 0's key rotated at exactly t is the key of t for the sealer, the recipients check and the node; the key of t - 1 is refused by every node; a node without the new key postpones", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = new ethers.Contract(s.d.registry, CONSORTIUM_REGISTRY_ABI, ethers.provider);
+    expect(await registry.getFunction("encryptionKeyAt")(s.operators[0].address, s.t)).to.equal(
+      hexlify(s.rotated.publicKey),
+    );
+    expect(await registry.getFunction("encryptionKeyAt")(s.operators[0].address, s.t - 1n)).to.equal(
+      hexlify(s.keys[0].publicKey),
+    );
+    expect((await blobRecipientsAt(ethers.provider, s.d.registry, s.t))[0].publicKey).to.deep.equal(
+      s.rotated.publicKey,
+    );
+    // A member sealing operator 0 to the key one second earlier.
+    const stale = sealRaw(
+      payload(s),
+      [{ operator: s.operators[0].address, publicKey: s.keys[0].publicKey }, ...registered(s).slice(1)],
+      blobCtx(s),
+    );
+    await commit(s, stale);
+    for (const v of await judgeAll(s)) {
+      expect(v).to.contain(
+        `the blob wraps ${s.operators[0].address}'s content key to ${hexlify(s.keys[0].publicKey)}, not its ` +
+          `registered key ${hexlify(s.rotated.publicKey)}`,
+      );
+    }
+    // The honest blob, and operator 0's node holding only its old key (not rolled forward): postponed, no vote.
+    const s2 = await networkHelpers.loadFixture(setup);
+    await commit(s2, s2.sound.blob);
+    const oldOnly = { ...deps(s2, 0), privateKeys: { operator: s2.operators[0].address, encryptionKey: s2.keys[0] } };
+    const err = await verifySubject(oldOnly, subject(s2)).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err).to.be.instanceOf(PrivateSetNotVerified);
+    expect(await judge(deps(s2, 0), s2)).to.equal("Solvent");
+    // Operator 1 rotates after the commit (a key in force after t): the key of t stays its old one, and its node,
+    // holding the new key and the old one, still votes Solvent.
+    const k3 = generateEncryptionKey();
+    const reg = await ethers.getContractAt("ConsortiumRegistry", s2.d.registry);
+    const from = BigInt(await networkHelpers.time.latest()) + 2n;
+    await (
+      await reg.connect(s2.operators[1].connect(ethers.provider)).registerEncryptionKey(k3.publicKey, from)
+    ).wait();
+    await networkHelpers.time.increase(5);
+    await networkHelpers.mine(1);
+    const rolled = {
+      ...deps(s2, 1),
+      privateKeys: { operator: s2.operators[1].address, encryptionKey: k3, previousKeys: [s2.keys[1]] },
+    };
+    expect(await judge(rolled, s2)).to.equal("Solvent");
+    expect(await judgeAll(s2)).to.deep.equal(["Solvent", "Solvent", "Solvent"]);
+  });
+
+  it("defence: an operator that registered its first key after t is not expected, and its node postpones (PrivateSetNotVerified) instead of voting", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    const newcomer = await fundedWallet(conn, 5n * E18);
+    await onboard(conn, s.d, newcomer, 2n * E18);
+    const k = generateEncryptionKey();
+    await (
+      await registry
+        .connect(newcomer)
+        .registerEncryptionKey(k.publicKey, BigInt(await networkHelpers.time.latest()) + 1n)
+    ).wait();
+    expect((await blobRecipientsAt(ethers.provider, s.d.registry, s.t)).map((r) => r.operator)).to.deep.equal(
+      registered(s).map((r) => r.operator),
+    );
+    await commit(s, s.sound.blob);
+    expect(await judgeAll(s)).to.deep.equal(["Solvent", "Solvent", "Solvent"]);
+    const d = { ...deps(s, 1), privateKeys: { operator: newcomer.address, encryptionKey: k } };
+    const v = await judge(d, s);
+    expect(v).to.match(/^PrivateSetNotVerified: .*no encryption key of .* is in force at t/);
+  });
+
+  it("defence: an RPC failing during recipientsAt postpones the job (thrown after the retries), it never votes; the same node votes Solvent once the RPC answers", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    await commit(s, s.sound.blob);
+    let calls = 0;
+    const failing = intercepting(RECIPIENTS_AT, () => {
+      calls++;
+      return Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: "ECONNREFUSED" }));
+    });
+    const v = await judge(deps(s, 1, failing), s);
+    expect(v).to.not.match(/^(Solvent|Insolvent)/);
+    expect(v).to.contain("ECONNREFUSED");
+    expect(calls).to.be.greaterThan(1);
+    expect(await judge(deps(s, 1), s)).to.equal("Solvent");
+  });
+
+  it("defence: a payload padded to another bucket, a truncated ciphertext and one with a byte appended are Insolvent votes on private-blob, never a throw", async function () {
+    const variants: Array<[string, (s: Setup) => Uint8Array, RegExp]> = [
+      [
+        "padded to 2^17 (authenticated)",
+        (s) => {
+          const p = payload(s);
+          expect(p.length).to.equal(1 << 16);
+          return sealRaw(new Uint8Array(Buffer.concat([p, Buffer.alloc(1 << 16)])), registered(s), blobCtx(s));
+        },
+        /padded to 131072 bytes, not to the bucket of its \d+ bytes \(65536\)/,
+      ],
+      [
+        "truncated by one byte",
+        (s) => s.sound.blob.subarray(0, s.sound.blob.length - 1),
+        /the private blob's payload does not authenticate/,
+      ],
+      [
+        "one byte appended",
+        (s) => new Uint8Array(Buffer.concat([s.sound.blob, Buffer.alloc(1)])),
+        /the private blob's payload does not authenticate/,
+      ],
+    ];
+    for (const [what, make, reason] of variants) {
+      const s = await networkHelpers.loadFixture(setup);
+      await commit(s, make(s));
+      for (const v of await judgeAll(s)) {
+        expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
+        expect(v, what).to.match(reason);
+      }
+    }
+  });
+
+  it("defence: no blob opens to two payloads: the header's ephemeral key pins the content key, so a wrap of another key, or a random ephemeral key is refused by every reader; the honest blob opens to one payload for all four", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const readers = registered(s).map((r, i) => ({
+      operator: r.operator,
+      key: i === 0 ? s.rotated : i < 3 ? s.keys[i] : s.auditorKey,
+    }));
+    // Two content keys: readers 0 and 1 get the payload's, 2 and 3 another one (each wrap valid under its key).
+    const split = sealRaw(payload(s), registered(s), blobCtx(s), {
+      contentKeys: { 2: new Uint8Array(32).fill(1), 3: new Uint8Array(32).fill(1) },
+    });
+    const random = sealRaw(payload(s), registered(s), blobCtx(s), { randomEphemeral: true });
+    for (const [what, blob] of [
+      ["two content keys", split],
+      ["a random ephemeral key", random],
+    ] as const) {
+      const errors = readers.map((r) => {
+        try {
+          openPrivateBlob(blob, r.operator, r.key, blobCtx(s));
+          return "opened";
+        } catch (e) {
+          return (e as Error).message;
+        }
+      });
+      expect(
+        errors.filter((e) => e === "opened"),
+        what,
+      ).to.deep.equal([]);
+    }
+    // Every honest reader of the honest blob gets the same openings and inner bytes.
+    const seen = new Set(
+      readers.map((r) => {
+        const p = openPrivateBlob(s.sound.blob, r.operator, r.key, blobCtx(s));
+        return (
+          hexlify(p.inner) + JSON.stringify(p.openings, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))
+        );
+      }),
+    );
+    expect(seen.size).to.equal(1);
+    expect(getAddress(readers[3].operator)).to.equal(s.auditor.address);
+  });
+});
