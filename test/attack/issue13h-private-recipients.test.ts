@@ -32,7 +32,8 @@
 // locked a verifier out", an Insolvent vote on every honest private set, with an accusation that is false. (The
 // quorum still finalizes Solvent here: the Attestations contract refuses a non-operating signer.) Fix: privateKeyFor
 // returns PrivateSetNotVerified when the node's operator is not in the recipients list it reads (the same list the
-// recipients check uses).
+// recipients check uses). EXPLOIT 2b: the same with the exit requested before t (operator 2 no reader at t by any
+// reading of the registry, the library seals to operators 0, 1 and the auditor): node 2 votes Insolvent all the same.
 //
 // EXPLOIT 3 (it.skip; low): extras "not in the registry" are taken without limit. checkPrivateBlobRecipients allows
 // any extra entry (meant for "a reader that left since the member sealed"), so a member lists 5,000 made-up
@@ -124,7 +125,7 @@ let dbCounter = 0;
 /** The low-order X25519 point u = 1. */
 const LOW_ORDER = getBytes("0x01" + "00".repeat(31));
 
-async function setup() {
+async function setupWith(o: { exitBeforeT?: boolean } = {}) {
   const d = await deploy(conn, "Attack13hNode", "MockLeafMismatchVerifier");
   const [governance, member] = await ethers.getSigners();
   await onboard(conn, d, member, 2n * E18);
@@ -146,6 +147,8 @@ async function setup() {
   const auditorKey = generateEncryptionKey();
   const from = BigInt(await networkHelpers.time.latest()) + 5n;
   await (await registry.connect(auditor).registerEncryptionKey(auditorKey.publicKey, from)).wait();
+  // (Variant) operator 2 requests its exit before t: it keeps its key of t but is no reader at t.
+  if (o.exitBeforeT === true) await (await registry.connect(operators[2]).requestExit()).wait();
   const prv = await registerRecordKey(conn, d, crypto, member);
   const reserve = await fundedWallet(conn, 10n * E18);
   await registerReserve(conn, d, member, reserve);
@@ -187,6 +190,8 @@ async function setup() {
   return { d, governance, member, operators, keys, rotated, auditor, auditorKey, t, chainId, inner, sound, dir, blobs };
 }
 
+const setup = () => setupWith();
+const setupExitedBeforeT = () => setupWith({ exitBeforeT: true });
 type Setup = Awaited<ReturnType<typeof setup>>;
 
 /** Stores `blob` and commits the sound set's proof with it as the member's private set at t. */
@@ -415,6 +420,22 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     expect(seen.slice(0, 2)).to.deep.equal(["Solvent", "Solvent"]);
     expect(out.status).to.equal(2n);
     expect(seen[2]).to.not.match(/^Insolvent/);
+  });
+
+  it.skip("EXPLOIT 2b: the same with the exit requested before t (no reader at t by any reading of the registry): its node still votes the honest set Insolvent", async function () {
+    const s = await networkHelpers.loadFixture(setupExitedBeforeT);
+    expect(privateBlobHeaderRecipients(s.sound.blob).map((r) => r.operator)).to.deep.equal([
+      s.operators[0].address,
+      s.operators[1].address,
+      s.auditor.address,
+    ]);
+    await commit(s, s.sound.blob);
+    const seen = await judgeAll(s);
+    // Today: ["Solvent", "Solvent", "Insolvent: asset 1: private-blob: operator <2> is not a recipient of the blob;
+    // ... the member locked a verifier out"]. Recipients fixed at t (branch p13h) do not change this: operator 2 was
+    // no reader at t. Fixed: node 2 signs nothing (PrivateSetNotVerified).
+    expect(seen.slice(0, 2)).to.deep.equal(["Solvent", "Solvent"]);
+    expect(seen[2]).to.match(/^PrivateSetNotVerified: /);
   });
 
   it.skip("EXPLOIT 3: a header with 5,000 recipients nobody registered is taken: every node votes Solvent after 5,000 key exchanges per asset", async function () {
