@@ -251,8 +251,35 @@ async function judge(d: VerifyDeps, s: Setup): Promise<string> {
 }
 const judgeAll = async (s: Setup) => Promise.all([0, 1, 2].map((i) => judge(deps(s, i), s)));
 
-/** Three nodes and the aggregator judge the committed set once each; returns the verdicts, set status and stake. */
-async function attest(s: Setup) {
+/**
+ * Each variant's blob, committed on a fresh fixture, is voted Insolvent on private-blob by all three nodes, with a
+ * reason that matches (a pattern) or contains (a string made from the fixture).
+ */
+async function refusedByEveryNode(
+  variants: Array<[string, (s: Setup) => Uint8Array, RegExp | ((s: Setup) => string)]>,
+): Promise<void> {
+  for (const [what, make, reason] of variants) {
+    const s = await networkHelpers.loadFixture(setup);
+    await commit(s, make(s));
+    for (const v of await judgeAll(s)) {
+      expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
+      if (reason instanceof RegExp) expect(v, what).to.match(reason);
+      else expect(v, what).to.contain(reason(s));
+    }
+  }
+}
+
+/** A node of `wallet`, with the key pairs given (none: it verifies no private set). */
+interface NodeOf {
+  wallet: Wallet;
+  keys?: { encryptionKey: EncryptionKeyPair; previousKeys?: EncryptionKeyPair[] };
+}
+
+/**
+ * Each node polls and judges the committed set once, then the aggregator submits; returns each node's job (verdict,
+ * reasons), the set's status and the member's stake.
+ */
+async function runNodes(s: Setup, nodes: readonly NodeOf[]) {
   const [, , submitter] = await ethers.getSigners();
   const aggregator = await startTestAggregator(
     ethers.provider,
@@ -260,13 +287,12 @@ async function attest(s: Setup) {
     s.d,
     await mkdtemp(join(s.dir, `agg-${++dbCounter}-`)),
   );
-  const verdicts: Array<number | null | undefined> = [];
-  for (const [i, w] of s.operators.entries()) {
-    const k = nodeKeys(s, i);
+  const jobs = [];
+  for (const { wallet, keys } of nodes) {
     const n = new OperatorNode({
       provider: ethers.provider,
-      wallet: w.connect(ethers.provider),
-      addresses: deps(s, i).addresses,
+      wallet: wallet.connect(ethers.provider),
+      addresses: deps(s, 0).addresses,
       crypto,
       blobs: localBlobSource(s.blobs),
       dbPath: join(s.dir, `node-${++dbCounter}.sqlite`),
@@ -274,13 +300,13 @@ async function attest(s: Setup) {
       confirmations: 0,
       pollMs: 60_000,
       blobAttempts: 1,
-      encryptionKey: k.encryptionKey,
-      previousEncryptionKeys: k.previousKeys,
+      encryptionKey: keys?.encryptionKey,
+      previousEncryptionKeys: keys?.previousKeys,
       log: silentLogger,
     });
     await n.pollOnce();
     await n.processDue();
-    verdicts.push(n.db.jobs()[0]?.verdict);
+    jobs.push(n.db.jobs()[0]);
     await n.stop();
   }
   await aggregator.trySubmit(setSubject(s.member.address, s.t));
@@ -288,10 +314,19 @@ async function attest(s: Setup) {
   const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
   const vault = await ethers.getContractAt("CollateralVault", s.d.vault);
   return {
-    verdicts,
+    jobs,
     status: (await ledger.setOf(s.member.address, s.t)).status,
     stake: await vault.stakeOf(s.member.address),
   };
+}
+
+/** The three operators' nodes (operator 0 with its rotated key) and the aggregator: verdicts, status and stake. */
+async function attest(s: Setup) {
+  const { jobs, status, stake } = await runNodes(
+    s,
+    s.operators.map((wallet, i) => ({ wallet, keys: nodeKeys(s, i) })),
+  );
+  return { verdicts: jobs.map((j) => j?.verdict), status, stake };
 }
 
 /** `provider` with every eth_call of `selector` sent through `call` instead. */
@@ -477,42 +512,11 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     for (const w of s.operators) await (await registry.connect(w.connect(ethers.provider)).requestExit()).wait();
     await (await registry.connect(s.governance).revokeRole(await registry.AUDITOR_ROLE(), s.auditor.address)).wait();
     expect(await blobRecipientsAt(ethers.provider, s.d.registry, s.t)).to.deep.equal([]);
-    const [, , submitter] = await ethers.getSigners();
-    const aggregator = await startTestAggregator(
-      ethers.provider,
-      submitter,
-      s.d,
-      await mkdtemp(join(s.dir, `agg-${++dbCounter}-`)),
+    const { jobs, ...out } = await runNodes(
+      s,
+      keyless.map((wallet) => ({ wallet })),
     );
-    const seen: string[] = [];
-    for (const w of keyless) {
-      const n = new OperatorNode({
-        provider: ethers.provider,
-        wallet: w.connect(ethers.provider),
-        addresses: deps(s, 0).addresses,
-        crypto,
-        blobs: localBlobSource(s.blobs),
-        dbPath: join(s.dir, `node-${++dbCounter}.sqlite`),
-        aggregatorUrl: aggregator.url,
-        confirmations: 0,
-        pollMs: 60_000,
-        blobAttempts: 1,
-        log: silentLogger,
-      });
-      await n.pollOnce();
-      await n.processDue();
-      const job = n.db.jobs()[0];
-      seen.push(`${String(job?.verdict)} ${String((job as { reasons?: unknown } | undefined)?.reasons ?? "")}`);
-      await n.stop();
-    }
-    await aggregator.trySubmit(setSubject(s.member.address, s.t));
-    await aggregator.stop();
-    const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
-    const vault = await ethers.getContractAt("CollateralVault", s.d.vault);
-    const out = {
-      status: (await ledger.setOf(s.member.address, s.t)).status,
-      stake: await vault.stakeOf(s.member.address),
-    };
+    const seen = jobs.map((j) => `${String(j?.verdict)} ${String(j?.reasons ?? "")}`);
     // Today: both keyless nodes vote Insolvent ("private-blob: no recipients at t ..."), out = { status 4 (Insolvent),
     // stake 1.6 ETH }: an honest, solvent member sealed to every reader of t and is slashed 20% because they left
     // afterwards. Fixed (the recipients fixed at t, branch p13h): the list at t still names the four readers, the
@@ -555,14 +559,7 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
         /recipient 4: operator 0x[0-9a-f]{40} is not checksummed/,
       ],
     ];
-    for (const [what, make, reason] of variants) {
-      const s = await networkHelpers.loadFixture(setup);
-      await commit(s, make(s));
-      for (const v of await judgeAll(s)) {
-        expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
-        expect(v, what).to.match(reason);
-      }
-    }
+    await refusedByEveryNode(variants);
   });
 
   it("defence: reordered recipients and an honest extra (an outsider) pass every node; the outsider reads the payload (what the member chose to give it), and an extra with a low-order key or another content key is an Insolvent vote", async function () {
@@ -628,14 +625,7 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
         (s) => `the content key wrapped for ${s.auditor.address} is not the blob's`,
       ],
     ];
-    for (const [what, make, reason] of variants) {
-      const s = await networkHelpers.loadFixture(setup);
-      await commit(s, make(s));
-      for (const v of await judgeAll(s)) {
-        expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
-        expect(v, what).to.contain(reason(s));
-      }
-    }
+    await refusedByEveryNode(variants);
   });
 
   it("defence: operator 0's key rotated at exactly t is the key of t for the sealer, the recipients check and the node; the key of t - 1 is refused by every node; a node without the new key postpones", async function () {
@@ -749,14 +739,7 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
         /the private blob's payload does not authenticate/,
       ],
     ];
-    for (const [what, make, reason] of variants) {
-      const s = await networkHelpers.loadFixture(setup);
-      await commit(s, make(s));
-      for (const v of await judgeAll(s)) {
-        expect(v, what).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: `));
-        expect(v, what).to.match(reason);
-      }
-    }
+    await refusedByEveryNode(variants);
   });
 
   it("defence: no blob opens to two payloads: the header's ephemeral key pins the content key, so a wrap of another key, or a random ephemeral key is refused by every reader; the honest blob opens to one payload for all four", async function () {
