@@ -35,6 +35,16 @@
 // recipients check uses). EXPLOIT 2b: the same with the exit requested before t (operator 2 no reader at t by any
 // reading of the registry, the library seals to operators 0, 1 and the auditor): node 2 votes Insolvent all the same.
 //
+// EXPLOIT 5 (it.skip; medium, the member's side of EXPLOIT 1's cause): a reader that leaves after t is not expected
+// either, so a member may lock out exactly the reader it fears. It hides a 4-unit user (liabilities 5 of 9, reserves
+// 10); the user's signed record is held by operator 2 alone; operator 2 requests its exit (unbonding, its verifier
+// service still running) and the member seals, as the library does, to operators 0 and 1 and the auditor. Nodes 0
+// and 1 co-sign Solvent (4 ETH, 2 signers), the set is Finalized, the member keeps its 2 ETH; operator 2 votes
+// Insolvent ("not a recipient") but cannot read the tree, so no LeafMismatch is proven (the control: sealed to
+// operator 2 too, it finds the contradiction). Review 13g's finding 1 (a bad wrap for the record holder) is closed by
+// the wrap check; this is the same lock-out with no bad wrap. Fix: the recipients fixed at t (branch p13h): operator 2
+// could co-sign at t, so every node refuses a blob without it.
+//
 // EXPLOIT 3 (it.skip; low): extras "not in the registry" are taken without limit. checkPrivateBlobRecipients allows
 // any extra entry (meant for "a reader that left since the member sealed"), so a member lists 5,000 made-up
 // recipients (a 1.4 MB header): every node votes Solvent and does 5,000 X25519 exchanges, HKDFs and AEAD openings per
@@ -82,6 +92,7 @@ import {
   OperatorNode,
   PrivateSetNotVerified,
   localBlobSource,
+  memoryHeldRecords,
   silentLogger,
   verifySubject,
   type VerifyDeps,
@@ -185,9 +196,41 @@ async function setupWith(o: { exitBeforeT?: boolean } = {}) {
     inner,
     reserves: BigInt(poa.assets[0].total),
   });
+  // Users 2 + 3 + 4 units, the third (slot 7) left out of the tree: liabilities 5 of 9 against reserves 10.
+  const hidden = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18, 4n * E18], [2]);
+  const hiddenInner = encodeAssetBlob(poa, ETH, hidden.leaves);
+  const omitting = await buildPrivateAsset({
+    runner: ethers.provider,
+    chainId,
+    ledger: d.ledger,
+    registry: d.registry,
+    member: member.address,
+    t,
+    asset: ETH,
+    rootHash: hidden.tree.root.h,
+    children: rootChildrenOf((xs) => crypto.poseidon(xs), hidden.tree),
+    inner: hiddenInner,
+    reserves: BigInt(poa.assets[0].total),
+  });
   const dir = await mkdtemp(join(tmpdir(), "attack13h-"));
   const blobs = new LocalBlobStore(join(dir, "blobs"));
-  return { d, governance, member, operators, keys, rotated, auditor, auditorKey, t, chainId, inner, sound, dir, blobs };
+  return {
+    d,
+    governance,
+    member,
+    operators,
+    keys,
+    rotated,
+    auditor,
+    auditorKey,
+    t,
+    chainId,
+    inner,
+    sound,
+    dir,
+    blobs,
+    omitting: { build: omitting, inner: hiddenInner, records: hidden.records },
+  };
 }
 
 const setup = () => setupWith();
@@ -471,6 +514,43 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     // no reader at t. Fixed: node 2 signs nothing (PrivateSetNotVerified).
     expect(seen.slice(0, 2)).to.deep.equal(["Solvent", "Solvent"]);
     expect(seen[2]).to.match(/^PrivateSetNotVerified: /);
+  });
+
+  it.skip("EXPLOIT 5: a member hides a user and commits right after the one operator holding the user's record requests its exit, leaving it out: the other nodes co-sign Solvent and the set is finalized", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    // The hidden user (4 units, slot 7) forwarded its signed record to operator 2's verifier service.
+    const held = s.omitting.records.filter((r) => r.balance === (4n * E18).toString());
+    expect(held.map((r) => r.slot)).to.deep.equal([7]);
+    // Control: sealed to every reader of t, operator 2 reads the tree and finds the contradiction.
+    {
+      await commit(s, s.omitting.build.blob, s.omitting.build);
+      const v = await verifySubject({ ...deps(s, 2), held: memoryHeldRecords(held) }, subject(s));
+      expect(v.verdict).to.equal(Verdict.Insolvent);
+      expect(v.contradictions.map((c) => c.records.length)).to.deep.equal([1]);
+      await networkHelpers.loadFixture(setup);
+    }
+    // Operator 2 requests its exit after t (its unbonding runs; its verifier service still holds the record). The
+    // member, watching for it, seals as the library does (operators 0 and 1 and the auditor) and commits.
+    await (await registry.connect(s.operators[2].connect(ethers.provider)).requestExit()).wait();
+    const { blob } = await sealPrivateBlobForOperators(
+      ethers.provider,
+      s.d.registry,
+      { inner: s.omitting.inner, openings: s.omitting.build.proof.openings },
+      blobCtx(s),
+    );
+    await commit(s, blob, s.omitting.build);
+    const v2 = await verifySubject({ ...deps(s, 2), held: memoryHeldRecords(held) }, subject(s));
+    expect(v2.contradictions).to.have.length(0);
+    const out = await attest(s);
+    // Today: out = { verdicts [1, 1, 2], status 2 (Finalized), stake 2 ETH }: nodes 0 and 1 (4 ETH, 2 signers) co-sign
+    // Solvent, operator 2 cannot read the tree, so no LeafMismatch, and the hidden user's 4 units are owed by a member
+    // the consortium attested solvent. Fixed (the recipients fixed at t, branch p13h: operator 2 could co-sign at t,
+    // so nodes 0 and 1 refuse a blob that leaves it out): the set is attested Insolvent and the member slashed.
+    expect(
+      out,
+      JSON.stringify(out, (_, x: unknown) => (typeof x === "bigint" ? String(x) : x)),
+    ).to.satisfy((x: { status: bigint; stake: bigint }) => x.status !== 2n && x.stake < 2n * E18);
   });
 
   it.skip("EXPLOIT 3: a header with 5,000 recipients nobody registered is taken: every node votes Solvent after 5,000 key exchanges per asset", async function () {
