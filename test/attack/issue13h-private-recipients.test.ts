@@ -72,7 +72,17 @@
 // for the sealer, the recipients check and the node (the key of t - 1 is refused by every node, a node without the
 // new key postpones); an operator that registered after t is not expected and its node postpones; an RPC failing
 // during recipientsAt postpones (throws after the retries), never votes; a payload padded to another bucket, a
-// truncated or extended ciphertext, and an extra with a low-order key are Insolvent votes, never a throw.
+// truncated or extended ciphertext, and an extra with a low-order key are Insolvent votes, never a throw; a reader
+// learns the blob's content key and ephemeral private key (so every wrap key of that blob, whose wraps hold the same
+// content key), nothing that opens the member's next blob to the same readers.
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  type KeyObject,
+} from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,8 +109,10 @@ import {
 } from "../../src/node/index.js";
 import { buildPoa, encodeAssetBlob } from "../../src/poa/index.js";
 import {
+  blobContextBytes,
   blobRecipientsAt,
   buildPrivateAsset,
+  encryptionKeyFromPrivate,
   encodePrivateBlobPayload,
   generateEncryptionKey,
   openPrivateBlob,
@@ -392,6 +404,36 @@ function intercepting(
   });
 }
 const RECIPIENTS_AT = new Interface(CONSORTIUM_REGISTRY_ABI).getFunction("encryptionRecipientsAt")!.selector;
+
+/** An X25519 key object from raw bytes: the private one of `pair`, or a public key. */
+function x25519(raw: Uint8Array, pair?: EncryptionKeyPair): KeyObject {
+  const b64 = (x: Uint8Array) => Buffer.from(x).toString("base64url");
+  return pair === undefined
+    ? createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(raw) }, format: "jwk" })
+    : createPrivateKey({ key: { kty: "OKP", crv: "X25519", x: b64(pair.publicKey), d: b64(raw) }, format: "jwk" });
+}
+
+/** The wrap key of a recipient (docs/protocol.md 17.6), from an X25519 shared secret. */
+function kekOf(shared: Uint8Array, eph: Uint8Array, recipient: Uint8Array, ctx: Uint8Array): Uint8Array {
+  const info = Buffer.concat([Buffer.from("por.private.blob.v1"), ctx]);
+  return new Uint8Array(hkdfSync("sha256", shared, Buffer.concat([eph, recipient]), info, 32));
+}
+
+/** The content key in `operator`'s entry of `blob` under `kek`, or undefined when it does not authenticate. */
+function unwrapWith(blob: Uint8Array, operator: string, kek: Uint8Array, ctx: Uint8Array): Uint8Array | undefined {
+  const entry = (headerOf(blob).header.recipients as Array<Record<string, string>>).find(
+    (r) => r.operator === operator,
+  )!;
+  const sealed = getBytes(entry.wrapped);
+  const d = createDecipheriv("chacha20-poly1305", kek, getBytes(entry.nonce), { authTagLength: 16 });
+  d.setAAD(Buffer.concat([ctx, getBytes(operator)]), { plaintextLength: 32 });
+  d.setAuthTag(sealed.subarray(32));
+  try {
+    return new Uint8Array(Buffer.concat([d.update(sealed.subarray(0, 32)), d.final()]));
+  } catch {
+    return undefined;
+  }
+}
 
 describe("attack 13h: the verifiable wrap and the recipients check of private blobs", function () {
   this.timeout(900_000);
@@ -861,5 +903,43 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     );
     expect(seen.size).to.equal(1);
     expect(getAddress(readers[3].operator)).to.equal(s.auditor.address);
+  });
+
+  it("defence: what a reader learns is the blob's content key and ephemeral key, which open only that blob: another recipient's wrap holds the same content key, and nothing carries over to the member's next blob to the same readers", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const ctx = blobContextBytes(blobCtx(s));
+    const [me, other] = [s.operators[1].address, s.operators[2].address];
+    const secondBlob = sealPrivateBlob({ inner: s.inner, openings: s.sound.proof.openings }, registered(s), blobCtx(s));
+    // Reader 1 opens its own wrap of each blob.
+    const contentKeyOf = (blob: Uint8Array) => {
+      const eph = getBytes(headerOf(blob).header.eph as string);
+      const shared = diffieHellman({ privateKey: x25519(s.keys[1].privateKey, s.keys[1]), publicKey: x25519(eph) });
+      return unwrapWith(blob, me, kekOf(shared, eph, s.keys[1].publicKey, ctx), ctx)!;
+    };
+    const ck1 = contentKeyOf(s.sound.blob);
+    const ck2 = contentKeyOf(secondBlob);
+    expect(hexlify(ck1)).to.not.equal(hexlify(ck2));
+    // From the content key it derives the ephemeral private key and so every other recipient's wrap key of that
+    // blob; the wrap it opens holds the content key it already has.
+    const ephPrivate = new Uint8Array(
+      hkdfSync("sha256", ck1, new Uint8Array(0), Buffer.concat([Buffer.from("por.private.blob.eph"), ctx]), 32),
+    );
+    const ephPair = encryptionKeyFromPrivate(ephPrivate);
+    expect(hexlify(ephPair.publicKey)).to.equal(headerOf(s.sound.blob).header.eph);
+    const shared2 = diffieHellman({
+      privateKey: x25519(ephPrivate, ephPair),
+      publicKey: x25519(s.keys[2].publicKey),
+    });
+    const kek2 = kekOf(shared2, ephPair.publicKey, s.keys[2].publicKey, ctx);
+    expect(hexlify(unwrapWith(s.sound.blob, other, kek2, ctx)!)).to.equal(hexlify(ck1));
+    // Neither that wrap key nor the first content key opens anything of the second blob to the same readers.
+    expect(unwrapWith(secondBlob, other, kek2, ctx)).to.equal(undefined);
+    const { header, body } = headerOf(secondBlob);
+    const d = createDecipheriv("chacha20-poly1305", ck1, getBytes(header.nonce as string), { authTagLength: 16 });
+    const headerBytes = secondBlob.subarray(9, 9 + Buffer.from(secondBlob).readUInt32BE(5));
+    d.setAAD(Buffer.concat([ctx, headerBytes]), { plaintextLength: body.length - 16 });
+    d.setAuthTag(body.subarray(body.length - 16));
+    d.update(body.subarray(0, body.length - 16));
+    expect(() => d.final()).to.throw();
   });
 });
