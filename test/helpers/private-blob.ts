@@ -27,6 +27,9 @@ export interface RawSealOptions {
   contentKeys?: Record<number, Uint8Array>;
   /** A fresh random ephemeral key instead of the one the content key derives. */
   randomEphemeral?: boolean;
+  /** Per recipient index: the entry's `key` named as given, no exchange with it, a random `wrapped` (a key no sealer
+   * can exchange with, e.g. a low-order point). */
+  forgedKeys?: Record<number, Uint8Array>;
 }
 
 function aead(key: Uint8Array, nonce: Uint8Array, plain: Uint8Array, aad: Uint8Array): Uint8Array {
@@ -95,6 +98,10 @@ export function sealRaw(
     nonce: hexlify(randomBytes(12)),
     recipients: recipients.map((r, i) => {
       const operator = getAddress(r.operator);
+      const forged = options.forgedKeys?.[i];
+      if (forged !== undefined) {
+        return { operator, key: hexlify(forged), nonce: hexlify(randomBytes(12)), wrapped: hexlify(randomBytes(48)) };
+      }
       const publicKey = createPublicKey({
         key: { kty: "OKP", crv: "X25519", x: Buffer.from(r.publicKey).toString("base64url") },
         format: "jwk",
