@@ -47,10 +47,17 @@ interface Withdrawal {
 }
 
 /**
- * IAs per `postInterims` transaction: about 35,000 gas each, so 400 stay under the 2^24 gas cap of one transaction
- * (14 million of 16.8); a file up to this size is posted whole or not at all.
+ * IAs per `postInterims` transaction: about 38,000 gas each, so 400 stay under the 2^24 gas cap of one transaction
+ * (15 million of 16.8); a file up to this size is posted whole or not at all.
  */
 const BATCH = 400;
+/**
+ * Calldata bytes per `postInterims` transaction: an IA is 160 bytes, a freed record another 320, and geth's pool
+ * refuses a transaction over 128 KiB; 400 IAs with freed records would be 192,000.
+ */
+const BATCH_BYTES = 100_000;
+const IA_BYTES = 160;
+const FREED_BYTES = 320;
 /** A deadline must be at least this far ahead when checked (the batches take blocks to land). */
 const DEADLINE_MARGIN = 60n;
 
@@ -99,9 +106,16 @@ export async function interimPost(ctx: Client, args: Args): Promise<void> {
   }
   const ordered = withFreeSlots(interims, free);
   // A file's withdrawals go in batches (one transaction each: the base cost and the member's checks shared).
-  for (let i = 0; i < ordered.interims.length; i += BATCH) {
-    const batch = ordered.interims.slice(i, i + BATCH);
-    const freed = ordered.freed.slice(i, i + BATCH);
+  for (let i = 0; i < ordered.interims.length; ) {
+    // The freed records come first (withFreeSlots): a batch takes as many IAs as fit its byte and count limits.
+    let end = i;
+    for (let bytes = 0; end < ordered.interims.length && end - i < BATCH; end++) {
+      bytes += IA_BYTES + (end < ordered.freed.length ? FREED_BYTES : 0);
+      if (bytes > BATCH_BYTES) break;
+    }
+    const batch = ordered.interims.slice(i, end);
+    const freed = ordered.freed.slice(i, Math.min(end, ordered.freed.length));
+    i = end;
     const receipt =
       batch.length > 1
         ? await sendAndDescribe(ctx, "postInterims", () => attestations.postInterims(batch, freed))
