@@ -23,7 +23,14 @@ import {
   type ReserveAttestation,
 } from "../../src/attestations/index.js";
 import { packSignatures } from "../../src/consortium/index.js";
-import { ATTESTATION_PARAMS, ETH_ASSET, MEMBER_STAKE, OPERATOR_STAKE, TOKEN_ASSET, deployLedgerSystem } from "../contracts/ledger-fixture.js";
+import {
+  ATTESTATION_PARAMS,
+  ETH_ASSET,
+  MEMBER_STAKE,
+  OPERATOR_STAKE,
+  TOKEN_ASSET,
+  deployLedgerSystem,
+} from "../contracts/ledger-fixture.js";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -279,7 +286,9 @@ describe("issue 14h: IA storage slots taken over (postInterimInto)", function ()
     expect([after.throughSeq, after.baseReserves, after.baseCumulative]).to.deep.equal([2n, 100n, 7n]);
     // A record dated after the RA's period is still refused (the period check stands for every record).
     const late = await raOf(f.second, 1n, 1n);
-    await expect(f.attestations.postReserveAttestation(late.ra, [{ ...a, postedAt: late.ra.periodEnd + 1n }], late.signature))
+    await expect(
+      f.attestations.postReserveAttestation(late.ra, [{ ...a, postedAt: late.ra.periodEnd + 1n }], late.signature),
+    )
       .to.be.revertedWithCustomError(f.attestations, "AttestationsBadThrough")
       .withArgs(ETH_ASSET, 1n);
   });
