@@ -45,7 +45,10 @@ export async function interimAttest(ctx: Client, args: Args): Promise<void> {
   const all = await postedInterims(attestations, undefined, ctx.deployment.firstBlock);
   const posted = all.find((p) => p.interimId.toLowerCase() === id.toLowerCase());
   if (posted === undefined) throw new TaskError(`no IA ${id} was posted on this deployment`);
-  if (posted.status !== "Open") throw new TaskError(`IA ${id} is ${posted.status}: it takes no verdict`);
+  // A net-settled IA (an RA accounted for it) still takes either verdict.
+  if (posted.status !== "Open" && posted.status !== "NetSettled") {
+    throw new TaskError(`IA ${id} is ${posted.status}: it takes no verdict`);
+  }
   if (given(args.rpcUrl) && !given(args.token)) {
     throw new TaskError(
       "--rpc-url needs --token: the asset's token on that chain (0x0000000000000000000000000000000000000000 for its " +

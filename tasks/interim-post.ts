@@ -5,6 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   destinationDigestOf,
   freeInterimSlots,
+  interimBatches,
   interimRecordFromArgs,
   withFreeSlots,
   type Interim,
@@ -46,18 +47,6 @@ interface Withdrawal {
   within?: string | number;
 }
 
-/**
- * IAs per `postInterims` transaction: about 38,000 gas each, so 400 stay under the 2^24 gas cap of one transaction
- * (15 million of 16.8); a file up to this size is posted whole or not at all.
- */
-const BATCH = 400;
-/**
- * Calldata bytes per `postInterims` transaction: an IA is 160 bytes, a freed record another 320, and geth's pool
- * refuses a transaction over 128 KiB; 400 IAs with freed records would be 192,000.
- */
-const BATCH_BYTES = 100_000;
-const IA_BYTES = 160;
-const FREED_BYTES = 320;
 /** A deadline must be at least this far ahead when checked (the batches take blocks to land). */
 const DEADLINE_MARGIN = 60n;
 
@@ -98,24 +87,14 @@ export async function interimPost(ctx: Client, args: Args): Promise<void> {
     }
     interims.push(interim);
   }
-  // Each IA takes the slot of a final IA below the baseline while any is free (about 14,000 gas less than a new one).
+  // Each IA takes the slot of a final IA below the baseline while any is free (about 11,000 gas less than a new one).
   const member = (await ctx.signer()).address;
   const free = new Map<number, InterimRecord[]>();
   for (const asset of new Set(interims.map((x) => x.asset))) {
     free.set(asset, await freeInterimSlots(attestations, member, asset, ctx.deployment.firstBlock));
   }
-  const ordered = withFreeSlots(interims, free);
   // A file's withdrawals go in batches (one transaction each: the base cost and the member's checks shared).
-  for (let i = 0; i < ordered.interims.length; ) {
-    // The freed records come first (withFreeSlots): a batch takes as many IAs as fit its byte and count limits.
-    let end = i;
-    for (let bytes = 0; end < ordered.interims.length && end - i < BATCH; end++) {
-      bytes += IA_BYTES + (end < ordered.freed.length ? FREED_BYTES : 0);
-      if (bytes > BATCH_BYTES) break;
-    }
-    const batch = ordered.interims.slice(i, end);
-    const freed = ordered.freed.slice(i, Math.min(end, ordered.freed.length));
-    i = end;
+  for (const { interims: batch, freed } of interimBatches(withFreeSlots(interims, free))) {
     const receipt =
       batch.length > 1
         ? await sendAndDescribe(ctx, "postInterims", () => attestations.postInterims(batch, freed))

@@ -32,7 +32,14 @@ import {
   SetStatus,
 } from "../generated/abi.js";
 import { AggregatorDb, type StoredAttestation, type SubjectRow } from "./db.js";
-import { INTERIM_STATUS, interimIdOf, interimRecordFromArgs, interimRecordHash } from "../attestations/index.js";
+import {
+  INTERIM_STATUS,
+  interimIdOf,
+  interimRecordFromArgs,
+  interimRecordHash,
+  interimStatusNow,
+} from "../attestations/index.js";
+import type { Attestations } from "../../types/ethers-contracts/index.js";
 import { parseInterimVerdict, recordOf } from "../attestations/verdicts.js";
 
 const ZERO32 = `0x${"0".repeat(64)}`;
@@ -485,10 +492,10 @@ export class Aggregator {
     return { status: added ? 201 : 200, result: { status: added ? "accepted" : "duplicate", subject } };
   }
 
+  /** The IA's status; a final IA whose slot a later IA took reads its verdict from its event (interimStatusNow). */
   private async interimStatus(record: ReturnType<typeof recordOf>): Promise<(typeof INTERIM_STATUS)[number]> {
-    const a = this.attestations!;
-    const n = (await withRetry(() => a.getFunction("interimStatusOf")(record), { log: this.o.log })) as bigint;
-    return INTERIM_STATUS[Number(n)];
+    const a = this.attestations! as unknown as Attestations;
+    return withRetry(() => interimStatusNow(a, record), { log: this.o.log });
   }
 
   private storedRecord(s: SubjectRow): ReturnType<typeof recordOf> {
@@ -520,7 +527,7 @@ export class Aggregator {
   /** True when the subject can no longer take a verdict on-chain. */
   private async closedOnChain(s: SubjectRow): Promise<boolean> {
     if (s.kind === "interim") {
-      // Settled or Missed: closed. NetSettled still takes a missed verdict (trySubmit skips a settled ballot).
+      // Settled or Missed: closed. NetSettled still takes either verdict.
       const status = await this.interimStatus(this.storedRecord(s));
       return status === "Settled" || status === "Missed";
     }
@@ -568,7 +575,6 @@ export class Aggregator {
       quorumWeight: bigint;
       minSigners: bigint;
     };
-    const netSettled = s.kind === "interim" && (await this.interimStatus(this.storedRecord(s))) === "NetSettled";
     const ballots = new Map<string, StoredAttestation[]>();
     for (const a of this.db.attestations(subject)) {
       const key = `${a.verdict}:${a.rootsDigest}:${a.blobDigest}`;
@@ -576,7 +582,6 @@ export class Aggregator {
     }
     // One ballot at most is submitted (the first to reach the quorum); the subject is then closed on-chain.
     for (const votes of ballots.values()) {
-      if (netSettled && votes[0].verdict === 1) continue; // a net-settled IA takes only a missed verdict
       // The ledger's own weighing: zero for an address that may not co-sign or has no stake (it would refuse it).
       const weights = await this.weightsOf(votes.map((v) => v.signer));
       let weight = 0n;

@@ -244,6 +244,34 @@ export async function postedInterims(
   return out;
 }
 
+/**
+ * The status of the IA `record` describes, as `interimStatusOf` reads it, except for a final IA whose slot a later IA
+ * took (`postInterimInto`): its status is then its verdict's (`InterimAttested` under its id), provided `record` is the
+ * one posted (`InterimPosted` under its id, the same hash); None otherwise.
+ */
+export async function interimStatusNow(
+  attestations: Attestations,
+  record: InterimRecord,
+  fromBlock = 0,
+): Promise<InterimStatusName> {
+  const status = INTERIM_STATUS[Number(await attestations.interimStatusOf(record))];
+  if (status !== "None") return status;
+  const id = interimIdOf(record.member, record.asset, record.seq);
+  const posted = (await attestations.queryFilter(
+    attestations.filters.InterimPosted(id),
+    fromBlock,
+  )) as unknown as EventLog[];
+  if (!posted.some((log) => interimRecordHash(interimRecordFromEvent(log)) === interimRecordHash(record)))
+    return "None";
+  const attested = (await attestations.queryFilter(
+    attestations.filters.InterimAttested(id),
+    fromBlock,
+  )) as unknown as EventLog[];
+  const last = attested.at(-1);
+  if (last === undefined) return "None";
+  return (last.args.settled as boolean) ? "Settled" : "Missed";
+}
+
 /** The last verdict of each attested IA (of `member`, or everyone's), by IA id: true for settled. */
 async function verdictsOf(
   attestations: Attestations,
@@ -311,6 +339,42 @@ export function withFreeSlots(
     freed.push(slot);
   }
   return { interims: [...reusing, ...fresh], freed };
+}
+
+/**
+ * IAs per `postInterims` transaction: about 38,000 gas each, so 400 stay under the 2^24 gas cap of one transaction
+ * (15 million of 16.8).
+ */
+export const INTERIM_BATCH = 400;
+/**
+ * Calldata bytes per `postInterims` transaction, at most: an IA is 160 bytes, a freed record another 320, and geth's
+ * pool refuses a transaction over 128 KiB (400 IAs with freed records would be 192,132 bytes).
+ */
+export const INTERIM_BATCH_BYTES = 100_000;
+
+/**
+ * `withFreeSlots`' order cut into `postInterims` transactions, in order: each at most {@link INTERIM_BATCH} IAs and
+ * {@link INTERIM_BATCH_BYTES} of IAs and freed records (the freed records come first, so each batch's freed records are
+ * its first IAs').
+ */
+export function interimBatches(ordered: {
+  interims: Interim[];
+  freed: InterimRecord[];
+}): { interims: Interim[]; freed: InterimRecord[] }[] {
+  const out: { interims: Interim[]; freed: InterimRecord[] }[] = [];
+  for (let i = 0; i < ordered.interims.length;) {
+    let end = i;
+    for (let bytes = 0; end < ordered.interims.length && end - i < INTERIM_BATCH; end++) {
+      bytes += 160 + (end < ordered.freed.length ? 320 : 0);
+      if (bytes > INTERIM_BATCH_BYTES) break;
+    }
+    out.push({
+      interims: ordered.interims.slice(i, end),
+      freed: ordered.freed.slice(i, Math.min(end, ordered.freed.length)),
+    });
+    i = end;
+  }
+  return out;
 }
 
 /**

@@ -32,7 +32,7 @@ const { time } = networkHelpers;
 describe("issue 14h: the aggregator and a late verdict on an IA whose slot was taken", function () {
   this.timeout(180_000);
 
-  it.skip("EXPLOIT: a late operator verdict on a settled IA whose slot was reused gets 404 (was taken as closed); the node retries it forever", async function () {
+  it("defence (was an EXPLOIT): a late operator verdict on a settled IA whose slot was reused got 404 (was taken as closed); the node retried it forever", async function () {
     // Once fixed (the aggregator reads a freed IA's verdict from its InterimAttested event, as postedInterims does),
     // the late verdict is answered 200/201 and its subject is finalized.
     const dir = await mkdtemp(join(tmpdir(), "por-attack14h-"));
