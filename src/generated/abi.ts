@@ -2908,6 +2908,11 @@ export const COMMITMENT_LEDGER_ABI = [
   },
   { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "CommitmentLedgerNoRecipients",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
     type: "error",
@@ -3756,6 +3761,14 @@ export const CONSORTIUM_REGISTRY_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "holder", type: "address" },
+      { internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "ConsortiumRegistryDecryptionEnded",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint64", name: "exitableAt", type: "uint64" },
     ],
@@ -3848,6 +3861,15 @@ export const CONSORTIUM_REGISTRY_ABI = [
       { indexed: false, internalType: "uint8", name: "decimals", type: "uint8" },
     ],
     name: "AssetListed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "holder", type: "address" },
+      { indexed: false, internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "DecryptionEnded",
     type: "event",
   },
   {
@@ -4152,6 +4174,13 @@ export const CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "holder", type: "address" }],
+    name: "decryptionEndOf",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "defaultSla",
     outputs: [
@@ -4248,6 +4277,13 @@ export const CONSORTIUM_REGISTRY_ABI = [
     name: "grantRole",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "hasEncryptionRecipientAt",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -9931,6 +9967,11 @@ export const I_COMMITMENT_LEDGER_ABI = [
   },
   { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "CommitmentLedgerNoRecipients",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
     type: "error",
@@ -10620,6 +10661,14 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "holder", type: "address" },
+      { internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "ConsortiumRegistryDecryptionEnded",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint64", name: "exitableAt", type: "uint64" },
     ],
@@ -10712,6 +10761,15 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
       { indexed: false, internalType: "uint8", name: "decimals", type: "uint8" },
     ],
     name: "AssetListed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "holder", type: "address" },
+      { indexed: false, internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "DecryptionEnded",
     type: "event",
   },
   {
@@ -10965,6 +11023,13 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "holder", type: "address" }],
+    name: "decryptionEndOf",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "defaultSla",
     outputs: [
@@ -11043,6 +11108,13 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
       { internalType: "address[]", name: "operators", type: "address[]" },
       { internalType: "bytes32[]", name: "publicKeys", type: "bytes32[]" },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "hasEncryptionRecipientAt",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
     type: "function",
   },
