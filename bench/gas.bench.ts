@@ -32,6 +32,7 @@ import {
 import type { MemberKeys } from "../src/keys/index.js";
 import { noticeRecordFromArgs, signDepositAddress, signNotice, transfersDomain } from "../src/transfers/index.js";
 import { proveRootSum, slotPathFromLeaves } from "../src/prover/index.js";
+import { generateEncryptionKey } from "../src/private/index.js";
 import { ETH_ASSET, TOKEN_ASSET, commitmentOf, deployLedgerSystem } from "../test/contracts/ledger-fixture.js";
 import { committedFraud, eigenLayerConsortium } from "../test/e2e/eigenlayer-fraud.js";
 import { omissionSnapshot, proveOmission, type OmissionSnapshot } from "../test/e2e/omission-fraud.js";
@@ -605,6 +606,58 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     gas: await gasOf(f.transfers.connect(f.other).payDefault(thirdNotice.record, recipient.address)),
     goal: "-",
     note: "clears the pool, checks the sender's claim round, releases the ETH to the recipient",
+  });
+
+  // Status changes that end a key holder's decryption (issue 13h: the recipients at t are a fact of t). Baseline in
+  // the same run: the same call for an operator (auditor) that holds no encryption key.
+  const [noKeyOp, keyOp, ejectNoKey, ejectKey] = f.operators.slice(12, 16);
+  for (const holder of [keyOp, ejectKey]) {
+    const from = BigInt(await time.latest()) + 5n;
+    const firstKey = await gasOf(
+      f.registry.connect(holder).registerEncryptionKey(generateEncryptionKey().publicKey, from),
+    );
+    if (holder === keyOp) {
+      rows.push({
+        operation: "registerEncryptionKey, first key",
+        gas: firstKey,
+        goal: "-",
+        note: "pushes the holder on the recipients list and opens its decryption-end slot",
+      });
+      const rotation = await gasOf(
+        f.registry.connect(holder).registerEncryptionKey(generateEncryptionKey().publicKey, from + 10n),
+      );
+      rows.push({ operation: "registerEncryptionKey, rotation", gas: rotation, goal: "-" });
+    }
+  }
+  const exitNoKey = await gasOf(f.registry.connect(noKeyOp).requestExit());
+  const exitKey = await gasOf(f.registry.connect(keyOp).requestExit());
+  rows.push({ operation: "requestExit, operator without an encryption key", gas: exitNoKey, goal: "-" });
+  rows.push({
+    operation: "requestExit, encryption-key holder (decryption ends)",
+    gas: exitKey,
+    goal: "<= baseline + 10,000",
+    note: `+${(exitKey - exitNoKey).toLocaleString("en-US")} over the operator without a key`,
+  });
+  const ejectNoKeyGas = await gasOf(f.registry.connect(f.governance).eject(ejectNoKey.address));
+  const ejectKeyGas = await gasOf(f.registry.connect(f.governance).eject(ejectKey.address));
+  rows.push({
+    operation: "eject (governance), encryption-key holder",
+    gas: ejectKeyGas,
+    goal: "<= baseline + 10,000",
+    note: `+${(ejectKeyGas - ejectNoKeyGas).toLocaleString("en-US")} over an operator without a key (${ejectNoKeyGas.toLocaleString("en-US")})`,
+  });
+  const auditorRole = await f.registry.AUDITOR_ROLE();
+  await f.registry.connect(f.governance).grantRole(auditorRole, f.user.address);
+  const revokeNoKey = await gasOf(f.registry.connect(f.governance).revokeRole(auditorRole, f.user.address));
+  await f.registry
+    .connect(f.auditor)
+    .registerEncryptionKey(generateEncryptionKey().publicKey, BigInt(await time.latest()) + 5n);
+  const revokeKey = await gasOf(f.registry.connect(f.governance).revokeRole(auditorRole, f.auditor.address));
+  rows.push({
+    operation: "revokeRole(AUDITOR_ROLE), encryption-key holder",
+    gas: revokeKey,
+    goal: "<= baseline + 10,000",
+    note: `+${(revokeKey - revokeNoKey).toLocaleString("en-US")} over an auditor without a key (${revokeNoKey.toLocaleString("en-US")})`,
   });
 
   const lines = [

@@ -110,7 +110,7 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
   // The contract path: CommitmentLedger.commitPrivate of one asset (every proof verified through PrivateSetVerifier)
   // against a public commit of one asset in the same run, and the split (the verifier call alone).
   const connection = await network.create();
-  const f = await deployLedgerSystem(connection);
+  const f = await deployLedgerSystem(connection, { encryptionKeys: 1 });
   const t = BigInt(await connection.networkHelpers.time.latest()) - 20n;
   const ledgerAddress = await f.ledger.getAddress();
   const chain = (await connection.ethers.provider.getNetwork()).chainId;

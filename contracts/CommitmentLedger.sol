@@ -490,6 +490,8 @@ contract CommitmentLedger is ICommitmentLedger, AccessControl, EIP712, Reentranc
         if (address(verifier) == address(0)) revert CommitmentLedgerNoPrivateVerifier();
         uint256 count = commitments.length;
         bytes32 setId = _checkNewSet(member, t, count);
+        // t is past (t < block.timestamp), so the recipients at t are final: the nodes read the same list later.
+        if (!_REGISTRY.hasEncryptionRecipientAt(t)) revert CommitmentLedgerNoRecipients(t);
         AssetCommitment[] memory entries = new AssetCommitment[](count);
         uint256 previousAsset = 0;
         for (uint256 i = 0; i < count; ++i) {

@@ -20,6 +20,8 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
 
     /// @dev Stored validUntil of a key not yet closed.
     uint48 private constant _OPEN = type(uint48).max;
+    /// @dev Stored decryption end of a key holder still allowed to decrypt.
+    uint64 private constant _DECRYPT_OPEN = type(uint64).max;
 
     /// @dev A key hash's member and validity interval, in one slot.
     struct KeyHolder {
@@ -36,6 +38,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     mapping(address operator => EncryptionKey[] keys) private _encryptionKeys;
     /// @dev Operators that ever registered an encryption key, in order of their first one.
     address[] private _encryptionKeyHolders;
+    /// @dev Per encryption-key holder, the first second in which it may no longer decrypt: _DECRYPT_OPEN from its first
+    /// key until it stops (exit, ejection, auditor role lost), then that block's timestamp, for good; 0 for others.
+    mapping(address holder => uint64 endedAt) private _decryptionEnd;
     mapping(uint32 assetId => Asset asset) private _assets;
     /// @dev The asset id a (non-zero) token contract is listed under, plus one (zero: not listed).
     mapping(address token => uint256 idPlusOne) private _tokenAssets;
@@ -113,6 +118,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         info.exitableAt = exitableAt;
         emit MemberExitRequested(msg.sender, exitableAt);
         _pushCoSigner(msg.sender, false);
+        _endDecryption(msg.sender);
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -134,7 +140,10 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         if (previous == MemberStatus.None || previous.hasLeft()) revert ConsortiumRegistryWrongStatus(member, previous);
         info.status = MemberStatus.Ejected;
         emit MemberEjected(member, msg.sender, previous);
-        if (previous.isOperating()) _pushCoSigner(member, false);
+        if (previous.isOperating()) {
+            _pushCoSigner(member, false);
+            _endDecryption(member);
+        }
     }
 
     // ------------------------------------------------------------------ record keys
@@ -226,6 +235,9 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// @inheritdoc IConsortiumRegistry
     function registerEncryptionKey(bytes32 publicKey, uint64 validFrom) external {
         if (!_mayDecrypt(msg.sender)) revert ConsortiumRegistryWrongStatus(msg.sender, _members[msg.sender].status);
+        uint64 endedAt = _decryptionEnd[msg.sender];
+        // A holder whose history is closed (an auditor granted the role again) would reopen it: refused.
+        if (endedAt != 0 && endedAt != _DECRYPT_OPEN) revert ConsortiumRegistryDecryptionEnded(msg.sender, endedAt);
         if (_isLowOrderX25519(publicKey)) revert ConsortiumRegistryInvalidKey();
         EncryptionKey[] storage keys = _encryptionKeys[msg.sender];
         uint256 count = keys.length;
@@ -235,6 +247,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
             if (afterPrevious > earliest) earliest = afterPrevious;
         } else {
             _encryptionKeyHolders.push(msg.sender);
+            _decryptionEnd[msg.sender] = _DECRYPT_OPEN;
         }
         if (validFrom < earliest) revert ConsortiumRegistryKeyNotInFuture(validFrom, earliest);
         if (validFrom >= _OPEN) revert ConsortiumRegistryInvalidKey();
@@ -289,8 +302,7 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
         uint256 found = 0;
         for (uint256 i = 0; i < n; i++) {
             address operator = _encryptionKeyHolders[i];
-            if (!_mayDecrypt(operator)) continue;
-            bytes32 key = encryptionKeyAt(operator, t);
+            bytes32 key = _recipientKeyAt(operator, t);
             if (key == bytes32(0)) continue;
             operators[found] = operator;
             publicKeys[found] = key;
@@ -301,6 +313,28 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
             mstore(operators, found)
             mstore(publicKeys, found)
         }
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function hasEncryptionRecipientAt(uint64 t) external view returns (bool) {
+        uint256 n = _encryptionKeyHolders.length;
+        for (uint256 i = 0; i < n; i++) {
+            if (_recipientKeyAt(_encryptionKeyHolders[i], t) != bytes32(0)) return true;
+        }
+        return false;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function decryptionEndOf(address holder) external view returns (uint64) {
+        return _decryptionEnd[holder];
+    }
+
+    /// @dev `holder`'s key in force at `t` if it was allowed to decrypt at `t` (its decryption end after `t`), else
+    /// zero. Allowed from its first key on (registered while allowed, in force from its validFrom >= registration), so
+    /// "allowed at t and a key in force at t" is: a key with validFrom <= t and t before the recorded end.
+    function _recipientKeyAt(address holder, uint64 t) private view returns (bytes32) {
+        if (t >= _decryptionEnd[holder]) return bytes32(0);
+        return encryptionKeyAt(holder, t);
     }
 
     // ------------------------------------------------------------------ views
@@ -474,6 +508,23 @@ contract ConsortiumRegistry is IConsortiumRegistry, AccessControl {
     /// private sets' liabilities).
     function _mayDecrypt(address account) private view returns (bool) {
         return _isOperating(account) || hasRole(AUDITOR_ROLE, account);
+    }
+
+    /// @dev Records that `account` stopped being allowed to decrypt now, if it holds an encryption key and is not still
+    /// allowed another way (an operator that is also an auditor, or the reverse). Two cold reads for a non-holder; one
+    /// more and a non-zero to non-zero write for a holder.
+    function _endDecryption(address account) private {
+        if (_decryptionEnd[account] != _DECRYPT_OPEN) return;
+        if (_mayDecrypt(account)) return;
+        uint64 endedAt = uint64(block.timestamp);
+        _decryptionEnd[account] = endedAt;
+        emit DecryptionEnded(account, endedAt);
+    }
+
+    /// @dev Losing the auditor role (revoked or renounced) ends a key holder's decryption unless it still operates.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool revoked) {
+        revoked = super._revokeRole(role, account);
+        if (revoked && role == AUDITOR_ROLE) _endDecryption(account);
     }
 
     /// @dev The stake source caches co-signer eligibility next to each stake weight, so the quorum reads one slot per

@@ -224,6 +224,9 @@ interface ICommitmentLedger {
     error CommitmentLedgerPrivateVerifierAlreadySet(address verifier);
     /// @notice A private asset's proof failed: `failure` 1 = the PrivateAsset SNARK, 2 = the zero-difference proof.
     error CommitmentLedgerPrivateProofFailed(uint32 asset, uint8 failure);
+    /// @notice A private set of snapshot time `t` has no recipient (`encryptionRecipientsAt(t)` is empty: no operator
+    /// or auditor allowed to decrypt at `t` had an encryption key in force at `t`), so nobody could ever judge it.
+    error CommitmentLedgerNoRecipients(uint64 t);
 
     /// @notice Emitted per asset when a member commits a root.
     event RootCommitted(
@@ -328,11 +331,14 @@ interface ICommitmentLedger {
     /// @notice Commits a private set for snapshot `t` (the same duties and checks as `commit`); every asset's
     /// PrivateAsset SNARK and zero-difference proof is verified against the context the ledger computes (member,
     /// asset, t, set id, chain, ledger) and the set is stored as private. Reverts
-    /// `CommitmentLedgerPrivateProofFailed` naming the asset and the proof that failed.
+    /// `CommitmentLedgerPrivateProofFailed` naming the asset and the proof that failed, and
+    /// `CommitmentLedgerNoRecipients(t)` when the registry lists no recipient of a private blob at `t` (a fact of the
+    /// past `t`: the nodes judging the set later read the same list).
     function commitPrivate(uint64 t, PrivateAssetCommitment[] calldata commitments) external;
 
     /// @notice Answers an open request with a private set (as `respondToRequest`; an empty array when the set of
-    /// (member, t) exists already).
+    /// (member, t) exists already). Storing a set reverts `CommitmentLedgerNoRecipients(t)` as `commitPrivate` does
+    /// (the member may still answer in public mode).
     function respondToRequestPrivate(uint256 requestId, PrivateAssetCommitment[] calldata commitments) external;
 
     /// @notice Sets the private-set verifier, once (governance).

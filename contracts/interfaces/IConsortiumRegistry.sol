@@ -123,6 +123,9 @@ interface IConsortiumRegistry {
     error ConsortiumRegistryStakeSourceNotSet();
     /// @notice The stake source is set once (it caches which members may co-sign).
     error ConsortiumRegistryStakeSourceAlreadySet(address stakeSource);
+    /// @notice `holder` held an encryption key and stopped being allowed to decrypt at `endedAt` (it left, or lost
+    /// the auditor role): its recipient history is closed, it registers no key again (a new address does).
+    error ConsortiumRegistryDecryptionEnded(address holder, uint64 endedAt);
 
     /// @notice Emitted when `member` applied for membership.
     /// @param member The applicant.
@@ -177,6 +180,11 @@ interface IConsortiumRegistry {
     /// @param publicKey The raw X25519 public key.
     /// @param validFrom First second in which it is the operator's key.
     event EncryptionKeyRegistered(address indexed operator, uint256 indexed index, bytes32 publicKey, uint64 validFrom);
+    /// @notice Emitted when a holder of an encryption key stopped being allowed to decrypt (it requested its exit, was
+    /// ejected while operating, or lost the auditor role while not operating): from `endedAt` on it is no recipient.
+    /// @param holder The operator or auditor.
+    /// @param endedAt First second in which it is no recipient (the block's timestamp).
+    event DecryptionEnded(address indexed holder, uint64 endedAt);
     /// @notice Emitted when governance set a member's SLA.
     event MemberSlaSet(address indexed member, Sla sla);
     /// @notice Emitted when governance set the default SLA for new applicants.
@@ -268,12 +276,22 @@ interface IConsortiumRegistry {
     /// @notice The `index`-th encryption key of `operator` (in registration order).
     function encryptionKeyByIndex(address operator, uint256 index) external view returns (EncryptionKey memory);
 
-    /// @notice The recipients of a private blob of snapshot time `t`: every operator that may co-sign now and every
-    /// auditor (AUDITOR_ROLE now) with an encryption key in force at `t`, with that key (in order of first
-    /// registration).
+    /// @notice The recipients of a private blob of snapshot time `t`: every holder that was allowed to decrypt at
+    /// `t` (a co-signing operator, Probation or Active, or an AUDITOR_ROLE holder) with an encryption key in force at
+    /// `t`, with that key (in order of first registration). A fact of `t`: once `t` is past (`t < block.timestamp`,
+    /// as every commit and request needs) the answer never changes, whoever joins, rotates, exits, is ejected or loses
+    /// the role later (keys start at or after their registration; `decryptionEndOf` records when a holder stopped).
     function encryptionRecipientsAt(
         uint64 t
     ) external view returns (address[] memory operators, bytes32[] memory publicKeys);
+
+    /// @notice Whether `encryptionRecipientsAt(t)` is non-empty (stops at the first recipient; the ledger refuses a
+    /// private set of a `t` without one).
+    function hasEncryptionRecipientAt(uint64 t) external view returns (bool);
+
+    /// @notice When `holder` stopped being allowed to decrypt: 0 if it never registered an encryption key,
+    /// type(uint64).max while it still may, else the first second in which it is no recipient.
+    function decryptionEndOf(address holder) external view returns (uint64);
 
     // ------------------------------------------------------------------ views
 

@@ -2986,6 +2986,11 @@ export const COMMITMENT_LEDGER_ABI = [
   },
   { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "CommitmentLedgerNoRecipients",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
     type: "error",
@@ -3834,6 +3839,14 @@ export const CONSORTIUM_REGISTRY_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "holder", type: "address" },
+      { internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "ConsortiumRegistryDecryptionEnded",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint64", name: "exitableAt", type: "uint64" },
     ],
@@ -3926,6 +3939,15 @@ export const CONSORTIUM_REGISTRY_ABI = [
       { indexed: false, internalType: "uint8", name: "decimals", type: "uint8" },
     ],
     name: "AssetListed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "holder", type: "address" },
+      { indexed: false, internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "DecryptionEnded",
     type: "event",
   },
   {
@@ -4230,6 +4252,13 @@ export const CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "holder", type: "address" }],
+    name: "decryptionEndOf",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "defaultSla",
     outputs: [
@@ -4326,6 +4355,13 @@ export const CONSORTIUM_REGISTRY_ABI = [
     name: "grantRole",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "hasEncryptionRecipientAt",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -10087,6 +10123,11 @@ export const I_COMMITMENT_LEDGER_ABI = [
   },
   { inputs: [], name: "CommitmentLedgerNoPrivateVerifier", type: "error" },
   {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "CommitmentLedgerNoRecipients",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "address", name: "caller", type: "address" }],
     name: "CommitmentLedgerNotAdjudicator",
     type: "error",
@@ -10776,6 +10817,14 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
   },
   {
     inputs: [
+      { internalType: "address", name: "holder", type: "address" },
+      { internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "ConsortiumRegistryDecryptionEnded",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "member", type: "address" },
       { internalType: "uint64", name: "exitableAt", type: "uint64" },
     ],
@@ -10868,6 +10917,15 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
       { indexed: false, internalType: "uint8", name: "decimals", type: "uint8" },
     ],
     name: "AssetListed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "holder", type: "address" },
+      { indexed: false, internalType: "uint64", name: "endedAt", type: "uint64" },
+    ],
+    name: "DecryptionEnded",
     type: "event",
   },
   {
@@ -11121,6 +11179,13 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "address", name: "holder", type: "address" }],
+    name: "decryptionEndOf",
+    outputs: [{ internalType: "uint64", name: "", type: "uint64" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "defaultSla",
     outputs: [
@@ -11199,6 +11264,13 @@ export const I_CONSORTIUM_REGISTRY_ABI = [
       { internalType: "address[]", name: "operators", type: "address[]" },
       { internalType: "bytes32[]", name: "publicKeys", type: "bytes32[]" },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint64", name: "t", type: "uint64" }],
+    name: "hasEncryptionRecipientAt",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
     type: "function",
   },

@@ -310,8 +310,11 @@ function blobContext(ctx: AssetContext): PrivateBlobContext {
 
 /**
  * This node's encryption key for a private set of `member` at t: the configured key pair (current or previous) whose
- * public key the registry holds for the operator at t. When no co-signing operator had a key in force at t, the
- * member committed a set nobody can check: returns `noRecipients` (the node votes Insolvent on `private-blob`).
+ * public key the registry holds for the operator at t. The registry's recipients at t are a fact of t (each holder's
+ * decryption end is recorded; operators leaving later do not change them) and the ledger refuses a private set of a t
+ * without recipients (CommitmentLedgerNoRecipients), so a committed set always has some; should the registry still
+ * list none (a ledger or registry not enforcing this), the member committed a set nobody can check: returns
+ * `noRecipients` (the node votes Insolvent on `private-blob`).
  * Throws {@link PrivateSetNotVerified} when this node alone cannot judge (no key configured, no key of its own in
  * force at t while others had one, the registered key not among the configured ones: none of it the member's fault);
  * an RPC failure is thrown after the retries (postponed).

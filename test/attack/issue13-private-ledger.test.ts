@@ -95,7 +95,7 @@ describe("attack issue 15: private sets on the ledger and at the operator node",
     chainId = (await ethers.provider.getNetwork()).chainId;
     ledgerAddress = await f.ledger.getAddress();
     // The operator the honest member seals to has an encryption key in force at t (an honest member seals only to
-    // registered keys: with none in force at t every node votes the set Insolvent, "no recipients at t", review 13g).
+    // registered keys; the ledger refuses a private set of a t without recipients, CommitmentLedgerNoRecipients, 13h).
     const key = generateEncryptionKey();
     const validFrom = BigInt(await networkHelpers.time.latest()) + 5n;
     await (await f.registry.connect(f.operators[0]).registerEncryptionKey(key.publicKey, validFrom)).wait();

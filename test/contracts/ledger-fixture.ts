@@ -18,6 +18,7 @@ import {
   type Attestation,
   type FraudProofStruct,
 } from "../../src/consortium/index.js";
+import { generateEncryptionKey, type EncryptionKeyPair } from "../../src/private/index.js";
 import { payoutHashOf } from "../../src/records/payout.js";
 
 export const ETH_ASSET = 1;
@@ -83,6 +84,11 @@ export interface FixtureOptions {
   rootSumVerifier?: string;
   /** Most open requests per member (default 4). */
   maxOpenRequests?: number;
+  /**
+   * Number of operators (the first, after sorting) that register an X25519 encryption key in force from before the
+   * fixture's times (default 0): a private set of a `t` after the fixture needs a recipient at `t`.
+   */
+  encryptionKeys?: number;
 }
 
 /** The parts of a network connection (`await network.create()`) the contract fixtures use. */
@@ -169,6 +175,12 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     operators.push(wallet);
   }
   operators.sort((x, y) => (BigInt(x.address) < BigInt(y.address) ? -1 : 1));
+  const encryptionKeys: EncryptionKeyPair[] = [];
+  for (const operator of operators.slice(0, options.encryptionKeys ?? 0)) {
+    const pair = generateEncryptionKey();
+    await registry.connect(operator).registerEncryptionKey(pair.publicKey, BigInt(await helpers.time.latest()) + 5n);
+    encryptionKeys.push(pair);
+  }
   await helpers.time.increaseTo(keyFrom + 100n);
 
   const chainId = (await ethers.provider.getNetwork()).chainId;
@@ -200,6 +212,7 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     prover,
     insuranceFund,
     operators,
+    encryptionKeys,
     onboard,
     keyFrom,
     domain,

@@ -324,6 +324,42 @@ describe("operator node: private sets", function () {
     );
   });
 
+  it("every recipient at t has left by judging time: still judged Valid (Solvent), and a later operator signs nothing rather than Insolvent", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    await commit(s, s.sound);
+    const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
+    const [atT] = await registry.encryptionRecipientsAt(s.t);
+    // All three leave after t: two exit, one is ejected by governance.
+    await (await registry.connect(s.operators[0]).requestExit()).wait();
+    await (await registry.connect(s.operators[1]).requestExit()).wait();
+    const [governance] = await ethers.getSigners();
+    await (await registry.connect(governance).eject(s.operators[2].address)).wait();
+    // The recipients at t are a fact of t: the same three.
+    const [later] = await registry.encryptionRecipientsAt(s.t);
+    expect(later).to.deep.equal(atT);
+    expect(later).to.deep.equal(s.operators.map((w) => w.address));
+    for (const i of [0, 1, 2]) {
+      const v = await verifySubject(deps(s, i), subject(s));
+      expect(v.verdict, v.reasons.join("; ")).to.equal(Verdict.Solvent);
+    }
+    // An operator that joined after t (no key in force at t) cannot judge: it signs nothing. Before, it read "no
+    // recipients at t" (the three had left) and voted the honest member's solvent set Insolvent.
+    const late = await fundedWallet(conn, 5n * E18);
+    await onboard(conn, s.d, late, 2n * E18);
+    const lateKey = generateEncryptionKey();
+    const from = BigInt(await networkHelpers.time.latest()) + 5n;
+    await (await registry.connect(late).registerEncryptionKey(lateKey.publicKey, from)).wait();
+    await networkHelpers.time.increase(10);
+    await networkHelpers.mine(1);
+    const d = { ...deps(s, 0), privateKeys: { operator: late.address, encryptionKey: lateKey } };
+    const refusal = await verifySubject(d, subject(s)).then(
+      (v) => v,
+      (e: unknown) => e,
+    );
+    expect(refusal).to.be.instanceOf(PrivateSetNotVerified);
+    expect((refusal as Error).message).to.match(/no encryption key of .* is in force at t/);
+  });
+
   it("an RPC failure while reading the registered key postpones the job (judged on evidence, never signed)", async function () {
     const s = await networkHelpers.loadFixture(setup);
     await commit(s, s.sound);

@@ -62,7 +62,7 @@ describe("CommitmentLedger private sets (real proofs through PrivateSetVerifier)
 
   before(async function () {
     const c = await circomlibOracle();
-    f = await deployLedgerSystem(connection);
+    f = await deployLedgerSystem(connection, { encryptionKeys: 1 });
     chainId = (await ethers.provider.getNetwork()).chainId;
     ledgerAddress = await f.ledger.getAddress();
     t = BigInt(await networkHelpers.time.latest()) - 20n;
