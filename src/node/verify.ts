@@ -369,7 +369,15 @@ async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: strin
         "and POR_PREVIOUS_ENCRYPTION_KEYS (keep an old key until no open set or request needs it)",
     );
   }
-  return { operator: keys.operator, encryptionKey: key, recipients: await recipientsAt() };
+  const recipients = await recipientsAt();
+  // A key of its own in force at t is not enough: an operator that could not co-sign at t is no recipient of t.
+  if (!recipients.some((r) => getAddress(r.operator) === getAddress(keys.operator))) {
+    throw new PrivateSetNotVerified(
+      `the set of ${member} at t ${t} is private and ${keys.operator} is not among the registry's recipients at t ` +
+        "(it could not co-sign then): it signs nothing for it",
+    );
+  }
+  return { operator: keys.operator, encryptionKey: key, recipients };
 }
 
 /**

@@ -65,8 +65,9 @@ export function checkPrivateBlobOpens(
 /**
  * Every recipient the registry lists for the blob's t (a co-signing operator or auditor with a key in force at t) is
  * in the blob's header with its registered key: a member that leaves one out or names a decoy key for it locks that
- * reader out, and every node refuses the blob (not only the one locked out). Extra entries (a reader that left since
- * the member sealed) are allowed.
+ * reader out, and every node refuses the blob (not only the one locked out). The registry's recipients of t never
+ * change, so an entry it does not list is refused too (before any wrap is checked: a header of thousands of made-up
+ * entries would otherwise cost every node their X25519 work).
  */
 export function checkPrivateBlobRecipients(bytes: Uint8Array, expected: readonly BlobRecipient[]): CheckResult {
   const name = "private-blob";
@@ -87,6 +88,10 @@ export function checkPrivateBlobRecipients(bytes: Uint8Array, expected: readonly
       );
     }
   }
+  const known = new Set(expected.map((r) => getAddress(r.operator)));
+  const extra = listed.find((l) => !known.has(l.operator));
+  if (extra !== undefined)
+    return fail(name, `the blob names ${extra.operator}, not a recipient the registry lists at t`);
   return pass(name, `${expected.length} registered recipient(s) listed with their keys`);
 }
 
