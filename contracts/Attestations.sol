@@ -110,7 +110,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
     /// @inheritdoc IAttestations
     function postInterim(Interim calldata interim) external returns (bytes32 interimId) {
         if (!_REGISTRY.statusOf(msg.sender).isOperating()) revert AttestationsNotOperating(msg.sender);
-        interimId = _postInterim(msg.sender, interim, _params.interimWindow, false, interim.asset);
+        interimId = _postInterim(msg.sender, interim, _params.interimWindow, 0);
     }
 
     /// @inheritdoc IAttestations
@@ -138,7 +138,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             interimIds[i] =
                 i < reused
                     ? _postInterimInto(msg.sender, interims[i], freed[i], window)
-                    : _postInterim(msg.sender, interims[i], window, false, interims[i].asset);
+                    : _postInterim(msg.sender, interims[i], window, 0);
         }
     }
 
@@ -157,16 +157,15 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         if ((status != InterimStatus.Settled && status != InterimStatus.Missed) || freed.seq >= throughSeq) {
             revert AttestationsSlotNotFree(member, interim.asset, freed.seq, status, throughSeq);
         }
-        interimId = _postInterim(member, interim, window, true, freed.slot);
+        interimId = _postInterim(member, interim, window, freed.slot);
     }
 
     /// @dev Books one IA of `member` (checked to be operating) with the next seq of its asset, in a new slot (its own
-    /// seq) or, when `reuse`, in the slot of the seq `slot` (checked free by the caller).
+    /// seq: `slot` 0) or in the slot of the seq `slot` (checked free by the caller).
     function _postInterim(
         address member,
         Interim calldata interim,
         uint64 window,
-        bool reuse,
         uint64 slot
     ) private returns (bytes32 interimId) {
         AssetBook storage book = _books[member][interim.asset];
@@ -183,7 +182,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
         uint128 cumulative = book.cumulative + interim.amount;
         book.seq = seq;
         book.cumulative = cumulative;
-        if (!reuse) slot = seq;
+        if (slot == 0) slot = seq;
         InterimRecord memory record = InterimRecord({
             member: member,
             asset: interim.asset,
@@ -197,7 +196,7 @@ contract Attestations is IAttestations, AccessControl, EIP712, ReentrancyGuardTr
             slot: slot
         });
         interimId = interimIdOf(member, interim.asset, seq);
-        _interims[reuse ? interimIdOf(member, interim.asset, slot) : interimId] = _withStatus(
+        _interims[slot == seq ? interimId : interimIdOf(member, interim.asset, slot)] = _withStatus(
             _recordHash(record),
             InterimStatus.Open
         );
