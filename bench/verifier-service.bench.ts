@@ -120,7 +120,8 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       "threads) during the run; the clients (fetch) and the in-process chain run in this process too. With the " +
       "native backend a batch's record messages and signatures are checked on Node's thread pool (poseidonManyAsync, " +
       "verifyManyAsync: the event loop stays free for other requests) and SQLite commits the batches that are ready " +
-      "together (one fsync, a savepoint each); before issue 18 one at a time on one thread (282/s).",
+      "together (a savepoint each) and syncs the WAL on the thread pool before answering (src/sqlite/wal-sync.ts); " +
+      "before issue 18 one at a time on one thread (282/s).",
     "",
     "| store | clients | ingested records/s (HTTP, verified) | p50 (ms) | p99 (ms) | CPU (s) | records per CPU-s | baseline raw inserts/s | ratio | goal |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
