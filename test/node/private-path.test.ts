@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { Wallet, type Signer } from "ethers";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
@@ -42,6 +42,7 @@ import { PrivateSetLeavesError, committedLeaves } from "../../src/prover/da.js";
 import { ForgedPathError, PathRefusedError, fetchPrivateSlotPath } from "../../src/prover/path-client.js";
 import { parsePrivateSlotPathFile } from "../../src/prover/files.js";
 import { recordFileOf, type RecordFile } from "../../src/records/record-file.js";
+import { payoutHashOf, recordKeyHash, recordMessage, recordNullifier } from "../../src/records/index.js";
 import { fraudProve, type Args as ProveArgs } from "../../tasks/prove-fraud.js";
 import {
   E18,
@@ -54,6 +55,7 @@ import {
   registerRecordKey,
   registerReserve,
   type Conn,
+  type Deployment,
   type MemberSnapshot,
 } from "./fixture.js";
 
@@ -90,38 +92,12 @@ async function setup() {
   const t = BigInt(await networkHelpers.time.latest());
   await networkHelpers.time.increase(10);
   await networkHelpers.mine(1);
-  const poa = await buildPoa({
-    provider: ethers.provider,
-    ledger: d.ledger,
-    reserveRegistry: d.reserveRegistry,
-    registry: d.registry,
-    member: member.address,
-    t,
-    assets: [ETH],
-    signers: [reserve],
-  });
-  const chainId = (await ethers.provider.getNetwork()).chainId;
-  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18, 4n * E18], [2]);
-  const inner = encodeAssetBlob(poa, ETH, snap.leaves);
-  const built = await buildPrivateAsset({
-    runner: ethers.provider,
-    chainId,
-    ledger: d.ledger,
-    registry: d.registry,
-    member: member.address,
-    t,
-    asset: ETH,
-    rootHash: snap.tree.root.h,
-    children: rootChildrenOf((xs) => crypto.poseidon(xs), snap.tree),
-    inner,
-    reserves: BigInt(poa.assets[0].total),
-  });
   const dir = await mkdtemp(join(tmpdir(), "por-private-path-"));
   const blobs = new LocalBlobStore(join(dir, "blobs"));
-  await blobs.put(built.blob);
-  const ledger = await ethers.getContractAt("CommitmentLedger", d.ledger);
-  const c = privateCommitmentOf(ETH, built.commitment.rootHash, privateBlobDigest(built.blob), built.proof);
-  await (await ledger.connect(member).commitPrivate(t, [c])).wait();
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18, 4n * E18], [2]);
+  const w = { d, member, reserve, chainId, blobs };
+  await commitPrivateSnapshot(w, t, snap);
   // A later public snapshot of the same member.
   await networkHelpers.time.increase(60);
   const t2 = BigInt(await networkHelpers.time.latest());
@@ -130,7 +106,42 @@ async function setup() {
   const pub = await makeSnapshot(crypto, prv, member.address, t2, [1n * E18, 2n * E18]);
   await commitSnapshot(conn, d, member, t2, pub, [reserve], blobs);
   await networkHelpers.mine(2);
-  return { d, member, operators, keys, t, t2, chainId, snap, pub, dir, blobs };
+  return { d, member, operators, keys, prv, reserve, t, t2, chainId, snap, pub, dir, blobs };
+}
+
+/** Builds the member's PoA at t, proves and seals `snap` as its private asset, stores the blob, commits the set. */
+async function commitPrivateSnapshot(
+  w: { d: Deployment; member: Signer & { address: string }; reserve: Wallet; chainId: bigint; blobs: LocalBlobStore },
+  t: bigint,
+  snap: MemberSnapshot,
+): Promise<void> {
+  const poa = await buildPoa({
+    provider: ethers.provider,
+    ledger: w.d.ledger,
+    reserveRegistry: w.d.reserveRegistry,
+    registry: w.d.registry,
+    member: w.member.address,
+    t,
+    assets: [ETH],
+    signers: [w.reserve],
+  });
+  const built = await buildPrivateAsset({
+    runner: ethers.provider,
+    chainId: w.chainId,
+    ledger: w.d.ledger,
+    registry: w.d.registry,
+    member: w.member.address,
+    t,
+    asset: ETH,
+    rootHash: snap.tree.root.h,
+    children: rootChildrenOf((xs) => crypto.poseidon(xs), snap.tree),
+    inner: encodeAssetBlob(poa, ETH, snap.leaves),
+    reserves: BigInt(poa.assets[0].total),
+  });
+  await w.blobs.put(built.blob);
+  const ledger = await ethers.getContractAt("CommitmentLedger", w.d.ledger);
+  const c = privateCommitmentOf(ETH, built.commitment.rootHash, privateBlobDigest(built.blob), built.proof);
+  await (await ledger.connect(w.member).commitPrivate(t, [c])).wait();
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -338,6 +349,82 @@ describe("a user proves fraud against a private set with a path from a recipient
     } finally {
       await closeServer(server);
       await closeServer(other.server);
+    }
+  });
+
+  it("rate-limits each client (429 with Retry-After) before any work, and answers only POST /path", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const server = await servePaths({
+      port: 0,
+      deps: () => deps(s, s.operators[0].address, s.keys[0]),
+      limits: { rate: { perSecond: 0.01, burst: 1 } },
+      log: silentLogger,
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const file = recordFile(s.snap, 2);
+      expect((await fetchPrivateSlotPath(url, file)).file.slot).to.equal(7);
+      const e = (await refusal(fetchPrivateSlotPath(url, file))) as PathRefusedError;
+      expect([e.status, e.code]).to.deep.equal([429, "rate_limited"]);
+      const res = await fetch(`${url}/path`, {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      });
+      expect(Number(res.headers.get("retry-after"))).to.be.above(0);
+      expect((await fetch(`${url}/other`)).status).to.equal(404);
+      expect((await fetch(`${url}/path`)).status).to.equal(405);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it("refuses a record whose slot lies outside the committed tree (422 slot_outside_tree)", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    // A later private set whose tree has depth 8 (slots 0..255); a record the member signed for slot 300.
+    await networkHelpers.time.increase(60);
+    const t3 = BigInt(await networkHelpers.time.latest());
+    await networkHelpers.time.increase(10);
+    await networkHelpers.mine(1);
+    const small = await makeSnapshot(crypto, s.prv, s.member.address, t3, [1n * E18], [], 8);
+    await commitPrivateSnapshot({ ...s }, t3, small);
+    await networkHelpers.mine(2);
+    const poseidon = (xs: readonly bigint[]) => crypto.poseidon(xs);
+    const payout = { address: Wallet.createRandom().address, salt: 9n };
+    const record = {
+      member: BigInt(s.member.address),
+      asset: ETH,
+      t: t3,
+      slot: 300,
+      accountKey: 77n,
+      balance: E18,
+      payoutHash: payoutHashOf(payout),
+    };
+    const message = recordMessage(poseidon, record);
+    const signature = crypto.sign(s.prv, message);
+    const [Ax, Ay] = crypto.publicKey(s.prv);
+    const file = recordFileOf({
+      accountId: "far",
+      accountSalt: 1n,
+      assetSymbol: "ETH",
+      record,
+      payout,
+      message,
+      nullifier: recordNullifier(poseidon, message),
+      signature,
+      recordKey: { Ax, Ay, keyHash: recordKeyHash(poseidon, Ax, Ay) },
+      D: small.tree.depth,
+      d: small.tree.slotBits,
+      root: small.tree.root,
+      proof: small.tree.proof(1),
+    });
+    const { url, server } = await pathServer(deps(s, s.operators[0].address, s.keys[0]));
+    try {
+      const e = (await refusal(fetchPrivateSlotPath(url, file))) as PathRefusedError;
+      expect([e.status, e.code]).to.deep.equal([422, "slot_outside_tree"]);
+      expect(e.message).to.include("slot 300 is outside the tree's depth 8");
+    } finally {
+      await closeServer(server);
     }
   });
 
