@@ -319,7 +319,12 @@ export function blobContext(ctx: AssetContext): PrivateBlobContext {
  * force at t while others had one, the registered key not among the configured ones: none of it the member's fault);
  * an RPC failure is thrown after the retries (postponed).
  */
-export async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: string, t: bigint): Promise<PrivateKeyAt> {
+export async function privateKeyFor(
+  deps: VerifyDeps,
+  registry: Contract,
+  member: string,
+  t: bigint,
+): Promise<PrivateKeyAt> {
   const keys = deps.privateKeys;
   const recipientsAt = () =>
     withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {
