@@ -18,7 +18,9 @@ import { NoCommittedSetError, committedSet } from "../consortium/published.js";
 import { CONSORTIUM_REGISTRY_ABI } from "../generated/abi.js";
 import type { Logger } from "../log/index.js";
 import { PRIVATE_SLOT_PATH_FORMAT, PRIVATE_SLOT_PATH_VERSION, type PrivateSlotPathFile } from "../prover/files.js";
-import { slotPathInLeaves } from "../prover/leaves-path.js";
+import { slotPathInTree } from "../prover/leaves-path.js";
+import { rebuildFromLeaves, type LeavesHeader } from "../tree/leaves.js";
+import type { SumTree } from "../tree/index.js";
 import { checkPrivateBlobOpens } from "../private/check.js";
 import { EthersChainView } from "../verifier-service/chain.js";
 import { parseJson, readBody, requireJson, send } from "../verifier-service/http.js";
@@ -47,6 +49,32 @@ export const DEFAULT_PATH_LIMITS: PathLimits = {
   maxConnections: 64,
 };
 
+/** A tree rebuilt from a blob's leaves payload. */
+type Rebuilt = { header: LeavesHeader; tree: SumTree };
+
+/**
+ * The trees last rebuilt, by the (private) blob digest they were read from: one rebuild serves every user of a
+ * snapshot who asks (a blob digest fixes its leaves). Bounded: the least recently used tree goes first; a failed
+ * rebuild is not kept.
+ */
+export class TreeCache {
+  private readonly trees = new Map<string, Promise<Rebuilt>>();
+
+  constructor(private readonly max = 2) {}
+
+  get(digest: string, build: () => Promise<Rebuilt>): Promise<Rebuilt> {
+    let t = this.trees.get(digest);
+    if (t !== undefined) this.trees.delete(digest);
+    else {
+      t = build();
+      t.catch(() => this.trees.delete(digest));
+    }
+    this.trees.set(digest, t);
+    while (this.trees.size > this.max) this.trees.delete(this.trees.keys().next().value as string);
+    return t;
+  }
+}
+
 /**
  * The committed path at the slot of a forwarded record (JSON `body`) in a private set this node can open. Throws an
  * {@link ApiError} naming the refusal: the record's own faults as the verifier service names them (schema, bad
@@ -59,6 +87,7 @@ export async function privateSlotPath(
   deps: VerifyDeps,
   validator: RecordValidator,
   body: unknown,
+  trees?: TreeCache,
 ): Promise<PrivateSlotPathFile> {
   const { rows } = await validator.validate([body], "", 0);
   const row = rows[0];
@@ -120,12 +149,19 @@ export async function privateSlotPath(
   }
   const format = checkBlobFormat(opened.value.inner);
   if (!format.ok) throw new ApiError(409, "blob_malformed", `the blob of asset ${c.asset} of ${at}: ${format.reason}`);
-  let found: Awaited<ReturnType<typeof slotPathInLeaves>>;
+  const rebuild = () => rebuildFromLeaves(deps.crypto, format.value.leaves);
+  let rebuilt: Rebuilt;
   try {
-    found = await slotPathInLeaves(deps.crypto, format.value.leaves, BigInt(row.slot), `the tree of ${at}`);
+    rebuilt = await (trees === undefined ? rebuild() : trees.get(ctx.blobDigest, rebuild));
+  } catch (e) {
+    throw new ApiError(409, "blob_malformed", `the leaves of asset ${c.asset} of ${at}: ${errorMessage(e)}`);
+  }
+  let found: ReturnType<typeof slotPathInTree>;
+  try {
+    found = slotPathInTree(deps.crypto, rebuilt, BigInt(row.slot), `the tree of ${at}`);
   } catch (e) {
     if (e instanceof RangeError) throw new ApiError(422, "slot_outside_tree", e.message, "record.slot");
-    throw new ApiError(409, "blob_malformed", `the leaves of asset ${c.asset} of ${at}: ${errorMessage(e)}`);
+    throw e;
   }
   const h = found.header;
   if (h.member !== BigInt(member) || h.asset !== c.asset || h.t !== t || found.rootHash !== c.rootHash) {
@@ -166,6 +202,7 @@ export class PathApi {
   readonly limits: PathLimits;
   private readonly limiter: RateLimiter;
   private validator: RecordValidator | undefined;
+  private readonly trees = new TreeCache();
 
   constructor(private readonly o: Omit<PathServerOptions, "port" | "host">) {
     this.limits = { ...DEFAULT_PATH_LIMITS, ...o.limits };
@@ -211,7 +248,7 @@ export class PathApi {
       new EthersChainView(deps.addresses.registry, deps.addresses.ledger, deps.provider, { log: deps.log }),
       { requireCommitted: true },
     );
-    const file = await privateSlotPath(deps, this.validator, body);
+    const file = await privateSlotPath(deps, this.validator, body, this.trees);
     // Not logged: the member or slot asked about (which user holds which record stays the user's business).
     this.o.log.info("private slot path served");
     send(res, 200, file);

@@ -23,7 +23,9 @@ import { bookedClaim, committedSet, readFraudProof } from "../../src/consortium/
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import {
   OperatorNode,
+  TreeCache,
   closeServer,
+  nodeConfigSchema,
   localBlobSource,
   servePaths,
   silentLogger,
@@ -350,6 +352,51 @@ describe("a user proves fraud against a private set with a path from a recipient
       await closeServer(server);
       await closeServer(other.server);
     }
+  });
+
+  it("keeps the last two rebuilt trees by blob digest (one rebuild per snapshot, a failed one not kept), and pathPort is a node setting", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const cache = new TreeCache(2);
+    let builds = 0;
+    const tree = { header: { member: 0n, asset: ETH, t: 0n, depth: 32, slotBits: 4 }, tree: s.snap.tree };
+    const build = () => {
+      builds++;
+      return Promise.resolve(tree as never);
+    };
+    await cache.get("a", build);
+    await cache.get("a", build);
+    await cache.get("b", build);
+    await cache.get("a", build); // "a" most recent: "b" goes first
+    await cache.get("c", build);
+    await cache.get("a", build);
+    expect(builds).to.equal(3);
+    await cache.get("b", build);
+    expect(builds).to.equal(4);
+    const failing = await refusal(cache.get("d", () => Promise.reject(new Error("bad leaves"))));
+    expect(failing.message).to.equal("bad leaves");
+    await new Promise((r) => setImmediate(r));
+    await cache.get("d", build);
+    expect(builds).to.equal(5);
+    // The node configuration takes pathPort and pathHost (a port out of range is refused by name).
+    const base = {
+      format: "por.node-config",
+      version: 1,
+      rpcUrl: "http://127.0.0.1:8545",
+      ledger: s.d.ledger,
+      registry: s.d.registry,
+      reserveRegistry: s.d.reserveRegistry,
+      adjudicator: s.d.adjudicator,
+      db: "node.sqlite",
+      blobDir: "blobs",
+      aggregatorUrl: "http://127.0.0.1:8080",
+    };
+    expect(nodeConfigSchema.parse({ ...base, pathPort: 8547, pathHost: "0.0.0.0" })).to.include({
+      pathPort: 8547,
+      pathHost: "0.0.0.0",
+    });
+    const bad = nodeConfigSchema.safeParse({ ...base, pathPort: 70_000 });
+    expect(bad.success).to.equal(false);
+    expect(bad.error?.issues[0].path).to.deep.equal(["pathPort"]);
   });
 
   it("rate-limits each client (429 with Retry-After) before any work, and answers only POST /path", async function () {
