@@ -349,6 +349,12 @@ export class OperatorNode {
       cursor: this.db.cursor()?.block ?? null,
       confirmations: this.confirmations,
       privateSets: this.o.encryptionKey === undefined ? "not verified (no POR_ENCRYPTION_KEY)" : "verified",
+      pathEndpoint:
+        this.pathServer === undefined
+          ? "off (no pathPort)"
+          : this.o.encryptionKey === undefined
+            ? `port ${this.pathPort}: refuses every private set (no POR_ENCRYPTION_KEY)`
+            : `port ${this.pathPort}`,
     });
     this.loop = this.run();
   }
