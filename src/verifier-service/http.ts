@@ -145,7 +145,8 @@ const blobLocationSchema = z.strictObject({
     .refine((v) => BigInt(v) < 1n << 64n, "must be below 2^64"),
 });
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Sends `body` as JSON with `status` (never cached). */
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
@@ -157,7 +158,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** Reads a body up to `limit` bytes; throws 413 beyond it (checked on Content-Length first). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     throw new ApiError(413, "body_too_large", `the body has ${declared} bytes; the limit is ${limit}`);
@@ -172,7 +173,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseJson(body: Buffer): unknown {
+/** The body as UTF-8 JSON (400 when empty or malformed). */
+export function parseJson(body: Buffer): unknown {
   if (body.length === 0) throw new ApiError(400, "empty_body", "the request body is empty");
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
@@ -181,7 +183,8 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-function requireJson(req: IncomingMessage): void {
+/** 415 unless the request says its body is JSON. */
+export function requireJson(req: IncomingMessage): void {
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") {
     throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got "${type}"`);
