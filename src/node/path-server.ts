@@ -7,7 +7,7 @@
 // for a slot learns that slot's path, which is what the member's honest path would have shown. The path is
 // self-verifying against the ledger's rootHash: the user needs one honest recipient online, not its honesty.
 // Bounded work: a per-client budget of requests (src/verifier-service/rate-limit.ts), a body limit, a deadline.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
 import { Contract, getAddress } from "ethers";
 
@@ -23,11 +23,11 @@ import { rebuildFromLeaves, type LeavesHeader } from "../tree/leaves.js";
 import type { SumTree } from "../tree/index.js";
 import { checkPrivateBlobOpens } from "../private/check.js";
 import { EthersChainView } from "../verifier-service/chain.js";
-import { parseJson, readBody, requireJson, send } from "../verifier-service/http.js";
+import { createBoundedServer, parseJson, readBody, requireJson, send } from "../verifier-service/http.js";
 import { RateLimiter, clientKeys, type RateLimit } from "../verifier-service/rate-limit.js";
 import { ApiError, RecordValidator } from "../verifier-service/validate.js";
 import { checkBlobDigest, checkBlobFormat } from "./checks.js";
-import { isClientDisconnect, listen, quietClientErrors } from "./health.js";
+import { isClientDisconnect, listen } from "./health.js";
 import { PrivateSetNotVerified, assetContext, blobContext, privateKeyFor, type VerifyDeps } from "./verify.js";
 
 /** Limits of the path endpoint. */
@@ -258,18 +258,7 @@ export class PathApi {
 /** Starts the path endpoint on `host:port` (a port in use is a ConfigError naming `pathPort`). */
 export async function servePaths(o: PathServerOptions): Promise<Server> {
   const api = new PathApi(o);
-  const timeout = api.limits.requestTimeoutMs;
-  const server = createServer(
-    {
-      requestTimeout: timeout,
-      headersTimeout: timeout,
-      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
-    },
-    api.listener,
-  );
-  server.keepAliveTimeout = 5_000;
-  server.maxConnections = api.limits.maxConnections;
-  quietClientErrors(server, o.log);
+  const server = createBoundedServer(api.listener, api.limits, o.log);
   await listen(server, o.port, o.host ?? "127.0.0.1", "pathPort");
   return server;
 }

@@ -521,9 +521,16 @@ export class VerifierApi {
   }
 }
 
-/** Creates the HTTP server (not yet listening) with the API's connection cap and request deadline. */
-export function createApiServer(api: VerifierApi, logger: Logger): Server {
-  const timeout = api.limits.requestTimeoutMs;
+/**
+ * An HTTP server (not yet listening) for `listener` with a request deadline and a connection cap; client socket
+ * errors are not logged as the server's own (`quietClientErrors`).
+ */
+export function createBoundedServer(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  limits: { requestTimeoutMs: number; maxConnections: number },
+  logger: Logger,
+): Server {
+  const timeout = limits.requestTimeoutMs;
   const server = createServer(
     {
       requestTimeout: timeout,
@@ -531,14 +538,20 @@ export function createApiServer(api: VerifierApi, logger: Logger): Server {
       // How often Node looks for requests past their deadline (its default, 30 s, would let them run that long).
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
     },
-    api.listener,
+    listener,
   );
   server.keepAliveTimeout = 5_000;
-  server.maxConnections = api.limits.maxConnections;
+  server.maxConnections = limits.maxConnections;
+  quietClientErrors(server, logger);
+  return server;
+}
+
+/** Creates the HTTP server (not yet listening) with the API's connection cap and request deadline. */
+export function createApiServer(api: VerifierApi, logger: Logger): Server {
+  const server = createBoundedServer(api.listener, api.limits, logger);
   // No client address in the log (privacy, docs/protocol.md section 10).
   server.on("drop", () =>
     logger.warn("connection refused: too many open connections", { maxConnections: api.limits.maxConnections }),
   );
-  quietClientErrors(server, logger);
   return server;
 }
