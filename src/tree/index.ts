@@ -1,6 +1,6 @@
 // Sparse Merkle-sum tree (docs/protocol.md section 4): built level by level over populated nodes only, with
 // precomputed empty subtrees, a 2^d slot space lifted to depth D, range checks on every sum, and inclusion proofs.
-import { FIELD_P, MAX_BALANCE, MAX_SUM, NODE_BYTES, readLE32, writeLE32 } from "../crypto/field.js";
+import { FIELD_P, MAX_BALANCE, MAX_SUM, NODE_BYTES, readLE32, writeLE32, writeLE32View } from "../crypto/field.js";
 import type { Crypto, PoseidonLike } from "../crypto/index.js";
 
 /** What building a tree needs of the crypto backend (src/crypto, or the web page's src/crypto/browser.ts). */
@@ -107,6 +107,53 @@ export function slotOrder(slots: ArrayLike<number>): Uint32Array {
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = packed[k] % scale;
   return order;
+}
+
+/** A copy of `bytes` whose offset is a multiple of 4 (so a Uint32Array can view it), or `bytes` itself. */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+}
+
+/**
+ * The leaf set of a member's accounts (docs/protocol.md section 4): account `i` (its 32-byte little-endian
+ * `accountKey` at `keyBytes[32 i]`, its `balances[i]`) is the leaf `(Poseidon(accountKey, balance), balance)` at
+ * `slots[i]`, sorted by slot. `hashLeaves` hashes the (accountKey, balance) pairs in slot order (a backend's
+ * `hashLeaves`, or a chunked one with progress). Bytes move as 32-bit words and balances through a DataView (issue 18:
+ * no per-account allocation); the bytes are those of `writeLE32` and `Uint8Array.set`.
+ */
+export async function accountLeafSet(
+  slots: Uint32Array,
+  keyBytes: Uint8Array,
+  balances: readonly bigint[],
+  hashLeaves: (pairs: Uint8Array) => Promise<Uint8Array>,
+): Promise<LeafSet> {
+  const n = slots.length;
+  if (keyBytes.length !== n * 32 || balances.length !== n) {
+    throw new TreeError(`account leaves: ${n} slots, ${keyBytes.length / 32} keys and ${balances.length} balances`);
+  }
+  const order = slotOrder(slots);
+  const pairs = new Uint8Array(n * 64);
+  const pairWords = new Uint32Array(pairs.buffer);
+  const pairView = new DataView(pairs.buffer);
+  const keys = aligned(keyBytes);
+  const keyWords = new Uint32Array(keys.buffer, keys.byteOffset, n * 8);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    for (let w = 0; w < 8; w++) pairWords[k * 16 + w] = keyWords[i * 8 + w];
+    writeLE32View(pairView, k * 64 + 32, balances[i]);
+  }
+  const hashes = aligned(await hashLeaves(pairs));
+  if (hashes.length !== n * 32) throw new TreeError(`account leaves: ${hashes.length / 32} leaf hashes for ${n} pairs`);
+  const hashWords = new Uint32Array(hashes.buffer, hashes.byteOffset, n * 8);
+  const nodes = new Uint8Array(n * NODE_BYTES);
+  const nodeWords = new Uint32Array(nodes.buffer);
+  const sorted = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    for (let w = 0; w < 8; w++) nodeWords[k * 16 + w] = hashWords[k * 8 + w];
+    for (let w = 8; w < 16; w++) nodeWords[k * 16 + w] = pairWords[k * 16 + w];
+    sorted[k] = slots[order[k]];
+  }
+  return { slots: sorted, nodes };
 }
 
 /** Creates a leaf set from (slot, accountKey-hash, balance) triples; validates and sorts by slot. */

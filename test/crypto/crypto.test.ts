@@ -19,6 +19,7 @@ import {
   readLE32,
   tryLoadNative,
   writeLE32,
+  writeLE32View,
   type Crypto,
   type Point,
 } from "../../src/crypto/index.js";
@@ -76,6 +77,17 @@ describe("crypto facade", function () {
           const b = new Uint8Array(32);
           writeLE32(b, 0, v);
           return readLE32(b, 0) === v && Buffer.from(b).reverse().toString("hex") === v.toString(16).padStart(64, "0");
+        }),
+      );
+    });
+    it("writeLE32View writes the bytes writeLE32 writes, for any bigint and offset", () => {
+      fc.assert(
+        fc.property(fc.bigInt({ min: -(1n << 300n), max: 1n << 300n }), fc.integer({ min: 0, max: 40 }), (v, off) => {
+          const a = new Uint8Array(80).fill(0xee);
+          const b = new Uint8Array(80).fill(0xee);
+          writeLE32(a, off, v);
+          writeLE32View(new DataView(b.buffer), off, v);
+          expect(Buffer.from(b).equals(Buffer.from(a))).to.equal(true);
         }),
       );
     });

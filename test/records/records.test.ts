@@ -12,11 +12,13 @@ import {
   NULLIFIER_DOMAIN,
   RECORD_DOMAIN,
   loadCrypto,
+  writeLE32,
   type Crypto,
 } from "../../src/crypto/index.js";
 import {
   accountIdField,
   accountKeyOf,
+  ascendingKeyOrder,
   assignSlots,
   defaultSlotBits,
   deriveAccountSalt,
@@ -98,6 +100,30 @@ describe("records", function () {
         }
       }
       keys.forEach((k, i) => expect(slots[i]).to.equal(expected.get(k)));
+    });
+    it("ascendingKeyOrder is the comparator sort of the whole keys (shared top bits included) and refuses equal keys", () => {
+      const key = fc.tuple(
+        fc.constantFrom(0n, 1n, 0xdeadbeefn, 0xffffffffn),
+        fc.bigInt({ min: 0n, max: 2n ** 224n - 1n }),
+      );
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(key, { minLength: 0, maxLength: 200, selector: ([h, l]) => (h << 224n) | l }),
+          (parts) => {
+            const keys = parts.map(([h, l]) => (h << 224n) | l);
+            const bytes = new Uint8Array(keys.length * 32);
+            keys.forEach((k, i) => writeLE32(bytes, i * 32, k));
+            const expected = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+            expect([...ascendingKeyOrder(bytes, keys.length)]).to.deep.equal(expected);
+          },
+        ),
+        { numRuns: 100 },
+      );
+      const twice = new Uint8Array(96);
+      writeLE32(twice, 0, 5n);
+      writeLE32(twice, 32, 0xdeadbeefn << 224n);
+      writeLE32(twice, 64, 5n);
+      expect(() => ascendingKeyOrder(twice, 3)).to.throw(RangeError, /share/);
     });
     it("candidate = top d bits of HMAC(secret, label || t || asset || key || counter)", () => {
       const mac = createHmac("sha256", secret)

@@ -2,10 +2,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
-import { FIELD_P, MAX_BALANCE, MAX_SUM, loadCrypto, type Crypto } from "../../src/crypto/index.js";
+import { FIELD_P, MAX_BALANCE, MAX_SUM, loadCrypto, writeLE32, type Crypto } from "../../src/crypto/index.js";
 import {
   SumTree,
   TreeError,
+  accountLeafSet,
   emptySubtrees,
   hashNode,
   leafSetFrom,
@@ -254,5 +255,59 @@ describe("slotOrder", () => {
       slots[i] = x >>> 8;
     }
     expect(Buffer.from(slotOrder(slots).buffer)).to.deep.equal(Buffer.from(Uint32Array.from(reference(slots)).buffer));
+  });
+});
+
+describe("accountLeafSet", function () {
+  let crypto: Crypto;
+  before(async () => {
+    crypto = await loadCrypto({ backend: "js", threads: 0 });
+  });
+  after(async () => crypto.close());
+
+  it("gives the leaves leafSetFrom gives for (slot, Poseidon(key, balance), balance), keys at any byte offset", async function () {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 2 ** 12 - 1 }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.infiniteStream(
+          fc.tuple(fc.bigInt({ min: 0n, max: FIELD_P - 1n }), fc.bigInt({ min: 0n, max: MAX_BALANCE - 1n })),
+        ),
+        async (slots, pad, values) => {
+          const accounts = slots.map((slot) => ({ slot, kv: values.next().value as [bigint, bigint] }));
+          // The keys as one batch's output, here at an offset of `pad` bytes inside a larger buffer.
+          const buf = new Uint8Array(pad + accounts.length * 32);
+          const keyBytes = buf.subarray(pad);
+          accounts.forEach((a, i) => writeLE32(keyBytes, i * 32, a.kv[0]));
+          const got = await accountLeafSet(
+            Uint32Array.from(slots),
+            keyBytes,
+            accounts.map((a) => a.kv[1]),
+            (pairs) => crypto.hashLeaves(pairs),
+          );
+          const want = leafSetFrom(
+            accounts.map((a) => ({ slot: a.slot, h: crypto.poseidon([a.kv[0], a.kv[1]]), s: a.kv[1] })),
+          );
+          expect([...got.slots]).to.deep.equal([...want.slots]);
+          expect(Buffer.from(got.nodes).equals(Buffer.from(want.nodes))).to.equal(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("refuses keys, balances and hashes that do not match the slots in number", async function () {
+    const hash = (pairs: Uint8Array) => crypto.hashLeaves(pairs);
+    await expectReject(
+      accountLeafSet(Uint32Array.of(1, 2), new Uint8Array(32), [1n, 2n], hash),
+      /2 slots, 1 keys/,
+      TreeError,
+    );
+    await expectReject(accountLeafSet(Uint32Array.of(1), new Uint8Array(32), [], hash), /0 balances/, TreeError);
+    await expectReject(
+      accountLeafSet(Uint32Array.of(1), new Uint8Array(32), [1n], async () => new Uint8Array(64)),
+      /2 leaf hashes for 1 pairs/,
+      TreeError,
+    );
   });
 });
