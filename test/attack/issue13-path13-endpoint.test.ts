@@ -10,10 +10,20 @@
 // Fix: `trustProxy` in PathServerOptions / node config (pathTrustProxy), keying the limiter by the last
 // X-Forwarded-For hop as VerifierApi.clientOf does.
 //
-// EXPLOIT (it.skip), low-medium: the tree cache does not bound the per-request work. Every request fetches the whole
+// EXPLOIT (it.skip), medium: the connection cap (maxConnections 64) is global and taken before any rate limit: one
+// client (one address, no record) opens 64 connections that send a request line and stop; every other user's
+// connection is reset until the 10 s request timeout, and the attacker simply reconnects. Checked: with 63 held
+// the user gets 200, with 64 ECONNRESET. Fix: a per-client connection cap (e.g. 4 per address / IPv6 /64) and a short
+// headersTimeout (2 s); count the cap against the rate-limit key.
+//
+// EXPLOIT (it.skip), medium: the tree cache does not bound the per-request work. Every request fetches the whole
 // blob again (a DA fetch, with EigenDA also an eth_getLogs from block 0), keccak-hashes it, does the X25519 unwrap and
 // decrypts it and decodes the leaves: O(blob) synchronous work on the node's event loop, only the rebuild is cached.
-// Measured below (a private set of 65,536 leaves, a 3.1 MB blob): numbers in the test output. Fix: look the cache up
+// Measured on this shared 2-core machine, two runs (a private set of 65,536 leaves, a 4.2 MB blob): cold request
+// 1,106-1,286 ms, then 155-313 ms of work per request with the tree cached, 20 fetches+decryptions for 20
+// requests, and a 19-request burst (one client's budget) stalled the node's event loop 559-2,005 ms: one record
+// holder (any user of the exchange, or the member) at 2 requests/s keeps 30-60% of the node's main thread busy,
+// and the cost grows linearly with the blob (the member picks its size). Fix: look the cache up
 // by the committed blob digest (ctx.blobDigest, known from the chain) before fetching, and move fetch, digest check,
 // open and decode into the cached build.
 //
@@ -33,9 +43,9 @@
 // record of another t, asset, slot or member is refused, a signed record of an uncommitted asset learns nothing; the
 // served path is exactly the member's own inclusion proof for that slot (nothing beyond what the member's record file
 // shows); a concurrent burst from one client gets at most its burst; concurrent cache lookups share one rebuild.
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -67,7 +77,7 @@ import {
   rootChildrenOf,
   type EncryptionKeyPair,
 } from "../../src/private/index.js";
-import { proveFraud } from "../../src/prover/index.js";
+import { proveFraud, proverCryptoFrom } from "../../src/prover/index.js";
 import { pathNodes } from "../../src/prover/statement.js";
 import {
   ForgedPathError,
@@ -358,7 +368,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
         `      blob ${bytes} bytes; cold request ${cold.toFixed(0)} ms; 19 cached-tree requests: ` +
           `${warm.toFixed(0)} ms each, ${fetches} blob fetches+decryptions, event loop stalled up to ${maxLag.toFixed(0)} ms`,
       );
-      // Today: 20 fetches and decryptions of the 3.1 MB blob for one tree. Fixed: the first request's only.
+      // Today: 20 fetches and decryptions of the 4.2 MB blob for one tree. Fixed: the first request's only.
       expect(fetches).to.equal(1);
     } finally {
       await closeServer(server);
@@ -397,7 +407,11 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     // The level-1 node of index 7 (over slots 14, 15) and its 31 siblings: hashed with slot 7's low 31 bits it
     // climbs to the committed root.
     const p14 = s.snap.tree.proof(14);
-    const level1 = pathNodes(crypto, 14n, { slot: 14n, leaf: p14.leaf, siblings: p14.siblings })[1];
+    const level1 = pathNodes(
+      proverCryptoFrom((xs) => crypto.poseidon(xs)),
+      14n,
+      { slot: 14n, leaf: p14.leaf, siblings: p14.siblings },
+    )[1];
     const str = (x: { h: bigint; s: bigint }) => ({ h: x.h.toString(), s: x.s.toString() });
     const truncated = { ...genuine.file, leaf: str(level1), siblings: p14.siblings.slice(1).map(str) };
     const lie = await liar(JSON.stringify(truncated));
@@ -419,6 +433,51 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
       expect(e2.cause).to.be.instanceOf(ForgedPathError);
     } finally {
       await closeServer(lie.server);
+    }
+  });
+
+  it.skip("EXPLOIT: one client holding the 64 connections with unfinished headers locks every user out, no record needed", async function () {
+    const s = await networkHelpers.loadFixture(setup);
+    const { server } = await pathServer({ deps: () => deps(s, 0), host: "0.0.0.0" });
+    const port = (server.address() as AddressInfo).port;
+    const sockets: Socket[] = [];
+    try {
+      // The attacker (127.0.0.3): 64 connections, each sends a request line and then nothing (it would resend
+      // every requestTimeoutMs, 10 s, to keep them).
+      for (let i = 0; i < 64; i++) {
+        const sock = connect({ host: "127.0.0.1", port, localAddress: "127.0.0.3" });
+        await new Promise<void>((resolve) => sock.once("connect", () => resolve()));
+        sock.write("POST /path HTTP/1.1\r\nHost: x\r\n");
+        sock.on("error", () => {});
+        sockets.push(sock);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      // The hidden user (127.0.0.2) asks for its path.
+      const body = JSON.stringify(forwardedFromRecordFile(recordFile(s.snap, 2)));
+      const status = await new Promise<number | string>((resolve) => {
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/path",
+            method: "POST",
+            localAddress: "127.0.0.2",
+            headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
+        req.end(body);
+      });
+      // Today: ECONNRESET (the server drops every connection past maxConnections, whoever holds them). Fixed (a
+      // per-client connection cap, a short headers timeout): 200.
+      expect(status).to.equal(200);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await closeServer(server);
     }
   });
 
