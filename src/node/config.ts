@@ -92,6 +92,11 @@ export const nodeConfigSchema = z
     pathPort: port.optional(),
     /** Address the path endpoint binds (default 127.0.0.1). */
     pathHost: z.string().min(1).optional(),
+    /**
+     * The path endpoint runs behind a reverse proxy that appends the client's address to X-Forwarded-For: the rate
+     * limit keys on that hop (without it every client shares the proxy's budget); the proxy caps connections.
+     */
+    pathTrustProxy: z.boolean().optional(),
     /** The chain id the deployment lives on (checked at start; the node also waits for the RPC with health up). */
     chainId: chainId.optional(),
     /** Deadline of every JSON-RPC call, in seconds. */

@@ -66,6 +66,8 @@ export interface OperatorNodeOptions {
   pathPort?: number;
   /** Address the path endpoint binds (default 127.0.0.1; put it behind a reverse proxy or bind 0.0.0.0). */
   pathHost?: string;
+  /** The path endpoint is behind a reverse proxy that appends X-Forwarded-For (rate limit by that hop). */
+  pathTrustProxy?: boolean;
   /** Limits of the path endpoint (rate per client, body size, deadline). */
   pathLimits?: Partial<PathLimits>;
   /** The chain id the node must find at its RPC endpoint (undefined: any). */
@@ -335,6 +337,7 @@ export class OperatorNode {
           host: this.o.pathHost,
           deps: () => (this.ready ? this.verifyDeps(log) : undefined),
           limits: this.o.pathLimits,
+          trustProxy: this.o.pathTrustProxy,
           log,
         });
       }

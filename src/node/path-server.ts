@@ -24,7 +24,7 @@ import type { SumTree } from "../tree/index.js";
 import { checkPrivateBlobOpens } from "../private/check.js";
 import { EthersChainView } from "../verifier-service/chain.js";
 import { createBoundedServer, parseJson, readBody, requireJson, send } from "../verifier-service/http.js";
-import { RateLimiter, clientKeys, type RateLimit } from "../verifier-service/rate-limit.js";
+import { RateLimiter, requestClientKeys, type RateLimit } from "../verifier-service/rate-limit.js";
 import { ApiError, RecordValidator } from "../verifier-service/validate.js";
 import { checkBlobDigest, checkBlobFormat } from "./checks.js";
 import { isClientDisconnect, listen } from "./health.js";
@@ -38,15 +38,21 @@ export interface PathLimits {
   maxBodyBytes: number;
   /** Deadline for a whole request, headers and body, ms (default 10 s). */
   requestTimeoutMs: number;
+  /** Deadline for a request's headers, ms (default 2 s: a client that sends its request line and stalls is cut). */
+  headersTimeoutMs: number;
   /** Most open connections (default 64). */
   maxConnections: number;
+  /** Most open connections of one client address (default 4; not applied behind a trusted proxy). */
+  maxConnectionsPerClient: number;
 }
 
 export const DEFAULT_PATH_LIMITS: PathLimits = {
   rate: { perSecond: 2, burst: 20 },
   maxBodyBytes: 64 * 1024,
   requestTimeoutMs: 10_000,
+  headersTimeoutMs: 2_000,
   maxConnections: 64,
+  maxConnectionsPerClient: 4,
 };
 
 /** A tree rebuilt from a blob's leaves payload. */
@@ -134,28 +140,33 @@ export async function privateSlotPath(
   });
   if ("noRecipients" in key) throw new ApiError(409, "no_recipients", `${at}: ${key.noRecipients}`);
   const ctx = assetContext(deps, { member, t, requestId: 0n }, c, set.privateAssets[index]);
-  let bytes: Uint8Array;
-  try {
-    bytes = await deps.blobs.fetch(ctx.blobDigest, { member, t, asset: c.asset });
-  } catch (e) {
-    const why = e instanceof BlobNotFoundError ? e.message : `the DA layer did not answer: ${errorMessage(e)}`;
-    throw new ApiError(503, "blob_unavailable", `the blob of asset ${c.asset} of ${at}: ${why}`);
-  }
-  const digest = checkBlobDigest(bytes, ctx.blobDigest, blobDigest);
-  if (!digest.ok) throw new ApiError(503, "blob_unavailable", `the blob of asset ${c.asset}: ${digest.reason}`);
-  const opened = checkPrivateBlobOpens(bytes, key.operator, key.encryptionKey, blobContext(ctx));
-  if (!opened.ok) {
-    throw new ApiError(409, "blob_unopenable", `the blob of asset ${c.asset} of ${at}: ${opened.reason}`);
-  }
-  const format = checkBlobFormat(opened.value.inner);
-  if (!format.ok) throw new ApiError(409, "blob_malformed", `the blob of asset ${c.asset} of ${at}: ${format.reason}`);
-  const rebuild = () => rebuildFromLeaves(deps.crypto, format.value.leaves);
-  let rebuilt: Rebuilt;
-  try {
-    rebuilt = await (trees === undefined ? rebuild() : trees.get(ctx.blobDigest, rebuild));
-  } catch (e) {
-    throw new ApiError(409, "blob_malformed", `the leaves of asset ${c.asset} of ${at}: ${errorMessage(e)}`);
-  }
+  // Everything that reads the blob (fetch, digest, decryption, decoding, rebuild) is done once per committed blob
+  // digest and cached: a request for a snapshot already read costs the record's checks and the path's extraction.
+  const build = async (): Promise<Rebuilt> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await deps.blobs.fetch(ctx.blobDigest, { member, t, asset: c.asset });
+    } catch (e) {
+      const why = e instanceof BlobNotFoundError ? e.message : `the DA layer did not answer: ${errorMessage(e)}`;
+      throw new ApiError(503, "blob_unavailable", `the blob of asset ${c.asset} of ${at}: ${why}`);
+    }
+    const digest = checkBlobDigest(bytes, ctx.blobDigest, blobDigest);
+    if (!digest.ok) throw new ApiError(503, "blob_unavailable", `the blob of asset ${c.asset}: ${digest.reason}`);
+    const opened = checkPrivateBlobOpens(bytes, key.operator, key.encryptionKey, blobContext(ctx));
+    if (!opened.ok) {
+      throw new ApiError(409, "blob_unopenable", `the blob of asset ${c.asset} of ${at}: ${opened.reason}`);
+    }
+    const format = checkBlobFormat(opened.value.inner);
+    if (!format.ok) {
+      throw new ApiError(409, "blob_malformed", `the blob of asset ${c.asset} of ${at}: ${format.reason}`);
+    }
+    try {
+      return await rebuildFromLeaves(deps.crypto, format.value.leaves);
+    } catch (e) {
+      throw new ApiError(409, "blob_malformed", `the leaves of asset ${c.asset} of ${at}: ${errorMessage(e)}`);
+    }
+  };
+  const rebuilt = await (trees === undefined ? build() : trees.get(ctx.blobDigest, build));
   let found: ReturnType<typeof slotPathInTree>;
   try {
     found = slotPathInTree(deps.crypto, rebuilt, BigInt(row.slot), `the tree of ${at}`);
@@ -194,6 +205,11 @@ export interface PathServerOptions {
   /** The node's verification deps (undefined while the node has not started: 503). */
   deps: () => VerifyDeps | undefined;
   limits?: Partial<PathLimits>;
+  /**
+   * The endpoint runs behind a reverse proxy that appends the client's address to X-Forwarded-For: the rate limit
+   * keys on that hop, and the per-client connection cap (which would count the proxy) is left to the proxy.
+   */
+  trustProxy?: boolean;
   log: Logger;
 }
 
@@ -228,7 +244,7 @@ export class PathApi {
     const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "") || "/";
     if (path !== "/path") throw new ApiError(404, "not_found", `no route ${path}`);
     if (req.method !== "POST") throw new ApiError(405, "method_not_allowed", "/path accepts POST only");
-    const wait = this.limiter.take(clientKeys(req.socket.remoteAddress), 1);
+    const wait = this.limiter.take(requestClientKeys(req, this.o.trustProxy === true), 1);
     if (wait > 0) {
       throw new ApiError(
         429,
@@ -258,7 +274,12 @@ export class PathApi {
 /** Starts the path endpoint on `host:port` (a port in use is a ConfigError naming `pathPort`). */
 export async function servePaths(o: PathServerOptions): Promise<Server> {
   const api = new PathApi(o);
-  const server = createBoundedServer(api.listener, api.limits, o.log);
+  const { maxConnectionsPerClient, ...bounds } = api.limits;
+  const server = createBoundedServer(
+    api.listener,
+    { ...bounds, maxConnectionsPerClient: o.trustProxy === true ? undefined : maxConnectionsPerClient },
+    o.log,
+  );
   await listen(server, o.port, o.host ?? "127.0.0.1", "pathPort");
   return server;
 }

@@ -136,6 +136,7 @@ export async function startOperatorNode(
     healthPort: c.healthPort,
     pathPort: c.pathPort,
     pathHost: c.pathHost,
+    pathTrustProxy: c.pathTrustProxy,
     chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     maxLagBlocks: c.maxLagBlocks,

@@ -7,6 +7,7 @@ import type { Provider } from "ethers";
 
 import { committedSet } from "../consortium/published.js";
 import type { RecordFile } from "../records/record-file.js";
+import { PRODUCTION_DEPTH } from "../tree/index.js";
 import { forwardedFromRecordFile } from "../verifier-service/forwarded.js";
 import { loadProverCrypto } from "./crypto.js";
 import { parsePrivateSlotPathFile, type PrivateSlotPathFile } from "./files.js";
@@ -34,6 +35,36 @@ export class ForgedPathError extends Error {
 export interface FetchPathOptions {
   /** Deadline of the request, ms (default 30 s). */
   timeoutMs?: number;
+  /** Largest answer read, bytes (default 1 MiB; a path of 32 levels is under 16 KiB). */
+  maxAnswerBytes?: number;
+}
+
+/** The default {@link FetchPathOptions.maxAnswerBytes}. */
+export const MAX_PATH_ANSWER_BYTES = 1024 * 1024;
+
+/** The body of `res` as text, refused past `max` bytes (by Content-Length, or while it streams). */
+async function boundedText(res: Response, max: number, endpoint: string): Promise<string> {
+  const tooLarge = () => new Error(`${endpoint} answered more than ${max} bytes: refused (not a path answer)`);
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (declared > max) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (res.body === null) return "";
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString("utf8");
 }
 
 /**
@@ -58,7 +89,7 @@ export async function fetchPrivateSlotPath(
   } catch (e) {
     throw new Error(`${endpoint} did not answer: ${(e as Error).message}`, { cause: e });
   }
-  const text = await res.text();
+  const text = await boundedText(res, options.maxAnswerBytes ?? MAX_PATH_ANSWER_BYTES, endpoint);
   if (res.status !== 200) {
     let error: { code?: unknown; message?: unknown } = {};
     try {
@@ -95,6 +126,12 @@ export async function checkPrivateSlotPath(
     throw new ForgedPathError(
       `${who} is for member ${f.member}, asset ${f.asset}, t ${f.t}, slot ${f.slot}; the record is for member ` +
         `${r.member}, asset ${r.asset}, t ${r.t}, slot ${r.slot}: refused`,
+    );
+  }
+  if (answer.path.siblings.length !== PRODUCTION_DEPTH) {
+    throw new ForgedPathError(
+      `${who} has ${answer.path.siblings.length} levels; a committed tree (and the fraud circuit) has ` +
+        `${PRODUCTION_DEPTH}: the operator answered a forged path: refused (ask another recipient operator)`,
     );
   }
   const set = await committedSet(provider, ledger, r.member, BigInt(r.t));

@@ -24,7 +24,7 @@ import type { Logger } from "../log/index.js";
 import { isClientDisconnect, quietClientErrors } from "../node/health.js";
 import type { BlobSource } from "../node/blobs.js";
 import { BlobNotFoundError } from "../blobstore/index.js";
-import { RateLimiter, clientKeys, type ChargeKey, type RateLimit } from "./rate-limit.js";
+import { RateLimiter, clientKeys, requestClientKeys, type RateLimit } from "./rate-limit.js";
 import type { RecordStore } from "./store.js";
 import { ApiError, type RecordValidator } from "./validate.js";
 
@@ -205,21 +205,9 @@ export class VerifierApi {
     this.limiter = new RateLimiter(this.limits.rate);
   }
 
-  /** The rate-limit buckets of a request's client. */
-  private clientOf(req: IncomingMessage): ChargeKey[] {
-    if (this.ctx.trustProxy === true) {
-      const hops = String(req.headers["x-forwarded-for"] ?? "")
-        .split(",")
-        .map((h) => h.trim())
-        .filter((h) => h !== "");
-      if (hops.length > 0) return clientKeys(hops[hops.length - 1]);
-    }
-    return clientKeys(req.socket.remoteAddress);
-  }
-
   /** Charges `cost` records to the client; 429 with Retry-After when over budget. */
   private charge(req: IncomingMessage, cost: number): void {
-    const wait = this.limiter.take(this.clientOf(req), cost);
+    const wait = this.limiter.take(requestClientKeys(req, this.ctx.trustProxy === true), cost);
     if (wait > 0) {
       throw new ApiError(
         429,
@@ -521,20 +509,36 @@ export class VerifierApi {
   }
 }
 
+/** The limits {@link createBoundedServer} enforces. */
+export interface ServerBounds {
+  /** Deadline for a whole request, headers and body, ms. */
+  requestTimeoutMs: number;
+  /** Deadline for a request's headers, ms (default: the request deadline). */
+  headersTimeoutMs?: number;
+  /** Most open connections in all. */
+  maxConnections: number;
+  /**
+   * Most open connections of one client (its address; an IPv6 client's /64, and its /48 at NETWORK_SHARE times
+   * that): further ones are closed at once, so one client cannot take the whole of `maxConnections`. Unset: no such
+   * cap (behind a reverse proxy every connection comes from the proxy, which must cap its clients itself).
+   */
+  maxConnectionsPerClient?: number;
+}
+
 /**
- * An HTTP server (not yet listening) for `listener` with a request deadline and a connection cap; client socket
- * errors are not logged as the server's own (`quietClientErrors`).
+ * An HTTP server (not yet listening) for `listener` with request and header deadlines, a connection cap in all and
+ * optionally per client; client socket errors are not logged as the server's own (`quietClientErrors`).
  */
 export function createBoundedServer(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
-  limits: { requestTimeoutMs: number; maxConnections: number },
+  limits: ServerBounds,
   logger: Logger,
 ): Server {
   const timeout = limits.requestTimeoutMs;
   const server = createServer(
     {
       requestTimeout: timeout,
-      headersTimeout: timeout,
+      headersTimeout: Math.min(timeout, limits.headersTimeoutMs ?? timeout),
       // How often Node looks for requests past their deadline (its default, 30 s, would let them run that long).
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
     },
@@ -542,6 +546,25 @@ export function createBoundedServer(
   );
   server.keepAliveTimeout = 5_000;
   server.maxConnections = limits.maxConnections;
+  const perClient = limits.maxConnectionsPerClient;
+  if (perClient !== undefined) {
+    const open = new Map<string, number>();
+    server.on("connection", (socket) => {
+      const keys = clientKeys(socket.remoteAddress);
+      if (keys.some(({ key, scale }) => (open.get(key) ?? 0) >= perClient * scale)) {
+        socket.destroy();
+        return;
+      }
+      for (const { key } of keys) open.set(key, (open.get(key) ?? 0) + 1);
+      socket.once("close", () => {
+        for (const { key } of keys) {
+          const left = (open.get(key) ?? 1) - 1;
+          if (left > 0) open.set(key, left);
+          else open.delete(key);
+        }
+      });
+    });
+  }
   quietClientErrors(server, logger);
   return server;
 }

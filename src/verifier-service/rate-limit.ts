@@ -121,3 +121,24 @@ export function clientKeys(address: string | undefined): ChargeKey[] {
         { key: `${v6[1]}::/48`, scale: NETWORK_SHARE },
       ];
 }
+
+/** What {@link requestClientKeys} reads of a request. */
+export interface ClientRequest {
+  headers: Record<string, string | string[] | undefined>;
+  socket: { remoteAddress?: string };
+}
+
+/**
+ * The buckets of a request's client: its socket address, or with `trustProxy` (the service runs behind a reverse
+ * proxy that appends the client's address) the last `X-Forwarded-For` hop, the one the proxy wrote.
+ */
+export function requestClientKeys(req: ClientRequest, trustProxy: boolean): ChargeKey[] {
+  if (trustProxy) {
+    const hops = String(req.headers["x-forwarded-for"] ?? "")
+      .split(",")
+      .map((h) => h.trim())
+      .filter((h) => h !== "");
+    if (hops.length > 0) return clientKeys(hops[hops.length - 1]);
+  }
+  return clientKeys(req.socket.remoteAddress);
+}

@@ -3,20 +3,24 @@
 // the REAL LeafMismatch32 verifier, real Groth16 proofs (the private set's PrivateAsset proof, the LeafMismatch
 // proofs) and real X25519 / Baby Jubjub keys, as in test/node/private-path.test.ts.
 //
-// EXPLOIT (it.skip, passes once fixed), medium: behind a reverse proxy (what docs/guides/operator.md tells operators
+// Every EXPLOIT below is fixed (the tests are defences now, each titled "was EXPLOIT"): pathTrustProxy, a per-client
+// connection cap of 4 and a 2 s header deadline, the blob read once per committed digest, a 1 MiB answer limit and
+// a 32-level path check in the client.
+//
+// EXPLOIT (medium): behind a reverse proxy (what docs/guides/operator.md tells operators
 // to put in front) every client shares the proxy's socket address, and the path endpoint has no trustProxy option
 // (the verifier service has one): a client with no record at all (20 junk `{}` bodies, charged before any check)
 // empties the one bucket (2/s, burst 20) and every user gets 429 for as long as it keeps sending 2 requests/s.
 // Fix: `trustProxy` in PathServerOptions / node config (pathTrustProxy), keying the limiter by the last
 // X-Forwarded-For hop as VerifierApi.clientOf does.
 //
-// EXPLOIT (it.skip), medium: the connection cap (maxConnections 64) is global and taken before any rate limit: one
+// EXPLOIT (medium): the connection cap (maxConnections 64) is global and taken before any rate limit: one
 // client (one address, no record) opens 64 connections that send a request line and stop; every other user's
 // connection is reset until the 10 s request timeout, and the attacker simply reconnects. Checked: with 63 held
 // the user gets 200, with 64 ECONNRESET. Fix: a per-client connection cap (e.g. 4 per address / IPv6 /64) and a short
 // headersTimeout (2 s); count the cap against the rate-limit key.
 //
-// EXPLOIT (it.skip), medium: the tree cache does not bound the per-request work. Every request fetches the whole
+// EXPLOIT (medium): the tree cache does not bound the per-request work. Every request fetches the whole
 // blob again (a DA fetch, with EigenDA also an eth_getLogs from block 0), keccak-hashes it, does the X25519 unwrap and
 // decrypts it and decodes the leaves: O(blob) synchronous work on the node's event loop, only the rebuild is cached.
 // Measured on this shared 2-core machine, two runs (a private set of 65,536 leaves, a 4.2 MB blob): cold request
@@ -27,11 +31,11 @@
 // by the committed blob digest (ctx.blobDigest, known from the chain) before fetching, and move fetch, digest check,
 // open and decode into the cached build.
 //
-// EXPLOIT (it.skip), low: the client reads a path answer of any size (`res.text()` with no limit): a malicious
+// EXPLOIT (low): the client reads a path answer of any size (`res.text()` with no limit): a malicious
 // operator streams tens of MB (or GBs within the 30 s deadline) into the user's process. Fix: refuse an answer whose
 // Content-Length or streamed size exceeds what a por.private-slot-path can be (64 siblings: under 16 KiB; say 1 MiB).
 //
-// EXPLOIT (it.skip), low: checkPrivateSlotPath does not check the number of siblings. A malicious operator answers a
+// EXPLOIT (low): checkPrivateSlotPath does not check the number of siblings. A malicious operator answers a
 // truncated path (the level-1 node above the record's slot index as "leaf", 31 siblings) that hashes up to the
 // committed root: it is accepted as genuine, and `fraud prove` then refuses with "refused (wrong-depth)" instead of
 // naming the operator (ForgedPathError): a user with a valid claim is told its proof cannot be built and is not told
@@ -302,7 +306,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     await rm(s.dir, { recursive: true, force: true });
   });
 
-  it.skip("EXPLOIT: behind a reverse proxy one client without any record locks every user out of the path endpoint (429)", async function () {
+  it("defence (was EXPLOIT): behind a reverse proxy one client without any record locked every user out of the path endpoint (429); with pathTrustProxy each client has its own budget", async function () {
     const s = await networkHelpers.loadFixture(setup);
     // The operator set the endpoint up as the guide says (a reverse proxy in front), with the fix's option on.
     const { url, server } = await pathServer({ deps: () => deps(s, 0), trustProxy: true });
@@ -321,7 +325,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     }
   });
 
-  it.skip("EXPLOIT: every path request fetches, hashes and decrypts the whole blob again (only the rebuild is cached)", async function () {
+  it("defence (was EXPLOIT): every path request fetched, hashed and decrypted the whole blob again; now once per committed blob digest", async function () {
     const s = await networkHelpers.loadFixture(setup);
     // The member commits a private set of 65,536 users (1 wei each; reserves 10 ETH) and signs one record.
     await networkHelpers.time.increase(60);
@@ -346,7 +350,12 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
         return b;
       },
     };
-    const { url, server } = await pathServer({ deps: () => deps(s, 1, counting) });
+    // 20 requests at once from one address: the per-client connection cap (4, tested below) is raised here, this test
+    // measures the work per request.
+    const { url, server } = await pathServer({
+      deps: () => deps(s, 1, counting),
+      limits: { maxConnectionsPerClient: 64 },
+    });
     try {
       const first = performance.now();
       await fetchPrivateSlotPath(url, file); // the one rebuild
@@ -375,7 +384,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     }
   });
 
-  it.skip("EXPLOIT: fraud prove --path-url reads an operator's answer of any size into memory", async function () {
+  it("defence (was EXPLOIT): fraud prove --path-url read an operator's answer of any size into memory; now refused past 1 MiB", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const honest = await pathServer({ deps: () => deps(s, 2) });
     const file = recordFile(s.snap, 2);
@@ -397,7 +406,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     }
   });
 
-  it.skip("EXPLOIT: a truncated path that hashes to the committed root is accepted, and the user is told wrong-depth, not that the operator forged it", async function () {
+  it("defence (was EXPLOIT): a truncated path that hashes to the committed root was accepted and the user told wrong-depth; now refused as forged, naming the operator", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const chain = { provider: ethers.provider, ledger: s.d.ledger };
     const file = recordFile(s.snap, 2); // slot 7, hidden
@@ -436,7 +445,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     }
   });
 
-  it.skip("EXPLOIT: one client holding the 64 connections with unfinished headers locks every user out, no record needed", async function () {
+  it("defence (was EXPLOIT): one client holding the 64 connections with unfinished headers locked every user out; now at most 4 per client and 2 s for headers", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const { server } = await pathServer({ deps: () => deps(s, 0), host: "0.0.0.0" });
     const port = (server.address() as AddressInfo).port;
@@ -565,7 +574,7 @@ describe("attack path13: the private-set path endpoint and fraud prove --path-ur
     const s = await networkHelpers.loadFixture(setup);
     const { url, server } = await pathServer({
       deps: () => deps(s, 0),
-      limits: { rate: { perSecond: 0.01, burst: 5 } },
+      limits: { rate: { perSecond: 0.01, burst: 5 }, maxConnectionsPerClient: 64 }, // 15 at once from one address
     });
     try {
       const body = forwardedFromRecordFile(recordFile(s.snap, 2));
