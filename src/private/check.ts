@@ -232,7 +232,7 @@ export async function checkPrivateReserveRegistrations(
     const wallet = getAddress(w.wallet);
     const salt = w.privateReserve!.salt;
     const commitment = privateReserveCommitment(c.chainId, c.privateReserveRegistry, member, wallet, salt);
-    const rec = await commitmentRecord(provider, c.privateReserveRegistry, commitment, poa.block.number);
+    const rec = await commitmentRecord(provider, c.privateReserveRegistry, commitment);
     const why = notInForceReason(rec, member, c.t);
     if (why !== undefined) {
       return done(fail(regName, `wallet ${wallet}: its commitment ${commitment} (member, wallet, salt) ${why}`));

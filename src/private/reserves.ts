@@ -22,6 +22,7 @@ import { z } from "zod";
 
 import type { TypedDataSigner } from "../chain/eip712.js";
 import { PRIVATE_RESERVE_REGISTRY_ABI } from "../generated/abi.js";
+import { verifyWalletSignature } from "../poa/ownership.js";
 import { address, decimal, hex32 } from "../schema/index.js";
 
 /** Domain separator of the commitments (`PrivateReserveRegistry.COMMITMENT_DOMAIN`). */
@@ -232,4 +233,44 @@ export async function privateReservesAt(
     if (inForceAt(rec, d.member, t)) out.push({ ...r, wallet: getAddress(r.wallet) });
   }
   return out.sort((a, b) => (BigInt(a.wallet) < BigInt(b.wallet) ? -1 : 1));
+}
+
+/** A wallet that signs its own consent (an ethers Wallet, a Hardhat signer). */
+export type ConsentSigner = TypedDataSigner & { getAddress(): Promise<string> };
+
+/**
+ * A new committed wallet of `member`: a fresh salt, the commitment, and the wallet's consent (signed by `wallet`, or
+ * `consent` made elsewhere, e.g. by a contract wallet's signers), checked against the chain before anything is sent
+ * (ECDSA, or ERC-1271 at the latest block). The caller registers `commitment` from the member's account and keeps
+ * the entry in the member's private-reserves file.
+ */
+export async function newPrivateReserve(o: {
+  provider: Provider;
+  chainId: bigint;
+  privateReserveRegistry: string;
+  member: string;
+  wallet: string;
+  signer?: ConsentSigner;
+  consent?: string;
+  salt?: string;
+}): Promise<PrivateReserveEntry> {
+  const wallet = getAddress(o.wallet);
+  const salt = o.salt ?? randomSalt();
+  const commitment = privateReserveCommitment(o.chainId, o.privateReserveRegistry, o.member, wallet, salt);
+  const domain = privateReserveRegistryDomain(o.chainId, o.privateReserveRegistry);
+  let consent = o.consent;
+  if (consent === undefined) {
+    if (o.signer === undefined) throw new PrivateReservesError(`no key or consent signature for wallet ${wallet}`);
+    const signerAddress = getAddress(await o.signer.getAddress());
+    if (signerAddress !== wallet) throw new PrivateReservesError(`signer ${signerAddress} is not the wallet ${wallet}`);
+    consent = await signPrivateReserveConsent(o.signer, domain, o.member, commitment);
+  }
+  const check = await verifyWalletSignature(
+    o.provider,
+    wallet,
+    privateReserveConsentDigest(domain, o.member, commitment),
+    consent,
+  );
+  if (!check.ok) throw new PrivateReservesError(`wallet ${wallet}'s consent: ${check.reason}`);
+  return { wallet, salt, commitment, consent };
 }
