@@ -104,8 +104,9 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
     // variable); the salt goes to its private-reserves file, and nothing public names the wallet.
     const deploymentDir = await writeDeploymentDir(join(work, "deployment"), d);
     const privateReserves = join(work, "private-reserves.json");
-    process.env.POR_TEST_PRIVATE_RESERVE_KEY = reserve.privateKey;
-    const mc = await testClient(ethers, member.address, deploymentDir);
+    const mc = await testClient(ethers, member.address, deploymentDir, {
+      variables: { POR_TEST_PRIVATE_RESERVE_KEY: reserve.privateKey },
+    });
     await reserveCommitPrivate(mc.ctx, {
       walletKeyVar: "POR_TEST_PRIVATE_RESERVE_KEY",
       file: privateReserves,
@@ -182,7 +183,10 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
     expect(await prr.commitmentsOf(s.member.address)).to.deep.equal([file.reserves[0].commitment]);
     const rr = await ethers.getContractAt("ReserveRegistry", s.d.reserveRegistry);
     expect(await rr.reservesOf(s.member.address)).to.deep.equal([]);
-    const m = await testClient(ethers, s.member.address, s.deployment);
+    const listed = await fundedWallet(conn, 1n * E18);
+    const m = await testClient(ethers, s.member.address, s.deployment, {
+      variables: { POR_TEST_PRIVATE_RESERVE_KEY: s.reserve.privateKey, POR_TEST_LISTED_KEY: listed.privateKey },
+    });
     await expectTaskError(reserveCommitPrivate(m.ctx, { file: s.privateReserves }), "give --wallet <address>");
     await expectTaskError(
       reserveCommitPrivate(m.ctx, {
@@ -193,9 +197,7 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
       "--salt goes with --consent only",
     );
     // A wallet ReserveRegistry lists in the clear cannot back a private member.
-    const listed = await fundedWallet(conn, 1n * E18);
     await registerReserve(conn, s.d, s.operators[0], listed);
-    process.env.POR_TEST_LISTED_KEY = listed.privateKey;
     await expectTaskError(
       reserveCommitPrivate(m.ctx, { walletKeyVar: "POR_TEST_LISTED_KEY", file: s.privateReserves }),
       `wallet ${listed.address} is registered publicly in ReserveRegistry (to ${s.operators[0].address})`,
@@ -211,7 +213,6 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
       "consent",
     );
     expect((await readPrivateReserves(s.privateReserves)).reserves).to.have.length(1);
-    delete process.env.POR_TEST_LISTED_KEY;
   });
 
   it("commit a private snapshot, see it checked, shown and verified by a user; answer a request privately", async function () {
