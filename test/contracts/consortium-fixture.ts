@@ -55,7 +55,20 @@ export async function deployConsortium(connection: FixtureConnection) {
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await vault.setTokenWeight(await token.getAddress(), TOKEN_WEIGHT);
   await registry.listAsset(TOKEN_ASSET, await token.getAddress(), "TUSD", 6);
-  return { registry, vault, reserves, privateReserves, token, governance, auditor, adjudicator, member, other, user, prover };
+  return {
+    registry,
+    vault,
+    reserves,
+    privateReserves,
+    token,
+    governance,
+    auditor,
+    adjudicator,
+    member,
+    other,
+    user,
+    prover,
+  };
 }
 
 /** The fixture plus `member` applied and on probation (genesis approved). */
