@@ -252,6 +252,9 @@ const fraudTasks: TaskDefinition[] = [
     .addOption(fileOption("path", "Or: an inclusion response for the slot (por.slot-path v1)"))
     .addOption(optionalOption("blobDir", "Or: a local blob store; fetch the committed blob by its digest (--network)"))
     .addOption(optionalOption("eigendaUrl", "Or: an EigenDA proxy; fetch the blob by its published refs (--network)"))
+    .addOption(
+      optionalOption("pathUrl", "Or, for a private set: a recipient operator node's path endpoint (--network)"),
+    )
     .addOption(deploymentOption)
     .addOption(optionalOption("rootHash", "The committed root hash (decimal); the path must reach it"))
     .addOption({ name: "out", description: "Output proof file", defaultValue: "fraud-proof.json" })

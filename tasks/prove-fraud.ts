@@ -9,6 +9,8 @@ import { releaseCurves } from "../src/circuits/index.js";
 import { loadCrypto } from "../src/crypto/index.js";
 import { blobSourceOf } from "../src/node/blobs.js";
 import { committedLeaves } from "../src/prover/da.js";
+import { checkPrivateSlotPath, fetchPrivateSlotPath } from "../src/prover/path-client.js";
+import { readRecordFile } from "../src/records/file.js";
 import {
   FRAUD_CIRCUIT,
   FraudProofRefused,
@@ -29,6 +31,8 @@ export interface Args {
   blobDir?: string;
   /** An EigenDA proxy: fetch the committed blob through the refs the member published on-chain. */
   eigendaUrl?: string;
+  /** A recipient operator's path endpoint: fetch the committed path at the record's slot of a private set. */
+  pathUrl?: string;
   deployment?: string;
   rootHash?: string;
   out: string;
@@ -58,8 +62,10 @@ export default async function action(args: Args, hre?: HardhatRuntimeEnvironment
     "fraud prove",
     async (out) => {
       let chain: ChainAccess | undefined;
-      if (given(args.blobDir) || given(args.eigendaUrl)) {
-        if (hre === undefined) throw new TaskError("--blob-dir/--eigenda-url need a Hardhat network connection");
+      if (given(args.blobDir) || given(args.eigendaUrl) || given(args.pathUrl)) {
+        if (hre === undefined) {
+          throw new TaskError("--blob-dir/--eigenda-url/--path-url need a Hardhat network connection");
+        }
         const ctx = await openClient(hre, { deployment: args.deployment }, out);
         chain = { provider: ctx.provider, ledger: ctx.deployment.address("ledger") };
       }
@@ -75,21 +81,37 @@ export interface ChainAccess {
   ledger: string;
 }
 
-/** The body of `fraud prove`; `chain` is needed with --blob-dir or --eigenda-url. */
+/** The body of `fraud prove`; `chain` is needed with --blob-dir, --eigenda-url or --path-url. */
 export async function fraudProve(out: TaskOutput, args: Args, chain?: ChainAccess): Promise<void> {
   const leaves = args.leaves ?? "";
   const pathFile = args.path ?? "";
-  const sources = [leaves, pathFile, args.blobDir ?? "", args.eigendaUrl ?? ""].filter((s) => s !== "");
+  const sources = [leaves, pathFile, args.blobDir ?? "", args.eigendaUrl ?? "", args.pathUrl ?? ""].filter(
+    (s) => s !== "",
+  );
   if (sources.length !== 1) {
     throw new TaskError(
       "give exactly one of --leaves <published leaves payload>, --path <slot-path.json>, --blob-dir <local blob " +
-        "store> or --eigenda-url <EigenDA proxy> (the last two fetch the committed blob from the DA layer)",
+        "store>, --eigenda-url <EigenDA proxy> (these two fetch the committed blob from the DA layer) or --path-url " +
+        "<operator node> (a private set: a recipient operator's node answers the path at the record's slot)",
     );
   }
   const record = await userInput(() => readSignedRecord(args.record));
   let path: SlotPath;
   let root: bigint | undefined = !given(args.rootHash) ? undefined : decimalInput("--root-hash", args.rootHash);
-  if (given(args.blobDir) || given(args.eigendaUrl)) {
+  if (given(args.pathUrl)) {
+    if (chain === undefined) throw new TaskError("--path-url needs a chain connection (--network)");
+    const url = args.pathUrl;
+    const file = await userInput(() => readRecordFile(args.record));
+    const answer = await userInput(() => fetchPrivateSlotPath(url, file));
+    const committed = await userInput(() => checkPrivateSlotPath(chain.provider, chain.ledger, file, answer, url));
+    if (root !== undefined && root !== committed) {
+      throw new TaskError(`the member committed root hash ${committed} for this record, not the given ${root}`);
+    }
+    path = answer.path;
+    root = committed;
+    out.set("pathOperator", answer.file.operator);
+    out.line(`fetched the committed path at slot ${answer.file.slot} from operator ${answer.file.operator} (${url})`);
+  } else if (given(args.blobDir) || given(args.eigendaUrl)) {
     if (chain === undefined) throw new TaskError("--blob-dir/--eigenda-url need a chain connection (--network)");
     const member = `0x${record.member.toString(16).padStart(40, "0")}`;
     const at = { member, asset: Number(record.asset), t: record.t };

@@ -29,7 +29,12 @@ import { aggregatorConfigSchema, nodeConfigSchema } from "../node/config.js";
 import { blobRefsFileSchema } from "../poa/blob-refs.js";
 import { poaDocumentSchema, poaSignatureFileSchema } from "../poa/document.js";
 import { privateReservesFileSchema } from "../private/reserves.js";
-import { fraudProofFileSchema, rootSumProofFileSchema, slotPathFileSchema } from "../prover/files.js";
+import {
+  fraudProofFileSchema,
+  privateSlotPathFileSchema,
+  rootSumProofFileSchema,
+  slotPathFileSchema,
+} from "../prover/files.js";
 import { recordFileSchema } from "../records/file.js";
 import { summarySchema } from "../snapshot/index.js";
 import { forwardedRecordSchema } from "../verifier-service/forwarded.js";
@@ -78,6 +83,13 @@ export const PUBLISHED_FORMATS: readonly PublishedFormat[] = [
     schema: forwardedRecordSchema,
   },
   { name: "por.slot-path", description: "A leaf's Merkle path out of a published tree.", schema: slotPathFileSchema },
+  {
+    name: "por.private-slot-path",
+    description:
+      "The committed node and siblings at a record's slot of a private set, served by a recipient operator's node " +
+      "(POST /path).",
+    schema: privateSlotPathFileSchema,
+  },
   {
     name: "por.fraud-proof",
     description: "A LeafMismatch fraud proof, ready to submit to the Adjudicator.",

@@ -90,6 +90,10 @@ export const nodeConfigSchema = z
     blobAttempts: z.number().int().min(1).max(1_000).default(10),
     sweepMs: z.number().int().min(100).max(86_400_000).default(30_000),
     healthPort: port.optional(),
+    /** Port of the private-set path endpoint (POST /path: a record holder's slot path); omit to serve none. */
+    pathPort: port.optional(),
+    /** Address the path endpoint binds (default 127.0.0.1). */
+    pathHost: z.string().min(1).optional(),
     /** The chain id the deployment lives on (checked at start; the node also waits for the RPC with health up). */
     chainId: chainId.optional(),
     /** Deadline of every JSON-RPC call, in seconds. */

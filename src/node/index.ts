@@ -12,5 +12,6 @@ export * from "./node.js";
 export * from "./interims.js";
 export * from "./config.js";
 export * from "./health.js";
+export * from "./path-server.js";
 export * from "./preflight.js";
 export * from "./run.js";

@@ -17,6 +17,7 @@ import {
 import type { BlobSource } from "./blobs.js";
 import { checkChainId, checkNodeContracts } from "./preflight.js";
 import { boundPort, closeServer, serveHealth } from "./health.js";
+import { servePaths, type PathLimits } from "./path-server.js";
 import { NodeDb, type Job } from "./db.js";
 import type { Logger } from "../log/index.js";
 import type { HeldRecords } from "./records.js";
@@ -58,6 +59,15 @@ export interface OperatorNodeOptions {
   sweepMs?: number;
   /** Health endpoint port (0: any free port; undefined: no endpoint). */
   healthPort?: number;
+  /**
+   * Port of the private-set path endpoint (`POST /path`, src/node/path-server.ts; 0: any free port; undefined: none).
+   * Only useful with an encryption key: the node answers for the private sets it is a recipient of.
+   */
+  pathPort?: number;
+  /** Address the path endpoint binds (default 127.0.0.1; put it behind a reverse proxy or bind 0.0.0.0). */
+  pathHost?: string;
+  /** Limits of the path endpoint (rate per client, body size, deadline). */
+  pathLimits?: Partial<PathLimits>;
   /** The chain id the node must find at its RPC endpoint (undefined: any). */
   chainId?: bigint;
   /**
@@ -130,6 +140,7 @@ export class OperatorNode {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private server: Server | undefined;
+  private pathServer: Server | undefined;
   private chainId = 0n;
   private operator = "";
   private head: number | null = null;
@@ -151,6 +162,11 @@ export class OperatorNode {
     this.db = new NodeDb(o.dbPath);
     this.ledger = new Contract(o.addresses.ledger, LEDGER_ABI, o.provider);
     this.confirmations = o.confirmations ?? 2;
+  }
+
+  /** The path endpoint's port, once started. */
+  get pathPort(): number | undefined {
+    return boundPort(this.pathServer);
   }
 
   /** The health endpoint's port, once started. */
@@ -312,6 +328,16 @@ export class OperatorNode {
     }
     try {
       await this.init();
+      if (this.o.pathPort !== undefined) {
+        const log = this.o.log.child({ endpoint: "path" });
+        this.pathServer = await servePaths({
+          port: this.o.pathPort,
+          host: this.o.pathHost,
+          deps: () => (this.ready ? this.verifyDeps(log) : undefined),
+          limits: this.o.pathLimits,
+          log,
+        });
+      }
     } catch (e) {
       await closeServer(this.server);
       throw e;
@@ -323,6 +349,12 @@ export class OperatorNode {
       cursor: this.db.cursor()?.block ?? null,
       confirmations: this.confirmations,
       privateSets: this.o.encryptionKey === undefined ? "not verified (no POR_ENCRYPTION_KEY)" : "verified",
+      pathEndpoint:
+        this.pathServer === undefined
+          ? "off (no pathPort)"
+          : this.o.encryptionKey === undefined
+            ? `port ${this.pathPort}: refuses every private set (no POR_ENCRYPTION_KEY)`
+            : `port ${this.pathPort}`,
     });
     this.loop = this.run();
   }
@@ -344,6 +376,7 @@ export class OperatorNode {
     ]);
     clearTimeout(timer);
     if (!finished) this.o.log.warn("stopping without waiting longer for the current step", { graceMs: grace });
+    await closeServer(this.pathServer);
     await closeServer(this.server);
     this.closed = true;
     this.db.close();

@@ -135,6 +135,8 @@ export async function startOperatorNode(
     blobAttempts: c.blobAttempts,
     sweepMs: c.sweepMs,
     healthPort: c.healthPort,
+    pathPort: c.pathPort,
+    pathHost: c.pathHost,
     chainId: c.chainId === undefined ? undefined : BigInt(c.chainId),
     staleAfterMs: c.staleAfterSeconds === undefined ? undefined : c.staleAfterSeconds * 1000,
     maxLagBlocks: c.maxLagBlocks,

@@ -98,7 +98,7 @@ export interface PrivateKeys {
 }
 
 /** The key that opens the blobs of a private set at t, or why nobody can (no operator had a key in force at t). */
-type PrivateKeyAt =
+export type PrivateKeyAt =
   { operator: string; encryptionKey: EncryptionKeyPair; recipients: BlobRecipient[] } | { noRecipients: string };
 
 /** One subject to verify. */
@@ -328,7 +328,7 @@ export async function verifySubject(
 }
 
 /** What one asset's blob is checked against: the entry, and for a private asset its real digest and no sum. */
-function assetContext(
+export function assetContext(
   deps: VerifyDeps,
   s: Pick<Subject, "member" | "t" | "requestId">,
   c: AssetCommitment,
@@ -350,7 +350,7 @@ function assetContext(
 }
 
 /** The context a private blob of the asset is sealed under. */
-function blobContext(ctx: AssetContext): PrivateBlobContext {
+export function blobContext(ctx: AssetContext): PrivateBlobContext {
   return { chainId: ctx.chainId, ledger: ctx.ledger, member: ctx.member, asset: ctx.asset, t: ctx.t };
 }
 
@@ -365,7 +365,12 @@ function blobContext(ctx: AssetContext): PrivateBlobContext {
  * force at t while others had one, the registered key not among the configured ones: none of it the member's fault);
  * an RPC failure is thrown after the retries (postponed).
  */
-async function privateKeyFor(deps: VerifyDeps, registry: Contract, member: string, t: bigint): Promise<PrivateKeyAt> {
+export async function privateKeyFor(
+  deps: VerifyDeps,
+  registry: Contract,
+  member: string,
+  t: bigint,
+): Promise<PrivateKeyAt> {
   const keys = deps.privateKeys;
   const recipientsAt = () =>
     withRetry(() => blobRecipientsAt(deps.provider, registry.target as string, t), {

@@ -19,9 +19,10 @@ export class PrivateSetLeavesError extends Error {
   constructor(at: BlobLocation) {
     super(
       `the set of ${at.member} at t ${at.t} is private: the DA blob of asset ${at.asset} is ciphertext for the ` +
-        "operators (encrypted to their registered keys), so its leaves cannot be read here. Forward your signed " +
-        "record to the operators' verifier services (`record forward --verifier-url`): an operator's node opens the " +
-        "blob, checks the record against the tree and proves the fraud itself; or ask an operator for your slot's path",
+        "operators (encrypted to their registered keys), so its leaves cannot be read here. Ask a recipient " +
+        "operator's node for the committed path at your record's slot and prove with it: `fraud prove <record> " +
+        "--path-url <operator node>` (the path is checked against the on-chain root hash); or forward the record " +
+        "to the operators' verifier services (`record forward --verifier-url`) and let their nodes prove it",
     );
   }
 }

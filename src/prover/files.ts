@@ -40,6 +40,33 @@ export const slotPathFileSchema = z.strictObject({
 /** A parsed slot-path file. */
 export type SlotPathFile = z.infer<typeof slotPathFileSchema>;
 
+/** Format tag and version of the path an operator node serves for a private set (docs/protocol.md section 17.6). */
+export const PRIVATE_SLOT_PATH_FORMAT = "por.private-slot-path";
+export const PRIVATE_SLOT_PATH_VERSION = 1;
+
+/**
+ * The committed node at one slot of a private set's tree and its siblings, bottom-up, as a recipient operator's node
+ * read them from the blob it opened (`POST /path`), version 1. It names the commitment and the serving operator; the
+ * path is self-verifying: the user hashes it up to the `rootHash` the ledger holds for (member, asset, t).
+ */
+export const privateSlotPathFileSchema = z.strictObject({
+  format: z.literal(PRIVATE_SLOT_PATH_FORMAT),
+  version: z.literal(PRIVATE_SLOT_PATH_VERSION),
+  /** The operator whose node opened the blob (a recipient at t). */
+  operator: address,
+  member: address,
+  asset: uint32,
+  t: u64String,
+  slot: uint32,
+  /** The committed root hash of (member, asset, t) the path reaches. */
+  rootHash: field,
+  leaf: node,
+  siblings: z.array(node).min(1).max(64),
+});
+
+/** A private-set slot path as JSON. */
+export type PrivateSlotPathFile = z.infer<typeof privateSlotPathFileSchema>;
+
 /** The Groth16 proof in the verifier's calldata order (B's coordinates already swapped for Solidity). */
 export const calldataProofSchema = z.strictObject({
   a: z.tuple([uint256, uint256]),
@@ -132,6 +159,23 @@ export function parseSlotPathFile(text: string, file = "path.json"): { path: Slo
   return {
     path: { slot: BigInt(f.slot), leaf: n(f.leaf), siblings: f.siblings.map(n) },
     rootHash: f.rootHash === undefined ? undefined : BigInt(f.rootHash),
+  };
+}
+
+/**
+ * Parses a private-set slot path (`por.private-slot-path` v1, the answer of an operator node's `POST /path`), named
+ * `source` in errors.
+ */
+export function parsePrivateSlotPathFile(
+  text: string,
+  source = "private slot path",
+): { file: PrivateSlotPathFile; path: SlotPath; rootHash: bigint } {
+  const f = parseJson(privateSlotPathFileSchema, text, source);
+  const n = (x: { h: string; s: string }) => ({ h: BigInt(x.h), s: BigInt(x.s) });
+  return {
+    file: f,
+    path: { slot: BigInt(f.slot), leaf: n(f.leaf), siblings: f.siblings.map(n) },
+    rootHash: BigInt(f.rootHash),
   };
 }
 

@@ -1,6 +1,6 @@
 // The path at one slot of a member's tree, rebuilt from its published leaves payload (src/tree/leaves.ts), also for a
 // slot beyond the payload's slot space. No Node built-in: the web page rebuilds the tree in the browser with it.
-import { emptySubtrees, hashNode, type TreeCrypto } from "../tree/index.js";
+import { emptySubtrees, hashNode, type SumTree, type TreeCrypto } from "../tree/index.js";
 import { rebuildFromLeaves, type LeavesHeader } from "../tree/leaves.js";
 import type { SlotPath, TreeNode } from "./statement.js";
 
@@ -14,7 +14,20 @@ export async function slotPathInLeaves(
   slot: bigint,
   name = "leaves payload",
 ): Promise<{ path: SlotPath; rootHash: bigint; header: LeavesHeader }> {
-  const { header, tree } = await rebuildFromLeaves(crypto, bytes);
+  return slotPathInTree(crypto, await rebuildFromLeaves(crypto, bytes), slot, name);
+}
+
+/**
+ * The path at `slot` of a tree already rebuilt from its leaves payload (`rebuildFromLeaves`), with its root hash and
+ * header: what a server answering many slots of one tree computes per request.
+ */
+export function slotPathInTree(
+  crypto: TreeCrypto,
+  rebuilt: { header: LeavesHeader; tree: SumTree },
+  slot: bigint,
+  name = "leaves payload",
+): { path: SlotPath; rootHash: bigint; header: LeavesHeader } {
+  const { header, tree } = rebuilt;
   if (slot >= 1n << BigInt(header.depth)) {
     throw new RangeError(`${name}: slot ${slot} is outside the tree's depth ${header.depth}`);
   }

@@ -145,7 +145,8 @@ const blobLocationSchema = z.strictObject({
     .refine((v) => BigInt(v) < 1n << 64n, "must be below 2^64"),
 });
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Sends `body` as JSON with `status` (never cached). */
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
@@ -157,7 +158,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** Reads a body up to `limit` bytes; throws 413 beyond it (checked on Content-Length first). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     throw new ApiError(413, "body_too_large", `the body has ${declared} bytes; the limit is ${limit}`);
@@ -172,7 +173,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseJson(body: Buffer): unknown {
+/** The body as UTF-8 JSON (400 when empty or malformed). */
+export function parseJson(body: Buffer): unknown {
   if (body.length === 0) throw new ApiError(400, "empty_body", "the request body is empty");
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
@@ -181,7 +183,8 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-function requireJson(req: IncomingMessage): void {
+/** 415 unless the request says its body is JSON. */
+export function requireJson(req: IncomingMessage): void {
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") {
     throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got "${type}"`);
@@ -518,9 +521,16 @@ export class VerifierApi {
   }
 }
 
-/** Creates the HTTP server (not yet listening) with the API's connection cap and request deadline. */
-export function createApiServer(api: VerifierApi, logger: Logger): Server {
-  const timeout = api.limits.requestTimeoutMs;
+/**
+ * An HTTP server (not yet listening) for `listener` with a request deadline and a connection cap; client socket
+ * errors are not logged as the server's own (`quietClientErrors`).
+ */
+export function createBoundedServer(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  limits: { requestTimeoutMs: number; maxConnections: number },
+  logger: Logger,
+): Server {
+  const timeout = limits.requestTimeoutMs;
   const server = createServer(
     {
       requestTimeout: timeout,
@@ -528,14 +538,20 @@ export function createApiServer(api: VerifierApi, logger: Logger): Server {
       // How often Node looks for requests past their deadline (its default, 30 s, would let them run that long).
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(timeout / 4))),
     },
-    api.listener,
+    listener,
   );
   server.keepAliveTimeout = 5_000;
-  server.maxConnections = api.limits.maxConnections;
+  server.maxConnections = limits.maxConnections;
+  quietClientErrors(server, logger);
+  return server;
+}
+
+/** Creates the HTTP server (not yet listening) with the API's connection cap and request deadline. */
+export function createApiServer(api: VerifierApi, logger: Logger): Server {
+  const server = createBoundedServer(api.listener, api.limits, logger);
   // No client address in the log (privacy, docs/protocol.md section 10).
   server.on("drop", () =>
     logger.warn("connection refused: too many open connections", { maxConnections: api.limits.maxConnections }),
   );
-  quietClientErrors(server, logger);
   return server;
 }

@@ -12,6 +12,7 @@ import {
   storageFault,
   watchDatabaseFiles,
 } from "../sqlite/index.js";
+import { WalSync, type SyncFile } from "../sqlite/wal-sync.js";
 import { MIGRATIONS, SqlRecordStore, type Querier, type SqlDriver, type SqlValue } from "./store.js";
 
 /** A transaction waiting for its group. */
@@ -23,7 +24,12 @@ interface PendingTransaction {
 
 const isRead = (sql: string) => /^\s*(SELECT|WITH)\b/i.test(sql);
 
-/** SQLite driver: one connection, WAL journal, full fsync on commit; every operation serialised by a mutex. */
+/**
+ * SQLite driver: one connection, WAL journal, every operation serialised by a mutex. A write is reported done only once
+ * it is on disk: the COMMIT appends to the WAL (`synchronous = NORMAL`) and the WAL is synced on Node's thread pool
+ * before the write's promise settles (src/sqlite/wal-sync.ts), so the event loop never waits for an fsync and the
+ * next group of batches is written while the last one is synced.
+ */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = "sqlite" as const;
   private readonly db: DatabaseSync;
@@ -36,9 +42,43 @@ export class SqliteDriver implements SqlDriver {
   private fault: string | undefined;
   private readonly filesChanged: () => string | undefined;
 
-  constructor(path: string) {
+  /** Syncs the WAL before a write is reported done (none for `:memory:`). */
+  private readonly wal: WalSync | undefined;
+
+  /** `syncFile` replaces the file sync of the WAL (tests). */
+  constructor(path: string, o: { syncFile?: SyncFile } = {}) {
     this.db = openSqlite(path);
     this.filesChanged = watchDatabaseFiles(path);
+    if (path !== ":memory:") {
+      this.db.exec("PRAGMA synchronous = NORMAL");
+      this.wal = new WalSync(path, o.syncFile);
+    }
+  }
+
+  /** WAL syncs done (tests, benches). */
+  get walSyncs(): number {
+    return this.wal?.syncs ?? 0;
+  }
+
+  /**
+   * Resolves once every write committed so far is on disk. A failed sync is a storage fault: the write is visible to
+   * this connection's readers but may not survive a power loss, so it is reported as failed (the client sends again;
+   * the store skips what it already holds).
+   */
+  private async durable(): Promise<void> {
+    if (this.wal === undefined) return;
+    try {
+      await this.wal.durable();
+    } catch (e) {
+      const fault = storageFault(e) ?? (e as Error).message;
+      this.fault = `the write-ahead log could not be synced to disk: ${fault}`;
+      throw new Error(`${this.fault} (the write may not survive a power loss; send it again)`, { cause: e });
+    }
+  }
+
+  /** Calls `settle` once the commits so far are on disk ({@link durable}), or `reject` with the failed sync's error. */
+  private settleDurable(settle: () => void, reject: (e: unknown) => void): void {
+    this.durable().then(settle, reject);
   }
 
   problem(): string | undefined {
@@ -71,13 +111,15 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
-  query<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []) {
-    return this.serial(async () => this.exec<T>(sql, params));
+  async query<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []) {
+    const out = await this.serial(async () => this.exec<T>(sql, params));
+    if (!isRead(sql)) await this.durable();
+    return out;
   }
 
   /**
-   * Runs `fn` in a transaction of its own: all of it or none of it is stored, and the promise settles after the
-   * commit (synchronous = FULL: on disk). Group commit (issue 18): transactions queued while another one runs share
+   * Runs `fn` in a transaction of its own: all of it or none of it is stored, and the promise settles once the
+   * commit is on disk (the WAL synced off the event loop: {@link durable}). Group commit (issue 18): transactions queued while another one runs share
    * one BEGIN ... COMMIT, each inside its own SAVEPOINT, so N concurrent batches cost one fsync instead of N (the
    * commit blocks the event loop: node:sqlite is synchronous, and an fsync here is ~5-10 ms); a body
    * that throws is rolled back to its savepoint (nothing of it stored) and rejects alone, the others commit.
@@ -102,12 +144,15 @@ export class SqliteDriver implements SqlDriver {
     };
     if (group.length === 1) {
       const [{ fn, resolve, reject }] = group;
+      let value: unknown;
       try {
         if (this.closed) throw new Error("the SQLite store is closed");
-        resolve(await inTransactionAsync(this.db, () => fn(inner)));
+        value = await inTransactionAsync(this.db, () => fn(inner));
       } catch (e) {
         reject(e);
+        return;
       }
+      this.settleDurable(() => resolve(value), reject);
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
@@ -152,9 +197,10 @@ export class SqliteDriver implements SqlDriver {
     }
     this.groupCommits.groups++;
     this.groupCommits.transactions += group.length;
+    // A body that failed rolled back to its savepoint: nothing of it to sync, it rejects at once.
     for (const [i, g] of group.entries()) {
       const o = outcomes[i];
-      if (o.ok) g.resolve(o.value);
+      if (o.ok) this.settleDurable(() => g.resolve(o.value), g.reject);
       else g.reject(o.error);
     }
   }

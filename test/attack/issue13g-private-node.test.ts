@@ -83,7 +83,8 @@
 // fails private-blob on the first attempt (the malformed blobs, end to end the short member slashed); a private set
 // at a t with no recipients is voted Insolvent ("no recipients at t"); the node keeps its earlier encryption keys
 // (`privateKeys.previousKeys`, POR_PREVIOUS_ENCRYPTION_KEYS) and opens a blob with the key in force at its t;
-// committedLeaves refuses a private set with PrivateSetLeavesError. The sealer names an operator whose key gives an
+// committedLeaves refuses a private set with PrivateSetLeavesError (branch path13: a recipient operator's node serves
+// the record holder's slot path, `fraud prove --path-url`, test/node/private-path.test.ts). The sealer names an operator whose key gives an
 // all-zero secret; the registry's refusal of the low-order encodings is on main (the three registry tests stay
 // skipped here until the merge). The hidden-user lock-out (finding 1) stays open and skipped (docs/threat-model.md).
 //

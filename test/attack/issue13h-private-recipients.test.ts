@@ -12,7 +12,10 @@
 // X25519 key; operator 0 rotates to a second key whose validFrom is exactly t (so its node runs with the new key and
 // the old one in POR_PREVIOUS_ENCRYPTION_KEYS).
 //
-// EXPLOIT 1 (it.skip; medium): the recipients check reads `encryptionRecipientsAt(t)` when the node judges, and the
+// Every EXPLOIT below is now a passing defence (the recipients fixed at t, merged from branch p13h, and the fixes of
+// EXPLOITS 2, 2b and 3); each test says what it was.
+//
+// EXPLOIT 1 (medium): the recipients check reads `encryptionRecipientsAt(t)` when the node judges, and the
 // registry answers it with who may decrypt *now* (`_mayDecrypt`: operating now or AUDITOR_ROLE now), so an account
 // that becomes a reader again after the member sealed is "left out" of an honest blob. The auditor's role is revoked
 // before the member seals (the library seals to the three operators, as the registry says) and granted again after the
@@ -26,7 +29,7 @@
 // block of the member's commit (`blockTag` = the SetCommitted/RequestAnswered block) and the sealer's read to the
 // block it seals at; either way a reader added after the seal is not expected.
 //
-// EXPLOIT 2 (it.skip; low): an Exiting operator's node (still holding its key, still running) is no recipient
+// EXPLOIT 2 (low): an Exiting operator's node (still holding its key, still running) is no recipient
 // (`_mayDecrypt` is false), so the member rightly leaves it out; but privateKeyFor asks only `encryptionKeyAt`
 // (status-blind), finds its key in force at t and opens: "operator X is not a recipient of the blob; ... the member
 // locked a verifier out", an Insolvent vote on every honest private set, with an accusation that is false. (The
@@ -35,7 +38,7 @@
 // recipients check uses). EXPLOIT 2b: the same with the exit requested before t (operator 2 no reader at t by any
 // reading of the registry, the library seals to operators 0, 1 and the auditor): node 2 votes Insolvent all the same.
 //
-// EXPLOIT 5 (it.skip; medium, the member's side of EXPLOIT 1's cause): a reader that leaves after t is not expected
+// EXPLOIT 5 (medium, the member's side of EXPLOIT 1's cause): a reader that leaves after t is not expected
 // either, so a member may lock out exactly the reader it fears. It hides a 4-unit user (liabilities 5 of 9, reserves
 // 10); the user's signed record is held by operator 2 alone; operator 2 requests its exit (unbonding, its verifier
 // service still running) and the member seals, as the library does, to operators 0 and 1 and the auditor. Nodes 0
@@ -45,7 +48,7 @@
 // the wrap check; this is the same lock-out with no bad wrap. Fix: the recipients fixed at t (branch p13h): operator 2
 // could co-sign at t, so every node refuses a blob without it.
 //
-// EXPLOIT 3 (it.skip; low): extras "not in the registry" are taken without limit. checkPrivateBlobRecipients allows
+// EXPLOIT 3 (low): extras "not in the registry" are taken without limit. checkPrivateBlobRecipients allows
 // any extra entry (meant for "a reader that left since the member sealed"), so a member lists 5,000 made-up
 // recipients (a 1.4 MB header): every node votes Solvent and does 5,000 X25519 exchanges, HKDFs and AEAD openings per
 // asset in checkEveryWrap, synchronously on its event loop (about 150 us each measured on this 2-core machine: about
@@ -55,7 +58,7 @@
 // (`encryptionKeyAt(operator, t) == key`, readers that have left included), which bounds the work by the registry's
 // key holders; or cap the entries at the registry's holder count.
 //
-// EXPLOIT 4 (it.skip; low): the same "who may decrypt now" read decides "no recipients at t". The member seals
+// EXPLOIT 4 (low): the same "who may decrypt now" read decides "no recipients at t". The member seals
 // honestly to the four readers of t and commits; inside the attestation window the three operators request their
 // exit and the auditor's role ends; two operators that never registered an encryption key (they judge public sets)
 // find `encryptionRecipientsAt(t)` empty and vote Insolvent ("no recipients at t: ... the member committed a private
@@ -462,31 +465,30 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     expect(out.stake).to.equal(2n * E18);
   });
 
-  it.skip("EXPLOIT 1: the auditor's role is revoked before the member seals and granted again after the commit: every node votes the honest, solvent set Insolvent and the member is slashed 0.4 ETH", async function () {
+  it("defence (was EXPLOIT 1): the auditor's role revoked before the member seals and granted again after the commit changes nothing: it was a reader at t, so it is sealed to and expected, and every node votes Solvent before and after", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     const role = await registry.AUDITOR_ROLE();
     await (await registry.connect(s.governance).revokeRole(role, s.auditor.address)).wait();
-    // The member seals as the library does, to the registry's recipients now: the three operators.
+    // The member seals as the library does, to the registry's recipients of t: the auditor held its role at t, so it
+    // is one of them although its role is revoked now (it was: the three operators only).
     const { blob, recipients } = await sealPrivateBlobForOperators(
       ethers.provider,
       s.d.registry,
       { inner: s.inner, openings: s.sound.proof.openings },
       blobCtx(s),
     );
-    expect(recipients.map((r) => r.operator)).to.deep.equal(s.operators.map((w) => w.address));
+    expect(recipients.map((r) => r.operator)).to.deep.equal(registered(s).map((r) => r.operator));
     await commit(s, blob);
-    // A node that judges now votes Solvent.
     const early = await judge(deps(s, 0), s);
-    expect(early).to.equal("Solvent");
-    // Governance grants the auditor its role again (a renewed engagement; an Exited operator hired as auditor is the
-    // same: its key of t was registered while it operated).
+    // Governance grants the auditor its role again; the recipients of t stay the same.
     await (await registry.connect(s.governance).grantRole(role, s.auditor.address)).wait();
+    expect((await blobRecipientsAt(ethers.provider, s.d.registry, s.t)).map((r) => r.operator)).to.deep.equal(
+      registered(s).map((r) => r.operator),
+    );
     const late = await judgeAll(s);
     const out = await attest(s);
-    // Today: late = three times "Insolvent: asset 1: private-blob: the blob leaves out <auditor>, a recipient the
-    // registry lists at t"; out = { verdicts [2, 2, 2] (Insolvent), status 4 (Insolvent), stake 1.6 ETH }: an honest,
-    // solvent member slashed 20% for an act of governance after its seal. Fixed: Solvent everywhere, Finalized, 2 ETH.
+    // It was: late three times "Insolvent: ... the blob leaves out <auditor>", the set Insolvent and 0.4 ETH slashed.
     expect({ early, late, ...out }).to.deep.equal({
       early: "Solvent",
       late: ["Solvent", "Solvent", "Solvent"],
@@ -496,12 +498,12 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     });
   });
 
-  it.skip("EXPLOIT 1b: a node whose RPC answers encryptionRecipientsAt from a block before an operator's exit votes an honest set Insolvent", async function () {
+  it("defence (was EXPLOIT 1b): a node whose RPC answers encryptionRecipientsAt from a block before an operator's exit reads the same recipients of t and votes Solvent", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const ledger = await ethers.getContractAt("CommitmentLedger", s.d.ledger);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     const beforeExit = await ethers.provider.getBlockNumber();
-    // Operator 2 leaves after t; the member then seals, as the library does, to the other three readers.
+    // Operator 2 leaves after t; it was a reader at t, so the member seals to it (it was left out).
     await (await registry.connect(s.operators[2].connect(ethers.provider)).requestExit()).wait();
     const { blob, recipients } = await sealPrivateBlobForOperators(
       ethers.provider,
@@ -509,17 +511,13 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
       { inner: s.inner, openings: s.sound.proof.openings },
       blobCtx(s),
     );
-    expect(recipients.map((r) => r.operator)).to.not.include(s.operators[2].address);
+    expect(recipients.map((r) => r.operator)).to.include(s.operators[2].address);
     await commit(s, blob);
     expect((await ledger.setOf(s.member.address, s.t)).status).to.equal(1n);
-    // Node 1's RPC (a load-balanced endpoint) serves the commit's logs from a fresh backend and this eth_call from
-    // one a few blocks behind, before operator 2's exit.
+    // Node 1's RPC serves this eth_call from a backend a few blocks behind, before operator 2's exit.
     const lagging = intercepting(RECIPIENTS_AT, (tx, real) => real({ ...tx, blockTag: beforeExit }));
-    const v = await judge(deps(s, 1, lagging), s);
-    // Today: "Insolvent: asset 1: private-blob: the blob leaves out <operator 2>, a recipient the registry lists at
-    // t". Fixed (the read pinned to the commit's block, which a lagging backend cannot serve, or the recipients fixed at
-    // t and sealed to by the member): Solvent, or postponed (an error naming the block), never Insolvent.
-    expect(v).to.not.match(/^Insolvent/);
+    expect(await judge(deps(s, 1, lagging), s)).to.equal("Solvent");
+    expect(await judge(deps(s, 1), s)).to.equal("Solvent");
   });
 
   it("defence (was EXPLOIT 2): an Exiting operator's node, which the member rightly leaves out, votes every honest private set Insolvent and accuses the member of locking it out", async function () {
@@ -560,41 +558,45 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     expect(seen[2]).to.match(/^PrivateSetNotVerified: /);
   });
 
-  it.skip("EXPLOIT 5: a member hides a user and commits right after the one operator holding the user's record requests its exit, leaving it out: the other nodes co-sign Solvent and the set is finalized", async function () {
+  it("defence (was EXPLOIT 5): a member that hides a user cannot lock out the one operator holding the user's record by committing after it requests its exit: the library seals to it (a reader at t) and it proves the contradiction; a blob leaving it out is voted Insolvent by the others and the member is slashed", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     // The hidden user (4 units, slot 7) forwarded its signed record to operator 2's verifier service.
     const held = s.omitting.records.filter((r) => r.balance === (4n * E18).toString());
     expect(held.map((r) => r.slot)).to.deep.equal([7]);
-    // Control: sealed to every reader of t, operator 2 reads the tree and finds the contradiction.
+    // Operator 2 requests its exit after t (its unbonding runs; its verifier service still holds the record).
+    await (await registry.connect(s.operators[2].connect(ethers.provider)).requestExit()).wait();
+    // The library seals to the recipients of t, operator 2 among them: its node reads the tree and finds the
+    // contradiction.
     {
-      await commit(s, s.omitting.build.blob, s.omitting.build);
+      const { blob, recipients } = await sealPrivateBlobForOperators(
+        ethers.provider,
+        s.d.registry,
+        { inner: s.omitting.inner, openings: s.omitting.build.proof.openings },
+        blobCtx(s),
+      );
+      expect(recipients.map((r) => r.operator)).to.include(s.operators[2].address);
+      await commit(s, blob, s.omitting.build);
       const v = await verifySubject({ ...deps(s, 2), held: memoryHeldRecords(held) }, subject(s));
       expect(v.verdict).to.equal(Verdict.Insolvent);
       expect(v.contradictions.map((c) => c.records.length)).to.deep.equal([1]);
-      await networkHelpers.loadFixture(setup);
     }
-    // Operator 2 requests its exit after t (its unbonding runs; its verifier service still holds the record). The
-    // member, watching for it, seals as the library does (operators 0 and 1 and the auditor) and commits.
+    // The member seals by hand to operators 0 and 1 and the auditor, leaving operator 2 out (it was the library's
+    // choice, and nodes 0 and 1 co-signed Solvent: the set was Finalized and the member kept its 2 ETH).
+    await networkHelpers.loadFixture(setup);
     await (await registry.connect(s.operators[2].connect(ethers.provider)).requestExit()).wait();
-    const { blob } = await sealPrivateBlobForOperators(
-      ethers.provider,
-      s.d.registry,
+    const blob = sealPrivateBlob(
       { inner: s.omitting.inner, openings: s.omitting.build.proof.openings },
+      registered(s).filter((r) => r.operator !== s.operators[2].address),
       blobCtx(s),
     );
     await commit(s, blob, s.omitting.build);
-    const v2 = await verifySubject({ ...deps(s, 2), held: memoryHeldRecords(held) }, subject(s));
-    expect(v2.contradictions).to.have.length(0);
+    const seen = await judgeAll(s);
+    for (const v of seen.slice(0, 2))
+      expect(v).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: .*${s.operators[2].address}`));
     const out = await attest(s);
-    // Today: out = { verdicts [1, 1, 2], status 2 (Finalized), stake 2 ETH }: nodes 0 and 1 (4 ETH, 2 signers) co-sign
-    // Solvent, operator 2 cannot read the tree, so no LeafMismatch, and the hidden user's 4 units are owed by a member
-    // the consortium attested solvent. Fixed (the recipients fixed at t, branch p13h: operator 2 could co-sign at t,
-    // so nodes 0 and 1 refuse a blob that leaves it out): the set is attested Insolvent and the member slashed.
-    expect(
-      out,
-      JSON.stringify(out, (_, x: unknown) => (typeof x === "bigint" ? String(x) : x)),
-    ).to.satisfy((x: { status: bigint; stake: bigint }) => x.status !== 2n && x.stake < 2n * E18);
+    expect(out.status, JSON.stringify(seen)).to.equal(4n);
+    expect(out.stake).to.be.lessThan(2n * E18);
   });
 
   it("defence (was EXPLOIT 3): a header with 5,000 recipients nobody registered is taken: every node votes Solvent after 5,000 key exchanges per asset", async function () {
@@ -619,7 +621,7 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
       expect(v).to.match(new RegExp(`^Insolvent: asset ${ETH}: private-blob: .*${extras[0].operator}`));
   });
 
-  it.skip("EXPLOIT 4: the readers the member sealed to leave before the set is judged; two operators without encryption keys vote the honest set Insolvent (no recipients at t) and it is slashed 0.4 ETH", async function () {
+  it("defence (was EXPLOIT 4): the readers the member sealed to leave before the set is judged; the recipients of t still name them, so two operators without encryption keys sign nothing and the member keeps its stake", async function () {
     const s = await networkHelpers.loadFixture(setup);
     const registry = await ethers.getContractAt("ConsortiumRegistry", s.d.registry);
     // Two operators that never registered an encryption key (they judge public sets; 4 ETH, 2 signers: a quorum).
@@ -635,16 +637,17 @@ describe("attack 13h: the verifiable wrap and the recipients check of private bl
     // role ends.
     for (const w of s.operators) await (await registry.connect(w.connect(ethers.provider)).requestExit()).wait();
     await (await registry.connect(s.governance).revokeRole(await registry.AUDITOR_ROLE(), s.auditor.address)).wait();
-    expect(await blobRecipientsAt(ethers.provider, s.d.registry, s.t)).to.deep.equal([]);
+    expect((await blobRecipientsAt(ethers.provider, s.d.registry, s.t)).map((r) => r.operator)).to.deep.equal(
+      registered(s).map((r) => r.operator),
+    );
     const { jobs, ...out } = await runNodes(
       s,
       keyless.map((wallet) => ({ wallet })),
     );
     const seen = jobs.map((j) => `${String(j?.verdict)} ${String(j?.reasons ?? "")}`);
-    // Today: both keyless nodes vote Insolvent ("private-blob: no recipients at t ..."), out = { status 4 (Insolvent),
-    // stake 1.6 ETH }: an honest, solvent member sealed to every reader of t and is slashed 20% because they left
-    // afterwards. Fixed (the recipients fixed at t, branch p13h): the list at t still names the four readers, the
-    // keyless nodes sign nothing (PrivateSetNotVerified) and the member keeps its 2 ETH.
+    // It was: both keyless nodes voted Insolvent ("private-blob: no recipients at t ..."), the set Insolvent and
+    // 0.4 ETH slashed. Now the list at t still names the four readers and the keyless nodes sign nothing.
+    for (const v of seen) expect(v).to.match(/^null .* has no encryption key .*: it signs nothing for it$/);
     expect({ seen, ...out }, `${seen.join("; ")} | status ${out.status}, stake ${out.stake}`).to.satisfy(
       (x: { status: bigint; stake: bigint }) => x.status !== 4n && x.stake === 2n * E18,
     );
