@@ -102,7 +102,7 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
       }
       try {
         const raw = (await factory.fresh()).store;
-        let t0 = performance.now();
+        const t0 = performance.now();
         for (let i = 0; i < n; i += batch) await raw.insertRecords(rows.slice(i, i + batch));
         const rawRate = n / ((performance.now() - t0) / 1000);
         await raw.close();
