@@ -17,6 +17,7 @@ export const CONSORTIUM_FUTURES = {
   registry: "ConsortiumRegistry",
   vault: "CollateralVault",
   reserveRegistry: "ReserveRegistry",
+  privateReserveRegistry: "PrivateReserveRegistry",
   reputation: "Reputation",
   ledger: "CommitmentLedger",
   verifier: "FraudVerifier",

@@ -5514,6 +5514,179 @@ export const EIGEN_LAYER_STAKE_SOURCE_ABI = [
   { stateMutability: "payable", type: "receive" },
 ] as const;
 
+/** JSON ABI of `PrivateReserveRegistry` (contracts/PrivateReserveRegistry.sol). */
+export const PRIVATE_RESERVE_REGISTRY_ABI = [
+  {
+    inputs: [{ internalType: "address", name: "registry_", type: "address" }],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  { inputs: [], name: "InvalidShortString", type: "error" },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "PrivateReserveRegistryAlreadyRegistered",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "caller", type: "address" },
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+    ],
+    name: "PrivateReserveRegistryNotAllowed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "PrivateReserveRegistryNotMember",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "PrivateReserveRegistryNotRegistered",
+    type: "error",
+  },
+  { inputs: [], name: "PrivateReserveRegistryZero", type: "error" },
+  { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { indexed: false, internalType: "uint64", name: "registeredAt", type: "uint64" },
+    ],
+    name: "CommitmentRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "by", type: "address" },
+      { indexed: false, internalType: "uint64", name: "removedAt", type: "uint64" },
+    ],
+    name: "CommitmentRemoved",
+    type: "event",
+  },
+  { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
+  {
+    inputs: [],
+    name: "COMMITMENT_DOMAIN",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "PRIVATE_RESERVE_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "commitmentCount",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "wallet", type: "address" },
+      { internalType: "bytes32", name: "salt", type: "bytes32" },
+    ],
+    name: "commitmentOf",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "commitmentRecord",
+    outputs: [
+      {
+        components: [
+          { internalType: "address", name: "member", type: "address" },
+          { internalType: "uint64", name: "registeredAt", type: "uint64" },
+          { internalType: "uint64", name: "removedAt", type: "uint64" },
+        ],
+        internalType: "struct IPrivateReserveRegistry.CommitmentRecord",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "commitmentsOf",
+    outputs: [{ internalType: "bytes32[]", name: "", type: "bytes32[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+    ],
+    name: "consentDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "eip712Domain",
+    outputs: [
+      { internalType: "bytes1", name: "fields", type: "bytes1" },
+      { internalType: "string", name: "name", type: "string" },
+      { internalType: "string", name: "version", type: "string" },
+      { internalType: "uint256", name: "chainId", type: "uint256" },
+      { internalType: "address", name: "verifyingContract", type: "address" },
+      { internalType: "bytes32", name: "salt", type: "bytes32" },
+      { internalType: "uint256[]", name: "extensions", type: "uint256[]" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "memberAt",
+    outputs: [{ internalType: "address", name: "member", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "registerCommitment",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "removeCommitment",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+] as const;
+
 /** JSON ABI of `Reputation` (contracts/Reputation.sol). */
 export const REPUTATION_ABI = [
   {
@@ -12262,6 +12435,142 @@ export const I_LEAF_MISMATCH_VERIFIER_ABI = [
     name: "verifyProof",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
+    type: "function",
+  },
+] as const;
+
+/** JSON ABI of `IPrivateReserveRegistry` (contracts/interfaces/IPrivateReserveRegistry.sol). */
+export const I_PRIVATE_RESERVE_REGISTRY_ABI = [
+  {
+    inputs: [
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { internalType: "address", name: "member", type: "address" },
+    ],
+    name: "PrivateReserveRegistryAlreadyRegistered",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "caller", type: "address" },
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+    ],
+    name: "PrivateReserveRegistryNotAllowed",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "caller", type: "address" }],
+    name: "PrivateReserveRegistryNotMember",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "PrivateReserveRegistryNotRegistered",
+    type: "error",
+  },
+  { inputs: [], name: "PrivateReserveRegistryZero", type: "error" },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { indexed: false, internalType: "uint64", name: "registeredAt", type: "uint64" },
+    ],
+    name: "CommitmentRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "member", type: "address" },
+      { indexed: true, internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "by", type: "address" },
+      { indexed: false, internalType: "uint64", name: "removedAt", type: "uint64" },
+    ],
+    name: "CommitmentRemoved",
+    type: "event",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "commitmentCount",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "address", name: "wallet", type: "address" },
+      { internalType: "bytes32", name: "salt", type: "bytes32" },
+    ],
+    name: "commitmentOf",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "commitmentRecord",
+    outputs: [
+      {
+        components: [
+          { internalType: "address", name: "member", type: "address" },
+          { internalType: "uint64", name: "registeredAt", type: "uint64" },
+          { internalType: "uint64", name: "removedAt", type: "uint64" },
+        ],
+        internalType: "struct IPrivateReserveRegistry.CommitmentRecord",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "member", type: "address" }],
+    name: "commitmentsOf",
+    outputs: [{ internalType: "bytes32[]", name: "", type: "bytes32[]" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "member", type: "address" },
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+    ],
+    name: "consentDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "commitment", type: "bytes32" },
+      { internalType: "uint64", name: "t", type: "uint64" },
+    ],
+    name: "memberAt",
+    outputs: [{ internalType: "address", name: "member", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "registerCommitment",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes32", name: "commitment", type: "bytes32" }],
+    name: "removeCommitment",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
 ] as const;

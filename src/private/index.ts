@@ -8,3 +8,4 @@ export * from "./check.js";
 export * from "./recipients.js";
 export * from "./member.js";
 export * from "./set.js";
+export * from "./reserves.js";

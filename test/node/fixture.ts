@@ -17,6 +17,7 @@ import { CONSORTIUM_FUTURES, type ConsortiumAddresses } from "../../src/client/i
 import type { AssetCommitment } from "../../src/consortium/index.js";
 import type { Crypto, Point, Signature } from "../../src/crypto/index.js";
 import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
+import { newPrivateReserve, type ConsentSigner, type PrivateReservesFile } from "../../src/private/index.js";
 import {
   leafHash,
   payoutHashOf,
@@ -356,4 +357,42 @@ export async function committedMember<S extends BlobStore>(
   const blobs = store(dir);
   const { poa, commitment, ref } = await commitSnapshot(conn, d, member, t, snap, [reserve], blobs);
   return { d, member, operator, operator2, reserve, t, dir, blobs, poa, commitment, ref };
+}
+
+/**
+ * Commits `wallet` as a private reserve of `member` in PrivateReserveRegistry (a fresh salt, the wallet's consent)
+ * and returns the member's private-reserves file with it added to `file` (a new file when absent).
+ */
+export async function commitPrivateReserve(
+  conn: Conn,
+  d: Pick<Deployment, "privateReserveRegistry">,
+  member: Signer,
+  wallet: ConsentSigner,
+  file?: PrivateReservesFile,
+  o: { salt?: string; consent?: string } = {},
+): Promise<PrivateReservesFile> {
+  const chainId = (await conn.ethers.provider.getNetwork()).chainId;
+  const memberAddress = getAddress(await member.getAddress());
+  const entry = await newPrivateReserve({
+    provider: conn.ethers.provider as import("ethers").Provider,
+    chainId,
+    privateReserveRegistry: d.privateReserveRegistry,
+    member: memberAddress,
+    wallet: await wallet.getAddress(),
+    signer: wallet,
+    ...o,
+  });
+  const prr = await conn.ethers.getContractAt("PrivateReserveRegistry", d.privateReserveRegistry);
+  await (
+    await (prr.connect(member) as import("ethers").Contract).getFunction("registerCommitment")(entry.commitment)
+  ).wait();
+  const base: PrivateReservesFile = file ?? {
+    format: "por.private-reserves",
+    version: 1,
+    chainId: chainId.toString(),
+    privateReserveRegistry: getAddress(d.privateReserveRegistry),
+    member: memberAddress,
+    reserves: [],
+  };
+  return { ...base, reserves: [...base.reserves, entry] };
 }
