@@ -133,7 +133,6 @@ import {
   rootChildrenOf,
   sealPrivateBlob,
   type BlobRecipient,
-  type EncryptionKeyPair,
   type PrivateAssetBuild,
   type PrivateBlobContext,
   type PrivateOpenings,
@@ -145,6 +144,7 @@ import {
   fundedWallet,
   makeSnapshot,
   onboard,
+  operatorsWithKeys,
   registerRecordKey,
   commitPrivateReserve,
   type Conn,
@@ -170,18 +170,7 @@ async function setup() {
   const d = await deploy(conn, "Attack13gNode", "MockLeafMismatchVerifier");
   const [, member] = await ethers.getSigners();
   await onboard(conn, d, member, 2n * E18);
-  const operators: Wallet[] = [];
-  const keys: EncryptionKeyPair[] = [];
-  const registry = await ethers.getContractAt("ConsortiumRegistry", d.registry);
-  for (let i = 0; i < 3; i++) {
-    const w = await fundedWallet(conn, 5n * E18);
-    await onboard(conn, d, w, 2n * E18);
-    const k = generateEncryptionKey();
-    const from = BigInt(await networkHelpers.time.latest()) + 5n;
-    await (await registry.connect(w).registerEncryptionKey(k.publicKey, from)).wait();
-    operators.push(w);
-    keys.push(k);
-  }
+  const { operators, keys } = await operatorsWithKeys(conn, d);
   const prv = await registerRecordKey(conn, d, crypto, member);
   const reserve = await fundedWallet(conn, 10n * E18);
   // A private member's reserve wallet is committed in PrivateReserveRegistry (section 17.8).

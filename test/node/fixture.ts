@@ -17,7 +17,13 @@ import { CONSORTIUM_FUTURES, type ConsortiumAddresses } from "../../src/client/i
 import type { AssetCommitment } from "../../src/consortium/index.js";
 import type { Crypto, Point, Signature } from "../../src/crypto/index.js";
 import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
-import { newPrivateReserve, type ConsentSigner, type PrivateReservesFile } from "../../src/private/index.js";
+import {
+  generateEncryptionKey,
+  newPrivateReserve,
+  type ConsentSigner,
+  type EncryptionKeyPair,
+  type PrivateReservesFile,
+} from "../../src/private/index.js";
 import {
   leafHash,
   payoutHashOf,
@@ -395,4 +401,30 @@ export async function commitPrivateReserve(
     reserves: [],
   };
   return { ...base, reserves: [...base.reserves, entry] };
+}
+
+/**
+ * `n` operators, each a fresh wallet funded with 5 ETH, onboarded with 2 ETH of stake, with an X25519 encryption key
+ * registered to be in force 5 s after the latest block (section 17.6).
+ */
+export async function operatorsWithKeys(
+  conn: Conn,
+  d: Deployment,
+  n = 3,
+): Promise<{ operators: Wallet[]; keys: EncryptionKeyPair[] }> {
+  const registry = await conn.ethers.getContractAt("ConsortiumRegistry", d.registry);
+  const operators: Wallet[] = [];
+  const keys: EncryptionKeyPair[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = await fundedWallet(conn, 5n * E18);
+    await onboard(conn, d, w, 2n * E18);
+    const k = generateEncryptionKey();
+    const from = BigInt((await conn.ethers.provider.getBlock("latest"))!.timestamp) + 5n;
+    await (
+      await (registry.connect(w) as import("ethers").Contract).getFunction("registerEncryptionKey")(k.publicKey, from)
+    ).wait();
+    operators.push(w);
+    keys.push(k);
+  }
+  return { operators, keys };
 }

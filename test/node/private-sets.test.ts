@@ -55,6 +55,7 @@ import {
   fundedWallet,
   makeSnapshot,
   onboard,
+  operatorsWithKeys,
   commitPrivateReserve,
   registerRecordKey,
   registerReserve,
@@ -76,18 +77,7 @@ async function setup() {
   const d = await deploy(conn, "PrivateNodeTest", "MockLeafMismatchVerifier");
   const [, member] = await ethers.getSigners();
   await onboard(conn, d, member, 2n * E18);
-  const operators: Wallet[] = [];
-  const keys: EncryptionKeyPair[] = [];
-  const registry = await ethers.getContractAt("ConsortiumRegistry", d.registry);
-  for (let i = 0; i < 3; i++) {
-    const w = await fundedWallet(conn, 5n * E18);
-    await onboard(conn, d, w, 2n * E18);
-    const k = generateEncryptionKey();
-    const from = BigInt(await networkHelpers.time.latest()) + 5n;
-    await (await registry.connect(w).registerEncryptionKey(k.publicKey, from)).wait();
-    operators.push(w);
-    keys.push(k);
-  }
+  const { operators, keys } = await operatorsWithKeys(conn, d);
   const prv = await registerRecordKey(conn, d, crypto, member);
   // The member's reserve wallet, committed in PrivateReserveRegistry (section 17.8): nothing public names it.
   const reserve = await fundedWallet(conn, 10n * E18);
