@@ -48,16 +48,14 @@
 // served path is exactly the member's own inclusion proof for that slot (nothing beyond what the member's record file
 // shows); a concurrent burst from one client gets at most its burst; concurrent cache lookups share one rebuild.
 import { createServer, request, type Server } from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { connect, type AddressInfo, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, type Signer } from "ethers";
+import { Wallet } from "ethers";
 import { network } from "hardhat";
 
-import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { releaseCurves } from "../../src/circuits/index.js";
 import { TaskOutput } from "../../src/client/index.js";
 import { bookedClaim, committedSet, readFraudProof } from "../../src/consortium/index.js";
@@ -72,8 +70,6 @@ import {
   type PathServerOptions,
   type VerifyDeps,
 } from "../../src/node/index.js";
-import { buildPoa, encodeAssetBlob } from "../../src/poa/index.js";
-import { buildPrivateAsset, privateBlobDigest, privateCommitmentOf, rootChildrenOf } from "../../src/private/index.js";
 import { proveFraud, proverCryptoFrom } from "../../src/prover/index.js";
 import { pathNodes } from "../../src/prover/statement.js";
 import {
@@ -89,111 +85,24 @@ import { encodeLeaves } from "../../src/tree/leaves.js";
 import { forwardedFromRecordFile, parseForwarded } from "../../src/verifier-service/forwarded.js";
 import { fraudProve } from "../../tasks/prove-fraud.js";
 import {
-  E18,
-  ETH,
-  deploy,
-  fundedWallet,
-  makeSnapshot,
-  onboard,
-  operatorsWithKeys,
-  registerRecordKey,
-  registerReserve,
-  type Conn,
-  type Deployment,
-  type MemberSnapshot,
-} from "../node/fixture.js";
+  commitPrivateSnapshot,
+  pathDeps,
+  privatePathWorld,
+  recordFile,
+  type PathWorld,
+  type PrivateCommitter,
+} from "../helpers/private-path.js";
+import { E18, ETH, fundedWallet, type Conn, type MemberSnapshot } from "../node/fixture.js";
 
 const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
 const { ethers, networkHelpers } = conn;
 let crypto: Crypto;
 
-/**
- * As test/node/private-path.test.ts: a member (2 ETH stake, reserves 10), three operators with encryption keys; the
- * member's private set at t covers users of 2, 3, 4 units at slots 1, 4, 7 and leaves the third (slot 7) out.
- */
-async function setup() {
-  const d = await deploy(conn, "Path13Attack", "LeafMismatch32Verifier");
-  const [, member] = await ethers.getSigners();
-  await onboard(conn, d, member, 2n * E18);
-  const { operators, keys } = await operatorsWithKeys(conn, d);
-  const prv = await registerRecordKey(conn, d, crypto, member);
-  const reserve = await fundedWallet(conn, 10n * E18);
-  await registerReserve(conn, d, member, reserve);
-  await networkHelpers.time.increase(60);
-  const t = BigInt(await networkHelpers.time.latest());
-  await networkHelpers.time.increase(10);
-  await networkHelpers.mine(1);
-  const dir = await mkdtemp(join(tmpdir(), "por-path13-attack-"));
-  const blobs = new LocalBlobStore(join(dir, "blobs"));
-  const chainId = (await ethers.provider.getNetwork()).chainId;
-  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18, 4n * E18], [2]);
-  const w = { d, member, reserve, chainId, blobs };
-  await commitPrivate(w, t, snap);
-  await networkHelpers.mine(2);
-  return { d, member, operators, keys, prv, reserve, t, chainId, snap, dir, blobs, w };
-}
-type Setup = Awaited<ReturnType<typeof setup>>;
-
-async function commitPrivate(
-  w: { d: Deployment; member: Signer & { address: string }; reserve: Wallet; chainId: bigint; blobs: LocalBlobStore },
-  t: bigint,
-  snap: Pick<MemberSnapshot, "tree" | "leaves">,
-): Promise<void> {
-  const poa = await buildPoa({
-    provider: ethers.provider,
-    ledger: w.d.ledger,
-    reserveRegistry: w.d.reserveRegistry,
-    registry: w.d.registry,
-    member: w.member.address,
-    t,
-    assets: [ETH],
-    signers: [w.reserve],
-  });
-  const built = await buildPrivateAsset({
-    runner: ethers.provider,
-    chainId: w.chainId,
-    ledger: w.d.ledger,
-    registry: w.d.registry,
-    member: w.member.address,
-    t,
-    asset: ETH,
-    rootHash: snap.tree.root.h,
-    children: rootChildrenOf((xs) => crypto.poseidon(xs), snap.tree),
-    inner: encodeAssetBlob(poa, ETH, snap.leaves),
-    reserves: BigInt(poa.assets[0].total),
-  });
-  await w.blobs.put(built.blob);
-  const ledger = await ethers.getContractAt("CommitmentLedger", w.d.ledger);
-  const c = privateCommitmentOf(ETH, built.commitment.rootHash, privateBlobDigest(built.blob), built.proof);
-  await (await ledger.connect(w.member).commitPrivate(t, [c])).wait();
-}
-
-function recordFile(snap: MemberSnapshot, i: number): RecordFile {
-  const r = snap.records[i];
-  return recordFileOf({
-    accountId: `user-${i}`,
-    accountSalt: BigInt(i + 1),
-    assetSymbol: "ETH",
-    record: {
-      member: BigInt(r.member),
-      asset: r.asset,
-      t: BigInt(r.t),
-      slot: r.slot,
-      accountKey: BigInt(r.accountKey),
-      balance: BigInt(r.balance),
-      payoutHash: BigInt(r.payoutHash ?? 0),
-    },
-    payout: snap.payouts[i],
-    message: BigInt(r.message),
-    nullifier: BigInt(r.nullifier),
-    signature: { R8x: BigInt(r.r8x), R8y: BigInt(r.r8y), S: BigInt(r.s) },
-    recordKey: { Ax: BigInt(r.ax), Ay: BigInt(r.ay), keyHash: BigInt(r.keyHash) },
-    D: snap.tree.depth,
-    d: snap.tree.slotBits,
-    root: snap.tree.root,
-    proof: snap.tree.proof(r.slot),
-  });
-}
+/** As test/node/private-path.test.ts (test/helpers/private-path.ts): the hidden user is record 2, at slot 7. */
+const setup = () => privatePathWorld(conn, crypto, "Path13Attack");
+type Setup = PathWorld;
+const commitPrivate = (w: PrivateCommitter, t: bigint, snap: Pick<MemberSnapshot, "tree" | "leaves">) =>
+  commitPrivateSnapshot(conn, crypto, w, t, snap);
 
 /** A record the member signs for (asset, t, slot) of a tree (what a member, or one of its users, holds). */
 function signedRecord(
@@ -223,23 +132,8 @@ function signedRecord(
   });
 }
 
-function deps(s: Setup, i: number, blobs: BlobSource = localBlobSource(s.blobs)): VerifyDeps {
-  return {
-    provider: ethers.provider,
-    chainId: s.chainId,
-    addresses: {
-      ledger: s.d.ledger,
-      registry: s.d.registry,
-      reserveRegistry: s.d.reserveRegistry,
-      adjudicator: s.d.adjudicator,
-    },
-    crypto,
-    blobs,
-    depth: 32,
-    log: silentLogger,
-    privateKeys: { operator: s.operators[i].address, encryptionKey: s.keys[i] },
-  };
-}
+const deps = (s: Setup, i: number, blobs: BlobSource = localBlobSource(s.blobs)): VerifyDeps =>
+  pathDeps(conn, crypto, s, s.operators[i].address, s.keys[i], blobs);
 
 async function pathServer(
   o: Omit<PathServerOptions, "port" | "log"> & Record<string, unknown>,

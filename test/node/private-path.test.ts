@@ -7,16 +7,14 @@
 // another slot, a public set, a node that is no recipient, an operator answering a forged path (refused before any
 // proof), and the honest case (the record matches its leaf: nothing to prove).
 import { createServer, type Server } from "node:http";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, type Signer } from "ethers";
+import { Wallet } from "ethers";
 import { network } from "hardhat";
 
-import { LocalBlobStore } from "../../src/blobstore/index.js";
 import { releaseCurves } from "../../src/circuits/index.js";
 import { TaskOutput } from "../../src/client/index.js";
 import { bookedClaim, committedSet, readFraudProof } from "../../src/consortium/index.js";
@@ -31,15 +29,7 @@ import {
   silentLogger,
   type VerifyDeps,
 } from "../../src/node/index.js";
-import { buildPoa, encodeAssetBlob } from "../../src/poa/index.js";
-import {
-  buildPrivateAsset,
-  generateEncryptionKey,
-  privateBlobDigest,
-  privateCommitmentOf,
-  rootChildrenOf,
-  type EncryptionKeyPair,
-} from "../../src/private/index.js";
+import { generateEncryptionKey, type EncryptionKeyPair } from "../../src/private/index.js";
 import { PrivateSetLeavesError, committedLeaves } from "../../src/prover/da.js";
 import { ForgedPathError, PathRefusedError, fetchPrivateSlotPath } from "../../src/prover/path-client.js";
 import { parsePrivateSlotPathFile } from "../../src/prover/files.js";
@@ -47,143 +37,25 @@ import { recordFileOf, type RecordFile } from "../../src/records/record-file.js"
 import { payoutHashOf, recordKeyHash, recordMessage, recordNullifier } from "../../src/records/index.js";
 import { fraudProve, type Args as ProveArgs } from "../../tasks/prove-fraud.js";
 import {
-  E18,
-  ETH,
-  commitSnapshot,
-  deploy,
-  fundedWallet,
-  makeSnapshot,
-  onboard,
-  operatorsWithKeys,
-  registerRecordKey,
-  registerReserve,
-  type Conn,
-  type Deployment,
-  type MemberSnapshot,
-} from "./fixture.js";
+  commitPrivateSnapshot as commitPrivateSnapshot_,
+  pathDeps,
+  privatePathWorld,
+  recordFile,
+  type PathWorld,
+  type PrivateCommitter,
+} from "../helpers/private-path.js";
+import { E18, ETH, fundedWallet, makeSnapshot, type Conn, type MemberSnapshot } from "./fixture.js";
 
 const conn = (await network.create()) as unknown as Conn & Awaited<ReturnType<typeof network.create>>;
 const { ethers, networkHelpers } = conn;
 let crypto: Crypto;
 
-/**
- * A member (2 ETH of stake, a reserve wallet of 10) and three operators with registered encryption keys, on a
- * deployment with the generated LeafMismatch32 verifier. The member's private set at t covers users of 2, 3 and 4
- * units and leaves the third (slot 7) out (liabilities 5, reserves 10: solvent only by the omission); at a later t2 it
- * commits a public set (users of 1 and 2 units).
- */
-async function setup() {
-  const d = await deploy(conn, "PrivatePathTest", "LeafMismatch32Verifier");
-  const [, member] = await ethers.getSigners();
-  await onboard(conn, d, member, 2n * E18);
-  const { operators, keys } = await operatorsWithKeys(conn, d);
-  const prv = await registerRecordKey(conn, d, crypto, member);
-  const reserve = await fundedWallet(conn, 10n * E18);
-  await registerReserve(conn, d, member, reserve);
-  await networkHelpers.time.increase(60);
-  const t = BigInt(await networkHelpers.time.latest());
-  await networkHelpers.time.increase(10);
-  await networkHelpers.mine(1);
-  const dir = await mkdtemp(join(tmpdir(), "por-private-path-"));
-  const blobs = new LocalBlobStore(join(dir, "blobs"));
-  const chainId = (await ethers.provider.getNetwork()).chainId;
-  const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18, 4n * E18], [2]);
-  const w = { d, member, reserve, chainId, blobs };
-  await commitPrivateSnapshot(w, t, snap);
-  // A later public snapshot of the same member.
-  await networkHelpers.time.increase(60);
-  const t2 = BigInt(await networkHelpers.time.latest());
-  await networkHelpers.time.increase(10);
-  await networkHelpers.mine(1);
-  const pub = await makeSnapshot(crypto, prv, member.address, t2, [1n * E18, 2n * E18]);
-  await commitSnapshot(conn, d, member, t2, pub, [reserve], blobs);
-  await networkHelpers.mine(2);
-  return { d, member, operators, keys, prv, reserve, t, t2, chainId, snap, pub, dir, blobs };
-}
-
-/** Builds the member's PoA at t, proves and seals `snap` as its private asset, stores the blob, commits the set. */
-async function commitPrivateSnapshot(
-  w: { d: Deployment; member: Signer & { address: string }; reserve: Wallet; chainId: bigint; blobs: LocalBlobStore },
-  t: bigint,
-  snap: MemberSnapshot,
-): Promise<void> {
-  const poa = await buildPoa({
-    provider: ethers.provider,
-    ledger: w.d.ledger,
-    reserveRegistry: w.d.reserveRegistry,
-    registry: w.d.registry,
-    member: w.member.address,
-    t,
-    assets: [ETH],
-    signers: [w.reserve],
-  });
-  const built = await buildPrivateAsset({
-    runner: ethers.provider,
-    chainId: w.chainId,
-    ledger: w.d.ledger,
-    registry: w.d.registry,
-    member: w.member.address,
-    t,
-    asset: ETH,
-    rootHash: snap.tree.root.h,
-    children: rootChildrenOf((xs) => crypto.poseidon(xs), snap.tree),
-    inner: encodeAssetBlob(poa, ETH, snap.leaves),
-    reserves: BigInt(poa.assets[0].total),
-  });
-  await w.blobs.put(built.blob);
-  const ledger = await ethers.getContractAt("CommitmentLedger", w.d.ledger);
-  const c = privateCommitmentOf(ETH, built.commitment.rootHash, privateBlobDigest(built.blob), built.proof);
-  await (await ledger.connect(w.member).commitPrivate(t, [c])).wait();
-}
-
-type Setup = Awaited<ReturnType<typeof setup>>;
-
-/** The user's record file (por.record v2) of record `i` of a snapshot, as the member handed it out. */
-function recordFile(snap: MemberSnapshot, i: number): RecordFile {
-  const r = snap.records[i];
-  return recordFileOf({
-    accountId: `user-${i}`,
-    accountSalt: BigInt(i + 1),
-    assetSymbol: "ETH",
-    record: {
-      member: BigInt(r.member),
-      asset: r.asset,
-      t: BigInt(r.t),
-      slot: r.slot,
-      accountKey: BigInt(r.accountKey),
-      balance: BigInt(r.balance),
-      payoutHash: BigInt(r.payoutHash ?? 0),
-    },
-    payout: snap.payouts[i],
-    message: BigInt(r.message),
-    nullifier: BigInt(r.nullifier),
-    signature: { R8x: BigInt(r.r8x), R8y: BigInt(r.r8y), S: BigInt(r.s) },
-    recordKey: { Ax: BigInt(r.ax), Ay: BigInt(r.ay), keyHash: BigInt(r.keyHash) },
-    D: snap.tree.depth,
-    d: snap.tree.slotBits,
-    root: snap.tree.root,
-    proof: snap.tree.proof(r.slot),
-  });
-}
-
-/** Verification deps of a node of `operator` holding `key` (no held records: the user holds its own). */
-function deps(s: Setup, operator: string, key: EncryptionKeyPair): VerifyDeps {
-  return {
-    provider: ethers.provider,
-    chainId: s.chainId,
-    addresses: {
-      ledger: s.d.ledger,
-      registry: s.d.registry,
-      reserveRegistry: s.d.reserveRegistry,
-      adjudicator: s.d.adjudicator,
-    },
-    crypto,
-    blobs: localBlobSource(s.blobs),
-    depth: 32,
-    log: silentLogger,
-    privateKeys: { operator, encryptionKey: key },
-  };
-}
+const setup = () => privatePathWorld(conn, crypto, "PrivatePathTest");
+type Setup = PathWorld;
+const commitPrivateSnapshot = (w: PrivateCommitter, t: bigint, snap: MemberSnapshot) =>
+  commitPrivateSnapshot_(conn, crypto, w, t, snap);
+const deps = (s: Setup, operator: string, key: EncryptionKeyPair): VerifyDeps =>
+  pathDeps(conn, crypto, s, operator, key);
 
 /** The path endpoint of a node with `d` (what OperatorNode serves on `pathPort`), on a free port. */
 async function pathServer(d: VerifyDeps): Promise<{ url: string; server: Server }> {
