@@ -32,8 +32,7 @@ import {
 import type { MemberKeys } from "../src/keys/index.js";
 import { noticeRecordFromArgs, signDepositAddress, signNotice, transfersDomain } from "../src/transfers/index.js";
 import { proveRootSum, slotPathFromLeaves } from "../src/prover/index.js";
-import { generateEncryptionKey, privateReserveCommitment, randomSalt } from "../src/private/index.js";
-import { reserveRegistryDomain, signReserveOwnership } from "../src/chain/index.js";
+import { generateEncryptionKey } from "../src/private/index.js";
 import { ETH_ASSET, TOKEN_ASSET, commitmentOf, deployLedgerSystem } from "../test/contracts/ledger-fixture.js";
 import { committedFraud, eigenLayerConsortium } from "../test/e2e/eigenlayer-fraud.js";
 import { omissionSnapshot, proveOmission, type OmissionSnapshot } from "../test/e2e/omission-fraud.js";
@@ -660,43 +659,6 @@ export default async function run(opts: { quick: boolean }): Promise<string> {
     goal: "<= baseline + 10,000",
     note: `+${(revokeKey - revokeNoKey).toLocaleString("en-US")} over an auditor without a key (${revokeNoKey.toLocaleString("en-US")})`,
   });
-
-  // Reserve registrations (docs/protocol.md 17.8): a private member's salted commitment against the public
-  // registration of a wallet (EIP-712 signature checked on-chain), both by the fixture's member, in the same run.
-  {
-    const chainId = (await ethers.provider.getNetwork()).chainId;
-    const rrAddress = await f.reserveRegistry.getAddress();
-    const prrAddress = await f.privateReserveRegistry.getAddress();
-    const wallet = ethers.Wallet.createRandom();
-    const deadline = BigInt(await time.latest()) + 3_600n;
-    const signature = await signReserveOwnership(wallet, reserveRegistryDomain(chainId, rrAddress), {
-      member: f.member.address,
-      wallet: wallet.address,
-      deadline,
-      nonce: 0n,
-    });
-    const pub = await gasOf(f.reserveRegistry.connect(f.member).registerReserve(wallet.address, deadline, signature));
-    const commitment = (salt: string) =>
-      privateReserveCommitment(chainId, prrAddress, f.member.address, ethers.Wallet.createRandom().address, salt);
-    const c1 = commitment(randomSalt());
-    const first = await gasOf(f.privateReserveRegistry.connect(f.member).registerCommitment(c1));
-    const second = await gasOf(f.privateReserveRegistry.connect(f.member).registerCommitment(commitment(randomSalt())));
-    const removal = await gasOf(f.privateReserveRegistry.connect(f.member).removeCommitment(c1));
-    rows.push({
-      operation: "registerReserve (public, first wallet of the member)",
-      gas: pub,
-      goal: "-",
-      note: "ECDSA check of the wallet's ownership signature on-chain",
-    });
-    rows.push({
-      operation: "registerCommitment (private reserve), first of the member",
-      gas: first,
-      goal: "-",
-      note: "one record word + the member's list (length and entry); no signature check on-chain",
-    });
-    rows.push({ operation: "registerCommitment (private reserve), next", gas: second, goal: "-" });
-    rows.push({ operation: "removeCommitment", gas: removal, goal: "-" });
-  }
 
   const lines = [
     "## gas",

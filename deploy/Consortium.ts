@@ -4,8 +4,7 @@
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network localhost
 //   npx hardhat ignition deploy ignition/modules/Consortium.ts --network sepolia --parameters deploy/parameters.example.json
 //
-// Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry and
-// PrivateReserveRegistry (private-mode members' reserve wallets as salted commitments), Reputation,
+// Contracts: ConsortiumRegistry, CollateralVault (with the members' restitution pools), ReserveRegistry, Reputation,
 // CommitmentLedger, the fraud-proof verifiers LeafMismatch32Verifier and RootSumMismatchVerifier (generated into
 // contracts/verifiers/ by `npx hardhat circuits`), the Adjudicator (which keeps the restitution claims) and
 // Attestations (interim and reserve attestations, sampling), Transfers (0-confirmation transfers between members;
@@ -68,8 +67,6 @@ function consortiumAround(
   const admin = m.getAccount(0);
   const auditor = m.getParameter("auditor", admin);
   const reserveRegistry = m.contract("ReserveRegistry", [registry]);
-  // Private-mode members' reserve wallets, as salted commitments (docs/protocol.md section 17.8).
-  const privateReserveRegistry = m.contract("PrivateReserveRegistry", [registry]);
   const ledger = m.contract("CommitmentLedger", [
     admin,
     registry,
@@ -168,7 +165,6 @@ function consortiumAround(
   return {
     registry,
     reserveRegistry,
-    privateReserveRegistry,
     reputation,
     ledger,
     verifier,

@@ -73,8 +73,6 @@ export async function operatorInit(ctx: Client, args: OperatorArgs): Promise<voi
     rpcUrl: required(args.rpcUrl, "--rpc-url", "url"),
     chainId: Number(ctx.chainId),
     ...(await deployed(ctx, ["ledger", "registry", "reserveRegistry", "adjudicator"])),
-    // Private members' committed wallets (a deployment from before PrivateReserveRegistry has none).
-    ...(ctx.deployment.has("privateReserveRegistry") ? await deployed(ctx, ["privateReserveRegistry"]) : {}),
     db: required(args.db, "--db", "node.sqlite"),
     ...(given(args.blobDir)
       ? { blobDir: args.blobDir }
@@ -124,9 +122,10 @@ async function rpcUrlOf(args: InitArgs, hre: HardhatRuntimeEnvironment): Promise
 }
 
 /** The deployment's addresses of these contracts, each checked to hold code on this chain. */
-async function deployed<
-  R extends "ledger" | "registry" | "reserveRegistry" | "privateReserveRegistry" | "adjudicator" | "vault",
->(ctx: Client, roles: R[]): Promise<Record<R, string>> {
+async function deployed<R extends "ledger" | "registry" | "reserveRegistry" | "adjudicator" | "vault">(
+  ctx: Client,
+  roles: R[],
+): Promise<Record<R, string>> {
   const out = {} as Record<R, string>;
   for (const role of roles) {
     await ctx.contract(role);

@@ -355,21 +355,6 @@ const memberTasks: TaskDefinition[] = [
     })
     .setAction(() => import("./reserve-register.js"))
     .build(),
-  signingTask(
-    ["reserve", "commit-private"],
-    "Private member: commit a reserve wallet as a salted commitment (PrivateReserveRegistry), salt kept in --file",
-  )
-    .addOption(optionalOption("wallet", "Reserve wallet address (a Hardhat account signs)"))
-    .addOption(optionalOption("walletKeyVar", "Or: config variable / keystore key with its key"))
-    .addOption(optionalOption("consent", "Or: the wallet's consent signature made elsewhere (contract wallets)"))
-    .addOption(optionalOption("salt", "With --consent: the salt it was signed for"))
-    .addOption({
-      name: "file",
-      description: "The member's private-reserves file (secret salts; created when absent)",
-      defaultValue: "private-reserves.json",
-    })
-    .setAction(() => import("./reserve-commit-private.js"))
-    .build(),
   emptyTask("collateral", "A member's collateral in the vault").build(),
   signingTask(["collateral", "deposit"], "Deposit ETH or an approved ERC-20 as collateral")
     .addPositionalArgument(amountArgument)
@@ -659,9 +644,6 @@ const operatorTasks: TaskDefinition[] = [
     .addOption(optionalOption("keystores", "Ethereum JSON keystores of wallets (POR_WALLET_PASSWORD)"))
     .addOption(optionalOption("signatures", "por.poa-signatures files (comma-separated)"))
     .addFlag({ name: "skipUnsigned", description: "Leave out wallets without a signature instead of failing" })
-    .addOption(
-      optionalOption("privateReserves", "A private member: its private-reserves file (reserve commit-private)"),
-    )
     .addOption(optionalOption("leaves", "Build blobs: <assetId>=<leaves-N.bin>,..."))
     .addOption(optionalOption("blobDir", "Local blob store directory for --leaves"))
     .addOption(optionalOption("eigendaUrl", "Or: EigenDA proxy URL for --leaves' blobs"))

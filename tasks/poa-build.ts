@@ -26,7 +26,6 @@ import {
   writeBlobRefsFile,
   type ProofSigner,
 } from "../src/poa/index.js";
-import { readPrivateReserves } from "../src/private/index.js";
 
 export interface Args extends ClientArgs {
   /** Snapshot time, Unix seconds. */
@@ -40,8 +39,6 @@ export interface Args extends ClientArgs {
   keystores?: string;
   signatures?: string;
   skipUnsigned: boolean;
-  /** A private member's private-reserves file: the PoA uses its committed wallets in force at t. */
-  privateReserves?: string;
   leaves?: string;
   blobDir?: string;
   eigendaUrl?: string;
@@ -125,10 +122,6 @@ export async function poaBuild(ctx: Client, args: Args): Promise<void> {
   }
   const member = given(args.member) ? addressInput("--member", args.member) : (await ctx.signer()).address;
   const signatureFiles = await userInput(() => Promise.all(list(args.signatures).map((f) => readPoaSignatureFile(f))));
-  const privateReservesFile = args.privateReserves;
-  const privateReserves = given(privateReservesFile)
-    ? await userInput(() => readPrivateReserves(privateReservesFile))
-    : undefined;
   const poa = await userInput(() =>
     buildPoa({
       provider,
@@ -143,7 +136,6 @@ export async function poaBuild(ctx: Client, args: Args): Promise<void> {
       signatureFiles,
       skipUnsigned: args.skipUnsigned,
       fromBlock: ctx.deployment.firstBlock,
-      ...(privateReserves === undefined ? {} : { privateReserves }),
       log: (m) => console.error(m),
     }),
   );

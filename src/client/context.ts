@@ -12,7 +12,6 @@ import type {
   CommitmentLedger,
   ConsortiumRegistry,
   EigenLayerStakeSource,
-  PrivateReserveRegistry,
   Reputation,
   ReserveRegistry,
   Transfers,
@@ -25,7 +24,6 @@ import {
   COMMITMENT_LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
   EIGEN_LAYER_STAKE_SOURCE_ABI,
-  PRIVATE_RESERVE_REGISTRY_ABI,
   REPUTATION_ABI,
   RESERVE_REGISTRY_ABI,
   TRANSFERS_ABI,
@@ -51,7 +49,6 @@ export interface Contracts {
   vault: CollateralVault;
   eigenLayer: EigenLayerStakeSource;
   reserveRegistry: ReserveRegistry;
-  privateReserveRegistry: PrivateReserveRegistry;
   reputation: Reputation;
   ledger: CommitmentLedger;
   adjudicator: Adjudicator;
@@ -64,7 +61,6 @@ const ABIS: Record<keyof Contracts, InterfaceAbi> = {
   vault: COLLATERAL_VAULT_ABI,
   eigenLayer: EIGEN_LAYER_STAKE_SOURCE_ABI,
   reserveRegistry: RESERVE_REGISTRY_ABI,
-  privateReserveRegistry: PRIVATE_RESERVE_REGISTRY_ABI,
   reputation: REPUTATION_ABI,
   ledger: COMMITMENT_LEDGER_ABI,
   adjudicator: ADJUDICATOR_ABI,

@@ -17,7 +17,6 @@ export const CONSORTIUM_FUTURES = {
   registry: "ConsortiumRegistry",
   vault: "CollateralVault",
   reserveRegistry: "ReserveRegistry",
-  privateReserveRegistry: "PrivateReserveRegistry",
   reputation: "Reputation",
   ledger: "CommitmentLedger",
   verifier: "FraudVerifier",

@@ -26,7 +26,6 @@ export const DEPLOYED_CONTRACTS: readonly string[] = [
   "contracts/CommitmentLedger.sol:CommitmentLedger",
   "contracts/ConsortiumRegistry.sol:ConsortiumRegistry",
   "contracts/EigenLayerStakeSource.sol:EigenLayerStakeSource",
-  "contracts/PrivateReserveRegistry.sol:PrivateReserveRegistry",
   "contracts/Reputation.sol:Reputation",
   "contracts/ReserveRegistry.sol:ReserveRegistry",
   "contracts/Transfers.sol:Transfers",

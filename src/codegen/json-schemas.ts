@@ -28,7 +28,6 @@ import { reserveSignatureFileSchema } from "../members/signature-file.js";
 import { aggregatorConfigSchema, nodeConfigSchema } from "../node/config.js";
 import { blobRefsFileSchema } from "../poa/blob-refs.js";
 import { poaDocumentSchema, poaSignatureFileSchema } from "../poa/document.js";
-import { privateReservesFileSchema } from "../private/reserves.js";
 import {
   fraudProofFileSchema,
   privateSlotPathFileSchema,
@@ -105,11 +104,6 @@ export const PUBLISHED_FORMATS: readonly PublishedFormat[] = [
     name: "por.poa-signatures",
     description: "Reserve-wallet signatures over a proof-of-assets document.",
     schema: poaSignatureFileSchema,
-  },
-  {
-    name: "por.private-reserves",
-    description: "A private member's committed reserve wallets with their salts and consents (secret).",
-    schema: privateReservesFileSchema,
   },
   {
     name: "por.reserve-signature",

@@ -71,8 +71,6 @@ export const nodeConfigSchema = z
     ledger: address,
     registry: address,
     reserveRegistry: address,
-    /** PrivateReserveRegistry (private members' committed wallets); without it the node verifies no private set. */
-    privateReserveRegistry: address.optional(),
     adjudicator: address,
     /** The node's SQLite database file. */
     db: z.string().min(1),

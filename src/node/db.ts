@@ -4,9 +4,6 @@
 // nothing is done twice and nothing is lost.
 import type { DatabaseSync } from "node:sqlite";
 
-import { getAddress } from "ethers";
-
-import type { OpenedWallet } from "../private/check.js";
 import { countRows, inTransaction, openSqlite, type Migration } from "../sqlite/index.js";
 
 /** Lifecycle of a job: pending -> signed (verdict and signature stored) -> sent (aggregator acknowledged). */
@@ -142,17 +139,6 @@ export const NODE_MIGRATIONS: readonly Migration[] = [
     attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0, missed_seen_at INTEGER,
     settled INTEGER, reason TEXT, file TEXT, last_error TEXT, updated_at INTEGER NOT NULL)`,
       "CREATE INDEX interims_by_status ON interims (status, next_at)",
-    ],
-  },
-  {
-    version: 3,
-    name: "opened_wallets (private reserve openings, one wallet one member)",
-    statements: [
-      // One row per commitment a sound private set opened (docs/protocol.md section 17.8): its wallet, member and
-      // in-force interval (removed_at '0' while it stands), and the first t it was seen at.
-      `CREATE TABLE opened_wallets (
-    wallet TEXT NOT NULL, member TEXT NOT NULL, commitment TEXT NOT NULL, registered_at TEXT NOT NULL,
-    removed_at TEXT NOT NULL, first_t TEXT NOT NULL, PRIMARY KEY (wallet, commitment))`,
     ],
   },
 ];
@@ -426,49 +412,6 @@ export class NodeDb {
           "missed_seen_at = CASE WHEN ? THEN missed_seen_at ELSE NULL END, updated_at = ? WHERE interim_id = ?",
       )
       .run(failure ? 1 : 0, now() + delaySeconds, reason, failure ? 1 : 0, now(), interimId);
-  }
-
-  /** Every commitment that opened to `wallet` in a sound private set this node verified. */
-  openedWallet(wallet: string): OpenedWallet[] {
-    const rows = this.db
-      .prepare(
-        "SELECT wallet, member, commitment, registered_at, removed_at FROM opened_wallets WHERE wallet = ? " +
-          "ORDER BY CAST(registered_at AS INTEGER)",
-      )
-      .all(wallet.toLowerCase()) as unknown as Array<{
-      wallet: string;
-      member: string;
-      commitment: string;
-      registered_at: string;
-      removed_at: string;
-    }>;
-    return rows.map((r) => ({
-      wallet: getAddress(r.wallet),
-      member: getAddress(r.member),
-      commitment: r.commitment,
-      registeredAt: BigInt(r.registered_at),
-      removedAt: BigInt(r.removed_at),
-    }));
-  }
-
-  /** Records the wallets a sound private set of t opened (a commitment seen again keeps its row, its removal noted). */
-  addOpenedWallets(t: bigint, opened: readonly OpenedWallet[]): void {
-    this.tx(() => {
-      const st = this.db.prepare(
-        "INSERT INTO opened_wallets (wallet, member, commitment, registered_at, removed_at, first_t) " +
-          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (wallet, commitment) DO UPDATE SET removed_at = excluded.removed_at",
-      );
-      for (const o of opened) {
-        st.run(
-          o.wallet.toLowerCase(),
-          o.member.toLowerCase(),
-          o.commitment.toLowerCase(),
-          o.registeredAt.toString(),
-          o.removedAt.toString(),
-          t.toString(),
-        );
-      }
-    });
   }
 
   close(): void {

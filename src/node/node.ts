@@ -538,10 +538,6 @@ export class OperatorNode {
               encryptionKey: this.o.encryptionKey,
               previousKeys: this.o.previousEncryptionKeys,
             },
-      openedWallets: {
-        lookup: async (wallet) => this.db.openedWallet(wallet),
-        record: async (t, opened) => this.db.addOpenedWallets(t, opened),
-      },
     };
   }
 

@@ -11,7 +11,6 @@ import {
   COLLATERAL_VAULT_ABI as VAULT_ABI,
   COMMITMENT_LEDGER_ABI as LEDGER_ABI,
   CONSORTIUM_REGISTRY_ABI,
-  PRIVATE_RESERVE_REGISTRY_ABI,
   RESERVE_REGISTRY_ABI,
 } from "../generated/abi.js";
 import { ConfigError } from "./config.js";
@@ -102,30 +101,12 @@ const same = (a: unknown, b: string) => typeof a === "string" && getAddress(a) =
 /** The operator node's contracts: ledger, registry, reserve registry, and the ledger's adjudicator. */
 export async function checkNodeContracts(
   provider: Provider,
-  a: {
-    ledger: string;
-    registry: string;
-    reserveRegistry: string;
-    adjudicator: string;
-    privateReserveRegistry?: string;
-  },
+  a: { ledger: string; registry: string; reserveRegistry: string; adjudicator: string },
   o: { signal?: AbortSignal; chainId?: bigint } = {},
 ): Promise<void> {
-  const prr = a.privateReserveRegistry;
   const answers = await checkContracts(
     provider,
     [
-      ...(prr === undefined
-        ? []
-        : [
-            {
-              setting: "privateReserveRegistry",
-              address: prr,
-              what: "a PrivateReserveRegistry",
-              abi: PRIVATE_RESERVE_REGISTRY_ABI,
-              probe: (c: Contract) => c.getFunction("commitmentCount")(ZeroAddress),
-            },
-          ]),
       {
         setting: "ledger",
         address: a.ledger,

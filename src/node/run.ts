@@ -120,7 +120,6 @@ export async function startOperatorNode(
       ledger: c.ledger,
       registry: c.registry,
       reserveRegistry: c.reserveRegistry,
-      ...(c.privateReserveRegistry === undefined ? {} : { privateReserveRegistry: c.privateReserveRegistry }),
       adjudicator: c.adjudicator,
     },
     crypto,

@@ -32,9 +32,6 @@ import type { HeldRecords } from "./records.js";
 import { withRetry } from "../chain/retry.js";
 import type { Logger } from "../log/index.js";
 import {
-  checkPrivateReserveRegistrations,
-  type OpenedWallet,
-  type OpenedWalletIndex,
   checkPrivateBlobOpens,
   checkPrivateBlobRecipients,
   checkPrivateLiabilities,
@@ -51,11 +48,6 @@ export interface NodeAddresses {
   registry: string;
   reserveRegistry: string;
   adjudicator: string;
-  /**
-   * PrivateReserveRegistry (docs/protocol.md section 17.8), where private members commit their reserve wallets;
-   * without it the node verifies no private set (PrivateSetNotVerified: postponed, never signed).
-   */
-  privateReserveRegistry?: string;
 }
 
 /** What verification needs. */
@@ -74,15 +66,6 @@ export interface VerifyDeps {
    * private blobs; without them the node verifies no private set (PrivateSetNotVerified: postponed, never signed).
    */
   privateKeys?: PrivateKeys;
-  /** The operator's index of wallets opened in private sets (one wallet, one member); absent: not consulted. */
-  openedWallets?: OpenedWalletStore;
-}
-
-/** The node database's index of opened wallets (src/node/db.ts). */
-export interface OpenedWalletStore {
-  lookup: OpenedWalletIndex;
-  /** Records a set's opened wallets once it passed every check. */
-  record(t: bigint, opened: readonly OpenedWallet[]): Promise<void>;
 }
 
 /** The operator's address and its X25519 key pairs: the current one and those it held before (key rotation). */
@@ -171,7 +154,6 @@ export async function verifySubject(
   const keyHash = await keyHashAt(deps, registry, s.member, s.t);
 
   const checks: SubjectVerification["checks"] = [];
-  const opened: OpenedWallet[] = [];
   const contradictions: Contradiction[] = [];
   const honoured: StoredRecord[] = [];
   const record = <T>(asset: number, c: CheckResult<T>): c is CheckResult<T> & { ok: true } => {
@@ -258,31 +240,7 @@ export async function verifySubject(
     if (!record(c.asset, checkPoaBinding(poa, ctx))) continue;
     if (!record(c.asset, await rpc("snapshot block", () => checkSnapshotBlock(provider, poa, s.t)))) continue;
     if (!record(c.asset, await rpc("ownership", () => checkOwnershipSignatures(provider, poa)))) continue;
-    if (priv !== undefined) {
-      // A private set counts committed wallets only (a public registration lists the wallet in the clear).
-      const prr = addresses.privateReserveRegistry;
-      if (prr === undefined) {
-        throw new PrivateSetNotVerified(
-          `the set of ${s.member} at t ${s.t} is private and this node has no privateReserveRegistry configured`,
-        );
-      }
-      const r = await rpc("private registrations", () =>
-        checkPrivateReserveRegistrations(
-          provider,
-          poa,
-          {
-            chainId: deps.chainId,
-            member: ctx.member,
-            t: s.t,
-            privateReserveRegistry: prr,
-            reserveRegistry: addresses.reserveRegistry,
-          },
-          deps.openedWallets?.lookup,
-        ),
-      );
-      if (r.checks.map((x) => record(c.asset, x)).includes(false)) continue;
-      opened.push(...r.opened);
-    } else if (
+    if (
       !record(c.asset, await rpc("registrations", () => checkRegistrations(provider, poa, addresses.reserveRegistry)))
     ) {
       continue;
@@ -311,10 +269,6 @@ export async function verifySubject(
   const reasons = checks
     .filter((c) => !c.ok)
     .map((c) => `asset ${c.asset}: ${c.name}: ${(c as { reason: string }).reason}`);
-  // A sound private set's opened wallets join the index (a later overlapping opening by another member fails).
-  if (reasons.length === 0 && opened.length > 0 && deps.openedWallets !== undefined) {
-    await deps.openedWallets.record(s.t, opened);
-  }
   return {
     verdict: reasons.length === 0 ? Verdict.Solvent : Verdict.Insolvent,
     rootsDigest: rd,

@@ -3,7 +3,6 @@
 import { Contract, ZeroAddress, getAddress, type Provider } from "ethers";
 
 import { CONSORTIUM_REGISTRY_ABI, IERC20_METADATA_ABI, RESERVE_REGISTRY_ABI } from "../generated/abi.js";
-import { privateReservesAt, type PrivateReservesFile } from "../private/reserves.js";
 import { findBlockAtTime, type BlockRef } from "./block.js";
 import { validatePoa, type PoaDocument, type PoaSignatureFile } from "./document.js";
 import { poaDomain, signReserveProof, verifyReserveProof, type ProofSigner, type ReserveProof } from "./ownership.js";
@@ -31,12 +30,6 @@ export interface BuildPoaOptions {
   log?: (message: string) => void;
   /** First block to read the ReserveRegistered events from (the deployment's; default 0). */
   fromBlock?: number;
-  /**
-   * A private member's committed wallets (docs/protocol.md section 17.8): the PoA uses the file's wallets whose
-   * commitments are in force at t, with their openings, instead of the ReserveRegistry's registrations (which list
-   * wallets in the clear). A wallet of the file that ReserveRegistry also lists at t is refused (it leaks).
-   */
-  privateReserves?: PrivateReservesFile;
 }
 
 /** Raised when a PoA cannot be built; the message says which wallet or asset. */
@@ -89,32 +82,8 @@ export async function buildPoa(o: BuildPoaOptions): Promise<PoaDocument> {
 
   const block: BlockRef = await findBlockAtTime(o.provider, o.t);
   log(`block of t = ${o.t}: ${block.number} (time ${block.timestamp})`);
-  const priv = o.privateReserves;
-  const openings = new Map<string, { salt: string; consent: string }>();
-  let wallets: string[];
-  if (priv !== undefined) {
-    if (getAddress(priv.member) !== member || BigInt(priv.chainId) !== chainId) {
-      throw new PoaBuildError(
-        `the private-reserves file is for member ${priv.member} on chain ${priv.chainId}, not ${member} on ${chainId}`,
-      );
-    }
-    const rr = new Contract(o.reserveRegistry, RESERVE_REGISTRY_ABI, o.provider);
-    for (const r of await privateReservesAt(o.provider, priv, o.t)) {
-      const owner = getAddress((await rr.getFunction("ownerAt")(r.wallet, o.t)) as string);
-      if (owner !== ZeroAddress) {
-        throw new PoaBuildError(
-          `committed wallet ${r.wallet} is also registered in ReserveRegistry (to ${owner}) at t: its balance is ` +
-            `public, so a private PoA may not use it (remove the public registration, or use another wallet)`,
-        );
-      }
-      openings.set(r.wallet, { salt: r.salt, consent: r.consent });
-    }
-    wallets = [...openings.keys()];
-    log(`${wallets.length} committed reserve wallet(s) of ${member} in force at t`);
-  } else {
-    wallets = await reservesAt(o.provider, o.reserveRegistry, member, o.t, o.fromBlock);
-    log(`${wallets.length} reserve wallet(s) registered to ${member} before t`);
-  }
+  const wallets = await reservesAt(o.provider, o.reserveRegistry, member, o.t, o.fromBlock);
+  log(`${wallets.length} reserve wallet(s) registered to ${member} before t`);
 
   const domain = poaDomain(chainId, o.ledger);
   const local = new Map<string, ProofSigner>();
@@ -149,8 +118,7 @@ export async function buildPoa(o: BuildPoaOptions): Promise<PoaDocument> {
     }
     const check = await verifyReserveProof(o.provider, domain, message, signature, block.number);
     if (!check.ok) throw new PoaBuildError(`reserve wallet ${wallet}: ${check.reason}`);
-    const opening = openings.get(wallet);
-    signed.push({ wallet, kind: check.kind, signature, ...(opening === undefined ? {} : { privateReserve: opening }) });
+    signed.push({ wallet, kind: check.kind, signature });
   }
 
   const registry = new Contract(o.registry, CONSORTIUM_REGISTRY_ABI, o.provider);
@@ -177,7 +145,6 @@ export async function buildPoa(o: BuildPoaOptions): Promise<PoaDocument> {
     chainId: chainId.toString(),
     ledger: getAddress(o.ledger),
     reserveRegistry: getAddress(o.reserveRegistry),
-    ...(priv === undefined ? {} : { privateReserveRegistry: getAddress(priv.privateReserveRegistry) }),
     member,
     t: o.t.toString(),
     requestId: requestId.toString(),

@@ -22,11 +22,6 @@ export const poaDocumentSchema = z.strictObject({
   chainId: dec,
   ledger: address,
   reserveRegistry: address,
-  /**
-   * A private member's PoA (docs/protocol.md section 17.8): the PrivateReserveRegistry its wallets are committed in;
-   * then every wallet carries its opening and consent (`privateReserve`), and none is a ReserveRegistry registration.
-   */
-  privateReserveRegistry: address.optional(),
   member: address,
   t: u64,
   requestId: dec,
@@ -41,8 +36,6 @@ export const poaDocumentSchema = z.strictObject({
         wallet: address,
         kind: z.enum(["eoa", "erc1271"]),
         signature,
-        /** The commitment's salt and the wallet's EIP-712 consent (PrivateReserve(member, commitment)). */
-        privateReserve: z.strictObject({ salt: hex32, consent: signature }).optional(),
       }),
     )
     .max(10_000),
@@ -82,16 +75,6 @@ export function validatePoa(json: unknown, file = "poa.json"): PoaDocument {
   if (!parsed.success) throw new PoaFormatError(`${file}: ${firstIssue(parsed.error)}`);
   const d = parsed.data;
   const wallets = d.wallets.map((w) => BigInt(w.wallet));
-  const committed = d.privateReserveRegistry !== undefined;
-  d.wallets.forEach((w, i) => {
-    if ((w.privateReserve !== undefined) !== committed) {
-      throw new PoaFormatError(
-        committed
-          ? `${file}: field wallets.${i}.privateReserve: missing (the PoA names a privateReserveRegistry: every wallet is committed)`
-          : `${file}: field wallets.${i}.privateReserve: given, but the PoA names no privateReserveRegistry`,
-      );
-    }
-  });
   for (let i = 1; i < wallets.length; i++) {
     if (wallets[i] <= wallets[i - 1]) {
       throw new PoaFormatError(

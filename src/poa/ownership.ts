@@ -79,7 +79,9 @@ export type WalletKind = "eoa" | "erc1271";
 export type OwnershipResult = { ok: true; kind: WalletKind } | { ok: false; kind: WalletKind; reason: string };
 
 /**
- * Checks `signature` of `m` by `m.wallet` at `blockTag` (see {@link verifyWalletSignature}).
+ * Checks `signature` of `m` by `m.wallet` at `blockTag`: a wallet with code is asked through ERC-1271
+ * (`isValidSignature(digest, signature)` must return 0x1626ba7e); a wallet without code must be the ECDSA signer
+ * (65 bytes, low s).
  */
 export async function verifyReserveProof(
   provider: Provider,
@@ -88,22 +90,7 @@ export async function verifyReserveProof(
   signature: string,
   blockTag: number | "latest" = "latest",
 ): Promise<OwnershipResult> {
-  return verifyWalletSignature(provider, m.wallet, reserveProofDigest(domain, m), signature, blockTag);
-}
-
-/**
- * Checks `signature` of the EIP-712 `digest` by `wallet` at `blockTag`: a wallet with code is asked through ERC-1271
- * (`isValidSignature(digest, signature)` must return 0x1626ba7e); a wallet without code must be the ECDSA signer
- * (65 bytes, low s).
- */
-export async function verifyWalletSignature(
-  provider: Provider,
-  walletAddress: string,
-  digest: string,
-  signature: string,
-  blockTag: number | "latest" = "latest",
-): Promise<OwnershipResult> {
-  const m = { wallet: walletAddress };
+  const digest = reserveProofDigest(domain, m);
   const code = await provider.getCode(m.wallet, blockTag);
   if (code !== "0x") {
     const wallet = new Contract(m.wallet, IERC1271_ABI, provider);

@@ -3,12 +3,9 @@
 // C_S), the liabilities opening is the root sum the leaves rebuild to, and the reserves opening is the total the
 // PoA proves at the block of t. Each check returns a named CheckResult with a reason; a failed one makes the
 // operator vote Insolvent, as for a public set.
-import { Contract, ZeroAddress, getAddress, hexlify, type Provider } from "ethers";
+import { getAddress, hexlify } from "ethers";
 
-import { RESERVE_REGISTRY_ABI } from "../generated/abi.js";
 import type { CheckResult } from "../node/checks.js";
-import type { PoaDocument } from "../poa/document.js";
-import { verifyWalletSignature } from "../poa/ownership.js";
 import { SUBGROUP_ORDER } from "../crypto/field.js";
 import {
   PrivateBlobError,
@@ -21,13 +18,6 @@ import {
   type PrivateBlobPayload,
 } from "./blob.js";
 import { MAX_COMMITTED, commit, type PrivateOpenings } from "./pedersen.js";
-import {
-  commitmentRecord,
-  notInForceReason,
-  privateReserveCommitment,
-  privateReserveConsentDigest,
-  privateReserveRegistryDomain,
-} from "./reserves.js";
 
 const pass = (name: string, detail?: string): CheckResult => ({ name, ok: true, value: undefined, detail });
 const fail = <T = undefined>(name: string, reason: string): CheckResult<T> => ({ name, ok: false, reason });
@@ -150,142 +140,4 @@ export function checkPrivateReserves(verified: bigint, o: PrivateOpenings): Chec
     return fail("private-reserves", `C_A opens to reserves ${o.assets}, the PoA proves ${verified}`);
   }
   return pass("private-reserves", `${verified} base units verified`);
-}
-
-/** Where a private PoA's committed wallets are checked (the deployment's registries and the set's member and t). */
-export interface PrivateReserveContext {
-  chainId: bigint;
-  member: string;
-  t: bigint;
-  privateReserveRegistry: string;
-  reserveRegistry: string;
-}
-
-/** A wallet opened in a private set, as the operator's index keeps it (src/node/db.ts). */
-export interface OpenedWallet {
-  wallet: string;
-  member: string;
-  commitment: string;
-  registeredAt: bigint;
-  /** 0 while the commitment stands. */
-  removedAt: bigint;
-}
-
-/**
- * The other members' openings of `wallet` that the operator saw before (its index), for the one-wallet-one-member
- * rule; absent: only the public-registry conflict is checked.
- */
-export type OpenedWalletIndex = (wallet: string) => Promise<readonly OpenedWallet[]>;
-
-/** Whether two commitment intervals `[registeredAt, removedAt)` (0: open) overlap. */
-export function intervalsOverlap(a: OpenedWallet, b: OpenedWallet): boolean {
-  const end = (x: OpenedWallet) => (x.removedAt === 0n ? 1n << 64n : x.removedAt);
-  return a.registeredAt < end(b) && b.registeredAt < end(a);
-}
-
-/**
- * The committed wallets of a private PoA (docs/protocol.md section 17.8), in three named checks:
- * - `private-registrations`: the PoA uses committed wallets only (a ReserveRegistry registration lists the wallet in
- *   the clear: refused, it leaks A), each wallet's `(member, wallet, salt)` opens a commitment the member registered in
- *   PrivateReserveRegistry that is in force at t, and no wallet is also registered publicly to the member at t;
- * - `private-reserve-signature`: each wallet's consent `PrivateReserve(member, c)` is its signature (ECDSA, or
- *   ERC-1271 at the PoA's block);
- * - `private-reserve-conflict`: a wallet registered publicly to another member at t, or opened by another member
- *   (the index) for an overlapping period registered no later than this one, fails this set.
- * Returns the checks run (stopping at the first failing one) and, when all pass, the wallets opened (for the index).
- */
-export async function checkPrivateReserveRegistrations(
-  provider: Provider,
-  poa: PoaDocument,
-  c: PrivateReserveContext,
-  index?: OpenedWalletIndex,
-): Promise<{ checks: CheckResult[]; opened: OpenedWallet[] }> {
-  const member = getAddress(c.member);
-  const checks: CheckResult[] = [];
-  const done = (r: CheckResult) => {
-    checks.push(r);
-    return { checks, opened: [] };
-  };
-  const regName = "private-registrations";
-  if (poa.privateReserveRegistry === undefined) {
-    return done(
-      fail(
-        regName,
-        "the PoA of a private set uses ReserveRegistry registrations, which list its wallets in the clear (anyone " +
-          "sums their balances at t and reads A): a private member's PoA uses wallets committed in " +
-          "PrivateReserveRegistry",
-      ),
-    );
-  }
-  if (getAddress(poa.privateReserveRegistry) !== getAddress(c.privateReserveRegistry)) {
-    return done(
-      fail(
-        regName,
-        `PoA names private reserve registry ${poa.privateReserveRegistry}, not ${c.privateReserveRegistry}`,
-      ),
-    );
-  }
-  const rr = new Contract(c.reserveRegistry, RESERVE_REGISTRY_ABI, provider);
-  const opened: OpenedWallet[] = [];
-  const publicOwners = new Map<string, string>();
-  for (const w of poa.wallets) {
-    const wallet = getAddress(w.wallet);
-    const salt = w.privateReserve!.salt;
-    const commitment = privateReserveCommitment(c.chainId, c.privateReserveRegistry, member, wallet, salt);
-    const rec = await commitmentRecord(provider, c.privateReserveRegistry, commitment);
-    const why = notInForceReason(rec, member, c.t);
-    if (why !== undefined) {
-      return done(fail(regName, `wallet ${wallet}: its commitment ${commitment} (member, wallet, salt) ${why}`));
-    }
-    const owner = getAddress((await rr.getFunction("ownerAt")(wallet, c.t)) as string);
-    if (owner === member) {
-      return done(
-        fail(
-          regName,
-          `wallet ${wallet} is also registered publicly to ${member} in ReserveRegistry at t: its balance is public, ` +
-            "so a private set may not count it",
-        ),
-      );
-    }
-    publicOwners.set(wallet, owner);
-    opened.push({ wallet, member, commitment, registeredAt: rec.registeredAt, removedAt: rec.removedAt });
-  }
-  checks.push(pass(regName, `${opened.length} committed wallet(s) in force at t`));
-
-  const sigName = "private-reserve-signature";
-  const domain = privateReserveRegistryDomain(c.chainId, c.privateReserveRegistry);
-  for (const [i, w] of poa.wallets.entries()) {
-    const digest = privateReserveConsentDigest(domain, member, opened[i].commitment);
-    const r = await verifyWalletSignature(provider, w.wallet, digest, w.privateReserve!.consent, poa.block.number);
-    if (!r.ok) return done(fail(sigName, `wallet ${opened[i].wallet}'s consent to back ${member}: ${r.reason}`));
-  }
-  checks.push(pass(sigName));
-
-  const conflictName = "private-reserve-conflict";
-  for (const o of opened) {
-    const owner = publicOwners.get(o.wallet)!;
-    if (owner !== ZeroAddress) {
-      return done(
-        fail(
-          conflictName,
-          `wallet ${o.wallet} (commitment ${o.commitment}) is registered publicly to ${owner} in ReserveRegistry at t`,
-        ),
-      );
-    }
-    for (const other of index === undefined ? [] : await index(o.wallet)) {
-      if (getAddress(other.member) === member || !intervalsOverlap(o, other)) continue;
-      if (other.registeredAt <= o.registeredAt) {
-        return done(
-          fail(
-            conflictName,
-            `wallet ${o.wallet} (commitment ${o.commitment}, registered at ${o.registeredAt}) was opened by ` +
-              `${other.member} (commitment ${other.commitment}, registered at ${other.registeredAt}) for an ` +
-              "overlapping period",
-          ),
-        );
-      }
-    }
-  }
-  checks.push(pass(conflictName));
-  return { checks, opened };
 }

@@ -8,4 +8,3 @@ export * from "./check.js";
 export * from "./recipients.js";
 export * from "./member.js";
 export * from "./set.js";
-export * from "./reserves.js";

@@ -138,7 +138,7 @@ import {
   makeSnapshot,
   onboard,
   registerRecordKey,
-  commitPrivateReserve,
+  registerReserve,
   type Conn,
 } from "../node/fixture.js";
 import { startTestAggregator } from "../helpers/node-services.js";
@@ -177,7 +177,7 @@ async function setupWith(o: { exitBeforeT?: boolean } = {}) {
   if (o.exitBeforeT === true) await (await registry.connect(operators[2]).requestExit()).wait();
   const prv = await registerRecordKey(conn, d, crypto, member);
   const reserve = await fundedWallet(conn, 10n * E18);
-  const privateReserves = await commitPrivateReserve(conn, d, member, reserve);
+  await registerReserve(conn, d, member, reserve);
   // Operator 0 rotates: its second key is in force from exactly t.
   const t = BigInt(await networkHelpers.time.latest()) + 60n;
   const rotated = generateEncryptionKey();
@@ -194,7 +194,6 @@ async function setupWith(o: { exitBeforeT?: boolean } = {}) {
     t,
     assets: [ETH],
     signers: [reserve],
-    privateReserves,
   });
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const snap = await makeSnapshot(crypto, prv, member.address, t, [2n * E18, 3n * E18]);
@@ -274,7 +273,6 @@ function deps(s: Setup, i: number, provider: Provider = ethers.provider): Verify
       ledger: s.d.ledger,
       registry: s.d.registry,
       reserveRegistry: s.d.reserveRegistry,
-      privateReserveRegistry: s.d.privateReserveRegistry,
       adjudicator: s.d.adjudicator,
     },
     crypto,

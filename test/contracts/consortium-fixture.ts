@@ -42,10 +42,6 @@ export async function deployConsortium(connection: FixtureConnection) {
   const registry = await ethers.getContractAt("ConsortiumRegistry", await d.registry.getAddress());
   const vault = await ethers.getContractAt("CollateralVault", await d.vault.getAddress());
   const reserves = await ethers.getContractAt("ReserveRegistry", await d.reserveRegistry.getAddress());
-  const privateReserves = await ethers.getContractAt(
-    "PrivateReserveRegistry",
-    await d.privateReserveRegistry.getAddress(),
-  );
   // The vault's adjudicator (set once) and the registry's ADJUDICATOR_ROLE are the deployed Adjudicator: the tests
   // act as it, funded for gas.
   const adjudicatorAddress = await d.adjudicator.getAddress();
@@ -55,20 +51,7 @@ export async function deployConsortium(connection: FixtureConnection) {
   const token = await ethers.deployContract("TestToken", ["Test USD", "TUSD", 6]);
   await vault.setTokenWeight(await token.getAddress(), TOKEN_WEIGHT);
   await registry.listAsset(TOKEN_ASSET, await token.getAddress(), "TUSD", 6);
-  return {
-    registry,
-    vault,
-    reserves,
-    privateReserves,
-    token,
-    governance,
-    auditor,
-    adjudicator,
-    member,
-    other,
-    user,
-    prover,
-  };
+  return { registry, vault, reserves, token, governance, auditor, adjudicator, member, other, user, prover };
 }
 
 /** The fixture plus `member` applied and on probation (genesis approved). */

@@ -140,10 +140,6 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
   const registry = await ethers.getContractAt("ConsortiumRegistry", await d.registry.getAddress());
   const vault = await ethers.getContractAt("CollateralVault", await d.vault.getAddress());
   const reserveRegistry = await ethers.getContractAt("ReserveRegistry", await d.reserveRegistry.getAddress());
-  const privateReserveRegistry = await ethers.getContractAt(
-    "PrivateReserveRegistry",
-    await d.privateReserveRegistry.getAddress(),
-  );
   const ledger = await ethers.getContractAt("CommitmentLedger", await d.ledger.getAddress());
   const reputation = await ethers.getContractAt("Reputation", await d.reputation.getAddress());
   const verifier = await ethers.getContractAt(
@@ -200,7 +196,6 @@ export async function deployLedgerSystem(connection: FixtureConnection, options:
     registry,
     vault,
     reserveRegistry,
-    privateReserveRegistry,
     reputation,
     ledger,
     verifier,
@@ -307,7 +302,6 @@ export async function fixtureAddresses(f: Awaited<ReturnType<typeof deployLedger
     registry: await f.registry.getAddress(),
     vault: await f.vault.getAddress(),
     reserveRegistry: await f.reserveRegistry.getAddress(),
-    privateReserveRegistry: await f.privateReserveRegistry.getAddress(),
     reputation: await f.reputation.getAddress(),
     ledger: await f.ledger.getAddress(),
     verifier: await f.verifier.getAddress(),

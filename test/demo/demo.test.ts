@@ -399,8 +399,8 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
     expect(step("claims").gas.byAction.map((a) => a.action)).to.deep.equal(["Adjudicator.payClaim"]);
     expect(step("round1-snapshot").gas.txs).to.equal(0);
     // Onboarding is what the member, auditor and governance tasks send (member apply, approve-genesis, collateral
-    // deposit with its approve, activate, register-key, encryption-key register, reserve register; the private member
-    // reserve commit-private instead), and governance's minting and quorum.
+    // deposit with its approve, activate, register-key, encryption-key register, reserve register), and governance's
+    // minting and quorum.
     expect(step("onboard").gas.byAction.map((a) => a.action)).to.have.members([
       "ConsortiumRegistry.applyForMembership",
       "ConsortiumRegistry.approveGenesis",
@@ -411,7 +411,6 @@ describe("demo: end to end at a tiny size (--users 20 --members 3)", function ()
       "ConsortiumRegistry.registerKey",
       "ConsortiumRegistry.registerEncryptionKey",
       "ReserveRegistry.registerReserve",
-      "PrivateReserveRegistry.registerCommitment",
       "CommitmentLedger.setQuorumParams",
     ]);
     expect(step("onboard").gas.txs).to.equal(result.members.length * 13 + 1);

@@ -18,13 +18,6 @@ import type { AssetCommitment } from "../../src/consortium/index.js";
 import type { Crypto, Point, Signature } from "../../src/crypto/index.js";
 import { buildPoa, encodeAssetBlob, type PoaDocument } from "../../src/poa/index.js";
 import {
-  generateEncryptionKey,
-  newPrivateReserve,
-  type ConsentSigner,
-  type EncryptionKeyPair,
-  type PrivateReservesFile,
-} from "../../src/private/index.js";
-import {
   leafHash,
   payoutHashOf,
   recordKeyHash,
@@ -36,6 +29,7 @@ import {
 import { SumTree, leafSetFrom } from "../../src/tree/index.js";
 import { encodeLeaves } from "../../src/tree/leaves.js";
 import type { StoredRecord } from "../../src/verifier-service/store.js";
+import { generateEncryptionKey, type EncryptionKeyPair } from "../../src/private/index.js";
 
 export const E18 = 10n ** 18n;
 export const ETH = 1;
@@ -363,44 +357,6 @@ export async function committedMember<S extends BlobStore>(
   const blobs = store(dir);
   const { poa, commitment, ref } = await commitSnapshot(conn, d, member, t, snap, [reserve], blobs);
   return { d, member, operator, operator2, reserve, t, dir, blobs, poa, commitment, ref };
-}
-
-/**
- * Commits `wallet` as a private reserve of `member` in PrivateReserveRegistry (a fresh salt, the wallet's consent)
- * and returns the member's private-reserves file with it added to `file` (a new file when absent).
- */
-export async function commitPrivateReserve(
-  conn: Conn,
-  d: Pick<Deployment, "privateReserveRegistry">,
-  member: Signer,
-  wallet: ConsentSigner,
-  file?: PrivateReservesFile,
-  o: { salt?: string; consent?: string } = {},
-): Promise<PrivateReservesFile> {
-  const chainId = (await conn.ethers.provider.getNetwork()).chainId;
-  const memberAddress = getAddress(await member.getAddress());
-  const entry = await newPrivateReserve({
-    provider: conn.ethers.provider as import("ethers").Provider,
-    chainId,
-    privateReserveRegistry: d.privateReserveRegistry,
-    member: memberAddress,
-    wallet: await wallet.getAddress(),
-    signer: wallet,
-    ...o,
-  });
-  const prr = await conn.ethers.getContractAt("PrivateReserveRegistry", d.privateReserveRegistry);
-  await (
-    await (prr.connect(member) as import("ethers").Contract).getFunction("registerCommitment")(entry.commitment)
-  ).wait();
-  const base: PrivateReservesFile = file ?? {
-    format: "por.private-reserves",
-    version: 1,
-    chainId: chainId.toString(),
-    privateReserveRegistry: getAddress(d.privateReserveRegistry),
-    member: memberAddress,
-    reserves: [],
-  };
-  return { ...base, reserves: [...base.reserves, entry] };
 }
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, type Provider, type TransactionRequest } from "ethers";
+import { type Provider, type TransactionRequest } from "ethers";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
@@ -17,7 +17,6 @@ import { releaseCurves } from "../../src/circuits/index.js";
 import { Verdict, setSubject } from "../../src/consortium/index.js";
 import { loadCrypto, type Crypto } from "../../src/crypto/index.js";
 import {
-  NodeDb,
   OperatorNode,
   PrivateSetNotVerified,
   localBlobSource,
@@ -25,18 +24,10 @@ import {
   verifySubject,
   type VerifyDeps,
 } from "../../src/node/index.js";
-import {
-  buildPoa,
-  encodeAssetBlob,
-  poaDomain,
-  signReserveProof,
-  validatePoa,
-  type PoaDocument,
-} from "../../src/poa/index.js";
+import { buildPoa, encodeAssetBlob } from "../../src/poa/index.js";
 import {
   buildPrivateAsset,
   generateEncryptionKey,
-  newPrivateReserve,
   privateBlobDigest,
   privateCommitmentOf,
   rootChildrenOf,
@@ -44,10 +35,8 @@ import {
   type BlobRecipient,
   type EncryptionKeyPair,
   type PrivateAssetBuild,
-  type OpenedWallet,
   type PrivateOpenings,
 } from "../../src/private/index.js";
-import { expectRejectContaining } from "../helpers/expect.js";
 import {
   E18,
   ETH,
@@ -56,7 +45,6 @@ import {
   makeSnapshot,
   onboard,
   operatorsWithKeys,
-  commitPrivateReserve,
   registerRecordKey,
   registerReserve,
   type Conn,
@@ -79,39 +67,12 @@ async function setup() {
   await onboard(conn, d, member, 2n * E18);
   const { operators, keys } = await operatorsWithKeys(conn, d);
   const prv = await registerRecordKey(conn, d, crypto, member);
-  // The member's reserve wallet, committed in PrivateReserveRegistry (section 17.8): nothing public names it.
   const reserve = await fundedWallet(conn, 10n * E18);
-  const privateReserves = await commitPrivateReserve(conn, d, member, reserve);
-  // The unhappy paths' wallets, all funded before t: a rival member; a wallet committed then removed before t
-  // (`gone`); one registered publicly to the member (`pub`); one registered publicly to the rival and committed by
-  // the member (`contested`); one whose member commitment the rival registered first (`sniped`, a front-run).
-  const rival = await fundedWallet(conn, 5n * E18);
-  await onboard(conn, d, rival, 2n * E18);
-  const [gone, pub, contested, sniped, late] = await Promise.all(
-    [1n, 2n, 3n, 4n, 5n].map(async (v) => fundedWallet(conn, v * E18)),
-  );
-  const goneFile = await commitPrivateReserve(conn, d, member, gone);
-  const prr = await ethers.getContractAt("PrivateReserveRegistry", d.privateReserveRegistry);
-  await (await prr.connect(member).removeCommitment(goneFile.reserves[0].commitment)).wait();
-  await registerReserve(conn, d, member, pub);
-  await registerReserve(conn, d, rival, contested);
-  const contestedFile = await commitPrivateReserve(conn, d, member, contested);
-  const chainId = (await ethers.provider.getNetwork()).chainId;
-  const snipedEntry = await newPrivateReserve({
-    provider: ethers.provider,
-    chainId,
-    privateReserveRegistry: d.privateReserveRegistry,
-    member: member.address,
-    wallet: sniped.address,
-    signer: sniped,
-  });
-  await (await prr.connect(rival).registerCommitment(snipedEntry.commitment)).wait();
+  await registerReserve(conn, d, member, reserve);
   await networkHelpers.time.increase(60);
   const t = BigInt(await networkHelpers.time.latest());
   await networkHelpers.time.increase(10);
   await networkHelpers.mine(1);
-  // Committed after t.
-  const lateFile = await commitPrivateReserve(conn, d, member, late);
   const poa = await buildPoa({
     provider: ethers.provider,
     ledger: d.ledger,
@@ -121,8 +82,8 @@ async function setup() {
     t,
     assets: [ETH],
     signers: [reserve],
-    privateReserves,
   });
+  const chainId = (await ethers.provider.getNetwork()).chainId;
   const build = async (balances: bigint[], reserves: bigint) => {
     const snap = await makeSnapshot(crypto, prv, member.address, t, balances);
     const inner = encodeAssetBlob(poa, ETH, snap.leaves);
@@ -145,13 +106,7 @@ async function setup() {
   const short = await build([5n * E18, 7n * E18], 12n * E18);
   const dir = await mkdtemp(join(tmpdir(), "por-private-node-"));
   const blobs = new LocalBlobStore(join(dir, "blobs"));
-  const extra = {
-    gone: { wallet: gone, entry: goneFile.reserves[0] },
-    contested: { wallet: contested, entry: contestedFile.reserves[0] },
-    sniped: { wallet: sniped, entry: snipedEntry },
-    late: { wallet: late, entry: lateFile.reserves[0] },
-  };
-  return { d, member, rival, pub, operators, keys, t, chainId, poa, prv, sound, short, dir, blobs, extra };
+  return { d, member, operators, keys, t, chainId, poa, sound, short, dir, blobs };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -174,7 +129,6 @@ function deps(s: Setup, i: number, key?: EncryptionKeyPair | null): VerifyDeps {
       ledger: s.d.ledger,
       registry: s.d.registry,
       reserveRegistry: s.d.reserveRegistry,
-      privateReserveRegistry: s.d.privateReserveRegistry,
       adjudicator: s.d.adjudicator,
     },
     crypto,
@@ -191,11 +145,10 @@ const subject = (s: Setup) => ({ kind: "set" as const, member: s.member.address,
 function resealed(
   s: Setup,
   build: Setup["sound"],
-  o: { openings?: Partial<PrivateOpenings>; recipients?: BlobRecipient[]; poa?: PoaDocument } = {},
+  o: { openings?: Partial<PrivateOpenings>; recipients?: BlobRecipient[] } = {},
 ): Uint8Array {
-  const inner = o.poa === undefined ? build.inner : encodeAssetBlob(o.poa, ETH, build.snap.leaves);
   return sealPrivateBlob(
-    { inner, openings: { ...build.proof.openings, ...o.openings } },
+    { inner: build.inner, openings: { ...build.proof.openings, ...o.openings } },
     o.recipients ?? s.operators.map((w, i) => ({ operator: w.address, publicKey: s.keys[i].publicKey })),
     { chainId: s.chainId, ledger: s.d.ledger, member: s.member.address, asset: ETH, t: s.t },
   );
@@ -436,216 +389,5 @@ describe("operator node: private sets", function () {
     expect([job.status, job.attempts, job.signature ?? null]).to.deep.equal(["pending", 1, null]);
     expect(job.reasons.join(" ")).to.match(/socket hang up/);
     await node.stop();
-  });
-
-  describe("private reserve registrations (section 17.8)", function () {
-    type Extra = Setup["extra"][keyof Setup["extra"]];
-
-    /** The PoA with `x`'s wallet added (its ReserveProof signature, its balance at t's block, its opening). */
-    async function withWallet(s: Setup, poa: PoaDocument, x: Extra, opening?: { salt: string; consent: string }) {
-      const member = s.member.address;
-      const wallet = x.wallet.address;
-      const signature = await signReserveProof(x.wallet, poaDomain(s.chainId, s.d.ledger), {
-        member,
-        wallet,
-        t: s.t,
-        requestId: 0n,
-      });
-      const balance = await ethers.provider.getBalance(wallet, poa.block.number);
-      const byWallet = <T extends { wallet: string }>(xs: T[]) =>
-        xs.sort((a, b) => (BigInt(a.wallet) < BigInt(b.wallet) ? -1 : 1));
-      const a = poa.assets[0];
-      return validatePoa({
-        ...poa,
-        wallets: byWallet([
-          ...poa.wallets,
-          {
-            wallet,
-            kind: "eoa" as const,
-            signature,
-            privateReserve: opening ?? { salt: x.entry.salt, consent: x.entry.consent },
-          },
-        ]),
-        assets: [
-          {
-            ...a,
-            total: (BigInt(a.total) + balance).toString(),
-            balances: byWallet([...a.balances, { wallet, balance: balance.toString() }]),
-          },
-        ],
-      });
-    }
-
-    /** Commits the sound proofs with the blob carrying `poa`; operator 0's verdict and reasons. */
-    async function judge(s: Setup, poa: PoaDocument, d: VerifyDeps = deps(s, 0)) {
-      await commit(s, s.sound, resealed(s, s.sound, { poa }));
-      return verifySubject(d, subject(s));
-    }
-
-    it("a sound private set with committed wallets is Solvent; nothing public names its wallet", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      expect(s.poa.privateReserveRegistry).to.equal(s.d.privateReserveRegistry);
-      expect(s.poa.wallets).to.have.length(1);
-      const v = await judge(s, s.poa);
-      expect(v.verdict, v.reasons.join("; ")).to.equal(Verdict.Solvent);
-      const names = v.checks.map((c) => c.name);
-      for (const n of ["private-registrations", "private-reserve-signature", "private-reserve-conflict"]) {
-        expect(names).to.include(n);
-      }
-      expect(names).to.not.include("registrations");
-      const rr = await ethers.getContractAt("ReserveRegistry", s.d.reserveRegistry);
-      expect(await rr.reservesOf(s.member.address)).to.deep.equal([s.pub.address]);
-    });
-
-    it("a wrong salt: Insolvent on private-registrations (the commitment it opens is not registered)", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      const w = s.poa.wallets[0];
-      const poa = validatePoa({
-        ...s.poa,
-        wallets: [{ ...w, privateReserve: { ...w.privateReserve!, salt: "0x" + "11".repeat(32) } }],
-      });
-      const v = await judge(s, poa);
-      expect(v.verdict).to.equal(Verdict.Insolvent);
-      expect(v.reasons).to.have.length(1);
-      expect(v.reasons[0]).to.match(
-        new RegExp(`private-registrations: wallet ${w.wallet}: its commitment 0x[0-9a-f]{64} .* is not registered`),
-      );
-    });
-
-    it("a commitment registered by another member (front-run): Insolvent on private-registrations", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      const v = await judge(s, await withWallet(s, s.poa, s.extra.sniped));
-      expect(v.verdict).to.equal(Verdict.Insolvent);
-      expect(v.reasons[0]).to.contain(`private-registrations: wallet ${s.extra.sniped.wallet.address}`);
-      expect(v.reasons[0]).to.contain(`is registered by ${s.rival.address}, not by ${s.member.address}`);
-    });
-
-    it("a commitment registered after t, or removed before t: Insolvent on private-registrations", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      const late = await judge(s, await withWallet(s, s.poa, s.extra.late));
-      expect(late.verdict).to.equal(Verdict.Insolvent);
-      expect(late.reasons[0]).to.match(/private-registrations: .* was registered at \d+, not before t = /);
-      const s2 = await networkHelpers.loadFixture(setup);
-      const gone = await judge(s2, await withWallet(s2, s2.poa, s2.extra.gone));
-      expect(gone.verdict).to.equal(Verdict.Insolvent);
-      expect(gone.reasons[0]).to.match(/private-registrations: .* was removed at \d+, at or before t = /);
-    });
-
-    it("a consent not signed by the wallet: Insolvent on private-reserve-signature", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      const w = s.poa.wallets[0];
-      const stranger = Wallet.createRandom();
-      const forged = await stranger.signTypedData(
-        {
-          name: "PoR PrivateReserveRegistry",
-          version: "1",
-          chainId: s.chainId,
-          verifyingContract: s.d.privateReserveRegistry,
-        },
-        {
-          PrivateReserve: [
-            { name: "member", type: "address" },
-            { name: "commitment", type: "bytes32" },
-          ],
-        },
-        { member: s.member.address, commitment: "0x" + "00".repeat(32) },
-      );
-      const poa = validatePoa({
-        ...s.poa,
-        wallets: [{ ...w, privateReserve: { ...w.privateReserve!, consent: forged } }],
-      });
-      const v = await judge(s, poa);
-      expect(v.verdict).to.equal(Verdict.Insolvent);
-      expect(v.reasons).to.have.length(1);
-      expect(v.reasons[0]).to.contain(`private-reserve-signature: wallet ${w.wallet}'s consent to back`);
-      expect(v.reasons[0]).to.contain("not the wallet");
-    });
-
-    it("a public registration in a private PoA is refused (it leaks A), and the builder refuses a committed wallet listed publicly", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      // The member's public PoA: its ReserveRegistry wallet `pub`.
-      const publicPoa = await buildPoa({
-        provider: ethers.provider,
-        ledger: s.d.ledger,
-        reserveRegistry: s.d.reserveRegistry,
-        registry: s.d.registry,
-        member: s.member.address,
-        t: s.t,
-        assets: [ETH],
-        signers: [s.pub],
-      });
-      const v = await judge(s, publicPoa);
-      expect(v.verdict).to.equal(Verdict.Insolvent);
-      expect(v.reasons[0]).to.contain(
-        "private-registrations: the PoA of a private set uses ReserveRegistry registrations, which list its wallets in the clear",
-      );
-      // A committed wallet that ReserveRegistry lists at t (here: to the rival) never makes it into a private PoA.
-      const file = {
-        format: "por.private-reserves" as const,
-        version: 1 as const,
-        chainId: s.chainId.toString(),
-        privateReserveRegistry: s.d.privateReserveRegistry,
-        member: s.member.address,
-        reserves: [s.extra.contested.entry],
-      };
-      await expectRejectContaining(
-        buildPoa({
-          provider: ethers.provider,
-          ledger: s.d.ledger,
-          reserveRegistry: s.d.reserveRegistry,
-          registry: s.d.registry,
-          member: s.member.address,
-          t: s.t,
-          assets: [ETH],
-          signers: [s.extra.contested.wallet],
-          privateReserves: file,
-        }),
-        `committed wallet ${s.extra.contested.wallet.address} is also registered in ReserveRegistry (to ${s.rival.address}) at t`,
-      );
-    });
-
-    it("a wallet registered publicly to another member, or opened earlier by another member (the node's index): Insolvent on private-reserve-conflict", async function () {
-      const s = await networkHelpers.loadFixture(setup);
-      const v = await judge(s, await withWallet(s, s.poa, s.extra.contested));
-      expect(v.verdict).to.equal(Verdict.Insolvent);
-      expect(v.reasons[0]).to.contain(
-        `private-reserve-conflict: wallet ${s.extra.contested.wallet.address} (commitment ${s.extra.contested.entry.commitment}) is registered publicly to ${s.rival.address}`,
-      );
-      // The index: the rival's sound private set opened the member's wallet first (an earlier commitment of it).
-      const s2 = await networkHelpers.loadFixture(setup);
-      const db = new NodeDb(":memory:");
-      const wallet = s2.poa.wallets[0].wallet;
-      db.addOpenedWallets(s2.t - 100n, [
-        { wallet, member: s2.rival.address, commitment: "0x" + "ab".repeat(32), registeredAt: 1n, removedAt: 0n },
-      ]);
-      const store = {
-        lookup: async (w: string) => db.openedWallet(w),
-        record: async (t: bigint, o: readonly OpenedWallet[]) => db.addOpenedWallets(t, o),
-      };
-      const c = await judge(s2, s2.poa, { ...deps(s2, 0), openedWallets: store });
-      expect(c.verdict).to.equal(Verdict.Insolvent);
-      expect(c.reasons[0]).to.match(
-        new RegExp(
-          `private-reserve-conflict: wallet ${wallet} .* was opened by ${s2.rival.address} .* for an overlapping period`,
-        ),
-      );
-      // A sound set joins the index; its own later sets are not in conflict with it.
-      const s3 = await networkHelpers.loadFixture(setup);
-      const db3 = new NodeDb(":memory:");
-      const store3 = {
-        lookup: async (w: string) => db3.openedWallet(w),
-        record: async (t: bigint, o: readonly OpenedWallet[]) => db3.addOpenedWallets(t, o),
-      };
-      const ok = await judge(s3, s3.poa, { ...deps(s3, 0), openedWallets: store3 });
-      expect(ok.verdict, ok.reasons.join("; ")).to.equal(Verdict.Solvent);
-      const indexed = db3.openedWallet(wallet);
-      expect(indexed.map((o) => [o.member, o.commitment])).to.deep.equal([
-        [s3.member.address, s3.poa.wallets.length === 1 ? indexed[0].commitment : ""],
-      ]);
-      const again = await verifySubject({ ...deps(s3, 0), openedWallets: store3 }, subject(s3));
-      expect(again.verdict, again.reasons.join("; ")).to.equal(Verdict.Solvent);
-      db.close();
-      db3.close();
-    });
   });
 });

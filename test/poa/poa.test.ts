@@ -296,28 +296,6 @@ describe("poa", function () {
       expect(() => validatePoa({ ...doc(), t: (1n << 64n).toString() })).to.throw(/field t/);
     });
 
-    it("a private PoA (privateReserveRegistry) carries an opening on every wallet, a public one on none", function () {
-      const opening = { salt: "0x" + "5a".repeat(32), consent: "0x" + "cc".repeat(65) };
-      const priv = { ...doc(), privateReserveRegistry: "0x" + "44".repeat(20) };
-      priv.wallets = priv.wallets.map((w) => ({ ...w, privateReserve: opening }));
-      expect(validatePoa(priv)).to.deep.equal(priv);
-      const half = { ...priv, wallets: [priv.wallets[0], doc().wallets[1]] };
-      expect(() => validatePoa(half, "p.json")).to.throw(
-        PoaFormatError,
-        /p\.json: field wallets\.1\.privateReserve: missing \(the PoA names a privateReserveRegistry/,
-      );
-      const stray = doc();
-      stray.wallets[0] = { ...stray.wallets[0], privateReserve: opening };
-      expect(() => validatePoa(stray, "p.json")).to.throw(
-        /field wallets\.0\.privateReserve: given, but the PoA names no/,
-      );
-      const badSalt = {
-        ...priv,
-        wallets: priv.wallets.map((w) => ({ ...w, privateReserve: { ...opening, salt: "0x12" } })),
-      };
-      expect(() => validatePoa(badSalt)).to.throw(/wallets\.0\.privateReserve\.salt/);
-    });
-
     it("round-trips a blob and refuses a damaged one", function () {
       const leaves = Buffer.from("PORL-leaves-bytes");
       const blob = encodeAssetBlob(doc(), 1, leaves);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Wallet, hexlify } from "ethers";
+import { hexlify } from "ethers";
 import { network } from "hardhat";
 
 import { LocalBlobStore } from "../../src/blobstore/index.js";
@@ -27,14 +27,12 @@ import {
   blobRecipientsAt,
   generateEncryptionKey,
   isPrivateBlob,
-  readPrivateReserves,
   type EncryptionKeyPair,
 } from "../../src/private/index.js";
 import { readRecordFile, verifyRecordFile } from "../../src/records/file.js";
 import { ledgerCommit } from "../../tasks/commit-roots.js";
 import { ledgerStatus } from "../../tasks/ledger-status.js";
 import { ledgerRespond } from "../../tasks/respond-request.js";
-import { reserveCommitPrivate } from "../../tasks/reserve-commit-private.js";
 import { snapshot } from "../../tasks/snapshot.js";
 import { auditCheck } from "../../tasks/audit-check.js";
 import { auditOpen } from "../../tasks/audit-open.js";
@@ -99,18 +97,8 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
     const memberKeys = generateMemberKeys();
     await registerKeyPoint(conn, d, crypto, member, crypto.publicKey(memberKeys.recordKey));
     const reserve = await fundedWallet(conn, 10n * E18);
+    await registerReserve(conn, d, member, reserve);
     const work = await mkdtemp(join(dir, "run-"));
-    // The private member commits its reserve wallet (`reserve commit-private`, the wallet's key in a config
-    // variable); the salt goes to its private-reserves file, and nothing public names the wallet.
-    const deploymentDir = await writeDeploymentDir(join(work, "deployment"), d);
-    const privateReserves = join(work, "private-reserves.json");
-    const mc = await testClient(ethers, member.address, deploymentDir, {
-      variables: { POR_TEST_PRIVATE_RESERVE_KEY: reserve.privateKey },
-    });
-    await reserveCommitPrivate(mc.ctx, {
-      walletKeyVar: "POR_TEST_PRIVATE_RESERVE_KEY",
-      file: privateReserves,
-    });
     const keystore = join(work, "member.keystore.json");
     await writeKeystoreFile(
       keystore,
@@ -128,10 +116,10 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
       join(work, "ledger.csv"),
       ["account_id,asset,balance,payout", `alice,ETH,${2n * E18},`, `bob,ETH,${3n * E18},`].join("\n") + "\n",
     );
-    const deployment = deploymentDir;
+    const deployment = await writeDeploymentDir(join(work, "deployment"), d);
     const blobDir = join(work, "blobs");
     await (await import("node:fs/promises")).mkdir(blobDir);
-    return { d, member, requester, operators, keys, reserve, work, keystore, deployment, blobDir, privateReserves };
+    return { d, member, requester, operators, keys, reserve, work, keystore, deployment, blobDir };
   }
   type Setup = Awaited<ReturnType<typeof setup>>;
 
@@ -166,54 +154,11 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
       t,
       assets: [ETH],
       signers: [s.reserve],
-      privateReserves: await readPrivateReserves(s.privateReserves),
     });
     const poaFile = join(s.work, `${name}-poa.json`);
     await writeFile(poaFile, JSON.stringify(poa));
     return { t, summaryDir, poaFile };
   }
-
-  it("reserve commit-private: the salt and consent in the member's file, the commitment registered, nothing public; refusals", async function () {
-    const s = await networkHelpers.loadFixture(setup);
-    const file = await readPrivateReserves(s.privateReserves);
-    expect(file.member).to.equal(s.member.address);
-    expect(file.reserves.map((r) => r.wallet)).to.deep.equal([s.reserve.address]);
-    const prr = await ethers.getContractAt("PrivateReserveRegistry", s.d.privateReserveRegistry);
-    expect((await prr.commitmentRecord(file.reserves[0].commitment)).member).to.equal(s.member.address);
-    expect(await prr.commitmentsOf(s.member.address)).to.deep.equal([file.reserves[0].commitment]);
-    const rr = await ethers.getContractAt("ReserveRegistry", s.d.reserveRegistry);
-    expect(await rr.reservesOf(s.member.address)).to.deep.equal([]);
-    const listed = await fundedWallet(conn, 1n * E18);
-    const m = await testClient(ethers, s.member.address, s.deployment, {
-      variables: { POR_TEST_PRIVATE_RESERVE_KEY: s.reserve.privateKey, POR_TEST_LISTED_KEY: listed.privateKey },
-    });
-    await expectTaskError(reserveCommitPrivate(m.ctx, { file: s.privateReserves }), "give --wallet <address>");
-    await expectTaskError(
-      reserveCommitPrivate(m.ctx, {
-        walletKeyVar: "POR_TEST_PRIVATE_RESERVE_KEY",
-        salt: "0x" + "11".repeat(32),
-        file: s.privateReserves,
-      }),
-      "--salt goes with --consent only",
-    );
-    // A wallet ReserveRegistry lists in the clear cannot back a private member.
-    await registerReserve(conn, s.d, s.operators[0], listed);
-    await expectTaskError(
-      reserveCommitPrivate(m.ctx, { walletKeyVar: "POR_TEST_LISTED_KEY", file: s.privateReserves }),
-      `wallet ${listed.address} is registered publicly in ReserveRegistry (to ${s.operators[0].address})`,
-    );
-    // A consent made elsewhere that is not the wallet's is refused before anything is sent.
-    await expectTaskError(
-      reserveCommitPrivate(m.ctx, {
-        wallet: Wallet.createRandom().address,
-        consent: "0x" + "22".repeat(65),
-        salt: "0x" + "11".repeat(32),
-        file: s.privateReserves,
-      }),
-      "consent",
-    );
-    expect((await readPrivateReserves(s.privateReserves)).reserves).to.have.length(1);
-  });
 
   it("commit a private snapshot, see it checked, shown and verified by a user; answer a request privately", async function () {
     const s = await networkHelpers.loadFixture(setup);
@@ -277,7 +222,6 @@ describe("private-mode tasks: snapshot --private, ledger commit, status, respond
           ledger: s.d.ledger,
           registry: s.d.registry,
           reserveRegistry: s.d.reserveRegistry,
-          privateReserveRegistry: s.d.privateReserveRegistry,
           adjudicator: s.d.adjudicator,
         },
         crypto,

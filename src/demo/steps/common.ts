@@ -1,16 +1,11 @@
 // What several steps share: amounts in words, the gas booking of a step, waiting for the operators with a
 // heartbeat, and the chain reads the steps and the report repeat (set status, stake, reputation).
-import { join } from "node:path";
-
 import { sleep } from "../../chain/index.js";
 import { TaskOutput } from "../../client/index.js";
 import { recordFilePath } from "../../records/index.js";
 import type { ChainContext, DemoContext, LiveContext } from "../context.js";
 import { ETH_UNIT, USDC_UNIT, type DemoMember } from "../scenario.js";
 import type { ReputationView } from "../types.js";
-
-/** The private member's private-reserves file (`reserve commit-private --file`): its committed wallets' salts. */
-export const privateReservesPath = (tmp: string, index: number) => join(tmp, `private-reserves-${index}.json`);
 
 export const fmtUnits = (x: bigint, unit: bigint, digits = 2) => {
   const whole = x / unit;

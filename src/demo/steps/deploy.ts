@@ -41,7 +41,6 @@ const CONTRACTS = {
   registry: "ConsortiumRegistry",
   vault: "CollateralVault",
   reserveRegistry: "ReserveRegistry",
-  privateReserveRegistry: "PrivateReserveRegistry",
   reputation: "Reputation",
   ledger: "CommitmentLedger",
   verifier: "LeafMismatch32Verifier",
@@ -160,7 +159,6 @@ export async function deploy(ctx: ChainContext): Promise<Pick<DemoContext, "d" |
             ? { kind: "native", vault: stakeSource as CollateralVault }
             : { kind: "eigenlayer", adapter: stakeSource as EigenLayerStakeSource, el },
         reserveRegistry: await c.contract("reserveRegistry"),
-        privateReserveRegistry: await c.contract("privateReserveRegistry"),
         reputation: await c.contract("reputation"),
         ledger: await c.contract("ledger"),
         adjudicator: await c.contract("adjudicator"),

@@ -19,13 +19,12 @@ import { memberApply } from "../../../tasks/member-apply.js";
 import { memberApproveGenesis } from "../../../tasks/member-approve-genesis.js";
 import { memberRegisterKey } from "../../../tasks/member-register-key.js";
 import { operatorEncryptionKeyRegister } from "../../../tasks/operator-encryption-key.js";
-import { reserveCommitPrivate } from "../../../tasks/reserve-commit-private.js";
 import { reserveRegister } from "../../../tasks/reserve-register.js";
 import type { EigenLayerStakeSource } from "../../../types/ethers-contracts/index.js";
 import { sendAndDescribe } from "../../client/index.js";
 import type { DemoContext, DemoEigenLayer } from "../context.js";
 import { ETH_UNIT, type DemoMember } from "../scenario.js";
-import { booked, eth, fmtUnits, privateReservesPath, reserveKeyVariable, stakes, usdc } from "./common.js";
+import { booked, eth, fmtUnits, reserveKeyVariable, stakes, usdc } from "./common.js";
 
 /** Onboards every member (Applied, Probation, Active, with its record key and reserve wallets); sets the quorum. */
 export async function onboard(ctx: DemoContext): Promise<void> {
@@ -68,22 +67,12 @@ export async function onboard(ctx: DemoContext): Promise<void> {
         // Its operator's X25519 key: private blobs of snapshot times from validFrom on are encrypted to it.
         await operatorEncryptionKeyRegister(member, { validFrom }, ctx.hre.config.por.encryptionKey.name);
         for (const [j, key] of m.reserveWallets.entries()) {
-          if (m.privateMode) {
-            // A private member commits the wallet in PrivateReserveRegistry (a salted commitment; the wallet's
-            // consent and the salt stay in its private-reserves file, shown to the operators only in its PoA).
-            await reserveCommitPrivate(member, {
-              wallet: new Wallet(key).address,
-              walletKeyVar: reserveKeyVariable(j),
-              file: privateReservesPath(tmp, m.index),
-            });
-          } else {
-            // The reserve wallet signs its ownership with its own key (held in the member's configuration variable).
-            await reserveRegister(member, {
-              wallet: new Wallet(key).address,
-              walletKeyVar: reserveKeyVariable(j),
-              deadlineMinutes: 60,
-            });
-          }
+          // The reserve wallet signs its ownership with its own key (held in the member's configuration variable).
+          await reserveRegister(member, {
+            wallet: new Wallet(key).address,
+            walletKeyVar: reserveKeyVariable(j),
+            deadlineMinutes: 60,
+          });
           // Funding (the local chain's faucet): 70% in cold storage, 30% in the hot wallet.
           const share = (x: bigint) => (j === 0 ? (x * 7n) / 10n : x - (x * 7n) / 10n);
           await chain.setBalance(new Wallet(key).address, share(m.reserves.eth));

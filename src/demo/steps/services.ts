@@ -89,7 +89,6 @@ export async function services(ctx: DemoContext): Promise<DemoServices> {
           ledger: d.addresses.ledger,
           registry: d.addresses.registry,
           reserveRegistry: d.addresses.reserveRegistry,
-          privateReserveRegistry: d.addresses.privateReserveRegistry,
           adjudicator: d.addresses.adjudicator,
         },
         crypto,

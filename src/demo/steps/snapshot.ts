@@ -13,7 +13,6 @@ import type { BlobRef } from "../../blobstore/index.js";
 import { commitOverridesFrom, commitmentsFromSummary, readSnapshotSummary } from "../../consortium/index.js";
 import { writeLE32, NODE_BYTES, type Crypto } from "../../crypto/index.js";
 import { blobRefsFileOf, blobRefsPathFor, buildPoa, encodeAssetBlob, writeBlobRefsFile } from "../../poa/index.js";
-import { readPrivateReserves } from "../../private/reserves.js";
 import { readRecordFile } from "../../records/file.js";
 import { leafHash } from "../../records/index.js";
 import { runSnapshot, type SnapshotSummary } from "../../snapshot/index.js";
@@ -21,7 +20,7 @@ import { SumTree, PRODUCTION_DEPTH } from "../../tree/index.js";
 import { decodeLeaves, encodeLeaves } from "../../tree/leaves.js";
 import type { LiveContext } from "../context.js";
 import { ETH_ASSET, USDC_ASSET, ledgerCsv, type DemoMember } from "../scenario.js";
-import { eth, privateReservesPath, recordPath, usdc } from "./common.js";
+import { eth, recordPath, usdc } from "./common.js";
 
 const TITLES = [
   "round 1: members sign every user's records and build their trees",
@@ -117,8 +116,6 @@ async function snapshotMember(ctx: LiveContext, m: DemoMember, round: 0 | 1, t: 
     t,
     assets: [ETH_ASSET, USDC_ASSET],
     signers: m.reserveWallets.map((k) => new Wallet(k)),
-    // The private member's PoA uses its committed wallets (`poa build --private-reserves`).
-    ...(m.privateMode ? { privateReserves: await readPrivateReserves(privateReservesPath(tmp, m.index)) } : {}),
   });
   const poaFile = join(tmp, `poa-${m.index}-r${round + 1}.json`);
   await writeFile(poaFile, JSON.stringify(poa, null, 2) + "\n", { flag: "wx" });
