@@ -12,9 +12,13 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 const solcPath = require.resolve("solc/soljson.js");
 
-/** The solc settings of every contract, with `runs` optimizer runs. */
+/**
+ * The solc settings of every contract, with `runs` optimizer runs. `optimizer` comes first: Hardhat's "production"
+ * profile merges these over its own default optimizer, and its cache keys on the settings' key order, so the order
+ * must be the one that merge gives for the production build to be a cache hit on the default one.
+ */
 function solcSettings(runs: number, viaIR = false) {
-  return { evmVersion: "prague", optimizer: { enabled: true, runs }, ...(viaIR ? { viaIR } : {}) };
+  return { optimizer: { enabled: true, runs }, evmVersion: "prague", ...(viaIR ? { viaIR } : {}) };
 }
 
 /**
@@ -49,14 +53,28 @@ export default defineConfig({
     previousEncryptionKeys: configVariable("POR_PREVIOUS_ENCRYPTION_KEYS"),
   },
   solidity: {
-    // One profile for tests and deployments alike (Ignition builds with "production" on a live network): the contracts
-    // a deployment publishes are the bytecode the tests ran.
-    profiles: { default: SOLIDITY_PROFILE, production: SOLIDITY_PROFILE },
+    // One profile for tests and deployments alike (`ignition deploy` builds with "production", on every network): the
+    // contracts a deployment publishes are the bytecode the tests ran. Hardhat's "production" compiles each file alone
+    // and records its own version in the build info (`isolated`, `toolVersionsInBuildInfo`); both off here, so the
+    // production build is the default build, a cache hit, instead of a full recompile of every contract at each first
+    // deployment (5 min on 2 cores; solc's metadata, hence the bytecode, names only the sources a contract uses).
+    profiles: {
+      default: SOLIDITY_PROFILE,
+      production: { ...SOLIDITY_PROFILE, isolated: false, toolVersionsInBuildInfo: false },
+    },
     // OpenZeppelin's TimelockController, as published, holds governance after the hand-over (deploy/Governance.ts).
     npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
   },
   paths: {
     tests: { mocha: "test", solidity: "test/solidity" },
+  },
+  test: {
+    mocha: {
+      // POR_TEST_TIMES=<file.json>: each test file's wall and CPU time, written there (the slowest listed on stderr).
+      ...(process.env.POR_TEST_TIMES ? { reporter: "./test/helpers/timing-reporter.cjs" } : {}),
+      // POR_TEST_JOBS=<n>: mocha's parallel mode with n worker processes (files spread over them).
+      ...(process.env.POR_TEST_JOBS ? { parallel: true, jobs: Number(process.env.POR_TEST_JOBS) } : {}),
+    },
   },
   // Source verification (hardhat-verify, in the toolbox): Etherscan with its key from the keystore; Blockscout and
   // Sourcify need none. `npx hardhat ignition deploy ... --verify` or `npx hardhat ignition verify <deployment-id>`.

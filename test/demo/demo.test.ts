@@ -30,8 +30,8 @@ import {
 
 const E18 = 10n ** 18n;
 
-async function demoTmpDirs(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((n) => n.startsWith("por-demo-"));
+async function demoTmpDirs(dir = tmpdir()): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.startsWith("por-demo-"));
 }
 
 /** A member slashed once for a missed interim attestation (missedInterimBps, 10% by default): about 90% left. */
@@ -588,7 +588,9 @@ describe("demo: interrupted", function () {
 describe("demo: Ctrl-C on the command line", function () {
   this.timeout(300_000);
   it("stops every component on SIGINT while operators work, removes its files and exits with 130", async function () {
-    const before = await demoTmpDirs();
+    // The child's own temporary directory: a demo run elsewhere on the machine (another checkout's tests) creates and
+    // removes por-demo-* directories in the shared one at any moment.
+    const childTmp = await mkdtemp(join(tmpdir(), "sigint-tmp-"));
     const reportsBefore = new Set(await readdir(join(process.cwd(), "reports")).catch(() => [] as string[]));
     const child = spawn(
       process.execPath,
@@ -602,7 +604,7 @@ describe("demo: Ctrl-C on the command line", function () {
         "--seed",
         "sigint",
       ],
-      { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: process.cwd(), env: { ...process.env, TMPDIR: childTmp }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";
     let sent = false;
@@ -624,7 +626,8 @@ describe("demo: Ctrl-C on the command line", function () {
     expect(code, out).to.equal(130);
     expect(out).to.contain("demo: interrupted; cleaned up");
     expect(out).to.not.contain("warning: cleanup");
-    expect(await demoTmpDirs()).to.deep.equal(before);
+    expect(await demoTmpDirs(childTmp)).to.deep.equal([]);
+    await rm(childTmp, { recursive: true, force: true });
     // The interrupted run's report directory holds only its logs (no report).
     const fresh = (await readdir(join(process.cwd(), "reports"))).filter((n) => !reportsBefore.has(n));
     for (const name of fresh) {

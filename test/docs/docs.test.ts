@@ -43,6 +43,8 @@ const GUIDE_ORDER = [
 ];
 /** Text tools no document's shell block may run: a value a guide needs comes from a task (`--field`, `--json` files). */
 const TEXT_TOOLS = new Set(["sed", "awk", "gawk", "grep", "egrep", "fgrep", "jq"]);
+/** POR_DOCTEST_TIMES=1 prints each guide command's wall time (`::doctest-time <file>:<line> <ms>`). */
+const TIMES = process.env.POR_DOCTEST_TIMES !== undefined;
 /** What a guide prints must be at most this long in a failure message. */
 const TAIL = 6_000;
 
@@ -306,6 +308,22 @@ describe("docs", function () {
         await rm(dir, { recursive: true, force: true });
       }
     });
+
+    it("with times, prints each command's wall time when the next one starts, and nothing without", async function () {
+      const md = "```sh\nsleep 0.3\ntrue\n```";
+      expect(guideScript(md, "t.md").script).to.not.contain("doctest-time");
+      const dir = await mkdtemp(join(tmpdir(), "por-doctest-self-"));
+      await mkdir(join(dir, ".doctest"));
+      try {
+        const r = await runGuide(guideScript(md, "t.md", { times: true }).script, dir, process.env, 10_000);
+        const times = [...r.output.matchAll(/^::doctest-time t\.md:(\d+) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]);
+        expect(times.map((t) => t[0])).to.deep.equal(["2", "3"]);
+        expect(times[0][1]).to.be.within(250, 5_000);
+        expect(r.output).to.contain("::doctest-done 1");
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   describe("the guides, run against a fresh local chain", function () {
@@ -375,9 +393,12 @@ describe("docs", function () {
         // keeps the longer budget.
         const budget = guide === GUIDE_ORDER[0] ? 480_000 : 230_000;
         this.timeout(budget + 10_000);
-        const { script, run, skipped } = guideScript(readText(join(GUIDES_DIR, guide)), `docs/guides/${guide}`);
+        const { script, run, skipped } = guideScript(readText(join(GUIDES_DIR, guide)), `docs/guides/${guide}`, {
+          times: TIMES,
+        });
         expect(run, `${guide} has no runnable sh block`).to.be.greaterThan(0);
         const r = await runGuide(script, ws, env, budget);
+        if (TIMES) for (const l of r.output.split("\n")) if (l.startsWith("::doctest-time ")) console.log(`      ${l}`);
         const tail = r.output.length > TAIL ? "…" + r.output.slice(-TAIL) : r.output;
         expect(r.output, tail).to.contain(`::doctest-done ${run}`);
         expect(r.code, tail).to.equal(0);

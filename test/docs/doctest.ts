@@ -111,7 +111,11 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * `::doctest-fail <file>:<line> <reason>` on stderr and stop the script with a non-zero code; success ends with
  * `::doctest-done <n blocks run>`.
  */
-export function guideScript(markdown: string, file: string): { script: string; run: number; skipped: string[] } {
+export function guideScript(
+  markdown: string,
+  file: string,
+  options: { times?: boolean } = {},
+): { script: string; run: number; skipped: string[] } {
   const blocks = shellBlocks(markdown, file);
   const out: string[] = [
     "set -o pipefail",
@@ -119,6 +123,15 @@ export function guideScript(markdown: string, file: string): { script: string; r
     "__DOCTEST_LINE=0",
     `trap 'rc=$?; echo "::doctest-fail ${file}:$__DOCTEST_LINE exit code $rc" >&2; exit 90' ERR`,
   ];
+  // With `times`, each command's wall time: `::doctest-time <file>:<line> <ms>` on stderr when the next one starts.
+  const mark = (line: number) => {
+    if (options.times) {
+      out.push(
+        `__t=\${EPOCHREALTIME/./}; [ "$__DOCTEST_LINE" = 0 ] || echo "::doctest-time ${file}:$__DOCTEST_LINE $(( (__t - __T) / 1000 ))" >&2; __T=$__t`,
+      );
+    }
+    out.push(`__DOCTEST_LINE=${line}`);
+  };
   const skipped: string[] = [];
   let run = 0;
   for (const b of blocks) {
@@ -147,7 +160,7 @@ export function guideScript(markdown: string, file: string): { script: string; r
       }
       const h = heredocDelimiter(text);
       const where = `${file}:${line}`;
-      out.push(`__DOCTEST_LINE=${line}`);
+      mark(line);
       if (pending.exit === undefined && pending.expect === undefined) {
         out.push(text);
         if (h !== null) heredoc = h;
@@ -172,6 +185,7 @@ export function guideScript(markdown: string, file: string): { script: string; r
       throw new Error(`${file} line ${b.line}: a doctest directive at the end of a block applies to nothing`);
     }
   }
+  if (options.times) mark(0);
   out.push(`echo "::doctest-done ${run}"`);
   return { script: out.join("\n") + "\n", run, skipped };
 }
