@@ -4,7 +4,7 @@
 // Ctrl-C stops every component, removes the temporary files and exits with 130.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { DemoAborted, formatSummary, runDemo, scenarioOptionsSchema, writeReport } from "../src/demo/index.js";
+import { scenarioOptionsSchema } from "../src/demo/scenario.js";
 
 /** The task's options as Hardhat parses them. */
 export interface DemoArgs {
@@ -29,6 +29,10 @@ export default async function demo(args: DemoArgs, hre: HardhatRuntimeEnvironmen
     process.exitCode = 1;
     return;
   }
+  // The demo's modules import the TypeChain bindings (types/), which the build writes: on a fresh checkout they do not
+  // exist until the contracts are built, so build first, then load the demo.
+  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  const { DemoAborted, formatSummary, runDemo, writeReport } = await import("../src/demo/index.js");
   const abort = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
