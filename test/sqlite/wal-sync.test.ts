@@ -34,9 +34,19 @@ describe("sqlite: WAL synced off the event loop before a write is reported done"
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function table(driver: SqliteDriver) {
-    const p = driver.query("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-    return p;
+  const table = (driver: SqliteDriver) => driver.query("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+
+  /** A driver on a manual sync with table `t` created (its WAL sync and the directory's released). */
+  async function withTable() {
+    const m = manualSync();
+    const driver = new SqliteDriver(join(dir, "db.sqlite"), { syncFile: m.sync });
+    const created = table(driver);
+    await turns(3);
+    m.calls[0].done(1);
+    await turns(3);
+    m.calls[1].done(1);
+    await created;
+    return { m, driver };
   }
 
   it("a transaction settles only after the WAL sync that started after its commit; the first sync of a WAL syncs its directory too", async function () {
@@ -71,14 +81,7 @@ describe("sqlite: WAL synced off the event loop before a write is reported done"
   });
 
   it("commits that return while a sync runs wait for the next one, and share it", async function () {
-    const m = manualSync();
-    const driver = new SqliteDriver(join(dir, "db.sqlite"), { syncFile: m.sync });
-    const created = table(driver);
-    await turns(3);
-    m.calls[0].done(1);
-    await turns(3);
-    m.calls[1].done(1);
-    await created;
+    const { m, driver } = await withTable();
 
     const order: string[] = [];
     const first = driver.query("INSERT INTO t (k, v) VALUES (1, 'a')").then(() => order.push("first"));
@@ -105,14 +108,7 @@ describe("sqlite: WAL synced off the event loop before a write is reported done"
   });
 
   it("a failed sync rejects the writes it covered, names the fault, and marks the store's health until a write succeeds", async function () {
-    const m = manualSync();
-    const driver = new SqliteDriver(join(dir, "db.sqlite"), { syncFile: m.sync });
-    const created = table(driver);
-    await turns(3);
-    m.calls[0].done(1);
-    await turns(3);
-    m.calls[1].done(1);
-    await created;
+    const { m, driver } = await withTable();
 
     const tx = driver.transaction(async (q) => q.query("INSERT INTO t (k, v) VALUES (1, 'a')"));
     await turns(5);
